@@ -1,0 +1,299 @@
+package console
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen"
+)
+
+// commands is the console's command set: one registry for every mode.
+var commands = buildCommands()
+
+func buildCommands() *registry {
+	r := &registry{}
+	execModes := modes(ModeUser, ModePriv)
+	keyModes := modes(ModePriv, ModeConfig)
+
+	r.add(keyModes, "activation-key", "Modify activation-key", argKey,
+		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
+	r.add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
+	r.describe("configure", "Configure using various methods")
+	r.add(execModes, "enable", "Turn on privileged commands", argNone, "", cmdEnable)
+	r.add(modes(ModePriv), "disable", "Turn off privileged commands", argNone, "", cmdDisable)
+	r.add(execModes, "exit", "Exit from the EXEC", argNone, "", cmdExit)
+	r.add(configModes, "exit", "Exit from config mode", argNone, "", cmdExit)
+	r.add(execModes, "logout", "Exit from the EXEC", argNone, "", cmdLogout)
+	r.add(execModes, "quit", "Exit from the EXEC", argNone, "", cmdLogout)
+	r.add(configModes, "end", "Exit from configure mode", argNone, "", cmdEnd)
+
+	r.add(keyModes, "reload", "Halt and reload system", argNone, "", cmdReload(false, false))
+	r.add(keyModes, "reload noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(false, true))
+	r.add(keyModes, "reload save-config", "Save the running configuration before reloading", argNone, "", cmdReload(true, false))
+	r.add(keyModes, "reload save-config noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(true, true))
+
+	r.add(anyMode, "show version", "Display the system software version", argNone, "", cmdShowVersion)
+	r.add(anyMode, "show activation-key", "Show activation-key", argNone, "", cmdShowActivationKey(false))
+	r.add(anyMode, "show activation-key detail", "Show the activation keys in detail", argNone, "", cmdShowActivationKey(true))
+	r.add(privAndUp, "show logging", "Show logging buffer", argNone, "", cmdShowLogging)
+	r.add(anyMode, "show curpriv", "Display current privilege level", argNone, "", cmdShowCurpriv)
+	r.add(privAndUp, "show running-config", "Current operating configuration", argNone, "", cmdShowRunning(headend.SectionAll, false))
+	r.add(privAndUp, "show running-config all", "Current operating configuration including defaults", argNone, "", cmdShowRunning(headend.SectionAll, true))
+	r.add(privAndUp, "show running-config hostname", "Show hostname configuration", argNone, "", cmdShowRunning(headend.SectionHostname, false))
+	r.add(privAndUp, "show running-config webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(headend.SectionWebVPN, false))
+	r.add(privAndUp, "show running-config all webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(headend.SectionWebVPN, true))
+	r.add(privAndUp, "show running-config all hostname", "Show hostname configuration", argNone, "", cmdShowRunning(headend.SectionHostname, true))
+	r.add(privAndUp, "show startup-config", "Show the contents of configuration in flash memory", argNone, "", cmdShowStartup)
+	r.describe("show", "Show running system information")
+
+	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
+	r.describe("write", "Write running configuration to memory, network, or terminal")
+
+	r.add(modes(ModeConfig), "hostname", "Change host name of the system", argWord, "WORD  This system's network name", cmdHostname)
+	r.add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
+	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
+	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
+	r.describe("no", "Negate a command or set its defaults")
+	return r
+}
+
+func cmdConfigure(s *Session, _ *call) { s.mode = ModeConfig }
+
+func cmdWebVPN(s *Session, _ *call) { s.mode = ModeWebVPN }
+
+func cmdEnd(s *Session, _ *call) { s.mode = ModePriv }
+
+func cmdDisable(s *Session, _ *call) { s.mode = ModeUser }
+
+func cmdExit(s *Session, c *call) {
+	switch s.mode {
+	case ModeWebVPN:
+		s.mode = ModeConfig
+	case ModeConfig:
+		s.mode = ModePriv
+	default:
+		cmdLogout(s, c)
+	}
+}
+
+func cmdLogout(s *Session, _ *call) {
+	s.println("", "Logoff", "")
+	s.closed = true
+}
+
+// cmdEnable asks for the enable password. The lab has none configured yet,
+// so an empty answer is the right one, as on a factory-new ASA.
+func cmdEnable(s *Session, _ *call) {
+	if s.mode != ModeUser {
+		return
+	}
+	s.ask("Password: ", true, func(s *Session, ans string) {
+		if ans != "" {
+			s.println("Invalid password")
+			return
+		}
+		s.mode = ModePriv
+	})
+}
+
+func cmdShowCurpriv(s *Session, _ *call) {
+	level, mode := 15, "P_PRIV"
+	switch s.mode {
+	case ModeUser:
+		level, mode = 1, "P_UNPR"
+	case ModeConfig, ModeWebVPN:
+		mode = "P_CONF"
+	}
+	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", level), "Current Mode/s : "+mode)
+}
+
+func cmdShowLogging(s *Session, _ *call) {
+	s.view(func(d *headend.Device) { s.print(d.ShowLogging()) })
+}
+
+func cmdShowVersion(s *Session, _ *call) {
+	s.view(func(d *headend.Device) { s.print(d.ShowVersion(s.b.Now())) })
+}
+
+func cmdShowActivationKey(detail bool) handler {
+	return func(s *Session, _ *call) {
+		s.view(func(d *headend.Device) { s.print(d.ShowActivationKey(s.b.Now(), detail)) })
+	}
+}
+
+func cmdShowRunning(section headend.ConfigSection, all bool) handler {
+	return func(s *Session, _ *call) {
+		s.view(func(d *headend.Device) { s.print(d.RenderConfig(d.Running, section, all)) })
+	}
+}
+
+func cmdShowStartup(s *Session, _ *call) {
+	s.view(func(d *headend.Device) { s.print(d.RenderConfig(d.Startup, headend.SectionAll, false)) })
+}
+
+func cmdWriteMemory(s *Session, _ *call) { writeMemory(s) }
+
+// writeMemory saves the running configuration with the ASA's report.
+func writeMemory(s *Session) bool {
+	var sum [16]byte
+	var size int
+	ok := s.update(func(d *headend.Device) error {
+		d.WriteMemory()
+		text := d.RenderConfig(d.Startup, headend.SectionAll, false)
+		sum, size = d.ConfigChecksum(d.Startup), len(text)
+		return nil
+	})
+	if !ok {
+		return false
+	}
+	s.println("Building configuration...",
+		fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
+		"",
+		fmt.Sprintf("%d bytes copied in 0.110 secs", size),
+		"[OK]")
+	return true
+}
+
+func cmdHostname(s *Session, c *call) {
+	switch {
+	case len(c.args) == 0:
+		s.println("ERROR: % Incomplete command")
+		return
+	case len(c.args) > 1:
+		s.invalidArg(c, 1)
+		return
+	}
+	name := c.args[0].text
+	if headend.ValidateHostname(name) != nil {
+		s.invalidArg(c, 0)
+		return
+	}
+	s.update(func(d *headend.Device) error {
+		d.Running.Hostname = name
+		d.ConfigChanged(s.user, s.b.Now())
+		return nil
+	})
+}
+
+func cmdEssentials(on bool) handler {
+	return func(s *Session, _ *call) {
+		s.update(func(d *headend.Device) error {
+			d.Running.Essentials = on
+			d.ConfigChanged(s.user, s.b.Now())
+			return nil
+		})
+	}
+}
+
+// cmdActivationKey: activation-key <w1> <w2> <w3> <w4> <w5> [activate|deactivate].
+func cmdActivationKey(s *Session, c *call) {
+	var words []string
+	for i, a := range c.args {
+		if i == 5 {
+			break
+		}
+		if _, err := keygen.ParseWord(a.text); err != nil {
+			s.invalidArg(c, i)
+			return
+		}
+		words = append(words, a.text)
+	}
+	if len(words) < 5 {
+		s.println("ERROR: % Incomplete command")
+		return
+	}
+	action := headend.KeyActivate
+	if len(c.args) > 5 {
+		switch w := strings.ToLower(c.args[5].text); {
+		case strings.HasPrefix("activate", w):
+			action = headend.KeyActivate
+		case strings.HasPrefix("deactivate", w):
+			action = headend.KeyDeactivate
+		default:
+			s.invalidArg(c, 5)
+			return
+		}
+	}
+	if len(c.args) > 6 {
+		s.invalidArg(c, 6)
+		return
+	}
+	w, err := keygen.ParseWordList(words)
+	if err != nil {
+		s.println(errorLine(err))
+		return
+	}
+	var res headend.InstallResult
+	err = s.b.Update(func(d *headend.Device) error {
+		var err error
+		res, err = d.InstallKey(s.b.Signer(), w, action, s.b.Now())
+		return err
+	})
+	if err != nil {
+		if strings.Contains(errorLine(err), "not valid") {
+			s.println("Validating activation key. This may take a few minutes...")
+		}
+		s.println(errorLine(err))
+		return
+	}
+	s.println(res.Lines...)
+}
+
+// cmdReload: reload [save-config] [noconfirm]. Unsaved changes are offered
+// for saving first, then the reload is confirmed; the session ends with the
+// device going down.
+func cmdReload(save, noconfirm bool) handler {
+	return func(s *Session, _ *call) {
+		proceed := func(s *Session) {
+			s.println("", "***", "*** --- START GRACEFUL SHUTDOWN ---", "Shutting down isakmp", "Shutting down webvpn",
+				"Shutting down File system", "", "***", "*** --- SHUTDOWN NOW ---")
+			if s.update(func(d *headend.Device) error {
+				d.Reload(s.b.Now(), s.b.BootTime())
+				return nil
+			}) {
+				s.closed = true
+			}
+		}
+		confirm := func(s *Session) {
+			if noconfirm {
+				proceed(s)
+				return
+			}
+			s.ask("Proceed with reload? [confirm]", false, func(s *Session, ans string) {
+				switch strings.ToLower(strings.TrimSpace(ans)) {
+				case "", "y", "yes":
+					proceed(s)
+				}
+			})
+		}
+		if save {
+			if writeMemory(s) {
+				confirm(s)
+			}
+			return
+		}
+		unsaved := false
+		s.view(func(d *headend.Device) { unsaved = d.ConfigUnsaved() })
+		if !unsaved || noconfirm {
+			confirm(s)
+			return
+		}
+		var askSave func(s *Session)
+		askSave = func(s *Session) {
+			s.ask("System config has been modified. Save? [Y]es/[N]o: ", false, func(s *Session, ans string) {
+				switch strings.ToLower(strings.TrimSpace(ans)) {
+				case "y", "yes":
+					if writeMemory(s) {
+						confirm(s)
+					}
+				case "n", "no":
+					confirm(s)
+				default:
+					askSave(s)
+				}
+			})
+		}
+		askSave(s)
+	}
+}

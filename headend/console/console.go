@@ -1,0 +1,291 @@
+// Package console is the ASA command line of a simulated headend: modes,
+// prompts, the command registry with unique-prefix abbreviations and `?`
+// help, confirm and password prompts, and the ASA's error lines. It is one
+// interpreter used by the gRPC Exec call and by the SSH console; it does no
+// I/O itself and reaches the device through a Backend.
+package console
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen"
+)
+
+// Backend is what a console session acts on: one headend in a lab.
+type Backend interface {
+	// Now is the lab time.
+	Now() time.Time
+	// View runs fn with the device, for reading. The device must not be
+	// kept after fn returns.
+	View(fn func(d *headend.Device)) error
+	// Update runs fn on a copy of the device; if fn returns nil the copy
+	// is made durable and replaces the device before Update returns,
+	// otherwise nothing changes.
+	Update(fn func(d *headend.Device) error) error
+	// Signer checks activation keys with the lab's secret.
+	Signer() *keygen.Signer
+	// BootTime is how long a reload keeps the device down.
+	BootTime() time.Duration
+}
+
+// Options start a session.
+type Options struct {
+	// User is who is logged in, as "Configuration last modified by"
+	// shows it; "enable_15" for a session entered with enable alone.
+	User string
+	// Mode is the mode the session starts in.
+	Mode Mode
+}
+
+// question is a prompt waiting for the next line: [confirm], Save?, Password.
+type question struct {
+	prompt string
+	secret bool
+	answer func(s *Session, ans string)
+}
+
+// Session is one console session on one headend.
+type Session struct {
+	b        Backend
+	mode     Mode
+	user     string
+	hostname string
+	pending  *question
+	closed   bool
+	out      strings.Builder
+}
+
+// New starts a session.
+func New(b Backend, opts Options) *Session {
+	s := &Session{b: b, mode: opts.Mode, user: opts.User}
+	if s.user == "" {
+		s.user = "enable_15"
+	}
+	s.refresh()
+	return s
+}
+
+func (s *Session) refresh() {
+	_ = s.b.View(func(d *headend.Device) { s.hostname = d.Hostname() })
+}
+
+// Mode is the current mode.
+func (s *Session) Mode() Mode { return s.mode }
+
+// Closed reports whether the session ended (exit, logout, reload).
+func (s *Session) Closed() bool { return s.closed }
+
+// Prompt is what the console shows before the next input: the mode prompt
+// ("asa1# ", "asa1(config)# ") or a pending question.
+func (s *Session) Prompt() string {
+	if s.pending != nil {
+		return s.pending.prompt
+	}
+	switch s.mode {
+	case ModeUser:
+		return s.hostname + "> "
+	case ModeConfig:
+		return s.hostname + "(config)# "
+	case ModeWebVPN:
+		return s.hostname + "(config-webvpn)# "
+	}
+	return s.hostname + "# "
+}
+
+// Echo is how the typed line shows on the terminal: passwords as asterisks.
+func (s *Session) Echo(input string) string {
+	if s.pending != nil && s.pending.secret {
+		return strings.Repeat("*", len(input))
+	}
+	return input
+}
+
+func (s *Session) println(lines ...string) {
+	for _, l := range lines {
+		s.out.WriteString(l)
+		s.out.WriteByte('\n')
+	}
+}
+
+func (s *Session) print(text string) { s.out.WriteString(text) }
+
+// ask makes the next line the answer to a question.
+func (s *Session) ask(prompt string, secret bool, answer func(s *Session, ans string)) {
+	s.pending = &question{prompt: prompt, secret: secret, answer: answer}
+}
+
+// Line runs one input line and returns what the console prints in answer,
+// not including the next prompt.
+func (s *Session) Line(input string) string {
+	s.out.Reset()
+	if s.closed {
+		return ""
+	}
+	prompt := s.Prompt()
+	if q := s.pending; q != nil {
+		s.pending = nil
+		q.answer(s, strings.TrimRight(input, "\r\n"))
+		s.refresh()
+		return s.out.String()
+	}
+	line := strings.TrimRight(input, "\r\n")
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case trimmed == "", strings.HasPrefix(trimmed, "!"), strings.HasPrefix(trimmed, ":"):
+		return ""
+	case strings.HasSuffix(trimmed, "?"):
+		s.help(strings.TrimLeft(line, " \t"))
+		return s.out.String()
+	}
+	line, spec, specPos, piped := splitPipe(line)
+	var filter *outputFilter
+	if piped {
+		var perr *parseError
+		if filter, perr = parseFilter(spec, specPos); perr != nil {
+			s.parseError(prompt, perr)
+			return s.out.String()
+		}
+	}
+	c, perr := commands.resolve(line, s.mode)
+	if perr != nil && s.mode == ModeWebVPN && perr.pos == firstTokenPos(line) && perr.kind == errInvalid {
+		// A global configuration command typed in a sub-mode leaves the
+		// sub-mode and runs, as on the ASA.
+		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil {
+			s.mode, c, perr = ModeConfig, c2, nil
+		}
+	}
+	if perr != nil {
+		s.parseError(prompt, perr)
+		return s.out.String()
+	}
+	c.node.run(s, c)
+	s.refresh()
+	if filter != nil {
+		return filter.apply(s.out.String())
+	}
+	return s.out.String()
+}
+
+func firstTokenPos(line string) int {
+	if t := tokenize(line); len(t) > 0 {
+		return t[0].pos
+	}
+	return 0
+}
+
+func (s *Session) parseError(prompt string, e *parseError) {
+	switch e.kind {
+	case errAmbiguous:
+		s.println(`ERROR: % Ambiguous command:  "` + e.word + `"`)
+	case errIncomplete:
+		s.println("ERROR: % Incomplete command")
+	default:
+		s.caret(prompt, e.pos)
+	}
+}
+
+// caret prints the ASA's marker under the offending word of the line typed
+// after prompt.
+func (s *Session) caret(prompt string, pos int) {
+	s.println(strings.Repeat(" ", len(prompt)+pos)+"^", "ERROR: % Invalid input detected at '^' marker.")
+}
+
+// invalidArg marks argument i of a call as invalid.
+func (s *Session) invalidArg(c *call, i int) {
+	s.caret(s.Prompt(), c.args[i].pos)
+}
+
+func (s *Session) help(line string) {
+	if _, spec, _, piped := splitPipe(line); piped {
+		if strings.TrimSpace(strings.TrimSuffix(spec, "?")) == "" {
+			s.println("")
+			s.println(filterHelp()...)
+			return
+		}
+		s.println("")
+		s.println("  LINE  Regular Expression")
+		return
+	}
+	lines := commands.help(line, s.mode)
+	if lines == nil {
+		toks := tokenize(strings.TrimSuffix(line, "?"))
+		pos := 0
+		if len(toks) > 0 {
+			pos = toks[len(toks)-1].pos
+		}
+		s.caret(s.Prompt(), pos)
+		return
+	}
+	s.println("")
+	s.println(lines...)
+}
+
+// view reads the device; a device that is down prints nothing useful, so
+// the error is reported as the console would see a dropped session.
+func (s *Session) view(fn func(d *headend.Device)) bool {
+	if err := s.b.View(fn); err != nil {
+		s.println(errorLine(err))
+		return false
+	}
+	return true
+}
+
+// update changes the device; on error it prints the ASA's line for it.
+func (s *Session) update(fn func(d *headend.Device) error) bool {
+	if err := s.b.Update(fn); err != nil {
+		s.println(errorLine(err))
+		return false
+	}
+	return true
+}
+
+// errorLine is the console's wording of a domain error.
+func errorLine(err error) string {
+	switch {
+	case errors.Is(err, keygen.ErrInvalidKey), errors.Is(err, keygen.ErrMalformedKey):
+		return "ERROR: The requested activation key is not valid."
+	case errors.Is(err, headend.ErrTimeBasedUnsupported):
+		return "ERROR: Time-based activation keys are not supported on this platform."
+	case errors.Is(err, headend.ErrNotTimeBased):
+		return "ERROR: Only a timebased activation key can be deactivated."
+	case errors.Is(err, headend.ErrKeyNotInstalled):
+		return "ERROR: The requested timebased activation key is not installed."
+	case errors.Is(err, headend.ErrVPNOnlyWithPlusApex), errors.Is(err, headend.ErrNewWithClassic):
+		return "ERROR: The requested activation key cannot be installed. " + strings.TrimPrefix(err.Error(), "headend: ") + "."
+	case errors.Is(err, headend.ErrUnavailable):
+		return "ERROR: The system is reloading."
+	}
+	return "ERROR: " + err.Error()
+}
+
+// Result is one input line of a scripted session and what it printed.
+type Result struct {
+	Input  string
+	Output string
+}
+
+// Run feeds lines to a session and returns the transcript, as a terminal
+// would show it: prompt, echoed input, output, next prompt. It stops early if
+// the session ends (exit, reload).
+func Run(s *Session, lines []string) (string, []Result) {
+	var t strings.Builder
+	results := make([]Result, 0, len(lines))
+	t.WriteString(s.Prompt())
+	for _, l := range lines {
+		if s.Closed() {
+			break
+		}
+		t.WriteString(s.Echo(l))
+		t.WriteByte('\n')
+		out := s.Line(l)
+		t.WriteString(out)
+		results = append(results, Result{Input: l, Output: out})
+		if !s.Closed() {
+			t.WriteString(s.Prompt())
+		}
+	}
+	return t.String(), results
+}

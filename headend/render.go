@@ -1,0 +1,519 @@
+package headend
+
+import (
+	"crypto/md5"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+// This file is the one renderer of the ASA text formats: the console, the
+// gRPC API and the tests all print through it. Layouts follow the real
+// outputs in facts §2-3 and conformance/ (9.x: name padded to 34 columns,
+// ": ", value padded to 15, then "perpetual" or "N days").
+
+func featureLine(name, value string, days int) string {
+	dur := "perpetual"
+	if days > 0 {
+		dur = fmt.Sprintf("%d days", days)
+	}
+	return fmt.Sprintf("%-34s: %-15s%s", name, value, dur)
+}
+
+func onOff(v bool) string {
+	if v {
+		return "Enabled"
+	}
+	return "Disabled"
+}
+
+func failoverText(f keygen.Failover) string {
+	switch f {
+	case keygen.FailoverActiveStandby:
+		return "Active/Standby"
+	case keygen.FailoverActiveActive:
+		return "Active/Active"
+	}
+	return "Disabled"
+}
+
+// featureLines renders "Licensed features for this platform:" for r.
+func featureLines(p *Platform, r *Running) []string {
+	var out []string
+	add := func(name, value string, days int) { out = append(out, featureLine(name, value, days)) }
+	num := func(n int) string { return fmt.Sprint(n) }
+	legacy := p.Lines != Lines9x
+
+	add("Maximum Physical Interfaces", r.PhysIf, 0)
+	if p.Lines == Lines5505 {
+		if r.SecurityPlus {
+			add("VLANs", num(r.VLANs), 0)
+		} else {
+			out = append(out, fmt.Sprintf("%-34s: %-15s%s", "VLANs", num(r.VLANs), "DMZ Restricted"))
+		}
+		add("Dual ISPs", onOff(r.SecurityPlus), 0)
+		trunks := 0
+		if r.SecurityPlus {
+			trunks = 8
+		}
+		add("VLAN Trunk Ports", num(trunks), 0)
+	} else {
+		add("Maximum VLANs", num(r.VLANs), 0)
+	}
+	if p.TenGE {
+		add("10GE I/O", onOff(r.TenGE), 0)
+	}
+	add("Inside Hosts", r.InsideHosts, 0)
+	add("Failover", failoverText(r.Failover), 0)
+	add("Encryption-DES", "Enabled", 0)
+	add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
+	if p.HasContexts() {
+		add("Security Contexts", num(r.Contexts), r.Days[FeatContexts])
+	}
+	if p.Lines != Lines5505 {
+		add(carrierName(p), onOff(r.Carrier), r.Days[FeatCarrier])
+	}
+	add("AnyConnect Premium Peers", num(r.Premium), r.Days[FeatPremium])
+	add("AnyConnect Essentials", onOff(r.Essentials), r.Days[FeatEssentials])
+	add("Other VPN Peers", num(r.Other), 0)
+	add("Total VPN Peers", num(r.Total), 0)
+	shared := func() {
+		add("Shared License", onOff(r.Shared), 0)
+		if r.SharedPool > 0 {
+			add("  Shared AnyConnect Premium Peers", num(r.SharedPool), 0)
+		}
+	}
+	if legacy {
+		shared()
+	}
+	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[FeatMobile])
+	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[FeatPhone])
+	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[FeatAEA])
+	if legacy {
+		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
+		add("Total UC Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
+	} else {
+		shared()
+		add("Total TLS Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
+	}
+	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[FeatBotnet])
+	if legacy {
+		add("Intercompany Media Engine", "Disabled", 0)
+	}
+	if p.IPSModule {
+		add("IPS Module", "Disabled", 0)
+	}
+	if p.Lines != Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines == Lines9x {
+		add("Cluster", onOff(r.Cluster), 0)
+		if r.Cluster && p.ClusterMembers > 0 {
+			add("Cluster Members", num(p.ClusterMembers), 0)
+		}
+	}
+	if p.VPNLoadBalancing {
+		add("VPN Load Balancing", "Enabled", 0)
+	}
+	return out
+}
+
+// banner is the "This platform has ..." line.
+func banner(p *Platform, r *Running) string {
+	if r.SecurityPlus {
+		return p.BannerPlus
+	}
+	return p.BannerBase
+}
+
+// timedLines lists what one time-based key grants, in the short layout of
+// the "Active Timebased Activation Key:" block (facts §2.1(a)).
+func timedLines(p *Platform, f keygen.Features, days int) []string {
+	var out []string
+	add := func(name, value string) {
+		out = append(out, fmt.Sprintf("%-29s: %-11s%d days", name, value, days))
+	}
+	if f.Contexts > 0 {
+		add("Security Contexts", fmt.Sprint(f.Contexts))
+	}
+	if f.PlusApex {
+		add("AnyConnect Premium Peers", fmt.Sprint(p.PremiumMax))
+	} else if f.PremiumPeers > 0 {
+		add("AnyConnect Premium Peers", fmt.Sprint(f.PremiumPeers))
+	}
+	if f.Essentials {
+		add("AnyConnect Essentials", "Enabled")
+	}
+	if f.Mobile || f.PlusApex {
+		add("AnyConnect for Mobile", "Enabled")
+	}
+	if f.Phone || f.PlusApex {
+		add("AnyConnect for Cisco VPN Phone", "Enabled")
+	}
+	if f.AEA || f.PlusApex {
+		add("Advanced Endpoint Assessment", "Enabled")
+	}
+	if f.ProxySessions > 0 {
+		add(proxyName(p), fmt.Sprint(f.ProxySessions))
+	}
+	if f.Botnet {
+		add("Botnet Traffic Filter", "Enabled")
+	}
+	if f.Carrier {
+		add(carrierName(p), "Enabled")
+	}
+	return out
+}
+
+// ShowLogging renders `show logging`: the settings of the factory
+// configuration (buffered logging with timestamps) and the buffer.
+func (d *Device) ShowLogging() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Syslog logging: enabled\n")
+	for _, l := range []string{"Facility: 20", "Timestamp logging: enabled", "Standby logging: disabled",
+		"Debug-trace logging: disabled", "Console logging: disabled", "Monitor logging: disabled"} {
+		fmt.Fprintf(&b, "    %s\n", l)
+	}
+	fmt.Fprintf(&b, "    Buffer logging: level debugging, %d messages logged\n", len(d.Log))
+	for _, l := range []string{"Trap logging: disabled", "Permit-hostdown logging: disabled", "History logging: disabled",
+		"Device ID: disabled", "Mail logging: disabled", "ASDM logging: disabled"} {
+		fmt.Fprintf(&b, "    %s\n", l)
+	}
+	for _, e := range d.Log {
+		fmt.Fprintf(&b, "%s: %s\n", e.Time.UTC().Format("Jan 02 2006 15:04:05"), e.Msg)
+	}
+	return b.String()
+}
+
+// FormatUptime prints an uptime as `show version` does: the two largest
+// units, "51 days 9 hours", "1 year 97 days", "4 mins 52 secs".
+func FormatUptime(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	unit := func(n int64, name string) string {
+		if n == 1 {
+			return fmt.Sprintf("1 %s", name)
+		}
+		return fmt.Sprintf("%d %ss", n, name)
+	}
+	secs := int64(d / time.Second)
+	const minute, hour, day, year = 60, 3600, 86400, 365 * 86400
+	switch {
+	case secs >= year:
+		return unit(secs/year, "year") + " " + unit(secs%year/day, "day")
+	case secs >= day:
+		return unit(secs/day, "day") + " " + unit(secs%day/hour, "hour")
+	case secs >= hour:
+		return unit(secs/hour, "hour") + " " + unit(secs%hour/minute, "min")
+	case secs >= minute:
+		return unit(secs/minute, "min") + " " + unit(secs%minute, "sec")
+	}
+	return unit(secs, "sec")
+}
+
+// imageFile is the system image name for the platform's version:
+// asa9-14-4-smp-k8.bin on 9.3+, asa917-k8.bin before.
+func imageFile(p *Platform, version string) string {
+	digits := strings.NewReplacer("(", "-", ")", "", ".", "-").Replace(version)
+	if p.Lines != Lines9x {
+		digits = strings.ReplaceAll(digits, "-", "")
+	}
+	return fmt.Sprintf(p.Hardware.Image, digits)
+}
+
+// ShowVersion renders `show version` at now.
+func (d *Device) ShowVersion(now time.Time) string {
+	d.Advance(now)
+	p := d.platform
+	hw := &p.Hardware
+	r := d.RunningLicense(now)
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+
+	line("")
+	line("Cisco Adaptive Security Appliance Software Version %s", d.Version)
+	line("Device Manager Version %s", hw.DMVersion)
+	line("")
+	line("Compiled on %s by builders", hw.Compiled)
+	line("System image file is \"%s\"", imageFile(p, d.Version))
+	line("Config file at boot was \"startup-config\"")
+	line("")
+	line("%s up %s", d.Hostname(), FormatUptime(now.Sub(d.UpAt)))
+	line("")
+	line("Hardware:   %s", hw.Line)
+	if hw.ASALine != "" {
+		line("            %s", hw.ASALine)
+	}
+	line("%s", hw.Flash)
+	line("%s", hw.BIOS)
+	line("")
+	for i, c := range hw.Crypto {
+		if i == 0 {
+			line("Encryption hardware device : %s", c)
+		} else {
+			line("                             %s", c)
+		}
+	}
+	if hw.BMC != "" {
+		line("%s", hw.BMC)
+		line("")
+	}
+	line("")
+	first := 0
+	if p.Family == FamilySmallX {
+		first = 1
+	}
+	for i, f := range hw.Interfaces {
+		kind := "Int"
+		if f.Ext {
+			kind = "Ext"
+		}
+		if f.Name == "Not used" {
+			line("%2d: %s: %-20s: irq %d", first+i, kind, f.Name, f.IRQ)
+			continue
+		}
+		mac := f.MAC
+		if mac == "" {
+			mac = d.macFor(i)
+		}
+		line("%2d: %s: %-20s: address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
+	}
+	for _, c := range r.Capped {
+		line("%s", c)
+	}
+	line("")
+	line("Licensed features for this platform:")
+	for _, f := range featureLines(p, &r) {
+		line("%s", f)
+	}
+	line("")
+	line("%s", banner(p, &r))
+	line("")
+	line("Serial Number: %s", d.Serial)
+	line("Running Permanent Activation Key: %s", permWords(d.License.Running))
+	for i := range d.License.Timed {
+		if k := &d.License.Timed[i]; k.Active {
+			line("Running Timebased Activation Key: %s", k.Words)
+		}
+	}
+	line("Configuration register is 0x1")
+	switch p.Family {
+	case Family5500X:
+		line("")
+		line("Image type          : Release")
+		line("Key version         : A")
+		line("")
+	case FamilySmallX:
+		line("Image type                : Release")
+		line("Key Version               : A")
+	}
+	line("%s", d.lastModified())
+	return b.String()
+}
+
+// lastModified is the last line of `show version`.
+func (d *Device) lastModified() string {
+	if d.ModifiedAt.IsZero() {
+		return "Configuration has not been modified since last system restart."
+	}
+	return fmt.Sprintf("Configuration last modified by %s at %s", d.ModifiedBy, d.ModifiedAt.UTC().Format("15:04:05.000 MST Mon Jan 2 2006"))
+}
+
+// ShowActivationKey renders `show activation-key [detail]` at now. detail
+// adds the inactive time-based keys and, while a reload is pending, what the
+// flash key will run after the reload (the real detail layout is UNSURE,
+// facts §14).
+func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
+	d.Advance(now)
+	p := d.platform
+	r := d.RunningLicense(now)
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+
+	line("Serial Number: %s", d.Serial)
+	line("Running Permanent Activation Key: %s", permWords(d.License.Running))
+	for i := range d.License.Timed {
+		if k := &d.License.Timed[i]; k.Active {
+			line("Running Timebased Activation Key: %s", k.Words)
+		}
+	}
+	for _, c := range r.Capped {
+		line("%s", c)
+	}
+	line("")
+	line("Licensed features for this platform:")
+	for _, f := range featureLines(p, &r) {
+		line("%s", f)
+	}
+	line("")
+	line("%s", banner(p, &r))
+	line("")
+	if d.License.ReloadPending() {
+		line("The flash permanent activation key is DIFFERENT from the running permanent key.")
+	} else {
+		line("The flash permanent activation key is the SAME as the running permanent key.")
+	}
+	timed := func(title string, active bool) {
+		started := false
+		for i := range d.License.Timed {
+			k := &d.License.Timed[i]
+			if k.Active != active {
+				continue
+			}
+			if !started {
+				line("")
+				line("%s", title)
+				started = true
+			}
+			line("%s", k.Words)
+			for _, l := range timedLines(p, k.Features, k.DaysLeft(now)) {
+				line("%s", l)
+			}
+		}
+	}
+	timed("Active Timebased Activation Key:", true)
+	if detail {
+		timed("Inactive Timebased Activation Key:", false)
+		if d.License.ReloadPending() {
+			fr := permanentRunning(p, permFeatures(d.License.Flash))
+			line("")
+			line("Flash Permanent Activation Key: %s", permWords(d.License.Flash))
+			line("")
+			line("Licensed features for this platform:")
+			for _, f := range featureLines(p, &fr) {
+				line("%s", f)
+			}
+		}
+	}
+	return b.String()
+}
+
+// ConfigSection selects part of `show running-config`.
+type ConfigSection int
+
+// Sections of the configuration that can be shown alone.
+const (
+	SectionAll ConfigSection = iota
+	SectionHostname
+	SectionWebVPN
+)
+
+// webvpnLines is the webvpn block: only what differs from the defaults,
+// unless all asks for those too (`show running-config all`).
+func webvpnLines(c Config, all bool, line func(string)) {
+	switch {
+	case !c.Essentials:
+		line("webvpn")
+		line(" no anyconnect-essentials")
+	case all:
+		line("webvpn")
+		line(" anyconnect-essentials")
+	}
+}
+
+// RenderConfig prints a configuration as `show running-config` does; all adds
+// the commands that are at their default (`show running-config all`).
+func (d *Device) RenderConfig(c Config, section ConfigSection, all bool) string {
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
+	switch section {
+	case SectionHostname:
+		line("hostname " + c.Hostname)
+		return b.String()
+	case SectionWebVPN:
+		webvpnLines(c, all, line)
+		return b.String()
+	}
+	body := d.configBody(c, all)
+	line(": Saved")
+	line("")
+	line(":")
+	line(": Serial Number: " + d.Serial)
+	line(": Hardware:   " + d.platform.Hardware.Line)
+	line(":")
+	b.WriteString(body)
+	line(fmt.Sprintf("Cryptochecksum:%x", md5.Sum([]byte(body))))
+	line(": end")
+	return b.String()
+}
+
+// ConfigChecksum is the MD5 the ASA reports as "Cryptochecksum" for c.
+func (d *Device) ConfigChecksum(c Config) [16]byte {
+	return md5.Sum([]byte(d.configBody(c, false)))
+}
+
+// configBody renders the commands between the header and the checksum.
+func (d *Device) configBody(c Config, all bool) string {
+	var b strings.Builder
+	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
+	line("ASA Version " + d.Version)
+	line("!")
+	line("hostname " + c.Hostname)
+	line("enable password ***** pbkdf2")
+	line("names")
+	line("no mac-address auto")
+	line("")
+	line("!")
+	for _, f := range d.platform.Hardware.Interfaces {
+		if !f.Ext {
+			continue
+		}
+		line("interface " + f.Name)
+		if strings.HasPrefix(f.Name, "Management") {
+			line(" management-only")
+		}
+		line(" shutdown")
+		line(" no nameif")
+		line(" no security-level")
+		line(" no ip address")
+		line("!")
+	}
+	for _, l := range defaultConfigLines {
+		line(l)
+	}
+	webvpnLines(c, all, line)
+	for _, l := range defaultConfigTail {
+		line(l)
+	}
+	return b.String()
+}
+
+// The parts of a factory configuration the simulator does not act on.
+var (
+	defaultConfigLines = []string{
+		"ftp mode passive",
+		"pager lines 24",
+		"logging enable",
+		"logging timestamp",
+		"logging buffered debugging",
+		"no failover",
+		"icmp unreachable rate-limit 1 burst-size 1",
+		"no asdm history enable",
+		"arp timeout 14400",
+		"no arp permit-nonconnected",
+		"timeout xlate 3:00:00",
+		"timeout pat-xlate 0:00:30",
+		"timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00 sctp 0:02:00 icmp 0:00:02",
+		"user-identity default-domain LOCAL",
+		"no snmp-server location",
+		"no snmp-server contact",
+		"crypto ipsec security-association pmtu-aging infinite",
+		"crypto ca trustpool policy",
+		"telnet timeout 5",
+		"ssh stricthostkeycheck",
+		"ssh timeout 5",
+		"console timeout 0",
+		"threat-detection basic-threat",
+		"threat-detection statistics access-list",
+		"no threat-detection statistics tcp-intercept",
+	}
+	defaultConfigTail = []string{
+		"dynamic-access-policy-record DfltAccessPolicy",
+		"!",
+		"class-map inspection_default",
+		" match default-inspection-traffic",
+		"!",
+		"prompt hostname context",
+		"no call-home reporting anonymous",
+	}
+)
