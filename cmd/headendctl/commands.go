@@ -1,0 +1,422 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/asalab/asalab/keygen"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
+)
+
+func (c *cli) create(args []string) error {
+	var model, hostname, serial string
+	pos, err := subflags("create", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&model, "model", "", "model id, e.g. ASA5525")
+		fs.StringVar(&hostname, "hostname", "", "hostname, unique in the lab")
+		fs.StringVar(&serial, "serial", "", "serial number (11 characters A-Z, 0-9); generated when empty")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || model == "" || hostname == "" {
+		return usagef("usage: create --model M --hostname H [--serial S]")
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{Lab: c.lab, Model: model, Hostname: hostname, Serial: serial})
+	if err != nil {
+		return err
+	}
+	printHeadend(c, resp.GetHeadend())
+	return nil
+}
+
+func oneHostname(name string, args []string) (string, error) {
+	if len(args) != 1 || args[0] == "" {
+		return "", usagef("usage: %s HOSTNAME", name)
+	}
+	return args[0], nil
+}
+
+func (c *cli) get(args []string) error {
+	h, err := oneHostname("get", args)
+	if err != nil {
+		return err
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.GetHeadend(cx, &headendv1.GetHeadendRequest{Lab: c.lab, Hostname: h})
+	if err != nil {
+		return err
+	}
+	printHeadend(c, resp.GetHeadend())
+	return nil
+}
+
+func (c *cli) list(args []string) error {
+	if len(args) > 0 {
+		return usagef("usage: list")
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS")
+	token := ""
+	for {
+		cx, cancel := ctx()
+		resp, err := hc.ListHeadends(cx, &headendv1.ListHeadendsRequest{Lab: c.lab, PageSize: 1000, PageToken: token})
+		cancel()
+		if err != nil {
+			return err
+		}
+		for _, h := range resp.GetHeadends() {
+			f := h.GetLicense().GetFeatures()
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
+				f.GetAnyconnectPremiumPeers(), f.GetTotalVpnPeers(), yesNo(h.GetLicense().GetReloadPending()),
+				onOff(h.GetRunningConfig().GetAnyconnectEssentials()))
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	return tw.Flush()
+}
+
+func (c *cli) delete(args []string) error {
+	h, err := oneHostname("delete", args)
+	if err != nil {
+		return err
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	if _, err := hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "deleted %s\n", h)
+	return nil
+}
+
+func (c *cli) exec(args []string) error {
+	if len(args) < 2 {
+		return usagef("usage: exec HOSTNAME 'LINE' ['LINE'...]")
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.Exec(cx, &headendv1.ExecRequest{Lab: c.lab, Hostname: args[0], Lines: args[1:]})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, resp.GetTranscript())
+	if !strings.HasSuffix(resp.GetTranscript(), "\n") {
+		fmt.Fprintln(c.stdout)
+	}
+	return nil
+}
+
+func (c *cli) installKey(args []string) error {
+	var deactivate bool
+	pos, err := subflags("install-key", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&deactivate, "deactivate", false, "deactivate an installed time-based key")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("usage: install-key HOSTNAME KEY [--deactivate] (KEY: five hex words, quoted or not)")
+	}
+	action := headendv1.KeyAction_KEY_ACTION_ACTIVATE
+	if deactivate {
+		action = headendv1.KeyAction_KEY_ACTION_DEACTIVATE
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.InstallActivationKey(cx, &headendv1.InstallActivationKeyRequest{
+		Lab: c.lab, Hostname: pos[0], ActivationKey: strings.Join(pos[1:], " "), Action: action,
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range resp.GetMessages() {
+		fmt.Fprintln(c.stdout, m)
+	}
+	return nil
+}
+
+func (c *cli) reload(args []string) error {
+	var save bool
+	pos, err := subflags("reload", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&save, "save", false, "save the running configuration first")
+	})
+	if err != nil {
+		return err
+	}
+	h, err := oneHostname("reload [--save]", pos)
+	if err != nil {
+		return err
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.Reload(cx, &headendv1.ReloadRequest{Lab: c.lab, Hostname: h, SaveConfig: save})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
+	return nil
+}
+
+func (c *cli) rma(args []string) error {
+	var serial string
+	pos, err := subflags("rma", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&serial, "serial", "", "serial of the replacement unit; generated when empty")
+	})
+	if err != nil {
+		return err
+	}
+	h, err := oneHostname("rma [--serial S]", pos)
+	if err != nil {
+		return err
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.ReturnForRepair(cx, &headendv1.ReturnForRepairRequest{Lab: c.lab, Hostname: h, NewSerial: serial})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
+	return nil
+}
+
+func (c *cli) clock(args []string) error {
+	_, lc, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	var clock *headendv1.Clock
+	switch {
+	case len(args) == 0:
+		resp, err := lc.GetClock(cx, &headendv1.GetClockRequest{Lab: c.lab})
+		if err != nil {
+			return err
+		}
+		clock = resp.GetClock()
+	case len(args) == 2 && args[0] == "set":
+		t, err := time.Parse(time.RFC3339, args[1])
+		if err != nil {
+			return usagef("clock set: TIME must be RFC 3339, as 2026-12-01T09:00:00Z")
+		}
+		resp, err := lc.SetClock(cx, &headendv1.SetClockRequest{Lab: c.lab, Time: timestamppb.New(t)})
+		if err != nil {
+			return err
+		}
+		clock = resp.GetClock()
+	case len(args) == 2 && args[0] == "advance":
+		d, err := parseDuration(args[1])
+		if err != nil {
+			return usagef("clock advance: DURATION must be like 90m, 36h or 30d")
+		}
+		resp, err := lc.AdvanceClock(cx, &headendv1.AdvanceClockRequest{Lab: c.lab, Duration: durationpb.New(d)})
+		if err != nil {
+			return err
+		}
+		clock = resp.GetClock()
+	default:
+		return usagef("usage: clock [set TIME | advance DURATION]")
+	}
+	mode := "real"
+	if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
+		mode = "simulated"
+	}
+	fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
+	return nil
+}
+
+func (c *cli) platforms(args []string) error {
+	if len(args) > 0 {
+		return usagef("usage: platforms")
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.ListPlatforms(cx, &headendv1.ListPlatformsRequest{})
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
+	for _, p := range resp.GetPlatforms() {
+		lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
+			p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
+	}
+	return tw.Flush()
+}
+
+// keygen mints a key offline with the lab secret; no daemon is needed.
+func (c *cli) keygen(args []string) error {
+	var serial, dataDir, secretFile string
+	var days, nonce int
+	pos, err := subflags("keygen", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&serial, "serial", "", "serial number the key is for")
+		fs.IntVar(&days, "days", 0, "make a time-based key lasting this many days (default: permanent)")
+		fs.IntVar(&nonce, "nonce", -1, "time-based keys: tells identical licenses apart, 0-15 (default: random)")
+		fs.StringVar(&dataDir, "data-dir", "./data", "headendd data directory holding lab.secret")
+		fs.StringVar(&secretFile, "secret-file", "", "file holding the lab signing secret in hex (overrides --data-dir)")
+	})
+	if err != nil {
+		return err
+	}
+	if serial == "" || len(pos) == 0 {
+		return usagef("usage: keygen --serial S [--days N] [--nonce N] FEATURE... (features: %s)", keygen.FeatureHelp)
+	}
+	features, err := keygen.ParseFeatures(pos)
+	if err != nil {
+		return err
+	}
+	secret, err := c.secret(dataDir, secretFile)
+	if err != nil {
+		return err
+	}
+	master, err := keygen.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	lab := c.lab
+	if lab == "" {
+		lab = sim.DefaultLab
+	}
+	k := keygen.Key{Serial: serial, Features: features, Days: days}
+	if days > 0 {
+		k.Nonce = nonce
+		if nonce < 0 {
+			k.Nonce = rand.IntN(keygen.MaxNonce + 1)
+		}
+	} else if nonce > 0 {
+		return usagef("keygen: --nonce is for time-based keys (--days N)")
+	}
+	w, err := master.ForLab(lab).Encode(k)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, w)
+	return nil
+}
+
+func (c *cli) secret(dataDir, secretFile string) ([]byte, error) {
+	if env := os.Getenv("ASALAB_SECRET"); env != "" && secretFile == "" {
+		return sim.ParseSecret(env)
+	}
+	if secretFile == "" {
+		secretFile = filepath.Join(dataDir, sim.SecretFile)
+	}
+	return sim.ReadSecretFile(secretFile)
+}
+
+func state(h *headendv1.Headend) string {
+	if h.GetState() == headendv1.HeadendState_HEADEND_STATE_RELOADING {
+		return "reloading"
+	}
+	return "up"
+}
+
+func failoverText(f headendv1.FailoverMode) string {
+	switch f {
+	case headendv1.FailoverMode_FAILOVER_MODE_ACTIVE_STANDBY:
+		return "active/standby"
+	case headendv1.FailoverMode_FAILOVER_MODE_ACTIVE_ACTIVE:
+		return "active/active"
+	}
+	return "disabled"
+}
+
+func printHeadend(c *cli, h *headendv1.Headend) {
+	l := h.GetLicense()
+	f := l.GetFeatures()
+	w := tabwriter.NewWriter(c.stdout, 0, 8, 1, ' ', 0)
+	row := func(k, format string, args ...any) { fmt.Fprintf(w, "%s:\t"+format+"\n", append([]any{k}, args...)...) }
+	row("hostname", "%s", h.GetHostname())
+	row("model", "%s (software %s)", h.GetModel(), h.GetSoftwareVersion())
+	row("serial", "%s", h.GetSerial())
+	row("state", "%s since %s", state(h), h.GetUpSince().AsTime().Format(time.RFC3339))
+	row("running key", "%s", l.GetRunningPermanentKey())
+	row("flash key", "%s", l.GetFlashPermanentKey())
+	row("reload pending", "%s", yesNo(l.GetReloadPending()))
+	row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
+	row("config unsaved", "%s", yesNo(h.GetConfigUnsaved()))
+	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
+	extras := []string{}
+	add := func(on bool, name string) {
+		if on {
+			extras = append(extras, name)
+		}
+	}
+	add(f.GetSecurityPlus(), "security-plus")
+	add(f.GetStrongEncryption(), "3des-aes")
+	add(f.GetAnyconnectEssentials(), "essentials")
+	add(f.GetAnyconnectForMobile(), "mobile")
+	add(f.GetAnyconnectForVpnPhone(), "vpn-phone")
+	add(f.GetAdvancedEndpointAssessment(), "aea")
+	add(f.GetSharedLicense(), "shared")
+	add(f.GetBotnetTrafficFilter(), "botnet")
+	add(f.GetAnyconnectPlusApex(), "plus/apex")
+	if f.GetAnyconnectVpnOnlyPeers() > 0 {
+		extras = append(extras, fmt.Sprintf("vpn-only=%d", f.GetAnyconnectVpnOnlyPeers()))
+	}
+	row("features", "contexts %d, vlans %d, failover %s; %s", f.GetSecurityContexts(), f.GetMaxVlans(),
+		failoverText(f.GetFailover()), strings.Join(append(extras, ""), " "))
+	for _, k := range l.GetTimeBasedKeys() {
+		act := "inactive"
+		if k.GetActive() {
+			act = "active"
+		}
+		row("time-based key", "%s %s, %d days left: %s", k.GetKey(), act, k.GetDaysRemaining(), strings.Join(k.GetFeatures(), " "))
+	}
+	for _, warn := range l.GetPlatformLimitWarnings() {
+		row("warning", "%s", warn)
+	}
+	w.Flush()
+}

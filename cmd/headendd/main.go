@@ -1,0 +1,211 @@
+// Command headendd is the asalab daemon: it holds a lab of simulated Cisco
+// VPN headends in an embedded pebble store and serves them over gRPC, with
+// Prometheus metrics.
+//
+//	headendd --data-dir ./data --grpc-addr 127.0.0.1:50051 --clock sim
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/asalab/asalab/cmd/headendd/server"
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim"
+)
+
+type flags struct {
+	dataDir     string
+	grpcAddr    string
+	metricsAddr string
+	clock       string
+	logLevel    string
+	bootTime    time.Duration
+	secretFile  string
+	readyFile   string
+}
+
+func parseFlags(args []string) (flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("headendd", flag.ContinueOnError)
+	fs.StringVar(&f.dataDir, "data-dir", "./data", "directory of the pebble store and the lab signing secret (created if missing)")
+	fs.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:50051", "gRPC listen address; port 0 picks a free port")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listen address; empty disables it")
+	fs.StringVar(&f.clock, "clock", "real", "lab clock: real (the machine's time) or sim (moved only by SetClock/AdvanceClock, persisted)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
+	fs.DurationVar(&f.bootTime, "boot-time", 30*time.Second, "how long a reloading headend stays down, in lab time (0: back at once)")
+	fs.StringVar(&f.secretFile, "secret-file", "", "file holding the lab signing secret in hex (default: <data-dir>/lab.secret, created on first start; env ASALAB_SECRET gives it in hex instead)")
+	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the bound addresses to this file as JSON (for scripts and tests)")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if f.bootTime < 0 {
+		return f, errors.New("--boot-time must not be negative")
+	}
+	return f, nil
+}
+
+func main() {
+	f, err := parseFlags(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "headendd:", err)
+		os.Exit(2)
+	}
+	log, err := newLogger(f.logLevel)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "headendd:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, f, log); err != nil {
+		log.Error("headendd stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+	_ = log.Sync()
+}
+
+func newLogger(level string) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	cfg := zap.NewProductionConfig()
+	cfg.Level = zap.NewAtomicLevelAt(lvl)
+	cfg.OutputPaths, cfg.ErrorOutputPaths = []string{"stderr"}, []string{"stderr"}
+	cfg.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
+	cfg.Sampling = nil
+	return cfg.Build()
+}
+
+// loadSecret finds the lab signing secret: ASALAB_SECRET, --secret-file, or
+// <data-dir>/lab.secret created on first start. It is never logged.
+func loadSecret(f flags) ([]byte, error) {
+	if env := os.Getenv("ASALAB_SECRET"); env != "" {
+		return sim.ParseSecret(env)
+	}
+	if f.secretFile != "" {
+		return sim.ReadSecretFile(f.secretFile)
+	}
+	return sim.LoadOrCreateSecret(f.dataDir)
+}
+
+func run(ctx context.Context, f flags, log *zap.Logger) error {
+	start := time.Now()
+	mode, err := sim.ParseClockMode(f.clock)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	secret, err := loadSecret(f)
+	if err != nil {
+		return err
+	}
+	master, err := keygen.NewSigner(secret)
+	if err != nil {
+		return err
+	}
+	store, err := sim.OpenStore(filepath.Join(f.dataDir, "store"), log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing store", zap.Error(err))
+		}
+	}()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	lab, err := sim.OpenLab(sim.Config{
+		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
+		ClockMode: mode, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
+	})
+	if err != nil {
+		return err
+	}
+
+	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg)})
+	gl, err := net.Listen("tcp", f.grpcAddr)
+	if err != nil {
+		return fmt.Errorf("gRPC listen: %w", err)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- gs.Serve(gl) }()
+
+	ready := map[string]string{"grpc_addr": gl.Addr().String()}
+	var hs *http.Server
+	if f.metricsAddr != "" {
+		ml, err := net.Listen("tcp", f.metricsAddr)
+		if err != nil {
+			gs.Stop()
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+		hs = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := hs.Serve(ml); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics: %w", err)
+			}
+		}()
+		ready["metrics_addr"] = ml.Addr().String()
+	}
+	if f.readyFile != "" {
+		b, _ := json.Marshal(ready)
+		if err := os.WriteFile(f.readyFile, b, 0o644); err != nil {
+			gs.Stop()
+			return fmt.Errorf("ready file: %w", err)
+		}
+	}
+	log.Info("headendd ready",
+		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
+		zap.String("data_dir", f.dataDir), zap.String("clock", mode.String()),
+		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-errc:
+		gs.Stop()
+		return err
+	}
+	stopped := make(chan struct{})
+	go func() { gs.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		gs.Stop()
+	}
+	if hs != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+	}
+	return nil
+}

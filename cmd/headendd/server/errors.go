@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim"
+)
+
+// ErrorDomain is the ErrorInfo domain of every asalab error.
+const ErrorDomain = "asalab"
+
+// errorMapping maps a domain error to a status code and an ErrorInfo reason.
+type errorMapping struct {
+	err    error
+	code   codes.Code
+	reason string
+}
+
+// errorTable is the one place where domain errors become gRPC statuses
+// (SPEC §10). The first entry that matches with errors.Is wins.
+var errorTable = []errorMapping{
+	{sim.ErrLabNotFound, codes.NotFound, "LAB_NOT_FOUND"},
+	{sim.ErrHeadendNotFound, codes.NotFound, "HEADEND_NOT_FOUND"},
+	{sim.ErrHostnameTaken, codes.AlreadyExists, "HOSTNAME_TAKEN"},
+	{sim.ErrSerialTaken, codes.AlreadyExists, "SERIAL_TAKEN"},
+	{sim.ErrClockNotSimulated, codes.FailedPrecondition, "CLOCK_NOT_SIMULATED"},
+	{sim.ErrClockBackwards, codes.InvalidArgument, "CLOCK_BACKWARDS"},
+	{sim.ErrInvalidArgument, codes.InvalidArgument, "INVALID_ARGUMENT"},
+	{headend.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
+	{headend.ErrModelNotSimulated, codes.InvalidArgument, "MODEL_NOT_SIMULATED"},
+	{headend.ErrInvalidHostname, codes.InvalidArgument, "INVALID_HOSTNAME"},
+	{headend.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
+	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
+	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
+	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},
+	{headend.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
+	{headend.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
+	{headend.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
+	{headend.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{headend.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{headend.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
+}
+
+// toStatus turns a domain error into a gRPC status error with an ErrorInfo.
+// Context errors pass through as their own codes; anything unknown is
+// Internal.
+func toStatus(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := status.FromError(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, err.Error())
+	}
+	code, reason := codes.Internal, "INTERNAL"
+	for _, m := range errorTable {
+		if errors.Is(err, m.err) {
+			code, reason = m.code, m.reason
+			break
+		}
+	}
+	st := status.New(code, message(err))
+	if withInfo, derr := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); derr == nil {
+		st = withInfo
+	}
+	return st.Err()
+}
+
+// message is the error text without the package prefixes of the domain
+// sentinels ("sim: headend not found: ..." reads "headend not found: ...").
+func message(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"sim: ", "headend: ", "keygen: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
+}
+
+// invalid is a bad request field.
+func invalid(format string, args ...any) error {
+	return toStatus(wrapf(sim.ErrInvalidArgument, format, args...))
+}

@@ -1,0 +1,312 @@
+// Package server is the gRPC layer of headendd: thin handlers that validate
+// a request, call the lab, and map domain errors to status codes with an
+// ErrorInfo reason. No rule of the simulator lives here.
+package server
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"time"
+
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+
+	"github.com/asalab/asalab/headend"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
+)
+
+// Limits on requests.
+const (
+	maxExecLines    = 1000
+	maxLineLen      = 4096
+	defaultPageSize = 100
+	maxPageSize     = 1000
+	maxMessageBytes = 16 << 20
+)
+
+// Labs finds a lab by name; "" is the default lab.
+type Labs struct {
+	byName map[string]*sim.Lab
+}
+
+// NewLabs serves the given labs; the first is the default.
+func NewLabs(labs ...*sim.Lab) *Labs {
+	l := &Labs{byName: map[string]*sim.Lab{}}
+	for i, lab := range labs {
+		l.byName[lab.Name()] = lab
+		if i == 0 {
+			l.byName[""] = lab
+		}
+	}
+	return l
+}
+
+func (l *Labs) get(name string) (*sim.Lab, error) {
+	if lab, ok := l.byName[name]; ok {
+		return lab, nil
+	}
+	return nil, toStatus(wrapf(sim.ErrLabNotFound, "lab %q (this daemon serves the lab %q)", name, sim.DefaultLab))
+}
+
+// Options configure the gRPC server.
+type Options struct {
+	Log     *zap.Logger
+	Metrics *GRPCMetrics
+}
+
+// New builds the gRPC server with both services, health and reflection.
+func New(labs *Labs, opts Options) *grpc.Server {
+	log := opts.Log
+	if log == nil {
+		log = zap.NewNop()
+	}
+	gs := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(unaryLogging(log), opts.Metrics.unary(), recovery(log)),
+		grpc.ChainStreamInterceptor(streamLogging(log), opts.Metrics.stream(), streamRecovery(log)),
+		grpc.MaxRecvMsgSize(maxMessageBytes),
+		grpc.MaxSendMsgSize(maxMessageBytes),
+		grpc.MaxConcurrentStreams(1024),
+	)
+	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
+	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
+	hs := health.NewServer()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName} {
+		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
+	}
+	healthpb.RegisterHealthServer(gs, hs)
+	reflection.Register(gs)
+	return gs
+}
+
+type headendService struct {
+	headendv1.UnsafeHeadendServiceServer
+	labs *Labs
+}
+
+func needHostname(h string) error {
+	if h == "" {
+		return invalid("hostname is required")
+	}
+	return nil
+}
+
+func (s *headendService) CreateHeadend(_ context.Context, req *headendv1.CreateHeadendRequest) (*headendv1.CreateHeadendResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetModel() == "" {
+		return nil, invalid("model is required (one of %v)", headend.ModelNames())
+	}
+	if err := headend.ValidateHostname(req.GetHostname()); err != nil {
+		return nil, toStatus(err)
+	}
+	snap, err := lab.Create(req.GetModel(), req.GetHostname(), req.GetSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.CreateHeadendResponse{Headend: headendPB(lab.Name(), snap)}, nil
+}
+
+func (s *headendService) GetHeadend(_ context.Context, req *headendv1.GetHeadendRequest) (*headendv1.GetHeadendResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	snap, err := lab.Get(req.GetHostname())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.GetHeadendResponse{Headend: headendPB(lab.Name(), snap)}, nil
+}
+
+func (s *headendService) ListHeadends(_ context.Context, req *headendv1.ListHeadendsRequest) (*headendv1.ListHeadendsResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	size := int(req.GetPageSize())
+	if size < 0 || size > maxPageSize {
+		return nil, invalid("page_size must be 0..%d", maxPageSize)
+	}
+	size = cmp.Or(size, defaultPageSize)
+	after := ""
+	if t := req.GetPageToken(); t != "" {
+		b, err := base64.RawURLEncoding.DecodeString(t)
+		if err != nil || len(b) == 0 {
+			return nil, invalid("page_token %q is not one this server gave", t)
+		}
+		after = string(b)
+	}
+	snaps, more := lab.List(after, size)
+	resp := &headendv1.ListHeadendsResponse{}
+	for _, sn := range snaps {
+		resp.Headends = append(resp.Headends, headendPB(lab.Name(), sn))
+	}
+	if more && len(snaps) > 0 {
+		resp.NextPageToken = base64.RawURLEncoding.EncodeToString([]byte(snaps[len(snaps)-1].Device.Hostname()))
+	}
+	return resp, nil
+}
+
+func (s *headendService) DeleteHeadend(_ context.Context, req *headendv1.DeleteHeadendRequest) (*headendv1.DeleteHeadendResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	if err := lab.Delete(req.GetHostname()); err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.DeleteHeadendResponse{}, nil
+}
+
+func (s *headendService) InstallActivationKey(_ context.Context, req *headendv1.InstallActivationKeyRequest) (*headendv1.InstallActivationKeyResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	var action headend.KeyAction
+	switch req.GetAction() {
+	case headendv1.KeyAction_KEY_ACTION_UNSPECIFIED, headendv1.KeyAction_KEY_ACTION_ACTIVATE:
+		action = headend.KeyActivate
+	case headendv1.KeyAction_KEY_ACTION_DEACTIVATE:
+		action = headend.KeyDeactivate
+	default:
+		return nil, invalid("unknown action %d", req.GetAction())
+	}
+	res, snap, err := lab.InstallKey(req.GetHostname(), req.GetActivationKey(), action)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.InstallActivationKeyResponse{
+		Messages:      res.Lines,
+		TimeBased:     res.TimeBased,
+		ReloadPending: snap.Device.License.ReloadPending(),
+		Headend:       headendPB(lab.Name(), snap),
+	}, nil
+}
+
+func (s *headendService) Reload(_ context.Context, req *headendv1.ReloadRequest) (*headendv1.ReloadResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	snap, err := lab.Reload(req.GetHostname(), req.GetSaveConfig())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.ReloadResponse{Headend: headendPB(lab.Name(), snap)}, nil
+}
+
+func (s *headendService) ReturnForRepair(_ context.Context, req *headendv1.ReturnForRepairRequest) (*headendv1.ReturnForRepairResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	snap, old, err := lab.ReturnForRepair(req.GetHostname(), req.GetNewSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.ReturnForRepairResponse{Headend: headendPB(lab.Name(), snap), OldSerial: old}, nil
+}
+
+func (s *headendService) Exec(_ context.Context, req *headendv1.ExecRequest) (*headendv1.ExecResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needHostname(req.GetHostname()); err != nil {
+		return nil, err
+	}
+	if n := len(req.GetLines()); n == 0 || n > maxExecLines {
+		return nil, invalid("give 1 to %d lines, not %d", maxExecLines, n)
+	}
+	for i, l := range req.GetLines() {
+		if len(l) > maxLineLen {
+			return nil, invalid("line %d is longer than %d characters", i+1, maxLineLen)
+		}
+	}
+	res, err := lab.Exec(req.GetHostname(), req.GetLines())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.ExecResponse{Transcript: res.Transcript, SessionClosed: res.Closed}
+	for _, r := range res.Results {
+		resp.Results = append(resp.Results, &headendv1.ExecResult{Input: r.Input, Output: r.Output})
+	}
+	return resp, nil
+}
+
+func (s *headendService) ListPlatforms(context.Context, *headendv1.ListPlatformsRequest) (*headendv1.ListPlatformsResponse, error) {
+	resp := &headendv1.ListPlatformsResponse{}
+	for _, p := range headend.Platforms() {
+		resp.Platforms = append(resp.Platforms, platformPB(&p))
+	}
+	return resp, nil
+}
+
+type labService struct {
+	headendv1.UnsafeLabServiceServer
+	labs *Labs
+}
+
+func (s *labService) GetClock(_ context.Context, req *headendv1.GetClockRequest) (*headendv1.GetClockResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	return &headendv1.GetClockResponse{Clock: clockPB(lab.Clock())}, nil
+}
+
+func (s *labService) SetClock(_ context.Context, req *headendv1.SetClockRequest) (*headendv1.SetClockResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetTime() == nil || req.GetTime().CheckValid() != nil {
+		return nil, invalid("time is required and must be a valid timestamp")
+	}
+	if _, err := lab.SetClock(req.GetTime().AsTime()); err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.SetClockResponse{Clock: clockPB(lab.Clock())}, nil
+}
+
+func (s *labService) AdvanceClock(_ context.Context, req *headendv1.AdvanceClockRequest) (*headendv1.AdvanceClockResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetDuration() == nil || req.GetDuration().CheckValid() != nil {
+		return nil, invalid("duration is required")
+	}
+	d := req.GetDuration().AsDuration()
+	if d <= 0 || d > 100*365*24*time.Hour {
+		return nil, invalid("duration must be positive and at most 100 years, not %s", d)
+	}
+	if _, err := lab.AdvanceClock(d); err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.AdvanceClockResponse{Clock: clockPB(lab.Clock())}, nil
+}

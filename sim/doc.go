@@ -1,0 +1,10 @@
+// Package sim is the lab: a fleet of simulated headends keyed by hostname,
+// the lab clock, and their persistence in an embedded pebble store. A change
+// to a headend is applied to a copy, written in one synced batch, and only
+// then made visible, so that an acknowledged change survives a crash and a
+// refused one leaves no trace.
+//
+// A daemon restart is not a device reload: running state, flash keys,
+// reload-pending and saved configuration all survive it. Only a device
+// reload drops unsaved configuration.
+package sim

@@ -1,0 +1,14 @@
+package sim
+
+import "errors"
+
+// Domain errors of the lab.
+var (
+	ErrLabNotFound       = errors.New("sim: lab not found")
+	ErrHeadendNotFound   = errors.New("sim: headend not found")
+	ErrHostnameTaken     = errors.New("sim: hostname is already used by another headend in the lab")
+	ErrSerialTaken       = errors.New("sim: serial number is already used by another headend in the lab")
+	ErrClockNotSimulated = errors.New("sim: the lab clock is the real clock; start headendd with --clock=sim to set it")
+	ErrClockBackwards    = errors.New("sim: the lab clock only moves forward")
+	ErrInvalidArgument   = errors.New("sim: invalid argument")
+)

@@ -1,0 +1,84 @@
+package sim
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+// SecretFile is the name of the lab signing secret in the data directory.
+const SecretFile = "lab.secret"
+
+// ReadSecretFile reads a signing secret written as hex.
+func ReadSecretFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sim: read secret: %w", err)
+	}
+	return ParseSecret(string(b))
+}
+
+// ParseSecret decodes a hex secret (surrounding white space ignored).
+func ParseSecret(s string) ([]byte, error) {
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, fmt.Errorf("sim: the secret must be hexadecimal: %w", err)
+	}
+	if len(b) < keygen.MinSecretLen {
+		return nil, keygen.ErrInvalidSecret
+	}
+	return b, nil
+}
+
+// LoadOrCreateSecret reads dir/lab.secret, creating it with 32 random bytes
+// on first start. The file is written to a temporary name, synced, and
+// renamed, so a crash never leaves a half-written secret.
+func LoadOrCreateSecret(dir string) ([]byte, error) {
+	path := filepath.Join(dir, SecretFile)
+	s, err := ReadSecretFile(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return s, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sim: create data dir: %w", err)
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(dir, SecretFile+".tmp*")
+	if err != nil {
+		return nil, fmt.Errorf("sim: create secret: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if _, err := tmp.WriteString(hex.EncodeToString(secret) + "\n"); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return nil, fmt.Errorf("sim: create secret: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return secret, nil
+}

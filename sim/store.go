@@ -1,0 +1,162 @@
+package sim
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/headend"
+)
+
+// Store is the lab's durable state in an embedded pebble database. Every
+// write is one batch committed with Sync before the caller acknowledges the
+// change.
+//
+// Keys, per lab (room for several labs per daemon):
+//
+//	l/<lab>/h/<id, 8 bytes big-endian>  a headend, JSON
+//	l/<lab>/clock                       the simulated clock, JSON
+//
+// A headend is keyed by an internal id rather than its hostname, so that a
+// rename (`hostname` then `write memory`, or a reload onto a saved hostname)
+// rewrites one key instead of moving it.
+type Store struct {
+	db *pebble.DB
+}
+
+// OpenStore opens or creates the store in dir.
+func OpenStore(dir string, log *zap.Logger) (*Store, error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	db, err := pebble.Open(dir, &pebble.Options{
+		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
+		FormatMajorVersion: pebble.FormatNewest,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close flushes and closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// pebbleLogger sends pebble's chatter to debug level.
+type pebbleLogger struct{ s *zap.SugaredLogger }
+
+func (l pebbleLogger) Infof(format string, args ...any)  { l.s.Debugf(format, args...) }
+func (l pebbleLogger) Errorf(format string, args ...any) { l.s.Errorf(format, args...) }
+func (l pebbleLogger) Fatalf(format string, args ...any) { l.s.Fatalf(format, args...) }
+
+func labPrefix(lab string) []byte { return []byte("l/" + lab + "/") }
+
+func headendPrefix(lab string) []byte { return append(labPrefix(lab), "h/"...) }
+
+func headendKey(lab string, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(headendPrefix(lab), id)
+}
+
+func clockKey(lab string) []byte { return append(labPrefix(lab), "clock"...) }
+
+// prefixEnd is the first key after every key with the prefix p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// putHeadend writes a headend durably.
+func (s *Store) putHeadend(lab string, id uint64, d *headend.Device) error {
+	v, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("sim: encode headend: %w", err)
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// deleteHeadend removes a headend durably.
+func (s *Store) deleteHeadend(lab string, id uint64) error {
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Delete(headendKey(lab, id), nil); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// loadHeadends calls fn for every stored headend of the lab, in id order.
+func (s *Store) loadHeadends(lab string, fn func(id uint64, d *headend.Device) error) error {
+	p := headendPrefix(lab)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()
+		if len(k) != len(p)+8 {
+			return fmt.Errorf("sim: malformed headend key %q", k)
+		}
+		id := binary.BigEndian.Uint64(k[len(p):])
+		d := new(headend.Device)
+		if err := json.Unmarshal(it.Value(), d); err != nil {
+			return fmt.Errorf("sim: decode headend %d: %w", id, err)
+		}
+		if err := d.Bind(); err != nil {
+			return fmt.Errorf("sim: headend %d: %w", id, err)
+		}
+		if err := fn(id, d); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
+type storedClock struct {
+	Now time.Time `json:"now"`
+}
+
+// putClock writes the simulated clock durably.
+func (s *Store) putClock(lab string, t time.Time) error {
+	v, _ := json.Marshal(storedClock{Now: t.UTC()})
+	return s.db.Set(clockKey(lab), v, pebble.Sync)
+}
+
+// loadClock reads the stored simulated clock; ok is false when none is stored.
+func (s *Store) loadClock(lab string) (t time.Time, ok bool, err error) {
+	v, closer, err := s.db.Get(clockKey(lab))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	defer closer.Close()
+	var c storedClock
+	if err := json.Unmarshal(v, &c); err != nil {
+		return time.Time{}, false, fmt.Errorf("sim: decode clock: %w", err)
+	}
+	return c.Now, true, nil
+}
+
+// SyncWrite writes one small key with Sync: the baseline the benchmarks
+// compare an acknowledged change against.
+func (s *Store) SyncWrite(key, value []byte) error {
+	return s.db.Set(append([]byte("bench/"), key...), value, pebble.Sync)
+}
