@@ -258,6 +258,9 @@ type Headend struct {
 	StartupConfig *Config                `protobuf:"bytes,10,opt,name=startup_config,json=startupConfig,proto3" json:"startup_config,omitempty"`
 	// The running configuration differs from the saved one.
 	ConfigUnsaved bool `protobuf:"varint,11,opt,name=config_unsaved,json=configUnsaved,proto3" json:"config_unsaved,omitempty"`
+	// The headend's SSH console, "127.0.0.1:2201"; empty when headendd runs
+	// without --ssh-addr.
+	SshAddress    string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -367,6 +370,13 @@ func (x *Headend) GetConfigUnsaved() bool {
 		return x.ConfigUnsaved
 	}
 	return false
+}
+
+func (x *Headend) GetSshAddress() string {
+	if x != nil {
+		return x.SshAddress
+	}
+	return ""
 }
 
 // License is a headend's activation keys and the license they run.
@@ -1993,7 +2003,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc3\x03\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x03\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -2006,7 +2016,9 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x0erunning_config\x18\t \x01(\v2\x12.headend.v1.ConfigR\rrunningConfig\x129\n" +
 	"\x0estartup_config\x18\n" +
 	" \x01(\v2\x12.headend.v1.ConfigR\rstartupConfig\x12%\n" +
-	"\x0econfig_unsaved\x18\v \x01(\bR\rconfigUnsaved\"\xc8\x02\n" +
+	"\x0econfig_unsaved\x18\v \x01(\bR\rconfigUnsaved\x12\x1f\n" +
+	"\vssh_address\x18\f \x01(\tR\n" +
+	"sshAddress\"\xc8\x02\n" +
 	"\aLicense\x122\n" +
 	"\x15running_permanent_key\x18\x01 \x01(\tR\x13runningPermanentKey\x12.\n" +
 	"\x13flash_permanent_key\x18\x02 \x01(\tR\x11flashPermanentKey\x12%\n" +
