@@ -41,6 +41,9 @@ type Config struct {
 	Log *zap.Logger
 	// Metrics, if not nil, counts the lab's activity.
 	Metrics *Metrics
+	// UsageFlushInterval is how often unique-user records are written
+	// (default 1s).
+	UsageFlushInterval time.Duration
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -62,6 +65,10 @@ type Lab struct {
 	mu       sync.Mutex // guards bySerial, nextID, and changes to byName
 	bySerial map[string]*Headend
 	nextID   uint64
+
+	principals *headend.Principals
+	retired    admissionTotals
+	usage      usageLog
 }
 
 // Headend is one headend of a lab. It is the console's Backend.
@@ -71,6 +78,7 @@ type Headend struct {
 	mu      sync.Mutex
 	dev     *headend.Device
 	deleted bool
+	adm     *headend.Admission // its own synchronisation; never nil
 }
 
 // OpenLab loads a lab from its store.
@@ -89,6 +97,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
+	l.principals = headend.NewPrincipals(l.notePrincipal)
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -109,8 +118,10 @@ func OpenLab(cfg Config) (*Lab, error) {
 	default:
 		l.clock = &Clock{mode: ClockReal, real: realNow}
 	}
+	now := l.clock.Now()
 	err := l.store.loadHeadends(l.name, func(id uint64, d *headend.Device) error {
 		h := &Headend{lab: l, id: id, dev: d}
+		l.newAdmission(h, now)
 		if _, dup := l.byName.LoadOrStore(d.Hostname(), h); dup {
 			return fmt.Errorf("sim: stored headends share the hostname %q", d.Hostname())
 		}
@@ -121,7 +132,12 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.loadUsage(); err != nil {
+		return nil, err
+	}
 	l.metrics.setHeadends(len(l.bySerial))
+	l.metrics.watch(l)
+	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, time.Second))
 	return l, nil
 }
 
@@ -215,6 +231,7 @@ func (l *Lab) Create(model, hostname, serial string) (Snapshot, error) {
 	if err := l.persist(h.id, d); err != nil {
 		return Snapshot{}, err
 	}
+	l.newAdmission(h, now)
 	l.nextID++
 	l.byName.Store(hostname, h)
 	l.bySerial[serial] = h
@@ -294,6 +311,7 @@ func (l *Lab) Delete(hostname string) error {
 		return err
 	}
 	h.deleted = true
+	l.retire(h.adm.Reset(l.clock.Now().Unix()))
 	l.byName.Delete(h.dev.Hostname())
 	delete(l.bySerial, h.dev.Serial)
 	l.metrics.setHeadends(len(l.bySerial))
@@ -377,7 +395,9 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	}
 	delete(l.bySerial, old)
 	l.bySerial[newSerial] = h
+	prev := h.dev
 	h.dev = c
+	h.afterChange(prev, c, now)
 	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
@@ -481,7 +501,9 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 		return err
 	}
 	h.noteChange(h.dev, c)
+	prev := h.dev
 	h.dev = c
+	h.afterChange(prev, c, now)
 	return nil
 }
 
@@ -499,7 +521,9 @@ func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
 	l.byName.Store(newName, h)
 	l.byName.Delete(oldName)
 	h.noteChange(h.dev, c)
+	prev := h.dev
 	h.dev = c
+	h.afterChange(prev, c, l.clock.Now())
 	l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", newName))
 	return nil
 }

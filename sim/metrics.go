@@ -4,12 +4,15 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // Metrics counts a lab's activity for Prometheus. Counters are bound to
 // their labels once, at construction, so counting costs no lookup. A nil
 // *Metrics counts nothing.
 type Metrics struct {
+	reg       prometheus.Registerer
 	headends  prometheus.Gauge
 	changes   [numOps]prometheus.Counter
 	execLines prometheus.Counter
@@ -31,6 +34,7 @@ var opNames = [numOps]string{"create", "delete", "reload", "rma"}
 // NewMetrics registers the lab metrics with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
+		reg: reg,
 		headends: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "asalab", Subsystem: "lab", Name: "headends",
 			Help: "Headends in the lab.",
@@ -78,4 +82,44 @@ func (m *Metrics) observePersist(d time.Duration) {
 	if m != nil {
 		m.persist.Observe(d.Seconds())
 	}
+}
+
+// watch registers the admission metrics of lab l: they are read from the
+// headends' counters at scrape time, so that admitting a connection costs
+// the metrics nothing.
+func (m *Metrics) watch(l *Lab) {
+	if m != nil {
+		m.reg.MustRegister(&admissionCollector{lab: l})
+	}
+}
+
+var (
+	decisionsDesc = prometheus.NewDesc("asalab_admission_decisions_total",
+		"Connection admission decisions, by result and refusal reason.", []string{"result", "reason"}, nil)
+	admittedDesc = prometheus.NewDesc("asalab_admission_admitted_total",
+		"Connections admitted, by kind.", []string{"kind"}, nil)
+	activeDesc = prometheus.NewDesc("asalab_admission_active_sessions",
+		"VPN sessions active now, over all headends.", nil, nil)
+)
+
+type admissionCollector struct{ lab *Lab }
+
+func (c *admissionCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- decisionsDesc
+	ch <- admittedDesc
+	ch <- activeDesc
+}
+
+func (c *admissionCollector) Collect(ch chan<- prometheus.Metric) {
+	admitted, refused, active := c.lab.AdmissionTotals()
+	var total uint64
+	for k := headend.KindAnyConnect; int(k) < headend.NumKinds; k++ {
+		total += admitted[k]
+		ch <- prometheus.MustNewConstMetric(admittedDesc, prometheus.CounterValue, float64(admitted[k]), k.String())
+	}
+	ch <- prometheus.MustNewConstMetric(decisionsDesc, prometheus.CounterValue, float64(total), "admitted", "none")
+	for r := headend.ReasonPremiumLimit; int(r) < headend.NumReasons; r++ {
+		ch <- prometheus.MustNewConstMetric(decisionsDesc, prometheus.CounterValue, float64(refused[r]), "refused", r.String())
+	}
+	ch <- prometheus.MustNewConstMetric(activeDesc, prometheus.GaugeValue, float64(active))
 }

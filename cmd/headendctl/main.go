@@ -39,6 +39,10 @@ Commands:
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
   platforms                                    list the platform catalog
+  admit H --user U [--device D] --kind K       admit one VPN connection (K: anyconnect, clientless,
+                                               ikev2-third-party, ipsec-ikev1, site-to-site, phone, mobile)
+  release H SESSION                            end a session
+  sessions H                                   list the active sessions
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
 
@@ -82,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen,
+		"admit": c.admit, "release": c.release, "sessions": c.sessions,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

@@ -17,7 +17,7 @@ import (
 
 // daemon is a headendd process started by a test.
 type daemon struct {
-	t       *testing.T
+	t       testing.TB
 	cmd     *exec.Cmd
 	grpc    string
 	metr    string
@@ -27,7 +27,7 @@ type daemon struct {
 }
 
 // buildBinaries builds headendd and headendctl into a temporary directory.
-func buildBinaries(t *testing.T) (headendd, headendctl string) {
+func buildBinaries(t testing.TB) (headendd, headendctl string) {
 	t.Helper()
 	dir := t.TempDir()
 	headendd, headendctl = filepath.Join(dir, "headendd"), filepath.Join(dir, "headendctl")
@@ -42,7 +42,7 @@ func buildBinaries(t *testing.T) (headendd, headendctl string) {
 
 // startDaemon runs headendd on dataDir with ephemeral loopback ports, and
 // stops it when the test ends.
-func startDaemon(t *testing.T, bin, dataDir string, extra ...string) *daemon {
+func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready.json")
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",

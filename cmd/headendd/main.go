@@ -149,6 +149,11 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err := lab.Close(); err != nil {
+			log.Error("closing lab", zap.Error(err))
+		}
+	}()
 
 	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg)})
 	gl, err := net.Listen("tcp", f.grpcAddr)

@@ -45,7 +45,14 @@ func buildCommands() *registry {
 	r.add(privAndUp, "show running-config all webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(headend.SectionWebVPN, true))
 	r.add(privAndUp, "show running-config all hostname", "Show hostname configuration", argNone, "", cmdShowRunning(headend.SectionHostname, true))
 	r.add(privAndUp, "show startup-config", "Show the contents of configuration in flash memory", argNone, "", cmdShowStartup)
+	r.add(privAndUp, "show vpn-sessiondb", "Show VPN Session Database", argNone, "", cmdShowVPNSummary)
+	r.add(privAndUp, "show vpn-sessiondb summary", "Show VPN session summary", argNone, "", cmdShowVPNSummary)
+	r.add(privAndUp, "show vpn-sessiondb anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnect)
 	r.describe("show", "Show running system information")
+	r.add(keyModes, "vpn-sessiondb logoff all", "Logoff all sessions", argNone, "", cmdLogoffAll(false))
+	r.add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
+	r.describe("vpn-sessiondb", "Configure the VPN Session Manager")
+	r.describe("vpn-sessiondb logoff", "Logoff sessions")
 
 	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
 	r.describe("write", "Write running configuration to memory, network, or terminal")
@@ -106,6 +113,42 @@ func cmdShowCurpriv(s *Session, _ *call) {
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", level), "Current Mode/s : "+mode)
+}
+
+func cmdShowVPNSummary(s *Session, _ *call) {
+	a := s.b.Admission()
+	s.print(headend.ShowVPNSummary(a.Counts(), a.Policy().Capacity))
+}
+
+func cmdShowAnyConnect(s *Session, _ *call) {
+	a := s.b.Admission()
+	pol := a.Policy()
+	var views []headend.SessionView
+	a.Sessions(0, func(si headend.SessionInfo) bool {
+		views = append(views, headend.ViewSession(si, s.b.PrincipalByIndex(si.Principal), pol))
+		return true
+	})
+	s.print(headend.ShowAnyConnectSessions(views, s.b.Now(), pol.Serial))
+}
+
+// cmdLogoffAll: vpn-sessiondb logoff all [noconfirm].
+func cmdLogoffAll(noconfirm bool) handler {
+	logoff := func(s *Session) {
+		n := s.b.Admission().LogoffAll()
+		s.println(fmt.Sprintf("INFO: Number of sessions logged off : %d", n))
+	}
+	return func(s *Session, _ *call) {
+		if noconfirm {
+			logoff(s)
+			return
+		}
+		s.ask("Do you want to logoff the VPN session(s)? [confirm]", false, func(s *Session, ans string) {
+			switch strings.ToLower(strings.TrimSpace(ans)) {
+			case "", "y", "yes":
+				logoff(s)
+			}
+		})
+	}
 }
 
 func cmdShowLogging(s *Session, _ *call) {

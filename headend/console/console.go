@@ -29,6 +29,10 @@ type Backend interface {
 	Signer() *keygen.Signer
 	// BootTime is how long a reload keeps the device down.
 	BootTime() time.Duration
+	// Admission is the headend's VPN session state.
+	Admission() *headend.Admission
+	// PrincipalByIndex resolves a user of the lab by its index.
+	PrincipalByIndex(i uint32) *headend.Principal
 }
 
 // Options start a session.

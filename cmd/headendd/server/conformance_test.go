@@ -14,23 +14,24 @@ import (
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
-// textFSM is the subset of TextFSM that the ntc-templates `show version`
-// template uses: Values, one Start state, rules that capture Values, and
-// "-> Error". It lets the conformance test run without Python; when Debian's
-// python3-textfsm is installed, TestShowVersionConformance also runs the
-// real parser.
+// textFSM is the subset of TextFSM that the ntc-templates ASA templates
+// use: Values (options ignored), states, rules that capture Values, and the
+// actions Next, Record, Error and a new state. It lets the conformance tests
+// run without Python; when Debian's python3-textfsm is installed, they run
+// the real parser too.
 type textFSM struct {
-	rules []fsmRule
+	states map[string][]fsmRule
 }
 
 type fsmRule struct {
 	re    *regexp.Regexp
 	error bool
+	next  string // new state, or ""
 	src   string
 }
 
 var (
-	fsmValue = regexp.MustCompile(`^Value\s+(?:\w+\s+)*?(\w+)\s+(\(.*\))\s*$`)
+	fsmValue = regexp.MustCompile(`^Value\s+(?:[\w,]+\s+)*?(\w+)\s+(\(.*\))\s*$`)
 	fsmRef   = regexp.MustCompile(`\$\{(\w+)\}`)
 )
 
@@ -42,11 +43,12 @@ func loadTextFSM(t *testing.T, path string) *textFSM {
 	}
 	defer f.Close()
 	values := map[string]string{}
-	fsm := &textFSM{}
+	fsm := &textFSM{states: map[string][]fsmRule{}}
 	state := ""
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
+		trimmed := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(line, "Value "):
 			m := fsmValue.FindStringSubmatch(line)
@@ -54,20 +56,27 @@ func loadTextFSM(t *testing.T, path string) *textFSM {
 				t.Fatalf("unreadable Value line %q", line)
 			}
 			values[m[1]] = m[2]
-		case strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#"):
+		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 		case !strings.HasPrefix(line, " "):
-			state = strings.TrimSpace(line)
+			state = trimmed
+			fsm.states[state] = nil
 		default:
-			if state != "Start" {
-				t.Fatalf("state %q: only Start is supported", state)
-			}
-			rule := strings.TrimSpace(line)
-			action := ""
+			rule, action := trimmed, ""
 			if i := strings.Index(rule, " -> "); i >= 0 {
 				rule, action = rule[:i], strings.TrimSpace(rule[i+4:])
 			}
-			if action != "" && action != "Error" {
-				t.Fatalf("action %q: only Error is supported", action)
+			r := fsmRule{src: rule}
+			for _, a := range strings.Fields(action) {
+				switch a {
+				case "Error":
+					r.error = true
+				case "Next", "Record", "Next.Record", "Next.NoRecord", "NoRecord":
+				default:
+					if strings.Contains(a, ".") || a == "Continue" || a == "Clear" || a == "Clearall" {
+						t.Fatalf("action %q is not supported", a)
+					}
+					r.next = a
+				}
 			}
 			expr := fsmRef.ReplaceAllStringFunc(rule, func(ref string) string {
 				name := ref[2 : len(ref)-1]
@@ -82,28 +91,34 @@ func loadTextFSM(t *testing.T, path string) *textFSM {
 			if err != nil {
 				t.Fatalf("rule %q: %v", rule, err)
 			}
-			fsm.rules = append(fsm.rules, fsmRule{re: re, error: action == "Error", src: rule})
+			r.re = re
+			fsm.states[state] = append(fsm.states[state], r)
 		}
 	}
 	return fsm
 }
 
-// parse returns the captured values, or the first line the template rejects.
+// parse returns the values captured (every capture, in order), or the first
+// line the template rejects.
 func (f *textFSM) parse(text string) (map[string][]string, error) {
 	got := map[string][]string{}
+	state := "Start"
 	for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		for _, r := range f.rules {
+		for _, r := range f.states[state] {
 			m := r.re.FindStringSubmatchIndex(line)
 			if m == nil || m[0] != 0 {
 				continue
 			}
 			if r.error {
-				return got, fmt.Errorf("line %d rejected by %q: %q", i+1, r.src, line)
+				return got, fmt.Errorf("line %d rejected by %q in state %s: %q", i+1, r.src, state, line)
 			}
 			for j, name := range r.re.SubexpNames() {
 				if name != "" && m[2*j] >= 0 {
 					got[name] = append(got[name], line[m[2*j]:m[2*j+1]])
 				}
+			}
+			if r.next != "" {
+				state = r.next
 			}
 			break
 		}
@@ -184,6 +199,10 @@ func TestShowVersionConformance(t *testing.T) {
 // checkWithPythonTextFSM runs the real TextFSM (Debian's python3-textfsm,
 // which .ci/run installs) on the output.
 func checkWithPythonTextFSM(t *testing.T, name, out string, want map[string]string) {
+	checkWithPythonTemplate(t, ntcTemplate, name, out, want)
+}
+
+func checkWithPythonTemplate(t *testing.T, template, name, out string, want map[string]string) {
 	t.Helper()
 	const py = "/usr/bin/python3"
 	if exec.Command(py, "-c", "import textfsm").Run() != nil {
@@ -195,7 +214,7 @@ func checkWithPythonTextFSM(t *testing.T, name, out string, want map[string]stri
 	if err := os.WriteFile(outFile, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, _ := filepath.Abs(ntcTemplate)
+	tmpl, _ := filepath.Abs(template)
 	script := `import json, sys, textfsm
 fsm = textfsm.TextFSM(open(sys.argv[1]))
 rows = fsm.ParseText(open(sys.argv[2]).read())
@@ -205,7 +224,7 @@ print(json.dumps([dict(zip(fsm.header, r)) for r in rows]))`
 		t.Fatalf("%s: python textfsm rejected the output: %v\n%s", name, err, res)
 	}
 	var rows []map[string]any
-	if err := json.Unmarshal(res, &rows); err != nil || len(rows) != 1 {
+	if err := json.Unmarshal(res, &rows); err != nil || len(rows) == 0 {
 		t.Fatalf("%s: python textfsm gave %s", name, res)
 	}
 	for k, v := range want {
@@ -213,4 +232,62 @@ print(json.dumps([dict(zip(fsm.header, r)) for r in rows]))`
 			t.Errorf("%s: python textfsm %s = %v, want %q", name, k, rows[0][k], v)
 		}
 	}
+}
+
+// TestVPNSessiondbConformance: show vpn-sessiondb and show vpn-sessiondb
+// anyconnect parse with the ntc-templates templates, which accept the real
+// outputs copied next to them.
+func TestVPNSessiondbConformance(t *testing.T) {
+	summary := loadTextFSM(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb.textfsm")
+	anyconnect := loadTextFSM(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect.textfsm")
+	for tmpl, sample := range map[*textFSM]string{
+		summary:    "testdata/ntc/cisco_asa_show_vpn-sessiondb.raw",
+		anyconnect: "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect2.raw",
+	} {
+		b, err := os.ReadFile(sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tmpl.parse(string(b)); err != nil {
+			t.Fatalf("%s: %v", sample, err)
+		}
+	}
+
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5516", Hostname: "fw1", Serial: "JAD222605K8"}); err != nil {
+		t.Fatal(err)
+	}
+	key := e.do(&ddCase{cmd: "keygen", args: []string{"name=P", "serial=JAD222605K8", "premium=50"}})
+	if _, err := e.hc.InstallActivationKey(ctxT(), &headendv1.InstallActivationKeyRequest{Hostname: "fw1", ActivationKey: key}); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range []headendv1.ConnectionKind{headendv1.ConnectionKind_CONNECTION_KIND_ANYCONNECT, headendv1.ConnectionKind_CONNECTION_KIND_ANYCONNECT,
+		headendv1.ConnectionKind_CONNECTION_KIND_CLIENTLESS, headendv1.ConnectionKind_CONNECTION_KIND_SITE_TO_SITE} {
+		user := fmt.Sprintf("user-with-a-rather-long-name-%d", i)
+		if _, err := e.hc.AdmitConnection(ctxT(), &headendv1.AdmitConnectionRequest{Headend: "fw1", User: user, ClientDevice: "dev" + user, Kind: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{"show vpn-sessiondb", "show vpn-sessiondb anyconnect"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumOut := "fw1# show vpn-sessiondb\n" + resp.GetResults()[0].GetOutput()
+	acOut := resp.GetResults()[1].GetOutput()
+	got, err := summary.parse(sumOut)
+	if err != nil {
+		t.Fatalf("summary: %v\n%s", err, sumOut)
+	}
+	if strings.Join(got["DEVICE_TOTAL_VPN_CAPACITY"], ",") != "300" || strings.Join(got["VPN_SESSION_ACTIVE"], ",") != "2,2,1,1,1,1" {
+		t.Errorf("summary values: %v", got)
+	}
+	got, err = anyconnect.parse(acOut)
+	if err != nil {
+		t.Fatalf("anyconnect: %v\n%s", err, acOut)
+	}
+	if len(got["USERNAME"]) != 2 || got["LICENSE"][0] != "AnyConnect Premium" {
+		t.Errorf("anyconnect values: %v", got)
+	}
+	checkWithPythonTemplate(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb.textfsm", "summary", sumOut, map[string]string{"DEVICE_TOTAL_VPN_CAPACITY": "300"})
+	checkWithPythonTemplate(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect.textfsm", "anyconnect", acOut, map[string]string{"LICENSE": "AnyConnect Premium"})
 }

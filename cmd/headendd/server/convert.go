@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -15,6 +16,8 @@ import (
 func wrapf(err error, format string, args ...any) error {
 	return fmt.Errorf("%w: %s", err, fmt.Sprintf(format, args...))
 }
+
+func timeUnix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 func failoverPB(f keygen.Failover) headendv1.FailoverMode {
 	switch f {

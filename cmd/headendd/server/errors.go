@@ -47,6 +47,10 @@ var errorTable = []errorMapping{
 	{headend.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{headend.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{headend.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
+	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
+	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
+	{headend.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
+	{headend.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.

@@ -35,16 +35,17 @@ var labStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // env is a lab served over an in-memory gRPC connection, on a store in a
 // temporary directory, with a simulated clock.
 type env struct {
-	t      *testing.T
-	dir    string
-	store  *sim.Store
-	lab    *sim.Lab
-	gs     *grpc.Server
-	conn   *grpc.ClientConn
-	hc     headendv1.HeadendServiceClient
-	lc     headendv1.LabServiceClient
-	signer *keygen.Signer
-	vars   map[string]string
+	t        *testing.T
+	dir      string
+	store    *sim.Store
+	lab      *sim.Lab
+	gs       *grpc.Server
+	conn     *grpc.ClientConn
+	hc       headendv1.HeadendServiceClient
+	lc       headendv1.LabServiceClient
+	signer   *keygen.Signer
+	vars     map[string]string
+	bootTime time.Duration
 }
 
 func newEnv(t *testing.T) *env {
@@ -67,7 +68,7 @@ func (e *env) open() {
 	}
 	serials := 0
 	lab, err := sim.OpenLab(sim.Config{
-		Store: store, Signer: e.signer, ClockMode: sim.ClockSimulated,
+		Store: store, Signer: e.signer, ClockMode: sim.ClockSimulated, BootTime: e.bootTime,
 		RealNow: func() time.Time { return labStart },
 		// Deterministic "random" serials.
 		Rand: func(n int) int { serials++; return serials % n },
@@ -94,6 +95,9 @@ func (e *env) close() {
 	}
 	e.conn.Close()
 	e.gs.Stop()
+	if err := e.lab.Close(); err != nil {
+		e.t.Error(err)
+	}
 	if err := e.store.Close(); err != nil {
 		e.t.Error(err)
 	}
@@ -285,8 +289,71 @@ func (e *env) do(c *ddCase) string {
 		}
 		return clock.GetNow().AsTime().Format(time.RFC3339) + " " + clock.GetMode().String()
 	case "restart":
+		if bt := c.arg("boot-time", ""); bt != "" {
+			d, err := time.ParseDuration(bt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.bootTime = d
+		}
 		e.restart()
 		return fmt.Sprintf("restarted with %d headends", e.lab.Len())
+	case "admit":
+		kind, ok := headendv1.ConnectionKind_value["CONNECTION_KIND_"+strings.ToUpper(strings.ReplaceAll(c.arg("kind", "anyconnect"), "-", "_"))]
+		if !ok {
+			t.Fatalf("line %d: unknown kind", c.line)
+		}
+		n, _ := strconv.Atoi(c.arg("n", "1"))
+		user := c.arg("user", "alice")
+		var out strings.Builder
+		admitted := 0
+		for i := range n {
+			u := user
+			if n > 1 {
+				u = fmt.Sprintf("%s%03d", user, i+1)
+			}
+			resp, err := e.hc.AdmitConnection(ctxT(), &headendv1.AdmitConnectionRequest{
+				Headend: host, User: u, ClientDevice: c.arg("device", u+"-laptop"), Kind: headendv1.ConnectionKind(kind)})
+			if err != nil {
+				return errText(err)
+			}
+			if resp.GetAdmitted() {
+				admitted++
+				if name := c.arg("name", ""); name != "" {
+					e.vars[name] = fmt.Sprint(resp.GetSessionId())
+				}
+				if n == 1 {
+					out.WriteString("admitted\n")
+				}
+				continue
+			}
+			fmt.Fprintf(&out, "%s refused: %s\n%s\n", u, resp.GetReason(), resp.GetSyslog())
+		}
+		if n > 1 {
+			fmt.Fprintf(&out, "%d of %d admitted\n", admitted, n)
+		}
+		return out.String()
+	case "release":
+		id, err := strconv.ParseUint(e.subst(c.arg("id", "0")), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hc.ReleaseConnection(ctxT(), &headendv1.ReleaseConnectionRequest{Headend: host, SessionId: id}); err != nil {
+			return errText(err)
+		}
+		return "released"
+	case "sessions":
+		resp, err := e.hc.ListSessions(ctxT(), &headendv1.ListSessionsRequest{Headend: host})
+		if err != nil {
+			return errText(err)
+		}
+		var out strings.Builder
+		for _, s := range resp.GetSessions() {
+			fmt.Fprintf(&out, "%s %s %s %s %s %s %s\n", s.GetUser(), s.GetClientDevice(), s.GetKind(), s.GetLicense(),
+				s.GetAssignedIp(), s.GetPublicIp(), s.GetLoginTime().AsTime().Format(time.RFC3339))
+		}
+		fmt.Fprintf(&out, "%d sessions", len(resp.GetSessions()))
+		return out.String()
 	}
 	t.Fatalf("line %d: unknown command %q", c.line, c.cmd)
 	return ""

@@ -23,6 +23,148 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ConnectionKind is what connects (SPEC §6).
+type ConnectionKind int32
+
+const (
+	ConnectionKind_CONNECTION_KIND_UNSPECIFIED ConnectionKind = 0
+	// The AnyConnect client, SSL/DTLS or IKEv2.
+	ConnectionKind_CONNECTION_KIND_ANYCONNECT ConnectionKind = 1
+	// Clientless SSL VPN (the WebVPN portal).
+	ConnectionKind_CONNECTION_KIND_CLIENTLESS ConnectionKind = 2
+	// A third-party IKEv2 remote-access client.
+	ConnectionKind_CONNECTION_KIND_IKEV2_THIRD_PARTY ConnectionKind = 3
+	// The legacy Cisco VPN client (IKEv1).
+	ConnectionKind_CONNECTION_KIND_IPSEC_IKEV1 ConnectionKind = 4
+	// A LAN-to-LAN tunnel.
+	ConnectionKind_CONNECTION_KIND_SITE_TO_SITE ConnectionKind = 5
+	// AnyConnect for Cisco VPN Phone.
+	ConnectionKind_CONNECTION_KIND_PHONE ConnectionKind = 6
+	// AnyConnect on a mobile device.
+	ConnectionKind_CONNECTION_KIND_MOBILE ConnectionKind = 7
+)
+
+// Enum value maps for ConnectionKind.
+var (
+	ConnectionKind_name = map[int32]string{
+		0: "CONNECTION_KIND_UNSPECIFIED",
+		1: "CONNECTION_KIND_ANYCONNECT",
+		2: "CONNECTION_KIND_CLIENTLESS",
+		3: "CONNECTION_KIND_IKEV2_THIRD_PARTY",
+		4: "CONNECTION_KIND_IPSEC_IKEV1",
+		5: "CONNECTION_KIND_SITE_TO_SITE",
+		6: "CONNECTION_KIND_PHONE",
+		7: "CONNECTION_KIND_MOBILE",
+	}
+	ConnectionKind_value = map[string]int32{
+		"CONNECTION_KIND_UNSPECIFIED":       0,
+		"CONNECTION_KIND_ANYCONNECT":        1,
+		"CONNECTION_KIND_CLIENTLESS":        2,
+		"CONNECTION_KIND_IKEV2_THIRD_PARTY": 3,
+		"CONNECTION_KIND_IPSEC_IKEV1":       4,
+		"CONNECTION_KIND_SITE_TO_SITE":      5,
+		"CONNECTION_KIND_PHONE":             6,
+		"CONNECTION_KIND_MOBILE":            7,
+	}
+)
+
+func (x ConnectionKind) Enum() *ConnectionKind {
+	p := new(ConnectionKind)
+	*p = x
+	return p
+}
+
+func (x ConnectionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConnectionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[0].Descriptor()
+}
+
+func (ConnectionKind) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[0]
+}
+
+func (x ConnectionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConnectionKind.Descriptor instead.
+func (ConnectionKind) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{0}
+}
+
+// RefusalReason is why a connection was refused.
+type RefusalReason int32
+
+const (
+	// Admitted.
+	RefusalReason_REFUSAL_REASON_UNSPECIFIED RefusalReason = 0
+	// AnyConnect Premium Peers are all in use.
+	RefusalReason_REFUSAL_REASON_PREMIUM_LIMIT RefusalReason = 1
+	// Essentials mode: the AnyConnect Essentials limit (Total VPN Peers).
+	RefusalReason_REFUSAL_REASON_ESSENTIALS_LIMIT RefusalReason = 2
+	// Other VPN Peers are all in use.
+	RefusalReason_REFUSAL_REASON_OTHER_LIMIT RefusalReason = 3
+	// Total VPN Peers are all in use.
+	RefusalReason_REFUSAL_REASON_TOTAL_LIMIT RefusalReason = 4
+	// The kind needs a license the headend lacks (clientless in Essentials
+	// mode, mobile without AnyConnect for Mobile, phone without VPN Phone).
+	RefusalReason_REFUSAL_REASON_KIND_NOT_LICENSED RefusalReason = 5
+	// The headend is reloading.
+	RefusalReason_REFUSAL_REASON_DEVICE_UNAVAILABLE RefusalReason = 6
+)
+
+// Enum value maps for RefusalReason.
+var (
+	RefusalReason_name = map[int32]string{
+		0: "REFUSAL_REASON_UNSPECIFIED",
+		1: "REFUSAL_REASON_PREMIUM_LIMIT",
+		2: "REFUSAL_REASON_ESSENTIALS_LIMIT",
+		3: "REFUSAL_REASON_OTHER_LIMIT",
+		4: "REFUSAL_REASON_TOTAL_LIMIT",
+		5: "REFUSAL_REASON_KIND_NOT_LICENSED",
+		6: "REFUSAL_REASON_DEVICE_UNAVAILABLE",
+	}
+	RefusalReason_value = map[string]int32{
+		"REFUSAL_REASON_UNSPECIFIED":        0,
+		"REFUSAL_REASON_PREMIUM_LIMIT":      1,
+		"REFUSAL_REASON_ESSENTIALS_LIMIT":   2,
+		"REFUSAL_REASON_OTHER_LIMIT":        3,
+		"REFUSAL_REASON_TOTAL_LIMIT":        4,
+		"REFUSAL_REASON_KIND_NOT_LICENSED":  5,
+		"REFUSAL_REASON_DEVICE_UNAVAILABLE": 6,
+	}
+)
+
+func (x RefusalReason) Enum() *RefusalReason {
+	p := new(RefusalReason)
+	*p = x
+	return p
+}
+
+func (x RefusalReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RefusalReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[1].Descriptor()
+}
+
+func (RefusalReason) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[1]
+}
+
+func (x RefusalReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RefusalReason.Descriptor instead.
+func (RefusalReason) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
 // HeadendState is whether a headend can be used.
 type HeadendState int32
 
@@ -59,11 +201,11 @@ func (x HeadendState) String() string {
 }
 
 func (HeadendState) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[0].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[2].Descriptor()
 }
 
 func (HeadendState) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[0]
+	return &file_headend_v1_headend_proto_enumTypes[2]
 }
 
 func (x HeadendState) Number() protoreflect.EnumNumber {
@@ -72,7 +214,7 @@ func (x HeadendState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use HeadendState.Descriptor instead.
 func (HeadendState) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{0}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 // Licensing is how a platform is licensed.
@@ -115,11 +257,11 @@ func (x Licensing) String() string {
 }
 
 func (Licensing) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[1].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[3].Descriptor()
 }
 
 func (Licensing) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[1]
+	return &file_headend_v1_headend_proto_enumTypes[3]
 }
 
 func (x Licensing) Number() protoreflect.EnumNumber {
@@ -128,7 +270,7 @@ func (x Licensing) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Licensing.Descriptor instead.
 func (Licensing) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 // FailoverMode is the failover a license allows.
@@ -168,11 +310,11 @@ func (x FailoverMode) String() string {
 }
 
 func (FailoverMode) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[2].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[4].Descriptor()
 }
 
 func (FailoverMode) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[2]
+	return &file_headend_v1_headend_proto_enumTypes[4]
 }
 
 func (x FailoverMode) Number() protoreflect.EnumNumber {
@@ -181,7 +323,7 @@ func (x FailoverMode) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FailoverMode.Descriptor instead.
 func (FailoverMode) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 // KeyAction is the optional keyword of `activation-key`.
@@ -221,11 +363,11 @@ func (x KeyAction) String() string {
 }
 
 func (KeyAction) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[3].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[5].Descriptor()
 }
 
 func (KeyAction) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[3]
+	return &file_headend_v1_headend_proto_enumTypes[5]
 }
 
 func (x KeyAction) Number() protoreflect.EnumNumber {
@@ -234,7 +376,7 @@ func (x KeyAction) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use KeyAction.Descriptor instead.
 func (KeyAction) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 // Headend is one simulated device.
@@ -1998,6 +2140,1014 @@ func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
 	return nil
 }
 
+type AdmitConnectionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	// The headend's hostname.
+	Headend string `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
+	User    string `protobuf:"bytes,3,opt,name=user,proto3" json:"user,omitempty"`
+	// An id of the device the user connects from.
+	ClientDevice  string         `protobuf:"bytes,4,opt,name=client_device,json=clientDevice,proto3" json:"client_device,omitempty"`
+	Kind          ConnectionKind `protobuf:"varint,5,opt,name=kind,proto3,enum=headend.v1.ConnectionKind" json:"kind,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionRequest) Reset() {
+	*x = AdmitConnectionRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionRequest) ProtoMessage() {}
+
+func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *AdmitConnectionRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *AdmitConnectionRequest) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *AdmitConnectionRequest) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *AdmitConnectionRequest) GetClientDevice() string {
+	if x != nil {
+		return x.ClientDevice
+	}
+	return ""
+}
+
+func (x *AdmitConnectionRequest) GetKind() ConnectionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ConnectionKind_CONNECTION_KIND_UNSPECIFIED
+}
+
+type AdmitConnectionResponse struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Admitted bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	// Identifies the session for ReleaseConnection; 0 when refused.
+	SessionId uint64        `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Reason    RefusalReason `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
+	// The line the ASA logs for a refusal, e.g. "%ASA-4-113029: ...".
+	Syslog        string `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionResponse) Reset() {
+	*x = AdmitConnectionResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionResponse) ProtoMessage() {}
+
+func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *AdmitConnectionResponse) GetAdmitted() bool {
+	if x != nil {
+		return x.Admitted
+	}
+	return false
+}
+
+func (x *AdmitConnectionResponse) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *AdmitConnectionResponse) GetReason() RefusalReason {
+	if x != nil {
+		return x.Reason
+	}
+	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
+}
+
+func (x *AdmitConnectionResponse) GetSyslog() string {
+	if x != nil {
+		return x.Syslog
+	}
+	return ""
+}
+
+type ReleaseConnectionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Headend       string                 `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
+	SessionId     uint64                 `protobuf:"varint,3,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleaseConnectionRequest) Reset() {
+	*x = ReleaseConnectionRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseConnectionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseConnectionRequest) ProtoMessage() {}
+
+func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
+func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ReleaseConnectionRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *ReleaseConnectionRequest) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *ReleaseConnectionRequest) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+type ReleaseConnectionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleaseConnectionResponse) Reset() {
+	*x = ReleaseConnectionResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseConnectionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseConnectionResponse) ProtoMessage() {}
+
+func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
+func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+}
+
+type AdmitConnectionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Headend       string                 `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
+	User          string                 `protobuf:"bytes,3,opt,name=user,proto3" json:"user,omitempty"`
+	ClientDevice  string                 `protobuf:"bytes,4,opt,name=client_device,json=clientDevice,proto3" json:"client_device,omitempty"`
+	Kind          ConnectionKind         `protobuf:"varint,5,opt,name=kind,proto3,enum=headend.v1.ConnectionKind" json:"kind,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionsRequest) Reset() {
+	*x = AdmitConnectionsRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionsRequest) ProtoMessage() {}
+
+func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *AdmitConnectionsRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *AdmitConnectionsRequest) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *AdmitConnectionsRequest) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *AdmitConnectionsRequest) GetClientDevice() string {
+	if x != nil {
+		return x.ClientDevice
+	}
+	return ""
+}
+
+func (x *AdmitConnectionsRequest) GetKind() ConnectionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ConnectionKind_CONNECTION_KIND_UNSPECIFIED
+}
+
+type AdmitConnectionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Admitted      bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	SessionId     uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Reason        RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
+	Syslog        string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionsResponse) Reset() {
+	*x = AdmitConnectionsResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionsResponse) ProtoMessage() {}
+
+func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *AdmitConnectionsResponse) GetAdmitted() bool {
+	if x != nil {
+		return x.Admitted
+	}
+	return false
+}
+
+func (x *AdmitConnectionsResponse) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *AdmitConnectionsResponse) GetReason() RefusalReason {
+	if x != nil {
+		return x.Reason
+	}
+	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
+}
+
+func (x *AdmitConnectionsResponse) GetSyslog() string {
+	if x != nil {
+		return x.Syslog
+	}
+	return ""
+}
+
+// ConnectionAttempt is one connection of a batch.
+type ConnectionAttempt struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Headend       string                 `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	User          string                 `protobuf:"bytes,2,opt,name=user,proto3" json:"user,omitempty"`
+	ClientDevice  string                 `protobuf:"bytes,3,opt,name=client_device,json=clientDevice,proto3" json:"client_device,omitempty"`
+	Kind          ConnectionKind         `protobuf:"varint,4,opt,name=kind,proto3,enum=headend.v1.ConnectionKind" json:"kind,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConnectionAttempt) Reset() {
+	*x = ConnectionAttempt{}
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionAttempt) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionAttempt) ProtoMessage() {}
+
+func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
+func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ConnectionAttempt) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *ConnectionAttempt) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *ConnectionAttempt) GetClientDevice() string {
+	if x != nil {
+		return x.ClientDevice
+	}
+	return ""
+}
+
+func (x *ConnectionAttempt) GetKind() ConnectionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ConnectionKind_CONNECTION_KIND_UNSPECIFIED
+}
+
+// ConnectionDecision is the answer to one attempt.
+type ConnectionDecision struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Admitted      bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	SessionId     uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Reason        RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
+	Syslog        string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConnectionDecision) Reset() {
+	*x = ConnectionDecision{}
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConnectionDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConnectionDecision) ProtoMessage() {}
+
+func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
+func (*ConnectionDecision) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ConnectionDecision) GetAdmitted() bool {
+	if x != nil {
+		return x.Admitted
+	}
+	return false
+}
+
+func (x *ConnectionDecision) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *ConnectionDecision) GetReason() RefusalReason {
+	if x != nil {
+		return x.Reason
+	}
+	return RefusalReason_REFUSAL_REASON_UNSPECIFIED
+}
+
+func (x *ConnectionDecision) GetSyslog() string {
+	if x != nil {
+		return x.Syslog
+	}
+	return ""
+}
+
+type AdmitConnectionBatchRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	// At most 100,000 attempts.
+	Attempts      []*ConnectionAttempt `protobuf:"bytes,2,rep,name=attempts,proto3" json:"attempts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionBatchRequest) Reset() {
+	*x = AdmitConnectionBatchRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionBatchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionBatchRequest) ProtoMessage() {}
+
+func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *AdmitConnectionBatchRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *AdmitConnectionBatchRequest) GetAttempts() []*ConnectionAttempt {
+	if x != nil {
+		return x.Attempts
+	}
+	return nil
+}
+
+type AdmitConnectionBatchResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One decision per attempt, in order.
+	Decisions     []*ConnectionDecision `protobuf:"bytes,1,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdmitConnectionBatchResponse) Reset() {
+	*x = AdmitConnectionBatchResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdmitConnectionBatchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdmitConnectionBatchResponse) ProtoMessage() {}
+
+func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
+func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+// SessionRef names a session on a headend.
+type SessionRef struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Headend       string                 `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	SessionId     uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SessionRef) Reset() {
+	*x = SessionRef{}
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SessionRef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SessionRef) ProtoMessage() {}
+
+func (x *SessionRef) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
+func (*SessionRef) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *SessionRef) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *SessionRef) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+type ReleaseConnectionBatchRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	// At most 100,000 sessions.
+	Sessions      []*SessionRef `protobuf:"bytes,2,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleaseConnectionBatchRequest) Reset() {
+	*x = ReleaseConnectionBatchRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseConnectionBatchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
+
+func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
+func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *ReleaseConnectionBatchRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *ReleaseConnectionBatchRequest) GetSessions() []*SessionRef {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+type ReleaseConnectionBatchResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Sessions ended.
+	Released uint32 `protobuf:"varint,1,opt,name=released,proto3" json:"released,omitempty"`
+	// Sessions that were not active (already released, dropped by a reload).
+	NotFound      uint32 `protobuf:"varint,2,opt,name=not_found,json=notFound,proto3" json:"not_found,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleaseConnectionBatchResponse) Reset() {
+	*x = ReleaseConnectionBatchResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleaseConnectionBatchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
+
+func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
+func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
+	if x != nil {
+		return x.Released
+	}
+	return 0
+}
+
+func (x *ReleaseConnectionBatchResponse) GetNotFound() uint32 {
+	if x != nil {
+		return x.NotFound
+	}
+	return 0
+}
+
+type ListSessionsRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Lab     string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Headend string                 `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
+	// At most this many sessions (default 100, at most 1000).
+	PageSize      int32  `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken     string `protobuf:"bytes,4,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSessionsRequest) Reset() {
+	*x = ListSessionsRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSessionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSessionsRequest) ProtoMessage() {}
+
+func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
+func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *ListSessionsRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetHeadend() string {
+	if x != nil {
+		return x.Headend
+	}
+	return ""
+}
+
+func (x *ListSessionsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListSessionsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+type ListSessionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Sessions      []*Session             `protobuf:"bytes,1,rep,name=sessions,proto3" json:"sessions,omitempty"`
+	NextPageToken string                 `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListSessionsResponse) Reset() {
+	*x = ListSessionsResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListSessionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListSessionsResponse) ProtoMessage() {}
+
+func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
+func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ListSessionsResponse) GetSessions() []*Session {
+	if x != nil {
+		return x.Sessions
+	}
+	return nil
+}
+
+func (x *ListSessionsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Session is an active VPN session.
+type Session struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	SessionId    uint64                 `protobuf:"varint,1,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	User         string                 `protobuf:"bytes,2,opt,name=user,proto3" json:"user,omitempty"`
+	ClientDevice string                 `protobuf:"bytes,3,opt,name=client_device,json=clientDevice,proto3" json:"client_device,omitempty"`
+	Kind         ConnectionKind         `protobuf:"varint,4,opt,name=kind,proto3,enum=headend.v1.ConnectionKind" json:"kind,omitempty"`
+	// Lab time of admission.
+	LoginTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=login_time,json=loginTime,proto3" json:"login_time,omitempty"`
+	// "AnyConnect Premium", "AnyConnect Essentials" or "Other VPN".
+	License       string `protobuf:"bytes,6,opt,name=license,proto3" json:"license,omitempty"`
+	AssignedIp    string `protobuf:"bytes,7,opt,name=assigned_ip,json=assignedIp,proto3" json:"assigned_ip,omitempty"`
+	PublicIp      string `protobuf:"bytes,8,opt,name=public_ip,json=publicIp,proto3" json:"public_ip,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Session) Reset() {
+	*x = Session{}
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Session) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Session) ProtoMessage() {}
+
+func (x *Session) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Session.ProtoReflect.Descriptor instead.
+func (*Session) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *Session) GetSessionId() uint64 {
+	if x != nil {
+		return x.SessionId
+	}
+	return 0
+}
+
+func (x *Session) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+func (x *Session) GetClientDevice() string {
+	if x != nil {
+		return x.ClientDevice
+	}
+	return ""
+}
+
+func (x *Session) GetKind() ConnectionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ConnectionKind_CONNECTION_KIND_UNSPECIFIED
+}
+
+func (x *Session) GetLoginTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LoginTime
+	}
+	return nil
+}
+
+func (x *Session) GetLicense() string {
+	if x != nil {
+		return x.License
+	}
+	return ""
+}
+
+func (x *Session) GetAssignedIp() string {
+	if x != nil {
+		return x.AssignedIp
+	}
+	return ""
+}
+
+func (x *Session) GetPublicIp() string {
+	if x != nil {
+		return x.PublicIp
+	}
+	return ""
+}
+
 var File_headend_v1_headend_proto protoreflect.FileDescriptor
 
 const file_headend_v1_headend_proto_rawDesc = "" +
@@ -2142,7 +3292,102 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x06output\x18\x02 \x01(\tR\x06output\"\x16\n" +
 	"\x14ListPlatformsRequest\"K\n" +
 	"\x15ListPlatformsResponse\x122\n" +
-	"\tplatforms\x18\x01 \x03(\v2\x14.headend.v1.PlatformR\tplatforms*`\n" +
+	"\tplatforms\x18\x01 \x03(\v2\x14.headend.v1.PlatformR\tplatforms\"\xad\x01\n" +
+	"\x16AdmitConnectionRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x18\n" +
+	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x12\n" +
+	"\x04user\x18\x03 \x01(\tR\x04user\x12#\n" +
+	"\rclient_device\x18\x04 \x01(\tR\fclientDevice\x12.\n" +
+	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\x9f\x01\n" +
+	"\x17AdmitConnectionResponse\x12\x1a\n" +
+	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
+	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"e\n" +
+	"\x18ReleaseConnectionRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x18\n" +
+	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x03 \x01(\x04R\tsessionId\"\x1b\n" +
+	"\x19ReleaseConnectionResponse\"\xae\x01\n" +
+	"\x17AdmitConnectionsRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x18\n" +
+	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x12\n" +
+	"\x04user\x18\x03 \x01(\tR\x04user\x12#\n" +
+	"\rclient_device\x18\x04 \x01(\tR\fclientDevice\x12.\n" +
+	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\xa0\x01\n" +
+	"\x18AdmitConnectionsResponse\x12\x1a\n" +
+	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
+	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"\x96\x01\n" +
+	"\x11ConnectionAttempt\x12\x18\n" +
+	"\aheadend\x18\x01 \x01(\tR\aheadend\x12\x12\n" +
+	"\x04user\x18\x02 \x01(\tR\x04user\x12#\n" +
+	"\rclient_device\x18\x03 \x01(\tR\fclientDevice\x12.\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\x9a\x01\n" +
+	"\x12ConnectionDecision\x12\x1a\n" +
+	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
+	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"j\n" +
+	"\x1bAdmitConnectionBatchRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x129\n" +
+	"\battempts\x18\x02 \x03(\v2\x1d.headend.v1.ConnectionAttemptR\battempts\"\\\n" +
+	"\x1cAdmitConnectionBatchResponse\x12<\n" +
+	"\tdecisions\x18\x01 \x03(\v2\x1e.headend.v1.ConnectionDecisionR\tdecisions\"E\n" +
+	"\n" +
+	"SessionRef\x12\x18\n" +
+	"\aheadend\x18\x01 \x01(\tR\aheadend\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\x04R\tsessionId\"e\n" +
+	"\x1dReleaseConnectionBatchRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x122\n" +
+	"\bsessions\x18\x02 \x03(\v2\x16.headend.v1.SessionRefR\bsessions\"Y\n" +
+	"\x1eReleaseConnectionBatchResponse\x12\x1a\n" +
+	"\breleased\x18\x01 \x01(\rR\breleased\x12\x1b\n" +
+	"\tnot_found\x18\x02 \x01(\rR\bnotFound\"}\n" +
+	"\x13ListSessionsRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x18\n" +
+	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x1b\n" +
+	"\tpage_size\x18\x03 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x04 \x01(\tR\tpageToken\"o\n" +
+	"\x14ListSessionsResponse\x12/\n" +
+	"\bsessions\x18\x01 \x03(\v2\x13.headend.v1.SessionR\bsessions\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa4\x02\n" +
+	"\aSession\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x01 \x01(\x04R\tsessionId\x12\x12\n" +
+	"\x04user\x18\x02 \x01(\tR\x04user\x12#\n" +
+	"\rclient_device\x18\x03 \x01(\tR\fclientDevice\x12.\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\x129\n" +
+	"\n" +
+	"login_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tloginTime\x12\x18\n" +
+	"\alicense\x18\x06 \x01(\tR\alicense\x12\x1f\n" +
+	"\vassigned_ip\x18\a \x01(\tR\n" +
+	"assignedIp\x12\x1b\n" +
+	"\tpublic_ip\x18\b \x01(\tR\bpublicIp*\x92\x02\n" +
+	"\x0eConnectionKind\x12\x1f\n" +
+	"\x1bCONNECTION_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aCONNECTION_KIND_ANYCONNECT\x10\x01\x12\x1e\n" +
+	"\x1aCONNECTION_KIND_CLIENTLESS\x10\x02\x12%\n" +
+	"!CONNECTION_KIND_IKEV2_THIRD_PARTY\x10\x03\x12\x1f\n" +
+	"\x1bCONNECTION_KIND_IPSEC_IKEV1\x10\x04\x12 \n" +
+	"\x1cCONNECTION_KIND_SITE_TO_SITE\x10\x05\x12\x19\n" +
+	"\x15CONNECTION_KIND_PHONE\x10\x06\x12\x1a\n" +
+	"\x16CONNECTION_KIND_MOBILE\x10\a*\x83\x02\n" +
+	"\rRefusalReason\x12\x1e\n" +
+	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cREFUSAL_REASON_PREMIUM_LIMIT\x10\x01\x12#\n" +
+	"\x1fREFUSAL_REASON_ESSENTIALS_LIMIT\x10\x02\x12\x1e\n" +
+	"\x1aREFUSAL_REASON_OTHER_LIMIT\x10\x03\x12\x1e\n" +
+	"\x1aREFUSAL_REASON_TOTAL_LIMIT\x10\x04\x12$\n" +
+	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
+	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06*`\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +
@@ -2160,7 +3405,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\tKeyAction\x12\x1a\n" +
 	"\x16KEY_ACTION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13KEY_ACTION_ACTIVATE\x10\x01\x12\x19\n" +
-	"\x15KEY_ACTION_DEACTIVATE\x10\x022\xf5\x05\n" +
+	"\x15KEY_ACTION_DEACTIVATE\x10\x022\xc5\n" +
+	"\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
 	"\n" +
@@ -2171,7 +3417,13 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x06Reload\x12\x19.headend.v1.ReloadRequest\x1a\x1a.headend.v1.ReloadResponse\x12Z\n" +
 	"\x0fReturnForRepair\x12\".headend.v1.ReturnForRepairRequest\x1a#.headend.v1.ReturnForRepairResponse\x129\n" +
 	"\x04Exec\x12\x17.headend.v1.ExecRequest\x1a\x18.headend.v1.ExecResponse\x12T\n" +
-	"\rListPlatforms\x12 .headend.v1.ListPlatformsRequest\x1a!.headend.v1.ListPlatformsResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
+	"\rListPlatforms\x12 .headend.v1.ListPlatformsRequest\x1a!.headend.v1.ListPlatformsResponse\x12Z\n" +
+	"\x0fAdmitConnection\x12\".headend.v1.AdmitConnectionRequest\x1a#.headend.v1.AdmitConnectionResponse\x12`\n" +
+	"\x11ReleaseConnection\x12$.headend.v1.ReleaseConnectionRequest\x1a%.headend.v1.ReleaseConnectionResponse\x12a\n" +
+	"\x10AdmitConnections\x12#.headend.v1.AdmitConnectionsRequest\x1a$.headend.v1.AdmitConnectionsResponse(\x010\x01\x12i\n" +
+	"\x14AdmitConnectionBatch\x12'.headend.v1.AdmitConnectionBatchRequest\x1a(.headend.v1.AdmitConnectionBatchResponse\x12o\n" +
+	"\x16ReleaseConnectionBatch\x12).headend.v1.ReleaseConnectionBatchRequest\x1a*.headend.v1.ReleaseConnectionBatchResponse\x12Q\n" +
+	"\fListSessions\x12\x1f.headend.v1.ListSessionsRequest\x1a .headend.v1.ListSessionsResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
 
 var (
 	file_headend_v1_headend_proto_rawDescOnce sync.Once
@@ -2185,84 +3437,126 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_headend_v1_headend_proto_goTypes = []any{
-	(HeadendState)(0),                    // 0: headend.v1.HeadendState
-	(Licensing)(0),                       // 1: headend.v1.Licensing
-	(FailoverMode)(0),                    // 2: headend.v1.FailoverMode
-	(KeyAction)(0),                       // 3: headend.v1.KeyAction
-	(*Headend)(nil),                      // 4: headend.v1.Headend
-	(*License)(nil),                      // 5: headend.v1.License
-	(*TimeBasedKey)(nil),                 // 6: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),             // 7: headend.v1.LicensedFeatures
-	(*Config)(nil),                       // 8: headend.v1.Config
-	(*Platform)(nil),                     // 9: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),         // 10: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),        // 11: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),            // 12: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),           // 13: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),          // 14: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),         // 15: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),         // 16: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),        // 17: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),  // 18: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil), // 19: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                // 20: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),               // 21: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),       // 22: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),      // 23: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                  // 24: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                 // 25: headend.v1.ExecResponse
-	(*ExecResult)(nil),                   // 26: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),         // 27: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),        // 28: headend.v1.ListPlatformsResponse
-	(*timestamppb.Timestamp)(nil),        // 29: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),          // 30: google.protobuf.Duration
+	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
+	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
+	(HeadendState)(0),                      // 2: headend.v1.HeadendState
+	(Licensing)(0),                         // 3: headend.v1.Licensing
+	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
+	(KeyAction)(0),                         // 5: headend.v1.KeyAction
+	(*Headend)(nil),                        // 6: headend.v1.Headend
+	(*License)(nil),                        // 7: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 8: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 9: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 10: headend.v1.Config
+	(*Platform)(nil),                       // 11: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 12: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 13: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 14: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 15: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 16: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 17: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 18: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 19: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 20: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 21: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 22: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 23: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 24: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 25: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 26: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 27: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 28: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 29: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 30: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 31: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 32: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 33: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 34: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 35: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 36: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 37: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 38: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 39: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 40: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 41: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 42: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 43: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 44: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 45: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 46: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 48: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
-	0,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	29, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	5,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	8,  // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	8,  // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
-	6,  // 5: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	7,  // 6: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	30, // 7: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	2,  // 8: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	1,  // 9: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	4,  // 10: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	4,  // 11: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	4,  // 12: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	3,  // 13: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	4,  // 14: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	4,  // 15: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	4,  // 16: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	26, // 17: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	9,  // 18: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	10, // 19: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	12, // 20: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	14, // 21: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	16, // 22: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	18, // 23: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	20, // 24: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	22, // 25: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	24, // 26: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	27, // 27: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	11, // 28: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	13, // 29: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	15, // 30: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	17, // 31: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	19, // 32: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	21, // 33: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	23, // 34: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	25, // 35: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	28, // 36: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	28, // [28:37] is the sub-list for method output_type
-	19, // [19:28] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
+	47, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	7,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	10, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	10, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	8,  // 5: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	9,  // 6: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	48, // 7: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 8: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 9: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	6,  // 10: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	6,  // 11: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	6,  // 12: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 13: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	6,  // 14: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	6,  // 15: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	6,  // 16: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	28, // 17: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	11, // 18: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 19: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 20: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 21: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 22: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 23: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 24: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	37, // 25: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	38, // 26: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	41, // 27: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	46, // 28: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 29: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	47, // 30: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	12, // 31: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	14, // 32: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	16, // 33: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	18, // 34: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	20, // 35: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	22, // 36: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	24, // 37: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	26, // 38: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	29, // 39: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	31, // 40: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	33, // 41: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	35, // 42: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	39, // 43: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	42, // 44: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	44, // 45: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	13, // 46: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	15, // 47: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	17, // 48: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	19, // 49: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	21, // 50: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	23, // 51: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	25, // 52: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	27, // 53: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	30, // 54: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	32, // 55: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	34, // 56: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	36, // 57: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	40, // 58: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	43, // 59: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	45, // 60: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	46, // [46:61] is the sub-list for method output_type
+	31, // [31:46] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -2275,8 +3569,8 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   25,
+			NumEnums:      6,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

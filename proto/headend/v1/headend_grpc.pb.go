@@ -19,15 +19,21 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	HeadendService_CreateHeadend_FullMethodName        = "/headend.v1.HeadendService/CreateHeadend"
-	HeadendService_GetHeadend_FullMethodName           = "/headend.v1.HeadendService/GetHeadend"
-	HeadendService_ListHeadends_FullMethodName         = "/headend.v1.HeadendService/ListHeadends"
-	HeadendService_DeleteHeadend_FullMethodName        = "/headend.v1.HeadendService/DeleteHeadend"
-	HeadendService_InstallActivationKey_FullMethodName = "/headend.v1.HeadendService/InstallActivationKey"
-	HeadendService_Reload_FullMethodName               = "/headend.v1.HeadendService/Reload"
-	HeadendService_ReturnForRepair_FullMethodName      = "/headend.v1.HeadendService/ReturnForRepair"
-	HeadendService_Exec_FullMethodName                 = "/headend.v1.HeadendService/Exec"
-	HeadendService_ListPlatforms_FullMethodName        = "/headend.v1.HeadendService/ListPlatforms"
+	HeadendService_CreateHeadend_FullMethodName          = "/headend.v1.HeadendService/CreateHeadend"
+	HeadendService_GetHeadend_FullMethodName             = "/headend.v1.HeadendService/GetHeadend"
+	HeadendService_ListHeadends_FullMethodName           = "/headend.v1.HeadendService/ListHeadends"
+	HeadendService_DeleteHeadend_FullMethodName          = "/headend.v1.HeadendService/DeleteHeadend"
+	HeadendService_InstallActivationKey_FullMethodName   = "/headend.v1.HeadendService/InstallActivationKey"
+	HeadendService_Reload_FullMethodName                 = "/headend.v1.HeadendService/Reload"
+	HeadendService_ReturnForRepair_FullMethodName        = "/headend.v1.HeadendService/ReturnForRepair"
+	HeadendService_Exec_FullMethodName                   = "/headend.v1.HeadendService/Exec"
+	HeadendService_ListPlatforms_FullMethodName          = "/headend.v1.HeadendService/ListPlatforms"
+	HeadendService_AdmitConnection_FullMethodName        = "/headend.v1.HeadendService/AdmitConnection"
+	HeadendService_ReleaseConnection_FullMethodName      = "/headend.v1.HeadendService/ReleaseConnection"
+	HeadendService_AdmitConnections_FullMethodName       = "/headend.v1.HeadendService/AdmitConnections"
+	HeadendService_AdmitConnectionBatch_FullMethodName   = "/headend.v1.HeadendService/AdmitConnectionBatch"
+	HeadendService_ReleaseConnectionBatch_FullMethodName = "/headend.v1.HeadendService/ReleaseConnectionBatch"
+	HeadendService_ListSessions_FullMethodName           = "/headend.v1.HeadendService/ListSessions"
 )
 
 // HeadendServiceClient is the client API for HeadendService service.
@@ -66,6 +72,23 @@ type HeadendServiceClient interface {
 	Exec(ctx context.Context, in *ExecRequest, opts ...grpc.CallOption) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(ctx context.Context, in *ListPlatformsRequest, opts ...grpc.CallOption) (*ListPlatformsResponse, error)
+	// AdmitConnection decides one VPN connection against the headend's
+	// license and hardware capacity, in memory (SPEC §6). A refusal is a
+	// normal answer with a reason and the syslog line the ASA would log; an
+	// unknown headend or a malformed request is an error.
+	AdmitConnection(ctx context.Context, in *AdmitConnectionRequest, opts ...grpc.CallOption) (*AdmitConnectionResponse, error)
+	// ReleaseConnection ends an admitted session.
+	ReleaseConnection(ctx context.Context, in *ReleaseConnectionRequest, opts ...grpc.CallOption) (*ReleaseConnectionResponse, error)
+	// AdmitConnections is AdmitConnection as a bidirectional stream for bulk
+	// clients: one response per request, in order. An error ends the stream.
+	AdmitConnections(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[AdmitConnectionsRequest, AdmitConnectionsResponse], error)
+	// AdmitConnectionBatch decides many connections in one message, in
+	// order, for load tools and simulations of large populations.
+	AdmitConnectionBatch(ctx context.Context, in *AdmitConnectionBatchRequest, opts ...grpc.CallOption) (*AdmitConnectionBatchResponse, error)
+	// ReleaseConnectionBatch ends many sessions in one message.
+	ReleaseConnectionBatch(ctx context.Context, in *ReleaseConnectionBatchRequest, opts ...grpc.CallOption) (*ReleaseConnectionBatchResponse, error)
+	// ListSessions lists a headend's active sessions, in a stable order.
+	ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error)
 }
 
 type headendServiceClient struct {
@@ -166,6 +189,69 @@ func (c *headendServiceClient) ListPlatforms(ctx context.Context, in *ListPlatfo
 	return out, nil
 }
 
+func (c *headendServiceClient) AdmitConnection(ctx context.Context, in *AdmitConnectionRequest, opts ...grpc.CallOption) (*AdmitConnectionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AdmitConnectionResponse)
+	err := c.cc.Invoke(ctx, HeadendService_AdmitConnection_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *headendServiceClient) ReleaseConnection(ctx context.Context, in *ReleaseConnectionRequest, opts ...grpc.CallOption) (*ReleaseConnectionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReleaseConnectionResponse)
+	err := c.cc.Invoke(ctx, HeadendService_ReleaseConnection_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *headendServiceClient) AdmitConnections(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[AdmitConnectionsRequest, AdmitConnectionsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &HeadendService_ServiceDesc.Streams[0], HeadendService_AdmitConnections_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[AdmitConnectionsRequest, AdmitConnectionsResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HeadendService_AdmitConnectionsClient = grpc.BidiStreamingClient[AdmitConnectionsRequest, AdmitConnectionsResponse]
+
+func (c *headendServiceClient) AdmitConnectionBatch(ctx context.Context, in *AdmitConnectionBatchRequest, opts ...grpc.CallOption) (*AdmitConnectionBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AdmitConnectionBatchResponse)
+	err := c.cc.Invoke(ctx, HeadendService_AdmitConnectionBatch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *headendServiceClient) ReleaseConnectionBatch(ctx context.Context, in *ReleaseConnectionBatchRequest, opts ...grpc.CallOption) (*ReleaseConnectionBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReleaseConnectionBatchResponse)
+	err := c.cc.Invoke(ctx, HeadendService_ReleaseConnectionBatch_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *headendServiceClient) ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListSessionsResponse)
+	err := c.cc.Invoke(ctx, HeadendService_ListSessions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HeadendServiceServer is the server API for HeadendService service.
 // All implementations must embed UnimplementedHeadendServiceServer
 // for forward compatibility.
@@ -202,6 +288,23 @@ type HeadendServiceServer interface {
 	Exec(context.Context, *ExecRequest) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(context.Context, *ListPlatformsRequest) (*ListPlatformsResponse, error)
+	// AdmitConnection decides one VPN connection against the headend's
+	// license and hardware capacity, in memory (SPEC §6). A refusal is a
+	// normal answer with a reason and the syslog line the ASA would log; an
+	// unknown headend or a malformed request is an error.
+	AdmitConnection(context.Context, *AdmitConnectionRequest) (*AdmitConnectionResponse, error)
+	// ReleaseConnection ends an admitted session.
+	ReleaseConnection(context.Context, *ReleaseConnectionRequest) (*ReleaseConnectionResponse, error)
+	// AdmitConnections is AdmitConnection as a bidirectional stream for bulk
+	// clients: one response per request, in order. An error ends the stream.
+	AdmitConnections(grpc.BidiStreamingServer[AdmitConnectionsRequest, AdmitConnectionsResponse]) error
+	// AdmitConnectionBatch decides many connections in one message, in
+	// order, for load tools and simulations of large populations.
+	AdmitConnectionBatch(context.Context, *AdmitConnectionBatchRequest) (*AdmitConnectionBatchResponse, error)
+	// ReleaseConnectionBatch ends many sessions in one message.
+	ReleaseConnectionBatch(context.Context, *ReleaseConnectionBatchRequest) (*ReleaseConnectionBatchResponse, error)
+	// ListSessions lists a headend's active sessions, in a stable order.
+	ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error)
 	mustEmbedUnimplementedHeadendServiceServer()
 }
 
@@ -238,6 +341,24 @@ func (UnimplementedHeadendServiceServer) Exec(context.Context, *ExecRequest) (*E
 }
 func (UnimplementedHeadendServiceServer) ListPlatforms(context.Context, *ListPlatformsRequest) (*ListPlatformsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPlatforms not implemented")
+}
+func (UnimplementedHeadendServiceServer) AdmitConnection(context.Context, *AdmitConnectionRequest) (*AdmitConnectionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AdmitConnection not implemented")
+}
+func (UnimplementedHeadendServiceServer) ReleaseConnection(context.Context, *ReleaseConnectionRequest) (*ReleaseConnectionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReleaseConnection not implemented")
+}
+func (UnimplementedHeadendServiceServer) AdmitConnections(grpc.BidiStreamingServer[AdmitConnectionsRequest, AdmitConnectionsResponse]) error {
+	return status.Error(codes.Unimplemented, "method AdmitConnections not implemented")
+}
+func (UnimplementedHeadendServiceServer) AdmitConnectionBatch(context.Context, *AdmitConnectionBatchRequest) (*AdmitConnectionBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AdmitConnectionBatch not implemented")
+}
+func (UnimplementedHeadendServiceServer) ReleaseConnectionBatch(context.Context, *ReleaseConnectionBatchRequest) (*ReleaseConnectionBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReleaseConnectionBatch not implemented")
+}
+func (UnimplementedHeadendServiceServer) ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListSessions not implemented")
 }
 func (UnimplementedHeadendServiceServer) mustEmbedUnimplementedHeadendServiceServer() {}
 func (UnimplementedHeadendServiceServer) testEmbeddedByValue()                        {}
@@ -422,6 +543,103 @@ func _HeadendService_ListPlatforms_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HeadendService_AdmitConnection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AdmitConnectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).AdmitConnection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_AdmitConnection_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).AdmitConnection(ctx, req.(*AdmitConnectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HeadendService_ReleaseConnection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReleaseConnectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).ReleaseConnection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_ReleaseConnection_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).ReleaseConnection(ctx, req.(*ReleaseConnectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HeadendService_AdmitConnections_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(HeadendServiceServer).AdmitConnections(&grpc.GenericServerStream[AdmitConnectionsRequest, AdmitConnectionsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HeadendService_AdmitConnectionsServer = grpc.BidiStreamingServer[AdmitConnectionsRequest, AdmitConnectionsResponse]
+
+func _HeadendService_AdmitConnectionBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AdmitConnectionBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).AdmitConnectionBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_AdmitConnectionBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).AdmitConnectionBatch(ctx, req.(*AdmitConnectionBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HeadendService_ReleaseConnectionBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReleaseConnectionBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).ReleaseConnectionBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_ReleaseConnectionBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).ReleaseConnectionBatch(ctx, req.(*ReleaseConnectionBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HeadendService_ListSessions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListSessionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).ListSessions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_ListSessions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).ListSessions(ctx, req.(*ListSessionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // HeadendService_ServiceDesc is the grpc.ServiceDesc for HeadendService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -465,7 +683,34 @@ var HeadendService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "ListPlatforms",
 			Handler:    _HeadendService_ListPlatforms_Handler,
 		},
+		{
+			MethodName: "AdmitConnection",
+			Handler:    _HeadendService_AdmitConnection_Handler,
+		},
+		{
+			MethodName: "ReleaseConnection",
+			Handler:    _HeadendService_ReleaseConnection_Handler,
+		},
+		{
+			MethodName: "AdmitConnectionBatch",
+			Handler:    _HeadendService_AdmitConnectionBatch_Handler,
+		},
+		{
+			MethodName: "ReleaseConnectionBatch",
+			Handler:    _HeadendService_ReleaseConnectionBatch_Handler,
+		},
+		{
+			MethodName: "ListSessions",
+			Handler:    _HeadendService_ListSessions_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "AdmitConnections",
+			Handler:       _HeadendService_AdmitConnections_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "headend/v1/headend.proto",
 }

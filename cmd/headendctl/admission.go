@@ -1,0 +1,128 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// kinds are the --kind words, in ConnectionKind order.
+var kinds = []string{"anyconnect", "clientless", "ikev2-third-party", "ipsec-ikev1", "site-to-site", "phone", "mobile"}
+
+func parseKind(s string) (headendv1.ConnectionKind, error) {
+	for i, k := range kinds {
+		if k == s {
+			return headendv1.ConnectionKind(i + 1), nil
+		}
+	}
+	return 0, usagef("--kind must be one of %s", strings.Join(kinds, ", "))
+}
+
+func kindWord(k headendv1.ConnectionKind) string {
+	if i := int(k) - 1; i >= 0 && i < len(kinds) {
+		return kinds[i]
+	}
+	return k.String()
+}
+
+func reasonWord(r headendv1.RefusalReason) string {
+	return strings.ToLower(strings.TrimPrefix(r.String(), "REFUSAL_REASON_"))
+}
+
+// admit prints "admitted SESSION" or "refused REASON" and the syslog line.
+func (c *cli) admit(args []string) error {
+	var user, device, kind string
+	pos, err := subflags("admit", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&user, "user", "", "user name")
+		fs.StringVar(&device, "device", "", "client device id (default: USER-device)")
+		fs.StringVar(&kind, "kind", "anyconnect", "connection kind: "+strings.Join(kinds, ", "))
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || user == "" {
+		return usagef("usage: admit HOSTNAME --user U [--device D] --kind K")
+	}
+	k, err := parseKind(kind)
+	if err != nil {
+		return err
+	}
+	if device == "" {
+		device = user + "-device"
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := hc.AdmitConnection(cx, &headendv1.AdmitConnectionRequest{Lab: c.lab, Headend: pos[0], User: user, ClientDevice: device, Kind: k})
+	if err != nil {
+		return err
+	}
+	if resp.GetAdmitted() {
+		fmt.Fprintf(c.stdout, "admitted %d\n", resp.GetSessionId())
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))
+	if resp.GetSyslog() != "" {
+		fmt.Fprintln(c.stdout, resp.GetSyslog())
+	}
+	return nil
+}
+
+func (c *cli) release(args []string) error {
+	if len(args) != 2 {
+		return usagef("usage: release HOSTNAME SESSION")
+	}
+	id, err := strconv.ParseUint(args[1], 10, 64)
+	if err != nil {
+		return usagef("release: SESSION must be the number admit printed")
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	if _, err := hc.ReleaseConnection(cx, &headendv1.ReleaseConnectionRequest{Lab: c.lab, Headend: args[0], SessionId: id}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "released %d\n", id)
+	return nil
+}
+
+func (c *cli) sessions(args []string) error {
+	h, err := oneHostname("sessions", args)
+	if err != nil {
+		return err
+	}
+	hc, _, err := c.dial()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "SESSION\tUSER\tDEVICE\tKIND\tLICENSE\tASSIGNED IP\tPUBLIC IP\tLOGIN")
+	token := ""
+	for {
+		cx, cancel := ctx()
+		resp, err := hc.ListSessions(cx, &headendv1.ListSessionsRequest{Lab: c.lab, Headend: h, PageSize: 1000, PageToken: token})
+		cancel()
+		if err != nil {
+			return err
+		}
+		for _, s := range resp.GetSessions() {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSessionId(), s.GetUser(), s.GetClientDevice(), kindWord(s.GetKind()),
+				s.GetLicense(), s.GetAssignedIp(), s.GetPublicIp(), s.GetLoginTime().AsTime().Format(time.RFC3339))
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	return tw.Flush()
+}

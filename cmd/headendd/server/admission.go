@@ -1,0 +1,227 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"io"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/asalab/asalab/headend"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
+)
+
+// maxBatch bounds the attempts or releases of one batch message.
+const maxBatch = 100000
+
+func kindOf(k headendv1.ConnectionKind) (headend.Kind, error) {
+	hk := headend.Kind(k)
+	if !hk.Valid() {
+		return 0, invalid("kind must be one of CONNECTION_KIND_ANYCONNECT .. CONNECTION_KIND_MOBILE, not %v", k)
+	}
+	return hk, nil
+}
+
+// decide runs one admission; h caches the last headend of a batch.
+type decider struct {
+	lab  *sim.Lab
+	name string
+	h    *sim.Headend
+}
+
+func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (headend.Decision, string, error) {
+	if host == "" {
+		return headend.Decision{}, "", invalid("headend is required")
+	}
+	k, err := kindOf(kind)
+	if err != nil {
+		return headend.Decision{}, "", err
+	}
+	if d.h == nil || host != d.name {
+		h, err := d.lab.Headend(host)
+		if err != nil {
+			return headend.Decision{}, "", toStatus(err)
+		}
+		d.h, d.name = h, host
+	}
+	p, err := d.lab.Principal(user, device)
+	if err != nil {
+		return headend.Decision{}, "", toStatus(err)
+	}
+	dec := d.h.Admit(p, k)
+	if dec.Admitted {
+		return dec, "", nil
+	}
+	return dec, headend.RefusalSyslog(dec, k, d.h.Admission().Policy(), user, device, ""), nil
+}
+
+func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.AdmitConnectionRequest) (*headendv1.AdmitConnectionResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	d := decider{lab: lab}
+	dec, syslog, err := d.decide(req.GetHeadend(), req.GetUser(), req.GetClientDevice(), req.GetKind())
+	if err != nil {
+		return nil, err
+	}
+	return &headendv1.AdmitConnectionResponse{
+		Admitted: dec.Admitted, SessionId: dec.Session, Reason: headendv1.RefusalReason(dec.Reason), Syslog: syslog,
+	}, nil
+}
+
+func (s *headendService) ReleaseConnection(_ context.Context, req *headendv1.ReleaseConnectionRequest) (*headendv1.ReleaseConnectionResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetHeadend() == "" || req.GetSessionId() == 0 {
+		return nil, invalid("headend and session_id are required")
+	}
+	if err := lab.Release(req.GetHeadend(), req.GetSessionId()); err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.ReleaseConnectionResponse{}, nil
+}
+
+func (s *headendService) AdmitConnections(stream headendv1.HeadendService_AdmitConnectionsServer) error {
+	var d decider
+	var resp headendv1.AdmitConnectionsResponse // reused: Send marshals before it returns
+	req := new(headendv1.AdmitConnectionsRequest)
+	for {
+		req.Reset()
+		if err := stream.RecvMsg(req); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		if d.lab == nil || req.GetLab() != "" {
+			lab, err := s.labs.get(req.GetLab())
+			if err != nil {
+				return err
+			}
+			if lab != d.lab {
+				d = decider{lab: lab}
+			}
+		}
+		dec, syslog, err := d.decide(req.GetHeadend(), req.GetUser(), req.GetClientDevice(), req.GetKind())
+		if err != nil {
+			return err
+		}
+		resp.Admitted, resp.SessionId, resp.Reason, resp.Syslog = dec.Admitted, dec.Session, headendv1.RefusalReason(dec.Reason), syslog
+		if err := stream.Send(&resp); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *headendService) AdmitConnectionBatch(_ context.Context, req *headendv1.AdmitConnectionBatchRequest) (*headendv1.AdmitConnectionBatchResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	attempts := req.GetAttempts()
+	if len(attempts) == 0 || len(attempts) > maxBatch {
+		return nil, invalid("give 1 to %d attempts, not %d", maxBatch, len(attempts))
+	}
+	for i, a := range attempts {
+		if a.GetHeadend() == "" {
+			return nil, invalid("attempt %d: headend is required", i)
+		}
+		if _, err := kindOf(a.GetKind()); err != nil {
+			return nil, invalid("attempt %d: kind %v is not a connection kind", i, a.GetKind())
+		}
+		if err := headend.ValidatePrincipal(a.GetUser(), a.GetClientDevice()); err != nil {
+			return nil, invalid("attempt %d: %s", i, message(err))
+		}
+	}
+	d := decider{lab: lab}
+	// One allocation for all decisions: the batch is the unit of cost.
+	decs := make([]headendv1.ConnectionDecision, len(attempts))
+	resp := &headendv1.AdmitConnectionBatchResponse{Decisions: make([]*headendv1.ConnectionDecision, len(attempts))}
+	for i, a := range attempts {
+		dec, syslog, err := d.decide(a.GetHeadend(), a.GetUser(), a.GetClientDevice(), a.GetKind())
+		if err != nil {
+			return nil, err
+		}
+		out := &decs[i]
+		out.Admitted, out.SessionId, out.Reason, out.Syslog = dec.Admitted, dec.Session, headendv1.RefusalReason(dec.Reason), syslog
+		resp.Decisions[i] = out
+	}
+	return resp, nil
+}
+
+func (s *headendService) ReleaseConnectionBatch(_ context.Context, req *headendv1.ReleaseConnectionBatchRequest) (*headendv1.ReleaseConnectionBatchResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	refs := req.GetSessions()
+	if len(refs) == 0 || len(refs) > maxBatch {
+		return nil, invalid("give 1 to %d sessions, not %d", maxBatch, len(refs))
+	}
+	var resp headendv1.ReleaseConnectionBatchResponse
+	var h *sim.Headend
+	name := ""
+	for i, r := range refs {
+		if r.GetHeadend() == "" {
+			return nil, invalid("session %d: headend is required", i)
+		}
+		if h == nil || r.GetHeadend() != name {
+			if h, err = lab.Headend(r.GetHeadend()); err != nil {
+				return nil, toStatus(err)
+			}
+			name = r.GetHeadend()
+		}
+		if h.Release(r.GetSessionId()) {
+			resp.Released++
+		} else {
+			resp.NotFound++
+		}
+	}
+	return &resp, nil
+}
+
+func (s *headendService) ListSessions(_ context.Context, req *headendv1.ListSessionsRequest) (*headendv1.ListSessionsResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetHeadend() == "" {
+		return nil, invalid("headend is required")
+	}
+	size := int(req.GetPageSize())
+	if size < 0 || size > maxPageSize {
+		return nil, invalid("page_size must be 0..%d", maxPageSize)
+	}
+	if size == 0 {
+		size = defaultPageSize
+	}
+	var after uint64
+	if t := req.GetPageToken(); t != "" {
+		b, err := base64.RawURLEncoding.DecodeString(t)
+		if err != nil || len(b) != 8 {
+			return nil, invalid("page_token %q is not one this server gave", t)
+		}
+		after = binary.BigEndian.Uint64(b)
+	}
+	views, more, err := lab.Sessions(req.GetHeadend(), after, size)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.ListSessionsResponse{}
+	for _, v := range views {
+		resp.Sessions = append(resp.Sessions, &headendv1.Session{
+			SessionId: v.Info.ID, User: v.User, ClientDevice: v.Device, Kind: headendv1.ConnectionKind(v.Info.Kind),
+			LoginTime: timestamppb.New(timeUnix(v.Info.Login)), License: v.License, AssignedIp: v.AssignedIP, PublicIp: v.PublicIP,
+		})
+	}
+	if more && len(views) > 0 {
+		resp.NextPageToken = base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, views[len(views)-1].Info.ID))
+	}
+	return resp, nil
+}

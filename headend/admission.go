@@ -1,0 +1,710 @@
+package headend
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Kind is the kind of a VPN connection (SPEC §6).
+type Kind uint8
+
+// Connection kinds.
+const (
+	KindAnyConnect      Kind = iota + 1 // AnyConnect client, SSL/DTLS or IKEv2
+	KindClientless                      // clientless SSL VPN (WebVPN portal)
+	KindIKEv2ThirdParty                 // a third-party IKEv2 remote-access client
+	KindIPsecIKEv1                      // the legacy Cisco VPN client (IKEv1)
+	KindSiteToSite                      // a LAN-to-LAN tunnel
+	KindPhone                           // AnyConnect for Cisco VPN Phone
+	KindMobile                          // AnyConnect on a mobile device
+	numKinds
+)
+
+// NumKinds bounds Kind values, for tables indexed by kind.
+const NumKinds = int(numKinds)
+
+var kindNames = [numKinds]string{"", "anyconnect", "clientless", "ikev2-third-party", "ipsec-ikev1", "site-to-site", "phone", "mobile"}
+
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// ParseKind reads a kind as String prints it.
+func ParseKind(s string) (Kind, bool) {
+	for k := KindAnyConnect; k < numKinds; k++ {
+		if kindNames[k] == s {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k >= KindAnyConnect && k < numKinds }
+
+// Reason is why a connection was refused; ReasonNone when it was admitted.
+type Reason uint8
+
+// Refusal reasons.
+const (
+	ReasonNone Reason = iota
+	ReasonPremiumLimit
+	ReasonEssentialsLimit
+	ReasonOtherLimit
+	ReasonTotalLimit
+	ReasonNotLicensed
+	ReasonUnavailable
+	numReasons
+)
+
+// NumReasons bounds Reason values.
+const NumReasons = int(numReasons)
+
+var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable"}
+
+func (r Reason) String() string {
+	if r < numReasons {
+		return reasonNames[r]
+	}
+	return "unknown"
+}
+
+// class is the counter a session counts against besides Total VPN Peers.
+type class uint8
+
+const (
+	classPremium    class = iota // AnyConnect Premium Peers
+	classEssentials              // AnyConnect in Essentials mode: only Total
+	classOther                   // Other VPN Peers
+	classNone                    // not licensed
+	numClasses      = 3
+)
+
+// Policy is the admission rule set of a device at one moment: which counter
+// each kind counts against and the limits. It is immutable; the device
+// publishes a new one whenever its license, configuration or power state
+// changes (see (*Device).AdmissionPolicy).
+type Policy struct {
+	class [numKinds]class
+	limit [numClasses]uint32
+	total uint32
+	// UpAt: the device is reloading before this lab time (unix seconds).
+	upAt int64
+	// validUntil: a time-based key expires at this lab time (unix
+	// seconds); the policy must be rebuilt before deciding after it.
+	validUntil int64
+	// Limits as the ASA reports them, for the refusal syslog.
+	Limits [numKinds]int
+	// LicenseName is what `show vpn-sessiondb` prints as License for a
+	// session of each kind ("AnyConnect Premium", "AnyConnect Essentials").
+	LicenseName [numKinds]string
+	// Serial of the device, for the syslog lines that name its address.
+	Serial string
+	// Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
+	Capacity int
+}
+
+// Principal is a user on a device, interned once per lab so that deciding
+// costs no hashing and no allocation. The lab hands them out
+// (Principals.Get); in-process load tools keep them.
+type Principal struct {
+	User   string
+	Device string
+	idx    uint32
+	// hint: the headend and slot of this principal's last session, where
+	// a reconnect finds its released slot (headend id << 32 | slot + 1).
+	hint atomic.Uint64
+	// seen: the headend, lab day and flags last recorded as a unique-user
+	// observation (headend id << 32 | day << 8 | flags), so that a user
+	// seen again the same day costs one load.
+	seen atomic.Uint64
+}
+
+// Index is the principal's number in its lab.
+func (p *Principal) Index() uint32 { return p.idx }
+
+// Decision is the outcome of one admission. It holds no strings: the syslog
+// line is rendered only when someone asks (Syslog), so deciding allocates
+// nothing.
+type Decision struct {
+	Admitted bool
+	Reason   Reason
+	// Session identifies an admitted session for Release.
+	Session uint64
+	// Limit is the limit that refused the connection.
+	Limit int
+}
+
+// Session record layout, one 64-bit word per slot:
+//
+//	bits 62-63  state: 0 free, 1 active, 2 released (still holding its reservation)
+//	bits 59-61  kind
+//	bits 57-58  class
+//	bits 50-56  generation, bumped at every admission into the slot
+//	bits 26-49  principal index
+//	bits  0-25  login time, seconds since the table started
+const (
+	stFree     = 0
+	stActive   = 1
+	stReleased = 2
+
+	recStateShift  = 62
+	recKindShift   = 59
+	recClassShift  = 57
+	recGenShift    = 50
+	recPrinShift   = 26
+	recGenMask     = 1<<7 - 1
+	recPrinMask    = 1<<24 - 1
+	recTimeMask    = 1<<26 - 1
+	maxPrincipals  = 1 << 24
+	countBits      = 16
+	countMask      = 1<<countBits - 1
+	statActiveMask = 1<<32 - 1
+)
+
+func recState(w uint64) uint64 { return w >> recStateShift }
+func recKind(w uint64) Kind    { return Kind(w >> recKindShift & 7) }
+func recClass(w uint64) class  { return class(w >> recClassShift & 3) }
+func recGen(w uint64) uint64   { return w >> recGenShift & recGenMask }
+func recPrin(w uint64) uint32  { return uint32(w >> recPrinShift & recPrinMask) }
+func recTime(w uint64) int64   { return int64(w & recTimeMask) }
+
+func makeRec(state uint64, k Kind, c class, gen uint64, prin uint32, t int64) uint64 {
+	return state<<recStateShift | uint64(k)<<recKindShift | uint64(c)<<recClassShift |
+		(gen&recGenMask)<<recGenShift | uint64(prin&recPrinMask)<<recPrinShift | uint64(t)&recTimeMask
+}
+
+// Session ids: table epoch (16 bits) | slot (24 bits) | generation (7) |
+// low 17 bits of the principal index. Release checks them all against the
+// slot, so a stale id of a reused slot is refused.
+func makeID(epoch uint32, slot int, gen uint64, prin uint32) uint64 {
+	return uint64(epoch&0xffff)<<48 | uint64(slot)<<24 | (gen&recGenMask)<<17 | uint64(prin&(1<<17-1))
+}
+
+func idEpoch(id uint64) uint32 { return uint32(id >> 48) }
+func idSlot(id uint64) int     { return int(id >> 24 & (1<<24 - 1)) }
+func idGen(id uint64) uint64   { return id >> 17 & recGenMask }
+func idPrin(id uint64) uint32  { return uint32(id & (1<<17 - 1)) }
+
+// table is the session table of one boot of a device: a reload or RMA
+// replaces it, which drops every session at once.
+type table struct {
+	epoch uint32
+	start int64 // lab unix seconds; login times are relative to it
+	// counts holds, per class, the reservations: 16 bits each, premium,
+	// essentials, other. See Admission for why it may exceed the active
+	// sessions.
+	counts atomic.Uint64
+	// dirty is set by the first release after a collection.
+	dirty atomic.Uint32
+	// stats per kind: active sessions in the low 32 bits, cumulative
+	// admissions in the high 32, updated by one atomic add.
+	stats [numKinds]paddedStat
+	peak  [numKinds]atomic.Uint32
+	// refused per reason, for metrics.
+	refused   [numReasons]atomic.Uint64
+	collectMu sync.Mutex
+	slots     []atomic.Uint64
+}
+
+type paddedStat struct {
+	v atomic.Uint64
+	_ [56]byte // one cache line per kind: kinds are updated by different callers
+}
+
+// Admission decides VPN connections for one headend against its hardware
+// capacity and license, in memory, without locks or allocation on the
+// usual path.
+//
+// # Design
+//
+// The invariant: for every counter (Premium, Essentials, Other, Total), the
+// sessions counted never exceed the limit in force when they were admitted,
+// the count never goes negative, and it returns to zero once every session
+// is released (after a collection, which any caller triggers when it
+// matters).
+//
+// Counting is done in reservations. A reservation is one unit of a class
+// counter (and of Total, the sum of the classes). It is taken by a CAS on
+// one 64-bit word holding the three class counts (16 bits each), which
+// checks the class limit and the total limit in the same step: two
+// admissions racing for the last unit cannot both win, because the loser's
+// CAS fails against the winner's new word and re-checks. Every reservation
+// belongs at any time to exactly one of: an admission in flight, a slot in
+// state active, a slot in state released, or a collector between freeing a
+// slot and subtracting. So reservations >= active sessions, and the limit
+// holds for the active sessions a fortiori.
+//
+// A release does not give the reservation back: it turns the slot from
+// active to released with one CAS (which also refuses a second release of
+// the same id, and a stale id of a reused slot, whose generation differs).
+// The next admission of the same class takes over a released slot and its
+// reservation with one CAS on the slot, without touching the counters. A
+// principal remembers its last slot, so a user reconnecting finds it at
+// once. Admit + release of a returning user is therefore two CASes on the
+// slot plus one atomic add each on the per-kind statistics word: the
+// statistics (active, cumulative, peak) are exact, which `show
+// vpn-sessiondb` needs.
+//
+// When an admission finds no reservation left, and a release happened since
+// the last collection, it collects: under a mutex (the slow path only), it
+// frees every released slot (CAS released -> free) and subtracts their
+// reservations, then tries again. Only if the limit still holds is the
+// connection refused, so a refusal is exact. A new reservation then claims a
+// free slot, probing from the principal's home slot; a free slot always exists, because
+// slots number the platform maximum, which no limit exceeds, and every
+// non-free slot holds a reservation.
+//
+// A policy (limits and which class each kind counts against) is read with
+// one atomic load; license and configuration changes publish a new one. A
+// reload publishes a new table, dropping every session and reservation at
+// once; admissions in flight on the old table land in a table nobody reads.
+//
+// Tried and dropped: a mutex per headend (two lock/unlock pairs per admit
+// and release cost 2x the atomics alone); freeing the reservation on every
+// release (two more atomic operations per session, 2.2x a bare CAS counter
+// instead of about 1.5x); a free list of slots (a tagged head CAS on both
+// paths).
+type Admission struct {
+	id      uint32 // the headend's number in the lab, for principal hints
+	size    int    // slots per table: the platform maximum
+	policy  atomic.Pointer[Policy]
+	tab     atomic.Pointer[table]
+	epoch   uint32 // last table epoch; guarded by mu
+	refresh func(now int64) *Policy
+	day     atomic.Pointer[[2]int64] // the current lab day and its start
+
+	mu    sync.Mutex
+	usage map[int64]map[uint32]uint8 // day -> principal -> usage flags
+	onUse func(prin uint32, day int64, flags uint8)
+}
+
+// NoExpiry is the validUntil of a policy that no time-based key limits.
+const NoExpiry = math.MaxInt64
+
+// Usage flags of a principal on a day.
+const (
+	UsedAny      = 1 << 0
+	UsedApexOnly = 1 << 1 // clientless: an Apex-only service
+)
+
+// NewAdmission makes the admission state of a headend with the given id in
+// its lab and slots for size concurrent sessions (the platform maximum).
+// refresh rebuilds the policy when a time-based key expires.
+func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
+	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: map[int64]map[uint32]uint8{}}
+	a.policy.Store(p)
+	a.tab.Store(a.newTable(start))
+	return a
+}
+
+func (a *Admission) newTable(start int64) *table {
+	a.epoch++
+	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size)}
+}
+
+// SetPolicy publishes a new policy; sessions already admitted stay.
+func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(p) }
+
+// Policy is the policy in force.
+func (a *Admission) Policy() *Policy { return a.policy.Load() }
+
+// Reset drops every session: the device reloaded or was replaced. It
+// returns the counters of the table it dropped.
+func (a *Admission) Reset(start int64) Counts {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.tab.Swap(a.newTable(start))
+	return old.snapshot()
+}
+
+func (t *table) count(c class, w uint64) uint32 {
+	return uint32(w >> (countBits * uint(c)) & countMask)
+}
+
+// Admit decides one connection at lab time now (unix seconds).
+func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
+	pol := a.policy.Load()
+	if now >= pol.validUntil && a.refresh != nil {
+		pol = a.refresh(now)
+	}
+	if now < pol.upAt {
+		return a.refuse(a.tab.Load(), Decision{Reason: ReasonUnavailable})
+	}
+	if !k.Valid() {
+		return Decision{Reason: ReasonNotLicensed}
+	}
+	c := pol.class[k]
+	t := a.tab.Load()
+	if c == classNone {
+		return a.refuse(t, Decision{Reason: ReasonNotLicensed, Limit: pol.Limits[k]})
+	}
+	rel := now - t.start
+	if rel < 0 {
+		rel = 0
+	}
+	// A returning principal takes over its released slot and reservation.
+	if h := p.hint.Load(); h>>32 == uint64(a.id) {
+		if i := int(uint32(h)) - 1; i >= 0 && i < len(t.slots) {
+			s := &t.slots[i]
+			if w := s.Load(); recState(w) == stReleased && recClass(w) == c {
+				if s.CompareAndSwap(w, makeRec(stActive, k, c, recGen(w)+1, p.idx, rel)) {
+					return a.admitted(t, p, k, i, recGen(w)+1, now)
+				}
+			}
+		}
+	}
+	// A new reservation, checked against the class and total limits.
+	collected := false
+	for {
+		w := t.counts.Load()
+		cur, sum := t.count(c, w), t.count(0, w)+t.count(1, w)+t.count(2, w)
+		reason := ReasonNone
+		switch {
+		case cur >= pol.limit[c]:
+			reason = [numClasses]Reason{ReasonPremiumLimit, ReasonEssentialsLimit, ReasonOtherLimit}[c]
+		case sum >= pol.total:
+			reason = ReasonTotalLimit
+		}
+		if reason != ReasonNone {
+			if !collected && t.dirty.Load() != 0 {
+				t.collect()
+				collected = true
+				continue
+			}
+			limit := pol.Limits[k]
+			if reason == ReasonTotalLimit {
+				limit = int(pol.total)
+			}
+			return a.refuse(t, Decision{Reason: reason, Limit: limit})
+		}
+		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
+			break
+		}
+	}
+	// Claim a free slot, probing from the principal's home slot: a
+	// multiplicative hash spreads principals over the table, and the
+	// choice is deterministic, so that session indexes are reproducible.
+	n := len(t.slots)
+	i := int(uint64(p.idx*0x9E3779B1) * uint64(n) >> 32)
+	for {
+		s := &t.slots[i]
+		if w := s.Load(); recState(w) == stFree {
+			gen := recGen(w) + 1
+			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+				if want := uint64(a.id)<<32 | uint64(i+1); p.hint.Load() != want {
+					p.hint.Store(want)
+				}
+				return a.admitted(t, p, k, i, gen, now)
+			}
+			continue
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint64, now int64) Decision {
+	v := t.stats[k].v.Add(1<<32 | 1)
+	if act := uint32(v); act > t.peak[k].Load() {
+		for {
+			pk := t.peak[k].Load()
+			if act <= pk || t.peak[k].CompareAndSwap(pk, act) {
+				break
+			}
+		}
+	}
+	day := a.dayOf(now)
+	flags := uint64(UsedAny)
+	if k == KindClientless {
+		flags |= UsedApexOnly
+	}
+	want := uint64(a.id)<<32 | uint64(day)<<8
+	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
+		a.recordUse(p, day, uint8(flags))
+	}
+	return Decision{Admitted: true, Session: makeID(t.epoch, slot, gen, p.idx)}
+}
+
+// dayOf is the lab day of now, from a cache of the current day's start:
+// a 64-bit division costs as much as an atomic operation on this path.
+func (a *Admission) dayOf(now int64) int64 {
+	if c := a.day.Load(); c != nil && now >= c[1] && now < c[1]+86400 {
+		return c[0]
+	}
+	day := now / 86400
+	a.day.Store(&[2]int64{day, day * 86400})
+	return day
+}
+
+func (a *Admission) refuse(t *table, d Decision) Decision {
+	t.refused[d.Reason].Add(1)
+	return d
+}
+
+// recordUse notes a unique-user observation (the slow path: once per
+// principal, headend, day and flag).
+func (a *Admission) recordUse(p *Principal, day int64, flags uint8) {
+	a.mu.Lock()
+	m := a.usage[day]
+	if m == nil {
+		m = map[uint32]uint8{}
+		a.usage[day] = m
+	}
+	old := m[p.idx]
+	merged := old | flags
+	m[p.idx] = merged
+	onUse := a.onUse
+	a.mu.Unlock()
+	p.seen.Store(uint64(a.id)<<32 | uint64(day)<<8 | uint64(merged))
+	if merged != old && onUse != nil {
+		onUse(p.idx, day, merged)
+	}
+}
+
+// OnUse sets a function told of every new unique-user observation (the
+// lab persists them).
+func (a *Admission) OnUse(fn func(prin uint32, day int64, flags uint8)) {
+	a.mu.Lock()
+	a.onUse = fn
+	a.mu.Unlock()
+}
+
+// RestoreUse puts back a stored observation (lab start-up).
+func (a *Admission) RestoreUse(prin uint32, day int64, flags uint8) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	m := a.usage[day]
+	if m == nil {
+		m = map[uint32]uint8{}
+		a.usage[day] = m
+	}
+	m[prin] |= flags
+}
+
+// Release ends a session. It reports false for an unknown, stale or already
+// released id.
+func (a *Admission) Release(id uint64) bool {
+	t := a.tab.Load()
+	i := idSlot(id)
+	if idEpoch(id) != t.epoch&0xffff || i >= len(t.slots) {
+		return false
+	}
+	s := &t.slots[i]
+	w := s.Load()
+	if recState(w) != stActive || recGen(w) != idGen(id) || recPrin(w)&(1<<17-1) != idPrin(id) {
+		return false
+	}
+	if !s.CompareAndSwap(w, w&^(3<<recStateShift)|stReleased<<recStateShift) {
+		return false
+	}
+	t.stats[recKind(w)].v.Add(^uint64(0)) // active - 1
+	if t.dirty.Load() == 0 {
+		t.dirty.Store(1)
+	}
+	return true
+}
+
+// collect frees released slots and gives their reservations back.
+func (t *table) collect() {
+	t.collectMu.Lock()
+	defer t.collectMu.Unlock()
+	t.dirty.Store(0) // releases from now on set it again
+	var give uint64
+	for i := range t.slots {
+		s := &t.slots[i]
+		w := s.Load()
+		if recState(w) != stReleased {
+			continue
+		}
+		if s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
+			give += 1 << (countBits * uint(recClass(w)))
+		}
+	}
+	if give != 0 {
+		t.counts.Add(-give)
+	}
+}
+
+// Collect gives back the reservations of released sessions now, so that the
+// counters equal the active sessions (tests, reports).
+func (a *Admission) Collect() { a.tab.Load().collect() }
+
+// LogoffAll releases every active session, as `vpn-sessiondb logoff all`.
+func (a *Admission) LogoffAll() int {
+	t := a.tab.Load()
+	n := 0
+	for i := range t.slots {
+		w := t.slots[i].Load()
+		if recState(w) == stActive && a.Release(makeID(t.epoch, i, recGen(w), recPrin(w))) {
+			n++
+		}
+	}
+	t.collect()
+	return n
+}
+
+// Counts are the counters of a headend as the invariant speaks of them.
+type Counts struct {
+	// Reserved per class (premium, essentials, other): at least the
+	// active sessions of the class; equal after Collect.
+	Premium, Essentials, Other int
+	// Active and cumulative sessions, and the peak of active, per kind.
+	Active, Cumulative, Peak [NumKinds]int
+	// Refused per reason.
+	Refused [NumReasons]uint64
+}
+
+// Total is the number of active sessions.
+func (c *Counts) Total() int {
+	n := 0
+	for _, a := range c.Active {
+		n += a
+	}
+	return n
+}
+
+// Counts reads the counters (not atomically as a whole).
+func (a *Admission) Counts() Counts { return a.tab.Load().snapshot() }
+
+func (t *table) snapshot() Counts {
+	var c Counts
+	w := t.counts.Load()
+	c.Premium, c.Essentials, c.Other = int(t.count(0, w)), int(t.count(1, w)), int(t.count(2, w))
+	for k := range t.stats {
+		v := t.stats[k].v.Load()
+		c.Active[k], c.Cumulative[k], c.Peak[k] = int(uint32(v)), int(v>>32), int(t.peak[k].Load())
+	}
+	for r := range t.refused {
+		c.Refused[r] = t.refused[r].Load()
+	}
+	return c
+}
+
+// SessionInfo is one active session, for listings.
+type SessionInfo struct {
+	ID        uint64
+	Slot      int
+	Kind      Kind
+	Principal uint32
+	// Login is the lab time of admission (unix seconds).
+	Login int64
+	// Essentials: counted as AnyConnect Essentials, not Premium.
+	Essentials bool
+}
+
+// Sessions calls fn for the active sessions in slot order, starting after
+// the session id after (0: from the start), until fn returns false.
+func (a *Admission) Sessions(after uint64, fn func(SessionInfo) bool) {
+	t := a.tab.Load()
+	start := 0
+	if after != 0 && idEpoch(after) == t.epoch&0xffff {
+		start = idSlot(after) + 1
+	}
+	for i := start; i < len(t.slots); i++ {
+		w := t.slots[i].Load()
+		if recState(w) != stActive {
+			continue
+		}
+		info := SessionInfo{
+			ID: makeID(t.epoch, i, recGen(w), recPrin(w)), Slot: i, Kind: recKind(w), Principal: recPrin(w),
+			Login: t.start + recTime(w), Essentials: recClass(w) == classEssentials,
+		}
+		if !fn(info) {
+			return
+		}
+	}
+}
+
+// UniqueUsers returns the principals seen on lab days [from, to] (unix day
+// numbers), with their usage flags merged.
+func (a *Admission) UniqueUsers(from, to int64) map[uint32]uint8 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := map[uint32]uint8{}
+	for day, m := range a.usage {
+		if day < from || day > to {
+			continue
+		}
+		for p, f := range m {
+			out[p] |= f
+		}
+	}
+	return out
+}
+
+// UsersOnDay is the number of distinct principals seen on a lab day.
+func (a *Admission) UsersOnDay(day int64) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.usage[day])
+}
+
+// AdmissionPolicy is the admission policy of the device at now (SPEC §4-6):
+//   - AnyConnect kinds (anyconnect, third-party IKEv2, mobile, phone) count
+//     against AnyConnect Premium Peers, or in Essentials mode (the flag on
+//     and an Essentials license) against Total VPN Peers only;
+//   - clientless counts against Premium, and is refused in Essentials mode;
+//   - with the flag on and a Plus/Apex/VPN Only key but no Essentials
+//     license (the migration mistake), AnyConnect has only the 2 base
+//     Premium peers and clientless is refused;
+//   - mobile needs AnyConnect for Mobile, phone needs AnyConnect for Cisco
+//     VPN Phone;
+//   - legacy IKEv1 clients and site-to-site count against Other VPN Peers;
+//   - everything counts against Total VPN Peers.
+func (d *Device) AdmissionPolicy(now time.Time) *Policy {
+	d.Advance(now)
+	r := d.RunningLicense(now)
+	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial, Capacity: r.Total}
+	for i := range d.License.Timed {
+		if k := &d.License.Timed[i]; k.Active {
+			p.validUntil = min(p.validUntil, k.expiresAt().Unix())
+		}
+	}
+	essentials := d.Running.Essentials && r.Essentials
+	trap := d.Running.Essentials && !r.Essentials && (r.PlusApex || r.VPNOnly > 0)
+	ac, acName := classPremium, "AnyConnect Premium"
+	if essentials {
+		ac, acName = classEssentials, "AnyConnect Essentials"
+	}
+	p.limit[classPremium] = uint32(r.Premium)
+	if trap {
+		p.limit[classPremium] = BasePremium
+	}
+	p.limit[classEssentials] = uint32(r.Total)
+	p.limit[classOther] = uint32(r.Other)
+	p.total = uint32(r.Total)
+	set := func(k Kind, c class, name string) {
+		p.class[k] = c
+		p.LicenseName[k] = name
+		if c != classNone {
+			p.Limits[k] = int(p.limit[c])
+		}
+	}
+	set(KindAnyConnect, ac, acName)
+	set(KindIKEv2ThirdParty, ac, acName)
+	set(KindMobile, classNone, acName)
+	if r.Mobile {
+		set(KindMobile, ac, acName)
+	}
+	set(KindPhone, classNone, acName)
+	if r.Phone {
+		set(KindPhone, ac, acName)
+	}
+	set(KindClientless, classPremium, "AnyConnect Premium")
+	if essentials || trap {
+		set(KindClientless, classNone, "AnyConnect Premium")
+	}
+	set(KindIPsecIKEv1, classOther, "Other VPN")
+	set(KindSiteToSite, classOther, "Other VPN")
+	return p
+}
+
+// UpAt is when the device the policy was made for is up (unix seconds).
+func (p *Policy) UpAt() int64 { return p.upAt }

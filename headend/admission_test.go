@@ -1,0 +1,411 @@
+package headend
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// newTestDevice is a fresh device of model with a permanent key of f.
+func newTestDevice(t testing.TB, model string, f keygen.Features) *Device {
+	t.Helper()
+	d, err := NewDevice(model, "FCH1947V0GY", "asa1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.IsZero() {
+		d.License.Running = &PermanentKey{Features: f}
+		d.License.Flash = &PermanentKey{Features: f}
+	}
+	return d
+}
+
+func newTestAdmission(t testing.TB, d *Device) *Admission {
+	t.Helper()
+	return NewAdmission(1, d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
+}
+
+func principal(t testing.TB, ps *Principals, user string) *Principal {
+	t.Helper()
+	p, err := ps.Get(user, user+"-laptop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAdmissionLimits(t *testing.T) {
+	now := t0.Unix()
+	tests := []struct {
+		name     string
+		model    string
+		features keygen.Features
+		essOff   bool
+		kind     Kind
+		admits   int
+		reason   Reason
+	}{
+		{"base 2 premium peers", "ASA5525", keygen.Features{}, true, KindAnyConnect, 2, ReasonPremiumLimit},
+		{"premium 250", "ASA5525", keygen.Features{PremiumPeers: 250}, true, KindAnyConnect, 250, ReasonPremiumLimit},
+		{"clientless shares premium", "ASA5525", keygen.Features{PremiumPeers: 25}, true, KindClientless, 25, ReasonPremiumLimit},
+		{"essentials mode uses total", "ASA5525", keygen.Features{Essentials: true}, false, KindAnyConnect, 750, ReasonEssentialsLimit},
+		{"essentials mode refuses clientless", "ASA5525", keygen.Features{Essentials: true}, false, KindClientless, 0, ReasonNotLicensed},
+		{"essentials flag ignored without license", "ASA5525", keygen.Features{PremiumPeers: 100}, false, KindAnyConnect, 100, ReasonPremiumLimit},
+		{"plus/apex: platform maximum", "ASA5525", keygen.Features{PlusApex: true}, true, KindAnyConnect, 750, ReasonPremiumLimit},
+		{"plus/apex with essentials on: the migration mistake", "ASA5525", keygen.Features{PlusApex: true}, false, KindAnyConnect, 2, ReasonPremiumLimit},
+		{"vpn only 100", "ASA5545", keygen.Features{VPNOnly: 100}, true, KindAnyConnect, 100, ReasonPremiumLimit},
+		{"mobile without license", "ASA5525", keygen.Features{PremiumPeers: 100}, true, KindMobile, 0, ReasonNotLicensed},
+		{"mobile with license", "ASA5525", keygen.Features{PremiumPeers: 10, Mobile: true}, true, KindMobile, 10, ReasonPremiumLimit},
+		{"phone needs vpn phone", "ASA5525", keygen.Features{PlusApex: true}, true, KindPhone, 750, ReasonPremiumLimit},
+		{"site-to-site: other peers", "ASA5516", keygen.Features{}, true, KindSiteToSite, 300, ReasonOtherLimit},
+		{"5506 other 10 of total 12", "ASA5506", keygen.Features{}, true, KindIPsecIKEv1, 10, ReasonOtherLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newTestDevice(t, tt.model, tt.features)
+			d.Running.Essentials = !tt.essOff
+			a := newTestAdmission(t, d)
+			ps := NewPrincipals(nil)
+			for i := range tt.admits {
+				dec := a.Admit(principal(t, ps, fmt.Sprint("u", i)), tt.kind, now)
+				if !dec.Admitted {
+					t.Fatalf("admission %d refused: %v", i+1, dec.Reason)
+				}
+			}
+			dec := a.Admit(principal(t, ps, "one-too-many"), tt.kind, now)
+			if dec.Admitted || dec.Reason != tt.reason {
+				t.Fatalf("admission %d: admitted %v reason %v, want refused %v", tt.admits+1, dec.Admitted, dec.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+func TestTotalBindsAcrossClasses(t *testing.T) {
+	// ASA5506 Base: Premium 2, Other 10, Total 12 (the sum).
+	d := newTestDevice(t, "ASA5506", keygen.Features{})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	for i := range 10 {
+		if !a.Admit(principal(t, ps, fmt.Sprint("s2s", i)), KindSiteToSite, now).Admitted {
+			t.Fatal("site-to-site refused")
+		}
+	}
+	for i := range 2 {
+		if !a.Admit(principal(t, ps, fmt.Sprint("ac", i)), KindAnyConnect, now).Admitted {
+			t.Fatal("anyconnect refused")
+		}
+	}
+	if dec := a.Admit(principal(t, ps, "x"), KindAnyConnect, now); dec.Admitted || dec.Reason != ReasonPremiumLimit {
+		t.Fatalf("13th: %+v", dec)
+	}
+}
+
+func TestReleaseAndStaleIDs(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	alice, bob := principal(t, ps, "alice"), principal(t, ps, "bob")
+	d1 := a.Admit(alice, KindAnyConnect, now)
+	d2 := a.Admit(bob, KindAnyConnect, now)
+	if !d1.Admitted || !d2.Admitted {
+		t.Fatal("refused")
+	}
+	if a.Release(d1.Session) != true || a.Release(d1.Session) != false {
+		t.Fatal("double release not refused")
+	}
+	// Alice reconnects into her released slot; her old id stays dead.
+	d3 := a.Admit(alice, KindAnyConnect, now)
+	if !d3.Admitted || d3.Session == d1.Session || a.Release(d1.Session) {
+		t.Fatalf("stale id: %x vs %x", d3.Session, d1.Session)
+	}
+	if a.Release(12345) || a.Release(0) {
+		t.Fatal("made-up id released")
+	}
+	a.Release(d2.Session)
+	a.Release(d3.Session)
+	a.Collect()
+	c := a.Counts()
+	if c.Total() != 0 || c.Premium != 0 || c.Cumulative[KindAnyConnect] != 3 || c.Peak[KindAnyConnect] != 2 {
+		t.Fatalf("counts %+v", c)
+	}
+}
+
+func TestResetDropsSessions(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 10})
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	dec := a.Admit(principal(t, ps, "alice"), KindAnyConnect, t0.Unix())
+	if c := a.Reset(t0.Unix()); c.Total() != 1 {
+		t.Fatalf("reset dropped %d", c.Total())
+	}
+	if a.Release(dec.Session) {
+		t.Fatal("session survived the reload")
+	}
+	if c := a.Counts(); c.Total() != 0 || c.Premium != 0 {
+		t.Fatalf("counts after reset %+v", c)
+	}
+	d.UpAt = t0.Add(time.Minute)
+	a.SetPolicy(d.AdmissionPolicy(t0))
+	if dec := a.Admit(principal(t, ps, "bob"), KindAnyConnect, t0.Unix()); dec.Reason != ReasonUnavailable {
+		t.Fatalf("while reloading: %+v", dec)
+	}
+}
+
+// TestInvariantUnderConcurrency: many goroutines admit and release at random
+// on one headend held at its limit; no count ever exceeds the limit or goes
+// negative, and all return to zero.
+func TestInvariantUnderConcurrency(t *testing.T) {
+	d := newTestDevice(t, "ASA5506", keygen.Features{PremiumPeers: 25})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d) // Premium 25, Other 10, Total 35
+	ps := NewPrincipals(nil)
+	pol := a.Policy()
+	var users []*Principal
+	for i := range 200 {
+		users = append(users, principal(t, ps, fmt.Sprint("user", i)))
+	}
+	kinds := []Kind{KindAnyConnect, KindClientless, KindIPsecIKEv1, KindSiteToSite, KindMobile}
+	var activeP, activeO, activeT, maxP, maxO, maxT atomic.Int64
+	note := func(v *atomic.Int64, m *atomic.Int64, d int64) {
+		n := v.Add(d)
+		if n < 0 {
+			t.Errorf("count went negative")
+		}
+		for {
+			old := m.Load()
+			if n <= old || m.CompareAndSwap(old, n) {
+				break
+			}
+		}
+	}
+	const workers, rounds = 16, 4000
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 7))
+			var held []uint64
+			var heldKind []Kind
+			for range rounds {
+				if len(held) > 0 && r.IntN(3) == 0 {
+					i := r.IntN(len(held))
+					k := heldKind[i]
+					// Count down before releasing: the admission that may
+					// follow must never see our bookkeeping lag behind.
+					if k == KindIPsecIKEv1 || k == KindSiteToSite {
+						note(&activeO, &maxO, -1)
+					} else {
+						note(&activeP, &maxP, -1)
+					}
+					note(&activeT, &maxT, -1)
+					if !a.Release(held[i]) {
+						t.Errorf("release of a held session failed")
+					}
+					held = append(held[:i], held[i+1:]...)
+					heldKind = append(heldKind[:i], heldKind[i+1:]...)
+					continue
+				}
+				k := kinds[r.IntN(len(kinds))]
+				dec := a.Admit(users[r.IntN(len(users))], k, t0.Unix())
+				if dec.Admitted {
+					if k == KindIPsecIKEv1 || k == KindSiteToSite {
+						note(&activeO, &maxO, 1)
+					} else {
+						note(&activeP, &maxP, 1)
+					}
+					note(&activeT, &maxT, 1)
+					held = append(held, dec.Session)
+					heldKind = append(heldKind, k)
+				}
+				// Reservations never exceed the limits, whatever the race.
+				c := a.Counts()
+				if c.Premium > int(pol.limit[classPremium]) || c.Other > int(pol.limit[classOther]) ||
+					c.Premium+c.Other+c.Essentials > int(pol.total) || c.Premium < 0 || c.Other < 0 {
+					t.Errorf("reservations over a limit: %+v", c)
+				}
+			}
+			for i, id := range held {
+				if k := heldKind[i]; k == KindIPsecIKEv1 || k == KindSiteToSite {
+					note(&activeO, &maxO, -1)
+				} else {
+					note(&activeP, &maxP, -1)
+				}
+				note(&activeT, &maxT, -1)
+				a.Release(id)
+			}
+		}()
+	}
+	wg.Wait()
+	if maxP.Load() > 25 || maxO.Load() > 10 || maxT.Load() > 35 {
+		t.Errorf("observed concurrent sessions over a limit: premium %d, other %d, total %d", maxP.Load(), maxO.Load(), maxT.Load())
+	}
+	if maxT.Load() < 30 {
+		t.Errorf("the test never got near the limit (max %d): it proves little", maxT.Load())
+	}
+	a.Collect()
+	c := a.Counts()
+	if c.Total() != 0 || c.Premium != 0 || c.Other != 0 || c.Essentials != 0 {
+		t.Fatalf("after every release: %+v", c)
+	}
+}
+
+func TestUniqueUsersPerDay(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PlusApex: true})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	day := t0.Unix() / 86400
+	for _, u := range []string{"alice", "bob", "alice", "carol"} {
+		dec := a.Admit(principal(t, ps, u), KindAnyConnect, t0.Unix())
+		a.Release(dec.Session)
+	}
+	a.Admit(principal(t, ps, "bob"), KindClientless, t0.Unix())
+	a.Admit(principal(t, ps, "dave"), KindAnyConnect, t0.Add(24*time.Hour).Unix())
+	if n := a.UsersOnDay(day); n != 3 {
+		t.Errorf("day 1: %d users, want 3", n)
+	}
+	if n := a.UsersOnDay(day + 1); n != 1 {
+		t.Errorf("day 2: %d users, want 1", n)
+	}
+	users := a.UniqueUsers(day, day+1)
+	if len(users) != 4 || users[principal(t, ps, "bob").Index()]&UsedApexOnly == 0 {
+		t.Errorf("unique users %v", users)
+	}
+}
+
+// BenchmarkBareCAS is the baseline: the least a counter admission can be,
+// a CAS increment under a limit and an atomic decrement.
+func BenchmarkBareCAS(b *testing.B) {
+	var c atomic.Int64
+	const limit = 750
+	for b.Loop() {
+		for {
+			v := c.Load()
+			if v >= limit {
+				break
+			}
+			if c.CompareAndSwap(v, v+1) {
+				c.Add(-1)
+				break
+			}
+		}
+	}
+}
+
+func benchAdmission(b *testing.B, f keygen.Features) (*Admission, *Principals) {
+	d := newTestDevice(b, "ASA5525", f)
+	d.Running.Essentials = false
+	return newTestAdmission(b, d), NewPrincipals(nil)
+}
+
+// BenchmarkAdmitRelease: one user connecting and disconnecting.
+func BenchmarkAdmitRelease(b *testing.B) {
+	a, ps := benchAdmission(b, keygen.Features{PremiumPeers: 250})
+	p := principal(b, ps, "alice")
+	now := t0.Unix()
+	b.ReportAllocs()
+	for b.Loop() {
+		dec := a.Admit(p, KindAnyConnect, now)
+		if !dec.Admitted || !a.Release(dec.Session) {
+			b.Fatal("refused")
+		}
+	}
+}
+
+// BenchmarkAdmitReleaseManyUsers: 10,000 users taking turns, 200 of them
+// connected at any time, so that slots are found by probing, not reused.
+func BenchmarkAdmitReleaseManyUsers(b *testing.B) {
+	a, ps := benchAdmission(b, keygen.Features{PremiumPeers: 250})
+	users := make([]*Principal, 10000)
+	for i := range users {
+		users[i] = principal(b, ps, fmt.Sprint("user", i))
+	}
+	now := t0.Unix()
+	ring := make([]uint64, 200)
+	for i := range ring {
+		ring[i] = a.Admit(users[i], KindAnyConnect, now).Session
+	}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		j := i % len(ring)
+		a.Release(ring[j])
+		dec := a.Admit(users[(i+len(ring))%len(users)], KindAnyConnect, now)
+		if !dec.Admitted {
+			b.Fatal("refused")
+		}
+		ring[j] = dec.Session
+		i++
+	}
+}
+
+// BenchmarkAdmitReleaseParallel: goroutines admitting and releasing over 64
+// headends.
+func BenchmarkAdmitReleaseParallel(b *testing.B) {
+	const headends = 64
+	as := make([]*Admission, headends)
+	ps := NewPrincipals(nil)
+	for i := range as {
+		d := newTestDevice(b, "ASA5525", keygen.Features{PremiumPeers: 750})
+		d.Running.Essentials = false
+		as[i] = NewAdmission(uint32(i+1), d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
+	}
+	var next atomic.Int64
+	now := t0.Unix()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		g := int(next.Add(1))
+		users := make([]*Principal, headends)
+		for i := range users {
+			users[i] = principal(b, ps, fmt.Sprintf("g%d-u%d", g, i))
+		}
+		i := g
+		for pb.Next() {
+			h := i % headends
+			dec := as[h].Admit(users[h], KindAnyConnect, now)
+			if dec.Admitted {
+				as[h].Release(dec.Session)
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkBareCASParallel is the parallel baseline over 64 counters.
+func BenchmarkBareCASParallel(b *testing.B) {
+	type padded struct {
+		v atomic.Int64
+		_ [56]byte
+	}
+	cs := make([]padded, 64)
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(next.Add(1))
+		for pb.Next() {
+			c := &cs[i%64].v
+			for {
+				v := c.Load()
+				if v >= 750 {
+					break
+				}
+				if c.CompareAndSwap(v, v+1) {
+					c.Add(-1)
+					break
+				}
+			}
+			i++
+		}
+	})
+}

@@ -1,0 +1,358 @@
+package sim
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/headend"
+)
+
+// Errors of the admission path.
+var (
+	ErrSessionNotFound = errors.New("sim: no such session")
+	ErrInvalidKind     = errors.New("sim: unknown connection kind")
+)
+
+// Sessions live in memory only: a daemon restart drops them, as a power cut
+// would. What the lab keeps is the unique users seen (for the honor-system
+// compliance report) and the principals they name, written in the
+// background (flushUsage) because the admission path does no I/O.
+
+// newAdmission makes the admission state of h from its device. Called with
+// h.dev set and before h is visible.
+func (l *Lab) newAdmission(h *Headend, now time.Time) {
+	d := h.dev
+	h.adm = headend.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpAt.Unix(), h.refreshPolicy)
+	id := h.id
+	h.adm.OnUse(func(prin uint32, day int64, flags uint8) { l.noteUse(id, prin, day, flags) })
+}
+
+// refreshPolicy rebuilds the policy when a time-based key expires.
+func (h *Headend) refreshPolicy(now int64) *headend.Policy {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	p := h.dev.AdmissionPolicy(time.Unix(now, 0).UTC())
+	h.adm.SetPolicy(p)
+	return p
+}
+
+// afterChange brings the admission state in line with a changed device:
+// a reload or RMA drops every session; any change may change the policy.
+// Called with h.mu held, after the new device is in place.
+func (h *Headend) afterChange(old, c *headend.Device, now time.Time) {
+	if !old.UpAt.Equal(c.UpAt) {
+		h.lab.retire(h.adm.Reset(c.UpAt.Unix()))
+	}
+	h.adm.SetPolicy(c.AdmissionPolicy(now))
+}
+
+// Principal interns a user and client device.
+func (l *Lab) Principal(user, device string) (*headend.Principal, error) {
+	return l.principals.Get(user, device)
+}
+
+// PrincipalByIndex returns an interned principal.
+func (l *Lab) PrincipalByIndex(i uint32) *headend.Principal { return l.principals.ByIndex(i) }
+
+// Admit decides one connection to the headend with that hostname.
+func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, *headend.Policy, error) {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return headend.Decision{}, nil, err
+	}
+	if !k.Valid() {
+		return headend.Decision{}, nil, fmt.Errorf("%w %d", ErrInvalidKind, k)
+	}
+	p, err := l.principals.Get(user, device)
+	if err != nil {
+		return headend.Decision{}, nil, err
+	}
+	return h.Admit(p, k), h.adm.Policy(), nil
+}
+
+// Admit decides one connection of an interned principal: the in-process
+// path of load tools, no lookup by hostname.
+func (h *Headend) Admit(p *headend.Principal, k headend.Kind) headend.Decision {
+	return h.adm.Admit(p, k, h.lab.clock.Now().Unix())
+}
+
+// Release ends a session on the headend.
+func (h *Headend) Release(id uint64) bool { return h.adm.Release(id) }
+
+// Admission is the headend's admission state (console.Backend).
+func (h *Headend) Admission() *headend.Admission { return h.adm }
+
+// PrincipalByIndex resolves a principal of the lab (console.Backend).
+func (h *Headend) PrincipalByIndex(i uint32) *headend.Principal { return h.lab.principals.ByIndex(i) }
+
+// Release ends a session on the headend with that hostname.
+func (l *Lab) Release(hostname string, id uint64) error {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return err
+	}
+	if !h.adm.Release(id) {
+		return fmt.Errorf("%w: %d on %s", ErrSessionNotFound, id, hostname)
+	}
+	return nil
+}
+
+// Sessions lists the active sessions of a headend after the session id
+// after, at most limit of them, and whether more follow.
+func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]headend.SessionView, bool, error) {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return nil, false, err
+	}
+	pol := h.adm.Policy()
+	var out []headend.SessionView
+	more := false
+	h.adm.Sessions(after, func(s headend.SessionInfo) bool {
+		if len(out) == limit {
+			more = true
+			return false
+		}
+		out = append(out, headend.ViewSession(s, l.principals.ByIndex(s.Principal), pol))
+		return true
+	})
+	return out, more, nil
+}
+
+// Counts returns the admission counters of a headend.
+func (l *Lab) Counts(hostname string) (headend.Counts, error) {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return headend.Counts{}, err
+	}
+	return h.adm.Counts(), nil
+}
+
+// Users implements the portal's view of usage: the distinct users the
+// headends with these serials admitted between from and to (lab days), and
+// those of them who used an Apex-only service.
+func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []string) {
+	l.mu.Lock()
+	var hs []*Headend
+	for _, s := range serials {
+		if h := l.bySerial[s]; h != nil {
+			hs = append(hs, h)
+		}
+	}
+	l.mu.Unlock()
+	users := map[string]uint8{}
+	for _, h := range hs {
+		for idx, f := range h.adm.UniqueUsers(from.Unix()/86400, to.Unix()/86400) {
+			if p := l.principals.ByIndex(idx); p != nil {
+				users[p.User] |= f
+			}
+		}
+	}
+	for u, f := range users {
+		all = append(all, u)
+		if f&headend.UsedApexOnly != 0 {
+			apexOnly = append(apexOnly, u)
+		}
+	}
+	slices.Sort(all)
+	slices.Sort(apexOnly)
+	return all, apexOnly
+}
+
+// admissionTotals keeps the counts of dropped session tables (reloads,
+// deleted headends), so that the lab's metrics never go backwards.
+type admissionTotals struct {
+	admitted [headend.NumKinds]atomic.Uint64
+	refused  [headend.NumReasons]atomic.Uint64
+}
+
+func (l *Lab) retire(c headend.Counts) {
+	for k, n := range c.Cumulative {
+		l.retired.admitted[k].Add(uint64(n))
+	}
+	for r, n := range c.Refused {
+		l.retired.refused[r].Add(n)
+	}
+}
+
+// AdmissionTotals sums the admission counters of every headend, past and
+// present: admitted per kind, refused per reason, and active sessions.
+func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [headend.NumReasons]uint64, active int) {
+	for k := range admitted {
+		admitted[k] = l.retired.admitted[k].Load()
+	}
+	for r := range refused {
+		refused[r] = l.retired.refused[r].Load()
+	}
+	l.byName.Range(func(_, v any) bool {
+		c := v.(*Headend).adm.Counts()
+		for k, n := range c.Cumulative {
+			admitted[k] += uint64(n)
+		}
+		for r, n := range c.Refused {
+			refused[r] += n
+		}
+		active += c.Total()
+		return true
+	})
+	return admitted, refused, active
+}
+
+// Persistence of principals and usage: keys
+//
+//	l/<lab>/p/<principal 4 bytes>                        user NUL device
+//	l/<lab>/u/<headend 8 bytes><day 8 bytes><principal 4> flags
+type usageRecord struct {
+	headend uint64
+	day     int64
+	prin    uint32
+	flags   uint8
+}
+
+type usageLog struct {
+	mu         sync.Mutex
+	principals []*headend.Principal
+	uses       []usageRecord
+	stop       chan struct{}
+	done       chan struct{}
+}
+
+func (l *Lab) noteUse(h uint64, prin uint32, day int64, flags uint8) {
+	l.usage.mu.Lock()
+	l.usage.uses = append(l.usage.uses, usageRecord{h, day, prin, flags})
+	l.usage.mu.Unlock()
+}
+
+func (l *Lab) notePrincipal(p *headend.Principal) {
+	l.usage.mu.Lock()
+	l.usage.principals = append(l.usage.principals, p)
+	l.usage.mu.Unlock()
+}
+
+func principalKey(lab string, idx uint32) []byte {
+	return binary.BigEndian.AppendUint32(append(labPrefix(lab), "p/"...), idx)
+}
+
+func usagePrefix(lab string) []byte { return append(labPrefix(lab), "u/"...) }
+
+func usageKey(lab string, r usageRecord) []byte {
+	k := binary.BigEndian.AppendUint64(usagePrefix(lab), r.headend)
+	k = binary.BigEndian.AppendUint64(k, uint64(r.day))
+	return binary.BigEndian.AppendUint32(k, r.prin)
+}
+
+// flushUsage writes what was noted since the last flush, principals first,
+// in one batch. sync makes it durable (at shutdown); otherwise it is in
+// pebble's log, which survives a process crash.
+func (l *Lab) flushUsage(sync bool) error {
+	l.usage.mu.Lock()
+	ps, us := l.usage.principals, l.usage.uses
+	l.usage.principals, l.usage.uses = nil, nil
+	l.usage.mu.Unlock()
+	if len(ps) == 0 && len(us) == 0 {
+		return nil
+	}
+	b := l.store.db.NewBatch()
+	defer b.Close()
+	for _, p := range ps {
+		if err := b.Set(principalKey(l.name, p.Index()), []byte(p.User+"\x00"+p.Device), nil); err != nil {
+			return err
+		}
+	}
+	for _, u := range us {
+		if err := b.Set(usageKey(l.name, u), []byte{u.flags}, nil); err != nil {
+			return err
+		}
+	}
+	opts := pebble.NoSync
+	if sync {
+		opts = pebble.Sync
+	}
+	return b.Commit(opts)
+}
+
+// loadUsage restores principals and usage records. Called before any
+// admission.
+func (l *Lab) loadUsage() error {
+	pp := append(labPrefix(l.name), "p/"...)
+	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: pp, UpperBound: prefixEnd(pp)})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()
+		user, device, ok := strings.Cut(string(it.Value()), "\x00")
+		if len(k) != len(pp)+4 || !ok {
+			it.Close()
+			return fmt.Errorf("sim: malformed principal record %q", k)
+		}
+		if err := l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device); err != nil {
+			it.Close()
+			return err
+		}
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	up := usagePrefix(l.name)
+	it, err = l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	byID := map[uint64]*Headend{}
+	for _, h := range l.bySerial {
+		byID[h.id] = h
+	}
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()[len(up):]
+		if len(k) != 20 || len(it.Value()) != 1 {
+			return fmt.Errorf("sim: malformed usage record %q", it.Key())
+		}
+		h := byID[binary.BigEndian.Uint64(k)]
+		if h == nil {
+			continue // a deleted headend's history
+		}
+		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), it.Value()[0])
+	}
+	return it.Error()
+}
+
+// runUsageFlusher writes usage every interval until Close.
+func (l *Lab) runUsageFlusher(interval time.Duration) {
+	l.usage.stop, l.usage.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(l.usage.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.usage.stop:
+				return
+			case <-t.C:
+				if err := l.flushUsage(false); err != nil {
+					l.log.Error("writing usage records", zap.Error(err))
+				}
+			}
+		}
+	}()
+}
+
+// Close stops the lab's background work and makes the usage records
+// durable. The store stays open (its owner closes it).
+func (l *Lab) Close() error {
+	if l.usage.stop != nil {
+		close(l.usage.stop)
+		<-l.usage.done
+		l.usage.stop = nil
+	}
+	return l.flushUsage(true)
+}

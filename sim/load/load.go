@@ -1,0 +1,71 @@
+// Package load drives a headendd over gRPC for measurements: it creates
+// fleets, times calls, and reports percentiles. It is used by the
+// benchmarks (`make bench`), never by the daemon itself.
+package load
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// Percentile returns the p-th percentile (0..100) of the durations.
+func Percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}
+
+// Hostname is the hostname of fleet member i.
+func Hostname(prefix string, i int) string { return fmt.Sprintf("%s%05d", prefix, i) }
+
+// CreateFleet creates n headends of a model named prefix00000.. with workers
+// concurrent callers, and returns how long it took.
+func CreateFleet(ctx context.Context, c headendv1.HeadendServiceClient, prefix, model string, n, workers int) (time.Duration, error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				_, err := c.CreateHeadend(ctx, &headendv1.CreateHeadendRequest{Model: model, Hostname: Hostname(prefix, i)})
+				if err != nil {
+					errs <- fmt.Errorf("create %s: %w", Hostname(prefix, i), err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return time.Since(start), <-errs
+}
+
+// Time calls fn n times, one after the other, and returns each latency.
+func Time(n int, fn func(i int) error) ([]time.Duration, error) {
+	out := make([]time.Duration, 0, n)
+	for i := range n {
+		start := time.Now()
+		if err := fn(i); err != nil {
+			return out, err
+		}
+		out = append(out, time.Since(start))
+	}
+	return out, nil
+}
