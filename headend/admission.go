@@ -361,9 +361,11 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	}
 	// A new reservation, checked against the class and total limits.
 	collected := false
+	var sum uint32
 	for {
 		w := t.counts.Load()
-		cur, sum := t.count(c, w), t.count(0, w)+t.count(1, w)+t.count(2, w)
+		cur := t.count(c, w)
+		sum = t.count(0, w) + t.count(1, w) + t.count(2, w)
 		reason := ReasonNone
 		switch {
 		case cur >= pol.limit[c]:
@@ -388,10 +390,13 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		}
 	}
 	// Claim a free slot, probing from the principal's home slot: a
-	// multiplicative hash spreads principals over the table, and the
-	// choice is deterministic, so that session indexes are reproducible.
+	// multiplicative hash spreads principals over a region twice the size
+	// of the sessions held, so that probes are short and the sessions of a
+	// headend stay on few cache lines; the choice is deterministic, so
+	// session indexes are reproducible.
 	n := len(t.slots)
-	i := int(uint64(p.idx*0x9E3779B1) * uint64(n) >> 32)
+	region := min(n, 2*int(sum)+64)
+	i := int(uint64(p.idx*0x9E3779B1) * uint64(region) >> 32)
 	for {
 		s := &t.slots[i]
 		if w := s.Load(); recState(w) == stFree {

@@ -65,10 +65,16 @@ func ValidatePrincipal(user, device string) error {
 		if s == "" || len(s) > maxLen {
 			return fmt.Errorf("%w: %s must be 1 to %d characters", ErrInvalidPrincipal, what, maxLen)
 		}
-		for _, r := range s {
-			if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-				return fmt.Errorf("%w: %s %q has a space or control character", ErrInvalidPrincipal, what, s)
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c > ' ' && c < 0x7f {
+				continue // printable ASCII, the usual case
 			}
+			for _, r := range s[i:] {
+				if unicode.IsSpace(r) || !unicode.IsPrint(r) {
+					return fmt.Errorf("%w: %s %q has a space or control character", ErrInvalidPrincipal, what, s)
+				}
+			}
+			break
 		}
 		return nil
 	}

@@ -69,3 +69,37 @@ func Time(n int, fn func(i int) error) ([]time.Duration, error) {
 	}
 	return out, nil
 }
+
+// Rate runs call from workers goroutines for d and returns how many calls
+// completed and the time they took. Each worker numbers its own calls. The
+// calls get ctx itself, not a deadline: a call cut off by the end of the
+// run would otherwise fail with a deadline error instead of finishing.
+func Rate(ctx context.Context, workers int, d time.Duration, call func(ctx context.Context, worker, i int) error) (int64, time.Duration, error) {
+	var calls atomic.Int64
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	start := time.Now()
+	timer := time.AfterFunc(d, func() { stop.Store(true) })
+	defer timer.Stop()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; !stop.Load(); i++ {
+				if err := call(ctx, w, i); err != nil {
+					errs <- err
+					stop.Store(true)
+					return
+				}
+				calls.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return calls.Load(), time.Since(start), <-errs
+}
+
+// PerSecond is n events over d, per second.
+func PerSecond(n int64, d time.Duration) float64 { return float64(n) / d.Seconds() }

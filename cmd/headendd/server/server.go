@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
+	"runtime"
 	"time"
 
 	"go.uber.org/zap"
@@ -71,6 +72,10 @@ func New(labs *Labs, opts Options) *grpc.Server {
 		grpc.MaxRecvMsgSize(maxMessageBytes),
 		grpc.MaxSendMsgSize(maxMessageBytes),
 		grpc.MaxConcurrentStreams(1024),
+		// Reused handler goroutines keep their grown stacks: a new
+		// goroutine per RPC pays for growing its stack through the
+		// admission path on every call.
+		grpc.NumStreamWorkers(uint32(4*runtime.GOMAXPROCS(0))),
 	)
 	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
 	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
