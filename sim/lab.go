@@ -41,6 +41,14 @@ type Config struct {
 	Log *zap.Logger
 	// Metrics, if not nil, counts the lab's activity.
 	Metrics *Metrics
+	// PAKActivationDelay is the lab time between a PAK's delivery and its
+	// first use (0: usable at once; headendd defaults to
+	// DefaultPAKActivationDelay).
+	PAKActivationDelay time.Duration
+	// Usage gives the portal's compliance report the users the headends
+	// admitted; nil reports usage as unavailable. It is called with the
+	// portal locked and must not call back into the portal.
+	Usage keygen.Usage
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -56,6 +64,7 @@ type Lab struct {
 	rand     func(n int) int
 	log      *zap.Logger
 	metrics  *Metrics
+	portal   *portalState
 
 	byName sync.Map // hostname -> *Headend
 
@@ -119,6 +128,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := l.openPortal(cfg); err != nil {
 		return nil, err
 	}
 	l.metrics.setHeadends(len(l.bySerial))
