@@ -45,6 +45,9 @@ type env struct {
 	lc     headendv1.LabServiceClient
 	signer *keygen.Signer
 	vars   map[string]string
+	// usage, when set, is the portal's admission records (see
+	// portal_harness_test.go).
+	usage *fakeUsage
 }
 
 func newEnv(t *testing.T) *env {
@@ -70,7 +73,9 @@ func (e *env) open() {
 		Store: store, Signer: e.signer, ClockMode: sim.ClockSimulated,
 		RealNow: func() time.Time { return labStart },
 		// Deterministic "random" serials.
-		Rand: func(n int) int { serials++; return serials % n },
+		Rand:               func(n int) int { serials++; return serials % n },
+		PAKActivationDelay: sim.DefaultPAKActivationDelay,
+		Usage:              e.usage.orNil(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +172,9 @@ func (e *env) do(c *ddCase) string {
 	host := ""
 	if len(pos) > 0 {
 		host = pos[0]
+	}
+	if out, ok := e.doPortal(c); ok {
+		return out
 	}
 	switch c.cmd {
 	case "create":
