@@ -1,0 +1,155 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// firstWord is what a script takes from `portal order` and `portal share`.
+func firstWord(t *testing.T, out string) string {
+	t.Helper()
+	f := strings.Fields(out)
+	if len(f) == 0 {
+		t.Fatalf("no output")
+	}
+	return f[0]
+}
+
+// keyLine finds "<serial>: <five words>" in a license e-mail or key list.
+func keyLine(t *testing.T, out, serial string) string {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(l, serial+": "); ok {
+			if f := strings.Fields(rest); len(f) >= 5 {
+				return strings.Join(f[:5], " ")
+			}
+		}
+	}
+	t.Fatalf("no key line for %s in:\n%s", serial, out)
+	return ""
+}
+
+// TestEndToEndPortalSeedStory follows the seed's story with headendctl
+// against the real daemon on a simulated clock: order Plus for 873 users
+// for 30 months and Apex for 102 users; the PAK used too early; register to
+// an ASA 5525-X and install the key over the console; share to a second ASA
+// with an activation code; RMA the first and register again; VPN Only on
+// the same serial refused; everything still there after a SIGKILL.
+func TestEndToEndPortalSeedStory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binaries; skipped with -short")
+	}
+	headendd, headendctl := buildBinaries(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	d := startDaemon(t, headendd, dataDir)
+	run := func(args ...string) string {
+		t.Helper()
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
+	fails := func(wantCode int, wantErr string, args ...string) {
+		t.Helper()
+		out, errOut, code := ctl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+		if code != wantCode || out != "" || !strings.Contains(errOut, wantErr) {
+			t.Errorf("headendctl %s: exit %d, stdout %q, stderr %q; want exit %d and %q on stderr",
+				strings.Join(args, " "), code, out, errOut, wantCode, wantErr)
+		}
+	}
+	showVersion := func(host string) string {
+		t.Helper()
+		return run("exec", host, "show version")
+	}
+	wantMax := func(host, out string) {
+		t.Helper()
+		for _, want := range []string{
+			"AnyConnect Premium Peers          : 750            perpetual",
+			"AnyConnect for Mobile             : Enabled        perpetual",
+			"AnyConnect for Cisco VPN Phone    : Enabled        perpetual",
+			"Advanced Endpoint Assessment      : Enabled        perpetual",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s show version lacks %q:\n%s", host, want, out)
+			}
+		}
+	}
+
+	run("create", "--model", "ASA5525", "--hostname", "asa1", "--serial", "FCH1947V0GY")
+	run("create", "--model", "ASA5525", "--hostname", "asa2", "--serial", "JMX1628X0P9")
+
+	plus := firstWord(t, run("portal", "order", "--sku", "L-AC-PLS-LIC=", "--users", "873", "--months", "30", "--customer", "Acme Corp"))
+	apex := firstWord(t, run("portal", "order", "--sku", "L-AC-APX-LIC=", "--users", "102", "--months", "12", "--customer", "Acme Corp"))
+	if len(plus) != 11 || plus == apex {
+		t.Fatalf("PAKs %q %q", plus, apex)
+	}
+
+	// Too early: the portal's own message.
+	fails(1, "PAK/s or Token/s "+plus+" is / are either Invalid or Inactive (FailedPrecondition, PAK_INACTIVE)",
+		"portal", "register", "--pak", plus, "--serial", "FCH1947V0GY")
+	run("clock", "advance", "4h")
+	fails(1, "Serial number cannot be blank", "portal", "register", "--pak", plus, "--serial", "FCH1947V0GY ")
+
+	mail := run("portal", "register", "--pak", plus, "--serial", "FCH1947V0GY")
+	for _, want := range []string{"Serial #: FCH1947V0GY", "Product Authorization Key : " + plus,
+		"License Start Date : ", "License End Date : ", "Platform = asa"} {
+		if !strings.Contains(mail, want) {
+			t.Errorf("license e-mail lacks %q:\n%s", want, mail)
+		}
+	}
+	key := keyLine(t, mail, "FCH1947V0GY")
+	if again := keyLine(t, run("portal", "register", "--pak", apex, "--serial", "FCH1947V0GY"), "FCH1947V0GY"); again != key {
+		t.Errorf("the Apex PAK changed the key: %s -> %s", key, again)
+	}
+	out := run("exec", "asa1", "activation-key "+key, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	if !strings.Contains(out, "Both Running and Flash permanent activation key was updated with the requested key.") {
+		t.Fatalf("installing the portal's key:\n%s", out)
+	}
+	wantMax("asa1", showVersion("asa1"))
+
+	// Share License Process to the second ASA.
+	code := firstWord(t, run("portal", "share", "--source", "FCH1947V0GY", "--target", "JMX1628X0P9"))
+	keys := run("portal", "use-code", "--code", code)
+	keyB := keyLine(t, keys, "JMX1628X0P9")
+	if !strings.HasPrefix(keys, "JMX1628X0P9: "+keyB) {
+		t.Errorf("use-code does not print the target's key first:\n%s", keys)
+	}
+	fails(1, "ACTIVATION_CODE_USED", "portal", "use-code", "--code", code)
+	run("exec", "asa2", "activation-key "+keyB, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	wantMax("asa2", showVersion("asa2"))
+
+	// RMA: the replacement has a new serial and no key; the multi-use PAKs
+	// register again.
+	run("rma", "asa1", "--serial", "FCH2648BCDE")
+	if out := run("exec", "asa1", "activation-key "+key); !strings.Contains(out, "ERROR: The requested activation key is not valid.") {
+		t.Errorf("the old unit's key on the replacement:\n%s", out)
+	}
+	keyR := keyLine(t, run("portal", "register", "--pak", plus, "--serial", "FCH2648BCDE"), "FCH2648BCDE")
+	run("portal", "register", "--pak", apex, "--serial", "FCH2648BCDE")
+	run("exec", "asa1", "activation-key "+keyR, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	wantMax("asa1", showVersion("asa1"))
+
+	// VPN Only on the same serial: refused with the seed's reason.
+	vpno := firstWord(t, run("portal", "order", "--sku", "L-AC-VPNO-250=", "--customer", "Acme Corp"))
+	run("clock", "advance", "4h")
+	fails(1, "VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses",
+		"portal", "register", "--pak", vpno, "--serial", "FCH2648BCDE")
+	fails(1, "USER_COUNT_OUT_OF_RANGE", "portal", "order", "--sku", "L-AC-PLS-LIC=", "--months", "12", "--customer", "X")
+	fails(2, "usage: portal", "portal")
+	fails(2, `unknown command "frob"`, "portal", "frob")
+
+	// The portal survives a SIGKILL right after its acknowledgements.
+	d.kill()
+	d = startDaemon(t, headendd, dataDir)
+	lic := run("portal", "licenses", "--serial", "FCH2648BCDE")
+	for _, want := range []string{"L-AC-PLS-LIC=  " + plus + "  873", "L-AC-APX-LIC=  " + apex + "  102", "FCH2648BCDE: " + keyR} {
+		if !strings.Contains(lic, want) {
+			t.Errorf("portal licenses after restart lacks %q:\n%s", want, lic)
+		}
+	}
+	fails(1, "ACTIVATION_CODE_USED", "portal", "use-code", "--code", code)
+	rep := run("portal", "compliance")
+	for _, want := range []string{"Usage: unavailable", `Customer "Acme Corp"`, "PLUS  L-AC-PLS-LIC=", "APEX  L-AC-APX-LIC="} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("compliance report lacks %q:\n%s", want, rep)
+		}
+	}
+}
