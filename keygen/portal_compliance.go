@@ -12,7 +12,8 @@ import (
 type Usage interface {
 	// Users returns the distinct user names admitted between from and to
 	// (lab time) by the headends whose serial is in serials, and the subset
-	// of them that used an Apex-only service (clientless).
+	// of them that used an Apex-only service (clientless). from is
+	// inclusive, to exclusive.
 	Users(serials []string, from, to time.Time) (all, apexOnly []string)
 }
 
