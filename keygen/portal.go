@@ -181,6 +181,10 @@ type PortalConfig struct {
 //     quantity (one unless more were bought), then it is exhausted.
 //   - Registering a PAK again to a serial that already holds it changes
 //     nothing and returns the key again (a lost key is found in the portal).
+//     A PAK whose term has ended still registers: the term is the honor
+//     system's business (the compliance report), not the key's.
+//   - A demo license counts as Apex, for the co-existence rules, during
+//     the 28 days after it was issued.
 //   - Activation codes are single-use and expire CodeLifetime after they
 //     are requested (the seed only says they expire).
 //   - Renewal: a banding line for a customer whose term of the same tier
@@ -273,15 +277,6 @@ func (p *Portal) unindex(r *SerialRecord) {
 
 // Len reports the number of PAKs, serials and activation codes held.
 func (p *Portal) Len() (paks, serials, codes int) { return len(p.paks), len(p.serials), len(p.codes) }
-
-// PAK returns a copy of a PAK.
-func (p *Portal) PAK(id string) (PAK, bool) {
-	k, ok := p.paks[normalizeToken(id)]
-	if !ok {
-		return PAK{}, false
-	}
-	return *k, true
-}
 
 // tx is one action under way: reads see the portal plus the action's own
 // writes; writes go to the overlay only, and become the PortalChange.

@@ -839,3 +839,23 @@ func TestPortalRecordsRoundTrip(t *testing.T) {
 		t.Errorf("a stored PAK with an unknown SKU: %v", err)
 	}
 }
+
+func TestEndedTermStillRegisters(t *testing.T) {
+	f := newFixture(t)
+	k := f.order(OrderLine{SKU: "L-AC-APX-LIC=", Users: 5, Months: 12, Customer: "A"})
+	f.now = k.End.AddDate(0, 1, 0)
+	r := f.register(k.ID, asaA)
+	if got := decode(t, f, r.Key); got.Features != (Features{PlusApex: true}) || !strings.Contains(r.Email, "License End Date : 11/28/2027") {
+		t.Errorf("after the term: %+v\n%s", got, r.Email)
+	}
+	// A demo counts as Apex while it runs, not after.
+	c, _, err := f.p.RequestDemoLicense(f.now, asaB)
+	f.apply(c, err)
+	v1 := f.orderActive(OrderLine{SKU: "L-AC-VPNO-25=", Customer: "A"})
+	f.refused(ErrPortalVPNOnlyWithPlusApex, "holds "+DemoSKU, func() (PortalChange, error) {
+		c, _, err := f.p.RegisterPak(f.now, v1.ID, asaB)
+		return c, err
+	})
+	f.advance(DemoDays * 24 * time.Hour)
+	f.register(v1.ID, asaB)
+}

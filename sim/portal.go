@@ -148,10 +148,7 @@ func portalDo[T any](l *Lab, fn func(p *keygen.Portal, now time.Time) (keygen.Po
 	if c.IsEmpty() {
 		return res, nil
 	}
-	start := time.Now()
-	err = l.store.putPortal(l.name, c)
-	l.metrics.observePersist(time.Since(start))
-	if err != nil {
+	if err := l.store.putPortal(l.name, c); err != nil {
 		return zero, err
 	}
 	if err := ps.p.Apply(c); err != nil {
