@@ -136,9 +136,9 @@ func (l *Lab) Counts(hostname string) (headend.Counts, error) {
 	return h.adm.Counts(), nil
 }
 
-// Users implements the portal's view of usage: the distinct users the
-// headends with these serials admitted between from and to (lab days), and
-// those of them who used an Apex-only service.
+// Users implements keygen.Usage for the portal's compliance report: the
+// distinct users the headends with these serials admitted in [from, to),
+// counted by lab day, and those of them who used an Apex-only service.
 func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []string) {
 	l.mu.Lock()
 	var hs []*Headend
@@ -150,7 +150,7 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 	l.mu.Unlock()
 	users := map[string]uint8{}
 	for _, h := range hs {
-		for idx, f := range h.adm.UniqueUsers(from.Unix()/86400, to.Unix()/86400) {
+		for idx, f := range h.adm.UniqueUsers(from.Unix()/86400, (to.Unix()-1)/86400) {
 			if p := l.principals.ByIndex(idx); p != nil {
 				users[p.User] |= f
 			}

@@ -44,6 +44,15 @@ type Config struct {
 	// UsageFlushInterval is how often unique-user records are written
 	// (default 1s).
 	UsageFlushInterval time.Duration
+	// PAKActivationDelay is the lab time between a PAK's delivery and its
+	// first use (0: usable at once; headendd defaults to
+	// DefaultPAKActivationDelay).
+	PAKActivationDelay time.Duration
+	// Usage gives the portal's compliance report the users the headends
+	// admitted; nil means the lab's own admission records (Lab.Users).
+	// It is called with the portal locked and must not call back into
+	// the portal.
+	Usage keygen.Usage
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -59,6 +68,7 @@ type Lab struct {
 	rand     func(n int) int
 	log      *zap.Logger
 	metrics  *Metrics
+	portal   *portalState
 
 	byName sync.Map // hostname -> *Headend
 
@@ -133,6 +143,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	if err := l.loadUsage(); err != nil {
+		return nil, err
+	}
+	if err := l.openPortal(cfg); err != nil {
 		return nil, err
 	}
 	l.metrics.setHeadends(len(l.bySerial))

@@ -46,6 +46,23 @@ Commands:
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
 
+The licensing portal:
+  portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
+                                               buy one order line; prints its PAK first
+  portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
+                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal share --source S --target T           Share License Process; prints the activation code first
+  portal use-code --code C [--sku SKU|PAK]...  use an activation code; prints the target's keys
+  portal licenses --serial S                   the licenses and keys registered to a serial
+  portal demo --serial S                       the 4-week Apex demo license (a time-based key)
+  portal rehost --old S --new T                move a returned unit's licenses to its replacement (RMA)
+  portal compliance [--customer NAME]          honor-system report: users bought vs users seen
+
+SKUs: L-AC-PLS-LIC=, L-AC-APX-LIC= (--users, --months 12-60, --start up to 60 days ahead),
+L-AC-PLS-P-G (--users), L-AC-VPNO-<n>= (n: 25 50 100 250 500 750 1000 2500 5000 10000),
+retired: L-ASA-SSL-<n>=, L-ASA-AC-E=, L-ASA-AC-M=, L-ASA-SSL-SHR-SRV-<n>=, L-ASA-SSL-SHR-PRT=,
+L-ASA-SEC-PL=, L-ASA-SSL-TB-<n>= (--months 1-12)
+
 Features: sec-plus, 3des, failover=active-standby|active-active, contexts=N, vlans=N, premium=N,
 essentials, mobile, phone, aea, shared-participant, shared-server=N, botnet, carrier, cluster,
 tls-proxy=N, plus-apex, vpn-only=N
@@ -85,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	handlers := map[string]func([]string) error{
 		"create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
-		"platforms": c.platforms, "keygen": c.keygen,
+		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions,
 	}
 	h, ok := handlers[cmd]

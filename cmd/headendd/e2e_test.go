@@ -21,7 +21,7 @@ type daemon struct {
 	cmd     *exec.Cmd
 	grpc    string
 	metr    string
-	log     *bytes.Buffer
+	log     *syncBuffer
 	done    chan struct{} // closed when the process has exited
 	waitErr error         // its exit status, once done is closed
 }
@@ -47,7 +47,7 @@ func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 	ready := filepath.Join(t.TempDir(), "ready.json")
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
 		"--clock", "sim", "--boot-time", "0", "--ready-file", ready}, extra...)
-	d := &daemon{t: t, cmd: exec.Command(bin, args...), log: &bytes.Buffer{}, done: make(chan struct{})}
+	d := &daemon{t: t, cmd: exec.Command(bin, args...), log: &syncBuffer{}, done: make(chan struct{})}
 	d.cmd.Stderr = d.log
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

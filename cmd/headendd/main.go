@@ -39,6 +39,7 @@ type flags struct {
 	bootTime    time.Duration
 	secretFile  string
 	readyFile   string
+	pakDelay    time.Duration
 }
 
 func parseFlags(args []string) (flags, error) {
@@ -52,6 +53,7 @@ func parseFlags(args []string) (flags, error) {
 	fs.DurationVar(&f.bootTime, "boot-time", 30*time.Second, "how long a reloading headend stays down, in lab time (0: back at once)")
 	fs.StringVar(&f.secretFile, "secret-file", "", "file holding the lab signing secret in hex (default: <data-dir>/lab.secret, created on first start; env ASALAB_SECRET gives it in hex instead)")
 	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the bound addresses to this file as JSON (for scripts and tests)")
+	fs.DurationVar(&f.pakDelay, "pak-activation-delay", sim.DefaultPAKActivationDelay, "lab time between a PAK's delivery by the licensing portal and its first use (0: usable at once)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -60,6 +62,9 @@ func parseFlags(args []string) (flags, error) {
 	}
 	if f.bootTime < 0 {
 		return f, errors.New("--boot-time must not be negative")
+	}
+	if f.pakDelay < 0 {
+		return f, errors.New("--pak-activation-delay must not be negative")
 	}
 	return f, nil
 }
@@ -145,6 +150,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	lab, err := sim.OpenLab(sim.Config{
 		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
 		ClockMode: mode, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
+		PAKActivationDelay: f.pakDelay,
 	})
 	if err != nil {
 		return err

@@ -51,6 +51,29 @@ var errorTable = []errorMapping{
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
 	{headend.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
 	{headend.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
+	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
+	// Only, so it comes first.
+	{keygen.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},
+	{keygen.ErrUsersOutOfRange, codes.InvalidArgument, "USER_COUNT_OUT_OF_RANGE"},
+	{keygen.ErrTermOutOfRange, codes.InvalidArgument, "TERM_OUT_OF_RANGE"},
+	{keygen.ErrStartDate, codes.InvalidArgument, "INVALID_START_DATE"},
+	{keygen.ErrInvalidOrder, codes.InvalidArgument, "INVALID_ORDER"},
+	{keygen.ErrPAKInvalid, codes.NotFound, "PAK_INVALID"},
+	{keygen.ErrPAKInactive, codes.FailedPrecondition, "PAK_INACTIVE"},
+	{keygen.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
+	{keygen.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
+	{keygen.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{keygen.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
+	{keygen.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
+	{keygen.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
+	{keygen.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
+	{keygen.ErrPortalVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{keygen.ErrPortalNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{keygen.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{keygen.ErrCodeInvalid, codes.NotFound, "ACTIVATION_CODE_INVALID"},
+	{keygen.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
+	{keygen.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
+	{keygen.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.

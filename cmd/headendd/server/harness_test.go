@@ -46,6 +46,9 @@ type env struct {
 	signer   *keygen.Signer
 	vars     map[string]string
 	bootTime time.Duration
+	// usage, when set, stands in for the lab's admission records in the
+	// portal's compliance report (see portal_harness_test.go).
+	usage *fakeUsage
 }
 
 func newEnv(t *testing.T) *env {
@@ -71,7 +74,9 @@ func (e *env) open() {
 		Store: store, Signer: e.signer, ClockMode: sim.ClockSimulated, BootTime: e.bootTime,
 		RealNow: func() time.Time { return labStart },
 		// Deterministic "random" serials.
-		Rand: func(n int) int { serials++; return serials % n },
+		Rand:               func(n int) int { serials++; return serials % n },
+		PAKActivationDelay: sim.DefaultPAKActivationDelay,
+		Usage:              e.usage.orNil(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +176,9 @@ func (e *env) do(c *ddCase) string {
 	host := ""
 	if len(pos) > 0 {
 		host = pos[0]
+	}
+	if out, ok := e.doPortal(c); ok {
+		return out
 	}
 	switch c.cmd {
 	case "create":

@@ -60,7 +60,7 @@ type Options struct {
 	Metrics *GRPCMetrics
 }
 
-// New builds the gRPC server with both services, health and reflection.
+// New builds the gRPC server with its services, health and reflection.
 func New(labs *Labs, opts Options) *grpc.Server {
 	log := opts.Log
 	if log == nil {
@@ -79,9 +79,11 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	)
 	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
 	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
+	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
-	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName} {
+	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
+		headendv1.PortalService_ServiceDesc.ServiceName} {
 		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	}
 	healthpb.RegisterHealthServer(gs, hs)

@@ -1,0 +1,365 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// The licensing portal commands. Their output is made for scripts: the PAK
+// or activation code is the first word, and every key is on one line as
+// "<serial>: <five words>", the license e-mail's format.
+
+func (c *cli) portal(args []string) error {
+	subs := map[string]func([]string) error{
+		"order": c.portalOrder, "register": c.portalRegister, "share": c.portalShare, "use-code": c.portalUseCode,
+		"licenses": c.portalLicenses, "demo": c.portalDemo, "rehost": c.portalRehost, "compliance": c.portalCompliance,
+	}
+	if len(args) == 0 {
+		return usagef("usage: portal order|register|share|use-code|licenses|demo|rehost|compliance ...")
+	}
+	h, ok := subs[args[0]]
+	if !ok {
+		return usagef("portal: unknown command %q (order, register, share, use-code, licenses, demo, rehost, compliance)", args[0])
+	}
+	return h(args[1:])
+}
+
+func (c *cli) portalClient() (headendv1.PortalServiceClient, error) {
+	if _, _, err := c.dial(); err != nil {
+		return nil, err
+	}
+	return headendv1.NewPortalServiceClient(c.conn), nil
+}
+
+// listFlag collects a repeated flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// seedDate prints a portal date (YYYY-MM-DD) as the portal's pages do:
+// 04/27/2016.
+func seedDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return t.Format("01/02/2006")
+}
+
+func (c *cli) portalOrder(args []string) error {
+	var sku, start, customer string
+	var users, months, size, quantity int
+	pos, err := subflags("portal order", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&sku, "sku", "", "part number, e.g. L-AC-PLS-LIC=")
+		fs.IntVar(&users, "users", 0, "authorized users (Plus/Apex)")
+		fs.IntVar(&months, "months", 0, "term in months (banding SKUs: 12-60; time-based Premium: 1-12)")
+		fs.StringVar(&start, "start", "", "term start, YYYY-MM-DD or MM/DD/YYYY, at most 60 days ahead (default: tomorrow)")
+		fs.IntVar(&size, "size", 0, "size of a sized SKU given without it (L-AC-VPNO= --size 100)")
+		fs.IntVar(&quantity, "quantity", 0, "quantity on the line (more entitlement, never more PAKs)")
+		fs.StringVar(&customer, "customer", "", "the end customer of this line")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || sku == "" {
+		return usagef("usage: portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.PlaceOrder(cx, &headendv1.PlaceOrderRequest{Lab: c.lab, Lines: []*headendv1.OrderLine{{
+		Sku: sku, Users: int32(users), Months: int32(months), StartDate: start, Size: int32(size),
+		Quantity: int32(quantity), Customer: customer,
+	}}})
+	if err != nil {
+		return err
+	}
+	p := resp.GetPaks()[0]
+	var what []string
+	if p.GetAuthorizedUsers() > 0 {
+		what = append(what, fmt.Sprintf("%d authorized users", p.GetAuthorizedUsers()))
+	}
+	switch {
+	case p.GetDays() > 0:
+		what = append(what, fmt.Sprintf("a time-based key of %d days", p.GetDays()))
+	case p.GetEndDate() == "":
+		what = append(what, "from "+seedDate(p.GetStartDate())+", perpetual")
+	default:
+		what = append(what, seedDate(p.GetStartDate())+" to "+seedDate(p.GetEndDate()))
+	}
+	if p.GetRenewalOf() != "" {
+		what = append(what, "renews PAK "+p.GetRenewalOf())
+	}
+	fmt.Fprintf(c.stdout, "%s %s for %q: %s; sales order %s; usable from %s\n", p.GetPak(), p.GetSku(), p.GetCustomer(),
+		strings.Join(what, ", "), resp.GetSalesOrder(), p.GetActiveAt().AsTime().Format(time.RFC3339))
+	return nil
+}
+
+func (c *cli) portalRegister(args []string) error {
+	var pak, serial string
+	pos, err := subflags("portal register", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&pak, "pak", "", "the Product Activation Key")
+		fs.StringVar(&serial, "serial", "", "the ASA's serial number, as show version prints it")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || pak == "" {
+		return usagef("usage: portal register --pak PAK --serial S")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, resp.GetEmail())
+	return nil
+}
+
+func (c *cli) portalShare(args []string) error {
+	var source, target string
+	pos, err := subflags("portal share", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&source, "source", "", "serial of the ASA that has the licenses")
+		fs.StringVar(&target, "target", "", "serial of the ASA to share them to")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: portal share --source S --target T")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.GetActivationCode(cx, &headendv1.GetActivationCodeRequest{Lab: c.lab, SourceSerial: source, TargetSerial: target})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s activation code for %s -> %s, usable once until %s\n\n", resp.GetActivationCode(), source, target,
+		resp.GetExpiresAt().AsTime().Format(time.RFC3339))
+	printLicenses(c, resp.GetShareable())
+	fmt.Fprintln(c.stdout)
+	fmt.Fprint(c.stdout, resp.GetEmail())
+	return nil
+}
+
+func (c *cli) portalUseCode(args []string) error {
+	var code string
+	var skus listFlag
+	pos, err := subflags("portal use-code", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&code, "code", "", "the activation code")
+		fs.Var(&skus, "sku", "share only this SKU (or PAK); repeat for more (default: every shareable license)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || code == "" {
+		return usagef("usage: portal use-code --code C [--sku SKU|PAK]...")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.UseActivationCode(cx, &headendv1.UseActivationCodeRequest{Lab: c.lab, ActivationCode: code, Skus: skus})
+	if err != nil {
+		return err
+	}
+	printKeys(c, resp.GetActivationKeys())
+	var shared []string
+	for _, l := range resp.GetShared() {
+		shared = append(shared, l.GetSku()+" (PAK "+l.GetPak()+")")
+	}
+	if len(shared) == 0 {
+		shared = []string{"nothing new (the target holds them already)"}
+	}
+	fmt.Fprintf(c.stdout, "\nshared from %s to %s: %s\n", resp.GetSourceSerial(), resp.GetTargetSerial(), strings.Join(shared, ", "))
+	return nil
+}
+
+func (c *cli) portalLicenses(args []string) error {
+	var serial string
+	pos, err := subflags("portal licenses", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&serial, "serial", "", "the ASA's serial number")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: portal licenses --serial S")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.ListLicenses(cx, &headendv1.ListLicensesRequest{Lab: c.lab, Serial: serial})
+	if err != nil {
+		return err
+	}
+	if r := resp.GetRehostedTo(); r != "" {
+		fmt.Fprintf(c.stdout, "%s was returned under RMA; its licenses are registered to %s\n", serial, r)
+		return nil
+	}
+	if len(resp.GetLicenses()) == 0 {
+		fmt.Fprintf(c.stdout, "no licenses are registered to %s\n", serial)
+		return nil
+	}
+	printLicenses(c, resp.GetLicenses())
+	fmt.Fprintln(c.stdout)
+	printKeys(c, resp.GetActivationKeys())
+	return nil
+}
+
+func (c *cli) portalDemo(args []string) error {
+	var serial string
+	pos, err := subflags("portal demo", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&serial, "serial", "", "the ASA's serial number")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: portal demo --serial S")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.RequestDemoLicense(cx, &headendv1.RequestDemoLicenseRequest{Lab: c.lab, Serial: serial})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, resp.GetEmail())
+	return nil
+}
+
+func (c *cli) portalRehost(args []string) error {
+	var oldSerial, newSerial string
+	pos, err := subflags("portal rehost", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&oldSerial, "old", "", "serial of the unit returned under RMA")
+		fs.StringVar(&newSerial, "new", "", "serial of its replacement")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: portal rehost --old S --new T")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.RehostForRma(cx, &headendv1.RehostForRmaRequest{Lab: c.lab, OldSerial: oldSerial, NewSerial: newSerial})
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, resp.GetEmail())
+	return nil
+}
+
+func (c *cli) portalCompliance(args []string) error {
+	var customer string
+	pos, err := subflags("portal compliance", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&customer, "customer", "", "only this customer")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: portal compliance [--customer NAME]")
+	}
+	pc, err := c.portalClient()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	resp, err := pc.GetComplianceReport(cx, &headendv1.GetComplianceReportRequest{Lab: c.lab, Customer: customer})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Compliance report at %s\n", resp.GetGeneratedAt().AsTime().Format(time.RFC3339))
+	if !resp.GetUsageAvailable() {
+		fmt.Fprintln(c.stdout, "Usage: unavailable (no admission records connected); user counts are not measured.")
+	}
+	for _, cc := range resp.GetCustomers() {
+		fmt.Fprintf(c.stdout, "\nCustomer %q: %d users authorized by the licenses in force, %d unique users seen\n",
+			cc.GetCustomer(), cc.GetAuthorizedUsers(), cc.GetUniqueUsers())
+		for _, f := range cc.GetFindings() {
+			fmt.Fprintf(c.stdout, "  ! %s\n", f)
+		}
+		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "  TIER\tSKU\tSTART\tEND\tAUTHORIZED\tSEEN\tAFTER END\tAPEX-ONLY\tASAS")
+		for _, e := range cc.GetEntitlements() {
+			end := "perpetual"
+			if e.GetEndDate() != "" {
+				end = seedDate(e.GetEndDate())
+			}
+			tier := strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_")
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", tier, e.GetSku(), seedDate(e.GetStartDate()), end,
+				e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetUsersAfterEnd(), e.GetApexOnlyUsers(), strings.Join(e.GetSerials(), " "))
+		}
+		tw.Flush()
+		for _, e := range cc.GetEntitlements() {
+			for _, f := range e.GetFindings() {
+				fmt.Fprintf(c.stdout, "  ! %s %s (PAK %s): %s\n", e.GetSku(), strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_"),
+					strings.Join(e.GetPaks(), ", "), f)
+			}
+		}
+	}
+	return nil
+}
+
+// printLicenses prints the seed's "Source SKU Selection" table.
+func printLicenses(c *cli, rows []*headendv1.PortalLicense) {
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "PRODUCT SKU\tPAK\tQUANTITY\tLICENSE START DATE\tLICENSE END DATE\tREGISTERED\tFROM")
+	for _, r := range rows {
+		end := seedDate(r.GetEndDate())
+		switch {
+		case r.GetKind() == headendv1.LicenseKind_LICENSE_KIND_TIME_BASED:
+			end = fmt.Sprintf("%d days from activation", r.GetDays())
+		case end == "":
+			end = "perpetual"
+		}
+		how := strings.ToLower(strings.TrimPrefix(r.GetRegistration().String(), "REGISTRATION_KIND_"))
+		pak := r.GetPak()
+		if pak == "" {
+			pak = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.GetSku(), pak, r.GetQuantity(), seedDate(r.GetStartDate()), end, how, r.GetFromSerial())
+	}
+	tw.Flush()
+}
+
+// printKeys prints one key per line, "<serial>: <five words>", then what
+// it is.
+func printKeys(c *cli, keys []*headendv1.IssuedKey) {
+	for _, k := range keys {
+		fmt.Fprintf(c.stdout, "%s: %s  (%s: %s)\n", k.GetSerial(), k.GetKey(), k.GetLabel(), strings.Join(k.GetFeatures(), " "))
+	}
+}

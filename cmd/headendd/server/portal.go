@@ -1,0 +1,315 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/asalab/asalab/keygen"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// Limits on portal requests.
+const (
+	maxSharedSKUs = 100
+	maxFieldLen   = 256
+)
+
+type portalService struct {
+	headendv1.UnsafePortalServiceServer
+	labs *Labs
+}
+
+// needLen refuses a string field longer than any real value.
+func needLen(name, v string) error {
+	if len(v) > maxFieldLen {
+		return invalid("%s is longer than %d characters", name, maxFieldLen)
+	}
+	return nil
+}
+
+func (s *portalService) PlaceOrder(_ context.Context, req *headendv1.PlaceOrderRequest) (*headendv1.PlaceOrderResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if n := len(req.GetLines()); n == 0 || n > keygen.MaxOrderLines {
+		return nil, invalid("an order has 1 to %d lines, not %d", keygen.MaxOrderLines, n)
+	}
+	lines := make([]keygen.OrderLine, len(req.GetLines()))
+	for i, l := range req.GetLines() {
+		for name, v := range map[string]string{"sku": l.GetSku(), "customer": l.GetCustomer(), "start_date": l.GetStartDate()} {
+			if err := needLen(name, v); err != nil {
+				return nil, err
+			}
+		}
+		lines[i] = keygen.OrderLine{
+			SKU: l.GetSku(), Size: int(l.GetSize()), Customer: l.GetCustomer(), Users: int(l.GetUsers()),
+			Months: int(l.GetMonths()), Start: l.GetStartDate(), Quantity: int(l.GetQuantity()),
+		}
+	}
+	o, err := lab.PlaceOrder(lines)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.PlaceOrderResponse{SalesOrder: o.SalesOrder}
+	for i := range o.PAKs {
+		resp.Paks = append(resp.Paks, pakPB(&o.PAKs[i]))
+	}
+	return resp, nil
+}
+
+func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPakRequest) (*headendv1.RegisterPakResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetPak() == "" {
+		return nil, invalid("pak is required")
+	}
+	if err := needLen("pak", req.GetPak()); err != nil {
+		return nil, err
+	}
+	if err := needLen("serial", req.GetSerial()); err != nil {
+		return nil, err
+	}
+	r, err := lab.RegisterPak(req.GetPak(), req.GetSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.RegisterPakResponse{
+		ActivationKey: issuedKeyPB(r.Key), Email: r.Email, License: licensePB(r.Row),
+		ActivationKeys: issuedKeysPB(r.Keys), AlreadyRegistered: r.Again,
+	}, nil
+}
+
+func (s *portalService) GetActivationCode(_ context.Context, req *headendv1.GetActivationCodeRequest) (*headendv1.GetActivationCodeResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range map[string]string{"source_serial": req.GetSourceSerial(), "target_serial": req.GetTargetSerial()} {
+		if err := needLen(name, v); err != nil {
+			return nil, err
+		}
+	}
+	c, err := lab.GetActivationCode(req.GetSourceSerial(), req.GetTargetSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.GetActivationCodeResponse{
+		ActivationCode: c.Code.Code, ExpiresAt: timestamppb.New(c.Code.ExpiresAt), Email: c.Email,
+	}
+	for _, r := range c.Shareable {
+		resp.Shareable = append(resp.Shareable, licensePB(r))
+	}
+	return resp, nil
+}
+
+func (s *portalService) UseActivationCode(_ context.Context, req *headendv1.UseActivationCodeRequest) (*headendv1.UseActivationCodeResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if req.GetActivationCode() == "" {
+		return nil, invalid("activation_code is required")
+	}
+	if err := needLen("activation_code", req.GetActivationCode()); err != nil {
+		return nil, err
+	}
+	if n := len(req.GetSkus()); n > maxSharedSKUs {
+		return nil, invalid("choose at most %d SKUs, not %d", maxSharedSKUs, n)
+	}
+	for _, sku := range req.GetSkus() {
+		if err := needLen("sku", sku); err != nil {
+			return nil, err
+		}
+	}
+	sh, err := lab.UseActivationCode(req.GetActivationCode(), req.GetSkus())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.UseActivationCodeResponse{
+		SourceSerial: sh.Source, TargetSerial: sh.Target, ActivationKeys: issuedKeysPB(sh.Keys), Email: sh.Email,
+	}
+	for _, r := range sh.Rows {
+		resp.Shared = append(resp.Shared, licensePB(r))
+	}
+	return resp, nil
+}
+
+func (s *portalService) ListLicenses(_ context.Context, req *headendv1.ListLicensesRequest) (*headendv1.ListLicensesResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needLen("serial", req.GetSerial()); err != nil {
+		return nil, err
+	}
+	l, err := lab.ListLicenses(req.GetSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.ListLicensesResponse{Serial: l.Serial, ActivationKeys: issuedKeysPB(l.Keys), RehostedTo: l.RehostedTo}
+	for _, r := range l.Rows {
+		resp.Licenses = append(resp.Licenses, licensePB(r))
+	}
+	return resp, nil
+}
+
+func (s *portalService) RequestDemoLicense(_ context.Context, req *headendv1.RequestDemoLicenseRequest) (*headendv1.RequestDemoLicenseResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needLen("serial", req.GetSerial()); err != nil {
+		return nil, err
+	}
+	r, err := lab.RequestDemoLicense(req.GetSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.RequestDemoLicenseResponse{ActivationKey: issuedKeyPB(r.Key), License: licensePB(r.Row), Email: r.Email}, nil
+}
+
+func (s *portalService) RehostForRma(_ context.Context, req *headendv1.RehostForRmaRequest) (*headendv1.RehostForRmaResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	for name, v := range map[string]string{"old_serial": req.GetOldSerial(), "new_serial": req.GetNewSerial()} {
+		if err := needLen(name, v); err != nil {
+			return nil, err
+		}
+	}
+	r, err := lab.RehostForRma(req.GetOldSerial(), req.GetNewSerial())
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	resp := &headendv1.RehostForRmaResponse{ActivationKeys: issuedKeysPB(r.Keys), Email: r.Email}
+	for _, row := range r.Rows {
+		resp.Moved = append(resp.Moved, licensePB(row))
+	}
+	return resp, nil
+}
+
+func (s *portalService) GetComplianceReport(_ context.Context, req *headendv1.GetComplianceReportRequest) (*headendv1.GetComplianceReportResponse, error) {
+	lab, err := s.labs.get(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	if err := needLen("customer", req.GetCustomer()); err != nil {
+		return nil, err
+	}
+	rep := lab.ComplianceReport(req.GetCustomer())
+	resp := &headendv1.GetComplianceReportResponse{GeneratedAt: timestamppb.New(rep.At), UsageAvailable: rep.UsageAvailable}
+	for _, c := range rep.Customers {
+		cc := &headendv1.CustomerCompliance{
+			Customer: c.Customer, AuthorizedUsers: int32(c.AuthorizedUsers), UniqueUsers: int32(c.UniqueUsers), Findings: c.Findings,
+		}
+		for i := range c.Entitlements {
+			e := &c.Entitlements[i]
+			cc.Entitlements = append(cc.Entitlements, &headendv1.EntitlementCompliance{
+				Tier: tierPB(e.Tier), Sku: e.SKU, Paks: e.PAKs, AuthorizedUsers: int32(e.AuthorizedUsers),
+				StartDate: datePB(e.Start), EndDate: datePB(e.End), Serials: e.Serials, UniqueUsers: int32(e.UniqueUsers),
+				OverUse: e.OverUse(), Expired: e.Expired, UsersAfterEnd: int32(e.UsersAfterEnd),
+				ApexOnlyUsers: int32(e.ApexOnlyUsers), Findings: e.Findings,
+			})
+		}
+		resp.Customers = append(resp.Customers, cc)
+	}
+	return resp, nil
+}
+
+// datePB prints a license date, "" for none (perpetual).
+func datePB(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func tierPB(t keygen.Tier) headendv1.LicenseTier {
+	switch t {
+	case keygen.TierPlus:
+		return headendv1.LicenseTier_LICENSE_TIER_PLUS
+	case keygen.TierApex:
+		return headendv1.LicenseTier_LICENSE_TIER_APEX
+	case keygen.TierVPNOnly:
+		return headendv1.LicenseTier_LICENSE_TIER_VPN_ONLY
+	case keygen.TierClassic:
+		return headendv1.LicenseTier_LICENSE_TIER_CLASSIC
+	}
+	return headendv1.LicenseTier_LICENSE_TIER_UNSPECIFIED
+}
+
+func kindPB(k keygen.SKUKind) headendv1.LicenseKind {
+	switch k {
+	case keygen.KindTerm:
+		return headendv1.LicenseKind_LICENSE_KIND_TERM
+	case keygen.KindPerpetual:
+		return headendv1.LicenseKind_LICENSE_KIND_PERPETUAL
+	case keygen.KindVPNOnly:
+		return headendv1.LicenseKind_LICENSE_KIND_VPN_ONLY
+	case keygen.KindClassic:
+		return headendv1.LicenseKind_LICENSE_KIND_CLASSIC
+	case keygen.KindTimeBased:
+		return headendv1.LicenseKind_LICENSE_KIND_TIME_BASED
+	case keygen.KindDemo:
+		return headendv1.LicenseKind_LICENSE_KIND_DEMO
+	}
+	return headendv1.LicenseKind_LICENSE_KIND_UNSPECIFIED
+}
+
+func howPB(h keygen.How) headendv1.RegistrationKind {
+	switch h {
+	case keygen.HowRegistered:
+		return headendv1.RegistrationKind_REGISTRATION_KIND_REGISTERED
+	case keygen.HowShared:
+		return headendv1.RegistrationKind_REGISTRATION_KIND_SHARED
+	case keygen.HowRehosted:
+		return headendv1.RegistrationKind_REGISTRATION_KIND_REHOSTED
+	case keygen.HowDemo:
+		return headendv1.RegistrationKind_REGISTRATION_KIND_DEMO
+	}
+	return headendv1.RegistrationKind_REGISTRATION_KIND_UNSPECIFIED
+}
+
+func pakPB(k *keygen.PAK) *headendv1.Pak {
+	s := k.SKUInfo()
+	return &headendv1.Pak{
+		Pak: k.ID, SalesOrder: k.SalesOrder, Line: int32(k.Line), Sku: k.SKU, Tier: tierPB(s.Tier), Kind: kindPB(s.Kind),
+		Customer: k.Customer, Users: int32(k.Users), Quantity: int32(k.Quantity), AuthorizedUsers: int32(k.AuthorizedUsers()),
+		Months: int32(k.Months), StartDate: datePB(k.Start), EndDate: datePB(k.End), Days: int32(k.Days),
+		DeliveredAt: timestamppb.New(k.DeliveredAt), ActiveAt: timestamppb.New(k.ActiveAt), RenewalOf: k.RenewalOf,
+		MultiUse: s.MultiUse(),
+	}
+}
+
+func licensePB(r keygen.LicenseRow) *headendv1.PortalLicense {
+	end := datePB(r.End)
+	if r.Kind == keygen.KindTimeBased {
+		end = ""
+	}
+	return &headendv1.PortalLicense{
+		Pak: r.PAK, Sku: r.SKU, Tier: tierPB(r.Tier), Kind: kindPB(r.Kind), Customer: r.Customer, Quantity: int32(r.Quantity),
+		StartDate: datePB(r.Start), EndDate: end, Days: int32(r.Days), Registration: howPB(r.How), FromSerial: r.From,
+		RegisteredAt: timestamppb.New(r.At), Shareable: r.Shareable,
+	}
+}
+
+func issuedKeyPB(k keygen.IssuedKey) *headendv1.IssuedKey {
+	return &headendv1.IssuedKey{
+		Serial: k.Serial, Key: k.Words.String(), TimeBased: k.Key.TimeBased(), Days: int32(k.Key.Days),
+		Features: k.Key.Features.Names(), Label: k.Label,
+	}
+}
+
+func issuedKeysPB(keys []keygen.IssuedKey) []*headendv1.IssuedKey {
+	out := make([]*headendv1.IssuedKey, len(keys))
+	for i, k := range keys {
+		out[i] = issuedKeyPB(k)
+	}
+	return out
+}

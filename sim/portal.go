@@ -1,0 +1,256 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+// The lab's licensing portal (keygen.Portal), persisted in the lab's part
+// of the store, one record per key:
+//
+//	l/<lab>/portal/meta             counters, JSON
+//	l/<lab>/portal/pak/<PAK>        a PAK (one order line), JSON
+//	l/<lab>/portal/serial/<serial>  the licenses registered to a serial, JSON
+//	l/<lab>/portal/code/<code>      an activation code, JSON
+//
+// Every portal action is one batch committed with pebble.Sync before the
+// portal applies it and the action is acknowledged; a refused action writes
+// nothing. Actions are serialised by one lock: they are rare next to
+// connection admission, and the compliance report needs a consistent view.
+
+// DefaultPAKActivationDelay is how long after delivery a PAK can be used,
+// in lab time: the seed's "allow up to 4 hours". headendd's
+// --pak-activation-delay sets it.
+const DefaultPAKActivationDelay = 4 * time.Hour
+
+type portalState struct {
+	mu    sync.Mutex
+	p     *keygen.Portal
+	usage keygen.Usage
+}
+
+func (l *Lab) openPortal(cfg Config) error {
+	p, err := keygen.NewPortal(keygen.PortalConfig{Signer: l.signer, ActivationDelay: cfg.PAKActivationDelay})
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	stored, err := l.store.loadPortal(l.name)
+	if err != nil {
+		return err
+	}
+	if err := p.Apply(stored); err != nil {
+		return fmt.Errorf("sim: load portal: %w", err)
+	}
+	usage := cfg.Usage
+	if usage == nil {
+		usage = l
+	}
+	l.portal = &portalState{p: p, usage: usage}
+	return nil
+}
+
+func portalPrefix(lab string) []byte { return append(labPrefix(lab), "portal/"...) }
+
+func portalKey(lab, kind, id string) []byte {
+	return append(portalPrefix(lab), kind+"/"+id...)
+}
+
+// putPortal writes one action's records in one synced batch.
+func (s *Store) putPortal(lab string, c keygen.PortalChange) error {
+	b := s.db.NewBatch()
+	defer b.Close()
+	set := func(key []byte, v any) error {
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("sim: encode portal record: %w", err)
+		}
+		return b.Set(key, enc, nil)
+	}
+	if c.Meta != nil {
+		if err := set(portalKey(lab, "meta", ""), c.Meta); err != nil {
+			return err
+		}
+	}
+	for i := range c.PAKs {
+		if err := set(portalKey(lab, "pak", c.PAKs[i].ID), &c.PAKs[i]); err != nil {
+			return err
+		}
+	}
+	for i := range c.Serials {
+		if err := set(portalKey(lab, "serial", c.Serials[i].Serial), &c.Serials[i]); err != nil {
+			return err
+		}
+	}
+	for i := range c.Codes {
+		if err := set(portalKey(lab, "code", c.Codes[i].Code), &c.Codes[i]); err != nil {
+			return err
+		}
+	}
+	return b.Commit(pebble.Sync)
+}
+
+// loadPortal reads every portal record of the lab as one change.
+func (s *Store) loadPortal(lab string) (keygen.PortalChange, error) {
+	var c keygen.PortalChange
+	p := portalPrefix(lab)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return c, err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		rest := string(it.Key()[len(p):])
+		kind, id, _ := strings.Cut(rest, "/")
+		var err error
+		switch kind {
+		case "meta":
+			c.Meta = new(keygen.PortalMeta)
+			err = json.Unmarshal(it.Value(), c.Meta)
+		case "pak":
+			var k keygen.PAK
+			if err = json.Unmarshal(it.Value(), &k); err == nil {
+				c.PAKs = append(c.PAKs, k)
+			}
+		case "serial":
+			var r keygen.SerialRecord
+			if err = json.Unmarshal(it.Value(), &r); err == nil {
+				c.Serials = append(c.Serials, r)
+			}
+		case "code":
+			var k keygen.ActivationCode
+			if err = json.Unmarshal(it.Value(), &k); err == nil {
+				c.Codes = append(c.Codes, k)
+			}
+		default:
+			return c, fmt.Errorf("sim: unknown portal record %q", rest)
+		}
+		if err != nil {
+			return c, fmt.Errorf("sim: decode portal record %s %s: %w", kind, id, err)
+		}
+	}
+	return c, it.Error()
+}
+
+// portalDo runs one portal action at the lab time: persisted, then applied.
+func portalDo[T any](l *Lab, fn func(p *keygen.Portal, now time.Time) (keygen.PortalChange, T, error)) (T, error) {
+	ps := l.portal
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	var zero T
+	c, res, err := fn(ps.p, l.clock.Now())
+	if err != nil {
+		return zero, err
+	}
+	if c.IsEmpty() {
+		return res, nil
+	}
+	if err := l.store.putPortal(l.name, c); err != nil {
+		return zero, err
+	}
+	if err := ps.p.Apply(c); err != nil {
+		// The portal made these records itself; failing here is a bug.
+		return zero, fmt.Errorf("sim: apply portal change: %w", err)
+	}
+	return res, nil
+}
+
+// PAKActivationDelay is the lab's delay between a PAK's delivery and its
+// first use.
+func (l *Lab) PAKActivationDelay() time.Duration { return l.portal.p.ActivationDelay() }
+
+// PlaceOrder sells order lines, one PAK per line.
+func (l *Lab) PlaceOrder(lines []keygen.OrderLine) (keygen.Order, error) {
+	o, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Order, error) {
+		return p.PlaceOrder(now, lines)
+	})
+	if err == nil {
+		for _, k := range o.PAKs {
+			l.log.Info("portal: PAK delivered", zap.String("lab", l.name), zap.String("sales_order", o.SalesOrder),
+				zap.String("sku", k.SKU), zap.String("customer", k.Customer), zap.Time("active_at", k.ActiveAt))
+		}
+	}
+	return o, err
+}
+
+// RegisterPak registers a PAK to a serial and returns the key and e-mail.
+func (l *Lab) RegisterPak(pak, serial string) (keygen.Registered, error) {
+	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Registered, error) {
+		return p.RegisterPak(now, pak, serial)
+	})
+	if err == nil && !r.Again {
+		l.log.Info("portal: PAK registered", zap.String("lab", l.name), zap.String("sku", r.Row.SKU), zap.String("serial", serial))
+	}
+	return r, err
+}
+
+// GetActivationCode starts the Share License Process.
+func (l *Lab) GetActivationCode(source, target string) (keygen.CodeIssued, error) {
+	c, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.CodeIssued, error) {
+		return p.GetActivationCode(now, source, target)
+	})
+	if err == nil {
+		l.log.Info("portal: activation code issued", zap.String("lab", l.name), zap.String("source", source), zap.String("target", target))
+	}
+	return c, err
+}
+
+// UseActivationCode shares the chosen licenses to the code's target.
+func (l *Lab) UseActivationCode(code string, skus []string) (keygen.Shared, error) {
+	s, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Shared, error) {
+		return p.UseActivationCode(now, code, skus)
+	})
+	if err == nil {
+		l.log.Info("portal: licenses shared", zap.String("lab", l.name), zap.String("source", s.Source),
+			zap.String("target", s.Target), zap.Int("licenses", len(s.Rows)))
+	}
+	return s, err
+}
+
+// RequestDemoLicense issues the 4-week Apex evaluation to a serial.
+func (l *Lab) RequestDemoLicense(serial string) (keygen.Registered, error) {
+	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Registered, error) {
+		return p.RequestDemoLicense(now, serial)
+	})
+	if err == nil {
+		l.log.Info("portal: demo license issued", zap.String("lab", l.name), zap.String("serial", serial))
+	}
+	return r, err
+}
+
+// RehostForRma moves a returned unit's licenses to its replacement.
+func (l *Lab) RehostForRma(oldSerial, newSerial string) (keygen.Rehosted, error) {
+	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Rehosted, error) {
+		return p.RehostForRma(now, oldSerial, newSerial)
+	})
+	if err == nil {
+		l.log.Info("portal: licenses re-hosted (RMA)", zap.String("lab", l.name), zap.String("old_serial", oldSerial),
+			zap.String("new_serial", newSerial), zap.Int("licenses", len(r.Rows)))
+	}
+	return r, err
+}
+
+// ListLicenses lists the licenses and keys the portal holds for a serial.
+func (l *Lab) ListLicenses(serial string) (keygen.Licenses, error) {
+	ps := l.portal
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.p.ListLicenses(l.clock.Now(), serial)
+}
+
+// ComplianceReport is the honor-system report at the lab time, for every
+// customer or the one named. Without admission records (Config.Usage nil)
+// it says usage is unavailable and counts no users.
+func (l *Lab) ComplianceReport(customer string) keygen.ComplianceReport {
+	ps := l.portal
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.p.Compliance(l.clock.Now(), ps.usage, customer)
+}
