@@ -109,25 +109,6 @@ type Policy struct {
 	Capacity int
 }
 
-// Principal is a user on a device, interned once per lab so that deciding
-// costs no hashing and no allocation. The lab hands them out
-// (Principals.Get); in-process load tools keep them.
-type Principal struct {
-	User   string
-	Device string
-	idx    uint32
-	// hint: the headend and slot of this principal's last session, where
-	// a reconnect finds its released slot (headend id << 32 | slot + 1).
-	hint atomic.Uint64
-	// seen: the headend, lab day and flags last recorded as a unique-user
-	// observation (headend id << 32 | day << 8 | flags), so that a user
-	// seen again the same day costs one load.
-	seen atomic.Uint64
-}
-
-// Index is the principal's number in its lab.
-func (p *Principal) Index() uint32 { return p.idx }
-
 // Decision is the outcome of one admission. It holds no strings: the syslog
 // line is rendered only when someone asks (Syslog), so deciding allocates
 // nothing.

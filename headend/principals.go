@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unsafe"
 )
 
 // Errors of principals.
@@ -25,36 +26,74 @@ const (
 	principalShards = 64
 	chunkBits       = 12
 	chunkSize       = 1 << chunkBits
+	arenaBlock      = 1 << 20 // bytes of names per arena block
 )
 
-// Principals interns the (user, client device) pairs of a lab, so that the
-// admission path works on small indexes instead of strings. Lookups take a
-// read lock on one of 64 shards; no lock is global. Indexes are stable:
-// the lab persists them and restores them after a restart.
+// Principal is a user on a client device, interned once per lab so that the
+// admission path works on a small index instead of strings, and costs no
+// hashing and no allocation. Principals live in chunks that never move, so
+// a *Principal stays valid; in-process load tools keep them.
+type Principal struct {
+	// name points at "user" followed by "device" in the lab's name
+	// arena: a pointer and two lengths take half a string header less.
+	name      *byte
+	userLen   uint8
+	deviceLen uint8
+	idx       uint32
+	// hint: the headend and slot of this principal's last session, where
+	// a reconnect finds its released slot (headend id << 32 | slot + 1).
+	hint atomic.Uint64
+	// seen: the headend, lab day and flags last recorded as a unique-user
+	// observation (headend id << 32 | day << 8 | flags), so that a user
+	// seen again the same day costs one load.
+	seen atomic.Uint64
+}
+
+// User is the user name.
+func (p *Principal) User() string { return unsafe.String(p.name, int(p.userLen)) }
+
+// Device is the client device id.
+func (p *Principal) Device() string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(p.name), p.userLen)), int(p.deviceLen))
+}
+
+// Index is the principal's number in its lab.
+func (p *Principal) Index() uint32 { return p.idx }
+
+// Principals interns the (user, client device) pairs of a lab. Memory per
+// principal is what a million-user lab can afford: the names are packed in
+// an arena, the principal record is an element of a chunk, and the index is
+// an open-addressing table of 8-byte entries (32 bits of the name's hash and
+// the number), whose candidates are confirmed against the names. Lookups take a
+// read lock on one of 64 shards; no lock is global. Numbers are stable: the
+// lab persists them and restores them after a restart.
 type Principals struct {
 	seed   maphash.Seed
 	shards [principalShards]principalShard
-	mu     sync.Mutex // index allocation
+	mu     sync.Mutex // allocation of numbers, chunks and arena space
 	next   uint32
-	chunks [maxPrincipals / chunkSize]atomic.Pointer[[chunkSize]*Principal]
+	arena  []byte
+	chunks [maxPrincipals / chunkSize]atomic.Pointer[[chunkSize]Principal]
 	// onNew, if set, is told of every new principal (persistence).
 	onNew func(*Principal)
 }
 
 type principalShard struct {
 	mu sync.RWMutex
-	m  map[principalKey]*Principal
-	_  [40]byte
+	// table is open addressing over the high 32 bits of the name hash:
+	// each entry is those bits << 32 | (number + 1), 0 when empty. Eight
+	// bytes an entry instead of a Go map's forty.
+	table []uint64
+	used  int
+	_     [24]byte
 }
-
-type principalKey struct{ user, device string }
 
 // NewPrincipals makes an empty table; onNew (may be nil) hears of every
 // principal added by Get.
 func NewPrincipals(onNew func(*Principal)) *Principals {
 	ps := &Principals{seed: maphash.MakeSeed(), onNew: onNew}
 	for i := range ps.shards {
-		ps.shards[i].m = map[principalKey]*Principal{}
+		ps.shards[i].table = make([]uint64, 64)
 	}
 	return ps
 }
@@ -84,17 +123,41 @@ func ValidatePrincipal(user, device string) error {
 	return check("client device", device, MaxDeviceLen)
 }
 
-func (ps *Principals) shard(user, device string) *principalShard {
-	h := maphash.String(ps.seed, user) ^ maphash.String(ps.seed, device)*31
-	return &ps.shards[h%principalShards]
+func (ps *Principals) hash(user, device string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(ps.seed)
+	h.WriteString(user)
+	h.WriteByte(0)
+	h.WriteString(device)
+	return h.Sum64()
+}
+
+func (p *Principal) is(user, device string) bool {
+	return int(p.userLen) == len(user) && int(p.deviceLen) == len(device) && p.User() == user && p.Device() == device
+}
+
+// find looks up a principal in a shard. Called with the shard locked.
+func (ps *Principals) find(sh *principalShard, h uint64, user, device string) *Principal {
+	mask := uint64(len(sh.table) - 1)
+	for i := h >> 32 & mask; ; i = (i + 1) & mask {
+		e := sh.table[i]
+		if e == 0 {
+			return nil
+		}
+		if e>>32 == h>>32 {
+			if p := ps.ByIndex(uint32(e) - 1); p != nil && p.is(user, device) {
+				return p
+			}
+		}
+	}
 }
 
 // Get returns the principal for (user, device), adding it if new.
 func (ps *Principals) Get(user, device string) (*Principal, error) {
-	sh := ps.shard(user, device)
-	key := principalKey{user, device}
+	h := ps.hash(user, device)
+	sh := &ps.shards[h%principalShards]
 	sh.mu.RLock()
-	p := sh.m[key]
+	p := ps.find(sh, h, user, device)
 	sh.mu.RUnlock()
 	if p != nil {
 		return p, nil
@@ -104,57 +167,93 @@ func (ps *Principals) Get(user, device string) (*Principal, error) {
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if p := sh.m[key]; p != nil {
+	if p := ps.find(sh, h, user, device); p != nil {
 		return p, nil
 	}
-	ps.mu.Lock()
-	if ps.next >= maxPrincipals {
-		ps.mu.Unlock()
-		return nil, ErrTooManyPrincipals
+	p, err := ps.add(user, device, 0, false)
+	if err != nil {
+		return nil, err
 	}
-	p = &Principal{User: user, Device: device, idx: ps.next}
-	ps.next++
-	ps.place(p)
-	ps.mu.Unlock()
-	sh.m[key] = p
+	ps.index(sh, h, p)
 	if ps.onNew != nil {
 		ps.onNew(p)
 	}
 	return p, nil
 }
 
-// place stores p at its index. Called with ps.mu held.
-func (ps *Principals) place(p *Principal) {
-	c := &ps.chunks[p.idx>>chunkBits]
-	ch := c.Load()
-	if ch == nil {
-		ch = new([chunkSize]*Principal)
-		c.Store(ch)
+// index records p under hash h. Called with the shard locked.
+func (ps *Principals) index(sh *principalShard, h uint64, p *Principal) {
+	if (sh.used+1)*4 > len(sh.table)*3 {
+		old := sh.table
+		sh.table = make([]uint64, 2*len(old))
+		for _, e := range old {
+			if e != 0 {
+				sh.put(e)
+			}
+		}
 	}
-	// The chunk slot is written once, before the principal is handed out
-	// or found by index: published by the shard map (under its lock) and
-	// by the session records (through the slot CAS).
-	ch[p.idx&(chunkSize-1)] = p
+	sh.put(h>>32<<32 | uint64(p.idx+1))
+	sh.used++
 }
 
-// Restore puts back a principal with its stored index (lab start-up).
-func (ps *Principals) Restore(idx uint32, user, device string) error {
-	if idx >= maxPrincipals {
-		return fmt.Errorf("%w: index %d", ErrTooManyPrincipals, idx)
+func (sh *principalShard) put(e uint64) {
+	mask := uint64(len(sh.table) - 1)
+	i := e >> 32 & mask
+	for sh.table[i] != 0 {
+		i = (i + 1) & mask
 	}
-	p := &Principal{User: user, Device: device, idx: idx}
-	sh := ps.shard(user, device)
-	sh.mu.Lock()
-	sh.m[principalKey{user, device}] = p
-	sh.mu.Unlock()
+	sh.table[i] = e
+}
+
+// add places a principal: at the next number, or at idx when restoring.
+func (ps *Principals) add(user, device string, idx uint32, restore bool) (*Principal, error) {
 	ps.mu.Lock()
-	ps.place(p)
+	defer ps.mu.Unlock()
+	if !restore {
+		idx = ps.next
+	}
+	if idx >= maxPrincipals {
+		return nil, ErrTooManyPrincipals
+	}
 	ps.next = max(ps.next, idx+1)
-	ps.mu.Unlock()
+	n := len(user) + len(device)
+	if cap(ps.arena)-len(ps.arena) < n {
+		ps.arena = make([]byte, 0, max(arenaBlock, n))
+	}
+	start := len(ps.arena)
+	ps.arena = append(ps.arena, user...)
+	ps.arena = append(ps.arena, device...)
+	// The arena bytes are never written again, so the names may alias
+	// them: no allocation per principal.
+	c := &ps.chunks[idx>>chunkBits]
+	ch := c.Load()
+	if ch == nil {
+		ch = new([chunkSize]Principal)
+		c.Store(ch)
+	}
+	p := &ch[idx&(chunkSize-1)]
+	p.name, p.userLen, p.deviceLen, p.idx = &ps.arena[start], uint8(len(user)), uint8(len(device)), idx
+	return p, nil
+}
+
+// Restore puts back a principal with its stored number (lab start-up).
+func (ps *Principals) Restore(idx uint32, user, device string) error {
+	if err := ValidatePrincipal(user, device); err != nil {
+		return err
+	}
+	p, err := ps.add(user, device, idx, true)
+	if err != nil {
+		return fmt.Errorf("%w: number %d", err, idx)
+	}
+	h := ps.hash(user, device)
+	sh := &ps.shards[h%principalShards]
+	sh.mu.Lock()
+	ps.index(sh, h, p)
+	sh.mu.Unlock()
 	return nil
 }
 
-// ByIndex returns the principal with index i, or nil.
+// ByIndex returns the principal with number i, or nil.
 func (ps *Principals) ByIndex(i uint32) *Principal {
 	if i >= maxPrincipals {
 		return nil
@@ -163,9 +262,14 @@ func (ps *Principals) ByIndex(i uint32) *Principal {
 	if ch == nil {
 		return nil
 	}
-	ps.mu.Lock() // pairs with place: the slot may have been written just now
-	p := ch[i&(chunkSize-1)]
-	ps.mu.Unlock()
+	p := &ch[i&(chunkSize-1)]
+	// The record was written under ps.mu before its number was handed
+	// out (to a shard index, a session record or a caller), and those
+	// hand-overs are synchronised; a number never handed out reads as
+	// no name.
+	if p.name == nil {
+		return nil
+	}
 	return p
 }
 

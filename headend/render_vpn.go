@@ -220,7 +220,7 @@ type SessionView struct {
 func ViewSession(s SessionInfo, p *Principal, pol *Policy) SessionView {
 	v := SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: "AnyConnect Premium"}
 	if p != nil {
-		v.User, v.Device, v.PublicIP = p.User, p.Device, publicIP(p.Device)
+		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
 	}
 	switch {
 	case s.Kind == KindIPsecIKEv1 || s.Kind == KindSiteToSite:

@@ -152,7 +152,7 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 	for _, h := range hs {
 		for idx, f := range h.adm.UniqueUsers(from.Unix()/86400, (to.Unix()-1)/86400) {
 			if p := l.principals.ByIndex(idx); p != nil {
-				users[p.User] |= f
+				users[p.User()] |= f
 			}
 		}
 	}
@@ -223,18 +223,37 @@ type usageLog struct {
 	uses       []usageRecord
 	stop       chan struct{}
 	done       chan struct{}
+	// kick asks the flusher to write now: a burst of new users must not
+	// pile up in memory until the next tick.
+	kick chan struct{}
 }
+
+// flushAt is the number of pending records that wakes the flusher early.
+const flushAt = 8192
 
 func (l *Lab) noteUse(h uint64, prin uint32, day int64, flags uint8) {
 	l.usage.mu.Lock()
 	l.usage.uses = append(l.usage.uses, usageRecord{h, day, prin, flags})
+	n := len(l.usage.uses) + len(l.usage.principals)
 	l.usage.mu.Unlock()
+	l.kickFlusher(n)
 }
 
 func (l *Lab) notePrincipal(p *headend.Principal) {
 	l.usage.mu.Lock()
 	l.usage.principals = append(l.usage.principals, p)
+	n := len(l.usage.uses) + len(l.usage.principals)
 	l.usage.mu.Unlock()
+	l.kickFlusher(n)
+}
+
+func (l *Lab) kickFlusher(pending int) {
+	if pending >= flushAt && l.usage.kick != nil {
+		select {
+		case l.usage.kick <- struct{}{}:
+		default: // a flush is already asked for
+		}
+	}
 }
 
 func principalKey(lab string, idx uint32) []byte {
@@ -250,20 +269,39 @@ func usageKey(lab string, r usageRecord) []byte {
 }
 
 // flushUsage writes what was noted since the last flush, principals first,
-// in one batch. sync makes it durable (at shutdown); otherwise it is in
-// pebble's log, which survives a process crash.
+// in batches of a bounded size (a million new users at once must not make
+// a batch of a hundred megabytes). sync makes them durable (at shutdown);
+// otherwise they are in pebble's log, which survives a process crash.
 func (l *Lab) flushUsage(sync bool) error {
 	l.usage.mu.Lock()
 	ps, us := l.usage.principals, l.usage.uses
 	l.usage.principals, l.usage.uses = nil, nil
 	l.usage.mu.Unlock()
-	if len(ps) == 0 && len(us) == 0 {
-		return nil
+	const perBatch = 4096
+	opts := pebble.NoSync
+	if sync {
+		opts = pebble.Sync
 	}
 	b := l.store.db.NewBatch()
-	defer b.Close()
+	defer func() { b.Close() }()
+	n := 0
+	commit := func(final bool) error {
+		if n == 0 || (!final && n < perBatch) {
+			return nil
+		}
+		if err := b.Commit(opts); err != nil {
+			return err
+		}
+		b.Close()
+		b, n = l.store.db.NewBatch(), 0
+		return nil
+	}
 	for _, p := range ps {
-		if err := b.Set(principalKey(l.name, p.Index()), []byte(p.User+"\x00"+p.Device), nil); err != nil {
+		if err := b.Set(principalKey(l.name, p.Index()), []byte(p.User()+"\x00"+p.Device()), nil); err != nil {
+			return err
+		}
+		n++
+		if err := commit(false); err != nil {
 			return err
 		}
 	}
@@ -271,12 +309,12 @@ func (l *Lab) flushUsage(sync bool) error {
 		if err := b.Set(usageKey(l.name, u), []byte{u.flags}, nil); err != nil {
 			return err
 		}
+		n++
+		if err := commit(false); err != nil {
+			return err
+		}
 	}
-	opts := pebble.NoSync
-	if sync {
-		opts = pebble.Sync
-	}
-	return b.Commit(opts)
+	return commit(true)
 }
 
 // loadUsage restores principals and usage records. Called before any
@@ -328,7 +366,7 @@ func (l *Lab) loadUsage() error {
 
 // runUsageFlusher writes usage every interval until Close.
 func (l *Lab) runUsageFlusher(interval time.Duration) {
-	l.usage.stop, l.usage.done = make(chan struct{}), make(chan struct{})
+	l.usage.stop, l.usage.done, l.usage.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 	go func() {
 		defer close(l.usage.done)
 		t := time.NewTicker(interval)
@@ -338,9 +376,10 @@ func (l *Lab) runUsageFlusher(interval time.Duration) {
 			case <-l.usage.stop:
 				return
 			case <-t.C:
-				if err := l.flushUsage(false); err != nil {
-					l.log.Error("writing usage records", zap.Error(err))
-				}
+			case <-l.usage.kick:
+			}
+			if err := l.flushUsage(false); err != nil {
+				l.log.Error("writing usage records", zap.Error(err))
 			}
 		}
 	}()

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -105,4 +108,103 @@ func (d *daemon) term() {
 	case <-time.After(20 * time.Second):
 		d.kill()
 	}
+}
+
+// BenchmarkMillionSessions holds 1,000,000 concurrent sessions over 1,000
+// headends (ASA5545s with Plus/Apex keys, 2,500 sessions each) in the real
+// daemon, admitted through AdmitConnectionBatch, and reports the daemon's
+// resident set size. Run it once:
+//
+//	go test -run '^$' -bench MillionSessions -benchtime 1x ./cmd/headendd
+func BenchmarkMillionSessions(b *testing.B) {
+	const headends, perHeadend, batch = 1000, 1000, 10000
+	headendd, _ := buildBinaries(b)
+	if limit := os.Getenv("ASALAB_BENCH_GOMEMLIMIT"); limit != "" {
+		daemonEnv = []string{"GOMEMLIMIT=" + limit}
+		defer func() { daemonEnv = nil }()
+	}
+	for b.Loop() {
+		dataDir := filepath.Join(b.TempDir(), "data")
+		d := startDaemon(b, headendd, dataDir)
+		conn, err := grpc.NewClient(d.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := headendv1.NewHeadendServiceClient(conn)
+		ctx := context.Background()
+		secret, err := sim.ReadSecretFile(filepath.Join(dataDir, sim.SecretFile))
+		if err != nil {
+			b.Fatal(err)
+		}
+		master, _ := keygen.NewSigner(secret)
+		signer := master.ForLab(sim.DefaultLab)
+		if _, err := load.CreateFleet(ctx, hc, "asa", "ASA5545", headends, 16); err != nil {
+			b.Fatal(err)
+		}
+		for i := range headends {
+			host := load.Hostname("asa", i)
+			got, err := hc.GetHeadend(ctx, &headendv1.GetHeadendRequest{Hostname: host})
+			if err != nil {
+				b.Fatal(err)
+			}
+			w, _ := signer.Encode(keygen.Key{Serial: got.GetHeadend().GetSerial(), Features: keygen.Features{PlusApex: true}})
+			if _, err := hc.InstallActivationKey(ctx, &headendv1.InstallActivationKeyRequest{Hostname: host, ActivationKey: w.String()}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := hc.Exec(ctx, &headendv1.ExecRequest{Hostname: host, Lines: []string{"configure terminal", "webvpn", "no anyconnect-essentials"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rssBefore, _ := rssOf(d.cmd.Process.Pid)
+		start := time.Now()
+		req := &headendv1.AdmitConnectionBatchRequest{Attempts: make([]*headendv1.ConnectionAttempt, batch)}
+		attempts := make([]headendv1.ConnectionAttempt, batch)
+		for n := 0; n < headends*perHeadend; n += batch {
+			for j := range batch {
+				i := n + j
+				a := &attempts[j]
+				a.Headend = load.Hostname("asa", i/perHeadend)
+				a.User = fmt.Sprintf("user%07d@corp.example", i)
+				a.ClientDevice = fmt.Sprintf("laptop-%07d", i)
+				a.Kind = headendv1.ConnectionKind_CONNECTION_KIND_ANYCONNECT
+				req.Attempts[j] = a
+			}
+			resp, err := hc.AdmitConnectionBatch(ctx, req, grpc.MaxCallSendMsgSize(64<<20))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for j, dec := range resp.GetDecisions() {
+				if !dec.GetAdmitted() {
+					b.Fatalf("session %d refused: %v", n+j, dec.GetReason())
+				}
+			}
+		}
+		took := time.Since(start)
+		rss, err := rssOf(d.cmd.Process.Pid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rss)/(1<<20), "rss-MiB")
+		b.ReportMetric(float64(rssBefore)/(1<<20), "rss-before-MiB")
+		b.ReportMetric(float64(headends*perHeadend)/took.Seconds(), "admissions/s")
+		conn.Close()
+		d.term()
+	}
+}
+
+// rssOf reads a process's resident set size in bytes.
+func rssOf(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024, err
+		}
+	}
+	return 0, errors.New("no VmRSS")
 }

@@ -40,6 +40,9 @@ func buildBinaries(t testing.TB) (headendd, headendctl string) {
 	return headendd, headendctl
 }
 
+// daemonEnv is added to the environment of the daemons tests start.
+var daemonEnv []string
+
 // startDaemon runs headendd on dataDir with ephemeral loopback ports, and
 // stops it when the test ends.
 func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
@@ -48,6 +51,7 @@ func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
 		"--clock", "sim", "--boot-time", "0", "--ready-file", ready}, extra...)
 	d := &daemon{t: t, cmd: exec.Command(bin, args...), log: &syncBuffer{}, done: make(chan struct{})}
+	d.cmd.Env = append(os.Environ(), daemonEnv...)
 	d.cmd.Stderr = d.log
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
