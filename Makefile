@@ -36,10 +36,12 @@ lint: $(TOOLS)/buf
 proto: $(TOOLS)/buf $(TOOLS)/protoc-gen-go $(TOOLS)/protoc-gen-go-grpc
 	$(TOOLS)/buf generate
 
-# In-process benchmarks and the gRPC load measurements; long, not part of
-# `make test`.
+# In-process benchmarks and the load measurements, each next to its
+# baseline; long, not part of `make test`. The one-shot measurements run once.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease' -benchmem -count 3 ./headend
+	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
+	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseAndDecode -fuzztime 60s ./keygen
