@@ -278,24 +278,9 @@ func (d *Device) ShowVersion(now time.Time) string {
 		}
 		line("%2d: %s: %-20s: address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
-	for _, c := range r.Capped {
-		line("%s", c)
-	}
-	line("")
-	line("Licensed features for this platform:")
-	for _, f := range featureLines(p, &r) {
-		line("%s", f)
-	}
-	line("")
-	line("%s", banner(p, &r))
-	line("")
+	writeLicenseBlock(&b, p, &r)
 	line("Serial Number: %s", d.Serial)
-	line("Running Permanent Activation Key: %s", permWords(d.License.Running))
-	for i := range d.License.Timed {
-		if k := &d.License.Timed[i]; k.Active {
-			line("Running Timebased Activation Key: %s", k.Words)
-		}
-	}
+	d.writeRunningKeys(&b)
 	line("Configuration register is 0x1")
 	switch p.Family {
 	case Family5500X:
@@ -309,6 +294,30 @@ func (d *Device) ShowVersion(now time.Time) string {
 	}
 	line("%s", d.lastModified())
 	return b.String()
+}
+
+// writeLicenseBlock writes the capping warnings, the feature list and the
+// platform line, as `show version` and `show activation-key` both print them.
+func writeLicenseBlock(b *strings.Builder, p *Platform, r *Running) {
+	for _, c := range r.Capped {
+		b.WriteString(c + "\n")
+	}
+	b.WriteString("\nLicensed features for this platform:\n")
+	for _, f := range featureLines(p, r) {
+		b.WriteString(f + "\n")
+	}
+	b.WriteString("\n" + banner(p, r) + "\n\n")
+}
+
+// writeRunningKeys writes the running permanent key and the active
+// time-based keys.
+func (d *Device) writeRunningKeys(b *strings.Builder) {
+	fmt.Fprintf(b, "Running Permanent Activation Key: %s\n", permWords(d.License.Running))
+	for i := range d.License.Timed {
+		if k := &d.License.Timed[i]; k.Active {
+			fmt.Fprintf(b, "Running Timebased Activation Key: %s\n", k.Words)
+		}
+	}
 }
 
 // lastModified is the last line of `show version`.
@@ -331,23 +340,8 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 
 	line("Serial Number: %s", d.Serial)
-	line("Running Permanent Activation Key: %s", permWords(d.License.Running))
-	for i := range d.License.Timed {
-		if k := &d.License.Timed[i]; k.Active {
-			line("Running Timebased Activation Key: %s", k.Words)
-		}
-	}
-	for _, c := range r.Capped {
-		line("%s", c)
-	}
-	line("")
-	line("Licensed features for this platform:")
-	for _, f := range featureLines(p, &r) {
-		line("%s", f)
-	}
-	line("")
-	line("%s", banner(p, &r))
-	line("")
+	d.writeRunningKeys(&b)
+	writeLicenseBlock(&b, p, &r)
 	if d.License.ReloadPending() {
 		line("The flash permanent activation key is DIFFERENT from the running permanent key.")
 	} else {
