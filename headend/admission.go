@@ -260,9 +260,10 @@ type Admission struct {
 	refresh func(now int64) *Policy
 	day     atomic.Pointer[[2]int64] // the current lab day and its start
 
-	mu    sync.Mutex
-	usage map[int64]map[uint32]uint8 // day -> principal -> usage flags
-	onUse func(prin uint32, day int64, flags uint8)
+	mu      sync.Mutex
+	usage   map[int64]map[uint32]uint8 // day -> principal -> usage flags
+	pending []Use                      // not yet persisted
+	onUse   func()
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -446,20 +447,41 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) {
 	old := m[p.idx]
 	merged := old | flags
 	m[p.idx] = merged
+	if merged != old {
+		a.pending = append(a.pending, Use{Principal: p.idx, Day: day, Flags: merged})
+	}
 	onUse := a.onUse
 	a.mu.Unlock()
 	p.seen.Store(uint64(a.id)<<32 | uint64(day)<<8 | uint64(merged))
 	if merged != old && onUse != nil {
-		onUse(p.idx, day, merged)
+		onUse()
 	}
 }
 
-// OnUse sets a function told of every new unique-user observation (the
-// lab persists them).
-func (a *Admission) OnUse(fn func(prin uint32, day int64, flags uint8)) {
+// Use is a unique-user observation: a principal seen on a lab day.
+type Use struct {
+	Principal uint32
+	Day       int64
+	Flags     uint8
+}
+
+// OnUse sets a function told that a new observation is pending (the lab
+// wakes its writer); the observations are drained with DrainUses.
+func (a *Admission) OnUse(fn func()) {
 	a.mu.Lock()
 	a.onUse = fn
 	a.mu.Unlock()
+}
+
+// DrainUses hands the observations not yet drained to fn.
+func (a *Admission) DrainUses(fn func([]Use)) {
+	a.mu.Lock()
+	p := a.pending
+	a.pending = nil
+	a.mu.Unlock()
+	if len(p) > 0 {
+		fn(p)
+	}
 }
 
 // RestoreUse puts back a stored observation (lab start-up).

@@ -74,8 +74,9 @@ type Principals struct {
 	next   uint32
 	arena  []byte
 	chunks [maxPrincipals / chunkSize]atomic.Pointer[[chunkSize]Principal]
-	// onNew, if set, is told of every new principal (persistence).
-	onNew func(*Principal)
+	// onNew, if set, is told that a new principal is pending
+	// persistence; they are drained with DrainNew.
+	onNew func()
 }
 
 type principalShard struct {
@@ -83,14 +84,14 @@ type principalShard struct {
 	// table is open addressing over the high 32 bits of the name hash:
 	// each entry is those bits << 32 | (number + 1), 0 when empty. Eight
 	// bytes an entry instead of a Go map's forty.
-	table []uint64
-	used  int
-	_     [24]byte
+	table   []uint64
+	used    int
+	pending []uint32 // numbers added and not yet drained
 }
 
-// NewPrincipals makes an empty table; onNew (may be nil) hears of every
-// principal added by Get.
-func NewPrincipals(onNew func(*Principal)) *Principals {
+// NewPrincipals makes an empty table; onNew (may be nil) hears that a
+// principal was added by Get and waits for DrainNew.
+func NewPrincipals(onNew func()) *Principals {
 	ps := &Principals{seed: maphash.MakeSeed(), onNew: onNew}
 	for i := range ps.shards {
 		ps.shards[i].table = make([]uint64, 64)
@@ -175,8 +176,9 @@ func (ps *Principals) Get(user, device string) (*Principal, error) {
 		return nil, err
 	}
 	ps.index(sh, h, p)
+	sh.pending = append(sh.pending, p.idx)
 	if ps.onNew != nil {
-		ps.onNew(p)
+		ps.onNew()
 	}
 	return p, nil
 }
@@ -271,6 +273,20 @@ func (ps *Principals) ByIndex(i uint32) *Principal {
 		return nil
 	}
 	return p
+}
+
+// DrainNew hands the principals added since the last drain to fn.
+func (ps *Principals) DrainNew(fn func(*Principal)) {
+	for i := range ps.shards {
+		sh := &ps.shards[i]
+		sh.mu.Lock()
+		pending := sh.pending
+		sh.pending = nil
+		sh.mu.Unlock()
+		for _, idx := range pending {
+			fn(ps.ByIndex(idx))
+		}
+	}
 }
 
 // Len is the number of principals.

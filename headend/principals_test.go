@@ -9,7 +9,7 @@ import (
 
 func TestPrincipals(t *testing.T) {
 	var added []string
-	ps := NewPrincipals(func(p *Principal) { added = append(added, p.User()+"/"+p.Device()) })
+	ps := NewPrincipals(nil)
 	a, err := ps.Get("alice", "laptop")
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +33,7 @@ func TestPrincipals(t *testing.T) {
 			t.Errorf("%q: err = %v", bad, err)
 		}
 	}
+	ps.DrainNew(func(p *Principal) { added = append(added, p.User()+"/"+p.Device()) })
 	if len(added) != 4 || ps.Len() != 4 {
 		t.Fatalf("added %v, len %d", added, ps.Len())
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,8 +31,7 @@ var (
 func (l *Lab) newAdmission(h *Headend, now time.Time) {
 	d := h.dev
 	h.adm = headend.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpAt.Unix(), h.refreshPolicy)
-	id := h.id
-	h.adm.OnUse(func(prin uint32, day int64, flags uint8) { l.noteUse(id, prin, day, flags) })
+	h.adm.OnUse(l.notePending)
 }
 
 // refreshPolicy rebuilds the policy when a time-based key expires.
@@ -210,19 +208,15 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 //
 //	l/<lab>/p/<principal 4 bytes>                        user NUL device
 //	l/<lab>/u/<headend 8 bytes><day 8 bytes><principal 4> flags
-type usageRecord struct {
-	headend uint64
-	day     int64
-	prin    uint32
-	flags   uint8
-}
 
 type usageLog struct {
-	mu         sync.Mutex
-	principals []*headend.Principal
-	uses       []usageRecord
-	stop       chan struct{}
-	done       chan struct{}
+	// pending counts the records noted since the last flush (an
+	// estimate: the flusher resets it), to wake the flusher early. The
+	// records wait with their headend and principal shard, so that noting
+	// one takes no lab-wide lock.
+	pending atomic.Int64
+	stop    chan struct{}
+	done    chan struct{}
 	// kick asks the flusher to write now: a burst of new users must not
 	// pile up in memory until the next tick.
 	kick chan struct{}
@@ -231,24 +225,8 @@ type usageLog struct {
 // flushAt is the number of pending records that wakes the flusher early.
 const flushAt = 8192
 
-func (l *Lab) noteUse(h uint64, prin uint32, day int64, flags uint8) {
-	l.usage.mu.Lock()
-	l.usage.uses = append(l.usage.uses, usageRecord{h, day, prin, flags})
-	n := len(l.usage.uses) + len(l.usage.principals)
-	l.usage.mu.Unlock()
-	l.kickFlusher(n)
-}
-
-func (l *Lab) notePrincipal(p *headend.Principal) {
-	l.usage.mu.Lock()
-	l.usage.principals = append(l.usage.principals, p)
-	n := len(l.usage.uses) + len(l.usage.principals)
-	l.usage.mu.Unlock()
-	l.kickFlusher(n)
-}
-
-func (l *Lab) kickFlusher(pending int) {
-	if pending >= flushAt && l.usage.kick != nil {
+func (l *Lab) notePending() {
+	if l.usage.pending.Add(1) >= flushAt && l.usage.kick != nil {
 		select {
 		case l.usage.kick <- struct{}{}:
 		default: // a flush is already asked for
@@ -262,10 +240,10 @@ func principalKey(lab string, idx uint32) []byte {
 
 func usagePrefix(lab string) []byte { return append(labPrefix(lab), "u/"...) }
 
-func usageKey(lab string, r usageRecord) []byte {
-	k := binary.BigEndian.AppendUint64(usagePrefix(lab), r.headend)
-	k = binary.BigEndian.AppendUint64(k, uint64(r.day))
-	return binary.BigEndian.AppendUint32(k, r.prin)
+func usageKey(lab string, headendID uint64, u headend.Use) []byte {
+	k := binary.BigEndian.AppendUint64(usagePrefix(lab), headendID)
+	k = binary.BigEndian.AppendUint64(k, uint64(u.Day))
+	return binary.BigEndian.AppendUint32(k, u.Principal)
 }
 
 // flushUsage writes what was noted since the last flush, principals first,
@@ -273,10 +251,7 @@ func usageKey(lab string, r usageRecord) []byte {
 // a batch of a hundred megabytes). sync makes them durable (at shutdown);
 // otherwise they are in pebble's log, which survives a process crash.
 func (l *Lab) flushUsage(sync bool) error {
-	l.usage.mu.Lock()
-	ps, us := l.usage.principals, l.usage.uses
-	l.usage.principals, l.usage.uses = nil, nil
-	l.usage.mu.Unlock()
+	l.usage.pending.Store(0)
 	const perBatch = 4096
 	opts := pebble.NoSync
 	if sync {
@@ -285,36 +260,40 @@ func (l *Lab) flushUsage(sync bool) error {
 	b := l.store.db.NewBatch()
 	defer func() { b.Close() }()
 	n := 0
-	commit := func(final bool) error {
-		if n == 0 || (!final && n < perBatch) {
-			return nil
+	var err error
+	set := func(k, v []byte) {
+		if err != nil {
+			return
 		}
-		if err := b.Commit(opts); err != nil {
-			return err
+		if err = b.Set(k, v, nil); err != nil {
+			return
 		}
-		b.Close()
-		b, n = l.store.db.NewBatch(), 0
+		if n++; n >= perBatch {
+			if err = b.Commit(opts); err == nil {
+				b.Close()
+				b, n = l.store.db.NewBatch(), 0
+			}
+		}
+	}
+	l.principals.DrainNew(func(p *headend.Principal) {
+		set(principalKey(l.name, p.Index()), []byte(p.User()+"\x00"+p.Device()))
+	})
+	l.byName.Range(func(_, v any) bool {
+		h := v.(*Headend)
+		h.adm.DrainUses(func(uses []headend.Use) {
+			for _, u := range uses {
+				set(usageKey(l.name, h.id, u), []byte{u.Flags})
+			}
+		})
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
 		return nil
 	}
-	for _, p := range ps {
-		if err := b.Set(principalKey(l.name, p.Index()), []byte(p.User()+"\x00"+p.Device()), nil); err != nil {
-			return err
-		}
-		n++
-		if err := commit(false); err != nil {
-			return err
-		}
-	}
-	for _, u := range us {
-		if err := b.Set(usageKey(l.name, u), []byte{u.flags}, nil); err != nil {
-			return err
-		}
-		n++
-		if err := commit(false); err != nil {
-			return err
-		}
-	}
-	return commit(true)
+	return b.Commit(opts)
 }
 
 // loadUsage restores principals and usage records. Called before any

@@ -107,7 +107,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = headend.NewPrincipals(l.notePrincipal)
+	l.principals = headend.NewPrincipals(l.notePending)
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now

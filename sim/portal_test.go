@@ -45,6 +45,12 @@ func openTestLab(t *testing.T, dir string) *testLab {
 }
 
 func (tl *testLab) close() {
+	if tl.lab != nil {
+		if err := tl.lab.Close(); err != nil {
+			tl.t.Error(err)
+		}
+		tl.lab = nil
+	}
 	if tl.store != nil {
 		if err := tl.store.Close(); err != nil {
 			tl.t.Error(err)

@@ -1,0 +1,63 @@
+package sim
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen"
+)
+
+// TestUsageSurvivesRestart: the unique users seen and the principals they
+// name are in the store; sessions are not.
+func TestUsageSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	tl := openTestLab(t, dir)
+	lab := tl.lab
+	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
+	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, u := range []struct{ user, device string }{{"alice", "mac"}, {"bob", "pc"}, {"alice", "phone"}} {
+		k := headend.KindAnyConnect
+		if u.user == "bob" {
+			k = headend.KindClientless
+		}
+		dec, _, err := lab.Admit("asa1", u.user, u.device, k)
+		if err != nil || !dec.Admitted {
+			t.Fatalf("%v: %+v %v", u, dec, err)
+		}
+		ids = append(ids, dec.Session)
+	}
+	alice, _ := lab.Principal("alice", "mac")
+	day := simStart.Truncate(24 * time.Hour)
+	all, apex := lab.Users([]string{"FCH1947V0GY"}, day, day.Add(24*time.Hour))
+	if !slices.Equal(all, []string{"alice", "bob"}) || !slices.Equal(apex, []string{"bob"}) {
+		t.Fatalf("before restart: %v %v", all, apex)
+	}
+	tl.close()
+
+	tl = openTestLab(t, dir)
+	all, apex = tl.lab.Users([]string{"FCH1947V0GY"}, day, day.Add(24*time.Hour))
+	if !slices.Equal(all, []string{"alice", "bob"}) || !slices.Equal(apex, []string{"bob"}) {
+		t.Fatalf("after restart: %v %v", all, apex)
+	}
+	if p, _ := tl.lab.Principal("alice", "mac"); p.Index() != alice.Index() {
+		t.Fatalf("principal number changed: %d -> %d", alice.Index(), p.Index())
+	}
+	if c, _ := tl.lab.Counts("asa1"); c.Total() != 0 {
+		t.Fatalf("sessions survived the daemon restart: %+v", c)
+	}
+	if err := tl.lab.Release("asa1", ids[0]); err == nil {
+		t.Fatal("an old session id released after the restart")
+	}
+	// A new principal continues the numbering.
+	if p, _ := tl.lab.Principal("carol", "mac"); p.Index() != 3 {
+		t.Fatalf("new principal number %d, want 3", p.Index())
+	}
+}
