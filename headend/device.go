@@ -23,11 +23,19 @@ type Config struct {
 	// default on an ASA ("AnyConnect Essentials is enabled by default"),
 	// which is why a Plus/Apex key needs `no anyconnect-essentials`.
 	Essentials bool `json:"essentials"`
+	// Users is the local user database (`username`), sorted by name;
+	// never changed in place (see SetUser).
+	Users []User `json:"users"`
+	// EnablePassword is the hash of `enable password`; empty: none.
+	EnablePassword string `json:"enable_password,omitempty"`
 }
 
-// DefaultConfig is the factory configuration of a new unit.
+// DefaultConfig is the factory configuration of a new unit, with the
+// factory login (DefaultUsername).
 func DefaultConfig(hostname string) Config {
-	return Config{Hostname: hostname, Essentials: true}
+	c := Config{Hostname: hostname, Essentials: true}
+	c.factoryLogin()
+	return c
 }
 
 // LogEntry is one syslog line the device logged.
@@ -433,7 +441,7 @@ func (d *Device) ConfigChanged(by string, now time.Time) { d.ModifiedBy, d.Modif
 
 // ConfigUnsaved reports whether the running configuration differs from the
 // saved one.
-func (d *Device) ConfigUnsaved() bool { return d.Running != d.Startup }
+func (d *Device) ConfigUnsaved() bool { return !d.Running.Equal(d.Startup) }
 
 // macFor derives a stable MAC address for interface i from the serial.
 func (d *Device) macFor(i int) string {
