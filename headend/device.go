@@ -60,6 +60,9 @@ type Device struct {
 	// UpAt is when the current boot finished; before it the device is
 	// reloading. Uptime counts from it.
 	UpAt time.Time `json:"up_at"`
+	// Boots counts reloads and RMA swaps, so that a reload is seen even
+	// when it ends at the instant it starts (boot time 0, a still clock).
+	Boots int `json:"boots,omitempty"`
 	// ModifiedBy/ModifiedAt: the last change to the running configuration
 	// since the last reload ("Configuration last modified by ...").
 	ModifiedBy string     `json:"modified_by,omitempty"`
@@ -415,6 +418,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
 	d.UpAt = now.Add(bootTime)
+	d.Boots++
 }
 
 // ReturnForRepair replaces the unit by an RMA unit with serial newSerial: the
@@ -430,6 +434,7 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
 	d.UpAt = now.Add(bootTime)
+	d.Boots++
 	return nil
 }
 
