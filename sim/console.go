@@ -279,3 +279,11 @@ func (s *Store) loadPorts(lab string) (map[uint64]int, error) {
 	}
 	return out, it.Error()
 }
+
+// SSHHost is the address the consoles listen on, "" without SSH.
+func (l *Lab) SSHHost() string {
+	if l.con.cfg == nil {
+		return ""
+	}
+	return l.con.cfg.Host
+}
