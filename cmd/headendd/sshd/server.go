@@ -120,7 +120,11 @@ func (s *Server) Start() error {
 		return errors.New("sshd: no host keys")
 	}
 	for _, ev := range s.lab.WatchConsoles(s.event) {
-		s.event(ev)
+		// A headend deleted since WatchConsoles listed it gets no
+		// listener (its removal came before this addition).
+		if !errors.Is(ev.Headend.Available(), sim.ErrHeadendNotFound) {
+			s.event(ev)
+		}
 	}
 	return nil
 }

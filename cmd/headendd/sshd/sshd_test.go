@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/asalab/asalab/keygen"
@@ -279,7 +281,8 @@ func TestPagerAndHelp(t *testing.T) {
 }
 
 func TestWrongPassword(t *testing.T) {
-	tl := newTestLab(t, Options{}, 0)
+	core, logs := observer.New(zap.InfoLevel)
+	tl := newTestLab(t, Options{Log: zap.New(core)}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY", sim.WithLogin("ops", "0psPass", "en"))
 	for _, tc := range []struct{ user, pass string }{{"ops", "admin"}, {"admin", "admin"}, {"ops", ""}} {
 		start := time.Now()
@@ -297,6 +300,26 @@ func TestWrongPassword(t *testing.T) {
 	}
 	sh := openShell(t, addr, "ops", "0psPass")
 	sh.expect("asa1> ")
+
+	// Each refusal is logged with the user, never the password.
+	refused := logs.FilterMessage("login refused").All()
+	if len(refused) != 3 {
+		t.Fatalf("%d refusals logged, want 3", len(refused))
+	}
+	for i, e := range refused {
+		f := e.ContextMap()
+		if f["hostname"] != "asa1" || f["failures_in_a_row"] != int64(i+1) {
+			t.Errorf("refusal %d logged as %v", i+1, f)
+		}
+	}
+	for _, e := range logs.All() {
+		if strings.Contains(fmt.Sprint(e.ContextMap()), "0psPass") {
+			t.Errorf("a log entry holds the password: %s %v", e.Message, e.ContextMap())
+		}
+	}
+	if logs.FilterMessage("login").FilterField(zap.String("user", "ops")).Len() != 1 {
+		t.Error("the successful login is not logged")
+	}
 }
 
 func TestThrottle(t *testing.T) {
