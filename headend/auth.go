@@ -181,13 +181,14 @@ func (c *Config) RemoveUser(name string) bool {
 // Equal reports whether two configurations are the same, as `write memory`
 // would find them.
 func (c Config) Equal(o Config) bool {
-	return c.Hostname == o.Hostname && c.Essentials == o.Essentials &&
+	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local
 // user database existed (no "users" key) gets the factory login, so that
-// headends created by an older headendd can be reached over SSH.
+// headends created by an older headendd can be reached over SSH; one stored
+// before `pager lines` was kept has the factory 24.
 func (c *Config) UnmarshalJSON(b []byte) error {
 	type plain Config
 	var p plain
@@ -201,6 +202,9 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	*c = Config(p)
 	if _, ok := keys["users"]; !ok {
 		c.factoryLogin()
+	}
+	if _, ok := keys["pager_lines"]; !ok {
+		c.PagerLines = DefaultPagerLines
 	}
 	return nil
 }

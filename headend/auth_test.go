@@ -71,13 +71,13 @@ func TestLegacyConfig(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.User(DefaultUsername); !ok || c.EnablePassword == "" {
-		t.Fatalf("legacy config has no factory login: %+v", c)
+	if _, ok := c.User(DefaultUsername); !ok || c.EnablePassword == "" || c.PagerLines != DefaultPagerLines {
+		t.Fatalf("legacy config has no factory login or pager lines: %+v", c)
 	}
-	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true,"users":null}`), &c); err != nil {
+	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true,"users":null,"pager_lines":0}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Users) != 0 || c.EnablePassword != "" {
+	if len(c.Users) != 0 || c.EnablePassword != "" || c.PagerLines != 0 {
 		t.Fatalf("config without users got some: %+v", c)
 	}
 	b, _ := json.Marshal(Config{Hostname: "asa1"})

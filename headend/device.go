@@ -28,12 +28,18 @@ type Config struct {
 	Users []User `json:"users"`
 	// EnablePassword is the hash of `enable password`; empty: none.
 	EnablePassword string `json:"enable_password,omitempty"`
+	// PagerLines is `pager lines N`, the page length a new SSH session
+	// starts with (`terminal pager` changes one session); 0: `no pager`.
+	PagerLines int `json:"pager_lines"`
 }
+
+// DefaultPagerLines is the factory `pager lines 24`.
+const DefaultPagerLines = 24
 
 // DefaultConfig is the factory configuration of a new unit, with the
 // factory login (DefaultUsername).
 func DefaultConfig(hostname string) Config {
-	c := Config{Hostname: hostname, Essentials: true}
+	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines}
 	c.factoryLogin()
 	return c
 }

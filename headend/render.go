@@ -459,6 +459,14 @@ func secret(hash string, reveal bool) string {
 	return "***** pbkdf2"
 }
 
+// pagerLine is the default page length of new sessions.
+func pagerLine(c Config) string {
+	if c.PagerLines == 0 {
+		return "no pager"
+	}
+	return fmt.Sprintf("pager lines %d", c.PagerLines)
+}
+
 // userLines are the local users; privilege 2, the default, is shown only by
 // `show running-config all`.
 func userLines(c Config, all, reveal bool, line func(string)) {
@@ -501,6 +509,9 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 	}
 	for _, l := range defaultConfigLines {
 		line(l)
+		if l == "ftp mode passive" {
+			line(pagerLine(c))
+		}
 	}
 	webvpnLines(c, all, line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
@@ -515,7 +526,6 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 var (
 	defaultConfigLines = []string{
 		"ftp mode passive",
-		"pager lines 24",
 		"logging enable",
 		"logging timestamp",
 		"logging buffered debugging",

@@ -73,6 +73,9 @@ func buildCommands() *registry {
 	r.describe("no terminal", "Set terminal line parameters")
 	r.add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
 		"<40-511>  Number of characters per line", cmdTerminalWidth)
+	r.add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
+		"<0-2147483647>  Default lines per page of new sessions, 0 for none", cmdPager)
+	r.add(modes(ModeConfig), "no pager", "Turn off pagination for new sessions", argNone, "", cmdNoPager)
 
 	// The local user database and the enable password (SSH logins, login,
 	// enable).

@@ -53,7 +53,7 @@ type Options struct {
 
 // DefaultPager is `pager lines 24`, the ASA's default page length for a new
 // SSH session.
-const DefaultPager = 24
+const DefaultPager = headend.DefaultPagerLines
 
 // question is a prompt waiting for the next line: [confirm], Save?, Password.
 type question struct {

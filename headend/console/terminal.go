@@ -3,6 +3,8 @@ package console
 import (
 	"strconv"
 	"strings"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // Terminal is the line discipline of an interactive console (an SSH shell
@@ -236,8 +238,17 @@ func (t *Terminal) finish() {
 // (Password:, [confirm]); `?` is then an ordinary character.
 func (s *Session) Asking() bool { return s.pending != nil }
 
-// cmdTerminalPager: terminal pager [lines] N.
+// cmdTerminalPager: terminal pager [lines] N, for this session only.
 func cmdTerminalPager(s *Session, c *call) {
+	if n, ok := pagerArg(s, c); ok {
+		s.pager = n
+	}
+}
+
+func cmdNoTerminalPager(s *Session, _ *call) { s.pager = 0 }
+
+// pagerArg reads `[lines] N`, the argument of terminal pager and pager.
+func pagerArg(s *Session, c *call) (int, bool) {
 	args := c.args
 	i := 0
 	if len(args) > 0 && pick(args[0].text, "lines") == "lines" {
@@ -245,21 +256,39 @@ func cmdTerminalPager(s *Session, c *call) {
 	}
 	if i >= len(args) {
 		s.println("ERROR: % Incomplete command")
-		return
+		return 0, false
 	}
 	n, err := strconv.ParseInt(args[i].text, 10, 32)
 	if err != nil || n < 0 {
 		s.invalidArg(c, i)
-		return
+		return 0, false
 	}
 	if i+1 < len(args) {
 		s.invalidArg(c, i+1)
-		return
+		return 0, false
 	}
-	s.pager = int(n)
+	return int(n), true
 }
 
-func cmdNoTerminalPager(s *Session, _ *call) { s.pager = 0 }
+// cmdPager: pager [lines] N in configuration mode, the page length of new
+// sessions, and of this one.
+func cmdPager(s *Session, c *call) {
+	if n, ok := pagerArg(s, c); ok {
+		setPager(s, n)
+	}
+}
+
+func cmdNoPager(s *Session, _ *call) { setPager(s, 0) }
+
+func setPager(s *Session, n int) {
+	if s.update(func(d *headend.Device) error {
+		d.Running.PagerLines = n
+		d.ConfigChanged(s.user, s.b.Now())
+		return nil
+	}) {
+		s.pager = n
+	}
+}
 
 // cmdTerminalWidth: terminal width N (configuration mode on the ASA). The
 // width is kept for the session; output is not wrapped.

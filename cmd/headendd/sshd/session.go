@@ -80,7 +80,9 @@ type exitStatus struct{ Status uint32 }
 // auto-enable` does: `enable` and the enable password lead on.
 func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel) {
 	srv := c.srv
-	term := console.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: console.DefaultPager}))
+	pager := console.DefaultPager
+	_ = c.h.View(func(d *headend.Device) { pager = d.Running.PagerLines })
+	term := console.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
 	if _, err := ch.Write(term.Start()); err != nil {
 		return
 	}

@@ -278,6 +278,16 @@ func TestPagerAndHelp(t *testing.T) {
 	if got := sh.expect("asa1# "); !strings.HasPrefix(got, "| include checksum:\r\nCryptochecksum:") {
 		t.Errorf("the line completed after help: %q", got)
 	}
+
+	// `pager lines N` is the page length of new sessions.
+	sh.send("configure terminal\rpager lines 3\rend\r")
+	sh.expect("end\r\nasa1# ")
+	next := openShell(t, addr, "admin", "admin")
+	next.expect("asa1> ")
+	next.send("show version\r")
+	if got := next.expect("<--- More --->"); strings.Count(got, "\r\n") != 4 {
+		t.Errorf("a new session after pager lines 3: %q", got)
+	}
 }
 
 func TestWrongPassword(t *testing.T) {
