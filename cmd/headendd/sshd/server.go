@@ -332,6 +332,13 @@ func (c *headendConsole) serve(nc net.Conn) {
 		delete(c.conns, cn)
 		c.mu.Unlock()
 	}()
+	// A reload that began during the handshake did not see this
+	// connection; now registered, it would.
+	if err := c.h.Available(); err != nil {
+		cancel()
+		_ = sc.Close()
+		return
+	}
 
 	go ssh.DiscardRequests(reqs)
 	closed := make(chan struct{})

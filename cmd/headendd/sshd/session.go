@@ -1,7 +1,9 @@
 package sshd
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -137,19 +139,39 @@ func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel)
 
 // exec runs a one-shot command (`ssh -p PORT admin@host 'show version'`) as
 // if the user had typed `login`: privilege 2 and up in privileged EXEC mode,
-// since nobody is there to answer enable's Password:. The output ends the
-// session with exit status 0, whatever the command printed.
+// since nobody is there to answer enable's Password:. A question the command
+// asks ([confirm]) is shown and answered by a line of the client's input
+// (none: not answered). The output ends the session with exit status 0,
+// whatever the command printed.
 func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ssh.Channel) {
 	mode := console.ModeUser
 	if priv >= headend.DefaultPrivilege {
 		mode = console.ModePriv
 	}
 	s := console.New(c.h, console.Options{User: user, Mode: mode, Privilege: max(priv, 1)})
-	out := s.Line(cmd)
-	if pty {
-		out = strings.ReplaceAll(out, "\n", "\r\n")
+	write := func(text string) error {
+		if pty {
+			text = strings.ReplaceAll(text, "\n", "\r\n")
+		}
+		_, err := ch.Write([]byte(text))
+		return err
 	}
-	if _, err := ch.Write([]byte(out)); err == nil {
-		_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+	if write(s.Line(cmd)) != nil {
+		return
 	}
+	in := bufio.NewReader(io.LimitReader(ch, 64<<10))
+	for s.Asking() && !s.Closed() {
+		if write(s.Prompt()) != nil {
+			return
+		}
+		ans, err := in.ReadString('\n')
+		if err != nil && ans == "" {
+			_ = write("\n")
+			break
+		}
+		if write(s.Echo(strings.TrimRight(ans, "\r\n"))+"\n"+s.Line(ans)) != nil {
+			return
+		}
+	}
+	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
 }

@@ -426,6 +426,30 @@ func TestExec(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.cmd, out, tc.want)
 		}
 	}
+
+	// A question is answered from the client's input; no input, no answer.
+	for _, tc := range []struct {
+		stdin string
+		boots int
+		want  string
+	}{
+		{"", 0, "Proceed with reload? [confirm]\n"},
+		{"\n", 1, "Proceed with reload? [confirm]\n\n***\n*** --- START GRACEFUL SHUTDOWN ---\n"},
+	} {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Stdin = strings.NewReader(tc.stdin)
+		out, err := s.Output("reload")
+		if err != nil || !strings.HasPrefix(string(out), tc.want) {
+			t.Errorf("reload with input %q: %v\n%q", tc.stdin, err, out)
+		}
+		snap, err := tl.lab.Get("asa1")
+		if err != nil || snap.Device.Boots != tc.boots {
+			t.Errorf("reload with input %q: %d boots (%v), want %d", tc.stdin, snap.Device.Boots, err, tc.boots)
+		}
+	}
 }
 
 // TestReload: a reload, from another session's console or over gRPC, drops
