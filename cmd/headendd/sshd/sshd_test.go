@@ -332,6 +332,39 @@ func TestWrongPassword(t *testing.T) {
 	}
 }
 
+// TestSlowRefusalBlocksNoOne: while a wrong password waits out its delay,
+// another client logs in at once.
+func TestSlowRefusalBlocksNoOne(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	for range 2 { // the third failure in a row waits 800 ms
+		if c, err := dial(addr, "admin", "nope"); err == nil {
+			c.Close()
+			t.Fatal("a wrong password logged in")
+		}
+	}
+	refused := make(chan time.Duration)
+	go func() {
+		start := time.Now()
+		if c, err := dial(addr, "admin", "nope"); err == nil {
+			c.Close()
+		}
+		refused <- time.Since(start)
+	}()
+	time.Sleep(100 * time.Millisecond) // the refusal is under way
+	start := time.Now()
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	ok := time.Since(start)
+	slow := <-refused
+	if slow < 800*time.Millisecond || ok > 500*time.Millisecond {
+		t.Errorf("the refusal took %s (want 800 ms or more), the login next to it %s", slow, ok)
+	}
+}
+
 func TestThrottle(t *testing.T) {
 	now := labStart
 	th := newThrottle(func() time.Time { return now })
