@@ -90,8 +90,49 @@ type headendConsole struct {
 
 // conn is one SSH connection to a headend.
 type conn struct {
-	cancel   context.CancelFunc
-	sessions sync.WaitGroup
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	sessions int           // running session goroutines
+	closing  bool          // no new sessions
+	drained  chan struct{} // closed once closing and no session runs
+}
+
+func newConn(cancel context.CancelFunc) *conn {
+	return &conn{cancel: cancel, drained: make(chan struct{})}
+}
+
+// start counts a new session; false once the connection is closing.
+func (cn *conn) start() bool {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if cn.closing {
+		return false
+	}
+	cn.sessions++
+	return true
+}
+
+func (cn *conn) end() {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	cn.sessions--
+	if cn.closing && cn.sessions == 0 {
+		close(cn.drained)
+	}
+}
+
+// drain refuses new sessions and tells when the running ones have ended.
+func (cn *conn) drain() <-chan struct{} {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if !cn.closing {
+		cn.closing = true
+		if cn.sessions == 0 {
+			close(cn.drained)
+		}
+	}
+	return cn.drained
 }
 
 // New makes a server for the lab's consoles; Start begins listening.
@@ -317,7 +358,7 @@ func (c *headendConsole) serve(nc net.Conn) {
 	}
 	_ = nc.SetDeadline(time.Time{})
 	ctx, cancel := context.WithCancel(srv.ctx)
-	cn := &conn{cancel: cancel}
+	cn := newConn(cancel)
 	c.mu.Lock()
 	if c.removed {
 		c.mu.Unlock()
@@ -347,10 +388,8 @@ func (c *headendConsole) serve(nc net.Conn) {
 		<-ctx.Done()
 		// Let a session that is writing its last lines (the one that
 		// typed reload) finish, then hang up.
-		done := make(chan struct{})
-		go func() { cn.sessions.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-cn.drain():
 		case <-time.After(closeGrace):
 		}
 		_ = sc.Close()
@@ -363,7 +402,12 @@ func (c *headendConsole) serve(nc net.Conn) {
 			_ = nch.Reject(ssh.UnknownChannelType, "only session channels")
 			continue
 		}
+		if !cn.start() {
+			_ = nch.Reject(ssh.ConnectionFailed, "the connection is closing")
+			continue
+		}
 		if !c.acquire() {
+			cn.end()
 			srv.opts.Metrics.refused()
 			srv.log.Warn("session refused: too many SSH sessions", zap.String("hostname", c.h.Hostname()),
 				zap.String("user", user), zap.Int("max", srv.opts.MaxSessions))
@@ -373,11 +417,11 @@ func (c *headendConsole) serve(nc net.Conn) {
 		ch, chReqs, err := nch.Accept()
 		if err != nil {
 			c.release()
+			cn.end()
 			continue
 		}
-		cn.sessions.Add(1)
 		go func() {
-			defer cn.sessions.Done()
+			defer cn.end()
 			defer c.release()
 			c.session(ctx, user, priv, ch, chReqs)
 		}()
