@@ -20,6 +20,9 @@ import (
 // would make them fail with "Channel closed".
 func (c *headendConsole) session(ctx context.Context, user string, priv int, ch ssh.Channel, reqs <-chan *ssh.Request) {
 	defer ch.Close()
+	// Requests that come after the end (window-change) must still be read,
+	// or the connection stalls.
+	defer func() { go ssh.DiscardRequests(reqs) }()
 	pty := false
 	done := make(chan struct{})
 	started := false
