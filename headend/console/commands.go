@@ -85,7 +85,7 @@ func buildCommands() *registry {
 		"WORD  Username string", cmdNoUsername)
 	r.add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
 		"WORD  The password", cmdEnablePassword)
-	r.describe("enable", "Configure password for the enable command")
+	r.describeIn(modes(ModeConfig), "enable", "Configure password for the enable command")
 	// changeto is not registered: it exists only in multiple context mode,
 	// and every simulated headend runs in single context mode, where the
 	// ASA does not know the word ("ERROR: % Invalid input detected at '^'
