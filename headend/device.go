@@ -23,11 +23,25 @@ type Config struct {
 	// default on an ASA ("AnyConnect Essentials is enabled by default"),
 	// which is why a Plus/Apex key needs `no anyconnect-essentials`.
 	Essentials bool `json:"essentials"`
+	// Users is the local user database (`username`), sorted by name;
+	// never changed in place (see SetUser).
+	Users []User `json:"users"`
+	// EnablePassword is the hash of `enable password`; empty: none.
+	EnablePassword string `json:"enable_password,omitempty"`
+	// PagerLines is `pager lines N`, the page length a new SSH session
+	// starts with (`terminal pager` changes one session); 0: `no pager`.
+	PagerLines int `json:"pager_lines"`
 }
 
-// DefaultConfig is the factory configuration of a new unit.
+// DefaultPagerLines is the factory `pager lines 24`.
+const DefaultPagerLines = 24
+
+// DefaultConfig is the factory configuration of a new unit, with the
+// factory login (DefaultUsername).
 func DefaultConfig(hostname string) Config {
-	return Config{Hostname: hostname, Essentials: true}
+	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines}
+	c.factoryLogin()
+	return c
 }
 
 // LogEntry is one syslog line the device logged.
@@ -52,6 +66,9 @@ type Device struct {
 	// UpAt is when the current boot finished; before it the device is
 	// reloading. Uptime counts from it.
 	UpAt time.Time `json:"up_at"`
+	// Boots counts reloads and RMA swaps, so that a reload is seen even
+	// when it ends at the instant it starts (boot time 0, a still clock).
+	Boots int `json:"boots,omitempty"`
 	// ModifiedBy/ModifiedAt: the last change to the running configuration
 	// since the last reload ("Configuration last modified by ...").
 	ModifiedBy string     `json:"modified_by,omitempty"`
@@ -407,6 +424,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
 	d.UpAt = now.Add(bootTime)
+	d.Boots++
 }
 
 // ReturnForRepair replaces the unit by an RMA unit with serial newSerial: the
@@ -422,6 +440,7 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
 	d.UpAt = now.Add(bootTime)
+	d.Boots++
 	return nil
 }
 
@@ -433,7 +452,7 @@ func (d *Device) ConfigChanged(by string, now time.Time) { d.ModifiedBy, d.Modif
 
 // ConfigUnsaved reports whether the running configuration differs from the
 // saved one.
-func (d *Device) ConfigUnsaved() bool { return d.Running != d.Startup }
+func (d *Device) ConfigUnsaved() bool { return !d.Running.Equal(d.Startup) }
 
 // macFor derives a stable MAC address for interface i from the serial.
 func (d *Device) macFor(i int) string {

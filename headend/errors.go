@@ -15,4 +15,6 @@ var (
 	ErrVPNOnlyWithPlusApex  = errors.New("headend: AnyConnect VPN Only licenses do not co-exist with Plus or Apex licenses on the same device")
 	ErrNewWithClassic       = errors.New("headend: AnyConnect Plus, Apex and VPN Only licenses do not co-exist with Essentials, Premium or Shared licenses on the same device")
 	ErrUnavailable          = errors.New("headend: the device is reloading")
+	ErrInvalidUsername      = errors.New("headend: invalid username")
+	ErrInvalidPassword      = errors.New("headend: invalid password")
 )

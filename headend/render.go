@@ -407,7 +407,19 @@ func webvpnLines(c Config, all bool, line func(string)) {
 
 // RenderConfig prints a configuration as `show running-config` does; all adds
 // the commands that are at their default (`show running-config all`).
+// Passwords show as "*****".
 func (d *Device) RenderConfig(c Config, section ConfigSection, all bool) string {
+	return d.renderConfig(c, section, all, false)
+}
+
+// RenderSystemConfig prints a configuration as `more
+// system:running-config` does: like `show running-config`, with the
+// password hashes instead of "*****".
+func (d *Device) RenderSystemConfig(c Config) string {
+	return d.renderConfig(c, SectionAll, false, true)
+}
+
+func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	switch section {
@@ -418,32 +430,65 @@ func (d *Device) RenderConfig(c Config, section ConfigSection, all bool) string 
 		webvpnLines(c, all, line)
 		return b.String()
 	}
-	body := d.configBody(c, all)
 	line(": Saved")
 	line("")
 	line(":")
 	line(": Serial Number: " + d.Serial)
 	line(": Hardware:   " + d.platform.Hardware.Line)
 	line(":")
-	b.WriteString(body)
-	line(fmt.Sprintf("Cryptochecksum:%x", md5.Sum([]byte(body))))
+	b.WriteString(d.configBody(c, all, reveal))
+	sum := d.ConfigChecksum(c)
+	line(fmt.Sprintf("Cryptochecksum:%x", sum[:]))
 	line(": end")
 	return b.String()
 }
 
-// ConfigChecksum is the MD5 the ASA reports as "Cryptochecksum" for c.
+// ConfigChecksum is the MD5 the ASA reports as "Cryptochecksum" for c. It
+// covers the password hashes, so that a changed password is a changed
+// configuration (Ansible's save_when: modified compares checksums).
 func (d *Device) ConfigChecksum(c Config) [16]byte {
-	return md5.Sum([]byte(d.configBody(c, false)))
+	return md5.Sum([]byte(d.configBody(c, false, true)))
+}
+
+// secret prints a password hash as the ASA does: masked by `show
+// running-config`, in full by `more system:running-config`.
+func secret(hash string, reveal bool) string {
+	if reveal {
+		return hash + " pbkdf2"
+	}
+	return "***** pbkdf2"
+}
+
+// pagerLine is the default page length of new sessions.
+func pagerLine(c Config) string {
+	if c.PagerLines == 0 {
+		return "no pager"
+	}
+	return fmt.Sprintf("pager lines %d", c.PagerLines)
+}
+
+// userLines are the local users; privilege 2, the default, is shown only by
+// `show running-config all`.
+func userLines(c Config, all, reveal bool, line func(string)) {
+	for _, u := range c.Users {
+		l := "username " + u.Name + " password " + secret(u.Hash, reveal)
+		if u.Privilege != DefaultPrivilege || all {
+			l += fmt.Sprintf(" privilege %d", u.Privilege)
+		}
+		line(l)
+	}
 }
 
 // configBody renders the commands between the header and the checksum.
-func (d *Device) configBody(c Config, all bool) string {
+func (d *Device) configBody(c Config, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	line("ASA Version " + d.Version)
 	line("!")
 	line("hostname " + c.Hostname)
-	line("enable password ***** pbkdf2")
+	if c.EnablePassword != "" {
+		line("enable password " + secret(c.EnablePassword, reveal))
+	}
 	line("names")
 	line("no mac-address auto")
 	line("")
@@ -464,8 +509,13 @@ func (d *Device) configBody(c Config, all bool) string {
 	}
 	for _, l := range defaultConfigLines {
 		line(l)
+		if l == "ftp mode passive" {
+			line(pagerLine(c))
+		}
 	}
 	webvpnLines(c, all, line)
+	line("dynamic-access-policy-record DfltAccessPolicy")
+	userLines(c, all, reveal, line)
 	for _, l := range defaultConfigTail {
 		line(l)
 	}
@@ -476,7 +526,6 @@ func (d *Device) configBody(c Config, all bool) string {
 var (
 	defaultConfigLines = []string{
 		"ftp mode passive",
-		"pager lines 24",
 		"logging enable",
 		"logging timestamp",
 		"logging buffered debugging",
@@ -489,6 +538,7 @@ var (
 		"timeout pat-xlate 0:00:30",
 		"timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00 sctp 0:02:00 icmp 0:00:02",
 		"user-identity default-domain LOCAL",
+		"aaa authentication ssh console LOCAL",
 		"no snmp-server location",
 		"no snmp-server contact",
 		"crypto ipsec security-association pmtu-aging infinite",
@@ -502,7 +552,6 @@ var (
 		"no threat-detection statistics tcp-intercept",
 	}
 	defaultConfigTail = []string{
-		"dynamic-access-policy-record DfltAccessPolicy",
 		"!",
 		"class-map inspection_default",
 		" match default-inspection-traffic",

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -53,6 +54,8 @@ type Config struct {
 	// It is called with the portal locked and must not call back into
 	// the portal.
 	Usage keygen.Usage
+	// SSH, if not nil, gives every headend its own SSH console port.
+	SSH *SSHPorts
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -72,13 +75,15 @@ type Lab struct {
 
 	byName sync.Map // hostname -> *Headend
 
-	mu       sync.Mutex // guards bySerial, nextID, and changes to byName
+	mu       sync.Mutex // guards bySerial, nextID, con, and changes to byName
 	bySerial map[string]*Headend
 	nextID   uint64
 
 	principals *headend.Principals
 	retired    admissionTotals
 	usage      usageLog
+	con        consoles                           // SSH console ports (console.go)
+	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 }
 
 // Headend is one headend of a lab. It is the console's Backend.
@@ -89,6 +94,7 @@ type Headend struct {
 	dev     *headend.Device
 	deleted bool
 	adm     *headend.Admission // its own synchronisation; never nil
+	sshPort int                // console port, 0: none; written with h.mu and l.mu held
 }
 
 // OpenLab loads a lab from its store.
@@ -146,6 +152,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	if err := l.openPortal(cfg); err != nil {
+		return nil, err
+	}
+	if err := l.openConsoles(cfg.SSH); err != nil {
 		return nil, err
 	}
 	l.metrics.setHeadends(len(l.bySerial))
@@ -206,6 +215,8 @@ func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
 type Snapshot struct {
 	Device *headend.Device
 	Now    time.Time
+	// SSHAddress is the headend's SSH console, "" when it has none.
+	SSHAddress string
 }
 
 // headend finds a headend by hostname.
@@ -220,7 +231,7 @@ func (l *Lab) headend(hostname string) (*Headend, error) {
 func (l *Lab) Headend(hostname string) (*Headend, error) { return l.headend(hostname) }
 
 // Create adds a new unit. An empty serial is generated.
-func (l *Lab) Create(model, hostname, serial string) (Snapshot, error) {
+func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snapshot, error) {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -240,8 +251,13 @@ func (l *Lab) Create(model, hostname, serial string) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	h := &Headend{lab: l, id: l.nextID, dev: d}
-	if err := l.persist(h.id, d); err != nil {
+	for _, o := range opts {
+		if err := o(d); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	h := &Headend{lab: l, id: l.nextID, dev: d, sshPort: l.allocPort()}
+	if err := l.persistCreate(h.id, d, h.sshPort); err != nil {
 		return Snapshot{}, err
 	}
 	l.newAdmission(h, now)
@@ -250,9 +266,10 @@ func (l *Lab) Create(model, hostname, serial string) (Snapshot, error) {
 	l.bySerial[serial] = h
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.count(opCreate)
+	l.consoleCreated(h)
 	l.log.Info("headend created", zap.String("lab", l.name), zap.String("hostname", hostname),
-		zap.String("model", d.Model), zap.String("serial", serial))
-	return Snapshot{Device: d.Clone(), Now: now}, nil
+		zap.String("model", d.Model), zap.String("serial", serial), zap.String("ssh", h.sshAddress()))
+	return Snapshot{Device: d.Clone(), Now: now, SSHAddress: h.sshAddress()}, nil
 }
 
 // newSerial draws a serial no headend of the lab has. Called with l.mu held.
@@ -325,6 +342,7 @@ func (l *Lab) Delete(hostname string) error {
 	}
 	h.deleted = true
 	l.retire(h.adm.Reset(l.clock.Now().Unix()))
+	l.consoleDeleted(h)
 	l.byName.Delete(h.dev.Hostname())
 	delete(l.bySerial, h.dev.Serial)
 	l.metrics.setHeadends(len(l.bySerial))
@@ -411,10 +429,11 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	prev := h.dev
 	h.dev = c
 	h.afterChange(prev, c, now)
+	l.consoleReloaded(h)
 	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
-	return Snapshot{Device: c.Clone(), Now: now}, old, nil
+	return Snapshot{Device: c.Clone(), Now: now, SSHAddress: h.sshAddress()}, old, nil
 }
 
 // ExecResult is what a scripted console session printed.
@@ -456,7 +475,7 @@ func (h *Headend) available() error {
 func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d *headend.Device) {
-		s = Snapshot{Device: d.Clone(), Now: h.lab.clock.Now()}
+		s = Snapshot{Device: d.Clone(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress()}
 	})
 	return s, err
 }
@@ -544,10 +563,11 @@ func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
 // noteChange logs and counts what a change did.
 func (h *Headend) noteChange(old, c *headend.Device) {
 	l := h.lab
-	if !old.UpAt.Equal(c.UpAt) {
+	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
 		l.metrics.count(opReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 			zap.Time("up_at", c.UpAt))
+		l.consoleReloaded(h)
 	}
 	if old.License.FlashWords() != c.License.FlashWords() || old.License.RunningWords() != c.License.RunningWords() ||
 		len(old.License.Timed) != len(c.License.Timed) {

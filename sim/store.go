@@ -21,6 +21,7 @@ import (
 //
 //	l/<lab>/h/<id, 8 bytes big-endian>  a headend, JSON
 //	l/<lab>/clock                       the simulated clock, JSON
+//	l/<lab>/ssh/<id, 8 bytes big-endian> a headend's SSH console port, 2 bytes
 //
 // A headend is keyed by an internal id rather than its hostname, so that a
 // rename (`hostname` then `write memory`, or a reload onto a saved hostname)
@@ -90,11 +91,14 @@ func (s *Store) putHeadend(lab string, id uint64, d *headend.Device) error {
 	return b.Commit(pebble.Sync)
 }
 
-// deleteHeadend removes a headend durably.
+// deleteHeadend removes a headend and its console port durably.
 func (s *Store) deleteHeadend(lab string, id uint64) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	if err := b.Delete(headendKey(lab, id), nil); err != nil {
+		return err
+	}
+	if err := b.Delete(portKey(lab, id), nil); err != nil {
 		return err
 	}
 	return b.Commit(pebble.Sync)

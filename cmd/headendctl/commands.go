@@ -19,17 +19,20 @@ import (
 )
 
 func (c *cli) create(args []string) error {
-	var model, hostname, serial string
+	var model, hostname, serial, user, pass, enable string
 	pos, err := subflags("create", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&model, "model", "", "model id, e.g. ASA5525")
 		fs.StringVar(&hostname, "hostname", "", "hostname, unique in the lab")
 		fs.StringVar(&serial, "serial", "", "serial number (11 characters A-Z, 0-9); generated when empty")
+		fs.StringVar(&user, "username", "", "the SSH user of the factory configuration (default admin)")
+		fs.StringVar(&pass, "password", "", "that user's password (default admin)")
+		fs.StringVar(&enable, "enable-password", "", "the enable password (default admin)")
 	})
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 || model == "" || hostname == "" {
-		return usagef("usage: create --model M --hostname H [--serial S]")
+		return usagef("usage: create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]")
 	}
 	hc, _, err := c.dial()
 	if err != nil {
@@ -37,7 +40,9 @@ func (c *cli) create(args []string) error {
 	}
 	cx, cancel := ctx()
 	defer cancel()
-	resp, err := hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{Lab: c.lab, Model: model, Hostname: hostname, Serial: serial})
+	resp, err := hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{
+		Lab: c.lab, Model: model, Hostname: hostname, Serial: serial, Username: user, Password: pass, EnablePassword: enable,
+	})
 	if err != nil {
 		return err
 	}
@@ -387,6 +392,11 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	row("reload pending", "%s", yesNo(l.GetReloadPending()))
 	row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
 	row("config unsaved", "%s", yesNo(h.GetConfigUnsaved()))
+	ssh := h.GetSshAddress()
+	if ssh == "" {
+		ssh = "none"
+	}
+	row("ssh", "%s", ssh)
 	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
 	extras := []string{}
 	add := func(on bool, name string) {

@@ -29,7 +29,9 @@ import (
 const usage = `usage: headendctl [--addr HOST:PORT] [--lab NAME] COMMAND [ARGS]
 
 Commands:
-  create --model M --hostname H [--serial S]   add a headend (Base license)
+  create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]
+                                               add a headend (Base license; SSH login admin/admin,
+                                               enable password admin unless given)
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend

@@ -1,8 +1,9 @@
 // Command headendd is the asalab daemon: it holds a lab of simulated Cisco
 // VPN headends in an embedded pebble store and serves them over gRPC, with
-// Prometheus metrics.
+// Prometheus metrics, and, with --ssh-addr, each headend's console over SSH
+// on a port of its own.
 //
-//	headendd --data-dir ./data --grpc-addr 127.0.0.1:50051 --clock sim
+//	headendd --data-dir ./data --grpc-addr 127.0.0.1:50051 --clock sim --ssh-addr 127.0.0.1:2201
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -26,6 +28,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/asalab/asalab/cmd/headendd/server"
+	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
 )
@@ -40,6 +43,10 @@ type flags struct {
 	secretFile  string
 	readyFile   string
 	pakDelay    time.Duration
+	sshAddr     string
+	sshPorts    int
+	sshHost     string // from sshAddr
+	sshBase     int    // from sshAddr
 }
 
 func parseFlags(args []string) (flags, error) {
@@ -54,6 +61,8 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.secretFile, "secret-file", "", "file holding the lab signing secret in hex (default: <data-dir>/lab.secret, created on first start; env ASALAB_SECRET gives it in hex instead)")
 	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the bound addresses to this file as JSON (for scripts and tests)")
 	fs.DurationVar(&f.pakDelay, "pak-activation-delay", sim.DefaultPAKActivationDelay, "lab time between a PAK's delivery by the licensing portal and its first use (0: usable at once)")
+	fs.StringVar(&f.sshAddr, "ssh-addr", "", "serve each headend's console over SSH: HOST:PORT, the first port of the range the headends' ports come from (e.g. 127.0.0.1:2201); empty: no SSH")
+	fs.IntVar(&f.sshPorts, "ssh-ports", 1000, "how many ports the SSH range has: headends get the ports PORT to PORT+N-1 (one each, kept across restarts)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -65,6 +74,20 @@ func parseFlags(args []string) (flags, error) {
 	}
 	if f.pakDelay < 0 {
 		return f, errors.New("--pak-activation-delay must not be negative")
+	}
+	if f.sshAddr != "" {
+		host, port, err := net.SplitHostPort(f.sshAddr)
+		if err != nil {
+			return f, fmt.Errorf("--ssh-addr: %w", err)
+		}
+		base, err := strconv.Atoi(port)
+		if err != nil || base < 1 || base > 65535 {
+			return f, fmt.Errorf("--ssh-addr %s: the port must be 1-65535, the first of the range of console ports (0 cannot be: each headend keeps its own port)", f.sshAddr)
+		}
+		if f.sshPorts < 1 || base+f.sshPorts-1 > 65535 {
+			return f, fmt.Errorf("--ssh-ports %d: the range from port %d must hold 1 or more ports and end at 65535 at most", f.sshPorts, base)
+		}
+		f.sshHost, f.sshBase = host, base
 	}
 	return f, nil
 }
@@ -147,10 +170,14 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var sshPorts *sim.SSHPorts
+	if f.sshAddr != "" {
+		sshPorts = &sim.SSHPorts{Host: f.sshHost, Base: f.sshBase, Count: f.sshPorts, Usable: bindable(f.sshHost)}
+	}
 	lab, err := sim.OpenLab(sim.Config{
 		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
 		ClockMode: mode, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
-		PAKActivationDelay: f.pakDelay,
+		PAKActivationDelay: f.pakDelay, SSH: sshPorts,
 	})
 	if err != nil {
 		return err
@@ -160,6 +187,17 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 			log.Error("closing lab", zap.Error(err))
 		}
 	}()
+	if sshPorts != nil {
+		keys, err := sshd.LoadOrCreateHostKeys(f.dataDir)
+		if err != nil {
+			return err
+		}
+		ss := sshd.New(lab, sshd.Options{Log: log, HostKeys: keys, Metrics: sshd.NewMetrics(reg)})
+		if err := ss.Start(); err != nil {
+			return err
+		}
+		defer ss.Close()
+	}
 
 	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg)})
 	gl, err := net.Listen("tcp", f.grpcAddr)
@@ -170,6 +208,9 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	go func() { errc <- gs.Serve(gl) }()
 
 	ready := map[string]string{"grpc_addr": gl.Addr().String()}
+	if f.sshAddr != "" {
+		ready["ssh_addr"] = f.sshAddr
+	}
 	var hs *http.Server
 	if f.metricsAddr != "" {
 		ml, err := net.Listen("tcp", f.metricsAddr)
@@ -196,7 +237,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
-		zap.String("data_dir", f.dataDir), zap.String("clock", mode.String()),
+		zap.String("data_dir", f.dataDir), zap.String("clock", mode.String()), zap.String("ssh_addr", f.sshAddr),
 		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
 
 	select {
@@ -219,4 +260,17 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		_ = hs.Shutdown(sctx)
 	}
 	return nil
+}
+
+// bindable reports whether a console port on host is free to listen on, so
+// that a new headend skips ports other programs hold.
+func bindable(host string) func(port int) bool {
+	return func(port int) bool {
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			return false
+		}
+		_ = ln.Close()
+		return true
+	}
 }

@@ -20,8 +20,11 @@ func buildCommands() *registry {
 		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
 	r.add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
 	r.describe("configure", "Configure using various methods")
-	r.add(execModes, "enable", "Turn on privileged commands", argNone, "", cmdEnable)
+	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers
+	// with the caret error (clients check the prompt first).
+	r.add(modes(ModeUser), "enable", "Turn on privileged commands", argNone, "", cmdEnable)
 	r.add(modes(ModePriv), "disable", "Turn off privileged commands", argNone, "", cmdDisable)
+	r.add(execModes, "login", "Log-in as a particular user", argNone, "", cmdLogin)
 	r.add(execModes, "exit", "Exit from the EXEC", argNone, "", cmdExit)
 	r.add(configModes, "exit", "Exit from config mode", argNone, "", cmdExit)
 	r.add(execModes, "logout", "Exit from the EXEC", argNone, "", cmdLogout)
@@ -53,9 +56,40 @@ func buildCommands() *registry {
 	r.add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
 	r.describe("vpn-sessiondb", "Configure the VPN Session Manager")
 	r.describe("vpn-sessiondb logoff", "Logoff sessions")
+	r.add(privAndUp, "more", "Display the contents of a file", argWord,
+		"WORD  system:running-config, the running configuration with its passwords hashed", cmdMore)
 
 	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
 	r.describe("write", "Write running configuration to memory, network, or terminal")
+	r.add(modes(ModePriv), "copy running-config startup-config", "Copy to startup configuration", argNone, "", cmdCopyRunStart)
+	r.describe("copy", "Copy from one file to another")
+	r.describe("copy running-config", "Copy from current system configuration")
+
+	// Terminal settings belong to the session, not the configuration.
+	r.add(anyMode, "terminal pager", "Control page length for pagination", argWord,
+		"<0-2147483647>  Lines per page before the <--- More ---> prompt, 0 for none", cmdTerminalPager)
+	r.add(anyMode, "no terminal pager", "Turn off pagination", argNone, "", cmdNoTerminalPager)
+	r.describe("terminal", "Set terminal line parameters")
+	r.describe("no terminal", "Set terminal line parameters")
+	r.add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
+		"<40-511>  Number of characters per line", cmdTerminalWidth)
+	r.add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
+		"<0-2147483647>  Default lines per page of new sessions, 0 for none", cmdPager)
+	r.add(modes(ModeConfig), "no pager", "Turn off pagination for new sessions", argNone, "", cmdNoPager)
+
+	// The local user database and the enable password (SSH logins, login,
+	// enable).
+	r.add(modes(ModeConfig), "username", "Configure user authentication local database", argWord,
+		"WORD  Username string", cmdUsername)
+	r.add(modes(ModeConfig), "no username", "Remove a user from the local database", argWord,
+		"WORD  Username string", cmdNoUsername)
+	r.add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
+		"WORD  The password", cmdEnablePassword)
+	r.describeIn(modes(ModeConfig), "enable", "Configure password for the enable command")
+	// changeto is not registered: it exists only in multiple context mode,
+	// and every simulated headend runs in single context mode, where the
+	// ASA does not know the word ("ERROR: % Invalid input detected at '^'
+	// marker.", under changeto).
 
 	r.add(modes(ModeConfig), "hostname", "Change host name of the system", argWord, "WORD  This system's network name", cmdHostname)
 	r.add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
@@ -71,7 +105,7 @@ func cmdWebVPN(s *Session, _ *call) { s.mode = ModeWebVPN }
 
 func cmdEnd(s *Session, _ *call) { s.mode = ModePriv }
 
-func cmdDisable(s *Session, _ *call) { s.mode = ModeUser }
+func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
@@ -89,30 +123,15 @@ func cmdLogout(s *Session, _ *call) {
 	s.closed = true
 }
 
-// cmdEnable asks for the enable password. The lab has none configured yet,
-// so an empty answer is the right one, as on a factory-new ASA.
-func cmdEnable(s *Session, _ *call) {
-	if s.mode != ModeUser {
-		return
-	}
-	s.ask("Password: ", true, func(s *Session, ans string) {
-		if ans != "" {
-			s.println("Invalid password")
-			return
-		}
-		s.mode = ModePriv
-	})
-}
-
 func cmdShowCurpriv(s *Session, _ *call) {
-	level, mode := 15, "P_PRIV"
+	mode := "P_PRIV"
 	switch s.mode {
 	case ModeUser:
-		level, mode = 1, "P_UNPR"
+		mode = "P_UNPR"
 	case ModeConfig, ModeWebVPN:
 		mode = "P_CONF"
 	}
-	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", level), "Current Mode/s : "+mode)
+	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)
 }
 
 func cmdShowVPNSummary(s *Session, _ *call) {
@@ -177,8 +196,29 @@ func cmdShowStartup(s *Session, _ *call) {
 
 func cmdWriteMemory(s *Session, _ *call) { writeMemory(s) }
 
+// cmdCopyRunStart is `copy running-config startup-config`: the ASA asks for
+// the destination, then reports like write memory without its first and last
+// lines.
+func cmdCopyRunStart(s *Session, _ *call) {
+	s.ask("Destination filename [startup-config]? ", false, func(s *Session, ans string) {
+		if dst := strings.TrimSpace(ans); dst != "" && dst != "startup-config" {
+			// Only the startup configuration is simulated.
+			if !strings.Contains(dst, ":") {
+				dst = "disk0:/" + dst
+			}
+			s.println("%Error opening " + dst + " (Permission denied)")
+			return
+		}
+		saveConfig(s, false)
+	})
+}
+
 // writeMemory saves the running configuration with the ASA's report.
-func writeMemory(s *Session) bool {
+func writeMemory(s *Session) bool { return saveConfig(s, true) }
+
+// saveConfig saves the running configuration; report adds write memory's
+// "Building configuration..." and "[OK]".
+func saveConfig(s *Session, report bool) bool {
 	var sum [16]byte
 	var size int
 	ok := s.update(func(d *headend.Device) error {
@@ -190,11 +230,15 @@ func writeMemory(s *Session) bool {
 	if !ok {
 		return false
 	}
-	s.println("Building configuration...",
-		fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
+	if report {
+		s.println("Building configuration...")
+	}
+	s.println(fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
 		"",
-		fmt.Sprintf("%d bytes copied in 0.110 secs", size),
-		"[OK]")
+		fmt.Sprintf("%d bytes copied in 0.110 secs", size))
+	if report {
+		s.println("[OK]")
+	}
 	return true
 }
 

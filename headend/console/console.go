@@ -42,7 +42,18 @@ type Options struct {
 	User string
 	// Mode is the mode the session starts in.
 	Mode Mode
+	// Privilege is the session's privilege level (`show curpriv`); 0
+	// means 1 in user EXEC mode and 15 otherwise.
+	Privilege int
+	// Pager is the session's `terminal pager`: lines per page before
+	// `<--- More --->`, 0 for none. A terminal applies it (Terminal);
+	// Exec transcripts are never paged.
+	Pager int
 }
+
+// DefaultPager is `pager lines 24`, the ASA's default page length for a new
+// SSH session.
+const DefaultPager = headend.DefaultPagerLines
 
 // question is a prompt waiting for the next line: [confirm], Save?, Password.
 type question struct {
@@ -56,21 +67,43 @@ type Session struct {
 	b        Backend
 	mode     Mode
 	user     string
+	priv     int // privilege level, show curpriv
+	pager    int // terminal pager lines, 0: off
+	width    int // terminal width (config mode); kept, not applied
 	hostname string
 	pending  *question
 	closed   bool
 	out      strings.Builder
 }
 
+// enableUser is who a session is once `enable` accepted the enable password:
+// without `aaa authentication enable console LOCAL` the ASA forgets the login
+// name and reports this one in `show curpriv` and "Configuration last
+// modified by".
+const enableUser = "enable_15"
+
 // New starts a session.
 func New(b Backend, opts Options) *Session {
-	s := &Session{b: b, mode: opts.Mode, user: opts.User}
+	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager, width: 80}
 	if s.user == "" {
-		s.user = "enable_15"
+		s.user = enableUser
+	}
+	if s.priv == 0 && s.mode != ModeUser {
+		s.priv = 15
+	}
+	if s.priv == 0 {
+		s.priv = 1
 	}
 	s.refresh()
 	return s
 }
+
+// Pager is the session's `terminal pager` setting: lines per page, 0 for
+// none.
+func (s *Session) Pager() int { return s.pager }
+
+// User is who the session is logged in as (`show curpriv`).
+func (s *Session) User() string { return s.user }
 
 func (s *Session) refresh() {
 	_ = s.b.View(func(d *headend.Device) { s.hostname = d.Hostname() })
@@ -154,7 +187,7 @@ func (s *Session) Line(input string) string {
 		}
 	}
 	c, perr := commands.resolve(line, s.mode)
-	if perr != nil && s.mode == ModeWebVPN && perr.pos == firstTokenPos(line) && perr.kind == errInvalid {
+	if perr != nil && s.mode == ModeWebVPN && perr.kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
 		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil {
@@ -171,13 +204,6 @@ func (s *Session) Line(input string) string {
 		return filter.apply(s.out.String())
 	}
 	return s.out.String()
-}
-
-func firstTokenPos(line string) int {
-	if t := tokenize(line); len(t) > 0 {
-		return t[0].pos
-	}
-	return 0
 }
 
 func (s *Session) parseError(prompt string, e *parseError) {

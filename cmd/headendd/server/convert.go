@@ -103,6 +103,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		RunningConfig:   configPB(d.Running),
 		StartupConfig:   configPB(d.Startup),
 		ConfigUnsaved:   d.ConfigUnsaved(),
+		SshAddress:      s.SSHAddress,
 	}
 }
 

@@ -38,6 +38,8 @@ var errorTable = []errorMapping{
 	{headend.ErrModelNotSimulated, codes.InvalidArgument, "MODEL_NOT_SIMULATED"},
 	{headend.ErrInvalidHostname, codes.InvalidArgument, "INVALID_HOSTNAME"},
 	{headend.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
+	{headend.ErrInvalidUsername, codes.InvalidArgument, "INVALID_USERNAME"},
+	{headend.ErrInvalidPassword, codes.InvalidArgument, "INVALID_PASSWORD"},
 	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
 	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
 	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},

@@ -114,7 +114,8 @@ func (s *headendService) CreateHeadend(_ context.Context, req *headendv1.CreateH
 	if err := headend.ValidateHostname(req.GetHostname()); err != nil {
 		return nil, toStatus(err)
 	}
-	snap, err := lab.Create(req.GetModel(), req.GetHostname(), req.GetSerial())
+	snap, err := lab.Create(req.GetModel(), req.GetHostname(), req.GetSerial(),
+		sim.WithLogin(req.GetUsername(), req.GetPassword(), req.GetEnablePassword()))
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -1121,9 +1121,17 @@ type CreateHeadendRequest struct {
 	// A model id or alias from ListPlatforms, e.g. "ASA5525" or "ASA5525-X".
 	Model string `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
 	// 11 characters A-Z and 0-9; generated when empty.
-	Serial        string `protobuf:"bytes,4,opt,name=serial,proto3" json:"serial,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Serial string `protobuf:"bytes,4,opt,name=serial,proto3" json:"serial,omitempty"`
+	// The local user of the factory configuration (`username NAME password
+	// PASS privilege 15`), who logs in over SSH; "admin" when empty.
+	Username string `protobuf:"bytes,5,opt,name=username,proto3" json:"username,omitempty"`
+	// That user's password; "admin" when empty and username is empty or
+	// "admin", else required. Stored hashed, never returned.
+	Password string `protobuf:"bytes,6,opt,name=password,proto3" json:"password,omitempty"`
+	// The `enable password`; "admin" when empty. Stored hashed.
+	EnablePassword string `protobuf:"bytes,7,opt,name=enable_password,json=enablePassword,proto3" json:"enable_password,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *CreateHeadendRequest) Reset() {
@@ -1180,6 +1188,27 @@ func (x *CreateHeadendRequest) GetModel() string {
 func (x *CreateHeadendRequest) GetSerial() string {
 	if x != nil {
 		return x.Serial
+	}
+	return ""
+}
+
+func (x *CreateHeadendRequest) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+func (x *CreateHeadendRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *CreateHeadendRequest) GetEnablePassword() string {
+	if x != nil {
+		return x.EnablePassword
 	}
 	return ""
 }
@@ -3224,12 +3253,15 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x12security_plus_tier\x18\f \x01(\bR\x10securityPlusTier\x12&\n" +
 	"\x0ftime_based_keys\x18\r \x01(\bR\rtimeBasedKeys\x12\x1c\n" +
 	"\tsimulated\x18\x0e \x01(\bR\tsimulated\x12\x16\n" +
-	"\x06source\x18\x0f \x01(\tR\x06source\"r\n" +
+	"\x06source\x18\x0f \x01(\tR\x06source\"\xd3\x01\n" +
 	"\x14CreateHeadendRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
 	"\x05model\x18\x03 \x01(\tR\x05model\x12\x16\n" +
-	"\x06serial\x18\x04 \x01(\tR\x06serial\"F\n" +
+	"\x06serial\x18\x04 \x01(\tR\x06serial\x12\x1a\n" +
+	"\busername\x18\x05 \x01(\tR\busername\x12\x1a\n" +
+	"\bpassword\x18\x06 \x01(\tR\bpassword\x12'\n" +
+	"\x0fenable_password\x18\a \x01(\tR\x0eenablePassword\"F\n" +
 	"\x15CreateHeadendResponse\x12-\n" +
 	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend\"A\n" +
 	"\x11GetHeadendRequest\x12\x10\n" +

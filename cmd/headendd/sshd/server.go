@@ -1,0 +1,450 @@
+// Package sshd serves each headend's console over SSH, on the headend's own
+// port, the way a real ASA does: password login against the local users of
+// the running configuration, a pty and shell landing in user EXEC mode
+// (`host>`, then `enable`), or a one-shot `exec` request. Network automation
+// tools (Netmiko, Ansible's network_cli) drive it unchanged.
+//
+// The console itself is headend/console, the same interpreter as the gRPC
+// Exec call, behind a console.Terminal for echo, line editing and paging.
+// This package only moves bytes, authenticates, and enforces the ASA's
+// limits: 5 concurrent SSH sessions per headend, the 5-minute idle timeout
+// (`ssh timeout 5`), no new connection while the headend reloads, and the
+// sessions of a reloading or deleted headend dropped.
+package sshd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/sim"
+)
+
+// Defaults of Options.
+const (
+	// DefaultMaxSessions is the ASA's limit of concurrent SSH sessions in
+	// single context mode.
+	DefaultMaxSessions = 5
+	// DefaultIdleTimeout is `ssh timeout 5` of the factory configuration.
+	DefaultIdleTimeout = 5 * time.Minute
+	// serverVersion is the version string a real ASA sends.
+	serverVersion = "SSH-2.0-Cisco-1.25"
+	// handshakeTimeout bounds key exchange and authentication.
+	handshakeTimeout = 60 * time.Second
+	// closeGrace lets a session that caused a reload write its last
+	// lines before its connection is closed.
+	closeGrace = time.Second
+)
+
+// Options configure the server. Zero values take the defaults.
+type Options struct {
+	Log *zap.Logger
+	// HostKeys, from LoadOrCreateHostKeys.
+	HostKeys []ssh.Signer
+	// MaxSessions per headend (DefaultMaxSessions).
+	MaxSessions int
+	// IdleTimeout closes a session without input for this long
+	// (DefaultIdleTimeout).
+	IdleTimeout time.Duration
+	Metrics     *Metrics
+}
+
+// Server listens on the console port of every headend of a lab.
+type Server struct {
+	lab      *sim.Lab
+	host     string
+	opts     Options
+	log      *zap.Logger
+	throttle *throttle
+
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	consoles map[*sim.Headend]*headendConsole
+	closed   bool
+	wg       sync.WaitGroup // accept loops and connections
+}
+
+// headendConsole is one headend's listener and its live connections.
+type headendConsole struct {
+	srv  *Server
+	h    *sim.Headend
+	port int
+	ln   net.Listener
+	cfg  *ssh.ServerConfig
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	sessions int // open session channels, at most MaxSessions
+	removed  bool
+}
+
+// conn is one SSH connection to a headend.
+type conn struct {
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	sessions int           // running session goroutines
+	closing  bool          // no new sessions
+	drained  chan struct{} // closed once closing and no session runs
+}
+
+func newConn(cancel context.CancelFunc) *conn {
+	return &conn{cancel: cancel, drained: make(chan struct{})}
+}
+
+// start counts a new session; false once the connection is closing.
+func (cn *conn) start() bool {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if cn.closing {
+		return false
+	}
+	cn.sessions++
+	return true
+}
+
+func (cn *conn) end() {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	cn.sessions--
+	if cn.closing && cn.sessions == 0 {
+		close(cn.drained)
+	}
+}
+
+// drain refuses new sessions and tells when the running ones have ended.
+func (cn *conn) drain() <-chan struct{} {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if !cn.closing {
+		cn.closing = true
+		if cn.sessions == 0 {
+			close(cn.drained)
+		}
+	}
+	return cn.drained
+}
+
+// New makes a server for the lab's consoles; Start begins listening.
+func New(lab *sim.Lab, opts Options) *Server {
+	if opts.Log == nil {
+		opts.Log = zap.NewNop()
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{
+		lab: lab, opts: opts, log: opts.Log.Named("ssh"), throttle: newThrottle(time.Now),
+		ctx: ctx, cancel: cancel, consoles: map[*sim.Headend]*headendConsole{},
+	}
+}
+
+// Start listens on the port of every headend that has one, and follows the
+// lab's creations, deletions and reloads. A port that cannot be bound is
+// logged and skipped.
+func (s *Server) Start() error {
+	if len(s.opts.HostKeys) == 0 {
+		return errors.New("sshd: no host keys")
+	}
+	for _, ev := range s.lab.WatchConsoles(s.event) {
+		// A headend deleted since WatchConsoles listed it gets no
+		// listener (its removal came before this addition).
+		if !errors.Is(ev.Headend.Available(), sim.ErrHeadendNotFound) {
+			s.event(ev)
+		}
+	}
+	return nil
+}
+
+// event follows a console change. It runs under the lab's locks: it only
+// opens or closes listeners and signals connections, never calls the lab.
+func (s *Server) event(ev sim.ConsoleEvent) {
+	switch ev.Kind {
+	case sim.ConsoleAdded:
+		s.listen(ev.Headend, ev.Port)
+	case sim.ConsoleRemoved:
+		s.mu.Lock()
+		c := s.consoles[ev.Headend]
+		delete(s.consoles, ev.Headend)
+		s.mu.Unlock()
+		if c != nil {
+			c.remove()
+		}
+	case sim.ConsoleReloaded:
+		s.mu.Lock()
+		c := s.consoles[ev.Headend]
+		s.mu.Unlock()
+		if c != nil {
+			c.dropAll()
+		}
+	}
+}
+
+func (s *Server) listen(h *sim.Headend, port int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.consoles[h] != nil {
+		return
+	}
+	addr := net.JoinHostPort(s.lab.SSHHost(), strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		s.log.Error("cannot listen for a headend's SSH console", zap.String("addr", addr), zap.Error(err))
+		return
+	}
+	c := &headendConsole{srv: s, h: h, port: port, ln: ln, conns: map[*conn]struct{}{}}
+	c.cfg = c.serverConfig()
+	s.consoles[h] = c
+	s.wg.Add(1)
+	go c.accept()
+}
+
+// Close stops every listener and connection.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	cs := make([]*headendConsole, 0, len(s.consoles))
+	for _, c := range s.consoles {
+		cs = append(cs, c)
+	}
+	s.consoles = map[*sim.Headend]*headendConsole{}
+	s.mu.Unlock()
+	s.cancel()
+	for _, c := range cs {
+		c.remove()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		s.log.Warn("SSH connections still closing at shutdown")
+	}
+}
+
+// remove closes the listener and every connection of a deleted headend.
+func (c *headendConsole) remove() {
+	c.mu.Lock()
+	c.removed = true
+	c.mu.Unlock()
+	_ = c.ln.Close()
+	c.dropAll()
+}
+
+// dropAll ends every connection (a reload drops the SSH sessions).
+func (c *headendConsole) dropAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for cn := range c.conns {
+		cn.cancel()
+	}
+}
+
+func (c *headendConsole) accept() {
+	defer c.srv.wg.Done()
+	for {
+		nc, err := c.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return // closed
+		}
+		c.srv.wg.Add(1)
+		go func() {
+			defer c.srv.wg.Done()
+			c.serve(nc)
+		}()
+	}
+}
+
+// serverConfig authenticates against the headend's local users.
+func (c *headendConsole) serverConfig() *ssh.ServerConfig {
+	cfg := &ssh.ServerConfig{
+		ServerVersion:    serverVersion,
+		PasswordCallback: c.password,
+	}
+	for _, k := range c.srv.opts.HostKeys {
+		cfg.AddHostKey(k)
+	}
+	return cfg
+}
+
+// decoyHash is checked when the user does not exist, so that an unknown
+// user takes as long to refuse as a wrong password.
+var decoyHash = headend.HashPassword("asalab-decoy")
+
+// errLogin is what a refused client is told; the SSH protocol only says
+// "password failed".
+var errLogin = errors.New("sshd: wrong username or password")
+
+// password checks a login. A failure is logged, without the password, and
+// answered after the throttle's delay for the client's address.
+func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
+	srv := c.srv
+	var u headend.User
+	var found bool
+	var hostname string
+	err := c.h.View(func(d *headend.Device) {
+		u, found = d.Running.User(md.User())
+		hostname = d.Hostname()
+	})
+	ok := false
+	if err == nil && found {
+		ok = headend.CheckPassword(u.Hash, string(pass))
+	} else {
+		headend.CheckPassword(decoyHash, string(pass))
+	}
+	ip := remoteIP(md.RemoteAddr())
+	if ok {
+		srv.throttle.success(ip)
+		srv.opts.Metrics.login(true)
+		srv.log.Info("login", zap.String("hostname", hostname), zap.String("user", md.User()),
+			zap.String("remote", md.RemoteAddr().String()), zap.Int("privilege", u.Privilege))
+		return &ssh.Permissions{Extensions: map[string]string{"privilege": strconv.Itoa(u.Privilege)}}, nil
+	}
+	n, delay := srv.throttle.failure(ip)
+	srv.opts.Metrics.login(false)
+	srv.log.Warn("login refused", zap.String("hostname", hostname), zap.String("user", md.User()),
+		zap.String("remote", md.RemoteAddr().String()), zap.Bool("known_user", found),
+		zap.Int("failures_in_a_row", n), zap.Duration("delay", delay))
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-srv.ctx.Done():
+	}
+	return nil, errLogin
+}
+
+func remoteIP(a net.Addr) string {
+	if host, _, err := net.SplitHostPort(a.String()); err == nil {
+		return host
+	}
+	return a.String()
+}
+
+// serve runs one SSH connection.
+func (c *headendConsole) serve(nc net.Conn) {
+	srv := c.srv
+	if err := c.h.Available(); err != nil {
+		// A reloading ASA answers no SSH: the client sees the
+		// connection closed before the SSH banner.
+		srv.log.Debug("connection refused: headend unavailable", zap.String("remote", nc.RemoteAddr().String()), zap.Error(err))
+		_ = nc.Close()
+		return
+	}
+	_ = nc.SetDeadline(time.Now().Add(handshakeTimeout))
+	sc, chans, reqs, err := ssh.NewServerConn(nc, c.cfg)
+	if err != nil {
+		srv.log.Debug("handshake failed", zap.String("remote", nc.RemoteAddr().String()), zap.Error(err))
+		_ = nc.Close()
+		return
+	}
+	_ = nc.SetDeadline(time.Time{})
+	ctx, cancel := context.WithCancel(srv.ctx)
+	cn := newConn(cancel)
+	c.mu.Lock()
+	if c.removed {
+		c.mu.Unlock()
+		cancel()
+		_ = sc.Close()
+		return
+	}
+	c.conns[cn] = struct{}{}
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.conns, cn)
+		c.mu.Unlock()
+	}()
+	// A reload that began during the handshake did not see this
+	// connection; now registered, it would.
+	if err := c.h.Available(); err != nil {
+		cancel()
+		_ = sc.Close()
+		return
+	}
+
+	go ssh.DiscardRequests(reqs)
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		<-ctx.Done()
+		// Let a session that is writing its last lines (the one that
+		// typed reload) finish, then hang up.
+		select {
+		case <-cn.drain():
+		case <-time.After(closeGrace):
+		}
+		_ = sc.Close()
+	}()
+
+	user := sc.User()
+	priv, _ := strconv.Atoi(sc.Permissions.Extensions["privilege"])
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			_ = nch.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		if !cn.start() {
+			_ = nch.Reject(ssh.ConnectionFailed, "the connection is closing")
+			continue
+		}
+		if !c.acquire() {
+			cn.end()
+			srv.opts.Metrics.refused()
+			srv.log.Warn("session refused: too many SSH sessions", zap.String("hostname", c.h.Hostname()),
+				zap.String("user", user), zap.Int("max", srv.opts.MaxSessions))
+			_ = nch.Reject(ssh.ResourceShortage, fmt.Sprintf("the maximum of %d concurrent SSH sessions is reached", srv.opts.MaxSessions))
+			continue
+		}
+		ch, chReqs, err := nch.Accept()
+		if err != nil {
+			c.release()
+			cn.end()
+			continue
+		}
+		go func() {
+			defer cn.end()
+			defer c.release()
+			c.session(ctx, user, priv, ch, chReqs)
+		}()
+	}
+	// The client hung up.
+	cancel()
+	<-closed
+}
+
+func (c *headendConsole) acquire() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sessions >= c.srv.opts.MaxSessions {
+		return false
+	}
+	c.sessions++
+	c.srv.opts.Metrics.sessionDelta(1)
+	return true
+}
+
+func (c *headendConsole) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sessions--
+	c.srv.opts.Metrics.sessionDelta(-1)
+}

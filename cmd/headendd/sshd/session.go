@@ -1,0 +1,180 @@
+package sshd
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/console"
+)
+
+// session serves one session channel: it answers the channel requests and
+// runs the shell or the exec command the client asks for. Netmiko and
+// Ansible send pty-req then shell, each wanting a reply; a refused request
+// would make them fail with "Channel closed".
+func (c *headendConsole) session(ctx context.Context, user string, priv int, ch ssh.Channel, reqs <-chan *ssh.Request) {
+	defer ch.Close()
+	// Requests that come after the end (window-change) must still be read,
+	// or the connection stalls.
+	defer func() { go ssh.DiscardRequests(reqs) }()
+	pty := false
+	done := make(chan struct{})
+	started := false
+	for {
+		select {
+		case <-ctx.Done():
+			if started {
+				<-done
+			}
+			return
+		case <-done:
+			return
+		case req, ok := <-reqs:
+			if !ok {
+				if started {
+					<-done
+				}
+				return
+			}
+			switch req.Type {
+			case "pty-req":
+				pty = true
+				_ = req.Reply(!started, nil)
+			case "env", "window-change":
+				_ = req.Reply(true, nil)
+			case "shell":
+				if started {
+					_ = req.Reply(false, nil)
+					continue
+				}
+				started = true
+				_ = req.Reply(true, nil)
+				go func() {
+					defer close(done)
+					c.shell(ctx, user, ch)
+				}()
+			case "exec":
+				var cmd struct{ Command string }
+				if started || ssh.Unmarshal(req.Payload, &cmd) != nil {
+					_ = req.Reply(false, nil)
+					continue
+				}
+				started = true
+				_ = req.Reply(true, nil)
+				go func() {
+					defer close(done)
+					c.exec(user, priv, cmd.Command, pty, ch)
+				}()
+			default: // subsystem (sftp), x11, agent forwarding...
+				_ = req.Reply(false, nil)
+			}
+		}
+	}
+}
+
+type exitStatus struct{ Status uint32 }
+
+// shell is the interactive console. It lands in user EXEC mode whatever the
+// user's privilege, as an ASA without `aaa authorization exec ...
+// auto-enable` does: `enable` and the enable password lead on.
+func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel) {
+	srv := c.srv
+	pager := console.DefaultPager
+	_ = c.h.View(func(d *headend.Device) { pager = d.Running.PagerLines })
+	term := console.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
+	if _, err := ch.Write(term.Start()); err != nil {
+		return
+	}
+	input := make(chan []byte)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(input)
+		buf := make([]byte, 4096)
+		for {
+			n, err := ch.Read(buf)
+			if n > 0 {
+				select {
+				case input <- append([]byte(nil), buf[:n]...):
+				case <-stop:
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	idle := time.NewTimer(srv.opts.IdleTimeout)
+	defer idle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-idle.C:
+			srv.log.Info("session idle: closed", zap.String("hostname", c.h.Hostname()), zap.String("user", user),
+				zap.Duration("timeout", srv.opts.IdleTimeout))
+			return
+		case b, ok := <-input:
+			if !ok {
+				return
+			}
+			idle.Reset(srv.opts.IdleTimeout)
+			// Output and the prompt after it go out in one write.
+			if out := term.Input(b); len(out) > 0 {
+				if _, err := ch.Write(out); err != nil {
+					return
+				}
+			}
+			if term.Closed() {
+				_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+				return
+			}
+		}
+	}
+}
+
+// exec runs a one-shot command (`ssh -p PORT admin@host 'show version'`) as
+// if the user had typed `login`: privilege 2 and up in privileged EXEC mode,
+// since nobody is there to answer enable's Password:. A question the command
+// asks ([confirm]) is shown and answered by a line of the client's input
+// (none: not answered). The output ends the session with exit status 0,
+// whatever the command printed.
+func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ssh.Channel) {
+	mode := console.ModeUser
+	if priv >= headend.DefaultPrivilege {
+		mode = console.ModePriv
+	}
+	s := console.New(c.h, console.Options{User: user, Mode: mode, Privilege: max(priv, 1)})
+	write := func(text string) error {
+		if pty {
+			text = strings.ReplaceAll(text, "\n", "\r\n")
+		}
+		_, err := ch.Write([]byte(text))
+		return err
+	}
+	if write(s.Line(cmd)) != nil {
+		return
+	}
+	in := bufio.NewReader(io.LimitReader(ch, 64<<10))
+	for s.Asking() && !s.Closed() {
+		if write(s.Prompt()) != nil {
+			return
+		}
+		ans, err := in.ReadString('\n')
+		if err != nil && ans == "" {
+			_ = write("\n")
+			break
+		}
+		if write(s.Echo(strings.TrimRight(ans, "\r\n"))+"\n"+s.Line(ans)) != nil {
+			return
+		}
+	}
+	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+}

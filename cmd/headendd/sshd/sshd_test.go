@@ -1,0 +1,574 @@
+package sshd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim"
+)
+
+var labStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// hostKeys are made once per test binary: RSA generation is slow under -race.
+var hostKeys = sync.OnceValues(func() ([]ssh.Signer, error) {
+	dir, err := os.MkdirTemp("", "sshd-hostkeys-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	return LoadOrCreateHostKeys(dir)
+})
+
+// testLab is a lab with SSH consoles served in-process.
+type testLab struct {
+	t     *testing.T
+	lab   *sim.Lab
+	store *sim.Store
+	srv   *Server
+}
+
+// freeBase picks a base for count console ports among the non-ephemeral
+// ports; the lab's probe skips any that something else holds.
+func freeBase(count int) int { return 20000 + rand.IntN(10000-count) }
+
+func newTestLab(t *testing.T, opts Options, bootTime time.Duration) *testLab {
+	t.Helper()
+	keys, err := hostKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sim.OpenStore(filepath.Join(t.TempDir(), "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, _ := keygen.NewSigner([]byte("sshd-test-secret-0123456789abcdef"))
+	usable := func(port int) bool {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			return false
+		}
+		ln.Close()
+		return true
+	}
+	lab, err := sim.OpenLab(sim.Config{
+		Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockSimulated, BootTime: bootTime,
+		RealNow: func() time.Time { return labStart },
+		SSH:     &sim.SSHPorts{Host: "127.0.0.1", Base: freeBase(50), Count: 50, Usable: usable},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.HostKeys = keys
+	srv := New(lab, opts)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tl := &testLab{t: t, lab: lab, store: store, srv: srv}
+	t.Cleanup(func() {
+		srv.Close()
+		if err := lab.Close(); err != nil {
+			t.Error(err)
+		}
+		if err := store.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return tl
+}
+
+// create adds an ASA 5525-X and returns its console address.
+func (tl *testLab) create(hostname, serial string, opts ...sim.CreateOption) string {
+	tl.t.Helper()
+	s, err := tl.lab.Create("ASA5525", hostname, serial, opts...)
+	if err != nil {
+		tl.t.Fatal(err)
+	}
+	if s.SSHAddress == "" {
+		tl.t.Fatal("no SSH address")
+	}
+	return s.SSHAddress
+}
+
+func dial(addr, user, pass string) (*ssh.Client, error) {
+	return ssh.Dial("tcp", addr, &ssh.ClientConfig{
+		User: user, Auth: []ssh.AuthMethod{ssh.Password(pass)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+	})
+}
+
+// shell is an interactive session read like expect does.
+type shell struct {
+	t    *testing.T
+	c    *ssh.Client
+	sess *ssh.Session
+	in   io.WriteCloser
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	eof  chan struct{}
+}
+
+func openShell(t *testing.T, addr, user, pass string) *shell {
+	t.Helper()
+	c, err := dial(addr, user, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := startShell(t, c)
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	return sh
+}
+
+func startShell(t *testing.T, c *ssh.Client) (*shell, error) {
+	sess, err := c.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	sh := &shell{t: t, c: c, sess: sess, eof: make(chan struct{})}
+	sh.in, _ = sess.StdinPipe()
+	out, _ := sess.StdoutPipe()
+	if err := sess.RequestPty("vt100", 24, 80, ssh.TerminalModes{}); err != nil {
+		return nil, err
+	}
+	if err := sess.Shell(); err != nil {
+		return nil, err
+	}
+	go func() {
+		defer close(sh.eof)
+		b := make([]byte, 4096)
+		for {
+			n, err := out.Read(b)
+			sh.mu.Lock()
+			sh.buf.Write(b[:n])
+			sh.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { c.Close() })
+	return sh, nil
+}
+
+// expect waits until the output so far ends with suffix, and returns it all,
+// consuming it.
+func (sh *shell) expect(suffix string) string {
+	sh.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sh.mu.Lock()
+		got := sh.buf.String()
+		if strings.HasSuffix(got, suffix) {
+			sh.buf.Reset()
+			sh.mu.Unlock()
+			return got
+		}
+		sh.mu.Unlock()
+		if time.Now().After(deadline) {
+			sh.t.Fatalf("waiting for %q; the console printed:\n%q", suffix, got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (sh *shell) send(s string) {
+	sh.t.Helper()
+	if _, err := sh.in.Write([]byte(s)); err != nil {
+		sh.t.Fatal(err)
+	}
+}
+
+// closedByServer waits for the server to hang up.
+func (sh *shell) closedByServer() string {
+	sh.t.Helper()
+	select {
+	case <-sh.eof:
+	case <-time.After(10 * time.Second):
+		sh.t.Fatal("the server did not close the session")
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.buf.String()
+}
+
+func TestShellAndEnable(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	if got, want := sh.expect("asa1> "), "Type help or '?' for a list of available commands.\r\nasa1> "; got != want {
+		t.Fatalf("banner %q, want %q", got, want)
+	}
+	sh.send("\n")
+	sh.expect("\r\nasa1> ")
+	sh.send("show curpriv\r")
+	if got := sh.expect("asa1> "); !strings.Contains(got, "Username : admin\r\nCurrent privilege level : 1\r\n") {
+		t.Errorf("show curpriv before enable: %q", got)
+	}
+	sh.send("enable\r")
+	sh.expect("enable\r\nPassword: ")
+	sh.send("wrong\r")
+	sh.expect("*****\r\nInvalid password\r\nasa1> ")
+	sh.send("enable\n")
+	sh.expect("Password: ")
+	sh.send("admin\n")
+	sh.expect("*****\r\nasa1# ")
+	sh.send("terminal pager 0\rshow version\r")
+	if got := sh.expect("asa1# "); !strings.Contains(got, "Cisco Adaptive Security Appliance Software Version 9.14(4)\r\n") ||
+		!strings.Contains(got, "Serial Number: FCH1947V0GY\r\n") {
+		t.Errorf("show version: %q", got)
+	}
+	sh.send("exit\r")
+	if got := sh.closedByServer(); got != "exit\r\n\r\nLogoff\r\n\r\n" {
+		t.Errorf("exit: %q", got)
+	}
+}
+
+// TestPagerAndHelp: `<--- More --->` after 24 lines, space, Enter and q;
+// `?` answered as typed.
+func TestPagerAndHelp(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\r")
+	sh.expect("asa1# ")
+	sh.send("show running-config\r")
+	first := sh.expect("<--- More --->")
+	lines := strings.Split(strings.TrimSuffix(first, "<--- More --->"), "\r\n")
+	if len(lines) != 1+24+1 || lines[0] != "show running-config" || lines[1] != ": Saved" {
+		t.Fatalf("first page: %d lines\n%q", len(lines)-2, first)
+	}
+	sh.send(" ")
+	page := sh.expect("<--- More --->")
+	if !strings.HasPrefix(page, "\r              \r") || strings.Count(page, "\r\n") != 24 {
+		t.Errorf("second page: %q", page)
+	}
+	sh.send("\r")
+	if got := sh.expect("<--- More --->"); strings.Count(got, "\r\n") != 1 {
+		t.Errorf("Enter at More: %q", got)
+	}
+	sh.send("q")
+	if got := sh.expect("asa1# "); got != "\r              \rasa1# " {
+		t.Errorf("q at More: %q", got)
+	}
+	sh.send("show running-config ?")
+	help := sh.expect("asa1# show running-config ")
+	if !strings.Contains(help, "\r\n  all ") {
+		t.Errorf("show running-config ? does not list all:\n%q", help)
+	}
+	sh.send("| include checksum:\r")
+	if got := sh.expect("asa1# "); !strings.HasPrefix(got, "| include checksum:\r\nCryptochecksum:") {
+		t.Errorf("the line completed after help: %q", got)
+	}
+
+	// `pager lines N` is the page length of new sessions.
+	sh.send("configure terminal\rpager lines 3\rend\r")
+	sh.expect("end\r\nasa1# ")
+	next := openShell(t, addr, "admin", "admin")
+	next.expect("asa1> ")
+	next.send("show version\r")
+	if got := next.expect("<--- More --->"); strings.Count(got, "\r\n") != 4 {
+		t.Errorf("a new session after pager lines 3: %q", got)
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	tl := newTestLab(t, Options{Log: zap.New(core)}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY", sim.WithLogin("ops", "0psPass", "en"))
+	for _, tc := range []struct{ user, pass string }{{"ops", "admin"}, {"admin", "admin"}, {"ops", ""}} {
+		start := time.Now()
+		c, err := dial(addr, tc.user, tc.pass)
+		if err == nil {
+			c.Close()
+			t.Fatalf("%s/%q logged in", tc.user, tc.pass)
+		}
+		if !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Errorf("%s/%q: %v", tc.user, tc.pass, err)
+		}
+		if d := time.Since(start); d < firstDelay {
+			t.Errorf("%s/%q refused after %s, before the throttle's delay", tc.user, tc.pass, d)
+		}
+	}
+	sh := openShell(t, addr, "ops", "0psPass")
+	sh.expect("asa1> ")
+
+	// Each refusal is logged with the user, never the password.
+	refused := logs.FilterMessage("login refused").All()
+	if len(refused) != 3 {
+		t.Fatalf("%d refusals logged, want 3", len(refused))
+	}
+	for i, e := range refused {
+		f := e.ContextMap()
+		if f["hostname"] != "asa1" || f["failures_in_a_row"] != int64(i+1) {
+			t.Errorf("refusal %d logged as %v", i+1, f)
+		}
+	}
+	for _, e := range logs.All() {
+		if strings.Contains(fmt.Sprint(e.ContextMap()), "0psPass") {
+			t.Errorf("a log entry holds the password: %s %v", e.Message, e.ContextMap())
+		}
+	}
+	if logs.FilterMessage("login").FilterField(zap.String("user", "ops")).Len() != 1 {
+		t.Error("the successful login is not logged")
+	}
+}
+
+// TestSlowRefusalBlocksNoOne: while a wrong password waits out its delay,
+// another client logs in at once.
+func TestSlowRefusalBlocksNoOne(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	for range 2 { // the third failure in a row waits 800 ms
+		if c, err := dial(addr, "admin", "nope"); err == nil {
+			c.Close()
+			t.Fatal("a wrong password logged in")
+		}
+	}
+	refused := make(chan time.Duration)
+	go func() {
+		start := time.Now()
+		if c, err := dial(addr, "admin", "nope"); err == nil {
+			c.Close()
+		}
+		refused <- time.Since(start)
+	}()
+	time.Sleep(100 * time.Millisecond) // the refusal is under way
+	start := time.Now()
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	ok := time.Since(start)
+	slow := <-refused
+	if slow < 800*time.Millisecond || ok > 500*time.Millisecond {
+		t.Errorf("the refusal took %s (want 800 ms or more), the login next to it %s", slow, ok)
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	now := labStart
+	th := newThrottle(func() time.Time { return now })
+	var got []time.Duration
+	for range 8 {
+		_, d := th.failure("10.0.0.1")
+		got = append(got, d)
+	}
+	want := []time.Duration{200, 400, 800, 1600, 3200, 5000, 5000, 5000}
+	for i := range want {
+		if got[i] != want[i]*time.Millisecond {
+			t.Fatalf("delays %v", got)
+		}
+	}
+	if _, d := th.failure("10.0.0.2"); d != firstDelay {
+		t.Errorf("another address waits %s", d)
+	}
+	th.success("10.0.0.1")
+	if n, d := th.failure("10.0.0.1"); n != 1 || d != firstDelay {
+		t.Errorf("after a success: %d %s", n, d)
+	}
+	now = now.Add(forgetAfter + time.Second)
+	if n, _ := th.failure("10.0.0.2"); n != 1 {
+		t.Errorf("not forgotten after %s: %d failures", forgetAfter, n)
+	}
+}
+
+// TestSessionLimit: 5 concurrent sessions per headend; the sixth is
+// refused, and a closed one frees a slot. Another headend is not affected.
+func TestSessionLimit(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	other := tl.create("asa2", "FCH1947V0GZ")
+	var shells []*shell
+	for range DefaultMaxSessions {
+		sh := openShell(t, addr, "admin", "admin")
+		sh.expect("asa1> ")
+		shells = append(shells, sh)
+	}
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = startShell(t, c)
+	var oce *ssh.OpenChannelError
+	if !errors.As(err, &oce) || oce.Reason != ssh.ResourceShortage ||
+		!strings.Contains(err.Error(), "maximum of 5 concurrent SSH sessions") {
+		t.Fatalf("sixth session: %v", err)
+	}
+	openShell(t, other, "admin", "admin").expect("asa2> ")
+
+	shells[0].send("exit\r")
+	shells[0].closedByServer()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		sh, err := startShell(t, c)
+		if err == nil {
+			sh.expect("asa1> ")
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no session after one closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestExec(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, tc := range []struct{ cmd, want string }{
+		{"show version | include Serial", "Serial Number: FCH1947V0GY\n"},
+		{"show curpriv", "Username : admin\nCurrent privilege level : 15\nCurrent Mode/s : P_PRIV\n"},
+		{"show running-config | include ^username", "username admin password ***** pbkdf2 privilege 15\n"},
+		{"nosuch", "      ^\nERROR: % Invalid input detected at '^' marker.\n"},
+	} {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Output(tc.cmd)
+		if err != nil {
+			t.Errorf("%s: %v", tc.cmd, err)
+		}
+		if string(out) != tc.want {
+			t.Errorf("%s: %q, want %q", tc.cmd, out, tc.want)
+		}
+	}
+
+	// A question is answered from the client's input; no input, no answer.
+	for _, tc := range []struct {
+		stdin string
+		boots int
+		want  string
+	}{
+		{"", 0, "Proceed with reload? [confirm]\n"},
+		{"\n", 1, "Proceed with reload? [confirm]\n\n***\n*** --- START GRACEFUL SHUTDOWN ---\n"},
+	} {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Stdin = strings.NewReader(tc.stdin)
+		out, err := s.Output("reload")
+		if err != nil || !strings.HasPrefix(string(out), tc.want) {
+			t.Errorf("reload with input %q: %v\n%q", tc.stdin, err, out)
+		}
+		snap, err := tl.lab.Get("asa1")
+		if err != nil || snap.Device.Boots != tc.boots {
+			t.Errorf("reload with input %q: %d boots (%v), want %d", tc.stdin, snap.Device.Boots, err, tc.boots)
+		}
+	}
+}
+
+// TestReload: a reload, from another session's console or over gRPC, drops
+// the SSH sessions; while the headend reloads, connections are refused.
+func TestReload(t *testing.T) {
+	tl := newTestLab(t, Options{}, 30*time.Second)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	watcher := openShell(t, addr, "admin", "admin")
+	watcher.expect("asa1> ")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\rreload noconfirm\r")
+	if got := sh.closedByServer(); !strings.HasSuffix(got, "*** --- SHUTDOWN NOW ---\r\n") {
+		t.Errorf("the reloading session's last lines: %q", got)
+	}
+	watcher.closedByServer()
+	if c, err := dial(addr, "admin", "admin"); err == nil {
+		c.Close()
+		t.Fatal("logged in while the headend reloads")
+	}
+	if _, err := tl.lab.AdvanceClock(31 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	sh = openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	if _, err := tl.lab.Reload("asa1", false); err != nil {
+		t.Fatal(err)
+	}
+	sh.closedByServer()
+}
+
+func TestDeleteStopsListening(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	if err := tl.lab.Delete("asa1"); err != nil {
+		t.Fatal(err)
+	}
+	sh.closedByServer()
+	if c, err := net.DialTimeout("tcp", addr, 2*time.Second); err == nil {
+		c.Close()
+		t.Fatal("the deleted headend's port still accepts connections")
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	tl := newTestLab(t, Options{IdleTimeout: 300 * time.Millisecond}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	start := time.Now()
+	sh.closedByServer()
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("closed after %s", d)
+	}
+}
+
+func TestHostKeysStable(t *testing.T) {
+	dir := t.TempDir()
+	a, err := LoadOrCreateHostKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadOrCreateHostKeys(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for i := range a {
+		if !bytes.Equal(a[i].PublicKey().Marshal(), b[i].PublicKey().Marshal()) {
+			t.Errorf("host key %d changed across loads", i)
+		}
+		types = append(types, a[i].PublicKey().Type())
+	}
+	if fmt.Sprint(types) != "[ssh-ed25519 ssh-rsa]" {
+		t.Errorf("host key types %v", types)
+	}
+	for _, f := range []string{ed25519KeyFile, rsaKeyFile} {
+		fi, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", f, fi.Mode(), err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
