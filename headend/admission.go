@@ -183,10 +183,16 @@ type table struct {
 	counts atomic.Uint64
 	// dirty is set by the first release after a collection.
 	dirty atomic.Uint32
-	// stats per kind: active sessions in the low 32 bits, cumulative
-	// admissions in the high 32, updated by one atomic add.
-	stats [numKinds]paddedStat
-	peak  [numKinds]atomic.Uint32
+	// banked admissions per kind: every claim of a free slot, and the
+	// reuses of a slot once counted (see cumulative). Active sessions
+	// are counted from the slots, and their peak is sampled (see
+	// Admission).
+	banked [numKinds]paddedStat
+	peak   [numKinds]atomic.Uint32
+	// claimGen holds, a byte per slot, the generation of the admission
+	// that claimed the slot from free: the reuses since are the
+	// generation now minus it (mod 128).
+	claimGen []atomic.Uint32
 	// refused per reason, for metrics.
 	refused   [numReasons]atomic.Uint64
 	collectMu sync.Mutex
@@ -228,9 +234,22 @@ type paddedStat struct {
 // reservation with one CAS on the slot, without touching the counters. A
 // principal remembers its last slot, so a user reconnecting finds it at
 // once. Admit + release of a returning user is therefore two CASes on the
-// slot plus one atomic add each on the per-kind statistics word: the
-// statistics (active, cumulative, peak) are exact, which `show
-// vpn-sessiondb` needs.
+// slot: as cheap as the bare counter's CAS and add.
+//
+// Statistics: Cumulative per kind is exact without a count on that path:
+// a claim of a free slot (the slow path) adds to the kind's banked count and
+// notes the slot's generation; a reuse only bumps the generation, so the
+// reuses of a slot are its generation minus the claim's, mod 128. Every
+// 128th reuse, and the collection that frees the slot, bank them. A reuse
+// must be of the same kind for this to hold, which a returning user's
+// usually is; another kind takes the slow path.
+// Active sessions per kind are counted from the slots when someone asks
+// (`show vpn-sessiondb`, a metrics scrape, ListSessions): exact, and free
+// on the admission path. Their peak ("Peak Concur") is sampled at those
+// moments, at every logoff and reload, and by the lab every 100 ms: keeping
+// it exact needs an active count updated by every admission and release, two
+// more atomic operations that would double the cost of admit + release, so a
+// spike shorter than the sampling may not show.
 //
 // When an admission finds no reservation left, and a release happened since
 // the last collection, it collects: under a mutex (the slow path only), it
@@ -287,7 +306,8 @@ func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now 
 
 func (a *Admission) newTable(start int64) *table {
 	a.epoch++
-	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size)}
+	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size),
+		claimGen: make([]atomic.Uint32, (a.size+3)/4)}
 }
 
 // SetPolicy publishes a new policy; sessions already admitted stay.
@@ -334,9 +354,13 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	if h := p.hint.Load(); h>>32 == uint64(a.id) {
 		if i := int(uint32(h)) - 1; i >= 0 && i < len(t.slots) {
 			s := &t.slots[i]
-			if w := s.Load(); recState(w) == stReleased && recClass(w) == c {
-				if s.CompareAndSwap(w, makeRec(stActive, k, c, recGen(w)+1, p.idx, rel)) {
-					return a.admitted(t, p, k, i, recGen(w)+1, now)
+			if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c {
+				gen := recGen(w) + 1
+				if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+					if gen&recGenMask == t.claimGenOf(i) {
+						t.banked[k].v.Add(recGenMask + 1) // 128 reuses since the last banking
+					}
+					return a.admitted(t, p, k, i, gen, now)
 				}
 			}
 		}
@@ -384,6 +408,8 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		if w := s.Load(); recState(w) == stFree {
 			gen := recGen(w) + 1
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+				t.setClaimGen(i, gen)
+				t.banked[k].v.Add(1)
 				if want := uint64(a.id)<<32 | uint64(i+1); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -398,15 +424,6 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 }
 
 func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint64, now int64) Decision {
-	v := t.stats[k].v.Add(1<<32 | 1)
-	if act := uint32(v); act > t.peak[k].Load() {
-		for {
-			pk := t.peak[k].Load()
-			if act <= pk || t.peak[k].CompareAndSwap(pk, act) {
-				break
-			}
-		}
-	}
 	day := a.dayOf(now)
 	flags := uint64(UsedAny)
 	if k == KindClientless {
@@ -428,6 +445,26 @@ func (a *Admission) dayOf(now int64) int64 {
 	day := now / 86400
 	a.day.Store(&[2]int64{day, day * 86400})
 	return day
+}
+
+func (t *table) claimGenOf(i int) uint64 {
+	return uint64(t.claimGen[i/4].Load() >> (8 * uint(i%4)) & recGenMask)
+}
+
+func (t *table) setClaimGen(i int, gen uint64) {
+	w := &t.claimGen[i/4]
+	shift := 8 * uint(i%4)
+	for {
+		old := w.Load()
+		if w.CompareAndSwap(old, old&^(0xff<<shift)|uint32(gen&recGenMask)<<shift) {
+			return
+		}
+	}
+}
+
+// unbanked is the reuses of slot i not yet in banked.
+func (t *table) unbanked(i int, w uint64) uint64 {
+	return (recGen(w) - t.claimGenOf(i)) & recGenMask
 }
 
 func (a *Admission) refuse(t *table, d Decision) Decision {
@@ -512,7 +549,6 @@ func (a *Admission) Release(id uint64) bool {
 	if !s.CompareAndSwap(w, w&^(3<<recStateShift)|stReleased<<recStateShift) {
 		return false
 	}
-	t.stats[recKind(w)].v.Add(^uint64(0)) // active - 1
 	if t.dirty.Load() == 0 {
 		t.dirty.Store(1)
 	}
@@ -533,6 +569,9 @@ func (t *table) collect() {
 		}
 		if s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
 			give += 1 << (countBits * uint(recClass(w)))
+			if n := t.unbanked(i, w); n != 0 {
+				t.banked[recKind(w)].v.Add(n)
+			}
 		}
 	}
 	if give != 0 {
@@ -547,6 +586,7 @@ func (a *Admission) Collect() { a.tab.Load().collect() }
 // LogoffAll releases every active session, as `vpn-sessiondb logoff all`.
 func (a *Admission) LogoffAll() int {
 	t := a.tab.Load()
+	t.snapshot() // samples the peak before the sessions go
 	n := 0
 	for i := range t.slots {
 		w := t.slots[i].Load()
@@ -563,7 +603,8 @@ type Counts struct {
 	// Reserved per class (premium, essentials, other): at least the
 	// active sessions of the class; equal after Collect.
 	Premium, Essentials, Other int
-	// Active and cumulative sessions, and the peak of active, per kind.
+	// Active sessions (counted from the slots), cumulative admissions,
+	// and the sampled peak of active, per kind.
 	Active, Cumulative, Peak [NumKinds]int
 	// Refused per reason.
 	Refused [NumReasons]uint64
@@ -578,16 +619,34 @@ func (c *Counts) Total() int {
 	return n
 }
 
-// Counts reads the counters (not atomically as a whole).
+// Counts reads the counters (not atomically as a whole), counts the active
+// sessions from the slots, and samples their peak.
 func (a *Admission) Counts() Counts { return a.tab.Load().snapshot() }
 
 func (t *table) snapshot() Counts {
 	var c Counts
 	w := t.counts.Load()
 	c.Premium, c.Essentials, c.Other = int(t.count(0, w)), int(t.count(1, w)), int(t.count(2, w))
-	for k := range t.stats {
-		v := t.stats[k].v.Load()
-		c.Active[k], c.Cumulative[k], c.Peak[k] = int(uint32(v)), int(v>>32), int(t.peak[k].Load())
+	var unbanked [numKinds]uint64
+	for i := range t.slots {
+		switch r := t.slots[i].Load(); recState(r) {
+		case stActive:
+			c.Active[recKind(r)]++
+			unbanked[recKind(r)] += t.unbanked(i, r)
+		case stReleased:
+			unbanked[recKind(r)] += t.unbanked(i, r)
+		}
+	}
+	for k := range t.banked {
+		c.Cumulative[k] = int(t.banked[k].v.Load() + unbanked[k])
+		act := uint32(c.Active[k])
+		for {
+			pk := t.peak[k].Load()
+			if act <= pk || t.peak[k].CompareAndSwap(pk, act) {
+				break
+			}
+		}
+		c.Peak[k] = int(t.peak[k].Load())
 	}
 	for r := range t.refused {
 		c.Refused[r] = t.refused[r].Load()

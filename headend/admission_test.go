@@ -121,6 +121,9 @@ func TestReleaseAndStaleIDs(t *testing.T) {
 	if !d1.Admitted || !d2.Admitted {
 		t.Fatal("refused")
 	}
+	if c := a.Counts(); c.Active[KindAnyConnect] != 2 || c.Peak[KindAnyConnect] != 2 {
+		t.Fatalf("two sessions: %+v", c)
+	}
 	if a.Release(d1.Session) != true || a.Release(d1.Session) != false {
 		t.Fatal("double release not refused")
 	}
@@ -408,4 +411,59 @@ func BenchmarkBareCASParallel(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// TestCumulativeIsExact: cumulative admissions per kind match a count kept
+// by the callers, whatever mix of reuses (well past the 128 a slot's
+// generation holds), new slots, kind changes and collections, from many
+// goroutines.
+func TestCumulativeIsExact(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 40, Mobile: true})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	users := make([]*Principal, 60)
+	for i := range users {
+		users[i] = principal(t, ps, fmt.Sprint("user", i))
+	}
+	kinds := []Kind{KindAnyConnect, KindMobile, KindClientless, KindSiteToSite}
+	var want [NumKinds]atomic.Int64
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for range 5000 {
+				// Mostly one user reconnecting with one kind (the fast
+				// path, many times per slot), sometimes anyone with any kind.
+				u, k := users[w], KindAnyConnect
+				if r.IntN(10) == 0 {
+					u, k = users[r.IntN(len(users))], kinds[r.IntN(len(kinds))]
+				}
+				dec := a.Admit(u, k, t0.Unix())
+				if !dec.Admitted {
+					continue
+				}
+				want[k].Add(1)
+				if r.IntN(20) == 0 {
+					a.Counts() // a concurrent reader must not disturb anything
+				}
+				a.Release(dec.Session)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, check := range []string{"before collection", "after collection"} {
+		c := a.Counts()
+		for k := range c.Cumulative {
+			if int64(c.Cumulative[k]) != want[k].Load() {
+				t.Errorf("%s: cumulative %v = %d, want %d", check, Kind(k), c.Cumulative[k], want[k].Load())
+			}
+		}
+		a.Collect()
+	}
+	if want[KindAnyConnect].Load() < 20000 {
+		t.Fatalf("only %d AnyConnect admissions: the fast path was not exercised", want[KindAnyConnect].Load())
+	}
 }

@@ -343,18 +343,32 @@ func (l *Lab) loadUsage() error {
 	return it.Error()
 }
 
-// runUsageFlusher writes usage every interval until Close.
-func (l *Lab) runUsageFlusher(interval time.Duration) {
+// runUsageFlusher writes usage every interval, or sooner when a backlog
+// builds up, and samples the peak of active sessions every peakEvery
+// (negative: never), until Close.
+func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 	l.usage.stop, l.usage.done, l.usage.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
 	go func() {
 		defer close(l.usage.done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
+		flush := time.NewTicker(interval)
+		defer flush.Stop()
+		var peaks <-chan time.Time
+		if peakEvery > 0 {
+			t := time.NewTicker(peakEvery)
+			defer t.Stop()
+			peaks = t.C
+		}
 		for {
 			select {
 			case <-l.usage.stop:
 				return
-			case <-t.C:
+			case <-peaks:
+				l.byName.Range(func(_, v any) bool {
+					v.(*Headend).adm.Counts() // samples the peak
+					return true
+				})
+				continue
+			case <-flush.C:
 			case <-l.usage.kick:
 			}
 			if err := l.flushUsage(false); err != nil {

@@ -61,3 +61,40 @@ func TestUsageSurvivesRestart(t *testing.T) {
 		t.Fatalf("new principal number %d, want 3", p.Index())
 	}
 }
+
+// TestPeakIsSampled: the lab samples the peak of active sessions on its
+// own, so a peak nobody listed while it lasted still shows.
+func TestPeakIsSampled(t *testing.T) {
+	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
+	store, err := OpenStore(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	lab, err := OpenLab(Config{Store: store, Signer: master, PeakSampleInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	if _, err := lab.Create("ASA5525", "asa1", ""); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, u := range []string{"a", "b"} {
+		dec, _, err := lab.Admit("asa1", u, u, headend.KindAnyConnect)
+		if err != nil || !dec.Admitted {
+			t.Fatal(dec, err)
+		}
+		ids = append(ids, dec.Session)
+	}
+	time.Sleep(300 * time.Millisecond) // some 60 samples
+	for _, id := range ids {
+		if err := lab.Release("asa1", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _ := lab.Counts("asa1")
+	if c.Active[headend.KindAnyConnect] != 0 || c.Peak[headend.KindAnyConnect] != 2 {
+		t.Fatalf("active %d, peak %d; want 0 and 2", c.Active[headend.KindAnyConnect], c.Peak[headend.KindAnyConnect])
+	}
+}

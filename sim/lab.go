@@ -45,6 +45,10 @@ type Config struct {
 	// UsageFlushInterval is how often unique-user records are written
 	// (default 1s).
 	UsageFlushInterval time.Duration
+	// PeakSampleInterval is how often the peak of active sessions is
+	// sampled, in real time (default 100ms; negative: only when counts
+	// are read, which tests use for reproducible output).
+	PeakSampleInterval time.Duration
 	// PAKActivationDelay is the lab time between a PAK's delivery and its
 	// first use (0: usable at once; headendd defaults to
 	// DefaultPAKActivationDelay).
@@ -159,7 +163,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.watch(l)
-	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, time.Second))
+	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, time.Second), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
 

@@ -72,7 +72,8 @@ func (e *env) open() {
 	serials := 0
 	lab, err := sim.OpenLab(sim.Config{
 		Store: store, Signer: e.signer, ClockMode: sim.ClockSimulated, BootTime: e.bootTime,
-		RealNow: func() time.Time { return labStart },
+		PeakSampleInterval: -1, // peaks only when shown: reproducible transcripts
+		RealNow:            func() time.Time { return labStart },
 		// Deterministic "random" serials.
 		Rand:               func(n int) int { serials++; return serials % n },
 		PAKActivationDelay: sim.DefaultPAKActivationDelay,
