@@ -16,9 +16,10 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/headendd ./cmd/headendctl
 
 # The daemon on its embedded pebble store in ./data, real clock, default
-# ports (gRPC 127.0.0.1:50051, metrics 127.0.0.1:9464).
+# ports (gRPC 127.0.0.1:50051, metrics 127.0.0.1:9464), SSH consoles from
+# 127.0.0.1:2201 up.
 run: build
-	$(BIN)/headendd --data-dir ./data
+	$(BIN)/headendd --data-dir ./data --ssh-addr 127.0.0.1:2201
 
 test:
 	$(GO) test -race -count=1 ./...

@@ -386,7 +386,11 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	row("hostname", "%s", h.GetHostname())
 	row("model", "%s (software %s)", h.GetModel(), h.GetSoftwareVersion())
 	row("serial", "%s", h.GetSerial())
-	row("state", "%s since %s", state(h), h.GetUpSince().AsTime().Format(time.RFC3339))
+	if h.GetState() == headendv1.HeadendState_HEADEND_STATE_RELOADING {
+		row("state", "reloading, up at %s", h.GetUpSince().AsTime().Format(time.RFC3339))
+	} else {
+		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
+	}
 	row("running key", "%s", l.GetRunningPermanentKey())
 	row("flash key", "%s", l.GetFlashPermanentKey())
 	row("reload pending", "%s", yesNo(l.GetReloadPending()))
