@@ -21,7 +21,10 @@ build:
 run: build
 	$(BIN)/headendd --data-dir ./data --ssh-addr 127.0.0.1:2201
 
+# .ci/deps installs the Debian packages the tests drive (Netmiko, Ansible,
+# TextFSM) when they are missing and we are root.
 test:
+	@./.ci/deps
 	$(GO) test -race -count=1 ./...
 
 # Unit tests only: no binaries built, no daemon started.
