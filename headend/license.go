@@ -117,8 +117,6 @@ const (
 // featMask is a set of Feat.
 type featMask uint16
 
-func (m featMask) has(f Feat) bool { return m&(1<<f) != 0 }
-
 // timedMask is what a time-based key covers. An Apex evaluation covers
 // Premium and the add-ons it unlocks.
 func timedMask(f keygen.Features) featMask {

@@ -62,12 +62,10 @@ type ConsoleEvent struct {
 	Port int
 }
 
-// consoles is the lab's console state; ports and watch are guarded by the
-// lab's mu.
+// consoles is the lab's console state; ports is guarded by the lab's mu.
 type consoles struct {
 	cfg   *SSHPorts
 	ports map[int]*Headend
-	watch func(ConsoleEvent)
 }
 
 func portPrefix(lab string) []byte { return append(labPrefix(lab), "ssh/"...) }

@@ -2,7 +2,6 @@ package console
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -263,21 +262,4 @@ func (r *registry) help(line string, m Mode) []string {
 		out = append(out, "  <cr>")
 	}
 	return out
-}
-
-// commandsIn reports whether a first keyword exists in mode m, for the
-// fallback from a sub-mode to global configuration.
-func (r *registry) commandsIn(word string, m Mode) bool {
-	return len(r.root.match(word, m)) > 0
-}
-
-// words lists the top-level keywords of a mode (tests, docs).
-func (r *registry) words(m Mode) []string {
-	var out []string
-	for _, k := range r.root.kids {
-		if k.modes.has(m) {
-			out = append(out, k.word)
-		}
-	}
-	return slices.Clip(out)
 }

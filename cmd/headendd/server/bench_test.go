@@ -35,7 +35,7 @@ import (
 const (
 	benchHeadends = 64
 	benchWorkers  = 32
-	benchSeconds  = 2 * time.Second
+	benchDuration = 2 * time.Second
 	benchRounds   = 5
 )
 
@@ -169,7 +169,7 @@ func BenchmarkGRPCUnary(b *testing.B) {
 		// runs of a few seconds is larger than the difference measured.
 		var hRates, aRates, ratios []float64
 		for range benchRounds {
-			n, d, err := load.Rate(context.Background(), benchWorkers, benchSeconds, func(ctx context.Context, w, i int) error {
+			n, d, err := load.Rate(context.Background(), benchWorkers, benchDuration, func(ctx context.Context, w, i int) error {
 				_, err := health.Check(ctx, &healthpb.HealthCheckRequest{})
 				return err
 			})
@@ -177,7 +177,7 @@ func BenchmarkGRPCUnary(b *testing.B) {
 				b.Fatal(err)
 			}
 			hRate := load.PerSecond(n, d)
-			n, d, err = load.Rate(context.Background(), benchWorkers, benchSeconds, func(ctx context.Context, w, i int) error {
+			n, d, err = load.Rate(context.Background(), benchWorkers, benchDuration, func(ctx context.Context, w, i int) error {
 				req := &reqs[w] // reused: Invoke marshals before it returns
 				u := names.users[w][i%benchPopulation]
 				req.Headend, req.User, req.ClientDevice = names.hosts[w][i%benchPopulation], u, u
@@ -224,7 +224,7 @@ func BenchmarkGRPCStream(b *testing.B) {
 			}
 			streams[w] = st
 		}
-		n, d, err := load.Rate(context.Background(), benchWorkers, benchSeconds, func(_ context.Context, w, i int) error {
+		n, d, err := load.Rate(context.Background(), benchWorkers, benchDuration, func(_ context.Context, w, i int) error {
 			if err := streams[w].SendMsg(send(w, i)); err != nil {
 				return err
 			}
@@ -292,7 +292,7 @@ func BenchmarkGRPCBatch(b *testing.B) {
 		batches[w] = req
 	}
 	for b.Loop() {
-		n, d, err := load.Rate(context.Background(), workers, benchSeconds, func(ctx context.Context, w, _ int) error {
+		n, d, err := load.Rate(context.Background(), workers, benchDuration, func(ctx context.Context, w, _ int) error {
 			resp, err := s.hc.AdmitConnectionBatch(ctx, batches[w])
 			if err != nil {
 				return err

@@ -60,7 +60,6 @@ type Options struct {
 // Server listens on the console port of every headend of a lab.
 type Server struct {
 	lab      *sim.Lab
-	host     string
 	opts     Options
 	log      *zap.Logger
 	throttle *throttle
