@@ -280,7 +280,7 @@ type Admission struct {
 	day     atomic.Pointer[[2]int64] // the current lab day and its start
 
 	mu      sync.Mutex
-	usage   map[int64]map[uint32]uint8 // day -> principal -> usage flags
+	usage   map[int64]*usageSet // lab day -> principals seen, with their usage flags
 	pending []Use                      // not yet persisted
 	onUse   func()
 }
@@ -298,7 +298,7 @@ const (
 // its lab and slots for size concurrent sessions (the platform maximum).
 // refresh rebuilds the policy when a time-based key expires.
 func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
-	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: map[int64]map[uint32]uint8{}}
+	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: map[int64]*usageSet{}}
 	a.policy.Store(p)
 	a.tab.Store(a.newTable(start))
 	return a
@@ -476,14 +476,7 @@ func (a *Admission) refuse(t *table, d Decision) Decision {
 // principal, headend, day and flag).
 func (a *Admission) recordUse(p *Principal, day int64, flags uint8) {
 	a.mu.Lock()
-	m := a.usage[day]
-	if m == nil {
-		m = map[uint32]uint8{}
-		a.usage[day] = m
-	}
-	old := m[p.idx]
-	merged := old | flags
-	m[p.idx] = merged
+	merged, old := a.dayUsage(day).or(p.idx, flags)
 	if merged != old {
 		a.pending = append(a.pending, Use{Principal: p.idx, Day: day, Flags: merged})
 	}
@@ -525,12 +518,17 @@ func (a *Admission) DrainUses(fn func([]Use)) {
 func (a *Admission) RestoreUse(prin uint32, day int64, flags uint8) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	m := a.usage[day]
-	if m == nil {
-		m = map[uint32]uint8{}
-		a.usage[day] = m
+	a.dayUsage(day).or(prin, flags)
+}
+
+// dayUsage is the usage set of a lab day. Called with a.mu held.
+func (a *Admission) dayUsage(day int64) *usageSet {
+	u := a.usage[day]
+	if u == nil {
+		u = &usageSet{}
+		a.usage[day] = u
 	}
-	m[prin] |= flags
+	return u
 }
 
 // Release ends a session. It reports false for an unknown, stale or already
@@ -695,13 +693,11 @@ func (a *Admission) UniqueUsers(from, to int64) map[uint32]uint8 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := map[uint32]uint8{}
-	for day, m := range a.usage {
+	for day, u := range a.usage {
 		if day < from || day > to {
 			continue
 		}
-		for p, f := range m {
-			out[p] |= f
-		}
+		u.each(func(p uint32, f uint8) { out[p] |= f })
 	}
 	return out
 }
@@ -710,7 +706,10 @@ func (a *Admission) UniqueUsers(from, to int64) map[uint32]uint8 {
 func (a *Admission) UsersOnDay(day int64) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return len(a.usage[day])
+	if u := a.usage[day]; u != nil {
+		return u.n
+	}
+	return 0
 }
 
 // AdmissionPolicy is the admission policy of the device at now (SPEC §4-6):
