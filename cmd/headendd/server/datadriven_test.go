@@ -22,7 +22,8 @@ package server
 //	----
 //	----
 //
-// Run with -rewrite to regenerate the expectations from what the code does.
+// Run with -rewrite (or -update) to regenerate the expectations from what
+// the code does, then read the diff.
 
 import (
 	"flag"
@@ -32,7 +33,12 @@ import (
 	"testing"
 )
 
-var rewrite = flag.Bool("rewrite", false, "rewrite the expected output in testdata files")
+var (
+	rewriteFlag = flag.Bool("rewrite", false, "rewrite the expected output in testdata files")
+	updateFlag  = flag.Bool("update", false, "the same as -rewrite")
+)
+
+func rewriting() bool { return *rewriteFlag || *updateFlag }
 
 type ddCase struct {
 	comments []string // comment and blank lines before the case, kept by -rewrite
@@ -140,7 +146,7 @@ func runDD(t *testing.T, path string, do func(c *ddCase) string) {
 	for i := range cases {
 		c := &cases[i]
 		got := strings.TrimRight(do(c), "\n")
-		if *rewrite {
+		if rewriting() {
 			writeCase(&out, c, got)
 			continue
 		}
@@ -150,7 +156,7 @@ func runDD(t *testing.T, path string, do func(c *ddCase) string) {
 				got, c.expected, firstDiff(got, c.expected))
 		}
 	}
-	if *rewrite {
+	if rewriting() {
 		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
