@@ -79,16 +79,7 @@ func prefixEnd(p []byte) []byte {
 
 // putHeadend writes a headend durably.
 func (s *Store) putHeadend(lab string, id uint64, d *headend.Device) error {
-	v, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("sim: encode headend: %w", err)
-	}
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
-		return err
-	}
-	return b.Commit(pebble.Sync)
+	return s.putHeadendPort(lab, id, d, 0)
 }
 
 // deleteHeadend removes a headend and its console port durably.
