@@ -281,7 +281,7 @@ type Admission struct {
 
 	mu      sync.Mutex
 	usage   map[int64]*usageSet // lab day -> principals seen, with their usage flags
-	pending []Use                      // not yet persisted
+	pending []Use               // not yet persisted
 	onUse   func()
 }
 
