@@ -144,6 +144,43 @@ func TestReleaseAndStaleIDs(t *testing.T) {
 	}
 }
 
+// TestSlotsInOrderAndWrap: a fresh headend numbers its sessions 0, 1, 2...
+// in order; once the last slot is taken, the search wraps to the slots
+// freed since, and a full table still finds them.
+func TestSlotsInOrderAndWrap(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 750})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	n := d.Platform().VPNMax
+	ids := make([]uint64, n)
+	for i := range n {
+		dec := a.Admit(principal(t, ps, fmt.Sprint("u", i)), KindAnyConnect, now)
+		if !dec.Admitted || idSlot(dec.Session) != i {
+			t.Fatalf("admission %d: %+v, slot %d", i, dec, idSlot(dec.Session))
+		}
+		ids[i] = dec.Session
+	}
+	if dec := a.Admit(principal(t, ps, "late"), KindAnyConnect, now); dec.Admitted || dec.Reason != ReasonPremiumLimit {
+		t.Fatalf("full table admitted: %+v", dec)
+	}
+	for _, i := range []int{5, 300, 301} {
+		a.Release(ids[i])
+	}
+	// New users (not the released ones, whose hints would take their
+	// slots back) wrap around and land in the freed slots, in order.
+	for _, want := range []int{5, 300, 301} {
+		dec := a.Admit(principal(t, ps, fmt.Sprint("new", want)), KindAnyConnect, now)
+		if !dec.Admitted || idSlot(dec.Session) != want {
+			t.Fatalf("after wrap: %+v in slot %d, want %d", dec, idSlot(dec.Session), want)
+		}
+	}
+	if c := a.Counts(); c.Total() != n || c.Premium != n {
+		t.Fatalf("counts %+v", c)
+	}
+}
+
 func TestResetDropsSessions(t *testing.T) {
 	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 10})
 	a := newTestAdmission(t, d)
@@ -465,5 +502,36 @@ func TestCumulativeIsExact(t *testing.T) {
 	}
 	if want[KindAnyConnect].Load() < 20000 {
 		t.Fatalf("only %d AnyConnect admissions: the fast path was not exercised", want[KindAnyConnect].Load())
+	}
+}
+
+// BenchmarkAdmitFill: a headend filling from empty to its platform maximum
+// (an ASA5585-SSP60, 10,000 sessions) with distinct users, no release: the
+// morning login storm. A slot search that degrades as the table fills
+// shows here, not in the admit + release benchmarks, which keep it nearly
+// empty.
+func BenchmarkAdmitFill(b *testing.B) {
+	d := newTestDevice(b, "ASA5585-SSP60", keygen.Features{PlusApex: true})
+	d.Running.Essentials = false
+	a := newTestAdmission(b, d)
+	ps := NewPrincipals(nil)
+	users := make([]*Principal, d.Platform().VPNMax)
+	for i := range users {
+		users[i] = principal(b, ps, fmt.Sprint("user", i))
+	}
+	now := t0.Unix()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if i == len(users) {
+			b.StopTimer()
+			a.LogoffAll()
+			i = 0
+			b.StartTimer()
+		}
+		if !a.Admit(users[i], KindAnyConnect, now).Admitted {
+			b.Fatal("refused")
+		}
+		i++
 	}
 }
