@@ -64,8 +64,11 @@ func (p *Principal) Index() uint32 { return p.idx }
 // principal is what a million-user lab can afford: the names are packed in
 // an arena, the principal record is an element of a chunk, and the index is
 // an open-addressing table of 8-byte entries (32 bits of the name's hash and
-// the number), whose candidates are confirmed against the names. Lookups take a
-// read lock on one of 64 shards; no lock is global. Numbers are stable: the
+// the number), whose candidates are confirmed against the names. Lookups of
+// a known principal take no lock: the index is read with atomic loads (a
+// lock, even a shard's read lock, is two atomic read-modify-writes on a
+// line other cores write too); adding one locks one of 64 shards; no lock
+// is global. Numbers are stable: the
 // lab persists them and restores them after a restart.
 type Principals struct {
 	seed   maphash.Seed
@@ -80,11 +83,14 @@ type Principals struct {
 }
 
 type principalShard struct {
-	mu sync.RWMutex
+	mu sync.Mutex // writers
 	// table is open addressing over the high 32 bits of the name hash:
 	// each entry is those bits << 32 | (number + 1), 0 when empty. Eight
-	// bytes an entry instead of a Go map's forty.
-	table   []uint64
+	// bytes an entry instead of a Go map's forty. Writers store entries
+	// atomically after the principal's record is written, and publish a
+	// grown table whole; a reader that misses an entry being added (or
+	// reads a table just replaced) takes the lock and looks again.
+	table   atomic.Pointer[[]atomic.Uint64]
 	used    int
 	pending []uint32 // numbers added and not yet drained
 }
@@ -94,7 +100,8 @@ type principalShard struct {
 func NewPrincipals(onNew func()) *Principals {
 	ps := &Principals{seed: maphash.MakeSeed(), onNew: onNew}
 	for i := range ps.shards {
-		ps.shards[i].table = make([]uint64, 64)
+		t := make([]atomic.Uint64, 64)
+		ps.shards[i].table.Store(&t)
 	}
 	return ps
 }
@@ -137,11 +144,12 @@ func (p *Principal) is(user, device string) bool {
 	return int(p.userLen) == len(user) && int(p.deviceLen) == len(device) && p.User() == user && p.Device() == device
 }
 
-// find looks up a principal in a shard. Called with the shard locked.
+// find looks up a principal in a shard.
 func (ps *Principals) find(sh *principalShard, h uint64, user, device string) *Principal {
-	mask := uint64(len(sh.table) - 1)
+	t := *sh.table.Load()
+	mask := uint64(len(t) - 1)
 	for i := h >> 32 & mask; ; i = (i + 1) & mask {
-		e := sh.table[i]
+		e := t[i].Load()
 		if e == 0 {
 			return nil
 		}
@@ -157,10 +165,7 @@ func (ps *Principals) find(sh *principalShard, h uint64, user, device string) *P
 func (ps *Principals) Get(user, device string) (*Principal, error) {
 	h := ps.hash(user, device)
 	sh := &ps.shards[h%principalShards]
-	sh.mu.RLock()
-	p := ps.find(sh, h, user, device)
-	sh.mu.RUnlock()
-	if p != nil {
+	if p := ps.find(sh, h, user, device); p != nil {
 		return p, nil
 	}
 	if err := ValidatePrincipal(user, device); err != nil {
@@ -185,26 +190,30 @@ func (ps *Principals) Get(user, device string) (*Principal, error) {
 
 // index records p under hash h. Called with the shard locked.
 func (ps *Principals) index(sh *principalShard, h uint64, p *Principal) {
-	if (sh.used+1)*4 > len(sh.table)*3 {
-		old := sh.table
-		sh.table = make([]uint64, 2*len(old))
-		for _, e := range old {
-			if e != 0 {
-				sh.put(e)
+	t := *sh.table.Load()
+	if (sh.used+1)*4 > len(t)*3 {
+		grown := make([]atomic.Uint64, 2*len(t))
+		for i := range t {
+			if e := t[i].Load(); e != 0 {
+				put(grown, e)
 			}
 		}
+		sh.table.Store(&grown)
+		t = grown
 	}
-	sh.put(h>>32<<32 | uint64(p.idx+1))
+	put(t, h>>32<<32|uint64(p.idx+1))
 	sh.used++
 }
 
-func (sh *principalShard) put(e uint64) {
-	mask := uint64(len(sh.table) - 1)
+// put stores e in the first empty entry of its probe sequence: the store
+// publishes it, after the principal's record was written.
+func put(t []atomic.Uint64, e uint64) {
+	mask := uint64(len(t) - 1)
 	i := e >> 32 & mask
-	for sh.table[i] != 0 {
+	for t[i].Load() != 0 {
 		i = (i + 1) & mask
 	}
-	sh.table[i] = e
+	t[i].Store(e)
 }
 
 // add places a principal: at the next number, or at idx when restoring.
