@@ -193,9 +193,9 @@ type table struct {
 	// Admission).
 	banked [numKinds]paddedStat
 	peak   [numKinds]atomic.Uint32
-	// claimGen holds, a byte per slot, the generation of the admission
-	// that claimed the slot from free: the reuses since are the
-	// generation now minus it (mod 128).
+	// claimGen holds, a byte per slot, the generation before the admission
+	// that claimed the slot from free: the admissions since (the claim
+	// and the reuses) are the generation now minus it (mod 128).
 	claimGen []atomic.Uint32
 	// refused per reason, for metrics.
 	refused   [numReasons]atomic.Uint64
@@ -241,10 +241,13 @@ type paddedStat struct {
 // slot: as cheap as the bare counter's CAS and add.
 //
 // Statistics: Cumulative per kind is exact without a count on that path:
-// a claim of a free slot (the slow path) adds to the kind's banked count and
-// notes the slot's generation; a reuse only bumps the generation, so the
-// reuses of a slot are its generation minus the claim's, mod 128. Every
-// 128th reuse, and the collection that frees the slot, bank them. A reuse
+// a claim of a free slot (the slow path) notes the generation before its
+// own; a reuse only bumps the generation, so the admissions into a slot not
+// yet counted (its claim and the reuses since) are its generation minus the
+// noted one, mod 128. Every 128th of them, and the collection that frees
+// the slot, add them to the kind's banked count. (Banking the claim at once
+// cost a locked add on one more cache line, which the other core had
+// usually written last.) A reuse
 // must be of the same kind for this to hold, which a returning user's
 // usually is; another kind takes the slow path.
 // Active sessions per kind are counted from the slots when someone asks
@@ -362,7 +365,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 				gen := recGen(w) + 1
 				if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 					if gen&recGenMask == t.claimGenOf(i) {
-						t.banked[k].v.Add(recGenMask + 1) // 128 reuses since the last banking
+						t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
 					}
 					return a.admitted(t, p, k, i, gen, now)
 				}
@@ -418,8 +421,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			gen := recGen(w) + 1
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				t.next.Store(uint32(i + 1))
-				t.setClaimGen(i, gen)
-				t.banked[k].v.Add(1)
+				t.setClaimGen(i, gen-1)
 				if want := uint64(a.id)<<32 | uint64(i+1); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -472,7 +474,7 @@ func (t *table) setClaimGen(i int, gen uint64) {
 	}
 }
 
-// unbanked is the reuses of slot i not yet in banked.
+// unbanked is the admissions into slot i not yet in banked.
 func (t *table) unbanked(i int, w uint64) uint64 {
 	return (recGen(w) - t.claimGenOf(i)) & recGenMask
 }
