@@ -27,9 +27,10 @@ test:
 	@./.ci/deps
 	$(GO) test -race -count=1 ./...
 
-# Unit tests only: no binaries built, no daemon started.
+# Unit tests only: the tests that build headendd and headendctl and run
+# them (with Netmiko and Ansible) are left out by name.
 test-short:
-	$(GO) test -short -count=1 ./...
+	$(GO) test -count=1 -skip '^(TestEndToEnd|TestSSHClients$$|TestSSHConsoleDaemon$$)' ./...
 
 lint: $(TOOLS)/buf
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -124,9 +124,6 @@ func mustCtl(t *testing.T, bin string, args ...string) string {
 // change saved with write memory survive a SIGKILL right after their
 // acknowledgement, as does the pending reload.
 func TestEndToEndCrashAfterAck(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binaries; skipped with -short")
-	}
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d := startDaemon(t, headendd, dataDir)

@@ -45,9 +45,6 @@ func keyLine(t *testing.T, out, serial string) string {
 // with an activation code; RMA the first and register again; VPN Only on
 // the same serial refused; everything still there after a SIGKILL.
 func TestEndToEndPortalSeedStory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binaries; skipped with -short")
-	}
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d := startDaemon(t, headendd, dataDir)

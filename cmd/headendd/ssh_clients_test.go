@@ -186,9 +186,6 @@ func runClient(t *testing.T, dir string, timeout time.Duration, name string, arg
 // cisco_asa driver and an Ansible playbook with cisco.asa over network_cli.
 // It fails when they are not installed (see installHint).
 func TestSSHClients(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs headendd, Netmiko and Ansible; skipped with -short")
-	}
 	requireClients(t)
 	l := startSSHLab(t)
 	nmHost, nmPort := l.create("asa-nm", "FCH1947V0GY")
@@ -269,9 +266,6 @@ func TestSSHClients(t *testing.T) {
 // GetHeadend and headendctl, the same host key and port after a restart, a
 // deleted headend's port closed, and none without --ssh-addr.
 func TestSSHConsoleDaemon(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs headendd; skipped with -short")
-	}
 	headendd, headendctl := sharedBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	base := sshBase()
