@@ -100,7 +100,7 @@ func (f Features) Validate() error {
 		return fmt.Errorf("%w: vpn-only must be one of %v", ErrInvalidFeatures, VPNOnlyTiers)
 	case f.PlusApex && f.VPNOnly != 0:
 		return fmt.Errorf("%w: VPN Only does not co-exist with AnyConnect Plus/Apex", ErrInvalidFeatures)
-	case (f.PlusApex || f.VPNOnly != 0) && f.HasClassicAnyConnect():
+	case f.HasNewAnyConnect() && f.HasClassicAnyConnect():
 		return fmt.Errorf("%w: AnyConnect Plus/Apex and VPN Only do not co-exist with Essentials, Premium or Shared licenses", ErrInvalidFeatures)
 	}
 	return nil

@@ -224,9 +224,6 @@ func NewPortal(cfg PortalConfig) (*Portal, error) {
 	}, nil
 }
 
-// ActivationDelay is the configured delay.
-func (p *Portal) ActivationDelay() time.Duration { return p.delay }
-
 // Apply makes a persisted change part of the portal (and loads stored
 // records at startup). It checks that stored PAKs name known SKUs.
 func (p *Portal) Apply(c PortalChange) error {

@@ -189,6 +189,24 @@ func (t *tx) skus(r *SerialRecord) (out []heldSKU) {
 	return out
 }
 
+// attach registers PAK k to serial as g, once its SKU fits the licenses
+// held there; a time-based license gets the next free nonce of the serial.
+func (t *tx) attach(serial string, held []heldSKU, k *PAK, g Registration) (Registration, error) {
+	sku := k.SKUInfo()
+	if err := fits(serial, held, sku); err != nil {
+		return Registration{}, err
+	}
+	r := t.editSerial(serial)
+	if sku.TimeBased() {
+		var err error
+		if g.Nonce, err = t.nonce(r, sku.Features, k.Days); err != nil {
+			return Registration{}, err
+		}
+	}
+	r.Regs = append(r.Regs, g)
+	return g, nil
+}
+
 type heldSKU struct {
 	SKU
 	pak string
@@ -360,17 +378,10 @@ func (p *Portal) RegisterPak(now time.Time, pak, serial string) (PortalChange, R
 				"it registers to one ASA per unit bought, and moves only with an RMA re-host", ErrPAKExhausted,
 				k.ID, k.SKU, k.Quantity, strings.Join(holders, ", "))
 		}
-		if err := fits(serial, t.skus(r), sku); err != nil {
+		if _, err := t.attach(serial, t.skus(r), k, Registration{PAK: k.ID, How: HowRegistered, At: now}); err != nil {
 			return PortalChange{}, Registered{}, err
 		}
-		g := Registration{PAK: k.ID, How: HowRegistered, At: now}
-		if sku.TimeBased() {
-			if g.Nonce, err = t.nonce(r, sku.Features, k.Days); err != nil {
-				return PortalChange{}, Registered{}, err
-			}
-		}
 		r = t.editSerial(serial)
-		r.Regs = append(r.Regs, g)
 	}
 	i := slices.IndexFunc(r.Regs, func(g Registration) bool { return g.PAK == k.ID })
 	res := Registered{Serial: serial, Row: rowFor(k, r.Regs[i]), Again: again}
@@ -575,14 +586,12 @@ func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (P
 			continue
 		}
 		k, _ := t.pak(row.PAK)
-		sku := k.SKUInfo()
-		if err := fits(c.Target, held, sku); err != nil {
+		g, err := t.attach(c.Target, held, k, Registration{PAK: k.ID, How: HowShared, From: c.Source, At: now})
+		if err != nil {
 			return PortalChange{}, Shared{}, err
 		}
-		held = append(held, heldSKU{sku, k.ID})
-		g := Registration{PAK: k.ID, How: HowShared, From: c.Source, At: now}
+		held = append(held, heldSKU{k.SKUInfo(), k.ID})
 		tgt = t.editSerial(c.Target)
-		tgt.Regs = append(tgt.Regs, g)
 		res.Rows = append(res.Rows, rowFor(k, g))
 	}
 	used := *c
@@ -629,19 +638,12 @@ func (p *Portal) RehostForRma(now time.Time, oldSerial, newSerial string) (Porta
 		if nu.holds(k.ID) {
 			continue // a multi-use PAK registered again to the replacement
 		}
-		sku := k.SKUInfo()
-		if err := fits(newSerial, held, sku); err != nil {
+		moved, err := t.attach(newSerial, held, k, Registration{PAK: k.ID, How: HowRehosted, From: oldSerial, At: now})
+		if err != nil {
 			return PortalChange{}, Rehosted{}, err
 		}
-		held = append(held, heldSKU{sku, k.ID})
-		moved := Registration{PAK: k.ID, How: HowRehosted, From: oldSerial, At: now}
-		if sku.TimeBased() {
-			if moved.Nonce, err = t.nonce(nu, sku.Features, k.Days); err != nil {
-				return PortalChange{}, Rehosted{}, err
-			}
-		}
+		held = append(held, heldSKU{k.SKUInfo(), k.ID})
 		nu = t.editSerial(newSerial)
-		nu.Regs = append(nu.Regs, moved)
 		res.Rows = append(res.Rows, rowFor(k, moved))
 	}
 	o := t.editSerial(oldSerial)

@@ -95,21 +95,19 @@ func (p *Portal) Compliance(now time.Time, usage Usage, customer string) Complia
 		chains[root.ID] = append(chains[root.ID], k)
 	}
 	byCustomer := map[string][]Entitlement{}
-	names := map[string]string{}
 	for _, lines := range chains {
 		e := p.entitlement(now, lines)
 		key := customerKey(e.Customer)
 		byCustomer[key] = append(byCustomer[key], e)
-		if _, ok := names[key]; !ok {
-			names[key] = e.Customer
-		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(byCustomer)) {
 		ents := byCustomer[key]
 		slices.SortFunc(ents, func(a, b Entitlement) int {
 			return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.SKU, b.SKU), cmp.Compare(a.PAKs[0], b.PAKs[0]))
 		})
-		rep.Customers = append(rep.Customers, p.customerCompliance(now, usage, names[key], ents))
+		// The customer is named as on its earliest line, whatever the
+		// spelling of later orders.
+		rep.Customers = append(rep.Customers, p.customerCompliance(now, usage, ents[0].Customer, ents))
 	}
 	return rep
 }
@@ -127,9 +125,7 @@ func (p *Portal) entitlement(now time.Time, lines []*PAK) Entitlement {
 		if k.End.After(e.End) {
 			e.End = k.End
 		}
-		if !now.Before(k.Start) && (k.End.IsZero() || now.Before(k.End)) {
-			e.AuthorizedUsers = k.AuthorizedUsers()
-		} else if !now.Before(k.End) && !k.End.IsZero() {
+		if !now.Before(k.Start) { // the last line started (an ended one has)
 			e.AuthorizedUsers = k.AuthorizedUsers()
 		}
 		for serial := range p.byPAK[k.ID] {

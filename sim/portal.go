@@ -162,10 +162,6 @@ func portalDo[T any](l *Lab, fn func(p *keygen.Portal, now time.Time) (keygen.Po
 	return res, nil
 }
 
-// PAKActivationDelay is the lab's delay between a PAK's delivery and its
-// first use.
-func (l *Lab) PAKActivationDelay() time.Duration { return l.portal.p.ActivationDelay() }
-
 // PlaceOrder sells order lines, one PAK per line.
 func (l *Lab) PlaceOrder(lines []keygen.OrderLine) (keygen.Order, error) {
 	o, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Order, error) {
@@ -246,8 +242,8 @@ func (l *Lab) ListLicenses(serial string) (keygen.Licenses, error) {
 }
 
 // ComplianceReport is the honor-system report at the lab time, for every
-// customer or the one named. Without admission records (Config.Usage nil)
-// it says usage is unavailable and counts no users.
+// customer or the one named, counting the unique users the lab's headends
+// admitted (or those of Config.Usage, when set).
 func (l *Lab) ComplianceReport(customer string) keygen.ComplianceReport {
 	ps := l.portal
 	ps.mu.Lock()

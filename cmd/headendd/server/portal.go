@@ -21,10 +21,13 @@ type portalService struct {
 	labs *Labs
 }
 
-// needLen refuses a string field longer than any real value.
-func needLen(name, v string) error {
-	if len(v) > maxFieldLen {
-		return invalid("%s is longer than %d characters", name, maxFieldLen)
+// needLen refuses a string field longer than any real value; fields come as
+// name, value pairs, checked in that order.
+func needLen(fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if len(fields[i+1]) > maxFieldLen {
+			return invalid("%s is longer than %d characters", fields[i], maxFieldLen)
+		}
 	}
 	return nil
 }
@@ -39,10 +42,8 @@ func (s *portalService) PlaceOrder(_ context.Context, req *headendv1.PlaceOrderR
 	}
 	lines := make([]keygen.OrderLine, len(req.GetLines()))
 	for i, l := range req.GetLines() {
-		for name, v := range map[string]string{"sku": l.GetSku(), "customer": l.GetCustomer(), "start_date": l.GetStartDate()} {
-			if err := needLen(name, v); err != nil {
-				return nil, err
-			}
+		if err := needLen("sku", l.GetSku(), "customer", l.GetCustomer(), "start_date", l.GetStartDate()); err != nil {
+			return nil, err
 		}
 		lines[i] = keygen.OrderLine{
 			SKU: l.GetSku(), Size: int(l.GetSize()), Customer: l.GetCustomer(), Users: int(l.GetUsers()),
@@ -68,10 +69,7 @@ func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPa
 	if req.GetPak() == "" {
 		return nil, invalid("pak is required")
 	}
-	if err := needLen("pak", req.GetPak()); err != nil {
-		return nil, err
-	}
-	if err := needLen("serial", req.GetSerial()); err != nil {
+	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial()); err != nil {
 		return nil, err
 	}
 	r, err := lab.RegisterPak(req.GetPak(), req.GetSerial())
@@ -89,10 +87,8 @@ func (s *portalService) GetActivationCode(_ context.Context, req *headendv1.GetA
 	if err != nil {
 		return nil, err
 	}
-	for name, v := range map[string]string{"source_serial": req.GetSourceSerial(), "target_serial": req.GetTargetSerial()} {
-		if err := needLen(name, v); err != nil {
-			return nil, err
-		}
+	if err := needLen("source_serial", req.GetSourceSerial(), "target_serial", req.GetTargetSerial()); err != nil {
+		return nil, err
 	}
 	c, err := lab.GetActivationCode(req.GetSourceSerial(), req.GetTargetSerial())
 	if err != nil {
@@ -178,10 +174,8 @@ func (s *portalService) RehostForRma(_ context.Context, req *headendv1.RehostFor
 	if err != nil {
 		return nil, err
 	}
-	for name, v := range map[string]string{"old_serial": req.GetOldSerial(), "new_serial": req.GetNewSerial()} {
-		if err := needLen(name, v); err != nil {
-			return nil, err
-		}
+	if err := needLen("old_serial", req.GetOldSerial(), "new_serial", req.GetNewSerial()); err != nil {
+		return nil, err
 	}
 	r, err := lab.RehostForRma(req.GetOldSerial(), req.GetNewSerial())
 	if err != nil {
@@ -288,13 +282,9 @@ func pakPB(k *keygen.PAK) *headendv1.Pak {
 }
 
 func licensePB(r keygen.LicenseRow) *headendv1.PortalLicense {
-	end := datePB(r.End)
-	if r.Kind == keygen.KindTimeBased {
-		end = ""
-	}
 	return &headendv1.PortalLicense{
 		Pak: r.PAK, Sku: r.SKU, Tier: tierPB(r.Tier), Kind: kindPB(r.Kind), Customer: r.Customer, Quantity: int32(r.Quantity),
-		StartDate: datePB(r.Start), EndDate: end, Days: int32(r.Days), Registration: howPB(r.How), FromSerial: r.From,
+		StartDate: datePB(r.Start), EndDate: datePB(r.End), Days: int32(r.Days), Registration: howPB(r.How), FromSerial: r.From,
 		RegisteredAt: timestamppb.New(r.At), Shareable: r.Shareable,
 	}
 }
