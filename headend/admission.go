@@ -85,6 +85,10 @@ const (
 	numClasses      = 3
 )
 
+// className is the license a session of each class counts against, as
+// `show vpn-sessiondb` prints it and the refusal syslogs name it.
+var className = [numClasses]string{"AnyConnect Premium", "AnyConnect Essentials", "Other VPN"}
+
 // Policy is the admission rule set of a device at one moment: which counter
 // each kind counts against and the limits. It is immutable; the device
 // publishes a new one whenever its license, configuration or power state
@@ -98,16 +102,12 @@ type Policy struct {
 	// validUntil: a time-based key expires at this lab time (unix
 	// seconds); the policy must be rebuilt before deciding after it.
 	validUntil int64
-	// Limits as the ASA reports them, for the refusal syslog.
-	Limits [numKinds]int
-	// LicenseName is what `show vpn-sessiondb` prints as License for a
-	// session of each kind ("AnyConnect Premium", "AnyConnect Essentials").
-	LicenseName [numKinds]string
 	// Serial of the device, for the syslog lines that name its address.
 	Serial string
-	// Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
-	Capacity int
 }
+
+// Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
+func (p *Policy) Capacity() int { return int(p.total) }
 
 // Decision is the outcome of one admission. It holds no strings: the syslog
 // line is rendered only when someone asks (Syslog), so deciding allocates
@@ -351,7 +351,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	c := pol.class[k]
 	t := a.tab.Load()
 	if c == classNone {
-		return a.refuse(t, Decision{Reason: ReasonNotLicensed, Limit: pol.Limits[k]})
+		return a.refuse(t, Decision{Reason: ReasonNotLicensed})
 	}
 	rel := now - t.start
 	if rel < 0 {
@@ -379,12 +379,12 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		w := t.counts.Load()
 		cur := t.count(c, w)
 		sum = t.count(0, w) + t.count(1, w) + t.count(2, w)
-		reason := ReasonNone
+		reason, limit := ReasonNone, uint32(0)
 		switch {
 		case cur >= pol.limit[c]:
-			reason = [numClasses]Reason{ReasonPremiumLimit, ReasonEssentialsLimit, ReasonOtherLimit}[c]
+			reason, limit = [numClasses]Reason{ReasonPremiumLimit, ReasonEssentialsLimit, ReasonOtherLimit}[c], pol.limit[c]
 		case sum >= pol.total:
-			reason = ReasonTotalLimit
+			reason, limit = ReasonTotalLimit, pol.total
 		}
 		if reason != ReasonNone {
 			if !collected && t.dirty.Load() != 0 {
@@ -392,11 +392,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 				collected = true
 				continue
 			}
-			limit := pol.Limits[k]
-			if reason == ReasonTotalLimit {
-				limit = int(pol.total)
-			}
-			return a.refuse(t, Decision{Reason: reason, Limit: limit})
+			return a.refuse(t, Decision{Reason: reason, Limit: int(limit)})
 		}
 		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
 			break
@@ -739,7 +735,7 @@ func (a *Admission) UsersOnDay(day int64) int {
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
-	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial, Capacity: r.Total}
+	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			p.validUntil = min(p.validUntil, k.expiresAt().Unix())
@@ -747,9 +743,9 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	essentials := d.Running.Essentials && r.Essentials
 	trap := d.Running.Essentials && !r.Essentials && (r.PlusApex || r.VPNOnly > 0)
-	ac, acName := classPremium, "AnyConnect Premium"
+	ac := classPremium
 	if essentials {
-		ac, acName = classEssentials, "AnyConnect Essentials"
+		ac = classEssentials
 	}
 	p.limit[classPremium] = uint32(r.Premium)
 	if trap {
@@ -758,29 +754,22 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.limit[classEssentials] = uint32(r.Total)
 	p.limit[classOther] = uint32(r.Other)
 	p.total = uint32(r.Total)
-	set := func(k Kind, c class, name string) {
-		p.class[k] = c
-		p.LicenseName[k] = name
-		if c != classNone {
-			p.Limits[k] = int(p.limit[c])
-		}
-	}
-	set(KindAnyConnect, ac, acName)
-	set(KindIKEv2ThirdParty, ac, acName)
-	set(KindMobile, classNone, acName)
+	p.class[KindAnyConnect] = ac
+	p.class[KindIKEv2ThirdParty] = ac
+	p.class[KindMobile] = classNone
 	if r.Mobile {
-		set(KindMobile, ac, acName)
+		p.class[KindMobile] = ac
 	}
-	set(KindPhone, classNone, acName)
+	p.class[KindPhone] = classNone
 	if r.Phone {
-		set(KindPhone, ac, acName)
+		p.class[KindPhone] = ac
 	}
-	set(KindClientless, classPremium, "AnyConnect Premium")
+	p.class[KindClientless] = classPremium
 	if essentials || trap {
-		set(KindClientless, classNone, "AnyConnect Premium")
+		p.class[KindClientless] = classNone
 	}
-	set(KindIPsecIKEv1, classOther, "Other VPN")
-	set(KindSiteToSite, classOther, "Other VPN")
+	p.class[KindIPsecIKEv1] = classOther
+	p.class[KindSiteToSite] = classOther
 	return p
 }
 

@@ -74,7 +74,7 @@ func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device, headendSerial 
 	case KindIKEv2ThirdParty:
 		lic := "AnyConnect Premium"
 		if pol != nil {
-			lic = pol.LicenseName[k]
+			lic = className[pol.class[k]]
 		}
 		if d.Reason == ReasonTotalLimit {
 			lic = "Total VPN"
@@ -217,16 +217,17 @@ type SessionView struct {
 }
 
 // ViewSession resolves a session for display.
-func ViewSession(s SessionInfo, p *Principal, pol *Policy) SessionView {
-	v := SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: "AnyConnect Premium"}
-	if p != nil {
-		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
-	}
+func ViewSession(s SessionInfo, p *Principal) SessionView {
+	c := classPremium
 	switch {
 	case s.Kind == KindIPsecIKEv1 || s.Kind == KindSiteToSite:
-		v.License = "Other VPN"
+		c = classOther
 	case s.Essentials:
-		v.License = "AnyConnect Essentials"
+		c = classEssentials
+	}
+	v := SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: className[c]}
+	if p != nil {
+		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
 	}
 	return v
 }

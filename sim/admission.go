@@ -111,7 +111,6 @@ func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]headend.Sess
 	if err != nil {
 		return nil, false, err
 	}
-	pol := h.adm.Policy()
 	var out []headend.SessionView
 	more := false
 	h.adm.Sessions(after, func(s headend.SessionInfo) bool {
@@ -119,7 +118,7 @@ func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]headend.Sess
 			more = true
 			return false
 		}
-		out = append(out, headend.ViewSession(s, l.principals.ByIndex(s.Principal), pol))
+		out = append(out, headend.ViewSession(s, l.principals.ByIndex(s.Principal)))
 		return true
 	})
 	return out, more, nil

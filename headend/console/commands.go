@@ -136,7 +136,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 
 func cmdShowVPNSummary(s *Session, _ *call) {
 	a := s.b.Admission()
-	s.print(headend.ShowVPNSummary(a.Counts(), a.Policy().Capacity))
+	s.print(headend.ShowVPNSummary(a.Counts(), a.Policy().Capacity()))
 }
 
 func cmdShowAnyConnect(s *Session, _ *call) {
@@ -144,7 +144,7 @@ func cmdShowAnyConnect(s *Session, _ *call) {
 	pol := a.Policy()
 	var views []headend.SessionView
 	a.Sessions(0, func(si headend.SessionInfo) bool {
-		views = append(views, headend.ViewSession(si, s.b.PrincipalByIndex(si.Principal), pol))
+		views = append(views, headend.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
 		return true
 	})
 	s.print(headend.ShowAnyConnectSessions(views, s.b.Now(), pol.Serial))
