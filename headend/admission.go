@@ -134,18 +134,17 @@ const (
 	stActive   = 1
 	stReleased = 2
 
-	recStateShift  = 62
-	recKindShift   = 59
-	recClassShift  = 57
-	recGenShift    = 50
-	recPrinShift   = 26
-	recGenMask     = 1<<7 - 1
-	recPrinMask    = 1<<24 - 1
-	recTimeMask    = 1<<26 - 1
-	maxPrincipals  = 1 << 24
-	countBits      = 16
-	countMask      = 1<<countBits - 1
-	statActiveMask = 1<<32 - 1
+	recStateShift = 62
+	recKindShift  = 59
+	recClassShift = 57
+	recGenShift   = 50
+	recPrinShift  = 26
+	recGenMask    = 1<<7 - 1
+	recPrinMask   = 1<<24 - 1
+	recTimeMask   = 1<<26 - 1
+	maxPrincipals = 1 << 24
+	countBits     = 16
+	countMask     = 1<<countBits - 1
 )
 
 func recState(w uint64) uint64 { return w >> recStateShift }
@@ -160,17 +159,21 @@ func makeRec(state uint64, k Kind, c class, gen uint64, prin uint32, t int64) ui
 		(gen&recGenMask)<<recGenShift | uint64(prin&recPrinMask)<<recPrinShift | uint64(t)&recTimeMask
 }
 
+// idPrinMask keeps the low 17 bits of a principal index, the part of it a
+// session id holds.
+const idPrinMask = 1<<17 - 1
+
 // Session ids: table epoch (16 bits) | slot (24 bits) | generation (7) |
 // low 17 bits of the principal index. Release checks them all against the
 // slot, so a stale id of a reused slot is refused.
 func makeID(epoch uint32, slot int, gen uint64, prin uint32) uint64 {
-	return uint64(epoch&0xffff)<<48 | uint64(slot)<<24 | (gen&recGenMask)<<17 | uint64(prin&(1<<17-1))
+	return uint64(epoch&0xffff)<<48 | uint64(slot)<<24 | (gen&recGenMask)<<17 | uint64(prin&idPrinMask)
 }
 
 func idEpoch(id uint64) uint32 { return uint32(id >> 48) }
 func idSlot(id uint64) int     { return int(id >> 24 & (1<<24 - 1)) }
 func idGen(id uint64) uint64   { return id >> 17 & recGenMask }
-func idPrin(id uint64) uint32  { return uint32(id & (1<<17 - 1)) }
+func idPrin(id uint64) uint32  { return uint32(id & idPrinMask) }
 
 // table is the session table of one boot of a device: a reload or RMA
 // replaces it, which drops every session at once.
@@ -549,7 +552,7 @@ func (a *Admission) Release(id uint64) bool {
 	}
 	s := &t.slots[i]
 	w := s.Load()
-	if recState(w) != stActive || recGen(w) != idGen(id) || recPrin(w)&(1<<17-1) != idPrin(id) {
+	if recState(w) != stActive || recGen(w) != idGen(id) || recPrin(w)&idPrinMask != idPrin(id) {
 		return false
 	}
 	if !s.CompareAndSwap(w, w&^(3<<recStateShift)|stReleased<<recStateShift) {

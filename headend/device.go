@@ -9,12 +9,6 @@ import (
 	"github.com/asalab/asalab/keygen"
 )
 
-// Clock gives the time of the lab a device lives in. The domain never reads
-// time.Now itself.
-type Clock interface {
-	Now() time.Time
-}
-
 // Config is a device configuration, running or saved. It holds only what the
 // simulator acts on; everything else an ASA has is rendered at its default.
 type Config struct {

@@ -51,9 +51,10 @@ func groupFor(k Kind) string {
 // third-party IKEv2 %ASA-4-751019; clientless not licensed (Essentials
 // mode) is WebVPN's session limit of 0; mobile or phone without their
 // license %ASA-4-113035.
-func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device, headendSerial string) string {
+func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string {
 	ip := publicIP(device)
-	if headendSerial == "" && pol != nil {
+	headendSerial := ""
+	if pol != nil {
 		headendSerial = pol.Serial
 	}
 	switch d.Reason {
@@ -269,7 +270,7 @@ func ShowAnyConnectSessions(views []SessionView, now time.Time, serial string) s
 		one("Duration", FormatDuration(dur))
 		one("Inactivity", "0h:00m:00s")
 		pair("VLAN Mapping", "N/A", "VLAN", "none")
-		one("Audt Sess ID", fmt.Sprintf("%08x%08x%08x", site, uint32(v.Info.Slot+1)<<8|uint32(v.Info.ID>>17&0x7f), uint32(v.Info.Login)))
+		one("Audt Sess ID", fmt.Sprintf("%08x%08x%08x", site, uint32(v.Info.Slot+1)<<8|uint32(idGen(v.Info.ID)), uint32(v.Info.Login)))
 		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
 	}
 	if n == 0 {
