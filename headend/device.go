@@ -2,7 +2,6 @@ package headend
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"time"
 
@@ -450,8 +449,6 @@ func (d *Device) ConfigUnsaved() bool { return !d.Running.Equal(d.Startup) }
 
 // macFor derives a stable MAC address for interface i from the serial.
 func (d *Device) macFor(i int) string {
-	h := fnv.New32a()
-	h.Write([]byte(d.Serial))
-	v := (h.Sum32() + uint32(i)) & 0xffffff
+	v := (fnv32(d.Serial) + uint32(i)) & 0xffffff
 	return fmt.Sprintf("%s%02x.%04x", d.platform.Hardware.MACPrefix, v>>16, v&0xffff)
 }

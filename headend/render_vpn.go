@@ -11,12 +11,18 @@ import (
 // `show vpn-sessiondb` outputs, after the real outputs the ntc-templates
 // parse (conformance/ samples: ASA5516 9.x summary and anyconnect lists).
 
+// fnv32 is the FNV-1a hash of s, from which the simulator derives stable
+// addresses and ids.
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
 // publicIP is the address a client device connects from: derived from the
 // device id, in 100.64.0.0/10 so it never looks like a real customer's.
 func publicIP(device string) string {
-	h := fnv.New32a()
-	h.Write([]byte(device))
-	v := h.Sum32() & (1<<22 - 1)
+	v := fnv32(device) & (1<<22 - 1)
 	return fmt.Sprintf("100.%d.%d.%d", 64+v>>16, v>>8&0xff, v&0xff)
 }
 
@@ -28,9 +34,7 @@ func assignedIP(slot int) string {
 
 // outsideIP is the headend's own address, derived from its serial.
 func outsideIP(serial string) string {
-	h := fnv.New32a()
-	h.Write([]byte(serial))
-	v := h.Sum32()
+	v := fnv32(serial)
 	return fmt.Sprintf("198.51.100.%d", 1+v%254)
 }
 
@@ -240,9 +244,7 @@ func ShowAnyConnectSessions(views []SessionView, now time.Time, serial string) s
 	pair := func(l1, v1, l2, v2 string) { fmt.Fprintf(&b, "%-13s: %-22s %-13s: %s\n", l1, v1, l2, v2) }
 	one := func(l, v string) { fmt.Fprintf(&b, "%-13s: %s\n", l, v) }
 	n := 0
-	h := fnv.New32a()
-	h.Write([]byte(serial))
-	site := h.Sum32()
+	site := fnv32(serial)
 	for _, v := range views {
 		switch v.Info.Kind {
 		case KindAnyConnect, KindMobile, KindPhone:
