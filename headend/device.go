@@ -414,10 +414,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	} else {
 		d.License.Running = nil
 	}
-	d.Running = d.Startup
-	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
-	d.UpAt = now.Add(bootTime)
-	d.Boots++
+	d.boot(now, bootTime)
 }
 
 // ReturnForRepair replaces the unit by an RMA unit with serial newSerial: the
@@ -430,11 +427,17 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 	}
 	d.Serial = newSerial
 	d.License = License{}
+	d.boot(now, bootTime)
+	return nil
+}
+
+// boot starts the device from the saved configuration, with no change to it
+// since, up after bootTime.
+func (d *Device) boot(now time.Time, bootTime time.Duration) {
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
 	d.UpAt = now.Add(bootTime)
 	d.Boots++
-	return nil
 }
 
 // WriteMemory saves the running configuration.
