@@ -349,21 +349,36 @@ func needsReload(p *Platform, old, new keygen.Features) bool {
 // message lists it.
 func featureNames(p *Platform, f keygen.Features) string {
 	var names []string
-	add := func(on bool, name string) {
-		if on {
-			names = append(names, name)
+	m := timedMask(f)
+	for x := range numFeat {
+		if m&(1<<x) != 0 {
+			names = append(names, featName(p, x))
 		}
 	}
-	add(f.Contexts > 0, "Security Contexts")
-	add(f.PremiumPeers > 0 || f.PlusApex, "AnyConnect Premium Peers")
-	add(f.Essentials, "AnyConnect Essentials")
-	add(f.Mobile || f.PlusApex, "AnyConnect for Mobile")
-	add(f.Phone || f.PlusApex, "AnyConnect for Cisco VPN Phone")
-	add(f.AEA || f.PlusApex, "Advanced Endpoint Assessment")
-	add(f.Botnet, "Botnet Traffic Filter")
-	add(f.Carrier, carrierName(p))
-	add(f.ProxySessions > 0, proxyName(p))
 	return strings.Join(names, ", ")
+}
+
+// featNames are the names of the features that do not depend on the
+// platform's software train.
+var featNames = [numFeat]string{
+	FeatContexts:   "Security Contexts",
+	FeatPremium:    "AnyConnect Premium Peers",
+	FeatEssentials: "AnyConnect Essentials",
+	FeatMobile:     "AnyConnect for Mobile",
+	FeatPhone:      "AnyConnect for Cisco VPN Phone",
+	FeatAEA:        "Advanced Endpoint Assessment",
+	FeatBotnet:     "Botnet Traffic Filter",
+}
+
+// featName is the name of feature x on platform p.
+func featName(p *Platform, x Feat) string {
+	switch x {
+	case FeatCarrier:
+		return carrierName(p)
+	case FeatProxy:
+		return proxyName(p)
+	}
+	return featNames[x]
 }
 
 func carrierName(p *Platform) string {
