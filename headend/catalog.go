@@ -198,13 +198,7 @@ var (
 	}
 	ifaces5505 = concat(
 		[]Iface{{Name: "Internal-Data0/0", IRQ: 11}},
-		func() []Iface {
-			out := make([]Iface, 0, 8)
-			for i := range 8 {
-				out = append(out, Iface{Ext: true, Name: fmt.Sprintf("Ethernet0/%d", i), IRQ: 255})
-			}
-			return out
-		}(),
+		gigPorts("Ethernet0/", 0, 8, 255),
 		[]Iface{{Name: "Internal-Data0/1", MAC: "0000.0003.0002", IRQ: 255}, {Name: "Not used", IRQ: 255}, {Name: "Not used", IRQ: 255}},
 	)
 	ifaces5500 = func(eth string, ports int) []Iface {
@@ -315,8 +309,8 @@ func asav(model string, vpn, vlans int, mbps string) Platform {
 	}
 }
 
-func ios(model, name string) Platform {
-	return Platform{Model: model, Family: FamilyIOS, Name: name, SerialPrefix: "FTX", Licensing: LicensingIOS, Version: "15.5(3)M", Source: srcIOS}
+func ios(model, name string, aliases ...string) Platform {
+	return Platform{Model: model, Family: FamilyIOS, Aliases: aliases, Name: name, SerialPrefix: "FTX", Licensing: LicensingIOS, Version: "15.5(3)M", Source: srcIOS}
 }
 
 // catalog is the one table of platforms. Values are from the SPEC §2 table
@@ -408,7 +402,7 @@ var catalog = func() []Platform {
 	p5555 := asa5500X("ASA5555", 5000, 500, 100, 3000, "9.14(4)", "ASA5555, 16384 MB RAM, CPU Lynnfield 2800 MHz, 1 CPU (8 cores)", "ASA: 8575 MB RAM, 1 CPU (2 cores)", 8)
 	p5555.Source = src5555
 
-	list := []Platform{
+	return []Platform{
 		p5505, p5510, p5520, p5540, p5550,
 		p5580("ASA5580-20", 8192, 2, 4), p5580("ASA5580-40", 16384, 4, 8),
 		p5585("ASA5585-SSP10", 10, 5000, 100, true, 6144, "Xeon 5500 series 2000 MHz, 1 CPU (4 cores)"),
@@ -422,12 +416,9 @@ var catalog = func() []Platform {
 		p5555,
 		asav("ASAv5", 50, 25, "100 Mbps"), asav("ASAv10", 250, 50, "1 Gbps"), asav("ASAv30", 750, 200, "2 Gbps"),
 		asav("ASAv50", 10000, 1024, "10 Gbps"), asav("ASAv100", 20000, 1024, "20 Gbps"),
-		ios("CISCO1941", "Cisco 1941 ISR G2"), ios("CISCO2911", "Cisco 2911 ISR G2"),
+		ios("CISCO1941", "Cisco 1941 ISR G2", "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", "CISCO2911/K9"),
 		ios("CSR1000V", "Cisco CSR 1000V"), ios("ASR1001-X", "Cisco ASR 1001-X"),
 	}
-	list[len(list)-4].Aliases = []string{"CISCO1941/K9"}
-	list[len(list)-3].Aliases = []string{"CISCO2911/K9"}
-	return list
 }()
 
 // Platforms returns the catalog, in table order. Callers must not modify it.
