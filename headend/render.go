@@ -14,12 +14,17 @@ import (
 // outputs in facts §2-3 and conformance/ (9.x: name padded to 34 columns,
 // ": ", value padded to 15, then "perpetual" or "N days").
 
-func featureLine(name, value string, days int) string {
-	dur := "perpetual"
+func featureLine(name, value, suffix string) string {
+	return fmt.Sprintf("%-34s: %-15s%s", name, value, suffix)
+}
+
+// featureDays is the suffix of a feature line for a value with days left,
+// 0 for a perpetual one.
+func featureDays(days int) string {
 	if days > 0 {
-		dur = fmt.Sprintf("%d days", days)
+		return fmt.Sprintf("%d days", days)
 	}
-	return fmt.Sprintf("%-34s: %-15s%s", name, value, dur)
+	return "perpetual"
 }
 
 func onOff(v bool) string {
@@ -42,7 +47,7 @@ func failoverText(f keygen.Failover) string {
 // featureLines renders "Licensed features for this platform:" for r.
 func featureLines(p *Platform, r *Running) []string {
 	var out []string
-	add := func(name, value string, days int) { out = append(out, featureLine(name, value, days)) }
+	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
 	num := func(n int) string { return fmt.Sprint(n) }
 	legacy := p.Lines != Lines9x
 
@@ -51,7 +56,7 @@ func featureLines(p *Platform, r *Running) []string {
 		if r.SecurityPlus {
 			add("VLANs", num(r.VLANs), 0)
 		} else {
-			out = append(out, fmt.Sprintf("%-34s: %-15s%s", "VLANs", num(r.VLANs), "DMZ Restricted"))
+			out = append(out, featureLine("VLANs", num(r.VLANs), "DMZ Restricted"))
 		}
 		add("Dual ISPs", onOff(r.SecurityPlus), 0)
 		trunks := 0
