@@ -361,17 +361,15 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		rel = 0
 	}
 	// A returning principal takes over its released slot and reservation.
-	if h := p.hint.Load(); h>>32 == uint64(a.id) {
-		if i := int(uint32(h)) - 1; i >= 0 && i < len(t.slots) {
-			s := &t.slots[i]
-			if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c {
-				gen := recGen(w) + 1
-				if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
-					if gen&recGenMask == t.claimGenOf(i) {
-						t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
-					}
-					return a.admitted(t, p, k, i, gen, now)
+	if i := hintSlot(p.hint.Load(), a.id); i >= 0 && i < len(t.slots) {
+		s := &t.slots[i]
+		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c {
+			gen := recGen(w) + 1
+			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+				if gen&recGenMask == t.claimGenOf(i) {
+					t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
 				}
+				return a.admitted(t, p, k, i, gen, now)
 			}
 		}
 	}
@@ -421,7 +419,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				t.next.Store(uint32(i + 1))
 				t.setClaimGen(i, gen-1)
-				if want := uint64(a.id)<<32 | uint64(i+1); p.hint.Load() != want {
+				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
 				return a.admitted(t, p, k, i, gen, now)
@@ -434,13 +432,31 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	}
 }
 
+// hintWord is a principal's hint (see Principal) for slot on headend id.
+func hintWord(id uint32, slot int) uint64 { return uint64(id)<<32 | uint64(slot+1) }
+
+// hintSlot is the slot a hint names on headend id; -1 when it names none
+// there.
+func hintSlot(h uint64, id uint32) int {
+	if h>>32 != uint64(id) {
+		return -1
+	}
+	return int(uint32(h)) - 1
+}
+
+// seenWord is a principal's seen word (see Principal): headend id, lab day
+// and usage flags.
+func seenWord(id uint32, day int64, flags uint8) uint64 {
+	return uint64(id)<<32 | uint64(day)<<8 | uint64(flags)
+}
+
 func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint64, now int64) Decision {
 	day := a.dayOf(now)
 	flags := uint64(UsedAny)
 	if k == KindClientless {
 		flags |= UsedApexOnly
 	}
-	want := uint64(a.id)<<32 | uint64(day)<<8
+	want := seenWord(a.id, day, 0)
 	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
 		a.recordUse(p, day, uint8(flags))
 	}
@@ -493,7 +509,7 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) {
 	}
 	onUse := a.onUse
 	a.mu.Unlock()
-	p.seen.Store(uint64(a.id)<<32 | uint64(day)<<8 | uint64(merged))
+	p.seen.Store(seenWord(a.id, day, merged))
 	if merged != old && onUse != nil {
 		onUse()
 	}
