@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -37,11 +38,7 @@ func TestPasswordHash(t *testing.T) {
 }
 
 func TestUsersCopyOnWrite(t *testing.T) {
-	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	d, err := NewDevice("ASA5525", "FCH1947V0GY", "asa1", now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := newTestDevice(t, "ASA5525", keygen.Features{})
 	if d.ConfigUnsaved() {
 		t.Fatal("a new unit has unsaved configuration")
 	}
@@ -87,8 +84,7 @@ func TestLegacyConfig(t *testing.T) {
 }
 
 func TestSetFactoryLogin(t *testing.T) {
-	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	d, _ := NewDevice("ASA5525", "FCH1947V0GY", "asa1", now)
+	d := newTestDevice(t, "ASA5525", keygen.Features{})
 	if err := d.SetFactoryLogin("ops", "", ""); err == nil {
 		t.Error("a user without a password was accepted")
 	}
