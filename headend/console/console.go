@@ -198,6 +198,7 @@ func (s *Session) Line(input string) string {
 		s.parseError(prompt, perr)
 		return s.out.String()
 	}
+	c.prompt = prompt
 	c.node.run(s, c)
 	s.refresh()
 	if filter != nil {
@@ -225,7 +226,7 @@ func (s *Session) caret(prompt string, pos int) {
 
 // invalidArg marks argument i of a call as invalid.
 func (s *Session) invalidArg(c *call, i int) {
-	s.caret(s.Prompt(), c.args[i].pos)
+	s.caret(c.prompt, c.args[i].pos)
 }
 
 func (s *Session) help(line string) {

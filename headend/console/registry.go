@@ -170,6 +170,10 @@ type call struct {
 	node *node
 	args []token
 	line string
+	// prompt is what the line was typed after, for the caret: a global
+	// command typed in a sub-mode runs in configuration mode, whose prompt
+	// is shorter.
+	prompt string
 }
 
 // match finds the kids of n available in mode whose keyword starts with
