@@ -10,23 +10,6 @@ import (
 // This file holds the commands of the local user database, the enable
 // password and the commands that check them (enable, login).
 
-// describeIn sets the help of an intermediate keyword in some modes only:
-// `enable` turns on privileged commands in EXEC mode and sets its password
-// in configuration mode.
-func (r *registry) describeIn(ms modeSet, path, help string) {
-	n := &r.root
-	for _, w := range strings.Fields(path) {
-		if n = n.kid(w); n == nil {
-			panic("console: describe of unregistered path " + path)
-		}
-	}
-	for m := range numModes {
-		if ms.has(m) {
-			n.help[m] = help
-		}
-	}
-}
-
 // pick resolves word against keywords by unique prefix, as the registry does
 // for command words; "" when none or several match.
 func pick(word string, keywords ...string) string {

@@ -19,7 +19,7 @@ func buildCommands() *registry {
 	r.add(keyModes, "activation-key", "Modify activation-key", argKey,
 		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
 	r.add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
-	r.describe("configure", "Configure using various methods")
+	r.describe(anyMode, "configure", "Configure using various methods")
 	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers
 	// with the caret error (clients check the prompt first).
 	r.add(modes(ModeUser), "enable", "Turn on privileged commands", argNone, "", cmdEnable)
@@ -51,26 +51,26 @@ func buildCommands() *registry {
 	r.add(privAndUp, "show vpn-sessiondb", "Show VPN Session Database", argNone, "", cmdShowVPNSummary)
 	r.add(privAndUp, "show vpn-sessiondb summary", "Show VPN session summary", argNone, "", cmdShowVPNSummary)
 	r.add(privAndUp, "show vpn-sessiondb anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnect)
-	r.describe("show", "Show running system information")
+	r.describe(anyMode, "show", "Show running system information")
 	r.add(keyModes, "vpn-sessiondb logoff all", "Logoff all sessions", argNone, "", cmdLogoffAll(false))
 	r.add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
-	r.describe("vpn-sessiondb", "Configure the VPN Session Manager")
-	r.describe("vpn-sessiondb logoff", "Logoff sessions")
+	r.describe(anyMode, "vpn-sessiondb", "Configure the VPN Session Manager")
+	r.describe(anyMode, "vpn-sessiondb logoff", "Logoff sessions")
 	r.add(privAndUp, "more", "Display the contents of a file", argWord,
 		"WORD  system:running-config, the running configuration with its passwords hashed", cmdMore)
 
 	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
-	r.describe("write", "Write running configuration to memory, network, or terminal")
+	r.describe(anyMode, "write", "Write running configuration to memory, network, or terminal")
 	r.add(modes(ModePriv), "copy running-config startup-config", "Copy to startup configuration", argNone, "", cmdCopyRunStart)
-	r.describe("copy", "Copy from one file to another")
-	r.describe("copy running-config", "Copy from current system configuration")
+	r.describe(anyMode, "copy", "Copy from one file to another")
+	r.describe(anyMode, "copy running-config", "Copy from current system configuration")
 
 	// Terminal settings belong to the session, not the configuration.
 	r.add(anyMode, "terminal pager", "Control page length for pagination", argWord,
 		"<0-2147483647>  Lines per page before the <--- More ---> prompt, 0 for none", cmdTerminalPager)
 	r.add(anyMode, "no terminal pager", "Turn off pagination", argNone, "", cmdNoTerminalPager)
-	r.describe("terminal", "Set terminal line parameters")
-	r.describe("no terminal", "Set terminal line parameters")
+	r.describe(anyMode, "terminal", "Set terminal line parameters")
+	r.describe(anyMode, "no terminal", "Set terminal line parameters")
 	r.add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
 		"<40-511>  Number of characters per line", cmdTerminalWidth)
 	r.add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
@@ -85,7 +85,7 @@ func buildCommands() *registry {
 		"WORD  Username string", cmdNoUsername)
 	r.add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
 		"WORD  The password", cmdEnablePassword)
-	r.describeIn(modes(ModeConfig), "enable", "Configure password for the enable command")
+	r.describe(modes(ModeConfig), "enable", "Configure password for the enable command")
 	// changeto is not registered: it exists only in multiple context mode,
 	// and every simulated headend runs in single context mode, where the
 	// ASA does not know the word ("ERROR: % Invalid input detected at '^'
@@ -95,7 +95,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
 	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
-	r.describe("no", "Negate a command or set its defaults")
+	r.describe(anyMode, "no", "Negate a command or set its defaults")
 	return r
 }
 

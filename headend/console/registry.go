@@ -103,8 +103,10 @@ func (r *registry) add(ms modeSet, path string, help string, args argKind, argHe
 	}
 }
 
-// describe sets the help of an intermediate keyword.
-func (r *registry) describe(path, help string) {
+// describe sets the help of an intermediate keyword in the modes ms: `enable`
+// turns on privileged commands in EXEC mode and sets its password in
+// configuration mode.
+func (r *registry) describe(ms modeSet, path, help string) {
 	n := &r.root
 	for _, w := range strings.Fields(path) {
 		if n = n.kid(w); n == nil {
@@ -112,7 +114,9 @@ func (r *registry) describe(path, help string) {
 		}
 	}
 	for m := range numModes {
-		n.help[m] = help
+		if ms.has(m) {
+			n.help[m] = help
+		}
 	}
 }
 
