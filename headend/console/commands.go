@@ -157,17 +157,23 @@ func cmdLogoffAll(noconfirm bool) handler {
 		s.println(fmt.Sprintf("INFO: Number of sessions logged off : %d", n))
 	}
 	return func(s *Session, _ *call) {
-		if noconfirm {
-			logoff(s)
-			return
-		}
-		s.ask("Do you want to logoff the VPN session(s)? [confirm]", false, func(s *Session, ans string) {
-			switch strings.ToLower(strings.TrimSpace(ans)) {
-			case "", "y", "yes":
-				logoff(s)
-			}
-		})
+		s.confirm(noconfirm, "Do you want to logoff the VPN session(s)? [confirm]", logoff)
 	}
+}
+
+// confirm runs proceed at once with noconfirm; otherwise it asks prompt, and
+// an empty answer, y or yes proceeds while any other drops the command.
+func (s *Session) confirm(noconfirm bool, prompt string, proceed func(s *Session)) {
+	if noconfirm {
+		proceed(s)
+		return
+	}
+	s.ask(prompt, false, func(s *Session, ans string) {
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "", "y", "yes":
+			proceed(s)
+		}
+	})
 }
 
 func cmdShowLogging(s *Session, _ *call) {
@@ -342,18 +348,7 @@ func cmdReload(save, noconfirm bool) handler {
 				s.closed = true
 			}
 		}
-		confirm := func(s *Session) {
-			if noconfirm {
-				proceed(s)
-				return
-			}
-			s.ask("Proceed with reload? [confirm]", false, func(s *Session, ans string) {
-				switch strings.ToLower(strings.TrimSpace(ans)) {
-				case "", "y", "yes":
-					proceed(s)
-				}
-			})
-		}
+		confirm := func(s *Session) { s.confirm(noconfirm, "Proceed with reload? [confirm]", proceed) }
 		if save {
 			if writeMemory(s) {
 				confirm(s)
