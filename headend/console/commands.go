@@ -200,7 +200,7 @@ func cmdShowStartup(s *Session, _ *call) {
 	s.view(func(d *headend.Device) { s.print(d.RenderConfig(d.Startup, headend.SectionAll, false)) })
 }
 
-func cmdWriteMemory(s *Session, _ *call) { writeMemory(s) }
+func cmdWriteMemory(s *Session, _ *call) { saveConfig(s, true) }
 
 // cmdCopyRunStart is `copy running-config startup-config`: the ASA asks for
 // the destination, then reports like write memory without its first and last
@@ -218,9 +218,6 @@ func cmdCopyRunStart(s *Session, _ *call) {
 		saveConfig(s, false)
 	})
 }
-
-// writeMemory saves the running configuration with the ASA's report.
-func writeMemory(s *Session) bool { return saveConfig(s, true) }
 
 // saveConfig saves the running configuration; report adds write memory's
 // "Building configuration..." and "[OK]".
@@ -350,7 +347,7 @@ func cmdReload(save, noconfirm bool) handler {
 		}
 		confirm := func(s *Session) { s.confirm(noconfirm, "Proceed with reload? [confirm]", proceed) }
 		if save {
-			if writeMemory(s) {
+			if saveConfig(s, true) {
 				confirm(s)
 			}
 			return
@@ -366,7 +363,7 @@ func cmdReload(save, noconfirm bool) handler {
 			s.ask("System config has been modified. Save? [Y]es/[N]o: ", false, func(s *Session, ans string) {
 				switch strings.ToLower(strings.TrimSpace(ans)) {
 				case "y", "yes":
-					if writeMemory(s) {
+					if saveConfig(s, true) {
 						confirm(s)
 					}
 				case "n", "no":
