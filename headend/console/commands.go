@@ -295,10 +295,10 @@ func cmdActivationKey(s *Session, c *call) {
 	}
 	action := headend.KeyActivate
 	if len(c.args) > 5 {
-		switch w := strings.ToLower(c.args[5].text); {
-		case strings.HasPrefix("activate", w):
+		switch pick(c.args[5].text, "activate", "deactivate") {
+		case "activate":
 			action = headend.KeyActivate
-		case strings.HasPrefix("deactivate", w):
+		case "deactivate":
 			action = headend.KeyDeactivate
 		default:
 			s.invalidArg(c, 5)
