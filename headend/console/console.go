@@ -69,7 +69,6 @@ type Session struct {
 	user     string
 	priv     int // privilege level, show curpriv
 	pager    int // terminal pager lines, 0: off
-	width    int // terminal width (config mode); kept, not applied
 	hostname string
 	pending  *question
 	closed   bool
@@ -84,7 +83,7 @@ const enableUser = "enable_15"
 
 // New starts a session.
 func New(b Backend, opts Options) *Session {
-	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager, width: 80}
+	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager}
 	if s.user == "" {
 		s.user = enableUser
 	}

@@ -291,7 +291,8 @@ func setPager(s *Session, n int) {
 }
 
 // cmdTerminalWidth: terminal width N (configuration mode on the ASA). The
-// width is kept for the session; output is not wrapped.
+// arguments are checked as on the ASA; output is not wrapped, so the width
+// is not kept.
 func cmdTerminalWidth(s *Session, c *call) {
 	if len(c.args) == 0 {
 		s.println("ERROR: % Incomplete command")
@@ -304,7 +305,5 @@ func cmdTerminalWidth(s *Session, c *call) {
 	}
 	if len(c.args) > 1 {
 		s.invalidArg(c, 1)
-		return
 	}
-	s.width = n
 }
