@@ -33,12 +33,6 @@ func pick(word string, keywords ...string) string {
 // configured: an empty answer, as on a factory-new ASA). One wrong answer
 // ends the attempt with "Invalid password".
 func cmdEnable(s *Session, _ *call) {
-	if s.mode != ModeUser {
-		// `enable` alone in configuration mode: only `enable password`
-		// exists there.
-		s.println("ERROR: % Incomplete command")
-		return
-	}
 	s.ask("Password: ", true, func(s *Session, ans string) {
 		var hash string
 		if !s.view(func(d *headend.Device) { hash = d.Running.EnablePassword }) {

@@ -189,16 +189,23 @@ func (s *Session) Line(input string) string {
 	if perr != nil && s.mode == ModeWebVPN && perr.kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
-		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil {
-			s.mode, c, perr = ModeConfig, c2, nil
+		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil || perr2.named {
+			s.mode, c, perr = ModeConfig, c2, perr2
 		}
 	}
-	if perr != nil {
+	switch {
+	case perr == nil:
+		c.prompt = prompt
+		c.node.run(s, c)
+	case perr.named:
+		// A command of other modes only is incomplete here, and errs as
+		// a command missing its arguments does: after leaving a
+		// sub-mode, and through the output filter.
+		s.parseError(prompt, perr)
+	default:
 		s.parseError(prompt, perr)
 		return s.out.String()
 	}
-	c.prompt = prompt
-	c.node.run(s, c)
 	s.refresh()
 	if filter != nil {
 		return filter.apply(s.out.String())
