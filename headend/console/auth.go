@@ -46,6 +46,16 @@ func cmdEnable(s *Session, _ *call) {
 	})
 }
 
+// LoginMode is the mode a login with privilege level priv lands in (`login`,
+// a one-shot SSH command): privileged EXEC mode from level 2 up, user EXEC
+// mode below.
+func LoginMode(priv int) Mode {
+	if priv >= headend.DefaultPrivilege {
+		return ModePriv
+	}
+	return ModeUser
+}
+
 // cmdLogin is `login`: a user of the local database logs in within the
 // session; privilege 2 and up lands in privileged EXEC mode.
 func cmdLogin(s *Session, _ *call) {
@@ -61,10 +71,7 @@ func cmdLogin(s *Session, _ *call) {
 				s.println("Invalid password")
 				return
 			}
-			s.user, s.priv, s.mode = u.Name, u.Privilege, ModeUser
-			if u.Privilege >= headend.DefaultPrivilege {
-				s.mode = ModePriv
-			}
+			s.user, s.priv, s.mode = u.Name, u.Privilege, LoginMode(u.Privilege)
 		})
 	})
 }

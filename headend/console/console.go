@@ -42,8 +42,8 @@ type Options struct {
 	User string
 	// Mode is the mode the session starts in.
 	Mode Mode
-	// Privilege is the session's privilege level (`show curpriv`); 0
-	// means 1 in user EXEC mode and 15 otherwise.
+	// Privilege is the session's privilege level (`show curpriv`); 0 (or
+	// less) means 1 in user EXEC mode and 15 otherwise.
 	Privilege int
 	// Pager is the session's `terminal pager`: lines per page before
 	// `<--- More --->`, 0 for none. A terminal applies it (Terminal);
@@ -87,10 +87,10 @@ func New(b Backend, opts Options) *Session {
 	if s.user == "" {
 		s.user = enableUser
 	}
-	if s.priv == 0 && s.mode != ModeUser {
+	if s.priv <= 0 && s.mode != ModeUser {
 		s.priv = 15
 	}
-	if s.priv == 0 {
+	if s.priv <= 0 {
 		s.priv = 1
 	}
 	s.refresh()
