@@ -82,7 +82,7 @@ func cmdLogin(s *Session, _ *call) {
 // printing the error.
 func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 	if i >= len(c.args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return "", 0, false
 	}
 	pass := c.args[i].text
@@ -111,7 +111,7 @@ func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 // levelArg reads the number after `privilege` or `level` at args[i].
 func levelArg(s *Session, c *call, i int) (int, bool) {
 	if i >= len(c.args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return 0, false
 	}
 	n, err := strconv.Atoi(c.args[i].text)
@@ -126,7 +126,7 @@ func levelArg(s *Session, c *call, i int) (int, bool) {
 // privilege the user gets level 2, as on the ASA.
 func cmdUsername(s *Session, c *call) {
 	if len(c.args) < 2 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	name := c.args[0].text
@@ -169,7 +169,7 @@ func cmdUsername(s *Session, c *call) {
 // exist is silently accepted.
 func cmdNoUsername(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	name := c.args[0].text
@@ -221,7 +221,7 @@ func cmdEnablePassword(s *Session, c *call) {
 // the password hashes, as Ansible's `passwords: true` reads it.
 func cmdMore(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	if len(c.args) > 1 {

@@ -248,7 +248,7 @@ func saveConfig(s *Session, report bool) bool {
 func cmdHostname(s *Session, c *call) {
 	switch {
 	case len(c.args) == 0:
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	case len(c.args) > 1:
 		s.invalidArg(c, 1)
@@ -290,7 +290,7 @@ func cmdActivationKey(s *Session, c *call) {
 		words = append(words, a.text)
 	}
 	if len(words) < 5 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	action := headend.KeyActivate

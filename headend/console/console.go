@@ -218,7 +218,7 @@ func (s *Session) parseError(prompt string, e *parseError) {
 	case errAmbiguous:
 		s.println(`ERROR: % Ambiguous command:  "` + e.word + `"`)
 	case errIncomplete:
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 	default:
 		s.caret(prompt, e.pos)
 	}
@@ -229,6 +229,9 @@ func (s *Session) parseError(prompt string, e *parseError) {
 func (s *Session) caret(prompt string, pos int) {
 	s.println(strings.Repeat(" ", len(prompt)+pos)+"^", "ERROR: % Invalid input detected at '^' marker.")
 }
+
+// incomplete is the ASA's error for a command missing its arguments.
+func (s *Session) incomplete() { s.println("ERROR: % Incomplete command") }
 
 // invalidArg marks argument i of a call as invalid.
 func (s *Session) invalidArg(c *call, i int) {

@@ -255,7 +255,7 @@ func pagerArg(s *Session, c *call) (int, bool) {
 		i = 1
 	}
 	if i >= len(args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return 0, false
 	}
 	n, err := strconv.ParseInt(args[i].text, 10, 32)
@@ -295,7 +295,7 @@ func setPager(s *Session, n int) {
 // is not kept.
 func cmdTerminalWidth(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	n, err := strconv.Atoi(c.args[0].text)
