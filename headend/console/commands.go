@@ -222,12 +222,10 @@ func cmdCopyRunStart(s *Session, _ *call) {
 // saveConfig saves the running configuration; report adds write memory's
 // "Building configuration..." and "[OK]".
 func saveConfig(s *Session, report bool) bool {
-	var sum [16]byte
-	var size int
+	var lines []string
 	ok := s.update(func(d *headend.Device) error {
 		d.WriteMemory()
-		text := d.RenderConfig(d.Startup, headend.SectionAll, false)
-		sum, size = d.ConfigChecksum(d.Startup), len(text)
+		lines = d.WriteMemoryReport()
 		return nil
 	})
 	if !ok {
@@ -236,9 +234,7 @@ func saveConfig(s *Session, report bool) bool {
 	if report {
 		s.println("Building configuration...")
 	}
-	s.println(fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
-		"",
-		fmt.Sprintf("%d bytes copied in 0.110 secs", size))
+	s.println(lines...)
 	if report {
 		s.println("[OK]")
 	}
