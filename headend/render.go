@@ -565,3 +565,17 @@ var (
 		"no call-home reporting anonymous",
 	}
 )
+
+// WriteMemoryReport is what saving the running configuration reports after
+// "Building configuration..." (`write memory`, `copy running-config
+// startup-config`): the checksum of the startup configuration and the size of
+// its text, as `show startup-config` prints it.
+func (d *Device) WriteMemoryReport() []string {
+	text := d.RenderConfig(d.Startup, SectionAll, false)
+	sum := d.ConfigChecksum(d.Startup)
+	return []string{
+		fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
+		"",
+		fmt.Sprintf("%d bytes copied in 0.110 secs", len(text)),
+	}
+}

@@ -10,23 +10,6 @@ import (
 // This file holds the commands of the local user database, the enable
 // password and the commands that check them (enable, login).
 
-// describeIn sets the help of an intermediate keyword in some modes only:
-// `enable` turns on privileged commands in EXEC mode and sets its password
-// in configuration mode.
-func (r *registry) describeIn(ms modeSet, path, help string) {
-	n := &r.root
-	for _, w := range strings.Fields(path) {
-		if n = n.kid(w); n == nil {
-			panic("console: describe of unregistered path " + path)
-		}
-	}
-	for m := range numModes {
-		if ms.has(m) {
-			n.help[m] = help
-		}
-	}
-}
-
 // pick resolves word against keywords by unique prefix, as the registry does
 // for command words; "" when none or several match.
 func pick(word string, keywords ...string) string {
@@ -50,12 +33,6 @@ func pick(word string, keywords ...string) string {
 // configured: an empty answer, as on a factory-new ASA). One wrong answer
 // ends the attempt with "Invalid password".
 func cmdEnable(s *Session, _ *call) {
-	if s.mode != ModeUser {
-		// `enable` alone in configuration mode: only `enable password`
-		// exists there.
-		s.println("ERROR: % Incomplete command")
-		return
-	}
 	s.ask("Password: ", true, func(s *Session, ans string) {
 		var hash string
 		if !s.view(func(d *headend.Device) { hash = d.Running.EnablePassword }) {
@@ -67,6 +44,16 @@ func cmdEnable(s *Session, _ *call) {
 		}
 		s.mode, s.priv, s.user = ModePriv, 15, enableUser
 	})
+}
+
+// LoginMode is the mode a login with privilege level priv lands in (`login`,
+// a one-shot SSH command): privileged EXEC mode from level 2 up, user EXEC
+// mode below.
+func LoginMode(priv int) Mode {
+	if priv >= headend.DefaultPrivilege {
+		return ModePriv
+	}
+	return ModeUser
 }
 
 // cmdLogin is `login`: a user of the local database logs in within the
@@ -84,10 +71,7 @@ func cmdLogin(s *Session, _ *call) {
 				s.println("Invalid password")
 				return
 			}
-			s.user, s.priv, s.mode = u.Name, u.Privilege, ModeUser
-			if u.Privilege >= headend.DefaultPrivilege {
-				s.mode = ModePriv
-			}
+			s.user, s.priv, s.mode = u.Name, u.Privilege, LoginMode(u.Privilege)
 		})
 	})
 }
@@ -98,7 +82,7 @@ func cmdLogin(s *Session, _ *call) {
 // printing the error.
 func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 	if i >= len(c.args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return "", 0, false
 	}
 	pass := c.args[i].text
@@ -127,7 +111,7 @@ func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 // levelArg reads the number after `privilege` or `level` at args[i].
 func levelArg(s *Session, c *call, i int) (int, bool) {
 	if i >= len(c.args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return 0, false
 	}
 	n, err := strconv.Atoi(c.args[i].text)
@@ -142,7 +126,7 @@ func levelArg(s *Session, c *call, i int) (int, bool) {
 // privilege the user gets level 2, as on the ASA.
 func cmdUsername(s *Session, c *call) {
 	if len(c.args) < 2 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	name := c.args[0].text
@@ -185,7 +169,7 @@ func cmdUsername(s *Session, c *call) {
 // exist is silently accepted.
 func cmdNoUsername(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	name := c.args[0].text
@@ -237,7 +221,7 @@ func cmdEnablePassword(s *Session, c *call) {
 // the password hashes, as Ansible's `passwords: true` reads it.
 func cmdMore(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	if len(c.args) > 1 {

@@ -19,7 +19,7 @@ func buildCommands() *registry {
 	r.add(keyModes, "activation-key", "Modify activation-key", argKey,
 		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
 	r.add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
-	r.describe("configure", "Configure using various methods")
+	r.describe(anyMode, "configure", "Configure using various methods")
 	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers
 	// with the caret error (clients check the prompt first).
 	r.add(modes(ModeUser), "enable", "Turn on privileged commands", argNone, "", cmdEnable)
@@ -51,26 +51,26 @@ func buildCommands() *registry {
 	r.add(privAndUp, "show vpn-sessiondb", "Show VPN Session Database", argNone, "", cmdShowVPNSummary)
 	r.add(privAndUp, "show vpn-sessiondb summary", "Show VPN session summary", argNone, "", cmdShowVPNSummary)
 	r.add(privAndUp, "show vpn-sessiondb anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnect)
-	r.describe("show", "Show running system information")
+	r.describe(anyMode, "show", "Show running system information")
 	r.add(keyModes, "vpn-sessiondb logoff all", "Logoff all sessions", argNone, "", cmdLogoffAll(false))
 	r.add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
-	r.describe("vpn-sessiondb", "Configure the VPN Session Manager")
-	r.describe("vpn-sessiondb logoff", "Logoff sessions")
+	r.describe(anyMode, "vpn-sessiondb", "Configure the VPN Session Manager")
+	r.describe(anyMode, "vpn-sessiondb logoff", "Logoff sessions")
 	r.add(privAndUp, "more", "Display the contents of a file", argWord,
 		"WORD  system:running-config, the running configuration with its passwords hashed", cmdMore)
 
 	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
-	r.describe("write", "Write running configuration to memory, network, or terminal")
+	r.describe(anyMode, "write", "Write running configuration to memory, network, or terminal")
 	r.add(modes(ModePriv), "copy running-config startup-config", "Copy to startup configuration", argNone, "", cmdCopyRunStart)
-	r.describe("copy", "Copy from one file to another")
-	r.describe("copy running-config", "Copy from current system configuration")
+	r.describe(anyMode, "copy", "Copy from one file to another")
+	r.describe(anyMode, "copy running-config", "Copy from current system configuration")
 
 	// Terminal settings belong to the session, not the configuration.
 	r.add(anyMode, "terminal pager", "Control page length for pagination", argWord,
 		"<0-2147483647>  Lines per page before the <--- More ---> prompt, 0 for none", cmdTerminalPager)
 	r.add(anyMode, "no terminal pager", "Turn off pagination", argNone, "", cmdNoTerminalPager)
-	r.describe("terminal", "Set terminal line parameters")
-	r.describe("no terminal", "Set terminal line parameters")
+	r.describe(anyMode, "terminal", "Set terminal line parameters")
+	r.describe(anyMode, "no terminal", "Set terminal line parameters")
 	r.add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
 		"<40-511>  Number of characters per line", cmdTerminalWidth)
 	r.add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
@@ -85,7 +85,7 @@ func buildCommands() *registry {
 		"WORD  Username string", cmdNoUsername)
 	r.add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
 		"WORD  The password", cmdEnablePassword)
-	r.describeIn(modes(ModeConfig), "enable", "Configure password for the enable command")
+	r.describe(modes(ModeConfig), "enable", "Configure password for the enable command")
 	// changeto is not registered: it exists only in multiple context mode,
 	// and every simulated headend runs in single context mode, where the
 	// ASA does not know the word ("ERROR: % Invalid input detected at '^'
@@ -95,7 +95,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
 	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
-	r.describe("no", "Negate a command or set its defaults")
+	r.describe(anyMode, "no", "Negate a command or set its defaults")
 	return r
 }
 
@@ -157,17 +157,23 @@ func cmdLogoffAll(noconfirm bool) handler {
 		s.println(fmt.Sprintf("INFO: Number of sessions logged off : %d", n))
 	}
 	return func(s *Session, _ *call) {
-		if noconfirm {
-			logoff(s)
-			return
-		}
-		s.ask("Do you want to logoff the VPN session(s)? [confirm]", false, func(s *Session, ans string) {
-			switch strings.ToLower(strings.TrimSpace(ans)) {
-			case "", "y", "yes":
-				logoff(s)
-			}
-		})
+		s.confirm(noconfirm, "Do you want to logoff the VPN session(s)? [confirm]", logoff)
 	}
+}
+
+// confirm runs proceed at once with noconfirm; otherwise it asks prompt, and
+// an empty answer, y or yes proceeds while any other drops the command.
+func (s *Session) confirm(noconfirm bool, prompt string, proceed func(s *Session)) {
+	if noconfirm {
+		proceed(s)
+		return
+	}
+	s.ask(prompt, false, func(s *Session, ans string) {
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "", "y", "yes":
+			proceed(s)
+		}
+	})
 }
 
 func cmdShowLogging(s *Session, _ *call) {
@@ -194,7 +200,7 @@ func cmdShowStartup(s *Session, _ *call) {
 	s.view(func(d *headend.Device) { s.print(d.RenderConfig(d.Startup, headend.SectionAll, false)) })
 }
 
-func cmdWriteMemory(s *Session, _ *call) { writeMemory(s) }
+func cmdWriteMemory(s *Session, _ *call) { saveConfig(s, true) }
 
 // cmdCopyRunStart is `copy running-config startup-config`: the ASA asks for
 // the destination, then reports like write memory without its first and last
@@ -213,18 +219,13 @@ func cmdCopyRunStart(s *Session, _ *call) {
 	})
 }
 
-// writeMemory saves the running configuration with the ASA's report.
-func writeMemory(s *Session) bool { return saveConfig(s, true) }
-
 // saveConfig saves the running configuration; report adds write memory's
 // "Building configuration..." and "[OK]".
 func saveConfig(s *Session, report bool) bool {
-	var sum [16]byte
-	var size int
+	var lines []string
 	ok := s.update(func(d *headend.Device) error {
 		d.WriteMemory()
-		text := d.RenderConfig(d.Startup, headend.SectionAll, false)
-		sum, size = d.ConfigChecksum(d.Startup), len(text)
+		lines = d.WriteMemoryReport()
 		return nil
 	})
 	if !ok {
@@ -233,9 +234,7 @@ func saveConfig(s *Session, report bool) bool {
 	if report {
 		s.println("Building configuration...")
 	}
-	s.println(fmt.Sprintf("Cryptochecksum: %x %x %x %x ", sum[0:4], sum[4:8], sum[8:12], sum[12:16]),
-		"",
-		fmt.Sprintf("%d bytes copied in 0.110 secs", size))
+	s.println(lines...)
 	if report {
 		s.println("[OK]")
 	}
@@ -245,7 +244,7 @@ func saveConfig(s *Session, report bool) bool {
 func cmdHostname(s *Session, c *call) {
 	switch {
 	case len(c.args) == 0:
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	case len(c.args) > 1:
 		s.invalidArg(c, 1)
@@ -287,15 +286,15 @@ func cmdActivationKey(s *Session, c *call) {
 		words = append(words, a.text)
 	}
 	if len(words) < 5 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	action := headend.KeyActivate
 	if len(c.args) > 5 {
-		switch w := strings.ToLower(c.args[5].text); {
-		case strings.HasPrefix("activate", w):
+		switch pick(c.args[5].text, "activate", "deactivate") {
+		case "activate":
 			action = headend.KeyActivate
-		case strings.HasPrefix("deactivate", w):
+		case "deactivate":
 			action = headend.KeyDeactivate
 		default:
 			s.invalidArg(c, 5)
@@ -342,20 +341,9 @@ func cmdReload(save, noconfirm bool) handler {
 				s.closed = true
 			}
 		}
-		confirm := func(s *Session) {
-			if noconfirm {
-				proceed(s)
-				return
-			}
-			s.ask("Proceed with reload? [confirm]", false, func(s *Session, ans string) {
-				switch strings.ToLower(strings.TrimSpace(ans)) {
-				case "", "y", "yes":
-					proceed(s)
-				}
-			})
-		}
+		confirm := func(s *Session) { s.confirm(noconfirm, "Proceed with reload? [confirm]", proceed) }
 		if save {
-			if writeMemory(s) {
+			if saveConfig(s, true) {
 				confirm(s)
 			}
 			return
@@ -371,7 +359,7 @@ func cmdReload(save, noconfirm bool) handler {
 			s.ask("System config has been modified. Save? [Y]es/[N]o: ", false, func(s *Session, ans string) {
 				switch strings.ToLower(strings.TrimSpace(ans)) {
 				case "y", "yes":
-					if writeMemory(s) {
+					if saveConfig(s, true) {
 						confirm(s)
 					}
 				case "n", "no":

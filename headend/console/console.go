@@ -42,8 +42,8 @@ type Options struct {
 	User string
 	// Mode is the mode the session starts in.
 	Mode Mode
-	// Privilege is the session's privilege level (`show curpriv`); 0
-	// means 1 in user EXEC mode and 15 otherwise.
+	// Privilege is the session's privilege level (`show curpriv`); 0 (or
+	// less) means 1 in user EXEC mode and 15 otherwise.
 	Privilege int
 	// Pager is the session's `terminal pager`: lines per page before
 	// `<--- More --->`, 0 for none. A terminal applies it (Terminal);
@@ -69,7 +69,6 @@ type Session struct {
 	user     string
 	priv     int // privilege level, show curpriv
 	pager    int // terminal pager lines, 0: off
-	width    int // terminal width (config mode); kept, not applied
 	hostname string
 	pending  *question
 	closed   bool
@@ -84,14 +83,14 @@ const enableUser = "enable_15"
 
 // New starts a session.
 func New(b Backend, opts Options) *Session {
-	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager, width: 80}
+	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager}
 	if s.user == "" {
 		s.user = enableUser
 	}
-	if s.priv == 0 && s.mode != ModeUser {
+	if s.priv <= 0 && s.mode != ModeUser {
 		s.priv = 15
 	}
-	if s.priv == 0 {
+	if s.priv <= 0 {
 		s.priv = 1
 	}
 	s.refresh()
@@ -190,15 +189,23 @@ func (s *Session) Line(input string) string {
 	if perr != nil && s.mode == ModeWebVPN && perr.kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
-		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil {
-			s.mode, c, perr = ModeConfig, c2, nil
+		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil || perr2.named {
+			s.mode, c, perr = ModeConfig, c2, perr2
 		}
 	}
-	if perr != nil {
+	switch {
+	case perr == nil:
+		c.prompt = prompt
+		c.node.run(s, c)
+	case perr.named:
+		// A command of other modes only is incomplete here, and errs as
+		// a command missing its arguments does: after leaving a
+		// sub-mode, and through the output filter.
+		s.parseError(prompt, perr)
+	default:
 		s.parseError(prompt, perr)
 		return s.out.String()
 	}
-	c.node.run(s, c)
 	s.refresh()
 	if filter != nil {
 		return filter.apply(s.out.String())
@@ -211,7 +218,7 @@ func (s *Session) parseError(prompt string, e *parseError) {
 	case errAmbiguous:
 		s.println(`ERROR: % Ambiguous command:  "` + e.word + `"`)
 	case errIncomplete:
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 	default:
 		s.caret(prompt, e.pos)
 	}
@@ -223,9 +230,12 @@ func (s *Session) caret(prompt string, pos int) {
 	s.println(strings.Repeat(" ", len(prompt)+pos)+"^", "ERROR: % Invalid input detected at '^' marker.")
 }
 
+// incomplete is the ASA's error for a command missing its arguments.
+func (s *Session) incomplete() { s.println("ERROR: % Incomplete command") }
+
 // invalidArg marks argument i of a call as invalid.
 func (s *Session) invalidArg(c *call, i int) {
-	s.caret(s.Prompt(), c.args[i].pos)
+	s.caret(c.prompt, c.args[i].pos)
 }
 
 func (s *Session) help(line string) {

@@ -38,13 +38,7 @@ func parseFilter(spec string, offset int) (*outputFilter, *parseError) {
 	if len(toks) == 0 {
 		return nil, &parseError{kind: errIncomplete}
 	}
-	var kind string
-	for _, k := range filterKinds {
-		if strings.HasPrefix(k.word, strings.ToLower(toks[0].text)) {
-			kind = k.word
-			break
-		}
-	}
+	kind := pick(toks[0].text, "begin", "exclude", "grep", "include")
 	if kind == "" {
 		return nil, &parseError{kind: errInvalid, pos: offset + toks[0].pos}
 	}

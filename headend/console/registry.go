@@ -51,17 +51,21 @@ const (
 // handler runs a resolved command. args are the tokens after the keywords.
 type handler func(s *Session, c *call)
 
-// node is one keyword in the command tree. A node with a handler can end a
-// command; its kids extend it.
+// node is one keyword in the command tree. A node with a handler ends a
+// command in its runModes; its kids extend it.
 type node struct {
-	word    string
-	help    [numModes]string // per mode: `exit` leaves the EXEC or a mode
-	modes   modeSet
-	kids    []*node
-	run     handler
-	args    argKind
-	argHelp string // "<WORD>  Hostname", shown by `?` where arguments go
+	word     string
+	help     [numModes]string // per mode: `exit` leaves the EXEC or a mode
+	modes    modeSet          // where the keyword exists
+	runModes modeSet          // where it ends a command: `enable` in user EXEC mode, not in configuration mode
+	kids     []*node
+	run      handler
+	args     argKind
+	argHelp  string // "<WORD>  Hostname", shown by `?` where arguments go
 }
+
+// runnable reports whether the keyword ends a command in mode m.
+func (n *node) runnable(m Mode) bool { return n.run != nil && n.runModes.has(m) }
 
 func (n *node) kid(word string) *node {
 	for _, k := range n.kids {
@@ -98,13 +102,16 @@ func (r *registry) add(ms modeSet, path string, help string, args argKind, argHe
 				}
 			}
 			k.run, k.args, k.argHelp = run, args, argHelp
+			k.runModes |= ms
 		}
 		n = k
 	}
 }
 
-// describe sets the help of an intermediate keyword.
-func (r *registry) describe(path, help string) {
+// describe sets the help of an intermediate keyword in the modes ms: `enable`
+// turns on privileged commands in EXEC mode and sets its password in
+// configuration mode.
+func (r *registry) describe(ms modeSet, path, help string) {
 	n := &r.root
 	for _, w := range strings.Fields(path) {
 		if n = n.kid(w); n == nil {
@@ -112,7 +119,9 @@ func (r *registry) describe(path, help string) {
 		}
 	}
 	for m := range numModes {
-		n.help[m] = help
+		if ms.has(m) {
+			n.help[m] = help
+		}
 	}
 }
 
@@ -157,6 +166,10 @@ type parseError struct {
 	kind int // errInvalid, errAmbiguous, errIncomplete
 	pos  int // column of the offending token, for the caret
 	word string
+	// named: errIncomplete for a command that runs in other modes only
+	// (`enable` in configuration mode). The session treats it as a
+	// command that reports its own error.
+	named bool
 }
 
 const (
@@ -170,6 +183,10 @@ type call struct {
 	node *node
 	args []token
 	line string
+	// prompt is what the line was typed after, for the caret: a global
+	// command typed in a sub-mode runs in configuration mode, whose prompt
+	// is shorter.
+	prompt string
 }
 
 // match finds the kids of n available in mode whose keyword starts with
@@ -196,7 +213,7 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	toks := tokenize(line)
 	n := &r.root
 	for i, t := range toks {
-		if n.run != nil && n.args != argNone {
+		if n.runnable(m) && n.args != argNone {
 			return &call{node: n, args: toks[i:], line: line}, nil
 		}
 		ms := n.match(t.text, m)
@@ -209,8 +226,8 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 			return nil, &parseError{kind: errAmbiguous, pos: t.pos, word: t.text}
 		}
 	}
-	if n.run == nil {
-		return nil, &parseError{kind: errIncomplete}
+	if !n.runnable(m) {
+		return nil, &parseError{kind: errIncomplete, named: n.run != nil}
 	}
 	return &call{node: n, line: line}, nil
 }

@@ -255,7 +255,7 @@ func pagerArg(s *Session, c *call) (int, bool) {
 		i = 1
 	}
 	if i >= len(args) {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return 0, false
 	}
 	n, err := strconv.ParseInt(args[i].text, 10, 32)
@@ -291,10 +291,11 @@ func setPager(s *Session, n int) {
 }
 
 // cmdTerminalWidth: terminal width N (configuration mode on the ASA). The
-// width is kept for the session; output is not wrapped.
+// arguments are checked as on the ASA; output is not wrapped, so the width
+// is not kept.
 func cmdTerminalWidth(s *Session, c *call) {
 	if len(c.args) == 0 {
-		s.println("ERROR: % Incomplete command")
+		s.incomplete()
 		return
 	}
 	n, err := strconv.Atoi(c.args[0].text)
@@ -304,7 +305,5 @@ func cmdTerminalWidth(s *Session, c *call) {
 	}
 	if len(c.args) > 1 {
 		s.invalidArg(c, 1)
-		return
 	}
-	s.width = n
 }

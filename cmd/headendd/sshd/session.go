@@ -147,11 +147,7 @@ func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel)
 // (none: not answered). The output ends the session with exit status 0,
 // whatever the command printed.
 func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ssh.Channel) {
-	mode := console.ModeUser
-	if priv >= headend.DefaultPrivilege {
-		mode = console.ModePriv
-	}
-	s := console.New(c.h, console.Options{User: user, Mode: mode, Privilege: max(priv, 1)})
+	s := console.New(c.h, console.Options{User: user, Mode: console.LoginMode(priv), Privilege: priv})
 	write := func(text string) error {
 		if pty {
 			text = strings.ReplaceAll(text, "\n", "\r\n")
