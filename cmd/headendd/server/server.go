@@ -66,9 +66,10 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	obs := &rpcObserver{log: log, m: opts.Metrics}
 	gs := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(unaryLogging(log), opts.Metrics.unary(), recovery(log)),
-		grpc.ChainStreamInterceptor(streamLogging(log), opts.Metrics.stream(), streamRecovery(log)),
+		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
+		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
 		grpc.MaxSendMsgSize(maxMessageBytes),
 		grpc.MaxConcurrentStreams(1024),
@@ -88,6 +89,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	}
 	healthpb.RegisterHealthServer(gs, hs)
 	reflection.Register(gs)
+	obs.bind(gs)
 	return gs
 }
 
