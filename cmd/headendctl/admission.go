@@ -8,24 +8,31 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/asalab/asalab/headend"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // kinds are the --kind words, in ConnectionKind order.
-var kinds = []string{"anyconnect", "clientless", "ikev2-third-party", "ipsec-ikev1", "site-to-site", "phone", "mobile"}
+var kinds = func() []string {
+	var ws []string
+	for k := headend.KindAnyConnect; k.Valid(); k++ {
+		ws = append(ws, k.String())
+	}
+	return ws
+}()
 
+// parseKind reads a --kind word; ConnectionKind numbers the kinds as
+// headend.Kind does.
 func parseKind(s string) (headendv1.ConnectionKind, error) {
-	for i, k := range kinds {
-		if k == s {
-			return headendv1.ConnectionKind(i + 1), nil
-		}
+	if k, ok := headend.ParseKind(s); ok {
+		return headendv1.ConnectionKind(k), nil
 	}
 	return 0, usagef("--kind must be one of %s", strings.Join(kinds, ", "))
 }
 
 func kindWord(k headendv1.ConnectionKind) string {
-	if i := int(k) - 1; i >= 0 && i < len(kinds) {
-		return kinds[i]
+	if k > 0 && int(k) < headend.NumKinds {
+		return headend.Kind(k).String()
 	}
 	return k.String()
 }
