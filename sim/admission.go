@@ -47,7 +47,7 @@ func (h *Headend) refreshPolicy(now int64) *headend.Policy {
 // a reload or RMA drops every session; any change may change the policy.
 // Called with h.mu held, after the new device is in place.
 func (h *Headend) afterChange(old, c *headend.Device, now time.Time) {
-	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
+	if rebooted(old, c) {
 		h.lab.retire(h.adm.Reset(c.UpAt.Unix()))
 	}
 	h.adm.SetPolicy(c.AdmissionPolicy(now))

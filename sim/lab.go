@@ -430,9 +430,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	}
 	delete(l.bySerial, old)
 	l.bySerial[newSerial] = h
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, now)
+	h.swap(c, now)
 	l.consoleReloaded(h)
 	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
@@ -469,7 +467,12 @@ func (h *Headend) available() error {
 	if h.deleted {
 		return ErrHeadendNotFound
 	}
-	if h.dev.Reloading(h.lab.clock.Now()) {
+	return h.checkUp(h.lab.clock.Now())
+}
+
+// checkUp fails if the headend is reloading at now. Called with h.mu held.
+func (h *Headend) checkUp(now time.Time) error {
+	if h.dev.Reloading(now) {
 		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
 			h.dev.UpAt.Format(time.RFC3339))
 	}
@@ -520,9 +523,8 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 		return ErrHeadendNotFound
 	}
 	now := l.clock.Now()
-	if h.dev.Reloading(now) {
-		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
-			h.dev.UpAt.Format(time.RFC3339))
+	if err := h.checkUp(now); err != nil {
+		return err
 	}
 	c := h.dev.Clone()
 	c.Advance(now)
@@ -537,9 +539,7 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 		return err
 	}
 	h.noteChange(h.dev, c)
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, now)
+	h.swap(c, now)
 	return nil
 }
 
@@ -557,17 +557,29 @@ func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
 	l.byName.Store(newName, h)
 	l.byName.Delete(oldName)
 	h.noteChange(h.dev, c)
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, l.clock.Now())
+	h.swap(c, l.clock.Now())
 	l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", newName))
 	return nil
+}
+
+// swap makes c the headend's device and brings the admission state in line
+// with it. Called with h.mu held, once c is stored.
+func (h *Headend) swap(c *headend.Device, now time.Time) {
+	prev := h.dev
+	h.dev = c
+	h.afterChange(prev, c, now)
+}
+
+// rebooted reports whether the change from old to c reloaded the headend
+// (a reload or an RMA).
+func rebooted(old, c *headend.Device) bool {
+	return old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt)
 }
 
 // noteChange logs and counts what a change did.
 func (h *Headend) noteChange(old, c *headend.Device) {
 	l := h.lab
-	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
+	if rebooted(old, c) {
 		l.metrics.count(opReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 			zap.Time("up_at", c.UpAt))
