@@ -3,12 +3,10 @@ package sim
 import (
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"net"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
@@ -139,14 +137,6 @@ func (l *Lab) allocPort() int {
 	return 0
 }
 
-// persistCreate writes a new headend and its port in one synced batch.
-func (l *Lab) persistCreate(id uint64, d *headend.Device, port int) error {
-	start := time.Now()
-	err := l.store.putHeadendPort(l.name, id, d, port)
-	l.metrics.observePersist(time.Since(start))
-	return err
-}
-
 // consoleCreated registers a new headend's port and announces it. Called
 // with l.mu held, after the headend is stored.
 func (l *Lab) consoleCreated(h *Headend) {
@@ -234,29 +224,12 @@ func WithLogin(username, password, enablePassword string) CreateOption {
 	return func(d *headend.Device) error { return d.SetFactoryLogin(username, password, enablePassword) }
 }
 
-// putHeadendPort writes a headend and, if port is not 0, its console port
-// in one synced batch.
-func (s *Store) putHeadendPort(lab string, id uint64, d *headend.Device, port int) error {
-	v, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("sim: encode headend: %w", err)
-	}
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
-		return err
-	}
-	if port != 0 {
-		if err := b.Set(portKey(lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), nil); err != nil {
-			return err
-		}
-	}
-	return b.Commit(pebble.Sync)
-}
+// portValue is the stored form of a console port.
+func portValue(port int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(port)) }
 
 // putPort writes a headend's console port durably.
 func (s *Store) putPort(lab string, id uint64, port int) error {
-	return s.db.Set(portKey(lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), pebble.Sync)
+	return s.db.Set(portKey(lab, id), portValue(port), pebble.Sync)
 }
 
 // loadPorts reads the stored console ports of a lab by headend id.

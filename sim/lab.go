@@ -261,7 +261,7 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 		}
 	}
 	h := &Headend{lab: l, id: l.nextID, dev: d, sshPort: l.allocPort()}
-	if err := l.persistCreate(h.id, d, h.sshPort); err != nil {
+	if err := l.persist(h.id, d, h.sshPort); err != nil {
 		return Snapshot{}, err
 	}
 	l.newAdmission(h, now)
@@ -286,9 +286,11 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 	}
 }
 
-func (l *Lab) persist(id uint64, d *headend.Device) error {
+// persist writes a headend durably, with its console port unless port is 0
+// (a change keeps the stored port).
+func (l *Lab) persist(id uint64, d *headend.Device, port int) error {
 	start := time.Now()
-	err := l.store.putHeadend(l.name, id, d)
+	err := l.store.putHeadend(l.name, id, d, port)
 	l.metrics.observePersist(time.Since(start))
 	return err
 }
@@ -425,7 +427,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := c.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
 		return Snapshot{}, "", err
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return Snapshot{}, "", err
 	}
 	delete(l.bySerial, old)
@@ -535,7 +537,7 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 	if oldName != newName {
 		return h.rename(c, oldName, newName)
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return err
 	}
 	h.noteChange(h.dev, c)
@@ -551,7 +553,7 @@ func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
 	if other, taken := l.byName.Load(newName); taken && other != h {
 		return fmt.Errorf("%w: %q", ErrHostnameTaken, newName)
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return err
 	}
 	l.byName.Store(newName, h)

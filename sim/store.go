@@ -77,9 +77,24 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
-// putHeadend writes a headend durably.
-func (s *Store) putHeadend(lab string, id uint64, d *headend.Device) error {
-	return s.putHeadendPort(lab, id, d, 0)
+// putHeadend writes a headend and, if port is not 0, its console port in
+// one synced batch.
+func (s *Store) putHeadend(lab string, id uint64, d *headend.Device, port int) error {
+	v, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("sim: encode headend: %w", err)
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
+		return err
+	}
+	if port != 0 {
+		if err := b.Set(portKey(lab, id), portValue(port), nil); err != nil {
+			return err
+		}
+	}
+	return b.Commit(pebble.Sync)
 }
 
 // deleteHeadend removes a headend and its console port durably.
