@@ -300,47 +300,33 @@ func (l *Lab) flushUsage(sync bool) error {
 // admission.
 func (l *Lab) loadUsage() error {
 	pp := append(labPrefix(l.name), "p/"...)
-	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: pp, UpperBound: prefixEnd(pp)})
-	if err != nil {
-		return err
-	}
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()
-		user, device, ok := strings.Cut(string(it.Value()), "\x00")
+	err := l.store.scan(pp, func(k, v []byte) error {
+		user, device, ok := strings.Cut(string(v), "\x00")
 		if len(k) != len(pp)+4 || !ok {
-			it.Close()
 			return fmt.Errorf("sim: malformed principal record %q", k)
 		}
-		if err := l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device); err != nil {
-			it.Close()
-			return err
-		}
-	}
-	if err := it.Close(); err != nil {
+		return l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device)
+	})
+	if err != nil {
 		return err
 	}
 	up := usagePrefix(l.name)
-	it, err = l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
 	byID := map[uint64]*Headend{}
 	for _, h := range l.bySerial {
 		byID[h.id] = h
 	}
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()[len(up):]
-		if len(k) != 20 || len(it.Value()) != 1 {
-			return fmt.Errorf("sim: malformed usage record %q", it.Key())
+	return l.store.scan(up, func(key, v []byte) error {
+		k := key[len(up):]
+		if len(k) != 20 || len(v) != 1 {
+			return fmt.Errorf("sim: malformed usage record %q", key)
 		}
 		h := byID[binary.BigEndian.Uint64(k)]
 		if h == nil {
-			continue // a deleted headend's history
+			return nil // a deleted headend's history
 		}
-		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), it.Value()[0])
-	}
-	return it.Error()
+		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), v[0])
+		return nil
+	})
 }
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog

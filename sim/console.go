@@ -235,20 +235,15 @@ func (s *Store) putPort(lab string, id uint64, port int) error {
 // loadPorts reads the stored console ports of a lab by headend id.
 func (s *Store) loadPorts(lab string) (map[uint64]int, error) {
 	p := portPrefix(lab)
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
 	out := map[uint64]int{}
-	for it.First(); it.Valid(); it.Next() {
-		k, v := it.Key(), it.Value()
+	err := s.scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 || len(v) != 2 {
-			return nil, fmt.Errorf("sim: malformed console port %q=%x", k, v)
+			return fmt.Errorf("sim: malformed console port %q=%x", k, v)
 		}
 		out[binary.BigEndian.Uint64(k[len(p):])] = int(binary.BigEndian.Uint16(v))
-	}
-	return out, it.Error()
+		return nil
+	})
+	return out, err
 }
 
 // SSHHost is the address the consoles listen on, "" without SSH.

@@ -77,6 +77,24 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
+// scan calls fn with every key of the prefix and its value, in key order,
+// until fn fails. k and v are valid only during the call.
+func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err = fn(it.Key(), it.Value()); err != nil {
+			break
+		}
+	}
+	if cerr := it.Close(); err == nil {
+		err = cerr // the iterator's error, if any
+	}
+	return err
+}
+
 // putHeadend writes a headend and, if port is not 0, its console port in
 // one synced batch.
 func (s *Store) putHeadend(lab string, id uint64, d *headend.Device, port int) error {
@@ -113,29 +131,20 @@ func (s *Store) deleteHeadend(lab string, id uint64) error {
 // loadHeadends calls fn for every stored headend of the lab, in id order.
 func (s *Store) loadHeadends(lab string, fn func(id uint64, d *headend.Device) error) error {
 	p := headendPrefix(lab)
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()
+	return s.scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 {
 			return fmt.Errorf("sim: malformed headend key %q", k)
 		}
 		id := binary.BigEndian.Uint64(k[len(p):])
 		d := new(headend.Device)
-		if err := json.Unmarshal(it.Value(), d); err != nil {
+		if err := json.Unmarshal(v, d); err != nil {
 			return fmt.Errorf("sim: decode headend %d: %w", id, err)
 		}
 		if err := d.Bind(); err != nil {
 			return fmt.Errorf("sim: headend %d: %w", id, err)
 		}
-		if err := fn(id, d); err != nil {
-			return err
-		}
-	}
-	return it.Error()
+		return fn(id, d)
+	})
 }
 
 type storedClock struct {
