@@ -296,9 +296,9 @@ func (l *Lab) flushUsage(sync bool) error {
 	return b.Commit(opts)
 }
 
-// loadUsage restores principals and usage records. Called before any
-// admission.
-func (l *Lab) loadUsage() error {
+// loadUsage restores principals and the usage records of the headends hs,
+// given in id order. Called before any admission.
+func (l *Lab) loadUsage(hs []*Headend) error {
 	pp := append(labPrefix(l.name), "p/"...)
 	err := l.store.scan(pp, func(k, v []byte) error {
 		user, device, ok := strings.Cut(string(v), "\x00")
@@ -311,19 +311,20 @@ func (l *Lab) loadUsage() error {
 		return err
 	}
 	up := usagePrefix(l.name)
-	byID := map[uint64]*Headend{}
-	for _, h := range l.bySerial {
-		byID[h.id] = h
-	}
+	i := 0 // the records are in headend id order too: walk hs along
 	return l.store.scan(up, func(key, v []byte) error {
 		k := key[len(up):]
 		if len(k) != 20 || len(v) != 1 {
 			return fmt.Errorf("sim: malformed usage record %q", key)
 		}
-		h := byID[binary.BigEndian.Uint64(k)]
-		if h == nil {
+		id := binary.BigEndian.Uint64(k)
+		for i < len(hs) && hs[i].id < id {
+			i++
+		}
+		if i == len(hs) || hs[i].id != id {
 			return nil // a deleted headend's history
 		}
+		h := hs[i]
 		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), v[0])
 		return nil
 	})

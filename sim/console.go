@@ -72,9 +72,9 @@ func portKey(lab string, id uint64) []byte {
 	return binary.BigEndian.AppendUint64(portPrefix(lab), id)
 }
 
-// openConsoles loads the stored ports and gives one to every headend that
-// has none. Called by OpenLab before the lab is shared.
-func (l *Lab) openConsoles(cfg *SSHPorts) error {
+// openConsoles loads the stored ports and gives one to every headend of hs
+// (in id order) that has none. Called by OpenLab before the lab is shared.
+func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 	if cfg == nil {
 		return nil
 	}
@@ -86,11 +86,6 @@ func (l *Lab) openConsoles(cfg *SSHPorts) error {
 	if err != nil {
 		return err
 	}
-	hs := make([]*Headend, 0, len(l.bySerial))
-	for _, h := range l.bySerial {
-		hs = append(hs, h)
-	}
-	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
 	var missing []*Headend
 	for _, h := range hs {
 		p, ok := stored[h.id]

@@ -139,8 +139,10 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.clock = &Clock{mode: ClockReal, real: realNow}
 	}
 	now := l.clock.Now()
+	var hs []*Headend // in id order
 	err := l.store.loadHeadends(l.name, func(id uint64, d *headend.Device) error {
 		h := &Headend{lab: l, id: id, dev: d}
+		hs = append(hs, h)
 		l.newAdmission(h, now)
 		if _, dup := l.byName.LoadOrStore(d.Hostname(), h); dup {
 			return fmt.Errorf("sim: stored headends share the hostname %q", d.Hostname())
@@ -152,13 +154,13 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.loadUsage(); err != nil {
+	if err := l.loadUsage(hs); err != nil {
 		return nil, err
 	}
 	if err := l.openPortal(cfg); err != nil {
 		return nil, err
 	}
-	if err := l.openConsoles(cfg.SSH); err != nil {
+	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
 	l.metrics.setHeadends(len(l.bySerial))
