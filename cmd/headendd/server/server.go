@@ -98,6 +98,15 @@ type headendService struct {
 	labs *Labs
 }
 
+// pageSize checks a request's page_size; 0 is the default size.
+func pageSize(n int32) (int, error) {
+	size := int(n)
+	if size < 0 || size > maxPageSize {
+		return 0, invalid("page_size must be 0..%d", maxPageSize)
+	}
+	return cmp.Or(size, defaultPageSize), nil
+}
+
 func needHostname(h string) error {
 	if h == "" {
 		return invalid("hostname is required")
@@ -144,11 +153,10 @@ func (s *headendService) ListHeadends(_ context.Context, req *headendv1.ListHead
 	if err != nil {
 		return nil, err
 	}
-	size := int(req.GetPageSize())
-	if size < 0 || size > maxPageSize {
-		return nil, invalid("page_size must be 0..%d", maxPageSize)
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
 	}
-	size = cmp.Or(size, defaultPageSize)
 	after := ""
 	if t := req.GetPageToken(); t != "" {
 		b, err := base64.RawURLEncoding.DecodeString(t)
