@@ -58,23 +58,20 @@ func (l *Lab) Principal(user, device string) (*headend.Principal, error) {
 	return l.principals.Get(user, device)
 }
 
-// PrincipalByIndex returns an interned principal.
-func (l *Lab) PrincipalByIndex(i uint32) *headend.Principal { return l.principals.ByIndex(i) }
-
 // Admit decides one connection to the headend with that hostname.
-func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, *headend.Policy, error) {
+func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
-		return headend.Decision{}, nil, err
+		return headend.Decision{}, err
 	}
 	if !k.Valid() {
-		return headend.Decision{}, nil, fmt.Errorf("%w %d", ErrInvalidKind, k)
+		return headend.Decision{}, fmt.Errorf("%w %d", ErrInvalidKind, k)
 	}
 	p, err := l.principals.Get(user, device)
 	if err != nil {
-		return headend.Decision{}, nil, err
+		return headend.Decision{}, err
 	}
-	return h.Admit(p, k), h.adm.Policy(), nil
+	return h.Admit(p, k), nil
 }
 
 // Admit decides one connection of an interned principal: the in-process

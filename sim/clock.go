@@ -41,9 +41,6 @@ type Clock struct {
 	real func() time.Time
 }
 
-// NewRealClock follows the machine's clock.
-func NewRealClock() *Clock { return &Clock{mode: ClockReal, real: time.Now} }
-
 // NewSimClock starts a simulated clock at t.
 func NewSimClock(t time.Time) *Clock {
 	c := &Clock{mode: ClockSimulated}
