@@ -231,14 +231,13 @@ func (l *Lab) notePending() {
 	}
 }
 
-func principalKey(lab string, idx uint32) []byte {
-	return binary.BigEndian.AppendUint32(append(labPrefix(lab), "p/"...), idx)
-}
+func principalPrefix(lab string) []byte { return append(labPrefix(lab), "p/"...) }
 
 func usagePrefix(lab string) []byte { return append(labPrefix(lab), "u/"...) }
 
-func usageKey(lab string, headendID uint64, u headend.Use) []byte {
-	k := binary.BigEndian.AppendUint64(usagePrefix(lab), headendID)
+// appendUsageKey appends the rest of a usage record's key to its prefix.
+func appendUsageKey(k []byte, headendID uint64, u headend.Use) []byte {
+	k = binary.BigEndian.AppendUint64(k, headendID)
 	k = binary.BigEndian.AppendUint64(k, uint64(u.Day))
 	return binary.BigEndian.AppendUint32(k, u.Principal)
 }
@@ -272,14 +271,20 @@ func (l *Lab) flushUsage(sync bool) error {
 			}
 		}
 	}
+	pp, up := principalPrefix(l.name), usagePrefix(l.name)
+	var key, val []byte // reused for every record: Batch.Set copies them
 	l.principals.DrainNew(func(p *headend.Principal) {
-		set(principalKey(l.name, p.Index()), []byte(p.User()+"\x00"+p.Device()))
+		key = binary.BigEndian.AppendUint32(append(key[:0], pp...), p.Index())
+		val = append(append(append(val[:0], p.User()...), 0), p.Device()...)
+		set(key, val)
 	})
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
 		h.adm.DrainUses(func(uses []headend.Use) {
 			for _, u := range uses {
-				set(usageKey(l.name, h.id, u), []byte{u.Flags})
+				key = appendUsageKey(append(key[:0], up...), h.id, u)
+				val = append(val[:0], u.Flags)
+				set(key, val)
 			}
 		})
 		return true
@@ -296,7 +301,7 @@ func (l *Lab) flushUsage(sync bool) error {
 // loadUsage restores principals and the usage records of the headends hs,
 // given in id order. Called before any admission.
 func (l *Lab) loadUsage(hs []*Headend) error {
-	pp := append(labPrefix(l.name), "p/"...)
+	pp := principalPrefix(l.name)
 	err := l.store.scan(pp, func(k, v []byte) error {
 		user, device, ok := strings.Cut(string(v), "\x00")
 		if len(k) != len(pp)+4 || !ok {
