@@ -47,7 +47,7 @@ func (h *Headend) refreshPolicy(now int64) *headend.Policy {
 // a reload or RMA drops every session; any change may change the policy.
 // Called with h.mu held, after the new device is in place.
 func (h *Headend) afterChange(old, c *headend.Device, now time.Time) {
-	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
+	if rebooted(old, c) {
 		h.lab.retire(h.adm.Reset(c.UpAt.Unix()))
 	}
 	h.adm.SetPolicy(c.AdmissionPolicy(now))
@@ -58,23 +58,20 @@ func (l *Lab) Principal(user, device string) (*headend.Principal, error) {
 	return l.principals.Get(user, device)
 }
 
-// PrincipalByIndex returns an interned principal.
-func (l *Lab) PrincipalByIndex(i uint32) *headend.Principal { return l.principals.ByIndex(i) }
-
 // Admit decides one connection to the headend with that hostname.
-func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, *headend.Policy, error) {
+func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
-		return headend.Decision{}, nil, err
+		return headend.Decision{}, err
 	}
 	if !k.Valid() {
-		return headend.Decision{}, nil, fmt.Errorf("%w %d", ErrInvalidKind, k)
+		return headend.Decision{}, fmt.Errorf("%w %d", ErrInvalidKind, k)
 	}
 	p, err := l.principals.Get(user, device)
 	if err != nil {
-		return headend.Decision{}, nil, err
+		return headend.Decision{}, err
 	}
-	return h.Admit(p, k), h.adm.Policy(), nil
+	return h.Admit(p, k), nil
 }
 
 // Admit decides one connection of an interned principal: the in-process
@@ -233,14 +230,13 @@ func (l *Lab) notePending() {
 	}
 }
 
-func principalKey(lab string, idx uint32) []byte {
-	return binary.BigEndian.AppendUint32(append(labPrefix(lab), "p/"...), idx)
-}
+func principalPrefix(lab string) []byte { return append(labPrefix(lab), "p/"...) }
 
 func usagePrefix(lab string) []byte { return append(labPrefix(lab), "u/"...) }
 
-func usageKey(lab string, headendID uint64, u headend.Use) []byte {
-	k := binary.BigEndian.AppendUint64(usagePrefix(lab), headendID)
+// appendUsageKey appends the rest of a usage record's key to its prefix.
+func appendUsageKey(k []byte, headendID uint64, u headend.Use) []byte {
+	k = binary.BigEndian.AppendUint64(k, headendID)
 	k = binary.BigEndian.AppendUint64(k, uint64(u.Day))
 	return binary.BigEndian.AppendUint32(k, u.Principal)
 }
@@ -274,14 +270,20 @@ func (l *Lab) flushUsage(sync bool) error {
 			}
 		}
 	}
+	pp, up := principalPrefix(l.name), usagePrefix(l.name)
+	var key, val []byte // reused for every record: Batch.Set copies them
 	l.principals.DrainNew(func(p *headend.Principal) {
-		set(principalKey(l.name, p.Index()), []byte(p.User()+"\x00"+p.Device()))
+		key = binary.BigEndian.AppendUint32(append(key[:0], pp...), p.Index())
+		val = append(append(append(val[:0], p.User()...), 0), p.Device()...)
+		set(key, val)
 	})
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
 		h.adm.DrainUses(func(uses []headend.Use) {
 			for _, u := range uses {
-				set(usageKey(l.name, h.id, u), []byte{u.Flags})
+				key = appendUsageKey(append(key[:0], up...), h.id, u)
+				val = append(val[:0], u.Flags)
+				set(key, val)
 			}
 		})
 		return true
@@ -295,51 +297,38 @@ func (l *Lab) flushUsage(sync bool) error {
 	return b.Commit(opts)
 }
 
-// loadUsage restores principals and usage records. Called before any
-// admission.
-func (l *Lab) loadUsage() error {
-	pp := append(labPrefix(l.name), "p/"...)
-	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: pp, UpperBound: prefixEnd(pp)})
-	if err != nil {
-		return err
-	}
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()
-		user, device, ok := strings.Cut(string(it.Value()), "\x00")
+// loadUsage restores principals and the usage records of the headends hs,
+// given in id order. Called before any admission.
+func (l *Lab) loadUsage(hs []*Headend) error {
+	pp := principalPrefix(l.name)
+	err := l.store.scan(pp, func(k, v []byte) error {
+		user, device, ok := strings.Cut(string(v), "\x00")
 		if len(k) != len(pp)+4 || !ok {
-			it.Close()
 			return fmt.Errorf("sim: malformed principal record %q", k)
 		}
-		if err := l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device); err != nil {
-			it.Close()
-			return err
-		}
-	}
-	if err := it.Close(); err != nil {
+		return l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device)
+	})
+	if err != nil {
 		return err
 	}
 	up := usagePrefix(l.name)
-	it, err = l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	byID := map[uint64]*Headend{}
-	for _, h := range l.bySerial {
-		byID[h.id] = h
-	}
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()[len(up):]
-		if len(k) != 20 || len(it.Value()) != 1 {
-			return fmt.Errorf("sim: malformed usage record %q", it.Key())
+	i := 0 // the records are in headend id order too: walk hs along
+	return l.store.scan(up, func(key, v []byte) error {
+		k := key[len(up):]
+		if len(k) != 20 || len(v) != 1 {
+			return fmt.Errorf("sim: malformed usage record %q", key)
 		}
-		h := byID[binary.BigEndian.Uint64(k)]
-		if h == nil {
-			continue // a deleted headend's history
+		id := binary.BigEndian.Uint64(k)
+		for i < len(hs) && hs[i].id < id {
+			i++
 		}
-		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), it.Value()[0])
-	}
-	return it.Error()
+		if i == len(hs) || hs[i].id != id {
+			return nil // a deleted headend's history
+		}
+		h := hs[i]
+		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), v[0])
+		return nil
+	})
 }
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog

@@ -28,7 +28,7 @@ func TestUsageSurvivesRestart(t *testing.T) {
 		if u.user == "bob" {
 			k = headend.KindClientless
 		}
-		dec, _, err := lab.Admit("asa1", u.user, u.device, k)
+		dec, err := lab.Admit("asa1", u.user, u.device, k)
 		if err != nil || !dec.Admitted {
 			t.Fatalf("%v: %+v %v", u, dec, err)
 		}
@@ -81,7 +81,7 @@ func TestPeakIsSampled(t *testing.T) {
 	}
 	var ids []uint64
 	for _, u := range []string{"a", "b"} {
-		dec, _, err := lab.Admit("asa1", u, u, headend.KindAnyConnect)
+		dec, err := lab.Admit("asa1", u, u, headend.KindAnyConnect)
 		if err != nil || !dec.Admitted {
 			t.Fatal(dec, err)
 		}

@@ -3,12 +3,10 @@ package sim
 import (
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"net"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
@@ -74,9 +72,9 @@ func portKey(lab string, id uint64) []byte {
 	return binary.BigEndian.AppendUint64(portPrefix(lab), id)
 }
 
-// openConsoles loads the stored ports and gives one to every headend that
-// has none. Called by OpenLab before the lab is shared.
-func (l *Lab) openConsoles(cfg *SSHPorts) error {
+// openConsoles loads the stored ports and gives one to every headend of hs
+// (in id order) that has none. Called by OpenLab before the lab is shared.
+func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 	if cfg == nil {
 		return nil
 	}
@@ -88,11 +86,6 @@ func (l *Lab) openConsoles(cfg *SSHPorts) error {
 	if err != nil {
 		return err
 	}
-	hs := make([]*Headend, 0, len(l.bySerial))
-	for _, h := range l.bySerial {
-		hs = append(hs, h)
-	}
-	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
 	var missing []*Headend
 	for _, h := range hs {
 		p, ok := stored[h.id]
@@ -137,14 +130,6 @@ func (l *Lab) allocPort() int {
 		}
 	}
 	return 0
-}
-
-// persistCreate writes a new headend and its port in one synced batch.
-func (l *Lab) persistCreate(id uint64, d *headend.Device, port int) error {
-	start := time.Now()
-	err := l.store.putHeadendPort(l.name, id, d, port)
-	l.metrics.observePersist(time.Since(start))
-	return err
 }
 
 // consoleCreated registers a new headend's port and announces it. Called
@@ -234,48 +219,26 @@ func WithLogin(username, password, enablePassword string) CreateOption {
 	return func(d *headend.Device) error { return d.SetFactoryLogin(username, password, enablePassword) }
 }
 
-// putHeadendPort writes a headend and, if port is not 0, its console port
-// in one synced batch.
-func (s *Store) putHeadendPort(lab string, id uint64, d *headend.Device, port int) error {
-	v, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("sim: encode headend: %w", err)
-	}
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
-		return err
-	}
-	if port != 0 {
-		if err := b.Set(portKey(lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), nil); err != nil {
-			return err
-		}
-	}
-	return b.Commit(pebble.Sync)
-}
+// portValue is the stored form of a console port.
+func portValue(port int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(port)) }
 
 // putPort writes a headend's console port durably.
 func (s *Store) putPort(lab string, id uint64, port int) error {
-	return s.db.Set(portKey(lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), pebble.Sync)
+	return s.db.Set(portKey(lab, id), portValue(port), pebble.Sync)
 }
 
 // loadPorts reads the stored console ports of a lab by headend id.
 func (s *Store) loadPorts(lab string) (map[uint64]int, error) {
 	p := portPrefix(lab)
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
 	out := map[uint64]int{}
-	for it.First(); it.Valid(); it.Next() {
-		k, v := it.Key(), it.Value()
+	err := s.scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 || len(v) != 2 {
-			return nil, fmt.Errorf("sim: malformed console port %q=%x", k, v)
+			return fmt.Errorf("sim: malformed console port %q=%x", k, v)
 		}
 		out[binary.BigEndian.Uint64(k[len(p):])] = int(binary.BigEndian.Uint16(v))
-	}
-	return out, it.Error()
+		return nil
+	})
+	return out, err
 }
 
 // SSHHost is the address the consoles listen on, "" without SSH.

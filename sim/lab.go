@@ -139,8 +139,10 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.clock = &Clock{mode: ClockReal, real: realNow}
 	}
 	now := l.clock.Now()
+	var hs []*Headend // in id order
 	err := l.store.loadHeadends(l.name, func(id uint64, d *headend.Device) error {
 		h := &Headend{lab: l, id: id, dev: d}
+		hs = append(hs, h)
 		l.newAdmission(h, now)
 		if _, dup := l.byName.LoadOrStore(d.Hostname(), h); dup {
 			return fmt.Errorf("sim: stored headends share the hostname %q", d.Hostname())
@@ -152,13 +154,13 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.loadUsage(); err != nil {
+	if err := l.loadUsage(hs); err != nil {
 		return nil, err
 	}
 	if err := l.openPortal(cfg); err != nil {
 		return nil, err
 	}
-	if err := l.openConsoles(cfg.SSH); err != nil {
+	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
 	l.metrics.setHeadends(len(l.bySerial))
@@ -194,9 +196,7 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	if err := l.store.putClock(l.name, t); err != nil {
 		return time.Time{}, err
 	}
-	if err := l.clock.set(t); err != nil {
-		return time.Time{}, err
-	}
+	l.clock.set(t)
 	l.log.Info("clock set", zap.String("lab", l.name), zap.Time("now", t))
 	return l.clock.Now(), nil
 }
@@ -261,7 +261,7 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 		}
 	}
 	h := &Headend{lab: l, id: l.nextID, dev: d, sshPort: l.allocPort()}
-	if err := l.persistCreate(h.id, d, h.sshPort); err != nil {
+	if err := l.persist(h.id, d, h.sshPort); err != nil {
 		return Snapshot{}, err
 	}
 	l.newAdmission(h, now)
@@ -286,9 +286,11 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 	}
 }
 
-func (l *Lab) persist(id uint64, d *headend.Device) error {
+// persist writes a headend durably, with its console port unless port is 0
+// (a change keeps the stored port).
+func (l *Lab) persist(id uint64, d *headend.Device, port int) error {
 	start := time.Now()
-	err := l.store.putHeadend(l.name, id, d)
+	err := l.store.putHeadend(l.name, id, d, port)
 	l.metrics.observePersist(time.Since(start))
 	return err
 }
@@ -425,14 +427,12 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := c.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
 		return Snapshot{}, "", err
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return Snapshot{}, "", err
 	}
 	delete(l.bySerial, old)
 	l.bySerial[newSerial] = h
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, now)
+	h.swap(c, now)
 	l.consoleReloaded(h)
 	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
@@ -469,7 +469,12 @@ func (h *Headend) available() error {
 	if h.deleted {
 		return ErrHeadendNotFound
 	}
-	if h.dev.Reloading(h.lab.clock.Now()) {
+	return h.checkUp(h.lab.clock.Now())
+}
+
+// checkUp fails if the headend is reloading at now. Called with h.mu held.
+func (h *Headend) checkUp(now time.Time) error {
+	if h.dev.Reloading(now) {
 		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
 			h.dev.UpAt.Format(time.RFC3339))
 	}
@@ -520,9 +525,8 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 		return ErrHeadendNotFound
 	}
 	now := l.clock.Now()
-	if h.dev.Reloading(now) {
-		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
-			h.dev.UpAt.Format(time.RFC3339))
+	if err := h.checkUp(now); err != nil {
+		return err
 	}
 	c := h.dev.Clone()
 	c.Advance(now)
@@ -533,13 +537,11 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 	if oldName != newName {
 		return h.rename(c, oldName, newName)
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return err
 	}
 	h.noteChange(h.dev, c)
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, now)
+	h.swap(c, now)
 	return nil
 }
 
@@ -551,23 +553,35 @@ func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
 	if other, taken := l.byName.Load(newName); taken && other != h {
 		return fmt.Errorf("%w: %q", ErrHostnameTaken, newName)
 	}
-	if err := l.persist(h.id, c); err != nil {
+	if err := l.persist(h.id, c, 0); err != nil {
 		return err
 	}
 	l.byName.Store(newName, h)
 	l.byName.Delete(oldName)
 	h.noteChange(h.dev, c)
-	prev := h.dev
-	h.dev = c
-	h.afterChange(prev, c, l.clock.Now())
+	h.swap(c, l.clock.Now())
 	l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", newName))
 	return nil
+}
+
+// swap makes c the headend's device and brings the admission state in line
+// with it. Called with h.mu held, once c is stored.
+func (h *Headend) swap(c *headend.Device, now time.Time) {
+	prev := h.dev
+	h.dev = c
+	h.afterChange(prev, c, now)
+}
+
+// rebooted reports whether the change from old to c reloaded the headend
+// (a reload or an RMA).
+func rebooted(old, c *headend.Device) bool {
+	return old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt)
 }
 
 // noteChange logs and counts what a change did.
 func (h *Headend) noteChange(old, c *headend.Device) {
 	l := h.lab
-	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
+	if rebooted(old, c) {
 		l.metrics.count(opReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 			zap.Time("up_at", c.UpAt))

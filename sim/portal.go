@@ -101,42 +101,38 @@ func (s *Store) putPortal(lab string, c keygen.PortalChange) error {
 func (s *Store) loadPortal(lab string) (keygen.PortalChange, error) {
 	var c keygen.PortalChange
 	p := portalPrefix(lab)
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		return c, err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		rest := string(it.Key()[len(p):])
+	err := s.scan(p, func(key, v []byte) error {
+		rest := string(key[len(p):])
 		kind, id, _ := strings.Cut(rest, "/")
 		var err error
 		switch kind {
 		case "meta":
 			c.Meta = new(keygen.PortalMeta)
-			err = json.Unmarshal(it.Value(), c.Meta)
+			err = json.Unmarshal(v, c.Meta)
 		case "pak":
 			var k keygen.PAK
-			if err = json.Unmarshal(it.Value(), &k); err == nil {
+			if err = json.Unmarshal(v, &k); err == nil {
 				c.PAKs = append(c.PAKs, k)
 			}
 		case "serial":
 			var r keygen.SerialRecord
-			if err = json.Unmarshal(it.Value(), &r); err == nil {
+			if err = json.Unmarshal(v, &r); err == nil {
 				c.Serials = append(c.Serials, r)
 			}
 		case "code":
 			var k keygen.ActivationCode
-			if err = json.Unmarshal(it.Value(), &k); err == nil {
+			if err = json.Unmarshal(v, &k); err == nil {
 				c.Codes = append(c.Codes, k)
 			}
 		default:
-			return c, fmt.Errorf("sim: unknown portal record %q", rest)
+			return fmt.Errorf("sim: unknown portal record %q", rest)
 		}
 		if err != nil {
-			return c, fmt.Errorf("sim: decode portal record %s %s: %w", kind, id, err)
+			return fmt.Errorf("sim: decode portal record %s %s: %w", kind, id, err)
 		}
-	}
-	return c, it.Error()
+		return nil
+	})
+	return c, err
 }
 
 // portalDo runs one portal action at the lab time: persisted, then applied.

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -61,15 +59,9 @@ func (tl *testLab) close() {
 
 // portalKeys counts the portal's records in the store.
 func (tl *testLab) portalKeys() int {
-	p := portalPrefix(DefaultLab)
-	it, err := tl.store.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		tl.t.Fatal(err)
-	}
-	defer it.Close()
 	n := 0
-	for it.First(); it.Valid(); it.Next() {
-		n++
+	if err := tl.store.scan(portalPrefix(DefaultLab), func(_, _ []byte) error { n++; return nil }); err != nil {
+		tl.t.Fatal(err)
 	}
 	return n
 }

@@ -15,7 +15,7 @@ func TestReloadDropsSessionsAtOnce(t *testing.T) {
 	if _, err := lab.Create("ASA5525", "asa1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if d, _, err := lab.Admit("asa1", "alice", "laptop", headend.KindAnyConnect); err != nil || !d.Admitted {
+	if d, err := lab.Admit("asa1", "alice", "laptop", headend.KindAnyConnect); err != nil || !d.Admitted {
 		t.Fatalf("admit: %+v %v", d, err)
 	}
 	if c, _ := lab.Counts("asa1"); c.Total() != 1 {

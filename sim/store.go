@@ -77,9 +77,42 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
-// putHeadend writes a headend durably.
-func (s *Store) putHeadend(lab string, id uint64, d *headend.Device) error {
-	return s.putHeadendPort(lab, id, d, 0)
+// scan calls fn with every key of the prefix and its value, in key order,
+// until fn fails. k and v are valid only during the call.
+func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err = fn(it.Key(), it.Value()); err != nil {
+			break
+		}
+	}
+	if cerr := it.Close(); err == nil {
+		err = cerr // the iterator's error, if any
+	}
+	return err
+}
+
+// putHeadend writes a headend and, if port is not 0, its console port in
+// one synced batch.
+func (s *Store) putHeadend(lab string, id uint64, d *headend.Device, port int) error {
+	v, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("sim: encode headend: %w", err)
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
+		return err
+	}
+	if port != 0 {
+		if err := b.Set(portKey(lab, id), portValue(port), nil); err != nil {
+			return err
+		}
+	}
+	return b.Commit(pebble.Sync)
 }
 
 // deleteHeadend removes a headend and its console port durably.
@@ -98,29 +131,20 @@ func (s *Store) deleteHeadend(lab string, id uint64) error {
 // loadHeadends calls fn for every stored headend of the lab, in id order.
 func (s *Store) loadHeadends(lab string, fn func(id uint64, d *headend.Device) error) error {
 	p := headendPrefix(lab)
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		k := it.Key()
+	return s.scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 {
 			return fmt.Errorf("sim: malformed headend key %q", k)
 		}
 		id := binary.BigEndian.Uint64(k[len(p):])
 		d := new(headend.Device)
-		if err := json.Unmarshal(it.Value(), d); err != nil {
+		if err := json.Unmarshal(v, d); err != nil {
 			return fmt.Errorf("sim: decode headend %d: %w", id, err)
 		}
 		if err := d.Bind(); err != nil {
 			return fmt.Errorf("sim: headend %d: %w", id, err)
 		}
-		if err := fn(id, d); err != nil {
-			return err
-		}
-	}
-	return it.Error()
+		return fn(id, d)
+	})
 }
 
 type storedClock struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"strconv"
@@ -8,24 +9,31 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/asalab/asalab/headend"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // kinds are the --kind words, in ConnectionKind order.
-var kinds = []string{"anyconnect", "clientless", "ikev2-third-party", "ipsec-ikev1", "site-to-site", "phone", "mobile"}
+var kinds = func() []string {
+	var ws []string
+	for k := headend.KindAnyConnect; k.Valid(); k++ {
+		ws = append(ws, k.String())
+	}
+	return ws
+}()
 
+// parseKind reads a --kind word; ConnectionKind numbers the kinds as
+// headend.Kind does.
 func parseKind(s string) (headendv1.ConnectionKind, error) {
-	for i, k := range kinds {
-		if k == s {
-			return headendv1.ConnectionKind(i + 1), nil
-		}
+	if k, ok := headend.ParseKind(s); ok {
+		return headendv1.ConnectionKind(k), nil
 	}
 	return 0, usagef("--kind must be one of %s", strings.Join(kinds, ", "))
 }
 
 func kindWord(k headendv1.ConnectionKind) string {
-	if i := int(k) - 1; i >= 0 && i < len(kinds) {
-		return kinds[i]
+	if k > 0 && int(k) < headend.NumKinds {
+		return headend.Kind(k).String()
 	}
 	return k.String()
 }
@@ -55,25 +63,21 @@ func (c *cli) admit(args []string) error {
 	if device == "" {
 		device = user + "-device"
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.AdmitConnection(cx, &headendv1.AdmitConnectionRequest{Lab: c.lab, Headend: pos[0], User: user, ClientDevice: device, Kind: k})
-	if err != nil {
-		return err
-	}
-	if resp.GetAdmitted() {
-		fmt.Fprintf(c.stdout, "admitted %d\n", resp.GetSessionId())
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.AdmitConnection(cx, &headendv1.AdmitConnectionRequest{Lab: c.lab, Headend: pos[0], User: user, ClientDevice: device, Kind: k})
+		if err != nil {
+			return err
+		}
+		if resp.GetAdmitted() {
+			fmt.Fprintf(c.stdout, "admitted %d\n", resp.GetSessionId())
+			return nil
+		}
+		fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))
+		if resp.GetSyslog() != "" {
+			fmt.Fprintln(c.stdout, resp.GetSyslog())
+		}
 		return nil
-	}
-	fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))
-	if resp.GetSyslog() != "" {
-		fmt.Fprintln(c.stdout, resp.GetSyslog())
-	}
-	return nil
+	})
 }
 
 func (c *cli) release(args []string) error {
@@ -84,17 +88,13 @@ func (c *cli) release(args []string) error {
 	if err != nil {
 		return usagef("release: SESSION must be the number admit printed")
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	if _, err := hc.ReleaseConnection(cx, &headendv1.ReleaseConnectionRequest{Lab: c.lab, Headend: args[0], SessionId: id}); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "released %d\n", id)
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		if _, err := s.hc.ReleaseConnection(cx, &headendv1.ReleaseConnectionRequest{Lab: c.lab, Headend: args[0], SessionId: id}); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "released %d\n", id)
+		return nil
+	})
 }
 
 func (c *cli) sessions(args []string) error {
@@ -102,7 +102,7 @@ func (c *cli) sessions(args []string) error {
 	if err != nil {
 		return err
 	}
-	hc, _, err := c.dial()
+	s, err := c.dial()
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (c *cli) sessions(args []string) error {
 	token := ""
 	for {
 		cx, cancel := ctx()
-		resp, err := hc.ListSessions(cx, &headendv1.ListSessionsRequest{Lab: c.lab, Headend: h, PageSize: 1000, PageToken: token})
+		resp, err := s.hc.ListSessions(cx, &headendv1.ListSessionsRequest{Lab: c.lab, Headend: h, PageSize: 1000, PageToken: token})
 		cancel()
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -34,20 +35,16 @@ func (c *cli) create(args []string) error {
 	if len(pos) > 0 || model == "" || hostname == "" {
 		return usagef("usage: create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]")
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{
-		Lab: c.lab, Model: model, Hostname: hostname, Serial: serial, Username: user, Password: pass, EnablePassword: enable,
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{
+			Lab: c.lab, Model: model, Hostname: hostname, Serial: serial, Username: user, Password: pass, EnablePassword: enable,
+		})
+		if err != nil {
+			return err
+		}
+		printHeadend(c, resp.GetHeadend())
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	printHeadend(c, resp.GetHeadend())
-	return nil
 }
 
 func oneHostname(name string, args []string) (string, error) {
@@ -62,25 +59,21 @@ func (c *cli) get(args []string) error {
 	if err != nil {
 		return err
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.GetHeadend(cx, &headendv1.GetHeadendRequest{Lab: c.lab, Hostname: h})
-	if err != nil {
-		return err
-	}
-	printHeadend(c, resp.GetHeadend())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.GetHeadend(cx, &headendv1.GetHeadendRequest{Lab: c.lab, Hostname: h})
+		if err != nil {
+			return err
+		}
+		printHeadend(c, resp.GetHeadend())
+		return nil
+	})
 }
 
 func (c *cli) list(args []string) error {
 	if len(args) > 0 {
 		return usagef("usage: list")
 	}
-	hc, _, err := c.dial()
+	s, err := c.dial()
 	if err != nil {
 		return err
 	}
@@ -89,7 +82,7 @@ func (c *cli) list(args []string) error {
 	token := ""
 	for {
 		cx, cancel := ctx()
-		resp, err := hc.ListHeadends(cx, &headendv1.ListHeadendsRequest{Lab: c.lab, PageSize: 1000, PageToken: token})
+		resp, err := s.hc.ListHeadends(cx, &headendv1.ListHeadendsRequest{Lab: c.lab, PageSize: 1000, PageToken: token})
 		cancel()
 		if err != nil {
 			return err
@@ -112,38 +105,30 @@ func (c *cli) delete(args []string) error {
 	if err != nil {
 		return err
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	if _, err := hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h}); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "deleted %s\n", h)
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		if _, err := s.hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h}); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "deleted %s\n", h)
+		return nil
+	})
 }
 
 func (c *cli) exec(args []string) error {
 	if len(args) < 2 {
 		return usagef("usage: exec HOSTNAME 'LINE' ['LINE'...]")
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.Exec(cx, &headendv1.ExecRequest{Lab: c.lab, Hostname: args[0], Lines: args[1:]})
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(c.stdout, resp.GetTranscript())
-	if !strings.HasSuffix(resp.GetTranscript(), "\n") {
-		fmt.Fprintln(c.stdout)
-	}
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.Exec(cx, &headendv1.ExecRequest{Lab: c.lab, Hostname: args[0], Lines: args[1:]})
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c.stdout, resp.GetTranscript())
+		if !strings.HasSuffix(resp.GetTranscript(), "\n") {
+			fmt.Fprintln(c.stdout)
+		}
+		return nil
+	})
 }
 
 func (c *cli) installKey(args []string) error {
@@ -161,22 +146,18 @@ func (c *cli) installKey(args []string) error {
 	if deactivate {
 		action = headendv1.KeyAction_KEY_ACTION_DEACTIVATE
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.InstallActivationKey(cx, &headendv1.InstallActivationKeyRequest{
-		Lab: c.lab, Hostname: pos[0], ActivationKey: strings.Join(pos[1:], " "), Action: action,
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.InstallActivationKey(cx, &headendv1.InstallActivationKeyRequest{
+			Lab: c.lab, Hostname: pos[0], ActivationKey: strings.Join(pos[1:], " "), Action: action,
+		})
+		if err != nil {
+			return err
+		}
+		for _, m := range resp.GetMessages() {
+			fmt.Fprintln(c.stdout, m)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for _, m := range resp.GetMessages() {
-		fmt.Fprintln(c.stdout, m)
-	}
-	return nil
 }
 
 func (c *cli) reload(args []string) error {
@@ -191,18 +172,14 @@ func (c *cli) reload(args []string) error {
 	if err != nil {
 		return err
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.Reload(cx, &headendv1.ReloadRequest{Lab: c.lab, Hostname: h, SaveConfig: save})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.Reload(cx, &headendv1.ReloadRequest{Lab: c.lab, Hostname: h, SaveConfig: save})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
+		return nil
+	})
 }
 
 func (c *cli) rma(args []string) error {
@@ -217,88 +194,76 @@ func (c *cli) rma(args []string) error {
 	if err != nil {
 		return err
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.ReturnForRepair(cx, &headendv1.ReturnForRepairRequest{Lab: c.lab, Hostname: h, NewSerial: serial})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.ReturnForRepair(cx, &headendv1.ReturnForRepairRequest{Lab: c.lab, Hostname: h, NewSerial: serial})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
+		return nil
+	})
 }
 
 func (c *cli) clock(args []string) error {
-	_, lc, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	var clock *headendv1.Clock
-	switch {
-	case len(args) == 0:
-		resp, err := lc.GetClock(cx, &headendv1.GetClockRequest{Lab: c.lab})
-		if err != nil {
-			return err
+	return c.call(func(cx context.Context, s services) error {
+		var clock *headendv1.Clock
+		switch {
+		case len(args) == 0:
+			resp, err := s.lc.GetClock(cx, &headendv1.GetClockRequest{Lab: c.lab})
+			if err != nil {
+				return err
+			}
+			clock = resp.GetClock()
+		case len(args) == 2 && args[0] == "set":
+			t, err := time.Parse(time.RFC3339, args[1])
+			if err != nil {
+				return usagef("clock set: TIME must be RFC 3339, as 2026-12-01T09:00:00Z")
+			}
+			resp, err := s.lc.SetClock(cx, &headendv1.SetClockRequest{Lab: c.lab, Time: timestamppb.New(t)})
+			if err != nil {
+				return err
+			}
+			clock = resp.GetClock()
+		case len(args) == 2 && args[0] == "advance":
+			d, err := parseDuration(args[1])
+			if err != nil {
+				return usagef("clock advance: DURATION must be like 90m, 36h or 30d")
+			}
+			resp, err := s.lc.AdvanceClock(cx, &headendv1.AdvanceClockRequest{Lab: c.lab, Duration: durationpb.New(d)})
+			if err != nil {
+				return err
+			}
+			clock = resp.GetClock()
+		default:
+			return usagef("usage: clock [set TIME | advance DURATION]")
 		}
-		clock = resp.GetClock()
-	case len(args) == 2 && args[0] == "set":
-		t, err := time.Parse(time.RFC3339, args[1])
-		if err != nil {
-			return usagef("clock set: TIME must be RFC 3339, as 2026-12-01T09:00:00Z")
+		mode := "real"
+		if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
+			mode = "simulated"
 		}
-		resp, err := lc.SetClock(cx, &headendv1.SetClockRequest{Lab: c.lab, Time: timestamppb.New(t)})
-		if err != nil {
-			return err
-		}
-		clock = resp.GetClock()
-	case len(args) == 2 && args[0] == "advance":
-		d, err := parseDuration(args[1])
-		if err != nil {
-			return usagef("clock advance: DURATION must be like 90m, 36h or 30d")
-		}
-		resp, err := lc.AdvanceClock(cx, &headendv1.AdvanceClockRequest{Lab: c.lab, Duration: durationpb.New(d)})
-		if err != nil {
-			return err
-		}
-		clock = resp.GetClock()
-	default:
-		return usagef("usage: clock [set TIME | advance DURATION]")
-	}
-	mode := "real"
-	if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
-		mode = "simulated"
-	}
-	fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
-	return nil
+		fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
+		return nil
+	})
 }
 
 func (c *cli) platforms(args []string) error {
 	if len(args) > 0 {
 		return usagef("usage: platforms")
 	}
-	hc, _, err := c.dial()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := hc.ListPlatforms(cx, &headendv1.ListPlatformsRequest{})
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
-	for _, p := range resp.GetPlatforms() {
-		lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
-			p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
-	}
-	return tw.Flush()
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.hc.ListPlatforms(cx, &headendv1.ListPlatformsRequest{})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
+		for _, p := range resp.GetPlatforms() {
+			lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
+				p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
+		}
+		return tw.Flush()
+	})
 }
 
 // keygen mints a key offline with the lab secret; no daemon is needed.

@@ -149,15 +149,39 @@ func describe(err error) string {
 	return fmt.Sprintf("%s (%s%s)", st.Message(), st.Code(), reason)
 }
 
-func (c *cli) dial() (headendv1.HeadendServiceClient, headendv1.LabServiceClient, error) {
+// services are the daemon's gRPC services.
+type services struct {
+	hc headendv1.HeadendServiceClient
+	lc headendv1.LabServiceClient
+	pc headendv1.PortalServiceClient
+}
+
+// dial connects to the daemon, once (run closes the connection).
+func (c *cli) dial() (services, error) {
 	if c.conn == nil {
 		conn, err := grpc.NewClient(c.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
-			return nil, nil, err
+			return services{}, err
 		}
 		c.conn = conn
 	}
-	return headendv1.NewHeadendServiceClient(c.conn), headendv1.NewLabServiceClient(c.conn), nil
+	return services{
+		hc: headendv1.NewHeadendServiceClient(c.conn),
+		lc: headendv1.NewLabServiceClient(c.conn),
+		pc: headendv1.NewPortalServiceClient(c.conn),
+	}, nil
+}
+
+// call dials the daemon and runs fn, whose RPCs get a context that times
+// out after 30 seconds.
+func (c *cli) call(fn func(cx context.Context, s services) error) error {
+	s, err := c.dial()
+	if err != nil {
+		return err
+	}
+	cx, cancel := ctx()
+	defer cancel()
+	return fn(cx, s)
 }
 
 func ctx() (context.Context, context.CancelFunc) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"strings"
@@ -27,13 +28,6 @@ func (c *cli) portal(args []string) error {
 		return usagef("portal: unknown command %q (order, register, share, use-code, licenses, demo, rehost, compliance)", args[0])
 	}
 	return h(args[1:])
-}
-
-func (c *cli) portalClient() (headendv1.PortalServiceClient, error) {
-	if _, _, err := c.dial(); err != nil {
-		return nil, err
-	}
-	return headendv1.NewPortalServiceClient(c.conn), nil
 }
 
 // listFlag collects a repeated flag.
@@ -70,38 +64,34 @@ func (c *cli) portalOrder(args []string) error {
 	if len(pos) > 0 || sku == "" {
 		return usagef("usage: portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.PlaceOrder(cx, &headendv1.PlaceOrderRequest{Lab: c.lab, Lines: []*headendv1.OrderLine{{
-		Sku: sku, Users: int32(users), Months: int32(months), StartDate: start, Size: int32(size),
-		Quantity: int32(quantity), Customer: customer,
-	}}})
-	if err != nil {
-		return err
-	}
-	p := resp.GetPaks()[0]
-	var what []string
-	if p.GetAuthorizedUsers() > 0 {
-		what = append(what, fmt.Sprintf("%d authorized users", p.GetAuthorizedUsers()))
-	}
-	switch {
-	case p.GetDays() > 0:
-		what = append(what, fmt.Sprintf("a time-based key of %d days", p.GetDays()))
-	case p.GetEndDate() == "":
-		what = append(what, "from "+seedDate(p.GetStartDate())+", perpetual")
-	default:
-		what = append(what, seedDate(p.GetStartDate())+" to "+seedDate(p.GetEndDate()))
-	}
-	if p.GetRenewalOf() != "" {
-		what = append(what, "renews PAK "+p.GetRenewalOf())
-	}
-	fmt.Fprintf(c.stdout, "%s %s for %q: %s; sales order %s; usable from %s\n", p.GetPak(), p.GetSku(), p.GetCustomer(),
-		strings.Join(what, ", "), resp.GetSalesOrder(), p.GetActiveAt().AsTime().Format(time.RFC3339))
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.PlaceOrder(cx, &headendv1.PlaceOrderRequest{Lab: c.lab, Lines: []*headendv1.OrderLine{{
+			Sku: sku, Users: int32(users), Months: int32(months), StartDate: start, Size: int32(size),
+			Quantity: int32(quantity), Customer: customer,
+		}}})
+		if err != nil {
+			return err
+		}
+		p := resp.GetPaks()[0]
+		var what []string
+		if p.GetAuthorizedUsers() > 0 {
+			what = append(what, fmt.Sprintf("%d authorized users", p.GetAuthorizedUsers()))
+		}
+		switch {
+		case p.GetDays() > 0:
+			what = append(what, fmt.Sprintf("a time-based key of %d days", p.GetDays()))
+		case p.GetEndDate() == "":
+			what = append(what, "from "+seedDate(p.GetStartDate())+", perpetual")
+		default:
+			what = append(what, seedDate(p.GetStartDate())+" to "+seedDate(p.GetEndDate()))
+		}
+		if p.GetRenewalOf() != "" {
+			what = append(what, "renews PAK "+p.GetRenewalOf())
+		}
+		fmt.Fprintf(c.stdout, "%s %s for %q: %s; sales order %s; usable from %s\n", p.GetPak(), p.GetSku(), p.GetCustomer(),
+			strings.Join(what, ", "), resp.GetSalesOrder(), p.GetActiveAt().AsTime().Format(time.RFC3339))
+		return nil
+	})
 }
 
 func (c *cli) portalRegister(args []string) error {
@@ -116,18 +106,14 @@ func (c *cli) portalRegister(args []string) error {
 	if len(pos) > 0 || pak == "" {
 		return usagef("usage: portal register --pak PAK --serial S")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial})
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(c.stdout, resp.GetEmail())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial})
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c.stdout, resp.GetEmail())
+		return nil
+	})
 }
 
 func (c *cli) portalShare(args []string) error {
@@ -142,22 +128,18 @@ func (c *cli) portalShare(args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: portal share --source S --target T")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.GetActivationCode(cx, &headendv1.GetActivationCodeRequest{Lab: c.lab, SourceSerial: source, TargetSerial: target})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "%s activation code for %s -> %s, usable once until %s\n\n", resp.GetActivationCode(), source, target,
-		resp.GetExpiresAt().AsTime().Format(time.RFC3339))
-	printLicenses(c, resp.GetShareable())
-	fmt.Fprintln(c.stdout)
-	fmt.Fprint(c.stdout, resp.GetEmail())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.GetActivationCode(cx, &headendv1.GetActivationCodeRequest{Lab: c.lab, SourceSerial: source, TargetSerial: target})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s activation code for %s -> %s, usable once until %s\n\n", resp.GetActivationCode(), source, target,
+			resp.GetExpiresAt().AsTime().Format(time.RFC3339))
+		printLicenses(c, resp.GetShareable())
+		fmt.Fprintln(c.stdout)
+		fmt.Fprint(c.stdout, resp.GetEmail())
+		return nil
+	})
 }
 
 func (c *cli) portalUseCode(args []string) error {
@@ -173,26 +155,22 @@ func (c *cli) portalUseCode(args []string) error {
 	if len(pos) > 0 || code == "" {
 		return usagef("usage: portal use-code --code C [--sku SKU|PAK]...")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.UseActivationCode(cx, &headendv1.UseActivationCodeRequest{Lab: c.lab, ActivationCode: code, Skus: skus})
-	if err != nil {
-		return err
-	}
-	printKeys(c, resp.GetActivationKeys())
-	var shared []string
-	for _, l := range resp.GetShared() {
-		shared = append(shared, l.GetSku()+" (PAK "+l.GetPak()+")")
-	}
-	if len(shared) == 0 {
-		shared = []string{"nothing new (the target holds them already)"}
-	}
-	fmt.Fprintf(c.stdout, "\nshared from %s to %s: %s\n", resp.GetSourceSerial(), resp.GetTargetSerial(), strings.Join(shared, ", "))
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.UseActivationCode(cx, &headendv1.UseActivationCodeRequest{Lab: c.lab, ActivationCode: code, Skus: skus})
+		if err != nil {
+			return err
+		}
+		printKeys(c, resp.GetActivationKeys())
+		var shared []string
+		for _, l := range resp.GetShared() {
+			shared = append(shared, l.GetSku()+" (PAK "+l.GetPak()+")")
+		}
+		if len(shared) == 0 {
+			shared = []string{"nothing new (the target holds them already)"}
+		}
+		fmt.Fprintf(c.stdout, "\nshared from %s to %s: %s\n", resp.GetSourceSerial(), resp.GetTargetSerial(), strings.Join(shared, ", "))
+		return nil
+	})
 }
 
 func (c *cli) portalLicenses(args []string) error {
@@ -206,28 +184,24 @@ func (c *cli) portalLicenses(args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: portal licenses --serial S")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.ListLicenses(cx, &headendv1.ListLicensesRequest{Lab: c.lab, Serial: serial})
-	if err != nil {
-		return err
-	}
-	if r := resp.GetRehostedTo(); r != "" {
-		fmt.Fprintf(c.stdout, "%s was returned under RMA; its licenses are registered to %s\n", serial, r)
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.ListLicenses(cx, &headendv1.ListLicensesRequest{Lab: c.lab, Serial: serial})
+		if err != nil {
+			return err
+		}
+		if r := resp.GetRehostedTo(); r != "" {
+			fmt.Fprintf(c.stdout, "%s was returned under RMA; its licenses are registered to %s\n", serial, r)
+			return nil
+		}
+		if len(resp.GetLicenses()) == 0 {
+			fmt.Fprintf(c.stdout, "no licenses are registered to %s\n", serial)
+			return nil
+		}
+		printLicenses(c, resp.GetLicenses())
+		fmt.Fprintln(c.stdout)
+		printKeys(c, resp.GetActivationKeys())
 		return nil
-	}
-	if len(resp.GetLicenses()) == 0 {
-		fmt.Fprintf(c.stdout, "no licenses are registered to %s\n", serial)
-		return nil
-	}
-	printLicenses(c, resp.GetLicenses())
-	fmt.Fprintln(c.stdout)
-	printKeys(c, resp.GetActivationKeys())
-	return nil
+	})
 }
 
 func (c *cli) portalDemo(args []string) error {
@@ -241,18 +215,14 @@ func (c *cli) portalDemo(args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: portal demo --serial S")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.RequestDemoLicense(cx, &headendv1.RequestDemoLicenseRequest{Lab: c.lab, Serial: serial})
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(c.stdout, resp.GetEmail())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.RequestDemoLicense(cx, &headendv1.RequestDemoLicenseRequest{Lab: c.lab, Serial: serial})
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c.stdout, resp.GetEmail())
+		return nil
+	})
 }
 
 func (c *cli) portalRehost(args []string) error {
@@ -267,18 +237,14 @@ func (c *cli) portalRehost(args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: portal rehost --old S --new T")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.RehostForRma(cx, &headendv1.RehostForRmaRequest{Lab: c.lab, OldSerial: oldSerial, NewSerial: newSerial})
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(c.stdout, resp.GetEmail())
-	return nil
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.RehostForRma(cx, &headendv1.RehostForRmaRequest{Lab: c.lab, OldSerial: oldSerial, NewSerial: newSerial})
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(c.stdout, resp.GetEmail())
+		return nil
+	})
 }
 
 func (c *cli) portalCompliance(args []string) error {
@@ -292,46 +258,42 @@ func (c *cli) portalCompliance(args []string) error {
 	if len(pos) > 0 {
 		return usagef("usage: portal compliance [--customer NAME]")
 	}
-	pc, err := c.portalClient()
-	if err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	resp, err := pc.GetComplianceReport(cx, &headendv1.GetComplianceReportRequest{Lab: c.lab, Customer: customer})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "Compliance report at %s\n", resp.GetGeneratedAt().AsTime().Format(time.RFC3339))
-	if !resp.GetUsageAvailable() {
-		fmt.Fprintln(c.stdout, "Usage: unavailable (no admission records connected); user counts are not measured.")
-	}
-	for _, cc := range resp.GetCustomers() {
-		fmt.Fprintf(c.stdout, "\nCustomer %q: %d users authorized by the licenses in force, %d unique users seen\n",
-			cc.GetCustomer(), cc.GetAuthorizedUsers(), cc.GetUniqueUsers())
-		for _, f := range cc.GetFindings() {
-			fmt.Fprintf(c.stdout, "  ! %s\n", f)
+	return c.call(func(cx context.Context, s services) error {
+		resp, err := s.pc.GetComplianceReport(cx, &headendv1.GetComplianceReportRequest{Lab: c.lab, Customer: customer})
+		if err != nil {
+			return err
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "  TIER\tSKU\tSTART\tEND\tAUTHORIZED\tSEEN\tAFTER END\tAPEX-ONLY\tASAS")
-		for _, e := range cc.GetEntitlements() {
-			end := "perpetual"
-			if e.GetEndDate() != "" {
-				end = seedDate(e.GetEndDate())
+		fmt.Fprintf(c.stdout, "Compliance report at %s\n", resp.GetGeneratedAt().AsTime().Format(time.RFC3339))
+		if !resp.GetUsageAvailable() {
+			fmt.Fprintln(c.stdout, "Usage: unavailable (no admission records connected); user counts are not measured.")
+		}
+		for _, cc := range resp.GetCustomers() {
+			fmt.Fprintf(c.stdout, "\nCustomer %q: %d users authorized by the licenses in force, %d unique users seen\n",
+				cc.GetCustomer(), cc.GetAuthorizedUsers(), cc.GetUniqueUsers())
+			for _, f := range cc.GetFindings() {
+				fmt.Fprintf(c.stdout, "  ! %s\n", f)
 			}
-			tier := strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_")
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", tier, e.GetSku(), seedDate(e.GetStartDate()), end,
-				e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetUsersAfterEnd(), e.GetApexOnlyUsers(), strings.Join(e.GetSerials(), " "))
-		}
-		tw.Flush()
-		for _, e := range cc.GetEntitlements() {
-			for _, f := range e.GetFindings() {
-				fmt.Fprintf(c.stdout, "  ! %s %s (PAK %s): %s\n", e.GetSku(), strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_"),
-					strings.Join(e.GetPaks(), ", "), f)
+			tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "  TIER\tSKU\tSTART\tEND\tAUTHORIZED\tSEEN\tAFTER END\tAPEX-ONLY\tASAS")
+			for _, e := range cc.GetEntitlements() {
+				end := "perpetual"
+				if e.GetEndDate() != "" {
+					end = seedDate(e.GetEndDate())
+				}
+				tier := strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_")
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", tier, e.GetSku(), seedDate(e.GetStartDate()), end,
+					e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetUsersAfterEnd(), e.GetApexOnlyUsers(), strings.Join(e.GetSerials(), " "))
+			}
+			tw.Flush()
+			for _, e := range cc.GetEntitlements() {
+				for _, f := range e.GetFindings() {
+					fmt.Fprintf(c.stdout, "  ! %s %s (PAK %s): %s\n", e.GetSku(), strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_"),
+						strings.Join(e.GetPaks(), ", "), f)
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // printLicenses prints the seed's "Source SKU Selection" table.

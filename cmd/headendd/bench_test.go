@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -33,10 +32,7 @@ func BenchmarkFleet(b *testing.B) {
 	dataDir := filepath.Join(b.TempDir(), "data")
 	for b.Loop() {
 		d := startDaemon(b, headendd, dataDir)
-		conn, err := grpc.NewClient(d.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			b.Fatal(err)
-		}
+		conn := d.dial(b)
 		hc := headendv1.NewHeadendServiceClient(conn)
 		ctx := context.Background()
 
@@ -126,10 +122,7 @@ func BenchmarkMillionSessions(b *testing.B) {
 	for b.Loop() {
 		dataDir := filepath.Join(b.TempDir(), "data")
 		d := startDaemon(b, headendd, dataDir)
-		conn, err := grpc.NewClient(d.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			b.Fatal(err)
-		}
+		conn := d.dial(b)
 		hc := headendv1.NewHeadendServiceClient(conn)
 		ctx := context.Background()
 		secret, err := sim.ReadSecretFile(filepath.Join(dataDir, sim.SecretFile))

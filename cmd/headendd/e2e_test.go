@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 )
 
 // daemon is a headendd process started by a test.
@@ -26,18 +31,42 @@ type daemon struct {
 	waitErr error         // its exit status, once done is closed
 }
 
-// buildBinaries builds headendd and headendctl into a temporary directory.
-func buildBinaries(t testing.TB) (headendd, headendctl string) {
-	t.Helper()
-	dir := t.TempDir()
-	headendd, headendctl = filepath.Join(dir, "headendd"), filepath.Join(dir, "headendctl")
-	for bin, pkg := range map[string]string{headendd: ".", headendctl: "../headendctl"} {
-		out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
-		}
+var (
+	binOnce                 sync.Once
+	binDir                  string
+	binHeadendd, binHeadctl string
+	binErr                  error
+)
+
+// TestMain removes the binaries the tests share.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
 	}
-	return headendd, headendctl
+	os.Exit(code)
+}
+
+// buildBinaries builds headendd and headendctl once for all the tests and
+// benchmarks of the package.
+func buildBinaries(tb testing.TB) (headendd, headendctl string) {
+	tb.Helper()
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "asalab-bin-"); binErr != nil {
+			return
+		}
+		binHeadendd, binHeadctl = filepath.Join(binDir, "headendd"), filepath.Join(binDir, "headendctl")
+		for bin, pkg := range map[string]string{binHeadendd: ".", binHeadctl: "../headendctl"} {
+			if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+				binErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+				return
+			}
+		}
+	})
+	if binErr != nil {
+		tb.Fatal(binErr)
+	}
+	return binHeadendd, binHeadctl
 }
 
 // daemonEnv is added to the environment of the daemons tests start.
@@ -77,6 +106,18 @@ func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 			t.Fatalf("headendd not ready after 20s\n%s", d.log)
 		}
 	}
+}
+
+// dial opens a gRPC client connection to the daemon, closed when the test
+// ends.
+func (d *daemon) dial(tb testing.TB) *grpc.ClientConn {
+	tb.Helper()
+	conn, err := grpc.NewClient(d.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { conn.Close() })
+	return conn
 }
 
 // kill sends SIGKILL: the process gets no chance to flush anything.

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
@@ -156,7 +153,7 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	// (admitted and released in batches, never more than the 750 a 5525
 	// holds at once), 10 of them clientless, an Apex-only service. That is
 	// more than the 873 Plus and the 102 Apex users bought.
-	admitUsers(t, d.grpc, 1000, 10)
+	admitUsers(t, d, 1000, 10)
 	rep := run("portal", "compliance")
 	for _, want := range []string{`Customer "Acme Corp": 975 users authorized by the licenses in force, 1000 unique users seen`,
 		"PLUS  L-AC-PLS-LIC=", "APEX  L-AC-APX-LIC="} {
@@ -182,14 +179,9 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 
 // admitUsers connects n distinct users through asa1 and asa2, each admitted
 // and released in batches of 100, the first clientless of them clientless.
-func admitUsers(t *testing.T, addr string, n, clientless int) {
+func admitUsers(t *testing.T, d *daemon, n, clientless int) {
 	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	hc := headendv1.NewHeadendServiceClient(conn)
+	hc := headendv1.NewHeadendServiceClient(d.dial(t))
 	ctx := context.Background()
 	for start := 0; start < n; start += 100 {
 		req := &headendv1.AdmitConnectionBatchRequest{}

@@ -11,13 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
@@ -47,43 +44,6 @@ func requireClients(t *testing.T) {
 	}
 }
 
-var (
-	binOnce                 sync.Once
-	binDir                  string
-	binHeadendd, binHeadctl string
-	binErr                  error
-)
-
-// TestMain removes the binaries the SSH tests share.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// sharedBinaries builds headendd and headendctl once for the SSH tests.
-func sharedBinaries(t *testing.T) (headendd, headendctl string) {
-	t.Helper()
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "asalab-bin-"); binErr != nil {
-			return
-		}
-		binHeadendd, binHeadctl = filepath.Join(binDir, "headendd"), filepath.Join(binDir, "headendctl")
-		for bin, pkg := range map[string]string{binHeadendd: ".", binHeadctl: "../headendctl"} {
-			if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
-				binErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-				return
-			}
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binHeadendd, binHeadctl
-}
-
 // sshBase picks the first port of a console range outside the kernel's
 // ephemeral ports; headendd skips any port of it that something else holds.
 func sshBase() string { return fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(10000-50)) }
@@ -98,14 +58,9 @@ type sshLab struct {
 
 func startSSHLab(t *testing.T) *sshLab {
 	t.Helper()
-	headendd, headendctl := sharedBinaries(t)
+	headendd, headendctl := buildBinaries(t)
 	d := startDaemon(t, headendd, filepath.Join(t.TempDir(), "data"), "--ssh-addr", sshBase(), "--ssh-ports", "50")
-	conn, err := grpc.NewClient(d.grpc, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return &sshLab{t: t, d: d, headendctl: headendctl, hc: headendv1.NewHeadendServiceClient(conn)}
+	return &sshLab{t: t, d: d, headendctl: headendctl, hc: headendv1.NewHeadendServiceClient(d.dial(t))}
 }
 
 var sshLine = regexp.MustCompile(`(?m)^ssh: +(\S+)$`)
@@ -266,7 +221,7 @@ func TestSSHClients(t *testing.T) {
 // GetHeadend and headendctl, the same host key and port after a restart, a
 // deleted headend's port closed, and none without --ssh-addr.
 func TestSSHConsoleDaemon(t *testing.T) {
-	headendd, headendctl := sharedBinaries(t)
+	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	base := sshBase()
 	d := startDaemon(t, headendd, dataDir, "--ssh-addr", base, "--ssh-ports", "50")

@@ -25,12 +25,28 @@ func kindOf(k headendv1.ConnectionKind) (headend.Kind, error) {
 	return hk, nil
 }
 
-// decide runs one admission; h caches the last headend of a batch.
-type decider struct {
+// lastHeadend looks headends up by hostname and keeps the last one: the
+// attempts or releases of a batch mostly name one headend in a row.
+type lastHeadend struct {
 	lab  *sim.Lab
 	name string
-	h    *sim.Headend
+	h    *sim.Headend // the headend named name, nil before the first find
 }
+
+// find makes h the headend named host.
+func (c *lastHeadend) find(host string) error {
+	if c.h == nil || host != c.name {
+		h, err := c.lab.Headend(host)
+		if err != nil {
+			return toStatus(err)
+		}
+		c.h, c.name = h, host
+	}
+	return nil
+}
+
+// decider runs admissions, keeping the last headend of a batch.
+type decider struct{ lastHeadend }
 
 func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (headend.Decision, string, error) {
 	if host == "" {
@@ -40,12 +56,8 @@ func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKin
 	if err != nil {
 		return headend.Decision{}, "", err
 	}
-	if d.h == nil || host != d.name {
-		h, err := d.lab.Headend(host)
-		if err != nil {
-			return headend.Decision{}, "", toStatus(err)
-		}
-		d.h, d.name = h, host
+	if err := d.find(host); err != nil {
+		return headend.Decision{}, "", err
 	}
 	p, err := d.lab.Principal(user, device)
 	if err != nil {
@@ -63,7 +75,7 @@ func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.Admit
 	if err != nil {
 		return nil, err
 	}
-	d := decider{lab: lab}
+	d := decider{lastHeadend{lab: lab}}
 	dec, syslog, err := d.decide(req.GetHeadend(), req.GetUser(), req.GetClientDevice(), req.GetKind())
 	if err != nil {
 		return nil, err
@@ -105,7 +117,7 @@ func (s *headendService) AdmitConnections(stream headendv1.HeadendService_AdmitC
 				return err
 			}
 			if lab != d.lab {
-				d = decider{lab: lab}
+				d = decider{lastHeadend{lab: lab}}
 			}
 		}
 		dec, syslog, err := d.decide(req.GetHeadend(), req.GetUser(), req.GetClientDevice(), req.GetKind())
@@ -139,7 +151,7 @@ func (s *headendService) AdmitConnectionBatch(_ context.Context, req *headendv1.
 			return nil, invalid("attempt %d: %s", i, message(err))
 		}
 	}
-	d := decider{lab: lab}
+	d := decider{lastHeadend{lab: lab}}
 	// One allocation for all decisions: the batch is the unit of cost.
 	decs := make([]headendv1.ConnectionDecision, len(attempts))
 	resp := &headendv1.AdmitConnectionBatchResponse{Decisions: make([]*headendv1.ConnectionDecision, len(attempts))}
@@ -165,19 +177,15 @@ func (s *headendService) ReleaseConnectionBatch(_ context.Context, req *headendv
 		return nil, invalid("give 1 to %d sessions, not %d", maxBatch, len(refs))
 	}
 	var resp headendv1.ReleaseConnectionBatchResponse
-	var h *sim.Headend
-	name := ""
+	last := lastHeadend{lab: lab}
 	for i, r := range refs {
 		if r.GetHeadend() == "" {
 			return nil, invalid("session %d: headend is required", i)
 		}
-		if h == nil || r.GetHeadend() != name {
-			if h, err = lab.Headend(r.GetHeadend()); err != nil {
-				return nil, toStatus(err)
-			}
-			name = r.GetHeadend()
+		if err := last.find(r.GetHeadend()); err != nil {
+			return nil, err
 		}
-		if h.Release(r.GetSessionId()) {
+		if last.h.Release(r.GetSessionId()) {
 			resp.Released++
 		} else {
 			resp.NotFound++
@@ -194,12 +202,9 @@ func (s *headendService) ListSessions(_ context.Context, req *headendv1.ListSess
 	if req.GetHeadend() == "" {
 		return nil, invalid("headend is required")
 	}
-	size := int(req.GetPageSize())
-	if size < 0 || size > maxPageSize {
-		return nil, invalid("page_size must be 0..%d", maxPageSize)
-	}
-	if size == 0 {
-		size = defaultPageSize
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
 	}
 	var after uint64
 	if t := req.GetPageToken(); t != "" {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,31 +36,90 @@ func NewGRPCMetrics(reg prometheus.Registerer) *GRPCMetrics {
 	return m
 }
 
-func (m *GRPCMetrics) observe(method string, err error, d time.Duration) {
-	m.handled.WithLabelValues(method, status.Code(err).String()).Inc()
-	m.duration.WithLabelValues(method).Observe(d.Seconds())
+// numCodes is the number of status codes gRPC defines (OK..Unauthenticated).
+const numCodes = int(codes.Unauthenticated) + 1
+
+// methodMetrics are one method's series, bound on first use so that
+// /metrics lists only the series of RPCs that happened.
+type methodMetrics struct {
+	m        *GRPCMetrics
+	method   string
+	duration atomic.Pointer[prometheus.Observer]
+	handled  [numCodes]atomic.Pointer[prometheus.Counter]
 }
 
-func (m *GRPCMetrics) unary() grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if m == nil {
-			return h(ctx, req)
+func (mm *methodMetrics) observe(code codes.Code, d time.Duration) {
+	if int(code) < numCodes {
+		c := mm.handled[code].Load()
+		if c == nil {
+			// Racing first uses bind the same child: either store will do.
+			bound := mm.m.handled.WithLabelValues(mm.method, code.String())
+			c = &bound
+			mm.handled[code].Store(c)
 		}
+		(*c).Inc()
+	} else {
+		mm.m.handled.WithLabelValues(mm.method, code.String()).Inc()
+	}
+	o := mm.duration.Load()
+	if o == nil {
+		bound := mm.m.duration.WithLabelValues(mm.method)
+		o = &bound
+		mm.duration.Store(o)
+	}
+	(*o).Observe(d.Seconds())
+}
+
+// rpcObserver logs and measures every RPC, timing each once.
+type rpcObserver struct {
+	log *zap.Logger
+	m   *GRPCMetrics
+	// methods holds the registered methods' series; filled by bind before
+	// the server serves, read-only after.
+	methods map[string]*methodMetrics
+}
+
+// bind prepares the series of every method registered with gs.
+func (o *rpcObserver) bind(gs *grpc.Server) {
+	if o.m == nil {
+		return
+	}
+	o.methods = map[string]*methodMetrics{}
+	for svc, info := range gs.GetServiceInfo() {
+		for _, md := range info.Methods {
+			name := "/" + svc + "/" + md.Name
+			o.methods[name] = &methodMetrics{m: o.m, method: name}
+		}
+	}
+}
+
+func (o *rpcObserver) done(method string, err error, d time.Duration) {
+	if o.m != nil {
+		code := status.Code(err)
+		if mm := o.methods[method]; mm != nil {
+			mm.observe(code, d)
+		} else {
+			o.m.handled.WithLabelValues(method, code.String()).Inc()
+			o.m.duration.WithLabelValues(method).Observe(d.Seconds())
+		}
+	}
+	logRPC(o.log, method, err, d)
+}
+
+func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
 		resp, err := h(ctx, req)
-		m.observe(info.FullMethod, err, time.Since(start))
+		o.done(info.FullMethod, err, time.Since(start))
 		return resp, err
 	}
 }
 
-func (m *GRPCMetrics) stream() grpc.StreamServerInterceptor {
+func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		if m == nil {
-			return h(srv, ss)
-		}
 		start := time.Now()
 		err := h(srv, ss)
-		m.observe(info.FullMethod, err, time.Since(start))
+		o.done(info.FullMethod, err, time.Since(start))
 		return err
 	}
 }
@@ -90,26 +150,8 @@ func streamRecovery(log *zap.Logger) grpc.StreamServerInterceptor {
 	}
 }
 
-// unaryLogging logs failed RPCs (at debug level, successful ones too).
+// logRPC logs failed RPCs (at debug level, successful ones too).
 // Requests are not logged: they may carry activation keys.
-func unaryLogging(log *zap.Logger) grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		start := time.Now()
-		resp, err := h(ctx, req)
-		logRPC(log, info.FullMethod, err, time.Since(start))
-		return resp, err
-	}
-}
-
-func streamLogging(log *zap.Logger) grpc.StreamServerInterceptor {
-	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		start := time.Now()
-		err := h(srv, ss)
-		logRPC(log, info.FullMethod, err, time.Since(start))
-		return err
-	}
-}
-
 func logRPC(log *zap.Logger, method string, err error, d time.Duration) {
 	if err == nil {
 		if ce := log.Check(zap.DebugLevel, "rpc"); ce != nil {

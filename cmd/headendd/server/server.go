@@ -66,9 +66,10 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	obs := &rpcObserver{log: log, m: opts.Metrics}
 	gs := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(unaryLogging(log), opts.Metrics.unary(), recovery(log)),
-		grpc.ChainStreamInterceptor(streamLogging(log), opts.Metrics.stream(), streamRecovery(log)),
+		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
+		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
 		grpc.MaxSendMsgSize(maxMessageBytes),
 		grpc.MaxConcurrentStreams(1024),
@@ -88,12 +89,22 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	}
 	healthpb.RegisterHealthServer(gs, hs)
 	reflection.Register(gs)
+	obs.bind(gs)
 	return gs
 }
 
 type headendService struct {
 	headendv1.UnsafeHeadendServiceServer
 	labs *Labs
+}
+
+// pageSize checks a request's page_size; 0 is the default size.
+func pageSize(n int32) (int, error) {
+	size := int(n)
+	if size < 0 || size > maxPageSize {
+		return 0, invalid("page_size must be 0..%d", maxPageSize)
+	}
+	return cmp.Or(size, defaultPageSize), nil
 }
 
 func needHostname(h string) error {
@@ -142,11 +153,10 @@ func (s *headendService) ListHeadends(_ context.Context, req *headendv1.ListHead
 	if err != nil {
 		return nil, err
 	}
-	size := int(req.GetPageSize())
-	if size < 0 || size > maxPageSize {
-		return nil, invalid("page_size must be 0..%d", maxPageSize)
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, err
 	}
-	size = cmp.Or(size, defaultPageSize)
 	after := ""
 	if t := req.GetPageToken(); t != "" {
 		b, err := base64.RawURLEncoding.DecodeString(t)
