@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -193,6 +194,10 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: %s is before the lab time %s", ErrClockBackwards,
 			t.UTC().Format(time.RFC3339), l.clock.Now().Format(time.RFC3339))
 	}
+	if t.After(maxLabTime) {
+		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
+			maxLabTime.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	}
 	if err := l.store.putClock(l.name, t); err != nil {
 		return time.Time{}, err
 	}
@@ -200,6 +205,10 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	l.log.Info("clock set", zap.String("lab", l.name), zap.Time("now", t))
 	return l.clock.Now(), nil
 }
+
+// maxLabTime is the last time a simulated clock holds: it counts Unix
+// nanoseconds in an int64.
+var maxLabTime = time.Unix(0, math.MaxInt64).UTC()
 
 // AdvanceClock moves a simulated clock forward by d, durably.
 func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
