@@ -29,8 +29,13 @@ type Config struct {
 	// Signer checks and makes this lab's activation keys.
 	Signer *keygen.Signer
 	// ClockMode: ClockReal (default) or ClockSimulated. A simulated
-	// clock resumes from the store, or starts at the machine's time.
+	// clock resumes from the store; in a new store it starts at
+	// ClockStart, or at the machine's time when ClockStart is zero.
 	ClockMode ClockMode
+	// ClockStart is a simulated clock's first reading when the store has
+	// none (zero: the machine's time, to the second). A stored clock
+	// wins: the lab's time never jumps at a restart.
+	ClockStart time.Time
 	// RealNow reads the machine's clock (time.Now when nil); tests pin it.
 	RealNow func() time.Time
 	// BootTime is how long a reload or RMA keeps a headend down, in lab
@@ -130,7 +135,14 @@ func OpenLab(cfg Config) (*Lab, error) {
 			return nil, err
 		}
 		if !ok {
-			t = realNow().UTC().Truncate(time.Second)
+			t = cfg.ClockStart.UTC()
+			if cfg.ClockStart.IsZero() {
+				t = realNow().UTC().Truncate(time.Second)
+			}
+			if t.Before(minLabTime) || t.After(maxLabTime) {
+				return nil, fmt.Errorf("%w: the lab clock runs from %s to %s, not %s", ErrInvalidArgument,
+					minLabTime.Format(time.RFC3339), maxLabTime.Format(time.RFC3339), t.Format(time.RFC3339))
+			}
 			if err := l.store.putClock(l.name, t); err != nil {
 				return nil, err
 			}
@@ -209,6 +221,10 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 // maxLabTime is the last time a simulated clock holds: it counts Unix
 // nanoseconds in an int64.
 var maxLabTime = time.Unix(0, math.MaxInt64).UTC()
+
+// minLabTime is the first time a simulated clock starts at: Unix time 0,
+// since the lab counts days and usage from it.
+var minLabTime = time.Unix(0, 0).UTC()
 
 // AdvanceClock moves a simulated clock forward by d, durably.
 func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {

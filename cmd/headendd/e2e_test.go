@@ -72,13 +72,18 @@ func buildBinaries(tb testing.TB) (headendd, headendctl string) {
 // daemonEnv is added to the environment of the daemons tests start.
 var daemonEnv []string
 
-// startDaemon runs headendd on dataDir with ephemeral loopback ports, and
-// stops it when the test ends.
+// labStart is the simulated clock's first reading in every daemon a test
+// starts, so that no test depends on the hour or the date it runs: a Monday
+// morning, as a lab session would start.
+const labStart = "2026-01-05T09:00:00Z"
+
+// startDaemon runs headendd on dataDir with ephemeral loopback ports and a
+// simulated clock that starts at labStart, and stops it when the test ends.
 func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready.json")
 	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-		"--clock", "sim", "--boot-time", "0", "--ready-file", ready}, extra...)
+		"--clock", "sim", "--clock-start", labStart, "--boot-time", "0", "--ready-file", ready}, extra...)
 	d := &daemon{t: t, cmd: exec.Command(bin, args...), log: &syncBuffer{}, done: make(chan struct{})}
 	d.cmd.Env = append(os.Environ(), daemonEnv...)
 	d.cmd.Stderr = d.log

@@ -38,6 +38,7 @@ type flags struct {
 	grpcAddr    string
 	metricsAddr string
 	clock       string
+	clockStart  time.Time // zero: the machine's time
 	logLevel    string
 	bootTime    time.Duration
 	secretFile  string
@@ -56,6 +57,7 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:50051", "gRPC listen address; port 0 picks a free port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listen address; empty disables it")
 	fs.StringVar(&f.clock, "clock", "real", "lab clock: real (the machine's time) or sim (moved only by SetClock/AdvanceClock, persisted)")
+	clockStart := fs.String("clock-start", "", "with --clock sim: the lab clock's first reading, RFC 3339 (e.g. 2026-01-05T09:00:00Z), used when the store is new; a stored clock resumes where it was (default: the machine's time)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
 	fs.DurationVar(&f.bootTime, "boot-time", 30*time.Second, "how long a reloading headend stays down, in lab time (0: back at once)")
 	fs.StringVar(&f.secretFile, "secret-file", "", "file holding the lab signing secret in hex (default: <data-dir>/lab.secret, created on first start; env ASALAB_SECRET gives it in hex instead)")
@@ -68,6 +70,16 @@ func parseFlags(args []string) (flags, error) {
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *clockStart != "" {
+		if f.clock != "sim" && f.clock != "simulated" {
+			return f, errors.New("--clock-start needs --clock sim: the real clock reads the machine's time")
+		}
+		t, err := time.Parse(time.RFC3339, *clockStart)
+		if err != nil {
+			return f, fmt.Errorf("--clock-start %q: not an RFC 3339 time such as 2026-01-05T09:00:00Z", *clockStart)
+		}
+		f.clockStart = t
 	}
 	if f.bootTime < 0 {
 		return f, errors.New("--boot-time must not be negative")
@@ -176,7 +188,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	}
 	lab, err := sim.OpenLab(sim.Config{
 		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
-		ClockMode: mode, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
+		ClockMode: mode, ClockStart: f.clockStart, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
 		PAKActivationDelay: f.pakDelay, SSH: sshPorts,
 	})
 	if err != nil {

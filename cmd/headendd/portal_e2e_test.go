@@ -149,6 +149,9 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	}
 	fails(1, "ACTIVATION_CODE_USED", "portal", "use-code", "--code", code)
 
+	// The terms start the day after the order: the users connect once they
+	// are in force, on the morning of 2026-01-06 lab time.
+	run("clock", "set", "2026-01-06T10:00:00Z")
 	// The honor system: 1,000 distinct users connect through the two ASAs
 	// (admitted and released in batches, never more than the 750 a 5525
 	// holds at once), 10 of them clientless, an Apex-only service. That is
