@@ -83,11 +83,16 @@ type Lab struct {
 	metrics  *Metrics
 	portal   *portalState
 
-	byName sync.Map // hostname -> *Headend
+	byName sync.Map // running hostname -> *Headend
 
-	mu       sync.Mutex // guards bySerial, nextID, con, and changes to byName
+	mu       sync.Mutex // guards names, bySerial, nextID, con, and changes to byName
 	bySerial map[string]*Headend
-	nextID   uint64
+	// names holds every hostname a headend holds: its running one (the
+	// one byName finds it by) and its saved one, which a reload or an RMA
+	// brings back. Holding both means those can never collide with a
+	// headend created or renamed meanwhile, so they are never refused.
+	names  map[string]*Headend
+	nextID uint64
 
 	principals *headend.Principals
 	retired    admissionTotals
@@ -103,6 +108,7 @@ type Headend struct {
 	mu      sync.Mutex
 	dev     *headend.Device
 	deleted bool
+	name    string             // running hostname as indexed; guarded by the lab's mu
 	adm     *headend.Admission // its own synchronisation; never nil
 	sshPort int                // console port, 0: none; written with h.mu and l.mu held
 }
@@ -115,7 +121,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	l := &Lab{
 		name: cmp.Or(cfg.Name, DefaultLab), store: cfg.Store, signer: cfg.Signer,
 		bootTime: cfg.BootTime, rand: cfg.Rand, log: cfg.Log, metrics: cfg.Metrics,
-		bySerial: map[string]*Headend{}, nextID: 1,
+		bySerial: map[string]*Headend{}, names: map[string]*Headend{}, nextID: 1,
 	}
 	if l.rand == nil {
 		l.rand = rand.IntN
@@ -157,9 +163,12 @@ func OpenLab(cfg Config) (*Lab, error) {
 		h := &Headend{lab: l, id: id, dev: d}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
-		if _, dup := l.byName.LoadOrStore(d.Hostname(), h); dup {
-			return fmt.Errorf("sim: stored headends share the hostname %q", d.Hostname())
+		if o := l.names[d.Hostname()]; o != nil {
+			return fmt.Errorf("sim: stored headends %d and %d share the hostname %q", o.id, id, d.Hostname())
 		}
+		l.names[d.Hostname()] = h
+		h.name = d.Hostname()
+		l.byName.Store(d.Hostname(), h)
 		l.bySerial[d.Serial] = h
 		l.nextID = max(l.nextID, id+1)
 		return nil
@@ -167,6 +176,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.holdSavedNames(hs)
 	if err := l.loadUsage(hs); err != nil {
 		return nil, err
 	}
@@ -264,8 +274,8 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if _, taken := l.byName.Load(hostname); taken {
-		return Snapshot{}, fmt.Errorf("%w: %q", ErrHostnameTaken, hostname)
+	if err := l.checkNames(nil, hostname); err != nil {
+		return Snapshot{}, err
 	}
 	if serial == "" {
 		p, ok := headend.LookupPlatform(model)
@@ -291,7 +301,7 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 	}
 	l.newAdmission(h, now)
 	l.nextID++
-	l.byName.Store(hostname, h)
+	l.index(h, nil, d)
 	l.bySerial[serial] = h
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.count(opCreate)
@@ -374,7 +384,7 @@ func (l *Lab) Delete(hostname string) error {
 	h.deleted = true
 	l.retire(h.adm.Reset(l.clock.Now().Unix()))
 	l.consoleDeleted(h)
-	l.byName.Delete(h.dev.Hostname())
+	l.unindex(h, h.dev)
 	delete(l.bySerial, h.dev.Serial)
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.count(opDelete)
@@ -452,11 +462,17 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := c.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
 		return Snapshot{}, "", err
 	}
+	// The saved configuration comes back, its hostname with it: a name
+	// the unit already holds, so it is free.
+	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
+		return Snapshot{}, "", err
+	}
 	if err := l.persist(h.id, c, 0); err != nil {
 		return Snapshot{}, "", err
 	}
 	delete(l.bySerial, old)
 	l.bySerial[newSerial] = h
+	l.index(h, h.dev, c)
 	h.swap(c, now)
 	l.consoleReloaded(h)
 	l.metrics.count(opRMA)
@@ -558,9 +574,8 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 	if err := fn(c); err != nil {
 		return err
 	}
-	oldName, newName := h.dev.Hostname(), c.Hostname()
-	if oldName != newName {
-		return h.rename(c, oldName, newName)
+	if h.dev.Running.Hostname != c.Running.Hostname || h.dev.Startup.Hostname != c.Startup.Hostname {
+		return h.rename(c)
 	}
 	if err := l.persist(h.id, c, 0); err != nil {
 		return err
@@ -570,23 +585,91 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 	return nil
 }
 
-// rename persists c under its new hostname. Called with h.mu held.
-func (h *Headend) rename(c *headend.Device, oldName, newName string) error {
+// rename persists c, whose running or saved hostname differs from the
+// headend's, and re-indexes it. Called with h.mu held.
+func (h *Headend) rename(c *headend.Device) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if other, taken := l.byName.Load(newName); taken && other != h {
-		return fmt.Errorf("%w: %q", ErrHostnameTaken, newName)
+	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
+		return err
 	}
 	if err := l.persist(h.id, c, 0); err != nil {
 		return err
 	}
-	l.byName.Store(newName, h)
-	l.byName.Delete(oldName)
+	oldName := h.dev.Hostname()
+	l.index(h, h.dev, c)
 	h.noteChange(h.dev, c)
 	h.swap(c, l.clock.Now())
-	l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", newName))
+	if oldName != c.Hostname() {
+		l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", c.Hostname()))
+	}
 	return nil
+}
+
+// checkNames fails if a headend other than h (nil: a new one) holds one
+// of the names. Called with l.mu held.
+func (l *Lab) checkNames(h *Headend, names ...string) error {
+	for _, n := range names {
+		o := l.names[n]
+		switch {
+		case o == nil || o == h:
+		case o.name == n:
+			return fmt.Errorf("%w: %q", ErrHostnameTaken, n)
+		default:
+			return fmt.Errorf("%w: %q is the saved hostname of %s, which its next reload brings back",
+				ErrHostnameTaken, n, o.name)
+		}
+	}
+	return nil
+}
+
+// index moves h from the names of old (nil: none) to those of c, the
+// device it is about to have. The new running name is stored before the
+// old one goes, so a lookup never misses the headend. Called with l.mu
+// held, once c is stored.
+func (l *Lab) index(h *Headend, old, c *headend.Device) {
+	l.names[c.Running.Hostname] = h
+	l.names[c.Startup.Hostname] = h
+	h.name = c.Running.Hostname
+	l.byName.Store(c.Running.Hostname, h)
+	if old == nil {
+		return
+	}
+	for _, n := range [2]string{old.Running.Hostname, old.Startup.Hostname} {
+		if n != c.Running.Hostname && n != c.Startup.Hostname && l.names[n] == h {
+			delete(l.names, n)
+		}
+	}
+	if n := old.Running.Hostname; n != c.Running.Hostname {
+		l.byName.CompareAndDelete(n, h)
+	}
+}
+
+// unindex drops the names h holds with device d. Called with l.mu held.
+func (l *Lab) unindex(h *Headend, d *headend.Device) {
+	for _, n := range [2]string{d.Running.Hostname, d.Startup.Hostname} {
+		if l.names[n] == h {
+			delete(l.names, n)
+		}
+	}
+	l.byName.CompareAndDelete(d.Running.Hostname, h)
+}
+
+// holdSavedNames gives the loaded headends hs their saved hostnames, once
+// every running one is indexed. A store written before saved names were
+// held may have one that another headend runs under; that headend keeps
+// it, and a reload of the other is refused until one of them is renamed.
+func (l *Lab) holdSavedNames(hs []*Headend) {
+	for _, h := range hs {
+		n := h.dev.Startup.Hostname
+		if o := l.names[n]; o != nil && o != h {
+			l.log.Warn("a headend's saved hostname is another's running one: its reload is refused until one is renamed",
+				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.String("saved_hostname", n))
+			continue
+		}
+		l.names[n] = h
+	}
 }
 
 // swap makes c the headend's device and brings the admission state in line
