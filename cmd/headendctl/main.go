@@ -9,6 +9,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -20,7 +21,9 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -28,7 +31,10 @@ import (
 
 const usage = `usage: headendctl [--addr HOST:PORT] [--lab NAME] COMMAND [ARGS]
 
+--addr defaults to $ASALAB_ADDR, or 127.0.0.1:50051.
+
 Commands:
+  wait [--timeout D]                           wait until the daemon answers (default 10s), for scripts
   create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]
                                                add a headend (Base license; SSH login admin/admin,
                                                enable password admin unless given)
@@ -88,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("headendctl", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:50051", "headendd gRPC address")
+	fs.StringVar(&c.addr, "addr", cmp.Or(os.Getenv("ASALAB_ADDR"), "127.0.0.1:50051"), "headendd gRPC address (default $ASALAB_ADDR, or 127.0.0.1:50051)")
 	fs.StringVar(&c.lab, "lab", "", "lab name (default: the daemon's default lab)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -102,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	handlers := map[string]func([]string) error{
-		"create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
+		"wait": c.wait, "create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions,
@@ -186,6 +192,31 @@ func (c *cli) call(fn func(cx context.Context, s services) error) error {
 
 func ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 30*time.Second)
+}
+
+// wait waits until the daemon's health service says it serves, so that a
+// script can start headendd in the background and go on at once.
+func (c *cli) wait(args []string) error {
+	timeout := 10 * time.Second
+	pos, err := subflags("wait", args, func(fs *flag.FlagSet) {
+		fs.DurationVar(&timeout, "timeout", timeout, "how long to wait")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || timeout <= 0 {
+		return usagef("usage: wait [--timeout D] (D > 0)")
+	}
+	if _, err := c.dial(); err != nil {
+		return err
+	}
+	cx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_, err = healthpb.NewHealthClient(c.conn).Check(cx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true))
+	if status.Code(err) == codes.DeadlineExceeded {
+		return fmt.Errorf("no headendd answered at %s within %s", c.addr, timeout)
+	}
+	return err
 }
 
 // subflags parses a subcommand's flags; flags may come before or after the
