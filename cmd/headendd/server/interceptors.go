@@ -70,10 +70,12 @@ func (mm *methodMetrics) observe(code codes.Code, d time.Duration) {
 	(*o).Observe(d.Seconds())
 }
 
-// rpcObserver logs and measures every RPC, timing each once.
+// rpcObserver logs and measures every RPC, timing each once; it answers
+// the requests codec could not decode.
 type rpcObserver struct {
-	log *zap.Logger
-	m   *GRPCMetrics
+	log   *zap.Logger
+	m     *GRPCMetrics
+	codec *requestCodec
 	// methods holds the registered methods' series; filled by bind before
 	// the server serves, read-only after.
 	methods map[string]*methodMetrics
@@ -109,7 +111,11 @@ func (o *rpcObserver) done(method string, err error, d time.Duration) {
 func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
-		resp, err := h(ctx, req)
+		var resp any
+		err := o.codec.claim(req)
+		if err == nil {
+			resp, err = h(ctx, req)
+		}
 		o.done(info.FullMethod, err, time.Since(start))
 		return resp, err
 	}
@@ -118,10 +124,25 @@ func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 		start := time.Now()
-		err := h(srv, ss)
+		rs := &recvStream{ServerStream: ss, codec: o.codec}
+		err := h(srv, rs)
 		o.done(info.FullMethod, err, time.Since(start))
 		return err
 	}
+}
+
+// recvStream is a server stream whose messages the codec may have failed
+// to decode.
+type recvStream struct {
+	grpc.ServerStream
+	codec *requestCodec
+}
+
+func (s *recvStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
+		return err
+	}
+	return s.codec.claim(m)
 }
 
 // recovery turns a panic in a handler into an Internal error, logged with

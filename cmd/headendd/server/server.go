@@ -65,8 +65,10 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	obs := &rpcObserver{log: log, m: opts.Metrics}
+	codec := newRequestCodec()
+	obs := &rpcObserver{log: log, m: opts.Metrics, codec: codec}
 	gs := grpc.NewServer(
+		grpc.ForceServerCodecV2(codec),
 		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
 		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
