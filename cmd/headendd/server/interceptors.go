@@ -71,7 +71,8 @@ func (mm *methodMetrics) observe(code codes.Code, d time.Duration) {
 }
 
 // rpcObserver logs and measures every RPC, timing each once; it answers
-// the requests codec could not decode.
+// the requests codec could not decode, and bounds what failed RPCs echo of
+// their requests (echoed).
 type rpcObserver struct {
 	log   *zap.Logger
 	m     *GRPCMetrics
@@ -95,7 +96,7 @@ func (o *rpcObserver) bind(gs *grpc.Server) {
 	}
 }
 
-func (o *rpcObserver) done(method string, err error, d time.Duration) {
+func (o *rpcObserver) done(method string, req any, err error, d time.Duration) {
 	if o.m != nil {
 		code := status.Code(err)
 		if mm := o.methods[method]; mm != nil {
@@ -105,7 +106,7 @@ func (o *rpcObserver) done(method string, err error, d time.Duration) {
 			o.m.duration.WithLabelValues(method).Observe(d.Seconds())
 		}
 	}
-	logRPC(o.log, method, err, d)
+	logRPC(o.log, method, echoed(err, req, true), d)
 }
 
 func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
@@ -116,8 +117,8 @@ func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 		if err == nil {
 			resp, err = h(ctx, req)
 		}
-		o.done(info.FullMethod, err, time.Since(start))
-		return resp, err
+		o.done(info.FullMethod, req, err, time.Since(start))
+		return resp, echoed(err, req, false)
 	}
 }
 
@@ -126,22 +127,24 @@ func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 		start := time.Now()
 		rs := &recvStream{ServerStream: ss, codec: o.codec}
 		err := h(srv, rs)
-		o.done(info.FullMethod, err, time.Since(start))
-		return err
+		o.done(info.FullMethod, rs.last, err, time.Since(start))
+		return echoed(err, rs.last, false)
 	}
 }
 
 // recvStream is a server stream whose messages the codec may have failed
-// to decode.
+// to decode; it keeps the last one for echoed.
 type recvStream struct {
 	grpc.ServerStream
 	codec *requestCodec
+	last  any
 }
 
 func (s *recvStream) RecvMsg(m any) error {
 	if err := s.ServerStream.RecvMsg(m); err != nil {
 		return err
 	}
+	s.last = m
 	return s.codec.claim(m)
 }
 
@@ -172,7 +175,8 @@ func streamRecovery(log *zap.Logger) grpc.StreamServerInterceptor {
 }
 
 // logRPC logs failed RPCs (at debug level, successful ones too).
-// Requests are not logged: they may carry activation keys.
+// Requests are not logged: they may carry activation keys; err has been
+// through echoed for the log.
 func logRPC(log *zap.Logger, method string, err error, d time.Duration) {
 	if err == nil {
 		if ce := log.Check(zap.DebugLevel, "rpc"); ce != nil {
