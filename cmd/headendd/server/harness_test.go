@@ -36,7 +36,7 @@ var labStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // env is a lab served over an in-memory gRPC connection, on a store in a
 // temporary directory, with a simulated clock.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	dir      string
 	store    *sim.Store
 	lab      *sim.Lab
@@ -54,7 +54,7 @@ type env struct {
 	log *zap.Logger
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	master, err := keygen.NewSigner(testSecret)
 	if err != nil {
