@@ -50,6 +50,9 @@ func TestUndecodableRequest(t *testing.T) {
 		{"truncated field", []byte{0x12, 0x05, 'a'}},
 		{"bad tag", []byte{0xff, 0xff, 0xff}},
 		{"string not UTF-8", []byte{0x12, 0x02, 0xff, 0xfe}},
+		// The codec marks a message it could not decode with unknown
+		// fields that start like this; no request may decode to them.
+		{"field number 0", []byte{0x00, 0x00}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out []byte
@@ -76,7 +79,7 @@ func TestUndecodableRequest(t *testing.T) {
 		t.Errorf("a good request after the bad ones: %v", err)
 	}
 	got := rpcFailures(logs)
-	if len(got) != 4 || !strings.HasPrefix(got[0], "the request is not a valid headend.v1.CreateHeadendRequest message: ") {
+	if len(got) != 5 || !strings.HasPrefix(got[0], "the request is not a valid headend.v1.CreateHeadendRequest message: ") {
 		t.Errorf("logged failures: %q", got)
 	}
 }

@@ -71,12 +71,11 @@ func (mm *methodMetrics) observe(code codes.Code, d time.Duration) {
 }
 
 // rpcObserver logs and measures every RPC, timing each once; it answers
-// the requests codec could not decode, and bounds what failed RPCs echo of
+// the requests requestCodec could not decode, and bounds what failed RPCs echo of
 // their requests (echoed).
 type rpcObserver struct {
-	log   *zap.Logger
-	m     *GRPCMetrics
-	codec *requestCodec
+	log *zap.Logger
+	m   *GRPCMetrics
 	// methods holds the registered methods' series; filled by bind before
 	// the server serves, read-only after.
 	methods map[string]*methodMetrics
@@ -113,7 +112,7 @@ func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
 		var resp any
-		err := o.codec.claim(req)
+		err := malformed(req)
 		if err == nil {
 			resp, err = h(ctx, req)
 		}
@@ -125,7 +124,7 @@ func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 		start := time.Now()
-		rs := &recvStream{ServerStream: ss, codec: o.codec}
+		rs := &recvStream{ServerStream: ss}
 		err := h(srv, rs)
 		o.done(info.FullMethod, rs.last, err, time.Since(start))
 		return echoed(err, rs.last, false)
@@ -136,8 +135,7 @@ func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 // to decode; it keeps the last one for echoed.
 type recvStream struct {
 	grpc.ServerStream
-	codec *requestCodec
-	last  any
+	last any
 }
 
 func (s *recvStream) RecvMsg(m any) error {
@@ -145,7 +143,7 @@ func (s *recvStream) RecvMsg(m any) error {
 		return err
 	}
 	s.last = m
-	return s.codec.claim(m)
+	return malformed(m)
 }
 
 // recovery turns a panic in a handler into an Internal error, logged with

@@ -65,10 +65,9 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	codec := newRequestCodec()
-	obs := &rpcObserver{log: log, m: opts.Metrics, codec: codec}
+	obs := &rpcObserver{log: log, m: opts.Metrics}
 	gs := grpc.NewServer(
-		grpc.ForceServerCodecV2(codec),
+		grpc.ForceServerCodecV2(newRequestCodec()),
 		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
 		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
