@@ -87,7 +87,7 @@ func echoedMessage(msg string, req any, forLog bool) string {
 	if m, ok := req.(proto.Message); ok && m != nil {
 		eachString(m.ProtoReflect(), func(name protoreflect.Name, v string) {
 			switch {
-			case v == "":
+			case v == "" || len(v) > len(msg): // not in msg
 			case forLog && secretFields[name]:
 				msg = replaceWord(msg, v, redact(v))
 			case len(v) > maxEcho:
