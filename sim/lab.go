@@ -461,10 +461,10 @@ type ExecResult struct {
 // running-config` of a headend with 1,000 local users is about 54 KB. They
 // stop one small request from making the daemon build a response of
 // hundreds of megabytes. The response limit counts the transcript and the
-// results; it is 4 MiB, the default largest message a gRPC client accepts
-// (grpc-go, grpc-java and C-core alike), less 16 KiB for the protobuf
-// framing of 1,000 results, so any answer within it reaches a client left at
-// its defaults.
+// results; it is 4 MiB, the largest message a gRPC client accepts unless
+// told otherwise (grpc-go's defaultClientMaxReceiveMessageSize, grpc-java's
+// DEFAULT_MAX_MESSAGE_SIZE), less 16 KiB for the protobuf framing of 1,000
+// results, so any answer within it reaches a client left at its defaults.
 const (
 	MaxExecLines         = 1000
 	MaxExecResponseBytes = 4<<20 - 16<<10
@@ -473,8 +473,8 @@ const (
 // Exec runs lines in one console session that starts in privileged mode.
 // More than MaxExecLines lines run none. Once the transcript and the results
 // pass MaxExecResponseBytes, Exec stops after that line and fails with
-// ErrExecTooLarge; the lines before it have run (their changes stay), and
-// the result holds what they printed.
+// ErrExecTooLarge; that line and those before it have run (their changes
+// stay), and the result holds what they printed.
 func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 	if len(lines) > MaxExecLines {
 		return ExecResult{}, fmt.Errorf("%w: %d lines, at most %d per request", ErrExecTooLarge, len(lines), MaxExecLines)

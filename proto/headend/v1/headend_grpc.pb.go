@@ -73,7 +73,7 @@ type HeadendServiceClient interface {
 	// transcript and results (4 MiB, a gRPC client's default limit, less
 	// framing); past either, Exec fails with RESOURCE_EXHAUSTED (reason
 	// EXEC_TOO_LARGE). The response limit stops Exec after the line that
-	// passes it: the lines before it have run, the rest have not.
+	// passes it: that line and those before it have run, the rest have not.
 	Exec(ctx context.Context, in *ExecRequest, opts ...grpc.CallOption) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(ctx context.Context, in *ListPlatformsRequest, opts ...grpc.CallOption) (*ListPlatformsResponse, error)
@@ -294,7 +294,7 @@ type HeadendServiceServer interface {
 	// transcript and results (4 MiB, a gRPC client's default limit, less
 	// framing); past either, Exec fails with RESOURCE_EXHAUSTED (reason
 	// EXEC_TOO_LARGE). The response limit stops Exec after the line that
-	// passes it: the lines before it have run, the rest have not.
+	// passes it: that line and those before it have run, the rest have not.
 	Exec(context.Context, *ExecRequest) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(context.Context, *ListPlatformsRequest) (*ListPlatformsResponse, error)
