@@ -11,4 +11,7 @@ var (
 	ErrClockNotSimulated = errors.New("sim: the lab clock is the real clock; start headendd with --clock=sim to set it")
 	ErrClockBackwards    = errors.New("sim: the lab clock only moves forward")
 	ErrInvalidArgument   = errors.New("sim: invalid argument")
+	// ErrExecTooLarge: an Exec asked for more lines, or more output, than
+	// one request may hold (MaxExecLines, MaxExecResponseBytes).
+	ErrExecTooLarge = errors.New("sim: Exec request too large")
 )

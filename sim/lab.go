@@ -488,8 +488,29 @@ type ExecResult struct {
 	Closed     bool
 }
 
+// Limits of one Exec. A provisioning script stays far below them: a
+// thousand configuration lines print next to nothing, and `show
+// running-config` of a headend with 1,000 local users is about 54 KB. They
+// stop one small request from making the daemon build a response of
+// hundreds of megabytes. The response limit counts the transcript and the
+// results; it is 4 MiB, the largest message a gRPC client accepts unless
+// told otherwise (grpc-go's defaultClientMaxReceiveMessageSize, grpc-java's
+// DEFAULT_MAX_MESSAGE_SIZE), less 16 KiB for the protobuf framing of 1,000
+// results, so any answer within it reaches a client left at its defaults.
+const (
+	MaxExecLines         = 1000
+	MaxExecResponseBytes = 4<<20 - 16<<10
+)
+
 // Exec runs lines in one console session that starts in privileged mode.
+// More than MaxExecLines lines run none. Once the transcript and the results
+// pass MaxExecResponseBytes, Exec stops after that line and fails with
+// ErrExecTooLarge; that line and those before it have run (their changes
+// stay), and the result holds what they printed.
 func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
+	if len(lines) > MaxExecLines {
+		return ExecResult{}, fmt.Errorf("%w: %d lines, at most %d per request", ErrExecTooLarge, len(lines), MaxExecLines)
+	}
 	h, err := l.headend(hostname)
 	if err != nil {
 		return ExecResult{}, err
@@ -498,9 +519,16 @@ func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 		return ExecResult{}, err
 	}
 	s := console.New(h, console.Options{Mode: console.ModePriv})
-	t, res := console.Run(s, lines)
+	t, res, over := console.RunLimit(s, lines, MaxExecResponseBytes)
 	l.metrics.countExec(len(res))
-	return ExecResult{Transcript: t, Results: res, Closed: s.Closed()}, nil
+	r := ExecResult{Transcript: t, Results: res, Closed: s.Closed()}
+	if over {
+		l.log.Warn("exec stopped: response too large", zap.String("lab", l.name), zap.String("hostname", hostname),
+			zap.Int("lines_run", len(res)), zap.Int("lines", len(lines)), zap.Int("limit_bytes", MaxExecResponseBytes))
+		return r, fmt.Errorf("%w: the response passed %d bytes at line %d of %d; lines 1 to %d ran, the rest did not",
+			ErrExecTooLarge, MaxExecResponseBytes, len(res), len(lines), len(res))
+	}
+	return r, nil
 }
 
 // available fails if the headend is gone or reloading.

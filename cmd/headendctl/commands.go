@@ -272,8 +272,8 @@ func (c *cli) keygen(args []string) error {
 	var days, nonce int
 	pos, err := subflags("keygen", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&serial, "serial", "", "serial number the key is for")
-		fs.IntVar(&days, "days", 0, "make a time-based key lasting this many days (default: permanent)")
-		fs.IntVar(&nonce, "nonce", -1, "time-based keys: tells identical licenses apart, 0-15 (default: random)")
+		intVar(fs, &days, "days", 0, 0, keygen.MaxDays, "make a time-based key lasting this many days (default: permanent)")
+		intVar(fs, &nonce, "nonce", -1, -1, keygen.MaxNonce, "time-based keys: tells identical licenses apart, 0-15 (default: random)")
 		fs.StringVar(&dataDir, "data-dir", "./data", "headendd data directory holding lab.secret")
 		fs.StringVar(&secretFile, "secret-file", "", "file holding the lab signing secret in hex (overrides --data-dir)")
 	})

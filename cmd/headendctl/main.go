@@ -15,7 +15,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -238,6 +240,37 @@ func subflags(name string, args []string, define func(fs *flag.FlagSet)) ([]stri
 	}
 }
 
+// intFlag is an integer flag checked against the range of what it fills:
+// the width of its protobuf field, or a tighter domain range. flag.Int
+// parses at the width of int and the conversion to int32 wrapped
+// (--users 4294967396 ordered 100 users).
+type intFlag[T int | int32] struct {
+	p        *T
+	min, max T
+}
+
+// intVar defines an intFlag with its default.
+func intVar[T int | int32](fs *flag.FlagSet, p *T, name string, value, min, max T, usage string) {
+	*p = value
+	fs.Var(intFlag[T]{p: p, min: min, max: max}, name, usage)
+}
+
+func (f intFlag[T]) String() string {
+	if f.p == nil {
+		return "0"
+	}
+	return strconv.FormatInt(int64(*f.p), 10)
+}
+
+func (f intFlag[T]) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < int64(f.min) || n > int64(f.max) {
+		return fmt.Errorf("want a whole number from %d to %d", f.min, f.max)
+	}
+	*f.p = T(n)
+	return nil
+}
+
 func onOff(v bool) string {
 	if v {
 		return "on"
@@ -252,12 +285,16 @@ func yesNo(v bool) string {
 	return "no"
 }
 
-// parseDuration accepts Go durations plus whole days ("30d").
+// parseDuration accepts Go durations plus whole days ("30d"), as long as
+// a time.Duration holds them (about 292 years).
 func parseDuration(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var days int
-		if _, err := fmt.Sscanf(n, "%d", &days); err == nil && fmt.Sprint(days) == n {
-			return time.Duration(days) * 24 * time.Hour, nil
+		if days, err := strconv.ParseInt(n, 10, 64); err == nil {
+			const day = int64(24 * time.Hour)
+			if days > math.MaxInt64/day || days < math.MinInt64/day {
+				return 0, fmt.Errorf("%s is more days than a duration holds", s)
+			}
+			return time.Duration(days * day), nil
 		}
 	}
 	return time.ParseDuration(s)

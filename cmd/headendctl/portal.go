@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,14 +49,16 @@ func seedDate(d string) string {
 
 func (c *cli) portalOrder(args []string) error {
 	var sku, start, customer string
-	var users, months, size, quantity int
+	var users, months, size, quantity int32
 	pos, err := subflags("portal order", args, func(fs *flag.FlagSet) {
+		// The portal checks the ranges of its SKUs; here only what the
+		// int32 fields of the request hold, with 0 for not given.
 		fs.StringVar(&sku, "sku", "", "part number, e.g. L-AC-PLS-LIC=")
-		fs.IntVar(&users, "users", 0, "authorized users (Plus/Apex)")
-		fs.IntVar(&months, "months", 0, "term in months (banding SKUs: 12-60; time-based Premium: 1-12)")
+		intVar(fs, &users, "users", 0, 0, math.MaxInt32, "authorized users (Plus/Apex)")
+		intVar(fs, &months, "months", 0, 0, math.MaxInt32, "term in months (banding SKUs: 12-60; time-based Premium: 1-12)")
 		fs.StringVar(&start, "start", "", "term start, YYYY-MM-DD or MM/DD/YYYY, at most 60 days ahead (default: tomorrow)")
-		fs.IntVar(&size, "size", 0, "size of a sized SKU given without it (L-AC-VPNO= --size 100)")
-		fs.IntVar(&quantity, "quantity", 0, "quantity on the line (more entitlement, never more PAKs)")
+		intVar(fs, &size, "size", 0, 0, math.MaxInt32, "size of a sized SKU given without it (L-AC-VPNO= --size 100)")
+		intVar(fs, &quantity, "quantity", 0, 0, math.MaxInt32, "quantity on the line (more entitlement, never more PAKs)")
 		fs.StringVar(&customer, "customer", "", "the end customer of this line")
 	})
 	if err != nil {
@@ -66,8 +69,8 @@ func (c *cli) portalOrder(args []string) error {
 	}
 	return c.call(func(cx context.Context, s services) error {
 		resp, err := s.pc.PlaceOrder(cx, &headendv1.PlaceOrderRequest{Lab: c.lab, Lines: []*headendv1.OrderLine{{
-			Sku: sku, Users: int32(users), Months: int32(months), StartDate: start, Size: int32(size),
-			Quantity: int32(quantity), Customer: customer,
+			Sku: sku, Users: users, Months: months, StartDate: start, Size: size,
+			Quantity: quantity, Customer: customer,
 		}}})
 		if err != nil {
 			return err

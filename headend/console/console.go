@@ -7,6 +7,7 @@ package console
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"time"
 
@@ -311,13 +312,24 @@ type Result struct {
 // would show it: prompt, echoed input, output, next prompt. It stops early if
 // the session ends (exit, reload).
 func Run(s *Session, lines []string) (string, []Result) {
+	t, results, _ := RunLimit(s, lines, math.MaxInt)
+	return t, results
+}
+
+// RunLimit is Run with a budget: it stops after the line that takes the
+// transcript and the results together (inputs and outputs) past limit bytes,
+// and reports over. The lines after it do not run, so a caller refusing an
+// oversized answer never holds more than the limit plus one line's output.
+func RunLimit(s *Session, lines []string, limit int) (transcript string, results []Result, over bool) {
 	var t strings.Builder
-	results := make([]Result, 0, len(lines))
+	results = make([]Result, 0, len(lines))
 	t.WriteString(s.Prompt())
+	size := t.Len()
 	for _, l := range lines {
 		if s.Closed() {
 			break
 		}
+		before := t.Len()
 		t.WriteString(s.Echo(l))
 		t.WriteByte('\n')
 		out := s.Line(l)
@@ -326,6 +338,10 @@ func Run(s *Session, lines []string) (string, []Result) {
 		if !s.Closed() {
 			t.WriteString(s.Prompt())
 		}
+		size += t.Len() - before + len(l) + len(out)
+		if size > limit {
+			return t.String(), results, true
+		}
 	}
-	return t.String(), results
+	return t.String(), results, false
 }

@@ -34,6 +34,7 @@ var errorTable = []errorMapping{
 	{sim.ErrClockNotSimulated, codes.FailedPrecondition, "CLOCK_NOT_SIMULATED"},
 	{sim.ErrClockBackwards, codes.InvalidArgument, "CLOCK_BACKWARDS"},
 	{sim.ErrInvalidArgument, codes.InvalidArgument, "INVALID_ARGUMENT"},
+	{sim.ErrExecTooLarge, codes.ResourceExhausted, "EXEC_TOO_LARGE"},
 	{headend.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
 	{headend.ErrModelNotSimulated, codes.InvalidArgument, "MODEL_NOT_SIMULATED"},
 	{headend.ErrInvalidHostname, codes.InvalidArgument, "INVALID_HOSTNAME"},

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -35,7 +36,7 @@ var labStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // env is a lab served over an in-memory gRPC connection, on a store in a
 // temporary directory, with a simulated clock.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	dir      string
 	store    *sim.Store
 	lab      *sim.Lab
@@ -49,9 +50,11 @@ type env struct {
 	// usage, when set, stands in for the lab's admission records in the
 	// portal's compliance report (see portal_harness_test.go).
 	usage *fakeUsage
+	// log, when set, receives the lab's and the server's logs.
+	log *zap.Logger
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	master, err := keygen.NewSigner(testSecret)
 	if err != nil {
@@ -78,12 +81,13 @@ func (e *env) open() {
 		Rand:               func(n int) int { serials++; return serials % n },
 		PAKActivationDelay: sim.DefaultPAKActivationDelay,
 		Usage:              e.usage.orNil(),
+		Log:                e.log,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	gs := New(NewLabs(lab), Options{})
+	gs := New(NewLabs(lab), Options{Log: e.log})
 	go gs.Serve(lis)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(context.Context, string) (net.Conn, error) { return lis.Dial() }),

@@ -70,7 +70,9 @@ func (mm *methodMetrics) observe(code codes.Code, d time.Duration) {
 	(*o).Observe(d.Seconds())
 }
 
-// rpcObserver logs and measures every RPC, timing each once.
+// rpcObserver logs and measures every RPC, timing each once; it answers
+// the requests requestCodec could not decode, and bounds what failed RPCs echo of
+// their requests (echoed).
 type rpcObserver struct {
 	log *zap.Logger
 	m   *GRPCMetrics
@@ -93,7 +95,7 @@ func (o *rpcObserver) bind(gs *grpc.Server) {
 	}
 }
 
-func (o *rpcObserver) done(method string, err error, d time.Duration) {
+func (o *rpcObserver) done(method string, req any, err error, d time.Duration) {
 	if o.m != nil {
 		code := status.Code(err)
 		if mm := o.methods[method]; mm != nil {
@@ -103,25 +105,45 @@ func (o *rpcObserver) done(method string, err error, d time.Duration) {
 			o.m.duration.WithLabelValues(method).Observe(d.Seconds())
 		}
 	}
-	logRPC(o.log, method, err, d)
+	logRPC(o.log, method, echoed(err, req, true), d)
 }
 
 func (o *rpcObserver) unary() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
-		resp, err := h(ctx, req)
-		o.done(info.FullMethod, err, time.Since(start))
-		return resp, err
+		var resp any
+		err := malformed(req)
+		if err == nil {
+			resp, err = h(ctx, req)
+		}
+		o.done(info.FullMethod, req, err, time.Since(start))
+		return resp, echoed(err, req, false)
 	}
 }
 
 func (o *rpcObserver) stream() grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
 		start := time.Now()
-		err := h(srv, ss)
-		o.done(info.FullMethod, err, time.Since(start))
+		rs := &recvStream{ServerStream: ss}
+		err := h(srv, rs)
+		o.done(info.FullMethod, rs.last, err, time.Since(start))
+		return echoed(err, rs.last, false)
+	}
+}
+
+// recvStream is a server stream whose messages the codec may have failed
+// to decode; it keeps the last one for echoed.
+type recvStream struct {
+	grpc.ServerStream
+	last any
+}
+
+func (s *recvStream) RecvMsg(m any) error {
+	if err := s.ServerStream.RecvMsg(m); err != nil {
 		return err
 	}
+	s.last = m
+	return malformed(m)
 }
 
 // recovery turns a panic in a handler into an Internal error, logged with
@@ -151,7 +173,8 @@ func streamRecovery(log *zap.Logger) grpc.StreamServerInterceptor {
 }
 
 // logRPC logs failed RPCs (at debug level, successful ones too).
-// Requests are not logged: they may carry activation keys.
+// Requests are not logged: they may carry activation keys; err has been
+// through echoed for the log.
 func logRPC(log *zap.Logger, method string, err error, d time.Duration) {
 	if err == nil {
 		if ce := log.Check(zap.DebugLevel, "rpc"); ce != nil {

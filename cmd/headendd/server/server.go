@@ -23,7 +23,6 @@ import (
 
 // Limits on requests.
 const (
-	maxExecLines    = 1000
 	maxLineLen      = 4096
 	defaultPageSize = 100
 	maxPageSize     = 1000
@@ -68,6 +67,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	}
 	obs := &rpcObserver{log: log, m: opts.Metrics}
 	gs := grpc.NewServer(
+		grpc.ForceServerCodecV2(newRequestCodec()),
 		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
 		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
@@ -257,8 +257,9 @@ func (s *headendService) Exec(_ context.Context, req *headendv1.ExecRequest) (*h
 	if err := needHostname(req.GetHostname()); err != nil {
 		return nil, err
 	}
-	if n := len(req.GetLines()); n == 0 || n > maxExecLines {
-		return nil, invalid("give 1 to %d lines, not %d", maxExecLines, n)
+	// More than sim.MaxExecLines is the lab's ErrExecTooLarge.
+	if len(req.GetLines()) == 0 {
+		return nil, invalid("give 1 to %d lines, not 0", sim.MaxExecLines)
 	}
 	for i, l := range req.GetLines() {
 		if len(l) > maxLineLen {

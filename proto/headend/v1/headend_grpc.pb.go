@@ -68,7 +68,12 @@ type HeadendServiceClient interface {
 	// gone, the saved configuration restored.
 	ReturnForRepair(ctx context.Context, in *ReturnForRepairRequest, opts ...grpc.CallOption) (*ReturnForRepairResponse, error)
 	// Exec runs console lines in one console session that starts in
-	// privileged mode, and returns what the console printed.
+	// privileged mode, and returns what the console printed. A request holds
+	// at most 1000 lines, and the response at most 4,177,920 bytes of
+	// transcript and results (4 MiB, a gRPC client's default limit, less
+	// framing); past either, Exec fails with RESOURCE_EXHAUSTED (reason
+	// EXEC_TOO_LARGE). The response limit stops Exec after the line that
+	// passes it: that line and those before it have run, the rest have not.
 	Exec(ctx context.Context, in *ExecRequest, opts ...grpc.CallOption) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(ctx context.Context, in *ListPlatformsRequest, opts ...grpc.CallOption) (*ListPlatformsResponse, error)
@@ -284,7 +289,12 @@ type HeadendServiceServer interface {
 	// gone, the saved configuration restored.
 	ReturnForRepair(context.Context, *ReturnForRepairRequest) (*ReturnForRepairResponse, error)
 	// Exec runs console lines in one console session that starts in
-	// privileged mode, and returns what the console printed.
+	// privileged mode, and returns what the console printed. A request holds
+	// at most 1000 lines, and the response at most 4,177,920 bytes of
+	// transcript and results (4 MiB, a gRPC client's default limit, less
+	// framing); past either, Exec fails with RESOURCE_EXHAUSTED (reason
+	// EXEC_TOO_LARGE). The response limit stops Exec after the line that
+	// passes it: that line and those before it have run, the rest have not.
 	Exec(context.Context, *ExecRequest) (*ExecResponse, error)
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(context.Context, *ListPlatformsRequest) (*ListPlatformsResponse, error)
