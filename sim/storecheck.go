@@ -258,9 +258,10 @@ type walTail struct {
 	ours    bool // any chunk of this log (not zeros, an older log's chunks or nothing)
 	records int  // of this log that start there
 	lost    []lostBatch
-	// cut: the file ends inside the last record; bad: a whole chunk fails
-	// its checksum.
+	// cut: this log's bytes end inside the last record, at stop; bad: a
+	// whole chunk fails its checksum.
 	cut, bad bool
+	stop     int
 	// crossesPage: the first damaged record spans a page boundary.
 	crossesPage bool
 }
@@ -273,8 +274,8 @@ type walTail struct {
 // write call but for where it crosses a 32 KiB block. So the tail of a crash is one record, the last,
 // cut at a 4 KiB boundary: where the file ends, or, in a reused log file,
 // where the older log's bytes resume (the chunk then fails its checksum).
-func (t walTail) crashTorn(size int64) bool {
-	return t.records == 1 && (t.cut && !t.bad && size%4096 == 0 || t.bad && t.crossesPage)
+func (t walTail) crashTorn() bool {
+	return t.records == 1 && (t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage)
 }
 
 // readWALTail reads the chunks of log num found from off on.
@@ -296,13 +297,16 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 				if !inRec {
 					t.records++
 				}
+				p = len(b)
 			}
 			break
 		}
 		length := int(binary.LittleEndian.Uint16(b[p+4:]))
 		enc := int(b[p+6])
 		if enc < walRecyclableStart || enc >= walEncodings || binary.LittleEndian.Uint32(b[p+7:]) != num {
-			break // zeros, or bytes of an older log (the writer never writes the legacy encodings 1-4)
+			// Zeros, or bytes of an older log (the writer never writes the
+			// legacy encodings 1-4), maybe where a record should go on.
+			break
 		}
 		t.ours = true
 		hdr := walLegacyHeader + 4
@@ -335,8 +339,9 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 	}
 	if inRec {
 		t.lost = appendLost(t.lost, rec)
-		t.cut = t.cut || p >= len(b) // the file ends before the record does
+		t.cut = true
 	}
+	t.stop = p
 	return t
 }
 
@@ -431,7 +436,7 @@ func recoverWAL(dir string, fs vfs.FS, accept bool, log *zap.Logger) error {
 	if err != nil || d == nil {
 		return err
 	}
-	if d.crashTorn(d.size) {
+	if d.crashTorn() {
 		// Pebble replays the log up to this write and drops it; there is
 		// nothing to refuse, but what is dropped is said where it is seen.
 		log.Error("store write-ahead log ends in a write cut off by a crash before it was synced, so never acknowledged: it is dropped",

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -237,27 +238,59 @@ func TestStoreWALDamaged(t *testing.T) {
 }
 
 // A write the process was killed in the middle of was never acknowledged:
-// Linux cuts it at a page boundary. The store opens without it, saying at
-// error level what is dropped.
+// Linux cuts it at a page boundary, and pebble writes a record that crosses
+// a 32 KiB block in one write per block. The store opens without it,
+// saying at error level what is dropped.
 func TestStoreWALCutByCrash(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "store")
-	writeHeadendsSized(t, dir, 3, 1800) // each write 1854 bytes: the third spans offset 4096
-	wal := newestWAL(t, dir)
-	if err := os.Truncate(wal, 4096); err != nil {
-		t.Fatal(err)
-	}
-	core, logs := observer.New(zapcore.InfoLevel)
-	ids, err := storedIDs(t, dir, StoreOptions{Log: zap.New(core)})
-	if err != nil || !slices.Equal(ids, []uint64{1, 2}) {
-		t.Fatalf("open: ids %v, %v; want [1 2]", ids, err)
-	}
-	e := logs.FilterLevelExact(zapcore.ErrorLevel).All()
-	if len(e) != 1 || !strings.Contains(e[0].Message, "cut off by a crash") ||
-		!strings.Contains(e[0].ContextMap()["lost"].(string), "1 write(s): set headend id 3 of lab default (cut short)") {
-		t.Errorf("error log: %v", e)
+	for _, tc := range []struct {
+		name       string
+		n, size    int
+		cut        int
+		reusedFile bool // the log file held an older log, whose bytes follow the cut
+		left       []uint64
+	}{
+		// Each write 1854 bytes: the third spans offset 4096.
+		{"page", 3, 1800, 4096, false, []uint64{1, 2}},
+		// Each write about 40 KB: the second spans offset 65536.
+		{"block of a reused file", 2, 40000, 65536, true, []uint64{1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			writeHeadendsSized(t, dir, tc.n, tc.size)
+			wal := newestWAL(t, dir)
+			b, err := os.ReadFile(wal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = b[:tc.cut]
+			if tc.reusedFile {
+				other := filepath.Join(t.TempDir(), "other")
+				writeHeadendsSized(t, other, 0, 0) // a log with another number
+				writeHeadendsSized(t, other, tc.n+1, tc.size)
+				old, err := os.ReadFile(newestWAL(t, other))
+				if err != nil {
+					t.Fatal(err)
+				}
+				b = append(b, old[tc.cut:]...)
+			}
+			if err := os.WriteFile(wal, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			core, logs := observer.New(zapcore.InfoLevel)
+			ids, err := storedIDs(t, dir, StoreOptions{Log: zap.New(core)})
+			if err != nil || !slices.Equal(ids, tc.left) {
+				t.Fatalf("open: ids %v, %v; want %v", ids, err, tc.left)
+			}
+			e := logs.FilterLevelExact(zapcore.ErrorLevel).All()
+			want := fmt.Sprintf("1 write(s): set headend id %d of lab default (cut short)", tc.n)
+			if len(e) != 1 || !strings.Contains(e[0].Message, "cut off by a crash") ||
+				!strings.Contains(e[0].ContextMap()["lost"].(string), want) {
+				t.Errorf("error log: %v", e)
+			}
+		})
 	}
 	// Cut anywhere else, the same log is damage.
-	dir = filepath.Join(t.TempDir(), "store")
+	dir := filepath.Join(t.TempDir(), "store")
 	writeHeadendsSized(t, dir, 3, 1800)
 	if err := os.Truncate(newestWAL(t, dir), 4097); err != nil {
 		t.Fatal(err)
