@@ -91,7 +91,7 @@ func wantLog(t *testing.T, log string, wants ...string) {
 	}
 }
 
-func TestDataDirUsedWithoutSecret(t *testing.T) {
+func TestEndToEndDataDirUsedWithoutSecret(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := usedDataDir(t, 2)
 	secret := filepath.Join(dataDir, "lab.secret")
@@ -116,7 +116,7 @@ func TestDataDirUsedWithoutSecret(t *testing.T) {
 	}
 }
 
-func TestDataDirUsedWithoutManifestMarker(t *testing.T) {
+func TestEndToEndDataDirUsedWithoutManifestMarker(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	dataDir := usedDataDir(t, 2)
 	markers, _ := filepath.Glob(filepath.Join(dataDir, "store", "marker.manifest.*"))
@@ -134,7 +134,7 @@ func TestDataDirUsedWithoutManifestMarker(t *testing.T) {
 	}
 }
 
-func TestDataDirUsedWithoutStore(t *testing.T) {
+func TestEndToEndDataDirUsedWithoutStore(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	dataDir := usedDataDir(t, 1)
 	if err := os.RemoveAll(filepath.Join(dataDir, "store")); err != nil {
@@ -149,7 +149,7 @@ func TestDataDirUsedWithoutStore(t *testing.T) {
 
 // A fresh directory, even one made beforehand with wide permissions, starts
 // and is made the owner's only.
-func TestDataDirFreshAndTightened(t *testing.T) {
+func TestEndToEndDataDirFreshAndTightened(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dataDir, 0o755); err != nil {
@@ -178,7 +178,7 @@ func TestDataDirFreshAndTightened(t *testing.T) {
 
 // With the secret from ASALAB_SECRET or --secret-file there is no
 // lab.secret to miss, but the secret must be given again.
-func TestDataDirSecretFromOutside(t *testing.T) {
+func TestEndToEndDataDirSecretFromOutside(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	secret := hex.EncodeToString([]byte("e2e-outside-secret-0123456789abc"))
 	secretFile := filepath.Join(t.TempDir(), "secret.hex")
@@ -212,7 +212,7 @@ func TestDataDirSecretFromOutside(t *testing.T) {
 	}
 }
 
-func TestDataDirInUse(t *testing.T) {
+func TestEndToEndDataDirInUse(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d := startDaemon(t, headendd, dataDir)
@@ -227,7 +227,7 @@ func TestDataDirInUse(t *testing.T) {
 // Acknowledged creates are in the write-ahead log when the daemon is
 // killed; a byte changed in one makes the daemon refuse to start, saying
 // what would be lost, until --accept-data-loss.
-func TestDataDirWALDamaged(t *testing.T) {
+func TestEndToEndDataDirWALDamaged(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d := startDaemon(t, headendd, dataDir)
