@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"go.uber.org/zap"
 )
@@ -29,8 +30,8 @@ type DataDirInfo struct {
 	SecretFrom string `json:"secret_from"`
 }
 
-// PrepareDataDir creates dir, or makes an existing one and what it holds
-// readable by the owner only (the store holds users' password hashes and
+// PrepareDataDir creates dir, or makes an existing one and the daemon's
+// files in it readable by the owner only (the store holds users' password hashes and
 // the secret signs activation keys), logging what it changes. It returns
 // the marker's contents and whether there is one.
 func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool, err error) {
@@ -56,8 +57,21 @@ func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool,
 	return info, true, nil
 }
 
-// tightenDir takes every permission but the owner's from dir, the files in
-// it and in its subdirectories one level down (the store).
+// StoreDir is the store's directory in the data directory.
+const StoreDir = "store"
+
+// ours reports whether a name in the data directory is a file the daemon
+// keeps there: the secret, the marker, the SSH host keys, the copies of a
+// damaged log beside the store.
+func ours(name string) bool {
+	return name == SecretFile || name == DataDirFile ||
+		strings.HasPrefix(name, "ssh_host_") || strings.HasPrefix(name, StoreDir+".")
+}
+
+// tightenDir takes every permission but the owner's from dir, the files the
+// daemon keeps in it and the store. Other files are left alone (the data
+// dir may be a directory with other uses), and so is a directory with the
+// sticky bit, such as /tmp, which is meant to be shared.
 func tightenDir(dir string, log *zap.Logger) error {
 	var changed []string
 	chmod := func(path string, fi fs.FileInfo) error {
@@ -75,28 +89,23 @@ func tightenDir(dir string, log *zap.Logger) error {
 		changed = append(changed, fmt.Sprintf("%s %#o→%#o", path, mode, want))
 		return nil
 	}
-	var walk func(d string, depth int) error
-	walk = func(d string, depth int) error {
+	// each calls fn for the regular files and directories of d that keep
+	// is true of.
+	each := func(d string, keep func(string) bool, fn func(string, fs.FileInfo) error) error {
 		ents, err := os.ReadDir(d)
 		if err != nil {
 			return fmt.Errorf("sim: data dir: %w", err)
 		}
 		for _, e := range ents {
-			if !e.Type().IsRegular() && !(e.IsDir() && depth == 0) {
+			if !keep(e.Name()) || !e.Type().IsRegular() && !e.IsDir() {
 				continue // symbolic links and the like are not ours to change
 			}
 			fi, err := e.Info()
 			if err != nil {
 				return fmt.Errorf("sim: data dir: %w", err)
 			}
-			p := filepath.Join(d, e.Name())
-			if err := chmod(p, fi); err != nil {
+			if err := fn(filepath.Join(d, e.Name()), fi); err != nil {
 				return err
-			}
-			if e.IsDir() {
-				if err := walk(p, depth+1); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
@@ -108,10 +117,27 @@ func tightenDir(dir string, log *zap.Logger) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("sim: data dir %s is not a directory", dir)
 	}
-	if err := chmod(dir, fi); err != nil {
+	if fi.Mode()&fs.ModeSticky != 0 {
+		log.Warn("data dir is a shared directory (sticky bit): its permissions are left as they are; use a directory of its own",
+			zap.String("data_dir", dir))
+	} else if err := chmod(dir, fi); err != nil {
 		return err
 	}
-	if err := walk(dir, 0); err != nil {
+	err = each(dir, func(n string) bool { return ours(n) || n == StoreDir }, func(p string, fi fs.FileInfo) error {
+		if err := chmod(p, fi); err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return each(p, func(string) bool { return true }, func(p string, fi fs.FileInfo) error {
+				if fi.IsDir() {
+					return nil
+				}
+				return chmod(p, fi)
+			})
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if len(changed) > 0 {

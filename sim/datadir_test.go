@@ -21,7 +21,7 @@ func TestPrepareDataDirTightens(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{SecretFile, "store/000001.sst"} {
+	for _, f := range []string{SecretFile, "store/000001.sst", "notes.txt"} {
 		p := filepath.Join(dir, f)
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
@@ -34,7 +34,7 @@ func TestPrepareDataDirTightens(t *testing.T) {
 	if _, marked, err := PrepareDataDir(dir, zap.New(core)); err != nil || marked {
 		t.Fatalf("PrepareDataDir: marked %v, %v", marked, err)
 	}
-	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, SecretFile: 0o600, "store/000001.sst": 0o600} {
+	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, SecretFile: 0o600, "store/000001.sst": 0o600, "notes.txt": 0o644} {
 		fi, err := os.Stat(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -71,5 +71,34 @@ func TestDataDirMarker(t *testing.T) {
 	}
 	if _, err := LoadSecretFromDir(dir); !errors.Is(err, ErrSecretMissing) {
 		t.Errorf("LoadSecretFromDir without lab.secret: %v", err)
+	}
+}
+
+// A shared directory such as /tmp keeps its permissions; the daemon's files
+// in it are still made the owner's.
+func TestPrepareDataDirShared(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, SecretFile)
+	if err := os.WriteFile(secret, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(secret, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	core, logs := observer.New(zapcore.InfoLevel)
+	if _, _, err := PrepareDataDir(dir, zap.New(core)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode()&(os.ModeSticky|os.ModePerm) != os.ModeSticky|0o777 {
+		t.Errorf("shared dir: %v, %v; want it left 1777", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(secret); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("lab.secret: %v, %v; want 0600", fi.Mode(), err)
+	}
+	if logs.FilterLevelExact(zapcore.WarnLevel).Len() != 1 {
+		t.Errorf("logs: %v", logs.All())
 	}
 }

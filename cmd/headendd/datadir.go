@@ -28,7 +28,7 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	if err != nil {
 		return nil, nil, err
 	}
-	storeDir := filepath.Join(f.dataDir, "store")
+	storeDir := filepath.Join(f.dataDir, sim.StoreDir)
 	storeExists, err := sim.StoreExists(storeDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
