@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
@@ -27,31 +29,99 @@ import (
 // rename (`hostname` then `write memory`, or a reload onto a saved hostname)
 // rewrites one key instead of moving it.
 type Store struct {
-	db *pebble.DB
+	db   *pebble.DB
+	lock *pebble.Lock
+}
+
+// StoreOptions are the options of OpenStoreWith.
+type StoreOptions struct {
+	Log *zap.Logger
+	// MustExist refuses to create the store: where a store was kept before,
+	// a missing one is lost data, not a first start.
+	MustExist bool
+	// AcceptDataLoss opens a store whose write-ahead log has a damaged end,
+	// without the writes in it; a copy of the log is kept beside the store
+	// as <dir>.<log>.damaged. Without it the store does not open
+	// (ErrWALDamaged).
+	AcceptDataLoss bool
 }
 
 // OpenStore opens or creates the store in dir.
 func OpenStore(dir string, log *zap.Logger) (*Store, error) {
+	return OpenStoreWith(dir, StoreOptions{Log: log})
+}
+
+// OpenStoreWith opens the store in dir, or creates it unless o.MustExist.
+// Whatever pebble would repair silently by dropping data is refused
+// instead: a store's files without its MANIFEST marker (ErrStoreDamaged), a
+// damaged end of the write-ahead log (ErrWALDamaged). The store's files are
+// created readable by the owner only.
+func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
+	log := o.Log
 	if log == nil {
 		log = zap.NewNop()
 	}
+	exists, err := StoreExists(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !exists && o.MustExist {
+		return nil, fmt.Errorf("%w: %s holds no pebble store (no marker.manifest.* file)", ErrStoreMissing, dir)
+	}
+	fs := privateFS{vfs.Default}
+	if err := fs.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sim: create store %s: %w", dir, err)
+	}
+	lock, err := lockStore(dir, fs)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = lock.Close()
+		}
+	}()
+	if exists {
+		if err := recoverWAL(dir, fs, o.AcceptDataLoss, log); err != nil {
+			return nil, err
+		}
+	}
 	db, err := pebble.Open(dir, &pebble.Options{
+		FS:                 fs,
+		Lock:               lock,
+		ErrorIfNotExists:   exists, // never a new store over one just seen
 		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
 		FormatMajorVersion: pebble.FormatNewest,
 	})
+	if errors.Is(err, pebble.ErrCorruption) {
+		return nil, fmt.Errorf("%w: %s: %w", ErrStoreDamaged, dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, lock: lock}, nil
 }
 
 // Close flushes and closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if lerr := s.lock.Close(); err == nil {
+		err = lerr
+	}
+	return err
+}
 
-// pebbleLogger sends pebble's chatter to debug level.
+// pebbleLogger sends pebble's chatter to debug level, but for what it says
+// of the write-ahead log it replays at open, which is where data is lost.
 type pebbleLogger struct{ s *zap.SugaredLogger }
 
-func (l pebbleLogger) Infof(format string, args ...any)  { l.s.Debugf(format, args...) }
+func (l pebbleLogger) Infof(format string, args ...any) {
+	if strings.Contains(format, "WAL") && strings.Contains(format, "stopped reading") {
+		l.s.Infof(format, args...)
+		return
+	}
+	l.s.Debugf(format, args...)
+}
 func (l pebbleLogger) Errorf(format string, args ...any) { l.s.Errorf(format, args...) }
 func (l pebbleLogger) Fatalf(format string, args ...any) { l.s.Fatalf(format, args...) }
 

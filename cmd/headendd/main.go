@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -48,12 +47,15 @@ type flags struct {
 	sshPorts    int
 	sshHost     string // from sshAddr
 	sshBase     int    // from sshAddr
+
+	acceptDataLoss bool // start on a damaged write-ahead log
 }
 
 func parseFlags(args []string) (flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("headendd", flag.ContinueOnError)
-	fs.StringVar(&f.dataDir, "data-dir", "./data", "directory of the pebble store and the lab signing secret (created if missing)")
+	fs.StringVar(&f.dataDir, "data-dir", "./data", "directory of the pebble store and the lab signing secret (created if missing); once used, headendd refuses to start on it without its store or lab.secret")
+	fs.BoolVar(&f.acceptDataLoss, "accept-data-loss", false, "start even though the end of the store's write-ahead log is damaged, without the writes in it (a copy of the log is kept beside the store); without it headendd refuses to start and says what would be lost")
 	fs.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:50051", "gRPC listen address; port 0 picks a free port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listen address; empty disables it")
 	fs.StringVar(&f.clock, "clock", "real", "lab clock: real (the machine's time) or sim (moved only by SetClock/AdvanceClock, persisted)")
@@ -141,36 +143,13 @@ func newLogger(level string) (*zap.Logger, error) {
 	return cfg.Build()
 }
 
-// loadSecret finds the lab signing secret: ASALAB_SECRET, --secret-file, or
-// <data-dir>/lab.secret created on first start. It is never logged.
-func loadSecret(f flags) ([]byte, error) {
-	if env := os.Getenv("ASALAB_SECRET"); env != "" {
-		return sim.ParseSecret(env)
-	}
-	if f.secretFile != "" {
-		return sim.ReadSecretFile(f.secretFile)
-	}
-	return sim.LoadOrCreateSecret(f.dataDir)
-}
-
 func run(ctx context.Context, f flags, log *zap.Logger) error {
 	start := time.Now()
 	mode, err := sim.ParseClockMode(f.clock)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(f.dataDir, 0o700); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
-	}
-	secret, err := loadSecret(f)
-	if err != nil {
-		return err
-	}
-	master, err := keygen.NewSigner(secret)
-	if err != nil {
-		return err
-	}
-	store, err := sim.OpenStore(filepath.Join(f.dataDir, "store"), log)
+	secret, store, err := openDataDir(f, log)
 	if err != nil {
 		return err
 	}
@@ -179,6 +158,10 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 			log.Error("closing store", zap.Error(err))
 		}
 	}()
+	master, err := keygen.NewSigner(secret)
+	if err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/sim"
+)
+
+// Where the lab's secret came from, as the data dir's marker records it.
+const (
+	secretFromEnv  = "ASALAB_SECRET"
+	secretFromFlag = "--secret-file"
+)
+
+// openDataDir prepares the data directory and returns the lab signing
+// secret and the open store. A directory used before (it has the marker
+// file, or a store) must still have its store, and its lab.secret unless
+// the secret is given from outside: starting afresh there would make every
+// issued activation key invalid, or lose every headend, without a word.
+// The secret is never logged.
+func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err error) {
+	info, marked, err := sim.PrepareDataDir(f.dataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	storeDir := filepath.Join(f.dataDir, sim.StoreDir)
+	storeExists, err := sim.StoreExists(storeDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
+	}
+	used := marked || storeExists
+
+	var from string
+	switch env := os.Getenv("ASALAB_SECRET"); {
+	case env != "":
+		from = secretFromEnv
+		secret, err = sim.ParseSecret(env)
+	case f.secretFile != "":
+		from = secretFromFlag
+		secret, err = sim.ReadSecretFile(f.secretFile)
+	case used:
+		from = sim.SecretFile
+		secret, err = sim.LoadSecretFromDir(f.dataDir)
+		if errors.Is(err, sim.ErrSecretMissing) {
+			if info.SecretFrom == secretFromEnv || info.SecretFrom == secretFromFlag {
+				return nil, nil, fmt.Errorf("data dir %s was used with the lab secret given by %s, and neither ASALAB_SECRET nor --secret-file is given now: "+
+					"a new secret would make every issued activation key invalid; give the secret again: %w", f.dataDir, info.SecretFrom, err)
+			}
+			return nil, nil, fmt.Errorf("data dir %s was used before but %s is missing: every issued activation key would become invalid; "+
+				"restore it (or give the secret with --secret-file or ASALAB_SECRET), or start with an empty --data-dir: %w",
+				f.dataDir, sim.SecretFile, err)
+		}
+	default:
+		from = sim.SecretFile
+		secret, err = sim.LoadOrCreateSecret(f.dataDir)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+
+	store, err = sim.OpenStoreWith(storeDir, sim.StoreOptions{Log: log, MustExist: used, AcceptDataLoss: f.acceptDataLoss})
+	switch {
+	case errors.Is(err, sim.ErrStoreLocked):
+		return nil, nil, fmt.Errorf("data dir %s is in use by another headendd (pebble LOCK held): %w", f.dataDir, err)
+	case errors.Is(err, sim.ErrStoreMissing):
+		return nil, nil, fmt.Errorf("data dir %s was used before but its store %s is missing: every headend of the lab would be gone; "+
+			"restore it, or start with an empty --data-dir: %w", f.dataDir, storeDir, err)
+	case errors.Is(err, sim.ErrWALDamaged):
+		return nil, nil, fmt.Errorf("data dir %s: %w. If headendd or the machine stopped in the middle of these writes they were never acknowledged; "+
+			"otherwise acknowledged changes are lost. Start with --accept-data-loss to open the store without them "+
+			"(a copy of the log is kept beside the store)", f.dataDir, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
+	}
+	if !marked || info.SecretFrom != from {
+		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from}); err != nil {
+			_ = store.Close()
+			return nil, nil, err
+		}
+	}
+	return secret, store, nil
+}

@@ -1,0 +1,206 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.uber.org/zap"
+)
+
+// DataDirFile marks a directory as a data directory a daemon has started
+// on, so that a later start can tell a first start from one whose secret or
+// store has gone missing, where starting afresh would lose the lab.
+const DataDirFile = "asalab-datadir.json"
+
+// ErrSecretMissing is returned for a data directory used before whose
+// signing secret is missing: a new one would make every key issued for the
+// lab invalid.
+var ErrSecretMissing = errors.New("sim: the lab signing secret is missing")
+
+// DataDirInfo is what DataDirFile holds.
+type DataDirInfo struct {
+	Format int `json:"format"`
+	// SecretFrom says where the daemon took the signing secret from:
+	// SecretFile, or the flag or environment variable that gave it.
+	SecretFrom string `json:"secret_from"`
+}
+
+// PrepareDataDir creates dir, or makes an existing one and the daemon's
+// files in it readable by the owner only (the store holds users' password hashes and
+// the secret signs activation keys), logging what it changes. It returns
+// the marker's contents and whether there is one.
+func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool, err error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return info, false, fmt.Errorf("sim: create data dir: %w", err)
+	}
+	if err := tightenDir(dir, log); err != nil {
+		return info, false, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, DataDirFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return info, false, nil
+	}
+	if err != nil {
+		return info, false, fmt.Errorf("sim: data dir: %w", err)
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return info, false, fmt.Errorf("sim: data dir: %s is damaged: %w", filepath.Join(dir, DataDirFile), err)
+	}
+	return info, true, nil
+}
+
+// StoreDir is the store's directory in the data directory.
+const StoreDir = "store"
+
+// ours reports whether a name in the data directory is a file the daemon
+// keeps there: the secret, the marker, the SSH host keys, the copies of a
+// damaged log beside the store.
+func ours(name string) bool {
+	return name == SecretFile || name == DataDirFile ||
+		strings.HasPrefix(name, "ssh_host_") || strings.HasPrefix(name, StoreDir+".")
+}
+
+// tightenDir takes every permission but the owner's from dir, the files the
+// daemon keeps in it and the store. Other files are left alone (the data
+// dir may be a directory with other uses), and so is a directory with the
+// sticky bit, such as /tmp, which is meant to be shared.
+func tightenDir(dir string, log *zap.Logger) error {
+	var changed []string
+	chmod := func(path string, fi fs.FileInfo) error {
+		mode := fi.Mode().Perm()
+		want := mode &^ 0o077
+		if fi.IsDir() {
+			want = 0o700
+		}
+		if mode == want {
+			return nil
+		}
+		if err := os.Chmod(path, want); err != nil {
+			return fmt.Errorf("sim: data dir: restrict %s to its owner: %w", path, err)
+		}
+		changed = append(changed, fmt.Sprintf("%s %#o→%#o", path, mode, want))
+		return nil
+	}
+	// each calls fn for the regular files and directories of d that keep
+	// is true of.
+	each := func(d string, keep func(string) bool, fn func(string, fs.FileInfo) error) error {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			return fmt.Errorf("sim: data dir: %w", err)
+		}
+		for _, e := range ents {
+			if !keep(e.Name()) || !e.Type().IsRegular() && !e.IsDir() {
+				continue // symbolic links and the like are not ours to change
+			}
+			fi, err := e.Info()
+			if err != nil {
+				return fmt.Errorf("sim: data dir: %w", err)
+			}
+			if err := fn(filepath.Join(d, e.Name()), fi); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("sim: data dir: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("sim: data dir %s is not a directory", dir)
+	}
+	if fi.Mode()&fs.ModeSticky != 0 {
+		log.Warn("data dir is a shared directory (sticky bit): its permissions are left as they are; use a directory of its own",
+			zap.String("data_dir", dir))
+	} else if err := chmod(dir, fi); err != nil {
+		return err
+	}
+	err = each(dir, func(n string) bool { return ours(n) || n == StoreDir }, func(p string, fi fs.FileInfo) error {
+		if err := chmod(p, fi); err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return each(p, func(string) bool { return true }, func(p string, fi fs.FileInfo) error {
+				if fi.IsDir() {
+					return nil
+				}
+				return chmod(p, fi)
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(changed) > 0 {
+		log.Info("data dir made readable by its owner only", zap.String("data_dir", dir), zap.Strings("changed", changed))
+	}
+	return nil
+}
+
+// WriteDataDirMarker writes DataDirFile: to a temporary file, synced, then
+// renamed, so a crash leaves the old marker or the new one.
+func WriteDataDirMarker(dir string, info DataDirInfo) error {
+	info.Format = 1
+	b, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, DataDirFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("sim: data dir: write %s: %w", DataDirFile, err)
+	}
+	return nil
+}
+
+// LoadSecretFromDir reads dir/lab.secret, failing with ErrSecretMissing if
+// there is none.
+func LoadSecretFromDir(dir string) ([]byte, error) {
+	path := filepath.Join(dir, SecretFile)
+	s, err := ReadSecretFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrSecretMissing, path)
+	}
+	return s, err
+}
+
+// writeFileAtomic replaces path with data, readable by the owner only.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(0o600); err == nil {
+		if _, err = f.Write(data); err == nil {
+			err = f.Sync()
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

@@ -1,0 +1,104 @@
+package sim
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
+)
+
+func TestPrepareDataDirTightens(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, d := range []string{dir, filepath.Join(dir, "store")} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(d, 0o755); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{SecretFile, "store/000001.sst", "notes.txt"} {
+		p := filepath.Join(dir, f)
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	core, logs := observer.New(zapcore.InfoLevel)
+	if _, marked, err := PrepareDataDir(dir, zap.New(core)); err != nil || marked {
+		t.Fatalf("PrepareDataDir: marked %v, %v", marked, err)
+	}
+	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, SecretFile: 0o600, "store/000001.sst": 0o600, "notes.txt": 0o644} {
+		fi, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%q: mode %#o, want %#o", f, fi.Mode().Perm(), want)
+		}
+	}
+	if e := logs.FilterMessage("data dir made readable by its owner only").All(); len(e) != 1 || len(e[0].ContextMap()["changed"].([]any)) != 4 {
+		t.Errorf("log: %v", logs.All())
+	}
+	// Already tight: nothing to say.
+	core, logs = observer.New(zapcore.InfoLevel)
+	if _, _, err := PrepareDataDir(dir, zap.New(core)); err != nil || logs.Len() != 0 {
+		t.Errorf("second PrepareDataDir: %v, logs %v", err, logs.All())
+	}
+}
+
+func TestDataDirMarker(t *testing.T) {
+	dir := t.TempDir()
+	if _, marked, err := PrepareDataDir(dir, nil); err != nil || marked {
+		t.Fatalf("fresh dir: marked %v, %v", marked, err)
+	}
+	if err := WriteDataDirMarker(dir, DataDirInfo{SecretFrom: SecretFile}); err != nil {
+		t.Fatal(err)
+	}
+	info, marked, err := PrepareDataDir(dir, nil)
+	if err != nil || !marked || info.SecretFrom != SecretFile {
+		t.Fatalf("marked dir: %+v, %v, %v", info, marked, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, DataDirFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("marker: %v, %v", fi, err)
+	}
+	if _, err := LoadSecretFromDir(dir); !errors.Is(err, ErrSecretMissing) {
+		t.Errorf("LoadSecretFromDir without lab.secret: %v", err)
+	}
+}
+
+// A shared directory such as /tmp keeps its permissions; the daemon's files
+// in it are still made the owner's.
+func TestPrepareDataDirShared(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, SecretFile)
+	if err := os.WriteFile(secret, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(secret, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	core, logs := observer.New(zapcore.InfoLevel)
+	if _, _, err := PrepareDataDir(dir, zap.New(core)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode()&(os.ModeSticky|os.ModePerm) != os.ModeSticky|0o777 {
+		t.Errorf("shared dir: %v, %v; want it left 1777", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(secret); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("lab.secret: %v, %v; want 0600", fi.Mode(), err)
+	}
+	if logs.FilterLevelExact(zapcore.WarnLevel).Len() != 1 {
+		t.Errorf("logs: %v", logs.All())
+	}
+}

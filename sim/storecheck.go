@@ -1,0 +1,492 @@
+package sim
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/batchrepr"
+	"github.com/cockroachdb/pebble/v2/record"
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/cockroachdb/pebble/v2/wal"
+	"go.uber.org/zap"
+)
+
+// Errors of a store that cannot be opened as it is.
+var (
+	ErrStoreMissing = errors.New("sim: the store is missing")
+	ErrStoreDamaged = errors.New("sim: the store is damaged")
+	ErrStoreLocked  = errors.New("sim: the store is in use by another process")
+	// ErrWALDamaged: records at the end of the store's write-ahead log cannot
+	// be read back, so writes made before the last stop would be lost.
+	ErrWALDamaged = errors.New("sim: the store's write-ahead log is damaged")
+)
+
+// Pebble's file names. A store's current MANIFEST (the list of its tables)
+// is named by an empty marker file, marker.manifest.<seq>.<MANIFEST name>;
+// without the marker pebble takes the directory for a new store and deletes
+// the tables it does not know as obsolete.
+var (
+	manifestMarkerRE = regexp.MustCompile(`^marker\.manifest\.[0-9]+\.(MANIFEST-[0-9]+)$`)
+	storeDataRE      = regexp.MustCompile(`^(MANIFEST-[0-9]+|[0-9]+\.(sst|blob|log))$`)
+	walRE            = regexp.MustCompile(`^([0-9]+)\.log$`)
+)
+
+// StoreExists reports whether dir holds a pebble store. It fails with
+// ErrStoreDamaged if dir holds a store's data but not what says which
+// MANIFEST is current, since opening it would start an empty store.
+func StoreExists(dir string) (bool, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sim: store %s: %w", dir, err)
+	}
+	var markers, data []string
+	names := map[string]bool{}
+	for _, e := range ents {
+		n := e.Name()
+		names[n] = true
+		if manifestMarkerRE.MatchString(n) {
+			markers = append(markers, n)
+			continue
+		}
+		if storeDataRE.MatchString(n) {
+			if walRE.MatchString(n) {
+				if fi, err := e.Info(); err == nil && fi.Size() == 0 {
+					continue // a log created and never written holds nothing
+				}
+			}
+			data = append(data, n)
+		}
+	}
+	if len(markers) == 0 {
+		if len(data) == 0 {
+			return false, nil
+		}
+		sort.Strings(data)
+		return false, fmt.Errorf("%w: %s holds a store's files (%s) but no marker.manifest.* file, "+
+			"which names the current MANIFEST; opening it would start an empty store and delete its tables. "+
+			"Restore the marker (an empty file named marker.manifest.000001.<the newest MANIFEST-* file>) "+
+			"or start with an empty directory", ErrStoreDamaged, dir, strings.Join(data, ", "))
+	}
+	sort.Strings(markers) // pebble removes obsolete markers; the newest sorts last
+	m := manifestMarkerRE.FindStringSubmatch(markers[len(markers)-1])[1]
+	if !names[m] {
+		return false, fmt.Errorf("%w: %s: the current MANIFEST %s, named by %s, is missing",
+			ErrStoreDamaged, dir, m, markers[len(markers)-1])
+	}
+	return true, nil
+}
+
+// lockStore takes pebble's lock on dir, telling a lock held elsewhere from
+// other failures.
+func lockStore(dir string, fs vfs.FS) (*pebble.Lock, error) {
+	l, err := pebble.LockDirectory(dir, fs)
+	if err == nil {
+		return l, nil
+	}
+	// fcntl(F_SETLK) fails with EAGAIN or EACCES when another process holds
+	// the lock (fcntl(2)), where opening the file fails with an
+	// *os.PathError; pebble refuses a second lock in the same process with
+	// its own message.
+	var pe *os.PathError
+	if !errors.As(err, &pe) && (errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EACCES)) ||
+		strings.Contains(err.Error(), "lock held by current process") {
+		return nil, fmt.Errorf("%w: %s (pebble LOCK file held)", ErrStoreLocked, dir)
+	}
+	return nil, fmt.Errorf("sim: lock store %s: %w", dir, err)
+}
+
+// privateFS creates pebble's files and directories readable by the owner
+// only: the store holds users' password hashes and activation keys.
+type privateFS struct{ vfs.FS }
+
+func (fs privateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
+	f, err := fs.FS.Create(name, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func (fs privateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
+	f, err := fs.FS.OpenReadWrite(name, c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func (fs privateFS) MkdirAll(dir string, _ os.FileMode) error { return fs.FS.MkdirAll(dir, 0o700) }
+
+func (fs privateFS) Lock(name string) (io.Closer, error) {
+	c, err := fs.FS.Lock(name)
+	if err == nil {
+		_ = os.Chmod(name, 0o600) // the lock file holds nothing
+	}
+	return c, err
+}
+
+// walDamage describes the unreadable end of a store's newest write-ahead
+// log.
+type walDamage struct {
+	file   string // path of the log file
+	offset int64  // where reading stopped: every record before it is intact
+	size   int64  // of the file
+	walTail
+}
+
+// lostBatch is one write found, whole or in part, after the damage: what
+// it sets or deletes, described for a reader.
+type lostBatch []string
+
+func (d *walDamage) Error() string {
+	var b strings.Builder
+	why := "a record there cannot be read"
+	switch {
+	case d.bad:
+		why = "a record there fails its checksum"
+	case d.cut:
+		why = "the file ends inside a record"
+	}
+	fmt.Fprintf(&b, "%s: the records from offset %d of %d bytes cannot be read back (%s)", d.file, d.offset, d.size, why)
+	if len(d.lost) == 0 {
+		b.WriteString("; no write could be made out in them")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "; they hold %d write(s):", len(d.lost))
+	for i, l := range d.lost {
+		if i == 10 {
+			fmt.Fprintf(&b, " and %d more;", len(d.lost)-i)
+			break
+		}
+		fmt.Fprintf(&b, " %s;", strings.Join(l, ", "))
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+// checkWAL reads the newest write-ahead log of dir the way pebble replays
+// it. Pebble stops at the first unreadable record of the newest log and
+// opens without it, saying so only at info level, because a crash in the
+// middle of a write leaves such a tail. Two such tails are harmless: zeros
+// (a file extended but never written) and chunks of an older log (pebble
+// reuses old log files, and every chunk carries its log's number). Anything
+// else carrying this log's number is a write that was made, and possibly
+// acknowledged, and would be dropped. checkWAL returns that, or nil.
+func checkWAL(dir string, fs vfs.FS) (*walDamage, error) {
+	logs, err := wal.Scan(wal.Dir{FS: fs, Dirname: dir})
+	if err != nil {
+		return nil, fmt.Errorf("sim: list write-ahead logs of %s: %w", dir, err)
+	}
+	if len(logs) == 0 {
+		return nil, nil
+	}
+	ll := logs[len(logs)-1]
+	r := ll.OpenForRead()
+	defer r.Close()
+	var off wal.Offset
+	for {
+		var rec io.Reader
+		rec, off, err = r.NextRecord()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rec)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if !errors.Is(err, record.ErrUnexpectedEOF) && !errors.Is(err, record.ErrInvalidChunk) && !errors.Is(err, record.ErrZeroedChunk) {
+		return nil, fmt.Errorf("sim: read write-ahead log %s: %w", off.PhysicalFile, err)
+	}
+	b, rerr := os.ReadFile(off.PhysicalFile)
+	if rerr != nil {
+		return nil, fmt.Errorf("sim: read write-ahead log: %w", rerr)
+	}
+	m := walRE.FindStringSubmatch(filepath.Base(off.PhysicalFile))
+	if m == nil {
+		return nil, nil // a failover segment; this daemon configures none
+	}
+	num, err := strconv.ParseUint(m[1], 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("sim: write-ahead log %s: %w", off.PhysicalFile, err)
+	}
+	t := readWALTail(b, off.Physical, uint32(num)) // chunks carry the low 32 bits
+	if !t.ours {
+		return nil, nil
+	}
+	return &walDamage{file: off.PhysicalFile, offset: off.Physical, size: int64(len(b)), walTail: t}, nil
+}
+
+// The log's chunk format (pebble's record package): blocks of 32 KiB; a
+// chunk is a header (checksum 4, length 2, encoding 1, then in the
+// recyclable and WAL-sync encodings the log number 4, and in the WAL-sync
+// encoding a synced offset 8) and a payload. A block's tail too short for
+// a header is zeros.
+const (
+	walBlockSize       = 32 << 10
+	walLegacyHeader    = 7
+	walRecyclableStart = 5  // encodings 5-8: recyclable full, first, middle, last
+	walSyncStart       = 9  // encodings 9-12: WAL-sync full, first, middle, last
+	walEncodings       = 13 // first invalid encoding
+)
+
+// walTail is what follows the last readable record of a log.
+type walTail struct {
+	ours    bool // any chunk of this log (not zeros, an older log's chunks or nothing)
+	records int  // of this log that start there
+	lost    []lostBatch
+	// cut: this log's bytes end inside the last record, at stop; bad: a
+	// whole chunk fails its checksum.
+	cut, bad bool
+	stop     int
+	// crossesPage: the first damaged record spans a page boundary.
+	crossesPage bool
+}
+
+// crashTorn reports whether the damage is what a crash leaves when it cuts
+// off a write in progress, which was not yet synced, so never acknowledged.
+// Linux cuts a write to a file short only at a page boundary when the
+// process is killed (generic_perform_write in mm/filemap.c checks for a
+// fatal signal before copying each page), and pebble writes a record in one
+// write call but for where it crosses a 32 KiB block. So the tail of a crash is one record, the last,
+// cut at a 4 KiB boundary: where the file ends, or, in a reused log file,
+// where the older log's bytes resume (the chunk then fails its checksum).
+func (t walTail) crashTorn() bool {
+	return t.records == 1 && (t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage)
+}
+
+// readWALTail reads the chunks of log num found from off on.
+func readWALTail(b []byte, off int64, num uint32) walTail {
+	var t walTail
+	p := int(off)
+	var rec []byte
+	inRec := false
+	for p < len(b) {
+		left := walBlockSize - p%walBlockSize
+		if left < walLegacyHeader+4 && allZero(b[p:min(len(b), p+left)]) {
+			p += left
+			continue
+		}
+		if len(b)-p < walLegacyHeader+4 {
+			// A header cut short: a write in progress unless it is zeros.
+			if !allZero(b[p:]) {
+				t.ours, t.cut = true, true
+				if !inRec {
+					t.records++
+				}
+				p = len(b)
+			}
+			break
+		}
+		length := int(binary.LittleEndian.Uint16(b[p+4:]))
+		enc := int(b[p+6])
+		if enc < walRecyclableStart || enc >= walEncodings || binary.LittleEndian.Uint32(b[p+7:]) != num {
+			// Zeros, or bytes of an older log (the writer never writes the
+			// legacy encodings 1-4), maybe where a record should go on.
+			break
+		}
+		t.ours = true
+		hdr := walLegacyHeader + 4
+		if enc >= walSyncStart {
+			hdr += 8
+		}
+		pos := (enc - walRecyclableStart) % 4 // 0 full, 1 first, 2 middle, 3 last
+		end := min(len(b), p+hdr+length, p+left)
+		if p+hdr+length > len(b) {
+			t.cut = true
+		} else if p+hdr+length <= p+left && binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+hdr+length]) {
+			t.bad = true
+		}
+		if pos == 0 || pos == 1 {
+			if inRec {
+				t.lost = appendLost(t.lost, rec)
+			}
+			rec, inRec = nil, true
+			t.records++
+		}
+		if t.records == 1 && (p+hdr+length-1)/4096 != int(off)/4096 {
+			t.crossesPage = true
+		}
+		rec = append(rec, b[p+hdr:end]...)
+		if pos == 0 || pos == 3 {
+			t.lost = appendLost(t.lost, rec)
+			rec, inRec = nil, false
+		}
+		p = end
+	}
+	if inRec {
+		t.lost = appendLost(t.lost, rec)
+		t.cut = true
+	}
+	t.stop = p
+	return t
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// walChecksum is a chunk's checksum: CRC-32C of the encoding byte, the rest
+// of the header and the payload, masked as LevelDB masks it.
+func walChecksum(b []byte) uint32 {
+	c := crc32.Checksum(b, castagnoli)
+	return (c>>15 | c<<17) + 0xa282ead8
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLost adds the write whose batch (perhaps cut short or damaged) is
+// repr, if its header can be read.
+func appendLost(lost []lostBatch, repr []byte) []lostBatch {
+	h, ok := batchrepr.ReadHeader(repr)
+	if !ok {
+		return lost
+	}
+	var l lostBatch
+	r := batchrepr.Read(repr)
+	for range h.Count {
+		// The key comes first: name it even if what follows is cut off.
+		var key []byte
+		var kind pebble.InternalKeyKind
+		if len(r) > 0 {
+			kind = pebble.InternalKeyKind(r[0])
+			_, key, _ = batchrepr.DecodeStr(r[1:])
+		}
+		verb := "set"
+		if kind == pebble.InternalKeyKindDelete || kind == pebble.InternalKeyKindSingleDelete {
+			verb = "delete"
+		}
+		if _, _, _, ok, err := r.Next(); !ok || err != nil {
+			if key != nil {
+				l = append(l, verb+" "+describeKey(key)+" (cut short)")
+			} else {
+				l = append(l, "(unreadable)")
+			}
+			break
+		}
+		l = append(l, verb+" "+describeKey(key))
+	}
+	return append(lost, l)
+}
+
+// describeKey names what a store key holds (see Store).
+func describeKey(k []byte) string {
+	s := string(k)
+	if !strings.HasPrefix(s, "l/") {
+		return fmt.Sprintf("%q", k)
+	}
+	lab, rest, ok := strings.Cut(s[2:], "/")
+	if !ok {
+		return fmt.Sprintf("%q", k)
+	}
+	id := func(p string) (uint64, bool) {
+		if len(rest) != len(p)+8 || !strings.HasPrefix(rest, p) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint64([]byte(rest[len(p):])), true
+	}
+	if n, ok := id("h/"); ok {
+		return fmt.Sprintf("headend id %d of lab %s", n, lab)
+	}
+	if n, ok := id("ssh/"); ok {
+		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
+	}
+	if rest == "clock" {
+		return "clock of lab " + lab
+	}
+	kind, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("%s record of lab %s", kind, lab)
+}
+
+// recoverWAL refuses a store whose newest write-ahead log has a damaged
+// end, or with accept keeps a copy of the log beside the store, cuts the
+// log where its intact records end (what pebble would have replayed), and
+// logs what is dropped at error level. A write cut off by a crash is only
+// logged: it was never acknowledged.
+func recoverWAL(dir string, fs vfs.FS, accept bool, log *zap.Logger) error {
+	d, err := checkWAL(dir, fs)
+	if err != nil || d == nil {
+		return err
+	}
+	if d.crashTorn() {
+		// Pebble replays the log up to this write and drops it; there is
+		// nothing to refuse, but what is dropped is said where it is seen.
+		log.Error("store write-ahead log ends in a write cut off by a crash before it was synced, so never acknowledged: it is dropped",
+			zap.String("wal", d.file), zap.Int64("offset", d.offset), zap.Int64("size", d.size), zap.String("lost", d.Error()))
+		return nil
+	}
+	if !accept {
+		return fmt.Errorf("%w: %w", ErrWALDamaged, d)
+	}
+	keep := filepath.Clean(dir) + "." + filepath.Base(d.file) + ".damaged"
+	if err := copyFileSynced(d.file, keep); err != nil {
+		return fmt.Errorf("sim: keep a copy of the damaged log: %w", err)
+	}
+	if err := truncateSynced(d.file, d.offset); err != nil {
+		return fmt.Errorf("sim: cut the damaged log: %w", err)
+	}
+	log.Error("store write-ahead log damaged: its end is dropped",
+		zap.String("wal", d.file), zap.Int64("offset", d.offset), zap.Int64("size", d.size),
+		zap.Int("writes_lost", len(d.lost)), zap.String("lost", d.Error()), zap.String("copy", keep))
+	return nil
+}
+
+func copyFileSynced(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(b); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func truncateSynced(path string, size int64) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if err = f.Truncate(size); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
