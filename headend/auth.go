@@ -189,24 +189,25 @@ func (c Config) Equal(o Config) bool {
 // user database existed (no "users" key) gets the factory login, so that
 // headends created by an older headendd can be reached over SSH; one stored
 // before `pager lines` was kept has the factory 24.
+//
+// The record is decoded once: the users are held raw to tell a missing key
+// from a stored empty list ("users":null), which keeps none. Start-up
+// decodes two configurations per stored headend.
 func (c *Config) UnmarshalJSON(b []byte) error {
 	type plain Config
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
+	*c = Config{PagerLines: DefaultPagerLines} // kept when the record has none
+	v := struct {
+		*plain
+		Users json.RawMessage `json:"users"` // hides plain's
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(b, &keys); err != nil {
-		return err
-	}
-	*c = Config(p)
-	if _, ok := keys["users"]; !ok {
+	if v.Users == nil {
 		c.factoryLogin()
+		return nil
 	}
-	if _, ok := keys["pager_lines"]; !ok {
-		c.PagerLines = DefaultPagerLines
-	}
-	return nil
+	return json.Unmarshal(v.Users, &c.Users)
 }
 
 // SetFactoryLogin replaces the factory login of a new unit, in both the

@@ -183,7 +183,9 @@ func (l *Lab) WatchConsoles(fn func(ConsoleEvent)) []ConsoleEvent {
 	l.conWatch.Store(&fn)
 	var evs []ConsoleEvent
 	for p, h := range l.con.ports {
-		evs = append(evs, ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: p})
+		if !h.pending.Load() { // announced when Create has stored it
+			evs = append(evs, ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: p})
+		}
 	}
 	slices.SortFunc(evs, func(a, b ConsoleEvent) int { return cmp.Compare(a.Port, b.Port) })
 	return evs

@@ -85,14 +85,15 @@ type Lab struct {
 
 	byName sync.Map // running hostname -> *Headend
 
-	mu       sync.Mutex // guards names, bySerial, nextID, con, and changes to byName
+	mu       sync.Mutex // guards names, bySerial, nextID, creating, con, and changes to byName
 	bySerial map[string]*Headend
 	// names holds every hostname a headend holds: its running one (the
 	// one byName finds it by) and its saved one, which a reload or an RMA
 	// brings back. Holding both means those can never collide with a
 	// headend created or renamed meanwhile, so they are never refused.
-	names  map[string]*Headend
-	nextID uint64
+	names    map[string]*Headend
+	nextID   uint64
+	creating int // headends reserved by Create and not yet stored
 
 	principals *headend.Principals
 	retired    admissionTotals
@@ -111,6 +112,9 @@ type Headend struct {
 	name    string             // running hostname as indexed; guarded by the lab's mu
 	adm     *headend.Admission // its own synchronisation; never nil
 	sshPort int                // console port, 0: none; written with h.mu and l.mu held
+	// pending is set while Create stores the headend: it holds its
+	// hostname and serial, but lookups do not see it.
+	pending atomic.Bool
 }
 
 // OpenLab loads a lab from its store.
@@ -202,7 +206,7 @@ func (l *Lab) Clock() *Clock { return l.clock }
 func (l *Lab) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.bySerial)
+	return len(l.bySerial) - l.creating
 }
 
 // SetClock moves a simulated clock to t, durably.
@@ -261,7 +265,9 @@ type Snapshot struct {
 // headend finds a headend by hostname.
 func (l *Lab) headend(hostname string) (*Headend, error) {
 	if v, ok := l.byName.Load(hostname); ok {
-		return v.(*Headend), nil
+		if h := v.(*Headend); !h.pending.Load() {
+			return h, nil
+		}
 	}
 	return nil, fmt.Errorf("%w: %q", ErrHeadendNotFound, hostname)
 }
@@ -270,45 +276,97 @@ func (l *Lab) headend(hostname string) (*Headend, error) {
 func (l *Lab) Headend(hostname string) (*Headend, error) { return l.headend(hostname) }
 
 // Create adds a new unit. An empty serial is generated.
+//
+// The lab's lock is held to reserve the hostname, serial, id and console
+// port, not across the synced write: concurrent creations then reach pebble
+// together and share its WAL syncs. A reserved headend is indexed, so that
+// no other creation, rename or RMA takes its hostname or serial, but
+// pending: lookups do not see it until it is stored.
 func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snapshot, error) {
 	now := l.clock.Now()
+	h, err := l.reserve(model, hostname, serial, now)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	d := h.dev // no lookup reaches a pending headend's device
+	for _, o := range opts {
+		if err = o(d); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		err = l.persist(h.id, d, h.sshPort)
+	}
+	if err != nil {
+		l.release(h)
+		return Snapshot{}, err
+	}
+	snap := Snapshot{Device: d.Clone(), Now: now} // d is the headend's own once published
+	snap.SSHAddress = l.publish(h)
+	l.log.Info("headend created", zap.String("lab", l.name), zap.String("hostname", hostname),
+		zap.String("model", d.Model), zap.String("serial", d.Serial), zap.String("ssh", snap.SSHAddress))
+	return snap, nil
+}
+
+// reserve makes a new headend with a hostname and a serial no other has (an
+// empty serial is drawn), an id and a console port, and indexes it, pending.
+func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.checkNames(nil, hostname); err != nil {
-		return Snapshot{}, err
+		return nil, err
 	}
 	if serial == "" {
 		p, ok := headend.LookupPlatform(model)
 		if !ok {
-			return Snapshot{}, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
+			return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
 		}
 		serial = l.newSerial(p, now)
 	} else if l.bySerial[serial] != nil {
-		return Snapshot{}, fmt.Errorf("%w: %q", ErrSerialTaken, serial)
+		return nil, fmt.Errorf("%w: %q", ErrSerialTaken, serial)
 	}
 	d, err := headend.NewDevice(model, serial, hostname, now)
 	if err != nil {
-		return Snapshot{}, err
-	}
-	for _, o := range opts {
-		if err := o(d); err != nil {
-			return Snapshot{}, err
-		}
+		return nil, err
 	}
 	h := &Headend{lab: l, id: l.nextID, dev: d, sshPort: l.allocPort()}
-	if err := l.persist(h.id, d, h.sshPort); err != nil {
-		return Snapshot{}, err
-	}
+	h.pending.Store(true)
+	// The lab's background work ranges over byName and reads h.adm.
 	l.newAdmission(h, now)
 	l.nextID++
 	l.index(h, nil, d)
 	l.bySerial[serial] = h
-	l.metrics.setHeadends(len(l.bySerial))
+	if h.sshPort != 0 {
+		l.con.ports[h.sshPort] = h
+	}
+	l.creating++
+	return h, nil
+}
+
+// release undoes the reservation of a headend that could not be made or
+// stored. Its id stays used: ids need only be unique.
+func (l *Lab) release(h *Headend) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.unindex(h, h.dev)
+	delete(l.bySerial, h.dev.Serial)
+	if h.sshPort != 0 {
+		delete(l.con.ports, h.sshPort)
+	}
+	l.creating--
+}
+
+// publish makes a stored headend visible to lookups and announces its
+// console, whose address it returns.
+func (l *Lab) publish(h *Headend) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h.pending.Store(false)
+	l.creating--
+	l.metrics.setHeadends(len(l.bySerial) - l.creating)
 	l.metrics.count(opCreate)
 	l.consoleCreated(h)
-	l.log.Info("headend created", zap.String("lab", l.name), zap.String("hostname", hostname),
-		zap.String("model", d.Model), zap.String("serial", serial), zap.String("ssh", h.sshAddress()))
-	return Snapshot{Device: d.Clone(), Now: now, SSHAddress: h.sshAddress()}, nil
+	return h.sshAddress()
 }
 
 // newSerial draws a serial no headend of the lab has. Called with l.mu held.
@@ -348,8 +406,8 @@ func (l *Lab) List(after string, limit int) ([]Snapshot, bool) {
 	}
 	var hs []named
 	l.byName.Range(func(k, v any) bool {
-		if name := k.(string); name > after {
-			hs = append(hs, named{name, v.(*Headend)})
+		if name, h := k.(string), v.(*Headend); name > after && !h.pending.Load() {
+			hs = append(hs, named{name, h})
 		}
 		return true
 	})

@@ -31,6 +31,18 @@ func Hostname(prefix string, i int) string { return fmt.Sprintf("%s%05d", prefix
 // CreateFleet creates n headends of a model named prefix00000.. with workers
 // concurrent callers, and returns how long it took.
 func CreateFleet(ctx context.Context, c headendv1.HeadendServiceClient, prefix, model string, n, workers int) (time.Duration, error) {
+	return Parallel(n, workers, func(i int) error {
+		_, err := c.CreateHeadend(ctx, &headendv1.CreateHeadendRequest{Model: model, Hostname: Hostname(prefix, i)})
+		if err != nil {
+			return fmt.Errorf("create %s: %w", Hostname(prefix, i), err)
+		}
+		return nil
+	})
+}
+
+// Parallel calls fn(0..n-1) from workers concurrent callers, and returns how
+// long they took and the first error (a worker stops at its error).
+func Parallel(n, workers int, fn func(i int) error) (time.Duration, error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -44,9 +56,8 @@ func CreateFleet(ctx context.Context, c headendv1.HeadendServiceClient, prefix, 
 				if i >= n {
 					return
 				}
-				_, err := c.CreateHeadend(ctx, &headendv1.CreateHeadendRequest{Model: model, Hostname: Hostname(prefix, i)})
-				if err != nil {
-					errs <- fmt.Errorf("create %s: %w", Hostname(prefix, i), err)
+				if err := fn(i); err != nil {
+					errs <- err
 					return
 				}
 			}
@@ -59,13 +70,27 @@ func CreateFleet(ctx context.Context, c headendv1.HeadendServiceClient, prefix, 
 
 // Time calls fn n times, one after the other, and returns each latency.
 func Time(n int, fn func(i int) error) ([]time.Duration, error) {
-	out := make([]time.Duration, 0, n)
+	lat, err := Interleave(n, fn)
+	return lat[0], err
+}
+
+// Interleave calls each of fns n times, taking turns (fns[0](0), fns[1](0),
+// ..., fns[0](1), ...), and returns the latencies of each. Taking turns
+// exposes every call to the same background load (a compaction, another
+// process on the machine), so that their figures compare fairly.
+func Interleave(n int, fns ...func(i int) error) ([][]time.Duration, error) {
+	out := make([][]time.Duration, len(fns))
+	for j := range fns {
+		out[j] = make([]time.Duration, 0, n)
+	}
 	for i := range n {
-		start := time.Now()
-		if err := fn(i); err != nil {
-			return out, err
+		for j, fn := range fns {
+			start := time.Now()
+			if err := fn(i); err != nil {
+				return out, err
+			}
+			out[j] = append(out[j], time.Since(start))
 		}
-		out = append(out, time.Since(start))
 	}
 	return out, nil
 }

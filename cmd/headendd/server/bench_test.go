@@ -11,9 +11,11 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -362,4 +364,115 @@ func redisIncrRate(b *testing.B) float64 {
 	}
 	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
+}
+
+// syncWriteDesc is a raw unary RPC that makes one bare pebble synced write
+// of a headend record's size: InstallActivationKey's baseline behind the
+// same gRPC server, interceptors and connection.
+var syncWriteDesc = grpc.ServiceDesc{
+	ServiceName: "asalab.bench.SyncWrite",
+	HandlerType: (*any)(nil),
+	Methods: []grpc.MethodDesc{{
+		MethodName: "Write",
+		Handler: func(srv any, ctx context.Context, dec func(any) error, interceptor grpc.UnaryServerInterceptor) (any, error) {
+			req := new(headendv1.GetHeadendRequest)
+			if err := dec(req); err != nil {
+				return nil, err
+			}
+			write := func(_ context.Context, req any) (any, error) {
+				key := []byte(req.(*headendv1.GetHeadendRequest).GetHostname())
+				return &headendv1.GetHeadendResponse{}, srv.(*sim.Store).SyncWrite(key, benchRecord)
+			}
+			if interceptor == nil {
+				return write(ctx, req)
+			}
+			return interceptor(ctx, req, &grpc.UnaryServerInfo{Server: srv, FullMethod: "/asalab.bench.SyncWrite/Write"}, write)
+		},
+	}},
+}
+
+// benchRecord is about the size of a stored headend.
+var benchRecord = []byte(strings.Repeat("x", 1400))
+
+// BenchmarkGRPCInstall: the latency of an acknowledged (synced)
+// InstallActivationKey beside, in turns on the same store and connection, a
+// bare pebble synced write in process, the same write behind a raw gRPC
+// unary on the same server, and a health check (the gRPC round trip alone).
+// install/sync is the ratio to the bare write; install/grpc-sync, to the
+// bare write with the round trip every acknowledged change over gRPC makes.
+func BenchmarkGRPCInstall(b *testing.B) {
+	const calls = 1000
+	store, err := sim.OpenStore(filepath.Join(b.TempDir(), "store"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	master, _ := keygen.NewSigner(testSecret)
+	signer := master.ForLab(sim.DefaultLab)
+	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: signer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gs := New(NewLabs(lab), Options{Metrics: NewGRPCMetrics(prometheus.NewRegistry())})
+	gs.RegisterService(&syncWriteDesc, store)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go gs.Serve(lis)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		conn.Close()
+		gs.Stop()
+		lab.Close()
+		store.Close()
+	}()
+	hc, health := headendv1.NewHeadendServiceClient(conn), healthpb.NewHealthClient(conn)
+	ctx := context.Background()
+	created, err := hc.CreateHeadend(ctx, &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "asa1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Two permanent keys in turn: every call changes the flash and running
+	// keys.
+	var keys [2]string
+	for i, n := range []int{250, 500} {
+		w, err := signer.Encode(keygen.Key{Serial: created.GetHeadend().GetSerial(), Features: keygen.Features{PremiumPeers: n}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		keys[i] = w.String()
+	}
+	for b.Loop() {
+		lat, err := load.Interleave(calls,
+			func(i int) error {
+				_, err := hc.InstallActivationKey(ctx, &headendv1.InstallActivationKeyRequest{Hostname: "asa1", ActivationKey: keys[i%2]})
+				return err
+			},
+			func(i int) error { return store.SyncWrite([]byte{byte(i % 64)}, benchRecord) },
+			func(i int) error {
+				return conn.Invoke(ctx, "/asalab.bench.SyncWrite/Write",
+					&headendv1.GetHeadendRequest{Hostname: strconv.Itoa(i % 64)}, new(headendv1.GetHeadendResponse))
+			},
+			func(int) error {
+				_, err := health.Check(ctx, &healthpb.HealthCheckRequest{})
+				return err
+			})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		p50 := func(d []time.Duration) time.Duration { return load.Percentile(d, 50) }
+		install, bare, grpcSync, rtt := lat[0], lat[1], lat[2], lat[3]
+		b.ReportMetric(ms(p50(install)), "install-p50-ms")
+		b.ReportMetric(ms(load.Percentile(install, 99)), "install-p99-ms")
+		b.ReportMetric(ms(p50(bare)), "sync-p50-ms")
+		b.ReportMetric(ms(load.Percentile(bare, 99)), "sync-p99-ms")
+		b.ReportMetric(ms(p50(grpcSync)), "grpc-sync-p50-ms")
+		b.ReportMetric(ms(p50(rtt)), "grpc-rtt-p50-ms")
+		b.ReportMetric(float64(p50(install))/float64(p50(bare)), "install/sync")
+		b.ReportMetric(float64(p50(install))/float64(p50(grpcSync)), "install/grpc-sync")
+	}
 }
