@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -206,6 +207,7 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 //	l/<lab>/u/<headend 8 bytes><day 8 bytes><principal 4> flags
 
 type usageLog struct {
+	mu sync.Mutex // one flush at a time
 	// pending counts the records noted since the last flush (an
 	// estimate: the flusher resets it), to wake the flusher early. The
 	// records wait with their headend and principal shard, so that noting
@@ -243,18 +245,18 @@ func appendUsageKey(k []byte, headendID uint64, u headend.Use) []byte {
 
 // flushUsage writes what was noted since the last flush, principals first,
 // in batches of a bounded size (a million new users at once must not make
-// a batch of a hundred megabytes). sync makes them durable (at shutdown);
-// otherwise they are in pebble's log, which survives a process crash.
-func (l *Lab) flushUsage(sync bool) error {
+// a batch of a hundred megabytes), and syncs once at the end: a user
+// admitted before a flush survives a crash of the machine, not only of the
+// process, and one sync covers the whole flush however many records it
+// holds.
+func (l *Lab) flushUsage() error {
+	l.usage.mu.Lock()
+	defer l.usage.mu.Unlock()
 	l.usage.pending.Store(0)
 	const perBatch = 4096
-	opts := pebble.NoSync
-	if sync {
-		opts = pebble.Sync
-	}
 	b := l.store.db.NewBatch()
 	defer func() { b.Close() }()
-	n := 0
+	n, committed := 0, false
 	var err error
 	set := func(k, v []byte) {
 		if err != nil {
@@ -264,9 +266,10 @@ func (l *Lab) flushUsage(sync bool) error {
 			return
 		}
 		if n++; n >= perBatch {
-			if err = b.Commit(opts); err == nil {
+			// The final commit's sync makes this one durable too.
+			if err = b.Commit(pebble.NoSync); err == nil {
 				b.Close()
-				b, n = l.store.db.NewBatch(), 0
+				b, n, committed = l.store.db.NewBatch(), 0, true
 			}
 		}
 	}
@@ -288,13 +291,15 @@ func (l *Lab) flushUsage(sync bool) error {
 		})
 		return true
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
+	case n > 0:
+		return b.Commit(pebble.Sync)
+	case committed:
+		return l.store.db.LogData(nil, pebble.Sync)
 	}
-	if n == 0 {
-		return nil
-	}
-	return b.Commit(opts)
+	return nil
 }
 
 // loadUsage restores principals and the usage records of the headends hs,
@@ -359,7 +364,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			case <-flush.C:
 			case <-l.usage.kick:
 			}
-			if err := l.flushUsage(false); err != nil {
+			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
 			}
 		}
@@ -374,5 +379,5 @@ func (l *Lab) Close() error {
 		<-l.usage.done
 		l.usage.stop = nil
 	}
-	return l.flushUsage(true)
+	return l.flushUsage()
 }

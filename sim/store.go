@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
@@ -31,13 +32,18 @@ type Store struct {
 }
 
 // OpenStore opens or creates the store in dir.
-func OpenStore(dir string, log *zap.Logger) (*Store, error) {
+func OpenStore(dir string, log *zap.Logger) (*Store, error) { return openStore(dir, nil, log) }
+
+// openStore opens the store on fs (the disk when nil): tests use pebble's
+// crashable in-memory file system to see what a crash keeps.
+func openStore(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
 	db, err := pebble.Open(dir, &pebble.Options{
 		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
 		FormatMajorVersion: pebble.FormatNewest,
+		FS:                 fs,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
