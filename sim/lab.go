@@ -119,7 +119,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = headend.NewPrincipals(l.notePending)
+	l.principals = headend.NewPrincipals(l.notePrincipal)
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now

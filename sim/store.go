@@ -101,6 +101,23 @@ func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
 	return err
 }
 
+// scanRange calls fn with every key in [lo, hi) and its value, as scan.
+func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err = fn(it.Key(), it.Value()); err != nil {
+			break
+		}
+	}
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // putHeadend writes a headend and, if port is not 0, its console port in
 // one synced batch.
 func (s *Store) putHeadend(lab string, id uint64, d *headend.Device, port int) error {

@@ -16,29 +16,12 @@ import (
 // was synced (a SIGKILL followed by a power cut, as pebble's crashable
 // file system models it).
 func TestUsageSurvivesCrash(t *testing.T) {
-	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	signer := master.ForLab(DefaultLab)
-	open := func(fs vfs.FS) (*Store, *Lab) {
-		t.Helper()
-		store, err := openStore("store", fs, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// A flush interval the test never reaches: it flushes itself,
-		// as the flusher would.
-		lab, err := OpenLab(Config{Store: store, Signer: signer, ClockMode: ClockSimulated,
-			RealNow: func() time.Time { return simStart }, UsageFlushInterval: time.Hour, PeakSampleInterval: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return store, lab
-	}
 	fs := vfs.NewCrashableMem()
-	store, lab := open(fs)
+	store, lab := openUsageLab(t, fs, "store")
 	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
 		t.Fatal(err)
 	}
-	w, _ := signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 750}})
+	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 750}})
 	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +39,7 @@ func TestUsageSurvivesCrash(t *testing.T) {
 	lab.Close()
 	store.Close()
 
-	store, lab = open(crashed)
+	store, lab = openUsageLab(t, crashed, "store")
 	defer store.Close()
 	defer lab.Close()
 	day := simStart.Truncate(24 * time.Hour)
@@ -64,4 +47,23 @@ func TestUsageSurvivesCrash(t *testing.T) {
 	if len(all) != users {
 		t.Fatalf("after the crash the report has %d of the %d users admitted before the flush", len(all), users)
 	}
+}
+
+// openUsageLab opens a lab on a simulated clock at simStart, whose flusher
+// never runs on its own: the tests flush and forget themselves, as the
+// flusher would, so that what they see does not depend on timing.
+func openUsageLab(t *testing.T, fs vfs.FS, dir string) (*Store, *Lab) {
+	t.Helper()
+	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
+	store, err := openStore(dir, fs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
+		RealNow: func() time.Time { return simStart }, UsageFlushInterval: time.Hour, PeakSampleInterval: -1})
+	if err != nil {
+		store.Close()
+		t.Fatal(err)
+	}
+	return store, lab
 }
