@@ -309,7 +309,8 @@ const (
 )
 
 // NewAdmission makes the admission state of a headend with the given id in
-// its lab and slots for size concurrent sessions (the platform maximum).
+// its lab (not 0, which principals' seen words keep for their own marks)
+// and slots for size concurrent sessions (the platform maximum).
 // refresh rebuilds the policy when a time-based key expires.
 func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
 	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: &usageSet{}}
@@ -540,8 +541,10 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 		merged, old = a.usage.or(p.idx, flags)
 	default:
 		// An admission that read the clock before the day changed: its
-		// day's set is gone; the record merges into the stored one's
-		// key all the same.
+		// day's set is gone. The record is written with this
+		// admission's flags alone, which may drop an Apex-only flag
+		// stored for that day: a race of one admission with the day's
+		// change, where the alternative is a set per past day.
 		merged = flags
 	}
 	if merged != old {

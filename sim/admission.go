@@ -383,26 +383,38 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 	up := usagePrefix(l.name)
 	today := l.clock.Now().Unix() / 86400
 	l.usage.forgotDay = today
+	// One iterator sought to each headend's day: an iterator per headend
+	// costs a walk down every level of the store each.
+	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
+	if err != nil {
+		return err
+	}
+	lo, hi := slices.Clone(up), slices.Clone(up)
 	for _, h := range hs {
-		lo := appendUsageKey(slices.Clone(up), h.id, today)
-		hi := appendUsageKey(slices.Clone(up), h.id, today+1)
-		err := l.store.scanRange(lo, hi, func(k, v []byte) error {
-			user, device, day, err := parseUsage(up, k, v)
-			if err != nil {
-				return err
+		lo = appendUsageKey(lo[:len(up)], h.id, today)
+		hi = appendUsageKey(hi[:len(up)], h.id, today+1)
+		for it.SeekGE(lo); err == nil && it.Valid() && bytes.Compare(it.Key(), hi) < 0; it.Next() {
+			k, v := it.Key(), it.Value()
+			user, device, day, perr := parseUsage(up, k, v)
+			if perr != nil {
+				err = perr
+				break
 			}
-			p, err := l.principals.Get(string(user), string(device))
-			if err != nil {
-				return fmt.Errorf("sim: usage record %q: %w", k, err)
+			p, gerr := l.principals.Get(string(user), string(device))
+			if gerr != nil {
+				err = fmt.Errorf("sim: usage record %q: %w", k, gerr)
+				break
 			}
 			h.adm.RestoreUse(p, day, v[0])
-			return nil
-		})
+		}
 		if err != nil {
-			return err
+			break
 		}
 	}
-	return nil
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // migrateUsage rewrites the usage records of a store written before the
