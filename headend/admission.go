@@ -468,6 +468,8 @@ func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint6
 	}
 	want := seenWord(a.id, day, 0)
 	id := makeID(t.epoch, slot, gen, p.idx)
+	// This load, after the slot names p, is this admission's half of
+	// the handshake with Principals.Forget.
 	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
 		if !a.recordUse(p, day, uint8(flags)) {
 			// Forgotten while this admission ran: its number may name

@@ -217,3 +217,63 @@ func TestForgetIndexShrinks(t *testing.T) {
 		t.Fatalf("index of %d entries for 2000 principals at most", slots)
 	}
 }
+
+// TestForgetConcurrent: admissions through pointers held across Forget
+// runs never leave a session whose number names another principal, and
+// Get never returns a forgotten one.
+func TestForgetConcurrent(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 750})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	stop := make(chan struct{})
+	var forgot sync.WaitGroup
+	forgot.Add(1)
+	go func() {
+		defer forgot.Done()
+		for day := now / 86400; ; day++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			ps.Forget(day+1, a.ActivePrincipals)
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			held := make([]*Principal, 20)
+			for i := range held {
+				held[i], _ = ps.Get(fmt.Sprintf("w%d-u%d", w, i), "dev")
+			}
+			for i := range 20000 {
+				j := i % len(held)
+				p := held[j]
+				dec := a.Admit(p, KindAnyConnect, now)
+				if !dec.Admitted {
+					if !p.Forgotten() {
+						t.Errorf("refused a live principal: %+v", dec)
+						return
+					}
+					if held[j], _ = ps.Get(p.User(), p.Device()); held[j].Forgotten() {
+						t.Error("Get returned a forgotten principal")
+						return
+					}
+					continue
+				}
+				if q := ps.ByIndex(p.Index()); q != p {
+					t.Errorf("session of %s/%s: its number names %v", p.User(), p.Device(), q)
+					return
+				}
+				a.Release(dec.Session)
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	forgot.Wait()
+}
