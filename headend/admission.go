@@ -289,10 +289,14 @@ type Admission struct {
 	refresh func(now int64) *Policy
 	day     atomic.Pointer[[2]int64] // the current lab day and its start
 
-	mu      sync.Mutex
-	usage   map[int64]*usageSet // lab day -> principals seen, with their usage flags
-	pending []Use               // not yet persisted
-	onUse   func()
+	mu sync.Mutex
+	// usage: the principals seen on lab day usageDay, with their usage
+	// flags, to record each once. Earlier days are in the lab's store
+	// only: the history grows without end, a day does not.
+	usage    *usageSet
+	usageDay int64
+	pending  []Use // not yet persisted
+	onUse    func()
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -305,10 +309,11 @@ const (
 )
 
 // NewAdmission makes the admission state of a headend with the given id in
-// its lab and slots for size concurrent sessions (the platform maximum).
+// its lab (not 0, which principals' seen words keep for their own marks)
+// and slots for size concurrent sessions (the platform maximum).
 // refresh rebuilds the policy when a time-based key expires.
 func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
-	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: map[int64]*usageSet{}}
+	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: &usageSet{}}
 	a.policy.Store(p)
 	a.tab.Store(a.newTable(start))
 	return a
@@ -339,8 +344,13 @@ func (t *table) count(c class, w uint64) uint32 {
 	return uint32(w >> (countBits * uint(c)) & countMask)
 }
 
-// Admit decides one connection at lab time now (unix seconds).
+// Admit decides one connection at lab time now (unix seconds). A forgotten
+// principal (see Principals) is refused with ReasonUnavailable, not
+// counted: the caller interns its names again and retries.
 func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
+	if p.seen.Load() == seenForgotten {
+		return Decision{Reason: ReasonUnavailable}
+	}
 	pol := a.policy.Load()
 	if now >= pol.validUntil && a.refresh != nil {
 		pol = a.refresh(now)
@@ -457,10 +467,18 @@ func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint6
 		flags |= UsedApexOnly
 	}
 	want := seenWord(a.id, day, 0)
+	id := makeID(t.epoch, slot, gen, p.idx)
+	// This load, after the slot names p, is this admission's half of
+	// the handshake with Principals.Forget.
 	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
-		a.recordUse(p, day, uint8(flags))
+		if !a.recordUse(p, day, uint8(flags)) {
+			// Forgotten while this admission ran: its number may name
+			// another principal already.
+			a.Release(id)
+			return Decision{Reason: ReasonUnavailable}
+		}
 	}
-	return Decision{Admitted: true, Session: makeID(t.epoch, slot, gen, p.idx)}
+	return Decision{Admitted: true, Session: id}
 }
 
 // dayOf is the lab day of now, from a cache of the current day's start:
@@ -500,24 +518,56 @@ func (a *Admission) refuse(t *table, d Decision) Decision {
 }
 
 // recordUse notes a unique-user observation (the slow path: once per
-// principal, headend, day and flag).
-func (a *Admission) recordUse(p *Principal, day int64, flags uint8) {
+// principal, headend, day and flag). It reports false, recording nothing,
+// if p was forgotten; it takes a retired p back (see Principals).
+func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
+	// Claim p first: once the seen word is live again, Forget cannot
+	// give p's number away, so the records below name p.
+	claimed := seenWord(a.id, day, flags)
+	for {
+		s := p.seen.Load()
+		if s == seenForgotten {
+			return false
+		}
+		if p.seen.CompareAndSwap(s, claimed) {
+			break
+		}
+	}
 	a.mu.Lock()
-	merged, old := a.dayUsage(day).or(p.idx, flags)
+	var merged, old uint8
+	switch {
+	case day > a.usageDay:
+		a.usage, a.usageDay = &usageSet{}, day
+		fallthrough
+	case day == a.usageDay:
+		merged, old = a.usage.or(p.idx, flags)
+	default:
+		// An admission that read the clock before the day changed: its
+		// day's set is gone. The record is written with this
+		// admission's flags alone, which may drop an Apex-only flag
+		// stored for that day: a race of one admission with the day's
+		// change, where the alternative is a set per past day.
+		merged = flags
+	}
 	if merged != old {
-		a.pending = append(a.pending, Use{Principal: p.idx, Day: day, Flags: merged})
+		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged})
 	}
 	onUse := a.onUse
 	a.mu.Unlock()
-	p.seen.Store(seenWord(a.id, day, merged))
+	// A CAS, not a store: Forget may have retired p meanwhile, and a
+	// store would hide that from its last step.
+	p.seen.CompareAndSwap(claimed, seenWord(a.id, day, merged))
 	if merged != old && onUse != nil {
 		onUse()
 	}
+	return true
 }
 
-// Use is a unique-user observation: a principal seen on a lab day.
+// Use is a unique-user observation: a principal seen on a lab day. It holds
+// the principal itself: its number may be another's by the time the use is
+// written.
 type Use struct {
-	Principal uint32
+	Principal *Principal
 	Day       int64
 	Flags     uint8
 }
@@ -541,21 +591,20 @@ func (a *Admission) DrainUses(fn func([]Use)) {
 	}
 }
 
-// RestoreUse puts back a stored observation (lab start-up).
-func (a *Admission) RestoreUse(prin uint32, day int64, flags uint8) {
+// RestoreUse puts back a stored observation of the current lab day (lab
+// start-up), so that the principal is recorded once that day and not
+// forgotten before the day ends. Observations of other days are ignored.
+func (a *Admission) RestoreUse(p *Principal, day int64, flags uint8) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.dayUsage(day).or(prin, flags)
-}
-
-// dayUsage is the usage set of a lab day. Called with a.mu held.
-func (a *Admission) dayUsage(day int64) *usageSet {
-	u := a.usage[day]
-	if u == nil {
-		u = &usageSet{}
-		a.usage[day] = u
+	switch {
+	case day > a.usageDay:
+		a.usage, a.usageDay = &usageSet{}, day
+	case day < a.usageDay:
+		return
 	}
-	return u
+	merged, _ := a.usage.or(p.idx, flags)
+	p.seen.Store(seenWord(a.id, day, merged))
 }
 
 // Release ends a session. It reports false for an unknown, stale or already
@@ -714,29 +763,26 @@ func (a *Admission) Sessions(after uint64, fn func(SessionInfo) bool) {
 	}
 }
 
-// UniqueUsers returns the principals seen on lab days [from, to] (unix day
-// numbers), with their usage flags merged.
-func (a *Admission) UniqueUsers(from, to int64) map[uint32]uint8 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := map[uint32]uint8{}
-	for day, u := range a.usage {
-		if day < from || day > to {
-			continue
-		}
-		u.each(func(p uint32, f uint8) { out[p] |= f })
-	}
-	return out
-}
-
-// UsersOnDay is the number of distinct principals seen on a lab day.
+// UsersOnDay is the number of distinct principals seen on a lab day; only
+// the current day is in memory (the lab's store has the others).
 func (a *Admission) UsersOnDay(day int64) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if u := a.usage[day]; u != nil {
-		return u.n
+	if day == a.usageDay {
+		return a.usage.n
 	}
 	return 0
+}
+
+// ActivePrincipals calls fn with the principal of every active session
+// (Principals.Forget keeps them).
+func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
+	t := a.tab.Load()
+	for i := range t.slots {
+		if w := t.slots[i].Load(); recState(w) == stActive {
+			fn(recPrin(w))
+		}
+	}
 }
 
 // AdmissionPolicy is the admission policy of the device at now (SPEC §4-6):

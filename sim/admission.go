@@ -1,11 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,8 +24,12 @@ var (
 
 // Sessions live in memory only: a daemon restart drops them, as a power cut
 // would. What the lab keeps is the unique users seen (for the honor-system
-// compliance report) and the principals they name, written in the
-// background (flushUsage) because the admission path does no I/O.
+// compliance report), written in the background (flushUsage) because the
+// admission path does no I/O, and read back from the store by the report.
+// Memory holds the current lab day's users (to record each once) and the
+// principals that hold a session or were seen today; the rest are
+// forgotten (forgetPrincipals), so memory and start-up do not grow with the
+// history.
 
 // newAdmission makes the admission state of h from its device. Called with
 // h.dev set and before h is visible.
@@ -75,9 +80,17 @@ func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Deci
 }
 
 // Admit decides one connection of an interned principal: the in-process
-// path of load tools, no lookup by hostname.
+// path of load tools, no lookup by hostname. A principal the lab forgot
+// since the caller interned it is interned again by its names.
 func (h *Headend) Admit(p *headend.Principal, k headend.Kind) headend.Decision {
-	return h.adm.Admit(p, k, h.lab.clock.Now().Unix())
+	now := h.lab.clock.Now().Unix()
+	d := h.adm.Admit(p, k, now)
+	if !d.Admitted && p.Forgotten() {
+		if q, err := h.lab.principals.Get(p.User(), p.Device()); err == nil {
+			d = h.adm.Admit(q, k, now)
+		}
+	}
+	return d
 }
 
 // Release ends a session on the headend.
@@ -132,22 +145,35 @@ func (l *Lab) Counts(hostname string) (headend.Counts, error) {
 
 // Users implements keygen.Usage for the portal's compliance report: the
 // distinct users the headends with these serials admitted in [from, to),
-// counted by lab day, and those of them who used an Apex-only service.
+// counted by lab day, and those of them who used an Apex-only service. It
+// writes what is pending and reads the usage records from the store.
 func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []string) {
 	l.mu.Lock()
-	var hs []*Headend
+	var ids []uint64
 	for _, s := range serials {
 		if h := l.bySerial[s]; h != nil {
-			hs = append(hs, h)
+			ids = append(ids, h.id)
 		}
 	}
 	l.mu.Unlock()
+	if err := l.flushUsage(); err != nil {
+		l.log.Error("writing usage records", zap.Error(err))
+	}
 	users := map[string]uint8{}
-	for _, h := range hs {
-		for idx, f := range h.adm.UniqueUsers(from.Unix()/86400, (to.Unix()-1)/86400) {
-			if p := l.principals.ByIndex(idx); p != nil {
-				users[p.User()] |= f
+	up := usagePrefix(l.name)
+	for _, id := range ids {
+		lo := appendUsageKey(slices.Clone(up), id, from.Unix()/86400)
+		hi := appendUsageKey(slices.Clone(up), id, (to.Unix()-1)/86400+1)
+		err := l.store.scanRange(lo, hi, func(k, v []byte) error {
+			user, _, _, err := parseUsage(up, k, v)
+			if err != nil {
+				return err
 			}
+			users[string(user)] |= v[0]
+			return nil
+		})
+		if err != nil {
+			l.log.Error("reading usage records", zap.Error(err))
 		}
 	}
 	for u, f := range users {
@@ -200,19 +226,27 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 	return admitted, refused, active
 }
 
-// Persistence of principals and usage: keys
+// Persistence of usage: one record per headend, lab day and principal
 //
-//	l/<lab>/p/<principal 4 bytes>                        user NUL device
-//	l/<lab>/u/<headend 8 bytes><day 8 bytes><principal 4> flags
+//	l/<lab>/uses/<headend 8 bytes><day 8 bytes><user> NUL <device>   flags
+//
+// The record names the principal by its names, not its number: numbers are
+// reused once a principal is forgotten, and the report reads the history
+// long after. In key order, a headend's records over a period are one range.
 
 type usageLog struct {
+	mu sync.Mutex // one flush or forgetting at a time
 	// pending counts the records noted since the last flush (an
 	// estimate: the flusher resets it), to wake the flusher early. The
-	// records wait with their headend and principal shard, so that noting
-	// one takes no lab-wide lock.
+	// records wait with their headend, so that noting one takes no
+	// lab-wide lock.
 	pending atomic.Int64
-	stop    chan struct{}
-	done    chan struct{}
+	// added counts the principals interned since the last forgetting;
+	// forgotDay is the lab day it last ran for.
+	added     atomic.Int64
+	forgotDay int64
+	stop      chan struct{}
+	done      chan struct{}
 	// kick asks the flusher to write now: a burst of new users must not
 	// pile up in memory until the next tick.
 	kick chan struct{}
@@ -221,8 +255,25 @@ type usageLog struct {
 // flushAt is the number of pending records that wakes the flusher early.
 const flushAt = 8192
 
+// forgetAt is the number of principals interned in a day that makes the
+// flusher forget the idle ones before the day ends: a flood of refused
+// attempts from new names must not exhaust the numbers.
+const forgetAt = 1 << 20
+
 func (l *Lab) notePending() {
-	if l.usage.pending.Add(1) >= flushAt && l.usage.kick != nil {
+	if l.usage.pending.Add(1) >= flushAt {
+		l.kickFlusher()
+	}
+}
+
+func (l *Lab) notePrincipal() {
+	if l.usage.added.Add(1) == forgetAt {
+		l.kickFlusher()
+	}
+}
+
+func (l *Lab) kickFlusher() {
+	if l.usage.kick != nil {
 		select {
 		case l.usage.kick <- struct{}{}:
 		default: // a flush is already asked for
@@ -230,105 +281,195 @@ func (l *Lab) notePending() {
 	}
 }
 
-func principalPrefix(lab string) []byte { return append(labPrefix(lab), "p/"...) }
+func usagePrefix(lab string) []byte { return append(labPrefix(lab), "uses/"...) }
 
-func usagePrefix(lab string) []byte { return append(labPrefix(lab), "u/"...) }
-
-// appendUsageKey appends the rest of a usage record's key to its prefix.
-func appendUsageKey(k []byte, headendID uint64, u headend.Use) []byte {
+// appendUsageKey appends a headend and lab day to a usage key's prefix.
+func appendUsageKey(k []byte, headendID uint64, day int64) []byte {
 	k = binary.BigEndian.AppendUint64(k, headendID)
-	k = binary.BigEndian.AppendUint64(k, uint64(u.Day))
-	return binary.BigEndian.AppendUint32(k, u.Principal)
+	return binary.BigEndian.AppendUint64(k, uint64(day))
 }
 
-// flushUsage writes what was noted since the last flush, principals first,
-// in batches of a bounded size (a million new users at once must not make
-// a batch of a hundred megabytes). sync makes them durable (at shutdown);
-// otherwise they are in pebble's log, which survives a process crash.
-func (l *Lab) flushUsage(sync bool) error {
+// parseUsage splits a usage record; user and device alias k.
+func parseUsage(prefix, k, v []byte) (user, device []byte, day int64, err error) {
+	rest := k[len(prefix):]
+	if len(rest) < 16+3 || len(v) != 1 {
+		return nil, nil, 0, fmt.Errorf("sim: malformed usage record %q", k)
+	}
+	user, device, ok := bytes.Cut(rest[16:], []byte{0})
+	if !ok || len(user) == 0 || len(device) == 0 {
+		return nil, nil, 0, fmt.Errorf("sim: malformed usage record %q", k)
+	}
+	return user, device, int64(binary.BigEndian.Uint64(rest[8:])), nil
+}
+
+// flushUsage writes what was noted since the last flush in batches of a
+// bounded size (a million new users at once must not make a batch of a
+// hundred megabytes), and syncs once at the end: a user admitted before a
+// flush survives a crash of the machine, not only of the process, and one
+// sync covers the whole flush however many records it holds.
+func (l *Lab) flushUsage() error {
+	l.usage.mu.Lock()
+	defer l.usage.mu.Unlock()
 	l.usage.pending.Store(0)
 	const perBatch = 4096
-	opts := pebble.NoSync
-	if sync {
-		opts = pebble.Sync
-	}
 	b := l.store.db.NewBatch()
 	defer func() { b.Close() }()
-	n := 0
+	n, committed := 0, false
 	var err error
-	set := func(k, v []byte) {
-		if err != nil {
-			return
-		}
-		if err = b.Set(k, v, nil); err != nil {
-			return
-		}
-		if n++; n >= perBatch {
-			if err = b.Commit(opts); err == nil {
-				b.Close()
-				b, n = l.store.db.NewBatch(), 0
-			}
-		}
-	}
-	pp, up := principalPrefix(l.name), usagePrefix(l.name)
+	up := usagePrefix(l.name)
 	var key, val []byte // reused for every record: Batch.Set copies them
-	l.principals.DrainNew(func(p *headend.Principal) {
-		key = binary.BigEndian.AppendUint32(append(key[:0], pp...), p.Index())
-		val = append(append(append(val[:0], p.User()...), 0), p.Device()...)
-		set(key, val)
-	})
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
 		h.adm.DrainUses(func(uses []headend.Use) {
 			for _, u := range uses {
-				key = appendUsageKey(append(key[:0], up...), h.id, u)
+				if err != nil {
+					return
+				}
+				key = appendUsageKey(append(key[:0], up...), h.id, u.Day)
+				key = append(append(append(key, u.Principal.User()...), 0), u.Principal.Device()...)
 				val = append(val[:0], u.Flags)
-				set(key, val)
+				if err = b.Set(key, val, nil); err != nil {
+					return
+				}
+				if n++; n >= perBatch {
+					// The final commit's sync makes this one durable too.
+					if err = b.Commit(pebble.NoSync); err == nil {
+						b.Close()
+						b, n, committed = l.store.db.NewBatch(), 0, true
+					}
+				}
 			}
 		})
-		return true
+		return err == nil
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
+	case n > 0:
+		return b.Commit(pebble.Sync)
+	case committed:
+		return l.store.db.LogData(nil, pebble.Sync)
 	}
-	if n == 0 {
-		return nil
-	}
-	return b.Commit(opts)
+	return nil
 }
 
-// loadUsage restores principals and the usage records of the headends hs,
-// given in id order. Called before any admission.
-func (l *Lab) loadUsage(hs []*Headend) error {
-	pp := principalPrefix(l.name)
-	err := l.store.scan(pp, func(k, v []byte) error {
-		user, device, ok := strings.Cut(string(v), "\x00")
-		if len(k) != len(pp)+4 || !ok {
-			return fmt.Errorf("sim: malformed principal record %q", k)
-		}
-		return l.principals.Restore(binary.BigEndian.Uint32(k[len(pp):]), user, device)
+// forgetPrincipals forgets the principals that hold no session and were
+// not seen on the current lab day, once a lab day and whenever many were
+// interned since the last time.
+func (l *Lab) forgetPrincipals(force bool) int {
+	l.usage.mu.Lock()
+	defer l.usage.mu.Unlock()
+	today := l.clock.Now().Unix() / 86400
+	if !force && today == l.usage.forgotDay && l.usage.added.Load() < forgetAt {
+		return 0
+	}
+	l.usage.forgotDay = today
+	l.usage.added.Store(0)
+	return l.principals.Forget(today, func(mark func(uint32)) {
+		l.byName.Range(func(_, v any) bool {
+			v.(*Headend).adm.ActivePrincipals(mark)
+			return true
+		})
 	})
-	if err != nil {
+}
+
+// loadUsage restores the current lab day's usage records of the headends
+// hs (the day's users are recorded once), interning their principals.
+// Earlier days stay in the store. Called before any admission.
+func (l *Lab) loadUsage(hs []*Headend) error {
+	if err := l.migrateUsage(); err != nil {
 		return err
 	}
 	up := usagePrefix(l.name)
-	i := 0 // the records are in headend id order too: walk hs along
-	return l.store.scan(up, func(key, v []byte) error {
-		k := key[len(up):]
-		if len(k) != 20 || len(v) != 1 {
-			return fmt.Errorf("sim: malformed usage record %q", key)
+	today := l.clock.Now().Unix() / 86400
+	l.usage.forgotDay = today
+	// One iterator sought to each headend's day: an iterator per headend
+	// costs a walk down every level of the store each.
+	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
+	if err != nil {
+		return err
+	}
+	lo, hi := slices.Clone(up), slices.Clone(up)
+	for _, h := range hs {
+		lo = appendUsageKey(lo[:len(up)], h.id, today)
+		hi = appendUsageKey(hi[:len(up)], h.id, today+1)
+		for it.SeekGE(lo); err == nil && it.Valid() && bytes.Compare(it.Key(), hi) < 0; it.Next() {
+			k, v := it.Key(), it.Value()
+			user, device, day, perr := parseUsage(up, k, v)
+			if perr != nil {
+				err = perr
+				break
+			}
+			p, gerr := l.principals.Get(string(user), string(device))
+			if gerr != nil {
+				err = fmt.Errorf("sim: usage record %q: %w", k, gerr)
+				break
+			}
+			h.adm.RestoreUse(p, day, v[0])
 		}
-		id := binary.BigEndian.Uint64(k)
-		for i < len(hs) && hs[i].id < id {
-			i++
+		if err != nil {
+			break
 		}
-		if i == len(hs) || hs[i].id != id {
-			return nil // a deleted headend's history
+	}
+	if cerr := it.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// migrateUsage rewrites the usage records of a store written before the
+// records named principals (a principal table, l/<lab>/p/<number 4 bytes> =
+// user NUL device, and l/<lab>/u/<headend 8><day 8><number 4> = flags) in
+// today's layout, once, and deletes the old keys.
+func (l *Lab) migrateUsage() error {
+	pp, op := append(labPrefix(l.name), "p/"...), append(labPrefix(l.name), "u/"...)
+	names := map[uint32]string{}
+	err := l.store.scan(pp, func(k, v []byte) error {
+		if len(k) != len(pp)+4 || bytes.IndexByte(v, 0) < 1 {
+			return fmt.Errorf("sim: malformed principal record %q", k)
 		}
-		h := hs[i]
-		h.adm.RestoreUse(binary.BigEndian.Uint32(k[16:]), int64(binary.BigEndian.Uint64(k[8:])), v[0])
+		names[binary.BigEndian.Uint32(k[len(pp):])] = string(v)
 		return nil
 	})
+	if err != nil || len(names) == 0 {
+		return err
+	}
+	b := l.store.db.NewBatch()
+	defer func() { b.Close() }()
+	up := usagePrefix(l.name)
+	var key []byte
+	err = l.store.scan(op, func(k, v []byte) error {
+		rest := k[len(op):]
+		if len(rest) != 20 || len(v) != 1 {
+			return fmt.Errorf("sim: malformed usage record %q", k)
+		}
+		name, ok := names[binary.BigEndian.Uint32(rest[16:])]
+		if !ok {
+			return nil // its principal was never written: nothing to name
+		}
+		key = append(append(append(key[:0], up...), rest[:16]...), name...)
+		if err := b.Set(key, v, nil); err != nil {
+			return err
+		}
+		if b.Len() >= 4<<20 {
+			if err := b.Commit(pebble.NoSync); err != nil {
+				return err
+			}
+			b.Close()
+			b = l.store.db.NewBatch()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range [][]byte{pp, op} {
+		if err := b.DeleteRange(p, prefixEnd(p), nil); err != nil {
+			return err
+		}
+	}
+	l.log.Info("usage records rewritten by principal names", zap.String("lab", l.name), zap.Int("principals", len(names)))
+	return b.Commit(pebble.Sync)
 }
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog
@@ -359,8 +500,11 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			case <-flush.C:
 			case <-l.usage.kick:
 			}
-			if err := l.flushUsage(false); err != nil {
+			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
+			}
+			if n := l.forgetPrincipals(false); n > 0 {
+				l.log.Debug("principals forgotten", zap.String("lab", l.name), zap.Int("count", n))
 			}
 		}
 	}()
@@ -374,5 +518,5 @@ func (l *Lab) Close() error {
 		<-l.usage.done
 		l.usage.stop = nil
 	}
-	return l.flushUsage(true)
+	return l.flushUsage()
 }

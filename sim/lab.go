@@ -49,7 +49,8 @@ type Config struct {
 	// Metrics, if not nil, counts the lab's activity.
 	Metrics *Metrics
 	// UsageFlushInterval is how often unique-user records are written
-	// (default 1s).
+	// and synced (default 500ms, so that a user admitted is durable
+	// within a second, the flush's own sync included).
 	UsageFlushInterval time.Duration
 	// PeakSampleInterval is how often the peak of active sessions is
 	// sampled, in real time (default 100ms; negative: only when counts
@@ -133,7 +134,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = headend.NewPrincipals(l.notePending)
+	l.principals = headend.NewPrincipals(l.notePrincipal)
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -192,7 +193,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.watch(l)
-	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, time.Second), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
+	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
 

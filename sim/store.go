@@ -51,6 +51,24 @@ func OpenStore(dir string, log *zap.Logger) (*Store, error) {
 	return OpenStoreWith(dir, StoreOptions{Log: log})
 }
 
+// openStore opens the store on fs, bare, without the checks of the disk
+// that OpenStoreWith makes: tests use pebble's crashable in-memory file
+// system to see what a crash keeps.
+func openStore(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	db, err := pebble.Open(dir, &pebble.Options{
+		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
+		FormatMajorVersion: pebble.FormatNewest,
+		FS:                 fs,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
+	}
+	return &Store{db: db}, nil
+}
+
 // OpenStoreWith opens the store in dir, or creates it unless o.MustExist.
 // Whatever pebble would repair silently by dropping data is refused
 // instead: a store's files without its MANIFEST marker (ErrStoreDamaged), a
@@ -105,6 +123,9 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 // Close flushes and closes the store.
 func (s *Store) Close() error {
 	err := s.db.Close()
+	if s.lock == nil { // openStore: pebble took its own
+		return err
+	}
 	if lerr := s.lock.Close(); err == nil {
 		err = lerr
 	}
@@ -161,6 +182,23 @@ func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
 	}
 	if cerr := it.Close(); err == nil {
 		err = cerr // the iterator's error, if any
+	}
+	return err
+}
+
+// scanRange calls fn with every key in [lo, hi) and its value, as scan.
+func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err = fn(it.Key(), it.Value()); err != nil {
+			break
+		}
+	}
+	if cerr := it.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }
