@@ -47,6 +47,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease|AdmitFill' -benchmem -count 3 ./headend
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd
+	$(GO) test -run '^$$' -bench 'SSHRestart' -benchtime 1x ./cmd/headendd
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseAndDecode -fuzztime 60s ./keygen
