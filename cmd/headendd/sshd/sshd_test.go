@@ -800,3 +800,38 @@ func TestUnauthenticatedCaps(t *testing.T) {
 		t.Errorf("refusals logged (one a second): %v", refused)
 	}
 }
+
+// TestExecQuestionIdle: an exec whose question ([confirm]) gets no answer,
+// the client's input left open, is hung up on after the idle timeout; the
+// command is not done and the slot is free again.
+func TestExecQuestionIdle(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	tl := newTestLab(t, Options{IdleTimeout: idle, MaxSessions: 1}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StdinPipe(); err != nil { // open, never written
+		t.Fatal(err)
+	}
+	if err := s.Start("reload"); err != nil {
+		t.Fatal(err)
+	}
+	hungUp := make(chan error, 1)
+	go func() { hungUp <- c.Wait() }()
+	select {
+	case <-hungUp:
+	case <-time.After(idle + 10*time.Second):
+		t.Fatal("the unanswered exec is still connected")
+	}
+	openShell(t, addr, "admin", "admin").expect("asa1> ")
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
+		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
+	}
+}
