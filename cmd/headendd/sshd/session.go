@@ -46,19 +46,24 @@ func (c *headendConsole) session(ctx context.Context, cn *conn, user string, pri
 				}
 				return
 			}
+			reply := func(ok bool) {
+				// A reply is a write to the client too.
+				defer c.guard(cn, user)()
+				_ = req.Reply(ok, nil)
+			}
 			switch req.Type {
 			case "pty-req":
 				pty = true
-				_ = req.Reply(!started, nil)
+				reply(!started)
 			case "env", "window-change":
-				_ = req.Reply(true, nil)
+				reply(true)
 			case "shell":
 				if started {
-					_ = req.Reply(false, nil)
+					reply(false)
 					continue
 				}
 				started = true
-				_ = req.Reply(true, nil)
+				reply(true)
 				go func() {
 					defer close(done)
 					c.shell(ctx, cn, user, ch)
@@ -66,17 +71,17 @@ func (c *headendConsole) session(ctx context.Context, cn *conn, user string, pri
 			case "exec":
 				var cmd struct{ Command string }
 				if started || ssh.Unmarshal(req.Payload, &cmd) != nil {
-					_ = req.Reply(false, nil)
+					reply(false)
 					continue
 				}
 				started = true
-				_ = req.Reply(true, nil)
+				reply(true)
 				go func() {
 					defer close(done)
 					c.exec(cn, user, priv, cmd.Command, pty, ch)
 				}()
 			default: // subsystem (sftp), x11, agent forwarding...
-				_ = req.Reply(false, nil)
+				reply(false)
 			}
 		}
 	}
@@ -90,11 +95,18 @@ type exitStatus struct{ Status uint32 }
 // then blocks, out of reach of the idle timer, until the connection is
 // closed; the session's slot would never be freed.
 func (c *headendConsole) guard(cn *conn, user string) (stop func()) {
+	return c.guardFor(cn, user, "session stalled: the client takes no output; connection closed", true)
+}
+
+// guardFor is guard with the line logged, and whether a stall is counted.
+func (c *headendConsole) guardFor(cn *conn, user, msg string, stall bool) (stop func()) {
 	srv := c.srv
 	t := time.AfterFunc(srv.opts.IdleTimeout, func() {
-		srv.opts.Metrics.stalled()
-		srv.log.Info("session stalled: the client takes no output; connection closed", zap.String("hostname", c.h.Hostname()),
-			zap.String("user", user), zap.Duration("timeout", srv.opts.IdleTimeout))
+		if stall {
+			srv.opts.Metrics.stalled()
+		}
+		srv.log.Info(msg, zap.String("hostname", c.h.Hostname()), zap.String("user", user),
+			zap.Duration("timeout", srv.opts.IdleTimeout))
 		cn.hangup()
 	})
 	return func() { t.Stop() }
@@ -196,7 +208,7 @@ func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty b
 		if write(s.Prompt()) != nil {
 			return
 		}
-		stop := c.guard(cn, user)
+		stop := c.guardFor(cn, user, "session idle: the question got no answer; connection closed", false)
 		ans, err := in.ReadString('\n')
 		stop()
 		if err != nil && ans == "" {
