@@ -835,3 +835,27 @@ func TestExecQuestionIdle(t *testing.T) {
 		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
 	}
 }
+
+// TestCtrlCAtConfirm: over SSH, Ctrl-C at reload's [confirm] abandons the
+// reload, and the next Enter is an empty line.
+func TestCtrlCAtConfirm(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\r")
+	sh.expect("asa1# ")
+	sh.send("reload\r")
+	sh.expect("reload\r\nProceed with reload? [confirm]")
+	sh.send("\x03")
+	if got := sh.expect("asa1# "); got != "^C\r\nasa1# " {
+		t.Errorf("Ctrl-C at [confirm]: %q", got)
+	}
+	sh.send("\r")
+	if got := sh.expect("asa1# "); got != "\r\nasa1# " {
+		t.Errorf("Enter after Ctrl-C: %q", got)
+	}
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
+		t.Errorf("the abandoned reload was done: %d boots (%v)", snap.Device.Boots, err)
+	}
+}
