@@ -42,11 +42,13 @@ const (
 	// together, that have not logged in yet; more are closed at once.
 	// Logging in takes milliseconds, so only a client that connects and
 	// stalls (or guesses passwords) holds one for long.
-	DefaultMaxUnauthenticated = 256
-	// DefaultMaxUnauthenticatedPerAddr caps them per client address. It is
-	// well above what automation fanning out from one host to many
-	// headends has in flight, and keeps one host from taking them all.
-	DefaultMaxUnauthenticatedPerAddr = 64
+	DefaultMaxUnauthenticated = 512
+	// DefaultMaxUnauthenticatedPerAddr caps them per client address: room
+	// for automation fanning out from one host to many headends (Ansible
+	// opens one connection per fork, 5 by default: DEFAULT_FORKS in its
+	// configuration reference), and a quarter of the total, so that one
+	// host cannot take them all.
+	DefaultMaxUnauthenticatedPerAddr = 128
 	// serverVersion is the version string a real ASA sends.
 	serverVersion = "SSH-2.0-Cisco-1.25"
 	// handshakeTimeout bounds key exchange and authentication.
