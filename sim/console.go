@@ -96,6 +96,10 @@ func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 		h.sshPort = p
 		l.con.ports[p] = h
 	}
+	// One synced batch for them all: a fleet stored while SSH was off gets
+	// its ports at the next start, and a sync per headend made that start
+	// take seconds.
+	given := map[uint64]int{}
 	for _, h := range missing {
 		p := l.allocPort()
 		if p == 0 {
@@ -103,13 +107,11 @@ func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Int("ports", cfg.Count))
 			continue
 		}
-		if err := l.store.putPort(l.name, h.id, p); err != nil {
-			return err
-		}
 		h.sshPort = p
 		l.con.ports[p] = h
+		given[h.id] = p
 	}
-	return nil
+	return l.store.putPorts(l.name, given)
 }
 
 func (l *Lab) inRange(p int) bool {
@@ -224,9 +226,19 @@ func WithLogin(username, password, enablePassword string) CreateOption {
 // portValue is the stored form of a console port.
 func portValue(port int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(port)) }
 
-// putPort writes a headend's console port durably.
-func (s *Store) putPort(lab string, id uint64, port int) error {
-	return s.db.Set(portKey(lab, id), portValue(port), pebble.Sync)
+// putPorts writes headends' console ports (by headend id) durably.
+func (s *Store) putPorts(lab string, ports map[uint64]int) error {
+	if len(ports) == 0 {
+		return nil
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	for id, port := range ports {
+		if err := b.Set(portKey(lab, id), portValue(port), nil); err != nil {
+			return err
+		}
+	}
+	return b.Commit(pebble.Sync)
 }
 
 // loadPorts reads the stored console ports of a lab by headend id.

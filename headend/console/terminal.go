@@ -11,8 +11,9 @@ import (
 // with a pty): it echoes what is typed, edits the line (backspace, DEL,
 // Ctrl-U), takes CR, LF, CR LF or CR NUL as one Enter, answers `?` as soon as
 // it is typed, pages long output behind `<--- More --->` per the session's
-// `terminal pager`, and ends output lines with CR LF. Input typed ahead is
-// processed in order, as it arrives.
+// `terminal pager`, abandons a question ([confirm]) on Ctrl-C, and ends
+// output lines with CR LF. Input typed ahead is processed in order, as it
+// arrives.
 //
 // It does no I/O: Input turns what the client sent into what the console
 // shows, so that the caller writes the output of a command and the prompt
@@ -128,8 +129,11 @@ func (t *Terminal) key(c byte) {
 		t.esc = escStart
 	case c == '?' && !t.s.Asking():
 		t.help()
+	case c == 0x03 && t.s.Asking():
+		t.interrupt()
 	case c < 0x20:
-		// Other control characters (Tab, Ctrl-C, ...) are ignored.
+		// Other control characters (Tab, Ctrl-C at a prompt, ...) are
+		// ignored.
 	default:
 		if len(t.line) < maxInputLine {
 			t.line = append(t.line, c)
@@ -165,6 +169,16 @@ func (t *Terminal) enter() {
 	line := string(t.line)
 	t.line = t.line[:0]
 	t.show(t.s.Line(line))
+}
+
+// interrupt answers Ctrl-C at a question ([confirm], Save?, Password:): as on
+// Cisco's CLI the command is abandoned (a reload is not done), `^C` is shown
+// and the prompt returns, so that the next Enter is an empty line.
+func (t *Terminal) interrupt() {
+	t.emit("^C\n")
+	t.line = t.line[:0]
+	t.s.pending = nil
+	t.finish()
 }
 
 // help answers `?` at once: the help for the line so far, then the prompt

@@ -185,3 +185,43 @@ func TestTerminalLogout(t *testing.T) {
 	}
 	typed(t, term, "show version\r", "")
 }
+
+// TestTerminalCtrlCAtQuestion: Ctrl-C at a question abandons the command;
+// the Enter after it is an empty line, not the answer.
+func TestTerminalCtrlCAtQuestion(t *testing.T) {
+	b := newMemBackend(t)
+	term := NewTerminal(New(b, Options{User: "admin", Mode: ModePriv, Pager: DefaultPager}))
+	term.Start()
+	boots := func() int {
+		t.Helper()
+		n := 0
+		_ = b.View(func(d *headend.Device) { n = d.Boots })
+		return n
+	}
+	before := boots()
+	typed(t, term, "reload\r", "reload\r\nProceed with reload? [confirm]")
+	typed(t, term, "\x03", "^C\r\nasa1# ")
+	typed(t, term, "\r", "\r\nasa1# ")
+	if term.Closed() || boots() != before {
+		t.Fatalf("Ctrl-C at [confirm] did not abandon the reload: closed %v, boots %d, want %d", term.Closed(), boots(), before)
+	}
+	// What was typed before Ctrl-C is dropped with the question.
+	typed(t, term, "reload\r", "reload\r\nProceed with reload? [confirm]")
+	typed(t, term, "y\x03\r", "y^C\r\nasa1# \r\nasa1# ")
+	// The unsaved-configuration question and enable's Password: too.
+	typed(t, term, "configure terminal\rhostname edge1\rend\r",
+		"configure terminal\r\nasa1(config)# hostname edge1\r\nedge1(config)# end\r\nedge1# ")
+	typed(t, term, "reload\r", "reload\r\nSystem config has been modified. Save? [Y]es/[N]o: ")
+	typed(t, term, "\x03", "^C\r\nedge1# ")
+	typed(t, term, "disable\renable\r", "disable\r\nedge1> enable\r\nPassword: ")
+	typed(t, term, "adm\x03", "***^C\r\nedge1> ")
+	if term.Closed() || boots() != before {
+		t.Fatalf("closed %v, boots %d, want %d", term.Closed(), boots(), before)
+	}
+	// A confirmed reload still reloads.
+	typed(t, term, "enable\radmin\r", "enable\r\nPassword: *****\r\nedge1# ")
+	out := string(term.Input([]byte("reload noconfirm\r")))
+	if !term.Closed() || boots() != before+1 {
+		t.Fatalf("reload noconfirm: closed %v, boots %d\n%q", term.Closed(), boots(), out)
+	}
+}

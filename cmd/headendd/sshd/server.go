@@ -8,8 +8,11 @@
 // Exec call, behind a console.Terminal for echo, line editing and paging.
 // This package only moves bytes, authenticates, and enforces the ASA's
 // limits: 5 concurrent SSH sessions per headend, the 5-minute idle timeout
-// (`ssh timeout 5`), no new connection while the headend reloads, and the
-// sessions of a reloading or deleted headend dropped.
+// (`ssh timeout 5`, which also ends a session whose client stops reading),
+// no new connection while the headend reloads, and the sessions of a
+// reloading or deleted headend dropped. It also protects the daemon: a cap
+// on connections not yet logged in, in total and per client address, and
+// password guessing slowed per client address and headend.
 package sshd
 
 import (
@@ -35,6 +38,17 @@ const (
 	DefaultMaxSessions = 5
 	// DefaultIdleTimeout is `ssh timeout 5` of the factory configuration.
 	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultMaxUnauthenticated caps the connections, all consoles
+	// together, that have not logged in yet; more are closed at once.
+	// Logging in takes milliseconds, so only a client that connects and
+	// stalls (or guesses passwords) holds one for long.
+	DefaultMaxUnauthenticated = 512
+	// DefaultMaxUnauthenticatedPerAddr caps them per client address: room
+	// for automation fanning out from one host to many headends (Ansible
+	// opens one connection per fork, 5 by default: DEFAULT_FORKS in its
+	// configuration reference), and a quarter of the total, so that one
+	// host cannot take them all.
+	DefaultMaxUnauthenticatedPerAddr = 128
 	// serverVersion is the version string a real ASA sends.
 	serverVersion = "SSH-2.0-Cisco-1.25"
 	// handshakeTimeout bounds key exchange and authentication.
@@ -52,9 +66,15 @@ type Options struct {
 	// MaxSessions per headend (DefaultMaxSessions).
 	MaxSessions int
 	// IdleTimeout closes a session without input for this long
-	// (DefaultIdleTimeout).
+	// (DefaultIdleTimeout), and a connection whose client has not taken
+	// the session's output for this long.
 	IdleTimeout time.Duration
-	Metrics     *Metrics
+	// MaxUnauthenticated and MaxUnauthenticatedPerAddr cap the
+	// connections not logged in yet (DefaultMaxUnauthenticated,
+	// DefaultMaxUnauthenticatedPerAddr).
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerAddr int
+	Metrics                   *Metrics
 }
 
 // Server listens on the console port of every headend of a lab.
@@ -71,6 +91,13 @@ type Server struct {
 	consoles map[*sim.Headend]*headendConsole
 	closed   bool
 	wg       sync.WaitGroup // accept loops and connections
+
+	unauthMu     sync.Mutex
+	unauth       int            // connections not logged in yet
+	unauthByAddr map[string]int // the same by client address
+	handshakes   sync.Map       // remote address -> handshake deadline
+	refusedLog   logLimiter     // connections refused by the caps
+	throttledLog logLimiter     // passwords refused unchecked
 }
 
 // headendConsole is one headend's listener and its live connections.
@@ -90,6 +117,9 @@ type headendConsole struct {
 // conn is one SSH connection to a headend.
 type conn struct {
 	cancel context.CancelFunc
+	// hangup closes the connection at once: a write blocked on a client
+	// that does not read returns.
+	hangup func()
 
 	mu       sync.Mutex
 	sessions int           // running session goroutines
@@ -145,10 +175,17 @@ func New(lab *sim.Lab, opts Options) *Server {
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
+	if opts.MaxUnauthenticated <= 0 {
+		opts.MaxUnauthenticated = DefaultMaxUnauthenticated
+	}
+	if opts.MaxUnauthenticatedPerAddr <= 0 {
+		opts.MaxUnauthenticatedPerAddr = DefaultMaxUnauthenticatedPerAddr
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		lab: lab, opts: opts, log: opts.Log.Named("ssh"), throttle: newThrottle(time.Now),
 		ctx: ctx, cancel: cancel, consoles: map[*sim.Headend]*headendConsole{},
+		unauthByAddr: map[string]int{},
 	}
 }
 
@@ -264,10 +301,15 @@ func (c *headendConsole) accept() {
 			}
 			return // closed
 		}
+		ip := remoteIP(nc.RemoteAddr())
+		if !c.srv.startUnauth(ip) {
+			_ = nc.Close()
+			continue
+		}
 		c.srv.wg.Add(1)
 		go func() {
 			defer c.srv.wg.Done()
-			c.serve(nc)
+			c.serve(nc, ip)
 		}()
 	}
 }
@@ -292,10 +334,30 @@ var decoyHash = headend.HashPassword("asalab-decoy")
 // "password failed".
 var errLogin = errors.New("sshd: wrong username or password")
 
-// password checks a login. A failure is logged, without the password, and
-// answered after the throttle's delay for the client's address.
+// password checks a login, once the throttle gives the client's address its
+// turn. A failure is logged, without the password, and answered after the
+// throttle's delay.
 func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
 	srv := c.srv
+	ip := remoteIP(md.RemoteAddr())
+	limit := handshakeTimeout
+	if dl, ok := srv.handshakes.Load(md.RemoteAddr().String()); ok {
+		limit = time.Until(dl.(time.Time))
+	}
+	wait, ok := srv.throttle.turn(ip, c.port, limit)
+	if !ok {
+		// The turn would come after the handshake's deadline: refused
+		// unchecked, which tells the client nothing about the password.
+		srv.opts.Metrics.loginThrottled()
+		if held, ok := srv.throttledLog.allow(time.Now()); ok {
+			srv.log.Warn("login refused unchecked: too many failed logins from the address", zap.String("hostname", c.h.Hostname()),
+				zap.String("user", md.User()), zap.String("remote", md.RemoteAddr().String()), zap.Duration("next_check_in", wait),
+				zap.Int("refusals_not_logged", held))
+		}
+		srv.sleep(maxDelay)
+		return nil, errLogin
+	}
+	srv.sleep(wait)
 	var u headend.User
 	var found bool
 	var hostname string
@@ -303,32 +365,98 @@ func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte) (*ssh.Permis
 		u, found = d.Running.User(md.User())
 		hostname = d.Hostname()
 	})
-	ok := false
+	ok = false
 	if err == nil && found {
 		ok = headend.CheckPassword(u.Hash, string(pass))
 	} else {
 		headend.CheckPassword(decoyHash, string(pass))
 	}
-	ip := remoteIP(md.RemoteAddr())
 	if ok {
-		srv.throttle.success(ip)
+		srv.throttle.success(ip, c.port)
 		srv.opts.Metrics.login(true)
 		srv.log.Info("login", zap.String("hostname", hostname), zap.String("user", md.User()),
 			zap.String("remote", md.RemoteAddr().String()), zap.Int("privilege", u.Privilege))
 		return &ssh.Permissions{Extensions: map[string]string{"privilege": strconv.Itoa(u.Privilege)}}, nil
 	}
-	n, delay := srv.throttle.failure(ip)
+	n, delay := srv.throttle.failure(ip, c.port)
 	srv.opts.Metrics.login(false)
 	srv.log.Warn("login refused", zap.String("hostname", hostname), zap.String("user", md.User()),
 		zap.String("remote", md.RemoteAddr().String()), zap.Bool("known_user", found),
 		zap.Int("failures_in_a_row", n), zap.Duration("delay", delay))
-	t := time.NewTimer(delay)
+	srv.sleep(delay)
+	return nil, errLogin
+}
+
+// sleep waits d, or until the server closes.
+func (s *Server) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-srv.ctx.Done():
+	case <-s.ctx.Done():
 	}
-	return nil, errLogin
+}
+
+// startUnauth counts a new connection from ip until it has logged in (or
+// failed to); false, and the refusal logged and counted, if that would pass
+// a cap.
+func (s *Server) startUnauth(ip string) bool {
+	s.unauthMu.Lock()
+	reason := ""
+	switch {
+	case s.unauth >= s.opts.MaxUnauthenticated:
+		reason = "unauthenticated_total"
+	case s.unauthByAddr[ip] >= s.opts.MaxUnauthenticatedPerAddr:
+		reason = "unauthenticated_per_address"
+	default:
+		s.unauth++
+		s.unauthByAddr[ip]++
+	}
+	total, byAddr := s.unauth, s.unauthByAddr[ip]
+	s.unauthMu.Unlock()
+	if reason == "" {
+		return true
+	}
+	s.opts.Metrics.connRefused(reason)
+	if held, ok := s.refusedLog.allow(time.Now()); ok {
+		s.log.Warn("connection refused: too many connections not logged in", zap.String("reason", reason),
+			zap.String("remote", ip), zap.Int("unauthenticated", total), zap.Int("unauthenticated_from_address", byAddr),
+			zap.Int("max", s.opts.MaxUnauthenticated), zap.Int("max_per_address", s.opts.MaxUnauthenticatedPerAddr),
+			zap.Int("refusals_not_logged", held))
+	}
+	return false
+}
+
+func (s *Server) endUnauth(ip string) {
+	s.unauthMu.Lock()
+	defer s.unauthMu.Unlock()
+	s.unauth--
+	if s.unauthByAddr[ip]--; s.unauthByAddr[ip] <= 0 {
+		delete(s.unauthByAddr, ip)
+	}
+}
+
+// logLimiter lets through one line a second of a warning that a flood of
+// connections could repeat without end; the next line counts those held
+// back.
+type logLimiter struct {
+	mu   sync.Mutex
+	last time.Time
+	held int
+}
+
+func (l *logLimiter) allow(now time.Time) (held int, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.last) < time.Second {
+		l.held++
+		return 0, false
+	}
+	held, l.held, l.last = l.held, 0, now
+	return held, true
 }
 
 func remoteIP(a net.Addr) string {
@@ -338,9 +466,15 @@ func remoteIP(a net.Addr) string {
 	return a.String()
 }
 
-// serve runs one SSH connection.
-func (c *headendConsole) serve(nc net.Conn) {
+// serve runs one SSH connection from ip, counted by startUnauth.
+func (c *headendConsole) serve(nc net.Conn, ip string) {
 	srv := c.srv
+	authenticating := true
+	defer func() {
+		if authenticating {
+			srv.endUnauth(ip)
+		}
+	}()
 	if err := c.h.Available(); err != nil {
 		// A reloading ASA answers no SSH: the client sees the
 		// connection closed before the SSH banner.
@@ -348,8 +482,14 @@ func (c *headendConsole) serve(nc net.Conn) {
 		_ = nc.Close()
 		return
 	}
-	_ = nc.SetDeadline(time.Now().Add(handshakeTimeout))
+	deadline := time.Now().Add(handshakeTimeout)
+	_ = nc.SetDeadline(deadline)
+	remote := nc.RemoteAddr().String()
+	srv.handshakes.Store(remote, deadline)
 	sc, chans, reqs, err := ssh.NewServerConn(nc, c.cfg)
+	srv.handshakes.Delete(remote)
+	authenticating = false
+	srv.endUnauth(ip)
 	if err != nil {
 		srv.log.Debug("handshake failed", zap.String("remote", nc.RemoteAddr().String()), zap.Error(err))
 		_ = nc.Close()
@@ -358,6 +498,10 @@ func (c *headendConsole) serve(nc net.Conn) {
 	_ = nc.SetDeadline(time.Time{})
 	ctx, cancel := context.WithCancel(srv.ctx)
 	cn := newConn(cancel)
+	cn.hangup = func() {
+		cancel()
+		_ = sc.Close()
+	}
 	c.mu.Lock()
 	if c.removed {
 		c.mu.Unlock()
@@ -422,7 +566,7 @@ func (c *headendConsole) serve(nc net.Conn) {
 		go func() {
 			defer cn.end()
 			defer c.release()
-			c.session(ctx, user, priv, ch, chReqs)
+			c.session(ctx, cn, user, priv, ch, chReqs)
 		}()
 	}
 	// The client hung up.

@@ -18,8 +18,12 @@ import (
 // runs the shell or the exec command the client asks for. Netmiko and
 // Ansible send pty-req then shell, each wanting a reply; a refused request
 // would make them fail with "Channel closed".
-func (c *headendConsole) session(ctx context.Context, user string, priv int, ch ssh.Channel, reqs <-chan *ssh.Request) {
-	defer ch.Close()
+func (c *headendConsole) session(ctx context.Context, cn *conn, user string, priv int, ch ssh.Channel, reqs <-chan *ssh.Request) {
+	defer func() {
+		// Closing writes to the client too.
+		defer c.guard(cn, user)()
+		_ = ch.Close()
+	}()
 	// Requests that come after the end (window-change) must still be read,
 	// or the connection stalls.
 	defer func() { go ssh.DiscardRequests(reqs) }()
@@ -42,37 +46,42 @@ func (c *headendConsole) session(ctx context.Context, user string, priv int, ch 
 				}
 				return
 			}
+			reply := func(ok bool) {
+				// A reply is a write to the client too.
+				defer c.guard(cn, user)()
+				_ = req.Reply(ok, nil)
+			}
 			switch req.Type {
 			case "pty-req":
 				pty = true
-				_ = req.Reply(!started, nil)
+				reply(!started)
 			case "env", "window-change":
-				_ = req.Reply(true, nil)
+				reply(true)
 			case "shell":
 				if started {
-					_ = req.Reply(false, nil)
+					reply(false)
 					continue
 				}
 				started = true
-				_ = req.Reply(true, nil)
+				reply(true)
 				go func() {
 					defer close(done)
-					c.shell(ctx, user, ch)
+					c.shell(ctx, cn, user, ch)
 				}()
 			case "exec":
 				var cmd struct{ Command string }
 				if started || ssh.Unmarshal(req.Payload, &cmd) != nil {
-					_ = req.Reply(false, nil)
+					reply(false)
 					continue
 				}
 				started = true
-				_ = req.Reply(true, nil)
+				reply(true)
 				go func() {
 					defer close(done)
-					c.exec(user, priv, cmd.Command, pty, ch)
+					c.exec(cn, user, priv, cmd.Command, pty, ch)
 				}()
 			default: // subsystem (sftp), x11, agent forwarding...
-				_ = req.Reply(false, nil)
+				reply(false)
 			}
 		}
 	}
@@ -80,15 +89,51 @@ func (c *headendConsole) session(ctx context.Context, user string, priv int, ch 
 
 type exitStatus struct{ Status uint32 }
 
+// guard hangs up the connection if the call it returns is not made within
+// the idle timeout. It bounds a write to the client: a client that stops
+// reading fills the channel's window (and the TCP buffers), and the write
+// then blocks, out of reach of the idle timer, until the connection is
+// closed; the session's slot would never be freed.
+func (c *headendConsole) guard(cn *conn, user string) (stop func()) {
+	return c.guardFor(cn, user, "session stalled: the client takes no output; connection closed", true)
+}
+
+// guardFor is guard with the line logged, and whether a stall is counted.
+func (c *headendConsole) guardFor(cn *conn, user, msg string, stall bool) (stop func()) {
+	srv := c.srv
+	t := time.AfterFunc(srv.opts.IdleTimeout, func() {
+		if stall {
+			srv.opts.Metrics.stalled()
+		}
+		srv.log.Info(msg, zap.String("hostname", c.h.Hostname()), zap.String("user", user),
+			zap.Duration("timeout", srv.opts.IdleTimeout))
+		cn.hangup()
+	})
+	return func() { t.Stop() }
+}
+
+// write sends b to the client, within the idle timeout.
+func (c *headendConsole) write(cn *conn, user string, ch ssh.Channel, b []byte) error {
+	defer c.guard(cn, user)()
+	_, err := ch.Write(b)
+	return err
+}
+
+// exit sends the exit status 0, within the idle timeout.
+func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel) {
+	defer c.guard(cn, user)()
+	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+}
+
 // shell is the interactive console. It lands in user EXEC mode whatever the
 // user's privilege, as an ASA without `aaa authorization exec ...
 // auto-enable` does: `enable` and the enable password lead on.
-func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel) {
+func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ssh.Channel) {
 	srv := c.srv
 	pager := console.DefaultPager
 	_ = c.h.View(func(d *headend.Device) { pager = d.Running.PagerLines })
 	term := console.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
-	if _, err := ch.Write(term.Start()); err != nil {
+	if err := c.write(cn, user, ch, term.Start()); err != nil {
 		return
 	}
 	input := make(chan []byte)
@@ -128,12 +173,12 @@ func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel)
 			idle.Reset(srv.opts.IdleTimeout)
 			// Output and the prompt after it go out in one write.
 			if out := term.Input(b); len(out) > 0 {
-				if _, err := ch.Write(out); err != nil {
+				if err := c.write(cn, user, ch, out); err != nil {
 					return
 				}
 			}
 			if term.Closed() {
-				_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+				c.exit(cn, user, ch)
 				return
 			}
 		}
@@ -144,16 +189,16 @@ func (c *headendConsole) shell(ctx context.Context, user string, ch ssh.Channel)
 // if the user had typed `login`: privilege 2 and up in privileged EXEC mode,
 // since nobody is there to answer enable's Password:. A question the command
 // asks ([confirm]) is shown and answered by a line of the client's input
-// (none: not answered). The output ends the session with exit status 0,
-// whatever the command printed.
-func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ssh.Channel) {
+// (none: not answered; no line within the idle timeout: the connection is
+// closed). The output ends the session with exit status 0, whatever the
+// command printed.
+func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty bool, ch ssh.Channel) {
 	s := console.New(c.h, console.Options{User: user, Mode: console.LoginMode(priv), Privilege: priv})
 	write := func(text string) error {
 		if pty {
 			text = strings.ReplaceAll(text, "\n", "\r\n")
 		}
-		_, err := ch.Write([]byte(text))
-		return err
+		return c.write(cn, user, ch, []byte(text))
 	}
 	if write(s.Line(cmd)) != nil {
 		return
@@ -163,7 +208,9 @@ func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ss
 		if write(s.Prompt()) != nil {
 			return
 		}
+		stop := c.guardFor(cn, user, "session idle: the question got no answer; connection closed", false)
 		ans, err := in.ReadString('\n')
+		stop()
 		if err != nil && ans == "" {
 			_ = write("\n")
 			break
@@ -172,5 +219,5 @@ func (c *headendConsole) exec(user string, priv int, cmd string, pty bool, ch ss
 			return
 		}
 	}
-	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+	c.exit(cn, user, ch)
 }

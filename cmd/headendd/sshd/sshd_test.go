@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 	"golang.org/x/crypto/ssh"
@@ -333,10 +335,11 @@ func TestWrongPassword(t *testing.T) {
 }
 
 // TestSlowRefusalBlocksNoOne: while a wrong password waits out its delay,
-// another client logs in at once.
+// another client logs in at once to another headend.
 func TestSlowRefusalBlocksNoOne(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
+	other := tl.create("asa2", "FCH1947V0GZ")
 	for range 2 { // the third failure in a row waits 800 ms
 		if c, err := dial(addr, "admin", "nope"); err == nil {
 			c.Close()
@@ -353,7 +356,7 @@ func TestSlowRefusalBlocksNoOne(t *testing.T) {
 	}()
 	time.Sleep(100 * time.Millisecond) // the refusal is under way
 	start := time.Now()
-	c, err := dial(addr, "admin", "admin")
+	c, err := dial(other, "admin", "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +373,7 @@ func TestThrottle(t *testing.T) {
 	th := newThrottle(func() time.Time { return now })
 	var got []time.Duration
 	for range 8 {
-		_, d := th.failure("10.0.0.1")
+		_, d := th.failure("10.0.0.1", 2201)
 		got = append(got, d)
 	}
 	want := []time.Duration{200, 400, 800, 1600, 3200, 5000, 5000, 5000}
@@ -379,16 +382,67 @@ func TestThrottle(t *testing.T) {
 			t.Fatalf("delays %v", got)
 		}
 	}
-	if _, d := th.failure("10.0.0.2"); d != firstDelay {
+	if _, d := th.failure("10.0.0.2", 2201); d != firstDelay {
 		t.Errorf("another address waits %s", d)
 	}
-	th.success("10.0.0.1")
-	if n, d := th.failure("10.0.0.1"); n != 1 || d != firstDelay {
+	if _, d := th.failure("10.0.0.1", 2202); d != firstDelay {
+		t.Errorf("another headend waits %s", d)
+	}
+	th.success("10.0.0.1", 2201)
+	if n, d := th.failure("10.0.0.1", 2201); n != 1 || d != firstDelay {
 		t.Errorf("after a success: %d %s", n, d)
 	}
 	now = now.Add(forgetAfter + time.Second)
-	if n, _ := th.failure("10.0.0.2"); n != 1 {
+	if n, _ := th.failure("10.0.0.2", 2201); n != 1 {
 		t.Errorf("not forgotten after %s: %d failures", forgetAfter, n)
+	}
+}
+
+// TestThrottleParallelGuesses: passwords sent over many connections at once
+// take turns; they are checked no faster than one connection retrying
+// would have them checked.
+func TestThrottleParallelGuesses(t *testing.T) {
+	now := labStart
+	th := newThrottle(func() time.Time { return now })
+	if wait, ok := th.turn("10.0.0.1", 2201, time.Minute); wait != 0 || !ok {
+		t.Fatalf("a clean address waits %s (%v)", wait, ok)
+	}
+	for range 6 {
+		th.failure("10.0.0.1", 2201)
+	}
+	// 200 connections send a password at the same instant: each is
+	// checked in its turn, 5 s apart; those whose turn is more than the
+	// limit away are refused unchecked.
+	var checks []time.Duration
+	refused := 0
+	for range 200 {
+		wait, ok := th.turn("10.0.0.1", 2201, time.Minute)
+		if !ok {
+			refused++
+			continue
+		}
+		checks = append(checks, wait)
+	}
+	if len(checks) != 12 || refused != 188 {
+		t.Fatalf("%d passwords checked within a minute, %d refused unchecked; want 12 and 188", len(checks), refused)
+	}
+	for i, w := range checks {
+		if want := time.Duration(i+1) * maxDelay; w != want {
+			t.Fatalf("turns %v, want every %s from %s", checks, maxDelay, maxDelay)
+		}
+	}
+	// Another headend, and another address, are not held up.
+	if wait, _ := th.turn("10.0.0.1", 2202, time.Minute); wait != 0 {
+		t.Errorf("another headend waits %s", wait)
+	}
+	if wait, _ := th.turn("10.0.0.2", 2201, time.Minute); wait != 0 {
+		t.Errorf("another address waits %s", wait)
+	}
+	// A success (the queued turns done) clears the address.
+	now = now.Add(time.Hour)
+	th.success("10.0.0.1", 2201)
+	if wait, _ := th.turn("10.0.0.1", 2201, time.Minute); wait != 0 {
+		t.Errorf("after a success the address waits %s", wait)
 	}
 }
 
@@ -570,5 +624,241 @@ func TestHostKeysStable(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestParallelGuessesTakeTurns: wrong passwords sent over parallel
+// connections to a headend are checked in turns, as if one connection
+// retried; a login to another headend from the same address is not held up.
+func TestParallelGuessesTakeTurns(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	tl := newTestLab(t, Options{Log: zap.New(core)}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	other := tl.create("asa2", "FCH1947V0GZ")
+	if c, err := dial(addr, "admin", "guess0"); err == nil {
+		c.Close()
+		t.Fatal("a wrong password logged in")
+	}
+	// One failure: the next turns come 400 ms, then 800 ms, 1.6 s... apart.
+	start := time.Now()
+	for i := range 10 {
+		go func() {
+			if c, err := dial(addr, "admin", fmt.Sprintf("guess%d", i+1)); err == nil {
+				c.Close()
+			}
+		}()
+	}
+	c, err := dial(other, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	// Not held up: the next turn at asa1 is 400 ms away, and more after.
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a login to another headend took %s", d)
+	}
+	time.Sleep(time.Until(start.Add(700 * time.Millisecond))) // the window measured
+	if n := logs.FilterMessage("login refused").Len() - 1; n > 2 {
+		t.Errorf("%d of 10 parallel wrong passwords checked within 700 ms; turns allow 2", n)
+	}
+}
+
+// TestStalledReaderFreesSlot: a client that opens a shell, has a command
+// print more than the channel's window and never reads is hung up on after
+// the idle timeout, and its session slot is free again.
+func TestStalledReaderFreesSlot(t *testing.T) {
+	const idle = 500 * time.Millisecond
+	core, logs := observer.New(zap.InfoLevel)
+	tl := newTestLab(t, Options{Log: zap.New(core), IdleTimeout: idle, MaxSessions: 1}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	stuck, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	sess, err := stuck.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := sess.StdinPipe()
+	if _, err := sess.StdoutPipe(); err != nil { // never read
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("vt100", 24, 80, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	// Some 6 MB of output, three times the client's channel window.
+	cmds := "enable\radmin\rterminal pager 0\r" + strings.Repeat("show running-config\r", 4000)
+	if _, err := in.Write([]byte(cmds)); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	hungUp := make(chan error, 1)
+	go func() { hungUp <- stuck.Wait() }()
+	select {
+	case <-hungUp:
+	case <-time.After(idle + 10*time.Second):
+		t.Fatal("the client that does not read is still connected")
+	}
+	// Its slot is free: a new client gets a shell.
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	// The server renders the output first (more under -race, on a busy
+	// machine); then the write stalls for the idle timeout.
+	if d := time.Since(sent); d > idle+4*time.Second {
+		t.Errorf("the slot was freed %s after the commands were sent, idle timeout %s", d, idle)
+	}
+	if logs.FilterMessage("session stalled: the client takes no output; connection closed").Len() != 1 {
+		t.Error("the hang-up is not logged")
+	}
+}
+
+// TestUnauthenticatedCaps: connections that have not logged in are capped
+// per client address and in total; more are closed before the SSH banner,
+// counted and logged. A connection that logs in no longer counts.
+func TestUnauthenticatedCaps(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	reg := prometheus.NewRegistry()
+	tl := newTestLab(t, Options{Log: zap.New(core), Metrics: NewMetrics(reg), MaxUnauthenticated: 3, MaxUnauthenticatedPerAddr: 2}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	// connect opens a TCP connection from src and tells whether the SSH
+	// banner came, or the server closed the connection.
+	connect := func(src string) (net.Conn, bool) {
+		t.Helper()
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+		nc, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { nc.Close() })
+		_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		line := make([]byte, len(serverVersion))
+		if _, err := io.ReadFull(nc, line); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+				return nc, false
+			}
+			t.Fatal(err)
+		}
+		if string(line) != serverVersion {
+			t.Fatalf("banner %q", line)
+		}
+		return nc, true
+	}
+	a1, ok1 := connect("127.0.0.1")
+	_, ok2 := connect("127.0.0.1")
+	_, ok3 := connect("127.0.0.1")
+	if !ok1 || !ok2 || ok3 {
+		t.Fatalf("from one address: %v %v %v, want the third refused", ok1, ok2, ok3)
+	}
+	_, ok4 := connect("127.0.0.2")
+	_, ok5 := connect("127.0.0.2")
+	if !ok4 || ok5 {
+		t.Fatalf("from another address: %v %v, want the second refused (3 in total)", ok4, ok5)
+	}
+	// A closed connection frees its place; a logged-in one too.
+	a1.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := dial(addr, "admin", "admin")
+		if err == nil {
+			defer c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no login after a connection closed: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The client knows it logged in a moment before the server counts it.
+	for {
+		if _, ok := connect("127.0.0.1"); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a logged-in connection still counts as not logged in")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() == "asalab_ssh_connections_refused_total" {
+			for _, m := range mf.GetMetric() {
+				got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	// Retries above may have been refused too.
+	if got["unauthenticated_per_address"] < 1 || got["unauthenticated_total"] < 1 {
+		t.Errorf("asalab_ssh_connections_refused_total %v, want each reason counted", got)
+	}
+	refused := logs.FilterMessage("connection refused: too many connections not logged in").All()
+	if len(refused) != 1 || refused[0].ContextMap()["reason"] != "unauthenticated_per_address" {
+		t.Errorf("refusals logged (one a second): %v", refused)
+	}
+}
+
+// TestExecQuestionIdle: an exec whose question ([confirm]) gets no answer,
+// the client's input left open, is hung up on after the idle timeout; the
+// command is not done and the slot is free again.
+func TestExecQuestionIdle(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	tl := newTestLab(t, Options{IdleTimeout: idle, MaxSessions: 1}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StdinPipe(); err != nil { // open, never written
+		t.Fatal(err)
+	}
+	if err := s.Start("reload"); err != nil {
+		t.Fatal(err)
+	}
+	hungUp := make(chan error, 1)
+	go func() { hungUp <- c.Wait() }()
+	select {
+	case <-hungUp:
+	case <-time.After(idle + 10*time.Second):
+		t.Fatal("the unanswered exec is still connected")
+	}
+	openShell(t, addr, "admin", "admin").expect("asa1> ")
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
+		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
+	}
+}
+
+// TestCtrlCAtConfirm: over SSH, Ctrl-C at reload's [confirm] abandons the
+// reload, and the next Enter is an empty line.
+func TestCtrlCAtConfirm(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\r")
+	sh.expect("asa1# ")
+	sh.send("reload\r")
+	sh.expect("reload\r\nProceed with reload? [confirm]")
+	sh.send("\x03")
+	if got := sh.expect("asa1# "); got != "^C\r\nasa1# " {
+		t.Errorf("Ctrl-C at [confirm]: %q", got)
+	}
+	sh.send("\r")
+	if got := sh.expect("asa1# "); got != "\r\nasa1# " {
+		t.Errorf("Enter after Ctrl-C: %q", got)
+	}
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
+		t.Errorf("the abandoned reload was done: %d boots (%v)", snap.Device.Boots, err)
 	}
 }
