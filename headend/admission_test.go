@@ -544,3 +544,44 @@ func BenchmarkAdmitFill(b *testing.B) {
 		i++
 	}
 }
+
+// TestSamplePeak: the periodic sampler records a peak that no later read
+// sees, and skips a table with no reservation.
+func TestSamplePeak(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	a.SamplePeak() // idle: nothing to sample
+	d1 := a.Admit(principal(t, ps, "alice"), KindAnyConnect, now)
+	d2 := a.Admit(principal(t, ps, "bob"), KindAnyConnect, now)
+	if !d1.Admitted || !d2.Admitted {
+		t.Fatal("refused")
+	}
+	a.SamplePeak()
+	a.Release(d1.Session)
+	a.Release(d2.Session)
+	a.Collect()
+	a.SamplePeak()
+	if c := a.Counts(); c.Total() != 0 || c.Peak[KindAnyConnect] != 2 {
+		t.Fatalf("after two sessions sampled and released: %+v", c)
+	}
+}
+
+// BenchmarkSamplePeakIdle: sampling an idle ASA 5585-X (10,000 slots)
+// beside reading its counts, which scans every slot.
+func BenchmarkSamplePeakIdle(b *testing.B) {
+	d := newTestDevice(b, "ASA5585-SSP60", keygen.Features{})
+	a := newTestAdmission(b, d)
+	b.Run("SamplePeak", func(b *testing.B) {
+		for b.Loop() {
+			a.SamplePeak()
+		}
+	})
+	b.Run("Counts", func(b *testing.B) {
+		for b.Loop() {
+			a.Counts()
+		}
+	})
+}

@@ -493,7 +493,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 				return
 			case <-peaks:
 				l.byName.Range(func(_, v any) bool {
-					v.(*Headend).adm.Counts() // samples the peak
+					v.(*Headend).adm.SamplePeak()
 					return true
 				})
 				continue
