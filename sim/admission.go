@@ -314,7 +314,7 @@ func (l *Lab) flushUsage() error {
 	const perBatch = 4096
 	b := l.store.db.NewBatch()
 	defer func() { b.Close() }()
-	n, committed := 0, false
+	n, committed, total := 0, false, 0
 	var err error
 	up := usagePrefix(l.name)
 	var key, val []byte // reused for every record: Batch.Set copies them
@@ -331,6 +331,7 @@ func (l *Lab) flushUsage() error {
 				if err = b.Set(key, val, nil); err != nil {
 					return
 				}
+				total++
 				if n++; n >= perBatch {
 					// The final commit's sync makes this one durable too.
 					if err = b.Commit(pebble.NoSync); err == nil {
@@ -346,11 +347,14 @@ func (l *Lab) flushUsage() error {
 	case err != nil:
 		return err
 	case n > 0:
-		return b.Commit(pebble.Sync)
+		err = b.Commit(pebble.Sync)
 	case committed:
-		return l.store.db.LogData(nil, pebble.Sync)
+		err = l.store.db.LogData(nil, pebble.Sync)
 	}
-	return nil
+	if err == nil {
+		l.metrics.countUsage(total)
+	}
+	return err
 }
 
 // forgetPrincipals forgets the principals that hold no session and were

@@ -17,6 +17,7 @@ type Metrics struct {
 	changes   [numOps]prometheus.Counter
 	execLines prometheus.Counter
 	persist   prometheus.Histogram
+	usage     prometheus.Counter
 }
 
 type op int
@@ -48,6 +49,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time to write a headend change to the store with Sync.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
 		}),
+		usage: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "asalab", Subsystem: "lab", Name: "usage_records_synced_total",
+			Help: "Unique-user records (a user on a headend on a lab day) written to the store and synced.",
+		}),
 	}
 	changes := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "asalab", Subsystem: "lab", Name: "changes_total",
@@ -56,7 +61,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for i, name := range opNames {
 		m.changes[i] = changes.WithLabelValues(name)
 	}
-	reg.MustRegister(m.headends, m.execLines, m.persist, changes)
+	reg.MustRegister(m.headends, m.execLines, m.persist, m.usage, changes)
 	return m
 }
 
@@ -75,6 +80,12 @@ func (m *Metrics) count(o op) {
 func (m *Metrics) countExec(lines int) {
 	if m != nil {
 		m.execLines.Add(float64(lines))
+	}
+}
+
+func (m *Metrics) countUsage(records int) {
+	if m != nil {
+		m.usage.Add(float64(records))
 	}
 }
 
