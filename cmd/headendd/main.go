@@ -125,6 +125,9 @@ func main() {
 	if err := run(ctx, f, log); err != nil {
 		log.Error("headendd stopped", zap.Error(err))
 		_ = log.Sync()
+		// The JSON log is for machines; a person starting the daemon
+		// reads this line.
+		fmt.Fprintln(os.Stderr, "headendd:", err)
 		os.Exit(1)
 	}
 	_ = log.Sync()
@@ -140,6 +143,7 @@ func newLogger(level string) (*zap.Logger, error) {
 	cfg.OutputPaths, cfg.ErrorOutputPaths = []string{"stderr"}, []string{"stderr"}
 	cfg.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
 	cfg.Sampling = nil
+	cfg.DisableStacktrace = true // errors name their cause; a Go stack says nothing to an operator
 	return cfg.Build()
 }
 
