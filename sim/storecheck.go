@@ -248,6 +248,7 @@ func checkWAL(dir string, fs vfs.FS) (*walDamage, error) {
 const (
 	walBlockSize       = 32 << 10
 	walLegacyHeader    = 7
+	walSyncHeader      = walLegacyHeader + 4 + 8
 	walRecyclableStart = 5  // encodings 5-8: recyclable full, first, middle, last
 	walSyncStart       = 9  // encodings 9-12: WAL-sync full, first, middle, last
 	walEncodings       = 13 // first invalid encoding
@@ -264,6 +265,10 @@ type walTail struct {
 	stop     int
 	// crossesPage: the first damaged record spans a page boundary.
 	crossesPage bool
+	// writtenOn: an intact chunk of this log, or its end-of-log trailer,
+	// follows the damage, so the writer went on past it: no crash cut it.
+	writtenOn bool
+	size      int // of the log
 }
 
 // crashTorn reports whether the damage is what a crash leaves when it cuts
@@ -274,8 +279,13 @@ type walTail struct {
 // write call but for where it crosses a 32 KiB block. So the tail of a crash is one record, the last,
 // cut at a 4 KiB boundary: where the file ends, or, in a reused log file,
 // where the older log's bytes resume (the chunk then fails its checksum).
+//
+// A torn record in a reused file is followed by the older log's bytes: a
+// record that fails its checksum where the file ends with it, or where
+// this log goes on after it, was written whole and damaged since.
 func (t walTail) crashTorn() bool {
-	return t.records == 1 && (t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage)
+	return t.records == 1 && !t.writtenOn &&
+		(t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage && t.stop < t.size)
 }
 
 // readWALTail reads the chunks of log num found from off on.
@@ -286,7 +296,10 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 	inRec := false
 	for p < len(b) {
 		left := walBlockSize - p%walBlockSize
-		if left < walLegacyHeader+4 && allZero(b[p:min(len(b), p+left)]) {
+		// The writer zeros the end of a block too short for its header:
+		// up to 18 bytes in the WAL-sync encoding (pebble's record reader
+		// skips them the same way).
+		if left < walSyncHeader && allZero(b[p:min(len(b), p+left)]) {
 			p += left
 			continue
 		}
@@ -305,7 +318,14 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		enc := int(b[p+6])
 		if enc < walRecyclableStart || enc >= walEncodings || binary.LittleEndian.Uint32(b[p+7:]) != num {
 			// Zeros, or bytes of an older log (the writer never writes the
-			// legacy encodings 1-4), maybe where a record should go on.
+			// legacy encodings 1-4), maybe where a record should go on; or
+			// this log's end-of-log trailer, which a clean close writes: a
+			// recyclable chunk header with checksum and length 0 carrying
+			// the next log's number.
+			if enc == walRecyclableStart && length == 0 && binary.LittleEndian.Uint32(b[p:]) == 0 &&
+				binary.LittleEndian.Uint32(b[p+7:]) == num+1 {
+				t.writtenOn = true
+			}
 			break
 		}
 		t.ours = true
@@ -317,8 +337,12 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		end := min(len(b), p+hdr+length, p+left)
 		if p+hdr+length > len(b) {
 			t.cut = true
-		} else if p+hdr+length <= p+left && binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+hdr+length]) {
-			t.bad = true
+		} else if p+hdr+length <= p+left {
+			if binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+hdr+length]) {
+				t.bad = true
+			} else if t.bad {
+				t.writtenOn = true
+			}
 		}
 		if pos == 0 || pos == 1 {
 			if inRec {
@@ -341,7 +365,7 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		t.lost = appendLost(t.lost, rec)
 		t.cut = true
 	}
-	t.stop = p
+	t.stop, t.size = p, len(b)
 	return t
 }
 

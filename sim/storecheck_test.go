@@ -302,6 +302,77 @@ func TestStoreWALCutByCrash(t *testing.T) {
 	}
 }
 
+// Damage no crash leaves is refused even where it looks like a torn write:
+// a record that fails its checksum after a page boundary but is whole in
+// the file, or is followed by the log's end-of-log trailer; and a damaged
+// record after the zeros the writer leaves at the end of a block too short
+// for a WAL-sync chunk header. Pebble itself replays each of these logs
+// up to the damage and drops the rest without an error.
+func TestStoreWALDamageNoCrashLeaves(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sizes []int // of the values written, one synced batch each
+		// reopened: written on a second open, whose log is in the WAL-sync
+		// encoding (the first log of a new store is not).
+		reopened bool
+		flip     int  // offset of the byte damaged
+		trailer  bool // keep the end-of-log trailer of the clean close
+		want     string
+		left     []uint64
+	}{
+		// Writes of 1854 bytes: the third spans offset 4096.
+		{"past a page boundary, closed", []int{1800, 1800, 1800}, false, 4096 + 100, true,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 3 of lab default", []uint64{1, 2}},
+		{"past a page boundary, whole", []int{1800, 1800, 1800}, false, 4096 + 100, false,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 3 of lab default", []uint64{1, 2}},
+		// The first write ends 15 bytes before the end of the first block:
+		// the second starts at offset 32768.
+		{"after a block's zeroed end", []int{32697, 100}, true, 32768 + 60, true,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 2 of lab default", []uint64{1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			if tc.reopened {
+				writeHeadends(t, dir, 0)
+			}
+			s, err := OpenStore(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, n := range tc.sizes {
+				if err := s.db.Set(headendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", n)), pebble.Sync); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			wal := newestWAL(t, dir)
+			b, err := os.ReadFile(wal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.reopened && (!allZero(b[32753:32768]) || b[32768+6] < walSyncStart) {
+				t.Fatalf("the log's layout is not the one this case is made for: %v", b[32750:32768+19])
+			}
+			b[tc.flip] ^= 0x40
+			if !tc.trailer {
+				b = b[:len(b)-walLegacyHeader-4]
+			}
+			if err := os.WriteFile(wal, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err = storedIDs(t, dir, StoreOptions{})
+			if !errors.Is(err, ErrWALDamaged) || !strings.Contains(err.Error(), filepath.Base(wal)) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("open: %v; want ErrWALDamaged naming %s and saying %q", err, filepath.Base(wal), tc.want)
+			}
+			if ids, err := storedIDs(t, dir, StoreOptions{AcceptDataLoss: true}); err != nil || !slices.Equal(ids, tc.left) {
+				t.Fatalf("with AcceptDataLoss: ids %v, %v; want %v", ids, err, tc.left)
+			}
+		})
+	}
+}
+
 // Tails a crash leaves on an intact log are no damage: zeros (a file
 // extended and never written) and the chunks of an older log in a reused
 // file.
