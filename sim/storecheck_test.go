@@ -115,6 +115,38 @@ func TestStoreRefusesMissingManifest(t *testing.T) {
 	}
 }
 
+// A table the MANIFEST lists is gone: the error says the store is damaged
+// and what to do, not only pebble's words.
+func TestStoreRefusesMissingTable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	s, err := OpenStore(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Set(headendKey(DefaultLab, 1), []byte("v"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ssts := storeFiles(t, dir, "*.sst")
+	if len(ssts) == 0 {
+		t.Fatal("no table written")
+	}
+	for _, f := range ssts {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = storedIDs(t, dir, StoreOptions{MustExist: true})
+	if !errors.Is(err, ErrStoreDamaged) || !strings.Contains(err.Error(), "restore the store from a backup") {
+		t.Fatalf("open without its table: %v, want ErrStoreDamaged saying to restore the store", err)
+	}
+}
+
 func TestStoreMustExist(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
 	_, err := OpenStoreWith(dir, StoreOptions{MustExist: true})
