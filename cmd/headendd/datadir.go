@@ -62,6 +62,12 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := info.CheckSecret(secret); err != nil {
+		return nil, nil, fmt.Errorf("data dir %s: the lab secret given by %s is not the one the lab used before: every issued activation key would become invalid; "+
+			"give the secret used before, or, to start over with this secret on purpose, remove %s: %w",
+			f.dataDir, from, filepath.Join(f.dataDir, sim.DataDirFile), err)
+	}
+	check := sim.SecretCheck(secret)
 
 	store, err = sim.OpenStoreWith(storeDir, sim.StoreOptions{Log: log, MustExist: used, AcceptDataLoss: f.acceptDataLoss})
 	switch {
@@ -77,8 +83,8 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	case err != nil:
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
 	}
-	if !marked || info.SecretFrom != from {
-		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from}); err != nil {
+	if !marked || info.SecretFrom != from || info.SecretCheck != check {
+		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from, SecretCheck: check}); err != nil {
 			_ = store.Close()
 			return nil, nil, err
 		}

@@ -212,6 +212,45 @@ func TestEndToEndDataDirSecretFromOutside(t *testing.T) {
 	}
 }
 
+// A data dir used with one secret refuses another, wherever each comes
+// from: the keys issued under the first would all be invalid.
+func TestEndToEndDataDirSecretChanged(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	secret := hex.EncodeToString([]byte("e2e-first-secret-0123456789abcde"))
+	other := "ASALAB_SECRET=" + hex.EncodeToString([]byte("e2e-other-secret-0123456789abcde"))
+	for _, tc := range []struct {
+		name, from string
+		env        []string // of the first start
+	}{
+		{"ASALAB_SECRET then another", "ASALAB_SECRET", []string{"ASALAB_SECRET=" + secret}},
+		{"lab.secret then ASALAB_SECRET", "lab.secret", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			daemonEnv = tc.env
+			defer func() { daemonEnv = nil }()
+			dataDir := usedDataDir(t, 1)
+			marker, _ := os.ReadFile(filepath.Join(dataDir, "asalab-datadir.json"))
+			daemonEnv = []string{other}
+			log := startFails(t, headendd, dataDir)
+			wantLog(t, log, "data dir "+dataDir+": the lab secret given by ASALAB_SECRET is not the one the lab used before: every issued activation key would become invalid",
+				"(last given by "+tc.from+")")
+			if now, _ := os.ReadFile(filepath.Join(dataDir, "asalab-datadir.json")); !bytes.Equal(now, marker) {
+				t.Errorf("a refused start changed the marker: %s, was %s", now, marker)
+			}
+			// Started over on purpose: without the marker, the new secret
+			// is taken and kept.
+			if err := os.Remove(filepath.Join(dataDir, "asalab-datadir.json")); err != nil {
+				t.Fatal(err)
+			}
+			d := startDaemon(t, headendd, dataDir)
+			if got := hostnames(t, headendctl, d); !slices.Equal(got, []string{"asa1"}) {
+				t.Errorf("headends after starting over: %v", got)
+			}
+			d.term()
+		})
+	}
+}
+
 func TestEndToEndDataDirInUse(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
