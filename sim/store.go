@@ -101,6 +101,9 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 		}
 	}()
 	if exists {
+		if err := recoverManifest(dir, o.AcceptDataLoss, log); err != nil {
+			return nil, err
+		}
 		if err := recoverWAL(dir, fs, o.AcceptDataLoss, log); err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,6 +31,10 @@ var (
 	// ErrWALDamaged: records at the end of the store's write-ahead log cannot
 	// be read back, so writes made before the last stop would be lost.
 	ErrWALDamaged = errors.New("sim: the store's write-ahead log is damaged")
+	// ErrManifestDamaged: records of the store's current MANIFEST cannot be
+	// read back, so tables written before the last stop would be lost. It
+	// is an ErrStoreDamaged too.
+	ErrManifestDamaged = errors.New("sim: the store's MANIFEST is damaged")
 )
 
 // Pebble's file names. A store's current MANIFEST (the list of its tables)
@@ -513,4 +518,126 @@ func truncateSynced(path string, size int64) error {
 		err = cerr
 	}
 	return err
+}
+
+// manifestDamage describes the unreadable end of a store's current
+// MANIFEST.
+type manifestDamage struct {
+	file         string
+	offset, size int64
+	bad          bool // a chunk fails its checksum or is no chunk
+}
+
+func (d *manifestDamage) Error() string {
+	why := "the file ends inside a record"
+	if d.bad {
+		why = "a record there fails its checksum"
+	}
+	return fmt.Sprintf("%s: the records from offset %d of %d bytes cannot be read back (%s); "+
+		"pebble would open the store without the tables they list, and delete those tables",
+		d.file, d.offset, d.size, why)
+}
+
+// checkManifest reads the current MANIFEST of dir, the list of the store's
+// tables, the way pebble loads it. Pebble stops at the first record it
+// cannot read, wherever it is, opens the store with the tables listed
+// before it and deletes the others as obsolete, without a word. A crash
+// leaves such a record only at the end, cut short at a page boundary (see
+// crashTorn; a MANIFEST file is never reused), or zeros; checkManifest
+// returns anything else, or nil.
+func checkManifest(dir string) (*manifestDamage, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sim: store %s: %w", dir, err)
+	}
+	var markers []string
+	for _, e := range ents {
+		if manifestMarkerRE.MatchString(e.Name()) {
+			markers = append(markers, e.Name())
+		}
+	}
+	if len(markers) == 0 {
+		return nil, nil
+	}
+	sort.Strings(markers)
+	path := filepath.Join(dir, manifestMarkerRE.FindStringSubmatch(markers[len(markers)-1])[1])
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sim: read %s: %w", path, err)
+	}
+	r := record.NewReader(bytes.NewReader(b), 0)
+	var off int64
+	for {
+		off = r.Offset()
+		var rec io.Reader
+		rec, err = r.Next()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rec)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if !record.IsInvalidRecord(err) {
+		return nil, fmt.Errorf("sim: read %s: %w", path, err)
+	}
+	if allZero(b[off:]) {
+		return nil, nil
+	}
+	d := &manifestDamage{file: path, offset: off, size: int64(len(b))}
+	// The legacy chunk format: a 7-byte header (checksum 4, length 2,
+	// encoding 1-4), the payload; a block's tail too short for a header is
+	// zeros.
+	for p := int(off); p < len(b); {
+		left := walBlockSize - p%walBlockSize
+		if left < walLegacyHeader {
+			d.bad = d.bad || !allZero(b[p:min(len(b), p+left)])
+			p += left
+			continue
+		}
+		if len(b)-p < walLegacyHeader {
+			break // a header cut short
+		}
+		length := int(binary.LittleEndian.Uint16(b[p+4:]))
+		if enc := b[p+6]; enc < 1 || enc >= walRecyclableStart || p+walLegacyHeader+length > p+left {
+			d.bad = true
+			break
+		}
+		if p+walLegacyHeader+length > len(b) {
+			break // a payload cut short
+		}
+		if binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+walLegacyHeader+length]) {
+			d.bad = true
+			break
+		}
+		p += walLegacyHeader + length
+	}
+	if !d.bad && len(b)%4096 == 0 {
+		return nil, nil // the last record, cut short by a crash before it was synced
+	}
+	return d, nil
+}
+
+// recoverManifest refuses a store whose current MANIFEST has a damaged end,
+// or with accept keeps a copy of it beside the store and logs at error
+// level what pebble then drops.
+func recoverManifest(dir string, accept bool, log *zap.Logger) error {
+	d, err := checkManifest(dir)
+	if err != nil || d == nil {
+		return err
+	}
+	if !accept {
+		return fmt.Errorf("%w: %w: %w", ErrStoreDamaged, ErrManifestDamaged, d)
+	}
+	keep := filepath.Clean(dir) + "." + filepath.Base(d.file) + ".damaged"
+	if err := copyFileSynced(d.file, keep); err != nil {
+		return fmt.Errorf("sim: keep a copy of the damaged MANIFEST: %w", err)
+	}
+	log.Error("store MANIFEST damaged: the tables listed at its end are dropped",
+		zap.String("manifest", d.file), zap.Int64("offset", d.offset), zap.Int64("size", d.size),
+		zap.String("lost", d.Error()), zap.String("copy", keep))
+	return nil
 }

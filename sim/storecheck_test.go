@@ -147,6 +147,92 @@ func TestStoreRefusesMissingTable(t *testing.T) {
 	}
 }
 
+// flushedStore writes rounds of 19 headends to a store in dir, flushing
+// each round to a table, so that the tables are listed only by the
+// MANIFEST (pebble deletes the logs they came from), and closes it.
+func flushedStore(t *testing.T, dir string, rounds int) (manifest string) {
+	t.Helper()
+	s, err := OpenStore(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range rounds {
+		for i := 1; i < 20; i++ {
+			if err := s.db.Set(headendKey(DefaultLab, uint64(r*100+i)), []byte(strings.Repeat("v", 200)), pebble.Sync); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.db.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m := storeFiles(t, dir, "MANIFEST-*")
+	slices.Sort(m)
+	return m[len(m)-1]
+}
+
+// Pebble opens a store whose MANIFEST cannot be read to its end with the
+// tables listed before the damage, and deletes the others, without a word:
+// such a store is refused, but for the end a crash leaves.
+func TestStoreManifestDamaged(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		damage func(b []byte) []byte
+		want   string
+	}{
+		{"cut", func(b []byte) []byte { return b[:len(b)-120] }, "(the file ends inside a record)"},
+		{"flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, "(a record there fails its checksum)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			m := flushedStore(t, dir, 12)
+			b, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(m, tc.damage(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			damaged, _ := os.ReadFile(m)
+			_, err = storedIDs(t, dir, StoreOptions{MustExist: true})
+			if !errors.Is(err, ErrManifestDamaged) || !errors.Is(err, ErrStoreDamaged) ||
+				!strings.Contains(err.Error(), m+": the records from offset") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("open: %v; want ErrManifestDamaged naming %s and saying %q", err, m, tc.want)
+			}
+			if now, _ := os.ReadFile(m); !slices.Equal(now, damaged) {
+				t.Error("a refused open changed the MANIFEST")
+			}
+			core, logs := observer.New(zapcore.InfoLevel)
+			ids, err := storedIDs(t, dir, StoreOptions{MustExist: true, AcceptDataLoss: true, Log: zap.New(core)})
+			if err != nil || len(ids) >= 12*19 {
+				t.Fatalf("with AcceptDataLoss: %d headends, %v; want fewer than %d", len(ids), err, 12*19)
+			}
+			if e := logs.FilterMessage("store MANIFEST damaged: the tables listed at its end are dropped").All(); len(e) != 1 || e[0].Level != zapcore.ErrorLevel {
+				t.Errorf("log of the loss: %v", e)
+			}
+			if kept, err := os.ReadFile(dir + "." + filepath.Base(m) + ".damaged"); err != nil || !slices.Equal(kept, damaged) {
+				t.Errorf("the copy of the damaged MANIFEST: %d bytes, %v", len(kept), err)
+			}
+		})
+	}
+	// Cut at a page boundary, as a crash cuts a write, the same MANIFEST
+	// opens: the record cut was never synced.
+	dir := filepath.Join(t.TempDir(), "store")
+	m := flushedStore(t, dir, 60)
+	if fi, err := os.Stat(m); err != nil || fi.Size() <= 4096 {
+		t.Fatalf("MANIFEST: %v, %v; want more than 4096 bytes", fi, err)
+	}
+	if err := os.Truncate(m, 4096); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storedIDs(t, dir, StoreOptions{MustExist: true}); err != nil {
+		t.Fatalf("MANIFEST cut at 4096: %v", err)
+	}
+}
+
 func TestStoreMustExist(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
 	_, err := OpenStoreWith(dir, StoreOptions{MustExist: true})

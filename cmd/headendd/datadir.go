@@ -76,6 +76,9 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	case errors.Is(err, sim.ErrStoreMissing):
 		return nil, nil, fmt.Errorf("data dir %s was used before but its store %s is missing: every headend of the lab would be gone; "+
 			"restore it, or start with an empty --data-dir: %w", f.dataDir, storeDir, err)
+	case errors.Is(err, sim.ErrManifestDamaged):
+		return nil, nil, fmt.Errorf("data dir %s: %w. Restore the store from a backup, or start with --accept-data-loss to open it without those tables "+
+			"(a copy of the MANIFEST is kept beside the store)", f.dataDir, err)
 	case errors.Is(err, sim.ErrWALDamaged):
 		return nil, nil, fmt.Errorf("data dir %s: %w. If headendd or the machine stopped in the middle of these writes they were never acknowledged; "+
 			"otherwise acknowledged changes are lost. Start with --accept-data-loss to open the store without them "+

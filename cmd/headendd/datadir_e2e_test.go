@@ -308,3 +308,33 @@ func TestEndToEndDataDirWALDamaged(t *testing.T) {
 		t.Errorf("headends after a restart: %v", got)
 	}
 }
+
+// A byte changed in the middle of the store's current MANIFEST makes the
+// daemon refuse to start, naming the file, until --accept-data-loss.
+func TestEndToEndDataDirManifestDamaged(t *testing.T) {
+	headendd, _ := buildBinaries(t)
+	dataDir := usedDataDir(t, 1)
+	d := startDaemon(t, headendd, dataDir) // a second start: a MANIFEST of several records
+	d.term()
+	markers, _ := filepath.Glob(filepath.Join(dataDir, "store", "marker.manifest.*"))
+	slices.Sort(markers)
+	if len(markers) == 0 {
+		t.Fatal("no marker.manifest.* file")
+	}
+	m := filepath.Join(dataDir, "store", filepath.Base(markers[len(markers)-1])[strings.Index(filepath.Base(markers[len(markers)-1]), "MANIFEST-"):])
+	b, err := os.ReadFile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(m, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := startFails(t, headendd, dataDir)
+	wantLog(t, log, "the store's MANIFEST is damaged", m+": the records from offset", "(a record there fails its checksum)",
+		"Restore the store from a backup, or start with --accept-data-loss")
+
+	d = startDaemon(t, headendd, dataDir, "--accept-data-loss")
+	wantLog(t, d.log.String(), `"msg":"store MANIFEST damaged: the tables listed at its end are dropped"`)
+	d.term()
+}
