@@ -274,6 +274,11 @@ type walTail struct {
 	// follows the damage, so the writer went on past it: no crash cut it.
 	writtenOn bool
 	size      int // of the log
+	start     int // of the first damaged record
+	// olderEnd: the file ends with the end-of-log trailer of a log other
+	// than this one and the next: it is a reused file, whose older log ends
+	// where this log's last record is cut.
+	olderEnd bool
 }
 
 // crashTorn reports whether the damage is what a crash leaves when it cuts
@@ -287,10 +292,13 @@ type walTail struct {
 //
 // A torn record in a reused file is followed by the older log's bytes: a
 // record that fails its checksum where the file ends with it, or where
-// this log goes on after it, was written whole and damaged since.
+// this log goes on after it, was written whole and damaged since. Where
+// the older log ends before the torn record would have, the file ends
+// inside it, past the page boundary it was cut at.
 func (t walTail) crashTorn() bool {
+	pageInside := (t.stop-1)/4096 != t.start/4096
 	return t.records == 1 && !t.writtenOn &&
-		(t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage && t.stop < t.size)
+		(t.cut && !t.bad && (t.stop%4096 == 0 || t.olderEnd && pageInside) || t.bad && t.crossesPage && t.stop < t.size)
 }
 
 // readWALTail reads the chunks of log num found from off on.
@@ -370,7 +378,13 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		t.lost = appendLost(t.lost, rec)
 		t.cut = true
 	}
-	t.stop, t.size = p, len(b)
+	t.stop, t.size, t.start = p, len(b), int(off)
+	if n := len(b) - walLegacyHeader - 4; n >= 0 {
+		h := b[n:]
+		other := binary.LittleEndian.Uint32(h[7:])
+		t.olderEnd = binary.LittleEndian.Uint32(h) == 0 && binary.LittleEndian.Uint16(h[4:]) == 0 &&
+			h[6] == walRecyclableStart && other != num && other != num+1
+	}
 	return t
 }
 

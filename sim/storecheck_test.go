@@ -409,6 +409,39 @@ func TestStoreWALCutByCrash(t *testing.T) {
 			}
 		})
 	}
+	// In a reused file whose older log ends inside the cut record, after
+	// the page boundary the write was cut at, the file ends with the older
+	// log's end-of-log trailer.
+	t.Run("page of a reused file ending inside the record", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "store")
+		writeHeadendsSized(t, dir, 3, 1800) // the third write spans 3708 to 5562
+		wal := newestWAL(t, dir)
+		b, err := os.ReadFile(wal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := filepath.Join(t.TempDir(), "other")
+		writeHeadendsSized(t, other, 0, 0) // a log with another number
+		writeHeadendsSized(t, other, 3, 1750)
+		old, err := os.ReadFile(newestWAL(t, other))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(old) <= 4096 || len(old) >= 5562 {
+			t.Fatalf("the older log is %d bytes; want it to end inside the third write", len(old))
+		}
+		if err := os.WriteFile(wal, append(b[:4096], old[4096:]...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		core, logs := observer.New(zapcore.InfoLevel)
+		ids, err := storedIDs(t, dir, StoreOptions{Log: zap.New(core)})
+		if err != nil || !slices.Equal(ids, []uint64{1, 2}) {
+			t.Fatalf("open: ids %v, %v; want [1 2]", ids, err)
+		}
+		if e := logs.FilterLevelExact(zapcore.ErrorLevel).All(); len(e) != 1 || !strings.Contains(e[0].Message, "cut off by a crash") {
+			t.Errorf("error log: %v", e)
+		}
+	})
 	// Cut anywhere else, the same log is damage.
 	dir := filepath.Join(t.TempDir(), "store")
 	writeHeadendsSized(t, dir, 3, 1800)
