@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,12 +24,37 @@ const DataDirFile = "asalab-datadir.json"
 // lab invalid.
 var ErrSecretMissing = errors.New("sim: the lab signing secret is missing")
 
+// ErrSecretChanged is returned for a data directory used before with
+// another signing secret: every key issued for the lab would be invalid.
+var ErrSecretChanged = errors.New("sim: the lab signing secret differs from the one the data dir was used with")
+
 // DataDirInfo is what DataDirFile holds.
 type DataDirInfo struct {
 	Format int `json:"format"`
 	// SecretFrom says where the daemon took the signing secret from:
 	// SecretFile, or the flag or environment variable that gave it.
 	SecretFrom string `json:"secret_from"`
+	// SecretCheck tells the secret last used from another (SecretCheck);
+	// empty in markers written before it was kept.
+	SecretCheck string `json:"secret_check,omitempty"`
+}
+
+// SecretCheck is a one-way digest of a signing secret, kept in the marker
+// to tell a secret from another without keeping the secret. A SHA-256
+// digest of a random secret of 16 bytes or more reveals nothing usable of
+// it.
+func SecretCheck(secret []byte) string {
+	h := sha256.Sum256(append([]byte("asalab lab secret check\x00"), secret...))
+	return hex.EncodeToString(h[:16])
+}
+
+// CheckSecret fails with ErrSecretChanged if the marker info records a
+// secret other than secret.
+func (info DataDirInfo) CheckSecret(secret []byte) error {
+	if info.SecretCheck != "" && info.SecretCheck != SecretCheck(secret) {
+		return fmt.Errorf("%w (last given by %s)", ErrSecretChanged, info.SecretFrom)
+	}
+	return nil
 }
 
 // PrepareDataDir creates dir, or makes an existing one and the daemon's

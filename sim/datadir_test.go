@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.uber.org/zap"
@@ -71,6 +73,32 @@ func TestDataDirMarker(t *testing.T) {
 	}
 	if _, err := LoadSecretFromDir(dir); !errors.Is(err, ErrSecretMissing) {
 		t.Errorf("LoadSecretFromDir without lab.secret: %v", err)
+	}
+}
+
+// The marker tells the secret last used from another, and a marker
+// written before it kept that accepts any.
+func TestDataDirMarkerSecretCheck(t *testing.T) {
+	dir := t.TempDir()
+	one, other := []byte("the lab secret used before 01234"), []byte("another lab secret 0123456789abc")
+	if err := WriteDataDirMarker(dir, DataDirInfo{SecretFrom: "ASALAB_SECRET", SecretCheck: SecretCheck(one)}); err != nil {
+		t.Fatal(err)
+	}
+	info, _, err := PrepareDataDir(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := info.CheckSecret(one); err != nil {
+		t.Errorf("the same secret: %v", err)
+	}
+	if err := info.CheckSecret(other); !errors.Is(err, ErrSecretChanged) || !strings.Contains(err.Error(), "last given by ASALAB_SECRET") {
+		t.Errorf("another secret: %v, want ErrSecretChanged", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, DataDirFile)); strings.Contains(string(b), hex.EncodeToString(one)) || strings.Contains(string(b), string(one)) {
+		t.Errorf("the marker holds the secret: %s", b)
+	}
+	if err := (DataDirInfo{SecretFrom: SecretFile}).CheckSecret(other); err != nil {
+		t.Errorf("a marker without a check: %v", err)
 	}
 }
 

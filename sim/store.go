@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -100,6 +101,9 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 		}
 	}()
 	if exists {
+		if err := recoverManifest(dir, o.AcceptDataLoss, log); err != nil {
+			return nil, err
+		}
 		if err := recoverWAL(dir, fs, o.AcceptDataLoss, log); err != nil {
 			return nil, err
 		}
@@ -113,6 +117,11 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 	})
 	if errors.Is(err, pebble.ErrCorruption) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrStoreDamaged, dir, err)
+	}
+	if exists && errors.Is(err, os.ErrNotExist) {
+		// Pebble fails so when a table its MANIFEST lists is gone.
+		return nil, fmt.Errorf("%w: %s: a file the store's MANIFEST lists is missing (%w); "+
+			"the store cannot be opened without it: restore the store from a backup", ErrStoreDamaged, dir, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)

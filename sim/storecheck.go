@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,6 +31,10 @@ var (
 	// ErrWALDamaged: records at the end of the store's write-ahead log cannot
 	// be read back, so writes made before the last stop would be lost.
 	ErrWALDamaged = errors.New("sim: the store's write-ahead log is damaged")
+	// ErrManifestDamaged: records of the store's current MANIFEST cannot be
+	// read back, so tables written before the last stop would be lost. It
+	// is an ErrStoreDamaged too.
+	ErrManifestDamaged = errors.New("sim: the store's MANIFEST is damaged")
 )
 
 // Pebble's file names. A store's current MANIFEST (the list of its tables)
@@ -248,6 +253,7 @@ func checkWAL(dir string, fs vfs.FS) (*walDamage, error) {
 const (
 	walBlockSize       = 32 << 10
 	walLegacyHeader    = 7
+	walSyncHeader      = walLegacyHeader + 4 + 8
 	walRecyclableStart = 5  // encodings 5-8: recyclable full, first, middle, last
 	walSyncStart       = 9  // encodings 9-12: WAL-sync full, first, middle, last
 	walEncodings       = 13 // first invalid encoding
@@ -264,6 +270,15 @@ type walTail struct {
 	stop     int
 	// crossesPage: the first damaged record spans a page boundary.
 	crossesPage bool
+	// writtenOn: an intact chunk of this log, or its end-of-log trailer,
+	// follows the damage, so the writer went on past it: no crash cut it.
+	writtenOn bool
+	size      int // of the log
+	start     int // of the first damaged record
+	// olderEnd: the file ends with the end-of-log trailer of a log other
+	// than this one and the next: it is a reused file, whose older log ends
+	// where this log's last record is cut.
+	olderEnd bool
 }
 
 // crashTorn reports whether the damage is what a crash leaves when it cuts
@@ -274,8 +289,16 @@ type walTail struct {
 // write call but for where it crosses a 32 KiB block. So the tail of a crash is one record, the last,
 // cut at a 4 KiB boundary: where the file ends, or, in a reused log file,
 // where the older log's bytes resume (the chunk then fails its checksum).
+//
+// A torn record in a reused file is followed by the older log's bytes: a
+// record that fails its checksum where the file ends with it, or where
+// this log goes on after it, was written whole and damaged since. Where
+// the older log ends before the torn record would have, the file ends
+// inside it, past the page boundary it was cut at.
 func (t walTail) crashTorn() bool {
-	return t.records == 1 && (t.cut && !t.bad && t.stop%4096 == 0 || t.bad && t.crossesPage)
+	pageInside := (t.stop-1)/4096 != t.start/4096
+	return t.records == 1 && !t.writtenOn &&
+		(t.cut && !t.bad && (t.stop%4096 == 0 || t.olderEnd && pageInside) || t.bad && t.crossesPage && t.stop < t.size)
 }
 
 // readWALTail reads the chunks of log num found from off on.
@@ -286,7 +309,10 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 	inRec := false
 	for p < len(b) {
 		left := walBlockSize - p%walBlockSize
-		if left < walLegacyHeader+4 && allZero(b[p:min(len(b), p+left)]) {
+		// The writer zeros the end of a block too short for its header:
+		// up to 18 bytes in the WAL-sync encoding (pebble's record reader
+		// skips them the same way).
+		if left < walSyncHeader && allZero(b[p:min(len(b), p+left)]) {
 			p += left
 			continue
 		}
@@ -305,7 +331,14 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		enc := int(b[p+6])
 		if enc < walRecyclableStart || enc >= walEncodings || binary.LittleEndian.Uint32(b[p+7:]) != num {
 			// Zeros, or bytes of an older log (the writer never writes the
-			// legacy encodings 1-4), maybe where a record should go on.
+			// legacy encodings 1-4), maybe where a record should go on; or
+			// this log's end-of-log trailer, which a clean close writes: a
+			// recyclable chunk header with checksum and length 0 carrying
+			// the next log's number.
+			if enc == walRecyclableStart && length == 0 && binary.LittleEndian.Uint32(b[p:]) == 0 &&
+				binary.LittleEndian.Uint32(b[p+7:]) == num+1 {
+				t.writtenOn = true
+			}
 			break
 		}
 		t.ours = true
@@ -317,8 +350,12 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		end := min(len(b), p+hdr+length, p+left)
 		if p+hdr+length > len(b) {
 			t.cut = true
-		} else if p+hdr+length <= p+left && binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+hdr+length]) {
-			t.bad = true
+		} else if p+hdr+length <= p+left {
+			if binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+hdr+length]) {
+				t.bad = true
+			} else if t.bad {
+				t.writtenOn = true
+			}
 		}
 		if pos == 0 || pos == 1 {
 			if inRec {
@@ -341,7 +378,13 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		t.lost = appendLost(t.lost, rec)
 		t.cut = true
 	}
-	t.stop = p
+	t.stop, t.size, t.start = p, len(b), int(off)
+	if n := len(b) - walLegacyHeader - 4; n >= 0 {
+		h := b[n:]
+		other := binary.LittleEndian.Uint32(h[7:])
+		t.olderEnd = binary.LittleEndian.Uint32(h) == 0 && binary.LittleEndian.Uint16(h[4:]) == 0 &&
+			h[6] == walRecyclableStart && other != num && other != num+1
+	}
 	return t
 }
 
@@ -489,4 +532,126 @@ func truncateSynced(path string, size int64) error {
 		err = cerr
 	}
 	return err
+}
+
+// manifestDamage describes the unreadable end of a store's current
+// MANIFEST.
+type manifestDamage struct {
+	file         string
+	offset, size int64
+	bad          bool // a chunk fails its checksum or is no chunk
+}
+
+func (d *manifestDamage) Error() string {
+	why := "the file ends inside a record"
+	if d.bad {
+		why = "a record there fails its checksum"
+	}
+	return fmt.Sprintf("%s: the records from offset %d of %d bytes cannot be read back (%s); "+
+		"pebble would open the store without the tables they list, and delete those tables",
+		d.file, d.offset, d.size, why)
+}
+
+// checkManifest reads the current MANIFEST of dir, the list of the store's
+// tables, the way pebble loads it. Pebble stops at the first record it
+// cannot read, wherever it is, opens the store with the tables listed
+// before it and deletes the others as obsolete, without a word. A crash
+// leaves such a record only at the end, cut short at a page boundary (see
+// crashTorn; a MANIFEST file is never reused), or zeros; checkManifest
+// returns anything else, or nil.
+func checkManifest(dir string) (*manifestDamage, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sim: store %s: %w", dir, err)
+	}
+	var markers []string
+	for _, e := range ents {
+		if manifestMarkerRE.MatchString(e.Name()) {
+			markers = append(markers, e.Name())
+		}
+	}
+	if len(markers) == 0 {
+		return nil, nil
+	}
+	sort.Strings(markers)
+	path := filepath.Join(dir, manifestMarkerRE.FindStringSubmatch(markers[len(markers)-1])[1])
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sim: read %s: %w", path, err)
+	}
+	r := record.NewReader(bytes.NewReader(b), 0)
+	var off int64
+	for {
+		off = r.Offset()
+		var rec io.Reader
+		rec, err = r.Next()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rec)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if !record.IsInvalidRecord(err) {
+		return nil, fmt.Errorf("sim: read %s: %w", path, err)
+	}
+	if allZero(b[off:]) {
+		return nil, nil
+	}
+	d := &manifestDamage{file: path, offset: off, size: int64(len(b))}
+	// The legacy chunk format: a 7-byte header (checksum 4, length 2,
+	// encoding 1-4), the payload; a block's tail too short for a header is
+	// zeros.
+	for p := int(off); p < len(b); {
+		left := walBlockSize - p%walBlockSize
+		if left < walLegacyHeader {
+			d.bad = d.bad || !allZero(b[p:min(len(b), p+left)])
+			p += left
+			continue
+		}
+		if len(b)-p < walLegacyHeader {
+			break // a header cut short
+		}
+		length := int(binary.LittleEndian.Uint16(b[p+4:]))
+		if enc := b[p+6]; enc < 1 || enc >= walRecyclableStart || p+walLegacyHeader+length > p+left {
+			d.bad = true
+			break
+		}
+		if p+walLegacyHeader+length > len(b) {
+			break // a payload cut short
+		}
+		if binary.LittleEndian.Uint32(b[p:]) != walChecksum(b[p+6:p+walLegacyHeader+length]) {
+			d.bad = true
+			break
+		}
+		p += walLegacyHeader + length
+	}
+	if !d.bad && len(b)%4096 == 0 {
+		return nil, nil // the last record, cut short by a crash before it was synced
+	}
+	return d, nil
+}
+
+// recoverManifest refuses a store whose current MANIFEST has a damaged end,
+// or with accept keeps a copy of it beside the store and logs at error
+// level what pebble then drops.
+func recoverManifest(dir string, accept bool, log *zap.Logger) error {
+	d, err := checkManifest(dir)
+	if err != nil || d == nil {
+		return err
+	}
+	if !accept {
+		return fmt.Errorf("%w: %w: %w", ErrStoreDamaged, ErrManifestDamaged, d)
+	}
+	keep := filepath.Clean(dir) + "." + filepath.Base(d.file) + ".damaged"
+	if err := copyFileSynced(d.file, keep); err != nil {
+		return fmt.Errorf("sim: keep a copy of the damaged MANIFEST: %w", err)
+	}
+	log.Error("store MANIFEST damaged: the tables listed at its end are dropped",
+		zap.String("manifest", d.file), zap.Int64("offset", d.offset), zap.Int64("size", d.size),
+		zap.String("lost", d.Error()), zap.String("copy", keep))
+	return nil
 }

@@ -115,6 +115,124 @@ func TestStoreRefusesMissingManifest(t *testing.T) {
 	}
 }
 
+// A table the MANIFEST lists is gone: the error says the store is damaged
+// and what to do, not only pebble's words.
+func TestStoreRefusesMissingTable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	s, err := OpenStore(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Set(headendKey(DefaultLab, 1), []byte("v"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ssts := storeFiles(t, dir, "*.sst")
+	if len(ssts) == 0 {
+		t.Fatal("no table written")
+	}
+	for _, f := range ssts {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = storedIDs(t, dir, StoreOptions{MustExist: true})
+	if !errors.Is(err, ErrStoreDamaged) || !strings.Contains(err.Error(), "restore the store from a backup") {
+		t.Fatalf("open without its table: %v, want ErrStoreDamaged saying to restore the store", err)
+	}
+}
+
+// flushedStore writes rounds of 19 headends to a store in dir, flushing
+// each round to a table, so that the tables are listed only by the
+// MANIFEST (pebble deletes the logs they came from), and closes it.
+func flushedStore(t *testing.T, dir string, rounds int) (manifest string) {
+	t.Helper()
+	s, err := OpenStore(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range rounds {
+		for i := 1; i < 20; i++ {
+			if err := s.db.Set(headendKey(DefaultLab, uint64(r*100+i)), []byte(strings.Repeat("v", 200)), pebble.Sync); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.db.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m := storeFiles(t, dir, "MANIFEST-*")
+	slices.Sort(m)
+	return m[len(m)-1]
+}
+
+// Pebble opens a store whose MANIFEST cannot be read to its end with the
+// tables listed before the damage, and deletes the others, without a word:
+// such a store is refused, but for the end a crash leaves.
+func TestStoreManifestDamaged(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		damage func(b []byte) []byte
+		want   string
+	}{
+		{"cut", func(b []byte) []byte { return b[:len(b)-120] }, "(the file ends inside a record)"},
+		{"flipped", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, "(a record there fails its checksum)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			m := flushedStore(t, dir, 12)
+			b, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(m, tc.damage(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			damaged, _ := os.ReadFile(m)
+			_, err = storedIDs(t, dir, StoreOptions{MustExist: true})
+			if !errors.Is(err, ErrManifestDamaged) || !errors.Is(err, ErrStoreDamaged) ||
+				!strings.Contains(err.Error(), m+": the records from offset") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("open: %v; want ErrManifestDamaged naming %s and saying %q", err, m, tc.want)
+			}
+			if now, _ := os.ReadFile(m); !slices.Equal(now, damaged) {
+				t.Error("a refused open changed the MANIFEST")
+			}
+			core, logs := observer.New(zapcore.InfoLevel)
+			ids, err := storedIDs(t, dir, StoreOptions{MustExist: true, AcceptDataLoss: true, Log: zap.New(core)})
+			if err != nil || len(ids) >= 12*19 {
+				t.Fatalf("with AcceptDataLoss: %d headends, %v; want fewer than %d", len(ids), err, 12*19)
+			}
+			if e := logs.FilterMessage("store MANIFEST damaged: the tables listed at its end are dropped").All(); len(e) != 1 || e[0].Level != zapcore.ErrorLevel {
+				t.Errorf("log of the loss: %v", e)
+			}
+			if kept, err := os.ReadFile(dir + "." + filepath.Base(m) + ".damaged"); err != nil || !slices.Equal(kept, damaged) {
+				t.Errorf("the copy of the damaged MANIFEST: %d bytes, %v", len(kept), err)
+			}
+		})
+	}
+	// Cut at a page boundary, as a crash cuts a write, the same MANIFEST
+	// opens: the record cut was never synced.
+	dir := filepath.Join(t.TempDir(), "store")
+	m := flushedStore(t, dir, 60)
+	if fi, err := os.Stat(m); err != nil || fi.Size() <= 4096 {
+		t.Fatalf("MANIFEST: %v, %v; want more than 4096 bytes", fi, err)
+	}
+	if err := os.Truncate(m, 4096); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storedIDs(t, dir, StoreOptions{MustExist: true}); err != nil {
+		t.Fatalf("MANIFEST cut at 4096: %v", err)
+	}
+}
+
 func TestStoreMustExist(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
 	_, err := OpenStoreWith(dir, StoreOptions{MustExist: true})
@@ -291,6 +409,39 @@ func TestStoreWALCutByCrash(t *testing.T) {
 			}
 		})
 	}
+	// In a reused file whose older log ends inside the cut record, after
+	// the page boundary the write was cut at, the file ends with the older
+	// log's end-of-log trailer.
+	t.Run("page of a reused file ending inside the record", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "store")
+		writeHeadendsSized(t, dir, 3, 1800) // the third write spans 3708 to 5562
+		wal := newestWAL(t, dir)
+		b, err := os.ReadFile(wal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := filepath.Join(t.TempDir(), "other")
+		writeHeadendsSized(t, other, 0, 0) // a log with another number
+		writeHeadendsSized(t, other, 3, 1750)
+		old, err := os.ReadFile(newestWAL(t, other))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(old) <= 4096 || len(old) >= 5562 {
+			t.Fatalf("the older log is %d bytes; want it to end inside the third write", len(old))
+		}
+		if err := os.WriteFile(wal, append(b[:4096], old[4096:]...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		core, logs := observer.New(zapcore.InfoLevel)
+		ids, err := storedIDs(t, dir, StoreOptions{Log: zap.New(core)})
+		if err != nil || !slices.Equal(ids, []uint64{1, 2}) {
+			t.Fatalf("open: ids %v, %v; want [1 2]", ids, err)
+		}
+		if e := logs.FilterLevelExact(zapcore.ErrorLevel).All(); len(e) != 1 || !strings.Contains(e[0].Message, "cut off by a crash") {
+			t.Errorf("error log: %v", e)
+		}
+	})
 	// Cut anywhere else, the same log is damage.
 	dir := filepath.Join(t.TempDir(), "store")
 	writeHeadendsSized(t, dir, 3, 1800)
@@ -299,6 +450,77 @@ func TestStoreWALCutByCrash(t *testing.T) {
 	}
 	if _, err := storedIDs(t, dir, StoreOptions{}); !errors.Is(err, ErrWALDamaged) {
 		t.Fatalf("cut at 4097: %v, want ErrWALDamaged", err)
+	}
+}
+
+// Damage no crash leaves is refused even where it looks like a torn write:
+// a record that fails its checksum after a page boundary but is whole in
+// the file, or is followed by the log's end-of-log trailer; and a damaged
+// record after the zeros the writer leaves at the end of a block too short
+// for a WAL-sync chunk header. Pebble itself replays each of these logs
+// up to the damage and drops the rest without an error.
+func TestStoreWALDamageNoCrashLeaves(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sizes []int // of the values written, one synced batch each
+		// reopened: written on a second open, whose log is in the WAL-sync
+		// encoding (the first log of a new store is not).
+		reopened bool
+		flip     int  // offset of the byte damaged
+		trailer  bool // keep the end-of-log trailer of the clean close
+		want     string
+		left     []uint64
+	}{
+		// Writes of 1854 bytes: the third spans offset 4096.
+		{"past a page boundary, closed", []int{1800, 1800, 1800}, false, 4096 + 100, true,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 3 of lab default", []uint64{1, 2}},
+		{"past a page boundary, whole", []int{1800, 1800, 1800}, false, 4096 + 100, false,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 3 of lab default", []uint64{1, 2}},
+		// The first write ends 15 bytes before the end of the first block:
+		// the second starts at offset 32768.
+		{"after a block's zeroed end", []int{32697, 100}, true, 32768 + 60, true,
+			"(a record there fails its checksum); they hold 1 write(s): set headend id 2 of lab default", []uint64{1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "store")
+			if tc.reopened {
+				writeHeadends(t, dir, 0)
+			}
+			s, err := OpenStore(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, n := range tc.sizes {
+				if err := s.db.Set(headendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", n)), pebble.Sync); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			wal := newestWAL(t, dir)
+			b, err := os.ReadFile(wal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.reopened && (!allZero(b[32753:32768]) || b[32768+6] < walSyncStart) {
+				t.Fatalf("the log's layout is not the one this case is made for: %v", b[32750:32768+19])
+			}
+			b[tc.flip] ^= 0x40
+			if !tc.trailer {
+				b = b[:len(b)-walLegacyHeader-4]
+			}
+			if err := os.WriteFile(wal, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err = storedIDs(t, dir, StoreOptions{})
+			if !errors.Is(err, ErrWALDamaged) || !strings.Contains(err.Error(), filepath.Base(wal)) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("open: %v; want ErrWALDamaged naming %s and saying %q", err, filepath.Base(wal), tc.want)
+			}
+			if ids, err := storedIDs(t, dir, StoreOptions{AcceptDataLoss: true}); err != nil || !slices.Equal(ids, tc.left) {
+				t.Fatalf("with AcceptDataLoss: ids %v, %v; want %v", ids, err, tc.left)
+			}
+		})
 	}
 }
 

@@ -62,6 +62,12 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := info.CheckSecret(secret); err != nil {
+		return nil, nil, fmt.Errorf("data dir %s: the lab secret given by %s is not the one the lab used before: every issued activation key would become invalid; "+
+			"give the secret used before, or, to start over with this secret on purpose, remove %s: %w",
+			f.dataDir, from, filepath.Join(f.dataDir, sim.DataDirFile), err)
+	}
+	check := sim.SecretCheck(secret)
 
 	store, err = sim.OpenStoreWith(storeDir, sim.StoreOptions{Log: log, MustExist: used, AcceptDataLoss: f.acceptDataLoss})
 	switch {
@@ -70,6 +76,9 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	case errors.Is(err, sim.ErrStoreMissing):
 		return nil, nil, fmt.Errorf("data dir %s was used before but its store %s is missing: every headend of the lab would be gone; "+
 			"restore it, or start with an empty --data-dir: %w", f.dataDir, storeDir, err)
+	case errors.Is(err, sim.ErrManifestDamaged):
+		return nil, nil, fmt.Errorf("data dir %s: %w. Restore the store from a backup, or start with --accept-data-loss to open it without those tables "+
+			"(a copy of the MANIFEST is kept beside the store)", f.dataDir, err)
 	case errors.Is(err, sim.ErrWALDamaged):
 		return nil, nil, fmt.Errorf("data dir %s: %w. If headendd or the machine stopped in the middle of these writes they were never acknowledged; "+
 			"otherwise acknowledged changes are lost. Start with --accept-data-loss to open the store without them "+
@@ -77,8 +86,8 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	case err != nil:
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
 	}
-	if !marked || info.SecretFrom != from {
-		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from}); err != nil {
+	if !marked || info.SecretFrom != from || info.SecretCheck != check {
+		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from, SecretCheck: check}); err != nil {
 			_ = store.Close()
 			return nil, nil, err
 		}

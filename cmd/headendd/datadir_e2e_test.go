@@ -212,6 +212,45 @@ func TestEndToEndDataDirSecretFromOutside(t *testing.T) {
 	}
 }
 
+// A data dir used with one secret refuses another, wherever each comes
+// from: the keys issued under the first would all be invalid.
+func TestEndToEndDataDirSecretChanged(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	secret := hex.EncodeToString([]byte("e2e-first-secret-0123456789abcde"))
+	other := "ASALAB_SECRET=" + hex.EncodeToString([]byte("e2e-other-secret-0123456789abcde"))
+	for _, tc := range []struct {
+		name, from string
+		env        []string // of the first start
+	}{
+		{"ASALAB_SECRET then another", "ASALAB_SECRET", []string{"ASALAB_SECRET=" + secret}},
+		{"lab.secret then ASALAB_SECRET", "lab.secret", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			daemonEnv = tc.env
+			defer func() { daemonEnv = nil }()
+			dataDir := usedDataDir(t, 1)
+			marker, _ := os.ReadFile(filepath.Join(dataDir, "asalab-datadir.json"))
+			daemonEnv = []string{other}
+			log := startFails(t, headendd, dataDir)
+			wantLog(t, log, "data dir "+dataDir+": the lab secret given by ASALAB_SECRET is not the one the lab used before: every issued activation key would become invalid",
+				"(last given by "+tc.from+")")
+			if now, _ := os.ReadFile(filepath.Join(dataDir, "asalab-datadir.json")); !bytes.Equal(now, marker) {
+				t.Errorf("a refused start changed the marker: %s, was %s", now, marker)
+			}
+			// Started over on purpose: without the marker, the new secret
+			// is taken and kept.
+			if err := os.Remove(filepath.Join(dataDir, "asalab-datadir.json")); err != nil {
+				t.Fatal(err)
+			}
+			d := startDaemon(t, headendd, dataDir)
+			if got := hostnames(t, headendctl, d); !slices.Equal(got, []string{"asa1"}) {
+				t.Errorf("headends after starting over: %v", got)
+			}
+			d.term()
+		})
+	}
+}
+
 func TestEndToEndDataDirInUse(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
@@ -268,4 +307,34 @@ func TestEndToEndDataDirWALDamaged(t *testing.T) {
 	if got := hostnames(t, headendctl, d); !slices.Equal(got, []string{"asa1"}) {
 		t.Errorf("headends after a restart: %v", got)
 	}
+}
+
+// A byte changed in the middle of the store's current MANIFEST makes the
+// daemon refuse to start, naming the file, until --accept-data-loss.
+func TestEndToEndDataDirManifestDamaged(t *testing.T) {
+	headendd, _ := buildBinaries(t)
+	dataDir := usedDataDir(t, 1)
+	d := startDaemon(t, headendd, dataDir) // a second start: a MANIFEST of several records
+	d.term()
+	markers, _ := filepath.Glob(filepath.Join(dataDir, "store", "marker.manifest.*"))
+	slices.Sort(markers)
+	if len(markers) == 0 {
+		t.Fatal("no marker.manifest.* file")
+	}
+	m := filepath.Join(dataDir, "store", filepath.Base(markers[len(markers)-1])[strings.Index(filepath.Base(markers[len(markers)-1]), "MANIFEST-"):])
+	b, err := os.ReadFile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(m, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := startFails(t, headendd, dataDir)
+	wantLog(t, log, "the store's MANIFEST is damaged", m+": the records from offset", "(a record there fails its checksum)",
+		"Restore the store from a backup, or start with --accept-data-loss")
+
+	d = startDaemon(t, headendd, dataDir, "--accept-data-loss")
+	wantLog(t, d.log.String(), `"msg":"store MANIFEST damaged: the tables listed at its end are dropped"`)
+	d.term()
 }

@@ -55,7 +55,7 @@ func parseFlags(args []string) (flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("headendd", flag.ContinueOnError)
 	fs.StringVar(&f.dataDir, "data-dir", "./data", "directory of the pebble store and the lab signing secret (created if missing); once used, headendd refuses to start on it without its store or lab.secret")
-	fs.BoolVar(&f.acceptDataLoss, "accept-data-loss", false, "start even though the end of the store's write-ahead log is damaged, without the writes in it (a copy of the log is kept beside the store); without it headendd refuses to start and says what would be lost")
+	fs.BoolVar(&f.acceptDataLoss, "accept-data-loss", false, "start even though the end of the store's write-ahead log or MANIFEST is damaged, without the writes or tables listed there (a copy of the file is kept beside the store); without it headendd refuses to start and says what would be lost")
 	fs.StringVar(&f.grpcAddr, "grpc-addr", "127.0.0.1:50051", "gRPC listen address; port 0 picks a free port")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listen address; empty disables it")
 	fs.StringVar(&f.clock, "clock", "real", "lab clock: real (the machine's time) or sim (moved only by SetClock/AdvanceClock, persisted)")
