@@ -72,6 +72,7 @@ type Session struct {
 	pager    int // terminal pager lines, 0: off
 	hostname string
 	pending  *question
+	iface    string // the interface a (config-if) sub-mode configures
 	closed   bool
 	out      strings.Builder
 }
@@ -128,6 +129,8 @@ func (s *Session) Prompt() string {
 		return s.hostname + "(config)# "
 	case ModeWebVPN:
 		return s.hostname + "(config-webvpn)# "
+	case ModeIf:
+		return s.hostname + "(config-if)# "
 	}
 	return s.hostname + "# "
 }
@@ -187,7 +190,7 @@ func (s *Session) Line(input string) string {
 		}
 	}
 	c, perr := commands.resolve(line, s.mode)
-	if perr != nil && s.mode == ModeWebVPN && perr.kind == errInvalid {
+	if perr != nil && s.mode != ModeConfig && configModes.has(s.mode) && perr.kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
 		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil || perr2.named {
