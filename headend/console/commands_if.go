@@ -10,7 +10,7 @@ import (
 )
 
 // registerInterfaces adds the interface commands: `interface NAME` and its
-// (config-if) sub-mode, and the interface show commands.
+// (config-if) sub-mode, the interface show commands, and `ping`.
 func registerInterfaces(r *registry) {
 	ifMode := modes(ModeIf)
 	r.add(modes(ModeConfig), "interface", "Select an interface to configure", argWord,
@@ -48,6 +48,8 @@ func registerInterfaces(r *registry) {
 	r.describe(anyMode, "show interface ip", "Show interface IP status and configuration")
 	r.add(privAndUp, "show running-config interface", "Show interface configuration", argWord,
 		"<interface>  Hardware interface", cmdShowRunningInterface)
+	r.add(anyMode, "ping", "Send echo messages", argWord,
+		"A.B.C.D  Destination address, or the name of the interface to send from, then the address", cmdPing)
 }
 
 // resolveIface reads an interface name typed as one or two words ("gig0/1",
@@ -256,4 +258,49 @@ func cmdShowRunningInterface(s *Session, c *call) {
 		}
 	}
 	s.view(func(d *headend.Device) { s.print(d.RenderInterfaceConfig(d.Running, name)) })
+}
+
+// cmdPing: ping [IFNAME] A.B.C.D. The echoes go out of the named interface,
+// or of any interface that is up, named and addressed; a box with none has
+// no route. The lab network answers for the address: some headend of the lab
+// holds it, or the echoes time out. The lab clock does not move.
+func cmdPing(s *Session, c *call) {
+	if len(c.args) == 0 {
+		s.incomplete()
+		return
+	}
+	if len(c.args) > 2 {
+		s.invalidArg(c, 2)
+		return
+	}
+	target, ok := parseIPv4(c.args[len(c.args)-1].text)
+	if !ok {
+		s.invalidArg(c, len(c.args)-1)
+		return
+	}
+	ifname := ""
+	if len(c.args) == 2 {
+		ifname = c.args[0].text
+	}
+	known, route := true, false
+	s.view(func(d *headend.Device) {
+		if ifname != "" {
+			i, found := d.Running.InterfaceByNameif(ifname)
+			known, route = found, found && i.Active()
+			return
+		}
+		route = len(d.Running.ActiveAddresses()) > 0
+	})
+	if !known {
+		s.invalidArg(c, 0)
+		return
+	}
+	result := headend.PingNoRoute
+	if route {
+		result = headend.PingTimeout
+		if _, ok := s.b.Reachable(target); ok {
+			result = headend.PingReplied
+		}
+	}
+	s.print(headend.Ping(target, result))
 }

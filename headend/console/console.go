@@ -8,6 +8,7 @@ package console
 import (
 	"errors"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Backend interface {
 	Admission() *headend.Admission
 	// PrincipalByIndex resolves a user of the lab by its index.
 	PrincipalByIndex(i uint32) *headend.Principal
+	// Reachable reports whether addr answers this headend across the lab
+	// network, and the hostname of the headend holding it.
+	Reachable(addr netip.Addr) (hostname string, ok bool)
 }
 
 // Options start a session.
