@@ -182,7 +182,8 @@ func (c *Config) RemoveUser(name string) bool {
 // would find them.
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
-		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users)
+		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
+		slices.Equal(c.Interfaces, o.Interfaces)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -498,18 +498,8 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 	line("no mac-address auto")
 	line("")
 	line("!")
-	for _, f := range d.platform.Hardware.Interfaces {
-		if !f.Ext {
-			continue
-		}
-		line("interface " + f.Name)
-		if strings.HasPrefix(f.Name, "Management") {
-			line(" management-only")
-		}
-		line(" shutdown")
-		line(" no nameif")
-		line(" no security-level")
-		line(" no ip address")
+	for _, name := range d.platform.InterfaceNames() {
+		interfaceLines(c.Interface(name), line)
 		line("!")
 	}
 	for _, l := range defaultConfigLines {

@@ -97,6 +97,7 @@ type Lab struct {
 	creating int // headends reserved by Create and not yet stored
 
 	principals *headend.Principals
+	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
 	usage      usageLog
 	con        consoles                           // SSH console ports (console.go)
@@ -175,6 +176,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		h.name = d.Hostname()
 		l.byName.Store(d.Hostname(), h)
 		l.bySerial[d.Serial] = h
+		l.net.set(h, d)
 		l.nextID = max(l.nextID, id+1)
 		return nil
 	})
@@ -363,6 +365,7 @@ func (l *Lab) publish(h *Headend) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h.pending.Store(false)
+	l.net.set(h, h.dev)
 	l.creating--
 	l.metrics.setHeadends(len(l.bySerial) - l.creating)
 	l.metrics.count(opCreate)
@@ -444,6 +447,7 @@ func (l *Lab) Delete(hostname string) error {
 	l.retire(h.adm.Reset(l.clock.Now().Unix()))
 	l.consoleDeleted(h)
 	l.unindex(h, h.dev)
+	l.net.drop(h)
 	delete(l.bySerial, h.dev.Serial)
 	l.metrics.setHeadends(len(l.bySerial))
 	l.metrics.count(opDelete)
@@ -764,6 +768,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c *headend.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
+	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 }
 

@@ -96,6 +96,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
 	r.describe(anyMode, "no", "Negate a command or set its defaults")
+	registerInterfaces(r)
 	return r
 }
 
@@ -109,7 +110,7 @@ func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
-	case ModeWebVPN:
+	case ModeWebVPN, ModeIf:
 		s.mode = ModeConfig
 	case ModeConfig:
 		s.mode = ModePriv
@@ -128,7 +129,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 	switch s.mode {
 	case ModeUser:
 		mode = "P_UNPR"
-	case ModeConfig, ModeWebVPN:
+	case ModeConfig, ModeWebVPN, ModeIf:
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)

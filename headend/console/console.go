@@ -8,6 +8,7 @@ package console
 import (
 	"errors"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Backend interface {
 	Admission() *headend.Admission
 	// PrincipalByIndex resolves a user of the lab by its index.
 	PrincipalByIndex(i uint32) *headend.Principal
+	// Reachable reports whether addr answers this headend across the lab
+	// network, and the hostname of the headend holding it.
+	Reachable(addr netip.Addr) (hostname string, ok bool)
 }
 
 // Options start a session.
@@ -72,6 +76,7 @@ type Session struct {
 	pager    int // terminal pager lines, 0: off
 	hostname string
 	pending  *question
+	iface    string // the interface a (config-if) sub-mode configures
 	closed   bool
 	out      strings.Builder
 }
@@ -128,6 +133,8 @@ func (s *Session) Prompt() string {
 		return s.hostname + "(config)# "
 	case ModeWebVPN:
 		return s.hostname + "(config-webvpn)# "
+	case ModeIf:
+		return s.hostname + "(config-if)# "
 	}
 	return s.hostname + "# "
 }
@@ -187,7 +194,7 @@ func (s *Session) Line(input string) string {
 		}
 	}
 	c, perr := commands.resolve(line, s.mode)
-	if perr != nil && s.mode == ModeWebVPN && perr.kind == errInvalid {
+	if perr != nil && s.mode != ModeConfig && configModes.has(s.mode) && perr.kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
 		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil || perr2.named {

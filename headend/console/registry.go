@@ -15,6 +15,7 @@ const (
 	ModePriv               // host#
 	ModeConfig             // host(config)#
 	ModeWebVPN             // host(config-webvpn)#
+	ModeIf                 // host(config-if)#
 	numModes
 )
 
@@ -32,9 +33,9 @@ func modes(ms ...Mode) modeSet {
 func (s modeSet) has(m Mode) bool { return s&(1<<m) != 0 }
 
 var (
-	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN)
-	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN)
-	configModes = modes(ModeConfig, ModeWebVPN)
+	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf)
+	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf)
+	configModes = modes(ModeConfig, ModeWebVPN, ModeIf)
 )
 
 // argKind says what a command takes after its keywords.
@@ -213,7 +214,9 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	toks := tokenize(line)
 	n := &r.root
 	for i, t := range toks {
-		if n.runnable(m) && n.args != argNone {
+		if n.runnable(m) && n.args != argNone && len(n.match(t.text, m)) != 1 {
+			// A keyword that follows wins over free arguments:
+			// `show interface ip brief`, `show interface NAME`.
 			return &call{node: n, args: toks[i:], line: line}, nil
 		}
 		ms := n.match(t.text, m)
@@ -244,7 +247,7 @@ func (r *registry) help(line string, m Mode) []string {
 	}
 	n := &r.root
 	for _, t := range tokenize(body) {
-		if n.run != nil && n.args != argNone {
+		if n.run != nil && n.args != argNone && len(n.match(t.text, m)) != 1 {
 			return []string{"<cr>"}
 		}
 		ms := n.match(t.text, m)

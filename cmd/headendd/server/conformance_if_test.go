@@ -1,0 +1,59 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// ntcSharedTemplate is an ntc-templates template from the conformance
+// material beside the repository; the test skips without it, except under
+// CI, which always has it.
+func ntcSharedTemplate(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "..", "shared", "conformance", "ntc-templates", "templates", name)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("conformance template %s is missing: CI has ../shared/conformance beside the repository", p)
+		}
+		t.Skipf("no %s (../shared/conformance beside the repository): %v", p, err)
+	}
+	return p
+}
+
+// TestInterfaceIPBriefConformance: `show interface ip brief` parses with the
+// ntc-templates template, configured and factory interfaces alike.
+func TestInterfaceIPBriefConformance(t *testing.T) {
+	tmpl := ntcSharedTemplate(t, "cisco_asa_show_interface_ip_brief.textfsm")
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5516", Hostname: "fw1", Serial: "JAD222605K8"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{
+		"configure terminal", "interface gi1/1", "nameif outside", "ip address 198.51.100.7 255.255.255.0", "no shutdown", "end",
+		"show interface ip brief",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := resp.GetResults()
+	out := res[len(res)-1].GetOutput()
+	got, err := loadTextFSM(t, tmpl).parse(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	wantIf := []string{"GigabitEthernet1/1", "GigabitEthernet1/2", "GigabitEthernet1/3", "GigabitEthernet1/4",
+		"GigabitEthernet1/5", "GigabitEthernet1/6", "GigabitEthernet1/7", "GigabitEthernet1/8", "Management1/1"}
+	if !slices.Equal(got["INTERFACE"], wantIf) {
+		t.Errorf("INTERFACE = %q, want %q", got["INTERFACE"], wantIf)
+	}
+	if got["IP_ADDRESS"][0] != "198.51.100.7" || got["STATUS"][0] != "up" || got["PROTO"][0] != "up" ||
+		got["IP_ADDRESS"][1] != "unassigned" || got["STATUS"][1] != "administratively down" || got["PROTO"][1] != "down" {
+		t.Errorf("parsed %v", got)
+	}
+	checkWithPythonTemplate(t, tmpl, "show interface ip brief", out, map[string]string{
+		"INTERFACE": "GigabitEthernet1/1", "IP_ADDRESS": "198.51.100.7", "STATUS": "up", "PROTO": "up"})
+}
