@@ -126,18 +126,65 @@ func (f *textFSM) parse(text string) (map[string][]string, error) {
 	return got, nil
 }
 
-const ntcTemplate = "testdata/ntc/cisco_asa_show_version.textfsm"
+// The ntc-templates project's TextFSM templates and the real outputs they
+// accept (networktocode/ntc-templates, Apache-2.0) are third-party files: the
+// tests read them from the conformance folder that CI keeps beside the
+// repository, ../shared/conformance/ntc-templates/ from the repository root.
+const ntcVersion = "cisco_asa_show_version.textfsm"
+
+// ntcDir is the folder of the ntc-templates material: "templates" or
+// "samples". Without it the test fails under CI (CI=true), which always has
+// it, and is skipped elsewhere, saying what is missing.
+func ntcDir(t *testing.T, sub string) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := wd
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			t.Fatalf("no go.mod above %s", wd)
+		}
+		root = parent
+	}
+	dir := filepath.Join(filepath.Dir(root), "shared", "conformance", "ntc-templates", sub)
+	if _, err := os.Stat(dir); err != nil {
+		msg := fmt.Sprintf("the ntc-templates conformance material is missing: %v (expected ../shared/conformance/ntc-templates/ beside the repository)", err)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dir
+}
+
+// ntcTemplate is the path of a template of the conformance folder.
+func ntcTemplate(t *testing.T, name string) string {
+	t.Helper()
+	return filepath.Join(ntcDir(t, "templates"), name)
+}
+
+// ntcSample is the text of a real output of the conformance folder.
+func ntcSample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(ntcDir(t, "samples"), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // TestTextFSMReader: our reader accepts the real outputs the template
 // accepts, and rejects a line no ASA prints.
 func TestTextFSMReader(t *testing.T) {
-	fsm := loadTextFSM(t, ntcTemplate)
-	for _, f := range []string{"testdata/ntc/cisco_asa_show_version3.raw", "testdata/ntc/cisco_asa_show_version4.raw"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fsm.parse(string(b)); err != nil {
+	fsm := loadTextFSM(t, ntcTemplate(t, ntcVersion))
+	for _, f := range []string{"cisco_asa_show_version3.raw", "cisco_asa_show_version4.raw"} {
+		if _, err := fsm.parse(ntcSample(t, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
@@ -168,7 +215,7 @@ func TestShowVersionConformance(t *testing.T) {
 	if _, err := e.hc.InstallActivationKey(ctxT(), &headendv1.InstallActivationKeyRequest{Hostname: "fw5525", ActivationKey: key}); err != nil {
 		t.Fatal(err)
 	}
-	fsm := loadTextFSM(t, ntcTemplate)
+	fsm := loadTextFSM(t, ntcTemplate(t, ntcVersion))
 	for _, c := range []struct {
 		host string
 		want map[string]string
@@ -199,7 +246,7 @@ func TestShowVersionConformance(t *testing.T) {
 // checkWithPythonTextFSM runs the real TextFSM (Debian's python3-textfsm,
 // which .ci/run installs) on the output.
 func checkWithPythonTextFSM(t *testing.T, name, out string, want map[string]string) {
-	checkWithPythonTemplate(t, ntcTemplate, name, out, want)
+	checkWithPythonTemplate(t, ntcTemplate(t, ntcVersion), name, out, want)
 }
 
 func checkWithPythonTemplate(t *testing.T, template, name, out string, want map[string]string) {
@@ -238,17 +285,13 @@ print(json.dumps([dict(zip(fsm.header, r)) for r in rows]))`
 // anyconnect parse with the ntc-templates templates, which accept the real
 // outputs copied next to them.
 func TestVPNSessiondbConformance(t *testing.T) {
-	summary := loadTextFSM(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb.textfsm")
-	anyconnect := loadTextFSM(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect.textfsm")
+	summary := loadTextFSM(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb.textfsm"))
+	anyconnect := loadTextFSM(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb_anyconnect.textfsm"))
 	for tmpl, sample := range map[*textFSM]string{
-		summary:    "testdata/ntc/cisco_asa_show_vpn-sessiondb.raw",
-		anyconnect: "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect2.raw",
+		summary:    "cisco_asa_show_vpn-sessiondb.raw",
+		anyconnect: "cisco_asa_show_vpn-sessiondb_anyconnect2.raw",
 	} {
-		b, err := os.ReadFile(sample)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tmpl.parse(string(b)); err != nil {
+		if _, err := tmpl.parse(ntcSample(t, sample)); err != nil {
 			t.Fatalf("%s: %v", sample, err)
 		}
 	}
@@ -288,6 +331,6 @@ func TestVPNSessiondbConformance(t *testing.T) {
 	if len(got["USERNAME"]) != 2 || got["LICENSE"][0] != "AnyConnect Premium" {
 		t.Errorf("anyconnect values: %v", got)
 	}
-	checkWithPythonTemplate(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb.textfsm", "summary", sumOut, map[string]string{"DEVICE_TOTAL_VPN_CAPACITY": "300"})
-	checkWithPythonTemplate(t, "testdata/ntc/cisco_asa_show_vpn-sessiondb_anyconnect.textfsm", "anyconnect", acOut, map[string]string{"LICENSE": "AnyConnect Premium"})
+	checkWithPythonTemplate(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb.textfsm"), "summary", sumOut, map[string]string{"DEVICE_TOTAL_VPN_CAPACITY": "300"})
+	checkWithPythonTemplate(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb_anyconnect.textfsm"), "anyconnect", acOut, map[string]string{"LICENSE": "AnyConnect Premium"})
 }
