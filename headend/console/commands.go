@@ -96,6 +96,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
 	r.describe(anyMode, "no", "Negate a command or set its defaults")
+	registerExec(r)
 	return r
 }
 
