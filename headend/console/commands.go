@@ -97,6 +97,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
 	r.describe(anyMode, "no", "Negate a command or set its defaults")
 	registerExec(r)
+	registerVPNSessions(r)
 	return r
 }
 

@@ -16,7 +16,7 @@ import (
 
 // textFSM is the subset of TextFSM that the ntc-templates ASA templates
 // use: Values (options ignored), states, rules that capture Values, and the
-// actions Next, Record, Error and a new state. It lets the conformance tests
+// actions Next, Continue, Record, Error and a new state. It lets the conformance tests
 // run without Python; when Debian's python3-textfsm is installed, they run
 // the real parser too.
 type textFSM struct {
@@ -27,7 +27,10 @@ type fsmRule struct {
 	re    *regexp.Regexp
 	error bool
 	next  string // new state, or ""
-	src   string
+	// cont: Continue, the next rules also try the line (Continue.Record,
+	// Continue.Clearall: records are not kept).
+	cont bool
+	src  string
 }
 
 var (
@@ -71,6 +74,8 @@ func loadTextFSM(t *testing.T, path string) *textFSM {
 				case "Error":
 					r.error = true
 				case "Next", "Record", "Next.Record", "Next.NoRecord", "NoRecord":
+				case "Continue", "Continue.Record", "Continue.Clearall":
+					r.cont = true
 				default:
 					if strings.Contains(a, ".") || a == "Continue" || a == "Clear" || a == "Clearall" {
 						t.Fatalf("action %q is not supported", a)
@@ -119,6 +124,9 @@ func (f *textFSM) parse(text string) (map[string][]string, error) {
 			}
 			if r.next != "" {
 				state = r.next
+			}
+			if r.cont {
+				continue
 			}
 			break
 		}
@@ -419,4 +427,41 @@ func TestExecShowConformance(t *testing.T) {
 		}
 		checkWithPythonTemplate(t, ntcTemplate(t, "cisco_asa_show_failover.textfsm"), "failover-"+model, rest, map[string]string{"STATE": "Off", "ROLE": "Primary"})
 	}
+}
+
+// TestVPNSessionTypesConformance: show vpn-sessiondb detail l2l parses with
+// its ntc-templates template (Go reader and python3-textfsm), with the
+// values tools read.
+func TestVPNSessionTypesConformance(t *testing.T) {
+	l2l := loadTextFSM(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb_detail_l2l.textfsm"))
+	for _, s := range []string{"cisco_asa_show_vpn-sessiondb_detail_l2l.raw", "cisco_asa_show_vpn-sessiondb_detail_l2l4.raw"} {
+		if _, err := l2l.parse(ntcSample(t, s)); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "fw1", Serial: "FCH1947V0GY"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, peer := range []string{"branch-1", "branch-2"} {
+		if _, err := e.hc.AdmitConnection(ctxT(), &headendv1.AdmitConnectionRequest{Headend: "fw1", User: peer, ClientDevice: peer + "-asa",
+			Kind: headendv1.ConnectionKind_CONNECTION_KIND_SITE_TO_SITE}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{"show vpn-sessiondb detail l2l"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := resp.GetResults()[0].GetOutput()
+	got, err := l2l.parse(out)
+	if err != nil {
+		t.Fatalf("detail l2l: %v\n%s", err, out)
+	}
+	if strings.Join(got["SESSION_TYPE"], ",") != "LAN-to-LAN" || len(got["CONNECTION"]) != 2 || strings.Join(got["PROTOCOL"], ",") != "IKEv1 IPsec,IKEv1 IPsec" ||
+		len(got["LOCAL_ADDRESS_NETWORK"]) != 2 || len(got["DH_GROUP"]) != 2 {
+		t.Errorf("detail l2l values: %v", got)
+	}
+	checkWithPythonTemplate(t, ntcTemplate(t, "cisco_asa_show_vpn-sessiondb_detail_l2l.textfsm"), "detail-l2l", out,
+		map[string]string{"SESSION_TYPE": "LAN-to-LAN", "PROTOCOL": "IKEv1 IPsec", "CONNECTION_TYPE": "IKEv1"})
 }
