@@ -16,6 +16,7 @@ func registerVPNSessions(r *registry) {
 	// of one type).
 	r.add(privAndUp, "show vpn-sessiondb detail", "Show detailed output", argNone, "", cmdShowVPNSummary)
 	r.add(privAndUp, "show vpn-sessiondb detail l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(true))
+	r.add(privAndUp, "show vpn-sessiondb detail anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnectDetail)
 	r.add(privAndUp, "show vpn-sessiondb l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(false))
 	r.add(privAndUp, "show vpn-sessiondb webvpn", "Clientless SSL VPN sessions", argNone, "", cmdShowWebVPN)
 	r.add(privAndUp, "show vpn-sessiondb ra-ikev1-ipsec", "IKEv1 IPsec remote access sessions", argNone, "", cmdShowIKEv1RA)
@@ -49,6 +50,11 @@ func cmdShowL2L(detail bool) handler {
 		views, _ := sessionViews(s)
 		s.print(headend.ShowL2LSessions(views, s.b.Now(), detail))
 	}
+}
+
+func cmdShowAnyConnectDetail(s *Session, _ *call) {
+	views, pol := sessionViews(s)
+	s.print(headend.ShowAnyConnectDetail(views, s.b.Now(), pol.Serial))
 }
 
 func cmdShowWebVPN(s *Session, _ *call) {
