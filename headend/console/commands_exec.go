@@ -31,11 +31,8 @@ func cmdShowInventory(s *Session, _ *call) {
 }
 
 func cmdShowMemory(s *Session, _ *call) {
-	active := 0
-	for _, n := range s.b.Admission().Counts().Active {
-		active += n
-	}
-	s.view(func(d *headend.Device) { s.print(d.ShowMemory(active)) })
+	c := s.b.Admission().Counts()
+	s.view(func(d *headend.Device) { s.print(d.ShowMemory(c.Total())) })
 }
 
 func cmdShowFailover(s *Session, _ *call) {
