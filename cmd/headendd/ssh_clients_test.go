@@ -152,10 +152,18 @@ func TestSSHClients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := runClient(t, t.TempDir(), 3*time.Minute, debianPython, script, nmHost, nmPort, "admin", "admin", "admin")
+		args := []string{script, nmHost, nmPort, "admin", "admin", "admin"}
+		templates := ntcTemplatesDir(t)
+		if templates != "" {
+			args = append(args, templates)
+		}
+		out := runClient(t, t.TempDir(), 3*time.Minute, debianPython, args...)
 		var res map[string]string
 		if err := json.Unmarshal([]byte(out[strings.LastIndex(out, "\n{")+1:]), &res); err != nil {
 			t.Fatalf("netmiko output: %v\n%s", err, out)
+		}
+		if templates != "" {
+			checkNetmikoTextFSM(t, res)
 		}
 		for key, want := range map[string]string{
 			"base_prompt":  "asa-nm",
@@ -277,4 +285,67 @@ func hostKey(t *testing.T, addr string) string {
 	}
 	c.Close()
 	return fp
+}
+
+// ntcTemplatesDir is the ntc-templates folder (with its index) that CI keeps
+// beside the repository, ../shared/conformance/ntc-templates/templates from
+// the repository root. Without it the parsed outputs are not checked: under
+// CI (CI=true), which always has it, the test fails instead.
+func ntcTemplatesDir(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(filepath.Dir(root), "shared", "conformance", "ntc-templates", "templates")
+	if _, err := os.Stat(filepath.Join(dir, "index")); err != nil {
+		msg := fmt.Sprintf("the ntc-templates conformance folder is missing (%v): Netmiko's use_textfsm is not checked", err)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Log(msg)
+		return ""
+	}
+	return dir
+}
+
+// checkNetmikoTextFSM: Netmiko's send_command(..., use_textfsm=True) parses
+// show inventory into records. show failover of a standalone unit prints
+// "Failover LAN Interface: not Configured", a line the template of the
+// conformance folder has no rule for (a later ntc-templates release added
+// one), so there Netmiko 2.4 raises the parser's error: either outcome is
+// accepted, a parse must read failover Off. show logging is the logging
+// work's: its outcome is only reported.
+func checkNetmikoTextFSM(t *testing.T, res map[string]string) {
+	t.Helper()
+	type structured struct {
+		Parsed []map[string]any `json:"parsed"`
+		Raw    string           `json:"raw"`
+		Error  string           `json:"error"`
+	}
+	got := map[string]structured{}
+	for _, key := range []string{"inventory", "failover", "logging"} {
+		var v structured
+		if err := json.Unmarshal([]byte(res["textfsm_"+key]), &v); err != nil {
+			t.Fatalf("netmiko textfsm_%s: %v: %q", key, err, res["textfsm_"+key])
+		}
+		got[key] = v
+	}
+	inv := got["inventory"]
+	if len(inv.Parsed) != 2 || fmt.Sprint(inv.Parsed[0]["name"]) != "Chassis" || fmt.Sprint(inv.Parsed[0]["sn"]) != "FCH1947V0GY" ||
+		fmt.Sprint(inv.Parsed[0]["pid"]) != "ASA5525" {
+		t.Errorf("netmiko show inventory with use_textfsm: %+v", inv)
+	}
+	switch fo := got["failover"]; {
+	case len(fo.Parsed) > 0:
+		if fmt.Sprint(fo.Parsed[0]["state"]) != "Off" {
+			t.Errorf("netmiko show failover parsed: %+v", fo.Parsed)
+		}
+	case strings.Contains(fo.Error, "Failover LAN Interface: not Configured"):
+		t.Logf("netmiko show failover: the template rejects the real standalone line: %s", fo.Error)
+	default:
+		t.Errorf("netmiko show failover with use_textfsm: %+v", fo)
+	}
+	lg := got["logging"]
+	t.Logf("netmiko show logging with use_textfsm: %d records, error %q", len(lg.Parsed), lg.Error)
 }

@@ -97,6 +97,8 @@ func buildCommands() *registry {
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
 	r.describe(anyMode, "no", "Negate a command or set its defaults")
 	registerInterfaces(r)
+	registerExec(r)
+	registerVPNSessions(r)
 	return r
 }
 
@@ -204,9 +206,22 @@ func cmdShowStartup(s *Session, _ *call) {
 func cmdWriteMemory(s *Session, _ *call) { saveConfig(s, true) }
 
 // cmdCopyRunStart is `copy running-config startup-config`: the ASA asks for
-// the destination, then reports like write memory without its first and last
-// lines.
+// the source and the destination even though the command names them, then
+// reports like write memory without its first and last lines.
 func cmdCopyRunStart(s *Session, _ *call) {
+	s.ask("Source filename [running-config]? ", false, func(s *Session, ans string) {
+		if src := strings.TrimSpace(ans); src != "" && src != "running-config" {
+			if !strings.Contains(src, ":") {
+				src = "disk0:/" + src
+			}
+			s.println("%Error opening " + src + " (No such file or directory)")
+			return
+		}
+		askCopyDestination(s)
+	})
+}
+
+func askCopyDestination(s *Session) {
 	s.ask("Destination filename [startup-config]? ", false, func(s *Session, ans string) {
 		if dst := strings.TrimSpace(ans); dst != "" && dst != "startup-config" {
 			// Only the startup configuration is simulated.

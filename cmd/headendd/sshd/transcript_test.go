@@ -32,6 +32,7 @@ func TestSameInterpreterAsExec(t *testing.T) {
 		"show startup-config | include username|anyconnect",
 		"copy running-config startup-config",
 		"",
+		"",
 		"nosuch command",
 		"show activation-keys",
 		"conf t",

@@ -1,10 +1,14 @@
 """Drive one asalab headend with Netmiko's cisco_asa driver, unchanged.
 
 Run by ssh_clients_test.go with Debian's /usr/bin/python3 (python3-netmiko):
-    netmiko_asa.py HOST PORT USERNAME PASSWORD SECRET
+    netmiko_asa.py HOST PORT USERNAME PASSWORD SECRET [TEMPLATES]
+TEMPLATES is an ntc-templates folder with its index: with it, the script also
+asks for parsed outputs (send_command(..., use_textfsm=True)), with
+NET_TEXTFSM pointing at it.
 Prints one JSON object with what each call returned.
 """
 import json
+import os
 import sys
 
 from netmiko import ConnectHandler
@@ -17,5 +21,25 @@ result["show_version"] = conn.send_command("show version")
 result["config_set"] = conn.send_config_set(["webvpn", "no anyconnect-essentials"])
 result["save_config"] = conn.save_config()
 result["curpriv"] = conn.send_command("show curpriv")
+
+
+def structured(command):
+    """What send_command(use_textfsm=True) gives: the parsed records, the raw
+    text when no template matched, or the parser's error when the template
+    rejected a line."""
+    try:
+        out = conn.send_command(command, use_textfsm=True)
+    except Exception as err:  # textfsm.TextFSMError is not caught by Netmiko 2.4
+        return {"error": str(err)}
+    if isinstance(out, list):
+        return {"parsed": out}
+    return {"raw": out}
+
+
+if len(sys.argv) > 6:
+    os.environ["NET_TEXTFSM"] = sys.argv[6]
+    for key, command in (("inventory", "show inventory"), ("failover", "show failover"),
+                         ("logging", "show logging")):
+        result["textfsm_" + key] = json.dumps(structured(command))
 conn.disconnect()
 print(json.dumps(result))

@@ -1,0 +1,365 @@
+package headend
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The `show vpn-sessiondb` variants beyond the summary and the AnyConnect
+// list: l2l, detail l2l, webvpn, ra-ikev1-ipsec and license-summary. The l2l
+// and webvpn layouts follow real 9.x outputs (ntc-templates' show
+// vpn-sessiondb detail l2l samples; a 9.x `show vpn-sessiondb webvpn` in
+// genieparser's tests); ra-ikev1-ipsec and license-summary are recalled
+// layouts, not verified against a real output.
+
+// sessionBlock writes the two-column lines of a session listing.
+type sessionBlock struct{ b *strings.Builder }
+
+func (s sessionBlock) pair(l1, v1, l2, v2 string) {
+	fmt.Fprintf(s.b, "%-13s: %-22s %-13s: %s\n", l1, v1, l2, v2)
+}
+
+func (s sessionBlock) one(l, v string) { fmt.Fprintf(s.b, "%-13s: %s\n", l, v) }
+
+// indented writes a line of a detailed sub-section: two spaces in.
+func (s sessionBlock) sub(l1, v1, l2, v2 string) {
+	if l2 == "" {
+		fmt.Fprintf(s.b, "  %-13s: %s\n", l1, v1)
+		return
+	}
+	fmt.Fprintf(s.b, "  %-13s: %-22s %-13s: %s\n", l1, v1, l2, v2)
+}
+
+// sessionTimes is when a session logged in, and for how many seconds.
+func sessionTimes(v *SessionView, now time.Time) (login time.Time, dur time.Duration, secs int64) {
+	login = time.Unix(v.Info.Login, 0).UTC()
+	dur = now.Sub(login)
+	return login, dur, int64(max(dur, 0) / time.Second)
+}
+
+// auditID is the "Audt Sess ID" of a session: the headend, the session and
+// its login.
+func auditID(v *SessionView, serial string) string {
+	return fmt.Sprintf("%08x%08x%08x", fnv32(serial), uint32(v.Info.Slot+1)<<8|uint32(idGen(v.Info.ID)), uint32(v.Info.Login))
+}
+
+// noSessions is what every listing prints when it has nothing to list.
+const noSessions = "INFO: There are presently no active sessions\n"
+
+// FilterUser keeps the views of user: `filter name USER`.
+func FilterUser(views []SessionView, user string) []SessionView {
+	var out []SessionView
+	for _, v := range views {
+		if v.User == user {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func ofKinds(views []SessionView, kinds ...Kind) []SessionView {
+	var out []SessionView
+	for _, v := range views {
+		for _, k := range kinds {
+			if v.Info.Kind == k {
+				out = append(out, v)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ShowL2LSessions renders `show vpn-sessiondb [detail] l2l`: the site-to-site
+// tunnels, named by the peer's address (the tunnel group of a peer without
+// one of its own is its address), IKEv1 with AES-256 and SHA-1, as the
+// simulator's site-to-site sessions are.
+func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
+	views = ofKinds(views, KindSiteToSite)
+	if len(views) == 0 {
+		return noSessions
+	}
+	var b strings.Builder
+	s := sessionBlock{&b}
+	if detail {
+		b.WriteString("\nSession Type: LAN-to-LAN Detailed\n")
+	} else {
+		b.WriteString("\nSession Type: LAN-to-LAN\n")
+	}
+	for i := range views {
+		v := &views[i]
+		login, dur, secs := sessionTimes(v, now)
+		tx, rx := 3240+secs*912, 3240+secs*877
+		index := fmt.Sprint(v.Info.Slot + 1)
+		b.WriteString("\n")
+		s.one("Connection", v.PublicIP)
+		s.pair("Index", index, "IP Addr", v.PublicIP)
+		s.one("Protocol", "IKEv1 IPsec")
+		s.one("Encryption", "IKEv1: (1)AES256  IPsec: (1)AES256")
+		s.one("Hashing", "IKEv1: (1)SHA1  IPsec: (1)SHA1")
+		s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
+		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
+		s.one("Duration", FormatDuration(dur))
+		if !detail {
+			continue
+		}
+		ikeLeft, ipsecLeft := 86400-secs%86400, 28800-secs%28800
+		b.WriteString("\nIKEv1 Tunnels: 1\nIPsec Tunnels: 1\n\nIKEv1:\n")
+		s.sub("Tunnel ID", index+".1", "", "")
+		s.sub("UDP Src Port", "500", "UDP Dst Port", "500")
+		s.sub("IKE Neg Mode", "Main", "Auth Mode", "preSharedKeys")
+		s.sub("Encryption", "AES256", "Hashing", "SHA1")
+		s.sub("Rekey Int (T)", "86400 Seconds", "Rekey Left(T)", fmt.Sprintf("%d Seconds", ikeLeft))
+		s.sub("D/H Group", "2", "", "")
+		s.sub("Filter Name", "", "", "")
+		b.WriteString("\nIPsec:\n")
+		s.sub("Tunnel ID", index+".2", "", "")
+		// The protected networks: the headend's inside and one of the
+		// peer's, derived from its address.
+		peer := fnv32(v.PublicIP)
+		s.sub("Local Addr", "10.1.0.0/255.255.255.0/0/0", "", "")
+		s.sub("Remote Addr", fmt.Sprintf("172.%d.%d.0/255.255.255.0/0/0", 16+peer%16, peer>>8&0xff), "", "")
+		s.sub("Encryption", "AES256", "Hashing", "SHA1")
+		s.sub("Encapsulation", "Tunnel", "PFS Group", "2")
+		s.sub("Rekey Int (T)", "28800 Seconds", "Rekey Left(T)", fmt.Sprintf("%d Seconds", ipsecLeft))
+		s.sub("Rekey Int (D)", "4608000 K-Bytes", "Rekey Left(D)", fmt.Sprintf("%d K-Bytes", max(4608000-(tx+rx)/1024, 0)))
+		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", "30 Minutes")
+		s.sub("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
+		s.sub("Pkts Tx", fmt.Sprint(tx/108), "Pkts Rx", fmt.Sprint(rx/108))
+	}
+	return b.String()
+}
+
+// ShowWebVPNSessions renders `show vpn-sessiondb webvpn`: the clientless
+// sessions of the portal.
+func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) string {
+	views = ofKinds(views, KindClientless)
+	if len(views) == 0 {
+		return noSessions
+	}
+	var b strings.Builder
+	s := sessionBlock{&b}
+	b.WriteString("\nSession Type: WebVPN\n")
+	for i := range views {
+		v := &views[i]
+		login, dur, secs := sessionTimes(v, now)
+		b.WriteString("\n")
+		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
+		s.one("Public IP", v.PublicIP)
+		s.one("Protocol", "Clientless")
+		s.one("License", v.License)
+		s.one("Encryption", "Clientless: (1)AES-GCM-256")
+		s.one("Hashing", "Clientless: (1)SHA384")
+		s.pair("Bytes Tx", fmt.Sprint(290386+secs*611), "Bytes Rx", fmt.Sprint(46494+secs*97))
+		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultWEBVPNGroup")
+		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
+		s.one("Duration", FormatDuration(dur))
+		s.one("Inactivity", "0h:00m:00s")
+		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
+		s.one("Audt Sess ID", auditID(v, serial))
+		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
+	}
+	return b.String()
+}
+
+// ShowIKEv1Sessions renders `show vpn-sessiondb ra-ikev1-ipsec`: the legacy
+// Cisco VPN Client sessions, counted as Other VPN.
+func ShowIKEv1Sessions(views []SessionView, now time.Time, serial string) string {
+	views = ofKinds(views, KindIPsecIKEv1)
+	if len(views) == 0 {
+		return noSessions
+	}
+	var b strings.Builder
+	s := sessionBlock{&b}
+	b.WriteString("\nSession Type: IKEv1 IPsec\n")
+	for i := range views {
+		v := &views[i]
+		login, dur, secs := sessionTimes(v, now)
+		b.WriteString("\n")
+		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
+		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+		s.one("Protocol", "IKEv1 IPsec")
+		s.one("License", v.License)
+		s.one("Encryption", "IKEv1: (1)AES256  IPsec: (1)AES256")
+		s.one("Hashing", "IKEv1: (1)SHA1  IPsec: (1)SHA1")
+		s.pair("Bytes Tx", fmt.Sprint(secs*803), "Bytes Rx", fmt.Sprint(secs*351))
+		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultRAGroup")
+		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
+		s.one("Duration", FormatDuration(dur))
+		s.one("Inactivity", "0h:00m:00s")
+		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
+		s.one("Audt Sess ID", auditID(v, serial))
+		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
+	}
+	return b.String()
+}
+
+// ShowVPNLicenseSummary renders `show vpn-sessiondb license-summary` at now
+// with the counters c: the VPN licenses and their limits, then what the
+// sessions use of them.
+func (d *Device) ShowVPNLicenseSummary(now time.Time, c Counts) string {
+	d.Advance(now)
+	r := d.RunningLicense(now)
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	status := func(on bool) string {
+		if on {
+			return "ENABLED"
+		}
+		return "DISABLED"
+	}
+	line(vpnRule)
+	line("VPN Licenses and Configured Limits Summary")
+	line(vpnRule)
+	line("                                  Status : Capacity : Installed :   Limit")
+	line("                                  -----------------------------------------")
+	if r.Essentials {
+		line("%-33s: %7s : %8d : %9d : %8s", "AnyConnect Essentials", "ENABLED", r.Total, r.Total, "NONE")
+	} else {
+		line("%-33s: %7s : %8d : %9d : %8s", "AnyConnect Premium", "ENABLED", r.Premium, r.Premium, "NONE")
+	}
+	line("%-33s: %7s : %8d : %9d : %8s", "Other VPN (Available by Default)", "ENABLED", r.Other, r.Other, "NONE")
+	line("%-33s:  %s", "AnyConnect for Mobile", status(r.Mobile)+"(Requires Premium or Essentials)")
+	line("%-33s:  %s", "Advanced Endpoint Assessment", status(r.AEA)+"(Requires Premium)")
+	line("%-33s:  %s", "AnyConnect for Cisco VPN Phone", status(r.Phone))
+	line("%-33s:  %s", "VPN-3DES-AES", status(r.TripleDES))
+	line("%-33s:  %s", "VPN-DES", "ENABLED")
+	line(vpnRule)
+	line("")
+	line(vpnRule)
+	line("VPN Licenses Usage Summary")
+	line(vpnRule)
+	line("                        Local : Shared :   All  :  Peak  : Eff.   :")
+	line("                        In Use : In Use : In Use : In Use : Limit  : Usage")
+	line("                      ----------------------------------------------------")
+	pct := func(n, limit int) string {
+		if limit <= 0 {
+			return "  0%"
+		}
+		return fmt.Sprintf("%3d%%", (n*100+limit-1)/limit)
+	}
+	acKinds := []Kind{KindAnyConnect, KindMobile, KindPhone}
+	ac := sumKinds(c.Active, acKinds)
+	web := c.Active[KindClientless]
+	ikev2 := c.Active[KindIKEv2ThirdParty]
+	premiumUse := ac + web + ikev2
+	premiumLimit, premiumName := r.Premium, "AnyConnect Premium"
+	if r.Essentials {
+		premiumLimit, premiumName = r.Total, "AnyConnect Essentials"
+	}
+	otherKinds := []Kind{KindIPsecIKEv1, KindSiteToSite}
+	other := sumKinds(c.Active, otherKinds)
+	row := func(name string, local, all, peak int, limit int, usage string) {
+		loc, lim := "", ""
+		if local >= 0 {
+			loc = fmt.Sprint(local)
+		}
+		if limit >= 0 {
+			lim = fmt.Sprint(limit)
+		}
+		shared := ""
+		if local >= 0 {
+			shared = "0"
+		}
+		line("%-22s: %6s : %6s : %6d : %6d : %6s : %s", name, loc, shared, all, peak, lim, usage)
+	}
+	row(premiumName, premiumUse, premiumUse, max(peakOf(&c, []Kind{KindAnyConnect, KindMobile, KindPhone, KindClientless, KindIKEv2ThirdParty}), premiumUse),
+		premiumLimit, pct(premiumUse, premiumLimit))
+	row("  AnyConnect Client", -1, ac, peakOf(&c, acKinds), -1, pct(ac, premiumLimit))
+	row("    AnyConnect Mobile", -1, c.Active[KindMobile], c.Peak[KindMobile], -1, pct(c.Active[KindMobile], premiumLimit))
+	row("  Clientless VPN", -1, web, c.Peak[KindClientless], -1, pct(web, premiumLimit))
+	row("  Generic IKEv2 Client", -1, ikev2, c.Peak[KindIKEv2ThirdParty], -1, pct(ikev2, premiumLimit))
+	row("Other VPN", -1, other, peakOf(&c, otherKinds), r.Other, pct(other, r.Other))
+	row("  Cisco VPN Client", -1, c.Active[KindIPsecIKEv1], c.Peak[KindIPsecIKEv1], -1, pct(c.Active[KindIPsecIKEv1], r.Other))
+	row("  L2L Tunnel", -1, c.Active[KindSiteToSite], c.Peak[KindSiteToSite], -1, pct(c.Active[KindSiteToSite], r.Other))
+	line(vpnRule)
+	return b.String()
+}
+
+// ShowAnyConnectDetail renders `show vpn-sessiondb detail anyconnect`: each
+// AnyConnect session as the list shows it, with packet counters, then its
+// parent, SSL and DTLS tunnels (a recalled 9.x layout; the client is
+// AnyConnect 4.10 on Windows, as the simulator does not know the client's).
+func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) string {
+	views = ofKinds(views, KindAnyConnect, KindMobile, KindPhone)
+	if len(views) == 0 {
+		return noSessions
+	}
+	const clientVer = "Cisco AnyConnect VPN Agent for Windows 4.10.05095"
+	var b strings.Builder
+	s := sessionBlock{&b}
+	b.WriteString("\nSession Type: AnyConnect Detailed\n")
+	for i := range views {
+		v := &views[i]
+		login, dur, secs := sessionTimes(v, now)
+		index := fmt.Sprint(v.Info.Slot + 1)
+		tx, rx := 15360+secs*1187, 4210+secs*493
+		ptx, prx := tx/512, rx/256
+		idleLeft := "30 Minutes"
+		port := 49152 + fnv32(v.PublicIP+index)%16384
+		b.WriteString("\n")
+		s.pair("Username", v.User, "Index", index)
+		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+		s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
+		s.one("License", v.License)
+		s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
+		s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
+		s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
+		s.pair("Pkts Tx", fmt.Sprint(ptx), "Pkts Rx", fmt.Sprint(prx))
+		s.pair("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultWEBVPNGroup")
+		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
+		s.one("Duration", FormatDuration(dur))
+		s.one("Inactivity", "0h:00m:00s")
+		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
+		s.one("Audt Sess ID", auditID(v, serial))
+		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
+		b.WriteString("\nAnyConnect-Parent Tunnels: 1\nSSL-Tunnel Tunnels: 1\nDTLS-Tunnel Tunnels: 1\n")
+
+		b.WriteString("\nAnyConnect-Parent:\n")
+		s.sub("Tunnel ID", index+".1", "", "")
+		s.sub("Public IP", v.PublicIP, "", "")
+		s.sub("Encryption", "none", "Hashing", "none")
+		s.sub("TCP Src Port", fmt.Sprint(port), "TCP Dst Port", "443")
+		s.sub("Auth Mode", "userPassword", "", "")
+		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
+		s.sub("Client OS", "win", "", "")
+		s.sub("Client Type", "AnyConnect", "", "")
+		s.sub("Client Ver", clientVer, "", "")
+		s.sub("Bytes Tx", "7680", "Bytes Rx", "0")
+		s.sub("Pkts Tx", "5", "Pkts Rx", "0")
+		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+
+		b.WriteString("\nSSL-Tunnel:\n")
+		s.sub("Tunnel ID", index+".2", "", "")
+		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
+		s.sub("Ciphersuite", "ECDHE-RSA-AES256-GCM-SHA384", "", "")
+		s.sub("Encapsulation", "TLSv1.2", "TCP Src Port", fmt.Sprint(port+1))
+		s.sub("TCP Dst Port", "443", "Auth Mode", "userPassword")
+		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
+		s.sub("Client OS", "Windows", "", "")
+		s.sub("Client Type", "SSL VPN Client", "", "")
+		s.sub("Client Ver", clientVer, "", "")
+		s.sub("Bytes Tx", fmt.Sprint(tx/4), "Bytes Rx", fmt.Sprint(rx/4))
+		s.sub("Pkts Tx", fmt.Sprint(ptx/4), "Pkts Rx", fmt.Sprint(prx/4))
+		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+
+		b.WriteString("\nDTLS-Tunnel:\n")
+		s.sub("Tunnel ID", index+".3", "", "")
+		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
+		s.sub("Ciphersuite", "ECDHE-ECDSA-AES256-GCM-SHA384", "", "")
+		s.sub("Encapsulation", "DTLSv1.2", "UDP Src Port", fmt.Sprint(port+2))
+		s.sub("UDP Dst Port", "443", "Auth Mode", "userPassword")
+		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
+		s.sub("Client OS", "Windows", "", "")
+		s.sub("Client Type", "DTLS VPN Client", "", "")
+		s.sub("Client Ver", clientVer, "", "")
+		s.sub("Bytes Tx", fmt.Sprint(tx-7680-tx/4), "Bytes Rx", fmt.Sprint(rx-rx/4))
+		s.sub("Pkts Tx", fmt.Sprint(ptx-5-ptx/4), "Pkts Rx", fmt.Sprint(prx-prx/4))
+		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+	}
+	return b.String()
+}
