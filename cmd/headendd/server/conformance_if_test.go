@@ -1,33 +1,16 @@
 package server
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
-// ntcSharedTemplate is an ntc-templates template from the conformance
-// material beside the repository; the test skips without it, except under
-// CI, which always has it.
-func ntcSharedTemplate(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "..", "shared", "conformance", "ntc-templates", "templates", name)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("conformance template %s is missing: CI has ../shared/conformance beside the repository", p)
-		}
-		t.Skipf("no %s (../shared/conformance beside the repository): %v", p, err)
-	}
-	return p
-}
-
 // TestInterfaceIPBriefConformance: `show interface ip brief` parses with the
 // ntc-templates template, configured and factory interfaces alike.
 func TestInterfaceIPBriefConformance(t *testing.T) {
-	tmpl := ntcSharedTemplate(t, "cisco_asa_show_interface_ip_brief.textfsm")
+	tmpl := ntcTemplate(t, "cisco_asa_show_interface_ip_brief.textfsm")
 	e := newEnv(t)
 	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5516", Hostname: "fw1", Serial: "JAD222605K8"}); err != nil {
 		t.Fatal(err)
