@@ -473,8 +473,11 @@ func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint6
 	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
 		if !a.recordUse(p, day, uint8(flags)) {
 			// Forgotten while this admission ran: its number may name
-			// another principal already.
+			// another principal already. Undone, it is no admission:
+			// take it out of Cumulative too, which counted it in the
+			// slot's generation.
 			a.Release(id)
+			t.banked[k].v.Add(^uint64(0))
 			return Decision{Reason: ReasonUnavailable}
 		}
 	}
