@@ -526,11 +526,21 @@ func (a *Admission) refuse(t *table, d Decision) Decision {
 func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 	// Claim p first: once the seen word is live again, Forget cannot
 	// give p's number away, so the records below name p.
-	claimed := seenWord(a.id, day, flags)
+	var claimed uint64
+	late := false
 	for {
 		s := p.seen.Load()
 		if s == seenForgotten {
 			return false
+		}
+		claimed, late = seenWord(a.id, day, flags), false
+		if s>>32 != 0 && int64(uint32(s)>>8) > day {
+			// Seen on a later day already (this admission read the
+			// clock before midnight): the word keeps that day, or
+			// Forget would take p for idle while a set of that day
+			// holds its number. No flags: whoever checks the word
+			// next takes this slow path and asks its set.
+			claimed, late = s&^0xff, true
 		}
 		if p.seen.CompareAndSwap(s, claimed) {
 			break
@@ -546,20 +556,20 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 		merged, old = a.usage.or(p.idx, flags)
 	default:
 		// An admission that read the clock before the day changed: its
-		// day's set is gone. The record is written with this
-		// admission's flags alone, which may drop an Apex-only flag
-		// stored for that day: a race of one admission with the day's
-		// change, where the alternative is a set per past day.
+		// day's set is gone, and the record may be stored with other
+		// flags (an Apex-only use): the writer merges them.
 		merged = flags
 	}
 	if merged != old {
-		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged})
+		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged, Merge: day < a.usageDay})
 	}
 	onUse := a.onUse
 	a.mu.Unlock()
 	// A CAS, not a store: Forget may have retired p meanwhile, and a
 	// store would hide that from its last step.
-	p.seen.CompareAndSwap(claimed, seenWord(a.id, day, merged))
+	if !late {
+		p.seen.CompareAndSwap(claimed, seenWord(a.id, day, merged))
+	}
 	if merged != old && onUse != nil {
 		onUse()
 	}
@@ -573,6 +583,10 @@ type Use struct {
 	Principal *Principal
 	Day       int64
 	Flags     uint8
+	// Merge: a use of a day whose set was already dropped (see
+	// EndDaysBefore), so Flags may lack flags recorded earlier that day:
+	// the writer ORs them with the stored record instead of replacing it.
+	Merge bool
 }
 
 // OnUse sets a function told that a new observation is pending (the lab
@@ -591,6 +605,22 @@ func (a *Admission) DrainUses(fn func([]Use)) {
 	a.mu.Unlock()
 	if len(p) > 0 {
 		fn(p)
+	}
+}
+
+// EndDaysBefore drops the seen-set of a day before day. The lab calls it
+// before Principals.Forget, which may give the numbers in that set to new
+// principals: an admission that read the clock before midnight and records
+// a new principal's use afterwards must not find the number there as
+// already seen. Such a use is recorded as a past day's (Use.Merge).
+func (a *Admission) EndDaysBefore(day int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.usageDay < day {
+		if a.usage.n != 0 {
+			a.usage = &usageSet{}
+		}
+		a.usageDay = day
 	}
 }
 

@@ -43,3 +43,40 @@ func TestUndoneAdmissionNotCumulative(t *testing.T) {
 		t.Fatalf("cumulative %d after one admission", c.Cumulative[KindAnyConnect])
 	}
 }
+
+// TestLateAdmissionKeepsToday: an admission that read the clock before
+// midnight, recorded after the principal was seen on the new day on
+// another headend, does not make the lab forget the principal that day:
+// its number is in that headend's set of the day, and a new principal
+// given the number would not be recorded there.
+func TestLateAdmissionKeepsToday(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PlusApex: true})
+	a1 := NewAdmission(1, d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
+	a2 := NewAdmission(2, d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
+	ps := NewPrincipals(nil)
+	day := t0.Unix()/86400 + 1
+	midnight := day * 86400
+	alice := principal(t, ps, "alice")
+	a1.Release(a1.Admit(alice, KindAnyConnect, midnight+10).Session)
+	a2.Release(a2.Admit(alice, KindAnyConnect, midnight-1).Session) // read the clock before midnight
+	if n := ps.Forget(day, func(mark func(uint32)) {
+		a1.ActivePrincipals(mark)
+		a2.ActivePrincipals(mark)
+	}); n != 0 || alice.Forgotten() {
+		t.Fatalf("forgot %d on the day alice was seen; alice forgotten %v", n, alice.Forgotten())
+	}
+	// What forgetting her would have lost: a new user given her number
+	// and seen on the first headend that day is recorded.
+	a1.DrainUses(func([]Use) {})
+	bob := principal(t, ps, "bob")
+	a1.Release(a1.Admit(bob, KindAnyConnect, midnight+20).Session)
+	var got []string
+	a1.DrainUses(func(us []Use) {
+		for _, u := range us {
+			got = append(got, u.Principal.User())
+		}
+	})
+	if len(got) != 1 || got[0] != "bob" || a1.UsersOnDay(day) != 2 {
+		t.Fatalf("uses recorded after bob's admission: %v, %d users on the day", got, a1.UsersOnDay(day))
+	}
+}

@@ -328,6 +328,12 @@ func (l *Lab) flushUsage() error {
 				key = appendUsageKey(append(key[:0], up...), h.id, u.Day)
 				key = append(append(append(key, u.Principal.User()...), 0), u.Principal.Device()...)
 				val = append(val[:0], u.Flags)
+				if u.Merge {
+					err = l.mergeUsage(key, val, &b, &n, &committed)
+				}
+				if err != nil {
+					return
+				}
 				if err = b.Set(key, val, nil); err != nil {
 					return
 				}
@@ -353,6 +359,32 @@ func (l *Lab) flushUsage() error {
 	return nil
 }
 
+// mergeUsage ORs into val the flags stored for key: a late use (see
+// headend.Use.Merge) must not take an Apex-only flag from the day. The
+// batch b is committed first (no sync: the flush's last commit syncs), so
+// that the read sees the records this flush wrote before; late uses are a
+// few around midnight.
+func (l *Lab) mergeUsage(key, val []byte, b **pebble.Batch, n *int, committed *bool) error {
+	if *n > 0 {
+		if err := (*b).Commit(pebble.NoSync); err != nil {
+			return err
+		}
+		(*b).Close()
+		*b, *n, *committed = l.store.db.NewBatch(), 0, true
+	}
+	v, closer, err := l.store.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(v) == 1 {
+		val[0] |= v[0]
+	}
+	return closer.Close()
+}
+
 // forgetPrincipals forgets the principals that hold no session and were
 // not seen on the current lab day, once a lab day and whenever many were
 // interned since the last time.
@@ -365,6 +397,10 @@ func (l *Lab) forgetPrincipals(force bool) int {
 	}
 	l.usage.forgotDay = today
 	l.usage.added.Store(0)
+	l.byName.Range(func(_, v any) bool {
+		v.(*Headend).adm.EndDaysBefore(today)
+		return true
+	})
 	return l.principals.Forget(today, func(mark func(uint32)) {
 		l.byName.Range(func(_, v any) bool {
 			v.(*Headend).adm.ActivePrincipals(mark)
