@@ -608,6 +608,14 @@ func (a *Admission) DrainUses(fn func([]Use)) {
 	}
 }
 
+// PendingUses calls fn with the observations not yet drained, for a reader
+// that must see them before they are written. fn must not keep the slice.
+func (a *Admission) PendingUses(fn func([]Use)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fn(a.pending)
+}
+
 // EndDaysBefore drops the seen-set of a day before day. The lab calls it
 // before Principals.Forget, which may give the numbers in that set to new
 // principals: an admission that read the clock before midnight and records

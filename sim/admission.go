@@ -146,24 +146,40 @@ func (l *Lab) Counts(hostname string) (headend.Counts, error) {
 // Users implements keygen.Usage for the portal's compliance report: the
 // distinct users the headends with these serials admitted in [from, to),
 // counted by lab day, and those of them who used an Apex-only service. It
-// writes what is pending and reads the usage records from the store.
+// reads the usage records from the store and those not yet written from
+// memory: it writes nothing, since the portal calls it with its lock held,
+// once or more per entitlement, and a sync each would hold the portal for
+// that long.
 func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []string) {
 	l.mu.Lock()
-	var ids []uint64
+	var hs []*Headend
 	for _, s := range serials {
 		if h := l.bySerial[s]; h != nil {
-			ids = append(ids, h.id)
+			hs = append(hs, h)
 		}
 	}
 	l.mu.Unlock()
-	if err := l.flushUsage(); err != nil {
-		l.log.Error("writing usage records", zap.Error(err))
-	}
 	users := map[string]uint8{}
+	first, last := from.Unix()/86400, (to.Unix()-1)/86400
+	// A flush in flight holds uses it drained and has not committed:
+	// wait for it. What is pending now is either still pending or
+	// committed by the time the store is read below.
+	l.usage.draining.Lock()
+	for _, h := range hs {
+		h.adm.PendingUses(func(uses []headend.Use) {
+			for _, u := range uses {
+				if u.Day >= first && u.Day <= last {
+					users[u.Principal.User()] |= u.Flags
+				}
+			}
+		})
+	}
+	l.usage.draining.Unlock()
 	up := usagePrefix(l.name)
-	for _, id := range ids {
-		lo := appendUsageKey(slices.Clone(up), id, from.Unix()/86400)
-		hi := appendUsageKey(slices.Clone(up), id, (to.Unix()-1)/86400+1)
+	for _, h := range hs {
+		id := h.id
+		lo := appendUsageKey(slices.Clone(up), id, first)
+		hi := appendUsageKey(slices.Clone(up), id, last+1)
 		err := l.store.scanRange(lo, hi, func(k, v []byte) error {
 			user, _, _, err := parseUsage(up, k, v)
 			if err != nil {
@@ -236,6 +252,10 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 
 type usageLog struct {
 	mu sync.Mutex // one flush or forgetting at a time
+	// draining is held by a flush from draining the uses until they are
+	// committed: a reader of pending uses and the store (Users) waits
+	// for that, not for a forgetting.
+	draining sync.Mutex
 	// pending counts the records noted since the last flush (an
 	// estimate: the flusher resets it), to wake the flusher early. The
 	// records wait with their headend, so that noting one takes no
@@ -310,6 +330,8 @@ func parseUsage(prefix, k, v []byte) (user, device []byte, day int64, err error)
 func (l *Lab) flushUsage() error {
 	l.usage.mu.Lock()
 	defer l.usage.mu.Unlock()
+	l.usage.draining.Lock()
+	defer l.usage.draining.Unlock()
 	l.usage.pending.Store(0)
 	const perBatch = 4096
 	b := l.store.db.NewBatch()
