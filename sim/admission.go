@@ -251,7 +251,7 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 // long after. In key order, a headend's records over a period are one range.
 
 type usageLog struct {
-	mu sync.Mutex // one flush or forgetting at a time
+	mu sync.Mutex // one flush at a time
 	// draining is held by a flush from draining the uses until they are
 	// committed: a reader of pending uses and the store (Users) waits
 	// for that, not for a forgetting.
@@ -270,6 +270,15 @@ type usageLog struct {
 	// kick asks the flusher to write now: a burst of new users must not
 	// pile up in memory until the next tick.
 	kick chan struct{}
+	// forgetMu: one forgetting at a time; it guards forgotDay. A
+	// forgetting runs on a goroutine of its own (forget asks it to),
+	// since on a lab of millions of principals it takes a good part of
+	// the second within which a flush must make a use durable.
+	forgetMu   sync.Mutex
+	forget     chan struct{}
+	forgotDone chan struct{}
+	// forgetting, if set, is called when a forgetting starts (tests).
+	forgetting atomic.Pointer[func()]
 }
 
 // flushAt is the number of pending records that wakes the flusher early.
@@ -411,11 +420,14 @@ func (l *Lab) mergeUsage(key, val []byte, b **pebble.Batch, n *int, committed *b
 // not seen on the current lab day, once a lab day and whenever many were
 // interned since the last time.
 func (l *Lab) forgetPrincipals(force bool) int {
-	l.usage.mu.Lock()
-	defer l.usage.mu.Unlock()
+	l.usage.forgetMu.Lock()
+	defer l.usage.forgetMu.Unlock()
 	today := l.clock.Now().Unix() / 86400
 	if !force && today == l.usage.forgotDay && l.usage.added.Load() < forgetAt {
 		return 0
+	}
+	if f := l.usage.forgetting.Load(); f != nil {
+		(*f)()
 	}
 	l.usage.forgotDay = today
 	l.usage.added.Store(0)
@@ -532,9 +544,24 @@ func (l *Lab) migrateUsage() error {
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog
 // builds up, and samples the peak of active sessions every peakEvery
-// (negative: never), until Close.
+// (negative: never), until Close. After a flush it asks for a forgetting,
+// which runs on its own goroutine: flushes go on meanwhile.
 func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 	l.usage.stop, l.usage.done, l.usage.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
+	l.usage.forget, l.usage.forgotDone = make(chan struct{}, 1), make(chan struct{})
+	go func() {
+		defer close(l.usage.forgotDone)
+		for {
+			select {
+			case <-l.usage.stop:
+				return
+			case <-l.usage.forget:
+			}
+			if n := l.forgetPrincipals(false); n > 0 {
+				l.log.Debug("principals forgotten", zap.String("lab", l.name), zap.Int("count", n))
+			}
+		}
+	}()
 	go func() {
 		defer close(l.usage.done)
 		flush := time.NewTicker(interval)
@@ -561,8 +588,9 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
 			}
-			if n := l.forgetPrincipals(false); n > 0 {
-				l.log.Debug("principals forgotten", zap.String("lab", l.name), zap.Int("count", n))
+			select {
+			case l.usage.forget <- struct{}{}:
+			default: // one is asked for already
 			}
 		}
 	}()
@@ -574,6 +602,7 @@ func (l *Lab) Close() error {
 	if l.usage.stop != nil {
 		close(l.usage.stop)
 		<-l.usage.done
+		<-l.usage.forgotDone
 		l.usage.stop = nil
 	}
 	return l.flushUsage()
