@@ -451,6 +451,17 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 		return err
 	}
 	up := usagePrefix(l.name)
+	// Records of a number above every stored headend's are a deleted
+	// headend's, and the next headend created takes that number (they
+	// continue from the highest stored): it must not inherit them. No
+	// sync: the new headend's synced creation comes after in the log.
+	var last uint64
+	for _, h := range hs {
+		last = max(last, h.id)
+	}
+	if err := l.store.db.DeleteRange(binary.BigEndian.AppendUint64(slices.Clone(up), last+1), prefixEnd(up), pebble.NoSync); err != nil {
+		return err
+	}
 	today := l.clock.Now().Unix() / 86400
 	l.usage.forgotDay = today
 	// One iterator sought to each headend's day: an iterator per headend

@@ -99,3 +99,38 @@ func TestUsersWritesNothing(t *testing.T) {
 		t.Fatalf("report after the flush %q, want %q", got, want)
 	}
 }
+
+// TestDeletedHeadendUsageNotInherited: a headend created after a restart
+// may get the number of the last one deleted before it (numbers continue
+// from the highest stored); it does not inherit that one's users in the
+// compliance report.
+func TestDeletedHeadendUsageNotInherited(t *testing.T) {
+	dir := t.TempDir()
+	store, lab := openUsageLab(t, nil, dir)
+	for _, c := range [][2]string{{"asa1", "FCH1947V0G1"}, {"asa2", "FCH1947V0G2"}} {
+		if _, err := lab.Create("ASA5525", c[0], c[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d, err := lab.Admit("asa2", "alice", "alice-laptop", headend.KindAnyConnect); err != nil || !d.Admitted {
+		t.Fatalf("alice: %+v %v", d, err)
+	}
+	if err := lab.flushUsage(); err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.Delete("asa2"); err != nil {
+		t.Fatal(err)
+	}
+	lab.Close()
+	store.Close()
+	store, lab = openUsageLab(t, nil, dir)
+	defer store.Close()
+	defer lab.Close()
+	if _, err := lab.Create("ASA5525", "asa3", "FCH1947V0G3"); err != nil {
+		t.Fatal(err)
+	}
+	day := simStart.Truncate(24 * time.Hour)
+	if all, _ := lab.Users([]string{"FCH1947V0G3"}, day, day.Add(24*time.Hour)); len(all) != 0 {
+		t.Fatalf("a new headend's report has the users of a deleted one: %v", all)
+	}
+}
