@@ -203,7 +203,9 @@ type table struct {
 	// refused per reason, for metrics.
 	refused   [numReasons]atomic.Uint64
 	collectMu sync.Mutex
-	slots     []atomic.Uint64
+	// collectSeq is odd while a collection runs (see Admit's refusal).
+	collectSeq atomic.Uint32
+	slots      []atomic.Uint64
 }
 
 type paddedStat struct {
@@ -264,8 +266,9 @@ type paddedStat struct {
 // When an admission finds no reservation left, and a release happened since
 // the last collection, it collects: under a mutex (the slow path only), it
 // frees every released slot (CAS released -> free) and subtracts their
-// reservations, then tries again. Only if the limit still holds is the
-// connection refused, so a refusal is exact. A new reservation then claims a
+// reservations, then tries again. Only if the limit still holds, with no
+// collection running and nothing released since, is the connection
+// refused, so a refusal is exact. A new reservation then claims a
 // free slot, searching from where the last search ended; a free slot always exists, because
 // slots number the platform maximum, which no limit exceeds, and every
 // non-free slot holds a reservation.
@@ -384,7 +387,6 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		}
 	}
 	// A new reservation, checked against the class and total limits.
-	collected := false
 	var sum uint32
 	for {
 		w := t.counts.Load()
@@ -398,9 +400,21 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			reason, limit = ReasonTotalLimit, pol.total
 		}
 		if reason != ReasonNone {
-			if !collected && t.dirty.Load() != 0 {
+			if t.dirty.Load() != 0 {
 				t.collect()
-				collected = true
+				continue
+			}
+			// Refuse only if w is the count while no collection ran
+			// and nothing was released: a collection clears dirty
+			// before it gives the reservations back, so a w read
+			// before it ended may count released sessions.
+			seq := t.collectSeq.Load()
+			if seq&1 != 0 {
+				t.collectMu.Lock() // wait for it
+				t.collectMu.Unlock()
+				continue
+			}
+			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
 				continue
 			}
 			return a.refuse(t, Decision{Reason: reason, Limit: int(limit)})
@@ -674,7 +688,9 @@ func (a *Admission) Release(id uint64) bool {
 func (t *table) collect() {
 	t.collectMu.Lock()
 	defer t.collectMu.Unlock()
-	t.dirty.Store(0) // releases from now on set it again
+	t.collectSeq.Add(1)
+	defer t.collectSeq.Add(1) // after the reservations are given back
+	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
 	for i := range t.slots {
 		s := &t.slots[i]

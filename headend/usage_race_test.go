@@ -1,6 +1,8 @@
 package headend
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/asalab/asalab/keygen"
@@ -79,4 +81,44 @@ func TestLateAdmissionKeepsToday(t *testing.T) {
 	if len(got) != 1 || got[0] != "bob" || a1.UsersOnDay(day) != 2 {
 		t.Fatalf("uses recorded after bob's admission: %v, %d users on the day", got, a1.UsersOnDay(day))
 	}
+}
+
+// TestNoRefusalWhileCollecting: with fewer sessions active than the limit,
+// no connection is refused, also while another admission is collecting
+// the released sessions' reservations (it clears the dirty mark before it
+// gives them back).
+func TestNoRefusalWhileCollecting(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 25})
+	d.Running.Essentials = false
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	now := t0.Unix()
+	const workers = 4
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			users := make([]*Principal, 8)
+			for i := range users {
+				users[i] = principal(t, ps, fmt.Sprintf("w%d-u%d", w, i))
+			}
+			for i := range 20000 {
+				// Kinds in turn: a session does not take over the
+				// released slot of another kind, so reservations pile
+				// up to the limit and are collected often.
+				k := KindAnyConnect
+				if i/len(users)%2 == 1 {
+					k = KindClientless
+				}
+				dec := a.Admit(users[i%len(users)], k, now)
+				if !dec.Admitted {
+					t.Errorf("refused with at most %d of 25 sessions active: %+v", workers, dec)
+					return
+				}
+				a.Release(dec.Session)
+			}
+		}()
+	}
+	wg.Wait()
 }
