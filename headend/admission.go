@@ -203,7 +203,9 @@ type table struct {
 	// refused per reason, for metrics.
 	refused   [numReasons]atomic.Uint64
 	collectMu sync.Mutex
-	slots     []atomic.Uint64
+	// collectSeq is odd while a collection runs (see Admit's refusal).
+	collectSeq atomic.Uint32
+	slots      []atomic.Uint64
 }
 
 type paddedStat struct {
@@ -264,8 +266,9 @@ type paddedStat struct {
 // When an admission finds no reservation left, and a release happened since
 // the last collection, it collects: under a mutex (the slow path only), it
 // frees every released slot (CAS released -> free) and subtracts their
-// reservations, then tries again. Only if the limit still holds is the
-// connection refused, so a refusal is exact. A new reservation then claims a
+// reservations, then tries again. Only if the limit still holds, with no
+// collection running and nothing released since, is the connection
+// refused, so a refusal is exact. A new reservation then claims a
 // free slot, searching from where the last search ended; a free slot always exists, because
 // slots number the platform maximum, which no limit exceeds, and every
 // non-free slot holds a reservation.
@@ -384,7 +387,6 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		}
 	}
 	// A new reservation, checked against the class and total limits.
-	collected := false
 	var sum uint32
 	for {
 		w := t.counts.Load()
@@ -398,9 +400,21 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			reason, limit = ReasonTotalLimit, pol.total
 		}
 		if reason != ReasonNone {
-			if !collected && t.dirty.Load() != 0 {
+			if t.dirty.Load() != 0 {
 				t.collect()
-				collected = true
+				continue
+			}
+			// Refuse only if w is the count while no collection ran
+			// and nothing was released: a collection clears dirty
+			// before it gives the reservations back, so a w read
+			// before it ended may count released sessions.
+			seq := t.collectSeq.Load()
+			if seq&1 != 0 {
+				t.collectMu.Lock() // wait for it
+				t.collectMu.Unlock()
+				continue
+			}
+			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
 				continue
 			}
 			return a.refuse(t, Decision{Reason: reason, Limit: int(limit)})
@@ -473,8 +487,11 @@ func (a *Admission) admitted(t *table, p *Principal, k Kind, slot int, gen uint6
 	if s := p.seen.Load(); s&^0xff != want || s&flags != flags {
 		if !a.recordUse(p, day, uint8(flags)) {
 			// Forgotten while this admission ran: its number may name
-			// another principal already.
+			// another principal already. Undone, it is no admission:
+			// take it out of Cumulative too, which counted it in the
+			// slot's generation.
 			a.Release(id)
+			t.banked[k].v.Add(^uint64(0))
 			return Decision{Reason: ReasonUnavailable}
 		}
 	}
@@ -523,11 +540,21 @@ func (a *Admission) refuse(t *table, d Decision) Decision {
 func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 	// Claim p first: once the seen word is live again, Forget cannot
 	// give p's number away, so the records below name p.
-	claimed := seenWord(a.id, day, flags)
+	var claimed uint64
+	late := false
 	for {
 		s := p.seen.Load()
 		if s == seenForgotten {
 			return false
+		}
+		claimed, late = seenWord(a.id, day, flags), false
+		if s>>32 != 0 && int64(uint32(s)>>8) > day {
+			// Seen on a later day already (this admission read the
+			// clock before midnight): the word keeps that day, or
+			// Forget would take p for idle while a set of that day
+			// holds its number. No flags: whoever checks the word
+			// next takes this slow path and asks its set.
+			claimed, late = s&^0xff, true
 		}
 		if p.seen.CompareAndSwap(s, claimed) {
 			break
@@ -543,20 +570,20 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 		merged, old = a.usage.or(p.idx, flags)
 	default:
 		// An admission that read the clock before the day changed: its
-		// day's set is gone. The record is written with this
-		// admission's flags alone, which may drop an Apex-only flag
-		// stored for that day: a race of one admission with the day's
-		// change, where the alternative is a set per past day.
+		// day's set is gone, and the record may be stored with other
+		// flags (an Apex-only use): the writer merges them.
 		merged = flags
 	}
 	if merged != old {
-		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged})
+		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged, Merge: day < a.usageDay})
 	}
 	onUse := a.onUse
 	a.mu.Unlock()
 	// A CAS, not a store: Forget may have retired p meanwhile, and a
 	// store would hide that from its last step.
-	p.seen.CompareAndSwap(claimed, seenWord(a.id, day, merged))
+	if !late {
+		p.seen.CompareAndSwap(claimed, seenWord(a.id, day, merged))
+	}
 	if merged != old && onUse != nil {
 		onUse()
 	}
@@ -570,6 +597,10 @@ type Use struct {
 	Principal *Principal
 	Day       int64
 	Flags     uint8
+	// Merge: a use of a day whose set was already dropped (see
+	// EndDaysBefore), so Flags may lack flags recorded earlier that day:
+	// the writer ORs them with the stored record instead of replacing it.
+	Merge bool
 }
 
 // OnUse sets a function told that a new observation is pending (the lab
@@ -588,6 +619,30 @@ func (a *Admission) DrainUses(fn func([]Use)) {
 	a.mu.Unlock()
 	if len(p) > 0 {
 		fn(p)
+	}
+}
+
+// PendingUses calls fn with the observations not yet drained, for a reader
+// that must see them before they are written. fn must not keep the slice.
+func (a *Admission) PendingUses(fn func([]Use)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fn(a.pending)
+}
+
+// EndDaysBefore drops the seen-set of a day before day. The lab calls it
+// before Principals.Forget, which may give the numbers in that set to new
+// principals: an admission that read the clock before midnight and records
+// a new principal's use afterwards must not find the number there as
+// already seen. Such a use is recorded as a past day's (Use.Merge).
+func (a *Admission) EndDaysBefore(day int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.usageDay < day {
+		if a.usage.n != 0 {
+			a.usage = &usageSet{}
+		}
+		a.usageDay = day
 	}
 }
 
@@ -633,7 +688,9 @@ func (a *Admission) Release(id uint64) bool {
 func (t *table) collect() {
 	t.collectMu.Lock()
 	defer t.collectMu.Unlock()
-	t.dirty.Store(0) // releases from now on set it again
+	t.collectSeq.Add(1)
+	defer t.collectSeq.Add(1) // after the reservations are given back
+	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
 	for i := range t.slots {
 		s := &t.slots[i]

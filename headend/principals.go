@@ -137,8 +137,10 @@ func (p *Principal) revive() bool {
 //     meanwhile); an admission that finds seenForgotten undoes its slot
 //     and refuses, and the caller interns the names again.
 //   - A principal seen today is never retired (its seen word carries
-//     today), so today's seen-sets never hold a number given to another
-//     principal today.
+//     today, and an admission that read the clock the day before does not
+//     move it back), so today's seen-sets never hold a number given to
+//     another principal today. Earlier days' sets may: the caller ends
+//     them first (Admission.EndDaysBefore).
 //   - Get revives a retired principal it finds (seenRetired -> 0), and
 //     skips a forgotten one.
 type Principals struct {
@@ -380,8 +382,10 @@ func (ps *Principals) Len() int {
 // Forget forgets the principals that were not seen on lab day today or
 // later and hold no active session, and returns how many it forgot.
 // sessions calls mark with the number of every active session's principal
-// (each headend's ActivePrincipals). See Principals for why this is safe
-// against admissions running at the same time.
+// (each headend's ActivePrincipals). The caller ends the headends' sets of
+// days before today first (Admission.EndDaysBefore): their numbers may be
+// given away. See Principals for why this is safe against admissions
+// running at the same time.
 func (ps *Principals) Forget(today int64, sessions func(mark func(prin uint32))) int {
 	ps.mu.Lock()
 	n := ps.next

@@ -146,24 +146,40 @@ func (l *Lab) Counts(hostname string) (headend.Counts, error) {
 // Users implements keygen.Usage for the portal's compliance report: the
 // distinct users the headends with these serials admitted in [from, to),
 // counted by lab day, and those of them who used an Apex-only service. It
-// writes what is pending and reads the usage records from the store.
+// reads the usage records from the store and those not yet written from
+// memory: it writes nothing, since the portal calls it with its lock held,
+// once or more per entitlement, and a sync each would hold the portal for
+// that long.
 func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []string) {
 	l.mu.Lock()
-	var ids []uint64
+	var hs []*Headend
 	for _, s := range serials {
 		if h := l.bySerial[s]; h != nil {
-			ids = append(ids, h.id)
+			hs = append(hs, h)
 		}
 	}
 	l.mu.Unlock()
-	if err := l.flushUsage(); err != nil {
-		l.log.Error("writing usage records", zap.Error(err))
-	}
 	users := map[string]uint8{}
+	first, last := from.Unix()/86400, (to.Unix()-1)/86400
+	// A flush in flight holds uses it drained and has not committed:
+	// wait for it. What is pending now is either still pending or
+	// committed by the time the store is read below.
+	l.usage.draining.Lock()
+	for _, h := range hs {
+		h.adm.PendingUses(func(uses []headend.Use) {
+			for _, u := range uses {
+				if u.Day >= first && u.Day <= last {
+					users[u.Principal.User()] |= u.Flags
+				}
+			}
+		})
+	}
+	l.usage.draining.Unlock()
 	up := usagePrefix(l.name)
-	for _, id := range ids {
-		lo := appendUsageKey(slices.Clone(up), id, from.Unix()/86400)
-		hi := appendUsageKey(slices.Clone(up), id, (to.Unix()-1)/86400+1)
+	for _, h := range hs {
+		id := h.id
+		lo := appendUsageKey(slices.Clone(up), id, first)
+		hi := appendUsageKey(slices.Clone(up), id, last+1)
 		err := l.store.scanRange(lo, hi, func(k, v []byte) error {
 			user, _, _, err := parseUsage(up, k, v)
 			if err != nil {
@@ -235,7 +251,11 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 // long after. In key order, a headend's records over a period are one range.
 
 type usageLog struct {
-	mu sync.Mutex // one flush or forgetting at a time
+	mu sync.Mutex // one flush at a time
+	// draining is held by a flush from draining the uses until they are
+	// committed: a reader of pending uses and the store (Users) waits
+	// for that, not for a forgetting.
+	draining sync.Mutex
 	// pending counts the records noted since the last flush (an
 	// estimate: the flusher resets it), to wake the flusher early. The
 	// records wait with their headend, so that noting one takes no
@@ -250,6 +270,15 @@ type usageLog struct {
 	// kick asks the flusher to write now: a burst of new users must not
 	// pile up in memory until the next tick.
 	kick chan struct{}
+	// forgetMu: one forgetting at a time; it guards forgotDay. A
+	// forgetting runs on a goroutine of its own (forget asks it to),
+	// since on a lab of millions of principals it takes a good part of
+	// the second within which a flush must make a use durable.
+	forgetMu   sync.Mutex
+	forget     chan struct{}
+	forgotDone chan struct{}
+	// forgetting, if set, is called when a forgetting starts (tests).
+	forgetting atomic.Pointer[func()]
 }
 
 // flushAt is the number of pending records that wakes the flusher early.
@@ -310,6 +339,8 @@ func parseUsage(prefix, k, v []byte) (user, device []byte, day int64, err error)
 func (l *Lab) flushUsage() error {
 	l.usage.mu.Lock()
 	defer l.usage.mu.Unlock()
+	l.usage.draining.Lock()
+	defer l.usage.draining.Unlock()
 	l.usage.pending.Store(0)
 	const perBatch = 4096
 	b := l.store.db.NewBatch()
@@ -328,6 +359,12 @@ func (l *Lab) flushUsage() error {
 				key = appendUsageKey(append(key[:0], up...), h.id, u.Day)
 				key = append(append(append(key, u.Principal.User()...), 0), u.Principal.Device()...)
 				val = append(val[:0], u.Flags)
+				if u.Merge {
+					err = l.mergeUsage(key, val, &b, &n, &committed)
+				}
+				if err != nil {
+					return
+				}
 				if err = b.Set(key, val, nil); err != nil {
 					return
 				}
@@ -357,18 +394,51 @@ func (l *Lab) flushUsage() error {
 	return err
 }
 
+// mergeUsage ORs into val the flags stored for key: a late use (see
+// headend.Use.Merge) must not take an Apex-only flag from the day. The
+// batch b is committed first (no sync: the flush's last commit syncs), so
+// that the read sees the records this flush wrote before; late uses are a
+// few around midnight.
+func (l *Lab) mergeUsage(key, val []byte, b **pebble.Batch, n *int, committed *bool) error {
+	if *n > 0 {
+		if err := (*b).Commit(pebble.NoSync); err != nil {
+			return err
+		}
+		(*b).Close()
+		*b, *n, *committed = l.store.db.NewBatch(), 0, true
+	}
+	v, closer, err := l.store.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(v) == 1 {
+		val[0] |= v[0]
+	}
+	return closer.Close()
+}
+
 // forgetPrincipals forgets the principals that hold no session and were
 // not seen on the current lab day, once a lab day and whenever many were
 // interned since the last time.
 func (l *Lab) forgetPrincipals(force bool) int {
-	l.usage.mu.Lock()
-	defer l.usage.mu.Unlock()
+	l.usage.forgetMu.Lock()
+	defer l.usage.forgetMu.Unlock()
 	today := l.clock.Now().Unix() / 86400
 	if !force && today == l.usage.forgotDay && l.usage.added.Load() < forgetAt {
 		return 0
 	}
+	if f := l.usage.forgetting.Load(); f != nil {
+		(*f)()
+	}
 	l.usage.forgotDay = today
 	l.usage.added.Store(0)
+	l.byName.Range(func(_, v any) bool {
+		v.(*Headend).adm.EndDaysBefore(today)
+		return true
+	})
 	return l.principals.Forget(today, func(mark func(uint32)) {
 		l.byName.Range(func(_, v any) bool {
 			v.(*Headend).adm.ActivePrincipals(mark)
@@ -385,6 +455,17 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 		return err
 	}
 	up := usagePrefix(l.name)
+	// Records of a number above every stored headend's are a deleted
+	// headend's, and the next headend created takes that number (they
+	// continue from the highest stored): it must not inherit them. No
+	// sync: the new headend's synced creation comes after in the log.
+	var last uint64
+	for _, h := range hs {
+		last = max(last, h.id)
+	}
+	if err := l.store.db.DeleteRange(binary.BigEndian.AppendUint64(slices.Clone(up), last+1), prefixEnd(up), pebble.NoSync); err != nil {
+		return err
+	}
 	today := l.clock.Now().Unix() / 86400
 	l.usage.forgotDay = today
 	// One iterator sought to each headend's day: an iterator per headend
@@ -478,9 +559,24 @@ func (l *Lab) migrateUsage() error {
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog
 // builds up, and samples the peak of active sessions every peakEvery
-// (negative: never), until Close.
+// (negative: never), until Close. After a flush it asks for a forgetting,
+// which runs on its own goroutine: flushes go on meanwhile.
 func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 	l.usage.stop, l.usage.done, l.usage.kick = make(chan struct{}), make(chan struct{}), make(chan struct{}, 1)
+	l.usage.forget, l.usage.forgotDone = make(chan struct{}, 1), make(chan struct{})
+	go func() {
+		defer close(l.usage.forgotDone)
+		for {
+			select {
+			case <-l.usage.stop:
+				return
+			case <-l.usage.forget:
+			}
+			if n := l.forgetPrincipals(false); n > 0 {
+				l.log.Debug("principals forgotten", zap.String("lab", l.name), zap.Int("count", n))
+			}
+		}
+	}()
 	go func() {
 		defer close(l.usage.done)
 		flush := time.NewTicker(interval)
@@ -507,8 +603,9 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
 			}
-			if n := l.forgetPrincipals(false); n > 0 {
-				l.log.Debug("principals forgotten", zap.String("lab", l.name), zap.Int("count", n))
+			select {
+			case l.usage.forget <- struct{}{}:
+			default: // one is asked for already
 			}
 		}
 	}()
@@ -520,6 +617,7 @@ func (l *Lab) Close() error {
 	if l.usage.stop != nil {
 		close(l.usage.stop)
 		<-l.usage.done
+		<-l.usage.forgotDone
 		l.usage.stop = nil
 	}
 	return l.flushUsage()
