@@ -10,6 +10,7 @@ import (
 
 	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/datadir"
+	"github.com/asalab/asalab/sim/storefiles"
 )
 
 // Where the lab's secret came from, as the data dir's marker records it.
@@ -30,7 +31,7 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 		return nil, nil, err
 	}
 	storeDir := filepath.Join(f.dataDir, datadir.StoreDir)
-	storeExists, err := sim.StoreExists(storeDir)
+	storeExists, err := storefiles.Exists(storeDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
 	}
