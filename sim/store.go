@@ -14,6 +14,23 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/sim/storefiles"
+)
+
+// Errors of a store that cannot be opened as it is. Those found in the
+// store's files before pebble opens them are storefiles' own, so that
+// errors.Is matches whichever of the two names a caller uses.
+var (
+	ErrStoreMissing = errors.New("sim: the store is missing")
+	ErrStoreDamaged = storefiles.ErrDamaged
+	ErrStoreLocked  = storefiles.ErrLocked
+	// ErrWALDamaged: records at the end of the store's write-ahead log cannot
+	// be read back, so writes made before the last stop would be lost.
+	ErrWALDamaged = storefiles.ErrWALDamaged
+	// ErrManifestDamaged: records of the store's current MANIFEST cannot be
+	// read back, so tables written before the last stop would be lost. It
+	// is an ErrStoreDamaged too.
+	ErrManifestDamaged = storefiles.ErrManifestDamaged
 )
 
 // Store is the lab's durable state in an embedded pebble database. Every
@@ -80,18 +97,18 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	exists, err := StoreExists(dir)
+	exists, err := storefiles.Exists(dir)
 	if err != nil {
 		return nil, err
 	}
 	if !exists && o.MustExist {
 		return nil, fmt.Errorf("%w: %s holds no pebble store (no marker.manifest.* file)", ErrStoreMissing, dir)
 	}
-	fs := privateFS{vfs.Default}
+	fs := storefiles.PrivateFS{FS: vfs.Default}
 	if err := fs.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sim: create store %s: %w", dir, err)
 	}
-	lock, err := lockStore(dir, fs)
+	lock, err := storefiles.Lock(dir, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -101,10 +118,8 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 		}
 	}()
 	if exists {
-		if err := recoverManifest(dir, o.AcceptDataLoss, log); err != nil {
-			return nil, err
-		}
-		if err := recoverWAL(dir, fs, o.AcceptDataLoss, log); err != nil {
+		err := storefiles.Recover(dir, fs, storefiles.Options{Log: log, AcceptDataLoss: o.AcceptDataLoss, DescribeKey: describeKey})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -164,6 +179,36 @@ func headendKey(lab string, id uint64) []byte {
 }
 
 func clockKey(lab string) []byte { return append(labPrefix(lab), "clock"...) }
+
+// describeKey names what a store key holds (see Store), for a reader of
+// what a damaged write-ahead log would lose.
+func describeKey(k []byte) string {
+	s := string(k)
+	if !strings.HasPrefix(s, "l/") {
+		return fmt.Sprintf("%q", k)
+	}
+	lab, rest, ok := strings.Cut(s[2:], "/")
+	if !ok {
+		return fmt.Sprintf("%q", k)
+	}
+	id := func(p string) (uint64, bool) {
+		if len(rest) != len(p)+8 || !strings.HasPrefix(rest, p) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint64([]byte(rest[len(p):])), true
+	}
+	if n, ok := id("h/"); ok {
+		return fmt.Sprintf("headend id %d of lab %s", n, lab)
+	}
+	if n, ok := id("ssh/"); ok {
+		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
+	}
+	if rest == "clock" {
+		return "clock of lab " + lab
+	}
+	kind, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("%s record of lab %s", kind, lab)
+}
 
 // prefixEnd is the first key after every key with the prefix p.
 func prefixEnd(p []byte) []byte {

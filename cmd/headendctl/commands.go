@@ -17,6 +17,7 @@ import (
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/datadir"
 )
 
 func (c *cli) create(args []string) error {
@@ -318,12 +319,12 @@ func (c *cli) keygen(args []string) error {
 
 func (c *cli) secret(dataDir, secretFile string) ([]byte, error) {
 	if env := os.Getenv("ASALAB_SECRET"); env != "" && secretFile == "" {
-		return sim.ParseSecret(env)
+		return datadir.ParseSecret(env)
 	}
 	if secretFile == "" {
-		secretFile = filepath.Join(dataDir, sim.SecretFile)
+		secretFile = filepath.Join(dataDir, datadir.SecretFile)
 	}
-	return sim.ReadSecretFile(secretFile)
+	return datadir.ReadSecretFile(secretFile)
 }
 
 func state(h *headendv1.Headend) string {

@@ -9,6 +9,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/datadir"
+	"github.com/asalab/asalab/sim/storefiles"
 )
 
 // Where the lab's secret came from, as the data dir's marker records it.
@@ -24,12 +26,12 @@ const (
 // issued activation key invalid, or lose every headend, without a word.
 // The secret is never logged.
 func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err error) {
-	info, marked, err := sim.PrepareDataDir(f.dataDir, log)
+	info, marked, err := datadir.Prepare(f.dataDir, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	storeDir := filepath.Join(f.dataDir, sim.StoreDir)
-	storeExists, err := sim.StoreExists(storeDir)
+	storeDir := filepath.Join(f.dataDir, datadir.StoreDir)
+	storeExists, err := storefiles.Exists(storeDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
 	}
@@ -39,25 +41,25 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	switch env := os.Getenv("ASALAB_SECRET"); {
 	case env != "":
 		from = secretFromEnv
-		secret, err = sim.ParseSecret(env)
+		secret, err = datadir.ParseSecret(env)
 	case f.secretFile != "":
 		from = secretFromFlag
-		secret, err = sim.ReadSecretFile(f.secretFile)
+		secret, err = datadir.ReadSecretFile(f.secretFile)
 	case used:
-		from = sim.SecretFile
-		secret, err = sim.LoadSecretFromDir(f.dataDir)
-		if errors.Is(err, sim.ErrSecretMissing) {
+		from = datadir.SecretFile
+		secret, err = datadir.LoadSecret(f.dataDir)
+		if errors.Is(err, datadir.ErrSecretMissing) {
 			if info.SecretFrom == secretFromEnv || info.SecretFrom == secretFromFlag {
 				return nil, nil, fmt.Errorf("data dir %s was used with the lab secret given by %s, and neither ASALAB_SECRET nor --secret-file is given now: "+
 					"a new secret would make every issued activation key invalid; give the secret again: %w", f.dataDir, info.SecretFrom, err)
 			}
 			return nil, nil, fmt.Errorf("data dir %s was used before but %s is missing: every issued activation key would become invalid; "+
 				"restore it (or give the secret with --secret-file or ASALAB_SECRET), or start with an empty --data-dir: %w",
-				f.dataDir, sim.SecretFile, err)
+				f.dataDir, datadir.SecretFile, err)
 		}
 	default:
-		from = sim.SecretFile
-		secret, err = sim.LoadOrCreateSecret(f.dataDir)
+		from = datadir.SecretFile
+		secret, err = datadir.LoadOrCreateSecret(f.dataDir)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -65,9 +67,9 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	if err := info.CheckSecret(secret); err != nil {
 		return nil, nil, fmt.Errorf("data dir %s: the lab secret given by %s is not the one the lab used before: every issued activation key would become invalid; "+
 			"give the secret used before, or, to start over with this secret on purpose, remove %s: %w",
-			f.dataDir, from, filepath.Join(f.dataDir, sim.DataDirFile), err)
+			f.dataDir, from, filepath.Join(f.dataDir, datadir.MarkerFile), err)
 	}
-	check := sim.SecretCheck(secret)
+	check := datadir.SecretCheck(secret)
 
 	store, err = sim.OpenStoreWith(storeDir, sim.StoreOptions{Log: log, MustExist: used, AcceptDataLoss: f.acceptDataLoss})
 	switch {
@@ -87,7 +89,7 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 		return nil, nil, fmt.Errorf("data dir %s: %w", f.dataDir, err)
 	}
 	if !marked || info.SecretFrom != from || info.SecretCheck != check {
-		if err := sim.WriteDataDirMarker(f.dataDir, sim.DataDirInfo{SecretFrom: from, SecretCheck: check}); err != nil {
+		if err := datadir.WriteMarker(f.dataDir, datadir.Marker{SecretFrom: from, SecretCheck: check}); err != nil {
 			_ = store.Close()
 			return nil, nil, err
 		}

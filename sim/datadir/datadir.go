@@ -1,4 +1,4 @@
-package sim
+package datadir
 
 import (
 	"crypto/sha256"
@@ -14,10 +14,10 @@ import (
 	"go.uber.org/zap"
 )
 
-// DataDirFile marks a directory as a data directory a daemon has started
+// MarkerFile marks a directory as a data directory a daemon has started
 // on, so that a later start can tell a first start from one whose secret or
 // store has gone missing, where starting afresh would lose the lab.
-const DataDirFile = "asalab-datadir.json"
+const MarkerFile = "asalab-datadir.json"
 
 // ErrSecretMissing is returned for a data directory used before whose
 // signing secret is missing: a new one would make every key issued for the
@@ -28,8 +28,8 @@ var ErrSecretMissing = errors.New("sim: the lab signing secret is missing")
 // another signing secret: every key issued for the lab would be invalid.
 var ErrSecretChanged = errors.New("sim: the lab signing secret differs from the one the data dir was used with")
 
-// DataDirInfo is what DataDirFile holds.
-type DataDirInfo struct {
+// Marker is what MarkerFile holds.
+type Marker struct {
 	Format int `json:"format"`
 	// SecretFrom says where the daemon took the signing secret from:
 	// SecretFile, or the flag or environment variable that gave it.
@@ -50,18 +50,18 @@ func SecretCheck(secret []byte) string {
 
 // CheckSecret fails with ErrSecretChanged if the marker info records a
 // secret other than secret.
-func (info DataDirInfo) CheckSecret(secret []byte) error {
+func (info Marker) CheckSecret(secret []byte) error {
 	if info.SecretCheck != "" && info.SecretCheck != SecretCheck(secret) {
 		return fmt.Errorf("%w (last given by %s)", ErrSecretChanged, info.SecretFrom)
 	}
 	return nil
 }
 
-// PrepareDataDir creates dir, or makes an existing one and the daemon's
+// Prepare creates dir, or makes an existing one and the daemon's
 // files in it readable by the owner only (the store holds users' password hashes and
 // the secret signs activation keys), logging what it changes. It returns
 // the marker's contents and whether there is one.
-func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool, err error) {
+func Prepare(dir string, log *zap.Logger) (info Marker, marked bool, err error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
@@ -71,7 +71,7 @@ func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool,
 	if err := tightenDir(dir, log); err != nil {
 		return info, false, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, DataDirFile))
+	b, err := os.ReadFile(filepath.Join(dir, MarkerFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return info, false, nil
 	}
@@ -79,7 +79,7 @@ func PrepareDataDir(dir string, log *zap.Logger) (info DataDirInfo, marked bool,
 		return info, false, fmt.Errorf("sim: data dir: %w", err)
 	}
 	if err := json.Unmarshal(b, &info); err != nil {
-		return info, false, fmt.Errorf("sim: data dir: %s is damaged: %w", filepath.Join(dir, DataDirFile), err)
+		return info, false, fmt.Errorf("sim: data dir: %s is damaged: %w", filepath.Join(dir, MarkerFile), err)
 	}
 	return info, true, nil
 }
@@ -91,7 +91,7 @@ const StoreDir = "store"
 // keeps there: the secret, the marker, the SSH host keys, the copies of a
 // damaged log beside the store.
 func ours(name string) bool {
-	return name == SecretFile || name == DataDirFile ||
+	return name == SecretFile || name == MarkerFile ||
 		strings.HasPrefix(name, "ssh_host_") || strings.HasPrefix(name, StoreDir+".")
 }
 
@@ -173,23 +173,23 @@ func tightenDir(dir string, log *zap.Logger) error {
 	return nil
 }
 
-// WriteDataDirMarker writes DataDirFile: to a temporary file, synced, then
+// WriteMarker writes MarkerFile: to a temporary file, synced, then
 // renamed, so a crash leaves the old marker or the new one.
-func WriteDataDirMarker(dir string, info DataDirInfo) error {
+func WriteMarker(dir string, info Marker) error {
 	info.Format = 1
 	b, err := json.Marshal(info)
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, DataDirFile), append(b, '\n')); err != nil {
-		return fmt.Errorf("sim: data dir: write %s: %w", DataDirFile, err)
+	if err := writeFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("sim: data dir: write %s: %w", MarkerFile, err)
 	}
 	return nil
 }
 
-// LoadSecretFromDir reads dir/lab.secret, failing with ErrSecretMissing if
+// LoadSecret reads dir/lab.secret, failing with ErrSecretMissing if
 // there is none.
-func LoadSecretFromDir(dir string) ([]byte, error) {
+func LoadSecret(dir string) ([]byte, error) {
 	path := filepath.Join(dir, SecretFile)
 	s, err := ReadSecretFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -1,4 +1,4 @@
-package sim
+package datadir
 
 import (
 	"crypto/rand"

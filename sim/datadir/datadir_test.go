@@ -1,4 +1,4 @@
-package sim
+package datadir
 
 import (
 	"encoding/hex"
@@ -13,7 +13,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 )
 
-func TestPrepareDataDirTightens(t *testing.T) {
+func TestPrepareTightens(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, d := range []string{dir, filepath.Join(dir, "store")} {
 		if err := os.Mkdir(d, 0o755); err != nil {
@@ -33,8 +33,8 @@ func TestPrepareDataDirTightens(t *testing.T) {
 		}
 	}
 	core, logs := observer.New(zapcore.InfoLevel)
-	if _, marked, err := PrepareDataDir(dir, zap.New(core)); err != nil || marked {
-		t.Fatalf("PrepareDataDir: marked %v, %v", marked, err)
+	if _, marked, err := Prepare(dir, zap.New(core)); err != nil || marked {
+		t.Fatalf("Prepare: marked %v, %v", marked, err)
 	}
 	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, SecretFile: 0o600, "store/000001.sst": 0o600, "notes.txt": 0o644} {
 		fi, err := os.Stat(filepath.Join(dir, f))
@@ -50,29 +50,29 @@ func TestPrepareDataDirTightens(t *testing.T) {
 	}
 	// Already tight: nothing to say.
 	core, logs = observer.New(zapcore.InfoLevel)
-	if _, _, err := PrepareDataDir(dir, zap.New(core)); err != nil || logs.Len() != 0 {
-		t.Errorf("second PrepareDataDir: %v, logs %v", err, logs.All())
+	if _, _, err := Prepare(dir, zap.New(core)); err != nil || logs.Len() != 0 {
+		t.Errorf("second Prepare: %v, logs %v", err, logs.All())
 	}
 }
 
 func TestDataDirMarker(t *testing.T) {
 	dir := t.TempDir()
-	if _, marked, err := PrepareDataDir(dir, nil); err != nil || marked {
+	if _, marked, err := Prepare(dir, nil); err != nil || marked {
 		t.Fatalf("fresh dir: marked %v, %v", marked, err)
 	}
-	if err := WriteDataDirMarker(dir, DataDirInfo{SecretFrom: SecretFile}); err != nil {
+	if err := WriteMarker(dir, Marker{SecretFrom: SecretFile}); err != nil {
 		t.Fatal(err)
 	}
-	info, marked, err := PrepareDataDir(dir, nil)
+	info, marked, err := Prepare(dir, nil)
 	if err != nil || !marked || info.SecretFrom != SecretFile {
 		t.Fatalf("marked dir: %+v, %v, %v", info, marked, err)
 	}
-	fi, err := os.Stat(filepath.Join(dir, DataDirFile))
+	fi, err := os.Stat(filepath.Join(dir, MarkerFile))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("marker: %v, %v", fi, err)
 	}
-	if _, err := LoadSecretFromDir(dir); !errors.Is(err, ErrSecretMissing) {
-		t.Errorf("LoadSecretFromDir without lab.secret: %v", err)
+	if _, err := LoadSecret(dir); !errors.Is(err, ErrSecretMissing) {
+		t.Errorf("LoadSecret without lab.secret: %v", err)
 	}
 }
 
@@ -81,10 +81,10 @@ func TestDataDirMarker(t *testing.T) {
 func TestDataDirMarkerSecretCheck(t *testing.T) {
 	dir := t.TempDir()
 	one, other := []byte("the lab secret used before 01234"), []byte("another lab secret 0123456789abc")
-	if err := WriteDataDirMarker(dir, DataDirInfo{SecretFrom: "ASALAB_SECRET", SecretCheck: SecretCheck(one)}); err != nil {
+	if err := WriteMarker(dir, Marker{SecretFrom: "ASALAB_SECRET", SecretCheck: SecretCheck(one)}); err != nil {
 		t.Fatal(err)
 	}
-	info, _, err := PrepareDataDir(dir, nil)
+	info, _, err := Prepare(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,17 +94,17 @@ func TestDataDirMarkerSecretCheck(t *testing.T) {
 	if err := info.CheckSecret(other); !errors.Is(err, ErrSecretChanged) || !strings.Contains(err.Error(), "last given by ASALAB_SECRET") {
 		t.Errorf("another secret: %v, want ErrSecretChanged", err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, DataDirFile)); strings.Contains(string(b), hex.EncodeToString(one)) || strings.Contains(string(b), string(one)) {
+	if b, _ := os.ReadFile(filepath.Join(dir, MarkerFile)); strings.Contains(string(b), hex.EncodeToString(one)) || strings.Contains(string(b), string(one)) {
 		t.Errorf("the marker holds the secret: %s", b)
 	}
-	if err := (DataDirInfo{SecretFrom: SecretFile}).CheckSecret(other); err != nil {
+	if err := (Marker{SecretFrom: SecretFile}).CheckSecret(other); err != nil {
 		t.Errorf("a marker without a check: %v", err)
 	}
 }
 
 // A shared directory such as /tmp keeps its permissions; the daemon's files
 // in it are still made the owner's.
-func TestPrepareDataDirShared(t *testing.T) {
+func TestPrepareShared(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestPrepareDataDirShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zapcore.InfoLevel)
-	if _, _, err := PrepareDataDir(dir, zap.New(core)); err != nil {
+	if _, _, err := Prepare(dir, zap.New(core)); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(dir); err != nil || fi.Mode()&(os.ModeSticky|os.ModePerm) != os.ModeSticky|0o777 {

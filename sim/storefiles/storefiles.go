@@ -1,4 +1,4 @@
-package sim
+package storefiles
 
 import (
 	"bytes"
@@ -25,15 +25,14 @@ import (
 
 // Errors of a store that cannot be opened as it is.
 var (
-	ErrStoreMissing = errors.New("sim: the store is missing")
-	ErrStoreDamaged = errors.New("sim: the store is damaged")
-	ErrStoreLocked  = errors.New("sim: the store is in use by another process")
+	ErrDamaged = errors.New("sim: the store is damaged")
+	ErrLocked  = errors.New("sim: the store is in use by another process")
 	// ErrWALDamaged: records at the end of the store's write-ahead log cannot
 	// be read back, so writes made before the last stop would be lost.
 	ErrWALDamaged = errors.New("sim: the store's write-ahead log is damaged")
 	// ErrManifestDamaged: records of the store's current MANIFEST cannot be
 	// read back, so tables written before the last stop would be lost. It
-	// is an ErrStoreDamaged too.
+	// is an ErrDamaged too.
 	ErrManifestDamaged = errors.New("sim: the store's MANIFEST is damaged")
 )
 
@@ -47,10 +46,10 @@ var (
 	walRE            = regexp.MustCompile(`^([0-9]+)\.log$`)
 )
 
-// StoreExists reports whether dir holds a pebble store. It fails with
-// ErrStoreDamaged if dir holds a store's data but not what says which
+// Exists reports whether dir holds a pebble store. It fails with
+// ErrDamaged if dir holds a store's data but not what says which
 // MANIFEST is current, since opening it would start an empty store.
-func StoreExists(dir string) (bool, error) {
+func Exists(dir string) (bool, error) {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
@@ -84,20 +83,20 @@ func StoreExists(dir string) (bool, error) {
 		return false, fmt.Errorf("%w: %s holds a store's files (%s) but no marker.manifest.* file, "+
 			"which names the current MANIFEST; opening it would start an empty store and delete its tables. "+
 			"Restore the marker (an empty file named marker.manifest.000001.<the newest MANIFEST-* file>) "+
-			"or start with an empty directory", ErrStoreDamaged, dir, strings.Join(data, ", "))
+			"or start with an empty directory", ErrDamaged, dir, strings.Join(data, ", "))
 	}
 	sort.Strings(markers) // pebble removes obsolete markers; the newest sorts last
 	m := manifestMarkerRE.FindStringSubmatch(markers[len(markers)-1])[1]
 	if !names[m] {
 		return false, fmt.Errorf("%w: %s: the current MANIFEST %s, named by %s, is missing",
-			ErrStoreDamaged, dir, m, markers[len(markers)-1])
+			ErrDamaged, dir, m, markers[len(markers)-1])
 	}
 	return true, nil
 }
 
-// lockStore takes pebble's lock on dir, telling a lock held elsewhere from
-// other failures.
-func lockStore(dir string, fs vfs.FS) (*pebble.Lock, error) {
+// Lock takes pebble's lock on dir, telling a lock held elsewhere
+// (ErrLocked) from other failures.
+func Lock(dir string, fs vfs.FS) (*pebble.Lock, error) {
 	l, err := pebble.LockDirectory(dir, fs)
 	if err == nil {
 		return l, nil
@@ -109,16 +108,16 @@ func lockStore(dir string, fs vfs.FS) (*pebble.Lock, error) {
 	var pe *os.PathError
 	if !errors.As(err, &pe) && (errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EACCES)) ||
 		strings.Contains(err.Error(), "lock held by current process") {
-		return nil, fmt.Errorf("%w: %s (pebble LOCK file held)", ErrStoreLocked, dir)
+		return nil, fmt.Errorf("%w: %s (pebble LOCK file held)", ErrLocked, dir)
 	}
 	return nil, fmt.Errorf("sim: lock store %s: %w", dir, err)
 }
 
-// privateFS creates pebble's files and directories readable by the owner
+// PrivateFS creates pebble's files and directories readable by the owner
 // only: the store holds users' password hashes and activation keys.
-type privateFS struct{ vfs.FS }
+type PrivateFS struct{ vfs.FS }
 
-func (fs privateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
+func (fs PrivateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
 	f, err := fs.FS.Create(name, c)
 	if err != nil {
 		return nil, err
@@ -130,7 +129,7 @@ func (fs privateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, erro
 	return f, nil
 }
 
-func (fs privateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
+func (fs PrivateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
 	f, err := fs.FS.OpenReadWrite(name, c, opts...)
 	if err != nil {
 		return nil, err
@@ -142,9 +141,9 @@ func (fs privateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...
 	return f, nil
 }
 
-func (fs privateFS) MkdirAll(dir string, _ os.FileMode) error { return fs.FS.MkdirAll(dir, 0o700) }
+func (fs PrivateFS) MkdirAll(dir string, _ os.FileMode) error { return fs.FS.MkdirAll(dir, 0o700) }
 
-func (fs privateFS) Lock(name string) (io.Closer, error) {
+func (fs PrivateFS) Lock(name string) (io.Closer, error) {
 	c, err := fs.FS.Lock(name)
 	if err == nil {
 		_ = os.Chmod(name, 0o600) // the lock file holds nothing
@@ -197,8 +196,9 @@ func (d *walDamage) Error() string {
 // (a file extended but never written) and chunks of an older log (pebble
 // reuses old log files, and every chunk carries its log's number). Anything
 // else carrying this log's number is a write that was made, and possibly
-// acknowledged, and would be dropped. checkWAL returns that, or nil.
-func checkWAL(dir string, fs vfs.FS) (*walDamage, error) {
+// acknowledged, and would be dropped. checkWAL returns that, or nil;
+// describe names the keys of the writes in it.
+func checkWAL(dir string, fs vfs.FS, describe func(key []byte) string) (*walDamage, error) {
 	logs, err := wal.Scan(wal.Dir{FS: fs, Dirname: dir})
 	if err != nil {
 		return nil, fmt.Errorf("sim: list write-ahead logs of %s: %w", dir, err)
@@ -238,7 +238,7 @@ func checkWAL(dir string, fs vfs.FS) (*walDamage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: write-ahead log %s: %w", off.PhysicalFile, err)
 	}
-	t := readWALTail(b, off.Physical, uint32(num)) // chunks carry the low 32 bits
+	t := readWALTail(b, off.Physical, uint32(num), describe) // chunks carry the low 32 bits
 	if !t.ours {
 		return nil, nil
 	}
@@ -302,7 +302,7 @@ func (t walTail) crashTorn() bool {
 }
 
 // readWALTail reads the chunks of log num found from off on.
-func readWALTail(b []byte, off int64, num uint32) walTail {
+func readWALTail(b []byte, off int64, num uint32, describe func([]byte) string) walTail {
 	var t walTail
 	p := int(off)
 	var rec []byte
@@ -359,7 +359,7 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		}
 		if pos == 0 || pos == 1 {
 			if inRec {
-				t.lost = appendLost(t.lost, rec)
+				t.lost = appendLost(t.lost, rec, describe)
 			}
 			rec, inRec = nil, true
 			t.records++
@@ -369,13 +369,13 @@ func readWALTail(b []byte, off int64, num uint32) walTail {
 		}
 		rec = append(rec, b[p+hdr:end]...)
 		if pos == 0 || pos == 3 {
-			t.lost = appendLost(t.lost, rec)
+			t.lost = appendLost(t.lost, rec, describe)
 			rec, inRec = nil, false
 		}
 		p = end
 	}
 	if inRec {
-		t.lost = appendLost(t.lost, rec)
+		t.lost = appendLost(t.lost, rec, describe)
 		t.cut = true
 	}
 	t.stop, t.size, t.start = p, len(b), int(off)
@@ -408,7 +408,7 @@ func allZero(b []byte) bool {
 
 // appendLost adds the write whose batch (perhaps cut short or damaged) is
 // repr, if its header can be read.
-func appendLost(lost []lostBatch, repr []byte) []lostBatch {
+func appendLost(lost []lostBatch, repr []byte, describe func([]byte) string) []lostBatch {
 	h, ok := batchrepr.ReadHeader(repr)
 	if !ok {
 		return lost
@@ -429,44 +429,49 @@ func appendLost(lost []lostBatch, repr []byte) []lostBatch {
 		}
 		if _, _, _, ok, err := r.Next(); !ok || err != nil {
 			if key != nil {
-				l = append(l, verb+" "+describeKey(key)+" (cut short)")
+				l = append(l, verb+" "+describe(key)+" (cut short)")
 			} else {
 				l = append(l, "(unreadable)")
 			}
 			break
 		}
-		l = append(l, verb+" "+describeKey(key))
+		l = append(l, verb+" "+describe(key))
 	}
 	return append(lost, l)
 }
 
-// describeKey names what a store key holds (see Store).
-func describeKey(k []byte) string {
-	s := string(k)
-	if !strings.HasPrefix(s, "l/") {
-		return fmt.Sprintf("%q", k)
+// Options say what Recover does with what it finds.
+type Options struct {
+	// Log receives, at error level, what is dropped; nil discards it.
+	Log *zap.Logger
+	// AcceptDataLoss opens a store whose write-ahead log or MANIFEST has a
+	// damaged end, without what is in it; a copy of the file is kept
+	// beside the store as <dir>.<file>.damaged. Without it Recover fails
+	// with ErrWALDamaged or ErrManifestDamaged.
+	AcceptDataLoss bool
+	// DescribeKey names for a reader what a key of a lost write holds;
+	// nil quotes the key.
+	DescribeKey func(key []byte) string
+}
+
+// Recover checks the store in dir, locked by the caller, before pebble
+// opens it: the current MANIFEST, then the newest write-ahead log on fs.
+// Where pebble would drop data without an error it refuses the store, or
+// with o.AcceptDataLoss leaves it as pebble would open it, keeping a copy
+// of what was damaged.
+func Recover(dir string, fs vfs.FS, o Options) error {
+	log := o.Log
+	if log == nil {
+		log = zap.NewNop()
 	}
-	lab, rest, ok := strings.Cut(s[2:], "/")
-	if !ok {
-		return fmt.Sprintf("%q", k)
+	describe := o.DescribeKey
+	if describe == nil {
+		describe = func(k []byte) string { return fmt.Sprintf("%q", k) }
 	}
-	id := func(p string) (uint64, bool) {
-		if len(rest) != len(p)+8 || !strings.HasPrefix(rest, p) {
-			return 0, false
-		}
-		return binary.BigEndian.Uint64([]byte(rest[len(p):])), true
+	if err := recoverManifest(dir, o.AcceptDataLoss, log); err != nil {
+		return err
 	}
-	if n, ok := id("h/"); ok {
-		return fmt.Sprintf("headend id %d of lab %s", n, lab)
-	}
-	if n, ok := id("ssh/"); ok {
-		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
-	}
-	if rest == "clock" {
-		return "clock of lab " + lab
-	}
-	kind, _, _ := strings.Cut(rest, "/")
-	return fmt.Sprintf("%s record of lab %s", kind, lab)
+	return recoverWAL(dir, fs, o.AcceptDataLoss, describe, log)
 }
 
 // recoverWAL refuses a store whose newest write-ahead log has a damaged
@@ -474,8 +479,8 @@ func describeKey(k []byte) string {
 // log where its intact records end (what pebble would have replayed), and
 // logs what is dropped at error level. A write cut off by a crash is only
 // logged: it was never acknowledged.
-func recoverWAL(dir string, fs vfs.FS, accept bool, log *zap.Logger) error {
-	d, err := checkWAL(dir, fs)
+func recoverWAL(dir string, fs vfs.FS, accept bool, describe func([]byte) string, log *zap.Logger) error {
+	d, err := checkWAL(dir, fs, describe)
 	if err != nil || d == nil {
 		return err
 	}
@@ -644,7 +649,7 @@ func recoverManifest(dir string, accept bool, log *zap.Logger) error {
 		return err
 	}
 	if !accept {
-		return fmt.Errorf("%w: %w: %w", ErrStoreDamaged, ErrManifestDamaged, d)
+		return fmt.Errorf("%w: %w: %w", ErrDamaged, ErrManifestDamaged, d)
 	}
 	keep := filepath.Clean(dir) + "." + filepath.Base(d.file) + ".damaged"
 	if err := copyFileSynced(d.file, keep); err != nil {
