@@ -104,6 +104,9 @@ type Policy struct {
 	validUntil int64
 	// Serial of the device, for the syslog lines that name its address.
 	Serial string
+	// logLevel: refusals (severity 4) go to the logging buffer when it is
+	// at least warnings; -1 when nothing is buffered.
+	logLevel int8
 }
 
 // Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
@@ -297,6 +300,9 @@ type Admission struct {
 	usageDay int64
 	pending  []Use // not yet persisted
 	onUse    func()
+
+	// refusals are the last refusals, for `show logging`.
+	refusals refusalRing
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -356,7 +362,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		pol = a.refresh(now)
 	}
 	if now < pol.upAt {
-		return a.refuse(a.tab.Load(), Decision{Reason: ReasonUnavailable})
+		return a.refuse(a.tab.Load(), pol, p, k, now, Decision{Reason: ReasonUnavailable})
 	}
 	if !k.Valid() {
 		return Decision{Reason: ReasonNotLicensed}
@@ -364,7 +370,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	c := pol.class[k]
 	t := a.tab.Load()
 	if c == classNone {
-		return a.refuse(t, Decision{Reason: ReasonNotLicensed})
+		return a.refuse(t, pol, p, k, now, Decision{Reason: ReasonNotLicensed})
 	}
 	rel := now - t.start
 	if rel < 0 {
@@ -403,7 +409,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 				collected = true
 				continue
 			}
-			return a.refuse(t, Decision{Reason: reason, Limit: int(limit)})
+			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
 		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
 			break
@@ -512,8 +518,13 @@ func (t *table) unbanked(i int, w uint64) uint64 {
 	return (recGen(w) - t.claimGenOf(i)) & recGenMask
 }
 
-func (a *Admission) refuse(t *table, d Decision) Decision {
+func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k Kind, now int64, d Decision) Decision {
 	t.refused[d.Reason].Add(1)
+	// A device that is down logs nothing; every refusal message is of
+	// severity 4 (warnings).
+	if d.Reason != ReasonUnavailable && pol.logLevel >= LevelWarnings {
+		a.refusals.add(p, k, pol.class[k], d, now)
+	}
 	return d
 }
 
@@ -811,7 +822,7 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
-	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial}
+	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial, logLevel: d.Running.Logging.bufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			p.validUntil = min(p.validUntil, k.expiresAt().Unix())

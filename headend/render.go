@@ -169,26 +169,6 @@ func timedLines(p *Platform, f keygen.Features, days int) []string {
 	return out
 }
 
-// ShowLogging renders `show logging`: the settings of the factory
-// configuration (buffered logging with timestamps) and the buffer.
-func (d *Device) ShowLogging() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Syslog logging: enabled\n")
-	for _, l := range []string{"Facility: 20", "Timestamp logging: enabled", "Standby logging: disabled",
-		"Debug-trace logging: disabled", "Console logging: disabled", "Monitor logging: disabled"} {
-		fmt.Fprintf(&b, "    %s\n", l)
-	}
-	fmt.Fprintf(&b, "    Buffer logging: level debugging, %d messages logged\n", len(d.Log))
-	for _, l := range []string{"Trap logging: disabled", "Permit-hostdown logging: disabled", "History logging: disabled",
-		"Device ID: disabled", "Mail logging: disabled", "ASDM logging: disabled"} {
-		fmt.Fprintf(&b, "    %s\n", l)
-	}
-	for _, e := range d.Log {
-		fmt.Fprintf(&b, "%s: %s\n", e.Time.UTC().Format("Jan 02 2006 15:04:05"), e.Msg)
-	}
-	return b.String()
-}
-
 // FormatUptime prints an uptime as `show version` does: the two largest
 // units, "51 days 9 hours", "1 year 97 days", "4 mins 52 secs".
 func FormatUptime(d time.Duration) string {
@@ -516,6 +496,7 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 		line(l)
 		if l == "ftp mode passive" {
 			line(pagerLine(c))
+			loggingLines(c, line)
 		}
 	}
 	webvpnLines(c, all, line)
@@ -531,9 +512,6 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 var (
 	defaultConfigLines = []string{
 		"ftp mode passive",
-		"logging enable",
-		"logging timestamp",
-		"logging buffered debugging",
 		"no failover",
 		"icmp unreachable rate-limit 1 burst-size 1",
 		"no asdm history enable",

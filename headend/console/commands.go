@@ -96,6 +96,7 @@ func buildCommands() *registry {
 	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
 	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
 	r.describe(anyMode, "no", "Negate a command or set its defaults")
+	registerLogging(r)
 	return r
 }
 
@@ -177,7 +178,7 @@ func (s *Session) confirm(noconfirm bool, prompt string, proceed func(s *Session
 }
 
 func cmdShowLogging(s *Session, _ *call) {
-	s.view(func(d *headend.Device) { s.print(d.ShowLogging()) })
+	s.view(func(d *headend.Device) { s.print(d.ShowLogging(s.b.Admission())) })
 }
 
 func cmdShowVersion(s *Session, _ *call) {

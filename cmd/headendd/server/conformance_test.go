@@ -27,6 +27,7 @@ type fsmRule struct {
 	re    *regexp.Regexp
 	error bool
 	next  string // new state, or ""
+	cont  bool   // Continue: the next rules see the line too
 	src   string
 }
 
@@ -71,6 +72,8 @@ func loadTextFSM(t *testing.T, path string) *textFSM {
 				case "Error":
 					r.error = true
 				case "Next", "Record", "Next.Record", "Next.NoRecord", "NoRecord":
+				case "Continue", "Continue.Record":
+					r.cont = true
 				default:
 					if strings.Contains(a, ".") || a == "Continue" || a == "Clear" || a == "Clearall" {
 						t.Fatalf("action %q is not supported", a)
@@ -116,6 +119,9 @@ func (f *textFSM) parse(text string) (map[string][]string, error) {
 				if name != "" && m[2*j] >= 0 {
 					got[name] = append(got[name], line[m[2*j]:m[2*j+1]])
 				}
+			}
+			if r.cont {
+				continue
 			}
 			if r.next != "" {
 				state = r.next
