@@ -197,7 +197,10 @@ func (d *Device) Advance(now time.Time) {
 		k := &d.License.Timed[i]
 		if warn > 0 {
 			k.Warned = warn
-			d.logf(at, LevelWarnings, "%%ASA-4-444005: Timebased activation key %s will expire in %d days.", k.Words, warn)
+			// The real line says "license key" where Cisco's syslog
+			// guide says "activation key": "%ASA-4-444005: Timebased
+			// license key 0x5b0349c2 ... will expire in 127 days."
+			d.logf(at, LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
 			continue
 		}
 		d.expire(i, at)
