@@ -377,14 +377,16 @@ const (
 	SectionWebVPN
 )
 
-// webvpnLines is the webvpn block: only what differs from the defaults,
-// unless all asks for those too (`show running-config all`).
+// webvpnLines is the webvpn block: what differs from the defaults and what
+// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
+// tools that push it compare against it), or all of it with all (`show
+// running-config all`).
 func webvpnLines(c Config, all bool, line func(string)) {
 	switch {
 	case !c.Essentials:
 		line("webvpn")
 		line(" no anyconnect-essentials")
-	case all:
+	case all || c.EssentialsTyped:
 		line("webvpn")
 		line(" anyconnect-essentials")
 	}

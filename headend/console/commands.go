@@ -266,7 +266,7 @@ func cmdHostname(s *Session, c *call) {
 func cmdEssentials(on bool) handler {
 	return func(s *Session, _ *call) {
 		s.update(func(d *headend.Device) error {
-			d.Running.Essentials = on
+			d.Running.Essentials, d.Running.EssentialsTyped = on, on
 			d.ConfigChanged(s.user, s.b.Now())
 			return nil
 		})
