@@ -22,3 +22,21 @@ func TestPlatformLine(t *testing.T) {
 		}
 	}
 }
+
+// TestInterfaceLinePadding: interface names are padded as the real
+// outputs show ("GigabitEthernet0/0  :", "Internal-Control1/1 :"), and a
+// longer name keeps a space before the colon.
+func TestInterfaceLinePadding(t *testing.T) {
+	d := newTestDevice(t, "ASA5585-SSP10", keygen.Features{})
+	out := d.ShowVersion(t0)
+	for _, want := range []string{" 0: Ext: GigabitEthernet0/0  : address is ", " 6: Ext: TenGigabitEthernet0/8 : address is ",
+		" 7: Ext: TenGigabitEthernet0/9 : address is ", " 8: Ext: Management0/0       : address is "} {
+		if !strings.Contains(out, "\n"+want) {
+			t.Errorf("no line starting %q in\n%s", want, out)
+		}
+	}
+	d = newTestDevice(t, "ASA5516", keygen.Features{})
+	if out := d.ShowVersion(t0); !strings.Contains(out, "\n11: Int: Internal-Control1/1 : address is ") {
+		t.Errorf("Internal-Control1/1 padded wrong:\n%s", out)
+	}
+}

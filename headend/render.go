@@ -253,15 +253,19 @@ func (d *Device) ShowVersion(now time.Time) string {
 		if f.Ext {
 			kind = "Ext"
 		}
+		// The name is padded to 19 and followed by " :": a name as long
+		// as "Internal-Control1/1" or longer keeps one space before the
+		// colon ("TenGigabitEthernet0/8 : address is"), so that parsers
+		// splitting on " : " read the name alone.
 		if f.Name == "Not used" {
-			line("%2d: %s: %-20s: irq %d", first+i, kind, f.Name, f.IRQ)
+			line("%2d: %s: %-19s : irq %d", first+i, kind, f.Name, f.IRQ)
 			continue
 		}
 		mac := f.MAC
 		if mac == "" {
 			mac = d.macFor(i)
 		}
-		line("%2d: %s: %-20s: address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
+		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
 	writeLicenseBlock(&b, p, &r)
 	line("Serial Number: %s", d.Serial)
