@@ -220,3 +220,30 @@ func TestLegacyConfigLogging(t *testing.T) {
 		t.Errorf("round trip: %+v, %v", back.Logging, err)
 	}
 }
+
+// TestLicensingMessagesFollowLevel: the time-based key messages (444005 is
+// a warning, 444007 critical) are buffered by the same rules as refusals.
+func TestLicensingMessagesFollowLevel(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(l *LoggingConfig)
+		want   []string
+	}{
+		{"debugging", func(l *LoggingConfig) {}, []string{"444005", "444005", "444007"}},
+		{"errors", func(l *LoggingConfig) { l.BufferedLevel = LevelErrors }, []string{"444007"}},
+		{"disabled", func(l *LoggingConfig) { l.Enable = false }, nil},
+	} {
+		d := newTestDevice(t, "ASA5525", keygen.Features{})
+		c.change(&d.Running.Logging)
+		d.License.Timed = []TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * Day, Since: t0, Active: true}}
+		d.License.Timed[0].Warned = initWarned(10 * Day)
+		d.Advance(t0.Add(11 * Day))
+		var got []string
+		for _, e := range d.Log {
+			got = append(got, e.Msg[7:13])
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") || d.LogCount != len(c.want) {
+			t.Errorf("%s: logged %v (count %d), want %v", c.name, got, d.LogCount, c.want)
+		}
+	}
+}
