@@ -104,6 +104,9 @@ type Policy struct {
 	validUntil int64
 	// Serial of the device, for the syslog lines that name its address.
 	Serial string
+	// logLevel: refusals (severity 4) go to the logging buffer when it is
+	// at least warnings; -1 when nothing is buffered.
+	logLevel int8
 }
 
 // Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
@@ -300,6 +303,9 @@ type Admission struct {
 	usageDay int64
 	pending  []Use // not yet persisted
 	onUse    func()
+
+	// refusals are the last refusals, for `show logging`.
+	refusals refusalRing
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -359,7 +365,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 		pol = a.refresh(now)
 	}
 	if now < pol.upAt {
-		return a.refuse(a.tab.Load(), Decision{Reason: ReasonUnavailable})
+		return a.refuse(a.tab.Load(), pol, p, k, now, Decision{Reason: ReasonUnavailable})
 	}
 	if !k.Valid() {
 		return Decision{Reason: ReasonNotLicensed}
@@ -367,7 +373,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	c := pol.class[k]
 	t := a.tab.Load()
 	if c == classNone {
-		return a.refuse(t, Decision{Reason: ReasonNotLicensed})
+		return a.refuse(t, pol, p, k, now, Decision{Reason: ReasonNotLicensed})
 	}
 	rel := now - t.start
 	if rel < 0 {
@@ -417,7 +423,7 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
 				continue
 			}
-			return a.refuse(t, Decision{Reason: reason, Limit: int(limit)})
+			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
 		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
 			break
@@ -529,8 +535,13 @@ func (t *table) unbanked(i int, w uint64) uint64 {
 	return (recGen(w) - t.claimGenOf(i)) & recGenMask
 }
 
-func (a *Admission) refuse(t *table, d Decision) Decision {
+func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k Kind, now int64, d Decision) Decision {
 	t.refused[d.Reason].Add(1)
+	// A device that is down logs nothing; every refusal message is of
+	// severity 4 (warnings).
+	if d.Reason != ReasonUnavailable && pol.logLevel >= LevelWarnings {
+		a.refusals.add(p, k, pol.class[k], d, now)
+	}
 	return d
 }
 
@@ -868,7 +879,7 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
-	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial}
+	p := &Policy{upAt: d.UpAt.Unix(), validUntil: NoExpiry, Serial: d.Serial, logLevel: d.Running.Logging.bufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			p.validUntil = min(p.validUntil, k.expiresAt().Unix())

@@ -183,20 +183,22 @@ func (c *Config) RemoveUser(name string) bool {
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
-		slices.Equal(c.Interfaces, o.Interfaces)
+		slices.Equal(c.Interfaces, o.Interfaces) &&
+		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local
 // user database existed (no "users" key) gets the factory login, so that
 // headends created by an older headendd can be reached over SSH; one stored
-// before `pager lines` was kept has the factory 24.
+// before `pager lines` was kept has the factory 24; one stored before the
+// logging commands were kept has the lab's default logging.
 //
 // The record is decoded once: the users are held raw to tell a missing key
 // from a stored empty list ("users":null), which keeps none. Start-up
 // decodes two configurations per stored headend.
 func (c *Config) UnmarshalJSON(b []byte) error {
 	type plain Config
-	*c = Config{PagerLines: DefaultPagerLines} // kept when the record has none
+	*c = Config{PagerLines: DefaultPagerLines, Logging: DefaultLogging()} // kept when the record has none
 	v := struct {
 		*plain
 		Users json.RawMessage `json:"users"` // hides plain's

@@ -140,8 +140,9 @@ type Platform struct {
 	// BannerBase and BannerPlus are the "This platform has ..." lines; the
 	// rule behind them is UNSURE (facts §2.1(d)), we print what was seen for
 	// the family: "a Base license" on the 5500 and small 5500-X, "an ASA5555
-	// VPN Premium license" on 5515-X..5555-X, "an ASA 5505 Security Plus
-	// license" with Security Plus.
+	// VPN Premium license" on 5525-X..5555-X, "an ASA 5515 Security Plus
+	// license" on the 5515-X, "an ASA 5505 Security Plus license" with
+	// Security Plus.
 	BannerBase, BannerPlus string
 	Hardware               Hardware
 	Source                 string
@@ -399,6 +400,13 @@ var catalog = func() []Platform {
 	p5512.BannerBase, p5512.BannerPlus = banner55, "This platform has an ASA 5512 Security Plus license."
 	p5512.Source = srcSpec
 
+	// The 5515-X's default license is its Security Plus license: a 9.4(1)
+	// unit without a key prints "This platform has an ASA 5515 Security
+	// Plus license." (boot log, https://pastebin.com/a39ecgPW).
+	p5515 := asa5500X("ASA5515", 250, 100, 5, 500, "9.12(4)", "ASA5515, 8192 MB RAM, CPU Clarkdale 3059 MHz, 1 CPU (4 cores)", "ASA: 2275 MB RAM, 1 CPU (1 core)", 6)
+	p5515.BannerBase = "This platform has an ASA 5515 Security Plus license."
+	p5515.BannerPlus = p5515.BannerBase
+
 	p5555 := asa5500X("ASA5555", 5000, 500, 100, 3000, "9.14(4)", "ASA5555, 16384 MB RAM, CPU Lynnfield 2800 MHz, 1 CPU (8 cores)", "ASA: 8575 MB RAM, 1 CPU (2 cores)", 8)
 	p5555.Source = src5555
 
@@ -410,7 +418,7 @@ var catalog = func() []Platform {
 		p5585("ASA5585-SSP40", 40, 10000, 250, false, 24576, "Xeon 5600 series 2133 MHz, 2 CPUs (12 cores)"),
 		p5585("ASA5585-SSP60", 60, 10000, 250, false, 49152, "Xeon 5600 series 2400 MHz, 2 CPUs (24 cores)"),
 		p5506, p5508, p5516, p5512,
-		asa5500X("ASA5515", 250, 100, 5, 500, "9.12(4)", "ASA5515, 8192 MB RAM, CPU Clarkdale 3059 MHz, 1 CPU (4 cores)", "ASA: 2275 MB RAM, 1 CPU (1 core)", 6),
+		p5515,
 		asa5500X("ASA5525", 750, 200, 20, 1000, "9.14(4)", "ASA5525, 8192 MB RAM, CPU Lynnfield 2394 MHz, 1 CPU (4 cores)", "ASA: 4096 MB RAM, 1 CPU (1 core)", 8),
 		asa5500X("ASA5545", 2500, 300, 50, 2000, "9.14(4)", "ASA5545, 12288 MB RAM, CPU Lynnfield 2793 MHz, 1 CPU (8 cores)", "ASA: 6794 MB RAM, 1 CPU (2 cores)", 8),
 		p5555,

@@ -27,6 +27,12 @@ type Config struct {
 	// Interfaces holds the interfaces configured away from the factory
 	// state (see Interface), sorted by name; never changed in place.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// Logging is the `logging` commands.
+	Logging LoggingConfig `json:"logging"`
+	// EssentialsTyped: `anyconnect-essentials` was typed, so that the
+	// running configuration shows it although it is the default, as the
+	// ASA's configuration text keeps what was entered.
+	EssentialsTyped bool `json:"essentials_typed,omitempty"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.
@@ -35,7 +41,7 @@ const DefaultPagerLines = 24
 // DefaultConfig is the factory configuration of a new unit, with the
 // factory login (DefaultUsername).
 func DefaultConfig(hostname string) Config {
-	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines}
+	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines, Logging: DefaultLogging()}
 	c.factoryLogin()
 	return c
 }
@@ -70,6 +76,9 @@ type Device struct {
 	ModifiedBy string     `json:"modified_by,omitempty"`
 	ModifiedAt time.Time  `json:"modified_at,omitzero"`
 	Log        []LogEntry `json:"log,omitempty"`
+	// LogCount counts the messages logged to the buffer, also those
+	// that Log no longer holds ("N messages logged").
+	LogCount int `json:"log_count,omitempty"`
 
 	platform *Platform
 }
@@ -156,8 +165,13 @@ func GenerateSerial(p *Platform, now time.Time, rnd func(n int) int) string {
 // Reloading reports whether the device is booting at now.
 func (d *Device) Reloading(now time.Time) bool { return now.Before(d.UpAt) }
 
-// logf appends a syslog line.
-func (d *Device) logf(at time.Time, format string, args ...any) {
+// logf logs a syslog line of severity sev, if the logging configuration
+// sends it to the buffer.
+func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
+	if sev > int(d.Running.Logging.bufferLevel()) {
+		return
+	}
+	d.LogCount = max(d.LogCount, len(d.Log)) + 1
 	d.Log = append(d.Log, LogEntry{Time: at, Msg: fmt.Sprintf(format, args...)})
 	if len(d.Log) > maxLog {
 		d.Log = slices.Delete(d.Log, 0, len(d.Log)-maxLog)
@@ -186,7 +200,10 @@ func (d *Device) Advance(now time.Time) {
 		k := &d.License.Timed[i]
 		if warn > 0 {
 			k.Warned = warn
-			d.logf(at, "%%ASA-4-444005: Timebased activation key %s will expire in %d days.", k.Words, warn)
+			// The real line says "license key" where Cisco's syslog
+			// guide says "activation key": "%ASA-4-444005: Timebased
+			// license key 0x5b0349c2 ... will expire in 127 days."
+			d.logf(at, LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
 			continue
 		}
 		d.expire(i, at)
@@ -241,7 +258,7 @@ func (d *Device) expire(i int, at time.Time) {
 			break
 		}
 	}
-	d.logf(at, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
+	d.logf(at, LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
 		old.Words, revert, featureNames(d.platform, old.Features))
 }
 

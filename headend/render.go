@@ -169,26 +169,6 @@ func timedLines(p *Platform, f keygen.Features, days int) []string {
 	return out
 }
 
-// ShowLogging renders `show logging`: the settings of the factory
-// configuration (buffered logging with timestamps) and the buffer.
-func (d *Device) ShowLogging() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Syslog logging: enabled\n")
-	for _, l := range []string{"Facility: 20", "Timestamp logging: enabled", "Standby logging: disabled",
-		"Debug-trace logging: disabled", "Console logging: disabled", "Monitor logging: disabled"} {
-		fmt.Fprintf(&b, "    %s\n", l)
-	}
-	fmt.Fprintf(&b, "    Buffer logging: level debugging, %d messages logged\n", len(d.Log))
-	for _, l := range []string{"Trap logging: disabled", "Permit-hostdown logging: disabled", "History logging: disabled",
-		"Device ID: disabled", "Mail logging: disabled", "ASDM logging: disabled"} {
-		fmt.Fprintf(&b, "    %s\n", l)
-	}
-	for _, e := range d.Log {
-		fmt.Fprintf(&b, "%s: %s\n", e.Time.UTC().Format("Jan 02 2006 15:04:05"), e.Msg)
-	}
-	return b.String()
-}
-
 // FormatUptime prints an uptime as `show version` does: the two largest
 // units, "51 days 9 hours", "1 year 97 days", "4 mins 52 secs".
 func FormatUptime(d time.Duration) string {
@@ -273,15 +253,19 @@ func (d *Device) ShowVersion(now time.Time) string {
 		if f.Ext {
 			kind = "Ext"
 		}
+		// The name is padded to 19 and followed by " :": a name as long
+		// as "Internal-Control1/1" or longer keeps one space before the
+		// colon ("TenGigabitEthernet0/8 : address is"), so that parsers
+		// splitting on " : " read the name alone.
 		if f.Name == "Not used" {
-			line("%2d: %s: %-20s: irq %d", first+i, kind, f.Name, f.IRQ)
+			line("%2d: %s: %-19s : irq %d", first+i, kind, f.Name, f.IRQ)
 			continue
 		}
 		mac := f.MAC
 		if mac == "" {
 			mac = d.macFor(i)
 		}
-		line("%2d: %s: %-20s: address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
+		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
 	writeLicenseBlock(&b, p, &r)
 	line("Serial Number: %s", d.Serial)
@@ -397,14 +381,16 @@ const (
 	SectionWebVPN
 )
 
-// webvpnLines is the webvpn block: only what differs from the defaults,
-// unless all asks for those too (`show running-config all`).
+// webvpnLines is the webvpn block: what differs from the defaults and what
+// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
+// tools that push it compare against it), or all of it with all (`show
+// running-config all`).
 func webvpnLines(c Config, all bool, line func(string)) {
 	switch {
 	case !c.Essentials:
 		line("webvpn")
 		line(" no anyconnect-essentials")
-	case all:
+	case all || c.EssentialsTyped:
 		line("webvpn")
 		line(" anyconnect-essentials")
 	}
@@ -506,6 +492,7 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 		line(l)
 		if l == "ftp mode passive" {
 			line(pagerLine(c))
+			loggingLines(c, line)
 		}
 	}
 	webvpnLines(c, all, line)
@@ -521,9 +508,6 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 var (
 	defaultConfigLines = []string{
 		"ftp mode passive",
-		"logging enable",
-		"logging timestamp",
-		"logging buffered debugging",
 		"no failover",
 		"icmp unreachable rate-limit 1 burst-size 1",
 		"no asdm history enable",

@@ -56,12 +56,20 @@ func groupFor(k Kind) string {
 // mode) is WebVPN's session limit of 0; mobile or phone without their
 // license %ASA-4-113035.
 func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string {
-	ip := publicIP(device)
-	headendSerial := ""
+	headendSerial, c := "", classPremium
 	if pol != nil {
 		headendSerial = pol.Serial
+		if k < numKinds {
+			c = pol.class[k]
+		}
 	}
-	switch d.Reason {
+	return refusalLine(d.Reason, d.Limit, k, c, headendSerial, user, device)
+}
+
+// refusalLine renders a refusal of kind k counted against class c.
+func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user, device string) string {
+	ip := publicIP(device)
+	switch reason {
 	case ReasonNone, ReasonUnavailable:
 		return ""
 	case ReasonNotLicensed:
@@ -75,20 +83,20 @@ func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string 
 	switch k {
 	case KindClientless:
 		return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of %d reached.",
-			groupFor(k), user, ip, d.Limit)
+			groupFor(k), user, ip, limit)
 	case KindIKEv2ThirdParty:
 		lic := "AnyConnect Premium"
-		if pol != nil {
-			lic = className[pol.class[k]]
+		if c < numClasses {
+			lic = className[c]
 		}
-		if d.Reason == ReasonTotalLimit {
+		if reason == ReasonTotalLimit {
 			lic = "Total VPN"
 		}
 		return fmt.Sprintf("%%ASA-4-751019: Local:%s Remote:%s Username:%s Failed to obtain an %s license. Maximum license limit %d exceeded.",
-			outsideIP(headendSerial), ip, user, lic, d.Limit)
+			outsideIP(headendSerial), ip, user, lic, limit)
 	}
 	return fmt.Sprintf("%%ASA-4-113029: Group <%s> User <%s> IP <%s> Session could not be established: session limit of %d reached",
-		groupFor(k), user, ip, d.Limit)
+		groupFor(k), user, ip, limit)
 }
 
 // A summary row of `show vpn-sessiondb`: its kinds and its sub-row. Names

@@ -128,8 +128,25 @@ func (c *cli) exec(args []string) error {
 		if !strings.HasSuffix(resp.GetTranscript(), "\n") {
 			fmt.Fprintln(c.stdout)
 		}
+		// Scripts rely on $?: a line the console refused fails the
+		// command, after the whole transcript is printed.
+		for i, r := range resp.GetResults() {
+			if r.GetError() {
+				return execFailed{line: i + 1, input: r.GetInput()}
+			}
+		}
 		return nil
 	})
+}
+
+// execFailed: a line of exec answered with an error (exit status 1).
+type execFailed struct {
+	line  int
+	input string
+}
+
+func (e execFailed) Error() string {
+	return fmt.Sprintf("exec: line %d (%q) answered with an error", e.line, e.input)
 }
 
 func (c *cli) installKey(args []string) error {

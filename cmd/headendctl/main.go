@@ -43,7 +43,8 @@ Commands:
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend
-  exec H 'LINE' ['LINE'...]                    run console lines (privileged mode), print the console
+  exec H 'LINE' ['LINE'...]                    run console lines (privileged mode), print the console;
+                                               exit status 1 if a line answered with an error
   install-key H KEY [--deactivate]             activation-key KEY on H
   reload H [--save]                            reload H (--save: write memory first)
   rma H [--serial S]                           replace H's unit (new serial, keys lost)

@@ -121,8 +121,9 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	// RMA: the replacement has a new serial and no key; the multi-use PAKs
 	// register again.
 	run("rma", "asa1", "--serial", "FCH2648BCDE")
-	if out := run("exec", "asa1", "activation-key "+key); !strings.Contains(out, "ERROR: The requested activation key is not valid.") {
-		t.Errorf("the old unit's key on the replacement:\n%s", out)
+	if out, _, code := ctl(t, headendctl, "--addr", d.grpc, "exec", "asa1", "activation-key "+key); code != 1 ||
+		!strings.Contains(out, "ERROR: The requested activation key is not valid.") {
+		t.Errorf("the old unit's key on the replacement: exit %d\n%s", code, out)
 	}
 	keyR := keyLine(t, run("portal", "register", "--pak", plus, "--serial", "FCH2648BCDE"), "FCH2648BCDE")
 	run("portal", "register", "--pak", apex, "--serial", "FCH2648BCDE")

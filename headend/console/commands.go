@@ -99,6 +99,7 @@ func buildCommands() *registry {
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
+	registerLogging(r)
 	return r
 }
 
@@ -180,7 +181,7 @@ func (s *Session) confirm(noconfirm bool, prompt string, proceed func(s *Session
 }
 
 func cmdShowLogging(s *Session, _ *call) {
-	s.view(func(d *headend.Device) { s.print(d.ShowLogging()) })
+	s.view(func(d *headend.Device) { s.print(d.ShowLogging(s.b.Admission())) })
 }
 
 func cmdShowVersion(s *Session, _ *call) {
@@ -281,7 +282,7 @@ func cmdHostname(s *Session, c *call) {
 func cmdEssentials(on bool) handler {
 	return func(s *Session, _ *call) {
 		s.update(func(d *headend.Device) error {
-			d.Running.Essentials = on
+			d.Running.Essentials, d.Running.EssentialsTyped = on, on
 			d.ConfigChanged(s.user, s.b.Now())
 			return nil
 		})

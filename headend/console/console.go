@@ -79,6 +79,8 @@ type Session struct {
 	iface    string // the interface a (config-if) sub-mode configures
 	closed   bool
 	out      strings.Builder
+	// failed: the last line answered with an error (Failed).
+	failed bool
 }
 
 // enableUser is who a session is once `enable` accepted the enable password:
@@ -149,12 +151,25 @@ func (s *Session) Echo(input string) string {
 
 func (s *Session) println(lines ...string) {
 	for _, l := range lines {
+		s.failed = s.failed || isErrorLine(l)
 		s.out.WriteString(l)
 		s.out.WriteByte('\n')
 	}
 }
 
 func (s *Session) print(text string) { s.out.WriteString(text) }
+
+// isErrorLine reports whether the console printed l to refuse a line: the
+// ASA's errors start with "ERROR:" ("ERROR: % Invalid input detected at
+// '^' marker.") or "%Error" ("%Error opening disk0:/x (No such file or
+// directory)"), and a wrong password answers "Invalid password".
+func isErrorLine(l string) bool {
+	return strings.HasPrefix(l, "ERROR:") || strings.HasPrefix(l, "%Error") || l == "Invalid password"
+}
+
+// Failed reports whether the last line answered with an error, so that
+// scripts can tell (headendctl exec and SSH exec exit with status 1).
+func (s *Session) Failed() bool { return s.failed }
 
 // ask makes the next line the answer to a question.
 func (s *Session) ask(prompt string, secret bool, answer func(s *Session, ans string)) {
@@ -165,6 +180,7 @@ func (s *Session) ask(prompt string, secret bool, answer func(s *Session, ans st
 // not including the next prompt.
 func (s *Session) Line(input string) string {
 	s.out.Reset()
+	s.failed = false
 	if s.closed {
 		return ""
 	}
@@ -313,6 +329,8 @@ func errorLine(err error) string {
 type Result struct {
 	Input  string
 	Output string
+	// Error: the line answered with an error (Session.Failed).
+	Error bool
 }
 
 // Run feeds lines to a session and returns the transcript, as a terminal
@@ -341,7 +359,7 @@ func RunLimit(s *Session, lines []string, limit int) (transcript string, results
 		t.WriteByte('\n')
 		out := s.Line(l)
 		t.WriteString(out)
-		results = append(results, Result{Input: l, Output: out})
+		results = append(results, Result{Input: l, Output: out, Error: s.Failed()})
 		if !s.Closed() {
 			t.WriteString(s.Prompt())
 		}

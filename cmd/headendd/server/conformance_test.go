@@ -122,6 +122,9 @@ func (f *textFSM) parse(text string) (map[string][]string, error) {
 					got[name] = append(got[name], line[m[2*j]:m[2*j+1]])
 				}
 			}
+			if r.cont {
+				continue
+			}
 			if r.next != "" {
 				state = r.next
 			}

@@ -272,7 +272,7 @@ func (s *headendService) Exec(_ context.Context, req *headendv1.ExecRequest) (*h
 	}
 	resp := &headendv1.ExecResponse{Transcript: res.Transcript, SessionClosed: res.Closed}
 	for _, r := range res.Results {
-		resp.Results = append(resp.Results, &headendv1.ExecResult{Input: r.Input, Output: r.Output})
+		resp.Results = append(resp.Results, &headendv1.ExecResult{Input: r.Input, Output: r.Output, Error: r.Error})
 	}
 	return resp, nil
 }

@@ -120,9 +120,12 @@ func (c *headendConsole) write(cn *conn, user string, ch ssh.Channel, b []byte) 
 }
 
 // exit sends the exit status 0, within the idle timeout.
-func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel) {
+func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel) { c.exitWith(cn, user, ch, 0) }
+
+// exitWith sends an exit status, within the idle timeout.
+func (c *headendConsole) exitWith(cn *conn, user string, ch ssh.Channel, status uint32) {
 	defer c.guard(cn, user)()
-	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{0}))
+	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{status}))
 }
 
 // shell is the interactive console. It lands in user EXEC mode whatever the
@@ -190,8 +193,9 @@ func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ss
 // since nobody is there to answer enable's Password:. A question the command
 // asks ([confirm]) is shown and answered by a line of the client's input
 // (none: not answered; no line within the idle timeout: the connection is
-// closed). The output ends the session with exit status 0, whatever the
-// command printed.
+// closed). The output ends the session with exit status 0, or 1 if the
+// command or an answer was refused with an error, so that scripts can rely
+// on it.
 func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty bool, ch ssh.Channel) {
 	s := console.New(c.h, console.Options{User: user, Mode: console.LoginMode(priv), Privilege: priv})
 	write := func(text string) error {
@@ -203,6 +207,7 @@ func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty b
 	if write(s.Line(cmd)) != nil {
 		return
 	}
+	failed := s.Failed()
 	in := bufio.NewReader(io.LimitReader(ch, 64<<10))
 	for s.Asking() && !s.Closed() {
 		if write(s.Prompt()) != nil {
@@ -218,6 +223,11 @@ func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty b
 		if write(s.Echo(strings.TrimRight(ans, "\r\n"))+"\n"+s.Line(ans)) != nil {
 			return
 		}
+		failed = failed || s.Failed()
 	}
-	c.exit(cn, user, ch)
+	status := uint32(0)
+	if failed {
+		status = 1
+	}
+	c.exitWith(cn, user, ch, status)
 }

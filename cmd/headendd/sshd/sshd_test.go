@@ -495,22 +495,34 @@ func TestExec(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	for _, tc := range []struct{ cmd, want string }{
-		{"show version | include Serial", "Serial Number: FCH1947V0GY\n"},
-		{"show curpriv", "Username : admin\nCurrent privilege level : 15\nCurrent Mode/s : P_PRIV\n"},
-		{"show running-config | include ^username", "username admin password ***** pbkdf2 privilege 15\n"},
-		{"nosuch", "      ^\nERROR: % Invalid input detected at '^' marker.\n"},
+	// A command answered with an error exits with status 1, after its
+	// output, so that scripts can rely on it.
+	for _, tc := range []struct {
+		cmd, want string
+		status    int
+	}{
+		{"show version | include Serial", "Serial Number: FCH1947V0GY\n", 0},
+		{"show curpriv", "Username : admin\nCurrent privilege level : 15\nCurrent Mode/s : P_PRIV\n", 0},
+		{"show running-config | include ^username", "username admin password ***** pbkdf2 privilege 15\n", 0},
+		{"show running-config | include nothing-matches", "", 0},
+		{"nosuch", "      ^\nERROR: % Invalid input detected at '^' marker.\n", 1},
+		{"show", "ERROR: % Incomplete command\n", 1},
+		{"more disk0:/nosuch", "%Error opening disk0:/nosuch (No such file or directory)\n", 1},
 	} {
 		s, err := c.NewSession()
 		if err != nil {
 			t.Fatal(err)
 		}
 		out, err := s.Output(tc.cmd)
-		if err != nil {
+		status := 0
+		var ee *ssh.ExitError
+		if errors.As(err, &ee) {
+			status = ee.ExitStatus()
+		} else if err != nil {
 			t.Errorf("%s: %v", tc.cmd, err)
 		}
-		if string(out) != tc.want {
-			t.Errorf("%s: %q, want %q", tc.cmd, out, tc.want)
+		if string(out) != tc.want || status != tc.status {
+			t.Errorf("%s: %q, exit status %d; want %q, %d", tc.cmd, out, status, tc.want, tc.status)
 		}
 	}
 

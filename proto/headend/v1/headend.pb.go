@@ -2038,9 +2038,13 @@ func (x *ExecResponse) GetSessionClosed() bool {
 
 // ExecResult is one line and its output.
 type ExecResult struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Input         string                 `protobuf:"bytes,1,opt,name=input,proto3" json:"input,omitempty"`
-	Output        string                 `protobuf:"bytes,2,opt,name=output,proto3" json:"output,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Input  string                 `protobuf:"bytes,1,opt,name=input,proto3" json:"input,omitempty"`
+	Output string                 `protobuf:"bytes,2,opt,name=output,proto3" json:"output,omitempty"`
+	// The line answered with an error: the console refused it ("ERROR: ...",
+	// "%Error ...", "Invalid password"). The output still says what the
+	// console printed.
+	Error         bool `protobuf:"varint,3,opt,name=error,proto3" json:"error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2087,6 +2091,13 @@ func (x *ExecResult) GetOutput() string {
 		return x.Output
 	}
 	return ""
+}
+
+func (x *ExecResult) GetError() bool {
+	if x != nil {
+		return x.Error
+	}
+	return false
 }
 
 type ListPlatformsRequest struct {
@@ -3317,11 +3328,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"transcript\x18\x01 \x01(\tR\n" +
 	"transcript\x120\n" +
 	"\aresults\x18\x02 \x03(\v2\x16.headend.v1.ExecResultR\aresults\x12%\n" +
-	"\x0esession_closed\x18\x03 \x01(\bR\rsessionClosed\":\n" +
+	"\x0esession_closed\x18\x03 \x01(\bR\rsessionClosed\"P\n" +
 	"\n" +
 	"ExecResult\x12\x14\n" +
 	"\x05input\x18\x01 \x01(\tR\x05input\x12\x16\n" +
-	"\x06output\x18\x02 \x01(\tR\x06output\"\x16\n" +
+	"\x06output\x18\x02 \x01(\tR\x06output\x12\x14\n" +
+	"\x05error\x18\x03 \x01(\bR\x05error\"\x16\n" +
 	"\x14ListPlatformsRequest\"K\n" +
 	"\x15ListPlatformsResponse\x122\n" +
 	"\tplatforms\x18\x01 \x03(\v2\x14.headend.v1.PlatformR\tplatforms\"\xad\x01\n" +
