@@ -301,8 +301,12 @@ type Admission struct {
 	// only: the history grows without end, a day does not.
 	usage    *usageSet
 	usageDay int64
-	pending  []Use // not yet persisted
-	onUse    func()
+	// storedDay: uses of this day and before may have records stored
+	// before the lab started, which its set does not hold (see
+	// StoredUsesUntil): they are written as merges.
+	storedDay int64
+	pending   []Use // not yet persisted
+	onUse     func()
 
 	// refusals are the last refusals, for `show logging`.
 	refusals refusalRing
@@ -586,7 +590,7 @@ func (a *Admission) recordUse(p *Principal, day int64, flags uint8) bool {
 		merged = flags
 	}
 	if merged != old {
-		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged, Merge: day < a.usageDay})
+		a.pending = append(a.pending, Use{Principal: p, Day: day, Flags: merged, Merge: day < a.usageDay || day <= a.storedDay})
 	}
 	onUse := a.onUse
 	a.mu.Unlock()
@@ -657,20 +661,17 @@ func (a *Admission) EndDaysBefore(day int64) {
 	}
 }
 
-// RestoreUse puts back a stored observation of the current lab day (lab
-// start-up), so that the principal is recorded once that day and not
-// forgotten before the day ends. Observations of other days are ignored.
-func (a *Admission) RestoreUse(p *Principal, day int64, flags uint8) {
+// StoredUsesUntil tells the admission that the store may already hold
+// uses of day and the days before it, which its sets do not (lab start-up
+// reads none of the history, so that start-up costs the same on day 1 and
+// day 730): a use of those days is recorded as a merge, ORed with the
+// stored record's flags by the writer, so that an Apex-only use seen
+// before a restart keeps its flag. A principal is then recorded once more
+// on the day of the restart, which the merge makes harmless.
+func (a *Admission) StoredUsesUntil(day int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	switch {
-	case day > a.usageDay:
-		a.usage, a.usageDay = &usageSet{}, day
-	case day < a.usageDay:
-		return
-	}
-	merged, _ := a.usage.or(p.idx, flags)
-	p.seen.Store(seenWord(a.id, day, merged))
+	a.storedDay = max(a.storedDay, day)
 }
 
 // Release ends a session. It reports false for an unknown, stale or already

@@ -343,7 +343,8 @@ func (l *Lab) flushUsage() error {
 	defer l.usage.draining.Unlock()
 	l.usage.pending.Store(0)
 	const perBatch = 4096
-	b := l.store.db.NewBatch()
+	// Indexed: a merge reads the records of its own batch too.
+	b := l.store.db.NewIndexedBatch()
 	defer func() { b.Close() }()
 	n, committed, total := 0, false, 0
 	var err error
@@ -360,7 +361,7 @@ func (l *Lab) flushUsage() error {
 				key = append(append(append(key, u.Principal.User()...), 0), u.Principal.Device()...)
 				val = append(val[:0], u.Flags)
 				if u.Merge {
-					err = l.mergeUsage(key, val, &b, &n, &committed)
+					err = l.mergeUsage(key, val, b)
 				}
 				if err != nil {
 					return
@@ -373,7 +374,7 @@ func (l *Lab) flushUsage() error {
 					// The final commit's sync makes this one durable too.
 					if err = b.Commit(pebble.NoSync); err == nil {
 						b.Close()
-						b, n, committed = l.store.db.NewBatch(), 0, true
+						b, n, committed = l.store.db.NewIndexedBatch(), 0, true
 					}
 				}
 			}
@@ -394,20 +395,12 @@ func (l *Lab) flushUsage() error {
 	return err
 }
 
-// mergeUsage ORs into val the flags stored for key: a late use (see
-// headend.Use.Merge) must not take an Apex-only flag from the day. The
-// batch b is committed first (no sync: the flush's last commit syncs), so
-// that the read sees the records this flush wrote before; late uses are a
-// few around midnight.
-func (l *Lab) mergeUsage(key, val []byte, b **pebble.Batch, n *int, committed *bool) error {
-	if *n > 0 {
-		if err := (*b).Commit(pebble.NoSync); err != nil {
-			return err
-		}
-		(*b).Close()
-		*b, *n, *committed = l.store.db.NewBatch(), 0, true
-	}
-	v, closer, err := l.store.db.Get(key)
+// mergeUsage ORs into val the flags stored for key, or written earlier in
+// this flush (b is an indexed batch, whose reads see its own writes): a
+// use that may have a record already (see headend.Use.Merge) must not take
+// an Apex-only flag from the day.
+func (l *Lab) mergeUsage(key, val []byte, b *pebble.Batch) error {
+	v, closer, err := b.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil
 	}
@@ -468,38 +461,12 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 	}
 	today := l.clock.Now().Unix() / 86400
 	l.usage.forgotDay = today
-	// One iterator sought to each headend's day: an iterator per headend
-	// costs a walk down every level of the store each.
-	it, err := l.store.db.NewIter(&pebble.IterOptions{LowerBound: up, UpperBound: prefixEnd(up)})
-	if err != nil {
-		return err
-	}
-	lo, hi := slices.Clone(up), slices.Clone(up)
+	// No history is read: today's records stored before the restart are
+	// merged into when written again (headend.Admission.StoredUsesUntil).
 	for _, h := range hs {
-		lo = appendUsageKey(lo[:len(up)], h.id, today)
-		hi = appendUsageKey(hi[:len(up)], h.id, today+1)
-		for it.SeekGE(lo); err == nil && it.Valid() && bytes.Compare(it.Key(), hi) < 0; it.Next() {
-			k, v := it.Key(), it.Value()
-			user, device, day, perr := parseUsage(up, k, v)
-			if perr != nil {
-				err = perr
-				break
-			}
-			p, gerr := l.principals.Get(string(user), string(device))
-			if gerr != nil {
-				err = fmt.Errorf("sim: usage record %q: %w", k, gerr)
-				break
-			}
-			h.adm.RestoreUse(p, day, v[0])
-		}
-		if err != nil {
-			break
-		}
+		h.adm.StoredUsesUntil(today)
 	}
-	if cerr := it.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
 
 // migrateUsage rewrites the usage records of a store written before the

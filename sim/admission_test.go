@@ -46,9 +46,26 @@ func TestUsageSurvivesRestart(t *testing.T) {
 	if !slices.Equal(all, []string{"alice", "bob"}) || !slices.Equal(apex, []string{"bob"}) {
 		t.Fatalf("after restart: %v %v", all, apex)
 	}
-	// The day's principals are known again, to record each user once.
-	if n := tl.lab.principals.Len(); n != 3 {
-		t.Fatalf("%d principals after the restart, want the day's 3", n)
+	// Start-up reads no usage history: no principal is interned until
+	// it connects again.
+	if n := tl.lab.principals.Len(); n != 0 {
+		t.Fatalf("%d principals after the restart, want 0", n)
+	}
+	// bob, seen clientless (Apex-only) before the restart, connects with
+	// AnyConnect the same day: his record keeps the Apex-only flag.
+	dec, err := tl.lab.Admit("asa1", "bob", "pc", headend.KindAnyConnect)
+	if err != nil || !dec.Admitted {
+		t.Fatalf("bob after the restart: %+v %v", dec, err)
+	}
+	if err := tl.lab.Release("asa1", dec.Session); err != nil {
+		t.Fatal(err)
+	}
+	if err := tl.lab.flushUsage(); err != nil {
+		t.Fatal(err)
+	}
+	all, apex = tl.lab.Users([]string{"FCH1947V0GY"}, day, day.Add(24*time.Hour))
+	if !slices.Equal(all, []string{"alice", "bob"}) || !slices.Equal(apex, []string{"bob"}) {
+		t.Fatalf("after bob's AnyConnect session past the restart: %v %v", all, apex)
 	}
 	if c, _ := tl.lab.Counts("asa1"); c.Total() != 0 {
 		t.Fatalf("sessions survived the daemon restart: %+v", c)
