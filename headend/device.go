@@ -27,6 +27,9 @@ type Config struct {
 	// Interfaces holds the interfaces configured away from the factory
 	// state (see Interface), sorted by name; never changed in place.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// SSH is the `ssh ...` lines: who may connect and what the SSH server
+	// offers.
+	SSH SSHConfig `json:"ssh,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.
