@@ -104,6 +104,7 @@ type Server struct {
 	handshakes   sync.Map       // remote address -> handshake deadline
 	refusedLog   logLimiter     // connections refused by the caps
 	throttledLog logLimiter     // passwords refused unchecked
+	deniedLog    logLimiter     // connections no ssh line permits
 }
 
 // headendConsole is one headend's listener and its live connections.
@@ -527,8 +528,10 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 	if !o.permitted {
 		// No `ssh A M IFNAME` line admits the client: the ASA drops
 		// the connection before the SSH banner.
-		srv.log.Info("connection refused: no ssh line permits the client", zap.String("hostname", c.h.Hostname()),
-			zap.String("remote", nc.RemoteAddr().String()))
+		if held, ok := srv.deniedLog.allow(time.Now()); ok {
+			srv.log.Info("connection refused: no ssh line permits the client", zap.String("hostname", c.h.Hostname()),
+				zap.String("remote", nc.RemoteAddr().String()), zap.Int("refusals_not_logged", held))
+		}
 		_ = nc.Close()
 		return
 	}
