@@ -184,7 +184,8 @@ func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
 		slices.Equal(c.Interfaces, o.Interfaces) &&
-		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped
+		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&
+		c.SSH.equal(o.SSH)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

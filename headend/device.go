@@ -33,6 +33,9 @@ type Config struct {
 	// running configuration shows it although it is the default, as the
 	// ASA's configuration text keeps what was entered.
 	EssentialsTyped bool `json:"essentials_typed,omitempty"`
+	// SSH is the `ssh ...` lines: who may connect and what the SSH server
+	// offers.
+	SSH SSHConfig `json:"ssh,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

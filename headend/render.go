@@ -494,6 +494,9 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 			line(pagerLine(c))
 			loggingLines(c, line)
 		}
+		if l == "telnet timeout 5" {
+			d.sshLines(c, all, line)
+		}
 	}
 	webvpnLines(c, all, line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
@@ -523,8 +526,6 @@ var (
 		"crypto ipsec security-association pmtu-aging infinite",
 		"crypto ca trustpool policy",
 		"telnet timeout 5",
-		"ssh stricthostkeycheck",
-		"ssh timeout 5",
 		"console timeout 0",
 		"threat-detection basic-threat",
 		"threat-detection statistics access-list",

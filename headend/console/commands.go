@@ -100,6 +100,7 @@ func buildCommands() *registry {
 	registerExec(r)
 	registerVPNSessions(r)
 	registerLogging(r)
+	registerSSH(r)
 	return r
 }
 

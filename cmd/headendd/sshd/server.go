@@ -7,10 +7,13 @@
 // The console itself is headend/console, the same interpreter as the gRPC
 // Exec call, behind a console.Terminal for echo, line editing and paging.
 // This package only moves bytes, authenticates, and enforces the ASA's
-// limits: 5 concurrent SSH sessions per headend, the 5-minute idle timeout
-// (`ssh timeout 5`, which also ends a session whose client stops reading),
-// no new connection while the headend reloads, and the sessions of a
-// reloading or deleted headend dropped. It also protects the daemon: a cap
+// limits: 5 concurrent SSH sessions per headend, the idle timeout of the
+// headend's `ssh timeout N` (which also ends a session whose client stops
+// reading), no new connection while the headend reloads, and the sessions
+// of a reloading or deleted headend dropped. Each connection gets what the
+// headend's running configuration and software version offer: its `ssh A M
+// IFNAME` lines decide whether the client may connect at all, its key
+// exchange group and cipher sets what the handshake may agree on. It also protects the daemon: a cap
 // on connections not yet logged in, in total and per client address, and
 // password guessing slowed per client address and headend.
 package sshd
@@ -20,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -37,7 +41,7 @@ const (
 	// single context mode.
 	DefaultMaxSessions = 5
 	// DefaultIdleTimeout is `ssh timeout 5` of the factory configuration.
-	DefaultIdleTimeout = 5 * time.Minute
+	DefaultIdleTimeout = headend.DefaultSSHTimeout * time.Minute
 	// DefaultMaxUnauthenticated caps the connections, all consoles
 	// together, that have not logged in yet; more are closed at once.
 	// Logging in takes milliseconds, so only a client that connects and
@@ -65,9 +69,11 @@ type Options struct {
 	HostKeys []ssh.Signer
 	// MaxSessions per headend (DefaultMaxSessions).
 	MaxSessions int
-	// IdleTimeout closes a session without input for this long
-	// (DefaultIdleTimeout), and a connection whose client has not taken
-	// the session's output for this long.
+	// IdleTimeout is how long the factory `ssh timeout 5` lasts
+	// (DefaultIdleTimeout); a headend's `ssh timeout N` lasts N fifths of
+	// it, so that tests can shorten every timeout alike. A session without
+	// input for that long is closed, and so is a connection whose client
+	// has not taken the session's output for that long.
 	IdleTimeout time.Duration
 	// MaxUnauthenticated and MaxUnauthenticatedPerAddr cap the
 	// connections not logged in yet (DefaultMaxUnauthenticated,
@@ -98,6 +104,7 @@ type Server struct {
 	handshakes   sync.Map       // remote address -> handshake deadline
 	refusedLog   logLimiter     // connections refused by the caps
 	throttledLog logLimiter     // passwords refused unchecked
+	deniedLog    logLimiter     // connections no ssh line permits
 }
 
 // headendConsole is one headend's listener and its live connections.
@@ -106,7 +113,6 @@ type headendConsole struct {
 	h    *sim.Headend
 	port int
 	ln   net.Listener
-	cfg  *ssh.ServerConfig
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -116,6 +122,8 @@ type headendConsole struct {
 
 // conn is one SSH connection to a headend.
 type conn struct {
+	// idle is the headend's `ssh timeout` when the connection was made.
+	idle   time.Duration
 	cancel context.CancelFunc
 	// hangup closes the connection at once: a write blocked on a client
 	// that does not read returns.
@@ -127,8 +135,8 @@ type conn struct {
 	drained  chan struct{} // closed once closing and no session runs
 }
 
-func newConn(cancel context.CancelFunc) *conn {
-	return &conn{cancel: cancel, drained: make(chan struct{})}
+func newConn(cancel context.CancelFunc, idle time.Duration) *conn {
+	return &conn{cancel: cancel, idle: idle, drained: make(chan struct{})}
 }
 
 // start counts a new session; false once the connection is closing.
@@ -243,7 +251,6 @@ func (s *Server) listen(h *sim.Headend, port int) {
 		return
 	}
 	c := &headendConsole{srv: s, h: h, port: port, ln: ln, conns: map[*conn]struct{}{}}
-	c.cfg = c.serverConfig()
 	s.consoles[h] = c
 	s.wg.Add(1)
 	go c.accept()
@@ -314,9 +321,40 @@ func (c *headendConsole) accept() {
 	}
 }
 
-// serverConfig authenticates against the headend's local users.
-func (c *headendConsole) serverConfig() *ssh.ServerConfig {
+// offer is what a headend's SSH server offers one connection, read from
+// its running configuration and software version when the client connects.
+type offer struct {
+	permitted bool
+	version   int // `ssh version`: 1 answers as an SSH-1 server
+	algs      headend.SSHAlgorithms
+	idle      time.Duration
+}
+
+func (c *headendConsole) offer(client netip.Addr) (offer, error) {
+	var o offer
+	err := c.h.View(func(d *headend.Device) {
+		o = offer{
+			permitted: d.Running.SSHPermitted(client),
+			version:   d.Running.SSH.Version,
+			algs:      d.SSHAlgorithms(),
+			idle:      c.srv.opts.IdleTimeout * time.Duration(d.Running.SSH.TimeoutMinutes()) / headend.DefaultSSHTimeout,
+		}
+	})
+	return o, err
+}
+
+// serverConfig authenticates against the headend's local users and offers
+// the algorithms of o. Names this SSH library does not implement (the
+// aes192-cbc and aes256-cbc ciphers, the MD5 MACs) are left out of the
+// offer by the library; a set left empty by that lets no client in, as a
+// real ASA would to a client lacking them.
+func (c *headendConsole) serverConfig(o offer) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
+		Config: ssh.Config{
+			KeyExchanges: o.algs.KeyExchanges,
+			Ciphers:      o.algs.Ciphers,
+			MACs:         o.algs.MACs,
+		},
 		ServerVersion:    serverVersion,
 		PasswordCallback: c.password,
 	}
@@ -475,18 +513,40 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 			srv.endUnauth(ip)
 		}
 	}()
-	if err := c.h.Available(); err != nil {
+	client, _ := netip.ParseAddr(ip)
+	o, err := c.offer(client)
+	if err == nil {
+		err = c.h.Available()
+	}
+	if err != nil {
 		// A reloading ASA answers no SSH: the client sees the
 		// connection closed before the SSH banner.
 		srv.log.Debug("connection refused: headend unavailable", zap.String("remote", nc.RemoteAddr().String()), zap.Error(err))
 		_ = nc.Close()
 		return
 	}
+	if !o.permitted {
+		// No `ssh A M IFNAME` line admits the client: the ASA drops
+		// the connection before the SSH banner.
+		if held, ok := srv.deniedLog.allow(time.Now()); ok {
+			srv.log.Info("connection refused: no ssh line permits the client", zap.String("hostname", c.h.Hostname()),
+				zap.String("remote", nc.RemoteAddr().String()), zap.Int("refusals_not_logged", held))
+		}
+		_ = nc.Close()
+		return
+	}
 	deadline := time.Now().Add(handshakeTimeout)
 	_ = nc.SetDeadline(deadline)
+	if o.version == 1 {
+		// `ssh version 1`: the server speaks SSH-1 only, which an
+		// SSH-2 client refuses on reading the banner.
+		_, _ = nc.Write([]byte("SSH-1.5-Cisco-1.25\r\n"))
+		_ = nc.Close()
+		return
+	}
 	remote := nc.RemoteAddr().String()
 	srv.handshakes.Store(remote, deadline)
-	sc, chans, reqs, err := ssh.NewServerConn(nc, c.cfg)
+	sc, chans, reqs, err := ssh.NewServerConn(nc, c.serverConfig(o))
 	srv.handshakes.Delete(remote)
 	authenticating = false
 	srv.endUnauth(ip)
@@ -497,7 +557,7 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 	}
 	_ = nc.SetDeadline(time.Time{})
 	ctx, cancel := context.WithCancel(srv.ctx)
-	cn := newConn(cancel)
+	cn := newConn(cancel, o.idle)
 	cn.hangup = func() {
 		cancel()
 		_ = sc.Close()

@@ -101,12 +101,12 @@ func (c *headendConsole) guard(cn *conn, user string) (stop func()) {
 // guardFor is guard with the line logged, and whether a stall is counted.
 func (c *headendConsole) guardFor(cn *conn, user, msg string, stall bool) (stop func()) {
 	srv := c.srv
-	t := time.AfterFunc(srv.opts.IdleTimeout, func() {
+	t := time.AfterFunc(cn.idle, func() {
 		if stall {
 			srv.opts.Metrics.stalled()
 		}
 		srv.log.Info(msg, zap.String("hostname", c.h.Hostname()), zap.String("user", user),
-			zap.Duration("timeout", srv.opts.IdleTimeout))
+			zap.Duration("timeout", cn.idle))
 		cn.hangup()
 	})
 	return func() { t.Stop() }
@@ -159,7 +159,7 @@ func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ss
 			}
 		}
 	}()
-	idle := time.NewTimer(srv.opts.IdleTimeout)
+	idle := time.NewTimer(cn.idle)
 	defer idle.Stop()
 	for {
 		select {
@@ -167,13 +167,13 @@ func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ss
 			return
 		case <-idle.C:
 			srv.log.Info("session idle: closed", zap.String("hostname", c.h.Hostname()), zap.String("user", user),
-				zap.Duration("timeout", srv.opts.IdleTimeout))
+				zap.Duration("timeout", cn.idle))
 			return
 		case b, ok := <-input:
 			if !ok {
 				return
 			}
-			idle.Reset(srv.opts.IdleTimeout)
+			idle.Reset(cn.idle)
 			// Output and the prompt after it go out in one write.
 			if out := term.Input(b); len(out) > 0 {
 				if err := c.write(cn, user, ch, out); err != nil {
