@@ -27,6 +27,11 @@ type Config struct {
 	// Interfaces holds the interfaces configured away from the factory
 	// state (see Interface), sorted by name; never changed in place.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// VPN is the webvpn, group-policy, tunnel-group and vpn-sessiondb
+	// configuration (see VPNConfig).
+	VPN VPNConfig `json:"vpn,omitzero"`
+	// Timezone is `clock timezone`.
+	Timezone Timezone `json:"timezone,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

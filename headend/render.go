@@ -400,14 +400,22 @@ const (
 // webvpnLines is the webvpn block: only what differs from the defaults,
 // unless all asks for those too (`show running-config all`).
 func webvpnLines(c Config, all bool, line func(string)) {
+	essentials := ""
 	switch {
 	case !c.Essentials:
-		line("webvpn")
-		line(" no anyconnect-essentials")
+		essentials = " no anyconnect-essentials"
 	case all:
-		line("webvpn")
-		line(" anyconnect-essentials")
+		essentials = " anyconnect-essentials"
 	}
+	if essentials == "" && !c.VPN.hasWebVPNLines() {
+		return
+	}
+	line("webvpn")
+	webvpnEnableLines(&c.VPN, line)
+	if essentials != "" {
+		line(essentials)
+	}
+	anyconnectLines(&c.VPN, line)
 }
 
 // RenderConfig prints a configuration as `show running-config` does; all adds
@@ -505,12 +513,18 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 	for _, l := range defaultConfigLines {
 		line(l)
 		if l == "ftp mode passive" {
+			if l := clockLine(c); l != "" {
+				line(l)
+			}
 			line(pagerLine(c))
 		}
 	}
+	sessiondbLines(&c.VPN, line)
 	webvpnLines(c, all, line)
+	groupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
 	userLines(c, all, reveal, line)
+	tunnelGroupLines(&c.VPN, "", line)
 	for _, l := range defaultConfigTail {
 		line(l)
 	}

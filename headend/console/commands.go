@@ -99,6 +99,7 @@ func buildCommands() *registry {
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
+	registerVPNConfig(r)
 	return r
 }
 
@@ -112,7 +113,7 @@ func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
-	case ModeWebVPN, ModeIf:
+	case ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
 		s.mode = ModeConfig
 	case ModeConfig:
 		s.mode = ModePriv
@@ -131,7 +132,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 	switch s.mode {
 	case ModeUser:
 		mode = "P_UNPR"
-	case ModeConfig, ModeWebVPN, ModeIf:
+	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)
