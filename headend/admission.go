@@ -864,7 +864,9 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 //   - mobile needs AnyConnect for Mobile, phone needs AnyConnect for Cisco
 //     VPN Phone;
 //   - legacy IKEv1 clients and site-to-site count against Other VPN Peers;
-//   - everything counts against Total VPN Peers.
+//   - everything counts against Total VPN Peers;
+//   - `vpn-sessiondb max-anyconnect-premium-or-essentials-limit` and
+//     `max-other-vpn-limit` lower the class limits below the license.
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
@@ -887,6 +889,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.limit[classEssentials] = uint32(r.Total)
 	p.limit[classOther] = uint32(r.Other)
 	p.total = uint32(r.Total)
+	d.Running.VPN.capLimits(&p.limit)
 	p.class[KindAnyConnect] = ac
 	p.class[KindIKEv2ThirdParty] = ac
 	p.class[KindMobile] = classNone

@@ -441,3 +441,17 @@ func (z Timezone) Location() *time.Location {
 	}
 	return time.FixedZone(z.Name, off)
 }
+
+// capLimits lowers the class limits of a policy to the vpn-sessiondb caps:
+// the AnyConnect cap holds for the sessions counted as AnyConnect Premium
+// (clientless included) or Essentials, the other cap for Other VPN. A cap
+// above the license changes nothing ("limit sessions below the license").
+func (v *VPNConfig) capLimits(limit *[numClasses]uint32) {
+	if n := uint32(v.MaxAnyConnect); n > 0 {
+		limit[classPremium] = min(limit[classPremium], n)
+		limit[classEssentials] = min(limit[classEssentials], n)
+	}
+	if n := uint32(v.MaxOther); n > 0 {
+		limit[classOther] = min(limit[classOther], n)
+	}
+}

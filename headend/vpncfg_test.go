@@ -3,6 +3,8 @@ package headend
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/asalab/asalab/keygen"
@@ -84,5 +86,62 @@ func TestVPNConfigRefusals(t *testing.T) {
 	}
 	if !d.Running.Equal(before) {
 		t.Fatalf("refused changes changed the configuration: %+v", d.Running.VPN)
+	}
+}
+
+// TestSessionCaps: the vpn-sessiondb caps refuse sessions below the license
+// with the session-limit syslog naming the cap; a cap above the license
+// changes nothing; removing the cap restores the license's limit.
+func TestSessionCaps(t *testing.T) {
+	now := t0.Unix()
+	for _, tc := range []struct {
+		name      string
+		features  keygen.Features
+		essOff    bool
+		anyconn   bool
+		cap       int
+		kind      Kind
+		admits    int
+		reason    Reason
+		syslogCap string
+	}{
+		{"premium capped", keygen.Features{PremiumPeers: 250}, true, true, 10, KindAnyConnect, 10, ReasonPremiumLimit, "session limit of 10 reached"},
+		{"clientless shares the premium cap", keygen.Features{PremiumPeers: 250}, true, true, 3, KindClientless, 3, ReasonPremiumLimit, "session limit of 3 reached."},
+		{"essentials capped", keygen.Features{Essentials: true}, false, true, 7, KindAnyConnect, 7, ReasonEssentialsLimit, "session limit of 7 reached"},
+		{"cap above the license", keygen.Features{PremiumPeers: 25}, true, true, 700, KindAnyConnect, 25, ReasonPremiumLimit, "session limit of 25 reached"},
+		{"other capped", keygen.Features{}, true, false, 5, KindSiteToSite, 5, ReasonOtherLimit, "session limit of 5 reached"},
+		{"other cap leaves anyconnect", keygen.Features{PremiumPeers: 25}, true, false, 5, KindAnyConnect, 25, ReasonPremiumLimit, "session limit of 25 reached"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newTestDevice(t, "ASA5525", tc.features)
+			d.Running.Essentials = !tc.essOff
+			if err := d.SetSessionCap(tc.anyconn, tc.cap); err != nil {
+				t.Fatal(err)
+			}
+			a := newTestAdmission(t, d)
+			ps := NewPrincipals(nil)
+			n := 0
+			var last Decision
+			for i := range 800 {
+				last = a.Admit(principal(t, ps, fmt.Sprint("u", i)), tc.kind, now)
+				if !last.Admitted {
+					break
+				}
+				n++
+			}
+			if n != tc.admits || last.Reason != tc.reason {
+				t.Fatalf("admitted %d (%v), want %d then %v", n, last.Reason, tc.admits, tc.reason)
+			}
+			if got := RefusalSyslog(last, tc.kind, a.Policy(), "u", "u-laptop"); !strings.HasSuffix(got, tc.syslogCap) {
+				t.Fatalf("syslog %q, want it to end %q", got, tc.syslogCap)
+			}
+			if err := d.SetSessionCap(tc.anyconn, 0); err != nil {
+				t.Fatal(err)
+			}
+			a.SetPolicy(d.AdmissionPolicy(t0))
+			if tc.admits < 25 && !a.Admit(principal(t, ps, "more"), tc.kind, now).Admitted {
+				t.Fatal("refused after the cap was removed")
+			}
+		})
 	}
 }
