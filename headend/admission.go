@@ -104,6 +104,9 @@ type Policy struct {
 	validUntil int64
 	// Serial of the device, for the syslog lines that name its address.
 	Serial string
+	// noPortal: webvpn is set up but enabled on no working interface,
+	// so AnyConnect and clientless connections find nothing to answer.
+	noPortal bool
 }
 
 // Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
@@ -866,7 +869,9 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 //   - legacy IKEv1 clients and site-to-site count against Other VPN Peers;
 //   - everything counts against Total VPN Peers;
 //   - `vpn-sessiondb max-anyconnect-premium-or-essentials-limit` and
-//     `max-other-vpn-limit` lower the class limits below the license.
+//     `max-other-vpn-limit` lower the class limits below the license;
+//   - once webvpn is set up, AnyConnect and clientless need it enabled on
+//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
@@ -906,6 +911,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.class[KindIPsecIKEv1] = classOther
 	p.class[KindSiteToSite] = classOther
+	d.Running.gateWebVPN(p)
 	return p
 }
 

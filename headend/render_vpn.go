@@ -54,7 +54,8 @@ func groupFor(k Kind) string {
 // §6, §12): over a limit, %ASA-4-113029, clientless %ASA-4-716023,
 // third-party IKEv2 %ASA-4-751019; clientless not licensed (Essentials
 // mode) is WebVPN's session limit of 0; mobile or phone without their
-// license %ASA-4-113035.
+// license, or AnyConnect not enabled under webvpn, %ASA-4-113035; webvpn
+// enabled on no working interface: nothing.
 func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string {
 	ip := publicIP(device)
 	headendSerial := ""
@@ -65,6 +66,9 @@ func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string 
 	case ReasonNone, ReasonUnavailable:
 		return ""
 	case ReasonNotLicensed:
+		if pol != nil && pol.noPortal {
+			return "" // nothing answered the connection
+		}
 		if k == KindClientless {
 			return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of 0 reached.",
 				groupFor(k), user, ip)

@@ -455,3 +455,39 @@ func (v *VPNConfig) capLimits(limit *[numClasses]uint32) {
 		limit[classOther] = min(limit[classOther], n)
 	}
 }
+
+// webvpnKinds are the connections the webvpn service answers: AnyConnect
+// over SSL/DTLS on every platform, and the clientless portal.
+var webvpnKinds = [...]Kind{KindAnyConnect, KindMobile, KindPhone, KindClientless}
+
+// gateWebVPN applies webvpn's switches to a policy. An ASA answers
+// AnyConnect and clientless connections only on an interface webvpn is
+// enabled on, and AnyConnect only with `anyconnect enable`; without it the
+// client is told so (%ASA-4-113035, "AnyConnect not enabled or invalid
+// AnyConnect image on the ASA"). The rule holds once webvpn is set up (an
+// interface or AnyConnect enabled): a lab's factory configuration has no
+// interface to enable it on, and admits as it always did. IPsec connections
+// (IKEv1, LAN-to-LAN, third-party IKEv2) do not go through webvpn.
+func (c *Config) gateWebVPN(p *Policy) {
+	v := &c.VPN
+	if !v.WebVPNConfigured() {
+		return
+	}
+	listening := slices.ContainsFunc(v.WebVPNIfs, func(n string) bool {
+		i, ok := c.InterfaceByNameif(n)
+		return ok && i.Active()
+	})
+	if !listening {
+		// Nothing answers on port 443: the box logs nothing.
+		p.noPortal = true
+		for _, k := range webvpnKinds {
+			p.class[k] = classNone
+		}
+		return
+	}
+	if !v.AnyConnect {
+		for _, k := range webvpnKinds[:3] {
+			p.class[k] = classNone
+		}
+	}
+}

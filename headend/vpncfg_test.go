@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -144,4 +145,58 @@ func TestSessionCaps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWebVPNGate: once webvpn is set up, AnyConnect needs it enabled on a
+// working interface and `anyconnect enable`, clientless the interface;
+// IPsec connections do not depend on it. A factory configuration admits as
+// before.
+func TestWebVPNGate(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 25})
+	ps := NewPrincipals(nil)
+	n := 0
+	admit := func(k Kind) (Decision, string) {
+		t.Helper()
+		n++
+		a := newTestAdmission(t, d)
+		dec := a.Admit(principal(t, ps, fmt.Sprint("g", n)), k, t0.Unix())
+		return dec, RefusalSyslog(dec, k, a.Policy(), "u", "u-laptop")
+	}
+	all := []Kind{KindAnyConnect, KindMobile, KindPhone, KindClientless, KindIKEv2ThirdParty, KindIPsecIKEv1, KindSiteToSite}
+	want := func(stage string, admitted map[Kind]bool, syslog string) {
+		t.Helper()
+		for _, k := range all {
+			if k == KindMobile || k == KindPhone {
+				continue // not licensed by this key at all
+			}
+			dec, line := admit(k)
+			if dec.Admitted != admitted[k] {
+				t.Errorf("%s: %v admitted %v, want %v", stage, k, dec.Admitted, admitted[k])
+			}
+			if !dec.Admitted && (dec.Reason != ReasonNotLicensed || !strings.Contains(line, syslog)) {
+				t.Errorf("%s: %v refused %v %q, want not licensed %q", stage, k, dec.Reason, line, syslog)
+			}
+		}
+	}
+	everything := map[Kind]bool{KindAnyConnect: true, KindClientless: true, KindIKEv2ThirdParty: true, KindIPsecIKEv1: true, KindSiteToSite: true}
+	want("factory", everything, "")
+
+	if _, err := d.SetNameif("GigabitEthernet0/0", "outside"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetWebVPNEnable("outside", true); err != nil {
+		t.Fatal(err)
+	}
+	ipsec := map[Kind]bool{KindIKEv2ThirdParty: true, KindIPsecIKEv1: true, KindSiteToSite: true}
+	want("enabled on a shut interface", ipsec, "")
+
+	d.SetShutdown("GigabitEthernet0/0", false)
+	if err := d.SetAddress("GigabitEthernet0/0", netip.MustParseAddr("203.0.113.1"), netip.MustParseAddr("255.255.255.0"), netip.Addr{}); err != nil {
+		t.Fatal(err)
+	}
+	clientless := map[Kind]bool{KindClientless: true, KindIKEv2ThirdParty: true, KindIPsecIKEv1: true, KindSiteToSite: true}
+	want("enabled without anyconnect enable", clientless, "%ASA-4-113035:")
+
+	d.SetWebVPNFlag(true, true)
+	want("anyconnect enabled", everything, "")
 }
