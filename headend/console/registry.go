@@ -67,15 +67,18 @@ type node struct {
 	args     argKind
 	argHelp  string // "<WORD>  Hostname", shown by `?` where arguments go
 	// alt is the command the keyword ends in other modes, with its own
-	// handler and arguments: `enable` turns on privileged commands in
-	// user EXEC mode and names an interface under webvpn.
+	// handler and arguments (and its own alt for yet other modes):
+	// `enable` turns on privileged commands in user EXEC mode and names
+	// an interface under webvpn.
 	alt *node
 }
 
 // cmd is the node whose handler and arguments serve mode m.
 func (n *node) cmd(m Mode) *node {
-	if n.alt != nil && n.alt.runModes.has(m) {
-		return n.alt
+	for a := n.alt; a != nil; a = a.alt {
+		if a.runModes.has(m) {
+			return a
+		}
 	}
 	return n
 }
@@ -120,12 +123,18 @@ func (r *registry) add(ms modeSet, path string, help string, args argKind, argHe
 					k.help[m] = help
 				}
 			}
-			if k.run != nil && k.runModes&ms == 0 {
-				k.alt = &node{word: w, run: run, args: args, argHelp: argHelp, runModes: ms}
-				break
+			// A keyword already ending a command in other modes
+			// ends this one in ms: the first node of the chain
+			// whose modes meet ms takes it, or a new one at its end.
+			c := k
+			for c.run != nil && c.runModes&ms == 0 {
+				if c.alt == nil {
+					c.alt = &node{word: w}
+				}
+				c = c.alt
 			}
-			k.run, k.args, k.argHelp = run, args, argHelp
-			k.runModes |= ms
+			c.run, c.args, c.argHelp = run, args, argHelp
+			c.runModes |= ms
 		}
 		n = k
 	}
