@@ -107,6 +107,15 @@ type Policy struct {
 	// logLevel: refusals (severity 4) go to the logging buffer when it is
 	// at least warnings; -1 when nothing is buffered.
 	logLevel int8
+	// noPortal: webvpn is set up but enabled on no working interface,
+	// so AnyConnect and clientless connections find nothing to answer.
+	noPortal bool
+}
+
+// silent reports whether a refusal logs nothing: with webvpn enabled on
+// no working interface, nothing answered the connection.
+func (p *Policy) silent(d Decision) bool {
+	return p != nil && p.noPortal && d.Reason == ReasonNotLicensed
 }
 
 // Capacity is Total VPN Peers, `show vpn-sessiondb`'s device capacity.
@@ -543,7 +552,7 @@ func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k Kind, now int6
 	t.refused[d.Reason].Add(1)
 	// A device that is down logs nothing; every refusal message is of
 	// severity 4 (warnings).
-	if d.Reason != ReasonUnavailable && pol.logLevel >= LevelWarnings {
+	if d.Reason != ReasonUnavailable && pol.logLevel >= LevelWarnings && !pol.silent(d) {
 		a.refusals.add(p, k, pol.class[k], d, now)
 	}
 	return d
@@ -876,7 +885,11 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 //   - mobile needs AnyConnect for Mobile, phone needs AnyConnect for Cisco
 //     VPN Phone;
 //   - legacy IKEv1 clients and site-to-site count against Other VPN Peers;
-//   - everything counts against Total VPN Peers.
+//   - everything counts against Total VPN Peers;
+//   - `vpn-sessiondb max-anyconnect-premium-or-essentials-limit` and
+//     `max-other-vpn-limit` lower the class limits below the license;
+//   - once webvpn is set up, AnyConnect and clientless need it enabled on
+//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
@@ -899,6 +912,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.limit[classEssentials] = uint32(r.Total)
 	p.limit[classOther] = uint32(r.Other)
 	p.total = uint32(r.Total)
+	d.Running.VPN.capLimits(&p.limit)
 	p.class[KindAnyConnect] = ac
 	p.class[KindIKEv2ThirdParty] = ac
 	p.class[KindMobile] = classNone
@@ -915,6 +929,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.class[KindIPsecIKEv1] = classOther
 	p.class[KindSiteToSite] = classOther
+	d.Running.gateWebVPN(p)
 	return p
 }
 

@@ -185,7 +185,8 @@ func (c Config) Equal(o Config) bool {
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
 		slices.Equal(c.Interfaces, o.Interfaces) &&
 		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&
-		c.SSH.equal(o.SSH)
+		c.SSH.equal(o.SSH) &&
+		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -36,6 +36,11 @@ type Config struct {
 	// SSH is the `ssh ...` lines: who may connect and what the SSH server
 	// offers.
 	SSH SSHConfig `json:"ssh,omitzero"`
+	// VPN is the webvpn, group-policy, tunnel-group and vpn-sessiondb
+	// configuration (see VPNConfig).
+	VPN VPNConfig `json:"vpn,omitzero"`
+	// Timezone is `clock timezone`.
+	Timezone Timezone `json:"timezone,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

@@ -386,14 +386,22 @@ const (
 // tools that push it compare against it), or all of it with all (`show
 // running-config all`).
 func webvpnLines(c Config, all bool, line func(string)) {
+	essentials := ""
 	switch {
 	case !c.Essentials:
-		line("webvpn")
-		line(" no anyconnect-essentials")
+		essentials = " no anyconnect-essentials"
 	case all || c.EssentialsTyped:
-		line("webvpn")
-		line(" anyconnect-essentials")
+		essentials = " anyconnect-essentials"
 	}
+	if essentials == "" && !c.VPN.hasWebVPNLines() {
+		return
+	}
+	line("webvpn")
+	webvpnEnableLines(&c.VPN, line)
+	if essentials != "" {
+		line(essentials)
+	}
+	anyconnectLines(&c.VPN, line)
 }
 
 // RenderConfig prints a configuration as `show running-config` does; all adds
@@ -491,6 +499,9 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 	for _, l := range defaultConfigLines {
 		line(l)
 		if l == "ftp mode passive" {
+			if l := clockLine(c); l != "" {
+				line(l)
+			}
 			line(pagerLine(c))
 			loggingLines(c, line)
 		}
@@ -498,9 +509,12 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 			d.sshLines(c, all, line)
 		}
 	}
+	sessiondbLines(&c.VPN, line)
 	webvpnLines(c, all, line)
+	groupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
 	userLines(c, all, reveal, line)
+	tunnelGroupLines(&c.VPN, "", line)
 	for _, l := range defaultConfigTail {
 		line(l)
 	}

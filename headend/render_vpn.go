@@ -54,8 +54,12 @@ func groupFor(k Kind) string {
 // §6, §12): over a limit, %ASA-4-113029, clientless %ASA-4-716023,
 // third-party IKEv2 %ASA-4-751019; clientless not licensed (Essentials
 // mode) is WebVPN's session limit of 0; mobile or phone without their
-// license %ASA-4-113035.
+// license, or AnyConnect not enabled under webvpn, %ASA-4-113035; webvpn
+// enabled on no working interface: nothing.
 func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string {
+	if pol.silent(d) {
+		return ""
+	}
 	headendSerial, c := "", classPremium
 	if pol != nil {
 		headendSerial = pol.Serial

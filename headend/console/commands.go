@@ -101,6 +101,7 @@ func buildCommands() *registry {
 	registerVPNSessions(r)
 	registerLogging(r)
 	registerSSH(r)
+	registerVPNConfig(r)
 	return r
 }
 
@@ -114,7 +115,7 @@ func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
-	case ModeWebVPN, ModeIf:
+	case ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
 		s.mode = ModeConfig
 	case ModeConfig:
 		s.mode = ModePriv
@@ -133,7 +134,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 	switch s.mode {
 	case ModeUser:
 		mode = "P_UNPR"
-	case ModeConfig, ModeWebVPN, ModeIf:
+	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)

@@ -20,7 +20,9 @@ func registerExec(r *registry) {
 	r.add(privAndUp, "write terminal", "Write to terminal", argNone, "", cmdShowRunning(headend.SectionAll, false))
 }
 
-func cmdShowClock(s *Session, _ *call) { s.print(headend.ShowClock(s.b.Now())) }
+func cmdShowClock(s *Session, _ *call) {
+	s.view(func(d *headend.Device) { s.print(headend.ShowClockIn(s.b.Now(), d.Running.Timezone)) })
+}
 
 func cmdShowHostname(s *Session, _ *call) {
 	s.view(func(d *headend.Device) { s.println(d.Hostname()) })

@@ -77,6 +77,7 @@ type Session struct {
 	hostname string
 	pending  *question
 	iface    string // the interface a (config-if) sub-mode configures
+	vpnName  string // the group-policy or tunnel-group a sub-mode configures
 	closed   bool
 	out      strings.Builder
 	// failed: the last line answered with an error (Failed).
@@ -137,6 +138,12 @@ func (s *Session) Prompt() string {
 		return s.hostname + "(config-webvpn)# "
 	case ModeIf:
 		return s.hostname + "(config-if)# "
+	case ModeGroupPolicy:
+		return s.hostname + "(config-group-policy)# "
+	case ModeTunnelGeneral:
+		return s.hostname + "(config-tunnel-general)# "
+	case ModeTunnelWebVPN:
+		return s.hostname + "(config-tunnel-webvpn)# "
 	}
 	return s.hostname + "# "
 }

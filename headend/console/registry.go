@@ -11,16 +11,19 @@ type Mode int
 
 // CLI modes of an ASA.
 const (
-	ModeUser   Mode = iota // host>
-	ModePriv               // host#
-	ModeConfig             // host(config)#
-	ModeWebVPN             // host(config-webvpn)#
-	ModeIf                 // host(config-if)#
+	ModeUser          Mode = iota // host>
+	ModePriv                      // host#
+	ModeConfig                    // host(config)#
+	ModeWebVPN                    // host(config-webvpn)#
+	ModeIf                        // host(config-if)#
+	ModeGroupPolicy               // host(config-group-policy)#
+	ModeTunnelGeneral             // host(config-tunnel-general)#
+	ModeTunnelWebVPN              // host(config-tunnel-webvpn)#
 	numModes
 )
 
 // modeSet is a set of modes.
-type modeSet uint8
+type modeSet uint16
 
 func modes(ms ...Mode) modeSet {
 	var s modeSet
@@ -33,9 +36,9 @@ func modes(ms ...Mode) modeSet {
 func (s modeSet) has(m Mode) bool { return s&(1<<m) != 0 }
 
 var (
-	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf)
-	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf)
-	configModes = modes(ModeConfig, ModeWebVPN, ModeIf)
+	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
+	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
+	configModes = modes(ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
 )
 
 // argKind says what a command takes after its keywords.
@@ -63,10 +66,28 @@ type node struct {
 	run      handler
 	args     argKind
 	argHelp  string // "<WORD>  Hostname", shown by `?` where arguments go
+	// alt is the command the keyword ends in other modes, with its own
+	// handler and arguments (and its own alt for yet other modes):
+	// `enable` turns on privileged commands in user EXEC mode and names
+	// an interface under webvpn.
+	alt *node
+}
+
+// cmd is the node whose handler and arguments serve mode m.
+func (n *node) cmd(m Mode) *node {
+	for a := n.alt; a != nil; a = a.alt {
+		if a.runModes.has(m) {
+			return a
+		}
+	}
+	return n
 }
 
 // runnable reports whether the keyword ends a command in mode m.
-func (n *node) runnable(m Mode) bool { return n.run != nil && n.runModes.has(m) }
+func (n *node) runnable(m Mode) bool {
+	c := n.cmd(m)
+	return c.run != nil && c.runModes.has(m)
+}
 
 func (n *node) kid(word string) *node {
 	for _, k := range n.kids {
@@ -102,8 +123,18 @@ func (r *registry) add(ms modeSet, path string, help string, args argKind, argHe
 					k.help[m] = help
 				}
 			}
-			k.run, k.args, k.argHelp = run, args, argHelp
-			k.runModes |= ms
+			// A keyword already ending a command in other modes
+			// ends this one in ms: the first node of the chain
+			// whose modes meet ms takes it, or a new one at its end.
+			c := k
+			for c.run != nil && c.runModes&ms == 0 {
+				if c.alt == nil {
+					c.alt = &node{word: w}
+				}
+				c = c.alt
+			}
+			c.run, c.args, c.argHelp = run, args, argHelp
+			c.runModes |= ms
 		}
 		n = k
 	}
@@ -214,10 +245,10 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	toks := tokenize(line)
 	n := &r.root
 	for i, t := range toks {
-		if n.runnable(m) && n.args != argNone && len(n.match(t.text, m)) != 1 {
+		if n.runnable(m) && n.cmd(m).args != argNone && len(n.match(t.text, m)) != 1 {
 			// A keyword that follows wins over free arguments:
 			// `show interface ip brief`, `show interface NAME`.
-			return &call{node: n, args: toks[i:], line: line}, nil
+			return &call{node: n.cmd(m), args: toks[i:], line: line}, nil
 		}
 		ms := n.match(t.text, m)
 		switch len(ms) {
@@ -232,7 +263,7 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	if !n.runnable(m) {
 		return nil, &parseError{kind: errIncomplete, named: n.run != nil}
 	}
-	return &call{node: n, line: line}, nil
+	return &call{node: n.cmd(m), line: line}, nil
 }
 
 // help answers a line that ends in '?': the keywords that can follow (after
@@ -247,7 +278,7 @@ func (r *registry) help(line string, m Mode) []string {
 	}
 	n := &r.root
 	for _, t := range tokenize(body) {
-		if n.run != nil && n.args != argNone && len(n.match(t.text, m)) != 1 {
+		if c := n.cmd(m); c.run != nil && c.args != argNone && len(n.match(t.text, m)) != 1 {
 			return []string{"<cr>"}
 		}
 		ms := n.match(t.text, m)
@@ -275,10 +306,11 @@ func (r *registry) help(line string, m Mode) []string {
 			out = append(out, fmt.Sprintf("  %-*s %s", width, k.word, k.helpIn(m)))
 		}
 	}
-	if n != &r.root && n.args != argNone && n.argHelp != "" {
-		out = append(out, "  "+n.argHelp)
+	c := n.cmd(m)
+	if n != &r.root && c.args != argNone && c.argHelp != "" {
+		out = append(out, "  "+c.argHelp)
 	}
-	if n != &r.root && n.run != nil && n.args == argNone {
+	if n != &r.root && c.run != nil && c.args == argNone {
 		out = append(out, "  <cr>")
 	}
 	return out
