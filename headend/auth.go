@@ -183,7 +183,7 @@ func (c *Config) RemoveUser(name string) bool {
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
-		slices.Equal(c.Interfaces, o.Interfaces)
+		slices.Equal(c.Interfaces, o.Interfaces) && slices.EqualFunc(c.Lines, o.Lines, ConfigLine.equal)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -27,6 +27,10 @@ type Config struct {
 	// Interfaces holds the interfaces configured away from the factory
 	// state (see Interface), sorted by name; never changed in place.
 	Interfaces []Interface `json:"interfaces,omitempty"`
+	// Lines are the configuration lines the grammar keeps (object groups,
+	// access lists, SNMP, tunnel groups, class and policy maps...), in the
+	// order entered; never changed in place.
+	Lines []ConfigLine `json:"lines,omitempty"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

@@ -503,15 +503,24 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 		line("!")
 	}
 	for _, l := range defaultConfigLines {
+		if grammarBefore(c, l, reveal, line) {
+			continue
+		}
 		line(l)
 		if l == "ftp mode passive" {
+			grammarBefore(c, "pager", reveal, line)
 			line(pagerLine(c))
 		}
 	}
+	grammarBefore(c, "webvpn", reveal, line)
 	webvpnLines(c, all, line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
 	userLines(c, all, reveal, line)
+	grammarBefore(c, "tail", reveal, line)
 	for _, l := range defaultConfigTail {
+		if grammarBefore(c, l, reveal, line) {
+			continue
+		}
 		line(l)
 	}
 	return b.String()

@@ -99,6 +99,7 @@ func buildCommands() *registry {
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
+	registerGrammar(r)
 	return r
 }
 

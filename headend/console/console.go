@@ -77,6 +77,7 @@ type Session struct {
 	hostname string
 	pending  *question
 	iface    string // the interface a (config-if) sub-mode configures
+	sub      []subMode
 	closed   bool
 	out      strings.Builder
 }
@@ -130,6 +131,9 @@ func (s *Session) Prompt() string {
 	case ModeUser:
 		return s.hostname + "> "
 	case ModeConfig:
+		if len(s.sub) > 0 {
+			return s.hostname + "(" + s.sub[len(s.sub)-1].prompt + ")# "
+		}
 		return s.hostname + "(config)# "
 	case ModeWebVPN:
 		return s.hostname + "(config-webvpn)# "
@@ -182,6 +186,10 @@ func (s *Session) Line(input string) string {
 		return ""
 	case strings.HasSuffix(trimmed, "?"):
 		s.help(strings.TrimLeft(line, " \t"))
+		return s.out.String()
+	}
+	if len(s.sub) > 0 && s.mode == ModeConfig && s.subLine(line, prompt) {
+		s.refresh()
 		return s.out.String()
 	}
 	line, spec, specPos, piped := splitPipe(line)
