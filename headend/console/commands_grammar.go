@@ -32,6 +32,11 @@ func registerGrammar(r *registry) {
 		r.add(privAndUp, "show running-config "+sec, "Show "+sec+" configuration", argNone, "", cmdShowRunSection(sec))
 		r.add(cfg, "clear configure "+sec, "Clear "+sec+" configuration", argWord, "LINE  What to clear, or <cr> for all", cmdClearConfigure(sec))
 	}
+	// configure terminal is also a configuration-mode command on the ASA
+	// (beside configure memory and configure factory-default): a tool
+	// whose previous push stopped at a refused line, still in (config)#,
+	// starts its next push with it (Ansible's cisco.asa cliconf does).
+	r.add(cfg, "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
 	r.describe(cfg, "clear", "Reset functions")
 	r.describe(cfg, "clear configure", "Clear configuration")
 }
