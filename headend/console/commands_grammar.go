@@ -2,6 +2,8 @@ package console
 
 import (
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/asalab/asalab/headend"
@@ -235,4 +237,70 @@ func cmdClearConfigure(section string) handler {
 			return nil
 		})
 	}
+}
+
+// subCommandHelp is the `?` help of the grammar's sub-mode commands.
+var subCommandHelp = map[string]string{
+	"description":                 "Specify description text",
+	"network-object":              "Configure a network object",
+	"group-object":                "Configure an object group as an object",
+	"port-object":                 "Configure a port object",
+	"service-object":              "Configure a service object",
+	"protocol-object":             "Configure a protocol object",
+	"host":                        "Enter this keyword to specify a single host object",
+	"subnet":                      "Enter this keyword to specify a subnet",
+	"range":                       "Enter this keyword to specify a range",
+	"fqdn":                        "Enter this keyword to specify an FQDN",
+	"service":                     "Specify the service",
+	"match":                       "Configure classification criteria",
+	"class":                       "Policy criteria",
+	"inspect":                     "Protocol inspection services",
+	"set":                         "Set connection values",
+	"police":                      "Police",
+	"ikev1":                       "Configure IKEv1",
+	"ikev2":                       "Configure IKEv2",
+	"peer-id-validate":            "Validate identity of the peer using the peer's certificate",
+	"isakmp":                      "Configure ISAKMP policy",
+	"default-group-policy":        "Associate a group-policy with this connection profile",
+	"address-pool":                "Enter a list of address pools to assign addresses from",
+	"authentication-server-group": "Enter the name of the authentication server group",
+	"group-alias":                 "Enter an alias for this tunnel-group",
+	"group-url":                   "Enter a group url for this tunnel-group",
+	"authentication":              "Configure the authentication method",
+	"key":                         "Server encryption key",
+	"timeout":                     "Timeout for the server",
+	"authentication-port":         "Port number for authentication",
+	"accounting-port":             "Port number for accounting",
+	"protocol":                    "Configure protocol parameters",
+	"enrollment":                  "Enrollment parameters",
+	"subject-name":                "Subject DN",
+	"keypair":                     "Specify the key pair",
+	"crl":                         "CRL option",
+	"encryption":                  "Set encryption algorithm",
+	"integrity":                   "Set integrity algorithm",
+	"hash":                        "Set hash algorithm",
+	"group":                       "Set the Diffie-Hellman group",
+	"prf":                         "Set prf algorithm",
+	"lifetime":                    "Set lifetime",
+}
+
+// subHelp answers `?` alone in a grammar sub-mode with the sub-mode's
+// commands; it reports false for other help, which the configuration mode's
+// registry answers.
+func (s *Session) subHelp(line string) bool {
+	if strings.TrimSpace(strings.TrimSuffix(line, "?")) != "" {
+		return false
+	}
+	kws := append(headend.GrammarKeywords(s.sub[len(s.sub)-1].table), "exit", "no")
+	sort.Strings(kws)
+	help := map[string]string{"exit": "Exit from this sub-mode", "no": "Negate a command or set its defaults"}
+	s.println("")
+	for _, kw := range kws {
+		h := help[kw]
+		if h == "" {
+			h = subCommandHelp[kw]
+		}
+		s.println(fmt.Sprintf("  %-26s %s", kw, h))
+	}
+	return true
 }

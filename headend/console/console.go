@@ -255,6 +255,9 @@ func (s *Session) invalidArg(c *call, i int) {
 }
 
 func (s *Session) help(line string) {
+	if len(s.sub) > 0 && s.mode == ModeConfig && s.subHelp(line) {
+		return
+	}
 	if _, spec, _, piped := splitPipe(line); piped {
 		if strings.TrimSpace(strings.TrimSuffix(spec, "?")) == "" {
 			s.println("")
