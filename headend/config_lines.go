@@ -86,7 +86,7 @@ func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
 	if p.Key > 0 && !nl.Block {
 		key := strings.Join(strings.Fields(p.Text)[:p.Key], " ")
 		for i, l := range *ls {
-			if !l.Block && (l.Text == key || strings.HasPrefix(l.Text, key+" ")) {
+			if !l.Block && (l.Text == key || strings.HasPrefix(l.Text, key+" ")) && sameEntry(p, l.Text) {
 				(*ls)[i] = nl
 				return nil
 			}
@@ -97,6 +97,13 @@ func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
 	}
 	*ls = append(*ls, nl)
 	return nil
+}
+
+// sameEntry reports whether the kept line text is of p's grammar entry:
+// `crypto map CM interface outside` does not replace `crypto map CM 10 ...`.
+func sameEntry(p ParsedLine, text string) bool {
+	o, err := ParseConfigLine(p.Table, text, false)
+	return err == nil && o.Entry == p.Entry
 }
 
 // RemoveConfigLines is the `no` form: it removes the lines of the sub-mode

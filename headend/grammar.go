@@ -336,6 +336,10 @@ type ParsedLine struct {
 	Secret  int
 	Section string
 	Key     int
+	// Table and Entry name the grammar entry that matched: a setting
+	// replaces only a line of its own entry.
+	Table string
+	Entry int
 	// Prompt and Sub: the sub-mode the line opens, if any.
 	Prompt, Sub string
 }
@@ -390,12 +394,12 @@ func ParseConfigLine(table, line string, partial bool) (ParsedLine, error) {
 		return ParsedLine{}, &ConfigSyntaxError{Err: ErrConfigIncomplete}
 	}
 	var best *ConfigSyntaxError
-	for _, e := range grammarTables[table] {
+	for i, e := range grammarTables[table] {
 		m := gMatcher{line: line, toks: toks, partial: partial}
 		words, ok := m.match(e.items, 0)
 		if ok {
 			p := ParsedLine{Text: strings.Join(words.words, " "), Secret: words.secret, Section: e.section,
-				Key: e.key, Prompt: e.prompt, Sub: e.sub}
+				Key: e.key, Prompt: e.prompt, Sub: e.sub, Table: table, Entry: i}
 			if partial && words.short {
 				p.Prompt, p.Sub = "", ""
 				return p, nil
