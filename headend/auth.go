@@ -186,7 +186,8 @@ func (c Config) Equal(o Config) bool {
 		slices.Equal(c.Interfaces, o.Interfaces) &&
 		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&
 		c.SSH.equal(o.SSH) &&
-		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone
+		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone &&
+		slices.EqualFunc(c.Lines, o.Lines, ConfigLine.equal)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -36,11 +36,15 @@ type Config struct {
 	// SSH is the `ssh ...` lines: who may connect and what the SSH server
 	// offers.
 	SSH SSHConfig `json:"ssh,omitzero"`
-	// VPN is the webvpn, group-policy, tunnel-group and vpn-sessiondb
+	// VPN is the webvpn, group-policy and vpn-sessiondb
 	// configuration (see VPNConfig).
 	VPN VPNConfig `json:"vpn,omitzero"`
 	// Timezone is `clock timezone`.
 	Timezone Timezone `json:"timezone,omitzero"`
+	// Lines are the configuration lines the grammar keeps (object groups,
+	// access lists, SNMP, tunnel groups, class and policy maps...), in the
+	// order entered; never changed in place.
+	Lines []ConfigLine `json:"lines,omitempty"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

@@ -497,11 +497,15 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 		line("!")
 	}
 	for _, l := range defaultConfigLines {
+		if grammarBefore(c, l, reveal, line) {
+			continue
+		}
 		line(l)
 		if l == "ftp mode passive" {
 			if l := clockLine(c); l != "" {
 				line(l)
 			}
+			grammarBefore(c, "pager", reveal, line)
 			line(pagerLine(c))
 			loggingLines(c, line)
 		}
@@ -509,13 +513,17 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 			d.sshLines(c, all, line)
 		}
 	}
+	grammarBefore(c, "webvpn", reveal, line)
 	sessiondbLines(&c.VPN, line)
 	webvpnLines(c, all, line)
 	groupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
 	userLines(c, all, reveal, line)
-	tunnelGroupLines(&c.VPN, "", line)
+	grammarBefore(c, "tail", reveal, line)
 	for _, l := range defaultConfigTail {
+		if grammarBefore(c, l, reveal, line) {
+			continue
+		}
 		line(l)
 	}
 	return b.String()

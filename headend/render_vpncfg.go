@@ -9,9 +9,8 @@ import (
 // The VPN configuration in `show running-config`: the lines, their order and
 // indentation as an ASA 9.x prints them (webvpn's `enable`, then the
 // Essentials switch, then the AnyConnect lines; each group policy's
-// `internal` line before its attributes; a tunnel group's type, then its
-// general- and webvpn-attributes, as in the real `show running-config
-// tunnel-group` outputs that ntc-templates parses).
+// `internal` line before its attributes). Tunnel groups are the grammar's
+// (render_grammar.go).
 
 // clockLine is `clock timezone`, or "" when the clock runs in UTC.
 func clockLine(c Config) string {
@@ -87,33 +86,6 @@ func groupPolicyLines(v *VPNConfig, name string, line func(string)) {
 	}
 }
 
-// tunnelGroupLines are the tunnel groups in the order they were made; a
-// built-in group has no `type` line.
-func tunnelGroupLines(v *VPNConfig, name string, line func(string)) {
-	for _, t := range v.TunnelGroups {
-		if name != "" && t.Name != name {
-			continue
-		}
-		if _, builtin := builtinTunnelGroups[t.Name]; !builtin {
-			line("tunnel-group " + t.Name + " type " + t.Type)
-		}
-		if t.DefaultGroupPolicy != "" {
-			line("tunnel-group " + t.Name + " general-attributes")
-			line(" default-group-policy " + t.DefaultGroupPolicy)
-		}
-		if len(t.Aliases) > 0 {
-			line("tunnel-group " + t.Name + " webvpn-attributes")
-			for _, a := range t.Aliases {
-				state := "disable"
-				if a.Enabled {
-					state = "enable"
-				}
-				line(" group-alias " + a.Name + " " + state)
-			}
-		}
-	}
-}
-
 // VPNSection is a part of the VPN configuration `show running-config` shows
 // alone.
 type VPNSection int
@@ -121,13 +93,12 @@ type VPNSection int
 // VPN sections of `show running-config`.
 const (
 	SectionGroupPolicy VPNSection = iota
-	SectionTunnelGroup
 	SectionSessionDB
 	SectionClock
 )
 
 // RenderVPNConfig prints one VPN section of c as `show running-config
-// group-policy [NAME]`, `tunnel-group [NAME]`, `vpn-sessiondb` or `clock`
+// group-policy [NAME]`, `vpn-sessiondb` or `clock`
 // does.
 func RenderVPNConfig(c Config, section VPNSection, name string) string {
 	var b strings.Builder
@@ -135,8 +106,6 @@ func RenderVPNConfig(c Config, section VPNSection, name string) string {
 	switch section {
 	case SectionGroupPolicy:
 		groupPolicyLines(&c.VPN, name, line)
-	case SectionTunnelGroup:
-		tunnelGroupLines(&c.VPN, name, line)
 	case SectionSessionDB:
 		sessiondbLines(&c.VPN, line)
 	case SectionClock:
@@ -148,7 +117,8 @@ func RenderVPNConfig(c Config, section VPNSection, name string) string {
 }
 
 // L2LNameWarning is what the ASA prints when a LAN-to-LAN tunnel group is
-// named other than by its peer's address.
+// named other than by its peer's address (`tunnel-group NAME type
+// ipsec-l2l`).
 var L2LNameWarning = []string{
 	"WARNING: For IKEv1, L2L tunnel-groups that have names which are not an IP",
 	"address may only be used if the tunnel authentication",

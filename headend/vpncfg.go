@@ -14,18 +14,15 @@ var (
 	ErrUnknownNameif       = errors.New("headend: no interface has that name")
 	ErrGroupPolicyNotFound = errors.New("headend: no such group-policy")
 	ErrGroupPolicyInUse    = errors.New("headend: the group-policy is the default of a tunnel-group")
-	ErrTunnelGroupNotFound = errors.New("headend: no such tunnel-group")
-	ErrTunnelGroupType     = errors.New("headend: the tunnel-group exists with another type")
-	ErrTunnelGroupAttrs    = errors.New("headend: the tunnel-group type has no such attributes")
 	ErrInvalidTimezone     = errors.New("headend: invalid clock timezone")
 	ErrInvalidLimit        = errors.New("headend: session limit out of range")
 	ErrInvalidVPNName      = errors.New("headend: invalid group-policy or tunnel-group name")
 )
 
 // VPNConfig is the remote-access VPN configuration that decides what a
-// headend admits: the webvpn service, group policies, tunnel groups and the
-// session caps below the license. The zero value is a factory configuration.
-// Its slices are never changed in place (running and saved configurations
+// headend admits: the webvpn service, group policies and the session caps
+// below the license (tunnel groups are grammar lines, Config.Lines). The
+// zero value is a factory configuration. Its slices are never changed in place (running and saved configurations
 // share them); every change goes through a copy.
 type VPNConfig struct {
 	// WebVPNIfs are the nameifs of `webvpn` / `enable IFNAME`, in the order
@@ -46,10 +43,6 @@ type VPNConfig struct {
 	// GroupPolicies in the order they were created; DfltGrpPolicy is
 	// listed only once one of its attributes changed.
 	GroupPolicies []GroupPolicy `json:"group_policies,omitempty"`
-	// TunnelGroups in the order they were created; the built-in ones
-	// (DefaultRAGroup, DefaultL2LGroup, DefaultWEBVPNGroup) only once
-	// one of their attributes changed.
-	TunnelGroups []TunnelGroup `json:"tunnel_groups,omitempty"`
 }
 
 // AnyConnectImage is one `anyconnect image` line.
@@ -71,24 +64,6 @@ type GroupPolicy struct {
 	LoginsSet bool `json:"logins_set,omitempty"`
 }
 
-// TunnelGroup is a `tunnel-group NAME type TYPE` and its attributes.
-type TunnelGroup struct {
-	Name string `json:"name"`
-	Type string `json:"type"` // "remote-access" or "ipsec-l2l"
-	// DefaultGroupPolicy is `default-group-policy NAME` under
-	// general-attributes; empty: DfltGrpPolicy.
-	DefaultGroupPolicy string `json:"default_group_policy,omitempty"`
-	// Aliases are `group-alias NAME enable|disable` under
-	// webvpn-attributes, in the order configured.
-	Aliases []GroupAlias `json:"aliases,omitempty"`
-}
-
-// GroupAlias is one `group-alias` line.
-type GroupAlias struct {
-	Name    string `json:"name"`
-	Enabled bool   `json:"enabled"`
-}
-
 // DefaultGroupPolicy is the group policy every other inherits from.
 const DefaultGroupPolicy = "DfltGrpPolicy"
 
@@ -96,18 +71,6 @@ const DefaultGroupPolicy = "DfltGrpPolicy"
 // default (Cisco ASA VPN configuration guide, "Specify the Maximum Number of
 // Simultaneous Logins": "The default is 3").
 const DefaultLogins = 3
-
-// Tunnel-group types.
-const (
-	TunnelRemoteAccess = "remote-access"
-	TunnelL2L          = "ipsec-l2l"
-)
-
-// builtinTunnelGroups exist on every ASA with their type and cannot be
-// created or removed.
-var builtinTunnelGroups = map[string]string{
-	"DefaultRAGroup": TunnelRemoteAccess, "DefaultL2LGroup": TunnelL2L, "DefaultWEBVPNGroup": TunnelRemoteAccess,
-}
 
 // TunnelProtocols are the values of `vpn-tunnel-protocol`, in the order the
 // ASA prints them whatever order they were typed in.
@@ -120,9 +83,6 @@ func (v VPNConfig) Equal(o VPNConfig) bool {
 		v.MaxAnyConnect == o.MaxAnyConnect && v.MaxOther == o.MaxOther &&
 		slices.EqualFunc(v.GroupPolicies, o.GroupPolicies, func(a, b GroupPolicy) bool {
 			return a.Name == b.Name && slices.Equal(a.Protocols, b.Protocols) && a.Logins == b.Logins && a.LoginsSet == b.LoginsSet
-		}) &&
-		slices.EqualFunc(v.TunnelGroups, o.TunnelGroups, func(a, b TunnelGroup) bool {
-			return a.Name == b.Name && a.Type == b.Type && a.DefaultGroupPolicy == b.DefaultGroupPolicy && slices.Equal(a.Aliases, b.Aliases)
 		})
 }
 
@@ -133,10 +93,6 @@ func (v VPNConfig) clone() VPNConfig {
 	v.GroupPolicies = slices.Clone(v.GroupPolicies)
 	for i := range v.GroupPolicies {
 		v.GroupPolicies[i].Protocols = slices.Clone(v.GroupPolicies[i].Protocols)
-	}
-	v.TunnelGroups = slices.Clone(v.TunnelGroups)
-	for i := range v.TunnelGroups {
-		v.TunnelGroups[i].Aliases = slices.Clone(v.TunnelGroups[i].Aliases)
 	}
 	return v
 }
@@ -154,17 +110,6 @@ func (v *VPNConfig) GroupPolicy(name string) (GroupPolicy, bool) {
 		}
 	}
 	return GroupPolicy{Name: name}, name == DefaultGroupPolicy
-}
-
-// TunnelGroup finds a tunnel group by name; the built-in ones always exist.
-func (v *VPNConfig) TunnelGroup(name string) (TunnelGroup, bool) {
-	for _, t := range v.TunnelGroups {
-		if t.Name == name {
-			return t, true
-		}
-	}
-	typ, ok := builtinTunnelGroups[name]
-	return TunnelGroup{Name: name, Type: typ}, ok
 }
 
 // SimultaneousLogins is the `vpn-simultaneous-logins` in force for sessions
@@ -301,10 +246,8 @@ func (d *Device) RemoveGroupPolicy(name string) error {
 	if _, ok := d.Running.VPN.GroupPolicy(name); !ok {
 		return fmt.Errorf("%w %q", ErrGroupPolicyNotFound, name)
 	}
-	for _, t := range d.Running.VPN.TunnelGroups {
-		if t.DefaultGroupPolicy == name {
-			return fmt.Errorf("%w %q: %s", ErrGroupPolicyInUse, name, t.Name)
-		}
+	if t := d.Running.tunnelGroupUsing(name); t != "" {
+		return fmt.Errorf("%w %q: %s", ErrGroupPolicyInUse, name, t)
 	}
 	return d.vpnChange(func(v *VPNConfig) error {
 		v.GroupPolicies = slices.DeleteFunc(v.GroupPolicies, func(g GroupPolicy) bool { return g.Name == name })
@@ -327,85 +270,6 @@ func (d *Device) UpdateGroupPolicy(name string, fn func(g *GroupPolicy)) error {
 		} else {
 			v.GroupPolicies = append(v.GroupPolicies, g)
 		}
-		return nil
-	})
-}
-
-// AddTunnelGroup is `tunnel-group NAME type TYPE`; the same type again
-// changes nothing, another type is refused.
-func (d *Device) AddTunnelGroup(name, typ string) error {
-	if !ValidVPNName(name) {
-		return fmt.Errorf("%w %q", ErrInvalidVPNName, name)
-	}
-	if t, ok := d.Running.VPN.TunnelGroup(name); ok {
-		if t.Type != typ {
-			return fmt.Errorf("%w: %s is %s", ErrTunnelGroupType, name, t.Type)
-		}
-		return nil
-	}
-	return d.vpnChange(func(v *VPNConfig) error {
-		v.TunnelGroups = append(v.TunnelGroups, TunnelGroup{Name: name, Type: typ})
-		return nil
-	})
-}
-
-// RemoveTunnelGroup is `no tunnel-group NAME`; a built-in one goes back to
-// its defaults.
-func (d *Device) RemoveTunnelGroup(name string) error {
-	if _, ok := d.Running.VPN.TunnelGroup(name); !ok {
-		return fmt.Errorf("%w %q", ErrTunnelGroupNotFound, name)
-	}
-	return d.vpnChange(func(v *VPNConfig) error {
-		v.TunnelGroups = slices.DeleteFunc(v.TunnelGroups, func(t TunnelGroup) bool { return t.Name == name })
-		return nil
-	})
-}
-
-// CheckTunnelAttributes reports whether the tunnel group exists and its type
-// has the attributes section ("general" or "webvpn"): a LAN-to-LAN group
-// has no webvpn-attributes.
-func (d *Device) CheckTunnelAttributes(name, section string) error {
-	t, ok := d.Running.VPN.TunnelGroup(name)
-	if !ok {
-		return fmt.Errorf("%w %q", ErrTunnelGroupNotFound, name)
-	}
-	if section == "webvpn" && t.Type != TunnelRemoteAccess {
-		return fmt.Errorf("%w: %s is %s", ErrTunnelGroupAttrs, name, t.Type)
-	}
-	return nil
-}
-
-// UpdateTunnelGroup changes an attribute of an existing tunnel group.
-func (d *Device) UpdateTunnelGroup(name string, fn func(t *TunnelGroup) error) error {
-	t, ok := d.Running.VPN.TunnelGroup(name)
-	if !ok {
-		return fmt.Errorf("%w %q", ErrTunnelGroupNotFound, name)
-	}
-	t.Aliases = slices.Clone(t.Aliases)
-	if err := fn(&t); err != nil {
-		return err
-	}
-	return d.vpnChange(func(v *VPNConfig) error {
-		if i := slices.IndexFunc(v.TunnelGroups, func(x TunnelGroup) bool { return x.Name == name }); i >= 0 {
-			v.TunnelGroups[i] = t
-		} else {
-			v.TunnelGroups = append(v.TunnelGroups, t)
-		}
-		return nil
-	})
-}
-
-// SetDefaultGroupPolicy is `default-group-policy NAME` under
-// general-attributes; the policy must exist.
-func (d *Device) SetDefaultGroupPolicy(tunnel, policy string) error {
-	if _, ok := d.Running.VPN.GroupPolicy(policy); !ok {
-		return fmt.Errorf("%w %q", ErrGroupPolicyNotFound, policy)
-	}
-	return d.UpdateTunnelGroup(tunnel, func(t *TunnelGroup) error {
-		if policy == DefaultGroupPolicy {
-			policy = ""
-		}
-		t.DefaultGroupPolicy = policy
 		return nil
 	})
 }

@@ -22,7 +22,7 @@ func TestVPNConfigStored(t *testing.T) {
 	for _, err := range []error{
 		d.SetWebVPNEnable("outside", true), d.SetAnyConnectImage("disk0:/ac.pkg", 0), d.SetSessionCap(true, 10),
 		d.AddGroupPolicy("GP"), d.UpdateGroupPolicy("GP", func(g *GroupPolicy) { g.Logins, g.LoginsSet = 0, true }),
-		d.AddTunnelGroup("TG", TunnelRemoteAccess), d.SetDefaultGroupPolicy("TG", "GP"),
+		applyLines(d, "tunnel-group TG type remote-access", "tunnel-group TG general-attributes", "default-group-policy GP"),
 	} {
 		if err != nil {
 			t.Fatal(err)
@@ -63,11 +63,52 @@ func TestVPNConfigStored(t *testing.T) {
 	if n := legacy.VPN.SimultaneousLogins("GP"); n != DefaultLogins {
 		t.Fatalf("default simultaneous logins %d, want %d", n, DefaultLogins)
 	}
+
+	// Tunnel groups were once kept in the VPN configuration; a record
+	// with them still loads, the rest of its VPN configuration intact.
+	var typed Config
+	if err := json.Unmarshal([]byte(`{"hostname":"asa1","vpn":{"anyconnect":true,`+
+		`"tunnel_groups":[{"name":"TG","type":"remote-access","default_group_policy":"GP"}]}}`), &typed); err != nil ||
+		!typed.VPN.AnyConnect || len(typed.Lines) != 0 {
+		t.Fatalf("record with typed tunnel groups: %v %+v", err, typed)
+	}
+}
+
+// applyLines types lines of the grammar in configuration mode: each line
+// that opens a sub-mode takes the lines after it, up to the next top-level
+// one.
+func applyLines(d *Device, lines ...string) error {
+	var path []string
+	sub := ""
+	for _, l := range lines {
+		p, err := ParseConfigLine(sub, l, false)
+		if err != nil && sub != "" {
+			path, sub = nil, ""
+			p, err = ParseConfigLine("", l, false)
+		}
+		if err != nil {
+			return err
+		}
+		if err := d.Running.ApplyConfigLine(path, p); err != nil {
+			return err
+		}
+		if p.Sub != "" {
+			path, sub = []string{p.Text}, p.Sub
+		}
+	}
+	return nil
 }
 
 // TestVPNConfigRefusals: bad input changes nothing.
 func TestVPNConfigRefusals(t *testing.T) {
 	d := newTestDevice(t, "ASA5525", keygen.Features{})
+	if err := d.AddGroupPolicy("GP"); err != nil {
+		t.Fatal(err)
+	}
+	// The group policy is a built-in tunnel group's default.
+	if err := applyLines(d, "tunnel-group DefaultRAGroup general-attributes", "default-group-policy GP"); err != nil {
+		t.Fatal(err)
+	}
 	before := d.Running
 	for _, c := range []struct {
 		err  error
@@ -75,10 +116,12 @@ func TestVPNConfigRefusals(t *testing.T) {
 	}{
 		{d.SetWebVPNEnable("outside", true), ErrUnknownNameif},
 		{d.SetSessionCap(false, 751), ErrInvalidLimit},
-		{d.SetDefaultGroupPolicy("DefaultRAGroup", "NOPE"), ErrGroupPolicyNotFound},
-		{d.UpdateTunnelGroup("NOPE", func(*TunnelGroup) error { return nil }), ErrTunnelGroupNotFound},
-		{d.AddTunnelGroup("DefaultL2LGroup", TunnelRemoteAccess), ErrTunnelGroupType},
-		{d.CheckTunnelAttributes("DefaultL2LGroup", "webvpn"), ErrTunnelGroupAttrs},
+		{d.RemoveGroupPolicy("GP"), ErrGroupPolicyInUse},
+		{d.RemoveGroupPolicy("NOPE"), ErrGroupPolicyNotFound},
+		{applyLines(d, "tunnel-group DefaultL2LGroup type remote-access"), ErrTunnelGroupType},
+		{applyLines(d, "tunnel-group DefaultL2LGroup webvpn-attributes"), ErrTunnelGroupAttrs},
+		{applyLines(d, "tunnel-group DefaultRAGroup general-attributes", "default-group-policy NOPE"), ErrGroupPolicyNotFound},
+		{applyLines(d, "tunnel-group NOPE general-attributes"), ErrTunnelGroupUnknown},
 		{d.AddGroupPolicy("a b"), ErrInvalidVPNName},
 	} {
 		if !errors.Is(c.err, c.want) {

@@ -102,6 +102,7 @@ func buildCommands() *registry {
 	registerLogging(r)
 	registerSSH(r)
 	registerVPNConfig(r)
+	registerGrammar(r)
 	return r
 }
 
@@ -115,7 +116,7 @@ func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
-	case ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
+	case ModeWebVPN, ModeIf, ModeGroupPolicy:
 		s.mode = ModeConfig
 	case ModeConfig:
 		s.mode = ModePriv
@@ -134,7 +135,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 	switch s.mode {
 	case ModeUser:
 		mode = "P_UNPR"
-	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN:
+	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy:
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)

@@ -2,7 +2,6 @@ package console
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -11,8 +10,8 @@ import (
 
 // registerVPNConfig adds the VPN configuration with a meaning for licensing
 // and admission: webvpn's interfaces and AnyConnect switches, group policies
-// and tunnel groups with their sub-modes, the vpn-sessiondb caps below the
-// license, and the clock's time zone.
+// with their sub-mode, the vpn-sessiondb caps below the license, and the
+// clock's time zone. Tunnel groups are the grammar's (commands_grammar.go).
 func registerVPNConfig(r *registry) {
 	cfg := modes(ModeConfig)
 	web := modes(ModeWebVPN)
@@ -72,26 +71,6 @@ func registerVPNConfig(r *registry) {
 	r.add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
 		"WORD  Name of the group policy", cmdShowVPNConfig(headend.SectionGroupPolicy))
 
-	// tunnel-group NAME type|general-attributes|webvpn-attributes and
-	// their sub-modes.
-	r.add(cfg, "tunnel-group", "Create and manage the database of connection specific records", argWord,
-		"WORD  Name of the tunnel group, then type, general-attributes or webvpn-attributes", cmdTunnelGroup)
-	r.add(cfg, "no tunnel-group", "Create and manage the database of connection specific records", argWord,
-		"WORD  Name of the tunnel group", cmdNoTunnelGroup)
-	r.add(modes(ModeTunnelGeneral), "default-group-policy", "Set the default group-policy", argWord,
-		"WORD  Name of the group policy", cmdDefaultGroupPolicy)
-	r.add(modes(ModeTunnelGeneral), "no default-group-policy", "Set the default group-policy", argWord, "WORD  Name of the group policy",
-		func(s *Session, c *call) {
-			vpnUpdate(s, c, func(d *headend.Device) error {
-				return d.SetDefaultGroupPolicy(s.vpnName, headend.DefaultGroupPolicy)
-			})
-		})
-	r.add(modes(ModeTunnelWebVPN), "group-alias", "Specify a name shown in the login page's group list", argWord,
-		"WORD  Alias name, then enable or disable", cmdGroupAlias)
-	r.add(modes(ModeTunnelWebVPN), "no group-alias", "Specify a name shown in the login page's group list", argWord,
-		"WORD  Alias name", cmdNoGroupAlias)
-	r.add(privAndUp, "show running-config tunnel-group", "Show tunnel-group configuration", argWord,
-		"WORD  Name of the tunnel group", cmdShowVPNConfig(headend.SectionTunnelGroup))
 }
 
 // vpnUpdate changes the running configuration and records who changed it;
@@ -125,12 +104,6 @@ func vpnErrorLine(err error, c *call) string {
 		return "ERROR: group-policy " + arg(0) + " does not exist"
 	case errors.Is(err, headend.ErrGroupPolicyInUse):
 		return "ERROR: group-policy " + arg(0) + " is the default-group-policy of a tunnel-group"
-	case errors.Is(err, headend.ErrTunnelGroupNotFound):
-		return "ERROR: tunnel-group " + arg(0) + " does not exist"
-	case errors.Is(err, headend.ErrTunnelGroupType):
-		return "ERROR: tunnel-group " + arg(0) + " exists with another type; remove it first"
-	case errors.Is(err, headend.ErrTunnelGroupAttrs):
-		return "ERROR: tunnel-group " + arg(0) + " is not a remote-access tunnel-group"
 	}
 	return errorLine(err)
 }
@@ -354,109 +327,4 @@ func cmdTunnelProtocol(s *Session, c *call) {
 		}
 	}
 	groupUpdate(s, c, func(g *headend.GroupPolicy) { g.Protocols = protos })
-}
-
-// cmdTunnelGroup: tunnel-group NAME type remote-access|ipsec-l2l, or
-// tunnel-group NAME general-attributes|webvpn-attributes.
-func cmdTunnelGroup(s *Session, c *call) {
-	if !argCount(s, c, 2, 3) {
-		return
-	}
-	name := c.args[0].text
-	if !headend.ValidVPNName(name) {
-		s.invalidArg(c, 0)
-		return
-	}
-	switch pick(c.args[1].text, "type", "general-attributes", "webvpn-attributes") {
-	case "type":
-		if len(c.args) < 3 {
-			s.incomplete()
-			return
-		}
-		typ := pick(c.args[2].text, headend.TunnelRemoteAccess, headend.TunnelL2L)
-		if typ == "" {
-			s.invalidArg(c, 2)
-			return
-		}
-		if vpnUpdate(s, c, func(d *headend.Device) error { return d.AddTunnelGroup(name, typ) }) &&
-			typ == headend.TunnelL2L && !isIPv4(name) {
-			s.println(headend.L2LNameWarning...)
-		}
-	case "general-attributes":
-		tunnelSubMode(s, c, name, "general", ModeTunnelGeneral)
-	case "webvpn-attributes":
-		tunnelSubMode(s, c, name, "webvpn", ModeTunnelWebVPN)
-	default:
-		s.invalidArg(c, 1)
-	}
-}
-
-func isIPv4(s string) bool { _, ok := parseIPv4(s); return ok }
-
-func tunnelSubMode(s *Session, c *call, name, section string, m Mode) {
-	if !argCount(s, c, 2, 2) {
-		return
-	}
-	var err error
-	s.view(func(d *headend.Device) { err = d.CheckTunnelAttributes(name, section) })
-	if err != nil {
-		s.println(vpnErrorLine(err, c))
-		return
-	}
-	s.mode, s.vpnName = m, name
-}
-
-func cmdNoTunnelGroup(s *Session, c *call) {
-	if !argCount(s, c, 1, 3) {
-		return
-	}
-	vpnUpdate(s, c, func(d *headend.Device) error { return d.RemoveTunnelGroup(c.args[0].text) })
-}
-
-func cmdDefaultGroupPolicy(s *Session, c *call) {
-	if !argCount(s, c, 1, 1) {
-		return
-	}
-	vpnUpdate(s, c, func(d *headend.Device) error { return d.SetDefaultGroupPolicy(s.vpnName, c.args[0].text) })
-}
-
-// cmdGroupAlias: group-alias NAME enable|disable.
-func cmdGroupAlias(s *Session, c *call) {
-	if !argCount(s, c, 2, 2) {
-		return
-	}
-	name := c.args[0].text
-	if !headend.ValidVPNName(name) {
-		s.invalidArg(c, 0)
-		return
-	}
-	state := pick(c.args[1].text, "enable", "disable")
-	if state == "" {
-		s.invalidArg(c, 1)
-		return
-	}
-	vpnUpdate(s, c, func(d *headend.Device) error {
-		return d.UpdateTunnelGroup(s.vpnName, func(t *headend.TunnelGroup) error {
-			a := headend.GroupAlias{Name: name, Enabled: state == "enable"}
-			if i := slices.IndexFunc(t.Aliases, func(x headend.GroupAlias) bool { return x.Name == name }); i >= 0 {
-				t.Aliases[i] = a
-			} else {
-				t.Aliases = append(t.Aliases, a)
-			}
-			return nil
-		})
-	})
-}
-
-func cmdNoGroupAlias(s *Session, c *call) {
-	if !argCount(s, c, 1, 2) {
-		return
-	}
-	name := c.args[0].text
-	vpnUpdate(s, c, func(d *headend.Device) error {
-		return d.UpdateTunnelGroup(s.vpnName, func(t *headend.TunnelGroup) error {
-			t.Aliases = slices.DeleteFunc(t.Aliases, func(x headend.GroupAlias) bool { return x.Name == name })
-			return nil
-		})
-	})
 }

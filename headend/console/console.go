@@ -77,7 +77,8 @@ type Session struct {
 	hostname string
 	pending  *question
 	iface    string // the interface a (config-if) sub-mode configures
-	vpnName  string // the group-policy or tunnel-group a sub-mode configures
+	vpnName  string // the group-policy a sub-mode configures
+	sub      []subMode
 	closed   bool
 	out      strings.Builder
 	// failed: the last line answered with an error (Failed).
@@ -133,6 +134,9 @@ func (s *Session) Prompt() string {
 	case ModeUser:
 		return s.hostname + "> "
 	case ModeConfig:
+		if len(s.sub) > 0 {
+			return s.hostname + "(" + s.sub[len(s.sub)-1].prompt + ")# "
+		}
 		return s.hostname + "(config)# "
 	case ModeWebVPN:
 		return s.hostname + "(config-webvpn)# "
@@ -140,10 +144,6 @@ func (s *Session) Prompt() string {
 		return s.hostname + "(config-if)# "
 	case ModeGroupPolicy:
 		return s.hostname + "(config-group-policy)# "
-	case ModeTunnelGeneral:
-		return s.hostname + "(config-tunnel-general)# "
-	case ModeTunnelWebVPN:
-		return s.hostname + "(config-tunnel-webvpn)# "
 	}
 	return s.hostname + "# "
 }
@@ -205,6 +205,10 @@ func (s *Session) Line(input string) string {
 		return ""
 	case strings.HasSuffix(trimmed, "?"):
 		s.help(strings.TrimLeft(line, " \t"))
+		return s.out.String()
+	}
+	if len(s.sub) > 0 && s.mode == ModeConfig && s.subLine(line, prompt) {
+		s.refresh()
 		return s.out.String()
 	}
 	line, spec, specPos, piped := splitPipe(line)
@@ -270,6 +274,9 @@ func (s *Session) invalidArg(c *call, i int) {
 }
 
 func (s *Session) help(line string) {
+	if len(s.sub) > 0 && s.mode == ModeConfig && s.subHelp(line) {
+		return
+	}
 	if _, spec, _, piped := splitPipe(line); piped {
 		if strings.TrimSpace(strings.TrimSuffix(spec, "?")) == "" {
 			s.println("")

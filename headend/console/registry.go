@@ -11,14 +11,12 @@ type Mode int
 
 // CLI modes of an ASA.
 const (
-	ModeUser          Mode = iota // host>
-	ModePriv                      // host#
-	ModeConfig                    // host(config)#
-	ModeWebVPN                    // host(config-webvpn)#
-	ModeIf                        // host(config-if)#
-	ModeGroupPolicy               // host(config-group-policy)#
-	ModeTunnelGeneral             // host(config-tunnel-general)#
-	ModeTunnelWebVPN              // host(config-tunnel-webvpn)#
+	ModeUser        Mode = iota // host>
+	ModePriv                    // host#
+	ModeConfig                  // host(config)#
+	ModeWebVPN                  // host(config-webvpn)#
+	ModeIf                      // host(config-if)#
+	ModeGroupPolicy             // host(config-group-policy)#
 	numModes
 )
 
@@ -36,9 +34,9 @@ func modes(ms ...Mode) modeSet {
 func (s modeSet) has(m Mode) bool { return s&(1<<m) != 0 }
 
 var (
-	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
-	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
-	configModes = modes(ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeTunnelGeneral, ModeTunnelWebVPN)
+	anyMode     = modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
+	privAndUp   = modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
+	configModes = modes(ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
 )
 
 // argKind says what a command takes after its keywords.

@@ -271,10 +271,15 @@ func TestPagerAndHelp(t *testing.T) {
 	if got := sh.expect("asa1# "); got != "\r              \rasa1# " {
 		t.Errorf("q at More: %q", got)
 	}
+	// The list is longer than a page: it pages, then the line comes back.
 	sh.send("show running-config ?")
-	help := sh.expect("asa1# show running-config ")
+	help := sh.expect("<--- More --->")
 	if !strings.Contains(help, "\r\n  all ") {
 		t.Errorf("show running-config ? does not list all:\n%q", help)
+	}
+	sh.send(" ")
+	if rest := sh.expect("asa1# show running-config "); !strings.Contains(rest, "\r\n  webvpn ") {
+		t.Errorf("the rest of show running-config ?: %q", rest)
 	}
 	sh.send("| include checksum:\r")
 	if got := sh.expect("asa1# "); !strings.HasPrefix(got, "| include checksum:\r\nCryptochecksum:") {

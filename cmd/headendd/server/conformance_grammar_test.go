@@ -8,8 +8,8 @@ import (
 )
 
 // TestTunnelGroupConformance: `show running-config tunnel-group` parses with
-// the ntc-templates template: each group's name and type, its default group
-// policy and its group aliases.
+// the ntc-templates template: one record per group, its type, its default
+// group policy and the masked pre-shared key.
 func TestTunnelGroupConformance(t *testing.T) {
 	tmpl := ntcTemplate(t, "cisco_asa_show_running-config_tunnel-group.textfsm")
 	e := newEnv(t)
@@ -17,10 +17,11 @@ func TestTunnelGroupConformance(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{
-		"configure terminal", "group-policy GP-AC internal",
-		"tunnel-group TG-AC type remote-access", "tunnel-group TG-AC general-attributes", "default-group-policy GP-AC",
-		"tunnel-group TG-AC webvpn-attributes", "group-alias AC enable", "group-alias OLD disable",
-		"tunnel-group 198.51.100.7 type ipsec-l2l", "end",
+		"configure terminal",
+		"tunnel-group 192.0.2.1 type ipsec-l2l", "tunnel-group 192.0.2.1 ipsec-attributes", "ikev1 pre-shared-key abc123",
+		"group-policy GP1 internal",
+		"tunnel-group RA type remote-access", "tunnel-group RA general-attributes", "default-group-policy GP1",
+		"tunnel-group RA webvpn-attributes", "group-alias RA enable", "group-alias OLD disable", "end",
 		"show running-config tunnel-group",
 	}})
 	if err != nil {
@@ -32,15 +33,12 @@ func TestTunnelGroupConformance(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if want := []string{"TG-AC", "198.51.100.7"}; !slices.Equal(got["NAME"], want) {
-		t.Errorf("NAME = %q, want %q\n%s", got["NAME"], want, out)
+	if !slices.Equal(got["NAME"], []string{"192.0.2.1", "RA"}) || !slices.Equal(got["TYPE"], []string{"ipsec-l2l", "remote-access"}) {
+		t.Errorf("parsed %v from\n%s", got, out)
 	}
-	if want := []string{"remote-access", "ipsec-l2l"}; !slices.Equal(got["TYPE"], want) {
-		t.Errorf("TYPE = %q, want %q", got["TYPE"], want)
-	}
-	if got["GROUP_POLICY"][0] != "GP-AC" {
-		t.Errorf("GROUP_POLICY = %q", got["GROUP_POLICY"])
+	if !slices.Equal(got["GROUP_POLICY"], []string{"GP1"}) {
+		t.Errorf("GROUP_POLICY = %q\n%s", got["GROUP_POLICY"], out)
 	}
 	checkWithPythonTemplate(t, tmpl, "show running-config tunnel-group", out, map[string]string{
-		"NAME": "TG-AC", "TYPE": "remote-access", "GROUP_POLICY": "GP-AC"})
+		"NAME": "192.0.2.1", "TYPE": "ipsec-l2l", "IKEV1_PSK": "*****"})
 }
