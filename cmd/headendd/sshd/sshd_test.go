@@ -114,6 +114,35 @@ func dial(addr, user, pass string) (*ssh.Client, error) {
 	})
 }
 
+// adminSession logs in to addr as admin and opens a session; the
+// connection is closed when the test ends.
+func adminSession(t *testing.T, addr string) (*ssh.Client, *ssh.Session) {
+	t.Helper()
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
+// waitHungUp waits until the server closes c, failing the test if what (the
+// client) is still connected after d.
+func waitHungUp(t *testing.T, c *ssh.Client, d time.Duration, what string) {
+	t.Helper()
+	hungUp := make(chan error, 1)
+	go func() { hungUp <- c.Wait() }()
+	select {
+	case <-hungUp:
+	case <-time.After(d):
+		t.Fatal(what + " is still connected")
+	}
+}
+
 // shell is an interactive session read like expect does.
 type shell struct {
 	t    *testing.T
@@ -683,15 +712,7 @@ func TestStalledReaderFreesSlot(t *testing.T) {
 	core, logs := observer.New(zap.InfoLevel)
 	tl := newTestLab(t, Options{Log: zap.New(core), IdleTimeout: idle, MaxSessions: 1}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	stuck, err := dial(addr, "admin", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stuck.Close()
-	sess, err := stuck.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	stuck, sess := adminSession(t, addr)
 	in, _ := sess.StdinPipe()
 	if _, err := sess.StdoutPipe(); err != nil { // never read
 		t.Fatal(err)
@@ -708,13 +729,7 @@ func TestStalledReaderFreesSlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := time.Now()
-	hungUp := make(chan error, 1)
-	go func() { hungUp <- stuck.Wait() }()
-	select {
-	case <-hungUp:
-	case <-time.After(idle + 10*time.Second):
-		t.Fatal("the client that does not read is still connected")
-	}
+	waitHungUp(t, stuck, idle+10*time.Second, "the client that does not read")
 	// Its slot is free: a new client gets a shell.
 	sh := openShell(t, addr, "admin", "admin")
 	sh.expect("asa1> ")
@@ -823,28 +838,14 @@ func TestExecQuestionIdle(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	tl := newTestLab(t, Options{IdleTimeout: idle, MaxSessions: 1}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	c, err := dial(addr, "admin", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := adminSession(t, addr)
 	if _, err := s.StdinPipe(); err != nil { // open, never written
 		t.Fatal(err)
 	}
 	if err := s.Start("reload"); err != nil {
 		t.Fatal(err)
 	}
-	hungUp := make(chan error, 1)
-	go func() { hungUp <- c.Wait() }()
-	select {
-	case <-hungUp:
-	case <-time.After(idle + 10*time.Second):
-		t.Fatal("the unanswered exec is still connected")
-	}
+	waitHungUp(t, c, idle+10*time.Second, "the unanswered exec")
 	openShell(t, addr, "admin", "admin").expect("asa1> ")
 	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
 		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
