@@ -168,6 +168,17 @@ func openShell(t *testing.T, addr, user, pass string) *shell {
 	return sh
 }
 
+// enabledShell opens a shell on asa1 at addr as admin and enters
+// privileged mode.
+func enabledShell(t *testing.T, addr string) *shell {
+	t.Helper()
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\r")
+	sh.expect("\r\nasa1# ")
+	return sh
+}
+
 func startShell(t *testing.T, c *ssh.Client) (*shell, error) {
 	sess, err := c.NewSession()
 	if err != nil {
@@ -277,10 +288,7 @@ func TestShellAndEnable(t *testing.T) {
 func TestPagerAndHelp(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	sh := openShell(t, addr, "admin", "admin")
-	sh.expect("asa1> ")
-	sh.send("enable\radmin\r")
-	sh.expect("asa1# ")
+	sh := enabledShell(t, addr)
 	sh.send("show running-config\r")
 	first := sh.expect("<--- More --->")
 	lines := strings.Split(strings.TrimSuffix(first, "<--- More --->"), "\r\n")
@@ -857,10 +865,7 @@ func TestExecQuestionIdle(t *testing.T) {
 func TestCtrlCAtConfirm(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	sh := openShell(t, addr, "admin", "admin")
-	sh.expect("asa1> ")
-	sh.send("enable\radmin\r")
-	sh.expect("asa1# ")
+	sh := enabledShell(t, addr)
 	sh.send("reload\r")
 	sh.expect("reload\r\nProceed with reload? [confirm]")
 	sh.send("\x03")
