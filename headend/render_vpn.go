@@ -254,13 +254,7 @@ func ViewSession(s SessionInfo, p *Principal) SessionView {
 func ShowAnyConnectSessions(views []SessionView, now time.Time, serial string) string {
 	return listSessions(views, "AnyConnect", func(s sessionBlock, v *SessionView) {
 		_, _, secs := sessionTimes(v, now)
-		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
-		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
-		s.one("License", v.License)
-		s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
-		s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
-		s.pair("Bytes Tx", fmt.Sprint(15360+secs*1187), "Bytes Rx", fmt.Sprint(4210+secs*493))
+		s.anyConnectHead(v, secs)
 		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
 	}, KindAnyConnect, KindMobile, KindPhone)
 }

@@ -274,17 +274,11 @@ func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) str
 	return listSessions(views, "AnyConnect Detailed", func(s sessionBlock, v *SessionView) {
 		_, _, secs := sessionTimes(v, now)
 		index := fmt.Sprint(v.Info.Slot + 1)
-		tx, rx := 15360+secs*1187, 4210+secs*493
+		tx, rx := anyConnectBytes(secs)
 		ptx, prx := tx/512, rx/256
 		idleLeft := "30 Minutes"
 		port := 49152 + fnv32(v.PublicIP+index)%16384
-		s.pair("Username", v.User, "Index", index)
-		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
-		s.one("License", v.License)
-		s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
-		s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
-		s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
+		s.anyConnectHead(v, secs)
 		s.pair("Pkts Tx", fmt.Sprint(ptx), "Pkts Rx", fmt.Sprint(prx))
 		s.pair("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
 		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
@@ -304,34 +298,49 @@ func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) str
 		s.sub("Pkts Tx", "5", "Pkts Rx", "0")
 		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
 
-		s.b.WriteString("\nSSL-Tunnel:\n")
-		s.sub("Tunnel ID", index+".2", "", "")
-		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
-		s.sub("Ciphersuite", "ECDHE-RSA-AES256-GCM-SHA384", "", "")
-		s.sub("Encapsulation", "TLSv1.2", "TCP Src Port", fmt.Sprint(port+1))
-		s.sub("TCP Dst Port", "443", "Auth Mode", "userPassword")
-		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
-		s.sub("Client OS", "Windows", "", "")
-		s.sub("Client Type", "SSL VPN Client", "", "")
-		s.sub("Client Ver", clientVer, "", "")
-		s.sub("Bytes Tx", fmt.Sprint(tx/4), "Bytes Rx", fmt.Sprint(rx/4))
-		s.sub("Pkts Tx", fmt.Sprint(ptx/4), "Pkts Rx", fmt.Sprint(prx/4))
-		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
-
-		s.b.WriteString("\nDTLS-Tunnel:\n")
-		s.sub("Tunnel ID", index+".3", "", "")
-		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
-		s.sub("Ciphersuite", "ECDHE-ECDSA-AES256-GCM-SHA384", "", "")
-		s.sub("Encapsulation", "DTLSv1.2", "UDP Src Port", fmt.Sprint(port+2))
-		s.sub("UDP Dst Port", "443", "Auth Mode", "userPassword")
-		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
-		s.sub("Client OS", "Windows", "", "")
-		s.sub("Client Type", "DTLS VPN Client", "", "")
-		s.sub("Client Ver", clientVer, "", "")
-		s.sub("Bytes Tx", fmt.Sprint(tx-7680-tx/4), "Bytes Rx", fmt.Sprint(rx-rx/4))
-		s.sub("Pkts Tx", fmt.Sprint(ptx-5-ptx/4), "Pkts Rx", fmt.Sprint(prx-prx/4))
-		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+		// The SSL tunnel carries a quarter of the traffic, the DTLS
+		// tunnel what neither it nor the parent carries.
+		for _, tun := range [...]struct {
+			name, suite, encap, transport, client string
+			n                                     int
+			tx, rx, ptx, prx                      int64
+		}{
+			{"SSL", "ECDHE-RSA-AES256-GCM-SHA384", "TLSv1.2", "TCP", "SSL VPN Client", 1,
+				tx / 4, rx / 4, ptx / 4, prx / 4},
+			{"DTLS", "ECDHE-ECDSA-AES256-GCM-SHA384", "DTLSv1.2", "UDP", "DTLS VPN Client", 2,
+				tx - 7680 - tx/4, rx - rx/4, ptx - 5 - ptx/4, prx - prx/4},
+		} {
+			fmt.Fprintf(s.b, "\n%s-Tunnel:\n", tun.name)
+			s.sub("Tunnel ID", fmt.Sprintf("%s.%d", index, tun.n+1), "", "")
+			s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+			s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
+			s.sub("Ciphersuite", tun.suite, "", "")
+			s.sub("Encapsulation", tun.encap, tun.transport+" Src Port", fmt.Sprint(port+uint32(tun.n)))
+			s.sub(tun.transport+" Dst Port", "443", "Auth Mode", "userPassword")
+			s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
+			s.sub("Client OS", "Windows", "", "")
+			s.sub("Client Type", tun.client, "", "")
+			s.sub("Client Ver", clientVer, "", "")
+			s.sub("Bytes Tx", fmt.Sprint(tun.tx), "Bytes Rx", fmt.Sprint(tun.rx))
+			s.sub("Pkts Tx", fmt.Sprint(tun.ptx), "Pkts Rx", fmt.Sprint(tun.prx))
+			s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+		}
 	}, KindAnyConnect, KindMobile, KindPhone)
+}
+
+// anyConnectBytes is what an AnyConnect session has sent and received after
+// secs seconds.
+func anyConnectBytes(secs int64) (tx, rx int64) { return 15360 + secs*1187, 4210 + secs*493 }
+
+// anyConnectHead writes the lines that start an AnyConnect session's entry,
+// in the list and in the detail alike.
+func (s sessionBlock) anyConnectHead(v *SessionView, secs int64) {
+	tx, rx := anyConnectBytes(secs)
+	s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
+	s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+	s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
+	s.one("License", v.License)
+	s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
+	s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
+	s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
 }
