@@ -119,18 +119,17 @@ type PrivateFS struct{ vfs.FS }
 
 func (fs PrivateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
 	f, err := fs.FS.Create(name, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(name, 0o600); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return ownerOnly(name, f, err)
 }
 
 func (fs PrivateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
 	f, err := fs.FS.OpenReadWrite(name, c, opts...)
+	return ownerOnly(name, f, err)
+}
+
+// ownerOnly makes the file f just opened as name, unless that failed with
+// err, readable by the owner only.
+func ownerOnly(name string, f vfs.File, err error) (vfs.File, error) {
 	if err != nil {
 		return nil, err
 	}
