@@ -172,13 +172,8 @@ func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) strin
 func ShowIKEv1Sessions(views []SessionView, now time.Time, serial string) string {
 	return listSessions(views, "IKEv1 IPsec", func(s sessionBlock, v *SessionView) {
 		_, _, secs := sessionTimes(v, now)
-		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
-		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.one("Protocol", "IKEv1 IPsec")
-		s.one("License", v.License)
-		s.one("Encryption", "IKEv1: (1)AES256  IPsec: (1)AES256")
-		s.one("Hashing", "IKEv1: (1)SHA1  IPsec: (1)SHA1")
-		s.pair("Bytes Tx", fmt.Sprint(secs*803), "Bytes Rx", fmt.Sprint(secs*351))
+		s.remoteAccessHead(v, "IKEv1 IPsec", "IKEv1: (1)AES256  IPsec: (1)AES256", "IKEv1: (1)SHA1  IPsec: (1)SHA1",
+			secs*803, secs*351)
 		s.remoteAccessTail(v, "DefaultRAGroup", now, serial)
 	}, KindIPsecIKEv1)
 }
@@ -336,11 +331,20 @@ func anyConnectBytes(secs int64) (tx, rx int64) { return 15360 + secs*1187, 4210
 // in the list and in the detail alike.
 func (s sessionBlock) anyConnectHead(v *SessionView, secs int64) {
 	tx, rx := anyConnectBytes(secs)
+	s.remoteAccessHead(v, "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel",
+		"AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256",
+		"AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384", tx, rx)
+}
+
+// remoteAccessHead writes the lines that start the entry of a
+// remote-access session with an assigned address: who, where from, the
+// protocols with their encryption and hashing, and the bytes.
+func (s sessionBlock) remoteAccessHead(v *SessionView, protocol, encryption, hashing string, tx, rx int64) {
 	s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
 	s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-	s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
+	s.one("Protocol", protocol)
 	s.one("License", v.License)
-	s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
-	s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
+	s.one("Encryption", encryption)
+	s.one("Hashing", hashing)
 	s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
 }
