@@ -33,6 +33,16 @@ func newTestAdmission(t testing.TB, d *Device) *Admission {
 	return NewAdmission(1, d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
 }
 
+// premiumAdmission is an ASA 5525-X with a permanent key for peers
+// AnyConnect Premium peers, Essentials off, its admission and an empty
+// table of principals.
+func premiumAdmission(t testing.TB, peers int) (*Device, *Admission, *Principals) {
+	t.Helper()
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: peers})
+	d.Running.Essentials = false
+	return d, newTestAdmission(t, d), NewPrincipals(nil)
+}
+
 func principal(t testing.TB, ps *Principals, user string) *Principal {
 	t.Helper()
 	p, err := ps.Get(user, user+"-laptop")
@@ -149,10 +159,7 @@ func TestReleaseAndStaleIDs(t *testing.T) {
 // in order; once the last slot is taken, the search wraps to the slots
 // freed since, and a full table still finds them.
 func TestSlotsInOrderAndWrap(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 750})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	d, a, ps := premiumAdmission(t, 750)
 	now := t0.Unix()
 	n := d.Platform().VPNMax
 	ids := make([]uint64, n)
