@@ -3,7 +3,6 @@ package console
 import (
 	"errors"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend"
@@ -137,9 +136,8 @@ func cmdSecurityLevel(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	n, err := strconv.Atoi(c.args[0].text)
-	if err != nil || n < 0 || n > 100 {
-		s.invalidArg(c, 0)
+	n, ok := intArg(s, c, 0, 0, 100)
+	if !ok {
 		return
 	}
 	ifUpdate(s, c, func(d *headend.Device) error { return d.SetSecurityLevel(s.iface, n, false) })

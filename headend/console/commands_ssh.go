@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend"
@@ -154,9 +153,8 @@ func cmdSSHTimeout(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	n, err := strconv.Atoi(c.args[0].text)
-	if err != nil || n < 1 || n > 60 {
-		s.invalidArg(c, 0)
+	n, ok := intArg(s, c, 0, 1, 60)
+	if !ok {
 		return
 	}
 	sshUpdate(s, c, func(d *headend.Device) error { return d.SetSSHTimeout(n) })
@@ -166,9 +164,8 @@ func cmdSSHVersion(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	v, err := strconv.Atoi(c.args[0].text)
-	if err != nil || v < 1 || v > 2 {
-		s.invalidArg(c, 0)
+	v, ok := intArg(s, c, 0, 1, 2)
+	if !ok {
 		return
 	}
 	v1 := false
