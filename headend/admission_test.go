@@ -33,6 +33,16 @@ func newTestAdmission(t testing.TB, d *Device) *Admission {
 	return NewAdmission(1, d.Platform().VPNMax, d.AdmissionPolicy(t0), t0.Unix(), nil)
 }
 
+// testAdmission is a headend of model with a permanent key for f, its
+// AnyConnect sessions counted as Premium (Essentials off), its admission
+// and an empty table of principals.
+func testAdmission(t testing.TB, model string, f keygen.Features) (*Device, *Admission, *Principals) {
+	t.Helper()
+	d := newTestDevice(t, model, f)
+	d.Running.Essentials = false
+	return d, newTestAdmission(t, d), NewPrincipals(nil)
+}
+
 func principal(t testing.TB, ps *Principals, user string) *Principal {
 	t.Helper()
 	p, err := ps.Get(user, user+"-laptop")
@@ -90,10 +100,7 @@ func TestAdmissionLimits(t *testing.T) {
 
 func TestTotalBindsAcrossClasses(t *testing.T) {
 	// ASA5506 Base: Premium 2, Other 10, Total 12 (the sum).
-	d := newTestDevice(t, "ASA5506", keygen.Features{})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5506", keygen.Features{})
 	now := t0.Unix()
 	for i := range 10 {
 		if !a.Admit(principal(t, ps, fmt.Sprint("s2s", i)), KindSiteToSite, now).Admitted {
@@ -111,10 +118,7 @@ func TestTotalBindsAcrossClasses(t *testing.T) {
 }
 
 func TestReleaseAndStaleIDs(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{})
 	now := t0.Unix()
 	alice, bob := principal(t, ps, "alice"), principal(t, ps, "bob")
 	d1 := a.Admit(alice, KindAnyConnect, now)
@@ -149,10 +153,7 @@ func TestReleaseAndStaleIDs(t *testing.T) {
 // in order; once the last slot is taken, the search wraps to the slots
 // freed since, and a full table still finds them.
 func TestSlotsInOrderAndWrap(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 750})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	d, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 750})
 	now := t0.Unix()
 	n := d.Platform().VPNMax
 	ids := make([]uint64, n)
@@ -207,10 +208,7 @@ func TestResetDropsSessions(t *testing.T) {
 // on one headend held at its limit; no count ever exceeds the limit or goes
 // negative, and all return to zero.
 func TestInvariantUnderConcurrency(t *testing.T) {
-	d := newTestDevice(t, "ASA5506", keygen.Features{PremiumPeers: 25})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d) // Premium 25, Other 10, Total 35
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5506", keygen.Features{PremiumPeers: 25}) // Premium 25, Other 10, Total 35
 	pol := a.Policy()
 	var users []*Principal
 	for i := range 200 {
@@ -303,10 +301,7 @@ func TestInvariantUnderConcurrency(t *testing.T) {
 }
 
 func TestUniqueUsersPerDay(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PlusApex: true})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{PlusApex: true})
 	day := t0.Unix() / 86400
 	for _, u := range []string{"alice", "bob", "alice", "carol"} {
 		dec := a.Admit(principal(t, ps, u), KindAnyConnect, t0.Unix())
@@ -354,9 +349,8 @@ func BenchmarkBareCAS(b *testing.B) {
 }
 
 func benchAdmission(b *testing.B, f keygen.Features) (*Admission, *Principals) {
-	d := newTestDevice(b, "ASA5525", f)
-	d.Running.Essentials = false
-	return newTestAdmission(b, d), NewPrincipals(nil)
+	_, a, ps := testAdmission(b, "ASA5525", f)
+	return a, ps
 }
 
 // BenchmarkAdmitRelease: one user connecting and disconnecting.
@@ -464,10 +458,7 @@ func BenchmarkBareCASParallel(b *testing.B) {
 // generation holds), new slots, kind changes and collections, from many
 // goroutines.
 func TestCumulativeIsExact(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 40, Mobile: true})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 40, Mobile: true})
 	users := make([]*Principal, 60)
 	for i := range users {
 		users[i] = principal(t, ps, fmt.Sprint("user", i))
@@ -520,10 +511,7 @@ func TestCumulativeIsExact(t *testing.T) {
 // shows here, not in the admit + release benchmarks, which keep it nearly
 // empty.
 func BenchmarkAdmitFill(b *testing.B) {
-	d := newTestDevice(b, "ASA5585-SSP60", keygen.Features{PlusApex: true})
-	d.Running.Essentials = false
-	a := newTestAdmission(b, d)
-	ps := NewPrincipals(nil)
+	d, a, ps := testAdmission(b, "ASA5585-SSP60", keygen.Features{PlusApex: true})
 	users := make([]*Principal, d.Platform().VPNMax)
 	for i := range users {
 		users[i] = principal(b, ps, fmt.Sprint("user", i))
@@ -548,10 +536,7 @@ func BenchmarkAdmitFill(b *testing.B) {
 // TestSamplePeak: the periodic sampler records a peak that no later read
 // sees, and skips a table with no reservation.
 func TestSamplePeak(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{})
 	now := t0.Unix()
 	a.SamplePeak() // idle: nothing to sample
 	d1 := a.Admit(principal(t, ps, "alice"), KindAnyConnect, now)

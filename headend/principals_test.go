@@ -222,10 +222,7 @@ func TestForgetIndexShrinks(t *testing.T) {
 // runs never leave a session whose number names another principal, and
 // Get never returns a forgotten one.
 func TestForgetConcurrent(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 750})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 750})
 	now := t0.Unix()
 	stop := make(chan struct{})
 	var forgot sync.WaitGroup

@@ -252,43 +252,9 @@ func ViewSession(s SessionInfo, p *Principal) SessionView {
 // ShowAnyConnectSessions renders `show vpn-sessiondb anyconnect` for the
 // AnyConnect sessions among views.
 func ShowAnyConnectSessions(views []SessionView, now time.Time, serial string) string {
-	var b strings.Builder
-	pair := func(l1, v1, l2, v2 string) { fmt.Fprintf(&b, "%-13s: %-22s %-13s: %s\n", l1, v1, l2, v2) }
-	one := func(l, v string) { fmt.Fprintf(&b, "%-13s: %s\n", l, v) }
-	n := 0
-	site := fnv32(serial)
-	for _, v := range views {
-		switch v.Info.Kind {
-		case KindAnyConnect, KindMobile, KindPhone:
-		default:
-			continue
-		}
-		if n == 0 {
-			b.WriteString("\nSession Type: AnyConnect\n\n")
-		} else {
-			b.WriteString("\n")
-		}
-		n++
-		login := time.Unix(v.Info.Login, 0).UTC()
-		dur := now.Sub(login)
-		secs := int64(max(dur, 0) / time.Second)
-		pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
-		pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
-		one("License", v.License)
-		one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
-		one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
-		pair("Bytes Tx", fmt.Sprint(15360+secs*1187), "Bytes Rx", fmt.Sprint(4210+secs*493))
-		pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultWEBVPNGroup")
-		one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
-		one("Duration", FormatDuration(dur))
-		one("Inactivity", "0h:00m:00s")
-		pair("VLAN Mapping", "N/A", "VLAN", "none")
-		one("Audt Sess ID", fmt.Sprintf("%08x%08x%08x", site, uint32(v.Info.Slot+1)<<8|uint32(idGen(v.Info.ID)), uint32(v.Info.Login)))
-		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
-	}
-	if n == 0 {
-		return "INFO: There are presently no active sessions\n"
-	}
-	return b.String()
+	return listSessions(views, "AnyConnect", func(s sessionBlock, v *SessionView) {
+		_, _, secs := sessionTimes(v, now)
+		s.anyConnectHead(v, secs)
+		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
+	}, KindAnyConnect, KindMobile, KindPhone)
 }

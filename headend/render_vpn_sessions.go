@@ -47,6 +47,36 @@ func auditID(v *SessionView, serial string) string {
 // noSessions is what every listing prints when it has nothing to list.
 const noSessions = "INFO: There are presently no active sessions\n"
 
+// listSessions renders a listing of the sessions of kinds among views: the
+// session type line, then each session as entry writes it after a blank
+// line.
+func listSessions(views []SessionView, sessionType string, entry func(s sessionBlock, v *SessionView), kinds ...Kind) string {
+	views = ofKinds(views, kinds...)
+	if len(views) == 0 {
+		return noSessions
+	}
+	var b strings.Builder
+	b.WriteString("\nSession Type: " + sessionType + "\n")
+	for i := range views {
+		b.WriteString("\n")
+		entry(sessionBlock{&b}, &views[i])
+	}
+	return b.String()
+}
+
+// remoteAccessTail writes the lines that end a remote-access session's
+// entry in every listing: its policies, login, activity and audit ID.
+func (s sessionBlock) remoteAccessTail(v *SessionView, tunnelGroup string, now time.Time, serial string) {
+	login, dur, _ := sessionTimes(v, now)
+	s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", tunnelGroup)
+	s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
+	s.one("Duration", FormatDuration(dur))
+	s.one("Inactivity", "0h:00m:00s")
+	s.pair("VLAN Mapping", "N/A", "VLAN", "none")
+	s.one("Audt Sess ID", auditID(v, serial))
+	fmt.Fprintf(s.b, "%-13s: %-23s\n", "Security Grp", "none")
+}
+
 // FilterUser keeps the views of user: `filter name USER`.
 func FilterUser(views []SessionView, user string) []SessionView {
 	var out []SessionView
@@ -76,23 +106,14 @@ func ofKinds(views []SessionView, kinds ...Kind) []SessionView {
 // one of its own is its address), IKEv1 with AES-256 and SHA-1, as the
 // simulator's site-to-site sessions are.
 func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
-	views = ofKinds(views, KindSiteToSite)
-	if len(views) == 0 {
-		return noSessions
-	}
-	var b strings.Builder
-	s := sessionBlock{&b}
+	sessionType := "LAN-to-LAN"
 	if detail {
-		b.WriteString("\nSession Type: LAN-to-LAN Detailed\n")
-	} else {
-		b.WriteString("\nSession Type: LAN-to-LAN\n")
+		sessionType += " Detailed"
 	}
-	for i := range views {
-		v := &views[i]
+	return listSessions(views, sessionType, func(s sessionBlock, v *SessionView) {
 		login, dur, secs := sessionTimes(v, now)
 		tx, rx := 3240+secs*912, 3240+secs*877
 		index := fmt.Sprint(v.Info.Slot + 1)
-		b.WriteString("\n")
 		s.one("Connection", v.PublicIP)
 		s.pair("Index", index, "IP Addr", v.PublicIP)
 		s.one("Protocol", "IKEv1 IPsec")
@@ -102,10 +123,10 @@ func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
 		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
 		s.one("Duration", FormatDuration(dur))
 		if !detail {
-			continue
+			return
 		}
 		ikeLeft, ipsecLeft := 86400-secs%86400, 28800-secs%28800
-		b.WriteString("\nIKEv1 Tunnels: 1\nIPsec Tunnels: 1\n\nIKEv1:\n")
+		s.b.WriteString("\nIKEv1 Tunnels: 1\nIPsec Tunnels: 1\n\nIKEv1:\n")
 		s.sub("Tunnel ID", index+".1", "", "")
 		s.sub("UDP Src Port", "500", "UDP Dst Port", "500")
 		s.sub("IKE Neg Mode", "Main", "Auth Mode", "preSharedKeys")
@@ -113,7 +134,7 @@ func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
 		s.sub("Rekey Int (T)", "86400 Seconds", "Rekey Left(T)", fmt.Sprintf("%d Seconds", ikeLeft))
 		s.sub("D/H Group", "2", "", "")
 		s.sub("Filter Name", "", "", "")
-		b.WriteString("\nIPsec:\n")
+		s.b.WriteString("\nIPsec:\n")
 		s.sub("Tunnel ID", index+".2", "", "")
 		// The protected networks: the headend's inside and one of the
 		// peer's, derived from its address.
@@ -127,24 +148,14 @@ func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
 		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", "30 Minutes")
 		s.sub("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
 		s.sub("Pkts Tx", fmt.Sprint(tx/108), "Pkts Rx", fmt.Sprint(rx/108))
-	}
-	return b.String()
+	}, KindSiteToSite)
 }
 
 // ShowWebVPNSessions renders `show vpn-sessiondb webvpn`: the clientless
 // sessions of the portal.
 func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) string {
-	views = ofKinds(views, KindClientless)
-	if len(views) == 0 {
-		return noSessions
-	}
-	var b strings.Builder
-	s := sessionBlock{&b}
-	b.WriteString("\nSession Type: WebVPN\n")
-	for i := range views {
-		v := &views[i]
-		login, dur, secs := sessionTimes(v, now)
-		b.WriteString("\n")
+	return listSessions(views, "WebVPN", func(s sessionBlock, v *SessionView) {
+		_, _, secs := sessionTimes(v, now)
 		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
 		s.one("Public IP", v.PublicIP)
 		s.one("Protocol", "Clientless")
@@ -152,47 +163,19 @@ func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) strin
 		s.one("Encryption", "Clientless: (1)AES-GCM-256")
 		s.one("Hashing", "Clientless: (1)SHA384")
 		s.pair("Bytes Tx", fmt.Sprint(290386+secs*611), "Bytes Rx", fmt.Sprint(46494+secs*97))
-		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultWEBVPNGroup")
-		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
-		s.one("Duration", FormatDuration(dur))
-		s.one("Inactivity", "0h:00m:00s")
-		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
-		s.one("Audt Sess ID", auditID(v, serial))
-		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
-	}
-	return b.String()
+		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
+	}, KindClientless)
 }
 
 // ShowIKEv1Sessions renders `show vpn-sessiondb ra-ikev1-ipsec`: the legacy
 // Cisco VPN Client sessions, counted as Other VPN.
 func ShowIKEv1Sessions(views []SessionView, now time.Time, serial string) string {
-	views = ofKinds(views, KindIPsecIKEv1)
-	if len(views) == 0 {
-		return noSessions
-	}
-	var b strings.Builder
-	s := sessionBlock{&b}
-	b.WriteString("\nSession Type: IKEv1 IPsec\n")
-	for i := range views {
-		v := &views[i]
-		login, dur, secs := sessionTimes(v, now)
-		b.WriteString("\n")
-		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
-		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.one("Protocol", "IKEv1 IPsec")
-		s.one("License", v.License)
-		s.one("Encryption", "IKEv1: (1)AES256  IPsec: (1)AES256")
-		s.one("Hashing", "IKEv1: (1)SHA1  IPsec: (1)SHA1")
-		s.pair("Bytes Tx", fmt.Sprint(secs*803), "Bytes Rx", fmt.Sprint(secs*351))
-		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultRAGroup")
-		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
-		s.one("Duration", FormatDuration(dur))
-		s.one("Inactivity", "0h:00m:00s")
-		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
-		s.one("Audt Sess ID", auditID(v, serial))
-		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
-	}
-	return b.String()
+	return listSessions(views, "IKEv1 IPsec", func(s sessionBlock, v *SessionView) {
+		_, _, secs := sessionTimes(v, now)
+		s.remoteAccessHead(v, "IKEv1 IPsec", "IKEv1: (1)AES256  IPsec: (1)AES256", "IKEv1: (1)SHA1  IPsec: (1)SHA1",
+			secs*803, secs*351)
+		s.remoteAccessTail(v, "DefaultRAGroup", now, serial)
+	}, KindIPsecIKEv1)
 }
 
 // ShowVPNLicenseSummary renders `show vpn-sessiondb license-summary` at now
@@ -282,42 +265,21 @@ func (d *Device) ShowVPNLicenseSummary(now time.Time, c Counts) string {
 // parent, SSL and DTLS tunnels (a recalled 9.x layout; the client is
 // AnyConnect 4.10 on Windows, as the simulator does not know the client's).
 func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) string {
-	views = ofKinds(views, KindAnyConnect, KindMobile, KindPhone)
-	if len(views) == 0 {
-		return noSessions
-	}
 	const clientVer = "Cisco AnyConnect VPN Agent for Windows 4.10.05095"
-	var b strings.Builder
-	s := sessionBlock{&b}
-	b.WriteString("\nSession Type: AnyConnect Detailed\n")
-	for i := range views {
-		v := &views[i]
-		login, dur, secs := sessionTimes(v, now)
+	return listSessions(views, "AnyConnect Detailed", func(s sessionBlock, v *SessionView) {
+		_, _, secs := sessionTimes(v, now)
 		index := fmt.Sprint(v.Info.Slot + 1)
-		tx, rx := 15360+secs*1187, 4210+secs*493
+		tx, rx := anyConnectBytes(secs)
 		ptx, prx := tx/512, rx/256
 		idleLeft := "30 Minutes"
 		port := 49152 + fnv32(v.PublicIP+index)%16384
-		b.WriteString("\n")
-		s.pair("Username", v.User, "Index", index)
-		s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.one("Protocol", "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel")
-		s.one("License", v.License)
-		s.one("Encryption", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256")
-		s.one("Hashing", "AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384")
-		s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
+		s.anyConnectHead(v, secs)
 		s.pair("Pkts Tx", fmt.Sprint(ptx), "Pkts Rx", fmt.Sprint(prx))
 		s.pair("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
-		s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", "DefaultWEBVPNGroup")
-		s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
-		s.one("Duration", FormatDuration(dur))
-		s.one("Inactivity", "0h:00m:00s")
-		s.pair("VLAN Mapping", "N/A", "VLAN", "none")
-		s.one("Audt Sess ID", auditID(v, serial))
-		fmt.Fprintf(&b, "%-13s: %-23s\n", "Security Grp", "none")
-		b.WriteString("\nAnyConnect-Parent Tunnels: 1\nSSL-Tunnel Tunnels: 1\nDTLS-Tunnel Tunnels: 1\n")
+		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
+		s.b.WriteString("\nAnyConnect-Parent Tunnels: 1\nSSL-Tunnel Tunnels: 1\nDTLS-Tunnel Tunnels: 1\n")
 
-		b.WriteString("\nAnyConnect-Parent:\n")
+		s.b.WriteString("\nAnyConnect-Parent:\n")
 		s.sub("Tunnel ID", index+".1", "", "")
 		s.sub("Public IP", v.PublicIP, "", "")
 		s.sub("Encryption", "none", "Hashing", "none")
@@ -331,35 +293,58 @@ func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) str
 		s.sub("Pkts Tx", "5", "Pkts Rx", "0")
 		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
 
-		b.WriteString("\nSSL-Tunnel:\n")
-		s.sub("Tunnel ID", index+".2", "", "")
-		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
-		s.sub("Ciphersuite", "ECDHE-RSA-AES256-GCM-SHA384", "", "")
-		s.sub("Encapsulation", "TLSv1.2", "TCP Src Port", fmt.Sprint(port+1))
-		s.sub("TCP Dst Port", "443", "Auth Mode", "userPassword")
-		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
-		s.sub("Client OS", "Windows", "", "")
-		s.sub("Client Type", "SSL VPN Client", "", "")
-		s.sub("Client Ver", clientVer, "", "")
-		s.sub("Bytes Tx", fmt.Sprint(tx/4), "Bytes Rx", fmt.Sprint(rx/4))
-		s.sub("Pkts Tx", fmt.Sprint(ptx/4), "Pkts Rx", fmt.Sprint(prx/4))
-		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+		// The SSL tunnel carries a quarter of the traffic, the DTLS
+		// tunnel what neither it nor the parent carries.
+		for _, tun := range [...]struct {
+			name, suite, encap, transport, client string
+			n                                     int
+			tx, rx, ptx, prx                      int64
+		}{
+			{"SSL", "ECDHE-RSA-AES256-GCM-SHA384", "TLSv1.2", "TCP", "SSL VPN Client", 1,
+				tx / 4, rx / 4, ptx / 4, prx / 4},
+			{"DTLS", "ECDHE-ECDSA-AES256-GCM-SHA384", "DTLSv1.2", "UDP", "DTLS VPN Client", 2,
+				tx - 7680 - tx/4, rx - rx/4, ptx - 5 - ptx/4, prx - prx/4},
+		} {
+			fmt.Fprintf(s.b, "\n%s-Tunnel:\n", tun.name)
+			s.sub("Tunnel ID", fmt.Sprintf("%s.%d", index, tun.n+1), "", "")
+			s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+			s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
+			s.sub("Ciphersuite", tun.suite, "", "")
+			s.sub("Encapsulation", tun.encap, tun.transport+" Src Port", fmt.Sprint(port+uint32(tun.n)))
+			s.sub(tun.transport+" Dst Port", "443", "Auth Mode", "userPassword")
+			s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
+			s.sub("Client OS", "Windows", "", "")
+			s.sub("Client Type", tun.client, "", "")
+			s.sub("Client Ver", clientVer, "", "")
+			s.sub("Bytes Tx", fmt.Sprint(tun.tx), "Bytes Rx", fmt.Sprint(tun.rx))
+			s.sub("Pkts Tx", fmt.Sprint(tun.ptx), "Pkts Rx", fmt.Sprint(tun.prx))
+			s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
+		}
+	}, KindAnyConnect, KindMobile, KindPhone)
+}
 
-		b.WriteString("\nDTLS-Tunnel:\n")
-		s.sub("Tunnel ID", index+".3", "", "")
-		s.sub("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
-		s.sub("Encryption", "AES-GCM-256", "Hashing", "SHA384")
-		s.sub("Ciphersuite", "ECDHE-ECDSA-AES256-GCM-SHA384", "", "")
-		s.sub("Encapsulation", "DTLSv1.2", "UDP Src Port", fmt.Sprint(port+2))
-		s.sub("UDP Dst Port", "443", "Auth Mode", "userPassword")
-		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", idleLeft)
-		s.sub("Client OS", "Windows", "", "")
-		s.sub("Client Type", "DTLS VPN Client", "", "")
-		s.sub("Client Ver", clientVer, "", "")
-		s.sub("Bytes Tx", fmt.Sprint(tx-7680-tx/4), "Bytes Rx", fmt.Sprint(rx-rx/4))
-		s.sub("Pkts Tx", fmt.Sprint(ptx-5-ptx/4), "Pkts Rx", fmt.Sprint(prx-prx/4))
-		s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
-	}
-	return b.String()
+// anyConnectBytes is what an AnyConnect session has sent and received after
+// secs seconds.
+func anyConnectBytes(secs int64) (tx, rx int64) { return 15360 + secs*1187, 4210 + secs*493 }
+
+// anyConnectHead writes the lines that start an AnyConnect session's entry,
+// in the list and in the detail alike.
+func (s sessionBlock) anyConnectHead(v *SessionView, secs int64) {
+	tx, rx := anyConnectBytes(secs)
+	s.remoteAccessHead(v, "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel",
+		"AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256",
+		"AnyConnect-Parent: (1)none  SSL-Tunnel: (1)SHA384  DTLS-Tunnel: (1)SHA384", tx, rx)
+}
+
+// remoteAccessHead writes the lines that start the entry of a
+// remote-access session with an assigned address: who, where from, the
+// protocols with their encryption and hashing, and the bytes.
+func (s sessionBlock) remoteAccessHead(v *SessionView, protocol, encryption, hashing string, tx, rx int64) {
+	s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
+	s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
+	s.one("Protocol", protocol)
+	s.one("License", v.License)
+	s.one("Encryption", encryption)
+	s.one("Hashing", hashing)
+	s.pair("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
 }

@@ -88,10 +88,7 @@ func TestLateAdmissionKeepsToday(t *testing.T) {
 // the released sessions' reservations (it clears the dirty mark before it
 // gives them back).
 func TestNoRefusalWhileCollecting(t *testing.T) {
-	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 25})
-	d.Running.Essentials = false
-	a := newTestAdmission(t, d)
-	ps := NewPrincipals(nil)
+	_, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 25})
 	now := t0.Unix()
 	const workers = 4
 	var wg sync.WaitGroup

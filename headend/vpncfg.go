@@ -265,13 +265,19 @@ func (d *Device) UpdateGroupPolicy(name string, fn func(g *GroupPolicy)) error {
 	fn(&g)
 	g.Protocols = slices.Clone(g.Protocols)
 	return d.vpnChange(func(v *VPNConfig) error {
-		if i := slices.IndexFunc(v.GroupPolicies, func(x GroupPolicy) bool { return x.Name == name }); i >= 0 {
-			v.GroupPolicies[i] = g
-		} else {
-			v.GroupPolicies = append(v.GroupPolicies, g)
-		}
+		v.GroupPolicies = putNamed(v.GroupPolicies, g, func(x GroupPolicy) bool { return x.Name == name })
 		return nil
 	})
+}
+
+// putNamed replaces the element of list that named picks with x, in its
+// place, or appends x: the list's order is the running configuration's.
+func putNamed[T any](list []T, x T, named func(T) bool) []T {
+	if i := slices.IndexFunc(list, named); i >= 0 {
+		list[i] = x
+		return list
+	}
+	return append(list, x)
 }
 
 // Timezone is `clock timezone NAME HOURS [MINUTES]`; the zero value is UTC

@@ -9,19 +9,26 @@ import (
 	"github.com/asalab/asalab/keygen"
 )
 
+// licensedASA creates asa1, an ASA 5525-X, in lab and activates a
+// permanent key for peers AnyConnect Premium peers on it.
+func licensedASA(t *testing.T, lab *Lab, peers int) {
+	t.Helper()
+	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: peers}})
+	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestUsageSurvivesRestart: the unique users seen are in the store;
 // sessions are not.
 func TestUsageSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	tl := openTestLab(t, dir)
 	lab := tl.lab
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 100)
 	var ids []uint64
 	for _, u := range []struct{ user, device string }{{"alice", "mac"}, {"bob", "pc"}, {"alice", "phone"}} {
 		k := headend.KindAnyConnect

@@ -225,19 +225,7 @@ func prefixEnd(p []byte) []byte {
 // scan calls fn with every key of the prefix and its value, in key order,
 // until fn fails. k and v are valid only during the call.
 func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
-	if err != nil {
-		return err
-	}
-	for it.First(); it.Valid(); it.Next() {
-		if err = fn(it.Key(), it.Value()); err != nil {
-			break
-		}
-	}
-	if cerr := it.Close(); err == nil {
-		err = cerr // the iterator's error, if any
-	}
-	return err
+	return s.scanRange(prefix, prefixEnd(prefix), fn)
 }
 
 // scanRange calls fn with every key in [lo, hi) and its value, as scan.
@@ -252,7 +240,7 @@ func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 		}
 	}
 	if cerr := it.Close(); err == nil {
-		err = cerr
+		err = cerr // the iterator's error, if any
 	}
 	return err
 }

@@ -23,12 +23,19 @@ func writeHeadends(t *testing.T, dir string, n int) { writeHeadendsSized(t, dir,
 
 func writeHeadendsSized(t *testing.T, dir string, n, size int) {
 	t.Helper()
+	writeHeadendSizes(t, dir, slices.Repeat([]int{size}, n)...)
+}
+
+// writeHeadendSizes is writeHeadends with a value of sizes[i] bytes for
+// headend i+1.
+func writeHeadendSizes(t *testing.T, dir string, sizes ...int) {
+	t.Helper()
 	s, err := OpenStore(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id := 1; id <= n; id++ {
-		if err := s.db.Set(headendKey(DefaultLab, uint64(id)), []byte(strings.Repeat("v", size)), pebble.Sync); err != nil {
+	for i, size := range sizes {
+		if err := s.db.Set(headendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", size)), pebble.Sync); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,6 +68,36 @@ func storeFiles(t *testing.T, dir, glob string) []string {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// readWAL is the path and the bytes of the store's newest write-ahead log.
+func readWAL(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	wal := newestWAL(t, dir)
+	b, err := os.ReadFile(wal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wal, b
+}
+
+// olderLog is the write-ahead log of another store holding headends 1 to n
+// of size bytes, under a log number other than wal's: what a file reused
+// from an older log holds past the end of the new one.
+func olderLog(t *testing.T, wal string, n, size int) []byte {
+	t.Helper()
+	other := filepath.Join(t.TempDir(), "other")
+	writeHeadends(t, other, 0) // a log with another number
+	writeHeadendsSized(t, other, n, size)
+	otherWAL := newestWAL(t, other)
+	if filepath.Base(otherWAL) == filepath.Base(wal) {
+		t.Fatalf("the other log has this log's number: %s", otherWAL)
+	}
+	old, err := os.ReadFile(otherWAL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return old
 }
 
 // newestWAL is the path of the store's newest write-ahead log.
@@ -118,19 +155,7 @@ func TestStoreRefusesMissingManifest(t *testing.T) {
 // and what to do, not only pebble's words.
 func TestStoreRefusesMissingTable(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
-	s, err := OpenStore(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.db.Set(headendKey(DefaultLab, 1), []byte("v"), pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.db.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	flushedStore(t, dir, 1)
 	ssts := storeFiles(t, dir, "*.sst")
 	if len(ssts) == 0 {
 		t.Fatal("no table written")
@@ -140,7 +165,7 @@ func TestStoreRefusesMissingTable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = storedIDs(t, dir, StoreOptions{MustExist: true})
+	_, err := storedIDs(t, dir, StoreOptions{MustExist: true})
 	if !errors.Is(err, ErrStoreDamaged) || !strings.Contains(err.Error(), "restore the store from a backup") {
 		t.Fatalf("open without its table: %v, want ErrStoreDamaged saying to restore the store", err)
 	}
@@ -313,17 +338,13 @@ func TestStoreWALDamaged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "store")
 			writeHeadends(t, dir, 3)
-			wal := newestWAL(t, dir)
-			b, err := os.ReadFile(wal)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wal, b := readWAL(t, dir)
 			if err := os.WriteFile(wal, tc.damage(b), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			damaged, _ := os.ReadFile(wal)
 
-			_, err = storedIDs(t, dir, StoreOptions{})
+			_, err := storedIDs(t, dir, StoreOptions{})
 			if !errors.Is(err, ErrWALDamaged) {
 				t.Fatalf("open: %v, want ErrWALDamaged", err)
 			}
@@ -376,21 +397,10 @@ func TestStoreWALCutByCrash(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "store")
 			writeHeadendsSized(t, dir, tc.n, tc.size)
-			wal := newestWAL(t, dir)
-			b, err := os.ReadFile(wal)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wal, b := readWAL(t, dir)
 			b = b[:tc.cut]
 			if tc.reusedFile {
-				other := filepath.Join(t.TempDir(), "other")
-				writeHeadendsSized(t, other, 0, 0) // a log with another number
-				writeHeadendsSized(t, other, tc.n+1, tc.size)
-				old, err := os.ReadFile(newestWAL(t, other))
-				if err != nil {
-					t.Fatal(err)
-				}
-				b = append(b, old[tc.cut:]...)
+				b = append(b, olderLog(t, wal, tc.n+1, tc.size)[tc.cut:]...)
 			}
 			if err := os.WriteFile(wal, b, 0o600); err != nil {
 				t.Fatal(err)
@@ -414,18 +424,8 @@ func TestStoreWALCutByCrash(t *testing.T) {
 	t.Run("page of a reused file ending inside the record", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "store")
 		writeHeadendsSized(t, dir, 3, 1800) // the third write spans 3708 to 5562
-		wal := newestWAL(t, dir)
-		b, err := os.ReadFile(wal)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other := filepath.Join(t.TempDir(), "other")
-		writeHeadendsSized(t, other, 0, 0) // a log with another number
-		writeHeadendsSized(t, other, 3, 1750)
-		old, err := os.ReadFile(newestWAL(t, other))
-		if err != nil {
-			t.Fatal(err)
-		}
+		wal, b := readWAL(t, dir)
+		old := olderLog(t, wal, 3, 1750)
 		if len(old) <= 4096 || len(old) >= 5562 {
 			t.Fatalf("the older log is %d bytes; want it to end inside the third write", len(old))
 		}
@@ -485,23 +485,8 @@ func TestStoreWALDamageNoCrashLeaves(t *testing.T) {
 			if tc.reopened {
 				writeHeadends(t, dir, 0)
 			}
-			s, err := OpenStore(dir, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, n := range tc.sizes {
-				if err := s.db.Set(headendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", n)), pebble.Sync); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := s.Close(); err != nil {
-				t.Fatal(err)
-			}
-			wal := newestWAL(t, dir)
-			b, err := os.ReadFile(wal)
-			if err != nil {
-				t.Fatal(err)
-			}
+			writeHeadendSizes(t, dir, tc.sizes...)
+			wal, b := readWAL(t, dir)
 			// The block's last 15 bytes zeroed, and the next chunk in
 			// the WAL-sync encoding (9 to 12).
 			if tc.reopened && (!slices.Equal(b[32753:32768], make([]byte, 15)) || b[32768+6] < 9) {
@@ -514,7 +499,7 @@ func TestStoreWALDamageNoCrashLeaves(t *testing.T) {
 			if err := os.WriteFile(wal, b, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err = storedIDs(t, dir, StoreOptions{})
+			_, err := storedIDs(t, dir, StoreOptions{})
 			if !errors.Is(err, ErrWALDamaged) || !strings.Contains(err.Error(), filepath.Base(wal)) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("open: %v; want ErrWALDamaged naming %s and saying %q", err, filepath.Base(wal), tc.want)
 			}
@@ -539,24 +524,10 @@ func TestStoreWALHarmlessTails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "store")
 			writeHeadends(t, dir, 3)
-			wal := newestWAL(t, dir)
-			b, err := os.ReadFile(wal)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wal, b := readWAL(t, dir)
 			// Older log: the same writes under another log number, as if
 			// the file had been reused from a log before this one.
-			other := filepath.Join(t.TempDir(), "other")
-			writeHeadends(t, other, 0)
-			writeHeadends(t, other, 9)
-			otherWAL := newestWAL(t, other)
-			if filepath.Base(otherWAL) == filepath.Base(wal) {
-				t.Fatalf("the other log has this log's number: %s", otherWAL)
-			}
-			old, err := os.ReadFile(otherWAL)
-			if err != nil {
-				t.Fatal(err)
-			}
+			old := olderLog(t, wal, 9, 200)
 			cut := b[:len(b)-11] // no end-of-log trailer: the process died
 			damaged := append(cut, tc.tail(old[len(cut):])...)
 			if err := os.WriteFile(wal, damaged, 0o600); err != nil {

@@ -18,13 +18,7 @@ import (
 func TestUsageSurvivesCrash(t *testing.T) {
 	fs := vfs.NewCrashableMem()
 	store, lab := openUsageLab(t, fs, "store")
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 750}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 750)
 	const users = 400
 	for i := range users {
 		d, err := lab.Admit("asa1", fmt.Sprintf("user%03d", i), "laptop", headend.KindAnyConnect)

@@ -25,13 +25,7 @@ func TestFlushNotBehindForgetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lab.Close()
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 100)
 	release, started := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	hold := func() {

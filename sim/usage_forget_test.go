@@ -9,7 +9,6 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/keygen"
 )
 
 // TestForgetPrincipalsAcrossDays: principals without a session are
@@ -28,13 +27,7 @@ func TestForgetPrincipalsAcrossDays(t *testing.T) {
 		}
 	}
 	defer func() { closeLab() }()
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 100)
 	admit := func(user string, k headend.Kind) headend.Decision {
 		t.Helper()
 		d, err := lab.Admit("asa1", user, user+"-laptop", k)

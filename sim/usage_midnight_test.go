@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/keygen"
 )
 
 // midnightLab is a lab with one licensed headend, asa1, whose clock stands
@@ -17,13 +16,7 @@ func midnightLab(t *testing.T) (*Lab, *Headend, time.Time) {
 		lab.Close()
 		store.Close()
 	})
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 100)
 	day1 := simStart.Truncate(24 * time.Hour)
 	if _, err := lab.SetClock(day1.Add(24*time.Hour - 5*time.Second)); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/keygen"
 )
 
 // syncCountFS counts the syncs of the files it opens for writing.
@@ -60,13 +59,7 @@ func TestUsersWritesNothing(t *testing.T) {
 	store, lab := openUsageLab(t, syncCountFS{vfs.NewMem(), &syncs}, "store")
 	defer store.Close()
 	defer lab.Close()
-	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
-		t.Fatal(err)
-	}
-	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
-		t.Fatal(err)
-	}
+	licensedASA(t, lab, 100)
 	admit := func(user string, k headend.Kind) {
 		t.Helper()
 		if d, err := lab.Admit("asa1", user, user+"-laptop", k); err != nil || !d.Admitted {

@@ -3,7 +3,6 @@ package console
 import (
 	"errors"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend"
@@ -56,12 +55,7 @@ func registerInterfaces(r *registry) {
 // "GigabitEthernet 0/1") from the call's arguments; on failure it prints the
 // ASA's caret under the name and returns "".
 func resolveIface(s *Session, c *call) string {
-	if len(c.args) == 0 {
-		s.incomplete()
-		return ""
-	}
-	if len(c.args) > 2 {
-		s.invalidArg(c, 2)
+	if !argCount(s, c, 1, 2) {
 		return ""
 	}
 	typed := c.args[0].text
@@ -88,15 +82,7 @@ func cmdInterface(s *Session, c *call) {
 // configuration and records who changed it; an error prints the ASA's line
 // for it and changes nothing.
 func ifUpdate(s *Session, c *call, fn func(d *headend.Device) error) {
-	if err := s.b.Update(func(d *headend.Device) error {
-		if err := fn(d); err != nil {
-			return err
-		}
-		d.ConfigChanged(s.user, s.b.Now())
-		return nil
-	}); err != nil {
-		s.println(ifErrorLine(err, c))
-	}
+	s.configUpdate(c, fn, ifErrorLine)
 }
 
 // ifErrorLine is the ASA's wording of an interface configuration error of
@@ -127,12 +113,7 @@ func ifErrorLine(err error, c *call) string {
 }
 
 func cmdNameif(s *Session, c *call) {
-	if len(c.args) == 0 {
-		s.incomplete()
-		return
-	}
-	if len(c.args) > 1 {
-		s.invalidArg(c, 1)
+	if !argCount(s, c, 1, 1) {
 		return
 	}
 	name := c.args[0].text
@@ -152,17 +133,11 @@ func cmdNameif(s *Session, c *call) {
 }
 
 func cmdSecurityLevel(s *Session, c *call) {
-	if len(c.args) == 0 {
-		s.incomplete()
+	if !argCount(s, c, 1, 1) {
 		return
 	}
-	if len(c.args) > 1 {
-		s.invalidArg(c, 1)
-		return
-	}
-	n, err := strconv.Atoi(c.args[0].text)
-	if err != nil || n < 0 || n > 100 {
-		s.invalidArg(c, 0)
+	n, ok := intArg(s, c, 0, 0, 100)
+	if !ok {
 		return
 	}
 	ifUpdate(s, c, func(d *headend.Device) error { return d.SetSecurityLevel(s.iface, n, false) })
@@ -265,12 +240,7 @@ func cmdShowRunningInterface(s *Session, c *call) {
 // no route. The lab network answers for the address: some headend of the lab
 // holds it, or the echoes time out. The lab clock does not move.
 func cmdPing(s *Session, c *call) {
-	if len(c.args) == 0 {
-		s.incomplete()
-		return
-	}
-	if len(c.args) > 2 {
-		s.invalidArg(c, 2)
+	if !argCount(s, c, 1, 2) {
 		return
 	}
 	target, ok := parseIPv4(c.args[len(c.args)-1].text)

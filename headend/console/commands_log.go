@@ -50,12 +50,7 @@ func levelAt(s *Session, c *call, i int) (int, bool) {
 
 // cmdLoggingBuffered: logging buffered LEVEL.
 func cmdLoggingBuffered(s *Session, c *call) {
-	switch {
-	case len(c.args) == 0:
-		s.incomplete()
-		return
-	case len(c.args) > 1:
-		s.invalidArg(c, 1)
+	if !argCount(s, c, 1, 1) {
 		return
 	}
 	level, ok := levelAt(s, c, 0)

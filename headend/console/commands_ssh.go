@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend"
@@ -97,24 +96,20 @@ func cmdShowRunningSSH(all bool) handler {
 // sshUpdate changes the ssh lines of the running configuration and records
 // who changed it; an error prints the ASA's line for it and changes nothing.
 func sshUpdate(s *Session, c *call, fn func(d *headend.Device) error) {
-	if err := s.b.Update(func(d *headend.Device) error {
-		if err := fn(d); err != nil {
-			return err
-		}
-		d.ConfigChanged(s.user, s.b.Now())
-		return nil
-	}); err != nil {
-		switch {
-		case errors.Is(err, headend.ErrSSHPermitPair):
-			// The ASA's refusal of an address with bits outside its
-			// mask (recalled from network-object and ssh lines).
-			s.println("ERROR: IP address,mask doesn't pair")
-		case errors.Is(err, headend.ErrInvalidNetmask):
-			s.println("ERROR: Invalid netmask " + c.args[1].text)
-		default:
-			s.println(errorLine(err))
-		}
+	s.configUpdate(c, fn, sshErrorLine)
+}
+
+// sshErrorLine is the ASA's wording of an ssh line's error of the call c.
+func sshErrorLine(err error, c *call) string {
+	switch {
+	case errors.Is(err, headend.ErrSSHPermitPair):
+		// The ASA's refusal of an address with bits outside its mask
+		// (recalled from network-object and ssh lines).
+		return "ERROR: IP address,mask doesn't pair"
+	case errors.Is(err, headend.ErrInvalidNetmask):
+		return "ERROR: Invalid netmask " + c.args[1].text
 	}
+	return errorLine(err)
 }
 
 // cmdSSHPermit: [no] ssh A.B.C.D M.M.M.M IFNAME. The interface name is a
@@ -154,38 +149,23 @@ func cmdSSHPermit(remove bool) handler {
 	}
 }
 
-// sshOneArg checks that a call has exactly one argument.
-func sshOneArg(s *Session, c *call) bool {
-	switch {
-	case len(c.args) == 0:
-		s.incomplete()
-		return false
-	case len(c.args) > 1:
-		s.invalidArg(c, 1)
-		return false
-	}
-	return true
-}
-
 func cmdSSHTimeout(s *Session, c *call) {
-	if !sshOneArg(s, c) {
+	if !argCount(s, c, 1, 1) {
 		return
 	}
-	n, err := strconv.Atoi(c.args[0].text)
-	if err != nil || n < 1 || n > 60 {
-		s.invalidArg(c, 0)
+	n, ok := intArg(s, c, 0, 1, 60)
+	if !ok {
 		return
 	}
 	sshUpdate(s, c, func(d *headend.Device) error { return d.SetSSHTimeout(n) })
 }
 
 func cmdSSHVersion(s *Session, c *call) {
-	if !sshOneArg(s, c) {
+	if !argCount(s, c, 1, 1) {
 		return
 	}
-	v, err := strconv.Atoi(c.args[0].text)
-	if err != nil || v < 1 || v > 2 {
-		s.invalidArg(c, 0)
+	v, ok := intArg(s, c, 0, 1, 2)
+	if !ok {
 		return
 	}
 	v1 := false
@@ -251,22 +231,16 @@ func cmdSSHCipher(integrity bool, level string) handler {
 		}
 		custom := ""
 		if level == "custom" {
-			if !sshOneArg(s, c) {
+			if !argCount(s, c, 1, 1) {
 				return
 			}
 			custom = c.args[0].text
 		}
-		if err := s.b.Update(func(d *headend.Device) error {
-			if err := d.SetSSHCipher(integrity, level, custom); err != nil {
-				return err
-			}
-			d.ConfigChanged(s.user, s.b.Now())
-			return nil
-		}); err != nil {
-			if errors.Is(err, headend.ErrSSHAlgorithm) {
-				s.invalidArg(c, 0)
-				return
-			}
+		err := s.configChange(func(d *headend.Device) error { return d.SetSSHCipher(integrity, level, custom) })
+		switch {
+		case errors.Is(err, headend.ErrSSHAlgorithm):
+			s.invalidArg(c, 0)
+		case err != nil:
 			s.println(errorLine(err))
 		}
 	}

@@ -74,12 +74,7 @@ func cmdShowLicenseSummary(s *Session, _ *call) {
 
 // cmdShowAnyConnectByName: show vpn-sessiondb anyconnect filter name USER.
 func cmdShowAnyConnectByName(s *Session, c *call) {
-	switch {
-	case len(c.args) == 0:
-		s.incomplete()
-		return
-	case len(c.args) > 1:
-		s.invalidArg(c, 1)
+	if !argCount(s, c, 1, 1) {
 		return
 	}
 	views, pol := sessionViews(s)

@@ -76,17 +76,7 @@ func registerVPNConfig(r *registry) {
 // vpnUpdate changes the running configuration and records who changed it;
 // an error prints the ASA's line for it and changes nothing.
 func vpnUpdate(s *Session, c *call, fn func(d *headend.Device) error) bool {
-	if err := s.b.Update(func(d *headend.Device) error {
-		if err := fn(d); err != nil {
-			return err
-		}
-		d.ConfigChanged(s.user, s.b.Now())
-		return nil
-	}); err != nil {
-		s.println(vpnErrorLine(err, c))
-		return false
-	}
-	return true
+	return s.configUpdate(c, fn, vpnErrorLine)
 }
 
 // vpnErrorLine words a VPN configuration error of the call c after the
@@ -202,13 +192,7 @@ func cmdWebVPNEnable(on bool) handler {
 		if !argCount(s, c, 1, 1) {
 			return
 		}
-		err := s.b.Update(func(d *headend.Device) error {
-			if err := d.SetWebVPNEnable(c.args[0].text, on); err != nil {
-				return err
-			}
-			d.ConfigChanged(s.user, s.b.Now())
-			return nil
-		})
+		err := s.configChange(func(d *headend.Device) error { return d.SetWebVPNEnable(c.args[0].text, on) })
 		switch {
 		case errors.Is(err, headend.ErrUnknownNameif):
 			s.invalidArg(c, 0)
@@ -253,12 +237,8 @@ func cmdWebVPNFlag(anyconnect, on bool) handler {
 
 // cmdGroupPolicy: group-policy NAME internal | group-policy NAME attributes.
 func cmdGroupPolicy(s *Session, c *call) {
-	if !argCount(s, c, 2, 2) {
-		return
-	}
-	name := c.args[0].text
-	if !headend.ValidVPNName(name) {
-		s.invalidArg(c, 0)
+	name, ok := vpnNameArg(s, c, 2, 2)
+	if !ok {
 		return
 	}
 	switch pick(c.args[1].text, "internal", "attributes", "external") {
@@ -268,7 +248,7 @@ func cmdGroupPolicy(s *Session, c *call) {
 		}
 		vpnUpdate(s, c, func(d *headend.Device) error { return d.AddGroupPolicy(name) })
 	case "attributes":
-		ok := false
+		ok = false
 		s.view(func(d *headend.Device) { _, ok = d.Running.VPN.GroupPolicy(name) })
 		if !ok {
 			s.println(vpnErrorLine(headend.ErrGroupPolicyNotFound, c))
@@ -287,6 +267,22 @@ func cmdNoGroupPolicy(s *Session, c *call) {
 		return
 	}
 	vpnUpdate(s, c, func(d *headend.Device) error { return d.RemoveGroupPolicy(c.args[0].text) })
+}
+
+// vpnNameArg is the first argument of c, the name of a group policy,
+// tunnel group or alias, once c has between min and max arguments and the
+// name is one the ASA takes; otherwise the refusal is printed and ok is
+// false.
+func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
+	if !argCount(s, c, min, max) {
+		return "", false
+	}
+	name = c.args[0].text
+	if !headend.ValidVPNName(name) {
+		s.invalidArg(c, 0)
+		return "", false
+	}
+	return name, true
 }
 
 // groupUpdate changes the group policy of the sub-mode.

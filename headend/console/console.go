@@ -320,6 +320,28 @@ func (s *Session) update(fn func(d *headend.Device) error) bool {
 	return true
 }
 
+// configChange changes the running configuration with fn and records who
+// changed it; fn's error is returned and its change not kept.
+func (s *Session) configChange(fn func(d *headend.Device) error) error {
+	return s.b.Update(func(d *headend.Device) error {
+		if err := fn(d); err != nil {
+			return err
+		}
+		d.ConfigChanged(s.user, s.b.Now())
+		return nil
+	})
+}
+
+// configUpdate is configChange for the call c, printing the line errLine
+// words for an error; it reports whether the change was made.
+func (s *Session) configUpdate(c *call, fn func(d *headend.Device) error, errLine func(error, *call) string) bool {
+	if err := s.configChange(fn); err != nil {
+		s.println(errLine(err, c))
+		return false
+	}
+	return true
+}
+
 // errorLine is the console's wording of a domain error.
 func errorLine(err error) string {
 	switch {

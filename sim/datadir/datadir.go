@@ -181,7 +181,7 @@ func WriteMarker(dir string, info Marker) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n')); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("sim: data dir: write %s: %w", MarkerFile, err)
 	}
 	return nil
@@ -198,8 +198,11 @@ func LoadSecret(dir string) ([]byte, error) {
 	return s, err
 }
 
-// writeFileAtomic replaces path with data, readable by the owner only.
-func writeFileAtomic(path string, data []byte) (err error) {
+// WriteFileAtomic replaces path with data, readable by the owner only:
+// written to a temporary file in the same directory, synced, renamed over
+// path, and the directory synced, so that a crash leaves the old file or
+// the new one, never half of it.
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

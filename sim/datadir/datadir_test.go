@@ -13,6 +13,18 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 )
 
+// writeReadable writes a file at path that others can read, whatever the
+// umask.
+func writeReadable(t *testing.T, path string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPrepareTightens(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	for _, d := range []string{dir, filepath.Join(dir, "store")} {
@@ -24,13 +36,7 @@ func TestPrepareTightens(t *testing.T) {
 		}
 	}
 	for _, f := range []string{SecretFile, "store/000001.sst", "notes.txt"} {
-		p := filepath.Join(dir, f)
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(p, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeReadable(t, filepath.Join(dir, f))
 	}
 	core, logs := observer.New(zapcore.InfoLevel)
 	if _, marked, err := Prepare(dir, zap.New(core)); err != nil || marked {
@@ -110,12 +116,7 @@ func TestPrepareShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret := filepath.Join(dir, SecretFile)
-	if err := os.WriteFile(secret, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(secret, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeReadable(t, secret)
 	core, logs := observer.New(zapcore.InfoLevel)
 	if _, _, err := Prepare(dir, zap.New(core)); err != nil {
 		t.Fatal(err)

@@ -119,18 +119,17 @@ type PrivateFS struct{ vfs.FS }
 
 func (fs PrivateFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
 	f, err := fs.FS.Create(name, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(name, 0o600); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return ownerOnly(name, f, err)
 }
 
 func (fs PrivateFS) OpenReadWrite(name string, c vfs.DiskWriteCategory, opts ...vfs.OpenOption) (vfs.File, error) {
 	f, err := fs.FS.OpenReadWrite(name, c, opts...)
+	return ownerOnly(name, f, err)
+}
+
+// ownerOnly makes the file f just opened as name, unless that failed with
+// err, readable by the owner only.
+func ownerOnly(name string, f vfs.File, err error) (vfs.File, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -210,16 +209,10 @@ func checkWAL(dir string, fs vfs.FS, describe func(key []byte) string) (*walDama
 	r := ll.OpenForRead()
 	defer r.Close()
 	var off wal.Offset
-	for {
-		var rec io.Reader
+	err = readRecords(func() (rec io.Reader, err error) {
 		rec, off, err = r.NextRecord()
-		if err == nil {
-			_, err = io.Copy(io.Discard, rec)
-		}
-		if err != nil {
-			break
-		}
-	}
+		return rec, err
+	})
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
@@ -586,17 +579,10 @@ func checkManifest(dir string) (*manifestDamage, error) {
 	}
 	r := record.NewReader(bytes.NewReader(b), 0)
 	var off int64
-	for {
+	err = readRecords(func() (io.Reader, error) {
 		off = r.Offset()
-		var rec io.Reader
-		rec, err = r.Next()
-		if err == nil {
-			_, err = io.Copy(io.Discard, rec)
-		}
-		if err != nil {
-			break
-		}
-	}
+		return r.Next()
+	})
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
@@ -659,4 +645,18 @@ func recoverManifest(dir string, accept bool, log *zap.Logger) error {
 		zap.String("manifest", d.file), zap.Int64("offset", d.offset), zap.Int64("size", d.size),
 		zap.String("lost", d.Error()), zap.String("copy", keep))
 	return nil
+}
+
+// readRecords reads the records next returns, each to its end, until one
+// cannot be read, and returns why: io.EOF at a clean end of the file.
+func readRecords(next func() (io.Reader, error)) error {
+	for {
+		rec, err := next()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rec)
+		}
+		if err != nil {
+			return err
+		}
+	}
 }

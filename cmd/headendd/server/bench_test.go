@@ -74,13 +74,21 @@ type benchServer struct {
 	hc   headendv1.HeadendServiceClient
 }
 
-// startBenchServer serves a lab over TCP loopback, with the echo service,
-// and fills it with ASA5585-SSP60s holding a Plus/Apex key (10,000 sessions
-// each), Essentials off.
-func startBenchServer(b *testing.B) *benchServer {
+// servedLab is a lab in a store of its own, served over TCP loopback, and
+// a client connection to it.
+type servedLab struct {
+	store  *sim.Store
+	lab    *sim.Lab
+	signer *keygen.Signer
+	conn   *grpc.ClientConn
+}
+
+// serveBenchLab serves a new lab with opts; register adds the benchmark's
+// own service to the server before it serves. All is stopped when the
+// benchmark ends.
+func serveBenchLab(b *testing.B, opts Options, register func(gs *grpc.Server, store *sim.Store)) servedLab {
 	b.Helper()
-	dir := b.TempDir()
-	store, err := sim.OpenStore(filepath.Join(dir, "store"), nil)
+	store, err := sim.OpenStore(filepath.Join(b.TempDir(), "store"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,8 +98,8 @@ func startBenchServer(b *testing.B) *benchServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	gs := New(NewLabs(lab), Options{})
-	gs.RegisterService(&echoDesc, struct{}{})
+	gs := New(NewLabs(lab), opts)
+	register(gs, store)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -107,7 +115,17 @@ func startBenchServer(b *testing.B) *benchServer {
 		lab.Close()
 		store.Close()
 	})
-	s := &benchServer{lab: lab, conn: conn, hc: headendv1.NewHeadendServiceClient(conn)}
+	return servedLab{store: store, lab: lab, signer: signer, conn: conn}
+}
+
+// startBenchServer serves a lab over TCP loopback, with the echo service,
+// and fills it with ASA5585-SSP60s holding a Plus/Apex key (10,000 sessions
+// each), Essentials off.
+func startBenchServer(b *testing.B) *benchServer {
+	b.Helper()
+	sl := serveBenchLab(b, Options{}, func(gs *grpc.Server, _ *sim.Store) { gs.RegisterService(&echoDesc, struct{}{}) })
+	signer := sl.signer
+	s := &benchServer{lab: sl.lab, conn: sl.conn, hc: headendv1.NewHeadendServiceClient(sl.conn)}
 	ctx := context.Background()
 	for i := range benchHeadends {
 		host := fmt.Sprintf("fw%02d", i)
@@ -402,33 +420,9 @@ var benchRecord = []byte(strings.Repeat("x", 1400))
 // bare write with the round trip every acknowledged change over gRPC makes.
 func BenchmarkGRPCInstall(b *testing.B) {
 	const calls = 1000
-	store, err := sim.OpenStore(filepath.Join(b.TempDir(), "store"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	master, _ := keygen.NewSigner(testSecret)
-	signer := master.ForLab(sim.DefaultLab)
-	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: signer})
-	if err != nil {
-		b.Fatal(err)
-	}
-	gs := New(NewLabs(lab), Options{Metrics: NewGRPCMetrics(prometheus.NewRegistry())})
-	gs.RegisterService(&syncWriteDesc, store)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go gs.Serve(lis)
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		conn.Close()
-		gs.Stop()
-		lab.Close()
-		store.Close()
-	}()
+	sl := serveBenchLab(b, Options{Metrics: NewGRPCMetrics(prometheus.NewRegistry())},
+		func(gs *grpc.Server, store *sim.Store) { gs.RegisterService(&syncWriteDesc, store) })
+	store, signer, conn := sl.store, sl.signer, sl.conn
 	hc, health := headendv1.NewHeadendServiceClient(conn), healthpb.NewHealthClient(conn)
 	ctx := context.Background()
 	created, err := hc.CreateHeadend(ctx, &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "asa1"})

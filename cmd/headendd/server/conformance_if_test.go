@@ -3,31 +3,15 @@ package server
 import (
 	"slices"
 	"testing"
-
-	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // TestInterfaceIPBriefConformance: `show interface ip brief` parses with the
 // ntc-templates template, configured and factory interfaces alike.
 func TestInterfaceIPBriefConformance(t *testing.T) {
 	tmpl := ntcTemplate(t, "cisco_asa_show_interface_ip_brief.textfsm")
-	e := newEnv(t)
-	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5516", Hostname: "fw1", Serial: "JAD222605K8"}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{
+	got, out := parseLast(t, tmpl, "ASA5516", "JAD222605K8",
 		"configure terminal", "interface gi1/1", "nameif outside", "ip address 198.51.100.7 255.255.255.0", "no shutdown", "end",
-		"show interface ip brief",
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := resp.GetResults()
-	out := res[len(res)-1].GetOutput()
-	got, err := loadTextFSM(t, tmpl).parse(out)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
+		"show interface ip brief")
 	wantIf := []string{"GigabitEthernet1/1", "GigabitEthernet1/2", "GigabitEthernet1/3", "GigabitEthernet1/4",
 		"GigabitEthernet1/5", "GigabitEthernet1/6", "GigabitEthernet1/7", "GigabitEthernet1/8", "Management1/1"}
 	if !slices.Equal(got["INTERFACE"], wantIf) {

@@ -367,6 +367,20 @@ func execOutputs(t *testing.T, e *env, models map[string]string, lines ...string
 	return out
 }
 
+// parseLast runs lines on a new headend of model in a new daemon and parses
+// the output of the last line with the template tmpl; it returns what the
+// template read and that output.
+func parseLast(t *testing.T, tmpl, model, serial string, lines ...string) (map[string][]string, string) {
+	t.Helper()
+	outs := execOutputs(t, newEnv(t), map[string]string{model: serial}, lines...)[model]
+	out := outs[len(outs)-1]
+	got, err := loadTextFSM(t, tmpl).parse(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return got, out
+}
+
 // TestExecShowConformance: show inventory and dir of every family parse
 // with their ntc-templates templates, with the values tools read; show
 // failover too, but for its "Failover LAN Interface: not Configured" line.

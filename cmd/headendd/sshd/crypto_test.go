@@ -66,6 +66,15 @@ func connects(t *testing.T, addr string, kex, ciphers, macs []string) bool {
 	return true
 }
 
+// checkConnects fails the test with why unless whether a client with
+// kex, ciphers and macs logs in is want.
+func checkConnects(t *testing.T, addr string, want bool, why string, kex, ciphers, macs []string) {
+	t.Helper()
+	if connects(t, addr, kex, ciphers, macs) != want {
+		t.Error(why)
+	}
+}
+
 var (
 	legacyKex     = []string{ssh.InsecureKeyExchangeDH1SHA1}
 	legacyCiphers = []string{ssh.InsecureCipherAES128CBC}
@@ -79,36 +88,20 @@ var (
 func TestLegacyCrypto(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.createModel("ASA5520", "old", "JMX1234A0BC")
-	if connects(t, addr, nil, nil, nil) {
-		t.Error("a modern-only client connects to a 9.1(7)")
-	}
-	if !connects(t, addr, legacyKex, legacyCiphers, legacyMACs) {
-		t.Error("a client with group 1 and aes128-cbc cannot connect to a 9.1(7)")
-	}
-	if !connects(t, addr, legacyKex, []string{ssh.CipherAES256CTR}, []string{ssh.InsecureHMACSHA196}) {
-		t.Error("aes256-ctr and hmac-sha1-96 of the medium sets refused")
-	}
+	checkConnects(t, addr, false, "a modern-only client connects to a 9.1(7)", nil, nil, nil)
+	checkConnects(t, addr, true, "a client with group 1 and aes128-cbc cannot connect to a 9.1(7)", legacyKex, legacyCiphers, legacyMACs)
+	checkConnects(t, addr, true, "aes256-ctr and hmac-sha1-96 of the medium sets refused", legacyKex, []string{ssh.CipherAES256CTR}, []string{ssh.InsecureHMACSHA196})
 	tdes := []string{ssh.InsecureCipherTripleDESCBC}
-	if connects(t, addr, legacyKex, tdes, legacyMACs) {
-		t.Error("3des-cbc accepted by the medium set")
-	}
+	checkConnects(t, addr, false, "3des-cbc accepted by the medium set", legacyKex, tdes, legacyMACs)
 	tl.configure("old", "ssh cipher encryption low")
-	if !connects(t, addr, legacyKex, tdes, legacyMACs) {
-		t.Error("3des-cbc refused by ssh cipher encryption low")
-	}
+	checkConnects(t, addr, true, "3des-cbc refused by ssh cipher encryption low", legacyKex, tdes, legacyMACs)
 	tl.configure("old", "ssh key-exchange group dh-group14-sha1")
-	if connects(t, addr, legacyKex, legacyCiphers, legacyMACs) {
-		t.Error("group 1 accepted after ssh key-exchange group dh-group14-sha1")
-	}
-	if !connects(t, addr, []string{ssh.InsecureKeyExchangeDH14SHA1}, legacyCiphers, legacyMACs) {
-		t.Error("group 14 refused after ssh key-exchange group dh-group14-sha1")
-	}
+	checkConnects(t, addr, false, "group 1 accepted after ssh key-exchange group dh-group14-sha1", legacyKex, legacyCiphers, legacyMACs)
+	checkConnects(t, addr, true, "group 14 refused after ssh key-exchange group dh-group14-sha1", []string{ssh.InsecureKeyExchangeDH14SHA1}, legacyCiphers, legacyMACs)
 
 	// A 9.2(4) (ASA 5505) predates the cipher commands and offers 3DES.
 	addr = tl.createModel("ASA5505", "older", "JMX1234A0BD")
-	if !connects(t, addr, legacyKex, tdes, legacyMACs) {
-		t.Error("3des-cbc refused by a 9.2(4)")
-	}
+	checkConnects(t, addr, true, "3des-cbc refused by a 9.2(4)", legacyKex, tdes, legacyMACs)
 }
 
 // An ASA 5525-X runs 9.14(4): group 14 SHA-256 only by default, so a client
@@ -120,35 +113,19 @@ func TestModernCrypto(t *testing.T) {
 	if !connects(t, addr, nil, nil, nil) {
 		t.Fatal("a modern client cannot connect to a 9.14")
 	}
-	if connects(t, addr, legacyKex, nil, nil) {
-		t.Error("group 1 accepted by a 9.14")
-	}
-	if connects(t, addr, nil, nil, []string{ssh.InsecureHMACSHA196}) {
-		t.Error("hmac-sha1-96 accepted by the high integrity set")
-	}
+	checkConnects(t, addr, false, "group 1 accepted by a 9.14", legacyKex, nil, nil)
+	checkConnects(t, addr, false, "hmac-sha1-96 accepted by the high integrity set", nil, nil, []string{ssh.InsecureHMACSHA196})
 	dh14sha256 := []string{ssh.KeyExchangeDH14SHA256}
-	if !connects(t, addr, dh14sha256, nil, nil) {
-		t.Error("group 14 SHA-256 refused by a 9.14")
-	}
+	checkConnects(t, addr, true, "group 14 SHA-256 refused by a 9.14", dh14sha256, nil, nil)
 
 	tl.configure("asa1", "ssh key-exchange group dh-group14-sha1")
-	if connects(t, addr, dh14sha256, nil, nil) {
-		t.Error("group 14 SHA-256 accepted after ssh key-exchange group dh-group14-sha1")
-	}
-	if !connects(t, addr, []string{ssh.InsecureKeyExchangeDH14SHA1}, nil, nil) {
-		t.Error("group 14 SHA-1 refused after ssh key-exchange group dh-group14-sha1")
-	}
+	checkConnects(t, addr, false, "group 14 SHA-256 accepted after ssh key-exchange group dh-group14-sha1", dh14sha256, nil, nil)
+	checkConnects(t, addr, true, "group 14 SHA-1 refused after ssh key-exchange group dh-group14-sha1", []string{ssh.InsecureKeyExchangeDH14SHA1}, nil, nil)
 
 	tl.configure("asa1", "no ssh key-exchange group", "ssh cipher encryption custom aes256-ctr")
-	if connects(t, addr, nil, []string{ssh.CipherAES128CTR}, nil) {
-		t.Error("aes128-ctr accepted after ssh cipher encryption custom aes256-ctr")
-	}
-	if !connects(t, addr, nil, []string{ssh.CipherAES256CTR}, nil) {
-		t.Error("aes256-ctr refused after ssh cipher encryption custom aes256-ctr")
-	}
-	if !connects(t, addr, nil, nil, nil) {
-		t.Error("a modern client refused after ssh cipher encryption custom aes256-ctr")
-	}
+	checkConnects(t, addr, false, "aes128-ctr accepted after ssh cipher encryption custom aes256-ctr", nil, []string{ssh.CipherAES128CTR}, nil)
+	checkConnects(t, addr, true, "aes256-ctr refused after ssh cipher encryption custom aes256-ctr", nil, []string{ssh.CipherAES256CTR}, nil)
+	checkConnects(t, addr, true, "a modern client refused after ssh cipher encryption custom aes256-ctr", nil, nil, nil)
 }
 
 // closedBeforeBanner reports whether the server closes a TCP connection
@@ -179,18 +156,14 @@ func TestSSHPermitLines(t *testing.T) {
 		t.Error("a client outside the ssh lines logged in")
 	}
 	tl.configure("asa1", "ssh 127.0.0.1 255.255.255.255 outside")
-	if !connects(t, addr, nil, nil, nil) {
-		t.Error("a client inside an ssh line refused")
-	}
+	checkConnects(t, addr, true, "a client inside an ssh line refused", nil, nil, nil)
 	tl.configure("asa1", "interface GigabitEthernet0/0", "shutdown")
 	if _, ok := closedBeforeBanner(t, addr); !ok {
 		t.Error("an ssh line on a shut interface lets the client in")
 	}
 	tl.configure("asa1", "interface GigabitEthernet0/0", "no shutdown", "exit",
 		"no ssh 127.0.0.1 255.255.255.255 outside", "no ssh 10.0.0.0 255.0.0.0 outside")
-	if !connects(t, addr, nil, nil, nil) {
-		t.Error("a headend without ssh lines refuses the lab's client")
-	}
+	checkConnects(t, addr, true, "a headend without ssh lines refuses the lab's client", nil, nil, nil)
 }
 
 // `ssh version 1` (before 9.12) makes the server speak SSH-1 only: an SSH-2
@@ -206,9 +179,7 @@ func TestSSHVersion1(t *testing.T) {
 		t.Error("an SSH-2 client logged in to ssh version 1")
 	}
 	tl.configure("old", "ssh version 2")
-	if !connects(t, addr, legacyKex, legacyCiphers, legacyMACs) {
-		t.Error("ssh version 2 refuses an SSH-2 client")
-	}
+	checkConnects(t, addr, true, "ssh version 2 refuses an SSH-2 client", legacyKex, legacyCiphers, legacyMACs)
 }
 
 // `ssh timeout 1` closes an idle session after a fifth of the factory

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/asalab/asalab/sim/datadir"
 )
 
 // Host key files in the data directory, in OpenSSH's format, so that
@@ -67,41 +69,5 @@ func createKey(path string, gen func() (crypto.Signer, error)) ([]byte, error) {
 		return nil, err
 	}
 	b := pem.EncodeToMemory(block)
-	return b, writeFileAtomic(path, b, 0o600)
-}
-
-// writeFileAtomic replaces path with data: written to a temporary file in
-// the same directory, synced, renamed over path, and the directory synced.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err = f.Chmod(perm); err == nil {
-		if _, err = f.Write(data); err == nil {
-			err = f.Sync()
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return b, datadir.WriteFileAtomic(path, b)
 }

@@ -114,6 +114,35 @@ func dial(addr, user, pass string) (*ssh.Client, error) {
 	})
 }
 
+// adminSession logs in to addr as admin and opens a session; the
+// connection is closed when the test ends.
+func adminSession(t *testing.T, addr string) (*ssh.Client, *ssh.Session) {
+	t.Helper()
+	c, err := dial(addr, "admin", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
+// waitHungUp waits until the server closes c, failing the test if what (the
+// client) is still connected after d.
+func waitHungUp(t *testing.T, c *ssh.Client, d time.Duration, what string) {
+	t.Helper()
+	hungUp := make(chan error, 1)
+	go func() { hungUp <- c.Wait() }()
+	select {
+	case <-hungUp:
+	case <-time.After(d):
+		t.Fatal(what + " is still connected")
+	}
+}
+
 // shell is an interactive session read like expect does.
 type shell struct {
 	t    *testing.T
@@ -136,6 +165,17 @@ func openShell(t *testing.T, addr, user, pass string) *shell {
 		c.Close()
 		t.Fatal(err)
 	}
+	return sh
+}
+
+// enabledShell opens a shell on asa1 at addr as admin and enters
+// privileged mode.
+func enabledShell(t *testing.T, addr string) *shell {
+	t.Helper()
+	sh := openShell(t, addr, "admin", "admin")
+	sh.expect("asa1> ")
+	sh.send("enable\radmin\r")
+	sh.expect("\r\nasa1# ")
 	return sh
 }
 
@@ -248,10 +288,7 @@ func TestShellAndEnable(t *testing.T) {
 func TestPagerAndHelp(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	sh := openShell(t, addr, "admin", "admin")
-	sh.expect("asa1> ")
-	sh.send("enable\radmin\r")
-	sh.expect("asa1# ")
+	sh := enabledShell(t, addr)
 	sh.send("show running-config\r")
 	first := sh.expect("<--- More --->")
 	lines := strings.Split(strings.TrimSuffix(first, "<--- More --->"), "\r\n")
@@ -688,15 +725,7 @@ func TestStalledReaderFreesSlot(t *testing.T) {
 	core, logs := observer.New(zap.InfoLevel)
 	tl := newTestLab(t, Options{Log: zap.New(core), IdleTimeout: idle, MaxSessions: 1}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	stuck, err := dial(addr, "admin", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stuck.Close()
-	sess, err := stuck.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	stuck, sess := adminSession(t, addr)
 	in, _ := sess.StdinPipe()
 	if _, err := sess.StdoutPipe(); err != nil { // never read
 		t.Fatal(err)
@@ -713,13 +742,7 @@ func TestStalledReaderFreesSlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := time.Now()
-	hungUp := make(chan error, 1)
-	go func() { hungUp <- stuck.Wait() }()
-	select {
-	case <-hungUp:
-	case <-time.After(idle + 10*time.Second):
-		t.Fatal("the client that does not read is still connected")
-	}
+	waitHungUp(t, stuck, idle+10*time.Second, "the client that does not read")
 	// Its slot is free: a new client gets a shell.
 	sh := openShell(t, addr, "admin", "admin")
 	sh.expect("asa1> ")
@@ -828,28 +851,14 @@ func TestExecQuestionIdle(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	tl := newTestLab(t, Options{IdleTimeout: idle, MaxSessions: 1}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	c, err := dial(addr, "admin", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := adminSession(t, addr)
 	if _, err := s.StdinPipe(); err != nil { // open, never written
 		t.Fatal(err)
 	}
 	if err := s.Start("reload"); err != nil {
 		t.Fatal(err)
 	}
-	hungUp := make(chan error, 1)
-	go func() { hungUp <- c.Wait() }()
-	select {
-	case <-hungUp:
-	case <-time.After(idle + 10*time.Second):
-		t.Fatal("the unanswered exec is still connected")
-	}
+	waitHungUp(t, c, idle+10*time.Second, "the unanswered exec")
 	openShell(t, addr, "admin", "admin").expect("asa1> ")
 	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
 		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
@@ -861,10 +870,7 @@ func TestExecQuestionIdle(t *testing.T) {
 func TestCtrlCAtConfirm(t *testing.T) {
 	tl := newTestLab(t, Options{}, 0)
 	addr := tl.create("asa1", "FCH1947V0GY")
-	sh := openShell(t, addr, "admin", "admin")
-	sh.expect("asa1> ")
-	sh.send("enable\radmin\r")
-	sh.expect("asa1# ")
+	sh := enabledShell(t, addr)
 	sh.send("reload\r")
 	sh.expect("reload\r\nProceed with reload? [confirm]")
 	sh.send("\x03")

@@ -49,10 +49,7 @@ func TestSameInterpreterAsExec(t *testing.T) {
 
 	sshLab := newTestLab(t, Options{}, 0)
 	addr := sshLab.create("asa1", "FCH1947V0GY")
-	sh := openShell(t, addr, "admin", "admin")
-	sh.expect("asa1> ")
-	sh.send("enable\radmin\r")
-	sh.expect("\r\nasa1# ")
+	sh := enabledShell(t, addr)
 	// Everything typed at once: the terminal takes it as type-ahead.
 	sh.send(strings.Join(lines, "\r") + "\r")
 	overSSH := "asa1# " + strings.ReplaceAll(sh.closedByServer(), "\r\n", "\n")
