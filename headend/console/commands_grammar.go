@@ -92,17 +92,28 @@ func cmdNoGrammar(s *Session, c *call) {
 	grammarRemove(s, c.prompt, c.line, start, "", nil)
 }
 
-// grammarApply parses line[start:] with the table of the sub-mode at path
-// and keeps it in the running configuration.
-func grammarApply(s *Session, prompt, line string, start int, table string, path []subMode) bool {
-	p, err := headend.ParseConfigLine(table, line[start:], false)
+// grammarParse parses line[start:] with the table of the sub-mode at path
+// (its `no` form with no), printing the ASA's error if it does not parse,
+// and returns the headers of the sub-modes the line is under.
+func grammarParse(s *Session, prompt, line string, start int, table string, path []subMode, no bool) (headend.ParsedLine, []string, bool) {
+	p, err := headend.ParseConfigLine(table, line[start:], no)
 	if err != nil {
 		grammarError(s, prompt, start, err)
-		return false
+		return p, nil, false
 	}
 	headers := make([]string, len(path))
 	for i, m := range path {
 		headers[i] = m.header
+	}
+	return p, headers, true
+}
+
+// grammarApply parses line[start:] with the table of the sub-mode at path
+// and keeps it in the running configuration.
+func grammarApply(s *Session, prompt, line string, start int, table string, path []subMode) bool {
+	p, headers, ok := grammarParse(s, prompt, line, start, table, path, false)
+	if !ok {
+		return false
 	}
 	if !grammarUpdate(s, p.Text, func(d *headend.Device) error { return d.Running.ApplyConfigLine(headers, p) }) {
 		return false
@@ -117,14 +128,9 @@ func grammarApply(s *Session, prompt, line string, start int, table string, path
 // grammarRemove is the `no` form: line[start:] names the lines to remove by
 // their first words.
 func grammarRemove(s *Session, prompt, line string, start int, table string, path []subMode) bool {
-	p, err := headend.ParseConfigLine(table, line[start:], true)
-	if err != nil {
-		grammarError(s, prompt, start, err)
+	p, headers, ok := grammarParse(s, prompt, line, start, table, path, true)
+	if !ok {
 		return false
-	}
-	headers := make([]string, len(path))
-	for i, m := range path {
-		headers[i] = m.header
 	}
 	s.sub = path
 	return grammarUpdate(s, p.Text, func(d *headend.Device) error { return d.Running.RemoveConfigLines(headers, p.Text) })
