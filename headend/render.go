@@ -217,7 +217,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 
 	line("")
 	line("Cisco Adaptive Security Appliance Software Version %s", d.Version)
-	line("Device Manager Version %s", hw.DMVersion)
+	line("Device Manager Version %s", d.DeviceManagerVersion())
 	line("")
 	line("Compiled on %s by builders", hw.Compiled)
 	line("System image file is \"%s\"", imageFile(p, d.Version))
