@@ -118,3 +118,6 @@ func (d *Device) SetSoftwareVersion(v string) error {
 	d.Version = v
 	return nil
 }
+
+// runs8x reports whether the device runs an 8.x release.
+func (d *Device) runs8x() bool { return strings.HasPrefix(d.Version, "8.") }

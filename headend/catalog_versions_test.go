@@ -65,6 +65,7 @@ func TestSoftwareVersionShowsAndStays(t *testing.T) {
 	for _, want := range []string{
 		"\nCisco Adaptive Security Appliance Software Version 8.4(7)\nDevice Manager Version 6.4(9)\n",
 		`System image file is "disk0:/asa847-k8.bin"`,
+		"\nVPN-DES                           : Enabled        perpetual\nVPN-3DES-AES                      : Disabled       perpetual\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show version lacks %q:\n%s", want, out)

@@ -72,8 +72,13 @@ func featureLines(p *Platform, r *Running) []string {
 	}
 	add("Inside Hosts", r.InsideHosts, 0)
 	add("Failover", failoverText(r.Failover), 0)
-	add("Encryption-DES", "Enabled", 0)
-	add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
+	if r.VPNEncryptionNames {
+		add("VPN-DES", "Enabled", 0)
+		add("VPN-3DES-AES", onOff(r.TripleDES), 0)
+	} else {
+		add("Encryption-DES", "Enabled", 0)
+		add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
+	}
 	if p.HasContexts() {
 		add("Security Contexts", num(r.Contexts), r.Days[FeatContexts])
 	}
@@ -359,6 +364,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 		timed("Inactive Timebased Activation Key:", false)
 		if d.License.ReloadPending() {
 			fr := permanentRunning(p, permFeatures(d.License.Flash))
+			fr.VPNEncryptionNames = d.runs8x()
 			line("")
 			line("Flash Permanent Activation Key: %s", permWords(d.License.Flash))
 			line("")

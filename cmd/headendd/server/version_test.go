@@ -80,3 +80,30 @@ func TestCreateWithSoftwareVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestShowVersion8xConformance: an 8.4(7) headend's show version, with the
+// 8.x names of the encryption lines, parses with the ntc-templates
+// template.
+func TestShowVersion8xConformance(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5520", Hostname: "old1", Serial: "JMX1234A0BC", SoftwareVersion: "8.4(7)"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "old1", Lines: []string{"show version"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := resp.GetResults()[0].GetOutput()
+	want := map[string]string{"VERSION": "8.4(7)", "DEVICE_MGR_VERSION": "6.4(9)", "IMAGE": "disk0:/asa847-k8.bin",
+		"HOSTNAME": "old1", "SERIAL": "JMX1234A0BC", "MAX_VLANS": "150"}
+	got, err := loadTextFSM(t, ntcTemplate(t, ntcVersion)).parse(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range want {
+		if len(got[k]) == 0 || got[k][0] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	checkWithPythonTextFSM(t, "old1", out, want)
+}
