@@ -94,3 +94,19 @@ func TestSoftwareVersionShowsAndStays(t *testing.T) {
 		t.Errorf("replacement unit runs %s, want the same image 8.4(7)", back.Version)
 	}
 }
+
+// 8.x images are named without dashes, also on the 5500-X, whose 9.x images
+// have them.
+func TestImageFileOf8x(t *testing.T) {
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	d, err := NewDevice("ASA5525", "FCH1947V0GY", "x1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSoftwareVersion("8.6(1)"); err != nil {
+		t.Fatal(err)
+	}
+	if out, want := d.ShowVersion(now), `System image file is "disk0:/asa861-smp-k8.bin"`; !strings.Contains(out, want) {
+		t.Errorf("show version lacks %q:\n%s", want, out)
+	}
+}

@@ -205,7 +205,8 @@ func FormatUptime(d time.Duration) string {
 // asa9-14-4-smp-k8.bin on 9.3+, asa917-k8.bin before.
 func imageFile(p *Platform, version string) string {
 	digits := strings.NewReplacer("(", "-", ")", "", ".", "-").Replace(version)
-	if p.Lines != Lines9x {
+	// 8.x images are named without dashes on every model (asa861-smp-k8.bin).
+	if p.Lines != Lines9x || strings.HasPrefix(version, "8.") {
 		digits = strings.ReplaceAll(digits, "-", "")
 	}
 	return fmt.Sprintf(p.Hardware.Image, digits)
