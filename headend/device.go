@@ -192,7 +192,9 @@ func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
 
 // RunningLicense is the license in force at now.
 func (d *Device) RunningLicense(now time.Time) Running {
-	return d.License.Compute(d.platform, now)
+	r := d.License.Compute(d.platform, now)
+	r.VPNEncryptionNames = d.runs8x()
+	return r
 }
 
 // warnDays are the days before expiry at which 444005 is logged (SPEC §3:

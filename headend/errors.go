@@ -17,4 +17,5 @@ var (
 	ErrUnavailable          = errors.New("headend: the device is reloading")
 	ErrInvalidUsername      = errors.New("headend: invalid username")
 	ErrInvalidPassword      = errors.New("headend: invalid password")
+	ErrUnsupportedVersion   = errors.New("headend: software version not supported on this model")
 )

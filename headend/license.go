@@ -182,6 +182,10 @@ type Running struct {
 	// Capped lists the "The Running Activation Key feature: ..." lines for
 	// values the keys grant beyond the platform.
 	Capped []string
+	// VPNEncryptionNames: the software is 8.x, which names the encryption
+	// lines VPN-DES and VPN-3DES-AES (Encryption-DES and
+	// Encryption-3DES-AES from 9.0).
+	VPNEncryptionNames bool
 }
 
 // BasePremium is the AnyConnect Premium peers every ASA has without a VPN

@@ -72,8 +72,13 @@ func featureLines(p *Platform, r *Running) []string {
 	}
 	add("Inside Hosts", r.InsideHosts, 0)
 	add("Failover", failoverText(r.Failover), 0)
-	add("Encryption-DES", "Enabled", 0)
-	add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
+	if r.VPNEncryptionNames {
+		add("VPN-DES", "Enabled", 0)
+		add("VPN-3DES-AES", onOff(r.TripleDES), 0)
+	} else {
+		add("Encryption-DES", "Enabled", 0)
+		add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
+	}
 	if p.HasContexts() {
 		add("Security Contexts", num(r.Contexts), r.Days[FeatContexts])
 	}
@@ -200,7 +205,8 @@ func FormatUptime(d time.Duration) string {
 // asa9-14-4-smp-k8.bin on 9.3+, asa917-k8.bin before.
 func imageFile(p *Platform, version string) string {
 	digits := strings.NewReplacer("(", "-", ")", "", ".", "-").Replace(version)
-	if p.Lines != Lines9x {
+	// 8.x images are named without dashes on every model (asa861-smp-k8.bin).
+	if p.Lines != Lines9x || strings.HasPrefix(version, "8.") {
 		digits = strings.ReplaceAll(digits, "-", "")
 	}
 	return fmt.Sprintf(p.Hardware.Image, digits)
@@ -217,7 +223,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 
 	line("")
 	line("Cisco Adaptive Security Appliance Software Version %s", d.Version)
-	line("Device Manager Version %s", hw.DMVersion)
+	line("Device Manager Version %s", d.DeviceManagerVersion())
 	line("")
 	line("Compiled on %s by builders", hw.Compiled)
 	line("System image file is \"%s\"", imageFile(p, d.Version))
@@ -359,6 +365,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 		timed("Inactive Timebased Activation Key:", false)
 		if d.License.ReloadPending() {
 			fr := permanentRunning(p, permFeatures(d.License.Flash))
+			fr.VPNEncryptionNames = d.runs8x()
 			line("")
 			line("Flash Permanent Activation Key: %s", permWords(d.License.Flash))
 			line("")

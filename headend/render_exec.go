@@ -167,7 +167,7 @@ func (d *Device) dirEntries() []dirEntry {
 	}
 	built = built.UTC().Add(37 * 24 * time.Hour) // shipped some weeks after the build
 	img := strings.TrimPrefix(imageFile(p, d.Version), "disk0:/")
-	asdm := asdmFile(p.Hardware.DMVersion)
+	asdm := asdmFile(d.DeviceManagerVersion())
 	entries := []dirEntry{
 		{101, false, imageSize(p, img), built, img},
 		{102, false, 26_000_000 + int64(fnv32(asdm)%4_000_000), built.Add(50 * time.Second), asdm},

@@ -223,6 +223,12 @@ func WithLogin(username, password, enablePassword string) CreateOption {
 	return func(d *headend.Device) error { return d.SetFactoryLogin(username, password, enablePassword) }
 }
 
+// WithSoftwareVersion loads a new headend with that software version instead
+// of its model's default; empty keeps the default.
+func WithSoftwareVersion(version string) CreateOption {
+	return func(d *headend.Device) error { return d.SetSoftwareVersion(version) }
+}
+
 // portValue is the stored form of a console port.
 func portValue(port int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(port)) }
 

@@ -21,7 +21,7 @@ import (
 )
 
 func (c *cli) create(args []string) error {
-	var model, hostname, serial, user, pass, enable string
+	var model, hostname, serial, user, pass, enable, version string
 	pos, err := subflags("create", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&model, "model", "", "model id, e.g. ASA5525")
 		fs.StringVar(&hostname, "hostname", "", "hostname, unique in the lab")
@@ -29,16 +29,18 @@ func (c *cli) create(args []string) error {
 		fs.StringVar(&user, "username", "", "the SSH user of the factory configuration (default admin)")
 		fs.StringVar(&pass, "password", "", "that user's password (default admin)")
 		fs.StringVar(&enable, "enable-password", "", "the enable password (default admin)")
+		fs.StringVar(&version, "version", "", "the software version, e.g. 8.4(7) (default: the model's, see platforms)")
 	})
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 || model == "" || hostname == "" {
-		return usagef("usage: create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]")
+		return usagef("usage: create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E] [--version V]")
 	}
 	return c.call(func(cx context.Context, s services) error {
 		resp, err := s.hc.CreateHeadend(cx, &headendv1.CreateHeadendRequest{
 			Lab: c.lab, Model: model, Hostname: hostname, Serial: serial, Username: user, Password: pass, EnablePassword: enable,
+			SoftwareVersion: version,
 		})
 		if err != nil {
 			return err

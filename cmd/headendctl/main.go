@@ -37,7 +37,7 @@ const usage = `usage: headendctl [--addr HOST:PORT] [--lab NAME] COMMAND [ARGS]
 
 Commands:
   wait [--timeout D]                           wait until the daemon answers (default 10s), for scripts
-  create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E]
+  create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E] [--version V]
                                                add a headend (Base license; SSH login admin/admin,
                                                enable password admin unless given)
   get H                                        show a headend and its license

@@ -123,6 +123,7 @@ func platformPB(p *headend.Platform) *headendv1.Platform {
 		SecurityPlusTier:          p.SecurityPlus,
 		TimeBasedKeys:             p.TimeBased,
 		Simulated:                 p.Simulated(),
+		SoftwareTrains:            p.SoftwareTrains(),
 		Source:                    p.Source,
 	}
 }

@@ -41,6 +41,7 @@ var errorTable = []errorMapping{
 	{headend.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
 	{headend.ErrInvalidUsername, codes.InvalidArgument, "INVALID_USERNAME"},
 	{headend.ErrInvalidPassword, codes.InvalidArgument, "INVALID_PASSWORD"},
+	{headend.ErrUnsupportedVersion, codes.InvalidArgument, "UNSUPPORTED_VERSION"},
 	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
 	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
 	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},

@@ -190,6 +190,7 @@ func (e *env) do(c *ddCase) string {
 		resp, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{
 			Model: c.arg("model", ""), Hostname: c.arg("hostname", ""), Serial: c.arg("serial", ""),
 			Username: c.arg("username", ""), Password: c.arg("password", ""), EnablePassword: c.arg("enable", ""),
+			SoftwareVersion: c.arg("version", ""),
 		})
 		if err != nil {
 			return errText(err)

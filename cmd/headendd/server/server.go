@@ -126,7 +126,8 @@ func (s *headendService) CreateHeadend(_ context.Context, req *headendv1.CreateH
 		return nil, toStatus(err)
 	}
 	snap, err := lab.Create(req.GetModel(), req.GetHostname(), req.GetSerial(),
-		sim.WithLogin(req.GetUsername(), req.GetPassword(), req.GetEnablePassword()))
+		sim.WithLogin(req.GetUsername(), req.GetPassword(), req.GetEnablePassword()),
+		sim.WithSoftwareVersion(req.GetSoftwareVersion()))
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -974,9 +974,12 @@ type Platform struct {
 	// Headends of this model can be created (ASAv and IOS come later).
 	Simulated bool `protobuf:"varint,14,opt,name=simulated,proto3" json:"simulated,omitempty"`
 	// Where the values come from.
-	Source        string `protobuf:"bytes,15,opt,name=source,proto3" json:"source,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Source string `protobuf:"bytes,15,opt,name=source,proto3" json:"source,omitempty"`
+	// The software trains ("8.4", "9.1") a headend of this model can be
+	// created with, oldest first; empty when it cannot be created.
+	SoftwareTrains []string `protobuf:"bytes,16,rep,name=software_trains,json=softwareTrains,proto3" json:"software_trains,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Platform) Reset() {
@@ -1114,6 +1117,13 @@ func (x *Platform) GetSource() string {
 	return ""
 }
 
+func (x *Platform) GetSoftwareTrains() []string {
+	if x != nil {
+		return x.SoftwareTrains
+	}
+	return nil
+}
+
 type CreateHeadendRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Lab      string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
@@ -1130,8 +1140,13 @@ type CreateHeadendRequest struct {
 	Password string `protobuf:"bytes,6,opt,name=password,proto3" json:"password,omitempty"`
 	// The `enable password`; "admin" when empty. Stored hashed.
 	EnablePassword string `protobuf:"bytes,7,opt,name=enable_password,json=enablePassword,proto3" json:"enable_password,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The software release the unit runs, e.g. "8.4(7)"; the model's
+	// default_software_version when empty. A release of a train the model
+	// cannot run is INVALID_ARGUMENT (reason UNSUPPORTED_VERSION) naming the
+	// trains it can.
+	SoftwareVersion string `protobuf:"bytes,8,opt,name=software_version,json=softwareVersion,proto3" json:"software_version,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *CreateHeadendRequest) Reset() {
@@ -1209,6 +1224,13 @@ func (x *CreateHeadendRequest) GetPassword() string {
 func (x *CreateHeadendRequest) GetEnablePassword() string {
 	if x != nil {
 		return x.EnablePassword
+	}
+	return ""
+}
+
+func (x *CreateHeadendRequest) GetSoftwareVersion() string {
+	if x != nil {
+		return x.SoftwareVersion
 	}
 	return ""
 }
@@ -3247,7 +3269,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x19anyconnect_vpn_only_peers\x18\x15 \x01(\x05R\x16anyconnectVpnOnlyPeers\"Y\n" +
 	"\x06Config\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x123\n" +
-	"\x15anyconnect_essentials\x18\x02 \x01(\bR\x14anyconnectEssentials\"\xdc\x04\n" +
+	"\x15anyconnect_essentials\x18\x02 \x01(\bR\x14anyconnectEssentials\"\x85\x05\n" +
 	"\bPlatform\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12\x18\n" +
 	"\aaliases\x18\x02 \x03(\tR\aaliases\x12\x12\n" +
@@ -3264,7 +3286,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x12security_plus_tier\x18\f \x01(\bR\x10securityPlusTier\x12&\n" +
 	"\x0ftime_based_keys\x18\r \x01(\bR\rtimeBasedKeys\x12\x1c\n" +
 	"\tsimulated\x18\x0e \x01(\bR\tsimulated\x12\x16\n" +
-	"\x06source\x18\x0f \x01(\tR\x06source\"\xd3\x01\n" +
+	"\x06source\x18\x0f \x01(\tR\x06source\x12'\n" +
+	"\x0fsoftware_trains\x18\x10 \x03(\tR\x0esoftwareTrains\"\xfe\x01\n" +
 	"\x14CreateHeadendRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3272,7 +3295,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x06serial\x18\x04 \x01(\tR\x06serial\x12\x1a\n" +
 	"\busername\x18\x05 \x01(\tR\busername\x12\x1a\n" +
 	"\bpassword\x18\x06 \x01(\tR\bpassword\x12'\n" +
-	"\x0fenable_password\x18\a \x01(\tR\x0eenablePassword\"F\n" +
+	"\x0fenable_password\x18\a \x01(\tR\x0eenablePassword\x12)\n" +
+	"\x10software_version\x18\b \x01(\tR\x0fsoftwareVersion\"F\n" +
 	"\x15CreateHeadendResponse\x12-\n" +
 	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend\"A\n" +
 	"\x11GetHeadendRequest\x12\x10\n" +
