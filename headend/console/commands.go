@@ -100,6 +100,7 @@ func buildCommands() *registry {
 	registerExec(r)
 	registerVPNSessions(r)
 	registerLogging(r)
+	registerLoggingMore(r)
 	registerSSH(r)
 	registerVPNConfig(r)
 	registerGrammar(r)
