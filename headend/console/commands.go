@@ -102,6 +102,7 @@ func buildCommands() *registry {
 	registerLogging(r)
 	registerLoggingMore(r)
 	registerSSH(r)
+	registerSSHViews(r)
 	registerVPNConfig(r)
 	registerGrammar(r)
 	return r
