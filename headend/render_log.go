@@ -73,7 +73,7 @@ func (d *Device) ShowLogging(a *Admission) string {
 	// `logging host` sends nothing until `logging trap` sets a level. The
 	// lab has no syslog servers: the simulator sends no packets, so every
 	// server's counters stay at 0.
-	if c.Enable && c.Trap {
+	if c.Trap {
 		line(fmt.Sprintf("    Trap logging: level %s, facility 20, %d messages logged", levelNames[c.TrapLevel], trapCount))
 		for _, h := range c.Hosts {
 			line("        Logging to " + h.Iface + " " + h.Addr + ", UDP TX:0 errors: 0  dropped: 0")
