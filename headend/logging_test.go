@@ -273,3 +273,18 @@ func TestShowLoggingBufferSize(t *testing.T) {
 		t.Errorf("1 MB buffer: %d refusals, want the ring's %d", all, refusalRingSize)
 	}
 }
+
+// TestLoggingConfigLegacy: a logging configuration stored before
+// buffer-size and trap existed loads as the default buffer and no trap.
+func TestLoggingConfigLegacy(t *testing.T) {
+	var c LoggingConfig
+	if err := json.Unmarshal([]byte(`{"enable":true,"timestamp":true,"buffered":true,"buffered_level":7}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Equal(DefaultLogging()) || c.BufferBytes() != DefaultLogBufferSize || c.Trap {
+		t.Errorf("%+v", c)
+	}
+	if got := RenderLogging(Config{Logging: c}); got != "logging enable\nlogging timestamp\nlogging buffered debugging\n" {
+		t.Errorf("running config:\n%s", got)
+	}
+}
