@@ -14,6 +14,7 @@ import (
 var (
 	ErrInvalidLogLevel = errors.New("headend: invalid syslog level")
 	ErrInvalidLogHost  = errors.New("headend: invalid syslog server address")
+	ErrInvalidLogSize  = errors.New("headend: invalid logging buffer size")
 )
 
 // LoggingConfig is the `logging` commands the simulator acts on.
@@ -34,6 +35,13 @@ type LoggingConfig struct {
 	// they were configured; never changed in place (Config values share
 	// it).
 	Hosts []LogHost `json:"hosts,omitempty"`
+	// BufferSize is `logging buffer-size BYTES`; 0 (records stored before
+	// it existed) is the default, DefaultLogBufferSize.
+	BufferSize int `json:"buffer_size,omitempty"`
+	// Trap is `logging trap LEVEL`: messages of TrapLevel and more severe
+	// go to the `logging host` servers.
+	Trap      bool `json:"trap,omitempty"`
+	TrapLevel int  `json:"trap_level,omitempty"`
 }
 
 // LogHost is one `logging host` line.
@@ -128,7 +136,33 @@ func (c *LoggingConfig) RemoveLogHost(h LogHost) bool {
 // Equal reports whether two logging configurations are the same.
 func (c LoggingConfig) Equal(o LoggingConfig) bool {
 	return c.Enable == o.Enable && c.Timestamp == o.Timestamp && c.Buffered == o.Buffered &&
-		c.BufferedLevel == o.BufferedLevel && slices.Equal(c.Hosts, o.Hosts)
+		c.BufferedLevel == o.BufferedLevel && slices.Equal(c.Hosts, o.Hosts) &&
+		c.BufferBytes() == o.BufferBytes() && c.Trap == o.Trap && c.TrapLevel == o.TrapLevel
+}
+
+// The range of `logging buffer-size`, in bytes (Cisco ASA command
+// reference, "logging buffer-size": 4096 to 1048576, default 4096).
+const (
+	DefaultLogBufferSize = 4096
+	MaxLogBufferSize     = 1048576
+)
+
+// ParseLogBufferSize reads the bytes of `logging buffer-size`.
+func ParseLogBufferSize(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < DefaultLogBufferSize || n > MaxLogBufferSize {
+		return 0, fmt.Errorf("%w %q: %d to %d bytes", ErrInvalidLogSize, s, DefaultLogBufferSize, MaxLogBufferSize)
+	}
+	return n, nil
+}
+
+// BufferBytes is the size of the logging buffer: `logging buffer-size`,
+// or the ASA's default. When it is full, the oldest messages go.
+func (c LoggingConfig) BufferBytes() int {
+	if c.BufferSize == 0 {
+		return DefaultLogBufferSize
+	}
+	return c.BufferSize
 }
 
 // bufferLevel is the most verbose level that goes to the buffer, -1 when
@@ -140,14 +174,13 @@ func (c LoggingConfig) bufferLevel() int8 {
 	return int8(c.BufferedLevel)
 }
 
-// logBufferBytes is the size of the logging buffer: the ASA's default
-// `logging buffer-size` of 4096 bytes (Cisco ASA command reference,
-// "logging buffer-size": "The default is 4 KB"). When it is full, the
-// oldest messages go.
-const logBufferBytes = 4096
-
 // refusalRingSize bounds the refusals kept for `show logging`: the
-// shortest refusal line is over 100 bytes, so 64 fill the 4096-byte buffer.
+// shortest refusal line is over 100 bytes, so 64 fill the default 4096-byte
+// buffer. A larger `logging buffer-size` shows more of the device's
+// licensing messages (up to maxLog) but never more than the last 64
+// refusals: the ring is part of every headend's admission state, and a
+// ring for a full 1 MB buffer (some 10000 records) would cost each headend
+// over 300 KB whether or not it logs.
 const refusalRingSize = 64
 
 // refusalRing keeps the last refusals of a headend for `show logging`,
@@ -158,7 +191,9 @@ const refusalRingSize = 64
 // rendered only when `show logging` runs.
 type refusalRing struct {
 	next atomic.Uint64 // tickets taken: the refusals logged
-	recs [refusalRingSize]refusalRec
+	// cleared is the first ticket `clear logging buffer` left listed.
+	cleared atomic.Uint64
+	recs    [refusalRingSize]refusalRec
 }
 
 type refusalRec struct {
@@ -202,6 +237,7 @@ func (r *refusalRing) read() ([]refusalEntry, uint64) {
 	if n > refusalRingSize {
 		first = n - refusalRingSize
 	}
+	first = max(first, r.cleared.Load())
 	var out []refusalEntry
 	for t := first; t < n; t++ {
 		rec := &r.recs[t%refusalRingSize]
@@ -219,4 +255,27 @@ func (r *refusalRing) read() ([]refusalEntry, uint64) {
 		})
 	}
 	return out, n
+}
+
+// clear empties the ring for `show logging`; the count stays.
+func (r *refusalRing) clear() { r.cleared.Store(r.next.Load()) }
+
+// ClearLogBuffer is `clear logging buffer` for the refusals: `show
+// logging` lists none of those logged so far.
+func (a *Admission) ClearLogBuffer() { a.refusals.clear() }
+
+// ClearLogBuffer is `clear logging buffer` for the device's messages. The
+// "N messages logged" count is kept: it counts what was logged since
+// boot, not what the buffer holds.
+func (d *Device) ClearLogBuffer() {
+	d.LogCount = max(d.LogCount, len(d.Log))
+	d.Log = nil
+}
+
+// msgSeverity is the severity of a "%ASA-S-NNNNNN: ..." message.
+func msgSeverity(msg string) int {
+	if len(msg) > 5 && msg[:5] == "%ASA-" && msg[5] >= '0' && msg[5] <= '7' {
+		return int(msg[5] - '0')
+	}
+	return LevelDebugging
 }

@@ -48,7 +48,7 @@ func TestShowLoggingKeepsWhatFits(t *testing.T) {
 	}
 	body := out[strings.Index(out, "Nov 27"):]
 	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	if len(body) > logBufferBytes || len(body)+len(lines[0])+1 <= logBufferBytes || !strings.Contains(lines[len(lines)-1], "User <user501>") {
+	if len(body) > DefaultLogBufferSize || len(body)+len(lines[0])+1 <= DefaultLogBufferSize || !strings.Contains(lines[len(lines)-1], "User <user501>") {
 		t.Errorf("%d bytes, %d lines, last %q", len(body), len(lines), lines[len(lines)-1])
 	}
 }
@@ -245,5 +245,46 @@ func TestLicensingMessagesFollowLevel(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(c.want, ",") || d.LogCount != len(c.want) {
 			t.Errorf("%s: logged %v (count %d), want %v", c.name, got, d.LogCount, c.want)
 		}
+	}
+}
+
+// TestShowLoggingBufferSize: `logging buffer-size` sets how much of the
+// newest messages `show logging` shows; the refusals kept are at most the
+// ring's.
+func TestShowLoggingBufferSize(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{})
+	a := newTestAdmission(t, d)
+	ps := NewPrincipals(nil)
+	for i := range 202 {
+		a.Admit(principal(t, ps, fmt.Sprint("user", i)), KindAnyConnect, t0.Unix())
+	}
+	shown := func(size int) (int, int) {
+		d.Running.Logging.BufferSize = size
+		out := d.ShowLogging(a)
+		body := out[strings.Index(out, "Nov 27"):]
+		return len(body), strings.Count(body, "\n")
+	}
+	small, smallLines := shown(0)
+	big, bigLines := shown(8192)
+	if small > DefaultLogBufferSize || big > 8192 || big <= DefaultLogBufferSize || bigLines <= smallLines {
+		t.Errorf("4096: %d bytes %d lines; 8192: %d bytes %d lines", small, smallLines, big, bigLines)
+	}
+	if _, all := shown(MaxLogBufferSize); all != refusalRingSize {
+		t.Errorf("1 MB buffer: %d refusals, want the ring's %d", all, refusalRingSize)
+	}
+}
+
+// TestLoggingConfigLegacy: a logging configuration stored before
+// buffer-size and trap existed loads as the default buffer and no trap.
+func TestLoggingConfigLegacy(t *testing.T) {
+	var c LoggingConfig
+	if err := json.Unmarshal([]byte(`{"enable":true,"timestamp":true,"buffered":true,"buffered_level":7}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Equal(DefaultLogging()) || c.BufferBytes() != DefaultLogBufferSize || c.Trap {
+		t.Errorf("%+v", c)
+	}
+	if got := RenderLogging(Config{Logging: c}); got != "logging enable\nlogging timestamp\nlogging buffered debugging\n" {
+		t.Errorf("running config:\n%s", got)
 	}
 }

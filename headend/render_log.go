@@ -10,8 +10,8 @@ import (
 // ShowLogging renders `show logging`: the logging settings, in the layout
 // of the real ASA 9.x outputs the ntc-templates parse, and the buffer: the
 // device's licensing messages and the refusals of its admission state a
-// (nil: none), oldest first, as many of the newest as fit in the 4096-byte
-// buffer.
+// (nil: none), oldest first, as many of the newest as fit in the buffer
+// (`logging buffer-size`).
 func (d *Device) ShowLogging(a *Admission) string {
 	c := d.Running.Logging
 	var b strings.Builder
@@ -32,6 +32,18 @@ func (d *Device) ShowLogging(a *Admission) string {
 		entries = append(entries, entry{e.Msg, e.Time.Unix()})
 	}
 	count := uint64(max(d.LogCount, len(d.Log)))
+	// The simulator counts each message once, for the buffer; trap
+	// logging counts those of them at its level or more severe. Every
+	// message it logs is a warning or more severe, so at warnings or a
+	// more verbose level that is all of them; at a more severe level, the
+	// ones the buffer still holds
+	// (`clear logging buffer` and an overflowing buffer lose the rest).
+	var trapCount uint64
+	for _, e := range d.Log {
+		if msgSeverity(e.Msg) <= c.TrapLevel {
+			trapCount++
+		}
+	}
 	if a != nil {
 		refusals, n := a.refusals.read()
 		count += n
@@ -39,6 +51,9 @@ func (d *Device) ShowLogging(a *Admission) string {
 			msg := refusalLine(r.reason, r.limit, r.kind, r.class, d.Serial, r.prin.User(), r.prin.Device())
 			entries = append(entries, entry{msg, r.at.Unix()})
 		}
+	}
+	if c.TrapLevel >= LevelWarnings {
+		trapCount = count
 	}
 	slices.SortStableFunc(entries, func(x, y entry) int { return int(min(max(x.at-y.at, -1), 1)) })
 
@@ -55,9 +70,17 @@ func (d *Device) ShowLogging(a *Admission) string {
 	} else {
 		line("    Buffer logging: disabled")
 	}
-	// `logging host` sends nothing until `logging trap` sets a level,
-	// which the simulator does not take: trap logging stays off.
-	line("    Trap logging: disabled")
+	// `logging host` sends nothing until `logging trap` sets a level. The
+	// lab has no syslog servers: the simulator sends no packets, so every
+	// server's counters stay at 0.
+	if c.Trap {
+		line(fmt.Sprintf("    Trap logging: level %s, facility 20, %d messages logged", levelNames[c.TrapLevel], trapCount))
+		for _, h := range c.Hosts {
+			line("        Logging to " + h.Iface + " " + h.Addr + ", UDP TX:0 errors: 0  dropped: 0")
+		}
+	} else {
+		line("    Trap logging: disabled")
+	}
 	line("    Global TCP syslog stats::")
 	line("        NOT_PUTABLE: 0, ALL_CHANNEL_DOWN: 0")
 	line("        CHANNEL_FLAP_CNT: 0, SYSLOG_PKT_LOSS: 0")
@@ -78,7 +101,7 @@ func (d *Device) ShowLogging(a *Admission) string {
 		}
 	}
 	first, size := len(lines), 0
-	for first > 0 && size+len(lines[first-1])+1 <= logBufferBytes {
+	for first > 0 && size+len(lines[first-1])+1 <= c.BufferBytes() {
 		first--
 		size += len(lines[first]) + 1
 	}
@@ -98,8 +121,14 @@ func loggingLines(c Config, line func(string)) {
 	if l.Timestamp {
 		line("logging timestamp")
 	}
+	if l.BufferSize != 0 && l.BufferSize != DefaultLogBufferSize {
+		line(fmt.Sprintf("logging buffer-size %d", l.BufferSize))
+	}
 	if l.Buffered {
 		line("logging buffered " + levelNames[l.BufferedLevel])
+	}
+	if l.Trap {
+		line("logging trap " + levelNames[l.TrapLevel])
 	}
 	for _, h := range l.Hosts {
 		line("logging host " + h.Iface + " " + h.Addr)
@@ -108,3 +137,11 @@ func loggingLines(c Config, line func(string)) {
 
 // fmtTime is the syslog timestamp, "Nov 30 2026 12:00:00".
 func fmtTime(unix int64) string { return time.Unix(unix, 0).UTC().Format("Jan 02 2006 15:04:05") }
+
+// RenderLogging prints `show running-config logging`: the logging lines
+// alone.
+func RenderLogging(c Config) string {
+	var b strings.Builder
+	loggingLines(c, func(s string) { b.WriteString(s); b.WriteByte('\n') })
+	return b.String()
+}

@@ -117,6 +117,8 @@ type Headend struct {
 	// pending is set while Create stores the headend: it holds its
 	// hostname and serial, but lookups do not see it.
 	pending atomic.Bool
+	// sshSessions lists the console's SSH connections (SetSSHSessions).
+	sshSessions atomic.Pointer[func() []headend.SSHSession]
 }
 
 // OpenLab loads a lab from its store.

@@ -100,7 +100,9 @@ func buildCommands() *registry {
 	registerExec(r)
 	registerVPNSessions(r)
 	registerLogging(r)
+	registerLoggingMore(r)
 	registerSSH(r)
+	registerSSHViews(r)
 	registerVPNConfig(r)
 	registerGrammar(r)
 	return r

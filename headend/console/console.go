@@ -38,6 +38,8 @@ type Backend interface {
 	// Reachable reports whether addr answers this headend across the lab
 	// network, and the hostname of the headend holding it.
 	Reachable(addr netip.Addr) (hostname string, ok bool)
+	// SSHSessions are the SSH connections to this headend's console.
+	SSHSessions() []headend.SSHSession
 }
 
 // Options start a session.

@@ -60,6 +60,7 @@ func (b *memBackend) BootTime() time.Duration { return 0 }
 func (b *memBackend) Admission() *headend.Admission { return b.adm }
 
 func (b *memBackend) PrincipalByIndex(uint32) *headend.Principal { return nil }
+func (b *memBackend) SSHSessions() []headend.SSHSession          { return nil }
 func (b *memBackend) Reachable(netip.Addr) (string, bool)        { return "", false }
 
 func newTerminal(t *testing.T, mode Mode) *Terminal {

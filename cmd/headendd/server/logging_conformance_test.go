@@ -30,7 +30,7 @@ func sharedTemplate(t *testing.T, name string) string {
 
 // TestShowLoggingConformance: show logging after refusals parses with the
 // ntc-templates template, one message per refusal, with and without
-// timestamps.
+// timestamps, and with trap logging to a server (its header lines).
 func TestShowLoggingConformance(t *testing.T) {
 	tmpl := sharedTemplate(t, "cisco_asa_show_logging.textfsm")
 	fsm := loadTextFSM(t, tmpl)
@@ -49,7 +49,9 @@ func TestShowLoggingConformance(t *testing.T) {
 		}
 	}
 	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "fw1", Lines: []string{
-		"show logging", "configure terminal", "no logging timestamp", "end", "show logging"}})
+		"show logging", "configure terminal", "no logging timestamp", "end", "show logging",
+		"configure terminal", "interface GigabitEthernet0/0", "nameif outside", "exit",
+		"logging host outside 192.0.2.10", "logging trap informational", "end", "show logging"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +59,10 @@ func TestShowLoggingConformance(t *testing.T) {
 	for _, c := range []struct {
 		name, out string
 		stamped   bool
-	}{{"timestamps", res[0].GetOutput(), true}, {"plain", res[4].GetOutput(), false}} {
+	}{{"timestamps", res[0].GetOutput(), true}, {"plain", res[4].GetOutput(), false}, {"trap", res[12].GetOutput(), false}} {
+		if c.name == "trap" && !strings.Contains(c.out, "\n        Logging to outside 192.0.2.10, UDP TX:0 errors: 0  dropped: 0\n") {
+			t.Errorf("trap: no Logging to line:\n%s", c.out)
+		}
 		got, err := fsm.parse(c.out)
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", c.name, err, c.out)

@@ -24,7 +24,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -118,6 +120,7 @@ type headendConsole struct {
 	conns    map[*conn]struct{}
 	sessions int // open session channels, at most MaxSessions
 	removed  bool
+	nextSID  int // the SID of the next connection
 }
 
 // conn is one SSH connection to a headend.
@@ -133,6 +136,10 @@ type conn struct {
 	sessions int           // running session goroutines
 	closing  bool          // no new sessions
 	drained  chan struct{} // closed once closing and no session runs
+
+	// info is the connection as `show ssh sessions` lists it; set
+	// before the connection is registered, then read only.
+	info headend.SSHSession
 }
 
 func newConn(cancel context.CancelFunc, idle time.Duration) *conn {
@@ -252,6 +259,9 @@ func (s *Server) listen(h *sim.Headend, port int) {
 	}
 	c := &headendConsole{srv: s, h: h, port: port, ln: ln, conns: map[*conn]struct{}{}}
 	s.consoles[h] = c
+	// A removed console's list stays installed until another replaces
+	// it: it lists nothing once its connections are dropped.
+	h.SetSSHSessions(c.list)
 	s.wg.Add(1)
 	go c.accept()
 }
@@ -562,6 +572,7 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 		cancel()
 		_ = sc.Close()
 	}
+	cn.info = sessionInfo(sc, client)
 	c.mu.Lock()
 	if c.removed {
 		c.mu.Unlock()
@@ -569,6 +580,8 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 		_ = sc.Close()
 		return
 	}
+	cn.info.SID = c.nextSID
+	c.nextSID++
 	c.conns[cn] = struct{}{}
 	c.mu.Unlock()
 	defer func() {
@@ -650,4 +663,30 @@ func (c *headendConsole) release() {
 	defer c.mu.Unlock()
 	c.sessions--
 	c.srv.opts.Metrics.sessionDelta(-1)
+}
+
+// list is the headend's SSH connections, by SID (`show ssh sessions`).
+func (c *headendConsole) list() []headend.SSHSession {
+	c.mu.Lock()
+	out := make([]headend.SSHSession, 0, len(c.conns))
+	for cn := range c.conns {
+		out = append(out, cn.info)
+	}
+	c.mu.Unlock()
+	slices.SortFunc(out, func(a, b headend.SSHSession) int { return a.SID - b.SID })
+	return out
+}
+
+// sessionInfo describes a logged-in connection from client: the version of
+// the client's banner ("SSH-2.0-OpenSSH_9.6" is 2.0) and the algorithms
+// negotiated each way.
+func sessionInfo(sc *ssh.ServerConn, client netip.Addr) headend.SSHSession {
+	version, _, _ := strings.Cut(strings.TrimPrefix(string(sc.ClientVersion()), "SSH-"), "-")
+	info := headend.SSHSession{Client: client.Unmap().String(), Version: version, Username: sc.User()}
+	if am, ok := sc.Conn.(ssh.AlgorithmsConnMetadata); ok {
+		alg := am.Algorithms()
+		info.InCipher, info.InMAC = alg.Read.Cipher, alg.Read.MAC
+		info.OutCipher, info.OutMAC = alg.Write.Cipher, alg.Write.MAC
+	}
+	return info
 }

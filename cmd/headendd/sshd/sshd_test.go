@@ -885,3 +885,55 @@ func TestCtrlCAtConfirm(t *testing.T) {
 		t.Errorf("the abandoned reload was done: %d boots (%v)", snap.Device.Boots, err)
 	}
 }
+
+// TestShowSSHSessions: `show ssh sessions` lists the headend's own SSH
+// connections, the one asking included, with the algorithms each
+// negotiated; a closed connection leaves the list.
+func TestShowSSHSessions(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	addr := tl.create("asa1", "FCH1947V0GY")
+	dialWith := func(cipher, mac string) *ssh.Client {
+		c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
+			Config: ssh.Config{Ciphers: []string{cipher}, MACs: []string{mac}},
+			User:   "admin", Auth: []ssh.AuthMethod{ssh.Password("admin")},
+			HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	show := func(c *ssh.Client) string {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Output("show ssh sessions")
+		if err != nil {
+			t.Fatalf("show ssh sessions: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	first := dialWith("aes128-ctr", "hmac-sha2-256")
+	second := dialWith("aes256-ctr", "hmac-sha1")
+	want := "SID Client IP       Version Mode Encryption Hmac          State           Username\n" +
+		"0   127.0.0.1       2.0     IN   aes128-ctr sha2-256      SessionStarted  admin\n" +
+		"                            OUT  aes128-ctr sha2-256      SessionStarted  admin\n" +
+		"1   127.0.0.1       2.0     IN   aes256-ctr sha1          SessionStarted  admin\n" +
+		"                            OUT  aes256-ctr sha1          SessionStarted  admin\n"
+	if got := show(second); got != want {
+		t.Errorf("show ssh sessions:\n%s\nwant\n%s", got, want)
+	}
+	first.Close()
+	want = "SID Client IP       Version Mode Encryption Hmac          State           Username\n" +
+		"1   127.0.0.1       2.0     IN   aes256-ctr sha1          SessionStarted  admin\n" +
+		"                            OUT  aes256-ctr sha1          SessionStarted  admin\n"
+	deadline := time.Now().Add(10 * time.Second)
+	for got := show(second); got != want; got = show(second) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the first connection closed:\n%s\nwant\n%s", got, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,23 @@
+package sim
+
+import "github.com/asalab/asalab/headend"
+
+// SetSSHSessions installs the function that lists the SSH connections to
+// the headend's console: the SSH server owns them, the console shows them
+// (`show ssh sessions`). nil removes it.
+func (h *Headend) SetSSHSessions(fn func() []headend.SSHSession) {
+	if fn == nil {
+		h.sshSessions.Store(nil)
+		return
+	}
+	h.sshSessions.Store(&fn)
+}
+
+// SSHSessions lists the SSH connections to the headend's console, none
+// without an SSH server (console.Backend).
+func (h *Headend) SSHSessions() []headend.SSHSession {
+	if fn := h.sshSessions.Load(); fn != nil {
+		return (*fn)()
+	}
+	return nil
+}
