@@ -48,6 +48,12 @@ const (
 	// Lines5505 is LinesLegacy with the ASA 5505's own lines (VLANs with DMZ
 	// restriction, Dual ISPs, VLAN Trunk Ports) and no Security Contexts.
 	Lines5505
+	// Lines94 is the 9.4 list: GTP/GPRS, Total UC Proxy Sessions alone, no
+	// Intercompany Media Engine.
+	Lines94
+	// Lines95 is the 9.5-9.7 list: Carrier and the 9.x order, with Total UC
+	// Proxy Sessions.
+	Lines95
 )
 
 // Iface is one line of the interface list in `show version`.

@@ -192,7 +192,7 @@ func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
 
 // RunningLicense is the license in force at now.
 func (d *Device) RunningLicense(now time.Time) Running {
-	r := d.License.Compute(d.platform, now)
+	r := d.License.Compute(d.licensed(), now)
 	r.VPNEncryptionNames = d.runs8x()
 	return r
 }
@@ -273,7 +273,7 @@ func (d *Device) expire(i int, at time.Time) {
 		}
 	}
 	d.logf(at, LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
-		old.Words, revert, featureNames(d.platform, old.Features))
+		old.Words, revert, featureNames(d.licensed(), old.Features))
 }
 
 // activate starts key j at now. Active keys for the same features are paused,
@@ -339,7 +339,7 @@ func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (
 	if err := checkCoexistence(sets...); err != nil {
 		return InstallResult{}, err
 	}
-	p := d.platform
+	p := d.licensed()
 	res := InstallResult{Lines: []string{validating}}
 	res.Lines = append(res.Lines, permanentRunning(p, k.Features).Capped...)
 	key := &PermanentKey{Words: w, Features: k.Features}
@@ -365,7 +365,7 @@ const essentialsWarning = "WARNING: The new activation key does not include AnyC
 	"Enter 'no anyconnect-essentials' under webvpn to use the AnyConnect sessions of this license."
 
 func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
-	p := d.platform
+	p := d.licensed()
 	if !p.TimeBased {
 		return InstallResult{}, ErrTimeBasedUnsupported
 	}

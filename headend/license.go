@@ -386,7 +386,7 @@ func featName(p *Platform, x Feat) string {
 }
 
 func carrierName(p *Platform) string {
-	if p.Lines == Lines9x {
+	if p.Lines.nineX() {
 		return "Carrier"
 	}
 	return "GTP/GPRS"

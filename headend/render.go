@@ -49,7 +49,7 @@ func featureLines(p *Platform, r *Running) []string {
 	var out []string
 	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
 	num := func(n int) string { return fmt.Sprint(n) }
-	legacy := p.Lines != Lines9x
+	legacy := p.Lines.sharedEarly()
 
 	add("Maximum Physical Interfaces", r.PhysIf, 0)
 	if p.Lines == Lines5505 {
@@ -101,21 +101,22 @@ func featureLines(p *Platform, r *Running) []string {
 	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[FeatMobile])
 	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[FeatPhone])
 	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[FeatAEA])
-	if legacy {
-		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
-		add("Total UC Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
-	} else {
+	if !legacy {
 		shared()
-		add("Total TLS Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
 	}
+	if p.Lines.ucPhoneProxy() {
+		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
+	}
+	add(proxyName(p), num(r.Proxy), r.Days[FeatProxy])
 	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[FeatBotnet])
-	if legacy {
+	if p.Lines.ucPhoneProxy() {
 		add("Intercompany Media Engine", "Disabled", 0)
 	}
 	if p.IPSModule {
 		add("IPS Module", "Disabled", 0)
 	}
-	if p.Lines != Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines == Lines9x {
+	// Clustering came with 9.0: an 8.x block has no Cluster line.
+	if !r.VPNEncryptionNames && (p.Lines != Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines.nineX()) {
 		add("Cluster", onOff(r.Cluster), 0)
 		if r.Cluster && p.ClusterMembers > 0 {
 			add("Cluster Members", num(p.ClusterMembers), 0)
@@ -273,7 +274,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 		}
 		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
-	writeLicenseBlock(&b, p, &r)
+	writeLicenseBlock(&b, d.licensed(), &r)
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
 	line("Configuration register is 0x1")
@@ -329,7 +330,7 @@ func (d *Device) lastModified() string {
 // facts §14).
 func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 	d.Advance(now)
-	p := d.platform
+	p := d.licensed()
 	r := d.RunningLicense(now)
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }

@@ -300,6 +300,6 @@ func (d *Device) ShowLicenseFeatures(now time.Time) string {
 	r := d.RunningLicense(now)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Serial Number: %s\n", d.Serial)
-	writeLicenseBlock(&b, d.platform, &r)
+	writeLicenseBlock(&b, d.licensed(), &r)
 	return b.String()
 }
