@@ -107,3 +107,41 @@ func TestShowVersion8xConformance(t *testing.T) {
 	}
 	checkWithPythonTextFSM(t, "old1", out, want)
 }
+
+// TestShowVersionOlderTrainsConformance: a 5525-X on 9.1(7) and on 9.4(4)
+// prints the licensed-features block of its train (GTP/GPRS, UC proxy
+// lines), and the ntc-templates template still parses it.
+func TestShowVersionOlderTrainsConformance(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ host, serial, version, dm, proxyLine string }{
+		{"v91", "FCH1947V0GA", "9.1(7)", "7.1(7)", "UC Phone Proxy Sessions           : 2              perpetual"},
+		{"v94", "FCH1947V0GB", "9.4(4)", "7.4(3)", "Total UC Proxy Sessions           : 2              perpetual"},
+	} {
+		if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: c.host, Serial: c.serial, SoftwareVersion: c.version}); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: c.host, Lines: []string{"show version"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := resp.GetResults()[0].GetOutput()
+		for _, l := range []string{c.proxyLine, "GTP/GPRS                          : Disabled       perpetual",
+			"Encryption-3DES-AES               : Disabled       perpetual"} {
+			if !strings.Contains(out, "\n"+l+"\n") {
+				t.Errorf("%s: show version lacks %q:\n%s", c.version, l, out)
+			}
+		}
+		want := map[string]string{"VERSION": c.version, "DEVICE_MGR_VERSION": c.dm, "HOSTNAME": c.host,
+			"SERIAL": c.serial, "MAX_VLANS": "200", "FAILOVER": "Active/Active", "CLUSTER": "Enabled"}
+		got, err := loadTextFSM(t, ntcTemplate(t, ntcVersion)).parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range want {
+			if len(got[k]) == 0 || got[k][0] != v {
+				t.Errorf("%s: %s = %q, want %q", c.version, k, got[k], v)
+			}
+		}
+		checkWithPythonTextFSM(t, c.host, out, want)
+	}
+}
