@@ -21,6 +21,14 @@ build:
 run: build
 	$(BIN)/headendd --data-dir ./data --ssh-addr 127.0.0.1:2201
 
+# The conformance tests parse the console's outputs with the ntc-templates
+# project's TextFSM templates and compare them with its real samples
+# (networktocode/ntc-templates, Apache-2.0). Those third-party files are not
+# kept in the repository: this project's machines and CI lay them out in a
+# folder beside the clone, found here unless ASALAB_NTC_TEMPLATES names
+# another (templates/ with its index, samples/).
+export ASALAB_NTC_TEMPLATES ?= $(abspath $(CURDIR)/../shared/conformance/ntc-templates)
+
 # .ci/deps installs the Debian packages the tests drive (Netmiko, Ansible,
 # TextFSM) when they are missing and we are root.
 test:
@@ -41,6 +49,7 @@ lint: $(TOOLS)/buf
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags soak ./sim
 	$(TOOLS)/buf lint
 	@if git rev-parse --verify -q main >/dev/null; then \
 	  $(TOOLS)/buf breaking --against '$(BREAKING_AGAINST)'; \
@@ -64,7 +73,7 @@ bench:
 # resident memory and start-up at days 1, 30, 365 and 730, which must stay
 # within 20% of day 30's. A few minutes; not part of `make test`.
 soak:
-	ASALAB_SOAK=1 $(GO) test -run '^TestSoak$$' -v -count=1 -timeout 30m ./sim
+	$(GO) test -tags soak -run '^TestSoak$$' -v -count=1 -timeout 30m ./sim
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseAndDecode -fuzztime 60s ./keygen

@@ -1,3 +1,5 @@
+//go:build soak
+
 package sim
 
 import (
@@ -17,6 +19,22 @@ import (
 	"github.com/asalab/asalab/headend"
 )
 
+// The soak is built only with the soak build tag: `make soak` runs it
+// (go test -tags soak), `make test` leaves it out, as it takes minutes.
+
+// TestMain runs, in the fresh process that TestSoak starts with
+// ASALAB_SOAK_STORE set, the start-up measurement instead of the tests.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("ASALAB_SOAK_STORE"); dir != "" {
+		if err := soakStartup(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "soak start-up:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // TestSoak (`make soak`, not part of `make test`) runs a lab of 10,000
 // headends through two simulated years at 3,000 new users a day, besides
 // 1,000 of the day before's coming back and a tenth of each day's users
@@ -24,15 +42,12 @@ import (
 // tables, see below). At days 1, 30, 365 and 730 it
 // measures the resident memory of this process, which runs the lab like a
 // daemon that never restarts, and the start-up of a fresh process on a
-// checkpoint of the store (TestSoakStartup): its time, best of three, and
+// checkpoint of the store (soakStartup): its time, best of three, and
 // its resident memory once started. RSS and start-up must stay within 20%
 // of day 30's: what grows with the history is in the store, not in memory.
 // Start-up is compared by its CPU time: on a machine shared with other
 // work the wall time says more about the neighbours (both are printed).
 func TestSoak(t *testing.T) {
-	if os.Getenv("ASALAB_SOAK") == "" {
-		t.Skip("a soak of some minutes: make soak runs it (ASALAB_SOAK=1)")
-	}
 	const (
 		headends  = 10000
 		newUsers  = 3000
@@ -182,7 +197,7 @@ type startupFigures struct {
 	rssMB     float64
 }
 
-// measureStartup runs TestSoakStartup in a fresh process on the store in
+// measureStartup runs soakStartup in a fresh process on the store in
 // dir and reads its figures.
 func measureStartup(t *testing.T, dir string) startupFigures {
 	t.Helper()
@@ -190,7 +205,7 @@ func measureStartup(t *testing.T, dir string) startupFigures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run", "^TestSoakStartup$", "-test.v")
+	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), "ASALAB_SOAK_STORE="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -211,19 +226,18 @@ func measureStartup(t *testing.T, dir string) startupFigures {
 	return f
 }
 
-// TestSoakStartup is TestSoak's fresh process: it opens the store in
-// ASALAB_SOAK_STORE and its lab three times, and prints the best wall time
-// with its CPU time, and the resident memory after the first start.
-func TestSoakStartup(t *testing.T) {
-	dir := os.Getenv("ASALAB_SOAK_STORE")
-	if dir == "" {
-		t.Skip("run by TestSoak")
-	}
+// soakStartup is TestSoak's fresh process: it opens the store in dir and
+// its lab three times, and prints the best wall time with its CPU time, and
+// the resident memory after the first start.
+func soakStartup(dir string) error {
 	var best startupFigures
 	for i := range 3 {
 		runtime.GC() // the last start's garbage is not this start's
 		t0, c0 := time.Now(), cpuTime()
-		store, lab := openUsageLab(t, nil, dir)
+		store, lab, err := openUsageLabErr(nil, dir)
+		if err != nil {
+			return err
+		}
 		wall, cpu := time.Since(t0), cpuTime()-c0
 		if i == 0 {
 			best.rssMB, _, _ = memory()
@@ -235,6 +249,7 @@ func TestSoakStartup(t *testing.T) {
 		store.Close()
 	}
 	fmt.Printf("startup %d %d %.1f\n", best.wall, best.cpu, best.rssMB)
+	return nil
 }
 
 // memory is the resident set after a collection that returns what it can

@@ -48,16 +48,26 @@ func TestUsageSurvivesCrash(t *testing.T) {
 // flusher would, so that what they see does not depend on timing.
 func openUsageLab(t *testing.T, fs vfs.FS, dir string) (*Store, *Lab) {
 	t.Helper()
+	store, lab, err := openUsageLabErr(fs, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, lab
+}
+
+// openUsageLabErr is openUsageLab for a caller without a *testing.T (the
+// soak's start-up process).
+func openUsageLabErr(fs vfs.FS, dir string) (*Store, *Lab, error) {
 	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
 	store, err := openStore(dir, fs, nil)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
 		RealNow: func() time.Time { return simStart }, UsageFlushInterval: time.Hour, PeakSampleInterval: -1})
 	if err != nil {
 		store.Close()
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	return store, lab
+	return store, lab, nil
 }

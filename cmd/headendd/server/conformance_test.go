@@ -138,40 +138,36 @@ func (f *textFSM) parse(text string) (map[string][]string, error) {
 }
 
 // The ntc-templates project's TextFSM templates and the real outputs they
-// accept (networktocode/ntc-templates, Apache-2.0) are third-party files: the
-// tests read them from the conformance folder that CI keeps beside the
-// repository, ../shared/conformance/ntc-templates/ from the repository root.
+// accept (networktocode/ntc-templates, Apache-2.0) are third-party files, not
+// kept in the repository: the tests read them from the folder the
+// environment variable ASALAB_NTC_TEMPLATES names (its templates/, with the
+// index Netmiko reads, and samples/). `make test` sets it.
 const ntcVersion = "cisco_asa_show_version.textfsm"
 
-// ntcDir is the folder of the ntc-templates material: "templates" or
-// "samples". Without it the test fails under CI (CI=true), which always has
-// it, and is skipped elsewhere, saying what is missing.
+// ntcDir is a folder of the ntc-templates material: "templates" or
+// "samples". The conformance checks are part of every test run, so a
+// missing folder fails the test, saying what to set.
 func ntcDir(t *testing.T, sub string) string {
 	t.Helper()
-	wd, err := os.Getwd()
+	dir, err := ntcFolder(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatalf("no go.mod above %s", wd)
-		}
-		root = parent
-	}
-	dir := filepath.Join(filepath.Dir(root), "shared", "conformance", "ntc-templates", sub)
-	if _, err := os.Stat(dir); err != nil {
-		msg := fmt.Sprintf("the ntc-templates conformance material is missing: %v (expected ../shared/conformance/ntc-templates/ beside the repository)", err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
 	return dir
+}
+
+// ntcFolder finds a folder of the ntc-templates material named by
+// ASALAB_NTC_TEMPLATES.
+func ntcFolder(sub string) (string, error) {
+	root := os.Getenv("ASALAB_NTC_TEMPLATES")
+	if root == "" {
+		return "", fmt.Errorf("ASALAB_NTC_TEMPLATES is not set: it names the ntc-templates folder (templates/ with its index, samples/) the conformance tests read; make test sets it")
+	}
+	dir := filepath.Join(root, sub)
+	if _, err := os.Stat(dir); err != nil {
+		return "", fmt.Errorf("ASALAB_NTC_TEMPLATES=%s: %w", root, err)
+	}
+	return dir, nil
 }
 
 // ntcTemplate is the path of a template of the conformance folder.

@@ -24,8 +24,9 @@ type errorMapping struct {
 	reason string
 }
 
-// errorTable is the one place where domain errors become gRPC statuses
-// (SPEC §10). The first entry that matches with errors.Is wins.
+// errorTable is the one place where domain errors become gRPC statuses, each
+// with an ErrorInfo reason (domain "asalab") that clients match on. The
+// first entry that matches with errors.Is wins.
 var errorTable = []errorMapping{
 	{sim.ErrLabNotFound, codes.NotFound, "LAB_NOT_FOUND"},
 	{sim.ErrHeadendNotFound, codes.NotFound, "HEADEND_NOT_FOUND"},

@@ -1,38 +1,17 @@
 package server
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
-// sharedTemplate is the path of an ntc-templates template in the
-// conformance folder beside the repository (../shared/conformance), which
-// CI always has. Without it the test fails under CI and is skipped
-// elsewhere.
-func sharedTemplate(t *testing.T, name string) string {
-	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "..", "..", "shared", "conformance", "ntc-templates", "templates", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the conformance templates are missing: %v", err)
-		}
-		t.Skipf("the conformance templates are missing (../shared/conformance beside the repository): %v", err)
-	}
-	return p
-}
-
 // TestShowLoggingConformance: show logging after refusals parses with the
 // ntc-templates template, one message per refusal, with and without
 // timestamps, and with trap logging to a server (its header lines).
 func TestShowLoggingConformance(t *testing.T) {
-	tmpl := sharedTemplate(t, "cisco_asa_show_logging.textfsm")
+	tmpl := ntcTemplate(t, "cisco_asa_show_logging.textfsm")
 	fsm := loadTextFSM(t, tmpl)
 	e := newEnv(t)
 	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "fw1", Serial: "FCH1947V0GY"}); err != nil {
