@@ -738,15 +738,27 @@ func (a *Admission) Collect() { a.tab.Load().collect() }
 // LogoffAll releases every active session, as `vpn-sessiondb logoff all`.
 func (a *Admission) LogoffAll() int {
 	t := a.tab.Load()
-	t.snapshot() // samples the peak before the sessions go
+	n := a.logoff(t, nil)
+	t.collect()
+	return n
+}
+
+// logoff releases the active sessions of t that match selects (all if
+// match is nil) and returns how many it released. It samples the peak
+// before the sessions go.
+func (a *Admission) logoff(t *table, match func(SessionInfo) bool) int {
+	t.snapshot()
 	n := 0
 	for i := range t.slots {
 		w := t.slots[i].Load()
-		if recState(w) == stActive && a.Release(makeID(t.epoch, i, recGen(w), recPrin(w))) {
+		if recState(w) != stActive {
+			continue
+		}
+		si := t.info(i, w)
+		if (match == nil || match(si)) && a.Release(si.ID) {
 			n++
 		}
 	}
-	t.collect()
 	return n
 }
 
@@ -842,13 +854,17 @@ func (a *Admission) Sessions(after uint64, fn func(SessionInfo) bool) {
 		if recState(w) != stActive {
 			continue
 		}
-		info := SessionInfo{
-			ID: makeID(t.epoch, i, recGen(w), recPrin(w)), Slot: i, Kind: recKind(w), Principal: recPrin(w),
-			Login: t.start + recTime(w), Essentials: recClass(w) == classEssentials,
-		}
-		if !fn(info) {
+		if !fn(t.info(i, w)) {
 			return
 		}
+	}
+}
+
+// info describes the active session in slot i, whose record is w.
+func (t *table) info(i int, w uint64) SessionInfo {
+	return SessionInfo{
+		ID: makeID(t.epoch, i, recGen(w), recPrin(w)), Slot: i, Kind: recKind(w), Principal: recPrin(w),
+		Login: t.start + recTime(w), Essentials: recClass(w) == classEssentials,
 	}
 }
 
