@@ -73,6 +73,15 @@ func TestPrincipalsMany(t *testing.T) {
 	}
 }
 
+// each calls fn for every principal in u and its flags.
+func (u *usageSet) each(fn func(prin uint32, flags uint8)) {
+	for _, e := range u.table {
+		if e != 0 {
+			fn(e&usagePrinMask-1, uint8(e>>24))
+		}
+	}
+}
+
 func TestUsageSet(t *testing.T) {
 	var u usageSet
 	for i := range uint32(5000) {

@@ -51,12 +51,3 @@ func (u *usageSet) grow() {
 		u.table[i] = e
 	}
 }
-
-// each calls fn for every principal and its flags.
-func (u *usageSet) each(fn func(prin uint32, flags uint8)) {
-	for _, e := range u.table {
-		if e != 0 {
-			fn(e&usagePrinMask-1, uint8(e>>24))
-		}
-	}
-}
