@@ -228,8 +228,8 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 	for r := range refused {
 		refused[r] = l.retired.refused[r].Load()
 	}
-	l.byName.Range(func(_, v any) bool {
-		c := v.(*Headend).adm.Counts()
+	l.eachAdmission(func(a *headend.Admission) {
+		c := a.Counts()
 		for k, n := range c.Cumulative {
 			admitted[k] += uint64(n)
 		}
@@ -237,9 +237,16 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 			refused[r] += n
 		}
 		active += c.Total()
-		return true
 	})
 	return admitted, refused, active
+}
+
+// eachAdmission calls fn with the admission state of every running headend.
+func (l *Lab) eachAdmission(fn func(*headend.Admission)) {
+	l.byName.Range(func(_, v any) bool {
+		fn(v.(*Headend).adm)
+		return true
+	})
 }
 
 // Persistence of usage: one record per headend, lab day and principal
@@ -428,15 +435,9 @@ func (l *Lab) forgetPrincipals(force bool) int {
 	}
 	l.usage.forgotDay = today
 	l.usage.added.Store(0)
-	l.byName.Range(func(_, v any) bool {
-		v.(*Headend).adm.EndDaysBefore(today)
-		return true
-	})
+	l.eachAdmission(func(a *headend.Admission) { a.EndDaysBefore(today) })
 	return l.principals.Forget(today, func(mark func(uint32)) {
-		l.byName.Range(func(_, v any) bool {
-			v.(*Headend).adm.ActivePrincipals(mark)
-			return true
-		})
+		l.eachAdmission(func(a *headend.Admission) { a.ActivePrincipals(mark) })
 	})
 }
 
@@ -559,10 +560,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			case <-l.usage.stop:
 				return
 			case <-peaks:
-				l.byName.Range(func(_, v any) bool {
-					v.(*Headend).adm.SamplePeak()
-					return true
-				})
+				l.eachAdmission((*headend.Admission).SamplePeak)
 				continue
 			case <-flush.C:
 			case <-l.usage.kick:
