@@ -370,7 +370,7 @@ func (t *table) count(c class, w uint64) uint32 {
 // principal (see Principals) is refused with ReasonUnavailable, not
 // counted: the caller interns its names again and retries.
 func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
-	if p.seen.Load() == seenForgotten {
+	if p.Forgotten() {
 		return Decision{Reason: ReasonUnavailable}
 	}
 	pol := a.policy.Load()
