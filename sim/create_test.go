@@ -3,10 +3,16 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen"
 )
 
 // TestConcurrentCreate: creations racing for the same hostnames and serials
@@ -159,4 +165,59 @@ func walSyncs(t *testing.T, s *Store) uint64 {
 		t.Fatal(err)
 	}
 	return m.GetHistogram().GetSampleCount()
+}
+
+// TestHeadendsGaugeSkipsPendingCreate: the headends gauge counts stored
+// headends only, also when one is deleted while a creation is in flight.
+func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
+	store, err := OpenStore(filepath.Join(t.TempDir(), "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	master, _ := keygen.NewSigner([]byte("sim-test-secret-0123456789abcdef"))
+	m := NewMetrics(prometheus.NewRegistry())
+	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
+		RealNow: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }, Metrics: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	gauge := func() float64 {
+		t.Helper()
+		var d dto.Metric
+		if err := m.headends.Write(&d); err != nil {
+			t.Fatal(err)
+		}
+		return d.GetGauge().GetValue()
+	}
+	for _, host := range []string{"asa1", "asa2"} {
+		if _, err := lab.Create("ASA5525", host, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reserved, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		_, err := lab.Create("ASA5525", "asa3", "", func(*headend.Device) error {
+			close(reserved)
+			<-release
+			return nil
+		})
+		done <- err
+	}()
+	<-reserved
+	if err := lab.Delete("asa1"); err != nil {
+		t.Fatal(err)
+	}
+	if g := gauge(); g != 1 {
+		t.Errorf("headends gauge %v after a delete beside a pending create, want 1", g)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if g := gauge(); g != 2 {
+		t.Errorf("headends gauge %v, want 2", g)
+	}
 }

@@ -195,7 +195,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
-	l.metrics.setHeadends(len(l.bySerial))
+	l.metrics.setHeadends(l.stored())
 	l.metrics.watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
@@ -211,8 +211,12 @@ func (l *Lab) Clock() *Clock { return l.clock }
 func (l *Lab) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.bySerial) - l.creating
+	return l.stored()
 }
+
+// stored is the number of headends stored: bySerial also holds those Create
+// has reserved. Called with l.mu held.
+func (l *Lab) stored() int { return len(l.bySerial) - l.creating }
 
 // SetClock moves a simulated clock to t, durably.
 func (l *Lab) SetClock(t time.Time) (time.Time, error) {
@@ -369,7 +373,7 @@ func (l *Lab) publish(h *Headend) string {
 	h.pending.Store(false)
 	l.net.set(h, h.dev)
 	l.creating--
-	l.metrics.setHeadends(len(l.bySerial) - l.creating)
+	l.metrics.setHeadends(l.stored())
 	l.metrics.count(opCreate)
 	l.consoleCreated(h)
 	return h.sshAddress()
@@ -451,7 +455,7 @@ func (l *Lab) Delete(hostname string) error {
 	l.unindex(h, h.dev)
 	l.net.drop(h)
 	delete(l.bySerial, h.dev.Serial)
-	l.metrics.setHeadends(len(l.bySerial))
+	l.metrics.setHeadends(l.stored())
 	l.metrics.count(opDelete)
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
 	return nil

@@ -76,15 +76,21 @@ func openStore(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	db, err := pebble.Open(dir, &pebble.Options{
-		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
-		FormatMajorVersion: pebble.FormatNewest,
-		FS:                 fs,
-	})
+	db, err := pebble.Open(dir, pebbleOptions(fs, log))
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
 	}
 	return &Store{db: db}, nil
+}
+
+// pebbleOptions are the options both opens share, so that what the tests
+// open is the store the daemon runs.
+func pebbleOptions(fs vfs.FS, log *zap.Logger) *pebble.Options {
+	return &pebble.Options{
+		FS:                 fs,
+		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
+		FormatMajorVersion: pebble.FormatNewest,
+	}
 }
 
 // OpenStoreWith opens the store in dir, or creates it unless o.MustExist.
@@ -123,13 +129,10 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 			return nil, err
 		}
 	}
-	db, err := pebble.Open(dir, &pebble.Options{
-		FS:                 fs,
-		Lock:               lock,
-		ErrorIfNotExists:   exists, // never a new store over one just seen
-		Logger:             pebbleLogger{log.Named("pebble").Sugar()},
-		FormatMajorVersion: pebble.FormatNewest,
-	})
+	opts := pebbleOptions(fs, log)
+	opts.Lock = lock
+	opts.ErrorIfNotExists = exists // never a new store over one just seen
+	db, err := pebble.Open(dir, opts)
 	if errors.Is(err, pebble.ErrCorruption) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrStoreDamaged, dir, err)
 	}

@@ -38,8 +38,7 @@ func ParseSecret(s string) ([]byte, error) {
 }
 
 // LoadOrCreateSecret reads dir/lab.secret, creating it with 32 random bytes
-// on first start. The file is written to a temporary name, synced, and
-// renamed, so a crash never leaves a half-written secret.
+// on first start, atomically: a crash never leaves a half-written secret.
 func LoadOrCreateSecret(dir string) ([]byte, error) {
 	path := filepath.Join(dir, SecretFile)
 	s, err := ReadSecretFile(path)
@@ -53,32 +52,8 @@ func LoadOrCreateSecret(dir string) ([]byte, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(dir, SecretFile+".tmp*")
-	if err != nil {
+	if err := WriteFileAtomic(path, []byte(hex.EncodeToString(secret)+"\n")); err != nil {
 		return nil, fmt.Errorf("sim: create secret: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if _, err := tmp.WriteString(hex.EncodeToString(secret) + "\n"); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return nil, fmt.Errorf("sim: create secret: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return secret, nil
 }
