@@ -609,12 +609,10 @@ func parseV4(t string) (netip.Addr, bool) {
 	return a, err == nil && a.Is4()
 }
 
-// validMask reports whether m is a contiguous netmask.
+// validMask reports whether m is a contiguous netmask, 0.0.0.0 included.
 func validMask(m netip.Addr) bool {
-	b := m.As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	inv := ^v
-	return inv&(inv+1) == 0
+	_, ok := maskLen(m)
+	return ok
 }
 
 // ports are the names the ASA prints for well-known port numbers

@@ -1,8 +1,10 @@
 package headend
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
@@ -220,21 +222,25 @@ func (d *Device) SetDescription(ifname, text string) {
 	d.Running.setInterface(i)
 }
 
-// ParseMask reads a dotted netmask; it must be contiguous ones, then zeros.
+// ParseMask reads a dotted netmask; it must be contiguous ones, then zeros,
+// and at least one bit long.
 func ParseMask(m netip.Addr) (int, bool) {
+	if bits, ok := maskLen(m); ok && bits > 0 {
+		return bits, true
+	}
+	return 0, false
+}
+
+// maskLen reads a dotted netmask of contiguous ones, then zeros; 0.0.0.0
+// is length 0.
+func maskLen(m netip.Addr) (int, bool) {
 	if !m.Is4() {
 		return 0, false
 	}
 	b := m.As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	bits := 0
-	for bits < 32 && v&(1<<(31-bits)) != 0 {
-		bits++
-	}
-	if bits == 0 || (bits < 32 && v<<bits != 0) {
-		return 0, false
-	}
-	return bits, true
+	v := binary.BigEndian.Uint32(b[:])
+	n := bits.LeadingZeros32(^v)
+	return n, v<<n == 0
 }
 
 // MaskString prints a mask length as the dotted netmask.
@@ -292,8 +298,7 @@ func hostOf(p netip.Prefix, a netip.Addr) bool {
 		return true
 	}
 	b := a.As4()
-	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
-	host := v &^ (^uint32(0) << (32 - p.Bits()))
+	host := binary.BigEndian.Uint32(b[:]) &^ (^uint32(0) << (32 - p.Bits()))
 	return host != 0 && host != ^uint32(0)>>p.Bits()
 }
 

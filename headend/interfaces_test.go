@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/asalab/asalab/keygen"
@@ -99,5 +100,52 @@ func TestInterfaceConfig(t *testing.T) {
 	d.ClearAddress("GigabitEthernet0/1")
 	if d.Running.Interfaces != nil {
 		t.Fatalf("an interface back at its factory state is still stored: %+v", d.Running.Interfaces)
+	}
+}
+
+// Netmasks: an interface takes a contiguous mask of at least one bit; a
+// configuration line's MASK and an ssh permit also take 0.0.0.0, which
+// prints back as 0.0.0.0.
+func TestNetmasks(t *testing.T) {
+	for _, c := range []struct {
+		mask string
+		bits int
+		ok   bool
+	}{
+		{"255.255.255.0", 24, true}, {"255.255.255.255", 32, true}, {"128.0.0.0", 1, true},
+		{"0.0.0.0", 0, false}, {"255.0.255.0", 0, false}, {"255.255.255.1", 0, false},
+	} {
+		bits, ok := ParseMask(netip.MustParseAddr(c.mask))
+		if bits != c.bits || ok != c.ok {
+			t.Errorf("ParseMask(%s) = %d, %v; want %d, %v", c.mask, bits, ok, c.bits, c.ok)
+		}
+	}
+	for bits, want := range map[int]string{0: "0.0.0.0", 1: "128.0.0.0", 24: "255.255.255.0", 32: "255.255.255.255"} {
+		if got := MaskString(bits); got != want {
+			t.Errorf("MaskString(%d) = %s, want %s", bits, got, want)
+		}
+	}
+	for line, ok := range map[string]bool{
+		"route outside 0.0.0.0 0.0.0.0 192.0.2.1":          true,
+		"route outside 10.0.0.0 255.0.0.0 192.0.2.1":       true,
+		"route outside 10.0.0.0 255.0.255.0 192.0.2.1":     false,
+		"route outside 10.0.0.0 255.255.255.255 192.0.2.1": true,
+	} {
+		if _, err := ParseConfigLine("", line, false); (err == nil) != ok {
+			t.Errorf("%q: %v", line, err)
+		}
+	}
+	d := newSSHDevice(t, "ASA5525")
+	if _, err := d.SetNameif("GigabitEthernet0/0", "outside"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSSHPermit(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0"), "outside"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSSHPermit(netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("255.0.255.0"), "outside"); !errors.Is(err, ErrInvalidNetmask) {
+		t.Errorf("ssh permit with a broken mask: %v", err)
+	}
+	if got, want := d.RenderSSH(d.Running, false), "ssh 0.0.0.0 0.0.0.0 outside\n"; !strings.Contains(got, want) {
+		t.Errorf("RenderSSH:\n%s\nwant a line %q", got, want)
 	}
 }

@@ -32,15 +32,8 @@ func (d *Device) sshLines(c Config, all bool, line func(string)) {
 		line("ssh key-exchange group " + sshOr(s.KeyExchange, d.DefaultSSHGroup()))
 	}
 	for _, p := range s.Permits {
-		line(fmt.Sprintf("ssh %s %s %s", p.Net.Addr(), sshMask(p.Net.Bits()), p.Nameif))
+		line(fmt.Sprintf("ssh %s %s %s", p.Net.Addr(), MaskString(p.Net.Bits()), p.Nameif))
 	}
-}
-
-func sshMask(bits int) string {
-	if bits == 0 {
-		return "0.0.0.0"
-	}
-	return MaskString(bits)
 }
 
 func sshOr(s, def string) string {

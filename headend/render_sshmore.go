@@ -22,7 +22,7 @@ func (d *Device) ShowSSH() string {
 		b.WriteString("Version allowed: 1 and 2\n")
 	}
 	for _, p := range s.Permits {
-		fmt.Fprintf(&b, "%s %s %s\n", p.Net.Addr(), sshMask(p.Net.Bits()), p.Nameif)
+		fmt.Fprintf(&b, "%s %s %s\n", p.Net.Addr(), MaskString(p.Net.Bits()), p.Nameif)
 	}
 	return b.String()
 }

@@ -293,12 +293,9 @@ func (d *Device) ClearSSHPermit(addr, mask netip.Addr, nameif string) error {
 }
 
 func sshNet(addr, mask netip.Addr) (netip.Prefix, error) {
-	bits := 0
-	if mask != netip.AddrFrom4([4]byte{}) {
-		var ok bool
-		if bits, ok = ParseMask(mask); !ok {
-			return netip.Prefix{}, fmt.Errorf("%w %s", ErrInvalidNetmask, mask)
-		}
+	bits, ok := maskLen(mask)
+	if !ok {
+		return netip.Prefix{}, fmt.Errorf("%w %s", ErrInvalidNetmask, mask)
 	}
 	p := netip.PrefixFrom(addr, bits)
 	if p.Masked().Addr() != addr {
