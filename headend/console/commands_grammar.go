@@ -139,13 +139,7 @@ func grammarRemove(s *Session, prompt, line string, start int, table string, pat
 // grammarUpdate changes the running configuration; a refusal prints the
 // ASA's line and changes nothing.
 func grammarUpdate(s *Session, text string, fn func(d *headend.Device) error) bool {
-	err := s.b.Update(func(d *headend.Device) error {
-		if err := fn(d); err != nil {
-			return err
-		}
-		d.ConfigChanged(s.user, s.b.Now())
-		return nil
-	})
+	err := s.configChange(fn)
 	var inUse *headend.InUseError
 	switch {
 	case err == nil:
