@@ -219,6 +219,15 @@ type call struct {
 	prompt string
 }
 
+// arg is the text of argument i, or "" if the call has fewer arguments:
+// an error line may quote an argument the refused command did not need.
+func (c *call) arg(i int) string {
+	if i < len(c.args) {
+		return c.args[i].text
+	}
+	return ""
+}
+
 // match finds the kids of n available in mode whose keyword starts with
 // word; an exact keyword wins over longer ones.
 func (n *node) match(word string, m Mode) []*node {
