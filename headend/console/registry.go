@@ -252,12 +252,12 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	toks := tokenize(line)
 	n := &r.root
 	for i, t := range toks {
-		if n.runnable(m) && n.cmd(m).args != argNone && len(n.match(t.text, m)) != 1 {
+		ms := n.match(t.text, m)
+		if len(ms) != 1 && n.runnable(m) && n.cmd(m).args != argNone {
 			// A keyword that follows wins over free arguments:
 			// `show interface ip brief`, `show interface NAME`.
 			return &call{node: n.cmd(m), args: toks[i:], line: line}, nil
 		}
-		ms := n.match(t.text, m)
 		switch len(ms) {
 		case 0:
 			return nil, &parseError{kind: errInvalid, pos: t.pos}
@@ -285,11 +285,11 @@ func (r *registry) help(line string, m Mode) []string {
 	}
 	n := &r.root
 	for _, t := range tokenize(body) {
-		if c := n.cmd(m); c.run != nil && c.args != argNone && len(n.match(t.text, m)) != 1 {
-			return []string{"<cr>"}
-		}
 		ms := n.match(t.text, m)
 		if len(ms) != 1 {
+			if c := n.cmd(m); c.run != nil && c.args != argNone {
+				return []string{"<cr>"}
+			}
 			return nil
 		}
 		n = ms[0]
