@@ -68,18 +68,15 @@ var grammarHelp = map[string]string{
 // sub-mode enters it.
 func cmdGrammar(s *Session, c *call) {
 	start := tokenize(c.line)[0].pos
-	if grammarApply(s, c.prompt, c.line, start, "", nil) {
-		l2lNameWarning(s, c.line[start:])
+	p, err := headend.ParseConfigLine("", c.line[start:], false)
+	if grammarApply(s, c.prompt, start, p, err, nil) {
+		l2lNameWarning(s, p)
 	}
 }
 
 // l2lNameWarning prints the ASA's warning after `tunnel-group NAME type
 // ipsec-l2l` where NAME is not the peer's address.
-func l2lNameWarning(s *Session, line string) {
-	p, err := headend.ParseConfigLine("", line, false)
-	if err != nil {
-		return
-	}
+func l2lNameWarning(s *Session, p headend.ParsedLine) {
 	if f := strings.Fields(p.Text); len(f) == 4 && f[0] == "tunnel-group" && f[3] == "ipsec-l2l" {
 		if _, ok := parseIPv4(f[1]); !ok {
 			s.println(headend.L2LNameWarning...)
@@ -89,29 +86,30 @@ func l2lNameWarning(s *Session, line string) {
 
 func cmdNoGrammar(s *Session, c *call) {
 	start := tokenize(c.line)[1].pos
-	grammarRemove(s, c.prompt, c.line, start, "", nil)
+	p, err := headend.ParseConfigLine("", c.line[start:], true)
+	grammarRemove(s, c.prompt, start, p, err, nil)
 }
 
-// grammarParse parses line[start:] with the table of the sub-mode at path
-// (its `no` form with no), printing the ASA's error if it does not parse,
-// and returns the headers of the sub-modes the line is under.
-func grammarParse(s *Session, prompt, line string, start int, table string, path []subMode, no bool) (headend.ParsedLine, []string, bool) {
-	p, err := headend.ParseConfigLine(table, line[start:], no)
+// grammarHeaders checks the parse of a line that starts at start, printing
+// the ASA's error for err, and returns the headers of the sub-modes at path,
+// which the line is under.
+func grammarHeaders(s *Session, prompt string, start int, err error, path []subMode) ([]string, bool) {
 	if err != nil {
 		grammarError(s, prompt, start, err)
-		return p, nil, false
+		return nil, false
 	}
 	headers := make([]string, len(path))
 	for i, m := range path {
 		headers[i] = m.header
 	}
-	return p, headers, true
+	return headers, true
 }
 
-// grammarApply parses line[start:] with the table of the sub-mode at path
-// and keeps it in the running configuration.
-func grammarApply(s *Session, prompt, line string, start int, table string, path []subMode) bool {
-	p, headers, ok := grammarParse(s, prompt, line, start, table, path, false)
+// grammarApply keeps p, parsed (with the error err) from the line typed at
+// start with the table of the sub-mode at path, in the running
+// configuration.
+func grammarApply(s *Session, prompt string, start int, p headend.ParsedLine, err error, path []subMode) bool {
+	headers, ok := grammarHeaders(s, prompt, start, err, path)
 	if !ok {
 		return false
 	}
@@ -125,10 +123,10 @@ func grammarApply(s *Session, prompt, line string, start int, table string, path
 	return true
 }
 
-// grammarRemove is the `no` form: line[start:] names the lines to remove by
-// their first words.
-func grammarRemove(s *Session, prompt, line string, start int, table string, path []subMode) bool {
-	p, headers, ok := grammarParse(s, prompt, line, start, table, path, true)
+// grammarRemove is the `no` form: p names the lines to remove by their
+// first words.
+func grammarRemove(s *Session, prompt string, start int, p headend.ParsedLine, err error, path []subMode) bool {
+	headers, ok := grammarHeaders(s, prompt, start, err, path)
 	if !ok {
 		return false
 	}
@@ -139,13 +137,7 @@ func grammarRemove(s *Session, prompt, line string, start int, table string, pat
 // grammarUpdate changes the running configuration; a refusal prints the
 // ASA's line and changes nothing.
 func grammarUpdate(s *Session, text string, fn func(d *headend.Device) error) bool {
-	err := s.b.Update(func(d *headend.Device) error {
-		if err := fn(d); err != nil {
-			return err
-		}
-		d.ConfigChanged(s.user, s.b.Now())
-		return nil
-	})
+	err := s.configChange(fn)
 	var inUse *headend.InUseError
 	switch {
 	case err == nil:
@@ -210,15 +202,17 @@ func (s *Session) subLine(line, prompt string) bool {
 		path, table := s.sub[:level], s.sub[level-1].table
 		var err error
 		if first == "no" && len(toks) > 1 {
-			_, err = headend.ParseConfigLine(table, line[toks[1].pos:], true)
+			var p headend.ParsedLine
+			p, err = headend.ParseConfigLine(table, line[toks[1].pos:], true)
 			if err == nil {
-				grammarRemove(s, prompt, line, toks[1].pos, table, path)
+				grammarRemove(s, prompt, toks[1].pos, p, nil, path)
 				return true
 			}
 		} else {
-			_, err = headend.ParseConfigLine(table, line[toks[0].pos:], false)
+			var p headend.ParsedLine
+			p, err = headend.ParseConfigLine(table, line[toks[0].pos:], false)
 			if err == nil || !errors.Is(err, headend.ErrConfigSyntax) || errPos(err) > 0 {
-				grammarApply(s, prompt, line, toks[0].pos, table, path)
+				grammarApply(s, prompt, toks[0].pos, p, err, path)
 				return true
 			}
 		}

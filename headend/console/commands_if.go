@@ -89,25 +89,19 @@ func ifUpdate(s *Session, c *call, fn func(d *headend.Device) error) {
 // the call c. The overlap refusal is the ASA's own; the others are worded
 // after it (ERROR: and what was refused).
 func ifErrorLine(err error, c *call) string {
-	arg := func(i int) string {
-		if i < len(c.args) {
-			return c.args[i].text
-		}
-		return ""
-	}
 	var ov *headend.OverlapError
 	switch {
 	case errors.As(err, &ov):
 		return "ERROR: Failed to apply IP address to interface " + ov.Interface +
 			", as the network overlaps with interface " + ov.Other + ". Two interfaces cannot be in the same subnet."
 	case errors.Is(err, headend.ErrNameifInUse):
-		return "ERROR: Name " + arg(0) + " is used by another interface"
+		return "ERROR: Name " + c.arg(0) + " is used by another interface"
 	case errors.Is(err, headend.ErrInvalidNetmask):
-		return "ERROR: Invalid netmask " + arg(1)
+		return "ERROR: Invalid netmask " + c.arg(1)
 	case errors.Is(err, headend.ErrInvalidAddress):
-		return "ERROR: Invalid IP address " + arg(0) + " for netmask " + arg(1)
+		return "ERROR: Invalid IP address " + c.arg(0) + " for netmask " + c.arg(1)
 	case errors.Is(err, headend.ErrStandbySubnet):
-		return "ERROR: Standby address " + arg(3) + " is not a host of the interface's subnet"
+		return "ERROR: Standby address " + c.arg(3) + " is not a host of the interface's subnet"
 	}
 	return errorLine(err)
 }

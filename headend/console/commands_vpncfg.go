@@ -83,17 +83,11 @@ func vpnUpdate(s *Session, c *call, fn func(d *headend.Device) error) bool {
 // ASA's errors (ERROR: and what was refused); where our sources do not have
 // the ASA's exact line, the wording is ours.
 func vpnErrorLine(err error, c *call) string {
-	arg := func(i int) string {
-		if i < len(c.args) {
-			return c.args[i].text
-		}
-		return ""
-	}
 	switch {
 	case errors.Is(err, headend.ErrGroupPolicyNotFound):
-		return "ERROR: group-policy " + arg(0) + " does not exist"
+		return "ERROR: group-policy " + c.arg(0) + " does not exist"
 	case errors.Is(err, headend.ErrGroupPolicyInUse):
-		return "ERROR: group-policy " + arg(0) + " is the default-group-policy of a tunnel-group"
+		return "ERROR: group-policy " + c.arg(0) + " is the default-group-policy of a tunnel-group"
 	}
 	return errorLine(err)
 }

@@ -219,6 +219,15 @@ type call struct {
 	prompt string
 }
 
+// arg is the text of argument i, or "" if the call has fewer arguments:
+// an error line may quote an argument the refused command did not need.
+func (c *call) arg(i int) string {
+	if i < len(c.args) {
+		return c.args[i].text
+	}
+	return ""
+}
+
 // match finds the kids of n available in mode whose keyword starts with
 // word; an exact keyword wins over longer ones.
 func (n *node) match(word string, m Mode) []*node {
@@ -243,12 +252,12 @@ func (r *registry) resolve(line string, m Mode) (*call, *parseError) {
 	toks := tokenize(line)
 	n := &r.root
 	for i, t := range toks {
-		if n.runnable(m) && n.cmd(m).args != argNone && len(n.match(t.text, m)) != 1 {
+		ms := n.match(t.text, m)
+		if len(ms) != 1 && n.runnable(m) && n.cmd(m).args != argNone {
 			// A keyword that follows wins over free arguments:
 			// `show interface ip brief`, `show interface NAME`.
 			return &call{node: n.cmd(m), args: toks[i:], line: line}, nil
 		}
-		ms := n.match(t.text, m)
 		switch len(ms) {
 		case 0:
 			return nil, &parseError{kind: errInvalid, pos: t.pos}
@@ -276,11 +285,11 @@ func (r *registry) help(line string, m Mode) []string {
 	}
 	n := &r.root
 	for _, t := range tokenize(body) {
-		if c := n.cmd(m); c.run != nil && c.args != argNone && len(n.match(t.text, m)) != 1 {
-			return []string{"<cr>"}
-		}
 		ms := n.match(t.text, m)
 		if len(ms) != 1 {
+			if c := n.cmd(m); c.run != nil && c.args != argNone {
+				return []string{"<cr>"}
+			}
 			return nil
 		}
 		n = ms[0]

@@ -103,7 +103,6 @@ type Server struct {
 	unauthMu     sync.Mutex
 	unauth       int            // connections not logged in yet
 	unauthByAddr map[string]int // the same by client address
-	handshakes   sync.Map       // remote address -> handshake deadline
 	refusedLog   logLimiter     // connections refused by the caps
 	throttledLog logLimiter     // passwords refused unchecked
 	deniedLog    logLimiter     // connections no ssh line permits
@@ -357,16 +356,18 @@ func (c *headendConsole) offer(client netip.Addr) (offer, error) {
 // the algorithms of o. Names this SSH library does not implement (the
 // aes192-cbc and aes256-cbc ciphers, the MD5 MACs) are left out of the
 // offer by the library; a set left empty by that lets no client in, as a
-// real ASA would to a client lacking them.
-func (c *headendConsole) serverConfig(o offer) *ssh.ServerConfig {
+// real ASA would to a client lacking them. deadline ends the handshake.
+func (c *headendConsole) serverConfig(o offer, deadline time.Time) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
 		Config: ssh.Config{
 			KeyExchanges: o.algs.KeyExchanges,
 			Ciphers:      o.algs.Ciphers,
 			MACs:         o.algs.MACs,
 		},
-		ServerVersion:    serverVersion,
-		PasswordCallback: c.password,
+		ServerVersion: serverVersion,
+		PasswordCallback: func(md ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
+			return c.password(md, pass, deadline)
+		},
 	}
 	for _, k := range c.srv.opts.HostKeys {
 		cfg.AddHostKey(k)
@@ -384,15 +385,12 @@ var errLogin = errors.New("sshd: wrong username or password")
 
 // password checks a login, once the throttle gives the client's address its
 // turn. A failure is logged, without the password, and answered after the
-// throttle's delay.
-func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
+// throttle's delay. A turn that would come after the handshake's deadline
+// is not waited for.
+func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte, deadline time.Time) (*ssh.Permissions, error) {
 	srv := c.srv
 	ip := remoteIP(md.RemoteAddr())
-	limit := handshakeTimeout
-	if dl, ok := srv.handshakes.Load(md.RemoteAddr().String()); ok {
-		limit = time.Until(dl.(time.Time))
-	}
-	wait, ok := srv.throttle.turn(ip, c.port, limit)
+	wait, ok := srv.throttle.turn(ip, c.port, time.Until(deadline))
 	if !ok {
 		// The turn would come after the handshake's deadline: refused
 		// unchecked, which tells the client nothing about the password.
@@ -554,10 +552,7 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 		_ = nc.Close()
 		return
 	}
-	remote := nc.RemoteAddr().String()
-	srv.handshakes.Store(remote, deadline)
-	sc, chans, reqs, err := ssh.NewServerConn(nc, c.serverConfig(o))
-	srv.handshakes.Delete(remote)
+	sc, chans, reqs, err := ssh.NewServerConn(nc, c.serverConfig(o, deadline))
 	authenticating = false
 	srv.endUnauth(ip)
 	if err != nil {

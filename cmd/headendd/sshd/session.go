@@ -119,11 +119,8 @@ func (c *headendConsole) write(cn *conn, user string, ch ssh.Channel, b []byte) 
 	return err
 }
 
-// exit sends the exit status 0, within the idle timeout.
-func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel) { c.exitWith(cn, user, ch, 0) }
-
-// exitWith sends an exit status, within the idle timeout.
-func (c *headendConsole) exitWith(cn *conn, user string, ch ssh.Channel, status uint32) {
+// exit sends an exit status, within the idle timeout.
+func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel, status uint32) {
 	defer c.guard(cn, user)()
 	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{status}))
 }
@@ -181,7 +178,7 @@ func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ss
 				}
 			}
 			if term.Closed() {
-				c.exit(cn, user, ch)
+				c.exit(cn, user, ch, 0)
 				return
 			}
 		}
@@ -229,5 +226,5 @@ func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty b
 	if failed {
 		status = 1
 	}
-	c.exitWith(cn, user, ch, status)
+	c.exit(cn, user, ch, status)
 }
