@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Kind is the kind of a VPN connection (SPEC §6).
+// Kind is the kind of a VPN connection (docs/licensing-rules.md, Admission).
 type Kind uint8
 
 // Connection kinds.
@@ -890,7 +890,8 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 	}
 }
 
-// AdmissionPolicy is the admission policy of the device at now (SPEC §4-6):
+// AdmissionPolicy is the admission policy of the device at now
+// (docs/licensing-rules.md, Essentials to Admission):
 //   - AnyConnect kinds (anyconnect, third-party IKEv2, mobile, phone) count
 //     against AnyConnect Premium Peers, or in Essentials mode (the flag on
 //     and an Essentials license) against Total VPN Peers only;

@@ -11,7 +11,8 @@ import (
 // Licensing is how a platform is licensed.
 type Licensing int
 
-// Licensing models (SPEC §2, §9).
+// Licensing models: activation keys on the ASA 5500/5500-X, Smart Licensing
+// on ASAv, IOS licenses on routers.
 const (
 	// LicensingPAK: activation keys bound to the serial (ASA 5500, 5500-X).
 	LicensingPAK Licensing = iota + 1
@@ -34,7 +35,7 @@ func (l Licensing) String() string {
 }
 
 // LineSet chooses the feature lines `show version` prints, which changed
-// between software trains (facts §2.2).
+// between software trains (docs/licensing-rules.md, Platforms).
 type LineSet int
 
 const (
@@ -106,7 +107,7 @@ type Platform struct {
 	// SerialPrefix is the plant code of generated serials.
 	SerialPrefix string
 	Licensing    Licensing
-	Version      string // default software version (SPEC §2, recalled)
+	Version      string // default software version: the last train the model ran (recalled)
 
 	VPNMax       int // platform maximum of VPN sessions (Total VPN Peers)
 	OtherBase    int // Other VPN Peers, Base license
@@ -120,7 +121,8 @@ type Platform struct {
 	FailoverBase keygen.Failover
 	FailoverPlus keygen.Failover
 	// SecurityPlus: a Security Plus tier exists. SecPlusReload: moving
-	// between Base and Security Plus needs a reload (5505, 5510; facts §4.3).
+	// between Base and Security Plus needs a reload (5505, 5510; Cisco CLI
+	// guide 8.4, "Managing Feature Licenses").
 	SecurityPlus  bool
 	SecPlusReload bool
 	TimeBased     bool // accepts time-based keys (not the 5506-X)
@@ -144,7 +146,7 @@ type Platform struct {
 	TenGE                  bool // prints "10GE I/O", enabled by Security Plus (5585-X)
 	Lines                  LineSet
 	// BannerBase and BannerPlus are the "This platform has ..." lines; the
-	// rule behind them is UNSURE (facts §2.1(d)), we print what was seen for
+	// rule behind them is unsure (no public source states it), we print what was seen for
 	// the family: "a Base license" on the 5500 and small 5500-X, "an ASA5555
 	// VPN Premium license" on 5525-X..5555-X, "an ASA 5515 Security Plus
 	// license" on the 5515-X, "an ASA 5505 Security Plus license" with
@@ -233,14 +235,14 @@ var (
 )
 
 const (
-	srcSpec  = "SPEC §2 table; facts §1.2 (recalled Cisco license tables, UNSURE)"
-	src5555  = "SPEC §2; [GENIE] golden_output4 (ASA5555 9.14(2)14, verified layout)"
-	src5516  = "SPEC §2; [NTC] show_version3 (ASA5516 9.9(2)32, verified layout and VLANs 150)"
-	src5506  = "SPEC §2; facts §2.1(c) (ASA5506 9.8(4)22 Base, verified)"
-	src5520  = "SPEC §2; facts §1.1 (ASA5520 8.4(1) output: VLANs 150, 750 peers, verified)"
-	src5505  = "SPEC §2; facts §1.1, §3.2 (5505 lines from a weak source, UNSURE)"
-	srcASAv  = "SPEC §2, §9; facts §1.1 (ASAv10 verified), §1.2 (others UNSURE)"
-	srcIOS   = "SPEC §9; facts §10 (IOS licensing, counted SSL_VPN seats)"
+	srcSpec  = "Cisco ASA license tables (CLI configuration guides 8.4 and 9.x), recalled, not verified"
+	src5555  = "genieparser ASA ShowVersion golden_output4 (ASA5555 9.14(2)14, verified layout)"
+	src5516  = "ntc-templates cisco_asa show_version3 (ASA5516 9.9(2)32, verified layout and VLANs 150)"
+	src5506  = "a published ASA5506 9.8(4)22 Base show version (verified)"
+	src5520  = "genieparser ASA ShowVersion golden_output2 (ASA5520 8.4(1): VLANs 150, 750 peers, verified)"
+	src5505  = "Cisco ASA 5505 license table as recalled; 5505 lines from a weak source (unsure)"
+	srcASAv  = "ntc-templates cisco_asa show_version1 (ASAv10 verified); other ASAv tiers recalled (unsure)"
+	srcIOS   = "Cisco IOS licensing (technology packages, counted SSL_VPN seats)"
 	banner55 = "This platform has a Base license."
 )
 
@@ -320,9 +322,9 @@ func ios(model, name string, aliases ...string) Platform {
 	return Platform{Model: model, Family: FamilyIOS, Aliases: aliases, Name: name, SerialPrefix: "FTX", Licensing: LicensingIOS, Version: "15.5(3)M", Source: srcIOS}
 }
 
-// catalog is the one table of platforms. Values are from the SPEC §2 table
-// (itself recalled from Cisco tables, not verified, except where Source names
-// a real output).
+// catalog is the one table of platforms. Values are recalled from Cisco
+// license tables, not verified, except where Source names a real output
+// (docs/licensing-rules.md, Platforms).
 var catalog = func() []Platform {
 	p5505 := Platform{
 		Model: "ASA5505", Family: Family5505, Name: "ASA 5505", SerialPrefix: "JMX", Licensing: LicensingPAK, Version: "9.2(4)",

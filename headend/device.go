@@ -197,8 +197,8 @@ func (d *Device) RunningLicense(now time.Time) Running {
 	return r
 }
 
-// warnDays are the days before expiry at which 444005 is logged (SPEC §3:
-// our choice, the real cadence is unknown).
+// warnDays are the days before expiry at which 444005 is logged (our
+// choice: the real cadence is unknown).
 var warnDays = []int{30, 14, 7, 1}
 
 // Advance brings time-based keys up to now: logs the 444005 warnings, and
@@ -277,7 +277,8 @@ func (d *Device) expire(i int, at time.Time) {
 }
 
 // activate starts key j at now. Active keys for the same features are paused,
-// so that one time-based key per feature is active (facts §5).
+// so that one time-based key per feature is active
+// (docs/licensing-rules.md, Activation keys).
 func (d *Device) activate(j int, now time.Time) {
 	mask := timedMask(d.License.Timed[j].Features)
 	for i := range d.License.Timed {
@@ -312,7 +313,8 @@ const (
 
 // InstallKey is `activation-key <key> [activate|deactivate]`: it checks the
 // key against this device's serial with the lab's signer and applies it by
-// the rules of SPEC §3. On error nothing is changed.
+// the rules of docs/licensing-rules.md (Activation keys). On error nothing
+// is changed.
 func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
 	if d.Reloading(now) {
 		return InstallResult{}, ErrUnavailable
@@ -360,7 +362,8 @@ func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (
 }
 
 // essentialsWarning: a Plus/Apex/VPN Only key cannot use the Essentials
-// option (the seed, "converting from Essentials licensing").
+// option (Cisco Secure Client licensing FAQ, "converting from Essentials
+// licensing").
 const essentialsWarning = "WARNING: The new activation key does not include AnyConnect Essentials, which is enabled. " +
 	"Enter 'no anyconnect-essentials' under webvpn to use the AnyConnect sessions of this license."
 

@@ -19,7 +19,7 @@ type PermanentKey struct {
 
 // TimeKey is an installed time-based key. While Active it burns time from
 // Since on, whether the device is up, reloading or off (8.4+ behaviour,
-// facts §5); deactivating it pauses the timer.
+// Cisco CLI guide 8.4); deactivating it pauses the timer.
 type TimeKey struct {
 	Words     keygen.Words    `json:"words"`
 	Features  keygen.Features `json:"features"`
@@ -139,7 +139,8 @@ func timedMask(f keygen.Features) featMask {
 }
 
 // multiFeature: an evaluation key with several features blocks other
-// time-based keys for any of them (facts §5).
+// time-based keys for any of them (Cisco CLI guide 8.4, time-based
+// licenses).
 func multiFeature(f keygen.Features) bool {
 	n := 0
 	for m := timedMask(f); m != 0; m &= m - 1 {
@@ -150,7 +151,8 @@ func multiFeature(f keygen.Features) bool {
 
 // Running is the license in force: the platform's base values, the running
 // permanent key, and the active time-based keys, combined by the rules of
-// SPEC §3 and capped at the platform limits.
+// docs/licensing-rules.md (Activation keys) and capped at the platform
+// limits.
 type Running struct {
 	SecurityPlus bool
 	PhysIf       string
@@ -173,7 +175,8 @@ type Running struct {
 	Botnet       bool
 	Cluster      bool
 	TenGE        bool
-	// PlusApex / VPNOnly: the 4.x entitlement in force (SPEC §5).
+	// PlusApex / VPNOnly: the 4.x entitlement in force
+	// (docs/licensing-rules.md, Plus, Apex and VPN Only).
 	PlusApex bool
 	VPNOnly  int
 	// Days, per feature: the days left of the time-based key the value
@@ -189,7 +192,8 @@ type Running struct {
 }
 
 // BasePremium is the AnyConnect Premium peers every ASA has without a VPN
-// license (facts §1.1, TechNote 215331).
+// license (Cisco TechNote 215331: "ASA platforms will only support 2 VPN
+// peers without a license").
 const BasePremium = 2
 
 func capLine(granted int, unit string, limit int) string {
@@ -272,7 +276,8 @@ func permanentRunning(p *Platform, f keygen.Features) Running {
 
 // setTotal: on most platforms Total VPN Peers is the platform maximum (equal
 // to Other VPN Peers); on the 5505 and 5506-X it prints Premium + Other
-// (facts §1.1), which we keep within the platform maximum.
+// (as real 5505 and 5506-X outputs show), which we keep within the platform
+// maximum.
 func (r *Running) setTotal(p *Platform) {
 	if p.TotalIsSum {
 		r.Total = min(r.Premium+r.Other, p.VPNMax)
@@ -283,7 +288,8 @@ func (r *Running) setTotal(p *Platform) {
 
 // applyTimed combines one active time-based key: Premium and on/off features
 // take the higher value; contexts and proxy sessions add up to the platform
-// limit (SPEC §3, facts §5).
+// limit (Cisco CLI guide 9.x, "How the Permanent and Time-Based Licenses
+// Combine").
 func (r *Running) applyTimed(p *Platform, f keygen.Features, days int) {
 	tbPremium := f.PremiumPeers
 	if f.PlusApex {
@@ -330,7 +336,8 @@ func (l *License) Compute(p *Platform, now time.Time) Running {
 
 // needsReload reports whether replacing the running permanent key old with
 // new needs a reload: Base <-> Security Plus on the 5505/5510, any change of
-// the encryption license, any downgrade of a permanent feature (facts §4.3).
+// the encryption license, any downgrade of a permanent feature (Cisco CLI
+// guide 8.4).
 // Values are compared as they run, after capping, so a key granting more
 // than the platform is not mistaken for an upgrade or a downgrade.
 func needsReload(p *Platform, old, new keygen.Features) bool {
@@ -400,7 +407,7 @@ func proxyName(p *Platform) string {
 }
 
 // generation tells the retired AnyConnect model from the 4.x one, which do
-// not co-exist on one device (SPEC §5, the seed).
+// not co-exist on one device (Cisco Secure Client licensing FAQ).
 type generation int
 
 const (

@@ -11,7 +11,8 @@ import (
 
 // This file is the one renderer of the ASA text formats: the console, the
 // gRPC API and the tests all print through it. Layouts follow the real
-// outputs in facts §2-3 and conformance/ (9.x: name padded to 34 columns,
+// outputs published with genieparser and ntc-templates (9.x: name padded
+// to 34 columns,
 // ": ", value padded to 15, then "perpetual" or "N days").
 
 func featureLine(name, value, suffix string) string {
@@ -137,7 +138,8 @@ func banner(p *Platform, r *Running) string {
 }
 
 // timedLines lists what one time-based key grants, in the short layout of
-// the "Active Timebased Activation Key:" block (facts §2.1(a)).
+// the "Active Timebased Activation Key:" block (as a real 8.x `show
+// version` prints it).
 func timedLines(p *Platform, f keygen.Features, days int) []string {
 	var out []string
 	add := func(name, value string) {
@@ -326,8 +328,8 @@ func (d *Device) lastModified() string {
 
 // ShowActivationKey renders `show activation-key [detail]` at now. detail
 // adds the inactive time-based keys and, while a reload is pending, what the
-// flash key will run after the reload (the real detail layout is UNSURE,
-// facts §14).
+// flash key will run after the reload (the real detail layout is unsure:
+// no public output of it was found).
 func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 	d.Advance(now)
 	p := d.licensed()

@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// The VPN session formats: the refusal syslogs of SPEC §6 and the
-// `show vpn-sessiondb` outputs, after the real outputs the ntc-templates
-// parse (conformance/ samples: ASA5516 9.x summary and anyconnect lists).
+// The VPN session formats: the refusal syslogs (docs/licensing-rules.md,
+// Admission) and the `show vpn-sessiondb` outputs, after the real outputs
+// the ntc-templates parse (its real samples: ASA5516 9.x summary and
+// anyconnect lists).
 
 // fnv32 is the FNV-1a hash of s, from which the simulator derives stable
 // addresses and ids.
@@ -50,8 +51,8 @@ func groupFor(k Kind) string {
 
 // RefusalSyslog is the line the ASA logs when it refuses the connection;
 // empty for a device that is down (it logs nothing). The message per case
-// (our choice where the facts do not say which message the ASA uses, facts
-// §6, §12): over a limit, %ASA-4-113029, clientless %ASA-4-716023,
+// (our choice where public sources do not say which message the ASA
+// uses; the texts follow Cisco ASA Series Syslog Messages): over a limit, %ASA-4-113029, clientless %ASA-4-716023,
 // third-party IKEv2 %ASA-4-751019; clientless not licensed (Essentials
 // mode) is WebVPN's session limit of 0; mobile or phone without their
 // license, or AnyConnect not enabled under webvpn, %ASA-4-113035; webvpn

@@ -30,7 +30,8 @@ func (f Failover) String() string {
 	}
 }
 
-// VPNOnlyTiers are the sizes of the L-AC-VPNO-<n>= licenses (SPEC §5). A key
+// VPNOnlyTiers are the sizes of the L-AC-VPNO-<n>= licenses (Cisco
+// licensing FAQ, "VPN Only"). A key
 // stores the index into this table, so its order must never change.
 var VPNOnlyTiers = []int{25, 50, 100, 250, 500, 750, 1000, 2500, 5000, 10000}
 
@@ -70,7 +71,7 @@ type Features struct {
 	Cluster       bool
 	ProxySessions int
 	// PlusApex is the AnyConnect Plus/Apex entitlement: the ASA cannot tell
-	// the two apart (SPEC §5).
+	// the two apart (docs/licensing-rules.md, Plus, Apex and VPN Only).
 	PlusApex bool
 	// VPNOnly is the n of an L-AC-VPNO-<n>= license, one of VPNOnlyTiers, or 0.
 	VPNOnly int
@@ -79,7 +80,8 @@ type Features struct {
 // IsZero reports whether the key grants nothing.
 func (f Features) IsZero() bool { return f == Features{} }
 
-// Validate checks ranges and the combinations SPEC §5 forbids: VPN Only with
+// Validate checks ranges and the combinations the 4.x licensing model
+// forbids (docs/licensing-rules.md, Plus, Apex and VPN Only): VPN Only with
 // Plus/Apex, and either of them with the retired Essentials/Premium/Shared
 // licenses.
 func (f Features) Validate() error {

@@ -27,7 +27,8 @@ import (
 // connection admission, and the compliance report needs a consistent view.
 
 // DefaultPAKActivationDelay is how long after delivery a PAK can be used,
-// in lab time: the seed's "allow up to 4 hours". headendd's
+// in lab time: the Cisco Secure Client licensing FAQ's
+// "allow up to 4 hours for the key to be registered". headendd's
 // --pak-activation-delay sets it.
 const DefaultPAKActivationDelay = 4 * time.Hour
 

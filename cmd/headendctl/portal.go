@@ -299,7 +299,8 @@ func (c *cli) portalCompliance(args []string) error {
 	})
 }
 
-// printLicenses prints the seed's "Source SKU Selection" table.
+// printLicenses prints the portal's "Source SKU Selection" table (as
+// the Cisco Secure Client licensing FAQ shows it).
 func printLicenses(c *cli, rows []*headendv1.PortalLicense) {
 	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PRODUCT SKU\tPAK\tQUANTITY\tLICENSE START DATE\tLICENSE END DATE\tREGISTERED\tFROM")

@@ -35,10 +35,10 @@ func keyLine(t *testing.T, out, serial string) string {
 	return ""
 }
 
-// TestEndToEndPortalSeedStory follows the seed's story with headendctl
-// against the real daemon on a simulated clock: order Plus for 873 users
-// for 30 months and Apex for 102 users; the PAK used too early; register to
-// an ASA 5525-X and install the key over the console; share to a second ASA
+// TestEndToEndPortalSeedStory follows the Cisco Secure Client licensing
+// FAQ's story with headendctl against the real daemon on a simulated
+// clock: order Plus for 873 users for 30 months and Apex for 102 users; the
+// PAK used too early; register to an ASA 5525-X and install the key over the console; share to a second ASA
 // with an activation code; RMA the first and register again; VPN Only on
 // the same serial refused; everything still there after a SIGKILL.
 func TestEndToEndPortalSeedStory(t *testing.T) {
@@ -130,7 +130,7 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	run("exec", "asa1", "activation-key "+keyR, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
 	wantMax("asa1", showVersion("asa1"))
 
-	// VPN Only on the same serial: refused with the seed's reason.
+	// VPN Only on the same serial: refused with the FAQ's reason.
 	vpno := firstWord(t, run("portal", "order", "--sku", "L-AC-VPNO-250=", "--customer", "Acme Corp"))
 	run("clock", "advance", "4h")
 	fails(1, "VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses",

@@ -198,7 +198,7 @@ func TestTextFSMReader(t *testing.T) {
 	if _, err := fsm.parse("Cisco Adaptive Security Appliance Software Version 9.14(4)\nVLAN Magic : 3\n"); err == nil {
 		t.Error("an invented line was accepted")
 	}
-	// The known limit of the template (conformance/README): it has no rule
+	// The known limit of the ntc-templates show version template: it has no rule
 	// for the line a real ASA prints for an active time-based key.
 	if _, err := fsm.parse("Running Timebased Activation Key: 0x1 0x2 0x3 0x4 0x5\n"); err == nil {
 		t.Error("the time-based key line was accepted; the real template rejects it")

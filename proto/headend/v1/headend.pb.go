@@ -23,7 +23,7 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// ConnectionKind is what connects (SPEC §6).
+// ConnectionKind is what connects (docs/licensing-rules.md, Admission).
 type ConnectionKind int32
 
 const (

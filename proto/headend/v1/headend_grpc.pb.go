@@ -78,7 +78,8 @@ type HeadendServiceClient interface {
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(ctx context.Context, in *ListPlatformsRequest, opts ...grpc.CallOption) (*ListPlatformsResponse, error)
 	// AdmitConnection decides one VPN connection against the headend's
-	// license and hardware capacity, in memory (SPEC §6). A refusal is a
+	// license and hardware capacity, in memory (docs/licensing-rules.md,
+	// Admission). A refusal is a
 	// normal answer with a reason and the syslog line the ASA would log; an
 	// unknown headend or a malformed request is an error.
 	AdmitConnection(ctx context.Context, in *AdmitConnectionRequest, opts ...grpc.CallOption) (*AdmitConnectionResponse, error)
@@ -299,7 +300,8 @@ type HeadendServiceServer interface {
 	// ListPlatforms returns the platform catalog.
 	ListPlatforms(context.Context, *ListPlatformsRequest) (*ListPlatformsResponse, error)
 	// AdmitConnection decides one VPN connection against the headend's
-	// license and hardware capacity, in memory (SPEC §6). A refusal is a
+	// license and hardware capacity, in memory (docs/licensing-rules.md,
+	// Admission). A refusal is a
 	// normal answer with a reason and the syslog line the ASA would log; an
 	// unknown headend or a malformed request is an error.
 	AdmitConnection(context.Context, *AdmitConnectionRequest) (*AdmitConnectionResponse, error)
