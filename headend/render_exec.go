@@ -250,17 +250,22 @@ func memoryBytes(p *Platform) int64 {
 
 // ShowMemory renders `show memory` for a device carrying sessions VPN
 // sessions. What is used is our model: a fifth of the memory at boot and
-// 64 KB per session.
+// 64 KB per session. The layout is a real 9.10 ASAv's (the cisco.asa
+// Ansible collection's unit-test fixture asa_facts_show_memory): figures
+// right-aligned to the 30th column, an 18-dash rule under them. Its
+// "Virtual platform memory" block is the ASAv's own; the "Note: Free
+// memory is the free system memory..." paragraph that follows is left out,
+// as no real output of a hardware model was found with it.
 func (d *Device) ShowMemory(sessions int) string {
 	total := memoryBytes(d.platform)
 	used := min(total/5+int64(sessions)*64*1024, total)
 	free := total - used
 	freePct := int((free*100 + total/2) / total)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-13s%16d bytes (%d%%)\n", "Free memory:", free, freePct)
-	fmt.Fprintf(&b, "%-13s%16d bytes (%d%%)\n", "Used memory:", used, 100-freePct)
-	b.WriteString("-------------     ----------------\n")
-	fmt.Fprintf(&b, "%-13s%16d bytes (100%%)\n", "Total memory:", total)
+	fmt.Fprintf(&b, "%-13s%17d bytes (%d%%)\n", "Free memory:", free, freePct)
+	fmt.Fprintf(&b, "%-13s%17d bytes (%d%%)\n", "Used memory:", used, 100-freePct)
+	b.WriteString("-------------     ------------------\n")
+	fmt.Fprintf(&b, "%-13s%17d bytes (100%%)\n", "Total memory:", total)
 	return b.String()
 }
 
