@@ -46,8 +46,13 @@ type inventoryItem struct {
 
 // inventory lists what `show inventory` prints for the device: the chassis
 // first, with the licensed serial, then power supplies or storage. The 5515-X
-// and 5506-X entries are the real ones; the other models follow their family
-// with their own names (our choice, not verified).
+// and 5506-X entries are the real ones; the 5545-X and 5555-X entries follow
+// a real 5555-X (genieparser's ShowInventory golden output: a chassis
+// without ", AC", one "power supply 1" and a Micron SSD; serials, the power
+// supply's PID and the SSD's model number are masked there, so the serials
+// are derived and the PID and model number are our choice); the other
+// models follow their family with their own names (our choice, not
+// verified).
 func (d *Device) inventory() []inventoryItem {
 	p := d.platform
 	num := strings.TrimPrefix(p.Model, "ASA")
@@ -57,12 +62,12 @@ func (d *Device) inventory() []inventoryItem {
 			ports++
 		}
 	}
-	psu := func(i int, descr, pid string) inventoryItem {
+	psu := func(i int, descr, pid, vid string) inventoryItem {
 		name := "power supply"
 		if i >= 0 {
 			name = fmt.Sprintf("power supply %d", i)
 		}
-		return inventoryItem{name, descr, pid, "V01", derivedSerial("DTN", d.Serial, name)}
+		return inventoryItem{name, descr, pid, vid, derivedSerial("DTN", d.Serial, name)}
 	}
 	switch p.Family {
 	case Family5500X:
@@ -71,16 +76,20 @@ func (d *Device) inventory() []inventoryItem {
 			return []inventoryItem{
 				{"Chassis", "ASA 5585-X", "ASA5585", "V02", derivedSerial("JMX", d.Serial, "chassis")},
 				{"slot:0", fmt.Sprintf("ASA 5585-X SSP-%s, 2 SFP+ 10GE, 6 GE, 2 GE Mgmt, AC", ssp), "ASA5585-SSP-" + ssp, "V02", d.Serial},
-				psu(0, "ASA 5585-X AC Power Supply", "ASA5585-PWR-AC"),
-				psu(1, "ASA 5585-X AC Power Supply", "ASA5585-PWR-AC"),
+				psu(0, "ASA 5585-X AC Power Supply", "ASA5585-PWR-AC", "V01"),
+				psu(1, "ASA 5585-X AC Power Supply", "ASA5585-PWR-AC", "V01"),
+			}
+		}
+		switch p.Model {
+		case "ASA5545", "ASA5555":
+			return []inventoryItem{
+				{"Chassis", fmt.Sprintf("ASA %s-X with SW, %d GE Data, 1 GE Mgmt", num, ports), p.Model, "V01", d.Serial},
+				psu(1, "ASA 5545-X/5555-X AC Power Supply", "ASA-PWR-AC", "N/A"),
+				{"Storage Device 1", "Micron 128 GB SSD MLC, Model Number: Micron_M550_MTFDDAK128MAY", "N/A", "N/A", derivedSerial("MSA", d.Serial, "ssd")},
 			}
 		}
 		items := []inventoryItem{{"Chassis", fmt.Sprintf("ASA %s-X with SW, %d GE Data, 1 GE Mgmt, AC", num, ports), p.Model, "V03", d.Serial}}
-		switch p.Model {
-		case "ASA5545", "ASA5555":
-			return append(items, psu(0, "ASA 5545-X/5555-X AC Power Supply", "ASA-PWR-AC"), psu(1, "ASA 5545-X/5555-X AC Power Supply", "ASA-PWR-AC"))
-		}
-		return append(items, psu(-1, "ASA/IPS 180W AC Power Supply", "ASA-180W-PWR-AC"))
+		return append(items, psu(-1, "ASA/IPS 180W AC Power Supply", "ASA-180W-PWR-AC", "V01"))
 	case FamilySmallX:
 		return []inventoryItem{
 			{"Chassis", fmt.Sprintf("ASA %s-X with FirePOWER services, %dGE, AC, DES", num, ports), p.Model, "V01", d.Serial},
@@ -241,17 +250,22 @@ func memoryBytes(p *Platform) int64 {
 
 // ShowMemory renders `show memory` for a device carrying sessions VPN
 // sessions. What is used is our model: a fifth of the memory at boot and
-// 64 KB per session.
+// 64 KB per session. The layout is a real 9.10 ASAv's (the cisco.asa
+// Ansible collection's unit-test fixture asa_facts_show_memory): figures
+// right-aligned to the 30th column, an 18-dash rule under them. Its
+// "Virtual platform memory" block is the ASAv's own; the "Note: Free
+// memory is the free system memory..." paragraph that follows is left out,
+// as no real output of a hardware model was found with it.
 func (d *Device) ShowMemory(sessions int) string {
 	total := memoryBytes(d.platform)
 	used := min(total/5+int64(sessions)*64*1024, total)
 	free := total - used
 	freePct := int((free*100 + total/2) / total)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-13s%16d bytes (%d%%)\n", "Free memory:", free, freePct)
-	fmt.Fprintf(&b, "%-13s%16d bytes (%d%%)\n", "Used memory:", used, 100-freePct)
-	b.WriteString("-------------     ----------------\n")
-	fmt.Fprintf(&b, "%-13s%16d bytes (100%%)\n", "Total memory:", total)
+	fmt.Fprintf(&b, "%-13s%17d bytes (%d%%)\n", "Free memory:", free, freePct)
+	fmt.Fprintf(&b, "%-13s%17d bytes (%d%%)\n", "Used memory:", used, 100-freePct)
+	b.WriteString("-------------     ------------------\n")
+	fmt.Fprintf(&b, "%-13s%17d bytes (100%%)\n", "Total memory:", total)
 	return b.String()
 }
 

@@ -60,3 +60,27 @@ func TestShowDirFreeBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestShowInventory5555X: a 5555-X lists what a real one does (the layout of
+// genieparser's ASA ShowInventory golden output): the chassis without ", AC",
+// one power supply numbered 1 and the SSD.
+func TestShowInventory5555X(t *testing.T) {
+	d := newTestDevice(t, "ASA5555", keygen.Features{})
+	var names []string
+	for _, l := range strings.Split(d.ShowInventory(), "\n") {
+		if strings.HasPrefix(l, "Name: ") {
+			names = append(names, l)
+		}
+	}
+	want := []string{
+		`Name: "Chassis", DESCR: "ASA 5555-X with SW, 8 GE Data, 1 GE Mgmt"`,
+		`Name: "power supply 1", DESCR: "ASA 5545-X/5555-X AC Power Supply"`,
+		`Name: "Storage Device 1", DESCR: "Micron 128 GB SSD MLC, Model Number: Micron_M550_MTFDDAK128MAY"`,
+	}
+	if strings.Join(names, "\n") != strings.Join(want, "\n") {
+		t.Errorf("show inventory names:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(d.ShowInventory(), "PID: ASA5555           , VID: V01     , SN: "+d.Serial+"\n") {
+		t.Errorf("chassis PID line:\n%s", d.ShowInventory())
+	}
+}

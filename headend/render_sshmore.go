@@ -8,7 +8,10 @@ import (
 // ShowSSH renders `show ssh`: the idle timeout, the protocol versions the
 // server accepts (both before 9.12(1), where `ssh version` is unset; 2
 // only from 9.12(1), which removed SSH version 1), and the hosts the `ssh`
-// lines permit.
+// lines permit. "Timeout: 5 minutes" and "Versions allowed: 1 and 2" are
+// an ASA's own lines (a `sh ssh` transcript in "Cisco ASA Device Management
+// - SSH Version 1", gomjabbar.com, July 2011); the singular "Version
+// allowed: N" for one version is not confirmed by a real output.
 func (d *Device) ShowSSH() string {
 	s := d.Running.SSH
 	var b strings.Builder
@@ -19,7 +22,7 @@ func (d *Device) ShowSSH() string {
 	case trainOf(d.Version).noV1:
 		b.WriteString("Version allowed: 2\n")
 	default:
-		b.WriteString("Version allowed: 1 and 2\n")
+		b.WriteString("Versions allowed: 1 and 2\n")
 	}
 	for _, p := range s.Permits {
 		fmt.Fprintf(&b, "%s %s %s\n", p.Net.Addr(), MaskString(p.Net.Bits()), p.Nameif)

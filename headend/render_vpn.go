@@ -105,8 +105,12 @@ func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user,
 }
 
 // A summary row of `show vpn-sessiondb`: its kinds and its sub-row. Names
-// stay within two words, which the ntc-templates parser requires; the ASA's
-// name for third-party IKEv2 and legacy IKEv1 clients is UNSURE.
+// stay within two words, which the ntc-templates parser requires (its row
+// name is one or two words; any other line fails the whole parse). A real
+// vASA names the legacy IKEv1 remote-access row "IKEv1 IPsec/L2TP IPsec"
+// (genieparser's ASA ShowVPNSessionDBSummary golden output), three words
+// that parser rejects, so "IPsec Client" stands in for it; the ASA's name
+// for the third-party IKEv2 row was not found in a real output.
 type vpnRow struct {
 	name, sub string
 	kinds     []Kind

@@ -11,7 +11,8 @@ import (
 // and webvpn layouts follow real 9.x outputs (ntc-templates' show
 // vpn-sessiondb detail l2l samples; a 9.x `show vpn-sessiondb webvpn` in
 // genieparser's tests); ra-ikev1-ipsec and license-summary are recalled
-// layouts, not verified against a real output.
+// layouts, not verified against a real output (none was found in
+// genieparser's or ntc-templates' tests or in public transcripts).
 
 // sessionBlock writes the two-column lines of a session listing.
 type sessionBlock struct{ b *strings.Builder }

@@ -313,6 +313,11 @@ func (s *Session) subHelp(line string) bool {
 	if strings.TrimSpace(strings.TrimSuffix(line, "?")) != "" {
 		return false
 	}
+	if lines, ok := objectGroupHelp(s.sub[len(s.sub)-1]); ok {
+		s.println("")
+		s.helpColumns(lines)
+		return true
+	}
 	kws := append(headend.GrammarKeywords(s.sub[len(s.sub)-1].table), "exit", "no")
 	sort.Strings(kws)
 	help := map[string]string{"exit": "Exit from this sub-mode", "no": "Negate a command or set its defaults"}
