@@ -61,7 +61,7 @@ proto: $(TOOLS)/buf $(TOOLS)/protoc-gen-go $(TOOLS)/protoc-gen-go-grpc
 # In-process benchmarks and the load measurements, each next to its
 # baseline; long, not part of `make test`. The one-shot measurements run once.
 bench:
-	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease|AdmitFill|AdmitRefused|SamplePeakIdle' -benchmem -count 3 ./headend
+	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease|AdmitFill|AdmitRefused|SamplePeakIdle' -benchmem -count 3 ./headend/admission ./headend/asa
 	$(GO) test -run '^$$' -bench 'OpenStore' -benchtime 30x ./sim
 	$(GO) test -run '^$$' -bench 'Recover' -benchtime 30x ./sim/storefiles
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server

@@ -57,6 +57,17 @@ const (
 	Lines95
 )
 
+// SharedEarly: Shared License follows Total VPN Peers (8.x to 9.4), not
+// Advanced Endpoint Assessment.
+func (ls LineSet) SharedEarly() bool { return ls != Lines95 && ls != Lines9x }
+
+// UCPhoneProxy: the block has UC Phone Proxy Sessions and Intercompany Media
+// Engine (8.x to 9.3).
+func (ls LineSet) UCPhoneProxy() bool { return ls == LinesLegacy || ls == Lines5505 }
+
+// NineX: the block of 9.5 and later (Carrier, Cluster on every model).
+func (ls LineSet) NineX() bool { return ls == Lines95 || ls == Lines9x }
+
 // Iface is one line of the interface list in `show version`.
 type Iface struct {
 	Ext  bool   // "Ext" or "Int"
@@ -436,6 +447,19 @@ var catalog = func() []Platform {
 		ios("CSR1000V", "Cisco CSR 1000V"), ios("ASR1001-X", "Cisco ASR 1001-X"),
 	}
 }()
+
+// InterfaceNames are the interfaces of the model a configuration can name,
+// in the order `show version` lists them: the external ports (data and
+// management), not the internal ones.
+func (p *Platform) InterfaceNames() []string {
+	var out []string
+	for _, f := range p.Hardware.Interfaces {
+		if f.Ext && f.Name != "Not used" {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
 
 // Platforms returns the catalog, in table order. Callers must not modify it.
 func Platforms() []Platform { return catalog }

@@ -14,6 +14,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
 )
 
 // Errors of the admission path.
@@ -35,12 +37,12 @@ var (
 // h.dev set and before h is visible.
 func (l *Lab) newAdmission(h *Headend, now time.Time) {
 	d := h.dev
-	h.adm = headend.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpAt.Unix(), h.refreshPolicy)
+	h.adm = admission.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpAt.Unix(), h.refreshPolicy)
 	h.adm.OnUse(l.notePending)
 }
 
 // refreshPolicy rebuilds the policy when a time-based key expires.
-func (h *Headend) refreshPolicy(now int64) *headend.Policy {
+func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p := h.dev.AdmissionPolicy(time.Unix(now, 0).UTC())
@@ -51,7 +53,7 @@ func (h *Headend) refreshPolicy(now int64) *headend.Policy {
 // afterChange brings the admission state in line with a changed device:
 // a reload or RMA drops every session; any change may change the policy.
 // Called with h.mu held, after the new device is in place.
-func (h *Headend) afterChange(old, c *headend.Device, now time.Time) {
+func (h *Headend) afterChange(old, c *asa.Device, now time.Time) {
 	if rebooted(old, c) {
 		h.lab.retire(h.adm.Reset(c.UpAt.Unix()))
 	}
@@ -59,22 +61,22 @@ func (h *Headend) afterChange(old, c *headend.Device, now time.Time) {
 }
 
 // Principal interns a user and client device.
-func (l *Lab) Principal(user, device string) (*headend.Principal, error) {
+func (l *Lab) Principal(user, device string) (*admission.Principal, error) {
 	return l.principals.Get(user, device)
 }
 
 // Admit decides one connection to the headend with that hostname.
-func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Decision, error) {
+func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (admission.Decision, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
-		return headend.Decision{}, err
+		return admission.Decision{}, err
 	}
 	if !k.Valid() {
-		return headend.Decision{}, fmt.Errorf("%w %d", ErrInvalidKind, k)
+		return admission.Decision{}, fmt.Errorf("%w %d", ErrInvalidKind, k)
 	}
 	p, err := l.principals.Get(user, device)
 	if err != nil {
-		return headend.Decision{}, err
+		return admission.Decision{}, err
 	}
 	return h.Admit(p, k), nil
 }
@@ -82,7 +84,7 @@ func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (headend.Deci
 // Admit decides one connection of an interned principal: the in-process
 // path of load tools, no lookup by hostname. A principal the lab forgot
 // since the caller interned it is interned again by its names.
-func (h *Headend) Admit(p *headend.Principal, k headend.Kind) headend.Decision {
+func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decision {
 	now := h.lab.clock.Now().Unix()
 	d := h.adm.Admit(p, k, now)
 	if !d.Admitted && p.Forgotten() {
@@ -97,10 +99,10 @@ func (h *Headend) Admit(p *headend.Principal, k headend.Kind) headend.Decision {
 func (h *Headend) Release(id uint64) bool { return h.adm.Release(id) }
 
 // Admission is the headend's admission state (console.Backend).
-func (h *Headend) Admission() *headend.Admission { return h.adm }
+func (h *Headend) Admission() *admission.Admission { return h.adm }
 
 // PrincipalByIndex resolves a principal of the lab (console.Backend).
-func (h *Headend) PrincipalByIndex(i uint32) *headend.Principal { return h.lab.principals.ByIndex(i) }
+func (h *Headend) PrincipalByIndex(i uint32) *admission.Principal { return h.lab.principals.ByIndex(i) }
 
 // Release ends a session on the headend with that hostname.
 func (l *Lab) Release(hostname string, id uint64) error {
@@ -116,29 +118,29 @@ func (l *Lab) Release(hostname string, id uint64) error {
 
 // Sessions lists the active sessions of a headend after the session id
 // after, at most limit of them, and whether more follow.
-func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]headend.SessionView, bool, error) {
+func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]asa.SessionView, bool, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
 		return nil, false, err
 	}
-	var out []headend.SessionView
+	var out []asa.SessionView
 	more := false
-	h.adm.Sessions(after, func(s headend.SessionInfo) bool {
+	h.adm.Sessions(after, func(s admission.SessionInfo) bool {
 		if len(out) == limit {
 			more = true
 			return false
 		}
-		out = append(out, headend.ViewSession(s, l.principals.ByIndex(s.Principal)))
+		out = append(out, asa.ViewSession(s, l.principals.ByIndex(s.Principal)))
 		return true
 	})
 	return out, more, nil
 }
 
 // Counts returns the admission counters of a headend.
-func (l *Lab) Counts(hostname string) (headend.Counts, error) {
+func (l *Lab) Counts(hostname string) (admission.Counts, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
-		return headend.Counts{}, err
+		return admission.Counts{}, err
 	}
 	return h.adm.Counts(), nil
 }
@@ -166,7 +168,7 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 	// committed by the time the store is read below.
 	l.usage.draining.Lock()
 	for _, h := range hs {
-		h.adm.PendingUses(func(uses []headend.Use) {
+		h.adm.PendingUses(func(uses []admission.Use) {
 			for _, u := range uses {
 				if u.Day >= first && u.Day <= last {
 					users[u.Principal.User()] |= u.Flags
@@ -194,7 +196,7 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 	}
 	for u, f := range users {
 		all = append(all, u)
-		if f&headend.UsedApexOnly != 0 {
+		if f&admission.UsedApexOnly != 0 {
 			apexOnly = append(apexOnly, u)
 		}
 	}
@@ -210,7 +212,7 @@ type admissionTotals struct {
 	refused  [headend.NumReasons]atomic.Uint64
 }
 
-func (l *Lab) retire(c headend.Counts) {
+func (l *Lab) retire(c admission.Counts) {
 	for k, n := range c.Cumulative {
 		l.retired.admitted[k].Add(uint64(n))
 	}
@@ -228,7 +230,7 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 	for r := range refused {
 		refused[r] = l.retired.refused[r].Load()
 	}
-	l.eachAdmission(func(a *headend.Admission) {
+	l.eachAdmission(func(a *admission.Admission) {
 		c := a.Counts()
 		for k, n := range c.Cumulative {
 			admitted[k] += uint64(n)
@@ -242,7 +244,7 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 }
 
 // eachAdmission calls fn with the admission state of every running headend.
-func (l *Lab) eachAdmission(fn func(*headend.Admission)) {
+func (l *Lab) eachAdmission(fn func(*admission.Admission)) {
 	l.byName.Range(func(_, v any) bool {
 		fn(v.(*Headend).adm)
 		return true
@@ -359,7 +361,7 @@ func (l *Lab) flushUsage() error {
 	var key, val []byte // reused for every record: Batch.Set copies them
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
-		h.adm.DrainUses(func(uses []headend.Use) {
+		h.adm.DrainUses(func(uses []admission.Use) {
 			for _, u := range uses {
 				if err != nil {
 					return
@@ -404,7 +406,7 @@ func (l *Lab) flushUsage() error {
 
 // mergeUsage ORs into val the flags stored for key, or written earlier in
 // this flush (b is an indexed batch, whose reads see its own writes): a
-// use that may have a record already (see headend.Use.Merge) must not take
+// use that may have a record already (see admission.Use.Merge) must not take
 // an Apex-only flag from the day.
 func (l *Lab) mergeUsage(key, val []byte, b *pebble.Batch) error {
 	v, closer, err := b.Get(key)
@@ -435,9 +437,9 @@ func (l *Lab) forgetPrincipals(force bool) int {
 	}
 	l.usage.forgotDay = today
 	l.usage.added.Store(0)
-	l.eachAdmission(func(a *headend.Admission) { a.EndDaysBefore(today) })
+	l.eachAdmission(func(a *admission.Admission) { a.EndDaysBefore(today) })
 	return l.principals.Forget(today, func(mark func(uint32)) {
-		l.eachAdmission(func(a *headend.Admission) { a.ActivePrincipals(mark) })
+		l.eachAdmission(func(a *admission.Admission) { a.ActivePrincipals(mark) })
 	})
 }
 
@@ -463,7 +465,7 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 	today := l.clock.Now().Unix() / 86400
 	l.usage.forgotDay = today
 	// No history is read: today's records stored before the restart are
-	// merged into when written again (headend.Admission.StoredUsesUntil).
+	// merged into when written again (admission.Admission.StoredUsesUntil).
 	for _, h := range hs {
 		h.adm.StoredUsesUntil(today)
 	}
@@ -560,7 +562,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			case <-l.usage.stop:
 				return
 			case <-peaks:
-				l.eachAdmission((*headend.Admission).SamplePeak)
+				l.eachAdmission((*admission.Admission).SamplePeak)
 				continue
 			case <-flush.C:
 			case <-l.usage.kick:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -17,7 +18,7 @@ func licensedASA(t *testing.T, lab *Lab, peers int) {
 		t.Fatal(err)
 	}
 	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: peers}})
-	if _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); err != nil {
+	if _, _, err := lab.InstallKey("asa1", w.String(), asa.KeyActivate); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -199,7 +199,7 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	reserved, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		_, err := lab.Create("ASA5525", "asa3", "", func(*headend.Device) error {
+		_, err := lab.Create("ASA5525", "asa3", "", func(*asa.Device) error {
 			close(reserved)
 			<-release
 			return nil

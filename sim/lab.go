@@ -14,7 +14,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/console"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -96,7 +98,7 @@ type Lab struct {
 	nextID   uint64
 	creating int // headends reserved by Create and not yet stored
 
-	principals *headend.Principals
+	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
 	usage      usageLog
@@ -109,16 +111,16 @@ type Headend struct {
 	lab     *Lab
 	id      uint64
 	mu      sync.Mutex
-	dev     *headend.Device
+	dev     *asa.Device
 	deleted bool
-	name    string             // running hostname as indexed; guarded by the lab's mu
-	adm     *headend.Admission // its own synchronisation; never nil
-	sshPort int                // console port, 0: none; written with h.mu and l.mu held
+	name    string               // running hostname as indexed; guarded by the lab's mu
+	adm     *admission.Admission // its own synchronisation; never nil
+	sshPort int                  // console port, 0: none; written with h.mu and l.mu held
 	// pending is set while Create stores the headend: it holds its
 	// hostname and serial, but lookups do not see it.
 	pending atomic.Bool
 	// sshSessions lists the console's SSH connections (SetSSHSessions).
-	sshSessions atomic.Pointer[func() []headend.SSHSession]
+	sshSessions atomic.Pointer[func() []asa.SSHSession]
 }
 
 // OpenLab loads a lab from its store.
@@ -137,7 +139,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = headend.NewPrincipals(l.notePrincipal)
+	l.principals = admission.NewPrincipals(l.notePrincipal)
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -167,7 +169,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	now := l.clock.Now()
 	var hs []*Headend // in id order
-	err := l.store.loadHeadends(l.name, func(id uint64, d *headend.Device) error {
+	err := l.store.loadHeadends(l.name, func(id uint64, d *asa.Device) error {
 		h := &Headend{lab: l, id: id, dev: d}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
@@ -265,7 +267,7 @@ func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
 
 // Snapshot is a copy of a headend at a point in lab time.
 type Snapshot struct {
-	Device *headend.Device
+	Device *asa.Device
 	Now    time.Time
 	// SSHAddress is the headend's SSH console, "" when it has none.
 	SSHAddress string
@@ -334,7 +336,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	} else if l.bySerial[serial] != nil {
 		return nil, fmt.Errorf("%w: %q", ErrSerialTaken, serial)
 	}
-	d, err := headend.NewDevice(model, serial, hostname, now)
+	d, err := asa.NewDevice(model, serial, hostname, now)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +393,7 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 
 // persist writes a headend durably, with its console port unless port is 0
 // (a change keeps the stored port).
-func (l *Lab) persist(id uint64, d *headend.Device, port int) error {
+func (l *Lab) persist(id uint64, d *asa.Device, port int) error {
 	start := time.Now()
 	err := l.store.putHeadend(l.name, id, d, port)
 	l.metrics.observePersist(time.Since(start))
@@ -462,23 +464,23 @@ func (l *Lab) Delete(hostname string) error {
 }
 
 // InstallKey is `activation-key <key> [activate|deactivate]` from the API.
-func (l *Lab) InstallKey(hostname, key string, action headend.KeyAction) (headend.InstallResult, Snapshot, error) {
+func (l *Lab) InstallKey(hostname, key string, action asa.KeyAction) (asa.InstallResult, Snapshot, error) {
 	w, err := keygen.ParseWords(key)
 	if err != nil {
-		return headend.InstallResult{}, Snapshot{}, err
+		return asa.InstallResult{}, Snapshot{}, err
 	}
 	h, err := l.headend(hostname)
 	if err != nil {
-		return headend.InstallResult{}, Snapshot{}, err
+		return asa.InstallResult{}, Snapshot{}, err
 	}
-	var res headend.InstallResult
-	err = h.Update(func(d *headend.Device) error {
+	var res asa.InstallResult
+	err = h.Update(func(d *asa.Device) error {
 		var err error
 		res, err = d.InstallKey(l.signer, w, action, l.clock.Now())
 		return err
 	})
 	if err != nil {
-		return headend.InstallResult{}, Snapshot{}, err
+		return asa.InstallResult{}, Snapshot{}, err
 	}
 	s, err := h.snapshot()
 	return res, s, err
@@ -490,7 +492,7 @@ func (l *Lab) Reload(hostname string, save bool) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	err = h.Update(func(d *headend.Device) error {
+	err = h.Update(func(d *asa.Device) error {
 		if save {
 			d.WriteMemory()
 		}
@@ -621,7 +623,7 @@ func (h *Headend) checkUp(now time.Time) error {
 
 func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
-	err := h.View(func(d *headend.Device) {
+	err := h.View(func(d *asa.Device) {
 		s = Snapshot{Device: d.Clone(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress()}
 	})
 	return s, err
@@ -637,7 +639,7 @@ func (h *Headend) Signer() *keygen.Signer { return h.lab.signer }
 func (h *Headend) BootTime() time.Duration { return h.lab.bootTime }
 
 // View runs fn on the headend, brought up to the lab time (console.Backend).
-func (h *Headend) View(fn func(d *headend.Device)) error {
+func (h *Headend) View(fn func(d *asa.Device)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
@@ -655,7 +657,7 @@ func (h *Headend) View(fn func(d *headend.Device)) error {
 // copy in one synced batch before making it the headend (console.Backend).
 // A renamed headend is re-indexed; a hostname another headend has is
 // refused.
-func (h *Headend) Update(fn func(d *headend.Device) error) error {
+func (h *Headend) Update(fn func(d *asa.Device) error) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
@@ -684,7 +686,7 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 
 // rename persists c, whose running or saved hostname differs from the
 // headend's, and re-indexes it. Called with h.mu held.
-func (h *Headend) rename(c *headend.Device) error {
+func (h *Headend) rename(c *asa.Device) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -725,7 +727,7 @@ func (l *Lab) checkNames(h *Headend, names ...string) error {
 // device it is about to have. The new running name is stored before the
 // old one goes, so a lookup never misses the headend. Called with l.mu
 // held, once c is stored.
-func (l *Lab) index(h *Headend, old, c *headend.Device) {
+func (l *Lab) index(h *Headend, old, c *asa.Device) {
 	l.names[c.Running.Hostname] = h
 	l.names[c.Startup.Hostname] = h
 	h.name = c.Running.Hostname
@@ -744,7 +746,7 @@ func (l *Lab) index(h *Headend, old, c *headend.Device) {
 }
 
 // unindex drops the names h holds with device d. Called with l.mu held.
-func (l *Lab) unindex(h *Headend, d *headend.Device) {
+func (l *Lab) unindex(h *Headend, d *asa.Device) {
 	for _, n := range [2]string{d.Running.Hostname, d.Startup.Hostname} {
 		if l.names[n] == h {
 			delete(l.names, n)
@@ -771,7 +773,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 
 // swap makes c the headend's device and brings the admission state in line
 // with it. Called with h.mu held, once c is stored.
-func (h *Headend) swap(c *headend.Device, now time.Time) {
+func (h *Headend) swap(c *asa.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
 	h.lab.net.set(h, c)
@@ -780,12 +782,12 @@ func (h *Headend) swap(c *headend.Device, now time.Time) {
 
 // rebooted reports whether the change from old to c reloaded the headend
 // (a reload or an RMA).
-func rebooted(old, c *headend.Device) bool {
+func rebooted(old, c *asa.Device) bool {
 	return old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt)
 }
 
 // noteChange logs and counts what a change did.
-func (h *Headend) noteChange(old, c *headend.Device) {
+func (h *Headend) noteChange(old, c *asa.Device) {
 	l := h.lab
 	if rebooted(old, c) {
 		l.metrics.count(opReload)

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 )
 
 // network is the lab network: every address a headend holds on an interface
@@ -34,7 +34,7 @@ type holder struct {
 }
 
 // set makes the addresses of h those of its device d.
-func (n *network) set(h *Headend, d *headend.Device) {
+func (n *network) set(h *Headend, d *asa.Device) {
 	addrs := d.Running.ActiveAddresses()
 	n.mu.Lock()
 	defer n.mu.Unlock()

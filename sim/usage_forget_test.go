@@ -9,6 +9,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
 )
 
 // TestForgetPrincipalsAcrossDays: principals without a session are
@@ -28,7 +29,7 @@ func TestForgetPrincipalsAcrossDays(t *testing.T) {
 	}
 	defer func() { closeLab() }()
 	licensedASA(t, lab, 100)
-	admit := func(user string, k headend.Kind) headend.Decision {
+	admit := func(user string, k headend.Kind) admission.Decision {
 		t.Helper()
 		d, err := lab.Admit("asa1", user, user+"-laptop", k)
 		if err != nil {
@@ -104,8 +105,8 @@ func TestForgetPrincipalsAcrossDays(t *testing.T) {
 		}
 	}
 	hd, _ := lab.Headend("asa1")
-	var uses []headend.Use
-	hd.adm.DrainUses(func(u []headend.Use) { uses = append(uses, u...) })
+	var uses []admission.Use
+	hd.adm.DrainUses(func(u []admission.Use) { uses = append(uses, u...) })
 	if len(uses) != 1 || !uses[0].Merge || uses[0].Principal.User() != "dave" {
 		t.Errorf("dave's uses after the restart: %+v, want one merge", uses)
 	}
@@ -135,8 +136,8 @@ func TestUsageMigrated(t *testing.T) {
 	for _, kv := range [][2][]byte{
 		{old("p/", u32(0)), []byte("alice\x00mac")},
 		{old("p/", u32(1)), []byte("bob\x00pc")},
-		{old("u/", u64(1), u64(uint64(day-1)), u32(0)), {headend.UsedAny}},
-		{old("u/", u64(1), u64(uint64(day)), u32(1)), {headend.UsedAny | headend.UsedApexOnly}},
+		{old("u/", u64(1), u64(uint64(day-1)), u32(0)), {admission.UsedAny}},
+		{old("u/", u64(1), u64(uint64(day)), u32(1)), {admission.UsedAny | admission.UsedApexOnly}},
 	} {
 		if err := store.db.Set(kv[0], kv[1], pebble.Sync); err != nil {
 			t.Fatal(err)

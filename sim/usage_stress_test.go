@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -38,7 +40,7 @@ func TestUsageUnderRollovers(t *testing.T) {
 			t.Fatal(err)
 		}
 		w, _ := lab.signer.Encode(keygen.Key{Serial: serial, Features: keygen.Features{PremiumPeers: 750}})
-		if _, _, err := lab.InstallKey(host, w.String(), headend.KeyActivate); err != nil {
+		if _, _, err := lab.InstallKey(host, w.String(), asa.KeyActivate); err != nil {
 			t.Fatal(err)
 		}
 		h, _ := lab.Headend(host)
@@ -78,7 +80,7 @@ func TestUsageUnderRollovers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			held := make([]*headend.Principal, users)
+			held := make([]*admission.Principal, users)
 			rnd := uint32(w*7919 + 1)
 			for i := 0; ; i++ {
 				select {

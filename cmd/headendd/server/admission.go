@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
 )
@@ -48,26 +50,26 @@ func (c *lastHeadend) find(host string) error {
 // decider runs admissions, keeping the last headend of a batch.
 type decider struct{ lastHeadend }
 
-func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (headend.Decision, string, error) {
+func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (admission.Decision, string, error) {
 	if host == "" {
-		return headend.Decision{}, "", invalid("headend is required")
+		return admission.Decision{}, "", invalid("headend is required")
 	}
 	k, err := kindOf(kind)
 	if err != nil {
-		return headend.Decision{}, "", err
+		return admission.Decision{}, "", err
 	}
 	if err := d.find(host); err != nil {
-		return headend.Decision{}, "", err
+		return admission.Decision{}, "", err
 	}
 	p, err := d.lab.Principal(user, device)
 	if err != nil {
-		return headend.Decision{}, "", toStatus(err)
+		return admission.Decision{}, "", toStatus(err)
 	}
 	dec := d.h.Admit(p, k)
 	if dec.Admitted {
 		return dec, "", nil
 	}
-	return dec, headend.RefusalSyslog(dec, k, d.h.Admission().Policy(), user, device), nil
+	return dec, asa.RefusalSyslog(dec, k, d.h.Admission().Policy(), user, device), nil
 }
 
 func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.AdmitConnectionRequest) (*headendv1.AdmitConnectionResponse, error) {
@@ -147,7 +149,7 @@ func (s *headendService) AdmitConnectionBatch(_ context.Context, req *headendv1.
 		if _, err := kindOf(a.GetKind()); err != nil {
 			return nil, invalid("attempt %d: kind %v is not a connection kind", i, a.GetKind())
 		}
-		if err := headend.ValidatePrincipal(a.GetUser(), a.GetClientDevice()); err != nil {
+		if err := admission.ValidatePrincipal(a.GetUser(), a.GetClientDevice()); err != nil {
 			return nil, invalid("attempt %d: %s", i, message(err))
 		}
 	}

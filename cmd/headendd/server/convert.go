@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
@@ -41,7 +42,7 @@ func licensingPB(l headend.Licensing) headendv1.Licensing {
 	return headendv1.Licensing_LICENSING_UNSPECIFIED
 }
 
-func configPB(c headend.Config) *headendv1.Config {
+func configPB(c asa.Config) *headendv1.Config {
 	return &headendv1.Config{Hostname: c.Hostname, AnyconnectEssentials: c.Essentials}
 }
 

@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
 )
@@ -46,16 +48,16 @@ var errorTable = []errorMapping{
 	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
 	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
 	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},
-	{headend.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
-	{headend.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
-	{headend.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
-	{headend.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{headend.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{asa.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
+	{asa.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
+	{asa.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
+	{asa.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{asa.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{headend.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
-	{headend.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
-	{headend.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
+	{admission.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
+	{admission.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.
 	{keygen.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},

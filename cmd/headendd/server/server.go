@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/reflection"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
 )
@@ -199,12 +200,12 @@ func (s *headendService) InstallActivationKey(_ context.Context, req *headendv1.
 	if err := needHostname(req.GetHostname()); err != nil {
 		return nil, err
 	}
-	var action headend.KeyAction
+	var action asa.KeyAction
 	switch req.GetAction() {
 	case headendv1.KeyAction_KEY_ACTION_UNSPECIFIED, headendv1.KeyAction_KEY_ACTION_ACTIVATE:
-		action = headend.KeyActivate
+		action = asa.KeyActivate
 	case headendv1.KeyAction_KEY_ACTION_DEACTIVATE:
-		action = headend.KeyDeactivate
+		action = asa.KeyDeactivate
 	default:
 		return nil, invalid("unknown action %d", req.GetAction())
 	}

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/headend/console"
+	"github.com/asalab/asalab/headend/asa/console"
 )
 
 // createModel adds a headend of the model and returns its console address.

@@ -5,7 +5,7 @@
 // tools (Netmiko, Ansible's network_cli) drive it unchanged.
 //
 // The console itself is headend/console, the same interpreter as the gRPC
-// Exec call, behind a console.Terminal for echo, line editing and paging.
+// Exec call, behind a cli.Terminal for echo, line editing and paging.
 // This package only moves bytes, authenticates, and enforces the ASA's
 // limits: 5 concurrent SSH sessions per headend, the idle timeout of the
 // headend's `ssh timeout N` (which also ends a session whose client stops
@@ -33,7 +33,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -43,7 +43,7 @@ const (
 	// single context mode.
 	DefaultMaxSessions = 5
 	// DefaultIdleTimeout is `ssh timeout 5` of the factory configuration.
-	DefaultIdleTimeout = headend.DefaultSSHTimeout * time.Minute
+	DefaultIdleTimeout = asa.DefaultSSHTimeout * time.Minute
 	// DefaultMaxUnauthenticated caps the connections, all consoles
 	// together, that have not logged in yet; more are closed at once.
 	// Logging in takes milliseconds, so only a client that connects and
@@ -138,7 +138,7 @@ type conn struct {
 
 	// info is the connection as `show ssh sessions` lists it; set
 	// before the connection is registered, then read only.
-	info headend.SSHSession
+	info asa.SSHSession
 }
 
 func newConn(cancel context.CancelFunc, idle time.Duration) *conn {
@@ -335,18 +335,18 @@ func (c *headendConsole) accept() {
 type offer struct {
 	permitted bool
 	version   int // `ssh version`: 1 answers as an SSH-1 server
-	algs      headend.SSHAlgorithms
+	algs      asa.SSHAlgorithms
 	idle      time.Duration
 }
 
 func (c *headendConsole) offer(client netip.Addr) (offer, error) {
 	var o offer
-	err := c.h.View(func(d *headend.Device) {
+	err := c.h.View(func(d *asa.Device) {
 		o = offer{
 			permitted: d.Running.SSHPermitted(client),
 			version:   d.Running.SSH.Version,
 			algs:      d.SSHAlgorithms(),
-			idle:      c.srv.opts.IdleTimeout * time.Duration(d.Running.SSH.TimeoutMinutes()) / headend.DefaultSSHTimeout,
+			idle:      c.srv.opts.IdleTimeout * time.Duration(d.Running.SSH.TimeoutMinutes()) / asa.DefaultSSHTimeout,
 		}
 	})
 	return o, err
@@ -377,7 +377,7 @@ func (c *headendConsole) serverConfig(o offer, deadline time.Time) *ssh.ServerCo
 
 // decoyHash is checked when the user does not exist, so that an unknown
 // user takes as long to refuse as a wrong password.
-var decoyHash = headend.HashPassword("asalab-decoy")
+var decoyHash = asa.HashPassword("asalab-decoy")
 
 // errLogin is what a refused client is told; the SSH protocol only says
 // "password failed".
@@ -404,18 +404,18 @@ func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte, deadline tim
 		return nil, errLogin
 	}
 	srv.sleep(wait)
-	var u headend.User
+	var u asa.User
 	var found bool
 	var hostname string
-	err := c.h.View(func(d *headend.Device) {
+	err := c.h.View(func(d *asa.Device) {
 		u, found = d.Running.User(md.User())
 		hostname = d.Hostname()
 	})
 	ok = false
 	if err == nil && found {
-		ok = headend.CheckPassword(u.Hash, string(pass))
+		ok = asa.CheckPassword(u.Hash, string(pass))
 	} else {
-		headend.CheckPassword(decoyHash, string(pass))
+		asa.CheckPassword(decoyHash, string(pass))
 	}
 	if ok {
 		srv.throttle.success(ip, c.port)
@@ -661,23 +661,23 @@ func (c *headendConsole) release() {
 }
 
 // list is the headend's SSH connections, by SID (`show ssh sessions`).
-func (c *headendConsole) list() []headend.SSHSession {
+func (c *headendConsole) list() []asa.SSHSession {
 	c.mu.Lock()
-	out := make([]headend.SSHSession, 0, len(c.conns))
+	out := make([]asa.SSHSession, 0, len(c.conns))
 	for cn := range c.conns {
 		out = append(out, cn.info)
 	}
 	c.mu.Unlock()
-	slices.SortFunc(out, func(a, b headend.SSHSession) int { return a.SID - b.SID })
+	slices.SortFunc(out, func(a, b asa.SSHSession) int { return a.SID - b.SID })
 	return out
 }
 
 // sessionInfo describes a logged-in connection from client: the version of
 // the client's banner ("SSH-2.0-OpenSSH_9.6" is 2.0) and the algorithms
 // negotiated each way.
-func sessionInfo(sc *ssh.ServerConn, client netip.Addr) headend.SSHSession {
+func sessionInfo(sc *ssh.ServerConn, client netip.Addr) asa.SSHSession {
 	version, _, _ := strings.Cut(strings.TrimPrefix(string(sc.ClientVersion()), "SSH-"), "-")
-	info := headend.SSHSession{Client: client.Unmap().String(), Version: version, Username: sc.User()}
+	info := asa.SSHSession{Client: client.Unmap().String(), Version: version, Username: sc.User()}
 	if am, ok := sc.Conn.(ssh.AlgorithmsConnMetadata); ok {
 		alg := am.Algorithms()
 		info.InCipher, info.InMAC = alg.Read.Cipher, alg.Read.MAC

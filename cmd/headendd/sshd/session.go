@@ -10,8 +10,9 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/console"
+	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console"
+	"github.com/asalab/asalab/headend/cli"
 )
 
 // session serves one session channel: it answers the channel requests and
@@ -131,8 +132,8 @@ func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel, status uint
 func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ssh.Channel) {
 	srv := c.srv
 	pager := console.DefaultPager
-	_ = c.h.View(func(d *headend.Device) { pager = d.Running.PagerLines })
-	term := console.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
+	_ = c.h.View(func(d *asa.Device) { pager = d.Running.PagerLines })
+	term := cli.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
 	if err := c.write(cn, user, ch, term.Start()); err != nil {
 		return
 	}

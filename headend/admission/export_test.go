@@ -1,0 +1,23 @@
+package admission
+
+// Internals the external tests check.
+var IDSlot = idSlot
+
+func (p *Policy) Limits() ([NumClasses]uint32, uint32) { return p.limit, p.total }
+
+func (ps *Principals) NumbersHandedOut() uint32 { return ps.next }
+
+func (ps *Principals) IndexSlots() int {
+	n := 0
+	for i := range ps.shards {
+		n += len(*ps.shards[i].table.Load())
+	}
+	return n
+}
+
+// ExpiringAt is a copy of p that must be rebuilt before deciding after at.
+func (p *Policy) ExpiringAt(at int64) *Policy {
+	c := *p
+	c.validUntil = at
+	return &c
+}

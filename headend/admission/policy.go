@@ -1,0 +1,52 @@
+package admission
+
+import "github.com/asalab/asalab/headend"
+
+// Rules is what a device family decides for a policy: which class each kind
+// of connection counts against, the limits, and the device state the engine
+// checks. NewPolicy turns it into the immutable Policy the admission path
+// reads.
+type Rules struct {
+	// Class is the class each kind counts against; ClassNone refuses the
+	// kind as not licensed.
+	Class [headend.NumKinds]Class
+	// Limit is the limit of each class, Total that of every session.
+	Limit [NumClasses]uint32
+	Total uint32
+	// UpAt: the device is reloading before this lab time (unix seconds).
+	UpAt int64
+	// ValidUntil: a time-based license ends at this lab time (unix
+	// seconds), NoExpiry if none does; the policy is rebuilt before
+	// deciding after it.
+	ValidUntil int64
+	// Serial of the device, for the syslog lines that name its address.
+	Serial string
+	// LogLevel is the severity down to which the logging buffer keeps
+	// messages; -1 when nothing is buffered. Refusals are warnings.
+	LogLevel int8
+	// NoPortal: nothing answers the connections the rules refuse as not
+	// licensed, so their refusals log nothing (Silent).
+	NoPortal bool
+}
+
+// refusalSeverity is the syslog severity of a refusal: warnings.
+const refusalSeverity = 4
+
+// NewPolicy makes the policy of rules r.
+func NewPolicy(r Rules) *Policy {
+	return &Policy{
+		class: r.Class, limit: r.Limit, total: r.Total, upAt: r.UpAt, validUntil: r.ValidUntil,
+		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal,
+	}
+}
+
+// ClassOf is the class kind k counts against.
+func (p *Policy) ClassOf(k headend.Kind) Class {
+	if int(k) < headend.NumKinds {
+		return p.class[k]
+	}
+	return ClassNone
+}
+
+// Silent reports whether refusal d logs nothing (Rules.NoPortal).
+func (p *Policy) Silent(d Decision) bool { return p.silent(d) }

@@ -1,0 +1,62 @@
+package console
+
+import (
+	"github.com/asalab/asalab/headend/asa"
+)
+
+// registerExec adds the everyday EXEC commands that read the box: clock,
+// hostname, inventory, flash, memory, failover state, licensed features and
+// the configuration as `write terminal` prints it.
+func registerExec(r *registry) {
+	r.add(anyMode, "show clock", "Display the system clock", argNone, "", cmdShowClock)
+	r.add(anyMode, "show hostname", "Display the system hostname", argNone, "", cmdShowHostname)
+	r.add(anyMode, "show inventory", "Show the physical inventory", argNone, "", cmdShowInventory)
+	r.add(anyMode, "show memory", "System memory utilization", argNone, "", cmdShowMemory)
+	r.add(anyMode, "show failover", "Show failover status", argNone, "", cmdShowFailover)
+	r.add(anyMode, "show license features", "Show the licensed features", argNone, "", cmdShowLicenseFeatures)
+	r.describe(anyMode, "show license", "Show license information")
+	r.add(privAndUp, "dir", "List files on a filesystem", argWord,
+		"disk0:  Directory or file name", cmdDir)
+	r.add(privAndUp, "write terminal", "Write to terminal", argNone, "", cmdShowRunning(asa.SectionAll, false))
+}
+
+func cmdShowClock(s *Session, _ *call) {
+	s.view(func(d *asa.Device) { s.print(asa.ShowClockIn(s.b.Now(), d.Running.Timezone)) })
+}
+
+func cmdShowHostname(s *Session, _ *call) {
+	s.view(func(d *asa.Device) { s.println(d.Hostname()) })
+}
+
+func cmdShowInventory(s *Session, _ *call) {
+	s.view(func(d *asa.Device) { s.print(d.ShowInventory()) })
+}
+
+func cmdShowMemory(s *Session, _ *call) {
+	c := s.b.Admission().Counts()
+	s.view(func(d *asa.Device) { s.print(d.ShowMemory(c.Total())) })
+}
+
+func cmdShowFailover(s *Session, _ *call) {
+	s.view(func(d *asa.Device) { s.print(d.ShowFailover()) })
+}
+
+func cmdShowLicenseFeatures(s *Session, _ *call) {
+	s.view(func(d *asa.Device) { s.print(d.ShowLicenseFeatures(s.b.Now())) })
+}
+
+// cmdDir: dir [disk0:[/]].
+func cmdDir(s *Session, c *call) {
+	if len(c.args) > 1 {
+		s.invalidArg(c, 1)
+		return
+	}
+	path := ""
+	if len(c.args) == 1 {
+		path = c.args[0].text
+	}
+	s.view(func(d *asa.Device) {
+		text, _ := d.ShowDir(path)
+		s.print(text)
+	})
+}

@@ -1,0 +1,113 @@
+package console
+
+import "github.com/asalab/asalab/headend/asa"
+
+// registerLogging adds the logging commands: `logging enable`, `logging
+// timestamp`, `logging buffered LEVEL`, `logging host IFNAME ADDRESS` and
+// their `no` forms.
+func registerLogging(r *registry) {
+	cfg := modes(ModeConfig)
+	r.add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = true }))
+	r.add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = true }))
+	r.add(cfg, "logging buffered", "Set logging level for the buffer", argWord,
+		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
+		cmdLoggingBuffered)
+	r.add(cfg, "logging host", "Set syslog server IP address and parameters", argWord,
+		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(true))
+	r.describe(cfg, "logging", "Configure logging levels, recipients and other options")
+	r.add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = false }))
+	r.add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = false }))
+	r.add(cfg, "no logging buffered", "Set logging level for the buffer", argWord,
+		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingBuffered)
+	r.add(cfg, "no logging host", "Set syslog server IP address and parameters", argWord,
+		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(false))
+	r.describe(cfg, "no logging", "Configure logging levels, recipients and other options")
+}
+
+// cmdLogging runs a change of the logging configuration.
+func cmdLogging(change func(l *asa.LoggingConfig)) handler {
+	return func(s *Session, _ *call) { setLogging(s, change) }
+}
+
+func setLogging(s *Session, change func(l *asa.LoggingConfig)) {
+	s.update(func(d *asa.Device) error {
+		change(&d.Running.Logging)
+		d.ConfigChanged(s.user, s.b.Now())
+		return nil
+	})
+}
+
+// levelAt parses argument i as a syslog level, printing the caret error if
+// it is not one.
+func levelAt(s *Session, c *call, i int) (int, bool) {
+	level, err := asa.ParseLogLevel(c.args[i].text)
+	if err != nil {
+		s.invalidArg(c, i)
+		return 0, false
+	}
+	return level, true
+}
+
+// cmdLoggingBuffered: logging buffered LEVEL.
+func cmdLoggingBuffered(s *Session, c *call) {
+	if !argCount(s, c, 1, 1) {
+		return
+	}
+	level, ok := levelAt(s, c, 0)
+	if !ok {
+		return
+	}
+	setLogging(s, func(l *asa.LoggingConfig) { l.Buffered, l.BufferedLevel = true, level })
+}
+
+// cmdNoLoggingBuffered: no logging buffered [LEVEL]. The level, if given,
+// must be a level; the buffer is turned off whichever it is.
+func cmdNoLoggingBuffered(s *Session, c *call) {
+	if len(c.args) > 1 {
+		s.invalidArg(c, 1)
+		return
+	}
+	if len(c.args) == 1 {
+		if _, ok := levelAt(s, c, 0); !ok {
+			return
+		}
+	}
+	setLogging(s, func(l *asa.LoggingConfig) { l.Buffered, l.BufferedLevel = false, asa.LevelDebugging })
+}
+
+// cmdLoggingHost: [no] logging host IFNAME ADDRESS.
+func cmdLoggingHost(add bool) handler {
+	return func(s *Session, c *call) {
+		switch {
+		case len(c.args) < 2:
+			s.incomplete()
+			return
+		case len(c.args) > 2:
+			s.invalidArg(c, 2)
+			return
+		}
+		// A server is reached through a named interface of the box.
+		known := false
+		if !s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.args[0].text) }) {
+			return
+		}
+		if add && !known || !asa.ValidNameif(c.args[0].text) {
+			s.invalidArg(c, 0)
+			return
+		}
+		h, err := asa.ParseLogHost(c.args[0].text, c.args[1].text)
+		if err != nil {
+			s.invalidArg(c, 1)
+			return
+		}
+		s.update(func(d *asa.Device) error {
+			if add {
+				d.Running.Logging.AddLogHost(h)
+			} else if !d.Running.Logging.RemoveLogHost(h) {
+				return nil
+			}
+			d.ConfigChanged(s.user, s.b.Now())
+			return nil
+		})
+	}
+}

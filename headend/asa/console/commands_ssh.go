@@ -1,0 +1,259 @@
+package console
+
+import (
+	"errors"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/asalab/asalab/headend/asa"
+)
+
+// registerSSH adds the `ssh ...` configuration lines, which decide who may
+// open an SSH connection and what the SSH server offers, and their show
+// commands.
+func registerSSH(r *registry) {
+	cfg := modes(ModeConfig)
+	r.add(cfg, "ssh", "Configure SSH options", argWord,
+		"A.B.C.D  The IP address of a host and/or network authorized to access the ASA", cmdSSHPermit(false))
+	r.add(cfg, "ssh stricthostkeycheck", "Enable SSH host key checking for the SCP client", argNone, "", func(*Session, *call) {})
+	r.add(cfg, "ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", cmdSSHTimeout)
+	r.add(cfg, "ssh version", "Specify SSH version", argWord, "<1-2>  Version number", cmdSSHVersion)
+	// The groups and levels are keywords, with the help a 9.16 prints;
+	// one the software version lacks is refused with the caret.
+	for _, g := range [][2]string{
+		{"curve25519-sha256", "Diffie-Hellman group-31-sha256"},
+		{"dh-group1-sha1", "Diffie-Hellman group 2 (DEPRECATED)"},
+		{"dh-group14-sha1", "Diffie-Hellman group-14-sha1"},
+		{"dh-group14-sha256", "Diffie-Hellman group-14-sha256"},
+		{"ecdh-sha2-nistp256", "Diffie-Hellman group-19-sha256"},
+	} {
+		r.add(cfg, "ssh key-exchange group "+g[0], g[1], argNone, "", cmdSSHKeyExchange(g[0]))
+	}
+	r.describe(cfg, "ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange")
+	r.describe(cfg, "ssh key-exchange", "Configure SSH key exchange method")
+	for _, integrity := range []bool{false, true} {
+		word, help := "encryption", "Configure SSH encryption cipher list"
+		if integrity {
+			word, help = "integrity", "Configure SSH integrity cipher list"
+		}
+		for _, l := range [][2]string{
+			{"all", "Specify all ciphers"},
+			{"fips", "Specify only FIPS-compliant ciphers"},
+			{"high", "Specify only high-strength ciphers"},
+			{"low", "Specify low, medium, and high strength ciphers"},
+			{"medium", "Specify medium and high strength ciphers"},
+		} {
+			r.add(cfg, "ssh cipher "+word+" "+l[0], l[1], argNone, "", cmdSSHCipher(integrity, l[0]))
+		}
+		r.add(cfg, "ssh cipher "+word+" custom", "Choose a custom cipher configuration string", argWord,
+			"WORD  Colon-delimited list of ciphers", cmdSSHCipher(integrity, "custom"))
+		r.describe(cfg, "ssh cipher "+word, help)
+	}
+	r.describe(cfg, "ssh cipher", "Configure SSH cipher list")
+
+	r.add(cfg, "no ssh", "Configure SSH options", argWord, "A.B.C.D  The IP address, netmask and interface name to remove", cmdSSHPermit(true))
+	r.add(cfg, "no ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", func(s *Session, c *call) {
+		sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHTimeout(0) })
+	})
+	r.add(cfg, "no ssh version", "Specify SSH version", argWord, "<1-2>  Version number", func(s *Session, c *call) {
+		sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHVersion(0) })
+	})
+	r.add(cfg, "no ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange", argWord,
+		"WORD  Diffie-Hellman group", func(s *Session, c *call) {
+			if len(c.args) > 1 {
+				s.invalidArg(c, 1)
+				return
+			}
+			if sshCheckGroups(s, c, "") {
+				sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHKeyExchange("") })
+			}
+		})
+	r.describe(cfg, "no ssh key-exchange", "Configure SSH key exchange method")
+	for _, integrity := range []bool{false, true} {
+		word, help := "encryption", "Configure SSH encryption cipher list"
+		if integrity {
+			word, help = "integrity", "Configure SSH integrity cipher list"
+		}
+		r.add(cfg, "no ssh cipher "+word, help, argWord, "WORD  Cipher level", func(s *Session, c *call) {
+			if sshCheckCiphers(s, c) {
+				sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHCipher(integrity, "", "") })
+			}
+		})
+	}
+	r.describe(cfg, "no ssh cipher", "Configure SSH cipher list")
+
+	r.add(privAndUp, "show running-config ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(false))
+	r.add(privAndUp, "show running-config all ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(true))
+}
+
+func cmdShowRunningSSH(all bool) handler {
+	return func(s *Session, _ *call) {
+		s.view(func(d *asa.Device) { s.print(d.RenderSSH(d.Running, all)) })
+	}
+}
+
+// sshUpdate changes the ssh lines of the running configuration and records
+// who changed it; an error prints the ASA's line for it and changes nothing.
+func sshUpdate(s *Session, c *call, fn func(d *asa.Device) error) {
+	s.configUpdate(c, fn, sshErrorLine)
+}
+
+// sshErrorLine is the ASA's wording of an ssh line's error of the call c.
+func sshErrorLine(err error, c *call) string {
+	switch {
+	case errors.Is(err, asa.ErrSSHPermitPair):
+		// The ASA's refusal of an address with bits outside its mask
+		// (recalled from network-object and ssh lines).
+		return "ERROR: IP address,mask doesn't pair"
+	case errors.Is(err, asa.ErrInvalidNetmask):
+		return "ERROR: Invalid netmask " + c.args[1].text
+	}
+	return errorLine(err)
+}
+
+// cmdSSHPermit: [no] ssh A.B.C.D M.M.M.M IFNAME. The interface name is a
+// keyword of the ASA's parser, so an unknown one gets the caret.
+func cmdSSHPermit(remove bool) handler {
+	return func(s *Session, c *call) {
+		var addr, mask netip.Addr
+		for i := 0; i < min(len(c.args), 2); i++ {
+			a, ok := parseIPv4(c.args[i].text)
+			if !ok {
+				s.invalidArg(c, i)
+				return
+			}
+			addr, mask = mask, a
+		}
+		if len(c.args) < 3 {
+			s.incomplete()
+			return
+		}
+		if len(c.args) > 3 {
+			s.invalidArg(c, 3)
+			return
+		}
+		nameif := c.args[2].text
+		known := false
+		s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(nameif) })
+		if !known {
+			s.invalidArg(c, 2)
+			return
+		}
+		sshUpdate(s, c, func(d *asa.Device) error {
+			if remove {
+				return d.ClearSSHPermit(addr, mask, nameif)
+			}
+			return d.SetSSHPermit(addr, mask, nameif)
+		})
+	}
+}
+
+func cmdSSHTimeout(s *Session, c *call) {
+	if !argCount(s, c, 1, 1) {
+		return
+	}
+	n, ok := intArg(s, c, 0, 1, 60)
+	if !ok {
+		return
+	}
+	sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHTimeout(n) })
+}
+
+func cmdSSHVersion(s *Session, c *call) {
+	if !argCount(s, c, 1, 1) {
+		return
+	}
+	v, ok := intArg(s, c, 0, 1, 2)
+	if !ok {
+		return
+	}
+	v1 := false
+	s.view(func(d *asa.Device) { v1 = d.HasSSHVersion1() })
+	if v == 1 && !v1 {
+		s.invalidArg(c, 0)
+		return
+	}
+	sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHVersion(v) })
+}
+
+// sshCheckGroups prints the caret and returns false where the version has
+// no `ssh key-exchange` (8.x before 8.4(4)), or the group typed is not one
+// of the version's.
+func sshCheckGroups(s *Session, c *call, group string) bool {
+	var groups []string
+	s.view(func(d *asa.Device) { groups = d.SSHGroups() })
+	if groups == nil {
+		s.caret(c.prompt, sshWordPos(c, "key-exchange"))
+		return false
+	}
+	if group != "" && !slices.Contains(groups, group) {
+		s.caret(c.prompt, sshWordPos(c, group))
+		return false
+	}
+	return true
+}
+
+func cmdSSHKeyExchange(group string) handler {
+	return func(s *Session, c *call) {
+		if !sshCheckGroups(s, c, group) {
+			return
+		}
+		warn := false
+		sshUpdate(s, c, func(d *asa.Device) error {
+			// 9.16 lists the new groups and marks group 1 deprecated.
+			warn = group == "dh-group1-sha1" && slices.Contains(d.SSHGroups(), "curve25519-sha256")
+			return d.SetSSHKeyExchange(group)
+		})
+		if warn {
+			s.println("WARNING: DH group 2 is considered insecure. This option is deprecated and will be removed in a later version.")
+		}
+	}
+}
+
+// sshCheckCiphers prints the caret under `cipher` and returns false on a
+// version without the cipher commands.
+func sshCheckCiphers(s *Session, c *call) bool {
+	has := false
+	s.view(func(d *asa.Device) { has = d.HasSSHCiphers() })
+	if !has {
+		s.caret(c.prompt, sshWordPos(c, "cipher"))
+	}
+	return has
+}
+
+// cmdSSHCipher: ssh cipher encryption|integrity all|fips|high|low|medium,
+// or custom A:B:C.
+func cmdSSHCipher(integrity bool, level string) handler {
+	return func(s *Session, c *call) {
+		if !sshCheckCiphers(s, c) {
+			return
+		}
+		custom := ""
+		if level == "custom" {
+			if !argCount(s, c, 1, 1) {
+				return
+			}
+			custom = c.args[0].text
+		}
+		err := s.configChange(func(d *asa.Device) error { return d.SetSSHCipher(integrity, level, custom) })
+		switch {
+		case errors.Is(err, asa.ErrSSHAlgorithm):
+			s.invalidArg(c, 0)
+		case err != nil:
+			s.println(errorLine(err))
+		}
+	}
+}
+
+// sshWordPos is where the keyword kw, typed in full or abbreviated, starts in
+// the call's line (after the first word).
+func sshWordPos(c *call, kw string) int {
+	toks := tokenize(c.line)
+	for _, t := range toks[1:] {
+		if strings.HasPrefix(kw, strings.ToLower(t.text)) {
+			return t.pos
+		}
+	}
+	return 0
+}

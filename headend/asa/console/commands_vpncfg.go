@@ -1,0 +1,320 @@
+package console
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/asalab/asalab/headend/asa"
+)
+
+// registerVPNConfig adds the VPN configuration with a meaning for licensing
+// and admission: webvpn's interfaces and AnyConnect switches, group policies
+// with their sub-mode, the vpn-sessiondb caps below the license, and the
+// clock's time zone. Tunnel groups are the grammar's (commands_grammar.go).
+func registerVPNConfig(r *registry) {
+	cfg := modes(ModeConfig)
+	web := modes(ModeWebVPN)
+	gp := modes(ModeGroupPolicy)
+
+	r.add(cfg, "clock timezone", "Configure time zone", argWord,
+		"WORD  Standard time zone name, then the hours and optionally the minutes offset from UTC", cmdClockTimezone)
+	r.describe(cfg, "clock", "Configure time-of-day clock")
+	r.add(cfg, "no clock timezone", "Configure time zone", argWord, "WORD  Standard time zone name", func(s *Session, c *call) {
+		vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = asa.Timezone{}; return nil })
+	})
+	r.describe(cfg, "no clock", "Configure time-of-day clock")
+	r.add(privAndUp, "show running-config clock", "Show clock configuration", argNone, "",
+		cmdShowVPNConfig(asa.SectionClock))
+
+	r.add(cfg, "vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
+		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(true))
+	r.add(cfg, "vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
+		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(false))
+	r.add(cfg, "no vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
+		argWord, "<1-N>  Current limit", cmdNoSessionCap(true))
+	r.add(cfg, "no vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
+		argWord, "<1-N>  Current limit", cmdNoSessionCap(false))
+	r.describe(cfg, "no vpn-sessiondb", "Configure the VPN Session Manager")
+	r.add(privAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", argNone, "",
+		cmdShowVPNConfig(asa.SectionSessionDB))
+
+	// webvpn: the interfaces it listens on and the AnyConnect switches.
+	r.add(web, "enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
+	r.add(web, "no enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(false))
+	r.add(web, "anyconnect image", "Specify an AnyConnect image", argWord,
+		"WORD  Image path, such as disk0:/anyconnect-win-4.10.08025-webdeploy-k9.pkg, then optionally its order", cmdAnyConnectImage(true))
+	r.add(web, "no anyconnect image", "Specify an AnyConnect image", argWord, "WORD  Image path", cmdAnyConnectImage(false))
+	r.add(web, "anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, true))
+	r.add(web, "no anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, false))
+	r.describe(web, "anyconnect", "Configure AnyConnect")
+	r.describe(web, "no anyconnect", "Configure AnyConnect")
+	r.add(web, "tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, true))
+	r.add(web, "no tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, false))
+	r.describe(web, "tunnel-group-list", "Configure the tunnel-group list")
+	r.describe(web, "no tunnel-group-list", "Configure the tunnel-group list")
+
+	// group-policy NAME internal|attributes and its sub-mode.
+	r.add(cfg, "group-policy", "Configure or remove a group policy", argWord,
+		"WORD  Enter the name of the group policy, then internal or attributes", cmdGroupPolicy)
+	r.add(cfg, "no group-policy", "Configure or remove a group policy", argWord, "WORD  Name of the group policy", cmdNoGroupPolicy)
+	r.add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord,
+		"<0-2147483647>  Maximum number of simultaneous logins allowed", cmdSimultaneousLogins)
+	r.add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord, "<0-2147483647>  Current value", func(s *Session, c *call) {
+		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = 0, false })
+	})
+	r.add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord,
+		"WORD  One or more of ikev1, ikev2, l2tp-ipsec, ssl-client, ssl-clientless", cmdTunnelProtocol)
+	r.add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord, "WORD  Protocols", func(s *Session, c *call) {
+		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Protocols = nil })
+	})
+	r.add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
+		"WORD  Name of the group policy", cmdShowVPNConfig(asa.SectionGroupPolicy))
+
+}
+
+// vpnUpdate changes the running configuration and records who changed it;
+// an error prints the ASA's line for it and changes nothing.
+func vpnUpdate(s *Session, c *call, fn func(d *asa.Device) error) bool {
+	return s.configUpdate(c, fn, vpnErrorLine)
+}
+
+// vpnErrorLine words a VPN configuration error of the call c after the
+// ASA's errors (ERROR: and what was refused); where our sources do not have
+// the ASA's exact line, the wording is ours.
+func vpnErrorLine(err error, c *call) string {
+	switch {
+	case errors.Is(err, asa.ErrGroupPolicyNotFound):
+		return "ERROR: group-policy " + c.arg(0) + " does not exist"
+	case errors.Is(err, asa.ErrGroupPolicyInUse):
+		return "ERROR: group-policy " + c.arg(0) + " is the default-group-policy of a tunnel-group"
+	}
+	return errorLine(err)
+}
+
+// argCount checks that a call has between lo and hi arguments: too few is
+// an incomplete command, too many gets the caret under the first extra.
+func argCount(s *Session, c *call, lo, hi int) bool {
+	switch {
+	case len(c.args) < lo:
+		s.incomplete()
+		return false
+	case len(c.args) > hi:
+		s.invalidArg(c, hi)
+		return false
+	}
+	return true
+}
+
+// intArg reads argument i as an integer in [lo, hi], or marks it.
+func intArg(s *Session, c *call, i, lo, hi int) (int, bool) {
+	n, err := strconv.Atoi(c.args[i].text)
+	if err != nil || n < lo || n > hi {
+		s.invalidArg(c, i)
+		return 0, false
+	}
+	return n, true
+}
+
+// cmdClockTimezone: clock timezone ZONE [-]HOURS [MINUTES].
+func cmdClockTimezone(s *Session, c *call) {
+	if !argCount(s, c, 2, 3) {
+		return
+	}
+	hours, ok := intArg(s, c, 1, -23, 23)
+	if !ok {
+		return
+	}
+	minutes := 0
+	if len(c.args) == 3 {
+		if minutes, ok = intArg(s, c, 2, 0, 59); !ok {
+			return
+		}
+	}
+	z, err := asa.ParseTimezone(c.args[0].text, hours, minutes)
+	if err != nil {
+		s.invalidArg(c, 0)
+		return
+	}
+	vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = z; return nil })
+}
+
+func cmdShowVPNConfig(section asa.VPNSection) handler {
+	return func(s *Session, c *call) {
+		name := ""
+		if len(c.args) > 0 {
+			if !argCount(s, c, 0, 1) {
+				return
+			}
+			name = c.args[0].text
+		}
+		s.view(func(d *asa.Device) { s.print(asa.RenderVPNConfig(d.Running, section, name)) })
+	}
+}
+
+// cmdSessionCap: vpn-sessiondb max-...-limit N. The range is the platform's
+// VPN maximum: the ASA checks it as the parser does a number, with the
+// caret.
+func cmdSessionCap(anyconnect bool) handler {
+	return func(s *Session, c *call) {
+		if !argCount(s, c, 1, 1) {
+			return
+		}
+		vpnMax := 0
+		s.view(func(d *asa.Device) { vpnMax = d.Platform().VPNMax })
+		n, ok := intArg(s, c, 0, 1, vpnMax)
+		if !ok {
+			return
+		}
+		vpnUpdate(s, c, func(d *asa.Device) error { return d.SetSessionCap(anyconnect, n) })
+	}
+}
+
+func cmdNoSessionCap(anyconnect bool) handler {
+	return func(s *Session, c *call) {
+		if !argCount(s, c, 0, 1) {
+			return
+		}
+		vpnUpdate(s, c, func(d *asa.Device) error { return d.SetSessionCap(anyconnect, 0) })
+	}
+}
+
+// cmdWebVPNEnable: [no] enable IFNAME. The ASA offers the interfaces' names
+// as keywords, so a name no interface has gets the caret.
+func cmdWebVPNEnable(on bool) handler {
+	return func(s *Session, c *call) {
+		if !argCount(s, c, 1, 1) {
+			return
+		}
+		err := s.configChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.args[0].text, on) })
+		switch {
+		case errors.Is(err, asa.ErrUnknownNameif):
+			s.invalidArg(c, 0)
+		case err != nil:
+			s.println(errorLine(err))
+		}
+	}
+}
+
+// cmdAnyConnectImage: [no] anyconnect image PATH [ORDER]. The image must be
+// on a flash device; the simulator has no files to check it against.
+func cmdAnyConnectImage(add bool) handler {
+	return func(s *Session, c *call) {
+		if !argCount(s, c, 1, 2) {
+			return
+		}
+		path := c.args[0].text
+		if !strings.HasPrefix(strings.ToLower(path), "disk0:/") && !strings.HasPrefix(strings.ToLower(path), "disk1:/") {
+			s.invalidArg(c, 0)
+			return
+		}
+		if !add {
+			vpnUpdate(s, c, func(d *asa.Device) error { d.RemoveAnyConnectImage(path); return nil })
+			return
+		}
+		order := 0
+		if len(c.args) == 2 {
+			var ok bool
+			if order, ok = intArg(s, c, 1, 1, 65535); !ok {
+				return
+			}
+		}
+		vpnUpdate(s, c, func(d *asa.Device) error { return d.SetAnyConnectImage(path, order) })
+	}
+}
+
+func cmdWebVPNFlag(anyconnect, on bool) handler {
+	return func(s *Session, c *call) {
+		vpnUpdate(s, c, func(d *asa.Device) error { d.SetWebVPNFlag(anyconnect, on); return nil })
+	}
+}
+
+// cmdGroupPolicy: group-policy NAME internal | group-policy NAME attributes.
+func cmdGroupPolicy(s *Session, c *call) {
+	name, ok := vpnNameArg(s, c, 2, 2)
+	if !ok {
+		return
+	}
+	switch pick(c.args[1].text, "internal", "attributes", "external") {
+	case "internal":
+		if name == asa.DefaultGroupPolicy {
+			return // it exists, internal, on every ASA
+		}
+		vpnUpdate(s, c, func(d *asa.Device) error { return d.AddGroupPolicy(name) })
+	case "attributes":
+		ok = false
+		s.view(func(d *asa.Device) { _, ok = d.Running.VPN.GroupPolicy(name) })
+		if !ok {
+			s.println(vpnErrorLine(asa.ErrGroupPolicyNotFound, c))
+			return
+		}
+		s.mode, s.vpnName = ModeGroupPolicy, name
+	default:
+		// external group policies (attributes on a AAA server) are not
+		// simulated.
+		s.invalidArg(c, 1)
+	}
+}
+
+func cmdNoGroupPolicy(s *Session, c *call) {
+	if !argCount(s, c, 1, 2) {
+		return
+	}
+	vpnUpdate(s, c, func(d *asa.Device) error { return d.RemoveGroupPolicy(c.args[0].text) })
+}
+
+// vpnNameArg is the first argument of c, the name of a group policy,
+// tunnel group or alias, once c has between min and max arguments and the
+// name is one the ASA takes; otherwise the refusal is printed and ok is
+// false.
+func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
+	if !argCount(s, c, min, max) {
+		return "", false
+	}
+	name = c.args[0].text
+	if !asa.ValidVPNName(name) {
+		s.invalidArg(c, 0)
+		return "", false
+	}
+	return name, true
+}
+
+// groupUpdate changes the group policy of the sub-mode.
+func groupUpdate(s *Session, c *call, fn func(g *asa.GroupPolicy)) {
+	vpnUpdate(s, c, func(d *asa.Device) error { return d.UpdateGroupPolicy(s.vpnName, fn) })
+}
+
+func cmdSimultaneousLogins(s *Session, c *call) {
+	if !argCount(s, c, 1, 1) {
+		return
+	}
+	n, ok := intArg(s, c, 0, 0, 2147483647)
+	if !ok {
+		return
+	}
+	groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true })
+}
+
+// cmdTunnelProtocol: vpn-tunnel-protocol P... The ASA keeps the protocols in
+// its own order, whatever order they were typed in.
+func cmdTunnelProtocol(s *Session, c *call) {
+	if !argCount(s, c, 1, len(asa.TunnelProtocols)) {
+		return
+	}
+	set := map[string]bool{}
+	for i := range c.args {
+		p := pick(c.args[i].text, asa.TunnelProtocols...)
+		if p == "" {
+			s.invalidArg(c, i)
+			return
+		}
+		set[p] = true
+	}
+	var protos []string
+	for _, p := range asa.TunnelProtocols {
+		if set[p] {
+			protos = append(protos, p)
+		}
+	}
+	groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Protocols = protos })
+}

@@ -1,0 +1,445 @@
+package asa
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+// Day is the unit of time-based licenses.
+const Day = 24 * time.Hour
+
+// PermanentKey is a permanent activation key with what it grants.
+type PermanentKey struct {
+	Words    keygen.Words    `json:"words"`
+	Features keygen.Features `json:"features"`
+}
+
+// TimeKey is an installed time-based key. While Active it burns time from
+// Since on, whether the device is up, reloading or off (8.4+ behaviour,
+// Cisco CLI guide 8.4); deactivating it pauses the timer.
+type TimeKey struct {
+	Words     keygen.Words    `json:"words"`
+	Features  keygen.Features `json:"features"`
+	Days      int             `json:"days"`
+	Active    bool            `json:"active"`
+	Remaining time.Duration   `json:"remaining"` // left at Since
+	Since     time.Time       `json:"since"`
+	// Warned is the smallest 444005 warning threshold (days) already
+	// logged or skipped, so that each warning is logged once.
+	Warned int `json:"warned"`
+}
+
+// Left is the time the key has left at now.
+func (k *TimeKey) Left(now time.Time) time.Duration {
+	if !k.Active {
+		return k.Remaining
+	}
+	return max(k.Remaining-now.Sub(k.Since), 0)
+}
+
+// DaysLeft rounds the time left up to whole days, as the ASA prints it.
+func (k *TimeKey) DaysLeft(now time.Time) int {
+	return int((k.Left(now) + Day - 1) / Day)
+}
+
+// expiresAt is when an active key runs out.
+func (k *TimeKey) expiresAt() time.Time { return k.Since.Add(k.Remaining) }
+
+// License is what is on the device's flash and what runs. Keys are not part
+// of the configuration: `write erase` keeps them, an RMA loses them.
+type License struct {
+	// Running is the permanent key in use; nil means none (the Base
+	// license, shown as an all-zero key).
+	Running *PermanentKey `json:"running,omitempty"`
+	// Flash is the permanent key stored on flash; it becomes Running at the
+	// next reload.
+	Flash *PermanentKey `json:"flash,omitempty"`
+	Timed []TimeKey     `json:"timed,omitempty"`
+}
+
+// ReloadPending reports whether flash and running permanent keys differ.
+func (l *License) ReloadPending() bool { return permWords(l.Running) != permWords(l.Flash) }
+
+// RunningWords is the running permanent key, all zero when none.
+func (l *License) RunningWords() keygen.Words { return permWords(l.Running) }
+
+// FlashWords is the flash permanent key, all zero when none.
+func (l *License) FlashWords() keygen.Words { return permWords(l.Flash) }
+
+func permWords(k *PermanentKey) keygen.Words {
+	if k == nil {
+		return keygen.Words{}
+	}
+	return k.Words
+}
+
+func permFeatures(k *PermanentKey) keygen.Features {
+	if k == nil {
+		return keygen.Features{}
+	}
+	return k.Features
+}
+
+func (l *License) clone() License {
+	c := License{Timed: append([]TimeKey(nil), l.Timed...)}
+	if l.Running != nil {
+		r := *l.Running
+		c.Running = &r
+	}
+	if l.Flash != nil {
+		f := *l.Flash
+		c.Flash = &f
+	}
+	return c
+}
+
+// Feat names a licensed feature line, for durations and for the rule "one
+// active time-based key per feature".
+type Feat int
+
+// Features that time-based keys can carry, plus those shown with a duration.
+const (
+	FeatContexts Feat = iota
+	FeatPremium
+	FeatEssentials
+	FeatMobile
+	FeatPhone
+	FeatAEA
+	FeatBotnet
+	FeatCarrier
+	FeatProxy
+	numFeat
+)
+
+// featMask is a set of Feat.
+type featMask uint16
+
+// timedMask is what a time-based key covers. An Apex evaluation covers
+// Premium and the add-ons it unlocks.
+func timedMask(f keygen.Features) featMask {
+	var m featMask
+	set := func(on bool, x Feat) {
+		if on {
+			m |= 1 << x
+		}
+	}
+	set(f.Contexts > 0, FeatContexts)
+	set(f.PremiumPeers > 0 || f.PlusApex, FeatPremium)
+	set(f.Essentials, FeatEssentials)
+	set(f.Mobile || f.PlusApex, FeatMobile)
+	set(f.Phone || f.PlusApex, FeatPhone)
+	set(f.AEA || f.PlusApex, FeatAEA)
+	set(f.Botnet, FeatBotnet)
+	set(f.Carrier, FeatCarrier)
+	set(f.ProxySessions > 0, FeatProxy)
+	return m
+}
+
+// multiFeature: an evaluation key with several features blocks other
+// time-based keys for any of them (Cisco CLI guide 8.4, time-based
+// licenses).
+func multiFeature(f keygen.Features) bool {
+	n := 0
+	for m := timedMask(f); m != 0; m &= m - 1 {
+		n++
+	}
+	return n > 1 && !f.PlusApex
+}
+
+// Running is the license in force: the platform's base values, the running
+// permanent key, and the active time-based keys, combined by the rules of
+// docs/licensing-rules.md (Activation keys) and capped at the platform
+// limits.
+type Running struct {
+	SecurityPlus bool
+	PhysIf       string
+	VLANs        int
+	InsideHosts  string
+	Failover     keygen.Failover
+	TripleDES    bool
+	Contexts     int
+	Carrier      bool
+	Premium      int
+	Essentials   bool
+	Other        int
+	Total        int
+	Shared       bool
+	SharedPool   int
+	Mobile       bool
+	Phone        bool
+	AEA          bool
+	Proxy        int
+	Botnet       bool
+	Cluster      bool
+	TenGE        bool
+	// PlusApex / VPNOnly: the 4.x entitlement in force
+	// (docs/licensing-rules.md, Plus, Apex and VPN Only).
+	PlusApex bool
+	VPNOnly  int
+	// Days, per feature: the days left of the time-based key the value
+	// comes from; 0 means perpetual.
+	Days [numFeat]int
+	// Capped lists the "The Running Activation Key feature: ..." lines for
+	// values the keys grant beyond the platform.
+	Capped []string
+	// VPNEncryptionNames: the software is 8.x, which names the encryption
+	// lines VPN-DES and VPN-3DES-AES (Encryption-DES and
+	// Encryption-3DES-AES from 9.0).
+	VPNEncryptionNames bool
+}
+
+// BasePremium is the AnyConnect Premium peers every ASA has without a VPN
+// license (Cisco TechNote 215331: "ASA platforms will only support 2 VPN
+// peers without a license").
+const BasePremium = 2
+
+func capLine(granted int, unit string, limit int) string {
+	return fmt.Sprintf("The Running Activation Key feature: %d %s exceed the limit on the platform, reduced to %d %s.",
+		granted, unit, limit, unit)
+}
+
+func (r *Running) capAt(v, limit int, unit string) int {
+	if v > limit {
+		r.Capped = append(r.Capped, capLine(v, unit, limit))
+		return limit
+	}
+	return v
+}
+
+func proxyUnit(p *Platform) string {
+	if p.Lines == Lines9x {
+		return "TLS Proxy sessions"
+	}
+	return "UC Proxy sessions"
+}
+
+// permanentRunning is what the platform gives with only the permanent key f.
+func permanentRunning(p *Platform, f keygen.Features) Running {
+	var r Running
+	plus := p.SecurityPlus && f.SecurityPlus
+	r.SecurityPlus = plus
+	tier := func(base, withPlus int) int {
+		if plus {
+			return withPlus
+		}
+		return base
+	}
+	r.PhysIf, r.InsideHosts = p.PhysIfBase, p.InsideHosts
+	if plus {
+		r.PhysIf = p.PhysIfPlus
+	}
+	r.VLANs = r.capAt(max(tier(p.VLANsBase, p.VLANsPlus), f.VLANs), p.MaxVLANs(), "VLANs")
+	included := tier(p.ContextsBase, p.ContextsPlus)
+	switch {
+	case !p.HasContexts() || included == 0:
+		// No contexts on this platform, or only with Security Plus.
+		if f.Contexts > 0 {
+			r.Capped = append(r.Capped, capLine(f.Contexts, "security contexts", 0))
+		}
+	default:
+		r.Contexts = r.capAt(max(included, f.Contexts), p.ContextsMax, "security contexts")
+	}
+	// The failover mode follows the platform tier; a key's failover field
+	// cannot give more than the tier supports (the 5505 stops at
+	// Active/Standby, the 5510/5512-X Base has none).
+	r.Failover = p.FailoverBase
+	if plus {
+		r.Failover = p.FailoverPlus
+	}
+	r.TripleDES = p.StrongEncryption || f.Encryption3DES
+	r.Carrier = f.Carrier
+	switch {
+	case f.PlusApex:
+		r.Premium, r.PlusApex = p.PremiumMax, true
+	case f.VPNOnly > 0:
+		r.Premium = r.capAt(f.VPNOnly, p.PremiumMax, "VPN Only sessions")
+		r.VPNOnly = r.Premium
+	default:
+		r.Premium = r.capAt(max(BasePremium, f.PremiumPeers), p.PremiumMax, "AnyConnect Premium sessions")
+	}
+	r.Essentials = f.Essentials
+	r.Other = tier(p.OtherBase, p.OtherPlus)
+	r.Shared = f.SharedParticipant || f.SharedServer > 0
+	r.SharedPool = f.SharedServer
+	addOns := f.PlusApex || f.VPNOnly > 0
+	r.Mobile, r.Phone, r.AEA = f.Mobile || addOns, f.Phone || addOns, f.AEA || addOns
+	r.Proxy = r.capAt(max(p.ProxyDefault, f.ProxySessions), p.ProxyMax, proxyUnit(p))
+	r.Botnet = f.Botnet
+	r.Cluster = f.Cluster || (p.ClusterDefault && (!p.ClusterPlusOnly || plus))
+	r.TenGE = p.TenGE && plus
+	r.setTotal(p)
+	return r
+}
+
+// setTotal: on most platforms Total VPN Peers is the platform maximum (equal
+// to Other VPN Peers); on the 5505 and 5506-X it prints Premium + Other
+// (as real 5505 and 5506-X outputs show), which we keep within the platform
+// maximum.
+func (r *Running) setTotal(p *Platform) {
+	if p.TotalIsSum {
+		r.Total = min(r.Premium+r.Other, p.VPNMax)
+		return
+	}
+	r.Total = p.VPNMax
+}
+
+// applyTimed combines one active time-based key: Premium and on/off features
+// take the higher value; contexts and proxy sessions add up to the platform
+// limit (Cisco CLI guide 9.x, "How the Permanent and Time-Based Licenses
+// Combine").
+func (r *Running) applyTimed(p *Platform, f keygen.Features, days int) {
+	tbPremium := f.PremiumPeers
+	if f.PlusApex {
+		tbPremium = p.PremiumMax
+		r.PlusApex = true
+	}
+	if tbPremium > r.Premium {
+		r.Premium = r.capAt(tbPremium, p.PremiumMax, "AnyConnect Premium sessions")
+		r.Days[FeatPremium] = days
+	}
+	if f.Contexts > 0 && p.HasContexts() && r.Contexts > 0 {
+		r.Contexts = r.capAt(r.Contexts+f.Contexts, p.ContextsMax, "security contexts")
+		r.Days[FeatContexts] = days
+	}
+	if f.ProxySessions > 0 {
+		r.Proxy = r.capAt(r.Proxy+f.ProxySessions, p.ProxyMax, proxyUnit(p))
+		r.Days[FeatProxy] = days
+	}
+	on := func(grant bool, v *bool, x Feat) {
+		if grant && !*v {
+			*v = true
+			r.Days[x] = days
+		}
+	}
+	on(f.Essentials, &r.Essentials, FeatEssentials)
+	on(f.Mobile || f.PlusApex, &r.Mobile, FeatMobile)
+	on(f.Phone || f.PlusApex, &r.Phone, FeatPhone)
+	on(f.AEA || f.PlusApex, &r.AEA, FeatAEA)
+	on(f.Botnet, &r.Botnet, FeatBotnet)
+	on(f.Carrier, &r.Carrier, FeatCarrier)
+	r.setTotal(p)
+}
+
+// Compute returns the running license at now.
+func (l *License) Compute(p *Platform, now time.Time) Running {
+	r := permanentRunning(p, permFeatures(l.Running))
+	for i := range l.Timed {
+		if k := &l.Timed[i]; k.Active {
+			r.applyTimed(p, k.Features, k.DaysLeft(now))
+		}
+	}
+	return r
+}
+
+// needsReload reports whether replacing the running permanent key old with
+// new needs a reload: Base <-> Security Plus on the 5505/5510, any change of
+// the encryption license, any downgrade of a permanent feature (Cisco CLI
+// guide 8.4).
+// Values are compared as they run, after capping, so a key granting more
+// than the platform is not mistaken for an upgrade or a downgrade.
+func needsReload(p *Platform, old, new keygen.Features) bool {
+	o, n := permanentRunning(p, old), permanentRunning(p, new)
+	if o.TripleDES != n.TripleDES {
+		return true
+	}
+	if p.SecPlusReload && old.SecurityPlus != new.SecurityPlus {
+		return true
+	}
+	lost := func(was, is bool) bool { return was && !is }
+	return n.VLANs < o.VLANs || n.Failover < o.Failover || n.Contexts < o.Contexts ||
+		n.Premium < o.Premium || n.Other < o.Other || n.SharedPool < o.SharedPool || n.Proxy < o.Proxy ||
+		lost(o.SecurityPlus, n.SecurityPlus) || lost(o.Essentials, n.Essentials) || lost(o.Mobile, n.Mobile) ||
+		lost(o.Phone, n.Phone) || lost(o.AEA, n.AEA) || lost(o.Shared, n.Shared) || lost(o.Botnet, n.Botnet) ||
+		lost(o.Carrier, n.Carrier) || lost(o.Cluster, n.Cluster)
+}
+
+// featureNames describes what a time-based key covers, as the 444007
+// message lists it.
+func featureNames(p *Platform, f keygen.Features) string {
+	var names []string
+	m := timedMask(f)
+	for x := range numFeat {
+		if m&(1<<x) != 0 {
+			names = append(names, featName(p, x))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// featNames are the names of the features that do not depend on the
+// platform's software train.
+var featNames = [numFeat]string{
+	FeatContexts:   "Security Contexts",
+	FeatPremium:    "AnyConnect Premium Peers",
+	FeatEssentials: "AnyConnect Essentials",
+	FeatMobile:     "AnyConnect for Mobile",
+	FeatPhone:      "AnyConnect for Cisco VPN Phone",
+	FeatAEA:        "Advanced Endpoint Assessment",
+	FeatBotnet:     "Botnet Traffic Filter",
+}
+
+// featName is the name of feature x on platform p.
+func featName(p *Platform, x Feat) string {
+	switch x {
+	case FeatCarrier:
+		return carrierName(p)
+	case FeatProxy:
+		return proxyName(p)
+	}
+	return featNames[x]
+}
+
+func carrierName(p *Platform) string {
+	if p.Lines.NineX() {
+		return "Carrier"
+	}
+	return "GTP/GPRS"
+}
+
+func proxyName(p *Platform) string {
+	if p.Lines == Lines9x {
+		return "Total TLS Proxy Sessions"
+	}
+	return "Total UC Proxy Sessions"
+}
+
+// generation tells the retired AnyConnect model from the 4.x one, which do
+// not co-exist on one device (Cisco Secure Client licensing FAQ).
+type generation int
+
+const (
+	genNone generation = iota
+	genClassic
+	genPlusApex
+	genVPNOnly
+)
+
+func generationOf(f keygen.Features) generation {
+	switch {
+	case f.VPNOnly > 0:
+		return genVPNOnly
+	case f.PlusApex:
+		return genPlusApex
+	case f.HasClassicAnyConnect():
+		return genClassic
+	}
+	return genNone
+}
+
+// checkCoexistence refuses a license set that mixes AnyConnect generations.
+func checkCoexistence(sets ...keygen.Features) error {
+	var seen [4]bool
+	for _, f := range sets {
+		seen[generationOf(f)] = true
+	}
+	switch {
+	case seen[genVPNOnly] && seen[genPlusApex]:
+		return ErrVPNOnlyWithPlusApex
+	case (seen[genVPNOnly] || seen[genPlusApex]) && seen[genClassic]:
+		return ErrNewWithClassic
+	}
+	return nil
+}

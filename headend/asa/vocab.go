@@ -1,0 +1,63 @@
+package asa
+
+import (
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+)
+
+// The vocabulary the ASA family shares with every headend (the catalog,
+// connection kinds, refusal reasons, shared errors) and with the admission
+// engine, named here as the family's code has always named it.
+type (
+	Platform = headend.Platform
+	LineSet  = headend.LineSet
+	Kind     = headend.Kind
+	Reason   = headend.Reason
+
+	Admission   = admission.Admission
+	Policy      = admission.Policy
+	Decision    = admission.Decision
+	Counts      = admission.Counts
+	Principal   = admission.Principal
+	SessionInfo = admission.SessionInfo
+
+	class = admission.Class
+)
+
+const (
+	Family5505   = headend.Family5505
+	Family5500   = headend.Family5500
+	Family5500X  = headend.Family5500X
+	FamilySmallX = headend.FamilySmallX
+
+	Lines9x     = headend.Lines9x
+	LinesLegacy = headend.LinesLegacy
+	Lines5505   = headend.Lines5505
+	Lines94     = headend.Lines94
+	Lines95     = headend.Lines95
+
+	KindAnyConnect      = headend.KindAnyConnect
+	KindClientless      = headend.KindClientless
+	KindIKEv2ThirdParty = headend.KindIKEv2ThirdParty
+	KindIPsecIKEv1      = headend.KindIPsecIKEv1
+	KindSiteToSite      = headend.KindSiteToSite
+	KindPhone           = headend.KindPhone
+	KindMobile          = headend.KindMobile
+	numKinds            = Kind(headend.NumKinds)
+
+	ReasonNone            = headend.ReasonNone
+	ReasonPremiumLimit    = headend.ReasonPremiumLimit
+	ReasonEssentialsLimit = headend.ReasonEssentialsLimit
+	ReasonOtherLimit      = headend.ReasonOtherLimit
+	ReasonNotLicensed     = headend.ReasonNotLicensed
+	ReasonTotalLimit      = headend.ReasonTotalLimit
+	ReasonUnavailable     = headend.ReasonUnavailable
+
+	classPremium    = admission.ClassPremium
+	classEssentials = admission.ClassEssentials
+	classOther      = admission.ClassOther
+	classNone       = admission.ClassNone
+	numClasses      = admission.NumClasses
+
+	NoExpiry = admission.NoExpiry
+)
