@@ -173,11 +173,6 @@ func (p *Platform) HasContexts() bool { return p.ContextsMax > 0 }
 // MaxVLANs is the highest VLAN count any key can unlock.
 func (p *Platform) MaxVLANs() int { return max(p.VLANsBase, p.VLANsPlus) }
 
-// Simulated reports whether headends of this model can be created now.
-// ASAv (Smart Licensing) and IOS headends have catalog rows so the API and
-// the console have room for them, but are simulated by later work.
-func (p *Platform) Simulated() bool { return p.Licensing == LicensingPAK }
-
 // gigPorts lists GigabitEthernet<slot>/<first..first+n-1>.
 func gigPorts(prefix string, first, n, irq int) []Iface {
 	out := make([]Iface, 0, n)

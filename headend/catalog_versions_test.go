@@ -9,7 +9,7 @@ import (
 func TestDefaultVersionIsATrainOfTheModel(t *testing.T) {
 	for i := range Platforms() {
 		p := &Platforms()[i]
-		if !p.Simulated() {
+		if p.Licensing != LicensingPAK {
 			continue
 		}
 		if len(p.SoftwareTrains()) == 0 {

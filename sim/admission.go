@@ -15,7 +15,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // Errors of the admission path.
@@ -37,7 +37,7 @@ var (
 // h.dev set and before h is visible.
 func (l *Lab) newAdmission(h *Headend, now time.Time) {
 	d := h.dev
-	h.adm = admission.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpAt.Unix(), h.refreshPolicy)
+	h.adm = admission.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpSince().Unix(), h.refreshPolicy)
 	h.adm.OnUse(l.notePending)
 }
 
@@ -53,9 +53,9 @@ func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 // afterChange brings the admission state in line with a changed device:
 // a reload or RMA drops every session; any change may change the policy.
 // Called with h.mu held, after the new device is in place.
-func (h *Headend) afterChange(old, c *asa.Device, now time.Time) {
+func (h *Headend) afterChange(old, c family.Device, now time.Time) {
 	if rebooted(old, c) {
-		h.lab.retire(h.adm.Reset(c.UpAt.Unix()))
+		h.lab.retire(h.adm.Reset(c.UpSince().Unix()))
 	}
 	h.adm.SetPolicy(c.AdmissionPolicy(now))
 }
@@ -98,6 +98,12 @@ func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decisi
 // Release ends a session on the headend.
 func (h *Headend) Release(id uint64) bool { return h.adm.Release(id) }
 
+// RefusalSyslog is the syslog line the headend logged for refusal d of a
+// connection of kind k by user from device; empty when it logs none.
+func (h *Headend) RefusalSyslog(d Decision, k Kind, user, device string) string {
+	return h.fam.RefusalSyslog(d, k, h.adm.Policy(), user, device)
+}
+
 // Admission is the headend's admission state (console.Backend).
 func (h *Headend) Admission() *admission.Admission { return h.adm }
 
@@ -118,19 +124,19 @@ func (l *Lab) Release(hostname string, id uint64) error {
 
 // Sessions lists the active sessions of a headend after the session id
 // after, at most limit of them, and whether more follow.
-func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]asa.SessionView, bool, error) {
+func (l *Lab) Sessions(hostname string, after uint64, limit int) ([]SessionView, bool, error) {
 	h, err := l.headend(hostname)
 	if err != nil {
 		return nil, false, err
 	}
-	var out []asa.SessionView
+	var out []SessionView
 	more := false
 	h.adm.Sessions(after, func(s admission.SessionInfo) bool {
 		if len(out) == limit {
 			more = true
 			return false
 		}
-		out = append(out, asa.ViewSession(s, l.principals.ByIndex(s.Principal)))
+		out = append(out, h.fam.ViewSession(s, l.principals.ByIndex(s.Principal)))
 		return true
 	})
 	return out, more, nil

@@ -11,7 +11,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
 
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // This file gives each headend of a lab its SSH console port and tells the
@@ -215,18 +215,18 @@ func (h *Headend) Hostname() string {
 func (h *Headend) Available() error { return h.available() }
 
 // CreateOption sets up a new headend.
-type CreateOption func(d *asa.Device) error
+type CreateOption func(d family.Device) error
 
 // WithLogin replaces the factory login (admin/admin, enable admin) of a new
 // headend; empty values keep the defaults.
 func WithLogin(username, password, enablePassword string) CreateOption {
-	return func(d *asa.Device) error { return d.SetFactoryLogin(username, password, enablePassword) }
+	return func(d family.Device) error { return d.SetFactoryLogin(username, password, enablePassword) }
 }
 
 // WithSoftwareVersion loads a new headend with that software version instead
 // of its model's default; empty keeps the default.
 func WithSoftwareVersion(version string) CreateOption {
-	return func(d *asa.Device) error { return d.SetSoftwareVersion(version) }
+	return func(d family.Device) error { return d.SetSoftwareVersion(version) }
 }
 
 // portValue is the stored form of a console port.

@@ -11,6 +11,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -93,7 +94,7 @@ func TestConsolePorts(t *testing.T) {
 	// A rename keeps the port; a reload (back to the saved hostname) drops
 	// the sessions; a delete frees the port.
 	h, _ := lab.Headend("asa2")
-	if err := h.Update(func(d *asa.Device) error { d.Running.Hostname = "edge2"; return nil }); err != nil {
+	if err := h.Update(func(d family.Device) error { d.(*asa.Device).Running.Hostname = "edge2"; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got := addr(lab.Get("edge2")); got != "127.0.0.1:2202" {
@@ -135,8 +136,8 @@ func TestConsolePortsOff(t *testing.T) {
 	if s.SSHAddress != "" || len(lab.WatchConsoles(func(ConsoleEvent) {})) != 0 {
 		t.Errorf("ssh without SSHPorts: %q", s.SSHAddress)
 	}
-	if u, ok := s.Device.Running.User("ops"); !ok || !asa.CheckPassword(u.Hash, "pw") {
-		t.Errorf("WithLogin: %+v", s.Device.Running.Users)
+	if u, ok := s.Device.(*asa.Device).Running.User("ops"); !ok || !asa.CheckPassword(u.Hash, "pw") {
+		t.Errorf("WithLogin: %+v", s.Device.(*asa.Device).Running.Users)
 	}
 	if _, err := lab.Create("ASA5525", "asa2", "", WithLogin("ops", "", "")); err == nil {
 		t.Error("a user without a password was accepted")

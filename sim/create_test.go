@@ -11,7 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -42,7 +42,7 @@ func TestConcurrentCreate(t *testing.T) {
 				switch {
 				case err == nil:
 					mu.Lock()
-					won[host] = s.Device.Serial
+					won[host] = s.Device.SerialNumber()
 					mu.Unlock()
 				case errors.Is(err, ErrHostnameTaken), errors.Is(err, ErrSerialTaken):
 				default:
@@ -95,8 +95,8 @@ func TestConcurrentCreate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("get %s: %v", host, err)
 			}
-			if s.Device.Serial != serial || serials[serial] || ports[s.SSHAddress] || s.SSHAddress == "" {
-				t.Errorf("%s: serial %s, ssh %q: shared or lost", host, s.Device.Serial, s.SSHAddress)
+			if s.Device.SerialNumber() != serial || serials[serial] || ports[s.SSHAddress] || s.SSHAddress == "" {
+				t.Errorf("%s: serial %s, ssh %q: shared or lost", host, s.Device.SerialNumber(), s.SSHAddress)
 			}
 			serials[serial], ports[s.SSHAddress] = true, true
 		}
@@ -199,7 +199,7 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	reserved, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		_, err := lab.Create("ASA5525", "asa3", "", func(*asa.Device) error {
+		_, err := lab.Create("ASA5525", "asa3", "", func(family.Device) error {
 			close(reserved)
 			<-release
 			return nil

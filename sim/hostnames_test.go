@@ -55,7 +55,7 @@ func TestRMARestoresSavedHostname(t *testing.T) {
 	if err := lab.Delete("r1x"); err != nil {
 		t.Fatal(err)
 	}
-	if s, err := lab.Get("r1"); err != nil || s.Device.Serial == "FCH1947V0GY" {
+	if s, err := lab.Get("r1"); err != nil || s.Device.SerialNumber() == "FCH1947V0GY" {
 		t.Fatalf("r1 after deleting r1x: %v %v", s.Device, err)
 	}
 }
@@ -126,7 +126,7 @@ func hostnameTable(t *testing.T, lab *Lab) []string {
 	ss, _ := lab.List("", 1000)
 	var out []string
 	for _, s := range ss {
-		out = append(out, s.Device.Hostname()+" "+s.Device.Serial+" "+s.Device.Startup.Hostname)
+		out = append(out, s.Device.Hostname()+" "+s.Device.SerialNumber()+" "+s.Device.SavedHostname())
 	}
 	return out
 }
@@ -148,9 +148,9 @@ func checkIndex(lab *Lab) error {
 			err = errors.New("a deleted headend is found by " + k.(string))
 		case h.dev.Hostname() != k.(string):
 			err = errors.New("headend " + h.dev.Hostname() + " is found by " + k.(string))
-		case lab.names[h.dev.Hostname()] != h || lab.names[h.dev.Startup.Hostname] != h:
+		case lab.names[h.dev.Hostname()] != h || lab.names[h.dev.SavedHostname()] != h:
 			err = errors.New("headend " + h.dev.Hostname() + " does not hold its names")
-		case lab.bySerial[h.dev.Serial] != h:
+		case lab.bySerial[h.dev.SerialNumber()] != h:
 			err = errors.New("headend " + h.dev.Hostname() + " is not found by its serial")
 		}
 		return err == nil
@@ -162,7 +162,7 @@ func checkIndex(lab *Lab) error {
 		return errors.New("the hostname and serial indexes differ in size")
 	}
 	for n, h := range lab.names {
-		if h.deleted || (h.dev.Hostname() != n && h.dev.Startup.Hostname != n) {
+		if h.deleted || (h.dev.Hostname() != n && h.dev.SavedHostname() != n) {
 			return errors.New("name " + n + " is held by a headend that has no such name")
 		}
 	}

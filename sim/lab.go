@@ -15,8 +15,8 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
-	"github.com/asalab/asalab/headend/asa/console"
+	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -111,7 +111,8 @@ type Headend struct {
 	lab     *Lab
 	id      uint64
 	mu      sync.Mutex
-	dev     *asa.Device
+	dev     family.Device
+	fam     *family.Family // the device's family
 	deleted bool
 	name    string               // running hostname as indexed; guarded by the lab's mu
 	adm     *admission.Admission // its own synchronisation; never nil
@@ -120,7 +121,7 @@ type Headend struct {
 	// hostname and serial, but lookups do not see it.
 	pending atomic.Bool
 	// sshSessions lists the console's SSH connections (SetSSHSessions).
-	sshSessions atomic.Pointer[func() []asa.SSHSession]
+	sshSessions atomic.Pointer[func() []SSHSession]
 }
 
 // OpenLab loads a lab from its store.
@@ -169,8 +170,12 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	now := l.clock.Now()
 	var hs []*Headend // in id order
-	err := l.store.loadHeadends(l.name, func(id uint64, d *asa.Device) error {
-		h := &Headend{lab: l, id: id, dev: d}
+	err := l.store.loadHeadends(l.name, func(id uint64, d family.Device) error {
+		fam, err := familyOf(d.Platform())
+		if err != nil {
+			return err
+		}
+		h := &Headend{lab: l, id: id, dev: d, fam: fam}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
 		if o := l.names[d.Hostname()]; o != nil {
@@ -179,7 +184,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.names[d.Hostname()] = h
 		h.name = d.Hostname()
 		l.byName.Store(d.Hostname(), h)
-		l.bySerial[d.Serial] = h
+		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
 		l.nextID = max(l.nextID, id+1)
 		return nil
@@ -267,10 +272,20 @@ func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
 
 // Snapshot is a copy of a headend at a point in lab time.
 type Snapshot struct {
-	Device *asa.Device
+	Device family.Device
 	Now    time.Time
 	// SSHAddress is the headend's SSH console, "" when it has none.
 	SSHAddress string
+}
+
+// KeyLicense is the license of a headend licensed by activation keys at
+// the snapshot's time; false for a family without them.
+func (s Snapshot) KeyLicense() (KeyLicense, bool) {
+	k, ok := s.Device.(family.ActivationKeys)
+	if !ok {
+		return KeyLicense{}, false
+	}
+	return k.KeyLicense(s.Now), true
 }
 
 // headend finds a headend by hostname.
@@ -312,10 +327,10 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 		l.release(h)
 		return Snapshot{}, err
 	}
-	snap := Snapshot{Device: d.Clone(), Now: now} // d is the headend's own once published
+	snap := Snapshot{Device: d.Copy(), Now: now} // d is the headend's own once published
 	snap.SSHAddress = l.publish(h)
 	l.log.Info("headend created", zap.String("lab", l.name), zap.String("hostname", hostname),
-		zap.String("model", d.Model), zap.String("serial", d.Serial), zap.String("ssh", snap.SSHAddress))
+		zap.String("model", d.Platform().Model), zap.String("serial", d.SerialNumber()), zap.String("ssh", snap.SSHAddress))
 	return snap, nil
 }
 
@@ -327,8 +342,8 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	if err := l.checkNames(nil, hostname); err != nil {
 		return nil, err
 	}
+	p, ok := headend.LookupPlatform(model)
 	if serial == "" {
-		p, ok := headend.LookupPlatform(model)
 		if !ok {
 			return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
 		}
@@ -336,11 +351,18 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	} else if l.bySerial[serial] != nil {
 		return nil, fmt.Errorf("%w: %q", ErrSerialTaken, serial)
 	}
-	d, err := asa.NewDevice(model, serial, hostname, now)
+	if !ok {
+		return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
+	}
+	fam, err := familyOf(p)
 	if err != nil {
 		return nil, err
 	}
-	h := &Headend{lab: l, id: l.nextID, dev: d, sshPort: l.allocPort()}
+	d, err := fam.New(p, serial, hostname, now)
+	if err != nil {
+		return nil, err
+	}
+	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.allocPort()}
 	h.pending.Store(true)
 	// The lab's background work ranges over byName and reads h.adm.
 	l.newAdmission(h, now)
@@ -360,7 +382,7 @@ func (l *Lab) release(h *Headend) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.unindex(h, h.dev)
-	delete(l.bySerial, h.dev.Serial)
+	delete(l.bySerial, h.dev.SerialNumber())
 	if h.sshPort != 0 {
 		delete(l.con.ports, h.sshPort)
 	}
@@ -393,7 +415,7 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 
 // persist writes a headend durably, with its console port unless port is 0
 // (a change keeps the stored port).
-func (l *Lab) persist(id uint64, d *asa.Device, port int) error {
+func (l *Lab) persist(id uint64, d family.Device, port int) error {
 	start := time.Now()
 	err := l.store.putHeadend(l.name, id, d, port)
 	l.metrics.observePersist(time.Since(start))
@@ -456,7 +478,7 @@ func (l *Lab) Delete(hostname string) error {
 	l.consoleDeleted(h)
 	l.unindex(h, h.dev)
 	l.net.drop(h)
-	delete(l.bySerial, h.dev.Serial)
+	delete(l.bySerial, h.dev.SerialNumber())
 	l.metrics.setHeadends(l.stored())
 	l.metrics.count(opDelete)
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
@@ -464,23 +486,26 @@ func (l *Lab) Delete(hostname string) error {
 }
 
 // InstallKey is `activation-key <key> [activate|deactivate]` from the API.
-func (l *Lab) InstallKey(hostname, key string, action asa.KeyAction) (asa.InstallResult, Snapshot, error) {
+func (l *Lab) InstallKey(hostname, key string, action KeyAction) (InstallResult, Snapshot, error) {
 	w, err := keygen.ParseWords(key)
 	if err != nil {
-		return asa.InstallResult{}, Snapshot{}, err
+		return InstallResult{}, Snapshot{}, err
 	}
 	h, err := l.headend(hostname)
 	if err != nil {
-		return asa.InstallResult{}, Snapshot{}, err
+		return InstallResult{}, Snapshot{}, err
 	}
-	var res asa.InstallResult
-	err = h.Update(func(d *asa.Device) error {
-		var err error
-		res, err = d.InstallKey(l.signer, w, action, l.clock.Now())
+	var res InstallResult
+	err = h.Update(func(d family.Device) error {
+		k, err := activationKeys(d)
+		if err != nil {
+			return err
+		}
+		res, err = k.InstallKey(l.signer, w, action, l.clock.Now())
 		return err
 	})
 	if err != nil {
-		return asa.InstallResult{}, Snapshot{}, err
+		return InstallResult{}, Snapshot{}, err
 	}
 	s, err := h.snapshot()
 	return res, s, err
@@ -492,7 +517,7 @@ func (l *Lab) Reload(hostname string, save bool) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	err = h.Update(func(d *asa.Device) error {
+	err = h.Update(func(d family.Device) error {
 		if save {
 			d.WriteMemory()
 		}
@@ -527,15 +552,19 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	} else if other := l.bySerial[newSerial]; other != nil {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", ErrSerialTaken, newSerial)
 	}
-	c := h.dev.Clone()
+	c := h.dev.Copy()
 	c.Advance(now)
-	old := c.Serial
-	if err := c.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
+	old := c.SerialNumber()
+	k, err := activationKeys(c)
+	if err != nil {
+		return Snapshot{}, "", err
+	}
+	if err := k.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
 		return Snapshot{}, "", err
 	}
 	// The saved configuration comes back, its hostname with it: a name
 	// the unit already holds, so it is free.
-	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
+	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return Snapshot{}, "", err
 	}
 	if err := l.persist(h.id, c, 0); err != nil {
@@ -549,13 +578,13 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
-	return Snapshot{Device: c.Clone(), Now: now, SSHAddress: h.sshAddress()}, old, nil
+	return Snapshot{Device: c.Copy(), Now: now, SSHAddress: h.sshAddress()}, old, nil
 }
 
 // ExecResult is what a scripted console session printed.
 type ExecResult struct {
 	Transcript string
-	Results    []console.Result
+	Results    []cli.Result
 	Closed     bool
 }
 
@@ -589,8 +618,8 @@ func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 	if err := h.available(); err != nil {
 		return ExecResult{}, err
 	}
-	s := console.New(h, console.Options{Mode: console.ModePriv})
-	t, res, over := console.RunLimit(s, lines, MaxExecResponseBytes)
+	s := h.fam.Console(h, family.ConsoleOptions{Mode: family.ModePriv})
+	t, res, over := cli.RunLimit(s, lines, MaxExecResponseBytes)
 	l.metrics.countExec(len(res))
 	r := ExecResult{Transcript: t, Results: res, Closed: s.Closed()}
 	if over {
@@ -616,15 +645,15 @@ func (h *Headend) available() error {
 func (h *Headend) checkUp(now time.Time) error {
 	if h.dev.Reloading(now) {
 		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
-			h.dev.UpAt.Format(time.RFC3339))
+			h.dev.UpSince().Format(time.RFC3339))
 	}
 	return nil
 }
 
 func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
-	err := h.View(func(d *asa.Device) {
-		s = Snapshot{Device: d.Clone(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress()}
+	err := h.View(func(d family.Device) {
+		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress()}
 	})
 	return s, err
 }
@@ -639,7 +668,7 @@ func (h *Headend) Signer() *keygen.Signer { return h.lab.signer }
 func (h *Headend) BootTime() time.Duration { return h.lab.bootTime }
 
 // View runs fn on the headend, brought up to the lab time (console.Backend).
-func (h *Headend) View(fn func(d *asa.Device)) error {
+func (h *Headend) View(fn func(d family.Device)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
@@ -657,7 +686,7 @@ func (h *Headend) View(fn func(d *asa.Device)) error {
 // copy in one synced batch before making it the headend (console.Backend).
 // A renamed headend is re-indexed; a hostname another headend has is
 // refused.
-func (h *Headend) Update(fn func(d *asa.Device) error) error {
+func (h *Headend) Update(fn func(d family.Device) error) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
@@ -668,12 +697,12 @@ func (h *Headend) Update(fn func(d *asa.Device) error) error {
 	if err := h.checkUp(now); err != nil {
 		return err
 	}
-	c := h.dev.Clone()
+	c := h.dev.Copy()
 	c.Advance(now)
 	if err := fn(c); err != nil {
 		return err
 	}
-	if h.dev.Running.Hostname != c.Running.Hostname || h.dev.Startup.Hostname != c.Startup.Hostname {
+	if h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
 		return h.rename(c)
 	}
 	if err := l.persist(h.id, c, 0); err != nil {
@@ -686,11 +715,11 @@ func (h *Headend) Update(fn func(d *asa.Device) error) error {
 
 // rename persists c, whose running or saved hostname differs from the
 // headend's, and re-indexes it. Called with h.mu held.
-func (h *Headend) rename(c *asa.Device) error {
+func (h *Headend) rename(c family.Device) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
+	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return err
 	}
 	if err := l.persist(h.id, c, 0); err != nil {
@@ -727,32 +756,32 @@ func (l *Lab) checkNames(h *Headend, names ...string) error {
 // device it is about to have. The new running name is stored before the
 // old one goes, so a lookup never misses the headend. Called with l.mu
 // held, once c is stored.
-func (l *Lab) index(h *Headend, old, c *asa.Device) {
-	l.names[c.Running.Hostname] = h
-	l.names[c.Startup.Hostname] = h
-	h.name = c.Running.Hostname
-	l.byName.Store(c.Running.Hostname, h)
+func (l *Lab) index(h *Headend, old, c family.Device) {
+	l.names[c.Hostname()] = h
+	l.names[c.SavedHostname()] = h
+	h.name = c.Hostname()
+	l.byName.Store(c.Hostname(), h)
 	if old == nil {
 		return
 	}
-	for _, n := range [2]string{old.Running.Hostname, old.Startup.Hostname} {
-		if n != c.Running.Hostname && n != c.Startup.Hostname && l.names[n] == h {
+	for _, n := range [2]string{old.Hostname(), old.SavedHostname()} {
+		if n != c.Hostname() && n != c.SavedHostname() && l.names[n] == h {
 			delete(l.names, n)
 		}
 	}
-	if n := old.Running.Hostname; n != c.Running.Hostname {
+	if n := old.Hostname(); n != c.Hostname() {
 		l.byName.CompareAndDelete(n, h)
 	}
 }
 
 // unindex drops the names h holds with device d. Called with l.mu held.
-func (l *Lab) unindex(h *Headend, d *asa.Device) {
-	for _, n := range [2]string{d.Running.Hostname, d.Startup.Hostname} {
+func (l *Lab) unindex(h *Headend, d family.Device) {
+	for _, n := range [2]string{d.Hostname(), d.SavedHostname()} {
 		if l.names[n] == h {
 			delete(l.names, n)
 		}
 	}
-	l.byName.CompareAndDelete(d.Running.Hostname, h)
+	l.byName.CompareAndDelete(d.Hostname(), h)
 }
 
 // holdSavedNames gives the loaded headends hs their saved hostnames, once
@@ -761,7 +790,7 @@ func (l *Lab) unindex(h *Headend, d *asa.Device) {
 // it, and a reload of the other is refused until one of them is renamed.
 func (l *Lab) holdSavedNames(hs []*Headend) {
 	for _, h := range hs {
-		n := h.dev.Startup.Hostname
+		n := h.dev.SavedHostname()
 		if o := l.names[n]; o != nil && o != h {
 			l.log.Warn("a headend's saved hostname is another's running one: its reload is refused until one is renamed",
 				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.String("saved_hostname", n))
@@ -773,7 +802,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 
 // swap makes c the headend's device and brings the admission state in line
 // with it. Called with h.mu held, once c is stored.
-func (h *Headend) swap(c *asa.Device, now time.Time) {
+func (h *Headend) swap(c family.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
 	h.lab.net.set(h, c)
@@ -782,23 +811,22 @@ func (h *Headend) swap(c *asa.Device, now time.Time) {
 
 // rebooted reports whether the change from old to c reloaded the headend
 // (a reload or an RMA).
-func rebooted(old, c *asa.Device) bool {
-	return old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt)
+func rebooted(old, c family.Device) bool {
+	return old.BootCount() != c.BootCount() || !old.UpSince().Equal(c.UpSince())
 }
 
 // noteChange logs and counts what a change did.
-func (h *Headend) noteChange(old, c *asa.Device) {
+func (h *Headend) noteChange(old, c family.Device) {
 	l := h.lab
 	if rebooted(old, c) {
 		l.metrics.count(opReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
-			zap.Time("up_at", c.UpAt))
+			zap.Time("up_at", c.UpSince()))
 		l.consoleReloaded(h)
 	}
-	if old.License.FlashWords() != c.License.FlashWords() || old.License.RunningWords() != c.License.RunningWords() ||
-		len(old.License.Timed) != len(c.License.Timed) {
+	if ok, pending := keysChanged(old, c, l.clock.Now()); ok {
 		l.log.Info("activation keys changed", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
-			zap.Bool("reload_pending", c.License.ReloadPending()))
+			zap.Bool("reload_pending", pending))
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // network is the lab network: every address a headend holds on an interface
@@ -34,8 +34,8 @@ type holder struct {
 }
 
 // set makes the addresses of h those of its device d.
-func (n *network) set(h *Headend, d *asa.Device) {
-	addrs := d.Running.ActiveAddresses()
+func (n *network) set(h *Headend, d family.Device) {
+	addrs := d.Addresses()
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.byAddr == nil {
@@ -47,7 +47,7 @@ func (n *network) set(h *Headend, d *asa.Device) {
 	}
 	n.held[h] = addrs
 	for _, a := range addrs {
-		hs := append(n.byAddr[a], holder{h: h, host: d.Hostname(), upAt: d.UpAt})
+		hs := append(n.byAddr[a], holder{h: h, host: d.Hostname(), upAt: d.UpSince()})
 		slices.SortFunc(hs, func(x, y holder) int { return cmp.Or(cmp.Compare(x.host, y.host), cmp.Compare(x.h.id, y.h.id)) })
 		n.byAddr[a] = hs
 	}

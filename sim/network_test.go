@@ -85,7 +85,7 @@ func checkNetwork(lab *Lab, addrs []string) error {
 	ss, _ := lab.List("", 1000)
 	want := map[netip.Addr][]string{}
 	for _, s := range ss {
-		for _, a := range s.Device.Running.ActiveAddresses() {
+		for _, a := range s.Device.Addresses() {
 			want[a] = append(want[a], s.Device.Hostname())
 		}
 	}

@@ -157,7 +157,7 @@ func TestSoak(t *testing.T) {
 	// The report still has the whole history, from the store.
 	h, _ := lab.Get(host(1, 0))
 	from := lab.Clock().Now().Add(-(years + 1) * 24 * time.Hour)
-	all, _ := lab.Users([]string{h.Device.Serial}, from, lab.Clock().Now())
+	all, _ := lab.Users([]string{h.Device.SerialNumber()}, from, lab.Clock().Now())
 	users := map[string]bool{"warm-up": true}
 	for day := 1; day <= years; day++ {
 		for u := range newUsers {

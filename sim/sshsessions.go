@@ -1,11 +1,9 @@
 package sim
 
-import "github.com/asalab/asalab/headend/asa"
-
 // SetSSHSessions installs the function that lists the SSH connections to
 // the headend's console: the SSH server owns them, the console shows them
 // (`show ssh sessions`). nil removes it.
-func (h *Headend) SetSSHSessions(fn func() []asa.SSHSession) {
+func (h *Headend) SetSSHSessions(fn func() []SSHSession) {
 	if fn == nil {
 		h.sshSessions.Store(nil)
 		return
@@ -15,7 +13,7 @@ func (h *Headend) SetSSHSessions(fn func() []asa.SSHSession) {
 
 // SSHSessions lists the SSH connections to the headend's console, none
 // without an SSH server (console.Backend).
-func (h *Headend) SSHSessions() []asa.SSHSession {
+func (h *Headend) SSHSessions() []SSHSession {
 	if fn := h.sshSessions.Load(); fn != nil {
 		return (*fn)()
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"go.uber.org/zap"
 
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim/storefiles"
 )
 
@@ -250,7 +250,7 @@ func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 
 // putHeadend writes a headend and, if port is not 0, its console port in
 // one synced batch.
-func (s *Store) putHeadend(lab string, id uint64, d *asa.Device, port int) error {
+func (s *Store) putHeadend(lab string, id uint64, d family.Device, port int) error {
 	v, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("sim: encode headend: %w", err)
@@ -282,18 +282,15 @@ func (s *Store) deleteHeadend(lab string, id uint64) error {
 }
 
 // loadHeadends calls fn for every stored headend of the lab, in id order.
-func (s *Store) loadHeadends(lab string, fn func(id uint64, d *asa.Device) error) error {
+func (s *Store) loadHeadends(lab string, fn func(id uint64, d family.Device) error) error {
 	p := headendPrefix(lab)
 	return s.scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 {
 			return fmt.Errorf("sim: malformed headend key %q", k)
 		}
 		id := binary.BigEndian.Uint64(k[len(p):])
-		d := new(asa.Device)
-		if err := json.Unmarshal(v, d); err != nil {
-			return fmt.Errorf("sim: decode headend %d: %w", id, err)
-		}
-		if err := d.Bind(); err != nil {
+		d, err := decodeDevice(v)
+		if err != nil {
 			return fmt.Errorf("sim: headend %d: %w", id, err)
 		}
 		return fn(id, d)

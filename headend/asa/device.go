@@ -59,12 +59,6 @@ func DefaultConfig(hostname string) Config {
 	return c
 }
 
-// LogEntry is one syslog line the device logged.
-type LogEntry struct {
-	Time time.Time `json:"time"`
-	Msg  string    `json:"msg"` // "%ASA-4-444005: ..."
-}
-
 // maxLog bounds the device's log buffer, like `logging buffer-size`.
 const maxLog = 256
 
@@ -103,7 +97,7 @@ func NewDevice(model, serial, hostname string, now time.Time) (*Device, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
 	}
-	if !p.Simulated() {
+	if p.Licensing != headend.LicensingPAK {
 		return nil, fmt.Errorf("%w: %s is licensed by %s, which comes in a later release", headend.ErrModelNotSimulated, p.Model, p.Licensing)
 	}
 	if !keygen.ValidSerial(serial) {
@@ -262,24 +256,7 @@ func (d *Device) activate(j int, now time.Time) {
 	k.Warned = initWarned(k.Remaining)
 }
 
-// InstallResult is what installing or (de)activating a key did, and the
-// lines the ASA prints for it.
-type InstallResult struct {
-	Lines         []string
-	TimeBased     bool
-	ReloadPending bool
-}
-
 const validating = "Validating activation key. This may take a few minutes..."
-
-// KeyAction is the optional keyword of `activation-key <key> [activate|deactivate]`.
-type KeyAction int
-
-// Key actions.
-const (
-	KeyActivate KeyAction = iota
-	KeyDeactivate
-)
 
 // InstallKey is `activation-key <key> [activate|deactivate]`: it checks the
 // key against this device's serial with the lab's signer and applies it by

@@ -21,7 +21,7 @@ func TestShowClock(t *testing.T) {
 // key.
 func TestShowLicenseFeaturesIsShowVersionBlock(t *testing.T) {
 	for _, p := range headend.Platforms() {
-		if !p.Simulated() {
+		if p.Licensing != headend.LicensingPAK {
 			continue
 		}
 		for _, f := range []keygen.Features{{}, {PremiumPeers: 25, Mobile: true}} {
@@ -42,7 +42,7 @@ func TestShowLicenseFeaturesIsShowVersionBlock(t *testing.T) {
 // configuration leaves fewer free bytes; an unknown path is an error.
 func TestShowDirFreeBytes(t *testing.T) {
 	for _, p := range headend.Platforms() {
-		if !p.Simulated() {
+		if p.Licensing != headend.LicensingPAK {
 			continue
 		}
 		d := newTestDevice(t, p.Model, keygen.Features{})

@@ -30,19 +30,6 @@ func (d *Device) ShowSSH() string {
 	return b.String()
 }
 
-// SSHSession is one SSH connection to a headend's console, as `show ssh
-// sessions` lists it.
-type SSHSession struct {
-	SID      int
-	Client   string // the client's IP address
-	Version  string // the client's protocol version, "2.0"
-	Username string
-	// The algorithms negotiated for each direction: IN from the client,
-	// OUT to it. MAC is empty for an AEAD cipher, whose integrity is
-	// the cipher's own.
-	InCipher, InMAC, OutCipher, OutMAC string
-}
-
 // ShowSSHSessions renders `show ssh sessions`: a row per session and
 // direction, in the column layout of the ASA command reference's example
 // ("SID Client IP       Version Mode Encryption Hmac          State

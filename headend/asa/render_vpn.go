@@ -232,16 +232,6 @@ func FormatDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh:%02dm:%02ds", h, m, sec)
 }
 
-// SessionView is what the session list shows of one session.
-type SessionView struct {
-	Info       SessionInfo
-	User       string
-	Device     string
-	License    string
-	AssignedIP string
-	PublicIP   string
-}
-
 // ViewSession resolves a session for display.
 func ViewSession(s SessionInfo, p *Principal) SessionView {
 	c := classPremium

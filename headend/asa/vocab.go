@@ -3,11 +3,13 @@ package asa
 import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // The vocabulary the ASA family shares with every headend (the catalog,
-// connection kinds, refusal reasons, shared errors) and with the admission
-// engine, named here as the family's code has always named it.
+// connection kinds, refusal reasons), with the admission engine and with
+// the lab's interface to families, named here as the family's code has
+// always named it.
 type (
 	Platform = headend.Platform
 	LineSet  = headend.LineSet
@@ -20,6 +22,12 @@ type (
 	Counts      = admission.Counts
 	Principal   = admission.Principal
 	SessionInfo = admission.SessionInfo
+
+	LogEntry      = family.LogEntry
+	SSHSession    = family.SSHSession
+	InstallResult = family.InstallResult
+	KeyAction     = family.KeyAction
+	SessionView   = family.SessionView
 
 	class = admission.Class
 )
@@ -60,4 +68,7 @@ const (
 	numClasses      = admission.NumClasses
 
 	NoExpiry = admission.NoExpiry
+
+	KeyActivate   = family.KeyActivate
+	KeyDeactivate = family.KeyDeactivate
 )

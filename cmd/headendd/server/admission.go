@@ -9,9 +9,6 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
 )
@@ -19,8 +16,8 @@ import (
 // maxBatch bounds the attempts or releases of one batch message.
 const maxBatch = 100000
 
-func kindOf(k headendv1.ConnectionKind) (headend.Kind, error) {
-	hk := headend.Kind(k)
+func kindOf(k headendv1.ConnectionKind) (sim.Kind, error) {
+	hk := sim.Kind(k)
 	if !hk.Valid() {
 		return 0, invalid("kind must be one of CONNECTION_KIND_ANYCONNECT .. CONNECTION_KIND_MOBILE, not %v", k)
 	}
@@ -50,26 +47,26 @@ func (c *lastHeadend) find(host string) error {
 // decider runs admissions, keeping the last headend of a batch.
 type decider struct{ lastHeadend }
 
-func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (admission.Decision, string, error) {
+func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKind) (sim.Decision, string, error) {
 	if host == "" {
-		return admission.Decision{}, "", invalid("headend is required")
+		return sim.Decision{}, "", invalid("headend is required")
 	}
 	k, err := kindOf(kind)
 	if err != nil {
-		return admission.Decision{}, "", err
+		return sim.Decision{}, "", err
 	}
 	if err := d.find(host); err != nil {
-		return admission.Decision{}, "", err
+		return sim.Decision{}, "", err
 	}
 	p, err := d.lab.Principal(user, device)
 	if err != nil {
-		return admission.Decision{}, "", toStatus(err)
+		return sim.Decision{}, "", toStatus(err)
 	}
 	dec := d.h.Admit(p, k)
 	if dec.Admitted {
 		return dec, "", nil
 	}
-	return dec, asa.RefusalSyslog(dec, k, d.h.Admission().Policy(), user, device), nil
+	return dec, d.h.RefusalSyslog(dec, k, user, device), nil
 }
 
 func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.AdmitConnectionRequest) (*headendv1.AdmitConnectionResponse, error) {
@@ -149,7 +146,7 @@ func (s *headendService) AdmitConnectionBatch(_ context.Context, req *headendv1.
 		if _, err := kindOf(a.GetKind()); err != nil {
 			return nil, invalid("attempt %d: kind %v is not a connection kind", i, a.GetKind())
 		}
-		if err := admission.ValidatePrincipal(a.GetUser(), a.GetClientDevice()); err != nil {
+		if err := sim.ValidatePrincipal(a.GetUser(), a.GetClientDevice()); err != nil {
 			return nil, invalid("attempt %d: %s", i, message(err))
 		}
 	}

@@ -7,9 +7,6 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/asa"
-	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
 )
@@ -20,43 +17,61 @@ func wrapf(err error, format string, args ...any) error {
 
 func timeUnix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
-func failoverPB(f keygen.Failover) headendv1.FailoverMode {
+func failoverPB(f sim.Failover) headendv1.FailoverMode {
 	switch f {
-	case keygen.FailoverActiveStandby:
+	case sim.FailoverActiveStandby:
 		return headendv1.FailoverMode_FAILOVER_MODE_ACTIVE_STANDBY
-	case keygen.FailoverActiveActive:
+	case sim.FailoverActiveActive:
 		return headendv1.FailoverMode_FAILOVER_MODE_ACTIVE_ACTIVE
 	}
 	return headendv1.FailoverMode_FAILOVER_MODE_DISABLED
 }
 
-func licensingPB(l headend.Licensing) headendv1.Licensing {
+func licensingPB(l sim.Licensing) headendv1.Licensing {
 	switch l {
-	case headend.LicensingPAK:
+	case sim.LicensingPAK:
 		return headendv1.Licensing_LICENSING_PAK
-	case headend.LicensingSmart:
+	case sim.LicensingSmart:
 		return headendv1.Licensing_LICENSING_SMART
-	case headend.LicensingIOS:
+	case sim.LicensingIOS:
 		return headendv1.Licensing_LICENSING_IOS
 	}
 	return headendv1.Licensing_LICENSING_UNSPECIFIED
 }
 
-func configPB(c asa.Config) *headendv1.Config {
-	return &headendv1.Config{Hostname: c.Hostname, AnyconnectEssentials: c.Essentials}
+func configPB(hostname string, essentials bool) *headendv1.Config {
+	return &headendv1.Config{Hostname: hostname, AnyconnectEssentials: essentials}
 }
 
 func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 	d := s.Device
-	r := d.RunningLicense(s.Now)
 	state := headendv1.HeadendState_HEADEND_STATE_UP
 	if d.Reloading(s.Now) {
 		state = headendv1.HeadendState_HEADEND_STATE_RELOADING
 	}
-	lic := &headendv1.License{
-		RunningPermanentKey:   d.License.RunningWords().String(),
-		FlashPermanentKey:     d.License.FlashWords().String(),
-		ReloadPending:         d.License.ReloadPending(),
+	h := &headendv1.Headend{
+		Lab:             lab,
+		Hostname:        d.Hostname(),
+		Model:           d.Platform().Model,
+		Serial:          d.SerialNumber(),
+		SoftwareVersion: d.SoftwareVersion(),
+		State:           state,
+		UpSince:         timestamppb.New(d.UpSince()),
+		RunningConfig:   configPB(d.Hostname(), false),
+		StartupConfig:   configPB(d.SavedHostname(), false),
+		ConfigUnsaved:   d.ConfigUnsaved(),
+		SshAddress:      s.SSHAddress,
+	}
+	k, ok := s.KeyLicense()
+	if !ok {
+		return h
+	}
+	r := k.Features
+	h.RunningConfig.AnyconnectEssentials, h.StartupConfig.AnyconnectEssentials = k.RunningEssentials, k.SavedEssentials
+	h.License = &headendv1.License{
+		RunningPermanentKey:   k.RunningKey,
+		FlashPermanentKey:     k.FlashKey,
+		ReloadPending:         k.ReloadPending,
 		PlatformLimitWarnings: r.Capped,
 		Features: &headendv1.LicensedFeatures{
 			SecurityPlus:                 r.SecurityPlus,
@@ -82,33 +97,19 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 			AnyconnectVpnOnlyPeers:       int32(r.VPNOnly),
 		},
 	}
-	for i := range d.License.Timed {
-		k := &d.License.Timed[i]
-		lic.TimeBasedKeys = append(lic.TimeBasedKeys, &headendv1.TimeBasedKey{
-			Key:           k.Words.String(),
-			Active:        k.Active,
-			Remaining:     durationpb.New(k.Left(s.Now)),
-			DaysRemaining: int32(k.DaysLeft(s.Now)),
-			Features:      k.Features.Names(),
+	for _, t := range k.Timed {
+		h.License.TimeBasedKeys = append(h.License.TimeBasedKeys, &headendv1.TimeBasedKey{
+			Key:           t.Key,
+			Active:        t.Active,
+			Remaining:     durationpb.New(t.Remaining),
+			DaysRemaining: int32(t.DaysRemaining),
+			Features:      t.Features,
 		})
 	}
-	return &headendv1.Headend{
-		Lab:             lab,
-		Hostname:        d.Hostname(),
-		Model:           d.Model,
-		Serial:          d.Serial,
-		SoftwareVersion: d.Version,
-		State:           state,
-		UpSince:         timestamppb.New(d.UpAt),
-		License:         lic,
-		RunningConfig:   configPB(d.Running),
-		StartupConfig:   configPB(d.Startup),
-		ConfigUnsaved:   d.ConfigUnsaved(),
-		SshAddress:      s.SSHAddress,
-	}
+	return h
 }
 
-func platformPB(p *headend.Platform) *headendv1.Platform {
+func platformPB(p *sim.Platform) *headendv1.Platform {
 	return &headendv1.Platform{
 		Model:                     p.Model,
 		Aliases:                   p.Aliases,
@@ -123,7 +124,7 @@ func platformPB(p *headend.Platform) *headendv1.Platform {
 		MaxSecurityContexts:       int32(p.ContextsMax),
 		SecurityPlusTier:          p.SecurityPlus,
 		TimeBasedKeys:             p.TimeBased,
-		Simulated:                 p.Simulated(),
+		Simulated:                 sim.Simulated(p),
 		SoftwareTrains:            p.SoftwareTrains(),
 		Source:                    p.Source,
 	}

@@ -9,9 +9,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
 )
@@ -38,26 +35,27 @@ var errorTable = []errorMapping{
 	{sim.ErrClockBackwards, codes.InvalidArgument, "CLOCK_BACKWARDS"},
 	{sim.ErrInvalidArgument, codes.InvalidArgument, "INVALID_ARGUMENT"},
 	{sim.ErrExecTooLarge, codes.ResourceExhausted, "EXEC_TOO_LARGE"},
-	{headend.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
-	{headend.ErrModelNotSimulated, codes.InvalidArgument, "MODEL_NOT_SIMULATED"},
-	{headend.ErrInvalidHostname, codes.InvalidArgument, "INVALID_HOSTNAME"},
-	{headend.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
-	{headend.ErrInvalidUsername, codes.InvalidArgument, "INVALID_USERNAME"},
-	{headend.ErrInvalidPassword, codes.InvalidArgument, "INVALID_PASSWORD"},
-	{headend.ErrUnsupportedVersion, codes.InvalidArgument, "UNSUPPORTED_VERSION"},
+	{sim.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
+	{sim.ErrModelNotSimulated, codes.InvalidArgument, "MODEL_NOT_SIMULATED"},
+	{sim.ErrInvalidHostname, codes.InvalidArgument, "INVALID_HOSTNAME"},
+	{sim.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
+	{sim.ErrInvalidUsername, codes.InvalidArgument, "INVALID_USERNAME"},
+	{sim.ErrInvalidPassword, codes.InvalidArgument, "INVALID_PASSWORD"},
+	{sim.ErrUnsupportedVersion, codes.InvalidArgument, "UNSUPPORTED_VERSION"},
 	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
 	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
 	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},
-	{asa.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
-	{asa.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
-	{asa.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
-	{asa.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{asa.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{headend.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
+	{sim.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
+	{sim.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
+	{sim.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
+	{sim.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{sim.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{sim.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
+	{sim.ErrNotSupported, codes.FailedPrecondition, "NOT_SUPPORTED_BY_FAMILY"},
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
-	{admission.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
-	{admission.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
+	{sim.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
+	{sim.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.
 	{keygen.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},

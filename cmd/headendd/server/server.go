@@ -16,8 +16,6 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/asa"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
 )
@@ -121,9 +119,9 @@ func (s *headendService) CreateHeadend(_ context.Context, req *headendv1.CreateH
 		return nil, err
 	}
 	if req.GetModel() == "" {
-		return nil, invalid("model is required (one of %v)", headend.ModelNames())
+		return nil, invalid("model is required (one of %v)", sim.ModelNames())
 	}
-	if err := headend.ValidateHostname(req.GetHostname()); err != nil {
+	if err := sim.ValidateHostname(req.GetHostname()); err != nil {
 		return nil, toStatus(err)
 	}
 	snap, err := lab.Create(req.GetModel(), req.GetHostname(), req.GetSerial(),
@@ -200,12 +198,12 @@ func (s *headendService) InstallActivationKey(_ context.Context, req *headendv1.
 	if err := needHostname(req.GetHostname()); err != nil {
 		return nil, err
 	}
-	var action asa.KeyAction
+	var action sim.KeyAction
 	switch req.GetAction() {
 	case headendv1.KeyAction_KEY_ACTION_UNSPECIFIED, headendv1.KeyAction_KEY_ACTION_ACTIVATE:
-		action = asa.KeyActivate
+		action = sim.KeyActivate
 	case headendv1.KeyAction_KEY_ACTION_DEACTIVATE:
-		action = asa.KeyDeactivate
+		action = sim.KeyDeactivate
 	default:
 		return nil, invalid("unknown action %d", req.GetAction())
 	}
@@ -213,10 +211,11 @@ func (s *headendService) InstallActivationKey(_ context.Context, req *headendv1.
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	lic, _ := snap.KeyLicense()
 	return &headendv1.InstallActivationKeyResponse{
 		Messages:      res.Lines,
 		TimeBased:     res.TimeBased,
-		ReloadPending: snap.Device.License.ReloadPending(),
+		ReloadPending: lic.ReloadPending,
 		Headend:       headendPB(lab.Name(), snap),
 	}, nil
 }
@@ -281,7 +280,7 @@ func (s *headendService) Exec(_ context.Context, req *headendv1.ExecRequest) (*h
 
 func (s *headendService) ListPlatforms(context.Context, *headendv1.ListPlatformsRequest) (*headendv1.ListPlatformsResponse, error) {
 	resp := &headendv1.ListPlatformsResponse{}
-	for _, p := range headend.Platforms() {
+	for _, p := range sim.Platforms() {
 		resp.Platforms = append(resp.Platforms, platformPB(&p))
 	}
 	return resp, nil

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/asalab/asalab/headend/asa/console"
 )
 
 // createModel adds a headend of the model and returns its console address.
@@ -26,13 +24,11 @@ func (tl *testLab) createModel(model, hostname, serial string) string {
 // and fails on any error line.
 func (tl *testLab) configure(hostname string, lines ...string) {
 	tl.t.Helper()
-	h, err := tl.lab.Headend(hostname)
+	res, err := tl.lab.Exec(hostname, append([]string{"configure terminal"}, lines...))
 	if err != nil {
 		tl.t.Fatal(err)
 	}
-	s := console.New(h, console.Options{User: "admin", Mode: console.ModePriv})
-	out, _ := console.Run(s, append([]string{"configure terminal"}, lines...))
-	if strings.Contains(out, "ERROR") {
+	if out := res.Transcript; strings.Contains(out, "ERROR") {
 		tl.t.Fatalf("configuring %s:\n%s", hostname, out)
 	}
 }

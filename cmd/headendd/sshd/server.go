@@ -33,7 +33,6 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -43,7 +42,7 @@ const (
 	// single context mode.
 	DefaultMaxSessions = 5
 	// DefaultIdleTimeout is `ssh timeout 5` of the factory configuration.
-	DefaultIdleTimeout = asa.DefaultSSHTimeout * time.Minute
+	DefaultIdleTimeout = sim.DefaultSSHTimeout * time.Minute
 	// DefaultMaxUnauthenticated caps the connections, all consoles
 	// together, that have not logged in yet; more are closed at once.
 	// Logging in takes milliseconds, so only a client that connects and
@@ -138,7 +137,7 @@ type conn struct {
 
 	// info is the connection as `show ssh sessions` lists it; set
 	// before the connection is registered, then read only.
-	info asa.SSHSession
+	info sim.SSHSession
 }
 
 func newConn(cancel context.CancelFunc, idle time.Duration) *conn {
@@ -335,20 +334,19 @@ func (c *headendConsole) accept() {
 type offer struct {
 	permitted bool
 	version   int // `ssh version`: 1 answers as an SSH-1 server
-	algs      asa.SSHAlgorithms
+	algs      sim.SSHOffer
 	idle      time.Duration
 }
 
 func (c *headendConsole) offer(client netip.Addr) (offer, error) {
 	var o offer
-	err := c.h.View(func(d *asa.Device) {
-		o = offer{
-			permitted: d.Running.SSHPermitted(client),
-			version:   d.Running.SSH.Version,
-			algs:      d.SSHAlgorithms(),
-			idle:      c.srv.opts.IdleTimeout * time.Duration(d.Running.SSH.TimeoutMinutes()) / asa.DefaultSSHTimeout,
-		}
-	})
+	a, err := c.h.SSH(client)
+	o = offer{
+		permitted: a.Permitted,
+		version:   a.Version,
+		algs:      a,
+		idle:      c.srv.opts.IdleTimeout * time.Duration(a.IdleMinutes) / sim.DefaultSSHTimeout,
+	}
 	return o, err
 }
 
@@ -375,10 +373,6 @@ func (c *headendConsole) serverConfig(o offer, deadline time.Time) *ssh.ServerCo
 	return cfg
 }
 
-// decoyHash is checked when the user does not exist, so that an unknown
-// user takes as long to refuse as a wrong password.
-var decoyHash = asa.HashPassword("asalab-decoy")
-
 // errLogin is what a refused client is told; the SSH protocol only says
 // "password failed".
 var errLogin = errors.New("sshd: wrong username or password")
@@ -404,25 +398,15 @@ func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte, deadline tim
 		return nil, errLogin
 	}
 	srv.sleep(wait)
-	var u asa.User
-	var found bool
-	var hostname string
-	err := c.h.View(func(d *asa.Device) {
-		u, found = d.Running.User(md.User())
-		hostname = d.Hostname()
-	})
-	ok = false
-	if err == nil && found {
-		ok = asa.CheckPassword(u.Hash, string(pass))
-	} else {
-		asa.CheckPassword(decoyHash, string(pass))
-	}
+	hostname := c.h.Hostname()
+	priv, found, ok, err := c.h.CheckLogin(md.User(), string(pass))
+	ok = ok && err == nil
 	if ok {
 		srv.throttle.success(ip, c.port)
 		srv.opts.Metrics.login(true)
 		srv.log.Info("login", zap.String("hostname", hostname), zap.String("user", md.User()),
-			zap.String("remote", md.RemoteAddr().String()), zap.Int("privilege", u.Privilege))
-		return &ssh.Permissions{Extensions: map[string]string{"privilege": strconv.Itoa(u.Privilege)}}, nil
+			zap.String("remote", md.RemoteAddr().String()), zap.Int("privilege", priv))
+		return &ssh.Permissions{Extensions: map[string]string{"privilege": strconv.Itoa(priv)}}, nil
 	}
 	n, delay := srv.throttle.failure(ip, c.port)
 	srv.opts.Metrics.login(false)
@@ -661,23 +645,23 @@ func (c *headendConsole) release() {
 }
 
 // list is the headend's SSH connections, by SID (`show ssh sessions`).
-func (c *headendConsole) list() []asa.SSHSession {
+func (c *headendConsole) list() []sim.SSHSession {
 	c.mu.Lock()
-	out := make([]asa.SSHSession, 0, len(c.conns))
+	out := make([]sim.SSHSession, 0, len(c.conns))
 	for cn := range c.conns {
 		out = append(out, cn.info)
 	}
 	c.mu.Unlock()
-	slices.SortFunc(out, func(a, b asa.SSHSession) int { return a.SID - b.SID })
+	slices.SortFunc(out, func(a, b sim.SSHSession) int { return a.SID - b.SID })
 	return out
 }
 
 // sessionInfo describes a logged-in connection from client: the version of
 // the client's banner ("SSH-2.0-OpenSSH_9.6" is 2.0) and the algorithms
 // negotiated each way.
-func sessionInfo(sc *ssh.ServerConn, client netip.Addr) asa.SSHSession {
+func sessionInfo(sc *ssh.ServerConn, client netip.Addr) sim.SSHSession {
 	version, _, _ := strings.Cut(strings.TrimPrefix(string(sc.ClientVersion()), "SSH-"), "-")
-	info := asa.SSHSession{Client: client.Unmap().String(), Version: version, Username: sc.User()}
+	info := sim.SSHSession{Client: client.Unmap().String(), Version: version, Username: sc.User()}
 	if am, ok := sc.Conn.(ssh.AlgorithmsConnMetadata); ok {
 		alg := am.Algorithms()
 		info.InCipher, info.InMAC = alg.Read.Cipher, alg.Read.MAC

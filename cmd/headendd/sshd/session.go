@@ -10,9 +10,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/headend/asa"
-	"github.com/asalab/asalab/headend/asa/console"
-	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/sim"
 )
 
 // session serves one session channel: it answers the channel requests and
@@ -131,9 +129,7 @@ func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel, status uint
 // auto-enable` does: `enable` and the enable password lead on.
 func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ssh.Channel) {
 	srv := c.srv
-	pager := console.DefaultPager
-	_ = c.h.View(func(d *asa.Device) { pager = d.Running.PagerLines })
-	term := cli.NewTerminal(console.New(c.h, console.Options{User: user, Mode: console.ModeUser, Pager: pager}))
+	term := sim.NewTerminal(c.h.OpenConsole(sim.ConsoleOptions{User: user, Mode: sim.ConsoleUser, DevicePager: true}))
 	if err := c.write(cn, user, ch, term.Start()); err != nil {
 		return
 	}
@@ -195,7 +191,7 @@ func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ss
 // command or an answer was refused with an error, so that scripts can rely
 // on it.
 func (c *headendConsole) exec(cn *conn, user string, priv int, cmd string, pty bool, ch ssh.Channel) {
-	s := console.New(c.h, console.Options{User: user, Mode: console.LoginMode(priv), Privilege: priv})
+	s := c.h.OpenConsole(sim.ConsoleOptions{User: user, Mode: sim.ConsoleLogin, Privilege: priv})
 	write := func(text string) error {
 		if pty {
 			text = strings.ReplaceAll(text, "\n", "\r\n")

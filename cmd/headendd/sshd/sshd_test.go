@@ -587,8 +587,8 @@ func TestExec(t *testing.T) {
 			t.Errorf("reload with input %q: %v\n%q", tc.stdin, err, out)
 		}
 		snap, err := tl.lab.Get("asa1")
-		if err != nil || snap.Device.Boots != tc.boots {
-			t.Errorf("reload with input %q: %d boots (%v), want %d", tc.stdin, snap.Device.Boots, err, tc.boots)
+		if err != nil || snap.Device.BootCount() != tc.boots {
+			t.Errorf("reload with input %q: %d boots (%v), want %d", tc.stdin, snap.Device.BootCount(), err, tc.boots)
 		}
 	}
 }
@@ -860,8 +860,8 @@ func TestExecQuestionIdle(t *testing.T) {
 	}
 	waitHungUp(t, c, idle+10*time.Second, "the unanswered exec")
 	openShell(t, addr, "admin", "admin").expect("asa1> ")
-	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
-		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.Boots, err)
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.BootCount() != 0 {
+		t.Errorf("the unanswered reload was done: %d boots (%v)", snap.Device.BootCount(), err)
 	}
 }
 
@@ -881,8 +881,8 @@ func TestCtrlCAtConfirm(t *testing.T) {
 	if got := sh.expect("asa1# "); got != "\r\nasa1# " {
 		t.Errorf("Enter after Ctrl-C: %q", got)
 	}
-	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.Boots != 0 {
-		t.Errorf("the abandoned reload was done: %d boots (%v)", snap.Device.Boots, err)
+	if snap, err := tl.lab.Get("asa1"); err != nil || snap.Device.BootCount() != 0 {
+		t.Errorf("the abandoned reload was done: %d boots (%v)", snap.Device.BootCount(), err)
 	}
 }
 

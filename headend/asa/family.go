@@ -1,0 +1,119 @@
+package asa
+
+import (
+	"encoding/json"
+	"net/netip"
+	"time"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// The ASA as a family of headends: what the lab drives every family by
+// (family.Device) and the activation keys only this family has
+// (family.ActivationKeys).
+var (
+	_ family.Device         = (*Device)(nil)
+	_ family.ActivationKeys = (*Device)(nil)
+)
+
+// New makes a new unit of platform p (family.Family.New).
+func New(p *headend.Platform, serial, hostname string, now time.Time) (family.Device, error) {
+	d, err := NewDevice(p.Model, serial, hostname, now)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Decode reads a stored device back (family.Family.Decode).
+func Decode(b []byte) (family.Device, error) {
+	d := new(Device)
+	if err := json.Unmarshal(b, d); err != nil {
+		return nil, err
+	}
+	if err := d.Bind(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// SerialNumber is the unit's serial number.
+func (d *Device) SerialNumber() string { return d.Serial }
+
+// SoftwareVersion is the release the unit runs.
+func (d *Device) SoftwareVersion() string { return d.Version }
+
+// SavedHostname is the hostname of the saved configuration.
+func (d *Device) SavedHostname() string { return d.Startup.Hostname }
+
+// UpSince is when the current boot finished.
+func (d *Device) UpSince() time.Time { return d.UpAt }
+
+// BootCount counts the reloads and RMA swaps.
+func (d *Device) BootCount() int { return d.Boots }
+
+// Copy is Clone for the family interface.
+func (d *Device) Copy() family.Device { return d.Clone() }
+
+// Addresses are the addresses of the interfaces up, named and addressed.
+func (d *Device) Addresses() []netip.Addr { return d.Running.ActiveAddresses() }
+
+// PagerLines is `pager lines`, the page length of a new SSH session.
+func (d *Device) PagerLines() int { return d.Running.PagerLines }
+
+// LogEntries are the licensing messages the device logged.
+func (d *Device) LogEntries() []LogEntry { return d.Log }
+
+// decoyHash is checked when the user does not exist, so that an unknown
+// user takes as long to refuse as a wrong password.
+var decoyHash = HashPassword("asalab-decoy")
+
+// CheckLogin checks a login against the running configuration's local
+// users.
+func (d *Device) CheckLogin(user, password string) (privilege int, known, ok bool) {
+	u, found := d.Running.User(user)
+	if !found {
+		CheckPassword(decoyHash, password)
+		return 0, false, false
+	}
+	return u.Privilege, true, CheckPassword(u.Hash, password)
+}
+
+// SSH is what the ASA's SSH server offers client with the running
+// configuration: `ssh` permits, `ssh version`, the algorithms of the
+// software version and `ssh timeout`.
+func (d *Device) SSH(client netip.Addr) family.SSHOffer {
+	a := d.SSHAlgorithms()
+	return family.SSHOffer{
+		Permitted: d.Running.SSHPermitted(client), Version: d.Running.SSH.Version,
+		KeyExchanges: a.KeyExchanges, Ciphers: a.Ciphers, MACs: a.MACs,
+		IdleMinutes: d.Running.SSH.TimeoutMinutes(),
+	}
+}
+
+// KeyLicense is the license state at now, as the API shows it.
+func (d *Device) KeyLicense(now time.Time) family.KeyLicense {
+	r := d.RunningLicense(now)
+	l := family.KeyLicense{
+		RunningKey: d.License.RunningWords().String(), FlashKey: d.License.FlashWords().String(),
+		ReloadPending:     d.License.ReloadPending(),
+		RunningEssentials: d.Running.Essentials, SavedEssentials: d.Startup.Essentials,
+		Features: family.LicensedFeatures{
+			SecurityPlus: r.SecurityPlus, PhysIf: r.PhysIf, VLANs: r.VLANs, Failover: r.Failover,
+			TripleDES: r.TripleDES, Contexts: r.Contexts, Carrier: r.Carrier, Premium: r.Premium,
+			Essentials: r.Essentials, Other: r.Other, Total: r.Total, Shared: r.Shared,
+			SharedPool: r.SharedPool, Mobile: r.Mobile, Phone: r.Phone, AEA: r.AEA, Proxy: r.Proxy,
+			Botnet: r.Botnet, Cluster: r.Cluster, PlusApex: r.PlusApex, VPNOnly: r.VPNOnly,
+			Capped: r.Capped,
+		},
+	}
+	for i := range d.License.Timed {
+		k := &d.License.Timed[i]
+		l.Timed = append(l.Timed, family.TimedKey{
+			Key: k.Words.String(), Active: k.Active, Remaining: k.Left(now),
+			DaysRemaining: k.DaysLeft(now), Features: k.Features.Names(),
+		})
+	}
+	return l
+}
