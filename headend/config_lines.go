@@ -78,6 +78,10 @@ func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
 	if err := c.checkReferences(p); err != nil {
 		return err
 	}
+	if len(path) == 0 && p.Section == "access-list" {
+		c.applyACE(p.Text)
+		return nil
+	}
 	c.Lines = cloneLines(c.Lines)
 	ls, err := c.container(path)
 	if err != nil {
@@ -188,6 +192,10 @@ func (c *Config) RemoveConfigLines(path []string, words string) error {
 		if f := strings.Fields(words); len(f) >= 3 && c.objectUsed(f[2]) {
 			return &InUseError{Kind: "object", Name: f[2]}
 		}
+	}
+	if len(path) == 0 && c.removeACE(words) {
+		c.dropOrphanAccessGroups()
+		return nil
 	}
 	c.Lines = cloneLines(c.Lines)
 	ls, err := c.container(path)
