@@ -78,6 +78,9 @@ func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
 	if err := c.checkReferences(p); err != nil {
 		return err
 	}
+	if t := grammarTables[p.Table]; p.Entry >= 0 && p.Entry < len(t) && t[p.Entry].resets != "" {
+		return c.RemoveConfigLines(path, t[p.Entry].resets)
+	}
 	if len(path) == 0 && p.Section == "access-list" {
 		c.applyACE(p.Text)
 		return nil

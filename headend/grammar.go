@@ -45,6 +45,10 @@ type grammarEntry struct {
 	// line's `object N` and `object-group N` must exist.
 	nameif, acl int
 	objects     bool
+	// resets: the entry is a `default` form; it puts back the factory
+	// value of the settings whose first words these are, by removing
+	// their lines, and is not kept itself.
+	resets string
 }
 
 // configSections is the order of the grammar's sections; where each prints
@@ -146,7 +150,12 @@ var grammarTables = map[string][]grammarEntry{
 		{pattern: "protocol esp encryption LINE", key: 3},
 		{pattern: "protocol esp integrity LINE", key: 3},
 	},
+	// The `default` form exists only where the ASA has it: `default
+	// enrollment` in trustpoint mode (Cisco ASA command reference, "default
+	// enrollment"; recalled, no stored source shows it). In the other
+	// modes the word gets the caret, as on the box.
 	"trustpoint": {
+		{pattern: "default enrollment", resets: "enrollment"},
 		{pattern: "enrollment terminal|self", key: 1},
 		{pattern: "subject-name LINE", key: 1},
 		{pattern: "keypair WORD", key: 1},

@@ -322,6 +322,7 @@ var subCommandHelp = map[string]string{
 	"subject-name":                "Subject DN",
 	"keypair":                     "Specify the key pair",
 	"crl":                         "CRL option",
+	"default":                     "Set a command to its defaults",
 	"encryption":                  "Set encryption algorithm",
 	"integrity":                   "Set integrity algorithm",
 	"hash":                        "Set hash algorithm",
