@@ -68,6 +68,9 @@ func (c *Config) checkReferences(p ParsedLine) error {
 			if (f[i] == "object" || f[i] == "object-group") && !c.objectExists(f[i], f[i+1]) {
 				return &RefError{Kind: f[i], Name: f[i+1], Word: i + 2}
 			}
+			if _, ok := c.InterfaceByNameif(f[i+1]); f[i] == "interface" && !ok {
+				return &RefError{Kind: "nameif", Name: f[i+1], Word: i + 2}
+			}
 		}
 	}
 	return nil

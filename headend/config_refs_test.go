@@ -38,6 +38,7 @@ func TestConfigReferences(t *testing.T) {
 		"access-group ACL in interface outside":                  {Kind: "access-list", Name: "ACL", Word: 2},
 		"access-list ACL extended permit ip any object-group NO": {Kind: "object-group", Name: "NO", Word: 8},
 		"access-list ACL extended permit ip object NO any":       {Kind: "object", Name: "NO", Word: 7},
+		"access-list ACL extended permit ip any interface dmz":   {Kind: "nameif", Name: "dmz", Word: 8},
 	} {
 		before := c
 		err := applyTopLines(t, &c, line)

@@ -42,7 +42,7 @@ type grammarEntry struct {
 	// What the line names must exist (see checkReferences): nameif is
 	// the 1-based index of the word naming an interface by its nameif,
 	// acl the index of the word naming an access list, objects that the
-	// line's `object N` and `object-group N` must exist.
+	// line's `object N`, `object-group N` and `interface N` must exist.
 	nameif, acl int
 	objects     bool
 	// resets: the entry is a `default` form; it puts back the factory
