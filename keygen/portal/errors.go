@@ -1,4 +1,4 @@
-package keygen
+package portal
 
 import (
 	"errors"
@@ -10,58 +10,58 @@ import (
 // the gRPC layer strips the "keygen: " prefix.
 var (
 	// ErrUnknownSKU: not a part number the portal sells.
-	ErrUnknownSKU = errors.New("keygen: unknown SKU")
+	ErrUnknownSKU = errors.New("portal: unknown SKU")
 	// ErrUsersOutOfRange: the authorized user count is missing or out of range.
-	ErrUsersOutOfRange = errors.New("keygen: authorized user count out of range")
+	ErrUsersOutOfRange = errors.New("portal: authorized user count out of range")
 	// ErrTermOutOfRange: the term in months is missing or out of range.
-	ErrTermOutOfRange = errors.New("keygen: term out of range")
+	ErrTermOutOfRange = errors.New("portal: term out of range")
 	// ErrStartDate: the start date is malformed, in the past, or more than
 	// 60 days ahead.
-	ErrStartDate = errors.New("keygen: invalid license start date")
+	ErrStartDate = errors.New("portal: invalid license start date")
 	// ErrInvalidOrder: any other mistake in an order line (no customer, an
 	// option the SKU does not take, a bad quantity, no line at all).
-	ErrInvalidOrder = errors.New("keygen: invalid order line")
+	ErrInvalidOrder = errors.New("portal: invalid order line")
 
 	// ErrPAKInvalid: no such PAK. ErrPAKInactive: the PAK exists but its
 	// activation delay has not passed. Both print the portal's one message
 	// (see PAKError).
-	ErrPAKInvalid  = errors.New("keygen: invalid PAK")
-	ErrPAKInactive = errors.New("keygen: inactive PAK")
+	ErrPAKInvalid  = errors.New("portal: invalid PAK")
+	ErrPAKInactive = errors.New("portal: inactive PAK")
 	// ErrPAKExhausted: a single-use PAK (VPN Only, the retired licenses)
 	// is already registered as many times as its quantity.
-	ErrPAKExhausted = errors.New("keygen: the PAK has no quantity left to register")
+	ErrPAKExhausted = errors.New("portal: the PAK has no quantity left to register")
 
 	// ErrSerialBlank: an empty serial, or one with a leading or trailing
 	// space (the seed's cause of this message).
-	ErrSerialBlank = errors.New("keygen: Serial number cannot be blank")
+	ErrSerialBlank = errors.New("portal: Serial number cannot be blank")
 	// ErrSerialReturned: the serial was replaced under RMA; its licenses
 	// live on the replacement.
-	ErrSerialReturned = errors.New("keygen: the serial number was returned under RMA")
+	ErrSerialReturned = errors.New("portal: the serial number was returned under RMA")
 	// ErrSameSerial: source and target (or old and new) serial are the same.
-	ErrSameSerial = errors.New("keygen: source and target serial numbers must differ")
+	ErrSameSerial = errors.New("portal: source and target serial numbers must differ")
 	// ErrNoLicenses: nothing registered to the serial for this action.
-	ErrNoLicenses = errors.New("keygen: no licenses are registered to the serial number")
+	ErrNoLicenses = errors.New("portal: no licenses are registered to the serial number")
 	// ErrNotOnSource: a SKU chosen for sharing is not registered to the
 	// source serial.
-	ErrNotOnSource = errors.New("keygen: the SKU is not registered to the source serial number")
+	ErrNotOnSource = errors.New("portal: the SKU is not registered to the source serial number")
 
-	// ErrPortalVPNOnlyWithPlusApex, ErrPortalNewWithRetired, ErrVPNOnlyFixed:
+	// ErrVPNOnlyWithPlusApex, ErrNewWithRetired, ErrVPNOnlyFixed:
 	// license combinations the seed rules out, in its words.
-	ErrPortalVPNOnlyWithPlusApex = errors.New("keygen: VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses")
-	ErrPortalNewWithRetired      = errors.New("keygen: Discontinued Essentials or Premium licenses do not co-exist on the same hardware as newer Plus, Apex or VPN Only licenses")
-	ErrVPNOnlyFixed              = errors.New("keygen: The VPN Only licenses cannot be transferred, rehosted, shared, combined, split, or directly upgraded to another VPN Only license size")
+	ErrVPNOnlyWithPlusApex = errors.New("portal: VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses")
+	ErrNewWithRetired      = errors.New("portal: Discontinued Essentials or Premium licenses do not co-exist on the same hardware as newer Plus, Apex or VPN Only licenses")
+	ErrVPNOnlyFixed        = errors.New("portal: The VPN Only licenses cannot be transferred, rehosted, shared, combined, split, or directly upgraded to another VPN Only license size")
 	// ErrNotShareable: a license that the Share License Process does not
 	// copy (VPN Only, the retired per-ASA licenses, evaluations).
-	ErrNotShareable = errors.New("keygen: the license cannot be shared")
+	ErrNotShareable = errors.New("portal: the license cannot be shared")
 
 	// ErrCodeInvalid, ErrCodeUsed, ErrCodeExpired: activation codes of the
 	// Share License Process are single-use and expire.
-	ErrCodeInvalid = errors.New("keygen: invalid activation code")
-	ErrCodeUsed    = errors.New("keygen: the activation code has already been used")
-	ErrCodeExpired = errors.New("keygen: the activation code has expired; request another code")
+	ErrCodeInvalid = errors.New("portal: invalid activation code")
+	ErrCodeUsed    = errors.New("portal: the activation code has already been used")
+	ErrCodeExpired = errors.New("portal: the activation code has expired; request another code")
 
 	// ErrDemoIssued: one evaluation license per serial.
-	ErrDemoIssued = errors.New("keygen: a demo license has already been issued for this serial number")
+	ErrDemoIssued = errors.New("portal: a demo license has already been issued for this serial number")
 )
 
 // PAKError is the portal's answer to an unknown or not yet active PAK. The
@@ -74,7 +74,7 @@ type PAKError struct {
 }
 
 func (e *PAKError) Error() string {
-	return fmt.Sprintf("keygen: PAK/s or Token/s %s is / are either Invalid or Inactive", e.PAK)
+	return fmt.Sprintf("portal: PAK/s or Token/s %s is / are either Invalid or Inactive", e.PAK)
 }
 
 // Is matches ErrPAKInactive or ErrPAKInvalid.
