@@ -127,8 +127,9 @@ type IssuedKey struct {
 	PAK string
 }
 
-// LicenseRow is one license on a serial: a row of the seed's "Source SKU
-// Selection" table.
+// LicenseRow is one license on a serial: a row of the "Source SKU
+// Selection" table of Cisco's Share License Process (the sample in Cisco's
+// Secure Client (AnyConnect) Licensing FAQ).
 type LicenseRow struct {
 	PAK      string // empty for a demo
 	SKU      string
@@ -221,9 +222,12 @@ func (h heldSKU) String() string {
 	return h.Name + " (PAK " + h.pak + ")"
 }
 
-// fits refuses a license the serial's licenses do not co-exist with (the
-// seed's rules: VPN Only with neither Plus/Apex nor another VPN Only size,
-// the 4.x licenses not with the retired Essentials/Premium/Shared ones).
+// fits refuses a license the serial's licenses do not co-exist with. Cisco's
+// Secure Client (AnyConnect) Licensing FAQ: "Discontinued Essentials or
+// Premium licenses do not co-exist on the same hardware as newer Plus, Apex
+// or VPN Only licenses. Additionally, VPN Only licenses do not co-exist on
+// the same hardware with Plus or Apex licenses", and VPN Only licenses
+// cannot be "combined" or "upgraded to another VPN Only license size".
 func fits(serial string, held []heldSKU, add SKU) error {
 	f := add.Features
 	for _, h := range held {
@@ -528,7 +532,8 @@ type Shared struct {
 // UseActivationCode completes the Share License Process: the target gets
 // the chosen licenses of the source and its keys. skus chooses rows by SKU
 // (every row of that SKU) or by PAK; none chooses every shareable row (the
-// seed's table comes with all boxes ticked). The code is then used up.
+// FAQ's sample of Cisco's "Source SKU Selection" table has every box
+// ticked). The code is then used up.
 func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (Change, Shared, error) {
 	t := p.begin(now)
 	id := normalizeToken(code)

@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-// Domain errors of the licensing portal. Where the seed (Cisco's AnyConnect
-// licensing FAQ) gives the portal's wording, the error text is that wording;
-// the gRPC layer strips the "keygen: " prefix.
+// Domain errors of the licensing portal. Where Cisco's Secure Client
+// (AnyConnect) Licensing FAQ quotes the portal's wording, the error text is
+// that wording; the gRPC layer strips the "portal: " prefix.
 var (
 	// ErrUnknownSKU: not a part number the portal sells.
 	ErrUnknownSKU = errors.New("portal: unknown SKU")
@@ -32,7 +32,8 @@ var (
 	ErrPAKExhausted = errors.New("portal: the PAK has no quantity left to register")
 
 	// ErrSerialBlank: an empty serial, or one with a leading or trailing
-	// space (the seed's cause of this message).
+	// space (the FAQ: "You most likely pasted in a trailing space after
+	// your serial number").
 	ErrSerialBlank = errors.New("portal: Serial number cannot be blank")
 	// ErrSerialReturned: the serial was replaced under RMA; its licenses
 	// live on the replacement.
@@ -46,7 +47,7 @@ var (
 	ErrNotOnSource = errors.New("portal: the SKU is not registered to the source serial number")
 
 	// ErrVPNOnlyWithPlusApex, ErrNewWithRetired, ErrVPNOnlyFixed:
-	// license combinations the seed rules out, in its words.
+	// license combinations the FAQ rules out, in its words.
 	ErrVPNOnlyWithPlusApex = errors.New("portal: VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses")
 	ErrNewWithRetired      = errors.New("portal: Discontinued Essentials or Premium licenses do not co-exist on the same hardware as newer Plus, Apex or VPN Only licenses")
 	ErrVPNOnlyFixed        = errors.New("portal: The VPN Only licenses cannot be transferred, rehosted, shared, combined, split, or directly upgraded to another VPN Only license size")
@@ -65,9 +66,10 @@ var (
 )
 
 // PAKError is the portal's answer to an unknown or not yet active PAK. The
-// real portal says the same for both (the seed): "PAK/s or Token/s <PAK> is
-// / are either Invalid or Inactive". errors.Is tells them apart with
-// ErrPAKInvalid and ErrPAKInactive.
+// real portal says the same for both (Cisco's Secure Client (AnyConnect)
+// Licensing FAQ): "PAK/s or Token/s <PAK> is / are either Invalid or
+// Inactive". errors.Is tells them apart with ErrPAKInvalid and
+// ErrPAKInactive.
 type PAKError struct {
 	PAK      string
 	Inactive bool

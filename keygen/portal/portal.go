@@ -147,7 +147,7 @@ type Config struct {
 	ActivationDelay time.Duration
 }
 
-// Portal is the licensing portal (SPEC §7): it sells PAKs, registers them to ASA
+// Portal is the licensing portal: it sells PAKs, registers them to ASA
 // serial numbers and returns the activation keys, shares Plus/Apex licenses
 // to more ASAs with activation codes, issues demo licenses, re-hosts
 // licenses after an RMA, and reports honor-system compliance.
@@ -159,10 +159,11 @@ type Config struct {
 // persisted, leaves no trace. A Portal is not safe for concurrent use: the
 // lab serialises its actions.
 //
-// Choices where the seed is unsure or silent, one documented behaviour each:
+// The rules follow Cisco's Secure Client (AnyConnect) Licensing FAQ. Where
+// it is unsure or silent, one documented behaviour each:
 //   - The portal does not know the lab's headends (real portals do not know
 //     your boxes): it accepts any well-formed serial, and the e-mail prints
-//     "Platform = asa" as the seed's sample does. The key it makes carries
+//     "Platform = asa" as the FAQ's sample does. The key it makes carries
 //     only what the PAKs registered to the serial grant; the ASA caps it
 //     to its platform.
 //   - Several PAKs registered to one serial merge their permanent
@@ -172,7 +173,7 @@ type Config struct {
 //     on/off entitlement, so registering more Plus/Apex PAKs, or a renewal,
 //     gives the same key.
 //   - A PAK becomes usable ActivationDelay after delivery (headendd default
-//     4 h of lab time, the seed's "allow up to 4 hours"); an unknown PAK and
+//     4 h of lab time, the FAQ's "allow up to 4 hours"); an unknown PAK and
 //     one used too early get the same message.
 //   - Plus/Apex PAKs are multi-use: they register to any number of ASAs
 //     directly, and share with activation codes. VPN Only and the retired
@@ -185,7 +186,7 @@ type Config struct {
 //   - A demo license counts as Apex, for the co-existence rules, during
 //     the 28 days after it was issued.
 //   - Activation codes are single-use and expire CodeLifetime after they
-//     are requested (the seed only says they expire).
+//     are requested (the FAQ only says they expire).
 //   - Renewal: a banding line for a customer whose term of the same tier
 //     ends within the next 60 days (and no other start date asked for)
 //     renews it: the new term starts the day the old one ends. A term that
@@ -368,8 +369,8 @@ func (t *tx) change() Change {
 	return c
 }
 
-// Token lengths: Cisco PAKs are 11 characters; the seed's activation code
-// sample has 12.
+// Token lengths: Cisco PAKs are 11 characters; the activation code in the
+// FAQ's "Device Registration" sample has 12.
 const (
 	pakLen  = 11
 	codeLen = 12
@@ -402,7 +403,7 @@ func (t *tx) newCode() string {
 func normalizeToken(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 // checkSerial applies the portal's serial rules: blank or padded is the
-// seed's "Serial number cannot be blank"; otherwise it must be an ASA
+// real portal's "Serial number cannot be blank" (the FAQ); otherwise it must be an ASA
 // serial as show version prints it.
 func checkSerial(s string) error {
 	if strings.TrimSpace(s) == "" || strings.TrimSpace(s) != s {

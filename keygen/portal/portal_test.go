@@ -241,7 +241,8 @@ func TestOrderOnePAKPerLine(t *testing.T) {
 		}
 	}
 	plus, perp, apex := o.PAKs[0], o.PAKs[1], o.PAKs[2]
-	// The service starts the day after the order ships (the seed).
+	// The service starts the day after the order ships: "The contract is
+	// set to become active one day after ship" (Cisco's licensing FAQ).
 	if got := FormatDate(plus.Start) + "-" + FormatDate(plus.End); got != "11/28/2026-05/28/2029" {
 		t.Errorf("30-month term = %s", got)
 	}
@@ -518,7 +519,7 @@ func TestShareLicenseProcess(t *testing.T) {
 		c, _, err := f.p.UseActivationCode(f.now, issued.Code.Code, nil)
 		return c, err
 	})
-	// VPN Only cannot be shared, in the seed's words.
+	// VPN Only cannot be shared, in the words of Cisco's licensing FAQ.
 	f.refused(ErrNotShareable, "The VPN Only licenses cannot be transferred, rehosted, shared", func() (Change, error) {
 		c, _, err := f.p.GetActivationCode(f.now, asaC, "JAD19440BQH")
 		if !errors.Is(err, ErrVPNOnlyFixed) {

@@ -73,7 +73,8 @@ type SKU struct {
 
 // MultiUse reports whether one PAK of the SKU registers to any number of
 // ASAs and can be shared: the Plus/Apex licenses are "not tied to a
-// specific ASA" (the seed); VPN Only and the retired licenses are.
+// specific ASA / head-end" (Cisco's Secure Client (AnyConnect) Licensing
+// FAQ); VPN Only and the retired licenses are.
 func (s SKU) MultiUse() bool { return s.Tier == TierPlus || s.Tier == TierApex }
 
 // TimeBased reports whether the SKU makes a time-based key.
@@ -101,7 +102,8 @@ func oneOf(list []int) func(int) bool { return func(n int) bool { return slices.
 func plusApex(int) keygen.Features { return keygen.Features{PlusApex: true} }
 
 // skuCatalog is the portal's price list: the one table of what can be
-// ordered. The Plus/Apex/VPN Only part numbers are the seed's; the retired
+// ordered. The Plus/Apex/VPN Only part numbers are those of Cisco's Secure
+// Client (AnyConnect) Licensing FAQ; the retired
 // part numbers are recalled (Cisco sold Essentials, Mobile and Security Plus
 // per platform model, e.g. L-ASA5510-SEC-PL=; the lab sells one generic part
 // each, as the key it makes is the same on every model and the ASA caps it).
@@ -139,8 +141,8 @@ var skuCatalog = []skuFamily{
 // but asked for (RequestDemoLicense).
 const DemoSKU = "L-AC-APX-DEMO"
 
-// DemoDays is the length of the Apex evaluation: "4-week Apex evaluation
-// licenses" (the seed).
+// DemoDays is the length of the Apex evaluation: "Cisco offers 4-week Apex
+// evaluation licenses" (Cisco's Secure Client (AnyConnect) Licensing FAQ).
 const DemoDays = 28
 
 func demoSKU() SKU {
@@ -223,9 +225,9 @@ func lookupSKU(name string) (SKU, bool) {
 	return s, err == nil
 }
 
-// Order limits. The seed's examples range from 2 to 10000 users and terms
-// of 12 to 37 months ("a specific term length (for example, 30 months)");
-// the bounds are ours.
+// Order limits. The examples of Cisco's Secure Client (AnyConnect)
+// Licensing FAQ range from 2 to 10000 users and terms of 12 to 37 months
+// ("a specific term length (for example, 30 months)"); the bounds are ours.
 const (
 	MinUsers          = 1
 	MaxUsers          = 1_000_000
@@ -240,8 +242,9 @@ const (
 
 // OrderLine is one line of an order. Each line gets its own PAK; a
 // quantity above one adds entitlement (users, registrations) to that one
-// PAK but never makes more PAKs (the seed's warning about independent
-// customers).
+// PAK but never makes more PAKs: ordering more quantity "does not generate
+// additional Product Activation Keys" (the FAQ's answer on ordering for
+// independent customers).
 type OrderLine struct {
 	SKU string
 	// Size of a sized part when the SKU is written without it.
