@@ -17,7 +17,6 @@ import (
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
-	"github.com/asalab/asalab/sim/datadir"
 )
 
 func (c *cli) create(args []string) error {
@@ -338,12 +337,12 @@ func (c *cli) keygen(args []string) error {
 
 func (c *cli) secret(dataDir, secretFile string) ([]byte, error) {
 	if env := os.Getenv("ASALAB_SECRET"); env != "" && secretFile == "" {
-		return datadir.ParseSecret(env)
+		return keygen.ParseSecret(env)
 	}
 	if secretFile == "" {
-		secretFile = filepath.Join(dataDir, datadir.SecretFile)
+		secretFile = filepath.Join(dataDir, keygen.SecretFile)
 	}
-	return datadir.ReadSecretFile(secretFile)
+	return keygen.ReadSecretFile(secretFile)
 }
 
 func state(h *headendv1.Headend) string {

@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/asalab/asalab/sim/datadir"
+	"github.com/asalab/asalab/internal/atomicfile"
 )
 
 // Host key files in the data directory, in OpenSSH's format, so that
@@ -69,5 +69,5 @@ func createKey(path string, gen func() (crypto.Signer, error)) ([]byte, error) {
 		return nil, err
 	}
 	b := pem.EncodeToMemory(block)
-	return b, datadir.WriteFileAtomic(path, b)
+	return b, atomicfile.Write(path, b)
 }
