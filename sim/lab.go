@@ -16,6 +16,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/console"
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -64,7 +65,7 @@ type Config struct {
 	// admitted; nil means the lab's own admission records (Lab.Users).
 	// It is called with the portal locked and must not call back into
 	// the portal.
-	Usage keygen.Usage
+	Usage portal.Usage
 	// SSH, if not nil, gives every headend its own SSH console port.
 	SSH *SSHPorts
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -58,27 +59,27 @@ var errorTable = []errorMapping{
 	{headend.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.
-	{keygen.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},
-	{keygen.ErrUsersOutOfRange, codes.InvalidArgument, "USER_COUNT_OUT_OF_RANGE"},
-	{keygen.ErrTermOutOfRange, codes.InvalidArgument, "TERM_OUT_OF_RANGE"},
-	{keygen.ErrStartDate, codes.InvalidArgument, "INVALID_START_DATE"},
-	{keygen.ErrInvalidOrder, codes.InvalidArgument, "INVALID_ORDER"},
-	{keygen.ErrPAKInvalid, codes.NotFound, "PAK_INVALID"},
-	{keygen.ErrPAKInactive, codes.FailedPrecondition, "PAK_INACTIVE"},
-	{keygen.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
-	{keygen.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
-	{keygen.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
-	{keygen.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
-	{keygen.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
-	{keygen.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
-	{keygen.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
-	{keygen.ErrPortalVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrPortalNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrCodeInvalid, codes.NotFound, "ACTIVATION_CODE_INVALID"},
-	{keygen.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
-	{keygen.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
-	{keygen.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	{portal.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},
+	{portal.ErrUsersOutOfRange, codes.InvalidArgument, "USER_COUNT_OUT_OF_RANGE"},
+	{portal.ErrTermOutOfRange, codes.InvalidArgument, "TERM_OUT_OF_RANGE"},
+	{portal.ErrStartDate, codes.InvalidArgument, "INVALID_START_DATE"},
+	{portal.ErrInvalidOrder, codes.InvalidArgument, "INVALID_ORDER"},
+	{portal.ErrPAKInvalid, codes.NotFound, "PAK_INVALID"},
+	{portal.ErrPAKInactive, codes.FailedPrecondition, "PAK_INACTIVE"},
+	{portal.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
+	{portal.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
+	{portal.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{portal.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
+	{portal.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
+	{portal.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
+	{portal.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
+	{portal.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{portal.ErrNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{portal.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{portal.ErrCodeInvalid, codes.NotFound, "ACTIVATION_CODE_INVALID"},
+	{portal.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
+	{portal.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
+	{portal.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
@@ -115,7 +116,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg
