@@ -470,6 +470,9 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 func (d *Device) boot(now time.Time, bootTime time.Duration) {
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
+	// The ASA's logging buffer is in RAM: a boot starts it empty and its
+	// count at 0.
+	d.Log, d.LogCount = nil, 0
 	d.UpAt = now.Add(bootTime)
 	d.Boots++
 }
