@@ -226,7 +226,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 	line("Cisco Adaptive Security Appliance Software Version %s", d.Version)
 	line("Device Manager Version %s", d.DeviceManagerVersion())
 	line("")
-	line("Compiled on %s by builders", hw.Compiled)
+	line("Compiled on %s by builders", d.CompiledOn())
 	line("System image file is \"%s\"", imageFile(p, d.Version))
 	line("Config file at boot was \"startup-config\"")
 	line("")

@@ -161,11 +161,7 @@ func imageSize(p *Platform, name string) int64 {
 // not listed, but it takes its room: the free bytes shrink as it grows.
 func (d *Device) dirEntries() []dirEntry {
 	p := d.platform
-	built, err := time.Parse("Mon 02-Jan-06 15:04 MST", p.Hardware.Compiled)
-	if err != nil {
-		built = time.Date(2015, 11, 3, 19, 39, 0, 0, time.UTC)
-	}
-	built = built.UTC().Add(37 * 24 * time.Hour) // shipped some weeks after the build
+	built := compiledTime(d.CompiledOn()).UTC().Add(37 * 24 * time.Hour) // shipped some weeks after the build
 	img := strings.TrimPrefix(imageFile(p, d.Version), "disk0:/")
 	asdm := asdmFile(d.DeviceManagerVersion())
 	entries := []dirEntry{
