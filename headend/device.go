@@ -45,6 +45,8 @@ type Config struct {
 	// access lists, SNMP, tunnel groups, class and policy maps...), in the
 	// order entered; never changed in place.
 	Lines []ConfigLine `json:"lines,omitempty"`
+	// Failover is the failover lines of a unit not yet paired.
+	Failover FailoverConfig `json:"failover,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

@@ -517,6 +517,9 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 			line(pagerLine(c))
 			loggingLines(c, line)
 		}
+		if l == "no failover" {
+			failoverLines(&c, line)
+		}
 		if l == "telnet timeout 5" {
 			d.sshLines(c, all, line)
 		}

@@ -267,15 +267,27 @@ func monitoredMax(p *Platform) int {
 }
 
 // ShowFailover renders `show failover` of a standalone unit: failover is
-// off (the factory `no failover`) and the unit is the primary. A unit with
-// failover off prints the settings block and nothing of a mate; `failover
-// replication http` appears only once configured.
+// off (the factory `no failover`) and the unit is the primary unless
+// `failover lan unit secondary` says otherwise. A unit with failover off
+// prints the settings block and nothing of a mate; `failover replication
+// http` appears only once configured. A configured LAN link shows as down:
+// with failover off the unit runs nothing on it (no real output of a
+// configured unit with failover off was found; the layout is the one of
+// the real outputs with failover on).
 func (d *Device) ShowFailover() string {
+	f := &d.Running.Failover
+	unit, lan := "Primary", "not Configured"
+	if f.Unit == "secondary" {
+		unit = "Secondary"
+	}
+	if f.LAN.Name != "" {
+		lan = f.LAN.Name + " " + f.LAN.Iface + " (down)"
+	}
 	var b strings.Builder
 	for _, l := range []string{
 		"Failover Off",
-		"Failover unit Primary",
-		"Failover LAN Interface: not Configured",
+		"Failover unit " + unit,
+		"Failover LAN Interface: " + lan,
 		"Reconnect timeout 0:00:00",
 		"Unit Poll frequency 1 seconds, holdtime 15 seconds",
 		"Interface Poll frequency 5 seconds, holdtime 25 seconds",
@@ -284,6 +296,9 @@ func (d *Device) ShowFailover() string {
 		"MAC Address Move Notification Interval not set",
 	} {
 		b.WriteString(l + "\n")
+	}
+	if f.ReplicationHTTP {
+		b.WriteString("failover replication http\n")
 	}
 	return b.String()
 }

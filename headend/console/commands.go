@@ -105,6 +105,7 @@ func buildCommands() *registry {
 	registerSSHViews(r)
 	registerVPNConfig(r)
 	registerGrammar(r)
+	registerFailover(r)
 	return r
 }
 
