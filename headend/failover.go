@@ -15,6 +15,7 @@ var (
 	ErrFailoverName      = errors.New("headend: no failover link has that name")
 	ErrFailoverLinkIface = errors.New("headend: a stateful link of its own name needs its physical interface")
 	ErrFailoverKey       = errors.New("headend: invalid failover key")
+	ErrFailoverPolltime  = errors.New("headend: invalid failover poll or hold time")
 )
 
 // FailoverConfig is the failover lines a unit keeps before it is paired:
@@ -35,6 +36,71 @@ type FailoverConfig struct {
 	// Key is `failover key`, shown as *****.
 	Key             string `json:"key,omitempty"`
 	ReplicationHTTP bool   `json:"replication_http,omitempty"`
+	// Unit and Interface are `failover polltime [unit|interface] N
+	// holdtime M`; zero: the defaults.
+	UnitPoll      Polltime `json:"unit_poll,omitzero"`
+	InterfacePoll Polltime `json:"interface_poll,omitzero"`
+}
+
+// Polltime is a poll period and its hold time, in seconds.
+type Polltime struct {
+	Poll int `json:"poll"`
+	Hold int `json:"hold"`
+}
+
+// The polltime defaults and ranges, in seconds (Cisco ASA command
+// reference, "failover polltime", as recalled: unit 1 to 15 s polls with
+// a 3 to 45 s hold time of at least three polls, default 1 and 15;
+// interface 1 to 15 s polls with a 5 to 75 s hold time of at least five
+// polls, default 5 and 25). The millisecond forms are not accepted.
+var (
+	defaultUnitPoll      = Polltime{Poll: 1, Hold: 15}
+	defaultInterfacePoll = Polltime{Poll: 5, Hold: 25}
+)
+
+// UnitPolltime is the unit poll and hold time in force.
+func (c FailoverConfig) UnitPolltime() Polltime {
+	if c.UnitPoll == (Polltime{}) {
+		return defaultUnitPoll
+	}
+	return c.UnitPoll
+}
+
+// InterfacePolltime is the interface poll and hold time in force.
+func (c FailoverConfig) InterfacePolltime() Polltime {
+	if c.InterfacePoll == (Polltime{}) {
+		return defaultInterfacePoll
+	}
+	return c.InterfacePoll
+}
+
+// SetFailoverPolltime is `failover polltime [unit|interface] POLL
+// [holdtime HOLD]` (hold 0: not given, the default or the least the poll
+// allows); iface chooses the interface poll. A zero poll is the `no` form.
+func (d *Device) SetFailoverPolltime(iface bool, poll, hold int) error {
+	f := &d.Running.Failover
+	target, def, minHold, maxHold, times := &f.UnitPoll, defaultUnitPoll, 3, 45, 3
+	if iface {
+		target, def, minHold, maxHold, times = &f.InterfacePoll, defaultInterfacePoll, 5, 75, 5
+	}
+	if poll == 0 {
+		*target = Polltime{}
+		return nil
+	}
+	if poll < 1 || poll > 15 {
+		return fmt.Errorf("%w: poll time %d must be 1 to 15 seconds", ErrFailoverPolltime, poll)
+	}
+	if hold == 0 {
+		hold = max(def.Hold, times*poll)
+	}
+	if hold < minHold || hold > maxHold || hold < times*poll {
+		return fmt.Errorf("%w: holdtime %d must be %d to %d seconds and at least %d times the poll time", ErrFailoverPolltime, hold, minHold, maxHold, times)
+	}
+	*target = Polltime{Poll: poll, Hold: hold}
+	if *target == def {
+		*target = Polltime{}
+	}
+	return nil
 }
 
 // FailoverLink is a failover link: its name and physical interface.
@@ -53,7 +119,8 @@ type FailoverIP struct {
 // Equal reports whether two failover configurations are the same.
 func (c FailoverConfig) Equal(o FailoverConfig) bool {
 	return c.Unit == o.Unit && c.LAN == o.LAN && c.Link == o.Link && slices.Equal(c.IPs, o.IPs) &&
-		c.Key == o.Key && c.ReplicationHTTP == o.ReplicationHTTP
+		c.Key == o.Key && c.ReplicationHTTP == o.ReplicationHTTP &&
+		c.UnitPoll == o.UnitPoll && c.InterfacePoll == o.InterfacePoll
 }
 
 // The descriptions an ASA gives the physical interfaces of the failover
@@ -224,7 +291,7 @@ func (d *Device) SetFailoverReplicationHTTP(on bool) { d.Running.Failover.Replic
 
 // failoverLines writes the failover lines of the running configuration
 // after the factory `no failover`, in the order an ASA prints them: unit,
-// LAN interface, key, replication, state link, addresses (as recalled from
+// LAN interface, poll times, key, replication, state link, addresses (as recalled from
 // published ASA configurations; no stored real output has them).
 func failoverLines(c *Config, line func(string)) {
 	f := &c.Failover
@@ -233,6 +300,12 @@ func failoverLines(c *Config, line func(string)) {
 	}
 	if f.LAN.Name != "" {
 		line("failover lan interface " + f.LAN.Name + " " + f.LAN.Iface)
+	}
+	if p := f.UnitPoll; p != (Polltime{}) {
+		line(fmt.Sprintf("failover polltime unit %d holdtime %d", p.Poll, p.Hold))
+	}
+	if p := f.InterfacePoll; p != (Polltime{}) {
+		line(fmt.Sprintf("failover polltime interface %d holdtime %d", p.Poll, p.Hold))
 	}
 	if f.Key != "" {
 		line("failover key *****")

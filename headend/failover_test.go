@@ -29,6 +29,12 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 	if err := d.SetFailoverKey("k"); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.SetFailoverPolltime(false, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetFailoverPolltime(true, 5, 0); err != nil || d.Running.Failover.InterfacePoll != (Polltime{}) {
+		t.Fatalf("the default interface poll time: %v, kept as %+v", err, d.Running.Failover.InterfacePoll)
+	}
 	if _, err := d.SetNameif("GigabitEthernet0/1", "inside"); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +46,9 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 		"unknown name":    d.SetFailoverIP("state", ip("10.8.8.1"), ip("255.255.255.0"), ip("10.8.8.2")),
 		"standby outside": d.SetFailoverIP("folink", ip("10.9.9.1"), ip("255.255.255.252"), ip("10.9.8.2")),
 		"long key":        d.SetFailoverKey(string(make([]byte, 64))),
+		"hold < 3 polls":  d.SetFailoverPolltime(false, 2, 5),
+		"poll too long":   d.SetFailoverPolltime(true, 16, 0),
+		"hold too long":   d.SetFailoverPolltime(true, 3, 80),
 	} {
 		if err == nil {
 			t.Errorf("%s: accepted", name)
@@ -60,7 +69,8 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if !back.Running.Equal(d.Running) || back.Running.Failover.LAN.Iface != "GigabitEthernet0/7" {
+	if !back.Running.Equal(d.Running) || back.Running.Failover.LAN.Iface != "GigabitEthernet0/7" ||
+		back.Running.Failover.UnitPolltime() != (Polltime{Poll: 1, Hold: 3}) {
 		t.Errorf("stored failover lines: %+v, want %+v", back.Running.Failover, d.Running.Failover)
 	}
 	var old Device

@@ -2,6 +2,8 @@ package console
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/asalab/asalab/headend"
 )
@@ -58,6 +60,10 @@ func registerFailover(r *registry) {
 	r.add(privAndUp, "show running-config failover", "Show failover configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *headend.Device) { s.print(headend.RenderFailover(d.Running)) })
 	})
+	r.add(cfg, "failover polltime", "Configure failover poll interval", argWord,
+		"<1-15>  Poll time in seconds (unit, or interface, then the seconds), then holdtime and its seconds", cmdFailoverPolltime)
+	r.add(cfg, "no failover polltime", "Configure failover poll interval", argWord,
+		"unit|interface  The poll time to set back to its default", cmdNoFailoverPolltime)
 	r.describe(cfg, "failover", "Enable/disable failover feature")
 	r.describe(cfg, "failover lan", "Specify the unit as primary or secondary or configure the interface and vlan to be used for failover communication")
 	r.describe(cfg, "failover interface", "Configure the IP address to be used for failover and/or stateful update information")
@@ -75,7 +81,7 @@ func failoverUpdate(s *Session, c *call, fn func(d *headend.Device) error) bool 
 
 // failoverErrorLine words a failover configuration error. No real ASA
 // wording of these refusals was found; they follow the ASA's "ERROR:" form
-// and say what was refused.
+// and say what was refused (a poll time out of range says the rule).
 func failoverErrorLine(err error, c *call) string {
 	switch {
 	case errors.Is(err, headend.ErrFailoverIfNamed):
@@ -84,6 +90,9 @@ func failoverErrorLine(err error, c *call) string {
 		return "ERROR: " + c.arg(1) + " is already the other failover interface"
 	case errors.Is(err, headend.ErrFailoverLinkIface):
 		return "ERROR: Failover link " + c.arg(0) + " needs its physical interface"
+	case errors.Is(err, headend.ErrFailoverPolltime):
+		why := strings.TrimPrefix(err.Error(), headend.ErrFailoverPolltime.Error()+": ")
+		return "ERROR: " + strings.ToUpper(why[:1]) + why[1:]
 	case errors.Is(err, headend.ErrFailoverName):
 		return "ERROR: " + c.arg(0) + " is not a failover interface (failover lan interface or failover link)"
 	}
@@ -207,4 +216,49 @@ func cmdFailoverKey(s *Session, c *call) {
 		return
 	}
 	failoverUpdate(s, c, func(d *headend.Device) error { return d.SetFailoverKey(c.args[0].text) })
+}
+
+// cmdFailoverPolltime: failover polltime [unit|interface] POLL [holdtime
+// HOLD], in seconds.
+func cmdFailoverPolltime(s *Session, c *call) {
+	i, iface := 0, false
+	if len(c.args) > 0 {
+		switch pick(c.args[0].text, "unit", "interface") {
+		case "unit":
+			i = 1
+		case "interface":
+			i, iface = 1, true
+		}
+	}
+	if len(c.args) != i+1 && len(c.args) != i+3 {
+		if len(c.args) < i+1 || len(c.args) == i+2 {
+			s.incomplete()
+		} else {
+			s.invalidArg(c, i+3)
+		}
+		return
+	}
+	poll, err := strconv.Atoi(c.args[i].text)
+	if err != nil || poll < 1 || poll > 15 {
+		s.invalidArg(c, i)
+		return
+	}
+	hold := 0
+	if len(c.args) == i+3 {
+		if pick(c.args[i+1].text, "holdtime") == "" {
+			s.invalidArg(c, i+1)
+			return
+		}
+		if hold, err = strconv.Atoi(c.args[i+2].text); err != nil || hold < 1 {
+			s.invalidArg(c, i+2)
+			return
+		}
+	}
+	failoverUpdate(s, c, func(d *headend.Device) error { return d.SetFailoverPolltime(iface, poll, hold) })
+}
+
+// cmdNoFailoverPolltime: no failover polltime [unit|interface] [...].
+func cmdNoFailoverPolltime(s *Session, c *call) {
+	iface := len(c.args) > 0 && pick(c.args[0].text, "unit", "interface") == "interface"
+	failoverUpdate(s, c, func(d *headend.Device) error { return d.SetFailoverPolltime(iface, 0, 0) })
 }
