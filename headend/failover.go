@@ -12,6 +12,7 @@ import (
 var (
 	ErrFailoverIfNamed   = errors.New("headend: a failover interface must have no nameif")
 	ErrFailoverIfInUse   = errors.New("headend: the interface is the other failover link")
+	ErrFailoverIfNameif  = errors.New("headend: a failover link's interface takes no nameif")
 	ErrFailoverName      = errors.New("headend: no failover link has that name")
 	ErrFailoverLinkIface = errors.New("headend: a stateful link of its own name needs its physical interface")
 	ErrFailoverKey       = errors.New("headend: invalid failover key")

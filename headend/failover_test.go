@@ -57,6 +57,9 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 	if !d.Running.Equal(before) {
 		t.Errorf("refused lines changed the configuration: %+v", d.Running.Failover)
 	}
+	if _, err := d.SetNameif("GigabitEthernet0/7", "x"); !errors.Is(err, ErrFailoverIfNameif) {
+		t.Errorf("nameif on the failover interface: %v", err)
+	}
 	if err := d.SetFailoverLAN("x", "GigabitEthernet0/1"); !errors.Is(err, ErrFailoverIfNamed) {
 		t.Errorf("lan interface on a named interface: %v", err)
 	}
