@@ -353,12 +353,13 @@ func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(p) }
 // Policy is the policy in force.
 func (a *Admission) Policy() *Policy { return a.policy.Load() }
 
-// Reset drops every session: the device reloaded or was replaced. It
-// returns the counters of the table it dropped.
+// Reset drops every session and the refusals logged: the device reloaded
+// or was replaced. It returns the counters of the table it dropped.
 func (a *Admission) Reset(start int64) Counts {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	old := a.tab.Swap(a.newTable(start))
+	a.refusals.restart()
 	return old.snapshot()
 }
 

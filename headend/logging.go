@@ -193,7 +193,10 @@ type refusalRing struct {
 	next atomic.Uint64 // tickets taken: the refusals logged
 	// cleared is the first ticket `clear logging buffer` left listed.
 	cleared atomic.Uint64
-	recs    [refusalRingSize]refusalRec
+	// base is the first ticket of this boot: "N messages logged" counts
+	// from it.
+	base atomic.Uint64
+	recs [refusalRingSize]refusalRec
 }
 
 type refusalRec struct {
@@ -232,6 +235,7 @@ type refusalEntry struct {
 
 // read returns the refusals kept, oldest first, and how many were logged.
 func (r *refusalRing) read() ([]refusalEntry, uint64) {
+	base := r.base.Load() // before next, so that base <= n
 	n := r.next.Load()
 	first := uint64(0)
 	if n > refusalRingSize {
@@ -254,11 +258,19 @@ func (r *refusalRing) read() ([]refusalEntry, uint64) {
 			class: class(info >> 16 & 0xff), limit: int(uint32(info >> 32)), prin: p,
 		})
 	}
-	return out, n
+	return out, n - base
 }
 
 // clear empties the ring for `show logging`; the count stays.
 func (r *refusalRing) clear() { r.cleared.Store(r.next.Load()) }
+
+// restart empties the ring and restarts its count: the device booted, and
+// the buffer, in RAM, starts empty.
+func (r *refusalRing) restart() {
+	n := r.next.Load()
+	r.cleared.Store(n)
+	r.base.Store(n)
+}
 
 // ClearLogBuffer is `clear logging buffer` for the refusals: `show
 // logging` lists none of those logged so far.

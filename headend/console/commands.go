@@ -106,6 +106,7 @@ func buildCommands() *registry {
 	registerVPNConfig(r)
 	registerGrammar(r)
 	registerACL(r)
+	registerFailover(r)
 	return r
 }
 
