@@ -1,6 +1,9 @@
 package headend
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // The syslogs of `vpn-simultaneous-logins`.
 //
@@ -45,8 +48,8 @@ func tunnelGroupFor(k Kind) string {
 // preemptedLine is the 113019 of a session of kind k that lasted dur
 // seconds, logged off by a login over its user's limit.
 func preemptedLine(k Kind, dur int, user, device string) string {
-	return fmt.Sprintf("%%ASA-4-113019: Group = %s, Username = %s, IP = %s, Session disconnected. Session Type: %s, Duration: %dh:%02dm:%02ds, Bytes xmt: 0, Bytes rcv: 0, Reason: Port Preempted",
-		tunnelGroupFor(k), user, publicIP(device), sessionType(k), dur/3600, dur/60%60, dur%60)
+	return fmt.Sprintf("%%ASA-4-113019: Group = %s, Username = %s, IP = %s, Session disconnected. Session Type: %s, Duration: %s, Bytes xmt: 0, Bytes rcv: 0, Reason: Port Preempted",
+		tunnelGroupFor(k), user, publicIP(device), sessionType(k), FormatDuration(time.Duration(dur)*time.Second))
 }
 
 // loginsRefusedLine is the refusal of a login under
