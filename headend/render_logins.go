@@ -53,8 +53,9 @@ func preemptedLine(k Kind, dur int, user, device string) string {
 }
 
 // loginsRefusedLine is the refusal of a login under
-// `vpn-simultaneous-logins 0`.
-func loginsRefusedLine(k Kind, user, ip string) string {
-	return fmt.Sprintf("%%ASA-4-113029: Group <%s> User <%s> IP <%s> Session could not be established: session limit of 0 reached",
-		groupFor(k), user, ip)
+// `vpn-simultaneous-logins limit`: 0, or (rarely) a limit the user's own
+// logins in flight kept full for the whole of the over-limit path.
+func loginsRefusedLine(k Kind, user, ip string, limit int) string {
+	return fmt.Sprintf("%%ASA-4-113029: Group <%s> User <%s> IP <%s> Session could not be established: session limit of %d reached",
+		groupFor(k), user, ip, limit)
 }

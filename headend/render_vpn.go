@@ -77,7 +77,7 @@ func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user,
 	case ReasonNone, ReasonUnavailable:
 		return ""
 	case ReasonSimultaneousLogins:
-		return loginsRefusedLine(k, user, ip)
+		return loginsRefusedLine(k, user, ip, limit)
 	case ReasonNotLicensed:
 		if k == KindClientless {
 			return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of 0 reached.",
