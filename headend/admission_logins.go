@@ -38,6 +38,14 @@ import (
 // at the limit each log off one session (the oldest ones): a Release of an
 // id succeeds once, so they never log off the same one, and the loser of
 // that race counts again instead.
+//
+// Cost: a reconnect costs what it did; a claim of a free slot costs the
+// mutex and a map lookup more (about 45 ns in BenchmarkAdmitFill, 50 ns
+// in BenchmarkAdmitReleaseManyUsers, where a principal no longer takes
+// over another's released slot found through its hint: that slot counts
+// against the other user). Tried and dropped: handing such a slot over
+// under the mutex, moving the count from one user to the other, which
+// measured slower than claiming a free slot.
 
 // unlimitedLogins is the logins limit of kinds that are no user login
 // (site-to-site tunnels).
