@@ -260,10 +260,10 @@ type paddedStat struct {
 // A release does not give the reservation back: it turns the slot from
 // active to released with one CAS (which also refuses a second release of
 // the same id, and a stale id of a reused slot, whose generation differs).
-// The next admission of the same class takes over a released slot and its
-// reservation with one CAS on the slot, without touching the counters. A
-// principal remembers its last slot, so a user reconnecting finds it at
-// once. Admit + release of a returning user is therefore two CASes on the
+// The principal's next admission of the same class takes over its released
+// slot and reservation with one CAS on the slot, without touching the
+// counters (nor its user's logins, see admission_logins.go). A principal
+// remembers its last slot, so a user reconnecting finds it at once. Admit + release of a returning user is therefore two CASes on the
 // slot: as cheap as the bare counter's CAS and add.
 //
 // Statistics: Cumulative per kind is exact without a count on that path:
