@@ -59,13 +59,14 @@ const (
 	ReasonTotalLimit
 	ReasonNotLicensed
 	ReasonUnavailable
+	ReasonSimultaneousLogins // `vpn-simultaneous-logins 0`
 	numReasons
 )
 
 // NumReasons bounds Reason values.
 const NumReasons = int(numReasons)
 
-var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable"}
+var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable", "simultaneous_logins"}
 
 func (r Reason) String() string {
 	if r < numReasons {
@@ -110,6 +111,9 @@ type Policy struct {
 	// noPortal: webvpn is set up but enabled on no working interface,
 	// so AnyConnect and clientless connections find nothing to answer.
 	noPortal bool
+	// logins is the `vpn-simultaneous-logins` in force per kind
+	// (unlimitedLogins: not a user login); see admission_logins.go.
+	logins [numKinds]uint32
 }
 
 // silent reports whether a refusal logs nothing: with webvpn enabled on
@@ -191,7 +195,11 @@ func idPrin(id uint64) uint32  { return uint32(id & idPrinMask) }
 // replaces it, which drops every session at once.
 type table struct {
 	epoch uint32
-	start int64 // lab unix seconds; login times are relative to it
+	// maxUser is the highest count of one user's sessions in this table
+	// (see admission_logins.go); beside start, which the reuse path
+	// reads too, and written only when it rises.
+	maxUser atomic.Uint32
+	start   int64 // lab unix seconds; login times are relative to it
 	// counts holds, per class, the reservations: 16 bits each, premium,
 	// essentials, other. See Admission for why it may exceed the active
 	// sessions.
@@ -218,6 +226,7 @@ type table struct {
 	// collectSeq is odd while a collection runs (see Admit's refusal).
 	collectSeq atomic.Uint32
 	slots      []atomic.Uint64
+	logins     userLogins
 }
 
 type paddedStat struct {
@@ -251,10 +260,10 @@ type paddedStat struct {
 // A release does not give the reservation back: it turns the slot from
 // active to released with one CAS (which also refuses a second release of
 // the same id, and a stale id of a reused slot, whose generation differs).
-// The next admission of the same class takes over a released slot and its
-// reservation with one CAS on the slot, without touching the counters. A
-// principal remembers its last slot, so a user reconnecting finds it at
-// once. Admit + release of a returning user is therefore two CASes on the
+// The principal's next admission of the same class takes over its released
+// slot and reservation with one CAS on the slot, without touching the
+// counters (nor its user's logins, see admission_logins.go). A principal
+// remembers its last slot, so a user reconnecting finds it at once. Admit + release of a returning user is therefore two CASes on the
 // slot: as cheap as the bare counter's CAS and add.
 //
 // Statistics: Cumulative per kind is exact without a count on that path:
@@ -396,7 +405,11 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 	// A returning principal takes over its released slot and reservation.
 	if i := hintSlot(p.hint.Load(), a.id); i >= 0 && i < len(t.slots) {
 		s := &t.slots[i]
-		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c {
+		// Its own slot only: the slot counts against its user's logins,
+		// which the reuse leaves as they are, within the limit if no
+		// user ever held more than it allows.
+		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c &&
+			recPrin(w) == p.idx && pol.logins[k] >= t.maxUser.Load() {
 			gen := recGen(w) + 1
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				if gen&recGenMask == t.claimGenOf(i) {
@@ -405,6 +418,11 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 				return a.admitted(t, p, k, i, gen, now)
 			}
 		}
+	}
+	// The user's logins first: at the limit, its oldest session goes.
+	limited := k != KindSiteToSite
+	if limited && !t.enter(p.User(), pol.logins[k]) && !a.enterOverLimit(t, pol, p, pol.logins[k], now) {
+		return a.refuse(t, pol, p, k, now, Decision{Reason: ReasonSimultaneousLogins, Limit: int(pol.logins[k])})
 	}
 	// A new reservation, checked against the class and total limits.
 	var sum uint32
@@ -437,6 +455,9 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
 				continue
 			}
+			if limited {
+				t.exit(p.User())
+			}
 			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
 		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
@@ -463,6 +484,9 @@ func (a *Admission) Admit(p *Principal, k Kind, now int64) Decision {
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				t.next.Store(uint32(i + 1))
 				t.setClaimGen(i, gen-1)
+				if limited {
+					t.setOwner(i, p)
+				}
 				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -714,17 +738,35 @@ func (t *table) collect() {
 	defer t.collectSeq.Add(1) // after the reservations are given back
 	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
+	// The users of the freed slots are counted out as they go, under
+	// the logins mutex (which is why enterOverLimit never holds it while
+	// it collects).
+	t.logins.mu.Lock()
+	defer t.logins.mu.Unlock()
 	for i := range t.slots {
 		s := &t.slots[i]
 		w := s.Load()
 		if recState(w) != stReleased {
 			continue
 		}
+		owner := noOwner
+		if recKind(w) != KindSiteToSite {
+			var ok bool
+			if owner, ok = t.unown(i); !ok {
+				t.dirty.Store(1) // a later collection frees it
+				continue
+			}
+		}
 		if s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
 			give += 1 << (countBits * uint(recClass(w)))
 			if n := t.unbanked(i, w); n != 0 {
 				t.banked[recKind(w)].v.Add(n)
 			}
+			if owner != noOwner {
+				t.logins.leave(owner.User())
+			}
+		} else if owner != noOwner {
+			t.reown(i, owner)
 		}
 	}
 	if give != 0 {
@@ -907,7 +949,9 @@ func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
 //   - `vpn-sessiondb max-anyconnect-premium-or-essentials-limit` and
 //     `max-other-vpn-limit` lower the class limits below the license;
 //   - once webvpn is set up, AnyConnect and clientless need it enabled on
-//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN).
+//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN);
+//   - one user's sessions are limited by `vpn-simultaneous-logins`
+//     (setLogins).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
@@ -948,6 +992,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.class[KindIPsecIKEv1] = classOther
 	p.class[KindSiteToSite] = classOther
 	d.Running.gateWebVPN(p)
+	d.Running.setLogins(p)
 	return p
 }
 

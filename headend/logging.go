@@ -203,7 +203,7 @@ type refusalRec struct {
 	// seq is 0 while empty, recBusy while written, else its ticket + 1.
 	seq  atomic.Uint64
 	at   atomic.Int64  // lab unix seconds
-	info atomic.Uint64 // kind | reason << 8 | class << 16 | limit << 32
+	info atomic.Uint64 // kind | reason << 8 | class << 16 | logoff << 24 | limit << 32
 	prin atomic.Pointer[Principal]
 }
 
@@ -223,6 +223,23 @@ func (r *refusalRing) add(p *Principal, k Kind, c class, d Decision, now int64) 
 	rec.seq.Store(t + 1)
 }
 
+// addLogoff records the logoff of a session of kind k that p held for
+// dur seconds, which a login over the user's simultaneous logins caused:
+// the ring keeps it with the refusals, as it is logged at the same
+// severity and rendered the same way, when `show logging` asks.
+func (r *refusalRing) addLogoff(p *Principal, k Kind, dur, now int64) {
+	t := r.next.Add(1) - 1
+	rec := &r.recs[t%refusalRingSize]
+	s := rec.seq.Load()
+	if s == recBusy || s > t || !rec.seq.CompareAndSwap(s, recBusy) {
+		return
+	}
+	rec.at.Store(now)
+	rec.info.Store(uint64(k) | 1<<24 | uint64(uint32(max(dur, 0)))<<32)
+	rec.prin.Store(p)
+	rec.seq.Store(t + 1)
+}
+
 // refusalEntry is one refusal read back from the ring.
 type refusalEntry struct {
 	at     time.Time
@@ -231,6 +248,9 @@ type refusalEntry struct {
 	class  class
 	limit  int
 	prin   *Principal
+	// logoff: a session logged off by a login over the limit; limit
+	// holds how long it lasted, in seconds.
+	logoff bool
 }
 
 // read returns the refusals kept, oldest first, and how many were logged.
@@ -255,7 +275,7 @@ func (r *refusalRing) read() ([]refusalEntry, uint64) {
 		}
 		out = append(out, refusalEntry{
 			at: time.Unix(at, 0).UTC(), kind: Kind(info & 0xff), reason: Reason(info >> 8 & 0xff),
-			class: class(info >> 16 & 0xff), limit: int(uint32(info >> 32)), prin: p,
+			class: class(info >> 16 & 0xff), limit: int(uint32(info >> 32)), prin: p, logoff: info>>24&1 != 0,
 		})
 	}
 	return out, n - base

@@ -49,6 +49,9 @@ func (d *Device) ShowLogging(a *Admission) string {
 		count += n
 		for _, r := range refusals {
 			msg := refusalLine(r.reason, r.limit, r.kind, r.class, d.Serial, r.prin.User(), r.prin.Device())
+			if r.logoff {
+				msg = preemptedLine(r.kind, r.limit, r.prin.User(), r.prin.Device())
+			}
 			entries = append(entries, entry{msg, r.at.Unix()})
 		}
 	}
