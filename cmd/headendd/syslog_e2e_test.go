@@ -58,9 +58,9 @@ func TestEndToEndSyslogForward(t *testing.T) {
 	}
 }
 
-// TestSyslogForwardFlag: a collector headendd cannot use stops it at
+// TestEndToEndSyslogForwardFlag: a collector headendd cannot use stops it at
 // start, with a usage error.
-func TestSyslogForwardFlag(t *testing.T) {
+func TestEndToEndSyslogForwardFlag(t *testing.T) {
 	headendd, _ := buildBinaries(t)
 	for arg, why := range map[string]string{
 		"udp://127.0.0.1:0":              "the port must be 1-65535",

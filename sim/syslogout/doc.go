@@ -24,13 +24,13 @@
 //     MSGID): Cisco's "ASA Series Syslog Messages" guide, "What's New",
 //     9.10(1): "<166>2018-06-27T12:17:46Z asa : %ASA-6-110002: ...".
 //   - Over TCP (`logging host IF ADDR 6/1470`) the ASA follows RFC 6587
-//     (Cisco Community, "TCP Syslog configuration on the ASA device"), and
-//     the Cisco firewalls end each message with LF, RFC 6587's
-//     non-transparent framing (BMC SyslogDefender's "Framing characters":
-//     LF "is known to be used by rsyslog and Cisco PIX firewalls").
+//     (Cisco Community, "TCP Syslog configuration on the ASA device"),
+//     which allows LF or octet-counted frames. Cisco's PIX firewalls end
+//     each message with LF (BMC SyslogDefender's "Framing characters": LF
+//     "is known to be used by rsyslog and Cisco PIX firewalls"); no public
+//     source shows the ASA's own framing, so LF is the default.
 //     rsyslog's imtcp takes LF framing and, when a frame starts with a
-//     digit, RFC 6587 octet counting, which `framing=octet-counting`
-//     selects.
+//     digit, octet counting, which `framing=octet-counting` selects.
 //   - The ASA's default ports are 514 for UDP and 1470 for TCP (the same
 //     Cisco Community document: "The default TCP port is 1470"), and its
 //     `logging queue` holds at most 8192 messages, the bound of a
