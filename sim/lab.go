@@ -68,6 +68,9 @@ type Config struct {
 	Usage portal.Usage
 	// SSH, if not nil, gives every headend its own SSH console port.
 	SSH *SSHPorts
+	// Syslog, if not nil, is given every syslog line a headend logs (see
+	// Lab.Syslog). It is called with the headend locked and must not block.
+	Syslog func(at time.Time, hostname, line string)
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -103,6 +106,7 @@ type Lab struct {
 	usage      usageLog
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
+	syslog     func(at time.Time, hostname, line string)
 }
 
 // Headend is one headend of a lab. It is the console's Backend.
@@ -139,6 +143,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.log = zap.NewNop()
 	}
 	l.principals = headend.NewPrincipals(l.notePrincipal)
+	l.syslog = cfg.Syslog
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -647,7 +652,9 @@ func (h *Headend) View(fn func(d *headend.Device)) error {
 	// Advancing in place is safe: it is deterministic from the stored
 	// state and the clock, so the stored copy catches up on the next
 	// write, or replays the same steps after a restart.
+	n := logCount(h.dev)
 	h.dev.Advance(h.lab.clock.Now())
+	h.lab.forwardLog(n, h.dev)
 	fn(h.dev)
 	return nil
 }
@@ -775,6 +782,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c *headend.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
+	h.lab.forwardLog(logCount(prev), c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 }
