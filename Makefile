@@ -68,6 +68,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ExecLimit' -benchmem -benchtime 20x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd
 	$(GO) test -run '^$$' -bench 'SSHRestart' -benchtime 1x ./cmd/headendd
+	$(GO) test -run '^$$' -bench 'Send' -benchmem -count 3 ./sim/syslogout
 
 # Two simulated years of a 10,000-headend lab at 3,000 new users a day:
 # resident memory and start-up at days 1, 30, 365 and 730, which must stay

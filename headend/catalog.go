@@ -91,7 +91,6 @@ type Hardware struct {
 	BMC        string   // 5500-X: "Baseboard Management Controller (revision 0x1) Firmware Version: 2.4"
 	Image      string   // system image file, %s = version in file form
 	DMVersion  string   // Device Manager version
-	Compiled   string   // "Wed 14-Apr-21 05:25 GMT"
 	MACPrefix  string   // OUI-like prefix of derived addresses, "d8b1.90"
 	Interfaces []Iface
 }
@@ -264,7 +263,7 @@ func legacyASA(model string, vpn, premium, vlans, ctxMax, proxyMax, ram int, cpu
 		Hardware: Hardware{
 			Line:  fmt.Sprintf("%s, %d MB RAM, CPU %s", model, ram, cpu),
 			Flash: "Internal ATA Compact Flash, 256MB", BIOS: "BIOS Flash M50FW016 @ 0xfff00000, 2048KB",
-			Crypto: crypto5500, Image: "disk0:/asa%s-k8.bin", DMVersion: "7.1(7)", Compiled: "Mon 30-Nov-15 08:04 PST",
+			Crypto: crypto5500, Image: "disk0:/asa%s-k8.bin", DMVersion: "7.1(7)",
 			MACPrefix: "0019.e8", Interfaces: ifaces5500(eth, ports),
 		},
 		Source: srcSpec,
@@ -286,7 +285,7 @@ func asa5500X(model string, vpn, vlans, ctxMax, proxyMax int, version, hw, asaLi
 			Line: hw, ASALine: asaLine,
 			Flash: "Internal ATA Compact Flash, 8192MB", BIOS: "BIOS Flash MX25L6445E @ 0xffbb0000, 8192KB",
 			Crypto: crypto5500X, BMC: "Baseboard Management Controller (revision 0x1) Firmware Version: 2.4",
-			Image: "disk0:/asa%s-smp-k8.bin", DMVersion: "7.16(1)150", Compiled: "Wed 14-Apr-21 05:25 GMT",
+			Image: "disk0:/asa%s-smp-k8.bin", DMVersion: "7.16(1)150",
 			MACPrefix: "d8b1.90", Interfaces: ifaces5500X(ports),
 		},
 		Source: srcSpec + "; layout after " + src5555,
@@ -306,7 +305,7 @@ func firepowerX(model string, vpn, vlans, ctxMax, proxyDefault, proxyMax int, hw
 		Hardware: Hardware{
 			Line:  hw,
 			Flash: "Internal ATA Compact Flash, 8000MB", BIOS: "BIOS Flash M25P64 @ 0xfed01000, 16384KB",
-			Crypto: cryptoFirepowerX, Image: "disk0:/asa%s-lfbff-k8.SPA", DMVersion: "7.16(1)150", Compiled: "Thu 13-Oct-22 08:29 GMT",
+			Crypto: cryptoFirepowerX, Image: "disk0:/asa%s-lfbff-k8.SPA", DMVersion: "7.16(1)150",
 			MACPrefix: "7872.5d", Interfaces: ifacesFirepowerX(8),
 		},
 		Source: src5516,
@@ -348,7 +347,7 @@ var catalog = func() []Platform {
 				"SSL/IKE microcode: CNLite-MC-SSLm-PLUS-2.03",
 				"IPSec microcode  : CNlite-MC-IPSECm-MAIN-2.06",
 			},
-			Image: "disk0:/asa%s-k8.bin", DMVersion: "7.2(4)", Compiled: "Wed 01-Jul-15 06:20 PDT",
+			Image: "disk0:/asa%s-k8.bin", DMVersion: "7.2(4)",
 			MACPrefix: "001d.a2", Interfaces: ifaces5505,
 		},
 		Source: src5505,

@@ -52,13 +52,14 @@ const (
 	ReasonTotalLimit
 	ReasonNotLicensed
 	ReasonUnavailable
+	ReasonSimultaneousLogins // `vpn-simultaneous-logins 0`
 	numReasons
 )
 
 // NumReasons bounds Reason values.
 const NumReasons = int(numReasons)
 
-var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable"}
+var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable", "simultaneous_logins"}
 
 func (r Reason) String() string {
 	if r < numReasons {

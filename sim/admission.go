@@ -151,7 +151,7 @@ func (l *Lab) Counts(hostname string) (admission.Counts, error) {
 	return h.adm.Counts(), nil
 }
 
-// Users implements keygen.Usage for the portal's compliance report: the
+// Users implements portal.Usage for the portal's compliance report: the
 // distinct users the headends with these serials admitted in [from, to),
 // counted by lab day, and those of them who used an Apex-only service. It
 // reads the usage records from the store and those not yet written from

@@ -61,7 +61,7 @@ func (d *fakeDevice) Addresses() []netip.Addr                      { return nil 
 func (d *fakeDevice) CheckLogin(string, string) (int, bool, bool)  { return 0, false, false }
 func (d *fakeDevice) SSH(netip.Addr) family.SSHOffer               { return family.SSHOffer{} }
 func (d *fakeDevice) PagerLines() int                              { return 0 }
-func (d *fakeDevice) LogEntries() []family.LogEntry                { return nil }
+func (d *fakeDevice) LogEntries() ([]family.LogEntry, int)         { return nil, 0 }
 
 func (d *fakeDevice) Reload(now time.Time, boot time.Duration) {
 	d.Name, d.Up = d.Saved, now.Add(boot)
@@ -71,6 +71,9 @@ func (d *fakeDevice) Reload(now time.Time, boot time.Duration) {
 func (d *fakeDevice) AdmissionPolicy(time.Time) *admission.Policy {
 	r := admission.Rules{Total: 10, ValidUntil: admission.NoExpiry, UpAt: d.Up.Unix(), LogLevel: -1}
 	r.Limit[admission.ClassPremium] = 10
+	for k := range r.Logins {
+		r.Logins[k] = admission.NoLoginLimit
+	}
 	return admission.NewPolicy(r)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -66,9 +67,12 @@ type Config struct {
 	// admitted; nil means the lab's own admission records (Lab.Users).
 	// It is called with the portal locked and must not call back into
 	// the portal.
-	Usage keygen.Usage
+	Usage portal.Usage
 	// SSH, if not nil, gives every headend its own SSH console port.
 	SSH *SSHPorts
+	// Syslog, if not nil, is given every syslog line a headend logs (see
+	// Lab.Syslog). It is called with the headend locked and must not block.
+	Syslog func(at time.Time, hostname, line string)
 }
 
 // Lab is a fleet of headends with its clock and store. Lookups by hostname
@@ -104,6 +108,7 @@ type Lab struct {
 	usage      usageLog
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
+	syslog     func(at time.Time, hostname, line string)
 }
 
 // Headend is one headend of a lab. It is the console's Backend.
@@ -141,6 +146,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.log = zap.NewNop()
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
+	l.syslog = cfg.Syslog
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -677,7 +683,9 @@ func (h *Headend) View(fn func(d family.Device)) error {
 	// Advancing in place is safe: it is deterministic from the stored
 	// state and the clock, so the stored copy catches up on the next
 	// write, or replays the same steps after a restart.
+	n := logCount(h.dev)
 	h.dev.Advance(h.lab.clock.Now())
+	h.lab.forwardLog(n, h.dev)
 	fn(h.dev)
 	return nil
 }
@@ -805,6 +813,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c family.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
+	h.lab.forwardLog(logCount(prev), c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 }

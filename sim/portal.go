@@ -10,10 +10,10 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
 
-	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 )
 
-// The lab's licensing portal (keygen.Portal), persisted in the lab's part
+// The lab's licensing portal (portal.Portal), persisted in the lab's part
 // of the store, one record per key:
 //
 //	l/<lab>/portal/meta             counters, JSON
@@ -34,12 +34,12 @@ const DefaultPAKActivationDelay = 4 * time.Hour
 
 type portalState struct {
 	mu    sync.Mutex
-	p     *keygen.Portal
-	usage keygen.Usage
+	p     *portal.Portal
+	usage portal.Usage
 }
 
 func (l *Lab) openPortal(cfg Config) error {
-	p, err := keygen.NewPortal(keygen.PortalConfig{Signer: l.signer, ActivationDelay: cfg.PAKActivationDelay})
+	p, err := portal.New(portal.Config{Signer: l.signer, ActivationDelay: cfg.PAKActivationDelay})
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
@@ -65,7 +65,7 @@ func portalKey(lab, kind, id string) []byte {
 }
 
 // putPortal writes one action's records in one synced batch.
-func (s *Store) putPortal(lab string, c keygen.PortalChange) error {
+func (s *Store) putPortal(lab string, c portal.Change) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	set := func(key []byte, v any) error {
@@ -99,8 +99,8 @@ func (s *Store) putPortal(lab string, c keygen.PortalChange) error {
 }
 
 // loadPortal reads every portal record of the lab as one change.
-func (s *Store) loadPortal(lab string) (keygen.PortalChange, error) {
-	var c keygen.PortalChange
+func (s *Store) loadPortal(lab string) (portal.Change, error) {
+	var c portal.Change
 	p := portalPrefix(lab)
 	err := s.scan(p, func(key, v []byte) error {
 		rest := string(key[len(p):])
@@ -108,20 +108,20 @@ func (s *Store) loadPortal(lab string) (keygen.PortalChange, error) {
 		var err error
 		switch kind {
 		case "meta":
-			c.Meta = new(keygen.PortalMeta)
+			c.Meta = new(portal.Meta)
 			err = json.Unmarshal(v, c.Meta)
 		case "pak":
-			var k keygen.PAK
+			var k portal.PAK
 			if err = json.Unmarshal(v, &k); err == nil {
 				c.PAKs = append(c.PAKs, k)
 			}
 		case "serial":
-			var r keygen.SerialRecord
+			var r portal.SerialRecord
 			if err = json.Unmarshal(v, &r); err == nil {
 				c.Serials = append(c.Serials, r)
 			}
 		case "code":
-			var k keygen.ActivationCode
+			var k portal.ActivationCode
 			if err = json.Unmarshal(v, &k); err == nil {
 				c.Codes = append(c.Codes, k)
 			}
@@ -137,7 +137,7 @@ func (s *Store) loadPortal(lab string) (keygen.PortalChange, error) {
 }
 
 // portalDo runs one portal action at the lab time: persisted, then applied.
-func portalDo[T any](l *Lab, fn func(p *keygen.Portal, now time.Time) (keygen.PortalChange, T, error)) (T, error) {
+func portalDo[T any](l *Lab, fn func(p *portal.Portal, now time.Time) (portal.Change, T, error)) (T, error) {
 	ps := l.portal
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -160,8 +160,8 @@ func portalDo[T any](l *Lab, fn func(p *keygen.Portal, now time.Time) (keygen.Po
 }
 
 // PlaceOrder sells order lines, one PAK per line.
-func (l *Lab) PlaceOrder(lines []keygen.OrderLine) (keygen.Order, error) {
-	o, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Order, error) {
+func (l *Lab) PlaceOrder(lines []portal.OrderLine) (portal.Order, error) {
+	o, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Order, error) {
 		return p.PlaceOrder(now, lines)
 	})
 	if err == nil {
@@ -174,8 +174,8 @@ func (l *Lab) PlaceOrder(lines []keygen.OrderLine) (keygen.Order, error) {
 }
 
 // RegisterPak registers a PAK to a serial and returns the key and e-mail.
-func (l *Lab) RegisterPak(pak, serial string) (keygen.Registered, error) {
-	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Registered, error) {
+func (l *Lab) RegisterPak(pak, serial string) (portal.Registered, error) {
+	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
 		return p.RegisterPak(now, pak, serial)
 	})
 	if err == nil && !r.Again {
@@ -185,8 +185,8 @@ func (l *Lab) RegisterPak(pak, serial string) (keygen.Registered, error) {
 }
 
 // GetActivationCode starts the Share License Process.
-func (l *Lab) GetActivationCode(source, target string) (keygen.CodeIssued, error) {
-	c, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.CodeIssued, error) {
+func (l *Lab) GetActivationCode(source, target string) (portal.CodeIssued, error) {
+	c, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.CodeIssued, error) {
 		return p.GetActivationCode(now, source, target)
 	})
 	if err == nil {
@@ -196,8 +196,8 @@ func (l *Lab) GetActivationCode(source, target string) (keygen.CodeIssued, error
 }
 
 // UseActivationCode shares the chosen licenses to the code's target.
-func (l *Lab) UseActivationCode(code string, skus []string) (keygen.Shared, error) {
-	s, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Shared, error) {
+func (l *Lab) UseActivationCode(code string, skus []string) (portal.Shared, error) {
+	s, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Shared, error) {
 		return p.UseActivationCode(now, code, skus)
 	})
 	if err == nil {
@@ -208,8 +208,8 @@ func (l *Lab) UseActivationCode(code string, skus []string) (keygen.Shared, erro
 }
 
 // RequestDemoLicense issues the 4-week Apex evaluation to a serial.
-func (l *Lab) RequestDemoLicense(serial string) (keygen.Registered, error) {
-	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Registered, error) {
+func (l *Lab) RequestDemoLicense(serial string) (portal.Registered, error) {
+	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
 		return p.RequestDemoLicense(now, serial)
 	})
 	if err == nil {
@@ -219,8 +219,8 @@ func (l *Lab) RequestDemoLicense(serial string) (keygen.Registered, error) {
 }
 
 // RehostForRma moves a returned unit's licenses to its replacement.
-func (l *Lab) RehostForRma(oldSerial, newSerial string) (keygen.Rehosted, error) {
-	r, err := portalDo(l, func(p *keygen.Portal, now time.Time) (keygen.PortalChange, keygen.Rehosted, error) {
+func (l *Lab) RehostForRma(oldSerial, newSerial string) (portal.Rehosted, error) {
+	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Rehosted, error) {
 		return p.RehostForRma(now, oldSerial, newSerial)
 	})
 	if err == nil {
@@ -231,7 +231,7 @@ func (l *Lab) RehostForRma(oldSerial, newSerial string) (keygen.Rehosted, error)
 }
 
 // ListLicenses lists the licenses and keys the portal holds for a serial.
-func (l *Lab) ListLicenses(serial string) (keygen.Licenses, error) {
+func (l *Lab) ListLicenses(serial string) (portal.Licenses, error) {
 	ps := l.portal
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -241,7 +241,7 @@ func (l *Lab) ListLicenses(serial string) (keygen.Licenses, error) {
 // ComplianceReport is the honor-system report at the lab time, for every
 // customer or the one named, counting the unique users the lab's headends
 // admitted (or those of Config.Usage, when set).
-func (l *Lab) ComplianceReport(customer string) keygen.ComplianceReport {
+func (l *Lab) ComplianceReport(customer string) portal.ComplianceReport {
 	ps := l.portal
 	ps.mu.Lock()
 	defer ps.mu.Unlock()

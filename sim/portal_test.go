@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 )
 
 var simStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -79,19 +80,19 @@ func TestPortalSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	tl := openTestLab(t, dir)
 	l := tl.lab
-	o := must(l.PlaceOrder([]keygen.OrderLine{
+	o := must(l.PlaceOrder([]portal.OrderLine{
 		{SKU: "L-AC-PLS-LIC=", Users: 873, Months: 30, Customer: "Acme Corp"},
 		{SKU: "L-AC-VPNO-100=", Customer: "Acme Corp"},
 	}))
 	plus, vpno := o.PAKs[0], o.PAKs[1]
-	if _, err := l.RegisterPak(plus.ID, "FCH1947V0GY"); !errors.Is(err, keygen.ErrPAKInactive) {
+	if _, err := l.RegisterPak(plus.ID, "FCH1947V0GY"); !errors.Is(err, portal.ErrPAKInactive) {
 		t.Fatalf("register at once: %v", err)
 	}
 	// The PAK's activation time is stored: a restart does not reset it.
 	tl.close()
 	tl = openTestLab(t, dir)
 	l = tl.lab
-	if _, err := l.RegisterPak(plus.ID, "FCH1947V0GY"); !errors.Is(err, keygen.ErrPAKInactive) {
+	if _, err := l.RegisterPak(plus.ID, "FCH1947V0GY"); !errors.Is(err, portal.ErrPAKInactive) {
 		t.Fatalf("register after restart: %v", err)
 	}
 	must(l.AdvanceClock(4 * time.Hour))
@@ -107,16 +108,16 @@ func TestPortalSurvivesRestart(t *testing.T) {
 	if _, err := l.RegisterPak(vpno.ID, "FCH1947V0GY"); err == nil {
 		t.Fatal("VPN Only registered twice")
 	}
-	if _, err := l.PlaceOrder([]keygen.OrderLine{{SKU: "L-AC-PLS-LIC=", Users: 10, Months: 99, Customer: "X"}}); err == nil {
+	if _, err := l.PlaceOrder([]portal.OrderLine{{SKU: "L-AC-PLS-LIC=", Users: 10, Months: 99, Customer: "X"}}); err == nil {
 		t.Fatal("a 99-month term was sold")
 	}
 	if after := tl.portalKeys(); after != before {
 		t.Errorf("refused actions wrote %d records", after-before)
 	}
 
-	list := func(serial string) keygen.Licenses { return must(l.ListLicenses(serial)) }
+	list := func(serial string) portal.Licenses { return must(l.ListLicenses(serial)) }
 	serials := []string{"FCH1947V0GY", "FCH2648BCDE", "JMX1628X0P9", "JAD19440BQH"}
-	want := map[string]keygen.Licenses{}
+	want := map[string]portal.Licenses{}
 	for _, s := range serials {
 		want[s] = list(s)
 	}
@@ -132,18 +133,18 @@ func TestPortalSurvivesRestart(t *testing.T) {
 	if k := list("FCH1947V0GY").Keys[0].Words; k != reg.Key.Words {
 		t.Errorf("key changed across the restart: %s vs %s", k, reg.Key.Words)
 	}
-	if _, err := l.UseActivationCode(code.Code.Code, nil); !errors.Is(err, keygen.ErrCodeUsed) {
+	if _, err := l.UseActivationCode(code.Code.Code, nil); !errors.Is(err, portal.ErrCodeUsed) {
 		t.Errorf("the used code works again after a restart: %v", err)
 	}
-	if _, err := l.RequestDemoLicense("FCH2648BCDE"); !errors.Is(err, keygen.ErrDemoIssued) {
+	if _, err := l.RequestDemoLicense("FCH2648BCDE"); !errors.Is(err, portal.ErrDemoIssued) {
 		t.Errorf("a second demo after a restart: %v", err)
 	}
-	if _, err := l.RegisterPak(vpno.ID, "FCH1947V0GY"); !errors.Is(err, keygen.ErrPAKExhausted) &&
-		!errors.Is(err, keygen.ErrPortalVPNOnlyWithPlusApex) {
+	if _, err := l.RegisterPak(vpno.ID, "FCH1947V0GY"); !errors.Is(err, portal.ErrPAKExhausted) &&
+		!errors.Is(err, portal.ErrVPNOnlyWithPlusApex) {
 		t.Errorf("VPN Only PAK after a restart: %v", err)
 	}
 	// The counters continue: no PAK is delivered twice.
-	o2 := must(l.PlaceOrder([]keygen.OrderLine{{SKU: "L-AC-PLS-P-G", Users: 5, Customer: "Beta"}}))
+	o2 := must(l.PlaceOrder([]portal.OrderLine{{SKU: "L-AC-PLS-P-G", Users: 5, Customer: "Beta"}}))
 	if o2.SalesOrder != "100000002" || o2.PAKs[0].ID == plus.ID || o2.PAKs[0].ID == vpno.ID {
 		t.Errorf("order after restart: %+v", o2)
 	}
@@ -152,7 +153,7 @@ func TestPortalSurvivesRestart(t *testing.T) {
 func TestSingleUsePAKUnderConcurrency(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
 	l := tl.lab
-	o := must(l.PlaceOrder([]keygen.OrderLine{{SKU: "L-AC-VPNO-500=", Quantity: 3, Customer: "Acme"}}))
+	o := must(l.PlaceOrder([]portal.OrderLine{{SKU: "L-AC-VPNO-500=", Quantity: 3, Customer: "Acme"}}))
 	must(l.AdvanceClock(4 * time.Hour))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -166,7 +167,7 @@ func TestSingleUsePAKUnderConcurrency(t *testing.T) {
 				mu.Lock()
 				won = append(won, s)
 				mu.Unlock()
-			} else if !errors.Is(err, keygen.ErrPAKExhausted) {
+			} else if !errors.Is(err, portal.ErrPAKExhausted) {
 				t.Error(err)
 			}
 		}()
@@ -176,7 +177,7 @@ func TestSingleUsePAKUnderConcurrency(t *testing.T) {
 		t.Fatalf("a quantity-3 VPN Only PAK registered to %d serials: %v", len(won), won)
 	}
 	for _, s := range won {
-		if rows := must(l.ListLicenses(s)).Rows; len(rows) != 1 || !slices.ContainsFunc(rows, func(r keygen.LicenseRow) bool {
+		if rows := must(l.ListLicenses(s)).Rows; len(rows) != 1 || !slices.ContainsFunc(rows, func(r portal.LicenseRow) bool {
 			return r.PAK == o.PAKs[0].ID
 		}) {
 			t.Errorf("%s lists %+v", s, rows)

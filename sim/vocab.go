@@ -75,11 +75,14 @@ var (
 	ErrNewWithClassic       = asa.ErrNewWithClassic
 )
 
-// The catalog and the rules every headend's names follow.
-var (
-	Platforms         = headend.Platforms
-	ModelNames        = headend.ModelNames
-	ValidateHostname  = headend.ValidateHostname
-	ValidatePrincipal = admission.ValidatePrincipal
-	ParseKind         = headend.ParseKind
-)
+// Platforms is the catalog, in table order. Callers must not modify it.
+func Platforms() []Platform { return headend.Platforms() }
+
+// ModelNames lists the catalog's model ids.
+func ModelNames() []string { return headend.ModelNames() }
+
+// ValidateHostname checks a headend's hostname.
+func ValidateHostname(h string) error { return headend.ValidateHostname(h) }
+
+// ValidatePrincipal checks a user and client device before admission.
+func ValidatePrincipal(user, device string) error { return admission.ValidatePrincipal(user, device) }

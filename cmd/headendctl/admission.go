@@ -4,36 +4,40 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/asalab/asalab/headend"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
-// kinds are the --kind words, in ConnectionKind order.
+// kinds are the --kind words, in ConnectionKind order: the API's names in
+// lower case with dashes (CONNECTION_KIND_SITE_TO_SITE: site-to-site), the
+// words the daemon's consoles and logs use for the kinds.
 var kinds = func() []string {
 	var ws []string
-	for k := headend.KindAnyConnect; k.Valid(); k++ {
-		ws = append(ws, k.String())
+	for k := int32(1); ; k++ {
+		name, ok := headendv1.ConnectionKind_name[k]
+		if !ok {
+			return ws
+		}
+		ws = append(ws, strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(name, "CONNECTION_KIND_")), "_", "-"))
 	}
-	return ws
 }()
 
-// parseKind reads a --kind word; ConnectionKind numbers the kinds as
-// headend.Kind does.
+// parseKind reads a --kind word.
 func parseKind(s string) (headendv1.ConnectionKind, error) {
-	if k, ok := headend.ParseKind(s); ok {
-		return headendv1.ConnectionKind(k), nil
+	if i := slices.Index(kinds, s); i >= 0 {
+		return headendv1.ConnectionKind(i + 1), nil
 	}
 	return 0, usagef("--kind must be one of %s", strings.Join(kinds, ", "))
 }
 
 func kindWord(k headendv1.ConnectionKind) string {
-	if k > 0 && int(k) < headend.NumKinds {
-		return headend.Kind(k).String()
+	if k > 0 && int(k) <= len(kinds) {
+		return kinds[k-1]
 	}
 	return k.String()
 }

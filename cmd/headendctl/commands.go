@@ -16,8 +16,6 @@ import (
 
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
-	"github.com/asalab/asalab/sim"
-	"github.com/asalab/asalab/sim/datadir"
 )
 
 func (c *cli) create(args []string) error {
@@ -317,7 +315,7 @@ func (c *cli) keygen(args []string) error {
 	}
 	lab := c.lab
 	if lab == "" {
-		lab = sim.DefaultLab
+		lab = defaultLab
 	}
 	k := keygen.Key{Serial: serial, Features: features, Days: days}
 	if days > 0 {
@@ -336,14 +334,19 @@ func (c *cli) keygen(args []string) error {
 	return nil
 }
 
+// defaultLab is the name of the lab every daemon has (the daemon's
+// sim.DefaultLab, which a test checks): keys minted without --lab are
+// for it.
+const defaultLab = "default"
+
 func (c *cli) secret(dataDir, secretFile string) ([]byte, error) {
 	if env := os.Getenv("ASALAB_SECRET"); env != "" && secretFile == "" {
-		return datadir.ParseSecret(env)
+		return keygen.ParseSecret(env)
 	}
 	if secretFile == "" {
-		secretFile = filepath.Join(dataDir, datadir.SecretFile)
+		secretFile = filepath.Join(dataDir, keygen.SecretFile)
 	}
-	return datadir.ReadSecretFile(secretFile)
+	return keygen.ReadSecretFile(secretFile)
 }
 
 func state(h *headendv1.Headend) string {

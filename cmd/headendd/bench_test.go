@@ -20,7 +20,6 @@ import (
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
-	"github.com/asalab/asalab/sim/datadir"
 	"github.com/asalab/asalab/sim/load"
 )
 
@@ -72,7 +71,7 @@ func BenchmarkFleet(b *testing.B) {
 
 		// InstallActivationKey: alternate two permanent keys on one headend
 		// so every call changes the flash and running keys.
-		secret, err := datadir.ReadSecretFile(filepath.Join(dataDir, datadir.SecretFile))
+		secret, err := keygen.ReadSecretFile(filepath.Join(dataDir, keygen.SecretFile))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -216,7 +215,7 @@ func BenchmarkMillionSessions(b *testing.B) {
 		conn := d.dial(b)
 		hc := headendv1.NewHeadendServiceClient(conn)
 		ctx := context.Background()
-		secret, err := datadir.ReadSecretFile(filepath.Join(dataDir, datadir.SecretFile))
+		secret, err := keygen.ReadSecretFile(filepath.Join(dataDir, keygen.SecretFile))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/datadir"
 	"github.com/asalab/asalab/sim/storefiles"
@@ -41,12 +42,12 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 	switch env := os.Getenv("ASALAB_SECRET"); {
 	case env != "":
 		from = secretFromEnv
-		secret, err = datadir.ParseSecret(env)
+		secret, err = keygen.ParseSecret(env)
 	case f.secretFile != "":
 		from = secretFromFlag
-		secret, err = datadir.ReadSecretFile(f.secretFile)
+		secret, err = keygen.ReadSecretFile(f.secretFile)
 	case used:
-		from = datadir.SecretFile
+		from = keygen.SecretFile
 		secret, err = datadir.LoadSecret(f.dataDir)
 		if errors.Is(err, datadir.ErrSecretMissing) {
 			if info.SecretFrom == secretFromEnv || info.SecretFrom == secretFromFlag {
@@ -55,10 +56,10 @@ func openDataDir(f flags, log *zap.Logger) (secret []byte, store *sim.Store, err
 			}
 			return nil, nil, fmt.Errorf("data dir %s was used before but %s is missing: every issued activation key would become invalid; "+
 				"restore it (or give the secret with --secret-file or ASALAB_SECRET), or start with an empty --data-dir: %w",
-				f.dataDir, datadir.SecretFile, err)
+				f.dataDir, keygen.SecretFile, err)
 		}
 	default:
-		from = datadir.SecretFile
+		from = keygen.SecretFile
 		secret, err = datadir.LoadOrCreateSecret(f.dataDir)
 	}
 	if err != nil {

@@ -30,6 +30,7 @@ import (
 	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/syslogout"
 )
 
 type flags struct {
@@ -49,6 +50,8 @@ type flags struct {
 	sshBase     int    // from sshAddr
 
 	acceptDataLoss bool // start on a damaged write-ahead log
+
+	syslogForward []string // collectors, each checked by syslogout.ParseTarget
 }
 
 func parseFlags(args []string) (flags, error) {
@@ -67,6 +70,13 @@ func parseFlags(args []string) (flags, error) {
 	fs.DurationVar(&f.pakDelay, "pak-activation-delay", sim.DefaultPAKActivationDelay, "lab time between a PAK's delivery by the licensing portal and its first use (0: usable at once)")
 	fs.StringVar(&f.sshAddr, "ssh-addr", "", "serve each headend's console over SSH: HOST:PORT, the first port of the range the headends' ports come from (e.g. 127.0.0.1:2201); empty: no SSH")
 	fs.IntVar(&f.sshPorts, "ssh-ports", 1000, "how many ports the SSH range has: headends get the ports PORT to PORT+N-1 (one each, kept across restarts)")
+	fs.Func("syslog-forward", syslogForwardUsage, func(s string) error {
+		if _, err := syslogout.ParseTarget(s); err != nil {
+			return err
+		}
+		f.syslogForward = append(f.syslogForward, s)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -173,10 +183,15 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	if f.sshAddr != "" {
 		sshPorts = &sim.SSHPorts{Host: f.sshHost, Base: f.sshBase, Count: f.sshPorts, Usable: bindable(f.sshHost)}
 	}
+	fwd, err := startSyslogForwards(f.syslogForward, log, reg)
+	if err != nil {
+		return err
+	}
+	defer fwd.close(log) // after the lab: its last lines go out too
 	lab, err := sim.OpenLab(sim.Config{
 		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
 		ClockMode: mode, ClockStart: f.clockStart, BootTime: f.bootTime, Log: log, Metrics: sim.NewMetrics(reg),
-		PAKActivationDelay: f.pakDelay, SSH: sshPorts,
+		PAKActivationDelay: f.pakDelay, SSH: sshPorts, Syslog: fwd.sink(),
 	})
 	if err != nil {
 		return err

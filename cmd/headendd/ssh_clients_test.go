@@ -304,7 +304,9 @@ func ntcTemplatesDir(t *testing.T) string {
 // "Failover LAN Interface: not Configured", a line the template of the
 // conformance folder has no rule for (a later ntc-templates release added
 // one), so there Netmiko 2.4 raises the parser's error: either outcome is
-// accepted, a parse must read failover Off. show logging is the logging
+// accepted, a parse must read failover Off. A unit given its failover LAN
+// link and made the secondary prints a line the template reads: that parse
+// must succeed with the role and the link. show logging is the logging
 // work's: its outcome is only reported.
 func checkNetmikoTextFSM(t *testing.T, res map[string]string) {
 	t.Helper()
@@ -314,7 +316,7 @@ func checkNetmikoTextFSM(t *testing.T, res map[string]string) {
 		Error  string           `json:"error"`
 	}
 	got := map[string]structured{}
-	for _, key := range []string{"inventory", "failover", "logging"} {
+	for _, key := range []string{"inventory", "failover", "logging", "failover_configured"} {
 		var v structured
 		if err := json.Unmarshal([]byte(res["textfsm_"+key]), &v); err != nil {
 			t.Fatalf("netmiko textfsm_%s: %v: %q", key, err, res["textfsm_"+key])
@@ -335,6 +337,12 @@ func checkNetmikoTextFSM(t *testing.T, res map[string]string) {
 		t.Logf("netmiko show failover: the template rejects the real standalone line: %s", fo.Error)
 	default:
 		t.Errorf("netmiko show failover with use_textfsm: %+v", fo)
+	}
+	// Once the LAN link is configured, every line has its rule.
+	if fo := got["failover_configured"]; len(fo.Parsed) != 1 || fmt.Sprint(fo.Parsed[0]["state"]) != "Off" ||
+		fmt.Sprint(fo.Parsed[0]["role"]) != "Secondary" || fmt.Sprint(fo.Parsed[0]["lan_intf_name"]) != "folink" ||
+		fmt.Sprint(fo.Parsed[0]["lan_intf"]) != "GigabitEthernet0/7" || fmt.Sprint(fo.Parsed[0]["lan_intf_state"]) != "down" {
+		t.Errorf("netmiko show failover of a configured unit with use_textfsm: %+v", fo)
 	}
 	lg := got["logging"]
 	t.Logf("netmiko show logging with use_textfsm: %d records, error %q", len(lg.Parsed), lg.Error)

@@ -42,6 +42,9 @@ type Policy struct {
 	// noPortal: webvpn is set up but enabled on no working interface,
 	// so AnyConnect and clientless connections find nothing to answer.
 	noPortal bool
+	// logins is the `vpn-simultaneous-logins` in force per kind
+	// (unlimitedLogins: not a user login); see admission_logins.go.
+	logins [headend.NumKinds]uint32
 }
 
 // silent reports whether a refusal logs nothing: with webvpn enabled on
@@ -127,7 +130,11 @@ func SessionGen(id uint64) uint64 { return idGen(id) }
 // replaces it, which drops every session at once.
 type table struct {
 	epoch uint32
-	start int64 // lab unix seconds; login times are relative to it
+	// maxUser is the highest count of one user's sessions in this table
+	// (see admission_logins.go); beside start, which the reuse path
+	// reads too, and written only when it rises.
+	maxUser atomic.Uint32
+	start   int64 // lab unix seconds; login times are relative to it
 	// counts holds, per class, the reservations: 16 bits each, premium,
 	// essentials, other. See Admission for why it may exceed the active
 	// sessions.
@@ -154,6 +161,7 @@ type table struct {
 	// collectSeq is odd while a collection runs (see Admit's refusal).
 	collectSeq atomic.Uint32
 	slots      []atomic.Uint64
+	logins     userLogins
 }
 
 type paddedStat struct {
@@ -187,10 +195,10 @@ type paddedStat struct {
 // A release does not give the reservation back: it turns the slot from
 // active to released with one CAS (which also refuses a second release of
 // the same id, and a stale id of a reused slot, whose generation differs).
-// The next admission of the same class takes over a released slot and its
-// reservation with one CAS on the slot, without touching the counters. A
-// principal remembers its last slot, so a user reconnecting finds it at
-// once. Admit + release of a returning user is therefore two CASes on the
+// The principal's next admission of the same class takes over its released
+// slot and reservation with one CAS on the slot, without touching the
+// counters (nor its user's logins, see admission_logins.go). A principal
+// remembers its last slot, so a user reconnecting finds it at once. Admit + release of a returning user is therefore two CASes on the
 // slot: as cheap as the bare counter's CAS and add.
 //
 // Statistics: Cumulative per kind is exact without a count on that path:
@@ -289,12 +297,13 @@ func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(p) }
 // Policy is the policy in force.
 func (a *Admission) Policy() *Policy { return a.policy.Load() }
 
-// Reset drops every session: the device reloaded or was replaced. It
-// returns the counters of the table it dropped.
+// Reset drops every session and the refusals logged: the device reloaded
+// or was replaced. It returns the counters of the table it dropped.
 func (a *Admission) Reset(start int64) Counts {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	old := a.tab.Swap(a.newTable(start))
+	a.refusals.restart()
 	return old.snapshot()
 }
 
@@ -331,7 +340,11 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	// A returning principal takes over its released slot and reservation.
 	if i := hintSlot(p.hint.Load(), a.id); i >= 0 && i < len(t.slots) {
 		s := &t.slots[i]
-		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c {
+		// Its own slot only: the slot counts against its user's logins,
+		// which the reuse leaves as they are, within the limit if no
+		// user ever held more than it allows.
+		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c &&
+			recPrin(w) == p.idx && pol.logins[k] >= t.maxUser.Load() {
 			gen := recGen(w) + 1
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				if gen&recGenMask == t.claimGenOf(i) {
@@ -340,6 +353,11 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 				return a.admitted(t, p, k, i, gen, now)
 			}
 		}
+	}
+	// The user's logins first: at the limit, its oldest session goes.
+	limited := k != headend.KindSiteToSite
+	if limited && !t.enter(p.User(), pol.logins[k]) && !a.enterOverLimit(t, pol, p, pol.logins[k], now) {
+		return a.refuse(t, pol, p, k, now, Decision{Reason: headend.ReasonSimultaneousLogins, Limit: int(pol.logins[k])})
 	}
 	// A new reservation, checked against the class and total limits.
 	var sum uint32
@@ -372,6 +390,9 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
 				continue
 			}
+			if limited {
+				t.exit(p.User())
+			}
 			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
 		if t.counts.CompareAndSwap(w, w+1<<(countBits*uint(c))) {
@@ -398,6 +419,9 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				t.next.Store(uint32(i + 1))
 				t.setClaimGen(i, gen-1)
+				if limited {
+					t.setOwner(i, p)
+				}
 				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -649,17 +673,35 @@ func (t *table) collect() {
 	defer t.collectSeq.Add(1) // after the reservations are given back
 	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
+	// The users of the freed slots are counted out as they go, under
+	// the logins mutex (which is why enterOverLimit never holds it while
+	// it collects).
+	t.logins.mu.Lock()
+	defer t.logins.mu.Unlock()
 	for i := range t.slots {
 		s := &t.slots[i]
 		w := s.Load()
 		if recState(w) != stReleased {
 			continue
 		}
+		owner := noOwner
+		if recKind(w) != headend.KindSiteToSite {
+			var ok bool
+			if owner, ok = t.unown(i); !ok {
+				t.dirty.Store(1) // a later collection frees it
+				continue
+			}
+		}
 		if s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
 			give += 1 << (countBits * uint(recClass(w)))
 			if n := t.unbanked(i, w); n != 0 {
 				t.banked[recKind(w)].v.Add(n)
 			}
+			if owner != noOwner {
+				t.logins.leave(owner.User())
+			}
+		} else if owner != noOwner {
+			t.reown(i, owner)
 		}
 	}
 	if give != 0 {

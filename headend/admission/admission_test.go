@@ -211,7 +211,12 @@ func TestResetDropsSessions(t *testing.T) {
 // on one headend held at its limit; no count ever exceeds the limit or goes
 // negative, and all return to zero.
 func TestInvariantUnderConcurrency(t *testing.T) {
-	_, a, ps := testAdmission(t, "ASA5506", keygen.Features{PremiumPeers: 25}) // Premium 25, Other 10, Total 35
+	d, a, ps := testAdmission(t, "ASA5506", keygen.Features{PremiumPeers: 25}) // Premium 25, Other 10, Total 35
+	// The class counters are under test, not one user's logins: random
+	// picks give a user more than the default 3 sessions, and a logoff
+	// would end a session the test holds.
+	setLogins(t, d, asa.DefaultGroupPolicy, 1000)
+	a.SetPolicy(d.AdmissionPolicy(t0))
 	limit, total := a.Policy().Limits()
 	var users []*admission.Principal
 	for i := range 200 {
@@ -572,4 +577,17 @@ func BenchmarkSamplePeakIdle(b *testing.B) {
 			a.Counts()
 		}
 	})
+}
+
+// setLogins sets `vpn-simultaneous-logins n` in group policy name of d.
+func setLogins(t testing.TB, d *asa.Device, name string, n int) {
+	t.Helper()
+	if _, ok := d.Running.VPN.GroupPolicy(name); !ok {
+		if err := d.AddGroupPolicy(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.UpdateGroupPolicy(name, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,6 +1,10 @@
 package admission
 
-import "github.com/asalab/asalab/headend"
+import (
+	"math"
+
+	"github.com/asalab/asalab/headend"
+)
 
 // Rules is what a device family decides for a policy: which class each kind
 // of connection counts against, the limits, and the device state the engine
@@ -27,17 +31,32 @@ type Rules struct {
 	// NoPortal: nothing answers the connections the rules refuse as not
 	// licensed, so their refusals log nothing (Silent).
 	NoPortal bool
+	// Logins is the most sessions of each kind one user may hold at once
+	// (the ASA's `vpn-simultaneous-logins`); NoLoginLimit for kinds that
+	// are not user logins. 0 refuses every login of the kind.
+	Logins [headend.NumKinds]int
 }
+
+// NoLoginLimit is the Rules.Logins of a kind whose sessions no per-user
+// limit counts.
+const NoLoginLimit = -1
 
 // refusalSeverity is the syslog severity of a refusal: warnings.
 const refusalSeverity = 4
 
 // NewPolicy makes the policy of rules r.
 func NewPolicy(r Rules) *Policy {
-	return &Policy{
+	p := &Policy{
 		class: r.Class, limit: r.Limit, total: r.Total, upAt: r.UpAt, validUntil: r.ValidUntil,
 		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal,
 	}
+	for k, n := range r.Logins {
+		p.logins[k] = unlimitedLogins
+		if n >= 0 {
+			p.logins[k] = uint32(min(n, math.MaxUint32-1))
+		}
+	}
+	return p
 }
 
 // ClassOf is the class kind k counts against.

@@ -26,14 +26,17 @@ type refusalRing struct {
 	next atomic.Uint64 // tickets taken: the refusals logged
 	// cleared is the first ticket `clear logging buffer` left listed.
 	cleared atomic.Uint64
-	recs    [refusalRingSize]refusalRec
+	// base is the first ticket of this boot: "N messages logged" counts
+	// from it.
+	base atomic.Uint64
+	recs [refusalRingSize]refusalRec
 }
 
 type refusalRec struct {
 	// seq is 0 while empty, recBusy while written, else its ticket + 1.
 	seq  atomic.Uint64
 	at   atomic.Int64  // lab unix seconds
-	info atomic.Uint64 // kind | reason << 8 | class << 16 | limit << 32
+	info atomic.Uint64 // kind | reason << 8 | class << 16 | logoff << 24 | limit << 32
 	prin atomic.Pointer[Principal]
 }
 
@@ -53,6 +56,23 @@ func (r *refusalRing) add(p *Principal, k headend.Kind, c Class, d Decision, now
 	rec.seq.Store(t + 1)
 }
 
+// addLogoff records the logoff of a session of kind k that p held for
+// dur seconds, which a login over the user's simultaneous logins caused:
+// the ring keeps it with the refusals, as it is logged at the same
+// severity and rendered the same way, when `show logging` asks.
+func (r *refusalRing) addLogoff(p *Principal, k headend.Kind, dur, now int64) {
+	t := r.next.Add(1) - 1
+	rec := &r.recs[t%refusalRingSize]
+	s := rec.seq.Load()
+	if s == recBusy || s > t || !rec.seq.CompareAndSwap(s, recBusy) {
+		return
+	}
+	rec.at.Store(now)
+	rec.info.Store(uint64(k) | 1<<24 | uint64(uint32(max(dur, 0)))<<32)
+	rec.prin.Store(p)
+	rec.seq.Store(t + 1)
+}
+
 // Refusal is one refusal read back from the ring: what the family renders
 // its syslog line from.
 type Refusal struct {
@@ -62,10 +82,14 @@ type Refusal struct {
 	Class  Class // the class the kind counted against
 	Limit  int
 	Prin   *Principal
+	// Logoff: a session logged off by a login over the limit; Limit
+	// holds how long it lasted, in seconds.
+	Logoff bool
 }
 
 // read returns the refusals kept, oldest first, and how many were logged.
 func (r *refusalRing) read() ([]Refusal, uint64) {
+	base := r.base.Load() // before next, so that base <= n
 	n := r.next.Load()
 	first := uint64(0)
 	if n > refusalRingSize {
@@ -85,19 +109,27 @@ func (r *refusalRing) read() ([]Refusal, uint64) {
 		}
 		out = append(out, Refusal{
 			At: time.Unix(at, 0).UTC(), Kind: headend.Kind(info & 0xff), Reason: headend.Reason(info >> 8 & 0xff),
-			Class: Class(info >> 16 & 0xff), Limit: int(uint32(info >> 32)), Prin: p,
+			Class: Class(info >> 16 & 0xff), Limit: int(uint32(info >> 32)), Prin: p, Logoff: info>>24&1 != 0,
 		})
 	}
-	return out, n
+	return out, n - base
 }
 
 // clear empties the ring for `show logging`; the count stays.
 func (r *refusalRing) clear() { r.cleared.Store(r.next.Load()) }
+
+// restart empties the ring and restarts its count: the device booted, and
+// the buffer, in RAM, starts empty.
+func (r *refusalRing) restart() {
+	n := r.next.Load()
+	r.cleared.Store(n)
+	r.base.Store(n)
+}
 
 // ClearLogBuffer is `clear logging buffer` for the refusals: `show
 // logging` lists none of those logged so far.
 func (a *Admission) ClearLogBuffer() { a.refusals.clear() }
 
 // Refusals returns the refusals kept for `show logging`, oldest first, and
-// how many were logged since the headend's admission state was made.
+// how many were logged since the device booted.
 func (a *Admission) Refusals() ([]Refusal, uint64) { return a.refusals.read() }

@@ -189,7 +189,8 @@ func (c Config) Equal(o Config) bool {
 		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&
 		c.SSH.equal(o.SSH) &&
 		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone &&
-		slices.EqualFunc(c.Lines, o.Lines, ConfigLine.equal)
+		slices.EqualFunc(c.Lines, o.Lines, ConfigLine.equal) &&
+		c.Failover.Equal(o.Failover)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -75,6 +75,16 @@ func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
 	if done, err := c.checkTunnelGroupLine(path, p); done || err != nil {
 		return err
 	}
+	if err := c.checkReferences(p); err != nil {
+		return err
+	}
+	if t := grammarTables[p.Table]; p.Entry >= 0 && p.Entry < len(t) && t[p.Entry].resets != "" {
+		return c.RemoveConfigLines(path, t[p.Entry].resets)
+	}
+	if len(path) == 0 && p.Section == "access-list" {
+		c.applyACE(p.Text)
+		return nil
+	}
 	c.Lines = cloneLines(c.Lines)
 	ls, err := c.container(path)
 	if err != nil {
@@ -181,6 +191,15 @@ func (c *Config) RemoveConfigLines(path []string, words string) error {
 			return &InUseError{Kind: "object-group", Name: f[2]}
 		}
 	}
+	if len(path) == 0 && strings.HasPrefix(words, "object ") {
+		if f := strings.Fields(words); len(f) >= 3 && c.objectUsed(f[2]) {
+			return &InUseError{Kind: "object", Name: f[2]}
+		}
+	}
+	if len(path) == 0 && c.removeACE(words) {
+		c.dropOrphanAccessGroups()
+		return nil
+	}
 	c.Lines = cloneLines(c.Lines)
 	ls, err := c.container(path)
 	if err != nil {
@@ -194,6 +213,7 @@ func (c *Config) RemoveConfigLines(path []string, words string) error {
 			return l.Section == "tunnel-group" && strings.Fields(l.Text)[1] == name
 		})
 	}
+	c.dropOrphanAccessGroups()
 	return nil
 }
 
@@ -236,4 +256,5 @@ func (c *Config) ClearConfigSection(section, words string) {
 		rest := strings.Join(strings.Fields(l.Text)[1:], " ")
 		return rest == words || strings.HasPrefix(rest, words+" ")
 	})
+	c.dropOrphanAccessGroups()
 }

@@ -46,6 +46,8 @@ type Config struct {
 	// access lists, SNMP, tunnel groups, class and policy maps...), in the
 	// order entered; never changed in place.
 	Lines []ConfigLine `json:"lines,omitempty"`
+	// Failover is the failover lines of a unit not yet paired.
+	Failover FailoverConfig `json:"failover,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.
@@ -420,6 +422,9 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 func (d *Device) boot(now time.Time, bootTime time.Duration) {
 	d.Running = d.Startup
 	d.ModifiedBy, d.ModifiedAt = "", time.Time{}
+	// The ASA's logging buffer is in RAM: a boot starts it empty and its
+	// count at 0.
+	d.Log, d.LogCount = nil, 0
 	d.UpAt = now.Add(bootTime)
 	d.Boots++
 }

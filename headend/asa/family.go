@@ -62,8 +62,9 @@ func (d *Device) Addresses() []netip.Addr { return d.Running.ActiveAddresses() }
 // PagerLines is `pager lines`, the page length of a new SSH session.
 func (d *Device) PagerLines() int { return d.Running.PagerLines }
 
-// LogEntries are the licensing messages the device logged.
-func (d *Device) LogEntries() []LogEntry { return d.Log }
+// LogEntries are the licensing messages the device's buffer holds, and how
+// many it logged since it booted.
+func (d *Device) LogEntries() ([]LogEntry, int) { return d.Log, max(d.LogCount, len(d.Log)) }
 
 // decoyHash is checked when the user does not exist, so that an unknown
 // user takes as long to refuse as a wrong password.

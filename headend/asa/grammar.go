@@ -39,6 +39,16 @@ type grammarEntry struct {
 	prompt string
 	sub    string
 	items  []gItem
+	// What the line names must exist (see checkReferences): nameif is
+	// the 1-based index of the word naming an interface by its nameif,
+	// acl the index of the word naming an access list, objects that the
+	// line's `object N`, `object-group N` and `interface N` must exist.
+	nameif, acl int
+	objects     bool
+	// resets: the entry is a `default` form; it puts back the factory
+	// value of the settings whose first words these are, by removing
+	// their lines, and is not kept itself.
+	resets string
 }
 
 // configSections is the order of the grammar's sections; where each prints
@@ -58,21 +68,21 @@ var grammarTables = map[string][]grammarEntry{
 		{section: "object-group", pattern: "object-group network WORD", prompt: "config-network-object-group", sub: "og-network"},
 		{section: "object-group", pattern: "object-group service WORD [ tcp|udp|tcp-udp ]", prompt: "config-service-object-group", sub: "og-service"},
 		{section: "object-group", pattern: "object-group protocol WORD", prompt: "config-protocol-object-group", sub: "og-protocol"},
-		{section: "access-list", pattern: "access-list WORD remark LINE"},
-		{section: "access-list", pattern: "access-list WORD standard permit|deny ADDR"},
-		{section: "access-list", pattern: "access-list WORD extended permit|deny PROTO ADDR [ eq|neq|lt|gt PORT ] [ range PORT PORT ] ADDR [ eq|neq|lt|gt PORT ] [ range PORT PORT ] [ log ] [ inactive ]"},
-		{section: "access-list", pattern: "access-list WORD extended permit|deny object-group WORD ADDR ADDR [ log ] [ inactive ]"},
-		{section: "access-group", pattern: "access-group WORD in|out interface WORD", key: 4},
-		{section: "access-group", pattern: "access-group WORD global", key: 3},
-		{section: "route", pattern: "route WORD IP MASK IP [ INT<1-255> ]"},
+		{section: "access-list", pattern: "access-list WORD [ line INT<1-2147483647> ] remark LINE"},
+		{section: "access-list", pattern: "access-list WORD [ line INT<1-2147483647> ] standard permit|deny ADDR", objects: true},
+		{section: "access-list", pattern: "access-list WORD [ line INT<1-2147483647> ] extended permit|deny PROTO ADDR [ eq|neq|lt|gt PORT ] [ range PORT PORT ] ADDR [ eq|neq|lt|gt PORT ] [ range PORT PORT ] [ log ] [ inactive ]", objects: true},
+		{section: "access-list", pattern: "access-list WORD [ line INT<1-2147483647> ] extended permit|deny object-group WORD ADDR ADDR [ log ] [ inactive ]", objects: true},
+		{section: "access-group", pattern: "access-group WORD in|out interface WORD", key: 4, acl: 2, nameif: 5},
+		{section: "access-group", pattern: "access-group WORD global", key: 3, acl: 2},
+		{section: "route", pattern: "route WORD IP MASK IP [ INT<1-255> ]", nameif: 2},
 		{section: "aaa-server", pattern: "aaa-server WORD protocol radius|tacacs+|ldap|kerberos|sdi|nt", key: 2},
-		{section: "aaa-server", pattern: "aaa-server WORD WORD host IP", prompt: "config-aaa-server-host", sub: "aaa-host"},
+		{section: "aaa-server", pattern: "aaa-server WORD WORD host IP", nameif: 3, prompt: "config-aaa-server-host", sub: "aaa-host"},
 		{section: "aaa", pattern: "aaa authentication ssh|telnet|http|serial|enable console WORD [ LOCAL ]", key: 4},
 		{section: "aaa", pattern: "aaa authorization command|exec WORD [ LOCAL ]", key: 3},
 		{section: "aaa", pattern: "aaa accounting command|ssh|telnet|enable WORD", key: 3},
 		{section: "http", pattern: "http server enable [ INT<1-65535> ]", key: 3},
-		{section: "http", pattern: "http IP MASK WORD"},
-		{section: "snmp-server", pattern: "snmp-server host WORD IP [ community SECRET ] [ version 1|2c|3 ] [ udp-port PORT ]", key: 4},
+		{section: "http", pattern: "http IP MASK WORD", nameif: 4},
+		{section: "snmp-server", pattern: "snmp-server host WORD IP [ community SECRET ] [ version 1|2c|3 ] [ udp-port PORT ]", key: 4, nameif: 3},
 		{section: "snmp-server", pattern: "snmp-server location LINE", key: 2},
 		{section: "snmp-server", pattern: "snmp-server contact LINE", key: 2},
 		{section: "snmp-server", pattern: "snmp-server community SECRET", key: 2},
@@ -81,10 +91,10 @@ var grammarTables = map[string][]grammarEntry{
 		{section: "crypto", pattern: "crypto ipsec ikev1 transform-set WORD LINE", key: 5},
 		{section: "crypto", pattern: "crypto ipsec ikev2 ipsec-proposal WORD", prompt: "config-ipsec-proposal", sub: "ipsec-proposal"},
 		{section: "crypto", pattern: "crypto map WORD INT<1-65535> LINE"},
-		{section: "crypto", pattern: "crypto map WORD interface WORD", key: 3},
+		{section: "crypto", pattern: "crypto map WORD interface WORD", key: 3, nameif: 5},
 		{section: "crypto", pattern: "crypto ca trustpoint WORD", prompt: "config-ca-trustpoint", sub: "trustpoint"},
-		{section: "crypto", pattern: "crypto ikev1 enable WORD"},
-		{section: "crypto", pattern: "crypto ikev2 enable WORD"},
+		{section: "crypto", pattern: "crypto ikev1 enable WORD", nameif: 4},
+		{section: "crypto", pattern: "crypto ikev2 enable WORD", nameif: 4},
 		{section: "crypto", pattern: "crypto ikev1 policy INT<1-65535>", prompt: "config-ikev1-policy", sub: "ike-policy"},
 		{section: "crypto", pattern: "crypto ikev2 policy INT<1-65535>", prompt: "config-ikev2-policy", sub: "ike-policy"},
 		{section: "ntp", pattern: "ntp server IP [ key INT<1-4294967295> ] [ source WORD ] [ prefer ]", key: 3},
@@ -98,7 +108,7 @@ var grammarTables = map[string][]grammarEntry{
 		{section: "class-map", pattern: "class-map WORD", prompt: "config-cmap", sub: "cmap"},
 		{section: "policy-map", pattern: "policy-map WORD", prompt: "config-pmap", sub: "pmap"},
 		{section: "service-policy", pattern: "service-policy WORD global", key: 0},
-		{section: "service-policy", pattern: "service-policy WORD interface WORD"},
+		{section: "service-policy", pattern: "service-policy WORD interface WORD", nameif: 4},
 	},
 	"object-network": {
 		{pattern: "host IP", key: 1},
@@ -140,7 +150,12 @@ var grammarTables = map[string][]grammarEntry{
 		{pattern: "protocol esp encryption LINE", key: 3},
 		{pattern: "protocol esp integrity LINE", key: 3},
 	},
+	// The `default` form exists only where the ASA has it: `default
+	// enrollment` in trustpoint mode (Cisco ASA command reference, "default
+	// enrollment"; recalled, no stored source shows it). In the other
+	// modes the word gets the caret, as on the box.
 	"trustpoint": {
+		{pattern: "default enrollment", resets: "enrollment"},
 		{pattern: "enrollment terminal|self", key: 1},
 		{pattern: "subject-name LINE", key: 1},
 		{pattern: "keypair WORD", key: 1},
@@ -342,6 +357,9 @@ type ParsedLine struct {
 	Entry int
 	// Prompt and Sub: the sub-mode the line opens, if any.
 	Prompt, Sub string
+	// TokenPos are the byte offsets of the words typed, for the caret
+	// under a word a reference check refuses.
+	TokenPos []int
 }
 
 type gTok struct {
@@ -400,6 +418,9 @@ func ParseConfigLine(table, line string, partial bool) (ParsedLine, error) {
 		if ok {
 			p := ParsedLine{Text: strings.Join(words.words, " "), Secret: words.secret, Section: e.section,
 				Key: e.key, Prompt: e.prompt, Sub: e.sub, Table: table, Entry: i}
+			for _, t := range toks {
+				p.TokenPos = append(p.TokenPos, t.pos)
+			}
 			if partial && words.short {
 				p.Prompt, p.Sub = "", ""
 				return p, nil

@@ -155,6 +155,9 @@ func (d *Device) SetNameif(ifname, nameif string) (string, error) {
 		return "", fmt.Errorf("%w: %q", ErrInvalidNameif, nameif)
 	}
 	c := &d.Running
+	if f := c.Failover; ifname == f.LAN.Iface || ifname == f.Link.Iface {
+		return "", fmt.Errorf("%w: %s", ErrFailoverIfNameif, ifname)
+	}
 	if o, ok := c.InterfaceByNameif(nameif); ok && o.Name != ifname {
 		return "", fmt.Errorf("%w: %s has %q", ErrNameifInUse, o.Name, nameif)
 	}

@@ -22,7 +22,9 @@ import (
 //   - `vpn-sessiondb max-anyconnect-premium-or-essentials-limit` and
 //     `max-other-vpn-limit` lower the class limits below the license;
 //   - once webvpn is set up, AnyConnect and clientless need it enabled on
-//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN).
+//     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN);
+//   - one user's sessions are limited by `vpn-simultaneous-logins`
+//     (setLogins).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
@@ -63,5 +65,6 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.Class[KindIPsecIKEv1] = classOther
 	p.Class[KindSiteToSite] = classOther
 	d.Running.gateWebVPN(&p)
+	d.Running.setLogins(&p)
 	return admission.NewPolicy(p)
 }

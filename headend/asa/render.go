@@ -228,7 +228,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 	line("Cisco Adaptive Security Appliance Software Version %s", d.Version)
 	line("Device Manager Version %s", d.DeviceManagerVersion())
 	line("")
-	line("Compiled on %s by builders", hw.Compiled)
+	line("Compiled on %s by builders", d.CompiledOn())
 	line("System image file is \"%s\"", imageFile(p, d.Version))
 	line("Config file at boot was \"startup-config\"")
 	line("")
@@ -518,6 +518,9 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 			grammarBefore(c, "pager", reveal, line)
 			line(pagerLine(c))
 			loggingLines(c, line)
+		}
+		if l == "no failover" {
+			failoverLines(&c, line)
 		}
 		if l == "telnet timeout 5" {
 			d.sshLines(c, all, line)

@@ -170,11 +170,7 @@ func imageSize(p *Platform, name string) int64 {
 // not listed, but it takes its room: the free bytes shrink as it grows.
 func (d *Device) dirEntries() []dirEntry {
 	p := d.platform
-	built, err := time.Parse("Mon 02-Jan-06 15:04 MST", p.Hardware.Compiled)
-	if err != nil {
-		built = time.Date(2015, 11, 3, 19, 39, 0, 0, time.UTC)
-	}
-	built = built.UTC().Add(37 * 24 * time.Hour) // shipped some weeks after the build
+	built := compiledTime(d.CompiledOn()).UTC().Add(37 * 24 * time.Hour) // shipped some weeks after the build
 	img := strings.TrimPrefix(imageFile(p, d.Version), "disk0:/")
 	asdm := asdmFile(d.DeviceManagerVersion())
 	entries := []dirEntry{
@@ -285,23 +281,38 @@ func monitoredMax(p *Platform) int {
 }
 
 // ShowFailover renders `show failover` of a standalone unit: failover is
-// off (the factory `no failover`) and the unit is the primary. A unit with
-// failover off prints the settings block and nothing of a mate; `failover
-// replication http` appears only once configured.
+// off (the factory `no failover`) and the unit is the primary unless
+// `failover lan unit secondary` says otherwise. A unit with failover off
+// prints the settings block and nothing of a mate; `failover replication
+// http` appears only once configured. A configured LAN link shows as down:
+// with failover off the unit runs nothing on it (no real output of a
+// configured unit with failover off was found; the layout is the one of
+// the real outputs with failover on).
 func (d *Device) ShowFailover() string {
+	f := &d.Running.Failover
+	unit, lan := "Primary", "not Configured"
+	if f.Unit == "secondary" {
+		unit = "Secondary"
+	}
+	if f.LAN.Name != "" {
+		lan = f.LAN.Name + " " + f.LAN.Iface + " (down)"
+	}
 	var b strings.Builder
 	for _, l := range []string{
 		"Failover Off",
-		"Failover unit Primary",
-		"Failover LAN Interface: not Configured",
+		"Failover unit " + unit,
+		"Failover LAN Interface: " + lan,
 		"Reconnect timeout 0:00:00",
-		"Unit Poll frequency 1 seconds, holdtime 15 seconds",
-		"Interface Poll frequency 5 seconds, holdtime 25 seconds",
+		fmt.Sprintf("Unit Poll frequency %d seconds, holdtime %d seconds", f.UnitPolltime().Poll, f.UnitPolltime().Hold),
+		fmt.Sprintf("Interface Poll frequency %d seconds, holdtime %d seconds", f.InterfacePolltime().Poll, f.InterfacePolltime().Hold),
 		"Interface Policy 1",
 		fmt.Sprintf("Monitored Interfaces 0 of %d maximum", monitoredMax(d.platform)),
 		"MAC Address Move Notification Interval not set",
 	} {
 		b.WriteString(l + "\n")
+	}
+	if f.ReplicationHTTP {
+		b.WriteString("failover replication http\n")
 	}
 	return b.String()
 }

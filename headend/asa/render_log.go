@@ -49,6 +49,9 @@ func (d *Device) ShowLogging(a *Admission) string {
 		count += n
 		for _, r := range refusals {
 			msg := refusalLine(r.Reason, r.Limit, r.Kind, r.Class, d.Serial, r.Prin.User(), r.Prin.Device())
+			if r.Logoff {
+				msg = preemptedLine(r.Kind, r.Limit, r.Prin.User(), r.Prin.Device())
+			}
 			entries = append(entries, entry{msg, r.At.Unix()})
 		}
 	}

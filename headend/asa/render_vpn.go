@@ -77,6 +77,8 @@ func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user,
 	switch reason {
 	case ReasonNone, ReasonUnavailable:
 		return ""
+	case ReasonSimultaneousLogins:
+		return loginsRefusedLine(k, user, ip, limit)
 	case ReasonNotLicensed:
 		if k == KindClientless {
 			return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of 0 reached.",

@@ -17,7 +17,7 @@ import (
 
 // ErrNotSupported: the operation is one the headend's family does not have
 // (activation keys on a Smart-licensed ASAv, say).
-var ErrNotSupported = errors.New("headend: not supported by this family of headend")
+var ErrNotSupported = errors.New("headend: not supported by the headend's family")
 
 // Device is one headend of any family as the lab drives it. Methods are
 // pure: they take the time as an argument and do no I/O; the lab
@@ -67,8 +67,10 @@ type Device interface {
 	SSH(client netip.Addr) SSHOffer
 	// PagerLines is the page length a new console session starts with.
 	PagerLines() int
-	// LogEntries are the messages the device logged, oldest first.
-	LogEntries() []LogEntry
+	// LogEntries are the messages the device's log buffer holds, oldest
+	// first, and how many it logged since it booted, also those the
+	// buffer no longer holds.
+	LogEntries() (entries []LogEntry, logged int)
 }
 
 // SSHOffer is what a headend's SSH server offers one client, from its

@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/atomicfile"
 )
 
 // MarkerFile marks a directory as a data directory a daemon has started
@@ -32,7 +35,7 @@ var ErrSecretChanged = errors.New("sim: the lab signing secret differs from the 
 type Marker struct {
 	Format int `json:"format"`
 	// SecretFrom says where the daemon took the signing secret from:
-	// SecretFile, or the flag or environment variable that gave it.
+	// keygen.SecretFile, or the flag or environment variable that gave it.
 	SecretFrom string `json:"secret_from"`
 	// SecretCheck tells the secret last used from another (SecretCheck);
 	// empty in markers written before it was kept.
@@ -91,7 +94,7 @@ const StoreDir = "store"
 // keeps there: the secret, the marker, the SSH host keys, the copies of a
 // damaged log beside the store.
 func ours(name string) bool {
-	return name == SecretFile || name == MarkerFile ||
+	return name == keygen.SecretFile || name == MarkerFile ||
 		strings.HasPrefix(name, "ssh_host_") || strings.HasPrefix(name, StoreDir+".")
 }
 
@@ -173,6 +176,10 @@ func tightenDir(dir string, log *zap.Logger) error {
 	return nil
 }
 
+// WriteFileAtomic replaces path with data, owner-only: a crash leaves the
+// old file or the new one (the SSH host keys are written with it).
+func WriteFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
+
 // WriteMarker writes MarkerFile: to a temporary file, synced, then
 // renamed, so a crash leaves the old marker or the new one.
 func WriteMarker(dir string, info Marker) error {
@@ -181,7 +188,7 @@ func WriteMarker(dir string, info Marker) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, MarkerFile), append(b, '\n')); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, MarkerFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("sim: data dir: write %s: %w", MarkerFile, err)
 	}
 	return nil
@@ -190,47 +197,10 @@ func WriteMarker(dir string, info Marker) error {
 // LoadSecret reads dir/lab.secret, failing with ErrSecretMissing if
 // there is none.
 func LoadSecret(dir string) ([]byte, error) {
-	path := filepath.Join(dir, SecretFile)
-	s, err := ReadSecretFile(path)
+	path := filepath.Join(dir, keygen.SecretFile)
+	s, err := keygen.ReadSecretFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s", ErrSecretMissing, path)
 	}
 	return s, err
-}
-
-// WriteFileAtomic replaces path with data, readable by the owner only:
-// written to a temporary file in the same directory, synced, renamed over
-// path, and the directory synced, so that a crash leaves the old file or
-// the new one, never half of it.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err == nil {
-		if _, err = f.Write(data); err == nil {
-			err = f.Sync()
-		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -11,6 +11,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 // writeReadable writes a file at path that others can read, whatever the
@@ -35,14 +37,14 @@ func TestPrepareTightens(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{SecretFile, "store/000001.sst", "notes.txt"} {
+	for _, f := range []string{keygen.SecretFile, "store/000001.sst", "notes.txt"} {
 		writeReadable(t, filepath.Join(dir, f))
 	}
 	core, logs := observer.New(zapcore.InfoLevel)
 	if _, marked, err := Prepare(dir, zap.New(core)); err != nil || marked {
 		t.Fatalf("Prepare: marked %v, %v", marked, err)
 	}
-	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, SecretFile: 0o600, "store/000001.sst": 0o600, "notes.txt": 0o644} {
+	for f, want := range map[string]os.FileMode{"": 0o700, "store": 0o700, keygen.SecretFile: 0o600, "store/000001.sst": 0o600, "notes.txt": 0o644} {
 		fi, err := os.Stat(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -66,11 +68,11 @@ func TestDataDirMarker(t *testing.T) {
 	if _, marked, err := Prepare(dir, nil); err != nil || marked {
 		t.Fatalf("fresh dir: marked %v, %v", marked, err)
 	}
-	if err := WriteMarker(dir, Marker{SecretFrom: SecretFile}); err != nil {
+	if err := WriteMarker(dir, Marker{SecretFrom: keygen.SecretFile}); err != nil {
 		t.Fatal(err)
 	}
 	info, marked, err := Prepare(dir, nil)
-	if err != nil || !marked || info.SecretFrom != SecretFile {
+	if err != nil || !marked || info.SecretFrom != keygen.SecretFile {
 		t.Fatalf("marked dir: %+v, %v, %v", info, marked, err)
 	}
 	fi, err := os.Stat(filepath.Join(dir, MarkerFile))
@@ -103,7 +105,7 @@ func TestDataDirMarkerSecretCheck(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, MarkerFile)); strings.Contains(string(b), hex.EncodeToString(one)) || strings.Contains(string(b), string(one)) {
 		t.Errorf("the marker holds the secret: %s", b)
 	}
-	if err := (Marker{SecretFrom: SecretFile}).CheckSecret(other); err != nil {
+	if err := (Marker{SecretFrom: keygen.SecretFile}).CheckSecret(other); err != nil {
 		t.Errorf("a marker without a check: %v", err)
 	}
 }
@@ -115,7 +117,7 @@ func TestPrepareShared(t *testing.T) {
 	if err := os.Chmod(dir, os.ModeSticky|0o777); err != nil {
 		t.Fatal(err)
 	}
-	secret := filepath.Join(dir, SecretFile)
+	secret := filepath.Join(dir, keygen.SecretFile)
 	writeReadable(t, secret)
 	core, logs := observer.New(zapcore.InfoLevel)
 	if _, _, err := Prepare(dir, zap.New(core)); err != nil {

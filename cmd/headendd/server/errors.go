@@ -9,7 +9,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -42,9 +41,9 @@ var errorTable = []errorMapping{
 	{sim.ErrInvalidUsername, codes.InvalidArgument, "INVALID_USERNAME"},
 	{sim.ErrInvalidPassword, codes.InvalidArgument, "INVALID_PASSWORD"},
 	{sim.ErrUnsupportedVersion, codes.InvalidArgument, "UNSUPPORTED_VERSION"},
-	{keygen.ErrInvalidSerial, codes.InvalidArgument, "INVALID_SERIAL"},
-	{keygen.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
-	{keygen.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},
+	{sim.ErrKeySerial, codes.InvalidArgument, "INVALID_SERIAL"},
+	{sim.ErrMalformedKey, codes.InvalidArgument, "MALFORMED_ACTIVATION_KEY"},
+	{sim.ErrInvalidKey, codes.InvalidArgument, "INVALID_ACTIVATION_KEY"},
 	{sim.ErrNotTimeBased, codes.InvalidArgument, "NOT_TIME_BASED_KEY"},
 	{sim.ErrTimeBasedUnsupported, codes.FailedPrecondition, "TIME_BASED_KEY_UNSUPPORTED"},
 	{sim.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
@@ -58,27 +57,27 @@ var errorTable = []errorMapping{
 	{sim.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.
-	{keygen.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},
-	{keygen.ErrUsersOutOfRange, codes.InvalidArgument, "USER_COUNT_OUT_OF_RANGE"},
-	{keygen.ErrTermOutOfRange, codes.InvalidArgument, "TERM_OUT_OF_RANGE"},
-	{keygen.ErrStartDate, codes.InvalidArgument, "INVALID_START_DATE"},
-	{keygen.ErrInvalidOrder, codes.InvalidArgument, "INVALID_ORDER"},
-	{keygen.ErrPAKInvalid, codes.NotFound, "PAK_INVALID"},
-	{keygen.ErrPAKInactive, codes.FailedPrecondition, "PAK_INACTIVE"},
-	{keygen.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
-	{keygen.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
-	{keygen.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
-	{keygen.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
-	{keygen.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
-	{keygen.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
-	{keygen.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
-	{keygen.ErrPortalVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrPortalNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},
-	{keygen.ErrCodeInvalid, codes.NotFound, "ACTIVATION_CODE_INVALID"},
-	{keygen.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
-	{keygen.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
-	{keygen.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	{sim.ErrUnknownSKU, codes.InvalidArgument, "UNKNOWN_SKU"},
+	{sim.ErrUsersOutOfRange, codes.InvalidArgument, "USER_COUNT_OUT_OF_RANGE"},
+	{sim.ErrTermOutOfRange, codes.InvalidArgument, "TERM_OUT_OF_RANGE"},
+	{sim.ErrStartDate, codes.InvalidArgument, "INVALID_START_DATE"},
+	{sim.ErrInvalidOrder, codes.InvalidArgument, "INVALID_ORDER"},
+	{sim.ErrPAKInvalid, codes.NotFound, "PAK_INVALID"},
+	{sim.ErrPAKInactive, codes.FailedPrecondition, "PAK_INACTIVE"},
+	{sim.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
+	{sim.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
+	{sim.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{sim.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
+	{sim.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
+	{sim.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
+	{sim.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
+	{sim.ErrPortalVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{sim.ErrPortalNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{sim.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	{sim.ErrCodeInvalid, codes.NotFound, "ACTIVATION_CODE_INVALID"},
+	{sim.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
+	{sim.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
+	{sim.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
@@ -115,7 +114,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -6,8 +6,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
 )
 
 // Limits on portal requests.
@@ -37,15 +37,15 @@ func (s *portalService) PlaceOrder(_ context.Context, req *headendv1.PlaceOrderR
 	if err != nil {
 		return nil, err
 	}
-	if n := len(req.GetLines()); n == 0 || n > keygen.MaxOrderLines {
-		return nil, invalid("an order has 1 to %d lines, not %d", keygen.MaxOrderLines, n)
+	if n := len(req.GetLines()); n == 0 || n > sim.MaxOrderLines {
+		return nil, invalid("an order has 1 to %d lines, not %d", sim.MaxOrderLines, n)
 	}
-	lines := make([]keygen.OrderLine, len(req.GetLines()))
+	lines := make([]sim.OrderLine, len(req.GetLines()))
 	for i, l := range req.GetLines() {
 		if err := needLen("sku", l.GetSku(), "customer", l.GetCustomer(), "start_date", l.GetStartDate()); err != nil {
 			return nil, err
 		}
-		lines[i] = keygen.OrderLine{
+		lines[i] = sim.OrderLine{
 			SKU: l.GetSku(), Size: int(l.GetSize()), Customer: l.GetCustomer(), Users: int(l.GetUsers()),
 			Months: int(l.GetMonths()), Start: l.GetStartDate(), Quantity: int(l.GetQuantity()),
 		}
@@ -224,53 +224,53 @@ func datePB(t time.Time) string {
 	return t.UTC().Format(time.DateOnly)
 }
 
-func tierPB(t keygen.Tier) headendv1.LicenseTier {
+func tierPB(t sim.Tier) headendv1.LicenseTier {
 	switch t {
-	case keygen.TierPlus:
+	case sim.TierPlus:
 		return headendv1.LicenseTier_LICENSE_TIER_PLUS
-	case keygen.TierApex:
+	case sim.TierApex:
 		return headendv1.LicenseTier_LICENSE_TIER_APEX
-	case keygen.TierVPNOnly:
+	case sim.TierVPNOnly:
 		return headendv1.LicenseTier_LICENSE_TIER_VPN_ONLY
-	case keygen.TierClassic:
+	case sim.TierClassic:
 		return headendv1.LicenseTier_LICENSE_TIER_CLASSIC
 	}
 	return headendv1.LicenseTier_LICENSE_TIER_UNSPECIFIED
 }
 
-func kindPB(k keygen.SKUKind) headendv1.LicenseKind {
+func kindPB(k sim.SKUKind) headendv1.LicenseKind {
 	switch k {
-	case keygen.KindTerm:
+	case sim.SKUTerm:
 		return headendv1.LicenseKind_LICENSE_KIND_TERM
-	case keygen.KindPerpetual:
+	case sim.SKUPerpetual:
 		return headendv1.LicenseKind_LICENSE_KIND_PERPETUAL
-	case keygen.KindVPNOnly:
+	case sim.SKUVPNOnly:
 		return headendv1.LicenseKind_LICENSE_KIND_VPN_ONLY
-	case keygen.KindClassic:
+	case sim.SKUClassic:
 		return headendv1.LicenseKind_LICENSE_KIND_CLASSIC
-	case keygen.KindTimeBased:
+	case sim.SKUTimeBased:
 		return headendv1.LicenseKind_LICENSE_KIND_TIME_BASED
-	case keygen.KindDemo:
+	case sim.SKUDemo:
 		return headendv1.LicenseKind_LICENSE_KIND_DEMO
 	}
 	return headendv1.LicenseKind_LICENSE_KIND_UNSPECIFIED
 }
 
-func howPB(h keygen.How) headendv1.RegistrationKind {
+func howPB(h sim.How) headendv1.RegistrationKind {
 	switch h {
-	case keygen.HowRegistered:
+	case sim.HowRegistered:
 		return headendv1.RegistrationKind_REGISTRATION_KIND_REGISTERED
-	case keygen.HowShared:
+	case sim.HowShared:
 		return headendv1.RegistrationKind_REGISTRATION_KIND_SHARED
-	case keygen.HowRehosted:
+	case sim.HowRehosted:
 		return headendv1.RegistrationKind_REGISTRATION_KIND_REHOSTED
-	case keygen.HowDemo:
+	case sim.HowDemo:
 		return headendv1.RegistrationKind_REGISTRATION_KIND_DEMO
 	}
 	return headendv1.RegistrationKind_REGISTRATION_KIND_UNSPECIFIED
 }
 
-func pakPB(k *keygen.PAK) *headendv1.Pak {
+func pakPB(k *sim.PAK) *headendv1.Pak {
 	s := k.SKUInfo()
 	return &headendv1.Pak{
 		Pak: k.ID, SalesOrder: k.SalesOrder, Line: int32(k.Line), Sku: k.SKU, Tier: tierPB(s.Tier), Kind: kindPB(s.Kind),
@@ -281,7 +281,7 @@ func pakPB(k *keygen.PAK) *headendv1.Pak {
 	}
 }
 
-func licensePB(r keygen.LicenseRow) *headendv1.PortalLicense {
+func licensePB(r sim.LicenseRow) *headendv1.PortalLicense {
 	return &headendv1.PortalLicense{
 		Pak: r.PAK, Sku: r.SKU, Tier: tierPB(r.Tier), Kind: kindPB(r.Kind), Customer: r.Customer, Quantity: int32(r.Quantity),
 		StartDate: datePB(r.Start), EndDate: datePB(r.End), Days: int32(r.Days), Registration: howPB(r.How), FromSerial: r.From,
@@ -289,14 +289,14 @@ func licensePB(r keygen.LicenseRow) *headendv1.PortalLicense {
 	}
 }
 
-func issuedKeyPB(k keygen.IssuedKey) *headendv1.IssuedKey {
+func issuedKeyPB(k sim.IssuedKey) *headendv1.IssuedKey {
 	return &headendv1.IssuedKey{
 		Serial: k.Serial, Key: k.Words.String(), TimeBased: k.Key.TimeBased(), Days: int32(k.Key.Days),
 		Features: k.Key.Features.Names(), Label: k.Label,
 	}
 }
 
-func issuedKeysPB(keys []keygen.IssuedKey) []*headendv1.IssuedKey {
+func issuedKeysPB(keys []sim.IssuedKey) []*headendv1.IssuedKey {
 	out := make([]*headendv1.IssuedKey, len(keys))
 	for i, k := range keys {
 		out[i] = issuedKeyPB(k)

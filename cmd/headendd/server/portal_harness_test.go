@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
@@ -44,7 +44,7 @@ type usageRec struct {
 }
 
 // orNil keeps a nil *fakeUsage from becoming a non-nil interface.
-func (u *fakeUsage) orNil() keygen.Usage {
+func (u *fakeUsage) orNil() portal.Usage {
 	if u == nil {
 		return nil
 	}

@@ -41,5 +41,12 @@ if len(sys.argv) > 6:
     for key, command in (("inventory", "show inventory"), ("failover", "show failover"),
                          ("logging", "show logging")):
         result["textfsm_" + key] = json.dumps(structured(command))
+    # A unit given its failover LAN link, as before pairing it.
+    conn.send_config_set(["failover lan unit secondary",
+                          "failover lan interface folink GigabitEthernet0/7"])
+    result["textfsm_failover_configured"] = json.dumps(structured("show failover"))
+    # Taken out again: the caller checks that the running configuration
+    # is the saved one.
+    conn.send_config_set(["no failover lan interface", "no failover lan unit"])
 conn.disconnect()
 print(json.dumps(result))

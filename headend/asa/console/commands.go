@@ -106,6 +106,8 @@ func buildCommands() *registry {
 	registerSSHViews(r)
 	registerVPNConfig(r)
 	registerGrammar(r)
+	registerACL(r)
+	registerFailover(r)
 	return r
 }
 

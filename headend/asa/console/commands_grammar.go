@@ -113,7 +113,16 @@ func grammarApply(s *Session, prompt string, start int, p asa.ParsedLine, err er
 	if !ok {
 		return false
 	}
-	if !grammarUpdate(s, p.Text, func(d *asa.Device) error { return d.Running.ApplyConfigLine(headers, p) }) {
+	// A word naming an interface no interface has gets the caret: the ASA
+	// offers the interfaces' names as keywords.
+	caretAt := func(word int) {
+		pos := 0
+		if word > 0 && word <= len(p.TokenPos) {
+			pos = p.TokenPos[word-1]
+		}
+		s.caret(prompt, start+pos)
+	}
+	if !grammarUpdate(s, p.Text, func(d *asa.Device) error { return d.Running.ApplyConfigLine(headers, p) }, caretAt) {
 		return false
 	}
 	s.sub = path
@@ -131,17 +140,32 @@ func grammarRemove(s *Session, prompt string, start int, p asa.ParsedLine, err e
 		return false
 	}
 	s.sub = path
-	return grammarUpdate(s, p.Text, func(d *asa.Device) error { return d.Running.RemoveConfigLines(headers, p.Text) })
+	return grammarUpdate(s, p.Text, func(d *asa.Device) error { return d.Running.RemoveConfigLines(headers, p.Text) }, nil)
 }
 
 // grammarUpdate changes the running configuration; a refusal prints the
-// ASA's line and changes nothing.
-func grammarUpdate(s *Session, text string, fn func(d *asa.Device) error) bool {
+// ASA's line and changes nothing. caretAt, if not nil, puts the caret under
+// a word of the line.
+func grammarUpdate(s *Session, text string, fn func(d *asa.Device) error, caretAt func(word int)) bool {
 	err := s.configChange(fn)
 	var inUse *asa.InUseError
+	var ref *asa.RefError
 	switch {
 	case err == nil:
 		return true
+	case errors.As(err, &ref) && ref.Kind == "nameif" && caretAt != nil:
+		caretAt(ref.Word)
+	case errors.As(err, &ref) && ref.Kind == "access-list":
+		// The wording a public ASA simulator's tests expect; not
+		// confirmed against a capture of a real box.
+		s.println("ERROR: access-list <" + ref.Name + "> does not exist")
+	case errors.As(err, &ref) && ref.Kind == "object-group":
+		// As a public ASA simulator's tests expect; not confirmed against
+		// a capture of a real box.
+		s.println("ERROR: specified object group <" + ref.Name + "> not found")
+	case errors.As(err, &ref) && ref.Kind == "object":
+		// Ours, by analogy with the object-group line.
+		s.println("ERROR: specified object <" + ref.Name + "> not found")
 	case errors.As(err, &inUse):
 		// The ASA's refusal, which Ansible's cisco.asa terminal plugin
 		// matches ("Removing.* not allowed, it is being used").
@@ -257,7 +281,7 @@ func cmdClearConfigure(section string) handler {
 		grammarUpdate(s, "", func(d *asa.Device) error {
 			d.Running.ClearConfigSection(section, strings.Join(words, " "))
 			return nil
-		})
+		}, nil)
 	}
 }
 
@@ -298,6 +322,7 @@ var subCommandHelp = map[string]string{
 	"subject-name":                "Subject DN",
 	"keypair":                     "Specify the key pair",
 	"crl":                         "CRL option",
+	"default":                     "Set a command to its defaults",
 	"encryption":                  "Set encryption algorithm",
 	"integrity":                   "Set integrity algorithm",
 	"hash":                        "Set hash algorithm",

@@ -94,6 +94,8 @@ func ifErrorLine(err error, c *call) string {
 	case errors.As(err, &ov):
 		return "ERROR: Failed to apply IP address to interface " + ov.Interface +
 			", as the network overlaps with interface " + ov.Other + ". Two interfaces cannot be in the same subnet."
+	case errors.Is(err, asa.ErrFailoverIfNameif):
+		return "ERROR: The interface carries a failover link and takes no nameif (no failover lan interface or no failover link first)"
 	case errors.Is(err, asa.ErrNameifInUse):
 		return "ERROR: Name " + c.arg(0) + " is used by another interface"
 	case errors.Is(err, asa.ErrInvalidNetmask):

@@ -114,6 +114,10 @@ const (
 	RefusalReason_REFUSAL_REASON_KIND_NOT_LICENSED RefusalReason = 5
 	// The headend is reloading.
 	RefusalReason_REFUSAL_REASON_DEVICE_UNAVAILABLE RefusalReason = 6
+	// The group policy in force has `vpn-simultaneous-logins 0`. (At a
+	// limit above 0 the login is admitted and the user's oldest session is
+	// logged off instead.)
+	RefusalReason_REFUSAL_REASON_SIMULTANEOUS_LOGINS RefusalReason = 7
 )
 
 // Enum value maps for RefusalReason.
@@ -126,15 +130,17 @@ var (
 		4: "REFUSAL_REASON_TOTAL_LIMIT",
 		5: "REFUSAL_REASON_KIND_NOT_LICENSED",
 		6: "REFUSAL_REASON_DEVICE_UNAVAILABLE",
+		7: "REFUSAL_REASON_SIMULTANEOUS_LOGINS",
 	}
 	RefusalReason_value = map[string]int32{
-		"REFUSAL_REASON_UNSPECIFIED":        0,
-		"REFUSAL_REASON_PREMIUM_LIMIT":      1,
-		"REFUSAL_REASON_ESSENTIALS_LIMIT":   2,
-		"REFUSAL_REASON_OTHER_LIMIT":        3,
-		"REFUSAL_REASON_TOTAL_LIMIT":        4,
-		"REFUSAL_REASON_KIND_NOT_LICENSED":  5,
-		"REFUSAL_REASON_DEVICE_UNAVAILABLE": 6,
+		"REFUSAL_REASON_UNSPECIFIED":         0,
+		"REFUSAL_REASON_PREMIUM_LIMIT":       1,
+		"REFUSAL_REASON_ESSENTIALS_LIMIT":    2,
+		"REFUSAL_REASON_OTHER_LIMIT":         3,
+		"REFUSAL_REASON_TOTAL_LIMIT":         4,
+		"REFUSAL_REASON_KIND_NOT_LICENSED":   5,
+		"REFUSAL_REASON_DEVICE_UNAVAILABLE":  6,
+		"REFUSAL_REASON_SIMULTANEOUS_LOGINS": 7,
 	}
 )
 
@@ -3447,7 +3453,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1bCONNECTION_KIND_IPSEC_IKEV1\x10\x04\x12 \n" +
 	"\x1cCONNECTION_KIND_SITE_TO_SITE\x10\x05\x12\x19\n" +
 	"\x15CONNECTION_KIND_PHONE\x10\x06\x12\x1a\n" +
-	"\x16CONNECTION_KIND_MOBILE\x10\a*\x83\x02\n" +
+	"\x16CONNECTION_KIND_MOBILE\x10\a*\xab\x02\n" +
 	"\rRefusalReason\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFUSAL_REASON_PREMIUM_LIMIT\x10\x01\x12#\n" +
@@ -3455,7 +3461,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1aREFUSAL_REASON_OTHER_LIMIT\x10\x03\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_TOTAL_LIMIT\x10\x04\x12$\n" +
 	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
-	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06*`\n" +
+	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06\x12&\n" +
+	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a*`\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +

@@ -1,4 +1,4 @@
-package keygen
+package portal
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 // SKUKind is how a part is sold and registered.
@@ -66,12 +68,13 @@ type SKU struct {
 	Size        int
 	Description string
 	// Features is what a key made from this SKU grants.
-	Features Features
+	Features keygen.Features
 }
 
 // MultiUse reports whether one PAK of the SKU registers to any number of
 // ASAs and can be shared: the Plus/Apex licenses are "not tied to a
-// specific ASA" (the seed); VPN Only and the retired licenses are.
+// specific ASA / head-end" (Cisco's Secure Client (AnyConnect) Licensing
+// FAQ); VPN Only and the retired licenses are.
 func (s SKU) MultiUse() bool { return s.Tier == TierPlus || s.Tier == TierApex }
 
 // TimeBased reports whether the SKU makes a time-based key.
@@ -89,17 +92,18 @@ type skuFamily struct {
 	sizes func(n int) bool
 	// sizeHelp lists the sizes for error messages.
 	sizeHelp string
-	grant    func(n int) Features
+	grant    func(n int) keygen.Features
 }
 
 var premiumSizes = []int{10, 25, 50, 100, 250, 500, 750, 1000, 2500, 5000, 10000}
 
 func oneOf(list []int) func(int) bool { return func(n int) bool { return slices.Contains(list, n) } }
 
-func plusApex(int) Features { return Features{PlusApex: true} }
+func plusApex(int) keygen.Features { return keygen.Features{PlusApex: true} }
 
 // skuCatalog is the portal's price list: the one table of what can be
-// ordered. The Plus/Apex/VPN Only part numbers are the seed's; the retired
+// ordered. The Plus/Apex/VPN Only part numbers are those of Cisco's Secure
+// Client (AnyConnect) Licensing FAQ; the retired
 // part numbers are recalled (Cisco sold Essentials, Mobile and Security Plus
 // per platform model, e.g. L-ASA5510-SEC-PL=; the lab sells one generic part
 // each, as the key it makes is the same on every model and the ASA caps it).
@@ -110,26 +114,26 @@ var skuCatalog = []skuFamily{
 		desc: "AnyConnect Apex term license (users, term, start date)"},
 	{name: "L-AC-PLS-P-G", kind: KindPerpetual, tier: TierPlus, grant: plusApex,
 		desc: "AnyConnect Plus perpetual license (users)"},
-	{name: "L-AC-VPNO-<n>=", kind: KindVPNOnly, tier: TierVPNOnly, sizes: oneOf(VPNOnlyTiers),
-		sizeHelp: fmt.Sprint(VPNOnlyTiers), grant: func(n int) Features { return Features{VPNOnly: n} },
+	{name: "L-AC-VPNO-<n>=", kind: KindVPNOnly, tier: TierVPNOnly, sizes: oneOf(keygen.VPNOnlyTiers),
+		sizeHelp: fmt.Sprint(keygen.VPNOnlyTiers), grant: func(n int) keygen.Features { return keygen.Features{VPNOnly: n} },
 		desc: "AnyConnect VPN Only, <n> simultaneous connections on one headend"},
 	{name: "L-ASA-SSL-<n>=", kind: KindClassic, tier: TierClassic, sizes: oneOf(premiumSizes),
-		sizeHelp: fmt.Sprint(premiumSizes), grant: func(n int) Features { return Features{PremiumPeers: n} },
+		sizeHelp: fmt.Sprint(premiumSizes), grant: func(n int) keygen.Features { return keygen.Features{PremiumPeers: n} },
 		desc: "AnyConnect Premium, <n> peers (retired)"},
-	{name: "L-ASA-AC-E=", kind: KindClassic, tier: TierClassic, grant: func(int) Features { return Features{Essentials: true} },
+	{name: "L-ASA-AC-E=", kind: KindClassic, tier: TierClassic, grant: func(int) keygen.Features { return keygen.Features{Essentials: true} },
 		desc: "AnyConnect Essentials (retired)"},
-	{name: "L-ASA-AC-M=", kind: KindClassic, tier: TierClassic, grant: func(int) Features { return Features{Mobile: true} },
+	{name: "L-ASA-AC-M=", kind: KindClassic, tier: TierClassic, grant: func(int) keygen.Features { return keygen.Features{Mobile: true} },
 		desc: "AnyConnect for Mobile (retired)"},
 	{name: "L-ASA-SSL-SHR-SRV-<n>=", kind: KindClassic, tier: TierClassic,
 		sizes: func(n int) bool { return n >= 500 && n <= 30000 && n%500 == 0 }, sizeHelp: "500 to 30000 in steps of 500",
-		grant: func(n int) Features { return Features{SharedServer: n} },
+		grant: func(n int) keygen.Features { return keygen.Features{SharedServer: n} },
 		desc:  "Shared AnyConnect Premium server, a pool of <n> sessions (retired)"},
-	{name: "L-ASA-SSL-SHR-PRT=", kind: KindClassic, tier: TierClassic, grant: func(int) Features { return Features{SharedParticipant: true} },
+	{name: "L-ASA-SSL-SHR-PRT=", kind: KindClassic, tier: TierClassic, grant: func(int) keygen.Features { return keygen.Features{SharedParticipant: true} },
 		desc: "Shared AnyConnect Premium participant (retired)"},
-	{name: "L-ASA-SEC-PL=", kind: KindClassic, tier: TierClassic, grant: func(int) Features { return Features{SecurityPlus: true} },
+	{name: "L-ASA-SEC-PL=", kind: KindClassic, tier: TierClassic, grant: func(int) keygen.Features { return keygen.Features{SecurityPlus: true} },
 		desc: "Security Plus"},
 	{name: "L-ASA-SSL-TB-<n>=", kind: KindTimeBased, tier: TierClassic, sizes: oneOf(premiumSizes),
-		sizeHelp: fmt.Sprint(premiumSizes), grant: func(n int) Features { return Features{PremiumPeers: n} },
+		sizeHelp: fmt.Sprint(premiumSizes), grant: func(n int) keygen.Features { return keygen.Features{PremiumPeers: n} },
 		desc: "time-based AnyConnect Premium, <n> peers, 1 to 12 months (retired)"},
 }
 
@@ -137,13 +141,13 @@ var skuCatalog = []skuFamily{
 // but asked for (RequestDemoLicense).
 const DemoSKU = "L-AC-APX-DEMO"
 
-// DemoDays is the length of the Apex evaluation: "4-week Apex evaluation
-// licenses" (the seed).
+// DemoDays is the length of the Apex evaluation: "Cisco offers 4-week Apex
+// evaluation licenses" (Cisco's Secure Client (AnyConnect) Licensing FAQ).
 const DemoDays = 28
 
 func demoSKU() SKU {
 	return SKU{Name: DemoSKU, Kind: KindDemo, Tier: TierApex, Description: "AnyConnect Plus/Apex (ASA) Demo License, 4 weeks",
-		Features: Features{PlusApex: true}}
+		Features: keygen.Features{PlusApex: true}}
 }
 
 // SKUNames lists the catalog's part numbers, "<n>" marking a size.
@@ -221,9 +225,9 @@ func lookupSKU(name string) (SKU, bool) {
 	return s, err == nil
 }
 
-// Order limits. The seed's examples range from 2 to 10000 users and terms
-// of 12 to 37 months ("a specific term length (for example, 30 months)");
-// the bounds are ours.
+// Order limits. The examples of Cisco's Secure Client (AnyConnect)
+// Licensing FAQ range from 2 to 10000 users and terms of 12 to 37 months
+// ("a specific term length (for example, 30 months)"); the bounds are ours.
 const (
 	MinUsers          = 1
 	MaxUsers          = 1_000_000
@@ -238,8 +242,9 @@ const (
 
 // OrderLine is one line of an order. Each line gets its own PAK; a
 // quantity above one adds entitlement (users, registrations) to that one
-// PAK but never makes more PAKs (the seed's warning about independent
-// customers).
+// PAK but never makes more PAKs: ordering more quantity "does not generate
+// additional Product Activation Keys" (the FAQ's answer on ordering for
+// independent customers).
 type OrderLine struct {
 	SKU string
 	// Size of a sized part when the SKU is written without it.

@@ -1,4 +1,4 @@
-package keygen
+package portal
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 // Order is what PlaceOrder delivers: a sales order number and one PAK per
@@ -20,9 +22,9 @@ const MaxOrderLines = 100
 
 // PlaceOrder sells the lines. Every line is checked before anything is
 // recorded; a bad line refuses the whole order.
-func (p *Portal) PlaceOrder(now time.Time, lines []OrderLine) (PortalChange, Order, error) {
+func (p *Portal) PlaceOrder(now time.Time, lines []OrderLine) (Change, Order, error) {
 	if len(lines) == 0 || len(lines) > MaxOrderLines {
-		return PortalChange{}, Order{}, fmt.Errorf("%w: an order has 1 to %d lines, not %d", ErrInvalidOrder, MaxOrderLines, len(lines))
+		return Change{}, Order{}, fmt.Errorf("%w: an order has 1 to %d lines, not %d", ErrInvalidOrder, MaxOrderLines, len(lines))
 	}
 	lineErr := func(i int, err error) error {
 		if len(lines) == 1 {
@@ -34,7 +36,7 @@ func (p *Portal) PlaceOrder(now time.Time, lines []OrderLine) (PortalChange, Ord
 	for i, l := range lines {
 		s, err := validateLine(l)
 		if err != nil {
-			return PortalChange{}, Order{}, lineErr(i, err)
+			return Change{}, Order{}, lineErr(i, err)
 		}
 		skus[i] = s
 	}
@@ -56,10 +58,10 @@ func (p *Portal) PlaceOrder(now time.Time, lines []OrderLine) (PortalChange, Ord
 			if l.Start != "" {
 				start, err := ParseDate(l.Start)
 				if err != nil {
-					return PortalChange{}, Order{}, lineErr(i, err)
+					return Change{}, Order{}, lineErr(i, err)
 				}
 				if err := checkStart(start, today); err != nil {
-					return PortalChange{}, Order{}, lineErr(i, err)
+					return Change{}, Order{}, lineErr(i, err)
 				}
 				k.Start = start
 				if prev != nil && !start.Equal(prev.End) {
@@ -116,8 +118,8 @@ func (t *tx) renewable(customer string, tier Tier, today time.Time) *PAK {
 // IssuedKey is an activation key the portal made for a serial.
 type IssuedKey struct {
 	Serial string
-	Words  Words
-	Key    Key
+	Words  keygen.Words
+	Key    keygen.Key
 	// Label says what the key is: "permanent", or the SKU (and PAK) of a
 	// time-based key.
 	Label string
@@ -125,8 +127,9 @@ type IssuedKey struct {
 	PAK string
 }
 
-// LicenseRow is one license on a serial: a row of the seed's "Source SKU
-// Selection" table.
+// LicenseRow is one license on a serial: a row of the "Source SKU
+// Selection" table of Cisco's Share License Process (the sample in Cisco's
+// Secure Client (AnyConnect) Licensing FAQ).
 type LicenseRow struct {
 	PAK      string // empty for a demo
 	SKU      string
@@ -219,9 +222,12 @@ func (h heldSKU) String() string {
 	return h.Name + " (PAK " + h.pak + ")"
 }
 
-// fits refuses a license the serial's licenses do not co-exist with (the
-// seed's rules: VPN Only with neither Plus/Apex nor another VPN Only size,
-// the 4.x licenses not with the retired Essentials/Premium/Shared ones).
+// fits refuses a license the serial's licenses do not co-exist with. Cisco's
+// Secure Client (AnyConnect) Licensing FAQ: "Discontinued Essentials or
+// Premium licenses do not co-exist on the same hardware as newer Plus, Apex
+// or VPN Only licenses. Additionally, VPN Only licenses do not co-exist on
+// the same hardware with Plus or Apex licenses", and VPN Only licenses
+// cannot be "combined" or "upgraded to another VPN Only license size".
 func fits(serial string, held []heldSKU, add SKU) error {
 	f := add.Features
 	for _, h := range held {
@@ -230,9 +236,9 @@ func fits(serial string, held []heldSKU, add SKU) error {
 		case f.VPNOnly > 0 && e.VPNOnly > 0:
 			return fmt.Errorf("%w: serial %s holds %s", ErrVPNOnlyFixed, serial, h)
 		case f.VPNOnly > 0 && e.PlusApex, f.PlusApex && e.VPNOnly > 0:
-			return fmt.Errorf("%w: serial %s holds %s", ErrPortalVPNOnlyWithPlusApex, serial, h)
+			return fmt.Errorf("%w: serial %s holds %s", ErrVPNOnlyWithPlusApex, serial, h)
 		case f.HasNewAnyConnect() && e.HasClassicAnyConnect(), f.HasClassicAnyConnect() && e.HasNewAnyConnect():
-			return fmt.Errorf("%w: serial %s holds %s", ErrPortalNewWithRetired, serial, h)
+			return fmt.Errorf("%w: serial %s holds %s", ErrNewWithRetired, serial, h)
 		}
 	}
 	return nil
@@ -240,8 +246,8 @@ func fits(serial string, held []heldSKU, add SKU) error {
 
 // mergeFeatures combines the permanent features of two licenses on one
 // serial: on/off features OR-ed, counts the higher value.
-func mergeFeatures(a, b Features) Features {
-	return Features{
+func mergeFeatures(a, b keygen.Features) keygen.Features {
+	return keygen.Features{
 		SecurityPlus: a.SecurityPlus || b.SecurityPlus, Encryption3DES: a.Encryption3DES || b.Encryption3DES,
 		Failover: max(a.Failover, b.Failover), Contexts: max(a.Contexts, b.Contexts), VLANs: max(a.VLANs, b.VLANs),
 		PremiumPeers: max(a.PremiumPeers, b.PremiumPeers), Essentials: a.Essentials || b.Essentials,
@@ -256,13 +262,13 @@ func mergeFeatures(a, b Features) Features {
 // keys makes a serial's keys: one permanent key holding every permanent
 // license, then one key per time-based license, the demo last.
 func (t *tx) keys(r *SerialRecord) ([]IssuedKey, error) {
-	var perm Features
+	var perm keygen.Features
 	var permanent bool
 	var out []IssuedKey
-	add := func(k Key, label, pak string) error {
+	add := func(k keygen.Key, label, pak string) error {
 		w, err := t.p.signer.Encode(k)
 		if err != nil {
-			return fmt.Errorf("keygen: portal key for %s: %w", r.Serial, err)
+			return fmt.Errorf("portal: key for %s: %w", r.Serial, err)
 		}
 		out = append(out, IssuedKey{Serial: r.Serial, Words: w, Key: k, Label: label, PAK: pak})
 		return nil
@@ -274,21 +280,21 @@ func (t *tx) keys(r *SerialRecord) ([]IssuedKey, error) {
 		}
 	}
 	if permanent {
-		if err := add(Key{Serial: r.Serial, Features: perm}, "permanent", ""); err != nil {
+		if err := add(keygen.Key{Serial: r.Serial, Features: perm}, "permanent", ""); err != nil {
 			return nil, err
 		}
 	}
 	for _, g := range r.Regs {
 		k, _ := t.pak(g.PAK)
 		if s := k.SKUInfo(); s.TimeBased() {
-			if err := add(Key{Serial: r.Serial, Features: s.Features, Days: k.Days, Nonce: g.Nonce},
+			if err := add(keygen.Key{Serial: r.Serial, Features: s.Features, Days: k.Days, Nonce: g.Nonce},
 				fmt.Sprintf("time-based, %d days: %s (PAK %s)", k.Days, k.SKU, k.ID), k.ID); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if r.Demo != nil {
-		if err := add(Key{Serial: r.Serial, Features: demoSKU().Features, Days: DemoDays, Nonce: r.Demo.Nonce},
+		if err := add(keygen.Key{Serial: r.Serial, Features: demoSKU().Features, Days: DemoDays, Nonce: r.Demo.Nonce},
 			fmt.Sprintf("time-based, %d days: %s", DemoDays, DemoSKU), ""); err != nil {
 			return nil, err
 		}
@@ -298,7 +304,7 @@ func (t *tx) keys(r *SerialRecord) ([]IssuedKey, error) {
 
 // nonce picks a nonce that no identical time-based key on the serial uses,
 // so that two equal licenses make two keys (which the ASA stacks).
-func (t *tx) nonce(r *SerialRecord, f Features, days int) (int, error) {
+func (t *tx) nonce(r *SerialRecord, f keygen.Features, days int) (int, error) {
 	used := map[int]bool{}
 	for _, g := range r.Regs {
 		k, _ := t.pak(g.PAK)
@@ -309,12 +315,12 @@ func (t *tx) nonce(r *SerialRecord, f Features, days int) (int, error) {
 	if r.Demo != nil && f == demoSKU().Features && days == DemoDays {
 		used[r.Demo.Nonce] = true
 	}
-	for n := 0; n <= MaxNonce; n++ {
+	for n := 0; n <= keygen.MaxNonce; n++ {
 		if !used[n] {
 			return n, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: serial %s holds %d identical time-based licenses already", ErrInvalidFeatures, r.Serial, MaxNonce+1)
+	return 0, fmt.Errorf("%w: serial %s holds %d identical time-based licenses already", keygen.ErrInvalidFeatures, r.Serial, keygen.MaxNonce+1)
 }
 
 // usableSerial checks a serial for an action that registers to it.
@@ -360,33 +366,33 @@ type Registered struct {
 
 // RegisterPak registers a PAK to an ASA serial number and returns the key
 // and the license e-mail.
-func (p *Portal) RegisterPak(now time.Time, pak, serial string) (PortalChange, Registered, error) {
+func (p *Portal) RegisterPak(now time.Time, pak, serial string) (Change, Registered, error) {
 	t := p.begin(now)
 	k, err := t.usablePAK(pak)
 	if err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	r, err := t.usableSerial(serial)
 	if err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	sku := k.SKUInfo()
 	again := r.holds(k.ID)
 	if !again {
 		if holders := t.holders(k.ID); !sku.MultiUse() && len(holders) >= k.Quantity {
-			return PortalChange{}, Registered{}, fmt.Errorf("%w: PAK %s (%s, quantity %d) is registered to %s; "+
+			return Change{}, Registered{}, fmt.Errorf("%w: PAK %s (%s, quantity %d) is registered to %s; "+
 				"it registers to one ASA per unit bought, and moves only with an RMA re-host", ErrPAKExhausted,
 				k.ID, k.SKU, k.Quantity, strings.Join(holders, ", "))
 		}
 		if _, err := t.attach(serial, t.skus(r), k, Registration{PAK: k.ID, How: HowRegistered, At: now}); err != nil {
-			return PortalChange{}, Registered{}, err
+			return Change{}, Registered{}, err
 		}
 		r = t.editSerial(serial)
 	}
 	i := slices.IndexFunc(r.Regs, func(g Registration) bool { return g.PAK == k.ID })
 	res := Registered{Serial: serial, Row: rowFor(k, r.Regs[i]), Again: again}
 	if res.Keys, err = t.keys(r); err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	res.Key = keyFor(res.Keys, k.ID, sku)
 	res.Email = licenseEmail(serial, []LicenseRow{res.Row}, []IssuedKey{res.Key})
@@ -405,29 +411,29 @@ func keyFor(keys []IssuedKey, pak string, s SKU) IssuedKey {
 
 // RequestDemoLicense issues the 4-week Apex evaluation (a time-based key)
 // to a serial, once per serial.
-func (p *Portal) RequestDemoLicense(now time.Time, serial string) (PortalChange, Registered, error) {
+func (p *Portal) RequestDemoLicense(now time.Time, serial string) (Change, Registered, error) {
 	t := p.begin(now)
 	r, err := t.usableSerial(serial)
 	if err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	if r.Demo != nil {
-		return PortalChange{}, Registered{}, fmt.Errorf("%w: serial %s received its demo license on %s", ErrDemoIssued,
+		return Change{}, Registered{}, fmt.Errorf("%w: serial %s received its demo license on %s", ErrDemoIssued,
 			serial, FormatDate(r.Demo.At))
 	}
 	demo := demoSKU()
 	if err := fits(serial, t.skus(r), demo); err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	n, err := t.nonce(r, demo.Features, DemoDays)
 	if err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	r = t.editSerial(serial)
 	r.Demo = &Registration{How: HowDemo, At: now, Nonce: n}
 	res := Registered{Serial: serial, Row: demoRow(*r.Demo)}
 	if res.Keys, err = t.keys(r); err != nil {
-		return PortalChange{}, Registered{}, err
+		return Change{}, Registered{}, err
 	}
 	res.Key = res.Keys[len(res.Keys)-1]
 	res.Email = licenseEmail(serial, []LicenseRow{res.Row}, []IssuedKey{res.Key})
@@ -468,17 +474,17 @@ type CodeIssued struct {
 
 // GetActivationCode starts the Share License Process: a single-use code
 // to copy the source serial's Plus/Apex licenses to the target serial.
-func (p *Portal) GetActivationCode(now time.Time, source, target string) (PortalChange, CodeIssued, error) {
+func (p *Portal) GetActivationCode(now time.Time, source, target string) (Change, CodeIssued, error) {
 	t := p.begin(now)
 	src, err := t.usableSerial(source)
 	if err != nil {
-		return PortalChange{}, CodeIssued{}, fmt.Errorf("source: %w", err)
+		return Change{}, CodeIssued{}, fmt.Errorf("source: %w", err)
 	}
 	if _, err := t.usableSerial(target); err != nil {
-		return PortalChange{}, CodeIssued{}, fmt.Errorf("target: %w", err)
+		return Change{}, CodeIssued{}, fmt.Errorf("target: %w", err)
 	}
 	if source == target {
-		return PortalChange{}, CodeIssued{}, fmt.Errorf("%w: both are %s", ErrSameSerial, source)
+		return Change{}, CodeIssued{}, fmt.Errorf("%w: both are %s", ErrSameSerial, source)
 	}
 	var share []LicenseRow
 	var unshareable []LicenseRow
@@ -491,9 +497,9 @@ func (p *Portal) GetActivationCode(now time.Time, source, target string) (Portal
 	}
 	if len(share) == 0 {
 		if len(unshareable) > 0 {
-			return PortalChange{}, CodeIssued{}, notShareable(source, unshareable[0])
+			return Change{}, CodeIssued{}, notShareable(source, unshareable[0])
 		}
-		return PortalChange{}, CodeIssued{}, fmt.Errorf("%w: %s has no licenses to share", ErrNoLicenses, source)
+		return Change{}, CodeIssued{}, fmt.Errorf("%w: %s has no licenses to share", ErrNoLicenses, source)
 	}
 	c := ActivationCode{Code: t.newCode(), Source: source, Target: target, CreatedAt: now, ExpiresAt: now.Add(CodeLifetime)}
 	t.codes[c.Code] = &c
@@ -526,27 +532,28 @@ type Shared struct {
 // UseActivationCode completes the Share License Process: the target gets
 // the chosen licenses of the source and its keys. skus chooses rows by SKU
 // (every row of that SKU) or by PAK; none chooses every shareable row (the
-// seed's table comes with all boxes ticked). The code is then used up.
-func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (PortalChange, Shared, error) {
+// FAQ's sample of Cisco's "Source SKU Selection" table has every box
+// ticked). The code is then used up.
+func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (Change, Shared, error) {
 	t := p.begin(now)
 	id := normalizeToken(code)
 	c, ok := t.code(id)
 	switch {
 	case !ok:
-		return PortalChange{}, Shared{}, fmt.Errorf("%w %q: check the code in the Device Registration e-mail", ErrCodeInvalid, id)
+		return Change{}, Shared{}, fmt.Errorf("%w %q: check the code in the Device Registration e-mail", ErrCodeInvalid, id)
 	case !c.UsedAt.IsZero():
-		return PortalChange{}, Shared{}, fmt.Errorf("%w: %s was used on %s to share %s to %s", ErrCodeUsed, id,
+		return Change{}, Shared{}, fmt.Errorf("%w: %s was used on %s to share %s to %s", ErrCodeUsed, id,
 			FormatDate(c.UsedAt), c.Source, c.Target)
 	case !now.Before(c.ExpiresAt):
-		return PortalChange{}, Shared{}, fmt.Errorf("%w: %s expired on %s", ErrCodeExpired, id, FormatDate(c.ExpiresAt))
+		return Change{}, Shared{}, fmt.Errorf("%w: %s expired on %s", ErrCodeExpired, id, FormatDate(c.ExpiresAt))
 	}
 	src, err := t.usableSerial(c.Source)
 	if err != nil {
-		return PortalChange{}, Shared{}, fmt.Errorf("source: %w", err)
+		return Change{}, Shared{}, fmt.Errorf("source: %w", err)
 	}
 	tgt, err := t.usableSerial(c.Target)
 	if err != nil {
-		return PortalChange{}, Shared{}, fmt.Errorf("target: %w", err)
+		return Change{}, Shared{}, fmt.Errorf("target: %w", err)
 	}
 	rows := t.rows(src)
 	chosen := map[int]bool{}
@@ -557,7 +564,7 @@ func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (P
 			}
 		}
 		if len(chosen) == 0 {
-			return PortalChange{}, Shared{}, fmt.Errorf("%w: %s has no licenses to share any more", ErrNoLicenses, c.Source)
+			return Change{}, Shared{}, fmt.Errorf("%w: %s has no licenses to share any more", ErrNoLicenses, c.Source)
 		}
 	}
 	for _, want := range skus {
@@ -571,12 +578,12 @@ func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (P
 				continue
 			}
 			if !row.Shareable {
-				return PortalChange{}, Shared{}, notShareable(c.Source, row)
+				return Change{}, Shared{}, notShareable(c.Source, row)
 			}
 			chosen[i], found = true, true
 		}
 		if !found {
-			return PortalChange{}, Shared{}, fmt.Errorf("%w: %q is not among the licenses of %s", ErrNotOnSource, strings.TrimSpace(want), c.Source)
+			return Change{}, Shared{}, fmt.Errorf("%w: %q is not among the licenses of %s", ErrNotOnSource, strings.TrimSpace(want), c.Source)
 		}
 	}
 	held := t.skus(tgt)
@@ -588,7 +595,7 @@ func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (P
 		k, _ := t.pak(row.PAK)
 		g, err := t.attach(c.Target, held, k, Registration{PAK: k.ID, How: HowShared, From: c.Source, At: now})
 		if err != nil {
-			return PortalChange{}, Shared{}, err
+			return Change{}, Shared{}, err
 		}
 		held = append(held, heldSKU{k.SKUInfo(), k.ID})
 		tgt = t.editSerial(c.Target)
@@ -599,7 +606,7 @@ func (p *Portal) UseActivationCode(now time.Time, code string, skus []string) (P
 	t.codes[used.Code] = &used
 	res.Code = used
 	if res.Keys, err = t.keys(tgt); err != nil {
-		return PortalChange{}, Shared{}, err
+		return Change{}, Shared{}, err
 	}
 	res.Email = keysEmail(used, tgt.Serial, res.Rows, res.Keys)
 	return t.change(), res, nil
@@ -615,21 +622,21 @@ type Rehosted struct {
 
 // RehostForRma moves every license of a unit returned under RMA to its
 // replacement (VPN Only included) and marks the old serial returned.
-func (p *Portal) RehostForRma(now time.Time, oldSerial, newSerial string) (PortalChange, Rehosted, error) {
+func (p *Portal) RehostForRma(now time.Time, oldSerial, newSerial string) (Change, Rehosted, error) {
 	t := p.begin(now)
 	old, err := t.usableSerial(oldSerial)
 	if err != nil {
-		return PortalChange{}, Rehosted{}, fmt.Errorf("old serial: %w", err)
+		return Change{}, Rehosted{}, fmt.Errorf("old serial: %w", err)
 	}
 	nu, err := t.usableSerial(newSerial)
 	if err != nil {
-		return PortalChange{}, Rehosted{}, fmt.Errorf("new serial: %w", err)
+		return Change{}, Rehosted{}, fmt.Errorf("new serial: %w", err)
 	}
 	if oldSerial == newSerial {
-		return PortalChange{}, Rehosted{}, fmt.Errorf("%w: the replacement has its own serial number; both are %s", ErrSameSerial, oldSerial)
+		return Change{}, Rehosted{}, fmt.Errorf("%w: the replacement has its own serial number; both are %s", ErrSameSerial, oldSerial)
 	}
 	if len(old.Regs) == 0 {
-		return PortalChange{}, Rehosted{}, fmt.Errorf("%w: %s has nothing to re-host", ErrNoLicenses, oldSerial)
+		return Change{}, Rehosted{}, fmt.Errorf("%w: %s has nothing to re-host", ErrNoLicenses, oldSerial)
 	}
 	held := t.skus(nu)
 	res := Rehosted{Old: oldSerial, New: newSerial}
@@ -640,7 +647,7 @@ func (p *Portal) RehostForRma(now time.Time, oldSerial, newSerial string) (Porta
 		}
 		moved, err := t.attach(newSerial, held, k, Registration{PAK: k.ID, How: HowRehosted, From: oldSerial, At: now})
 		if err != nil {
-			return PortalChange{}, Rehosted{}, err
+			return Change{}, Rehosted{}, err
 		}
 		held = append(held, heldSKU{k.SKUInfo(), k.ID})
 		nu = t.editSerial(newSerial)
@@ -651,7 +658,7 @@ func (p *Portal) RehostForRma(now time.Time, oldSerial, newSerial string) (Porta
 	o.Regs = nil
 	o.RehostedTo, o.RehostedAt = newSerial, now
 	if res.Keys, err = t.keys(nu); err != nil {
-		return PortalChange{}, Rehosted{}, err
+		return Change{}, Rehosted{}, err
 	}
 	res.Email = licenseEmail(newSerial, res.Rows, res.Keys)
 	return t.change(), res, nil

@@ -1,4 +1,4 @@
-package keygen
+package portal
 
 import (
 	"cmp"
@@ -60,14 +60,18 @@ type CustomerCompliance struct {
 	// time, added up.
 	AuthorizedUsers int
 	// UniqueUsers: distinct users of all the customer's ASAs since the
-	// first term started (the seed: the user count "needs to service the
-	// total unique users").
+	// first term started: Cisco's Secure Client (AnyConnect) Licensing FAQ
+	// says the Plus or Apex user count "needs to service the total unique
+	// users".
 	UniqueUsers  int
 	Entitlements []Entitlement
 	Findings     []string
 }
 
-// ComplianceReport is the honor-system report (SPEC §5).
+// ComplianceReport is the honor-system report: "Complying with the
+// unique/authorized user counts and term limits are honor system and are
+// not physically enforced by the ASA" (Cisco's Secure Client (AnyConnect)
+// Licensing FAQ), so the portal reports what the headends never refuse.
 type ComplianceReport struct {
 	At time.Time
 	// UsageAvailable is false when no admission records are connected:

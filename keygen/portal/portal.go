@@ -1,14 +1,13 @@
-package keygen
+package portal
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 // CodeLifetime is how long an activation code of the Share License Process
@@ -45,7 +44,7 @@ func (p *PAK) SKUInfo() SKU {
 	if !ok {
 		// Stored PAKs always hold a canonical name; a catalog change
 		// that drops a part would be a bug caught by the load.
-		panic(fmt.Sprintf("keygen: stored PAK %s has unknown SKU %q", p.ID, p.SKU))
+		panic(fmt.Sprintf("portal: stored PAK %s has unknown SKU %q", p.ID, p.SKU))
 	}
 	return s
 }
@@ -117,53 +116,54 @@ type ActivationCode struct {
 	UsedAt    time.Time `json:"used_at,omitzero"`
 }
 
-// PortalMeta holds the portal's counters.
-type PortalMeta struct {
+// Meta holds the portal's counters.
+type Meta struct {
 	NextPAK   uint64 `json:"next_pak"`
 	NextCode  uint64 `json:"next_code"`
 	NextOrder uint64 `json:"next_order"`
 }
 
-// PortalChange is what one action writes: the records to store (each
+// Change is what one action writes: the records to store (each
 // replaces the stored record with its key) and the counters.
-type PortalChange struct {
-	Meta    *PortalMeta
+type Change struct {
+	Meta    *Meta
 	PAKs    []PAK
 	Serials []SerialRecord
 	Codes   []ActivationCode
 }
 
 // IsEmpty reports whether the change writes nothing.
-func (c *PortalChange) IsEmpty() bool {
+func (c *Change) IsEmpty() bool {
 	return c.Meta == nil && len(c.PAKs) == 0 && len(c.Serials) == 0 && len(c.Codes) == 0
 }
 
-// PortalConfig configures a Portal.
-type PortalConfig struct {
+// Config configures a Portal.
+type Config struct {
 	// Signer makes the keys, and derives PAKs and activation codes so that
 	// they cannot be guessed from one another.
-	Signer *Signer
+	Signer *keygen.Signer
 	// ActivationDelay is the lab time between a PAK's delivery and its
 	// first use (0: usable at once).
 	ActivationDelay time.Duration
 }
 
-// Portal is the licensing portal (SPEC §7): it sells PAKs, registers them to ASA
+// Portal is the licensing portal: it sells PAKs, registers them to ASA
 // serial numbers and returns the activation keys, shares Plus/Apex licenses
 // to more ASAs with activation codes, issues demo licenses, re-hosts
 // licenses after an RMA, and reports honor-system compliance.
 //
 // The Portal is pure: every action takes the lab time and returns a
-// PortalChange (the records it adds or rewrites) without changing the
+// Change (the records it adds or rewrites) without changing the
 // Portal. The caller persists the change in one synced batch and then
 // applies it with Apply, so that a refused action, or one that could not be
 // persisted, leaves no trace. A Portal is not safe for concurrent use: the
 // lab serialises its actions.
 //
-// Choices where the seed is unsure or silent, one documented behaviour each:
+// The rules follow Cisco's Secure Client (AnyConnect) Licensing FAQ. Where
+// it is unsure or silent, one documented behaviour each:
 //   - The portal does not know the lab's headends (real portals do not know
 //     your boxes): it accepts any well-formed serial, and the e-mail prints
-//     "Platform = asa" as the seed's sample does. The key it makes carries
+//     "Platform = asa" as the FAQ's sample does. The key it makes carries
 //     only what the PAKs registered to the serial grant; the ASA caps it
 //     to its platform.
 //   - Several PAKs registered to one serial merge their permanent
@@ -173,7 +173,7 @@ type PortalConfig struct {
 //     on/off entitlement, so registering more Plus/Apex PAKs, or a renewal,
 //     gives the same key.
 //   - A PAK becomes usable ActivationDelay after delivery (headendd default
-//     4 h of lab time, the seed's "allow up to 4 hours"); an unknown PAK and
+//     4 h of lab time, the FAQ's "allow up to 4 hours"); an unknown PAK and
 //     one used too early get the same message.
 //   - Plus/Apex PAKs are multi-use: they register to any number of ASAs
 //     directly, and share with activation codes. VPN Only and the retired
@@ -186,7 +186,7 @@ type PortalConfig struct {
 //   - A demo license counts as Apex, for the co-existence rules, during
 //     the 28 days after it was issued.
 //   - Activation codes are single-use and expire CodeLifetime after they
-//     are requested (the seed only says they expire).
+//     are requested (the FAQ only says they expire).
 //   - Renewal: a banding line for a customer whose term of the same tier
 //     ends within the next 60 days (and no other start date asked for)
 //     renews it: the new term starts the day the old one ends. A term that
@@ -198,9 +198,9 @@ type PortalConfig struct {
 //     registrations. Demo licenses stay behind: the replacement may ask for
 //     its own.
 type Portal struct {
-	signer  *Signer
+	signer  *keygen.Signer
 	delay   time.Duration
-	meta    PortalMeta
+	meta    Meta
 	paks    map[string]*PAK
 	serials map[string]*SerialRecord
 	codes   map[string]*ActivationCode
@@ -209,10 +209,10 @@ type Portal struct {
 	byPAK map[string]map[string]bool
 }
 
-// NewPortal returns an empty portal.
-func NewPortal(cfg PortalConfig) (*Portal, error) {
+// New returns an empty portal.
+func New(cfg Config) (*Portal, error) {
 	if cfg.Signer == nil {
-		return nil, fmt.Errorf("%w: the portal needs the lab's signer", ErrInvalidSecret)
+		return nil, fmt.Errorf("%w: the portal needs the lab's signer", keygen.ErrInvalidSecret)
 	}
 	if cfg.ActivationDelay < 0 {
 		return nil, fmt.Errorf("%w: the PAK activation delay must not be negative", ErrInvalidOrder)
@@ -226,7 +226,7 @@ func NewPortal(cfg PortalConfig) (*Portal, error) {
 
 // Apply makes a persisted change part of the portal (and loads stored
 // records at startup). It checks that stored PAKs name known SKUs.
-func (p *Portal) Apply(c PortalChange) error {
+func (p *Portal) Apply(c Change) error {
 	for i := range c.PAKs {
 		if _, ok := lookupSKU(c.PAKs[i].SKU); !ok {
 			return fmt.Errorf("%w %q in stored PAK %s", ErrUnknownSKU, c.PAKs[i].SKU, c.PAKs[i].ID)
@@ -276,11 +276,11 @@ func (p *Portal) unindex(r *SerialRecord) {
 func (p *Portal) Len() (paks, serials, codes int) { return len(p.paks), len(p.serials), len(p.codes) }
 
 // tx is one action under way: reads see the portal plus the action's own
-// writes; writes go to the overlay only, and become the PortalChange.
+// writes; writes go to the overlay only, and become the Change.
 type tx struct {
 	p       *Portal
 	now     time.Time
-	meta    *PortalMeta
+	meta    *Meta
 	paks    map[string]*PAK
 	serials map[string]*SerialRecord
 	codes   map[string]*ActivationCode
@@ -330,7 +330,7 @@ func (t *tx) code(c string) (*ActivationCode, bool) {
 	return k, ok
 }
 
-func (t *tx) counters() *PortalMeta {
+func (t *tx) counters() *Meta {
 	if t.meta == nil {
 		m := t.p.meta
 		t.meta = &m
@@ -354,8 +354,8 @@ func (t *tx) holders(pak string) []string {
 	return slices.Sorted(maps.Keys(set))
 }
 
-func (t *tx) change() PortalChange {
-	var c PortalChange
+func (t *tx) change() Change {
+	var c Change
 	c.Meta = t.meta
 	for _, id := range slices.Sorted(maps.Keys(t.paks)) {
 		c.PAKs = append(c.PAKs, *t.paks[id])
@@ -369,27 +369,8 @@ func (t *tx) change() PortalChange {
 	return c
 }
 
-// tokenAlphabet: digits and capitals without I and O, which read as 1 and 0.
-const tokenAlphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-// token derives the n-th token of a kind from the lab secret: PAKs and
-// activation codes are deterministic for a lab (stable test transcripts)
-// but cannot be guessed without the secret, like the cash the seed says a
-// PAK is.
-func (s *Signer) token(kind string, n uint64, length int) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte("asalab-portal-" + kind + "\x00"))
-	m.Write(binary.BigEndian.AppendUint64(nil, n))
-	sum := m.Sum(nil)
-	b := make([]byte, length)
-	for i := range b {
-		b[i] = tokenAlphabet[int(sum[i])%len(tokenAlphabet)]
-	}
-	return string(b)
-}
-
-// Token lengths: Cisco PAKs are 11 characters; the seed's activation code
-// sample has 12.
+// Token lengths: Cisco PAKs are 11 characters; the activation code in the
+// FAQ's "Device Registration" sample has 12.
 const (
 	pakLen  = 11
 	codeLen = 12
@@ -399,7 +380,7 @@ func (t *tx) newPAKID() string {
 	m := t.counters()
 	for {
 		m.NextPAK++
-		id := t.p.signer.token("pak", m.NextPAK, pakLen)
+		id := t.p.signer.Token("pak", m.NextPAK, pakLen)
 		if _, taken := t.pak(id); !taken {
 			return id
 		}
@@ -410,7 +391,7 @@ func (t *tx) newCode() string {
 	m := t.counters()
 	for {
 		m.NextCode++
-		c := t.p.signer.token("code", m.NextCode, codeLen)
+		c := t.p.signer.Token("code", m.NextCode, codeLen)
 		if _, taken := t.code(c); !taken {
 			return c
 		}
@@ -422,14 +403,14 @@ func (t *tx) newCode() string {
 func normalizeToken(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 
 // checkSerial applies the portal's serial rules: blank or padded is the
-// seed's "Serial number cannot be blank"; otherwise it must be an ASA
+// real portal's "Serial number cannot be blank" (the FAQ); otherwise it must be an ASA
 // serial as show version prints it.
 func checkSerial(s string) error {
 	if strings.TrimSpace(s) == "" || strings.TrimSpace(s) != s {
 		return ErrSerialBlank
 	}
-	if !ValidSerial(s) {
-		return fmt.Errorf("%w: %q (as show version prints it)", ErrInvalidSerial, s)
+	if !keygen.ValidSerial(s) {
+		return fmt.Errorf("%w: %q (as show version prints it)", keygen.ErrInvalidSerial, s)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package keygen
+package portal
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/asalab/asalab/keygen"
 )
 
 var portalStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -24,7 +26,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	p, err := NewPortal(PortalConfig{Signer: testSigner(t).ForLab("default"), ActivationDelay: delay})
+	p, err := New(Config{Signer: testSigner(t).ForLab("default"), ActivationDelay: delay})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) advance(d time.Duration) { f.now = f.now.Add(d) }
 
-func (f *fixture) apply(c PortalChange, err error) {
+func (f *fixture) apply(c Change, err error) {
 	f.t.Helper()
 	if err != nil {
 		f.t.Fatal(err)
@@ -78,7 +80,7 @@ func (f *fixture) state() string {
 
 // refused runs a failing action and checks its error and that nothing
 // changed.
-func (f *fixture) refused(want error, wantText string, action func() (PortalChange, error)) {
+func (f *fixture) refused(want error, wantText string, action func() (Change, error)) {
 	f.t.Helper()
 	before := f.state()
 	c, err := action()
@@ -108,7 +110,7 @@ const (
 	asaC = "FCH2648BCDE"
 )
 
-func decode(t *testing.T, f *fixture, k IssuedKey) Key {
+func decode(t *testing.T, f *fixture, k IssuedKey) keygen.Key {
 	t.Helper()
 	got, err := f.p.signer.Decode(k.Serial, k.Words)
 	if err != nil {
@@ -192,7 +194,7 @@ func TestOrderRefusesBadLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.refused(tt.want, tt.text, func() (PortalChange, error) {
+			f.refused(tt.want, tt.text, func() (Change, error) {
 				c, _, err := f.p.PlaceOrder(f.now, []OrderLine{tt.line})
 				return c, err
 			})
@@ -200,14 +202,14 @@ func TestOrderRefusesBadLines(t *testing.T) {
 	}
 	t.Run("a bad line refuses the whole order", func(t *testing.T) {
 		f := newFixture(t)
-		f.refused(ErrTermOutOfRange, "line 2: ", func() (PortalChange, error) {
+		f.refused(ErrTermOutOfRange, "line 2: ", func() (Change, error) {
 			c, _, err := f.p.PlaceOrder(f.now, []OrderLine{plus873, {SKU: "L-AC-APX-LIC=", Users: 5, Months: 70, Customer: "B"}})
 			return c, err
 		})
 	})
 	t.Run("no lines", func(t *testing.T) {
 		f := newFixture(t)
-		f.refused(ErrInvalidOrder, "1 to 100 lines", func() (PortalChange, error) {
+		f.refused(ErrInvalidOrder, "1 to 100 lines", func() (Change, error) {
 			c, _, err := f.p.PlaceOrder(f.now, nil)
 			return c, err
 		})
@@ -239,7 +241,8 @@ func TestOrderOnePAKPerLine(t *testing.T) {
 		}
 	}
 	plus, perp, apex := o.PAKs[0], o.PAKs[1], o.PAKs[2]
-	// The service starts the day after the order ships (the seed).
+	// The service starts the day after the order ships: "The contract is
+	// set to become active one day after ship" (Cisco's licensing FAQ).
 	if got := FormatDate(plus.Start) + "-" + FormatDate(plus.End); got != "11/28/2026-05/28/2029" {
 		t.Errorf("30-month term = %s", got)
 	}
@@ -260,7 +263,7 @@ func TestOrderOnePAKPerLine(t *testing.T) {
 	if o2.PAKs[0].ID != plus.ID {
 		t.Errorf("PAKs are not deterministic: %s vs %s", o2.PAKs[0].ID, plus.ID)
 	}
-	other, _ := NewPortal(PortalConfig{Signer: testSigner(t).ForLab("training")})
+	other, _ := New(Config{Signer: testSigner(t).ForLab("training")})
 	_, o3, _ := other.PlaceOrder(g.now, lines)
 	if o3.PAKs[0].ID == plus.ID {
 		t.Error("two labs deliver the same PAK")
@@ -270,16 +273,16 @@ func TestOrderOnePAKPerLine(t *testing.T) {
 func TestPAKActivationDelay(t *testing.T) {
 	f := newFixture(t)
 	k := f.order(plus873)
-	want := "keygen: PAK/s or Token/s " + k.ID + " is / are either Invalid or Inactive"
+	want := "portal: PAK/s or Token/s " + k.ID + " is / are either Invalid or Inactive"
 	f.advance(delay - time.Second)
-	f.refused(ErrPAKInactive, "", func() (PortalChange, error) {
+	f.refused(ErrPAKInactive, "", func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, k.ID, asaA)
 		if err != nil && err.Error() != want {
 			t.Errorf("message %q, want %q", err, want)
 		}
 		return c, err
 	})
-	f.refused(ErrPAKInvalid, "PAK/s or Token/s 3ZZZZZZZZZZ is / are either Invalid or Inactive", func() (PortalChange, error) {
+	f.refused(ErrPAKInvalid, "PAK/s or Token/s 3ZZZZZZZZZZ is / are either Invalid or Inactive", func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, "3zzzzzzzzzz", asaA)
 		return c, err
 	})
@@ -294,13 +297,13 @@ func TestSerialNumberRules(t *testing.T) {
 	f := newFixture(t)
 	k := f.orderActive(plus873)
 	for _, s := range []string{"", " ", asaA + " ", " " + asaA, asaA + "\t"} {
-		f.refused(ErrSerialBlank, "Serial number cannot be blank", func() (PortalChange, error) {
+		f.refused(ErrSerialBlank, "Serial number cannot be blank", func() (Change, error) {
 			c, _, err := f.p.RegisterPak(f.now, k.ID, s)
 			return c, err
 		})
 	}
 	for _, s := range []string{"fch1947v0gy", "FCH1947V0G", "FCH-1947V0G"} {
-		f.refused(ErrInvalidSerial, "as show version prints it", func() (PortalChange, error) {
+		f.refused(keygen.ErrInvalidSerial, "as show version prints it", func() (Change, error) {
 			c, _, err := f.p.RegisterPak(f.now, k.ID, s)
 			return c, err
 		})
@@ -318,7 +321,7 @@ func TestRegisterMergesIntoOneKey(t *testing.T) {
 	if r1.Key.Words != r2.Key.Words || len(r2.Keys) != 1 {
 		t.Fatalf("Plus key %s, Plus+Apex key %s (%d keys)", r1.Key.Words, r2.Key.Words, len(r2.Keys))
 	}
-	if k := decode(t, f, r2.Key); k.Features != (Features{PlusApex: true}) || k.TimeBased() {
+	if k := decode(t, f, r2.Key); k.Features != (keygen.Features{PlusApex: true}) || k.TimeBased() {
 		t.Errorf("Plus/Apex key grants %s", k.Features)
 	}
 	if !strings.Contains(r1.Email, asaA+": "+r1.Key.Words.String()+"\n") ||
@@ -337,7 +340,7 @@ func TestRegisterMergesIntoOneKey(t *testing.T) {
 	f.register(p500.ID, asaB)
 	f.register(p250.ID, asaB)
 	r := f.register(mob.ID, asaB)
-	if k := decode(t, f, r.Key); k.Features != (Features{PremiumPeers: 500, Mobile: true}) {
+	if k := decode(t, f, r.Key); k.Features != (keygen.Features{PremiumPeers: 500, Mobile: true}) {
 		t.Errorf("merged key grants %s, want premium=500 mobile", k.Features)
 	}
 	// Registering a PAK again changes nothing and gives the key again.
@@ -354,13 +357,13 @@ func TestLicenseConflicts(t *testing.T) {
 		then  OrderLine
 		want  error
 	}{
-		{"VPN Only after Plus", plus873, vpno250, ErrPortalVPNOnlyWithPlusApex},
-		{"Apex after VPN Only", vpno250, apex102, ErrPortalVPNOnlyWithPlusApex},
-		{"Plus perpetual after VPN Only", vpno250, OrderLine{SKU: "L-AC-PLS-P-G", Users: 5, Customer: "A"}, ErrPortalVPNOnlyWithPlusApex},
-		{"Plus after Premium", OrderLine{SKU: "L-ASA-SSL-250=", Customer: "A"}, plus873, ErrPortalNewWithRetired},
-		{"Plus after Essentials", OrderLine{SKU: "L-ASA-AC-E=", Customer: "A"}, plus873, ErrPortalNewWithRetired},
-		{"VPN Only after shared participant", OrderLine{SKU: "L-ASA-SSL-SHR-PRT=", Customer: "A"}, vpno250, ErrPortalNewWithRetired},
-		{"Premium after Apex", apex102, OrderLine{SKU: "L-ASA-SSL-100=", Customer: "A"}, ErrPortalNewWithRetired},
+		{"VPN Only after Plus", plus873, vpno250, ErrVPNOnlyWithPlusApex},
+		{"Apex after VPN Only", vpno250, apex102, ErrVPNOnlyWithPlusApex},
+		{"Plus perpetual after VPN Only", vpno250, OrderLine{SKU: "L-AC-PLS-P-G", Users: 5, Customer: "A"}, ErrVPNOnlyWithPlusApex},
+		{"Plus after Premium", OrderLine{SKU: "L-ASA-SSL-250=", Customer: "A"}, plus873, ErrNewWithRetired},
+		{"Plus after Essentials", OrderLine{SKU: "L-ASA-AC-E=", Customer: "A"}, plus873, ErrNewWithRetired},
+		{"VPN Only after shared participant", OrderLine{SKU: "L-ASA-SSL-SHR-PRT=", Customer: "A"}, vpno250, ErrNewWithRetired},
+		{"Premium after Apex", apex102, OrderLine{SKU: "L-ASA-SSL-100=", Customer: "A"}, ErrNewWithRetired},
 		{"another VPN Only size", OrderLine{SKU: "L-AC-VPNO-100=", Customer: "A"}, vpno250, ErrVPNOnlyFixed},
 	}
 	for _, tt := range tests {
@@ -369,7 +372,7 @@ func TestLicenseConflicts(t *testing.T) {
 			a := f.order(tt.first)
 			b := f.orderActive(tt.then)
 			f.register(a.ID, asaA)
-			f.refused(tt.want, "serial "+asaA+" holds "+a.SKU, func() (PortalChange, error) {
+			f.refused(tt.want, "serial "+asaA+" holds "+a.SKU, func() (Change, error) {
 				c, _, err := f.p.RegisterPak(f.now, b.ID, asaA)
 				return c, err
 			})
@@ -381,7 +384,7 @@ func TestLicenseConflicts(t *testing.T) {
 		b := f.order(OrderLine{SKU: "L-ASA-SEC-PL=", Customer: "A"})
 		f.advance(delay)
 		f.register(a.ID, asaA)
-		if k := decode(t, f, f.register(b.ID, asaA).Key); k.Features != (Features{PlusApex: true, SecurityPlus: true}) {
+		if k := decode(t, f, f.register(b.ID, asaA).Key); k.Features != (keygen.Features{PlusApex: true, SecurityPlus: true}) {
 			t.Errorf("key grants %s", k.Features)
 		}
 	})
@@ -391,13 +394,13 @@ func TestSingleUsePAKs(t *testing.T) {
 	f := newFixture(t)
 	v := f.orderActive(vpno250)
 	r := f.register(v.ID, asaA)
-	if k := decode(t, f, r.Key); k.Features != (Features{VPNOnly: 250}) {
+	if k := decode(t, f, r.Key); k.Features != (keygen.Features{VPNOnly: 250}) {
 		t.Fatalf("VPN Only key grants %s", k.Features)
 	}
 	if strings.Contains(r.Email, "Share License Process") {
 		t.Error("the VPN Only e-mail offers sharing")
 	}
-	f.refused(ErrPAKExhausted, "is registered to "+asaA, func() (PortalChange, error) {
+	f.refused(ErrPAKExhausted, "is registered to "+asaA, func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, v.ID, asaB)
 		return c, err
 	})
@@ -405,7 +408,7 @@ func TestSingleUsePAKs(t *testing.T) {
 	two := f.orderActive(OrderLine{SKU: "L-ASA-SSL-250=", Quantity: 2, Customer: "A"})
 	f.register(two.ID, asaB)
 	f.register(two.ID, asaC)
-	f.refused(ErrPAKExhausted, "quantity 2", func() (PortalChange, error) {
+	f.refused(ErrPAKExhausted, "quantity 2", func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, two.ID, "JAD19440BQH")
 		return c, err
 	})
@@ -426,7 +429,7 @@ func TestTimeBasedPremium(t *testing.T) {
 	r1 := f.register(tb1.ID, asaA)
 	r2 := f.register(tb2.ID, asaA)
 	k1, k2 := decode(t, f, r1.Key), decode(t, f, r2.Key)
-	if k1.Days != 365 || k1.Features != (Features{PremiumPeers: 500}) || k2.Days != 365 {
+	if k1.Days != 365 || k1.Features != (keygen.Features{PremiumPeers: 500}) || k2.Days != 365 {
 		t.Errorf("time-based keys: %+v %+v", k1, k2)
 	}
 	if r1.Key.Words == r2.Key.Words {
@@ -450,15 +453,15 @@ func TestShareLicenseProcess(t *testing.T) {
 	f.register(apex.ID, asaA)
 	f.register(mob.ID, asaA)
 
-	f.refused(ErrSameSerial, "", func() (PortalChange, error) {
+	f.refused(ErrSameSerial, "", func() (Change, error) {
 		c, _, err := f.p.GetActivationCode(f.now, asaA, asaA)
 		return c, err
 	})
-	f.refused(ErrSerialBlank, "target: keygen: Serial number cannot be blank", func() (PortalChange, error) {
+	f.refused(ErrSerialBlank, "target: portal: Serial number cannot be blank", func() (Change, error) {
 		c, _, err := f.p.GetActivationCode(f.now, asaA, asaB+" ")
 		return c, err
 	})
-	f.refused(ErrNoLicenses, asaC+" has no licenses to share", func() (PortalChange, error) {
+	f.refused(ErrNoLicenses, asaC+" has no licenses to share", func() (Change, error) {
 		c, _, err := f.p.GetActivationCode(f.now, asaC, asaB)
 		return c, err
 	})
@@ -471,11 +474,11 @@ func TestShareLicenseProcess(t *testing.T) {
 	}
 	// A chosen row must be on the source and shareable; a refusal keeps
 	// the code.
-	f.refused(ErrNotOnSource, `"L-AC-VPNO-100=" is not among the licenses of `+asaA, func() (PortalChange, error) {
+	f.refused(ErrNotOnSource, `"L-AC-VPNO-100=" is not among the licenses of `+asaA, func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, code, []string{"L-AC-VPNO-100="})
 		return c, err
 	})
-	f.refused(ErrNotShareable, "locked to a single ASA", func() (PortalChange, error) {
+	f.refused(ErrNotShareable, "locked to a single ASA", func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, code, []string{"L-ASA-AC-M="})
 		return c, err
 	})
@@ -484,18 +487,18 @@ func TestShareLicenseProcess(t *testing.T) {
 	if len(shared.Rows) != 2 || len(shared.Keys) != 1 || shared.Keys[0].Serial != asaB {
 		t.Fatalf("shared %+v", shared)
 	}
-	if k := decode(t, f, shared.Keys[0]); k.Features != (Features{PlusApex: true}) {
+	if k := decode(t, f, shared.Keys[0]); k.Features != (keygen.Features{PlusApex: true}) {
 		t.Errorf("target key grants %s", k.Features)
 	}
 	if !strings.Contains(shared.Email, asaB+": "+shared.Keys[0].Words.String()) {
 		t.Errorf("keys e-mail:\n%s", shared.Email)
 	}
 	// Single use.
-	f.refused(ErrCodeUsed, "was used on 11/27/2026", func() (PortalChange, error) {
+	f.refused(ErrCodeUsed, "was used on 11/27/2026", func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, code, nil)
 		return c, err
 	})
-	f.refused(ErrCodeInvalid, "", func() (PortalChange, error) {
+	f.refused(ErrCodeInvalid, "", func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, "NOSUCHCODE12", nil)
 		return c, err
 	})
@@ -503,7 +506,7 @@ func TestShareLicenseProcess(t *testing.T) {
 	c, issued, err = f.p.GetActivationCode(f.now, asaA, asaC)
 	f.apply(c, err)
 	f.advance(CodeLifetime)
-	f.refused(ErrCodeExpired, "request another code", func() (PortalChange, error) {
+	f.refused(ErrCodeExpired, "request another code", func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, issued.Code.Code, nil)
 		return c, err
 	})
@@ -512,12 +515,12 @@ func TestShareLicenseProcess(t *testing.T) {
 	f.register(v.ID, asaC)
 	c, issued, err = f.p.GetActivationCode(f.now, asaA, asaC)
 	f.apply(c, err)
-	f.refused(ErrPortalVPNOnlyWithPlusApex, "", func() (PortalChange, error) {
+	f.refused(ErrVPNOnlyWithPlusApex, "", func() (Change, error) {
 		c, _, err := f.p.UseActivationCode(f.now, issued.Code.Code, nil)
 		return c, err
 	})
-	// VPN Only cannot be shared, in the seed's words.
-	f.refused(ErrNotShareable, "The VPN Only licenses cannot be transferred, rehosted, shared", func() (PortalChange, error) {
+	// VPN Only cannot be shared, in the words of Cisco's licensing FAQ.
+	f.refused(ErrNotShareable, "The VPN Only licenses cannot be transferred, rehosted, shared", func() (Change, error) {
 		c, _, err := f.p.GetActivationCode(f.now, asaC, "JAD19440BQH")
 		if !errors.Is(err, ErrVPNOnlyFixed) {
 			t.Errorf("err %v does not match ErrVPNOnlyFixed", err)
@@ -565,13 +568,13 @@ func TestDemoLicense(t *testing.T) {
 	c, r, err := f.p.RequestDemoLicense(f.now, asaA)
 	f.apply(c, err)
 	k := decode(t, f, r.Key)
-	if k.Days != DemoDays || k.Features != (Features{PlusApex: true}) {
+	if k.Days != DemoDays || k.Features != (keygen.Features{PlusApex: true}) {
 		t.Fatalf("demo key %+v", k)
 	}
 	if !strings.Contains(r.Email, "License End Date : 12/25/2026") || !strings.Contains(r.Email, asaA+": "+r.Key.Words.String()) {
 		t.Errorf("demo e-mail:\n%s", r.Email)
 	}
-	f.refused(ErrDemoIssued, "received its demo license on 11/27/2026", func() (PortalChange, error) {
+	f.refused(ErrDemoIssued, "received its demo license on 11/27/2026", func() (Change, error) {
 		c, _, err := f.p.RequestDemoLicense(f.now, asaA)
 		return c, err
 	})
@@ -583,11 +586,11 @@ func TestDemoLicense(t *testing.T) {
 	// No Apex demo next to VPN Only.
 	v := f.orderActive(vpno250)
 	f.register(v.ID, asaB)
-	f.refused(ErrPortalVPNOnlyWithPlusApex, "", func() (PortalChange, error) {
+	f.refused(ErrVPNOnlyWithPlusApex, "", func() (Change, error) {
 		c, _, err := f.p.RequestDemoLicense(f.now, asaB)
 		return c, err
 	})
-	f.refused(ErrSerialBlank, "", func() (PortalChange, error) {
+	f.refused(ErrSerialBlank, "", func() (Change, error) {
 		c, _, err := f.p.RequestDemoLicense(f.now, "")
 		return c, err
 	})
@@ -601,20 +604,20 @@ func TestRehostForRma(t *testing.T) {
 	f.register(v.ID, asaA)
 	old := f.register(sp.ID, asaA)
 
-	f.refused(ErrSameSerial, "", func() (PortalChange, error) {
+	f.refused(ErrSameSerial, "", func() (Change, error) {
 		c, _, err := f.p.RehostForRma(f.now, asaA, asaA)
 		return c, err
 	})
-	f.refused(ErrNoLicenses, asaB+" has nothing to re-host", func() (PortalChange, error) {
+	f.refused(ErrNoLicenses, asaB+" has nothing to re-host", func() (Change, error) {
 		c, _, err := f.p.RehostForRma(f.now, asaB, asaC)
 		return c, err
 	})
-	f.refused(ErrSerialBlank, "new serial: keygen: Serial number cannot be blank", func() (PortalChange, error) {
+	f.refused(ErrSerialBlank, "new serial: portal: Serial number cannot be blank", func() (Change, error) {
 		c, _, err := f.p.RehostForRma(f.now, asaA, "")
 		return c, err
 	})
 	// VPN Only does not follow a plain registration to the new unit...
-	f.refused(ErrPAKExhausted, "RMA re-host", func() (PortalChange, error) {
+	f.refused(ErrPAKExhausted, "RMA re-host", func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, v.ID, asaB)
 		return c, err
 	})
@@ -624,7 +627,7 @@ func TestRehostForRma(t *testing.T) {
 	if len(moved.Rows) != 2 || len(moved.Keys) != 1 || moved.Keys[0].Serial != asaB {
 		t.Fatalf("rehosted %+v", moved)
 	}
-	if k := decode(t, f, moved.Keys[0]); k.Features != (Features{VPNOnly: 250, SecurityPlus: true}) {
+	if k := decode(t, f, moved.Keys[0]); k.Features != (keygen.Features{VPNOnly: 250, SecurityPlus: true}) {
 		t.Errorf("new key grants %s", k.Features)
 	}
 	if moved.Keys[0].Words == old.Key.Words {
@@ -632,7 +635,7 @@ func TestRehostForRma(t *testing.T) {
 	}
 	// The old serial is returned: no more registrations, nothing listed.
 	plus := f.orderActive(OrderLine{SKU: "L-AC-PLS-P-G", Users: 10, Customer: "A"})
-	f.refused(ErrSerialReturned, "was replaced by "+asaB, func() (PortalChange, error) {
+	f.refused(ErrSerialReturned, "was replaced by "+asaB, func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, plus.ID, asaA)
 		return c, err
 	})
@@ -803,7 +806,7 @@ func TestPortalRecordsRoundTrip(t *testing.T) {
 	c, _, err = f.p.RehostForRma(f.now, asaC, "JAD19440BQH")
 	f.apply(c, err)
 
-	var all PortalChange
+	var all Change
 	all.Meta = &f.p.meta
 	for _, k := range f.p.paks {
 		all.PAKs = append(all.PAKs, *k)
@@ -818,7 +821,7 @@ func TestPortalRecordsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back PortalChange
+	var back Change
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
@@ -829,11 +832,11 @@ func TestPortalRecordsRoundTrip(t *testing.T) {
 		t.Errorf("reloaded portal differs:\n%s\n%s", g.state(), f.state())
 	}
 	// The derived index is rebuilt: the VPN Only PAK is used up.
-	g.refused(ErrPAKExhausted, "JAD19440BQH", func() (PortalChange, error) {
+	g.refused(ErrPAKExhausted, "JAD19440BQH", func() (Change, error) {
 		c, _, err := g.p.RegisterPak(g.now, v.ID, asaB)
 		return c, err
 	})
-	var bad PortalChange
+	var bad Change
 	bad.PAKs = []PAK{{ID: "X", SKU: "L-AC-NOPE="}}
 	if err := g.p.Apply(bad); !errors.Is(err, ErrUnknownSKU) {
 		t.Errorf("a stored PAK with an unknown SKU: %v", err)
@@ -845,17 +848,28 @@ func TestEndedTermStillRegisters(t *testing.T) {
 	k := f.order(OrderLine{SKU: "L-AC-APX-LIC=", Users: 5, Months: 12, Customer: "A"})
 	f.now = k.End.AddDate(0, 1, 0)
 	r := f.register(k.ID, asaA)
-	if got := decode(t, f, r.Key); got.Features != (Features{PlusApex: true}) || !strings.Contains(r.Email, "License End Date : 11/28/2027") {
+	if got := decode(t, f, r.Key); got.Features != (keygen.Features{PlusApex: true}) || !strings.Contains(r.Email, "License End Date : 11/28/2027") {
 		t.Errorf("after the term: %+v\n%s", got, r.Email)
 	}
 	// A demo counts as Apex while it runs, not after.
 	c, _, err := f.p.RequestDemoLicense(f.now, asaB)
 	f.apply(c, err)
 	v1 := f.orderActive(OrderLine{SKU: "L-AC-VPNO-25=", Customer: "A"})
-	f.refused(ErrPortalVPNOnlyWithPlusApex, "holds "+DemoSKU, func() (PortalChange, error) {
+	f.refused(ErrVPNOnlyWithPlusApex, "holds "+DemoSKU, func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, v1.ID, asaB)
 		return c, err
 	})
 	f.advance(DemoDays * 24 * time.Hour)
 	f.register(v1.ID, asaB)
+}
+
+var testSecret = []byte("0123456789abcdef0123456789abcdef")
+
+func testSigner(t testing.TB) *keygen.Signer {
+	t.Helper()
+	s, err := keygen.NewSigner(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

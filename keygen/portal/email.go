@@ -1,15 +1,16 @@
-package keygen
+package portal
 
 import (
 	"fmt"
 	"strings"
 )
 
-// The portal's e-mails follow the seed's samples: the license e-mail
+// The portal's e-mails follow the samples in Cisco's Secure Client
+// (AnyConnect) Licensing FAQ: the license e-mail
 // ("Your Cisco ASA 5500 Series Adaptive Security Appliance activation
 // key"), the activation code e-mail ("Device Registration") and the shared
 // license keys e-mail ("Your Cisco Product license keys"). Each key is
-// printed on its own line as "<serial>: <five words>", the seed's
+// printed on its own line as "<serial>: <five words>", the sample's
 // "ASA-SerialNumber: this is your license key", so that a script can take
 // the five words after the first.
 
@@ -89,7 +90,7 @@ func rowEnd(r LicenseRow) string {
 	return FormatDate(r.End)
 }
 
-// codeEmail is the seed's "Device Registration" e-mail.
+// codeEmail is the "Device Registration" e-mail of the activation code.
 func codeEmail(c ActivationCode) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
@@ -116,8 +117,8 @@ func codeEmail(c ActivationCode) string {
 	return b.String()
 }
 
-// keysEmail is the seed's "Your Cisco Product license keys" e-mail of the
-// Share License Process, its .lic attachment inline.
+// keysEmail is the "Your Cisco Product license keys" e-mail of the Share
+// License Process, its .lic attachment inline.
 func keysEmail(c ActivationCode, target string, rows []LicenseRow, keys []IssuedKey) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
