@@ -104,10 +104,10 @@ func (h *Headend) RefusalSyslog(d Decision, k Kind, user, device string) string 
 	return h.fam.RefusalSyslog(d, k, h.adm.Policy(), user, device)
 }
 
-// Admission is the headend's admission state (console.Backend).
+// Admission is the headend's admission state (family.Host).
 func (h *Headend) Admission() *admission.Admission { return h.adm }
 
-// PrincipalByIndex resolves a principal of the lab (console.Backend).
+// PrincipalByIndex resolves a principal of the lab (family.Host).
 func (h *Headend) PrincipalByIndex(i uint32) *admission.Principal { return h.lab.principals.ByIndex(i) }
 
 // Release ends a session on the headend with that hostname.

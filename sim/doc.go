@@ -7,4 +7,10 @@
 // A daemon restart is not a device reload: running state, flash keys,
 // reload-pending and saved configuration all survive it. Only a device
 // reload drops unsaved configuration.
+//
+// The lab drives every headend through family.Device, whatever its family;
+// families.go is the table of the families it simulates. The front-ends
+// (the gRPC server, the SSH consoles) reach headends, keys and the portal
+// through this package alone: vocab.go and vocab_portal.go name the types
+// and errors they use.
 package sim

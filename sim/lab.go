@@ -111,7 +111,8 @@ type Lab struct {
 	syslog     func(at time.Time, hostname, line string)
 }
 
-// Headend is one headend of a lab. It is the console's Backend.
+// Headend is one headend of a lab, of any family; it is what the family's
+// console reaches (family.Host).
 type Headend struct {
 	lab     *Lab
 	id      uint64
@@ -664,16 +665,16 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	return s, err
 }
 
-// Now is the lab time (console.Backend).
+// Now is the lab time (family.Host).
 func (h *Headend) Now() time.Time { return h.lab.clock.Now() }
 
-// Signer is the lab's key signer (console.Backend).
+// Signer is the lab's key signer (family.Host).
 func (h *Headend) Signer() *keygen.Signer { return h.lab.signer }
 
-// BootTime is the lab's boot time (console.Backend).
+// BootTime is the lab's boot time (family.Host).
 func (h *Headend) BootTime() time.Duration { return h.lab.bootTime }
 
-// View runs fn on the headend, brought up to the lab time (console.Backend).
+// View runs fn on the headend, brought up to the lab time (family.Host).
 func (h *Headend) View(fn func(d family.Device)) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -691,7 +692,7 @@ func (h *Headend) View(fn func(d family.Device)) error {
 }
 
 // Update runs fn on a copy of the headend and, if it succeeds, persists the
-// copy in one synced batch before making it the headend (console.Backend).
+// copy in one synced batch before making it the headend (family.Host).
 // A renamed headend is re-indexed; a hostname another headend has is
 // refused.
 func (h *Headend) Update(fn func(d family.Device) error) error {

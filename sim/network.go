@@ -97,5 +97,5 @@ func (l *Lab) Reachable(from *Headend, addr netip.Addr) (string, bool) {
 	return l.net.reachable(from, addr, l.clock.Now())
 }
 
-// Reachable is the lab network seen from this headend (console.Backend).
+// Reachable is the lab network seen from this headend (family.Host).
 func (h *Headend) Reachable(addr netip.Addr) (string, bool) { return h.lab.Reachable(h, addr) }

@@ -12,7 +12,7 @@ func (h *Headend) SetSSHSessions(fn func() []SSHSession) {
 }
 
 // SSHSessions lists the SSH connections to the headend's console, none
-// without an SSH server (console.Backend).
+// without an SSH server (family.Host).
 func (h *Headend) SSHSessions() []SSHSession {
 	if fn := h.sshSessions.Load(); fn != nil {
 		return (*fn)()

@@ -4,8 +4,9 @@
 // (`host>`, then `enable`), or a one-shot `exec` request. Network automation
 // tools (Netmiko, Ansible's network_cli) drive it unchanged.
 //
-// The console itself is headend/console, the same interpreter as the gRPC
-// Exec call, behind a cli.Terminal for echo, line editing and paging.
+// The console itself is the headend family's command line (sim.OpenConsole),
+// the same interpreter as the gRPC Exec call, behind a terminal for echo,
+// line editing and paging.
 // This package only moves bytes, authenticates, and enforces the ASA's
 // limits: 5 concurrent SSH sessions per headend, the idle timeout of the
 // headend's `ssh timeout N` (which also ends a session whose client stops
