@@ -78,7 +78,8 @@ func (d *fakeDevice) AdmissionPolicy(time.Time) *admission.Policy {
 }
 
 // withFakeFamily registers the fake family for the ASAv models (Smart
-// Licensing) for the test.
+// Licensing) for the test. It changes the package's table, so a test using
+// it must not run in parallel.
 func withFakeFamily(t *testing.T) {
 	saved := families
 	families = append(families[:len(families):len(families)], family.Family{
