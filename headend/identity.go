@@ -2,6 +2,7 @@ package headend
 
 import (
 	"fmt"
+	"hash/fnv"
 	"time"
 )
 
@@ -34,4 +35,12 @@ func GenerateSerial(p *Platform, now time.Time, rnd func(n int) int) string {
 		b = append(b, alnum[rnd(len(alnum))])
 	}
 	return string(b)
+}
+
+// Hash32 is the FNV-1a hash of s, from which the simulator derives stable
+// addresses and ids.
+func Hash32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
 	asaconsole "github.com/asalab/asalab/headend/asa/console"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -15,8 +16,8 @@ import (
 // a catalog model whose licensing has no family here is refused as not
 // simulated yet.
 var families = []family.Family{
-	{Licensing: headend.LicensingPAK, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: asa.ViewSession,
-		RefusalSyslog: asa.RefusalSyslog},
+	{Licensing: headend.LicensingPAK, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
+		RefusalSyslog: sessions.RefusalSyslog},
 }
 
 // familyOf is the family that simulates platform p.

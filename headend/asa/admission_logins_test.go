@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -79,7 +80,7 @@ func TestSimultaneousLoginsDefault(t *testing.T) {
 		t.Errorf("counts active %d cumulative %d premium %d, want 4 5 4", c.Active[KindAnyConnect], c.Cumulative[KindAnyConnect], c.Premium)
 	}
 	out := d.ShowLogging(a)
-	want := fmt.Sprintf("%%ASA-4-113019: Group = DefaultWEBVPNGroup, Username = alice, IP = %s, Session disconnected. Session Type: SSL, Duration: 0h:03m:00s, Bytes xmt: 0, Bytes rcv: 0, Reason: Port Preempted", publicIP("pc1"))
+	want := fmt.Sprintf("%%ASA-4-113019: Group = DefaultWEBVPNGroup, Username = alice, IP = %s, Session disconnected. Session Type: SSL, Duration: 0h:03m:00s, Bytes xmt: 0, Bytes rcv: 0, Reason: Port Preempted", sessions.PublicIP("pc1"))
 	if !strings.Contains(out, want) {
 		t.Errorf("show logging lacks\n%s\n%s", want, out)
 	}
@@ -148,8 +149,8 @@ func TestSimultaneousLoginsZero(t *testing.T) {
 		t.Errorf("site-to-site with 0: %+v", dec)
 	}
 	dec := a.Admit(principal(t, ps, "bob"), KindAnyConnect, t0.Unix())
-	want := fmt.Sprintf("%%ASA-4-113029: Group <DfltGrpPolicy> User <bob> IP <%s> Session could not be established: session limit of 0 reached", publicIP("bob-laptop"))
-	if got := RefusalSyslog(dec, KindAnyConnect, a.Policy(), "bob", "bob-laptop"); got != want {
+	want := fmt.Sprintf("%%ASA-4-113029: Group <DfltGrpPolicy> User <bob> IP <%s> Session could not be established: session limit of 0 reached", sessions.PublicIP("bob-laptop"))
+	if got := sessions.RefusalSyslog(dec, KindAnyConnect, a.Policy(), "bob", "bob-laptop"); got != want {
 		t.Errorf("syslog %q, want %q", got, want)
 	}
 	if !strings.Contains(d.ShowLogging(a), want) {

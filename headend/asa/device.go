@@ -441,6 +441,6 @@ func (d *Device) ConfigUnsaved() bool { return !d.Running.Equal(d.Startup) }
 
 // macFor derives a stable MAC address for interface i from the serial.
 func (d *Device) macFor(i int) string {
-	v := (fnv32(d.Serial) + uint32(i)) & 0xffffff
+	v := (headend.Hash32(d.Serial) + uint32(i)) & 0xffffff
 	return fmt.Sprintf("%s%02x.%04x", d.platform.Hardware.MACPrefix, v>>16, v&0xffff)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -21,7 +22,7 @@ func TestShowLoggingRefusals(t *testing.T) {
 		p := principal(t, ps, fmt.Sprint("u", i))
 		dec := a.Admit(p, KindAnyConnect, t0.Unix()+int64(i))
 		if !dec.Admitted {
-			want = append(want, fmt.Sprintf("Nov 27 2026 12:00:%02d: %s", i, RefusalSyslog(dec, KindAnyConnect, a.Policy(), p.User(), p.Device())))
+			want = append(want, fmt.Sprintf("Nov 27 2026 12:00:%02d: %s", i, sessions.RefusalSyslog(dec, KindAnyConnect, a.Policy(), p.User(), p.Device())))
 		}
 	}
 	if len(want) != 2 {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // The everyday EXEC outputs an engineer or a provisioning tool reads:
@@ -31,7 +33,7 @@ func ShowClock(now time.Time) string {
 // digits and four alphanumerics, from the unit's serial and the part.
 func derivedSerial(plant, serial, part string) string {
 	const alnum = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-	v := fnv32(serial + "/" + part)
+	v := headend.Hash32(serial + "/" + part)
 	b := []byte(fmt.Sprintf("%s%04d", plant, 1000+v%9000))
 	for i := 0; i < 4; i++ {
 		b = append(b, alnum[v%uint32(len(alnum))])
@@ -161,7 +163,7 @@ func imageSize(p *Platform, name string) int64 {
 	case Family5500:
 		base = 38_000_000
 	}
-	return base + int64(fnv32(name)%4_000_000)
+	return base + int64(headend.Hash32(name)%4_000_000)
 }
 
 // dirEntries is the content of disk0: the running image, its ASDM image and
@@ -175,7 +177,7 @@ func (d *Device) dirEntries() []dirEntry {
 	asdm := asdmFile(d.DeviceManagerVersion())
 	entries := []dirEntry{
 		{101, false, imageSize(p, img), built, img},
-		{102, false, 26_000_000 + int64(fnv32(asdm)%4_000_000), built.Add(50 * time.Second), asdm},
+		{102, false, 26_000_000 + int64(headend.Hash32(asdm)%4_000_000), built.Add(50 * time.Second), asdm},
 		{11, true, 4096, built.Add(3 * time.Minute), "log"},
 		{20, true, 4096, built.Add(4 * time.Minute), "crypto_archive"},
 		{21, true, 4096, built.Add(4*time.Minute + 2*time.Second), "coredumpinfo"},

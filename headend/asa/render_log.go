@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/asalab/asalab/headend/asa/sessions"
 )
 
 // ShowLogging renders `show logging`: the logging settings, in the layout
@@ -48,9 +50,9 @@ func (d *Device) ShowLogging(a *Admission) string {
 		refusals, n := a.Refusals()
 		count += n
 		for _, r := range refusals {
-			msg := refusalLine(r.Reason, r.Limit, r.Kind, r.Class, d.Serial, r.Prin.User(), r.Prin.Device())
+			msg := sessions.RefusalLine(r.Reason, r.Limit, r.Kind, r.Class, d.Serial, r.Prin.User(), r.Prin.Device())
 			if r.Logoff {
-				msg = preemptedLine(r.Kind, r.Limit, r.Prin.User(), r.Prin.Device())
+				msg = sessions.PreemptedLine(r.Kind, r.Limit, r.Prin.User(), r.Prin.Device())
 			}
 			entries = append(entries, entry{msg, r.At.Unix()})
 		}

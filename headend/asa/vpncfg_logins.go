@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/sessions"
 )
 
 // Which group policy limits a login: admission requests name no connection
@@ -36,7 +37,7 @@ func (c *Config) LoginsFor(k Kind) int {
 	if k == KindSiteToSite {
 		return -1
 	}
-	return c.VPN.SimultaneousLogins(c.tunnelGroupPolicy(tunnelGroupFor(k)))
+	return c.VPN.SimultaneousLogins(c.tunnelGroupPolicy(sessions.TunnelGroupFor(k)))
 }
 
 // setLogins puts the limits of c into the admission policy p.

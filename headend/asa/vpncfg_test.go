@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -177,7 +178,7 @@ func TestSessionCaps(t *testing.T) {
 			if n != tc.admits || last.Reason != tc.reason {
 				t.Fatalf("admitted %d (%v), want %d then %v", n, last.Reason, tc.admits, tc.reason)
 			}
-			if got := RefusalSyslog(last, tc.kind, a.Policy(), "u", "u-laptop"); !strings.HasSuffix(got, tc.syslogCap) {
+			if got := sessions.RefusalSyslog(last, tc.kind, a.Policy(), "u", "u-laptop"); !strings.HasSuffix(got, tc.syslogCap) {
 				t.Fatalf("syslog %q, want it to end %q", got, tc.syslogCap)
 			}
 			if err := d.SetSessionCap(tc.anyconn, 0); err != nil {
@@ -204,7 +205,7 @@ func TestWebVPNGate(t *testing.T) {
 		n++
 		a := newTestAdmission(t, d)
 		dec := a.Admit(principal(t, ps, fmt.Sprint("g", n)), k, t0.Unix())
-		return dec, RefusalSyslog(dec, k, a.Policy(), "u", "u-laptop")
+		return dec, sessions.RefusalSyslog(dec, k, a.Policy(), "u", "u-laptop")
 	}
 	all := []Kind{KindAnyConnect, KindMobile, KindPhone, KindClientless, KindIKEv2ThirdParty, KindIPsecIKEv1, KindSiteToSite}
 	want := func(stage string, admitted map[Kind]bool, syslog string) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -148,7 +149,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 
 func cmdShowVPNSummary(s *Session, _ *call) {
 	a := s.b.Admission()
-	s.print(asa.ShowVPNSummary(a.Counts(), a.Policy().Capacity()))
+	s.print(sessions.ShowVPNSummary(a.Counts(), a.Policy().Capacity()))
 }
 
 func cmdShowAnyConnect(s *Session, _ *call) {
@@ -156,10 +157,10 @@ func cmdShowAnyConnect(s *Session, _ *call) {
 	pol := a.Policy()
 	var views []asa.SessionView
 	a.Sessions(0, func(si asa.SessionInfo) bool {
-		views = append(views, asa.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
+		views = append(views, sessions.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
 		return true
 	})
-	s.print(asa.ShowAnyConnectSessions(views, s.b.Now(), pol.Serial))
+	s.print(sessions.ShowAnyConnectSessions(views, s.b.Now(), pol.Serial))
 }
 
 // cmdLogoffAll: vpn-sessiondb logoff all [noconfirm].

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/sessions"
 )
 
 // registerVPNSessions adds the session listings per type, the license
@@ -39,7 +40,7 @@ func sessionViews(s *Session) ([]asa.SessionView, *asa.Policy) {
 	a := s.b.Admission()
 	var views []asa.SessionView
 	a.Sessions(0, func(si asa.SessionInfo) bool {
-		views = append(views, asa.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
+		views = append(views, sessions.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
 		return true
 	})
 	return views, a.Policy()
@@ -48,23 +49,23 @@ func sessionViews(s *Session) ([]asa.SessionView, *asa.Policy) {
 func cmdShowL2L(detail bool) handler {
 	return func(s *Session, _ *call) {
 		views, _ := sessionViews(s)
-		s.print(asa.ShowL2LSessions(views, s.b.Now(), detail))
+		s.print(sessions.ShowL2LSessions(views, s.b.Now(), detail))
 	}
 }
 
 func cmdShowAnyConnectDetail(s *Session, _ *call) {
 	views, pol := sessionViews(s)
-	s.print(asa.ShowAnyConnectDetail(views, s.b.Now(), pol.Serial))
+	s.print(sessions.ShowAnyConnectDetail(views, s.b.Now(), pol.Serial))
 }
 
 func cmdShowWebVPN(s *Session, _ *call) {
 	views, pol := sessionViews(s)
-	s.print(asa.ShowWebVPNSessions(views, s.b.Now(), pol.Serial))
+	s.print(sessions.ShowWebVPNSessions(views, s.b.Now(), pol.Serial))
 }
 
 func cmdShowIKEv1RA(s *Session, _ *call) {
 	views, pol := sessionViews(s)
-	s.print(asa.ShowIKEv1Sessions(views, s.b.Now(), pol.Serial))
+	s.print(sessions.ShowIKEv1Sessions(views, s.b.Now(), pol.Serial))
 }
 
 func cmdShowLicenseSummary(s *Session, _ *call) {
@@ -78,7 +79,7 @@ func cmdShowAnyConnectByName(s *Session, c *call) {
 		return
 	}
 	views, pol := sessionViews(s)
-	s.print(asa.ShowAnyConnectSessions(asa.FilterUser(views, c.args[0].text), s.b.Now(), pol.Serial))
+	s.print(sessions.ShowAnyConnectSessions(sessions.FilterUser(views, c.args[0].text), s.b.Now(), pol.Serial))
 }
 
 // cmdLogoffBy: vpn-sessiondb logoff name USER [noconfirm] and logoff index

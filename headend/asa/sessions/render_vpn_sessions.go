@@ -1,11 +1,13 @@
-package asa
+package sessions
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // The `show vpn-sessiondb` variants beyond the summary and the AnyConnect
@@ -35,7 +37,7 @@ func (s sessionBlock) sub(l1, v1, l2, v2 string) {
 }
 
 // sessionTimes is when a session logged in, and for how many seconds.
-func sessionTimes(v *SessionView, now time.Time) (login time.Time, dur time.Duration, secs int64) {
+func sessionTimes(v *family.SessionView, now time.Time) (login time.Time, dur time.Duration, secs int64) {
 	login = time.Unix(v.Info.Login, 0).UTC()
 	dur = now.Sub(login)
 	return login, dur, int64(max(dur, 0) / time.Second)
@@ -43,8 +45,8 @@ func sessionTimes(v *SessionView, now time.Time) (login time.Time, dur time.Dura
 
 // auditID is the "Audt Sess ID" of a session: the headend, the session and
 // its login.
-func auditID(v *SessionView, serial string) string {
-	return fmt.Sprintf("%08x%08x%08x", fnv32(serial), uint32(v.Info.Slot+1)<<8|uint32(admission.SessionGen(v.Info.ID)), uint32(v.Info.Login))
+func auditID(v *family.SessionView, serial string) string {
+	return fmt.Sprintf("%08x%08x%08x", headend.Hash32(serial), uint32(v.Info.Slot+1)<<8|uint32(admission.SessionGen(v.Info.ID)), uint32(v.Info.Login))
 }
 
 // noSessions is what every listing prints when it has nothing to list.
@@ -53,7 +55,7 @@ const noSessions = "INFO: There are presently no active sessions\n"
 // listSessions renders a listing of the sessions of kinds among views: the
 // session type line, then each session as entry writes it after a blank
 // line.
-func listSessions(views []SessionView, sessionType string, entry func(s sessionBlock, v *SessionView), kinds ...Kind) string {
+func listSessions(views []family.SessionView, sessionType string, entry func(s sessionBlock, v *family.SessionView), kinds ...headend.Kind) string {
 	views = ofKinds(views, kinds...)
 	if len(views) == 0 {
 		return noSessions
@@ -69,7 +71,7 @@ func listSessions(views []SessionView, sessionType string, entry func(s sessionB
 
 // remoteAccessTail writes the lines that end a remote-access session's
 // entry in every listing: its policies, login, activity and audit ID.
-func (s sessionBlock) remoteAccessTail(v *SessionView, tunnelGroup string, now time.Time, serial string) {
+func (s sessionBlock) remoteAccessTail(v *family.SessionView, tunnelGroup string, now time.Time, serial string) {
 	login, dur, _ := sessionTimes(v, now)
 	s.pair("Group Policy", "DfltGrpPolicy", "Tunnel Group", tunnelGroup)
 	s.one("Login Time", login.Format("15:04:05 MST Mon Jan 2 2006"))
@@ -81,8 +83,8 @@ func (s sessionBlock) remoteAccessTail(v *SessionView, tunnelGroup string, now t
 }
 
 // FilterUser keeps the views of user: `filter name USER`.
-func FilterUser(views []SessionView, user string) []SessionView {
-	var out []SessionView
+func FilterUser(views []family.SessionView, user string) []family.SessionView {
+	var out []family.SessionView
 	for _, v := range views {
 		if v.User == user {
 			out = append(out, v)
@@ -91,8 +93,8 @@ func FilterUser(views []SessionView, user string) []SessionView {
 	return out
 }
 
-func ofKinds(views []SessionView, kinds ...Kind) []SessionView {
-	var out []SessionView
+func ofKinds(views []family.SessionView, kinds ...headend.Kind) []family.SessionView {
+	var out []family.SessionView
 	for _, v := range views {
 		for _, k := range kinds {
 			if v.Info.Kind == k {
@@ -108,12 +110,12 @@ func ofKinds(views []SessionView, kinds ...Kind) []SessionView {
 // tunnels, named by the peer's address (the tunnel group of a peer without
 // one of its own is its address), IKEv1 with AES-256 and SHA-1, as the
 // simulator's site-to-site sessions are.
-func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
+func ShowL2LSessions(views []family.SessionView, now time.Time, detail bool) string {
 	sessionType := "LAN-to-LAN"
 	if detail {
 		sessionType += " Detailed"
 	}
-	return listSessions(views, sessionType, func(s sessionBlock, v *SessionView) {
+	return listSessions(views, sessionType, func(s sessionBlock, v *family.SessionView) {
 		login, dur, secs := sessionTimes(v, now)
 		tx, rx := 3240+secs*912, 3240+secs*877
 		index := fmt.Sprint(v.Info.Slot + 1)
@@ -141,7 +143,7 @@ func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
 		s.sub("Tunnel ID", index+".2", "", "")
 		// The protected networks: the headend's inside and one of the
 		// peer's, derived from its address.
-		peer := fnv32(v.PublicIP)
+		peer := headend.Hash32(v.PublicIP)
 		s.sub("Local Addr", "10.1.0.0/255.255.255.0/0/0", "", "")
 		s.sub("Remote Addr", fmt.Sprintf("172.%d.%d.0/255.255.255.0/0/0", 16+peer%16, peer>>8&0xff), "", "")
 		s.sub("Encryption", "AES256", "Hashing", "SHA1")
@@ -151,13 +153,13 @@ func ShowL2LSessions(views []SessionView, now time.Time, detail bool) string {
 		s.sub("Idle Time Out", "30 Minutes", "Idle TO Left", "30 Minutes")
 		s.sub("Bytes Tx", fmt.Sprint(tx), "Bytes Rx", fmt.Sprint(rx))
 		s.sub("Pkts Tx", fmt.Sprint(tx/108), "Pkts Rx", fmt.Sprint(rx/108))
-	}, KindSiteToSite)
+	}, headend.KindSiteToSite)
 }
 
 // ShowWebVPNSessions renders `show vpn-sessiondb webvpn`: the clientless
 // sessions of the portal.
-func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) string {
-	return listSessions(views, "WebVPN", func(s sessionBlock, v *SessionView) {
+func ShowWebVPNSessions(views []family.SessionView, now time.Time, serial string) string {
+	return listSessions(views, "WebVPN", func(s sessionBlock, v *family.SessionView) {
 		_, _, secs := sessionTimes(v, now)
 		s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
 		s.one("Public IP", v.PublicIP)
@@ -167,115 +169,33 @@ func ShowWebVPNSessions(views []SessionView, now time.Time, serial string) strin
 		s.one("Hashing", "Clientless: (1)SHA384")
 		s.pair("Bytes Tx", fmt.Sprint(290386+secs*611), "Bytes Rx", fmt.Sprint(46494+secs*97))
 		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
-	}, KindClientless)
+	}, headend.KindClientless)
 }
 
 // ShowIKEv1Sessions renders `show vpn-sessiondb ra-ikev1-ipsec`: the legacy
 // Cisco VPN Client sessions, counted as Other VPN.
-func ShowIKEv1Sessions(views []SessionView, now time.Time, serial string) string {
-	return listSessions(views, "IKEv1 IPsec", func(s sessionBlock, v *SessionView) {
+func ShowIKEv1Sessions(views []family.SessionView, now time.Time, serial string) string {
+	return listSessions(views, "IKEv1 IPsec", func(s sessionBlock, v *family.SessionView) {
 		_, _, secs := sessionTimes(v, now)
 		s.remoteAccessHead(v, "IKEv1 IPsec", "IKEv1: (1)AES256  IPsec: (1)AES256", "IKEv1: (1)SHA1  IPsec: (1)SHA1",
 			secs*803, secs*351)
 		s.remoteAccessTail(v, "DefaultRAGroup", now, serial)
-	}, KindIPsecIKEv1)
-}
-
-// ShowVPNLicenseSummary renders `show vpn-sessiondb license-summary` at now
-// with the counters c: the VPN licenses and their limits, then what the
-// sessions use of them.
-func (d *Device) ShowVPNLicenseSummary(now time.Time, c Counts) string {
-	d.Advance(now)
-	r := d.RunningLicense(now)
-	var b strings.Builder
-	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	status := func(on bool) string {
-		if on {
-			return "ENABLED"
-		}
-		return "DISABLED"
-	}
-	line(vpnRule)
-	line("VPN Licenses and Configured Limits Summary")
-	line(vpnRule)
-	line("                                  Status : Capacity : Installed :   Limit")
-	line("                                  -----------------------------------------")
-	if r.Essentials {
-		line("%-33s: %7s : %8d : %9d : %8s", "AnyConnect Essentials", "ENABLED", r.Total, r.Total, "NONE")
-	} else {
-		line("%-33s: %7s : %8d : %9d : %8s", "AnyConnect Premium", "ENABLED", r.Premium, r.Premium, "NONE")
-	}
-	line("%-33s: %7s : %8d : %9d : %8s", "Other VPN (Available by Default)", "ENABLED", r.Other, r.Other, "NONE")
-	line("%-33s:  %s", "AnyConnect for Mobile", status(r.Mobile)+"(Requires Premium or Essentials)")
-	line("%-33s:  %s", "Advanced Endpoint Assessment", status(r.AEA)+"(Requires Premium)")
-	line("%-33s:  %s", "AnyConnect for Cisco VPN Phone", status(r.Phone))
-	line("%-33s:  %s", "VPN-3DES-AES", status(r.TripleDES))
-	line("%-33s:  %s", "VPN-DES", "ENABLED")
-	line(vpnRule)
-	line("")
-	line(vpnRule)
-	line("VPN Licenses Usage Summary")
-	line(vpnRule)
-	line("                        Local : Shared :   All  :  Peak  : Eff.   :")
-	line("                        In Use : In Use : In Use : In Use : Limit  : Usage")
-	line("                      ----------------------------------------------------")
-	pct := func(n, limit int) string {
-		if limit <= 0 {
-			return "  0%"
-		}
-		return fmt.Sprintf("%3d%%", (n*100+limit-1)/limit)
-	}
-	acKinds := []Kind{KindAnyConnect, KindMobile, KindPhone}
-	ac := sumKinds(c.Active, acKinds)
-	web := c.Active[KindClientless]
-	ikev2 := c.Active[KindIKEv2ThirdParty]
-	premiumUse := ac + web + ikev2
-	premiumLimit, premiumName := r.Premium, "AnyConnect Premium"
-	if r.Essentials {
-		premiumLimit, premiumName = r.Total, "AnyConnect Essentials"
-	}
-	otherKinds := []Kind{KindIPsecIKEv1, KindSiteToSite}
-	other := sumKinds(c.Active, otherKinds)
-	row := func(name string, local, all, peak int, limit int, usage string) {
-		loc, lim := "", ""
-		if local >= 0 {
-			loc = fmt.Sprint(local)
-		}
-		if limit >= 0 {
-			lim = fmt.Sprint(limit)
-		}
-		shared := ""
-		if local >= 0 {
-			shared = "0"
-		}
-		line("%-22s: %6s : %6s : %6d : %6d : %6s : %s", name, loc, shared, all, peak, lim, usage)
-	}
-	row(premiumName, premiumUse, premiumUse, max(peakOf(&c, []Kind{KindAnyConnect, KindMobile, KindPhone, KindClientless, KindIKEv2ThirdParty}), premiumUse),
-		premiumLimit, pct(premiumUse, premiumLimit))
-	row("  AnyConnect Client", -1, ac, peakOf(&c, acKinds), -1, pct(ac, premiumLimit))
-	row("    AnyConnect Mobile", -1, c.Active[KindMobile], c.Peak[KindMobile], -1, pct(c.Active[KindMobile], premiumLimit))
-	row("  Clientless VPN", -1, web, c.Peak[KindClientless], -1, pct(web, premiumLimit))
-	row("  Generic IKEv2 Client", -1, ikev2, c.Peak[KindIKEv2ThirdParty], -1, pct(ikev2, premiumLimit))
-	row("Other VPN", -1, other, peakOf(&c, otherKinds), r.Other, pct(other, r.Other))
-	row("  Cisco VPN Client", -1, c.Active[KindIPsecIKEv1], c.Peak[KindIPsecIKEv1], -1, pct(c.Active[KindIPsecIKEv1], r.Other))
-	row("  L2L Tunnel", -1, c.Active[KindSiteToSite], c.Peak[KindSiteToSite], -1, pct(c.Active[KindSiteToSite], r.Other))
-	line(vpnRule)
-	return b.String()
+	}, headend.KindIPsecIKEv1)
 }
 
 // ShowAnyConnectDetail renders `show vpn-sessiondb detail anyconnect`: each
 // AnyConnect session as the list shows it, with packet counters, then its
 // parent, SSL and DTLS tunnels (a recalled 9.x layout; the client is
 // AnyConnect 4.10 on Windows, as the simulator does not know the client's).
-func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) string {
+func ShowAnyConnectDetail(views []family.SessionView, now time.Time, serial string) string {
 	const clientVer = "Cisco AnyConnect VPN Agent for Windows 4.10.05095"
-	return listSessions(views, "AnyConnect Detailed", func(s sessionBlock, v *SessionView) {
+	return listSessions(views, "AnyConnect Detailed", func(s sessionBlock, v *family.SessionView) {
 		_, _, secs := sessionTimes(v, now)
 		index := fmt.Sprint(v.Info.Slot + 1)
 		tx, rx := anyConnectBytes(secs)
 		ptx, prx := tx/512, rx/256
 		idleLeft := "30 Minutes"
-		port := 49152 + fnv32(v.PublicIP+index)%16384
+		port := 49152 + headend.Hash32(v.PublicIP+index)%16384
 		s.anyConnectHead(v, secs)
 		s.pair("Pkts Tx", fmt.Sprint(ptx), "Pkts Rx", fmt.Sprint(prx))
 		s.pair("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
@@ -323,7 +243,7 @@ func ShowAnyConnectDetail(views []SessionView, now time.Time, serial string) str
 			s.sub("Pkts Tx", fmt.Sprint(tun.ptx), "Pkts Rx", fmt.Sprint(tun.prx))
 			s.sub("Pkts Tx Drop", "0", "Pkts Rx Drop", "0")
 		}
-	}, KindAnyConnect, KindMobile, KindPhone)
+	}, headend.KindAnyConnect, headend.KindMobile, headend.KindPhone)
 }
 
 // anyConnectBytes is what an AnyConnect session has sent and received after
@@ -332,7 +252,7 @@ func anyConnectBytes(secs int64) (tx, rx int64) { return 15360 + secs*1187, 4210
 
 // anyConnectHead writes the lines that start an AnyConnect session's entry,
 // in the list and in the detail alike.
-func (s sessionBlock) anyConnectHead(v *SessionView, secs int64) {
+func (s sessionBlock) anyConnectHead(v *family.SessionView, secs int64) {
 	tx, rx := anyConnectBytes(secs)
 	s.remoteAccessHead(v, "AnyConnect-Parent SSL-Tunnel DTLS-Tunnel",
 		"AnyConnect-Parent: (1)none  SSL-Tunnel: (1)AES-GCM-256  DTLS-Tunnel: (1)AES-GCM-256",
@@ -342,7 +262,7 @@ func (s sessionBlock) anyConnectHead(v *SessionView, secs int64) {
 // remoteAccessHead writes the lines that start the entry of a
 // remote-access session with an assigned address: who, where from, the
 // protocols with their encryption and hashing, and the bytes.
-func (s sessionBlock) remoteAccessHead(v *SessionView, protocol, encryption, hashing string, tx, rx int64) {
+func (s sessionBlock) remoteAccessHead(v *family.SessionView, protocol, encryption, hashing string, tx, rx int64) {
 	s.pair("Username", v.User, "Index", fmt.Sprint(v.Info.Slot+1))
 	s.pair("Assigned IP", v.AssignedIP, "Public IP", v.PublicIP)
 	s.one("Protocol", protocol)

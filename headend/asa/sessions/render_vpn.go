@@ -1,12 +1,13 @@
-package asa
+package sessions
 
 import (
 	"fmt"
-	"hash/fnv"
 	"strings"
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // The VPN session formats: the refusal syslogs (docs/licensing-rules.md,
@@ -14,18 +15,10 @@ import (
 // the ntc-templates parse (its real samples: ASA5516 9.x summary and
 // anyconnect lists).
 
-// fnv32 is the FNV-1a hash of s, from which the simulator derives stable
-// addresses and ids.
-func fnv32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
-}
-
-// publicIP is the address a client device connects from: derived from the
+// PublicIP is the address a client device connects from: derived from the
 // device id, in 100.64.0.0/10 so it never looks like a real customer's.
-func publicIP(device string) string {
-	v := fnv32(device) & (1<<22 - 1)
+func PublicIP(device string) string {
+	v := headend.Hash32(device) & (1<<22 - 1)
 	return fmt.Sprintf("100.%d.%d.%d", 64+v>>16, v>>8&0xff, v&0xff)
 }
 
@@ -37,15 +30,15 @@ func assignedIP(slot int) string {
 
 // outsideIP is the headend's own address, derived from its serial.
 func outsideIP(serial string) string {
-	v := fnv32(serial)
+	v := headend.Hash32(serial)
 	return fmt.Sprintf("198.51.100.%d", 1+v%254)
 }
 
-func groupFor(k Kind) string {
+func groupFor(k headend.Kind) string {
 	switch k {
-	case KindSiteToSite:
+	case headend.KindSiteToSite:
 		return "DefaultL2LGroup"
-	case KindIPsecIKEv1:
+	case headend.KindIPsecIKEv1:
 		return "DefaultRAGroup"
 	}
 	return "DfltGrpPolicy"
@@ -59,28 +52,28 @@ func groupFor(k Kind) string {
 // mode) is WebVPN's session limit of 0; mobile or phone without their
 // license, or AnyConnect not enabled under webvpn, %ASA-4-113035; webvpn
 // enabled on no working interface: nothing.
-func RefusalSyslog(d Decision, k Kind, pol *Policy, user, device string) string {
+func RefusalSyslog(d admission.Decision, k headend.Kind, pol *admission.Policy, user, device string) string {
 	if pol.Silent(d) {
 		return ""
 	}
-	headendSerial, c := "", classPremium
+	headendSerial, c := "", admission.ClassPremium
 	if pol != nil {
 		headendSerial = pol.Serial
 		c = pol.ClassOf(k)
 	}
-	return refusalLine(d.Reason, d.Limit, k, c, headendSerial, user, device)
+	return RefusalLine(d.Reason, d.Limit, k, c, headendSerial, user, device)
 }
 
-// refusalLine renders a refusal of kind k counted against class c.
-func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user, device string) string {
-	ip := publicIP(device)
+// RefusalLine renders a refusal of kind k counted against class c.
+func RefusalLine(reason headend.Reason, limit int, k headend.Kind, c admission.Class, headendSerial, user, device string) string {
+	ip := PublicIP(device)
 	switch reason {
-	case ReasonNone, ReasonUnavailable:
+	case headend.ReasonNone, headend.ReasonUnavailable:
 		return ""
-	case ReasonSimultaneousLogins:
+	case headend.ReasonSimultaneousLogins:
 		return loginsRefusedLine(k, user, ip, limit)
-	case ReasonNotLicensed:
-		if k == KindClientless {
+	case headend.ReasonNotLicensed:
+		if k == headend.KindClientless {
 			return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of 0 reached.",
 				groupFor(k), user, ip)
 		}
@@ -88,15 +81,15 @@ func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user,
 			groupFor(k), user, ip)
 	}
 	switch k {
-	case KindClientless:
+	case headend.KindClientless:
 		return fmt.Sprintf("%%ASA-4-716023: Group <%s> User <%s> IP <%s> Session could not be established: session limit of %d reached.",
 			groupFor(k), user, ip, limit)
-	case KindIKEv2ThirdParty:
+	case headend.KindIKEv2ThirdParty:
 		lic := "AnyConnect Premium"
-		if c < numClasses {
+		if c < admission.NumClasses {
 			lic = className[c]
 		}
-		if reason == ReasonTotalLimit {
+		if reason == headend.ReasonTotalLimit {
 			lic = "Total VPN"
 		}
 		return fmt.Sprintf("%%ASA-4-751019: Local:%s Remote:%s Username:%s Failed to obtain an %s license. Maximum license limit %d exceeded.",
@@ -108,7 +101,7 @@ func refusalLine(reason Reason, limit int, k Kind, c class, headendSerial, user,
 
 // className is the license a session of each class counts against, as
 // `show vpn-sessiondb` prints it and the refusal syslogs name it.
-var className = [numClasses]string{"AnyConnect Premium", "AnyConnect Essentials", "Other VPN"}
+var className = [admission.NumClasses]string{"AnyConnect Premium", "AnyConnect Essentials", "Other VPN"}
 
 // A summary row of `show vpn-sessiondb`: its kinds and its sub-row. Names
 // stay within two words, which the ntc-templates parser requires (its row
@@ -119,34 +112,34 @@ var className = [numClasses]string{"AnyConnect Premium", "AnyConnect Essentials"
 // for the third-party IKEv2 row was not found in a real output.
 type vpnRow struct {
 	name, sub string
-	kinds     []Kind
+	kinds     []headend.Kind
 	inactive  bool // the row prints the Inactive column
 }
 
 var vpnRows = []vpnRow{
-	{"AnyConnect Client", "SSL/TLS/DTLS", []Kind{KindAnyConnect, KindMobile, KindPhone}, true},
-	{"Clientless VPN", "Browser", []Kind{KindClientless}, false},
-	{"Generic IKEv2", "IKEv2 IPsec", []Kind{KindIKEv2ThirdParty}, true},
-	{"IPsec Client", "IKEv1 IPsec", []Kind{KindIPsecIKEv1}, true},
-	{"Site-to-Site VPN", "IKEv1 IPsec", []Kind{KindSiteToSite}, false},
+	{"AnyConnect Client", "SSL/TLS/DTLS", []headend.Kind{headend.KindAnyConnect, headend.KindMobile, headend.KindPhone}, true},
+	{"Clientless VPN", "Browser", []headend.Kind{headend.KindClientless}, false},
+	{"Generic IKEv2", "IKEv2 IPsec", []headend.Kind{headend.KindIKEv2ThirdParty}, true},
+	{"IPsec Client", "IKEv1 IPsec", []headend.Kind{headend.KindIPsecIKEv1}, true},
+	{"Site-to-Site VPN", "IKEv1 IPsec", []headend.Kind{headend.KindSiteToSite}, false},
 }
 
 type tunnelRow struct {
 	name  string
-	kinds []Kind
+	kinds []headend.Kind
 }
 
 var tunnelRows = []tunnelRow{
-	{"Clientless", []Kind{KindClientless}},
-	{"AnyConnect-Parent", []Kind{KindAnyConnect, KindMobile, KindPhone}},
-	{"SSL-Tunnel", []Kind{KindAnyConnect, KindMobile, KindPhone}},
-	{"DTLS-Tunnel", []Kind{KindAnyConnect, KindMobile, KindPhone}},
-	{"IKEv1", []Kind{KindIPsecIKEv1, KindSiteToSite}},
-	{"IKEv2", []Kind{KindIKEv2ThirdParty}},
-	{"IPsec", []Kind{KindIPsecIKEv1, KindSiteToSite, KindIKEv2ThirdParty}},
+	{"Clientless", []headend.Kind{headend.KindClientless}},
+	{"AnyConnect-Parent", []headend.Kind{headend.KindAnyConnect, headend.KindMobile, headend.KindPhone}},
+	{"SSL-Tunnel", []headend.Kind{headend.KindAnyConnect, headend.KindMobile, headend.KindPhone}},
+	{"DTLS-Tunnel", []headend.Kind{headend.KindAnyConnect, headend.KindMobile, headend.KindPhone}},
+	{"IKEv1", []headend.Kind{headend.KindIPsecIKEv1, headend.KindSiteToSite}},
+	{"IKEv2", []headend.Kind{headend.KindIKEv2ThirdParty}},
+	{"IPsec", []headend.Kind{headend.KindIPsecIKEv1, headend.KindSiteToSite, headend.KindIKEv2ThirdParty}},
 }
 
-func sumKinds(v [headend.NumKinds]int, ks []Kind) int {
+func SumKinds(v [headend.NumKinds]int, ks []headend.Kind) int {
 	n := 0
 	for _, k := range ks {
 		n += v[k]
@@ -154,34 +147,35 @@ func sumKinds(v [headend.NumKinds]int, ks []Kind) int {
 	return n
 }
 
-// peakOf is the peak of a row of several kinds: at least the highest peak of
+// PeakOf is the peak of a row of several kinds: at least the highest peak of
 // one kind and the sessions active now (the kinds' peaks are tracked apart).
-func peakOf(c *Counts, ks []Kind) int {
-	p := sumKinds(c.Active, ks)
+func PeakOf(c *admission.Counts, ks []headend.Kind) int {
+	p := SumKinds(c.Active, ks)
 	for _, k := range ks {
 		p = max(p, c.Peak[k])
 	}
 	return p
 }
 
-const vpnRule = "---------------------------------------------------------------------------"
+// Rule is the rule under the headings of `show vpn-sessiondb`.
+const Rule = "---------------------------------------------------------------------------"
 
 // ShowVPNSummary renders `show vpn-sessiondb [summary]`.
-func ShowVPNSummary(c Counts, capacity int) string {
+func ShowVPNSummary(c admission.Counts, capacity int) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	line(vpnRule)
+	line(Rule)
 	line("VPN Session Summary")
-	line(vpnRule)
+	line(Rule)
 	line("                               Active : Cumulative : Peak Concur : Inactive")
 	line("                             ----------------------------------------------")
 	active, cumulative := 0, 0
 	for _, r := range vpnRows {
-		cum := sumKinds(c.Cumulative, r.kinds)
+		cum := SumKinds(c.Cumulative, r.kinds)
 		if cum == 0 {
 			continue
 		}
-		act, peak := sumKinds(c.Active, r.kinds), peakOf(&c, r.kinds)
+		act, peak := SumKinds(c.Active, r.kinds), PeakOf(&c, r.kinds)
 		active += act
 		cumulative += cum
 		for _, name := range []string{r.name, "  " + r.sub} {
@@ -192,7 +186,7 @@ func ShowVPNSummary(c Counts, capacity int) string {
 			}
 		}
 	}
-	line(vpnRule)
+	line(Rule)
 	line("%-29s: %6d             Total Cumulative : %d", "Total Active and Inactive", active, cumulative)
 	line("%-29s: %6d", "Device Total VPN Capacity", capacity)
 	load := 0
@@ -200,26 +194,26 @@ func ShowVPNSummary(c Counts, capacity int) string {
 		load = (active*100 + capacity - 1) / capacity
 	}
 	line("%-29s: %5d%%", "Device Load", load)
-	line(vpnRule)
-	line(vpnRule)
+	line(Rule)
+	line(Rule)
 	line("Tunnels Summary")
-	line(vpnRule)
+	line(Rule)
 	line("                               Active : Cumulative : Peak Concurrent")
 	line("                             ----------------------------------------------")
 	tActive, tCum := 0, 0
 	for _, r := range tunnelRows {
-		cum := sumKinds(c.Cumulative, r.kinds)
+		cum := SumKinds(c.Cumulative, r.kinds)
 		if cum == 0 {
 			continue
 		}
-		act := sumKinds(c.Active, r.kinds)
+		act := SumKinds(c.Active, r.kinds)
 		tActive += act
 		tCum += cum
-		line("%-29s: %6d : %10d : %15d", r.name, act, cum, peakOf(&c, r.kinds))
+		line("%-29s: %6d : %10d : %15d", r.name, act, cum, PeakOf(&c, r.kinds))
 	}
-	line(vpnRule)
+	line(Rule)
 	line("%-29s: %6d : %10d", "Totals", tActive, tCum)
-	line(vpnRule)
+	line(Rule)
 	return b.String()
 }
 
@@ -235,27 +229,27 @@ func FormatDuration(d time.Duration) string {
 }
 
 // ViewSession resolves a session for display.
-func ViewSession(s SessionInfo, p *Principal) SessionView {
-	c := classPremium
+func ViewSession(s admission.SessionInfo, p *admission.Principal) family.SessionView {
+	c := admission.ClassPremium
 	switch {
-	case s.Kind == KindIPsecIKEv1 || s.Kind == KindSiteToSite:
-		c = classOther
+	case s.Kind == headend.KindIPsecIKEv1 || s.Kind == headend.KindSiteToSite:
+		c = admission.ClassOther
 	case s.Essentials:
-		c = classEssentials
+		c = admission.ClassEssentials
 	}
-	v := SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: className[c]}
+	v := family.SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: className[c]}
 	if p != nil {
-		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
+		v.User, v.Device, v.PublicIP = p.User(), p.Device(), PublicIP(p.Device())
 	}
 	return v
 }
 
 // ShowAnyConnectSessions renders `show vpn-sessiondb anyconnect` for the
 // AnyConnect sessions among views.
-func ShowAnyConnectSessions(views []SessionView, now time.Time, serial string) string {
-	return listSessions(views, "AnyConnect", func(s sessionBlock, v *SessionView) {
+func ShowAnyConnectSessions(views []family.SessionView, now time.Time, serial string) string {
+	return listSessions(views, "AnyConnect", func(s sessionBlock, v *family.SessionView) {
 		_, _, secs := sessionTimes(v, now)
 		s.anyConnectHead(v, secs)
 		s.remoteAccessTail(v, "DefaultWEBVPNGroup", now, serial)
-	}, KindAnyConnect, KindMobile, KindPhone)
+	}, headend.KindAnyConnect, headend.KindMobile, headend.KindPhone)
 }

@@ -1,8 +1,10 @@
-package asa
+package sessions
 
 import (
 	"fmt"
 	"time"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // The syslogs of `vpn-simultaneous-logins`.
@@ -23,39 +25,39 @@ import (
 // with a limit of 0: no public source shows what the ASA logs then.
 
 // sessionType is the Session Type 113019 names for kind k.
-func sessionType(k Kind) string {
+func sessionType(k headend.Kind) string {
 	switch k {
-	case KindIKEv2ThirdParty:
+	case headend.KindIKEv2ThirdParty:
 		return "IKEv2"
-	case KindIPsecIKEv1, KindSiteToSite:
+	case headend.KindIPsecIKEv1, headend.KindSiteToSite:
 		return "IPsec"
 	}
 	return "SSL"
 }
 
-// tunnelGroupFor is the connection profile sessions of kind k land in:
+// TunnelGroupFor is the connection profile sessions of kind k land in:
 // admission requests name none, so the default one of their kind.
-func tunnelGroupFor(k Kind) string {
+func TunnelGroupFor(k headend.Kind) string {
 	switch k {
-	case KindSiteToSite:
+	case headend.KindSiteToSite:
 		return "DefaultL2LGroup"
-	case KindIPsecIKEv1:
+	case headend.KindIPsecIKEv1:
 		return "DefaultRAGroup"
 	}
 	return "DefaultWEBVPNGroup"
 }
 
-// preemptedLine is the 113019 of a session of kind k that lasted dur
+// PreemptedLine is the 113019 of a session of kind k that lasted dur
 // seconds, logged off by a login over its user's limit.
-func preemptedLine(k Kind, dur int, user, device string) string {
+func PreemptedLine(k headend.Kind, dur int, user, device string) string {
 	return fmt.Sprintf("%%ASA-4-113019: Group = %s, Username = %s, IP = %s, Session disconnected. Session Type: %s, Duration: %s, Bytes xmt: 0, Bytes rcv: 0, Reason: Port Preempted",
-		tunnelGroupFor(k), user, publicIP(device), sessionType(k), FormatDuration(time.Duration(dur)*time.Second))
+		TunnelGroupFor(k), user, PublicIP(device), sessionType(k), FormatDuration(time.Duration(dur)*time.Second))
 }
 
 // loginsRefusedLine is the refusal of a login under
 // `vpn-simultaneous-logins limit`: 0, or (rarely) a limit the user's own
 // logins in flight kept full for the whole of the over-limit path.
-func loginsRefusedLine(k Kind, user, ip string, limit int) string {
+func loginsRefusedLine(k headend.Kind, user, ip string, limit int) string {
 	return fmt.Sprintf("%%ASA-4-113029: Group <%s> User <%s> IP <%s> Session could not be established: session limit of %d reached",
 		groupFor(k), user, ip, limit)
 }
