@@ -3,6 +3,8 @@ package asa
 import (
 	"strings"
 	"testing"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 func aclTexts(c Config) []string {
@@ -41,7 +43,7 @@ func TestAccessListLinePositions(t *testing.T) {
 	if got := aclTexts(c); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("lines:\n%s", strings.Join(got, "\n"))
 	}
-	p, err := ParseConfigLine("", "access-list A line 3", true)
+	p, err := grammar.ParseConfigLine("", "access-list A line 3", true)
 	if err != nil {
 		t.Fatal(err)
 	}

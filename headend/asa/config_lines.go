@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // ConfigLine is a configuration line kept by the grammar (see grammar.go),
@@ -71,15 +73,15 @@ func (c *Config) container(path []string) (*[]ConfigLine, error) {
 // ApplyConfigLine adds the parsed line p in the sub-mode at path: a block is
 // entered if it exists, a setting with a key replaces the line it names in
 // place, and a line already there is left as it is.
-func (c *Config) ApplyConfigLine(path []string, p ParsedLine) error {
+func (c *Config) ApplyConfigLine(path []string, p grammar.ParsedLine) error {
 	if done, err := c.checkTunnelGroupLine(path, p); done || err != nil {
 		return err
 	}
 	if err := c.checkReferences(p); err != nil {
 		return err
 	}
-	if t := grammarTables[p.Table]; p.Entry >= 0 && p.Entry < len(t) && t[p.Entry].resets != "" {
-		return c.RemoveConfigLines(path, t[p.Entry].resets)
+	if r := p.Resets(); r != "" {
+		return c.RemoveConfigLines(path, r)
 	}
 	if len(path) == 0 && p.Section == "access-list" {
 		c.applyACE(p.Text)
@@ -132,7 +134,7 @@ func (c *Config) tunnelGroupType(name string) (string, bool) {
 // webvpn-attributes, the type of an existing group does not change (the
 // built-in ones already have theirs, so done: nothing to add), and a default
 // group policy must exist.
-func (c *Config) checkTunnelGroupLine(path []string, p ParsedLine) (done bool, err error) {
+func (c *Config) checkTunnelGroupLine(path []string, p grammar.ParsedLine) (done bool, err error) {
 	if len(path) == 1 && strings.HasPrefix(path[0], "tunnel-group ") && strings.HasSuffix(path[0], " general-attributes") {
 		if g, ok := strings.CutPrefix(p.Text, "default-group-policy "); ok {
 			if _, ok := c.VPN.GroupPolicy(g); !ok {
@@ -177,8 +179,8 @@ func (c *Config) tunnelGroupUsing(policy string) string {
 
 // sameEntry reports whether the kept line text is of p's grammar entry:
 // `crypto map CM interface outside` does not replace `crypto map CM 10 ...`.
-func sameEntry(p ParsedLine, text string) bool {
-	o, err := ParseConfigLine(p.Table, text, false)
+func sameEntry(p grammar.ParsedLine, text string) bool {
+	o, err := grammar.ParseConfigLine(p.Table, text, false)
 	return err == nil && o.Entry == p.Entry
 }
 

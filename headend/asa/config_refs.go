@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // Errors of a configuration line naming something that does not exist.
@@ -44,26 +46,22 @@ func (e *RefError) Unwrap() error {
 // object or object group that does not exist in an ACL ... You also cannot
 // reference an ACL that does not exist in an access-group command", Cisco
 // ASA Series Firewall CLI Configuration Guide, Guidelines for ACLs).
-func (c *Config) checkReferences(p ParsedLine) error {
-	t := grammarTables[p.Table]
-	if p.Entry < 0 || p.Entry >= len(t) {
-		return nil
-	}
-	e := t[p.Entry]
+func (c *Config) checkReferences(p grammar.ParsedLine) error {
+	nameif, acl, objects := p.References()
 	f := strings.Fields(p.Text)
-	if e.acl > 0 && e.acl <= len(f) && !c.accessListExists(f[e.acl-1]) {
-		return &RefError{Kind: "access-list", Name: f[e.acl-1], Word: e.acl}
+	if acl > 0 && acl <= len(f) && !c.accessListExists(f[acl-1]) {
+		return &RefError{Kind: "access-list", Name: f[acl-1], Word: acl}
 	}
-	if e.nameif > 0 && e.nameif <= len(f) {
-		n := f[e.nameif-1]
+	if nameif > 0 && nameif <= len(f) {
+		n := f[nameif-1]
 		if strings.HasPrefix(n, "(") && strings.HasSuffix(n, ")") {
 			n = n[1 : len(n)-1]
 		}
 		if _, ok := c.InterfaceByNameif(n); !ok {
-			return &RefError{Kind: "nameif", Name: n, Word: e.nameif}
+			return &RefError{Kind: "nameif", Name: n, Word: nameif}
 		}
 	}
-	if e.objects {
+	if objects {
 		for i := 0; i+1 < len(f); i++ {
 			if (f[i] == "object" || f[i] == "object-group") && !c.objectExists(f[i], f[i+1]) {
 				return &RefError{Kind: f[i], Name: f[i+1], Word: i + 2}

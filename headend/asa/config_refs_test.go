@@ -3,6 +3,8 @@ package asa
 import (
 	"errors"
 	"testing"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // applyTopLines applies top-level configuration lines, stopping at the first
@@ -10,7 +12,7 @@ import (
 func applyTopLines(t *testing.T, c *Config, lines ...string) error {
 	t.Helper()
 	for _, l := range lines {
-		p, err := ParseConfigLine("", l, false)
+		p, err := grammar.ParseConfigLine("", l, false)
 		if err != nil {
 			t.Fatalf("%s: %v", l, err)
 		}

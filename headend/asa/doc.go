@@ -2,7 +2,8 @@
 // device's license state (running and flash permanent keys, time-based
 // keys, reload-pending) with the rules of docs/licensing-rules.md, its
 // configuration (users, interfaces, logging, SSH, webvpn and group
-// policies, and the lines the configuration grammar keeps), the software
+// policies, and the lines the configuration grammar of headend/asa/grammar
+// parses), the software
 // trains it runs, its admission policy, and the one renderer of the ASA
 // text formats (`show version`, `show activation-key`, `show
 // running-config`, ...). It is pure logic: no network, no disk, and the

@@ -3,6 +3,8 @@ package asa
 import (
 	"errors"
 	"testing"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // TestDefaultForm: `default enrollment` in a trustpoint removes the
@@ -15,7 +17,7 @@ func TestDefaultForm(t *testing.T) {
 	}
 	path := []string{"crypto ca trustpoint TP"}
 	for _, l := range []string{"enrollment self", "keypair K", "default enrollment"} {
-		p, err := ParseConfigLine("trustpoint", l, false)
+		p, err := grammar.ParseConfigLine("trustpoint", l, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,9 +29,9 @@ func TestDefaultForm(t *testing.T) {
 		t.Fatalf("trustpoint lines %+v", sub)
 	}
 	for table, line := range map[string]string{"trustpoint": "default keypair", "og-network": "default description", "": "default snmp-server contact"} {
-		_, err := ParseConfigLine(table, line, false)
-		var se *ConfigSyntaxError
-		if !errors.As(err, &se) || !errors.Is(err, ErrConfigSyntax) {
+		_, err := grammar.ParseConfigLine(table, line, false)
+		var se *grammar.ConfigSyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, grammar.ErrConfigSyntax) {
 			t.Errorf("%q in %q: %v", line, table, err)
 		}
 	}

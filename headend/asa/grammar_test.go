@@ -2,8 +2,9 @@ package asa
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
+
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // TestConfigLinesStored: the grammar's lines survive the stored JSON form,
@@ -17,7 +18,7 @@ func TestConfigLinesStored(t *testing.T) {
 	for _, l := range []struct{ table, line string }{
 		{"", "object-group network OG"}, {"og-network", "network-object 10.0.0.1 255.255.255.255"},
 	} {
-		p, err := ParseConfigLine(l.table, l.line, false)
+		p, err := grammar.ParseConfigLine(l.table, l.line, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,19 +37,5 @@ func TestConfigLinesStored(t *testing.T) {
 	}
 	if got := back.Lines[0].Sub[0].Text; got != "network-object host 10.0.0.1" {
 		t.Errorf("normalised %q", got)
-	}
-}
-
-// TestParseConfigLine: abbreviations print in full, ports by name, and a
-// refused word is located for the caret.
-func TestParseConfigLine(t *testing.T) {
-	p, err := ParseConfigLine("", "access-list A ext perm udp any 10.0.0.0 255.0.0.0 eq 53", false)
-	if err != nil || p.Text != "access-list A extended permit udp any 10.0.0.0 255.0.0.0 eq domain" || p.Section != "access-list" {
-		t.Fatalf("%+v %v", p, err)
-	}
-	_, err = ParseConfigLine("", "snmp-server host outside 10.0.0.300", false)
-	var se *ConfigSyntaxError
-	if !errors.As(err, &se) || se.Pos != 25 || !errors.Is(err, ErrConfigSyntax) {
-		t.Fatalf("bad address: %v", err)
 	}
 }

@@ -4,10 +4,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // Errors of interface configuration. The console prints each in the ASA's
@@ -215,22 +216,10 @@ func (d *Device) SetDescription(ifname, text string) {
 // ParseMask reads a dotted netmask; it must be contiguous ones, then zeros,
 // and at least one bit long.
 func ParseMask(m netip.Addr) (int, bool) {
-	if bits, ok := maskLen(m); ok && bits > 0 {
+	if bits, ok := headend.MaskLen(m); ok && bits > 0 {
 		return bits, true
 	}
 	return 0, false
-}
-
-// maskLen reads a dotted netmask of contiguous ones, then zeros; 0.0.0.0
-// is length 0.
-func maskLen(m netip.Addr) (int, bool) {
-	if !m.Is4() {
-		return 0, false
-	}
-	b := m.As4()
-	v := binary.BigEndian.Uint32(b[:])
-	n := bits.LeadingZeros32(^v)
-	return n, v<<n == 0
 }
 
 // MaskString prints a mask length as the dotted netmask.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/grammar"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -131,7 +132,7 @@ func TestNetmasks(t *testing.T) {
 		"route outside 10.0.0.0 255.0.255.0 192.0.2.1":     false,
 		"route outside 10.0.0.0 255.255.255.255 192.0.2.1": true,
 	} {
-		if _, err := ParseConfigLine("", line, false); (err == nil) != ok {
+		if _, err := grammar.ParseConfigLine("", line, false); (err == nil) != ok {
 			t.Errorf("%q: %v", line, err)
 		}
 	}

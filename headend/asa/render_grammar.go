@@ -183,7 +183,7 @@ func configSectionText(body, section string) string {
 }
 
 // RenderConfigSection prints `show running-config SECTION` for one of the
-// grammar's sections (GrammarSections).
+// grammar's sections (grammar.Sections).
 func (d *Device) RenderConfigSection(c Config, section string) string {
 	return configSectionText(d.configBody(c, false, false), section)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/asalab/asalab/headend"
 )
 
 // Errors of the `ssh` configuration lines. The console prints each in the
@@ -293,7 +295,7 @@ func (d *Device) ClearSSHPermit(addr, mask netip.Addr, nameif string) error {
 }
 
 func sshNet(addr, mask netip.Addr) (netip.Prefix, error) {
-	bits, ok := maskLen(mask)
+	bits, ok := headend.MaskLen(mask)
 	if !ok {
 		return netip.Prefix{}, fmt.Errorf("%w %s", ErrInvalidNetmask, mask)
 	}

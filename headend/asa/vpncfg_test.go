@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/grammar"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -83,10 +84,10 @@ func applyLines(d *Device, lines ...string) error {
 	var path []string
 	sub := ""
 	for _, l := range lines {
-		p, err := ParseConfigLine(sub, l, false)
+		p, err := grammar.ParseConfigLine(sub, l, false)
 		if err != nil && sub != "" {
 			path, sub = nil, ""
-			p, err = ParseConfigLine("", l, false)
+			p, err = grammar.ParseConfigLine("", l, false)
 		}
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // subMode is one level of a grammar sub-mode the session is in: the block
@@ -22,7 +23,7 @@ type subMode struct {
 // grammar checks the rest of the line.
 func registerGrammar(r *registry) {
 	cfg := modes(ModeConfig)
-	for _, kw := range asa.GrammarKeywords("") {
+	for _, kw := range grammar.Keywords("") {
 		help := grammarHelp[kw]
 		if help == "" {
 			help = "Configure " + kw
@@ -30,7 +31,7 @@ func registerGrammar(r *registry) {
 		r.add(cfg, kw, help, argWord, "LINE  The "+kw+" command's arguments", cmdGrammar)
 		r.add(cfg, "no "+kw, "Remove "+kw+" configuration", argWord, "LINE  The "+kw+" command's arguments", cmdNoGrammar)
 	}
-	for _, sec := range asa.GrammarSections() {
+	for _, sec := range grammar.Sections() {
 		r.add(privAndUp, "show running-config "+sec, "Show "+sec+" configuration", argNone, "", cmdShowRunSection(sec))
 		r.add(cfg, "clear configure "+sec, "Clear "+sec+" configuration", argWord, "LINE  What to clear, or <cr> for all", cmdClearConfigure(sec))
 	}
@@ -68,7 +69,7 @@ var grammarHelp = map[string]string{
 // sub-mode enters it.
 func cmdGrammar(s *Session, c *call) {
 	start := tokenize(c.line)[0].pos
-	p, err := asa.ParseConfigLine("", c.line[start:], false)
+	p, err := grammar.ParseConfigLine("", c.line[start:], false)
 	if grammarApply(s, c.prompt, start, p, err, nil) {
 		l2lNameWarning(s, p)
 	}
@@ -76,7 +77,7 @@ func cmdGrammar(s *Session, c *call) {
 
 // l2lNameWarning prints the ASA's warning after `tunnel-group NAME type
 // ipsec-l2l` where NAME is not the peer's address.
-func l2lNameWarning(s *Session, p asa.ParsedLine) {
+func l2lNameWarning(s *Session, p grammar.ParsedLine) {
 	if f := strings.Fields(p.Text); len(f) == 4 && f[0] == "tunnel-group" && f[3] == "ipsec-l2l" {
 		if _, ok := parseIPv4(f[1]); !ok {
 			s.println(asa.L2LNameWarning...)
@@ -86,7 +87,7 @@ func l2lNameWarning(s *Session, p asa.ParsedLine) {
 
 func cmdNoGrammar(s *Session, c *call) {
 	start := tokenize(c.line)[1].pos
-	p, err := asa.ParseConfigLine("", c.line[start:], true)
+	p, err := grammar.ParseConfigLine("", c.line[start:], true)
 	grammarRemove(s, c.prompt, start, p, err, nil)
 }
 
@@ -108,7 +109,7 @@ func grammarHeaders(s *Session, prompt string, start int, err error, path []subM
 // grammarApply keeps p, parsed (with the error err) from the line typed at
 // start with the table of the sub-mode at path, in the running
 // configuration.
-func grammarApply(s *Session, prompt string, start int, p asa.ParsedLine, err error, path []subMode) bool {
+func grammarApply(s *Session, prompt string, start int, p grammar.ParsedLine, err error, path []subMode) bool {
 	headers, ok := grammarHeaders(s, prompt, start, err, path)
 	if !ok {
 		return false
@@ -134,7 +135,7 @@ func grammarApply(s *Session, prompt string, start int, p asa.ParsedLine, err er
 
 // grammarRemove is the `no` form: p names the lines to remove by their
 // first words.
-func grammarRemove(s *Session, prompt string, start int, p asa.ParsedLine, err error, path []subMode) bool {
+func grammarRemove(s *Session, prompt string, start int, p grammar.ParsedLine, err error, path []subMode) bool {
 	headers, ok := grammarHeaders(s, prompt, start, err, path)
 	if !ok {
 		return false
@@ -185,8 +186,8 @@ func grammarUpdate(s *Session, text string, fn func(d *asa.Device) error, caretA
 }
 
 func grammarError(s *Session, prompt string, start int, err error) {
-	var se *asa.ConfigSyntaxError
-	var am *asa.AddressMaskError
+	var se *grammar.ConfigSyntaxError
+	var am *grammar.AddressMaskError
 	if errors.As(err, &am) {
 		s.println("ERROR: IP address,mask <" + am.Addr + "," + am.Mask + "> doesn't pair")
 		return
@@ -196,9 +197,9 @@ func grammarError(s *Session, prompt string, start int, err error) {
 		return
 	}
 	switch {
-	case errors.Is(err, asa.ErrConfigIncomplete):
+	case errors.Is(err, grammar.ErrConfigIncomplete):
 		s.incomplete()
-	case errors.Is(err, asa.ErrConfigAmbiguous):
+	case errors.Is(err, grammar.ErrConfigAmbiguous):
 		s.println(`ERROR: % Ambiguous command:  "` + se.Word + `"`)
 	default:
 		s.caret(prompt, start+se.Pos)
@@ -226,16 +227,16 @@ func (s *Session) subLine(line, prompt string) bool {
 		path, table := s.sub[:level], s.sub[level-1].table
 		var err error
 		if first == "no" && len(toks) > 1 {
-			var p asa.ParsedLine
-			p, err = asa.ParseConfigLine(table, line[toks[1].pos:], true)
+			var p grammar.ParsedLine
+			p, err = grammar.ParseConfigLine(table, line[toks[1].pos:], true)
 			if err == nil {
 				grammarRemove(s, prompt, toks[1].pos, p, nil, path)
 				return true
 			}
 		} else {
-			var p asa.ParsedLine
-			p, err = asa.ParseConfigLine(table, line[toks[0].pos:], false)
-			if err == nil || !errors.Is(err, asa.ErrConfigSyntax) || errPos(err) > 0 {
+			var p grammar.ParsedLine
+			p, err = grammar.ParseConfigLine(table, line[toks[0].pos:], false)
+			if err == nil || !errors.Is(err, grammar.ErrConfigSyntax) || errPos(err) > 0 {
 				grammarApply(s, prompt, toks[0].pos, p, err, path)
 				return true
 			}
@@ -258,7 +259,7 @@ func (s *Session) subLine(line, prompt string) bool {
 
 // errPos is where a grammar error points, relative to the command's start.
 func errPos(err error) int {
-	var se *asa.ConfigSyntaxError
+	var se *grammar.ConfigSyntaxError
 	if errors.As(err, &se) {
 		return se.Pos
 	}
@@ -343,7 +344,7 @@ func (s *Session) subHelp(line string) bool {
 		s.helpColumns(lines)
 		return true
 	}
-	kws := append(asa.GrammarKeywords(s.sub[len(s.sub)-1].table), "exit", "no")
+	kws := append(grammar.Keywords(s.sub[len(s.sub)-1].table), "exit", "no")
 	sort.Strings(kws)
 	help := map[string]string{"exit": "Exit from this sub-mode", "no": "Negate a command or set its defaults"}
 	s.println("")

@@ -1,12 +1,17 @@
-package asa
+package grammar
 
 import (
 	"errors"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/asalab/asalab/headend"
 )
 
+// Package grammar is the ASA's configuration grammar for the lines the
+// simulator keeps without acting on them, and its parser.
+//
 // The configuration language a provisioning tool pushes beyond the commands
 // the simulator acts on (object groups, access lists, SNMP, NTP, AAA, crypto,
 // tunnel groups, class and policy maps): the ASA keeps those lines and prints
@@ -383,9 +388,9 @@ func gTokenize(line string) []gTok {
 	return out
 }
 
-// GrammarKeywords are the first keywords of the commands of a sub-mode table
+// Keywords are the first keywords of the commands of a sub-mode table
 // ("" the configuration mode), for the console to register.
-func GrammarKeywords(table string) []string {
+func Keywords(table string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range grammarTables[table] {
@@ -398,9 +403,9 @@ func GrammarKeywords(table string) []string {
 	return out
 }
 
-// GrammarSections are the sections `show running-config SECTION` and
+// Sections are the sections `show running-config SECTION` and
 // `clear configure SECTION` take.
-func GrammarSections() []string { return configSections }
+func Sections() []string { return configSections }
 
 // ParseConfigLine matches line against the commands of a sub-mode table (""
 // for the configuration mode). partial accepts a line that stops early, as
@@ -632,7 +637,7 @@ func parseV4(t string) (netip.Addr, bool) {
 
 // validMask reports whether m is a contiguous netmask, 0.0.0.0 included.
 func validMask(m netip.Addr) bool {
-	_, ok := maskLen(m)
+	_, ok := headend.MaskLen(m)
 	return ok
 }
 
@@ -683,4 +688,24 @@ func protoName(t string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// Resets is what a `default` form puts back: the first words of the
+// settings whose lines it removes; empty for any other line.
+func (p ParsedLine) Resets() string {
+	if t := grammarTables[p.Table]; p.Entry >= 0 && p.Entry < len(t) {
+		return t[p.Entry].resets
+	}
+	return ""
+}
+
+// References are the words of the line that must name something that
+// exists (1-based, 0: none): an interface by its nameif, an access list;
+// objects: the line's `object N`, `object-group N` and `interface N`.
+func (p ParsedLine) References() (nameif, acl int, objects bool) {
+	if t := grammarTables[p.Table]; p.Entry >= 0 && p.Entry < len(t) {
+		e := t[p.Entry]
+		return e.nameif, e.acl, e.objects
+	}
+	return 0, 0, false
 }
