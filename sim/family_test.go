@@ -60,7 +60,6 @@ func (d *fakeDevice) ConfigUnsaved() bool                          { return d.Sa
 func (d *fakeDevice) Addresses() []netip.Addr                      { return nil }
 func (d *fakeDevice) CheckLogin(string, string) (int, bool, bool)  { return 0, false, false }
 func (d *fakeDevice) SSH(netip.Addr) family.SSHOffer               { return family.SSHOffer{} }
-func (d *fakeDevice) PagerLines() int                              { return 0 }
 func (d *fakeDevice) LogEntries() ([]family.LogEntry, int)         { return nil, 0 }
 
 func (d *fakeDevice) Reload(now time.Time, boot time.Duration) {

@@ -59,9 +59,6 @@ func (d *Device) Copy() family.Device { return d.Clone() }
 // Addresses are the addresses of the interfaces up, named and addressed.
 func (d *Device) Addresses() []netip.Addr { return d.Running.ActiveAddresses() }
 
-// PagerLines is `pager lines`, the page length of a new SSH session.
-func (d *Device) PagerLines() int { return d.Running.PagerLines }
-
 // LogEntries are the licensing messages the device's buffer holds, and how
 // many it logged since it booted.
 func (d *Device) LogEntries() ([]LogEntry, int) { return d.Log, max(d.LogCount, len(d.Log)) }

@@ -65,8 +65,6 @@ type Device interface {
 	CheckLogin(user, password string) (privilege int, known, ok bool)
 	// SSH is what the device's SSH server offers a client at an address.
 	SSH(client netip.Addr) SSHOffer
-	// PagerLines is the page length a new console session starts with.
-	PagerLines() int
 	// LogEntries are the messages the device's log buffer holds, oldest
 	// first, and how many it logged since it booted, also those the
 	// buffer no longer holds.
