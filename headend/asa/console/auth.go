@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/cli"
 )
 
 // This file holds the commands of the local user database, the enable
@@ -12,22 +13,7 @@ import (
 
 // pick resolves word against keywords by unique prefix, as the registry does
 // for command words; "" when none or several match.
-func pick(word string, keywords ...string) string {
-	w := strings.ToLower(word)
-	found := ""
-	for _, k := range keywords {
-		if k == w {
-			return k
-		}
-		if strings.HasPrefix(k, w) {
-			if found != "" {
-				return ""
-			}
-			found = k
-		}
-	}
-	return found
-}
+func pick(word string, keywords ...string) string { return cli.Pick(word, keywords...) }
 
 // cmdEnable asks for the enable password of the running configuration (none
 // configured: an empty answer, as on a factory-new ASA). One wrong answer
@@ -81,14 +67,14 @@ func cmdLogin(s *Session, _ *call) {
 // hash. It reports the index of the first argument after them, or false after
 // printing the error.
 func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
-	if i >= len(c.args) {
+	if i >= len(c.Args) {
 		s.incomplete()
 		return "", 0, false
 	}
-	pass := c.args[i].text
+	pass := c.Args[i].Text
 	next = i + 1
-	if next < len(c.args) {
-		switch pick(c.args[next].text, "pbkdf2", "encrypted", "privilege", "level") {
+	if next < len(c.Args) {
+		switch pick(c.Args[next].Text, "pbkdf2", "encrypted", "privilege", "level") {
 		case "pbkdf2":
 			if !asa.ValidPasswordHash(pass) {
 				s.invalidArg(c, i)
@@ -110,11 +96,11 @@ func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 
 // levelArg reads the number after `privilege` or `level` at args[i].
 func levelArg(s *Session, c *call, i int) (int, bool) {
-	if i >= len(c.args) {
+	if i >= len(c.Args) {
 		s.incomplete()
 		return 0, false
 	}
-	n, err := strconv.Atoi(c.args[i].text)
+	n, err := strconv.Atoi(c.Args[i].Text)
 	if err != nil || n < asa.MinPrivilege || n > asa.MaxPrivilege {
 		s.invalidArg(c, i)
 		return 0, false
@@ -125,16 +111,16 @@ func levelArg(s *Session, c *call, i int) (int, bool) {
 // cmdUsername: username NAME password PASS [pbkdf2] [privilege N]. Without
 // privilege the user gets level 2, as on the ASA.
 func cmdUsername(s *Session, c *call) {
-	if len(c.args) < 2 {
+	if len(c.Args) < 2 {
 		s.incomplete()
 		return
 	}
-	name := c.args[0].text
+	name := c.Args[0].Text
 	if asa.ValidateUsername(name) != nil {
 		s.invalidArg(c, 0)
 		return
 	}
-	if pick(c.args[1].text, "password", "nopassword", "attributes") != "password" {
+	if pick(c.Args[1].Text, "password", "nopassword", "attributes") != "password" {
 		s.invalidArg(c, 1)
 		return
 	}
@@ -143,8 +129,8 @@ func cmdUsername(s *Session, c *call) {
 		return
 	}
 	level := asa.DefaultPrivilege
-	if i < len(c.args) {
-		if pick(c.args[i].text, "privilege") == "" {
+	if i < len(c.Args) {
+		if pick(c.Args[i].Text, "privilege") == "" {
 			s.invalidArg(c, i)
 			return
 		}
@@ -153,7 +139,7 @@ func cmdUsername(s *Session, c *call) {
 		}
 		i += 2
 	}
-	if i < len(c.args) {
+	if i < len(c.Args) {
 		s.invalidArg(c, i)
 		return
 	}
@@ -168,11 +154,11 @@ func cmdUsername(s *Session, c *call) {
 // running-config` printed it, may follow; removing a user that does not
 // exist is silently accepted.
 func cmdNoUsername(s *Session, c *call) {
-	if len(c.args) == 0 {
+	if len(c.Args) == 0 {
 		s.incomplete()
 		return
 	}
-	name := c.args[0].text
+	name := c.Args[0].Text
 	s.update(func(d *asa.Device) error {
 		if d.Running.RemoveUser(name) {
 			d.ConfigChanged(s.user, s.b.Now())
@@ -188,7 +174,7 @@ func cmdEnablePassword(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	if i < len(c.args) && pick(c.args[i].text, "level") == "level" {
+	if i < len(c.Args) && pick(c.Args[i].Text, "level") == "level" {
 		level, ok := levelArg(s, c, i+1)
 		if !ok {
 			return
@@ -198,15 +184,15 @@ func cmdEnablePassword(s *Session, c *call) {
 			return
 		}
 		i += 2
-		if i < len(c.args) && pick(c.args[i].text, "pbkdf2") == "pbkdf2" {
-			if !asa.ValidPasswordHash(c.args[0].text) {
+		if i < len(c.Args) && pick(c.Args[i].Text, "pbkdf2") == "pbkdf2" {
+			if !asa.ValidPasswordHash(c.Args[0].Text) {
 				s.invalidArg(c, 0)
 				return
 			}
-			hash, i = c.args[0].text, i+1
+			hash, i = c.Args[0].Text, i+1
 		}
 	}
-	if i < len(c.args) {
+	if i < len(c.Args) {
 		s.invalidArg(c, i)
 		return
 	}
@@ -220,15 +206,15 @@ func cmdEnablePassword(s *Session, c *call) {
 // cmdMore is `more system:running-config`: the running configuration with
 // the password hashes, as Ansible's `passwords: true` reads it.
 func cmdMore(s *Session, c *call) {
-	if len(c.args) == 0 {
+	if len(c.Args) == 0 {
 		s.incomplete()
 		return
 	}
-	if len(c.args) > 1 {
+	if len(c.Args) > 1 {
 		s.invalidArg(c, 1)
 		return
 	}
-	switch path := c.args[0].text; strings.ToLower(path) {
+	switch path := c.Args[0].Text; strings.ToLower(path) {
 	case "system:running-config", "system:/running-config":
 		s.view(func(d *asa.Device) { s.print(d.RenderSystemConfig(d.Running)) })
 	default:

@@ -18,86 +18,86 @@ func buildCommands() *registry {
 	execModes := modes(ModeUser, ModePriv)
 	keyModes := modes(ModePriv, ModeConfig)
 
-	r.add(keyModes, "activation-key", "Modify activation-key", argKey,
+	r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
 		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
-	r.add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
-	r.describe(anyMode, "configure", "Configure using various methods")
+	r.Add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
+	r.Describe(anyMode, "configure", "Configure using various methods")
 	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers
 	// with the caret error (clients check the prompt first).
-	r.add(modes(ModeUser), "enable", "Turn on privileged commands", argNone, "", cmdEnable)
-	r.add(modes(ModePriv), "disable", "Turn off privileged commands", argNone, "", cmdDisable)
-	r.add(execModes, "login", "Log-in as a particular user", argNone, "", cmdLogin)
-	r.add(execModes, "exit", "Exit from the EXEC", argNone, "", cmdExit)
-	r.add(configModes, "exit", "Exit from config mode", argNone, "", cmdExit)
-	r.add(execModes, "logout", "Exit from the EXEC", argNone, "", cmdLogout)
-	r.add(execModes, "quit", "Exit from the EXEC", argNone, "", cmdLogout)
-	r.add(configModes, "end", "Exit from configure mode", argNone, "", cmdEnd)
+	r.Add(modes(ModeUser), "enable", "Turn on privileged commands", argNone, "", cmdEnable)
+	r.Add(modes(ModePriv), "disable", "Turn off privileged commands", argNone, "", cmdDisable)
+	r.Add(execModes, "login", "Log-in as a particular user", argNone, "", cmdLogin)
+	r.Add(execModes, "exit", "Exit from the EXEC", argNone, "", cmdExit)
+	r.Add(configModes, "exit", "Exit from config mode", argNone, "", cmdExit)
+	r.Add(execModes, "logout", "Exit from the EXEC", argNone, "", cmdLogout)
+	r.Add(execModes, "quit", "Exit from the EXEC", argNone, "", cmdLogout)
+	r.Add(configModes, "end", "Exit from configure mode", argNone, "", cmdEnd)
 
-	r.add(keyModes, "reload", "Halt and reload system", argNone, "", cmdReload(false, false))
-	r.add(keyModes, "reload noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(false, true))
-	r.add(keyModes, "reload save-config", "Save the running configuration before reloading", argNone, "", cmdReload(true, false))
-	r.add(keyModes, "reload save-config noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(true, true))
+	r.Add(keyModes, "reload", "Halt and reload system", argNone, "", cmdReload(false, false))
+	r.Add(keyModes, "reload noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(false, true))
+	r.Add(keyModes, "reload save-config", "Save the running configuration before reloading", argNone, "", cmdReload(true, false))
+	r.Add(keyModes, "reload save-config noconfirm", "Reload without asking for confirmation", argNone, "", cmdReload(true, true))
 
-	r.add(anyMode, "show version", "Display the system software version", argNone, "", cmdShowVersion)
-	r.add(anyMode, "show activation-key", "Show activation-key", argNone, "", cmdShowActivationKey(false))
-	r.add(anyMode, "show activation-key detail", "Show the activation keys in detail", argNone, "", cmdShowActivationKey(true))
-	r.add(privAndUp, "show logging", "Show logging buffer", argNone, "", cmdShowLogging)
-	r.add(anyMode, "show curpriv", "Display current privilege level", argNone, "", cmdShowCurpriv)
-	r.add(privAndUp, "show running-config", "Current operating configuration", argNone, "", cmdShowRunning(asa.SectionAll, false))
-	r.add(privAndUp, "show running-config all", "Current operating configuration including defaults", argNone, "", cmdShowRunning(asa.SectionAll, true))
-	r.add(privAndUp, "show running-config hostname", "Show hostname configuration", argNone, "", cmdShowRunning(asa.SectionHostname, false))
-	r.add(privAndUp, "show running-config webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(asa.SectionWebVPN, false))
-	r.add(privAndUp, "show running-config all webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(asa.SectionWebVPN, true))
-	r.add(privAndUp, "show running-config all hostname", "Show hostname configuration", argNone, "", cmdShowRunning(asa.SectionHostname, true))
-	r.add(privAndUp, "show startup-config", "Show the contents of configuration in flash memory", argNone, "", cmdShowStartup)
-	r.add(privAndUp, "show vpn-sessiondb", "Show VPN Session Database", argNone, "", cmdShowVPNSummary)
-	r.add(privAndUp, "show vpn-sessiondb summary", "Show VPN session summary", argNone, "", cmdShowVPNSummary)
-	r.add(privAndUp, "show vpn-sessiondb anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnect)
-	r.describe(anyMode, "show", "Show running system information")
-	r.add(keyModes, "vpn-sessiondb logoff all", "Logoff all sessions", argNone, "", cmdLogoffAll(false))
-	r.add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
-	r.describe(anyMode, "vpn-sessiondb", "Configure the VPN Session Manager")
-	r.describe(anyMode, "vpn-sessiondb logoff", "Logoff sessions")
-	r.add(privAndUp, "more", "Display the contents of a file", argWord,
+	r.Add(anyMode, "show version", "Display the system software version", argNone, "", cmdShowVersion)
+	r.Add(anyMode, "show activation-key", "Show activation-key", argNone, "", cmdShowActivationKey(false))
+	r.Add(anyMode, "show activation-key detail", "Show the activation keys in detail", argNone, "", cmdShowActivationKey(true))
+	r.Add(privAndUp, "show logging", "Show logging buffer", argNone, "", cmdShowLogging)
+	r.Add(anyMode, "show curpriv", "Display current privilege level", argNone, "", cmdShowCurpriv)
+	r.Add(privAndUp, "show running-config", "Current operating configuration", argNone, "", cmdShowRunning(asa.SectionAll, false))
+	r.Add(privAndUp, "show running-config all", "Current operating configuration including defaults", argNone, "", cmdShowRunning(asa.SectionAll, true))
+	r.Add(privAndUp, "show running-config hostname", "Show hostname configuration", argNone, "", cmdShowRunning(asa.SectionHostname, false))
+	r.Add(privAndUp, "show running-config webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(asa.SectionWebVPN, false))
+	r.Add(privAndUp, "show running-config all webvpn", "Show webvpn configuration", argNone, "", cmdShowRunning(asa.SectionWebVPN, true))
+	r.Add(privAndUp, "show running-config all hostname", "Show hostname configuration", argNone, "", cmdShowRunning(asa.SectionHostname, true))
+	r.Add(privAndUp, "show startup-config", "Show the contents of configuration in flash memory", argNone, "", cmdShowStartup)
+	r.Add(privAndUp, "show vpn-sessiondb", "Show VPN Session Database", argNone, "", cmdShowVPNSummary)
+	r.Add(privAndUp, "show vpn-sessiondb summary", "Show VPN session summary", argNone, "", cmdShowVPNSummary)
+	r.Add(privAndUp, "show vpn-sessiondb anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnect)
+	r.Describe(anyMode, "show", "Show running system information")
+	r.Add(keyModes, "vpn-sessiondb logoff all", "Logoff all sessions", argNone, "", cmdLogoffAll(false))
+	r.Add(keyModes, "vpn-sessiondb logoff all noconfirm", "Logoff without confirmation", argNone, "", cmdLogoffAll(true))
+	r.Describe(anyMode, "vpn-sessiondb", "Configure the VPN Session Manager")
+	r.Describe(anyMode, "vpn-sessiondb logoff", "Logoff sessions")
+	r.Add(privAndUp, "more", "Display the contents of a file", argWord,
 		"WORD  system:running-config, the running configuration with its passwords hashed", cmdMore)
 
-	r.add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
-	r.describe(anyMode, "write", "Write running configuration to memory, network, or terminal")
-	r.add(modes(ModePriv), "copy running-config startup-config", "Copy to startup configuration", argNone, "", cmdCopyRunStart)
-	r.describe(anyMode, "copy", "Copy from one file to another")
-	r.describe(anyMode, "copy running-config", "Copy from current system configuration")
+	r.Add(privAndUp, "write memory", "Write to NV memory", argNone, "", cmdWriteMemory)
+	r.Describe(anyMode, "write", "Write running configuration to memory, network, or terminal")
+	r.Add(modes(ModePriv), "copy running-config startup-config", "Copy to startup configuration", argNone, "", cmdCopyRunStart)
+	r.Describe(anyMode, "copy", "Copy from one file to another")
+	r.Describe(anyMode, "copy running-config", "Copy from current system configuration")
 
 	// Terminal settings belong to the session, not the configuration.
-	r.add(anyMode, "terminal pager", "Control page length for pagination", argWord,
+	r.Add(anyMode, "terminal pager", "Control page length for pagination", argWord,
 		"<0-2147483647>  Lines per page before the <--- More ---> prompt, 0 for none", cmdTerminalPager)
-	r.add(anyMode, "no terminal pager", "Turn off pagination", argNone, "", cmdNoTerminalPager)
-	r.describe(anyMode, "terminal", "Set terminal line parameters")
-	r.describe(anyMode, "no terminal", "Set terminal line parameters")
-	r.add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
+	r.Add(anyMode, "no terminal pager", "Turn off pagination", argNone, "", cmdNoTerminalPager)
+	r.Describe(anyMode, "terminal", "Set terminal line parameters")
+	r.Describe(anyMode, "no terminal", "Set terminal line parameters")
+	r.Add(modes(ModeConfig), "terminal width", "Set width of the display terminal", argWord,
 		"<40-511>  Number of characters per line", cmdTerminalWidth)
-	r.add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
+	r.Add(modes(ModeConfig), "pager", "Control page length for pagination", argWord,
 		"<0-2147483647>  Default lines per page of new sessions, 0 for none", cmdPager)
-	r.add(modes(ModeConfig), "no pager", "Turn off pagination for new sessions", argNone, "", cmdNoPager)
+	r.Add(modes(ModeConfig), "no pager", "Turn off pagination for new sessions", argNone, "", cmdNoPager)
 
 	// The local user database and the enable password (SSH logins, login,
 	// enable).
-	r.add(modes(ModeConfig), "username", "Configure user authentication local database", argWord,
+	r.Add(modes(ModeConfig), "username", "Configure user authentication local database", argWord,
 		"WORD  Username string", cmdUsername)
-	r.add(modes(ModeConfig), "no username", "Remove a user from the local database", argWord,
+	r.Add(modes(ModeConfig), "no username", "Remove a user from the local database", argWord,
 		"WORD  Username string", cmdNoUsername)
-	r.add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
+	r.Add(modes(ModeConfig), "enable password", "Assign privileged level password", argWord,
 		"WORD  The password", cmdEnablePassword)
-	r.describe(modes(ModeConfig), "enable", "Configure password for the enable command")
+	r.Describe(modes(ModeConfig), "enable", "Configure password for the enable command")
 	// changeto is not registered: it exists only in multiple context mode,
 	// and every simulated headend runs in single context mode, where the
 	// ASA does not know the word ("ERROR: % Invalid input detected at '^'
 	// marker.", under changeto).
 
-	r.add(modes(ModeConfig), "hostname", "Change host name of the system", argWord, "WORD  This system's network name", cmdHostname)
-	r.add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
-	r.add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
-	r.add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
-	r.describe(anyMode, "no", "Negate a command or set its defaults")
+	r.Add(modes(ModeConfig), "hostname", "Change host name of the system", argWord, "WORD  This system's network name", cmdHostname)
+	r.Add(modes(ModeConfig), "webvpn", "Configure the WebVPN service", argNone, "", cmdWebVPN)
+	r.Add(modes(ModeWebVPN), "anyconnect-essentials", "Enable AnyConnect Essentials", argNone, "", cmdEssentials(true))
+	r.Add(modes(ModeWebVPN), "no anyconnect-essentials", "Disable AnyConnect Essentials", argNone, "", cmdEssentials(false))
+	r.Describe(anyMode, "no", "Negate a command or set its defaults")
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
@@ -269,14 +269,14 @@ func saveConfig(s *Session, report bool) bool {
 
 func cmdHostname(s *Session, c *call) {
 	switch {
-	case len(c.args) == 0:
+	case len(c.Args) == 0:
 		s.incomplete()
 		return
-	case len(c.args) > 1:
+	case len(c.Args) > 1:
 		s.invalidArg(c, 1)
 		return
 	}
-	name := c.args[0].text
+	name := c.Args[0].Text
 	if headend.ValidateHostname(name) != nil {
 		s.invalidArg(c, 0)
 		return
@@ -301,23 +301,23 @@ func cmdEssentials(on bool) handler {
 // cmdActivationKey: activation-key <w1> <w2> <w3> <w4> <w5> [activate|deactivate].
 func cmdActivationKey(s *Session, c *call) {
 	var words []string
-	for i, a := range c.args {
+	for i, a := range c.Args {
 		if i == 5 {
 			break
 		}
-		if _, err := keygen.ParseWord(a.text); err != nil {
+		if _, err := keygen.ParseWord(a.Text); err != nil {
 			s.invalidArg(c, i)
 			return
 		}
-		words = append(words, a.text)
+		words = append(words, a.Text)
 	}
 	if len(words) < 5 {
 		s.incomplete()
 		return
 	}
 	action := asa.KeyActivate
-	if len(c.args) > 5 {
-		switch pick(c.args[5].text, "activate", "deactivate") {
+	if len(c.Args) > 5 {
+		switch pick(c.Args[5].Text, "activate", "deactivate") {
 		case "activate":
 			action = asa.KeyActivate
 		case "deactivate":
@@ -327,7 +327,7 @@ func cmdActivationKey(s *Session, c *call) {
 			return
 		}
 	}
-	if len(c.args) > 6 {
+	if len(c.Args) > 6 {
 		s.invalidArg(c, 6)
 		return
 	}

@@ -4,15 +4,15 @@ import "github.com/asalab/asalab/headend/asa"
 
 // registerACL adds `show access-list [NAME]`.
 func registerACL(r *registry) {
-	r.add(privAndUp, "show access-list", "Show hit counters for access policies", argWord, "WORD  Name of access-list, or <cr>", cmdShowAccessList)
+	r.Add(privAndUp, "show access-list", "Show hit counters for access policies", argWord, "WORD  Name of access-list, or <cr>", cmdShowAccessList)
 }
 
 func cmdShowAccessList(s *Session, c *call) {
-	if len(c.args) > 1 {
+	if len(c.Args) > 1 {
 		s.invalidArg(c, 1)
 		return
 	}
-	name := c.arg(0)
+	name := c.Arg(0)
 	s.view(func(d *asa.Device) {
 		out, ok := asa.RenderAccessList(d.Running, name)
 		if !ok {

@@ -8,16 +8,16 @@ import (
 // hostname, inventory, flash, memory, failover state, licensed features and
 // the configuration as `write terminal` prints it.
 func registerExec(r *registry) {
-	r.add(anyMode, "show clock", "Display the system clock", argNone, "", cmdShowClock)
-	r.add(anyMode, "show hostname", "Display the system hostname", argNone, "", cmdShowHostname)
-	r.add(anyMode, "show inventory", "Show the physical inventory", argNone, "", cmdShowInventory)
-	r.add(anyMode, "show memory", "System memory utilization", argNone, "", cmdShowMemory)
-	r.add(anyMode, "show failover", "Show failover status", argNone, "", cmdShowFailover)
-	r.add(anyMode, "show license features", "Show the licensed features", argNone, "", cmdShowLicenseFeatures)
-	r.describe(anyMode, "show license", "Show license information")
-	r.add(privAndUp, "dir", "List files on a filesystem", argWord,
+	r.Add(anyMode, "show clock", "Display the system clock", argNone, "", cmdShowClock)
+	r.Add(anyMode, "show hostname", "Display the system hostname", argNone, "", cmdShowHostname)
+	r.Add(anyMode, "show inventory", "Show the physical inventory", argNone, "", cmdShowInventory)
+	r.Add(anyMode, "show memory", "System memory utilization", argNone, "", cmdShowMemory)
+	r.Add(anyMode, "show failover", "Show failover status", argNone, "", cmdShowFailover)
+	r.Add(anyMode, "show license features", "Show the licensed features", argNone, "", cmdShowLicenseFeatures)
+	r.Describe(anyMode, "show license", "Show license information")
+	r.Add(privAndUp, "dir", "List files on a filesystem", argWord,
 		"disk0:  Directory or file name", cmdDir)
-	r.add(privAndUp, "write terminal", "Write to terminal", argNone, "", cmdShowRunning(asa.SectionAll, false))
+	r.Add(privAndUp, "write terminal", "Write to terminal", argNone, "", cmdShowRunning(asa.SectionAll, false))
 }
 
 func cmdShowClock(s *Session, _ *call) {
@@ -47,13 +47,13 @@ func cmdShowLicenseFeatures(s *Session, _ *call) {
 
 // cmdDir: dir [disk0:[/]].
 func cmdDir(s *Session, c *call) {
-	if len(c.args) > 1 {
+	if len(c.Args) > 1 {
 		s.invalidArg(c, 1)
 		return
 	}
 	path := ""
-	if len(c.args) == 1 {
-		path = c.args[0].text
+	if len(c.Args) == 1 {
+		path = c.Args[0].Text
 	}
 	s.view(func(d *asa.Device) {
 		text, _ := d.ShowDir(path)

@@ -28,20 +28,20 @@ func registerGrammar(r *registry) {
 		if help == "" {
 			help = "Configure " + kw
 		}
-		r.add(cfg, kw, help, argWord, "LINE  The "+kw+" command's arguments", cmdGrammar)
-		r.add(cfg, "no "+kw, "Remove "+kw+" configuration", argWord, "LINE  The "+kw+" command's arguments", cmdNoGrammar)
+		r.Add(cfg, kw, help, argWord, "LINE  The "+kw+" command's arguments", cmdGrammar)
+		r.Add(cfg, "no "+kw, "Remove "+kw+" configuration", argWord, "LINE  The "+kw+" command's arguments", cmdNoGrammar)
 	}
 	for _, sec := range grammar.Sections() {
-		r.add(privAndUp, "show running-config "+sec, "Show "+sec+" configuration", argNone, "", cmdShowRunSection(sec))
-		r.add(cfg, "clear configure "+sec, "Clear "+sec+" configuration", argWord, "LINE  What to clear, or <cr> for all", cmdClearConfigure(sec))
+		r.Add(privAndUp, "show running-config "+sec, "Show "+sec+" configuration", argNone, "", cmdShowRunSection(sec))
+		r.Add(cfg, "clear configure "+sec, "Clear "+sec+" configuration", argWord, "LINE  What to clear, or <cr> for all", cmdClearConfigure(sec))
 	}
 	// configure terminal is also a configuration-mode command on the ASA
 	// (beside configure memory and configure factory-default): a tool
 	// whose previous push stopped at a refused line, still in (config)#,
 	// starts its next push with it (Ansible's cisco.asa cliconf does).
-	r.add(cfg, "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
-	r.describe(cfg, "clear", "Reset functions")
-	r.describe(cfg, "clear configure", "Clear configuration")
+	r.Add(cfg, "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
+	r.Describe(cfg, "clear", "Reset functions")
+	r.Describe(cfg, "clear configure", "Clear configuration")
 }
 
 // grammarHelp is the ASA's `?` help of the grammar's commands.
@@ -68,9 +68,9 @@ var grammarHelp = map[string]string{
 // cmdGrammar runs a grammar command of configuration mode; one that opens a
 // sub-mode enters it.
 func cmdGrammar(s *Session, c *call) {
-	start := tokenize(c.line)[0].pos
-	p, err := grammar.ParseConfigLine("", c.line[start:], false)
-	if grammarApply(s, c.prompt, start, p, err, nil) {
+	start := tokenize(c.Line)[0].Pos
+	p, err := grammar.ParseConfigLine("", c.Line[start:], false)
+	if grammarApply(s, c.Prompt, start, p, err, nil) {
 		l2lNameWarning(s, p)
 	}
 }
@@ -86,9 +86,9 @@ func l2lNameWarning(s *Session, p grammar.ParsedLine) {
 }
 
 func cmdNoGrammar(s *Session, c *call) {
-	start := tokenize(c.line)[1].pos
-	p, err := grammar.ParseConfigLine("", c.line[start:], true)
-	grammarRemove(s, c.prompt, start, p, err, nil)
+	start := tokenize(c.Line)[1].Pos
+	p, err := grammar.ParseConfigLine("", c.Line[start:], true)
+	grammarRemove(s, c.Prompt, start, p, err, nil)
 }
 
 // grammarHeaders checks the parse of a line that starts at start, printing
@@ -213,7 +213,7 @@ func grammarError(s *Session, prompt string, start int, err error) {
 // sub-mode and runs it there.
 func (s *Session) subLine(line, prompt string) bool {
 	toks := tokenize(line)
-	first := strings.ToLower(toks[0].text)
+	first := strings.ToLower(toks[0].Text)
 	switch {
 	case len(first) >= 3 && strings.HasPrefix("exit", first) && len(toks) == 1:
 		s.sub = s.sub[:len(s.sub)-1]
@@ -228,16 +228,16 @@ func (s *Session) subLine(line, prompt string) bool {
 		var err error
 		if first == "no" && len(toks) > 1 {
 			var p grammar.ParsedLine
-			p, err = grammar.ParseConfigLine(table, line[toks[1].pos:], true)
+			p, err = grammar.ParseConfigLine(table, line[toks[1].Pos:], true)
 			if err == nil {
-				grammarRemove(s, prompt, toks[1].pos, p, nil, path)
+				grammarRemove(s, prompt, toks[1].Pos, p, nil, path)
 				return true
 			}
 		} else {
 			var p grammar.ParsedLine
-			p, err = grammar.ParseConfigLine(table, line[toks[0].pos:], false)
+			p, err = grammar.ParseConfigLine(table, line[toks[0].Pos:], false)
 			if err == nil || !errors.Is(err, grammar.ErrConfigSyntax) || errPos(err) > 0 {
-				grammarApply(s, prompt, toks[0].pos, p, err, path)
+				grammarApply(s, prompt, toks[0].Pos, p, err, path)
 				return true
 			}
 		}
@@ -245,14 +245,14 @@ func (s *Session) subLine(line, prompt string) bool {
 			firstErr = err
 		}
 	}
-	if _, perr := commands.resolve(line, ModeConfig); perr == nil || perr.named {
+	if _, perr := commands.Resolve(line, ModeConfig); perr == nil || perr.Named {
 		s.sub = nil
 		return false
 	}
 	if first == "no" && len(toks) > 1 {
-		grammarError(s, prompt, toks[1].pos, firstErr)
+		grammarError(s, prompt, toks[1].Pos, firstErr)
 	} else {
-		grammarError(s, prompt, toks[0].pos, firstErr)
+		grammarError(s, prompt, toks[0].Pos, firstErr)
 	}
 	return true
 }
@@ -276,8 +276,8 @@ func cmdShowRunSection(section string) handler {
 func cmdClearConfigure(section string) handler {
 	return func(s *Session, c *call) {
 		var words []string
-		for _, a := range c.args {
-			words = append(words, a.text)
+		for _, a := range c.Args {
+			words = append(words, a.Text)
 		}
 		grammarUpdate(s, "", func(d *asa.Device) error {
 			d.Running.ClearConfigSection(section, strings.Join(words, " "))

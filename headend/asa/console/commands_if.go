@@ -12,42 +12,42 @@ import (
 // (config-if) sub-mode, the interface show commands, and `ping`.
 func registerInterfaces(r *registry) {
 	ifMode := modes(ModeIf)
-	r.add(modes(ModeConfig), "interface", "Select an interface to configure", argWord,
+	r.Add(modes(ModeConfig), "interface", "Select an interface to configure", argWord,
 		"<interface>  Hardware interface, such as GigabitEthernet0/0 or Management0/0", cmdInterface)
-	r.add(ifMode, "nameif", "Assign name to interface", argWord, "WORD  Name of interface (up to 48 characters)", cmdNameif)
-	r.add(ifMode, "no nameif", "Assign name to interface", argNone, "", func(s *Session, c *call) {
+	r.Add(ifMode, "nameif", "Assign name to interface", argWord, "WORD  Name of interface (up to 48 characters)", cmdNameif)
+	r.Add(ifMode, "no nameif", "Assign name to interface", argNone, "", func(s *Session, c *call) {
 		ifUpdate(s, c, func(d *asa.Device) error { d.ClearNameif(s.iface); return nil })
 	})
-	r.add(ifMode, "security-level", "Set security level", argWord, "<0-100>  Security level", cmdSecurityLevel)
-	r.add(ifMode, "no security-level", "Set security level", argNone, "", func(s *Session, c *call) {
+	r.Add(ifMode, "security-level", "Set security level", argWord, "<0-100>  Security level", cmdSecurityLevel)
+	r.Add(ifMode, "no security-level", "Set security level", argNone, "", func(s *Session, c *call) {
 		ifUpdate(s, c, func(d *asa.Device) error { return d.SetSecurityLevel(s.iface, 0, true) })
 	})
-	r.add(ifMode, "ip address", "Configure the IP address of an interface", argWord,
+	r.Add(ifMode, "ip address", "Configure the IP address of an interface", argWord,
 		"A.B.C.D  IP address, then its netmask and optionally standby A.B.C.D", cmdIPAddress)
-	r.describe(ifMode, "ip", "Configure IP parameters of an interface")
+	r.Describe(ifMode, "ip", "Configure IP parameters of an interface")
 	// `no ip address` takes the address it removes, or nothing.
-	r.add(ifMode, "no ip address", "Configure the IP address of an interface", argWord,
+	r.Add(ifMode, "no ip address", "Configure the IP address of an interface", argWord,
 		"A.B.C.D  IP address", func(s *Session, c *call) {
 			ifUpdate(s, c, func(d *asa.Device) error { d.ClearAddress(s.iface); return nil })
 		})
-	r.describe(ifMode, "no ip", "Configure IP parameters of an interface")
-	r.add(ifMode, "shutdown", "Shutdown the selected interface", argNone, "", cmdShutdown(true))
-	r.add(ifMode, "no shutdown", "Shutdown the selected interface", argNone, "", cmdShutdown(false))
-	r.add(ifMode, "description", "Interface specific description", argWord,
+	r.Describe(ifMode, "no ip", "Configure IP parameters of an interface")
+	r.Add(ifMode, "shutdown", "Shutdown the selected interface", argNone, "", cmdShutdown(true))
+	r.Add(ifMode, "no shutdown", "Shutdown the selected interface", argNone, "", cmdShutdown(false))
+	r.Add(ifMode, "description", "Interface specific description", argWord,
 		"LINE  Up to 200 characters describing this interface", cmdDescription)
-	r.add(ifMode, "no description", "Interface specific description", argWord, "LINE  Description", func(s *Session, c *call) {
+	r.Add(ifMode, "no description", "Interface specific description", argWord, "LINE  Description", func(s *Session, c *call) {
 		ifUpdate(s, c, func(d *asa.Device) error { d.SetDescription(s.iface, ""); return nil })
 	})
 
-	r.add(anyMode, "show interface", "Show interface status and configuration", argWord,
+	r.Add(anyMode, "show interface", "Show interface status and configuration", argWord,
 		"<interface>  Hardware interface", cmdShowInterface)
-	r.add(anyMode, "show interface ip brief", "Brief summary of IP status and configuration", argNone, "", func(s *Session, _ *call) {
+	r.Add(anyMode, "show interface ip brief", "Brief summary of IP status and configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *asa.Device) { s.print(d.ShowInterfaceIPBrief()) })
 	})
-	r.describe(anyMode, "show interface ip", "Show interface IP status and configuration")
-	r.add(privAndUp, "show running-config interface", "Show interface configuration", argWord,
+	r.Describe(anyMode, "show interface ip", "Show interface IP status and configuration")
+	r.Add(privAndUp, "show running-config interface", "Show interface configuration", argWord,
 		"<interface>  Hardware interface", cmdShowRunningInterface)
-	r.add(anyMode, "ping", "Send echo messages", argWord,
+	r.Add(anyMode, "ping", "Send echo messages", argWord,
 		"A.B.C.D  Destination address, or the name of the interface to send from, then the address", cmdPing)
 }
 
@@ -58,9 +58,9 @@ func resolveIface(s *Session, c *call) string {
 	if !argCount(s, c, 1, 2) {
 		return ""
 	}
-	typed := c.args[0].text
-	if len(c.args) == 2 {
-		typed += c.args[1].text
+	typed := c.Args[0].Text
+	if len(c.Args) == 2 {
+		typed += c.Args[1].Text
 	}
 	var name string
 	var err error
@@ -97,13 +97,13 @@ func ifErrorLine(err error, c *call) string {
 	case errors.Is(err, asa.ErrFailoverIfNameif):
 		return "ERROR: The interface carries a failover link and takes no nameif (no failover lan interface or no failover link first)"
 	case errors.Is(err, asa.ErrNameifInUse):
-		return "ERROR: Name " + c.arg(0) + " is used by another interface"
+		return "ERROR: Name " + c.Arg(0) + " is used by another interface"
 	case errors.Is(err, asa.ErrInvalidNetmask):
-		return "ERROR: Invalid netmask " + c.arg(1)
+		return "ERROR: Invalid netmask " + c.Arg(1)
 	case errors.Is(err, asa.ErrInvalidAddress):
-		return "ERROR: Invalid IP address " + c.arg(0) + " for netmask " + c.arg(1)
+		return "ERROR: Invalid IP address " + c.Arg(0) + " for netmask " + c.Arg(1)
 	case errors.Is(err, asa.ErrStandbySubnet):
-		return "ERROR: Standby address " + c.arg(3) + " is not a host of the interface's subnet"
+		return "ERROR: Standby address " + c.Arg(3) + " is not a host of the interface's subnet"
 	}
 	return errorLine(err)
 }
@@ -112,7 +112,7 @@ func cmdNameif(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	name := c.args[0].text
+	name := c.Args[0].Text
 	if !asa.ValidNameif(name) {
 		s.invalidArg(c, 0)
 		return
@@ -147,9 +147,9 @@ func parseIPv4(t string) (netip.Addr, bool) {
 
 // cmdIPAddress: ip address A M [standby S].
 func cmdIPAddress(s *Session, c *call) {
-	if len(c.args) < 2 {
-		if len(c.args) == 1 {
-			if _, ok := parseIPv4(c.args[0].text); !ok {
+	if len(c.Args) < 2 {
+		if len(c.Args) == 1 {
+			if _, ok := parseIPv4(c.Args[0].Text); !ok {
 				s.invalidArg(c, 0)
 				return
 			}
@@ -157,31 +157,31 @@ func cmdIPAddress(s *Session, c *call) {
 		s.incomplete()
 		return
 	}
-	addr, ok := parseIPv4(c.args[0].text)
+	addr, ok := parseIPv4(c.Args[0].Text)
 	if !ok {
 		s.invalidArg(c, 0)
 		return
 	}
-	mask, ok := parseIPv4(c.args[1].text)
+	mask, ok := parseIPv4(c.Args[1].Text)
 	if !ok {
 		s.invalidArg(c, 1)
 		return
 	}
 	var standby netip.Addr
 	switch {
-	case len(c.args) == 2:
-	case pick(c.args[2].text, "standby") == "":
+	case len(c.Args) == 2:
+	case pick(c.Args[2].Text, "standby") == "":
 		s.invalidArg(c, 2)
 		return
-	case len(c.args) == 3:
+	case len(c.Args) == 3:
 		s.incomplete()
 		return
 	default:
-		if standby, ok = parseIPv4(c.args[3].text); !ok {
+		if standby, ok = parseIPv4(c.Args[3].Text); !ok {
 			s.invalidArg(c, 3)
 			return
 		}
-		if len(c.args) > 4 {
+		if len(c.Args) > 4 {
 			s.invalidArg(c, 4)
 			return
 		}
@@ -199,13 +199,13 @@ func cmdShutdown(down bool) handler {
 const maxDescription = 200
 
 func cmdDescription(s *Session, c *call) {
-	if len(c.args) == 0 {
+	if len(c.Args) == 0 {
 		s.incomplete()
 		return
 	}
-	text := strings.TrimSpace(c.line[c.args[0].pos:])
+	text := strings.TrimSpace(c.Line[c.Args[0].Pos:])
 	if len(text) > maxDescription {
-		s.caret(c.prompt, c.args[0].pos+maxDescription)
+		s.caret(c.Prompt, c.Args[0].Pos+maxDescription)
 		return
 	}
 	ifUpdate(s, c, func(d *asa.Device) error { d.SetDescription(s.iface, text); return nil })
@@ -213,7 +213,7 @@ func cmdDescription(s *Session, c *call) {
 
 func cmdShowInterface(s *Session, c *call) {
 	name := ""
-	if len(c.args) > 0 {
+	if len(c.Args) > 0 {
 		if name = resolveIface(s, c); name == "" {
 			return
 		}
@@ -223,7 +223,7 @@ func cmdShowInterface(s *Session, c *call) {
 
 func cmdShowRunningInterface(s *Session, c *call) {
 	name := ""
-	if len(c.args) > 0 {
+	if len(c.Args) > 0 {
 		if name = resolveIface(s, c); name == "" {
 			return
 		}
@@ -239,14 +239,14 @@ func cmdPing(s *Session, c *call) {
 	if !argCount(s, c, 1, 2) {
 		return
 	}
-	target, ok := parseIPv4(c.args[len(c.args)-1].text)
+	target, ok := parseIPv4(c.Args[len(c.Args)-1].Text)
 	if !ok {
-		s.invalidArg(c, len(c.args)-1)
+		s.invalidArg(c, len(c.Args)-1)
 		return
 	}
 	ifname := ""
-	if len(c.args) == 2 {
-		ifname = c.args[0].text
+	if len(c.Args) == 2 {
+		ifname = c.Args[0].Text
 	}
 	known, route := true, false
 	s.view(func(d *asa.Device) {

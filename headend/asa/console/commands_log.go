@@ -7,21 +7,21 @@ import "github.com/asalab/asalab/headend/asa"
 // their `no` forms.
 func registerLogging(r *registry) {
 	cfg := modes(ModeConfig)
-	r.add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = true }))
-	r.add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = true }))
-	r.add(cfg, "logging buffered", "Set logging level for the buffer", argWord,
+	r.Add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = true }))
+	r.Add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = true }))
+	r.Add(cfg, "logging buffered", "Set logging level for the buffer", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
 		cmdLoggingBuffered)
-	r.add(cfg, "logging host", "Set syslog server IP address and parameters", argWord,
+	r.Add(cfg, "logging host", "Set syslog server IP address and parameters", argWord,
 		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(true))
-	r.describe(cfg, "logging", "Configure logging levels, recipients and other options")
-	r.add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = false }))
-	r.add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = false }))
-	r.add(cfg, "no logging buffered", "Set logging level for the buffer", argWord,
+	r.Describe(cfg, "logging", "Configure logging levels, recipients and other options")
+	r.Add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = false }))
+	r.Add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = false }))
+	r.Add(cfg, "no logging buffered", "Set logging level for the buffer", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingBuffered)
-	r.add(cfg, "no logging host", "Set syslog server IP address and parameters", argWord,
+	r.Add(cfg, "no logging host", "Set syslog server IP address and parameters", argWord,
 		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(false))
-	r.describe(cfg, "no logging", "Configure logging levels, recipients and other options")
+	r.Describe(cfg, "no logging", "Configure logging levels, recipients and other options")
 }
 
 // cmdLogging runs a change of the logging configuration.
@@ -40,7 +40,7 @@ func setLogging(s *Session, change func(l *asa.LoggingConfig)) {
 // levelAt parses argument i as a syslog level, printing the caret error if
 // it is not one.
 func levelAt(s *Session, c *call, i int) (int, bool) {
-	level, err := asa.ParseLogLevel(c.args[i].text)
+	level, err := asa.ParseLogLevel(c.Args[i].Text)
 	if err != nil {
 		s.invalidArg(c, i)
 		return 0, false
@@ -63,11 +63,11 @@ func cmdLoggingBuffered(s *Session, c *call) {
 // cmdNoLoggingBuffered: no logging buffered [LEVEL]. The level, if given,
 // must be a level; the buffer is turned off whichever it is.
 func cmdNoLoggingBuffered(s *Session, c *call) {
-	if len(c.args) > 1 {
+	if len(c.Args) > 1 {
 		s.invalidArg(c, 1)
 		return
 	}
-	if len(c.args) == 1 {
+	if len(c.Args) == 1 {
 		if _, ok := levelAt(s, c, 0); !ok {
 			return
 		}
@@ -79,23 +79,23 @@ func cmdNoLoggingBuffered(s *Session, c *call) {
 func cmdLoggingHost(add bool) handler {
 	return func(s *Session, c *call) {
 		switch {
-		case len(c.args) < 2:
+		case len(c.Args) < 2:
 			s.incomplete()
 			return
-		case len(c.args) > 2:
+		case len(c.Args) > 2:
 			s.invalidArg(c, 2)
 			return
 		}
 		// A server is reached through a named interface of the box.
 		known := false
-		if !s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.args[0].text) }) {
+		if !s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.Args[0].Text) }) {
 			return
 		}
-		if add && !known || !asa.ValidNameif(c.args[0].text) {
+		if add && !known || !asa.ValidNameif(c.Args[0].Text) {
 			s.invalidArg(c, 0)
 			return
 		}
-		h, err := asa.ParseLogHost(c.args[0].text, c.args[1].text)
+		h, err := asa.ParseLogHost(c.Args[0].Text, c.Args[1].Text)
 		if err != nil {
 			s.invalidArg(c, 1)
 			return

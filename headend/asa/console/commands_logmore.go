@@ -6,18 +6,18 @@ import "github.com/asalab/asalab/headend/asa"
 // logging buffer` and `show running-config logging`.
 func registerLoggingMore(r *registry) {
 	cfg := modes(ModeConfig)
-	r.add(cfg, "logging buffer-size", "Set the size of the logging buffer", argWord,
+	r.Add(cfg, "logging buffer-size", "Set the size of the logging buffer", argWord,
 		"<4096-1048576>  Enter the size of the logging buffer in bytes", cmdLoggingBufferSize)
-	r.add(cfg, "no logging buffer-size", "Set the size of the logging buffer", argWord,
+	r.Add(cfg, "no logging buffer-size", "Set the size of the logging buffer", argWord,
 		"<4096-1048576>  Enter the size of the logging buffer in bytes", cmdNoLoggingBufferSize)
-	r.add(cfg, "logging trap", "Set logging level for the syslog servers", argWord,
+	r.Add(cfg, "logging trap", "Set logging level for the syslog servers", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
 		cmdLoggingTrap)
-	r.add(cfg, "no logging trap", "Set logging level for the syslog servers", argWord,
+	r.Add(cfg, "no logging trap", "Set logging level for the syslog servers", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingTrap)
-	r.add(modes(ModePriv, ModeConfig), "clear logging buffer", "Clear the logging buffer", argNone, "", cmdClearLoggingBuffer)
-	r.describe(modes(ModePriv, ModeConfig), "clear logging", "Clear logging buffer")
-	r.add(privAndUp, "show running-config logging", "Show logging configuration", argNone, "", func(s *Session, _ *call) {
+	r.Add(modes(ModePriv, ModeConfig), "clear logging buffer", "Clear the logging buffer", argNone, "", cmdClearLoggingBuffer)
+	r.Describe(modes(ModePriv, ModeConfig), "clear logging", "Clear logging buffer")
+	r.Add(privAndUp, "show running-config logging", "Show logging configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *asa.Device) { s.print(asa.RenderLogging(d.Running)) })
 	})
 }
@@ -28,7 +28,7 @@ func cmdLoggingBufferSize(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	n, err := asa.ParseLogBufferSize(c.args[0].text)
+	n, err := asa.ParseLogBufferSize(c.Args[0].Text)
 	if err != nil {
 		s.invalidArg(c, 0)
 		return
@@ -42,8 +42,8 @@ func cmdNoLoggingBufferSize(s *Session, c *call) {
 	if !argCount(s, c, 0, 1) {
 		return
 	}
-	if len(c.args) == 1 {
-		if _, err := asa.ParseLogBufferSize(c.args[0].text); err != nil {
+	if len(c.Args) == 1 {
+		if _, err := asa.ParseLogBufferSize(c.Args[0].Text); err != nil {
 			s.invalidArg(c, 0)
 			return
 		}
@@ -68,7 +68,7 @@ func cmdNoLoggingTrap(s *Session, c *call) {
 	if !argCount(s, c, 0, 1) {
 		return
 	}
-	if len(c.args) == 1 {
+	if len(c.Args) == 1 {
 		if _, ok := levelAt(s, c, 0); !ok {
 			return
 		}

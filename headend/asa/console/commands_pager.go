@@ -33,16 +33,16 @@ func cmdNoTerminalPager(s *Session, _ *call) { s.pager = 0 }
 
 // pagerArg reads `[lines] N`, the argument of terminal pager and pager.
 func pagerArg(s *Session, c *call) (int, bool) {
-	args := c.args
+	args := c.Args
 	i := 0
-	if len(args) > 0 && pick(args[0].text, "lines") == "lines" {
+	if len(args) > 0 && pick(args[0].Text, "lines") == "lines" {
 		i = 1
 	}
 	if i >= len(args) {
 		s.incomplete()
 		return 0, false
 	}
-	n, err := strconv.ParseInt(args[i].text, 10, 32)
+	n, err := strconv.ParseInt(args[i].Text, 10, 32)
 	if err != nil || n < 0 {
 		s.invalidArg(c, i)
 		return 0, false
@@ -78,16 +78,16 @@ func setPager(s *Session, n int) {
 // arguments are checked as on the ASA; output is not wrapped, so the width
 // is not kept.
 func cmdTerminalWidth(s *Session, c *call) {
-	if len(c.args) == 0 {
+	if len(c.Args) == 0 {
 		s.incomplete()
 		return
 	}
-	n, err := strconv.Atoi(c.args[0].text)
+	n, err := strconv.Atoi(c.Args[0].Text)
 	if err != nil || n < 40 || n > 511 {
 		s.invalidArg(c, 0)
 		return
 	}
-	if len(c.args) > 1 {
+	if len(c.Args) > 1 {
 		s.invalidArg(c, 1)
 	}
 }

@@ -14,11 +14,11 @@ import (
 // commands.
 func registerSSH(r *registry) {
 	cfg := modes(ModeConfig)
-	r.add(cfg, "ssh", "Configure SSH options", argWord,
+	r.Add(cfg, "ssh", "Configure SSH options", argWord,
 		"A.B.C.D  The IP address of a host and/or network authorized to access the ASA", cmdSSHPermit(false))
-	r.add(cfg, "ssh stricthostkeycheck", "Enable SSH host key checking for the SCP client", argNone, "", func(*Session, *call) {})
-	r.add(cfg, "ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", cmdSSHTimeout)
-	r.add(cfg, "ssh version", "Specify SSH version", argWord, "<1-2>  Version number", cmdSSHVersion)
+	r.Add(cfg, "ssh stricthostkeycheck", "Enable SSH host key checking for the SCP client", argNone, "", func(*Session, *call) {})
+	r.Add(cfg, "ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", cmdSSHTimeout)
+	r.Add(cfg, "ssh version", "Specify SSH version", argWord, "<1-2>  Version number", cmdSSHVersion)
 	// The groups and levels are keywords, with the help a 9.16 prints;
 	// one the software version lacks is refused with the caret.
 	for _, g := range [][2]string{
@@ -28,10 +28,10 @@ func registerSSH(r *registry) {
 		{"dh-group14-sha256", "Diffie-Hellman group-14-sha256"},
 		{"ecdh-sha2-nistp256", "Diffie-Hellman group-19-sha256"},
 	} {
-		r.add(cfg, "ssh key-exchange group "+g[0], g[1], argNone, "", cmdSSHKeyExchange(g[0]))
+		r.Add(cfg, "ssh key-exchange group "+g[0], g[1], argNone, "", cmdSSHKeyExchange(g[0]))
 	}
-	r.describe(cfg, "ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange")
-	r.describe(cfg, "ssh key-exchange", "Configure SSH key exchange method")
+	r.Describe(cfg, "ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange")
+	r.Describe(cfg, "ssh key-exchange", "Configure SSH key exchange method")
 	for _, integrity := range []bool{false, true} {
 		word, help := "encryption", "Configure SSH encryption cipher list"
 		if integrity {
@@ -44,24 +44,24 @@ func registerSSH(r *registry) {
 			{"low", "Specify low, medium, and high strength ciphers"},
 			{"medium", "Specify medium and high strength ciphers"},
 		} {
-			r.add(cfg, "ssh cipher "+word+" "+l[0], l[1], argNone, "", cmdSSHCipher(integrity, l[0]))
+			r.Add(cfg, "ssh cipher "+word+" "+l[0], l[1], argNone, "", cmdSSHCipher(integrity, l[0]))
 		}
-		r.add(cfg, "ssh cipher "+word+" custom", "Choose a custom cipher configuration string", argWord,
+		r.Add(cfg, "ssh cipher "+word+" custom", "Choose a custom cipher configuration string", argWord,
 			"WORD  Colon-delimited list of ciphers", cmdSSHCipher(integrity, "custom"))
-		r.describe(cfg, "ssh cipher "+word, help)
+		r.Describe(cfg, "ssh cipher "+word, help)
 	}
-	r.describe(cfg, "ssh cipher", "Configure SSH cipher list")
+	r.Describe(cfg, "ssh cipher", "Configure SSH cipher list")
 
-	r.add(cfg, "no ssh", "Configure SSH options", argWord, "A.B.C.D  The IP address, netmask and interface name to remove", cmdSSHPermit(true))
-	r.add(cfg, "no ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", func(s *Session, c *call) {
+	r.Add(cfg, "no ssh", "Configure SSH options", argWord, "A.B.C.D  The IP address, netmask and interface name to remove", cmdSSHPermit(true))
+	r.Add(cfg, "no ssh timeout", "Configure ssh idle timeout", argWord, "<1-60>  Idle time in minutes", func(s *Session, c *call) {
 		sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHTimeout(0) })
 	})
-	r.add(cfg, "no ssh version", "Specify SSH version", argWord, "<1-2>  Version number", func(s *Session, c *call) {
+	r.Add(cfg, "no ssh version", "Specify SSH version", argWord, "<1-2>  Version number", func(s *Session, c *call) {
 		sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHVersion(0) })
 	})
-	r.add(cfg, "no ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange", argWord,
+	r.Add(cfg, "no ssh key-exchange group", "Configure the Diffie-Hellman group for key exchange", argWord,
 		"WORD  Diffie-Hellman group", func(s *Session, c *call) {
-			if len(c.args) > 1 {
+			if len(c.Args) > 1 {
 				s.invalidArg(c, 1)
 				return
 			}
@@ -69,22 +69,22 @@ func registerSSH(r *registry) {
 				sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHKeyExchange("") })
 			}
 		})
-	r.describe(cfg, "no ssh key-exchange", "Configure SSH key exchange method")
+	r.Describe(cfg, "no ssh key-exchange", "Configure SSH key exchange method")
 	for _, integrity := range []bool{false, true} {
 		word, help := "encryption", "Configure SSH encryption cipher list"
 		if integrity {
 			word, help = "integrity", "Configure SSH integrity cipher list"
 		}
-		r.add(cfg, "no ssh cipher "+word, help, argWord, "WORD  Cipher level", func(s *Session, c *call) {
+		r.Add(cfg, "no ssh cipher "+word, help, argWord, "WORD  Cipher level", func(s *Session, c *call) {
 			if sshCheckCiphers(s, c) {
 				sshUpdate(s, c, func(d *asa.Device) error { return d.SetSSHCipher(integrity, "", "") })
 			}
 		})
 	}
-	r.describe(cfg, "no ssh cipher", "Configure SSH cipher list")
+	r.Describe(cfg, "no ssh cipher", "Configure SSH cipher list")
 
-	r.add(privAndUp, "show running-config ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(false))
-	r.add(privAndUp, "show running-config all ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(true))
+	r.Add(privAndUp, "show running-config ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(false))
+	r.Add(privAndUp, "show running-config all ssh", "Show SSH configuration", argNone, "", cmdShowRunningSSH(true))
 }
 
 func cmdShowRunningSSH(all bool) handler {
@@ -107,7 +107,7 @@ func sshErrorLine(err error, c *call) string {
 		// (recalled from network-object and ssh lines).
 		return "ERROR: IP address,mask doesn't pair"
 	case errors.Is(err, asa.ErrInvalidNetmask):
-		return "ERROR: Invalid netmask " + c.args[1].text
+		return "ERROR: Invalid netmask " + c.Args[1].Text
 	}
 	return errorLine(err)
 }
@@ -117,23 +117,23 @@ func sshErrorLine(err error, c *call) string {
 func cmdSSHPermit(remove bool) handler {
 	return func(s *Session, c *call) {
 		var addr, mask netip.Addr
-		for i := 0; i < min(len(c.args), 2); i++ {
-			a, ok := parseIPv4(c.args[i].text)
+		for i := 0; i < min(len(c.Args), 2); i++ {
+			a, ok := parseIPv4(c.Args[i].Text)
 			if !ok {
 				s.invalidArg(c, i)
 				return
 			}
 			addr, mask = mask, a
 		}
-		if len(c.args) < 3 {
+		if len(c.Args) < 3 {
 			s.incomplete()
 			return
 		}
-		if len(c.args) > 3 {
+		if len(c.Args) > 3 {
 			s.invalidArg(c, 3)
 			return
 		}
-		nameif := c.args[2].text
+		nameif := c.Args[2].Text
 		known := false
 		s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(nameif) })
 		if !known {
@@ -184,11 +184,11 @@ func sshCheckGroups(s *Session, c *call, group string) bool {
 	var groups []string
 	s.view(func(d *asa.Device) { groups = d.SSHGroups() })
 	if groups == nil {
-		s.caret(c.prompt, sshWordPos(c, "key-exchange"))
+		s.caret(c.Prompt, sshWordPos(c, "key-exchange"))
 		return false
 	}
 	if group != "" && !slices.Contains(groups, group) {
-		s.caret(c.prompt, sshWordPos(c, group))
+		s.caret(c.Prompt, sshWordPos(c, group))
 		return false
 	}
 	return true
@@ -217,7 +217,7 @@ func sshCheckCiphers(s *Session, c *call) bool {
 	has := false
 	s.view(func(d *asa.Device) { has = d.HasSSHCiphers() })
 	if !has {
-		s.caret(c.prompt, sshWordPos(c, "cipher"))
+		s.caret(c.Prompt, sshWordPos(c, "cipher"))
 	}
 	return has
 }
@@ -234,7 +234,7 @@ func cmdSSHCipher(integrity bool, level string) handler {
 			if !argCount(s, c, 1, 1) {
 				return
 			}
-			custom = c.args[0].text
+			custom = c.Args[0].Text
 		}
 		err := s.configChange(func(d *asa.Device) error { return d.SetSSHCipher(integrity, level, custom) })
 		switch {
@@ -249,10 +249,10 @@ func cmdSSHCipher(integrity bool, level string) handler {
 // sshWordPos is where the keyword kw, typed in full or abbreviated, starts in
 // the call's line (after the first word).
 func sshWordPos(c *call, kw string) int {
-	toks := tokenize(c.line)
+	toks := tokenize(c.Line)
 	for _, t := range toks[1:] {
-		if strings.HasPrefix(kw, strings.ToLower(t.text)) {
-			return t.pos
+		if strings.HasPrefix(kw, strings.ToLower(t.Text)) {
+			return t.Pos
 		}
 	}
 	return 0

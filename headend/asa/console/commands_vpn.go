@@ -15,19 +15,19 @@ func registerVPNSessions(r *registry) {
 	// `show vpn-sessiondb detail` without a type prints the summary, as
 	// `show vpn-sessiondb` does (our reading: detail qualifies a listing
 	// of one type).
-	r.add(privAndUp, "show vpn-sessiondb detail", "Show detailed output", argNone, "", cmdShowVPNSummary)
-	r.add(privAndUp, "show vpn-sessiondb detail l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(true))
-	r.add(privAndUp, "show vpn-sessiondb detail anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnectDetail)
-	r.add(privAndUp, "show vpn-sessiondb l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(false))
-	r.add(privAndUp, "show vpn-sessiondb webvpn", "Clientless SSL VPN sessions", argNone, "", cmdShowWebVPN)
-	r.add(privAndUp, "show vpn-sessiondb ra-ikev1-ipsec", "IKEv1 IPsec remote access sessions", argNone, "", cmdShowIKEv1RA)
-	r.add(privAndUp, "show vpn-sessiondb license-summary", "Show VPN license summary", argNone, "", cmdShowLicenseSummary)
-	r.add(privAndUp, "show vpn-sessiondb anyconnect filter name", "Filter by username", argWord,
+	r.Add(privAndUp, "show vpn-sessiondb detail", "Show detailed output", argNone, "", cmdShowVPNSummary)
+	r.Add(privAndUp, "show vpn-sessiondb detail l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(true))
+	r.Add(privAndUp, "show vpn-sessiondb detail anyconnect", "AnyConnect sessions", argNone, "", cmdShowAnyConnectDetail)
+	r.Add(privAndUp, "show vpn-sessiondb l2l", "LAN-to-LAN sessions", argNone, "", cmdShowL2L(false))
+	r.Add(privAndUp, "show vpn-sessiondb webvpn", "Clientless SSL VPN sessions", argNone, "", cmdShowWebVPN)
+	r.Add(privAndUp, "show vpn-sessiondb ra-ikev1-ipsec", "IKEv1 IPsec remote access sessions", argNone, "", cmdShowIKEv1RA)
+	r.Add(privAndUp, "show vpn-sessiondb license-summary", "Show VPN license summary", argNone, "", cmdShowLicenseSummary)
+	r.Add(privAndUp, "show vpn-sessiondb anyconnect filter name", "Filter by username", argWord,
 		"WORD  Username", cmdShowAnyConnectByName)
-	r.describe(privAndUp, "show vpn-sessiondb anyconnect filter", "Filter the sessions")
-	r.add(logoffModes(), "vpn-sessiondb logoff name", "Logoff the sessions of a user", argWord,
+	r.Describe(privAndUp, "show vpn-sessiondb anyconnect filter", "Filter the sessions")
+	r.Add(logoffModes(), "vpn-sessiondb logoff name", "Logoff the sessions of a user", argWord,
 		"WORD  Username, then optionally noconfirm", cmdLogoffBy("name"))
-	r.add(logoffModes(), "vpn-sessiondb logoff index", "Logoff a session by index", argWord,
+	r.Add(logoffModes(), "vpn-sessiondb logoff index", "Logoff a session by index", argWord,
 		"<1-2147483647>  Session index, then optionally noconfirm", cmdLogoffBy("index"))
 }
 
@@ -79,26 +79,26 @@ func cmdShowAnyConnectByName(s *Session, c *call) {
 		return
 	}
 	views, pol := sessionViews(s)
-	s.print(sessions.ShowAnyConnectSessions(sessions.FilterUser(views, c.args[0].text), s.b.Now(), pol.Serial))
+	s.print(sessions.ShowAnyConnectSessions(sessions.FilterUser(views, c.Args[0].Text), s.b.Now(), pol.Serial))
 }
 
 // cmdLogoffBy: vpn-sessiondb logoff name USER [noconfirm] and logoff index
 // N [noconfirm].
 func cmdLogoffBy(by string) handler {
 	return func(s *Session, c *call) {
-		if len(c.args) == 0 {
+		if len(c.Args) == 0 {
 			s.incomplete()
 			return
 		}
 		noconfirm := false
-		if len(c.args) > 1 {
-			if len(c.args) > 2 || pick(c.args[1].text, "noconfirm") != "noconfirm" {
-				s.invalidArg(c, min(len(c.args)-1, 2))
+		if len(c.Args) > 1 {
+			if len(c.Args) > 2 || pick(c.Args[1].Text, "noconfirm") != "noconfirm" {
+				s.invalidArg(c, min(len(c.Args)-1, 2))
 				return
 			}
 			noconfirm = true
 		}
-		what := c.args[0].text
+		what := c.Args[0].Text
 		var match func(si asa.SessionInfo) bool
 		if by == "index" {
 			n, err := strconv.ParseInt(what, 10, 32)

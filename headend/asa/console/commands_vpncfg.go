@@ -17,58 +17,58 @@ func registerVPNConfig(r *registry) {
 	web := modes(ModeWebVPN)
 	gp := modes(ModeGroupPolicy)
 
-	r.add(cfg, "clock timezone", "Configure time zone", argWord,
+	r.Add(cfg, "clock timezone", "Configure time zone", argWord,
 		"WORD  Standard time zone name, then the hours and optionally the minutes offset from UTC", cmdClockTimezone)
-	r.describe(cfg, "clock", "Configure time-of-day clock")
-	r.add(cfg, "no clock timezone", "Configure time zone", argWord, "WORD  Standard time zone name", func(s *Session, c *call) {
+	r.Describe(cfg, "clock", "Configure time-of-day clock")
+	r.Add(cfg, "no clock timezone", "Configure time zone", argWord, "WORD  Standard time zone name", func(s *Session, c *call) {
 		vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = asa.Timezone{}; return nil })
 	})
-	r.describe(cfg, "no clock", "Configure time-of-day clock")
-	r.add(privAndUp, "show running-config clock", "Show clock configuration", argNone, "",
+	r.Describe(cfg, "no clock", "Configure time-of-day clock")
+	r.Add(privAndUp, "show running-config clock", "Show clock configuration", argNone, "",
 		cmdShowVPNConfig(asa.SectionClock))
 
-	r.add(cfg, "vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
+	r.Add(cfg, "vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
 		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(true))
-	r.add(cfg, "vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
+	r.Add(cfg, "vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
 		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(false))
-	r.add(cfg, "no vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
+	r.Add(cfg, "no vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
 		argWord, "<1-N>  Current limit", cmdNoSessionCap(true))
-	r.add(cfg, "no vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
+	r.Add(cfg, "no vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
 		argWord, "<1-N>  Current limit", cmdNoSessionCap(false))
-	r.describe(cfg, "no vpn-sessiondb", "Configure the VPN Session Manager")
-	r.add(privAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", argNone, "",
+	r.Describe(cfg, "no vpn-sessiondb", "Configure the VPN Session Manager")
+	r.Add(privAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", argNone, "",
 		cmdShowVPNConfig(asa.SectionSessionDB))
 
 	// webvpn: the interfaces it listens on and the AnyConnect switches.
-	r.add(web, "enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
-	r.add(web, "no enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(false))
-	r.add(web, "anyconnect image", "Specify an AnyConnect image", argWord,
+	r.Add(web, "enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
+	r.Add(web, "no enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(false))
+	r.Add(web, "anyconnect image", "Specify an AnyConnect image", argWord,
 		"WORD  Image path, such as disk0:/anyconnect-win-4.10.08025-webdeploy-k9.pkg, then optionally its order", cmdAnyConnectImage(true))
-	r.add(web, "no anyconnect image", "Specify an AnyConnect image", argWord, "WORD  Image path", cmdAnyConnectImage(false))
-	r.add(web, "anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, true))
-	r.add(web, "no anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, false))
-	r.describe(web, "anyconnect", "Configure AnyConnect")
-	r.describe(web, "no anyconnect", "Configure AnyConnect")
-	r.add(web, "tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, true))
-	r.add(web, "no tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, false))
-	r.describe(web, "tunnel-group-list", "Configure the tunnel-group list")
-	r.describe(web, "no tunnel-group-list", "Configure the tunnel-group list")
+	r.Add(web, "no anyconnect image", "Specify an AnyConnect image", argWord, "WORD  Image path", cmdAnyConnectImage(false))
+	r.Add(web, "anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, true))
+	r.Add(web, "no anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, false))
+	r.Describe(web, "anyconnect", "Configure AnyConnect")
+	r.Describe(web, "no anyconnect", "Configure AnyConnect")
+	r.Add(web, "tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, true))
+	r.Add(web, "no tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, false))
+	r.Describe(web, "tunnel-group-list", "Configure the tunnel-group list")
+	r.Describe(web, "no tunnel-group-list", "Configure the tunnel-group list")
 
 	// group-policy NAME internal|attributes and its sub-mode.
-	r.add(cfg, "group-policy", "Configure or remove a group policy", argWord,
+	r.Add(cfg, "group-policy", "Configure or remove a group policy", argWord,
 		"WORD  Enter the name of the group policy, then internal or attributes", cmdGroupPolicy)
-	r.add(cfg, "no group-policy", "Configure or remove a group policy", argWord, "WORD  Name of the group policy", cmdNoGroupPolicy)
-	r.add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord,
+	r.Add(cfg, "no group-policy", "Configure or remove a group policy", argWord, "WORD  Name of the group policy", cmdNoGroupPolicy)
+	r.Add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord,
 		"<0-2147483647>  Maximum number of simultaneous logins allowed", cmdSimultaneousLogins)
-	r.add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord, "<0-2147483647>  Current value", func(s *Session, c *call) {
+	r.Add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord, "<0-2147483647>  Current value", func(s *Session, c *call) {
 		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = 0, false })
 	})
-	r.add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord,
+	r.Add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord,
 		"WORD  One or more of ikev1, ikev2, l2tp-ipsec, ssl-client, ssl-clientless", cmdTunnelProtocol)
-	r.add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord, "WORD  Protocols", func(s *Session, c *call) {
+	r.Add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord, "WORD  Protocols", func(s *Session, c *call) {
 		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Protocols = nil })
 	})
-	r.add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
+	r.Add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
 		"WORD  Name of the group policy", cmdShowVPNConfig(asa.SectionGroupPolicy))
 
 }
@@ -85,9 +85,9 @@ func vpnUpdate(s *Session, c *call, fn func(d *asa.Device) error) bool {
 func vpnErrorLine(err error, c *call) string {
 	switch {
 	case errors.Is(err, asa.ErrGroupPolicyNotFound):
-		return "ERROR: group-policy " + c.arg(0) + " does not exist"
+		return "ERROR: group-policy " + c.Arg(0) + " does not exist"
 	case errors.Is(err, asa.ErrGroupPolicyInUse):
-		return "ERROR: group-policy " + c.arg(0) + " is the default-group-policy of a tunnel-group"
+		return "ERROR: group-policy " + c.Arg(0) + " is the default-group-policy of a tunnel-group"
 	}
 	return errorLine(err)
 }
@@ -96,10 +96,10 @@ func vpnErrorLine(err error, c *call) string {
 // an incomplete command, too many gets the caret under the first extra.
 func argCount(s *Session, c *call, lo, hi int) bool {
 	switch {
-	case len(c.args) < lo:
+	case len(c.Args) < lo:
 		s.incomplete()
 		return false
-	case len(c.args) > hi:
+	case len(c.Args) > hi:
 		s.invalidArg(c, hi)
 		return false
 	}
@@ -108,7 +108,7 @@ func argCount(s *Session, c *call, lo, hi int) bool {
 
 // intArg reads argument i as an integer in [lo, hi], or marks it.
 func intArg(s *Session, c *call, i, lo, hi int) (int, bool) {
-	n, err := strconv.Atoi(c.args[i].text)
+	n, err := strconv.Atoi(c.Args[i].Text)
 	if err != nil || n < lo || n > hi {
 		s.invalidArg(c, i)
 		return 0, false
@@ -126,12 +126,12 @@ func cmdClockTimezone(s *Session, c *call) {
 		return
 	}
 	minutes := 0
-	if len(c.args) == 3 {
+	if len(c.Args) == 3 {
 		if minutes, ok = intArg(s, c, 2, 0, 59); !ok {
 			return
 		}
 	}
-	z, err := asa.ParseTimezone(c.args[0].text, hours, minutes)
+	z, err := asa.ParseTimezone(c.Args[0].Text, hours, minutes)
 	if err != nil {
 		s.invalidArg(c, 0)
 		return
@@ -142,11 +142,11 @@ func cmdClockTimezone(s *Session, c *call) {
 func cmdShowVPNConfig(section asa.VPNSection) handler {
 	return func(s *Session, c *call) {
 		name := ""
-		if len(c.args) > 0 {
+		if len(c.Args) > 0 {
 			if !argCount(s, c, 0, 1) {
 				return
 			}
-			name = c.args[0].text
+			name = c.Args[0].Text
 		}
 		s.view(func(d *asa.Device) { s.print(asa.RenderVPNConfig(d.Running, section, name)) })
 	}
@@ -186,7 +186,7 @@ func cmdWebVPNEnable(on bool) handler {
 		if !argCount(s, c, 1, 1) {
 			return
 		}
-		err := s.configChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.args[0].text, on) })
+		err := s.configChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.Args[0].Text, on) })
 		switch {
 		case errors.Is(err, asa.ErrUnknownNameif):
 			s.invalidArg(c, 0)
@@ -203,7 +203,7 @@ func cmdAnyConnectImage(add bool) handler {
 		if !argCount(s, c, 1, 2) {
 			return
 		}
-		path := c.args[0].text
+		path := c.Args[0].Text
 		if !strings.HasPrefix(strings.ToLower(path), "disk0:/") && !strings.HasPrefix(strings.ToLower(path), "disk1:/") {
 			s.invalidArg(c, 0)
 			return
@@ -213,7 +213,7 @@ func cmdAnyConnectImage(add bool) handler {
 			return
 		}
 		order := 0
-		if len(c.args) == 2 {
+		if len(c.Args) == 2 {
 			var ok bool
 			if order, ok = intArg(s, c, 1, 1, 65535); !ok {
 				return
@@ -235,7 +235,7 @@ func cmdGroupPolicy(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	switch pick(c.args[1].text, "internal", "attributes", "external") {
+	switch pick(c.Args[1].Text, "internal", "attributes", "external") {
 	case "internal":
 		if name == asa.DefaultGroupPolicy {
 			return // it exists, internal, on every ASA
@@ -260,7 +260,7 @@ func cmdNoGroupPolicy(s *Session, c *call) {
 	if !argCount(s, c, 1, 2) {
 		return
 	}
-	vpnUpdate(s, c, func(d *asa.Device) error { return d.RemoveGroupPolicy(c.args[0].text) })
+	vpnUpdate(s, c, func(d *asa.Device) error { return d.RemoveGroupPolicy(c.Args[0].Text) })
 }
 
 // vpnNameArg is the first argument of c, the name of a group policy,
@@ -271,7 +271,7 @@ func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
 	if !argCount(s, c, min, max) {
 		return "", false
 	}
-	name = c.args[0].text
+	name = c.Args[0].Text
 	if !asa.ValidVPNName(name) {
 		s.invalidArg(c, 0)
 		return "", false
@@ -302,8 +302,8 @@ func cmdTunnelProtocol(s *Session, c *call) {
 		return
 	}
 	set := map[string]bool{}
-	for i := range c.args {
-		p := pick(c.args[i].text, asa.TunnelProtocols...)
+	for i := range c.Args {
+		p := pick(c.Args[i].Text, asa.TunnelProtocols...)
 		if p == "" {
 			s.invalidArg(c, i)
 			return

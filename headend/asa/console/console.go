@@ -1,8 +1,8 @@
-// Package console is the ASA command line of a simulated headend: modes,
-// prompts, the command registry with unique-prefix abbreviations and `?`
-// help, confirm and password prompts, and the ASA's error lines. It is one
-// interpreter used by the gRPC Exec call and by the SSH console; it does no
-// I/O itself and reaches the device through a Backend.
+// Package console is the ASA command line of a simulated headend: its
+// modes and prompts, its command set in the shared registry of
+// headend/cli, confirm and password prompts, and the ASA's error lines. It
+// is one interpreter used by the gRPC Exec call and by the SSH console; it
+// does no I/O itself and reaches the device through a Backend.
 package console
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -213,28 +214,28 @@ func (s *Session) Line(input string) string {
 		s.refresh()
 		return s.out.String()
 	}
-	line, spec, specPos, piped := splitPipe(line)
-	var filter *outputFilter
+	line, spec, specPos, piped := cli.SplitPipe(line)
+	var filter *cli.OutputFilter
 	if piped {
 		var perr *parseError
-		if filter, perr = parseFilter(spec, specPos); perr != nil {
+		if filter, perr = cli.ParseFilter(spec, specPos); perr != nil {
 			s.parseError(prompt, perr)
 			return s.out.String()
 		}
 	}
-	c, perr := commands.resolve(line, s.mode)
-	if perr != nil && s.mode != ModeConfig && configModes.has(s.mode) && perr.kind == errInvalid {
+	c, perr := commands.Resolve(line, s.mode)
+	if perr != nil && s.mode != ModeConfig && configModes.Has(s.mode) && perr.Kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
-		if c2, perr2 := commands.resolve(line, ModeConfig); perr2 == nil || perr2.named {
+		if c2, perr2 := commands.Resolve(line, ModeConfig); perr2 == nil || perr2.Named {
 			s.mode, c, perr = ModeConfig, c2, perr2
 		}
 	}
 	switch {
 	case perr == nil:
-		c.prompt = prompt
-		c.node.run(s, c)
-	case perr.named:
+		c.Prompt = prompt
+		commands.Run(s, c)
+	case perr.Named:
 		// A command of other modes only is incomplete here, and errs as
 		// a command missing its arguments does: after leaving a
 		// sub-mode, and through the output filter.
@@ -245,19 +246,19 @@ func (s *Session) Line(input string) string {
 	}
 	s.refresh()
 	if filter != nil {
-		return filter.apply(s.out.String())
+		return filter.Apply(s.out.String())
 	}
 	return s.out.String()
 }
 
 func (s *Session) parseError(prompt string, e *parseError) {
-	switch e.kind {
+	switch e.Kind {
 	case errAmbiguous:
-		s.println(`ERROR: % Ambiguous command:  "` + e.word + `"`)
+		s.println(`ERROR: % Ambiguous command:  "` + e.Word + `"`)
 	case errIncomplete:
 		s.incomplete()
 	default:
-		s.caret(prompt, e.pos)
+		s.caret(prompt, e.Pos)
 	}
 }
 
@@ -272,29 +273,29 @@ func (s *Session) incomplete() { s.println("ERROR: % Incomplete command") }
 
 // invalidArg marks argument i of a call as invalid.
 func (s *Session) invalidArg(c *call, i int) {
-	s.caret(c.prompt, c.args[i].pos)
+	s.caret(c.Prompt, c.Args[i].Pos)
 }
 
 func (s *Session) help(line string) {
 	if len(s.sub) > 0 && s.mode == ModeConfig && s.subHelp(line) {
 		return
 	}
-	if _, spec, _, piped := splitPipe(line); piped {
+	if _, spec, _, piped := cli.SplitPipe(line); piped {
 		if strings.TrimSpace(strings.TrimSuffix(spec, "?")) == "" {
 			s.println("")
-			s.println(filterHelp()...)
+			s.println(cli.FilterHelp()...)
 			return
 		}
 		s.println("")
 		s.println("  LINE  Regular Expression")
 		return
 	}
-	lines := commands.help(line, s.mode)
+	lines := commands.Help(line, s.mode)
 	if lines == nil {
 		toks := tokenize(strings.TrimSuffix(line, "?"))
 		pos := 0
 		if len(toks) > 0 {
-			pos = toks[len(toks)-1].pos
+			pos = toks[len(toks)-1].Pos
 		}
 		s.caret(s.Prompt(), pos)
 		return

@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// OutputFilter is "| include|exclude|begin|grep [-v] REGEX" after a
+// command, as the ASA and IOS have it, which automation tools rely on
+// ("show running-config | include checksum:").
+type OutputFilter struct {
+	kind   string
+	invert bool
+	re     *regexp.Regexp
+}
+
+var filterKinds = []struct{ word, help string }{
+	{"begin", "Begin with the line that matches"},
+	{"exclude", "Exclude lines that match"},
+	{"grep", "Include/exclude lines that match"},
+	{"include", "Include lines that match"},
+}
+
+// SplitPipe cuts a line at its first '|'. The filter's token positions are
+// relative to the whole line, for the caret.
+func SplitPipe(line string) (cmd string, spec string, specPos int, ok bool) {
+	i := strings.IndexByte(line, '|')
+	if i < 0 {
+		return line, "", 0, false
+	}
+	return line[:i], line[i+1:], i + 1, true
+}
+
+// ParseFilter reads the part after '|', which starts at offset in the line.
+func ParseFilter(spec string, offset int) (*OutputFilter, *ParseError) {
+	toks := Tokenize(spec)
+	if len(toks) == 0 {
+		return nil, &ParseError{Kind: ErrIncomplete}
+	}
+	kind := Pick(toks[0].Text, "begin", "exclude", "grep", "include")
+	if kind == "" {
+		return nil, &ParseError{Kind: ErrInvalid, Pos: offset + toks[0].Pos}
+	}
+	f := &OutputFilter{kind: kind}
+	rest := toks[1:]
+	if kind == "grep" && len(rest) > 0 && rest[0].Text == "-v" {
+		f.invert, rest = true, rest[1:]
+	}
+	if len(rest) == 0 {
+		return nil, &ParseError{Kind: ErrIncomplete}
+	}
+	expr := spec[rest[0].Pos:]
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		re = regexp.MustCompile(regexp.QuoteMeta(expr))
+	}
+	f.re = re
+	return f, nil
+}
+
+// Apply filters command output line by line.
+func (f *OutputFilter) Apply(out string) string {
+	if out == "" {
+		return out
+	}
+	lines := strings.SplitAfter(out, "\n")
+	var b strings.Builder
+	begun := false
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		m := f.re.MatchString(strings.TrimRight(l, "\n"))
+		keep := false
+		switch f.kind {
+		case "include":
+			keep = m
+		case "exclude":
+			keep = !m
+		case "grep":
+			keep = m != f.invert
+		case "begin":
+			begun = begun || m
+			keep = begun
+		}
+		if keep {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
+// FilterHelp answers '?' after a '|'.
+func FilterHelp() []string {
+	out := make([]string, 0, len(filterKinds))
+	for _, k := range filterKinds {
+		out = append(out, fmt.Sprintf("  %-26s %s", k.word, k.help))
+	}
+	return out
+}
+
+// Pick resolves word against keywords by unique prefix, as the registry
+// does for command words; "" when none or several match.
+func Pick(word string, keywords ...string) string {
+	w := strings.ToLower(word)
+	found := ""
+	for _, k := range keywords {
+		if k == w {
+			return k
+		}
+		if strings.HasPrefix(k, w) {
+			if found != "" {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
+}
