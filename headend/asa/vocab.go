@@ -53,13 +53,10 @@ const (
 	KindMobile          = headend.KindMobile
 	numKinds            = Kind(headend.NumKinds)
 
-	ReasonNone               = headend.ReasonNone
 	ReasonPremiumLimit       = headend.ReasonPremiumLimit
 	ReasonEssentialsLimit    = headend.ReasonEssentialsLimit
 	ReasonOtherLimit         = headend.ReasonOtherLimit
 	ReasonNotLicensed        = headend.ReasonNotLicensed
-	ReasonTotalLimit         = headend.ReasonTotalLimit
-	ReasonUnavailable        = headend.ReasonUnavailable
 	ReasonSimultaneousLogins = headend.ReasonSimultaneousLogins
 
 	classPremium    = admission.ClassPremium
