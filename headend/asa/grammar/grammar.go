@@ -9,9 +9,6 @@ import (
 	"github.com/asalab/asalab/headend"
 )
 
-// Package grammar is the ASA's configuration grammar for the lines the
-// simulator keeps without acting on them, and its parser.
-//
 // The configuration language a provisioning tool pushes beyond the commands
 // the simulator acts on (object groups, access lists, SNMP, NTP, AAA, crypto,
 // tunnel groups, class and policy maps): the ASA keeps those lines and prints
