@@ -32,12 +32,14 @@ func commandLine(user, command string) string {
 }
 
 // changeEvents are the events of a change of the headend from old to c at
-// now: a reload, new activation keys, the essentials switch, other changes
-// of the configuration, and the lines the device logged since the last
-// change was stored. Called with h.mu held.
+// now: the lines the device logged since the last change was stored, a
+// reload, new activation keys, the essentials switch, other changes of the
+// configuration. Called with h.mu held.
 func (h *Headend) changeEvents(old, c *headend.Device, now time.Time) []Event {
 	name := c.Hostname()
-	var evs []Event
+	// The lines logged come first: most were logged as the device caught up
+	// with the lab time, before the change.
+	evs := h.logEvents(c)
 	add := func(k EventKind, syslog, text string) {
 		evs = append(evs, Event{At: now, Headend: name, Kind: k, Syslog: syslog, Text: text})
 	}
@@ -72,7 +74,7 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time) []Event {
 	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) && !rebooted(old, c) {
 		add(EventConfigChanged, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
 	}
-	return append(evs, h.logEvents(c)...)
+	return evs
 }
 
 // logEvents are the lines c logged that no stored event holds yet. Called

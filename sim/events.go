@@ -189,6 +189,11 @@ func (l *Lab) openEvents() error {
 	return nil
 }
 
+// EndWatches ends every WatchEvents, once it has delivered what is
+// published: a server stopping gracefully calls it first, since a watch
+// would otherwise keep it waiting. Close ends them too.
+func (l *Lab) EndWatches() { l.closeEvents() }
+
 // closeEvents ends the subscriptions.
 func (l *Lab) closeEvents() {
 	l.ev.pub.Lock()

@@ -578,9 +578,8 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
 		return Snapshot{}, "", err
 	}
-	evs := append([]Event{{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: startupLine,
-		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpAt.UTC().Format(time.RFC3339))}},
-		h.logEvents(c)...)
+	evs := append(h.logEvents(c), Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: startupLine,
+		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpAt.UTC().Format(time.RFC3339))})
 	err = l.persistWith(h.id, c, 0, evs, func() {
 		delete(l.bySerial, old)
 		l.bySerial[newSerial] = h
