@@ -296,7 +296,9 @@ func (l *Lab) LastEvent() uint64 {
 // ListEvents returns the events after the sequence number after that f
 // selects, at most limit of them, in order; next is the sequence number to
 // continue after (the last event read, selected or not) and more whether
-// events follow it.
+// events follow it. It reads at most listScan events: a filter that
+// selects few of a long log gets short (even empty) pages rather than one
+// call that reads the whole log.
 func (l *Lab) ListEvents(after uint64, limit int, f EventFilter) (evs []Event, next uint64, more bool, err error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, false, err
@@ -306,15 +308,20 @@ func (l *Lab) ListEvents(after uint64, limit int, f EventFilter) (evs []Event, n
 	}
 	pub := l.LastEvent()
 	next = after
+	scanned := 0
 	err = l.store.scanEvents(l.name, after, pub, func(e Event) bool {
 		next = e.Seq
 		if f.match(&e) {
 			evs = append(evs, e)
 		}
-		return len(evs) < limit
+		scanned++
+		return len(evs) < limit && scanned < listScan
 	})
 	return evs, next, next < pub, err
 }
+
+// listScan bounds the events one ListEvents reads.
+const listScan = 100_000
 
 // watchBatch bounds the events a subscriber takes at once.
 const watchBatch = 1024

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -161,6 +162,18 @@ func TestEndToEndEventsResumeAfterSIGKILL(t *testing.T) {
 	}
 	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "events", "--kind", "nosuch"); code != 2 || !strings.Contains(errOut, "unknown kind") {
 		t.Errorf("events --kind nosuch: exit %d, %s", code, errOut)
+	}
+
+	// The events by kind, for Prometheus.
+	mustCtl(t, headendctl, "--addr", d.grpc, "create", "--model", "ASA5525", "--hostname", "asa-after")
+	resp, err := http.Get("http://" + d.metr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !regexp.MustCompile(`(?m)^asalab_lab_events_total\{kind="created"\} [1-9]`).Match(body) {
+		t.Errorf("/metrics lacks asalab_lab_events_total{kind=\"created\"}")
 	}
 
 	// SIGTERM ends the open watch cleanly.
