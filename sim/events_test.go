@@ -69,7 +69,9 @@ func TestEventsOfEachChange(t *testing.T) {
 	}
 	w, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 100}})
 	must(0, func() error { _, _, err := lab.InstallKey("asa1", w.String(), headend.KeyActivate); return err }())
-	res := must(lab.Exec("asa1", []string{"configure terminal", "webvpn", "no anyconnect-essentials", "exit", "logging buffered informational", "end", "write memory"}))
+	res := must(lab.Exec("asa1", []string{"configure terminal", "webvpn", "no anyconnect-essentials", "exit", "logging buffered informational",
+		"interface GigabitEthernet0/0", "nameif outside", "ip address 192.0.2.1 255.255.255.0", "no shutdown", "exit",
+		"username bob password Secret123 privilege 15", "no username bob", "hostname edge1", "hostname asa1", "end", "write memory"}))
 	for _, r := range res.Results {
 		if r.Error {
 			t.Fatalf("%q: %s", r.Input, r.Output)
@@ -92,19 +94,28 @@ func TestEventsOfEachChange(t *testing.T) {
 		"2 created asa1 |created: model ASA5525, serial FCH1947V0GY, version 9.14(4)",
 		"3 key_installed asa1 |activation keys changed: flash 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, running 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, 0 time-based",
 		"4 essentials asa1 %ASA-5-111008: User 'enable_15' executed the 'no anyconnect-essentials' command.|AnyConnect Essentials disabled",
-		"5 config_changed asa1 |running configuration changed by enable_15",
-		"6 config_changed asa1 %ASA-5-111008: User 'enable_15' executed the 'write memory' command.|configuration saved",
-		"7 reloaded asa1 %ASA-6-199005: Startup begin|reloaded; up at 2026-11-27T12:00:00Z",
-		"8 clock - |clock set to 2026-11-27T13:00:00Z",
-		"9 portal_demo - |demo license issued to FCH1947V0GY",
-		"10 key_installed asa1 |activation keys changed: flash 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, running 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, 1 time-based",
-		"11 clock - |clock set to 2026-12-22T13:00:00Z",
+		"5 config_changed asa1 " + cmd("logging buffered informational"),
+		"6 config_changed asa1 " + cmd("nameif outside"),
+		// The ASA sets it with the nameif "outside".
+		"7 config_changed asa1 " + cmd("security-level 0"),
+		"8 config_changed asa1 " + cmd("ip address 192.0.2.1 255.255.255.0"),
+		"9 config_changed asa1 " + cmd("no shutdown"),
+		"10 config_changed asa1 " + cmd("username bob password ***** pbkdf2 privilege 15"),
+		"11 config_changed asa1 " + cmd("no username bob"),
+		"12 config_changed edge1 " + cmd("hostname edge1"),
+		"13 config_changed asa1 " + cmd("hostname asa1"),
+		"14 config_changed asa1 %ASA-5-111008: User 'enable_15' executed the 'write memory' command.|configuration saved",
+		"15 reloaded asa1 %ASA-6-199005: Startup begin|reloaded; up at 2026-11-27T12:00:00Z",
+		"16 clock - |clock set to 2026-11-27T13:00:00Z",
+		"17 portal_demo - |demo license issued to FCH1947V0GY",
+		"18 key_installed asa1 |activation keys changed: flash 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, running 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, 1 time-based",
+		"19 clock - |clock set to 2026-12-22T13:00:00Z",
 		// Logged as `show version` brought the device to the lab time;
 		// stored with the next change.
-		"12 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 14 days.|",
-		"13 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 7 days.|",
-		"14 rma asa1 %ASA-6-199005: Startup begin|unit replaced (RMA): serial FCH1947V0GZ, was FCH1947V0GY; up at 2026-12-22T13:00:00Z",
-		"15 deleted asa1 |deleted: model ASA5525, serial FCH1947V0GZ",
+		"20 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 14 days.|",
+		"21 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 7 days.|",
+		"22 rma asa1 %ASA-6-199005: Startup begin|unit replaced (RMA): serial FCH1947V0GZ, was FCH1947V0GY; up at 2026-12-22T13:00:00Z",
+		"23 deleted asa1 |deleted: model ASA5525, serial FCH1947V0GZ",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -116,9 +127,14 @@ func TestEventsOfEachChange(t *testing.T) {
 	}
 	evs := allEvents(t, tl.lab, EventFilter{})
 	checkSequence(t, evs)
-	if got := eventLines(evs[len(want):]); !slices.Equal(got, []string{"16 created asa2 |created: model ASA5525, serial FCH1947V0GX, version 9.14(4)"}) {
+	if got := eventLines(evs[len(want):]); !slices.Equal(got, []string{"24 created asa2 |created: model ASA5525, serial FCH1947V0GX, version 9.14(4)"}) {
 		t.Errorf("after the restart: %q", got)
 	}
+}
+
+// cmd is the event of a configuration command of the Exec session.
+func cmd(c string) string {
+	return "%ASA-5-111008: User 'enable_15' executed the '" + c + "' command.|running configuration: " + c
 }
 
 func must2[A, B any](a A, b B, err error) (A, B) {
