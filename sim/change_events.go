@@ -88,7 +88,11 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time) []Event {
 // logEvents are the lines c logged that no stored event holds yet. Called
 // with h.mu held.
 func (h *Headend) logEvents(c *headend.Device) []Event {
-	n := min(c.LogCount-h.logged, len(c.Log))
+	n := loggedCount(c) - h.logged
+	if n < 0 { // the count started again (an emptied buffer): every line is new
+		n = loggedCount(c)
+	}
+	n = min(n, len(c.Log))
 	if n <= 0 {
 		return nil
 	}
@@ -208,3 +212,7 @@ func userCommands(old, c *headend.Device, render func(*headend.Device, headend.C
 	}
 	return cmds
 }
+
+// loggedCount is how many lines d has logged, also those its buffer no
+// longer holds.
+func loggedCount(d *headend.Device) int { return max(d.LogCount, len(d.Log)) }

@@ -506,3 +506,22 @@ func TestNewerStoreRefused(t *testing.T) {
 		t.Fatalf("opening a newer store: %v", err)
 	}
 }
+
+// TestLogEventsAfterCountRestart: when a device's count of logged lines
+// starts again (a buffer emptied at boot), the lines it holds are new.
+func TestLogEventsAfterCountRestart(t *testing.T) {
+	d, err := headend.NewDevice("ASA5525", "FCH1947V0GY", "asa1", simStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Log = []headend.LogEntry{{Time: simStart, Msg: "%ASA-4-444005: one"}, {Time: simStart, Msg: "%ASA-4-444005: two"}}
+	d.LogCount = 2
+	h := &Headend{logged: 40}
+	if got := eventLines(h.logEvents(d)); len(got) != 2 {
+		t.Errorf("after a restart of the count: %q", got)
+	}
+	h.logged = 1
+	if got := eventLines(h.logEvents(d)); len(got) != 1 || !strings.Contains(got[0], "two") {
+		t.Errorf("one new line: %q", got)
+	}
+}

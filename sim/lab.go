@@ -120,8 +120,8 @@ type Headend struct {
 	pending atomic.Bool
 	// sshSessions lists the console's SSH connections (SetSSHSessions).
 	sshSessions atomic.Pointer[func() []headend.SSHSession]
-	// logged is the device's LogCount as stored: the lines it logged
-	// after it have no event yet. Guarded by mu.
+	// logged is the device's count of lines logged as stored: the lines
+	// it logged after them have no event yet. Guarded by mu.
 	logged int
 	// refusals samples the refused connections (refusals.go).
 	refusals refusalSampler
@@ -180,7 +180,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	now := l.clock.Now()
 	var hs []*Headend // in id order
 	err := l.store.loadHeadends(l.name, func(id uint64, d *headend.Device) error {
-		h := &Headend{lab: l, id: id, dev: d, logged: d.LogCount}
+		h := &Headend{lab: l, id: id, dev: d, logged: loggedCount(d)}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
 		if o := l.names[d.Hostname()]; o != nil {
@@ -820,7 +820,7 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c *headend.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
-	h.logged = c.LogCount
+	h.logged = loggedCount(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 }
