@@ -33,15 +33,28 @@ func commandLine(user, command string) string {
 	return fmt.Sprintf("%%ASA-5-111008: User '%s' executed the '%s' command.", user, command)
 }
 
+// logMark is where a change starts in a device's log: the lines it logged
+// as it caught up with the lab time (Device.Advance), which no stored
+// event holds yet, and its count of lines logged then. A change may empty
+// the buffer (a reload does): those lines are taken before it.
+type logMark struct {
+	evs   []Event
+	count int
+}
+
+// markLog marks the log of c, a copy of the headend's device brought to the
+// lab time, before a change. Called with h.mu held.
+func (h *Headend) markLog(c *headend.Device) logMark {
+	return logMark{evs: logEvents(c, h.logged), count: loggedCount(c)}
+}
+
 // changeEvents are the events of a change of the headend from old to c at
-// now: the lines the device logged since the last change was stored, a
-// reload, new activation keys, the essentials switch, other changes of the
-// configuration. Called with h.mu held.
-func (h *Headend) changeEvents(old, c *headend.Device, now time.Time) []Event {
+// now: the lines logged before the change (m), a reload, new activation
+// keys, the essentials switch, other changes of the configuration, the
+// lines the change logged. Called with h.mu held.
+func (h *Headend) changeEvents(old, c *headend.Device, now time.Time, m logMark) []Event {
 	name := c.Hostname()
-	// The lines logged come first: most were logged as the device caught up
-	// with the lab time, before the change.
-	evs := h.logEvents(c)
+	evs := m.evs
 	add := func(k EventKind, syslog, text string) {
 		evs = append(evs, Event{At: now, Headend: name, Kind: k, Syslog: syslog, Text: text})
 	}
@@ -82,13 +95,12 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time) []Event {
 	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) && !rebooted(old, c) {
 		add(EventConfigChanged, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
 	}
-	return evs
+	return append(evs, logEvents(c, m.count)...)
 }
 
-// logEvents are the lines c logged that no stored event holds yet. Called
-// with h.mu held.
-func (h *Headend) logEvents(c *headend.Device) []Event {
-	n := loggedCount(c) - h.logged
+// logEvents are the lines c logged after it had logged since of them.
+func logEvents(c *headend.Device, since int) []Event {
+	n := loggedCount(c) - since
 	if n < 0 { // the count started again (an emptied buffer): every line is new
 		n = loggedCount(c)
 	}

@@ -516,12 +516,10 @@ func TestLogEventsAfterCountRestart(t *testing.T) {
 	}
 	d.Log = []headend.LogEntry{{Time: simStart, Msg: "%ASA-4-444005: one"}, {Time: simStart, Msg: "%ASA-4-444005: two"}}
 	d.LogCount = 2
-	h := &Headend{logged: 40}
-	if got := eventLines(h.logEvents(d)); len(got) != 2 {
+	if got := eventLines(logEvents(d, 40)); len(got) != 2 {
 		t.Errorf("after a restart of the count: %q", got)
 	}
-	h.logged = 1
-	if got := eventLines(h.logEvents(d)); len(got) != 1 || !strings.Contains(got[0], "two") {
+	if got := eventLines(logEvents(d, 1)); len(got) != 1 || !strings.Contains(got[0], "two") {
 		t.Errorf("one new line: %q", got)
 	}
 }

@@ -484,7 +484,7 @@ func (l *Lab) Delete(hostname string) error {
 		return err
 	}
 	now := l.clock.Now()
-	evs := append(h.logEvents(h.dev), Event{At: now, Headend: hostname, Kind: EventDeleted,
+	evs := append(logEvents(h.dev, h.logged), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Model, h.dev.Serial)})
 	err = l.commit(b, evs, func() {
 		h.deleted = true
@@ -569,6 +569,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	}
 	c := h.dev.Clone()
 	c.Advance(now)
+	m := h.markLog(c)
 	old := c.Serial
 	if err := c.ReturnForRepair(newSerial, now, l.bootTime); err != nil {
 		return Snapshot{}, "", err
@@ -578,8 +579,9 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := l.checkNames(h, c.Running.Hostname, c.Startup.Hostname); err != nil {
 		return Snapshot{}, "", err
 	}
-	evs := append(h.logEvents(c), Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: startupLine,
+	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: startupLine,
 		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpAt.UTC().Format(time.RFC3339))})
+	evs = append(evs, logEvents(c, m.count)...)
 	err = l.persistWith(h.id, c, 0, evs, func() {
 		delete(l.bySerial, old)
 		l.bySerial[newSerial] = h
@@ -714,13 +716,14 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 	}
 	c := h.dev.Clone()
 	c.Advance(now)
+	m := h.markLog(c)
 	if err := fn(c); err != nil {
 		return err
 	}
 	if h.dev.Running.Hostname != c.Running.Hostname || h.dev.Startup.Hostname != c.Startup.Hostname {
-		return h.rename(c, now)
+		return h.rename(c, now, m)
 	}
-	return l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now), func() {
+	return l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
 		h.noteChange(h.dev, c)
 		h.swap(c, now)
 	})
@@ -728,7 +731,7 @@ func (h *Headend) Update(fn func(d *headend.Device) error) error {
 
 // rename persists c, whose running or saved hostname differs from the
 // headend's, and re-indexes it. Called with h.mu held.
-func (h *Headend) rename(c *headend.Device, now time.Time) error {
+func (h *Headend) rename(c *headend.Device, now time.Time, m logMark) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -736,7 +739,7 @@ func (h *Headend) rename(c *headend.Device, now time.Time) error {
 		return err
 	}
 	oldName := h.dev.Hostname()
-	err := l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now), func() {
+	err := l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
 		l.index(h, h.dev, c)
 		h.noteChange(h.dev, c)
 		h.swap(c, now)
