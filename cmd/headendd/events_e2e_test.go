@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -164,8 +166,27 @@ func TestEndToEndEventsResumeAfterSIGKILL(t *testing.T) {
 		t.Errorf("events --kind nosuch: exit %d, %s", code, errOut)
 	}
 
+	// --follow prints an event as it happens.
+	follow := exec.Command(headendctl, "--addr", d.grpc, "events", "--follow", "--kind", "created")
+	stdout, err := follow.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := follow.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = follow.Process.Kill(); _ = follow.Wait() }()
 	// The events by kind, for Prometheus.
 	mustCtl(t, headendctl, "--addr", d.grpc, "create", "--model", "ASA5525", "--hostname", "asa-after")
+	guard := time.AfterFunc(time.Minute, func() { _ = follow.Process.Kill() }) // never a hung test
+	defer guard.Stop()
+	sc, found := bufio.NewScanner(stdout), false
+	for !found && sc.Scan() {
+		found = strings.Contains(sc.Text(), " asa-after created created: model ASA5525")
+	}
+	if !found {
+		t.Errorf("events --follow did not print asa-after's creation (%v)", sc.Err())
+	}
 	resp, err := http.Get("http://" + d.metr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
