@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -98,6 +99,20 @@ type Event struct {
 	Syslog string
 	// Text says what happened, for a reader.
 	Text string
+}
+
+// SyslogTag reads the severity and message ID of the event's syslog line
+// ("%ASA-4-113029: ..." is 4 and "113029"); ok is false when it has none.
+func (e *Event) SyslogTag() (severity int, msgID string, ok bool) {
+	rest, found := strings.CutPrefix(e.Syslog, "%ASA-")
+	if !found || len(rest) < 3 || rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
+		return 0, "", false
+	}
+	id, _, found := strings.Cut(rest[2:], ":")
+	if !found || id == "" {
+		return 0, "", false
+	}
+	return int(rest[0] - '0'), id, true
 }
 
 // storedEvent is an event's value in the store; its key holds Seq.

@@ -523,3 +523,19 @@ func TestLogEventsAfterCountRestart(t *testing.T) {
 		t.Errorf("one new line: %q", got)
 	}
 }
+
+func TestSyslogTag(t *testing.T) {
+	for line, want := range map[string]string{
+		"%ASA-4-113029: Group <G> User <u> IP <1.2.3.4> Session could not be established: session limit of 2 reached": "4 113029 true",
+		"%ASA-6-199005: Startup begin": "6 199005 true",
+		"":                             "0  false",
+		"%ASA-9-1: x":                  "0  false",
+		"%ASA-4-113029 no colon":       "0  false",
+	} {
+		e := Event{Syslog: line}
+		sev, id, ok := e.SyslogTag()
+		if got := fmt.Sprint(sev, " ", id, " ", ok); got != want {
+			t.Errorf("%q: %s, want %s", line, got, want)
+		}
+	}
+}
