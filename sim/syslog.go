@@ -7,18 +7,15 @@ import (
 )
 
 // Syslog hands a syslog line of the headend named hostname, logged at lab
-// time at, to the lab's Config.Syslog, if any: the front-ends give it the
-// refusals they report (%ASA-4-113029 and the like); the lab gives it the
-// headends' own log entries itself. An empty line is none.
+// time at, to the lab's Config.Syslog, if any: every refusal reported
+// (%ASA-4-113029 and the like, see Headend.RefusalSyslog) and the headends'
+// own log entries as they are logged, so the collectors get each line at
+// once (the event log samples refusals). An empty line is none.
 func (l *Lab) Syslog(at time.Time, hostname, line string) {
 	if l.syslog != nil && line != "" {
 		l.syslog(at, hostname, line)
 	}
 }
-
-// logCount is how many messages d has logged, also those its buffer no
-// longer holds.
-func logCount(d *headend.Device) int { return max(d.LogCount, len(d.Log)) }
 
 // forwardLog hands the entries d logged since it had logged n messages to
 // the lab's Config.Syslog, oldest first. Called with the headend locked.
@@ -26,7 +23,7 @@ func (l *Lab) forwardLog(n int, d *headend.Device) {
 	if l.syslog == nil {
 		return
 	}
-	fresh := min(logCount(d)-n, len(d.Log))
+	fresh := min(loggedCount(d)-n, len(d.Log))
 	for _, e := range d.Log[len(d.Log)-max(fresh, 0):] {
 		l.syslog(e.Time, d.Hostname(), e.Msg)
 	}
