@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend"
@@ -85,24 +84,23 @@ func (l *Lab) Admit(hostname, user, device string, k headend.Kind) (admission.De
 // path of load tools, no lookup by hostname. A principal the lab forgot
 // since the caller interned it is interned again by its names.
 func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decision {
-	now := h.lab.clock.Now().Unix()
+	t := h.lab.clock.Now()
+	now := t.Unix()
 	d := h.adm.Admit(p, k, now)
 	if !d.Admitted && p.Forgotten() {
 		if q, err := h.lab.principals.Get(p.User(), p.Device()); err == nil {
+			p = q
 			d = h.adm.Admit(q, k, now)
 		}
+	}
+	if !d.Admitted {
+		h.noteRefusal(p, k, d, t)
 	}
 	return d
 }
 
 // Release ends a session on the headend.
 func (h *Headend) Release(id uint64) bool { return h.adm.Release(id) }
-
-// RefusalSyslog is the syslog line the headend logged for refusal d of a
-// connection of kind k by user from device; empty when it logs none.
-func (h *Headend) RefusalSyslog(d Decision, k Kind, user, device string) string {
-	return h.fam.RefusalSyslog(d, k, h.adm.Policy(), user, device)
-}
 
 // Admission is the headend's admission state (family.Host).
 func (h *Headend) Admission() *admission.Admission { return h.adm }
@@ -325,14 +323,6 @@ func (l *Lab) kickFlusher() {
 	}
 }
 
-func usagePrefix(lab string) []byte { return append(labPrefix(lab), "uses/"...) }
-
-// appendUsageKey appends a headend and lab day to a usage key's prefix.
-func appendUsageKey(k []byte, headendID uint64, day int64) []byte {
-	k = binary.BigEndian.AppendUint64(k, headendID)
-	return binary.BigEndian.AppendUint64(k, uint64(day))
-}
-
 // parseUsage splits a usage record; user and device alias k.
 func parseUsage(prefix, k, v []byte) (user, device []byte, day int64, err error) {
 	rest := k[len(prefix):]
@@ -357,14 +347,9 @@ func (l *Lab) flushUsage() error {
 	l.usage.draining.Lock()
 	defer l.usage.draining.Unlock()
 	l.usage.pending.Store(0)
-	const perBatch = 4096
-	// Indexed: a merge reads the records of its own batch too.
-	b := l.store.db.NewIndexedBatch()
-	defer func() { b.Close() }()
-	n, committed, total := 0, false, 0
+	w := l.store.newUsageWriter(l.name)
+	defer w.close()
 	var err error
-	up := usagePrefix(l.name)
-	var key, val []byte // reused for every record: Batch.Set copies them
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
 		h.adm.DrainUses(func(uses []admission.Use) {
@@ -372,60 +357,18 @@ func (l *Lab) flushUsage() error {
 				if err != nil {
 					return
 				}
-				key = appendUsageKey(append(key[:0], up...), h.id, u.Day)
-				key = append(append(append(key, u.Principal.User()...), 0), u.Principal.Device()...)
-				val = append(val[:0], u.Flags)
-				if u.Merge {
-					err = l.mergeUsage(key, val, b)
-				}
-				if err != nil {
-					return
-				}
-				if err = b.Set(key, val, nil); err != nil {
-					return
-				}
-				total++
-				if n++; n >= perBatch {
-					// The final commit's sync makes this one durable too.
-					if err = b.Commit(pebble.NoSync); err == nil {
-						b.Close()
-						b, n, committed = l.store.db.NewIndexedBatch(), 0, true
-					}
-				}
+				err = w.put(h.id, u.Day, u.Principal.User(), u.Principal.Device(), u.Flags, u.Merge)
 			}
 		})
 		return err == nil
 	})
-	switch {
-	case err != nil:
-		return err
-	case n > 0:
-		err = b.Commit(pebble.Sync)
-	case committed:
-		err = l.store.db.LogData(nil, pebble.Sync)
+	if err == nil {
+		err = w.finish()
 	}
 	if err == nil {
-		l.metrics.countUsage(total)
+		l.metrics.countUsage(w.total)
 	}
 	return err
-}
-
-// mergeUsage ORs into val the flags stored for key, or written earlier in
-// this flush (b is an indexed batch, whose reads see its own writes): a
-// use that may have a record already (see admission.Use.Merge) must not take
-// an Apex-only flag from the day.
-func (l *Lab) mergeUsage(key, val []byte, b *pebble.Batch) error {
-	v, closer, err := b.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(v) == 1 {
-		val[0] |= v[0]
-	}
-	return closer.Close()
 }
 
 // forgetPrincipals forgets the principals that hold no session and were
@@ -453,10 +396,15 @@ func (l *Lab) forgetPrincipals(force bool) int {
 // hs (the day's users are recorded once), interning their principals.
 // Earlier days stay in the store. Called before any admission.
 func (l *Lab) loadUsage(hs []*Headend) error {
-	if err := l.migrateUsage(); err != nil {
-		return err
+	if l.store.schema < schemaVersion {
+		n, err := l.store.migrateUsage(l.name)
+		if err != nil {
+			return err
+		}
+		l.log.Info("store migrated to the current layout", zap.String("lab", l.name),
+			zap.Uint64("from_version", l.store.schema), zap.Uint64("to_version", schemaVersion), zap.Int("principals", n))
+		l.store.schema = schemaVersion
 	}
-	up := usagePrefix(l.name)
 	// Records of a number above every stored headend's are a deleted
 	// headend's, and the next headend created takes that number (they
 	// continue from the highest stored): it must not inherit them. No
@@ -465,7 +413,7 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 	for _, h := range hs {
 		last = max(last, h.id)
 	}
-	if err := l.store.db.DeleteRange(binary.BigEndian.AppendUint64(slices.Clone(up), last+1), prefixEnd(up), pebble.NoSync); err != nil {
+	if err := l.store.dropUsageAfter(l.name, last); err != nil {
 		return err
 	}
 	today := l.clock.Now().Unix() / 86400
@@ -476,61 +424,6 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 		h.adm.StoredUsesUntil(today)
 	}
 	return nil
-}
-
-// migrateUsage rewrites the usage records of a store written before the
-// records named principals (a principal table, l/<lab>/p/<number 4 bytes> =
-// user NUL device, and l/<lab>/u/<headend 8><day 8><number 4> = flags) in
-// today's layout, once, and deletes the old keys.
-func (l *Lab) migrateUsage() error {
-	pp, op := append(labPrefix(l.name), "p/"...), append(labPrefix(l.name), "u/"...)
-	names := map[uint32]string{}
-	err := l.store.scan(pp, func(k, v []byte) error {
-		if len(k) != len(pp)+4 || bytes.IndexByte(v, 0) < 1 {
-			return fmt.Errorf("sim: malformed principal record %q", k)
-		}
-		names[binary.BigEndian.Uint32(k[len(pp):])] = string(v)
-		return nil
-	})
-	if err != nil || len(names) == 0 {
-		return err
-	}
-	b := l.store.db.NewBatch()
-	defer func() { b.Close() }()
-	up := usagePrefix(l.name)
-	var key []byte
-	err = l.store.scan(op, func(k, v []byte) error {
-		rest := k[len(op):]
-		if len(rest) != 20 || len(v) != 1 {
-			return fmt.Errorf("sim: malformed usage record %q", k)
-		}
-		name, ok := names[binary.BigEndian.Uint32(rest[16:])]
-		if !ok {
-			return nil // its principal was never written: nothing to name
-		}
-		key = append(append(append(key[:0], up...), rest[:16]...), name...)
-		if err := b.Set(key, v, nil); err != nil {
-			return err
-		}
-		if b.Len() >= 4<<20 {
-			if err := b.Commit(pebble.NoSync); err != nil {
-				return err
-			}
-			b.Close()
-			b = l.store.db.NewBatch()
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, p := range [][]byte{pp, op} {
-		if err := b.DeleteRange(p, prefixEnd(p), nil); err != nil {
-			return err
-		}
-	}
-	l.log.Info("usage records rewritten by principal names", zap.String("lab", l.name), zap.Int("principals", len(names)))
-	return b.Commit(pebble.Sync)
 }
 
 // runUsageFlusher writes usage every interval, or sooner when a backlog
@@ -576,6 +469,9 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
 			}
+			if err := l.flushRefusals(); err != nil {
+				l.log.Error("writing refusal events", zap.Error(err))
+			}
 			select {
 			case l.usage.forget <- struct{}{}:
 			default: // one is asked for already
@@ -592,6 +488,10 @@ func (l *Lab) Close() error {
 		<-l.usage.done
 		<-l.usage.forgotDone
 		l.usage.stop = nil
+	}
+	defer l.closeEvents()
+	if err := l.flushRefusals(); err != nil {
+		return err
 	}
 	return l.flushUsage()
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/family"
@@ -64,12 +63,6 @@ type ConsoleEvent struct {
 type consoles struct {
 	cfg   *SSHPorts
 	ports map[int]*Headend
-}
-
-func portPrefix(lab string) []byte { return append(labPrefix(lab), "ssh/"...) }
-
-func portKey(lab string, id uint64) []byte {
-	return binary.BigEndian.AppendUint64(portPrefix(lab), id)
 }
 
 // openConsoles loads the stored ports and gives one to every headend of hs
@@ -229,22 +222,19 @@ func WithSoftwareVersion(version string) CreateOption {
 	return func(d family.Device) error { return d.SetSoftwareVersion(version) }
 }
 
-// portValue is the stored form of a console port.
-func portValue(port int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(port)) }
-
 // putPorts writes headends' console ports (by headend id) durably.
 func (s *Store) putPorts(lab string, ports map[uint64]int) error {
 	if len(ports) == 0 {
 		return nil
 	}
-	b := s.db.NewBatch()
+	b := s.newBatch(lab)
 	defer b.Close()
 	for id, port := range ports {
-		if err := b.Set(portKey(lab, id), portValue(port), nil); err != nil {
+		if err := b.putPort(id, port); err != nil {
 			return err
 		}
 	}
-	return b.Commit(pebble.Sync)
+	return s.commit(b)
 }
 
 // loadPorts reads the stored console ports of a lab by headend id.

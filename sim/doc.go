@@ -1,8 +1,12 @@
 // Package sim is the lab: a fleet of simulated headends keyed by hostname,
-// the lab clock, and their persistence in an embedded pebble store. A change
-// to a headend is applied to a copy, written in one synced batch, and only
-// then made visible, so that an acknowledged change survives a crash and a
-// refused one leaves no trace.
+// the lab clock, the licensing portal's state, and their persistence in an
+// embedded pebble store. Every change (a headend created, changed or
+// deleted, a portal action, a move of the clock) goes one way, Lab.commit:
+// it is applied to a copy, written with its events in one synced batch,
+// and only then made visible and its events published, so that an
+// acknowledged change survives a crash and a refused one leaves no trace.
+// The events form the lab's log (Lab.WatchEvents, Lab.ListEvents), one
+// sequence per lab, durable with the changes they tell.
 //
 // A daemon restart is not a device reload: running state, flash keys,
 // reload-pending and saved configuration all survive it. Only a device

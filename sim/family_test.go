@@ -62,6 +62,13 @@ func (d *fakeDevice) CheckLogin(string, string) (int, bool, bool)  { return 0, f
 func (d *fakeDevice) SSH(netip.Addr) family.SSHOffer               { return family.SSHOffer{} }
 func (d *fakeDevice) LogEntries() ([]family.LogEntry, int)         { return nil, 0 }
 
+func (d *fakeDevice) ChangesFrom(old family.Device) []family.Change {
+	if rebooted(old, d) {
+		return []family.Change{{Kind: family.ChangeReloaded, Text: "reloaded"}}
+	}
+	return nil
+}
+
 func (d *fakeDevice) Reload(now time.Time, boot time.Duration) {
 	d.Name, d.Up = d.Saved, now.Add(boot)
 	d.Boots++

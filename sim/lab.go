@@ -109,6 +109,7 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
+	ev         labEvents // events.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -128,6 +129,11 @@ type Headend struct {
 	pending atomic.Bool
 	// sshSessions lists the console's SSH connections (SetSSHSessions).
 	sshSessions atomic.Pointer[func() []SSHSession]
+	// logged is the device's count of lines logged as stored: the lines
+	// it logged after them have no event yet. Guarded by mu.
+	logged int
+	// refusals samples the refused connections (refusals.go).
+	refusals refusalSampler
 }
 
 // OpenLab loads a lab from its store.
@@ -148,6 +154,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
 	l.syslog = cfg.Syslog
+	if err := l.openEvents(); err != nil {
+		return nil, err
+	}
 	realNow := cfg.RealNow
 	if realNow == nil {
 		realNow = time.Now
@@ -167,11 +176,14 @@ func OpenLab(cfg Config) (*Lab, error) {
 				return nil, fmt.Errorf("%w: the lab clock runs from %s to %s, not %s", ErrInvalidArgument,
 					minLabTime.Format(time.RFC3339), maxLabTime.Format(time.RFC3339), t.Format(time.RFC3339))
 			}
-			if err := l.store.putClock(l.name, t); err != nil {
+			l.clock = NewSimClock(t)
+			if err := l.commitClock(t, "simulated clock started at "+t.Format(time.RFC3339), nil); err != nil {
 				return nil, err
 			}
 		}
-		l.clock = NewSimClock(t)
+		if l.clock == nil {
+			l.clock = NewSimClock(t)
+		}
 	default:
 		l.clock = &Clock{mode: ClockReal, real: realNow}
 	}
@@ -182,7 +194,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		if err != nil {
 			return err
 		}
-		h := &Headend{lab: l, id: id, dev: d, fam: fam}
+		h := &Headend{lab: l, id: id, dev: d, fam: fam, logged: loggedCount(d)}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
 		if o := l.names[d.Hostname()]; o != nil {
@@ -247,12 +259,23 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
 			maxLabTime.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
-	if err := l.store.putClock(l.name, t); err != nil {
+	err := l.commitClock(t, "clock set to "+t.UTC().Format(time.RFC3339), func() { l.clock.set(t) })
+	if err != nil {
 		return time.Time{}, err
 	}
-	l.clock.set(t)
 	l.log.Info("clock set", zap.String("lab", l.name), zap.Time("now", t))
 	return l.clock.Now(), nil
+}
+
+// commitClock stores the simulated clock at t with its event, then runs
+// apply.
+func (l *Lab) commitClock(t time.Time, text string, apply func()) error {
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	if err := b.putClock(t); err != nil {
+		return err
+	}
+	return l.commit(b, []Event{{At: t.UTC(), Kind: EventClock, Text: text}}, apply)
 }
 
 // maxLabTime is the last time a simulated clock holds: it counts Unix
@@ -327,15 +350,21 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 			break
 		}
 	}
+	var snap Snapshot
 	if err == nil {
-		err = l.persist(h.id, d, h.sshPort)
+		text := fmt.Sprintf("created: model %s, serial %s, version %s", d.Platform().Model, d.SerialNumber(), d.SoftwareVersion())
+		if a := h.sshAddress(); a != "" {
+			text += ", console " + a
+		}
+		err = l.persistWith(h.id, d, h.sshPort, []Event{{At: now, Headend: hostname, Kind: EventCreated, Text: text}}, func() {
+			snap = Snapshot{Device: d.Copy(), Now: now} // d is the headend's own once published
+			snap.SSHAddress = l.publish(h)
+		})
 	}
 	if err != nil {
 		l.release(h)
 		return Snapshot{}, err
 	}
-	snap := Snapshot{Device: d.Copy(), Now: now} // d is the headend's own once published
-	snap.SSHAddress = l.publish(h)
 	l.log.Info("headend created", zap.String("lab", l.name), zap.String("hostname", hostname),
 		zap.String("model", d.Platform().Model), zap.String("serial", d.SerialNumber()), zap.String("ssh", snap.SSHAddress))
 	return snap, nil
@@ -420,13 +449,16 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 	}
 }
 
-// persist writes a headend durably, with its console port unless port is 0
-// (a change keeps the stored port).
-func (l *Lab) persist(id uint64, d family.Device, port int) error {
-	start := time.Now()
-	err := l.store.putHeadend(l.name, id, d, port)
-	l.metrics.observePersist(time.Since(start))
-	return err
+// persistWith writes a headend, with its console port unless port is 0 (a
+// change keeps the stored port), and the change's events, then runs apply
+// (commit).
+func (l *Lab) persistWith(id uint64, d family.Device, port int, evs []Event, apply func()) error {
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	if err := b.putHeadend(id, d, port); err != nil {
+		return err
+	}
+	return l.commit(b, evs, apply)
 }
 
 // Get returns a copy of a headend.
@@ -477,17 +509,27 @@ func (l *Lab) Delete(hostname string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.store.deleteHeadend(l.name, h.id); err != nil {
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	if err := b.deleteHeadend(h.id); err != nil {
 		return err
 	}
-	h.deleted = true
-	l.retire(h.adm.Reset(l.clock.Now().Unix()))
-	l.consoleDeleted(h)
-	l.unindex(h, h.dev)
-	l.net.drop(h)
-	delete(l.bySerial, h.dev.SerialNumber())
-	l.metrics.setHeadends(l.stored())
-	l.metrics.count(opDelete)
+	now := l.clock.Now()
+	evs := append(logEvents(h.dev, h.logged), Event{At: now, Headend: hostname, Kind: EventDeleted,
+		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
+	err = l.commit(b, evs, func() {
+		h.deleted = true
+		l.retire(h.adm.Reset(now.Unix()))
+		l.consoleDeleted(h)
+		l.unindex(h, h.dev)
+		l.net.drop(h)
+		delete(l.bySerial, h.dev.SerialNumber())
+		l.metrics.setHeadends(l.stored())
+		l.metrics.count(opDelete)
+	})
+	if err != nil {
+		return err
+	}
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
 	return nil
 }
@@ -561,6 +603,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	}
 	c := h.dev.Copy()
 	c.Advance(now)
+	m := h.markLog(c)
 	old := c.SerialNumber()
 	k, err := activationKeys(c)
 	if err != nil {
@@ -574,15 +617,20 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return Snapshot{}, "", err
 	}
-	if err := l.persist(h.id, c, 0); err != nil {
+	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: bootLine(h.dev, c),
+		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpSince().UTC().Format(time.RFC3339))})
+	evs = append(evs, logEvents(c, m.count)...)
+	err = l.persistWith(h.id, c, 0, evs, func() {
+		delete(l.bySerial, old)
+		l.bySerial[newSerial] = h
+		l.index(h, h.dev, c)
+		h.swap(c, now)
+		l.consoleReloaded(h)
+		l.metrics.count(opRMA)
+	})
+	if err != nil {
 		return Snapshot{}, "", err
 	}
-	delete(l.bySerial, old)
-	l.bySerial[newSerial] = h
-	l.index(h, h.dev, c)
-	h.swap(c, now)
-	l.consoleReloaded(h)
-	l.metrics.count(opRMA)
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
 	return Snapshot{Device: c.Copy(), Now: now, SSHAddress: h.sshAddress()}, old, nil
@@ -684,7 +732,7 @@ func (h *Headend) View(fn func(d family.Device)) error {
 	// Advancing in place is safe: it is deterministic from the stored
 	// state and the clock, so the stored copy catches up on the next
 	// write, or replays the same steps after a restart.
-	n := logCount(h.dev)
+	n := loggedCount(h.dev)
 	h.dev.Advance(h.lab.clock.Now())
 	h.lab.forwardLog(n, h.dev)
 	fn(h.dev)
@@ -708,36 +756,37 @@ func (h *Headend) Update(fn func(d family.Device) error) error {
 	}
 	c := h.dev.Copy()
 	c.Advance(now)
+	m := h.markLog(c)
 	if err := fn(c); err != nil {
 		return err
 	}
 	if h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
-		return h.rename(c)
+		return h.rename(c, now, m)
 	}
-	if err := l.persist(h.id, c, 0); err != nil {
-		return err
-	}
-	h.noteChange(h.dev, c)
-	h.swap(c, now)
-	return nil
+	return l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+		h.noteChange(h.dev, c)
+		h.swap(c, now)
+	})
 }
 
 // rename persists c, whose running or saved hostname differs from the
 // headend's, and re-indexes it. Called with h.mu held.
-func (h *Headend) rename(c family.Device) error {
+func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return err
 	}
-	if err := l.persist(h.id, c, 0); err != nil {
+	oldName := h.dev.Hostname()
+	err := l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+		l.index(h, h.dev, c)
+		h.noteChange(h.dev, c)
+		h.swap(c, now)
+	})
+	if err != nil {
 		return err
 	}
-	oldName := h.dev.Hostname()
-	l.index(h, h.dev, c)
-	h.noteChange(h.dev, c)
-	h.swap(c, l.clock.Now())
 	if oldName != c.Hostname() {
 		l.log.Info("headend renamed", zap.String("lab", l.name), zap.String("from", oldName), zap.String("to", c.Hostname()))
 	}
@@ -814,7 +863,8 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c family.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
-	h.lab.forwardLog(logCount(prev), c)
+	h.lab.forwardLog(loggedCount(prev), c)
+	h.logged = loggedCount(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 }

@@ -18,6 +18,7 @@ type Metrics struct {
 	execLines prometheus.Counter
 	persist   prometheus.Histogram
 	usage     prometheus.Counter
+	events    [numEventKinds]prometheus.Counter
 }
 
 type op int
@@ -61,7 +62,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for i, name := range opNames {
 		m.changes[i] = changes.WithLabelValues(name)
 	}
-	reg.MustRegister(m.headends, m.execLines, m.persist, m.usage, changes)
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "asalab", Subsystem: "lab", Name: "events_total",
+		Help: "Events written to the lab's event log, by kind.",
+	}, []string{"kind"})
+	for _, k := range EventKinds() {
+		m.events[k] = events.WithLabelValues(k.String())
+	}
+	reg.MustRegister(m.headends, m.execLines, m.persist, m.usage, changes, events)
 	return m
 }
 
@@ -86,6 +94,14 @@ func (m *Metrics) countExec(lines int) {
 func (m *Metrics) countUsage(records int) {
 	if m != nil {
 		m.usage.Add(float64(records))
+	}
+}
+
+func (m *Metrics) countEvents(evs []Event) {
+	if m != nil {
+		for i := range evs {
+			m.events[evs[i].Kind].Inc()
+		}
 	}
 }
 

@@ -7,19 +7,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/keygen/portal"
 )
 
 // The lab's licensing portal (portal.Portal), persisted in the lab's part
-// of the store, one record per key:
-//
-//	l/<lab>/portal/meta             counters, JSON
-//	l/<lab>/portal/pak/<PAK>        a PAK (one order line), JSON
-//	l/<lab>/portal/serial/<serial>  the licenses registered to a serial, JSON
-//	l/<lab>/portal/code/<code>      an activation code, JSON
+// of the store, one record per key (keys.go).
 //
 // Every portal action is one batch committed with pebble.Sync before the
 // portal applies it and the action is acknowledged; a refused action writes
@@ -58,22 +52,15 @@ func (l *Lab) openPortal(cfg Config) error {
 	return nil
 }
 
-func portalPrefix(lab string) []byte { return append(labPrefix(lab), "portal/"...) }
-
-func portalKey(lab, kind, id string) []byte {
-	return append(portalPrefix(lab), kind+"/"+id...)
-}
-
-// putPortal writes one action's records in one synced batch.
-func (s *Store) putPortal(lab string, c portal.Change) error {
-	b := s.db.NewBatch()
-	defer b.Close()
+// putPortal writes one action's records.
+func (b *Batch) putPortal(c portal.Change) error {
+	lab := b.lab
 	set := func(key []byte, v any) error {
 		enc, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("sim: encode portal record: %w", err)
 		}
-		return b.Set(key, enc, nil)
+		return b.b.Set(key, enc, nil)
 	}
 	if c.Meta != nil {
 		if err := set(portalKey(lab, "meta", ""), c.Meta); err != nil {
@@ -95,7 +82,7 @@ func (s *Store) putPortal(lab string, c portal.Change) error {
 			return err
 		}
 	}
-	return b.Commit(pebble.Sync)
+	return nil
 }
 
 // loadPortal reads every portal record of the lab as one change.
@@ -136,32 +123,50 @@ func (s *Store) loadPortal(lab string) (portal.Change, error) {
 	return c, err
 }
 
-// portalDo runs one portal action at the lab time: persisted, then applied.
-func portalDo[T any](l *Lab, fn func(p *portal.Portal, now time.Time) (portal.Change, T, error)) (T, error) {
+// portalDo runs one portal action at the lab time: persisted with the
+// event that kind and text(res) tell (commit), then applied.
+func portalDo[T any](l *Lab, kind EventKind, text func(T) string, fn func(p *portal.Portal, now time.Time) (portal.Change, T, error)) (T, error) {
 	ps := l.portal
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	var zero T
-	c, res, err := fn(ps.p, l.clock.Now())
+	now := l.clock.Now()
+	c, res, err := fn(ps.p, now)
 	if err != nil {
 		return zero, err
 	}
 	if c.IsEmpty() {
 		return res, nil
 	}
-	if err := l.store.putPortal(l.name, c); err != nil {
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	if err := b.putPortal(c); err != nil {
 		return zero, err
 	}
-	if err := ps.p.Apply(c); err != nil {
+	var applyErr error
+	err = l.commit(b, []Event{{At: now, Kind: kind, Text: text(res)}}, func() { applyErr = ps.p.Apply(c) })
+	if err != nil {
+		return zero, err
+	}
+	if applyErr != nil {
 		// The portal made these records itself; failing here is a bug.
-		return zero, fmt.Errorf("sim: apply portal change: %w", err)
+		return zero, fmt.Errorf("sim: apply portal change: %w", applyErr)
 	}
 	return res, nil
 }
 
 // PlaceOrder sells order lines, one PAK per line.
 func (l *Lab) PlaceOrder(lines []portal.OrderLine) (portal.Order, error) {
-	o, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Order, error) {
+	o, err := portalDo(l, EventPortalOrder, func(o portal.Order) string {
+		text := "sales order " + o.SalesOrder + " delivered:"
+		for i, k := range o.PAKs {
+			if i > 0 {
+				text += ","
+			}
+			text += fmt.Sprintf(" PAK %s (%s, %s)", k.ID, k.SKU, k.Customer)
+		}
+		return text
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Order, error) {
 		return p.PlaceOrder(now, lines)
 	})
 	if err == nil {
@@ -175,7 +180,9 @@ func (l *Lab) PlaceOrder(lines []portal.OrderLine) (portal.Order, error) {
 
 // RegisterPak registers a PAK to a serial and returns the key and e-mail.
 func (l *Lab) RegisterPak(pak, serial string) (portal.Registered, error) {
-	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
+	r, err := portalDo(l, EventPortalRegister, func(r portal.Registered) string {
+		return fmt.Sprintf("PAK %s (%s) registered to %s", pak, r.Row.SKU, serial)
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
 		return p.RegisterPak(now, pak, serial)
 	})
 	if err == nil && !r.Again {
@@ -186,7 +193,9 @@ func (l *Lab) RegisterPak(pak, serial string) (portal.Registered, error) {
 
 // GetActivationCode starts the Share License Process.
 func (l *Lab) GetActivationCode(source, target string) (portal.CodeIssued, error) {
-	c, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.CodeIssued, error) {
+	c, err := portalDo(l, EventPortalActivationCode, func(c portal.CodeIssued) string {
+		return fmt.Sprintf("activation code issued to share licenses of %s with %s", source, target)
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.CodeIssued, error) {
 		return p.GetActivationCode(now, source, target)
 	})
 	if err == nil {
@@ -197,7 +206,9 @@ func (l *Lab) GetActivationCode(source, target string) (portal.CodeIssued, error
 
 // UseActivationCode shares the chosen licenses to the code's target.
 func (l *Lab) UseActivationCode(code string, skus []string) (portal.Shared, error) {
-	s, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Shared, error) {
+	s, err := portalDo(l, EventPortalShare, func(s portal.Shared) string {
+		return fmt.Sprintf("%d licenses of %s shared with %s", len(s.Rows), s.Source, s.Target)
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Shared, error) {
 		return p.UseActivationCode(now, code, skus)
 	})
 	if err == nil {
@@ -209,7 +220,9 @@ func (l *Lab) UseActivationCode(code string, skus []string) (portal.Shared, erro
 
 // RequestDemoLicense issues the 4-week Apex evaluation to a serial.
 func (l *Lab) RequestDemoLicense(serial string) (portal.Registered, error) {
-	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
+	r, err := portalDo(l, EventPortalDemo, func(portal.Registered) string {
+		return "demo license issued to " + serial
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
 		return p.RequestDemoLicense(now, serial)
 	})
 	if err == nil {
@@ -220,7 +233,9 @@ func (l *Lab) RequestDemoLicense(serial string) (portal.Registered, error) {
 
 // RehostForRma moves a returned unit's licenses to its replacement.
 func (l *Lab) RehostForRma(oldSerial, newSerial string) (portal.Rehosted, error) {
-	r, err := portalDo(l, func(p *portal.Portal, now time.Time) (portal.Change, portal.Rehosted, error) {
+	r, err := portalDo(l, EventPortalRehost, func(r portal.Rehosted) string {
+		return fmt.Sprintf("%d licenses re-hosted from %s to %s (RMA)", len(r.Rows), oldSerial, newSerial)
+	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Rehosted, error) {
 		return p.RehostForRma(now, oldSerial, newSerial)
 	})
 	if err == nil {

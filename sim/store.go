@@ -31,24 +31,20 @@ var (
 	// read back, so tables written before the last stop would be lost. It
 	// is an ErrStoreDamaged too.
 	ErrManifestDamaged = storefiles.ErrManifestDamaged
+	// ErrStoreNewer: the store was written by a newer headendd, in a layout
+	// this one does not know.
+	ErrStoreNewer = errors.New("sim: the store is of a newer layout")
 )
 
 // Store is the lab's durable state in an embedded pebble database. Every
-// write is one batch committed with Sync before the caller acknowledges the
-// change.
-//
-// Keys, per lab (room for several labs per daemon):
-//
-//	l/<lab>/h/<id, 8 bytes big-endian>  a headend, JSON
-//	l/<lab>/clock                       the simulated clock, JSON
-//	l/<lab>/ssh/<id, 8 bytes big-endian> a headend's SSH console port, 2 bytes
-//
-// A headend is keyed by an internal id rather than its hostname, so that a
-// rename (`hostname` then `write memory`, or a reload onto a saved hostname)
-// rewrites one key instead of moving it.
+// change is one batch committed with Sync before the caller acknowledges
+// it (Lab.commit). Its keys are listed in keys.go.
 type Store struct {
 	db   *pebble.DB
 	lock *pebble.Lock
+	// schema is the layout version found at open (0: none stored); OpenLab
+	// migrates an older one.
+	schema uint64
 }
 
 // StoreOptions are the options of OpenStoreWith.
@@ -80,7 +76,12 @@ func openStore(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	st := &Store{db: db}
+	if err := st.readSchema(dir); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // pebbleOptions are the options both opens share, so that what the tests
@@ -144,8 +145,49 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: open store %s: %w", dir, err)
 	}
-	return &Store{db: db, lock: lock}, nil
+	st := &Store{db: db, lock: lock}
+	if err := st.readSchema(dir); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return st, nil
 }
+
+// readSchema reads the store's layout version. A store of a newer layout
+// than this code writes is refused: its records would be misread, and
+// writes of the old layout would damage it. A new, empty store gets the
+// current version at once; a store written before versions were stored is
+// version 1, which OpenLab migrates.
+func (s *Store) readSchema(dir string) error {
+	v, closer, err := s.db.Get(schemaKey)
+	if err == nil {
+		defer closer.Close()
+		if len(v) != 8 {
+			return fmt.Errorf("%w: %s: malformed schema version %x", ErrStoreDamaged, dir, v)
+		}
+		s.schema = binary.BigEndian.Uint64(v)
+		if s.schema > schemaVersion {
+			return fmt.Errorf("%w: %s has layout version %d; this headendd reads versions up to %d: "+
+				"run the newer headendd that wrote it", ErrStoreNewer, dir, s.schema, schemaVersion)
+		}
+		return nil
+	}
+	if !errors.Is(err, pebble.ErrNotFound) {
+		return err
+	}
+	empty := true
+	if err := s.scanRange(nil, nil, func(_, _ []byte) error { empty = false; return errStopScan }); err != nil && !errors.Is(err, errStopScan) {
+		return err
+	}
+	if !empty {
+		s.schema = 1
+		return nil
+	}
+	s.schema = schemaVersion
+	return s.db.Set(schemaKey, schemaValue(schemaVersion), pebble.Sync)
+}
+
+var errStopScan = errors.New("stop")
 
 // Close flushes and closes the store.
 func (s *Store) Close() error {
@@ -173,58 +215,6 @@ func (l pebbleLogger) Infof(format string, args ...any) {
 func (l pebbleLogger) Errorf(format string, args ...any) { l.s.Errorf(format, args...) }
 func (l pebbleLogger) Fatalf(format string, args ...any) { l.s.Fatalf(format, args...) }
 
-func labPrefix(lab string) []byte { return []byte("l/" + lab + "/") }
-
-func headendPrefix(lab string) []byte { return append(labPrefix(lab), "h/"...) }
-
-func headendKey(lab string, id uint64) []byte {
-	return binary.BigEndian.AppendUint64(headendPrefix(lab), id)
-}
-
-func clockKey(lab string) []byte { return append(labPrefix(lab), "clock"...) }
-
-// describeKey names what a store key holds (see Store), for a reader of
-// what a damaged write-ahead log would lose.
-func describeKey(k []byte) string {
-	s := string(k)
-	if !strings.HasPrefix(s, "l/") {
-		return fmt.Sprintf("%q", k)
-	}
-	lab, rest, ok := strings.Cut(s[2:], "/")
-	if !ok {
-		return fmt.Sprintf("%q", k)
-	}
-	id := func(p string) (uint64, bool) {
-		if len(rest) != len(p)+8 || !strings.HasPrefix(rest, p) {
-			return 0, false
-		}
-		return binary.BigEndian.Uint64([]byte(rest[len(p):])), true
-	}
-	if n, ok := id("h/"); ok {
-		return fmt.Sprintf("headend id %d of lab %s", n, lab)
-	}
-	if n, ok := id("ssh/"); ok {
-		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
-	}
-	if rest == "clock" {
-		return "clock of lab " + lab
-	}
-	kind, _, _ := strings.Cut(rest, "/")
-	return fmt.Sprintf("%s record of lab %s", kind, lab)
-}
-
-// prefixEnd is the first key after every key with the prefix p.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
-
 // scan calls fn with every key of the prefix and its value, in key order,
 // until fn fails. k and v are valid only during the call.
 func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
@@ -248,38 +238,73 @@ func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 	return err
 }
 
-// putHeadend writes a headend and, if port is not 0, its console port in
-// one synced batch.
-func (s *Store) putHeadend(lab string, id uint64, d family.Device, port int) error {
+// Batch is the writes of one change. Lab.commit commits it, with the
+// change's events, in one synced batch; nothing else writes a change.
+type Batch struct {
+	b   *pebble.Batch
+	lab string
+}
+
+// newBatch starts a change of the lab's records.
+func (s *Store) newBatch(lab string) *Batch { return &Batch{b: s.db.NewBatch(), lab: lab} }
+
+// Close releases the batch; a committed one too.
+func (b *Batch) Close() { _ = b.b.Close() }
+
+// putHeadend writes a headend and, if port is not 0, its console port.
+func (b *Batch) putHeadend(id uint64, d family.Device, port int) error {
 	v, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("sim: encode headend: %w", err)
 	}
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(headendKey(lab, id), v, nil); err != nil {
+	if err := b.b.Set(headendKey(b.lab, id), v, nil); err != nil {
 		return err
 	}
 	if port != 0 {
-		if err := b.Set(portKey(lab, id), portValue(port), nil); err != nil {
-			return err
-		}
+		return b.putPort(id, port)
 	}
-	return b.Commit(pebble.Sync)
+	return nil
 }
 
-// deleteHeadend removes a headend and its console port durably.
-func (s *Store) deleteHeadend(lab string, id uint64) error {
-	b := s.db.NewBatch()
-	defer b.Close()
-	if err := b.Delete(headendKey(lab, id), nil); err != nil {
-		return err
-	}
-	if err := b.Delete(portKey(lab, id), nil); err != nil {
-		return err
-	}
-	return b.Commit(pebble.Sync)
+// putPort writes a headend's console port.
+func (b *Batch) putPort(id uint64, port int) error {
+	return b.b.Set(portKey(b.lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), nil)
 }
+
+// deleteHeadend removes a headend and its console port.
+func (b *Batch) deleteHeadend(id uint64) error {
+	if err := b.b.Delete(headendKey(b.lab, id), nil); err != nil {
+		return err
+	}
+	return b.b.Delete(portKey(b.lab, id), nil)
+}
+
+// putClock writes the simulated clock.
+func (b *Batch) putClock(t time.Time) error {
+	v, _ := json.Marshal(storedClock{Now: t.UTC()})
+	return b.b.Set(clockKey(b.lab), v, nil)
+}
+
+// putEvent writes one event of the lab's log, v its encoded body.
+func (b *Batch) putEvent(seq uint64, v []byte) error {
+	return b.b.Set(eventKey(b.lab, seq), v, nil)
+}
+
+// applyOrdered writes b to the write-ahead log and the memtable and asks
+// for a sync without waiting for it: Lab.commit calls it under the lock
+// that orders events, so that the log holds changes in sequence order, and
+// waits for the sync (syncWait) after releasing it, so that concurrent
+// changes share syncs.
+func (s *Store) applyOrdered(b *Batch) error {
+	return s.db.ApplyNoSyncWait(b.b, pebble.Sync)
+}
+
+// syncWait waits until b, applied by applyOrdered, is durable.
+func (s *Store) syncWait(b *Batch) error { return b.b.SyncWait() }
+
+// commit writes b durably, outside the event order: for writes that carry
+// no event (the console ports a lab gives at open, migrations).
+func (s *Store) commit(b *Batch) error { return b.b.Commit(pebble.Sync) }
 
 // loadHeadends calls fn for every stored headend of the lab, in id order.
 func (s *Store) loadHeadends(lab string, fn func(id uint64, d family.Device) error) error {
@@ -299,12 +324,6 @@ func (s *Store) loadHeadends(lab string, fn func(id uint64, d family.Device) err
 
 type storedClock struct {
 	Now time.Time `json:"now"`
-}
-
-// putClock writes the simulated clock durably.
-func (s *Store) putClock(lab string, t time.Time) error {
-	v, _ := json.Marshal(storedClock{Now: t.UTC()})
-	return s.db.Set(clockKey(lab), v, pebble.Sync)
 }
 
 // loadClock reads the stored simulated clock; ok is false when none is stored.

@@ -7,20 +7,14 @@ import (
 )
 
 // Syslog hands a syslog line of the headend named hostname, logged at lab
-// time at, to the lab's Config.Syslog, if any: the front-ends give it the
-// refusals they report (%ASA-4-113029 and the like); the lab gives it the
-// headends' own log entries itself. An empty line is none.
+// time at, to the lab's Config.Syslog, if any: every refusal reported
+// (%ASA-4-113029 and the like, see Headend.RefusalSyslog) and the headends'
+// own log entries as they are logged, so the collectors get each line at
+// once (the event log samples refusals). An empty line is none.
 func (l *Lab) Syslog(at time.Time, hostname, line string) {
 	if l.syslog != nil && line != "" {
 		l.syslog(at, hostname, line)
 	}
-}
-
-// logCount is how many messages d has logged, also those its buffer no
-// longer holds.
-func logCount(d family.Device) int {
-	_, n := d.LogEntries()
-	return n
 }
 
 // forwardLog hands the entries d logged since it had logged n messages to

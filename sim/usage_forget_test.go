@@ -143,6 +143,10 @@ func TestUsageMigrated(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A store of that layout has no schema version.
+	if err := store.db.Delete(schemaKey, pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 	for range 2 { // the second start finds nothing left to migrate
 		store, lab = openUsageLab(t, nil, dir)

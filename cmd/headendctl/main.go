@@ -54,6 +54,9 @@ Commands:
                                                ikev2-third-party, ipsec-ikev1, site-to-site, phone, mobile)
   release H SESSION                            end a session
   sessions H                                   list the active sessions
+  events [--follow] [--headend H] [--kind K] [--since SEQ]
+                                               the lab's event log: SEQ TIME HEADEND KIND SYSLOG-or-TEXT
+                                               (--follow: go on as events happen; --headend, --kind repeatable)
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
 
@@ -114,7 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"wait": c.wait, "create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal,
-		"admit": c.admit, "release": c.release, "sessions": c.sessions,
+		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

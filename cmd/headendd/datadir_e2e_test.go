@@ -293,7 +293,8 @@ func TestEndToEndDataDirWALDamaged(t *testing.T) {
 	}
 	log := startFails(t, headendd, dataDir)
 	wantLog(t, log, "write-ahead log is damaged", filepath.Base(wal)+": the records from offset",
-		"(a record there fails its checksum); they hold 2 write(s): set headend id 2 of lab default; set headend id 3 of lab default",
+		"(a record there fails its checksum); they hold 2 write(s): set headend id 2 of lab default, set event 3 of lab default; "+
+			"set headend id 3 of lab default, set event 4 of lab default",
 		"Start with --accept-data-loss to open the store without them")
 
 	d = startDaemon(t, headendd, dataDir, "--accept-data-loss")

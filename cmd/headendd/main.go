@@ -262,6 +262,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		return err
 	}
 	stopped := make(chan struct{})
+	lab.EndWatches() // event streams never end by themselves
 	go func() { gs.GracefulStop(); close(stopped) }()
 	select {
 	case <-stopped:

@@ -69,6 +69,27 @@ type Device interface {
 	// first, and how many it logged since it booted, also those the
 	// buffer no longer holds.
 	LogEntries() (entries []LogEntry, logged int)
+	// ChangesFrom is what changed from old, an earlier state of the same
+	// headend, to this one, as the lab's event log tells it.
+	ChangesFrom(old Device) []Change
+}
+
+// ChangeKind is what a change of a device did.
+type ChangeKind int
+
+// Kinds of change.
+const (
+	ChangeReloaded   ChangeKind = iota + 1 // the device booted (a reload, an RMA)
+	ChangeKeys                             // its licenses changed
+	ChangeEssentials                       // the AnyConnect Essentials switch
+	ChangeConfig                           // its configuration changed
+)
+
+// Change is one thing a change of a device did, with the syslog line the
+// device logs for it ("" when it logs none).
+type Change struct {
+	Kind         ChangeKind
+	Syslog, Text string
 }
 
 // SSHOffer is what a headend's SSH server offers one client, from its

@@ -66,9 +66,7 @@ func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKin
 	if dec.Admitted {
 		return dec, "", nil
 	}
-	line := d.h.RefusalSyslog(dec, k, user, device)
-	d.lab.Syslog(d.h.Now(), host, line)
-	return dec, line, nil
+	return dec, d.h.RefusalSyslog(dec, k, user, device), nil
 }
 
 func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.AdmitConnectionRequest) (*headendv1.AdmitConnectionResponse, error) {

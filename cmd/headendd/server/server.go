@@ -80,10 +80,11 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
 	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
 	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
+	headendv1.RegisterEventServiceServer(gs, &eventService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
-		headendv1.PortalService_ServiceDesc.ServiceName} {
+		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName} {
 		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	}
 	healthpb.RegisterHealthServer(gs, hs)

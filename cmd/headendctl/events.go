@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// eventsFlag is a flag that may be given more than once, or as a
+// comma-separated list.
+type eventsFlag []string
+
+func (l *eventsFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *eventsFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+// eventKindName is the kind's name on the command line and in the output:
+// EVENT_KIND_KEY_INSTALLED is key_installed.
+func eventKindName(k headendv1.EventKind) string {
+	return strings.ToLower(strings.TrimPrefix(k.String(), "EVENT_KIND_"))
+}
+
+func parseEventKind(s string) (headendv1.EventKind, error) {
+	v, ok := headendv1.EventKind_value["EVENT_KIND_"+strings.ToUpper(s)]
+	if !ok || v == 0 {
+		var names []string
+		for k := int32(1); ; k++ {
+			if _, ok := headendv1.EventKind_name[k]; !ok {
+				break
+			}
+			names = append(names, eventKindName(headendv1.EventKind(k)))
+		}
+		return 0, usagef("events: unknown kind %q (kinds: %s)", s, strings.Join(names, ", "))
+	}
+	return headendv1.EventKind(v), nil
+}
+
+// events prints the lab's event log, one event a line:
+// SEQ TIME HEADEND KIND SYSLOG-or-TEXT. --follow goes on printing events
+// as they happen.
+func (c *cli) events(args []string) error {
+	var headends, kinds eventsFlag
+	var since uint64
+	var follow bool
+	pos, err := subflags("events", args, func(fs *flag.FlagSet) {
+		fs.Var(&headends, "headend", "only this headend's events (repeatable)")
+		fs.Var(&kinds, "kind", "only events of this kind (repeatable)")
+		fs.Uint64Var(&since, "since", 0, "only the events after this sequence number")
+		fs.BoolVar(&follow, "follow", false, "go on printing events as they happen")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("usage: events [--follow] [--headend H] [--kind K] [--since SEQ]")
+	}
+	filter := &headendv1.EventFilter{Headends: headends}
+	for _, k := range kinds {
+		v, err := parseEventKind(k)
+		if err != nil {
+			return err
+		}
+		filter.Kinds = append(filter.Kinds, v)
+	}
+	if _, err := c.dial(); err != nil {
+		return err
+	}
+	ec := headendv1.NewEventServiceClient(c.conn)
+	if follow {
+		stream, err := ec.WatchEvents(context.Background(), &headendv1.WatchEventsRequest{Lab: c.lab, FromSequence: since, Filter: filter})
+		if err != nil {
+			return err
+		}
+		for {
+			resp, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			for _, e := range resp.GetEvents() {
+				printEvent(c.stdout, e)
+			}
+		}
+	}
+	req := &headendv1.ListEventsRequest{Lab: c.lab, AfterSequence: since, Filter: filter, PageSize: 1000}
+	for {
+		cx, cancel := ctx()
+		resp, err := ec.ListEvents(cx, req)
+		cancel()
+		if err != nil {
+			return err
+		}
+		for _, e := range resp.GetEvents() {
+			printEvent(c.stdout, e)
+		}
+		if resp.GetNextPageToken() == "" {
+			return nil
+		}
+		req.PageToken = resp.GetNextPageToken()
+	}
+}
+
+func printEvent(w io.Writer, e *headendv1.Event) {
+	host := e.GetHeadend()
+	if host == "" {
+		host = "-"
+	}
+	msg := e.GetSyslog()
+	if msg == "" {
+		msg = e.GetText()
+	}
+	fmt.Fprintf(w, "%d %s %s %s %s\n", e.GetSequence(), e.GetTime().AsTime().UTC().Format(time.RFC3339), host,
+		eventKindName(e.GetKind()), msg)
+}

@@ -1,0 +1,198 @@
+package asa
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+)
+
+// The changes a change of the device makes, as the lab's event log tells
+// them, and the ASA syslog lines they carry.
+// The lines' forms are those of Cisco's "Cisco ASA Series Syslog Messages"
+// guide:
+//
+//	%ASA-5-111008: User 'user' executed the 'command' command.
+//	%ASA-6-199005: Startup begin
+//
+// 111008 (severity 5, notification) is logged for each configuration
+// command a user enters. The console does not tell the lab the commands it
+// runs, only their effect, so the commands are read back from that effect:
+// the lines `show running-config` prints after the change and did not
+// before (configCommands). 199005 (severity 6) starts the log of a unit
+// that boots, which a reload or an RMA does.
+
+// startupLine is the ASA's first syslog line of a boot.
+const startupLine = "%ASA-6-199005: Startup begin"
+
+// commandLine is the ASA's line for a command a user executed.
+func commandLine(user, command string) string {
+	if user == "" {
+		user = "enable_15" // the ASA's name for a session entered with enable alone
+	}
+	return fmt.Sprintf("%%ASA-5-111008: User '%s' executed the '%s' command.", user, command)
+}
+
+// ChangesFrom is what changed from old, an earlier state of the same
+// headend, to c (family.Device): a reload, new activation keys, the
+// essentials switch, the other changes of the configuration, with the
+// syslog lines the ASA logs for them.
+func (c *Device) ChangesFrom(prev family.Device) []family.Change {
+	old, ok := prev.(*Device)
+	if !ok {
+		return nil
+	}
+	var out []family.Change
+	add := func(k family.ChangeKind, syslog, text string) {
+		out = append(out, family.Change{Kind: k, Syslog: syslog, Text: text})
+	}
+	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
+		add(family.ChangeReloaded, startupLine, fmt.Sprintf("reloaded; up at %s", c.UpAt.UTC().Format(time.RFC3339)))
+	}
+	if old.License.FlashWords() != c.License.FlashWords() || old.License.RunningWords() != c.License.RunningWords() ||
+		len(old.License.Timed) != len(c.License.Timed) {
+		text := fmt.Sprintf("activation keys changed: flash %s, running %s, %d time-based",
+			c.License.FlashWords(), c.License.RunningWords(), len(c.License.Timed))
+		if c.License.ReloadPending() {
+			text += "; the new key takes effect at the next reload"
+		}
+		add(family.ChangeKeys, "", text)
+	}
+	if old.Running.Essentials != c.Running.Essentials {
+		cmd, state := "anyconnect-essentials", "enabled"
+		if !c.Running.Essentials {
+			cmd, state = "no anyconnect-essentials", "disabled"
+		}
+		add(family.ChangeEssentials, commandLine(c.ModifiedBy, cmd), "AnyConnect Essentials "+state)
+	}
+	oldRun, newRun := old.Running, c.Running
+	oldRun.Essentials, oldRun.EssentialsTyped = newRun.Essentials, newRun.EssentialsTyped
+	if !oldRun.Equal(newRun) {
+		cmds := configCommands(old, c)
+		for _, cmd := range cmds {
+			add(family.ChangeConfig, commandLine(c.ModifiedBy, cmd), "running configuration: "+cmd)
+		}
+		if len(cmds) == 0 { // a change `show running-config` does not print
+			text := "running configuration changed"
+			if c.ModifiedBy != "" {
+				text += " by " + c.ModifiedBy
+			}
+			add(family.ChangeConfig, "", text)
+		}
+	}
+	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) && old.Boots == c.Boots && old.UpAt.Equal(c.UpAt) {
+		add(family.ChangeConfig, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
+	}
+	return out
+}
+
+// configCommands are the commands that turn the running configuration of
+// old into that of c, as `show running-config` prints them: each line it
+// prints for c and not for old (a line of a sub-mode without its parent,
+// as the ASA logs a sub-command), then "no" and the first words of each
+// line gone that no new line replaces ("no username bob", "no ip
+// address") (one that starts with the same words: "logging
+// buffered informational" replaces "logging buffered debugging"; a gone
+// "no nameif" is a default that a new line replaced). The essentials
+// switch has its own event.
+//
+// The local users, of which a headend may have thousands, are compared by
+// name and only those that differ rendered: a provisioning script that
+// adds a thousand users must not render the whole configuration twice a
+// line.
+func configCommands(old, c *Device) []string {
+	type line struct{ parent, text string }
+	render := func(d *Device, cfg Config) string {
+		return d.RenderConfig(cfg, SectionAll, false)
+	}
+	withoutUsers := func(d *Device) string {
+		cfg := d.Running
+		cfg.Users = nil
+		return render(d, cfg)
+	}
+	lines := func(text string) []line {
+		var out []line
+		parent := ""
+		for _, l := range strings.Split(text, "\n") {
+			t := strings.TrimSpace(l)
+			if t == "" || strings.HasPrefix(t, ":") || strings.HasPrefix(t, "!") || strings.HasPrefix(t, "Cryptochecksum") ||
+				strings.Contains(t, "anyconnect-essentials") {
+				continue
+			}
+			if l[0] != ' ' {
+				parent = t
+				out = append(out, line{"", t})
+				continue
+			}
+			out = append(out, line{parent, t})
+		}
+		return out
+	}
+	// prefix is what a line that replaces t starts with.
+	prefix := func(t string) string {
+		w := strings.Fields(t)
+		return strings.Join(w[:min(2, max(1, len(w)-1))], " ")
+	}
+	before, after := lines(withoutUsers(old)), lines(withoutUsers(c))
+	had := map[line]int{}
+	for _, l := range before {
+		had[l]++
+	}
+	has := map[line]int{}
+	replaced := map[line]bool{} // parent and prefix of the lines added
+	var cmds []string
+	for _, l := range after {
+		has[l]++
+		if had[l] > 0 {
+			had[l]--
+			continue
+		}
+		cmds = append(cmds, l.text)
+		replaced[line{l.parent, prefix(l.text)}] = true
+	}
+	for _, l := range before {
+		if has[l] > 0 {
+			has[l]--
+			continue
+		}
+		if strings.HasPrefix(l.text, "no ") || replaced[line{l.parent, prefix(l.text)}] {
+			continue
+		}
+		cmds = append(cmds, "no "+prefix(l.text))
+	}
+	return append(cmds, userCommands(old, c, render)...)
+}
+
+// userCommands are the `username` commands that turn the local users of
+// old into those of c; both lists are sorted by name.
+func userCommands(old, c *Device, render func(*Device, Config) string) []string {
+	var cmds []string
+	a, b := old.Running.Users, c.Running.Users
+	userLine := func(u User) string {
+		cfg := c.Running
+		cfg.Users = []User{u}
+		for _, l := range strings.Split(render(c, cfg), "\n") {
+			if strings.HasPrefix(l, "username "+u.Name+" ") {
+				return l
+			}
+		}
+		return "username " + u.Name
+	}
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].Name < b[0].Name:
+			cmds = append(cmds, "no username "+a[0].Name)
+			a = a[1:]
+		case len(a) == 0 || b[0].Name < a[0].Name:
+			cmds = append(cmds, userLine(b[0]))
+			b = b[1:]
+		default:
+			if a[0] != b[0] {
+				cmds = append(cmds, userLine(b[0]))
+			}
+			a, b = a[1:], b[1:]
+		}
+	}
+	return cmds
+}

@@ -1,0 +1,132 @@
+package sim
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+)
+
+// Every key of the store is built here. Per lab (room for several labs per
+// daemon):
+//
+//	l/<lab>/h/<id, 8 bytes big-endian>    a headend, JSON
+//	l/<lab>/clock                         the simulated clock, JSON
+//	l/<lab>/ssh/<id, 8 bytes big-endian>  a headend's SSH console port, 2 bytes
+//	l/<lab>/portal/meta                   the portal's counters, JSON
+//	l/<lab>/portal/pak/<PAK>              a PAK (one order line), JSON
+//	l/<lab>/portal/serial/<serial>        the licenses registered to a serial, JSON
+//	l/<lab>/portal/code/<code>            an activation code, JSON
+//	l/<lab>/uses/<headend 8><day 8><user> NUL <device>   a unique user's flags, 1 byte
+//	l/<lab>/ev/<sequence, 8 bytes big-endian>  an event of the lab's log, JSON
+//
+// and once per store:
+//
+//	schema   the layout version of the store, 8 bytes big-endian
+//
+// A headend is keyed by an internal id rather than its hostname, so that a
+// rename (`hostname` then `write memory`, or a reload onto a saved hostname)
+// rewrites one key instead of moving it. Usage records name the principal
+// by its names, not its number: numbers are reused once a principal is
+// forgotten, and the compliance report reads the history long after. In key
+// order, a headend's records over a period are one range; events are in
+// sequence order.
+
+// schemaVersion is the layout this code writes. Version 1 is every store
+// written before the version was stored: it may hold usage records keyed by
+// principal number (oldPrincipalPrefix, oldUsagePrefix), which OpenLab
+// rewrites (migrateUsage) in the batch that stores the version.
+const schemaVersion = 2
+
+var schemaKey = []byte("schema")
+
+func schemaValue(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func labPrefix(lab string) []byte { return []byte("l/" + lab + "/") }
+
+func headendPrefix(lab string) []byte { return append(labPrefix(lab), "h/"...) }
+
+func headendKey(lab string, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(headendPrefix(lab), id)
+}
+
+func clockKey(lab string) []byte { return append(labPrefix(lab), "clock"...) }
+
+func portPrefix(lab string) []byte { return append(labPrefix(lab), "ssh/"...) }
+
+func portKey(lab string, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(portPrefix(lab), id)
+}
+
+func portalPrefix(lab string) []byte { return append(labPrefix(lab), "portal/"...) }
+
+func portalKey(lab, kind, id string) []byte {
+	return append(portalPrefix(lab), kind+"/"+id...)
+}
+
+func usagePrefix(lab string) []byte { return append(labPrefix(lab), "uses/"...) }
+
+// appendUsageKey appends a headend and lab day to a usage key's prefix.
+func appendUsageKey(k []byte, headendID uint64, day int64) []byte {
+	k = binary.BigEndian.AppendUint64(k, headendID)
+	return binary.BigEndian.AppendUint64(k, uint64(day))
+}
+
+// The usage layout of schema version 1: a principal table,
+// l/<lab>/p/<number 4 bytes> = user NUL device, and
+// l/<lab>/u/<headend 8><day 8><number 4> = flags.
+func oldPrincipalPrefix(lab string) []byte { return append(labPrefix(lab), "p/"...) }
+func oldUsagePrefix(lab string) []byte     { return append(labPrefix(lab), "u/"...) }
+
+func eventPrefix(lab string) []byte { return append(labPrefix(lab), "ev/"...) }
+
+func eventKey(lab string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(eventPrefix(lab), seq)
+}
+
+// describeKey names what a store key holds, for a reader of what a damaged
+// write-ahead log would lose.
+func describeKey(k []byte) string {
+	s := string(k)
+	if s == string(schemaKey) {
+		return "schema version of the store"
+	}
+	if !strings.HasPrefix(s, "l/") {
+		return fmt.Sprintf("%q", k)
+	}
+	lab, rest, ok := strings.Cut(s[2:], "/")
+	if !ok {
+		return fmt.Sprintf("%q", k)
+	}
+	id := func(p string) (uint64, bool) {
+		if len(rest) != len(p)+8 || !strings.HasPrefix(rest, p) {
+			return 0, false
+		}
+		return binary.BigEndian.Uint64([]byte(rest[len(p):])), true
+	}
+	if n, ok := id("h/"); ok {
+		return fmt.Sprintf("headend id %d of lab %s", n, lab)
+	}
+	if n, ok := id("ssh/"); ok {
+		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
+	}
+	if n, ok := id("ev/"); ok {
+		return fmt.Sprintf("event %d of lab %s", n, lab)
+	}
+	if rest == "clock" {
+		return "clock of lab " + lab
+	}
+	kind, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("%s record of lab %s", kind, lab)
+}
+
+// prefixEnd is the first key after every key with the prefix p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
