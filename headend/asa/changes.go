@@ -8,9 +8,8 @@ import (
 	"github.com/asalab/asalab/headend/family"
 )
 
-// The changes a change of the device makes, as the lab's event log tells
-// them, and the ASA syslog lines they carry.
-// The lines' forms are those of Cisco's "Cisco ASA Series Syslog Messages"
+// What a change of the device did, as the lab's event log tells it, and
+// the ASA syslog lines that go with it. The lines' forms are those of Cisco's "Cisco ASA Series Syslog Messages"
 // guide:
 //
 //	%ASA-5-111008: User 'user' executed the 'command' command.
@@ -34,7 +33,7 @@ func commandLine(user, command string) string {
 	return fmt.Sprintf("%%ASA-5-111008: User '%s' executed the '%s' command.", user, command)
 }
 
-// ChangesFrom is what changed from old, an earlier state of the same
+// ChangesFrom is what changed from prev, an earlier state of the same
 // headend, to c (family.Device): a reload, new activation keys, the
 // essentials switch, the other changes of the configuration, with the
 // syslog lines the ASA logs for them.
