@@ -58,8 +58,16 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time, m logMark)
 	add := func(k EventKind, syslog, text string) {
 		evs = append(evs, Event{At: now, Headend: name, Kind: k, Syslog: syslog, Text: text})
 	}
-	if rebooted(old, c) {
-		add(EventReloaded, startupLine, fmt.Sprintf("reloaded; up at %s", c.UpAt.UTC().Format(time.RFC3339)))
+	boot := rebooted(old, c)
+	if boot && !old.Startup.Equal(c.Startup) { // `reload save-config`: saved first
+		add(EventConfigChanged, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
+	}
+	if boot {
+		text := fmt.Sprintf("reloaded; up at %s", c.UpAt.UTC().Format(time.RFC3339))
+		if o := old.Hostname(); o != name {
+			text += fmt.Sprintf("; hostname %s until the reload", o)
+		}
+		add(EventReloaded, startupLine, text)
 	}
 	if old.License.FlashWords() != c.License.FlashWords() || old.License.RunningWords() != c.License.RunningWords() ||
 		len(old.License.Timed) != len(c.License.Timed) {
@@ -69,6 +77,14 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time, m logMark)
 			text += "; the new key takes effect at the next reload"
 		}
 		add(EventKeyInstalled, "", text)
+	}
+	// A reload loads the saved configuration: nobody typed the lines it
+	// brings back or drops, so they are no 111008 (a real ASA logs none).
+	if boot {
+		if !old.Running.Equal(c.Running) {
+			add(EventConfigChanged, "", "running configuration replaced by the startup configuration; unsaved changes lost")
+		}
+		return append(evs, logEvents(c, m.count)...)
 	}
 	if old.Running.Essentials != c.Running.Essentials {
 		cmd, state := "anyconnect-essentials", "enabled"
@@ -92,7 +108,7 @@ func (h *Headend) changeEvents(old, c *headend.Device, now time.Time, m logMark)
 			add(EventConfigChanged, "", text)
 		}
 	}
-	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) && !rebooted(old, c) {
+	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) {
 		add(EventConfigChanged, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
 	}
 	return append(evs, logEvents(c, m.count)...)
