@@ -543,3 +543,35 @@ func TestSyslogTag(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadEventsNoCommands: the lines a reload brings back or drops are
+// not commands anybody typed: no 111008 for them, one event saying the
+// unsaved changes are lost, and the reload names the hostname it dropped.
+func TestReloadEventsNoCommands(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	lab := tl.lab
+	must(lab.Create("ASA5525", "fw1", ""))
+	must(lab.Exec("fw1", []string{"configure terminal", "hostname fw2", "logging buffered informational", "end"}))
+	from := lab.LastEvent()
+	must(lab.Reload("fw2", false))
+	got := eventLines(allEvents(t, lab, EventFilter{})[from:])
+	want := []string{
+		fmt.Sprintf("%d reloaded fw1 %%ASA-6-199005: Startup begin|reloaded; up at 2026-11-27T12:00:00Z; hostname fw2 until the reload", from+1),
+		fmt.Sprintf("%d config_changed fw1 |running configuration replaced by the startup configuration; unsaved changes lost", from+2),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	from = lab.LastEvent()
+	must(lab.Exec("fw1", []string{"configure terminal", "hostname fw3", "end"}))
+	must(lab.Reload("fw3", true))
+	got = eventLines(allEvents(t, lab, EventFilter{})[from:])
+	want = []string{
+		fmt.Sprintf("%d config_changed fw3 %s", from+1, cmd("hostname fw3")),
+		fmt.Sprintf("%d config_changed fw3 %%ASA-5-111008: User 'enable_15' executed the 'write memory' command.|configuration saved", from+2),
+		fmt.Sprintf("%d reloaded fw3 %%ASA-6-199005: Startup begin|reloaded; up at 2026-11-27T12:00:00Z", from+3),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("with save:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

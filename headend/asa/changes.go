@@ -46,8 +46,16 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 	add := func(k family.ChangeKind, syslog, text string) {
 		out = append(out, family.Change{Kind: k, Syslog: syslog, Text: text})
 	}
-	if old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt) {
-		add(family.ChangeReloaded, startupLine, fmt.Sprintf("reloaded; up at %s", c.UpAt.UTC().Format(time.RFC3339)))
+	boot := old.Boots != c.Boots || !old.UpAt.Equal(c.UpAt)
+	if boot && !old.Startup.Equal(c.Startup) { // `reload save-config`: saved first
+		add(family.ChangeConfig, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
+	}
+	if boot {
+		text := fmt.Sprintf("reloaded; up at %s", c.UpAt.UTC().Format(time.RFC3339))
+		if o := old.Hostname(); o != c.Hostname() {
+			text += fmt.Sprintf("; hostname %s until the reload", o)
+		}
+		add(family.ChangeReloaded, startupLine, text)
 	}
 	if old.License.FlashWords() != c.License.FlashWords() || old.License.RunningWords() != c.License.RunningWords() ||
 		len(old.License.Timed) != len(c.License.Timed) {
@@ -57,6 +65,14 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 			text += "; the new key takes effect at the next reload"
 		}
 		add(family.ChangeKeys, "", text)
+	}
+	// A reload loads the saved configuration: nobody typed the lines it
+	// brings back or drops, so they are no 111008 (a real ASA logs none).
+	if boot {
+		if !old.Running.Equal(c.Running) {
+			add(family.ChangeConfig, "", "running configuration replaced by the startup configuration; unsaved changes lost")
+		}
+		return out
 	}
 	if old.Running.Essentials != c.Running.Essentials {
 		cmd, state := "anyconnect-essentials", "enabled"
@@ -80,7 +96,7 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 			add(family.ChangeConfig, "", text)
 		}
 	}
-	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) && old.Boots == c.Boots && old.UpAt.Equal(c.UpAt) {
+	if !old.Startup.Equal(c.Startup) && c.Startup.Equal(c.Running) {
 		add(family.ChangeConfig, commandLine(c.ModifiedBy, "write memory"), "configuration saved")
 	}
 	return out
