@@ -114,8 +114,7 @@ func TestEventsOfEachChange(t *testing.T) {
 		"17 portal_demo - |demo license issued to FCH1947V0GY",
 		"18 key_installed asa1 |activation keys changed: flash 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, running 0x4414f161 0xf96afd07 0xdbeefd61 0x74012312 0x62308379, 1 time-based",
 		"19 clock - |clock set to 2026-12-22T13:00:00Z",
-		// Logged as `show version` brought the device to the lab time;
-		// stored with the next change.
+		// Logged as the clock move passed them, right after it.
 		"20 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 14 days.|",
 		"21 syslog asa1 %ASA-4-444005: Timebased license key 0x3f8d6ccc 0xe57d6894 0x9facfd11 0x9b3a5815 0xaa1077e4 will expire in 7 days.|",
 		"22 rma asa1 %ASA-6-199005: Startup begin|unit replaced (RMA): serial FCH1947V0GZ, was FCH1947V0GY; up at 2026-12-22T13:00:00Z",

@@ -62,6 +62,8 @@ func (d *fakeDevice) CheckLogin(string, string) (int, bool, bool)  { return 0, f
 func (d *fakeDevice) SSH(netip.Addr) family.SSHOffer               { return family.SSHOffer{} }
 func (d *fakeDevice) LogEntries() ([]family.LogEntry, int)         { return nil, 0 }
 
+func (d *fakeDevice) NextTimedEvent() (time.Time, bool) { return time.Time{}, false }
+
 func (d *fakeDevice) ChangesFrom(old family.Device) []family.Change {
 	if rebooted(old, d) {
 		return []family.Change{{Kind: family.ChangeReloaded, Text: "reloaded"}}

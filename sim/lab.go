@@ -110,6 +110,7 @@ type Lab struct {
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
 	ev         labEvents // events.go
+	timers     labTimers // timers.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -134,6 +135,10 @@ type Headend struct {
 	logged int
 	// refusals samples the refused connections (refusals.go).
 	refusals refusalSampler
+	// due is when the device next logs a line as time passes, dueIdx its
+	// place in the lab's heap (timers.go); guarded by the lab's timers.mu.
+	due    time.Time
+	dueIdx int
 }
 
 // OpenLab loads a lab from its store.
@@ -205,6 +210,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.byName.Store(d.Hostname(), h)
 		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
+		l.schedule(h)
 		l.nextID = max(l.nextID, id+1)
 		return nil
 	})
@@ -244,7 +250,8 @@ func (l *Lab) Len() int {
 // has reserved. Called with l.mu held.
 func (l *Lab) stored() int { return len(l.bySerial) - l.creating }
 
-// SetClock moves a simulated clock to t, durably.
+// SetClock moves a simulated clock to t, durably, with the lines the
+// headends log as it passes them (timers.go).
 func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	l.clockMu.Lock()
 	defer l.clockMu.Unlock()
@@ -259,8 +266,7 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
 			maxLabTime.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
-	err := l.commitClock(t, "clock set to "+t.UTC().Format(time.RFC3339), func() { l.clock.set(t) })
-	if err != nil {
+	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
 	}
 	l.log.Info("clock set", zap.String("lab", l.name), zap.Time("now", t))
@@ -359,6 +365,9 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 		err = l.persistWith(h.id, d, h.sshPort, []Event{{At: now, Headend: hostname, Kind: EventCreated, Text: text}}, func() {
 			snap = Snapshot{Device: d.Copy(), Now: now} // d is the headend's own once published
 			snap.SSHAddress = l.publish(h)
+			h.mu.Lock()
+			l.schedule(h)
+			h.mu.Unlock()
 		})
 	}
 	if err != nil {
@@ -526,6 +535,7 @@ func (l *Lab) Delete(hostname string) error {
 		delete(l.bySerial, h.dev.SerialNumber())
 		l.metrics.setHeadends(l.stored())
 		l.metrics.count(opDelete)
+		l.schedule(h)
 	})
 	if err != nil {
 		return err
@@ -731,7 +741,9 @@ func (h *Headend) View(fn func(d family.Device)) error {
 	}
 	// Advancing in place is safe: it is deterministic from the stored
 	// state and the clock, so the stored copy catches up on the next
-	// write, or replays the same steps after a restart.
+	// write, or replays the same steps after a restart. The lines it logs
+	// are forwarded now; their events come with the lab's catch-up of the
+	// headend, which is due by then (timers.go), or an earlier change.
 	n := loggedCount(h.dev)
 	h.dev.Advance(h.lab.clock.Now())
 	h.lab.forwardLog(n, h.dev)
@@ -867,6 +879,7 @@ func (h *Headend) swap(c family.Device, now time.Time) {
 	h.logged = loggedCount(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
+	h.lab.schedule(h)
 }
 
 // rebooted reports whether the change from old to c reloaded the headend

@@ -75,13 +75,20 @@ func (l *Lab) refusalEvents() []Event {
 	return evs
 }
 
-// flushRefusals commits the pending refusal samples as events.
+// flushRefusals commits the pending refusal samples as events, and with
+// them the lines the headends logged as the lab time passed (timers.go).
 func (l *Lab) flushRefusals() error {
-	evs := l.refusalEvents()
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	now := l.clock.Now()
+	cu, err := l.catchUp(b, now)
+	if err != nil {
+		return err
+	}
+	defer cu.done()
+	evs := append(l.refusalEvents(), cu.evs...)
 	if len(evs) == 0 {
 		return nil
 	}
-	b := l.store.newBatch(l.name)
-	defer b.Close()
-	return l.commit(b, evs, nil)
+	return l.commit(b, evs, func() { cu.apply(now) })
 }

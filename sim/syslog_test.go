@@ -34,8 +34,8 @@ func (s *syslogSink) take() []string {
 
 // TestSyslogForwardsLogEntries: each licensing message a headend logs
 // reaches Config.Syslog once, with the lab time it was logged at and the
-// headend's hostname, whether a read (View) or a change (Update) brought
-// the headend up to the lab time.
+// headend's hostname; a clock move passing it forwards it (reads and
+// changes after it forward nothing again).
 func TestSyslogForwardsLogEntries(t *testing.T) {
 	sink := &syslogSink{}
 	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
@@ -74,14 +74,14 @@ func TestSyslogForwardsLogEntries(t *testing.T) {
 		}
 	}
 
-	// A read brings the headend up to the lab time: the 30-day warning.
+	// The clock move passes the 30-day warning.
 	must(lab.AdvanceClock(6 * 24 * time.Hour))
 	must(lab.Get("asa1"))
 	check("read after 6 days", warn(simStart.Add(5*24*time.Hour), 30))
 	must(lab.Get("asa1"))
 	check("read again")
 
-	// A change does it on its copy: the 14-day warning.
+	// And the 14-day warning; a change after it forwards nothing again.
 	must(lab.AdvanceClock(16 * 24 * time.Hour))
 	perm, _ := lab.signer.Encode(keygen.Key{Serial: "FCH1947V0GY", Features: keygen.Features{PremiumPeers: 250}})
 	if _, _, err := lab.InstallKey("asa1", perm.String(), KeyActivate); err != nil {

@@ -46,6 +46,9 @@ type Device interface {
 	Reloading(now time.Time) bool
 	// Advance brings timed state (time-based licenses) up to now.
 	Advance(now time.Time)
+	// NextTimedEvent is when Advance next logs a line of the device's
+	// own (a license warning or expiry); ok is false when none is due.
+	NextTimedEvent() (at time.Time, ok bool)
 	// Copy is a deep copy, for a change that may be dropped.
 	Copy() Device
 	// WriteMemory saves the running configuration; Reload reloads the

@@ -1,0 +1,182 @@
+package sim
+
+import (
+	"container/heap"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+)
+
+// Lines a headend logs as time passes (a time-based key's %ASA-4-444005
+// warnings and its %ASA-2-444007 expiry) reach the event log and the
+// syslog collectors when the lab clock passes them, as an ASA logs them
+// when they happen, not when someone next looks at the headend. The lab
+// keeps its headends in a heap by the time their next such line is due
+// (family.Device.NextTimedEvent), so that a clock move touches only the
+// headends with a line due, however many the lab holds.
+//
+// A move of a simulated clock advances those headends in the batch that
+// stores the clock: the lines follow its clock event, in lab-time order
+// across headends, and are as durable as the move. With a real clock the
+// usage flush (every 500 ms by default) does it, in the batch of the
+// refusal samples: a line appears at most one flush interval after its
+// time. Each headend so advanced is stored with its lines, and its count of
+// lines with an event (Headend.logged) moves past them, so that neither a
+// later change nor a restart tells them again. A crash before the flush
+// loses none: the stored device predates the lines, and the restarted lab
+// logs them again from it at its first flush; only a syslog collector may
+// then get a line twice, if a console had shown the headend meanwhile.
+
+// labTimers is the heap of headends by the time their next timed line is
+// due.
+type labTimers struct {
+	// mu guards heap and each headend's due and dueIdx.
+	mu   sync.Mutex
+	heap timerHeap
+	// run lets one catch-up at a time hold the locks of the headends it
+	// advances: no other path holds more than one headend's lock, so
+	// several at once cannot deadlock.
+	run sync.Mutex
+}
+
+// timerHeap orders headends by due; Headend.dueIdx is the position plus
+// one, 0 when the headend is not in it.
+type timerHeap []*Headend
+
+func (q timerHeap) Len() int           { return len(q) }
+func (q timerHeap) Less(i, j int) bool { return q[i].due.Before(q[j].due) }
+func (q timerHeap) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].dueIdx, q[j].dueIdx = i+1, j+1
+}
+func (q *timerHeap) Push(x any) {
+	h := x.(*Headend)
+	h.dueIdx = len(*q) + 1
+	*q = append(*q, h)
+}
+func (q *timerHeap) Pop() any {
+	old := *q
+	h := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	h.dueIdx = 0
+	return h
+}
+
+// schedule puts h in the heap at the time its device's next timed line is
+// due, or takes it out when it has none or is deleted. Called with h.mu
+// held (or before h is published).
+func (l *Lab) schedule(h *Headend) {
+	at, ok := h.dev.NextTimedEvent()
+	ok = ok && !h.deleted
+	t := &l.timers
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case !ok:
+		if h.dueIdx > 0 {
+			heap.Remove(&t.heap, h.dueIdx-1)
+		}
+	case h.dueIdx > 0:
+		if !h.due.Equal(at) {
+			h.due = at
+			heap.Fix(&t.heap, h.dueIdx-1)
+		}
+	default:
+		h.due = at
+		heap.Push(&t.heap, h)
+	}
+}
+
+// takeDue takes the headends with a line due at or before now out of the
+// heap, earliest first.
+func (t *labTimers) takeDue(now time.Time) []*Headend {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var hs []*Headend
+	for len(t.heap) > 0 && !t.heap[0].due.After(now) {
+		hs = append(hs, heap.Pop(&t.heap).(*Headend))
+	}
+	return hs
+}
+
+// catchUp is the advance of the headends with a line due, prepared in a
+// batch: it holds their locks until done.
+type catchUp struct {
+	l      *Lab
+	locked []*Headend
+	hs     []*Headend
+	devs   []family.Device // devs[i] is hs[i]'s device at the lab time
+	evs    []Event         // their new lines, in lab-time order
+}
+
+// catchUp brings every headend with a timed line due at or before now to
+// now, on copies, and writes them to b; their lines are cu.evs. The caller
+// commits b with cu.evs and cu.apply, then calls cu.done, also when the
+// commit failed (the headends are then due again).
+func (l *Lab) catchUp(b *Batch, now time.Time) (*catchUp, error) {
+	l.timers.run.Lock()
+	cu := &catchUp{l: l}
+	for _, h := range l.timers.takeDue(now) {
+		h.mu.Lock()
+		cu.locked = append(cu.locked, h)
+		if h.deleted {
+			continue
+		}
+		c := h.dev.Copy()
+		c.Advance(now)
+		evs := logEvents(c, h.logged)
+		if len(evs) == 0 { // a change brought it to the lab time first
+			continue
+		}
+		if err := b.putHeadend(h.id, c, 0); err != nil {
+			cu.done()
+			return nil, err
+		}
+		cu.hs, cu.devs = append(cu.hs, h), append(cu.devs, c)
+		cu.evs = append(cu.evs, evs...)
+	}
+	// Each headend's lines are in order already; a stable sort by time
+	// interleaves the headends'.
+	slices.SortStableFunc(cu.evs, func(a, b Event) int { return a.At.Compare(b.At) })
+	return cu, nil
+}
+
+// apply makes the copies the headends' devices, once stored.
+func (cu *catchUp) apply(now time.Time) {
+	for i, h := range cu.hs {
+		h.swap(cu.devs[i], now)
+	}
+}
+
+// done schedules the headends again and releases them.
+func (cu *catchUp) done() {
+	for _, h := range cu.locked {
+		cu.l.schedule(h)
+		h.mu.Unlock()
+	}
+	cu.locked = nil
+	cu.l.timers.run.Unlock()
+}
+
+// moveClock stores the simulated clock at t with its event and the lines
+// due by then, in one synced batch, then sets the clock.
+func (l *Lab) moveClock(t time.Time, text string) error {
+	b := l.store.newBatch(l.name)
+	defer b.Close()
+	if err := b.putClock(t); err != nil {
+		return err
+	}
+	cu, err := l.catchUp(b, t)
+	if err != nil {
+		return err
+	}
+	defer cu.done()
+	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
+	return l.commit(b, evs, func() {
+		l.clock.set(t)
+		cu.apply(t)
+	})
+}
