@@ -37,6 +37,7 @@ var (
 func (l *Lab) newAdmission(h *Headend, now time.Time) {
 	d := h.dev
 	h.adm = admission.NewAdmission(uint32(h.id), d.Platform().VPNMax, d.AdmissionPolicy(now), d.UpSince().Unix(), h.refreshPolicy)
+	h.adm.UsePrincipals(l.principals)
 	h.adm.OnUse(l.notePending)
 }
 

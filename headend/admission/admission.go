@@ -130,11 +130,9 @@ func SessionGen(id uint64) uint64 { return idGen(id) }
 // replaces it, which drops every session at once.
 type table struct {
 	epoch uint32
-	// maxUser is the highest count of one user's sessions in this table
-	// (see admission_logins.go); beside start, which the reuse path
-	// reads too, and written only when it rises.
-	maxUser atomic.Uint32
-	start   int64 // lab unix seconds; login times are relative to it
+	// nbuckets is the number of logins buckets (see admission_logins.go).
+	nbuckets uint32
+	start    int64 // lab unix seconds; login times are relative to it
 	// counts holds, per class, the reservations: 16 bits each, premium,
 	// essentials, other. See Admission for why it may exceed the active
 	// sessions.
@@ -151,17 +149,21 @@ type table struct {
 	// Admission).
 	banked [headend.NumKinds]paddedStat
 	peak   [headend.NumKinds]atomic.Uint32
-	// claimGen holds, a byte per slot, the generation before the admission
-	// that claimed the slot from free: the admissions since (the claim
-	// and the reuses) are the generation now minus it (mod 128).
-	claimGen []atomic.Uint32
+	// meta holds a word per slot (see admission_logins.go), with the
+	// generation before the admission that claimed the slot from free:
+	// the admissions since (the claim and the reuses) are the generation
+	// now minus it (mod 128).
+	meta []atomic.Uint32
 	// refused per reason, for metrics.
 	refused   [headend.NumReasons]atomic.Uint64
 	collectMu sync.Mutex
 	// collectSeq is odd while a collection runs (see Admit's refusal).
 	collectSeq atomic.Uint32
 	slots      []atomic.Uint64
-	logins     userLogins
+	// buckets are the logins buckets, two 16-bit counters a word;
+	// loginsMu serialises their exact path.
+	buckets  []atomic.Uint32
+	loginsMu sync.Mutex
 }
 
 type paddedStat struct {
@@ -197,7 +199,7 @@ type paddedStat struct {
 // the same id, and a stale id of a reused slot, whose generation differs).
 // The principal's next admission of the same class takes over its released
 // slot and reservation with one CAS on the slot, without touching the
-// counters (nor its user's logins, see admission_logins.go). A principal
+// counters (nor its user's logins bucket, see admission_logins.go). A principal
 // remembers its last slot, so a user reconnecting finds it at once. Admit + release of a returning user is therefore two CASes on the
 // slot: as cheap as the bare counter's CAS and add.
 //
@@ -263,6 +265,9 @@ type Admission struct {
 
 	// refusals are the last refusals, for `show logging`.
 	refusals refusalRing
+
+	// ps are the principals of the sessions (see UsePrincipals).
+	ps atomic.Pointer[Principals]
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -287,8 +292,9 @@ func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now 
 
 func (a *Admission) newTable(start int64) *table {
 	a.epoch++
+	nb := numBuckets(a.size)
 	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size),
-		claimGen: make([]atomic.Uint32, (a.size+3)/4)}
+		meta: make([]atomic.Uint32, a.size), nbuckets: nb, buckets: make([]atomic.Uint32, nb/2)}
 }
 
 // SetPolicy publishes a new policy; sessions already admitted stay.
@@ -340,14 +346,16 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	// A returning principal takes over its released slot and reservation.
 	if i := hintSlot(p.hint.Load(), a.id); i >= 0 && i < len(t.slots) {
 		s := &t.slots[i]
-		// Its own slot only: the slot counts against its user's logins,
-		// which the reuse leaves as they are, within the limit if no
-		// user ever held more than it allows.
+		// Its own slot only: the slot holds a unit of its user's logins
+		// bucket, which the reuse leaves as it is, so the user stays
+		// within the limit if the bucket's count is.
 		if w := s.Load(); recState(w) == stReleased && recKind(w) == k && recClass(w) == c &&
-			recPrin(w) == p.idx && pol.logins[k] >= t.maxUser.Load() {
+			recPrin(w) == p.idx {
+			m := t.meta[i].Load()
 			gen := recGen(w) + 1
-			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
-				if gen&recGenMask == t.claimGenOf(i) {
+			if m&metaSet != 0 && (m&metaHeld == 0 || pol.logins[k] >= t.bucketLoad(metaBucket(m))) &&
+				s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+				if gen&recGenMask == uint64(m&recGenMask) {
 					t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
 				}
 				return a.admitted(t, p, k, i, gen, now)
@@ -356,8 +364,13 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	}
 	// The user's logins first: at the limit, its oldest session goes.
 	limited := k != headend.KindSiteToSite
-	if limited && !t.enter(p.User(), pol.logins[k]) && !a.enterOverLimit(t, pol, p, pol.logins[k], now) {
-		return a.refuse(t, pol, p, k, now, Decision{Reason: headend.ReasonSimultaneousLogins, Limit: int(pol.logins[k])})
+	var b uint32
+	if limited {
+		lim := pol.logins[k]
+		b = t.bucketOf(p)
+		if lim == 0 || t.bucketAdd(b, 1) > lim && !a.overLimit(t, pol, p, b, lim, now) {
+			return a.refuse(t, pol, p, k, now, Decision{Reason: headend.ReasonSimultaneousLogins, Limit: int(lim)})
+		}
 	}
 	// A new reservation, checked against the class and total limits.
 	var sum uint32
@@ -391,7 +404,7 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 				continue
 			}
 			if limited {
-				t.exit(p.User())
+				t.bucketAdd(b, -1)
 			}
 			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
@@ -418,10 +431,7 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 			gen := recGen(w) + 1
 			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
 				t.next.Store(uint32(i + 1))
-				t.setClaimGen(i, gen-1)
-				if limited {
-					t.setOwner(i, p)
-				}
+				t.setMeta(i, gen-1, b, limited)
 				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -489,18 +499,7 @@ func (a *Admission) dayOf(now int64) int64 {
 }
 
 func (t *table) claimGenOf(i int) uint64 {
-	return uint64(t.claimGen[i/4].Load() >> (8 * uint(i%4)) & recGenMask)
-}
-
-func (t *table) setClaimGen(i int, gen uint64) {
-	w := &t.claimGen[i/4]
-	shift := 8 * uint(i%4)
-	for {
-		old := w.Load()
-		if w.CompareAndSwap(old, old&^(0xff<<shift)|uint32(gen&recGenMask)<<shift) {
-			return
-		}
-	}
+	return uint64(t.meta[i].Load() & recGenMask)
 }
 
 // unbanked is the admissions into slot i not yet in banked.
@@ -673,35 +672,34 @@ func (t *table) collect() {
 	defer t.collectSeq.Add(1) // after the reservations are given back
 	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
-	// The users of the freed slots are counted out as they go, under
-	// the logins mutex (which is why enterOverLimit never holds it while
-	// it collects).
-	t.logins.mu.Lock()
-	defer t.logins.mu.Unlock()
 	for i := range t.slots {
 		s := &t.slots[i]
 		w := s.Load()
 		if recState(w) != stReleased {
 			continue
 		}
-		owner := noOwner
-		if recKind(w) != headend.KindSiteToSite {
-			var ok bool
-			if owner, ok = t.unown(i); !ok {
-				t.dirty.Store(1) // a later collection frees it
-				continue
-			}
+		// The meta word is the claimer's: if it is not written yet
+		// (the claimer is between its claim and setMeta), a later
+		// collection frees the slot. It is marked unwritten before
+		// the slot is freed, so that a stale word is never taken for
+		// the next claimer's, and put back if the principal took the
+		// slot back first.
+		m := t.meta[i].Load()
+		if m&metaSet == 0 {
+			t.dirty.Store(1)
+			continue
 		}
-		if s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
-			give += 1 << (countBits * uint(recClass(w)))
-			if n := t.unbanked(i, w); n != 0 {
-				t.banked[recKind(w)].v.Add(n)
-			}
-			if owner != noOwner {
-				t.logins.leave(owner.User())
-			}
-		} else if owner != noOwner {
-			t.reown(i, owner)
+		t.meta[i].Store(m &^ (metaSet | metaHeld))
+		if !s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
+			t.meta[i].Store(m)
+			continue
+		}
+		give += 1 << (countBits * uint(recClass(w)))
+		if n := (recGen(w) - uint64(m&recGenMask)) & recGenMask; n != 0 {
+			t.banked[recKind(w)].v.Add(n)
+		}
+		if m&metaHeld != 0 {
+			t.bucketAdd(metaBucket(m), -1)
 		}
 	}
 	if give != 0 {

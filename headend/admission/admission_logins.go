@@ -4,7 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
-	"sync/atomic"
+	"weak"
 )
 
 // Simultaneous logins (`vpn-simultaneous-logins N` of the group policy in
@@ -18,205 +18,264 @@ import (
 //
 // # Design
 //
-// A user's count on a table is its sessions active or released (not yet
-// collected) plus admissions in flight: like the class counters, a
-// released slot keeps its unit until a collection frees the slot. So the
-// usual path, a principal taking back its own released slot, leaves the
-// count as it is and touches nothing of this: it reads the policy's limit
-// and the table's maxUser (the highest count any user reached in the
-// table), and takes the slot when the limit is at least that, which
-// proves the user stays within it. Only a new reservation (a claim of a
-// free slot, already the slow path) takes the table's logins mutex, once,
-// to count the user in, and a collection takes it to count freed slots
-// out. A user at the limit takes the over-limit path: it collects if
-// anything was released, else logs off the user's oldest active session
-// (a scan of the table's slots), collects, and counts again.
+// A counting filter with an exact slow path. Each table has a fixed array
+// of 16-bit counters, the buckets, two per slot of the table; a user's
+// bucket is picked by a hash of the user name that the principal carries
+// (computed once, when the principal is made). A unit of a bucket is held
+// by a session of a user login kind from its admission until a collection
+// frees its slot (a released slot keeps its unit, like the class
+// counters' reservations), or by an admission in flight. So a bucket's
+// count is at least the units of any one user whose bucket it is: other
+// users that share the bucket only raise it.
 //
-// The guarantee: a user's count, checked and raised under the mutex,
-// never exceeds the limit in force when each of its sessions was
-// admitted, so neither do its active sessions. Two admissions of one user
-// at the limit each log off one session (the oldest ones): a Release of an
-// id succeeds once, so they never log off the same one, and the loser of
-// that race counts again instead.
+// A new login adds one to its bucket: if the count is then within the
+// limit, so is the user, and the login goes on (no lock, no map, no
+// allocation). Otherwise it gives the unit back and takes the exact path,
+// under the table's logins mutex: it takes the unit again and, with
+// collections held off (the collection mutex), counts the user's units
+// in the slots of its bucket (each slot's meta word names the bucket its
+// unit is in; the user of a slot is its principal's, looked up by number)
+// and the bucket's units not yet in a slot (admissions in flight, whose
+// user is unknown and so counted as the user's). Within the limit it is
+// admitted, keeping the unit; at the limit it collects if anything was
+// released, else logs off the user's oldest active session, collects, and
+// counts again; with only admissions in flight to blame it waits for them
+// to land. A principal taking back its own released slot changes no unit:
+// it does so when its bucket's count is within the limit, which proves the
+// user is; else it takes the new-login path.
 //
-// Cost: a reconnect costs what it did; a claim of a free slot costs the
-// mutex and a map lookup more (about 45 ns in BenchmarkAdmitFill, 50 ns
-// in BenchmarkAdmitReleaseManyUsers, where a principal no longer takes
-// over another's released slot found through its hint: that slot counts
-// against the other user). Tried and dropped: handing such a slot over
-// under the mutex, moving the count from one user to the other, which
-// measured slower than claiming a free slot.
+// The guarantee: a user's units on a table never exceed the limit in force
+// at each admission, so neither do its active sessions. A fast-path login
+// saw every unit added before its own; an exact-path login added its unit
+// before counting and counted every unit there was when it finished, so
+// of two logins racing, at least one sees the other's unit; two exact-path
+// logins are serialised by the mutex. A login waiting for the mutex holds
+// no unit, so the holder never waits for it.
+//
+// What the exact count may get wrong: a principal number names the
+// principal the lab knows by it now. The lab forgets principals that hold
+// no active session, so a released, uncollected slot may hold the number
+// of a forgotten principal, given to another since. Such a slot is counted
+// against the new principal's user if it shares the bucket: an
+// over-count, which the exact path resolves by collecting (it frees the
+// slot) before it logs anyone off; and it is not counted against its own
+// user, who cannot take it back (the new principal never claimed the slot,
+// so its hint never names it). The same holds for an admission being
+// undone because its principal was forgotten while it ran.
+//
+// Cost: per table, four bytes per slot for the buckets and a meta word
+// per slot (which also holds the generation of the slot's claim); the
+// fast path is one atomic add on the bucket's line. With two buckets per
+// slot, a table filling with distinct users finds a bucket over a limit
+// of 3 for about 1 in 600 logins, each an exact count that reads every
+// slot. Tried and dropped: a mutex and a map of users to counts per table
+// with a principal pointer per slot (the owner of its unit), which cost
+// 70 MB at a million sessions and doubled the cost of a new login.
 
 // unlimitedLogins is the logins limit of kinds that are no user login
 // (site-to-site tunnels).
 const unlimitedLogins = math.MaxUint32
 
-// noOwner marks a slot whose session counts against no user (a
-// site-to-site tunnel); nil is a slot whose owner is not written yet.
-var noOwner = new(Principal)
+// Meta word of a slot, written by the claimer of the slot after its claim:
+//
+//	bit  24     set: written by the slot's claimer (cleared by a collector
+//	            while it frees the slot)
+//	bits  8-23  the logins bucket of the session's user
+//	bit   7     held: the session holds a unit of that bucket
+//	bits  0-6   the generation before the claim (see cumulative)
+const (
+	metaSet         = 1 << 24
+	metaHeld        = 1 << 7
+	metaBucketShift = 8
+)
 
-// userLogins counts the sessions per user name of one table.
-type userLogins struct {
-	mu sync.Mutex
-	n  map[string]uint32 // sessions per user; users with none are deleted
-	// owner holds, per slot, the principal whose user the slot's session
-	// counts against (nil: not written yet; noOwner: none). It is
-	// allocated by the first login, so that idle headends do not pay for
-	// it. Written by the claimer of a free slot, and by the collector
-	// (under collectMu) before it frees a slot; a principal taking back
-	// its own released slot leaves it as it is.
-	owner atomic.Pointer[[]atomic.Pointer[Principal]]
+func metaBucket(m uint32) uint32 { return m >> metaBucketShift & 0xffff }
+
+// bucketsPerSlot: enough buckets that a table filling with distinct users
+// rarely takes the exact path.
+const bucketsPerSlot = 2
+
+// numBuckets is the bucket count of a table of size slots: even (two
+// counters to a word) and at most 2^16 (the meta word's field).
+func numBuckets(size int) uint32 {
+	return uint32(min(bucketsPerSlot*(size+1)/2*2, 1<<16))
 }
 
-// enter counts one more session of user against limit lim; false when the
-// user is at the limit already.
-func (t *table) enter(user string, lim uint32) bool {
-	l := &t.logins
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.owner.Load() == nil {
-		o := make([]atomic.Pointer[Principal], len(t.slots))
-		l.owner.Store(&o)
-	}
-	n := l.n[user]
-	if n >= lim {
-		return false
-	}
-	if l.n == nil {
-		l.n = make(map[string]uint32)
-	}
-	n++
-	l.n[user] = n
-	if n > t.maxUser.Load() {
-		t.maxUser.Store(n)
-	}
-	return true
+// bucketOf is the bucket of p's user: a range reduction of its 16-bit hash
+// by multiplication, as the bucket count need not be a power of two.
+func (t *table) bucketOf(p *Principal) uint32 {
+	return uint32(p.userHash) * t.nbuckets >> 16
 }
 
-// leave counts out one session of user. Called with l.mu held.
-func (l *userLogins) leave(user string) {
-	if n := l.n[user]; n > 1 {
-		l.n[user] = n - 1
-	} else {
-		delete(l.n, user)
-	}
+// bucketAdd adds d (1 or -1) to bucket b and returns its new count. A
+// bucket's count never exceeds the slots plus the admissions in flight,
+// far below 2^16, so the low counter of a word never carries into the
+// high one, and never borrows from it (it is only decremented for a unit
+// it holds).
+func (t *table) bucketAdd(b uint32, d int32) uint32 {
+	shift := 16 * (b & 1)
+	return t.buckets[b>>1].Add(uint32(d)<<shift) >> shift & 0xffff
 }
 
-// exit gives back a unit taken by enter for an admission that did not
-// happen.
-func (t *table) exit(user string) {
-	t.logins.mu.Lock()
-	t.logins.leave(user)
-	t.logins.mu.Unlock()
+func (t *table) bucketLoad(b uint32) uint32 {
+	return t.buckets[b>>1].Load() >> (16 * (b & 1)) & 0xffff
 }
 
-// setOwner records the principal whose user slot i's new session counts
-// against.
-func (t *table) setOwner(i int, p *Principal) {
-	if o := t.logins.owner.Load(); o != nil {
-		(*o)[i].Store(p)
+// setMeta writes the meta word of slot i after its claim.
+func (t *table) setMeta(i int, claimGen uint64, b uint32, held bool) {
+	m := uint32(claimGen&recGenMask) | b<<metaBucketShift | metaSet
+	if held {
+		m |= metaHeld
 	}
+	t.meta[i].Store(m)
 }
 
-// ownerOf is the principal whose user slot i's session counts against;
-// nil if none.
-func (t *table) ownerOf(i int) *Principal {
-	if o := t.logins.owner.Load(); o != nil {
-		if p := (*o)[i].Load(); p != noOwner {
-			return p
-		}
-	}
-	return nil
-}
-
-// unown takes the owner of released slot i before a collection frees it:
-// false if it is not written yet (the claimer is between its claim and
-// setOwner), so the slot stays released until a later collection.
-func (t *table) unown(i int) (*Principal, bool) {
-	o := t.logins.owner.Load()
-	if o == nil {
-		return noOwner, true
-	}
-	p := (*o)[i].Load()
-	if p == nil {
-		return nil, false
-	}
-	(*o)[i].Store(nil)
-	return p, true
-}
-
-// reown puts back an owner unown took from a slot that was not freed
-// after all (its principal took it back first).
-func (t *table) reown(i int, p *Principal) {
-	if o := t.logins.owner.Load(); o != nil {
-		(*o)[i].Store(p)
-	}
-}
-
-// maxLoginRounds bounds the over-limit path's rounds: each either admits,
-// logs off one of the user's sessions, or waits for the user's admissions
-// in flight to land in their slots.
+// maxLoginRounds bounds the exact path's rounds: each either admits,
+// logs off one of the user's sessions, or waits for the admissions in
+// flight to land in their slots.
 const maxLoginRounds = 1000
 
-// enterOverLimit counts a session of p's user in on table t, logging off
-// the user's oldest sessions as the limit requires; false when the login
-// is refused (limit 0).
-func (a *Admission) enterOverLimit(t *table, pol *Policy, p *Principal, lim uint32, now int64) bool {
-	if lim == 0 {
-		return false
+// overLimit is the exact path of a new login of p's user in bucket b of
+// table t at limit lim, which the fast path found over the limit: it
+// logs off the user's oldest sessions as the limit requires, and reports
+// whether the login holds a unit of b; false when it is refused (limit
+// 0).
+func (a *Admission) overLimit(t *table, pol *Policy, p *Principal, b, lim uint32, now int64) bool {
+	t.bucketAdd(b, -1) // the fast path's: see the design for why
+	ps := a.principalsOf(p)
+	if ps == nil {
+		return false // p was forgotten meanwhile: no user to count
 	}
 	user := p.User()
-	for range maxLoginRounds {
-		if t.enter(user, lim) {
-			return true
-		}
-		if t.dirty.Load() != 0 {
-			t.collect()
-			continue
-		}
-		// Log off the user's oldest active session. Login times are
-		// seconds; among sessions of the same second, the one whose slot
-		// the claim cursor passed longest ago is the older.
+	t.loginsMu.Lock()
+	defer t.loginsMu.Unlock()
+	for rounds := 0; rounds < maxLoginRounds; {
+		t.collectMu.Lock() // no slot is freed while counting
+		t.bucketAdd(b, 1)
+		var mine, landed uint32
 		best, bestW := -1, uint64(0)
+		var bestOwner *Principal
 		next := int(t.next.Load())
 		n := len(t.slots)
 		for i := range t.slots {
+			m := t.meta[i].Load()
+			if m&(metaSet|metaHeld) != metaSet|metaHeld || metaBucket(m) != b {
+				continue
+			}
 			w := t.slots[i].Load()
-			if recState(w) != stActive {
+			st := recState(w)
+			if st == stFree {
 				continue
 			}
-			if o := t.ownerOf(i); o == nil || o.User() != user {
+			landed++
+			q := ps.ByIndex(recPrin(w))
+			if q == nil || q.User() != user {
 				continue
 			}
-			if best < 0 || recTime(w) < recTime(bestW) ||
-				recTime(w) == recTime(bestW) && (i-next+n)%n < (best-next+n)%n {
-				best, bestW = i, w
+			mine++
+			// Login times are seconds; among sessions of the same
+			// second, the one whose slot the claim cursor passed
+			// longest ago is the older.
+			if st == stActive && (best < 0 || recTime(w) < recTime(bestW) ||
+				recTime(w) == recTime(bestW) && (i-next+n)%n < (best-next+n)%n) {
+				best, bestW, bestOwner = i, w, q
 			}
 		}
-		if best < 0 {
-			// Only admissions in flight hold the user's units: wait
-			// for them to land.
+		// Read after the scan: every unit added before the scan ended
+		// is in it, landed or not, and none left (no collection ran).
+		units := t.bucketLoad(b)
+		t.collectMu.Unlock()
+		inFlight := units - 1 - min(landed, units-1)
+		if mine+inFlight < lim {
+			return true
+		}
+		t.bucketAdd(b, -1)
+		if mine < lim || best < 0 && t.dirty.Load() == 0 {
+			// Only admissions in flight may be the user's: wait for
+			// them to land. They take no lock that this holds, so
+			// they do; the wait is not a round.
 			runtime.Gosched()
 			continue
 		}
-		si := t.info(best, bestW)
-		owner := t.ownerOf(best)
-		t.snapshot() // the peak, before the session goes
-		if a.Release(si.ID) {
-			if pol.logLevel >= refusalSeverity {
-				a.refusals.addLogoff(owner, si.Kind, now-si.Login, now)
-			}
+		rounds++
+		switch {
+		case t.dirty.Load() != 0:
 			t.collect()
+		default:
+			si := t.info(best, bestW)
+			t.snapshot() // the peak, before the session goes
+			if a.Release(si.ID) {
+				if pol.logLevel >= refusalSeverity {
+					a.refusals.addLogoff(bestOwner, si.Kind, now-si.Login, now)
+				}
+				t.collect()
+			}
 		}
 	}
 	return false
 }
 
-// LoginsCounted is how many users the current table counts sessions of:
-// none once every session has ended and been collected.
+// UsePrincipals tells the admission which principals its sessions are of,
+// so that the exact logins path can tell their users apart. Without it,
+// the first exact count looks for the principals of the login it counts.
+func (a *Admission) UsePrincipals(ps *Principals) { a.ps.Store(ps) }
+
+func (a *Admission) principalsOf(p *Principal) *Principals {
+	if ps := a.ps.Load(); ps != nil {
+		return ps
+	}
+	ps := lookupPrincipals(p)
+	if ps != nil {
+		a.ps.CompareAndSwap(nil, ps)
+	}
+	return ps
+}
+
+// registry holds every Principals made, weakly, so that an admission made
+// without UsePrincipals finds those of its sessions (tests and tools that
+// make them apart) without each principal pointing at its table.
+var registry struct {
+	mu  sync.Mutex
+	all []weak.Pointer[Principals]
+}
+
+func register(ps *Principals) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	live := registry.all[:0]
+	for _, w := range registry.all {
+		if w.Value() != nil {
+			live = append(live, w)
+		}
+	}
+	registry.all = append(live, weak.Make(ps))
+}
+
+// lookupPrincipals finds the Principals that p is live in; nil if none.
+func lookupPrincipals(p *Principal) *Principals {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	for _, w := range registry.all {
+		if ps := w.Value(); ps != nil && ps.ByIndex(p.idx) == p {
+			return ps
+		}
+	}
+	return nil
+}
+
+// LoginsCounted is how many logins buckets of the current table hold a
+// unit: none once every session has ended and been collected.
 func (a *Admission) LoginsCounted() int {
-	l := &a.tab.Load().logins
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.n)
+	t := a.tab.Load()
+	n := 0
+	for i := range t.buckets {
+		w := t.buckets[i].Load()
+		if w&0xffff != 0 {
+			n++
+		}
+		if w>>16 != 0 {
+			n++
+		}
+	}
+	return n
 }

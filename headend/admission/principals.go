@@ -45,7 +45,12 @@ type Principal struct {
 	name      *byte
 	userLen   uint8
 	deviceLen uint8
-	idx       uint32
+	// userHash is a hash of the user name, the same for every device of
+	// the user: a session table's logins bucket of the user (see
+	// admission_logins.go), computed once here so that admission hashes
+	// no strings. Sixteen bits fill the padding before idx.
+	userHash uint16
+	idx      uint32
 	// hint: the headend and slot of this principal's last session, where
 	// a reconnect finds its released slot (headend id << 32 | slot + 1).
 	hint atomic.Uint64
@@ -183,6 +188,7 @@ func NewPrincipals(onNew func()) *Principals {
 		t := make([]atomic.Uint64, 64)
 		ps.shards[i].table.Store(&t)
 	}
+	register(ps)
 	return ps
 }
 
@@ -349,6 +355,7 @@ func (ps *Principals) add(user, device string) (*Principal, error) {
 	p := &ps.slab[0]
 	ps.slab = ps.slab[1:]
 	p.name, p.userLen, p.deviceLen, p.idx = &ps.arena[start], uint8(len(user)), uint8(len(device)), idx
+	p.userHash = uint16(maphash.String(ps.seed, user))
 	c := &ps.chunks[idx>>chunkBits]
 	ch := c.Load()
 	if ch == nil {
