@@ -21,3 +21,6 @@ func (p *Policy) ExpiringAt(at int64) *Policy {
 	c.validUntil = at
 	return &c
 }
+
+// BucketOf is the logins bucket of p's user in the current table.
+func (a *Admission) BucketOf(p *Principal) uint32 { return a.tab.Load().bucketOf(p) }
