@@ -19,7 +19,7 @@ import (
 // # Design
 //
 // A counting filter with an exact slow path. Each table has a fixed array
-// of 16-bit counters, the buckets, two per slot of the table; a user's
+// of 16-bit counters, the buckets, at least two per slot; a user's
 // bucket is picked by a hash of the user name that the principal carries
 // (computed once, when the principal is made). A unit of a bucket is held
 // by a session of a user login kind from its admission until a collection
@@ -63,14 +63,20 @@ import (
 // so its hint never names it). The same holds for an admission being
 // undone because its principal was forgotten while it ran.
 //
-// Cost: per table, four bytes per slot for the buckets and a meta word
-// per slot (which also holds the generation of the slot's claim); the
-// fast path is one atomic add on the bucket's line. With two buckets per
-// slot, a table filling with distinct users finds a bucket over a limit
-// of 3 for about 1 in 600 logins, each an exact count that reads every
-// slot. Tried and dropped: a mutex and a map of users to counts per table
-// with a principal pointer per slot (the owner of its unit), which cost
-// 70 MB at a million sessions and doubled the cost of a new login.
+// Cost: per table, two bytes per bucket (the power of two at least twice
+// the slots: 16 KB for a 2,500-session table) and a four-byte meta word
+// per slot (three more than the generation byte it replaces); the fast
+// path is one atomic add on the bucket's line, and a collection one more
+// per freed slot. The exact path reads every slot's meta word, so it is
+// what a table filling with distinct users pays for buckets shared by
+// more users than the limit: BenchmarkAdmitFill (limit 3, 10,000 users)
+// spends about a fifth of its admission time there. Fewer buckets cost
+// less memory and slow fills. Tried and dropped: a mutex and a map of
+// users to counts per table with a principal pointer per slot (the owner
+// of its unit), which cost about 70 MB at a million sessions and more
+// than doubled the cost of a new login; and two buckets per slot (not rounded up to a
+// power of two), which saved 6 KB a 2,500-session table but took the
+// exact path three times as often in a fill (95 ns an admission, not 40).
 
 // unlimitedLogins is the logins limit of kinds that are no user login
 // (site-to-site tunnels).
@@ -91,18 +97,18 @@ const (
 
 func metaBucket(m uint32) uint32 { return m >> metaBucketShift & 0xffff }
 
-// bucketsPerSlot: enough buckets that a table filling with distinct users
-// rarely takes the exact path.
-const bucketsPerSlot = 2
-
-// numBuckets is the bucket count of a table of size slots: even (two
-// counters to a word) and at most 2^16 (the meta word's field).
+// numBuckets is the bucket count of a table of size slots: the power of
+// two at least twice the slots (a table filling with distinct users then
+// rarely takes the exact path), at most 2^16 (the meta word's field).
 func numBuckets(size int) uint32 {
-	return uint32(min(bucketsPerSlot*(size+1)/2*2, 1<<16))
+	n := uint32(2)
+	for n < 1<<16 && int(n) < 2*size {
+		n *= 2
+	}
+	return n
 }
 
-// bucketOf is the bucket of p's user: a range reduction of its 16-bit hash
-// by multiplication, as the bucket count need not be a power of two.
+// bucketOf is the bucket of p's user: the high bits of its 16-bit hash.
 func (t *table) bucketOf(p *Principal) uint32 {
 	return uint32(p.userHash) * t.nbuckets >> 16
 }
