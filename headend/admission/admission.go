@@ -428,10 +428,13 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	for {
 		s := &t.slots[i]
 		if w := s.Load(); recState(w) == stFree {
+			// The claim takes the slot's meta word first (see
+			// admission_logins.go): a claimer that wins it is the
+			// only one that may write the free slot.
 			gen := recGen(w) + 1
-			if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+			if m := t.meta[i].Load(); m&metaSet == 0 && t.meta[i].CompareAndSwap(m, metaWord(gen-1, b, limited)) {
+				s.Store(makeRec(stActive, k, c, gen, p.idx, rel))
 				t.next.Store(uint32(i + 1))
-				t.setMeta(i, gen-1, b, limited)
 				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
@@ -678,22 +681,12 @@ func (t *table) collect() {
 		if recState(w) != stReleased {
 			continue
 		}
-		// The meta word is the claimer's: if it is not written yet
-		// (the claimer is between its claim and setMeta), a later
-		// collection frees the slot. It is marked unwritten before
-		// the slot is freed, so that a stale word is never taken for
-		// the next claimer's, and put back if the principal took the
-		// slot back first.
-		m := t.meta[i].Load()
-		if m&metaSet == 0 {
-			t.dirty.Store(1)
-			continue
-		}
-		t.meta[i].Store(m &^ (metaSet | metaHeld))
+		m := t.meta[i].Load() // the claimer's, written before its claim
 		if !s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
-			t.meta[i].Store(m)
-			continue
+			continue // taken back by its principal
 		}
+		// Until this store, claimers pass the free slot by.
+		t.meta[i].Store(0)
 		give += 1 << (countBits * uint(recClass(w)))
 		if n := (recGen(w) - uint64(m&recGenMask)) & recGenMask; n != 0 {
 			t.banked[recKind(w)].v.Add(n)

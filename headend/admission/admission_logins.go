@@ -82,10 +82,13 @@ import (
 // (site-to-site tunnels).
 const unlimitedLogins = math.MaxUint32
 
-// Meta word of a slot, written by the claimer of the slot after its claim:
+// Meta word of a slot. A claim of a free slot takes it first, by a CAS
+// from a word without set, and then writes the slot; the collection that
+// frees the slot clears it after. So a slot that is not free has its
+// claimer's word, and a claimer that wins the word is the only writer of
+// the free slot.
 //
-//	bit  24     set: written by the slot's claimer (cleared by a collector
-//	            while it frees the slot)
+//	bit  24     set: taken by the slot's claimer
 //	bits  8-23  the logins bucket of the session's user
 //	bit   7     held: the session holds a unit of that bucket
 //	bits  0-6   the generation before the claim (see cumulative)
@@ -127,13 +130,13 @@ func (t *table) bucketLoad(b uint32) uint32 {
 	return t.buckets[b>>1].Load() >> (16 * (b & 1)) & 0xffff
 }
 
-// setMeta writes the meta word of slot i after its claim.
-func (t *table) setMeta(i int, claimGen uint64, b uint32, held bool) {
+// metaWord is the meta word of a claim.
+func metaWord(claimGen uint64, b uint32, held bool) uint32 {
 	m := uint32(claimGen&recGenMask) | b<<metaBucketShift | metaSet
 	if held {
 		m |= metaHeld
 	}
-	t.meta[i].Store(m)
+	return m
 }
 
 // maxLoginRounds bounds the exact path's rounds: each either admits,
