@@ -160,9 +160,11 @@ type table struct {
 	// collectSeq is odd while a collection runs (see Admit's refusal).
 	collectSeq atomic.Uint32
 	slots      []atomic.Uint64
-	// buckets are the logins buckets, two 16-bit counters a word;
+	// buckets are the logins buckets, four 8-bit counters a word; wide
+	// holds those that outgrew eight bits (nil until one does);
 	// loginsMu serialises their exact path.
 	buckets  []atomic.Uint32
+	wide     atomic.Pointer[[]atomic.Uint32]
 	loginsMu sync.Mutex
 }
 
@@ -294,7 +296,7 @@ func (a *Admission) newTable(start int64) *table {
 	a.epoch++
 	nb := numBuckets(a.size)
 	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size),
-		meta: make([]atomic.Uint32, a.size), nbuckets: nb, buckets: make([]atomic.Uint32, nb/2)}
+		meta: make([]atomic.Uint32, a.size), nbuckets: nb, buckets: make([]atomic.Uint32, nb/4)}
 }
 
 // SetPolicy publishes a new policy; sessions already admitted stay.
@@ -368,7 +370,7 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	if limited {
 		lim := pol.logins[k]
 		b = t.bucketOf(p)
-		if lim == 0 || t.bucketAdd(b, 1) > lim && !a.overLimit(t, pol, p, b, lim, now) {
+		if lim == 0 || !t.bucketTry(b, lim) && !a.overLimit(t, pol, p, b, lim, now) {
 			return a.refuse(t, pol, p, k, now, Decision{Reason: headend.ReasonSimultaneousLogins, Limit: int(lim)})
 		}
 	}
@@ -404,7 +406,7 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 				continue
 			}
 			if limited {
-				t.bucketAdd(b, -1)
+				t.bucketPut(b)
 			}
 			return a.refuse(t, pol, p, k, now, Decision{Reason: reason, Limit: int(limit)})
 		}
@@ -692,7 +694,7 @@ func (t *table) collect() {
 			t.banked[recKind(w)].v.Add(n)
 		}
 		if m&metaHeld != 0 {
-			t.bucketAdd(metaBucket(m), -1)
+			t.bucketPut(metaBucket(m))
 		}
 	}
 	if give != 0 {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"weak"
 )
 
@@ -19,7 +20,7 @@ import (
 // # Design
 //
 // A counting filter with an exact slow path. Each table has a fixed array
-// of 16-bit counters, the buckets, at least two per slot; a user's
+// of 8-bit counters, the buckets, at least two per slot; a user's
 // bucket is picked by a hash of the user name that the principal carries
 // (computed once, when the principal is made). A unit of a bucket is held
 // by a session of a user login kind from its admission until a collection
@@ -28,10 +29,10 @@ import (
 // count is at least the units of any one user whose bucket it is: other
 // users that share the bucket only raise it.
 //
-// A new login adds one to its bucket: if the count is then within the
-// limit, so is the user, and the login goes on (no lock, no map, no
-// allocation). Otherwise it gives the unit back and takes the exact path,
-// under the table's logins mutex: it takes the unit again and, with
+// A new login takes a unit of its bucket (a CAS) if the count is below
+// the limit: then so is the user's, and the login goes on (no lock, no
+// map, no allocation). Otherwise it takes the exact path, under the
+// table's logins mutex: it takes a unit whatever the count and, with
 // collections held off (the collection mutex), counts the user's units
 // in the slots of its bucket (each slot's meta word names the bucket its
 // unit is in; the user of a slot is its principal's, looked up by number)
@@ -63,20 +64,21 @@ import (
 // so its hint never names it). The same holds for an admission being
 // undone because its principal was forgotten while it ran.
 //
-// Cost: per table, two bytes per bucket (the power of two at least twice
-// the slots: 16 KB for a 2,500-session table) and a four-byte meta word
+// Cost: per table, a byte per bucket (the power of two at least twice
+// the slots: 8 KB for a 2,500-session table) and a four-byte meta word
 // per slot (three more than the generation byte it replaces); the fast
-// path is one atomic add on the bucket's line, and a collection one more
-// per freed slot. The exact path reads every slot's meta word, so it is
+// path is one CAS on the bucket's line, and a collection one more per
+// freed slot. The exact path reads every slot's meta word, so it is
 // what a table filling with distinct users pays for buckets shared by
 // more users than the limit: BenchmarkAdmitFill (limit 3, 10,000 users)
 // spends about a fifth of its admission time there. Fewer buckets cost
 // less memory and slow fills. Tried and dropped: a mutex and a map of
 // users to counts per table with a principal pointer per slot (the owner
 // of its unit), which cost about 70 MB at a million sessions and more
-// than doubled the cost of a new login; and two buckets per slot (not rounded up to a
-// power of two), which saved 6 KB a 2,500-session table but took the
-// exact path three times as often in a fill (95 ns an admission, not 40).
+// than doubled the cost of a new login; two buckets per slot (not
+// rounded up to a power of two), which took the exact path three times
+// as often in a fill (95 ns an admission, not 40); and 16-bit buckets,
+// twice the memory of 8-bit ones for no measurable speed.
 
 // unlimitedLogins is the logins limit of kinds that are no user login
 // (site-to-site tunnels).
@@ -104,7 +106,7 @@ func metaBucket(m uint32) uint32 { return m >> metaBucketShift & 0xffff }
 // two at least twice the slots (a table filling with distinct users then
 // rarely takes the exact path), at most 2^16 (the meta word's field).
 func numBuckets(size int) uint32 {
-	n := uint32(2)
+	n := uint32(4) // a word of buckets at least
 	for n < 1<<16 && int(n) < 2*size {
 		n *= 2
 	}
@@ -116,18 +118,93 @@ func (t *table) bucketOf(p *Principal) uint32 {
 	return uint32(p.userHash) * t.nbuckets >> 16
 }
 
-// bucketAdd adds d (1 or -1) to bucket b and returns its new count. A
-// bucket's count never exceeds the slots plus the admissions in flight,
-// far below 2^16, so the low counter of a word never carries into the
-// high one, and never borrows from it (it is only decremented for a unit
-// it holds).
-func (t *table) bucketAdd(b uint32, d int32) uint32 {
-	shift := 16 * (b & 1)
-	return t.buckets[b>>1].Add(uint32(d)<<shift) >> shift & 0xffff
+// Buckets are 8-bit counters, four to a word, changed by CAS only. A
+// bucket that would reach 255 units (a user allowed that many sessions,
+// or as many users sharing it) is widened: its count moves to the table's
+// wide array of 32-bit counters, and its byte holds wideMark from then on
+// (until the table goes). The fast path takes no unit of a bucket at
+// 254, so only the exact path widens, under the logins mutex.
+const wideMark = 0xff
+
+func (t *table) bucketWord(b uint32) (*atomic.Uint32, uint32) {
+	return &t.buckets[b>>2], 8 * (b & 3)
 }
 
+// bucketTry takes a unit of bucket b if its count is below lim (the fast
+// path); false, taking none, otherwise.
+func (t *table) bucketTry(b, lim uint32) bool {
+	w, shift := t.bucketWord(b)
+	for {
+		v := w.Load()
+		switch c := v >> shift & 0xff; {
+		case c == wideMark:
+			cw := &(*t.wide.Load())[b]
+			if cw.Add(1) <= lim {
+				return true
+			}
+			cw.Add(^uint32(0))
+			return false
+		case c >= lim || c >= wideMark-1:
+			return false
+		}
+		if w.CompareAndSwap(v, v+1<<shift) {
+			return true
+		}
+	}
+}
+
+// bucketTake takes a unit of bucket b whatever its count (the exact path,
+// with the logins mutex held), widening it first if it must.
+func (t *table) bucketTake(b uint32) {
+	w, shift := t.bucketWord(b)
+	for {
+		v := w.Load()
+		switch c := v >> shift & 0xff; {
+		case c == wideMark:
+			(*t.wide.Load())[b].Add(1)
+			return
+		case c == wideMark-1:
+			wide := t.wide.Load()
+			if wide == nil {
+				// Once a table, on the exact path only.
+				ws := make([]atomic.Uint32, t.nbuckets)
+				wide = &ws
+				t.wide.Store(wide)
+			}
+			// The count moves with the mark: a CAS that fails saw
+			// the byte change, and the count is written again.
+			(*wide)[b].Store(c)
+			w.CompareAndSwap(v, v|wideMark<<shift)
+			continue
+		}
+		if w.CompareAndSwap(v, v+1<<shift) {
+			return
+		}
+	}
+}
+
+// bucketPut gives back a unit of bucket b.
+func (t *table) bucketPut(b uint32) {
+	w, shift := t.bucketWord(b)
+	for {
+		v := w.Load()
+		if v>>shift&0xff == wideMark {
+			(*t.wide.Load())[b].Add(^uint32(0))
+			return
+		}
+		if w.CompareAndSwap(v, v-1<<shift) {
+			return
+		}
+	}
+}
+
+// bucketLoad is bucket b's count.
 func (t *table) bucketLoad(b uint32) uint32 {
-	return t.buckets[b>>1].Load() >> (16 * (b & 1)) & 0xffff
+	w, shift := t.bucketWord(b)
+	if c := w.Load() >> shift & 0xff; c != wideMark {
+		return c
+	}
+	return (*t.wide.Load())[b].Load()
 }
 
 // metaWord is the meta word of a claim.
@@ -150,7 +227,6 @@ const maxLoginRounds = 1000
 // whether the login holds a unit of b; false when it is refused (limit
 // 0).
 func (a *Admission) overLimit(t *table, pol *Policy, p *Principal, b, lim uint32, now int64) bool {
-	t.bucketAdd(b, -1) // the fast path's: see the design for why
 	ps := a.principalsOf(p)
 	if ps == nil {
 		return false // p was forgotten meanwhile: no user to count
@@ -160,7 +236,7 @@ func (a *Admission) overLimit(t *table, pol *Policy, p *Principal, b, lim uint32
 	defer t.loginsMu.Unlock()
 	for rounds := 0; rounds < maxLoginRounds; {
 		t.collectMu.Lock() // no slot is freed while counting
-		t.bucketAdd(b, 1)
+		t.bucketTake(b)
 		var mine, landed uint32
 		best, bestW := -1, uint64(0)
 		var bestOwner *Principal
@@ -198,7 +274,7 @@ func (a *Admission) overLimit(t *table, pol *Policy, p *Principal, b, lim uint32
 		if mine+inFlight < lim {
 			return true
 		}
-		t.bucketAdd(b, -1)
+		t.bucketPut(b)
 		if mine < lim || best < 0 && t.dirty.Load() == 0 {
 			// Only admissions in flight may be the user's: wait for
 			// them to land. They take no lock that this holds, so
@@ -277,12 +353,8 @@ func lookupPrincipals(p *Principal) *Principals {
 func (a *Admission) LoginsCounted() int {
 	t := a.tab.Load()
 	n := 0
-	for i := range t.buckets {
-		w := t.buckets[i].Load()
-		if w&0xffff != 0 {
-			n++
-		}
-		if w>>16 != 0 {
+	for b := range t.nbuckets {
+		if t.bucketLoad(b) != 0 {
 			n++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -121,5 +122,41 @@ func TestLoginsForgottenReleasedSlot(t *testing.T) {
 	a.LogoffAll()
 	if n := a.LoginsCounted(); n != 0 {
 		t.Errorf("buckets holding units after logoff all: %d", n)
+	}
+}
+
+// TestLoginsWideBucket: a user allowed more sessions than a bucket's
+// eight bits count holds them all, is held to a lower limit set later,
+// and counts nothing once they end.
+func TestLoginsWideBucket(t *testing.T) {
+	d, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 750})
+	setLogins := func(n int) {
+		t.Helper()
+		if err := d.UpdateGroupPolicy(asa.DefaultGroupPolicy, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
+			t.Fatal(err)
+		}
+		a.SetPolicy(d.AdmissionPolicy(t0))
+	}
+	setLogins(400)
+	now := t0.Unix()
+	for i := range 300 {
+		if dec := a.Admit(device(t, ps, "alice", fmt.Sprint("pc", i)), headend.KindAnyConnect, now+int64(i)); !dec.Admitted {
+			t.Fatalf("pc%d refused: %+v", i, dec)
+		}
+	}
+	if !a.Widened() {
+		t.Fatal("300 sessions of one user left its bucket narrow")
+	}
+	setLogins(300)
+	if dec := a.Admit(device(t, ps, "alice", "pc300"), headend.KindAnyConnect, now+400); !dec.Admitted {
+		t.Fatalf("pc300 refused: %+v", dec)
+	}
+	got := devicesOf(a, ps, "alice")
+	if len(got) != 300 || slices.Contains(got, "pc0") || !slices.Contains(got, "pc300") {
+		t.Errorf("alice has %d sessions (pc0 %v, pc300 %v), want 300 without pc0", len(got), slices.Contains(got, "pc0"), slices.Contains(got, "pc300"))
+	}
+	a.LogoffAll()
+	if c := a.Counts(); c.Premium != 0 || a.LoginsCounted() != 0 {
+		t.Errorf("after logoff all: premium %d, buckets counting %d", c.Premium, a.LoginsCounted())
 	}
 }

@@ -24,3 +24,6 @@ func (p *Policy) ExpiringAt(at int64) *Policy {
 
 // BucketOf is the logins bucket of p's user in the current table.
 func (a *Admission) BucketOf(p *Principal) uint32 { return a.tab.Load().bucketOf(p) }
+
+// Widened reports whether a bucket of the current table outgrew its byte.
+func (a *Admission) Widened() bool { return a.tab.Load().wide.Load() != nil }
