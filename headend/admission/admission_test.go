@@ -12,6 +12,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -25,8 +26,8 @@ func newTestDevice(t testing.TB, model string, f keygen.Features) *asa.Device {
 		t.Fatal(err)
 	}
 	if !f.IsZero() {
-		d.License.Running = &asa.PermanentKey{Features: f}
-		d.License.Flash = &asa.PermanentKey{Features: f}
+		d.License.Running = &license.PermanentKey{Features: f}
+		d.License.Flash = &license.PermanentKey{Features: f}
 	}
 	return d
 }

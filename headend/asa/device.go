@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -68,12 +69,12 @@ const maxLog = 256
 // power state. Methods are pure: they take the time as an argument and do no
 // I/O; the lab serialises access to a device and persists it after a change.
 type Device struct {
-	Model   string  `json:"model"`
-	Serial  string  `json:"serial"`
-	Version string  `json:"version"`
-	Running Config  `json:"running"`
-	Startup Config  `json:"startup"`
-	License License `json:"license"`
+	Model   string       `json:"model"`
+	Serial  string       `json:"serial"`
+	Version string       `json:"version"`
+	Running Config       `json:"running"`
+	Startup Config       `json:"startup"`
+	License license.Keys `json:"license"`
 	// UpAt is when the current boot finished; before it the device is
 	// reloading. Uptime counts from it.
 	UpAt time.Time `json:"up_at"`
@@ -135,7 +136,7 @@ func (d *Device) Hostname() string { return d.Running.Hostname }
 // dropped if it fails or cannot be persisted.
 func (d *Device) Clone() *Device {
 	c := *d
-	c.License = d.License.clone()
+	c.License = d.License.Clone()
 	c.Log = slices.Clone(d.Log)
 	return &c
 }
@@ -157,7 +158,7 @@ func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
 }
 
 // RunningLicense is the license in force at now.
-func (d *Device) RunningLicense(now time.Time) Running {
+func (d *Device) RunningLicense(now time.Time) license.Running {
 	r := d.License.Compute(d.licensed(), now)
 	r.VPNEncryptionNames = d.runs8x()
 	return r
@@ -199,10 +200,10 @@ func (d *Device) nextTimedEvent() (idx int, at time.Time, warn int) {
 		if !k.Active {
 			continue
 		}
-		ev, w := k.expiresAt(), 0
+		ev, w := k.ExpiresAt(), 0
 		for _, t := range warnDays {
 			if t < k.Warned || k.Warned == 0 {
-				ev, w = k.expiresAt().Add(-time.Duration(t)*Day), t
+				ev, w = k.ExpiresAt().Add(-time.Duration(t)*license.Day), t
 				break
 			}
 		}
@@ -218,7 +219,7 @@ func (d *Device) nextTimedEvent() (idx int, at time.Time, warn int) {
 func initWarned(left time.Duration) int {
 	w := 0
 	for _, t := range warnDays {
-		if left <= time.Duration(t)*Day {
+		if left <= time.Duration(t)*license.Day {
 			w = t
 		}
 	}
@@ -228,28 +229,27 @@ func initWarned(left time.Duration) int {
 func (d *Device) expire(i int, at time.Time) {
 	old := d.License.Timed[i]
 	d.License.Timed = slices.Delete(d.License.Timed, i, i+1)
-	mask := timedMask(old.Features)
 	revert := "permanent"
 	for j := range d.License.Timed {
 		k := &d.License.Timed[j]
-		if !k.Active && timedMask(k.Features)&mask != 0 {
+		if !k.Active && license.Overlap(k.Features, old.Features) {
 			d.activate(j, at)
 			revert = "timebased"
 			break
 		}
 	}
 	d.logf(at, LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
-		old.Words, revert, featureNames(d.licensed(), old.Features))
+		old.Words, revert, license.FeatureNames(d.licensed(), old.Features))
 }
 
 // activate starts key j at now. Active keys for the same features are paused,
 // so that one time-based key per feature is active
 // (docs/licensing-rules.md, Activation keys).
 func (d *Device) activate(j int, now time.Time) {
-	mask := timedMask(d.License.Timed[j].Features)
+	f := d.License.Timed[j].Features
 	for i := range d.License.Timed {
 		k := &d.License.Timed[i]
-		if i != j && k.Active && timedMask(k.Features)&mask != 0 {
+		if i != j && k.Active && license.Overlap(k.Features, f) {
 			k.Remaining, k.Active = k.Left(now), false
 		}
 	}
@@ -277,7 +277,7 @@ func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, 
 		return d.installTimed(k, w, action, now)
 	}
 	if action == KeyDeactivate {
-		return InstallResult{}, ErrNotTimeBased
+		return InstallResult{}, license.ErrNotTimeBased
 	}
 	return d.installPermanent(k, w, now)
 }
@@ -287,15 +287,15 @@ func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (
 	for _, t := range d.License.Timed {
 		sets = append(sets, t.Features)
 	}
-	if err := checkCoexistence(sets...); err != nil {
+	if err := license.CheckCoexistence(sets...); err != nil {
 		return InstallResult{}, err
 	}
 	p := d.licensed()
 	res := InstallResult{Lines: []string{validating}}
-	res.Lines = append(res.Lines, permanentRunning(p, k.Features).Capped...)
-	key := &PermanentKey{Words: w, Features: k.Features}
+	res.Lines = append(res.Lines, license.Permanent(p, k.Features).Capped...)
+	key := &license.PermanentKey{Words: w, Features: k.Features}
 	d.License.Flash = key
-	if needsReload(p, permFeatures(d.License.Running), k.Features) {
+	if license.NeedsReload(p, license.PermFeatures(d.License.Running), k.Features) {
 		res.ReloadPending = true
 		res.Lines = append(res.Lines, "WARNING: The running activation key was not updated with the requested key. "+
 			"The flash activation key was updated with the requested key, and will become active after the next reload.")
@@ -319,13 +319,13 @@ const essentialsWarning = "WARNING: The new activation key does not include AnyC
 func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
 	p := d.licensed()
 	if !p.TimeBased {
-		return InstallResult{}, ErrTimeBasedUnsupported
+		return InstallResult{}, license.ErrTimeBasedUnsupported
 	}
 	res := InstallResult{TimeBased: true, Lines: []string{validating}}
-	idx := slices.IndexFunc(d.License.Timed, func(t TimeKey) bool { return t.Words == w })
+	idx := slices.IndexFunc(d.License.Timed, func(t license.TimeKey) bool { return t.Words == w })
 	if action == KeyDeactivate {
 		if idx < 0 {
-			return InstallResult{}, ErrKeyNotInstalled
+			return InstallResult{}, license.ErrKeyNotInstalled
 		}
 		t := &d.License.Timed[idx]
 		if t.Active {
@@ -335,30 +335,29 @@ func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, no
 		return res, nil
 	}
 	if idx < 0 {
-		sets := []keygen.Features{permFeatures(d.License.Flash), permFeatures(d.License.Running), k.Features}
+		sets := []keygen.Features{license.PermFeatures(d.License.Flash), license.PermFeatures(d.License.Running), k.Features}
 		for _, t := range d.License.Timed {
 			sets = append(sets, t.Features)
 		}
-		if err := checkCoexistence(sets...); err != nil {
+		if err := license.CheckCoexistence(sets...); err != nil {
 			return InstallResult{}, err
 		}
-		d.License.Timed = append(d.License.Timed, TimeKey{
-			Words: w, Features: k.Features, Days: k.Days, Remaining: time.Duration(k.Days) * Day, Since: now,
+		d.License.Timed = append(d.License.Timed, license.TimeKey{
+			Words: w, Features: k.Features, Days: k.Days, Remaining: time.Duration(k.Days) * license.Day, Since: now,
 		})
 		idx = len(d.License.Timed) - 1
 	}
-	mask := timedMask(k.Features)
 	for i := range d.License.Timed {
 		t := &d.License.Timed[i]
-		if i == idx || !t.Active || timedMask(t.Features)&mask == 0 {
+		if i == idx || !t.Active || !license.Overlap(t.Features, k.Features) {
 			continue
 		}
 		// An active evaluation key with several features blocks others
 		// for any of them: the new key stays installed, inactive.
-		if multiFeature(t.Features) && !multiFeature(k.Features) {
+		if license.MultiFeature(t.Features) && !license.MultiFeature(k.Features) {
 			res.Lines = append(res.Lines, fmt.Sprintf(
 				"WARNING: The requested timebased key was installed but not activated: the active evaluation key %s provides %s.",
-				t.Words, featureNames(p, t.Features)))
+				t.Words, license.FeatureNames(p, t.Features)))
 			return res, nil
 		}
 		// Stacking: an identical license adds its time to the new one.
@@ -374,19 +373,10 @@ func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, no
 	if !d.License.Timed[idx].Active {
 		d.activate(idx, now)
 	}
-	res.Lines = append(res.Lines, permanentRunningWith(p, k.Features).Capped...)
+	res.Lines = append(res.Lines, license.PermanentWith(p, k.Features).Capped...)
 	res.Lines = append(res.Lines, fmt.Sprintf("The requested key is a timebased key and is activated, it has %d days remaining.",
 		d.License.Timed[idx].DaysLeft(now)))
 	return res, nil
-}
-
-// permanentRunningWith is the Base license with the time-based key f on top,
-// to report what of f the platform cannot use.
-func permanentRunningWith(p *Platform, f keygen.Features) Running {
-	r := permanentRunning(p, keygen.Features{})
-	r.Capped = nil
-	r.applyTimed(p, f, 0)
-	return r
 }
 
 // Reload restarts the device: the flash key becomes the running key, the
@@ -412,7 +402,7 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 		return fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
 	d.Serial = newSerial
-	d.License = License{}
+	d.License = license.Keys{}
 	d.boot(now, bootTime)
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package asa is the ASA family licensed by activation keys (PAK): one
 // device's license state (running and flash permanent keys, time-based
-// keys, reload-pending) with the rules of docs/licensing-rules.md, its
+// keys, reload-pending; the rules that combine them are in
+// headend/asa/license), its
 // configuration (users, interfaces, logging, SSH, webvpn and group
 // policies, and the lines the configuration grammar of headend/asa/grammar
 // parses), the software

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -189,9 +190,9 @@ func TestLicensingMessagesFollowLevel(t *testing.T) {
 	} {
 		d := newTestDevice(t, "ASA5525", keygen.Features{})
 		c.change(&d.Running.Logging)
-		d.License.Timed = []TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * Day, Since: t0, Active: true}}
-		d.License.Timed[0].Warned = initWarned(10 * Day)
-		d.Advance(t0.Add(11 * Day))
+		d.License.Timed = []license.TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * license.Day, Since: t0, Active: true}}
+		d.License.Timed[0].Warned = initWarned(10 * license.Day)
+		d.Advance(t0.Add(11 * license.Day))
 		var got []string
 		for _, e := range d.Log {
 			got = append(got, e.Msg[7:13])

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/license"
 )
 
 // AdmissionPolicy is the admission policy of the device at now
@@ -31,7 +32,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.bufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
-			p.ValidUntil = min(p.ValidUntil, k.expiresAt().Unix())
+			p.ValidUntil = min(p.ValidUntil, k.ExpiresAt().Unix())
 		}
 	}
 	essentials := d.Running.Essentials && r.Essentials
@@ -42,7 +43,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.Limit[classPremium] = uint32(r.Premium)
 	if trap {
-		p.Limit[classPremium] = BasePremium
+		p.Limit[classPremium] = license.BasePremium
 	}
 	p.Limit[classEssentials] = uint32(r.Total)
 	p.Limit[classOther] = uint32(r.Other)

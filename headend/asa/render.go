@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -46,7 +47,7 @@ func failoverText(f keygen.Failover) string {
 }
 
 // featureLines renders "Licensed features for this platform:" for r.
-func featureLines(p *Platform, r *Running) []string {
+func featureLines(p *Platform, r *license.Running) []string {
 	var out []string
 	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
 	num := func(n int) string { return fmt.Sprint(n) }
@@ -81,13 +82,13 @@ func featureLines(p *Platform, r *Running) []string {
 		add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
 	}
 	if p.HasContexts() {
-		add("Security Contexts", num(r.Contexts), r.Days[FeatContexts])
+		add("Security Contexts", num(r.Contexts), r.Days[license.FeatContexts])
 	}
 	if p.Lines != Lines5505 {
-		add(carrierName(p), onOff(r.Carrier), r.Days[FeatCarrier])
+		add(license.CarrierName(p), onOff(r.Carrier), r.Days[license.FeatCarrier])
 	}
-	add("AnyConnect Premium Peers", num(r.Premium), r.Days[FeatPremium])
-	add("AnyConnect Essentials", onOff(r.Essentials), r.Days[FeatEssentials])
+	add("AnyConnect Premium Peers", num(r.Premium), r.Days[license.FeatPremium])
+	add("AnyConnect Essentials", onOff(r.Essentials), r.Days[license.FeatEssentials])
 	add("Other VPN Peers", num(r.Other), 0)
 	add("Total VPN Peers", num(r.Total), 0)
 	shared := func() {
@@ -99,17 +100,17 @@ func featureLines(p *Platform, r *Running) []string {
 	if legacy {
 		shared()
 	}
-	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[FeatMobile])
-	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[FeatPhone])
-	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[FeatAEA])
+	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[license.FeatMobile])
+	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[license.FeatPhone])
+	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[license.FeatAEA])
 	if !legacy {
 		shared()
 	}
 	if p.Lines.UCPhoneProxy() {
-		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
+		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[license.FeatProxy])
 	}
-	add(proxyName(p), num(r.Proxy), r.Days[FeatProxy])
-	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[FeatBotnet])
+	add(license.ProxyName(p), num(r.Proxy), r.Days[license.FeatProxy])
+	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[license.FeatBotnet])
 	if p.Lines.UCPhoneProxy() {
 		add("Intercompany Media Engine", "Disabled", 0)
 	}
@@ -130,7 +131,7 @@ func featureLines(p *Platform, r *Running) []string {
 }
 
 // banner is the "This platform has ..." line.
-func banner(p *Platform, r *Running) string {
+func banner(p *Platform, r *license.Running) string {
 	if r.SecurityPlus {
 		return p.BannerPlus
 	}
@@ -166,13 +167,13 @@ func timedLines(p *Platform, f keygen.Features, days int) []string {
 		add("Advanced Endpoint Assessment", "Enabled")
 	}
 	if f.ProxySessions > 0 {
-		add(proxyName(p), fmt.Sprint(f.ProxySessions))
+		add(license.ProxyName(p), fmt.Sprint(f.ProxySessions))
 	}
 	if f.Botnet {
 		add("Botnet Traffic Filter", "Enabled")
 	}
 	if f.Carrier {
-		add(carrierName(p), "Enabled")
+		add(license.CarrierName(p), "Enabled")
 	}
 	return out
 }
@@ -296,7 +297,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 
 // writeLicenseBlock writes the capping warnings, the feature list and the
 // platform line, as `show version` and `show activation-key` both print them.
-func writeLicenseBlock(b *strings.Builder, p *Platform, r *Running) {
+func writeLicenseBlock(b *strings.Builder, p *Platform, r *license.Running) {
 	for _, c := range r.Capped {
 		b.WriteString(c + "\n")
 	}
@@ -310,7 +311,7 @@ func writeLicenseBlock(b *strings.Builder, p *Platform, r *Running) {
 // writeRunningKeys writes the running permanent key and the active
 // time-based keys.
 func (d *Device) writeRunningKeys(b *strings.Builder) {
-	fmt.Fprintf(b, "Running Permanent Activation Key: %s\n", permWords(d.License.Running))
+	fmt.Fprintf(b, "Running Permanent Activation Key: %s\n", license.PermWords(d.License.Running))
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			fmt.Fprintf(b, "Running Timebased Activation Key: %s\n", k.Words)
@@ -367,10 +368,10 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 	if detail {
 		timed("Inactive Timebased Activation Key:", false)
 		if d.License.ReloadPending() {
-			fr := permanentRunning(p, permFeatures(d.License.Flash))
+			fr := license.Permanent(p, license.PermFeatures(d.License.Flash))
 			fr.VPNEncryptionNames = d.runs8x()
 			line("")
-			line("Flash Permanent Activation Key: %s", permWords(d.License.Flash))
+			line("Flash Permanent Activation Key: %s", license.PermWords(d.License.Flash))
 			line("")
 			line("Licensed features for this platform:")
 			for _, f := range featureLines(p, &fr) {
