@@ -6,61 +6,10 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
-
-// Config is a device configuration, running or saved. It holds only what the
-// simulator acts on; everything else an ASA has is rendered at its default.
-type Config struct {
-	Hostname string `json:"hostname"`
-	// Essentials is `anyconnect-essentials` under webvpn. It is on by
-	// default on an ASA ("AnyConnect Essentials is enabled by default"),
-	// which is why a Plus/Apex key needs `no anyconnect-essentials`.
-	Essentials bool `json:"essentials"`
-	// Users is the local user database (`username`), sorted by name;
-	// never changed in place (see SetUser).
-	Users []User `json:"users"`
-	// EnablePassword is the hash of `enable password`; empty: none.
-	EnablePassword string `json:"enable_password,omitempty"`
-	// PagerLines is `pager lines N`, the page length a new SSH session
-	// starts with (`terminal pager` changes one session); 0: `no pager`.
-	PagerLines int `json:"pager_lines"`
-	// Interfaces holds the interfaces configured away from the factory
-	// state (see Interface), sorted by name; never changed in place.
-	Interfaces []Interface `json:"interfaces,omitempty"`
-	// Logging is the `logging` commands.
-	Logging LoggingConfig `json:"logging"`
-	// EssentialsTyped: `anyconnect-essentials` was typed, so that the
-	// running configuration shows it although it is the default, as the
-	// ASA's configuration text keeps what was entered.
-	EssentialsTyped bool `json:"essentials_typed,omitempty"`
-	// SSH is the `ssh ...` lines: who may connect and what the SSH server
-	// offers.
-	SSH SSHConfig `json:"ssh,omitzero"`
-	// VPN is the webvpn, group-policy and vpn-sessiondb
-	// configuration (see VPNConfig).
-	VPN VPNConfig `json:"vpn,omitzero"`
-	// Timezone is `clock timezone`.
-	Timezone Timezone `json:"timezone,omitzero"`
-	// Lines are the configuration lines the grammar keeps (object groups,
-	// access lists, SNMP, tunnel groups, class and policy maps...), in the
-	// order entered; never changed in place.
-	Lines []ConfigLine `json:"lines,omitempty"`
-	// Failover is the failover lines of a unit not yet paired.
-	Failover FailoverConfig `json:"failover,omitzero"`
-}
-
-// DefaultPagerLines is the factory `pager lines 24`.
-const DefaultPagerLines = 24
-
-// DefaultConfig is the factory configuration of a new unit, with the
-// factory login (DefaultUsername).
-func DefaultConfig(hostname string) Config {
-	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines, Logging: DefaultLogging()}
-	c.factoryLogin()
-	return c
-}
 
 // maxLog bounds the device's log buffer, like `logging buffer-size`.
 const maxLog = 256
@@ -69,12 +18,12 @@ const maxLog = 256
 // power state. Methods are pure: they take the time as an argument and do no
 // I/O; the lab serialises access to a device and persists it after a change.
 type Device struct {
-	Model   string       `json:"model"`
-	Serial  string       `json:"serial"`
-	Version string       `json:"version"`
-	Running Config       `json:"running"`
-	Startup Config       `json:"startup"`
-	License license.Keys `json:"license"`
+	Model   string        `json:"model"`
+	Serial  string        `json:"serial"`
+	Version string        `json:"version"`
+	Running config.Config `json:"running"`
+	Startup config.Config `json:"startup"`
+	License license.Keys  `json:"license"`
 	// UpAt is when the current boot finished; before it the device is
 	// reloading. Uptime counts from it.
 	UpAt time.Time `json:"up_at"`
@@ -109,7 +58,7 @@ func NewDevice(model, serial, hostname string, now time.Time) (*Device, error) {
 	if err := headend.ValidateHostname(hostname); err != nil {
 		return nil, err
 	}
-	cfg := DefaultConfig(hostname)
+	cfg := config.Default(hostname)
 	return &Device{
 		Model: p.Model, Serial: serial, Version: p.Version,
 		Running: cfg, Startup: cfg, UpAt: now, platform: p,
@@ -147,7 +96,7 @@ func (d *Device) Reloading(now time.Time) bool { return now.Before(d.UpAt) }
 // logf logs a syslog line of severity sev, if the logging configuration
 // sends it to the buffer.
 func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
-	if sev > int(d.Running.Logging.bufferLevel()) {
+	if sev > int(d.Running.Logging.BufferLevel()) {
 		return
 	}
 	d.LogCount = max(d.LogCount, len(d.Log)) + 1
@@ -184,7 +133,7 @@ func (d *Device) Advance(now time.Time) {
 			// The real line says "license key" where Cisco's syslog
 			// guide says "activation key": "%ASA-4-444005: Timebased
 			// license key 0x5b0349c2 ... will expire in 127 days."
-			d.logf(at, LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
+			d.logf(at, config.LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
 			continue
 		}
 		d.expire(i, at)
@@ -238,7 +187,7 @@ func (d *Device) expire(i int, at time.Time) {
 			break
 		}
 	}
-	d.logf(at, LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
+	d.logf(at, config.LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
 		old.Words, revert, license.FeatureNames(d.licensed(), old.Features))
 }
 

@@ -29,7 +29,7 @@ import (
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
-	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.bufferLevel()}
+	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.BufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			p.ValidUntil = min(p.ValidUntil, k.ExpiresAt().Unix())
@@ -48,7 +48,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.Limit[classEssentials] = uint32(r.Total)
 	p.Limit[classOther] = uint32(r.Other)
 	p.Total = uint32(r.Total)
-	d.Running.VPN.capLimits(&p.Limit)
+	d.Running.VPN.CapLimits(&p.Limit)
 	p.Class[KindAnyConnect] = ac
 	p.Class[KindIKEv2ThirdParty] = ac
 	p.Class[KindMobile] = classNone
@@ -65,7 +65,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.Class[KindIPsecIKEv1] = classOther
 	p.Class[KindSiteToSite] = classOther
-	d.Running.gateWebVPN(&p)
-	d.Running.setLogins(&p)
+	d.Running.GateWebVPN(&p)
+	d.Running.SetLogins(&p)
 	return admission.NewPolicy(p)
 }

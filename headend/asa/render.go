@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
@@ -396,7 +397,7 @@ const (
 // was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
 // tools that push it compare against it), or all of it with all (`show
 // running-config all`).
-func webvpnLines(c Config, all bool, line func(string)) {
+func webvpnLines(c config.Config, all bool, line func(string)) {
 	essentials := ""
 	switch {
 	case !c.Essentials:
@@ -404,32 +405,32 @@ func webvpnLines(c Config, all bool, line func(string)) {
 	case all || c.EssentialsTyped:
 		essentials = " anyconnect-essentials"
 	}
-	if essentials == "" && !c.VPN.hasWebVPNLines() {
+	if essentials == "" && !c.VPN.HasWebVPNLines() {
 		return
 	}
 	line("webvpn")
-	webvpnEnableLines(&c.VPN, line)
+	config.WebVPNEnableLines(&c.VPN, line)
 	if essentials != "" {
 		line(essentials)
 	}
-	anyconnectLines(&c.VPN, line)
+	config.AnyConnectLines(&c.VPN, line)
 }
 
 // RenderConfig prints a configuration as `show running-config` does; all adds
 // the commands that are at their default (`show running-config all`).
 // Passwords show as "*****".
-func (d *Device) RenderConfig(c Config, section ConfigSection, all bool) string {
+func (d *Device) RenderConfig(c config.Config, section ConfigSection, all bool) string {
 	return d.renderConfig(c, section, all, false)
 }
 
 // RenderSystemConfig prints a configuration as `more
 // system:running-config` does: like `show running-config`, with the
 // password hashes instead of "*****".
-func (d *Device) RenderSystemConfig(c Config) string {
+func (d *Device) RenderSystemConfig(c config.Config) string {
 	return d.renderConfig(c, SectionAll, false, true)
 }
 
-func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool) string {
+func (d *Device) renderConfig(c config.Config, section ConfigSection, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	switch section {
@@ -456,7 +457,7 @@ func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool)
 // ConfigChecksum is the MD5 the ASA reports as "Cryptochecksum" for c. It
 // covers the password hashes, so that a changed password is a changed
 // configuration (Ansible's save_when: modified compares checksums).
-func (d *Device) ConfigChecksum(c Config) [16]byte {
+func (d *Device) ConfigChecksum(c config.Config) [16]byte {
 	return md5.Sum([]byte(d.configBody(c, false, true)))
 }
 
@@ -470,7 +471,7 @@ func secret(hash string, reveal bool) string {
 }
 
 // pagerLine is the default page length of new sessions.
-func pagerLine(c Config) string {
+func pagerLine(c config.Config) string {
 	if c.PagerLines == 0 {
 		return "no pager"
 	}
@@ -479,10 +480,10 @@ func pagerLine(c Config) string {
 
 // userLines are the local users; privilege 2, the default, is shown only by
 // `show running-config all`.
-func userLines(c Config, all, reveal bool, line func(string)) {
+func userLines(c config.Config, all, reveal bool, line func(string)) {
 	for _, u := range c.Users {
 		l := "username " + u.Name + " password " + secret(u.Hash, reveal)
-		if u.Privilege != DefaultPrivilege || all {
+		if u.Privilege != config.DefaultPrivilege || all {
 			l += fmt.Sprintf(" privilege %d", u.Privilege)
 		}
 		line(l)
@@ -490,7 +491,7 @@ func userLines(c Config, all, reveal bool, line func(string)) {
 }
 
 // configBody renders the commands between the header and the checksum.
-func (d *Device) configBody(c Config, all, reveal bool) string {
+func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	line("ASA Version " + d.Version)
@@ -504,38 +505,38 @@ func (d *Device) configBody(c Config, all, reveal bool) string {
 	line("")
 	line("!")
 	for _, name := range d.platform.InterfaceNames() {
-		interfaceLines(c.Interface(name), line)
+		config.InterfaceLines(c.Interface(name), line)
 		line("!")
 	}
 	for _, l := range defaultConfigLines {
-		if grammarBefore(c, l, reveal, line) {
+		if config.GrammarBefore(c, l, reveal, line) {
 			continue
 		}
 		line(l)
 		if l == "ftp mode passive" {
-			if l := clockLine(c); l != "" {
+			if l := config.ClockLine(c); l != "" {
 				line(l)
 			}
-			grammarBefore(c, "pager", reveal, line)
+			config.GrammarBefore(c, "pager", reveal, line)
 			line(pagerLine(c))
-			loggingLines(c, line)
+			config.LoggingLines(c, line)
 		}
 		if l == "no failover" {
-			failoverLines(&c, line)
+			config.FailoverLines(&c, line)
 		}
 		if l == "telnet timeout 5" {
 			d.sshLines(c, all, line)
 		}
 	}
-	grammarBefore(c, "webvpn", reveal, line)
-	sessiondbLines(&c.VPN, line)
+	config.GrammarBefore(c, "webvpn", reveal, line)
+	config.SessionDBLines(&c.VPN, line)
 	webvpnLines(c, all, line)
-	groupPolicyLines(&c.VPN, "", line)
+	config.GroupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
 	userLines(c, all, reveal, line)
-	grammarBefore(c, "tail", reveal, line)
+	config.GrammarBefore(c, "tail", reveal, line)
 	for _, l := range defaultConfigTail {
-		if grammarBefore(c, l, reveal, line) {
+		if config.GrammarBefore(c, l, reveal, line) {
 			continue
 		}
 		line(l)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/keygen"
@@ -62,7 +63,7 @@ type Options struct {
 
 // DefaultPager is `pager lines 24`, the ASA's default page length for a new
 // SSH session.
-const DefaultPager = asa.DefaultPagerLines
+const DefaultPager = config.DefaultPagerLines
 
 // question is a prompt waiting for the next line: [confirm], Save?, Password.
 type question struct {

@@ -1,9 +1,8 @@
-package asa
+package config
 
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // The VPN configuration in `show running-config`: the lines, their order and
@@ -12,8 +11,8 @@ import (
 // `internal` line before its attributes). Tunnel groups are the grammar's
 // (render_grammar.go).
 
-// clockLine is `clock timezone`, or "" when the clock runs in UTC.
-func clockLine(c Config) string {
+// ClockLine is `clock timezone`, or "" when the clock runs in UTC.
+func ClockLine(c Config) string {
 	z := c.Timezone
 	switch {
 	case z.Name == "":
@@ -24,8 +23,8 @@ func clockLine(c Config) string {
 	return fmt.Sprintf("clock timezone %s %d", z.Name, z.Hours)
 }
 
-// sessiondbLines are the caps below the license.
-func sessiondbLines(v *VPNConfig, line func(string)) {
+// SessionDBLines are the caps below the license.
+func SessionDBLines(v *VPN, line func(string)) {
 	if v.MaxAnyConnect > 0 {
 		line(fmt.Sprintf("vpn-sessiondb max-anyconnect-premium-or-essentials-limit %d", v.MaxAnyConnect))
 	}
@@ -34,15 +33,15 @@ func sessiondbLines(v *VPNConfig, line func(string)) {
 	}
 }
 
-// webvpnEnableLines are the interfaces webvpn listens on.
-func webvpnEnableLines(v *VPNConfig, line func(string)) {
+// WebVPNEnableLines are the interfaces webvpn listens on.
+func WebVPNEnableLines(v *VPN, line func(string)) {
 	for _, n := range v.WebVPNIfs {
 		line(" enable " + n)
 	}
 }
 
-// anyconnectLines are the AnyConnect lines of the webvpn block.
-func anyconnectLines(v *VPNConfig, line func(string)) {
+// AnyConnectLines are the AnyConnect lines of the webvpn block.
+func AnyConnectLines(v *VPN, line func(string)) {
 	for _, im := range v.Images {
 		line(fmt.Sprintf(" anyconnect image %s %d", im.Path, im.Order))
 	}
@@ -54,14 +53,14 @@ func anyconnectLines(v *VPNConfig, line func(string)) {
 	}
 }
 
-// hasWebVPNLines reports whether the webvpn block has lines of v.
-func (v *VPNConfig) hasWebVPNLines() bool {
+// HasWebVPNLines reports whether the webvpn block has lines of v.
+func (v *VPN) HasWebVPNLines() bool {
 	return len(v.WebVPNIfs) > 0 || len(v.Images) > 0 || v.AnyConnect || v.TunnelGroupList
 }
 
-// groupPolicyLines are the group policies: DfltGrpPolicy's changed
+// GroupPolicyLines are the group policies: DfltGrpPolicy's changed
 // attributes first, then each policy made with `internal`.
-func groupPolicyLines(v *VPNConfig, name string, line func(string)) {
+func GroupPolicyLines(v *VPN, name string, line func(string)) {
 	emit := func(g GroupPolicy) {
 		if g.Name != DefaultGroupPolicy {
 			line("group-policy " + g.Name + " internal")
@@ -97,19 +96,19 @@ const (
 	SectionClock
 )
 
-// RenderVPNConfig prints one VPN section of c as `show running-config
+// RenderVPN prints one VPN section of c as `show running-config
 // group-policy [NAME]`, `vpn-sessiondb` or `clock`
 // does.
-func RenderVPNConfig(c Config, section VPNSection, name string) string {
+func RenderVPN(c Config, section VPNSection, name string) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	switch section {
 	case SectionGroupPolicy:
-		groupPolicyLines(&c.VPN, name, line)
+		GroupPolicyLines(&c.VPN, name, line)
 	case SectionSessionDB:
-		sessiondbLines(&c.VPN, line)
+		SessionDBLines(&c.VPN, line)
 	case SectionClock:
-		if l := clockLine(c); l != "" {
+		if l := ClockLine(c); l != "" {
 			line(l)
 		}
 	}
@@ -124,10 +123,4 @@ var L2LNameWarning = []string{
 	"address may only be used if the tunnel authentication",
 	"method is Digital Certificates and/or The peer is",
 	"configured to use Aggressive Mode",
-}
-
-// ShowClockIn renders `show clock` in the zone of `clock timezone`: the
-// lab time at the zone's offset, with the zone's name.
-func ShowClockIn(now time.Time, z Timezone) string {
-	return now.In(z.Location()).Format(clockLayout) + "\n"
 }
