@@ -113,101 +113,15 @@ func (d *Device) RunningLicense(now time.Time) license.Running {
 	return r
 }
 
-// warnDays are the days before expiry at which 444005 is logged (our
-// choice: the real cadence is unknown).
-var warnDays = []int{30, 14, 7, 1}
-
-// Advance brings time-based keys up to now: logs the 444005 warnings, and
-// expires keys, falling back to another installed key for the same feature or
-// else to the permanent value (444007). It is deterministic, so replaying it
-// after a daemon restart gives the same state.
+// Advance brings time-based keys up to now (license.Keys.Advance), logging
+// their 444005 warnings and 444007 expiries to the buffer. It is
+// deterministic, so replaying it after a daemon restart gives the same state.
 func (d *Device) Advance(now time.Time) {
-	for {
-		i, at, warn := d.nextTimedEvent()
-		if i < 0 || at.After(now) {
-			return
-		}
-		k := &d.License.Timed[i]
-		if warn > 0 {
-			k.Warned = warn
-			// The real line says "license key" where Cisco's syslog
-			// guide says "activation key": "%ASA-4-444005: Timebased
-			// license key 0x5b0349c2 ... will expire in 127 days."
-			d.logf(at, config.LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
-			continue
-		}
-		d.expire(i, at)
-	}
+	d.License.Advance(d.licensed(), now, d.logLine)
 }
 
-// nextTimedEvent finds the earliest pending warning or expiry among active
-// keys: its key index, instant, and warning threshold (0 for an expiry).
-func (d *Device) nextTimedEvent() (idx int, at time.Time, warn int) {
-	idx = -1
-	for i := range d.License.Timed {
-		k := &d.License.Timed[i]
-		if !k.Active {
-			continue
-		}
-		ev, w := k.ExpiresAt(), 0
-		for _, t := range warnDays {
-			if t < k.Warned || k.Warned == 0 {
-				ev, w = k.ExpiresAt().Add(-time.Duration(t)*license.Day), t
-				break
-			}
-		}
-		if idx < 0 || ev.Before(at) {
-			idx, at, warn = i, ev, w
-		}
-	}
-	return idx, at, warn
-}
-
-// initWarned marks the thresholds a key is already below as passed, so that
-// a 28-day key does not log its 30-day warning.
-func initWarned(left time.Duration) int {
-	w := 0
-	for _, t := range warnDays {
-		if left <= time.Duration(t)*license.Day {
-			w = t
-		}
-	}
-	return w
-}
-
-func (d *Device) expire(i int, at time.Time) {
-	old := d.License.Timed[i]
-	d.License.Timed = slices.Delete(d.License.Timed, i, i+1)
-	revert := "permanent"
-	for j := range d.License.Timed {
-		k := &d.License.Timed[j]
-		if !k.Active && license.Overlap(k.Features, old.Features) {
-			d.activate(j, at)
-			revert = "timebased"
-			break
-		}
-	}
-	d.logf(at, config.LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
-		old.Words, revert, license.FeatureNames(d.licensed(), old.Features))
-}
-
-// activate starts key j at now. Active keys for the same features are paused,
-// so that one time-based key per feature is active
-// (docs/licensing-rules.md, Activation keys).
-func (d *Device) activate(j int, now time.Time) {
-	f := d.License.Timed[j].Features
-	for i := range d.License.Timed {
-		k := &d.License.Timed[i]
-		if i != j && k.Active && license.Overlap(k.Features, f) {
-			k.Remaining, k.Active = k.Left(now), false
-		}
-	}
-	k := &d.License.Timed[j]
-	k.Active, k.Since = true, now
-	k.Warned = initWarned(k.Remaining)
-}
-
-const validating = "Validating activation key. This may take a few minutes..."
+// logLine logs msg at the severity its %ASA-S-NNNNNN tag carries.
+func (d *Device) logLine(at time.Time, msg string) { d.logf(at, msgSeverity(msg), "%s", msg) }
 
 // InstallKey is `activation-key <key> [activate|deactivate]`: it checks the
 // key against this device's serial with the lab's signer and applies it by
@@ -223,7 +137,7 @@ func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, 
 		return InstallResult{}, fmt.Errorf("%w for serial number %s: it was typed wrong, or made for another serial or another lab", err, d.Serial)
 	}
 	if k.TimeBased() {
-		return d.installTimed(k, w, action, now)
+		return d.License.InstallTimed(d.licensed(), k, w, action, now)
 	}
 	if action == KeyDeactivate {
 		return InstallResult{}, license.ErrNotTimeBased
@@ -231,27 +145,12 @@ func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, 
 	return d.installPermanent(k, w, now)
 }
 
+// installPermanent installs permanent key k, warning when it brings the 4.x
+// AnyConnect entitlement while the configuration keeps Essentials on.
 func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (InstallResult, error) {
-	sets := []keygen.Features{k.Features}
-	for _, t := range d.License.Timed {
-		sets = append(sets, t.Features)
-	}
-	if err := license.CheckCoexistence(sets...); err != nil {
+	res, err := d.License.InstallPermanent(d.licensed(), k, w)
+	if err != nil {
 		return InstallResult{}, err
-	}
-	p := d.licensed()
-	res := InstallResult{Lines: []string{validating}}
-	res.Lines = append(res.Lines, license.Permanent(p, k.Features).Capped...)
-	key := &license.PermanentKey{Words: w, Features: k.Features}
-	d.License.Flash = key
-	if license.NeedsReload(p, license.PermFeatures(d.License.Running), k.Features) {
-		res.ReloadPending = true
-		res.Lines = append(res.Lines, "WARNING: The running activation key was not updated with the requested key. "+
-			"The flash activation key was updated with the requested key, and will become active after the next reload.")
-	} else {
-		running := *key
-		d.License.Running = &running
-		res.Lines = append(res.Lines, "Both Running and Flash permanent activation key was updated with the requested key.")
 	}
 	if k.Features.HasNewAnyConnect() && d.Running.Essentials {
 		res.Lines = append(res.Lines, essentialsWarning)
@@ -264,69 +163,6 @@ func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (
 // licensing").
 const essentialsWarning = "WARNING: The new activation key does not include AnyConnect Essentials, which is enabled. " +
 	"Enter 'no anyconnect-essentials' under webvpn to use the AnyConnect sessions of this license."
-
-func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
-	p := d.licensed()
-	if !p.TimeBased {
-		return InstallResult{}, license.ErrTimeBasedUnsupported
-	}
-	res := InstallResult{TimeBased: true, Lines: []string{validating}}
-	idx := slices.IndexFunc(d.License.Timed, func(t license.TimeKey) bool { return t.Words == w })
-	if action == KeyDeactivate {
-		if idx < 0 {
-			return InstallResult{}, license.ErrKeyNotInstalled
-		}
-		t := &d.License.Timed[idx]
-		if t.Active {
-			t.Remaining, t.Active = t.Left(now), false
-		}
-		res.Lines = append(res.Lines, fmt.Sprintf("The requested key is a timebased key and is deactivated, it has %d days remaining.", t.DaysLeft(now)))
-		return res, nil
-	}
-	if idx < 0 {
-		sets := []keygen.Features{license.PermFeatures(d.License.Flash), license.PermFeatures(d.License.Running), k.Features}
-		for _, t := range d.License.Timed {
-			sets = append(sets, t.Features)
-		}
-		if err := license.CheckCoexistence(sets...); err != nil {
-			return InstallResult{}, err
-		}
-		d.License.Timed = append(d.License.Timed, license.TimeKey{
-			Words: w, Features: k.Features, Days: k.Days, Remaining: time.Duration(k.Days) * license.Day, Since: now,
-		})
-		idx = len(d.License.Timed) - 1
-	}
-	for i := range d.License.Timed {
-		t := &d.License.Timed[i]
-		if i == idx || !t.Active || !license.Overlap(t.Features, k.Features) {
-			continue
-		}
-		// An active evaluation key with several features blocks others
-		// for any of them: the new key stays installed, inactive.
-		if license.MultiFeature(t.Features) && !license.MultiFeature(k.Features) {
-			res.Lines = append(res.Lines, fmt.Sprintf(
-				"WARNING: The requested timebased key was installed but not activated: the active evaluation key %s provides %s.",
-				t.Words, license.FeatureNames(p, t.Features)))
-			return res, nil
-		}
-		// Stacking: an identical license adds its time to the new one.
-		if t.Features == k.Features {
-			d.License.Timed[idx].Remaining += t.Left(now)
-			d.License.Timed = slices.Delete(d.License.Timed, i, i+1)
-			if i < idx {
-				idx--
-			}
-			break
-		}
-	}
-	if !d.License.Timed[idx].Active {
-		d.activate(idx, now)
-	}
-	res.Lines = append(res.Lines, license.PermanentWith(p, k.Features).Capped...)
-	res.Lines = append(res.Lines, fmt.Sprintf("The requested key is a timebased key and is activated, it has %d days remaining.",
-		d.License.Timed[idx].DaysLeft(now)))
-	return res, nil
-}
 
 // Reload restarts the device: the flash key becomes the running key, the
 // saved configuration becomes the running one, and the device is down for

@@ -192,7 +192,7 @@ func TestLicensingMessagesFollowLevel(t *testing.T) {
 		d := newTestDevice(t, "ASA5525", keygen.Features{})
 		c.change(&d.Running.Logging)
 		d.License.Timed = []license.TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * license.Day, Since: t0, Active: true}}
-		d.License.Timed[0].Warned = initWarned(10 * license.Day)
+		d.License.Timed[0].Warned = license.InitWarned(10 * license.Day)
 		d.Advance(t0.Add(11 * license.Day))
 		var got []string
 		for _, e := range d.Log {

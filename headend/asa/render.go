@@ -8,176 +8,12 @@ import (
 
 	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
-	"github.com/asalab/asalab/keygen"
 )
 
 // This file is the one renderer of the ASA text formats: the console, the
 // gRPC API and the tests all print through it. Layouts follow the real
-// outputs published with genieparser and ntc-templates (9.x: name padded
-// to 34 columns,
-// ": ", value padded to 15, then "perpetual" or "N days").
-
-func featureLine(name, value, suffix string) string {
-	return fmt.Sprintf("%-34s: %-15s%s", name, value, suffix)
-}
-
-// featureDays is the suffix of a feature line for a value with days left,
-// 0 for a perpetual one.
-func featureDays(days int) string {
-	if days > 0 {
-		return fmt.Sprintf("%d days", days)
-	}
-	return "perpetual"
-}
-
-func onOff(v bool) string {
-	if v {
-		return "Enabled"
-	}
-	return "Disabled"
-}
-
-func failoverText(f keygen.Failover) string {
-	switch f {
-	case keygen.FailoverActiveStandby:
-		return "Active/Standby"
-	case keygen.FailoverActiveActive:
-		return "Active/Active"
-	}
-	return "Disabled"
-}
-
-// featureLines renders "Licensed features for this platform:" for r.
-func featureLines(p *Platform, r *license.Running) []string {
-	var out []string
-	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
-	num := func(n int) string { return fmt.Sprint(n) }
-	legacy := p.Lines.SharedEarly()
-
-	add("Maximum Physical Interfaces", r.PhysIf, 0)
-	if p.Lines == Lines5505 {
-		if r.SecurityPlus {
-			add("VLANs", num(r.VLANs), 0)
-		} else {
-			out = append(out, featureLine("VLANs", num(r.VLANs), "DMZ Restricted"))
-		}
-		add("Dual ISPs", onOff(r.SecurityPlus), 0)
-		trunks := 0
-		if r.SecurityPlus {
-			trunks = 8
-		}
-		add("VLAN Trunk Ports", num(trunks), 0)
-	} else {
-		add("Maximum VLANs", num(r.VLANs), 0)
-	}
-	if p.TenGE {
-		add("10GE I/O", onOff(r.TenGE), 0)
-	}
-	add("Inside Hosts", r.InsideHosts, 0)
-	add("Failover", failoverText(r.Failover), 0)
-	if r.VPNEncryptionNames {
-		add("VPN-DES", "Enabled", 0)
-		add("VPN-3DES-AES", onOff(r.TripleDES), 0)
-	} else {
-		add("Encryption-DES", "Enabled", 0)
-		add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
-	}
-	if p.HasContexts() {
-		add("Security Contexts", num(r.Contexts), r.Days[license.FeatContexts])
-	}
-	if p.Lines != Lines5505 {
-		add(license.CarrierName(p), onOff(r.Carrier), r.Days[license.FeatCarrier])
-	}
-	add("AnyConnect Premium Peers", num(r.Premium), r.Days[license.FeatPremium])
-	add("AnyConnect Essentials", onOff(r.Essentials), r.Days[license.FeatEssentials])
-	add("Other VPN Peers", num(r.Other), 0)
-	add("Total VPN Peers", num(r.Total), 0)
-	shared := func() {
-		add("Shared License", onOff(r.Shared), 0)
-		if r.SharedPool > 0 {
-			add("  Shared AnyConnect Premium Peers", num(r.SharedPool), 0)
-		}
-	}
-	if legacy {
-		shared()
-	}
-	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[license.FeatMobile])
-	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[license.FeatPhone])
-	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[license.FeatAEA])
-	if !legacy {
-		shared()
-	}
-	if p.Lines.UCPhoneProxy() {
-		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[license.FeatProxy])
-	}
-	add(license.ProxyName(p), num(r.Proxy), r.Days[license.FeatProxy])
-	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[license.FeatBotnet])
-	if p.Lines.UCPhoneProxy() {
-		add("Intercompany Media Engine", "Disabled", 0)
-	}
-	if p.IPSModule {
-		add("IPS Module", "Disabled", 0)
-	}
-	// Clustering came with 9.0: an 8.x block has no Cluster line.
-	if !r.VPNEncryptionNames && (p.Lines != Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines.NineX()) {
-		add("Cluster", onOff(r.Cluster), 0)
-		if r.Cluster && p.ClusterMembers > 0 {
-			add("Cluster Members", num(p.ClusterMembers), 0)
-		}
-	}
-	if p.VPNLoadBalancing {
-		add("VPN Load Balancing", "Enabled", 0)
-	}
-	return out
-}
-
-// banner is the "This platform has ..." line.
-func banner(p *Platform, r *license.Running) string {
-	if r.SecurityPlus {
-		return p.BannerPlus
-	}
-	return p.BannerBase
-}
-
-// timedLines lists what one time-based key grants, in the short layout of
-// the "Active Timebased Activation Key:" block (as a real 8.x `show
-// version` prints it).
-func timedLines(p *Platform, f keygen.Features, days int) []string {
-	var out []string
-	add := func(name, value string) {
-		out = append(out, fmt.Sprintf("%-29s: %-11s%d days", name, value, days))
-	}
-	if f.Contexts > 0 {
-		add("Security Contexts", fmt.Sprint(f.Contexts))
-	}
-	if f.PlusApex {
-		add("AnyConnect Premium Peers", fmt.Sprint(p.PremiumMax))
-	} else if f.PremiumPeers > 0 {
-		add("AnyConnect Premium Peers", fmt.Sprint(f.PremiumPeers))
-	}
-	if f.Essentials {
-		add("AnyConnect Essentials", "Enabled")
-	}
-	if f.Mobile || f.PlusApex {
-		add("AnyConnect for Mobile", "Enabled")
-	}
-	if f.Phone || f.PlusApex {
-		add("AnyConnect for Cisco VPN Phone", "Enabled")
-	}
-	if f.AEA || f.PlusApex {
-		add("Advanced Endpoint Assessment", "Enabled")
-	}
-	if f.ProxySessions > 0 {
-		add(license.ProxyName(p), fmt.Sprint(f.ProxySessions))
-	}
-	if f.Botnet {
-		add("Botnet Traffic Filter", "Enabled")
-	}
-	if f.Carrier {
-		add(license.CarrierName(p), "Enabled")
-	}
-	return out
-}
+// outputs published with genieparser and ntc-templates; the licensed
+// features block is headend/asa/license's.
 
 // FormatUptime prints an uptime as `show version` does: the two largest
 // units, "51 days 9 hours", "1 year 97 days", "4 mins 52 secs".
@@ -278,7 +114,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 		}
 		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
-	writeLicenseBlock(&b, d.licensed(), &r)
+	license.WriteBlock(&b, d.licensed(), &r)
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
 	line("Configuration register is 0x1")
@@ -294,19 +130,6 @@ func (d *Device) ShowVersion(now time.Time) string {
 	}
 	line("%s", d.lastModified())
 	return b.String()
-}
-
-// writeLicenseBlock writes the capping warnings, the feature list and the
-// platform line, as `show version` and `show activation-key` both print them.
-func writeLicenseBlock(b *strings.Builder, p *Platform, r *license.Running) {
-	for _, c := range r.Capped {
-		b.WriteString(c + "\n")
-	}
-	b.WriteString("\nLicensed features for this platform:\n")
-	for _, f := range featureLines(p, r) {
-		b.WriteString(f + "\n")
-	}
-	b.WriteString("\n" + banner(p, r) + "\n\n")
 }
 
 // writeRunningKeys writes the running permanent key and the active
@@ -341,7 +164,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
-	writeLicenseBlock(&b, p, &r)
+	license.WriteBlock(&b, p, &r)
 	if d.License.ReloadPending() {
 		line("The flash permanent activation key is DIFFERENT from the running permanent key.")
 	} else {
@@ -360,7 +183,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 				started = true
 			}
 			line("%s", k.Words)
-			for _, l := range timedLines(p, k.Features, k.DaysLeft(now)) {
+			for _, l := range license.TimedLines(p, k.Features, k.DaysLeft(now)) {
 				line("%s", l)
 			}
 		}
@@ -375,7 +198,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 			line("Flash Permanent Activation Key: %s", license.PermWords(d.License.Flash))
 			line("")
 			line("Licensed features for this platform:")
-			for _, f := range featureLines(p, &fr) {
+			for _, f := range license.FeatureLines(p, &fr) {
 				line("%s", f)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 )
 
 // The everyday EXEC outputs an engineer or a provisioning tool reads:
@@ -328,7 +329,7 @@ func (d *Device) ShowLicenseFeatures(now time.Time) string {
 	r := d.RunningLicense(now)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Serial Number: %s\n", d.Serial)
-	writeLicenseBlock(&b, d.licensed(), &r)
+	license.WriteBlock(&b, d.licensed(), &r)
 	return b.String()
 }
 

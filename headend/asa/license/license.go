@@ -1,8 +1,9 @@
 // Package license is the activation keys of a PAK-licensed ASA: the
-// permanent keys on flash and running, the time-based keys and their
-// timers, how they combine into the license in force on a platform
-// (docs/licensing-rules.md), and which keys may co-exist. It is pure logic;
-// the time is passed in.
+// permanent keys on flash and running, the time-based keys with their
+// timers, warnings and expiry, how a key is installed and which keys may
+// co-exist, how they combine into the license in force on a platform and
+// software train (docs/licensing-rules.md), and the licensed features
+// block the show commands print. It is pure logic; the time is passed in.
 package license
 
 import (
@@ -147,14 +148,14 @@ func timedMask(f keygen.Features) featMask {
 	return m
 }
 
-// Overlap reports whether time-based keys with features a and b cover a
+// overlap reports whether time-based keys with features a and b cover a
 // feature in common, so that only one of them may be active.
-func Overlap(a, b keygen.Features) bool { return timedMask(a)&timedMask(b) != 0 }
+func overlap(a, b keygen.Features) bool { return timedMask(a)&timedMask(b) != 0 }
 
-// MultiFeature: an evaluation key with several features blocks other
+// multiFeature: an evaluation key with several features blocks other
 // time-based keys for any of them (Cisco CLI guide 8.4, time-based
 // licenses).
-func MultiFeature(f keygen.Features) bool {
+func multiFeature(f keygen.Features) bool {
 	n := 0
 	for m := timedMask(f); m != 0; m &= m - 1 {
 		n++
@@ -347,13 +348,13 @@ func (l *Keys) Compute(p *headend.Platform, now time.Time) Running {
 	return r
 }
 
-// NeedsReload reports whether replacing the running permanent key old with
+// needsReload reports whether replacing the running permanent key old with
 // new needs a reload: Base <-> Security Plus on the 5505/5510, any change of
 // the encryption license, any downgrade of a permanent feature (Cisco CLI
 // guide 8.4).
 // Values are compared as they run, after capping, so a key granting more
 // than the platform is not mistaken for an upgrade or a downgrade.
-func NeedsReload(p *headend.Platform, old, new keygen.Features) bool {
+func needsReload(p *headend.Platform, old, new keygen.Features) bool {
 	o, n := Permanent(p, old), Permanent(p, new)
 	if o.TripleDES != n.TripleDES {
 		return true
@@ -398,23 +399,23 @@ var featNames = [numFeat]string{
 func featName(p *headend.Platform, x Feat) string {
 	switch x {
 	case FeatCarrier:
-		return CarrierName(p)
+		return carrierName(p)
 	case FeatProxy:
-		return ProxyName(p)
+		return proxyName(p)
 	}
 	return featNames[x]
 }
 
-// CarrierName is the name of the Carrier feature on p's software train.
-func CarrierName(p *headend.Platform) string {
+// carrierName is the name of the Carrier feature on p's software train.
+func carrierName(p *headend.Platform) string {
 	if p.Lines.NineX() {
 		return "Carrier"
 	}
 	return "GTP/GPRS"
 }
 
-// ProxyName is the name of the proxy feature on p's software train.
-func ProxyName(p *headend.Platform) string {
+// proxyName is the name of the proxy feature on p's software train.
+func proxyName(p *headend.Platform) string {
 	if p.Lines == headend.Lines9x {
 		return "Total TLS Proxy Sessions"
 	}
@@ -444,8 +445,8 @@ func generationOf(f keygen.Features) generation {
 	return genNone
 }
 
-// CheckCoexistence refuses a license set that mixes AnyConnect generations.
-func CheckCoexistence(sets ...keygen.Features) error {
+// checkCoexistence refuses a license set that mixes AnyConnect generations.
+func checkCoexistence(sets ...keygen.Features) error {
 	var seen [4]bool
 	for _, f := range sets {
 		seen[generationOf(f)] = true
@@ -459,9 +460,9 @@ func CheckCoexistence(sets ...keygen.Features) error {
 	return nil
 }
 
-// PermanentWith is the Base license with the time-based key f on top, to
+// permanentWith is the Base license with the time-based key f on top, to
 // report what of f the platform cannot use.
-func PermanentWith(p *headend.Platform, f keygen.Features) Running {
+func permanentWith(p *headend.Platform, f keygen.Features) Running {
 	r := Permanent(p, keygen.Features{})
 	r.Capped = nil
 	r.ApplyTimed(p, f, 0)
