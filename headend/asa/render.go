@@ -216,29 +216,6 @@ const (
 	SectionWebVPN
 )
 
-// webvpnLines is the webvpn block: what differs from the defaults and what
-// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
-// tools that push it compare against it), or all of it with all (`show
-// running-config all`).
-func webvpnLines(c config.Config, all bool, line func(string)) {
-	essentials := ""
-	switch {
-	case !c.Essentials:
-		essentials = " no anyconnect-essentials"
-	case all || c.EssentialsTyped:
-		essentials = " anyconnect-essentials"
-	}
-	if essentials == "" && !c.VPN.HasWebVPNLines() {
-		return
-	}
-	line("webvpn")
-	config.WebVPNEnableLines(&c.VPN, line)
-	if essentials != "" {
-		line(essentials)
-	}
-	config.AnyConnectLines(&c.VPN, line)
-}
-
 // RenderConfig prints a configuration as `show running-config` does; all adds
 // the commands that are at their default (`show running-config all`).
 // Passwords show as "*****".
@@ -261,7 +238,7 @@ func (d *Device) renderConfig(c config.Config, section ConfigSection, all, revea
 		line("hostname " + c.Hostname)
 		return b.String()
 	case SectionWebVPN:
-		webvpnLines(c, all, line)
+		config.WebVPNLines(c, all, line)
 		return b.String()
 	}
 	line(": Saved")
@@ -284,35 +261,6 @@ func (d *Device) ConfigChecksum(c config.Config) [16]byte {
 	return md5.Sum([]byte(d.configBody(c, false, true)))
 }
 
-// secret prints a password hash as the ASA does: masked by `show
-// running-config`, in full by `more system:running-config`.
-func secret(hash string, reveal bool) string {
-	if reveal {
-		return hash + " pbkdf2"
-	}
-	return "***** pbkdf2"
-}
-
-// pagerLine is the default page length of new sessions.
-func pagerLine(c config.Config) string {
-	if c.PagerLines == 0 {
-		return "no pager"
-	}
-	return fmt.Sprintf("pager lines %d", c.PagerLines)
-}
-
-// userLines are the local users; privilege 2, the default, is shown only by
-// `show running-config all`.
-func userLines(c config.Config, all, reveal bool, line func(string)) {
-	for _, u := range c.Users {
-		l := "username " + u.Name + " password " + secret(u.Hash, reveal)
-		if u.Privilege != config.DefaultPrivilege || all {
-			l += fmt.Sprintf(" privilege %d", u.Privilege)
-		}
-		line(l)
-	}
-}
-
 // configBody renders the commands between the header and the checksum.
 func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	var b strings.Builder
@@ -321,7 +269,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	line("!")
 	line("hostname " + c.Hostname)
 	if c.EnablePassword != "" {
-		line("enable password " + secret(c.EnablePassword, reveal))
+		line("enable password " + config.Secret(c.EnablePassword, reveal))
 	}
 	line("names")
 	line("no mac-address auto")
@@ -341,7 +289,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 				line(l)
 			}
 			config.GrammarBefore(c, "pager", reveal, line)
-			line(pagerLine(c))
+			line(config.PagerLine(c))
 			config.LoggingLines(c, line)
 		}
 		if l == "no failover" {
@@ -353,10 +301,10 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	}
 	config.GrammarBefore(c, "webvpn", reveal, line)
 	config.SessionDBLines(&c.VPN, line)
-	webvpnLines(c, all, line)
+	config.WebVPNLines(c, all, line)
 	config.GroupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
-	userLines(c, all, reveal, line)
+	config.UserLines(c, all, reveal, line)
 	config.GrammarBefore(c, "tail", reveal, line)
 	for _, l := range defaultConfigTail {
 		if config.GrammarBefore(c, l, reveal, line) {

@@ -23,6 +23,29 @@ func ClockLine(c Config) string {
 	return fmt.Sprintf("clock timezone %s %d", z.Name, z.Hours)
 }
 
+// WebVPNLines is the webvpn block: what differs from the defaults and what
+// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
+// tools that push it compare against it), or all of it with all (`show
+// running-config all`).
+func WebVPNLines(c Config, all bool, line func(string)) {
+	essentials := ""
+	switch {
+	case !c.Essentials:
+		essentials = " no anyconnect-essentials"
+	case all || c.EssentialsTyped:
+		essentials = " anyconnect-essentials"
+	}
+	if essentials == "" && !c.VPN.hasWebVPNLines() {
+		return
+	}
+	line("webvpn")
+	webvpnEnableLines(&c.VPN, line)
+	if essentials != "" {
+		line(essentials)
+	}
+	anyconnectLines(&c.VPN, line)
+}
+
 // SessionDBLines are the caps below the license.
 func SessionDBLines(v *VPN, line func(string)) {
 	if v.MaxAnyConnect > 0 {
@@ -33,15 +56,15 @@ func SessionDBLines(v *VPN, line func(string)) {
 	}
 }
 
-// WebVPNEnableLines are the interfaces webvpn listens on.
-func WebVPNEnableLines(v *VPN, line func(string)) {
+// webvpnEnableLines are the interfaces webvpn listens on.
+func webvpnEnableLines(v *VPN, line func(string)) {
 	for _, n := range v.WebVPNIfs {
 		line(" enable " + n)
 	}
 }
 
-// AnyConnectLines are the AnyConnect lines of the webvpn block.
-func AnyConnectLines(v *VPN, line func(string)) {
+// anyconnectLines are the AnyConnect lines of the webvpn block.
+func anyconnectLines(v *VPN, line func(string)) {
 	for _, im := range v.Images {
 		line(fmt.Sprintf(" anyconnect image %s %d", im.Path, im.Order))
 	}
@@ -53,8 +76,8 @@ func AnyConnectLines(v *VPN, line func(string)) {
 	}
 }
 
-// HasWebVPNLines reports whether the webvpn block has lines of v.
-func (v *VPN) HasWebVPNLines() bool {
+// hasWebVPNLines reports whether the webvpn block has lines of v.
+func (v *VPN) hasWebVPNLines() bool {
 	return len(v.WebVPNIfs) > 0 || len(v.Images) > 0 || v.AnyConnect || v.TunnelGroupList
 }
 
