@@ -13,6 +13,8 @@ import (
 
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // TestConcurrentCreate: creations racing for the same hostnames and serials
@@ -69,7 +71,7 @@ func TestConcurrentCreate(t *testing.T) {
 					continue
 				}
 				h, _ := lab.Headend(s.Device.Hostname())
-				if _, closer, err := lab.store.db.Get(headendKey(lab.name, h.id)); err != nil {
+				if _, closer, err := lab.store.DB().Get(simstore.HeadendKey(lab.name, h.id)); err != nil {
 					t.Errorf("asa%d is visible before it is stored: %v", i, err)
 				} else {
 					closer.Close()
@@ -161,7 +163,7 @@ func TestConcurrentCreatesShareSyncs(t *testing.T) {
 func walSyncs(t *testing.T, s *Store) uint64 {
 	t.Helper()
 	var m dto.Metric
-	if err := s.db.Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
+	if err := s.DB().Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
 		t.Fatal(err)
 	}
 	return m.GetHistogram().GetSampleCount()

@@ -2,13 +2,14 @@ package sim
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/asalab/asalab/sim/store"
 )
 
 // The lab's event log: every change the lab makes is told as events, kept
@@ -192,7 +193,7 @@ type labEvents struct {
 
 // openEvents finds where the lab's log ends. Called by OpenLab first.
 func (l *Lab) openEvents() error {
-	last, err := l.store.lastEvent(l.name)
+	last, err := l.store.LastEvent(l.name)
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (l *Lab) closeEvents() {
 // published. It returns once the change is durable and applied, or failed
 // and not applied. Only the ordering into the write-ahead log is
 // serialised: concurrent changes wait for their syncs together.
-func (l *Lab) commit(b *Batch, evs []Event, apply func()) error {
+func (l *Lab) commit(b *store.Batch, evs []Event, apply func()) error {
 	start := time.Now()
 	bodies := make([][]byte, len(evs))
 	for i := range evs {
@@ -241,12 +242,12 @@ func (l *Lab) commit(b *Batch, evs []Event, apply func()) error {
 	first := ev.next
 	for i := range evs {
 		evs[i].Seq = first + uint64(i)
-		if err := b.putEvent(evs[i].Seq, bodies[i]); err != nil {
+		if err := b.PutEvent(evs[i].Seq, bodies[i]); err != nil {
 			ev.mu.Unlock()
 			return err
 		}
 	}
-	if err := l.store.applyOrdered(b); err != nil {
+	if err := l.store.ApplyOrdered(b); err != nil {
 		ev.mu.Unlock()
 		return err
 	}
@@ -259,7 +260,7 @@ func (l *Lab) commit(b *Batch, evs []Event, apply func()) error {
 		ev.pub.Unlock()
 	}
 	ev.mu.Unlock()
-	err := l.store.syncWait(b)
+	err := l.store.SyncWait(b)
 	l.metrics.observePersist(time.Since(start))
 	if err == nil && apply != nil {
 		apply()
@@ -324,7 +325,7 @@ func (l *Lab) ListEvents(after uint64, limit int, f EventFilter) (evs []Event, n
 	pub := l.LastEvent()
 	next = after
 	scanned := 0
-	err = l.store.scanEvents(l.name, after, pub, func(e Event) bool {
+	err = l.scanEvents(after, pub, func(e Event) bool {
 		next = e.Seq
 		if f.match(&e) {
 			evs = append(evs, e)
@@ -373,7 +374,7 @@ func (l *Lab) WatchEvents(ctx context.Context, from uint64, f EventFilter, fn fu
 		}
 		ev.pub.RUnlock()
 		if missed && read == pos {
-			err := l.store.scanEvents(l.name, pos, min(pub, pos+watchBatch), func(e Event) bool {
+			err := l.scanEvents(pos, min(pub, pos+watchBatch), func(e Event) bool {
 				if f.match(&e) {
 					buf = append(buf, e)
 				}
@@ -403,44 +404,14 @@ func (l *Lab) WatchEvents(ctx context.Context, from uint64, f EventFilter, fn fu
 	}
 }
 
-// lastEvent is the sequence number of the lab's last stored event, 0 when
-// there is none.
-func (s *Store) lastEvent(lab string) (uint64, error) {
-	p := eventPrefix(lab)
-	it, err := s.db.NewIter(nil)
-	if err != nil {
-		return 0, err
-	}
-	var last uint64
-	if it.SeekLT(prefixEnd(p)) && len(it.Key()) == len(p)+8 && string(it.Key()[:len(p)]) == string(p) {
-		last = binary.BigEndian.Uint64(it.Key()[len(p):])
-	}
-	return last, it.Close()
-}
-
 // scanEvents calls fn with the lab's stored events after `after` up to
 // through, in order, until fn returns false.
-func (s *Store) scanEvents(lab string, after, through uint64, fn func(Event) bool) error {
-	if through <= after {
-		return nil
-	}
-	p := eventPrefix(lab)
-	stop := errStopScan
-	err := s.scanRange(eventKey(lab, after+1), eventKey(lab, through+1), func(k, v []byte) error {
-		if len(k) != len(p)+8 {
-			return fmt.Errorf("sim: malformed event key %q", k)
-		}
-		e, err := decodeEvent(binary.BigEndian.Uint64(k[len(p):]), v)
+func (l *Lab) scanEvents(after, through uint64, fn func(Event) bool) error {
+	return l.store.ScanEvents(l.name, after, through, func(seq uint64, v []byte) (bool, error) {
+		e, err := decodeEvent(seq, v)
 		if err != nil {
-			return err
+			return false, err
 		}
-		if !fn(e) {
-			return stop
-		}
-		return nil
+		return fn(e), nil
 	})
-	if err == stop {
-		err = nil
-	}
-	return err
 }

@@ -168,7 +168,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	switch cfg.ClockMode {
 	case ClockSimulated:
-		t, ok, err := l.store.loadClock(l.name)
+		t, ok, err := l.store.Clock(l.name)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +194,11 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	now := l.clock.Now()
 	var hs []*Headend // in id order
-	err := l.store.loadHeadends(l.name, func(id uint64, d family.Device) error {
+	err := l.store.Headends(l.name, func(id uint64, v []byte) error {
+		d, err := decodeDevice(v)
+		if err != nil {
+			return fmt.Errorf("sim: headend %d: %w", id, err)
+		}
 		fam, err := familyOf(d.Platform())
 		if err != nil {
 			return err
@@ -276,9 +280,9 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 // commitClock stores the simulated clock at t with its event, then runs
 // apply.
 func (l *Lab) commitClock(t time.Time, text string, apply func()) error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putClock(t); err != nil {
+	if err := b.PutClock(t); err != nil {
 		return err
 	}
 	return l.commit(b, []Event{{At: t.UTC(), Kind: EventClock, Text: text}}, apply)
@@ -462,9 +466,9 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 // change keeps the stored port), and the change's events, then runs apply
 // (commit).
 func (l *Lab) persistWith(id uint64, d family.Device, port int, evs []Event, apply func()) error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putHeadend(id, d, port); err != nil {
+	if err := b.PutHeadend(id, d, port); err != nil {
 		return err
 	}
 	return l.commit(b, evs, apply)
@@ -518,9 +522,9 @@ func (l *Lab) Delete(hostname string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.deleteHeadend(h.id); err != nil {
+	if err := b.DeleteHeadend(h.id); err != nil {
 		return err
 	}
 	now := l.clock.Now()
