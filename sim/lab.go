@@ -19,6 +19,7 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/sim/eventlog"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -109,8 +110,8 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         labEvents // events.go
-	timers     labTimers // timers.go
+	ev         *eventlog.Log // events.go
+	timers     labTimers     // timers.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/sim/eventlog"
 )
 
 // Metrics counts a lab's activity for Prometheus. Counters are bound to
@@ -18,7 +19,7 @@ type Metrics struct {
 	execLines prometheus.Counter
 	persist   prometheus.Histogram
 	usage     prometheus.Counter
-	events    [numEventKinds]prometheus.Counter
+	events    [eventlog.NumKinds]prometheus.Counter
 }
 
 type op int
