@@ -367,7 +367,7 @@ func (l *Lab) flushUsage() error {
 		err = w.Finish()
 	}
 	if err == nil {
-		l.metrics.countUsage(w.Total())
+		l.metrics.CountUsage(w.Total())
 	}
 	return err
 }

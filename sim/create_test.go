@@ -178,7 +178,8 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	}
 	defer store.Close()
 	master, _ := keygen.NewSigner([]byte("sim-test-secret-0123456789abcdef"))
-	m := NewMetrics(prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
 	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
 		RealNow: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }, Metrics: m})
 	if err != nil {
@@ -187,11 +188,17 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	defer lab.Close()
 	gauge := func() float64 {
 		t.Helper()
-		var d dto.Metric
-		if err := m.headends.Write(&d); err != nil {
+		mfs, err := reg.Gather()
+		if err != nil {
 			t.Fatal(err)
 		}
-		return d.GetGauge().GetValue()
+		for _, mf := range mfs {
+			if mf.GetName() == "asalab_lab_headends" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no asalab_lab_headends gauge")
+		return 0
 	}
 	for _, host := range []string{"asa1", "asa2"} {
 		if _, err := lab.Create("ASA5525", host, ""); err != nil {

@@ -112,7 +112,7 @@ func (l *Lab) commit(b *store.Batch, evs []Event, apply func()) error {
 		return err
 	}
 	err = l.store.SyncWait(b)
-	l.metrics.observePersist(time.Since(start))
+	l.metrics.ObservePersist(time.Since(start))
 	if err == nil && apply != nil {
 		apply()
 	}
@@ -122,7 +122,7 @@ func (l *Lab) commit(b *store.Batch, evs []Event, apply func()) error {
 	// on writing after a failed sync of its log.
 	l.ev.Publish(first, uint64(len(evs)))
 	if err == nil {
-		l.metrics.countEvents(evs)
+		l.metrics.CountEvents(evs)
 	}
 	return err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/eventlog"
+	"github.com/asalab/asalab/sim/metrics"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -232,8 +233,8 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
-	l.metrics.setHeadends(l.stored())
-	l.metrics.watch(l)
+	l.metrics.SetHeadends(l.stored())
+	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
@@ -447,8 +448,8 @@ func (l *Lab) publish(h *Headend) string {
 	h.pending.Store(false)
 	l.net.set(h, h.dev)
 	l.creating--
-	l.metrics.setHeadends(l.stored())
-	l.metrics.count(opCreate)
+	l.metrics.SetHeadends(l.stored())
+	l.metrics.Count(metrics.OpCreate)
 	l.consoleCreated(h)
 	return h.sshAddress()
 }
@@ -538,8 +539,8 @@ func (l *Lab) Delete(hostname string) error {
 		l.unindex(h, h.dev)
 		l.net.drop(h)
 		delete(l.bySerial, h.dev.SerialNumber())
-		l.metrics.setHeadends(l.stored())
-		l.metrics.count(opDelete)
+		l.metrics.SetHeadends(l.stored())
+		l.metrics.Count(metrics.OpDelete)
 		l.schedule(h)
 	})
 	if err != nil {
@@ -641,7 +642,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 		l.index(h, h.dev, c)
 		h.swap(c, now)
 		l.consoleReloaded(h)
-		l.metrics.count(opRMA)
+		l.metrics.Count(metrics.OpRMA)
 	})
 	if err != nil {
 		return Snapshot{}, "", err
@@ -690,7 +691,7 @@ func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 	}
 	s := h.fam.Console(h, family.ConsoleOptions{Mode: family.ModePriv})
 	t, res, over := cli.RunLimit(s, lines, MaxExecResponseBytes)
-	l.metrics.countExec(len(res))
+	l.metrics.CountExec(len(res))
 	r := ExecResult{Transcript: t, Results: res, Closed: s.Closed()}
 	if over {
 		l.log.Warn("exec stopped: response too large", zap.String("lab", l.name), zap.String("hostname", hostname),
@@ -897,7 +898,7 @@ func rebooted(old, c family.Device) bool {
 func (h *Headend) noteChange(old, c family.Device) {
 	l := h.lab
 	if rebooted(old, c) {
-		l.metrics.count(opReload)
+		l.metrics.Count(metrics.OpReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 			zap.Time("up_at", c.UpSince()))
 		l.consoleReloaded(h)
