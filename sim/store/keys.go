@@ -34,7 +34,7 @@ import (
 
 // SchemaVersion is the layout this code writes. Version 1 is every store
 // written before the version was stored: it may hold usage records keyed by
-// principal number (OldPrincipalPrefix, OldUsagePrefix), which OpenLab
+// principal number (OldPrincipalPrefix, OldUsagePrefix), which sim.OpenLab
 // rewrites (MigrateUsage) in the batch that stores the version.
 const SchemaVersion = 2
 

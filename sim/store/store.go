@@ -38,7 +38,7 @@ var (
 
 // Store is the lab's durable state in an embedded pebble database. Every
 // change is one batch committed with Sync before the caller acknowledges
-// it (Lab.commit). Its keys are listed in keys.go.
+// it (sim.Lab.commit). Its keys are listed in keys.go.
 type Store struct {
 	db   *pebble.DB
 	lock *pebble.Lock
@@ -157,7 +157,7 @@ func OpenWith(dir string, o Options) (_ *Store, err error) {
 // than this code writes is refused: its records would be misread, and
 // writes of the old layout would damage it. A new, empty store gets the
 // current version at once; a store written before versions were stored is
-// version 1, which OpenLab migrates.
+// version 1, which sim.OpenLab migrates (MigrateUsage).
 func (s *Store) readSchema(dir string) error {
 	v, closer, err := s.db.Get(schemaKey)
 	if err == nil {
@@ -251,7 +251,7 @@ func (s *Store) ScanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 	return err
 }
 
-// Batch is the writes of one change. Lab.commit commits it, with the
+// Batch is the writes of one change. sim.Lab.commit commits it, with the
 // change's events, in one synced batch; nothing else writes a change.
 type Batch struct {
 	b   *pebble.Batch
@@ -303,7 +303,7 @@ func (b *Batch) PutEvent(seq uint64, v []byte) error {
 }
 
 // ApplyOrdered writes b to the write-ahead log and the memtable and asks
-// for a sync without waiting for it: Lab.commit calls it under the lock
+// for a sync without waiting for it: sim.Lab.commit calls it under the lock
 // that orders events, so that the log holds changes in sequence order, and
 // waits for the sync (SyncWait) after releasing it, so that concurrent
 // changes share syncs.
