@@ -171,7 +171,7 @@ func TestConsolePortsGivenInOneSync(t *testing.T) {
 	fsyncs := func() uint64 {
 		t.Helper()
 		var m dto.Metric
-		if err := store.db.Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
+		if err := store.DB().Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
 			t.Fatal(err)
 		}
 		return m.GetHistogram().GetSampleCount()
