@@ -15,6 +15,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/store"
 )
 
 // Errors of the admission path.
@@ -182,12 +183,12 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 		})
 	}
 	l.usage.draining.Unlock()
-	up := usagePrefix(l.name)
+	up := store.UsagePrefix(l.name)
 	for _, h := range hs {
 		id := h.id
-		lo := appendUsageKey(slices.Clone(up), id, first)
-		hi := appendUsageKey(slices.Clone(up), id, last+1)
-		err := l.store.scanRange(lo, hi, func(k, v []byte) error {
+		lo := store.AppendUsageKey(slices.Clone(up), id, first)
+		hi := store.AppendUsageKey(slices.Clone(up), id, last+1)
+		err := l.store.ScanRange(lo, hi, func(k, v []byte) error {
 			user, _, _, err := parseUsage(up, k, v)
 			if err != nil {
 				return err
@@ -348,8 +349,8 @@ func (l *Lab) flushUsage() error {
 	l.usage.draining.Lock()
 	defer l.usage.draining.Unlock()
 	l.usage.pending.Store(0)
-	w := l.store.newUsageWriter(l.name)
-	defer w.close()
+	w := l.store.NewUsageWriter(l.name)
+	defer w.Close()
 	var err error
 	l.byName.Range(func(_, v any) bool {
 		h := v.(*Headend)
@@ -358,16 +359,16 @@ func (l *Lab) flushUsage() error {
 				if err != nil {
 					return
 				}
-				err = w.put(h.id, u.Day, u.Principal.User(), u.Principal.Device(), u.Flags, u.Merge)
+				err = w.Put(h.id, u.Day, u.Principal.User(), u.Principal.Device(), u.Flags, u.Merge)
 			}
 		})
 		return err == nil
 	})
 	if err == nil {
-		err = w.finish()
+		err = w.Finish()
 	}
 	if err == nil {
-		l.metrics.countUsage(w.total)
+		l.metrics.CountUsage(w.Total())
 	}
 	return err
 }
@@ -397,14 +398,13 @@ func (l *Lab) forgetPrincipals(force bool) int {
 // hs (the day's users are recorded once), interning their principals.
 // Earlier days stay in the store. Called before any admission.
 func (l *Lab) loadUsage(hs []*Headend) error {
-	if l.store.schema < schemaVersion {
-		n, err := l.store.migrateUsage(l.name)
+	if from := l.store.Schema(); from < store.SchemaVersion {
+		n, err := l.store.MigrateUsage(l.name)
 		if err != nil {
 			return err
 		}
 		l.log.Info("store migrated to the current layout", zap.String("lab", l.name),
-			zap.Uint64("from_version", l.store.schema), zap.Uint64("to_version", schemaVersion), zap.Int("principals", n))
-		l.store.schema = schemaVersion
+			zap.Uint64("from_version", from), zap.Uint64("to_version", store.SchemaVersion), zap.Int("principals", n))
 	}
 	// Records of a number above every stored headend's are a deleted
 	// headend's, and the next headend created takes that number (they
@@ -414,7 +414,7 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 	for _, h := range hs {
 		last = max(last, h.id)
 	}
-	if err := l.store.dropUsageAfter(l.name, last); err != nil {
+	if err := l.store.DropUsageAfter(l.name, last); err != nil {
 		return err
 	}
 	today := l.clock.Now().Unix() / 86400

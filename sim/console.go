@@ -2,7 +2,6 @@ package sim
 
 import (
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"net"
 	"slices"
@@ -75,7 +74,7 @@ func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 		return fmt.Errorf("%w: SSH ports %d+%d are not within 1-65535", ErrInvalidArgument, cfg.Base, cfg.Count)
 	}
 	l.con = consoles{cfg: cfg, ports: map[int]*Headend{}}
-	stored, err := l.store.loadPorts(l.name)
+	stored, err := l.store.Ports(l.name)
 	if err != nil {
 		return err
 	}
@@ -104,7 +103,7 @@ func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 		l.con.ports[p] = h
 		given[h.id] = p
 	}
-	return l.store.putPorts(l.name, given)
+	return l.store.PutPorts(l.name, given)
 }
 
 func (l *Lab) inRange(p int) bool {
@@ -220,35 +219,6 @@ func WithLogin(username, password, enablePassword string) CreateOption {
 // of its model's default; empty keeps the default.
 func WithSoftwareVersion(version string) CreateOption {
 	return func(d family.Device) error { return d.SetSoftwareVersion(version) }
-}
-
-// putPorts writes headends' console ports (by headend id) durably.
-func (s *Store) putPorts(lab string, ports map[uint64]int) error {
-	if len(ports) == 0 {
-		return nil
-	}
-	b := s.newBatch(lab)
-	defer b.Close()
-	for id, port := range ports {
-		if err := b.putPort(id, port); err != nil {
-			return err
-		}
-	}
-	return s.commit(b)
-}
-
-// loadPorts reads the stored console ports of a lab by headend id.
-func (s *Store) loadPorts(lab string) (map[uint64]int, error) {
-	p := portPrefix(lab)
-	out := map[uint64]int{}
-	err := s.scan(p, func(k, v []byte) error {
-		if len(k) != len(p)+8 || len(v) != 2 {
-			return fmt.Errorf("sim: malformed console port %q=%x", k, v)
-		}
-		out[binary.BigEndian.Uint64(k[len(p):])] = int(binary.BigEndian.Uint16(v))
-		return nil
-	})
-	return out, err
 }
 
 // SSHHost is the address the consoles listen on, "" without SSH.

@@ -11,6 +11,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
@@ -136,7 +137,7 @@ func TestConsolePortsOff(t *testing.T) {
 	if s.SSHAddress != "" || len(lab.WatchConsoles(func(ConsoleEvent) {})) != 0 {
 		t.Errorf("ssh without SSHPorts: %q", s.SSHAddress)
 	}
-	if u, ok := s.Device.(*asa.Device).Running.User("ops"); !ok || !asa.CheckPassword(u.Hash, "pw") {
+	if u, ok := s.Device.(*asa.Device).Running.User("ops"); !ok || !config.CheckPassword(u.Hash, "pw") {
 		t.Errorf("WithLogin: %+v", s.Device.(*asa.Device).Running.Users)
 	}
 	if _, err := lab.Create("ASA5525", "asa2", "", WithLogin("ops", "", "")); err == nil {
@@ -170,7 +171,7 @@ func TestConsolePortsGivenInOneSync(t *testing.T) {
 	fsyncs := func() uint64 {
 		t.Helper()
 		var m dto.Metric
-		if err := store.db.Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
+		if err := store.DB().Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
 			t.Fatal(err)
 		}
 		return m.GetHistogram().GetSampleCount()

@@ -13,6 +13,8 @@ import (
 
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // TestConcurrentCreate: creations racing for the same hostnames and serials
@@ -69,7 +71,7 @@ func TestConcurrentCreate(t *testing.T) {
 					continue
 				}
 				h, _ := lab.Headend(s.Device.Hostname())
-				if _, closer, err := lab.store.db.Get(headendKey(lab.name, h.id)); err != nil {
+				if _, closer, err := lab.store.DB().Get(simstore.HeadendKey(lab.name, h.id)); err != nil {
 					t.Errorf("asa%d is visible before it is stored: %v", i, err)
 				} else {
 					closer.Close()
@@ -161,7 +163,7 @@ func TestConcurrentCreatesShareSyncs(t *testing.T) {
 func walSyncs(t *testing.T, s *Store) uint64 {
 	t.Helper()
 	var m dto.Metric
-	if err := s.db.Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
+	if err := s.DB().Metrics().LogWriter.FsyncLatency.Write(&m); err != nil {
 		t.Fatal(err)
 	}
 	return m.GetHistogram().GetSampleCount()
@@ -176,7 +178,8 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	}
 	defer store.Close()
 	master, _ := keygen.NewSigner([]byte("sim-test-secret-0123456789abcdef"))
-	m := NewMetrics(prometheus.NewRegistry())
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
 	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
 		RealNow: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }, Metrics: m})
 	if err != nil {
@@ -185,11 +188,17 @@ func TestHeadendsGaugeSkipsPendingCreate(t *testing.T) {
 	defer lab.Close()
 	gauge := func() float64 {
 		t.Helper()
-		var d dto.Metric
-		if err := m.headends.Write(&d); err != nil {
+		mfs, err := reg.Gather()
+		if err != nil {
 			t.Fatal(err)
 		}
-		return d.GetGauge().GetValue()
+		for _, mf := range mfs {
+			if mf.GetName() == "asalab_lab_headends" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no asalab_lab_headends gauge")
+		return 0
 	}
 	for _, host := range []string{"asa1", "asa2"} {
 		if _, err := lab.Create("ASA5525", host, ""); err != nil {

@@ -1,6 +1,6 @@
 // Package sim is the lab: a fleet of simulated headends keyed by hostname,
 // the lab clock, the licensing portal's state, and their persistence in an
-// embedded pebble store. Every change (a headend created, changed or
+// embedded pebble store (package store). Every change (a headend created, changed or
 // deleted, a portal action, a move of the clock) goes one way, Lab.commit:
 // it is applied to a copy, written with its events in one synced batch,
 // and only then made visible and its events published, so that an

@@ -24,6 +24,8 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // eventLines renders events as "SEQ KIND HEADEND SYSLOG|TEXT" lines.
@@ -256,7 +258,7 @@ func syslogEvents(n int, tag string) []Event {
 // commitEvents commits events with no change, as the refusal flush does.
 func commitEvents(t *testing.T, lab *Lab, evs []Event) {
 	t.Helper()
-	b := lab.store.newBatch(lab.name)
+	b := lab.store.NewBatch(lab.name)
 	defer b.Close()
 	if err := lab.commit(b, evs, nil); err != nil {
 		t.Fatal(err)
@@ -442,14 +444,14 @@ func TestOldStoreMigrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	dj, _ := json.Marshal(d)
-	clock, _ := json.Marshal(storedClock{Now: simStart})
+	clock, _ := simstore.EncodeClock(simStart), error(nil)
 	day := uint64(simStart.Unix() / 86400)
 	u32 := func(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
-	usageKey := append(append(binary.BigEndian.AppendUint64(oldUsagePrefix(DefaultLab), 1), binary.BigEndian.AppendUint64(nil, day)...), u32(7)...)
+	usageKey := append(append(binary.BigEndian.AppendUint64(simstore.OldUsagePrefix(DefaultLab), 1), binary.BigEndian.AppendUint64(nil, day)...), u32(7)...)
 	for _, kv := range [][2][]byte{
-		{headendKey(DefaultLab, 1), dj},
-		{clockKey(DefaultLab), clock},
-		{append(oldPrincipalPrefix(DefaultLab), u32(7)...), []byte("carol\x00mac")},
+		{simstore.HeadendKey(DefaultLab, 1), dj},
+		{simstore.ClockKey(DefaultLab), clock},
+		{append(simstore.OldPrincipalPrefix(DefaultLab), u32(7)...), []byte("carol\x00mac")},
 		{usageKey, {admission.UsedAny}},
 	} {
 		if err := db.Set(kv[0], kv[1], pebble.Sync); err != nil {
@@ -461,8 +463,8 @@ func TestOldStoreMigrated(t *testing.T) {
 	}
 
 	store, lab := openUsageLab(t, nil, dir)
-	if store.schema != schemaVersion {
-		t.Errorf("schema %d after the migration, want %d", store.schema, schemaVersion)
+	if store.Schema() != simstore.SchemaVersion {
+		t.Errorf("schema %d after the migration, want %d", store.Schema(), simstore.SchemaVersion)
 	}
 	if _, err := lab.Get("asa1"); err != nil {
 		t.Fatal(err)
@@ -482,12 +484,12 @@ func TestOldStoreMigrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	v, closer, err := db.Get(schemaKey)
+	v, closer, err := db.Get(simstore.SchemaKey())
 	if err != nil {
 		t.Fatalf("no schema version stored: %v", err)
 	}
 	defer closer.Close()
-	if binary.BigEndian.Uint64(v) != schemaVersion {
+	if binary.BigEndian.Uint64(v) != simstore.SchemaVersion {
 		t.Errorf("stored schema version %x", v)
 	}
 }
@@ -500,12 +502,12 @@ func TestNewerStoreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.Set(schemaKey, schemaValue(schemaVersion+1), pebble.Sync); err != nil {
+	if err := s.DB().Set(simstore.SchemaKey(), simstore.SchemaValue(simstore.SchemaVersion+1), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	_, err = OpenStore(dir, nil)
-	if !errors.Is(err, ErrStoreNewer) || !strings.Contains(err.Error(), fmt.Sprintf("has layout version %d; this headendd reads versions up to %d", schemaVersion+1, schemaVersion)) {
+	if !errors.Is(err, ErrStoreNewer) || !strings.Contains(err.Error(), fmt.Sprintf("has layout version %d; this headendd reads versions up to %d", simstore.SchemaVersion+1, simstore.SchemaVersion)) {
 		t.Fatalf("opening a newer store: %v", err)
 	}
 }

@@ -3,7 +3,7 @@ package sim
 import (
 	"net/netip"
 
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/headend/family"
 )
@@ -12,7 +12,7 @@ import (
 
 // DefaultSSHTimeout is the ASA's default `ssh timeout`, in minutes: the
 // SSH server's idle timeout scales with a headend's own timeout against it.
-const DefaultSSHTimeout = asa.DefaultSSHTimeout
+const DefaultSSHTimeout = config.DefaultSSHTimeout
 
 // Terminal is the line discipline of an interactive console (cli.Terminal).
 type Terminal = cli.Terminal

@@ -19,6 +19,8 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/sim/eventlog"
+	"github.com/asalab/asalab/sim/metrics"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -109,8 +111,8 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         labEvents // events.go
-	timers     labTimers // timers.go
+	ev         *eventlog.Log // events.go
+	timers     labTimers     // timers.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -168,7 +170,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	switch cfg.ClockMode {
 	case ClockSimulated:
-		t, ok, err := l.store.loadClock(l.name)
+		t, ok, err := l.store.Clock(l.name)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +196,11 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	now := l.clock.Now()
 	var hs []*Headend // in id order
-	err := l.store.loadHeadends(l.name, func(id uint64, d family.Device) error {
+	err := l.store.Headends(l.name, func(id uint64, v []byte) error {
+		d, err := decodeDevice(v)
+		if err != nil {
+			return fmt.Errorf("sim: headend %d: %w", id, err)
+		}
 		fam, err := familyOf(d.Platform())
 		if err != nil {
 			return err
@@ -227,8 +233,8 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
-	l.metrics.setHeadends(l.stored())
-	l.metrics.watch(l)
+	l.metrics.SetHeadends(l.stored())
+	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
@@ -276,9 +282,9 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 // commitClock stores the simulated clock at t with its event, then runs
 // apply.
 func (l *Lab) commitClock(t time.Time, text string, apply func()) error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putClock(t); err != nil {
+	if err := b.PutClock(t); err != nil {
 		return err
 	}
 	return l.commit(b, []Event{{At: t.UTC(), Kind: EventClock, Text: text}}, apply)
@@ -442,8 +448,8 @@ func (l *Lab) publish(h *Headend) string {
 	h.pending.Store(false)
 	l.net.set(h, h.dev)
 	l.creating--
-	l.metrics.setHeadends(l.stored())
-	l.metrics.count(opCreate)
+	l.metrics.SetHeadends(l.stored())
+	l.metrics.Count(metrics.OpCreate)
 	l.consoleCreated(h)
 	return h.sshAddress()
 }
@@ -462,9 +468,9 @@ func (l *Lab) newSerial(p *headend.Platform, now time.Time) string {
 // change keeps the stored port), and the change's events, then runs apply
 // (commit).
 func (l *Lab) persistWith(id uint64, d family.Device, port int, evs []Event, apply func()) error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putHeadend(id, d, port); err != nil {
+	if err := b.PutHeadend(id, d, port); err != nil {
 		return err
 	}
 	return l.commit(b, evs, apply)
@@ -518,9 +524,9 @@ func (l *Lab) Delete(hostname string) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.deleteHeadend(h.id); err != nil {
+	if err := b.DeleteHeadend(h.id); err != nil {
 		return err
 	}
 	now := l.clock.Now()
@@ -533,8 +539,8 @@ func (l *Lab) Delete(hostname string) error {
 		l.unindex(h, h.dev)
 		l.net.drop(h)
 		delete(l.bySerial, h.dev.SerialNumber())
-		l.metrics.setHeadends(l.stored())
-		l.metrics.count(opDelete)
+		l.metrics.SetHeadends(l.stored())
+		l.metrics.Count(metrics.OpDelete)
 		l.schedule(h)
 	})
 	if err != nil {
@@ -636,7 +642,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 		l.index(h, h.dev, c)
 		h.swap(c, now)
 		l.consoleReloaded(h)
-		l.metrics.count(opRMA)
+		l.metrics.Count(metrics.OpRMA)
 	})
 	if err != nil {
 		return Snapshot{}, "", err
@@ -685,7 +691,7 @@ func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 	}
 	s := h.fam.Console(h, family.ConsoleOptions{Mode: family.ModePriv})
 	t, res, over := cli.RunLimit(s, lines, MaxExecResponseBytes)
-	l.metrics.countExec(len(res))
+	l.metrics.CountExec(len(res))
 	r := ExecResult{Transcript: t, Results: res, Closed: s.Closed()}
 	if over {
 		l.log.Warn("exec stopped: response too large", zap.String("lab", l.name), zap.String("hostname", hostname),
@@ -892,7 +898,7 @@ func rebooted(old, c family.Device) bool {
 func (h *Headend) noteChange(old, c family.Device) {
 	l := h.lab
 	if rebooted(old, c) {
-		l.metrics.count(opReload)
+		l.metrics.Count(metrics.OpReload)
 		l.log.Info("headend reloaded", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 			zap.Time("up_at", c.UpSince()))
 		l.consoleReloaded(h)

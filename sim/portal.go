@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,7 +11,7 @@ import (
 )
 
 // The lab's licensing portal (portal.Portal), persisted in the lab's part
-// of the store, one record per key (keys.go).
+// of the store, one record per key (package store).
 //
 // Every portal action is one batch committed with pebble.Sync before the
 // portal applies it and the action is acknowledged; a refused action writes
@@ -37,7 +35,7 @@ func (l *Lab) openPortal(cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	stored, err := l.store.loadPortal(l.name)
+	stored, err := l.store.Portal(l.name)
 	if err != nil {
 		return err
 	}
@@ -50,77 +48,6 @@ func (l *Lab) openPortal(cfg Config) error {
 	}
 	l.portal = &portalState{p: p, usage: usage}
 	return nil
-}
-
-// putPortal writes one action's records.
-func (b *Batch) putPortal(c portal.Change) error {
-	lab := b.lab
-	set := func(key []byte, v any) error {
-		enc, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("sim: encode portal record: %w", err)
-		}
-		return b.b.Set(key, enc, nil)
-	}
-	if c.Meta != nil {
-		if err := set(portalKey(lab, "meta", ""), c.Meta); err != nil {
-			return err
-		}
-	}
-	for i := range c.PAKs {
-		if err := set(portalKey(lab, "pak", c.PAKs[i].ID), &c.PAKs[i]); err != nil {
-			return err
-		}
-	}
-	for i := range c.Serials {
-		if err := set(portalKey(lab, "serial", c.Serials[i].Serial), &c.Serials[i]); err != nil {
-			return err
-		}
-	}
-	for i := range c.Codes {
-		if err := set(portalKey(lab, "code", c.Codes[i].Code), &c.Codes[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// loadPortal reads every portal record of the lab as one change.
-func (s *Store) loadPortal(lab string) (portal.Change, error) {
-	var c portal.Change
-	p := portalPrefix(lab)
-	err := s.scan(p, func(key, v []byte) error {
-		rest := string(key[len(p):])
-		kind, id, _ := strings.Cut(rest, "/")
-		var err error
-		switch kind {
-		case "meta":
-			c.Meta = new(portal.Meta)
-			err = json.Unmarshal(v, c.Meta)
-		case "pak":
-			var k portal.PAK
-			if err = json.Unmarshal(v, &k); err == nil {
-				c.PAKs = append(c.PAKs, k)
-			}
-		case "serial":
-			var r portal.SerialRecord
-			if err = json.Unmarshal(v, &r); err == nil {
-				c.Serials = append(c.Serials, r)
-			}
-		case "code":
-			var k portal.ActivationCode
-			if err = json.Unmarshal(v, &k); err == nil {
-				c.Codes = append(c.Codes, k)
-			}
-		default:
-			return fmt.Errorf("sim: unknown portal record %q", rest)
-		}
-		if err != nil {
-			return fmt.Errorf("sim: decode portal record %s %s: %w", kind, id, err)
-		}
-		return nil
-	})
-	return c, err
 }
 
 // portalDo runs one portal action at the lab time: persisted with the
@@ -138,9 +65,9 @@ func portalDo[T any](l *Lab, kind EventKind, text func(T) string, fn func(p *por
 	if c.IsEmpty() {
 		return res, nil
 	}
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putPortal(c); err != nil {
+	if err := b.PutPortal(c); err != nil {
 		return zero, err
 	}
 	var applyErr error

@@ -11,6 +11,8 @@ import (
 
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 var simStart = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -61,7 +63,7 @@ func (tl *testLab) close() {
 // portalKeys counts the portal's records in the store.
 func (tl *testLab) portalKeys() int {
 	n := 0
-	if err := tl.store.scan(portalPrefix(DefaultLab), func(_, _ []byte) error { n++; return nil }); err != nil {
+	if err := tl.store.Scan(simstore.PortalPrefix(DefaultLab), func(_, _ []byte) error { n++; return nil }); err != nil {
 		tl.t.Fatal(err)
 	}
 	return n

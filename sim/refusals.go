@@ -78,7 +78,7 @@ func (l *Lab) refusalEvents() []Event {
 // flushRefusals commits the pending refusal samples as events, and with
 // them the lines the headends logged as the lab time passed (timers.go).
 func (l *Lab) flushRefusals() error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
 	now := l.clock.Now()
 	cu, err := l.catchUp(b, now)

@@ -138,7 +138,7 @@ func TestSoak(t *testing.T) {
 			s.rssMB, s.heap, s.goMB = memory()
 			s.storeMB = dirMB(dir)
 			cp := filepath.Join(tmp, fmt.Sprintf("day%d", day))
-			if err := store.db.Checkpoint(cp); err != nil {
+			if err := store.DB().Checkpoint(cp); err != nil {
 				t.Fatal(err)
 			}
 			s.startup = measureStartup(t, cp)

@@ -14,6 +14,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // writeHeadends opens a store in dir, writes headends 1 to n (raw values,
@@ -35,7 +37,7 @@ func writeHeadendSizes(t *testing.T, dir string, sizes ...int) {
 		t.Fatal(err)
 	}
 	for i, size := range sizes {
-		if err := s.db.Set(headendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", size)), pebble.Sync); err != nil {
+		if err := s.DB().Set(simstore.HeadendKey(DefaultLab, uint64(i+1)), []byte(strings.Repeat("v", size)), pebble.Sync); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,8 +55,8 @@ func storedIDs(t *testing.T, dir string, o StoreOptions) ([]uint64, error) {
 	}
 	defer s.Close()
 	var ids []uint64
-	p := headendPrefix(DefaultLab)
-	err = s.scan(p, func(k, _ []byte) error {
+	p := simstore.HeadendPrefix(DefaultLab)
+	err = s.Scan(p, func(k, _ []byte) error {
 		ids = append(ids, uint64(k[len(p)+7])) // small ids: the last byte
 		return nil
 	})
@@ -182,11 +184,11 @@ func flushedStore(t *testing.T, dir string, rounds int) (manifest string) {
 	}
 	for r := range rounds {
 		for i := 1; i < 20; i++ {
-			if err := s.db.Set(headendKey(DefaultLab, uint64(r*100+i)), []byte(strings.Repeat("v", 200)), pebble.Sync); err != nil {
+			if err := s.DB().Set(simstore.HeadendKey(DefaultLab, uint64(r*100+i)), []byte(strings.Repeat("v", 200)), pebble.Sync); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.db.Flush(); err != nil {
+		if err := s.DB().Flush(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -552,7 +554,7 @@ func BenchmarkOpenStore(b *testing.B) {
 	}
 	v := []byte(strings.Repeat("v", 1000))
 	for id := range uint64(2000) {
-		if err := s.db.Set(headendKey(DefaultLab, id), v, pebble.NoSync); err != nil {
+		if err := s.DB().Set(simstore.HeadendKey(DefaultLab, id), v, pebble.NoSync); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -573,7 +575,7 @@ func BenchmarkOpenStore(b *testing.B) {
 		open func(dir string) (func() error, error)
 	}{
 		{"pebble.Open", func(dir string) (func() error, error) {
-			db, err := pebble.Open(dir, &pebble.Options{FormatMajorVersion: pebble.FormatNewest, Logger: pebbleLogger{zap.NewNop().Sugar()}})
+			db, err := pebble.Open(dir, &pebble.Options{FormatMajorVersion: pebble.FormatNewest, Logger: simstore.PebbleLogger(zap.NewNop())})
 			if err != nil {
 				return nil, err
 			}

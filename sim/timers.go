@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/store"
 )
 
 // Lines a headend logs as time passes (a time-based key's %ASA-4-444005
@@ -116,7 +117,7 @@ type catchUp struct {
 // now, on copies, and writes them to b; their lines are cu.evs. The caller
 // commits b with cu.evs and cu.apply, then calls cu.done, also when the
 // commit failed (the headends are then due again).
-func (l *Lab) catchUp(b *Batch, now time.Time) (*catchUp, error) {
+func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	l.timers.run.Lock()
 	cu := &catchUp{l: l}
 	for _, h := range l.timers.takeDue(now) {
@@ -131,7 +132,7 @@ func (l *Lab) catchUp(b *Batch, now time.Time) (*catchUp, error) {
 		if len(evs) == 0 { // a change brought it to the lab time first
 			continue
 		}
-		if err := b.putHeadend(h.id, c, 0); err != nil {
+		if err := b.PutHeadend(h.id, c, 0); err != nil {
 			cu.done()
 			return nil, err
 		}
@@ -164,9 +165,9 @@ func (cu *catchUp) done() {
 // moveClock stores the simulated clock at t with its event and the lines
 // due by then, in one synced batch, then sets the clock.
 func (l *Lab) moveClock(t time.Time, text string) error {
-	b := l.store.newBatch(l.name)
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.putClock(t); err != nil {
+	if err := b.PutClock(t); err != nil {
 		return err
 	}
 	cu, err := l.catchUp(b, t)

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/keygen"
@@ -42,7 +40,7 @@ func BenchmarkAdvanceClockTimed(b *testing.B) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	seen := map[string]bool{}
 	var serials []string // of the headends with a key
-	batch := store.newBatch(DefaultLab)
+	batch := store.NewBatch(DefaultLab)
 	for i := range headends {
 		s := headend.GenerateSerial(p, simStart, rnd.IntN)
 		for seen[s] {
@@ -53,17 +51,17 @@ func BenchmarkAdvanceClockTimed(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := batch.putHeadend(uint64(i+1), d, 0); err != nil {
+		if err := batch.PutHeadend(uint64(i+1), d, 0); err != nil {
 			b.Fatal(err)
 		}
 		if i%(headends/timed) == 0 {
 			serials = append(serials, s)
 		}
 	}
-	if err := batch.putClock(simStart); err != nil {
+	if err := batch.PutClock(simStart); err != nil {
 		b.Fatal(err)
 	}
-	if err := batch.b.Commit(pebble.Sync); err != nil {
+	if err := store.Commit(batch); err != nil {
 		b.Fatal(err)
 	}
 	batch.Close()

@@ -9,6 +9,8 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // TestUsageSurvivesCrash: every user admitted before a flush of the usage
@@ -59,7 +61,7 @@ func openUsageLab(t *testing.T, fs vfs.FS, dir string) (*Store, *Lab) {
 // soak's start-up process).
 func openUsageLabErr(fs vfs.FS, dir string) (*Store, *Lab, error) {
 	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	store, err := openStore(dir, fs, nil)
+	store, err := simstore.OpenBare(dir, fs, nil)
 	if err != nil {
 		return nil, nil, err
 	}

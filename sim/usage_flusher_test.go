@@ -6,6 +6,8 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // TestFlushNotBehindForgetting: a use is written within the second the
@@ -14,7 +16,7 @@ import (
 // 10,000 headends). The forgetting here is held until the use is durable.
 func TestFlushNotBehindForgetting(t *testing.T) {
 	master, _ := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	store, err := openStore(t.TempDir(), nil, nil)
+	store, err := simstore.OpenBare(t.TempDir(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +45,11 @@ func TestFlushNotBehindForgetting(t *testing.T) {
 		t.Fatalf("alice: %+v %v", d, err)
 	}
 	h, _ := lab.Headend("asa1")
-	key := appendUsageKey(usagePrefix(lab.name), h.id, lab.Clock().Now().Unix()/86400)
+	key := simstore.AppendUsageKey(simstore.UsagePrefix(lab.name), h.id, lab.Clock().Now().Unix()/86400)
 	key = append(append(append(key, "alice"...), 0), "alice-laptop"...)
 	// The promise is a second; the flusher runs every 10 ms here.
 	for deadline := time.Now().Add(time.Second); ; time.Sleep(5 * time.Millisecond) {
-		_, closer, err := store.db.Get(key)
+		_, closer, err := store.DB().Get(key)
 		if err == nil {
 			closer.Close()
 			return

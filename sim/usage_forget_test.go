@@ -10,6 +10,8 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+
+	simstore "github.com/asalab/asalab/sim/store"
 )
 
 // TestForgetPrincipalsAcrossDays: principals without a session are
@@ -125,7 +127,7 @@ func TestUsageMigrated(t *testing.T) {
 	lab.Close()
 	day := simStart.Unix() / 86400
 	old := func(sub string, tail ...[]byte) []byte {
-		k := append(labPrefix(DefaultLab), sub...)
+		k := append(simstore.LabPrefix(DefaultLab), sub...)
 		for _, t := range tail {
 			k = append(k, t...)
 		}
@@ -139,12 +141,12 @@ func TestUsageMigrated(t *testing.T) {
 		{old("u/", u64(1), u64(uint64(day-1)), u32(0)), {admission.UsedAny}},
 		{old("u/", u64(1), u64(uint64(day)), u32(1)), {admission.UsedAny | admission.UsedApexOnly}},
 	} {
-		if err := store.db.Set(kv[0], kv[1], pebble.Sync); err != nil {
+		if err := store.DB().Set(kv[0], kv[1], pebble.Sync); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A store of that layout has no schema version.
-	if err := store.db.Delete(schemaKey, pebble.Sync); err != nil {
+	if err := store.DB().Delete(simstore.SchemaKey(), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

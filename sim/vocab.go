@@ -3,7 +3,7 @@ package sim
 import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
@@ -68,11 +68,11 @@ var (
 	ErrUnavailable          = headend.ErrUnavailable
 	ErrInvalidPrincipal     = admission.ErrInvalidPrincipal
 	ErrTooManyPrincipals    = admission.ErrTooManyPrincipals
-	ErrTimeBasedUnsupported = asa.ErrTimeBasedUnsupported
-	ErrNotTimeBased         = asa.ErrNotTimeBased
-	ErrKeyNotInstalled      = asa.ErrKeyNotInstalled
-	ErrVPNOnlyWithPlusApex  = asa.ErrVPNOnlyWithPlusApex
-	ErrNewWithClassic       = asa.ErrNewWithClassic
+	ErrTimeBasedUnsupported = license.ErrTimeBasedUnsupported
+	ErrNotTimeBased         = license.ErrNotTimeBased
+	ErrKeyNotInstalled      = license.ErrKeyNotInstalled
+	ErrVPNOnlyWithPlusApex  = license.ErrVPNOnlyWithPlusApex
+	ErrNewWithClassic       = license.ErrNewWithClassic
 )
 
 // Platforms is the catalog, in table order. Callers must not modify it.

@@ -12,6 +12,8 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -25,8 +27,8 @@ func newTestDevice(t testing.TB, model string, f keygen.Features) *asa.Device {
 		t.Fatal(err)
 	}
 	if !f.IsZero() {
-		d.License.Running = &asa.PermanentKey{Features: f}
-		d.License.Flash = &asa.PermanentKey{Features: f}
+		d.License.Running = &license.PermanentKey{Features: f}
+		d.License.Flash = &license.PermanentKey{Features: f}
 	}
 	return d
 }
@@ -215,7 +217,7 @@ func TestInvariantUnderConcurrency(t *testing.T) {
 	// The class counters are under test, not one user's logins: random
 	// picks give a user more than the default 3 sessions, and a logoff
 	// would end a session the test holds.
-	setLogins(t, d, asa.DefaultGroupPolicy, 1000)
+	setLogins(t, d, config.DefaultGroupPolicy, 1000)
 	a.SetPolicy(d.AdmissionPolicy(t0))
 	limit, total := a.Policy().Limits()
 	var users []*admission.Principal
@@ -587,7 +589,7 @@ func setLogins(t testing.TB, d *asa.Device, name string, n int) {
 			t.Fatal(err)
 		}
 	}
-	if err := d.UpdateGroupPolicy(name, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
+	if err := d.UpdateGroupPolicy(name, func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -5,15 +5,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/keygen"
 )
 
 func TestPasswordHash(t *testing.T) {
-	h := HashPassword("s3cret")
+	h := config.HashPassword("s3cret")
 	if !strings.HasPrefix(h, "$sha512$5000$") || len(strings.Split(h, "$")) != 5 {
 		t.Fatalf("hash %q is not in the ASA's pbkdf2 form", h)
 	}
-	if h == HashPassword("s3cret") {
+	if h == config.HashPassword("s3cret") {
 		t.Error("two hashes of one password share a salt")
 	}
 	for _, tc := range []struct {
@@ -28,11 +29,11 @@ func TestPasswordHash(t *testing.T) {
 		{"$sha512$5000$bad$bad", "s3cret", false},
 		{"plain", "plain", false},
 	} {
-		if got := CheckPassword(tc.hash, tc.pass); got != tc.want {
+		if got := config.CheckPassword(tc.hash, tc.pass); got != tc.want {
 			t.Errorf("CheckPassword(%q, %q) = %v, want %v", tc.hash, tc.pass, got, tc.want)
 		}
 	}
-	if !ValidPasswordHash(h) || ValidPasswordHash("$sha512$x$y$z") {
+	if !config.ValidPasswordHash(h) || config.ValidPasswordHash("$sha512$x$y$z") {
 		t.Error("ValidPasswordHash")
 	}
 }
@@ -42,12 +43,12 @@ func TestUsersCopyOnWrite(t *testing.T) {
 	if d.ConfigUnsaved() {
 		t.Fatal("a new unit has unsaved configuration")
 	}
-	if u, ok := d.Running.User(DefaultUsername); !ok || u.Privilege != 15 || !CheckPassword(u.Hash, DefaultPassword) ||
-		!CheckPassword(d.Running.EnablePassword, DefaultEnablePassword) {
+	if u, ok := d.Running.User(config.DefaultUsername); !ok || u.Privilege != 15 || !config.CheckPassword(u.Hash, config.DefaultPassword) ||
+		!config.CheckPassword(d.Running.EnablePassword, config.DefaultEnablePassword) {
 		t.Fatalf("factory login: %+v %v", u, ok)
 	}
 	c := d.Clone()
-	c.Running.SetUser(User{Name: "bob", Hash: HashPassword("x"), Privilege: 5})
+	c.Running.SetUser(config.User{Name: "bob", Hash: config.HashPassword("x"), Privilege: 5})
 	if _, ok := d.Running.User("bob"); ok {
 		t.Fatal("SetUser on a clone changed the original")
 	}
@@ -64,11 +65,11 @@ func TestUsersCopyOnWrite(t *testing.T) {
 // TestLegacyConfig: a configuration stored before the user database existed
 // gets the factory login; one stored with no users keeps none.
 func TestLegacyConfig(t *testing.T) {
-	var c Config
+	var c config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.User(DefaultUsername); !ok || c.EnablePassword == "" || c.PagerLines != DefaultPagerLines {
+	if _, ok := c.User(config.DefaultUsername); !ok || c.EnablePassword == "" || c.PagerLines != config.DefaultPagerLines {
 		t.Fatalf("legacy config has no factory login or pager lines: %+v", c)
 	}
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true,"users":null,"pager_lines":0}`), &c); err != nil {
@@ -77,7 +78,7 @@ func TestLegacyConfig(t *testing.T) {
 	if len(c.Users) != 0 || c.EnablePassword != "" || c.PagerLines != 0 {
 		t.Fatalf("config without users got some: %+v", c)
 	}
-	b, _ := json.Marshal(Config{Hostname: "asa1"})
+	b, _ := json.Marshal(config.Config{Hostname: "asa1"})
 	if !strings.Contains(string(b), `"users":null`) {
 		t.Fatalf("an empty user list is not stored: %s", b)
 	}
@@ -95,10 +96,10 @@ func TestSetFactoryLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, ok := d.Running.User("ops")
-	if !ok || !CheckPassword(u.Hash, "pw1") || !CheckPassword(d.Running.EnablePassword, "en1") || d.ConfigUnsaved() {
+	if !ok || !config.CheckPassword(u.Hash, "pw1") || !config.CheckPassword(d.Running.EnablePassword, "en1") || d.ConfigUnsaved() {
 		t.Fatalf("after SetFactoryLogin: %+v", d.Running)
 	}
-	if _, ok := d.Running.User(DefaultUsername); ok {
+	if _, ok := d.Running.User(config.DefaultUsername); ok {
 		t.Error("the default user is still there")
 	}
 }

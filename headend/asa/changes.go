@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -118,7 +119,7 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 // line.
 func configCommands(old, c *Device) []string {
 	type line struct{ parent, text string }
-	render := func(d *Device, cfg Config) string {
+	render := func(d *Device, cfg config.Config) string {
 		return d.RenderConfig(cfg, SectionAll, false)
 	}
 	withoutUsers := func(d *Device) string {
@@ -181,12 +182,12 @@ func configCommands(old, c *Device) []string {
 
 // userCommands are the `username` commands that turn the local users of
 // old into those of c; both lists are sorted by name.
-func userCommands(old, c *Device, render func(*Device, Config) string) []string {
+func userCommands(old, c *Device, render func(*Device, config.Config) string) []string {
 	var cmds []string
 	a, b := old.Running.Users, c.Running.Users
-	userLine := func(u User) string {
+	userLine := func(u config.User) string {
 		cfg := c.Running
-		cfg.Users = []User{u}
+		cfg.Users = []config.User{u}
 		for _, l := range strings.Split(render(c, cfg), "\n") {
 			if strings.HasPrefix(l, "username "+u.Name+" ") {
 				return l

@@ -6,60 +6,10 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
-
-// Config is a device configuration, running or saved. It holds only what the
-// simulator acts on; everything else an ASA has is rendered at its default.
-type Config struct {
-	Hostname string `json:"hostname"`
-	// Essentials is `anyconnect-essentials` under webvpn. It is on by
-	// default on an ASA ("AnyConnect Essentials is enabled by default"),
-	// which is why a Plus/Apex key needs `no anyconnect-essentials`.
-	Essentials bool `json:"essentials"`
-	// Users is the local user database (`username`), sorted by name;
-	// never changed in place (see SetUser).
-	Users []User `json:"users"`
-	// EnablePassword is the hash of `enable password`; empty: none.
-	EnablePassword string `json:"enable_password,omitempty"`
-	// PagerLines is `pager lines N`, the page length a new SSH session
-	// starts with (`terminal pager` changes one session); 0: `no pager`.
-	PagerLines int `json:"pager_lines"`
-	// Interfaces holds the interfaces configured away from the factory
-	// state (see Interface), sorted by name; never changed in place.
-	Interfaces []Interface `json:"interfaces,omitempty"`
-	// Logging is the `logging` commands.
-	Logging LoggingConfig `json:"logging"`
-	// EssentialsTyped: `anyconnect-essentials` was typed, so that the
-	// running configuration shows it although it is the default, as the
-	// ASA's configuration text keeps what was entered.
-	EssentialsTyped bool `json:"essentials_typed,omitempty"`
-	// SSH is the `ssh ...` lines: who may connect and what the SSH server
-	// offers.
-	SSH SSHConfig `json:"ssh,omitzero"`
-	// VPN is the webvpn, group-policy and vpn-sessiondb
-	// configuration (see VPNConfig).
-	VPN VPNConfig `json:"vpn,omitzero"`
-	// Timezone is `clock timezone`.
-	Timezone Timezone `json:"timezone,omitzero"`
-	// Lines are the configuration lines the grammar keeps (object groups,
-	// access lists, SNMP, tunnel groups, class and policy maps...), in the
-	// order entered; never changed in place.
-	Lines []ConfigLine `json:"lines,omitempty"`
-	// Failover is the failover lines of a unit not yet paired.
-	Failover FailoverConfig `json:"failover,omitzero"`
-}
-
-// DefaultPagerLines is the factory `pager lines 24`.
-const DefaultPagerLines = 24
-
-// DefaultConfig is the factory configuration of a new unit, with the
-// factory login (DefaultUsername).
-func DefaultConfig(hostname string) Config {
-	c := Config{Hostname: hostname, Essentials: true, PagerLines: DefaultPagerLines, Logging: DefaultLogging()}
-	c.factoryLogin()
-	return c
-}
 
 // maxLog bounds the device's log buffer, like `logging buffer-size`.
 const maxLog = 256
@@ -68,12 +18,12 @@ const maxLog = 256
 // power state. Methods are pure: they take the time as an argument and do no
 // I/O; the lab serialises access to a device and persists it after a change.
 type Device struct {
-	Model   string  `json:"model"`
-	Serial  string  `json:"serial"`
-	Version string  `json:"version"`
-	Running Config  `json:"running"`
-	Startup Config  `json:"startup"`
-	License License `json:"license"`
+	Model   string        `json:"model"`
+	Serial  string        `json:"serial"`
+	Version string        `json:"version"`
+	Running config.Config `json:"running"`
+	Startup config.Config `json:"startup"`
+	License license.Keys  `json:"license"`
 	// UpAt is when the current boot finished; before it the device is
 	// reloading. Uptime counts from it.
 	UpAt time.Time `json:"up_at"`
@@ -108,7 +58,7 @@ func NewDevice(model, serial, hostname string, now time.Time) (*Device, error) {
 	if err := headend.ValidateHostname(hostname); err != nil {
 		return nil, err
 	}
-	cfg := DefaultConfig(hostname)
+	cfg := config.Default(hostname)
 	return &Device{
 		Model: p.Model, Serial: serial, Version: p.Version,
 		Running: cfg, Startup: cfg, UpAt: now, platform: p,
@@ -135,7 +85,7 @@ func (d *Device) Hostname() string { return d.Running.Hostname }
 // dropped if it fails or cannot be persisted.
 func (d *Device) Clone() *Device {
 	c := *d
-	c.License = d.License.clone()
+	c.License = d.License.Clone()
 	c.Log = slices.Clone(d.Log)
 	return &c
 }
@@ -146,7 +96,7 @@ func (d *Device) Reloading(now time.Time) bool { return now.Before(d.UpAt) }
 // logf logs a syslog line of severity sev, if the logging configuration
 // sends it to the buffer.
 func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
-	if sev > int(d.Running.Logging.bufferLevel()) {
+	if sev > int(d.Running.Logging.BufferLevel()) {
 		return
 	}
 	d.LogCount = max(d.LogCount, len(d.Log)) + 1
@@ -157,108 +107,21 @@ func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
 }
 
 // RunningLicense is the license in force at now.
-func (d *Device) RunningLicense(now time.Time) Running {
+func (d *Device) RunningLicense(now time.Time) license.Running {
 	r := d.License.Compute(d.licensed(), now)
 	r.VPNEncryptionNames = d.runs8x()
 	return r
 }
 
-// warnDays are the days before expiry at which 444005 is logged (our
-// choice: the real cadence is unknown).
-var warnDays = []int{30, 14, 7, 1}
-
-// Advance brings time-based keys up to now: logs the 444005 warnings, and
-// expires keys, falling back to another installed key for the same feature or
-// else to the permanent value (444007). It is deterministic, so replaying it
-// after a daemon restart gives the same state.
+// Advance brings time-based keys up to now (license.Keys.Advance), logging
+// their 444005 warnings and 444007 expiries to the buffer. It is
+// deterministic, so replaying it after a daemon restart gives the same state.
 func (d *Device) Advance(now time.Time) {
-	for {
-		i, at, warn := d.nextTimedEvent()
-		if i < 0 || at.After(now) {
-			return
-		}
-		k := &d.License.Timed[i]
-		if warn > 0 {
-			k.Warned = warn
-			// The real line says "license key" where Cisco's syslog
-			// guide says "activation key": "%ASA-4-444005: Timebased
-			// license key 0x5b0349c2 ... will expire in 127 days."
-			d.logf(at, LevelWarnings, "%%ASA-4-444005: Timebased license key %s will expire in %d days.", k.Words, warn)
-			continue
-		}
-		d.expire(i, at)
-	}
+	d.License.Advance(d.licensed(), now, d.logLine)
 }
 
-// nextTimedEvent finds the earliest pending warning or expiry among active
-// keys: its key index, instant, and warning threshold (0 for an expiry).
-func (d *Device) nextTimedEvent() (idx int, at time.Time, warn int) {
-	idx = -1
-	for i := range d.License.Timed {
-		k := &d.License.Timed[i]
-		if !k.Active {
-			continue
-		}
-		ev, w := k.expiresAt(), 0
-		for _, t := range warnDays {
-			if t < k.Warned || k.Warned == 0 {
-				ev, w = k.expiresAt().Add(-time.Duration(t)*Day), t
-				break
-			}
-		}
-		if idx < 0 || ev.Before(at) {
-			idx, at, warn = i, ev, w
-		}
-	}
-	return idx, at, warn
-}
-
-// initWarned marks the thresholds a key is already below as passed, so that
-// a 28-day key does not log its 30-day warning.
-func initWarned(left time.Duration) int {
-	w := 0
-	for _, t := range warnDays {
-		if left <= time.Duration(t)*Day {
-			w = t
-		}
-	}
-	return w
-}
-
-func (d *Device) expire(i int, at time.Time) {
-	old := d.License.Timed[i]
-	d.License.Timed = slices.Delete(d.License.Timed, i, i+1)
-	mask := timedMask(old.Features)
-	revert := "permanent"
-	for j := range d.License.Timed {
-		k := &d.License.Timed[j]
-		if !k.Active && timedMask(k.Features)&mask != 0 {
-			d.activate(j, at)
-			revert = "timebased"
-			break
-		}
-	}
-	d.logf(at, LevelCritical, "%%ASA-2-444007: Timebased activation key %s has expired. Reverting to %s license key. The following features will be affected: %s",
-		old.Words, revert, featureNames(d.licensed(), old.Features))
-}
-
-// activate starts key j at now. Active keys for the same features are paused,
-// so that one time-based key per feature is active
-// (docs/licensing-rules.md, Activation keys).
-func (d *Device) activate(j int, now time.Time) {
-	mask := timedMask(d.License.Timed[j].Features)
-	for i := range d.License.Timed {
-		k := &d.License.Timed[i]
-		if i != j && k.Active && timedMask(k.Features)&mask != 0 {
-			k.Remaining, k.Active = k.Left(now), false
-		}
-	}
-	k := &d.License.Timed[j]
-	k.Active, k.Since = true, now
-	k.Warned = initWarned(k.Remaining)
-}
-
-const validating = "Validating activation key. This may take a few minutes..."
+// logLine logs msg at the severity its %ASA-S-NNNNNN tag carries.
+func (d *Device) logLine(at time.Time, msg string) { d.logf(at, msgSeverity(msg), "%s", msg) }
 
 // InstallKey is `activation-key <key> [activate|deactivate]`: it checks the
 // key against this device's serial with the lab's signer and applies it by
@@ -274,35 +137,20 @@ func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, 
 		return InstallResult{}, fmt.Errorf("%w for serial number %s: it was typed wrong, or made for another serial or another lab", err, d.Serial)
 	}
 	if k.TimeBased() {
-		return d.installTimed(k, w, action, now)
+		return d.License.InstallTimed(d.licensed(), k, w, action, now)
 	}
 	if action == KeyDeactivate {
-		return InstallResult{}, ErrNotTimeBased
+		return InstallResult{}, license.ErrNotTimeBased
 	}
 	return d.installPermanent(k, w, now)
 }
 
+// installPermanent installs permanent key k, warning when it brings the 4.x
+// AnyConnect entitlement while the configuration keeps Essentials on.
 func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (InstallResult, error) {
-	sets := []keygen.Features{k.Features}
-	for _, t := range d.License.Timed {
-		sets = append(sets, t.Features)
-	}
-	if err := checkCoexistence(sets...); err != nil {
+	res, err := d.License.InstallPermanent(d.licensed(), k, w)
+	if err != nil {
 		return InstallResult{}, err
-	}
-	p := d.licensed()
-	res := InstallResult{Lines: []string{validating}}
-	res.Lines = append(res.Lines, permanentRunning(p, k.Features).Capped...)
-	key := &PermanentKey{Words: w, Features: k.Features}
-	d.License.Flash = key
-	if needsReload(p, permFeatures(d.License.Running), k.Features) {
-		res.ReloadPending = true
-		res.Lines = append(res.Lines, "WARNING: The running activation key was not updated with the requested key. "+
-			"The flash activation key was updated with the requested key, and will become active after the next reload.")
-	} else {
-		running := *key
-		d.License.Running = &running
-		res.Lines = append(res.Lines, "Both Running and Flash permanent activation key was updated with the requested key.")
 	}
 	if k.Features.HasNewAnyConnect() && d.Running.Essentials {
 		res.Lines = append(res.Lines, essentialsWarning)
@@ -315,79 +163,6 @@ func (d *Device) installPermanent(k keygen.Key, w keygen.Words, now time.Time) (
 // licensing").
 const essentialsWarning = "WARNING: The new activation key does not include AnyConnect Essentials, which is enabled. " +
 	"Enter 'no anyconnect-essentials' under webvpn to use the AnyConnect sessions of this license."
-
-func (d *Device) installTimed(k keygen.Key, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
-	p := d.licensed()
-	if !p.TimeBased {
-		return InstallResult{}, ErrTimeBasedUnsupported
-	}
-	res := InstallResult{TimeBased: true, Lines: []string{validating}}
-	idx := slices.IndexFunc(d.License.Timed, func(t TimeKey) bool { return t.Words == w })
-	if action == KeyDeactivate {
-		if idx < 0 {
-			return InstallResult{}, ErrKeyNotInstalled
-		}
-		t := &d.License.Timed[idx]
-		if t.Active {
-			t.Remaining, t.Active = t.Left(now), false
-		}
-		res.Lines = append(res.Lines, fmt.Sprintf("The requested key is a timebased key and is deactivated, it has %d days remaining.", t.DaysLeft(now)))
-		return res, nil
-	}
-	if idx < 0 {
-		sets := []keygen.Features{permFeatures(d.License.Flash), permFeatures(d.License.Running), k.Features}
-		for _, t := range d.License.Timed {
-			sets = append(sets, t.Features)
-		}
-		if err := checkCoexistence(sets...); err != nil {
-			return InstallResult{}, err
-		}
-		d.License.Timed = append(d.License.Timed, TimeKey{
-			Words: w, Features: k.Features, Days: k.Days, Remaining: time.Duration(k.Days) * Day, Since: now,
-		})
-		idx = len(d.License.Timed) - 1
-	}
-	mask := timedMask(k.Features)
-	for i := range d.License.Timed {
-		t := &d.License.Timed[i]
-		if i == idx || !t.Active || timedMask(t.Features)&mask == 0 {
-			continue
-		}
-		// An active evaluation key with several features blocks others
-		// for any of them: the new key stays installed, inactive.
-		if multiFeature(t.Features) && !multiFeature(k.Features) {
-			res.Lines = append(res.Lines, fmt.Sprintf(
-				"WARNING: The requested timebased key was installed but not activated: the active evaluation key %s provides %s.",
-				t.Words, featureNames(p, t.Features)))
-			return res, nil
-		}
-		// Stacking: an identical license adds its time to the new one.
-		if t.Features == k.Features {
-			d.License.Timed[idx].Remaining += t.Left(now)
-			d.License.Timed = slices.Delete(d.License.Timed, i, i+1)
-			if i < idx {
-				idx--
-			}
-			break
-		}
-	}
-	if !d.License.Timed[idx].Active {
-		d.activate(idx, now)
-	}
-	res.Lines = append(res.Lines, permanentRunningWith(p, k.Features).Capped...)
-	res.Lines = append(res.Lines, fmt.Sprintf("The requested key is a timebased key and is activated, it has %d days remaining.",
-		d.License.Timed[idx].DaysLeft(now)))
-	return res, nil
-}
-
-// permanentRunningWith is the Base license with the time-based key f on top,
-// to report what of f the platform cannot use.
-func permanentRunningWith(p *Platform, f keygen.Features) Running {
-	r := permanentRunning(p, keygen.Features{})
-	r.Capped = nil
-	r.applyTimed(p, f, 0)
-	return r
-}
 
 // Reload restarts the device: the flash key becomes the running key, the
 // saved configuration becomes the running one, and the device is down for
@@ -412,7 +187,7 @@ func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.
 		return fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
 	d.Serial = newSerial
-	d.License = License{}
+	d.License = license.Keys{}
 	d.boot(now, bootTime)
 	return nil
 }

@@ -1,11 +1,11 @@
 // Package asa is the ASA family licensed by activation keys (PAK): one
-// device's license state (running and flash permanent keys, time-based
-// keys, reload-pending) with the rules of docs/licensing-rules.md, its
-// configuration (users, interfaces, logging, SSH, webvpn and group
-// policies, and the lines the configuration grammar of headend/asa/grammar
-// parses), the software
-// trains it runs, its admission policy, and the one renderer of the ASA
-// text formats (`show version`, `show activation-key`, `show
-// running-config`, ...). It is pure logic: no network, no disk, and the
-// time is always passed in from the lab's clock.
+// device with its license state (running and flash permanent keys,
+// time-based keys, reload-pending; the rules that combine them are in
+// headend/asa/license) and its running and saved configuration (the model
+// and its `show running-config` sections are in headend/asa/config), the
+// changes the console makes to them, the software trains it runs, its
+// admission policy, and the renderer of the ASA's show commands (`show
+// version`, `show activation-key`, `show running-config`, ...). It is pure
+// logic: no network, no disk, and the time is always passed in from the
+// lab's clock.
 package asa

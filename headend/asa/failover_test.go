@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -32,7 +33,7 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 	if err := d.SetFailoverPolltime(false, 1, 3); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.SetFailoverPolltime(true, 5, 0); err != nil || d.Running.Failover.InterfacePoll != (Polltime{}) {
+	if err := d.SetFailoverPolltime(true, 5, 0); err != nil || d.Running.Failover.InterfacePoll != (config.Polltime{}) {
 		t.Fatalf("the default interface poll time: %v, kept as %+v", err, d.Running.Failover.InterfacePoll)
 	}
 	if _, err := d.SetNameif("GigabitEthernet0/1", "inside"); err != nil {
@@ -57,10 +58,10 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 	if !d.Running.Equal(before) {
 		t.Errorf("refused lines changed the configuration: %+v", d.Running.Failover)
 	}
-	if _, err := d.SetNameif("GigabitEthernet0/7", "x"); !errors.Is(err, ErrFailoverIfNameif) {
+	if _, err := d.SetNameif("GigabitEthernet0/7", "x"); !errors.Is(err, config.ErrFailoverIfNameif) {
 		t.Errorf("nameif on the failover interface: %v", err)
 	}
-	if err := d.SetFailoverLAN("x", "GigabitEthernet0/1"); !errors.Is(err, ErrFailoverIfNamed) {
+	if err := d.SetFailoverLAN("x", "GigabitEthernet0/1"); !errors.Is(err, config.ErrFailoverIfNamed) {
 		t.Errorf("lan interface on a named interface: %v", err)
 	}
 
@@ -73,14 +74,14 @@ func TestFailoverConfigStoredAndRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !back.Running.Equal(d.Running) || back.Running.Failover.LAN.Iface != "GigabitEthernet0/7" ||
-		back.Running.Failover.UnitPolltime() != (Polltime{Poll: 1, Hold: 3}) {
+		back.Running.Failover.UnitPolltime() != (config.Polltime{Poll: 1, Hold: 3}) {
 		t.Errorf("stored failover lines: %+v, want %+v", back.Running.Failover, d.Running.Failover)
 	}
 	var old Device
 	if err := json.Unmarshal(legacy, &old); err != nil {
 		t.Fatal(err)
 	}
-	if !old.Running.Failover.Equal(FailoverConfig{}) {
+	if !old.Running.Failover.Equal(config.Failover{}) {
 		t.Errorf("a record without failover lines loads with %+v", old.Running.Failover)
 	}
 }

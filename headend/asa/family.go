@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -65,17 +66,17 @@ func (d *Device) LogEntries() ([]LogEntry, int) { return d.Log, max(d.LogCount, 
 
 // decoyHash is checked when the user does not exist, so that an unknown
 // user takes as long to refuse as a wrong password.
-var decoyHash = HashPassword("asalab-decoy")
+var decoyHash = config.HashPassword("asalab-decoy")
 
 // CheckLogin checks a login against the running configuration's local
 // users.
 func (d *Device) CheckLogin(user, password string) (privilege int, known, ok bool) {
 	u, found := d.Running.User(user)
 	if !found {
-		CheckPassword(decoyHash, password)
+		config.CheckPassword(decoyHash, password)
 		return 0, false, false
 	}
-	return u.Privilege, true, CheckPassword(u.Hash, password)
+	return u.Privilege, true, config.CheckPassword(u.Hash, password)
 }
 
 // SSH is what the ASA's SSH server offers client with the running

@@ -3,6 +3,7 @@ package asa
 import (
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -31,7 +32,7 @@ func TestLicenseFollowsSoftwareVersion(t *testing.T) {
 		if got := d.RunningLicense(t0).TripleDES; got != c.tripleDES {
 			t.Errorf("%q: 3DES %v, want %v", c.version, got, c.tripleDES)
 		}
-		if got, want := featureNames(d.licensed(), keygen.Features{Carrier: true, ProxySessions: 10}), c.carrier+", "+c.proxyNames; got != want {
+		if got, want := license.FeatureNames(d.licensed(), keygen.Features{Carrier: true, ProxySessions: 10}), c.carrier+", "+c.proxyNames; got != want {
 			t.Errorf("%q: names %q, want %q", c.version, got, want)
 		}
 	}

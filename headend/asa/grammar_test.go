@@ -4,17 +4,18 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
 // TestConfigLinesStored: the grammar's lines survive the stored JSON form,
 // and a record stored before they existed loads with none.
 func TestConfigLinesStored(t *testing.T) {
-	var legacy Config
+	var legacy config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &legacy); err != nil || legacy.Lines != nil {
 		t.Fatalf("legacy: %v %+v", err, legacy.Lines)
 	}
-	c := DefaultConfig("asa1")
+	c := config.Default("asa1")
 	for _, l := range []struct{ table, line string }{
 		{"", "object-group network OG"}, {"og-network", "network-object 10.0.0.1 255.255.255.255"},
 	} {
@@ -31,7 +32,7 @@ func TestConfigLinesStored(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(c)
-	var back Config
+	var back config.Config
 	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(c) {
 		t.Fatalf("round trip: %v\n%s", err, b)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -18,8 +19,8 @@ func newTestDevice(t testing.TB, model string, f keygen.Features) *Device {
 		t.Fatal(err)
 	}
 	if !f.IsZero() {
-		d.License.Running = &PermanentKey{Features: f}
-		d.License.Flash = &PermanentKey{Features: f}
+		d.License.Running = &license.PermanentKey{Features: f}
+		d.License.Flash = &license.PermanentKey{Features: f}
 	}
 	return d
 }

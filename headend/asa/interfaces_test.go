@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/grammar"
 	"github.com/asalab/asalab/keygen"
 )
@@ -22,7 +23,7 @@ func TestResolveInterface(t *testing.T) {
 		}
 	}
 	for _, typed := range []string{"gig0/8", "Internal-Data0/0", "x0/0", "0/0", "gig", "Management0/0.5"} {
-		if got, err := d.ResolveInterface(typed); !errors.Is(err, ErrUnknownInterface) {
+		if got, err := d.ResolveInterface(typed); !errors.Is(err, config.ErrUnknownInterface) {
 			t.Errorf("%q: %q %v, want ErrUnknownInterface", typed, got, err)
 		}
 	}
@@ -47,27 +48,27 @@ func TestInterfaceConfig(t *testing.T) {
 		err error
 		fn  func() error
 	}{
-		{ErrNameifInUse, func() error { _, err := d.SetNameif("GigabitEthernet0/2", "inside"); return err }},
-		{ErrAddressOverlap, func() error {
+		{config.ErrNameifInUse, func() error { _, err := d.SetNameif("GigabitEthernet0/2", "inside"); return err }},
+		{config.ErrAddressOverlap, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.1.0.1"), ip("255.255.0.0"), netip.Addr{})
 		}},
-		{ErrInvalidNetmask, func() error {
+		{config.ErrInvalidNetmask, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("255.0.255.0"), netip.Addr{})
 		}},
-		{ErrInvalidNetmask, func() error { return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("0.0.0.0"), netip.Addr{}) }},
-		{ErrInvalidAddress, func() error {
+		{config.ErrInvalidNetmask, func() error { return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("0.0.0.0"), netip.Addr{}) }},
+		{config.ErrInvalidAddress, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.0"), ip("255.255.0.0"), netip.Addr{})
 		}},
-		{ErrInvalidAddress, func() error {
+		{config.ErrInvalidAddress, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.255.255"), ip("255.255.0.0"), netip.Addr{})
 		}},
-		{ErrStandbySubnet, func() error {
+		{config.ErrStandbySubnet, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("255.255.0.0"), ip("10.3.0.1"))
 		}},
-		{ErrStandbySubnet, func() error {
+		{config.ErrStandbySubnet, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("255.255.0.0"), ip("10.2.0.1"))
 		}},
-		{ErrSecurityLevel, func() error { return d.SetSecurityLevel("GigabitEthernet0/2", 101, false) }},
+		{config.ErrSecurityLevel, func() error { return d.SetSecurityLevel("GigabitEthernet0/2", 101, false) }},
 	} {
 		if err := c.fn(); !errors.Is(err, c.err) {
 			t.Errorf("got %v, want %v", err, c.err)
@@ -88,13 +89,13 @@ func TestInterfaceConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Config
+	var back config.Config
 	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(d.Startup) {
 		t.Fatalf("round trip: %v\n%s\n%+v", err, b, back.Interfaces)
 	}
-	var legacy Config
+	var legacy config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &legacy); err != nil || legacy.Interfaces != nil ||
-		legacy.Interface("GigabitEthernet0/0") != (Interface{Name: "GigabitEthernet0/0"}) {
+		legacy.Interface("GigabitEthernet0/0") != (config.Interface{Name: "GigabitEthernet0/0"}) {
 		t.Fatalf("legacy config: %v %+v", err, legacy.Interfaces)
 	}
 	d.ClearNameif("GigabitEthernet0/1")
@@ -116,13 +117,13 @@ func TestNetmasks(t *testing.T) {
 		{"255.255.255.0", 24, true}, {"255.255.255.255", 32, true}, {"128.0.0.0", 1, true},
 		{"0.0.0.0", 0, false}, {"255.0.255.0", 0, false}, {"255.255.255.1", 0, false},
 	} {
-		bits, ok := ParseMask(netip.MustParseAddr(c.mask))
+		bits, ok := config.ParseMask(netip.MustParseAddr(c.mask))
 		if bits != c.bits || ok != c.ok {
 			t.Errorf("ParseMask(%s) = %d, %v; want %d, %v", c.mask, bits, ok, c.bits, c.ok)
 		}
 	}
 	for bits, want := range map[int]string{0: "0.0.0.0", 1: "128.0.0.0", 24: "255.255.255.0", 32: "255.255.255.255"} {
-		if got := MaskString(bits); got != want {
+		if got := config.MaskString(bits); got != want {
 			t.Errorf("MaskString(%d) = %s, want %s", bits, got, want)
 		}
 	}
@@ -143,7 +144,7 @@ func TestNetmasks(t *testing.T) {
 	if err := d.SetSSHPermit(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0"), "outside"); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.SetSSHPermit(netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("255.0.255.0"), "outside"); !errors.Is(err, ErrInvalidNetmask) {
+	if err := d.SetSSHPermit(netip.MustParseAddr("10.0.0.0"), netip.MustParseAddr("255.0.255.0"), "outside"); !errors.Is(err, config.ErrInvalidNetmask) {
 		t.Errorf("ssh permit with a broken mask: %v", err)
 	}
 	if got, want := d.RenderSSH(d.Running, false), "ssh 0.0.0.0 0.0.0.0 outside\n"; !strings.Contains(got, want) {

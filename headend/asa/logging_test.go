@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -49,7 +51,7 @@ func TestShowLoggingKeepsWhatFits(t *testing.T) {
 	}
 	body := out[strings.Index(out, "Nov 27"):]
 	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
-	if len(body) > DefaultLogBufferSize || len(body)+len(lines[0])+1 <= DefaultLogBufferSize || !strings.Contains(lines[len(lines)-1], "User <user501>") {
+	if len(body) > config.DefaultLogBufferSize || len(body)+len(lines[0])+1 <= config.DefaultLogBufferSize || !strings.Contains(lines[len(lines)-1], "User <user501>") {
 		t.Errorf("%d bytes, %d lines, last %q", len(body), len(lines), lines[len(lines)-1])
 	}
 }
@@ -79,14 +81,14 @@ func TestRefusalLoggingAllocatesNothing(t *testing.T) {
 func TestLoggingLevels(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		change func(l *LoggingConfig)
+		change func(l *config.Logging)
 		want   uint64
 	}{
-		{"debugging", func(l *LoggingConfig) {}, 1},
-		{"warnings", func(l *LoggingConfig) { l.BufferedLevel = LevelWarnings }, 1},
-		{"errors", func(l *LoggingConfig) { l.BufferedLevel = LevelErrors }, 0},
-		{"no buffered", func(l *LoggingConfig) { l.Buffered = false }, 0},
-		{"disabled", func(l *LoggingConfig) { l.Enable = false }, 0},
+		{"debugging", func(l *config.Logging) {}, 1},
+		{"warnings", func(l *config.Logging) { l.BufferedLevel = config.LevelWarnings }, 1},
+		{"errors", func(l *config.Logging) { l.BufferedLevel = config.LevelErrors }, 0},
+		{"no buffered", func(l *config.Logging) { l.Buffered = false }, 0},
+		{"disabled", func(l *config.Logging) { l.Enable = false }, 0},
 	} {
 		d := newTestDevice(t, "ASA5525", keygen.Features{})
 		c.change(&d.Running.Logging)
@@ -103,7 +105,7 @@ func TestLoggingLevels(t *testing.T) {
 
 func TestParseLogLevel(t *testing.T) {
 	for in, want := range map[string]int{"0": 0, "7": 7, "debugging": 7, "warn": 4, "e": -1, "8": -1, "-1": -1, "": -1, "loud": -1, "inf": 6} {
-		got, err := ParseLogLevel(in)
+		got, err := config.ParseLogLevel(in)
 		if want < 0 && err == nil || want >= 0 && (err != nil || got != want) {
 			t.Errorf("ParseLogLevel(%q) = %d, %v; want %d", in, got, err, want)
 		}
@@ -120,12 +122,12 @@ func TestParseLogHost(t *testing.T) {
 		{"outside", "192.0.2.300", false}, {"outside", "0.0.0.0", false}, {"outside", "224.0.0.1", false},
 		{"outside", "255.255.255.255", false}, {"outside", "fe80::1%eth0", false}, {"outside", "host.example", false},
 	} {
-		h, err := ParseLogHost(c.iface, c.addr)
+		h, err := config.ParseLogHost(c.iface, c.addr)
 		if (err == nil) != c.ok {
 			t.Errorf("ParseLogHost(%q, %q) = %v, %v", c.iface, c.addr, h, err)
 		}
 	}
-	if h, _ := ParseLogHost("inside", "2001:DB8::10"); h.Addr != "2001:db8::10" {
+	if h, _ := config.ParseLogHost("inside", "2001:DB8::10"); h.Addr != "2001:db8::10" {
 		t.Errorf("address not canonical: %q", h.Addr)
 	}
 }
@@ -160,16 +162,16 @@ func BenchmarkAdmitRefused(b *testing.B) {
 // commands were kept has the lab's default logging; a stored one keeps its
 // own.
 func TestLegacyConfigLogging(t *testing.T) {
-	var c Config
+	var c config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	if !c.Logging.Equal(DefaultLogging()) {
+	if !c.Logging.Equal(config.DefaultLogging()) {
 		t.Errorf("legacy config logging: %+v", c.Logging)
 	}
-	c.Logging = LoggingConfig{Buffered: true, BufferedLevel: LevelErrors, Hosts: []LogHost{{"outside", "192.0.2.1"}}}
+	c.Logging = config.Logging{Buffered: true, BufferedLevel: config.LevelErrors, Hosts: []config.LogHost{{Iface: "outside", Addr: "192.0.2.1"}}}
 	b, _ := json.Marshal(c)
-	var back Config
+	var back config.Config
 	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(c) {
 		t.Errorf("round trip: %+v, %v", back.Logging, err)
 	}
@@ -180,18 +182,18 @@ func TestLegacyConfigLogging(t *testing.T) {
 func TestLicensingMessagesFollowLevel(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		change func(l *LoggingConfig)
+		change func(l *config.Logging)
 		want   []string
 	}{
-		{"debugging", func(l *LoggingConfig) {}, []string{"444005", "444005", "444007"}},
-		{"errors", func(l *LoggingConfig) { l.BufferedLevel = LevelErrors }, []string{"444007"}},
-		{"disabled", func(l *LoggingConfig) { l.Enable = false }, nil},
+		{"debugging", func(l *config.Logging) {}, []string{"444005", "444005", "444007"}},
+		{"errors", func(l *config.Logging) { l.BufferedLevel = config.LevelErrors }, []string{"444007"}},
+		{"disabled", func(l *config.Logging) { l.Enable = false }, nil},
 	} {
 		d := newTestDevice(t, "ASA5525", keygen.Features{})
 		c.change(&d.Running.Logging)
-		d.License.Timed = []TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * Day, Since: t0, Active: true}}
-		d.License.Timed[0].Warned = initWarned(10 * Day)
-		d.Advance(t0.Add(11 * Day))
+		d.License.Timed = []license.TimeKey{{Features: keygen.Features{Botnet: true}, Days: 10, Remaining: 10 * license.Day, Since: t0, Active: true}}
+		d.License.Timed[0].Warned = license.InitWarned(10 * license.Day)
+		d.Advance(t0.Add(11 * license.Day))
 		var got []string
 		for _, e := range d.Log {
 			got = append(got, e.Msg[7:13])
@@ -220,11 +222,11 @@ func TestShowLoggingBufferSize(t *testing.T) {
 	}
 	small, smallLines := shown(0)
 	big, bigLines := shown(8192)
-	if small > DefaultLogBufferSize || big > 8192 || big <= DefaultLogBufferSize || bigLines <= smallLines {
+	if small > config.DefaultLogBufferSize || big > 8192 || big <= config.DefaultLogBufferSize || bigLines <= smallLines {
 		t.Errorf("4096: %d bytes %d lines; 8192: %d bytes %d lines", small, smallLines, big, bigLines)
 	}
 	// The admission state keeps the last 64 refusals.
-	if _, all := shown(MaxLogBufferSize); all != 64 {
+	if _, all := shown(config.MaxLogBufferSize); all != 64 {
 		t.Errorf("1 MB buffer: %d refusals, want the ring's 64", all)
 	}
 }
@@ -232,14 +234,14 @@ func TestShowLoggingBufferSize(t *testing.T) {
 // TestLoggingConfigLegacy: a logging configuration stored before
 // buffer-size and trap existed loads as the default buffer and no trap.
 func TestLoggingConfigLegacy(t *testing.T) {
-	var c LoggingConfig
+	var c config.Logging
 	if err := json.Unmarshal([]byte(`{"enable":true,"timestamp":true,"buffered":true,"buffered_level":7}`), &c); err != nil {
 		t.Fatal(err)
 	}
-	if !c.Equal(DefaultLogging()) || c.BufferBytes() != DefaultLogBufferSize || c.Trap {
+	if !c.Equal(config.DefaultLogging()) || c.BufferBytes() != config.DefaultLogBufferSize || c.Trap {
 		t.Errorf("%+v", c)
 	}
-	if got := RenderLogging(Config{Logging: c}); got != "logging enable\nlogging timestamp\nlogging buffered debugging\n" {
+	if got := config.RenderLogging(config.Config{Logging: c}); got != "logging enable\nlogging timestamp\nlogging buffered debugging\n" {
 		t.Errorf("running config:\n%s", got)
 	}
 }

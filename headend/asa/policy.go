@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/license"
 )
 
 // AdmissionPolicy is the admission policy of the device at now
@@ -28,10 +29,10 @@ import (
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	r := d.RunningLicense(now)
-	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.bufferLevel()}
+	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.BufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
-			p.ValidUntil = min(p.ValidUntil, k.expiresAt().Unix())
+			p.ValidUntil = min(p.ValidUntil, k.ExpiresAt().Unix())
 		}
 	}
 	essentials := d.Running.Essentials && r.Essentials
@@ -42,12 +43,12 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.Limit[classPremium] = uint32(r.Premium)
 	if trap {
-		p.Limit[classPremium] = BasePremium
+		p.Limit[classPremium] = license.BasePremium
 	}
 	p.Limit[classEssentials] = uint32(r.Total)
 	p.Limit[classOther] = uint32(r.Other)
 	p.Total = uint32(r.Total)
-	d.Running.VPN.capLimits(&p.Limit)
+	d.Running.VPN.CapLimits(&p.Limit)
 	p.Class[KindAnyConnect] = ac
 	p.Class[KindIKEv2ThirdParty] = ac
 	p.Class[KindMobile] = classNone
@@ -64,7 +65,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	}
 	p.Class[KindIPsecIKEv1] = classOther
 	p.Class[KindSiteToSite] = classOther
-	d.Running.gateWebVPN(&p)
-	d.Running.setLogins(&p)
+	d.Running.GateWebVPN(&p)
+	d.Running.SetLogins(&p)
 	return admission.NewPolicy(p)
 }

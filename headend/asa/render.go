@@ -6,176 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 )
 
 // This file is the one renderer of the ASA text formats: the console, the
 // gRPC API and the tests all print through it. Layouts follow the real
-// outputs published with genieparser and ntc-templates (9.x: name padded
-// to 34 columns,
-// ": ", value padded to 15, then "perpetual" or "N days").
-
-func featureLine(name, value, suffix string) string {
-	return fmt.Sprintf("%-34s: %-15s%s", name, value, suffix)
-}
-
-// featureDays is the suffix of a feature line for a value with days left,
-// 0 for a perpetual one.
-func featureDays(days int) string {
-	if days > 0 {
-		return fmt.Sprintf("%d days", days)
-	}
-	return "perpetual"
-}
-
-func onOff(v bool) string {
-	if v {
-		return "Enabled"
-	}
-	return "Disabled"
-}
-
-func failoverText(f keygen.Failover) string {
-	switch f {
-	case keygen.FailoverActiveStandby:
-		return "Active/Standby"
-	case keygen.FailoverActiveActive:
-		return "Active/Active"
-	}
-	return "Disabled"
-}
-
-// featureLines renders "Licensed features for this platform:" for r.
-func featureLines(p *Platform, r *Running) []string {
-	var out []string
-	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
-	num := func(n int) string { return fmt.Sprint(n) }
-	legacy := p.Lines.SharedEarly()
-
-	add("Maximum Physical Interfaces", r.PhysIf, 0)
-	if p.Lines == Lines5505 {
-		if r.SecurityPlus {
-			add("VLANs", num(r.VLANs), 0)
-		} else {
-			out = append(out, featureLine("VLANs", num(r.VLANs), "DMZ Restricted"))
-		}
-		add("Dual ISPs", onOff(r.SecurityPlus), 0)
-		trunks := 0
-		if r.SecurityPlus {
-			trunks = 8
-		}
-		add("VLAN Trunk Ports", num(trunks), 0)
-	} else {
-		add("Maximum VLANs", num(r.VLANs), 0)
-	}
-	if p.TenGE {
-		add("10GE I/O", onOff(r.TenGE), 0)
-	}
-	add("Inside Hosts", r.InsideHosts, 0)
-	add("Failover", failoverText(r.Failover), 0)
-	if r.VPNEncryptionNames {
-		add("VPN-DES", "Enabled", 0)
-		add("VPN-3DES-AES", onOff(r.TripleDES), 0)
-	} else {
-		add("Encryption-DES", "Enabled", 0)
-		add("Encryption-3DES-AES", onOff(r.TripleDES), 0)
-	}
-	if p.HasContexts() {
-		add("Security Contexts", num(r.Contexts), r.Days[FeatContexts])
-	}
-	if p.Lines != Lines5505 {
-		add(carrierName(p), onOff(r.Carrier), r.Days[FeatCarrier])
-	}
-	add("AnyConnect Premium Peers", num(r.Premium), r.Days[FeatPremium])
-	add("AnyConnect Essentials", onOff(r.Essentials), r.Days[FeatEssentials])
-	add("Other VPN Peers", num(r.Other), 0)
-	add("Total VPN Peers", num(r.Total), 0)
-	shared := func() {
-		add("Shared License", onOff(r.Shared), 0)
-		if r.SharedPool > 0 {
-			add("  Shared AnyConnect Premium Peers", num(r.SharedPool), 0)
-		}
-	}
-	if legacy {
-		shared()
-	}
-	add("AnyConnect for Mobile", onOff(r.Mobile), r.Days[FeatMobile])
-	add("AnyConnect for Cisco VPN Phone", onOff(r.Phone), r.Days[FeatPhone])
-	add("Advanced Endpoint Assessment", onOff(r.AEA), r.Days[FeatAEA])
-	if !legacy {
-		shared()
-	}
-	if p.Lines.UCPhoneProxy() {
-		add("UC Phone Proxy Sessions", num(r.Proxy), r.Days[FeatProxy])
-	}
-	add(proxyName(p), num(r.Proxy), r.Days[FeatProxy])
-	add("Botnet Traffic Filter", onOff(r.Botnet), r.Days[FeatBotnet])
-	if p.Lines.UCPhoneProxy() {
-		add("Intercompany Media Engine", "Disabled", 0)
-	}
-	if p.IPSModule {
-		add("IPS Module", "Disabled", 0)
-	}
-	// Clustering came with 9.0: an 8.x block has no Cluster line.
-	if !r.VPNEncryptionNames && (p.Lines != Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines.NineX()) {
-		add("Cluster", onOff(r.Cluster), 0)
-		if r.Cluster && p.ClusterMembers > 0 {
-			add("Cluster Members", num(p.ClusterMembers), 0)
-		}
-	}
-	if p.VPNLoadBalancing {
-		add("VPN Load Balancing", "Enabled", 0)
-	}
-	return out
-}
-
-// banner is the "This platform has ..." line.
-func banner(p *Platform, r *Running) string {
-	if r.SecurityPlus {
-		return p.BannerPlus
-	}
-	return p.BannerBase
-}
-
-// timedLines lists what one time-based key grants, in the short layout of
-// the "Active Timebased Activation Key:" block (as a real 8.x `show
-// version` prints it).
-func timedLines(p *Platform, f keygen.Features, days int) []string {
-	var out []string
-	add := func(name, value string) {
-		out = append(out, fmt.Sprintf("%-29s: %-11s%d days", name, value, days))
-	}
-	if f.Contexts > 0 {
-		add("Security Contexts", fmt.Sprint(f.Contexts))
-	}
-	if f.PlusApex {
-		add("AnyConnect Premium Peers", fmt.Sprint(p.PremiumMax))
-	} else if f.PremiumPeers > 0 {
-		add("AnyConnect Premium Peers", fmt.Sprint(f.PremiumPeers))
-	}
-	if f.Essentials {
-		add("AnyConnect Essentials", "Enabled")
-	}
-	if f.Mobile || f.PlusApex {
-		add("AnyConnect for Mobile", "Enabled")
-	}
-	if f.Phone || f.PlusApex {
-		add("AnyConnect for Cisco VPN Phone", "Enabled")
-	}
-	if f.AEA || f.PlusApex {
-		add("Advanced Endpoint Assessment", "Enabled")
-	}
-	if f.ProxySessions > 0 {
-		add(proxyName(p), fmt.Sprint(f.ProxySessions))
-	}
-	if f.Botnet {
-		add("Botnet Traffic Filter", "Enabled")
-	}
-	if f.Carrier {
-		add(carrierName(p), "Enabled")
-	}
-	return out
-}
+// outputs published with genieparser and ntc-templates; the licensed
+// features block is headend/asa/license's.
 
 // FormatUptime prints an uptime as `show version` does: the two largest
 // units, "51 days 9 hours", "1 year 97 days", "4 mins 52 secs".
@@ -276,7 +114,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 		}
 		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
-	writeLicenseBlock(&b, d.licensed(), &r)
+	license.WriteBlock(&b, d.licensed(), &r)
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
 	line("Configuration register is 0x1")
@@ -294,23 +132,10 @@ func (d *Device) ShowVersion(now time.Time) string {
 	return b.String()
 }
 
-// writeLicenseBlock writes the capping warnings, the feature list and the
-// platform line, as `show version` and `show activation-key` both print them.
-func writeLicenseBlock(b *strings.Builder, p *Platform, r *Running) {
-	for _, c := range r.Capped {
-		b.WriteString(c + "\n")
-	}
-	b.WriteString("\nLicensed features for this platform:\n")
-	for _, f := range featureLines(p, r) {
-		b.WriteString(f + "\n")
-	}
-	b.WriteString("\n" + banner(p, r) + "\n\n")
-}
-
 // writeRunningKeys writes the running permanent key and the active
 // time-based keys.
 func (d *Device) writeRunningKeys(b *strings.Builder) {
-	fmt.Fprintf(b, "Running Permanent Activation Key: %s\n", permWords(d.License.Running))
+	fmt.Fprintf(b, "Running Permanent Activation Key: %s\n", license.PermWords(d.License.Running))
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
 			fmt.Fprintf(b, "Running Timebased Activation Key: %s\n", k.Words)
@@ -339,7 +164,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
-	writeLicenseBlock(&b, p, &r)
+	license.WriteBlock(&b, p, &r)
 	if d.License.ReloadPending() {
 		line("The flash permanent activation key is DIFFERENT from the running permanent key.")
 	} else {
@@ -358,7 +183,7 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 				started = true
 			}
 			line("%s", k.Words)
-			for _, l := range timedLines(p, k.Features, k.DaysLeft(now)) {
+			for _, l := range license.TimedLines(p, k.Features, k.DaysLeft(now)) {
 				line("%s", l)
 			}
 		}
@@ -367,13 +192,13 @@ func (d *Device) ShowActivationKey(now time.Time, detail bool) string {
 	if detail {
 		timed("Inactive Timebased Activation Key:", false)
 		if d.License.ReloadPending() {
-			fr := permanentRunning(p, permFeatures(d.License.Flash))
+			fr := license.Permanent(p, license.PermFeatures(d.License.Flash))
 			fr.VPNEncryptionNames = d.runs8x()
 			line("")
-			line("Flash Permanent Activation Key: %s", permWords(d.License.Flash))
+			line("Flash Permanent Activation Key: %s", license.PermWords(d.License.Flash))
 			line("")
 			line("Licensed features for this platform:")
-			for _, f := range featureLines(p, &fr) {
+			for _, f := range license.FeatureLines(p, &fr) {
 				line("%s", f)
 			}
 		}
@@ -391,44 +216,21 @@ const (
 	SectionWebVPN
 )
 
-// webvpnLines is the webvpn block: what differs from the defaults and what
-// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
-// tools that push it compare against it), or all of it with all (`show
-// running-config all`).
-func webvpnLines(c Config, all bool, line func(string)) {
-	essentials := ""
-	switch {
-	case !c.Essentials:
-		essentials = " no anyconnect-essentials"
-	case all || c.EssentialsTyped:
-		essentials = " anyconnect-essentials"
-	}
-	if essentials == "" && !c.VPN.hasWebVPNLines() {
-		return
-	}
-	line("webvpn")
-	webvpnEnableLines(&c.VPN, line)
-	if essentials != "" {
-		line(essentials)
-	}
-	anyconnectLines(&c.VPN, line)
-}
-
 // RenderConfig prints a configuration as `show running-config` does; all adds
 // the commands that are at their default (`show running-config all`).
 // Passwords show as "*****".
-func (d *Device) RenderConfig(c Config, section ConfigSection, all bool) string {
+func (d *Device) RenderConfig(c config.Config, section ConfigSection, all bool) string {
 	return d.renderConfig(c, section, all, false)
 }
 
 // RenderSystemConfig prints a configuration as `more
 // system:running-config` does: like `show running-config`, with the
 // password hashes instead of "*****".
-func (d *Device) RenderSystemConfig(c Config) string {
+func (d *Device) RenderSystemConfig(c config.Config) string {
 	return d.renderConfig(c, SectionAll, false, true)
 }
 
-func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool) string {
+func (d *Device) renderConfig(c config.Config, section ConfigSection, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	switch section {
@@ -436,7 +238,7 @@ func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool)
 		line("hostname " + c.Hostname)
 		return b.String()
 	case SectionWebVPN:
-		webvpnLines(c, all, line)
+		config.WebVPNLines(c, all, line)
 		return b.String()
 	}
 	line(": Saved")
@@ -455,86 +257,57 @@ func (d *Device) renderConfig(c Config, section ConfigSection, all, reveal bool)
 // ConfigChecksum is the MD5 the ASA reports as "Cryptochecksum" for c. It
 // covers the password hashes, so that a changed password is a changed
 // configuration (Ansible's save_when: modified compares checksums).
-func (d *Device) ConfigChecksum(c Config) [16]byte {
+func (d *Device) ConfigChecksum(c config.Config) [16]byte {
 	return md5.Sum([]byte(d.configBody(c, false, true)))
 }
 
-// secret prints a password hash as the ASA does: masked by `show
-// running-config`, in full by `more system:running-config`.
-func secret(hash string, reveal bool) string {
-	if reveal {
-		return hash + " pbkdf2"
-	}
-	return "***** pbkdf2"
-}
-
-// pagerLine is the default page length of new sessions.
-func pagerLine(c Config) string {
-	if c.PagerLines == 0 {
-		return "no pager"
-	}
-	return fmt.Sprintf("pager lines %d", c.PagerLines)
-}
-
-// userLines are the local users; privilege 2, the default, is shown only by
-// `show running-config all`.
-func userLines(c Config, all, reveal bool, line func(string)) {
-	for _, u := range c.Users {
-		l := "username " + u.Name + " password " + secret(u.Hash, reveal)
-		if u.Privilege != DefaultPrivilege || all {
-			l += fmt.Sprintf(" privilege %d", u.Privilege)
-		}
-		line(l)
-	}
-}
-
 // configBody renders the commands between the header and the checksum.
-func (d *Device) configBody(c Config, all, reveal bool) string {
+func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	line("ASA Version " + d.Version)
 	line("!")
 	line("hostname " + c.Hostname)
 	if c.EnablePassword != "" {
-		line("enable password " + secret(c.EnablePassword, reveal))
+		line("enable password " + config.Secret(c.EnablePassword, reveal))
 	}
 	line("names")
 	line("no mac-address auto")
 	line("")
 	line("!")
 	for _, name := range d.platform.InterfaceNames() {
-		interfaceLines(c.Interface(name), line)
+		config.InterfaceLines(c.Interface(name), line)
 		line("!")
 	}
 	for _, l := range defaultConfigLines {
-		if grammarBefore(c, l, reveal, line) {
+		if config.GrammarBefore(c, l, reveal, line) {
 			continue
 		}
 		line(l)
 		if l == "ftp mode passive" {
-			if l := clockLine(c); l != "" {
+			if l := config.ClockLine(c); l != "" {
 				line(l)
 			}
-			grammarBefore(c, "pager", reveal, line)
-			line(pagerLine(c))
-			loggingLines(c, line)
+			config.GrammarBefore(c, "pager", reveal, line)
+			line(config.PagerLine(c))
+			config.LoggingLines(c, line)
 		}
 		if l == "no failover" {
-			failoverLines(&c, line)
+			config.FailoverLines(&c, line)
 		}
 		if l == "telnet timeout 5" {
 			d.sshLines(c, all, line)
 		}
 	}
-	grammarBefore(c, "webvpn", reveal, line)
-	sessiondbLines(&c.VPN, line)
-	webvpnLines(c, all, line)
-	groupPolicyLines(&c.VPN, "", line)
+	config.GrammarBefore(c, "webvpn", reveal, line)
+	config.SessionDBLines(&c.VPN, line)
+	config.WebVPNLines(c, all, line)
+	config.GroupPolicyLines(&c.VPN, "", line)
 	line("dynamic-access-policy-record DfltAccessPolicy")
-	userLines(c, all, reveal, line)
-	grammarBefore(c, "tail", reveal, line)
+	config.UserLines(c, all, reveal, line)
+	config.GrammarBefore(c, "tail", reveal, line)
 	for _, l := range defaultConfigTail {
-		if grammarBefore(c, l, reveal, line) {
+		if config.GrammarBefore(c, l, reveal, line) {
 			continue
 		}
 		line(l)

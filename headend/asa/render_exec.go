@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 )
 
 // The everyday EXEC outputs an engineer or a provisioning tool reads:
@@ -327,6 +329,12 @@ func (d *Device) ShowLicenseFeatures(now time.Time) string {
 	r := d.RunningLicense(now)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Serial Number: %s\n", d.Serial)
-	writeLicenseBlock(&b, d.licensed(), &r)
+	license.WriteBlock(&b, d.licensed(), &r)
 	return b.String()
+}
+
+// ShowClockIn renders `show clock` in the zone of `clock timezone`: the
+// lab time at the zone's offset, with the zone's name.
+func ShowClockIn(now time.Time, z config.Timezone) string {
+	return now.In(z.Location()).Format(clockLayout) + "\n"
 }

@@ -5,55 +5,23 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
-// This file renders the interfaces: their configuration, `show interface`,
-// `show interface ip brief` and `ping`, in the layouts of ASA 9.x.
-
-// interfaceLines is an interface's block of the running configuration,
-// without the "!" that closes it. Unconfigured settings print in their `no`
-// form, as 9.x does.
-func interfaceLines(i Interface, line func(string)) {
-	line("interface " + i.Name)
-	if i.Description != "" {
-		line(" description " + i.Description)
-	}
-	if strings.HasPrefix(i.Name, "Management") {
-		line(" management-only")
-	}
-	if !i.Up {
-		line(" shutdown")
-	}
-	if i.Nameif == "" {
-		line(" no nameif")
-	} else {
-		line(" nameif " + i.Nameif)
-	}
-	if i.LevelSet {
-		line(fmt.Sprintf(" security-level %d", i.SecurityLevel))
-	} else {
-		line(" no security-level")
-	}
-	if !i.Address.IsValid() {
-		line(" no ip address")
-		return
-	}
-	l := " ip address " + i.Address.Addr().String() + " " + MaskString(i.Address.Bits())
-	if i.Standby.IsValid() {
-		l += " standby " + i.Standby.String()
-	}
-	line(l)
-}
+// This file renders the interfaces: `show interface`, `show interface ip
+// brief` and `ping`, in the layouts of ASA 9.x; their configuration blocks
+// are headend/asa/config's.
 
 // RenderInterfaceConfig is `show running-config interface [NAME]` of c: the
 // blocks of every interface (name empty) or of one, each after a "!".
-func (d *Device) RenderInterfaceConfig(c Config, name string) string {
+func (d *Device) RenderInterfaceConfig(c config.Config, name string) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	for _, n := range d.platform.InterfaceNames() {
 		if name == "" || n == name {
 			line("!")
-			interfaceLines(c.Interface(n), line)
+			config.InterfaceLines(c.Interface(n), line)
 		}
 	}
 	return b.String()
@@ -112,7 +80,7 @@ func (d *Device) ShowInterface(name string) string {
 			line("\tMAC address %s, MTU 1500", mac)
 		}
 		if i.Address.IsValid() {
-			line("\tIP address %s, subnet mask %s", i.Address.Addr(), MaskString(i.Address.Bits()))
+			line("\tIP address %s, subnet mask %s", i.Address.Addr(), config.MaskString(i.Address.Bits()))
 		} else {
 			line("\tIP address unassigned")
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/sessions"
 )
 
@@ -57,7 +58,7 @@ func (d *Device) ShowLogging(a *Admission) string {
 			entries = append(entries, entry{msg, r.At.Unix()})
 		}
 	}
-	if c.TrapLevel >= LevelWarnings {
+	if c.TrapLevel >= config.LevelWarnings {
 		trapCount = count
 	}
 	slices.SortStableFunc(entries, func(x, y entry) int { return int(min(max(x.at-y.at, -1), 1)) })
@@ -71,7 +72,7 @@ func (d *Device) ShowLogging(a *Admission) string {
 	line("    Console logging: disabled")
 	line("    Monitor logging: disabled")
 	if c.Buffered {
-		line(fmt.Sprintf("    Buffer logging: level %s, %d messages logged", levelNames[c.BufferedLevel], count))
+		line(fmt.Sprintf("    Buffer logging: level %s, %d messages logged", config.LevelNames()[c.BufferedLevel], count))
 	} else {
 		line("    Buffer logging: disabled")
 	}
@@ -79,7 +80,7 @@ func (d *Device) ShowLogging(a *Admission) string {
 	// lab has no syslog servers: the simulator sends no packets, so every
 	// server's counters stay at 0.
 	if c.Trap {
-		line(fmt.Sprintf("    Trap logging: level %s, facility 20, %d messages logged", levelNames[c.TrapLevel], trapCount))
+		line(fmt.Sprintf("    Trap logging: level %s, facility 20, %d messages logged", config.LevelNames()[c.TrapLevel], trapCount))
 		for _, h := range c.Hosts {
 			line("        Logging to " + h.Iface + " " + h.Addr + ", UDP TX:0 errors: 0  dropped: 0")
 		}
@@ -116,37 +117,5 @@ func (d *Device) ShowLogging(a *Admission) string {
 	return b.String()
 }
 
-// loggingLines are the logging commands of a configuration, in the order
-// the ASA prints them.
-func loggingLines(c Config, line func(string)) {
-	l := c.Logging
-	if l.Enable {
-		line("logging enable")
-	}
-	if l.Timestamp {
-		line("logging timestamp")
-	}
-	if l.BufferSize != 0 && l.BufferSize != DefaultLogBufferSize {
-		line(fmt.Sprintf("logging buffer-size %d", l.BufferSize))
-	}
-	if l.Buffered {
-		line("logging buffered " + levelNames[l.BufferedLevel])
-	}
-	if l.Trap {
-		line("logging trap " + levelNames[l.TrapLevel])
-	}
-	for _, h := range l.Hosts {
-		line("logging host " + h.Iface + " " + h.Addr)
-	}
-}
-
 // fmtTime is the syslog timestamp, "Nov 30 2026 12:00:00".
 func fmtTime(unix int64) string { return time.Unix(unix, 0).UTC().Format("Jan 02 2006 15:04:05") }
-
-// RenderLogging prints `show running-config logging`: the logging lines
-// alone.
-func RenderLogging(c Config) string {
-	var b strings.Builder
-	loggingLines(c, func(s string) { b.WriteString(s); b.WriteByte('\n') })
-	return b.String()
-}

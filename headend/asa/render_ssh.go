@@ -3,6 +3,8 @@ package asa
 import (
 	"fmt"
 	"strings"
+
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // sshLines are the `ssh` lines of a configuration, in the order the ASA
@@ -10,7 +12,7 @@ import (
 // timeout, version, key-exchange, then the permit lines); the cipher lines
 // follow stricthostkeycheck. Settings at their default are printed only
 // with all.
-func (d *Device) sshLines(c Config, all bool, line func(string)) {
+func (d *Device) sshLines(c config.Config, all bool, line func(string)) {
 	s := c.SSH
 	line("ssh stricthostkeycheck")
 	if d.HasSSHCiphers() {
@@ -32,7 +34,7 @@ func (d *Device) sshLines(c Config, all bool, line func(string)) {
 		line("ssh key-exchange group " + sshOr(s.KeyExchange, d.DefaultSSHGroup()))
 	}
 	for _, p := range s.Permits {
-		line(fmt.Sprintf("ssh %s %s %s", p.Net.Addr(), MaskString(p.Net.Bits()), p.Nameif))
+		line(fmt.Sprintf("ssh %s %s %s", p.Net.Addr(), config.MaskString(p.Net.Bits()), p.Nameif))
 	}
 }
 
@@ -44,7 +46,7 @@ func sshOr(s, def string) string {
 }
 
 // RenderSSH prints `show running-config [all] ssh`.
-func (d *Device) RenderSSH(c Config, all bool) string {
+func (d *Device) RenderSSH(c config.Config, all bool) string {
 	var b strings.Builder
 	d.sshLines(c, all, func(s string) { b.WriteString(s); b.WriteByte('\n') })
 	return b.String()

@@ -3,6 +3,8 @@ package asa
 import (
 	"fmt"
 	"strings"
+
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // ShowSSH renders `show ssh`: the idle timeout, the protocol versions the
@@ -25,7 +27,7 @@ func (d *Device) ShowSSH() string {
 		b.WriteString("Versions allowed: 1 and 2\n")
 	}
 	for _, p := range s.Permits {
-		fmt.Fprintf(&b, "%s %s %s\n", p.Net.Addr(), MaskString(p.Net.Bits()), p.Nameif)
+		fmt.Fprintf(&b, "%s %s %s\n", p.Net.Addr(), config.MaskString(p.Net.Bits()), p.Nameif)
 	}
 	return b.String()
 }

@@ -1,7 +1,6 @@
 package asa
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -9,86 +8,8 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
 )
-
-// Errors of the `ssh` configuration lines. The console prints each in the
-// ASA's wording; nothing is changed when one is returned.
-var (
-	ErrSSHNotSupported = errors.New("headend: this software version has no such ssh setting")
-	ErrSSHPermitPair   = errors.New("headend: the address has bits outside the mask")
-	ErrSSHNameif       = errors.New("headend: no interface has that name")
-	ErrSSHTimeout      = errors.New("headend: ssh timeout out of range 1-60")
-	ErrSSHAlgorithm    = errors.New("headend: unknown ssh algorithm")
-)
-
-// SSHPermit is `ssh A M IFNAME`: SSH is accepted from the addresses of Net
-// arriving on the interface named Nameif.
-type SSHPermit struct {
-	Net    netip.Prefix `json:"net"`
-	Nameif string       `json:"nameif"`
-}
-
-// SSHConfig is the `ssh ...` lines of a configuration; the zero value is
-// the factory one, so that a configuration stored before these lines
-// existed loads unchanged.
-type SSHConfig struct {
-	// Permits in the order they were entered; none: the lab accepts
-	// every client (see SSHPermitted).
-	Permits []SSHPermit `json:"permits,omitempty"`
-	// Timeout is `ssh timeout N` in minutes, 1-60; 0: the factory 5.
-	Timeout int `json:"timeout,omitempty"`
-	// Version is `ssh version N` as typed; 0: not typed (version 2 on the
-	// trains that have no SSH version 1).
-	Version int `json:"version,omitempty"`
-	// KeyExchange is the group of `ssh key-exchange group`
-	// ("dh-group14-sha256"); "": the train's default.
-	KeyExchange string `json:"key_exchange,omitempty"`
-	// Encryption and Integrity are the arguments of `ssh cipher encryption`
-	// and `ssh cipher integrity` ("high", "custom aes256-ctr"); "": the
-	// train's default.
-	Encryption string `json:"encryption,omitempty"`
-	Integrity  string `json:"integrity,omitempty"`
-}
-
-func (s SSHConfig) equal(o SSHConfig) bool {
-	return slices.Equal(s.Permits, o.Permits) && s.Timeout == o.Timeout && s.Version == o.Version &&
-		s.KeyExchange == o.KeyExchange && s.Encryption == o.Encryption && s.Integrity == o.Integrity
-}
-
-// DefaultSSHTimeout is the factory `ssh timeout 5`, in minutes.
-const DefaultSSHTimeout = 5
-
-// TimeoutMinutes is the idle timeout of new SSH sessions.
-func (s SSHConfig) TimeoutMinutes() int {
-	if s.Timeout == 0 {
-		return DefaultSSHTimeout
-	}
-	return s.Timeout
-}
-
-// SSHPermitted reports whether a client at addr may open an SSH connection.
-// An ASA accepts SSH only from the networks of its `ssh A M IFNAME` lines,
-// on an interface that carries traffic (named, up, addressed). A lab's
-// clients all come from the daemon's host, not from the lab network, so a
-// permit line is matched against that address, whatever interface it names
-// (the interface must still be active); and a configuration without any
-// permit line accepts every client, so that a new headend can be driven at
-// once (a real ASA would accept none).
-func (c *Config) SSHPermitted(addr netip.Addr) bool {
-	if len(c.SSH.Permits) == 0 {
-		return true
-	}
-	addr = addr.Unmap()
-	for _, p := range c.SSH.Permits {
-		if !p.Net.Contains(addr) {
-			continue
-		}
-		if i, ok := c.InterfaceByNameif(p.Nameif); ok && i.Active() {
-			return true
-		}
-	}
-	return false
-}
 
 // sshTrain is what a software version's SSH server can do, from the ASA
 // release notes: AES-CTR came with 9.1(2); `ssh cipher encryption` and `ssh
@@ -265,9 +186,9 @@ func (d *Device) SetSSHPermit(addr, mask netip.Addr, nameif string) error {
 		return err
 	}
 	if _, ok := d.Running.InterfaceByNameif(nameif); !ok {
-		return fmt.Errorf("%w %q", ErrSSHNameif, nameif)
+		return fmt.Errorf("%w %q", config.ErrSSHNameif, nameif)
 	}
-	perm := SSHPermit{Net: p, Nameif: nameif}
+	perm := config.SSHPermit{Net: p, Nameif: nameif}
 	if slices.Contains(d.Running.SSH.Permits, perm) {
 		return nil
 	}
@@ -284,7 +205,7 @@ func (d *Device) ClearSSHPermit(addr, mask netip.Addr, nameif string) error {
 	if err != nil {
 		return err
 	}
-	out := slices.DeleteFunc(slices.Clone(d.Running.SSH.Permits), func(x SSHPermit) bool {
+	out := slices.DeleteFunc(slices.Clone(d.Running.SSH.Permits), func(x config.SSHPermit) bool {
 		return x.Net == p && x.Nameif == nameif
 	})
 	if len(out) == 0 {
@@ -297,11 +218,11 @@ func (d *Device) ClearSSHPermit(addr, mask netip.Addr, nameif string) error {
 func sshNet(addr, mask netip.Addr) (netip.Prefix, error) {
 	bits, ok := headend.MaskLen(mask)
 	if !ok {
-		return netip.Prefix{}, fmt.Errorf("%w %s", ErrInvalidNetmask, mask)
+		return netip.Prefix{}, fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
 	}
 	p := netip.PrefixFrom(addr, bits)
 	if p.Masked().Addr() != addr {
-		return netip.Prefix{}, fmt.Errorf("%w: %s %s", ErrSSHPermitPair, addr, mask)
+		return netip.Prefix{}, fmt.Errorf("%w: %s %s", config.ErrSSHPermitPair, addr, mask)
 	}
 	return p, nil
 }
@@ -309,9 +230,9 @@ func sshNet(addr, mask netip.Addr) (netip.Prefix, error) {
 // SetSSHTimeout is `ssh timeout N` (1-60 minutes); 0 is `no ssh timeout`.
 func (d *Device) SetSSHTimeout(minutes int) error {
 	if minutes < 0 || minutes > 60 {
-		return fmt.Errorf("%w: %d", ErrSSHTimeout, minutes)
+		return fmt.Errorf("%w: %d", config.ErrSSHTimeout, minutes)
 	}
-	if minutes == DefaultSSHTimeout {
+	if minutes == config.DefaultSSHTimeout {
 		minutes = 0
 	}
 	d.Running.SSH.Timeout = minutes
@@ -325,7 +246,7 @@ func (d *Device) HasSSHVersion1() bool { return !trainOf(d.Version).noV1 }
 // only before 9.12(1).
 func (d *Device) SetSSHVersion(v int) error {
 	if v < 0 || v > 2 || v == 1 && trainOf(d.Version).noV1 {
-		return fmt.Errorf("%w: ssh version %d", ErrSSHNotSupported, v)
+		return fmt.Errorf("%w: ssh version %d", config.ErrSSHNotSupported, v)
 	}
 	d.Running.SSH.Version = v
 	return nil
@@ -335,7 +256,7 @@ func (d *Device) SetSSHVersion(v int) error {
 // key-exchange group`.
 func (d *Device) SetSSHKeyExchange(group string) error {
 	if group != "" && !slices.Contains(d.SSHGroups(), group) {
-		return fmt.Errorf("%w: key exchange group %q", ErrSSHAlgorithm, group)
+		return fmt.Errorf("%w: key exchange group %q", config.ErrSSHAlgorithm, group)
 	}
 	d.Running.SSH.KeyExchange = group
 	return nil
@@ -345,7 +266,7 @@ func (d *Device) SetSSHKeyExchange(group string) error {
 // A:B:C`; level "" is the `no` form.
 func (d *Device) SetSSHCipher(integrity bool, level, custom string) error {
 	if !d.HasSSHCiphers() {
-		return fmt.Errorf("%w: ssh cipher", ErrSSHNotSupported)
+		return fmt.Errorf("%w: ssh cipher", config.ErrSSHNotSupported)
 	}
 	sets := sshEncryption
 	if integrity {
@@ -355,16 +276,16 @@ func (d *Device) SetSSHCipher(integrity bool, level, custom string) error {
 	switch {
 	case level == "custom":
 		if custom == "" {
-			return fmt.Errorf("%w: empty custom list", ErrSSHAlgorithm)
+			return fmt.Errorf("%w: empty custom list", config.ErrSSHAlgorithm)
 		}
 		for _, a := range strings.Split(custom, ":") {
 			if !slices.Contains(sets["all"], a) {
-				return fmt.Errorf("%w %q", ErrSSHAlgorithm, a)
+				return fmt.Errorf("%w %q", config.ErrSSHAlgorithm, a)
 			}
 		}
 		setting = "custom " + custom
 	case level != "" && !slices.Contains(sshCipherLevels, level):
-		return fmt.Errorf("%w: cipher level %q", ErrSSHAlgorithm, level)
+		return fmt.Errorf("%w: cipher level %q", config.ErrSSHAlgorithm, level)
 	}
 	if integrity {
 		d.Running.SSH.Integrity = setting

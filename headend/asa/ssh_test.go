@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 func newSSHDevice(t *testing.T, model string) *Device {
@@ -80,7 +82,7 @@ func TestSSHSettingsChangeTheOffer(t *testing.T) {
 			t.Error("bad setting accepted")
 		}
 	}
-	if !before.equal(d.Running.SSH) {
+	if !before.Equal(d.Running.SSH) {
 		t.Errorf("a refused setting changed the configuration: %+v", d.Running.SSH)
 	}
 }
@@ -93,7 +95,7 @@ func TestSSHPermitted(t *testing.T) {
 	if !d.Running.SSHPermitted(lo) {
 		t.Fatal("factory configuration refuses the lab's client")
 	}
-	if err := d.SetSSHPermit(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0"), "outside"); !errors.Is(err, ErrSSHNameif) {
+	if err := d.SetSSHPermit(netip.MustParseAddr("0.0.0.0"), netip.MustParseAddr("0.0.0.0"), "outside"); !errors.Is(err, config.ErrSSHNameif) {
 		t.Fatalf("permit on an unknown nameif: %v", err)
 	}
 	if _, err := d.SetNameif("GigabitEthernet0/0", "outside"); err != nil {
@@ -118,7 +120,7 @@ func TestSSHPermitted(t *testing.T) {
 	if !d.Running.SSHPermitted(lo) {
 		t.Error("127.0.0.0/8 on an active interface refuses 127.0.0.1")
 	}
-	if err := d.SetSSHPermit(netip.MustParseAddr("10.1.1.1"), netip.MustParseAddr("255.255.255.0"), "outside"); !errors.Is(err, ErrSSHPermitPair) {
+	if err := d.SetSSHPermit(netip.MustParseAddr("10.1.1.1"), netip.MustParseAddr("255.255.255.0"), "outside"); !errors.Is(err, config.ErrSSHPermitPair) {
 		t.Errorf("host bits outside the mask: %v", err)
 	}
 }
@@ -126,11 +128,11 @@ func TestSSHPermitted(t *testing.T) {
 // A configuration stored before the ssh lines existed loads with the
 // factory ones, and an ssh setting survives the JSON form.
 func TestSSHConfigStored(t *testing.T) {
-	var legacy Config
+	var legacy config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &legacy); err != nil {
 		t.Fatal(err)
 	}
-	if !legacy.SSH.equal(SSHConfig{}) || legacy.SSH.TimeoutMinutes() != 5 {
+	if !legacy.SSH.Equal(config.SSH{}) || legacy.SSH.TimeoutMinutes() != 5 {
 		t.Errorf("legacy ssh settings %+v", legacy.SSH)
 	}
 	d := newSSHDevice(t, "ASA5525")
@@ -144,7 +146,7 @@ func TestSSHConfigStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Config
+	var back config.Config
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}

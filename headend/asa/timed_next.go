@@ -8,6 +8,5 @@ import "time"
 // it has none. A lab keeps its headends ordered by it, so that moving the
 // clock advances only the devices with a line due.
 func (d *Device) NextTimedEvent() (at time.Time, ok bool) {
-	i, at, _ := d.nextTimedEvent()
-	return at, i >= 0
+	return d.License.NextEvent()
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/grammar"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
@@ -24,20 +25,20 @@ func TestVPNConfigStored(t *testing.T) {
 	}
 	for _, err := range []error{
 		d.SetWebVPNEnable("outside", true), d.SetAnyConnectImage("disk0:/ac.pkg", 0), d.SetSessionCap(true, 10),
-		d.AddGroupPolicy("GP"), d.UpdateGroupPolicy("GP", func(g *GroupPolicy) { g.Logins, g.LoginsSet = 0, true }),
+		d.AddGroupPolicy("GP"), d.UpdateGroupPolicy("GP", func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = 0, true }),
 		applyLines(d, "tunnel-group TG type remote-access", "tunnel-group TG general-attributes", "default-group-policy GP"),
 	} {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	d.Running.Timezone = Timezone{Name: "EST", Hours: -5}
+	d.Running.Timezone = config.Timezone{Name: "EST", Hours: -5}
 	d.WriteMemory()
 	b, err := json.Marshal(d.Startup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back Config
+	var back config.Config
 	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(d.Startup) {
 		t.Fatalf("round trip: %v\n%s\n%+v", err, b, back.VPN)
 	}
@@ -45,7 +46,7 @@ func TestVPNConfigStored(t *testing.T) {
 		t.Fatalf("vpn-simultaneous-logins 0 lost: %+v", g)
 	}
 
-	if err := d.UpdateGroupPolicy("GP", func(g *GroupPolicy) { g.Protocols = []string{"ssl-client"} }); err != nil {
+	if err := d.UpdateGroupPolicy("GP", func(g *config.GroupPolicy) { g.Protocols = []string{"ssl-client"} }); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.SetWebVPNEnable("outside", false); err != nil {
@@ -58,18 +59,18 @@ func TestVPNConfigStored(t *testing.T) {
 		t.Fatal("changed VPN configuration not seen as unsaved")
 	}
 
-	var legacy Config
+	var legacy config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","essentials":true}`), &legacy); err != nil ||
-		!legacy.VPN.Equal(VPNConfig{}) || legacy.Timezone != (Timezone{}) {
+		!legacy.VPN.Equal(config.VPN{}) || legacy.Timezone != (config.Timezone{}) {
 		t.Fatalf("legacy config: %v %+v", err, legacy.VPN)
 	}
-	if n := legacy.VPN.SimultaneousLogins("GP"); n != DefaultLogins {
-		t.Fatalf("default simultaneous logins %d, want %d", n, DefaultLogins)
+	if n := legacy.VPN.SimultaneousLogins("GP"); n != config.DefaultLogins {
+		t.Fatalf("default simultaneous logins %d, want %d", n, config.DefaultLogins)
 	}
 
 	// Tunnel groups were once kept in the VPN configuration; a record
 	// with them still loads, the rest of its VPN configuration intact.
-	var typed Config
+	var typed config.Config
 	if err := json.Unmarshal([]byte(`{"hostname":"asa1","vpn":{"anyconnect":true,`+
 		`"tunnel_groups":[{"name":"TG","type":"remote-access","default_group_policy":"GP"}]}}`), &typed); err != nil ||
 		!typed.VPN.AnyConnect || len(typed.Lines) != 0 {
@@ -117,15 +118,15 @@ func TestVPNConfigRefusals(t *testing.T) {
 		err  error
 		want error
 	}{
-		{d.SetWebVPNEnable("outside", true), ErrUnknownNameif},
-		{d.SetSessionCap(false, 751), ErrInvalidLimit},
-		{d.RemoveGroupPolicy("GP"), ErrGroupPolicyInUse},
-		{d.RemoveGroupPolicy("NOPE"), ErrGroupPolicyNotFound},
-		{applyLines(d, "tunnel-group DefaultL2LGroup type remote-access"), ErrTunnelGroupType},
-		{applyLines(d, "tunnel-group DefaultL2LGroup webvpn-attributes"), ErrTunnelGroupAttrs},
-		{applyLines(d, "tunnel-group DefaultRAGroup general-attributes", "default-group-policy NOPE"), ErrGroupPolicyNotFound},
-		{applyLines(d, "tunnel-group NOPE general-attributes"), ErrTunnelGroupUnknown},
-		{d.AddGroupPolicy("a b"), ErrInvalidVPNName},
+		{d.SetWebVPNEnable("outside", true), config.ErrUnknownNameif},
+		{d.SetSessionCap(false, 751), config.ErrInvalidLimit},
+		{d.RemoveGroupPolicy("GP"), config.ErrGroupPolicyInUse},
+		{d.RemoveGroupPolicy("NOPE"), config.ErrGroupPolicyNotFound},
+		{applyLines(d, "tunnel-group DefaultL2LGroup type remote-access"), config.ErrTunnelGroupType},
+		{applyLines(d, "tunnel-group DefaultL2LGroup webvpn-attributes"), config.ErrTunnelGroupAttrs},
+		{applyLines(d, "tunnel-group DefaultRAGroup general-attributes", "default-group-policy NOPE"), config.ErrGroupPolicyNotFound},
+		{applyLines(d, "tunnel-group NOPE general-attributes"), config.ErrTunnelGroupUnknown},
+		{d.AddGroupPolicy("a b"), config.ErrInvalidVPNName},
 	} {
 		if !errors.Is(c.err, c.want) {
 			t.Errorf("got %v, want %v", c.err, c.want)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/cli"
 )
 
@@ -24,7 +25,7 @@ func cmdEnable(s *Session, _ *call) {
 		if !s.view(func(d *asa.Device) { hash = d.Running.EnablePassword }) {
 			return
 		}
-		if !asa.CheckPassword(hash, ans) {
+		if !config.CheckPassword(hash, ans) {
 			s.println("Invalid password")
 			return
 		}
@@ -36,7 +37,7 @@ func cmdEnable(s *Session, _ *call) {
 // a one-shot SSH command): privileged EXEC mode from level 2 up, user EXEC
 // mode below.
 func LoginMode(priv int) Mode {
-	if priv >= asa.DefaultPrivilege {
+	if priv >= config.DefaultPrivilege {
 		return ModePriv
 	}
 	return ModeUser
@@ -48,12 +49,12 @@ func cmdLogin(s *Session, _ *call) {
 	s.ask("Username: ", false, func(s *Session, name string) {
 		name = strings.TrimSpace(name)
 		s.ask("Password: ", true, func(s *Session, pass string) {
-			var u asa.User
+			var u config.User
 			var found bool
 			if !s.view(func(d *asa.Device) { u, found = d.Running.User(name) }) {
 				return
 			}
-			if !found || !asa.CheckPassword(u.Hash, pass) {
+			if !found || !config.CheckPassword(u.Hash, pass) {
 				s.println("Invalid password")
 				return
 			}
@@ -76,7 +77,7 @@ func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 	if next < len(c.Args) {
 		switch pick(c.Args[next].Text, "pbkdf2", "encrypted", "privilege", "level") {
 		case "pbkdf2":
-			if !asa.ValidPasswordHash(pass) {
+			if !config.ValidPasswordHash(pass) {
 				s.invalidArg(c, i)
 				return "", 0, false
 			}
@@ -87,11 +88,11 @@ func passwordArg(s *Session, c *call, i int) (hash string, next int, ok bool) {
 			return "", 0, false
 		}
 	}
-	if asa.ValidatePassword(pass) != nil {
+	if config.ValidatePassword(pass) != nil {
 		s.invalidArg(c, i)
 		return "", 0, false
 	}
-	return asa.HashPassword(pass), next, true
+	return config.HashPassword(pass), next, true
 }
 
 // levelArg reads the number after `privilege` or `level` at args[i].
@@ -101,7 +102,7 @@ func levelArg(s *Session, c *call, i int) (int, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(c.Args[i].Text)
-	if err != nil || n < asa.MinPrivilege || n > asa.MaxPrivilege {
+	if err != nil || n < config.MinPrivilege || n > config.MaxPrivilege {
 		s.invalidArg(c, i)
 		return 0, false
 	}
@@ -116,7 +117,7 @@ func cmdUsername(s *Session, c *call) {
 		return
 	}
 	name := c.Args[0].Text
-	if asa.ValidateUsername(name) != nil {
+	if config.ValidateUsername(name) != nil {
 		s.invalidArg(c, 0)
 		return
 	}
@@ -128,7 +129,7 @@ func cmdUsername(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	level := asa.DefaultPrivilege
+	level := config.DefaultPrivilege
 	if i < len(c.Args) {
 		if pick(c.Args[i].Text, "privilege") == "" {
 			s.invalidArg(c, i)
@@ -144,7 +145,7 @@ func cmdUsername(s *Session, c *call) {
 		return
 	}
 	s.update(func(d *asa.Device) error {
-		d.Running.SetUser(asa.User{Name: name, Hash: hash, Privilege: level})
+		d.Running.SetUser(config.User{Name: name, Hash: hash, Privilege: level})
 		d.ConfigChanged(s.user, s.b.Now())
 		return nil
 	})
@@ -179,13 +180,13 @@ func cmdEnablePassword(s *Session, c *call) {
 		if !ok {
 			return
 		}
-		if level != asa.MaxPrivilege {
+		if level != config.MaxPrivilege {
 			s.invalidArg(c, i+1)
 			return
 		}
 		i += 2
 		if i < len(c.Args) && pick(c.Args[i].Text, "pbkdf2") == "pbkdf2" {
-			if !asa.ValidPasswordHash(c.Args[0].Text) {
+			if !config.ValidPasswordHash(c.Args[0].Text) {
 				s.invalidArg(c, 0)
 				return
 			}

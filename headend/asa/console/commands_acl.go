@@ -1,6 +1,10 @@
 package console
 
-import "github.com/asalab/asalab/headend/asa"
+import (
+	"github.com/asalab/asalab/headend/asa"
+
+	"github.com/asalab/asalab/headend/asa/config"
+)
 
 // registerACL adds `show access-list [NAME]`.
 func registerACL(r *registry) {
@@ -14,7 +18,7 @@ func cmdShowAccessList(s *Session, c *call) {
 	}
 	name := c.Arg(0)
 	s.view(func(d *asa.Device) {
-		out, ok := asa.RenderAccessList(d.Running, name)
+		out, ok := config.RenderAccessList(d.Running, name)
 		if !ok {
 			// The wording a public ASA simulator prints; not confirmed
 			// against a capture of a real box.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // registerFailover adds the failover lines a unit is given before it is
@@ -58,7 +59,7 @@ func registerFailover(r *registry) {
 		failoverUpdate(s, c, func(d *asa.Device) error { d.SetFailoverReplicationHTTP(false); return nil })
 	})
 	r.Add(privAndUp, "show running-config failover", "Show failover configuration", argNone, "", func(s *Session, _ *call) {
-		s.view(func(d *asa.Device) { s.print(asa.RenderFailover(d.Running)) })
+		s.view(func(d *asa.Device) { s.print(config.RenderFailover(d.Running)) })
 	})
 	r.Add(cfg, "failover polltime", "Configure failover poll interval", argWord,
 		"<1-15>  Poll time in seconds (unit, or interface, then the seconds), then holdtime and its seconds", cmdFailoverPolltime)
@@ -84,16 +85,16 @@ func failoverUpdate(s *Session, c *call, fn func(d *asa.Device) error) bool {
 // and say what was refused (a poll time out of range says the rule).
 func failoverErrorLine(err error, c *call) string {
 	switch {
-	case errors.Is(err, asa.ErrFailoverIfNamed):
+	case errors.Is(err, config.ErrFailoverIfNamed):
 		return "ERROR: " + c.Arg(1) + " has a nameif: a failover interface must not be a data interface (no nameif first)"
-	case errors.Is(err, asa.ErrFailoverIfInUse):
+	case errors.Is(err, config.ErrFailoverIfInUse):
 		return "ERROR: " + c.Arg(1) + " is already the other failover interface"
-	case errors.Is(err, asa.ErrFailoverLinkIface):
+	case errors.Is(err, config.ErrFailoverLinkIface):
 		return "ERROR: Failover link " + c.Arg(0) + " needs its physical interface"
-	case errors.Is(err, asa.ErrFailoverPolltime):
-		why := strings.TrimPrefix(err.Error(), asa.ErrFailoverPolltime.Error()+": ")
+	case errors.Is(err, config.ErrFailoverPolltime):
+		why := strings.TrimPrefix(err.Error(), config.ErrFailoverPolltime.Error()+": ")
 		return "ERROR: " + strings.ToUpper(why[:1]) + why[1:]
-	case errors.Is(err, asa.ErrFailoverName):
+	case errors.Is(err, config.ErrFailoverName):
 		return "ERROR: " + c.Arg(0) + " is not a failover interface (failover lan interface or failover link)"
 	}
 	rest := *c
@@ -137,7 +138,7 @@ func cmdFailoverLAN(s *Session, c *call) {
 	if !argCount(s, c, 2, 3) {
 		return
 	}
-	if !asa.ValidNameif(c.Args[0].Text) {
+	if !config.ValidNameif(c.Args[0].Text) {
 		s.invalidArg(c, 0)
 		return
 	}
@@ -153,7 +154,7 @@ func cmdFailoverLink(s *Session, c *call) {
 	if !argCount(s, c, 1, 3) {
 		return
 	}
-	if !asa.ValidNameif(c.Args[0].Text) {
+	if !config.ValidNameif(c.Args[0].Text) {
 		s.invalidArg(c, 0)
 		return
 	}

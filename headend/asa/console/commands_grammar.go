@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
@@ -80,7 +81,7 @@ func cmdGrammar(s *Session, c *call) {
 func l2lNameWarning(s *Session, p grammar.ParsedLine) {
 	if f := strings.Fields(p.Text); len(f) == 4 && f[0] == "tunnel-group" && f[3] == "ipsec-l2l" {
 		if _, ok := parseIPv4(f[1]); !ok {
-			s.println(asa.L2LNameWarning...)
+			s.println(config.L2LNameWarning...)
 		}
 	}
 }
@@ -149,8 +150,8 @@ func grammarRemove(s *Session, prompt string, start int, p grammar.ParsedLine, e
 // a word of the line.
 func grammarUpdate(s *Session, text string, fn func(d *asa.Device) error, caretAt func(word int)) bool {
 	err := s.configChange(fn)
-	var inUse *asa.InUseError
-	var ref *asa.RefError
+	var inUse *config.InUseError
+	var ref *config.RefError
 	switch {
 	case err == nil:
 		return true
@@ -171,13 +172,13 @@ func grammarUpdate(s *Session, text string, fn func(d *asa.Device) error, caretA
 		// The ASA's refusal, which Ansible's cisco.asa terminal plugin
 		// matches ("Removing.* not allowed, it is being used").
 		s.println("Removing " + inUse.Kind + " (" + inUse.Name + ") not allowed, it is being used.")
-	case errors.Is(err, asa.ErrTunnelGroupUnknown):
+	case errors.Is(err, config.ErrTunnelGroupUnknown):
 		s.println("ERROR: tunnel-group " + strings.Fields(text)[1] + " does not exist")
-	case errors.Is(err, asa.ErrTunnelGroupType):
+	case errors.Is(err, config.ErrTunnelGroupType):
 		s.println("ERROR: tunnel-group " + strings.Fields(text)[1] + " exists with another type; remove it first")
-	case errors.Is(err, asa.ErrTunnelGroupAttrs):
+	case errors.Is(err, config.ErrTunnelGroupAttrs):
 		s.println("ERROR: tunnel-group " + strings.Fields(text)[1] + " is not a remote-access tunnel-group")
-	case errors.Is(err, asa.ErrGroupPolicyNotFound):
+	case errors.Is(err, config.ErrGroupPolicyNotFound):
 		s.println("ERROR: group-policy " + strings.Fields(text)[1] + " does not exist")
 	default:
 		s.println(errorLine(err))

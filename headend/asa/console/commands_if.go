@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // registerInterfaces adds the interface commands: `interface NAME` and its
@@ -89,20 +90,20 @@ func ifUpdate(s *Session, c *call, fn func(d *asa.Device) error) {
 // the call c. The overlap refusal is the ASA's own; the others are worded
 // after it (ERROR: and what was refused).
 func ifErrorLine(err error, c *call) string {
-	var ov *asa.OverlapError
+	var ov *config.OverlapError
 	switch {
 	case errors.As(err, &ov):
 		return "ERROR: Failed to apply IP address to interface " + ov.Interface +
 			", as the network overlaps with interface " + ov.Other + ". Two interfaces cannot be in the same subnet."
-	case errors.Is(err, asa.ErrFailoverIfNameif):
+	case errors.Is(err, config.ErrFailoverIfNameif):
 		return "ERROR: The interface carries a failover link and takes no nameif (no failover lan interface or no failover link first)"
-	case errors.Is(err, asa.ErrNameifInUse):
+	case errors.Is(err, config.ErrNameifInUse):
 		return "ERROR: Name " + c.Arg(0) + " is used by another interface"
-	case errors.Is(err, asa.ErrInvalidNetmask):
+	case errors.Is(err, config.ErrInvalidNetmask):
 		return "ERROR: Invalid netmask " + c.Arg(1)
-	case errors.Is(err, asa.ErrInvalidAddress):
+	case errors.Is(err, config.ErrInvalidAddress):
 		return "ERROR: Invalid IP address " + c.Arg(0) + " for netmask " + c.Arg(1)
-	case errors.Is(err, asa.ErrStandbySubnet):
+	case errors.Is(err, config.ErrStandbySubnet):
 		return "ERROR: Standby address " + c.Arg(3) + " is not a host of the interface's subnet"
 	}
 	return errorLine(err)
@@ -113,7 +114,7 @@ func cmdNameif(s *Session, c *call) {
 		return
 	}
 	name := c.Args[0].Text
-	if !asa.ValidNameif(name) {
+	if !config.ValidNameif(name) {
 		s.invalidArg(c, 0)
 		return
 	}

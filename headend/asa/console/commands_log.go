@@ -1,22 +1,26 @@
 package console
 
-import "github.com/asalab/asalab/headend/asa"
+import (
+	"github.com/asalab/asalab/headend/asa"
+
+	"github.com/asalab/asalab/headend/asa/config"
+)
 
 // registerLogging adds the logging commands: `logging enable`, `logging
 // timestamp`, `logging buffered LEVEL`, `logging host IFNAME ADDRESS` and
 // their `no` forms.
 func registerLogging(r *registry) {
 	cfg := modes(ModeConfig)
-	r.Add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = true }))
-	r.Add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = true }))
+	r.Add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *config.Logging) { l.Enable = true }))
+	r.Add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = true }))
 	r.Add(cfg, "logging buffered", "Set logging level for the buffer", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
 		cmdLoggingBuffered)
 	r.Add(cfg, "logging host", "Set syslog server IP address and parameters", argWord,
 		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(true))
 	r.Describe(cfg, "logging", "Configure logging levels, recipients and other options")
-	r.Add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Enable = false }))
-	r.Add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *asa.LoggingConfig) { l.Timestamp = false }))
+	r.Add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *config.Logging) { l.Enable = false }))
+	r.Add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = false }))
 	r.Add(cfg, "no logging buffered", "Set logging level for the buffer", argWord,
 		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingBuffered)
 	r.Add(cfg, "no logging host", "Set syslog server IP address and parameters", argWord,
@@ -25,11 +29,11 @@ func registerLogging(r *registry) {
 }
 
 // cmdLogging runs a change of the logging configuration.
-func cmdLogging(change func(l *asa.LoggingConfig)) handler {
+func cmdLogging(change func(l *config.Logging)) handler {
 	return func(s *Session, _ *call) { setLogging(s, change) }
 }
 
-func setLogging(s *Session, change func(l *asa.LoggingConfig)) {
+func setLogging(s *Session, change func(l *config.Logging)) {
 	s.update(func(d *asa.Device) error {
 		change(&d.Running.Logging)
 		d.ConfigChanged(s.user, s.b.Now())
@@ -40,7 +44,7 @@ func setLogging(s *Session, change func(l *asa.LoggingConfig)) {
 // levelAt parses argument i as a syslog level, printing the caret error if
 // it is not one.
 func levelAt(s *Session, c *call, i int) (int, bool) {
-	level, err := asa.ParseLogLevel(c.Args[i].Text)
+	level, err := config.ParseLogLevel(c.Args[i].Text)
 	if err != nil {
 		s.invalidArg(c, i)
 		return 0, false
@@ -57,7 +61,7 @@ func cmdLoggingBuffered(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.Buffered, l.BufferedLevel = true, level })
+	setLogging(s, func(l *config.Logging) { l.Buffered, l.BufferedLevel = true, level })
 }
 
 // cmdNoLoggingBuffered: no logging buffered [LEVEL]. The level, if given,
@@ -72,7 +76,7 @@ func cmdNoLoggingBuffered(s *Session, c *call) {
 			return
 		}
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.Buffered, l.BufferedLevel = false, asa.LevelDebugging })
+	setLogging(s, func(l *config.Logging) { l.Buffered, l.BufferedLevel = false, config.LevelDebugging })
 }
 
 // cmdLoggingHost: [no] logging host IFNAME ADDRESS.
@@ -91,11 +95,11 @@ func cmdLoggingHost(add bool) handler {
 		if !s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.Args[0].Text) }) {
 			return
 		}
-		if add && !known || !asa.ValidNameif(c.Args[0].Text) {
+		if add && !known || !config.ValidNameif(c.Args[0].Text) {
 			s.invalidArg(c, 0)
 			return
 		}
-		h, err := asa.ParseLogHost(c.Args[0].Text, c.Args[1].Text)
+		h, err := config.ParseLogHost(c.Args[0].Text, c.Args[1].Text)
 		if err != nil {
 			s.invalidArg(c, 1)
 			return

@@ -1,6 +1,10 @@
 package console
 
-import "github.com/asalab/asalab/headend/asa"
+import (
+	"github.com/asalab/asalab/headend/asa"
+
+	"github.com/asalab/asalab/headend/asa/config"
+)
 
 // registerLoggingMore adds `logging buffer-size`, `logging trap`, `clear
 // logging buffer` and `show running-config logging`.
@@ -18,7 +22,7 @@ func registerLoggingMore(r *registry) {
 	r.Add(modes(ModePriv, ModeConfig), "clear logging buffer", "Clear the logging buffer", argNone, "", cmdClearLoggingBuffer)
 	r.Describe(modes(ModePriv, ModeConfig), "clear logging", "Clear logging buffer")
 	r.Add(privAndUp, "show running-config logging", "Show logging configuration", argNone, "", func(s *Session, _ *call) {
-		s.view(func(d *asa.Device) { s.print(asa.RenderLogging(d.Running)) })
+		s.view(func(d *asa.Device) { s.print(config.RenderLogging(d.Running)) })
 	})
 }
 
@@ -28,12 +32,12 @@ func cmdLoggingBufferSize(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
 		return
 	}
-	n, err := asa.ParseLogBufferSize(c.Args[0].Text)
+	n, err := config.ParseLogBufferSize(c.Args[0].Text)
 	if err != nil {
 		s.invalidArg(c, 0)
 		return
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.BufferSize = n })
+	setLogging(s, func(l *config.Logging) { l.BufferSize = n })
 }
 
 // cmdNoLoggingBufferSize: no logging buffer-size [BYTES] restores the
@@ -43,12 +47,12 @@ func cmdNoLoggingBufferSize(s *Session, c *call) {
 		return
 	}
 	if len(c.Args) == 1 {
-		if _, err := asa.ParseLogBufferSize(c.Args[0].Text); err != nil {
+		if _, err := config.ParseLogBufferSize(c.Args[0].Text); err != nil {
 			s.invalidArg(c, 0)
 			return
 		}
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.BufferSize = 0 })
+	setLogging(s, func(l *config.Logging) { l.BufferSize = 0 })
 }
 
 // cmdLoggingTrap: logging trap LEVEL.
@@ -60,7 +64,7 @@ func cmdLoggingTrap(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.Trap, l.TrapLevel = true, level })
+	setLogging(s, func(l *config.Logging) { l.Trap, l.TrapLevel = true, level })
 }
 
 // cmdNoLoggingTrap: no logging trap [LEVEL].
@@ -73,7 +77,7 @@ func cmdNoLoggingTrap(s *Session, c *call) {
 			return
 		}
 	}
-	setLogging(s, func(l *asa.LoggingConfig) { l.Trap, l.TrapLevel = false, 0 })
+	setLogging(s, func(l *config.Logging) { l.Trap, l.TrapLevel = false, 0 })
 }
 
 // cmdClearLoggingBuffer: clear logging buffer. The device's messages are

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // registerSSH adds the `ssh ...` configuration lines, which decide who may
@@ -102,11 +103,11 @@ func sshUpdate(s *Session, c *call, fn func(d *asa.Device) error) {
 // sshErrorLine is the ASA's wording of an ssh line's error of the call c.
 func sshErrorLine(err error, c *call) string {
 	switch {
-	case errors.Is(err, asa.ErrSSHPermitPair):
+	case errors.Is(err, config.ErrSSHPermitPair):
 		// The ASA's refusal of an address with bits outside its mask
 		// (recalled from network-object and ssh lines).
 		return "ERROR: IP address,mask doesn't pair"
-	case errors.Is(err, asa.ErrInvalidNetmask):
+	case errors.Is(err, config.ErrInvalidNetmask):
 		return "ERROR: Invalid netmask " + c.Args[1].Text
 	}
 	return errorLine(err)
@@ -238,7 +239,7 @@ func cmdSSHCipher(integrity bool, level string) handler {
 		}
 		err := s.configChange(func(d *asa.Device) error { return d.SetSSHCipher(integrity, level, custom) })
 		switch {
-		case errors.Is(err, asa.ErrSSHAlgorithm):
+		case errors.Is(err, config.ErrSSHAlgorithm):
 			s.invalidArg(c, 0)
 		case err != nil:
 			s.println(errorLine(err))

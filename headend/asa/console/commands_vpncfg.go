@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 )
 
 // registerVPNConfig adds the VPN configuration with a meaning for licensing
@@ -21,11 +22,11 @@ func registerVPNConfig(r *registry) {
 		"WORD  Standard time zone name, then the hours and optionally the minutes offset from UTC", cmdClockTimezone)
 	r.Describe(cfg, "clock", "Configure time-of-day clock")
 	r.Add(cfg, "no clock timezone", "Configure time zone", argWord, "WORD  Standard time zone name", func(s *Session, c *call) {
-		vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = asa.Timezone{}; return nil })
+		vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = config.Timezone{}; return nil })
 	})
 	r.Describe(cfg, "no clock", "Configure time-of-day clock")
 	r.Add(privAndUp, "show running-config clock", "Show clock configuration", argNone, "",
-		cmdShowVPNConfig(asa.SectionClock))
+		cmdShowVPNConfig(config.SectionClock))
 
 	r.Add(cfg, "vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
 		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(true))
@@ -37,7 +38,7 @@ func registerVPNConfig(r *registry) {
 		argWord, "<1-N>  Current limit", cmdNoSessionCap(false))
 	r.Describe(cfg, "no vpn-sessiondb", "Configure the VPN Session Manager")
 	r.Add(privAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", argNone, "",
-		cmdShowVPNConfig(asa.SectionSessionDB))
+		cmdShowVPNConfig(config.SectionSessionDB))
 
 	// webvpn: the interfaces it listens on and the AnyConnect switches.
 	r.Add(web, "enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
@@ -61,15 +62,15 @@ func registerVPNConfig(r *registry) {
 	r.Add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord,
 		"<0-2147483647>  Maximum number of simultaneous logins allowed", cmdSimultaneousLogins)
 	r.Add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord, "<0-2147483647>  Current value", func(s *Session, c *call) {
-		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = 0, false })
+		groupUpdate(s, c, func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = 0, false })
 	})
 	r.Add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord,
 		"WORD  One or more of ikev1, ikev2, l2tp-ipsec, ssl-client, ssl-clientless", cmdTunnelProtocol)
 	r.Add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord, "WORD  Protocols", func(s *Session, c *call) {
-		groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Protocols = nil })
+		groupUpdate(s, c, func(g *config.GroupPolicy) { g.Protocols = nil })
 	})
 	r.Add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
-		"WORD  Name of the group policy", cmdShowVPNConfig(asa.SectionGroupPolicy))
+		"WORD  Name of the group policy", cmdShowVPNConfig(config.SectionGroupPolicy))
 
 }
 
@@ -84,9 +85,9 @@ func vpnUpdate(s *Session, c *call, fn func(d *asa.Device) error) bool {
 // the ASA's exact line, the wording is ours.
 func vpnErrorLine(err error, c *call) string {
 	switch {
-	case errors.Is(err, asa.ErrGroupPolicyNotFound):
+	case errors.Is(err, config.ErrGroupPolicyNotFound):
 		return "ERROR: group-policy " + c.Arg(0) + " does not exist"
-	case errors.Is(err, asa.ErrGroupPolicyInUse):
+	case errors.Is(err, config.ErrGroupPolicyInUse):
 		return "ERROR: group-policy " + c.Arg(0) + " is the default-group-policy of a tunnel-group"
 	}
 	return errorLine(err)
@@ -131,7 +132,7 @@ func cmdClockTimezone(s *Session, c *call) {
 			return
 		}
 	}
-	z, err := asa.ParseTimezone(c.Args[0].Text, hours, minutes)
+	z, err := config.ParseTimezone(c.Args[0].Text, hours, minutes)
 	if err != nil {
 		s.invalidArg(c, 0)
 		return
@@ -139,7 +140,7 @@ func cmdClockTimezone(s *Session, c *call) {
 	vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = z; return nil })
 }
 
-func cmdShowVPNConfig(section asa.VPNSection) handler {
+func cmdShowVPNConfig(section config.VPNSection) handler {
 	return func(s *Session, c *call) {
 		name := ""
 		if len(c.Args) > 0 {
@@ -148,7 +149,7 @@ func cmdShowVPNConfig(section asa.VPNSection) handler {
 			}
 			name = c.Args[0].Text
 		}
-		s.view(func(d *asa.Device) { s.print(asa.RenderVPNConfig(d.Running, section, name)) })
+		s.view(func(d *asa.Device) { s.print(config.RenderVPN(d.Running, section, name)) })
 	}
 }
 
@@ -188,7 +189,7 @@ func cmdWebVPNEnable(on bool) handler {
 		}
 		err := s.configChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.Args[0].Text, on) })
 		switch {
-		case errors.Is(err, asa.ErrUnknownNameif):
+		case errors.Is(err, config.ErrUnknownNameif):
 			s.invalidArg(c, 0)
 		case err != nil:
 			s.println(errorLine(err))
@@ -237,7 +238,7 @@ func cmdGroupPolicy(s *Session, c *call) {
 	}
 	switch pick(c.Args[1].Text, "internal", "attributes", "external") {
 	case "internal":
-		if name == asa.DefaultGroupPolicy {
+		if name == config.DefaultGroupPolicy {
 			return // it exists, internal, on every ASA
 		}
 		vpnUpdate(s, c, func(d *asa.Device) error { return d.AddGroupPolicy(name) })
@@ -245,7 +246,7 @@ func cmdGroupPolicy(s *Session, c *call) {
 		ok = false
 		s.view(func(d *asa.Device) { _, ok = d.Running.VPN.GroupPolicy(name) })
 		if !ok {
-			s.println(vpnErrorLine(asa.ErrGroupPolicyNotFound, c))
+			s.println(vpnErrorLine(config.ErrGroupPolicyNotFound, c))
 			return
 		}
 		s.mode, s.vpnName = ModeGroupPolicy, name
@@ -272,7 +273,7 @@ func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
 		return "", false
 	}
 	name = c.Args[0].Text
-	if !asa.ValidVPNName(name) {
+	if !config.ValidVPNName(name) {
 		s.invalidArg(c, 0)
 		return "", false
 	}
@@ -280,7 +281,7 @@ func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
 }
 
 // groupUpdate changes the group policy of the sub-mode.
-func groupUpdate(s *Session, c *call, fn func(g *asa.GroupPolicy)) {
+func groupUpdate(s *Session, c *call, fn func(g *config.GroupPolicy)) {
 	vpnUpdate(s, c, func(d *asa.Device) error { return d.UpdateGroupPolicy(s.vpnName, fn) })
 }
 
@@ -292,18 +293,18 @@ func cmdSimultaneousLogins(s *Session, c *call) {
 	if !ok {
 		return
 	}
-	groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true })
+	groupUpdate(s, c, func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = n, true })
 }
 
 // cmdTunnelProtocol: vpn-tunnel-protocol P... The ASA keeps the protocols in
 // its own order, whatever order they were typed in.
 func cmdTunnelProtocol(s *Session, c *call) {
-	if !argCount(s, c, 1, len(asa.TunnelProtocols)) {
+	if !argCount(s, c, 1, len(config.TunnelProtocols)) {
 		return
 	}
 	set := map[string]bool{}
 	for i := range c.Args {
-		p := pick(c.Args[i].Text, asa.TunnelProtocols...)
+		p := pick(c.Args[i].Text, config.TunnelProtocols...)
 		if p == "" {
 			s.invalidArg(c, i)
 			return
@@ -311,10 +312,10 @@ func cmdTunnelProtocol(s *Session, c *call) {
 		set[p] = true
 	}
 	var protos []string
-	for _, p := range asa.TunnelProtocols {
+	for _, p := range config.TunnelProtocols {
 		if set[p] {
 			protos = append(protos, p)
 		}
 	}
-	groupUpdate(s, c, func(g *asa.GroupPolicy) { g.Protocols = protos })
+	groupUpdate(s, c, func(g *config.GroupPolicy) { g.Protocols = protos })
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/keygen"
 )
@@ -61,7 +63,7 @@ type Options struct {
 
 // DefaultPager is `pager lines 24`, the ASA's default page length for a new
 // SSH session.
-const DefaultPager = asa.DefaultPagerLines
+const DefaultPager = config.DefaultPagerLines
 
 // question is a prompt waiting for the next line: [confirm], Save?, Password.
 type question struct {
@@ -350,13 +352,13 @@ func errorLine(err error) string {
 	switch {
 	case errors.Is(err, keygen.ErrInvalidKey), errors.Is(err, keygen.ErrMalformedKey):
 		return "ERROR: The requested activation key is not valid."
-	case errors.Is(err, asa.ErrTimeBasedUnsupported):
+	case errors.Is(err, license.ErrTimeBasedUnsupported):
 		return "ERROR: Time-based activation keys are not supported on this platform."
-	case errors.Is(err, asa.ErrNotTimeBased):
+	case errors.Is(err, license.ErrNotTimeBased):
 		return "ERROR: Only a timebased activation key can be deactivated."
-	case errors.Is(err, asa.ErrKeyNotInstalled):
+	case errors.Is(err, license.ErrKeyNotInstalled):
 		return "ERROR: The requested timebased activation key is not installed."
-	case errors.Is(err, asa.ErrVPNOnlyWithPlusApex), errors.Is(err, asa.ErrNewWithClassic):
+	case errors.Is(err, license.ErrVPNOnlyWithPlusApex), errors.Is(err, license.ErrNewWithClassic):
 		return "ERROR: The requested activation key cannot be installed. " + strings.TrimPrefix(err.Error(), "headend: ") + "."
 	case errors.Is(err, headend.ErrUnavailable):
 		return "ERROR: The system is reloading."

@@ -1,4 +1,4 @@
-package sim
+package store
 
 import (
 	"encoding/binary"
@@ -38,17 +38,17 @@ var (
 
 // Store is the lab's durable state in an embedded pebble database. Every
 // change is one batch committed with Sync before the caller acknowledges
-// it (Lab.commit). Its keys are listed in keys.go.
+// it (sim.Lab.commit). Its keys are listed in keys.go.
 type Store struct {
 	db   *pebble.DB
 	lock *pebble.Lock
-	// schema is the layout version found at open (0: none stored); OpenLab
-	// migrates an older one.
+	// schema is the layout version found at open (0: none stored);
+	// MigrateUsage brings an older one to SchemaVersion.
 	schema uint64
 }
 
-// StoreOptions are the options of OpenStoreWith.
-type StoreOptions struct {
+// Options are the options of OpenWith.
+type Options struct {
 	Log *zap.Logger
 	// MustExist refuses to create the store: where a store was kept before,
 	// a missing one is lost data, not a first start.
@@ -60,15 +60,15 @@ type StoreOptions struct {
 	AcceptDataLoss bool
 }
 
-// OpenStore opens or creates the store in dir.
-func OpenStore(dir string, log *zap.Logger) (*Store, error) {
-	return OpenStoreWith(dir, StoreOptions{Log: log})
+// Open opens or creates the store in dir.
+func Open(dir string, log *zap.Logger) (*Store, error) {
+	return OpenWith(dir, Options{Log: log})
 }
 
-// openStore opens the store on fs, bare, without the checks of the disk
-// that OpenStoreWith makes: tests use pebble's crashable in-memory file
+// OpenBare opens the store on fs, bare, without the checks of the disk
+// that OpenWith makes: tests use pebble's crashable in-memory file
 // system to see what a crash keeps.
-func openStore(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
+func OpenBare(dir string, fs vfs.FS, log *zap.Logger) (*Store, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
@@ -94,12 +94,12 @@ func pebbleOptions(fs vfs.FS, log *zap.Logger) *pebble.Options {
 	}
 }
 
-// OpenStoreWith opens the store in dir, or creates it unless o.MustExist.
+// OpenWith opens the store in dir, or creates it unless o.MustExist.
 // Whatever pebble would repair silently by dropping data is refused
 // instead: a store's files without its MANIFEST marker (ErrStoreDamaged), a
 // damaged end of the write-ahead log (ErrWALDamaged). The store's files are
 // created readable by the owner only.
-func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
+func OpenWith(dir string, o Options) (_ *Store, err error) {
 	log := o.Log
 	if log == nil {
 		log = zap.NewNop()
@@ -125,7 +125,7 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 		}
 	}()
 	if exists {
-		err := storefiles.Recover(dir, fs, storefiles.Options{Log: log, AcceptDataLoss: o.AcceptDataLoss, DescribeKey: describeKey})
+		err := storefiles.Recover(dir, fs, storefiles.Options{Log: log, AcceptDataLoss: o.AcceptDataLoss, DescribeKey: DescribeKey})
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,7 @@ func OpenStoreWith(dir string, o StoreOptions) (_ *Store, err error) {
 // than this code writes is refused: its records would be misread, and
 // writes of the old layout would damage it. A new, empty store gets the
 // current version at once; a store written before versions were stored is
-// version 1, which OpenLab migrates.
+// version 1, which sim.OpenLab migrates (MigrateUsage).
 func (s *Store) readSchema(dir string) error {
 	v, closer, err := s.db.Get(schemaKey)
 	if err == nil {
@@ -166,9 +166,9 @@ func (s *Store) readSchema(dir string) error {
 			return fmt.Errorf("%w: %s: malformed schema version %x", ErrStoreDamaged, dir, v)
 		}
 		s.schema = binary.BigEndian.Uint64(v)
-		if s.schema > schemaVersion {
+		if s.schema > SchemaVersion {
 			return fmt.Errorf("%w: %s has layout version %d; this headendd reads versions up to %d: "+
-				"run the newer headendd that wrote it", ErrStoreNewer, dir, s.schema, schemaVersion)
+				"run the newer headendd that wrote it", ErrStoreNewer, dir, s.schema, SchemaVersion)
 		}
 		return nil
 	}
@@ -176,15 +176,15 @@ func (s *Store) readSchema(dir string) error {
 		return err
 	}
 	empty := true
-	if err := s.scanRange(nil, nil, func(_, _ []byte) error { empty = false; return errStopScan }); err != nil && !errors.Is(err, errStopScan) {
+	if err := s.ScanRange(nil, nil, func(_, _ []byte) error { empty = false; return errStopScan }); err != nil && !errors.Is(err, errStopScan) {
 		return err
 	}
 	if !empty {
 		s.schema = 1
 		return nil
 	}
-	s.schema = schemaVersion
-	return s.db.Set(schemaKey, schemaValue(schemaVersion), pebble.Sync)
+	s.schema = SchemaVersion
+	return s.db.Set(schemaKey, SchemaValue(SchemaVersion), pebble.Sync)
 }
 
 var errStopScan = errors.New("stop")
@@ -192,7 +192,7 @@ var errStopScan = errors.New("stop")
 // Close flushes and closes the store.
 func (s *Store) Close() error {
 	err := s.db.Close()
-	if s.lock == nil { // openStore: pebble took its own
+	if s.lock == nil { // OpenBare: pebble took its own
 		return err
 	}
 	if lerr := s.lock.Close(); err == nil {
@@ -200,6 +200,14 @@ func (s *Store) Close() error {
 	}
 	return err
 }
+
+// Schema is the store's layout version: SchemaVersion, or an older one
+// until MigrateUsage brings it to SchemaVersion.
+func (s *Store) Schema() uint64 { return s.schema }
+
+// DB is the pebble database under the store, for the tests that inspect or
+// damage it on purpose; writes to it bypass the lab's change pipeline.
+func (s *Store) DB() *pebble.DB { return s.db }
 
 // pebbleLogger sends pebble's chatter to debug level, but for what it says
 // of the write-ahead log it replays at open, which is where data is lost.
@@ -212,17 +220,22 @@ func (l pebbleLogger) Infof(format string, args ...any) {
 	}
 	l.s.Debugf(format, args...)
 }
+
+// PebbleLogger is the logger the store gives pebble, for a benchmark that
+// opens pebble bare as the store does.
+func PebbleLogger(log *zap.Logger) pebble.Logger { return pebbleLogger{log.Named("pebble").Sugar()} }
+
 func (l pebbleLogger) Errorf(format string, args ...any) { l.s.Errorf(format, args...) }
 func (l pebbleLogger) Fatalf(format string, args ...any) { l.s.Fatalf(format, args...) }
 
-// scan calls fn with every key of the prefix and its value, in key order,
+// Scan calls fn with every key of the prefix and its value, in key order,
 // until fn fails. k and v are valid only during the call.
-func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
-	return s.scanRange(prefix, prefixEnd(prefix), fn)
+func (s *Store) Scan(prefix []byte, fn func(k, v []byte) error) error {
+	return s.ScanRange(prefix, PrefixEnd(prefix), fn)
 }
 
-// scanRange calls fn with every key in [lo, hi) and its value, as scan.
-func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
+// ScanRange calls fn with every key in [lo, hi) and its value, as scan.
+func (s *Store) ScanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return err
@@ -238,87 +251,82 @@ func (s *Store) scanRange(lo, hi []byte, fn func(k, v []byte) error) error {
 	return err
 }
 
-// Batch is the writes of one change. Lab.commit commits it, with the
+// Batch is the writes of one change. sim.Lab.commit commits it, with the
 // change's events, in one synced batch; nothing else writes a change.
 type Batch struct {
 	b   *pebble.Batch
 	lab string
 }
 
-// newBatch starts a change of the lab's records.
-func (s *Store) newBatch(lab string) *Batch { return &Batch{b: s.db.NewBatch(), lab: lab} }
+// NewBatch starts a change of the lab's records.
+func (s *Store) NewBatch(lab string) *Batch { return &Batch{b: s.db.NewBatch(), lab: lab} }
 
 // Close releases the batch; a committed one too.
 func (b *Batch) Close() { _ = b.b.Close() }
 
-// putHeadend writes a headend and, if port is not 0, its console port.
-func (b *Batch) putHeadend(id uint64, d family.Device, port int) error {
+// PutHeadend writes a headend and, if port is not 0, its console port.
+func (b *Batch) PutHeadend(id uint64, d family.Device, port int) error {
 	v, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("sim: encode headend: %w", err)
 	}
-	if err := b.b.Set(headendKey(b.lab, id), v, nil); err != nil {
+	if err := b.b.Set(HeadendKey(b.lab, id), v, nil); err != nil {
 		return err
 	}
 	if port != 0 {
-		return b.putPort(id, port)
+		return b.PutPort(id, port)
 	}
 	return nil
 }
 
-// putPort writes a headend's console port.
-func (b *Batch) putPort(id uint64, port int) error {
-	return b.b.Set(portKey(b.lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), nil)
+// PutPort writes a headend's console port.
+func (b *Batch) PutPort(id uint64, port int) error {
+	return b.b.Set(PortKey(b.lab, id), binary.BigEndian.AppendUint16(nil, uint16(port)), nil)
 }
 
-// deleteHeadend removes a headend and its console port.
-func (b *Batch) deleteHeadend(id uint64) error {
-	if err := b.b.Delete(headendKey(b.lab, id), nil); err != nil {
+// DeleteHeadend removes a headend and its console port.
+func (b *Batch) DeleteHeadend(id uint64) error {
+	if err := b.b.Delete(HeadendKey(b.lab, id), nil); err != nil {
 		return err
 	}
-	return b.b.Delete(portKey(b.lab, id), nil)
+	return b.b.Delete(PortKey(b.lab, id), nil)
 }
 
-// putClock writes the simulated clock.
-func (b *Batch) putClock(t time.Time) error {
-	v, _ := json.Marshal(storedClock{Now: t.UTC()})
-	return b.b.Set(clockKey(b.lab), v, nil)
+// PutClock writes the simulated clock.
+func (b *Batch) PutClock(t time.Time) error {
+	return b.b.Set(ClockKey(b.lab), EncodeClock(t), nil)
 }
 
-// putEvent writes one event of the lab's log, v its encoded body.
-func (b *Batch) putEvent(seq uint64, v []byte) error {
-	return b.b.Set(eventKey(b.lab, seq), v, nil)
+// PutEvent writes one event of the lab's log, v its encoded body.
+func (b *Batch) PutEvent(seq uint64, v []byte) error {
+	return b.b.Set(EventKey(b.lab, seq), v, nil)
 }
 
-// applyOrdered writes b to the write-ahead log and the memtable and asks
-// for a sync without waiting for it: Lab.commit calls it under the lock
+// ApplyOrdered writes b to the write-ahead log and the memtable and asks
+// for a sync without waiting for it: sim.Lab.commit calls it under the lock
 // that orders events, so that the log holds changes in sequence order, and
-// waits for the sync (syncWait) after releasing it, so that concurrent
+// waits for the sync (SyncWait) after releasing it, so that concurrent
 // changes share syncs.
-func (s *Store) applyOrdered(b *Batch) error {
+func (s *Store) ApplyOrdered(b *Batch) error {
 	return s.db.ApplyNoSyncWait(b.b, pebble.Sync)
 }
 
-// syncWait waits until b, applied by applyOrdered, is durable.
-func (s *Store) syncWait(b *Batch) error { return b.b.SyncWait() }
+// SyncWait waits until b, applied by ApplyOrdered, is durable.
+func (s *Store) SyncWait(b *Batch) error { return b.b.SyncWait() }
 
-// commit writes b durably, outside the event order: for writes that carry
+// Commit writes b durably, outside the event order: for writes that carry
 // no event (the console ports a lab gives at open, migrations).
-func (s *Store) commit(b *Batch) error { return b.b.Commit(pebble.Sync) }
+func (s *Store) Commit(b *Batch) error { return b.b.Commit(pebble.Sync) }
 
-// loadHeadends calls fn for every stored headend of the lab, in id order.
-func (s *Store) loadHeadends(lab string, fn func(id uint64, d family.Device) error) error {
-	p := headendPrefix(lab)
-	return s.scan(p, func(k, v []byte) error {
+// Headends calls fn for every stored headend of the lab, in id order, with
+// its record as PutHeadend wrote it; v is valid only during the call.
+func (s *Store) Headends(lab string, fn func(id uint64, v []byte) error) error {
+	p := HeadendPrefix(lab)
+	return s.Scan(p, func(k, v []byte) error {
 		if len(k) != len(p)+8 {
 			return fmt.Errorf("sim: malformed headend key %q", k)
 		}
-		id := binary.BigEndian.Uint64(k[len(p):])
-		d, err := decodeDevice(v)
-		if err != nil {
-			return fmt.Errorf("sim: headend %d: %w", id, err)
-		}
-		return fn(id, d)
+		return fn(binary.BigEndian.Uint64(k[len(p):]), v)
 	})
 }
 
@@ -326,9 +334,15 @@ type storedClock struct {
 	Now time.Time `json:"now"`
 }
 
-// loadClock reads the stored simulated clock; ok is false when none is stored.
-func (s *Store) loadClock(lab string) (t time.Time, ok bool, err error) {
-	v, closer, err := s.db.Get(clockKey(lab))
+// EncodeClock is the record of the simulated clock at t.
+func EncodeClock(t time.Time) []byte {
+	v, _ := json.Marshal(storedClock{Now: t.UTC()})
+	return v
+}
+
+// Clock reads the stored simulated clock; ok is false when none is stored.
+func (s *Store) Clock(lab string) (t time.Time, ok bool, err error) {
+	v, closer, err := s.db.Get(ClockKey(lab))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return time.Time{}, false, nil
 	}

@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 // enrollment line and is not kept; `default` where the ASA has no such
 // command is a syntax error at the word.
 func TestDefaultForm(t *testing.T) {
-	c := DefaultConfig("asa1")
+	c := Default("asa1")
 	if err := applyTopLines(t, &c, "crypto ca trustpoint TP"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"errors"
@@ -27,8 +27,8 @@ func applyTopLines(t *testing.T, c *Config, lines ...string) error {
 // object group that does not exist is refused with the offending word and
 // changes nothing.
 func TestConfigReferences(t *testing.T) {
-	c := DefaultConfig("asa1")
-	c.setInterface(Interface{Name: "GigabitEthernet0/0", Nameif: "outside"})
+	c := Default("asa1")
+	c.SetInterface(Interface{Name: "GigabitEthernet0/0", Nameif: "outside"})
 	if err := applyTopLines(t, &c, "object-group network OG", "object network WEB"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"errors"
@@ -76,7 +76,7 @@ func (c *Config) checkReferences(p grammar.ParsedLine) error {
 
 // accessListExists reports whether a line of the access list name is kept.
 func (c *Config) accessListExists(name string) bool {
-	return slices.ContainsFunc(c.Lines, func(l ConfigLine) bool {
+	return slices.ContainsFunc(c.Lines, func(l Line) bool {
 		return l.Section == "access-list" && strings.Fields(l.Text)[1] == name
 	})
 }
@@ -84,7 +84,7 @@ func (c *Config) accessListExists(name string) bool {
 // objectExists reports whether `object TYPE name` (kind "object") or
 // `object-group TYPE name` is defined.
 func (c *Config) objectExists(kind, name string) bool {
-	return slices.ContainsFunc(c.Lines, func(l ConfigLine) bool {
+	return slices.ContainsFunc(c.Lines, func(l Line) bool {
 		f := strings.Fields(l.Text)
 		return l.Block && len(f) >= 3 && f[0] == kind && f[2] == name
 	})
@@ -93,8 +93,8 @@ func (c *Config) objectExists(kind, name string) bool {
 // objectUsed reports whether a line other than its definition refers to the
 // object name (`object N` in an access list, `network-object object N`).
 func (c *Config) objectUsed(name string) bool {
-	var used func(ls []ConfigLine, top bool) bool
-	used = func(ls []ConfigLine, top bool) bool {
+	var used func(ls []Line, top bool) bool
+	used = func(ls []Line, top bool) bool {
 		for _, l := range ls {
 			f := strings.Fields(l.Text)
 			for i := 0; i+1 < len(f); i++ {
@@ -121,7 +121,7 @@ func (c *Config) dropOrphanAccessGroups() {
 			acls[strings.Fields(l.Text)[1]] = true
 		}
 	}
-	c.Lines = slices.DeleteFunc(c.Lines, func(l ConfigLine) bool {
+	c.Lines = slices.DeleteFunc(c.Lines, func(l Line) bool {
 		return l.Section == "access-group" && !acls[strings.Fields(l.Text)[1]]
 	})
 }

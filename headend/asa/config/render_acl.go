@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"hash/fnv"
@@ -202,13 +202,13 @@ func aceAddrWords(f []string, i int) ([]string, int) {
 }
 
 // objectBlock finds the block `KIND TYPE name` (object or object-group).
-func objectBlock(c Config, kind, name string) (ConfigLine, bool) {
+func objectBlock(c Config, kind, name string) (Line, bool) {
 	for _, l := range c.Lines {
 		if f := strings.Fields(l.Text); l.Block && len(f) >= 3 && f[0] == kind && f[2] == name {
 			return l, true
 		}
 	}
-	return ConfigLine{}, false
+	return Line{}, false
 }
 
 // addrAlts expands a network object or object group into addresses; depth

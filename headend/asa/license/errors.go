@@ -1,4 +1,4 @@
-package asa
+package license
 
 import "errors"
 

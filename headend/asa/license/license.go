@@ -1,10 +1,17 @@
-package asa
+// Package license is the activation keys of a PAK-licensed ASA: the
+// permanent keys on flash and running, the time-based keys with their
+// timers, warnings and expiry, how a key is installed and which keys may
+// co-exist, how they combine into the license in force on a platform and
+// software train (docs/licensing-rules.md), and the licensed features
+// block the show commands print. It is pure logic; the time is passed in.
+package license
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -45,12 +52,12 @@ func (k *TimeKey) DaysLeft(now time.Time) int {
 	return int((k.Left(now) + Day - 1) / Day)
 }
 
-// expiresAt is when an active key runs out.
-func (k *TimeKey) expiresAt() time.Time { return k.Since.Add(k.Remaining) }
+// ExpiresAt is when an active key runs out.
+func (k *TimeKey) ExpiresAt() time.Time { return k.Since.Add(k.Remaining) }
 
-// License is what is on the device's flash and what runs. Keys are not part
+// Keys is what is on the device's flash and what runs. Keys are not part
 // of the configuration: `write erase` keeps them, an RMA loses them.
-type License struct {
+type Keys struct {
 	// Running is the permanent key in use; nil means none (the Base
 	// license, shown as an all-zero key).
 	Running *PermanentKey `json:"running,omitempty"`
@@ -61,30 +68,33 @@ type License struct {
 }
 
 // ReloadPending reports whether flash and running permanent keys differ.
-func (l *License) ReloadPending() bool { return permWords(l.Running) != permWords(l.Flash) }
+func (l *Keys) ReloadPending() bool { return PermWords(l.Running) != PermWords(l.Flash) }
 
 // RunningWords is the running permanent key, all zero when none.
-func (l *License) RunningWords() keygen.Words { return permWords(l.Running) }
+func (l *Keys) RunningWords() keygen.Words { return PermWords(l.Running) }
 
 // FlashWords is the flash permanent key, all zero when none.
-func (l *License) FlashWords() keygen.Words { return permWords(l.Flash) }
+func (l *Keys) FlashWords() keygen.Words { return PermWords(l.Flash) }
 
-func permWords(k *PermanentKey) keygen.Words {
+// PermWords is the words of permanent key k, all zero when none.
+func PermWords(k *PermanentKey) keygen.Words {
 	if k == nil {
 		return keygen.Words{}
 	}
 	return k.Words
 }
 
-func permFeatures(k *PermanentKey) keygen.Features {
+// PermFeatures is what permanent key k grants, nothing when none.
+func PermFeatures(k *PermanentKey) keygen.Features {
 	if k == nil {
 		return keygen.Features{}
 	}
 	return k.Features
 }
 
-func (l *License) clone() License {
-	c := License{Timed: append([]TimeKey(nil), l.Timed...)}
+// Clone returns a deep copy.
+func (l *Keys) Clone() Keys {
+	c := Keys{Timed: append([]TimeKey(nil), l.Timed...)}
 	if l.Running != nil {
 		r := *l.Running
 		c.Running = &r
@@ -137,6 +147,10 @@ func timedMask(f keygen.Features) featMask {
 	set(f.ProxySessions > 0, FeatProxy)
 	return m
 }
+
+// overlap reports whether time-based keys with features a and b cover a
+// feature in common, so that only one of them may be active.
+func overlap(a, b keygen.Features) bool { return timedMask(a)&timedMask(b) != 0 }
 
 // multiFeature: an evaluation key with several features blocks other
 // time-based keys for any of them (Cisco CLI guide 8.4, time-based
@@ -209,15 +223,15 @@ func (r *Running) capAt(v, limit int, unit string) int {
 	return v
 }
 
-func proxyUnit(p *Platform) string {
-	if p.Lines == Lines9x {
+func proxyUnit(p *headend.Platform) string {
+	if p.Lines == headend.Lines9x {
 		return "TLS Proxy sessions"
 	}
 	return "UC Proxy sessions"
 }
 
-// permanentRunning is what the platform gives with only the permanent key f.
-func permanentRunning(p *Platform, f keygen.Features) Running {
+// Permanent is what the platform gives with only the permanent key f.
+func Permanent(p *headend.Platform, f keygen.Features) Running {
 	var r Running
 	plus := p.SecurityPlus && f.SecurityPlus
 	r.SecurityPlus = plus
@@ -278,7 +292,7 @@ func permanentRunning(p *Platform, f keygen.Features) Running {
 // to Other VPN Peers); on the 5505 and 5506-X it prints Premium + Other
 // (as real 5505 and 5506-X outputs show), which we keep within the platform
 // maximum.
-func (r *Running) setTotal(p *Platform) {
+func (r *Running) setTotal(p *headend.Platform) {
 	if p.TotalIsSum {
 		r.Total = min(r.Premium+r.Other, p.VPNMax)
 		return
@@ -286,11 +300,11 @@ func (r *Running) setTotal(p *Platform) {
 	r.Total = p.VPNMax
 }
 
-// applyTimed combines one active time-based key: Premium and on/off features
+// ApplyTimed combines one active time-based key: Premium and on/off features
 // take the higher value; contexts and proxy sessions add up to the platform
 // limit (Cisco CLI guide 9.x, "How the Permanent and Time-Based Licenses
 // Combine").
-func (r *Running) applyTimed(p *Platform, f keygen.Features, days int) {
+func (r *Running) ApplyTimed(p *headend.Platform, f keygen.Features, days int) {
 	tbPremium := f.PremiumPeers
 	if f.PlusApex {
 		tbPremium = p.PremiumMax
@@ -324,11 +338,11 @@ func (r *Running) applyTimed(p *Platform, f keygen.Features, days int) {
 }
 
 // Compute returns the running license at now.
-func (l *License) Compute(p *Platform, now time.Time) Running {
-	r := permanentRunning(p, permFeatures(l.Running))
+func (l *Keys) Compute(p *headend.Platform, now time.Time) Running {
+	r := Permanent(p, PermFeatures(l.Running))
 	for i := range l.Timed {
 		if k := &l.Timed[i]; k.Active {
-			r.applyTimed(p, k.Features, k.DaysLeft(now))
+			r.ApplyTimed(p, k.Features, k.DaysLeft(now))
 		}
 	}
 	return r
@@ -340,8 +354,8 @@ func (l *License) Compute(p *Platform, now time.Time) Running {
 // guide 8.4).
 // Values are compared as they run, after capping, so a key granting more
 // than the platform is not mistaken for an upgrade or a downgrade.
-func needsReload(p *Platform, old, new keygen.Features) bool {
-	o, n := permanentRunning(p, old), permanentRunning(p, new)
+func needsReload(p *headend.Platform, old, new keygen.Features) bool {
+	o, n := Permanent(p, old), Permanent(p, new)
 	if o.TripleDES != n.TripleDES {
 		return true
 	}
@@ -356,9 +370,9 @@ func needsReload(p *Platform, old, new keygen.Features) bool {
 		lost(o.Carrier, n.Carrier) || lost(o.Cluster, n.Cluster)
 }
 
-// featureNames describes what a time-based key covers, as the 444007
+// FeatureNames describes what a time-based key covers, as the 444007
 // message lists it.
-func featureNames(p *Platform, f keygen.Features) string {
+func FeatureNames(p *headend.Platform, f keygen.Features) string {
 	var names []string
 	m := timedMask(f)
 	for x := range numFeat {
@@ -382,7 +396,7 @@ var featNames = [numFeat]string{
 }
 
 // featName is the name of feature x on platform p.
-func featName(p *Platform, x Feat) string {
+func featName(p *headend.Platform, x Feat) string {
 	switch x {
 	case FeatCarrier:
 		return carrierName(p)
@@ -392,15 +406,17 @@ func featName(p *Platform, x Feat) string {
 	return featNames[x]
 }
 
-func carrierName(p *Platform) string {
+// carrierName is the name of the Carrier feature on p's software train.
+func carrierName(p *headend.Platform) string {
 	if p.Lines.NineX() {
 		return "Carrier"
 	}
 	return "GTP/GPRS"
 }
 
-func proxyName(p *Platform) string {
-	if p.Lines == Lines9x {
+// proxyName is the name of the proxy feature on p's software train.
+func proxyName(p *headend.Platform) string {
+	if p.Lines == headend.Lines9x {
 		return "Total TLS Proxy Sessions"
 	}
 	return "Total UC Proxy Sessions"
@@ -442,4 +458,13 @@ func checkCoexistence(sets ...keygen.Features) error {
 		return ErrNewWithClassic
 	}
 	return nil
+}
+
+// permanentWith is the Base license with the time-based key f on top, to
+// report what of f the platform cannot use.
+func permanentWith(p *headend.Platform, f keygen.Features) Running {
+	r := Permanent(p, keygen.Features{})
+	r.Capped = nil
+	r.ApplyTimed(p, f, 0)
+	return r
 }

@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"errors"
@@ -9,29 +9,29 @@ import (
 	"github.com/asalab/asalab/headend/asa/grammar"
 )
 
-// ConfigLine is a configuration line kept by the grammar (see grammar.go),
+// Line is a configuration line kept by the grammar (see grammar.go),
 // with the lines of the sub-mode it opens.
-type ConfigLine struct {
+type Line struct {
 	Text string `json:"text"`
 	// Secret is 1 + the index of the word `show running-config` masks.
 	Secret int `json:"secret,omitempty"`
 	// Section is the running-config section of a top-level line.
 	Section string `json:"section,omitempty"`
 	// Block: the line opens a sub-mode; Sub are its lines.
-	Block bool         `json:"block,omitempty"`
-	Sub   []ConfigLine `json:"sub,omitempty"`
+	Block bool   `json:"block,omitempty"`
+	Sub   []Line `json:"sub,omitempty"`
 }
 
-func (l ConfigLine) equal(o ConfigLine) bool {
+func (l Line) equal(o Line) bool {
 	return l.Text == o.Text && l.Secret == o.Secret && l.Section == o.Section && l.Block == o.Block &&
-		slices.EqualFunc(l.Sub, o.Sub, ConfigLine.equal)
+		slices.EqualFunc(l.Sub, o.Sub, Line.equal)
 }
 
-func cloneLines(ls []ConfigLine) []ConfigLine {
+func cloneLines(ls []Line) []Line {
 	if ls == nil {
 		return nil
 	}
-	out := make([]ConfigLine, len(ls))
+	out := make([]Line, len(ls))
 	for i, l := range ls {
 		out[i] = l
 		out[i].Sub = cloneLines(l.Sub)
@@ -58,10 +58,10 @@ var (
 
 // container finds the lines of the sub-mode at path (block header texts from
 // the top), in a configuration whose lines were cloned.
-func (c *Config) container(path []string) (*[]ConfigLine, error) {
+func (c *Config) container(path []string) (*[]Line, error) {
 	ls := &c.Lines
 	for _, h := range path {
-		i := slices.IndexFunc(*ls, func(l ConfigLine) bool { return l.Block && l.Text == h })
+		i := slices.IndexFunc(*ls, func(l Line) bool { return l.Block && l.Text == h })
 		if i < 0 {
 			return nil, ErrNoSuchBlock
 		}
@@ -92,7 +92,7 @@ func (c *Config) ApplyConfigLine(path []string, p grammar.ParsedLine) error {
 	if err != nil {
 		return err
 	}
-	nl := ConfigLine{Text: p.Text, Secret: p.Secret, Block: p.Sub != ""}
+	nl := Line{Text: p.Text, Secret: p.Secret, Block: p.Sub != ""}
 	if len(path) == 0 {
 		nl.Section = p.Section
 	}
@@ -105,7 +105,7 @@ func (c *Config) ApplyConfigLine(path []string, p grammar.ParsedLine) error {
 			}
 		}
 	}
-	if slices.ContainsFunc(*ls, func(l ConfigLine) bool { return l.Text == nl.Text && l.Block == nl.Block }) {
+	if slices.ContainsFunc(*ls, func(l Line) bool { return l.Text == nl.Text && l.Block == nl.Block }) {
 		return nil
 	}
 	*ls = append(*ls, nl)
@@ -163,14 +163,14 @@ func (c *Config) checkTunnelGroupLine(path []string, p grammar.ParsedLine) (done
 	return false, nil
 }
 
-// tunnelGroupUsing names a tunnel group whose general-attributes have
+// TunnelGroupUsing names a tunnel group whose general-attributes have
 // `default-group-policy policy`, or "" if none has.
-func (c *Config) tunnelGroupUsing(policy string) string {
+func (c *Config) TunnelGroupUsing(policy string) string {
 	for _, l := range c.Lines {
 		if l.Section != "tunnel-group" || !strings.HasSuffix(l.Text, " general-attributes") {
 			continue
 		}
-		if slices.ContainsFunc(l.Sub, func(s ConfigLine) bool { return s.Text == "default-group-policy "+policy }) {
+		if slices.ContainsFunc(l.Sub, func(s Line) bool { return s.Text == "default-group-policy "+policy }) {
 			return strings.Fields(l.Text)[1]
 		}
 	}
@@ -207,11 +207,11 @@ func (c *Config) RemoveConfigLines(path []string, words string) error {
 	if err != nil {
 		return err
 	}
-	*ls = slices.DeleteFunc(*ls, func(l ConfigLine) bool { return l.Text == words || strings.HasPrefix(l.Text, words+" ") })
+	*ls = slices.DeleteFunc(*ls, func(l Line) bool { return l.Text == words || strings.HasPrefix(l.Text, words+" ") })
 	if len(path) == 0 && strings.HasPrefix(words, "tunnel-group ") && strings.Contains(words+" ", " type ") {
 		// Without its type the group's attributes go too.
 		name := strings.Fields(words)[1]
-		c.Lines = slices.DeleteFunc(c.Lines, func(l ConfigLine) bool {
+		c.Lines = slices.DeleteFunc(c.Lines, func(l Line) bool {
 			return l.Section == "tunnel-group" && strings.Fields(l.Text)[1] == name
 		})
 	}
@@ -223,11 +223,12 @@ func (c *Config) RemoveConfigLines(path []string, words string) error {
 type InUseError struct{ Kind, Name string }
 
 func (e *InUseError) Error() string { return "headend: " + e.Kind + " " + e.Name + " is in use" }
+
 func (e *InUseError) Unwrap() error { return ErrObjectGroupInUse }
 
 func (c *Config) objectGroupUsed(name string) bool {
-	var used func(ls []ConfigLine, top bool) bool
-	used = func(ls []ConfigLine, top bool) bool {
+	var used func(ls []Line, top bool) bool
+	used = func(ls []Line, top bool) bool {
 		for _, l := range ls {
 			f := strings.Fields(l.Text)
 			for i := 0; i+1 < len(f); i++ {
@@ -248,7 +249,7 @@ func (c *Config) objectGroupUsed(name string) bool {
 // section's lines, or those whose words after the section's keyword start
 // with words (`clear configure access-list NAME`).
 func (c *Config) ClearConfigSection(section, words string) {
-	c.Lines = slices.DeleteFunc(cloneLines(c.Lines), func(l ConfigLine) bool {
+	c.Lines = slices.DeleteFunc(cloneLines(c.Lines), func(l Line) bool {
 		if l.Section != section {
 			return false
 		}

@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func aclTexts(c Config) []string {
 // (other lists' lines do not count), past the end appends, and `no
 // access-list NAME line N` removes line N.
 func TestAccessListLinePositions(t *testing.T) {
-	c := DefaultConfig("asa1")
+	c := Default("asa1")
 	if err := applyTopLines(t, &c,
 		"access-list A extended permit ip any any",
 		"access-list B extended permit ip any any",
@@ -58,9 +58,9 @@ func TestAccessListLinePositions(t *testing.T) {
 // TestRenderAccessList: the 9.x layout, an object group's entries indented
 // under its line and counted as elements, the same hashes every time.
 func TestRenderAccessList(t *testing.T) {
-	c := DefaultConfig("asa1")
-	c.Lines = []ConfigLine{
-		{Text: "object-group network G", Section: "object-group", Block: true, Sub: []ConfigLine{
+	c := Default("asa1")
+	c.Lines = []Line{
+		{Text: "object-group network G", Section: "object-group", Block: true, Sub: []Line{
 			{Text: "network-object host 192.0.2.1"}, {Text: "network-object 10.0.0.0 255.0.0.0"}}},
 		{Text: "access-list A remark hello", Section: "access-list"},
 		{Text: "access-list A extended permit tcp object-group G any eq www log", Section: "access-list"},

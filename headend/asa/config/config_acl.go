@@ -1,4 +1,4 @@
-package asa
+package config
 
 import (
 	"slices"
@@ -40,10 +40,10 @@ func (c *Config) aclLineIndex(name string, n int) int {
 // An entry already in the list stays where it is.
 func (c *Config) applyACE(text string) {
 	text, n := cutACLLine(text)
-	if slices.ContainsFunc(c.Lines, func(l ConfigLine) bool { return l.Section == "access-list" && l.Text == text }) {
+	if slices.ContainsFunc(c.Lines, func(l Line) bool { return l.Section == "access-list" && l.Text == text }) {
 		return
 	}
-	nl := ConfigLine{Text: text, Section: "access-list"}
+	nl := Line{Text: text, Section: "access-list"}
 	i := -1
 	if n > 0 {
 		i = c.aclLineIndex(strings.Fields(text)[1], n)
@@ -68,7 +68,7 @@ func (c *Config) removeACE(words string) bool {
 	f := strings.Fields(text)
 	c.Lines = cloneLines(c.Lines)
 	if len(f) > 2 {
-		c.Lines = slices.DeleteFunc(c.Lines, func(l ConfigLine) bool { return l.Section == "access-list" && l.Text == text })
+		c.Lines = slices.DeleteFunc(c.Lines, func(l Line) bool { return l.Section == "access-list" && l.Text == text })
 		return true
 	}
 	if i := c.aclLineIndex(f[1], n); i >= 0 {

@@ -1,8 +1,9 @@
-package sim
+package store
 
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,42 +32,55 @@ import (
 // order, a headend's records over a period are one range; events are in
 // sequence order.
 
-// schemaVersion is the layout this code writes. Version 1 is every store
+// SchemaVersion is the layout this code writes. Version 1 is every store
 // written before the version was stored: it may hold usage records keyed by
-// principal number (oldPrincipalPrefix, oldUsagePrefix), which OpenLab
-// rewrites (migrateUsage) in the batch that stores the version.
-const schemaVersion = 2
+// principal number (OldPrincipalPrefix, OldUsagePrefix), which sim.OpenLab
+// rewrites (MigrateUsage) in the batch that stores the version.
+const SchemaVersion = 2
 
 var schemaKey = []byte("schema")
 
-func schemaValue(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+// SchemaKey is the key of the store's layout version.
+func SchemaKey() []byte { return slices.Clone(schemaKey) }
 
-func labPrefix(lab string) []byte { return []byte("l/" + lab + "/") }
+// SchemaValue is the stored form of layout version v.
+func SchemaValue(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 
-func headendPrefix(lab string) []byte { return append(labPrefix(lab), "h/"...) }
+// LabPrefix is the first part of every key of the lab's.
+func LabPrefix(lab string) []byte { return []byte("l/" + lab + "/") }
 
-func headendKey(lab string, id uint64) []byte {
-	return binary.BigEndian.AppendUint64(headendPrefix(lab), id)
+// HeadendPrefix is the prefix of the lab's headends.
+func HeadendPrefix(lab string) []byte { return append(LabPrefix(lab), "h/"...) }
+
+// HeadendKey is the key of a headend by its id.
+func HeadendKey(lab string, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(HeadendPrefix(lab), id)
 }
 
-func clockKey(lab string) []byte { return append(labPrefix(lab), "clock"...) }
+// ClockKey is the key of the lab's simulated clock.
+func ClockKey(lab string) []byte { return append(LabPrefix(lab), "clock"...) }
 
-func portPrefix(lab string) []byte { return append(labPrefix(lab), "ssh/"...) }
+// PortPrefix is the prefix of the headends' console ports.
+func PortPrefix(lab string) []byte { return append(LabPrefix(lab), "ssh/"...) }
 
-func portKey(lab string, id uint64) []byte {
-	return binary.BigEndian.AppendUint64(portPrefix(lab), id)
+// PortKey is the key of a headend's console port.
+func PortKey(lab string, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(PortPrefix(lab), id)
 }
 
-func portalPrefix(lab string) []byte { return append(labPrefix(lab), "portal/"...) }
+// PortalPrefix is the prefix of the portal's records.
+func PortalPrefix(lab string) []byte { return append(LabPrefix(lab), "portal/"...) }
 
-func portalKey(lab, kind, id string) []byte {
-	return append(portalPrefix(lab), kind+"/"+id...)
+// PortalKey is the key of a portal record of a kind (meta, pak, serial, code).
+func PortalKey(lab, kind, id string) []byte {
+	return append(PortalPrefix(lab), kind+"/"+id...)
 }
 
-func usagePrefix(lab string) []byte { return append(labPrefix(lab), "uses/"...) }
+// UsagePrefix is the prefix of the usage records.
+func UsagePrefix(lab string) []byte { return append(LabPrefix(lab), "uses/"...) }
 
-// appendUsageKey appends a headend and lab day to a usage key's prefix.
-func appendUsageKey(k []byte, headendID uint64, day int64) []byte {
+// AppendUsageKey appends a headend and lab day to a usage key's prefix.
+func AppendUsageKey(k []byte, headendID uint64, day int64) []byte {
 	k = binary.BigEndian.AppendUint64(k, headendID)
 	return binary.BigEndian.AppendUint64(k, uint64(day))
 }
@@ -74,18 +88,22 @@ func appendUsageKey(k []byte, headendID uint64, day int64) []byte {
 // The usage layout of schema version 1: a principal table,
 // l/<lab>/p/<number 4 bytes> = user NUL device, and
 // l/<lab>/u/<headend 8><day 8><number 4> = flags.
-func oldPrincipalPrefix(lab string) []byte { return append(labPrefix(lab), "p/"...) }
-func oldUsagePrefix(lab string) []byte     { return append(labPrefix(lab), "u/"...) }
+func OldPrincipalPrefix(lab string) []byte { return append(LabPrefix(lab), "p/"...) }
 
-func eventPrefix(lab string) []byte { return append(labPrefix(lab), "ev/"...) }
+// OldUsagePrefix is the prefix of schema version 1's usage records.
+func OldUsagePrefix(lab string) []byte { return append(LabPrefix(lab), "u/"...) }
 
-func eventKey(lab string, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(eventPrefix(lab), seq)
+// EventPrefix is the prefix of the lab's event log.
+func EventPrefix(lab string) []byte { return append(LabPrefix(lab), "ev/"...) }
+
+// EventKey is the key of an event by its sequence number.
+func EventKey(lab string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(EventPrefix(lab), seq)
 }
 
-// describeKey names what a store key holds, for a reader of what a damaged
+// DescribeKey names what a store key holds, for a reader of what a damaged
 // write-ahead log would lose.
-func describeKey(k []byte) string {
+func DescribeKey(k []byte) string {
 	s := string(k)
 	if s == string(schemaKey) {
 		return "schema version of the store"
@@ -119,8 +137,8 @@ func describeKey(k []byte) string {
 	return fmt.Sprintf("%s record of lab %s", kind, lab)
 }
 
-// prefixEnd is the first key after every key with the prefix p.
-func prefixEnd(p []byte) []byte {
+// PrefixEnd is the first key after every key with the prefix p.
+func PrefixEnd(p []byte) []byte {
 	end := append([]byte(nil), p...)
 	for i := len(end) - 1; i >= 0; i-- {
 		if end[i] < 0xff {

@@ -1,4 +1,4 @@
-package sim
+package store
 
 import (
 	"bytes"
@@ -10,12 +10,12 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// usageWriter writes the usage records of one flush in batches of a bounded
+// UsageWriter writes the usage records of one flush in batches of a bounded
 // size (a million new users at once must not make a batch of a hundred
 // megabytes), and syncs once at the end: a user admitted before a flush
 // survives a crash of the machine, not only of the process, and one sync
 // covers the whole flush however many records it holds.
-type usageWriter struct {
+type UsageWriter struct {
 	s         *Store
 	prefix    []byte
 	b         *pebble.Batch // indexed: a merge reads the records of its own batch too
@@ -27,15 +27,16 @@ type usageWriter struct {
 
 const usagePerBatch = 4096
 
-func (s *Store) newUsageWriter(lab string) *usageWriter {
-	return &usageWriter{s: s, prefix: usagePrefix(lab), b: s.db.NewIndexedBatch()}
+// NewUsageWriter starts a flush of the lab's usage records.
+func (s *Store) NewUsageWriter(lab string) *UsageWriter {
+	return &UsageWriter{s: s, prefix: UsagePrefix(lab), b: s.db.NewIndexedBatch()}
 }
 
-// put writes the record of a user on a headend on a lab day. merge ORs in
+// Put writes the record of a user on a headend on a lab day. merge ORs in
 // the flags stored already (see admission.Use.Merge): a use that may have a
 // record must not take an Apex-only flag from the day.
-func (w *usageWriter) put(headendID uint64, day int64, user, device string, flags byte, merge bool) error {
-	w.key = appendUsageKey(append(w.key[:0], w.prefix...), headendID, day)
+func (w *UsageWriter) Put(headendID uint64, day int64, user, device string, flags byte, merge bool) error {
+	w.key = AppendUsageKey(append(w.key[:0], w.prefix...), headendID, day)
 	w.key = append(append(append(w.key, user...), 0), device...)
 	w.val = append(w.val[:0], flags)
 	if merge {
@@ -68,8 +69,8 @@ func (w *usageWriter) put(headendID uint64, day int64, user, device string, flag
 	return nil
 }
 
-// finish commits what is left and syncs.
-func (w *usageWriter) finish() error {
+// Finish commits what is left and syncs.
+func (w *UsageWriter) Finish() error {
 	switch {
 	case w.n > 0:
 		return w.b.Commit(pebble.Sync)
@@ -79,27 +80,31 @@ func (w *usageWriter) finish() error {
 	return nil
 }
 
-func (w *usageWriter) close() { _ = w.b.Close() }
+// Close releases the writer.
+func (w *UsageWriter) Close() { _ = w.b.Close() }
 
-// dropUsageAfter deletes the usage records of headend numbers above last:
+// Total is the number of records written.
+func (w *UsageWriter) Total() int { return w.total }
+
+// DropUsageAfter deletes the usage records of headend numbers above last:
 // they are a deleted headend's, and the next headend created takes that
 // number (they continue from the highest stored), so it must not inherit
 // them. No sync: the new headend's synced creation comes after in the log.
-func (s *Store) dropUsageAfter(lab string, last uint64) error {
-	up := usagePrefix(lab)
-	return s.db.DeleteRange(binary.BigEndian.AppendUint64(slices.Clone(up), last+1), prefixEnd(up), pebble.NoSync)
+func (s *Store) DropUsageAfter(lab string, last uint64) error {
+	up := UsagePrefix(lab)
+	return s.db.DeleteRange(binary.BigEndian.AppendUint64(slices.Clone(up), last+1), PrefixEnd(up), pebble.NoSync)
 }
 
-// migrateUsage brings a store of an older layout (Store.schema) to the
+// MigrateUsage brings a store of an older layout (Store.schema) to the
 // current one: it rewrites the usage records of schema version 1, keyed by
 // principal number, by principal names, deletes the old keys, and stores
 // the schema version in the final synced batch, so that a migration cut
 // short runs again in full at the next open. It returns the number of
 // principals named.
-func (s *Store) migrateUsage(lab string) (int, error) {
-	pp, op := oldPrincipalPrefix(lab), oldUsagePrefix(lab)
+func (s *Store) MigrateUsage(lab string) (int, error) {
+	pp, op := OldPrincipalPrefix(lab), OldUsagePrefix(lab)
 	names := map[uint32]string{}
-	err := s.scan(pp, func(k, v []byte) error {
+	err := s.Scan(pp, func(k, v []byte) error {
 		if len(k) != len(pp)+4 || bytes.IndexByte(v, 0) < 1 {
 			return fmt.Errorf("sim: malformed principal record %q", k)
 		}
@@ -111,10 +116,10 @@ func (s *Store) migrateUsage(lab string) (int, error) {
 	}
 	b := s.db.NewBatch()
 	defer func() { b.Close() }()
-	up := usagePrefix(lab)
+	up := UsagePrefix(lab)
 	var key []byte
 	if len(names) > 0 {
-		err = s.scan(op, func(k, v []byte) error {
+		err = s.Scan(op, func(k, v []byte) error {
 			rest := k[len(op):]
 			if len(rest) != 20 || len(v) != 1 {
 				return fmt.Errorf("sim: malformed usage record %q", k)
@@ -141,12 +146,16 @@ func (s *Store) migrateUsage(lab string) (int, error) {
 		}
 	}
 	for _, p := range [][]byte{pp, op} {
-		if err := b.DeleteRange(p, prefixEnd(p), nil); err != nil {
+		if err := b.DeleteRange(p, PrefixEnd(p), nil); err != nil {
 			return 0, err
 		}
 	}
-	if err := b.Set(schemaKey, schemaValue(schemaVersion), nil); err != nil {
+	if err := b.Set(schemaKey, SchemaValue(SchemaVersion), nil); err != nil {
 		return 0, err
 	}
-	return len(names), b.Commit(pebble.Sync)
+	if err := b.Commit(pebble.Sync); err != nil {
+		return 0, err
+	}
+	s.schema = SchemaVersion
+	return len(names), nil
 }

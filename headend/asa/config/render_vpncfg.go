@@ -1,9 +1,8 @@
-package asa
+package config
 
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // The VPN configuration in `show running-config`: the lines, their order and
@@ -12,8 +11,8 @@ import (
 // `internal` line before its attributes). Tunnel groups are the grammar's
 // (render_grammar.go).
 
-// clockLine is `clock timezone`, or "" when the clock runs in UTC.
-func clockLine(c Config) string {
+// ClockLine is `clock timezone`, or "" when the clock runs in UTC.
+func ClockLine(c Config) string {
 	z := c.Timezone
 	switch {
 	case z.Name == "":
@@ -24,8 +23,31 @@ func clockLine(c Config) string {
 	return fmt.Sprintf("clock timezone %s %d", z.Name, z.Hours)
 }
 
-// sessiondbLines are the caps below the license.
-func sessiondbLines(v *VPNConfig, line func(string)) {
+// WebVPNLines is the webvpn block: what differs from the defaults and what
+// was typed (the ASA keeps an `anyconnect-essentials` that was entered, and
+// tools that push it compare against it), or all of it with all (`show
+// running-config all`).
+func WebVPNLines(c Config, all bool, line func(string)) {
+	essentials := ""
+	switch {
+	case !c.Essentials:
+		essentials = " no anyconnect-essentials"
+	case all || c.EssentialsTyped:
+		essentials = " anyconnect-essentials"
+	}
+	if essentials == "" && !c.VPN.hasWebVPNLines() {
+		return
+	}
+	line("webvpn")
+	webvpnEnableLines(&c.VPN, line)
+	if essentials != "" {
+		line(essentials)
+	}
+	anyconnectLines(&c.VPN, line)
+}
+
+// SessionDBLines are the caps below the license.
+func SessionDBLines(v *VPN, line func(string)) {
 	if v.MaxAnyConnect > 0 {
 		line(fmt.Sprintf("vpn-sessiondb max-anyconnect-premium-or-essentials-limit %d", v.MaxAnyConnect))
 	}
@@ -35,14 +57,14 @@ func sessiondbLines(v *VPNConfig, line func(string)) {
 }
 
 // webvpnEnableLines are the interfaces webvpn listens on.
-func webvpnEnableLines(v *VPNConfig, line func(string)) {
+func webvpnEnableLines(v *VPN, line func(string)) {
 	for _, n := range v.WebVPNIfs {
 		line(" enable " + n)
 	}
 }
 
 // anyconnectLines are the AnyConnect lines of the webvpn block.
-func anyconnectLines(v *VPNConfig, line func(string)) {
+func anyconnectLines(v *VPN, line func(string)) {
 	for _, im := range v.Images {
 		line(fmt.Sprintf(" anyconnect image %s %d", im.Path, im.Order))
 	}
@@ -55,13 +77,13 @@ func anyconnectLines(v *VPNConfig, line func(string)) {
 }
 
 // hasWebVPNLines reports whether the webvpn block has lines of v.
-func (v *VPNConfig) hasWebVPNLines() bool {
+func (v *VPN) hasWebVPNLines() bool {
 	return len(v.WebVPNIfs) > 0 || len(v.Images) > 0 || v.AnyConnect || v.TunnelGroupList
 }
 
-// groupPolicyLines are the group policies: DfltGrpPolicy's changed
+// GroupPolicyLines are the group policies: DfltGrpPolicy's changed
 // attributes first, then each policy made with `internal`.
-func groupPolicyLines(v *VPNConfig, name string, line func(string)) {
+func GroupPolicyLines(v *VPN, name string, line func(string)) {
 	emit := func(g GroupPolicy) {
 		if g.Name != DefaultGroupPolicy {
 			line("group-policy " + g.Name + " internal")
@@ -97,19 +119,19 @@ const (
 	SectionClock
 )
 
-// RenderVPNConfig prints one VPN section of c as `show running-config
+// RenderVPN prints one VPN section of c as `show running-config
 // group-policy [NAME]`, `vpn-sessiondb` or `clock`
 // does.
-func RenderVPNConfig(c Config, section VPNSection, name string) string {
+func RenderVPN(c Config, section VPNSection, name string) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
 	switch section {
 	case SectionGroupPolicy:
-		groupPolicyLines(&c.VPN, name, line)
+		GroupPolicyLines(&c.VPN, name, line)
 	case SectionSessionDB:
-		sessiondbLines(&c.VPN, line)
+		SessionDBLines(&c.VPN, line)
 	case SectionClock:
-		if l := clockLine(c); l != "" {
+		if l := ClockLine(c); l != "" {
 			line(l)
 		}
 	}
@@ -124,10 +146,4 @@ var L2LNameWarning = []string{
 	"address may only be used if the tunnel authentication",
 	"method is Digital Certificates and/or The peer is",
 	"configured to use Aggressive Mode",
-}
-
-// ShowClockIn renders `show clock` in the zone of `clock timezone`: the
-// lab time at the zone's offset, with the zone's name.
-func ShowClockIn(now time.Time, z Timezone) string {
-	return now.In(z.Location()).Format(clockLayout) + "\n"
 }

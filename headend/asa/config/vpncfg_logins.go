@@ -1,8 +1,9 @@
-package asa
+package config
 
 import (
 	"strings"
 
+	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa/sessions"
 )
@@ -33,16 +34,16 @@ func (c *Config) tunnelGroupPolicy(tg string) string {
 
 // LoginsFor is the `vpn-simultaneous-logins` that limits the sessions of
 // kind k of one user; -1 for site-to-site tunnels, which it does not limit.
-func (c *Config) LoginsFor(k Kind) int {
-	if k == KindSiteToSite {
+func (c *Config) LoginsFor(k headend.Kind) int {
+	if k == headend.KindSiteToSite {
 		return -1
 	}
 	return c.VPN.SimultaneousLogins(c.tunnelGroupPolicy(sessions.TunnelGroupFor(k)))
 }
 
-// setLogins puts the limits of c into the admission policy p.
-func (c *Config) setLogins(p *admission.Rules) {
-	for k := KindAnyConnect; k < numKinds; k++ {
+// SetLogins puts the limits of c into the admission policy p.
+func (c *Config) SetLogins(p *admission.Rules) {
+	for k := headend.KindAnyConnect; k < headend.Kind(headend.NumKinds); k++ {
 		p.Logins[k] = max(c.LoginsFor(k), admission.NoLoginLimit)
 	}
 }
