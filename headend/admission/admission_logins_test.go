@@ -7,7 +7,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -132,7 +132,7 @@ func TestLoginsWideBucket(t *testing.T) {
 	d, a, ps := testAdmission(t, "ASA5525", keygen.Features{PremiumPeers: 750})
 	setLogins := func(n int) {
 		t.Helper()
-		if err := d.UpdateGroupPolicy(asa.DefaultGroupPolicy, func(g *asa.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
+		if err := d.UpdateGroupPolicy(config.DefaultGroupPolicy, func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = n, true }); err != nil {
 			t.Fatal(err)
 		}
 		a.SetPolicy(d.AdmissionPolicy(t0))
