@@ -24,7 +24,17 @@ type testLab struct {
 	lab   *Lab
 }
 
+// simNow is a real clock stopped at simStart.
+func simNow() time.Time { return simStart }
+
 func openTestLab(t *testing.T, dir string) *testLab {
+	t.Helper()
+	return openTestLabWith(t, dir, Config{ClockMode: ClockSimulated, RealNow: simNow, PAKActivationDelay: DefaultPAKActivationDelay})
+}
+
+// openTestLabWith opens a lab of cfg on a new store in dir, with the test
+// signer; the lab and store are closed when the test ends.
+func openTestLabWith(t *testing.T, dir string, cfg Config) *testLab {
 	t.Helper()
 	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
 	if err != nil {
@@ -34,8 +44,8 @@ func openTestLab(t *testing.T, dir string) *testLab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
-		RealNow: func() time.Time { return simStart }, PAKActivationDelay: DefaultPAKActivationDelay})
+	cfg.Store, cfg.Signer = store, master.ForLab(DefaultLab)
+	lab, err := OpenLab(cfg)
 	if err != nil {
 		store.Close()
 		t.Fatal(err)

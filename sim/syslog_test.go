@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -38,21 +37,7 @@ func (s *syslogSink) take() []string {
 // changes after it forward nothing again).
 func TestSyslogForwardsLogEntries(t *testing.T) {
 	sink := &syslogSink{}
-	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := OpenStore(filepath.Join(t.TempDir(), "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
-		RealNow: func() time.Time { return simStart }, Syslog: sink.add})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lab.Close()
+	lab := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockSimulated, RealNow: simNow, Syslog: sink.add}).lab
 
 	if _, err := lab.Create("ASA5525", "asa1", "FCH1947V0GY"); err != nil {
 		t.Fatal(err)

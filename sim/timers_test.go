@@ -3,7 +3,6 @@ package sim
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -129,22 +128,9 @@ func TestTimedLinesRealClock(t *testing.T) {
 	sink := &syslogSink{}
 	var now atomic.Int64
 	now.Store(simStart.UnixNano())
-	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := OpenStore(filepath.Join(t.TempDir(), "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockReal,
+	lab := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockReal,
 		RealNow: func() time.Time { return time.Unix(0, now.Load()) }, Syslog: sink.add,
-		UsageFlushInterval: time.Millisecond, PeakSampleInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lab.Close()
+		UsageFlushInterval: time.Millisecond, PeakSampleInterval: -1}).lab
 	must(lab.Create("ASA5525", "asa1", "FCH1947V0GY"))
 	k := installTimed(t, lab, "asa1", "FCH1947V0GY", 35, 1)
 
@@ -188,21 +174,7 @@ func TestTimedLinesRealClock(t *testing.T) {
 // time-driven lines as the clock move passes them, before anyone looks.
 func TestSyslogForwardsTimedLinesAtClockMove(t *testing.T) {
 	sink := &syslogSink{}
-	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := OpenStore(filepath.Join(t.TempDir(), "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	lab, err := OpenLab(Config{Store: store, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated,
-		RealNow: func() time.Time { return simStart }, Syslog: sink.add})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lab.Close()
+	lab := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockSimulated, RealNow: simNow, Syslog: sink.add}).lab
 	must(lab.Create("ASA5525", "asa1", "FCH1947V0GY"))
 	k := installTimed(t, lab, "asa1", "FCH1947V0GY", 35, 1)
 	must(lab.AdvanceClock(22 * day))
