@@ -55,20 +55,26 @@ var changeKinds = map[family.ChangeKind]EventKind{
 
 // logEvents are the lines c logged after it had logged since of them.
 func logEvents(c family.Device, since int) []Event {
-	log, count := c.LogEntries()
-	n := count - since
-	if n < 0 { // the count started again (an emptied buffer): every line is new
-		n = count
-	}
-	n = min(n, len(log))
-	if n <= 0 {
+	log := logSince(c, since)
+	if len(log) == 0 {
 		return nil
 	}
-	evs := make([]Event, 0, n)
-	for _, e := range log[len(log)-n:] {
+	evs := make([]Event, 0, len(log))
+	for _, e := range log {
 		evs = append(evs, Event{At: e.Time, Headend: c.Hostname(), Kind: EventSyslog, Syslog: e.Msg})
 	}
 	return evs
+}
+
+// logSince is what d's buffer holds of the lines it logged after it had
+// logged since of them, oldest first.
+func logSince(d family.Device, since int) []family.LogEntry {
+	log, count := d.LogEntries()
+	n := count - since
+	if n < 0 { // the count started again (a boot empties the buffer): every line is new
+		n = count
+	}
+	return log[len(log)-min(n, len(log)):]
 }
 
 // loggedCount is how many lines d has logged, also those its buffer no

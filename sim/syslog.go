@@ -23,9 +23,7 @@ func (l *Lab) forwardLog(n int, d family.Device) {
 	if l.syslog == nil {
 		return
 	}
-	log, count := d.LogEntries()
-	fresh := min(count-n, len(log))
-	for _, e := range log[len(log)-max(fresh, 0):] {
+	for _, e := range logSince(d, n) {
 		l.syslog(e.Time, d.Hostname(), e.Msg)
 	}
 }
