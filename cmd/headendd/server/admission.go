@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"io"
 
@@ -205,13 +203,9 @@ func (s *headendService) ListSessions(_ context.Context, req *headendv1.ListSess
 	if err != nil {
 		return nil, err
 	}
-	var after uint64
-	if t := req.GetPageToken(); t != "" {
-		b, err := base64.RawURLEncoding.DecodeString(t)
-		if err != nil || len(b) != 8 {
-			return nil, invalid("page_token %q is not one this server gave", t)
-		}
-		after = binary.BigEndian.Uint64(b)
+	after, err := parseSeqToken(req.GetPageToken())
+	if err != nil {
+		return nil, err
 	}
 	views, more, err := lab.Sessions(req.GetHeadend(), after, size)
 	if err != nil {
@@ -225,7 +219,7 @@ func (s *headendService) ListSessions(_ context.Context, req *headendv1.ListSess
 		})
 	}
 	if more && len(views) > 0 {
-		resp.NextPageToken = base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, views[len(views)-1].Info.ID))
+		resp.NextPageToken = seqToken(views[len(views)-1].Info.ID)
 	}
 	return resp, nil
 }

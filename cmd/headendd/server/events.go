@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/binary"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -78,11 +76,9 @@ func (s *eventService) ListEvents(_ context.Context, req *headendv1.ListEventsRe
 	}
 	after := req.GetAfterSequence()
 	if t := req.GetPageToken(); t != "" {
-		b, err := base64.RawURLEncoding.DecodeString(t)
-		if err != nil || len(b) != 8 {
-			return nil, invalid("page_token %q is not one this server gave", t)
+		if after, err = parseSeqToken(t); err != nil {
+			return nil, err
 		}
-		after = binary.BigEndian.Uint64(b)
 	}
 	evs, next, more, err := lab.ListEvents(after, size, f)
 	if err != nil {
@@ -93,7 +89,7 @@ func (s *eventService) ListEvents(_ context.Context, req *headendv1.ListEventsRe
 		resp.Events = append(resp.Events, eventPB(&evs[i]))
 	}
 	if more {
-		resp.NextPageToken = base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, next))
+		resp.NextPageToken = seqToken(next)
 	}
 	return resp, nil
 }

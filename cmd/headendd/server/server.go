@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"runtime"
 	"time"
 
@@ -105,6 +106,24 @@ func pageSize(n int32) (int, error) {
 		return 0, invalid("page_size must be 0..%d", maxPageSize)
 	}
 	return cmp.Or(size, defaultPageSize), nil
+}
+
+// seqToken is the page token of a listing that resumes after a sequence
+// number or ID.
+func seqToken(after uint64) string {
+	return base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, after))
+}
+
+// parseSeqToken reads a page token seqToken made; "" is the first page.
+func parseSeqToken(t string) (uint64, error) {
+	if t == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(t)
+	if err != nil || len(b) != 8 {
+		return 0, invalid("page_token %q is not one this server gave", t)
+	}
+	return binary.BigEndian.Uint64(b), nil
 }
 
 func needHostname(h string) error {

@@ -333,22 +333,13 @@ func (c *headendConsole) accept() {
 // offer is what a headend's SSH server offers one connection, read from
 // its running configuration and software version when the client connects.
 type offer struct {
-	permitted bool
-	version   int // `ssh version`: 1 answers as an SSH-1 server
-	algs      sim.SSHOffer
-	idle      time.Duration
+	sim.SSHOffer
+	idle time.Duration // IdleMinutes scaled to Options.IdleTimeout
 }
 
 func (c *headendConsole) offer(client netip.Addr) (offer, error) {
-	var o offer
 	a, err := c.h.SSH(client)
-	o = offer{
-		permitted: a.Permitted,
-		version:   a.Version,
-		algs:      a,
-		idle:      c.srv.opts.IdleTimeout * time.Duration(a.IdleMinutes) / sim.DefaultSSHTimeout,
-	}
-	return o, err
+	return offer{SSHOffer: a, idle: c.srv.opts.IdleTimeout * time.Duration(a.IdleMinutes) / sim.DefaultSSHTimeout}, err
 }
 
 // serverConfig authenticates against the headend's local users and offers
@@ -359,9 +350,9 @@ func (c *headendConsole) offer(client netip.Addr) (offer, error) {
 func (c *headendConsole) serverConfig(o offer, deadline time.Time) *ssh.ServerConfig {
 	cfg := &ssh.ServerConfig{
 		Config: ssh.Config{
-			KeyExchanges: o.algs.KeyExchanges,
-			Ciphers:      o.algs.Ciphers,
-			MACs:         o.algs.MACs,
+			KeyExchanges: o.KeyExchanges,
+			Ciphers:      o.Ciphers,
+			MACs:         o.MACs,
 		},
 		ServerVersion: serverVersion,
 		PasswordCallback: func(md ssh.ConnMetadata, pass []byte) (*ssh.Permissions, error) {
@@ -518,7 +509,7 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 		_ = nc.Close()
 		return
 	}
-	if !o.permitted {
+	if !o.Permitted {
 		// No `ssh A M IFNAME` line admits the client: the ASA drops
 		// the connection before the SSH banner.
 		if held, ok := srv.deniedLog.allow(time.Now()); ok {
@@ -530,7 +521,7 @@ func (c *headendConsole) serve(nc net.Conn, ip string) {
 	}
 	deadline := time.Now().Add(handshakeTimeout)
 	_ = nc.SetDeadline(deadline)
-	if o.version == 1 {
+	if o.Version == 1 {
 		// `ssh version 1`: the server speaks SSH-1 only, which an
 		// SSH-2 client refuses on reading the banner.
 		_, _ = nc.Write([]byte("SSH-1.5-Cisco-1.25\r\n"))
