@@ -617,8 +617,8 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	} else if other := l.bySerial[newSerial]; other != nil {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", ErrSerialTaken, newSerial)
 	}
+	h.advance(now)
 	c := h.dev.Copy()
-	c.Advance(now)
 	m := h.markLog(c)
 	old := c.SerialNumber()
 	k, err := activationKeys(c)
@@ -745,16 +745,23 @@ func (h *Headend) View(fn func(d family.Device)) error {
 	if h.deleted {
 		return ErrHeadendNotFound
 	}
-	// Advancing in place is safe: it is deterministic from the stored
-	// state and the clock, so the stored copy catches up on the next
-	// write, or replays the same steps after a restart. The lines it logs
-	// are forwarded now; their events come with the lab's catch-up of the
-	// headend, which is due by then (timers.go), or an earlier change.
-	n := loggedCount(h.dev)
-	h.dev.Advance(h.lab.clock.Now())
-	h.lab.forwardLog(n, h.dev)
+	h.advance(h.lab.clock.Now())
 	fn(h.dev)
 	return nil
+}
+
+// advance brings the headend's device up to now in place and forwards the
+// lines that logs to the syslog collectors. Advancing in place is safe: it
+// is deterministic from the stored state and the clock, so the stored copy
+// catches up on the next write, or replays the same steps after a restart.
+// Their events come with the lab's catch-up of the headend, which is due
+// by then (timers.go), or with the next change. A change advances first,
+// so the lines are forwarded before a reload empties the buffer. Called
+// with h.mu held.
+func (h *Headend) advance(now time.Time) {
+	n := loggedCount(h.dev)
+	h.dev.Advance(now)
+	h.lab.forwardLog(n, h.dev)
 }
 
 // Update runs fn on a copy of the headend and, if it succeeds, persists the
@@ -772,8 +779,8 @@ func (h *Headend) Update(fn func(d family.Device) error) error {
 	if err := h.checkUp(now); err != nil {
 		return err
 	}
+	h.advance(now)
 	c := h.dev.Copy()
-	c.Advance(now)
 	m := h.markLog(c)
 	if err := fn(c); err != nil {
 		return err

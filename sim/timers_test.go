@@ -191,3 +191,32 @@ func TestSyslogForwardsTimedLinesAtClockMove(t *testing.T) {
 		t.Errorf("forwarded again: %q", got)
 	}
 }
+
+// TestSyslogForwardsLinesBeforeReload: a line due when a reload comes,
+// before any catch-up logged it, reaches the syslog collectors before the
+// reload empties the buffer, and its event is told once.
+func TestSyslogForwardsLinesBeforeReload(t *testing.T) {
+	sink := &syslogSink{}
+	var now atomic.Int64
+	now.Store(simStart.UnixNano())
+	lab := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockReal,
+		RealNow: func() time.Time { return time.Unix(0, now.Load()) }, Syslog: sink.add,
+		UsageFlushInterval: time.Hour, PeakSampleInterval: -1}).lab
+	must(lab.Create("ASA5525", "asa1", "FCH1947V0GY"))
+	k := installTimed(t, lab, "asa1", "FCH1947V0GY", 35, 1)
+	from := lab.LastEvent()
+	now.Add(int64(6 * day))
+	must(lab.Reload("asa1", false))
+	if got := sink.take(); len(got) != 1 || !strings.HasSuffix(got[0], warnLine(k, 30)) {
+		t.Errorf("forwarded %q, want the 30-day warning", got)
+	}
+	n := 0
+	for _, e := range eventsAfter(t, lab, from) {
+		if e.Kind == EventSyslog {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d syslog events, want the warning once", n)
+	}
+}
