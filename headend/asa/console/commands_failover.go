@@ -169,10 +169,6 @@ func cmdFailoverLink(s *Session, c *call) {
 
 // cmdFailoverIP: failover interface ip NAME A M standby S.
 func cmdFailoverIP(s *Session, c *call) {
-	if len(c.Args) < 5 {
-		s.incomplete()
-		return
-	}
 	if !argCount(s, c, 5, 5) {
 		return
 	}

@@ -125,12 +125,7 @@ func cmdSSHPermit(remove bool) handler {
 			}
 			addr, mask = mask, a
 		}
-		if len(c.Args) < 3 {
-			s.incomplete()
-			return
-		}
-		if len(c.Args) > 3 {
-			s.invalidArg(c, 3)
+		if !argCount(s, c, 3, 3) {
 			return
 		}
 		nameif := c.Args[2].Text
