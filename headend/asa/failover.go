@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/asalab/asalab/headend/asa/config"
 )
@@ -156,15 +157,7 @@ func (d *Device) SetFailoverIP(name string, addr, mask, standby netip.Addr) erro
 	}
 	ips := slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool { return ip.Name == name })
 	ips = append(ips, config.FailoverIP{Name: name, Address: p, Standby: standby})
-	slices.SortFunc(ips, func(a, b config.FailoverIP) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ips, func(a, b config.FailoverIP) int { return strings.Compare(a.Name, b.Name) })
 	f.IPs = ips
 	return nil
 }
