@@ -65,12 +65,12 @@ var versionPattern = regexp.MustCompile(`^([0-9]{1,2}\.[0-9]{1,2})\([0-9]{1,3}\)
 
 // CheckVersion reports whether the model can run the software version v.
 func (p *Platform) CheckVersion(v string) error {
-	m := versionPattern.FindStringSubmatch(v)
-	if m == nil {
+	train, ok := Train(v)
+	if !ok {
 		return fmt.Errorf("%w: %q is not an ASA release such as 9.1(7) (%s runs %s)",
 			ErrUnsupportedVersion, v, p.Model, strings.Join(p.SoftwareTrains(), ", "))
 	}
-	if !slices.Contains(p.SoftwareTrains(), m[1]) {
+	if !slices.Contains(p.SoftwareTrains(), train) {
 		return fmt.Errorf("%w: %s runs %s, not %s",
 			ErrUnsupportedVersion, p.Model, strings.Join(p.SoftwareTrains(), ", "), v)
 	}

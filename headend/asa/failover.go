@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/asalab/asalab/headend/asa/config"
 )
@@ -145,28 +146,18 @@ func (d *Device) SetFailoverIP(name string, addr, mask, standby netip.Addr) erro
 	if name == "" || (name != f.LAN.Name && name != f.Link.Name) {
 		return fmt.Errorf("%w: %q", config.ErrFailoverName, name)
 	}
-	bits, ok := config.ParseMask(mask)
-	if !ok {
-		return fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
+	p, err := hostPrefix(addr, mask, standby)
+	if err != nil {
+		return err
 	}
-	p := netip.PrefixFrom(addr, bits)
-	if !hostOf(p, addr) {
-		return fmt.Errorf("%w: %s is not a host address of %s", config.ErrInvalidAddress, addr, p.Masked())
-	}
-	if standby == addr || !hostOf(p, standby) {
-		return fmt.Errorf("%w: standby %s, interface %s", config.ErrStandbySubnet, standby, p)
+	if !standby.IsValid() {
+		// Unlike an interface's, a failover link's standby address is
+		// required.
+		return standbyError(standby, p)
 	}
 	ips := slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool { return ip.Name == name })
 	ips = append(ips, config.FailoverIP{Name: name, Address: p, Standby: standby})
-	slices.SortFunc(ips, func(a, b config.FailoverIP) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ips, func(a, b config.FailoverIP) int { return strings.Compare(a.Name, b.Name) })
 	f.IPs = ips
 	return nil
 }

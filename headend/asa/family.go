@@ -98,14 +98,7 @@ func (d *Device) KeyLicense(now time.Time) family.KeyLicense {
 		RunningKey: d.License.RunningWords().String(), FlashKey: d.License.FlashWords().String(),
 		ReloadPending:     d.License.ReloadPending(),
 		RunningEssentials: d.Running.Essentials, SavedEssentials: d.Startup.Essentials,
-		Features: family.LicensedFeatures{
-			SecurityPlus: r.SecurityPlus, PhysIf: r.PhysIf, VLANs: r.VLANs, Failover: r.Failover,
-			TripleDES: r.TripleDES, Contexts: r.Contexts, Carrier: r.Carrier, Premium: r.Premium,
-			Essentials: r.Essentials, Other: r.Other, Total: r.Total, Shared: r.Shared,
-			SharedPool: r.SharedPool, Mobile: r.Mobile, Phone: r.Phone, AEA: r.AEA, Proxy: r.Proxy,
-			Botnet: r.Botnet, Cluster: r.Cluster, PlusApex: r.PlusApex, VPNOnly: r.VPNOnly,
-			Capped: r.Capped,
-		},
+		Features: r.LicensedFeatures,
 	}
 	for i := range d.License.Timed {
 		k := &d.License.Timed[i]

@@ -119,16 +119,9 @@ func (d *Device) SetDescription(ifname, text string) {
 // another host of the same subnet, and the subnet must not overlap another
 // interface's: an ASA routes each connected subnet out of one interface.
 func (d *Device) SetAddress(ifname string, addr, mask, standby netip.Addr) error {
-	bits, ok := config.ParseMask(mask)
-	if !ok {
-		return fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
-	}
-	p := netip.PrefixFrom(addr, bits)
-	if !hostOf(p, addr) {
-		return fmt.Errorf("%w: %s is not a host address of %s", config.ErrInvalidAddress, addr, p.Masked())
-	}
-	if standby.IsValid() && (standby == addr || !hostOf(p, standby)) {
-		return fmt.Errorf("%w: standby %s, interface %s", config.ErrStandbySubnet, standby, p)
+	p, err := hostPrefix(addr, mask, standby)
+	if err != nil {
+		return err
 	}
 	for _, o := range d.Running.Interfaces {
 		if o.Name != ifname && o.Address.IsValid() && o.Address.Masked().Overlaps(p.Masked()) {
@@ -139,6 +132,28 @@ func (d *Device) SetAddress(ifname string, addr, mask, standby netip.Addr) error
 	i.Address, i.Standby = p, standby
 	d.Running.SetInterface(i)
 	return nil
+}
+
+// hostPrefix is addr with its contiguous mask, the address a host of the
+// subnet and standby (when valid) another host of it: what an interface's
+// and a failover link's `ip address ... standby` both require.
+func hostPrefix(addr, mask, standby netip.Addr) (netip.Prefix, error) {
+	bits, ok := config.ParseMask(mask)
+	if !ok {
+		return netip.Prefix{}, fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
+	}
+	p := netip.PrefixFrom(addr, bits)
+	if !hostOf(p, addr) {
+		return netip.Prefix{}, fmt.Errorf("%w: %s is not a host address of %s", config.ErrInvalidAddress, addr, p.Masked())
+	}
+	if standby.IsValid() && (standby == addr || !hostOf(p, standby)) {
+		return netip.Prefix{}, standbyError(standby, p)
+	}
+	return p, nil
+}
+
+func standbyError(standby netip.Addr, p netip.Prefix) error {
+	return fmt.Errorf("%w: standby %s, interface %s", config.ErrStandbySubnet, standby, p)
 }
 
 // hostOf reports whether a is a host address of subnet p: inside it, and

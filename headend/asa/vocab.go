@@ -12,7 +12,6 @@ import (
 // always named it.
 type (
 	Platform = headend.Platform
-	LineSet  = headend.LineSet
 	Kind     = headend.Kind
 	Reason   = headend.Reason
 
@@ -38,11 +37,7 @@ const (
 	Family5500X  = headend.Family5500X
 	FamilySmallX = headend.FamilySmallX
 
-	Lines9x     = headend.Lines9x
-	LinesLegacy = headend.LinesLegacy
-	Lines5505   = headend.Lines5505
-	Lines94     = headend.Lines94
-	Lines95     = headend.Lines95
+	Lines9x = headend.Lines9x
 
 	KindAnyConnect      = headend.KindAnyConnect
 	KindClientless      = headend.KindClientless
@@ -51,7 +46,6 @@ const (
 	KindSiteToSite      = headend.KindSiteToSite
 	KindPhone           = headend.KindPhone
 	KindMobile          = headend.KindMobile
-	numKinds            = Kind(headend.NumKinds)
 
 	ReasonPremiumLimit       = headend.ReasonPremiumLimit
 	ReasonEssentialsLimit    = headend.ReasonEssentialsLimit
@@ -63,7 +57,6 @@ const (
 	classEssentials = admission.ClassEssentials
 	classOther      = admission.ClassOther
 	classNone       = admission.ClassNone
-	numClasses      = admission.NumClasses
 
 	NoExpiry = admission.NoExpiry
 

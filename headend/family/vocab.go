@@ -65,10 +65,12 @@ type LicensedFeatures struct {
 	Proxy        int
 	Botnet       bool
 	Cluster      bool
-	PlusApex     bool
-	VPNOnly      int
-	// Capped lists the warnings for values the keys grant beyond the
-	// platform.
+	// PlusApex / VPNOnly: the 4.x entitlement in force
+	// (docs/licensing-rules.md, Plus, Apex and VPN Only).
+	PlusApex bool
+	VPNOnly  int
+	// Capped lists the warnings ("The Running Activation Key feature:
+	// ...") for values the keys grant beyond the platform.
 	Capped []string
 }
 

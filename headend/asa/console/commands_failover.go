@@ -169,30 +169,23 @@ func cmdFailoverLink(s *Session, c *call) {
 
 // cmdFailoverIP: failover interface ip NAME A M standby S.
 func cmdFailoverIP(s *Session, c *call) {
-	if len(c.Args) < 5 {
-		s.incomplete()
-		return
-	}
 	if !argCount(s, c, 5, 5) {
 		return
 	}
-	addr, ok := parseIPv4(c.Args[1].Text)
+	addr, ok := ipv4Arg(s, c, 1)
 	if !ok {
-		s.invalidArg(c, 1)
 		return
 	}
-	mask, ok := parseIPv4(c.Args[2].Text)
+	mask, ok := ipv4Arg(s, c, 2)
 	if !ok {
-		s.invalidArg(c, 2)
 		return
 	}
 	if pick(c.Args[3].Text, "standby") == "" {
 		s.invalidArg(c, 3)
 		return
 	}
-	standby, ok := parseIPv4(c.Args[4].Text)
+	standby, ok := ipv4Arg(s, c, 4)
 	if !ok {
-		s.invalidArg(c, 4)
 		return
 	}
 	failoverUpdate(s, c, func(d *asa.Device) error {

@@ -146,26 +146,32 @@ func parseIPv4(t string) (netip.Addr, bool) {
 	return a, err == nil && a.Is4()
 }
 
+// ipv4Arg is argument i read by parseIPv4; when it is not an address the
+// caret under it is printed and ok is false.
+func ipv4Arg(s *Session, c *call, i int) (a netip.Addr, ok bool) {
+	if a, ok = parseIPv4(c.Args[i].Text); !ok {
+		s.invalidArg(c, i)
+	}
+	return a, ok
+}
+
 // cmdIPAddress: ip address A M [standby S].
 func cmdIPAddress(s *Session, c *call) {
 	if len(c.Args) < 2 {
 		if len(c.Args) == 1 {
-			if _, ok := parseIPv4(c.Args[0].Text); !ok {
-				s.invalidArg(c, 0)
+			if _, ok := ipv4Arg(s, c, 0); !ok {
 				return
 			}
 		}
 		s.incomplete()
 		return
 	}
-	addr, ok := parseIPv4(c.Args[0].Text)
+	addr, ok := ipv4Arg(s, c, 0)
 	if !ok {
-		s.invalidArg(c, 0)
 		return
 	}
-	mask, ok := parseIPv4(c.Args[1].Text)
+	mask, ok := ipv4Arg(s, c, 1)
 	if !ok {
-		s.invalidArg(c, 1)
 		return
 	}
 	var standby netip.Addr
@@ -178,8 +184,7 @@ func cmdIPAddress(s *Session, c *call) {
 		s.incomplete()
 		return
 	default:
-		if standby, ok = parseIPv4(c.Args[3].Text); !ok {
-			s.invalidArg(c, 3)
+		if standby, ok = ipv4Arg(s, c, 3); !ok {
 			return
 		}
 		if len(c.Args) > 4 {
@@ -240,9 +245,8 @@ func cmdPing(s *Session, c *call) {
 	if !argCount(s, c, 1, 2) {
 		return
 	}
-	target, ok := parseIPv4(c.Args[len(c.Args)-1].Text)
+	target, ok := ipv4Arg(s, c, len(c.Args)-1)
 	if !ok {
-		s.invalidArg(c, len(c.Args)-1)
 		return
 	}
 	ifname := ""

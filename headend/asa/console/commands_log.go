@@ -82,12 +82,7 @@ func cmdNoLoggingBuffered(s *Session, c *call) {
 // cmdLoggingHost: [no] logging host IFNAME ADDRESS.
 func cmdLoggingHost(add bool) handler {
 	return func(s *Session, c *call) {
-		switch {
-		case len(c.Args) < 2:
-			s.incomplete()
-			return
-		case len(c.Args) > 2:
-			s.invalidArg(c, 2)
+		if !argCount(s, c, 2, 2) {
 			return
 		}
 		// A server is reached through a named interface of the box.

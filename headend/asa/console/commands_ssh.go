@@ -119,19 +119,13 @@ func cmdSSHPermit(remove bool) handler {
 	return func(s *Session, c *call) {
 		var addr, mask netip.Addr
 		for i := 0; i < min(len(c.Args), 2); i++ {
-			a, ok := parseIPv4(c.Args[i].Text)
+			a, ok := ipv4Arg(s, c, i)
 			if !ok {
-				s.invalidArg(c, i)
 				return
 			}
 			addr, mask = mask, a
 		}
-		if len(c.Args) < 3 {
-			s.incomplete()
-			return
-		}
-		if len(c.Args) > 3 {
-			s.invalidArg(c, 3)
+		if !argCount(s, c, 3, 3) {
 			return
 		}
 		nameif := c.Args[2].Text

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -168,37 +169,14 @@ func multiFeature(f keygen.Features) bool {
 // docs/licensing-rules.md (Activation keys) and capped at the platform
 // limits.
 type Running struct {
-	SecurityPlus bool
-	PhysIf       string
-	VLANs        int
-	InsideHosts  string
-	Failover     keygen.Failover
-	TripleDES    bool
-	Contexts     int
-	Carrier      bool
-	Premium      int
-	Essentials   bool
-	Other        int
-	Total        int
-	Shared       bool
-	SharedPool   int
-	Mobile       bool
-	Phone        bool
-	AEA          bool
-	Proxy        int
-	Botnet       bool
-	Cluster      bool
-	TenGE        bool
-	// PlusApex / VPNOnly: the 4.x entitlement in force
-	// (docs/licensing-rules.md, Plus, Apex and VPN Only).
-	PlusApex bool
-	VPNOnly  int
+	// The features the API shows, with what only `show version` prints
+	// (InsideHosts, TenGE) and how it prints it.
+	family.LicensedFeatures
+	InsideHosts string
+	TenGE       bool
 	// Days, per feature: the days left of the time-based key the value
 	// comes from; 0 means perpetual.
 	Days [numFeat]int
-	// Capped lists the "The Running Activation Key feature: ..." lines for
-	// values the keys grant beyond the platform.
-	Capped []string
 	// VPNEncryptionNames: the software is 8.x, which names the encryption
 	// lines VPN-DES and VPN-3DES-AES (Encryption-DES and
 	// Encryption-3DES-AES from 9.0).
