@@ -270,7 +270,10 @@ func commitEvents(t *testing.T, lab *Lab, evs []Event) {
 // store, then live ones; one that stalls holds no producer up and catches
 // up after; closing the lab ends the watch.
 func TestWatchEventsCatchesUp(t *testing.T) {
-	_, lab := openUsageLab(t, nil, filepath.Join(t.TempDir(), "store"))
+	store, lab := openUsageLab(t, nil, filepath.Join(t.TempDir(), "store"))
+	// Closed before the temporary directory goes (cleanups run last
+	// first), so no store file is written while it is removed.
+	t.Cleanup(func() { _ = store.Close() })
 	first := lab.LastEvent()
 	commitEvents(t, lab, syslogEvents(eventRing+500, "old")) // the first 500 and more are out of memory
 
