@@ -517,7 +517,7 @@ func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k headend.Kind, 
 	// A device that is down logs nothing; every refusal message is of
 	// severity 4 (warnings).
 	if d.Reason != headend.ReasonUnavailable && pol.logLevel >= refusalSeverity && !pol.silent(d) {
-		a.refusals.add(p, k, pol.class[k], d, now)
+		a.refusals.add(p, now, refusalInfo(k, pol.class[k], d))
 	}
 	return d
 }
