@@ -314,11 +314,9 @@ func (l *Lab) kickFlusher() {
 	}
 }
 
-// flushUsage writes what was noted since the last flush in batches of a
-// bounded size (a million new users at once must not make a batch of a
-// hundred megabytes), and syncs once at the end: a user admitted before a
-// flush survives a crash of the machine, not only of the process, and one
-// sync covers the whole flush however many records it holds.
+// flushUsage writes what was noted since the last flush, synced once at
+// the end (store.UsageWriter): a user admitted before a flush survives a
+// crash of the machine, not only of the process.
 func (l *Lab) flushUsage() error {
 	l.usage.mu.Lock()
 	defer l.usage.mu.Unlock()
