@@ -839,17 +839,6 @@ func (t *table) info(i int, w uint64) SessionInfo {
 	}
 }
 
-// UsersOnDay is the number of distinct principals seen on a lab day; only
-// the current day is in memory (the lab's store has the others).
-func (a *Admission) UsersOnDay(day int64) int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if day == a.usageDay {
-		return a.usage.n
-	}
-	return 0
-}
-
 // ActivePrincipals calls fn with the principal of every active session
 // (Principals.Forget keeps them).
 func (a *Admission) ActivePrincipals(fn func(prin uint32)) {
