@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -183,18 +181,9 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 		})
 	}
 	l.usage.draining.Unlock()
-	up := store.UsagePrefix(l.name)
 	for _, h := range hs {
-		id := h.id
-		lo := store.AppendUsageKey(slices.Clone(up), id, first)
-		hi := store.AppendUsageKey(slices.Clone(up), id, last+1)
-		err := l.store.ScanRange(lo, hi, func(k, v []byte) error {
-			user, _, _, err := parseUsage(up, k, v)
-			if err != nil {
-				return err
-			}
-			users[string(user)] |= v[0]
-			return nil
+		err := l.store.ScanUsage(l.name, h.id, first, last, func(user []byte, flags byte) {
+			users[string(user)] |= flags
 		})
 		if err != nil {
 			l.log.Error("reading usage records", zap.Error(err))
@@ -325,24 +314,9 @@ func (l *Lab) kickFlusher() {
 	}
 }
 
-// parseUsage splits a usage record; user and device alias k.
-func parseUsage(prefix, k, v []byte) (user, device []byte, day int64, err error) {
-	rest := k[len(prefix):]
-	if len(rest) < 16+3 || len(v) != 1 {
-		return nil, nil, 0, fmt.Errorf("sim: malformed usage record %q", k)
-	}
-	user, device, ok := bytes.Cut(rest[16:], []byte{0})
-	if !ok || len(user) == 0 || len(device) == 0 {
-		return nil, nil, 0, fmt.Errorf("sim: malformed usage record %q", k)
-	}
-	return user, device, int64(binary.BigEndian.Uint64(rest[8:])), nil
-}
-
-// flushUsage writes what was noted since the last flush in batches of a
-// bounded size (a million new users at once must not make a batch of a
-// hundred megabytes), and syncs once at the end: a user admitted before a
-// flush survives a crash of the machine, not only of the process, and one
-// sync covers the whole flush however many records it holds.
+// flushUsage writes what was noted since the last flush, synced once at
+// the end (store.UsageWriter): a user admitted before a flush survives a
+// crash of the machine, not only of the process.
 func (l *Lab) flushUsage() error {
 	l.usage.mu.Lock()
 	defer l.usage.mu.Unlock()

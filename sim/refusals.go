@@ -65,7 +65,7 @@ func (l *Lab) refusalEvents() []Event {
 		}
 		n := h.refusals.suppressed.Swap(0)
 		line := h.fam.RefusalSyslog(s.dec, s.kind, s.pol, s.p.User(), s.p.Device())
-		text := fmt.Sprintf("connection of %s from %s refused: %s", s.p.User(), s.p.Device(), headend.Reason(s.dec.Reason))
+		text := fmt.Sprintf("connection of %s from %s refused: %s", s.p.User(), s.p.Device(), s.dec.Reason)
 		if n > 0 {
 			text += fmt.Sprintf(" (%d similar refusals suppressed)", n)
 		}

@@ -517,7 +517,7 @@ func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k headend.Kind, 
 	// A device that is down logs nothing; every refusal message is of
 	// severity 4 (warnings).
 	if d.Reason != headend.ReasonUnavailable && pol.logLevel >= refusalSeverity && !pol.silent(d) {
-		a.refusals.add(p, k, pol.class[k], d, now)
+		a.refusals.add(p, now, refusalInfo(k, pol.class[k], d))
 	}
 	return d
 }
@@ -837,17 +837,6 @@ func (t *table) info(i int, w uint64) SessionInfo {
 		ID: makeID(t.epoch, i, recGen(w), recPrin(w)), Slot: i, Kind: recKind(w), Principal: recPrin(w),
 		Login: t.start + recTime(w), Essentials: recClass(w) == ClassEssentials,
 	}
-}
-
-// UsersOnDay is the number of distinct principals seen on a lab day; only
-// the current day is in memory (the lab's store has the others).
-func (a *Admission) UsersOnDay(day int64) int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if day == a.usageDay {
-		return a.usage.n
-	}
-	return 0
 }
 
 // ActivePrincipals calls fn with the principal of every active session

@@ -291,7 +291,7 @@ func (a *Admission) overLimit(t *table, pol *Policy, p *Principal, b, lim uint32
 			t.snapshot() // the peak, before the session goes
 			if a.Release(si.ID) {
 				if pol.logLevel >= refusalSeverity {
-					a.refusals.addLogoff(bestOwner, si.Kind, now-si.Login, now)
+					a.refusals.add(bestOwner, now, logoffInfo(si.Kind, now-si.Login))
 				}
 				t.collect()
 			}

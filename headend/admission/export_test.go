@@ -27,3 +27,14 @@ func (a *Admission) BucketOf(p *Principal) uint32 { return a.tab.Load().bucketOf
 
 // Widened reports whether a bucket of the current table outgrew its byte.
 func (a *Admission) Widened() bool { return a.tab.Load().wide.Load() != nil }
+
+// UsersOnDay is the number of distinct principals seen on a lab day; only
+// the current day is in memory.
+func (a *Admission) UsersOnDay(day int64) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if day == a.usageDay {
+		return a.usage.n
+	}
+	return 0
+}

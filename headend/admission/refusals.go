@@ -42,25 +42,23 @@ type refusalRec struct {
 
 const recBusy = ^uint64(0)
 
-// add records a refusal.
-func (r *refusalRing) add(p *Principal, k headend.Kind, c Class, d Decision, now int64) {
-	t := r.next.Add(1) - 1
-	rec := &r.recs[t%refusalRingSize]
-	s := rec.seq.Load()
-	if s == recBusy || s > t || !rec.seq.CompareAndSwap(s, recBusy) {
-		return
-	}
-	rec.at.Store(now)
-	rec.info.Store(uint64(k) | uint64(d.Reason)<<8 | uint64(c)<<16 | uint64(uint32(d.Limit))<<32)
-	rec.prin.Store(p)
-	rec.seq.Store(t + 1)
+// refusalInfo is the refusalRec.info of refusal d of kind k, counted
+// against class c.
+func refusalInfo(k headend.Kind, c Class, d Decision) uint64 {
+	return uint64(k) | uint64(d.Reason)<<8 | uint64(c)<<16 | uint64(uint32(d.Limit))<<32
 }
 
-// addLogoff records the logoff of a session of kind k that p held for
-// dur seconds, which a login over the user's simultaneous logins caused:
-// the ring keeps it with the refusals, as it is logged at the same
-// severity and rendered the same way, when `show logging` asks.
-func (r *refusalRing) addLogoff(p *Principal, k headend.Kind, dur, now int64) {
+// logoffInfo is the refusalRec.info of the logoff of a session of kind k
+// that lasted dur seconds, which a login over the user's simultaneous
+// logins caused: the ring keeps it with the refusals, as it is logged at
+// the same severity and rendered the same way, when `show logging` asks.
+func logoffInfo(k headend.Kind, dur int64) uint64 {
+	return uint64(k) | 1<<24 | uint64(uint32(max(dur, 0)))<<32
+}
+
+// add writes one record (info from refusalInfo or logoffInfo) under a new
+// ticket. The callers build info inline: the refusal path pays one call.
+func (r *refusalRing) add(p *Principal, now int64, info uint64) {
 	t := r.next.Add(1) - 1
 	rec := &r.recs[t%refusalRingSize]
 	s := rec.seq.Load()
@@ -68,7 +66,7 @@ func (r *refusalRing) addLogoff(p *Principal, k headend.Kind, dur, now int64) {
 		return
 	}
 	rec.at.Store(now)
-	rec.info.Store(uint64(k) | 1<<24 | uint64(uint32(max(dur, 0)))<<32)
+	rec.info.Store(info)
 	rec.prin.Store(p)
 	rec.seq.Store(t + 1)
 }

@@ -47,7 +47,7 @@ func TestRefusalRingConcurrent(t *testing.T) {
 			for i := range each {
 				// Every field follows from the writer and i, so a
 				// record mixed from two writes shows.
-				r.add(prins[w], headend.Kind(w+1), ClassPremium, Decision{Reason: headend.ReasonPremiumLimit, Limit: i}, int64(i))
+				r.add(prins[w], int64(i), refusalInfo(headend.Kind(w+1), ClassPremium, Decision{Reason: headend.ReasonPremiumLimit, Limit: i}))
 			}
 		}()
 	}

@@ -86,6 +86,27 @@ func (w *UsageWriter) Close() { _ = w.b.Close() }
 // Total is the number of records written.
 func (w *UsageWriter) Total() int { return w.total }
 
+// ScanUsage calls fn with the user and flags of every usage record of a
+// headend on the lab days first to last, in key order; user is valid only
+// during the call.
+func (s *Store) ScanUsage(lab string, headendID uint64, first, last int64, fn func(user []byte, flags byte)) error {
+	up := UsagePrefix(lab)
+	lo := AppendUsageKey(slices.Clone(up), headendID, first)
+	hi := AppendUsageKey(slices.Clone(up), headendID, last+1)
+	return s.ScanRange(lo, hi, func(k, v []byte) error {
+		rest := k[len(up):]
+		if len(rest) < 16+3 || len(v) != 1 {
+			return fmt.Errorf("sim: malformed usage record %q", k)
+		}
+		user, device, ok := bytes.Cut(rest[16:], []byte{0})
+		if !ok || len(user) == 0 || len(device) == 0 {
+			return fmt.Errorf("sim: malformed usage record %q", k)
+		}
+		fn(user, v[0])
+		return nil
+	})
+}
+
 // DropUsageAfter deletes the usage records of headend numbers above last:
 // they are a deleted headend's, and the next headend created takes that
 // number (they continue from the highest stored), so it must not inherit

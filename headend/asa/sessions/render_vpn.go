@@ -139,6 +139,7 @@ var tunnelRows = []tunnelRow{
 	{"IPsec", []headend.Kind{headend.KindIPsecIKEv1, headend.KindSiteToSite, headend.KindIKEv2ThirdParty}},
 }
 
+// SumKinds is the sum of v over the kinds ks: a row of several kinds.
 func SumKinds(v [headend.NumKinds]int, ks []headend.Kind) int {
 	n := 0
 	for _, k := range ks {
