@@ -113,6 +113,7 @@ type Lab struct {
 	syslog     func(at time.Time, hostname, line string)
 	ev         *eventlog.Log // events.go
 	timers     labTimers     // timers.go
+	netw       netWatchers   // netwatch.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's

@@ -129,6 +129,18 @@ type Host interface {
 	Reachable(addr netip.Addr) (string, bool)
 	// SSHSessions lists the SSH connections to the headend's console.
 	SSHSessions() []SSHSession
+	// SharedStatus is the shared licensing service as this unit sees it
+	// (family/shared.go).
+	SharedStatus() SharedStatus
+	// FailoverStatus is the unit's failover pair as the lab sees it
+	// (family/failover.go).
+	FailoverStatus() FailoverStatus
+	// Failover runs a pair command on this unit; ErrNotSupported when
+	// the lab cannot.
+	Failover(cmd FailoverCommand) error
+	// Mate is the other unit of the pair, for `failover exec mate`; ok
+	// is false when none is seen.
+	Mate() (mate Host, ok bool)
 }
 
 // Mode is where a console session starts.
