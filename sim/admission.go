@@ -447,6 +447,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			if err := l.flushRefusals(); err != nil {
 				l.log.Error("writing refusal events", zap.Error(err))
 			}
+			l.settleShared()
 			select {
 			case l.usage.forget <- struct{}{}:
 			default: // one is asked for already

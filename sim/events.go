@@ -44,6 +44,7 @@ const (
 	EventClock                = eventlog.Clock
 	EventRefusal              = eventlog.Refusal
 	EventSyslog               = eventlog.Syslog
+	EventShared               = eventlog.Shared
 )
 
 // EventKinds lists every kind, in order.

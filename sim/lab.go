@@ -111,9 +111,10 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         *eventlog.Log // events.go
-	timers     labTimers     // timers.go
-	netw       netWatchers   // netwatch.go
+	ev         *eventlog.Log  // events.go
+	timers     labTimers      // timers.go
+	netw       netWatchers    // netwatch.go
+	shared     *sharedService // shared licensing (shared.go)
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -161,6 +162,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.log = zap.NewNop()
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
+	l.shared = newSharedService(l)
 	l.syslog = cfg.Syslog
 	if err := l.openEvents(); err != nil {
 		return nil, err
@@ -217,6 +219,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.byName.Store(d.Hostname(), h)
 		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
+		l.shared.noteDevice(h, d, now)
 		l.schedule(h)
 		l.nextID = max(l.nextID, id+1)
 		return nil
@@ -234,6 +237,10 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
+	if err := l.shared.load(now); err != nil {
+		return nil, err
+	}
+	l.onNetChange(l.shared.settle)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
@@ -539,6 +546,7 @@ func (l *Lab) Delete(hostname string) error {
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
 		l.net.drop(h)
+		l.shared.drop(h, now)
 		delete(l.bySerial, h.dev.SerialNumber())
 		l.metrics.SetHeadends(l.stored())
 		l.metrics.Count(metrics.OpDelete)
@@ -770,6 +778,7 @@ func (h *Headend) advance(now time.Time) {
 // A renamed headend is re-indexed; a hostname another headend has is
 // refused.
 func (h *Headend) Update(fn func(d family.Device) error) error {
+	defer h.lab.settleShared() // once h is unlocked: the change may move the service
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
@@ -893,6 +902,7 @@ func (h *Headend) swap(c family.Device, now time.Time) {
 	h.logged = loggedCount(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
+	h.lab.shared.noteDevice(h, c, now)
 	h.lab.schedule(h)
 }
 

@@ -35,6 +35,10 @@ const (
 	Refusal
 	// Syslog is a line the headend logged (its `show logging`).
 	Syslog
+	// Shared is a step of the shared licensing service between headends:
+	// a registration, a block lent or returned, a loss of the server, a
+	// reclaim, a release after 24 hours, a backup server's role change.
+	Shared
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -46,7 +50,7 @@ var kindNames = [NumKinds]string{
 	Essentials: "essentials", PortalOrder: "portal_order", PortalRegister: "portal_register",
 	PortalActivationCode: "portal_activation_code", PortalShare: "portal_share",
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
-	Refusal: "refusal", Syslog: "syslog",
+	Refusal: "refusal", Syslog: "syslog", Shared: "shared_license",
 }
 
 func (k Kind) String() string {

@@ -1,0 +1,373 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/keygen"
+)
+
+// fakeShared holds license-server lines by serial, for units whose device
+// has none of its own: the service's tests configure the units with them.
+var fakeShared sync.Map // serial -> family.SharedConfig
+
+func init() {
+	own := sharedConfigOf
+	sharedConfigOf = func(d family.Device) (family.SharedConfig, bool) {
+		if v, ok := fakeShared.Load(d.SerialNumber()); ok {
+			return v.(family.SharedConfig), true
+		}
+		return own(d)
+	}
+}
+
+// shFleet is a shared licensing fleet: srv (ASA 5545-X, pool 1,000, at
+// 10.0.0.1 on inside), bk (a backup, 10.0.0.2) when asked, and
+// participants p1..pN (ASA 5525-X, 25 local Premium peers each).
+type shFleet struct {
+	t     *testing.T
+	lab   *Lab
+	parts []string
+}
+
+const shSecret = "SeKreTkey"
+
+var shSrvAddr, shBkAddr = netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2")
+
+func shSerial(host string) string {
+	switch host {
+	case "srv":
+		return "FCH1900S001"
+	case "bk":
+		return "FCH1900B001"
+	}
+	return fmt.Sprintf("FCH1900P%03d", host[1]-'0')
+}
+
+// newShFleet creates the fleet in lab with n participants.
+func newShFleet(t *testing.T, lab *Lab, n int, backup bool) *shFleet {
+	t.Helper()
+	f := &shFleet{t: t, lab: lab}
+	srvCfg := family.SharedConfig{Secret: shSecret, EnableIface: "inside"}
+	if backup {
+		srvCfg.BackupAddr, srvCfg.BackupID = shBkAddr, shSerial("bk")
+	}
+	f.unit("srv", "ASA5545", keygen.Features{SharedServer: 1000, SharedParticipant: true}, shSrvAddr, srvCfg)
+	if backup {
+		f.unit("bk", "ASA5525", keygen.Features{SharedParticipant: true}, shBkAddr, family.SharedConfig{
+			BackupEnableIface: "inside", ServerAddr: shSrvAddr, ServerSecret: shSecret})
+	}
+	for i := 1; i <= n; i++ {
+		host := fmt.Sprintf("p%d", i)
+		cfg := family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret}
+		if backup {
+			cfg.ServerBackupAddr = shBkAddr
+		}
+		f.unit(host, "ASA5525", keygen.Features{PremiumPeers: 25, SharedParticipant: true},
+			netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i)), cfg)
+		f.parts = append(f.parts, host)
+	}
+	return f
+}
+
+// unit creates a headend with a key of features, an inside interface at
+// addr and the license-server lines cfg.
+func (f *shFleet) unit(host, model string, feat keygen.Features, addr netip.Addr, cfg family.SharedConfig) {
+	f.t.Helper()
+	serial := shSerial(host)
+	if _, err := f.lab.Create(model, host, serial); err != nil {
+		f.t.Fatal(err)
+	}
+	w, err := f.lab.signer.Encode(keygen.Key{Serial: serial, Features: feat})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, _, err := f.lab.InstallKey(host, w.String(), KeyActivate); err != nil {
+		f.t.Fatal(err)
+	}
+	f.exec(host, "configure terminal", "interface GigabitEthernet0/1", "nameif inside",
+		"ip address "+addr.String()+" 255.255.0.0", "no shutdown", "end")
+	f.configure(host, cfg)
+}
+
+// configure gives host the license-server lines cfg.
+func (f *shFleet) configure(host string, cfg family.SharedConfig) {
+	f.t.Helper()
+	fakeShared.Store(shSerial(host), cfg)
+	f.t.Cleanup(func() { fakeShared.Delete(shSerial(host)) })
+	h, err := f.lab.headend(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := h.Update(func(family.Device) error { return nil }); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *shFleet) exec(host string, lines ...string) string {
+	f.t.Helper()
+	r, err := f.lab.Exec(host, lines)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if strings.Contains(r.Transcript, "ERROR") || strings.Contains(r.Transcript, "% Invalid") {
+		f.t.Fatalf("%s: %s", host, r.Transcript)
+	}
+	return r.Transcript
+}
+
+func (f *shFleet) status(host string) family.SharedStatus {
+	f.t.Helper()
+	h, err := f.lab.headend(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return h.SharedStatus()
+}
+
+// borrow asks for a block for host, as its admission does when its
+// local Premium sessions are used up.
+func (f *shFleet) borrow(host string) bool {
+	f.t.Helper()
+	h, err := f.lab.headend(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	s := f.lab.shared
+	s.mu.Lock()
+	u := s.units[h.id]
+	s.mu.Unlock()
+	if u == nil {
+		f.t.Fatalf("%s takes no part in shared licensing", host)
+	}
+	ok := s.borrow(u, f.lab.clock.Now())
+	f.lab.settleShared()
+	return ok
+}
+
+func (f *shFleet) advance(d time.Duration) {
+	f.t.Helper()
+	if _, err := f.lab.AdvanceClock(d); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// sharedLines are the shared licensing events after seq, as "AT HEADEND
+// SYSLOG-or-TEXT".
+func sharedLines(t *testing.T, lab *Lab, seq uint64) []string {
+	t.Helper()
+	var out []string
+	for _, e := range eventsAfter(t, lab, seq) {
+		if e.Kind == EventShared {
+			out = append(out, fmt.Sprintf("%s %s %s", e.At.Format(time.RFC3339), e.Headend, cmpOr(e.Syslog, e.Text)))
+		}
+	}
+	return out
+}
+
+func lastSeq(t *testing.T, lab *Lab) uint64 {
+	t.Helper()
+	evs := eventsAfter(t, lab, 0)
+	if len(evs) == 0 {
+		return 0
+	}
+	return evs[len(evs)-1].Seq
+}
+
+func wantLines(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Fatalf("shared licensing events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func ts(d time.Duration) string { return simStart.Add(d).Format(time.RFC3339) }
+
+// TestSharedRegistration: a participant with the server's address and
+// secret registers (444101) and sees the pool; one with a wrong secret is
+// refused (444100) and borrows nothing; one whose server does not answer
+// logs 444102.
+func TestSharedRegistration(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, false)
+	wantLines(t, sharedLines(t, tl.lab, 0),
+		ts(0)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
+	st := f.status("p1")
+	if st.Role != family.SharedParticipant || !st.Active || st.ServerAddr != shSrvAddr || st.TotalForNetwork != 1000 ||
+		st.Available != 1000 || st.PlatformLimit != 750 || st.Registration != (family.SharedMessages{Tx: 1, Rx: 1}) {
+		t.Fatalf("p1: %+v", st)
+	}
+	if st := f.status("srv"); st.Role != family.SharedServer || !st.Active || len(st.Clients) != 1 ||
+		st.Clients[0] != (family.SharedClient{ID: shSerial("p1"), Hostname: "p1", Platform: 750, LastSeen: simStart}) {
+		t.Fatalf("srv: %+v", st)
+	}
+
+	seq := lastSeq(t, tl.lab)
+	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: "wrong"})
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(0)+" p1 %ASA-5-444100: Shared registration request failed. Reason: Invalid shared secret")
+	if f.borrow("p1") {
+		t.Fatal("a refused participant borrowed a block")
+	}
+	if st := f.status("p1"); st.Active || st.Borrowed != 0 || st.Registration != (family.SharedMessages{Tx: 2, Rx: 2, Error: 1}) {
+		t.Fatalf("p1 refused: %+v", st)
+	}
+
+	seq = lastSeq(t, tl.lab)
+	f.configure("p1", family.SharedConfig{ServerAddr: netip.MustParseAddr("10.0.0.9"), ServerSecret: shSecret})
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(0)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.")
+	seq = lastSeq(t, tl.lab)
+	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret, ServerPort: 50555})
+	if st := f.status("p1"); st.Active {
+		t.Fatalf("p1 registered on a port the server does not listen on: %+v", st)
+	}
+	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret})
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(0)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
+}
+
+// TestSharedBlocks: blocks of 50 while the pool has them and the
+// participant stays within its platform limit; the message counts of
+// refreshes come from the elapsed intervals; unused blocks go back.
+func TestSharedBlocks(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 2, false)
+	seq := lastSeq(t, tl.lab)
+	for range 3 {
+		if !f.borrow("p1") {
+			t.Fatal("block refused")
+		}
+	}
+	st := f.status("p1")
+	if st.Borrowed != 150 || st.CurrentUsage != 150 || st.HighUsage != 150 || st.Utilized != 150 || st.Available != 850 ||
+		st.Get != (family.SharedMessages{Tx: 3, Rx: 3}) {
+		t.Fatalf("p1: %+v", st)
+	}
+	// 25 local + 14 blocks = 725: a 15th would pass the 750 of a 5525-X.
+	for range 11 {
+		if !f.borrow("p1") {
+			t.Fatal("block refused below the platform limit")
+		}
+	}
+	if f.borrow("p1") {
+		t.Fatal("a block past the platform limit")
+	}
+	if st := f.status("p1"); st.Borrowed != 700 || st.Get != (family.SharedMessages{Tx: 15, Rx: 15, Error: 1}) {
+		t.Fatalf("p1 at its limit: %+v", st)
+	}
+	// The pool runs out: p2 gets the 300 left in whole blocks.
+	for range 6 {
+		if !f.borrow("p2") {
+			t.Fatal("p2's block refused")
+		}
+	}
+	if f.borrow("p2") {
+		t.Fatal("a block past the pool")
+	}
+	if st := f.status("srv"); st.Utilized != 1000 || st.Available != 0 || len(st.Clients) != 2 ||
+		st.Clients[0].Usage != 700 || st.Clients[1].Usage != 300 {
+		t.Fatalf("srv: %+v", st)
+	}
+	// An hour of refreshes every 30 s: 120 more registrations each, no
+	// event.
+	f.advance(time.Hour)
+	if st := f.status("p2"); st.Registration != (family.SharedMessages{Tx: 121, Rx: 121}) {
+		t.Fatalf("p2 after an hour: %+v", st.Registration)
+	}
+	if st := f.status("srv"); st.Registration != (family.SharedMessages{Tx: 242, Rx: 242}) || st.Get.Rx != 22 {
+		t.Fatalf("srv after an hour: %+v %+v", st.Registration, st.Get)
+	}
+	// Nobody uses the blocks (no session): they go back, whole.
+	got := sharedLines(t, tl.lab, seq)
+	want := []string{ts(time.Hour) + " p1 returned 700 unused shared sessions to srv", ts(time.Hour) + " p2 returned 300 unused shared sessions to srv"}
+	if len(got) < 2 || !slices.Equal(got[len(got)-2:], want) {
+		t.Fatalf("events: %q", got)
+	}
+	if st := f.status("p1"); st.Borrowed != 0 || st.HighUsage != 700 || st.Available != 1000 || st.Release != (family.SharedMessages{Tx: 1, Rx: 1}) {
+		t.Fatalf("p1 after returning: %+v", st)
+	}
+}
+
+// TestSharedLoss: a participant whose server stops answering logs 444102
+// at its first failed refresh; the server reclaims its sessions after 3
+// missed refreshes; the participant keeps them for 24 hours after its
+// last refresh, then releases them (444105). Back before 24 hours but
+// after the reclaim, it asks again.
+func TestSharedLoss(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 2, false)
+	for _, p := range []string{"p1", "p2"} {
+		for range 2 {
+			if !f.borrow(p) {
+				t.Fatal("block refused")
+			}
+		}
+	}
+	seq := lastSeq(t, tl.lab)
+	// p1 loses its way to the server: its interface goes down.
+	f.exec("p1", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "end")
+	if st := f.status("p1"); st.Active || st.Borrowed != 100 || st.ExpiresAt != simStart.Add(24*time.Hour) {
+		t.Fatalf("p1 cut off: %+v", st)
+	}
+	f.advance(2 * time.Minute)
+	if st := f.status("srv"); st.Utilized != 0 || len(st.Clients) != 1 || st.Clients[0].Hostname != "p2" {
+		t.Fatalf("srv after the reclaim: %+v", st)
+	}
+	if st := f.status("p1"); st.Borrowed != 100 || st.Registration != (family.SharedMessages{Tx: 5, Rx: 1, Error: 4}) {
+		t.Fatalf("p1 cut off for 2 minutes: %+v", st)
+	}
+	f.advance(24 * time.Hour)
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(30*time.Second)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(90*time.Second)+" srv reclaimed 100 shared sessions from p1 after 3 missed refreshes",
+		// p2 uses none of its blocks: they go back after its refresh.
+		ts(2*time.Minute)+" p2 returned 100 unused shared sessions to srv",
+		ts(24*time.Hour)+" p1 %ASA-2-444105: Released 100 shared AnyConnect Premium license(s). License server has been unreachable for 24 hours",
+	)
+	st := f.status("p1")
+	if st.Borrowed != 0 || st.HighUsage != 100 || !st.ExpiresAt.IsZero() {
+		t.Fatalf("p1 after 24 hours: %+v", st)
+	}
+	if f.borrow("p1") {
+		t.Fatal("a participant cut off borrowed")
+	}
+}
+
+// TestSharedReconnect: a participant back before its 24 hours but after
+// the server reclaimed its sessions asks for them again; back before the
+// reclaim, it keeps them as they are.
+func TestSharedReconnect(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, false)
+	for range 2 {
+		f.borrow("p1")
+	}
+	cut := func() { f.exec("p1", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "end") }
+	restore := func() { f.exec("p1", "configure terminal", "interface GigabitEthernet0/1", "no shutdown", "end") }
+	cut()
+	f.advance(time.Minute)
+	seq := lastSeq(t, tl.lab)
+	restore()
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(time.Minute)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
+	if st := f.status("srv"); st.Utilized != 100 {
+		t.Fatalf("srv: %+v", st)
+	}
+	cut()
+	f.advance(time.Hour)
+	seq = lastSeq(t, tl.lab)
+	restore()
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(61*time.Minute)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1",
+		ts(61*time.Minute)+" p1 asked srv again for the 100 shared sessions it held: 100 granted")
+	if st := f.status("srv"); st.Utilized != 100 || st.Get.Rx != 3 {
+		t.Fatalf("srv: %+v", st)
+	}
+}
