@@ -240,13 +240,15 @@ func asServer(m family.SharedMessages) family.SharedMessages {
 
 // closeRun folds u's current run up to now into its counts (and its
 // server's) and starts a new one at anchor.
-func (u *shUnit) closeRun(now, anchor time.Time) {
+func (s *sharedService) closeRun(u *shUnit, now, anchor time.Time) {
 	m := u.runMessages(now)
 	addMsg(&u.msg[shRegistration], m)
 	if u.via != nil && (u.state == shRegistered || u.state == shRefused) {
 		addMsg(&u.via.srvMsg[shRegistration], asServer(m))
+		s.changed[u.via.id] = true
 	}
 	u.anchor = anchor
+	s.changed[u.id] = true
 }
 
 // sortedUnits are the units in id order, for a stable order of steps.

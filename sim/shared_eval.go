@@ -230,7 +230,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 	prev := u.state
 	switch a.state {
 	case shRegistered:
-		u.closeRun(now, now)
+		s.closeRun(u, now, now)
 		reclaimed := u.reclaimed || u.main != a.main
 		if u.main != nil && u.main != a.main {
 			s.unhold(u.main, u)
@@ -245,6 +245,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		u.msg[shRegistration].Rx++
 		a.via.srvMsg[shRegistration].Tx++
 		a.via.srvMsg[shRegistration].Rx++
+		s.changed[a.via.id] = true
 		u.lastOK = now
 		addr := a.via.srvAddr
 		if a.via.role == family.SharedBackup {
@@ -267,7 +268,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 			s.hold(a.main, u, u.borrowed)
 		}
 	case shRefused:
-		u.closeRun(now, now)
+		s.closeRun(u, now, now)
 		u.state, u.via, u.main, u.reason = shRefused, a.via, a.main, a.reason
 		u.msg[shRegistration].Tx++
 		u.msg[shRegistration].Rx++
@@ -275,6 +276,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		a.via.srvMsg[shRegistration].Tx++
 		a.via.srvMsg[shRegistration].Rx++
 		a.via.srvMsg[shRegistration].Error++
+		s.changed[a.via.id] = true
 		s.note(now, u, fmt.Sprintf("%%ASA-5-444100: Shared registration request failed. Reason: %s", a.reason),
 			fmt.Sprintf("shared license server %s refused the registration: %s", a.via.host, a.reason))
 	case shUnreachable:
@@ -282,7 +284,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 			// Its last refresh that got an answer; the next one fails.
 			r := u.via.refresh()
 			last := u.anchor.Add(time.Duration(polls(u.anchor, now, r)) * r)
-			u.closeRun(now, last)
+			s.closeRun(u, now, last)
 			u.lastOK = last
 			u.state, u.via, u.main = shUnreachable, nil, a.main
 			if a.main == nil {
@@ -291,7 +293,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 			s.changed[u.id] = true
 			return // 444102 at its first failed refresh (deadline)
 		}
-		u.closeRun(now, now)
+		s.closeRun(u, now, now)
 		u.state, u.via, u.main = shUnreachable, nil, a.main
 		u.lost = true
 		u.msg[shRegistration].Tx++
@@ -302,7 +304,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		if u.main != nil && u.borrowed == 0 {
 			s.unhold(u.main, u)
 		}
-		u.closeRun(now, now)
+		s.closeRun(u, now, now)
 		u.state, u.via = shIdle, nil
 	}
 	s.changed[u.id] = true
@@ -325,6 +327,7 @@ func (s *sharedService) countGet(u, via *shUnit, sent, ok bool) {
 	u.msg[shGet].Rx++
 	via.srvMsg[shGet].Tx++
 	via.srvMsg[shGet].Rx++
+	s.changed[via.id] = true
 	if !ok {
 		u.msg[shGet].Error++
 		via.srvMsg[shGet].Error++

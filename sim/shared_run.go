@@ -177,6 +177,7 @@ func (s *sharedService) giveBack(rs []returned, now time.Time) {
 			u.msg[shRelease].Rx++
 			u.via.srvMsg[shRelease].Tx++
 			u.via.srvMsg[shRelease].Rx++
+			s.changed[u.via.id] = true
 		}
 		if h := u.main.held[u.id]; h > 0 {
 			s.unhold(u.main, u)
@@ -283,12 +284,13 @@ type shRecord struct {
 	SrvMsg   [shKinds]family.SharedMessages `json:"server_msg"`
 	Held     map[uint64]int                 `json:"held,omitempty"`
 	Backup   shBackup                       `json:"backup"`
+	GrantAt  time.Time                      `json:"grant_at,omitzero"`
 }
 
 func (u *shUnit) record() shRecord {
 	r := shRecord{State: u.state, Reason: u.reason, Anchor: u.anchor, LastOK: u.lastOK, Lost: u.lost,
 		Reclaim: u.reclaimed, Released: u.released, Borrowed: u.borrowed, High: u.high,
-		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk}
+		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk, GrantAt: u.grantAt}
 	if u.via != nil {
 		r.Via = u.via.id
 	}
@@ -322,7 +324,7 @@ func (s *sharedService) load(now time.Time) error {
 		}
 		u.state, u.reason, u.anchor, u.lastOK = r.State, r.Reason, r.Anchor, r.LastOK
 		u.lost, u.reclaimed, u.released = r.Lost, r.Reclaim, r.Released
-		u.high, u.msg, u.srvMsg, u.held, u.bk = r.High, r.Msg, r.SrvMsg, r.Held, r.Backup
+		u.high, u.msg, u.srvMsg, u.held, u.bk, u.grantAt = r.High, r.Msg, r.SrvMsg, r.Held, r.Backup, r.GrantAt
 		u.via, u.main = s.units[r.Via], s.units[r.Main]
 		if (u.state == shRegistered || u.state == shRefused) && u.via == nil {
 			u.state = shIdle

@@ -371,3 +371,92 @@ func TestSharedReconnect(t *testing.T) {
 		t.Fatalf("srv: %+v", st)
 	}
 }
+
+// TestSharedBackup: the backup registers with the main server (5 days
+// when fresh, one more a day up to 30); while the main server is down it
+// serves the participants, warns at 15 days left (444110) and stops at 0
+// (444111); the main server back, it steps down.
+func TestSharedBackup(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, true)
+	if st := f.status("bk"); st.Role != family.SharedBackup || !st.Backup.Registered || st.Backup.DaysLeft != 5 || st.Backup.Active {
+		t.Fatalf("fresh backup: %+v", st)
+	}
+	f.advance(40 * day)
+	if st := f.status("srv"); st.Backup != (family.SharedBackupStatus{Addr: shBkAddr, ID: shSerial("bk"), Registered: true, DaysLeft: 30}) {
+		t.Fatalf("backup after 40 days, from the server: %+v", st.Backup)
+	}
+	f.borrow("p1")
+	seq := lastSeq(t, tl.lab)
+	down := 40 * day
+	f.exec("srv", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "end")
+	if st := f.status("p1"); !st.Active || st.ServerAddr != shBkAddr || st.Utilized != 50 || st.Borrowed != 50 {
+		t.Fatalf("p1 on the backup: %+v", st)
+	}
+	if !f.borrow("p1") {
+		t.Fatal("the active backup lent no block")
+	}
+	f.advance(31 * day)
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(down)+" bk %ASA-4-444109: Shared license backup server role changed to active",
+		ts(down)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.2",
+		ts(down)+" p1 borrowed 50 shared sessions from srv: holds 100",
+		// The backup is a participant of the main server too.
+		ts(down+30*time.Second)+" bk %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(down+15*day)+" bk %ASA-4-444110: Shared license server backup has 15 days remaining as active license server",
+		ts(down+30*day)+" bk %ASA-2-444111: Shared license backup service has been terminated due to the primary license server 10.0.0.1 being unavailable for more than 30 days. The license server needs to be brought back online to continue using shared licensing.",
+		ts(down+30*day+30*time.Second)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(down+31*day)+" p1 %ASA-2-444105: Released 100 shared AnyConnect Premium license(s). License server has been unreachable for 24 hours",
+	)
+	seq = lastSeq(t, tl.lab)
+	f.exec("srv", "configure terminal", "interface GigabitEthernet0/1", "no shutdown", "end")
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		ts(down+31*day)+" bk %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1",
+		ts(down+31*day)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
+	if st := f.status("bk"); st.Backup.Active || st.Backup.DaysLeft != 0 {
+		t.Fatalf("backup after its 30 days: %+v", st.Backup)
+	}
+	f.advance(3 * day)
+	if st := f.status("bk"); st.Backup.DaysLeft != 3 {
+		t.Fatalf("backup recharging: %+v", st.Backup)
+	}
+}
+
+// TestSharedSurvivesRestart: who holds what, high usage, message counts,
+// a participant's 24 hours and a backup's days survive a restart.
+func TestSharedSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	tl := openTestLab(t, dir)
+	f := newShFleet(t, tl.lab, 2, true)
+	f.advance(2 * day)
+	for range 3 {
+		f.borrow("p1")
+	}
+	f.borrow("p2")
+	f.exec("p2", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "end")
+	f.advance(10 * time.Second)
+	hosts := []string{"srv", "bk", "p1", "p2"}
+	before := map[string]family.SharedStatus{}
+	for _, h := range hosts {
+		before[h] = f.status(h)
+	}
+	if before["p2"].ExpiresAt.IsZero() || before["p1"].Borrowed != 150 || before["srv"].Utilized != 200 || before["bk"].Backup.DaysLeft != 7 {
+		t.Fatalf("before the restart: %+v", before)
+	}
+	tl.close()
+	tl = openTestLab(t, dir)
+	f.lab = tl.lab
+	for _, h := range hosts {
+		if got := f.status(h); fmt.Sprint(got) != fmt.Sprint(before[h]) {
+			t.Errorf("%s after the restart:\n%+v\nwant\n%+v", h, got, before[h])
+		}
+	}
+	// The lab goes on where it was: p2's 24 hours end as they would have.
+	seq := lastSeq(t, tl.lab)
+	f.advance(day)
+	got := sharedLines(t, tl.lab, seq)
+	want := ts(2*day+24*time.Hour) + " p2 %ASA-2-444105: Released 50 shared AnyConnect Premium license(s). License server has been unreachable for 24 hours"
+	if !slices.Contains(got, want) {
+		t.Fatalf("after a day: %q", got)
+	}
+}

@@ -120,7 +120,7 @@ func (s *sharedService) dropLocked(u *shUnit, now time.Time) {
 	s.setBorrowed(u, 0)
 	for _, o := range s.units {
 		if o.via == u || o.main == u {
-			o.closeRun(now, now)
+			s.closeRun(o, now, now)
 			o.via = nil
 			if o.main == u {
 				o.main = nil
@@ -141,7 +141,7 @@ func (s *sharedService) leave(u *shUnit, now time.Time) {
 	if u.main != nil {
 		s.unhold(u.main, u)
 	}
-	u.closeRun(now, now)
+	s.closeRun(u, now, now)
 	u.state, u.via = shIdle, nil
 	u.lost, u.reclaimed, u.released = false, false, false
 	s.changed[u.id] = true
