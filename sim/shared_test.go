@@ -31,9 +31,10 @@ func init() {
 // 10.0.0.1 on inside), bk (a backup, 10.0.0.2) when asked, and
 // participants p1..pN (ASA 5525-X, 25 local Premium peers each).
 type shFleet struct {
-	t     *testing.T
+	t     testing.TB
 	lab   *Lab
 	parts []string
+	plain bool
 }
 
 const shSecret = "SeKreTkey"
@@ -47,13 +48,16 @@ func shSerial(host string) string {
 	case "bk":
 		return "FCH1900B001"
 	}
-	return fmt.Sprintf("FCH1900P%03d", host[1]-'0')
+	var n int
+	fmt.Sscanf(host, "p%d", &n)
+	return fmt.Sprintf("FCH19%02dP%03d", n/1000, n%1000)
 }
 
-// newShFleet creates the fleet in lab with n participants.
-func newShFleet(t *testing.T, lab *Lab, n int, backup bool) *shFleet {
+// newShFleet creates the fleet in lab with n participants; plain: the
+// same units with no license-server lines.
+func newShFleet(t testing.TB, lab *Lab, n int, backup, plain bool) *shFleet {
 	t.Helper()
-	f := &shFleet{t: t, lab: lab}
+	f := &shFleet{t: t, lab: lab, plain: plain}
 	srvCfg := family.SharedConfig{Secret: shSecret, EnableIface: "inside"}
 	if backup {
 		srvCfg.BackupAddr, srvCfg.BackupID = shBkAddr, shSerial("bk")
@@ -63,15 +67,35 @@ func newShFleet(t *testing.T, lab *Lab, n int, backup bool) *shFleet {
 		f.unit("bk", "ASA5525", keygen.Features{SharedParticipant: true}, shBkAddr, family.SharedConfig{
 			BackupEnableIface: "inside", ServerAddr: shSrvAddr, ServerSecret: shSecret})
 	}
+	// Created by a few at a time: their synced writes share the syncs.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, 16) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				host := fmt.Sprintf("p%d", i)
+				cfg := family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret}
+				if backup {
+					cfg.ServerBackupAddr = shBkAddr
+				}
+				err := f.makeUnit(host, "ASA5525", keygen.Features{PremiumPeers: 25, SharedParticipant: true},
+					netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), cfg)
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
 	for i := 1; i <= n; i++ {
-		host := fmt.Sprintf("p%d", i)
-		cfg := family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret}
-		if backup {
-			cfg.ServerBackupAddr = shBkAddr
-		}
-		f.unit(host, "ASA5525", keygen.Features{PremiumPeers: 25, SharedParticipant: true},
-			netip.MustParseAddr(fmt.Sprintf("10.0.1.%d", i)), cfg)
-		f.parts = append(f.parts, host)
+		next <- i
+		f.parts = append(f.parts, fmt.Sprintf("p%d", i))
+	}
+	close(next)
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 	return f
 }
@@ -80,20 +104,42 @@ func newShFleet(t *testing.T, lab *Lab, n int, backup bool) *shFleet {
 // addr and the license-server lines cfg.
 func (f *shFleet) unit(host, model string, feat keygen.Features, addr netip.Addr, cfg family.SharedConfig) {
 	f.t.Helper()
+	if err := f.makeUnit(host, model, feat, addr, cfg); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// makeUnit is unit for any goroutine.
+func (f *shFleet) makeUnit(host, model string, feat keygen.Features, addr netip.Addr, cfg family.SharedConfig) error {
 	serial := shSerial(host)
 	if _, err := f.lab.Create(model, host, serial); err != nil {
-		f.t.Fatal(err)
+		return err
 	}
 	w, err := f.lab.signer.Encode(keygen.Key{Serial: serial, Features: feat})
 	if err != nil {
-		f.t.Fatal(err)
+		return err
 	}
 	if _, _, err := f.lab.InstallKey(host, w.String(), KeyActivate); err != nil {
-		f.t.Fatal(err)
+		return err
 	}
-	f.exec(host, "configure terminal", "interface GigabitEthernet0/1", "nameif inside",
-		"ip address "+addr.String()+" 255.255.0.0", "no shutdown", "end")
-	f.configure(host, cfg)
+	r, err := f.lab.Exec(host, []string{"configure terminal", "interface GigabitEthernet0/1", "nameif inside",
+		"ip address " + addr.String() + " 255.255.0.0", "no shutdown", "end"})
+	if err != nil {
+		return err
+	}
+	if strings.Contains(r.Transcript, "ERROR") {
+		return fmt.Errorf("%s: %s", host, r.Transcript)
+	}
+	if f.plain {
+		return nil
+	}
+	fakeShared.Store(serial, cfg)
+	f.t.Cleanup(func() { fakeShared.Delete(serial) })
+	h, err := f.lab.headend(host)
+	if err != nil {
+		return err
+	}
+	return h.Update(func(family.Device) error { return nil })
 }
 
 // configure gives host the license-server lines cfg.
@@ -195,7 +241,7 @@ func ts(d time.Duration) string { return simStart.Add(d).Format(time.RFC3339) }
 // logs 444102.
 func TestSharedRegistration(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
-	f := newShFleet(t, tl.lab, 1, false)
+	f := newShFleet(t, tl.lab, 1, false, false)
 	wantLines(t, sharedLines(t, tl.lab, 0),
 		ts(0)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
 	st := f.status("p1")
@@ -238,7 +284,7 @@ func TestSharedRegistration(t *testing.T) {
 // refreshes come from the elapsed intervals; unused blocks go back.
 func TestSharedBlocks(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
-	f := newShFleet(t, tl.lab, 2, false)
+	f := newShFleet(t, tl.lab, 2, false, false)
 	seq := lastSeq(t, tl.lab)
 	for range 3 {
 		if !f.borrow("p1") {
@@ -302,7 +348,7 @@ func TestSharedBlocks(t *testing.T) {
 // after the reclaim, it asks again.
 func TestSharedLoss(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
-	f := newShFleet(t, tl.lab, 2, false)
+	f := newShFleet(t, tl.lab, 2, false, false)
 	for _, p := range []string{"p1", "p2"} {
 		for range 2 {
 			if !f.borrow(p) {
@@ -345,7 +391,7 @@ func TestSharedLoss(t *testing.T) {
 // reclaim, it keeps them as they are.
 func TestSharedReconnect(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
-	f := newShFleet(t, tl.lab, 1, false)
+	f := newShFleet(t, tl.lab, 1, false, false)
 	for range 2 {
 		f.borrow("p1")
 	}
@@ -378,7 +424,7 @@ func TestSharedReconnect(t *testing.T) {
 // (444111); the main server back, it steps down.
 func TestSharedBackup(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
-	f := newShFleet(t, tl.lab, 1, true)
+	f := newShFleet(t, tl.lab, 1, true, false)
 	if st := f.status("bk"); st.Role != family.SharedBackup || !st.Backup.Registered || st.Backup.DaysLeft != 5 || st.Backup.Active {
 		t.Fatalf("fresh backup: %+v", st)
 	}
@@ -427,7 +473,7 @@ func TestSharedBackup(t *testing.T) {
 func TestSharedSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	tl := openTestLab(t, dir)
-	f := newShFleet(t, tl.lab, 2, true)
+	f := newShFleet(t, tl.lab, 2, true, false)
 	f.advance(2 * day)
 	for range 3 {
 		f.borrow("p1")
