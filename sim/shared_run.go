@@ -9,7 +9,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/family"
-	"github.com/asalab/asalab/sim/store"
 )
 
 // shNote is one step of the service to log: an event, with the line the
@@ -454,4 +453,14 @@ func (s *sharedService) backupStatus(u *shUnit, now time.Time) family.SharedBack
 // settleShared brings the shared licensing service to the lab time.
 func (l *Lab) settleShared() { l.shared.settle(l.clock.Now()) }
 
-var _ = store.SharedPrefix
+// SharedPool is the hostname of the server whose pool h borrows from ("":
+// none), for an admission that took a shared session.
+func (h *Headend) SharedPool() string {
+	s := h.lab.shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.units[h.id]; u != nil && u.main != nil {
+		return u.main.host
+	}
+	return ""
+}
