@@ -49,7 +49,8 @@ func readShared(d family.Device, now time.Time) (sharedInfo, bool) {
 	}
 	in.srvAddr = ifaceAddr(d, cfg.EnableIface)
 	in.bkAddr = ifaceAddr(d, cfg.BackupEnableIface)
-	return in, hasCfg && (in.pool > 0 || in.participant || cfg != family.SharedConfig{})
+	return in, hasCfg && (in.pool > 0 || in.participant || cfg.Secret != "" || cfg.EnableIface != "" ||
+		cfg.BackupEnableIface != "" || cfg.ServerAddr.IsValid())
 }
 
 // ifaceAddr is the address of d on the interface named nameif, if it is
