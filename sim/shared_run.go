@@ -141,7 +141,7 @@ type returned struct {
 // returnable lists the units holding blocks with a server answering.
 func (s *sharedService) returnable() []returned {
 	var out []returned
-	for _, u := range s.units {
+	for _, u := range s.sortedUnits() {
 		if u.borrowed > 0 && u.state == shRegistered && u.refreshedSince(u.grantAt, s.at) {
 			out = append(out, returned{u, u.local})
 		}
