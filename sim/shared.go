@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"net/netip"
 	"slices"
 	"sync"
@@ -251,20 +252,12 @@ func (s *sharedService) closeRun(u *shUnit, now, anchor time.Time) {
 	s.changed[u.id] = true
 }
 
-// sortedUnits are the units in id order, for a stable order of steps.
+// sortedUnits are the units by hostname, for a stable order of steps.
 func (s *sharedService) sortedUnits() []*shUnit {
 	us := make([]*shUnit, 0, len(s.units))
 	for _, u := range s.units {
 		us = append(us, u)
 	}
-	slices.SortFunc(us, func(a, b *shUnit) int {
-		switch {
-		case a.id < b.id:
-			return -1
-		case a.id > b.id:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(us, func(a, b *shUnit) int { return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.id, b.id)) })
 	return us
 }

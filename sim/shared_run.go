@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -138,7 +139,8 @@ type returned struct {
 	local int
 }
 
-// returnable lists the units holding blocks with a server answering.
+// returnable lists the units holding blocks with a server answering, by
+// hostname.
 func (s *sharedService) returnable() []returned {
 	var out []returned
 	for _, u := range s.sortedUnits() {
@@ -411,6 +413,7 @@ func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
 			st.Clients = append(st.Clients, c)
 		}
 	}
+	slices.SortFunc(st.Clients, func(a, b family.SharedClient) int { return cmp.Compare(a.ID, b.ID) })
 	st.Backup = s.backupStatus(u, now)
 	if u.state == shUnreachable && u.borrowed > 0 && !u.released && !u.lastOK.IsZero() {
 		st.ExpiresAt = u.lastOK.Add(shGrace)
