@@ -351,7 +351,6 @@ func (l *Lab) loadFaults(hs []*Headend) error {
 			return nil
 		}
 		h.setOff(true, since)
-		l.retire(h.adm.Reset(since.Unix()))
 		l.schedule(h)
 		return nil
 	})

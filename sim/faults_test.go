@@ -470,3 +470,58 @@ func TestPingAcrossCut(t *testing.T) {
 		t.Errorf("b off: %q", got)
 	}
 }
+
+// TestFaultsConcurrent: faults race with admission, console sessions,
+// lookups of the network, deletion and re-creation; the race detector
+// watches, and at the end the faults in memory are those of the store.
+func TestFaultsConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	tl := faultLab(t, dir, simConfig())
+	lab := tl.lab
+	var wg sync.WaitGroup
+	run := func(fn func(i int)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 60 {
+				fn(i)
+			}
+		}()
+	}
+	run(func(i int) {
+		if i%2 == 0 {
+			_, _ = lab.CutLink("a", "b")
+		} else {
+			_ = lab.RestoreLink("b", "a")
+		}
+	})
+	run(func(i int) {
+		if i%2 == 0 {
+			_, _, _ = lab.PowerOff("c")
+		} else {
+			_, _ = lab.PowerOn("c")
+		}
+	})
+	run(func(i int) { _, _ = lab.Admit("c", fmt.Sprintf("u%d", i%3), "laptop", headend.KindAnyConnect) })
+	run(func(int) { _, _ = lab.Exec("c", []string{"ping 10.0.0.1"}) })
+	run(func(int) { _ = paths(t, lab); _ = lab.Links() })
+	run(func(i int) {
+		if i%2 == 0 {
+			_, _ = lab.Create("ASA5516", "d", "")
+			_, _ = lab.CutLink("d", "a")
+			_, _, _ = lab.PowerOff("d")
+		} else {
+			_ = lab.Delete("d")
+		}
+	})
+	wg.Wait()
+	links, off := lab.Links(), must(lab.Get("c")).PoweredOff
+	tl.close()
+	tl = openTestLabWith(t, dir, simConfig())
+	if got := tl.lab.Links(); !slices.Equal(got, links) {
+		t.Errorf("links after a restart %+v, before %+v", got, links)
+	}
+	if got := must(tl.lab.Get("c")).PoweredOff; got != off {
+		t.Errorf("c off after a restart %v, before %v", got, off)
+	}
+}
