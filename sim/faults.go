@@ -26,9 +26,10 @@ import (
 // A powered-off unit keeps its flash (activation keys, saved
 // configuration) and loses its running state: power on reloads it, down
 // for the lab's boot time. Its time-based keys go on counting while it is
-// off: on 8.4 and later "if the time-based license is active and you shut
-// down the ASA, the timer continues to count down" (Cisco ASA 8.4 and 9.x
-// CLI configuration guides, "How the Time-Based License Timer Works").
+// off: on 8.4 and later, if the time-based license is active and the ASA
+// is shut down, the timer continues to count down (Cisco ASA 8.4 and 9.x
+// CLI configuration guides, licensing chapter, on the time-based license
+// timer, which advise deactivating it before a shutdown).
 // The device does not run while off, so it logs nothing then; the lines
 // its keys had due meanwhile (444005 warnings, 444007 expiries) come at
 // power on with their own times, as after a move of the lab clock.
