@@ -525,3 +525,19 @@ func TestFaultsConcurrent(t *testing.T) {
 		t.Errorf("c off after a restart %v, before %v", got, off)
 	}
 }
+
+// TestLinkFollowsRename: a link joins two headends, not two names: a
+// rename or an RMA keeps it, and it lists under the running names.
+func TestLinkFollowsRename(t *testing.T) {
+	tl := faultLab(t, t.TempDir(), simConfig())
+	lab := tl.lab
+	must(lab.CutLink("a", "c"))
+	must(lab.Exec("a", []string{"configure terminal", "hostname z", "end"}))
+	must2(lab.ReturnForRepair("c", ""))
+	if got, want := lab.Links(), []Link{{A: "c", B: "z", Since: simStart}}; !slices.Equal(got, want) {
+		t.Errorf("Links = %+v, want %+v", got, want)
+	}
+	if err := lab.RestoreLink("z", "c"); err != nil {
+		t.Fatal(err)
+	}
+}
