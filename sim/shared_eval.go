@@ -48,7 +48,7 @@ func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup
 	if !addr.IsValid() {
 		return nil, time.Time{}
 	}
-	for _, ho := range s.l.net.holders(addr) {
+	for _, ho := range s.l.net.holders(u.h, addr) {
 		o := s.units[ho.h.id]
 		if o == nil {
 			continue
@@ -63,7 +63,7 @@ func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup
 			}
 			continue
 		}
-		if o == u || pathUp(u.h, o.h) {
+		if o == u || ho.path {
 			return o, time.Time{}
 		}
 	}

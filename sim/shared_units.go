@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/netip"
-	"slices"
 	"time"
 
 	"github.com/asalab/asalab/headend/asa"
@@ -194,9 +193,28 @@ func (s *sharedService) hook(u *shUnit) {
 	}
 }
 
-// holders are the headends that hold addr, by hostname then id.
-func (n *network) holders(addr netip.Addr) []holder {
+// reach is a headend holding an address, as seen from another: whether
+// packets pass between them (a link not cut, both powered on), and when
+// it is up.
+type reach struct {
+	h    *Headend
+	upAt time.Time
+	path bool
+}
+
+// holders are the headends that hold addr, by hostname then id, as seen
+// from from.
+func (n *network) holders(from *Headend, addr netip.Addr) []reach {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	return slices.Clone(n.byAddr[addr])
+	hs := n.byAddr[addr]
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]reach, 0, len(hs))
+	for _, ho := range hs {
+		path := !n.off[from] && !n.off[ho.h] && n.pathUpLocked(from, ho.h)
+		out = append(out, reach{h: ho.h, upAt: ho.upAt, path: path})
+	}
+	return out
 }

@@ -35,6 +35,15 @@ const (
 	Refusal
 	// Syslog is a line the headend logged (its `show logging`).
 	Syslog
+	// LinkCut and LinkRestored: a lab fault cut, or a restore ended, every
+	// lab network path between two headends; Headend names the first as
+	// given, Text both.
+	LinkCut
+	LinkRestored
+	// PowerOff and PowerOn: a lab fault switched a headend off, or on
+	// again (it then boots, with the events of a reload).
+	PowerOff
+	PowerOn
 	// Shared is a step of the shared licensing service between headends:
 	// a registration, a block lent or returned, a loss of the server, a
 	// reclaim, a release after 24 hours, a backup server's role change.
@@ -50,7 +59,9 @@ var kindNames = [NumKinds]string{
 	Essentials: "essentials", PortalOrder: "portal_order", PortalRegister: "portal_register",
 	PortalActivationCode: "portal_activation_code", PortalShare: "portal_share",
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
-	Refusal: "refusal", Syslog: "syslog", Shared: "shared_license",
+	Refusal: "refusal", Syslog: "syslog",
+	LinkCut: "link_cut", LinkRestored: "link_restored", PowerOff: "power_off", PowerOn: "power_on",
+	Shared: "shared_license",
 }
 
 func (k Kind) String() string {
