@@ -247,7 +247,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.shared.load(now); err != nil {
 		return nil, err
 	}
-	l.onNetChange(l.shared.settle)
+	l.onNetChange(l.shared.netChanged)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))

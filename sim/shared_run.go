@@ -87,6 +87,14 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
+// netChanged re-evaluates the units at now: lab network paths changed.
+func (s *sharedService) netChanged(now time.Time) {
+	s.mu.Lock()
+	s.dirty = true
+	s.mu.Unlock()
+	s.settle(now)
+}
+
 // rechecks reports whether a unit waits for another to come up by now.
 func (s *sharedService) rechecks(now time.Time) bool { return !s.next.IsZero() && !s.next.After(now) }
 

@@ -506,3 +506,46 @@ func TestSharedSurvivesRestart(t *testing.T) {
 		t.Fatalf("after a day: %q", got)
 	}
 }
+
+// TestSharedFaults: a cut link or a server powered off is a loss like any
+// other, seen at the lab time of the fault; a restore or power on brings
+// the participant back.
+func TestSharedFaults(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 2, false, false)
+	f.borrow("p1")
+	f.advance(10 * time.Second)
+	seq := lastSeq(t, tl.lab)
+	if _, err := tl.lab.CutLink("p1", "srv"); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.status("p1"); st.Active || st.ExpiresAt != simStart.Add(24*time.Hour) {
+		t.Fatalf("p1 cut off: %+v", st)
+	}
+	if st := f.status("p2"); !st.Active {
+		t.Fatalf("p2 lost its server with p1's link: %+v", st)
+	}
+	f.advance(time.Minute)
+	if err := tl.lab.RestoreLink("p1", "srv"); err != nil {
+		t.Fatal(err)
+	}
+	f.exec("srv", "write memory") // power on boots the saved configuration
+	if _, _, err := tl.lab.PowerOff("srv"); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(time.Minute)
+	if _, err := tl.lab.PowerOn("srv"); err != nil {
+		t.Fatal(err)
+	}
+	got := sharedLines(t, tl.lab, seq)
+	want := []string{
+		ts(30*time.Second) + " p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(70*time.Second) + " p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1",
+		// p2's last refresh was at 60 s, p1's registration at 70 s.
+		ts(90*time.Second) + " p2 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(100*time.Second) + " p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(130*time.Second) + " p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1",
+		ts(130*time.Second) + " p2 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1",
+	}
+	wantLines(t, got, want...)
+}
