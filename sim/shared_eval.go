@@ -17,7 +17,10 @@ import (
 func (s *sharedService) roles() {
 	for _, u := range s.units {
 		switch {
-		case u.pool > 0 && u.cfg.Secret != "" && u.srvAddr.IsValid():
+		case u.pool > 0 && u.cfg.Secret != "" && u.cfg.EnableIface != "":
+			// Its role is its configuration's: a server whose
+			// interface is down is a server nobody reaches, whose pool
+			// its backup serves.
 			u.role = family.SharedServer
 		case u.participant && u.bkAddr.IsValid() && u.cfg.ServerAddr.IsValid() && s.namedBackup(u):
 			u.role = family.SharedBackup

@@ -452,6 +452,9 @@ func TestSharedBackup(t *testing.T) {
 		ts(down+15*day)+" bk %ASA-4-444110: Shared license server backup has 15 days remaining as active license server",
 		ts(down+30*day)+" bk %ASA-2-444111: Shared license backup service has been terminated due to the primary license server 10.0.0.1 being unavailable for more than 30 days. The license server needs to be brought back online to continue using shared licensing.",
 		ts(down+30*day+30*time.Second)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		// The pool the backup served (the main server's) takes its
+		// sessions back after 3 missed refreshes, as the main would.
+		ts(down+30*day+90*time.Second)+" srv reclaimed 100 shared sessions from p1 after 3 missed refreshes",
 		ts(down+31*day)+" p1 %ASA-2-444105: Released 100 shared AnyConnect Premium license(s). License server has been unreachable for 24 hours",
 	)
 	seq = lastSeq(t, tl.lab)
