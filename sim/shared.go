@@ -128,6 +128,10 @@ type shUnit struct {
 	// grantAt is its last block's grant: a block goes back unused only
 	// at a refresh after it.
 	grantAt time.Time
+	// topUp: it registered and asks for blocks for the sessions it has up
+	// beyond its local license and its blocks (those it released or the
+	// server reclaimed while it was cut off).
+	topUp bool
 	// Message counts up to anchor; the current run adds to them.
 	msg [shKinds]family.SharedMessages
 	// Server side: the blocks lent, per participant id, and the message

@@ -240,6 +240,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		}
 		u.state, u.via, u.main, u.reason = shRegistered, a.via, a.main, ""
 		u.lost, u.reclaimed, u.released = false, false, false
+		u.topUp = true
 		if a.via == u {
 			break
 		}

@@ -73,7 +73,7 @@ func (s *sharedService) quiet(now time.Time) bool {
 		return false
 	}
 	for _, u := range s.units {
-		if u.borrowed > 0 {
+		if u.borrowed > 0 || u.topUp {
 			return false
 		}
 	}
@@ -152,7 +152,7 @@ type returned struct {
 func (s *sharedService) returnable() []returned {
 	var out []returned
 	for _, u := range s.sortedUnits() {
-		if u.borrowed > 0 && u.state == shRegistered && u.refreshedSince(u.grantAt, s.at) {
+		if u.state == shRegistered && (u.topUp || u.borrowed > 0 && u.refreshedSince(u.grantAt, s.at)) {
 			out = append(out, returned{u, u.local})
 		}
 	}
@@ -174,6 +174,16 @@ func (s *sharedService) giveBack(rs []returned, now time.Time) {
 		u := r.u
 		if s.units[u.id] != u || u.state != shRegistered || u.main == nil {
 			continue
+		}
+		if u.topUp {
+			u.topUp = false
+			if need := inUse[i] - u.borrowed; need > 0 {
+				s.cover(u, need, now)
+				continue
+			}
+			if !u.refreshedSince(u.grantAt, now) {
+				continue
+			}
 		}
 		free := u.borrowed - inUse[i]
 		n := free / family.SharedBlock * family.SharedBlock
@@ -197,6 +207,23 @@ func (s *sharedService) giveBack(rs []returned, now time.Time) {
 		s.setBorrowed(u, u.borrowed-n)
 		s.note(now, u, "", fmt.Sprintf("returned %d unused shared sessions to %s", n, u.main.host))
 	}
+}
+
+// cover asks u's server for the blocks that cover need sessions u has up
+// beyond its local license and its blocks, as many as the pool and its
+// platform limit allow.
+func (s *sharedService) cover(u *shUnit, need int, now time.Time) {
+	want := (need + family.SharedBlock - 1) / family.SharedBlock * family.SharedBlock
+	room := (u.platform - u.local - u.borrowed) / family.SharedBlock * family.SharedBlock
+	got := max(0, min(want, room, s.available(u.main)/family.SharedBlock*family.SharedBlock))
+	s.countGet(u, u.via, true, got > 0)
+	if got > 0 {
+		s.hold(u.main, u, got)
+		s.setBorrowed(u, u.borrowed+got)
+		u.grantAt = now
+	}
+	s.note(now, u, "", fmt.Sprintf("asked %s for %d shared sessions for the %d it has up beyond its license: %d granted",
+		u.main.host, want, need, got))
 }
 
 // borrow is u's admission asking for a block at now: granted while the
