@@ -165,6 +165,26 @@ type shBackup struct {
 	// Recharging: inactive with its main server answering, it gains a
 	// day a day; inactive without it, its days stay.
 	Recharging bool
+	// Hello counts its hellos to the main server (one a registration);
+	// Sync the syncs of the runs that ended; SyncAt starts the current
+	// run of syncs, every shSync (zero: not syncing).
+	Hello, Sync family.SharedMessages
+	SyncAt      time.Time
+}
+
+// shSync is how often the main server and the backup sync (Cisco: every
+// 10 seconds).
+const shSync = 10 * time.Second
+
+// syncs are backup b's sync messages by now.
+func (b *shBackup) syncs(now time.Time) family.SharedMessages {
+	m := b.Sync
+	if !b.SyncAt.IsZero() {
+		n := polls(b.SyncAt, now, shSync)
+		m.Tx += n
+		m.Rx += n
+	}
+	return m
 }
 
 // Backup days (Cisco: a fresh backup may serve on its own for 5 days; its

@@ -173,13 +173,24 @@ func (s *sharedService) backupAt(b *shUnit, now time.Time) {
 	if now.Before(b.upAt) {
 		return
 	}
+	switch {
+	case m != nil && b.bk.SyncAt.IsZero():
+		b.bk.Hello.Tx++
+		b.bk.Hello.Rx++
+		b.bk.SyncAt = now
+		s.changed[b.id] = true
+	case m == nil && !b.bk.SyncAt.IsZero():
+		b.bk.Sync = b.bk.syncs(now)
+		b.bk.SyncAt = time.Time{}
+		s.changed[b.id] = true
+	}
 	if !b.bk.Active && b.bk.Registered && (m != nil) != b.bk.Recharging {
 		b.bk.Days, b.bk.DaysAt, b.bk.Recharging = b.daysLeft(now), now, m != nil
 		s.changed[b.id] = true
 	}
 	switch {
 	case m != nil && !b.bk.Registered:
-		b.bk = shBackup{Registered: true, Days: shBackupFresh, DaysAt: now, Recharging: true}
+		b.bk.Registered, b.bk.Days, b.bk.DaysAt, b.bk.Recharging = true, shBackupFresh, now, true
 		b.main = m
 		s.changed[b.id] = true
 		s.note(now, b, "", fmt.Sprintf("backup server registered with %s: %d days to serve on its own", m.host, shBackupFresh))

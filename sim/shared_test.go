@@ -197,6 +197,19 @@ func (f *shFleet) borrow(host string) bool {
 	return ok
 }
 
+// backupState is the service's record of backup host.
+func (f *shFleet) backupState(host string) shBackup {
+	f.t.Helper()
+	h, err := f.lab.headend(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	s := f.lab.shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.units[h.id].bk
+}
+
 func (f *shFleet) advance(d time.Duration) {
 	f.t.Helper()
 	if _, err := f.lab.AdvanceClock(d); err != nil {
@@ -427,6 +440,9 @@ func TestSharedBackup(t *testing.T) {
 	f := newShFleet(t, tl.lab, 1, true, false)
 	if st := f.status("bk"); st.Role != family.SharedBackup || !st.Backup.Registered || st.Backup.DaysLeft != 5 || st.Backup.Active {
 		t.Fatalf("fresh backup: %+v", st)
+	}
+	if bk := f.backupState("bk"); bk.Hello != (family.SharedMessages{Tx: 1, Rx: 1}) || bk.syncs(simStart.Add(time.Minute)).Tx != 6 {
+		t.Fatalf("fresh backup's hello and syncs: %+v", bk)
 	}
 	f.advance(40 * day)
 	if st := f.status("srv"); st.Backup != (family.SharedBackupStatus{Addr: shBkAddr, ID: shSerial("bk"), Registered: true, DaysLeft: 30}) {
