@@ -263,7 +263,8 @@ func TestSharedRegistration(t *testing.T) {
 		t.Fatalf("p1: %+v", st)
 	}
 	if st := f.status("srv"); st.Role != family.SharedServer || !st.Active || len(st.Clients) != 1 ||
-		st.Clients[0] != (family.SharedClient{ID: shSerial("p1"), Hostname: "p1", Platform: 750, LastSeen: simStart}) {
+		st.Clients[0].ID != shSerial("p1") || st.Clients[0].Hostname != "p1" || st.Clients[0].Platform != 750 ||
+		st.Clients[0].Usage != 0 || !st.Clients[0].LastSeen.Equal(simStart) {
 		t.Fatalf("srv: %+v", st)
 	}
 
@@ -445,7 +446,8 @@ func TestSharedBackup(t *testing.T) {
 		t.Fatalf("fresh backup's hello and syncs: %+v", bk)
 	}
 	f.advance(40 * day)
-	if st := f.status("srv"); st.Backup != (family.SharedBackupStatus{Addr: shBkAddr, ID: shSerial("bk"), Registered: true, DaysLeft: 30}) {
+	if st := f.status("srv"); st.Backup.Addr != shBkAddr || st.Backup.ID != shSerial("bk") || !st.Backup.Registered ||
+		st.Backup.Active || st.Backup.DaysLeft != 30 {
 		t.Fatalf("backup after 40 days, from the server: %+v", st.Backup)
 	}
 	f.borrow("p1")
