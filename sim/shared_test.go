@@ -283,11 +283,11 @@ func TestSharedRegistration(t *testing.T) {
 	f.configure("p1", family.SharedConfig{ServerAddr: netip.MustParseAddr("10.0.0.9"), ServerSecret: shSecret})
 	wantLines(t, sharedLines(t, tl.lab, seq),
 		ts(0)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.")
-	seq = lastSeq(t, tl.lab)
 	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret, ServerPort: 50555})
 	if st := f.status("p1"); st.Active {
 		t.Fatalf("p1 registered on a port the server does not listen on: %+v", st)
 	}
+	seq = lastSeq(t, tl.lab)
 	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: shSecret})
 	wantLines(t, sharedLines(t, tl.lab, seq),
 		ts(0)+" p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.1")
