@@ -422,7 +422,8 @@ func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
 			st.ServerAddr = u.cfg.ServerAddr
 		}
 	}
-	if m := u.main; m != nil {
+	// The pool as the server last told: none if no server ever answered.
+	if m := u.main; m != nil && (u.state == shRegistered || !u.lastOK.IsZero()) {
 		st.TotalForNetwork, st.Utilized = m.pool, m.utilized
 		st.Available = s.available(m)
 	}
