@@ -316,8 +316,14 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		s.note(now, u, "%ASA-2-444102: Shared license service inactive. License server is not responding.",
 			fmt.Sprintf("shared license server %s does not answer", u.cfg.ServerAddr))
 	case shIdle:
-		if u.main != nil && u.borrowed == 0 {
-			s.unhold(u.main, u)
+		// Out of the service (its lines removed, its key gone): what it
+		// borrowed goes back; its users stay up on its own license.
+		if n := u.borrowed; n > 0 {
+			if u.main != nil {
+				s.unhold(u.main, u)
+			}
+			s.setBorrowed(u, 0)
+			s.note(now, u, "", fmt.Sprintf("left shared licensing: returned %d shared sessions", n))
 		}
 		s.closeRun(u, now, now)
 		u.state, u.via = shIdle, nil

@@ -9,6 +9,8 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -131,6 +133,20 @@ func (s *sharedService) nextDue() (time.Time, []*shUnit) {
 	return t, due
 }
 
+// premiumActive is the sessions up that count against a's Premium limit
+// (a released session's reservation, which the table keeps until its next
+// collection, is not one).
+func premiumActive(a *admission.Admission) int {
+	c, pol := a.Counts(), a.Policy()
+	n := 0
+	for k, m := range c.Active {
+		if pol.ClassOf(headend.Kind(k)) == admission.ClassPremium {
+			n += m
+		}
+	}
+	return n
+}
+
 // refreshedSince reports whether registered unit u refreshed after t, by
 // now (a server drawing from its own pool: a refresh interval after t).
 func (u *shUnit) refreshedSince(t, now time.Time) bool {
@@ -165,8 +181,7 @@ func (s *sharedService) returnable() []returned {
 func (s *sharedService) giveBack(rs []returned, now time.Time) {
 	inUse := make([]int, len(rs))
 	for i, r := range rs {
-		c := r.u.h.adm.Counts()
-		inUse[i] = max(0, c.Premium-r.local)
+		inUse[i] = max(0, premiumActive(r.u.h.adm)-r.local)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

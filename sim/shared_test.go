@@ -570,3 +570,21 @@ func TestSharedFaults(t *testing.T) {
 	}
 	wantLines(t, got, want...)
 }
+
+// TestSharedLeave: a participant whose license-server lines go gives what
+// it borrowed back to the pool at once.
+func TestSharedLeave(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, false, false)
+	f.borrow("p1")
+	f.borrow("p1")
+	seq := lastSeq(t, tl.lab)
+	f.configure("p1", family.SharedConfig{})
+	wantLines(t, sharedLines(t, tl.lab, seq), ts(0)+" p1 left shared licensing: returned 100 shared sessions")
+	if st := f.status("srv"); st.Utilized != 0 || len(st.Clients) != 0 {
+		t.Fatalf("srv: %+v", st)
+	}
+	if st := f.status("p1"); st.Borrowed != 0 || st.Active {
+		t.Fatalf("p1: %+v", st)
+	}
+}
