@@ -13,7 +13,10 @@
 // reload (or a power cycle, one of the lab's faults) drops unsaved
 // configuration. The lab network joins the headends' addresses; its
 // faults, links cut and headends powered off, are changes like the others
-// (faults.go).
+// (faults.go). Services run between the headends over it on the lab
+// clock: shared AnyConnect Premium licensing (shared.go), a server lending
+// its pool to participants, its steps events and its state durable like
+// the rest.
 //
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends
