@@ -588,3 +588,21 @@ func TestSharedLeave(t *testing.T) {
 		t.Fatalf("p1: %+v", st)
 	}
 }
+
+// TestSharedServerParticipates: the server draws from its own pool, with
+// no message sent, and lists itself while it holds sessions.
+func TestSharedServerParticipates(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 0, false, false)
+	if !f.borrow("srv") {
+		t.Fatal("the server's own block refused")
+	}
+	st := f.status("srv")
+	if st.Borrowed != 50 || st.Utilized != 50 || st.Get != (family.SharedMessages{}) || len(st.Clients) != 1 || st.Clients[0].Hostname != "srv" {
+		t.Fatalf("srv: %+v", st)
+	}
+	f.advance(time.Minute) // unused: back after a refresh interval
+	if st := f.status("srv"); st.Borrowed != 0 || st.Utilized != 0 || st.HighUsage != 50 {
+		t.Fatalf("srv after a minute: %+v", st)
+	}
+}
