@@ -106,8 +106,8 @@ type shUnit struct {
 	participant  bool // a participant key (a server key is one too)
 	upAt         time.Time
 	boots        int
-	srvAddr      netip.Addr // its address on `license-server enable IFNAME`
-	bkAddr       netip.Addr // its address on `license-server backup enable IFNAME`
+	srvAddrs     []netip.Addr // its addresses on the `license-server enable` interfaces
+	bkAddr       netip.Addr   // its address on `license-server backup enable IFNAME`
 	// hasAddr: an interface is up and addressed, so it can reach a
 	// server at all.
 	hasAddr bool

@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
@@ -57,7 +58,7 @@ func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup
 			continue
 		}
 		if backup && (o.role != family.SharedBackup || o.bkAddr != addr) ||
-			!backup && (o.role != family.SharedServer || o.srvAddr != addr) {
+			!backup && (o.role != family.SharedServer || !slices.Contains(o.srvAddrs, addr)) {
 			continue
 		}
 		if now.Before(ho.upAt) {
@@ -125,7 +126,7 @@ func (s *sharedService) mainOf(u *shUnit) *shUnit {
 		return u.main
 	}
 	for _, o := range s.units {
-		if o.role == family.SharedServer && o.srvAddr == u.cfg.ServerAddr {
+		if o.role == family.SharedServer && slices.Contains(o.srvAddrs, u.cfg.ServerAddr) {
 			return o
 		}
 	}
@@ -262,9 +263,9 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		a.via.srvMsg[shRegistration].Rx++
 		s.changed[a.via.id] = true
 		u.lastOK = now
-		addr := a.via.srvAddr
+		addr := u.cfg.ServerAddr // the address it reached the server at
 		if a.via.role == family.SharedBackup {
-			addr = a.via.bkAddr
+			addr = u.cfg.ServerBackupAddr
 		}
 		s.note(now, u, fmt.Sprintf("%%ASA-5-444101: Shared license service is active. License server address: %s", addr),
 			fmt.Sprintf("registered with shared license server %s (%s)", a.via.host, addr))

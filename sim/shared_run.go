@@ -425,13 +425,15 @@ func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
 	switch u.role {
 	case family.SharedServer:
 		st.Active = true
-		st.ServerAddr = u.srvAddr
+		if len(u.srvAddrs) > 0 {
+			st.ServerAddr = u.srvAddrs[0]
+		}
 	default:
 		st.Active = u.state == shRegistered
 		if u.via != nil {
-			st.ServerAddr = u.via.srvAddr
+			st.ServerAddr = u.cfg.ServerAddr
 			if u.via.role == family.SharedBackup {
-				st.ServerAddr = u.via.bkAddr
+				st.ServerAddr = u.cfg.ServerBackupAddr
 			}
 		} else {
 			st.ServerAddr = u.cfg.ServerAddr

@@ -13,11 +13,12 @@ import (
 // participant key, and its addresses on the server and backup interfaces.
 // ok is false for a device that takes no part.
 type sharedInfo struct {
-	cfg             family.SharedConfig
-	pool            int
-	participant     bool
-	local           int
-	srvAddr, bkAddr netip.Addr
+	cfg         family.SharedConfig
+	pool        int
+	participant bool
+	local       int
+	srvAddrs    []netip.Addr
+	bkAddr      netip.Addr
 }
 
 // sharedConfigOf reads the license-server lines of a device; tests of the
@@ -46,10 +47,22 @@ func readShared(d family.Device, now time.Time) (sharedInfo, bool) {
 			in.pool, in.participant = f.SharedPool, f.Shared || f.SharedPool > 0
 		}
 	}
-	in.srvAddr = ifaceAddr(d, cfg.EnableIface)
+	for _, n := range enableIfaces(cfg) {
+		if a := ifaceAddr(d, n); a.IsValid() {
+			in.srvAddrs = append(in.srvAddrs, a)
+		}
+	}
 	in.bkAddr = ifaceAddr(d, cfg.BackupEnableIface)
 	return in, hasCfg && (in.pool > 0 || in.participant || cfg.Secret != "" || cfg.EnableIface != "" ||
 		cfg.BackupEnableIface != "" || cfg.ServerAddr.IsValid())
+}
+
+// enableIfaces are the interfaces a server serves on.
+func enableIfaces(cfg family.SharedConfig) []string {
+	if cfg.EnableIface == "" {
+		return nil
+	}
+	return []string{cfg.EnableIface}
 }
 
 // ifaceAddr is the address of d on the interface named nameif, if it is
@@ -94,7 +107,7 @@ func (s *sharedService) noteDevice(h *Headend, d family.Device, now time.Time) {
 	u.host, u.serial = d.Hostname(), d.SerialNumber()
 	u.platform = d.Platform().VPNMax
 	u.cfg, u.pool, u.participant, u.local = in.cfg, in.pool, in.participant, in.local
-	u.srvAddr, u.bkAddr = in.srvAddr, in.bkAddr
+	u.srvAddrs, u.bkAddr = in.srvAddrs, in.bkAddr
 	u.upAt, u.boots = d.UpSince(), d.BootCount()
 	u.hasAddr = len(d.Addresses()) > 0
 	if rebooted {
