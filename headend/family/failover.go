@@ -1,6 +1,10 @@
 package family
 
-import "time"
+import (
+	"errors"
+	"net/netip"
+	"time"
+)
 
 // Failover pairs (Active/Standby): two units whose failover LAN links meet
 // on the lab network with the same key and opposite roles form a pair.
@@ -17,7 +21,39 @@ type FailoverUnit interface {
 	// its mate at now, and why the pair cannot form (a mismatch the
 	// device logs, "" when it can).
 	CombinedLicense(mate Device, now time.Time) (cluster LicensedFeatures, mismatch string)
+	// ReplicateFrom makes this unit's running configuration the active
+	// unit's, as the real pair replicates it to the standby: all of it,
+	// hostname included, except what is the unit's own (`failover lan
+	// unit`; the keys, flash and serial are not configuration). The
+	// saved configuration is left alone: the lab calls WriteMemory after
+	// it when the active unit saves (a `write memory` on the active saves
+	// both units). ErrFailoverMate when active cannot be this unit's mate
+	// (another family or model); nothing changes then.
+	ReplicateFrom(active Device, now time.Time) error
+	// FailoverLinkAddrs are the addresses of the failover LAN link: the
+	// one this unit uses (the primary's is the `failover interface ip`
+	// address, the secondary's its standby address) and the one it
+	// expects its mate on; invalid when the link has no address.
+	FailoverLinkAddrs() (own, mate netip.Addr)
+	// StandbyAddresses are the addresses the unit answers on while it is
+	// the standby unit: the standby addresses of its data interfaces up
+	// and named (Addresses are the active unit's).
+	StandbyAddresses() []netip.Addr
+	// LogFailover logs a failover syslog line ("%ASA-1-105045: ...", the
+	// mismatch CombinedLicense words) to the unit's buffer at now, at the
+	// severity its tag carries.
+	LogFailover(msg string, now time.Time)
 }
+
+// Failover errors the lab reports (Host.Failover) and the devices return.
+var (
+	// ErrFailoverMate: the other unit cannot be this one's mate.
+	ErrFailoverMate = errors.New("headend: the units cannot form a failover pair")
+	// ErrNoMate: the command needs the mate, and none is seen.
+	ErrNoMate = errors.New("headend: the failover mate is not detected")
+	// ErrFailoverOff: the command needs failover on.
+	ErrFailoverOff = errors.New("headend: failover is not enabled")
+)
 
 // FailoverState is a unit's state in its pair.
 type FailoverState int
@@ -53,6 +89,11 @@ type FailoverStatus struct {
 	LANUp, StateUp bool
 	// Cluster is the combined license while paired.
 	Cluster *LicensedFeatures
+	// ActiveTime and MateActiveTime are how long each unit has been
+	// active in all ("Active time: N (sec)"); MateVersion is the mate's
+	// software version ("" : unknown).
+	ActiveTime, MateActiveTime time.Duration
+	MateVersion                string
 }
 
 // FailoverCommand is a pair command typed on a unit.
@@ -63,4 +104,13 @@ const (
 	FailoverMakeActive    FailoverCommand = iota + 1 // `failover active`
 	FailoverMakeStandby                              // `no failover active`
 	FailoverReloadStandby                            // `failover reload-standby`
+	// FailoverSaveStandby: the active unit saved its configuration
+	// (`write memory`, `copy running-config startup-config`); the lab
+	// replicates it to the standby unit and saves it there too, as the
+	// real pair replicates the command.
+	FailoverSaveStandby
+	// FailoverWriteStandby is `write standby` on the active unit: the
+	// lab replicates its whole running configuration to the standby unit
+	// again (ReplicateFrom), without saving it.
+	FailoverWriteStandby
 )

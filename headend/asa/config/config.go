@@ -46,6 +46,9 @@ type Config struct {
 	Lines []Line `json:"lines,omitempty"`
 	// Failover is the failover lines of a unit not yet paired.
 	Failover Failover `json:"failover,omitzero"`
+	// Prompt is `prompt KEYWORD...`; nil: the factory `prompt hostname
+	// context`. Never changed in place.
+	Prompt []string `json:"prompt,omitempty"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

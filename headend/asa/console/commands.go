@@ -109,10 +109,14 @@ func buildCommands() *registry {
 	registerGrammar(r)
 	registerACL(r)
 	registerFailover(r)
+	registerFailoverPair(r)
 	return r
 }
 
-func cmdConfigure(s *Session, _ *call) { s.mode = ModeConfig }
+func cmdConfigure(s *Session, _ *call) {
+	s.mode = ModeConfig
+	warnStandby(s)
+}
 
 func cmdWebVPN(s *Session, _ *call) { s.mode = ModeWebVPN }
 
@@ -194,7 +198,8 @@ func cmdShowLogging(s *Session, _ *call) {
 }
 
 func cmdShowVersion(s *Session, _ *call) {
-	s.view(func(d *asa.Device) { s.print(d.ShowVersion(s.b.Now())) })
+	st := s.b.FailoverStatus()
+	s.view(func(d *asa.Device) { s.print(d.ShowVersionPaired(s.b.Now(), st)) })
 }
 
 func cmdShowActivationKey(detail bool) handler {
@@ -264,6 +269,7 @@ func saveConfig(s *Session, report bool) bool {
 	if report {
 		s.println("[OK]")
 	}
+	saveStandby(s)
 	return true
 }
 
