@@ -143,6 +143,13 @@ func warnStandby(s *Session) {
 	}
 }
 
+// execSession is a `failover exec` session: on this unit (mate nil) or on
+// the mate it was opened on.
+type execSession struct {
+	mate family.Host
+	sess family.Console
+}
+
 // cmdFailoverExec: failover exec active|mate|standby COMMAND. The command
 // runs in a session of its own on the unit it designates, which keeps its
 // mode between calls and starts in global configuration mode (Cisco ASA
@@ -164,28 +171,31 @@ func cmdFailoverExec(s *Session, c *call) {
 	st := s.b.FailoverStatus()
 	local := target == "active" && st.State == family.FailoverActive ||
 		target == "standby" && st.Enabled && st.State != family.FailoverActive
-	key := "mate"
-	if local {
-		key = "local"
+	var mate family.Host
+	if !local {
+		var ok bool
+		if mate, ok = s.b.Mate(); !ok {
+			s.println(failoverPairErrorLine(family.ErrNoMate, c))
+			return
+		}
 	}
-	sess := s.execs[key]
-	if sess == nil {
+	// A session is kept per unit, as long as that unit is the one meant:
+	// after the pair re-forms with another mate, a new one starts (the
+	// lab's hosts are pointers, which compare).
+	x := s.execs[local]
+	if x.sess == nil || x.mate != mate {
 		if local {
-			sess = New(s.b, Options{User: s.user, Mode: ModeConfig, Privilege: s.priv})
+			x = execSession{sess: New(s.b, Options{User: s.user, Mode: ModeConfig, Privilege: s.priv})}
 		} else {
-			mate, ok := s.b.Mate()
-			if !ok {
-				s.println(failoverPairErrorLine(family.ErrNoMate, c))
-				return
-			}
-			sess = Open(mate, family.ConsoleOptions{User: s.user, Mode: family.ModePriv, Privilege: s.priv})
-			sess.Line("configure terminal")
+			x = execSession{mate: mate, sess: Open(mate, family.ConsoleOptions{User: s.user, Mode: family.ModePriv, Privilege: s.priv})}
+			x.sess.Line("configure terminal")
 		}
 		if s.execs == nil {
-			s.execs = map[string]family.Console{}
+			s.execs = map[bool]execSession{}
 		}
-		s.execs[key] = sess
+		s.execs[local] = x
 	}
+	sess := x.sess
 	s.print(sess.Line(c.Line[c.Args[1].Pos:]))
 	s.failed = s.failed || sess.Failed()
 }

@@ -96,9 +96,9 @@ type Session struct {
 	out      strings.Builder
 	// failed: the last line answered with an error (Failed).
 	failed bool
-	// execs are the `failover exec` sessions on this unit and its mate,
-	// each with its own mode (failover.go).
-	execs map[string]family.Console
+	// execs are the `failover exec` sessions on this unit (true) and on
+	// its mate, each with its own mode (commands_failover_pair.go).
+	execs map[bool]execSession
 }
 
 // enableUser is who a session is once `enable` accepted the enable password:
