@@ -41,7 +41,7 @@ func (d *Device) EnableFailover(now time.Time) error {
 	if f.LAN.Name == "" {
 		return config.ErrFailoverNoLAN
 	}
-	if own, _ := d.FailoverLinkAddrs(); !own.IsValid() {
+	if own, _ := d.failoverLinkAddrs(); !own.IsValid() {
 		return fmt.Errorf("%w: %s", config.ErrFailoverNoLANAddr, f.LAN.Name)
 	}
 	f.Enabled = true
@@ -98,10 +98,21 @@ func (d *Device) ReplicateFrom(active family.Device, now time.Time) error {
 	return nil
 }
 
-// FailoverLinkAddrs are the failover LAN link's addresses of this unit and
+// FailoverConfig is the unit's failover lines as the lab pairs units by
+// them (family.FailoverUnit).
+func (d *Device) FailoverConfig() family.FailoverConfig {
+	f := &d.Running.Failover
+	own, mate := d.failoverLinkAddrs()
+	return family.FailoverConfig{
+		Enabled: f.Enabled, Role: f.Unit, LAN: f.LAN.Name, LANIface: f.LAN.Iface, State: f.Link.Name,
+		Own: own, Mate: mate, Key: f.Key,
+	}
+}
+
+// failoverLinkAddrs are the failover LAN link's addresses of this unit and
 // of its mate: the primary uses the `failover interface ip` address, the
-// secondary the standby one (family.FailoverUnit).
-func (d *Device) FailoverLinkAddrs() (own, mate netip.Addr) {
+// secondary the standby one.
+func (d *Device) failoverLinkAddrs() (own, mate netip.Addr) {
 	f := &d.Running.Failover
 	for _, ip := range f.IPs {
 		if ip.Name == f.LAN.Name && f.LAN.Name != "" {
@@ -145,8 +156,8 @@ func (d *Device) SetPrompt(words []string) error {
 
 // Prompt is the name part of the console prompt (`prompt`): the keywords'
 // values joined by "/", in the order configured. In single context mode
-// `context` shows nothing, and `domain` nothing without a domain name
-// (the lab keeps none). `priority` is "pri" or "sec"; `state` is "act" or
+// `context` shows nothing, `domain` nothing without a domain name (the
+// lab keeps none), `cluster-unit` and `slot` nothing out of a cluster. `priority` is "pri" or "sec"; `state` is "act" or
 // "stby" with failover on, "actNoFailover" without (Cisco ASA command
 // reference, "prompt"). active tells the state; the lab knows it.
 func (d *Device) Prompt(active bool) string {

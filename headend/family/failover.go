@@ -30,11 +30,9 @@ type FailoverUnit interface {
 	// both units). ErrFailoverMate when active cannot be this unit's mate
 	// (another family or model); nothing changes then.
 	ReplicateFrom(active Device, now time.Time) error
-	// FailoverLinkAddrs are the addresses of the failover LAN link: the
-	// one this unit uses (the primary's is the `failover interface ip`
-	// address, the secondary's its standby address) and the one it
-	// expects its mate on; invalid when the link has no address.
-	FailoverLinkAddrs() (own, mate netip.Addr)
+	// FailoverConfig is what the lab pairs units by: their failover
+	// lines (FailoverConfig).
+	FailoverConfig() FailoverConfig
 	// StandbyAddresses are the addresses the unit answers on while it is
 	// the standby unit: the standby addresses of its data interfaces up
 	// and named (Addresses are the active unit's).
@@ -43,6 +41,24 @@ type FailoverUnit interface {
 	// mismatch CombinedLicense words) to the unit's buffer at now, at the
 	// severity its tag carries.
 	LogFailover(msg string, now time.Time)
+}
+
+// FailoverConfig is a unit's failover lines as the lab needs them to pair
+// it: two units pair when both have failover on, opposite roles, the same
+// key, and each one's LAN link address answers the other's Mate address.
+type FailoverConfig struct {
+	Enabled bool
+	Role    string // "primary" or "secondary"; "" until configured
+	// LAN is the failover LAN link's name and physical interface ("" :
+	// none); State the stateful link's name ("" : none, so sessions do
+	// not survive a switchover; it may be the LAN link itself).
+	LAN, LANIface, State string
+	// Own is the LAN link address this unit uses (the primary's is the
+	// `failover interface ip` address, the secondary's its standby
+	// address); Mate the one its mate uses. Invalid without an address.
+	Own, Mate netip.Addr
+	// Key is `failover key` ("" : none).
+	Key string
 }
 
 // Failover errors the lab reports (Host.Failover) and the devices return.

@@ -11,9 +11,10 @@ var ErrPromptKeyword = errors.New("headend: invalid prompt keyword")
 
 // PromptKeywords are the words `prompt` takes, in any order (Cisco ASA
 // configuration guide, "Command Modes and Prompts": "hostname, domain,
-// context, priority, state"). The cluster keywords (`slot`,
-// `cluster-unit`) belong to ASA clustering, which the lab does not run.
-var PromptKeywords = []string{"hostname", "domain", "context", "priority", "state"}
+// context, priority, state"; the command reference adds `cluster-unit`
+// and `slot`, which name a unit of an ASA cluster: the lab runs no
+// clusters, so they show nothing).
+var PromptKeywords = []string{"hostname", "domain", "context", "priority", "state", "cluster-unit", "slot"}
 
 // DefaultPrompt is the factory `prompt hostname context`.
 var DefaultPrompt = []string{"hostname", "context"}

@@ -29,9 +29,9 @@ func registerFailoverPair(r *registry) {
 	r.Describe(modes(ModePriv), "failover", "Interact with failover")
 	r.Add(privConfig, "write standby", "Write to standby failover unit", argNone, "", cmdWriteStandby)
 	r.Add(cfg, "prompt", "Customize the CLI prompt", argWord,
-		"hostname|domain|context|priority|state  The parts of the prompt, in order", cmdPrompt)
+		"hostname|domain|context|priority|state|cluster-unit|slot  The parts of the prompt, in order", cmdPrompt)
 	r.Add(cfg, "no prompt", "Customize the CLI prompt", argWord,
-		"hostname|domain|context|priority|state  The parts of the prompt", func(s *Session, c *call) {
+		"hostname|domain|context|priority|state|cluster-unit|slot  The parts of the prompt", func(s *Session, c *call) {
 			s.configUpdate(c, func(d *asa.Device) error { return d.SetPrompt(nil) }, failoverPairErrorLine)
 		})
 	r.Add(privAndUp, "show running-config prompt", "Show prompt configuration", argNone, "", func(s *Session, _ *call) {
