@@ -98,17 +98,6 @@ func (d *Device) ReplicateFrom(active family.Device, now time.Time) error {
 	return nil
 }
 
-// FailoverConfig is the unit's failover lines as the lab pairs units by
-// them (family.FailoverUnit).
-func (d *Device) FailoverConfig() family.FailoverConfig {
-	f := &d.Running.Failover
-	own, mate := d.failoverLinkAddrs()
-	return family.FailoverConfig{
-		Enabled: f.Enabled, Role: f.Unit, LAN: f.LAN.Name, LANIface: f.LAN.Iface, State: f.Link.Name,
-		Own: own, Mate: mate, Key: f.Key,
-	}
-}
-
 // failoverLinkAddrs are the failover LAN link's addresses of this unit and
 // of its mate: the primary uses the `failover interface ip` address, the
 // secondary the standby one.
@@ -123,18 +112,6 @@ func (d *Device) failoverLinkAddrs() (own, mate netip.Addr) {
 		}
 	}
 	return netip.Addr{}, netip.Addr{}
-}
-
-// StandbyAddresses are the standby addresses of the interfaces up, named
-// and addressed (family.FailoverUnit).
-func (d *Device) StandbyAddresses() []netip.Addr {
-	var out []netip.Addr
-	for _, i := range d.Running.Interfaces {
-		if i.Active() && i.Standby.IsValid() {
-			out = append(out, i.Standby)
-		}
-	}
-	return out
 }
 
 // LogFailover logs a failover syslog line (family.FailoverUnit).

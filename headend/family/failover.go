@@ -2,7 +2,6 @@ package family
 
 import (
 	"errors"
-	"net/netip"
 	"time"
 )
 
@@ -26,42 +25,19 @@ type FailoverUnit interface {
 	// hostname included, except what is the unit's own (`failover lan
 	// unit`; the keys, flash and serial are not configuration). The
 	// saved configuration is left alone: the lab calls WriteMemory after
-	// it when the active unit saves (a `write memory` on the active saves
-	// both units). ErrFailoverMate when active cannot be this unit's mate
-	// (another family or model); nothing changes then.
+	// it when the active unit's configuration is saved (a `write memory`
+	// on the active unit saves both units). ErrFailoverMate when active
+	// cannot be this unit's mate (another family or model); nothing
+	// changes then.
 	ReplicateFrom(active Device, now time.Time) error
-	// FailoverConfig is what the lab pairs units by: their failover
-	// lines (FailoverConfig).
-	FailoverConfig() FailoverConfig
-	// StandbyAddresses are the addresses the unit answers on while it is
-	// the standby unit: the standby addresses of its data interfaces up
-	// and named (Addresses are the active unit's).
-	StandbyAddresses() []netip.Addr
 	// LogFailover logs a failover syslog line ("%ASA-1-105045: ...", the
 	// mismatch CombinedLicense words) to the unit's buffer at now, at the
 	// severity its tag carries.
 	LogFailover(msg string, now time.Time)
 }
 
-// FailoverConfig is a unit's failover lines as the lab needs them to pair
-// it: two units pair when both have failover on, opposite roles, the same
-// key, and each one's LAN link address answers the other's Mate address.
-type FailoverConfig struct {
-	Enabled bool
-	Role    string // "primary" or "secondary"; "" until configured
-	// LAN is the failover LAN link's name and physical interface ("" :
-	// none); State the stateful link's name ("" : none, so sessions do
-	// not survive a switchover; it may be the LAN link itself).
-	LAN, LANIface, State string
-	// Own is the LAN link address this unit uses (the primary's is the
-	// `failover interface ip` address, the secondary's its standby
-	// address); Mate the one its mate uses. Invalid without an address.
-	Own, Mate netip.Addr
-	// Key is `failover key` ("" : none).
-	Key string
-}
-
-// Failover errors the lab reports (Host.Failover) and the devices return.
+// Failover errors the devices return, and the lab's Host.Failover reports
+// (wrapped), so that the console words them as the ASA does.
 var (
 	// ErrFailoverMate: the other unit cannot be this one's mate.
 	ErrFailoverMate = errors.New("headend: the units cannot form a failover pair")
@@ -120,13 +96,4 @@ const (
 	FailoverMakeActive    FailoverCommand = iota + 1 // `failover active`
 	FailoverMakeStandby                              // `no failover active`
 	FailoverReloadStandby                            // `failover reload-standby`
-	// FailoverSaveStandby: the active unit saved its configuration
-	// (`write memory`, `copy running-config startup-config`); the lab
-	// replicates it to the standby unit and saves it there too, as the
-	// real pair replicates the command.
-	FailoverSaveStandby
-	// FailoverWriteStandby is `write standby` on the active unit: the
-	// lab replicates its whole running configuration to the standby unit
-	// again (ReplicateFrom), without saving it.
-	FailoverWriteStandby
 )

@@ -269,7 +269,6 @@ func saveConfig(s *Session, report bool) bool {
 	if report {
 		s.println("[OK]")
 	}
-	saveStandby(s)
 	return true
 }
 

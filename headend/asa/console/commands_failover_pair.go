@@ -97,27 +97,19 @@ func cmdFailoverPair(cmd family.FailoverCommand) handler {
 	}
 }
 
-// cmdWriteStandby: write standby, on the active unit: the lab sends the
-// whole running configuration to the standby unit again.
+// cmdWriteStandby: write standby, on the active unit: the ASA sends its
+// whole running configuration to the standby unit. The lab replicates
+// every change of the active unit as it is made, so the standby holds it
+// already; a unit with no mate has nowhere to send it.
 func cmdWriteStandby(s *Session, _ *call) {
 	if !failoverOn(s) {
 		return
 	}
-	if err := s.b.Failover(family.FailoverWriteStandby); err != nil {
-		s.println(failoverPairErrorLine(err, nil))
+	if st := s.b.FailoverStatus(); !st.MateSeen {
+		s.println(failoverPairErrorLine(family.ErrNoMate, nil))
 		return
 	}
 	s.println("Building configuration...", "[OK]")
-}
-
-// saveStandby tells the lab that the active unit of a pair saved its
-// configuration, so that the standby unit saves it too; a unit that is
-// not the active one of a formed pair saves alone. The real ASA prints
-// nothing of it on the active unit.
-func saveStandby(s *Session) {
-	if st := s.b.FailoverStatus(); st.Enabled && st.State == family.FailoverActive && st.MateSeen {
-		_ = s.b.Failover(family.FailoverSaveStandby)
-	}
 }
 
 // standbyWarning is what a standby unit prints when configuration mode is
