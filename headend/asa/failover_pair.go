@@ -15,7 +15,10 @@ import (
 // and the lines the pair needs, combines its license with its mate's, and
 // takes the active unit's configuration. Which unit is active, and when the
 // two see each other, is the lab's (family.Host.FailoverStatus).
-var _ family.FailoverUnit = (*Device)(nil)
+var (
+	_ family.FailoverUnit   = (*Device)(nil)
+	_ family.FailoverLogger = (*Device)(nil)
+)
 
 // EnableFailover is `failover`, after the checks the ASA makes first: a
 // valid permanent key (not the all-zero one of a unit with no license), a
@@ -114,7 +117,7 @@ func (d *Device) failoverLinkAddrs() (own, mate netip.Addr) {
 	return netip.Addr{}, netip.Addr{}
 }
 
-// LogFailover logs a failover syslog line (family.FailoverUnit).
+// LogFailover logs a failover syslog line (family.FailoverLogger).
 func (d *Device) LogFailover(msg string, now time.Time) { d.logLine(now, msg) }
 
 // SetPrompt is `prompt KEYWORD...`; nil is `no prompt`, the factory

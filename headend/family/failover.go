@@ -30,9 +30,13 @@ type FailoverUnit interface {
 	// cannot be this unit's mate (another family or model); nothing
 	// changes then.
 	ReplicateFrom(active Device, now time.Time) error
-	// LogFailover logs a failover syslog line ("%ASA-1-105045: ...", the
-	// mismatch CombinedLicense words) to the unit's buffer at now, at the
-	// severity its tag carries.
+}
+
+// FailoverLogger is the capability of a failover unit that logs the pair's
+// syslog lines itself: the lab hands it the mismatch CombinedLicense words
+// ("%ASA-1-105045: ..."), which it logs to its buffer at now, at the
+// severity its tag carries.
+type FailoverLogger interface {
 	LogFailover(msg string, now time.Time)
 }
 
