@@ -85,10 +85,25 @@ func failoverOn(s *Session) bool {
 }
 
 // cmdFailoverPair runs a pair command through the lab, which decides which
-// unit is active.
+// unit is active. What the unit's own state answers is answered here: the
+// command that asks for the state the unit is in changes nothing, as on
+// the ASA; the others need the mate, and `failover reload-standby` the
+// active unit (the ASA's wording of that refusal was not found: UNSURE).
 func cmdFailoverPair(cmd family.FailoverCommand) handler {
 	return func(s *Session, _ *call) {
 		if !failoverOn(s) {
+			return
+		}
+		st := s.b.FailoverStatus()
+		active := st.State == family.FailoverActive
+		switch {
+		case cmd == family.FailoverMakeActive && active, cmd == family.FailoverMakeStandby && !active && st.Enabled:
+			return
+		case !st.MateSeen:
+			s.println(failoverPairErrorLine(family.ErrNoMate, nil))
+			return
+		case cmd == family.FailoverReloadStandby && !active:
+			s.println("ERROR: failover reload-standby is a command of the active unit")
 			return
 		}
 		if err := s.b.Failover(cmd); err != nil {
