@@ -184,13 +184,14 @@ func (c *Config) RemoveUser(name string) bool {
 // would find them.
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
+		slices.Equal(c.Prompt, o.Prompt) &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
 		slices.Equal(c.Interfaces, o.Interfaces) &&
 		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&
 		c.SSH.Equal(o.SSH) &&
 		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone &&
 		slices.EqualFunc(c.Lines, o.Lines, Line.equal) &&
-		c.Failover.Equal(o.Failover) && slices.Equal(c.Prompt, o.Prompt)
+		c.Failover.Equal(o.Failover)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -109,7 +109,6 @@ func buildCommands() *registry {
 	registerGrammar(r)
 	registerACL(r)
 	registerFailover(r)
-	registerFailoverPair(r)
 	return r
 }
 

@@ -61,6 +61,7 @@ func registerFailover(r *registry) {
 		"<1-15>  Poll time in seconds (unit, or interface, then the seconds), then holdtime and its seconds", cmdFailoverPolltime)
 	r.Add(cfg, "no failover polltime", "Configure failover poll interval", argWord,
 		"unit|interface  The poll time to set back to its default", cmdNoFailoverPolltime)
+	registerFailoverPair(r)
 	r.Describe(cfg, "failover lan", "Specify the unit as primary or secondary or configure the interface and vlan to be used for failover communication")
 	r.Describe(cfg, "failover interface", "Configure the IP address to be used for failover and/or stateful update information")
 	r.Describe(cfg, "failover replication", "Enable HTTP (port 80) connection replication")
