@@ -228,6 +228,9 @@ func (s *Session) Line(input string) string {
 	trimmed := strings.TrimSpace(line)
 	switch {
 	case trimmed == "", strings.HasPrefix(trimmed, "!"), strings.HasPrefix(trimmed, ":"):
+		// A bare RETURN shows the prompt anew, which follows a failover
+		// state another unit changed (`prompt ... state`).
+		s.refresh()
 		return ""
 	case strings.HasSuffix(trimmed, "?"):
 		s.help(strings.TrimLeft(line, " \t"))

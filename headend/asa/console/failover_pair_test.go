@@ -371,3 +371,22 @@ func TestFailoverChecks(t *testing.T) {
 		"failover exec mate show version", "failover active", "show failover | include host"))
 	golden(t, "failover_checks.txt", out)
 }
+
+// TestPromptFollowsSwitchover: a session whose prompt shows the failover
+// state shows the new one at the next RETURN after the other unit took
+// over, as automation finds the prompt by sending RETURN.
+func TestPromptFollowsSwitchover(t *testing.T) {
+	p := newFakePair(t, "ASA5525", [2]string{"FCH1947V0GY", "FCH1947V0GZ"},
+		[2]keygen.Features{{PremiumPeers: 250}, {PremiumPeers: 250}})
+	runSteps(p, append(append(on(0, pairSetup("primary")...), on(0, "failover", "end")...),
+		append(on(1, pairSetup("secondary")...), on(1, "failover", "end")...)...))
+	primary := Open(p.units[0], family.ConsoleOptions{User: "admin", Mode: family.ModePriv})
+	if got := primary.Prompt(); got != "fo1/pri/act# " {
+		t.Fatalf("prompt %q", got)
+	}
+	runSteps(p, on(1, "failover active"))
+	primary.Line("")
+	if got := primary.Prompt(); got != "fo1/pri/stby# " {
+		t.Errorf("prompt after the switchover and a RETURN: %q, want fo1/pri/stby# ", got)
+	}
+}
