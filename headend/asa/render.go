@@ -62,7 +62,9 @@ func (d *Device) ShowVersion(now time.Time) string {
 // ShowVersionPaired is `show version` on a unit of a failover pair as st
 // tells it: while the pair is formed (st.Cluster), the "failover cluster
 // up" line under the unit's uptime and the cluster license after its own,
-// as a real pair prints them (license.WriteClusterBlock).
+// as a real pair prints them (license.WriteClusterBlock). The lab's
+// cluster license has no days left per feature: its values print
+// perpetual.
 func (d *Device) ShowVersionPaired(now time.Time, st family.FailoverStatus) string {
 	d.Advance(now)
 	p := d.platform

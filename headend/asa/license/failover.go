@@ -40,9 +40,10 @@ import (
 // Combine is the failover cluster license of two units of platform p
 // running mine and mate; keyless reports a unit with no permanent key of
 // its own, which inherits its mate's license. Check Mismatch first: Combine
-// assumes the pair may form. The result carries no capping warnings and
-// no days: a cluster value is printed perpetual unless both units' values
-// count down, and then with the longer of the two.
+// assumes the pair may form. The result carries no capping warnings. A
+// cluster value counts down only when both units' values do, and then with
+// the longer of the two (UNSURE: the guide says only that time-based
+// licenses in use on both units count down together).
 func Combine(p *headend.Platform, mine, mate Running, mineKeyless, mateKeyless bool) Running {
 	switch {
 	case mateKeyless && !mineKeyless:
