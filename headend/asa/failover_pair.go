@@ -82,8 +82,15 @@ func (d *Device) CombinedLicense(mate family.Device, now time.Time) (family.Lice
 	if why := license.Mismatch(d.FailoverRole(), d.platform, m.platform, &mine, &theirs); why != "" {
 		return family.LicensedFeatures{}, why
 	}
-	c := license.Combine(d.licensed(), mine, theirs, d.License.Running == nil, m.License.Running == nil)
+	c := license.Combine(d.licensed(), mine, theirs, d.unlicensed(), m.unlicensed())
 	return c.LicensedFeatures, ""
+}
+
+// unlicensed reports whether the unit holds no license of its own beyond
+// the platform's Base: no permanent key, or one that grants no feature
+// (the Base key a unit ships with), and no time-based key.
+func (d *Device) unlicensed() bool {
+	return license.PermFeatures(d.License.Running).IsZero() && len(d.License.Timed) == 0
 }
 
 // ReplicateFrom takes the active unit's running configuration, keeping

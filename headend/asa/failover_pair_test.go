@@ -54,7 +54,8 @@ func TestCombinedLicense(t *testing.T) {
 }
 
 // TestCombinedLicenseOnOff: on/off features are on when either unit has
-// them; a unit with no key of its own inherits its mate's license.
+// them; a unit with no license of its own (no key, or a Base key granting
+// nothing) inherits its mate's license, adding none of its Base values.
 func TestCombinedLicenseOnOff(t *testing.T) {
 	a := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 100, Mobile: true})
 	b := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 50, Botnet: true})
@@ -63,7 +64,9 @@ func TestCombinedLicenseOnOff(t *testing.T) {
 		t.Errorf("mobile %v botnet %v aea %v premium %d, want true true false 150", got.Mobile, got.Botnet, got.AEA, got.Premium)
 	}
 	bare := newTestDevice(t, "ASA5525", keygen.Features{})
-	for _, pair := range [][2]*Device{{a, bare}, {bare, a}} {
+	base := newTestDevice(t, "ASA5525", keygen.Features{})
+	base.License.Running = &license.PermanentKey{Words: keygen.Words{1, 2, 3, 4, 5}}
+	for _, pair := range [][2]*Device{{a, bare}, {bare, a}, {a, base}, {base, a}} {
 		got, why := pair[0].CombinedLicense(pair[1], t0)
 		if why != "" || got.Premium != 100 || !got.Mobile || got.Contexts != 2 {
 			t.Errorf("with a keyless unit: premium %d mobile %v contexts %d (%q), want the keyed unit's 100 true 2",

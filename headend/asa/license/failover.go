@@ -26,9 +26,12 @@ import (
 //   - the Encryption-3DES-AES license must be the same on both units;
 //   - the Base license of the ASA 5505, 5510 and 5512-X does not support
 //     failover: each unit needs Security Plus;
-//   - a unit with no license of its own inherits its mate's: in the lab,
-//     a unit whose running permanent key is all zeros (none installed)
-//     adds nothing.
+//   - "Typically, you buy a license only for the primary unit; for
+//     Active/Standby failover, the secondary unit inherits the primary
+//     license": a unit with no license of its own (no key, or a key that
+//     grants nothing beyond the platform's Base, and no time-based key)
+//     adds nothing, not even its Base values, to its mate's. Two such
+//     units sum their Base values like any other.
 
 // Summed are the tiers the cluster license adds up: the AnyConnect
 // sessions (Premium, VPN Only), the security contexts and the TLS/UC proxy
@@ -38,8 +41,8 @@ import (
 // Total VPN Peers in both blocks).
 
 // Combine is the failover cluster license of two units of platform p
-// running mine and mate; keyless reports a unit with no permanent key of
-// its own, which inherits its mate's license. Check Mismatch first: Combine
+// running mine and mate; mineKeyless and mateKeyless report a unit with no
+// license of its own, which inherits its mate's. Check Mismatch first: Combine
 // assumes the pair may form. The result carries no capping warnings. A
 // cluster value counts down only when both units' values do, and then with
 // the longer of the two (UNSURE: the guide says only that time-based
