@@ -113,9 +113,10 @@ const (
 )
 
 // FailoverLines writes the failover lines of the running configuration
-// after the factory `no failover`, in the order an ASA prints them: unit,
-// LAN interface, poll times, key, replication, state link, addresses (as recalled from
-// published ASA configurations; no stored real output has them).
+// after `failover` (or the factory `no failover`), in the order an ASA
+// prints them: unit, LAN interface, poll times, key, replication, state
+// link, addresses (as recalled from published ASA configurations; no
+// stored real output has them).
 func FailoverLines(c *Config, line func(string)) {
 	f := &c.Failover
 	if f.Unit != "" {
