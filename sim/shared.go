@@ -141,6 +141,8 @@ type shUnit struct {
 	srvMsg   [shKinds]family.SharedMessages
 	// Backup side.
 	bk shBackup
+	// bkMissing: a server's backup does not answer (444106 logged).
+	bkMissing bool
 }
 
 // Message kinds of `show shared license`.

@@ -161,6 +161,9 @@ func (s *sharedService) reevaluate(now time.Time) {
 	for _, u := range us {
 		s.move(u, s.answer(u, now), now)
 	}
+	for _, u := range us {
+		s.checkBackup(u, now)
+	}
 	s.dirty = false
 }
 
@@ -202,6 +205,25 @@ func (s *sharedService) backupAt(b *shUnit, now time.Time) {
 		b.main = m
 	case m == nil && b.bk.Registered && !b.bk.Active && b.daysLeft(now) > 0 && b.main != nil:
 		s.setBackupActive(b, true, now, "active")
+	}
+}
+
+// checkBackup logs on server m that the backup it names does not answer
+// (444106), once until it does again.
+func (s *sharedService) checkBackup(m *shUnit, now time.Time) {
+	missing := false
+	if m.role == family.SharedServer && m.cfg.BackupID != "" && now.Compare(m.upAt) >= 0 {
+		b, _ := s.findAt(m, m.cfg.BackupAddr, now, true)
+		missing = b == nil || b.serial != m.cfg.BackupID && b.serial != m.cfg.HABackupID || !b.bk.Registered
+	}
+	if missing == m.bkMissing {
+		return
+	}
+	m.bkMissing = missing
+	s.changed[m.id] = true
+	if missing {
+		s.note(now, m, fmt.Sprintf("%%ASA-4-444106: Shared license backup server %s is not available", m.cfg.BackupAddr),
+			fmt.Sprintf("backup server %s does not answer", m.cfg.BackupAddr))
 	}
 }
 

@@ -320,28 +320,30 @@ func (s *sharedService) flush() error {
 
 // shRecord is what the store keeps of a unit.
 type shRecord struct {
-	State    shState                        `json:"state,omitempty"`
-	Via      uint64                         `json:"via,omitempty"`
-	Main     uint64                         `json:"main,omitempty"`
-	Reason   string                         `json:"reason,omitempty"`
-	Anchor   time.Time                      `json:"anchor,omitzero"`
-	LastOK   time.Time                      `json:"last_ok,omitzero"`
-	Lost     bool                           `json:"lost,omitempty"`
-	Reclaim  bool                           `json:"reclaimed,omitempty"`
-	Released bool                           `json:"released,omitempty"`
-	Borrowed int                            `json:"borrowed,omitempty"`
-	High     int                            `json:"high,omitempty"`
-	Msg      [shKinds]family.SharedMessages `json:"msg"`
-	SrvMsg   [shKinds]family.SharedMessages `json:"server_msg"`
-	Held     map[uint64]int                 `json:"held,omitempty"`
-	Backup   shBackup                       `json:"backup"`
-	GrantAt  time.Time                      `json:"grant_at,omitzero"`
+	State     shState                        `json:"state,omitempty"`
+	Via       uint64                         `json:"via,omitempty"`
+	Main      uint64                         `json:"main,omitempty"`
+	Reason    string                         `json:"reason,omitempty"`
+	Anchor    time.Time                      `json:"anchor,omitzero"`
+	LastOK    time.Time                      `json:"last_ok,omitzero"`
+	Lost      bool                           `json:"lost,omitempty"`
+	Reclaim   bool                           `json:"reclaimed,omitempty"`
+	Released  bool                           `json:"released,omitempty"`
+	Borrowed  int                            `json:"borrowed,omitempty"`
+	High      int                            `json:"high,omitempty"`
+	Msg       [shKinds]family.SharedMessages `json:"msg"`
+	SrvMsg    [shKinds]family.SharedMessages `json:"server_msg"`
+	Held      map[uint64]int                 `json:"held,omitempty"`
+	Backup    shBackup                       `json:"backup"`
+	GrantAt   time.Time                      `json:"grant_at,omitzero"`
+	BkMissing bool                           `json:"backup_missing,omitempty"`
 }
 
 func (u *shUnit) record() shRecord {
 	r := shRecord{State: u.state, Reason: u.reason, Anchor: u.anchor, LastOK: u.lastOK, Lost: u.lost,
 		Reclaim: u.reclaimed, Released: u.released, Borrowed: u.borrowed, High: u.high,
-		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk, GrantAt: u.grantAt}
+		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk, GrantAt: u.grantAt,
+		BkMissing: u.bkMissing}
 	if u.via != nil {
 		r.Via = u.via.id
 	}
@@ -376,6 +378,7 @@ func (s *sharedService) load(now time.Time) error {
 		u.state, u.reason, u.anchor, u.lastOK = r.State, r.Reason, r.Anchor, r.LastOK
 		u.lost, u.reclaimed, u.released = r.Lost, r.Reclaim, r.Released
 		u.high, u.msg, u.srvMsg, u.held, u.bk, u.grantAt = r.High, r.Msg, r.SrvMsg, r.Held, r.Backup, r.GrantAt
+		u.bkMissing = r.BkMissing
 		u.via, u.main = s.units[r.Via], s.units[r.Main]
 		if (u.state == shRegistered || u.state == shRefused) && u.via == nil {
 			u.state = shIdle

@@ -439,6 +439,10 @@ func TestSharedReconnect(t *testing.T) {
 func TestSharedBackup(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
 	f := newShFleet(t, tl.lab, 1, true, false)
+	// The server named its backup before the backup was there.
+	if got := sharedLines(t, tl.lab, 0); !slices.Contains(got, ts(0)+" srv %ASA-4-444106: Shared license backup server 10.0.0.2 is not available") {
+		t.Fatalf("events: %q", got)
+	}
 	if st := f.status("bk"); st.Role != family.SharedBackup || !st.Backup.Registered || st.Backup.DaysLeft != 5 || st.Backup.Active {
 		t.Fatalf("fresh backup: %+v", st)
 	}
