@@ -45,6 +45,9 @@ type Policy struct {
 	// logins is the `vpn-simultaneous-logins` in force per kind
 	// (unlimitedLogins: not a user login); see admission_logins.go.
 	logins [headend.NumKinds]uint32
+	// sharedMax caps the Premium limit with borrowed shared sessions
+	// (see borrow.go).
+	sharedMax uint32
 }
 
 // silent reports whether a refusal logs nothing: with webvpn enabled on
@@ -66,6 +69,10 @@ type Decision struct {
 	Session uint64
 	// Limit is the limit that refused the connection.
 	Limit int
+	// Shared: the admission took a shared session, one of those the
+	// headend borrowed (see SetBorrowed): the Premium sessions after it
+	// exceed the local limit.
+	Shared bool
 }
 
 // Session record layout, one 64-bit word per slot:
@@ -270,6 +277,10 @@ type Admission struct {
 
 	// ps are the principals of the sessions (see UsePrincipals).
 	ps atomic.Pointer[Principals]
+
+	// borrowed and borrower: shared licensing (see borrow.go).
+	borrowed atomic.Int64
+	borrower atomic.Pointer[func(now int64) bool]
 }
 
 // NoExpiry is the validUntil of a policy that no time-based key limits.
@@ -375,15 +386,17 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 		}
 	}
 	// A new reservation, checked against the class and total limits.
-	var sum uint32
+	var sum, cur uint32
+	asked := false
 	for {
 		w := t.counts.Load()
-		cur := t.count(c, w)
+		cur = t.count(c, w)
 		sum = t.count(0, w) + t.count(1, w) + t.count(2, w)
 		reason, limit := headend.ReasonNone, uint32(0)
 		switch {
 		case cur >= pol.limit[c]:
-			reason, limit = [NumClasses]headend.Reason{headend.ReasonPremiumLimit, headend.ReasonEssentialsLimit, headend.ReasonOtherLimit}[c], pol.limit[c]
+			// Past the local limit only with borrowed sessions.
+			reason, limit = a.overLocal(pol, c, cur, sum)
 		case sum >= pol.total:
 			reason, limit = headend.ReasonTotalLimit, pol.total
 		}
@@ -403,6 +416,10 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 				continue
 			}
 			if t.counts.Load() != w || t.dirty.Load() != 0 || t.collectSeq.Load() != seq {
+				continue
+			}
+			if !asked && reason == headend.ReasonPremiumLimit && sum < pol.total && a.borrow(pol, now) {
+				asked = true
 				continue
 			}
 			if limited {
@@ -440,7 +457,9 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 				if want := hintWord(a.id, i); p.hint.Load() != want {
 					p.hint.Store(want)
 				}
-				return a.admitted(t, p, k, i, gen, now)
+				d := a.admitted(t, p, k, i, gen, now)
+				d.Shared = d.Admitted && cur >= pol.limit[c]
+				return d
 			}
 			continue
 		}
