@@ -65,14 +65,14 @@ func (p *Policy) Capacity() int { return int(p.total) }
 type Decision struct {
 	Admitted bool
 	Reason   headend.Reason
-	// Session identifies an admitted session for Release.
-	Session uint64
-	// Limit is the limit that refused the connection.
-	Limit int
 	// Shared: the admission took a shared session, one of those the
 	// headend borrowed (see SetBorrowed): the Premium sessions after it
 	// exceed the local limit.
 	Shared bool
+	// Session identifies an admitted session for Release.
+	Session uint64
+	// Limit is the limit that refused the connection.
+	Limit int
 }
 
 // Session record layout, one 64-bit word per slot:
