@@ -222,42 +222,39 @@ func TestBorrowConcurrent(t *testing.T) {
 	}
 }
 
-// BenchmarkAdmitBorrow: an admission past the local limit that borrows a
-// block through a borrower in process, beside an admission into a free
-// local slot (AdmitFill's path) measured in the same run. Each borrowing
-// admission starts from a participant at its local limit.
+// BenchmarkAdmitBorrow: a participant at its local limit (an ASA 5505
+// with 10 Premium peers, so that giving reservations back scans 25 slots)
+// admits a new session that borrows a block through a borrower in process,
+// releases it and returns the block (SetBorrowed(0), which gives the
+// released reservation back); beside it, measured in the same run, the
+// same admission one session below the limit, released and collected.
 func BenchmarkAdmitBorrow(b *testing.B) {
-	run := func(b *testing.B, local int, borrow bool) {
-		a, ps, _ := participant(b, 1<<30)
-		if !borrow {
-			a.SetBorrower(nil)
-		}
-		users := make([]*admission.Principal, 26)
-		for i := range users {
-			users[i] = principal(b, ps, fmt.Sprint("user", i))
+	run := func(b *testing.B, held int, borrow bool) {
+		_, a, ps := testAdmission(b, "ASA5505", keygen.Features{PremiumPeers: 10, SharedParticipant: true})
+		if borrow {
+			a.SetBorrower(func(int64) bool { a.SetBorrowed(a.Borrowed() + 50); return true })
 		}
 		now := t0.Unix()
-		fill := func() {
-			a.LogoffAll()
-			a.SetBorrowed(0)
-			for _, u := range users[:local] {
-				if !a.Admit(u, headend.KindAnyConnect, now).Admitted {
-					b.Fatal("refused")
-				}
+		for i := range held {
+			if !a.Admit(principal(b, ps, fmt.Sprint("user", i)), headend.KindAnyConnect, now).Admitted {
+				b.Fatal("refused")
 			}
 		}
-		fill()
+		u := principal(b, ps, "newcomer")
 		b.ReportAllocs()
 		for b.Loop() {
-			d := a.Admit(users[25], headend.KindAnyConnect, now)
+			d := a.Admit(u, headend.KindAnyConnect, now)
 			if !d.Admitted || d.Shared != borrow {
 				b.Fatalf("%+v", d)
 			}
-			b.StopTimer()
-			fill()
-			b.StartTimer()
+			a.Release(d.Session)
+			if borrow {
+				a.SetBorrowed(0)
+			} else {
+				a.Collect()
+			}
 		}
 	}
-	b.Run("local", func(b *testing.B) { run(b, 24, false) })
-	b.Run("borrow", func(b *testing.B) { run(b, 25, true) })
+	b.Run("local", func(b *testing.B) { run(b, 9, false) })
+	b.Run("borrow", func(b *testing.B) { run(b, 10, true) })
 }
