@@ -51,8 +51,8 @@ func TestBorrowAtLocalLimit(t *testing.T) {
 		if !d.Admitted {
 			t.Fatalf("user%d refused: %+v", i, d)
 		}
-		if want := i >= 25; d.Shared != want {
-			t.Errorf("user%d: shared %v, want %v", i, d.Shared, want)
+		if want := i >= 25; d.Shared() != want {
+			t.Errorf("user%d: shared %v, want %v", i, d.Shared(), want)
 		}
 		if want := (i + 25) / 50; int(l.calls.Load()) != want {
 			t.Fatalf("after user%d: %d block requests, want %d", i, l.calls.Load(), want)
@@ -62,11 +62,11 @@ func TestBorrowAtLocalLimit(t *testing.T) {
 		t.Errorf("borrowed %d, Premium limit %d; want 100 and 125", a.Borrowed(), a.PremiumLimit())
 	}
 	// Clientless counts against Premium too, and borrows like AnyConnect.
-	if d := a.Admit(principal(t, ps, "portal"), headend.KindClientless, now); !d.Admitted || !d.Shared {
+	if d := a.Admit(principal(t, ps, "portal"), headend.KindClientless, now); !d.Admitted || !d.Shared() {
 		t.Errorf("clientless past the local limit: %+v", d)
 	}
 	// Other VPN Peers never borrow.
-	if d := a.Admit(principal(t, ps, "legacy"), headend.KindIPsecIKEv1, now); !d.Admitted || d.Shared {
+	if d := a.Admit(principal(t, ps, "legacy"), headend.KindIPsecIKEv1, now); !d.Admitted || d.Shared() {
 		t.Errorf("IKEv1: %+v", d)
 	}
 }
@@ -167,7 +167,7 @@ func TestBorrowedDropKeepsSessions(t *testing.T) {
 		t.Errorf("at 25 sessions: %+v, want refused", d)
 	}
 	a.Release(ids[49])
-	if d := a.Admit(users[74], headend.KindAnyConnect, now); !d.Admitted || d.Shared {
+	if d := a.Admit(users[74], headend.KindAnyConnect, now); !d.Admitted || d.Shared() {
 		t.Errorf("at 24 sessions: %+v, want admitted on the local license", d)
 	}
 }
@@ -244,7 +244,7 @@ func BenchmarkAdmitBorrow(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			d := a.Admit(u, headend.KindAnyConnect, now)
-			if !d.Admitted || d.Shared != borrow {
+			if !d.Admitted || d.Shared() != borrow {
 				b.Fatalf("%+v", d)
 			}
 			a.Release(d.Session)
