@@ -197,7 +197,7 @@ func (s *sharedService) backupAt(b *shUnit, now time.Time) {
 		b.bk.Registered, b.bk.Days, b.bk.DaysAt, b.bk.Recharging = true, shBackupFresh, now, true
 		b.main = m
 		s.changed[b.id] = true
-		s.note(now, b, "", fmt.Sprintf("backup server registered with %s: %d days to serve on its own", m.host, shBackupFresh))
+		s.note(now, b, family.SharedEvent{}, fmt.Sprintf("backup server registered with %s: %d days to serve on its own", m.host, shBackupFresh))
 	case m != nil && b.bk.Active:
 		b.main = m
 		s.setBackupActive(b, false, now, "inactive")
@@ -222,7 +222,7 @@ func (s *sharedService) checkBackup(m *shUnit, now time.Time) {
 	m.bkMissing = missing
 	s.changed[m.id] = true
 	if missing {
-		s.note(now, m, fmt.Sprintf("%%ASA-4-444106: Shared license backup server %s is not available", m.cfg.BackupAddr),
+		s.note(now, m, family.SharedEvent{Kind: family.SharedBackupUnavailable, Addr: m.cfg.BackupAddr},
 			fmt.Sprintf("backup server %s does not answer", m.cfg.BackupAddr))
 	}
 }
@@ -255,7 +255,7 @@ func (s *sharedService) setBackupActive(b *shUnit, active bool, now time.Time, s
 		b.bk.ActiveSince = time.Time{}
 	}
 	s.changed[b.id] = true
-	s.note(now, b, fmt.Sprintf("%%ASA-4-444109: Shared license backup server role changed to %s", state),
+	s.note(now, b, family.SharedEvent{Kind: family.SharedBackupRole, State: state},
 		fmt.Sprintf("backup server %s, %d days left", state, b.bk.Days))
 }
 
@@ -289,7 +289,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		if a.via.role == family.SharedBackup {
 			addr = u.cfg.ServerBackupAddr
 		}
-		s.note(now, u, fmt.Sprintf("%%ASA-5-444101: Shared license service is active. License server address: %s", addr),
+		s.note(now, u, family.SharedEvent{Kind: family.SharedServiceActive, Addr: addr},
 			fmt.Sprintf("registered with shared license server %s (%s)", a.via.host, addr))
 		if reclaimed && u.borrowed > 0 {
 			// The server gave its blocks back to the pool meanwhile:
@@ -301,7 +301,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 				s.hold(a.main, u, got)
 			}
 			s.setBorrowed(u, got)
-			s.note(now, u, "", fmt.Sprintf("asked %s again for the %d shared sessions it held: %d granted", a.via.host, want, got))
+			s.note(now, u, family.SharedEvent{}, fmt.Sprintf("asked %s again for the %d shared sessions it held: %d granted", a.via.host, want, got))
 		} else if u.borrowed > 0 && a.main.held[u.id] == 0 {
 			s.hold(a.main, u, u.borrowed)
 		}
@@ -315,7 +315,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		a.via.srvMsg[shRegistration].Rx++
 		a.via.srvMsg[shRegistration].Error++
 		s.changed[a.via.id] = true
-		s.note(now, u, fmt.Sprintf("%%ASA-5-444100: Shared registration request failed. Reason: %s", a.reason),
+		s.note(now, u, family.SharedEvent{Kind: family.SharedRequestFailed, Request: "registration", Reason: a.reason},
 			fmt.Sprintf("shared license server %s refused the registration: %s", a.via.host, a.reason))
 	case shUnreachable:
 		if prev == shRegistered && u.via != u {
@@ -336,7 +336,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 		u.lost = true
 		u.msg[shRegistration].Tx++
 		u.msg[shRegistration].Error++
-		s.note(now, u, "%ASA-2-444102: Shared license service inactive. License server is not responding.",
+		s.note(now, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
 			fmt.Sprintf("shared license server %s does not answer", u.cfg.ServerAddr))
 	case shIdle:
 		// Out of the service (its lines removed, its key gone): what it
@@ -346,7 +346,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 				s.unhold(u.main, u)
 			}
 			s.setBorrowed(u, 0)
-			s.note(now, u, "", fmt.Sprintf("left shared licensing: returned %d shared sessions", n))
+			s.note(now, u, family.SharedEvent{}, fmt.Sprintf("left shared licensing: returned %d shared sessions", n))
 		}
 		s.closeRun(u, now, now)
 		u.state, u.via = shIdle, nil
@@ -416,21 +416,21 @@ func (s *sharedService) fire(u *shUnit, t time.Time) {
 		if at := u.lastOK.Add(r); !u.lost && !at.After(t) {
 			u.lost = true
 			s.changed[u.id] = true
-			s.note(at, u, "%ASA-2-444102: Shared license service inactive. License server is not responding.",
+			s.note(at, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
 				fmt.Sprintf("shared license server %s stopped answering; last refresh at %s", u.cfg.ServerAddr, u.lastOK.Format(time.RFC3339)))
 		}
 		if at := u.lastOK.Add(shMissed * r); !u.reclaimed && u.main != nil && !at.After(t) {
 			u.reclaimed = true
 			s.changed[u.id] = true
 			if n := s.unhold(u.main, u); n > 0 {
-				s.note(at, u.main, "", fmt.Sprintf("reclaimed %d shared sessions from %s after %d missed refreshes", n, u.host, shMissed))
+				s.note(at, u.main, family.SharedEvent{}, fmt.Sprintf("reclaimed %d shared sessions from %s after %d missed refreshes", n, u.host, shMissed))
 			}
 		}
 		if at := u.lastOK.Add(shGrace); !u.released && u.borrowed > 0 && !at.After(t) {
 			u.released = true
 			n := u.borrowed
 			s.setBorrowed(u, 0)
-			s.note(at, u, fmt.Sprintf("%%ASA-2-444105: Released %d shared AnyConnect Premium license(s). License server has been unreachable for 24 hours", n),
+			s.note(at, u, family.SharedEvent{Kind: family.SharedReleased, Count: n},
 				fmt.Sprintf("released %d shared sessions: no answer from the shared license server for 24 hours", n))
 		}
 	}
@@ -440,7 +440,7 @@ func (s *sharedService) fire(u *shUnit, t time.Time) {
 			u.bk.Warned = true
 			at := u.bk.DaysAt.Add(time.Duration(u.bk.Days-shBackupWarn) * 24 * time.Hour)
 			s.changed[u.id] = true
-			s.note(at, u, fmt.Sprintf("%%ASA-4-444110: Shared license server backup has %d days remaining as active license server", shBackupWarn),
+			s.note(at, u, family.SharedEvent{Kind: family.SharedBackupDaysLeft, Days: shBackupWarn},
 				fmt.Sprintf("backup server: %d days left to serve", shBackupWarn))
 		}
 		if left == 0 {
@@ -448,7 +448,7 @@ func (s *sharedService) fire(u *shUnit, t time.Time) {
 			served := int(at.Sub(u.bk.ActiveSince) / (24 * time.Hour))
 			u.bk.Days, u.bk.DaysAt, u.bk.Active, u.bk.ActiveSince = 0, at, false, time.Time{}
 			s.changed[u.id] = true
-			s.note(at, u, fmt.Sprintf("%%ASA-2-444111: Shared license backup service has been terminated due to the primary license server %s being unavailable for more than %d days. The license server needs to be brought back online to continue using shared licensing.", u.cfg.ServerAddr, served),
+			s.note(at, u, family.SharedEvent{Kind: family.SharedBackupTerminated, Addr: u.cfg.ServerAddr, Days: served},
 				fmt.Sprintf("backup server stopped serving after %d days", served))
 		}
 	}

@@ -15,18 +15,18 @@ import (
 )
 
 // shNote is one step of the service to log: an event, with the line the
-// unit logs for it ("" when it logs none).
+// unit logs for it (ev.Kind 0: none).
 type shNote struct {
-	at     time.Time
-	id     uint64 // the headend
-	host   string
-	syslog string
-	text   string
+	at   time.Time
+	h    *Headend
+	host string
+	ev   family.SharedEvent
+	text string
 }
 
 // note queues a step of u at.
-func (s *sharedService) note(at time.Time, u *shUnit, syslog, text string) {
-	s.notes = append(s.notes, shNote{at: at, id: u.id, host: u.host, syslog: syslog, text: text})
+func (s *sharedService) note(at time.Time, u *shUnit, ev family.SharedEvent, text string) {
+	s.notes = append(s.notes, shNote{at: at, h: u.h, host: u.host, ev: ev, text: text})
 }
 
 // settle brings the service to the lab time now: the steps due as the
@@ -220,7 +220,7 @@ func (s *sharedService) giveBack(rs []returned, now time.Time) {
 			}
 		}
 		s.setBorrowed(u, u.borrowed-n)
-		s.note(now, u, "", fmt.Sprintf("returned %d unused shared sessions to %s", n, u.main.host))
+		s.note(now, u, family.SharedEvent{}, fmt.Sprintf("returned %d unused shared sessions to %s", n, u.main.host))
 	}
 }
 
@@ -237,7 +237,7 @@ func (s *sharedService) cover(u *shUnit, need int, now time.Time) {
 		s.setBorrowed(u, u.borrowed+got)
 		u.grantAt = now
 	}
-	s.note(now, u, "", fmt.Sprintf("asked %s for %d shared sessions for the %d it has up beyond its license: %d granted",
+	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("asked %s for %d shared sessions for the %d it has up beyond its license: %d granted",
 		u.main.host, want, need, got))
 }
 
@@ -263,7 +263,7 @@ func (s *sharedService) borrow(u *shUnit, now time.Time) bool {
 	s.hold(u.main, u, family.SharedBlock)
 	s.setBorrowed(u, u.borrowed+family.SharedBlock)
 	u.grantAt = now
-	s.note(now, u, "", fmt.Sprintf("borrowed %d shared sessions from %s: holds %d", family.SharedBlock, u.main.host, u.borrowed))
+	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("borrowed %d shared sessions from %s: holds %d", family.SharedBlock, u.main.host, u.borrowed))
 	return true
 }
 
@@ -307,15 +307,12 @@ func (s *sharedService) flush() error {
 		}
 	}
 	slices.SortStableFunc(notes, func(a, b shNote) int { return a.at.Compare(b.at) })
-	evs := make([]Event, 0, len(notes))
-	for _, n := range notes {
-		evs = append(evs, Event{At: n.at.UTC(), Headend: n.host, Kind: EventShared, Syslog: n.syslog, Text: n.text})
+	lg, err := s.l.logShared(b, notes)
+	if err != nil {
+		return err
 	}
-	return s.l.commit(b, evs, func() {
-		for _, n := range notes {
-			s.l.Syslog(n.at, n.host, n.syslog)
-		}
-	})
+	defer lg.done()
+	return s.l.commit(b, lg.evs, lg.apply)
 }
 
 // shRecord is what the store keeps of a unit.
