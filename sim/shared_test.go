@@ -13,20 +13,6 @@ import (
 	"github.com/asalab/asalab/keygen"
 )
 
-// fakeShared holds license-server lines by serial, for units whose device
-// has none of its own: the service's tests configure the units with them.
-var fakeShared sync.Map // serial -> family.SharedConfig
-
-func init() {
-	own := sharedConfigOf
-	sharedConfigOf = func(d family.Device) (family.SharedConfig, bool) {
-		if v, ok := fakeShared.Load(d.SerialNumber()); ok {
-			return v.(family.SharedConfig), true
-		}
-		return own(d)
-	}
-}
-
 // shFleet is a shared licensing fleet: srv (ASA 5545-X, pool 1,000, at
 // 10.0.0.1 on inside), bk (a backup, 10.0.0.2) when asked, and
 // participants p1..pN (ASA 5525-X, 25 local Premium peers each).
@@ -133,27 +119,50 @@ func (f *shFleet) makeUnit(host, model string, feat keygen.Features, addr netip.
 	if f.plain {
 		return nil
 	}
-	fakeShared.Store(serial, cfg)
-	f.t.Cleanup(func() { fakeShared.Delete(serial) })
-	h, err := f.lab.headend(host)
+	return f.configureErr(host, cfg)
+}
+
+// configure gives host the license-server lines cfg, on its console.
+func (f *shFleet) configure(host string, cfg family.SharedConfig) {
+	f.t.Helper()
+	if err := f.configureErr(host, cfg); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *shFleet) configureErr(host string, cfg family.SharedConfig) error {
+	lines := []string{"configure terminal", "no license-server address", "no license-server backup address",
+		"no license-server backup enable", "no license-server backup", "no license-server enable", "no license-server secret"}
+	if cfg.Secret != "" {
+		lines = append(lines, "license-server secret "+cfg.Secret)
+	}
+	if cfg.EnableIface != "" {
+		lines = append(lines, "license-server enable "+cfg.EnableIface)
+	}
+	if cfg.BackupID != "" {
+		lines = append(lines, fmt.Sprintf("license-server backup %s backup-id %s", cfg.BackupAddr, cfg.BackupID))
+	}
+	if cfg.BackupEnableIface != "" {
+		lines = append(lines, "license-server backup enable "+cfg.BackupEnableIface)
+	}
+	if cfg.ServerAddr.IsValid() {
+		l := fmt.Sprintf("license-server address %s secret %s", cfg.ServerAddr, cfg.ServerSecret)
+		if cfg.ServerPort != 0 {
+			l += fmt.Sprintf(" port %d", cfg.ServerPort)
+		}
+		lines = append(lines, l)
+	}
+	if cfg.ServerBackupAddr.IsValid() {
+		lines = append(lines, "license-server backup address "+cfg.ServerBackupAddr.String())
+	}
+	r, err := f.lab.Exec(host, append(lines, "end"))
 	if err != nil {
 		return err
 	}
-	return h.Update(func(family.Device) error { return nil })
-}
-
-// configure gives host the license-server lines cfg.
-func (f *shFleet) configure(host string, cfg family.SharedConfig) {
-	f.t.Helper()
-	fakeShared.Store(shSerial(host), cfg)
-	f.t.Cleanup(func() { fakeShared.Delete(shSerial(host)) })
-	h, err := f.lab.headend(host)
-	if err != nil {
-		f.t.Fatal(err)
+	if strings.Contains(r.Transcript, "ERROR") {
+		return fmt.Errorf("%s:\n%s", host, r.Transcript)
 	}
-	if err := h.Update(func(family.Device) error { return nil }); err != nil {
-		f.t.Fatal(err)
-	}
+	return nil
 }
 
 func (f *shFleet) exec(host string, lines ...string) string {
@@ -269,7 +278,7 @@ func TestSharedRegistration(t *testing.T) {
 	}
 
 	seq := lastSeq(t, tl.lab)
-	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: "wrong"})
+	f.configure("p1", family.SharedConfig{ServerAddr: shSrvAddr, ServerSecret: "NotTheSecret"})
 	wantLines(t, sharedLines(t, tl.lab, seq),
 		ts(0)+" p1 %ASA-5-444100: Shared registration request failed. Reason: Invalid shared secret")
 	if f.borrow("p1") {

@@ -21,48 +21,36 @@ type sharedInfo struct {
 	bkAddr      netip.Addr
 }
 
-// sharedConfigOf reads the license-server lines of a device; tests of the
-// service replace it to configure units whose family has no such lines.
-var sharedConfigOf = func(d family.Device) (family.SharedConfig, bool) {
-	if s, ok := d.(family.SharedLicensing); ok {
-		return s.SharedConfig(), true
+// readShared reads what d tells of shared licensing at now; ok is false
+// for a device that takes no part (no shared key, no license-server line).
+func readShared(d family.Device, now time.Time) (in sharedInfo, ok bool) {
+	s, ok := d.(family.SharedLicensing)
+	if !ok {
+		return in, false
 	}
-	return family.SharedConfig{}, false
-}
-
-// readShared reads what d tells of shared licensing at now.
-func readShared(d family.Device, now time.Time) (sharedInfo, bool) {
-	var in sharedInfo
-	cfg, hasCfg := sharedConfigOf(d)
-	in.cfg = cfg
-	if s, ok := d.(family.SharedLicensing); ok {
-		in.pool, in.participant = s.SharedKey(now)
+	in.cfg = s.SharedConfig()
+	in.pool, in.participant = s.SharedKey(now)
+	if in.pool == 0 && !in.participant && in.cfg.IsZero() {
+		return in, false
 	}
 	if k, ok := d.(family.ActivationKeys); ok {
-		f := k.KeyLicense(now).Features
-		in.local = f.Premium
-		// The keys tell the pool and the participant license too: the
-		// fallback of a family that does not implement SharedKey.
-		if _, ok := d.(family.SharedLicensing); !ok {
-			in.pool, in.participant = f.SharedPool, f.Shared || f.SharedPool > 0
-		}
+		in.local = k.KeyLicense(now).Features.Premium
 	}
-	for _, n := range enableIfaces(cfg) {
+	for _, n := range enableIfaces(in.cfg) {
 		if a := ifaceAddr(d, n); a.IsValid() {
 			in.srvAddrs = append(in.srvAddrs, a)
 		}
 	}
-	in.bkAddr = ifaceAddr(d, cfg.BackupEnableIface)
-	return in, hasCfg && (in.pool > 0 || in.participant || cfg.Secret != "" || cfg.EnableIface != "" ||
-		cfg.BackupEnableIface != "" || cfg.ServerAddr.IsValid())
+	in.bkAddr = ifaceAddr(d, in.cfg.BackupEnableIface)
+	return in, true
 }
 
 // enableIfaces are the interfaces a server serves on.
 func enableIfaces(cfg family.SharedConfig) []string {
-	if cfg.EnableIface == "" {
-		return nil
+	if len(cfg.EnableIfaces) == 0 && cfg.EnableIface != "" {
+		return []string{cfg.EnableIface}
 	}
-	return []string{cfg.EnableIface}
+	return cfg.EnableIfaces
 }
 
 // ifaceAddr is the address of d on the interface named nameif, if it is
