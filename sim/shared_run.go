@@ -456,7 +456,9 @@ func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
 			if p.main != m || p.state == shIdle || p.state == shRefused || gone || p == m && p.borrowed == 0 {
 				continue
 			}
-			c := family.SharedClient{ID: p.serial, Hostname: p.host, Usage: m.held[p.id], Platform: p.platform}
+			c := family.SharedClient{ID: p.serial, Hostname: p.host, Usage: m.held[p.id], Platform: p.platform, High: p.high,
+				Registration: p.msg[shRegistration], Get: p.msg[shGet], Release: p.msg[shRelease], Transfer: p.msg[shTransfer]}
+			addMsg(&c.Registration, p.runMessages(now))
 			if p.state == shRegistered && p.via != p {
 				r := p.via.refresh()
 				c.LastSeen = p.anchor.Add(time.Duration(polls(p.anchor, now, r)) * r)
@@ -503,6 +505,7 @@ func (s *sharedService) backupStatus(u *shUnit, now time.Time) family.SharedBack
 		}
 	}
 	bs.Registered, bs.Active, bs.DaysLeft, bs.ActiveSince = b.bk.Registered, b.bk.Active, b.daysLeft(now), b.bk.ActiveSince
+	bs.Hello, bs.Sync = b.bk.Hello, b.bk.syncs(now)
 	return bs
 }
 
