@@ -47,18 +47,27 @@ import (
 // up) takes it once, with no headend's lock. Lines and events are written
 // after it is released, through the lab's change pipeline.
 //
-// Choices where Cisco's text says nothing (documented in SharedStatus and
-// the report of the part that built it):
-//   - a participant gives a block back at the service's next evaluation
-//     after a whole block is unused (with a simulated clock: the next clock
-//     move or usage flush; with the real one: within a flush interval), as
-//     its next refresh would;
+// Choices where Cisco's text says nothing:
+//   - a participant gives a whole unused block back at its first refresh
+//     after the block was granted and its users logged off, seen at the
+//     service's next evaluation (a clock move, a change, or the usage
+//     flush: within half a second with the real clock);
 //   - a block is whole: a participant whose local sessions plus its blocks
 //     leave less than 50 below its platform limit gets no further block;
+//   - a participant that registers (again) asks at once for the blocks
+//     covering the users it has up beyond its license and blocks: those
+//     it released after 24 hours, or whose blocks the server reclaimed;
+//   - a participant whose license-server lines go gives its blocks back
+//     at once; its users stay up on its own license;
 //   - the backup serves the main server's pool as last synced: the same
-//     holdings (the 10 s sync is taken as instantaneous);
+//     holdings (the 10 s sync is taken as instantaneous), and it takes
+//     over the instant the main server stops answering it; the pool takes
+//     a participant's sessions back after 3 missed refreshes whoever
+//     served it;
 //   - a reply refusing a registration (a wrong secret) counts as received
-//     and in error; a poll nobody answers as sent and in error.
+//     and in error; a poll nobody answers as sent and in error;
+//   - a time-based shared key that expires is seen at the unit's next
+//     change, not at its expiry.
 
 // sharedService is the lab's shared licensing service.
 type sharedService struct {
