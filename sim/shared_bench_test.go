@@ -96,7 +96,8 @@ func BenchmarkSharedFleet30Days(b *testing.B) {
 // block, in-process (the pool's lock, the grant, the admission's borrowed
 // count, the step queued for the log), and giving it back; next to an
 // admission and release that need no block on the same headend
-// (baseline).
+// (participant), and on a headend outside shared licensing with the same
+// key but the participant license (baseline).
 //
 //	go test -run '^$' -bench SharedBlock -benchmem ./sim
 func BenchmarkSharedBlock(b *testing.B) {
@@ -110,20 +111,26 @@ func BenchmarkSharedBlock(b *testing.B) {
 	s := lab.shared
 	u := s.units[h.id]
 	now := lab.clock.Now()
-	b.Run("baseline", func(b *testing.B) {
-		p, err := lab.Principal("alice", "mac")
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for range b.N {
-			d := h.Admit(p, KindAnyConnect)
-			if !d.Admitted {
-				b.Fatalf("%+v", d)
+	plain := newPlainASA(b, lab)
+	for _, c := range []struct {
+		name string
+		h    *Headend
+	}{{"baseline", plain}, {"participant", h}} {
+		b.Run(c.name, func(b *testing.B) {
+			p, err := lab.Principal("alice", "mac")
+			if err != nil {
+				b.Fatal(err)
 			}
-			h.Release(d.Session)
-		}
-	})
+			b.ReportAllocs()
+			for range b.N {
+				d := c.h.Admit(p, KindAnyConnect)
+				if !d.Admitted {
+					b.Fatalf("%+v", d)
+				}
+				c.h.Release(d.Session)
+			}
+		})
+	}
 	b.Run("block", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
@@ -138,4 +145,25 @@ func BenchmarkSharedBlock(b *testing.B) {
 		}
 	})
 	_ = f
+}
+
+// newPlainASA is an ASA 5525-X with 25 Premium peers and no shared
+// licensing.
+func newPlainASA(b *testing.B, lab *Lab) *Headend {
+	b.Helper()
+	if _, err := lab.Create("ASA5525", "plain", "FCH1999X001"); err != nil {
+		b.Fatal(err)
+	}
+	w, err := lab.signer.Encode(keygen.Key{Serial: "FCH1999X001", Features: keygen.Features{PremiumPeers: 25}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := lab.InstallKey("plain", w.String(), KeyActivate); err != nil {
+		b.Fatal(err)
+	}
+	h, err := lab.headend("plain")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
 }
