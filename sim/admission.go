@@ -472,5 +472,10 @@ func (l *Lab) Close() error {
 	if err := l.flushRefusals(); err != nil {
 		return err
 	}
+	// The blocks lent since the last flush, which the admission path
+	// does not wait to write.
+	if err := l.shared.flush(); err != nil {
+		return err
+	}
 	return l.flushUsage()
 }
