@@ -17,7 +17,9 @@ func TestEndToEndSharedPool(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	d := startDaemon(t, headendd, dataDir)
-	run := func(args ...string) string { return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...) }
+	run := func(args ...string) string {
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
 
 	units := []struct{ host, model, serial, addr, key string }{
 		{"srv", "ASA5545", "FCH1947V0GY", "10.0.0.1", "shared-server=1000"},
