@@ -51,6 +51,13 @@ const (
 	EventKind_EVENT_KIND_REFUSAL EventKind = 15
 	// A line the headend logged (time-based key warnings and expiries).
 	EventKind_EVENT_KIND_SYSLOG EventKind = 16
+	// Two failover units paired: which is active, the cluster license.
+	EventKind_EVENT_KIND_FAILOVER_PAIR_FORMED EventKind = 17
+	// A failover pair changed its active unit: why, and whether the
+	// sessions moved over the stateful link or dropped.
+	EventKind_EVENT_KIND_FAILOVER_SWITCHOVER EventKind = 18
+	// A failover unit lost its mate (powered off, reloading, cut off).
+	EventKind_EVENT_KIND_FAILOVER_MATE_LOST EventKind = 19
 )
 
 // Enum value maps for EventKind.
@@ -73,6 +80,9 @@ var (
 		14: "EVENT_KIND_CLOCK",
 		15: "EVENT_KIND_REFUSAL",
 		16: "EVENT_KIND_SYSLOG",
+		17: "EVENT_KIND_FAILOVER_PAIR_FORMED",
+		18: "EVENT_KIND_FAILOVER_SWITCHOVER",
+		19: "EVENT_KIND_FAILOVER_MATE_LOST",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED":            0,
@@ -92,6 +102,9 @@ var (
 		"EVENT_KIND_CLOCK":                  14,
 		"EVENT_KIND_REFUSAL":                15,
 		"EVENT_KIND_SYSLOG":                 16,
+		"EVENT_KIND_FAILOVER_PAIR_FORMED":   17,
+		"EVENT_KIND_FAILOVER_SWITCHOVER":    18,
+		"EVENT_KIND_FAILOVER_MATE_LOST":     19,
 	}
 )
 
@@ -546,7 +559,7 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x12ListEventsResponse\x12)\n" +
 	"\x06events\x18\x01 \x03(\v2\x11.headend.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12#\n" +
-	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xdc\x03\n" +
+	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xc8\x04\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_CREATED\x10\x01\x12\x16\n" +
@@ -565,7 +578,10 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x18EVENT_KIND_PORTAL_REHOST\x10\r\x12\x14\n" +
 	"\x10EVENT_KIND_CLOCK\x10\x0e\x12\x16\n" +
 	"\x12EVENT_KIND_REFUSAL\x10\x0f\x12\x15\n" +
-	"\x11EVENT_KIND_SYSLOG\x10\x102\xad\x01\n" +
+	"\x11EVENT_KIND_SYSLOG\x10\x10\x12#\n" +
+	"\x1fEVENT_KIND_FAILOVER_PAIR_FORMED\x10\x11\x12\"\n" +
+	"\x1eEVENT_KIND_FAILOVER_SWITCHOVER\x10\x12\x12!\n" +
+	"\x1dEVENT_KIND_FAILOVER_MATE_LOST\x10\x132\xad\x01\n" +
 	"\fEventService\x12P\n" +
 	"\vWatchEvents\x12\x1e.headend.v1.WatchEventsRequest\x1a\x1f.headend.v1.WatchEventsResponse0\x01\x12K\n" +
 	"\n" +

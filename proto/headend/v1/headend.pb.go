@@ -118,6 +118,9 @@ const (
 	// limit above 0 the login is admitted and the user's oldest session is
 	// logged off instead.)
 	RefusalReason_REFUSAL_REASON_SIMULTANEOUS_LOGINS RefusalReason = 7
+	// The headend is the standby unit of a failover pair: connect to the
+	// active unit (Headend.failover names it).
+	RefusalReason_REFUSAL_REASON_STANDBY RefusalReason = 8
 )
 
 // Enum value maps for RefusalReason.
@@ -131,6 +134,7 @@ var (
 		5: "REFUSAL_REASON_KIND_NOT_LICENSED",
 		6: "REFUSAL_REASON_DEVICE_UNAVAILABLE",
 		7: "REFUSAL_REASON_SIMULTANEOUS_LOGINS",
+		8: "REFUSAL_REASON_STANDBY",
 	}
 	RefusalReason_value = map[string]int32{
 		"REFUSAL_REASON_UNSPECIFIED":         0,
@@ -141,6 +145,7 @@ var (
 		"REFUSAL_REASON_KIND_NOT_LICENSED":   5,
 		"REFUSAL_REASON_DEVICE_UNAVAILABLE":  6,
 		"REFUSAL_REASON_SIMULTANEOUS_LOGINS": 7,
+		"REFUSAL_REASON_STANDBY":             8,
 	}
 )
 
@@ -385,6 +390,75 @@ func (KeyAction) EnumDescriptor() ([]byte, []int) {
 	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
+// FailoverState is a unit's state in its failover pair, as `show failover`
+// names it.
+type FailoverState int32
+
+const (
+	FailoverState_FAILOVER_STATE_UNSPECIFIED FailoverState = 0
+	// Negotiation.
+	FailoverState_FAILOVER_STATE_NEGOTIATION FailoverState = 1
+	// Active: the unit passes traffic and admits sessions.
+	FailoverState_FAILOVER_STATE_ACTIVE FailoverState = 2
+	// Standby Ready: it refuses sessions and takes over if the active fails.
+	FailoverState_FAILOVER_STATE_STANDBY_READY FailoverState = 3
+	// Cold Standby.
+	FailoverState_FAILOVER_STATE_COLD_STANDBY FailoverState = 4
+	// Failed.
+	FailoverState_FAILOVER_STATE_FAILED FailoverState = 5
+	// Not Detected: the mate is not seen.
+	FailoverState_FAILOVER_STATE_NOT_DETECTED FailoverState = 6
+)
+
+// Enum value maps for FailoverState.
+var (
+	FailoverState_name = map[int32]string{
+		0: "FAILOVER_STATE_UNSPECIFIED",
+		1: "FAILOVER_STATE_NEGOTIATION",
+		2: "FAILOVER_STATE_ACTIVE",
+		3: "FAILOVER_STATE_STANDBY_READY",
+		4: "FAILOVER_STATE_COLD_STANDBY",
+		5: "FAILOVER_STATE_FAILED",
+		6: "FAILOVER_STATE_NOT_DETECTED",
+	}
+	FailoverState_value = map[string]int32{
+		"FAILOVER_STATE_UNSPECIFIED":   0,
+		"FAILOVER_STATE_NEGOTIATION":   1,
+		"FAILOVER_STATE_ACTIVE":        2,
+		"FAILOVER_STATE_STANDBY_READY": 3,
+		"FAILOVER_STATE_COLD_STANDBY":  4,
+		"FAILOVER_STATE_FAILED":        5,
+		"FAILOVER_STATE_NOT_DETECTED":  6,
+	}
+)
+
+func (x FailoverState) Enum() *FailoverState {
+	p := new(FailoverState)
+	*p = x
+	return p
+}
+
+func (x FailoverState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FailoverState) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+}
+
+func (FailoverState) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[6]
+}
+
+func (x FailoverState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FailoverState.Descriptor instead.
+func (FailoverState) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+}
+
 // Headend is one simulated device.
 type Headend struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -408,7 +482,12 @@ type Headend struct {
 	ConfigUnsaved bool `protobuf:"varint,11,opt,name=config_unsaved,json=configUnsaved,proto3" json:"config_unsaved,omitempty"`
 	// The headend's SSH console, "127.0.0.1:2201"; empty when headendd runs
 	// without --ssh-addr.
-	SshAddress    string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
+	SshAddress string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
+	// The headend's failover pair; unset when failover is not enabled.
+	// A failover unit keeps the name it had in the lab when failover was
+	// enabled (`hostname`), while its running hostname follows the pair's
+	// configuration (running_config.hostname).
+	Failover      *FailoverPair `protobuf:"bytes,13,opt,name=failover,proto3" json:"failover,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -527,6 +606,122 @@ func (x *Headend) GetSshAddress() string {
 	return ""
 }
 
+func (x *Headend) GetFailover() *FailoverPair {
+	if x != nil {
+		return x.Failover
+	}
+	return nil
+}
+
+// FailoverPair is a failover unit's view of its pair.
+type FailoverPair struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "primary" or "secondary" (`failover lan unit`).
+	Role  string        `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	State FailoverState `protobuf:"varint,2,opt,name=state,proto3,enum=headend.v1.FailoverState" json:"state,omitempty"`
+	// The other unit, by its name in the lab; empty when none is seen.
+	Mate      string        `protobuf:"bytes,3,opt,name=mate,proto3" json:"mate,omitempty"`
+	MateState FailoverState `protobuf:"varint,4,opt,name=mate_state,json=mateState,proto3,enum=headend.v1.FailoverState" json:"mate_state,omitempty"`
+	// When the pair formed; unset while the mate is not seen.
+	Since *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=since,proto3" json:"since,omitempty"`
+	// When the pair last changed its active unit; unset if never.
+	LastFailover *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=last_failover,json=lastFailover,proto3" json:"last_failover,omitempty"`
+	// The stateful failover link passes state: sessions survive a
+	// switchover.
+	Stateful bool `protobuf:"varint,7,opt,name=stateful,proto3" json:"stateful,omitempty"`
+	// Why the units do not pair although their links meet (a license
+	// mismatch), as the unit logs it.
+	Mismatch      string `protobuf:"bytes,8,opt,name=mismatch,proto3" json:"mismatch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FailoverPair) Reset() {
+	*x = FailoverPair{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FailoverPair) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FailoverPair) ProtoMessage() {}
+
+func (x *FailoverPair) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
+func (*FailoverPair) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *FailoverPair) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *FailoverPair) GetState() FailoverState {
+	if x != nil {
+		return x.State
+	}
+	return FailoverState_FAILOVER_STATE_UNSPECIFIED
+}
+
+func (x *FailoverPair) GetMate() string {
+	if x != nil {
+		return x.Mate
+	}
+	return ""
+}
+
+func (x *FailoverPair) GetMateState() FailoverState {
+	if x != nil {
+		return x.MateState
+	}
+	return FailoverState_FAILOVER_STATE_UNSPECIFIED
+}
+
+func (x *FailoverPair) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *FailoverPair) GetLastFailover() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastFailover
+	}
+	return nil
+}
+
+func (x *FailoverPair) GetStateful() bool {
+	if x != nil {
+		return x.Stateful
+	}
+	return false
+}
+
+func (x *FailoverPair) GetMismatch() string {
+	if x != nil {
+		return x.Mismatch
+	}
+	return ""
+}
+
 // License is a headend's activation keys and the license they run.
 type License struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -547,7 +742,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -559,7 +754,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -572,7 +767,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -634,7 +829,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -646,7 +841,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -659,7 +854,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -732,7 +927,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -744,7 +939,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -757,7 +952,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -919,7 +1114,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -931,7 +1126,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -944,7 +1139,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Config) GetHostname() string {
@@ -990,7 +1185,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1002,7 +1197,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1015,7 +1210,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Platform) GetModel() string {
@@ -1157,7 +1352,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1169,7 +1364,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1182,7 +1377,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1250,7 +1445,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1262,7 +1457,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1275,7 +1470,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1295,7 +1490,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1307,7 +1502,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1320,7 +1515,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -1346,7 +1541,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1358,7 +1553,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1371,7 +1566,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -1394,7 +1589,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1406,7 +1601,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1419,7 +1614,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -1454,7 +1649,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1466,7 +1661,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1479,7 +1674,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -1506,7 +1701,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1518,7 +1713,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1531,7 +1726,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -1556,7 +1751,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1568,7 +1763,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1581,7 +1776,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 type InstallActivationKeyRequest struct {
@@ -1597,7 +1792,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1609,7 +1804,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1622,7 +1817,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -1666,7 +1861,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1678,7 +1873,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1691,7 +1886,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -1734,7 +1929,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1746,7 +1941,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1759,7 +1954,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -1792,7 +1987,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1804,7 +1999,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1817,7 +2012,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -1839,7 +2034,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1851,7 +2046,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1864,7 +2059,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -1898,7 +2093,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1910,7 +2105,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1923,7 +2118,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -1953,7 +2148,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1965,7 +2160,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1978,7 +2173,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2015,7 +2210,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2027,7 +2222,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2040,7 +2235,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2079,7 +2274,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2091,7 +2286,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2104,7 +2299,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2136,7 +2331,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2343,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2356,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 type ListPlatformsResponse struct {
@@ -2173,7 +2368,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2185,7 +2380,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2198,7 +2393,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2223,7 +2418,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2235,7 +2430,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2248,7 +2443,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -2300,7 +2495,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2507,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2520,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -2367,7 +2562,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2379,7 +2574,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2392,7 +2587,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -2424,7 +2619,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2436,7 +2631,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2449,7 +2644,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 type AdmitConnectionsRequest struct {
@@ -2465,7 +2660,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2477,7 +2672,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2490,7 +2685,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -2540,7 +2735,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2552,7 +2747,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2565,7 +2760,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -2609,7 +2804,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2621,7 +2816,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2634,7 +2829,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -2678,7 +2873,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2690,7 +2885,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2703,7 +2898,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -2745,7 +2940,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2757,7 +2952,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2770,7 +2965,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -2797,7 +2992,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2809,7 +3004,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2822,7 +3017,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -2843,7 +3038,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2855,7 +3050,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2868,7 +3063,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -2896,7 +3091,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2908,7 +3103,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2921,7 +3116,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -2950,7 +3145,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2962,7 +3157,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2975,7 +3170,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3005,7 +3200,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3017,7 +3212,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3030,7 +3225,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3071,7 +3266,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3083,7 +3278,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3096,7 +3291,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3132,7 +3327,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3144,7 +3339,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3157,7 +3352,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3221,7 +3416,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x03\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x04\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3236,7 +3431,18 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	" \x01(\v2\x12.headend.v1.ConfigR\rstartupConfig\x12%\n" +
 	"\x0econfig_unsaved\x18\v \x01(\bR\rconfigUnsaved\x12\x1f\n" +
 	"\vssh_address\x18\f \x01(\tR\n" +
-	"sshAddress\"\xc8\x02\n" +
+	"sshAddress\x124\n" +
+	"\bfailover\x18\r \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\"\xcc\x02\n" +
+	"\fFailoverPair\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\x12/\n" +
+	"\x05state\x18\x02 \x01(\x0e2\x19.headend.v1.FailoverStateR\x05state\x12\x12\n" +
+	"\x04mate\x18\x03 \x01(\tR\x04mate\x128\n" +
+	"\n" +
+	"mate_state\x18\x04 \x01(\x0e2\x19.headend.v1.FailoverStateR\tmateState\x120\n" +
+	"\x05since\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12?\n" +
+	"\rlast_failover\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\flastFailover\x12\x1a\n" +
+	"\bstateful\x18\a \x01(\bR\bstateful\x12\x1a\n" +
+	"\bmismatch\x18\b \x01(\tR\bmismatch\"\xc8\x02\n" +
 	"\aLicense\x122\n" +
 	"\x15running_permanent_key\x18\x01 \x01(\tR\x13runningPermanentKey\x12.\n" +
 	"\x13flash_permanent_key\x18\x02 \x01(\tR\x11flashPermanentKey\x12%\n" +
@@ -3453,7 +3659,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1bCONNECTION_KIND_IPSEC_IKEV1\x10\x04\x12 \n" +
 	"\x1cCONNECTION_KIND_SITE_TO_SITE\x10\x05\x12\x19\n" +
 	"\x15CONNECTION_KIND_PHONE\x10\x06\x12\x1a\n" +
-	"\x16CONNECTION_KIND_MOBILE\x10\a*\xab\x02\n" +
+	"\x16CONNECTION_KIND_MOBILE\x10\a*\xc7\x02\n" +
 	"\rRefusalReason\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFUSAL_REASON_PREMIUM_LIMIT\x10\x01\x12#\n" +
@@ -3462,7 +3668,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1aREFUSAL_REASON_TOTAL_LIMIT\x10\x04\x12$\n" +
 	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
 	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06\x12&\n" +
-	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a*`\n" +
+	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a\x12\x1a\n" +
+	"\x16REFUSAL_REASON_STANDBY\x10\b*`\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +
@@ -3480,7 +3687,15 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\tKeyAction\x12\x1a\n" +
 	"\x16KEY_ACTION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13KEY_ACTION_ACTIVATE\x10\x01\x12\x19\n" +
-	"\x15KEY_ACTION_DEACTIVATE\x10\x022\xc5\n" +
+	"\x15KEY_ACTION_DEACTIVATE\x10\x02*\xe9\x01\n" +
+	"\rFailoverState\x12\x1e\n" +
+	"\x1aFAILOVER_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aFAILOVER_STATE_NEGOTIATION\x10\x01\x12\x19\n" +
+	"\x15FAILOVER_STATE_ACTIVE\x10\x02\x12 \n" +
+	"\x1cFAILOVER_STATE_STANDBY_READY\x10\x03\x12\x1f\n" +
+	"\x1bFAILOVER_STATE_COLD_STANDBY\x10\x04\x12\x19\n" +
+	"\x15FAILOVER_STATE_FAILED\x10\x05\x12\x1f\n" +
+	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xc5\n" +
 	"\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
@@ -3512,8 +3727,8 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -3521,117 +3736,124 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(Licensing)(0),                         // 3: headend.v1.Licensing
 	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
 	(KeyAction)(0),                         // 5: headend.v1.KeyAction
-	(*Headend)(nil),                        // 6: headend.v1.Headend
-	(*License)(nil),                        // 7: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 8: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 9: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 10: headend.v1.Config
-	(*Platform)(nil),                       // 11: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 12: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 13: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 14: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 15: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 16: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 17: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 18: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 19: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 20: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 21: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 22: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 23: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 24: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 25: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 26: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 27: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 28: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 29: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 30: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 31: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 32: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 33: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 34: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 35: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 36: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 37: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 38: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 39: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 40: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 41: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 42: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 43: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 44: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 45: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 46: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 48: google.protobuf.Duration
+	(FailoverState)(0),                     // 6: headend.v1.FailoverState
+	(*Headend)(nil),                        // 7: headend.v1.Headend
+	(*FailoverPair)(nil),                   // 8: headend.v1.FailoverPair
+	(*License)(nil),                        // 9: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 10: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 11: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 12: headend.v1.Config
+	(*Platform)(nil),                       // 13: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 14: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 15: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 16: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 17: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 18: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 19: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 20: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 21: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 22: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 23: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 24: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 25: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 26: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 27: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 28: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 29: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 30: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 31: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 32: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 33: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 34: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 35: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 36: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 37: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 38: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 39: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 40: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 41: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 42: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 43: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 44: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 45: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 46: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 47: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 48: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 49: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 50: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	47, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	7,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	10, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	10, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
-	8,  // 5: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	9,  // 6: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	48, // 7: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 8: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 9: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	6,  // 10: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	6,  // 11: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	6,  // 12: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 13: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	6,  // 14: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	6,  // 15: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	6,  // 16: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	28, // 17: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	11, // 18: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 19: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 20: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 21: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 22: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 23: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 24: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	37, // 25: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	38, // 26: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	41, // 27: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	46, // 28: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 29: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	47, // 30: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	12, // 31: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	14, // 32: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	16, // 33: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	18, // 34: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	20, // 35: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	22, // 36: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	24, // 37: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	26, // 38: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	29, // 39: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	31, // 40: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	33, // 41: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	35, // 42: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	39, // 43: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	42, // 44: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	44, // 45: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	13, // 46: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	15, // 47: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	17, // 48: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	19, // 49: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	21, // 50: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	23, // 51: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	25, // 52: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	27, // 53: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	30, // 54: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	32, // 55: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	34, // 56: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	36, // 57: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	40, // 58: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	43, // 59: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	45, // 60: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	46, // [46:61] is the sub-list for method output_type
-	31, // [31:46] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	49, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	9,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	12, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	12, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	8,  // 5: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	6,  // 6: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	6,  // 7: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	49, // 8: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	49, // 9: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	10, // 10: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	11, // 11: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	50, // 12: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 13: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 14: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	7,  // 15: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	7,  // 16: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	7,  // 17: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 18: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	7,  // 19: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	7,  // 20: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	7,  // 21: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	30, // 22: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	13, // 23: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 24: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 25: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 26: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 27: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 28: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 29: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	39, // 30: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	40, // 31: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	43, // 32: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	48, // 33: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 34: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	49, // 35: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	14, // 36: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	16, // 37: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	18, // 38: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	20, // 39: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	22, // 40: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	24, // 41: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	26, // 42: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	28, // 43: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	31, // 44: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	33, // 45: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	35, // 46: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	37, // 47: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	41, // 48: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	44, // 49: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	46, // 50: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	15, // 51: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	17, // 52: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	19, // 53: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	21, // 54: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	23, // 55: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	25, // 56: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	27, // 57: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	29, // 58: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	32, // 59: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	34, // 60: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	36, // 61: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	38, // 62: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	42, // 63: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	45, // 64: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	47, // 65: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	51, // [51:66] is the sub-list for method output_type
+	36, // [36:51] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -3644,8 +3866,8 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   41,
+			NumEnums:      7,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
