@@ -44,7 +44,7 @@ func (l *Lab) newAdmission(h *Headend, now time.Time) {
 func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	p := h.dev.AdmissionPolicy(time.Unix(now, 0).UTC())
+	p := h.policyOf(h.dev, time.Unix(now, 0).UTC())
 	h.adm.SetPolicy(p)
 	return p
 }
@@ -54,9 +54,10 @@ func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 // Called with h.mu held, after the new device is in place.
 func (h *Headend) afterChange(old, c family.Device, now time.Time) {
 	if rebooted(old, c) {
+		h.foCapture()
 		h.lab.retire(h.adm.Reset(c.UpSince().Unix()))
 	}
-	h.adm.SetPolicy(c.AdmissionPolicy(now))
+	h.adm.SetPolicy(h.policyOf(c, now))
 }
 
 // Principal interns a user and client device.
@@ -443,6 +444,9 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			}
 			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
+			}
+			if l.clock.mode != ClockSimulated {
+				l.foClock(l.clock.Now()) // units back from a reload pair again
 			}
 			if err := l.flushRefusals(); err != nil {
 				l.log.Error("writing refusal events", zap.Error(err))

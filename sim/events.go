@@ -44,6 +44,9 @@ const (
 	EventClock                = eventlog.Clock
 	EventRefusal              = eventlog.Refusal
 	EventSyslog               = eventlog.Syslog
+	EventFailoverPairFormed   = eventlog.FailoverPairFormed
+	EventFailoverSwitchover   = eventlog.FailoverSwitchover
+	EventFailoverMateLost     = eventlog.FailoverMateLost
 )
 
 // EventKinds lists every kind, in order.

@@ -35,6 +35,12 @@ const (
 	Refusal
 	// Syslog is a line the headend logged (its `show logging`).
 	Syslog
+	// FailoverPairFormed: two failover units paired.
+	FailoverPairFormed
+	// FailoverSwitchover: a failover pair changed its active unit.
+	FailoverSwitchover
+	// FailoverMateLost: a failover unit lost its mate.
+	FailoverMateLost
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -47,6 +53,8 @@ var kindNames = [NumKinds]string{
 	PortalActivationCode: "portal_activation_code", PortalShare: "portal_share",
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
 	Refusal: "refusal", Syslog: "syslog",
+	FailoverPairFormed: "failover_pair_formed", FailoverSwitchover: "failover_switchover",
+	FailoverMateLost: "failover_mate_lost",
 }
 
 func (k Kind) String() string {
