@@ -156,13 +156,15 @@ func (h *Headend) Failover(cmd family.FailoverCommand) error {
 		if mate == nil || !h.fo.active {
 			return fmt.Errorf("%w: %s has no standby unit", ErrNoMate, h.labName())
 		}
+		var c family.Device
 		if err := mate.replicaUpdate(func(d family.Device) error {
+			c = d
 			d.Reload(now, l.bootTime)
 			return nil
 		}); err != nil {
 			return err
 		}
-		return l.foCheckLocked(now, map[*Headend]bool{mate: true}, nil)
+		return l.foRebooted(mate, c, now)
 	}
 	return fmt.Errorf("%w: failover command %d", ErrInvalidArgument, cmd)
 }
@@ -262,6 +264,17 @@ func (h *Headend) foCapture() {
 	l.fo.hmu.Unlock()
 }
 
+// labEvents names h's events by its name in the lab when it is pinned:
+// its device's hostname is then the pair's. Called with h.mu held.
+func (h *Headend) labEvents(evs []Event) []Event {
+	if h.pinned {
+		for i := range evs {
+			evs[i].Headend = h.name
+		}
+	}
+	return evs
+}
+
 // labName is h's name in the lab.
 func (h *Headend) labName() string {
 	h.lab.mu.Lock()
@@ -275,27 +288,34 @@ func (h *Headend) labName() string {
 func (l *Lab) foChanged(h *Headend, old, c family.Device) {
 	onOld, _ := foEnabled(old)
 	onNew, _ := foEnabled(c)
+	if !onOld && !onNew && h.foView.Load() == nil { // not a failover unit: no lock
+		return
+	}
 	l.fo.mu.Lock()
 	defer l.fo.mu.Unlock()
-	if !onOld && !onNew && !h.fo.tracked {
-		return
-	}
 	now := l.clock.Now()
-	var down map[*Headend]bool
 	if rebooted(old, c) {
-		down = map[*Headend]bool{h: true}
-	}
-	if err := l.foCheckLocked(now, down, h); err != nil {
-		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-		return
-	}
-	// A unit back at once (no boot time) was down for an instant: its
-	// mate took over, and it comes back as the standby.
-	if down != nil && !c.Reloading(now) {
-		if err := l.foCheckLocked(now, nil, nil); err != nil {
+		if err := l.foRebooted(h, c, now); err != nil {
 			l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
 		}
+		return
 	}
+	if err := l.foCheckLocked(now, nil, h); err != nil {
+		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
+	}
+}
+
+// foRebooted re-checks the pairs after h booted to c at now: its
+// mate lost it, and a unit back at once (no boot time) comes back as the
+// standby. Called with l.fo.mu held.
+func (l *Lab) foRebooted(h *Headend, c family.Device, now time.Time) error {
+	if err := l.foCheckLocked(now, map[*Headend]bool{h: true}, nil); err != nil {
+		return err
+	}
+	if c.Reloading(now) {
+		return nil
+	}
+	return l.foCheckLocked(now, nil, nil)
 }
 
 // foNetChanged re-checks the pairs after a change of the lab network.
@@ -467,7 +487,9 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		mc := byH[m]
 		why := "its mate is not seen"
 		switch {
-		case mc == nil || !mc.on:
+		case mc == nil:
+			why = "its mate was deleted"
+		case !mc.on:
 			why = "failover was disabled on its mate"
 		case !mc.up:
 			why = "its mate is down"

@@ -455,3 +455,44 @@ func TestFailoverNoMate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFailoverMateGone: deleting the active unit makes the standby active
+// (no stateful link: the sessions drop with the deleted unit);
+// `failover reload-standby` reloads the mate, which comes back as the
+// standby.
+func TestFailoverMateGone(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLab(t, t.TempDir())
+	foPair(t, tl, "fo-a", "fo-b", false)
+	ha, _ := tl.lab.headend("fo-a")
+	from := tl.lab.LastEvent()
+	if err := ha.Failover(family.FailoverReloadStandby); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-a", family.FailoverActive, "fo-b")
+	foWant(t, tl, "fo-b", family.FailoverStandbyReady, "fo-a")
+	if s, _ := tl.lab.Get("fo-b"); s.Device.BootCount() != 1 {
+		t.Fatalf("fo-b boots %d, want 1", s.Device.BootCount())
+	}
+	evs := foEvents(t, tl, from)
+	if len(evs) != 3 || evs[0].Kind != EventFailoverMateLost || evs[0].Headend != "fo-a" || evs[1].Kind != EventFailoverPairFormed {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+	hb, _ := tl.lab.headend("fo-b")
+	if err := hb.Failover(family.FailoverReloadStandby); !errors.Is(err, ErrNoMate) {
+		t.Fatalf("reload-standby on the standby: %v", err)
+	}
+	admitN(t, tl, "fo-a", 10)
+	from = tl.lab.LastEvent()
+	if err := tl.lab.Delete("fo-a"); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-b", family.FailoverActive, "")
+	if m, ok := hb.Mate(); ok || m != nil {
+		t.Fatalf("mate after deletion: %v", m)
+	}
+	evs = foEvents(t, tl, from)
+	if len(evs) != 2 || evs[1].Kind != EventFailoverSwitchover || !strings.Contains(evs[1].Text, "10 session(s) dropped (no stateful failover link)") {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+}

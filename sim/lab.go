@@ -551,6 +551,14 @@ func (l *Lab) Delete(hostname string) error {
 	if err != nil {
 		return err
 	}
+	// A failover unit's mate loses it: checked once the locks below are
+	// released.
+	foGone := false
+	defer func() {
+		if foGone {
+			l.foNetChanged(l.clock.Now())
+		}
+	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
@@ -567,10 +575,12 @@ func (l *Lab) Delete(hostname string) error {
 		return err
 	}
 	now := l.clock.Now()
-	evs := append(logEvents(h.dev, h.logged), Event{At: now, Headend: hostname, Kind: EventDeleted,
+	evs := append(h.labEvents(logEvents(h.dev, h.logged)), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
 	err = l.commit(b, evs, func() {
 		h.deleted = true
+		foGone = h.foView.Load() != nil
+		h.foCapture()
 		l.retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
@@ -584,9 +594,6 @@ func (l *Lab) Delete(hostname string) error {
 		return err
 	}
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
-	if h.foView.Load() != nil {
-		defer l.foNetChanged(now) // its mate lost it; after the locks above
-	}
 	return nil
 }
 
@@ -644,6 +651,13 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if newSerial != "" && !keygen.ValidSerial(newSerial) {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
+	// A failover unit's pair is checked once the locks below are released.
+	var foOld, foNew family.Device
+	defer func() {
+		if foNew != nil {
+			l.foChanged(h, foOld, foNew)
+		}
+	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
@@ -673,19 +687,16 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return Snapshot{}, "", err
 	}
-	name := c.Hostname()
-	if h.pinned {
-		name = h.name
-	}
-	evs := append(m.evs, Event{At: now, Headend: name, Kind: EventRMA, Syslog: bootLine(h.dev, c),
+	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: bootLine(h.dev, c),
 		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpSince().UTC().Format(time.RFC3339))})
-	evs = append(evs, logEvents(c, m.count)...)
+	evs = h.labEvents(append(evs, logEvents(c, m.count)...))
 	err = l.persistWith(h.id, c, 0, evs, func() {
 		delete(l.bySerial, old)
 		l.bySerial[newSerial] = h
 		if !h.pinned {
 			l.index(h, h.dev, c)
 		}
+		foOld, foNew = h.dev, c
 		h.swap(c, now)
 		l.consoleReloaded(h)
 		l.metrics.Count(metrics.OpRMA)
