@@ -42,11 +42,12 @@ type Policy struct {
 	// noPortal: webvpn is set up but enabled on no working interface,
 	// so AnyConnect and clientless connections find nothing to answer.
 	noPortal bool
+	// standby: the device is the standby unit of a failover pair
+	// (Standby); it refuses every connection.
+	standby bool
 	// logins is the `vpn-simultaneous-logins` in force per kind
 	// (unlimitedLogins: not a user login); see admission_logins.go.
 	logins [headend.NumKinds]uint32
-	// standby: the device is the standby unit of a failover pair (Standby).
-	standby bool
 }
 
 // silent reports whether a refusal logs nothing: with webvpn enabled on
