@@ -44,6 +44,10 @@ const (
 	EventClock                = eventlog.Clock
 	EventRefusal              = eventlog.Refusal
 	EventSyslog               = eventlog.Syslog
+	EventLinkCut              = eventlog.LinkCut
+	EventLinkRestored         = eventlog.LinkRestored
+	EventPowerOff             = eventlog.PowerOff
+	EventPowerOn              = eventlog.PowerOn
 	EventFailoverPairFormed   = eventlog.FailoverPairFormed
 	EventFailoverSwitchover   = eventlog.FailoverSwitchover
 	EventFailoverMateLost     = eventlog.FailoverMateLost

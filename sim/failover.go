@@ -74,6 +74,21 @@ type failovers struct {
 	// under a headend's.
 	hmu     sync.Mutex
 	handoff map[*Headend][]heldSession
+	// moved is the time the service's own change of a unit (a
+	// replication, a reload of the standby) moved it on the lab network;
+	// the network's watchers are told once mu is released (unlock).
+	moved time.Time
+}
+
+// foUnlock releases l.fo.mu, then tells the lab network's watchers of a
+// move the service's own changes made.
+func (l *Lab) foUnlock() {
+	at := l.fo.moved
+	l.fo.moved = time.Time{}
+	l.fo.mu.Unlock()
+	if !at.IsZero() {
+		l.netChanged(at)
+	}
 }
 
 // foUnit is a headend's place in the failover service; guarded by
@@ -105,6 +120,7 @@ type foCand struct {
 	h       *Headend
 	dev     family.Device // a copy at the check's time
 	on, up  bool
+	off     bool // powered off
 	primary bool
 	links   family.FailoverLinkConfig
 }
@@ -133,7 +149,7 @@ func (h *Headend) Mate() (family.Host, bool) {
 func (h *Headend) Failover(cmd family.FailoverCommand) error {
 	l := h.lab
 	l.fo.mu.Lock()
-	defer l.fo.mu.Unlock()
+	defer l.foUnlock()
 	now := l.clock.Now()
 	if !h.fo.tracked {
 		return fmt.Errorf("%w: %s", ErrFailoverOff, h.labName())
@@ -292,7 +308,7 @@ func (l *Lab) foChanged(h *Headend, old, c family.Device) {
 		return
 	}
 	l.fo.mu.Lock()
-	defer l.fo.mu.Unlock()
+	defer l.foUnlock()
 	now := l.clock.Now()
 	if rebooted(old, c) {
 		if err := l.foRebooted(h, c, now); err != nil {
@@ -321,7 +337,7 @@ func (l *Lab) foRebooted(h *Headend, c family.Device, now time.Time) error {
 // foNetChanged re-checks the pairs after a change of the lab network.
 func (l *Lab) foNetChanged(now time.Time) {
 	l.fo.mu.Lock()
-	defer l.fo.mu.Unlock()
+	defer l.foUnlock()
 	if err := l.foCheckLocked(now, nil, nil); err != nil {
 		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
 	}
@@ -331,7 +347,7 @@ func (l *Lab) foNetChanged(now time.Time) {
 // failover unit came up.
 func (l *Lab) foClock(now time.Time) {
 	l.fo.mu.Lock()
-	defer l.fo.mu.Unlock()
+	defer l.foUnlock()
 	for !l.fo.next.IsZero() && !l.fo.next.After(now) {
 		at := l.fo.next
 		if err := l.foCheckLocked(at, nil, nil); err != nil {
@@ -374,7 +390,7 @@ func (l *Lab) foCandidates(now time.Time, down map[*Headend]bool) []foCand {
 			h.mu.Unlock()
 			continue
 		}
-		c := foCand{h: h, on: on, primary: primary, up: !h.dev.Reloading(now) && !down[h]}
+		c := foCand{h: h, on: on, primary: primary, off: h.off, up: !h.off && !h.dev.Reloading(now) && !down[h]}
 		if on {
 			c.dev = h.dev.Copy()
 			if fl, ok := c.dev.(family.FailoverLinks); ok {
@@ -491,8 +507,10 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 			why = "its mate was deleted"
 		case !mc.on:
 			why = "failover was disabled on its mate"
+		case mc.off:
+			why = "its mate is powered off"
 		case !mc.up:
-			why = "its mate is down"
+			why = "its mate is down (reloading)"
 		case !pathUp(c.h, m):
 			why = "the lab network path to its mate is cut"
 		}
@@ -729,7 +747,7 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.foView.Store(pub)
-	if !h.deleted {
+	if !h.deleted && !h.off { // powered off, it admits nothing whatever its pair
 		h.adm.SetPolicy(h.policyOf(h.dev, now))
 	}
 }
@@ -793,7 +811,11 @@ type replicator interface {
 // replicaUpdate is Update without the failover service's re-check: the
 // service's own changes of a unit. Called with l.fo.mu held.
 func (h *Headend) replicaUpdate(fn func(d family.Device) error) error {
-	return h.update(fn)
+	at, err := h.update(fn)
+	if !at.IsZero() {
+		h.lab.fo.moved = at
+	}
+	return err
 }
 
 // loadFailovers restores the failover records of the loaded headends.
@@ -821,7 +843,7 @@ func (l *Lab) loadFailovers(recs map[uint64]store.FailoverRecord, hs []*Headend)
 	}
 	l.onNetChange(l.foNetChanged)
 	l.fo.mu.Lock()
-	defer l.fo.mu.Unlock()
+	defer l.foUnlock()
 	now := l.clock.Now()
 	for _, h := range hs {
 		if h.fo.tracked {

@@ -496,3 +496,75 @@ func TestFailoverMateGone(t *testing.T) {
 		t.Fatalf("events:\n%s", evLines(evs))
 	}
 }
+
+// TestFailoverPowerOff: powering the active unit off makes the standby
+// active with the sessions the stateful link had; powered on, the unit
+// comes back as the standby once it has booted.
+func TestFailoverPowerOff(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockSimulated, RealNow: simNow, BootTime: time.Minute})
+	foPair(t, tl, "fo-a", "fo-b", true)
+	admitN(t, tl, "fo-a", 50)
+	from := tl.lab.LastEvent()
+	if _, _, err := tl.lab.PowerOff("fo-a"); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-b", family.FailoverActive, "")
+	if n := activeCount(t, tl, "fo-b"); n != 50 {
+		t.Fatalf("sessions on fo-b: %d, want 50", n)
+	}
+	evs := foEvents(t, tl, from)
+	if len(evs) != 2 || !strings.Contains(evs[0].Text, "failover mate fo-a lost: its mate is powered off") ||
+		!strings.Contains(evs[1].Text, "50 session(s) kept over the stateful failover link") {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+	if _, err := tl.lab.PowerOn("fo-a"); err != nil {
+		t.Fatal(err)
+	}
+	if st := foStatus(t, tl, "fo-b"); st.MateSeen {
+		t.Fatalf("mate seen while it boots: %+v", st)
+	}
+	if _, err := tl.lab.AdvanceClock(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-a", family.FailoverStandbyReady, "fo-b")
+	foWant(t, tl, "fo-b", family.FailoverActive, "fo-a")
+}
+
+// TestFailoverLinkCut: a cut link between the units leaves both active
+// (each its own side), the standby with copies of the sessions over a
+// stateful link; restored, the pair forms again with the primary active
+// and the secondary's sessions end.
+func TestFailoverLinkCut(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLab(t, t.TempDir())
+	foPair(t, tl, "fo-a", "fo-b", true)
+	admitN(t, tl, "fo-a", 20)
+	from := tl.lab.LastEvent()
+	if _, err := tl.lab.CutLink("fo-a", "fo-b"); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-a", family.FailoverActive, "")
+	foWant(t, tl, "fo-b", family.FailoverActive, "")
+	if a, b := activeCount(t, tl, "fo-a"), activeCount(t, tl, "fo-b"); a != 20 || b != 20 {
+		t.Fatalf("sessions while cut: a %d b %d, want 20 and 20", a, b)
+	}
+	evs := foEvents(t, tl, from)
+	if len(evs) != 3 || !strings.Contains(evs[0].Text, "the lab network path to its mate is cut") {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+	from = tl.lab.LastEvent()
+	if err := tl.lab.RestoreLink("fo-a", "fo-b"); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-a", family.FailoverActive, "fo-b")
+	foWant(t, tl, "fo-b", family.FailoverStandbyReady, "fo-a")
+	if a, b := activeCount(t, tl, "fo-a"), activeCount(t, tl, "fo-b"); a != 20 || b != 0 {
+		t.Fatalf("sessions once restored: a %d b %d, want 20 and 0", a, b)
+	}
+	evs = foEvents(t, tl, from)
+	if len(evs) != 3 || evs[2].Headend != "fo-b" || evs[2].Syslog != "%ASA-1-104002: (Secondary) Switching to STANDBY - Other unit wants me Standby." ||
+		!strings.Contains(evs[2].Text, "its 20 session(s) dropped") {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+}

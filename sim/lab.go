@@ -147,6 +147,10 @@ type Headend struct {
 	// place in the lab's heap (timers.go); guarded by the lab's timers.mu.
 	due    time.Time
 	dueIdx int
+	// off: the headend is powered off since offSince (faults.go); guarded
+	// by mu.
+	off      bool
+	offSince time.Time
 	// fo and foRole are its place in the failover service, guarded by the
 	// lab's fo.mu; foView and foMate what the service last published.
 	fo     foUnit
@@ -244,6 +248,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	l.holdSavedNames(hs)
+	if err := l.loadFaults(hs); err != nil {
+		return nil, err
+	}
 	if err := l.loadUsage(hs); err != nil {
 		return nil, err
 	}
@@ -349,6 +356,10 @@ type Snapshot struct {
 	// own ("" when none).
 	Failover         family.FailoverStatus
 	FailoverMismatch string
+	// PoweredOff: the headend is switched off (Lab.PowerOff) since
+	// PoweredOffSince; Device is then as it was at the power cut.
+	PoweredOff      bool
+	PoweredOffSince time.Time
 }
 
 // LabName is the headend's name in the lab.
@@ -551,12 +562,10 @@ func (l *Lab) Delete(hostname string) error {
 	if err != nil {
 		return err
 	}
-	// A failover unit's mate loses it: checked once the locks below are
-	// released.
-	foGone := false
-	defer func() {
-		if foGone {
-			l.foNetChanged(l.clock.Now())
+	var deletedAt time.Time
+	defer func() { // once unlocked: its addresses, and its links, are gone
+		if !deletedAt.IsZero() {
+			l.netChanged(deletedAt)
 		}
 	}()
 	h.mu.Lock()
@@ -574,17 +583,21 @@ func (l *Lab) Delete(hostname string) error {
 	if err := b.DeleteFailover(h.id); err != nil {
 		return err
 	}
+	dropFaults, err := l.dropFaults(h, b)
+	if err != nil {
+		return err
+	}
 	now := l.clock.Now()
 	evs := append(h.labEvents(logEvents(h.dev, h.logged)), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
 	err = l.commit(b, evs, func() {
 		h.deleted = true
-		foGone = h.foView.Load() != nil
 		h.foCapture()
 		l.retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
 		l.net.drop(h)
+		dropFaults()
 		delete(l.bySerial, h.dev.SerialNumber())
 		l.metrics.SetHeadends(l.stored())
 		l.metrics.Count(metrics.OpDelete)
@@ -593,6 +606,7 @@ func (l *Lab) Delete(hostname string) error {
 	if err != nil {
 		return err
 	}
+	deletedAt = now
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
 	return nil
 }
@@ -651,17 +665,25 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if newSerial != "" && !keygen.ValidSerial(newSerial) {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
-	// A failover unit's pair is checked once the locks below are released.
+	// Once unlocked: a failover unit's pair is checked, and the new unit
+	// boots on the lab network.
 	var foOld, foNew family.Device
+	var bootedAt time.Time
 	defer func() {
 		if foNew != nil {
 			l.foChanged(h, foOld, foNew)
+		}
+		if !bootedAt.IsZero() {
+			l.netChanged(bootedAt)
 		}
 	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", ErrHeadendNotFound, hostname)
+	}
+	if h.off {
+		return Snapshot{}, "", h.offError()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -704,6 +726,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err != nil {
 		return Snapshot{}, "", err
 	}
+	bootedAt = now
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
 	return Snapshot{Device: c.Copy(), Now: now, SSHAddress: h.sshAddress()}, old, nil
@@ -769,8 +792,12 @@ func (h *Headend) available() error {
 	return h.checkUp(h.lab.clock.Now())
 }
 
-// checkUp fails if the headend is reloading at now. Called with h.mu held.
+// checkUp fails if the headend is powered off or reloading at now. Called
+// with h.mu held.
 func (h *Headend) checkUp(now time.Time) error {
+	if h.off {
+		return h.offError()
+	}
 	if h.dev.Reloading(now) {
 		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
 			h.dev.UpSince().Format(time.RFC3339))
@@ -781,8 +808,8 @@ func (h *Headend) checkUp(now time.Time) error {
 func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d family.Device) {
-		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(), Name: h.name,
-			Failover: h.FailoverStatus()}
+		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
+			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus()}
 		if v := h.foView.Load(); v != nil {
 			s.FailoverMismatch = v.mismatch
 		}
@@ -818,8 +845,12 @@ func (h *Headend) View(fn func(d family.Device)) error {
 // Their events come with the lab's catch-up of the headend, which is due
 // by then (timers.go), or with the next change. A change advances first,
 // so the lines are forwarded before a reload empties the buffer. Called
-// with h.mu held.
+// with h.mu held. A headend powered off does not run: power on brings it
+// to the lab time.
 func (h *Headend) advance(now time.Time) {
+	if h.off {
+		return
+	}
 	n := loggedCount(h.dev)
 	h.dev.Advance(now)
 	h.lab.forwardLog(n, h.dev)
@@ -831,44 +862,62 @@ func (h *Headend) advance(now time.Time) {
 // refused. A failover unit's pair is checked again after (failover.go).
 func (h *Headend) Update(fn func(d family.Device) error) error {
 	var old, c family.Device
-	err := h.update(func(d family.Device) error {
+	movedAt, err := h.update(func(d family.Device) error {
 		old, c = h.dev, d
 		return fn(d)
 	})
 	if err == nil {
 		h.lab.foChanged(h, old, c)
+		if !movedAt.IsZero() { // it booted, or its addresses changed
+			h.lab.netChanged(movedAt)
+		}
 	}
 	return err
 }
 
-// update is Update without the failover check.
-func (h *Headend) update(fn func(d family.Device) error) error {
+// update is Update without the failover check and without telling the lab
+// network's watchers; it returns the time of the change when it moved the
+// headend on the lab network (netMoved), zero otherwise.
+func (h *Headend) update(fn func(d family.Device) error) (time.Time, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
 	if h.deleted {
-		return ErrHeadendNotFound
+		return time.Time{}, ErrHeadendNotFound
 	}
 	now := l.clock.Now()
 	if err := h.checkUp(now); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	h.advance(now)
 	c := h.dev.Copy()
 	m := h.markLog(c)
 	if err := fn(c); err != nil {
-		return err
+		return time.Time{}, err
 	}
+	moved := netMoved(h.dev, c)
+	var err error
 	if on, _ := foEnabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
-		return h.pinnedChange(c, now, m)
+		err = h.pinnedChange(c, now, m)
+	} else if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
+		err = h.rename(c, now, m)
+	} else {
+		err = l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+			h.noteChange(h.dev, c)
+			h.swap(c, now)
+		})
 	}
-	if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
-		return h.rename(c, now, m)
+	if err == nil && moved {
+		return now, nil
 	}
-	return l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
-		h.noteChange(h.dev, c)
-		h.swap(c, now)
-	})
+	return time.Time{}, err
+}
+
+// netMoved reports whether the change from old to c matters to the lab
+// network's watchers (netwatch.go): c booted, or answers on other
+// addresses.
+func netMoved(old, c family.Device) bool {
+	return rebooted(old, c) || !slices.Equal(old.Addresses(), c.Addresses())
 }
 
 // rename persists c, whose running or saved hostname differs from the

@@ -51,13 +51,22 @@ const (
 	EventKind_EVENT_KIND_REFUSAL EventKind = 15
 	// A line the headend logged (time-based key warnings and expiries).
 	EventKind_EVENT_KIND_SYSLOG EventKind = 16
+	// A lab fault cut every lab network path between two headends (the
+	// event's headend is the first named; its text names both).
+	EventKind_EVENT_KIND_LINK_CUT EventKind = 17
+	// A cut link was restored.
+	EventKind_EVENT_KIND_LINK_RESTORED EventKind = 18
+	// A headend was powered off: its sessions ended, it answers nothing.
+	EventKind_EVENT_KIND_POWER_OFF EventKind = 19
+	// A headend was powered on: it boots as after a reload.
+	EventKind_EVENT_KIND_POWER_ON EventKind = 20
 	// Two failover units paired: which is active, the cluster license.
-	EventKind_EVENT_KIND_FAILOVER_PAIR_FORMED EventKind = 17
+	EventKind_EVENT_KIND_FAILOVER_PAIR_FORMED EventKind = 21
 	// A failover pair changed its active unit: why, and whether the
 	// sessions moved over the stateful link or dropped.
-	EventKind_EVENT_KIND_FAILOVER_SWITCHOVER EventKind = 18
+	EventKind_EVENT_KIND_FAILOVER_SWITCHOVER EventKind = 22
 	// A failover unit lost its mate (powered off, reloading, cut off).
-	EventKind_EVENT_KIND_FAILOVER_MATE_LOST EventKind = 19
+	EventKind_EVENT_KIND_FAILOVER_MATE_LOST EventKind = 23
 )
 
 // Enum value maps for EventKind.
@@ -80,9 +89,13 @@ var (
 		14: "EVENT_KIND_CLOCK",
 		15: "EVENT_KIND_REFUSAL",
 		16: "EVENT_KIND_SYSLOG",
-		17: "EVENT_KIND_FAILOVER_PAIR_FORMED",
-		18: "EVENT_KIND_FAILOVER_SWITCHOVER",
-		19: "EVENT_KIND_FAILOVER_MATE_LOST",
+		17: "EVENT_KIND_LINK_CUT",
+		18: "EVENT_KIND_LINK_RESTORED",
+		19: "EVENT_KIND_POWER_OFF",
+		20: "EVENT_KIND_POWER_ON",
+		21: "EVENT_KIND_FAILOVER_PAIR_FORMED",
+		22: "EVENT_KIND_FAILOVER_SWITCHOVER",
+		23: "EVENT_KIND_FAILOVER_MATE_LOST",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED":            0,
@@ -102,9 +115,13 @@ var (
 		"EVENT_KIND_CLOCK":                  14,
 		"EVENT_KIND_REFUSAL":                15,
 		"EVENT_KIND_SYSLOG":                 16,
-		"EVENT_KIND_FAILOVER_PAIR_FORMED":   17,
-		"EVENT_KIND_FAILOVER_SWITCHOVER":    18,
-		"EVENT_KIND_FAILOVER_MATE_LOST":     19,
+		"EVENT_KIND_LINK_CUT":               17,
+		"EVENT_KIND_LINK_RESTORED":          18,
+		"EVENT_KIND_POWER_OFF":              19,
+		"EVENT_KIND_POWER_ON":               20,
+		"EVENT_KIND_FAILOVER_PAIR_FORMED":   21,
+		"EVENT_KIND_FAILOVER_SWITCHOVER":    22,
+		"EVENT_KIND_FAILOVER_MATE_LOST":     23,
 	}
 )
 
@@ -559,7 +576,7 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x12ListEventsResponse\x12)\n" +
 	"\x06events\x18\x01 \x03(\v2\x11.headend.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12#\n" +
-	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xc8\x04\n" +
+	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xb2\x05\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_CREATED\x10\x01\x12\x16\n" +
@@ -578,10 +595,14 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x18EVENT_KIND_PORTAL_REHOST\x10\r\x12\x14\n" +
 	"\x10EVENT_KIND_CLOCK\x10\x0e\x12\x16\n" +
 	"\x12EVENT_KIND_REFUSAL\x10\x0f\x12\x15\n" +
-	"\x11EVENT_KIND_SYSLOG\x10\x10\x12#\n" +
-	"\x1fEVENT_KIND_FAILOVER_PAIR_FORMED\x10\x11\x12\"\n" +
-	"\x1eEVENT_KIND_FAILOVER_SWITCHOVER\x10\x12\x12!\n" +
-	"\x1dEVENT_KIND_FAILOVER_MATE_LOST\x10\x132\xad\x01\n" +
+	"\x11EVENT_KIND_SYSLOG\x10\x10\x12\x17\n" +
+	"\x13EVENT_KIND_LINK_CUT\x10\x11\x12\x1c\n" +
+	"\x18EVENT_KIND_LINK_RESTORED\x10\x12\x12\x18\n" +
+	"\x14EVENT_KIND_POWER_OFF\x10\x13\x12\x17\n" +
+	"\x13EVENT_KIND_POWER_ON\x10\x14\x12#\n" +
+	"\x1fEVENT_KIND_FAILOVER_PAIR_FORMED\x10\x15\x12\"\n" +
+	"\x1eEVENT_KIND_FAILOVER_SWITCHOVER\x10\x16\x12!\n" +
+	"\x1dEVENT_KIND_FAILOVER_MATE_LOST\x10\x172\xad\x01\n" +
 	"\fEventService\x12P\n" +
 	"\vWatchEvents\x12\x1e.headend.v1.WatchEventsRequest\x1a\x1f.headend.v1.WatchEventsResponse0\x01\x12K\n" +
 	"\n" +

@@ -185,6 +185,8 @@ const (
 	HeadendState_HEADEND_STATE_UP HeadendState = 1
 	// Booting after a reload or an RMA; refuses work until up_since.
 	HeadendState_HEADEND_STATE_RELOADING HeadendState = 2
+	// Switched off by a lab fault (LabService.PowerOff) until PowerOn.
+	HeadendState_HEADEND_STATE_POWERED_OFF HeadendState = 3
 )
 
 // Enum value maps for HeadendState.
@@ -193,11 +195,13 @@ var (
 		0: "HEADEND_STATE_UNSPECIFIED",
 		1: "HEADEND_STATE_UP",
 		2: "HEADEND_STATE_RELOADING",
+		3: "HEADEND_STATE_POWERED_OFF",
 	}
 	HeadendState_value = map[string]int32{
 		"HEADEND_STATE_UNSPECIFIED": 0,
 		"HEADEND_STATE_UP":          1,
 		"HEADEND_STATE_RELOADING":   2,
+		"HEADEND_STATE_POWERED_OFF": 3,
 	}
 )
 
@@ -390,6 +394,58 @@ func (KeyAction) EnumDescriptor() ([]byte, []int) {
 	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
+// PowerState is whether a headend is switched on.
+type PowerState int32
+
+const (
+	PowerState_POWER_STATE_UNSPECIFIED PowerState = 0
+	PowerState_POWER_STATE_ON          PowerState = 1
+	// Off: it answers nothing on the lab network, admits nothing and runs no
+	// console; its flash (keys, saved configuration) is kept.
+	PowerState_POWER_STATE_OFF PowerState = 2
+)
+
+// Enum value maps for PowerState.
+var (
+	PowerState_name = map[int32]string{
+		0: "POWER_STATE_UNSPECIFIED",
+		1: "POWER_STATE_ON",
+		2: "POWER_STATE_OFF",
+	}
+	PowerState_value = map[string]int32{
+		"POWER_STATE_UNSPECIFIED": 0,
+		"POWER_STATE_ON":          1,
+		"POWER_STATE_OFF":         2,
+	}
+)
+
+func (x PowerState) Enum() *PowerState {
+	p := new(PowerState)
+	*p = x
+	return p
+}
+
+func (x PowerState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PowerState) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+}
+
+func (PowerState) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[6]
+}
+
+func (x PowerState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PowerState.Descriptor instead.
+func (PowerState) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+}
+
 // FailoverState is a unit's state in its failover pair, as `show failover`
 // names it.
 type FailoverState int32
@@ -443,11 +499,11 @@ func (x FailoverState) String() string {
 }
 
 func (FailoverState) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[7].Descriptor()
 }
 
 func (FailoverState) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[6]
+	return &file_headend_v1_headend_proto_enumTypes[7]
 }
 
 func (x FailoverState) Number() protoreflect.EnumNumber {
@@ -456,7 +512,7 @@ func (x FailoverState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FailoverState.Descriptor instead.
 func (FailoverState) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 // Headend is one simulated device.
@@ -483,11 +539,16 @@ type Headend struct {
 	// The headend's SSH console, "127.0.0.1:2201"; empty when headendd runs
 	// without --ssh-addr.
 	SshAddress string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
+	// Whether the headend is switched on (LabService.PowerOff, PowerOn). A
+	// powered-off headend's state is HEADEND_STATE_POWERED_OFF.
+	Power PowerState `protobuf:"varint,13,opt,name=power,proto3,enum=headend.v1.PowerState" json:"power,omitempty"`
+	// When it was powered off, lab time; unset while it is on.
+	PoweredOffSince *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=powered_off_since,json=poweredOffSince,proto3" json:"powered_off_since,omitempty"`
 	// The headend's failover pair; unset when failover is not enabled.
 	// A failover unit keeps the name it had in the lab when failover was
 	// enabled (`hostname`), while its running hostname follows the pair's
 	// configuration (running_config.hostname).
-	Failover      *FailoverPair `protobuf:"bytes,13,opt,name=failover,proto3" json:"failover,omitempty"`
+	Failover      *FailoverPair `protobuf:"bytes,15,opt,name=failover,proto3" json:"failover,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -604,6 +665,20 @@ func (x *Headend) GetSshAddress() string {
 		return x.SshAddress
 	}
 	return ""
+}
+
+func (x *Headend) GetPower() PowerState {
+	if x != nil {
+		return x.Power
+	}
+	return PowerState_POWER_STATE_UNSPECIFIED
+}
+
+func (x *Headend) GetPoweredOffSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PoweredOffSince
+	}
+	return nil
 }
 
 func (x *Headend) GetFailover() *FailoverPair {
@@ -3418,7 +3493,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x04\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x90\x05\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3433,8 +3508,10 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	" \x01(\v2\x12.headend.v1.ConfigR\rstartupConfig\x12%\n" +
 	"\x0econfig_unsaved\x18\v \x01(\bR\rconfigUnsaved\x12\x1f\n" +
 	"\vssh_address\x18\f \x01(\tR\n" +
-	"sshAddress\x124\n" +
-	"\bfailover\x18\r \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\"\xcc\x02\n" +
+	"sshAddress\x12,\n" +
+	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
+	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
+	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\"\xcc\x02\n" +
 	"\fFailoverPair\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12/\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x19.headend.v1.FailoverStateR\x05state\x12\x12\n" +
@@ -3671,11 +3748,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
 	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06\x12&\n" +
 	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a\x12\x1a\n" +
-	"\x16REFUSAL_REASON_STANDBY\x10\b*`\n" +
+	"\x16REFUSAL_REASON_STANDBY\x10\b*\x7f\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +
-	"\x17HEADEND_STATE_RELOADING\x10\x02*a\n" +
+	"\x17HEADEND_STATE_RELOADING\x10\x02\x12\x1d\n" +
+	"\x19HEADEND_STATE_POWERED_OFF\x10\x03*a\n" +
 	"\tLicensing\x12\x19\n" +
 	"\x15LICENSING_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rLICENSING_PAK\x10\x01\x12\x13\n" +
@@ -3689,7 +3767,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\tKeyAction\x12\x1a\n" +
 	"\x16KEY_ACTION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13KEY_ACTION_ACTIVATE\x10\x01\x12\x19\n" +
-	"\x15KEY_ACTION_DEACTIVATE\x10\x02*\xe9\x01\n" +
+	"\x15KEY_ACTION_DEACTIVATE\x10\x02*R\n" +
+	"\n" +
+	"PowerState\x12\x1b\n" +
+	"\x17POWER_STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0ePOWER_STATE_ON\x10\x01\x12\x13\n" +
+	"\x0fPOWER_STATE_OFF\x10\x02*\xe9\x01\n" +
 	"\rFailoverState\x12\x1e\n" +
 	"\x1aFAILOVER_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aFAILOVER_STATE_NEGOTIATION\x10\x01\x12\x19\n" +
@@ -3729,7 +3812,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
 var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
@@ -3738,124 +3821,127 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(Licensing)(0),                         // 3: headend.v1.Licensing
 	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
 	(KeyAction)(0),                         // 5: headend.v1.KeyAction
-	(FailoverState)(0),                     // 6: headend.v1.FailoverState
-	(*Headend)(nil),                        // 7: headend.v1.Headend
-	(*FailoverPair)(nil),                   // 8: headend.v1.FailoverPair
-	(*License)(nil),                        // 9: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 10: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 11: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 12: headend.v1.Config
-	(*Platform)(nil),                       // 13: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 14: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 15: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 16: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 17: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 18: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 19: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 20: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 21: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 22: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 23: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 24: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 25: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 26: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 27: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 28: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 29: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 30: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 31: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 32: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 33: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 34: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 35: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 36: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 37: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 38: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 39: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 40: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 41: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 42: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 43: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 44: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 45: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 46: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 47: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 48: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 49: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 50: google.protobuf.Duration
+	(PowerState)(0),                        // 6: headend.v1.PowerState
+	(FailoverState)(0),                     // 7: headend.v1.FailoverState
+	(*Headend)(nil),                        // 8: headend.v1.Headend
+	(*FailoverPair)(nil),                   // 9: headend.v1.FailoverPair
+	(*License)(nil),                        // 10: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 11: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 12: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 13: headend.v1.Config
+	(*Platform)(nil),                       // 14: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 15: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 16: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 17: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 18: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 19: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 20: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 21: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 22: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 23: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 24: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 25: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 26: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 27: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 28: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 29: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 30: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 31: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 32: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 33: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 34: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 35: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 36: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 37: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 38: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 39: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 40: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 41: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 42: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 43: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 44: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 45: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 46: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 47: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 48: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 49: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 50: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 51: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	49, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	9,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	12, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	12, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
-	8,  // 5: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
-	6,  // 6: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
-	6,  // 7: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	49, // 8: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	49, // 9: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
-	10, // 10: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	11, // 11: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	50, // 12: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 13: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 14: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	7,  // 15: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	7,  // 16: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	7,  // 17: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 18: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	7,  // 19: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	7,  // 20: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	7,  // 21: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	30, // 22: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	13, // 23: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 24: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 25: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 26: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 27: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 28: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 29: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	39, // 30: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	40, // 31: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	43, // 32: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	48, // 33: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 34: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	49, // 35: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	14, // 36: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	16, // 37: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	18, // 38: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	20, // 39: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	22, // 40: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	24, // 41: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	26, // 42: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	28, // 43: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	31, // 44: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	33, // 45: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	35, // 46: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	37, // 47: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	41, // 48: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	44, // 49: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	46, // 50: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	15, // 51: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	17, // 52: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	19, // 53: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	21, // 54: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	23, // 55: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	25, // 56: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	27, // 57: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	29, // 58: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	32, // 59: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	34, // 60: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	36, // 61: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	38, // 62: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	42, // 63: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	45, // 64: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	47, // 65: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	51, // [51:66] is the sub-list for method output_type
-	36, // [36:51] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	50, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	10, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	13, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	13, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	6,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
+	50, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	9,  // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	7,  // 8: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	7,  // 9: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	50, // 10: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	50, // 11: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	11, // 12: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	12, // 13: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	51, // 14: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 15: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 16: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	8,  // 17: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	8,  // 18: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	8,  // 19: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 20: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	8,  // 21: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	8,  // 22: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	8,  // 23: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	31, // 24: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	14, // 25: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 26: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 27: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 28: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 29: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 30: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 31: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	40, // 32: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	41, // 33: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	44, // 34: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	49, // 35: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 36: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	50, // 37: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	15, // 38: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	17, // 39: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	19, // 40: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	21, // 41: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	23, // 42: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	25, // 43: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	27, // 44: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	29, // 45: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	32, // 46: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	34, // 47: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	36, // 48: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	38, // 49: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	42, // 50: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	45, // 51: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	47, // 52: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	16, // 53: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	18, // 54: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	20, // 55: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	22, // 56: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	24, // 57: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	26, // 58: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	28, // 59: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	30, // 60: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	33, // 61: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	35, // 62: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	37, // 63: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	39, // 64: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	43, // 65: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	46, // 66: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	48, // 67: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	53, // [53:68] is the sub-list for method output_type
+	38, // [38:53] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -3868,7 +3954,7 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      7,
+			NumEnums:      8,
 			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
