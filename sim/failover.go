@@ -74,6 +74,10 @@ type failovers struct {
 	// under a headend's.
 	hmu     sync.Mutex
 	handoff map[*Headend][]heldSession
+	// units counts the headends the last check found with failover
+	// enabled or tracked: with none, a change of the lab network needs
+	// no check (failover is only enabled through a change of the unit).
+	units int
 	// moved is the time the service's own change of a unit (a
 	// replication, a reload of the standby) moved it on the lab network;
 	// the network's watchers are told once mu is released (unlock).
@@ -338,6 +342,9 @@ func (l *Lab) foRebooted(h *Headend, c family.Device, now time.Time) error {
 func (l *Lab) foNetChanged(now time.Time) {
 	l.fo.mu.Lock()
 	defer l.foUnlock()
+	if l.fo.units == 0 {
+		return
+	}
 	if err := l.foCheckLocked(now, nil, nil); err != nil {
 		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
 	}
@@ -422,6 +429,7 @@ func statefulLink(p, s *foCand) bool {
 // whose configuration just changed. Called with l.fo.mu held.
 func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Headend) error {
 	cs := l.foCandidates(now, down)
+	l.fo.units = len(cs)
 	byH := map[*Headend]*foCand{}
 	for i := range cs {
 		byH[cs[i].h] = &cs[i]
