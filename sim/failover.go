@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -754,10 +755,31 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	h.foMate.Store(f.mate)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	was := h.answersOn(h.dev)
 	h.foView.Store(pub)
-	if !h.deleted && !h.off { // powered off, it admits nothing whatever its pair
+	if h.deleted {
+		return
+	}
+	if !h.off { // powered off, it admits nothing whatever its pair
 		h.adm.SetPolicy(h.policyOf(h.dev, now))
 	}
+	if !slices.Equal(was, h.answersOn(h.dev)) {
+		h.lab.net.set(h, h.dev)
+		l.fo.moved = now
+	}
+}
+
+// answersOn are the addresses h answers on in the lab network with device
+// d: a standby unit answers on its standby addresses, the active unit of
+// the pair on the addresses both units' configuration names.
+func (h *Headend) answersOn(d family.Device) []netip.Addr {
+	switch h.FailoverStatus().State {
+	case family.FailoverStandbyReady, family.FailoverColdStandby:
+		if fl, ok := d.(family.FailoverLinks); ok {
+			return fl.StandbyAddresses()
+		}
+	}
+	return d.Addresses()
 }
 
 // policyOf is the admission policy of h with device d at now: the device's
@@ -861,4 +883,5 @@ func (l *Lab) loadFailovers(recs map[uint64]store.FailoverRecord, hs []*Headend)
 	if err := l.foCheckLocked(now, nil, nil); err != nil {
 		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
 	}
+	l.fo.moved = time.Time{} // the lab network is being loaded: nothing moved
 }

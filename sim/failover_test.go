@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,22 @@ type foDevice struct {
 	On       bool                      `json:"on"`
 	Primary  bool                      `json:"primary"`
 	Links    family.FailoverLinkConfig `json:"links"`
+	// Addr is its data interface's address, Standby its standby one.
+	Addr, Standby netip.Addr
+}
+
+func (d *foDevice) Addresses() []netip.Addr {
+	if d.Addr.IsValid() {
+		return []netip.Addr{d.Addr}
+	}
+	return nil
+}
+
+func (d *foDevice) StandbyAddresses() []netip.Addr {
+	if d.Standby.IsValid() {
+		return []netip.Addr{d.Standby}
+	}
+	return nil
 }
 
 func newFO(p *headend.Platform, serial, hostname string, now time.Time) (family.Device, error) {
@@ -100,7 +117,7 @@ func (d *foDevice) FailoverLinks() family.FailoverLinkConfig { return d.Links }
 
 func (d *foDevice) ReplicateFrom(a family.Device, _ time.Time) error {
 	src := a.(*foDevice)
-	d.Name, d.Cfg = src.Name, src.Cfg
+	d.Name, d.Cfg, d.Addr, d.Standby = src.Name, src.Cfg, src.Addr, src.Standby
 	return nil
 }
 
@@ -566,5 +583,36 @@ func TestFailoverLinkCut(t *testing.T) {
 	if len(evs) != 3 || evs[2].Headend != "fo-b" || evs[2].Syslog != "%ASA-1-104002: (Secondary) Switching to STANDBY - Other unit wants me Standby." ||
 		!strings.Contains(evs[2].Text, "its 20 session(s) dropped") {
 		t.Fatalf("events:\n%s", evLines(evs))
+	}
+}
+
+// holders are the lab names of the headends that answer on addr.
+func holders(tl *testLab, addr netip.Addr) []string {
+	tl.lab.net.mu.RLock()
+	defer tl.lab.net.mu.RUnlock()
+	var out []string
+	for _, ho := range tl.lab.net.byAddr[addr] {
+		out = append(out, ho.h.labName())
+	}
+	return out
+}
+
+// TestFailoverAddresses: the active unit answers on the pair's addresses,
+// the standby on its standby ones; a switchover swaps them.
+func TestFailoverAddresses(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLab(t, t.TempDir())
+	act, sby := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	foPair(t, tl, "fo-a", "fo-b", false)
+	foUpdate(t, tl, "fo-a", func(d *foDevice) { d.Addr, d.Standby = act, sby })
+	if a, s := holders(tl, act), holders(tl, sby); !slices.Equal(a, []string{"fo-a"}) || !slices.Equal(s, []string{"fo-b"}) {
+		t.Fatalf("paired: %s holds %v, %s holds %v", act, a, sby, s)
+	}
+	hb, _ := tl.lab.headend("fo-b")
+	if err := hb.Failover(family.FailoverMakeActive); err != nil {
+		t.Fatal(err)
+	}
+	if a, s := holders(tl, act), holders(tl, sby); !slices.Equal(a, []string{"fo-b"}) || !slices.Equal(s, []string{"fo-a"}) {
+		t.Fatalf("switched over: %s holds %v, %s holds %v", act, a, sby, s)
 	}
 }

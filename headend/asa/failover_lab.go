@@ -1,6 +1,7 @@
 package asa
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
@@ -33,6 +34,18 @@ func (d *Device) FailoverLinks() family.FailoverLinkConfig {
 		c.State = addr(f.Link.Name)
 	}
 	return c
+}
+
+// StandbyAddresses are the standby addresses (`ip address A M standby S`)
+// of the interfaces up, named and addressed.
+func (d *Device) StandbyAddresses() []netip.Addr {
+	var out []netip.Addr
+	for _, i := range d.Running.Interfaces {
+		if i.Active() && i.Standby.IsValid() {
+			out = append(out, i.Standby)
+		}
+	}
+	return out
 }
 
 // ClusterAdmissionPolicy is the admission policy of the unit at now with

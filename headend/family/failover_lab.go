@@ -13,9 +13,14 @@ import (
 // license.
 
 // FailoverLinks is the capability of a failover unit that says where its
-// failover links are.
+// failover links are, and where it answers as the standby unit.
 type FailoverLinks interface {
 	FailoverLinks() FailoverLinkConfig
+	// StandbyAddresses are the addresses the unit answers on in the lab
+	// network while it is the standby unit of a pair: the standby
+	// addresses of the interfaces Addresses names (those are the active
+	// unit's, which the pair's shared configuration gives both units).
+	StandbyAddresses() []netip.Addr
 }
 
 // FailoverLinkConfig is a unit's failover links as configured.
