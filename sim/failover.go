@@ -106,12 +106,42 @@ type foUnit struct {
 	stateful    bool
 	cluster     *family.LicensedFeatures
 	mismatch    string
+	// activeFor is how long the unit was active before activeSince, when
+	// it last became active (zero while it is not).
+	activeFor   time.Duration
+	activeSince time.Time
+}
+
+// setActive makes the unit active or not at now, counting its active time.
+func (f *foUnit) setActive(on bool, now time.Time) {
+	switch {
+	case on && !f.active:
+		f.activeSince = now
+	case !on && f.active:
+		f.activeFor += now.Sub(f.activeSince)
+		f.activeSince = time.Time{}
+	}
+	f.active = on
 }
 
 // foPublished is what the service last decided about a unit.
 type foPublished struct {
 	st       family.FailoverStatus
 	mismatch string
+	// activeFor and activeSince count its active time (foUnit).
+	activeFor   time.Duration
+	activeSince time.Time
+}
+
+// activeTime is how long the unit has been active in all at now.
+func (p *foPublished) activeTime(now time.Time) time.Duration {
+	if p == nil {
+		return 0
+	}
+	if p.activeSince.IsZero() {
+		return p.activeFor
+	}
+	return p.activeFor + now.Sub(p.activeSince)
 }
 
 // heldSession is a session as the stateful link replicates it.
@@ -210,11 +240,12 @@ func (l *Lab) foCommitSwitch(to *Headend, now time.Time, cause string) error {
 // published here, before the sessions arrive, those of from by the caller.
 func (l *Lab) foSwitch(to, from *Headend, held []heldSession, demote bool, now time.Time, cause string, evs *[]Event) {
 	stateful := to.fo.stateful
-	to.fo.active, to.fo.last = true, now
+	to.fo.setActive(true, now)
+	to.fo.last = now
 	if from != nil {
 		from.fo.last = now
 		if demote {
-			from.fo.active = false
+			from.fo.setActive(false, now)
 		}
 	}
 	l.foPublish(to, now)
@@ -506,7 +537,7 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		// unit reverts to its own license is not simulated).
 		c.h.fo.mate, c.h.fo.since = nil, time.Time{}
 		if !c.on || !c.up {
-			c.h.fo.active = false
+			c.h.fo.setActive(false, now)
 			continue
 		}
 		mc := byH[m]
@@ -564,7 +595,8 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 			u.h.fo.since, u.h.fo.stateful, u.h.fo.mismatch = now, st, ""
 		}
 		wasActive := standby.h.fo.active
-		active.h.fo.active, standby.h.fo.active = true, false
+		active.h.fo.setActive(true, now)
+		standby.h.fo.setActive(false, now)
 		cl, _ := active.dev.(family.FailoverUnit).CombinedLicense(standby.dev, now)
 		active.h.fo.cluster, standby.h.fo.cluster = &cl, &cl
 		text := fmt.Sprintf("failover pair formed: %s (%s) active, %s (%s) standby; cluster license: %d AnyConnect Premium peers, %d total VPN peers",
@@ -601,7 +633,8 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 			if c.h.fo.active || !c.h.fo.tracked {
 				touch(c.h)
 			}
-			c.h.fo.tracked, c.h.fo.active = true, false
+			c.h.fo.tracked = true
+			c.h.fo.setActive(false, now)
 			continue
 		}
 		if !c.h.fo.tracked {
@@ -618,7 +651,7 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		}
 		if c.h.fo.mate == nil && !c.h.fo.active {
 			touch(c.h)
-			c.h.fo.active = true
+			c.h.fo.setActive(true, now)
 			evs = append(evs, Event{At: now, Headend: c.h.labName(), Kind: EventSyslog,
 				Syslog: fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - No Active unit found.", c.h.foRole)})
 		}
@@ -712,7 +745,8 @@ func (l *Lab) foPersist(now time.Time, hs []*Headend, evs []Event) error {
 
 // foRecord is h's failover record. Called with l.fo.mu held.
 func (h *Headend) foRecord() store.FailoverRecord {
-	r := store.FailoverRecord{Active: h.fo.active, Since: h.fo.since, LastFailover: h.fo.last}
+	r := store.FailoverRecord{Active: h.fo.active, Since: h.fo.since, LastFailover: h.fo.last,
+		ActiveFor: h.fo.activeFor, ActiveSince: h.fo.activeSince}
 	if m := h.fo.mate; m != nil {
 		r.Mate = m.id
 	}
@@ -731,7 +765,7 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	var v *family.FailoverStatus
 	var pub *foPublished
 	if f.tracked {
-		pub = &foPublished{mismatch: f.mismatch}
+		pub = &foPublished{mismatch: f.mismatch, activeFor: f.activeFor, activeSince: f.activeSince}
 		v = &pub.st
 		*v = family.FailoverStatus{Enabled: true, Role: h.foRole, State: family.FailoverNegotiation,
 			MateState: family.FailoverDisabled, LastFailover: f.last, Cluster: f.cluster}
@@ -861,7 +895,8 @@ func (l *Lab) loadFailovers(recs map[uint64]store.FailoverRecord, hs []*Headend)
 		if !ok {
 			continue
 		}
-		h.fo = foUnit{tracked: true, active: r.Active, mate: byID[r.Mate], since: r.Since, last: r.LastFailover}
+		h.fo = foUnit{tracked: true, active: r.Active, mate: byID[r.Mate], since: r.Since, last: r.LastFailover,
+			activeFor: r.ActiveFor, activeSince: r.ActiveSince}
 		if h.fo.mate == nil {
 			h.fo.since = time.Time{}
 		}

@@ -26,6 +26,10 @@ type FailoverRecord struct {
 	// active unit.
 	Since        time.Time `json:"since,omitzero"`
 	LastFailover time.Time `json:"last_failover,omitzero"`
+	// ActiveFor is how long the unit was active before ActiveSince, when
+	// it last became active (zero while it is not).
+	ActiveFor   time.Duration `json:"active_for,omitempty"`
+	ActiveSince time.Time     `json:"active_since,omitzero"`
 }
 
 // FailoverPrefix is where a lab's failover records are.
