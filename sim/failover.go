@@ -2,7 +2,6 @@ package sim
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -56,10 +55,11 @@ import (
 // Shared licensing across a pair (the participant id moving with the
 // active unit) is not simulated.
 
-// Errors of the pair commands.
+// Errors of the pair commands (Host.Failover), the family's, so that the
+// console words them as the ASA does.
 var (
-	ErrFailoverOff = errors.New("sim: failover is not enabled on the headend")
-	ErrNoMate      = errors.New("sim: the headend's failover mate is not seen")
+	ErrFailoverOff = family.ErrFailoverOff
+	ErrNoMate      = family.ErrNoMate
 )
 
 // failovers is the lab's failover service.
@@ -144,6 +144,12 @@ func (p *foPublished) activeTime(now time.Time) time.Duration {
 	return p.activeFor + now.Sub(p.activeSince)
 }
 
+// foLine is a failover line a unit logs.
+type foLine struct {
+	h   *Headend
+	msg string
+}
+
 // heldSession is a session as the stateful link replicates it.
 type heldSession struct {
 	p *admission.Principal
@@ -162,10 +168,17 @@ type foCand struct {
 
 // FailoverStatus is h's failover pair as the lab sees it (family.Host).
 func (h *Headend) FailoverStatus() family.FailoverStatus {
-	if v := h.foView.Load(); v != nil {
-		return v.st
+	v := h.foView.Load()
+	if v == nil {
+		return family.FailoverStatus{}
 	}
-	return family.FailoverStatus{}
+	st := v.st
+	now := h.lab.clock.Now()
+	st.ActiveTime = v.activeTime(now)
+	if m := h.foMate.Load(); m != nil && st.MateSeen {
+		st.MateActiveTime = m.foView.Load().activeTime(now)
+	}
+	return st
 }
 
 // Mate is the other unit of h's pair (family.Host).
@@ -483,7 +496,13 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 			return
 		}
 		if _, m := u.CombinedLicense(other.dev, now); m != "" {
-			mismatch[p.h], mismatch[s.h] = m, m
+			// Each unit logs the mismatch as it sees it.
+			mismatch[active.h], mismatch[other.h] = m, m
+			if v, ok := other.dev.(family.FailoverUnit); ok {
+				if _, mo := v.CombinedLicense(active.dev, now); mo != "" {
+					mismatch[other.h] = mo
+				}
+			}
 			return
 		}
 		want[p.h], want[s.h] = s.h, p.h
@@ -517,6 +536,7 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 	}
 
 	var evs []Event
+	var logs []foLine
 	var touched []*Headend
 	touch := func(h *Headend) {
 		if !slices.Contains(touched, h) {
@@ -644,9 +664,14 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		if m := mismatch[c.h]; m != c.h.fo.mismatch {
 			touch(c.h)
 			c.h.fo.mismatch = m
-			if m != "" {
+			// A unit that logs the pair's lines logs it to its buffer
+			// (below, once stored); the event tells it for one that
+			// does not.
+			if _, ok := c.dev.(family.FailoverLogger); m != "" && !ok {
 				evs = append(evs, Event{At: now, Headend: c.h.labName(), Kind: EventSyslog, Syslog: m,
 					Text: "failover pair not formed: the licenses do not combine"})
+			} else if m != "" {
+				logs = append(logs, foLine{c.h, m})
 			}
 		}
 		if c.h.fo.mate == nil && !c.h.fo.active {
@@ -679,6 +704,17 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 	}
 	if err := l.foPersist(now, touched, evs); err != nil {
 		return err
+	}
+	for _, ln := range logs {
+		err := ln.h.replicaUpdate(func(d family.Device) error {
+			if lg, ok := d.(family.FailoverLogger); ok {
+				lg.LogFailover(ln.msg, now)
+			}
+			return nil
+		})
+		if err != nil {
+			l.log.Warn("failover line", zap.String("lab", l.name), zap.String("hostname", ln.h.labName()), zap.Error(err))
+		}
 	}
 	// Replicate onto the standby of each pair that formed or whose active
 	// unit changed.
@@ -782,7 +818,7 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 			v.MateHostname = m.name
 			m.lab.mu.Unlock()
 			m.mu.Lock()
-			v.MateSerial = m.dev.SerialNumber()
+			v.MateSerial, v.MateVersion = m.dev.SerialNumber(), m.dev.SoftwareVersion()
 			m.mu.Unlock()
 		}
 	}
@@ -852,7 +888,7 @@ func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 		return nil
 	}
 	return s.replicaUpdate(func(d family.Device) error {
-		r, ok := d.(replicator)
+		r, ok := d.(family.FailoverUnit)
 		if !ok {
 			return fmt.Errorf("%w: %s cannot replicate a configuration", ErrNotSupported, d.Platform().Model)
 		}
@@ -864,12 +900,6 @@ func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 		}
 		return nil
 	})
-}
-
-// replicator is a device that takes the active unit's configuration (the
-// failover family's replication method).
-type replicator interface {
-	ReplicateFrom(active family.Device, now time.Time) error
 }
 
 // replicaUpdate is Update without the failover service's re-check: the

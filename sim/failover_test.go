@@ -616,3 +616,35 @@ func TestFailoverAddresses(t *testing.T) {
 		t.Fatalf("switched over: %s holds %v, %s holds %v", act, a, sby, s)
 	}
 }
+
+// TestFailoverActiveTime: each unit counts the time it was active, shown
+// to both units ("Active time"), kept across a restart.
+func TestFailoverActiveTime(t *testing.T) {
+	withFOFamily(t)
+	dir := t.TempDir()
+	tl := openTestLab(t, dir)
+	foPair(t, tl, "fo-a", "fo-b", false)
+	if _, err := tl.lab.AdvanceClock(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	hb, _ := tl.lab.headend("fo-b")
+	if err := hb.Failover(family.FailoverMakeActive); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.AdvanceClock(30 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	check := func() {
+		t.Helper()
+		a, b := foStatus(t, tl, "fo-a"), foStatus(t, tl, "fo-b")
+		if a.ActiveTime != time.Hour || b.ActiveTime != 30*time.Minute || b.MateActiveTime != time.Hour ||
+			a.MateActiveTime != 30*time.Minute || b.MateVersion == "" {
+			t.Fatalf("active times: a %v (mate %v), b %v (mate %v, version %q)", a.ActiveTime, a.MateActiveTime,
+				b.ActiveTime, b.MateActiveTime, b.MateVersion)
+		}
+	}
+	check()
+	tl.close()
+	tl = openTestLab(t, dir)
+	check()
+}
