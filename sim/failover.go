@@ -44,9 +44,9 @@ import (
 //   - Losing the mate (its power, its reload, a cut link) makes the
 //     standby active. With a stateful failover link up the sessions move
 //     to the new active unit: the same users and kinds, counted against
-//     the same cluster license, under new session ids (the old ids are
-//     gone with the old unit's table; Sessions of the new active unit
-//     lists them). Without one, they drop.
+//     the same cluster license, admitted anew there, so that they are its
+//     sessions, released there by the ids its Sessions lists (which need
+//     not be those the old active unit gave). Without one, they drop.
 //   - A unit keeps its name in the lab while failover is enabled, and
 //     after until its hostname next changes, though replication gives it
 //     the pair's hostname (pin): the lab, the API and its SSH console

@@ -702,9 +702,9 @@ type FailoverPair struct {
 	// When the pair last changed its active unit; unset if never.
 	LastFailover *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=last_failover,json=lastFailover,proto3" json:"last_failover,omitempty"`
 	// The stateful failover link passes state: sessions survive a
-	// switchover. They move to the new active unit under new session ids
-	// (the old ids are gone with the old unit's table): ListSessions of the
-	// new active unit lists them, by the same user and device.
+	// switchover. They move to the new active unit and are its sessions:
+	// release them there, by the ids its ListSessions shows (the same users
+	// and devices), which need not be those the old active unit gave.
 	Stateful bool `protobuf:"varint,7,opt,name=stateful,proto3" json:"stateful,omitempty"`
 	// Why the units do not pair although their links meet (a license
 	// mismatch), as the unit logs it.
