@@ -97,6 +97,15 @@ func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decisi
 			d = h.adm.Admit(q, k, now)
 		}
 	}
+	// A unit that became a failover standby while this admission ran may
+	// have decided it under its active policy: the standby's policy is
+	// published before its sessions are ended (failover.go), so either
+	// that ending saw this session or this check sees the standby's
+	// policy.
+	if d.Admitted && h.adm.Policy().IsStandby() {
+		h.adm.Release(d.Session)
+		d = admission.Decision{Reason: headend.ReasonStandby}
+	}
 	if !d.Admitted {
 		h.noteRefusal(p, k, d, t)
 	}

@@ -272,7 +272,7 @@ func (l *Lab) foSwitch(to, from *Headend, held []heldSession, demote bool, now t
 		}
 	}
 	if from != nil && demote {
-		from.adm.LogoffAll()
+		l.foPublish(from, now) // refuses from now on, then its sessions end
 	}
 	fate := fmt.Sprintf("%d session(s) dropped (no stateful failover link)", len(held))
 	if stateful {
@@ -617,6 +617,8 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		wasActive := standby.h.fo.active
 		active.h.fo.setActive(true, now)
 		standby.h.fo.setActive(false, now)
+		counts := standby.h.adm.Counts()
+		n := counts.Total()
 		cl, _ := active.dev.(family.FailoverUnit).CombinedLicense(standby.dev, now)
 		active.h.fo.cluster, standby.h.fo.cluster = &cl, &cl
 		text := fmt.Sprintf("failover pair formed: %s (%s) active, %s (%s) standby; cluster license: %d AnyConnect Premium peers, %d total VPN peers",
@@ -627,7 +629,6 @@ func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Head
 		evs = append(evs, Event{At: now, Headend: active.h.labName(), Kind: EventFailoverPairFormed, Text: text},
 			Event{At: now, Headend: standby.h.labName(), Kind: EventFailoverPairFormed, Text: text})
 		if wasActive {
-			n := standby.h.adm.LogoffAll()
 			evs = append(evs, Event{At: now, Headend: standby.h.labName(), Kind: EventFailoverSwitchover,
 				Syslog: fmt.Sprintf("%%ASA-1-104002: (%s) Switching to STANDBY - Other unit wants me Standby.", standby.h.foRole),
 				Text:   fmt.Sprintf("switchover: %s is the standby unit of %s; its %d session(s) dropped", standby.h.labName(), active.h.labName(), n)})
@@ -832,6 +833,12 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	}
 	if !h.off { // powered off, it admits nothing whatever its pair
 		h.adm.SetPolicy(h.policyOf(h.dev, now))
+	}
+	// A standby unit holds no sessions: those it held as an active unit
+	// end once it refuses new ones (the policy above), so that none is
+	// admitted after.
+	if v != nil && v.State != family.FailoverActive {
+		h.adm.LogoffAll()
 	}
 	if !slices.Equal(was, h.answersOn(h.dev)) {
 		h.lab.net.set(h, h.dev)

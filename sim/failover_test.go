@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -647,4 +648,58 @@ func TestFailoverActiveTime(t *testing.T) {
 	tl.close()
 	tl = openTestLab(t, dir)
 	check()
+}
+
+// TestFailoverConcurrent: admissions to both units, switchovers typed on
+// both and cuts of the link between them, all at once, end with one pair,
+// one active unit and no more sessions than the cluster license allows.
+func TestFailoverConcurrent(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLab(t, t.TempDir())
+	foPair(t, tl, "fo-a", "fo-b", true)
+	ha, _ := tl.lab.headend("fo-a")
+	hb, _ := tl.lab.headend("fo-b")
+	done := make(chan struct{})
+	var wg, sw sync.WaitGroup
+	for _, n := range []string{"fo-a", "fo-b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				tl.lab.Admit(n, fmt.Sprintf("%s-u%d", n, i%700), "pc", headend.KindAnyConnect)
+			}
+		}()
+	}
+	sw.Add(1)
+	go func() {
+		defer sw.Done()
+		for i := range 50 {
+			if i%10 == 9 {
+				tl.lab.CutLink("fo-a", "fo-b")
+				tl.lab.RestoreLink("fo-a", "fo-b")
+			}
+			h := ha
+			if i%2 == 1 {
+				h = hb
+			}
+			h.Failover(family.FailoverMakeActive)
+			h.Mate()
+			tl.lab.Get("fo-a")
+		}
+	}()
+	sw.Wait() // the switcher first: the admitters run until told
+	close(done)
+	wg.Wait()
+	a, b := foStatus(t, tl, "fo-a"), foStatus(t, tl, "fo-b")
+	if !a.MateSeen || !b.MateSeen || (a.State == family.FailoverActive) == (b.State == family.FailoverActive) {
+		t.Fatalf("after the storm: a %v (mate %v), b %v (mate %v)", a.State, a.MateSeen, b.State, b.MateSeen)
+	}
+	if n := activeCount(t, tl, "fo-a") + activeCount(t, tl, "fo-b"); n > 500 {
+		t.Fatalf("%d sessions on the pair, above the cluster license of 500", n)
+	}
 }
