@@ -35,6 +35,9 @@ type Rules struct {
 	// (the ASA's `vpn-simultaneous-logins`); NoLoginLimit for kinds that
 	// are not user logins. 0 refuses every login of the kind.
 	Logins [headend.NumKinds]int
+	// SharedMax is the most Premium sessions the headend may hold with
+	// shared sessions borrowed (its platform limit, or less); 0: Total.
+	SharedMax uint32
 }
 
 // NoLoginLimit is the Rules.Logins of a kind whose sessions no per-user
@@ -48,7 +51,10 @@ const refusalSeverity = 4
 func NewPolicy(r Rules) *Policy {
 	p := &Policy{
 		class: r.Class, limit: r.Limit, total: r.Total, upAt: r.UpAt, validUntil: r.ValidUntil,
-		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal,
+		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal, sharedMax: r.SharedMax,
+	}
+	if p.sharedMax == 0 {
+		p.sharedMax = r.Total
 	}
 	for k, n := range r.Logins {
 		p.logins[k] = unlimitedLogins

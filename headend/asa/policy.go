@@ -25,7 +25,9 @@ import (
 //   - once webvpn is set up, AnyConnect and clientless need it enabled on
 //     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN);
 //   - one user's sessions are limited by `vpn-simultaneous-logins`
-//     (setLogins).
+//     (setLogins);
+//   - a shared licensing participant's borrowed sessions raise the Premium
+//     limit up to the platform's (SharedMax).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
 	return d.policyOf(d.RunningLicense(now))
@@ -53,6 +55,12 @@ func (d *Device) policyOf(r license.Running) *Policy {
 	p.Limit[classOther] = uint32(r.Other)
 	p.Total = uint32(r.Total)
 	d.Running.VPN.CapLimits(&p.Limit)
+	// Borrowed shared sessions stop at the platform's Premium limit and
+	// at the configured cap.
+	p.SharedMax = uint32(d.platform.PremiumMax)
+	if n := d.Running.VPN.MaxAnyConnect; n > 0 {
+		p.SharedMax = min(p.SharedMax, uint32(n))
+	}
 	p.Class[KindAnyConnect] = ac
 	p.Class[KindIKEv2ThirdParty] = ac
 	p.Class[KindMobile] = classNone
