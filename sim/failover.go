@@ -28,7 +28,12 @@ import (
 //
 // The rules it follows:
 //   - A unit with failover enabled and no mate is active ("Not Detected"
-//     mate) and admits against its own license.
+//     mate) and admits against its own license; a real unit goes active
+//     once its hold time passes without a mate, the lab at once. A unit
+//     that lost its mate keeps the cluster license (the grace period
+//     after which each unit reverts to its own license is not simulated).
+//     A unit that is down (reloading, powered off) is negotiating, and
+//     joins as the standby when it is up again next to an active mate.
 //   - When a pair forms, the unit that is already active stays active;
 //     when both or neither are, the primary becomes active ("The primary
 //     unit always becomes the active unit if both units start up at the
@@ -39,10 +44,13 @@ import (
 //   - The active unit admits against the failover cluster license (its
 //     family's FailoverAdmission); the standby refuses every connection
 //     (headend.ReasonStandby) and gets the active unit's configuration
-//     (replicated at pairing and after every change of the active unit,
-//     its `write memory` saving both).
-//   - Losing the mate (its power, its reload, a cut link) makes the
-//     standby active. With a stateful failover link up the sessions move
+//     (replicated at pairing and after every change of the active unit;
+//     when the active unit's configuration is saved, the standby's is
+//     too). It holds no session, and answers in the lab network on its
+//     standby addresses, the active unit on the pair's.
+//   - Losing the mate (its power, its reload, its deletion, a cut link)
+//     makes the standby active; a cut link leaves both active, each on
+//     its side, until it is restored. With a stateful failover link up the sessions move
 //     to the new active unit: the same users and kinds, counted against
 //     the same cluster license, admitted anew there, so that they are its
 //     sessions, released there by the ids its Sessions lists (which need
