@@ -467,10 +467,22 @@ func TestFailoverNoMate(t *testing.T) {
 	if st := foStatus(t, tl, "solo"); st.Enabled {
 		t.Fatalf("after no failover: %+v", st)
 	}
-	// Its lab name stays until its hostname changes.
-	foUpdate(t, tl, "solo", func(d *foDevice) { d.Name = "renamed" })
-	if _, err := tl.lab.Get("renamed"); err != nil {
+	// Its lab name stays until its hostname changes, then follows it,
+	// also after a restart.
+	foUpdate(t, tl, "solo", func(d *foDevice) { d.WriteMemory() })
+	if _, err := tl.lab.Get("solo"); err != nil {
 		t.Fatal(err)
+	}
+	foUpdate(t, tl, "solo", func(d *foDevice) { d.Name = "renamed"; d.WriteMemory() })
+	for range 2 {
+		if _, err := tl.lab.Get("renamed"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tl.lab.Get("solo"); !IsNotFound(err) {
+			t.Fatalf("the old lab name after the rename: %v", err)
+		}
+		tl.close()
+		tl = openTestLab(t, tl.dir)
 	}
 }
 
