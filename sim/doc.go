@@ -13,7 +13,10 @@
 // reload (or a power cycle, one of the lab's faults) drops unsaved
 // configuration. The lab network joins the headends' addresses; its
 // faults, links cut and headends powered off, are changes like the others
-// (faults.go). Services run between the headends over it on the lab
+// (faults.go). Failover pairs form over it (failover.go): a failover unit
+// is found by the name it had in the lab when failover was turned on, not
+// by the hostname its pair's configuration gives it.
+// Services run between the headends over it on the lab
 // clock: shared AnyConnect Premium licensing (shared.go), a server lending
 // its pool to participants, its steps events and its state durable like
 // the rest.

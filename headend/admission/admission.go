@@ -42,6 +42,9 @@ type Policy struct {
 	// noPortal: webvpn is set up but enabled on no working interface,
 	// so AnyConnect and clientless connections find nothing to answer.
 	noPortal bool
+	// standby: the device is the standby unit of a failover pair
+	// (Standby); it refuses every connection.
+	standby bool
 	// logins is the `vpn-simultaneous-logins` in force per kind
 	// (unlimitedLogins: not a user login); see admission_logins.go.
 	logins [headend.NumKinds]uint32
@@ -350,6 +353,9 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 	if now < pol.upAt {
 		return a.refuse(a.tab.Load(), pol, p, k, now, Decision{Reason: headend.ReasonUnavailable})
 	}
+	if pol.standby {
+		return a.refuse(a.tab.Load(), pol, p, k, now, Decision{Reason: headend.ReasonStandby})
+	}
 	if !k.Valid() {
 		return Decision{Reason: headend.ReasonNotLicensed}
 	}
@@ -541,9 +547,10 @@ func (t *table) unbanked(i int, w uint64) uint64 {
 
 func (a *Admission) refuse(t *table, pol *Policy, p *Principal, k headend.Kind, now int64, d Decision) Decision {
 	t.refused[d.Reason].Add(1)
-	// A device that is down logs nothing; every refusal message is of
-	// severity 4 (warnings).
-	if d.Reason != headend.ReasonUnavailable && pol.logLevel >= refusalSeverity && !pol.silent(d) {
+	// A device that is down logs nothing, nor does a standby unit, which
+	// holds none of the addresses clients connect to; every refusal
+	// message is of severity 4 (warnings).
+	if d.Reason != headend.ReasonUnavailable && d.Reason != headend.ReasonStandby && pol.logLevel >= refusalSeverity && !pol.silent(d) {
 		a.refusals.add(p, now, refusalInfo(k, pol.class[k], d))
 	}
 	return d

@@ -75,3 +75,16 @@ func (p *Policy) ClassOf(k headend.Kind) Class {
 
 // Silent reports whether refusal d logs nothing (Rules.NoPortal).
 func (p *Policy) Silent(d Decision) bool { return p.silent(d) }
+
+// Standby is p on the standby unit of a failover pair: every connection is
+// refused with headend.ReasonStandby, since only the active unit passes
+// traffic; the sessions already admitted stay until the lab moves or drops
+// them.
+func (p *Policy) Standby() *Policy {
+	q := *p
+	q.standby = true
+	return &q
+}
+
+// IsStandby reports whether p is a standby unit's (Standby).
+func (p *Policy) IsStandby() bool { return p.standby }

@@ -30,7 +30,11 @@ import (
 //     limit up to the platform's (SharedMax).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
-	r := d.RunningLicense(now)
+	return d.policyOf(d.RunningLicense(now))
+}
+
+// policyOf is the admission policy of the device under the license r.
+func (d *Device) policyOf(r license.Running) *Policy {
 	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.BufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {

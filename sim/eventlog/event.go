@@ -44,6 +44,12 @@ const (
 	// again (it then boots, with the events of a reload).
 	PowerOff
 	PowerOn
+	// FailoverPairFormed: two failover units paired.
+	FailoverPairFormed
+	// FailoverSwitchover: a failover pair changed its active unit.
+	FailoverSwitchover
+	// FailoverMateLost: a failover unit lost its mate.
+	FailoverMateLost
 	// Shared is a step of the shared licensing service between headends:
 	// a registration, a block lent or returned, a loss of the server, a
 	// reclaim, a release after 24 hours, a backup server's role change.
@@ -61,7 +67,9 @@ var kindNames = [NumKinds]string{
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
 	Refusal: "refusal", Syslog: "syslog",
 	LinkCut: "link_cut", LinkRestored: "link_restored", PowerOff: "power_off", PowerOn: "power_on",
-	Shared: "shared_license",
+	FailoverPairFormed: "failover_pair_formed", FailoverSwitchover: "failover_switchover",
+	FailoverMateLost: "failover_mate_lost",
+	Shared:           "shared_license",
 }
 
 func (k Kind) String() string {
