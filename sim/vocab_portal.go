@@ -15,6 +15,8 @@ type (
 	PAK        = portal.PAK
 	LicenseRow = portal.LicenseRow
 	IssuedKey  = portal.IssuedKey
+	// RegisterOptions: Migrate is the portal's Migration flow.
+	RegisterOptions = portal.RegisterOptions
 )
 
 // Enumerations of the portal; the SKU kinds are named SKU... here, since
@@ -62,6 +64,8 @@ var (
 	ErrNotShareable              = portal.ErrNotShareable
 	ErrPortalVPNOnlyWithPlusApex = portal.ErrVPNOnlyWithPlusApex
 	ErrPortalNewWithRetired      = portal.ErrNewWithRetired
+	ErrMigrationRequired         = portal.ErrMigrationRequired
+	ErrMigrateToRetired          = portal.ErrMigrateToRetired
 	ErrVPNOnlyFixed              = portal.ErrVPNOnlyFixed
 	ErrCodeInvalid               = portal.ErrCodeInvalid
 	ErrCodeUsed                  = portal.ErrCodeUsed
