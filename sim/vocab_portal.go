@@ -17,6 +17,7 @@ type (
 	IssuedKey  = portal.IssuedKey
 	// RegisterOptions: Migrate is the portal's Migration flow.
 	RegisterOptions = portal.RegisterOptions
+	Migration       = portal.Migration
 )
 
 // Enumerations of the portal; the SKU kinds are named SKU... here, since

@@ -315,6 +315,12 @@ func (c *cli) portalCompliance(args []string) error {
 			}
 			tw.Flush()
 			for _, e := range cc.GetEntitlements() {
+				for _, m := range e.GetMigrations() {
+					fmt.Fprintf(c.stdout, "  migrated %s to %s (PAK %s) on %s: %s\n", m.GetSerial(), e.GetSku(), m.GetPak(),
+						m.GetMigratedAt().AsTime().Format("01/02/2006"), strings.Join(m.GetSkus(), ", "))
+				}
+			}
+			for _, e := range cc.GetEntitlements() {
 				for _, f := range e.GetFindings() {
 					fmt.Fprintf(c.stdout, "  ! %s %s (PAK %s): %s\n", e.GetSku(), strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_"),
 						strings.Join(e.GetPaks(), ", "), f)

@@ -262,6 +262,11 @@ func TestEndToEndPortalMigration(t *testing.T) {
 		}
 	}
 
+	if rep := run("portal", "compliance", "--customer", "Fleet"); !strings.Contains(rep,
+		"  migrated FCH1947V0GY to L-AC-PLS-LIC= (PAK "+plus+") on 01/06/2026: L-ASA-SSL-25=, L-ASA-SSL-SHR-PRT=\n") {
+		t.Errorf("compliance report lacks the migration:\n%s", rep)
+	}
+
 	// Declined, nothing changes; agreed, the key waits on flash for the
 	// reload its dropped features need.
 	out = run("exec", "prt1", "activation-key "+key, "no", "show activation-key")

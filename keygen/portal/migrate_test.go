@@ -119,6 +119,17 @@ func TestMigrateReplacesRetiredLicenses(t *testing.T) {
 		t.Errorf("again: %+v, change %+v, %v", again, c, err)
 	}
 
+	// The compliance report says which serial the Plus entitlement took
+	// over from retired licenses, and when.
+	rep := f.p.Compliance(f.now, nil, "Fleet")
+	if len(rep.Customers) != 1 || len(rep.Customers[0].Entitlements) != 1 {
+		t.Fatalf("compliance: %+v", rep)
+	}
+	if m := rep.Customers[0].Entitlements[0].Migrations; len(m) != 1 || m[0].Serial != asaA || !m[0].At.Equal(migratedAt.Add(delay)) ||
+		m[0].PAK != plus.ID || strings.Join(m[0].SKUs, " ") != "L-ASA-SSL-25= L-ASA-SSL-SHR-PRT= L-ASA-AC-M= L-ASA-SSL-TB-500=" {
+		t.Errorf("compliance migrations: %+v", m)
+	}
+
 	// The history is part of the stored records.
 	g := reload(t, f)
 	if got := g.list(asaA); len(got.Migrated) != 4 || !got.Migrated[0].MigratedAt.Equal(migratedAt.Add(delay)) ||

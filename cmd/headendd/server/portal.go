@@ -209,12 +209,20 @@ func (s *portalService) GetComplianceReport(_ context.Context, req *headendv1.Ge
 				Tier: tierPB(e.Tier), Sku: e.SKU, Paks: e.PAKs, AuthorizedUsers: int32(e.AuthorizedUsers),
 				StartDate: datePB(e.Start), EndDate: datePB(e.End), Serials: e.Serials, UniqueUsers: int32(e.UniqueUsers),
 				OverUse: e.OverUse(), Expired: e.Expired, UsersAfterEnd: int32(e.UsersAfterEnd),
-				ApexOnlyUsers: int32(e.ApexOnlyUsers), Findings: e.Findings,
+				ApexOnlyUsers: int32(e.ApexOnlyUsers), Findings: e.Findings, Migrations: migrationsPB(e.Migrations),
 			})
 		}
 		resp.Customers = append(resp.Customers, cc)
 	}
 	return resp, nil
+}
+
+func migrationsPB(ms []sim.Migration) []*headendv1.EntitlementMigration {
+	var out []*headendv1.EntitlementMigration
+	for _, m := range ms {
+		out = append(out, &headendv1.EntitlementMigration{Serial: m.Serial, MigratedAt: timestamppb.New(m.At), Pak: m.PAK, Skus: m.SKUs})
+	}
+	return out
 }
 
 // datePB prints a license date, "" for none (perpetual).

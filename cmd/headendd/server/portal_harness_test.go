@@ -318,6 +318,10 @@ func complianceText(r *headendv1.GetComplianceReportResponse) string {
 				lower(e.GetTier(), "LICENSE_TIER_"), e.GetSku(), e.GetStartDate(), end, strings.Join(e.GetPaks(), ","),
 				strings.Join(e.GetSerials(), " "), e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetOverUse(), e.GetExpired(),
 				e.GetUsersAfterEnd(), e.GetApexOnlyUsers())
+			for _, m := range e.GetMigrations() {
+				fmt.Fprintf(&b, "    migrated %s on %s by PAK %s: %s\n", m.GetSerial(), m.GetMigratedAt().AsTime().Format(time.RFC3339),
+					m.GetPak(), strings.Join(m.GetSkus(), ", "))
+			}
 			for _, f := range e.GetFindings() {
 				fmt.Fprintf(&b, "    ! %s\n", f)
 			}

@@ -1874,6 +1874,9 @@ type EntitlementCompliance struct {
 	// without an Apex license of the customer.
 	ApexOnlyUsers int32    `protobuf:"varint,12,opt,name=apex_only_users,json=apexOnlyUsers,proto3" json:"apex_only_users,omitempty"`
 	Findings      []string `protobuf:"bytes,13,rep,name=findings,proto3" json:"findings,omitempty"`
+	// The serials whose retired AnyConnect licenses a PAK of this
+	// entitlement replaced (RegisterPakRequest.migrate), oldest first.
+	Migrations    []*EntitlementMigration `protobuf:"bytes,14,rep,name=migrations,proto3" json:"migrations,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1995,6 +1998,84 @@ func (x *EntitlementCompliance) GetApexOnlyUsers() int32 {
 func (x *EntitlementCompliance) GetFindings() []string {
 	if x != nil {
 		return x.Findings
+	}
+	return nil
+}
+
+func (x *EntitlementCompliance) GetMigrations() []*EntitlementMigration {
+	if x != nil {
+		return x.Migrations
+	}
+	return nil
+}
+
+// EntitlementMigration is one serial moved from retired AnyConnect licenses
+// to a Plus/Apex entitlement.
+type EntitlementMigration struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Serial     string                 `protobuf:"bytes,1,opt,name=serial,proto3" json:"serial,omitempty"`
+	MigratedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=migrated_at,json=migratedAt,proto3" json:"migrated_at,omitempty"`
+	Pak        string                 `protobuf:"bytes,3,opt,name=pak,proto3" json:"pak,omitempty"`
+	// The retired licenses replaced.
+	Skus          []string `protobuf:"bytes,4,rep,name=skus,proto3" json:"skus,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntitlementMigration) Reset() {
+	*x = EntitlementMigration{}
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntitlementMigration) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntitlementMigration) ProtoMessage() {}
+
+func (x *EntitlementMigration) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntitlementMigration.ProtoReflect.Descriptor instead.
+func (*EntitlementMigration) Descriptor() ([]byte, []int) {
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *EntitlementMigration) GetSerial() string {
+	if x != nil {
+		return x.Serial
+	}
+	return ""
+}
+
+func (x *EntitlementMigration) GetMigratedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MigratedAt
+	}
+	return nil
+}
+
+func (x *EntitlementMigration) GetPak() string {
+	if x != nil {
+		return x.Pak
+	}
+	return ""
+}
+
+func (x *EntitlementMigration) GetSkus() []string {
+	if x != nil {
+		return x.Skus
 	}
 	return nil
 }
@@ -2143,7 +2224,7 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x10authorized_users\x18\x02 \x01(\x05R\x0fauthorizedUsers\x12!\n" +
 	"\funique_users\x18\x03 \x01(\x05R\vuniqueUsers\x12E\n" +
 	"\fentitlements\x18\x04 \x03(\v2!.headend.v1.EntitlementComplianceR\fentitlements\x12\x1a\n" +
-	"\bfindings\x18\x05 \x03(\tR\bfindings\"\xad\x03\n" +
+	"\bfindings\x18\x05 \x03(\tR\bfindings\"\xef\x03\n" +
 	"\x15EntitlementCompliance\x12+\n" +
 	"\x04tier\x18\x01 \x01(\x0e2\x17.headend.v1.LicenseTierR\x04tier\x12\x10\n" +
 	"\x03sku\x18\x02 \x01(\tR\x03sku\x12\x12\n" +
@@ -2159,7 +2240,16 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	" \x01(\bR\aexpired\x12&\n" +
 	"\x0fusers_after_end\x18\v \x01(\x05R\rusersAfterEnd\x12&\n" +
 	"\x0fapex_only_users\x18\f \x01(\x05R\rapexOnlyUsers\x12\x1a\n" +
-	"\bfindings\x18\r \x03(\tR\bfindings*\x8e\x01\n" +
+	"\bfindings\x18\r \x03(\tR\bfindings\x12@\n" +
+	"\n" +
+	"migrations\x18\x0e \x03(\v2 .headend.v1.EntitlementMigrationR\n" +
+	"migrations\"\x91\x01\n" +
+	"\x14EntitlementMigration\x12\x16\n" +
+	"\x06serial\x18\x01 \x01(\tR\x06serial\x12;\n" +
+	"\vmigrated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"migratedAt\x12\x10\n" +
+	"\x03pak\x18\x03 \x01(\tR\x03pak\x12\x12\n" +
+	"\x04skus\x18\x04 \x03(\tR\x04skus*\x8e\x01\n" +
 	"\vLicenseTier\x12\x1c\n" +
 	"\x18LICENSE_TIER_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_TIER_PLUS\x10\x01\x12\x15\n" +
@@ -2204,7 +2294,7 @@ func file_headend_v1_portal_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_portal_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_headend_v1_portal_proto_goTypes = []any{
 	(LicenseTier)(0),                    // 0: headend.v1.LicenseTier
 	(LicenseKind)(0),                    // 1: headend.v1.LicenseKind
@@ -2231,25 +2321,26 @@ var file_headend_v1_portal_proto_goTypes = []any{
 	(*GetComplianceReportResponse)(nil), // 22: headend.v1.GetComplianceReportResponse
 	(*CustomerCompliance)(nil),          // 23: headend.v1.CustomerCompliance
 	(*EntitlementCompliance)(nil),       // 24: headend.v1.EntitlementCompliance
-	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
+	(*EntitlementMigration)(nil),        // 25: headend.v1.EntitlementMigration
+	(*timestamppb.Timestamp)(nil),       // 26: google.protobuf.Timestamp
 }
 var file_headend_v1_portal_proto_depIdxs = []int32{
 	0,  // 0: headend.v1.Pak.tier:type_name -> headend.v1.LicenseTier
 	1,  // 1: headend.v1.Pak.kind:type_name -> headend.v1.LicenseKind
-	25, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
-	25, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
+	26, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
+	26, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: headend.v1.PortalLicense.tier:type_name -> headend.v1.LicenseTier
 	1,  // 5: headend.v1.PortalLicense.kind:type_name -> headend.v1.LicenseKind
 	2,  // 6: headend.v1.PortalLicense.registration:type_name -> headend.v1.RegistrationKind
-	25, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
-	25, // 8: headend.v1.PortalLicense.migrated_at:type_name -> google.protobuf.Timestamp
+	26, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
+	26, // 8: headend.v1.PortalLicense.migrated_at:type_name -> google.protobuf.Timestamp
 	3,  // 9: headend.v1.PlaceOrderRequest.lines:type_name -> headend.v1.OrderLine
 	4,  // 10: headend.v1.PlaceOrderResponse.paks:type_name -> headend.v1.Pak
 	6,  // 11: headend.v1.RegisterPakResponse.activation_key:type_name -> headend.v1.IssuedKey
 	5,  // 12: headend.v1.RegisterPakResponse.license:type_name -> headend.v1.PortalLicense
 	6,  // 13: headend.v1.RegisterPakResponse.activation_keys:type_name -> headend.v1.IssuedKey
 	5,  // 14: headend.v1.RegisterPakResponse.migrated:type_name -> headend.v1.PortalLicense
-	25, // 15: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
+	26, // 15: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 16: headend.v1.GetActivationCodeResponse.shareable:type_name -> headend.v1.PortalLicense
 	5,  // 17: headend.v1.UseActivationCodeResponse.shared:type_name -> headend.v1.PortalLicense
 	6,  // 18: headend.v1.UseActivationCodeResponse.activation_keys:type_name -> headend.v1.IssuedKey
@@ -2260,31 +2351,33 @@ var file_headend_v1_portal_proto_depIdxs = []int32{
 	5,  // 23: headend.v1.RequestDemoLicenseResponse.license:type_name -> headend.v1.PortalLicense
 	5,  // 24: headend.v1.RehostForRmaResponse.moved:type_name -> headend.v1.PortalLicense
 	6,  // 25: headend.v1.RehostForRmaResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	25, // 26: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
+	26, // 26: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
 	23, // 27: headend.v1.GetComplianceReportResponse.customers:type_name -> headend.v1.CustomerCompliance
 	24, // 28: headend.v1.CustomerCompliance.entitlements:type_name -> headend.v1.EntitlementCompliance
 	0,  // 29: headend.v1.EntitlementCompliance.tier:type_name -> headend.v1.LicenseTier
-	7,  // 30: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
-	9,  // 31: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
-	11, // 32: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
-	13, // 33: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
-	15, // 34: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
-	17, // 35: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
-	19, // 36: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
-	21, // 37: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
-	8,  // 38: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
-	10, // 39: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
-	12, // 40: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
-	14, // 41: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
-	16, // 42: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
-	18, // 43: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
-	20, // 44: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
-	22, // 45: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
-	38, // [38:46] is the sub-list for method output_type
-	30, // [30:38] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	25, // 30: headend.v1.EntitlementCompliance.migrations:type_name -> headend.v1.EntitlementMigration
+	26, // 31: headend.v1.EntitlementMigration.migrated_at:type_name -> google.protobuf.Timestamp
+	7,  // 32: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
+	9,  // 33: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
+	11, // 34: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
+	13, // 35: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
+	15, // 36: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
+	17, // 37: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
+	19, // 38: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
+	21, // 39: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
+	8,  // 40: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
+	10, // 41: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
+	12, // 42: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
+	14, // 43: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
+	16, // 44: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
+	18, // 45: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
+	20, // 46: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
+	22, // 47: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
+	40, // [40:48] is the sub-list for method output_type
+	32, // [32:40] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_portal_proto_init() }
@@ -2298,7 +2391,7 @@ func file_headend_v1_portal_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_portal_proto_rawDesc), len(file_headend_v1_portal_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
