@@ -403,6 +403,11 @@ func (p *Portal) RegisterPakWith(now time.Time, pak, serial string, opts Registe
 	again := r.holds(k.ID)
 	if !again {
 		if holders := t.holders(k.ID); !sku.MultiUse() && len(holders) >= k.Quantity {
+			for i, s := range holders {
+				if h := t.serial(s); !h.holds(k.ID) {
+					holders[i] = s + " (replaced there by a migration)"
+				}
+			}
 			return Change{}, Registered{}, fmt.Errorf("%w: PAK %s (%s, quantity %d) is registered to %s; "+
 				"it registers to one ASA per unit bought, and moves only with an RMA re-host", ErrPAKExhausted,
 				k.ID, k.SKU, k.Quantity, strings.Join(holders, ", "))

@@ -105,7 +105,7 @@ func TestMigrateReplacesRetiredLicenses(t *testing.T) {
 
 	// A retired single-use PAK migrated away stays used up, and does not
 	// come back to the migrated serial either.
-	f.refused(ErrPAKExhausted, "registered to "+asaA, func() (Change, error) {
+	f.refused(ErrPAKExhausted, "registered to "+asaA+" (replaced there by a migration)", func() (Change, error) {
 		c, _, err := f.p.RegisterPak(f.now, paks[1].ID, asaB)
 		return c, err
 	})
