@@ -202,8 +202,8 @@ func (h *Headend) Hostname() string {
 	return h.dev.Hostname()
 }
 
-// Available fails if the headend was deleted or is reloading: a console
-// refuses new sessions then.
+// Available fails if the headend was deleted, is powered off or is
+// reloading: a console refuses new sessions then.
 func (h *Headend) Available() error { return h.available() }
 
 // CreateOption sets up a new headend.

@@ -10,7 +10,10 @@
 //
 // A daemon restart is not a device reload: running state, flash keys,
 // reload-pending and saved configuration all survive it. Only a device
-// reload drops unsaved configuration.
+// reload (or a power cycle, one of the lab's faults) drops unsaved
+// configuration. The lab network joins the headends' addresses; its
+// faults, links cut and headends powered off, are changes like the others
+// (faults.go).
 //
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends

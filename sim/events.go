@@ -44,6 +44,10 @@ const (
 	EventClock                = eventlog.Clock
 	EventRefusal              = eventlog.Refusal
 	EventSyslog               = eventlog.Syslog
+	EventLinkCut              = eventlog.LinkCut
+	EventLinkRestored         = eventlog.LinkRestored
+	EventPowerOff             = eventlog.PowerOff
+	EventPowerOn              = eventlog.PowerOn
 )
 
 // EventKinds lists every kind, in order.

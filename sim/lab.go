@@ -142,6 +142,10 @@ type Headend struct {
 	// place in the lab's heap (timers.go); guarded by the lab's timers.mu.
 	due    time.Time
 	dueIdx int
+	// off: the headend is powered off since offSince (faults.go); guarded
+	// by mu.
+	off      bool
+	offSince time.Time
 }
 
 // OpenLab loads a lab from its store.
@@ -225,6 +229,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	l.holdSavedNames(hs)
+	if err := l.loadFaults(hs); err != nil {
+		return nil, err
+	}
 	if err := l.loadUsage(hs); err != nil {
 		return nil, err
 	}
@@ -319,6 +326,10 @@ type Snapshot struct {
 	Now    time.Time
 	// SSHAddress is the headend's SSH console, "" when it has none.
 	SSHAddress string
+	// PoweredOff: the headend is switched off (Lab.PowerOff) since
+	// PoweredOffSince; Device is then as it was at the power cut.
+	PoweredOff      bool
+	PoweredOffSince time.Time
 }
 
 // KeyLicense is the license of a headend licensed by activation keys at
@@ -518,6 +529,12 @@ func (l *Lab) Delete(hostname string) error {
 	if err != nil {
 		return err
 	}
+	var deletedAt time.Time
+	defer func() { // once unlocked: its addresses, and its links, are gone
+		if !deletedAt.IsZero() {
+			l.netChanged(deletedAt)
+		}
+	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
@@ -530,6 +547,10 @@ func (l *Lab) Delete(hostname string) error {
 	if err := b.DeleteHeadend(h.id); err != nil {
 		return err
 	}
+	dropFaults, err := l.dropFaults(h, b)
+	if err != nil {
+		return err
+	}
 	now := l.clock.Now()
 	evs := append(logEvents(h.dev, h.logged), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
@@ -539,6 +560,7 @@ func (l *Lab) Delete(hostname string) error {
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
 		l.net.drop(h)
+		dropFaults()
 		delete(l.bySerial, h.dev.SerialNumber())
 		l.metrics.SetHeadends(l.stored())
 		l.metrics.Count(metrics.OpDelete)
@@ -547,6 +569,7 @@ func (l *Lab) Delete(hostname string) error {
 	if err != nil {
 		return err
 	}
+	deletedAt = now
 	l.log.Info("headend deleted", zap.String("lab", l.name), zap.String("hostname", hostname))
 	return nil
 }
@@ -605,10 +628,19 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if newSerial != "" && !keygen.ValidSerial(newSerial) {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
+	var bootedAt time.Time
+	defer func() { // once unlocked: the new unit boots
+		if !bootedAt.IsZero() {
+			l.netChanged(bootedAt)
+		}
+	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.deleted {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", ErrHeadendNotFound, hostname)
+	}
+	if h.off {
+		return Snapshot{}, "", h.offError()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -648,6 +680,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err != nil {
 		return Snapshot{}, "", err
 	}
+	bootedAt = now
 	l.log.Info("headend replaced (RMA)", zap.String("lab", l.name), zap.String("hostname", c.Hostname()),
 		zap.String("old_serial", old), zap.String("new_serial", newSerial))
 	return Snapshot{Device: c.Copy(), Now: now, SSHAddress: h.sshAddress()}, old, nil
@@ -713,8 +746,12 @@ func (h *Headend) available() error {
 	return h.checkUp(h.lab.clock.Now())
 }
 
-// checkUp fails if the headend is reloading at now. Called with h.mu held.
+// checkUp fails if the headend is powered off or reloading at now. Called
+// with h.mu held.
 func (h *Headend) checkUp(now time.Time) error {
+	if h.off {
+		return h.offError()
+	}
 	if h.dev.Reloading(now) {
 		return fmt.Errorf("%w: %s is up again at %s", headend.ErrUnavailable, h.dev.Hostname(),
 			h.dev.UpSince().Format(time.RFC3339))
@@ -725,7 +762,8 @@ func (h *Headend) checkUp(now time.Time) error {
 func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d family.Device) {
-		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress()}
+		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
+			PoweredOff: h.off, PoweredOffSince: h.offSince}
 	})
 	return s, err
 }
@@ -758,8 +796,12 @@ func (h *Headend) View(fn func(d family.Device)) error {
 // Their events come with the lab's catch-up of the headend, which is due
 // by then (timers.go), or with the next change. A change advances first,
 // so the lines are forwarded before a reload empties the buffer. Called
-// with h.mu held.
+// with h.mu held. A headend powered off does not run: power on brings it
+// to the lab time.
 func (h *Headend) advance(now time.Time) {
+	if h.off {
+		return
+	}
 	n := loggedCount(h.dev)
 	h.dev.Advance(now)
 	h.lab.forwardLog(n, h.dev)
@@ -770,6 +812,12 @@ func (h *Headend) advance(now time.Time) {
 // A renamed headend is re-indexed; a hostname another headend has is
 // refused.
 func (h *Headend) Update(fn func(d family.Device) error) error {
+	var movedAt time.Time
+	defer func() { // once unlocked: it booted, or its addresses changed
+		if !movedAt.IsZero() {
+			h.lab.netChanged(movedAt)
+		}
+	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
@@ -786,13 +834,27 @@ func (h *Headend) Update(fn func(d family.Device) error) error {
 	if err := fn(c); err != nil {
 		return err
 	}
+	moved := netMoved(h.dev, c)
+	var err error
 	if h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
-		return h.rename(c, now, m)
+		err = h.rename(c, now, m)
+	} else {
+		err = l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+			h.noteChange(h.dev, c)
+			h.swap(c, now)
+		})
 	}
-	return l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
-		h.noteChange(h.dev, c)
-		h.swap(c, now)
-	})
+	if err == nil && moved {
+		movedAt = now
+	}
+	return err
+}
+
+// netMoved reports whether the change from old to c matters to the lab
+// network's watchers (netwatch.go): c booted, or answers on other
+// addresses.
+func netMoved(old, c family.Device) bool {
+	return rebooted(old, c) || !slices.Equal(old.Addresses(), c.Addresses())
 }
 
 // rename persists c, whose running or saved hostname differs from the

@@ -19,10 +19,16 @@ import (
 // creation and loading; drop at deletion. Its lock is a leaf: nothing is
 // called with it held, so it may be taken under a headend's or the lab's
 // lock.
+//
+// The lab's faults (faults.go) live here too, read with the addresses:
+// the links cut, by the pair of headends they join, and the headends
+// powered off.
 type network struct {
 	mu     sync.RWMutex
 	byAddr map[netip.Addr][]holder // sorted by hostname, then id
 	held   map[*Headend][]netip.Addr
+	cuts   map[linkKey]cut
+	off    map[*Headend]bool
 }
 
 // holder is a headend holding an address, as of its last change: its
@@ -53,11 +59,12 @@ func (n *network) set(h *Headend, d family.Device) {
 	}
 }
 
-// drop removes the addresses of a deleted headend.
+// drop removes the addresses of a deleted headend, and its power state.
 func (n *network) drop(h *Headend) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.dropLocked(h)
+	delete(n.off, h)
 }
 
 func (n *network) dropLocked(h *Headend) {
@@ -73,21 +80,79 @@ func (n *network) dropLocked(h *Headend) {
 }
 
 // reachable finds a headend up at now that holds addr and that from has a
-// path to; the first by hostname when several hold it.
+// path to; the first by hostname when several hold it. A headend powered
+// off neither sends nor answers.
 func (n *network) reachable(from *Headend, addr netip.Addr, now time.Time) (string, bool) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
+	if n.off[from] {
+		return "", false
+	}
 	for _, ho := range n.byAddr[addr] {
-		if !now.Before(ho.upAt) && pathUp(from, ho.h) {
+		if !now.Before(ho.upAt) && !n.off[ho.h] && n.pathUpLocked(from, ho.h) {
 			return ho.host, true
 		}
 	}
 	return "", false
 }
 
-// pathUp reports whether packets pass between two headends. Every path of
-// the routed core is up; a lab fault that cuts one decides it here.
-func pathUp(from, to *Headend) bool { return true }
+// pathUp reports whether packets pass between two headends: every path of
+// the routed core is up unless a lab fault cut the link between them
+// (faults.go). Whether either is powered on is reachable's business.
+func pathUp(from, to *Headend) bool {
+	n := &from.lab.net
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.pathUpLocked(from, to)
+}
+
+// pathUpLocked is pathUp with n.mu held.
+func (n *network) pathUpLocked(from, to *Headend) bool {
+	if len(n.cuts) == 0 || from == to {
+		return true
+	}
+	_, isCut := n.cuts[keyOf(from, to)]
+	return !isCut
+}
+
+// cutOf is the cut of the link k, if it is cut.
+func (n *network) cutOf(k linkKey) (cut, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	c, ok := n.cuts[k]
+	return c, ok
+}
+
+// setCut cuts the link k between a and b since t.
+func (n *network) setCut(k linkKey, a, b *Headend, t time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cuts == nil {
+		n.cuts = map[linkKey]cut{}
+	}
+	n.cuts[k] = cut{a: a, b: b, since: t}
+}
+
+// restore ends the cut of the link k.
+func (n *network) restore(k linkKey) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.cuts, k)
+}
+
+// setOff records whether h is powered off.
+func (n *network) setOff(h *Headend, off bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case off && n.off == nil:
+		n.off = map[*Headend]bool{h: true}
+	case off:
+		n.off[h] = true
+	default:
+		delete(n.off, h)
+	}
+}
 
 // Reachable reports whether addr answers from's pings across the lab
 // network, and the hostname of the headend that holds it. Whether from has

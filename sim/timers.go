@@ -71,7 +71,7 @@ func (q *timerHeap) Pop() any {
 // held (or before h is published).
 func (l *Lab) schedule(h *Headend) {
 	at, ok := h.dev.NextTimedEvent()
-	ok = ok && !h.deleted
+	ok = ok && !h.deleted && !h.off // an off headend logs its lines at power on
 	t := &l.timers
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -123,7 +123,7 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	for _, h := range l.timers.takeDue(now) {
 		h.mu.Lock()
 		cu.locked = append(cu.locked, h)
-		if h.deleted {
+		if h.deleted || h.off {
 			continue
 		}
 		c := h.dev.Copy()

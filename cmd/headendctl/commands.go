@@ -350,8 +350,11 @@ func (c *cli) secret(dataDir, secretFile string) ([]byte, error) {
 }
 
 func state(h *headendv1.Headend) string {
-	if h.GetState() == headendv1.HeadendState_HEADEND_STATE_RELOADING {
+	switch h.GetState() {
+	case headendv1.HeadendState_HEADEND_STATE_RELOADING:
 		return "reloading"
+	case headendv1.HeadendState_HEADEND_STATE_POWERED_OFF:
+		return "off"
 	}
 	return "up"
 }
@@ -374,9 +377,12 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	row("hostname", "%s", h.GetHostname())
 	row("model", "%s (software %s)", h.GetModel(), h.GetSoftwareVersion())
 	row("serial", "%s", h.GetSerial())
-	if h.GetState() == headendv1.HeadendState_HEADEND_STATE_RELOADING {
+	switch h.GetState() {
+	case headendv1.HeadendState_HEADEND_STATE_POWERED_OFF:
+		row("state", "powered off since %s", h.GetPoweredOffSince().AsTime().Format(time.RFC3339))
+	case headendv1.HeadendState_HEADEND_STATE_RELOADING:
 		row("state", "reloading, up at %s", h.GetUpSince().AsTime().Format(time.RFC3339))
-	} else {
+	default:
 		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
 	}
 	row("running key", "%s", l.GetRunningPermanentKey())

@@ -49,6 +49,11 @@ Commands:
   reload H [--save]                            reload H (--save: write memory first)
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
+  link cut A B | link restore A B              cut every lab network path between headends A and B
+                                               (both ways), or restore it
+  link list                                    list the cut links: A B cut since TIME
+  power off H | power on H                     switch H off (its sessions end; it answers nothing)
+                                               or on (it boots with its saved configuration)
   platforms                                    list the platform catalog
   admit H --user U [--device D] --kind K       admit one VPN connection (K: anyconnect, clientless,
                                                ikev2-third-party, ipsec-ikev1, site-to-site, phone, mobile)
@@ -118,6 +123,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
+		"link": c.link, "power": c.power,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

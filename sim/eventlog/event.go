@@ -35,6 +35,15 @@ const (
 	Refusal
 	// Syslog is a line the headend logged (its `show logging`).
 	Syslog
+	// LinkCut and LinkRestored: a lab fault cut, or a restore ended, every
+	// lab network path between two headends; Headend names the first as
+	// given, Text both.
+	LinkCut
+	LinkRestored
+	// PowerOff and PowerOn: a lab fault switched a headend off, or on
+	// again (it then boots, with the events of a reload).
+	PowerOff
+	PowerOn
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -47,6 +56,7 @@ var kindNames = [NumKinds]string{
 	PortalActivationCode: "portal_activation_code", PortalShare: "portal_share",
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
 	Refusal: "refusal", Syslog: "syslog",
+	LinkCut: "link_cut", LinkRestored: "link_restored", PowerOff: "power_off", PowerOn: "power_on",
 }
 
 func (k Kind) String() string {

@@ -45,8 +45,11 @@ func configPB(hostname string, essentials bool) *headendv1.Config {
 
 func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 	d := s.Device
-	state := headendv1.HeadendState_HEADEND_STATE_UP
-	if d.Reloading(s.Now) {
+	state, power := headendv1.HeadendState_HEADEND_STATE_UP, headendv1.PowerState_POWER_STATE_ON
+	switch {
+	case s.PoweredOff:
+		state, power = headendv1.HeadendState_HEADEND_STATE_POWERED_OFF, headendv1.PowerState_POWER_STATE_OFF
+	case d.Reloading(s.Now):
 		state = headendv1.HeadendState_HEADEND_STATE_RELOADING
 	}
 	h := &headendv1.Headend{
@@ -61,6 +64,10 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		StartupConfig:   configPB(d.SavedHostname(), false),
 		ConfigUnsaved:   d.ConfigUnsaved(),
 		SshAddress:      s.SSHAddress,
+		Power:           power,
+	}
+	if s.PoweredOff {
+		h.PoweredOffSince = timestamppb.New(s.PoweredOffSince)
 	}
 	k, ok := s.KeyLicense()
 	if !ok {

@@ -49,6 +49,8 @@ var errorTable = []errorMapping{
 	{sim.ErrKeyNotInstalled, codes.FailedPrecondition, "KEY_NOT_INSTALLED"},
 	{sim.ErrVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{sim.ErrNewWithClassic, codes.FailedPrecondition, "LICENSE_CONFLICT"},
+	// ErrPoweredOff is also ErrUnavailable, so it comes first.
+	{sim.ErrPoweredOff, codes.Unavailable, "HEADEND_POWERED_OFF"},
 	{sim.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
 	{sim.ErrNotSupported, codes.FailedPrecondition, "NOT_SUPPORTED_BY_FAMILY"},
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
@@ -82,6 +84,11 @@ var errorTable = []errorMapping{
 	{sim.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
 	{sim.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
 	{sim.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	// Lab faults.
+	{sim.ErrLinkAlreadyCut, codes.FailedPrecondition, "LINK_ALREADY_CUT"},
+	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
+	{sim.ErrAlreadyPoweredOff, codes.FailedPrecondition, "ALREADY_POWERED_OFF"},
+	{sim.ErrAlreadyPoweredOn, codes.FailedPrecondition, "ALREADY_POWERED_ON"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.

@@ -185,6 +185,9 @@ func (e *env) do(c *ddCase) string {
 	if out, ok := e.doPortal(c); ok {
 		return out
 	}
+	if out, ok := e.doFaults(c); ok {
+		return out
+	}
 	switch c.cmd {
 	case "create":
 		resp, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{

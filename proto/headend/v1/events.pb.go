@@ -51,6 +51,15 @@ const (
 	EventKind_EVENT_KIND_REFUSAL EventKind = 15
 	// A line the headend logged (time-based key warnings and expiries).
 	EventKind_EVENT_KIND_SYSLOG EventKind = 16
+	// A lab fault cut every lab network path between two headends (the
+	// event's headend is the first named; its text names both).
+	EventKind_EVENT_KIND_LINK_CUT EventKind = 17
+	// A cut link was restored.
+	EventKind_EVENT_KIND_LINK_RESTORED EventKind = 18
+	// A headend was powered off: its sessions ended, it answers nothing.
+	EventKind_EVENT_KIND_POWER_OFF EventKind = 19
+	// A headend was powered on: it boots as after a reload.
+	EventKind_EVENT_KIND_POWER_ON EventKind = 20
 )
 
 // Enum value maps for EventKind.
@@ -73,6 +82,10 @@ var (
 		14: "EVENT_KIND_CLOCK",
 		15: "EVENT_KIND_REFUSAL",
 		16: "EVENT_KIND_SYSLOG",
+		17: "EVENT_KIND_LINK_CUT",
+		18: "EVENT_KIND_LINK_RESTORED",
+		19: "EVENT_KIND_POWER_OFF",
+		20: "EVENT_KIND_POWER_ON",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED":            0,
@@ -92,6 +105,10 @@ var (
 		"EVENT_KIND_CLOCK":                  14,
 		"EVENT_KIND_REFUSAL":                15,
 		"EVENT_KIND_SYSLOG":                 16,
+		"EVENT_KIND_LINK_CUT":               17,
+		"EVENT_KIND_LINK_RESTORED":          18,
+		"EVENT_KIND_POWER_OFF":              19,
+		"EVENT_KIND_POWER_ON":               20,
 	}
 )
 
@@ -546,7 +563,7 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x12ListEventsResponse\x12)\n" +
 	"\x06events\x18\x01 \x03(\v2\x11.headend.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12#\n" +
-	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xdc\x03\n" +
+	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xc6\x04\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_CREATED\x10\x01\x12\x16\n" +
@@ -565,7 +582,11 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x18EVENT_KIND_PORTAL_REHOST\x10\r\x12\x14\n" +
 	"\x10EVENT_KIND_CLOCK\x10\x0e\x12\x16\n" +
 	"\x12EVENT_KIND_REFUSAL\x10\x0f\x12\x15\n" +
-	"\x11EVENT_KIND_SYSLOG\x10\x102\xad\x01\n" +
+	"\x11EVENT_KIND_SYSLOG\x10\x10\x12\x17\n" +
+	"\x13EVENT_KIND_LINK_CUT\x10\x11\x12\x1c\n" +
+	"\x18EVENT_KIND_LINK_RESTORED\x10\x12\x12\x18\n" +
+	"\x14EVENT_KIND_POWER_OFF\x10\x13\x12\x17\n" +
+	"\x13EVENT_KIND_POWER_ON\x10\x142\xad\x01\n" +
 	"\fEventService\x12P\n" +
 	"\vWatchEvents\x12\x1e.headend.v1.WatchEventsRequest\x1a\x1f.headend.v1.WatchEventsResponse0\x01\x12K\n" +
 	"\n" +

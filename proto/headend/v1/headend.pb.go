@@ -180,6 +180,8 @@ const (
 	HeadendState_HEADEND_STATE_UP HeadendState = 1
 	// Booting after a reload or an RMA; refuses work until up_since.
 	HeadendState_HEADEND_STATE_RELOADING HeadendState = 2
+	// Switched off by a lab fault (LabService.PowerOff) until PowerOn.
+	HeadendState_HEADEND_STATE_POWERED_OFF HeadendState = 3
 )
 
 // Enum value maps for HeadendState.
@@ -188,11 +190,13 @@ var (
 		0: "HEADEND_STATE_UNSPECIFIED",
 		1: "HEADEND_STATE_UP",
 		2: "HEADEND_STATE_RELOADING",
+		3: "HEADEND_STATE_POWERED_OFF",
 	}
 	HeadendState_value = map[string]int32{
 		"HEADEND_STATE_UNSPECIFIED": 0,
 		"HEADEND_STATE_UP":          1,
 		"HEADEND_STATE_RELOADING":   2,
+		"HEADEND_STATE_POWERED_OFF": 3,
 	}
 )
 
@@ -385,6 +389,58 @@ func (KeyAction) EnumDescriptor() ([]byte, []int) {
 	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
+// PowerState is whether a headend is switched on.
+type PowerState int32
+
+const (
+	PowerState_POWER_STATE_UNSPECIFIED PowerState = 0
+	PowerState_POWER_STATE_ON          PowerState = 1
+	// Off: it answers nothing on the lab network, admits nothing and runs no
+	// console; its flash (keys, saved configuration) is kept.
+	PowerState_POWER_STATE_OFF PowerState = 2
+)
+
+// Enum value maps for PowerState.
+var (
+	PowerState_name = map[int32]string{
+		0: "POWER_STATE_UNSPECIFIED",
+		1: "POWER_STATE_ON",
+		2: "POWER_STATE_OFF",
+	}
+	PowerState_value = map[string]int32{
+		"POWER_STATE_UNSPECIFIED": 0,
+		"POWER_STATE_ON":          1,
+		"POWER_STATE_OFF":         2,
+	}
+)
+
+func (x PowerState) Enum() *PowerState {
+	p := new(PowerState)
+	*p = x
+	return p
+}
+
+func (x PowerState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PowerState) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+}
+
+func (PowerState) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[6]
+}
+
+func (x PowerState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PowerState.Descriptor instead.
+func (PowerState) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+}
+
 // Headend is one simulated device.
 type Headend struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -408,9 +464,14 @@ type Headend struct {
 	ConfigUnsaved bool `protobuf:"varint,11,opt,name=config_unsaved,json=configUnsaved,proto3" json:"config_unsaved,omitempty"`
 	// The headend's SSH console, "127.0.0.1:2201"; empty when headendd runs
 	// without --ssh-addr.
-	SshAddress    string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	SshAddress string `protobuf:"bytes,12,opt,name=ssh_address,json=sshAddress,proto3" json:"ssh_address,omitempty"`
+	// Whether the headend is switched on (LabService.PowerOff, PowerOn). A
+	// powered-off headend's state is HEADEND_STATE_POWERED_OFF.
+	Power PowerState `protobuf:"varint,13,opt,name=power,proto3,enum=headend.v1.PowerState" json:"power,omitempty"`
+	// When it was powered off, lab time; unset while it is on.
+	PoweredOffSince *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=powered_off_since,json=poweredOffSince,proto3" json:"powered_off_since,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Headend) Reset() {
@@ -525,6 +586,20 @@ func (x *Headend) GetSshAddress() string {
 		return x.SshAddress
 	}
 	return ""
+}
+
+func (x *Headend) GetPower() PowerState {
+	if x != nil {
+		return x.Power
+	}
+	return PowerState_POWER_STATE_UNSPECIFIED
+}
+
+func (x *Headend) GetPoweredOffSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PoweredOffSince
+	}
+	return nil
 }
 
 // License is a headend's activation keys and the license they run.
@@ -3221,7 +3296,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe4\x03\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\x04\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3236,7 +3311,9 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	" \x01(\v2\x12.headend.v1.ConfigR\rstartupConfig\x12%\n" +
 	"\x0econfig_unsaved\x18\v \x01(\bR\rconfigUnsaved\x12\x1f\n" +
 	"\vssh_address\x18\f \x01(\tR\n" +
-	"sshAddress\"\xc8\x02\n" +
+	"sshAddress\x12,\n" +
+	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
+	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\"\xc8\x02\n" +
 	"\aLicense\x122\n" +
 	"\x15running_permanent_key\x18\x01 \x01(\tR\x13runningPermanentKey\x12.\n" +
 	"\x13flash_permanent_key\x18\x02 \x01(\tR\x11flashPermanentKey\x12%\n" +
@@ -3462,11 +3539,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1aREFUSAL_REASON_TOTAL_LIMIT\x10\x04\x12$\n" +
 	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
 	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06\x12&\n" +
-	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a*`\n" +
+	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a*\x7f\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +
-	"\x17HEADEND_STATE_RELOADING\x10\x02*a\n" +
+	"\x17HEADEND_STATE_RELOADING\x10\x02\x12\x1d\n" +
+	"\x19HEADEND_STATE_POWERED_OFF\x10\x03*a\n" +
 	"\tLicensing\x12\x19\n" +
 	"\x15LICENSING_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rLICENSING_PAK\x10\x01\x12\x13\n" +
@@ -3480,7 +3558,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\tKeyAction\x12\x1a\n" +
 	"\x16KEY_ACTION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13KEY_ACTION_ACTIVATE\x10\x01\x12\x19\n" +
-	"\x15KEY_ACTION_DEACTIVATE\x10\x022\xc5\n" +
+	"\x15KEY_ACTION_DEACTIVATE\x10\x02*R\n" +
+	"\n" +
+	"PowerState\x12\x1b\n" +
+	"\x17POWER_STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0ePOWER_STATE_ON\x10\x01\x12\x13\n" +
+	"\x0fPOWER_STATE_OFF\x10\x022\xc5\n" +
 	"\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
@@ -3512,7 +3595,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
 var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
@@ -3521,117 +3604,120 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(Licensing)(0),                         // 3: headend.v1.Licensing
 	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
 	(KeyAction)(0),                         // 5: headend.v1.KeyAction
-	(*Headend)(nil),                        // 6: headend.v1.Headend
-	(*License)(nil),                        // 7: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 8: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 9: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 10: headend.v1.Config
-	(*Platform)(nil),                       // 11: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 12: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 13: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 14: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 15: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 16: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 17: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 18: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 19: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 20: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 21: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 22: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 23: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 24: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 25: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 26: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 27: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 28: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 29: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 30: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 31: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 32: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 33: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 34: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 35: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 36: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 37: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 38: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 39: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 40: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 41: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 42: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 43: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 44: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 45: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 46: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 47: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 48: google.protobuf.Duration
+	(PowerState)(0),                        // 6: headend.v1.PowerState
+	(*Headend)(nil),                        // 7: headend.v1.Headend
+	(*License)(nil),                        // 8: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 9: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 10: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 11: headend.v1.Config
+	(*Platform)(nil),                       // 12: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 13: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 14: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 15: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 16: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 17: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 18: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 19: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 20: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 21: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 22: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 23: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 24: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 25: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 26: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 27: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 28: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 29: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 30: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 31: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 32: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 33: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 34: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 35: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 36: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 37: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 38: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 39: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 40: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 41: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 42: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 43: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 44: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 45: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 46: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 47: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 48: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 49: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	47, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	7,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	10, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	10, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
-	8,  // 5: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	9,  // 6: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	48, // 7: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 8: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 9: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	6,  // 10: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	6,  // 11: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	6,  // 12: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 13: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	6,  // 14: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	6,  // 15: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	6,  // 16: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	28, // 17: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	11, // 18: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 19: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 20: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 21: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 22: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 23: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 24: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	37, // 25: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	38, // 26: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	41, // 27: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	46, // 28: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 29: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	47, // 30: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	12, // 31: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	14, // 32: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	16, // 33: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	18, // 34: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	20, // 35: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	22, // 36: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	24, // 37: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	26, // 38: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	29, // 39: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	31, // 40: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	33, // 41: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	35, // 42: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	39, // 43: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	42, // 44: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	44, // 45: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	13, // 46: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	15, // 47: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	17, // 48: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	19, // 49: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	21, // 50: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	23, // 51: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	25, // 52: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	27, // 53: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	30, // 54: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	32, // 55: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	34, // 56: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	36, // 57: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	40, // 58: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	43, // 59: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	45, // 60: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	46, // [46:61] is the sub-list for method output_type
-	31, // [31:46] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	48, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	8,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	11, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	11, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	6,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
+	48, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	9,  // 7: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	10, // 8: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	49, // 9: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 10: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 11: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	7,  // 12: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	7,  // 13: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	7,  // 14: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 15: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	7,  // 16: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	7,  // 17: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	7,  // 18: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	29, // 19: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	12, // 20: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 21: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 22: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 23: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 24: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 25: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 26: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	38, // 27: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	39, // 28: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	42, // 29: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	47, // 30: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 31: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	48, // 32: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	13, // 33: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	15, // 34: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	17, // 35: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	19, // 36: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	21, // 37: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	23, // 38: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	25, // 39: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	27, // 40: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	30, // 41: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	32, // 42: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	34, // 43: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	36, // 44: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	40, // 45: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	43, // 46: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	45, // 47: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	14, // 48: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	16, // 49: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	18, // 50: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	20, // 51: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	22, // 52: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	24, // 53: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	26, // 54: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	28, // 55: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	31, // 56: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	33, // 57: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	35, // 58: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	37, // 59: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	41, // 60: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	44, // 61: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	46, // 62: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	48, // [48:63] is the sub-list for method output_type
+	33, // [33:48] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -3644,7 +3730,7 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      6,
+			NumEnums:      7,
 			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -409,12 +409,566 @@ func (x *AdvanceClockResponse) GetClock() *Clock {
 	return nil
 }
 
+// Link is a cut between two headends: no lab network path joins them.
+type Link struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Their running hostnames, in sorted order.
+	HeadendA string `protobuf:"bytes,1,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
+	HeadendB string `protobuf:"bytes,2,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
+	// When it was cut, lab time.
+	CutSince      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=cut_since,json=cutSince,proto3" json:"cut_since,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Link) Reset() {
+	*x = Link{}
+	mi := &file_headend_v1_lab_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Link) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Link) ProtoMessage() {}
+
+func (x *Link) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Link.ProtoReflect.Descriptor instead.
+func (*Link) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Link) GetHeadendA() string {
+	if x != nil {
+		return x.HeadendA
+	}
+	return ""
+}
+
+func (x *Link) GetHeadendB() string {
+	if x != nil {
+		return x.HeadendB
+	}
+	return ""
+}
+
+func (x *Link) GetCutSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CutSince
+	}
+	return nil
+}
+
+type CutLinkRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	// Hostnames of two different headends, in either order.
+	HeadendA      string `protobuf:"bytes,2,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
+	HeadendB      string `protobuf:"bytes,3,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CutLinkRequest) Reset() {
+	*x = CutLinkRequest{}
+	mi := &file_headend_v1_lab_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CutLinkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CutLinkRequest) ProtoMessage() {}
+
+func (x *CutLinkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CutLinkRequest.ProtoReflect.Descriptor instead.
+func (*CutLinkRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CutLinkRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *CutLinkRequest) GetHeadendA() string {
+	if x != nil {
+		return x.HeadendA
+	}
+	return ""
+}
+
+func (x *CutLinkRequest) GetHeadendB() string {
+	if x != nil {
+		return x.HeadendB
+	}
+	return ""
+}
+
+type CutLinkResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Link          *Link                  `protobuf:"bytes,1,opt,name=link,proto3" json:"link,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CutLinkResponse) Reset() {
+	*x = CutLinkResponse{}
+	mi := &file_headend_v1_lab_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CutLinkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CutLinkResponse) ProtoMessage() {}
+
+func (x *CutLinkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CutLinkResponse.ProtoReflect.Descriptor instead.
+func (*CutLinkResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CutLinkResponse) GetLink() *Link {
+	if x != nil {
+		return x.Link
+	}
+	return nil
+}
+
+type RestoreLinkRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	HeadendA      string                 `protobuf:"bytes,2,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
+	HeadendB      string                 `protobuf:"bytes,3,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RestoreLinkRequest) Reset() {
+	*x = RestoreLinkRequest{}
+	mi := &file_headend_v1_lab_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestoreLinkRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestoreLinkRequest) ProtoMessage() {}
+
+func (x *RestoreLinkRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestoreLinkRequest.ProtoReflect.Descriptor instead.
+func (*RestoreLinkRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RestoreLinkRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *RestoreLinkRequest) GetHeadendA() string {
+	if x != nil {
+		return x.HeadendA
+	}
+	return ""
+}
+
+func (x *RestoreLinkRequest) GetHeadendB() string {
+	if x != nil {
+		return x.HeadendB
+	}
+	return ""
+}
+
+type RestoreLinkResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RestoreLinkResponse) Reset() {
+	*x = RestoreLinkResponse{}
+	mi := &file_headend_v1_lab_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RestoreLinkResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RestoreLinkResponse) ProtoMessage() {}
+
+func (x *RestoreLinkResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RestoreLinkResponse.ProtoReflect.Descriptor instead.
+func (*RestoreLinkResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{11}
+}
+
+type ListLinksRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLinksRequest) Reset() {
+	*x = ListLinksRequest{}
+	mi := &file_headend_v1_lab_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLinksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLinksRequest) ProtoMessage() {}
+
+func (x *ListLinksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLinksRequest.ProtoReflect.Descriptor instead.
+func (*ListLinksRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ListLinksRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+type ListLinksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Sorted by headend_a, then headend_b.
+	Links         []*Link `protobuf:"bytes,1,rep,name=links,proto3" json:"links,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListLinksResponse) Reset() {
+	*x = ListLinksResponse{}
+	mi := &file_headend_v1_lab_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListLinksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListLinksResponse) ProtoMessage() {}
+
+func (x *ListLinksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListLinksResponse.ProtoReflect.Descriptor instead.
+func (*ListLinksResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListLinksResponse) GetLinks() []*Link {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+type PowerOffRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname      string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PowerOffRequest) Reset() {
+	*x = PowerOffRequest{}
+	mi := &file_headend_v1_lab_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PowerOffRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PowerOffRequest) ProtoMessage() {}
+
+func (x *PowerOffRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PowerOffRequest.ProtoReflect.Descriptor instead.
+func (*PowerOffRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PowerOffRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *PowerOffRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+type PowerOffResponse struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Headend *Headend               `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	// How many VPN sessions the power cut ended.
+	SessionsEnded uint32 `protobuf:"varint,2,opt,name=sessions_ended,json=sessionsEnded,proto3" json:"sessions_ended,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PowerOffResponse) Reset() {
+	*x = PowerOffResponse{}
+	mi := &file_headend_v1_lab_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PowerOffResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PowerOffResponse) ProtoMessage() {}
+
+func (x *PowerOffResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PowerOffResponse.ProtoReflect.Descriptor instead.
+func (*PowerOffResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *PowerOffResponse) GetHeadend() *Headend {
+	if x != nil {
+		return x.Headend
+	}
+	return nil
+}
+
+func (x *PowerOffResponse) GetSessionsEnded() uint32 {
+	if x != nil {
+		return x.SessionsEnded
+	}
+	return 0
+}
+
+type PowerOnRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname      string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PowerOnRequest) Reset() {
+	*x = PowerOnRequest{}
+	mi := &file_headend_v1_lab_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PowerOnRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PowerOnRequest) ProtoMessage() {}
+
+func (x *PowerOnRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PowerOnRequest.ProtoReflect.Descriptor instead.
+func (*PowerOnRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *PowerOnRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *PowerOnRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+type PowerOnResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Headend       *Headend               `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PowerOnResponse) Reset() {
+	*x = PowerOnResponse{}
+	mi := &file_headend_v1_lab_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PowerOnResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PowerOnResponse) ProtoMessage() {}
+
+func (x *PowerOnResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_lab_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PowerOnResponse.ProtoReflect.Descriptor instead.
+func (*PowerOnResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_lab_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *PowerOnResponse) GetHeadend() *Headend {
+	if x != nil {
+		return x.Headend
+	}
+	return nil
+}
+
 var File_headend_v1_lab_proto protoreflect.FileDescriptor
 
 const file_headend_v1_lab_proto_rawDesc = "" +
 	"\n" +
 	"\x14headend/v1/lab.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"`\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18headend/v1/headend.proto\"`\n" +
 	"\x05Clock\x12,\n" +
 	"\x03now\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\x12)\n" +
 	"\x04mode\x18\x02 \x01(\x0e2\x15.headend.v1.ClockModeR\x04mode\"#\n" +
@@ -431,16 +985,51 @@ const file_headend_v1_lab_proto_rawDesc = "" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x125\n" +
 	"\bduration\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\bduration\"?\n" +
 	"\x14AdvanceClockResponse\x12'\n" +
-	"\x05clock\x18\x01 \x01(\v2\x11.headend.v1.ClockR\x05clock*V\n" +
+	"\x05clock\x18\x01 \x01(\v2\x11.headend.v1.ClockR\x05clock\"y\n" +
+	"\x04Link\x12\x1b\n" +
+	"\theadend_a\x18\x01 \x01(\tR\bheadendA\x12\x1b\n" +
+	"\theadend_b\x18\x02 \x01(\tR\bheadendB\x127\n" +
+	"\tcut_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bcutSince\"\\\n" +
+	"\x0eCutLinkRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1b\n" +
+	"\theadend_a\x18\x02 \x01(\tR\bheadendA\x12\x1b\n" +
+	"\theadend_b\x18\x03 \x01(\tR\bheadendB\"7\n" +
+	"\x0fCutLinkResponse\x12$\n" +
+	"\x04link\x18\x01 \x01(\v2\x10.headend.v1.LinkR\x04link\"`\n" +
+	"\x12RestoreLinkRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1b\n" +
+	"\theadend_a\x18\x02 \x01(\tR\bheadendA\x12\x1b\n" +
+	"\theadend_b\x18\x03 \x01(\tR\bheadendB\"\x15\n" +
+	"\x13RestoreLinkResponse\"$\n" +
+	"\x10ListLinksRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\";\n" +
+	"\x11ListLinksResponse\x12&\n" +
+	"\x05links\x18\x01 \x03(\v2\x10.headend.v1.LinkR\x05links\"?\n" +
+	"\x0fPowerOffRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\"h\n" +
+	"\x10PowerOffResponse\x12-\n" +
+	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend\x12%\n" +
+	"\x0esessions_ended\x18\x02 \x01(\rR\rsessionsEnded\">\n" +
+	"\x0ePowerOnRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\"@\n" +
+	"\x0fPowerOnResponse\x12-\n" +
+	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend*V\n" +
 	"\tClockMode\x12\x1a\n" +
 	"\x16CLOCK_MODE_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fCLOCK_MODE_REAL\x10\x01\x12\x18\n" +
-	"\x14CLOCK_MODE_SIMULATED\x10\x022\xed\x01\n" +
+	"\x14CLOCK_MODE_SIMULATED\x10\x022\xd6\x04\n" +
 	"\n" +
 	"LabService\x12E\n" +
 	"\bGetClock\x12\x1b.headend.v1.GetClockRequest\x1a\x1c.headend.v1.GetClockResponse\x12E\n" +
 	"\bSetClock\x12\x1b.headend.v1.SetClockRequest\x1a\x1c.headend.v1.SetClockResponse\x12Q\n" +
-	"\fAdvanceClock\x12\x1f.headend.v1.AdvanceClockRequest\x1a .headend.v1.AdvanceClockResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
+	"\fAdvanceClock\x12\x1f.headend.v1.AdvanceClockRequest\x1a .headend.v1.AdvanceClockResponse\x12B\n" +
+	"\aCutLink\x12\x1a.headend.v1.CutLinkRequest\x1a\x1b.headend.v1.CutLinkResponse\x12N\n" +
+	"\vRestoreLink\x12\x1e.headend.v1.RestoreLinkRequest\x1a\x1f.headend.v1.RestoreLinkResponse\x12H\n" +
+	"\tListLinks\x12\x1c.headend.v1.ListLinksRequest\x1a\x1d.headend.v1.ListLinksResponse\x12E\n" +
+	"\bPowerOff\x12\x1b.headend.v1.PowerOffRequest\x1a\x1c.headend.v1.PowerOffResponse\x12B\n" +
+	"\aPowerOn\x12\x1a.headend.v1.PowerOnRequest\x1a\x1b.headend.v1.PowerOnResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
 
 var (
 	file_headend_v1_lab_proto_rawDescOnce sync.Once
@@ -455,7 +1044,7 @@ func file_headend_v1_lab_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_lab_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_headend_v1_lab_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_headend_v1_lab_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_headend_v1_lab_proto_goTypes = []any{
 	(ClockMode)(0),                // 0: headend.v1.ClockMode
 	(*Clock)(nil),                 // 1: headend.v1.Clock
@@ -465,28 +1054,55 @@ var file_headend_v1_lab_proto_goTypes = []any{
 	(*SetClockResponse)(nil),      // 5: headend.v1.SetClockResponse
 	(*AdvanceClockRequest)(nil),   // 6: headend.v1.AdvanceClockRequest
 	(*AdvanceClockResponse)(nil),  // 7: headend.v1.AdvanceClockResponse
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 9: google.protobuf.Duration
+	(*Link)(nil),                  // 8: headend.v1.Link
+	(*CutLinkRequest)(nil),        // 9: headend.v1.CutLinkRequest
+	(*CutLinkResponse)(nil),       // 10: headend.v1.CutLinkResponse
+	(*RestoreLinkRequest)(nil),    // 11: headend.v1.RestoreLinkRequest
+	(*RestoreLinkResponse)(nil),   // 12: headend.v1.RestoreLinkResponse
+	(*ListLinksRequest)(nil),      // 13: headend.v1.ListLinksRequest
+	(*ListLinksResponse)(nil),     // 14: headend.v1.ListLinksResponse
+	(*PowerOffRequest)(nil),       // 15: headend.v1.PowerOffRequest
+	(*PowerOffResponse)(nil),      // 16: headend.v1.PowerOffResponse
+	(*PowerOnRequest)(nil),        // 17: headend.v1.PowerOnRequest
+	(*PowerOnResponse)(nil),       // 18: headend.v1.PowerOnResponse
+	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 20: google.protobuf.Duration
+	(*Headend)(nil),               // 21: headend.v1.Headend
 }
 var file_headend_v1_lab_proto_depIdxs = []int32{
-	8,  // 0: headend.v1.Clock.now:type_name -> google.protobuf.Timestamp
+	19, // 0: headend.v1.Clock.now:type_name -> google.protobuf.Timestamp
 	0,  // 1: headend.v1.Clock.mode:type_name -> headend.v1.ClockMode
 	1,  // 2: headend.v1.GetClockResponse.clock:type_name -> headend.v1.Clock
-	8,  // 3: headend.v1.SetClockRequest.time:type_name -> google.protobuf.Timestamp
+	19, // 3: headend.v1.SetClockRequest.time:type_name -> google.protobuf.Timestamp
 	1,  // 4: headend.v1.SetClockResponse.clock:type_name -> headend.v1.Clock
-	9,  // 5: headend.v1.AdvanceClockRequest.duration:type_name -> google.protobuf.Duration
+	20, // 5: headend.v1.AdvanceClockRequest.duration:type_name -> google.protobuf.Duration
 	1,  // 6: headend.v1.AdvanceClockResponse.clock:type_name -> headend.v1.Clock
-	2,  // 7: headend.v1.LabService.GetClock:input_type -> headend.v1.GetClockRequest
-	4,  // 8: headend.v1.LabService.SetClock:input_type -> headend.v1.SetClockRequest
-	6,  // 9: headend.v1.LabService.AdvanceClock:input_type -> headend.v1.AdvanceClockRequest
-	3,  // 10: headend.v1.LabService.GetClock:output_type -> headend.v1.GetClockResponse
-	5,  // 11: headend.v1.LabService.SetClock:output_type -> headend.v1.SetClockResponse
-	7,  // 12: headend.v1.LabService.AdvanceClock:output_type -> headend.v1.AdvanceClockResponse
-	10, // [10:13] is the sub-list for method output_type
-	7,  // [7:10] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	19, // 7: headend.v1.Link.cut_since:type_name -> google.protobuf.Timestamp
+	8,  // 8: headend.v1.CutLinkResponse.link:type_name -> headend.v1.Link
+	8,  // 9: headend.v1.ListLinksResponse.links:type_name -> headend.v1.Link
+	21, // 10: headend.v1.PowerOffResponse.headend:type_name -> headend.v1.Headend
+	21, // 11: headend.v1.PowerOnResponse.headend:type_name -> headend.v1.Headend
+	2,  // 12: headend.v1.LabService.GetClock:input_type -> headend.v1.GetClockRequest
+	4,  // 13: headend.v1.LabService.SetClock:input_type -> headend.v1.SetClockRequest
+	6,  // 14: headend.v1.LabService.AdvanceClock:input_type -> headend.v1.AdvanceClockRequest
+	9,  // 15: headend.v1.LabService.CutLink:input_type -> headend.v1.CutLinkRequest
+	11, // 16: headend.v1.LabService.RestoreLink:input_type -> headend.v1.RestoreLinkRequest
+	13, // 17: headend.v1.LabService.ListLinks:input_type -> headend.v1.ListLinksRequest
+	15, // 18: headend.v1.LabService.PowerOff:input_type -> headend.v1.PowerOffRequest
+	17, // 19: headend.v1.LabService.PowerOn:input_type -> headend.v1.PowerOnRequest
+	3,  // 20: headend.v1.LabService.GetClock:output_type -> headend.v1.GetClockResponse
+	5,  // 21: headend.v1.LabService.SetClock:output_type -> headend.v1.SetClockResponse
+	7,  // 22: headend.v1.LabService.AdvanceClock:output_type -> headend.v1.AdvanceClockResponse
+	10, // 23: headend.v1.LabService.CutLink:output_type -> headend.v1.CutLinkResponse
+	12, // 24: headend.v1.LabService.RestoreLink:output_type -> headend.v1.RestoreLinkResponse
+	14, // 25: headend.v1.LabService.ListLinks:output_type -> headend.v1.ListLinksResponse
+	16, // 26: headend.v1.LabService.PowerOff:output_type -> headend.v1.PowerOffResponse
+	18, // 27: headend.v1.LabService.PowerOn:output_type -> headend.v1.PowerOnResponse
+	20, // [20:28] is the sub-list for method output_type
+	12, // [12:20] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_lab_proto_init() }
@@ -494,13 +1110,14 @@ func file_headend_v1_lab_proto_init() {
 	if File_headend_v1_lab_proto != nil {
 		return
 	}
+	file_headend_v1_headend_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_lab_proto_rawDesc), len(file_headend_v1_lab_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   7,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,13 +22,19 @@ const (
 	LabService_GetClock_FullMethodName     = "/headend.v1.LabService/GetClock"
 	LabService_SetClock_FullMethodName     = "/headend.v1.LabService/SetClock"
 	LabService_AdvanceClock_FullMethodName = "/headend.v1.LabService/AdvanceClock"
+	LabService_CutLink_FullMethodName      = "/headend.v1.LabService/CutLink"
+	LabService_RestoreLink_FullMethodName  = "/headend.v1.LabService/RestoreLink"
+	LabService_ListLinks_FullMethodName    = "/headend.v1.LabService/ListLinks"
+	LabService_PowerOff_FullMethodName     = "/headend.v1.LabService/PowerOff"
+	LabService_PowerOn_FullMethodName      = "/headend.v1.LabService/PowerOn"
 )
 
 // LabServiceClient is the client API for LabService service.
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// LabService controls a lab as a whole: its clock.
+// LabService controls a lab as a whole: its clock, and the faults of its
+// network and power that rehearse an outage.
 type LabServiceClient interface {
 	// GetClock returns the lab's time and clock mode.
 	GetClock(ctx context.Context, in *GetClockRequest, opts ...grpc.CallOption) (*GetClockResponse, error)
@@ -37,6 +43,25 @@ type LabServiceClient interface {
 	SetClock(ctx context.Context, in *SetClockRequest, opts ...grpc.CallOption) (*SetClockResponse, error)
 	// AdvanceClock moves a simulated clock forward.
 	AdvanceClock(ctx context.Context, in *AdvanceClockRequest, opts ...grpc.CallOption) (*AdvanceClockResponse, error)
+	// CutLink makes every lab network path between two headends fail, both
+	// ways, until RestoreLink. Cutting a cut link is FAILED_PRECONDITION
+	// (LINK_ALREADY_CUT).
+	CutLink(ctx context.Context, in *CutLinkRequest, opts ...grpc.CallOption) (*CutLinkResponse, error)
+	// RestoreLink ends a cut. A link not cut is FAILED_PRECONDITION
+	// (LINK_NOT_CUT).
+	RestoreLink(ctx context.Context, in *RestoreLinkRequest, opts ...grpc.CallOption) (*RestoreLinkResponse, error)
+	// ListLinks lists the cut links.
+	ListLinks(ctx context.Context, in *ListLinksRequest, opts ...grpc.CallOption) (*ListLinksResponse, error)
+	// PowerOff switches a headend off: its sessions end, it answers nothing
+	// on the lab network, and every request to it is UNAVAILABLE
+	// (HEADEND_POWERED_OFF) until PowerOn. It keeps its flash (keys, saved
+	// configuration) and loses its running state; time-based keys go on
+	// counting. An off headend is FAILED_PRECONDITION (ALREADY_POWERED_OFF).
+	PowerOff(ctx context.Context, in *PowerOffRequest, opts ...grpc.CallOption) (*PowerOffResponse, error)
+	// PowerOn switches a headend on: it boots as a reload does, down for the
+	// lab's boot time, up with its saved configuration and flash key. A
+	// headend that is on is FAILED_PRECONDITION (ALREADY_POWERED_ON).
+	PowerOn(ctx context.Context, in *PowerOnRequest, opts ...grpc.CallOption) (*PowerOnResponse, error)
 }
 
 type labServiceClient struct {
@@ -77,11 +102,62 @@ func (c *labServiceClient) AdvanceClock(ctx context.Context, in *AdvanceClockReq
 	return out, nil
 }
 
+func (c *labServiceClient) CutLink(ctx context.Context, in *CutLinkRequest, opts ...grpc.CallOption) (*CutLinkResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CutLinkResponse)
+	err := c.cc.Invoke(ctx, LabService_CutLink_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *labServiceClient) RestoreLink(ctx context.Context, in *RestoreLinkRequest, opts ...grpc.CallOption) (*RestoreLinkResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RestoreLinkResponse)
+	err := c.cc.Invoke(ctx, LabService_RestoreLink_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *labServiceClient) ListLinks(ctx context.Context, in *ListLinksRequest, opts ...grpc.CallOption) (*ListLinksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListLinksResponse)
+	err := c.cc.Invoke(ctx, LabService_ListLinks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *labServiceClient) PowerOff(ctx context.Context, in *PowerOffRequest, opts ...grpc.CallOption) (*PowerOffResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PowerOffResponse)
+	err := c.cc.Invoke(ctx, LabService_PowerOff_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *labServiceClient) PowerOn(ctx context.Context, in *PowerOnRequest, opts ...grpc.CallOption) (*PowerOnResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PowerOnResponse)
+	err := c.cc.Invoke(ctx, LabService_PowerOn_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // LabServiceServer is the server API for LabService service.
 // All implementations must embed UnimplementedLabServiceServer
 // for forward compatibility.
 //
-// LabService controls a lab as a whole: its clock.
+// LabService controls a lab as a whole: its clock, and the faults of its
+// network and power that rehearse an outage.
 type LabServiceServer interface {
 	// GetClock returns the lab's time and clock mode.
 	GetClock(context.Context, *GetClockRequest) (*GetClockResponse, error)
@@ -90,6 +166,25 @@ type LabServiceServer interface {
 	SetClock(context.Context, *SetClockRequest) (*SetClockResponse, error)
 	// AdvanceClock moves a simulated clock forward.
 	AdvanceClock(context.Context, *AdvanceClockRequest) (*AdvanceClockResponse, error)
+	// CutLink makes every lab network path between two headends fail, both
+	// ways, until RestoreLink. Cutting a cut link is FAILED_PRECONDITION
+	// (LINK_ALREADY_CUT).
+	CutLink(context.Context, *CutLinkRequest) (*CutLinkResponse, error)
+	// RestoreLink ends a cut. A link not cut is FAILED_PRECONDITION
+	// (LINK_NOT_CUT).
+	RestoreLink(context.Context, *RestoreLinkRequest) (*RestoreLinkResponse, error)
+	// ListLinks lists the cut links.
+	ListLinks(context.Context, *ListLinksRequest) (*ListLinksResponse, error)
+	// PowerOff switches a headend off: its sessions end, it answers nothing
+	// on the lab network, and every request to it is UNAVAILABLE
+	// (HEADEND_POWERED_OFF) until PowerOn. It keeps its flash (keys, saved
+	// configuration) and loses its running state; time-based keys go on
+	// counting. An off headend is FAILED_PRECONDITION (ALREADY_POWERED_OFF).
+	PowerOff(context.Context, *PowerOffRequest) (*PowerOffResponse, error)
+	// PowerOn switches a headend on: it boots as a reload does, down for the
+	// lab's boot time, up with its saved configuration and flash key. A
+	// headend that is on is FAILED_PRECONDITION (ALREADY_POWERED_ON).
+	PowerOn(context.Context, *PowerOnRequest) (*PowerOnResponse, error)
 	mustEmbedUnimplementedLabServiceServer()
 }
 
@@ -108,6 +203,21 @@ func (UnimplementedLabServiceServer) SetClock(context.Context, *SetClockRequest)
 }
 func (UnimplementedLabServiceServer) AdvanceClock(context.Context, *AdvanceClockRequest) (*AdvanceClockResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AdvanceClock not implemented")
+}
+func (UnimplementedLabServiceServer) CutLink(context.Context, *CutLinkRequest) (*CutLinkResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CutLink not implemented")
+}
+func (UnimplementedLabServiceServer) RestoreLink(context.Context, *RestoreLinkRequest) (*RestoreLinkResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RestoreLink not implemented")
+}
+func (UnimplementedLabServiceServer) ListLinks(context.Context, *ListLinksRequest) (*ListLinksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListLinks not implemented")
+}
+func (UnimplementedLabServiceServer) PowerOff(context.Context, *PowerOffRequest) (*PowerOffResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PowerOff not implemented")
+}
+func (UnimplementedLabServiceServer) PowerOn(context.Context, *PowerOnRequest) (*PowerOnResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PowerOn not implemented")
 }
 func (UnimplementedLabServiceServer) mustEmbedUnimplementedLabServiceServer() {}
 func (UnimplementedLabServiceServer) testEmbeddedByValue()                    {}
@@ -184,6 +294,96 @@ func _LabService_AdvanceClock_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _LabService_CutLink_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CutLinkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LabServiceServer).CutLink(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LabService_CutLink_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LabServiceServer).CutLink(ctx, req.(*CutLinkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LabService_RestoreLink_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RestoreLinkRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LabServiceServer).RestoreLink(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LabService_RestoreLink_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LabServiceServer).RestoreLink(ctx, req.(*RestoreLinkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LabService_ListLinks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListLinksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LabServiceServer).ListLinks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LabService_ListLinks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LabServiceServer).ListLinks(ctx, req.(*ListLinksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LabService_PowerOff_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PowerOffRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LabServiceServer).PowerOff(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LabService_PowerOff_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LabServiceServer).PowerOff(ctx, req.(*PowerOffRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LabService_PowerOn_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PowerOnRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LabServiceServer).PowerOn(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LabService_PowerOn_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LabServiceServer).PowerOn(ctx, req.(*PowerOnRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // LabService_ServiceDesc is the grpc.ServiceDesc for LabService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -202,6 +402,26 @@ var LabService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AdvanceClock",
 			Handler:    _LabService_AdvanceClock_Handler,
+		},
+		{
+			MethodName: "CutLink",
+			Handler:    _LabService_CutLink_Handler,
+		},
+		{
+			MethodName: "RestoreLink",
+			Handler:    _LabService_RestoreLink_Handler,
+		},
+		{
+			MethodName: "ListLinks",
+			Handler:    _LabService_ListLinks_Handler,
+		},
+		{
+			MethodName: "PowerOff",
+			Handler:    _LabService_PowerOff_Handler,
+		},
+		{
+			MethodName: "PowerOn",
+			Handler:    _LabService_PowerOn_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

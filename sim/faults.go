@@ -1,0 +1,400 @@
+package sim
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// Lab faults rehearse an outage: a link cut between two headends (every lab
+// network path between them fails, both ways, until it is restored) and a
+// headend powered off (it answers nothing, admits nothing, runs no console
+// and takes no change until powered on, when it boots as after a reload).
+// Each fault is stored in the synced batch of its event, so a restarted
+// daemon has the same faults, and the services that run over the lab
+// network learn of it (netChanged).
+//
+// A powered-off unit keeps its flash (activation keys, saved
+// configuration) and loses its running state: power on reloads it, down
+// for the lab's boot time. Its time-based keys go on counting while it is
+// off: on 8.4 and later, if the time-based license is active and the ASA
+// is shut down, the timer continues to count down (Cisco ASA 8.4 and 9.x
+// CLI configuration guides, licensing chapter, on the time-based license
+// timer, which advise deactivating it before a shutdown).
+// The device does not run while off, so it logs nothing then; the lines
+// its keys had due meanwhile (444005 warnings, 444007 expiries) come at
+// power on with their own times, as after a move of the lab clock.
+
+// Errors of the lab's faults.
+var (
+	ErrLinkAlreadyCut    = errors.New("sim: the link is already cut")
+	ErrLinkNotCut        = errors.New("sim: the link is not cut")
+	ErrAlreadyPoweredOff = errors.New("sim: the headend is already powered off")
+	ErrAlreadyPoweredOn  = errors.New("sim: the headend is already powered on")
+	// ErrPoweredOff: the headend is switched off. It is also
+	// headend.ErrUnavailable, which it refines: what refuses a reloading
+	// headend refuses an off one.
+	ErrPoweredOff error = poweredOff{}
+)
+
+type poweredOff struct{}
+
+func (poweredOff) Error() string        { return "sim: the headend is powered off" }
+func (poweredOff) Is(target error) bool { return target == headend.ErrUnavailable }
+
+// Link is a cut between two headends, by their running hostnames in sorted
+// order.
+type Link struct {
+	A, B string
+	// Since is when it was cut, lab time.
+	Since time.Time
+}
+
+// linkKey is the unordered pair of headend ids a link joins, lower first.
+type linkKey struct{ lo, hi uint64 }
+
+func keyOf(a, b *Headend) linkKey { return linkKey{min(a.id, b.id), max(a.id, b.id)} }
+
+// cut is a cut link as the network holds it.
+type cut struct {
+	a, b  *Headend
+	since time.Time
+}
+
+// CutLink cuts every lab network path between the headends a and b.
+func (l *Lab) CutLink(a, b string) (Link, error) {
+	return l.link(a, b, true)
+}
+
+// RestoreLink ends the cut between the headends a and b.
+func (l *Lab) RestoreLink(a, b string) error {
+	_, err := l.link(a, b, false)
+	return err
+}
+
+// link cuts (cut) or restores the link between a and b. The lab's lock
+// orders it with the deletion of either headend, which drops its cuts.
+func (l *Lab) link(a, b string, cut bool) (Link, error) {
+	ha, err := l.headend(a)
+	if err != nil {
+		return Link{}, err
+	}
+	hb, err := l.headend(b)
+	if err != nil {
+		return Link{}, err
+	}
+	if ha == hb {
+		return Link{}, fmt.Errorf("%w: a link joins two headends; %q and %q are the same", ErrInvalidArgument, a, b)
+	}
+	l.mu.Lock()
+	now := l.clock.Now()
+	lk, err := l.linkLocked(ha, hb, cut, now)
+	l.mu.Unlock()
+	if err != nil {
+		return Link{}, err
+	}
+	l.netChanged(now)
+	verb := "link restored"
+	if cut {
+		verb = "link cut"
+	}
+	l.log.Info(verb, zap.String("lab", l.name), zap.String("a", a), zap.String("b", b))
+	return lk, nil
+}
+
+// linkLocked is link with the lab's lock held.
+func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error) {
+	for _, h := range [2]*Headend{ha, hb} {
+		if l.names[h.name] != h { // deleted since it was looked up
+			return Link{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.name)
+		}
+	}
+	a, b := ha.name, hb.name
+	k := keyOf(ha, hb)
+	_, isCut := l.net.cutOf(k)
+	switch {
+	case cut && isCut:
+		return Link{}, fmt.Errorf("%w: between %s and %s", ErrLinkAlreadyCut, a, b)
+	case !cut && !isCut:
+		return Link{}, fmt.Errorf("%w: between %s and %s", ErrLinkNotCut, a, b)
+	}
+	batch := l.store.NewBatch(l.name)
+	defer batch.Close()
+	ev := Event{At: now, Headend: a, Kind: EventLinkCut,
+		Text: fmt.Sprintf("link cut between %s and %s: no lab network path joins them", a, b)}
+	var err error
+	if cut {
+		err = batch.PutLink(ha.id, hb.id, now)
+	} else {
+		err = batch.DeleteLink(ha.id, hb.id)
+		ev.Kind, ev.Text = EventLinkRestored, fmt.Sprintf("link restored between %s and %s", a, b)
+	}
+	if err != nil {
+		return Link{}, err
+	}
+	err = l.commit(batch, []Event{ev}, func() {
+		if cut {
+			l.net.setCut(k, ha, hb, now)
+		} else {
+			l.net.restore(k)
+		}
+	})
+	if err != nil {
+		return Link{}, err
+	}
+	return linkOf(a, b, now), nil
+}
+
+func linkOf(a, b string, since time.Time) Link {
+	if b < a {
+		a, b = b, a
+	}
+	return Link{A: a, B: b, Since: since}
+}
+
+// Links lists the cut links, sorted by their first hostname, then their
+// second.
+func (l *Lab) Links() []Link {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.net.mu.RLock()
+	defer l.net.mu.RUnlock()
+	out := make([]Link, 0, len(l.net.cuts))
+	for _, c := range l.net.cuts {
+		out = append(out, linkOf(c.a.name, c.b.name, c.since))
+	}
+	slices.SortFunc(out, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	return out
+}
+
+// PowerOff switches a headend off. It returns the headend as it is then
+// and how many VPN sessions the power cut ended.
+func (l *Lab) PowerOff(hostname string) (Snapshot, int, error) {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return Snapshot{}, 0, err
+	}
+	ended, now, err := h.powerOff()
+	if err != nil {
+		return Snapshot{}, 0, err
+	}
+	l.netChanged(now)
+	l.log.Info("headend powered off", zap.String("lab", l.name), zap.String("hostname", hostname), zap.Int("sessions_ended", ended))
+	s, err := h.snapshot()
+	return s, ended, err
+}
+
+func (h *Headend) powerOff() (int, time.Time, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.lab
+	if h.deleted {
+		return 0, time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.dev.Hostname())
+	}
+	if h.off {
+		return 0, time.Time{}, fmt.Errorf("%w: %s since %s", ErrAlreadyPoweredOff, h.dev.Hostname(), h.offSince.Format(time.RFC3339))
+	}
+	now := l.clock.Now()
+	// What it logged up to the power cut is told before it.
+	h.advance(now)
+	m := h.markLog(h.dev)
+	// Refuse new sessions from now, so that the count below is those
+	// the cut ends.
+	prev := h.adm.Policy()
+	h.adm.SetPolicy(downPolicy(h.dev))
+	counts := h.adm.Counts()
+	n := counts.Total()
+	b := l.store.NewBatch(l.name)
+	defer b.Close()
+	// The device is stored as advanced, so that a restart does not log
+	// again the lines told here.
+	err := b.PutHeadend(h.id, h.dev, 0)
+	if err == nil {
+		err = b.PutPower(h.id, now)
+	}
+	evs := append(m.evs, Event{At: now, Headend: h.dev.Hostname(), Kind: EventPowerOff,
+		Text: fmt.Sprintf("powered off: %d VPN sessions ended; it answers nothing until powered on", n)})
+	var ended int
+	if err == nil {
+		err = l.commit(b, evs, func() {
+			h.logged = m.count
+			h.setOff(true, now)
+			dropped := h.adm.Reset(now.Unix())
+			l.retire(dropped)
+			ended = dropped.Total()
+			l.consoleReloaded(h)
+			l.schedule(h)
+		})
+	}
+	if err != nil {
+		h.adm.SetPolicy(prev)
+		return 0, time.Time{}, err
+	}
+	return ended, now, nil
+}
+
+// PowerOn switches a headend on: it boots as a reload does.
+func (l *Lab) PowerOn(hostname string) (Snapshot, error) {
+	h, err := l.headend(hostname)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	now, err := h.powerOn()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	l.netChanged(now)
+	s, err := h.snapshot()
+	if err == nil {
+		l.log.Info("headend powered on", zap.String("lab", l.name), zap.String("hostname", s.Device.Hostname()),
+			zap.Time("up_at", s.Device.UpSince()))
+	}
+	return s, err
+}
+
+func (h *Headend) powerOn() (time.Time, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.lab
+	if h.deleted {
+		return time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.dev.Hostname())
+	}
+	if !h.off {
+		return time.Time{}, fmt.Errorf("%w: %s", ErrAlreadyPoweredOn, h.dev.Hostname())
+	}
+	now := l.clock.Now()
+	// Its time-based keys counted while it was off: the lines due
+	// meanwhile come now, with their times, before the boot empties the
+	// buffer.
+	n := loggedCount(h.dev)
+	h.dev.Advance(now)
+	l.forwardLog(n, h.dev)
+	c := h.dev.Copy()
+	m := h.markLog(c)
+	c.Reload(now, l.bootTime)
+	// The saved hostname comes back with the saved configuration.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
+		return time.Time{}, err
+	}
+	b := l.store.NewBatch(l.name)
+	defer b.Close()
+	if err := b.PutHeadend(h.id, c, 0); err != nil {
+		return time.Time{}, err
+	}
+	if err := b.DeletePower(h.id); err != nil {
+		return time.Time{}, err
+	}
+	evs := h.changeEvents(h.dev, c, now, m)
+	evs = slices.Insert(evs, len(m.evs), Event{At: now, Headend: c.Hostname(), Kind: EventPowerOn,
+		Text: fmt.Sprintf("powered on: booting, up at %s", c.UpSince().UTC().Format(time.RFC3339))})
+	err := l.commit(b, evs, func() {
+		h.setOff(false, time.Time{})
+		l.index(h, h.dev, c)
+		h.noteChange(h.dev, c)
+		h.swap(c, now)
+	})
+	return now, err
+}
+
+// setOff records the headend's power state in memory: the network and the
+// admission state follow it. Called with h.mu held.
+func (h *Headend) setOff(off bool, since time.Time) {
+	h.off, h.offSince = off, since
+	h.lab.net.setOff(h, off)
+	if off {
+		h.adm.SetPolicy(downPolicy(h.dev))
+	}
+}
+
+// downPolicy refuses every connection as unavailable, for good: that of a
+// headend switched off. Switching it on sets its device's policy again.
+func downPolicy(d family.Device) *admission.Policy {
+	return admission.NewPolicy(admission.Rules{UpAt: math.MaxInt64, ValidUntil: admission.NoExpiry, Serial: d.SerialNumber()})
+}
+
+// offError is the error of a request to a headend powered off. Called with
+// h.mu held.
+func (h *Headend) offError() error {
+	return fmt.Errorf("%w: %s was powered off at %s; power it on first", ErrPoweredOff, h.dev.Hostname(),
+		h.offSince.UTC().Format(time.RFC3339))
+}
+
+// PoweredOff reports whether the headend is switched off, and since when.
+// It takes the headend's lock.
+func (h *Headend) PoweredOff() (bool, time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.off, h.offSince
+}
+
+// loadFaults restores the stored faults of the headends hs. Called by
+// OpenLab before the lab is shared.
+func (l *Lab) loadFaults(hs []*Headend) error {
+	byID := make(map[uint64]*Headend, len(hs))
+	for _, h := range hs {
+		byID[h.id] = h
+	}
+	err := l.store.PoweredOff(l.name, func(id uint64, since time.Time) error {
+		h := byID[id]
+		if h == nil {
+			l.log.Warn("a stored power fault names no headend: ignored", zap.String("lab", l.name), zap.Uint64("id", id))
+			return nil
+		}
+		h.setOff(true, since)
+		l.schedule(h)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return l.store.Links(l.name, func(a, b uint64, since time.Time) error {
+		ha, hb := byID[a], byID[b]
+		if ha == nil || hb == nil {
+			l.log.Warn("a stored cut link names no headend: ignored", zap.String("lab", l.name), zap.Uint64("a", a), zap.Uint64("b", b))
+			return nil
+		}
+		l.net.setCut(keyOf(ha, hb), ha, hb, since)
+		return nil
+	})
+}
+
+// dropFaults writes to b the end of the faults of h, which is being
+// deleted, and returns what drops them from memory once b is committed.
+// Called with h.mu and the lab's mu held.
+func (l *Lab) dropFaults(h *Headend, put interface {
+	DeletePower(id uint64) error
+	DeleteLink(x, y uint64) error
+}) (func(), error) {
+	if err := put.DeletePower(h.id); err != nil {
+		return nil, err
+	}
+	var keys []linkKey
+	l.net.mu.RLock()
+	for k := range l.net.cuts {
+		if k.lo == h.id || k.hi == h.id {
+			keys = append(keys, k)
+		}
+	}
+	l.net.mu.RUnlock()
+	for _, k := range keys {
+		if err := put.DeleteLink(k.lo, k.hi); err != nil {
+			return nil, err
+		}
+	}
+	return func() {
+		for _, k := range keys {
+			l.net.restore(k)
+		}
+	}, nil
+}
