@@ -17,7 +17,9 @@ import "slices"
 // stay in its history (Licenses.Migrated) with the lab time and the PAK that
 // replaced them. Licenses that are not AnyConnect licenses (Security Plus)
 // stay registered, so the new permanent key keeps them next to the new
-// entitlement. One documented behaviour each where the FAQ is silent:
+// entitlement. Mobile alone does not stand in the way (it co-exists with
+// Plus/Apex, which grant it anyway); a migration replaces it all the same.
+// One documented behaviour each where the FAQ is silent:
 //   - Migrate on a serial with nothing to migrate is a plain registration
 //     (a script may migrate a whole fleet, units without retired licenses
 //     included); Registered.Migrated is then empty.
