@@ -91,6 +91,8 @@ type Server struct {
 	opts     Options
 	log      *zap.Logger
 	throttle *throttle
+	// sleeping, when set (by tests), is told of each delay as it begins.
+	sleeping func(d time.Duration)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -413,6 +415,9 @@ func (c *headendConsole) password(md ssh.ConnMetadata, pass []byte, deadline tim
 func (s *Server) sleep(d time.Duration) {
 	if d <= 0 {
 		return
+	}
+	if s.sleeping != nil {
+		s.sleeping(d)
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
