@@ -8,6 +8,7 @@ import (
 
 	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // This file is the one renderer of the ASA text formats: the console, the
@@ -55,6 +56,16 @@ func imageFile(p *Platform, version string) string {
 
 // ShowVersion renders `show version` at now.
 func (d *Device) ShowVersion(now time.Time) string {
+	return d.ShowVersionPaired(now, family.FailoverStatus{})
+}
+
+// ShowVersionPaired is `show version` on a unit of a failover pair as st
+// tells it: while the pair is formed (st.Cluster), the "failover cluster
+// up" line under the unit's uptime and the cluster license after its own,
+// as a real pair prints them (license.WriteClusterBlock). The lab's
+// cluster license has no days left per feature: its values print
+// perpetual.
+func (d *Device) ShowVersionPaired(now time.Time, st family.FailoverStatus) string {
 	d.Advance(now)
 	p := d.platform
 	hw := &p.Hardware
@@ -71,6 +82,9 @@ func (d *Device) ShowVersion(now time.Time) string {
 	line("Config file at boot was \"startup-config\"")
 	line("")
 	line("%s up %s", d.Hostname(), FormatUptime(now.Sub(d.UpAt)))
+	if st.Cluster != nil && !st.Since.IsZero() {
+		line("failover cluster up %s", FormatUptime(now.Sub(st.Since)))
+	}
 	line("")
 	line("Hardware:   %s", hw.Line)
 	if hw.ASALine != "" {
@@ -114,7 +128,14 @@ func (d *Device) ShowVersion(now time.Time) string {
 		}
 		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
 	}
-	license.WriteBlock(&b, d.licensed(), &r)
+	if st.Cluster != nil {
+		c := r
+		c.LicensedFeatures, c.Days = *st.Cluster, [len(r.Days)]int{}
+		c.Capped = nil
+		license.WriteClusterBlock(&b, d.licensed(), &r, &c)
+	} else {
+		license.WriteBlock(&b, d.licensed(), &r)
+	}
 	line("Serial Number: %s", d.Serial)
 	d.writeRunningKeys(&b)
 	line("Configuration register is 0x1")
@@ -283,6 +304,9 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 		if config.GrammarBefore(c, l, reveal, line) {
 			continue
 		}
+		if l == "no failover" {
+			l = c.Failover.EnableLine()
+		}
 		line(l)
 		if l == "ftp mode passive" {
 			if l := config.ClockLine(c); l != "" {
@@ -292,7 +316,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 			line(config.PagerLine(c))
 			config.LoggingLines(c, line)
 		}
-		if l == "no failover" {
+		if l == c.Failover.EnableLine() {
 			config.FailoverLines(&c, line)
 		}
 		if l == "telnet timeout 5" {
@@ -309,6 +333,9 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	for _, l := range defaultConfigTail {
 		if config.GrammarBefore(c, l, reveal, line) {
 			continue
+		}
+		if l == "prompt hostname context" {
+			l = c.PromptLine()
 		}
 		line(l)
 	}

@@ -1,6 +1,9 @@
 package family
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Failover pairs (Active/Standby): two units whose failover LAN links meet
 // on the lab network with the same key and opposite roles form a pair.
@@ -17,7 +20,36 @@ type FailoverUnit interface {
 	// its mate at now, and why the pair cannot form (a mismatch the
 	// device logs, "" when it can).
 	CombinedLicense(mate Device, now time.Time) (cluster LicensedFeatures, mismatch string)
+	// ReplicateFrom makes this unit's running configuration the active
+	// unit's, as the real pair replicates it to the standby: all of it,
+	// hostname included, except what is the unit's own (`failover lan
+	// unit`; the keys, flash and serial are not configuration). The
+	// saved configuration is left alone: the lab calls WriteMemory after
+	// it when the active unit's configuration is saved (a `write memory`
+	// on the active unit saves both units). ErrFailoverMate when active
+	// cannot be this unit's mate (another family or model); nothing
+	// changes then.
+	ReplicateFrom(active Device, now time.Time) error
 }
+
+// FailoverLogger is the capability of a failover unit that logs the pair's
+// syslog lines itself: the lab hands it the mismatch CombinedLicense words
+// ("%ASA-1-105045: ..."), which it logs to its buffer at now, at the
+// severity its tag carries.
+type FailoverLogger interface {
+	LogFailover(msg string, now time.Time)
+}
+
+// Failover errors the devices return, and the lab's Host.Failover reports
+// (wrapped), so that the console words them as the ASA does.
+var (
+	// ErrFailoverMate: the other unit cannot be this one's mate.
+	ErrFailoverMate = errors.New("headend: the units cannot form a failover pair")
+	// ErrNoMate: the command needs the mate, and none is seen.
+	ErrNoMate = errors.New("headend: the failover mate is not detected")
+	// ErrFailoverOff: the command needs failover on.
+	ErrFailoverOff = errors.New("headend: failover is not enabled")
+)
 
 // FailoverState is a unit's state in its pair.
 type FailoverState int
@@ -53,6 +85,11 @@ type FailoverStatus struct {
 	LANUp, StateUp bool
 	// Cluster is the combined license while paired.
 	Cluster *LicensedFeatures
+	// ActiveTime and MateActiveTime are how long each unit has been
+	// active in all ("Active time: N (sec)"); MateVersion is the mate's
+	// software version ("" : unknown).
+	ActiveTime, MateActiveTime time.Duration
+	MateVersion                string
 }
 
 // FailoverCommand is a pair command typed on a unit.

@@ -184,6 +184,7 @@ func (c *Config) RemoveUser(name string) bool {
 // would find them.
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.Essentials == o.Essentials && c.PagerLines == o.PagerLines &&
+		slices.Equal(c.Prompt, o.Prompt) &&
 		c.EnablePassword == o.EnablePassword && slices.Equal(c.Users, o.Users) &&
 		slices.Equal(c.Interfaces, o.Interfaces) &&
 		c.Logging.Equal(o.Logging) && c.EssentialsTyped == o.EssentialsTyped &&

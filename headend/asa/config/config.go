@@ -23,6 +23,9 @@ type Config struct {
 	// PagerLines is `pager lines N`, the page length a new SSH session
 	// starts with (`terminal pager` changes one session); 0: `no pager`.
 	PagerLines int `json:"pager_lines"`
+	// Prompt is `prompt KEYWORD...`; nil: the factory `prompt hostname
+	// context`. Never changed in place.
+	Prompt []string `json:"prompt,omitempty"`
 	// Interfaces holds the interfaces configured away from the factory
 	// state (see Interface), sorted by name; never changed in place.
 	Interfaces []Interface `json:"interfaces,omitempty"`

@@ -17,14 +17,21 @@ var (
 	ErrFailoverLinkIface = errors.New("headend: a stateful link of its own name needs its physical interface")
 	ErrFailoverKey       = errors.New("headend: invalid failover key")
 	ErrFailoverPolltime  = errors.New("headend: invalid failover poll or hold time")
+	// The checks before `failover` turns failover on.
+	ErrFailoverNoKey     = errors.New("headend: failover needs a valid (non-zero) permanent activation key")
+	ErrFailoverLicense   = errors.New("headend: the running license does not support failover")
+	ErrFailoverNoUnit    = errors.New("headend: no failover lan unit")
+	ErrFailoverNoLAN     = errors.New("headend: no failover LAN interface")
+	ErrFailoverNoLANAddr = errors.New("headend: the failover LAN interface has no IP address")
 )
 
-// Failover is the failover lines a unit keeps before it is paired:
-// which unit it is, its LAN (control) and state links and their addresses,
-// the shared key, HTTP replication. Failover itself stays off (`no
-// failover`): pairs are not simulated, so nothing here changes what the
-// unit does, only what it shows.
+// Failover is the failover lines of a unit: which unit it is, its LAN
+// (control) and state links and their addresses, the shared key, HTTP
+// replication, and `failover` itself. With failover on, the lab pairs the
+// unit with the one whose LAN link meets it on the lab network.
 type Failover struct {
+	// Enabled is `failover` (the factory state is `no failover`).
+	Enabled bool `json:"enabled,omitempty"`
 	// Unit is `failover lan unit primary|secondary`; "" until typed.
 	Unit string       `json:"unit,omitempty"`
 	LAN  FailoverLink `json:"lan,omitzero"`
@@ -90,7 +97,7 @@ type FailoverIP struct {
 
 // Equal reports whether two failover configurations are the same.
 func (c Failover) Equal(o Failover) bool {
-	return c.Unit == o.Unit && c.LAN == o.LAN && c.Link == o.Link && slices.Equal(c.IPs, o.IPs) &&
+	return c.Enabled == o.Enabled && c.Unit == o.Unit && c.LAN == o.LAN && c.Link == o.Link && slices.Equal(c.IPs, o.IPs) &&
 		c.Key == o.Key && c.ReplicationHTTP == o.ReplicationHTTP &&
 		c.UnitPoll == o.UnitPoll && c.InterfacePoll == o.InterfacePoll
 }
@@ -106,9 +113,10 @@ const (
 )
 
 // FailoverLines writes the failover lines of the running configuration
-// after the factory `no failover`, in the order an ASA prints them: unit,
-// LAN interface, poll times, key, replication, state link, addresses (as recalled from
-// published ASA configurations; no stored real output has them).
+// after `failover` (or the factory `no failover`), in the order an ASA
+// prints them: unit, LAN interface, poll times, key, replication, state
+// link, addresses (as recalled from published ASA configurations; no
+// stored real output has them).
 func FailoverLines(c *Config, line func(string)) {
 	f := &c.Failover
 	if f.Unit != "" {
@@ -137,12 +145,21 @@ func FailoverLines(c *Config, line func(string)) {
 	}
 }
 
-// RenderFailover renders `show running-config failover`: the factory `no
-// failover` and the failover lines after it.
+// EnableLine is `failover` or the factory `no failover`, as the running
+// configuration prints it before the other failover lines.
+func (c Failover) EnableLine() string {
+	if c.Enabled {
+		return "failover"
+	}
+	return "no failover"
+}
+
+// RenderFailover renders `show running-config failover`: `failover` (or
+// the factory `no failover`) and the failover lines after it.
 func RenderFailover(c Config) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	line("no failover")
+	line(c.Failover.EnableLine())
 	FailoverLines(&c, line)
 	return b.String()
 }

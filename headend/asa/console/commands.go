@@ -112,7 +112,10 @@ func buildCommands() *registry {
 	return r
 }
 
-func cmdConfigure(s *Session, _ *call) { s.mode = ModeConfig }
+func cmdConfigure(s *Session, _ *call) {
+	s.mode = ModeConfig
+	warnStandby(s)
+}
 
 func cmdWebVPN(s *Session, _ *call) { s.mode = ModeWebVPN }
 
@@ -194,7 +197,8 @@ func cmdShowLogging(s *Session, _ *call) {
 }
 
 func cmdShowVersion(s *Session, _ *call) {
-	s.view(func(d *asa.Device) { s.print(d.ShowVersion(s.b.Now())) })
+	st := s.b.FailoverStatus()
+	s.view(func(d *asa.Device) { s.print(d.ShowVersionPaired(s.b.Now(), st)) })
 }
 
 func cmdShowActivationKey(detail bool) handler {

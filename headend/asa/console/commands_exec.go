@@ -38,7 +38,8 @@ func cmdShowMemory(s *Session, _ *call) {
 }
 
 func cmdShowFailover(s *Session, _ *call) {
-	s.view(func(d *asa.Device) { s.print(d.ShowFailover()) })
+	st := s.b.FailoverStatus()
+	s.view(func(d *asa.Device) { s.print(d.ShowFailoverStatus(st, s.b.Now())) })
 }
 
 func cmdShowLicenseFeatures(s *Session, _ *call) {

@@ -12,12 +12,8 @@ import (
 // registerFailover adds the failover lines a unit is given before it is
 // paired: `failover lan unit`, `failover lan interface`, `failover link`,
 // `failover interface ip`, `failover key`, `failover replication http`,
-// their `no` forms, and `no failover` (the factory state).
-//
-// `failover` itself (turning failover on) is not registered: pairs are not
-// simulated, and a unit that took the word would claim a failover it does
-// not run. Typed alone it is the ASA's "Incomplete command", and changes
-// nothing.
+// their `no` forms, and `no failover` (the factory state). `failover`
+// itself and the pair commands are registerFailoverPair's.
 func registerFailover(r *registry) {
 	cfg := modes(ModeConfig)
 	r.Add(cfg, "failover lan unit", "Specify the unit as primary or secondary", argWord,
@@ -34,9 +30,9 @@ func registerFailover(r *registry) {
 		failoverUpdate(s, c, func(d *asa.Device) error { d.SetFailoverReplicationHTTP(true); return nil })
 	})
 
-	// `no failover` is the factory state, and failover is never on: the
-	// line is accepted and changes nothing.
-	r.Add(cfg, "no failover", "Enable/disable failover feature", argNone, "", func(*Session, *call) {})
+	r.Add(cfg, "no failover", "Enable/disable failover feature", argNone, "", func(s *Session, c *call) {
+		failoverUpdate(s, c, func(d *asa.Device) error { d.DisableFailover(); return nil })
+	})
 	r.Add(cfg, "no failover lan unit", "Specify the unit as primary or secondary", argWord,
 		"primary|secondary  Primary or secondary unit", func(s *Session, c *call) {
 			failoverUpdate(s, c, func(d *asa.Device) error { d.SetFailoverUnit(""); return nil })
@@ -65,7 +61,7 @@ func registerFailover(r *registry) {
 		"<1-15>  Poll time in seconds (unit, or interface, then the seconds), then holdtime and its seconds", cmdFailoverPolltime)
 	r.Add(cfg, "no failover polltime", "Configure failover poll interval", argWord,
 		"unit|interface  The poll time to set back to its default", cmdNoFailoverPolltime)
-	r.Describe(cfg, "failover", "Enable/disable failover feature")
+	registerFailoverPair(r)
 	r.Describe(cfg, "failover lan", "Specify the unit as primary or secondary or configure the interface and vlan to be used for failover communication")
 	r.Describe(cfg, "failover interface", "Configure the IP address to be used for failover and/or stateful update information")
 	r.Describe(cfg, "failover replication", "Enable HTTP (port 80) connection replication")

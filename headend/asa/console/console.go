@@ -8,6 +8,7 @@ package console
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -43,6 +45,12 @@ type Backend interface {
 	Reachable(addr netip.Addr) (hostname string, ok bool)
 	// SSHSessions are the SSH connections to this headend's console.
 	SSHSessions() []asa.SSHSession
+	// FailoverStatus is the headend's failover pair as the lab sees it;
+	// Failover runs a pair command; Mate is the other unit, for
+	// `failover exec` (family.Host).
+	FailoverStatus() family.FailoverStatus
+	Failover(cmd family.FailoverCommand) error
+	Mate() (mate family.Host, ok bool)
 }
 
 // Options start a session.
@@ -88,6 +96,9 @@ type Session struct {
 	out      strings.Builder
 	// failed: the last line answered with an error (Failed).
 	failed bool
+	// execs are the `failover exec` sessions on this unit (true) and on
+	// its mate, each with its own mode (commands_failover_pair.go).
+	execs map[bool]execSession
 }
 
 // enableUser is who a session is once `enable` accepted the enable password:
@@ -119,8 +130,18 @@ func (s *Session) Pager() int { return s.pager }
 // User is who the session is logged in as (`show curpriv`).
 func (s *Session) User() string { return s.user }
 
+// refresh reads the prompt's name part again after a line: the hostname,
+// or what `prompt` configures; the failover state is asked of the lab only
+// when the prompt shows it.
 func (s *Session) refresh() {
-	_ = s.b.View(func(d *asa.Device) { s.hostname = d.Hostname() })
+	state := false
+	_ = s.b.View(func(d *asa.Device) {
+		s.hostname = d.Prompt(false)
+		state = d.Running.Failover.Enabled && slices.Contains(d.Running.PromptWords(), "state")
+	})
+	if state && s.b.FailoverStatus().State == family.FailoverActive {
+		_ = s.b.View(func(d *asa.Device) { s.hostname = d.Prompt(true) })
+	}
 }
 
 // Mode is the current mode.
@@ -207,6 +228,9 @@ func (s *Session) Line(input string) string {
 	trimmed := strings.TrimSpace(line)
 	switch {
 	case trimmed == "", strings.HasPrefix(trimmed, "!"), strings.HasPrefix(trimmed, ":"):
+		// A bare RETURN shows the prompt anew, which follows a failover
+		// state another unit changed (`prompt ... state`).
+		s.refresh()
 		return ""
 	case strings.HasSuffix(trimmed, "?"):
 		s.help(strings.TrimLeft(line, " \t"))

@@ -10,6 +10,7 @@ import (
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -64,6 +65,9 @@ func (b *memBackend) Admission() *asa.Admission { return b.adm }
 func (b *memBackend) PrincipalByIndex(uint32) *asa.Principal { return nil }
 func (b *memBackend) SSHSessions() []asa.SSHSession          { return nil }
 func (b *memBackend) Reachable(netip.Addr) (string, bool)    { return "", false }
+func (b *memBackend) FailoverStatus() family.FailoverStatus  { return family.FailoverStatus{} }
+func (b *memBackend) Failover(family.FailoverCommand) error  { return family.ErrNotSupported }
+func (b *memBackend) Mate() (family.Host, bool)              { return nil, false }
 
 func newTerminal(t *testing.T, mode Mode) *cli.Terminal {
 	t.Helper()

@@ -47,7 +47,11 @@ func failoverText(f keygen.Failover) string {
 }
 
 // FeatureLines renders "Licensed features for this platform:" for r.
-func FeatureLines(p *headend.Platform, r *Running) []string {
+func FeatureLines(p *headend.Platform, r *Running) []string { return featureLines(p, r, false) }
+
+// featureLines renders the feature lines of r; the failover cluster block
+// (cluster) has no "Cluster Members" line, as in the real 5516-X pair's.
+func featureLines(p *headend.Platform, r *Running, cluster bool) []string {
 	var out []string
 	add := func(name, value string, days int) { out = append(out, featureLine(name, value, featureDays(days))) }
 	num := func(n int) string { return fmt.Sprint(n) }
@@ -120,7 +124,7 @@ func FeatureLines(p *headend.Platform, r *Running) []string {
 	// Clustering came with 9.0: an 8.x block has no Cluster line.
 	if !r.VPNEncryptionNames && (p.Lines != headend.Lines5505 && (p.ClusterDefault || p.ClusterMembers > 0) || p.Lines.NineX()) {
 		add("Cluster", onOff(r.Cluster), 0)
-		if r.Cluster && p.ClusterMembers > 0 {
+		if r.Cluster && p.ClusterMembers > 0 && !cluster {
 			add("Cluster Members", num(p.ClusterMembers), 0)
 		}
 	}
@@ -189,4 +193,26 @@ func WriteBlock(b *strings.Builder, p *headend.Platform, r *Running) {
 		b.WriteString(f + "\n")
 	}
 	b.WriteString("\n" + banner(p, r) + "\n\n")
+}
+
+// WriteClusterBlock is WriteBlock on a unit of a failover pair: its own
+// features, then "Failover cluster licensed features for this platform:"
+// and the pair's combined license, in the layout of a real ASA 5516-X
+// pair's `show version` (ntc-templates' cisco_asa_show_version3 sample:
+// two blank lines between the blocks). That sample prints no "This
+// platform has ..." line; we print the cluster license's after the second
+// block, where a single unit prints its own (UNSURE).
+func WriteClusterBlock(b *strings.Builder, p *headend.Platform, r, cluster *Running) {
+	for _, c := range r.Capped {
+		b.WriteString(c + "\n")
+	}
+	b.WriteString("\nLicensed features for this platform:\n")
+	for _, f := range FeatureLines(p, r) {
+		b.WriteString(f + "\n")
+	}
+	b.WriteString("\n\nFailover cluster licensed features for this platform:\n")
+	for _, f := range featureLines(p, cluster, true) {
+		b.WriteString(f + "\n")
+	}
+	b.WriteString("\n" + banner(p, cluster) + "\n\n")
 }
