@@ -53,13 +53,14 @@ const (
 	ReasonNotLicensed
 	ReasonUnavailable
 	ReasonSimultaneousLogins // `vpn-simultaneous-logins 0`
+	ReasonStandby            // the standby unit of a failover pair
 	numReasons
 )
 
 // NumReasons bounds Reason values.
 const NumReasons = int(numReasons)
 
-var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable", "simultaneous_logins"}
+var reasonNames = [numReasons]string{"admitted", "premium_limit", "essentials_limit", "other_limit", "total_limit", "not_licensed", "unavailable", "simultaneous_logins", "standby"}
 
 func (r Reason) String() string {
 	if r < numReasons {

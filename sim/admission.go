@@ -47,7 +47,7 @@ func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 	if h.off {
 		return h.adm.Policy()
 	}
-	p := h.dev.AdmissionPolicy(time.Unix(now, 0).UTC())
+	p := h.policyOf(h.dev, time.Unix(now, 0).UTC())
 	h.adm.SetPolicy(p)
 	return p
 }
@@ -57,9 +57,10 @@ func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 // Called with h.mu held, after the new device is in place.
 func (h *Headend) afterChange(old, c family.Device, now time.Time) {
 	if rebooted(old, c) {
+		h.foCapture()
 		h.lab.retire(h.adm.Reset(c.UpSince().Unix()))
 	}
-	h.adm.SetPolicy(c.AdmissionPolicy(now))
+	h.adm.SetPolicy(h.policyOf(c, now))
 }
 
 // Principal interns a user and client device.
@@ -95,6 +96,15 @@ func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decisi
 			p = q
 			d = h.adm.Admit(q, k, now)
 		}
+	}
+	// A unit that became a failover standby while this admission ran may
+	// have decided it under its active policy: the standby's policy is
+	// published before its sessions are ended (failover.go), so either
+	// that ending saw this session or this check sees the standby's
+	// policy.
+	if d.Admitted && h.adm.Policy().IsStandby() {
+		h.adm.Release(d.Session)
+		d = admission.Decision{Reason: headend.ReasonStandby}
 	}
 	if !d.Admitted {
 		h.noteRefusal(p, k, d, t)
@@ -446,6 +456,9 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			}
 			if err := l.flushUsage(); err != nil {
 				l.log.Error("writing usage records", zap.Error(err))
+			}
+			if l.clock.mode != ClockSimulated {
+				l.foClock(l.clock.Now()) // units back from a reload pair again
 			}
 			if err := l.flushRefusals(); err != nil {
 				l.log.Error("writing refusal events", zap.Error(err))

@@ -13,7 +13,9 @@
 // reload (or a power cycle, one of the lab's faults) drops unsaved
 // configuration. The lab network joins the headends' addresses; its
 // faults, links cut and headends powered off, are changes like the others
-// (faults.go).
+// (faults.go). Failover pairs form over it (failover.go): a failover unit
+// is found by the name it had in the lab when failover was turned on, not
+// by the hostname its pair's configuration gives it.
 //
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends

@@ -48,6 +48,9 @@ const (
 	EventLinkRestored         = eventlog.LinkRestored
 	EventPowerOff             = eventlog.PowerOff
 	EventPowerOn              = eventlog.PowerOn
+	EventFailoverPairFormed   = eventlog.FailoverPairFormed
+	EventFailoverSwitchover   = eventlog.FailoverSwitchover
+	EventFailoverMateLost     = eventlog.FailoverMateLost
 )
 
 // EventKinds lists every kind, in order.

@@ -225,9 +225,10 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 		Text: fmt.Sprintf("powered off: %d VPN sessions ended; it answers nothing until powered on", n)})
 	var ended int
 	if err == nil {
-		err = l.commit(b, evs, func() {
+		err = l.commit(b, h.labEvents(evs), func() {
 			h.logged = m.count
 			h.setOff(true, now)
+			h.foCapture()
 			dropped := h.adm.Reset(now.Unix())
 			l.retire(dropped)
 			ended = dropped.Total()
@@ -284,7 +285,7 @@ func (h *Headend) powerOn() (time.Time, error) {
 	// The saved hostname comes back with the saved configuration.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
+	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return time.Time{}, err
 	}
 	b := l.store.NewBatch(l.name)
@@ -298,9 +299,11 @@ func (h *Headend) powerOn() (time.Time, error) {
 	evs := h.changeEvents(h.dev, c, now, m)
 	evs = slices.Insert(evs, len(m.evs), Event{At: now, Headend: c.Hostname(), Kind: EventPowerOn,
 		Text: fmt.Sprintf("powered on: booting, up at %s", c.UpSince().UTC().Format(time.RFC3339))})
-	err := l.commit(b, evs, func() {
+	err := l.commit(b, h.labEvents(evs), func() {
 		h.setOff(false, time.Time{})
-		l.index(h, h.dev, c)
+		if !h.pinned {
+			l.index(h, h.dev, c)
+		}
 		h.noteChange(h.dev, c)
 		h.swap(c, now)
 	})

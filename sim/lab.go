@@ -114,6 +114,7 @@ type Lab struct {
 	ev         *eventlog.Log // events.go
 	timers     labTimers     // timers.go
 	netw       netWatchers   // netwatch.go
+	fo         failovers     // failover.go
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -125,7 +126,11 @@ type Headend struct {
 	dev     family.Device
 	fam     *family.Family // the device's family
 	deleted bool
-	name    string               // running hostname as indexed; guarded by the lab's mu
+	name    string // running hostname as indexed; guarded by the lab's mu
+	// pinned: name is the headend's name in the lab rather than its
+	// running hostname, which follows its failover pair's configuration
+	// (failover.go). Written with mu and the lab's mu held.
+	pinned  bool
 	adm     *admission.Admission // its own synchronisation; never nil
 	sshPort int                  // console port, 0: none; written with h.mu and l.mu held
 	// pending is set while Create stores the headend: it holds its
@@ -146,6 +151,12 @@ type Headend struct {
 	// by mu.
 	off      bool
 	offSince time.Time
+	// fo and foRole are its place in the failover service, guarded by the
+	// lab's fo.mu; foView and foMate what the service last published.
+	fo     foUnit
+	foRole string
+	foView atomic.Pointer[foPublished]
+	foMate atomic.Pointer[Headend]
 }
 
 // OpenLab loads a lab from its store.
@@ -200,8 +211,12 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.clock = &Clock{mode: ClockReal, real: realNow}
 	}
 	now := l.clock.Now()
+	foRecs, err := l.store.Failovers(l.name)
+	if err != nil {
+		return nil, err
+	}
 	var hs []*Headend // in id order
-	err := l.store.Headends(l.name, func(id uint64, v []byte) error {
+	err = l.store.Headends(l.name, func(id uint64, v []byte) error {
 		d, err := decodeDevice(v)
 		if err != nil {
 			return fmt.Errorf("sim: headend %d: %w", id, err)
@@ -213,12 +228,16 @@ func OpenLab(cfg Config) (*Lab, error) {
 		h := &Headend{lab: l, id: id, dev: d, fam: fam, logged: loggedCount(d)}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
-		if o := l.names[d.Hostname()]; o != nil {
-			return fmt.Errorf("sim: stored headends %d and %d share the hostname %q", o.id, id, d.Hostname())
+		name := d.Hostname()
+		if r := foRecs[id]; r.Name != "" {
+			name, h.pinned = r.Name, true
 		}
-		l.names[d.Hostname()] = h
-		h.name = d.Hostname()
-		l.byName.Store(d.Hostname(), h)
+		if o := l.names[name]; o != nil {
+			return fmt.Errorf("sim: stored headends %d and %d share the hostname %q", o.id, id, name)
+		}
+		l.names[name] = h
+		h.name = name
+		l.byName.Store(name, h)
 		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
 		l.schedule(h)
@@ -241,6 +260,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {
 		return nil, err
 	}
+	l.loadFailovers(foRecs, hs)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
@@ -283,6 +303,7 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
 	}
+	l.foClock(t)
 	l.log.Info("clock set", zap.String("lab", l.name), zap.Time("now", t))
 	return l.clock.Now(), nil
 }
@@ -326,11 +347,23 @@ type Snapshot struct {
 	Now    time.Time
 	// SSHAddress is the headend's SSH console, "" when it has none.
 	SSHAddress string
+	// Name is the headend's name in the lab: its running hostname, or for
+	// a failover unit the name it keeps (failover.go); "" in the
+	// snapshot Create returns, whose name is the hostname.
+	Name string
+	// Failover is its failover pair as the lab sees it; FailoverMismatch
+	// the line it logged when its mate's license did not combine with its
+	// own ("" when none).
+	Failover         family.FailoverStatus
+	FailoverMismatch string
 	// PoweredOff: the headend is switched off (Lab.PowerOff) since
 	// PoweredOffSince; Device is then as it was at the power cut.
 	PoweredOff      bool
 	PoweredOffSince time.Time
 }
+
+// LabName is the headend's name in the lab.
+func (s Snapshot) LabName() string { return cmp.Or(s.Name, s.Device.Hostname()) }
 
 // KeyLicense is the license of a headend licensed by activation keys at
 // the snapshot's time; false for a family without them.
@@ -547,15 +580,19 @@ func (l *Lab) Delete(hostname string) error {
 	if err := b.DeleteHeadend(h.id); err != nil {
 		return err
 	}
+	if err := b.DeleteFailover(h.id); err != nil {
+		return err
+	}
 	dropFaults, err := l.dropFaults(h, b)
 	if err != nil {
 		return err
 	}
 	now := l.clock.Now()
-	evs := append(logEvents(h.dev, h.logged), Event{At: now, Headend: hostname, Kind: EventDeleted,
+	evs := append(h.labEvents(logEvents(h.dev, h.logged)), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
 	err = l.commit(b, evs, func() {
 		h.deleted = true
+		h.foCapture()
 		l.retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
@@ -628,8 +665,14 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if newSerial != "" && !keygen.ValidSerial(newSerial) {
 		return Snapshot{}, "", fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
+	// Once unlocked: a failover unit's pair is checked, and the new unit
+	// boots on the lab network.
+	var foOld, foNew family.Device
 	var bootedAt time.Time
-	defer func() { // once unlocked: the new unit boots
+	defer func() {
+		if foNew != nil {
+			l.foChanged(h, foOld, foNew)
+		}
 		if !bootedAt.IsZero() {
 			l.netChanged(bootedAt)
 		}
@@ -662,17 +705,20 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 		return Snapshot{}, "", err
 	}
 	// The saved configuration comes back, its hostname with it: a name
-	// the unit already holds, so it is free.
-	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
+	// the unit already holds, so it is free. A pinned unit keeps its name.
+	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return Snapshot{}, "", err
 	}
 	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: bootLine(h.dev, c),
 		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpSince().UTC().Format(time.RFC3339))})
-	evs = append(evs, logEvents(c, m.count)...)
+	evs = h.labEvents(append(evs, logEvents(c, m.count)...))
 	err = l.persistWith(h.id, c, 0, evs, func() {
 		delete(l.bySerial, old)
 		l.bySerial[newSerial] = h
-		l.index(h, h.dev, c)
+		if !h.pinned {
+			l.index(h, h.dev, c)
+		}
+		foOld, foNew = h.dev, c
 		h.swap(c, now)
 		l.consoleReloaded(h)
 		l.metrics.Count(metrics.OpRMA)
@@ -763,7 +809,10 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d family.Device) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
-			PoweredOff: h.off, PoweredOffSince: h.offSince}
+			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus()}
+		if v := h.foView.Load(); v != nil {
+			s.FailoverMismatch = v.mismatch
+		}
 	})
 	return s, err
 }
@@ -810,33 +859,47 @@ func (h *Headend) advance(now time.Time) {
 // Update runs fn on a copy of the headend and, if it succeeds, persists the
 // copy in one synced batch before making it the headend (family.Host).
 // A renamed headend is re-indexed; a hostname another headend has is
-// refused.
+// refused. A failover unit's pair is checked again after (failover.go).
 func (h *Headend) Update(fn func(d family.Device) error) error {
-	var movedAt time.Time
-	defer func() { // once unlocked: it booted, or its addresses changed
-		if !movedAt.IsZero() {
+	var old, c family.Device
+	movedAt, err := h.update(func(d family.Device) error {
+		old, c = h.dev, d
+		return fn(d)
+	})
+	if err == nil {
+		h.lab.foChanged(h, old, c)
+		if !movedAt.IsZero() { // it booted, or its addresses changed
 			h.lab.netChanged(movedAt)
 		}
-	}()
+	}
+	return err
+}
+
+// update is Update without the failover check and without telling the lab
+// network's watchers; it returns the time of the change when it moved the
+// headend on the lab network (netMoved), zero otherwise.
+func (h *Headend) update(fn func(d family.Device) error) (time.Time, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	l := h.lab
 	if h.deleted {
-		return ErrHeadendNotFound
+		return time.Time{}, ErrHeadendNotFound
 	}
 	now := l.clock.Now()
 	if err := h.checkUp(now); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	h.advance(now)
 	c := h.dev.Copy()
 	m := h.markLog(c)
 	if err := fn(c); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	moved := netMoved(h.dev, c)
 	var err error
-	if h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
+	if on, _ := foEnabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
+		err = h.pinnedChange(c, now, m)
+	} else if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
 		err = h.rename(c, now, m)
 	} else {
 		err = l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
@@ -845,9 +908,9 @@ func (h *Headend) Update(fn func(d family.Device) error) error {
 		})
 	}
 	if err == nil && moved {
-		movedAt = now
+		return now, nil
 	}
-	return err
+	return time.Time{}, err
 }
 
 // netMoved reports whether the change from old to c matters to the lab
@@ -866,9 +929,28 @@ func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return err
 	}
-	oldName := h.dev.Hostname()
-	err := l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+	oldName, unpin := h.name, h.pinned
+	b := l.store.NewBatch(l.name)
+	defer b.Close()
+	if err := b.PutHeadend(h.id, c, 0); err != nil {
+		return err
+	}
+	// A unit pinned to its name while it had failover follows its
+	// hostname again once failover is off and the hostname changes.
+	if unpin {
+		if err := b.DeleteFailover(h.id); err != nil {
+			return err
+		}
+	}
+	err := l.commit(b, h.changeEvents(h.dev, c, now, m), func() {
 		l.index(h, h.dev, c)
+		if unpin {
+			h.pinned = false
+			if oldName != c.Hostname() && oldName != c.SavedHostname() && l.names[oldName] == h {
+				delete(l.names, oldName)
+				l.byName.CompareAndDelete(oldName, h)
+			}
+		}
 		h.noteChange(h.dev, c)
 		h.swap(c, now)
 	})
@@ -922,6 +1004,13 @@ func (l *Lab) index(h *Headend, old, c family.Device) {
 
 // unindex drops the names h holds with device d. Called with l.mu held.
 func (l *Lab) unindex(h *Headend, d family.Device) {
+	if h.pinned {
+		if l.names[h.name] == h {
+			delete(l.names, h.name)
+		}
+		l.byName.CompareAndDelete(h.name, h)
+		return
+	}
 	for _, n := range [2]string{d.Hostname(), d.SavedHostname()} {
 		if l.names[n] == h {
 			delete(l.names, n)
@@ -937,6 +1026,9 @@ func (l *Lab) unindex(h *Headend, d family.Device) {
 func (l *Lab) holdSavedNames(hs []*Headend) {
 	for _, h := range hs {
 		n := h.dev.SavedHostname()
+		if h.pinned {
+			continue
+		}
 		if o := l.names[n]; o != nil && o != h {
 			l.log.Warn("a headend's saved hostname is another's running one: its reload is refused until one is renamed",
 				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.String("saved_hostname", n))
@@ -982,4 +1074,29 @@ func (h *Headend) noteChange(old, c family.Device) {
 // IsNotFound reports whether err means the headend or lab does not exist.
 func IsNotFound(err error) bool {
 	return errors.Is(err, ErrHeadendNotFound) || errors.Is(err, ErrLabNotFound)
+}
+
+// pinnedChange persists c, a change of a failover unit, which keeps its
+// name in the lab whatever hostname c has; the first such change pins it.
+// Called with h.mu held.
+func (h *Headend) pinnedChange(c family.Device, now time.Time, m logMark) error {
+	l := h.lab
+	evs := h.changeEvents(h.dev, c, now, m)
+	for i := range evs {
+		evs[i].Headend = h.name
+	}
+	return l.persistWith(h.id, c, 0, evs, func() {
+		if !h.pinned {
+			// Only its name stays held: the hostnames the pair's
+			// configuration gives it are the pair's.
+			l.mu.Lock()
+			h.pinned = true
+			if n := h.dev.SavedHostname(); n != h.name && l.names[n] == h {
+				delete(l.names, n)
+			}
+			l.mu.Unlock()
+		}
+		h.noteChange(h.dev, c)
+		h.swap(c, now)
+	})
 }

@@ -41,7 +41,7 @@ type holder struct {
 
 // set makes the addresses of h those of its device d.
 func (n *network) set(h *Headend, d family.Device) {
-	addrs := d.Addresses()
+	addrs := h.answersOn(d)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.byAddr == nil {

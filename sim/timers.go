@@ -128,7 +128,7 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 		}
 		c := h.dev.Copy()
 		c.Advance(now)
-		evs := logEvents(c, h.logged)
+		evs := h.labEvents(logEvents(c, h.logged))
 		if len(evs) == 0 { // a change brought it to the lab time first
 			continue
 		}

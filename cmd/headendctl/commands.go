@@ -369,6 +369,34 @@ func failoverText(f headendv1.FailoverMode) string {
 	return "disabled"
 }
 
+// failoverPairText is a failover unit's pair on one line: "primary,
+// active; mate fo-b standby ready, stateful link; up since ...; last
+// failover ...".
+func failoverPairText(fo *headendv1.FailoverPair) string {
+	state := func(s headendv1.FailoverState) string {
+		return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(s.String(), "FAILOVER_STATE_")), "_", " ")
+	}
+	t := fo.GetRole() + ", " + state(fo.GetState())
+	if fo.GetMate() == "" {
+		t += "; mate not detected"
+	} else {
+		t += "; mate " + fo.GetMate() + " " + state(fo.GetMateState())
+		if fo.GetStateful() {
+			t += ", stateful link"
+		}
+	}
+	if fo.GetSince() != nil {
+		t += "; pair up since " + fo.GetSince().AsTime().Format(time.RFC3339)
+	}
+	if fo.GetLastFailover() != nil {
+		t += "; last failover " + fo.GetLastFailover().AsTime().Format(time.RFC3339)
+	}
+	if m := fo.GetMismatch(); m != "" {
+		t += "; not paired: " + m
+	}
+	return t
+}
+
 func printHeadend(c *cli, h *headendv1.Headend) {
 	l := h.GetLicense()
 	f := l.GetFeatures()
@@ -395,6 +423,9 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 		ssh = "none"
 	}
 	row("ssh", "%s", ssh)
+	if fo := h.GetFailover(); fo != nil {
+		row("failover", "%s", failoverPairText(fo))
+	}
 	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
 	extras := []string{}
 	add := func(on bool, name string) {

@@ -35,6 +35,9 @@ type Rules struct {
 	// (the ASA's `vpn-simultaneous-logins`); NoLoginLimit for kinds that
 	// are not user logins. 0 refuses every login of the kind.
 	Logins [headend.NumKinds]int
+	// SharedMax is the most Premium sessions the headend may hold with
+	// shared sessions borrowed (its platform limit, or less); 0: Total.
+	SharedMax uint32
 }
 
 // NoLoginLimit is the Rules.Logins of a kind whose sessions no per-user
@@ -48,7 +51,10 @@ const refusalSeverity = 4
 func NewPolicy(r Rules) *Policy {
 	p := &Policy{
 		class: r.Class, limit: r.Limit, total: r.Total, upAt: r.UpAt, validUntil: r.ValidUntil,
-		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal,
+		Serial: r.Serial, logLevel: r.LogLevel, noPortal: r.NoPortal, sharedMax: r.SharedMax,
+	}
+	if p.sharedMax == 0 {
+		p.sharedMax = r.Total
 	}
 	for k, n := range r.Logins {
 		p.logins[k] = unlimitedLogins
@@ -69,3 +75,16 @@ func (p *Policy) ClassOf(k headend.Kind) Class {
 
 // Silent reports whether refusal d logs nothing (Rules.NoPortal).
 func (p *Policy) Silent(d Decision) bool { return p.silent(d) }
+
+// Standby is p on the standby unit of a failover pair: every connection is
+// refused with headend.ReasonStandby, since only the active unit passes
+// traffic; the sessions already admitted stay until the lab moves or drops
+// them.
+func (p *Policy) Standby() *Policy {
+	q := *p
+	q.standby = true
+	return &q
+}
+
+// IsStandby reports whether p is a standby unit's (Standby).
+func (p *Policy) IsStandby() bool { return p.standby }

@@ -25,10 +25,16 @@ import (
 //   - once webvpn is set up, AnyConnect and clientless need it enabled on
 //     a working interface, AnyConnect also `anyconnect enable` (gateWebVPN);
 //   - one user's sessions are limited by `vpn-simultaneous-logins`
-//     (setLogins).
+//     (setLogins);
+//   - a shared licensing participant's borrowed sessions raise the Premium
+//     limit up to the platform's (SharedMax).
 func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	d.Advance(now)
-	r := d.RunningLicense(now)
+	return d.policyOf(d.RunningLicense(now))
+}
+
+// policyOf is the admission policy of the device under the license r.
+func (d *Device) policyOf(r license.Running) *Policy {
 	p := admission.Rules{UpAt: d.UpAt.Unix(), ValidUntil: NoExpiry, Serial: d.Serial, LogLevel: d.Running.Logging.BufferLevel()}
 	for i := range d.License.Timed {
 		if k := &d.License.Timed[i]; k.Active {
@@ -49,6 +55,12 @@ func (d *Device) AdmissionPolicy(now time.Time) *Policy {
 	p.Limit[classOther] = uint32(r.Other)
 	p.Total = uint32(r.Total)
 	d.Running.VPN.CapLimits(&p.Limit)
+	// Borrowed shared sessions stop at the platform's Premium limit and
+	// at the configured cap.
+	p.SharedMax = uint32(d.platform.PremiumMax)
+	if n := d.Running.VPN.MaxAnyConnect; n > 0 {
+		p.SharedMax = min(p.SharedMax, uint32(n))
+	}
 	p.Class[KindAnyConnect] = ac
 	p.Class[KindIKEv2ThirdParty] = ac
 	p.Class[KindMobile] = classNone

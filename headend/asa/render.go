@@ -318,6 +318,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 		}
 		if l == c.Failover.EnableLine() {
 			config.FailoverLines(&c, line)
+			config.LicenseServerLines(&c, all, reveal, line)
 		}
 		if l == "telnet timeout 5" {
 			d.sshLines(c, all, line)

@@ -2,6 +2,7 @@ package family
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -23,6 +24,56 @@ type SharedLicensing interface {
 	// shared-server key carries (0: none), and whether a participant key
 	// is installed (a server key is one too).
 	SharedKey(now time.Time) (pool int, participant bool)
+	// LogShared logs the syslog line of a shared licensing event on the
+	// unit at lab time now (the logging buffer, and from there the event
+	// log and the syslog forward, as the unit's other lines). The lab
+	// calls it inside a change of the unit, which it then stores.
+	LogShared(now time.Time, ev SharedEvent)
+}
+
+// SharedEventKind is a shared licensing event a unit logs, by its ASA
+// syslog message.
+type SharedEventKind int
+
+// Shared licensing events.
+const (
+	// SharedRequestFailed is %ASA-5-444100: a request (Request:
+	// "registration", "get", "release", "transfer") was refused or
+	// unanswered (Reason).
+	SharedRequestFailed SharedEventKind = iota + 1
+	// SharedServiceActive is %ASA-5-444101: the participant registered
+	// with the server at Addr.
+	SharedServiceActive
+	// SharedServerNotResponding is %ASA-2-444102: the server stopped
+	// answering.
+	SharedServerNotResponding
+	// SharedReleased is %ASA-2-444105: Count borrowed sessions released
+	// after 24 hours without the server.
+	SharedReleased
+	// SharedBackupUnavailable is %ASA-4-444106: the backup server at Addr
+	// does not answer.
+	SharedBackupUnavailable
+	// SharedBackupRole is %ASA-4-444109: the backup server's role changed
+	// to State ("active" or "inactive").
+	SharedBackupRole
+	// SharedBackupDaysLeft is %ASA-4-444110: the active backup may serve
+	// Days more days.
+	SharedBackupDaysLeft
+	// SharedBackupTerminated is %ASA-2-444111: the backup stopped serving
+	// after the main server at Addr was away for Days days.
+	SharedBackupTerminated
+)
+
+// SharedEvent is one shared licensing event, with the arguments its
+// syslog line names.
+type SharedEvent struct {
+	Kind    SharedEventKind
+	Request string     // SharedRequestFailed
+	Reason  string     // SharedRequestFailed
+	Addr    netip.Addr // SharedServiceActive, SharedBackupUnavailable, SharedBackupTerminated
+	Count   int        // SharedReleased
+	State   string     // SharedBackupRole
+	Days    int        // SharedBackupDaysLeft, SharedBackupTerminated
 }
 
 // SharedConfig is the `license-server` lines of a unit. A unit may hold
@@ -32,21 +83,66 @@ type SharedLicensing interface {
 type SharedConfig struct {
 	// Server: `license-server secret`, `enable IFNAME`, `refresh-interval`,
 	// `port`, `backup A backup-id SERIAL [ha-backup-id SERIAL]`.
-	Secret          string
-	EnableIface     string // "" : not enabled
-	RefreshInterval int    // seconds, 10-300; 0: the default 30
-	Port            int    // 0: the default 50554
-	BackupAddr      netip.Addr
-	BackupID        string
-	HABackupID      string
+	Secret string `json:"secret,omitempty"`
+	// EnableIface is the first interface of EnableIfaces ("": not
+	// enabled). `license-server enable` may be repeated for as many
+	// interfaces as participants reach the server on: EnableIfaces, in
+	// the order typed.
+	EnableIface     string     `json:"enable,omitempty"`
+	EnableIfaces    []string   `json:"enable_ifaces,omitempty"`
+	RefreshInterval int        `json:"refresh_interval,omitempty"` // seconds, 10-300; 0: the default 30
+	Port            int        `json:"port,omitempty"`             // 0: the default 50554
+	BackupAddr      netip.Addr `json:"backup_addr,omitzero"`
+	BackupID        string     `json:"backup_id,omitempty"`
+	HABackupID      string     `json:"ha_backup_id,omitempty"`
 	// Backup server: `license-server backup enable IFNAME`.
-	BackupEnableIface string
+	BackupEnableIface string `json:"backup_enable,omitempty"`
 	// Participant: `license-server address A secret S [port N]`,
 	// `license-server backup address A`.
-	ServerAddr       netip.Addr
-	ServerSecret     string
-	ServerPort       int // 0: the default 50554
-	ServerBackupAddr netip.Addr
+	ServerAddr       netip.Addr `json:"server_addr,omitzero"`
+	ServerSecret     string     `json:"server_secret,omitempty"`
+	ServerPort       int        `json:"server_port,omitempty"` // 0: the default 50554
+	ServerBackupAddr netip.Addr `json:"server_backup_addr,omitzero"`
+}
+
+// Refresh is the refresh interval in force, in seconds.
+func (c SharedConfig) Refresh() int {
+	if c.RefreshInterval == 0 {
+		return SharedDefaultRefresh
+	}
+	return c.RefreshInterval
+}
+
+// ServerListenPort is the port a server listens on.
+func (c SharedConfig) ServerListenPort() int {
+	if c.Port == 0 {
+		return SharedDefaultPort
+	}
+	return c.Port
+}
+
+// ParticipantPort is the port a participant reaches its server on.
+func (c SharedConfig) ParticipantPort() int {
+	if c.ServerPort == 0 {
+		return SharedDefaultPort
+	}
+	return c.ServerPort
+}
+
+// IsZero reports whether no license-server line is configured.
+func (c SharedConfig) IsZero() bool {
+	return c.Secret == "" && len(c.EnableIfaces) == 0 && c.RefreshInterval == 0 && c.Port == 0 &&
+		!c.BackupAddr.IsValid() && c.BackupEnableIface == "" && !c.ServerAddr.IsValid() &&
+		c.ServerSecret == "" && c.ServerPort == 0 && !c.ServerBackupAddr.IsValid()
+}
+
+// Equal reports whether two configurations hold the same lines.
+func (c SharedConfig) Equal(o SharedConfig) bool {
+	return c.Secret == o.Secret && c.EnableIface == o.EnableIface && slices.Equal(c.EnableIfaces, o.EnableIfaces) &&
+		c.RefreshInterval == o.RefreshInterval && c.Port == o.Port && c.BackupAddr == o.BackupAddr &&
+		c.BackupID == o.BackupID && c.HABackupID == o.HABackupID && c.BackupEnableIface == o.BackupEnableIface &&
+		c.ServerAddr == o.ServerAddr && c.ServerSecret == o.ServerSecret && c.ServerPort == o.ServerPort &&
+		c.ServerBackupAddr == o.ServerBackupAddr
 }
 
 // Shared licensing defaults.
@@ -109,6 +205,11 @@ type SharedClient struct {
 	Platform int // its platform limit
 	// LastSeen is its last refresh.
 	LastSeen time.Time
+	// High is the most shared sessions it held; Registration, Get,
+	// Release and Transfer count its messages (`show shared license
+	// client`).
+	High                                 int
+	Registration, Get, Release, Transfer SharedMessages
 }
 
 // SharedBackupStatus is the backup server, from the unit that shows it.
@@ -119,4 +220,9 @@ type SharedBackupStatus struct {
 	Active      bool // it is serving while the main is down
 	DaysLeft    int  // days it may still serve on its own (5 to 30)
 	ActiveSince time.Time
+	// HARegistered: the backup's failover mate (HAID) has registered.
+	HARegistered bool
+	// Hello, Sync and Update count the messages between the main and
+	// the backup server.
+	Hello, Sync, Update SharedMessages
 }

@@ -44,6 +44,12 @@ const (
 	// again (it then boots, with the events of a reload).
 	PowerOff
 	PowerOn
+	// FailoverPairFormed: two failover units paired.
+	FailoverPairFormed
+	// FailoverSwitchover: a failover pair changed its active unit.
+	FailoverSwitchover
+	// FailoverMateLost: a failover unit lost its mate.
+	FailoverMateLost
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -57,6 +63,8 @@ var kindNames = [NumKinds]string{
 	PortalDemo: "portal_demo", PortalRehost: "portal_rehost", Clock: "clock",
 	Refusal: "refusal", Syslog: "syslog",
 	LinkCut: "link_cut", LinkRestored: "link_restored", PowerOff: "power_off", PowerOn: "power_on",
+	FailoverPairFormed: "failover_pair_formed", FailoverSwitchover: "failover_switchover",
+	FailoverMateLost: "failover_mate_lost",
 }
 
 func (k Kind) String() string {

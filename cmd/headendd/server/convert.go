@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -54,7 +55,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 	}
 	h := &headendv1.Headend{
 		Lab:             lab,
-		Hostname:        d.Hostname(),
+		Hostname:        s.LabName(),
 		Model:           d.Platform().Model,
 		Serial:          d.SerialNumber(),
 		SoftwareVersion: d.SoftwareVersion(),
@@ -64,6 +65,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		StartupConfig:   configPB(d.SavedHostname(), false),
 		ConfigUnsaved:   d.ConfigUnsaved(),
 		SshAddress:      s.SSHAddress,
+		Failover:        failoverPairPB(s),
 		Power:           power,
 	}
 	if s.PoweredOff {
@@ -143,4 +145,44 @@ func clockPB(c *sim.Clock) *headendv1.Clock {
 		mode = headendv1.ClockMode_CLOCK_MODE_SIMULATED
 	}
 	return &headendv1.Clock{Now: timestamppb.New(c.Now()), Mode: mode}
+}
+
+// failoverPairPB is a headend's failover pair; nil when failover is off.
+func failoverPairPB(s sim.Snapshot) *headendv1.FailoverPair {
+	f := s.Failover
+	if !f.Enabled {
+		return nil
+	}
+	p := &headendv1.FailoverPair{
+		Role: strings.ToLower(f.Role), State: failoverStatePB(f.State), MateState: failoverStatePB(f.MateState),
+		Stateful: f.StateUp, Mismatch: s.FailoverMismatch,
+	}
+	if f.MateSeen {
+		p.Mate = f.MateHostname
+	}
+	if !f.Since.IsZero() {
+		p.Since = timestamppb.New(f.Since)
+	}
+	if !f.LastFailover.IsZero() {
+		p.LastFailover = timestamppb.New(f.LastFailover)
+	}
+	return p
+}
+
+func failoverStatePB(st sim.FailoverState) headendv1.FailoverState {
+	switch st {
+	case sim.FailoverNegotiation:
+		return headendv1.FailoverState_FAILOVER_STATE_NEGOTIATION
+	case sim.FailoverActive:
+		return headendv1.FailoverState_FAILOVER_STATE_ACTIVE
+	case sim.FailoverStandbyReady:
+		return headendv1.FailoverState_FAILOVER_STATE_STANDBY_READY
+	case sim.FailoverColdStandby:
+		return headendv1.FailoverState_FAILOVER_STATE_COLD_STANDBY
+	case sim.FailoverFailed:
+		return headendv1.FailoverState_FAILOVER_STATE_FAILED
+	case sim.FailoverDisabled:
+		return headendv1.FailoverState_FAILOVER_STATE_NOT_DETECTED
+	}
+	return headendv1.FailoverState_FAILOVER_STATE_UNSPECIFIED
 }

@@ -53,6 +53,8 @@ var errorTable = []errorMapping{
 	{sim.ErrPoweredOff, codes.Unavailable, "HEADEND_POWERED_OFF"},
 	{sim.ErrUnavailable, codes.Unavailable, "HEADEND_RELOADING"},
 	{sim.ErrNotSupported, codes.FailedPrecondition, "NOT_SUPPORTED_BY_FAMILY"},
+	{sim.ErrFailoverOff, codes.FailedPrecondition, "FAILOVER_NOT_ENABLED"},
+	{sim.ErrNoMate, codes.FailedPrecondition, "FAILOVER_MATE_NOT_SEEN"},
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
 	{sim.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},

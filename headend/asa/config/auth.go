@@ -191,7 +191,8 @@ func (c Config) Equal(o Config) bool {
 		c.SSH.Equal(o.SSH) &&
 		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone &&
 		slices.EqualFunc(c.Lines, o.Lines, Line.equal) &&
-		c.Failover.Equal(o.Failover)
+		c.Failover.Equal(o.Failover) &&
+		c.LicenseServer.Equal(o.LicenseServer)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -7,6 +7,8 @@
 // It is pure logic: no network, no disk, no clock.
 package config
 
+import "github.com/asalab/asalab/headend/family"
+
 // Config is a device configuration, running or saved. It holds only what the
 // simulator acts on; everything else an ASA has is rendered at its default.
 type Config struct {
@@ -49,6 +51,10 @@ type Config struct {
 	Lines []Line `json:"lines,omitempty"`
 	// Failover is the failover lines of a unit not yet paired.
 	Failover Failover `json:"failover,omitzero"`
+	// LicenseServer is the `license-server` lines (shared AnyConnect
+	// Premium licensing), as the lab reads them; EnableIfaces is never
+	// changed in place.
+	LicenseServer family.SharedConfig `json:"license_server,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

@@ -109,6 +109,7 @@ func buildCommands() *registry {
 	registerGrammar(r)
 	registerACL(r)
 	registerFailover(r)
+	registerShared(r)
 	return r
 }
 

@@ -68,7 +68,7 @@ func RefusalSyslog(d admission.Decision, k headend.Kind, pol *admission.Policy, 
 func RefusalLine(reason headend.Reason, limit int, k headend.Kind, c admission.Class, headendSerial, user, device string) string {
 	ip := PublicIP(device)
 	switch reason {
-	case headend.ReasonNone, headend.ReasonUnavailable:
+	case headend.ReasonNone, headend.ReasonUnavailable, headend.ReasonStandby:
 		return ""
 	case headend.ReasonSimultaneousLogins:
 		return loginsRefusedLine(k, user, ip, limit)

@@ -60,6 +60,13 @@ const (
 	EventKind_EVENT_KIND_POWER_OFF EventKind = 19
 	// A headend was powered on: it boots as after a reload.
 	EventKind_EVENT_KIND_POWER_ON EventKind = 20
+	// Two failover units paired: which is active, the cluster license.
+	EventKind_EVENT_KIND_FAILOVER_PAIR_FORMED EventKind = 21
+	// A failover pair changed its active unit: why, and whether the
+	// sessions moved over the stateful link or dropped.
+	EventKind_EVENT_KIND_FAILOVER_SWITCHOVER EventKind = 22
+	// A failover unit lost its mate (powered off, reloading, cut off).
+	EventKind_EVENT_KIND_FAILOVER_MATE_LOST EventKind = 23
 )
 
 // Enum value maps for EventKind.
@@ -86,6 +93,9 @@ var (
 		18: "EVENT_KIND_LINK_RESTORED",
 		19: "EVENT_KIND_POWER_OFF",
 		20: "EVENT_KIND_POWER_ON",
+		21: "EVENT_KIND_FAILOVER_PAIR_FORMED",
+		22: "EVENT_KIND_FAILOVER_SWITCHOVER",
+		23: "EVENT_KIND_FAILOVER_MATE_LOST",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED":            0,
@@ -109,6 +119,9 @@ var (
 		"EVENT_KIND_LINK_RESTORED":          18,
 		"EVENT_KIND_POWER_OFF":              19,
 		"EVENT_KIND_POWER_ON":               20,
+		"EVENT_KIND_FAILOVER_PAIR_FORMED":   21,
+		"EVENT_KIND_FAILOVER_SWITCHOVER":    22,
+		"EVENT_KIND_FAILOVER_MATE_LOST":     23,
 	}
 )
 
@@ -563,7 +576,7 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x12ListEventsResponse\x12)\n" +
 	"\x06events\x18\x01 \x03(\v2\x11.headend.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12#\n" +
-	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xc6\x04\n" +
+	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xb2\x05\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_CREATED\x10\x01\x12\x16\n" +
@@ -586,7 +599,10 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x13EVENT_KIND_LINK_CUT\x10\x11\x12\x1c\n" +
 	"\x18EVENT_KIND_LINK_RESTORED\x10\x12\x12\x18\n" +
 	"\x14EVENT_KIND_POWER_OFF\x10\x13\x12\x17\n" +
-	"\x13EVENT_KIND_POWER_ON\x10\x142\xad\x01\n" +
+	"\x13EVENT_KIND_POWER_ON\x10\x14\x12#\n" +
+	"\x1fEVENT_KIND_FAILOVER_PAIR_FORMED\x10\x15\x12\"\n" +
+	"\x1eEVENT_KIND_FAILOVER_SWITCHOVER\x10\x16\x12!\n" +
+	"\x1dEVENT_KIND_FAILOVER_MATE_LOST\x10\x172\xad\x01\n" +
 	"\fEventService\x12P\n" +
 	"\vWatchEvents\x12\x1e.headend.v1.WatchEventsRequest\x1a\x1f.headend.v1.WatchEventsResponse0\x01\x12K\n" +
 	"\n" +

@@ -118,6 +118,9 @@ const (
 	// limit above 0 the login is admitted and the user's oldest session is
 	// logged off instead.)
 	RefusalReason_REFUSAL_REASON_SIMULTANEOUS_LOGINS RefusalReason = 7
+	// The headend is the standby unit of a failover pair: connect to the
+	// active unit (Headend.failover names it).
+	RefusalReason_REFUSAL_REASON_STANDBY RefusalReason = 8
 )
 
 // Enum value maps for RefusalReason.
@@ -131,6 +134,7 @@ var (
 		5: "REFUSAL_REASON_KIND_NOT_LICENSED",
 		6: "REFUSAL_REASON_DEVICE_UNAVAILABLE",
 		7: "REFUSAL_REASON_SIMULTANEOUS_LOGINS",
+		8: "REFUSAL_REASON_STANDBY",
 	}
 	RefusalReason_value = map[string]int32{
 		"REFUSAL_REASON_UNSPECIFIED":         0,
@@ -141,6 +145,7 @@ var (
 		"REFUSAL_REASON_KIND_NOT_LICENSED":   5,
 		"REFUSAL_REASON_DEVICE_UNAVAILABLE":  6,
 		"REFUSAL_REASON_SIMULTANEOUS_LOGINS": 7,
+		"REFUSAL_REASON_STANDBY":             8,
 	}
 )
 
@@ -441,6 +446,75 @@ func (PowerState) EnumDescriptor() ([]byte, []int) {
 	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
+// FailoverState is a unit's state in its failover pair, as `show failover`
+// names it.
+type FailoverState int32
+
+const (
+	FailoverState_FAILOVER_STATE_UNSPECIFIED FailoverState = 0
+	// Negotiation.
+	FailoverState_FAILOVER_STATE_NEGOTIATION FailoverState = 1
+	// Active: the unit passes traffic and admits sessions.
+	FailoverState_FAILOVER_STATE_ACTIVE FailoverState = 2
+	// Standby Ready: it refuses sessions and takes over if the active fails.
+	FailoverState_FAILOVER_STATE_STANDBY_READY FailoverState = 3
+	// Cold Standby.
+	FailoverState_FAILOVER_STATE_COLD_STANDBY FailoverState = 4
+	// Failed.
+	FailoverState_FAILOVER_STATE_FAILED FailoverState = 5
+	// Not Detected: the mate is not seen.
+	FailoverState_FAILOVER_STATE_NOT_DETECTED FailoverState = 6
+)
+
+// Enum value maps for FailoverState.
+var (
+	FailoverState_name = map[int32]string{
+		0: "FAILOVER_STATE_UNSPECIFIED",
+		1: "FAILOVER_STATE_NEGOTIATION",
+		2: "FAILOVER_STATE_ACTIVE",
+		3: "FAILOVER_STATE_STANDBY_READY",
+		4: "FAILOVER_STATE_COLD_STANDBY",
+		5: "FAILOVER_STATE_FAILED",
+		6: "FAILOVER_STATE_NOT_DETECTED",
+	}
+	FailoverState_value = map[string]int32{
+		"FAILOVER_STATE_UNSPECIFIED":   0,
+		"FAILOVER_STATE_NEGOTIATION":   1,
+		"FAILOVER_STATE_ACTIVE":        2,
+		"FAILOVER_STATE_STANDBY_READY": 3,
+		"FAILOVER_STATE_COLD_STANDBY":  4,
+		"FAILOVER_STATE_FAILED":        5,
+		"FAILOVER_STATE_NOT_DETECTED":  6,
+	}
+)
+
+func (x FailoverState) Enum() *FailoverState {
+	p := new(FailoverState)
+	*p = x
+	return p
+}
+
+func (x FailoverState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FailoverState) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[7].Descriptor()
+}
+
+func (FailoverState) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[7]
+}
+
+func (x FailoverState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FailoverState.Descriptor instead.
+func (FailoverState) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+}
+
 // Headend is one simulated device.
 type Headend struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -470,8 +544,13 @@ type Headend struct {
 	Power PowerState `protobuf:"varint,13,opt,name=power,proto3,enum=headend.v1.PowerState" json:"power,omitempty"`
 	// When it was powered off, lab time; unset while it is on.
 	PoweredOffSince *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=powered_off_since,json=poweredOffSince,proto3" json:"powered_off_since,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The headend's failover pair; unset when failover is not enabled.
+	// A failover unit keeps the name it had in the lab when failover was
+	// enabled (`hostname`), while its running hostname follows the pair's
+	// configuration (running_config.hostname).
+	Failover      *FailoverPair `protobuf:"bytes,15,opt,name=failover,proto3" json:"failover,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Headend) Reset() {
@@ -602,6 +681,124 @@ func (x *Headend) GetPoweredOffSince() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Headend) GetFailover() *FailoverPair {
+	if x != nil {
+		return x.Failover
+	}
+	return nil
+}
+
+// FailoverPair is a failover unit's view of its pair.
+type FailoverPair struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "primary" or "secondary" (`failover lan unit`).
+	Role  string        `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	State FailoverState `protobuf:"varint,2,opt,name=state,proto3,enum=headend.v1.FailoverState" json:"state,omitempty"`
+	// The other unit, by its name in the lab; empty when none is seen.
+	Mate      string        `protobuf:"bytes,3,opt,name=mate,proto3" json:"mate,omitempty"`
+	MateState FailoverState `protobuf:"varint,4,opt,name=mate_state,json=mateState,proto3,enum=headend.v1.FailoverState" json:"mate_state,omitempty"`
+	// When the pair formed; unset while the mate is not seen.
+	Since *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=since,proto3" json:"since,omitempty"`
+	// When the pair last changed its active unit; unset if never.
+	LastFailover *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=last_failover,json=lastFailover,proto3" json:"last_failover,omitempty"`
+	// The stateful failover link passes state: sessions survive a
+	// switchover. They move to the new active unit and are its sessions:
+	// release them there, by the ids its ListSessions shows (the same users
+	// and devices), which need not be those the old active unit gave.
+	Stateful bool `protobuf:"varint,7,opt,name=stateful,proto3" json:"stateful,omitempty"`
+	// Why the units do not pair although their links meet (a license
+	// mismatch), as the unit logs it.
+	Mismatch      string `protobuf:"bytes,8,opt,name=mismatch,proto3" json:"mismatch,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FailoverPair) Reset() {
+	*x = FailoverPair{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FailoverPair) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FailoverPair) ProtoMessage() {}
+
+func (x *FailoverPair) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
+func (*FailoverPair) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *FailoverPair) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *FailoverPair) GetState() FailoverState {
+	if x != nil {
+		return x.State
+	}
+	return FailoverState_FAILOVER_STATE_UNSPECIFIED
+}
+
+func (x *FailoverPair) GetMate() string {
+	if x != nil {
+		return x.Mate
+	}
+	return ""
+}
+
+func (x *FailoverPair) GetMateState() FailoverState {
+	if x != nil {
+		return x.MateState
+	}
+	return FailoverState_FAILOVER_STATE_UNSPECIFIED
+}
+
+func (x *FailoverPair) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *FailoverPair) GetLastFailover() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastFailover
+	}
+	return nil
+}
+
+func (x *FailoverPair) GetStateful() bool {
+	if x != nil {
+		return x.Stateful
+	}
+	return false
+}
+
+func (x *FailoverPair) GetMismatch() string {
+	if x != nil {
+		return x.Mismatch
+	}
+	return ""
+}
+
 // License is a headend's activation keys and the license they run.
 type License struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -622,7 +819,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -634,7 +831,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -647,7 +844,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -709,7 +906,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -721,7 +918,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -734,7 +931,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -807,7 +1004,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -819,7 +1016,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -832,7 +1029,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -994,7 +1191,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1006,7 +1203,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1019,7 +1216,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Config) GetHostname() string {
@@ -1065,7 +1262,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1274,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1287,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Platform) GetModel() string {
@@ -1232,7 +1429,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1244,7 +1441,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1257,7 +1454,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1325,7 +1522,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1337,7 +1534,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1350,7 +1547,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1370,7 +1567,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1382,7 +1579,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1395,7 +1592,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -1421,7 +1618,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1433,7 +1630,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1446,7 +1643,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -1469,7 +1666,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1481,7 +1678,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1494,7 +1691,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -1529,7 +1726,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1541,7 +1738,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1554,7 +1751,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -1581,7 +1778,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1593,7 +1790,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1606,7 +1803,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -1631,7 +1828,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1643,7 +1840,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1656,7 +1853,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 type InstallActivationKeyRequest struct {
@@ -1672,7 +1869,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1684,7 +1881,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1697,7 +1894,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -1741,7 +1938,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1753,7 +1950,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1766,7 +1963,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -1809,7 +2006,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1821,7 +2018,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1834,7 +2031,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -1867,7 +2064,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1879,7 +2076,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1892,7 +2089,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -1914,7 +2111,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1926,7 +2123,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1939,7 +2136,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -1973,7 +2170,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1985,7 +2182,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1998,7 +2195,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -2028,7 +2225,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2040,7 +2237,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2053,7 +2250,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2090,7 +2287,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2102,7 +2299,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2115,7 +2312,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2154,7 +2351,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2166,7 +2363,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2179,7 +2376,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2211,7 +2408,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2223,7 +2420,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2236,7 +2433,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 type ListPlatformsResponse struct {
@@ -2248,7 +2445,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2260,7 +2457,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2273,7 +2470,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2298,7 +2495,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2310,7 +2507,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2323,7 +2520,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -2375,7 +2572,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2387,7 +2584,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2400,7 +2597,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -2442,7 +2639,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2454,7 +2651,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2467,7 +2664,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -2499,7 +2696,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2511,7 +2708,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2524,7 +2721,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 type AdmitConnectionsRequest struct {
@@ -2540,7 +2737,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2552,7 +2749,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2565,7 +2762,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -2615,7 +2812,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2627,7 +2824,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2640,7 +2837,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -2684,7 +2881,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2696,7 +2893,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2709,7 +2906,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -2753,7 +2950,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2765,7 +2962,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2778,7 +2975,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -2820,7 +3017,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2832,7 +3029,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2845,7 +3042,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -2872,7 +3069,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2884,7 +3081,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2897,7 +3094,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -2918,7 +3115,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2930,7 +3127,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2943,7 +3140,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -2971,7 +3168,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2983,7 +3180,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2996,7 +3193,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -3025,7 +3222,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3037,7 +3234,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3050,7 +3247,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3080,7 +3277,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3092,7 +3289,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3105,7 +3302,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3146,7 +3343,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3158,7 +3355,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3171,7 +3368,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3207,7 +3404,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3219,7 +3416,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3232,7 +3429,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3296,7 +3493,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\x04\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x90\x05\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3313,7 +3510,18 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\vssh_address\x18\f \x01(\tR\n" +
 	"sshAddress\x12,\n" +
 	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
-	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\"\xc8\x02\n" +
+	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
+	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\"\xcc\x02\n" +
+	"\fFailoverPair\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\x12/\n" +
+	"\x05state\x18\x02 \x01(\x0e2\x19.headend.v1.FailoverStateR\x05state\x12\x12\n" +
+	"\x04mate\x18\x03 \x01(\tR\x04mate\x128\n" +
+	"\n" +
+	"mate_state\x18\x04 \x01(\x0e2\x19.headend.v1.FailoverStateR\tmateState\x120\n" +
+	"\x05since\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12?\n" +
+	"\rlast_failover\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\flastFailover\x12\x1a\n" +
+	"\bstateful\x18\a \x01(\bR\bstateful\x12\x1a\n" +
+	"\bmismatch\x18\b \x01(\tR\bmismatch\"\xc8\x02\n" +
 	"\aLicense\x122\n" +
 	"\x15running_permanent_key\x18\x01 \x01(\tR\x13runningPermanentKey\x12.\n" +
 	"\x13flash_permanent_key\x18\x02 \x01(\tR\x11flashPermanentKey\x12%\n" +
@@ -3530,7 +3738,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1bCONNECTION_KIND_IPSEC_IKEV1\x10\x04\x12 \n" +
 	"\x1cCONNECTION_KIND_SITE_TO_SITE\x10\x05\x12\x19\n" +
 	"\x15CONNECTION_KIND_PHONE\x10\x06\x12\x1a\n" +
-	"\x16CONNECTION_KIND_MOBILE\x10\a*\xab\x02\n" +
+	"\x16CONNECTION_KIND_MOBILE\x10\a*\xc7\x02\n" +
 	"\rRefusalReason\x12\x1e\n" +
 	"\x1aREFUSAL_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFUSAL_REASON_PREMIUM_LIMIT\x10\x01\x12#\n" +
@@ -3539,7 +3747,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1aREFUSAL_REASON_TOTAL_LIMIT\x10\x04\x12$\n" +
 	" REFUSAL_REASON_KIND_NOT_LICENSED\x10\x05\x12%\n" +
 	"!REFUSAL_REASON_DEVICE_UNAVAILABLE\x10\x06\x12&\n" +
-	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a*\x7f\n" +
+	"\"REFUSAL_REASON_SIMULTANEOUS_LOGINS\x10\a\x12\x1a\n" +
+	"\x16REFUSAL_REASON_STANDBY\x10\b*\x7f\n" +
 	"\fHeadendState\x12\x1d\n" +
 	"\x19HEADEND_STATE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10HEADEND_STATE_UP\x10\x01\x12\x1b\n" +
@@ -3563,7 +3772,15 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"PowerState\x12\x1b\n" +
 	"\x17POWER_STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0ePOWER_STATE_ON\x10\x01\x12\x13\n" +
-	"\x0fPOWER_STATE_OFF\x10\x022\xc5\n" +
+	"\x0fPOWER_STATE_OFF\x10\x02*\xe9\x01\n" +
+	"\rFailoverState\x12\x1e\n" +
+	"\x1aFAILOVER_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aFAILOVER_STATE_NEGOTIATION\x10\x01\x12\x19\n" +
+	"\x15FAILOVER_STATE_ACTIVE\x10\x02\x12 \n" +
+	"\x1cFAILOVER_STATE_STANDBY_READY\x10\x03\x12\x1f\n" +
+	"\x1bFAILOVER_STATE_COLD_STANDBY\x10\x04\x12\x19\n" +
+	"\x15FAILOVER_STATE_FAILED\x10\x05\x12\x1f\n" +
+	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xc5\n" +
 	"\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
@@ -3595,8 +3812,8 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -3605,119 +3822,126 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
 	(KeyAction)(0),                         // 5: headend.v1.KeyAction
 	(PowerState)(0),                        // 6: headend.v1.PowerState
-	(*Headend)(nil),                        // 7: headend.v1.Headend
-	(*License)(nil),                        // 8: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 9: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 10: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 11: headend.v1.Config
-	(*Platform)(nil),                       // 12: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 13: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 14: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 15: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 16: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 17: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 18: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 19: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 20: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 21: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 22: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 23: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 24: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 25: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 26: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 27: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 28: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 29: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 30: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 31: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 32: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 33: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 34: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 35: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 36: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 37: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 38: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 39: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 40: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 41: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 42: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 43: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 44: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 45: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 46: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 47: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 48: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 49: google.protobuf.Duration
+	(FailoverState)(0),                     // 7: headend.v1.FailoverState
+	(*Headend)(nil),                        // 8: headend.v1.Headend
+	(*FailoverPair)(nil),                   // 9: headend.v1.FailoverPair
+	(*License)(nil),                        // 10: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 11: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 12: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 13: headend.v1.Config
+	(*Platform)(nil),                       // 14: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 15: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 16: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 17: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 18: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 19: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 20: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 21: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 22: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 23: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 24: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 25: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 26: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 27: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 28: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 29: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 30: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 31: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 32: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 33: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 34: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 35: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 36: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 37: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 38: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 39: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 40: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 41: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 42: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 43: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 44: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 45: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 46: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 47: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 48: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 49: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 50: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 51: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	48, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	8,  // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	11, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	11, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	50, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	10, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	13, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	13, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	6,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	48, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
-	9,  // 7: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	10, // 8: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	49, // 9: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 10: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 11: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	7,  // 12: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	7,  // 13: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	7,  // 14: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 15: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	7,  // 16: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	7,  // 17: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	7,  // 18: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	29, // 19: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	12, // 20: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 21: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 22: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 23: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 24: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 25: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 26: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	38, // 27: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	39, // 28: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	42, // 29: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	47, // 30: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 31: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	48, // 32: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	13, // 33: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	15, // 34: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	17, // 35: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	19, // 36: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	21, // 37: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	23, // 38: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	25, // 39: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	27, // 40: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	30, // 41: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	32, // 42: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	34, // 43: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	36, // 44: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	40, // 45: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	43, // 46: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	45, // 47: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	14, // 48: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	16, // 49: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	18, // 50: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	20, // 51: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	22, // 52: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	24, // 53: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	26, // 54: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	28, // 55: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	31, // 56: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	33, // 57: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	35, // 58: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	37, // 59: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	41, // 60: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	44, // 61: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	46, // 62: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	48, // [48:63] is the sub-list for method output_type
-	33, // [33:48] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	50, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	9,  // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	7,  // 8: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	7,  // 9: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	50, // 10: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	50, // 11: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	11, // 12: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	12, // 13: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	51, // 14: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 15: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 16: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	8,  // 17: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	8,  // 18: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	8,  // 19: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 20: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	8,  // 21: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	8,  // 22: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	8,  // 23: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	31, // 24: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	14, // 25: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 26: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 27: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 28: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 29: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 30: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 31: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	40, // 32: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	41, // 33: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	44, // 34: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	49, // 35: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 36: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	50, // 37: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	15, // 38: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	17, // 39: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	19, // 40: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	21, // 41: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	23, // 42: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	25, // 43: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	27, // 44: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	29, // 45: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	32, // 46: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	34, // 47: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	36, // 48: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	38, // 49: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	42, // 50: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	45, // 51: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	47, // 52: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	16, // 53: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	18, // 54: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	20, // 55: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	22, // 56: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	24, // 57: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	26, // 58: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	28, // 59: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	30, // 60: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	33, // 61: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	35, // 62: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	37, // 63: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	39, // 64: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	43, // 65: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	46, // 66: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	48, // 67: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	53, // [53:68] is the sub-list for method output_type
+	38, // [38:53] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -3730,8 +3954,8 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      7,
-			NumMessages:   41,
+			NumEnums:      8,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
