@@ -220,8 +220,9 @@ func admitUsers(t *testing.T, d *daemon, n, clientless int) {
 // with headendctl: the registration without --migrate is refused naming
 // it; with --migrate the retired licenses are replaced and listed as
 // migrated, also after a SIGKILL; the console asks to agree to the
-// Essentials warning; after `no anyconnect-essentials` and a reload the
-// unit admits up to its platform limit.
+// Essentials warning; after `no anyconnect-essentials`, the shared
+// licensing configuration removed and a reload, the unit admits up to its
+// platform limit.
 func TestEndToEndPortalMigration(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
@@ -237,7 +238,7 @@ func TestEndToEndPortalMigration(t *testing.T) {
 	run("clock", "advance", "4h")
 	run("portal", "register", "--pak", p25, "--serial", "FCH1947V0GY")
 	old := keyLine(t, run("portal", "register", "--pak", shr, "--serial", "FCH1947V0GY"), "FCH1947V0GY")
-	run("exec", "prt1", "activation-key "+old)
+	run("exec", "prt1", "activation-key "+old, "configure terminal", "license-server address 10.15.0.15 secret SeKreTkey", "end", "write memory")
 
 	out, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "portal", "register", "--pak", plus, "--serial", "FCH1947V0GY")
 	if code != 1 || out != "" || !strings.Contains(errOut, "do not co-exist on the same hardware") ||
@@ -274,7 +275,8 @@ func TestEndToEndPortalMigration(t *testing.T) {
 		!strings.Contains(out, "Running Permanent Activation Key: "+old) {
 		t.Errorf("declined:\n%s", out)
 	}
-	out = run("exec", "prt1", "activation-key "+key, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "end", "write memory")
+	out = run("exec", "prt1", "activation-key "+key, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "exit",
+		"no license-server address", "end", "write memory")
 	if !strings.Contains(out, "will become active after the next reload") {
 		t.Errorf("agreed:\n%s", out)
 	}
