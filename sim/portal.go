@@ -107,15 +107,39 @@ func (l *Lab) PlaceOrder(lines []portal.OrderLine) (portal.Order, error) {
 
 // RegisterPak registers a PAK to a serial and returns the key and e-mail.
 func (l *Lab) RegisterPak(pak, serial string) (portal.Registered, error) {
+	return l.RegisterPakWith(pak, serial, portal.RegisterOptions{})
+}
+
+// RegisterPakWith is RegisterPak with options: Migrate is the portal's
+// Migration flow (portal.RegisterOptions). A migration is one event, the
+// registration's, naming the licenses it replaced.
+func (l *Lab) RegisterPakWith(pak, serial string, opts portal.RegisterOptions) (portal.Registered, error) {
 	r, err := portalDo(l, EventPortalRegister, func(r portal.Registered) string {
-		return fmt.Sprintf("PAK %s (%s) registered to %s", pak, r.Row.SKU, serial)
+		text := fmt.Sprintf("PAK %s (%s) registered to %s", pak, r.Row.SKU, serial)
+		if len(r.Migrated) > 0 {
+			text += ", migrating " + migratedList(r.Migrated)
+		}
+		return text
 	}, func(p *portal.Portal, now time.Time) (portal.Change, portal.Registered, error) {
-		return p.RegisterPak(now, pak, serial)
+		return p.RegisterPakWith(now, pak, serial, opts)
 	})
 	if err == nil && !r.Again {
-		l.log.Info("portal: PAK registered", zap.String("lab", l.name), zap.String("sku", r.Row.SKU), zap.String("serial", serial))
+		l.log.Info("portal: PAK registered", zap.String("lab", l.name), zap.String("sku", r.Row.SKU), zap.String("serial", serial),
+			zap.Int("migrated", len(r.Migrated)))
 	}
 	return r, err
+}
+
+// migratedList names migrated licenses: "L-ASA-SSL-25= (PAK X), ...".
+func migratedList(rows []portal.LicenseRow) string {
+	text := ""
+	for i, m := range rows {
+		if i > 0 {
+			text += ", "
+		}
+		text += fmt.Sprintf("%s (PAK %s)", m.SKU, m.PAK)
+	}
+	return text
 }
 
 // GetActivationCode starts the Share License Process.

@@ -196,3 +196,38 @@ func TestSingleUsePAKUnderConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalMigrationSurvivesRestart: a migration's history (what was
+// replaced, when, by which PAK) and the serial's new key are in the store.
+func TestPortalMigrationSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	tl := openTestLab(t, dir)
+	l := tl.lab
+	o := must(l.PlaceOrder([]portal.OrderLine{
+		{SKU: "L-ASA-SSL-25=", Customer: "Fleet"},
+		{SKU: "L-ASA-SSL-SHR-PRT=", Customer: "Fleet"},
+		{SKU: "L-AC-PLS-LIC=", Users: 600, Months: 12, Customer: "Fleet"},
+	}))
+	must(l.AdvanceClock(4 * time.Hour))
+	must(l.RegisterPak(o.PAKs[0].ID, "FCH1947V0GY"))
+	must(l.RegisterPak(o.PAKs[1].ID, "FCH1947V0GY"))
+	if _, err := l.RegisterPak(o.PAKs[2].ID, "FCH1947V0GY"); !errors.Is(err, ErrMigrationRequired) {
+		t.Fatalf("Plus without migrate: %v", err)
+	}
+	must(l.AdvanceClock(24 * time.Hour))
+	reg := must(l.RegisterPakWith(o.PAKs[2].ID, "FCH1947V0GY", RegisterOptions{Migrate: true}))
+	if len(reg.Migrated) != 2 {
+		t.Fatalf("migrated %+v", reg.Migrated)
+	}
+	want := fmt.Sprint(must(l.ListLicenses("FCH1947V0GY")))
+	tl.close()
+	tl = openTestLab(t, dir)
+	got := must(tl.lab.ListLicenses("FCH1947V0GY"))
+	if fmt.Sprint(got) != want {
+		t.Errorf("after restart:\n got %+v\nwant %s", got, want)
+	}
+	if len(got.Migrated) != 2 || !got.Migrated[0].MigratedAt.Equal(simStart.Add(28*time.Hour)) ||
+		got.Migrated[1].MigratedTo != o.PAKs[2].ID || got.Keys[0].Words != reg.Key.Words {
+		t.Errorf("history after restart: %+v", got)
+	}
+}

@@ -15,6 +15,9 @@ type (
 	PAK        = portal.PAK
 	LicenseRow = portal.LicenseRow
 	IssuedKey  = portal.IssuedKey
+	// RegisterOptions: Migrate is the portal's Migration flow.
+	RegisterOptions = portal.RegisterOptions
+	Migration       = portal.Migration
 )
 
 // Enumerations of the portal; the SKU kinds are named SKU... here, since
@@ -62,6 +65,8 @@ var (
 	ErrNotShareable              = portal.ErrNotShareable
 	ErrPortalVPNOnlyWithPlusApex = portal.ErrVPNOnlyWithPlusApex
 	ErrPortalNewWithRetired      = portal.ErrNewWithRetired
+	ErrMigrationRequired         = portal.ErrMigrationRequired
+	ErrMigrateToRetired          = portal.ErrMigrateToRetired
 	ErrVPNOnlyFixed              = portal.ErrVPNOnlyFixed
 	ErrCodeInvalid               = portal.ErrCodeInvalid
 	ErrCodeUsed                  = portal.ErrCodeUsed

@@ -99,22 +99,32 @@ func (c *cli) portalOrder(args []string) error {
 
 func (c *cli) portalRegister(args []string) error {
 	var pak, serial string
+	var migrate bool
 	pos, err := subflags("portal register", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&pak, "pak", "", "the Product Activation Key")
 		fs.StringVar(&serial, "serial", "", "the ASA's serial number, as show version prints it")
+		fs.BoolVar(&migrate, "migrate", false, "Migration: a Plus, Apex or VPN Only PAK replaces the serial's retired AnyConnect licenses")
 	})
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 || pak == "" {
-		return usagef("usage: portal register --pak PAK --serial S")
+		return usagef("usage: portal register --pak PAK --serial S [--migrate]")
 	}
 	return c.call(func(cx context.Context, s services) error {
-		resp, err := s.pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial})
+		resp, err := s.pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial, Migrate: migrate})
 		if err != nil {
 			return err
 		}
 		fmt.Fprint(c.stdout, resp.GetEmail())
+		if m := resp.GetMigrated(); len(m) > 0 {
+			var names []string
+			for _, l := range m {
+				names = append(names, l.GetSku()+" (PAK "+l.GetPak()+")")
+			}
+			fmt.Fprintf(c.stdout, "\nmigrated on %s to PAK %s: %s\n", m[0].GetMigratedAt().AsTime().Format("01/02/2006"),
+				m[0].GetMigratedToPak(), strings.Join(names, ", "))
+		}
 		return nil
 	})
 }
@@ -203,8 +213,24 @@ func (c *cli) portalLicenses(args []string) error {
 		printLicenses(c, resp.GetLicenses())
 		fmt.Fprintln(c.stdout)
 		printKeys(c, resp.GetActivationKeys())
+		if m := resp.GetMigrated(); len(m) > 0 {
+			fmt.Fprintln(c.stdout)
+			printMigrated(c, m)
+		}
 		return nil
 	})
+}
+
+// printMigrated prints a serial's history of retired licenses replaced by
+// a migration.
+func printMigrated(c *cli, rows []*headendv1.PortalLicense) {
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "MIGRATED SKU\tPAK\tREGISTERED ON\tMIGRATED ON\tREPLACED BY PAK")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.GetSku(), r.GetPak(), r.GetRegisteredAt().AsTime().Format("01/02/2006"),
+			r.GetMigratedAt().AsTime().Format("01/02/2006"), r.GetMigratedToPak())
+	}
+	tw.Flush()
 }
 
 func (c *cli) portalDemo(args []string) error {
@@ -288,6 +314,12 @@ func (c *cli) portalCompliance(args []string) error {
 					e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetUsersAfterEnd(), e.GetApexOnlyUsers(), strings.Join(e.GetSerials(), " "))
 			}
 			tw.Flush()
+			for _, e := range cc.GetEntitlements() {
+				for _, m := range e.GetMigrations() {
+					fmt.Fprintf(c.stdout, "  migrated %s to %s (PAK %s) on %s: %s\n", m.GetSerial(), e.GetSku(), m.GetPak(),
+						m.GetMigratedAt().AsTime().Format("01/02/2006"), strings.Join(m.GetSkus(), ", "))
+				}
+			}
 			for _, e := range cc.GetEntitlements() {
 				for _, f := range e.GetFindings() {
 					fmt.Fprintf(c.stdout, "  ! %s %s (PAK %s): %s\n", e.GetSku(), strings.TrimPrefix(e.GetTier().String(), "LICENSE_TIER_"),

@@ -101,7 +101,7 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	if again := keyLine(t, run("portal", "register", "--pak", apex, "--serial", "FCH1947V0GY"), "FCH1947V0GY"); again != key {
 		t.Errorf("the Apex PAK changed the key: %s -> %s", key, again)
 	}
-	out := run("exec", "asa1", "activation-key "+key, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	out := run("exec", "asa1", "activation-key "+key, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
 	if !strings.Contains(out, "Both Running and Flash permanent activation key was updated with the requested key.") {
 		t.Fatalf("installing the portal's key:\n%s", out)
 	}
@@ -115,7 +115,7 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 		t.Errorf("use-code does not print the target's key first:\n%s", keys)
 	}
 	fails(1, "ACTIVATION_CODE_USED", "portal", "use-code", "--code", code)
-	run("exec", "asa2", "activation-key "+keyB, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	run("exec", "asa2", "activation-key "+keyB, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
 	wantMax("asa2", showVersion("asa2"))
 
 	// RMA: the replacement has a new serial and no key; the multi-use PAKs
@@ -127,7 +127,7 @@ func TestEndToEndPortalSeedStory(t *testing.T) {
 	}
 	keyR := keyLine(t, run("portal", "register", "--pak", plus, "--serial", "FCH2648BCDE"), "FCH2648BCDE")
 	run("portal", "register", "--pak", apex, "--serial", "FCH2648BCDE")
-	run("exec", "asa1", "activation-key "+keyR, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	run("exec", "asa1", "activation-key "+keyR, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
 	wantMax("asa1", showVersion("asa1"))
 
 	// VPN Only on the same serial: refused with the FAQ's reason.
@@ -212,5 +212,97 @@ func admitUsers(t *testing.T, d *daemon, n, clientless int) {
 		if _, err := hc.ReleaseConnectionBatch(ctx, rel); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestEndToEndPortalMigration: a shared licensing participant (an ASA
+// 5525-X with the participant license and 25 Premium peers) moves to Plus
+// with headendctl: the registration without --migrate is refused naming
+// it; with --migrate the retired licenses are replaced and listed as
+// migrated, also after a SIGKILL; the console asks to agree to the
+// Essentials warning; after `no anyconnect-essentials`, the shared
+// licensing configuration removed and a reload, the unit admits up to its
+// platform limit.
+func TestEndToEndPortalMigration(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	d := startDaemon(t, headendd, dataDir)
+	run := func(args ...string) string {
+		t.Helper()
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
+	run("create", "--model", "ASA5525", "--hostname", "prt1", "--serial", "FCH1947V0GY")
+	p25 := firstWord(t, run("portal", "order", "--sku", "L-ASA-SSL-25=", "--customer", "Fleet"))
+	shr := firstWord(t, run("portal", "order", "--sku", "L-ASA-SSL-SHR-PRT=", "--customer", "Fleet"))
+	plus := firstWord(t, run("portal", "order", "--sku", "L-AC-PLS-LIC=", "--users", "600", "--months", "12", "--customer", "Fleet"))
+	run("clock", "advance", "4h")
+	run("portal", "register", "--pak", p25, "--serial", "FCH1947V0GY")
+	old := keyLine(t, run("portal", "register", "--pak", shr, "--serial", "FCH1947V0GY"), "FCH1947V0GY")
+	run("exec", "prt1", "activation-key "+old, "configure terminal", "license-server address 10.15.0.15 secret SeKreTkey", "end", "write memory")
+
+	out, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "portal", "register", "--pak", plus, "--serial", "FCH1947V0GY")
+	if code != 1 || out != "" || !strings.Contains(errOut, "do not co-exist on the same hardware") ||
+		!strings.Contains(errOut, "register with --migrate") || !strings.Contains(errOut, "MIGRATION_REQUIRED") {
+		t.Fatalf("register without --migrate: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	run("clock", "advance", "24h")
+	mail := run("portal", "register", "--pak", plus, "--serial", "FCH1947V0GY", "--migrate")
+	key := keyLine(t, mail, "FCH1947V0GY")
+	if want := "migrated on 01/06/2026 to PAK " + plus + ": L-ASA-SSL-25= (PAK " + p25 + "), L-ASA-SSL-SHR-PRT= (PAK " + shr + ")"; !strings.Contains(mail, want) {
+		t.Errorf("register --migrate lacks %q:\n%s", want, mail)
+	}
+
+	d.kill()
+	d = startDaemon(t, headendd, dataDir)
+	lic := run("portal", "licenses", "--serial", "FCH1947V0GY")
+	for _, re := range []string{`L-AC-PLS-LIC=\s+` + plus + `\s+600\s`, `MIGRATED SKU\s+PAK\s+REGISTERED ON\s+MIGRATED ON\s+REPLACED BY PAK`,
+		`L-ASA-SSL-25=\s+` + p25 + `\s+01/05/2026\s+01/06/2026\s+` + plus, `L-ASA-SSL-SHR-PRT=\s+` + shr + `\s+01/05/2026\s+01/06/2026\s+` + plus,
+		`FCH1947V0GY: ` + key + `  \(permanent: plus-apex\)`} {
+		if !regexp.MustCompile(re).MatchString(lic) {
+			t.Errorf("portal licenses after restart lacks %q:\n%s", re, lic)
+		}
+	}
+
+	if rep := run("portal", "compliance", "--customer", "Fleet"); !strings.Contains(rep,
+		"  migrated FCH1947V0GY to L-AC-PLS-LIC= (PAK "+plus+") on 01/06/2026: L-ASA-SSL-25=, L-ASA-SSL-SHR-PRT=\n") {
+		t.Errorf("compliance report lacks the migration:\n%s", rep)
+	}
+
+	// Declined, nothing changes; agreed, the key waits on flash for the
+	// reload its dropped features need.
+	out = run("exec", "prt1", "activation-key "+key, "no", "show activation-key")
+	if !strings.Contains(out, "Proceed with update flash activation key? [confirm]no") ||
+		!strings.Contains(out, "Running Permanent Activation Key: "+old) {
+		t.Errorf("declined:\n%s", out)
+	}
+	out = run("exec", "prt1", "activation-key "+key, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "exit",
+		"no license-server address", "end", "write memory")
+	if !strings.Contains(out, "will become active after the next reload") {
+		t.Errorf("agreed:\n%s", out)
+	}
+	run("reload", "prt1")
+	if out := run("exec", "prt1", "show version"); !strings.Contains(out, "AnyConnect Premium Peers          : 750            perpetual") ||
+		!strings.Contains(out, "Shared License                    : Disabled") {
+		t.Errorf("show version after the reload:\n%s", out)
+	}
+	hc := headendv1.NewHeadendServiceClient(d.dial(t))
+	req := &headendv1.AdmitConnectionBatchRequest{}
+	for i := range 751 {
+		req.Attempts = append(req.Attempts, &headendv1.ConnectionAttempt{Headend: "prt1",
+			User: fmt.Sprintf("user%04d@fleet.example", i), ClientDevice: fmt.Sprintf("laptop-%04d", i),
+			Kind: headendv1.ConnectionKind_CONNECTION_KIND_ANYCONNECT})
+	}
+	resp, err := hc.AdmitConnectionBatch(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admitted := 0
+	for _, dec := range resp.GetDecisions() {
+		if dec.GetAdmitted() {
+			admitted++
+		}
+	}
+	if admitted != 750 {
+		t.Errorf("admitted %d of 751, want the platform limit 750", admitted)
 	}
 }

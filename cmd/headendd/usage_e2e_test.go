@@ -29,7 +29,7 @@ func TestEndToEndUsageSurvivesKill(t *testing.T) {
 	run("clock", "advance", "4h")
 	for host, serial := range map[string]string{"asa1": "FCH1947V0GY", "asa2": "JMX1628X0P9"} {
 		key := keyLine(t, run("portal", "register", "--pak", pak, "--serial", serial), serial)
-		run("exec", host, "activation-key "+key, "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+		run("exec", host, "activation-key "+key, "y", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
 	}
 	run("clock", "set", "2026-01-06T10:00:00Z") // in the term, which starts the day after the order
 

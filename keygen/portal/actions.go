@@ -2,6 +2,7 @@ package portal
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -148,6 +149,11 @@ type LicenseRow struct {
 	At   time.Time
 	// Shareable: the Share License Process copies it.
 	Shareable bool
+	// MigratedAt and MigratedTo: a retired license that the Plus, Apex or
+	// VPN Only PAK MigratedTo replaced at that lab time (history, not a
+	// license in force).
+	MigratedAt time.Time
+	MigratedTo string
 }
 
 func rowFor(k *PAK, g Registration) LicenseRow {
@@ -157,7 +163,8 @@ func rowFor(k *PAK, g Registration) LicenseRow {
 		q = k.AuthorizedUsers()
 	}
 	return LicenseRow{PAK: k.ID, SKU: k.SKU, Tier: s.Tier, Kind: s.Kind, Customer: k.Customer, Quantity: q,
-		Start: k.Start, End: k.End, Days: k.Days, How: g.How, From: g.From, At: g.At, Shareable: s.MultiUse()}
+		Start: k.Start, End: k.End, Days: k.Days, How: g.How, From: g.From, At: g.At, Shareable: s.MultiUse(),
+		MigratedAt: g.MigratedAt, MigratedTo: g.MigratedTo}
 }
 
 func demoRow(g Registration) LicenseRow {
@@ -362,11 +369,19 @@ type Registered struct {
 	Email string
 	// Again: the PAK was already registered to the serial; nothing changed.
 	Again bool
+	// Migrated: the retired AnyConnect licenses this registration replaced
+	// (RegisterOptions.Migrate), now in the serial's history.
+	Migrated []LicenseRow
 }
 
 // RegisterPak registers a PAK to an ASA serial number and returns the key
 // and the license e-mail.
 func (p *Portal) RegisterPak(now time.Time, pak, serial string) (Change, Registered, error) {
+	return p.RegisterPakWith(now, pak, serial, RegisterOptions{})
+}
+
+// RegisterPakWith is RegisterPak with options (a migration).
+func (p *Portal) RegisterPakWith(now time.Time, pak, serial string, opts RegisterOptions) (Change, Registered, error) {
 	t := p.begin(now)
 	k, err := t.usablePAK(pak)
 	if err != nil {
@@ -377,20 +392,36 @@ func (p *Portal) RegisterPak(now time.Time, pak, serial string) (Change, Registe
 		return Change{}, Registered{}, err
 	}
 	sku := k.SKUInfo()
+	var migrated []LicenseRow
+	if opts.Migrate {
+		if !sku.Features.HasNewAnyConnect() {
+			return Change{}, Registered{}, fmt.Errorf("%w; PAK %s is %s", ErrMigrateToRetired, k.ID, k.SKU)
+		}
+		migrated = t.migrate(serial, k.ID)
+		r = t.serial(serial)
+	}
 	again := r.holds(k.ID)
 	if !again {
 		if holders := t.holders(k.ID); !sku.MultiUse() && len(holders) >= k.Quantity {
+			for i, s := range holders {
+				if h := t.serial(s); !h.holds(k.ID) {
+					holders[i] = s + " (replaced there by a migration)"
+				}
+			}
 			return Change{}, Registered{}, fmt.Errorf("%w: PAK %s (%s, quantity %d) is registered to %s; "+
 				"it registers to one ASA per unit bought, and moves only with an RMA re-host", ErrPAKExhausted,
 				k.ID, k.SKU, k.Quantity, strings.Join(holders, ", "))
 		}
 		if _, err := t.attach(serial, t.skus(r), k, Registration{PAK: k.ID, How: HowRegistered, At: now}); err != nil {
+			if errors.Is(err, ErrNewWithRetired) && sku.Features.HasNewAnyConnect() {
+				err = fmt.Errorf("%w; %w", err, ErrMigrationRequired)
+			}
 			return Change{}, Registered{}, err
 		}
 		r = t.editSerial(serial)
 	}
 	i := slices.IndexFunc(r.Regs, func(g Registration) bool { return g.PAK == k.ID })
-	res := Registered{Serial: serial, Row: rowFor(k, r.Regs[i]), Again: again}
+	res := Registered{Serial: serial, Row: rowFor(k, r.Regs[i]), Again: again && len(migrated) == 0, Migrated: migrated}
 	if res.Keys, err = t.keys(r); err != nil {
 		return Change{}, Registered{}, err
 	}
@@ -447,6 +478,9 @@ type Licenses struct {
 	Keys   []IssuedKey
 	// RehostedTo: the serial was returned under RMA and replaced.
 	RehostedTo string
+	// Migrated: the retired AnyConnect licenses a migration replaced, the
+	// serial's history.
+	Migrated []LicenseRow
 }
 
 // ListLicenses lists a serial's licenses and keys. An unknown serial has
@@ -461,7 +495,7 @@ func (p *Portal) ListLicenses(now time.Time, serial string) (Licenses, error) {
 	if err != nil {
 		return Licenses{}, err
 	}
-	return Licenses{Serial: serial, Rows: t.rows(r), Keys: keys, RehostedTo: r.RehostedTo}, nil
+	return Licenses{Serial: serial, Rows: t.rows(r), Keys: keys, RehostedTo: r.RehostedTo, Migrated: t.migratedRows(r)}, nil
 }
 
 // CodeIssued is the answer to GetActivationCode.

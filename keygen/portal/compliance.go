@@ -46,8 +46,21 @@ type Entitlement struct {
 	// services (clientless) on its ASAs that hold no Apex license of the
 	// same customer.
 	ApexOnlyUsers int
+	// Migrations: the serials whose retired AnyConnect licenses a PAK of
+	// this entitlement replaced (RegisterOptions.Migrate), oldest first.
+	Migrations []Migration
 	// Findings say what is out of compliance, in words.
 	Findings []string
+}
+
+// Migration is one serial moved from retired AnyConnect licenses to a
+// Plus/Apex entitlement.
+type Migration struct {
+	Serial string
+	At     time.Time
+	PAK    string
+	// SKUs of the retired licenses replaced, in registration order.
+	SKUs []string
 }
 
 // OverUse reports more unique users than bought.
@@ -138,7 +151,32 @@ func (p *Portal) entitlement(now time.Time, lines []*PAK) Entitlement {
 	}
 	e.Serials = slices.Sorted(maps.Keys(serials))
 	e.Expired = !e.End.IsZero() && !now.Before(e.End)
+	e.Migrations = p.migrations(e.Serials, e.PAKs)
 	return e
+}
+
+// migrations lists what PAKs of an entitlement replaced on serials.
+func (p *Portal) migrations(serials, paks []string) []Migration {
+	var out []Migration
+	for _, s := range serials {
+		r := p.serials[s]
+		if r == nil {
+			continue
+		}
+		for _, g := range r.Migrated {
+			if !slices.Contains(paks, g.MigratedTo) {
+				continue
+			}
+			k := p.paks[g.PAK]
+			if n := len(out); n > 0 && out[n-1].Serial == s && out[n-1].At.Equal(g.MigratedAt) && out[n-1].PAK == g.MigratedTo {
+				out[n-1].SKUs = append(out[n-1].SKUs, k.SKU)
+				continue
+			}
+			out = append(out, Migration{Serial: s, At: g.MigratedAt, PAK: g.MigratedTo, SKUs: []string{k.SKU}})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Migration) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Serial, b.Serial)) })
+	return out
 }
 
 // inForce reports whether the entitlement covers now.

@@ -51,6 +51,13 @@ var (
 	ErrVPNOnlyWithPlusApex = errors.New("portal: VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses")
 	ErrNewWithRetired      = errors.New("portal: Discontinued Essentials or Premium licenses do not co-exist on the same hardware as newer Plus, Apex or VPN Only licenses")
 	ErrVPNOnlyFixed        = errors.New("portal: The VPN Only licenses cannot be transferred, rehosted, shared, combined, split, or directly upgraded to another VPN Only license size")
+	// ErrMigrationRequired joins ErrNewWithRetired when a Plus, Apex or VPN
+	// Only PAK meets a serial's retired AnyConnect licenses: registering
+	// with RegisterOptions.Migrate (headendctl's --migrate) replaces them.
+	ErrMigrationRequired = errors.New("portal: register with --migrate (the migrate field of RegisterPak) to replace the serial's retired AnyConnect licenses")
+	// ErrMigrateToRetired: a migration replaces retired licenses with a
+	// Plus, Apex or VPN Only one, so it takes no retired PAK.
+	ErrMigrateToRetired = errors.New("portal: a migration replaces retired AnyConnect licenses with a Plus, Apex or VPN Only license")
 	// ErrNotShareable: a license that the Share License Process does not
 	// copy (VPN Only, the retired per-ASA licenses, evaluations).
 	ErrNotShareable = errors.New("portal: the license cannot be shared")

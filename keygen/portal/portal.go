@@ -75,6 +75,11 @@ type Registration struct {
 	At   time.Time `json:"at"`
 	// Nonce tells apart identical time-based keys on the serial.
 	Nonce int `json:"nonce,omitempty"`
+	// MigratedAt and MigratedTo: a retired AnyConnect license replaced by
+	// the Plus, Apex or VPN Only PAK MigratedTo at that lab time (see
+	// RegisterOptions.Migrate); set on the serial's Migrated history only.
+	MigratedAt time.Time `json:"migrated_at,omitzero"`
+	MigratedTo string    `json:"migrated_to,omitempty"`
 }
 
 // SerialRecord is what the portal knows about one ASA serial number.
@@ -89,12 +94,17 @@ type SerialRecord struct {
 	RehostedTo string         `json:"rehosted_to,omitempty"`
 	RehostedAt time.Time      `json:"rehosted_at,omitzero"`
 	Returned   []Registration `json:"returned,omitempty"`
+	// Migrated is the serial's history of retired AnyConnect licenses
+	// that a migration replaced, in the order they were registered; they
+	// no longer make keys.
+	Migrated []Registration `json:"migrated,omitempty"`
 }
 
 func (r *SerialRecord) clone() *SerialRecord {
 	c := *r
 	c.Regs = slices.Clone(r.Regs)
 	c.Returned = slices.Clone(r.Returned)
+	c.Migrated = slices.Clone(r.Migrated)
 	if r.Demo != nil {
 		d := *r.Demo
 		c.Demo = &d
@@ -104,6 +114,12 @@ func (r *SerialRecord) clone() *SerialRecord {
 
 func (r *SerialRecord) holds(pak string) bool {
 	return slices.ContainsFunc(r.Regs, func(g Registration) bool { return g.PAK == pak })
+}
+
+// usedUp reports whether the serial holds the PAK or had it replaced by a
+// migration.
+func (r *SerialRecord) usedUp(pak string) bool {
+	return r.holds(pak) || slices.ContainsFunc(r.Migrated, func(g Registration) bool { return g.PAK == pak })
 }
 
 // ActivationCode is a code of the Share License Process.
@@ -197,6 +213,10 @@ type Config struct {
 //     marks the old serial returned; a returned serial takes no more
 //     registrations. Demo licenses stay behind: the replacement may ask for
 //     its own.
+//   - Migration: a Plus, Apex or VPN Only PAK registered with
+//     RegisterOptions.Migrate replaces the serial's retired AnyConnect
+//     licenses, which stay in its history; without it the refusal names
+//     the option (see RegisterOptions).
 type Portal struct {
 	signer  *keygen.Signer
 	delay   time.Duration
@@ -255,7 +275,7 @@ func (p *Portal) Apply(c Change) error {
 }
 
 func (p *Portal) index(r *SerialRecord) {
-	for _, g := range slices.Concat(r.Regs, r.Returned) {
+	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated) {
 		if g.PAK == "" {
 			continue
 		}
@@ -267,7 +287,7 @@ func (p *Portal) index(r *SerialRecord) {
 }
 
 func (p *Portal) unindex(r *SerialRecord) {
-	for _, g := range slices.Concat(r.Regs, r.Returned) {
+	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated) {
 		delete(p.byPAK[g.PAK], r.Serial)
 	}
 }
@@ -338,16 +358,17 @@ func (t *tx) counters() *Meta {
 	return t.meta
 }
 
-// holders lists the serials that currently hold a PAK, sorted.
+// holders lists the serials that hold a PAK, or held it until a migration
+// replaced it (a single-use license used up stays used up), sorted.
 func (t *tx) holders(pak string) []string {
 	set := map[string]bool{}
 	for s := range t.p.byPAK[pak] {
-		if _, over := t.serials[s]; !over && t.p.serials[s].holds(pak) {
+		if _, over := t.serials[s]; !over && t.p.serials[s].usedUp(pak) {
 			set[s] = true
 		}
 	}
 	for s, r := range t.serials {
-		if r.holds(pak) {
+		if r.usedUp(pak) {
 			set[s] = true
 		}
 	}

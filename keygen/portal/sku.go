@@ -80,6 +80,15 @@ func (s SKU) MultiUse() bool { return s.Tier == TierPlus || s.Tier == TierApex }
 // TimeBased reports whether the SKU makes a time-based key.
 func (s SKU) TimeBased() bool { return s.Kind == KindTimeBased || s.Kind == KindDemo }
 
+// RetiredAnyConnect reports whether the SKU is an AnyConnect license of the
+// retired model (Essentials, Premium, time-based Premium, Mobile, Shared
+// server or participant), which a migration to Plus, Apex or VPN Only
+// replaces; Security Plus is a platform license and stays.
+func (s SKU) RetiredAnyConnect() bool {
+	f := s.Features
+	return s.Tier == TierClassic && (f.HasClassicAnyConnect() || f.Mobile || f.Phone || f.AEA)
+}
+
 // UserLicensed reports whether the SKU is counted in authorized users.
 func (s SKU) UserLicensed() bool { return s.Kind == KindTerm || s.Kind == KindPerpetual }
 

@@ -75,6 +75,10 @@ var errorTable = []errorMapping{
 	{sim.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
 	{sim.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
 	{sim.ErrNotShareable, codes.FailedPrecondition, "NOT_SHAREABLE"},
+	// ErrMigrationRequired joins ErrPortalNewWithRetired where migrate
+	// would have registered the PAK, so it comes first.
+	{sim.ErrMigrationRequired, codes.FailedPrecondition, "MIGRATION_REQUIRED"},
+	{sim.ErrMigrateToRetired, codes.InvalidArgument, "MIGRATE_TO_RETIRED"},
 	{sim.ErrPortalVPNOnlyWithPlusApex, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{sim.ErrPortalNewWithRetired, codes.FailedPrecondition, "LICENSE_CONFLICT"},
 	{sim.ErrVPNOnlyFixed, codes.FailedPrecondition, "LICENSE_CONFLICT"},

@@ -72,13 +72,13 @@ func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPa
 	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial()); err != nil {
 		return nil, err
 	}
-	r, err := lab.RegisterPak(req.GetPak(), req.GetSerial())
+	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate()})
 	if err != nil {
 		return nil, toStatus(err)
 	}
 	return &headendv1.RegisterPakResponse{
 		ActivationKey: issuedKeyPB(r.Key), Email: r.Email, License: licensePB(r.Row),
-		ActivationKeys: issuedKeysPB(r.Keys), AlreadyRegistered: r.Again,
+		ActivationKeys: issuedKeysPB(r.Keys), AlreadyRegistered: r.Again, Migrated: licensesPB(r.Migrated),
 	}, nil
 }
 
@@ -147,7 +147,8 @@ func (s *portalService) ListLicenses(_ context.Context, req *headendv1.ListLicen
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	resp := &headendv1.ListLicensesResponse{Serial: l.Serial, ActivationKeys: issuedKeysPB(l.Keys), RehostedTo: l.RehostedTo}
+	resp := &headendv1.ListLicensesResponse{Serial: l.Serial, ActivationKeys: issuedKeysPB(l.Keys), RehostedTo: l.RehostedTo,
+		Migrated: licensesPB(l.Migrated)}
 	for _, r := range l.Rows {
 		resp.Licenses = append(resp.Licenses, licensePB(r))
 	}
@@ -208,12 +209,20 @@ func (s *portalService) GetComplianceReport(_ context.Context, req *headendv1.Ge
 				Tier: tierPB(e.Tier), Sku: e.SKU, Paks: e.PAKs, AuthorizedUsers: int32(e.AuthorizedUsers),
 				StartDate: datePB(e.Start), EndDate: datePB(e.End), Serials: e.Serials, UniqueUsers: int32(e.UniqueUsers),
 				OverUse: e.OverUse(), Expired: e.Expired, UsersAfterEnd: int32(e.UsersAfterEnd),
-				ApexOnlyUsers: int32(e.ApexOnlyUsers), Findings: e.Findings,
+				ApexOnlyUsers: int32(e.ApexOnlyUsers), Findings: e.Findings, Migrations: migrationsPB(e.Migrations),
 			})
 		}
 		resp.Customers = append(resp.Customers, cc)
 	}
 	return resp, nil
+}
+
+func migrationsPB(ms []sim.Migration) []*headendv1.EntitlementMigration {
+	var out []*headendv1.EntitlementMigration
+	for _, m := range ms {
+		out = append(out, &headendv1.EntitlementMigration{Serial: m.Serial, MigratedAt: timestamppb.New(m.At), Pak: m.PAK, Skus: m.SKUs})
+	}
+	return out
 }
 
 // datePB prints a license date, "" for none (perpetual).
@@ -282,11 +291,23 @@ func pakPB(k *sim.PAK) *headendv1.Pak {
 }
 
 func licensePB(r sim.LicenseRow) *headendv1.PortalLicense {
-	return &headendv1.PortalLicense{
+	l := &headendv1.PortalLicense{
 		Pak: r.PAK, Sku: r.SKU, Tier: tierPB(r.Tier), Kind: kindPB(r.Kind), Customer: r.Customer, Quantity: int32(r.Quantity),
 		StartDate: datePB(r.Start), EndDate: datePB(r.End), Days: int32(r.Days), Registration: howPB(r.How), FromSerial: r.From,
-		RegisteredAt: timestamppb.New(r.At), Shareable: r.Shareable,
+		RegisteredAt: timestamppb.New(r.At), Shareable: r.Shareable, MigratedToPak: r.MigratedTo,
 	}
+	if !r.MigratedAt.IsZero() {
+		l.MigratedAt = timestamppb.New(r.MigratedAt)
+	}
+	return l
+}
+
+func licensesPB(rows []sim.LicenseRow) []*headendv1.PortalLicense {
+	var out []*headendv1.PortalLicense
+	for _, r := range rows {
+		out = append(out, licensePB(r))
+	}
+	return out
 }
 
 func issuedKeyPB(k sim.IssuedKey) *headendv1.IssuedKey {

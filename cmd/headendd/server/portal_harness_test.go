@@ -17,7 +17,7 @@ import (
 // stand-in for the admission records the compliance report reads:
 //
 //	portal-order name=P sku=S [users=N] [months=N] [start=DATE] [size=N] [quantity=N] customer=C
-//	portal-register pak=P serial=S [name=K]
+//	portal-register pak=P serial=S [migrate] [name=K]
 //	portal-share source=S target=T [name=CODE]
 //	portal-use-code code=C [skus=A,B] [name=K]
 //	portal-licenses serial=S
@@ -115,7 +115,7 @@ func (e *env) doPortal(c *ddCase) (out string, ok bool) {
 		save(p.GetPak())
 		return pakText(resp.GetSalesOrder(), p), true
 	case "portal-register":
-		resp, err := pc.RegisterPak(ctxT(), &headendv1.RegisterPakRequest{Pak: arg("pak"), Serial: arg("serial")})
+		resp, err := pc.RegisterPak(ctxT(), &headendv1.RegisterPakRequest{Pak: arg("pak"), Serial: arg("serial"), Migrate: c.has("migrate")})
 		if err != nil {
 			return errText(err), true
 		}
@@ -123,6 +123,9 @@ func (e *env) doPortal(c *ddCase) (out string, ok bool) {
 		var b strings.Builder
 		if resp.GetAlreadyRegistered() {
 			b.WriteString("[already registered: nothing changed]\n")
+		}
+		if m := resp.GetMigrated(); len(m) > 0 {
+			b.WriteString("migrated:\n" + migratedText(m) + "\n")
 		}
 		fmt.Fprintf(&b, "key: %s\n", keyText(resp.GetActivationKey()))
 		b.WriteString("serial's keys:\n" + keysText(resp.GetActivationKeys()))
@@ -156,6 +159,9 @@ func (e *env) doPortal(c *ddCase) (out string, ok bool) {
 			return errText(err), true
 		}
 		out := licensesText(resp.GetLicenses()) + "\nkeys:\n" + keysText(resp.GetActivationKeys())
+		if m := resp.GetMigrated(); len(m) > 0 {
+			out += "\nmigrated:\n" + migratedText(m)
+		}
 		if r := resp.GetRehostedTo(); r != "" {
 			out = "returned under RMA, replaced by " + r + "\n" + out
 		}
@@ -282,6 +288,19 @@ func licensesText(rows []*headendv1.PortalLicense) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// migratedText lists retired licenses a migration replaced.
+func migratedText(rows []*headendv1.PortalLicense) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "SKU\tPAK\tREGISTERED\tMIGRATED\tTO PAK")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.GetSku(), r.GetPak(), r.GetRegisteredAt().AsTime().Format(time.RFC3339),
+			r.GetMigratedAt().AsTime().Format(time.RFC3339), r.GetMigratedToPak())
+	}
+	tw.Flush()
+	return strings.TrimRight(b.String(), "\n")
+}
+
 func complianceText(r *headendv1.GetComplianceReportResponse) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "report at %s, usage available: %v\n", r.GetGeneratedAt().AsTime().Format(time.RFC3339), r.GetUsageAvailable())
@@ -299,6 +318,10 @@ func complianceText(r *headendv1.GetComplianceReportResponse) string {
 				lower(e.GetTier(), "LICENSE_TIER_"), e.GetSku(), e.GetStartDate(), end, strings.Join(e.GetPaks(), ","),
 				strings.Join(e.GetSerials(), " "), e.GetAuthorizedUsers(), e.GetUniqueUsers(), e.GetOverUse(), e.GetExpired(),
 				e.GetUsersAfterEnd(), e.GetApexOnlyUsers())
+			for _, m := range e.GetMigrations() {
+				fmt.Fprintf(&b, "    migrated %s on %s by PAK %s: %s\n", m.GetSerial(), m.GetMigratedAt().AsTime().Format(time.RFC3339),
+					m.GetPak(), strings.Join(m.GetSkus(), ", "))
+			}
 			for _, f := range e.GetFindings() {
 				fmt.Fprintf(&b, "    ! %s\n", f)
 			}

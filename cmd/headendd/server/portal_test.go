@@ -122,6 +122,10 @@ func TestPortalBadInputChangesNothing(t *testing.T) {
 			_, err := pc.RegisterPak(ctxT(), &headendv1.RegisterPakRequest{Pak: plus, Serial: "JMX1628X0P9"})
 			return err
 		}, codes.FailedPrecondition, "LICENSE_CONFLICT", "VPN Only licenses do not co-exist on the same hardware with Plus or Apex licenses"},
+		{"migrate does not replace VPN Only", func() error {
+			_, err := pc.RegisterPak(ctxT(), &headendv1.RegisterPakRequest{Pak: plus, Serial: "JMX1628X0P9", Migrate: true})
+			return err
+		}, codes.FailedPrecondition, "LICENSE_CONFLICT", "serial JMX1628X0P9 holds L-AC-VPNO-250="},
 		{"share VPN Only", func() error {
 			_, err := pc.GetActivationCode(ctxT(), &headendv1.GetActivationCodeRequest{SourceSerial: "JMX1628X0P9", TargetSerial: "FCH2648BCDE"})
 			return err

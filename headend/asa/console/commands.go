@@ -341,20 +341,7 @@ func cmdActivationKey(s *Session, c *call) {
 		s.println(errorLine(err))
 		return
 	}
-	var res asa.InstallResult
-	err = s.b.Update(func(d *asa.Device) error {
-		var err error
-		res, err = d.InstallKey(s.b.Signer(), w, action, s.b.Now())
-		return err
-	})
-	if err != nil {
-		if strings.Contains(errorLine(err), "not valid") {
-			s.println("Validating activation key. This may take a few minutes...")
-		}
-		s.println(errorLine(err))
-		return
-	}
-	s.println(res.Lines...)
+	installKey(s, w, action)
 }
 
 // cmdReload: reload [save-config] [noconfirm]. Unsaved changes are offered

@@ -58,7 +58,10 @@ type HeadendServiceClient interface {
 	// DeleteHeadend removes a headend from the lab.
 	DeleteHeadend(ctx context.Context, in *DeleteHeadendRequest, opts ...grpc.CallOption) (*DeleteHeadendResponse, error)
 	// InstallActivationKey is the console's `activation-key <key>
-	// [activate|deactivate]`. A refused key changes nothing.
+	// [activate|deactivate]`. A refused key changes nothing. Where the
+	// console asks to agree to a warning first (a Plus, Apex or VPN Only
+	// key while anyconnect-essentials is on), the API, which cannot ask,
+	// installs the key and returns the warning among the messages.
 	InstallActivationKey(ctx context.Context, in *InstallActivationKeyRequest, opts ...grpc.CallOption) (*InstallActivationKeyResponse, error)
 	// Reload restarts the headend: the flash permanent key becomes the
 	// running key, unsaved configuration is lost, VPN sessions drop, and the
@@ -280,7 +283,10 @@ type HeadendServiceServer interface {
 	// DeleteHeadend removes a headend from the lab.
 	DeleteHeadend(context.Context, *DeleteHeadendRequest) (*DeleteHeadendResponse, error)
 	// InstallActivationKey is the console's `activation-key <key>
-	// [activate|deactivate]`. A refused key changes nothing.
+	// [activate|deactivate]`. A refused key changes nothing. Where the
+	// console asks to agree to a warning first (a Plus, Apex or VPN Only
+	// key while anyconnect-essentials is on), the API, which cannot ask,
+	// installs the key and returns the warning among the messages.
 	InstallActivationKey(context.Context, *InstallActivationKeyRequest) (*InstallActivationKeyResponse, error)
 	// Reload restarts the headend: the flash permanent key becomes the
 	// running key, unsaved configuration is lost, VPN sessions drop, and the

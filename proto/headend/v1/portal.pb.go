@@ -518,9 +518,13 @@ type PortalLicense struct {
 	Days         int32            `protobuf:"varint,9,opt,name=days,proto3" json:"days,omitempty"`
 	Registration RegistrationKind `protobuf:"varint,10,opt,name=registration,proto3,enum=headend.v1.RegistrationKind" json:"registration,omitempty"`
 	// The source serial of a share or an RMA re-host.
-	FromSerial    string                 `protobuf:"bytes,11,opt,name=from_serial,json=fromSerial,proto3" json:"from_serial,omitempty"`
-	RegisteredAt  *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
-	Shareable     bool                   `protobuf:"varint,13,opt,name=shareable,proto3" json:"shareable,omitempty"`
+	FromSerial   string                 `protobuf:"bytes,11,opt,name=from_serial,json=fromSerial,proto3" json:"from_serial,omitempty"`
+	RegisteredAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	Shareable    bool                   `protobuf:"varint,13,opt,name=shareable,proto3" json:"shareable,omitempty"`
+	// Set on a retired license that a migration replaced: when (lab time),
+	// and the Plus, Apex or VPN Only PAK that replaced it.
+	MigratedAt    *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=migrated_at,json=migratedAt,proto3" json:"migrated_at,omitempty"`
+	MigratedToPak string                 `protobuf:"bytes,15,opt,name=migrated_to_pak,json=migratedToPak,proto3" json:"migrated_to_pak,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -644,6 +648,20 @@ func (x *PortalLicense) GetShareable() bool {
 		return x.Shareable
 	}
 	return false
+}
+
+func (x *PortalLicense) GetMigratedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MigratedAt
+	}
+	return nil
+}
+
+func (x *PortalLicense) GetMigratedToPak() string {
+	if x != nil {
+		return x.MigratedToPak
+	}
+	return ""
 }
 
 // IssuedKey is an activation key the portal made.
@@ -845,7 +863,14 @@ type RegisterPakRequest struct {
 	Pak   string                 `protobuf:"bytes,2,opt,name=pak,proto3" json:"pak,omitempty"`
 	// As show version prints it; a blank one or one with a trailing space
 	// gets "Serial number cannot be blank".
-	Serial        string `protobuf:"bytes,3,opt,name=serial,proto3" json:"serial,omitempty"`
+	Serial string `protobuf:"bytes,3,opt,name=serial,proto3" json:"serial,omitempty"`
+	// The Migration flow: a Plus, Apex or VPN Only PAK replaces the serial's
+	// retired AnyConnect licenses (Essentials, Premium, time-based Premium,
+	// Mobile, Shared server/participant), which stay in its history
+	// (ListLicensesResponse.migrated); Security Plus stays in the key. On a
+	// serial with nothing to migrate it is a plain registration; with a
+	// retired PAK it is refused (InvalidArgument MIGRATE_TO_RETIRED).
+	Migrate       bool `protobuf:"varint,4,opt,name=migrate,proto3" json:"migrate,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -901,6 +926,13 @@ func (x *RegisterPakRequest) GetSerial() string {
 	return ""
 }
 
+func (x *RegisterPakRequest) GetMigrate() bool {
+	if x != nil {
+		return x.Migrate
+	}
+	return false
+}
+
 type RegisterPakResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The key this PAK is in: the serial's permanent key, or a time-based
@@ -913,8 +945,11 @@ type RegisterPakResponse struct {
 	ActivationKeys []*IssuedKey `protobuf:"bytes,4,rep,name=activation_keys,json=activationKeys,proto3" json:"activation_keys,omitempty"`
 	// The PAK was registered to the serial before; nothing changed.
 	AlreadyRegistered bool `protobuf:"varint,5,opt,name=already_registered,json=alreadyRegistered,proto3" json:"already_registered,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The retired licenses this registration replaced (migrate), each with
+	// migrated_at and migrated_to_pak set.
+	Migrated      []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RegisterPakResponse) Reset() {
@@ -980,6 +1015,13 @@ func (x *RegisterPakResponse) GetAlreadyRegistered() bool {
 		return x.AlreadyRegistered
 	}
 	return false
+}
+
+func (x *RegisterPakResponse) GetMigrated() []*PortalLicense {
+	if x != nil {
+		return x.Migrated
+	}
+	return nil
 }
 
 type GetActivationCodeRequest struct {
@@ -1310,7 +1352,10 @@ type ListLicensesResponse struct {
 	Licenses       []*PortalLicense       `protobuf:"bytes,2,rep,name=licenses,proto3" json:"licenses,omitempty"`
 	ActivationKeys []*IssuedKey           `protobuf:"bytes,3,rep,name=activation_keys,json=activationKeys,proto3" json:"activation_keys,omitempty"`
 	// Set when the serial was returned under RMA.
-	RehostedTo    string `protobuf:"bytes,4,opt,name=rehosted_to,json=rehostedTo,proto3" json:"rehosted_to,omitempty"`
+	RehostedTo string `protobuf:"bytes,4,opt,name=rehosted_to,json=rehostedTo,proto3" json:"rehosted_to,omitempty"`
+	// The serial's retired licenses that a migration replaced (history; not
+	// in its keys), oldest first.
+	Migrated      []*PortalLicense `protobuf:"bytes,5,rep,name=migrated,proto3" json:"migrated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1371,6 +1416,13 @@ func (x *ListLicensesResponse) GetRehostedTo() string {
 		return x.RehostedTo
 	}
 	return ""
+}
+
+func (x *ListLicensesResponse) GetMigrated() []*PortalLicense {
+	if x != nil {
+		return x.Migrated
+	}
+	return nil
 }
 
 type RequestDemoLicenseRequest struct {
@@ -1822,6 +1874,9 @@ type EntitlementCompliance struct {
 	// without an Apex license of the customer.
 	ApexOnlyUsers int32    `protobuf:"varint,12,opt,name=apex_only_users,json=apexOnlyUsers,proto3" json:"apex_only_users,omitempty"`
 	Findings      []string `protobuf:"bytes,13,rep,name=findings,proto3" json:"findings,omitempty"`
+	// The serials whose retired AnyConnect licenses a PAK of this
+	// entitlement replaced (RegisterPakRequest.migrate), oldest first.
+	Migrations    []*EntitlementMigration `protobuf:"bytes,14,rep,name=migrations,proto3" json:"migrations,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1947,6 +2002,84 @@ func (x *EntitlementCompliance) GetFindings() []string {
 	return nil
 }
 
+func (x *EntitlementCompliance) GetMigrations() []*EntitlementMigration {
+	if x != nil {
+		return x.Migrations
+	}
+	return nil
+}
+
+// EntitlementMigration is one serial moved from retired AnyConnect licenses
+// to a Plus/Apex entitlement.
+type EntitlementMigration struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Serial     string                 `protobuf:"bytes,1,opt,name=serial,proto3" json:"serial,omitempty"`
+	MigratedAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=migrated_at,json=migratedAt,proto3" json:"migrated_at,omitempty"`
+	Pak        string                 `protobuf:"bytes,3,opt,name=pak,proto3" json:"pak,omitempty"`
+	// The retired licenses replaced.
+	Skus          []string `protobuf:"bytes,4,rep,name=skus,proto3" json:"skus,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EntitlementMigration) Reset() {
+	*x = EntitlementMigration{}
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EntitlementMigration) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EntitlementMigration) ProtoMessage() {}
+
+func (x *EntitlementMigration) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EntitlementMigration.ProtoReflect.Descriptor instead.
+func (*EntitlementMigration) Descriptor() ([]byte, []int) {
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *EntitlementMigration) GetSerial() string {
+	if x != nil {
+		return x.Serial
+	}
+	return ""
+}
+
+func (x *EntitlementMigration) GetMigratedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MigratedAt
+	}
+	return nil
+}
+
+func (x *EntitlementMigration) GetPak() string {
+	if x != nil {
+		return x.Pak
+	}
+	return ""
+}
+
+func (x *EntitlementMigration) GetSkus() []string {
+	if x != nil {
+		return x.Skus
+	}
+	return nil
+}
+
 var File_headend_v1_portal_proto protoreflect.FileDescriptor
 
 const file_headend_v1_portal_proto_rawDesc = "" +
@@ -1984,7 +2117,7 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\tactive_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\bactiveAt\x12\x1d\n" +
 	"\n" +
 	"renewal_of\x18\x11 \x01(\tR\trenewalOf\x12\x1b\n" +
-	"\tmulti_use\x18\x12 \x01(\bR\bmultiUse\"\xd5\x03\n" +
+	"\tmulti_use\x18\x12 \x01(\bR\bmultiUse\"\xba\x04\n" +
 	"\rPortalLicense\x12\x10\n" +
 	"\x03pak\x18\x01 \x01(\tR\x03pak\x12\x10\n" +
 	"\x03sku\x18\x02 \x01(\tR\x03sku\x12+\n" +
@@ -2001,7 +2134,10 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\vfrom_serial\x18\v \x01(\tR\n" +
 	"fromSerial\x12?\n" +
 	"\rregistered_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\x12\x1c\n" +
-	"\tshareable\x18\r \x01(\bR\tshareable\"\x9a\x01\n" +
+	"\tshareable\x18\r \x01(\bR\tshareable\x12;\n" +
+	"\vmigrated_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"migratedAt\x12&\n" +
+	"\x0fmigrated_to_pak\x18\x0f \x01(\tR\rmigratedToPak\"\x9a\x01\n" +
 	"\tIssuedKey\x12\x16\n" +
 	"\x06serial\x18\x01 \x01(\tR\x06serial\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\tR\x03key\x12\x1d\n" +
@@ -2016,17 +2152,19 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x12PlaceOrderResponse\x12\x1f\n" +
 	"\vsales_order\x18\x01 \x01(\tR\n" +
 	"salesOrder\x12#\n" +
-	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"P\n" +
+	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"j\n" +
 	"\x12RegisterPakRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x10\n" +
 	"\x03pak\x18\x02 \x01(\tR\x03pak\x12\x16\n" +
-	"\x06serial\x18\x03 \x01(\tR\x06serial\"\x8d\x02\n" +
+	"\x06serial\x18\x03 \x01(\tR\x06serial\x12\x18\n" +
+	"\amigrate\x18\x04 \x01(\bR\amigrate\"\xc4\x02\n" +
 	"\x13RegisterPakResponse\x12<\n" +
 	"\x0eactivation_key\x18\x01 \x01(\v2\x15.headend.v1.IssuedKeyR\ractivationKey\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x123\n" +
 	"\alicense\x18\x03 \x01(\v2\x19.headend.v1.PortalLicenseR\alicense\x12>\n" +
 	"\x0factivation_keys\x18\x04 \x03(\v2\x15.headend.v1.IssuedKeyR\x0eactivationKeys\x12-\n" +
-	"\x12already_registered\x18\x05 \x01(\bR\x11alreadyRegistered\"v\n" +
+	"\x12already_registered\x18\x05 \x01(\bR\x11alreadyRegistered\x125\n" +
+	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\"v\n" +
 	"\x18GetActivationCodeRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12#\n" +
 	"\rsource_serial\x18\x02 \x01(\tR\fsourceSerial\x12#\n" +
@@ -2049,13 +2187,14 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x05email\x18\x05 \x01(\tR\x05email\"?\n" +
 	"\x13ListLicensesRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x16\n" +
-	"\x06serial\x18\x02 \x01(\tR\x06serial\"\xc6\x01\n" +
+	"\x06serial\x18\x02 \x01(\tR\x06serial\"\xfd\x01\n" +
 	"\x14ListLicensesResponse\x12\x16\n" +
 	"\x06serial\x18\x01 \x01(\tR\x06serial\x125\n" +
 	"\blicenses\x18\x02 \x03(\v2\x19.headend.v1.PortalLicenseR\blicenses\x12>\n" +
 	"\x0factivation_keys\x18\x03 \x03(\v2\x15.headend.v1.IssuedKeyR\x0eactivationKeys\x12\x1f\n" +
 	"\vrehosted_to\x18\x04 \x01(\tR\n" +
-	"rehostedTo\"E\n" +
+	"rehostedTo\x125\n" +
+	"\bmigrated\x18\x05 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\"E\n" +
 	"\x19RequestDemoLicenseRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x16\n" +
 	"\x06serial\x18\x02 \x01(\tR\x06serial\"\xa5\x01\n" +
@@ -2085,7 +2224,7 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x10authorized_users\x18\x02 \x01(\x05R\x0fauthorizedUsers\x12!\n" +
 	"\funique_users\x18\x03 \x01(\x05R\vuniqueUsers\x12E\n" +
 	"\fentitlements\x18\x04 \x03(\v2!.headend.v1.EntitlementComplianceR\fentitlements\x12\x1a\n" +
-	"\bfindings\x18\x05 \x03(\tR\bfindings\"\xad\x03\n" +
+	"\bfindings\x18\x05 \x03(\tR\bfindings\"\xef\x03\n" +
 	"\x15EntitlementCompliance\x12+\n" +
 	"\x04tier\x18\x01 \x01(\x0e2\x17.headend.v1.LicenseTierR\x04tier\x12\x10\n" +
 	"\x03sku\x18\x02 \x01(\tR\x03sku\x12\x12\n" +
@@ -2101,7 +2240,16 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	" \x01(\bR\aexpired\x12&\n" +
 	"\x0fusers_after_end\x18\v \x01(\x05R\rusersAfterEnd\x12&\n" +
 	"\x0fapex_only_users\x18\f \x01(\x05R\rapexOnlyUsers\x12\x1a\n" +
-	"\bfindings\x18\r \x03(\tR\bfindings*\x8e\x01\n" +
+	"\bfindings\x18\r \x03(\tR\bfindings\x12@\n" +
+	"\n" +
+	"migrations\x18\x0e \x03(\v2 .headend.v1.EntitlementMigrationR\n" +
+	"migrations\"\x91\x01\n" +
+	"\x14EntitlementMigration\x12\x16\n" +
+	"\x06serial\x18\x01 \x01(\tR\x06serial\x12;\n" +
+	"\vmigrated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"migratedAt\x12\x10\n" +
+	"\x03pak\x18\x03 \x01(\tR\x03pak\x12\x12\n" +
+	"\x04skus\x18\x04 \x03(\tR\x04skus*\x8e\x01\n" +
 	"\vLicenseTier\x12\x1c\n" +
 	"\x18LICENSE_TIER_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_TIER_PLUS\x10\x01\x12\x15\n" +
@@ -2146,7 +2294,7 @@ func file_headend_v1_portal_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_portal_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_headend_v1_portal_proto_goTypes = []any{
 	(LicenseTier)(0),                    // 0: headend.v1.LicenseTier
 	(LicenseKind)(0),                    // 1: headend.v1.LicenseKind
@@ -2173,57 +2321,63 @@ var file_headend_v1_portal_proto_goTypes = []any{
 	(*GetComplianceReportResponse)(nil), // 22: headend.v1.GetComplianceReportResponse
 	(*CustomerCompliance)(nil),          // 23: headend.v1.CustomerCompliance
 	(*EntitlementCompliance)(nil),       // 24: headend.v1.EntitlementCompliance
-	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
+	(*EntitlementMigration)(nil),        // 25: headend.v1.EntitlementMigration
+	(*timestamppb.Timestamp)(nil),       // 26: google.protobuf.Timestamp
 }
 var file_headend_v1_portal_proto_depIdxs = []int32{
 	0,  // 0: headend.v1.Pak.tier:type_name -> headend.v1.LicenseTier
 	1,  // 1: headend.v1.Pak.kind:type_name -> headend.v1.LicenseKind
-	25, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
-	25, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
+	26, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
+	26, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: headend.v1.PortalLicense.tier:type_name -> headend.v1.LicenseTier
 	1,  // 5: headend.v1.PortalLicense.kind:type_name -> headend.v1.LicenseKind
 	2,  // 6: headend.v1.PortalLicense.registration:type_name -> headend.v1.RegistrationKind
-	25, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
-	3,  // 8: headend.v1.PlaceOrderRequest.lines:type_name -> headend.v1.OrderLine
-	4,  // 9: headend.v1.PlaceOrderResponse.paks:type_name -> headend.v1.Pak
-	6,  // 10: headend.v1.RegisterPakResponse.activation_key:type_name -> headend.v1.IssuedKey
-	5,  // 11: headend.v1.RegisterPakResponse.license:type_name -> headend.v1.PortalLicense
-	6,  // 12: headend.v1.RegisterPakResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	25, // 13: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 14: headend.v1.GetActivationCodeResponse.shareable:type_name -> headend.v1.PortalLicense
-	5,  // 15: headend.v1.UseActivationCodeResponse.shared:type_name -> headend.v1.PortalLicense
-	6,  // 16: headend.v1.UseActivationCodeResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	5,  // 17: headend.v1.ListLicensesResponse.licenses:type_name -> headend.v1.PortalLicense
-	6,  // 18: headend.v1.ListLicensesResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	6,  // 19: headend.v1.RequestDemoLicenseResponse.activation_key:type_name -> headend.v1.IssuedKey
-	5,  // 20: headend.v1.RequestDemoLicenseResponse.license:type_name -> headend.v1.PortalLicense
-	5,  // 21: headend.v1.RehostForRmaResponse.moved:type_name -> headend.v1.PortalLicense
-	6,  // 22: headend.v1.RehostForRmaResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	25, // 23: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
-	23, // 24: headend.v1.GetComplianceReportResponse.customers:type_name -> headend.v1.CustomerCompliance
-	24, // 25: headend.v1.CustomerCompliance.entitlements:type_name -> headend.v1.EntitlementCompliance
-	0,  // 26: headend.v1.EntitlementCompliance.tier:type_name -> headend.v1.LicenseTier
-	7,  // 27: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
-	9,  // 28: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
-	11, // 29: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
-	13, // 30: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
-	15, // 31: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
-	17, // 32: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
-	19, // 33: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
-	21, // 34: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
-	8,  // 35: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
-	10, // 36: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
-	12, // 37: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
-	14, // 38: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
-	16, // 39: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
-	18, // 40: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
-	20, // 41: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
-	22, // 42: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
-	35, // [35:43] is the sub-list for method output_type
-	27, // [27:35] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	26, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
+	26, // 8: headend.v1.PortalLicense.migrated_at:type_name -> google.protobuf.Timestamp
+	3,  // 9: headend.v1.PlaceOrderRequest.lines:type_name -> headend.v1.OrderLine
+	4,  // 10: headend.v1.PlaceOrderResponse.paks:type_name -> headend.v1.Pak
+	6,  // 11: headend.v1.RegisterPakResponse.activation_key:type_name -> headend.v1.IssuedKey
+	5,  // 12: headend.v1.RegisterPakResponse.license:type_name -> headend.v1.PortalLicense
+	6,  // 13: headend.v1.RegisterPakResponse.activation_keys:type_name -> headend.v1.IssuedKey
+	5,  // 14: headend.v1.RegisterPakResponse.migrated:type_name -> headend.v1.PortalLicense
+	26, // 15: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 16: headend.v1.GetActivationCodeResponse.shareable:type_name -> headend.v1.PortalLicense
+	5,  // 17: headend.v1.UseActivationCodeResponse.shared:type_name -> headend.v1.PortalLicense
+	6,  // 18: headend.v1.UseActivationCodeResponse.activation_keys:type_name -> headend.v1.IssuedKey
+	5,  // 19: headend.v1.ListLicensesResponse.licenses:type_name -> headend.v1.PortalLicense
+	6,  // 20: headend.v1.ListLicensesResponse.activation_keys:type_name -> headend.v1.IssuedKey
+	5,  // 21: headend.v1.ListLicensesResponse.migrated:type_name -> headend.v1.PortalLicense
+	6,  // 22: headend.v1.RequestDemoLicenseResponse.activation_key:type_name -> headend.v1.IssuedKey
+	5,  // 23: headend.v1.RequestDemoLicenseResponse.license:type_name -> headend.v1.PortalLicense
+	5,  // 24: headend.v1.RehostForRmaResponse.moved:type_name -> headend.v1.PortalLicense
+	6,  // 25: headend.v1.RehostForRmaResponse.activation_keys:type_name -> headend.v1.IssuedKey
+	26, // 26: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
+	23, // 27: headend.v1.GetComplianceReportResponse.customers:type_name -> headend.v1.CustomerCompliance
+	24, // 28: headend.v1.CustomerCompliance.entitlements:type_name -> headend.v1.EntitlementCompliance
+	0,  // 29: headend.v1.EntitlementCompliance.tier:type_name -> headend.v1.LicenseTier
+	25, // 30: headend.v1.EntitlementCompliance.migrations:type_name -> headend.v1.EntitlementMigration
+	26, // 31: headend.v1.EntitlementMigration.migrated_at:type_name -> google.protobuf.Timestamp
+	7,  // 32: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
+	9,  // 33: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
+	11, // 34: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
+	13, // 35: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
+	15, // 36: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
+	17, // 37: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
+	19, // 38: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
+	21, // 39: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
+	8,  // 40: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
+	10, // 41: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
+	12, // 42: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
+	14, // 43: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
+	16, // 44: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
+	18, // 45: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
+	20, // 46: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
+	22, // 47: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
+	40, // [40:48] is the sub-list for method output_type
+	32, // [32:40] is the sub-list for method input_type
+	32, // [32:32] is the sub-list for extension type_name
+	32, // [32:32] is the sub-list for extension extendee
+	0,  // [0:32] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_portal_proto_init() }
@@ -2237,7 +2391,7 @@ func file_headend_v1_portal_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_portal_proto_rawDesc), len(file_headend_v1_portal_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

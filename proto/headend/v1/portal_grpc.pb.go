@@ -52,7 +52,9 @@ type PortalServiceClient interface {
 	PlaceOrder(ctx context.Context, in *PlaceOrderRequest, opts ...grpc.CallOption) (*PlaceOrderResponse, error)
 	// RegisterPak registers a PAK to an ASA serial number and returns the
 	// serial's key and the license e-mail. Every permanent license of a
-	// serial is in its one permanent key.
+	// serial is in its one permanent key. A Plus, Apex or VPN Only PAK meets
+	// a serial with retired AnyConnect licenses with FailedPrecondition
+	// MIGRATION_REQUIRED unless migrate is set (the Migration flow).
 	RegisterPak(ctx context.Context, in *RegisterPakRequest, opts ...grpc.CallOption) (*RegisterPakResponse, error)
 	// GetActivationCode starts the Share License Process: a single-use code
 	// to copy the source serial's Plus/Apex licenses to the target serial.
@@ -185,7 +187,9 @@ type PortalServiceServer interface {
 	PlaceOrder(context.Context, *PlaceOrderRequest) (*PlaceOrderResponse, error)
 	// RegisterPak registers a PAK to an ASA serial number and returns the
 	// serial's key and the license e-mail. Every permanent license of a
-	// serial is in its one permanent key.
+	// serial is in its one permanent key. A Plus, Apex or VPN Only PAK meets
+	// a serial with retired AnyConnect licenses with FailedPrecondition
+	// MIGRATION_REQUIRED unless migrate is set (the Migration flow).
 	RegisterPak(context.Context, *RegisterPakRequest) (*RegisterPakResponse, error)
 	// GetActivationCode starts the Share License Process: a single-use code
 	// to copy the source serial's Plus/Apex licenses to the target serial.
