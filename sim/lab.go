@@ -20,6 +20,7 @@ import (
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/eventlog"
+	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/metrics"
 )
 
@@ -152,11 +153,10 @@ type Headend struct {
 	// by mu.
 	off      bool
 	offSince time.Time
-	// fo and foRole are its place in the failover service, guarded by the
-	// lab's fo.mu; foView and foMate what the service last published.
-	fo     foUnit
-	foRole string
-	foView atomic.Pointer[foPublished]
+	// fo is its place in the failover service, guarded by the lab's
+	// fo.mu; foView and foMate what the service last published.
+	fo     fopair.Unit[*Headend]
+	foView atomic.Pointer[fopair.Published]
 	foMate atomic.Pointer[Headend]
 }
 
@@ -819,7 +819,7 @@ func (h *Headend) snapshot() (Snapshot, error) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
 			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus()}
 		if v := h.foView.Load(); v != nil {
-			s.FailoverMismatch = v.mismatch
+			s.FailoverMismatch = v.Mismatch
 		}
 	})
 	return s, err
@@ -906,7 +906,7 @@ func (h *Headend) update(fn func(d family.Device) error) (time.Time, error) {
 	}
 	moved := netMoved(h.dev, c)
 	var err error
-	if on, _ := foEnabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
+	if on, _ := fopair.Enabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
 		err = h.pinnedChange(c, now, m)
 	} else if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
 		err = h.rename(c, now, m)
