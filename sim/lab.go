@@ -21,6 +21,7 @@ import (
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
+	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/metrics"
 )
 
@@ -112,11 +113,11 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         *eventlog.Log  // events.go
-	timers     labTimers      // timers.go
-	netw       netWatchers    // netwatch.go
-	fo         failovers      // failover.go
-	shared     *sharedService // shared licensing (shared.go)
+	ev         *eventlog.Log   // events.go
+	timers     labTimers       // timers.go
+	netw       labnet.Watchers // netwatch.go
+	fo         failovers       // failover.go
+	shared     *sharedService  // shared licensing (shared.go)
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -169,6 +170,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		name: cmp.Or(cfg.Name, DefaultLab), store: cfg.Store, signer: cfg.Signer,
 		bootTime: cfg.BootTime, rand: cfg.Rand, log: cfg.Log, metrics: cfg.Metrics,
 		bySerial: map[string]*Headend{}, names: map[string]*Headend{}, nextID: 1,
+		net: newNetwork(),
 	}
 	if l.rand == nil {
 		l.rand = rand.IntN
@@ -603,7 +605,7 @@ func (l *Lab) Delete(hostname string) error {
 		l.retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
-		l.net.drop(h)
+		l.net.Drop(h)
 		dropFaults()
 		l.shared.drop(h, now)
 		delete(l.bySerial, h.dev.SerialNumber())

@@ -75,7 +75,15 @@ func (s *sharedService) Holders(from uint64, addr netip.Addr) []sharedlic.Reach 
 	if h == nil {
 		return nil
 	}
-	return s.l.net.holders(h, addr)
+	rs := s.l.net.Holders(h, addr)
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]sharedlic.Reach, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, sharedlic.Reach{ID: r.H.id, UpAt: r.UpAt, Path: r.Path})
+	}
+	return out
 }
 
 // Write stores the service's records and logs its steps on their units,
@@ -118,21 +126,3 @@ func (h *Headend) SharedStatus() family.SharedStatus {
 // SharedPool is the hostname of the server whose pool h borrows from ("":
 // none), for an admission that took a shared session.
 func (h *Headend) SharedPool() string { return h.lab.shared.svc.Pool(h.id) }
-
-// holders are the headends that hold addr, by hostname then id, as seen
-// from from: whether packets pass between them (a link not cut, both
-// powered on), and when each is up.
-func (n *network) holders(from *Headend, addr netip.Addr) []sharedlic.Reach {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	hs := n.byAddr[addr]
-	if len(hs) == 0 {
-		return nil
-	}
-	out := make([]sharedlic.Reach, 0, len(hs))
-	for _, ho := range hs {
-		path := !n.off[from] && !n.off[ho.h] && n.pathUpLocked(from, ho.h)
-		out = append(out, sharedlic.Reach{ID: ho.h.id, UpAt: ho.upAt, Path: path})
-	}
-	return out
-}
