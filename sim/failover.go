@@ -2,10 +2,10 @@ package sim
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -17,10 +17,10 @@ import (
 )
 
 // Failover pairs in the lab: the core's side of package fopair, which
-// holds the pairing rules and each unit's state. Here the candidates are
-// gathered under their headends' locks, what a check decided is stored,
-// published (views, admission policies, lab network addresses) and
-// replicated, and the pair commands run.
+// holds the service, the pairing rules and each unit's state. Here the
+// candidates are gathered under their headends' locks, and what a check
+// decided is stored, published (views, admission policies, lab network
+// addresses) and replicated (foLab, the service's fopair.Core).
 
 // Errors of the pair commands (Host.Failover), the family's, so that the
 // console words them as the ASA does.
@@ -29,39 +29,9 @@ var (
 	ErrNoMate      = family.ErrNoMate
 )
 
-// failovers is the lab's failover service.
-type failovers struct {
-	// mu serialises the decisions about pairs. It is taken before any
-	// headend's lock, never under one.
-	mu sync.Mutex
-	// next is the earliest lab time a failover unit that is reloading
-	// comes up (zero: none), when the pairs are checked again.
-	next time.Time
-	// hmu guards handoff: the sessions an active unit with a stateful
-	// link held when it went down, for its mate. A leaf lock, taken
-	// under a headend's.
-	hmu     sync.Mutex
-	handoff map[*Headend][]fopair.Held
-	// units counts the headends the last check found with failover
-	// enabled or tracked: with none, a change of the lab network needs
-	// no check (failover is only enabled through a change of the unit).
-	units int
-	// moved is the time the service's own change of a unit (a
-	// replication, a reload of the standby) moved it on the lab network;
-	// the network's watchers are told once mu is released (unlock).
-	moved time.Time
-}
-
-// foUnlock releases l.fo.mu, then tells the lab network's watchers of a
-// move the service's own changes made.
-func (l *Lab) foUnlock() {
-	at := l.fo.moved
-	l.fo.moved = time.Time{}
-	l.fo.mu.Unlock()
-	if !at.IsZero() {
-		l.netChanged(at)
-	}
-}
+// failovers is the lab's failover service (fopair.Service), driving the
+// lab core through foLab.
+type failovers = fopair.Service[*Headend]
 
 // FailoverStatus is h's failover pair as the lab sees it (family.Host).
 func (h *Headend) FailoverStatus() family.FailoverStatus {
@@ -86,60 +56,14 @@ func (h *Headend) Mate() (family.Host, bool) {
 	return nil, false
 }
 
-// Failover runs a pair command on h (family.Host): `failover active` on
-// the standby and `no failover active` on the active switch the pair over;
-// the same commands on a unit already in that state change nothing, as on
-// the ASA; `failover reload-standby` on the active unit reloads its mate.
+// Failover runs a pair command on h (family.Host; fopair.Service.Command).
 // It must not be called with h's lock held (inside View or Update).
 func (h *Headend) Failover(cmd family.FailoverCommand) error {
-	l := h.lab
-	l.fo.mu.Lock()
-	defer l.foUnlock()
-	now := l.clock.Now()
-	if !h.fo.Tracked {
-		return fmt.Errorf("%w: %s", ErrFailoverOff, h.labName())
+	err := h.lab.fo.Command(h, cmd)
+	if errors.Is(err, fopair.ErrUnknownCommand) {
+		return fmt.Errorf("%w: failover command %d", ErrInvalidArgument, cmd)
 	}
-	mate := h.fo.Mate
-	switch cmd {
-	case family.FailoverMakeActive, family.FailoverMakeStandby:
-		if (cmd == family.FailoverMakeActive) == h.fo.Active {
-			return nil
-		}
-		if mate == nil {
-			return fmt.Errorf("%w: %s", ErrNoMate, h.labName())
-		}
-		to := h
-		if cmd == family.FailoverMakeStandby {
-			to = mate
-		}
-		return l.foCommitSwitch(to, now, "Set by the config command")
-	case family.FailoverReloadStandby:
-		if mate == nil || !h.fo.Active {
-			return fmt.Errorf("%w: %s has no standby unit", ErrNoMate, h.labName())
-		}
-		var c family.Device
-		if err := mate.replicaUpdate(func(d family.Device) error {
-			c = d
-			d.Reload(now, l.bootTime)
-			return nil
-		}); err != nil {
-			return err
-		}
-		return l.foRebooted(mate, c, now)
-	}
-	return fmt.Errorf("%w: failover command %d", ErrInvalidArgument, cmd)
-}
-
-// foCommitSwitch makes to the active unit of its pair at now, for cause.
-// Called with l.fo.mu held.
-func (l *Lab) foCommitSwitch(to *Headend, now time.Time, cause string) error {
-	from := to.fo.Mate
-	var evs []Event
-	fopair.Switch(foLab{l}, to, from, activeSessions(l, from), true, now, cause, &evs)
-	if err := l.foPersist(now, []*Headend{to, from}, evs); err != nil {
-		return err
-	}
-	return l.foReplicate(to, from, now)
+	return err
 }
 
 // activeSessions lists the sessions of h's admission table, as the
@@ -159,22 +83,13 @@ func activeSessions(l *Lab, h *Headend) []fopair.Held {
 }
 
 // foCapture keeps the sessions of h, which is about to drop them (a
-// reload), for its mate when h is the active unit of a pair: they move
-// over a stateful link, and the switchover's event counts them either
-// way.
-// Called with h.mu held.
+// reload), for its mate when h is the active unit of a pair
+// (fopair.Service.Capture). Called with h.mu held.
 func (h *Headend) foCapture() {
 	if v := h.FailoverStatus(); v.State != family.FailoverActive || !v.MateSeen {
 		return
 	}
-	held := activeSessions(h.lab, h)
-	l := h.lab
-	l.fo.hmu.Lock()
-	if l.fo.handoff == nil {
-		l.fo.handoff = map[*Headend][]fopair.Held{}
-	}
-	l.fo.handoff[h] = held
-	l.fo.hmu.Unlock()
+	h.lab.fo.Capture(h, activeSessions(h.lab, h))
 }
 
 // labEvents names h's events by its name in the lab when it is pinned:
@@ -196,69 +111,14 @@ func (h *Headend) labName() string {
 }
 
 // foChanged re-checks the pairs after a change of h from old to c through
-// the pipeline, and replicates the configuration of an active unit onto
-// its standby.
+// the pipeline (fopair.Service.Changed).
 func (l *Lab) foChanged(h *Headend, old, c family.Device) {
-	onOld, _ := fopair.Enabled(old)
-	onNew, _ := fopair.Enabled(c)
-	if !onOld && !onNew && h.foView.Load() == nil { // not a failover unit: no lock
-		return
-	}
-	l.fo.mu.Lock()
-	defer l.foUnlock()
-	now := l.clock.Now()
-	if rebooted(old, c) {
-		if err := l.foRebooted(h, c, now); err != nil {
-			l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-		}
-		return
-	}
-	if err := l.foCheckLocked(now, nil, h); err != nil {
-		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-	}
-}
-
-// foRebooted re-checks the pairs after h booted to c at now: its
-// mate lost it, and a unit back at once (no boot time) comes back as the
-// standby. Called with l.fo.mu held.
-func (l *Lab) foRebooted(h *Headend, c family.Device, now time.Time) error {
-	if err := l.foCheckLocked(now, map[*Headend]bool{h: true}, nil); err != nil {
-		return err
-	}
-	if c.Reloading(now) {
-		return nil
-	}
-	return l.foCheckLocked(now, nil, nil)
-}
-
-// foNetChanged re-checks the pairs after a change of the lab network.
-func (l *Lab) foNetChanged(now time.Time) {
-	l.fo.mu.Lock()
-	defer l.foUnlock()
-	if l.fo.units == 0 {
-		return
-	}
-	if err := l.foCheckLocked(now, nil, nil); err != nil {
-		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-	}
+	l.fo.Changed(h, old, c, h.foView.Load() != nil, rebooted(old, c))
 }
 
 // foClock re-checks the pairs at each lab time up to now a reloading
 // failover unit came up.
-func (l *Lab) foClock(now time.Time) {
-	l.fo.mu.Lock()
-	defer l.foUnlock()
-	for !l.fo.next.IsZero() && !l.fo.next.After(now) {
-		at := l.fo.next
-		if err := l.foCheckLocked(at, nil, nil); err != nil {
-			l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-			return
-		}
-		if !l.fo.next.After(at) {
-			return // nothing came up: do not spin
-		}
-	}
-}
+func (l *Lab) foClock(now time.Time) { l.fo.Clock(now) }
 
 // foCandidates are the headends with failover enabled or tracked, as of
 // now, in id order; down ones are taken as down.
@@ -293,38 +153,50 @@ func (l *Lab) foCandidates(now time.Time, down map[*Headend]bool) []fopair.Cand[
 	return cs
 }
 
-// foCheckLocked decides the pairs at now (fopair.Check) and carries the
-// decision out. Headends in down are taken as down (one that reloaded
-// instantly); changed, if not nil, is a headend whose configuration just
-// changed. Called with l.fo.mu held.
-func (l *Lab) foCheckLocked(now time.Time, down map[*Headend]bool, changed *Headend) error {
-	plan := fopair.Check(foLab{l}, l.foCandidates(now, down), now, changed)
-	l.fo.units, l.fo.next = plan.Units, plan.Next
-	if err := l.foPersist(now, plan.Touched, plan.Events); err != nil {
-		return err
-	}
-	for _, ln := range plan.Lines {
-		err := ln.H.replicaUpdate(func(d family.Device) error {
-			if lg, ok := d.(family.FailoverLogger); ok {
-				lg.LogFailover(ln.Msg, now)
-			}
-			return nil
-		})
-		if err != nil {
-			l.log.Warn("failover line", zap.String("lab", l.name), zap.String("hostname", ln.H.labName()), zap.Error(err))
+// foLab is the lab core as the failover service drives it (fopair.Core);
+// its methods run with the service's lock held, but NetChanged.
+type foLab struct{ l *Lab }
+
+func (f foLab) Now() time.Time { return f.l.clock.Now() }
+func (f foLab) Candidates(now time.Time, down map[*Headend]bool) []fopair.Cand[*Headend] {
+	return f.l.foCandidates(now, down)
+}
+func (f foLab) Persist(now time.Time, hs []*Headend, evs []Event) error {
+	return f.l.foPersist(now, hs, evs)
+}
+func (f foLab) Replicate(a, s *Headend, now time.Time) error { return f.l.foReplicate(a, s, now) }
+func (f foLab) NetChanged(now time.Time)                     { f.l.netChanged(now) }
+
+func (f foLab) LogLine(h *Headend, msg string, now time.Time) error {
+	return h.replicaUpdate(func(d family.Device) error {
+		if lg, ok := d.(family.FailoverLogger); ok {
+			lg.LogFailover(msg, now)
 		}
-	}
-	for _, r := range plan.Replicate {
-		if err := l.foReplicate(r[0], r[1], now); err != nil {
-			l.log.Warn("failover replication", zap.String("lab", l.name), zap.String("active", r[0].labName()), zap.Error(err))
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// foLab is the lab core as the failover service reaches it
-// (fopair.Lab); its methods run with l.fo.mu held.
-type foLab struct{ l *Lab }
+func (f foLab) ReloadStandby(h *Headend, now time.Time) (family.Device, error) {
+	var c family.Device
+	err := h.replicaUpdate(func(d family.Device) error {
+		c = d
+		d.Reload(now, f.l.bootTime)
+		return nil
+	})
+	return c, err
+}
+
+func (f foLab) Failed(what string, h *Headend, err error) {
+	l := f.l
+	switch what {
+	case "failover line":
+		l.log.Warn(what, zap.String("lab", l.name), zap.String("hostname", h.labName()), zap.Error(err))
+	case "failover replication":
+		l.log.Warn(what, zap.String("lab", l.name), zap.String("active", h.labName()), zap.Error(err))
+	default:
+		l.log.Error(what, zap.String("lab", l.name), zap.Error(err))
+	}
+}
 
 func (f foLab) Name(h *Headend) string                 { return h.labName() }
 func (f foLab) Unit(h *Headend) *fopair.Unit[*Headend] { return &h.fo }
@@ -332,14 +204,6 @@ func (f foLab) PathUp(a, b *Headend) bool              { return pathUp(a, b) }
 func (f foLab) Sessions(h *Headend) []fopair.Held      { return activeSessions(f.l, h) }
 func (f foLab) UpAt(h *Headend) time.Time              { return h.upAt() }
 func (f foLab) Publish(h *Headend, now time.Time)      { f.l.foPublish(h, now) }
-
-func (f foLab) Handoff(h *Headend) []fopair.Held {
-	f.l.fo.hmu.Lock()
-	defer f.l.fo.hmu.Unlock()
-	held := f.l.fo.handoff[h]
-	delete(f.l.fo.handoff, h)
-	return held
-}
 
 func (f foLab) Admit(h *Headend, s fopair.Held, now time.Time) bool {
 	return h.adm.Admit(s.P, s.K, now.Unix()).Admitted
@@ -358,8 +222,8 @@ func (h *Headend) upAt() time.Time {
 }
 
 // foPersist stores the failover records of hs with evs in one synced batch,
-// then publishes their views and admission policies. Called with l.fo.mu
-// held.
+// then publishes their views and admission policies. Called with the
+// failover service's lock held.
 func (l *Lab) foPersist(now time.Time, hs []*Headend, evs []Event) error {
 	if len(hs) == 0 && len(evs) == 0 {
 		return nil
@@ -384,7 +248,7 @@ func (l *Lab) foPersist(now time.Time, hs []*Headend, evs []Event) error {
 	return err
 }
 
-// foRecord is h's failover record. Called with l.fo.mu held.
+// foRecord is h's failover record. Called with the failover service's lock held.
 func (h *Headend) foRecord() store.FailoverRecord {
 	var mate uint64
 	if m := h.fo.Mate; m != nil {
@@ -400,7 +264,7 @@ func (h *Headend) foRecord() store.FailoverRecord {
 }
 
 // foPublish makes h's view of its pair what the service decided and sets
-// its admission policy accordingly. Called with l.fo.mu held.
+// its admission policy accordingly. Called with the failover service's lock held.
 func (l *Lab) foPublish(h *Headend, now time.Time) {
 	f := &h.fo
 	var mate fopair.Mate
@@ -436,7 +300,7 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	}
 	if !slices.Equal(was, h.answersOn(h.dev)) {
 		h.lab.net.set(h, h.dev)
-		l.fo.moved = now
+		l.fo.Moved(now)
 	}
 }
 
@@ -455,7 +319,7 @@ func (h *Headend) policyOf(d family.Device, now time.Time) *admission.Policy {
 
 // foReplicate copies the configuration of the active unit a onto its
 // standby s, through the device's replication; the active unit's saved
-// configuration is the standby's too. Called with l.fo.mu held.
+// configuration is the standby's too. Called with the failover service's lock held.
 func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 	var src family.Device
 	a.mu.Lock()
@@ -482,11 +346,11 @@ func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 }
 
 // replicaUpdate is Update without the failover service's re-check: the
-// service's own changes of a unit. Called with l.fo.mu held.
+// service's own changes of a unit. Called with the failover service's lock held.
 func (h *Headend) replicaUpdate(fn func(d family.Device) error) error {
 	at, err := h.update(fn)
 	if !at.IsZero() {
-		h.lab.fo.moved = at
+		h.lab.fo.Moved(at)
 	}
 	return err
 }
@@ -507,17 +371,12 @@ func (l *Lab) loadFailovers(recs map[uint64]store.FailoverRecord, hs []*Headend)
 		_, primary := fopair.Enabled(h.dev)
 		h.fo = fopair.FromRecord(r, byID[r.Mate], primary)
 	}
-	l.onNetChange(l.foNetChanged)
-	l.fo.mu.Lock()
-	defer l.foUnlock()
-	now := l.clock.Now()
+	l.onNetChange(l.fo.NetChanged)
+	var tracked []*Headend
 	for _, h := range hs {
 		if h.fo.Tracked {
-			l.foPublish(h, now)
+			tracked = append(tracked, h)
 		}
 	}
-	if err := l.foCheckLocked(now, nil, nil); err != nil {
-		l.log.Error("failover check", zap.String("lab", l.name), zap.Error(err))
-	}
-	l.fo.moved = time.Time{} // the lab network is being loaded: nothing moved
+	l.fo.Load(tracked, l.clock.Now())
 }

@@ -116,7 +116,7 @@ type Lab struct {
 	ev         *eventlog.Log   // events.go
 	timers     labTimers       // timers.go
 	netw       labnet.Watchers // netwatch.go
-	fo         failovers       // failover.go
+	fo         *failovers      // failover.go
 	shared     *sharedService  // shared licensing (shared.go)
 }
 
@@ -154,8 +154,8 @@ type Headend struct {
 	// by mu.
 	off      bool
 	offSince time.Time
-	// fo is its place in the failover service, guarded by the lab's
-	// fo.mu; foView and foMate what the service last published.
+	// fo is its place in the failover service, guarded by the service's
+	// lock; foView and foMate what the service last published.
 	fo     fopair.Unit[*Headend]
 	foView atomic.Pointer[fopair.Published]
 	foMate atomic.Pointer[Headend]
@@ -180,6 +180,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
 	l.shared = newSharedService(l)
+	l.fo = fopair.NewService[*Headend](foLab{l})
 	l.syslog = cfg.Syslog
 	if err := l.openEvents(); err != nil {
 		return nil, err

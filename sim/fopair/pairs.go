@@ -2,9 +2,10 @@
 // unit's place in its pair, which pairs form, break and switch over as
 // the units and the lab network change, the sessions a stateful link
 // carries across, the lines and events that tell it, and the view a unit
-// publishes of its pair. The lab core (package sim) gathers the
-// candidates, stores and publishes what a check decided, and replicates
-// the configuration; it reaches back through Lab.
+// publishes of its pair; the service (Service) that serialises the
+// checks and runs the pair commands. The lab core (package sim) gathers
+// the candidates under their headends' locks, stores and publishes what a
+// check decided, and replicates the configuration (Core).
 package fopair
 
 import (
@@ -64,10 +65,18 @@ import (
 // Shared licensing across a pair (the participant id moving with the
 // active unit) is not simulated.
 
-// Lab is the lab core as the service reaches it; H is its headend (a
-// pointer: the zero H is none). Its methods are called with the core's
-// failover lock held.
+// Lab is the lab core as a check reaches it; H is its headend (a pointer:
+// the zero H is none). Its methods are called with the service's lock
+// held.
 type Lab[H comparable] interface {
+	Headends[H]
+	// Handoff takes the sessions h held when it went down as the active
+	// unit of a pair, kept for its mate (Service.Capture).
+	Handoff(h H) []Held
+}
+
+// Headends are the lab core's headends as the service reaches them.
+type Headends[H comparable] interface {
 	// Name is h's name in the lab.
 	Name(h H) string
 	// Unit is h's place in the service.
@@ -78,9 +87,6 @@ type Lab[H comparable] interface {
 	// Sessions lists the sessions of h's admission table, as the
 	// stateful link would have replicated them (none for the zero H).
 	Sessions(h H) []Held
-	// Handoff takes the sessions h held when it went down as the active
-	// unit of a pair, kept for its mate.
-	Handoff(h H) []Held
 	// Admit admits s on h at now, reporting whether h took it.
 	Admit(h H, s Held, now time.Time) bool
 	// SessionCount is how many sessions h holds.
