@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/iface"
 )
 
 // SetFailoverPolltime is `failover polltime [unit|interface] POLL
@@ -146,14 +147,14 @@ func (d *Device) SetFailoverIP(name string, addr, mask, standby netip.Addr) erro
 	if name == "" || (name != f.LAN.Name && name != f.Link.Name) {
 		return fmt.Errorf("%w: %q", config.ErrFailoverName, name)
 	}
-	p, err := hostPrefix(addr, mask, standby)
+	p, err := iface.HostPrefix(addr, mask, standby)
 	if err != nil {
 		return err
 	}
 	if !standby.IsValid() {
 		// Unlike an interface's, a failover link's standby address is
 		// required.
-		return standbyError(standby, p)
+		return iface.StandbyError(standby, p)
 	}
 	ips := slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool { return ip.Name == name })
 	ips = append(ips, config.FailoverIP{Name: name, Address: p, Standby: standby})
