@@ -269,58 +269,6 @@ func (d *Device) ShowMemory(sessions int) string {
 	return b.String()
 }
 
-// monitoredMax is the "Monitored Interfaces 0 of N maximum" limit: 1299 on
-// a 5585-X on 9.12, 160 on a 5516-X, 250 on a 5505 (real outputs); the other
-// models print 1049, what a 5585-X printed on an earlier train (our choice).
-func monitoredMax(p *Platform) int {
-	switch {
-	case p.Family == Family5505:
-		return 250
-	case p.Family == FamilySmallX:
-		return 160
-	case strings.HasPrefix(p.Model, "ASA5585"):
-		return 1299
-	}
-	return 1049
-}
-
-// ShowFailover renders `show failover` of a standalone unit: failover is
-// off (the factory `no failover`) and the unit is the primary unless
-// `failover lan unit secondary` says otherwise. A unit with failover off
-// prints the settings block and nothing of a mate; `failover replication
-// http` appears only once configured. A configured LAN link shows as down:
-// with failover off the unit runs nothing on it (no real output of a
-// configured unit with failover off was found; the layout is the one of
-// the real outputs with failover on).
-func (d *Device) ShowFailover() string {
-	f := &d.Running.Failover
-	unit, lan := "Primary", "not Configured"
-	if f.Unit == "secondary" {
-		unit = "Secondary"
-	}
-	if f.LAN.Name != "" {
-		lan = f.LAN.Name + " " + f.LAN.Iface + " (down)"
-	}
-	var b strings.Builder
-	for _, l := range []string{
-		"Failover Off",
-		"Failover unit " + unit,
-		"Failover LAN Interface: " + lan,
-		"Reconnect timeout 0:00:00",
-		fmt.Sprintf("Unit Poll frequency %d seconds, holdtime %d seconds", f.UnitPolltime().Poll, f.UnitPolltime().Hold),
-		fmt.Sprintf("Interface Poll frequency %d seconds, holdtime %d seconds", f.InterfacePolltime().Poll, f.InterfacePolltime().Hold),
-		"Interface Policy 1",
-		fmt.Sprintf("Monitored Interfaces 0 of %d maximum", monitoredMax(d.platform)),
-		"MAC Address Move Notification Interval not set",
-	} {
-		b.WriteString(l + "\n")
-	}
-	if f.ReplicationHTTP {
-		b.WriteString("failover replication http\n")
-	}
-	return b.String()
-}
-
 // ShowLicenseFeatures renders `show license features` at now: the serial
 // and the licensed-features block `show version` prints, from the same
 // renderer.
