@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
@@ -12,6 +14,15 @@ import (
 // TestExecLimits: an Exec whose answer would grow past the response limit
 // stops at the first line past it with ResourceExhausted, instead of
 // building the whole answer; more lines than the limit run none.
+// ctxSlow bounds a call that runs a thousand console lines: about a
+// second alone, but well past ctxT's 10 s under the race detector on a
+// loaded machine. The bound only keeps a hung call from hanging the test.
+func ctxSlow() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	_ = cancel // the test's lifetime bounds it
+	return ctx
+}
+
 func TestExecLimits(t *testing.T) {
 	e := newEnv(t)
 	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "asa1"}); err != nil {
@@ -41,7 +52,7 @@ func TestExecLimits(t *testing.T) {
 		t.Fatalf("show running-config is %d bytes a line: %d lines stay within the limit; the test needs a longer config", perLine, sim.MaxExecLines)
 	}
 
-	_, err = e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "asa1", Lines: slices.Repeat([]string{cmd}, sim.MaxExecLines)})
+	_, err = e.hc.Exec(ctxSlow(), &headendv1.ExecRequest{Hostname: "asa1", Lines: slices.Repeat([]string{cmd}, sim.MaxExecLines)})
 	want := fmt.Sprintf("error: ResourceExhausted EXEC_TOO_LARGE: Exec request too large: the response passed 4177920 bytes "+
 		"at line %d of 1000; lines 1 to %d ran, the rest did not", stop, stop)
 	if got := errText(err); got != want {
@@ -54,7 +65,7 @@ func TestExecLimits(t *testing.T) {
 	}
 
 	// A full request of ordinary lines is no problem.
-	resp, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "asa1", Lines: slices.Repeat([]string{"show clock"}, sim.MaxExecLines)})
+	resp, err := e.hc.Exec(ctxSlow(), &headendv1.ExecRequest{Hostname: "asa1", Lines: slices.Repeat([]string{"show clock"}, sim.MaxExecLines)})
 	if err != nil {
 		t.Fatalf("1000 x show clock: %v", err)
 	}
