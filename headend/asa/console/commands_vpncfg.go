@@ -2,11 +2,11 @@ package console
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/console/command"
 )
 
 // registerVPNConfig adds the VPN configuration with a meaning for licensing
@@ -93,29 +93,10 @@ func vpnErrorLine(err error, c *call) string {
 	return errorLine(err)
 }
 
-// argCount checks that a call has between lo and hi arguments: too few is
-// an incomplete command, too many gets the caret under the first extra.
-func argCount(s *Session, c *call, lo, hi int) bool {
-	switch {
-	case len(c.Args) < lo:
-		s.incomplete()
-		return false
-	case len(c.Args) > hi:
-		s.invalidArg(c, hi)
-		return false
-	}
-	return true
-}
+// argCount and intArg are command.ArgCount and command.IntArg.
+func argCount(s *Session, c *call, lo, hi int) bool { return command.ArgCount(s, c, lo, hi) }
 
-// intArg reads argument i as an integer in [lo, hi], or marks it.
-func intArg(s *Session, c *call, i, lo, hi int) (int, bool) {
-	n, err := strconv.Atoi(c.Args[i].Text)
-	if err != nil || n < lo || n > hi {
-		s.invalidArg(c, i)
-		return 0, false
-	}
-	return n, true
-}
+func intArg(s *Session, c *call, i, lo, hi int) (int, bool) { return command.IntArg(s, c, i, lo, hi) }
 
 // cmdClockTimezone: clock timezone ZONE [-]HOURS [MINUTES].
 func cmdClockTimezone(s *Session, c *call) {
