@@ -6,6 +6,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console/sshcmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -103,8 +104,7 @@ func buildCommands() *registry {
 	registerVPNSessions(r)
 	registerLogging(r)
 	registerLoggingMore(r)
-	registerSSH(r)
-	registerSSHViews(r)
+	sshcmd.Register(groups{r})
 	registerVPNConfig(r)
 	registerGrammar(r)
 	registerACL(r)
