@@ -6,6 +6,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console/failovercmd"
 	"github.com/asalab/asalab/headend/asa/console/sshcmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
@@ -108,7 +109,8 @@ func buildCommands() *registry {
 	registerVPNConfig(r)
 	registerGrammar(r)
 	registerACL(r)
-	registerFailover(r)
+	failovercmd.Register(groups{r})
+	registerFailoverPair(r)
 	registerShared(r)
 	return r
 }
