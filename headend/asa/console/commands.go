@@ -8,6 +8,7 @@ import (
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/console/failovercmd"
 	"github.com/asalab/asalab/headend/asa/console/sshcmd"
+	"github.com/asalab/asalab/headend/asa/console/vpncmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -106,7 +107,7 @@ func buildCommands() *registry {
 	registerLogging(r)
 	registerLoggingMore(r)
 	sshcmd.Register(groups{r})
-	registerVPNConfig(r)
+	vpncmd.Register(groups{r})
 	registerGrammar(r)
 	registerACL(r)
 	failovercmd.Register(groups{r})

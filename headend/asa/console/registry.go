@@ -57,6 +57,11 @@ const (
 	errIncomplete = cli.ErrIncomplete
 )
 
+// argCount and intArg are command.ArgCount and command.IntArg.
+func argCount(s *Session, c *call, lo, hi int) bool { return command.ArgCount(s, c, lo, hi) }
+
+func intArg(s *Session, c *call, i, lo, hi int) (int, bool) { return command.IntArg(s, c, i, lo, hi) }
+
 // groups is the registry as the command groups of other packages add to
 // it (command.Registry): their handlers run on the console's Session.
 type groups struct{ r *registry }
