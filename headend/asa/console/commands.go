@@ -7,6 +7,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/console/failovercmd"
+	"github.com/asalab/asalab/headend/asa/console/logcmd"
 	"github.com/asalab/asalab/headend/asa/console/sshcmd"
 	"github.com/asalab/asalab/headend/asa/console/vpncmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
@@ -104,8 +105,7 @@ func buildCommands() *registry {
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
-	registerLogging(r)
-	registerLoggingMore(r)
+	logcmd.Register(groups{r})
 	sshcmd.Register(groups{r})
 	vpncmd.Register(groups{r})
 	registerGrammar(r)

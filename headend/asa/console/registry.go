@@ -77,6 +77,8 @@ var _ command.Session = (*Session)(nil)
 
 func (s *Session) Now() time.Time                                  { return s.b.Now() }
 func (s *Session) View(fn func(d *asa.Device)) bool                { return s.view(fn) }
+func (s *Session) Update(fn func(d *asa.Device) error) bool        { return s.update(fn) }
+func (s *Session) Admission() *asa.Admission                       { return s.b.Admission() }
 func (s *Session) ConfigChange(fn func(d *asa.Device) error) error { return s.configChange(fn) }
 func (s *Session) ConfigUpdate(c *call, fn func(d *asa.Device) error, errLine func(error, *call) string) bool {
 	return s.configUpdate(c, fn, errLine)

@@ -53,6 +53,14 @@ type Session interface {
 	// View reads the device; on error it prints the error's line and
 	// returns false.
 	View(fn func(d *asa.Device)) bool
+	// Update changes the device; on error it prints the error's line and
+	// returns false.
+	Update(fn func(d *asa.Device) error) bool
+	// User is who the session is logged in as, who changes the
+	// configuration.
+	User() string
+	// Admission is the headend's VPN session state.
+	Admission() *asa.Admission
 	// ConfigChange changes the running configuration with fn and records
 	// who changed it; fn's error is returned and its change not kept.
 	ConfigChange(fn func(d *asa.Device) error) error
