@@ -463,6 +463,7 @@ func (l *Lab) runUsageFlusher(interval, peakEvery time.Duration) {
 			if err := l.flushRefusals(); err != nil {
 				l.log.Error("writing refusal events", zap.Error(err))
 			}
+			l.settleShared()
 			select {
 			case l.usage.forget <- struct{}{}:
 			default: // one is asked for already
@@ -482,6 +483,11 @@ func (l *Lab) Close() error {
 	}
 	defer l.closeEvents()
 	if err := l.flushRefusals(); err != nil {
+		return err
+	}
+	// The blocks lent since the last flush, which the admission path
+	// does not wait to write.
+	if err := l.shared.flush(); err != nil {
 		return err
 	}
 	return l.flushUsage()

@@ -16,6 +16,10 @@
 // (faults.go). Failover pairs form over it (failover.go): a failover unit
 // is found by the name it had in the lab when failover was turned on, not
 // by the hostname its pair's configuration gives it.
+// Services run between the headends over it on the lab
+// clock: shared AnyConnect Premium licensing (shared.go), a server lending
+// its pool to participants, its steps events and its state durable like
+// the rest.
 //
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends

@@ -51,6 +51,7 @@ const (
 	EventFailoverPairFormed   = eventlog.FailoverPairFormed
 	EventFailoverSwitchover   = eventlog.FailoverSwitchover
 	EventFailoverMateLost     = eventlog.FailoverMateLost
+	EventShared               = eventlog.Shared
 )
 
 // EventKinds lists every kind, in order.

@@ -111,10 +111,11 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         *eventlog.Log // events.go
-	timers     labTimers     // timers.go
-	netw       netWatchers   // netwatch.go
-	fo         failovers     // failover.go
+	ev         *eventlog.Log  // events.go
+	timers     labTimers      // timers.go
+	netw       netWatchers    // netwatch.go
+	fo         failovers      // failover.go
+	shared     *sharedService // shared licensing (shared.go)
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -176,6 +177,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.log = zap.NewNop()
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
+	l.shared = newSharedService(l)
 	l.syslog = cfg.Syslog
 	if err := l.openEvents(); err != nil {
 		return nil, err
@@ -240,6 +242,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		l.byName.Store(name, h)
 		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
+		l.shared.noteDevice(h, d, now)
 		l.schedule(h)
 		l.nextID = max(l.nextID, id+1)
 		return nil
@@ -261,6 +264,10 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	l.loadFailovers(foRecs, hs)
+	if err := l.shared.load(now); err != nil {
+		return nil, err
+	}
+	l.onNetChange(l.shared.netChanged)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
 	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
@@ -598,6 +605,7 @@ func (l *Lab) Delete(hostname string) error {
 		l.unindex(h, h.dev)
 		l.net.drop(h)
 		dropFaults()
+		l.shared.drop(h, now)
 		delete(l.bySerial, h.dev.SerialNumber())
 		l.metrics.SetHeadends(l.stored())
 		l.metrics.Count(metrics.OpDelete)
@@ -872,6 +880,7 @@ func (h *Headend) Update(fn func(d family.Device) error) error {
 			h.lab.netChanged(movedAt)
 		}
 	}
+	h.lab.settleShared() // the change may move shared licensing
 	return err
 }
 
@@ -1047,6 +1056,7 @@ func (h *Headend) swap(c family.Device, now time.Time) {
 	h.logged = loggedCount(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
+	h.lab.shared.noteDevice(h, c, now)
 	h.lab.schedule(h)
 }
 

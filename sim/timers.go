@@ -174,10 +174,15 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 	if err != nil {
 		return err
 	}
-	defer cu.done()
 	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
-	return l.commit(b, evs, func() {
+	err = l.commit(b, evs, func() {
 		l.clock.set(t)
 		cu.apply(t)
 	})
+	cu.done() // before the service's steps, which write headends of their own
+	if err == nil {
+		// The steps of shared licensing the move passed follow it.
+		l.shared.settle(t)
+	}
+	return err
 }

@@ -73,7 +73,11 @@ func (c *cli) admit(args []string) error {
 			return err
 		}
 		if resp.GetAdmitted() {
-			fmt.Fprintf(c.stdout, "admitted %d\n", resp.GetSessionId())
+			fmt.Fprintf(c.stdout, "admitted %d", resp.GetSessionId())
+			if p := resp.GetSharedPool(); p != "" {
+				fmt.Fprintf(c.stdout, " (shared pool of %s)", p)
+			}
+			fmt.Fprintln(c.stdout)
 			return nil
 		}
 		fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))

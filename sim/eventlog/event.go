@@ -50,6 +50,10 @@ const (
 	FailoverSwitchover
 	// FailoverMateLost: a failover unit lost its mate.
 	FailoverMateLost
+	// Shared is a step of the shared licensing service between headends:
+	// a registration, a block lent or returned, a loss of the server, a
+	// reclaim, a release after 24 hours, a backup server's role change.
+	Shared
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -65,6 +69,7 @@ var kindNames = [NumKinds]string{
 	LinkCut: "link_cut", LinkRestored: "link_restored", PowerOff: "power_off", PowerOn: "power_on",
 	FailoverPairFormed: "failover_pair_formed", FailoverSwitchover: "failover_switchover",
 	FailoverMateLost: "failover_mate_lost",
+	Shared:           "shared_license",
 }
 
 func (k Kind) String() string {

@@ -127,6 +127,9 @@ func DescribeKey(k []byte) string {
 	if n, ok := id("ssh/"); ok {
 		return fmt.Sprintf("console port of headend id %d of lab %s", n, lab)
 	}
+	if n, ok := id("shlic/"); ok {
+		return fmt.Sprintf("shared licensing record of headend id %d of lab %s", n, lab)
+	}
 	if n, ok := id("fo/"); ok {
 		return fmt.Sprintf("failover state of headend id %d of lab %s", n, lab)
 	}

@@ -67,6 +67,15 @@ func (d *decider) decide(host, user, device string, kind headendv1.ConnectionKin
 	return dec, d.h.RefusalSyslog(dec, k, user, device), nil
 }
 
+// pool is the shared licensing server whose pool an admission took a
+// shared session from ("": none), as the response names it.
+func (d *decider) pool(dec sim.Decision) string {
+	if !dec.Shared() {
+		return ""
+	}
+	return d.h.SharedPool()
+}
+
 func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.AdmitConnectionRequest) (*headendv1.AdmitConnectionResponse, error) {
 	lab, err := s.labs.get(req.GetLab())
 	if err != nil {
@@ -79,6 +88,7 @@ func (s *headendService) AdmitConnection(_ context.Context, req *headendv1.Admit
 	}
 	return &headendv1.AdmitConnectionResponse{
 		Admitted: dec.Admitted, SessionId: dec.Session, Reason: headendv1.RefusalReason(dec.Reason), Syslog: syslog,
+		SharedPool: d.pool(dec),
 	}, nil
 }
 
@@ -122,6 +132,7 @@ func (s *headendService) AdmitConnections(stream headendv1.HeadendService_AdmitC
 			return err
 		}
 		resp.Admitted, resp.SessionId, resp.Reason, resp.Syslog = dec.Admitted, dec.Session, headendv1.RefusalReason(dec.Reason), syslog
+		resp.SharedPool = d.pool(dec)
 		if err := stream.Send(&resp); err != nil {
 			return err
 		}
@@ -159,6 +170,7 @@ func (s *headendService) AdmitConnectionBatch(_ context.Context, req *headendv1.
 		}
 		out := &decs[i]
 		out.Admitted, out.SessionId, out.Reason, out.Syslog = dec.Admitted, dec.Session, headendv1.RefusalReason(dec.Reason), syslog
+		out.SharedPool = d.pool(dec)
 		resp.Decisions[i] = out
 	}
 	return resp, nil

@@ -327,7 +327,7 @@ func (e *env) do(c *ddCase) string {
 		n, _ := strconv.Atoi(c.arg("n", "1"))
 		user := c.arg("user", "alice")
 		var out strings.Builder
-		admitted := 0
+		admitted, shared, pool := 0, 0, ""
 		for i := range n {
 			u := user
 			if n > 1 {
@@ -343,15 +343,26 @@ func (e *env) do(c *ddCase) string {
 				if name := c.arg("name", ""); name != "" {
 					e.vars[name] = fmt.Sprint(resp.GetSessionId())
 				}
+				if p := resp.GetSharedPool(); p != "" {
+					shared, pool = shared+1, p
+				}
 				if n == 1 {
-					out.WriteString("admitted\n")
+					out.WriteString("admitted")
+					if pool != "" {
+						out.WriteString(" on a shared session of " + pool)
+					}
+					out.WriteString("\n")
 				}
 				continue
 			}
 			fmt.Fprintf(&out, "%s refused: %s\n%s\n", u, resp.GetReason(), resp.GetSyslog())
 		}
 		if n > 1 {
-			fmt.Fprintf(&out, "%d of %d admitted\n", admitted, n)
+			fmt.Fprintf(&out, "%d of %d admitted", admitted, n)
+			if shared > 0 {
+				fmt.Fprintf(&out, ", %d on shared sessions of %s", shared, pool)
+			}
+			out.WriteString("\n")
 		}
 		return out.String()
 	case "release":

@@ -2565,7 +2565,11 @@ type AdmitConnectionResponse struct {
 	SessionId uint64        `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	Reason    RefusalReason `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
 	// The line the ASA logs for a refusal, e.g. "%ASA-4-113029: ...".
-	Syslog        string `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	Syslog string `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	// The shared licensing server (its hostname) whose pool the session
+	// took a shared AnyConnect Premium session from; empty when the session
+	// counts against the headend's own license.
+	SharedPool    string `protobuf:"bytes,5,opt,name=shared_pool,json=sharedPool,proto3" json:"shared_pool,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2624,6 +2628,13 @@ func (x *AdmitConnectionResponse) GetReason() RefusalReason {
 func (x *AdmitConnectionResponse) GetSyslog() string {
 	if x != nil {
 		return x.Syslog
+	}
+	return ""
+}
+
+func (x *AdmitConnectionResponse) GetSharedPool() string {
+	if x != nil {
+		return x.SharedPool
 	}
 	return ""
 }
@@ -2801,11 +2812,15 @@ func (x *AdmitConnectionsRequest) GetKind() ConnectionKind {
 }
 
 type AdmitConnectionsResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Admitted      bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
-	SessionId     uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
-	Reason        RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
-	Syslog        string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Admitted  bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	SessionId uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Reason    RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
+	Syslog    string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	// The shared licensing server (its hostname) whose pool the session
+	// took a shared AnyConnect Premium session from; empty when the session
+	// counts against the headend's own license.
+	SharedPool    string `protobuf:"bytes,5,opt,name=shared_pool,json=sharedPool,proto3" json:"shared_pool,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2864,6 +2879,13 @@ func (x *AdmitConnectionsResponse) GetReason() RefusalReason {
 func (x *AdmitConnectionsResponse) GetSyslog() string {
 	if x != nil {
 		return x.Syslog
+	}
+	return ""
+}
+
+func (x *AdmitConnectionsResponse) GetSharedPool() string {
+	if x != nil {
+		return x.SharedPool
 	}
 	return ""
 }
@@ -2939,11 +2961,15 @@ func (x *ConnectionAttempt) GetKind() ConnectionKind {
 
 // ConnectionDecision is the answer to one attempt.
 type ConnectionDecision struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Admitted      bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
-	SessionId     uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
-	Reason        RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
-	Syslog        string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Admitted  bool                   `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
+	SessionId uint64                 `protobuf:"varint,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
+	Reason    RefusalReason          `protobuf:"varint,3,opt,name=reason,proto3,enum=headend.v1.RefusalReason" json:"reason,omitempty"`
+	Syslog    string                 `protobuf:"bytes,4,opt,name=syslog,proto3" json:"syslog,omitempty"`
+	// The shared licensing server (its hostname) whose pool the session
+	// took a shared AnyConnect Premium session from; empty when the session
+	// counts against the headend's own license.
+	SharedPool    string `protobuf:"bytes,5,opt,name=shared_pool,json=sharedPool,proto3" json:"shared_pool,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3002,6 +3028,13 @@ func (x *ConnectionDecision) GetReason() RefusalReason {
 func (x *ConnectionDecision) GetSyslog() string {
 	if x != nil {
 		return x.Syslog
+	}
+	return ""
+}
+
+func (x *ConnectionDecision) GetSharedPool() string {
+	if x != nil {
+		return x.SharedPool
 	}
 	return ""
 }
@@ -3657,13 +3690,15 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x12\n" +
 	"\x04user\x18\x03 \x01(\tR\x04user\x12#\n" +
 	"\rclient_device\x18\x04 \x01(\tR\fclientDevice\x12.\n" +
-	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\x9f\x01\n" +
+	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\xc0\x01\n" +
 	"\x17AdmitConnectionResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
 	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
-	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"e\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\x12\x1f\n" +
+	"\vshared_pool\x18\x05 \x01(\tR\n" +
+	"sharedPool\"e\n" +
 	"\x18ReleaseConnectionRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x18\n" +
 	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x1d\n" +
@@ -3675,24 +3710,28 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x12\n" +
 	"\x04user\x18\x03 \x01(\tR\x04user\x12#\n" +
 	"\rclient_device\x18\x04 \x01(\tR\fclientDevice\x12.\n" +
-	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\xa0\x01\n" +
+	"\x04kind\x18\x05 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\xc1\x01\n" +
 	"\x18AdmitConnectionsResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
 	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
-	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"\x96\x01\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\x12\x1f\n" +
+	"\vshared_pool\x18\x05 \x01(\tR\n" +
+	"sharedPool\"\x96\x01\n" +
 	"\x11ConnectionAttempt\x12\x18\n" +
 	"\aheadend\x18\x01 \x01(\tR\aheadend\x12\x12\n" +
 	"\x04user\x18\x02 \x01(\tR\x04user\x12#\n" +
 	"\rclient_device\x18\x03 \x01(\tR\fclientDevice\x12.\n" +
-	"\x04kind\x18\x04 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\x9a\x01\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1a.headend.v1.ConnectionKindR\x04kind\"\xbb\x01\n" +
 	"\x12ConnectionDecision\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x02 \x01(\x04R\tsessionId\x121\n" +
 	"\x06reason\x18\x03 \x01(\x0e2\x19.headend.v1.RefusalReasonR\x06reason\x12\x16\n" +
-	"\x06syslog\x18\x04 \x01(\tR\x06syslog\"j\n" +
+	"\x06syslog\x18\x04 \x01(\tR\x06syslog\x12\x1f\n" +
+	"\vshared_pool\x18\x05 \x01(\tR\n" +
+	"sharedPool\"j\n" +
 	"\x1bAdmitConnectionBatchRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x129\n" +
 	"\battempts\x18\x02 \x03(\v2\x1d.headend.v1.ConnectionAttemptR\battempts\"\\\n" +

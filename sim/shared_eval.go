@@ -1,0 +1,455 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+)
+
+// The service's evaluation: what each unit is (roles), whom each
+// participant reaches (answer), and what the lab time passing does
+// (deadlines). Everything here runs with the service's lock held and
+// reads the devices only through what noteDevice cached.
+
+// roles decides the role of every unit from its lines and keys.
+func (s *sharedService) roles() {
+	for _, u := range s.units {
+		switch {
+		case u.pool > 0 && u.cfg.Secret != "" && u.cfg.EnableIface != "":
+			// Its role is its configuration's: a server whose
+			// interface is down is a server nobody reaches, whose pool
+			// its backup serves.
+			u.role = family.SharedServer
+		case u.participant && u.bkAddr.IsValid() && u.cfg.ServerAddr.IsValid() && s.namedBackup(u):
+			u.role = family.SharedBackup
+		case u.participant && u.cfg.ServerAddr.IsValid() && u.cfg.ServerSecret != "":
+			u.role = family.SharedParticipant
+		default:
+			u.role = family.SharedNone
+		}
+	}
+}
+
+// namedBackup reports whether a server names b as its backup
+// (`license-server backup A backup-id SERIAL [ha-backup-id SERIAL]`).
+func (s *sharedService) namedBackup(b *shUnit) bool {
+	for _, m := range s.units {
+		if m != b && m.pool > 0 && (m.cfg.BackupID == b.serial || m.cfg.HABackupID == b.serial) {
+			return true
+		}
+	}
+	return false
+}
+
+// findAt finds the unit that answers from u at addr at now as a server
+// (backup false) or a backup server (backup true): it holds addr on the
+// interface it serves on, is up, and the lab network has a path. When
+// none does but a unit that would is reloading, recheck is when it is up.
+func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup bool) (found *shUnit, recheck time.Time) {
+	if !addr.IsValid() {
+		return nil, time.Time{}
+	}
+	for _, ho := range s.l.net.holders(u.h, addr) {
+		o := s.units[ho.h.id]
+		if o == nil {
+			continue
+		}
+		if backup && (o.role != family.SharedBackup || o.bkAddr != addr) ||
+			!backup && (o.role != family.SharedServer || !slices.Contains(o.srvAddrs, addr)) {
+			continue
+		}
+		if now.Before(ho.upAt) {
+			if recheck.IsZero() || ho.upAt.Before(recheck) {
+				recheck = ho.upAt
+			}
+			continue
+		}
+		if o == u || ho.path {
+			return o, time.Time{}
+		}
+	}
+	return nil, recheck
+}
+
+// answer is where participant u stands at now: who answers it and
+// how, or that nobody does.
+type answer struct {
+	state   shState
+	via     *shUnit
+	main    *shUnit
+	reason  string
+	recheck time.Time
+}
+
+func (s *sharedService) answer(u *shUnit, now time.Time) answer {
+	if u.role == family.SharedServer {
+		return answer{state: shRegistered, via: u, main: u}
+	}
+	if u.role != family.SharedParticipant && u.role != family.SharedBackup || now.Before(u.upAt) {
+		return answer{state: shIdle, recheck: laterThan(u.upAt, now)}
+	}
+	if !u.hasAddr {
+		return answer{state: shUnreachable, main: s.mainOf(u)}
+	}
+	m, recheck := s.findAt(u, u.cfg.ServerAddr, now, false)
+	if m != nil && port(u.cfg.ServerPort) != port(m.cfg.Port) {
+		m = nil // nothing listens on that port
+	}
+	if m != nil {
+		if u.cfg.ServerSecret != m.cfg.Secret {
+			return answer{state: shRefused, via: m, main: m, reason: "Invalid shared secret"}
+		}
+		return answer{state: shRegistered, via: m, main: m}
+	}
+	if u.role == family.SharedParticipant {
+		b, r := s.findAt(u, u.cfg.ServerBackupAddr, now, true)
+		if b != nil && b.bk.Active && b.main != nil && port(u.cfg.ServerPort) == port(b.main.cfg.Port) {
+			if u.cfg.ServerSecret != b.main.cfg.Secret {
+				return answer{state: shRefused, via: b, main: b.main, reason: "Invalid shared secret"}
+			}
+			return answer{state: shRegistered, via: b, main: b.main}
+		}
+		if recheck.IsZero() || !r.IsZero() && r.Before(recheck) {
+			recheck = r
+		}
+	}
+	return answer{state: shUnreachable, main: s.mainOf(u), recheck: recheck}
+}
+
+// mainOf is the server u is configured for, whether or not it answers:
+// its refresh interval paces u's unanswered refreshes.
+func (s *sharedService) mainOf(u *shUnit) *shUnit {
+	if u.main != nil {
+		return u.main
+	}
+	for _, o := range s.units {
+		if o.role == family.SharedServer && slices.Contains(o.srvAddrs, u.cfg.ServerAddr) {
+			return o
+		}
+	}
+	return nil
+}
+
+func laterThan(t, now time.Time) time.Time {
+	if t.After(now) {
+		return t
+	}
+	return time.Time{}
+}
+
+// reevaluate brings every unit in line with the lab at now: roles, the
+// backups' activity, then each participant's server.
+func (s *sharedService) reevaluate(now time.Time) {
+	s.roles()
+	us := s.sortedUnits()
+	for _, u := range us {
+		if u.role != family.SharedServer && u.held != nil && u.utilized > 0 {
+			// A server that stops serving lends nothing more; what it
+			// lent stays with the participants until their 24 hours.
+			u.held, u.utilized = nil, 0
+			s.changed[u.id] = true
+		}
+		if u.role == family.SharedBackup {
+			s.backupAt(u, now)
+		} else if u.bk.Active {
+			s.setBackupActive(u, false, now, "inactive")
+		}
+	}
+	for _, u := range us {
+		s.move(u, s.answer(u, now), now)
+	}
+	for _, u := range us {
+		s.checkBackup(u, now)
+	}
+	s.dirty = false
+}
+
+// backupAt registers backup b with its main server and makes it serve
+// while the main server is down.
+func (s *sharedService) backupAt(b *shUnit, now time.Time) {
+	m, _ := s.findAt(b, b.cfg.ServerAddr, now, false)
+	if m != nil && (m.cfg.Secret != b.cfg.ServerSecret || port(m.cfg.Port) != port(b.cfg.ServerPort)) {
+		m = nil
+	}
+	if now.Before(b.upAt) {
+		return
+	}
+	switch {
+	case m != nil && b.bk.SyncAt.IsZero():
+		b.bk.Hello.Tx++
+		b.bk.Hello.Rx++
+		b.bk.SyncAt = now
+		s.changed[b.id] = true
+	case m == nil && !b.bk.SyncAt.IsZero():
+		b.bk.Sync = b.bk.syncs(now)
+		b.bk.SyncAt = time.Time{}
+		s.changed[b.id] = true
+	}
+	if !b.bk.Active && b.bk.Registered && (m != nil) != b.bk.Recharging {
+		b.bk.Days, b.bk.DaysAt, b.bk.Recharging = b.daysLeft(now), now, m != nil
+		s.changed[b.id] = true
+	}
+	switch {
+	case m != nil && !b.bk.Registered:
+		b.bk.Registered, b.bk.Days, b.bk.DaysAt, b.bk.Recharging = true, shBackupFresh, now, true
+		b.main = m
+		s.changed[b.id] = true
+		s.note(now, b, family.SharedEvent{}, fmt.Sprintf("backup server registered with %s: %d days to serve on its own", m.host, shBackupFresh))
+	case m != nil && b.bk.Active:
+		b.main = m
+		s.setBackupActive(b, false, now, "inactive")
+	case m != nil:
+		b.main = m
+	case m == nil && b.bk.Registered && !b.bk.Active && b.daysLeft(now) > 0 && b.main != nil:
+		s.setBackupActive(b, true, now, "active")
+	}
+}
+
+// checkBackup logs on server m that the backup it names does not answer
+// (444106), once until it does again.
+func (s *sharedService) checkBackup(m *shUnit, now time.Time) {
+	missing := false
+	if m.role == family.SharedServer && m.cfg.BackupID != "" && now.Compare(m.upAt) >= 0 {
+		b, _ := s.findAt(m, m.cfg.BackupAddr, now, true)
+		missing = b == nil || b.serial != m.cfg.BackupID && b.serial != m.cfg.HABackupID || !b.bk.Registered
+	}
+	if missing == m.bkMissing {
+		return
+	}
+	m.bkMissing = missing
+	s.changed[m.id] = true
+	if missing {
+		s.note(now, m, family.SharedEvent{Kind: family.SharedBackupUnavailable, Addr: m.cfg.BackupAddr},
+			fmt.Sprintf("backup server %s does not answer", m.cfg.BackupAddr))
+	}
+}
+
+// daysLeft is the days backup b may still serve on its own at now.
+func (b *shUnit) daysLeft(now time.Time) int {
+	if !b.bk.Registered {
+		return 0
+	}
+	d := int(now.Sub(b.bk.DaysAt) / (24 * time.Hour))
+	switch {
+	case b.bk.Active:
+		return max(0, b.bk.Days-d)
+	case b.bk.Recharging:
+		return min(shBackupMax, b.bk.Days+d)
+	}
+	return b.bk.Days
+}
+
+// setBackupActive makes backup b serve (or stop) at now.
+func (s *sharedService) setBackupActive(b *shUnit, active bool, now time.Time, state string) {
+	b.bk.Days = b.daysLeft(now)
+	b.bk.DaysAt = now
+	b.bk.Active = active
+	b.bk.Recharging = !active && b.main != nil && state == "inactive"
+	b.bk.Warned = false
+	if active {
+		b.bk.ActiveSince = now
+	} else {
+		b.bk.ActiveSince = time.Time{}
+	}
+	s.changed[b.id] = true
+	s.note(now, b, family.SharedEvent{Kind: family.SharedBackupRole, State: state},
+		fmt.Sprintf("backup server %s, %d days left", state, b.bk.Days))
+}
+
+// move takes participant u to where a answers it at now.
+func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
+	if u.state == a.state && u.via == a.via && (a.state != shUnreachable || u.main == a.main || a.main == nil) {
+		return
+	}
+	prev := u.state
+	switch a.state {
+	case shRegistered:
+		s.closeRun(u, now, now)
+		reclaimed := u.reclaimed || u.main != a.main
+		if u.main != nil && u.main != a.main {
+			s.unhold(u.main, u)
+		}
+		u.state, u.via, u.main, u.reason = shRegistered, a.via, a.main, ""
+		u.lost, u.reclaimed, u.released = false, false, false
+		u.topUp = true
+		if a.via == u {
+			break
+		}
+		// The registration at now, then a refresh every interval.
+		u.msg[shRegistration].Tx++
+		u.msg[shRegistration].Rx++
+		a.via.srvMsg[shRegistration].Tx++
+		a.via.srvMsg[shRegistration].Rx++
+		s.changed[a.via.id] = true
+		u.lastOK = now
+		addr := u.cfg.ServerAddr // the address it reached the server at
+		if a.via.role == family.SharedBackup {
+			addr = u.cfg.ServerBackupAddr
+		}
+		s.note(now, u, family.SharedEvent{Kind: family.SharedServiceActive, Addr: addr},
+			fmt.Sprintf("registered with shared license server %s (%s)", a.via.host, addr))
+		if reclaimed && u.borrowed > 0 {
+			// The server gave its blocks back to the pool meanwhile:
+			// a new request, for what the pool still has.
+			want := u.borrowed
+			got := min(want, s.available(a.main)/family.SharedBlock*family.SharedBlock)
+			s.countGet(u, a.via, got > 0 || want > 0, got > 0)
+			if got > 0 {
+				s.hold(a.main, u, got)
+			}
+			s.setBorrowed(u, got)
+			s.note(now, u, family.SharedEvent{}, fmt.Sprintf("asked %s again for the %d shared sessions it held: %d granted", a.via.host, want, got))
+		} else if u.borrowed > 0 && a.main.held[u.id] == 0 {
+			s.hold(a.main, u, u.borrowed)
+		}
+	case shRefused:
+		s.closeRun(u, now, now)
+		u.state, u.via, u.main, u.reason = shRefused, a.via, a.main, a.reason
+		u.msg[shRegistration].Tx++
+		u.msg[shRegistration].Rx++
+		u.msg[shRegistration].Error++
+		a.via.srvMsg[shRegistration].Tx++
+		a.via.srvMsg[shRegistration].Rx++
+		a.via.srvMsg[shRegistration].Error++
+		s.changed[a.via.id] = true
+		s.note(now, u, family.SharedEvent{Kind: family.SharedRequestFailed, Request: "registration", Reason: a.reason},
+			fmt.Sprintf("shared license server %s refused the registration: %s", a.via.host, a.reason))
+	case shUnreachable:
+		if prev == shRegistered && u.via != u {
+			// Its last refresh that got an answer; the next one fails.
+			r := u.via.refresh()
+			last := u.anchor.Add(time.Duration(polls(u.anchor, now, r)) * r)
+			s.closeRun(u, now, last)
+			u.lastOK = last
+			u.state, u.via, u.main = shUnreachable, nil, a.main
+			if a.main == nil {
+				u.main = nil
+			}
+			s.changed[u.id] = true
+			return // 444102 at its first failed refresh (deadline)
+		}
+		s.closeRun(u, now, now)
+		u.state, u.via, u.main = shUnreachable, nil, a.main
+		u.lost = true
+		u.msg[shRegistration].Tx++
+		u.msg[shRegistration].Error++
+		s.note(now, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
+			fmt.Sprintf("shared license server %s does not answer", u.cfg.ServerAddr))
+	case shIdle:
+		// Out of the service (its lines removed, its key gone): what it
+		// borrowed goes back; its users stay up on its own license.
+		if n := u.borrowed; n > 0 {
+			if u.main != nil {
+				s.unhold(u.main, u)
+			}
+			s.setBorrowed(u, 0)
+			s.note(now, u, family.SharedEvent{}, fmt.Sprintf("left shared licensing: returned %d shared sessions", n))
+		}
+		s.closeRun(u, now, now)
+		u.state, u.via = shIdle, nil
+	}
+	s.changed[u.id] = true
+}
+
+// available is what server m's pool has left.
+func (s *sharedService) available(m *shUnit) int {
+	if m == nil {
+		return 0
+	}
+	return max(0, m.pool-m.utilized)
+}
+
+// countGet counts a Get request of u to server via.
+func (s *sharedService) countGet(u, via *shUnit, sent, ok bool) {
+	if !sent || via == u {
+		return
+	}
+	u.msg[shGet].Tx++
+	u.msg[shGet].Rx++
+	via.srvMsg[shGet].Tx++
+	via.srvMsg[shGet].Rx++
+	s.changed[via.id] = true
+	if !ok {
+		u.msg[shGet].Error++
+		via.srvMsg[shGet].Error++
+	}
+}
+
+// deadline is u's next step as time passes, after its evaluation at or
+// before now; zero when none.
+func (s *sharedService) deadline(u *shUnit, recheck time.Time) time.Time {
+	var t time.Time
+	at := func(d time.Time) {
+		if !d.IsZero() && (t.IsZero() || d.Before(t)) {
+			t = d
+		}
+	}
+	at(recheck)
+	if u.state == shUnreachable && !u.lastOK.IsZero() {
+		r := u.main.refresh()
+		if !u.lost {
+			at(u.lastOK.Add(r))
+		}
+		if !u.reclaimed && u.main != nil {
+			at(u.lastOK.Add(shMissed * r))
+		}
+		if !u.released && u.borrowed > 0 {
+			at(u.lastOK.Add(shGrace))
+		}
+	}
+	if u.role == family.SharedBackup && u.bk.Active {
+		if !u.bk.Warned && u.bk.Days > shBackupWarn {
+			at(u.bk.DaysAt.Add(time.Duration(u.bk.Days-shBackupWarn) * 24 * time.Hour))
+		}
+		at(u.bk.DaysAt.Add(time.Duration(u.bk.Days) * 24 * time.Hour))
+	}
+	return t
+}
+
+// fire takes u's steps due at or before t.
+func (s *sharedService) fire(u *shUnit, t time.Time) {
+	if u.state == shUnreachable && !u.lastOK.IsZero() {
+		r := u.main.refresh()
+		if at := u.lastOK.Add(r); !u.lost && !at.After(t) {
+			u.lost = true
+			s.changed[u.id] = true
+			s.note(at, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
+				fmt.Sprintf("shared license server %s stopped answering; last refresh at %s", u.cfg.ServerAddr, u.lastOK.Format(time.RFC3339)))
+		}
+		if at := u.lastOK.Add(shMissed * r); !u.reclaimed && u.main != nil && !at.After(t) {
+			u.reclaimed = true
+			s.changed[u.id] = true
+			if n := s.unhold(u.main, u); n > 0 {
+				s.note(at, u.main, family.SharedEvent{}, fmt.Sprintf("reclaimed %d shared sessions from %s after %d missed refreshes", n, u.host, shMissed))
+			}
+		}
+		if at := u.lastOK.Add(shGrace); !u.released && u.borrowed > 0 && !at.After(t) {
+			u.released = true
+			n := u.borrowed
+			s.setBorrowed(u, 0)
+			s.note(at, u, family.SharedEvent{Kind: family.SharedReleased, Count: n},
+				fmt.Sprintf("released %d shared sessions: no answer from the shared license server for 24 hours", n))
+		}
+	}
+	if u.role == family.SharedBackup && u.bk.Active {
+		left := u.daysLeft(t)
+		if !u.bk.Warned && u.bk.Days > shBackupWarn && left <= shBackupWarn {
+			u.bk.Warned = true
+			at := u.bk.DaysAt.Add(time.Duration(u.bk.Days-shBackupWarn) * 24 * time.Hour)
+			s.changed[u.id] = true
+			s.note(at, u, family.SharedEvent{Kind: family.SharedBackupDaysLeft, Days: shBackupWarn},
+				fmt.Sprintf("backup server: %d days left to serve", shBackupWarn))
+		}
+		if left == 0 {
+			at := u.bk.DaysAt.Add(time.Duration(u.bk.Days) * 24 * time.Hour)
+			served := int(at.Sub(u.bk.ActiveSince) / (24 * time.Hour))
+			u.bk.Days, u.bk.DaysAt, u.bk.Active, u.bk.ActiveSince = 0, at, false, time.Time{}
+			s.changed[u.id] = true
+			s.note(at, u, family.SharedEvent{Kind: family.SharedBackupTerminated, Addr: u.cfg.ServerAddr, Days: served},
+				fmt.Sprintf("backup server stopped serving after %d days", served))
+		}
+	}
+}

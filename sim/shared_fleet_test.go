@@ -1,0 +1,260 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/keygen"
+)
+
+// The fleet of the migration the shared-to-Plus training rehearses: one
+// ASA 5545-X shared licensing server (a pool of 1,000), a backup server,
+// three ASA 5525-X participants with participant keys and 25 local Premium
+// peers each, configured on their consoles, and 600 AnyConnect users
+// spread over the participants through the lab's admission path.
+type migrationFleet struct {
+	t     *testing.T
+	lab   *Lab
+	parts []string
+	users map[string]int // next user number per participant
+}
+
+var migrationSerials = map[string]string{
+	"srv": "FCH2001S001", "bk": "FCH2001B001", "p1": "FCH2001P001", "p2": "FCH2001P002", "p3": "FCH2001P003",
+}
+
+func newMigrationFleet(t *testing.T, lab *Lab) *migrationFleet {
+	t.Helper()
+	f := &migrationFleet{t: t, lab: lab, parts: []string{"p1", "p2", "p3"}, users: map[string]int{}}
+	f.unit("srv", "ASA5545", keygen.Features{SharedServer: 1000}, "10.0.0.1",
+		"license-server secret SeKreTkey", "license-server enable inside",
+		"license-server backup 10.0.0.2 backup-id "+migrationSerials["bk"])
+	f.unit("bk", "ASA5525", keygen.Features{SharedParticipant: true}, "10.0.0.2",
+		"license-server address 10.0.0.1 secret SeKreTkey", "license-server backup enable inside")
+	for i, p := range f.parts {
+		f.unit(p, "ASA5525", keygen.Features{PremiumPeers: 25, SharedParticipant: true}, fmt.Sprintf("10.0.0.%d", 11+i),
+			"license-server address 10.0.0.1 secret SeKreTkey", "license-server backup address 10.0.0.2")
+	}
+	return f
+}
+
+func (f *migrationFleet) unit(host, model string, feat keygen.Features, addr string, lines ...string) {
+	f.t.Helper()
+	w, err := f.lab.signer.Encode(keygen.Key{Serial: migrationSerials[host], Features: feat})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.unitKey(host, model, w.String(), addr, lines...)
+}
+
+// unitKey creates host with key, an inside interface at addr, logging to
+// its buffer, and the license-server lines; saved.
+func (f *migrationFleet) unitKey(host, model, key, addr string, lines ...string) {
+	f.t.Helper()
+	if _, err := f.lab.Create(model, host, migrationSerials[host]); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, _, err := f.lab.InstallKey(host, key, KeyActivate); err != nil {
+		f.t.Fatal(err)
+	}
+	f.exec(host, append(append([]string{"configure terminal", "interface GigabitEthernet0/1", "nameif inside",
+		"ip address " + addr + " 255.255.255.0", "no shutdown", "exit", "logging enable", "logging buffered informational"},
+		lines...), "end", "write memory")...)
+}
+
+func (f *migrationFleet) exec(host string, lines ...string) string {
+	f.t.Helper()
+	r, err := f.lab.Exec(host, lines)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if strings.Contains(r.Transcript, "ERROR") || strings.Contains(r.Transcript, "% Invalid") {
+		f.t.Fatalf("%s:\n%s", host, r.Transcript)
+	}
+	return r.Transcript
+}
+
+// connect admits n new AnyConnect users on host and returns how many were
+// admitted, and of them how many took a shared session of pool.
+func (f *migrationFleet) connect(host string, n int, pool string) (admitted, shared int) {
+	f.t.Helper()
+	h, err := f.lab.headend(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for range n {
+		f.users[host]++
+		d, err := f.lab.Admit(host, fmt.Sprintf("%s-user%d", host, f.users[host]), "laptop", KindAnyConnect)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if d.Admitted {
+			admitted++
+			if d.Shared() {
+				shared++
+				if got := h.SharedPool(); got != pool {
+					f.t.Fatalf("%s: a shared session of pool %q, want %q", host, got, pool)
+				}
+			}
+		}
+	}
+	return admitted, shared
+}
+
+// active is the number of sessions up on host.
+func (f *migrationFleet) active(host string) int {
+	f.t.Helper()
+	c, err := f.lab.Counts(host)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c.Total()
+}
+
+func (f *migrationFleet) advance(d time.Duration) {
+	f.t.Helper()
+	if _, err := f.lab.AdvanceClock(d); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestSharedFleetLoss is the shared half of the migration this serves: 600
+// users on three participants that borrow from the server's pool; the
+// server cut off from them, they keep what they borrowed for 24 hours (the
+// users stay up, new ones connect only within it), then release it
+// (444105 in each one's log): the users stay up, new ones beyond the local
+// 25 are refused; the server back, they borrow again.
+func TestSharedFleetLoss(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newMigrationFleet(t, tl.lab)
+	for _, p := range f.parts {
+		if a, s := f.connect(p, 200, "srv"); a != 200 || s != 175 {
+			t.Fatalf("%s: %d admitted, %d on shared sessions; want 200 and 175", p, a, s)
+		}
+	}
+	out := f.exec("srv", "show shared license")
+	for _, want := range []string{"Total for network :     1000", "Available         :      400", "Utilized          :      600"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("srv: show shared license lacks %q:\n%s", want, out)
+		}
+	}
+	// The server cut off from the participants; the backup still reaches
+	// it, so it stays inactive and serves nobody.
+	f.advance(10 * time.Second)
+	for _, p := range f.parts {
+		if _, err := tl.lab.CutLink("srv", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.advance(time.Hour)
+	for _, p := range f.parts {
+		// Borrowed 4 blocks: 225 in all, 200 in use.
+		if a, s := f.connect(p, 30, "srv"); a != 25 || s != 25 {
+			t.Fatalf("%s cut off for an hour: %d of 30 admitted, %d shared; want 25 and 25", p, a, s)
+		}
+	}
+	f.advance(23 * time.Hour)
+	for _, p := range f.parts {
+		if n := f.active(p); n != 225 {
+			t.Fatalf("%s after 24 hours: %d sessions up, want 225", p, n)
+		}
+		if a, _ := f.connect(p, 5, "srv"); a != 0 {
+			t.Fatalf("%s after 24 hours: %d new users admitted beyond the local license", p, a)
+		}
+		if out := f.exec(p, "show logging"); !strings.Contains(out, "%ASA-2-444105: Released 200 shared AnyConnect Premium license(s). License server has been unreachable for 24 hours") {
+			t.Fatalf("%s: show logging lacks 444105:\n%s", p, out)
+		}
+	}
+	for _, p := range f.parts {
+		if err := tl.lab.RestoreLink("srv", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range f.parts {
+		if a, s := f.connect(p, 5, "srv"); a != 5 || s != 5 {
+			t.Fatalf("%s with the server back: %d of 5 admitted, %d shared", p, a, s)
+		}
+	}
+}
+
+// TestSharedConcurrentBorrow: participants admitting at once from many
+// goroutines never hold more than the pool, nor more than their platform
+// allows, and every shared session they admitted is one the pool lent.
+func TestSharedConcurrentBorrow(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newMigrationFleet(t, tl.lab)
+	var wg sync.WaitGroup
+	var admitted, shared atomic.Int64
+	for g := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := f.parts[g%3]
+			for i := range 150 {
+				d, err := tl.lab.Admit(p, fmt.Sprintf("g%d-u%d", g, i), "laptop", KindAnyConnect)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if d.Admitted {
+					admitted.Add(1)
+				}
+				if d.Shared() {
+					shared.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	tl.lab.settleShared()
+	var borrowed int
+	for _, p := range f.parts {
+		h, _ := tl.lab.headend(p)
+		st := h.SharedStatus()
+		borrowed += st.Borrowed
+		if n := f.active(p); n > 25+st.Borrowed || st.Borrowed > 725 {
+			t.Errorf("%s: %d sessions up on 25 local and %d borrowed", p, n, st.Borrowed)
+		}
+	}
+	srv, _ := tl.lab.headend("srv")
+	st := srv.SharedStatus()
+	if st.Utilized != borrowed || st.Utilized > 1000 || int(shared.Load()) > borrowed {
+		t.Fatalf("pool: utilized %d, borrowed %d, shared sessions %d", st.Utilized, borrowed, shared.Load())
+	}
+	// 1,800 users for 3 x 25 local + a pool of 1,000.
+	if admitted.Load() != 1075 || shared.Load() != 1000 {
+		t.Fatalf("%d admitted, %d shared; want 1,075 and 1,000", admitted.Load(), shared.Load())
+	}
+}
+
+// TestSharedReturnAfterLogoff: blocks whose users logged off go back to the
+// pool at the participant's next refresh, whole; those in use stay.
+func TestSharedReturnAfterLogoff(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newMigrationFleet(t, tl.lab)
+	var ids []uint64
+	for i := range 130 { // 25 local, 105 shared: 3 blocks
+		d, err := tl.lab.Admit("p1", fmt.Sprintf("u%d", i), "laptop", KindAnyConnect)
+		if err != nil || !d.Admitted {
+			t.Fatalf("user %d: %+v %v", i, d, err)
+		}
+		ids = append(ids, d.Session)
+	}
+	for _, id := range ids[70:] { // 70 left: 45 shared, one block
+		if err := tl.lab.Release("p1", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tl.lab.settleShared() // the blocks' events
+	seq := lastSeq(t, tl.lab)
+	f.advance(time.Minute)
+	wantLines(t, sharedLines(t, tl.lab, seq), ts(time.Minute)+" p1 returned 100 unused shared sessions to srv")
+	srv, _ := tl.lab.headend("srv")
+	if st := srv.SharedStatus(); st.Utilized != 50 {
+		t.Fatalf("srv: %+v", st)
+	}
+}

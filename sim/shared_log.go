@@ -1,0 +1,113 @@
+package sim
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	asashared "github.com/asalab/asalab/headend/asa/shared"
+	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/store"
+)
+
+// The lines of shared licensing are the units' own: each is logged on its
+// unit (family.SharedLicensing.LogShared), so it reaches `show logging`,
+// the syslog collectors and the event log as the unit's other lines do,
+// in the batch of the service's step, with the unit stored.
+
+// sharedLog is a write of the service's steps, prepared in a batch: it
+// holds the locks of the units it logs on until done.
+type sharedLog struct {
+	l       *Lab
+	running bool // holds the timers' run lock
+	locked  []*Headend
+	hs      []*Headend
+	devs    []family.Device // devs[i] is hs[i]'s device with its lines
+	evs     []Event
+	now     time.Time
+}
+
+// logShared logs the lines of notes (in lab-time order) on their units,
+// on copies written to b, and makes their events: a step's event carries
+// the line its unit logged, or, when the unit's logging buffer does not
+// take it, the line the unit would log.
+func (l *Lab) logShared(b *store.Batch, notes []shNote) (*sharedLog, error) {
+	lg := &sharedLog{l: l, now: l.clock.Now()}
+	var hs []*Headend
+	for _, n := range notes {
+		if n.ev.Kind != 0 && !slices.Contains(hs, n.h) {
+			hs = append(hs, n.h)
+		}
+	}
+	// Several units' locks at once: the timers' run lock orders this
+	// with the catch-up of timed lines, the one other path that holds
+	// more than one.
+	if len(hs) > 0 {
+		l.timers.run.Lock()
+		lg.running = true
+	}
+	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
+	devs := map[*Headend]family.Device{}
+	marks := map[*Headend]logMark{}
+	for _, h := range hs {
+		h.mu.Lock()
+		lg.locked = append(lg.locked, h)
+		if h.deleted || h.off || h.checkUp(lg.now) != nil {
+			continue // a unit down logs nothing
+		}
+		if _, ok := h.dev.(family.SharedLicensing); !ok {
+			continue
+		}
+		h.advance(lg.now)
+		c := h.dev.Copy()
+		marks[h] = h.markLog(c)
+		devs[h] = c
+		lg.hs, lg.devs = append(lg.hs, h), append(lg.devs, c)
+	}
+	for _, h := range hs {
+		if m, ok := marks[h]; ok {
+			lg.evs = append(lg.evs, m.evs...)
+		}
+	}
+	for _, n := range notes {
+		ev := Event{At: n.at.UTC(), Headend: n.host, Kind: EventShared, Text: n.text}
+		if n.ev.Kind != 0 {
+			ev.Syslog = asashared.Syslog(n.ev)
+			if c := devs[n.h]; c != nil {
+				before := loggedCount(c)
+				c.(family.SharedLicensing).LogShared(n.at, n.ev)
+				if log := logSince(c, before); len(log) > 0 {
+					ev.Syslog = log[len(log)-1].Msg
+				}
+			}
+		}
+		lg.evs = append(lg.evs, ev)
+	}
+	for i, h := range lg.hs {
+		if err := b.PutHeadend(h.id, lg.devs[i], 0); err != nil {
+			lg.done()
+			return nil, err
+		}
+	}
+	return lg, nil
+}
+
+// apply makes the copies the units' devices, once stored; their lines
+// reach the syslog collectors from there.
+func (lg *sharedLog) apply() {
+	for i, h := range lg.hs {
+		h.swap(lg.devs[i], lg.now)
+	}
+}
+
+// done releases the units.
+func (lg *sharedLog) done() {
+	for _, h := range lg.locked {
+		h.mu.Unlock()
+	}
+	lg.locked, lg.hs = nil, nil
+	if lg.running {
+		lg.running = false
+		lg.l.timers.run.Unlock()
+	}
+}

@@ -1,0 +1,525 @@
+package sim
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// shNote is one step of the service to log: an event, with the line the
+// unit logs for it (ev.Kind 0: none).
+type shNote struct {
+	at   time.Time
+	h    *Headend
+	host string
+	ev   family.SharedEvent
+	text string
+}
+
+// note queues a step of u at.
+func (s *sharedService) note(at time.Time, u *shUnit, ev family.SharedEvent, text string) {
+	s.notes = append(s.notes, shNote{at: at, h: u.h, host: u.host, ev: ev, text: text})
+}
+
+// settle brings the service to the lab time now: the steps due as the
+// time passed, in order, then the units' state at now, then the blocks
+// given back; and writes what changed. Called with no headend's lock held.
+func (s *sharedService) settle(now time.Time) {
+	s.mu.Lock()
+	if now.Before(s.at) {
+		now = s.at
+	}
+	if s.quiet(now) {
+		s.mu.Unlock()
+		return
+	}
+	for {
+		t, due := s.nextDue()
+		if due == nil || t.After(now) {
+			break
+		}
+		t = later(t, s.at) // a step due before a restart comes at once
+		for _, u := range due {
+			s.fire(u, t)
+		}
+		s.reevaluate(t)
+		s.at = t
+	}
+	if s.dirty || s.rechecks(now) {
+		s.reevaluate(now)
+	}
+	s.at = now
+	s.nextDue() // for quiet: s.due and s.next
+	ret := s.returnable()
+	s.mu.Unlock()
+	if len(ret) > 0 {
+		s.giveBack(ret, now)
+	}
+	if err := s.flush(); err != nil {
+		s.l.log.Error("writing shared licensing", zap.String("lab", s.l.name), zap.Error(err))
+	}
+}
+
+// quiet reports whether settling at now would do nothing: nothing
+// changed, nothing is due and no unit holds blocks it might give back.
+func (s *sharedService) quiet(now time.Time) bool {
+	if s.dirty || len(s.notes) > 0 || len(s.changed) > 0 || !s.due.IsZero() && !now.Before(s.due) {
+		return false
+	}
+	for _, u := range s.units {
+		if u.borrowed > 0 || u.topUp {
+			return false
+		}
+	}
+	return true
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
+}
+
+// netChanged re-evaluates the units at now: lab network paths changed.
+func (s *sharedService) netChanged(now time.Time) {
+	s.mu.Lock()
+	s.dirty = true
+	s.mu.Unlock()
+	s.settle(now)
+}
+
+// rechecks reports whether a unit waits for another to come up by now.
+func (s *sharedService) rechecks(now time.Time) bool { return !s.next.IsZero() && !s.next.After(now) }
+
+// nextDue is the earliest step due of every unit and the units due then.
+// It also remembers the earliest recheck (a unit coming up) in s.next.
+func (s *sharedService) nextDue() (time.Time, []*shUnit) {
+	var t time.Time
+	var due []*shUnit
+	s.next = time.Time{}
+	for _, u := range s.sortedUnits() {
+		var recheck time.Time
+		if u.role != family.SharedNone && u.state != shRegistered {
+			recheck = s.answer(u, s.at).recheck
+		}
+		if !recheck.IsZero() && (s.next.IsZero() || recheck.Before(s.next)) {
+			s.next = recheck
+		}
+		d := s.deadline(u, time.Time{})
+		if d.IsZero() {
+			continue
+		}
+		switch {
+		case t.IsZero() || d.Before(t):
+			t, due = d, []*shUnit{u}
+		case d.Equal(t):
+			due = append(due, u)
+		}
+	}
+	if !s.next.IsZero() && (t.IsZero() || s.next.Before(t)) {
+		s.due = s.next
+		return s.next, []*shUnit{}
+	}
+	s.due = t
+	return t, due
+}
+
+// premiumActive is the sessions up that count against a's Premium limit
+// (a released session's reservation, which the table keeps until its next
+// collection, is not one).
+func premiumActive(a *admission.Admission) int {
+	c, pol := a.Counts(), a.Policy()
+	n := 0
+	for k, m := range c.Active {
+		if pol.ClassOf(headend.Kind(k)) == admission.ClassPremium {
+			n += m
+		}
+	}
+	return n
+}
+
+// refreshedSince reports whether registered unit u refreshed after t, by
+// now (a server drawing from its own pool: a refresh interval after t).
+func (u *shUnit) refreshedSince(t, now time.Time) bool {
+	r := u.via.refresh()
+	if u.via == u {
+		return !now.Before(t.Add(r))
+	}
+	return polls(u.anchor, now, r) > polls(u.anchor, t, r)
+}
+
+// returned is a participant whose blocks may be unused.
+type returned struct {
+	u     *shUnit
+	local int
+}
+
+// returnable lists the units holding blocks with a server answering, by
+// hostname.
+func (s *sharedService) returnable() []returned {
+	var out []returned
+	for _, u := range s.sortedUnits() {
+		if u.state == shRegistered && (u.topUp || u.borrowed > 0 && u.refreshedSince(u.grantAt, s.at)) {
+			out = append(out, returned{u, u.local})
+		}
+	}
+	return out
+}
+
+// giveBack returns the whole blocks the units rs hold and no longer use.
+// The admission counts are read without the service's lock: a borrower
+// may be waiting for it while holding the admission's.
+func (s *sharedService) giveBack(rs []returned, now time.Time) {
+	inUse := make([]int, len(rs))
+	for i, r := range rs {
+		inUse[i] = max(0, premiumActive(r.u.h.adm)-r.local)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range rs {
+		u := r.u
+		if s.units[u.id] != u || u.state != shRegistered || u.main == nil {
+			continue
+		}
+		if u.topUp {
+			u.topUp = false
+			if need := inUse[i] - u.borrowed; need > 0 {
+				s.cover(u, need, now)
+				continue
+			}
+			if !u.refreshedSince(u.grantAt, now) {
+				continue
+			}
+		}
+		free := u.borrowed - inUse[i]
+		n := free / family.SharedBlock * family.SharedBlock
+		if n <= 0 {
+			continue
+		}
+		n = min(n, u.borrowed)
+		if u.via != u {
+			u.msg[shRelease].Tx++
+			u.msg[shRelease].Rx++
+			u.via.srvMsg[shRelease].Tx++
+			u.via.srvMsg[shRelease].Rx++
+			s.changed[u.via.id] = true
+		}
+		if h := u.main.held[u.id]; h > 0 {
+			s.unhold(u.main, u)
+			if h > n {
+				s.hold(u.main, u, h-n)
+			}
+		}
+		s.setBorrowed(u, u.borrowed-n)
+		s.note(now, u, family.SharedEvent{}, fmt.Sprintf("returned %d unused shared sessions to %s", n, u.main.host))
+	}
+}
+
+// cover asks u's server for the blocks that cover need sessions u has up
+// beyond its local license and its blocks, as many as the pool and its
+// platform limit allow.
+func (s *sharedService) cover(u *shUnit, need int, now time.Time) {
+	want := (need + family.SharedBlock - 1) / family.SharedBlock * family.SharedBlock
+	room := (u.platform - u.local - u.borrowed) / family.SharedBlock * family.SharedBlock
+	got := max(0, min(want, room, s.available(u.main)/family.SharedBlock*family.SharedBlock))
+	s.countGet(u, u.via, true, got > 0)
+	if got > 0 {
+		s.hold(u.main, u, got)
+		s.setBorrowed(u, u.borrowed+got)
+		u.grantAt = now
+	}
+	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("asked %s for %d shared sessions for the %d it has up beyond its license: %d granted",
+		u.main.host, want, need, got))
+}
+
+// borrow is u's admission asking for a block at now: granted while the
+// pool has one and u stays within its platform limit. In memory, under
+// the service's lock alone; its event and record are written by the next
+// settle (a session is in memory only too, so a crash loses the block
+// and the sessions that used it together).
+func (s *sharedService) borrow(u *shUnit, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.units[u.id] != u || u.state != shRegistered || u.main == nil || u.main.role != family.SharedServer && u.via == u.main {
+		return false
+	}
+	if u.via.role == family.SharedBackup && !u.via.bk.Active {
+		return false
+	}
+	ok := s.available(u.main) >= family.SharedBlock && u.local+u.borrowed+family.SharedBlock <= u.platform
+	s.countGet(u, u.via, true, ok)
+	if !ok {
+		return false
+	}
+	s.hold(u.main, u, family.SharedBlock)
+	s.setBorrowed(u, u.borrowed+family.SharedBlock)
+	u.grantAt = now
+	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("borrowed %d shared sessions from %s: holds %d", family.SharedBlock, u.main.host, u.borrowed))
+	return true
+}
+
+// flush writes the queued steps as events and the changed units' records,
+// in one synced batch, and hands the lines to the syslog collectors.
+func (s *sharedService) flush() error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	s.mu.Lock()
+	notes := s.notes
+	s.notes = nil
+	recs := map[uint64][]byte{}
+	for id := range s.changed {
+		if u := s.units[id]; u != nil {
+			v, err := json.Marshal(u.record())
+			if err != nil {
+				s.mu.Unlock()
+				return err
+			}
+			recs[id] = v
+		} else {
+			recs[id] = nil
+		}
+	}
+	clear(s.changed)
+	s.mu.Unlock()
+	if len(notes) == 0 && len(recs) == 0 {
+		return nil
+	}
+	b := s.l.store.NewBatch(s.l.name)
+	defer b.Close()
+	for id, v := range recs {
+		var err error
+		if v == nil {
+			err = b.DeleteShared(id)
+		} else {
+			err = b.PutShared(id, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	slices.SortStableFunc(notes, func(a, b shNote) int { return a.at.Compare(b.at) })
+	lg, err := s.l.logShared(b, notes)
+	if err != nil {
+		return err
+	}
+	defer lg.done()
+	return s.l.commit(b, lg.evs, lg.apply)
+}
+
+// shRecord is what the store keeps of a unit.
+type shRecord struct {
+	State     shState                        `json:"state,omitempty"`
+	Via       uint64                         `json:"via,omitempty"`
+	Main      uint64                         `json:"main,omitempty"`
+	Reason    string                         `json:"reason,omitempty"`
+	Anchor    time.Time                      `json:"anchor,omitzero"`
+	LastOK    time.Time                      `json:"last_ok,omitzero"`
+	Lost      bool                           `json:"lost,omitempty"`
+	Reclaim   bool                           `json:"reclaimed,omitempty"`
+	Released  bool                           `json:"released,omitempty"`
+	Borrowed  int                            `json:"borrowed,omitempty"`
+	High      int                            `json:"high,omitempty"`
+	Msg       [shKinds]family.SharedMessages `json:"msg"`
+	SrvMsg    [shKinds]family.SharedMessages `json:"server_msg"`
+	Held      map[uint64]int                 `json:"held,omitempty"`
+	Backup    shBackup                       `json:"backup"`
+	GrantAt   time.Time                      `json:"grant_at,omitzero"`
+	BkMissing bool                           `json:"backup_missing,omitempty"`
+}
+
+func (u *shUnit) record() shRecord {
+	r := shRecord{State: u.state, Reason: u.reason, Anchor: u.anchor, LastOK: u.lastOK, Lost: u.lost,
+		Reclaim: u.reclaimed, Released: u.released, Borrowed: u.borrowed, High: u.high,
+		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk, GrantAt: u.grantAt,
+		BkMissing: u.bkMissing}
+	if u.via != nil {
+		r.Via = u.via.id
+	}
+	if u.main != nil {
+		r.Main = u.main.id
+	}
+	return r
+}
+
+// load restores the stored state of the units the lab's headends made
+// (noteDevice), then evaluates them at now. Called by OpenLab once the
+// headends are loaded.
+func (s *sharedService) load(now time.Time) error {
+	recs := map[uint64]shRecord{}
+	err := s.l.store.Shared(s.l.name, func(id uint64, v []byte) error {
+		var r shRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("sim: shared licensing record of headend %d: %w", id, err)
+		}
+		recs[id] = r
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	for id, r := range recs {
+		u := s.units[id]
+		if u == nil {
+			continue
+		}
+		u.state, u.reason, u.anchor, u.lastOK = r.State, r.Reason, r.Anchor, r.LastOK
+		u.lost, u.reclaimed, u.released = r.Lost, r.Reclaim, r.Released
+		u.high, u.msg, u.srvMsg, u.held, u.bk, u.grantAt = r.High, r.Msg, r.SrvMsg, r.Held, r.Backup, r.GrantAt
+		u.bkMissing = r.BkMissing
+		u.via, u.main = s.units[r.Via], s.units[r.Main]
+		if (u.state == shRegistered || u.state == shRefused) && u.via == nil {
+			u.state = shIdle
+		}
+		s.setBorrowed(u, r.Borrowed)
+		for _, n := range u.held {
+			u.utilized += n
+		}
+	}
+	clear(s.changed)
+	s.at, s.dirty = now, true
+	s.mu.Unlock()
+	s.settle(now)
+	return nil
+}
+
+// SharedStatus is the shared licensing service as h sees it (family.Host):
+// what `show shared license` shows on it. It takes the service's lock
+// only, so a console may ask with the headend locked.
+func (h *Headend) SharedStatus() family.SharedStatus {
+	return h.lab.shared.status(h, h.lab.clock.Now())
+}
+
+func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.units[h.id]
+	if u == nil {
+		return family.SharedStatus{}
+	}
+	st := family.SharedStatus{Role: u.role, PlatformLimit: u.platform, CurrentUsage: u.borrowed,
+		HighUsage: u.high, Borrowed: u.borrowed}
+	msg := u.msg
+	addMsg(&msg[shRegistration], u.runMessages(now))
+	serving := u.role == family.SharedServer || u.role == family.SharedBackup && u.bk.Active
+	if serving {
+		for k := range msg {
+			addMsg(&msg[k], u.srvMsg[k])
+		}
+		for _, p := range s.units {
+			if p.via == u && p != u && (p.state == shRegistered || p.state == shRefused) {
+				addMsg(&msg[shRegistration], asServer(p.runMessages(now)))
+			}
+		}
+	}
+	st.Registration, st.Get, st.Release, st.Transfer = msg[shRegistration], msg[shGet], msg[shRelease], msg[shTransfer]
+	switch u.role {
+	case family.SharedServer:
+		st.Active = true
+		if len(u.srvAddrs) > 0 {
+			st.ServerAddr = u.srvAddrs[0]
+		}
+	default:
+		st.Active = u.state == shRegistered
+		if u.via != nil {
+			st.ServerAddr = u.cfg.ServerAddr
+			if u.via.role == family.SharedBackup {
+				st.ServerAddr = u.cfg.ServerBackupAddr
+			}
+		} else {
+			st.ServerAddr = u.cfg.ServerAddr
+		}
+	}
+	// The pool as the server last told: none if no server ever answered.
+	if m := u.main; m != nil && (u.state == shRegistered || !u.lastOK.IsZero()) {
+		st.TotalForNetwork, st.Utilized = m.pool, m.utilized
+		st.Available = s.available(m)
+	}
+	if serving {
+		m := u
+		if u.role == family.SharedBackup {
+			m = u.main
+		}
+		for _, p := range s.sortedUnits() {
+			// A participant that stopped refreshing is listed until the
+			// server gives its sessions back.
+			gone := p.state == shUnreachable && (p.reclaimed || p.lastOK.IsZero())
+			if p.main != m || p.state == shIdle || p.state == shRefused || gone || p == m && p.borrowed == 0 {
+				continue
+			}
+			c := family.SharedClient{ID: p.serial, Hostname: p.host, Usage: m.held[p.id], Platform: p.platform, High: p.high,
+				Registration: p.msg[shRegistration], Get: p.msg[shGet], Release: p.msg[shRelease], Transfer: p.msg[shTransfer]}
+			addMsg(&c.Registration, p.runMessages(now))
+			if p.state == shRegistered && p.via != p {
+				r := p.via.refresh()
+				c.LastSeen = p.anchor.Add(time.Duration(polls(p.anchor, now, r)) * r)
+			} else {
+				c.LastSeen = p.lastOK
+			}
+			st.Clients = append(st.Clients, c)
+		}
+	}
+	slices.SortFunc(st.Clients, func(a, b family.SharedClient) int { return cmp.Compare(a.ID, b.ID) })
+	st.Backup = s.backupStatus(u, now)
+	if u.state == shUnreachable && u.borrowed > 0 && !u.released && !u.lastOK.IsZero() {
+		st.ExpiresAt = u.lastOK.Add(shGrace)
+	}
+	return st
+}
+
+// backupStatus is the backup server as u shows it.
+func (s *sharedService) backupStatus(u *shUnit, now time.Time) family.SharedBackupStatus {
+	b := u
+	var bs family.SharedBackupStatus
+	if u.role != family.SharedBackup {
+		m := u
+		if u.role != family.SharedServer {
+			m = u.main
+		}
+		if m == nil || m.cfg.BackupID == "" {
+			return bs
+		}
+		bs = family.SharedBackupStatus{Addr: m.cfg.BackupAddr, ID: m.cfg.BackupID, HAID: m.cfg.HABackupID}
+		b = nil
+		for _, o := range s.units {
+			if o.role == family.SharedBackup && (o.serial == m.cfg.BackupID || o.serial == m.cfg.HABackupID) {
+				b = o
+			}
+		}
+		if b == nil {
+			return bs
+		}
+	} else {
+		bs.Addr, bs.ID = b.bkAddr, b.serial
+		if b.main != nil {
+			bs.HAID = b.main.cfg.HABackupID
+		}
+	}
+	bs.Registered, bs.Active, bs.DaysLeft, bs.ActiveSince = b.bk.Registered, b.bk.Active, b.daysLeft(now), b.bk.ActiveSince
+	bs.Hello, bs.Sync = b.bk.Hello, b.bk.syncs(now)
+	return bs
+}
+
+// settleShared brings the shared licensing service to the lab time.
+func (l *Lab) settleShared() { l.shared.settle(l.clock.Now()) }
+
+// SharedPool is the hostname of the server whose pool h borrows from ("":
+// none), for an admission that took a shared session.
+func (h *Headend) SharedPool() string {
+	s := h.lab.shared
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.units[h.id]; u != nil && u.main != nil {
+		return u.main.host
+	}
+	return ""
+}

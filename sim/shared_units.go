@@ -1,0 +1,221 @@
+package sim
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// sharedOf is what a device tells of shared licensing: its license-server
+// lines, the pool its shared-server key carries and whether it holds a
+// participant key, and its addresses on the server and backup interfaces.
+// ok is false for a device that takes no part.
+type sharedInfo struct {
+	cfg         family.SharedConfig
+	pool        int
+	participant bool
+	local       int
+	srvAddrs    []netip.Addr
+	bkAddr      netip.Addr
+}
+
+// readShared reads what d tells of shared licensing at now; ok is false
+// for a device that takes no part (no shared key, no license-server line).
+func readShared(d family.Device, now time.Time) (in sharedInfo, ok bool) {
+	s, ok := d.(family.SharedLicensing)
+	if !ok {
+		return in, false
+	}
+	in.cfg = s.SharedConfig()
+	in.pool, in.participant = s.SharedKey(now)
+	if in.pool == 0 && !in.participant && in.cfg.IsZero() {
+		return in, false
+	}
+	if k, ok := d.(family.ActivationKeys); ok {
+		in.local = k.KeyLicense(now).Features.Premium
+	}
+	for _, n := range enableIfaces(in.cfg) {
+		if a := ifaceAddr(d, n); a.IsValid() {
+			in.srvAddrs = append(in.srvAddrs, a)
+		}
+	}
+	in.bkAddr = ifaceAddr(d, in.cfg.BackupEnableIface)
+	return in, true
+}
+
+// enableIfaces are the interfaces a server serves on.
+func enableIfaces(cfg family.SharedConfig) []string {
+	if len(cfg.EnableIfaces) == 0 && cfg.EnableIface != "" {
+		return []string{cfg.EnableIface}
+	}
+	return cfg.EnableIfaces
+}
+
+// ifaceAddr is the address of d on the interface named nameif, if it is
+// up and addressed; any address of d when its family does not say which
+// interface holds which.
+func ifaceAddr(d family.Device, nameif string) netip.Addr {
+	if nameif == "" {
+		return netip.Addr{}
+	}
+	if a, ok := d.(*asa.Device); ok {
+		if i, ok := a.Running.InterfaceByNameif(nameif); ok && i.Active() {
+			return i.Address.Addr()
+		}
+		return netip.Addr{}
+	}
+	if as := d.Addresses(); len(as) > 0 {
+		return as[0]
+	}
+	return netip.Addr{}
+}
+
+// noteDevice tells the service that h's device is now d (a change, a
+// reload, the lab's start). Called with h.mu held: it takes only the
+// service's lock.
+func (s *sharedService) noteDevice(h *Headend, d family.Device, now time.Time) {
+	in, ok := readShared(d, now)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.units[h.id]
+	if !ok {
+		if u != nil {
+			s.dropLocked(u, now)
+		}
+		return
+	}
+	if u == nil {
+		u = &shUnit{h: h, id: h.id}
+		s.units[h.id] = u
+		s.hook(u)
+	}
+	rebooted := u.boots != d.BootCount() && u.host != ""
+	u.host, u.serial = d.Hostname(), d.SerialNumber()
+	u.platform = d.Platform().VPNMax
+	u.cfg, u.pool, u.participant, u.local = in.cfg, in.pool, in.participant, in.local
+	u.srvAddrs, u.bkAddr = in.srvAddrs, in.bkAddr
+	u.upAt, u.boots = d.UpSince(), d.BootCount()
+	u.hasAddr = len(d.Addresses()) > 0
+	if rebooted {
+		// A reload drops every session, and with them the blocks in
+		// use: the unit registers again once up, holding nothing.
+		s.leave(u, now)
+		s.setBorrowed(u, 0)
+	}
+	s.dirty = true
+}
+
+// drop forgets a deleted headend.
+func (s *sharedService) drop(h *Headend, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.units[h.id]; u != nil {
+		s.dropLocked(u, now)
+	}
+}
+
+func (s *sharedService) dropLocked(u *shUnit, now time.Time) {
+	s.leave(u, now)
+	s.setBorrowed(u, 0)
+	for _, o := range s.units {
+		if o.via == u || o.main == u {
+			s.closeRun(o, now, now)
+			o.via = nil
+			if o.main == u {
+				o.main = nil
+			}
+			if o.state == shRegistered || o.state == shRefused {
+				o.state = shIdle
+			}
+		}
+	}
+	delete(s.units, u.id)
+	s.changed[u.id] = true
+	s.dirty = true
+}
+
+// leave ends u's run with its server at now and gives its blocks back to
+// the pool, as a unit that reloads or leaves the service does.
+func (s *sharedService) leave(u *shUnit, now time.Time) {
+	if u.main != nil {
+		s.unhold(u.main, u)
+	}
+	s.closeRun(u, now, now)
+	u.state, u.via = shIdle, nil
+	u.lost, u.reclaimed, u.released = false, false, false
+	s.changed[u.id] = true
+}
+
+// unhold takes p's blocks out of server m's pool.
+func (s *sharedService) unhold(m, p *shUnit) int {
+	n := m.held[p.id]
+	if n > 0 {
+		delete(m.held, p.id)
+		m.utilized -= n
+		s.changed[m.id] = true
+	}
+	return n
+}
+
+// hold lends n more sessions of m's pool to p.
+func (s *sharedService) hold(m, p *shUnit, n int) {
+	if m.held == nil {
+		m.held = map[uint64]int{}
+	}
+	m.held[p.id] += n
+	m.utilized += n
+	s.changed[m.id] = true
+}
+
+// setBorrowed makes n the shared sessions u holds, in its admission too.
+func (s *sharedService) setBorrowed(u *shUnit, n int) {
+	u.borrowed = n
+	u.high = max(u.high, n)
+	if b, ok := any(u.h.adm).(borrowHook); ok {
+		b.SetBorrowed(n)
+	}
+	s.changed[u.id] = true
+}
+
+// borrowHook is the admission engine's hook for shared sessions: the
+// sessions borrowed add to the local Premium limit, and a Premium
+// admission that finds its class full asks the borrower for a block.
+type borrowHook interface {
+	SetBorrowed(n int)
+	SetBorrower(fn func(now int64) bool)
+}
+
+// hook gives u's admission its borrower.
+func (s *sharedService) hook(u *shUnit) {
+	if b, ok := any(u.h.adm).(borrowHook); ok {
+		b.SetBorrower(func(now int64) bool { return s.borrow(u, time.Unix(now, 0).UTC()) })
+	}
+}
+
+// reach is a headend holding an address, as seen from another: whether
+// packets pass between them (a link not cut, both powered on), and when
+// it is up.
+type reach struct {
+	h    *Headend
+	upAt time.Time
+	path bool
+}
+
+// holders are the headends that hold addr, by hostname then id, as seen
+// from from.
+func (n *network) holders(from *Headend, addr netip.Addr) []reach {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	hs := n.byAddr[addr]
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]reach, 0, len(hs))
+	for _, ho := range hs {
+		path := !n.off[from] && !n.off[ho.h] && n.pathUpLocked(from, ho.h)
+		out = append(out, reach{h: ho.h, upAt: ho.upAt, path: path})
+	}
+	return out
+}
