@@ -2,7 +2,10 @@
 // modes and prompts, its command set in the shared registry of
 // headend/cli, confirm and password prompts, and the ASA's error lines. It
 // is one interpreter used by the gRPC Exec call and by the SSH console; it
-// does no I/O itself and reaches the device through a Backend.
+// does no I/O itself and reaches the device through a Backend. Command
+// groups of their own domain (sshcmd, failovercmd, vpncmd, logcmd) live in
+// sub-packages that act on the session through headend/asa/console/command;
+// the console adds them to its command set.
 package console
 
 import (
