@@ -85,3 +85,18 @@ func Train(v string) (string, bool) {
 	}
 	return "", false
 }
+
+// ParseVersion reads "9.14(4)" or "9.14(4)23" as 9, 14, 4; 0, 0, 0 if v
+// is not of that form.
+func ParseVersion(v string) (major, minor, maint int) {
+	dot := strings.IndexByte(v, '.')
+	open := strings.IndexByte(v, '(')
+	end := strings.IndexByte(v, ')')
+	if dot < 0 || open < dot || end < open {
+		return 0, 0, 0
+	}
+	major, _ = strconv.Atoi(v[:dot])
+	minor, _ = strconv.Atoi(v[dot+1 : open])
+	maint, _ = strconv.Atoi(v[open+1 : end])
+	return major, minor, maint
+}

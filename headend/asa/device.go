@@ -7,6 +7,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/iface"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/keygen"
 )
@@ -215,7 +216,4 @@ func (d *Device) ConfigChanged(by string, now time.Time) { d.ModifiedBy, d.Modif
 func (d *Device) ConfigUnsaved() bool { return !d.Running.Equal(d.Startup) }
 
 // macFor derives a stable MAC address for interface i from the serial.
-func (d *Device) macFor(i int) string {
-	v := (headend.Hash32(d.Serial) + uint32(i)) & 0xffffff
-	return fmt.Sprintf("%s%02x.%04x", d.platform.Hardware.MACPrefix, v>>16, v&0xffff)
-}
+func (d *Device) macFor(i int) string { return iface.MAC(d.platform, d.Serial, i) }

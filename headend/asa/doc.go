@@ -5,7 +5,11 @@
 // and its `show running-config` sections are in headend/asa/config), the
 // changes the console makes to them, the software trains it runs, its
 // admission policy, and the renderer of the ASA's show commands (`show
-// version`, `show activation-key`, `show running-config`, ...). It is pure
-// logic: no network, no disk, and the time is always passed in from the
-// lab's clock.
+// version`, `show activation-key`, `show running-config`, ...). Domains
+// that need only the platform, the software version and the configuration
+// are sub-packages the device calls: the SSH server (headend/asa/ssh), the
+// interfaces (headend/asa/iface), the failover lines and `show failover`
+// (headend/asa/failover), the box's outputs (headend/asa/hardware). It is
+// pure logic: no network, no disk, and the time is always passed in from
+// the lab's clock.
 package asa

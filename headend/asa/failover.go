@@ -1,50 +1,21 @@
 package asa
 
 import (
-	"fmt"
 	"net/netip"
-	"slices"
-	"strings"
+	"time"
 
-	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/failover"
+	"github.com/asalab/asalab/headend/family"
 )
 
-// SetFailoverPolltime is `failover polltime [unit|interface] POLL
-// [holdtime HOLD]` (hold 0: not given, the default or the least the poll
-// allows); iface chooses the interface poll. A zero poll is the `no` form.
-func (d *Device) SetFailoverPolltime(iface bool, poll, hold int) error {
-	f := &d.Running.Failover
-	target, def, minHold, maxHold, times := &f.UnitPoll, config.DefaultUnitPoll, 3, 45, 3
-	if iface {
-		target, def, minHold, maxHold, times = &f.InterfacePoll, config.DefaultInterfacePoll, 5, 75, 5
-	}
-	if poll == 0 {
-		*target = config.Polltime{}
-		return nil
-	}
-	if poll < 1 || poll > 15 {
-		return fmt.Errorf("%w: poll time %d must be 1 to 15 seconds", config.ErrFailoverPolltime, poll)
-	}
-	if hold == 0 {
-		hold = max(def.Hold, times*poll)
-	}
-	if hold < minHold || hold > maxHold || hold < times*poll {
-		return fmt.Errorf("%w: holdtime %d must be %d to %d seconds and at least %d times the poll time", config.ErrFailoverPolltime, hold, minHold, maxHold, times)
-	}
-	*target = config.Polltime{Poll: poll, Hold: hold}
-	if *target == def {
-		*target = config.Polltime{}
-	}
-	return nil
-}
+// The device's failover lines and `show failover` are headend/asa/failover's,
+// on its platform and running configuration; these methods are the
+// console's way to them.
 
-// checkFailoverIface: a failover link's physical interface is not a data
-// interface: it has no nameif.
-func (d *Device) checkFailoverIface(ifname string) error {
-	if n := d.Running.Interface(ifname).Nameif; n != "" {
-		return fmt.Errorf("%w: %s is %q", config.ErrFailoverIfNamed, ifname, n)
-	}
-	return nil
+// SetFailoverPolltime is `failover polltime [unit|interface] POLL
+// [holdtime HOLD]` (failover.SetPolltime); a zero poll is the `no` form.
+func (d *Device) SetFailoverPolltime(iface bool, poll, hold int) error {
+	return failover.SetPolltime(&d.Running, iface, poll, hold)
 }
 
 // SetFailoverUnit is `failover lan unit primary|secondary`; "" is the
@@ -53,133 +24,42 @@ func (d *Device) SetFailoverUnit(unit string) { d.Running.Failover.Unit = unit }
 
 // SetFailoverLAN is `failover lan interface NAME PHYSICAL-IF`.
 func (d *Device) SetFailoverLAN(name, ifname string) error {
-	f := &d.Running.Failover
-	if !config.ValidNameif(name) {
-		return fmt.Errorf("%w: %q", config.ErrInvalidNameif, name)
-	}
-	if err := d.checkFailoverIface(ifname); err != nil {
-		return err
-	}
-	if f.Link.Iface == ifname && f.Link.Name != name {
-		return fmt.Errorf("%w: %s carries %s", config.ErrFailoverIfInUse, ifname, f.Link.Name)
-	}
-	old := f.LAN
-	f.LAN = config.FailoverLink{Name: name, Iface: ifname}
-	d.failoverDescriptions(old, f.Link)
-	return nil
+	return failover.SetLAN(&d.Running, name, ifname)
 }
 
 // ClearFailoverLAN is `no failover lan interface`.
-func (d *Device) ClearFailoverLAN() {
-	f := &d.Running.Failover
-	old := f.LAN
-	f.LAN = config.FailoverLink{}
-	f.IPs = slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool {
-		return ip.Name == old.Name && old.Name != f.Link.Name
-	})
-	d.failoverDescriptions(old, f.Link)
-}
+func (d *Device) ClearFailoverLAN() { failover.ClearLAN(&d.Running) }
 
-// SetFailoverLink is `failover link NAME [PHYSICAL-IF]`: without the
-// interface, NAME must be the LAN link's, which then carries the state too.
+// SetFailoverLink is `failover link NAME [PHYSICAL-IF]` (failover.SetLink).
 func (d *Device) SetFailoverLink(name, ifname string) error {
-	f := &d.Running.Failover
-	if !config.ValidNameif(name) {
-		return fmt.Errorf("%w: %q", config.ErrInvalidNameif, name)
-	}
-	switch {
-	case name == f.LAN.Name && (ifname == "" || ifname == f.LAN.Iface):
-		ifname = f.LAN.Iface
-	case ifname == "":
-		return fmt.Errorf("%w: %q", config.ErrFailoverLinkIface, name)
-	case ifname == f.LAN.Iface:
-		return fmt.Errorf("%w: %s carries %s", config.ErrFailoverIfInUse, ifname, f.LAN.Name)
-	default:
-		if err := d.checkFailoverIface(ifname); err != nil {
-			return err
-		}
-	}
-	old := f.Link
-	f.Link = config.FailoverLink{Name: name, Iface: ifname}
-	d.failoverDescriptions(f.LAN, old)
-	return nil
+	return failover.SetLink(&d.Running, name, ifname)
 }
 
 // ClearFailoverLink is `no failover link`.
-func (d *Device) ClearFailoverLink() {
-	f := &d.Running.Failover
-	old := f.Link
-	f.Link = config.FailoverLink{}
-	f.IPs = slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool {
-		return ip.Name == old.Name && old.Name != f.LAN.Name
-	})
-	d.failoverDescriptions(f.LAN, old)
-}
+func (d *Device) ClearFailoverLink() { failover.ClearLink(&d.Running) }
 
-// failoverDescriptions gives the physical interfaces of the links their
-// ASA descriptions, and takes them from interfaces that no longer carry a
-// link (oldLAN, oldLink: what the links were before the change).
-func (d *Device) failoverDescriptions(oldLAN, oldLink config.FailoverLink) {
-	f := d.Running.Failover
-	for _, ifname := range []string{oldLAN.Iface, oldLink.Iface} {
-		if ifname != "" && ifname != f.LAN.Iface && ifname != f.Link.Iface {
-			d.SetDescription(ifname, "")
-		}
-	}
-	switch {
-	case f.LAN.Iface != "" && f.LAN.Iface == f.Link.Iface:
-		d.SetDescription(f.LAN.Iface, config.DescLANState)
-	default:
-		if f.LAN.Iface != "" {
-			d.SetDescription(f.LAN.Iface, config.DescLAN)
-		}
-		if f.Link.Iface != "" {
-			d.SetDescription(f.Link.Iface, config.DescState)
-		}
-	}
-}
-
-// SetFailoverIP is `failover interface ip NAME A M standby S`: NAME is a
-// failover link's, S another host of A's subnet.
+// SetFailoverIP is `failover interface ip NAME A M standby S`
+// (failover.SetIP).
 func (d *Device) SetFailoverIP(name string, addr, mask, standby netip.Addr) error {
-	f := &d.Running.Failover
-	if name == "" || (name != f.LAN.Name && name != f.Link.Name) {
-		return fmt.Errorf("%w: %q", config.ErrFailoverName, name)
-	}
-	p, err := hostPrefix(addr, mask, standby)
-	if err != nil {
-		return err
-	}
-	if !standby.IsValid() {
-		// Unlike an interface's, a failover link's standby address is
-		// required.
-		return standbyError(standby, p)
-	}
-	ips := slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool { return ip.Name == name })
-	ips = append(ips, config.FailoverIP{Name: name, Address: p, Standby: standby})
-	slices.SortFunc(ips, func(a, b config.FailoverIP) int { return strings.Compare(a.Name, b.Name) })
-	f.IPs = ips
-	return nil
+	return failover.SetIP(&d.Running, name, addr, mask, standby)
 }
 
 // ClearFailoverIP is `no failover interface ip NAME ...`; it reports
 // whether NAME had an address.
-func (d *Device) ClearFailoverIP(name string) bool {
-	f := &d.Running.Failover
-	n := len(f.IPs)
-	f.IPs = slices.DeleteFunc(slices.Clone(f.IPs), func(ip config.FailoverIP) bool { return ip.Name == name })
-	return len(f.IPs) != n
-}
+func (d *Device) ClearFailoverIP(name string) bool { return failover.ClearIP(&d.Running, name) }
 
-// SetFailoverKey is `failover key SECRET`: 1 to 63 characters (Cisco ASA
-// command reference, "failover key"); "" is the `no` form.
-func (d *Device) SetFailoverKey(key string) error {
-	if len(key) > 63 {
-		return fmt.Errorf("%w: 1 to 63 characters", config.ErrFailoverKey)
-	}
-	d.Running.Failover.Key = key
-	return nil
-}
+// SetFailoverKey is `failover key SECRET`; "" is the `no` form.
+func (d *Device) SetFailoverKey(key string) error { return failover.SetKey(&d.Running, key) }
 
 // SetFailoverReplicationHTTP is `[no] failover replication http`.
 func (d *Device) SetFailoverReplicationHTTP(on bool) { d.Running.Failover.ReplicationHTTP = on }
+
+// ShowFailover renders `show failover` of a standalone unit
+// (failover.ShowOff).
+func (d *Device) ShowFailover() string { return failover.ShowOff(d.platform, &d.Running) }
+
+// ShowFailoverStatus renders `show failover` on a unit whose pair the lab
+// describes in st, at now (failover.ShowStatus).
+func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) string {
+	return failover.ShowStatus(d.platform, d.Version, d.Serial, &d.Running, st, now)
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/failover"
 	"github.com/asalab/asalab/headend/asa/license"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
@@ -62,12 +63,7 @@ func (d *Device) FailoverEnabled() (on bool, role string) {
 
 // FailoverRole is the role `show failover` names: "Primary" unless the
 // unit is `failover lan unit secondary`.
-func (d *Device) FailoverRole() string {
-	if d.Running.Failover.Unit == "secondary" {
-		return "Secondary"
-	}
-	return "Primary"
-}
+func (d *Device) FailoverRole() string { return failover.Role(&d.Running.Failover) }
 
 // CombinedLicense is the failover cluster license of this unit and mate at
 // now, or the mismatch line this unit logs when the two cannot pair

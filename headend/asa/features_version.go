@@ -1,6 +1,9 @@
 package asa
 
-import "github.com/asalab/asalab/headend/asa/license"
+import (
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/license"
+)
 
 // licensed is the device's platform as its software version licenses and
 // prints it: the model itself on its default version.
@@ -9,7 +12,7 @@ func (d *Device) licensed() *Platform {
 	if d.Version == p.Version {
 		return p
 	}
-	major, minor, _ := parseVersion(d.Version)
+	major, minor, _ := headend.ParseVersion(d.Version)
 	if major == 0 {
 		return p
 	}

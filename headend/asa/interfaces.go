@@ -1,179 +1,72 @@
 package asa
 
 import (
-	"encoding/binary"
-	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/iface"
 )
 
-// ResolveInterface finds the interface the user means: its full name or the
-// ASA's abbreviations of the type, in any case, with or without a space
-// before the number ("gig0/0", "Gi 0/0", "m0/0", "te0/8").
+// The device's interfaces are headend/asa/iface's, on its platform and
+// running configuration; these methods are the console's way to them.
+
+// ResolveInterface finds the interface the user means (iface.Resolve).
 func (d *Device) ResolveInterface(typed string) (string, error) {
-	typed = strings.ReplaceAll(typed, " ", "")
-	kind, num := splitIfName(typed)
-	if kind == "" || num == "" {
-		return "", fmt.Errorf("%w: %q", config.ErrUnknownInterface, typed)
-	}
-	var found []string
-	for _, n := range d.platform.InterfaceNames() {
-		k, nn := splitIfName(n)
-		if nn == num && strings.HasPrefix(strings.ToLower(k), strings.ToLower(kind)) {
-			found = append(found, n)
-		}
-	}
-	if len(found) != 1 {
-		return "", fmt.Errorf("%w: %q", config.ErrUnknownInterface, typed)
-	}
-	return found[0], nil
+	return iface.Resolve(d.platform, typed)
 }
 
-// splitIfName cuts "GigabitEthernet0/1" into its type and its number.
-func splitIfName(s string) (kind, num string) {
-	i := strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
-	if i < 0 {
-		return s, ""
-	}
-	return s[:i], s[i:]
-}
-
-// The replies of an ASA to `nameif`: a new name gets a default security
-// level, 100 for "inside" and 0 for every other (Cisco ASA CLI configuration
-// guide, "Configure the Interface Name and Security Level": "the inside
-// interface defaults to security level 100", others to 0).
-func levelInfo(nameif string, level int) string {
-	return fmt.Sprintf("INFO: Security level for %q set to %d by default.", nameif, level)
-}
-
-// SetNameif is `nameif NAME` on an interface of the running configuration.
-// It returns the ASA's INFO line when the interface gets its default
-// security level.
+// SetNameif is `nameif NAME` (iface.SetNameif): it returns the ASA's INFO
+// line when the interface gets its default security level.
 func (d *Device) SetNameif(ifname, nameif string) (string, error) {
-	if !config.ValidNameif(nameif) {
-		return "", fmt.Errorf("%w: %q", config.ErrInvalidNameif, nameif)
-	}
-	c := &d.Running
-	if f := c.Failover; ifname == f.LAN.Iface || ifname == f.Link.Iface {
-		return "", fmt.Errorf("%w: %s", config.ErrFailoverIfNameif, ifname)
-	}
-	if o, ok := c.InterfaceByNameif(nameif); ok && o.Name != ifname {
-		return "", fmt.Errorf("%w: %s has %q", config.ErrNameifInUse, o.Name, nameif)
-	}
-	i := c.Interface(ifname)
-	i.Nameif = nameif
-	info := ""
-	if !i.LevelSet {
-		i.SecurityLevel, i.LevelSet = 0, true
-		if nameif == "inside" {
-			i.SecurityLevel = 100
-		}
-		info = levelInfo(nameif, i.SecurityLevel)
-	}
-	c.SetInterface(i)
-	return info, nil
+	return iface.SetNameif(&d.Running, ifname, nameif)
 }
 
 // ClearNameif is `no nameif`: the name goes, and the security level with it.
-func (d *Device) ClearNameif(ifname string) {
-	i := d.Running.Interface(ifname)
-	i.Nameif, i.SecurityLevel, i.LevelSet = "", 0, false
-	d.Running.SetInterface(i)
-}
+func (d *Device) ClearNameif(ifname string) { iface.ClearNameif(&d.Running, ifname) }
 
 // SetSecurityLevel is `security-level N`, or `no security-level` with
 // clear.
 func (d *Device) SetSecurityLevel(ifname string, level int, clear bool) error {
-	if !clear && (level < 0 || level > 100) {
-		return fmt.Errorf("%w: %d", config.ErrSecurityLevel, level)
-	}
-	i := d.Running.Interface(ifname)
-	i.SecurityLevel, i.LevelSet = level, !clear
-	if clear {
-		i.SecurityLevel = 0
-	}
-	d.Running.SetInterface(i)
-	return nil
+	return iface.SetSecurityLevel(&d.Running, ifname, level, clear)
 }
 
 // SetShutdown is `shutdown` (true) or `no shutdown`.
-func (d *Device) SetShutdown(ifname string, down bool) {
-	i := d.Running.Interface(ifname)
-	i.Up = !down
-	d.Running.SetInterface(i)
-}
+func (d *Device) SetShutdown(ifname string, down bool) { iface.SetShutdown(&d.Running, ifname, down) }
 
 // SetDescription is `description TEXT`; an empty text is `no
 // description`.
-func (d *Device) SetDescription(ifname, text string) {
-	i := d.Running.Interface(ifname)
-	i.Description = text
-	d.Running.SetInterface(i)
-}
+func (d *Device) SetDescription(ifname, text string) { iface.SetDescription(&d.Running, ifname, text) }
 
-// SetAddress is `ip address A M [standby S]` (standby invalid: none). The
-// mask must be contiguous, the address a host of its subnet (not the subnet
-// or its broadcast, for subnets that have those), the standby address
-// another host of the same subnet, and the subnet must not overlap another
-// interface's: an ASA routes each connected subnet out of one interface.
+// SetAddress is `ip address A M [standby S]` (iface.SetAddress).
 func (d *Device) SetAddress(ifname string, addr, mask, standby netip.Addr) error {
-	p, err := hostPrefix(addr, mask, standby)
-	if err != nil {
-		return err
-	}
-	for _, o := range d.Running.Interfaces {
-		if o.Name != ifname && o.Address.IsValid() && o.Address.Masked().Overlaps(p.Masked()) {
-			return &config.OverlapError{Interface: ifname, Other: o.Name}
-		}
-	}
-	i := d.Running.Interface(ifname)
-	i.Address, i.Standby = p, standby
-	d.Running.SetInterface(i)
-	return nil
-}
-
-// hostPrefix is addr with its contiguous mask, the address a host of the
-// subnet and standby (when valid) another host of it: what an interface's
-// and a failover link's `ip address ... standby` both require.
-func hostPrefix(addr, mask, standby netip.Addr) (netip.Prefix, error) {
-	bits, ok := config.ParseMask(mask)
-	if !ok {
-		return netip.Prefix{}, fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
-	}
-	p := netip.PrefixFrom(addr, bits)
-	if !hostOf(p, addr) {
-		return netip.Prefix{}, fmt.Errorf("%w: %s is not a host address of %s", config.ErrInvalidAddress, addr, p.Masked())
-	}
-	if standby.IsValid() && (standby == addr || !hostOf(p, standby)) {
-		return netip.Prefix{}, standbyError(standby, p)
-	}
-	return p, nil
-}
-
-func standbyError(standby netip.Addr, p netip.Prefix) error {
-	return fmt.Errorf("%w: standby %s, interface %s", config.ErrStandbySubnet, standby, p)
-}
-
-// hostOf reports whether a is a host address of subnet p: inside it, and
-// neither its network nor its broadcast address when it has them (/31 and
-// /32 have none).
-func hostOf(p netip.Prefix, a netip.Addr) bool {
-	if !a.Is4() || !p.Contains(a) || a.IsUnspecified() || a.IsMulticast() || a.IsLoopback() {
-		return false
-	}
-	if p.Bits() >= 31 {
-		return true
-	}
-	b := a.As4()
-	host := binary.BigEndian.Uint32(b[:]) &^ (^uint32(0) << (32 - p.Bits()))
-	return host != 0 && host != ^uint32(0)>>p.Bits()
+	return iface.SetAddress(&d.Running, ifname, addr, mask, standby)
 }
 
 // ClearAddress is `no ip address`.
-func (d *Device) ClearAddress(ifname string) {
-	i := d.Running.Interface(ifname)
-	i.Address, i.Standby = netip.Prefix{}, netip.Addr{}
-	d.Running.SetInterface(i)
+func (d *Device) ClearAddress(ifname string) { iface.ClearAddress(&d.Running, ifname) }
+
+// RenderInterfaceConfig is `show running-config interface [NAME]` of c.
+func (d *Device) RenderInterfaceConfig(c config.Config, name string) string {
+	return iface.RenderConfig(d.platform, c, name)
 }
+
+// ShowInterface is `show interface [NAME]` (iface.Show).
+func (d *Device) ShowInterface(name string) string {
+	return iface.Show(d.platform, d.Serial, &d.Running, name)
+}
+
+// ShowInterfaceIPBrief is `show interface ip brief`.
+func (d *Device) ShowInterfaceIPBrief() string { return iface.ShowIPBrief(d.platform, &d.Running) }
+
+// PingResult is how a ping ended.
+type PingResult = iface.PingResult
+
+// Ping results.
+const (
+	PingReplied = iface.PingReplied // every echo answered
+	PingTimeout = iface.PingTimeout // no answer: nobody holds the address
+	PingNoRoute = iface.PingNoRoute // the box has no interface to send from
+)
+
+// Ping is what `ping A.B.C.D` prints (iface.Ping).
+func Ping(target netip.Addr, r PingResult) string { return iface.Ping(target, r) }

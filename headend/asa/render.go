@@ -8,6 +8,7 @@ import (
 
 	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/license"
+	"github.com/asalab/asalab/headend/asa/ssh"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -321,7 +322,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 			config.LicenseServerLines(&c, all, reveal, line)
 		}
 		if l == "telnet timeout 5" {
-			d.sshLines(c, all, line)
+			ssh.WriteLines(d.Version, c.SSH, all, line)
 		}
 	}
 	config.GrammarBefore(c, "webvpn", reveal, line)

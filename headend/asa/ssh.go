@@ -1,296 +1,79 @@
 package asa
 
 import (
-	"fmt"
 	"net/netip"
-	"slices"
-	"strconv"
-	"strings"
 
-	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/ssh"
 )
 
-// sshTrain is what a software version's SSH server can do, from the ASA
-// release notes: AES-CTR came with 9.1(2); `ssh cipher encryption` and `ssh
-// cipher integrity` with 9.1(7), 9.4(3), 9.5(3) and 9.6(1) (not in 9.2 and
-// 9.3); 9.12(1) added the dh-group14-sha256 key exchange and made it the
-// default (before: dh-group1-sha1), made the high integrity set the default
-// (before: medium) and dropped SSH version 1; 9.16(1) added
-// ecdh-sha2-nistp256 and curve25519-sha256 and deprecated dh-group1-sha1.
-type sshTrain struct {
-	ctr, cipherCmds, group14, group14sha256, ecdh, noV1 bool
-}
-
-func trainOf(version string) sshTrain {
-	major, minor, maint := parseVersion(version)
-	at := func(mj, mn, mt int) bool {
-		return major > mj || major == mj && (minor > mn || minor == mn && maint >= mt)
-	}
-	cipherCmds := at(9, 6, 1) || major == 9 && (minor == 1 && maint >= 7 || minor == 4 && maint >= 3 || minor == 5 && maint >= 3)
-	return sshTrain{
-		ctr: at(9, 1, 2), cipherCmds: cipherCmds, group14: at(8, 4, 4),
-		group14sha256: at(9, 12, 1), ecdh: at(9, 16, 1), noV1: at(9, 12, 1),
-	}
-}
-
-// parseVersion reads "9.14(4)" or "9.14(4)23" as 9, 14, 4.
-func parseVersion(v string) (major, minor, maint int) {
-	dot := strings.IndexByte(v, '.')
-	open := strings.IndexByte(v, '(')
-	end := strings.IndexByte(v, ')')
-	if dot < 0 || open < dot || end < open {
-		return 0, 0, 0
-	}
-	major, _ = strconv.Atoi(v[:dot])
-	minor, _ = strconv.Atoi(v[dot+1 : open])
-	maint, _ = strconv.Atoi(v[open+1 : end])
-	return major, minor, maint
-}
-
-// sshGroups maps the groups of `ssh key-exchange group` to the key exchange
-// names of the SSH protocol.
-var sshGroups = map[string]string{
-	"dh-group1-sha1":     "diffie-hellman-group1-sha1",
-	"dh-group14-sha1":    "diffie-hellman-group14-sha1",
-	"dh-group14-sha256":  "diffie-hellman-group14-sha256",
-	"ecdh-sha2-nistp256": "ecdh-sha2-nistp256",
-	"curve25519-sha256":  "curve25519-sha256",
-}
-
-// SSHGroups are the groups `ssh key-exchange group` takes on this version,
-// in the order of the ASA's help.
-func (d *Device) SSHGroups() []string {
-	t := trainOf(d.Version)
-	var out []string
-	if t.ecdh {
-		out = append(out, "curve25519-sha256")
-	}
-	out = append(out, "dh-group1-sha1")
-	if t.group14 {
-		out = append(out, "dh-group14-sha1")
-	}
-	if t.group14sha256 {
-		out = append(out, "dh-group14-sha256")
-	}
-	if t.ecdh {
-		out = append(out, "ecdh-sha2-nistp256")
-	}
-	if len(out) == 1 {
-		return nil // 8.x before 8.4(4): no ssh key-exchange command
-	}
-	return out
-}
-
-// DefaultSSHGroup is the key exchange of a configuration without `ssh
-// key-exchange group`.
-func (d *Device) DefaultSSHGroup() string {
-	if trainOf(d.Version).group14sha256 {
-		return "dh-group14-sha256"
-	}
-	return "dh-group1-sha1"
-}
-
-// The cipher sets of `ssh cipher encryption` and `ssh cipher integrity`.
-// The encryption sets are those a 9.4(3)12 lists in `show ssh ciphers`
-// (layer77.net, "SSH Cipher Updates in Cisco ASA 9.4(3)12", 2016); `all` is
-// `low`. The integrity sets follow the command reference; `high` is
-// hmac-sha1 and hmac-sha2-256, as the 9.12(1) release notes define it.
-var (
-	sshCipherLevels = []string{"all", "fips", "high", "low", "medium"}
-	sshEncryption   = map[string][]string{
-		"low":    {"3des-cbc", "aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-ctr", "aes192-ctr", "aes256-ctr"},
-		"medium": {"aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-ctr", "aes192-ctr", "aes256-ctr"},
-		"fips":   {"aes128-cbc", "aes256-cbc"},
-		"high":   {"aes256-cbc", "aes256-ctr"},
-	}
-	sshIntegrity = map[string][]string{
-		"low":    {"hmac-sha1", "hmac-sha1-96", "hmac-md5", "hmac-md5-96", "hmac-sha2-256"},
-		"medium": {"hmac-sha1", "hmac-sha1-96", "hmac-sha2-256"},
-		"fips":   {"hmac-sha1", "hmac-sha2-256"},
-		"high":   {"hmac-sha1", "hmac-sha2-256"},
-	}
-)
-
-func init() {
-	sshEncryption["all"] = sshEncryption["low"]
-	sshIntegrity["all"] = sshIntegrity["low"]
-}
-
-// HasSSHCiphers reports whether the version has `ssh cipher encryption` and
-// `ssh cipher integrity`.
-func (d *Device) HasSSHCiphers() bool { return trainOf(d.Version).cipherCmds }
-
-// DefaultSSHEncryption and DefaultSSHIntegrity are the cipher levels of a
-// configuration without the cipher lines.
-func (d *Device) DefaultSSHEncryption() string { return "medium" }
-
-func (d *Device) DefaultSSHIntegrity() string {
-	if trainOf(d.Version).group14sha256 {
-		return "high"
-	}
-	return "medium"
-}
+// The device's SSH server is headend/asa/ssh's, on its software version
+// and running configuration; these methods are the console's way to it.
 
 // SSHAlgorithms are the algorithms the SSH server of a device offers, by
 // their SSH protocol names, most preferred first.
-type SSHAlgorithms struct {
-	KeyExchanges []string
-	Ciphers      []string
-	MACs         []string
-}
+type SSHAlgorithms = ssh.Algorithms
+
+// SSHGroups are the groups `ssh key-exchange group` takes on this version,
+// in the order of the ASA's help; nil before 8.4(4).
+func (d *Device) SSHGroups() []string { return ssh.Groups(d.Version) }
+
+// DefaultSSHGroup is the key exchange of a configuration without `ssh
+// key-exchange group`.
+func (d *Device) DefaultSSHGroup() string { return ssh.DefaultGroup(d.Version) }
+
+// HasSSHCiphers reports whether the version has `ssh cipher encryption` and
+// `ssh cipher integrity`.
+func (d *Device) HasSSHCiphers() bool { return ssh.HasCiphers(d.Version) }
+
+// DefaultSSHEncryption and DefaultSSHIntegrity are the cipher levels of a
+// configuration without the cipher lines.
+func (d *Device) DefaultSSHEncryption() string { return ssh.DefaultEncryption(d.Version) }
+
+func (d *Device) DefaultSSHIntegrity() string { return ssh.DefaultIntegrity(d.Version) }
 
 // SSHAlgorithms is what the device's SSH server offers with the running
-// configuration: the configured or default key exchange group, and the
-// configured or default cipher sets of its software version.
-func (d *Device) SSHAlgorithms() SSHAlgorithms {
-	t := trainOf(d.Version)
-	s := d.Running.SSH
-	group := s.KeyExchange
-	if group == "" {
-		group = d.DefaultSSHGroup()
-	}
-	a := SSHAlgorithms{KeyExchanges: []string{sshGroups[group]}}
-	if !t.cipherCmds {
-		// Before the cipher commands every cipher the version had was
-		// offered, 3DES and the MD5 MACs included.
-		a.Ciphers = []string{"3des-cbc", "aes128-cbc", "aes192-cbc", "aes256-cbc"}
-		if t.ctr {
-			a.Ciphers = append(a.Ciphers, "aes128-ctr", "aes192-ctr", "aes256-ctr")
-		}
-		a.MACs = []string{"hmac-sha1", "hmac-sha1-96", "hmac-md5", "hmac-md5-96"}
-		return a
-	}
-	a.Ciphers = cipherSet(sshEncryption, s.Encryption, d.DefaultSSHEncryption())
-	a.MACs = cipherSet(sshIntegrity, s.Integrity, d.DefaultSSHIntegrity())
-	return a
-}
+// configuration.
+func (d *Device) SSHAlgorithms() SSHAlgorithms { return ssh.Offered(d.Version, d.Running.SSH) }
 
-func cipherSet(levels map[string][]string, setting, def string) []string {
-	if setting == "" {
-		setting = def
-	}
-	if list, ok := strings.CutPrefix(setting, "custom "); ok {
-		return strings.Split(list, ":")
-	}
-	return slices.Clone(levels[setting])
-}
-
-// SetSSHPermit is `ssh A M IFNAME`. The mask may be 0.0.0.0 (any address);
-// the address must have no bits outside the mask, and the interface name
-// must be one of the configuration's nameifs. A line already present is
-// not added twice.
+// SetSSHPermit is `ssh A M IFNAME` (ssh.SetPermit).
 func (d *Device) SetSSHPermit(addr, mask netip.Addr, nameif string) error {
-	p, err := sshNet(addr, mask)
-	if err != nil {
-		return err
-	}
-	if _, ok := d.Running.InterfaceByNameif(nameif); !ok {
-		return fmt.Errorf("%w %q", config.ErrSSHNameif, nameif)
-	}
-	perm := config.SSHPermit{Net: p, Nameif: nameif}
-	if slices.Contains(d.Running.SSH.Permits, perm) {
-		return nil
-	}
-	// Copied, never appended in place: the saved configuration may share
-	// the slice.
-	d.Running.SSH.Permits = append(slices.Clone(d.Running.SSH.Permits), perm)
-	return nil
+	return ssh.SetPermit(&d.Running, addr, mask, nameif)
 }
 
-// ClearSSHPermit is `no ssh A M IFNAME`; a line that is not there is no
-// error, as on the ASA.
+// ClearSSHPermit is `no ssh A M IFNAME` (ssh.ClearPermit).
 func (d *Device) ClearSSHPermit(addr, mask netip.Addr, nameif string) error {
-	p, err := sshNet(addr, mask)
-	if err != nil {
-		return err
-	}
-	out := slices.DeleteFunc(slices.Clone(d.Running.SSH.Permits), func(x config.SSHPermit) bool {
-		return x.Net == p && x.Nameif == nameif
-	})
-	if len(out) == 0 {
-		out = nil
-	}
-	d.Running.SSH.Permits = out
-	return nil
-}
-
-func sshNet(addr, mask netip.Addr) (netip.Prefix, error) {
-	bits, ok := headend.MaskLen(mask)
-	if !ok {
-		return netip.Prefix{}, fmt.Errorf("%w %s", config.ErrInvalidNetmask, mask)
-	}
-	p := netip.PrefixFrom(addr, bits)
-	if p.Masked().Addr() != addr {
-		return netip.Prefix{}, fmt.Errorf("%w: %s %s", config.ErrSSHPermitPair, addr, mask)
-	}
-	return p, nil
+	return ssh.ClearPermit(&d.Running.SSH, addr, mask, nameif)
 }
 
 // SetSSHTimeout is `ssh timeout N` (1-60 minutes); 0 is `no ssh timeout`.
-func (d *Device) SetSSHTimeout(minutes int) error {
-	if minutes < 0 || minutes > 60 {
-		return fmt.Errorf("%w: %d", config.ErrSSHTimeout, minutes)
-	}
-	if minutes == config.DefaultSSHTimeout {
-		minutes = 0
-	}
-	d.Running.SSH.Timeout = minutes
-	return nil
-}
+func (d *Device) SetSSHTimeout(minutes int) error { return ssh.SetTimeout(&d.Running.SSH, minutes) }
 
 // HasSSHVersion1 reports whether `ssh version 1` exists on the version.
-func (d *Device) HasSSHVersion1() bool { return !trainOf(d.Version).noV1 }
+func (d *Device) HasSSHVersion1() bool { return ssh.HasVersion1(d.Version) }
 
-// SetSSHVersion is `ssh version N`; 0 is `no ssh version`. Version 1 exists
-// only before 9.12(1).
-func (d *Device) SetSSHVersion(v int) error {
-	if v < 0 || v > 2 || v == 1 && trainOf(d.Version).noV1 {
-		return fmt.Errorf("%w: ssh version %d", config.ErrSSHNotSupported, v)
-	}
-	d.Running.SSH.Version = v
-	return nil
-}
+// SetSSHVersion is `ssh version N`; 0 is `no ssh version`.
+func (d *Device) SetSSHVersion(v int) error { return ssh.SetVersion(d.Version, &d.Running.SSH, v) }
 
 // SetSSHKeyExchange is `ssh key-exchange group G`; "" is `no ssh
 // key-exchange group`.
 func (d *Device) SetSSHKeyExchange(group string) error {
-	if group != "" && !slices.Contains(d.SSHGroups(), group) {
-		return fmt.Errorf("%w: key exchange group %q", config.ErrSSHAlgorithm, group)
-	}
-	d.Running.SSH.KeyExchange = group
-	return nil
+	return ssh.SetKeyExchange(d.Version, &d.Running.SSH, group)
 }
 
 // SetSSHCipher is `ssh cipher encryption|integrity LEVEL` or `... custom
 // A:B:C`; level "" is the `no` form.
 func (d *Device) SetSSHCipher(integrity bool, level, custom string) error {
-	if !d.HasSSHCiphers() {
-		return fmt.Errorf("%w: ssh cipher", config.ErrSSHNotSupported)
-	}
-	sets := sshEncryption
-	if integrity {
-		sets = sshIntegrity
-	}
-	setting := level
-	switch {
-	case level == "custom":
-		if custom == "" {
-			return fmt.Errorf("%w: empty custom list", config.ErrSSHAlgorithm)
-		}
-		for _, a := range strings.Split(custom, ":") {
-			if !slices.Contains(sets["all"], a) {
-				return fmt.Errorf("%w %q", config.ErrSSHAlgorithm, a)
-			}
-		}
-		setting = "custom " + custom
-	case level != "" && !slices.Contains(sshCipherLevels, level):
-		return fmt.Errorf("%w: cipher level %q", config.ErrSSHAlgorithm, level)
-	}
-	if integrity {
-		d.Running.SSH.Integrity = setting
-	} else {
-		d.Running.SSH.Encryption = setting
-	}
-	return nil
+	return ssh.SetCipher(d.Version, &d.Running.SSH, integrity, level, custom)
 }
+
+// RenderSSH prints `show running-config [all] ssh` of configuration c.
+func (d *Device) RenderSSH(c config.Config, all bool) string {
+	return ssh.Render(d.Version, c.SSH, all)
+}
+
+// ShowSSH renders `show ssh` (ssh.Show).
+func (d *Device) ShowSSH() string { return ssh.Show(d.Version, d.Running.SSH) }
+
+// ShowSSHSessions renders `show ssh sessions` (ssh.ShowSessions).
+func ShowSSHSessions(ss []SSHSession) string { return ssh.ShowSessions(ss) }

@@ -6,6 +6,10 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console/failovercmd"
+	"github.com/asalab/asalab/headend/asa/console/logcmd"
+	"github.com/asalab/asalab/headend/asa/console/sshcmd"
+	"github.com/asalab/asalab/headend/asa/console/vpncmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/keygen"
 )
@@ -101,14 +105,13 @@ func buildCommands() *registry {
 	registerInterfaces(r)
 	registerExec(r)
 	registerVPNSessions(r)
-	registerLogging(r)
-	registerLoggingMore(r)
-	registerSSH(r)
-	registerSSHViews(r)
-	registerVPNConfig(r)
+	logcmd.Register(groups{r})
+	sshcmd.Register(groups{r})
+	vpncmd.Register(groups{r})
 	registerGrammar(r)
 	registerACL(r)
-	registerFailover(r)
+	failovercmd.Register(groups{r})
+	registerFailoverPair(r)
 	registerShared(r)
 	return r
 }

@@ -1,12 +1,12 @@
 package console
 
 import (
-	"errors"
 	"net/netip"
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/console/command"
 )
 
 // registerInterfaces adds the interface commands: `interface NAME` and its
@@ -87,27 +87,8 @@ func ifUpdate(s *Session, c *call, fn func(d *asa.Device) error) {
 }
 
 // ifErrorLine is the ASA's wording of an interface configuration error of
-// the call c. The overlap refusal is the ASA's own; the others are worded
-// after it (ERROR: and what was refused).
-func ifErrorLine(err error, c *call) string {
-	var ov *config.OverlapError
-	switch {
-	case errors.As(err, &ov):
-		return "ERROR: Failed to apply IP address to interface " + ov.Interface +
-			", as the network overlaps with interface " + ov.Other + ". Two interfaces cannot be in the same subnet."
-	case errors.Is(err, config.ErrFailoverIfNameif):
-		return "ERROR: The interface carries a failover link and takes no nameif (no failover lan interface or no failover link first)"
-	case errors.Is(err, config.ErrNameifInUse):
-		return "ERROR: Name " + c.Arg(0) + " is used by another interface"
-	case errors.Is(err, config.ErrInvalidNetmask):
-		return "ERROR: Invalid netmask " + c.Arg(1)
-	case errors.Is(err, config.ErrInvalidAddress):
-		return "ERROR: Invalid IP address " + c.Arg(0) + " for netmask " + c.Arg(1)
-	case errors.Is(err, config.ErrStandbySubnet):
-		return "ERROR: Standby address " + c.Arg(3) + " is not a host of the interface's subnet"
-	}
-	return errorLine(err)
-}
+// the call c (command.IfErrorLine).
+func ifErrorLine(err error, c *call) string { return command.IfErrorLine(err, c) }
 
 func cmdNameif(s *Session, c *call) {
 	if !argCount(s, c, 1, 1) {
@@ -140,20 +121,10 @@ func cmdSecurityLevel(s *Session, c *call) {
 	ifUpdate(s, c, func(d *asa.Device) error { return d.SetSecurityLevel(s.iface, n, false) })
 }
 
-// parseIPv4 reads a dotted IPv4 address, as the ASA's parser accepts one.
-func parseIPv4(t string) (netip.Addr, bool) {
-	a, err := netip.ParseAddr(t)
-	return a, err == nil && a.Is4()
-}
+// parseIPv4 and ipv4Arg are command.ParseIPv4 and command.IPv4Arg.
+func parseIPv4(t string) (netip.Addr, bool) { return command.ParseIPv4(t) }
 
-// ipv4Arg is argument i read by parseIPv4; when it is not an address the
-// caret under it is printed and ok is false.
-func ipv4Arg(s *Session, c *call, i int) (a netip.Addr, ok bool) {
-	if a, ok = parseIPv4(c.Args[i].Text); !ok {
-		s.invalidArg(c, i)
-	}
-	return a, ok
-}
+func ipv4Arg(s *Session, c *call, i int) (netip.Addr, bool) { return command.IPv4Arg(s, c, i) }
 
 // cmdIPAddress: ip address A M [standby S].
 func cmdIPAddress(s *Session, c *call) {

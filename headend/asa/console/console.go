@@ -2,20 +2,21 @@
 // modes and prompts, its command set in the shared registry of
 // headend/cli, confirm and password prompts, and the ASA's error lines. It
 // is one interpreter used by the gRPC Exec call and by the SSH console; it
-// does no I/O itself and reaches the device through a Backend.
+// does no I/O itself and reaches the device through a Backend. Command
+// groups of their own domain (sshcmd, failovercmd, vpncmd, logcmd) live in
+// sub-packages that act on the session through headend/asa/console/command;
+// the console adds them to its command set.
 package console
 
 import (
-	"errors"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/config"
-	"github.com/asalab/asalab/headend/asa/license"
+	"github.com/asalab/asalab/headend/asa/console/command"
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
@@ -371,21 +372,5 @@ func (s *Session) configUpdate(c *call, fn func(d *asa.Device) error, errLine fu
 	return true
 }
 
-// errorLine is the console's wording of a domain error.
-func errorLine(err error) string {
-	switch {
-	case errors.Is(err, keygen.ErrInvalidKey), errors.Is(err, keygen.ErrMalformedKey):
-		return "ERROR: The requested activation key is not valid."
-	case errors.Is(err, license.ErrTimeBasedUnsupported):
-		return "ERROR: Time-based activation keys are not supported on this platform."
-	case errors.Is(err, license.ErrNotTimeBased):
-		return "ERROR: Only a timebased activation key can be deactivated."
-	case errors.Is(err, license.ErrKeyNotInstalled):
-		return "ERROR: The requested timebased activation key is not installed."
-	case errors.Is(err, license.ErrVPNOnlyWithPlusApex), errors.Is(err, license.ErrNewWithClassic):
-		return "ERROR: The requested activation key cannot be installed. " + strings.TrimPrefix(err.Error(), "headend: ") + "."
-	case errors.Is(err, headend.ErrUnavailable):
-		return "ERROR: The system is reloading."
-	}
-	return "ERROR: " + err.Error()
-}
+// errorLine is the console's wording of a domain error (command.ErrorLine).
+func errorLine(err error) string { return command.ErrorLine(err) }

@@ -1,12 +1,76 @@
-package asa
+package failover
 
 import (
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/family"
 )
+
+// Role is the role `show failover` names: "Primary" unless the unit is
+// `failover lan unit secondary`.
+func Role(f *config.Failover) string {
+	if f.Unit == "secondary" {
+		return "Secondary"
+	}
+	return "Primary"
+}
+
+// monitoredMax is the "Monitored Interfaces 0 of N maximum" limit: 1299 on
+// a 5585-X on 9.12, 160 on a 5516-X, 250 on a 5505 (real outputs); the other
+// models print 1049, what a 5585-X printed on an earlier train (our choice).
+func monitoredMax(p *headend.Platform) int {
+	switch {
+	case p.Family == headend.Family5505:
+		return 250
+	case p.Family == headend.FamilySmallX:
+		return 160
+	case strings.HasPrefix(p.Model, "ASA5585"):
+		return 1299
+	}
+	return 1049
+}
+
+// ShowOff renders `show failover` of a standalone unit of platform p
+// with configuration c: failover is
+// off (the factory `no failover`) and the unit is the primary unless
+// `failover lan unit secondary` says otherwise. A unit with failover off
+// prints the settings block and nothing of a mate; `failover replication
+// http` appears only once configured. A configured LAN link shows as down:
+// with failover off the unit runs nothing on it (no real output of a
+// configured unit with failover off was found; the layout is the one of
+// the real outputs with failover on).
+func ShowOff(p *headend.Platform, c *config.Config) string {
+	f := &c.Failover
+	unit, lan := "Primary", "not Configured"
+	if f.Unit == "secondary" {
+		unit = "Secondary"
+	}
+	if f.LAN.Name != "" {
+		lan = f.LAN.Name + " " + f.LAN.Iface + " (down)"
+	}
+	var b strings.Builder
+	for _, l := range []string{
+		"Failover Off",
+		"Failover unit " + unit,
+		"Failover LAN Interface: " + lan,
+		"Reconnect timeout 0:00:00",
+		fmt.Sprintf("Unit Poll frequency %d seconds, holdtime %d seconds", f.UnitPolltime().Poll, f.UnitPolltime().Hold),
+		fmt.Sprintf("Interface Poll frequency %d seconds, holdtime %d seconds", f.InterfacePolltime().Poll, f.InterfacePolltime().Hold),
+		"Interface Policy 1",
+		fmt.Sprintf("Monitored Interfaces 0 of %d maximum", monitoredMax(p)),
+		"MAC Address Move Notification Interval not set",
+	} {
+		b.WriteString(l + "\n")
+	}
+	if f.ReplicationHTTP {
+		b.WriteString("failover replication http\n")
+	}
+	return b.String()
+}
 
 // stateNames are the unit states as `show failover` prints them ("This
 // host: Primary - Active", "Other host: Secondary - Standby Ready", "Not
@@ -40,8 +104,9 @@ var statefulObjects = []string{
 	"TrustSec-SXP", "IPv6 Route", "STS Table",
 }
 
-// ShowFailoverStatus renders `show failover` on a unit whose pair the lab
-// describes in st, at now. With failover off it is ShowFailover. With
+// ShowStatus renders `show failover` on the unit of platform p, software
+// version and serial number serial, with configuration c, whose pair the
+// lab describes in st, at now. With failover off it is ShowOff. With
 // failover on it follows the real 9.x layout (ntc-templates' samples
 // cisco_asa_show_failover1 and _firepower, kept in the repository's
 // testdata): the settings, the two units' versions and serials, the last
@@ -51,17 +116,17 @@ var statefulObjects = []string{
 // revision is 1.0. A unit with failover on that the lab has not paired yet
 // (st.Enabled false) is negotiating. A unit whose mate is not seen prints it
 // "Not Detected", as a real unit alone does, with "Mate Unknown".
-func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) string {
-	f := &d.Running.Failover
+func ShowStatus(p *headend.Platform, version, serial string, c *config.Config, st family.FailoverStatus, now time.Time) string {
+	f := &c.Failover
 	if !f.Enabled {
-		return d.ShowFailover()
+		return ShowOff(p, c)
 	}
 	if !st.Enabled {
 		st = family.FailoverStatus{Enabled: true, State: family.FailoverNegotiation}
 	}
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	role, mateRole := d.FailoverRole(), "Secondary"
+	role, mateRole := Role(f), "Secondary"
 	if role == "Secondary" {
 		mateRole = "Primary"
 	}
@@ -72,7 +137,7 @@ func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) str
 		return l + " " + iface + " (down)"
 	}
 	named := 0
-	for _, i := range d.Running.Interfaces {
+	for _, i := range c.Interfaces {
 		if i.Nameif != "" {
 			named++
 		}
@@ -84,25 +149,25 @@ func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) str
 	line("Unit Poll frequency %d seconds, holdtime %d seconds", f.UnitPolltime().Poll, f.UnitPolltime().Hold)
 	line("Interface Poll frequency %d seconds, holdtime %d seconds", f.InterfacePolltime().Poll, f.InterfacePolltime().Hold)
 	line("Interface Policy 1")
-	line("Monitored Interfaces %d of %d maximum", named, monitoredMax(d.platform))
+	line("Monitored Interfaces %d of %d maximum", named, monitoredMax(p))
 	line("MAC Address Move Notification Interval not set")
 	if f.ReplicationHTTP {
 		line("failover replication http")
 	}
 	mateVersion, mateSerial := "Unknown", "Unknown"
 	if st.MateSeen {
-		mateVersion, mateSerial = d.Version, st.MateSerial
+		mateVersion, mateSerial = version, st.MateSerial
 		if st.MateVersion != "" {
 			mateVersion = st.MateVersion
 		}
 	}
-	line("Version: Ours %s, Mate %s", d.Version, mateVersion)
-	line("Serial Number: Ours %s, Mate %s", d.Serial, mateSerial)
+	line("Version: Ours %s, Mate %s", version, mateVersion)
+	line("Serial Number: Ours %s, Mate %s", serial, mateSerial)
 	if !st.LastFailover.IsZero() {
-		line("Last Failover at: %s", st.LastFailover.In(d.Running.Timezone.Location()).Format("15:04:05 MST Jan 2 2006"))
+		line("Last Failover at: %s", st.LastFailover.In(c.Timezone.Location()).Format("15:04:05 MST Jan 2 2006"))
 	}
 	slot := 0
-	if d.platform.Family == FamilySmallX {
+	if p.Family == headend.FamilySmallX {
 		slot = 1
 	}
 	ready := st.MateSeen && (st.State == family.FailoverActive || st.State == family.FailoverStandbyReady) &&
@@ -113,9 +178,9 @@ func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) str
 		if !seen {
 			line("                slot %d: empty", slot)
 		} else {
-			line("                slot %d: %s hw/sw rev (1.0/%s) status (Up Sys)", slot, d.Model, d.Version)
+			line("                slot %d: %s hw/sw rev (1.0/%s) status (Up Sys)", slot, p.Model, version)
 		}
-		for _, i := range d.Running.Interfaces {
+		for _, i := range c.Interfaces {
 			if i.Nameif == "" {
 				continue
 			}

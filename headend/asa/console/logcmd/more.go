@@ -1,40 +1,41 @@
-package console
+package logcmd
 
 import (
 	"github.com/asalab/asalab/headend/asa"
-
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/console/command"
+	"github.com/asalab/asalab/headend/cli"
 )
 
 // registerLoggingMore adds `logging buffer-size`, `logging trap`, `clear
 // logging buffer` and `show running-config logging`.
-func registerLoggingMore(r *registry) {
-	cfg := modes(ModeConfig)
-	r.Add(cfg, "logging buffer-size", "Set the size of the logging buffer", argWord,
+func registerLoggingMore(r command.Registry) {
+	cfg := cli.Modes(command.ModeConfig)
+	r.Add(cfg, "logging buffer-size", "Set the size of the logging buffer", command.ArgWord,
 		"<4096-1048576>  Enter the size of the logging buffer in bytes", cmdLoggingBufferSize)
-	r.Add(cfg, "no logging buffer-size", "Set the size of the logging buffer", argWord,
+	r.Add(cfg, "no logging buffer-size", "Set the size of the logging buffer", command.ArgWord,
 		"<4096-1048576>  Enter the size of the logging buffer in bytes", cmdNoLoggingBufferSize)
-	r.Add(cfg, "logging trap", "Set logging level for the syslog servers", argWord,
+	r.Add(cfg, "logging trap", "Set logging level for the syslog servers", command.ArgWord,
 		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
 		cmdLoggingTrap)
-	r.Add(cfg, "no logging trap", "Set logging level for the syslog servers", argWord,
+	r.Add(cfg, "no logging trap", "Set logging level for the syslog servers", command.ArgWord,
 		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingTrap)
-	r.Add(modes(ModePriv, ModeConfig), "clear logging buffer", "Clear the logging buffer", argNone, "", cmdClearLoggingBuffer)
-	r.Describe(modes(ModePriv, ModeConfig), "clear logging", "Clear logging buffer")
-	r.Add(privAndUp, "show running-config logging", "Show logging configuration", argNone, "", func(s *Session, _ *call) {
-		s.view(func(d *asa.Device) { s.print(config.RenderLogging(d.Running)) })
+	r.Add(cli.Modes(command.ModePriv, command.ModeConfig), "clear logging buffer", "Clear the logging buffer", command.ArgNone, "", cmdClearLoggingBuffer)
+	r.Describe(cli.Modes(command.ModePriv, command.ModeConfig), "clear logging", "Clear logging buffer")
+	r.Add(command.PrivAndUp, "show running-config logging", "Show logging configuration", command.ArgNone, "", func(s command.Session, _ *cli.Call) {
+		s.View(func(d *asa.Device) { s.Print(config.RenderLogging(d.Running)) })
 	})
 }
 
 // cmdLoggingBufferSize: logging buffer-size BYTES. A size out of range is
 // refused by the parser, with the caret.
-func cmdLoggingBufferSize(s *Session, c *call) {
-	if !argCount(s, c, 1, 1) {
+func cmdLoggingBufferSize(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, 1) {
 		return
 	}
 	n, err := config.ParseLogBufferSize(c.Args[0].Text)
 	if err != nil {
-		s.invalidArg(c, 0)
+		s.InvalidArg(c, 0)
 		return
 	}
 	setLogging(s, func(l *config.Logging) { l.BufferSize = n })
@@ -42,13 +43,13 @@ func cmdLoggingBufferSize(s *Session, c *call) {
 
 // cmdNoLoggingBufferSize: no logging buffer-size [BYTES] restores the
 // default size.
-func cmdNoLoggingBufferSize(s *Session, c *call) {
-	if !argCount(s, c, 0, 1) {
+func cmdNoLoggingBufferSize(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 0, 1) {
 		return
 	}
 	if len(c.Args) == 1 {
 		if _, err := config.ParseLogBufferSize(c.Args[0].Text); err != nil {
-			s.invalidArg(c, 0)
+			s.InvalidArg(c, 0)
 			return
 		}
 	}
@@ -56,8 +57,8 @@ func cmdNoLoggingBufferSize(s *Session, c *call) {
 }
 
 // cmdLoggingTrap: logging trap LEVEL.
-func cmdLoggingTrap(s *Session, c *call) {
-	if !argCount(s, c, 1, 1) {
+func cmdLoggingTrap(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, 1) {
 		return
 	}
 	level, ok := levelAt(s, c, 0)
@@ -68,8 +69,8 @@ func cmdLoggingTrap(s *Session, c *call) {
 }
 
 // cmdNoLoggingTrap: no logging trap [LEVEL].
-func cmdNoLoggingTrap(s *Session, c *call) {
-	if !argCount(s, c, 0, 1) {
+func cmdNoLoggingTrap(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 0, 1) {
 		return
 	}
 	if len(c.Args) == 1 {
@@ -82,12 +83,12 @@ func cmdNoLoggingTrap(s *Session, c *call) {
 
 // cmdClearLoggingBuffer: clear logging buffer. The device's messages are
 // part of its durable state; the refusals live in the admission state.
-func cmdClearLoggingBuffer(s *Session, _ *call) {
-	ok := s.update(func(d *asa.Device) error {
+func cmdClearLoggingBuffer(s command.Session, _ *cli.Call) {
+	ok := s.Update(func(d *asa.Device) error {
 		d.ClearLogBuffer()
 		return nil
 	})
-	if a := s.b.Admission(); ok && a != nil {
+	if a := s.Admission(); ok && a != nil {
 		a.ClearLogBuffer()
 	}
 }

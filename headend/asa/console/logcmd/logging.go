@@ -1,60 +1,61 @@
-package console
+package logcmd
 
 import (
 	"github.com/asalab/asalab/headend/asa"
-
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/console/command"
+	"github.com/asalab/asalab/headend/cli"
 )
 
 // registerLogging adds the logging commands: `logging enable`, `logging
 // timestamp`, `logging buffered LEVEL`, `logging host IFNAME ADDRESS` and
 // their `no` forms.
-func registerLogging(r *registry) {
-	cfg := modes(ModeConfig)
-	r.Add(cfg, "logging enable", "Enable logging", argNone, "", cmdLogging(func(l *config.Logging) { l.Enable = true }))
-	r.Add(cfg, "logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = true }))
-	r.Add(cfg, "logging buffered", "Set logging level for the buffer", argWord,
+func registerLogging(r command.Registry) {
+	cfg := cli.Modes(command.ModeConfig)
+	r.Add(cfg, "logging enable", "Enable logging", command.ArgNone, "", cmdLogging(func(l *config.Logging) { l.Enable = true }))
+	r.Add(cfg, "logging timestamp", "Enable logging timestamp", command.ArgNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = true }))
+	r.Add(cfg, "logging buffered", "Set logging level for the buffer", command.ArgWord,
 		"<0-7>  Enter syslog level (0 - 7), or alerts, critical, debugging, emergencies, errors, informational, notifications, warnings",
 		cmdLoggingBuffered)
-	r.Add(cfg, "logging host", "Set syslog server IP address and parameters", argWord,
+	r.Add(cfg, "logging host", "Set syslog server IP address and parameters", command.ArgWord,
 		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(true))
 	r.Describe(cfg, "logging", "Configure logging levels, recipients and other options")
-	r.Add(cfg, "no logging enable", "Enable logging", argNone, "", cmdLogging(func(l *config.Logging) { l.Enable = false }))
-	r.Add(cfg, "no logging timestamp", "Enable logging timestamp", argNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = false }))
-	r.Add(cfg, "no logging buffered", "Set logging level for the buffer", argWord,
+	r.Add(cfg, "no logging enable", "Enable logging", command.ArgNone, "", cmdLogging(func(l *config.Logging) { l.Enable = false }))
+	r.Add(cfg, "no logging timestamp", "Enable logging timestamp", command.ArgNone, "", cmdLogging(func(l *config.Logging) { l.Timestamp = false }))
+	r.Add(cfg, "no logging buffered", "Set logging level for the buffer", command.ArgWord,
 		"<0-7>  Enter syslog level (0 - 7), or a level name", cmdNoLoggingBuffered)
-	r.Add(cfg, "no logging host", "Set syslog server IP address and parameters", argWord,
+	r.Add(cfg, "no logging host", "Set syslog server IP address and parameters", command.ArgWord,
 		"WORD  Name of interface, then the syslog server's IP address", cmdLoggingHost(false))
 	r.Describe(cfg, "no logging", "Configure logging levels, recipients and other options")
 }
 
 // cmdLogging runs a change of the logging configuration.
-func cmdLogging(change func(l *config.Logging)) handler {
-	return func(s *Session, _ *call) { setLogging(s, change) }
+func cmdLogging(change func(l *config.Logging)) command.Handler {
+	return func(s command.Session, _ *cli.Call) { setLogging(s, change) }
 }
 
-func setLogging(s *Session, change func(l *config.Logging)) {
-	s.update(func(d *asa.Device) error {
+func setLogging(s command.Session, change func(l *config.Logging)) {
+	s.Update(func(d *asa.Device) error {
 		change(&d.Running.Logging)
-		d.ConfigChanged(s.user, s.b.Now())
+		d.ConfigChanged(s.User(), s.Now())
 		return nil
 	})
 }
 
 // levelAt parses argument i as a syslog level, printing the caret error if
 // it is not one.
-func levelAt(s *Session, c *call, i int) (int, bool) {
+func levelAt(s command.Session, c *cli.Call, i int) (int, bool) {
 	level, err := config.ParseLogLevel(c.Args[i].Text)
 	if err != nil {
-		s.invalidArg(c, i)
+		s.InvalidArg(c, i)
 		return 0, false
 	}
 	return level, true
 }
 
 // cmdLoggingBuffered: logging buffered LEVEL.
-func cmdLoggingBuffered(s *Session, c *call) {
-	if !argCount(s, c, 1, 1) {
+func cmdLoggingBuffered(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, 1) {
 		return
 	}
 	level, ok := levelAt(s, c, 0)
@@ -66,9 +67,9 @@ func cmdLoggingBuffered(s *Session, c *call) {
 
 // cmdNoLoggingBuffered: no logging buffered [LEVEL]. The level, if given,
 // must be a level; the buffer is turned off whichever it is.
-func cmdNoLoggingBuffered(s *Session, c *call) {
+func cmdNoLoggingBuffered(s command.Session, c *cli.Call) {
 	if len(c.Args) > 1 {
-		s.invalidArg(c, 1)
+		s.InvalidArg(c, 1)
 		return
 	}
 	if len(c.Args) == 1 {
@@ -80,32 +81,32 @@ func cmdNoLoggingBuffered(s *Session, c *call) {
 }
 
 // cmdLoggingHost: [no] logging host IFNAME ADDRESS.
-func cmdLoggingHost(add bool) handler {
-	return func(s *Session, c *call) {
-		if !argCount(s, c, 2, 2) {
+func cmdLoggingHost(add bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
+		if !command.ArgCount(s, c, 2, 2) {
 			return
 		}
 		// A server is reached through a named interface of the box.
 		known := false
-		if !s.view(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.Args[0].Text) }) {
+		if !s.View(func(d *asa.Device) { _, known = d.Running.InterfaceByNameif(c.Args[0].Text) }) {
 			return
 		}
 		if add && !known || !config.ValidNameif(c.Args[0].Text) {
-			s.invalidArg(c, 0)
+			s.InvalidArg(c, 0)
 			return
 		}
 		h, err := config.ParseLogHost(c.Args[0].Text, c.Args[1].Text)
 		if err != nil {
-			s.invalidArg(c, 1)
+			s.InvalidArg(c, 1)
 			return
 		}
-		s.update(func(d *asa.Device) error {
+		s.Update(func(d *asa.Device) error {
 			if add {
 				d.Running.Logging.AddLogHost(h)
 			} else if !d.Running.Logging.RemoveLogHost(h) {
 				return nil
 			}
-			d.ConfigChanged(s.user, s.b.Now())
+			d.ConfigChanged(s.User(), s.Now())
 			return nil
 		})
 	}

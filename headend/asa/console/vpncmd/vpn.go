@@ -1,169 +1,152 @@
-package console
+// Package vpncmd is the ASA console's VPN configuration with a meaning for
+// licensing and admission: webvpn's interfaces and AnyConnect switches,
+// group policies with their sub-mode, the vpn-sessiondb caps below the
+// license, and the clock's time zone, with their show commands. Tunnel
+// groups are the configuration grammar's; the console
+// (headend/asa/console) adds these with Register.
+package vpncmd
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/console/command"
+	"github.com/asalab/asalab/headend/cli"
 )
 
-// registerVPNConfig adds the VPN configuration with a meaning for licensing
+// Register adds the VPN configuration with a meaning for licensing
 // and admission: webvpn's interfaces and AnyConnect switches, group policies
 // with their sub-mode, the vpn-sessiondb caps below the license, and the
-// clock's time zone. Tunnel groups are the grammar's (commands_grammar.go).
-func registerVPNConfig(r *registry) {
-	cfg := modes(ModeConfig)
-	web := modes(ModeWebVPN)
-	gp := modes(ModeGroupPolicy)
+// clock's time zone. Tunnel groups are the console's configuration grammar.
+func Register(r command.Registry) {
+	cfg := cli.Modes(command.ModeConfig)
+	web := cli.Modes(command.ModeWebVPN)
+	gp := cli.Modes(command.ModeGroupPolicy)
 
-	r.Add(cfg, "clock timezone", "Configure time zone", argWord,
+	r.Add(cfg, "clock timezone", "Configure time zone", command.ArgWord,
 		"WORD  Standard time zone name, then the hours and optionally the minutes offset from UTC", cmdClockTimezone)
 	r.Describe(cfg, "clock", "Configure time-of-day clock")
-	r.Add(cfg, "no clock timezone", "Configure time zone", argWord, "WORD  Standard time zone name", func(s *Session, c *call) {
+	r.Add(cfg, "no clock timezone", "Configure time zone", command.ArgWord, "WORD  Standard time zone name", func(s command.Session, c *cli.Call) {
 		vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = config.Timezone{}; return nil })
 	})
 	r.Describe(cfg, "no clock", "Configure time-of-day clock")
-	r.Add(privAndUp, "show running-config clock", "Show clock configuration", argNone, "",
+	r.Add(command.PrivAndUp, "show running-config clock", "Show clock configuration", command.ArgNone, "",
 		cmdShowVPNConfig(config.SectionClock))
 
 	r.Add(cfg, "vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
-		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(true))
+		command.ArgWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(true))
 	r.Add(cfg, "vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
-		argWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(false))
+		command.ArgWord, "<1-N>  Up to the platform's Total VPN Peers", cmdSessionCap(false))
 	r.Add(cfg, "no vpn-sessiondb max-anyconnect-premium-or-essentials-limit", "Maximum number of AnyConnect Premium or Essentials sessions",
-		argWord, "<1-N>  Current limit", cmdNoSessionCap(true))
+		command.ArgWord, "<1-N>  Current limit", cmdNoSessionCap(true))
 	r.Add(cfg, "no vpn-sessiondb max-other-vpn-limit", "Maximum number of Other VPN sessions",
-		argWord, "<1-N>  Current limit", cmdNoSessionCap(false))
+		command.ArgWord, "<1-N>  Current limit", cmdNoSessionCap(false))
 	r.Describe(cfg, "no vpn-sessiondb", "Configure the VPN Session Manager")
-	r.Add(privAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", argNone, "",
+	r.Add(command.PrivAndUp, "show running-config vpn-sessiondb", "Show VPN session database configuration", command.ArgNone, "",
 		cmdShowVPNConfig(config.SectionSessionDB))
 
 	// webvpn: the interfaces it listens on and the AnyConnect switches.
-	r.Add(web, "enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
-	r.Add(web, "no enable", "Enable WebVPN on an interface", argWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(false))
-	r.Add(web, "anyconnect image", "Specify an AnyConnect image", argWord,
+	r.Add(web, "enable", "Enable WebVPN on an interface", command.ArgWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(true))
+	r.Add(web, "no enable", "Enable WebVPN on an interface", command.ArgWord, "WORD  Name of an interface (nameif)", cmdWebVPNEnable(false))
+	r.Add(web, "anyconnect image", "Specify an AnyConnect image", command.ArgWord,
 		"WORD  Image path, such as disk0:/anyconnect-win-4.10.08025-webdeploy-k9.pkg, then optionally its order", cmdAnyConnectImage(true))
-	r.Add(web, "no anyconnect image", "Specify an AnyConnect image", argWord, "WORD  Image path", cmdAnyConnectImage(false))
-	r.Add(web, "anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, true))
-	r.Add(web, "no anyconnect enable", "Enable AnyConnect", argNone, "", cmdWebVPNFlag(true, false))
+	r.Add(web, "no anyconnect image", "Specify an AnyConnect image", command.ArgWord, "WORD  Image path", cmdAnyConnectImage(false))
+	r.Add(web, "anyconnect enable", "Enable AnyConnect", command.ArgNone, "", cmdWebVPNFlag(true, true))
+	r.Add(web, "no anyconnect enable", "Enable AnyConnect", command.ArgNone, "", cmdWebVPNFlag(true, false))
 	r.Describe(web, "anyconnect", "Configure AnyConnect")
 	r.Describe(web, "no anyconnect", "Configure AnyConnect")
-	r.Add(web, "tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, true))
-	r.Add(web, "no tunnel-group-list enable", "Enable the tunnel-group list on the login page", argNone, "", cmdWebVPNFlag(false, false))
+	r.Add(web, "tunnel-group-list enable", "Enable the tunnel-group list on the login page", command.ArgNone, "", cmdWebVPNFlag(false, true))
+	r.Add(web, "no tunnel-group-list enable", "Enable the tunnel-group list on the login page", command.ArgNone, "", cmdWebVPNFlag(false, false))
 	r.Describe(web, "tunnel-group-list", "Configure the tunnel-group list")
 	r.Describe(web, "no tunnel-group-list", "Configure the tunnel-group list")
 
 	// group-policy NAME internal|attributes and its sub-mode.
-	r.Add(cfg, "group-policy", "Configure or remove a group policy", argWord,
+	r.Add(cfg, "group-policy", "Configure or remove a group policy", command.ArgWord,
 		"WORD  Enter the name of the group policy, then internal or attributes", cmdGroupPolicy)
-	r.Add(cfg, "no group-policy", "Configure or remove a group policy", argWord, "WORD  Name of the group policy", cmdNoGroupPolicy)
-	r.Add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord,
+	r.Add(cfg, "no group-policy", "Configure or remove a group policy", command.ArgWord, "WORD  Name of the group policy", cmdNoGroupPolicy)
+	r.Add(gp, "vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", command.ArgWord,
 		"<0-2147483647>  Maximum number of simultaneous logins allowed", cmdSimultaneousLogins)
-	r.Add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", argWord, "<0-2147483647>  Current value", func(s *Session, c *call) {
+	r.Add(gp, "no vpn-simultaneous-logins", "Set the maximum number of simultaneous logins", command.ArgWord, "<0-2147483647>  Current value", func(s command.Session, c *cli.Call) {
 		groupUpdate(s, c, func(g *config.GroupPolicy) { g.Logins, g.LoginsSet = 0, false })
 	})
-	r.Add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord,
+	r.Add(gp, "vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", command.ArgWord,
 		"WORD  One or more of ikev1, ikev2, l2tp-ipsec, ssl-client, ssl-clientless", cmdTunnelProtocol)
-	r.Add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", argWord, "WORD  Protocols", func(s *Session, c *call) {
+	r.Add(gp, "no vpn-tunnel-protocol", "Set allowed VPN tunnel protocols", command.ArgWord, "WORD  Protocols", func(s command.Session, c *cli.Call) {
 		groupUpdate(s, c, func(g *config.GroupPolicy) { g.Protocols = nil })
 	})
-	r.Add(privAndUp, "show running-config group-policy", "Show group-policy configuration", argWord,
+	r.Add(command.PrivAndUp, "show running-config group-policy", "Show group-policy configuration", command.ArgWord,
 		"WORD  Name of the group policy", cmdShowVPNConfig(config.SectionGroupPolicy))
 
 }
 
 // vpnUpdate changes the running configuration and records who changed it;
 // an error prints the ASA's line for it and changes nothing.
-func vpnUpdate(s *Session, c *call, fn func(d *asa.Device) error) bool {
-	return s.configUpdate(c, fn, vpnErrorLine)
+func vpnUpdate(s command.Session, c *cli.Call, fn func(d *asa.Device) error) bool {
+	return s.ConfigUpdate(c, fn, vpnErrorLine)
 }
 
 // vpnErrorLine words a VPN configuration error of the call c after the
 // ASA's errors (ERROR: and what was refused); where our sources do not have
 // the ASA's exact line, the wording is ours.
-func vpnErrorLine(err error, c *call) string {
+func vpnErrorLine(err error, c *cli.Call) string {
 	switch {
 	case errors.Is(err, config.ErrGroupPolicyNotFound):
 		return "ERROR: group-policy " + c.Arg(0) + " does not exist"
 	case errors.Is(err, config.ErrGroupPolicyInUse):
 		return "ERROR: group-policy " + c.Arg(0) + " is the default-group-policy of a tunnel-group"
 	}
-	return errorLine(err)
-}
-
-// argCount checks that a call has between lo and hi arguments: too few is
-// an incomplete command, too many gets the caret under the first extra.
-func argCount(s *Session, c *call, lo, hi int) bool {
-	switch {
-	case len(c.Args) < lo:
-		s.incomplete()
-		return false
-	case len(c.Args) > hi:
-		s.invalidArg(c, hi)
-		return false
-	}
-	return true
-}
-
-// intArg reads argument i as an integer in [lo, hi], or marks it.
-func intArg(s *Session, c *call, i, lo, hi int) (int, bool) {
-	n, err := strconv.Atoi(c.Args[i].Text)
-	if err != nil || n < lo || n > hi {
-		s.invalidArg(c, i)
-		return 0, false
-	}
-	return n, true
+	return command.ErrorLine(err)
 }
 
 // cmdClockTimezone: clock timezone ZONE [-]HOURS [MINUTES].
-func cmdClockTimezone(s *Session, c *call) {
-	if !argCount(s, c, 2, 3) {
+func cmdClockTimezone(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 2, 3) {
 		return
 	}
-	hours, ok := intArg(s, c, 1, -23, 23)
+	hours, ok := command.IntArg(s, c, 1, -23, 23)
 	if !ok {
 		return
 	}
 	minutes := 0
 	if len(c.Args) == 3 {
-		if minutes, ok = intArg(s, c, 2, 0, 59); !ok {
+		if minutes, ok = command.IntArg(s, c, 2, 0, 59); !ok {
 			return
 		}
 	}
 	z, err := config.ParseTimezone(c.Args[0].Text, hours, minutes)
 	if err != nil {
-		s.invalidArg(c, 0)
+		s.InvalidArg(c, 0)
 		return
 	}
 	vpnUpdate(s, c, func(d *asa.Device) error { d.Running.Timezone = z; return nil })
 }
 
-func cmdShowVPNConfig(section config.VPNSection) handler {
-	return func(s *Session, c *call) {
+func cmdShowVPNConfig(section config.VPNSection) command.Handler {
+	return func(s command.Session, c *cli.Call) {
 		name := ""
 		if len(c.Args) > 0 {
-			if !argCount(s, c, 0, 1) {
+			if !command.ArgCount(s, c, 0, 1) {
 				return
 			}
 			name = c.Args[0].Text
 		}
-		s.view(func(d *asa.Device) { s.print(config.RenderVPN(d.Running, section, name)) })
+		s.View(func(d *asa.Device) { s.Print(config.RenderVPN(d.Running, section, name)) })
 	}
 }
 
 // cmdSessionCap: vpn-sessiondb max-...-limit N. The range is the platform's
 // VPN maximum: the ASA checks it as the parser does a number, with the
 // caret.
-func cmdSessionCap(anyconnect bool) handler {
-	return func(s *Session, c *call) {
-		if !argCount(s, c, 1, 1) {
+func cmdSessionCap(anyconnect bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
+		if !command.ArgCount(s, c, 1, 1) {
 			return
 		}
 		vpnMax := 0
-		s.view(func(d *asa.Device) { vpnMax = d.Platform().VPNMax })
-		n, ok := intArg(s, c, 0, 1, vpnMax)
+		s.View(func(d *asa.Device) { vpnMax = d.Platform().VPNMax })
+		n, ok := command.IntArg(s, c, 0, 1, vpnMax)
 		if !ok {
 			return
 		}
@@ -171,9 +154,9 @@ func cmdSessionCap(anyconnect bool) handler {
 	}
 }
 
-func cmdNoSessionCap(anyconnect bool) handler {
-	return func(s *Session, c *call) {
-		if !argCount(s, c, 0, 1) {
+func cmdNoSessionCap(anyconnect bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
+		if !command.ArgCount(s, c, 0, 1) {
 			return
 		}
 		vpnUpdate(s, c, func(d *asa.Device) error { return d.SetSessionCap(anyconnect, 0) })
@@ -182,31 +165,31 @@ func cmdNoSessionCap(anyconnect bool) handler {
 
 // cmdWebVPNEnable: [no] enable IFNAME. The ASA offers the interfaces' names
 // as keywords, so a name no interface has gets the caret.
-func cmdWebVPNEnable(on bool) handler {
-	return func(s *Session, c *call) {
-		if !argCount(s, c, 1, 1) {
+func cmdWebVPNEnable(on bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
+		if !command.ArgCount(s, c, 1, 1) {
 			return
 		}
-		err := s.configChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.Args[0].Text, on) })
+		err := s.ConfigChange(func(d *asa.Device) error { return d.SetWebVPNEnable(c.Args[0].Text, on) })
 		switch {
 		case errors.Is(err, config.ErrUnknownNameif):
-			s.invalidArg(c, 0)
+			s.InvalidArg(c, 0)
 		case err != nil:
-			s.println(errorLine(err))
+			s.Println(command.ErrorLine(err))
 		}
 	}
 }
 
 // cmdAnyConnectImage: [no] anyconnect image PATH [ORDER]. The image must be
 // on a flash device; the simulator has no files to check it against.
-func cmdAnyConnectImage(add bool) handler {
-	return func(s *Session, c *call) {
-		if !argCount(s, c, 1, 2) {
+func cmdAnyConnectImage(add bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
+		if !command.ArgCount(s, c, 1, 2) {
 			return
 		}
 		path := c.Args[0].Text
 		if !strings.HasPrefix(strings.ToLower(path), "disk0:/") && !strings.HasPrefix(strings.ToLower(path), "disk1:/") {
-			s.invalidArg(c, 0)
+			s.InvalidArg(c, 0)
 			return
 		}
 		if !add {
@@ -216,7 +199,7 @@ func cmdAnyConnectImage(add bool) handler {
 		order := 0
 		if len(c.Args) == 2 {
 			var ok bool
-			if order, ok = intArg(s, c, 1, 1, 65535); !ok {
+			if order, ok = command.IntArg(s, c, 1, 1, 65535); !ok {
 				return
 			}
 		}
@@ -224,19 +207,19 @@ func cmdAnyConnectImage(add bool) handler {
 	}
 }
 
-func cmdWebVPNFlag(anyconnect, on bool) handler {
-	return func(s *Session, c *call) {
+func cmdWebVPNFlag(anyconnect, on bool) command.Handler {
+	return func(s command.Session, c *cli.Call) {
 		vpnUpdate(s, c, func(d *asa.Device) error { d.SetWebVPNFlag(anyconnect, on); return nil })
 	}
 }
 
 // cmdGroupPolicy: group-policy NAME internal | group-policy NAME attributes.
-func cmdGroupPolicy(s *Session, c *call) {
+func cmdGroupPolicy(s command.Session, c *cli.Call) {
 	name, ok := vpnNameArg(s, c, 2, 2)
 	if !ok {
 		return
 	}
-	switch pick(c.Args[1].Text, "internal", "attributes", "external") {
+	switch cli.Pick(c.Args[1].Text, "internal", "attributes", "external") {
 	case "internal":
 		if name == config.DefaultGroupPolicy {
 			return // it exists, internal, on every ASA
@@ -244,21 +227,21 @@ func cmdGroupPolicy(s *Session, c *call) {
 		vpnUpdate(s, c, func(d *asa.Device) error { return d.AddGroupPolicy(name) })
 	case "attributes":
 		ok = false
-		s.view(func(d *asa.Device) { _, ok = d.Running.VPN.GroupPolicy(name) })
+		s.View(func(d *asa.Device) { _, ok = d.Running.VPN.GroupPolicy(name) })
 		if !ok {
-			s.println(vpnErrorLine(config.ErrGroupPolicyNotFound, c))
+			s.Println(vpnErrorLine(config.ErrGroupPolicyNotFound, c))
 			return
 		}
-		s.mode, s.vpnName = ModeGroupPolicy, name
+		s.EnterGroupPolicy(name)
 	default:
 		// external group policies (attributes on a AAA server) are not
 		// simulated.
-		s.invalidArg(c, 1)
+		s.InvalidArg(c, 1)
 	}
 }
 
-func cmdNoGroupPolicy(s *Session, c *call) {
-	if !argCount(s, c, 1, 2) {
+func cmdNoGroupPolicy(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, 2) {
 		return
 	}
 	vpnUpdate(s, c, func(d *asa.Device) error { return d.RemoveGroupPolicy(c.Args[0].Text) })
@@ -268,28 +251,28 @@ func cmdNoGroupPolicy(s *Session, c *call) {
 // tunnel group or alias, once c has between min and max arguments and the
 // name is one the ASA takes; otherwise the refusal is printed and ok is
 // false.
-func vpnNameArg(s *Session, c *call, min, max int) (name string, ok bool) {
-	if !argCount(s, c, min, max) {
+func vpnNameArg(s command.Session, c *cli.Call, min, max int) (name string, ok bool) {
+	if !command.ArgCount(s, c, min, max) {
 		return "", false
 	}
 	name = c.Args[0].Text
 	if !config.ValidVPNName(name) {
-		s.invalidArg(c, 0)
+		s.InvalidArg(c, 0)
 		return "", false
 	}
 	return name, true
 }
 
 // groupUpdate changes the group policy of the sub-mode.
-func groupUpdate(s *Session, c *call, fn func(g *config.GroupPolicy)) {
-	vpnUpdate(s, c, func(d *asa.Device) error { return d.UpdateGroupPolicy(s.vpnName, fn) })
+func groupUpdate(s command.Session, c *cli.Call, fn func(g *config.GroupPolicy)) {
+	vpnUpdate(s, c, func(d *asa.Device) error { return d.UpdateGroupPolicy(s.GroupPolicy(), fn) })
 }
 
-func cmdSimultaneousLogins(s *Session, c *call) {
-	if !argCount(s, c, 1, 1) {
+func cmdSimultaneousLogins(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, 1) {
 		return
 	}
-	n, ok := intArg(s, c, 0, 0, 2147483647)
+	n, ok := command.IntArg(s, c, 0, 0, 2147483647)
 	if !ok {
 		return
 	}
@@ -298,15 +281,15 @@ func cmdSimultaneousLogins(s *Session, c *call) {
 
 // cmdTunnelProtocol: vpn-tunnel-protocol P... The ASA keeps the protocols in
 // its own order, whatever order they were typed in.
-func cmdTunnelProtocol(s *Session, c *call) {
-	if !argCount(s, c, 1, len(config.TunnelProtocols)) {
+func cmdTunnelProtocol(s command.Session, c *cli.Call) {
+	if !command.ArgCount(s, c, 1, len(config.TunnelProtocols)) {
 		return
 	}
 	set := map[string]bool{}
 	for i := range c.Args {
-		p := pick(c.Args[i].Text, config.TunnelProtocols...)
+		p := cli.Pick(c.Args[i].Text, config.TunnelProtocols...)
 		if p == "" {
-			s.invalidArg(c, i)
+			s.InvalidArg(c, i)
 			return
 		}
 		set[p] = true

@@ -1,4 +1,4 @@
-package asa
+package iface
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa/config"
 )
 
@@ -13,12 +14,12 @@ import (
 // brief` and `ping`, in the layouts of ASA 9.x; their configuration blocks
 // are headend/asa/config's.
 
-// RenderInterfaceConfig is `show running-config interface [NAME]` of c: the
+// RenderConfig is `show running-config interface [NAME]` of c on p: the
 // blocks of every interface (name empty) or of one, each after a "!".
-func (d *Device) RenderInterfaceConfig(c config.Config, name string) string {
+func RenderConfig(p *headend.Platform, c config.Config, name string) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s); b.WriteByte('\n') }
-	for _, n := range d.platform.InterfaceNames() {
+	for _, n := range p.InterfaceNames() {
 		if name == "" || n == name {
 			line("!")
 			config.InterfaceLines(c.Interface(n), line)
@@ -42,17 +43,18 @@ func ifHardware(name string) (hw string, mbps int, dly int) {
 	return "i82574L rev00", 1000, 10
 }
 
-// ShowInterface is `show interface [NAME]` (name empty: every interface of
+// Show is `show interface [NAME]` of configuration c on the unit of
+// platform p and serial number serial (name empty: every interface of
 // the model that a configuration can name). Counters are zero: no packet
 // crosses a simulated interface.
-func (d *Device) ShowInterface(name string) string {
+func Show(p *headend.Platform, serial string, c *config.Config, name string) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	for idx, f := range d.platform.Hardware.Interfaces {
+	for idx, f := range p.Hardware.Interfaces {
 		if !f.Ext || f.Name == "Not used" || (name != "" && f.Name != name) {
 			continue
 		}
-		i := d.Running.Interface(f.Name)
+		i := c.Interface(f.Name)
 		status, proto := "up", "up"
 		if !i.Up {
 			status, proto = "administratively down", "down"
@@ -71,7 +73,7 @@ func (d *Device) ShowInterface(name string) string {
 		}
 		mac := f.MAC
 		if mac == "" {
-			mac = d.macFor(idx)
+			mac = MAC(p, serial, idx)
 		}
 		if i.Nameif == "" {
 			line("\tAvailable but not configured via nameif")
@@ -125,16 +127,16 @@ var (
 	}
 )
 
-// ShowInterfaceIPBrief is `show interface ip brief`, in the columns of 9.x
+// ShowIPBrief is `show interface ip brief` of c on p, in the columns of 9.x
 // (Interface 27 wide, IP-Address 16, Method 7, Status 22, then Protocol
 // padded to 4).
-func (d *Device) ShowInterfaceIPBrief() string {
+func ShowIPBrief(p *headend.Platform, c *config.Config) string {
 	var b strings.Builder
 	b.WriteString("Interface                  IP-Address      OK? Method Status                Protocol\n")
-	names := d.platform.InterfaceNames()
+	names := p.InterfaceNames()
 	slices.Sort(names)
 	for _, n := range names {
-		i := d.Running.Interface(n)
+		i := c.Interface(n)
 		addr, method := "unassigned", "unset"
 		if i.Address.IsValid() {
 			addr, method = i.Address.Addr().String(), "CONFIG"
@@ -173,4 +175,11 @@ func Ping(target netip.Addr, r PingResult) string {
 		fmt.Fprintf(&b, "No route to host %s\n\nSuccess rate is 0 percent (0/1)\n", target)
 	}
 	return b.String()
+}
+
+// MAC derives a stable MAC address for interface i of the unit of
+// platform p with serial number serial.
+func MAC(p *headend.Platform, serial string, i int) string {
+	v := (headend.Hash32(serial) + uint32(i)) & 0xffffff
+	return fmt.Sprintf("%s%02x.%04x", p.Hardware.MACPrefix, v>>16, v&0xffff)
 }
