@@ -75,7 +75,7 @@ func activeSessions(l *Lab, h *Headend) []fopair.Held {
 	}
 	h.adm.Sessions(0, func(s admission.SessionInfo) bool {
 		if p := l.principals.ByIndex(s.Principal); p != nil {
-			out = append(out, fopair.Held{P: p, K: s.Kind})
+			out = append(out, fopair.Held{P: p, Info: s})
 		}
 		return true
 	})
@@ -205,8 +205,9 @@ func (f foLab) Sessions(h *Headend) []fopair.Held      { return activeSessions(f
 func (f foLab) UpAt(h *Headend) time.Time              { return h.upAt() }
 func (f foLab) Publish(h *Headend, now time.Time)      { f.l.foPublish(h, now) }
 
-func (f foLab) Admit(h *Headend, s fopair.Held, now time.Time) bool {
-	return h.adm.Admit(s.P, s.K, now.Unix()).Admitted
+func (f foLab) TakeOver(h *Headend, s fopair.Held, now time.Time) bool {
+	_, ok := h.adm.TakeOver(s.P, s.Info, now.Unix())
+	return ok
 }
 
 func (f foLab) SessionCount(h *Headend) int {

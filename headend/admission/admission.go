@@ -315,7 +315,7 @@ func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now 
 func (a *Admission) newTable(start int64) *table {
 	a.epoch++
 	nb := numBuckets(a.size)
-	return &table{epoch: a.epoch, start: start, slots: make([]atomic.Uint64, a.size),
+	return &table{epoch: a.epoch, start: start - loginBack, slots: make([]atomic.Uint64, a.size),
 		meta: make([]atomic.Uint32, a.size), nbuckets: nb, buckets: make([]atomic.Uint32, nb/4)}
 }
 

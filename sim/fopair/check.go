@@ -1,6 +1,7 @@
 package fopair
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -109,6 +110,12 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 	}
 
 	var evs []eventlog.Event
+	// A failover line goes to the event log and to the unit's own log
+	// (its buffer, its syslog forward), as the real unit logs it.
+	logged := func(h H, ev eventlog.Event) {
+		evs = append(evs, ev)
+		plan.Lines = append(plan.Lines, Line[H]{h, ev.Syslog})
+	}
 	touch := func(h H) {
 		if !slices.Contains(plan.Touched, h) {
 			plan.Touched = append(plan.Touched, h)
@@ -146,7 +153,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 			why = "the lab network path to its mate is cut"
 		}
 		lan := c.Links.LAN.Name
-		evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.FailoverMateLost,
+		logged(c.H, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.FailoverMateLost,
 			Syslog: fmt.Sprintf("%%ASA-1-105005: (%s) Lost Failover communications with mate on interface %s.", cu.Role, lan),
 			Text:   fmt.Sprintf("failover mate %s lost: %s", lab.Name(m), why)})
 		if !cu.Active {
@@ -159,7 +166,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 			} else {
 				held = lab.Handoff(m)
 			}
-			Switch(lab, c.H, m, held, false, now, "HELLO not heard from mate", &evs)
+			Switch(lab, c.H, m, held, false, now, Cause{Text: "HELLO not heard from mate"}, &evs, &plan.Lines)
 		}
 	}
 
@@ -198,7 +205,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(active.H), Kind: eventlog.FailoverPairFormed, Text: text},
 			eventlog.Event{At: now, Headend: lab.Name(standby.H), Kind: eventlog.FailoverPairFormed, Text: text})
 		if wasActive {
-			evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(standby.H), Kind: eventlog.FailoverSwitchover,
+			logged(standby.H, eventlog.Event{At: now, Headend: lab.Name(standby.H), Kind: eventlog.FailoverSwitchover,
 				Syslog: fmt.Sprintf("%%ASA-1-104002: (%s) Switching to STANDBY - Other unit wants me Standby.", su.Role),
 				Text:   fmt.Sprintf("switchover: %s is the standby unit of %s; its %d session(s) dropped", lab.Name(standby.H), lab.Name(active.H), n)})
 		}
@@ -247,7 +254,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		if cu.Mate == none && !cu.Active {
 			touch(c.H)
 			cu.SetActive(true, now)
-			evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.Syslog,
+			logged(c.H, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.Syslog,
 				Syslog: fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - No Active unit found.", cu.Role)})
 		}
 		if m := cu.Mate; m != none && cu.Active {
@@ -288,14 +295,21 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 	return plan
 }
 
+// Cause is why a switchover happens: Text for its events, and the reasons
+// each unit's 104001/104002 line gives (To for the unit becoming active,
+// From for the one becoming the standby; "": Text).
+type Cause struct {
+	Text, To, From string
+}
+
 // Switch makes to the active unit at now, for cause, with held, the
 // sessions of from, the unit that was active (the zero H: none), as the
 // stateful link replicated them; demote: from stays up and becomes the
 // standby unit (its sessions end there). Without a stateful link the
 // sessions drop. The events, added to evs, say which. to's view and
 // policy are published here, before the sessions arrive, those of from by
-// the caller.
-func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now time.Time, cause string, evs *[]eventlog.Event) {
+// the caller; the units' lines are added to lines.
+func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now time.Time, cause Cause, evs *[]eventlog.Event, lines *[]Line[H]) {
 	var none H
 	tu := lab.Unit(to)
 	stateful := tu.Stateful
@@ -312,7 +326,7 @@ func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now 
 	moved := 0
 	if stateful {
 		for _, s := range held {
-			if lab.Admit(to, s, now) {
+			if lab.TakeOver(to, s, now) {
 				moved++
 			}
 		}
@@ -327,15 +341,18 @@ func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now 
 			fate += fmt.Sprintf(", %d refused by the new active unit", n)
 		}
 	}
-	text := fmt.Sprintf("switchover (%s): %s is the active unit; %s", cause, lab.Name(to), fate)
+	text := fmt.Sprintf("switchover (%s): %s is the active unit; %s", cause.Text, lab.Name(to), fate)
 	if from != none {
 		text += fmt.Sprintf("; %s (%s) was active", lab.Name(from), lab.Unit(from).Role)
 	}
-	*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(to), Kind: eventlog.FailoverSwitchover,
-		Syslog: fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - %s.", tu.Role, cause), Text: text})
+	toWhy, fromWhy := cmp.Or(cause.To, cause.Text), cmp.Or(cause.From, cause.Text)
+	line := fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - %s.", tu.Role, toWhy)
+	*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(to), Kind: eventlog.FailoverSwitchover, Syslog: line, Text: text})
+	*lines = append(*lines, Line[H]{to, line})
 	if from != none && demote {
-		*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(from), Kind: eventlog.FailoverSwitchover,
-			Syslog: fmt.Sprintf("%%ASA-1-104002: (%s) Switching to STANDBY - Other unit wants me Standby.", lab.Unit(from).Role),
-			Text:   fmt.Sprintf("switchover (%s): %s is the standby unit; %s", cause, lab.Name(from), fate)})
+		line := fmt.Sprintf("%%ASA-1-104002: (%s) Switching to STANDBY - %s.", lab.Unit(from).Role, fromWhy)
+		*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(from), Kind: eventlog.FailoverSwitchover, Syslog: line,
+			Text: fmt.Sprintf("switchover (%s): %s is the standby unit; %s", cause.Text, lab.Name(from), fate)})
+		*lines = append(*lines, Line[H]{from, line})
 	}
 }

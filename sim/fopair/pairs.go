@@ -12,7 +12,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim/store"
@@ -53,10 +52,13 @@ import (
 //   - Losing the mate (its power, its reload, its deletion, a cut link)
 //     makes the standby active; a cut link leaves both active, each on
 //     its side, until it is restored. With a stateful failover link up the sessions move
-//     to the new active unit: the same users and kinds, counted against
-//     the same cluster license, admitted anew there, so that they are its
-//     sessions, released there by the ids its Sessions lists (which need
-//     not be those the old active unit gave). Without one, they drop.
+//     to the new active unit as the real pair's replicated sessions do:
+//     the same users, kinds, login times and slots (so the same index
+//     and assigned address), counted against the same cluster license,
+//     and no new login (Cumulative and the day's users do not count
+//     them again). They are the new unit's sessions, released there by
+//     the ids its Sessions lists: a session id names the unit's table,
+//     so it does not survive a switchover. Without one, they drop.
 //   - A unit keeps its name in the lab while failover is enabled, and
 //     after until its hostname next changes, though replication gives it
 //     the pair's hostname (pin): the lab, the API and its SSH console
@@ -87,8 +89,10 @@ type Headends[H comparable] interface {
 	// Sessions lists the sessions of h's admission table, as the
 	// stateful link would have replicated them (none for the zero H).
 	Sessions(h H) []Held
-	// Admit admits s on h at now, reporting whether h took it.
-	Admit(h H, s Held, now time.Time) bool
+	// TakeOver makes s a session of h at now, as it was on the unit
+	// that held it (admission.Admission.TakeOver), reporting whether h
+	// took it.
+	TakeOver(h H, s Held, now time.Time) bool
 	// SessionCount is how many sessions h holds.
 	SessionCount(h H) int
 	// UpAt is when h's current boot finishes.
@@ -207,10 +211,11 @@ type Line[H comparable] struct {
 	Msg string
 }
 
-// Held is a session as the stateful link replicates it.
+// Held is a session as the stateful link replicates it: its principal and
+// its record on the unit that held it (kind, slot, login time).
 type Held struct {
-	P *admission.Principal
-	K headend.Kind
+	P    *admission.Principal
+	Info admission.SessionInfo
 }
 
 // Cand is a headend as one check sees it.

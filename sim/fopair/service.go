@@ -142,11 +142,14 @@ func (s *Service[H]) Command(h H, cmd family.FailoverCommand) error {
 		if mate == none {
 			return fmt.Errorf("%w: %s", family.ErrNoMate, lab.Name(h))
 		}
-		to := h
+		// The unit the command was typed on logs it as set by the
+		// config command, its mate as the other unit's wish (as real
+		// units' logs show it; UNSURE: no Cisco document words it).
+		to, cause := h, Cause{Text: "Set by the config command", From: "Other unit wants me Standby"}
 		if cmd == family.FailoverMakeStandby {
-			to = mate
+			to, cause.To, cause.From = mate, "Other unit wants me Active", ""
 		}
-		return s.commitSwitch(to, now, "Set by the config command")
+		return s.commitSwitch(to, now, cause)
 	case family.FailoverReloadStandby:
 		if mate == none || !u.Active {
 			return fmt.Errorf("%w: %s has no standby unit", family.ErrNoMate, lab.Name(h))
@@ -161,14 +164,16 @@ func (s *Service[H]) Command(h H, cmd family.FailoverCommand) error {
 }
 
 // commitSwitch makes to the active unit of its pair at now, for cause.
-func (s *Service[H]) commitSwitch(to H, now time.Time, cause string) error {
+func (s *Service[H]) commitSwitch(to H, now time.Time, cause Cause) error {
 	lab := withHandoff[H]{s.core, s}
 	from := lab.Unit(to).Mate
 	var evs []eventlog.Event
-	Switch[H](lab, to, from, lab.Sessions(from), true, now, cause, &evs)
+	var lines []Line[H]
+	Switch[H](lab, to, from, lab.Sessions(from), true, now, cause, &evs, &lines)
 	if err := lab.Persist(now, []H{to, from}, evs); err != nil {
 		return err
 	}
+	s.logLines(lines, now)
 	return lab.Replicate(to, from, now)
 }
 
@@ -267,15 +272,20 @@ func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
 	if err := lab.Persist(now, plan.Touched, plan.Events); err != nil {
 		return err
 	}
-	for _, ln := range plan.Lines {
-		if err := lab.LogLine(ln.H, ln.Msg, now); err != nil {
-			lab.Failed("failover line", ln.H, err)
-		}
-	}
+	s.logLines(plan.Lines, now)
 	for _, r := range plan.Replicate {
 		if err := lab.Replicate(r[0], r[1], now); err != nil {
 			lab.Failed("failover replication", r[0], err)
 		}
 	}
 	return nil
+}
+
+// logLines logs each line on its unit at now.
+func (s *Service[H]) logLines(lines []Line[H], now time.Time) {
+	for _, ln := range lines {
+		if err := s.core.LogLine(ln.H, ln.Msg, now); err != nil {
+			s.core.Failed("failover line", ln.H, err)
+		}
+	}
 }

@@ -1,0 +1,82 @@
+package sim
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// sessionsOf are name's sessions by user.
+func sessionsOf(t *testing.T, tl *testLab, name string) map[string]admission.SessionInfo {
+	t.Helper()
+	vs, _, err := tl.lab.Sessions(name, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]admission.SessionInfo{}
+	for _, v := range vs {
+		out[v.User] = v.Info
+	}
+	return out
+}
+
+// TestFailoverStatefulKeepsSessions: two stateful switchovers ten minutes
+// apart keep every session as it was (slot, so index and assigned address,
+// and login time) and count no new login; the unit each command was typed
+// on logs "Set by the config command", its mate the other unit's wish.
+func TestFailoverStatefulKeepsSessions(t *testing.T) {
+	withFOFamily(t)
+	tl := openTestLab(t, t.TempDir())
+	foPair(t, tl, "fo-a", "fo-b", true)
+	hb, _ := tl.lab.headend("fo-b")
+	ha, _ := tl.lab.headend("fo-a")
+	if err := hb.Failover(family.FailoverMakeActive); err != nil {
+		t.Fatal(err)
+	}
+	admitN(t, tl, "fo-b", 401)
+	before := sessionsOf(t, tl, "fo-b")
+	cb, _ := tl.lab.Counts("fo-b")
+	from := tl.lab.LastEvent()
+	if err := hb.Failover(family.FailoverMakeStandby); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.AdvanceClock(10 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := ha.Failover(family.FailoverMakeStandby); err != nil {
+		t.Fatal(err)
+	}
+	foWant(t, tl, "fo-b", family.FailoverActive, "fo-a")
+	after := sessionsOf(t, tl, "fo-b")
+	if len(after) != 401 {
+		t.Fatalf("%d sessions after two switchovers, want 401", len(after))
+	}
+	for u, s := range before {
+		if g := after[u]; g.Slot != s.Slot || g.Login != s.Login || g.Kind != s.Kind {
+			t.Fatalf("%s: slot %d login %d after, slot %d login %d before", u, g.Slot, g.Login, s.Slot, s.Login)
+		}
+	}
+	ca, _ := tl.lab.Counts("fo-b")
+	if got, was := ca.Cumulative[headend.KindAnyConnect], cb.Cumulative[headend.KindAnyConnect]; got != was {
+		t.Fatalf("cumulative %d after the switchovers, %d before", got, was)
+	}
+	evs := foEvents(t, tl, from)
+	want := []string{
+		"fo-a %ASA-1-104001: (Primary) Switching to ACTIVE - Other unit wants me Active.",
+		"fo-b %ASA-1-104002: (Secondary) Switching to STANDBY - Set by the config command.",
+		"fo-b %ASA-1-104001: (Secondary) Switching to ACTIVE - Other unit wants me Active.",
+		"fo-a %ASA-1-104002: (Primary) Switching to STANDBY - Set by the config command.",
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("events:\n%s", evLines(evs))
+	}
+	for i, e := range evs {
+		if got := fmt.Sprintf("%s %s", e.Headend, e.Syslog); got != want[i] {
+			t.Fatalf("event %d: %q, want %q\n%s", i, got, want[i], evLines(evs))
+		}
+	}
+}
