@@ -80,3 +80,59 @@ func TestFailoverStatefulKeepsSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestFailoverKeyRoleMismatch: units whose LAN links meet but whose
+// failover keys or roles differ stay apart, each with the mismatch set,
+// and one event says which; mended, they pair and the mismatch clears.
+func TestFailoverKeyRoleMismatch(t *testing.T) {
+	for _, tc := range []struct {
+		name, want string
+		break_     func(d *foDevice)
+		mend       func(d *foDevice)
+	}{
+		{"key", "failover key mismatch: fo-a and fo-b have different failover keys",
+			func(d *foDevice) { d.Links.Key = "other" }, func(d *foDevice) { d.Links.Key = "k3y" }},
+		{"role", "failover role mismatch: fo-a and fo-b are both the primary unit",
+			func(d *foDevice) { d.Primary = true }, func(d *foDevice) { d.Primary = false }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			withFOFamily(t)
+			tl := openTestLab(t, t.TempDir())
+			for _, n := range []string{"fo-a", "fo-b"} {
+				if _, err := tl.lab.Create("ASAv30", n, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			from := tl.lab.LastEvent()
+			foUpdate(t, tl, "fo-a", func(d *foDevice) {
+				d.On, d.Primary, d.Links = true, true, family.FailoverLinkConfig{Key: "k3y", LAN: foLAN}
+			})
+			foUpdate(t, tl, "fo-b", func(d *foDevice) {
+				d.On, d.Links = true, family.FailoverLinkConfig{Key: "k3y", LAN: foLAN}
+				tc.break_(d)
+			})
+			foWant(t, tl, "fo-a", family.FailoverActive, "")
+			foWant(t, tl, "fo-b", family.FailoverActive, "")
+			for _, n := range []string{"fo-a", "fo-b"} {
+				if s, _ := tl.lab.Get(n); s.FailoverMismatch != tc.want {
+					t.Fatalf("%s: mismatch %q, want %q", n, s.FailoverMismatch, tc.want)
+				}
+			}
+			evs, _, _, _ := tl.lab.ListEvents(from, 100, EventFilter{Kinds: []EventKind{EventSyslog}})
+			var said []Event
+			for _, e := range evs {
+				if e.Syslog == "" {
+					said = append(said, e)
+				}
+			}
+			if len(said) != 1 || said[0].Text != "failover pair not formed: "+tc.want {
+				t.Fatalf("events:\n%s", evLines(evs))
+			}
+			foUpdate(t, tl, "fo-b", tc.mend)
+			foWant(t, tl, "fo-b", family.FailoverStandbyReady, "fo-a")
+			if s, _ := tl.lab.Get("fo-a"); s.FailoverMismatch != "" {
+				t.Fatalf("mismatch once mended %q", s.FailoverMismatch)
+			}
+		})
+	}
+}

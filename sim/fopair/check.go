@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
@@ -110,6 +111,38 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 	}
 
 	var evs []eventlog.Event
+	// Units whose LAN links meet but whose key or roles differ do not
+	// pair: say so once for the two (the event), and in each unit's
+	// mismatch.
+	linkWhy := map[H]bool{}
+	for i := range cs {
+		a := &cs[i]
+		if !usable(a) || mismatch[a.H] != "" {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			b := &cs[j]
+			if !usable(b) || mismatch[b.H] != "" || !a.Links.LAN.Addressed() || a.Links.LAN != b.Links.LAN || !lab.PathUp(a.H, b.H) {
+				continue
+			}
+			var m string
+			switch {
+			case a.Primary == b.Primary:
+				m = fmt.Sprintf("failover role mismatch: %s and %s are both the %s unit", lab.Name(a.H), lab.Name(b.H), strings.ToLower(roleOf(a)))
+			case a.Links.Key != b.Links.Key:
+				m = fmt.Sprintf("failover key mismatch: %s and %s have different failover keys", lab.Name(a.H), lab.Name(b.H))
+			default:
+				continue
+			}
+			mismatch[a.H], mismatch[b.H] = m, m
+			linkWhy[a.H], linkWhy[b.H] = true, true
+			if lab.Unit(a.H).Mismatch != m || lab.Unit(b.H).Mismatch != m {
+				evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(a.H), Kind: eventlog.Syslog,
+					Text: "failover pair not formed: " + m})
+			}
+			break
+		}
+	}
 	// A failover line goes to the event log and to the unit's own log
 	// (its buffer, its syslog forward), as the real unit logs it.
 	logged := func(h H, ev eventlog.Event) {
@@ -244,7 +277,9 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 			cu.Mismatch = m
 			// A unit that logs the pair's lines logs it to its buffer
 			// (once stored); the event tells it for one that does not.
-			if _, ok := c.Dev.(family.FailoverLogger); m != "" && !ok {
+			if _, ok := c.Dev.(family.FailoverLogger); linkWhy[c.H] {
+				// Told by the event above.
+			} else if m != "" && !ok {
 				evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.Syslog, Syslog: m,
 					Text: "failover pair not formed: the licenses do not combine"})
 			} else if m != "" {
