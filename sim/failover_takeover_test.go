@@ -136,3 +136,55 @@ func TestFailoverKeyRoleMismatch(t *testing.T) {
 		})
 	}
 }
+
+// TestFailoverClusterUptime: the cluster's start outlives a reload of the
+// standby and of the active unit, and a restart of the lab; only when both
+// units were down at once does the cluster start again.
+func TestFailoverClusterUptime(t *testing.T) {
+	withFOFamily(t)
+	dir := t.TempDir()
+	cfg := Config{ClockMode: ClockSimulated, RealNow: simNow, BootTime: 5 * time.Minute}
+	tl := openTestLabWith(t, dir, cfg)
+	foPair(t, tl, "fo-a", "fo-b", true)
+	start := foStatus(t, tl, "fo-a").Since
+	advance := func(d time.Duration) {
+		t.Helper()
+		if _, err := tl.lab.AdvanceClock(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	advance(time.Hour)
+	ha, _ := tl.lab.headend("fo-a")
+	if err := ha.Failover(family.FailoverReloadStandby); err != nil {
+		t.Fatal(err)
+	}
+	advance(10 * time.Minute)
+	foWant(t, tl, "fo-b", family.FailoverStandbyReady, "fo-a")
+	if got := foStatus(t, tl, "fo-b").Since; !got.Equal(start) {
+		t.Fatalf("after a reload of the standby the cluster started %v, want %v", got, start)
+	}
+	if _, err := tl.lab.Reload("fo-a", false); err != nil {
+		t.Fatal(err)
+	}
+	advance(10 * time.Minute)
+	foWant(t, tl, "fo-b", family.FailoverActive, "fo-a")
+	if got := foStatus(t, tl, "fo-a").Since; !got.Equal(start) {
+		t.Fatalf("after a reload of the active unit the cluster started %v, want %v", got, start)
+	}
+	tl.close()
+	tl = openTestLabWith(t, dir, cfg)
+	if got := foStatus(t, tl, "fo-b").Since; !got.Equal(start) {
+		t.Fatalf("after a restart the cluster started %v, want %v", got, start)
+	}
+	// Both down at once: a new cluster.
+	for _, n := range []string{"fo-b", "fo-a"} {
+		if _, err := tl.lab.Reload(n, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	advance(10 * time.Minute)
+	foWant(t, tl, "fo-a", family.FailoverActive, "fo-b")
+	if got, now := foStatus(t, tl, "fo-a").Since, tl.lab.clock.Now(); !got.After(start) || got.After(now) {
+		t.Fatalf("after both reloaded the cluster started %v (was %v)", got, start)
+	}
+}

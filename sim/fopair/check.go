@@ -166,9 +166,12 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		// The unit keeps the cluster license: the failover cluster
 		// license outlives the mate (the grace period after which each
 		// unit reverts to its own license is not simulated).
-		cu.Mate, cu.Since = none, time.Time{}
+		// The cluster's start stays with a unit that stays up through
+		// the break (Unit.Since).
+		cu.Mate = none
 		if !c.On || !c.Up {
 			cu.SetActive(false, now)
+			cu.Since = time.Time{}
 			continue
 		}
 		mc := byH[m]
@@ -219,9 +222,17 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		touch(s)
 		st := statefulLink(lab, p, sc)
 		lab.Unit(p.H).Mate, lab.Unit(sc.H).Mate = sc.H, p.H
+		// The cluster goes on from the earlier start of the two, kept by
+		// a unit that stayed up; new when neither did.
+		since := now
+		for _, u := range []*Cand[H]{p, sc} {
+			if t := lab.Unit(u.H).Since; !t.IsZero() && t.Before(since) {
+				since = t
+			}
+		}
 		for _, u := range []*Cand[H]{p, sc} {
 			uu := lab.Unit(u.H)
-			uu.Since, uu.Stateful, uu.Mismatch = now, st, ""
+			uu.Since, uu.Stateful, uu.Mismatch = since, st, ""
 		}
 		au, su := lab.Unit(active.H), lab.Unit(standby.H)
 		wasActive := su.Active
@@ -261,11 +272,12 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 					plan.Next = at
 				}
 			}
-			if cu.Active || !cu.Tracked {
+			if cu.Active || !cu.Tracked || !cu.Since.IsZero() {
 				touch(c.H)
 			}
 			cu.Tracked = true
 			cu.SetActive(false, now)
+			cu.Since = time.Time{} // down: the cluster does not go on here
 			continue
 		}
 		if !cu.Tracked {
@@ -289,6 +301,9 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		if cu.Mate == none && !cu.Active {
 			touch(c.H)
 			cu.SetActive(true, now)
+			if cu.Since.IsZero() {
+				cu.Since = now
+			}
 			logged(c.H, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.Syslog,
 				Syslog: fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - No Active unit found.", cu.Role)})
 		}

@@ -105,9 +105,17 @@ type Headends[H comparable] interface {
 // Unit is a headend's place in the failover service; guarded by the
 // core's failover lock. Its status for readers is the Published view.
 type Unit[H comparable] struct {
-	Tracked     bool // failover was enabled at the last check
-	Active      bool
-	Mate        H
+	Tracked bool // failover was enabled at the last check
+	Active  bool
+	Mate    H
+	// Since is when the failover cluster this unit is part of started
+	// (`failover cluster up`): when the pair formed, or when the unit
+	// went active before its mate joined; kept while the unit stays up
+	// through a break of the pair, so that the cluster's uptime outlives
+	// a reload of either unit, as on a real pair (a 5516-X pair's `show
+	// version`: "ASA2 up 55 days 9 hours", "failover cluster up 87 days
+	// 15 hours"); zero once the unit is down. Last is when the pair
+	// last changed its active unit.
 	Since, Last time.Time
 	Stateful    bool
 	Cluster     *family.LicensedFeatures
@@ -145,10 +153,6 @@ func (f *Unit[H]) Record(mate uint64, pinnedName string) store.FailoverRecord {
 func FromRecord[H comparable](r store.FailoverRecord, mate H, primary bool) Unit[H] {
 	u := Unit[H]{Tracked: true, Active: r.Active, Mate: mate, Since: r.Since, Last: r.LastFailover,
 		ActiveFor: r.ActiveFor, ActiveSince: r.ActiveSince, Role: "Secondary"}
-	var none H
-	if mate == none {
-		u.Since = time.Time{}
-	}
 	if primary {
 		u.Role = "Primary"
 	}
