@@ -210,6 +210,8 @@ func (f foLab) TakeOver(h *Headend, s fopair.Held, now time.Time) bool {
 	return ok
 }
 
+func (f foLab) TookOver(h *Headend) { h.adm.TookOver() }
+
 func (f foLab) SessionCount(h *Headend) int {
 	c := h.adm.Counts()
 	return c.Total()

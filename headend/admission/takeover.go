@@ -93,3 +93,19 @@ func (a *Admission) TakeOver(p *Principal, s SessionInfo, now int64) (uint64, bo
 		}
 	}
 }
+
+// TookOver ends a take-over (TakeOver): each kind's Cumulative is raised
+// to the sessions of that kind the unit holds, so that the sessions a unit
+// took over count there once, and taking them back (a second switchover)
+// counts none again. Whether a real ASA counts replicated sessions in the
+// new active unit's "Cumulative" is not documented; this is the lab's
+// choice.
+func (a *Admission) TookOver() {
+	t := a.tab.Load()
+	c := t.snapshot()
+	for k := range c.Active {
+		if n := c.Active[k] - c.Cumulative[k]; n > 0 {
+			t.banked[k].v.Add(uint64(n))
+		}
+	}
+}

@@ -47,11 +47,27 @@ func TestTakeOver(t *testing.T) {
 		}
 	}
 	c := mate.Counts()
-	if c.Total() != 4 || c.Premium != 4 {
+	if c.Total() != 4 || c.Premium != 4 || c.Cumulative[headend.KindAnyConnect] != 1 {
 		t.Fatalf("counts %+v", c)
 	}
+	// Ending the take-over counts the sessions it holds once, and only
+	// once: old takes them back and counts none again.
+	mate.TookOver()
+	if c := mate.Counts(); c.Cumulative[headend.KindAnyConnect] != 4 {
+		t.Fatalf("cumulative %d after the take-over, want 4", c.Cumulative[headend.KindAnyConnect])
+	}
+	old.LogoffAll()
+	for _, s := range held {
+		if _, ok := old.TakeOver(ps.ByIndex(s.Principal), s, boot+900); !ok {
+			t.Fatalf("take back %+v refused", s)
+		}
+	}
+	old.TookOver()
+	if c := old.Counts(); c.Cumulative[headend.KindAnyConnect] != 3 || c.Total() != 3 {
+		t.Fatalf("after taking them back: %+v", c)
+	}
 	mate.LogoffAll()
-	if c := mate.Counts(); c.Cumulative[headend.KindAnyConnect] != 1 || c.Premium != 0 {
-		t.Fatalf("after logoff: cumulative %d, premium %d; want 1 (own), 0", c.Cumulative[headend.KindAnyConnect], c.Premium)
+	if c := mate.Counts(); c.Cumulative[headend.KindAnyConnect] != 4 || c.Premium != 0 {
+		t.Fatalf("after logoff: cumulative %d, premium %d; want 4, 0", c.Cumulative[headend.KindAnyConnect], c.Premium)
 	}
 }

@@ -143,11 +143,18 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 			break
 		}
 	}
-	// A failover line goes to the event log and to the unit's own log
-	// (its buffer, its syslog forward), as the real unit logs it.
+	// A failover line goes to the unit's own log (its buffer, its syslog
+	// forward), as the real unit logs it, and to the event log: a line
+	// the unit logs is an event of its own, so a bare syslog event is
+	// only for a unit that does not log it.
 	logged := func(h H, ev eventlog.Event) {
-		evs = append(evs, ev)
 		plan.Lines = append(plan.Lines, Line[H]{h, ev.Syslog})
+		if c := byH[h]; ev.Kind == eventlog.Syslog && c != nil {
+			if _, ok := c.Dev.(family.FailoverLogger); ok {
+				return
+			}
+		}
+		evs = append(evs, ev)
 	}
 	touch := func(h H) {
 		if !slices.Contains(plan.Touched, h) {
@@ -380,6 +387,7 @@ func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now 
 				moved++
 			}
 		}
+		lab.TookOver(to)
 	}
 	if from != none && demote {
 		lab.Publish(from, now) // refuses from now on, then its sessions end

@@ -93,6 +93,10 @@ type Headends[H comparable] interface {
 	// that held it (admission.Admission.TakeOver), reporting whether h
 	// took it.
 	TakeOver(h H, s Held, now time.Time) bool
+	// TookOver ends the take-overs of a switchover to h: the sessions
+	// it took over count once in its Cumulative
+	// (admission.Admission.TookOver).
+	TookOver(h H)
 	// SessionCount is how many sessions h holds.
 	SessionCount(h H) int
 	// UpAt is when h's current boot finishes.
