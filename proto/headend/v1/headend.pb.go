@@ -702,12 +702,14 @@ type FailoverPair struct {
 	// When the pair last changed its active unit; unset if never.
 	LastFailover *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=last_failover,json=lastFailover,proto3" json:"last_failover,omitempty"`
 	// The stateful failover link passes state: sessions survive a
-	// switchover. They move to the new active unit and are its sessions:
-	// release them there, by the ids its ListSessions shows (the same users
-	// and devices), which need not be those the old active unit gave.
+	// switchover. They move to the new active unit as they were (the same
+	// users and devices, index, assigned address and login time; no new
+	// login) and are its sessions: release them there, by the ids its
+	// ListSessions shows. Session ids do not survive a switchover: an id
+	// names the table of the unit that holds the session.
 	Stateful bool `protobuf:"varint,7,opt,name=stateful,proto3" json:"stateful,omitempty"`
-	// Why the units do not pair although their links meet (a license
-	// mismatch), as the unit logs it.
+	// Why the units do not pair although their links meet: a license
+	// mismatch, as the unit logs it, or a failover key or role mismatch.
 	Mismatch      string `protobuf:"bytes,8,opt,name=mismatch,proto3" json:"mismatch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
