@@ -13,8 +13,9 @@ import (
 // registerFailoverPair adds what a unit of a failover pair is driven by:
 // `failover` itself and its checks, the pair commands the lab carries out
 // (`failover active`, `no failover active`, `failover reload-standby`,
-// `write standby`), `failover exec` on the mate, and `prompt`, whose
-// priority and state keywords tell the units apart.
+// `write standby`), `failover exec` on the mate, `show failover state`
+// and `show failover interface`, and `prompt`, whose priority and state
+// keywords tell the units apart.
 func registerFailoverPair(r *registry) {
 	cfg := modes(ModeConfig)
 	// The pair commands are privileged EXEC ones, which configuration
@@ -34,6 +35,13 @@ func registerFailoverPair(r *registry) {
 		"hostname|domain|context|priority|state|cluster-unit|slot  The parts of the prompt", func(s *Session, c *call) {
 			s.configUpdate(c, func(d *asa.Device) error { return d.SetPrompt(nil) }, failoverPairErrorLine)
 		})
+	r.Add(anyMode, "show failover state", "Show failover internal state information", argNone, "", func(s *Session, _ *call) {
+		st := s.b.FailoverStatus()
+		s.view(func(d *asa.Device) { s.print(d.ShowFailoverState(st)) })
+	})
+	r.Add(anyMode, "show failover interface", "Show failover command interface information", argNone, "", func(s *Session, _ *call) {
+		s.view(func(d *asa.Device) { s.print(d.ShowFailoverInterface()) })
+	})
 	r.Add(privAndUp, "show running-config prompt", "Show prompt configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *asa.Device) { s.println(d.Running.PromptLine()) })
 	})
