@@ -176,6 +176,15 @@ func (f foLab) LogLine(h *Headend, msg string, now time.Time) error {
 	})
 }
 
+func (f foLab) LogMismatch(h *Headend, why family.FailoverMismatch, now time.Time) error {
+	return h.replicaUpdate(func(d family.Device) error {
+		if lg, ok := d.(family.FailoverMismatchLogger); ok {
+			lg.LogFailoverMismatch(why, now)
+		}
+		return nil
+	})
+}
+
 func (f foLab) ReloadStandby(h *Headend, now time.Time) (family.Device, error) {
 	var c family.Device
 	err := h.replicaUpdate(func(d family.Device) error {

@@ -126,16 +126,25 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 				continue
 			}
 			var m string
+			var why family.FailoverMismatch
 			switch {
 			case a.Primary == b.Primary:
+				why = family.FailoverRoleClash
 				m = fmt.Sprintf("failover role mismatch: %s and %s are both the %s unit", lab.Name(a.H), lab.Name(b.H), strings.ToLower(roleOf(a)))
 			case a.Links.Key != b.Links.Key:
+				why = family.FailoverKeyMismatch
 				m = fmt.Sprintf("failover key mismatch: %s and %s have different failover keys", lab.Name(a.H), lab.Name(b.H))
 			default:
 				continue
 			}
 			mismatch[a.H], mismatch[b.H] = m, m
 			linkWhy[a.H], linkWhy[b.H] = true, true
+			// Found now: each unit logs its line(s) for it, once.
+			for _, c := range []*Cand[H]{a, b} {
+				if lab.Unit(c.H).Mismatch != m {
+					plan.Lines = append(plan.Lines, Line[H]{H: c.H, Why: why})
+				}
+			}
 			if lab.Unit(a.H).Mismatch != m || lab.Unit(b.H).Mismatch != m {
 				evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(a.H), Kind: eventlog.Syslog,
 					Text: "failover pair not formed: " + m})
@@ -148,7 +157,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 	// the unit logs is an event of its own, so a bare syslog event is
 	// only for a unit that does not log it.
 	logged := func(h H, ev eventlog.Event) {
-		plan.Lines = append(plan.Lines, Line[H]{h, ev.Syslog})
+		plan.Lines = append(plan.Lines, Line[H]{H: h, Msg: ev.Syslog})
 		if c := byH[h]; ev.Kind == eventlog.Syslog && c != nil {
 			if _, ok := c.Dev.(family.FailoverLogger); ok {
 				return
@@ -302,7 +311,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 				evs = append(evs, eventlog.Event{At: now, Headend: lab.Name(c.H), Kind: eventlog.Syslog, Syslog: m,
 					Text: "failover pair not formed: the licenses do not combine"})
 			} else if m != "" {
-				plan.Lines = append(plan.Lines, Line[H]{c.H, m})
+				plan.Lines = append(plan.Lines, Line[H]{H: c.H, Msg: m})
 			}
 		}
 		if cu.Mate == none && !cu.Active {
@@ -406,11 +415,11 @@ func Switch[H comparable](lab Lab[H], to, from H, held []Held, demote bool, now 
 	toWhy, fromWhy := cmp.Or(cause.To, cause.Text), cmp.Or(cause.From, cause.Text)
 	line := fmt.Sprintf("%%ASA-1-104001: (%s) Switching to ACTIVE - %s.", tu.Role, toWhy)
 	*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(to), Kind: eventlog.FailoverSwitchover, Syslog: line, Text: text})
-	*lines = append(*lines, Line[H]{to, line})
+	*lines = append(*lines, Line[H]{H: to, Msg: line})
 	if from != none && demote {
 		line := fmt.Sprintf("%%ASA-1-104002: (%s) Switching to STANDBY - %s.", lab.Unit(from).Role, fromWhy)
 		*evs = append(*evs, eventlog.Event{At: now, Headend: lab.Name(from), Kind: eventlog.FailoverSwitchover, Syslog: line,
 			Text: fmt.Sprintf("switchover (%s): %s is the standby unit; %s", cause.Text, lab.Name(from), fate)})
-		*lines = append(*lines, Line[H]{from, line})
+		*lines = append(*lines, Line[H]{H: from, Msg: line})
 	}
 }

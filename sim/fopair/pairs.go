@@ -213,10 +213,12 @@ func Publish[H comparable](f *Unit[H], mate Mate) *Published {
 	return pub
 }
 
-// Line is a failover line unit H logs.
+// Line is a failover line unit H logs: Msg, or, when Why is set, the
+// unit's own lines for that mismatch (family.FailoverMismatchLogger).
 type Line[H comparable] struct {
 	H   H
 	Msg string
+	Why family.FailoverMismatch
 }
 
 // Held is a session as the stateful link replicates it: its principal and

@@ -29,6 +29,10 @@ type Core[H comparable] interface {
 	// LogLine logs msg on h (family.FailoverLogger), a change of the
 	// unit the service does not re-check.
 	LogLine(h H, msg string, now time.Time) error
+	// LogMismatch has h log its lines for why at now
+	// (family.FailoverMismatchLogger), a change of the unit the service
+	// does not re-check.
+	LogMismatch(h H, why family.FailoverMismatch, now time.Time) error
 	// Replicate copies the configuration of the active unit a onto its
 	// standby s, a change the service does not re-check.
 	Replicate(a, s H, now time.Time) error
@@ -284,7 +288,11 @@ func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
 // logLines logs each line on its unit at now.
 func (s *Service[H]) logLines(lines []Line[H], now time.Time) {
 	for _, ln := range lines {
-		if err := s.core.LogLine(ln.H, ln.Msg, now); err != nil {
+		log := func() error { return s.core.LogLine(ln.H, ln.Msg, now) }
+		if ln.Why != 0 {
+			log = func() error { return s.core.LogMismatch(ln.H, ln.Why, now) }
+		}
+		if err := log(); err != nil {
 			s.core.Failed("failover line", ln.H, err)
 		}
 	}
