@@ -168,15 +168,16 @@ func TestSharedFleetMigration(t *testing.T) {
 		{"p1",
 			map[string]int{"p1": 425, "p2": 25, "p3": 25},
 			// p1's 200 users stay up on its 25 local sessions; its
-			// blocks back in the pool go to p2 and p3.
-			map[string]int{"p2": 525, "p3": 125},
-			map[string]int{"p1": 550, "p2": 525, "p3": 125}},
+			// blocks back in the pool go to p2, up to its platform's
+			// 750, and p3.
+			map[string]int{"p2": 550, "p3": 75},
+			map[string]int{"p1": 550, "p2": 550, "p3": 75}},
 		{"p2",
-			map[string]int{"p1": 550, "p2": 525, "p3": 125},
-			map[string]int{"p1": 550, "p3": 525},
-			map[string]int{"p1": 550, "p2": 550, "p3": 525}},
+			map[string]int{"p1": 550, "p2": 550, "p3": 75},
+			map[string]int{"p1": 550, "p3": 550},
+			map[string]int{"p1": 550, "p2": 550, "p3": 550}},
 		{"p3",
-			map[string]int{"p1": 550, "p2": 550, "p3": 525},
+			map[string]int{"p1": 550, "p2": 550, "p3": 550},
 			map[string]int{"p1": 550, "p2": 550},
 			map[string]int{"p1": 550, "p2": 550, "p3": 550}},
 	}
