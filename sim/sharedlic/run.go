@@ -439,11 +439,12 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 	}
 	// The pool: live while a server answers it (every refresh tells it),
 	// else as the server last told (none if none ever answered).
+	// (A backup serving shows the pool it serves.)
 	pool := u.seen
-	if u.state == shRegistered {
+	if u.state == shRegistered || serving {
 		pool = s.poolOf(u.main)
 	}
-	if u.state == shRegistered || !u.lastOK.IsZero() {
+	if u.state == shRegistered || serving || !u.lastOK.IsZero() {
 		st.TotalForNetwork, st.Available, st.Utilized = pool[0], pool[1], pool[2]
 	}
 	if serving {
