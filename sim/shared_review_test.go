@@ -139,6 +139,49 @@ func TestSharedServerDown(t *testing.T) {
 	}
 }
 
+// TestSharedParticipantDown: a participant powered off logs nothing; its
+// server, up, takes its sessions back after 3 missed refreshes.
+func TestSharedParticipantDown(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, false, false)
+	f.borrow("p1")
+	seq := lastSeq(t, tl.lab)
+	if _, _, err := tl.lab.PowerOff("p1"); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(25 * time.Hour)
+	wantLines(t, sharedLines(t, tl.lab, seq), ts(90*time.Second)+" srv reclaimed 50 shared sessions from p1 after 3 missed refreshes")
+}
+
+// TestSharedReclaimByBackup: with the main server off, the backup serving
+// its pool takes back the sessions of a participant that stopped
+// refreshing.
+func TestSharedReclaimByBackup(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	f := newShFleet(t, tl.lab, 1, true, false)
+	f.borrow("p1")
+	f.borrow("p1")
+	if _, _, err := tl.lab.PowerOff("srv"); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.status("bk"); !st.Backup.Active || st.Utilized != 100 {
+		t.Fatalf("bk: %+v", st)
+	}
+	seq := lastSeq(t, tl.lab)
+	if _, err := tl.lab.CutLink("bk", "p1"); err != nil {
+		t.Fatal(err)
+	}
+	f.advance(2 * time.Minute)
+	wantLines(t, sharedLines(t, tl.lab, seq),
+		// bk, up, misses its server too.
+		ts(30*time.Second)+" bk %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(30*time.Second)+" p1 %ASA-2-444102: Shared license service inactive. License server is not responding.",
+		ts(90*time.Second)+" bk reclaimed 100 shared sessions from p1 after 3 missed refreshes")
+	if st := f.status("bk"); st.Utilized != 0 {
+		t.Fatalf("bk after the reclaim: %+v", st)
+	}
+}
+
 // TestSharedServerNotItsOwnClient: the server drawing from its own pool
 // is not in its client list.
 func TestSharedServerNotItsOwnClient(t *testing.T) {

@@ -174,11 +174,9 @@ func (s *Service) backupAt(b *shUnit, now time.Time) {
 	if m != nil && (m.cfg.Secret != b.cfg.ServerSecret || port(m.cfg.Port) != port(b.cfg.ServerPort)) {
 		m = nil
 	}
-	if now.Before(b.upAt) {
-		return
-	}
-	if s.lab.Off(b.id) {
-		// Powered off, it serves nobody; it says nothing of it.
+	if s.down(b, now) {
+		// Powered off or booting, it serves nobody; it says nothing of
+		// it.
 		if b.bk.Active {
 			b.bk.Days, b.bk.DaysAt, b.bk.Active, b.bk.ActiveSince = b.daysLeft(now), now, false, time.Time{}
 			s.changed[b.id] = true
@@ -442,21 +440,21 @@ func (s *Service) deadline(u *shUnit, recheck time.Time) time.Time {
 }
 
 // reclaimBy is the unit that takes unreachable u's sessions back into its
-// main server's pool after 3 missed refreshes, and when: the main server,
-// once up; while it is powered off, the backup serving its pool, if one
-// is; else nobody until the main server is on again, which then reclaims
-// them once up.
+// main server's pool after 3 missed refreshes, and when: the backup while
+// it serves that pool (the server actually serving), else the main server
+// once up; while the main server is powered off and no backup serves,
+// nobody: the main server reclaims them once it is on and up again.
 func (s *Service) reclaimBy(u *shUnit) (*shUnit, time.Time) {
 	m := u.main
 	if m == nil {
 		return nil, time.Time{}
 	}
 	at := u.lastOK.Add(shMissed * m.refresh())
+	if b := s.backupOf(m); b != nil && b.main == m && b.bk.Active && !s.lab.Off(b.id) {
+		return b, later(at, b.bk.ActiveSince)
+	}
 	if !s.lab.Off(m.id) {
 		return m, later(at, m.upAt)
-	}
-	if b := s.backupOf(m); b != nil && b.bk.Active && !s.down(b, later(at, s.at)) {
-		return b, later(at, b.bk.ActiveSince)
 	}
 	return nil, time.Time{}
 }
