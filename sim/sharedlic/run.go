@@ -437,9 +437,9 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 		st.ServerAddr = u.cfg.ServerAddr
 		st.Active = u.state == shRegistered && u.via != nil && u.via.role == family.SharedServer
 	}
-	// The pool: live while a server answers it (every refresh tells it),
-	// else as the server last told (none if none ever answered).
-	// (A backup serving shows the pool it serves.)
+	// The pool: live while a server answers it (every refresh tells it)
+	// or while it serves it (an active backup), else as the server last
+	// told it (none if none ever answered).
 	pool := u.seen
 	if u.state == shRegistered || serving {
 		pool = s.poolOf(u.main)
