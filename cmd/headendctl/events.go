@@ -115,14 +115,21 @@ func (c *cli) events(args []string) error {
 	}
 }
 
+// printEvent prints one event on a line: SEQ TIME HEADEND KIND, then its
+// syslog line and its text joined by " | " when it has both (the text
+// tells what the line does not, such as the sessions a switchover kept
+// or dropped), else the one it has.
 func printEvent(w io.Writer, e *headendv1.Event) {
 	host := e.GetHeadend()
 	if host == "" {
 		host = "-"
 	}
 	msg := e.GetSyslog()
-	if msg == "" {
-		msg = e.GetText()
+	switch t := e.GetText(); {
+	case msg == "":
+		msg = t
+	case t != "" && t != msg:
+		msg += " | " + t
 	}
 	fmt.Fprintf(w, "%d %s %s %s %s\n", e.GetSequence(), e.GetTime().AsTime().UTC().Format(time.RFC3339), host,
 		eventKindName(e.GetKind()), msg)
