@@ -367,6 +367,9 @@ type Snapshot struct {
 	// PoweredOffSince; Device is then as it was at the power cut.
 	PoweredOff      bool
 	PoweredOffSince time.Time
+	// Shared is its shared licensing as the lab sees it (Role SharedNone
+	// when it plays no part).
+	Shared family.SharedStatus
 }
 
 // LabName is the headend's name in the lab.
@@ -817,7 +820,8 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d family.Device) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
-			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus()}
+			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus(),
+			Shared: h.SharedStatus()}
 		if v := h.foView.Load(); v != nil {
 			s.FailoverMismatch = v.mismatch
 		}
