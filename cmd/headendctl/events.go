@@ -49,7 +49,7 @@ func parseEventKind(s string) (headendv1.EventKind, error) {
 }
 
 // events prints the lab's event log, one event a line:
-// SEQ TIME HEADEND KIND SYSLOG-or-TEXT. --follow goes on printing events
+// SEQ TIME HEADEND KIND SYSLOG | TEXT (printEvent). --follow goes on printing events
 // as they happen.
 func (c *cli) events(args []string) error {
 	var headends, kinds eventsFlag
