@@ -11,15 +11,17 @@
 // A daemon restart is not a device reload: running state, flash keys,
 // reload-pending and saved configuration all survive it. Only a device
 // reload (or a power cycle, one of the lab's faults) drops unsaved
-// configuration. The lab network joins the headends' addresses; its
-// faults, links cut and headends powered off, are changes like the others
-// (faults.go). Failover pairs form over it (failover.go): a failover unit
-// is found by the name it had in the lab when failover was turned on, not
-// by the hostname its pair's configuration gives it.
+// configuration. The lab network (package labnet) joins the headends'
+// addresses; its faults, links cut and headends powered off, are changes
+// like the others (faults.go). Failover pairs form over it (package
+// fopair, its rules; failover.go, its changes): a failover unit is found
+// by the name it had in the lab when failover was turned on, not by the
+// hostname its pair's configuration gives it.
 // Services run between the headends over it on the lab
-// clock: shared AnyConnect Premium licensing (shared.go), a server lending
-// its pool to participants, its steps events and its state durable like
-// the rest.
+// clock: shared AnyConnect Premium licensing (package sharedlic, its
+// rules and state; shared.go, its way to the lab), a server lending its
+// pool to participants, its steps events and its state durable like the
+// rest.
 //
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends

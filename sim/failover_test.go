@@ -601,11 +601,9 @@ func TestFailoverLinkCut(t *testing.T) {
 
 // holders are the lab names of the headends that answer on addr.
 func holders(tl *testLab, addr netip.Addr) []string {
-	tl.lab.net.mu.RLock()
-	defer tl.lab.net.mu.RUnlock()
 	var out []string
-	for _, ho := range tl.lab.net.byAddr[addr] {
-		out = append(out, ho.h.labName())
+	for _, h := range tl.lab.net.HeldBy(addr) {
+		out = append(out, h.labName())
 	}
 	return out
 }

@@ -59,17 +59,6 @@ type Link struct {
 	Since time.Time
 }
 
-// linkKey is the unordered pair of headend ids a link joins, lower first.
-type linkKey struct{ lo, hi uint64 }
-
-func keyOf(a, b *Headend) linkKey { return linkKey{min(a.id, b.id), max(a.id, b.id)} }
-
-// cut is a cut link as the network holds it.
-type cut struct {
-	a, b  *Headend
-	since time.Time
-}
-
 // CutLink cuts every lab network path between the headends a and b.
 func (l *Lab) CutLink(a, b string) (Link, error) {
 	return l.link(a, b, true)
@@ -119,8 +108,7 @@ func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error)
 		}
 	}
 	a, b := ha.name, hb.name
-	k := keyOf(ha, hb)
-	_, isCut := l.net.cutOf(k)
+	_, isCut := l.net.CutOf(ha, hb)
 	switch {
 	case cut && isCut:
 		return Link{}, fmt.Errorf("%w: between %s and %s", ErrLinkAlreadyCut, a, b)
@@ -143,9 +131,9 @@ func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error)
 	}
 	err = l.commit(batch, []Event{ev}, func() {
 		if cut {
-			l.net.setCut(k, ha, hb, now)
+			l.net.SetCut(ha, hb, now)
 		} else {
-			l.net.restore(k)
+			l.net.Restore(ha, hb)
 		}
 	})
 	if err != nil {
@@ -166,11 +154,10 @@ func linkOf(a, b string, since time.Time) Link {
 func (l *Lab) Links() []Link {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.net.mu.RLock()
-	defer l.net.mu.RUnlock()
-	out := make([]Link, 0, len(l.net.cuts))
-	for _, c := range l.net.cuts {
-		out = append(out, linkOf(c.a.name, c.b.name, c.since))
+	cuts := l.net.Cuts()
+	out := make([]Link, 0, len(cuts))
+	for _, c := range cuts {
+		out = append(out, linkOf(c.A.name, c.B.name, c.Since))
 	}
 	slices.SortFunc(out, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
 	return out
@@ -314,7 +301,7 @@ func (h *Headend) powerOn() (time.Time, error) {
 // admission state follow it. Called with h.mu held.
 func (h *Headend) setOff(off bool, since time.Time) {
 	h.off, h.offSince = off, since
-	h.lab.net.setOff(h, off)
+	h.lab.net.SetOff(h, off)
 	if off {
 		h.adm.SetPolicy(downPolicy(h.dev))
 	}
@@ -369,7 +356,7 @@ func (l *Lab) loadFaults(hs []*Headend) error {
 			l.log.Warn("a stored cut link names no headend: ignored", zap.String("lab", l.name), zap.Uint64("a", a), zap.Uint64("b", b))
 			return nil
 		}
-		l.net.setCut(keyOf(ha, hb), ha, hb, since)
+		l.net.SetCut(ha, hb, since)
 		return nil
 	})
 }
@@ -384,22 +371,15 @@ func (l *Lab) dropFaults(h *Headend, put interface {
 	if err := put.DeletePower(h.id); err != nil {
 		return nil, err
 	}
-	var keys []linkKey
-	l.net.mu.RLock()
-	for k := range l.net.cuts {
-		if k.lo == h.id || k.hi == h.id {
-			keys = append(keys, k)
-		}
-	}
-	l.net.mu.RUnlock()
-	for _, k := range keys {
-		if err := put.DeleteLink(k.lo, k.hi); err != nil {
+	cuts := l.net.CutsOf(h)
+	for _, c := range cuts {
+		if err := put.DeleteLink(min(c.A.id, c.B.id), max(c.A.id, c.B.id)); err != nil {
 			return nil, err
 		}
 	}
 	return func() {
-		for _, k := range keys {
-			l.net.restore(k)
+		for _, c := range cuts {
+			l.net.Restore(c.A, c.B)
 		}
 	}, nil
 }

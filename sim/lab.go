@@ -20,6 +20,8 @@ import (
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/eventlog"
+	"github.com/asalab/asalab/sim/fopair"
+	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/metrics"
 )
 
@@ -111,11 +113,11 @@ type Lab struct {
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
-	ev         *eventlog.Log  // events.go
-	timers     labTimers      // timers.go
-	netw       netWatchers    // netwatch.go
-	fo         failovers      // failover.go
-	shared     *sharedService // shared licensing (shared.go)
+	ev         *eventlog.Log   // events.go
+	timers     labTimers       // timers.go
+	netw       labnet.Watchers // netwatch.go
+	fo         *failovers      // failover.go
+	shared     *sharedService  // shared licensing (shared.go)
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -152,11 +154,10 @@ type Headend struct {
 	// by mu.
 	off      bool
 	offSince time.Time
-	// fo and foRole are its place in the failover service, guarded by the
-	// lab's fo.mu; foView and foMate what the service last published.
-	fo     foUnit
-	foRole string
-	foView atomic.Pointer[foPublished]
+	// fo is its place in the failover service, guarded by the service's
+	// lock; foView and foMate what the service last published.
+	fo     fopair.Unit[*Headend]
+	foView atomic.Pointer[fopair.Published]
 	foMate atomic.Pointer[Headend]
 }
 
@@ -169,6 +170,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		name: cmp.Or(cfg.Name, DefaultLab), store: cfg.Store, signer: cfg.Signer,
 		bootTime: cfg.BootTime, rand: cfg.Rand, log: cfg.Log, metrics: cfg.Metrics,
 		bySerial: map[string]*Headend{}, names: map[string]*Headend{}, nextID: 1,
+		net: newNetwork(),
 	}
 	if l.rand == nil {
 		l.rand = rand.IntN
@@ -178,6 +180,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	}
 	l.principals = admission.NewPrincipals(l.notePrincipal)
 	l.shared = newSharedService(l)
+	l.fo = fopair.NewService[*Headend](foLab{l})
 	l.syslog = cfg.Syslog
 	if err := l.openEvents(); err != nil {
 		return nil, err
@@ -606,7 +609,7 @@ func (l *Lab) Delete(hostname string) error {
 		l.retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
-		l.net.drop(h)
+		l.net.Drop(h)
 		dropFaults()
 		l.shared.drop(h, now)
 		delete(l.bySerial, h.dev.SerialNumber())
@@ -823,7 +826,7 @@ func (h *Headend) snapshot() (Snapshot, error) {
 			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus(),
 			Shared: h.SharedStatus()}
 		if v := h.foView.Load(); v != nil {
-			s.FailoverMismatch = v.mismatch
+			s.FailoverMismatch = v.Mismatch
 		}
 	})
 	return s, err
@@ -910,7 +913,7 @@ func (h *Headend) update(fn func(d family.Device) error) (time.Time, error) {
 	}
 	moved := netMoved(h.dev, c)
 	var err error
-	if on, _ := foEnabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
+	if on, _ := fopair.Enabled(c); on || h.pinned && h.dev.Hostname() == c.Hostname() {
 		err = h.pinnedChange(c, now, m)
 	} else if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
 		err = h.rename(c, now, m)

@@ -105,12 +105,7 @@ func checkNetwork(lab *Lab, addrs []string) error {
 			return fmt.Errorf("%s: reachable %q %v, want %q (holders %v)", a, host, ok, holders[0], holders)
 		}
 	}
-	lab.net.mu.RLock()
-	defer lab.net.mu.RUnlock()
-	n := 0
-	for _, hs := range lab.net.byAddr {
-		n += len(hs)
-	}
+	n := lab.net.Holdings()
 	m := 0
 	for _, hs := range want {
 		m += len(hs)

@@ -108,8 +108,7 @@ func BenchmarkSharedBlock(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := lab.shared
-	u := s.units[h.id]
+	s := lab.shared.svc
 	now := lab.clock.Now()
 	plain := newPlainASA(b, lab)
 	for _, c := range []struct {
@@ -134,14 +133,10 @@ func BenchmarkSharedBlock(b *testing.B) {
 	b.Run("block", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			if !s.borrow(u, now) {
+			if ok, _ := s.Borrow(h.id, now); !ok {
 				b.Fatal("block refused")
 			}
-			s.mu.Lock()
-			s.unhold(u.main, u)
-			s.setBorrowed(u, 0)
-			s.notes = s.notes[:0]
-			s.mu.Unlock()
+			s.Unborrow(h.id)
 		}
 	})
 	_ = f

@@ -7,6 +7,7 @@ import (
 
 	asashared "github.com/asalab/asalab/headend/asa/shared"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/sharedlic"
 	"github.com/asalab/asalab/sim/store"
 )
 
@@ -27,16 +28,17 @@ type sharedLog struct {
 	now     time.Time
 }
 
-// logShared logs the lines of notes (in lab-time order) on their units,
-// on copies written to b, and makes their events: a step's event carries
-// the line its unit logged, or, when the unit's logging buffer does not
-// take it, the line the unit would log.
-func (l *Lab) logShared(b *store.Batch, notes []shNote) (*sharedLog, error) {
+// logShared logs the lines of notes (in lab-time order) on their units
+// (headendOf: a unit by its id; nil once deleted), on copies written to
+// b, and makes their events: a step's event carries the line its unit
+// logged, or, when the unit's logging buffer does not take it, the line
+// the unit would log.
+func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(id uint64) *Headend) (*sharedLog, error) {
 	lg := &sharedLog{l: l, now: l.clock.Now()}
 	var hs []*Headend
 	for _, n := range notes {
-		if n.ev.Kind != 0 && !slices.Contains(hs, n.h) {
-			hs = append(hs, n.h)
+		if h := headendOf(n.ID); n.Ev.Kind != 0 && h != nil && !slices.Contains(hs, h) {
+			hs = append(hs, h)
 		}
 	}
 	// Several units' locks at once: the timers' run lock orders this
@@ -70,12 +72,12 @@ func (l *Lab) logShared(b *store.Batch, notes []shNote) (*sharedLog, error) {
 		}
 	}
 	for _, n := range notes {
-		ev := Event{At: n.at.UTC(), Headend: n.host, Kind: EventShared, Text: n.text}
-		if n.ev.Kind != 0 {
-			ev.Syslog = asashared.Syslog(n.ev)
-			if c := devs[n.h]; c != nil {
+		ev := Event{At: n.At.UTC(), Headend: n.Host, Kind: EventShared, Text: n.Text}
+		if n.Ev.Kind != 0 {
+			ev.Syslog = asashared.Syslog(n.Ev)
+			if c := devs[headendOf(n.ID)]; c != nil {
 				before := loggedCount(c)
-				c.(family.SharedLicensing).LogShared(n.at, n.ev)
+				c.(family.SharedLicensing).LogShared(n.At, n.Ev)
 				if log := logSince(c, before); len(log) > 0 {
 					ev.Syslog = log[len(log)-1].Msg
 				}

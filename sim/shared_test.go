@@ -11,6 +11,7 @@ import (
 
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim/sharedlic"
 )
 
 // shFleet is a shared licensing fleet: srv (ASA 5545-X, pool 1,000, at
@@ -194,29 +195,22 @@ func (f *shFleet) borrow(host string) bool {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	s := f.lab.shared
-	s.mu.Lock()
-	u := s.units[h.id]
-	s.mu.Unlock()
-	if u == nil {
+	ok, unit := f.lab.shared.svc.Borrow(h.id, f.lab.clock.Now())
+	if !unit {
 		f.t.Fatalf("%s takes no part in shared licensing", host)
 	}
-	ok := s.borrow(u, f.lab.clock.Now())
 	f.lab.settleShared()
 	return ok
 }
 
 // backupState is the service's record of backup host.
-func (f *shFleet) backupState(host string) shBackup {
+func (f *shFleet) backupState(host string) sharedlic.Backup {
 	f.t.Helper()
 	h, err := f.lab.headend(host)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	s := f.lab.shared
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.units[h.id].bk
+	return f.lab.shared.svc.BackupOf(h.id)
 }
 
 func (f *shFleet) advance(d time.Duration) {
@@ -455,7 +449,7 @@ func TestSharedBackup(t *testing.T) {
 	if st := f.status("bk"); st.Role != family.SharedBackup || !st.Backup.Registered || st.Backup.DaysLeft != 5 || st.Backup.Active {
 		t.Fatalf("fresh backup: %+v", st)
 	}
-	if bk := f.backupState("bk"); bk.Hello != (family.SharedMessages{Tx: 1, Rx: 1}) || bk.syncs(simStart.Add(time.Minute)).Tx != 6 {
+	if bk := f.backupState("bk"); bk.Hello != (family.SharedMessages{Tx: 1, Rx: 1}) || bk.Syncs(simStart.Add(time.Minute)).Tx != 6 {
 		t.Fatalf("fresh backup's hello and syncs: %+v", bk)
 	}
 	f.advance(40 * day)

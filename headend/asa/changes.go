@@ -108,7 +108,7 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 // prints for c and not for old (a line of a sub-mode without its parent,
 // as the ASA logs a sub-command), then "no" and the first words of each
 // line gone that no new line replaces ("no username bob", "no ip
-// address") (one that starts with the same words: "logging
+// address", "no description") (one that starts with the same words: "logging
 // buffered informational" replaces "logging buffered debugging"; a gone
 // "no nameif" is a default that a new line replaced). The essentials
 // switch has its own event.
@@ -145,9 +145,14 @@ func configCommands(old, c *Device) []string {
 		}
 		return out
 	}
-	// prefix is what a line that replaces t starts with.
+	// prefix is what a line that replaces t starts with. An interface's
+	// `description` is one attribute whose text is free words: any other
+	// description replaces it, and `no description` takes no text.
 	prefix := func(t string) string {
 		w := strings.Fields(t)
+		if w[0] == "description" {
+			return w[0]
+		}
 		return strings.Join(w[:min(2, max(1, len(w)-1))], " ")
 	}
 	before, after := lines(withoutUsers(old)), lines(withoutUsers(c))
@@ -166,6 +171,11 @@ func configCommands(old, c *Device) []string {
 		}
 		cmds = append(cmds, l.text)
 		replaced[line{l.parent, prefix(l.text)}] = true
+		// A line the configuration prints in its `no` form ("no
+		// failover") is the command that took the gone line away.
+		if rest, ok := strings.CutPrefix(l.text, "no "); ok {
+			replaced[line{l.parent, prefix(rest)}] = true
+		}
 	}
 	for _, l := range before {
 		if has[l] > 0 {

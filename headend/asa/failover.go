@@ -63,3 +63,13 @@ func (d *Device) ShowFailover() string { return failover.ShowOff(d.platform, &d.
 func (d *Device) ShowFailoverStatus(st family.FailoverStatus, now time.Time) string {
 	return failover.ShowStatus(d.platform, d.Version, d.Serial, &d.Running, st, now)
 }
+
+// ShowFailoverState renders `show failover state` of the unit whose pair
+// the lab describes in st (failover.ShowState).
+func (d *Device) ShowFailoverState(st family.FailoverStatus) string {
+	return failover.ShowState(&d.Running, st)
+}
+
+// ShowFailoverInterface renders `show failover interface`
+// (failover.ShowInterface).
+func (d *Device) ShowFailoverInterface() string { return failover.ShowInterface(&d.Running) }

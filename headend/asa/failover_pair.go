@@ -17,8 +17,9 @@ import (
 // takes the active unit's configuration. Which unit is active, and when the
 // two see each other, is the lab's (family.Host.FailoverStatus).
 var (
-	_ family.FailoverUnit   = (*Device)(nil)
-	_ family.FailoverLogger = (*Device)(nil)
+	_ family.FailoverUnit           = (*Device)(nil)
+	_ family.FailoverLogger         = (*Device)(nil)
+	_ family.FailoverMismatchLogger = (*Device)(nil)
 )
 
 // EnableFailover is `failover`, after the checks the ASA makes first: a
@@ -122,6 +123,41 @@ func (d *Device) failoverLinkAddrs() (own, mate netip.Addr) {
 
 // LogFailover logs a failover syslog line (family.FailoverLogger).
 func (d *Device) LogFailover(msg string, now time.Time) { d.logLine(now, msg) }
+
+// decryptionWarning is what an ASA prints when it cannot decrypt its
+// mate's failover messages, as the two units' `failover key`s differ
+// (Cisco's "PIX/ASA Active/Standby Failover Configuration Example",
+// document 77809, troubleshooting section "WARNING: Failover message
+// decryption failure."; the end of the line, from "or system", is
+// recalled). It has no syslog message id.
+const decryptionWarning = "WARNING: Failover message decryption failure. Please make sure both units have the same failover shared key and crypto license or system is not out of memory"
+
+// FailoverMismatchLines are the lines the unit logs when the lab does not
+// pair it with the unit its LAN link meets, for why. A key mismatch is the
+// ASA's decryption warning. No public wording was found of what a unit
+// says when its mate has the same role: ours, in the form of the warning.
+func (d *Device) FailoverMismatchLines(why family.FailoverMismatch) []string {
+	switch why {
+	case family.FailoverKeyMismatch:
+		return []string{decryptionWarning}
+	case family.FailoverRoleClash:
+		role := d.FailoverRole()
+		return []string{fmt.Sprintf("WARNING: Failover mate is also the %s unit. Please make sure one unit is failover lan unit primary and the other secondary", role)}
+	}
+	return nil
+}
+
+// LogFailoverMismatch logs FailoverMismatchLines to the buffer at now and
+// returns them (family.FailoverMismatchLogger). They carry no message id,
+// so they are logged at the severity of the failover messages, 1
+// (alerts), which every buffered logging level keeps.
+func (d *Device) LogFailoverMismatch(why family.FailoverMismatch, now time.Time) []string {
+	lines := d.FailoverMismatchLines(why)
+	for _, l := range lines {
+		d.logf(now, config.LevelAlerts, "%s", l)
+	}
+	return lines
+}
 
 // SetPrompt is `prompt KEYWORD...`; nil is `no prompt`, the factory
 // `prompt hostname context`.

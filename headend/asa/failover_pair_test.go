@@ -230,3 +230,32 @@ func TestCombineDays(t *testing.T) {
 		t.Errorf("premium %d days %d, want 150 and 60 days", c.Premium, c.Days[license.FeatPremium])
 	}
 }
+
+// TestFailoverMismatchLines: a unit the lab does not pair for its failover
+// key or its role logs why, to its buffer at alerts (which `logging
+// buffered alerts` keeps), and returns the lines for the lab's events.
+func TestFailoverMismatchLines(t *testing.T) {
+	d := newTestDevice(t, "ASA5525", keygen.Features{PremiumPeers: 250})
+	d.Running.Logging = config.Logging{Enable: true, Buffered: true, BufferedLevel: config.LevelAlerts}
+	d.SetFailoverUnit("secondary")
+	var f family.FailoverMismatchLogger = d
+	for _, c := range []struct {
+		why  family.FailoverMismatch
+		want string
+	}{
+		{family.FailoverKeyMismatch, "WARNING: Failover message decryption failure. Please make sure both units have the same failover shared key and crypto license or system is not out of memory"},
+		{family.FailoverRoleClash, "WARNING: Failover mate is also the Secondary unit. Please make sure one unit is failover lan unit primary and the other secondary"},
+	} {
+		n := len(d.Log)
+		got := f.LogFailoverMismatch(c.why, t0)
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%v: %q, want %q", c.why, got, c.want)
+		}
+		if len(d.Log) != n+1 || d.Log[n].Msg != c.want || !d.Log[n].Time.Equal(t0) {
+			t.Errorf("%v: buffer %+v", c.why, d.Log[n:])
+		}
+	}
+	if got := d.FailoverMismatchLines(0); got != nil {
+		t.Errorf("no mismatch: %q", got)
+	}
+}

@@ -65,7 +65,7 @@ func TestInterfaceConfig(t *testing.T) {
 		{config.ErrStandbySubnet, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("255.255.0.0"), ip("10.3.0.1"))
 		}},
-		{config.ErrStandbySubnet, func() error {
+		{config.ErrStandbySame, func() error {
 			return d.SetAddress("GigabitEthernet0/2", ip("10.2.0.1"), ip("255.255.0.0"), ip("10.2.0.1"))
 		}},
 		{config.ErrSecurityLevel, func() error { return d.SetSecurityLevel("GigabitEthernet0/2", 101, false) }},

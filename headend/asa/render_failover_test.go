@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asalab/asalab/headend/asa/config"
+	"github.com/asalab/asalab/headend/asa/failover"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 )
@@ -145,5 +147,32 @@ func TestShowVersionPairBlocks(t *testing.T) {
 	}
 	if alone := d.ShowVersion(t0); strings.Contains(alone, "cluster up") || strings.Contains(alone, "Failover cluster") {
 		t.Errorf("a unit out of a pair prints the cluster:\n%s", alone)
+	}
+}
+
+// TestShowFailoverStateLayout: show failover state on the active primary
+// unit of a pair has the lines of the real one, in its order and columns;
+// the real unit's failure reason and its failed interfaces aside (the lab
+// keeps no failure reasons: "None").
+func TestShowFailoverStateLayout(t *testing.T) {
+	real, err := os.ReadFile("testdata/real_show_failover_state_primary_active.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(string(real), "\n") {
+		if strings.HasPrefix(l, strings.Repeat(" ", 30)) { // a failed interface of the reason
+			continue
+		}
+		if strings.Contains(l, "Ifc Failure") {
+			l = l[:30] + "None"
+		}
+		want = append(want, l)
+	}
+	c := config.Config{Failover: config.Failover{Enabled: true, Unit: "primary"}}
+	got := failover.ShowState(&c, family.FailoverStatus{Enabled: true, Role: "Primary", State: family.FailoverActive,
+		MateSeen: true, MateState: family.FailoverStandbyReady})
+	if got != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nthe real layout\n%s", got, strings.Join(want, "\n"))
 	}
 }

@@ -40,6 +40,26 @@ type FailoverLogger interface {
 	LogFailover(msg string, now time.Time)
 }
 
+// FailoverMismatch is why two units whose failover LAN links meet do not
+// pair for their failover lines.
+type FailoverMismatch int
+
+// Failover mismatches.
+const (
+	FailoverKeyMismatch FailoverMismatch = iota + 1 // their `failover key`s differ
+	FailoverRoleClash                               // both are primary, or both secondary
+)
+
+// FailoverMismatchLogger is the capability of a failover unit that says
+// why the lab does not pair it with the unit its LAN link meets: the lab
+// calls LogFailoverMismatch on each of the two units when it finds the
+// mismatch (once, not at every check), in an Update of the unit; the unit
+// logs its line(s) to its buffer at now and returns them, for the lab's
+// events.
+type FailoverMismatchLogger interface {
+	LogFailoverMismatch(why FailoverMismatch, now time.Time) []string
+}
+
 // Failover errors the devices return, and the lab's Host.Failover reports
 // (wrapped), so that the console words them as the ASA does.
 var (

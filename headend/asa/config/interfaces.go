@@ -20,6 +20,7 @@ var (
 	ErrInvalidAddress   = errors.New("headend: invalid interface address")
 	ErrAddressOverlap   = errors.New("headend: the network overlaps with another interface")
 	ErrStandbySubnet    = errors.New("headend: the standby address is not in the interface's subnet")
+	ErrStandbySame      = errors.New("headend: the standby address is the active address")
 	ErrSecurityLevel    = errors.New("headend: security level out of range 0-100")
 )
 

@@ -13,8 +13,9 @@ import (
 // registerFailoverPair adds what a unit of a failover pair is driven by:
 // `failover` itself and its checks, the pair commands the lab carries out
 // (`failover active`, `no failover active`, `failover reload-standby`,
-// `write standby`), `failover exec` on the mate, and `prompt`, whose
-// priority and state keywords tell the units apart.
+// `write standby`), `failover exec` on the mate, `show failover state`
+// and `show failover interface`, and `prompt`, whose priority and state
+// keywords tell the units apart.
 func registerFailoverPair(r *registry) {
 	cfg := modes(ModeConfig)
 	// The pair commands are privileged EXEC ones, which configuration
@@ -34,6 +35,13 @@ func registerFailoverPair(r *registry) {
 		"hostname|domain|context|priority|state|cluster-unit|slot  The parts of the prompt", func(s *Session, c *call) {
 			s.configUpdate(c, func(d *asa.Device) error { return d.SetPrompt(nil) }, failoverPairErrorLine)
 		})
+	r.Add(anyMode, "show failover state", "Show failover internal state information", argNone, "", func(s *Session, _ *call) {
+		st := s.b.FailoverStatus()
+		s.view(func(d *asa.Device) { s.print(d.ShowFailoverState(st)) })
+	})
+	r.Add(anyMode, "show failover interface", "Show failover command interface information", argNone, "", func(s *Session, _ *call) {
+		s.view(func(d *asa.Device) { s.print(d.ShowFailoverInterface()) })
+	})
 	r.Add(privAndUp, "show running-config prompt", "Show prompt configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *asa.Device) { s.println(d.Running.PromptLine()) })
 	})
@@ -65,10 +73,37 @@ func failoverPairErrorLine(err error, _ *call) string {
 	return errorLine(err)
 }
 
-// cmdFailoverOn: failover.
+// joinLines are what the console of a unit prints when it joins a pair
+// whose mate is active and takes its configuration, as write-ups of real
+// ASA 8.x and 9.x pairs show it after `failover` on the second unit:
+//
+//	Detected an Active mate
+//	Beginning configuration replication from mate.
+//	End configuration replication from mate.
+//
+// They are printed on the console that typed `failover` when the lab
+// pairs the unit at once. A pair that forms later (a link restored, the
+// mate powered on) prints them on no console: the lab runs no session
+// for it, and the events tell it (failover_pair_formed).
+var joinLines = []string{
+	"Detected an Active mate",
+	"Beginning configuration replication from mate.",
+	"End configuration replication from mate.",
+}
+
+// cmdFailoverOn: failover. A unit that this makes the standby of a pair
+// has taken its active mate's configuration when the change returns, and
+// says so (joinLines).
 func cmdFailoverOn(s *Session, c *call) {
 	now := s.b.Now()
-	s.configUpdate(c, func(d *asa.Device) error { return d.EnableFailover(now) }, failoverPairErrorLine)
+	was := false
+	s.view(func(d *asa.Device) { was, _ = d.FailoverEnabled() })
+	if !s.configUpdate(c, func(d *asa.Device) error { return d.EnableFailover(now) }, failoverPairErrorLine) || was {
+		return
+	}
+	if st := s.b.FailoverStatus(); st.MateSeen && (st.State == family.FailoverStandbyReady || st.State == family.FailoverColdStandby) {
+		s.println(joinLines...)
+	}
 }
 
 // failoverOn reports whether the running configuration has `failover`,

@@ -390,3 +390,20 @@ func TestPromptFollowsSwitchover(t *testing.T) {
 		t.Errorf("prompt after the switchover and a RETURN: %q, want fo1/pri/stby# ", got)
 	}
 }
+
+// TestShowFailoverStateAndInterface: `show failover state` names each
+// unit's role and state in the real layout, on a unit off, alone and in a
+// formed pair on both units; `show failover interface` lists the failover
+// link with the addresses each unit uses on it.
+func TestShowFailoverStateAndInterface(t *testing.T) {
+	p := newFakePair(t, "ASA5525", [2]string{"FCH1947V0GY", "FCH1947V0GZ"},
+		[2]keygen.Features{{PremiumPeers: 250}, {PremiumPeers: 250}})
+	var steps []step
+	steps = append(steps, on(0, "show failover state", "show failover interface")...)
+	steps = append(steps, on(0, pairSetup("primary")...)...)
+	steps = append(steps, on(0, "failover", "end", "show failover state")...)
+	steps = append(steps, on(1, pairSetup("secondary")...)...)
+	steps = append(steps, on(1, "failover", "end", "show failover state", "show failover interface")...)
+	steps = append(steps, on(0, "show failover state", "show failover interface")...)
+	golden(t, "show_failover_state.txt", runSteps(p, steps))
+}

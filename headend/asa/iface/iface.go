@@ -152,7 +152,10 @@ func HostPrefix(addr, mask, standby netip.Addr) (netip.Prefix, error) {
 	if !hostOf(p, addr) {
 		return netip.Prefix{}, fmt.Errorf("%w: %s is not a host address of %s", config.ErrInvalidAddress, addr, p.Masked())
 	}
-	if standby.IsValid() && (standby == addr || !hostOf(p, standby)) {
+	if standby == addr {
+		return netip.Prefix{}, fmt.Errorf("%w: %s", config.ErrStandbySame, standby)
+	}
+	if standby.IsValid() && !hostOf(p, standby) {
 		return netip.Prefix{}, StandbyError(standby, p)
 	}
 	return p, nil

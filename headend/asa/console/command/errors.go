@@ -49,6 +49,9 @@ func IfErrorLine(err error, c *cli.Call) string {
 		return "ERROR: Invalid IP address " + c.Arg(0) + " for netmask " + c.Arg(1)
 	case errors.Is(err, config.ErrStandbySubnet):
 		return "ERROR: Standby address " + c.Arg(3) + " is not a host of the interface's subnet"
+	case errors.Is(err, config.ErrStandbySame):
+		// The ASA's wording was not found: ours, in its form.
+		return "ERROR: Standby address " + c.Arg(3) + " is the same as the active address"
 	}
 	return ErrorLine(err)
 }

@@ -1,9 +1,10 @@
-package sim
+package sharedlic
 
 import (
 	"net/netip"
 	"time"
 
+	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/family"
 )
@@ -72,14 +73,14 @@ func ifaceAddr(d family.Device, nameif string) netip.Addr {
 	return netip.Addr{}
 }
 
-// noteDevice tells the service that h's device is now d (a change, a
-// reload, the lab's start). Called with h.mu held: it takes only the
-// service's lock.
-func (s *sharedService) noteDevice(h *Headend, d family.Device, now time.Time) {
+// NoteDevice tells the service that the device of headend id, whose
+// admission is adm, is now d (a change, a reload, the lab's start). Called
+// with the headend's lock held: it takes only the service's lock.
+func (s *Service) NoteDevice(id uint64, adm *admission.Admission, d family.Device, now time.Time) {
 	in, ok := readShared(d, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.units[h.id]
+	u := s.units[id]
 	if !ok {
 		if u != nil {
 			s.dropLocked(u, now)
@@ -87,8 +88,8 @@ func (s *sharedService) noteDevice(h *Headend, d family.Device, now time.Time) {
 		return
 	}
 	if u == nil {
-		u = &shUnit{h: h, id: h.id}
-		s.units[h.id] = u
+		u = &shUnit{adm: adm, id: id}
+		s.units[id] = u
 		s.hook(u)
 	}
 	rebooted := u.boots != d.BootCount() && u.host != ""
@@ -107,16 +108,16 @@ func (s *sharedService) noteDevice(h *Headend, d family.Device, now time.Time) {
 	s.dirty = true
 }
 
-// drop forgets a deleted headend.
-func (s *sharedService) drop(h *Headend, now time.Time) {
+// Drop forgets the deleted headend id.
+func (s *Service) Drop(id uint64, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.units[h.id]; u != nil {
+	if u := s.units[id]; u != nil {
 		s.dropLocked(u, now)
 	}
 }
 
-func (s *sharedService) dropLocked(u *shUnit, now time.Time) {
+func (s *Service) dropLocked(u *shUnit, now time.Time) {
 	s.leave(u, now)
 	s.setBorrowed(u, 0)
 	for _, o := range s.units {
@@ -138,7 +139,7 @@ func (s *sharedService) dropLocked(u *shUnit, now time.Time) {
 
 // leave ends u's run with its server at now and gives its blocks back to
 // the pool, as a unit that reloads or leaves the service does.
-func (s *sharedService) leave(u *shUnit, now time.Time) {
+func (s *Service) leave(u *shUnit, now time.Time) {
 	if u.main != nil {
 		s.unhold(u.main, u)
 	}
@@ -149,7 +150,7 @@ func (s *sharedService) leave(u *shUnit, now time.Time) {
 }
 
 // unhold takes p's blocks out of server m's pool.
-func (s *sharedService) unhold(m, p *shUnit) int {
+func (s *Service) unhold(m, p *shUnit) int {
 	n := m.held[p.id]
 	if n > 0 {
 		delete(m.held, p.id)
@@ -160,7 +161,7 @@ func (s *sharedService) unhold(m, p *shUnit) int {
 }
 
 // hold lends n more sessions of m's pool to p.
-func (s *sharedService) hold(m, p *shUnit, n int) {
+func (s *Service) hold(m, p *shUnit, n int) {
 	if m.held == nil {
 		m.held = map[uint64]int{}
 	}
@@ -170,10 +171,10 @@ func (s *sharedService) hold(m, p *shUnit, n int) {
 }
 
 // setBorrowed makes n the shared sessions u holds, in its admission too.
-func (s *sharedService) setBorrowed(u *shUnit, n int) {
+func (s *Service) setBorrowed(u *shUnit, n int) {
 	u.borrowed = n
 	u.high = max(u.high, n)
-	if b, ok := any(u.h.adm).(borrowHook); ok {
+	if b, ok := any(u.adm).(borrowHook); ok {
 		b.SetBorrowed(n)
 	}
 	s.changed[u.id] = true
@@ -188,34 +189,8 @@ type borrowHook interface {
 }
 
 // hook gives u's admission its borrower.
-func (s *sharedService) hook(u *shUnit) {
-	if b, ok := any(u.h.adm).(borrowHook); ok {
+func (s *Service) hook(u *shUnit) {
+	if b, ok := any(u.adm).(borrowHook); ok {
 		b.SetBorrower(func(now int64) bool { return s.borrow(u, time.Unix(now, 0).UTC()) })
 	}
-}
-
-// reach is a headend holding an address, as seen from another: whether
-// packets pass between them (a link not cut, both powered on), and when
-// it is up.
-type reach struct {
-	h    *Headend
-	upAt time.Time
-	path bool
-}
-
-// holders are the headends that hold addr, by hostname then id, as seen
-// from from.
-func (n *network) holders(from *Headend, addr netip.Addr) []reach {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	hs := n.byAddr[addr]
-	if len(hs) == 0 {
-		return nil
-	}
-	out := make([]reach, 0, len(hs))
-	for _, ho := range hs {
-		path := !n.off[from] && !n.off[ho.h] && n.pathUpLocked(from, ho.h)
-		out = append(out, reach{h: ho.h, upAt: ho.upAt, path: path})
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package sim
+package sharedlic
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ import (
 // reads the devices only through what noteDevice cached.
 
 // roles decides the role of every unit from its lines and keys.
-func (s *sharedService) roles() {
+func (s *Service) roles() {
 	for _, u := range s.units {
 		switch {
 		case u.pool > 0 && u.cfg.Secret != "" && u.cfg.EnableIface != "":
@@ -35,7 +35,7 @@ func (s *sharedService) roles() {
 
 // namedBackup reports whether a server names b as its backup
 // (`license-server backup A backup-id SERIAL [ha-backup-id SERIAL]`).
-func (s *sharedService) namedBackup(b *shUnit) bool {
+func (s *Service) namedBackup(b *shUnit) bool {
 	for _, m := range s.units {
 		if m != b && m.pool > 0 && (m.cfg.BackupID == b.serial || m.cfg.HABackupID == b.serial) {
 			return true
@@ -48,12 +48,12 @@ func (s *sharedService) namedBackup(b *shUnit) bool {
 // (backup false) or a backup server (backup true): it holds addr on the
 // interface it serves on, is up, and the lab network has a path. When
 // none does but a unit that would is reloading, recheck is when it is up.
-func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup bool) (found *shUnit, recheck time.Time) {
+func (s *Service) findAt(u *shUnit, addr netip.Addr, now time.Time, backup bool) (found *shUnit, recheck time.Time) {
 	if !addr.IsValid() {
 		return nil, time.Time{}
 	}
-	for _, ho := range s.l.net.holders(u.h, addr) {
-		o := s.units[ho.h.id]
+	for _, ho := range s.lab.Holders(u.id, addr) {
+		o := s.units[ho.ID]
 		if o == nil {
 			continue
 		}
@@ -61,13 +61,13 @@ func (s *sharedService) findAt(u *shUnit, addr netip.Addr, now time.Time, backup
 			!backup && (o.role != family.SharedServer || !slices.Contains(o.srvAddrs, addr)) {
 			continue
 		}
-		if now.Before(ho.upAt) {
-			if recheck.IsZero() || ho.upAt.Before(recheck) {
-				recheck = ho.upAt
+		if now.Before(ho.UpAt) {
+			if recheck.IsZero() || ho.UpAt.Before(recheck) {
+				recheck = ho.UpAt
 			}
 			continue
 		}
-		if o == u || ho.path {
+		if o == u || ho.Path {
 			return o, time.Time{}
 		}
 	}
@@ -84,7 +84,7 @@ type answer struct {
 	recheck time.Time
 }
 
-func (s *sharedService) answer(u *shUnit, now time.Time) answer {
+func (s *Service) answer(u *shUnit, now time.Time) answer {
 	if u.role == family.SharedServer {
 		return answer{state: shRegistered, via: u, main: u}
 	}
@@ -121,7 +121,7 @@ func (s *sharedService) answer(u *shUnit, now time.Time) answer {
 
 // mainOf is the server u is configured for, whether or not it answers:
 // its refresh interval paces u's unanswered refreshes.
-func (s *sharedService) mainOf(u *shUnit) *shUnit {
+func (s *Service) mainOf(u *shUnit) *shUnit {
 	if u.main != nil {
 		return u.main
 	}
@@ -142,7 +142,7 @@ func laterThan(t, now time.Time) time.Time {
 
 // reevaluate brings every unit in line with the lab at now: roles, the
 // backups' activity, then each participant's server.
-func (s *sharedService) reevaluate(now time.Time) {
+func (s *Service) reevaluate(now time.Time) {
 	s.roles()
 	us := s.sortedUnits()
 	for _, u := range us {
@@ -169,7 +169,7 @@ func (s *sharedService) reevaluate(now time.Time) {
 
 // backupAt registers backup b with its main server and makes it serve
 // while the main server is down.
-func (s *sharedService) backupAt(b *shUnit, now time.Time) {
+func (s *Service) backupAt(b *shUnit, now time.Time) {
 	m, _ := s.findAt(b, b.cfg.ServerAddr, now, false)
 	if m != nil && (m.cfg.Secret != b.cfg.ServerSecret || port(m.cfg.Port) != port(b.cfg.ServerPort)) {
 		m = nil
@@ -184,7 +184,7 @@ func (s *sharedService) backupAt(b *shUnit, now time.Time) {
 		b.bk.SyncAt = now
 		s.changed[b.id] = true
 	case m == nil && !b.bk.SyncAt.IsZero():
-		b.bk.Sync = b.bk.syncs(now)
+		b.bk.Sync = b.bk.Syncs(now)
 		b.bk.SyncAt = time.Time{}
 		s.changed[b.id] = true
 	}
@@ -210,7 +210,7 @@ func (s *sharedService) backupAt(b *shUnit, now time.Time) {
 
 // checkBackup logs on server m that the backup it names does not answer
 // (444106), once until it does again.
-func (s *sharedService) checkBackup(m *shUnit, now time.Time) {
+func (s *Service) checkBackup(m *shUnit, now time.Time) {
 	missing := false
 	if m.role == family.SharedServer && m.cfg.BackupID != "" && now.Compare(m.upAt) >= 0 {
 		b, _ := s.findAt(m, m.cfg.BackupAddr, now, true)
@@ -243,7 +243,7 @@ func (b *shUnit) daysLeft(now time.Time) int {
 }
 
 // setBackupActive makes backup b serve (or stop) at now.
-func (s *sharedService) setBackupActive(b *shUnit, active bool, now time.Time, state string) {
+func (s *Service) setBackupActive(b *shUnit, active bool, now time.Time, state string) {
 	b.bk.Days = b.daysLeft(now)
 	b.bk.DaysAt = now
 	b.bk.Active = active
@@ -260,7 +260,7 @@ func (s *sharedService) setBackupActive(b *shUnit, active bool, now time.Time, s
 }
 
 // move takes participant u to where a answers it at now.
-func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
+func (s *Service) move(u *shUnit, a answer, now time.Time) {
 	if u.state == a.state && u.via == a.via && (a.state != shUnreachable || u.main == a.main || a.main == nil) {
 		return
 	}
@@ -355,7 +355,7 @@ func (s *sharedService) move(u *shUnit, a answer, now time.Time) {
 }
 
 // available is what server m's pool has left.
-func (s *sharedService) available(m *shUnit) int {
+func (s *Service) available(m *shUnit) int {
 	if m == nil {
 		return 0
 	}
@@ -363,7 +363,7 @@ func (s *sharedService) available(m *shUnit) int {
 }
 
 // countGet counts a Get request of u to server via.
-func (s *sharedService) countGet(u, via *shUnit, sent, ok bool) {
+func (s *Service) countGet(u, via *shUnit, sent, ok bool) {
 	if !sent || via == u {
 		return
 	}
@@ -380,7 +380,7 @@ func (s *sharedService) countGet(u, via *shUnit, sent, ok bool) {
 
 // deadline is u's next step as time passes, after its evaluation at or
 // before now; zero when none.
-func (s *sharedService) deadline(u *shUnit, recheck time.Time) time.Time {
+func (s *Service) deadline(u *shUnit, recheck time.Time) time.Time {
 	var t time.Time
 	at := func(d time.Time) {
 		if !d.IsZero() && (t.IsZero() || d.Before(t)) {
@@ -410,7 +410,7 @@ func (s *sharedService) deadline(u *shUnit, recheck time.Time) time.Time {
 }
 
 // fire takes u's steps due at or before t.
-func (s *sharedService) fire(u *shUnit, t time.Time) {
+func (s *Service) fire(u *shUnit, t time.Time) {
 	if u.state == shUnreachable && !u.lastOK.IsZero() {
 		r := u.main.refresh()
 		if at := u.lastOK.Add(r); !u.lost && !at.After(t) {

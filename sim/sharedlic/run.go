@@ -1,4 +1,4 @@
-package sim
+package sharedlic
 
 import (
 	"cmp"
@@ -7,32 +7,31 @@ import (
 	"slices"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/family"
 )
 
-// shNote is one step of the service to log: an event, with the line the
-// unit logs for it (ev.Kind 0: none).
-type shNote struct {
-	at   time.Time
-	h    *Headend
-	host string
-	ev   family.SharedEvent
-	text string
+// Note is one step of the service to log: an event of headend ID
+// (hostname Host) at At, with the line the unit logs for it (Ev.Kind 0:
+// none).
+type Note struct {
+	At   time.Time
+	ID   uint64
+	Host string
+	Ev   family.SharedEvent
+	Text string
 }
 
 // note queues a step of u at.
-func (s *sharedService) note(at time.Time, u *shUnit, ev family.SharedEvent, text string) {
-	s.notes = append(s.notes, shNote{at: at, h: u.h, host: u.host, ev: ev, text: text})
+func (s *Service) note(at time.Time, u *shUnit, ev family.SharedEvent, text string) {
+	s.notes = append(s.notes, Note{At: at, ID: u.id, Host: u.host, Ev: ev, Text: text})
 }
 
-// settle brings the service to the lab time now: the steps due as the
+// Settle brings the service to the lab time now: the steps due as the
 // time passed, in order, then the units' state at now, then the blocks
 // given back; and writes what changed. Called with no headend's lock held.
-func (s *sharedService) settle(now time.Time) {
+func (s *Service) Settle(now time.Time) {
 	s.mu.Lock()
 	if now.Before(s.at) {
 		now = s.at
@@ -63,14 +62,14 @@ func (s *sharedService) settle(now time.Time) {
 	if len(ret) > 0 {
 		s.giveBack(ret, now)
 	}
-	if err := s.flush(); err != nil {
-		s.l.log.Error("writing shared licensing", zap.String("lab", s.l.name), zap.Error(err))
+	if err := s.Flush(); err != nil {
+		s.lab.Failed(err)
 	}
 }
 
 // quiet reports whether settling at now would do nothing: nothing
 // changed, nothing is due and no unit holds blocks it might give back.
-func (s *sharedService) quiet(now time.Time) bool {
+func (s *Service) quiet(now time.Time) bool {
 	if s.dirty || len(s.notes) > 0 || len(s.changed) > 0 || !s.due.IsZero() && !now.Before(s.due) {
 		return false
 	}
@@ -89,20 +88,20 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// netChanged re-evaluates the units at now: lab network paths changed.
-func (s *sharedService) netChanged(now time.Time) {
+// NetChanged re-evaluates the units at now: lab network paths changed.
+func (s *Service) NetChanged(now time.Time) {
 	s.mu.Lock()
 	s.dirty = true
 	s.mu.Unlock()
-	s.settle(now)
+	s.Settle(now)
 }
 
 // rechecks reports whether a unit waits for another to come up by now.
-func (s *sharedService) rechecks(now time.Time) bool { return !s.next.IsZero() && !s.next.After(now) }
+func (s *Service) rechecks(now time.Time) bool { return !s.next.IsZero() && !s.next.After(now) }
 
 // nextDue is the earliest step due of every unit and the units due then.
 // It also remembers the earliest recheck (a unit coming up) in s.next.
-func (s *sharedService) nextDue() (time.Time, []*shUnit) {
+func (s *Service) nextDue() (time.Time, []*shUnit) {
 	var t time.Time
 	var due []*shUnit
 	s.next = time.Time{}
@@ -165,7 +164,7 @@ type returned struct {
 
 // returnable lists the units holding blocks with a server answering, by
 // hostname.
-func (s *sharedService) returnable() []returned {
+func (s *Service) returnable() []returned {
 	var out []returned
 	for _, u := range s.sortedUnits() {
 		if u.state == shRegistered && (u.topUp || u.borrowed > 0 && u.refreshedSince(u.grantAt, s.at)) {
@@ -178,10 +177,10 @@ func (s *sharedService) returnable() []returned {
 // giveBack returns the whole blocks the units rs hold and no longer use.
 // The admission counts are read without the service's lock: a borrower
 // may be waiting for it while holding the admission's.
-func (s *sharedService) giveBack(rs []returned, now time.Time) {
+func (s *Service) giveBack(rs []returned, now time.Time) {
 	inUse := make([]int, len(rs))
 	for i, r := range rs {
-		inUse[i] = max(0, premiumActive(r.u.h.adm)-r.local)
+		inUse[i] = max(0, premiumActive(r.u.adm)-r.local)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -227,7 +226,7 @@ func (s *sharedService) giveBack(rs []returned, now time.Time) {
 // cover asks u's server for the blocks that cover need sessions u has up
 // beyond its local license and its blocks, as many as the pool and its
 // platform limit allow.
-func (s *sharedService) cover(u *shUnit, need int, now time.Time) {
+func (s *Service) cover(u *shUnit, need int, now time.Time) {
 	want := (need + family.SharedBlock - 1) / family.SharedBlock * family.SharedBlock
 	room := (u.platform - u.local - u.borrowed) / family.SharedBlock * family.SharedBlock
 	got := max(0, min(want, room, s.available(u.main)/family.SharedBlock*family.SharedBlock))
@@ -246,7 +245,7 @@ func (s *sharedService) cover(u *shUnit, need int, now time.Time) {
 // the service's lock alone; its event and record are written by the next
 // settle (a session is in memory only too, so a crash loses the block
 // and the sessions that used it together).
-func (s *sharedService) borrow(u *shUnit, now time.Time) bool {
+func (s *Service) borrow(u *shUnit, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.units[u.id] != u || u.state != shRegistered || u.main == nil || u.main.role != family.SharedServer && u.via == u.main {
@@ -267,9 +266,9 @@ func (s *sharedService) borrow(u *shUnit, now time.Time) bool {
 	return true
 }
 
-// flush writes the queued steps as events and the changed units' records,
-// in one synced batch, and hands the lines to the syslog collectors.
-func (s *sharedService) flush() error {
+// Flush writes the queued steps as events and the changed units' records,
+// in one synced change of the lab (Lab.Write).
+func (s *Service) Flush() error {
 	s.write.Lock()
 	defer s.write.Unlock()
 	s.mu.Lock()
@@ -293,26 +292,8 @@ func (s *sharedService) flush() error {
 	if len(notes) == 0 && len(recs) == 0 {
 		return nil
 	}
-	b := s.l.store.NewBatch(s.l.name)
-	defer b.Close()
-	for id, v := range recs {
-		var err error
-		if v == nil {
-			err = b.DeleteShared(id)
-		} else {
-			err = b.PutShared(id, v)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	slices.SortStableFunc(notes, func(a, b shNote) int { return a.at.Compare(b.at) })
-	lg, err := s.l.logShared(b, notes)
-	if err != nil {
-		return err
-	}
-	defer lg.done()
-	return s.l.commit(b, lg.evs, lg.apply)
+	slices.SortStableFunc(notes, func(a, b Note) int { return a.At.Compare(b.At) })
+	return s.lab.Write(recs, notes)
 }
 
 // shRecord is what the store keeps of a unit.
@@ -331,7 +312,7 @@ type shRecord struct {
 	Msg       [shKinds]family.SharedMessages `json:"msg"`
 	SrvMsg    [shKinds]family.SharedMessages `json:"server_msg"`
 	Held      map[uint64]int                 `json:"held,omitempty"`
-	Backup    shBackup                       `json:"backup"`
+	Backup    Backup                         `json:"backup"`
 	GrantAt   time.Time                      `json:"grant_at,omitzero"`
 	BkMissing bool                           `json:"backup_missing,omitempty"`
 }
@@ -350,12 +331,13 @@ func (u *shUnit) record() shRecord {
 	return r
 }
 
-// load restores the stored state of the units the lab's headends made
-// (noteDevice), then evaluates them at now. Called by OpenLab once the
-// headends are loaded.
-func (s *sharedService) load(now time.Time) error {
+// Load restores the stored state of the units the lab's headends made
+// (NoteDevice), then evaluates them at now. The lab core calls it once
+// the headends are loaded, with read, which gives every stored record
+// (Lab.Write's) with its headend's id.
+func (s *Service) Load(now time.Time, read func(fn func(id uint64, v []byte) error) error) error {
 	recs := map[uint64]shRecord{}
-	err := s.l.store.Shared(s.l.name, func(id uint64, v []byte) error {
+	err := read(func(id uint64, v []byte) error {
 		var r shRecord
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("sim: shared licensing record of headend %d: %w", id, err)
@@ -388,21 +370,17 @@ func (s *sharedService) load(now time.Time) error {
 	clear(s.changed)
 	s.at, s.dirty = now, true
 	s.mu.Unlock()
-	s.settle(now)
+	s.Settle(now)
 	return nil
 }
 
-// SharedStatus is the shared licensing service as h sees it (family.Host):
-// what `show shared license` shows on it. It takes the service's lock
-// only, so a console may ask with the headend locked.
-func (h *Headend) SharedStatus() family.SharedStatus {
-	return h.lab.shared.status(h, h.lab.clock.Now())
-}
-
-func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
+// Status is the service as headend id sees it at now: what `show shared
+// license` shows on it. It takes the service's lock only, so a console
+// may ask with the headend locked.
+func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.units[h.id]
+	u := s.units[id]
 	if u == nil {
 		return family.SharedStatus{}
 	}
@@ -477,7 +455,7 @@ func (s *sharedService) status(h *Headend, now time.Time) family.SharedStatus {
 }
 
 // backupStatus is the backup server as u shows it.
-func (s *sharedService) backupStatus(u *shUnit, now time.Time) family.SharedBackupStatus {
+func (s *Service) backupStatus(u *shUnit, now time.Time) family.SharedBackupStatus {
 	b := u
 	var bs family.SharedBackupStatus
 	if u.role != family.SharedBackup {
@@ -505,21 +483,57 @@ func (s *sharedService) backupStatus(u *shUnit, now time.Time) family.SharedBack
 		}
 	}
 	bs.Registered, bs.Active, bs.DaysLeft, bs.ActiveSince = b.bk.Registered, b.bk.Active, b.daysLeft(now), b.bk.ActiveSince
-	bs.Hello, bs.Sync = b.bk.Hello, b.bk.syncs(now)
+	bs.Hello, bs.Sync = b.bk.Hello, b.bk.Syncs(now)
 	return bs
 }
 
-// settleShared brings the shared licensing service to the lab time.
-func (l *Lab) settleShared() { l.shared.settle(l.clock.Now()) }
-
-// SharedPool is the hostname of the server whose pool h borrows from ("":
-// none), for an admission that took a shared session.
-func (h *Headend) SharedPool() string {
-	s := h.lab.shared
+// Pool is the hostname of the server whose pool headend id borrows from
+// ("": none), for an admission that took a shared session.
+func (s *Service) Pool(id uint64) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.units[h.id]; u != nil && u.main != nil {
+	if u := s.units[id]; u != nil && u.main != nil {
 		return u.main.host
 	}
 	return ""
+}
+
+// Borrow is headend id's admission asking for a block at now, as the
+// borrower the service hooks into its admission does; unit is false for
+// a headend that takes no part.
+func (s *Service) Borrow(id uint64, now time.Time) (granted, unit bool) {
+	s.mu.Lock()
+	u := s.units[id]
+	s.mu.Unlock()
+	if u == nil {
+		return false, false
+	}
+	return s.borrow(u, now), true
+}
+
+// BackupOf is the backup state of headend id (zero: not a unit).
+func (s *Service) BackupOf(id uint64) Backup {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u := s.units[id]; u != nil {
+		return u.bk
+	}
+	return Backup{}
+}
+
+// Unborrow takes back every block headend id holds, unlogged, and drops
+// the steps not yet written: the reset between two rounds of a benchmark
+// of Borrow. Nothing in the lab calls it.
+func (s *Service) Unborrow(id uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.units[id]
+	if u == nil {
+		return
+	}
+	if u.main != nil {
+		s.unhold(u.main, u)
+	}
+	s.setBorrowed(u, 0)
+	s.notes = s.notes[:0]
 }

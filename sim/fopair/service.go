@@ -1,0 +1,281 @@
+package fopair
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/eventlog"
+)
+
+// ErrUnknownCommand: a pair command the service does not know.
+var ErrUnknownCommand = errors.New("fopair: unknown failover command")
+
+// Core is the lab core as the failover service drives it: its headends,
+// and what carries out a check's decision. Its methods are called with
+// the service's lock held, except NetChanged.
+type Core[H comparable] interface {
+	Headends[H]
+	// Now is the lab time.
+	Now() time.Time
+	// Candidates are the headends with failover enabled or tracked, as
+	// of now, in id order; those in down are taken as down.
+	Candidates(now time.Time, down map[H]bool) []Cand[H]
+	// Persist stores the records of hs with evs in one synced batch,
+	// then publishes their views (Lab.Publish).
+	Persist(now time.Time, hs []H, evs []eventlog.Event) error
+	// LogLine logs msg on h (family.FailoverLogger), a change of the
+	// unit the service does not re-check.
+	LogLine(h H, msg string, now time.Time) error
+	// Replicate copies the configuration of the active unit a onto its
+	// standby s, a change the service does not re-check.
+	Replicate(a, s H, now time.Time) error
+	// ReloadStandby reloads h at now, a change the service does not
+	// re-check, and gives its device after.
+	ReloadStandby(h H, now time.Time) (family.Device, error)
+	// NetChanged tells the lab network's watchers of a move at now the
+	// service's own changes made. Called with no lock held.
+	NetChanged(now time.Time)
+	// Failed reports an error nobody waits for: of what ("failover
+	// check", "failover line", "failover replication"), about h (the zero
+	// H: the lab).
+	Failed(what string, h H, err error)
+}
+
+// Service is the lab's failover service: it serialises the decisions
+// about pairs and keeps what they need between checks.
+type Service[H comparable] struct {
+	core Core[H]
+	// mu serialises the decisions about pairs. It is taken before any
+	// headend's lock, never under one.
+	mu sync.Mutex
+	// next is the earliest lab time a failover unit that is reloading
+	// comes up (zero: none), when the pairs are checked again.
+	next time.Time
+	// hmu guards handoff: the sessions an active unit with a stateful
+	// link held when it went down, for its mate. A leaf lock, taken
+	// under a headend's.
+	hmu     sync.Mutex
+	handoff map[H][]Held
+	// units counts the headends the last check found with failover
+	// enabled or tracked: with none, a change of the lab network needs
+	// no check (failover is only enabled through a change of the unit).
+	units int
+	// moved is the time the service's own change of a unit (a
+	// replication, a reload of the standby) moved it on the lab network;
+	// the network's watchers are told once mu is released (Unlock).
+	moved time.Time
+}
+
+// NewService is the failover service of the lab core core.
+func NewService[H comparable](core Core[H]) *Service[H] {
+	return &Service[H]{core: core}
+}
+
+// Lock takes the service's lock.
+func (s *Service[H]) Lock() { s.mu.Lock() }
+
+// Unlock releases the service's lock, then tells the lab network's
+// watchers of a move the service's own changes made.
+func (s *Service[H]) Unlock() {
+	at := s.moved
+	s.moved = time.Time{}
+	s.mu.Unlock()
+	if !at.IsZero() {
+		s.core.NetChanged(at)
+	}
+}
+
+// Moved records that a change the service made moved a unit on the lab
+// network at at. Called with the service's lock held.
+func (s *Service[H]) Moved(at time.Time) { s.moved = at }
+
+// Capture keeps held, the sessions of h, the active unit of a pair that is
+// about to drop them (a reload, a power cut, its deletion), for its mate:
+// they move over a stateful link, and the switchover's event counts them
+// either way. A leaf lock: called with h's lock held.
+func (s *Service[H]) Capture(h H, held []Held) {
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	if s.handoff == nil {
+		s.handoff = map[H][]Held{}
+	}
+	s.handoff[h] = held
+}
+
+// withHandoff is the core, with the handoff the service keeps.
+type withHandoff[H comparable] struct {
+	Core[H]
+	s *Service[H]
+}
+
+func (w withHandoff[H]) Handoff(h H) []Held {
+	w.s.hmu.Lock()
+	defer w.s.hmu.Unlock()
+	held := w.s.handoff[h]
+	delete(w.s.handoff, h)
+	return held
+}
+
+// Command runs a pair command on h: `failover active` on the standby and
+// `no failover active` on the active switch the pair over; the same
+// commands on a unit already in that state change nothing, as on the ASA;
+// `failover reload-standby` on the active unit reloads its mate.
+func (s *Service[H]) Command(h H, cmd family.FailoverCommand) error {
+	s.Lock()
+	defer s.Unlock()
+	var none H
+	lab := s.core
+	now := lab.Now()
+	u := lab.Unit(h)
+	if !u.Tracked {
+		return fmt.Errorf("%w: %s", family.ErrFailoverOff, lab.Name(h))
+	}
+	mate := u.Mate
+	switch cmd {
+	case family.FailoverMakeActive, family.FailoverMakeStandby:
+		if (cmd == family.FailoverMakeActive) == u.Active {
+			return nil
+		}
+		if mate == none {
+			return fmt.Errorf("%w: %s", family.ErrNoMate, lab.Name(h))
+		}
+		to := h
+		if cmd == family.FailoverMakeStandby {
+			to = mate
+		}
+		return s.commitSwitch(to, now, "Set by the config command")
+	case family.FailoverReloadStandby:
+		if mate == none || !u.Active {
+			return fmt.Errorf("%w: %s has no standby unit", family.ErrNoMate, lab.Name(h))
+		}
+		c, err := lab.ReloadStandby(mate, now)
+		if err != nil {
+			return err
+		}
+		return s.rebooted(mate, c, now)
+	}
+	return fmt.Errorf("%w: %d", ErrUnknownCommand, cmd)
+}
+
+// commitSwitch makes to the active unit of its pair at now, for cause.
+func (s *Service[H]) commitSwitch(to H, now time.Time, cause string) error {
+	lab := withHandoff[H]{s.core, s}
+	from := lab.Unit(to).Mate
+	var evs []eventlog.Event
+	Switch[H](lab, to, from, lab.Sessions(from), true, now, cause, &evs)
+	if err := lab.Persist(now, []H{to, from}, evs); err != nil {
+		return err
+	}
+	return lab.Replicate(to, from, now)
+}
+
+// Changed re-checks the pairs after a change of h from old to c through
+// the pipeline, and replicates the configuration of an active unit onto
+// its standby; published: h has a view of its pair; rebooted: the change
+// reloaded it.
+func (s *Service[H]) Changed(h H, old, c family.Device, published, rebooted bool) {
+	onOld, _ := Enabled(old)
+	onNew, _ := Enabled(c)
+	if !onOld && !onNew && !published { // not a failover unit: no lock
+		return
+	}
+	s.Lock()
+	defer s.Unlock()
+	var none H
+	now := s.core.Now()
+	if rebooted {
+		if err := s.rebooted(h, c, now); err != nil {
+			s.core.Failed("failover check", none, err)
+		}
+		return
+	}
+	if err := s.check(now, nil, h); err != nil {
+		s.core.Failed("failover check", none, err)
+	}
+}
+
+// rebooted re-checks the pairs after h booted to c at now: its mate lost
+// it, and a unit back at once (no boot time) comes back as the standby.
+func (s *Service[H]) rebooted(h H, c family.Device, now time.Time) error {
+	var none H
+	if err := s.check(now, map[H]bool{h: true}, none); err != nil {
+		return err
+	}
+	if c.Reloading(now) {
+		return nil
+	}
+	return s.check(now, nil, none)
+}
+
+// NetChanged re-checks the pairs after a change of the lab network.
+func (s *Service[H]) NetChanged(now time.Time) {
+	s.Lock()
+	defer s.Unlock()
+	if s.units == 0 {
+		return
+	}
+	var none H
+	if err := s.check(now, nil, none); err != nil {
+		s.core.Failed("failover check", none, err)
+	}
+}
+
+// Clock re-checks the pairs at each lab time up to now a reloading
+// failover unit came up.
+func (s *Service[H]) Clock(now time.Time) {
+	s.Lock()
+	defer s.Unlock()
+	var none H
+	for !s.next.IsZero() && !s.next.After(now) {
+		at := s.next
+		if err := s.check(at, nil, none); err != nil {
+			s.core.Failed("failover check", none, err)
+			return
+		}
+		if !s.next.After(at) {
+			return // nothing came up: do not spin
+		}
+	}
+}
+
+// Load publishes the views of the units tracked, restored from their
+// records, and checks the pairs at now. Called once, as the lab opens.
+func (s *Service[H]) Load(tracked []H, now time.Time) {
+	s.Lock()
+	defer s.Unlock()
+	for _, h := range tracked {
+		s.core.Publish(h, now)
+	}
+	var none H
+	if err := s.check(now, nil, none); err != nil {
+		s.core.Failed("failover check", none, err)
+	}
+	s.moved = time.Time{} // the lab network is being loaded: nothing moved
+}
+
+// check decides the pairs at now (Check) and carries the decision out.
+// Headends in down are taken as down (one that reloaded instantly);
+// changed, if not the zero H, is a headend whose configuration just
+// changed. Called with s.mu held.
+func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
+	lab := withHandoff[H]{s.core, s}
+	plan := Check[H](lab, lab.Candidates(now, down), now, changed)
+	s.units, s.next = plan.Units, plan.Next
+	if err := lab.Persist(now, plan.Touched, plan.Events); err != nil {
+		return err
+	}
+	for _, ln := range plan.Lines {
+		if err := lab.LogLine(ln.H, ln.Msg, now); err != nil {
+			lab.Failed("failover line", ln.H, err)
+		}
+	}
+	for _, r := range plan.Replicate {
+		if err := lab.Replicate(r[0], r[1], now); err != nil {
+			lab.Failed("failover replication", r[0], err)
+		}
+	}
+	return nil
+}
