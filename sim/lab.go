@@ -371,8 +371,10 @@ type Snapshot struct {
 	PoweredOff      bool
 	PoweredOffSince time.Time
 	// Shared is its shared licensing as the lab sees it (Role SharedNone
-	// when it plays no part).
-	Shared family.SharedStatus
+	// when it plays no part); SharedPool the hostname of the server whose
+	// pool it is ("" when none).
+	Shared     family.SharedStatus
+	SharedPool string
 }
 
 // LabName is the headend's name in the lab.
@@ -824,7 +826,7 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	err := h.View(func(d family.Device) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
 			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus(),
-			Shared: h.SharedStatus()}
+			Shared: h.SharedStatus(), SharedPool: h.SharedPool()}
 		if v := h.foView.Load(); v != nil {
 			s.FailoverMismatch = v.Mismatch
 		}

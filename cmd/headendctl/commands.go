@@ -402,8 +402,8 @@ func failoverPairText(fo *headendv1.FailoverPair) string {
 }
 
 // sharedText is a headend's shared licensing on one line: "participant of
-// 10.0.0.1, registered; borrowed 50; pool 1000, 950 available; platform
-// limit 750".
+// srv at 10.0.0.1, registered; borrowed 50; pool 1000, 950 available;
+// platform limit 750".
 func sharedText(sh *headendv1.SharedLicensing) string {
 	var t string
 	registered := "not registered"
@@ -424,8 +424,11 @@ func sharedText(sh *headendv1.SharedLicensing) string {
 		t += fmt.Sprintf(", %d days left", sh.GetBackupDaysLeft())
 	default:
 		t = "participant"
+		if n := sh.GetServerHostname(); n != "" {
+			t += " of " + n
+		}
 		if a := sh.GetServerAddress(); a != "" {
-			t += " of " + a
+			t += " at " + a
 		}
 		t += ", " + registered
 		t += fmt.Sprintf("; borrowed %d", sh.GetBorrowed())

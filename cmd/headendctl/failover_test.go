@@ -56,12 +56,12 @@ func TestGetPrintsShared(t *testing.T) {
 		want string
 	}{
 		{nil, ""},
-		{&headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT,
+		{&headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT, ServerHostname: "srv",
 			ServerAddress: "10.0.0.1", Registered: true, Borrowed: 100, PoolTotal: 1000, PoolAvailable: 900, PlatformLimit: 750},
-			"shared:         participant of 10.0.0.1, registered; borrowed 100; pool 1000, 900 available; platform limit 750\n"},
+			"shared:         participant of srv at 10.0.0.1, registered; borrowed 100; pool 1000, 900 available; platform limit 750\n"},
 		{&headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT,
 			ServerAddress: "10.0.0.1", Borrowed: 50, BorrowedUntil: timestamppb.New(at), PoolTotal: 1000, PoolAvailable: 1000, PlatformLimit: 750},
-			"shared:         participant of 10.0.0.1, not registered; borrowed 50 until 2026-03-01T09:00:00Z; pool 1000, 1000 available; platform limit 750\n"},
+			"shared:         participant at 10.0.0.1, not registered; borrowed 50 until 2026-03-01T09:00:00Z; pool 1000, 1000 available; platform limit 750\n"},
 		{&headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_SERVER,
 			ServerAddress: "10.0.0.1", Registered: true, PoolTotal: 1000, PoolAvailable: 950, PlatformLimit: 2500},
 			"shared:         server at 10.0.0.1; pool 1000, 950 available; platform limit 2500\n"},

@@ -67,7 +67,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		SshAddress:      s.SSHAddress,
 		Failover:        failoverPairPB(s),
 		Power:           power,
-		SharedLicensing: sharedPB(s.Shared),
+		SharedLicensing: sharedPB(s.Shared, s.SharedPool),
 	}
 	if s.PoweredOff {
 		h.PoweredOffSince = timestamppb.New(s.PoweredOffSince)
@@ -123,8 +123,9 @@ func licensedFeaturesPB(r *sim.LicensedFeatures) *headendv1.LicensedFeatures {
 	}
 }
 
-// sharedPB is a headend's shared licensing; nil when it plays no part.
-func sharedPB(st sim.SharedStatus) *headendv1.SharedLicensing {
+// sharedPB is a headend's shared licensing, pool the hostname of the
+// server whose pool it is; nil when it plays no part.
+func sharedPB(st sim.SharedStatus, pool string) *headendv1.SharedLicensing {
 	role := headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_UNSPECIFIED
 	switch st.Role {
 	case sim.SharedServer:
@@ -139,6 +140,7 @@ func sharedPB(st sim.SharedStatus) *headendv1.SharedLicensing {
 	p := &headendv1.SharedLicensing{
 		Role: role, Registered: st.Active, Borrowed: int32(st.Borrowed),
 		PoolTotal: int32(st.TotalForNetwork), PoolAvailable: int32(st.Available), PlatformLimit: int32(st.PlatformLimit),
+		ServerHostname: pool,
 	}
 	if st.ServerAddr.IsValid() {
 		p.ServerAddress = st.ServerAddr.String()

@@ -27,9 +27,9 @@ func (e *env) doLicenseView(c *ddCase) (out string, ok bool) {
 		fmt.Fprintf(&b, "%s shared: none\n", h.GetHostname())
 	} else {
 		role := strings.ToLower(strings.TrimPrefix(sh.GetRole().String(), "SHARED_LICENSING_ROLE_"))
-		fmt.Fprintf(&b, "%s shared: %s, server %q, registered %v; borrowed %d; pool %d, available %d; platform %d",
-			h.GetHostname(), role, sh.GetServerAddress(), sh.GetRegistered(), sh.GetBorrowed(), sh.GetPoolTotal(),
-			sh.GetPoolAvailable(), sh.GetPlatformLimit())
+		fmt.Fprintf(&b, "%s shared: %s, server %s %q, registered %v; borrowed %d; pool %d, available %d; platform %d",
+			h.GetHostname(), role, sh.GetServerHostname(), sh.GetServerAddress(), sh.GetRegistered(), sh.GetBorrowed(),
+			sh.GetPoolTotal(), sh.GetPoolAvailable(), sh.GetPlatformLimit())
 		if sh.GetBackupActive() || sh.GetBackupDaysLeft() > 0 {
 			fmt.Fprintf(&b, "; backup active %v, %d days left", sh.GetBackupActive(), sh.GetBackupDaysLeft())
 		}

@@ -16,7 +16,7 @@ import (
 // it (a backup server with its days left, a participant cut off with the
 // time it keeps its sessions until), and none for a headend without a role.
 func TestSharedPB(t *testing.T) {
-	if p := sharedPB(sim.SharedStatus{}); p != nil {
+	if p := sharedPB(sim.SharedStatus{}, ""); p != nil {
 		t.Fatalf("no role: %v", p)
 	}
 	var st sim.SharedStatus
@@ -26,7 +26,7 @@ func TestSharedPB(t *testing.T) {
 	want := &headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_BACKUP,
 		ServerAddress: "10.0.0.1", Registered: true, PoolTotal: 1000, PoolAvailable: 900, PlatformLimit: 2500,
 		BackupActive: true, BackupDaysLeft: 29}
-	if got := sharedPB(st); !proto.Equal(got, want) {
+	if got := sharedPB(st, ""); !proto.Equal(got, want) {
 		t.Fatalf("backup\n got %v\nwant %v", got, want)
 	}
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -34,8 +34,8 @@ func TestSharedPB(t *testing.T) {
 		PlatformLimit: 750, ExpiresAt: at}
 	st.Backup.DaysLeft = 30 // the backup as the participant sees it: not its own
 	want = &headendv1.SharedLicensing{Role: headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT,
-		ServerAddress: "10.0.0.1", Borrowed: 50, PlatformLimit: 750, BorrowedUntil: timestamppb.New(at)}
-	if got := sharedPB(st); !proto.Equal(got, want) {
+		ServerAddress: "10.0.0.1", Borrowed: 50, PlatformLimit: 750, BorrowedUntil: timestamppb.New(at), ServerHostname: "srv"}
+	if got := sharedPB(st, "srv"); !proto.Equal(got, want) {
 		t.Fatalf("participant\n got %v\nwant %v", got, want)
 	}
 }

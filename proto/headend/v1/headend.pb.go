@@ -783,8 +783,11 @@ type SharedLicensing struct {
 	// A participant cut off from its server keeps what it borrowed until
 	// then; unset when it is not cut off.
 	BorrowedUntil *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=borrowed_until,json=borrowedUntil,proto3" json:"borrowed_until,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The hostname of the server whose pool it is (the main server, also
+	// while its backup serves); empty while the headend knows none.
+	ServerHostname string `protobuf:"bytes,11,opt,name=server_hostname,json=serverHostname,proto3" json:"server_hostname,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *SharedLicensing) Reset() {
@@ -885,6 +888,13 @@ func (x *SharedLicensing) GetBorrowedUntil() *timestamppb.Timestamp {
 		return x.BorrowedUntil
 	}
 	return nil
+}
+
+func (x *SharedLicensing) GetServerHostname() string {
+	if x != nil {
+		return x.ServerHostname
+	}
+	return ""
 }
 
 // FailoverPair is a failover unit's view of its pair.
@@ -3755,7 +3765,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
 	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
 	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\x12F\n" +
-	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\"\xa8\x03\n" +
+	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\"\xd1\x03\n" +
 	"\x0fSharedLicensing\x123\n" +
 	"\x04role\x18\x01 \x01(\x0e2\x1f.headend.v1.SharedLicensingRoleR\x04role\x12%\n" +
 	"\x0eserver_address\x18\x02 \x01(\tR\rserverAddress\x12\x1e\n" +
@@ -3770,7 +3780,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\rbackup_active\x18\b \x01(\bR\fbackupActive\x12(\n" +
 	"\x10backup_days_left\x18\t \x01(\x05R\x0ebackupDaysLeft\x12A\n" +
 	"\x0eborrowed_until\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\rborrowedUntil\"\x84\x03\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\rborrowedUntil\x12'\n" +
+	"\x0fserver_hostname\x18\v \x01(\tR\x0eserverHostname\"\x84\x03\n" +
 	"\fFailoverPair\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12/\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x19.headend.v1.FailoverStateR\x05state\x12\x12\n" +
