@@ -185,10 +185,10 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 	defer h.mu.Unlock()
 	l := h.lab
 	if h.deleted {
-		return 0, time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.dev.Hostname())
+		return 0, time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.labName())
 	}
 	if h.off {
-		return 0, time.Time{}, fmt.Errorf("%w: %s since %s", ErrAlreadyPoweredOff, h.dev.Hostname(), h.offSince.Format(time.RFC3339))
+		return 0, time.Time{}, fmt.Errorf("%w: %s since %s", ErrAlreadyPoweredOff, h.labName(), h.offSince.Format(time.RFC3339))
 	}
 	now := l.clock.Now()
 	// What it logged up to the power cut is told before it.
@@ -254,10 +254,10 @@ func (h *Headend) powerOn() (time.Time, error) {
 	defer h.mu.Unlock()
 	l := h.lab
 	if h.deleted {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.dev.Hostname())
+		return time.Time{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.labName())
 	}
 	if !h.off {
-		return time.Time{}, fmt.Errorf("%w: %s", ErrAlreadyPoweredOn, h.dev.Hostname())
+		return time.Time{}, fmt.Errorf("%w: %s", ErrAlreadyPoweredOn, h.labName())
 	}
 	now := l.clock.Now()
 	// Its time-based keys counted while it was off: the lines due
@@ -313,10 +313,12 @@ func downPolicy(d family.Device) *admission.Policy {
 	return admission.NewPolicy(admission.Rules{UpAt: math.MaxInt64, ValidUntil: admission.NoExpiry, Serial: d.SerialNumber()})
 }
 
-// offError is the error of a request to a headend powered off. Called with
-// h.mu held.
+// offError is the error of a request to a headend powered off. It names
+// the headend as the lab does, the name the request used: a failover
+// unit's running hostname is its mate's. Called with h.mu held (the lab's
+// mu is taken after it).
 func (h *Headend) offError() error {
-	return fmt.Errorf("%w: %s was powered off at %s; power it on first", ErrPoweredOff, h.dev.Hostname(),
+	return fmt.Errorf("%w: %s was powered off at %s; power it on first", ErrPoweredOff, h.labName(),
 		h.offSince.UTC().Format(time.RFC3339))
 }
 

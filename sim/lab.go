@@ -370,6 +370,11 @@ type Snapshot struct {
 	// PoweredOffSince; Device is then as it was at the power cut.
 	PoweredOff      bool
 	PoweredOffSince time.Time
+	// Shared is its shared licensing as the lab sees it (Role SharedNone
+	// when it plays no part); SharedPool the hostname of the server whose
+	// pool it is ("" when none).
+	Shared     family.SharedStatus
+	SharedPool string
 }
 
 // LabName is the headend's name in the lab.
@@ -820,7 +825,8 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	var s Snapshot
 	err := h.View(func(d family.Device) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
-			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus()}
+			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus(),
+			Shared: h.SharedStatus(), SharedPool: h.SharedPool()}
 		if v := h.foView.Load(); v != nil {
 			s.FailoverMismatch = v.Mismatch
 		}

@@ -86,6 +86,12 @@ func (s *sharedService) Holders(from uint64, addr netip.Addr) []sharedlic.Reach 
 	return out
 }
 
+// Off reports whether headend id is powered off (sharedlic.Lab).
+func (s *sharedService) Off(id uint64) bool {
+	h := s.headend(id)
+	return h != nil && s.l.net.Off(h)
+}
+
 // Write stores the service's records and logs its steps on their units,
 // in one synced batch with their events (sharedlic.Lab).
 func (s *sharedService) Write(recs map[uint64][]byte, notes []sharedlic.Note) error {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -124,10 +125,15 @@ func (f *migrationFleet) advance(d time.Duration) {
 
 // TestSharedFleetLoss is the shared half of the migration this serves: 600
 // users on three participants that borrow from the server's pool; the
-// server cut off from them, they keep what they borrowed for 24 hours (the
-// users stay up, new ones connect only within it), then release it
-// (444105 in each one's log): the users stay up, new ones beyond the local
-// 25 are refused; the server back, they borrow again.
+// server cut off from them, they log 444102 at their first failed refresh
+// and the server takes their sessions back after 3; they keep what they
+// borrowed for 24 hours (the users stay up, new ones connect only within
+// it), then release it (444105 in each one's log): the users stay up, new
+// ones beyond the local 25 are refused; the server back, they borrow again.
+//
+// The server is cut off from the participants only: cut off from its
+// backup too, the backup would take over and serve them, and no 444105
+// would come (TestSharedFleetServerCutOff).
 func TestSharedFleetLoss(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
 	f := newMigrationFleet(t, tl.lab)
@@ -145,12 +151,31 @@ func TestSharedFleetLoss(t *testing.T) {
 	// The server cut off from the participants; the backup still reaches
 	// it, so it stays inactive and serves nobody.
 	f.advance(10 * time.Second)
+	seq := lastSeq(t, tl.lab)
 	for _, p := range f.parts {
 		if _, err := tl.lab.CutLink("srv", p); err != nil {
 			t.Fatal(err)
 		}
 	}
 	f.advance(time.Hour)
+	// Their last refresh answered was at 0 s: 444102 at 30 s, the
+	// server's reclaim at 90 s.
+	var want []string
+	for _, p := range f.parts {
+		want = append(want, ts(30*time.Second)+" "+p+" %ASA-2-444102: Shared license service inactive. License server is not responding.")
+	}
+	for _, p := range f.parts {
+		want = append(want, ts(90*time.Second)+" srv reclaimed 200 shared sessions from "+p+" after 3 missed refreshes")
+	}
+	wantLines(t, sharedLines(t, tl.lab, seq), want...)
+	if out := f.exec("srv", "show shared license"); !strings.Contains(out, "Utilized          :        0") {
+		t.Fatalf("srv after the reclaim:\n%s", out)
+	}
+	for _, p := range f.parts {
+		if out := f.exec(p, "show logging"); !strings.Contains(out, "%ASA-2-444102: Shared license service inactive. License server is not responding.") {
+			t.Fatalf("%s: show logging lacks 444102:\n%s", p, out)
+		}
+	}
 	for _, p := range f.parts {
 		// Borrowed 4 blocks: 225 in all, 200 in use.
 		if a, s := f.connect(p, 30, "srv"); a != 25 || s != 25 {
@@ -178,6 +203,64 @@ func TestSharedFleetLoss(t *testing.T) {
 		if a, s := f.connect(p, 5, "srv"); a != 5 || s != 5 {
 			t.Fatalf("%s with the server back: %d of 5 admitted, %d shared", p, a, s)
 		}
+	}
+}
+
+// TestSharedFleetServerCutOff: the server cut off from everyone, its
+// backup included, or powered off: the backup takes over and serves the
+// participants, which keep what they borrowed, borrow more from it, and
+// release nothing (no 444105) while it serves.
+func TestSharedFleetServerCutOff(t *testing.T) {
+	for _, how := range []string{"cut off", "powered off"} {
+		t.Run(how, func(t *testing.T) {
+			tl := openTestLab(t, t.TempDir())
+			f := newMigrationFleet(t, tl.lab)
+			for _, p := range f.parts {
+				if a, s := f.connect(p, 200, "srv"); a != 200 || s != 175 {
+					t.Fatalf("%s: %d admitted, %d on shared sessions; want 200 and 175", p, a, s)
+				}
+			}
+			f.advance(10 * time.Second)
+			seq := lastSeq(t, tl.lab)
+			if how == "cut off" {
+				for _, h := range append([]string{"bk"}, f.parts...) {
+					if _, err := tl.lab.CutLink("srv", h); err != nil {
+						t.Fatal(err)
+					}
+				}
+			} else if _, _, err := tl.lab.PowerOff("srv"); err != nil {
+				t.Fatal(err)
+			}
+			f.advance(25 * time.Hour)
+			got := sharedLines(t, tl.lab, seq)
+			for _, want := range []string{
+				ts(10*time.Second) + " bk %ASA-4-444109: Shared license backup server role changed to active",
+				ts(10*time.Second) + " p1 %ASA-5-444101: Shared license service is active. License server address: 10.0.0.2",
+			} {
+				if !slices.Contains(got, want) {
+					t.Fatalf("events lack %q:\n%s", want, strings.Join(got, "\n"))
+				}
+			}
+			for _, l := range got {
+				if strings.Contains(l, "444105") || strings.Contains(l, "444102") && !strings.Contains(l, " bk ") {
+					t.Fatalf("a participant lost its service while the backup serves: %s", l)
+				}
+			}
+			for _, p := range f.parts {
+				// 25 left in their blocks, then blocks of the backup.
+				if a, s := f.connect(p, 30, "srv"); a != 30 || s != 30 {
+					t.Fatalf("%s on the backup: %d of 30 admitted, %d shared", p, a, s)
+				}
+				out := f.exec(p, "show shared license")
+				if !strings.Contains(out, "Primary License Server : 10.0.0.1\n  Version              : 1\n  Status               : Inactive\n") ||
+					!strings.Contains(out, "Backup License Server  : 10.0.0.2\n  Version              : 1\n  Status               : Active\n") {
+					t.Fatalf("%s: show shared license:\n%s", p, out)
+				}
+			}
+			if out := f.exec("bk", "show shared license"); !strings.Contains(out, "Utilized          :      750") {
+				t.Fatalf("bk serving:\n%s", out)
+			}
+		})
 	}
 }
 
@@ -216,7 +299,7 @@ func TestSharedConcurrentBorrow(t *testing.T) {
 		h, _ := tl.lab.headend(p)
 		st := h.SharedStatus()
 		borrowed += st.Borrowed
-		if n := f.active(p); n > 25+st.Borrowed || st.Borrowed > 725 {
+		if n := f.active(p); n > 25+st.Borrowed || 25+st.Borrowed > 750 {
 			t.Errorf("%s: %d sessions up on 25 local and %d borrowed", p, n, st.Borrowed)
 		}
 	}

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -66,9 +67,10 @@ func portalFleet(t *testing.T, lab *Lab) *migrationFleet {
 	return f
 }
 
-// capacity is how many more users the fleet's participants admit, tried on
-// each in turn until it refuses; the sessions tried are released and the
-// blocks they took go back at the next refresh.
+// capacity is how many more users the fleet's units admit, tried on the
+// participants, then the server and the backup (which draw from the pool
+// too), each in turn until it refuses; the sessions tried are released and
+// the blocks they took go back at the next refresh.
 func (f *migrationFleet) capacity() map[string]int {
 	f.t.Helper()
 	out := map[string]int{}
@@ -76,7 +78,7 @@ func (f *migrationFleet) capacity() map[string]int {
 		host string
 		id   uint64
 	}
-	for _, p := range f.parts {
+	for _, p := range append(slices.Clone(f.parts), "srv", "bk") {
 		for {
 			f.users[p]++
 			d, err := f.lab.Admit(p, fmt.Sprintf("%s-probe%d", p, f.users[p]), "laptop", KindAnyConnect)
@@ -114,9 +116,10 @@ func (f *migrationFleet) wantCapacity(step string, want map[string]int) {
 // Cisco's AnyConnect FAQ says: Plus for the users, registered to every
 // serial with the migration, the keys installed, anyconnect-essentials
 // off, shared licensing removed from each participant before the server,
-// saved; at every step the test counts how many more users the fleet
-// admits, and at the end every unit admits up to its platform limit with
-// the server gone.
+// saved; at every step the test counts how many more users each unit of
+// the fleet admits (the server and the backup too), the converted server
+// and backup admit up to their platform limits, and at the end every
+// participant admits up to its platform limit with the server gone.
 func TestSharedFleetMigration(t *testing.T) {
 	tl := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockSimulated, RealNow: simNow, PAKActivationDelay: DefaultPAKActivationDelay})
 	f := portalFleet(t, tl.lab)
@@ -126,8 +129,10 @@ func TestSharedFleetMigration(t *testing.T) {
 		}
 	}
 	// 600 up on 3 x 25 local and 1,000 pooled: 475 more, p1 taking
-	// what the pool has left, p2 and p3 their last 25 of 4 blocks.
-	f.wantCapacity("shared", map[string]int{"p1": 425, "p2": 25, "p3": 25})
+	// what the pool has left, p2 and p3 their last 25 of 4 blocks; srv
+	// and bk, which draw from the pool too, find it empty: their 2 local
+	// sessions.
+	f.wantCapacity("shared", map[string]int{"p1": 425, "p2": 25, "p3": 25, "srv": 2, "bk": 2})
 
 	o, err := tl.lab.PlaceOrder([]portal.OrderLine{{SKU: "L-AC-PLS-LIC=", Users: 600, Months: 12, Customer: "Fleet"}})
 	if err != nil {
@@ -166,19 +171,23 @@ func TestSharedFleetMigration(t *testing.T) {
 		installed, out, onPlus map[string]int
 	}{
 		{"p1",
-			map[string]int{"p1": 425, "p2": 25, "p3": 25},
+			map[string]int{"p1": 425, "p2": 25, "p3": 25, "srv": 2, "bk": 2},
 			// p1's 200 users stay up on its 25 local sessions; its
-			// blocks back in the pool go to p2 and p3.
-			map[string]int{"p2": 525, "p3": 125},
-			map[string]int{"p1": 550, "p2": 525, "p3": 125}},
+			// blocks back in the pool go to p2, up to its platform's
+			// 750, and p3.
+			map[string]int{"p2": 550, "p3": 75, "srv": 2, "bk": 2},
+			map[string]int{"p1": 550, "p2": 550, "p3": 75, "srv": 2, "bk": 2}},
 		{"p2",
-			map[string]int{"p1": 550, "p2": 525, "p3": 125},
-			map[string]int{"p1": 550, "p3": 525},
-			map[string]int{"p1": 550, "p2": 550, "p3": 525}},
+			map[string]int{"p1": 550, "p2": 550, "p3": 75, "srv": 2, "bk": 2},
+			// p3 up to its 750 leaves 275 in the pool: srv takes 5
+			// blocks of it, bk finds 25, less than a block.
+			map[string]int{"p1": 550, "p3": 550, "srv": 252, "bk": 2},
+			map[string]int{"p1": 550, "p2": 550, "p3": 550, "srv": 252, "bk": 2}},
 		{"p3",
-			map[string]int{"p1": 550, "p2": 550, "p3": 525},
-			map[string]int{"p1": 550, "p2": 550},
-			map[string]int{"p1": 550, "p2": 550, "p3": 550}},
+			map[string]int{"p1": 550, "p2": 550, "p3": 550, "srv": 252, "bk": 2},
+			// The whole pool is srv's.
+			map[string]int{"p1": 550, "p2": 550, "srv": 1002, "bk": 2},
+			map[string]int{"p1": 550, "p2": 550, "p3": 550, "srv": 1002, "bk": 2}},
 	}
 	for _, st := range steps {
 		install(st.p)
@@ -194,16 +203,20 @@ func TestSharedFleetMigration(t *testing.T) {
 		}
 		f.wantCapacity(st.p+" on Plus", st.onPlus)
 	}
-	// Then the backup and the server.
-	onPlus := map[string]int{"p1": 550, "p2": 550, "p3": 550}
+	// Then the backup and the server: once converted, each admits up to
+	// its platform limit (an ASA 5525-X 750, a 5545-X 2,500); until it is
+	// converted, the server admits its 2 local and the whole pool.
+	onPlus := map[string]int{"p1": 550, "p2": 550, "p3": 550, "srv": 1002, "bk": 750}
 	install("bk")
-	f.exec("bk", "configure terminal", "no license-server address", "no license-server backup enable", "end", "write memory")
+	f.exec("bk", "configure terminal", "webvpn", "no anyconnect-essentials", "exit",
+		"no license-server address", "no license-server backup enable", "end", "write memory")
 	reload("bk")
 	f.wantCapacity("backup converted", onPlus)
 	install("srv")
-	f.exec("srv", "configure terminal", "no license-server backup", "no license-server enable", "no license-server secret",
-		"end", "write memory")
+	f.exec("srv", "configure terminal", "webvpn", "no anyconnect-essentials", "exit",
+		"no license-server backup", "no license-server enable", "no license-server secret", "end", "write memory")
 	reload("srv")
+	onPlus["srv"] = 2500
 	f.wantCapacity("server converted", onPlus)
 	// No server: every participant admits up to its platform limit.
 	for _, h := range []string{"srv", "bk"} {

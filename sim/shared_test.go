@@ -313,8 +313,9 @@ func TestSharedBlocks(t *testing.T) {
 		st.Get != (family.SharedMessages{Tx: 3, Rx: 3}) {
 		t.Fatalf("p1: %+v", st)
 	}
-	// 25 local + 14 blocks = 725: a 15th would pass the 750 of a 5525-X.
-	for range 11 {
+	// 25 local + 14 blocks = 725: the 15th grant is the 25 left to the
+	// 750 of a 5525-X; past it, p1 asks nothing.
+	for range 12 {
 		if !f.borrow("p1") {
 			t.Fatal("block refused below the platform limit")
 		}
@@ -322,11 +323,12 @@ func TestSharedBlocks(t *testing.T) {
 	if f.borrow("p1") {
 		t.Fatal("a block past the platform limit")
 	}
-	if st := f.status("p1"); st.Borrowed != 700 || st.Get != (family.SharedMessages{Tx: 15, Rx: 15, Error: 1}) {
+	if st := f.status("p1"); st.Borrowed != 725 || st.Get != (family.SharedMessages{Tx: 15, Rx: 15}) {
 		t.Fatalf("p1 at its limit: %+v", st)
 	}
-	// The pool runs out: p2 gets the 300 left in whole blocks.
-	for range 6 {
+	// The pool runs out: p2 gets the 275 left in whole blocks, 250; the
+	// server refuses a block of the 25 left.
+	for range 5 {
 		if !f.borrow("p2") {
 			t.Fatal("p2's block refused")
 		}
@@ -334,8 +336,8 @@ func TestSharedBlocks(t *testing.T) {
 	if f.borrow("p2") {
 		t.Fatal("a block past the pool")
 	}
-	if st := f.status("srv"); st.Utilized != 1000 || st.Available != 0 || len(st.Clients) != 2 ||
-		st.Clients[0].Usage != 700 || st.Clients[1].Usage != 300 {
+	if st := f.status("srv"); st.Utilized != 975 || st.Available != 25 || len(st.Clients) != 2 ||
+		st.Clients[0].Usage != 725 || st.Clients[1].Usage != 250 {
 		t.Fatalf("srv: %+v", st)
 	}
 	// An hour of refreshes every 30 s: 120 more registrations each, no
@@ -344,16 +346,16 @@ func TestSharedBlocks(t *testing.T) {
 	if st := f.status("p2"); st.Registration != (family.SharedMessages{Tx: 121, Rx: 121}) {
 		t.Fatalf("p2 after an hour: %+v", st.Registration)
 	}
-	if st := f.status("srv"); st.Registration != (family.SharedMessages{Tx: 242, Rx: 242}) || st.Get.Rx != 22 {
+	if st := f.status("srv"); st.Registration != (family.SharedMessages{Tx: 242, Rx: 242}) || st.Get != (family.SharedMessages{Tx: 21, Rx: 21, Error: 1}) {
 		t.Fatalf("srv after an hour: %+v %+v", st.Registration, st.Get)
 	}
 	// Nobody uses the blocks (no session): they go back, whole.
 	got := sharedLines(t, tl.lab, seq)
-	want := []string{ts(time.Hour) + " p1 returned 700 unused shared sessions to srv", ts(time.Hour) + " p2 returned 300 unused shared sessions to srv"}
+	want := []string{ts(time.Hour) + " p1 returned 725 unused shared sessions to srv", ts(time.Hour) + " p2 returned 250 unused shared sessions to srv"}
 	if len(got) < 2 || !slices.Equal(got[len(got)-2:], want) {
 		t.Fatalf("events: %q", got)
 	}
-	if st := f.status("p1"); st.Borrowed != 0 || st.HighUsage != 700 || st.Available != 1000 || st.Release != (family.SharedMessages{Tx: 1, Rx: 1}) {
+	if st := f.status("p1"); st.Borrowed != 0 || st.HighUsage != 725 || st.Available != 1000 || st.Release != (family.SharedMessages{Tx: 1, Rx: 1}) {
 		t.Fatalf("p1 after returning: %+v", st)
 	}
 }
@@ -461,7 +463,7 @@ func TestSharedBackup(t *testing.T) {
 	seq := lastSeq(t, tl.lab)
 	down := 40 * day
 	f.exec("srv", "configure terminal", "interface GigabitEthernet0/1", "shutdown", "end")
-	if st := f.status("p1"); !st.Active || st.ServerAddr != shBkAddr || st.Utilized != 50 || st.Borrowed != 50 {
+	if st := f.status("p1"); st.Active || st.ServerAddr != shSrvAddr || !st.Backup.Active || st.Utilized != 50 || st.Borrowed != 50 {
 		t.Fatalf("p1 on the backup: %+v", st)
 	}
 	if !f.borrow("p1") {
@@ -597,7 +599,7 @@ func TestSharedLeave(t *testing.T) {
 }
 
 // TestSharedServerParticipates: the server draws from its own pool, with
-// no message sent, and lists itself while it holds sessions.
+// no message sent, and does not list itself as a client.
 func TestSharedServerParticipates(t *testing.T) {
 	tl := openTestLab(t, t.TempDir())
 	f := newShFleet(t, tl.lab, 0, false, false)
@@ -605,7 +607,7 @@ func TestSharedServerParticipates(t *testing.T) {
 		t.Fatal("the server's own block refused")
 	}
 	st := f.status("srv")
-	if st.Borrowed != 50 || st.Utilized != 50 || st.Get != (family.SharedMessages{}) || len(st.Clients) != 1 || st.Clients[0].Hostname != "srv" {
+	if st.Borrowed != 50 || st.Utilized != 50 || st.Get != (family.SharedMessages{}) || len(st.Clients) != 0 {
 		t.Fatalf("srv: %+v", st)
 	}
 	f.advance(time.Minute) // unused: back after a refresh interval

@@ -394,6 +394,49 @@ func failoverPairText(fo *headendv1.FailoverPair) string {
 	if m := fo.GetMismatch(); m != "" {
 		t += "; not paired: " + m
 	}
+	if cl := fo.GetCluster(); cl != nil {
+		t += fmt.Sprintf("; cluster premium %d, other %d, total %d", cl.GetAnyconnectPremiumPeers(),
+			cl.GetOtherVpnPeers(), cl.GetTotalVpnPeers())
+	}
+	return t
+}
+
+// sharedText is a headend's shared licensing on one line: "participant of
+// srv at 10.0.0.1, registered; borrowed 50; pool 1000, 950 available;
+// platform limit 750".
+func sharedText(sh *headendv1.SharedLicensing) string {
+	var t string
+	registered := "not registered"
+	if sh.GetRegistered() {
+		registered = "registered"
+	}
+	switch sh.GetRole() {
+	case headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_SERVER:
+		t = "server"
+		if a := sh.GetServerAddress(); a != "" {
+			t += " at " + a
+		}
+	case headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_BACKUP:
+		t = "backup server, " + registered
+		if sh.GetBackupActive() {
+			t += ", serving"
+		}
+		t += fmt.Sprintf(", %d days left", sh.GetBackupDaysLeft())
+	default:
+		t = "participant"
+		if n := sh.GetServerHostname(); n != "" {
+			t += " of " + n
+		}
+		if a := sh.GetServerAddress(); a != "" {
+			t += " at " + a
+		}
+		t += ", " + registered
+		t += fmt.Sprintf("; borrowed %d", sh.GetBorrowed())
+		if u := sh.GetBorrowedUntil(); u != nil {
+			t += " until " + u.AsTime().Format(time.RFC3339)
+		}
+	}
+	t += fmt.Sprintf("; pool %d, %d available; platform limit %d", sh.GetPoolTotal(), sh.GetPoolAvailable(), sh.GetPlatformLimit())
 	return t
 }
 
@@ -425,6 +468,9 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	row("ssh", "%s", ssh)
 	if fo := h.GetFailover(); fo != nil {
 		row("failover", "%s", failoverPairText(fo))
+	}
+	if sh := h.GetSharedLicensing(); sh != nil {
+		row("shared", "%s", sharedText(sh))
 	}
 	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
 	extras := []string{}

@@ -49,7 +49,7 @@ func parseEventKind(s string) (headendv1.EventKind, error) {
 }
 
 // events prints the lab's event log, one event a line:
-// SEQ TIME HEADEND KIND SYSLOG-or-TEXT. --follow goes on printing events
+// SEQ TIME HEADEND KIND SYSLOG | TEXT (printEvent). --follow goes on printing events
 // as they happen.
 func (c *cli) events(args []string) error {
 	var headends, kinds eventsFlag
@@ -115,14 +115,21 @@ func (c *cli) events(args []string) error {
 	}
 }
 
+// printEvent prints one event on a line: SEQ TIME HEADEND KIND, then its
+// syslog line and its text joined by " | " when it has both (the text
+// tells what the line does not, such as the sessions a switchover kept
+// or dropped), else the one it has.
 func printEvent(w io.Writer, e *headendv1.Event) {
 	host := e.GetHeadend()
 	if host == "" {
 		host = "-"
 	}
 	msg := e.GetSyslog()
-	if msg == "" {
-		msg = e.GetText()
+	switch t := e.GetText(); {
+	case msg == "":
+		msg = t
+	case t != "" && t != msg:
+		msg += " | " + t
 	}
 	fmt.Fprintf(w, "%d %s %s %s %s\n", e.GetSequence(), e.GetTime().AsTime().UTC().Format(time.RFC3339), host,
 		eventKindName(e.GetKind()), msg)

@@ -60,7 +60,7 @@ Commands:
   release H SESSION                            end a session
   sessions H                                   list the active sessions
   events [--follow] [--headend H] [--kind K] [--since SEQ]
-                                               the lab's event log: SEQ TIME HEADEND KIND SYSLOG-or-TEXT
+                                               the lab's event log: SEQ TIME HEADEND KIND SYSLOG | TEXT
                                                (--follow: go on as events happen; --headend, --kind repeatable)
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)

@@ -153,7 +153,7 @@ func TestEndToEndEventsResumeAfterSIGKILL(t *testing.T) {
 
 	// headendctl events: one line per event, filtered.
 	out := mustCtl(t, headendctl, "--addr", d.grpc, "events", "--headend", "asa1-0", "--kind", "created", "--kind", "reloaded")
-	line := regexp.MustCompile(`^\d+ 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ asa1-0 (created created: model ASA5525, serial \w+, version 9\.14\(4\)|reloaded %ASA-6-199005: Startup begin)$`)
+	line := regexp.MustCompile(`^\d+ 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ asa1-0 (created created: model ASA5525, serial \w+, version 9\.14\(4\)|reloaded %ASA-6-199005: Startup begin \| reloaded; up at 2026-\S+)$`)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 || !line.MatchString(lines[0]) || !line.MatchString(lines[1]) || !strings.Contains(lines[0], " created ") {
 		t.Errorf("headendctl events --headend asa1-0 --kind created --kind reloaded:\n%s", out)

@@ -57,10 +57,7 @@ func (d *Device) policyOf(r license.Running) *Policy {
 	d.Running.VPN.CapLimits(&p.Limit)
 	// Borrowed shared sessions stop at the platform's Premium limit and
 	// at the configured cap.
-	p.SharedMax = uint32(d.platform.PremiumMax)
-	if n := d.Running.VPN.MaxAnyConnect; n > 0 {
-		p.SharedMax = min(p.SharedMax, uint32(n))
-	}
+	p.SharedMax = uint32(d.sharedMax())
 	p.Class[KindAnyConnect] = ac
 	p.Class[KindIKEv2ThirdParty] = ac
 	p.Class[KindMobile] = classNone

@@ -108,6 +108,14 @@ func (d *Device) SetLicenseServer(now time.Time, l shared.Line) error {
 	return nil
 }
 
+// ClearLicenseServer removes every license-server line, as `clear
+// configure license-server` does (Cisco ASA command reference, "clear
+// configure license-server": it removes the shared licensing server and
+// participant configuration).
+func (d *Device) ClearLicenseServer() {
+	d.Running.LicenseServer = family.SharedConfig{}
+}
+
 func (d *Device) checkSharedLine(now time.Time, l shared.Line) error {
 	pool, participant := d.SharedKey(now)
 	switch {

@@ -168,17 +168,21 @@ const (
 // view of the service from that unit at one moment.
 type SharedStatus struct {
 	Role SharedRole
-	// Active: a participant is registered to a server answering it (the
-	// main or the active backup); a server is enabled.
+	// ServerAddr is a participant's main server, the one its
+	// `license-server address` names (a server's: its own address), and
+	// Active whether that server answers it (a server: it is enabled).
+	// A participant the backup serves has Active false and
+	// Backup.Active true.
 	Active     bool
-	ServerAddr netip.Addr // the server the participant uses
+	ServerAddr netip.Addr
 	// The pool, as the serving server last told this unit.
 	TotalForNetwork, Available, Utilized int
 	// This device: its platform limit, its current and highest use of
 	// shared sessions.
 	PlatformLimit, CurrentUsage, HighUsage int
-	// Borrowed is how many shared sessions the unit holds (a multiple of
-	// SharedBlock).
+	// Borrowed is how many shared sessions the unit holds: blocks of
+	// SharedBlock, the last one smaller where its platform limit leaves
+	// less than a block.
 	Borrowed int
 	// Messages counts the messages of each kind, sent, received and in
 	// error.
@@ -213,6 +217,9 @@ type SharedClient struct {
 }
 
 // SharedBackupStatus is the backup server, from the unit that shows it.
+// A participant knows the backup address it is configured with or the
+// backup its server told it of; its Active is whether the backup serves
+// it, and it sees no Hello, Sync or Update (they pass between the servers).
 type SharedBackupStatus struct {
 	Addr        netip.Addr
 	ID, HAID    string

@@ -183,3 +183,10 @@ func (n *Network[H]) SetOff(h H, off bool) {
 		delete(n.off, h)
 	}
 }
+
+// Off reports whether h is powered off.
+func (n *Network[H]) Off(h H) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.off[h]
+}

@@ -174,7 +174,13 @@ func (s *Service) backupAt(b *shUnit, now time.Time) {
 	if m != nil && (m.cfg.Secret != b.cfg.ServerSecret || port(m.cfg.Port) != port(b.cfg.ServerPort)) {
 		m = nil
 	}
-	if now.Before(b.upAt) {
+	if s.down(b, now) {
+		// Powered off or booting, it serves nobody; it says nothing of
+		// it.
+		if b.bk.Active {
+			b.bk.Days, b.bk.DaysAt, b.bk.Active, b.bk.ActiveSince = b.daysLeft(now), now, false, time.Time{}
+			s.changed[b.id] = true
+		}
 		return
 	}
 	switch {
@@ -211,6 +217,9 @@ func (s *Service) backupAt(b *shUnit, now time.Time) {
 // checkBackup logs on server m that the backup it names does not answer
 // (444106), once until it does again.
 func (s *Service) checkBackup(m *shUnit, now time.Time) {
+	if s.lab.Off(m.id) {
+		return // a server powered off checks nothing
+	}
 	missing := false
 	if m.role == family.SharedServer && m.cfg.BackupID != "" && now.Compare(m.upAt) >= 0 {
 		b, _ := s.findAt(m, m.cfg.BackupAddr, now, true)
@@ -265,6 +274,10 @@ func (s *Service) move(u *shUnit, a answer, now time.Time) {
 		return
 	}
 	prev := u.state
+	if prev == shRegistered {
+		// The pool as its last answer told it, which it shows from now.
+		u.seen = s.poolOf(u.main)
+	}
 	switch a.state {
 	case shRegistered:
 		s.closeRun(u, now, now)
@@ -295,7 +308,10 @@ func (s *Service) move(u *shUnit, a answer, now time.Time) {
 			// The server gave its blocks back to the pool meanwhile:
 			// a new request, for what the pool still has.
 			want := u.borrowed
-			got := min(want, s.available(a.main)/family.SharedBlock*family.SharedBlock)
+			got := want
+			if avail := s.available(a.main); got > avail {
+				got = avail / family.SharedBlock * family.SharedBlock
+			}
 			s.countGet(u, a.via, got > 0 || want > 0, got > 0)
 			if got > 0 {
 				s.hold(a.main, u, got)
@@ -334,6 +350,9 @@ func (s *Service) move(u *shUnit, a answer, now time.Time) {
 		s.closeRun(u, now, now)
 		u.state, u.via, u.main = shUnreachable, nil, a.main
 		u.lost = true
+		if s.lab.Off(u.id) {
+			break // powered off, it sends nothing and logs nothing
+		}
 		u.msg[shRegistration].Tx++
 		u.msg[shRegistration].Error++
 		s.note(now, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
@@ -360,6 +379,14 @@ func (s *Service) available(m *shUnit) int {
 		return 0
 	}
 	return max(0, m.pool-m.utilized)
+}
+
+// poolOf is server m's pool: total, available and utilized.
+func (s *Service) poolOf(m *shUnit) [3]int {
+	if m == nil {
+		return [3]int{}
+	}
+	return [3]int{m.pool, s.available(m), m.utilized}
 }
 
 // countGet counts a Get request of u to server via.
@@ -390,13 +417,16 @@ func (s *Service) deadline(u *shUnit, recheck time.Time) time.Time {
 	at(recheck)
 	if u.state == shUnreachable && !u.lastOK.IsZero() {
 		r := u.main.refresh()
-		if !u.lost {
+		off := s.lab.Off(u.id)
+		if !u.lost && !off {
 			at(u.lastOK.Add(r))
 		}
-		if !u.reclaimed && u.main != nil {
-			at(u.lastOK.Add(shMissed * r))
+		if !u.reclaimed {
+			if by, d := s.reclaimBy(u); by != nil {
+				at(d)
+			}
 		}
-		if !u.released && u.borrowed > 0 {
+		if !u.released && u.borrowed > 0 && !off {
 			at(u.lastOK.Add(shGrace))
 		}
 	}
@@ -409,24 +439,45 @@ func (s *Service) deadline(u *shUnit, recheck time.Time) time.Time {
 	return t
 }
 
+// reclaimBy is the unit that takes unreachable u's sessions back into its
+// main server's pool after 3 missed refreshes, and when: the backup while
+// it serves that pool (the server actually serving), else the main server
+// once up; while the main server is powered off and no backup serves,
+// nobody: the main server reclaims them once it is on and up again.
+func (s *Service) reclaimBy(u *shUnit) (*shUnit, time.Time) {
+	m := u.main
+	if m == nil {
+		return nil, time.Time{}
+	}
+	at := u.lastOK.Add(shMissed * m.refresh())
+	if b := s.backupOf(m); b != nil && b.main == m && b.bk.Active && !s.lab.Off(b.id) {
+		return b, later(at, b.bk.ActiveSince)
+	}
+	if !s.lab.Off(m.id) {
+		return m, later(at, m.upAt)
+	}
+	return nil, time.Time{}
+}
+
 // fire takes u's steps due at or before t.
 func (s *Service) fire(u *shUnit, t time.Time) {
 	if u.state == shUnreachable && !u.lastOK.IsZero() {
 		r := u.main.refresh()
-		if at := u.lastOK.Add(r); !u.lost && !at.After(t) {
+		off := s.lab.Off(u.id)
+		if at := u.lastOK.Add(r); !u.lost && !off && !at.After(t) {
 			u.lost = true
 			s.changed[u.id] = true
 			s.note(at, u, family.SharedEvent{Kind: family.SharedServerNotResponding},
 				fmt.Sprintf("shared license server %s stopped answering; last refresh at %s", u.cfg.ServerAddr, u.lastOK.Format(time.RFC3339)))
 		}
-		if at := u.lastOK.Add(shMissed * r); !u.reclaimed && u.main != nil && !at.After(t) {
+		if by, at := s.reclaimBy(u); !u.reclaimed && by != nil && !at.After(t) {
 			u.reclaimed = true
 			s.changed[u.id] = true
 			if n := s.unhold(u.main, u); n > 0 {
-				s.note(at, u.main, family.SharedEvent{}, fmt.Sprintf("reclaimed %d shared sessions from %s after %d missed refreshes", n, u.host, shMissed))
+				s.note(at, by, family.SharedEvent{}, fmt.Sprintf("reclaimed %d shared sessions from %s after %d missed refreshes", n, u.host, shMissed))
 			}
 		}
-		if at := u.lastOK.Add(shGrace); !u.released && u.borrowed > 0 && !at.After(t) {
+		if at := u.lastOK.Add(shGrace); !u.released && u.borrowed > 0 && !off && !at.After(t) {
 			u.released = true
 			n := u.borrowed
 			s.setBorrowed(u, 0)

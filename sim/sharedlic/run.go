@@ -167,6 +167,9 @@ type returned struct {
 func (s *Service) returnable() []returned {
 	var out []returned
 	for _, u := range s.sortedUnits() {
+		if s.down(u, s.at) {
+			continue // a unit down gives nothing back
+		}
 		if u.state == shRegistered && (u.topUp || u.borrowed > 0 && u.refreshedSince(u.grantAt, s.at)) {
 			out = append(out, returned{u, u.local})
 		}
@@ -199,12 +202,13 @@ func (s *Service) giveBack(rs []returned, now time.Time) {
 				continue
 			}
 		}
-		free := u.borrowed - inUse[i]
-		n := free / family.SharedBlock * family.SharedBlock
+		// It keeps the blocks its users need, whole, and gives back the
+		// rest (a short last block with them).
+		keep := min(u.borrowed, (inUse[i]+family.SharedBlock-1)/family.SharedBlock*family.SharedBlock)
+		n := u.borrowed - keep
 		if n <= 0 {
 			continue
 		}
-		n = min(n, u.borrowed)
 		if u.via != u {
 			u.msg[shRelease].Tx++
 			u.msg[shRelease].Rx++
@@ -227,9 +231,15 @@ func (s *Service) giveBack(rs []returned, now time.Time) {
 // beyond its local license and its blocks, as many as the pool and its
 // platform limit allow.
 func (s *Service) cover(u *shUnit, need int, now time.Time) {
-	want := (need + family.SharedBlock - 1) / family.SharedBlock * family.SharedBlock
-	room := (u.platform - u.local - u.borrowed) / family.SharedBlock * family.SharedBlock
-	got := max(0, min(want, room, s.available(u.main)/family.SharedBlock*family.SharedBlock))
+	room := max(0, u.platform-u.local-u.borrowed)
+	want := min((need+family.SharedBlock-1)/family.SharedBlock*family.SharedBlock, room)
+	if want == 0 {
+		return // at its platform limit: nothing to ask
+	}
+	got := want
+	if avail := s.available(u.main); got > avail {
+		got = avail / family.SharedBlock * family.SharedBlock
+	}
 	s.countGet(u, u.via, true, got > 0)
 	if got > 0 {
 		s.hold(u.main, u, got)
@@ -238,6 +248,14 @@ func (s *Service) cover(u *shUnit, need int, now time.Time) {
 	}
 	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("asked %s for %d shared sessions for the %d it has up beyond its license: %d granted",
 		u.main.host, want, need, got))
+}
+
+// nextBlock is the size of u's next grant: a block, or what its platform
+// limit leaves when that is less (Cisco: "The total sessions used by a
+// participant cannot exceed the maximum sessions for the platform model":
+// a ceiling, reached whatever its local count); 0 at the limit.
+func (u *shUnit) nextBlock() int {
+	return max(0, min(family.SharedBlock, u.platform-u.local-u.borrowed))
 }
 
 // borrow is u's admission asking for a block at now: granted while the
@@ -254,15 +272,21 @@ func (s *Service) borrow(u *shUnit, now time.Time) bool {
 	if u.via.role == family.SharedBackup && !u.via.bk.Active {
 		return false
 	}
-	ok := s.available(u.main) >= family.SharedBlock && u.local+u.borrowed+family.SharedBlock <= u.platform
+	n := u.nextBlock()
+	if n <= 0 {
+		// At its platform limit: it knows no grant could fit, and
+		// asks nothing.
+		return false
+	}
+	ok := s.available(u.main) >= n
 	s.countGet(u, u.via, true, ok)
 	if !ok {
 		return false
 	}
-	s.hold(u.main, u, family.SharedBlock)
-	s.setBorrowed(u, u.borrowed+family.SharedBlock)
+	s.hold(u.main, u, n)
+	s.setBorrowed(u, u.borrowed+n)
 	u.grantAt = now
-	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("borrowed %d shared sessions from %s: holds %d", family.SharedBlock, u.main.host, u.borrowed))
+	s.note(now, u, family.SharedEvent{}, fmt.Sprintf("borrowed %d shared sessions from %s: holds %d", n, u.main.host, u.borrowed))
 	return true
 }
 
@@ -315,13 +339,14 @@ type shRecord struct {
 	Backup    Backup                         `json:"backup"`
 	GrantAt   time.Time                      `json:"grant_at,omitzero"`
 	BkMissing bool                           `json:"backup_missing,omitempty"`
+	Seen      [3]int                         `json:"seen_pool,omitzero"`
 }
 
 func (u *shUnit) record() shRecord {
 	r := shRecord{State: u.state, Reason: u.reason, Anchor: u.anchor, LastOK: u.lastOK, Lost: u.lost,
 		Reclaim: u.reclaimed, Released: u.released, Borrowed: u.borrowed, High: u.high,
 		Msg: u.msg, SrvMsg: u.srvMsg, Held: u.held, Backup: u.bk, GrantAt: u.grantAt,
-		BkMissing: u.bkMissing}
+		BkMissing: u.bkMissing, Seen: u.seen}
 	if u.via != nil {
 		r.Via = u.via.id
 	}
@@ -357,7 +382,7 @@ func (s *Service) Load(now time.Time, read func(fn func(id uint64, v []byte) err
 		u.state, u.reason, u.anchor, u.lastOK = r.State, r.Reason, r.Anchor, r.LastOK
 		u.lost, u.reclaimed, u.released = r.Lost, r.Reclaim, r.Released
 		u.high, u.msg, u.srvMsg, u.held, u.bk, u.grantAt = r.High, r.Msg, r.SrvMsg, r.Held, r.Backup, r.GrantAt
-		u.bkMissing = r.BkMissing
+		u.bkMissing, u.seen = r.BkMissing, r.Seen
 		u.via, u.main = s.units[r.Via], s.units[r.Main]
 		if (u.state == shRegistered || u.state == shRefused) && u.via == nil {
 			u.state = shIdle
@@ -400,6 +425,8 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 		}
 	}
 	st.Registration, st.Get, st.Release, st.Transfer = msg[shRegistration], msg[shGet], msg[shRelease], msg[shTransfer]
+	// ServerAddr and Active are the configured main server and whether it
+	// answers; whether the backup serves this unit is st.Backup.Active.
 	switch u.role {
 	case family.SharedServer:
 		st.Active = true
@@ -407,20 +434,18 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 			st.ServerAddr = u.srvAddrs[0]
 		}
 	default:
-		st.Active = u.state == shRegistered
-		if u.via != nil {
-			st.ServerAddr = u.cfg.ServerAddr
-			if u.via.role == family.SharedBackup {
-				st.ServerAddr = u.cfg.ServerBackupAddr
-			}
-		} else {
-			st.ServerAddr = u.cfg.ServerAddr
-		}
+		st.ServerAddr = u.cfg.ServerAddr
+		st.Active = u.state == shRegistered && u.via != nil && u.via.role == family.SharedServer
 	}
-	// The pool as the server last told: none if no server ever answered.
-	if m := u.main; m != nil && (u.state == shRegistered || !u.lastOK.IsZero()) {
-		st.TotalForNetwork, st.Utilized = m.pool, m.utilized
-		st.Available = s.available(m)
+	// The pool: live while a server answers it (every refresh tells it)
+	// or while it serves it (an active backup), else as the server last
+	// told it (none if none ever answered).
+	pool := u.seen
+	if u.state == shRegistered || serving {
+		pool = s.poolOf(u.main)
+	}
+	if u.state == shRegistered || serving || !u.lastOK.IsZero() {
+		st.TotalForNetwork, st.Available, st.Utilized = pool[0], pool[1], pool[2]
 	}
 	if serving {
 		m := u
@@ -431,7 +456,8 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 			// A participant that stopped refreshing is listed until the
 			// server gives its sessions back.
 			gone := p.state == shUnreachable && (p.reclaimed || p.lastOK.IsZero())
-			if p.main != m || p.state == shIdle || p.state == shRefused || gone || p == m && p.borrowed == 0 {
+			// The server drawing from its own pool is not its own client.
+			if p.main != m || p.state == shIdle || p.state == shRefused || gone || p == m {
 				continue
 			}
 			c := family.SharedClient{ID: p.serial, Hostname: p.host, Usage: m.held[p.id], Platform: p.platform, High: p.high,
@@ -454,37 +480,67 @@ func (s *Service) Status(id uint64, now time.Time) family.SharedStatus {
 	return st
 }
 
-// backupStatus is the backup server as u shows it.
+// backupStatus is the backup server as u shows it. A server knows the
+// backup it names and a backup itself, with the hellos and syncs between
+// them. A participant knows the backup address it is configured with, or
+// the backup its server told it of when it registered; whether it serves
+// it (Active), and no hello or sync, which pass between the servers only.
 func (s *Service) backupStatus(u *shUnit, now time.Time) family.SharedBackupStatus {
-	b := u
 	var bs family.SharedBackupStatus
-	if u.role != family.SharedBackup {
-		m := u
-		if u.role != family.SharedServer {
-			m = u.main
-		}
-		if m == nil || m.cfg.BackupID == "" {
-			return bs
-		}
-		bs = family.SharedBackupStatus{Addr: m.cfg.BackupAddr, ID: m.cfg.BackupID, HAID: m.cfg.HABackupID}
-		b = nil
-		for _, o := range s.units {
-			if o.role == family.SharedBackup && (o.serial == m.cfg.BackupID || o.serial == m.cfg.HABackupID) {
-				b = o
-			}
-		}
-		if b == nil {
-			return bs
-		}
-	} else {
+	var b, m *shUnit
+	switch u.role {
+	case family.SharedBackup:
+		b = u
 		bs.Addr, bs.ID = b.bkAddr, b.serial
 		if b.main != nil {
 			bs.HAID = b.main.cfg.HABackupID
+		}
+	case family.SharedServer:
+		m = u
+	default:
+		// Told at its registration; refused, it was told nothing.
+		told := u.main != nil && (u.state == shRegistered || u.state == shUnreachable && !u.lastOK.IsZero())
+		if told && u.main.cfg.BackupID != "" {
+			m = u.main
+			bs = family.SharedBackupStatus{Addr: m.cfg.BackupAddr, ID: m.cfg.BackupID, HAID: m.cfg.HABackupID}
+		}
+		if u.cfg.ServerBackupAddr.IsValid() {
+			bs.Addr = u.cfg.ServerBackupAddr
+		}
+		if bs.Addr.IsValid() && m != nil {
+			if b = s.backupOf(m); b != nil {
+				bs.Registered, bs.DaysLeft, bs.ActiveSince = b.bk.Registered, b.daysLeft(now), b.bk.ActiveSince
+			}
+		}
+		bs.Active = u.state == shRegistered && u.via != nil && u.via.role == family.SharedBackup
+		if !bs.Active {
+			bs.ActiveSince = time.Time{}
+		}
+		return bs
+	}
+	if m != nil {
+		if m.cfg.BackupID == "" {
+			return bs
+		}
+		bs = family.SharedBackupStatus{Addr: m.cfg.BackupAddr, ID: m.cfg.BackupID, HAID: m.cfg.HABackupID}
+		if b = s.backupOf(m); b == nil {
+			return bs
 		}
 	}
 	bs.Registered, bs.Active, bs.DaysLeft, bs.ActiveSince = b.bk.Registered, b.bk.Active, b.daysLeft(now), b.bk.ActiveSince
 	bs.Hello, bs.Sync = b.bk.Hello, b.bk.Syncs(now)
 	return bs
+}
+
+// backupOf is the backup unit server m names (nil: none in the lab).
+func (s *Service) backupOf(m *shUnit) *shUnit {
+	var b *shUnit
+	for _, o := range s.units {
+		if o.role == family.SharedBackup && (o.serial == m.cfg.BackupID || o.serial == m.cfg.HABackupID) {
+			b = o
+		}
+	}
+	return b
 }
 
 // Pool is the hostname of the server whose pool headend id borrows from

@@ -61,8 +61,16 @@ import (
 //     after the block was granted and its users logged off, seen at the
 //     service's next evaluation (a clock move, a change, or the usage
 //     flush: within half a second with the real clock);
-//   - a block is whole: a participant whose local sessions plus its blocks
-//     leave less than 50 below its platform limit gets no further block;
+//   - the platform limit is a ceiling (Cisco: "The total sessions used by
+//     a participant cannot exceed the maximum sessions for the platform
+//     model"): the last grant is what it leaves when less than 50, and a
+//     participant at its limit asks nothing (no Get is sent or counted);
+//   - a participant shows the pool live while its server answers it (each
+//     refresh tells it) and, once none does, as of its last answer;
+//   - a unit powered off or booting logs nothing and does nothing; the
+//     sessions of a participant that missed 3 refreshes go back to the
+//     pool through the main server, or the active backup while the main
+//     is off, or else at once when the main server is up again;
 //   - a participant that registers (again) asks at once for the blocks
 //     covering the users it has up beyond its license and blocks: those
 //     it released after 24 hours, or whose blocks the server reclaimed;
@@ -70,9 +78,7 @@ import (
 //     at once; its users stay up on its own license;
 //   - the backup serves the main server's pool as last synced: the same
 //     holdings (the 10 s sync is taken as instantaneous), and it takes
-//     over the instant the main server stops answering it; the pool takes
-//     a participant's sessions back after 3 missed refreshes whoever
-//     served it;
+//     over the instant the main server stops answering it;
 //   - a reply refusing a registration (a wrong secret) counts as received
 //     and in error; a poll nobody answers as sent and in error;
 //   - a time-based shared key that expires is seen at the unit's next
@@ -150,6 +156,10 @@ type shUnit struct {
 	// beyond its local license and its blocks (those it released or the
 	// server reclaimed while it was cut off).
 	topUp bool
+	// seen is the pool (total, available, utilized) as its server last
+	// told it, at its last registration or refresh answered: what it
+	// shows while no server answers it.
+	seen [3]int
 	// Message counts up to anchor; the current run adds to them.
 	msg [shKinds]family.SharedMessages
 	// Server side: the blocks lent, per participant id, and the message
@@ -228,6 +238,9 @@ type Lab interface {
 	Write(recs map[uint64][]byte, notes []Note) error
 	// Failed reports an error of a write nobody waits for.
 	Failed(err error)
+	// Off reports whether headend id is powered off now. It takes only
+	// the lab network's lock.
+	Off(id uint64) bool
 }
 
 // Reach is a headend holding an address, as seen from another: whether
@@ -242,6 +255,14 @@ type Reach struct {
 // New is a service with no units, reaching the lab core through lab.
 func New(lab Lab) *Service {
 	return &Service{lab: lab, units: map[uint64]*shUnit{}, changed: map[uint64]bool{}}
+}
+
+// down reports whether u is down at t: powered off, or booting. A unit
+// down logs nothing and does nothing. The power state is the lab's now:
+// a step due before a power cut but settled after it is taken as after
+// it (the service settles at every clock move, change and usage flush).
+func (s *Service) down(u *shUnit, t time.Time) bool {
+	return t.Before(u.upAt) || s.lab.Off(u.id)
 }
 
 // refresh is the refresh interval of a server.

@@ -140,6 +140,9 @@ func (s *Service) dropLocked(u *shUnit, now time.Time) {
 // leave ends u's run with its server at now and gives its blocks back to
 // the pool, as a unit that reloads or leaves the service does.
 func (s *Service) leave(u *shUnit, now time.Time) {
+	if u.state == shRegistered {
+		u.seen = s.poolOf(u.main)
+	}
 	if u.main != nil {
 		s.unhold(u.main, u)
 	}

@@ -67,6 +67,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		SshAddress:      s.SSHAddress,
 		Failover:        failoverPairPB(s),
 		Power:           power,
+		SharedLicensing: sharedPB(s.Shared, s.SharedPool),
 	}
 	if s.PoweredOff {
 		h.PoweredOffSince = timestamppb.New(s.PoweredOffSince)
@@ -82,29 +83,7 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		FlashPermanentKey:     k.FlashKey,
 		ReloadPending:         k.ReloadPending,
 		PlatformLimitWarnings: r.Capped,
-		Features: &headendv1.LicensedFeatures{
-			SecurityPlus:                 r.SecurityPlus,
-			MaxPhysicalInterfaces:        r.PhysIf,
-			MaxVlans:                     int32(r.VLANs),
-			Failover:                     failoverPB(r.Failover),
-			StrongEncryption:             r.TripleDES,
-			SecurityContexts:             int32(r.Contexts),
-			Carrier:                      r.Carrier,
-			AnyconnectPremiumPeers:       int32(r.Premium),
-			AnyconnectEssentials:         r.Essentials,
-			OtherVpnPeers:                int32(r.Other),
-			TotalVpnPeers:                int32(r.Total),
-			SharedLicense:                r.Shared,
-			SharedAnyconnectPremiumPeers: int32(r.SharedPool),
-			AnyconnectForMobile:          r.Mobile,
-			AnyconnectForVpnPhone:        r.Phone,
-			AdvancedEndpointAssessment:   r.AEA,
-			ProxySessions:                int32(r.Proxy),
-			BotnetTrafficFilter:          r.Botnet,
-			Cluster:                      r.Cluster,
-			AnyconnectPlusApex:           r.PlusApex,
-			AnyconnectVpnOnlyPeers:       int32(r.VPNOnly),
-		},
+		Features:              licensedFeaturesPB(&r),
 	}
 	for _, t := range k.Timed {
 		h.License.TimeBasedKeys = append(h.License.TimeBasedKeys, &headendv1.TimeBasedKey{
@@ -116,6 +95,63 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		})
 	}
 	return h
+}
+
+func licensedFeaturesPB(r *sim.LicensedFeatures) *headendv1.LicensedFeatures {
+	return &headendv1.LicensedFeatures{
+		SecurityPlus:                 r.SecurityPlus,
+		MaxPhysicalInterfaces:        r.PhysIf,
+		MaxVlans:                     int32(r.VLANs),
+		Failover:                     failoverPB(r.Failover),
+		StrongEncryption:             r.TripleDES,
+		SecurityContexts:             int32(r.Contexts),
+		Carrier:                      r.Carrier,
+		AnyconnectPremiumPeers:       int32(r.Premium),
+		AnyconnectEssentials:         r.Essentials,
+		OtherVpnPeers:                int32(r.Other),
+		TotalVpnPeers:                int32(r.Total),
+		SharedLicense:                r.Shared,
+		SharedAnyconnectPremiumPeers: int32(r.SharedPool),
+		AnyconnectForMobile:          r.Mobile,
+		AnyconnectForVpnPhone:        r.Phone,
+		AdvancedEndpointAssessment:   r.AEA,
+		ProxySessions:                int32(r.Proxy),
+		BotnetTrafficFilter:          r.Botnet,
+		Cluster:                      r.Cluster,
+		AnyconnectPlusApex:           r.PlusApex,
+		AnyconnectVpnOnlyPeers:       int32(r.VPNOnly),
+	}
+}
+
+// sharedPB is a headend's shared licensing, pool the hostname of the
+// server whose pool it is; nil when it plays no part.
+func sharedPB(st sim.SharedStatus, pool string) *headendv1.SharedLicensing {
+	role := headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_UNSPECIFIED
+	switch st.Role {
+	case sim.SharedServer:
+		role = headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_SERVER
+	case sim.SharedBackup:
+		role = headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_BACKUP
+	case sim.SharedParticipant:
+		role = headendv1.SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT
+	default:
+		return nil
+	}
+	p := &headendv1.SharedLicensing{
+		Role: role, Registered: st.Active, Borrowed: int32(st.Borrowed),
+		PoolTotal: int32(st.TotalForNetwork), PoolAvailable: int32(st.Available), PlatformLimit: int32(st.PlatformLimit),
+		ServerHostname: pool,
+	}
+	if st.ServerAddr.IsValid() {
+		p.ServerAddress = st.ServerAddr.String()
+	}
+	if st.Role == sim.SharedBackup {
+		p.BackupActive, p.BackupDaysLeft = st.Backup.Active, int32(st.Backup.DaysLeft)
+	}
+	if !st.ExpiresAt.IsZero() {
+		p.BorrowedUntil = timestamppb.New(st.ExpiresAt)
+	}
+	return p
 }
 
 func platformPB(p *sim.Platform) *headendv1.Platform {
@@ -165,6 +201,9 @@ func failoverPairPB(s sim.Snapshot) *headendv1.FailoverPair {
 	}
 	if !f.LastFailover.IsZero() {
 		p.LastFailover = timestamppb.New(f.LastFailover)
+	}
+	if f.Cluster != nil {
+		p.Cluster = licensedFeaturesPB(f.Cluster)
 	}
 	return p
 }

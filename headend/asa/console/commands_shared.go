@@ -11,9 +11,10 @@ import (
 
 // registerShared adds shared AnyConnect Premium licensing: the
 // `license-server` lines of a server, a backup server and a participant,
-// their `no` forms, `show running-config [all] license-server`, and `show
-// shared license [detail | client [HOSTNAME] | backup]`, which shows what
-// the lab's service looks like from this unit.
+// their `no` forms, `clear configure license-server`, `show running-config
+// [all] license-server`, and `show shared license [detail | client
+// [HOSTNAME] | backup]`, which shows what the lab's service looks like from
+// this unit.
 func registerShared(r *registry) {
 	cfg := modes(ModeConfig)
 	add := func(path, help, argHelp string, kind shared.LineKind) {
@@ -30,6 +31,12 @@ func registerShared(r *registry) {
 	add("backup address", "Configure the shared licensing backup server of this participant", "A.B.C.D  Address of the backup server", shared.BackupAddress)
 	r.Describe(cfg, "license-server", "Configure shared licensing")
 	r.Describe(cfg, "no license-server", "Configure shared licensing")
+	r.Add(cfg, "clear configure license-server", "Clear license-server configuration", argNone, "", func(s *Session, _ *call) {
+		s.configChange(func(d *asa.Device) error {
+			d.ClearLicenseServer()
+			return nil
+		})
+	})
 
 	r.Add(privAndUp, "show running-config license-server", "Show license-server configuration", argNone, "", func(s *Session, _ *call) {
 		s.view(func(d *asa.Device) { s.print(config.RenderLicenseServer(d.Running, false)) })

@@ -70,7 +70,8 @@ func cmdShowIKEv1RA(s *Session, _ *call) {
 
 func cmdShowLicenseSummary(s *Session, _ *call) {
 	c := s.b.Admission().Counts()
-	s.view(func(d *asa.Device) { s.print(d.ShowVPNLicenseSummary(s.b.Now(), c)) })
+	u := asa.VPNLicenseUse{Borrowed: s.b.Admission().Borrowed(), Cluster: s.b.FailoverStatus().Cluster}
+	s.view(func(d *asa.Device) { s.print(d.ShowVPNLicenseSummary(s.b.Now(), c, u)) })
 }
 
 // cmdShowAnyConnectByName: show vpn-sessiondb anyconnect filter name USER.

@@ -76,7 +76,7 @@ func Show(st family.SharedStatus) string {
 func ShowDetail(st family.SharedStatus) string {
 	var b strings.Builder
 	if st.Backup.Addr.IsValid() {
-		backupBlock(&b, st.Backup)
+		backupBlock(&b, st)
 		b.WriteString("\n")
 	}
 	utilization(&b, st)
@@ -106,7 +106,7 @@ func ShowBackup(st family.SharedStatus) string {
 		return "No backup license server is configured.\n"
 	}
 	var b strings.Builder
-	backupBlock(&b, st.Backup)
+	backupBlock(&b, st)
 	return b.String()
 }
 
@@ -130,7 +130,10 @@ func yesNo(on bool) string {
 	return "NO"
 }
 
-// serverBlock is the participant's view of its server.
+// serverBlock is the participant's view of its servers: the main server
+// it is configured with and whether it answers (st.Active), then the
+// backup server, if it knows one, and whether it serves it
+// (st.Backup.Active).
 func serverBlock(b *strings.Builder, st family.SharedStatus) {
 	addr := "Not configured"
 	if st.ServerAddr.IsValid() {
@@ -178,10 +181,15 @@ func clientTable(b *strings.Builder, cs []family.SharedClient) {
 }
 
 // backupBlock is the backup server as `detail` and `backup` print it.
-func backupBlock(b *strings.Builder, bk family.SharedBackupStatus) {
+// The hello, sync and update messages pass between the main server and
+// its backup: a participant, which sees none of them, prints no count.
+func backupBlock(b *strings.Builder, st family.SharedStatus) {
+	bk := st.Backup
 	line := func(label, v string) { fmt.Fprintf(b, "%-23s: %s\n", label, v) }
 	b.WriteString("Backup License Server Info:\n\n")
-	line("Device ID", bk.ID)
+	if bk.ID != "" { // a participant knows it once its server tells it
+		line("Device ID", bk.ID)
+	}
 	line("Address", bk.Addr.String())
 	line("Registered", yesNo(bk.Registered))
 	if bk.HAID != "" {
@@ -193,6 +201,9 @@ func backupBlock(b *strings.Builder, bk family.SharedBackupStatus) {
 		line("Days remaining", fmt.Sprint(bk.DaysLeft))
 	} else {
 		line("Days available", fmt.Sprint(bk.DaysLeft))
+	}
+	if st.Role != family.SharedServer && st.Role != family.SharedBackup {
+		return
 	}
 	b.WriteString("Messages Tx/Rx/Error:\n")
 	for _, m := range []struct {

@@ -394,6 +394,62 @@ func (KeyAction) EnumDescriptor() ([]byte, []int) {
 	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
+// SharedLicensingRole is a headend's role in shared licensing.
+type SharedLicensingRole int32
+
+const (
+	SharedLicensingRole_SHARED_LICENSING_ROLE_UNSPECIFIED SharedLicensingRole = 0
+	// The shared licensing server: it lends its pool.
+	SharedLicensingRole_SHARED_LICENSING_ROLE_SERVER SharedLicensingRole = 1
+	// The backup server: it serves the pool while the main server is down.
+	SharedLicensingRole_SHARED_LICENSING_ROLE_BACKUP SharedLicensingRole = 2
+	// A participant: it borrows from the pool beyond its own license.
+	SharedLicensingRole_SHARED_LICENSING_ROLE_PARTICIPANT SharedLicensingRole = 3
+)
+
+// Enum value maps for SharedLicensingRole.
+var (
+	SharedLicensingRole_name = map[int32]string{
+		0: "SHARED_LICENSING_ROLE_UNSPECIFIED",
+		1: "SHARED_LICENSING_ROLE_SERVER",
+		2: "SHARED_LICENSING_ROLE_BACKUP",
+		3: "SHARED_LICENSING_ROLE_PARTICIPANT",
+	}
+	SharedLicensingRole_value = map[string]int32{
+		"SHARED_LICENSING_ROLE_UNSPECIFIED": 0,
+		"SHARED_LICENSING_ROLE_SERVER":      1,
+		"SHARED_LICENSING_ROLE_BACKUP":      2,
+		"SHARED_LICENSING_ROLE_PARTICIPANT": 3,
+	}
+)
+
+func (x SharedLicensingRole) Enum() *SharedLicensingRole {
+	p := new(SharedLicensingRole)
+	*p = x
+	return p
+}
+
+func (x SharedLicensingRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SharedLicensingRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+}
+
+func (SharedLicensingRole) Type() protoreflect.EnumType {
+	return &file_headend_v1_headend_proto_enumTypes[6]
+}
+
+func (x SharedLicensingRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SharedLicensingRole.Descriptor instead.
+func (SharedLicensingRole) EnumDescriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+}
+
 // PowerState is whether a headend is switched on.
 type PowerState int32
 
@@ -430,11 +486,11 @@ func (x PowerState) String() string {
 }
 
 func (PowerState) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[6].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[7].Descriptor()
 }
 
 func (PowerState) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[6]
+	return &file_headend_v1_headend_proto_enumTypes[7]
 }
 
 func (x PowerState) Number() protoreflect.EnumNumber {
@@ -443,7 +499,7 @@ func (x PowerState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PowerState.Descriptor instead.
 func (PowerState) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 // FailoverState is a unit's state in its failover pair, as `show failover`
@@ -499,11 +555,11 @@ func (x FailoverState) String() string {
 }
 
 func (FailoverState) Descriptor() protoreflect.EnumDescriptor {
-	return file_headend_v1_headend_proto_enumTypes[7].Descriptor()
+	return file_headend_v1_headend_proto_enumTypes[8].Descriptor()
 }
 
 func (FailoverState) Type() protoreflect.EnumType {
-	return &file_headend_v1_headend_proto_enumTypes[7]
+	return &file_headend_v1_headend_proto_enumTypes[8]
 }
 
 func (x FailoverState) Number() protoreflect.EnumNumber {
@@ -512,7 +568,7 @@ func (x FailoverState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FailoverState.Descriptor instead.
 func (FailoverState) EnumDescriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 // Headend is one simulated device.
@@ -548,9 +604,12 @@ type Headend struct {
 	// A failover unit keeps the name it had in the lab when failover was
 	// enabled (`hostname`), while its running hostname follows the pair's
 	// configuration (running_config.hostname).
-	Failover      *FailoverPair `protobuf:"bytes,15,opt,name=failover,proto3" json:"failover,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Failover *FailoverPair `protobuf:"bytes,15,opt,name=failover,proto3" json:"failover,omitempty"`
+	// The headend's part in shared AnyConnect Premium licensing, as the lab
+	// sees it; unset when it plays none.
+	SharedLicensing *SharedLicensing `protobuf:"bytes,16,opt,name=shared_licensing,json=sharedLicensing,proto3" json:"shared_licensing,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Headend) Reset() {
@@ -688,6 +747,156 @@ func (x *Headend) GetFailover() *FailoverPair {
 	return nil
 }
 
+func (x *Headend) GetSharedLicensing() *SharedLicensing {
+	if x != nil {
+		return x.SharedLicensing
+	}
+	return nil
+}
+
+// SharedLicensing is a headend's shared AnyConnect Premium licensing: its
+// role, the server it uses, the shared sessions it holds and the pool, as
+// `show shared license` shows them on it.
+type SharedLicensing struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Role  SharedLicensingRole    `protobuf:"varint,1,opt,name=role,proto3,enum=headend.v1.SharedLicensingRole" json:"role,omitempty"`
+	// A participant: the address of the server it uses (its main server, or
+	// the backup while the backup serves it). A server: its own address.
+	ServerAddress string `protobuf:"bytes,2,opt,name=server_address,json=serverAddress,proto3" json:"server_address,omitempty"`
+	// A participant or a backup: it is registered with a server that
+	// answers it. A server: it serves (always).
+	Registered bool `protobuf:"varint,3,opt,name=registered,proto3" json:"registered,omitempty"`
+	// The shared sessions the headend holds (whole blocks of 50).
+	Borrowed int32 `protobuf:"varint,4,opt,name=borrowed,proto3" json:"borrowed,omitempty"`
+	// The pool as the serving server last told the headend: its size for the
+	// whole network and what is still free; 0 when no server ever answered.
+	PoolTotal     int32 `protobuf:"varint,5,opt,name=pool_total,json=poolTotal,proto3" json:"pool_total,omitempty"`
+	PoolAvailable int32 `protobuf:"varint,6,opt,name=pool_available,json=poolAvailable,proto3" json:"pool_available,omitempty"`
+	// The headend's platform limit: it never holds more Premium sessions,
+	// its own and shared ones together.
+	PlatformLimit int32 `protobuf:"varint,7,opt,name=platform_limit,json=platformLimit,proto3" json:"platform_limit,omitempty"`
+	// A backup server: it serves while the main server is down, and may
+	// serve on its own for days_left more days (`show shared license
+	// backup`); 0 for other roles.
+	BackupActive   bool  `protobuf:"varint,8,opt,name=backup_active,json=backupActive,proto3" json:"backup_active,omitempty"`
+	BackupDaysLeft int32 `protobuf:"varint,9,opt,name=backup_days_left,json=backupDaysLeft,proto3" json:"backup_days_left,omitempty"`
+	// A participant cut off from its server keeps what it borrowed until
+	// then; unset when it is not cut off.
+	BorrowedUntil *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=borrowed_until,json=borrowedUntil,proto3" json:"borrowed_until,omitempty"`
+	// The hostname of the server whose pool it is (the main server, also
+	// while its backup serves); empty while the headend knows none.
+	ServerHostname string `protobuf:"bytes,11,opt,name=server_hostname,json=serverHostname,proto3" json:"server_hostname,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SharedLicensing) Reset() {
+	*x = SharedLicensing{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SharedLicensing) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SharedLicensing) ProtoMessage() {}
+
+func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SharedLicensing.ProtoReflect.Descriptor instead.
+func (*SharedLicensing) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SharedLicensing) GetRole() SharedLicensingRole {
+	if x != nil {
+		return x.Role
+	}
+	return SharedLicensingRole_SHARED_LICENSING_ROLE_UNSPECIFIED
+}
+
+func (x *SharedLicensing) GetServerAddress() string {
+	if x != nil {
+		return x.ServerAddress
+	}
+	return ""
+}
+
+func (x *SharedLicensing) GetRegistered() bool {
+	if x != nil {
+		return x.Registered
+	}
+	return false
+}
+
+func (x *SharedLicensing) GetBorrowed() int32 {
+	if x != nil {
+		return x.Borrowed
+	}
+	return 0
+}
+
+func (x *SharedLicensing) GetPoolTotal() int32 {
+	if x != nil {
+		return x.PoolTotal
+	}
+	return 0
+}
+
+func (x *SharedLicensing) GetPoolAvailable() int32 {
+	if x != nil {
+		return x.PoolAvailable
+	}
+	return 0
+}
+
+func (x *SharedLicensing) GetPlatformLimit() int32 {
+	if x != nil {
+		return x.PlatformLimit
+	}
+	return 0
+}
+
+func (x *SharedLicensing) GetBackupActive() bool {
+	if x != nil {
+		return x.BackupActive
+	}
+	return false
+}
+
+func (x *SharedLicensing) GetBackupDaysLeft() int32 {
+	if x != nil {
+		return x.BackupDaysLeft
+	}
+	return 0
+}
+
+func (x *SharedLicensing) GetBorrowedUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.BorrowedUntil
+	}
+	return nil
+}
+
+func (x *SharedLicensing) GetServerHostname() string {
+	if x != nil {
+		return x.ServerHostname
+	}
+	return ""
+}
+
 // FailoverPair is a failover unit's view of its pair.
 type FailoverPair struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -710,14 +919,18 @@ type FailoverPair struct {
 	Stateful bool `protobuf:"varint,7,opt,name=stateful,proto3" json:"stateful,omitempty"`
 	// Why the units do not pair although their links meet: a license
 	// mismatch, as the unit logs it, or a failover key or role mismatch.
-	Mismatch      string `protobuf:"bytes,8,opt,name=mismatch,proto3" json:"mismatch,omitempty"`
+	Mismatch string `protobuf:"bytes,8,opt,name=mismatch,proto3" json:"mismatch,omitempty"`
+	// The failover cluster license while the pair is formed: the two units'
+	// licenses combined (`show version`'s "Failover cluster licensed
+	// features"), what the active unit admits against; unset otherwise.
+	Cluster       *LicensedFeatures `protobuf:"bytes,9,opt,name=cluster,proto3" json:"cluster,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FailoverPair) Reset() {
 	*x = FailoverPair{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -729,7 +942,7 @@ func (x *FailoverPair) String() string {
 func (*FailoverPair) ProtoMessage() {}
 
 func (x *FailoverPair) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -742,7 +955,7 @@ func (x *FailoverPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
 func (*FailoverPair) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *FailoverPair) GetRole() string {
@@ -801,6 +1014,13 @@ func (x *FailoverPair) GetMismatch() string {
 	return ""
 }
 
+func (x *FailoverPair) GetCluster() *LicensedFeatures {
+	if x != nil {
+		return x.Cluster
+	}
+	return nil
+}
+
 // License is a headend's activation keys and the license they run.
 type License struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -821,7 +1041,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -833,7 +1053,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -846,7 +1066,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -908,7 +1128,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -920,7 +1140,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -933,7 +1153,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -1006,7 +1226,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1018,7 +1238,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1031,7 +1251,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -1193,7 +1413,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1205,7 +1425,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1218,7 +1438,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Config) GetHostname() string {
@@ -1264,7 +1484,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1276,7 +1496,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1289,7 +1509,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Platform) GetModel() string {
@@ -1431,7 +1651,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1443,7 +1663,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1456,7 +1676,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1524,7 +1744,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1536,7 +1756,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1549,7 +1769,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1569,7 +1789,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1581,7 +1801,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1594,7 +1814,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -1620,7 +1840,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1852,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1865,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -1668,7 +1888,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1680,7 +1900,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1693,7 +1913,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -1728,7 +1948,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1740,7 +1960,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1753,7 +1973,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -1780,7 +2000,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1792,7 +2012,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1805,7 +2025,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -1830,7 +2050,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1842,7 +2062,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1855,7 +2075,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 type InstallActivationKeyRequest struct {
@@ -1871,7 +2091,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1883,7 +2103,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1896,7 +2116,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -1940,7 +2160,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1952,7 +2172,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1965,7 +2185,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -2008,7 +2228,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2020,7 +2240,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2033,7 +2253,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -2066,7 +2286,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2078,7 +2298,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2091,7 +2311,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -2113,7 +2333,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2125,7 +2345,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2138,7 +2358,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -2172,7 +2392,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2184,7 +2404,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2197,7 +2417,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -2227,7 +2447,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2239,7 +2459,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2252,7 +2472,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2289,7 +2509,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2301,7 +2521,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2314,7 +2534,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2353,7 +2573,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2365,7 +2585,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2378,7 +2598,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2410,7 +2630,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2422,7 +2642,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2435,7 +2655,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 type ListPlatformsResponse struct {
@@ -2447,7 +2667,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2459,7 +2679,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2472,7 +2692,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2497,7 +2717,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2509,7 +2729,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2522,7 +2742,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -2578,7 +2798,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2590,7 +2810,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2603,7 +2823,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -2652,7 +2872,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2664,7 +2884,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2677,7 +2897,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -2709,7 +2929,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +2941,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +2954,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 type AdmitConnectionsRequest struct {
@@ -2750,7 +2970,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2762,7 +2982,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2775,7 +2995,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -2829,7 +3049,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2841,7 +3061,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2854,7 +3074,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -2905,7 +3125,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2917,7 +3137,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2930,7 +3150,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -2978,7 +3198,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2990,7 +3210,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3003,7 +3223,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -3052,7 +3272,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3064,7 +3284,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3077,7 +3297,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -3104,7 +3324,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3116,7 +3336,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3129,7 +3349,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -3150,7 +3370,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3162,7 +3382,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3175,7 +3395,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -3203,7 +3423,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3215,7 +3435,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3228,7 +3448,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -3257,7 +3477,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3269,7 +3489,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3282,7 +3502,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3312,7 +3532,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3324,7 +3544,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3337,7 +3557,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3378,7 +3598,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3390,7 +3610,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3403,7 +3623,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3439,7 +3659,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3451,7 +3671,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3464,7 +3684,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3528,7 +3748,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x90\x05\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x05\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3546,7 +3766,24 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"sshAddress\x12,\n" +
 	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
 	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
-	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\"\xcc\x02\n" +
+	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\x12F\n" +
+	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\"\xd1\x03\n" +
+	"\x0fSharedLicensing\x123\n" +
+	"\x04role\x18\x01 \x01(\x0e2\x1f.headend.v1.SharedLicensingRoleR\x04role\x12%\n" +
+	"\x0eserver_address\x18\x02 \x01(\tR\rserverAddress\x12\x1e\n" +
+	"\n" +
+	"registered\x18\x03 \x01(\bR\n" +
+	"registered\x12\x1a\n" +
+	"\bborrowed\x18\x04 \x01(\x05R\bborrowed\x12\x1d\n" +
+	"\n" +
+	"pool_total\x18\x05 \x01(\x05R\tpoolTotal\x12%\n" +
+	"\x0epool_available\x18\x06 \x01(\x05R\rpoolAvailable\x12%\n" +
+	"\x0eplatform_limit\x18\a \x01(\x05R\rplatformLimit\x12#\n" +
+	"\rbackup_active\x18\b \x01(\bR\fbackupActive\x12(\n" +
+	"\x10backup_days_left\x18\t \x01(\x05R\x0ebackupDaysLeft\x12A\n" +
+	"\x0eborrowed_until\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\rborrowedUntil\x12'\n" +
+	"\x0fserver_hostname\x18\v \x01(\tR\x0eserverHostname\"\x84\x03\n" +
 	"\fFailoverPair\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12/\n" +
 	"\x05state\x18\x02 \x01(\x0e2\x19.headend.v1.FailoverStateR\x05state\x12\x12\n" +
@@ -3556,7 +3793,8 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x05since\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12?\n" +
 	"\rlast_failover\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\flastFailover\x12\x1a\n" +
 	"\bstateful\x18\a \x01(\bR\bstateful\x12\x1a\n" +
-	"\bmismatch\x18\b \x01(\tR\bmismatch\"\xc8\x02\n" +
+	"\bmismatch\x18\b \x01(\tR\bmismatch\x126\n" +
+	"\acluster\x18\t \x01(\v2\x1c.headend.v1.LicensedFeaturesR\acluster\"\xc8\x02\n" +
 	"\aLicense\x122\n" +
 	"\x15running_permanent_key\x18\x01 \x01(\tR\x13runningPermanentKey\x12.\n" +
 	"\x13flash_permanent_key\x18\x02 \x01(\tR\x11flashPermanentKey\x12%\n" +
@@ -3808,7 +4046,12 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\tKeyAction\x12\x1a\n" +
 	"\x16KEY_ACTION_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13KEY_ACTION_ACTIVATE\x10\x01\x12\x19\n" +
-	"\x15KEY_ACTION_DEACTIVATE\x10\x02*R\n" +
+	"\x15KEY_ACTION_DEACTIVATE\x10\x02*\xa7\x01\n" +
+	"\x13SharedLicensingRole\x12%\n" +
+	"!SHARED_LICENSING_ROLE_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cSHARED_LICENSING_ROLE_SERVER\x10\x01\x12 \n" +
+	"\x1cSHARED_LICENSING_ROLE_BACKUP\x10\x02\x12%\n" +
+	"!SHARED_LICENSING_ROLE_PARTICIPANT\x10\x03*R\n" +
 	"\n" +
 	"PowerState\x12\x1b\n" +
 	"\x17POWER_STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -3853,8 +4096,8 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 	return file_headend_v1_headend_proto_rawDescData
 }
 
-var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -3862,127 +4105,133 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(Licensing)(0),                         // 3: headend.v1.Licensing
 	(FailoverMode)(0),                      // 4: headend.v1.FailoverMode
 	(KeyAction)(0),                         // 5: headend.v1.KeyAction
-	(PowerState)(0),                        // 6: headend.v1.PowerState
-	(FailoverState)(0),                     // 7: headend.v1.FailoverState
-	(*Headend)(nil),                        // 8: headend.v1.Headend
-	(*FailoverPair)(nil),                   // 9: headend.v1.FailoverPair
-	(*License)(nil),                        // 10: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 11: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 12: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 13: headend.v1.Config
-	(*Platform)(nil),                       // 14: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 15: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 16: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 17: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 18: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 19: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 20: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 21: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 22: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 23: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 24: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 25: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 26: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 27: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 28: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 29: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 30: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 31: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 32: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 33: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 34: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 35: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 36: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 37: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 38: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 39: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 40: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 41: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 42: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 43: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 44: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 45: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 46: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 47: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 48: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 49: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 50: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 51: google.protobuf.Duration
+	(SharedLicensingRole)(0),               // 6: headend.v1.SharedLicensingRole
+	(PowerState)(0),                        // 7: headend.v1.PowerState
+	(FailoverState)(0),                     // 8: headend.v1.FailoverState
+	(*Headend)(nil),                        // 9: headend.v1.Headend
+	(*SharedLicensing)(nil),                // 10: headend.v1.SharedLicensing
+	(*FailoverPair)(nil),                   // 11: headend.v1.FailoverPair
+	(*License)(nil),                        // 12: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 13: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 14: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 15: headend.v1.Config
+	(*Platform)(nil),                       // 16: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 17: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 18: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 19: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 20: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 21: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 22: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 23: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 24: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 25: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 26: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 27: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 28: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 29: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 30: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 31: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 32: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 33: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 34: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 35: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 36: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 37: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 38: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 39: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 40: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 41: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 42: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 43: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 44: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 45: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 46: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 47: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 48: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 49: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 50: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 51: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 52: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 53: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	50, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	10, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	13, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	13, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
-	6,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	50, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
-	9,  // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
-	7,  // 8: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
-	7,  // 9: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	50, // 10: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	50, // 11: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
-	11, // 12: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	12, // 13: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	51, // 14: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 15: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 16: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	8,  // 17: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	8,  // 18: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	8,  // 19: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 20: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	8,  // 21: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	8,  // 22: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	8,  // 23: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	31, // 24: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	14, // 25: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 26: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 27: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 28: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 29: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 30: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 31: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	40, // 32: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	41, // 33: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	44, // 34: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	49, // 35: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 36: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	50, // 37: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	15, // 38: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	17, // 39: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	19, // 40: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	21, // 41: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	23, // 42: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	25, // 43: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	27, // 44: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	29, // 45: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	32, // 46: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	34, // 47: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	36, // 48: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	38, // 49: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	42, // 50: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	45, // 51: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	47, // 52: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	16, // 53: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	18, // 54: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	20, // 55: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	22, // 56: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	24, // 57: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	26, // 58: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	28, // 59: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	30, // 60: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	33, // 61: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	35, // 62: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	37, // 63: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	39, // 64: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	43, // 65: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	46, // 66: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	48, // 67: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	53, // [53:68] is the sub-list for method output_type
-	38, // [38:53] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	52, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	12, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	15, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	15, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
+	52, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	11, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	10, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
+	6,  // 9: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
+	52, // 10: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	8,  // 11: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	8,  // 12: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	52, // 13: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	52, // 14: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	14, // 15: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
+	13, // 16: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	14, // 17: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	53, // 18: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 19: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 20: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	9,  // 21: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 22: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 23: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 24: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	9,  // 25: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	9,  // 26: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	9,  // 27: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	33, // 28: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	16, // 29: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 30: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 31: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 32: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 33: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 34: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 35: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	42, // 36: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	43, // 37: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	46, // 38: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	51, // 39: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 40: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	52, // 41: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	17, // 42: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	19, // 43: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	21, // 44: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	23, // 45: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	25, // 46: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	27, // 47: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	29, // 48: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	31, // 49: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	34, // 50: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	36, // 51: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	38, // 52: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	40, // 53: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	44, // 54: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	47, // 55: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	49, // 56: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	18, // 57: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	20, // 58: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	22, // 59: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	24, // 60: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	26, // 61: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	28, // 62: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	30, // 63: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	32, // 64: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	35, // 65: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	37, // 66: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	39, // 67: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	41, // 68: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	45, // 69: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	48, // 70: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	50, // 71: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	57, // [57:72] is the sub-list for method output_type
+	42, // [42:57] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -3995,8 +4244,8 @@ func file_headend_v1_headend_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
-			NumEnums:      8,
-			NumMessages:   42,
+			NumEnums:      9,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
