@@ -109,7 +109,7 @@ type Lab struct {
 	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
-	usage      usageLog
+	usage      usageState                         // usagelog
 	con        consoles                           // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
@@ -178,7 +178,8 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = admission.NewPrincipals(l.notePrincipal)
+	l.principals = admission.NewPrincipals(l.usage.NotePrincipal)
+	l.usage.Open(usageCore{l}, l.store, l.name, l.principals, l.log)
 	l.shared = newSharedService(l)
 	l.fo = fopair.NewService[*Headend](foLab{l})
 	l.syslog = cfg.Syslog
@@ -273,7 +274,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	l.onNetChange(l.shared.netChanged)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
-	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
+	l.usage.Run(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
 
