@@ -22,6 +22,7 @@ import (
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/labnet"
+	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/metrics"
 )
 
@@ -92,7 +93,7 @@ type Lab struct {
 	rand     func(n int) int
 	log      *zap.Logger
 	metrics  *Metrics
-	portal   *portalState
+	portal   *labportal.Service
 
 	byName sync.Map // running hostname -> *Headend
 
