@@ -19,6 +19,7 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/sim/consoleports"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/labnet"
@@ -111,7 +112,7 @@ type Lab struct {
 	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
 	usage      usageState                         // usagelog
-	con        consoles                           // SSH console ports (console.go)
+	con        consoleports.Table[*Headend]       // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
 	ev         *eventlog.Log   // events.go
@@ -470,7 +471,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	if err != nil {
 		return nil, err
 	}
-	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.allocPort()}
+	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.con.Alloc()}
 	h.pending.Store(true)
 	// The lab's background work ranges over byName and reads h.adm.
 	l.newAdmission(h, now)
@@ -478,7 +479,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	l.index(h, nil, d)
 	l.bySerial[serial] = h
 	if h.sshPort != 0 {
-		l.con.ports[h.sshPort] = h
+		l.con.Take(h.sshPort, h)
 	}
 	l.creating++
 	return h, nil
@@ -492,7 +493,7 @@ func (l *Lab) release(h *Headend) {
 	l.unindex(h, h.dev)
 	delete(l.bySerial, h.dev.SerialNumber())
 	if h.sshPort != 0 {
-		delete(l.con.ports, h.sshPort)
+		l.con.Free(h.sshPort)
 	}
 	l.creating--
 }
