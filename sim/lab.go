@@ -24,6 +24,7 @@ import (
 	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
+	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/metrics"
 )
 
@@ -148,10 +149,9 @@ type Headend struct {
 	logged int
 	// refusals samples the refused connections (refusals.go).
 	refusals refusalSampler
-	// due is when the device next logs a line as time passes, dueIdx its
-	// place in the lab's heap (timers.go); guarded by the lab's timers.mu.
-	due    time.Time
-	dueIdx int
+	// timer is when the device next logs a line as time passes, and its
+	// place in the lab's heap (timers.go); guarded by the heap.
+	timer labtimers.Slot
 	// off: the headend is powered off since offSince (faults.go); guarded
 	// by mu.
 	off      bool
