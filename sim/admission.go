@@ -96,7 +96,7 @@ func (h *Headend) Admit(p *admission.Principal, k headend.Kind) admission.Decisi
 		d = admission.Decision{Reason: headend.ReasonStandby}
 	}
 	if !d.Admitted {
-		h.noteRefusal(p, k, d, t)
+		h.refusals.Note(h.adm, p, k, d, t)
 	}
 	return d
 }

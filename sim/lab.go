@@ -26,6 +26,7 @@ import (
 	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/metrics"
+	"github.com/asalab/asalab/sim/refusals"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -148,7 +149,7 @@ type Headend struct {
 	// it logged after them have no event yet. Guarded by mu.
 	logged int
 	// refusals samples the refused connections (refusals.go).
-	refusals refusalSampler
+	refusals refusals.Sampler
 	// timer is when the device next logs a line as time passes, and its
 	// place in the lab's heap (timers.go); guarded by the heap.
 	timer labtimers.Slot
