@@ -22,6 +22,7 @@ import (
 	"github.com/asalab/asalab/sim/consoleports"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
+	"github.com/asalab/asalab/sim/journal"
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/labtimers"
@@ -122,6 +123,9 @@ type Lab struct {
 	netw       labnet.Watchers // netwatch.go
 	fo         *failovers      // failover.go
 	shared     *sharedService  // shared licensing (shared.go)
+
+	// journal is the one path of changes to the store (events.go).
+	journal *journal.Journal
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
