@@ -243,7 +243,7 @@ func (c usageCore) Forgetting() {
 // interval.
 func (c usageCore) AfterFlush() {
 	l := c.l
-	if l.clock.mode != ClockSimulated {
+	if l.clock.Mode() != ClockSimulated {
 		l.foClock(l.clock.Now()) // units back from a reload pair again
 	}
 	if err := l.flushRefusals(); err != nil {

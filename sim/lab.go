@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/journal"
+	"github.com/asalab/asalab/sim/labclock"
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/labtimers"
@@ -93,6 +93,7 @@ type Lab struct {
 	signer   *keygen.Signer
 	clock    *Clock
 	clockMu  sync.Mutex // serialises clock changes and their persistence
+	setClock labclock.Setter
 	bootTime time.Duration
 	rand     func(n int) int
 	log      *zap.Logger
@@ -208,20 +209,20 @@ func OpenLab(cfg Config) (*Lab, error) {
 			if cfg.ClockStart.IsZero() {
 				t = realNow().UTC().Truncate(time.Second)
 			}
-			if t.Before(minLabTime) || t.After(maxLabTime) {
+			if t.Before(labclock.Min) || t.After(labclock.Max) {
 				return nil, fmt.Errorf("%w: the lab clock runs from %s to %s, not %s", ErrInvalidArgument,
-					minLabTime.Format(time.RFC3339), maxLabTime.Format(time.RFC3339), t.Format(time.RFC3339))
+					labclock.Min.Format(time.RFC3339), labclock.Max.Format(time.RFC3339), t.Format(time.RFC3339))
 			}
-			l.clock = NewSimClock(t)
+			l.clock, l.setClock = labclock.NewSim(t)
 			if err := l.commitClock(t, "simulated clock started at "+t.Format(time.RFC3339), nil); err != nil {
 				return nil, err
 			}
 		}
 		if l.clock == nil {
-			l.clock = NewSimClock(t)
+			l.clock, l.setClock = labclock.NewSim(t)
 		}
 	default:
-		l.clock = &Clock{mode: ClockReal, real: realNow}
+		l.clock = labclock.NewReal(realNow)
 	}
 	now := l.clock.Now()
 	foRecs, err := l.store.Failovers(l.name)
@@ -307,16 +308,16 @@ func (l *Lab) stored() int { return len(l.bySerial) - l.creating }
 func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	l.clockMu.Lock()
 	defer l.clockMu.Unlock()
-	if l.clock.mode != ClockSimulated {
+	if l.clock.Mode() != ClockSimulated {
 		return time.Time{}, ErrClockNotSimulated
 	}
 	if t.Before(l.clock.Now()) {
 		return time.Time{}, fmt.Errorf("%w: %s is before the lab time %s", ErrClockBackwards,
 			t.UTC().Format(time.RFC3339), l.clock.Now().Format(time.RFC3339))
 	}
-	if t.After(maxLabTime) {
+	if t.After(labclock.Max) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
-			maxLabTime.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+			labclock.Max.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
 	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
@@ -336,14 +337,6 @@ func (l *Lab) commitClock(t time.Time, text string, apply func()) error {
 	}
 	return l.commit(b, []Event{{At: t.UTC(), Kind: EventClock, Text: text}}, apply)
 }
-
-// maxLabTime is the last time a simulated clock holds: it counts Unix
-// nanoseconds in an int64.
-var maxLabTime = time.Unix(0, math.MaxInt64).UTC()
-
-// minLabTime is the first time a simulated clock starts at: Unix time 0,
-// since the lab counts days and usage from it.
-var minLabTime = time.Unix(0, 0).UTC()
 
 // AdvanceClock moves a simulated clock forward by d, durably.
 func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {

@@ -122,7 +122,7 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 	}
 	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
 	err = l.commit(b, evs, func() {
-		l.clock.set(t)
+		l.setClock(t)
 		cu.apply(t)
 	})
 	cu.done() // before the service's steps, which write headends of their own
