@@ -3,36 +3,21 @@ package sim
 import (
 	"cmp"
 	"fmt"
-	"net"
 	"slices"
-	"strconv"
 
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/consoleports"
 )
 
-// This file gives each headend of a lab its SSH console port and tells the
-// SSH server (cmd/headendd/sshd) when a console appears, goes away, or must
-// drop its sessions because the headend reloads.
-//
-// A port belongs to a headend, not to a hostname: a rename keeps it. It is
-// chosen when the headend is created (or, for a headend created while SSH was
-// off or no port was free, when the lab opens) and stored in the same synced
-// batch as the headend, so it is the same after a daemon restart. Ports are
-// unique within a lab; a daemon serves one lab.
+// This file gives each headend of a lab its SSH console port (package
+// consoleports, the table) and tells the SSH server (cmd/headendd/sshd) when
+// a console appears, goes away, or must drop its sessions because the
+// headend reloads.
 
 // SSHPorts is the range of console ports of a lab.
-type SSHPorts struct {
-	// Host is the address the consoles listen on, e.g. "127.0.0.1".
-	Host string
-	// Base and Count: the ports [Base, Base+Count).
-	Base, Count int
-	// Usable, if not nil, is asked before a port is given to a headend
-	// (headendd checks that it can be bound, so that a port another
-	// program holds is skipped).
-	Usable func(port int) bool
-}
+type SSHPorts = consoleports.Range
 
 // ConsoleEventKind is what happened to a headend's console.
 type ConsoleEventKind int
@@ -58,85 +43,49 @@ type ConsoleEvent struct {
 	Port int
 }
 
-// consoles is the lab's console state; ports is guarded by the lab's mu.
-type consoles struct {
-	cfg   *SSHPorts
-	ports map[int]*Headend
-}
-
 // openConsoles loads the stored ports and gives one to every headend of hs
 // (in id order) that has none. Called by OpenLab before the lab is shared.
 func (l *Lab) openConsoles(cfg *SSHPorts, hs []*Headend) error {
 	if cfg == nil {
 		return nil
 	}
-	if cfg.Base < 1 || cfg.Count < 1 || cfg.Base+cfg.Count-1 > 65535 {
-		return fmt.Errorf("%w: SSH ports %d+%d are not within 1-65535", ErrInvalidArgument, cfg.Base, cfg.Count)
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	l.con = consoles{cfg: cfg, ports: map[int]*Headend{}}
+	l.con = consoleports.NewTable[*Headend](cfg)
 	stored, err := l.store.Ports(l.name)
 	if err != nil {
 		return err
 	}
-	var missing []*Headend
-	for _, h := range hs {
+	given, none := l.con.Place(hs, func(h *Headend) (int, bool) {
 		p, ok := stored[h.id]
-		if !ok || !l.inRange(p) || l.con.ports[p] != nil {
-			missing = append(missing, h)
-			continue
-		}
-		h.sshPort = p
-		l.con.ports[p] = h
+		return p, ok
+	}, func(h *Headend, p int) { h.sshPort = p })
+	for _, h := range none {
+		l.log.Warn("no free SSH port for a headend: it has no console",
+			zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Int("ports", cfg.Count))
 	}
 	// One synced batch for them all: a fleet stored while SSH was off gets
 	// its ports at the next start, and a sync per headend made that start
 	// take seconds.
-	given := map[uint64]int{}
-	for _, h := range missing {
-		p := l.allocPort()
-		if p == 0 {
-			l.log.Warn("no free SSH port for a headend: it has no console",
-				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Int("ports", cfg.Count))
-			continue
-		}
-		h.sshPort = p
-		l.con.ports[p] = h
-		given[h.id] = p
+	ports := map[uint64]int{}
+	for _, h := range given {
+		ports[h.id] = h.sshPort
 	}
-	return l.store.PutPorts(l.name, given)
-}
-
-func (l *Lab) inRange(p int) bool {
-	c := l.con.cfg
-	return p >= c.Base && p < c.Base+c.Count
-}
-
-// allocPort draws the lowest free usable port, 0 when there is none. Called
-// with l.mu held (or before the lab is shared).
-func (l *Lab) allocPort() int {
-	c := l.con.cfg
-	if c == nil {
-		return 0
-	}
-	for p := c.Base; p < c.Base+c.Count; p++ {
-		if l.con.ports[p] == nil && (c.Usable == nil || c.Usable(p)) {
-			return p
-		}
-	}
-	return 0
+	return l.store.PutPorts(l.name, ports)
 }
 
 // consoleCreated registers a new headend's port and announces it. Called
 // with l.mu held, after the headend is stored.
 func (l *Lab) consoleCreated(h *Headend) {
 	if h.sshPort == 0 {
-		if l.con.cfg != nil {
+		if c := l.con.Range(); c != nil {
 			l.log.Warn("no free SSH port for a new headend: it has no console (see --ssh-ports)",
-				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Int("ports", l.con.cfg.Count))
+				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Int("ports", c.Count))
 		}
 		return
 	}
-	l.con.ports[h.sshPort] = h
+	l.con.Take(h.sshPort, h)
 	l.notify(ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: h.sshPort})
 }
 
@@ -146,7 +95,7 @@ func (l *Lab) consoleDeleted(h *Headend) {
 	if h.sshPort == 0 {
 		return
 	}
-	delete(l.con.ports, h.sshPort)
+	l.con.Free(h.sshPort)
 	l.notify(ConsoleEvent{Kind: ConsoleRemoved, Headend: h, Port: h.sshPort})
 	h.sshPort = 0
 }
@@ -176,11 +125,11 @@ func (l *Lab) WatchConsoles(fn func(ConsoleEvent)) []ConsoleEvent {
 	defer l.mu.Unlock()
 	l.conWatch.Store(&fn)
 	var evs []ConsoleEvent
-	for p, h := range l.con.ports {
+	l.con.Each(func(p int, h *Headend) {
 		if !h.pending.Load() { // announced when Create has stored it
 			evs = append(evs, ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: p})
 		}
-	}
+	})
 	slices.SortFunc(evs, func(a, b ConsoleEvent) int { return cmp.Compare(a.Port, b.Port) })
 	return evs
 }
@@ -188,11 +137,7 @@ func (l *Lab) WatchConsoles(fn func(ConsoleEvent)) []ConsoleEvent {
 // sshAddress is the headend's console address, "" without one. Called with
 // h.mu or the lab's mu held.
 func (h *Headend) sshAddress() string {
-	c := h.lab.con.cfg
-	if c == nil || h.sshPort == 0 {
-		return ""
-	}
-	return net.JoinHostPort(c.Host, strconv.Itoa(h.sshPort))
+	return h.lab.con.Address(h.sshPort)
 }
 
 // Hostname is the headend's current hostname.
@@ -223,8 +168,8 @@ func WithSoftwareVersion(version string) CreateOption {
 
 // SSHHost is the address the consoles listen on, "" without SSH.
 func (l *Lab) SSHHost() string {
-	if l.con.cfg == nil {
-		return ""
+	if c := l.con.Range(); c != nil {
+		return c.Host
 	}
-	return l.con.cfg.Host
+	return ""
 }

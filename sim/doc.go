@@ -1,12 +1,18 @@
 // Package sim is the lab: a fleet of simulated headends keyed by hostname,
-// the lab clock, the licensing portal's state, and their persistence in an
-// embedded pebble store (package store). Every change (a headend created, changed or
-// deleted, a portal action, a move of the clock) goes one way, Lab.commit:
-// it is applied to a copy, written with its events in one synced batch,
-// and only then made visible and its events published, so that an
+// the lab clock (package labclock), the licensing portal (package
+// labportal), and their persistence in an embedded pebble store (package
+// store). Every change (a headend created, changed or deleted, a portal
+// action, a move of the clock) goes one way, Lab.commit (package
+// journal): it is applied to a copy, written with its events in one synced
+// batch, and only then made visible and its events published, so that an
 // acknowledged change survives a crash and a refused one leaves no trace.
 // The events form the lab's log (Lab.WatchEvents, Lab.ListEvents), one
-// sequence per lab, durable with the changes they tell.
+// sequence per lab, durable with the changes they tell. The users the
+// headends admit are kept for the compliance report by the usage log
+// (package usagelog), the refusals sampled into the event log (package
+// refusals); the lines headends log as time passes are due in a heap
+// (package labtimers); each headend's console has its port (package
+// consoleports).
 //
 // A daemon restart is not a device reload: running state, flash keys,
 // reload-pending and saved configuration all survive it. Only a device

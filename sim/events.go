@@ -3,9 +3,9 @@ package sim
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/asalab/asalab/sim/eventlog"
+	"github.com/asalab/asalab/sim/journal"
 	"github.com/asalab/asalab/sim/store"
 )
 
@@ -76,11 +76,11 @@ func validateFilter(f *EventFilter) error {
 
 // openEvents finds where the lab's log ends. Called by OpenLab first.
 func (l *Lab) openEvents() error {
-	last, err := l.store.LastEvent(l.name)
+	j, err := journal.Open(l.store, l.name, l.metrics)
 	if err != nil {
 		return err
 	}
-	l.ev = eventlog.New(last, l.scanEvents)
+	l.journal, l.ev = j, j.Log()
 	return nil
 }
 
@@ -92,47 +92,12 @@ func (l *Lab) EndWatches() { l.closeEvents() }
 // closeEvents ends the subscriptions.
 func (l *Lab) closeEvents() { l.ev.Close() }
 
-// commit is the one way a change reaches the store: b (the change's writes)
-// and the events evs, which it numbers, in one batch committed with Sync;
-// then apply (nil: nothing) makes the change in memory; then the events are
-// published. It returns once the change is durable and applied, or failed
-// and not applied. Only the ordering into the write-ahead log is
-// serialised: concurrent changes wait for their syncs together.
+// commit is the one way a change reaches the store (journal.Journal.Commit):
+// b (the change's writes) and the events evs in one synced batch, then
+// apply (nil: nothing), then the events published. It returns once the
+// change is durable and applied, or failed and not applied.
 func (l *Lab) commit(b *store.Batch, evs []Event, apply func()) error {
-	start := time.Now()
-	bodies := make([][]byte, len(evs))
-	for i := range evs {
-		v, err := eventlog.Encode(&evs[i])
-		if err != nil {
-			return err
-		}
-		bodies[i] = v
-	}
-	first, err := l.ev.Append(evs, func() error {
-		for i := range evs {
-			if err := b.PutEvent(evs[i].Seq, bodies[i]); err != nil {
-				return err
-			}
-		}
-		return l.store.ApplyOrdered(b)
-	})
-	if err != nil {
-		return err
-	}
-	err = l.store.SyncWait(b)
-	l.metrics.ObservePersist(time.Since(start))
-	if err == nil && apply != nil {
-		apply()
-	}
-	// Published even when the sync failed: the events are in the log
-	// before those of later changes, whose syncs may yet succeed, and
-	// holding them back would stop every subscriber. Pebble does not go
-	// on writing after a failed sync of its log.
-	l.ev.Publish(first, uint64(len(evs)))
-	if err == nil {
-		l.metrics.CountEvents(evs)
-	}
-	return err
+	return l.journal.Commit(b, evs, apply)
 }
 
 // LastEvent is the sequence number of the last event published: a
@@ -165,16 +130,4 @@ func (l *Lab) WatchEvents(ctx context.Context, from uint64, f EventFilter, fn fu
 		return err
 	}
 	return l.ev.Watch(ctx, from, f, fn)
-}
-
-// scanEvents calls fn with the lab's stored events after `after` up to
-// through, in order, until fn returns false.
-func (l *Lab) scanEvents(after, through uint64, fn func(Event) bool) error {
-	return l.store.ScanEvents(l.name, after, through, func(seq uint64, v []byte) (bool, error) {
-		e, err := eventlog.Decode(seq, v)
-		if err != nil {
-			return false, err
-		}
-		return fn(e), nil
-	})
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -19,10 +18,16 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/sim/consoleports"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
+	"github.com/asalab/asalab/sim/journal"
+	"github.com/asalab/asalab/sim/labclock"
 	"github.com/asalab/asalab/sim/labnet"
+	"github.com/asalab/asalab/sim/labportal"
+	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/metrics"
+	"github.com/asalab/asalab/sim/refusals"
 )
 
 // DefaultLab is the name of the lab every daemon has.
@@ -88,11 +93,12 @@ type Lab struct {
 	signer   *keygen.Signer
 	clock    *Clock
 	clockMu  sync.Mutex // serialises clock changes and their persistence
+	setClock labclock.Setter
 	bootTime time.Duration
 	rand     func(n int) int
 	log      *zap.Logger
 	metrics  *Metrics
-	portal   *portalState
+	portal   *labportal.Service
 
 	byName sync.Map // running hostname -> *Headend
 
@@ -109,8 +115,8 @@ type Lab struct {
 	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
-	usage      usageLog
-	con        consoles                           // SSH console ports (console.go)
+	usage      usageState                         // usagelog
+	con        consoleports.Table[*Headend]       // SSH console ports (console.go)
 	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
 	ev         *eventlog.Log   // events.go
@@ -118,6 +124,9 @@ type Lab struct {
 	netw       labnet.Watchers // netwatch.go
 	fo         *failovers      // failover.go
 	shared     *sharedService  // shared licensing (shared.go)
+
+	// journal is the one path of changes to the store (events.go).
+	journal *journal.Journal
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -145,11 +154,10 @@ type Headend struct {
 	// it logged after them have no event yet. Guarded by mu.
 	logged int
 	// refusals samples the refused connections (refusals.go).
-	refusals refusalSampler
-	// due is when the device next logs a line as time passes, dueIdx its
-	// place in the lab's heap (timers.go); guarded by the lab's timers.mu.
-	due    time.Time
-	dueIdx int
+	refusals refusals.Sampler
+	// timer is when the device next logs a line as time passes, and its
+	// place in the lab's heap (timers.go); guarded by the heap.
+	timer labtimers.Slot
 	// off: the headend is powered off since offSince (faults.go); guarded
 	// by mu.
 	off      bool
@@ -178,7 +186,8 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if l.log == nil {
 		l.log = zap.NewNop()
 	}
-	l.principals = admission.NewPrincipals(l.notePrincipal)
+	l.principals = admission.NewPrincipals(l.usage.NotePrincipal)
+	l.usage.Open(usageCore{l}, l.store, l.name, l.principals, l.log)
 	l.shared = newSharedService(l)
 	l.fo = fopair.NewService[*Headend](foLab{l})
 	l.syslog = cfg.Syslog
@@ -200,20 +209,20 @@ func OpenLab(cfg Config) (*Lab, error) {
 			if cfg.ClockStart.IsZero() {
 				t = realNow().UTC().Truncate(time.Second)
 			}
-			if t.Before(minLabTime) || t.After(maxLabTime) {
+			if t.Before(labclock.Min) || t.After(labclock.Max) {
 				return nil, fmt.Errorf("%w: the lab clock runs from %s to %s, not %s", ErrInvalidArgument,
-					minLabTime.Format(time.RFC3339), maxLabTime.Format(time.RFC3339), t.Format(time.RFC3339))
+					labclock.Min.Format(time.RFC3339), labclock.Max.Format(time.RFC3339), t.Format(time.RFC3339))
 			}
-			l.clock = NewSimClock(t)
+			l.clock, l.setClock = labclock.NewSim(t)
 			if err := l.commitClock(t, "simulated clock started at "+t.Format(time.RFC3339), nil); err != nil {
 				return nil, err
 			}
 		}
 		if l.clock == nil {
-			l.clock = NewSimClock(t)
+			l.clock, l.setClock = labclock.NewSim(t)
 		}
 	default:
-		l.clock = &Clock{mode: ClockReal, real: realNow}
+		l.clock = labclock.NewReal(realNow)
 	}
 	now := l.clock.Now()
 	foRecs, err := l.store.Failovers(l.name)
@@ -273,7 +282,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 	l.onNetChange(l.shared.netChanged)
 	l.metrics.SetHeadends(l.stored())
 	l.metrics.Watch(l)
-	l.runUsageFlusher(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
+	l.usage.Run(cmp.Or(cfg.UsageFlushInterval, 500*time.Millisecond), cmp.Or(cfg.PeakSampleInterval, 100*time.Millisecond))
 	return l, nil
 }
 
@@ -299,16 +308,16 @@ func (l *Lab) stored() int { return len(l.bySerial) - l.creating }
 func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	l.clockMu.Lock()
 	defer l.clockMu.Unlock()
-	if l.clock.mode != ClockSimulated {
+	if l.clock.Mode() != ClockSimulated {
 		return time.Time{}, ErrClockNotSimulated
 	}
 	if t.Before(l.clock.Now()) {
 		return time.Time{}, fmt.Errorf("%w: %s is before the lab time %s", ErrClockBackwards,
 			t.UTC().Format(time.RFC3339), l.clock.Now().Format(time.RFC3339))
 	}
-	if t.After(maxLabTime) {
+	if t.After(labclock.Max) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
-			maxLabTime.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+			labclock.Max.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
 	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
@@ -328,14 +337,6 @@ func (l *Lab) commitClock(t time.Time, text string, apply func()) error {
 	}
 	return l.commit(b, []Event{{At: t.UTC(), Kind: EventClock, Text: text}}, apply)
 }
-
-// maxLabTime is the last time a simulated clock holds: it counts Unix
-// nanoseconds in an int64.
-var maxLabTime = time.Unix(0, math.MaxInt64).UTC()
-
-// minLabTime is the first time a simulated clock starts at: Unix time 0,
-// since the lab counts days and usage from it.
-var minLabTime = time.Unix(0, 0).UTC()
 
 // AdvanceClock moves a simulated clock forward by d, durably.
 func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
@@ -473,7 +474,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	if err != nil {
 		return nil, err
 	}
-	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.allocPort()}
+	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.con.Alloc()}
 	h.pending.Store(true)
 	// The lab's background work ranges over byName and reads h.adm.
 	l.newAdmission(h, now)
@@ -481,7 +482,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	l.index(h, nil, d)
 	l.bySerial[serial] = h
 	if h.sshPort != 0 {
-		l.con.ports[h.sshPort] = h
+		l.con.Take(h.sshPort, h)
 	}
 	l.creating++
 	return h, nil
@@ -495,7 +496,7 @@ func (l *Lab) release(h *Headend) {
 	l.unindex(h, h.dev)
 	delete(l.bySerial, h.dev.SerialNumber())
 	if h.sshPort != 0 {
-		delete(l.con.ports, h.sshPort)
+		l.con.Free(h.sshPort)
 	}
 	l.creating--
 }

@@ -1,12 +1,12 @@
 package sim
 
 import (
-	"container/heap"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/store"
 )
 
@@ -31,39 +31,13 @@ import (
 // then get a line twice, if a console had shown the headend meanwhile.
 
 // labTimers is the heap of headends by the time their next timed line is
-// due.
+// due (package labtimers).
 type labTimers struct {
-	// mu guards heap and each headend's due and dueIdx.
-	mu   sync.Mutex
-	heap timerHeap
+	heap labtimers.Heap[*Headend]
 	// run lets one catch-up at a time hold the locks of the headends it
 	// advances: no other path holds more than one headend's lock, so
 	// several at once cannot deadlock.
 	run sync.Mutex
-}
-
-// timerHeap orders headends by due; Headend.dueIdx is the position plus
-// one, 0 when the headend is not in it.
-type timerHeap []*Headend
-
-func (q timerHeap) Len() int           { return len(q) }
-func (q timerHeap) Less(i, j int) bool { return q[i].due.Before(q[j].due) }
-func (q timerHeap) Swap(i, j int) {
-	q[i], q[j] = q[j], q[i]
-	q[i].dueIdx, q[j].dueIdx = i+1, j+1
-}
-func (q *timerHeap) Push(x any) {
-	h := x.(*Headend)
-	h.dueIdx = len(*q) + 1
-	*q = append(*q, h)
-}
-func (q *timerHeap) Pop() any {
-	old := *q
-	h := old[len(old)-1]
-	old[len(old)-1] = nil
-	*q = old[:len(old)-1]
-	h.dueIdx = 0
-	return h
 }
 
 // schedule puts h in the heap at the time its device's next timed line is
@@ -72,35 +46,7 @@ func (q *timerHeap) Pop() any {
 func (l *Lab) schedule(h *Headend) {
 	at, ok := h.dev.NextTimedEvent()
 	ok = ok && !h.deleted && !h.off // an off headend logs its lines at power on
-	t := &l.timers
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	switch {
-	case !ok:
-		if h.dueIdx > 0 {
-			heap.Remove(&t.heap, h.dueIdx-1)
-		}
-	case h.dueIdx > 0:
-		if !h.due.Equal(at) {
-			h.due = at
-			heap.Fix(&t.heap, h.dueIdx-1)
-		}
-	default:
-		h.due = at
-		heap.Push(&t.heap, h)
-	}
-}
-
-// takeDue takes the headends with a line due at or before now out of the
-// heap, earliest first.
-func (t *labTimers) takeDue(now time.Time) []*Headend {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var hs []*Headend
-	for len(t.heap) > 0 && !t.heap[0].due.After(now) {
-		hs = append(hs, heap.Pop(&t.heap).(*Headend))
-	}
-	return hs
+	l.timers.heap.Schedule(h, &h.timer, at, ok)
 }
 
 // catchUp is the advance of the headends with a line due, prepared in a
@@ -120,7 +66,7 @@ type catchUp struct {
 func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	l.timers.run.Lock()
 	cu := &catchUp{l: l}
-	for _, h := range l.timers.takeDue(now) {
+	for _, h := range l.timers.heap.TakeDue(now) {
 		h.mu.Lock()
 		cu.locked = append(cu.locked, h)
 		if h.deleted || h.off {
@@ -176,7 +122,7 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 	}
 	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
 	err = l.commit(b, evs, func() {
-		l.clock.set(t)
+		l.setClock(t)
 		cu.apply(t)
 	})
 	cu.done() // before the service's steps, which write headends of their own
