@@ -206,8 +206,8 @@ func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [hea
 
 // eachAdmission calls fn with the admission state of every running headend.
 func (l *Lab) eachAdmission(fn func(*admission.Admission)) {
-	l.byName.Range(func(_, v any) bool {
-		fn(v.(*Headend).adm)
+	l.names.Range(func(_ string, h *Headend) bool {
+		fn(h.adm)
 		return true
 	})
 }
@@ -223,8 +223,7 @@ type usageState struct {
 type usageCore struct{ l *Lab }
 
 func (c usageCore) EachAdmission(fn func(id uint64, a *admission.Admission) bool) {
-	c.l.byName.Range(func(_, v any) bool {
-		h := v.(*Headend)
+	c.l.names.Range(func(_ string, h *Headend) bool {
 		return fn(h.id, h.adm)
 	})
 }

@@ -1,12 +1,16 @@
 package sim
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/asalab/asalab/sim/hostnames"
+)
 
 // Domain errors of the lab.
 var (
 	ErrLabNotFound       = errors.New("sim: lab not found")
 	ErrHeadendNotFound   = errors.New("sim: headend not found")
-	ErrHostnameTaken     = errors.New("sim: hostname is already used by another headend in the lab")
+	ErrHostnameTaken     = hostnames.ErrTaken
 	ErrSerialTaken       = errors.New("sim: serial number is already used by another headend in the lab")
 	ErrClockNotSimulated = errors.New("sim: the lab clock is the real clock; start headendd with --clock=sim to set it")
 	ErrClockBackwards    = errors.New("sim: the lab clock only moves forward")

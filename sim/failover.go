@@ -124,8 +124,8 @@ func (l *Lab) foClock(now time.Time) { l.fo.Clock(now) }
 // now, in id order; down ones are taken as down.
 func (l *Lab) foCandidates(now time.Time, down map[*Headend]bool) []fopair.Cand[*Headend] {
 	var hs []*Headend
-	l.byName.Range(func(_, v any) bool {
-		if h := v.(*Headend); !h.pending.Load() {
+	l.names.Range(func(_ string, h *Headend) bool {
+		if !h.pending.Load() {
 			hs = append(hs, h)
 		}
 		return true

@@ -103,7 +103,7 @@ func (l *Lab) link(a, b string, cut bool) (Link, error) {
 // linkLocked is link with the lab's lock held.
 func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error) {
 	for _, h := range [2]*Headend{ha, hb} {
-		if l.names[h.name] != h { // deleted since it was looked up
+		if o, _ := l.names.Holder(h.name); o != h { // deleted since it was looked up
 			return Link{}, fmt.Errorf("%w: %q", ErrHeadendNotFound, h.name)
 		}
 	}
@@ -272,7 +272,7 @@ func (h *Headend) powerOn() (time.Time, error) {
 	// The saved hostname comes back with the saved configuration.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
+	if err := l.names.Check(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return time.Time{}, err
 	}
 	b := l.store.NewBatch(l.name)

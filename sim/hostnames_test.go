@@ -138,17 +138,16 @@ func checkIndex(lab *Lab) error {
 	defer lab.mu.Unlock()
 	found := 0
 	var err error
-	lab.byName.Range(func(k, v any) bool {
-		h := v.(*Headend)
+	lab.names.Range(func(k string, h *Headend) bool {
 		found++
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		switch {
 		case h.deleted:
-			err = errors.New("a deleted headend is found by " + k.(string))
-		case h.dev.Hostname() != k.(string):
-			err = errors.New("headend " + h.dev.Hostname() + " is found by " + k.(string))
-		case lab.names[h.dev.Hostname()] != h || lab.names[h.dev.SavedHostname()] != h:
+			err = errors.New("a deleted headend is found by " + k)
+		case h.dev.Hostname() != k:
+			err = errors.New("headend " + h.dev.Hostname() + " is found by " + k)
+		case holder(lab, h.dev.Hostname()) != h || holder(lab, h.dev.SavedHostname()) != h:
 			err = errors.New("headend " + h.dev.Hostname() + " does not hold its names")
 		case lab.bySerial[h.dev.SerialNumber()] != h:
 			err = errors.New("headend " + h.dev.Hostname() + " is not found by its serial")
@@ -161,10 +160,16 @@ func checkIndex(lab *Lab) error {
 	if found != len(lab.bySerial) {
 		return errors.New("the hostname and serial indexes differ in size")
 	}
-	for n, h := range lab.names {
+	for n, h := range lab.names.Held() {
 		if h.deleted || (h.dev.Hostname() != n && h.dev.SavedHostname() != n) {
 			return errors.New("name " + n + " is held by a headend that has no such name")
 		}
 	}
 	return nil
+}
+
+// holder is the headend holding the name n, nil if none.
+func holder(lab *Lab, n string) *Headend {
+	h, _ := lab.names.Holder(n)
+	return h
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/asalab/asalab/sim/consoleports"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
+	"github.com/asalab/asalab/sim/hostnames"
 	"github.com/asalab/asalab/sim/journal"
 	"github.com/asalab/asalab/sim/labclock"
 	"github.com/asalab/asalab/sim/labnet"
@@ -100,15 +101,12 @@ type Lab struct {
 	metrics  *Metrics
 	portal   *labportal.Service
 
-	byName sync.Map // running hostname -> *Headend
+	// names finds a headend by its running hostname, lock-free, and
+	// holds its saved one (sim/hostnames).
+	names *hostnames.Index[*Headend]
 
-	mu       sync.Mutex // guards names, bySerial, nextID, creating, con, and changes to byName
+	mu       sync.Mutex // guards names, bySerial, nextID, creating, con
 	bySerial map[string]*Headend
-	// names holds every hostname a headend holds: its running one (the
-	// one byName finds it by) and its saved one, which a reload or an RMA
-	// brings back. Holding both means those can never collide with a
-	// headend created or renamed meanwhile, so they are never refused.
-	names    map[string]*Headend
 	nextID   uint64
 	creating int // headends reserved by Create and not yet stored
 
@@ -177,8 +175,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 	l := &Lab{
 		name: cmp.Or(cfg.Name, DefaultLab), store: cfg.Store, signer: cfg.Signer,
 		bootTime: cfg.BootTime, rand: cfg.Rand, log: cfg.Log, metrics: cfg.Metrics,
-		bySerial: map[string]*Headend{}, names: map[string]*Headend{}, nextID: 1,
-		net: newNetwork(),
+		bySerial: map[string]*Headend{}, nextID: 1,
+		names: hostnames.New(func(h *Headend) string { return h.name }),
+		net:   newNetwork(),
 	}
 	if l.rand == nil {
 		l.rand = rand.IntN
@@ -246,12 +245,11 @@ func OpenLab(cfg Config) (*Lab, error) {
 		if r := foRecs[id]; r.Name != "" {
 			name, h.pinned = r.Name, true
 		}
-		if o := l.names[name]; o != nil {
+		if o, ok := l.names.Holder(name); ok {
 			return fmt.Errorf("sim: stored headends %d and %d share the hostname %q", o.id, id, name)
 		}
-		l.names[name] = h
 		h.name = name
-		l.byName.Store(name, h)
+		l.names.Run(name, h)
 		l.bySerial[d.SerialNumber()] = h
 		l.net.set(h, d)
 		l.shared.noteDevice(h, d, now)
@@ -393,8 +391,8 @@ func (s Snapshot) KeyLicense() (KeyLicense, bool) {
 
 // headend finds a headend by hostname.
 func (l *Lab) headend(hostname string) (*Headend, error) {
-	if v, ok := l.byName.Load(hostname); ok {
-		if h := v.(*Headend); !h.pending.Load() {
+	if h, ok := l.names.Lookup(hostname); ok {
+		if !h.pending.Load() {
 			return h, nil
 		}
 	}
@@ -451,7 +449,7 @@ func (l *Lab) Create(model, hostname, serial string, opts ...CreateOption) (Snap
 func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.checkNames(nil, hostname); err != nil {
+	if err := l.names.Check(nil, hostname); err != nil {
 		return nil, err
 	}
 	p, ok := headend.LookupPlatform(model)
@@ -476,7 +474,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	}
 	h := &Headend{lab: l, id: l.nextID, dev: d, fam: fam, sshPort: l.con.Alloc()}
 	h.pending.Store(true)
-	// The lab's background work ranges over byName and reads h.adm.
+	// The lab's background work ranges over names and reads h.adm.
 	l.newAdmission(h, now)
 	l.nextID++
 	l.index(h, nil, d)
@@ -554,8 +552,8 @@ func (l *Lab) List(after string, limit int) ([]Snapshot, bool) {
 		h    *Headend
 	}
 	var hs []named
-	l.byName.Range(func(k, v any) bool {
-		if name, h := k.(string), v.(*Headend); name > after && !h.pending.Load() {
+	l.names.Range(func(name string, h *Headend) bool {
+		if name > after && !h.pending.Load() {
 			hs = append(hs, named{name, h})
 		}
 		return true
@@ -723,7 +721,7 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	}
 	// The saved configuration comes back, its hostname with it: a name
 	// the unit already holds, so it is free. A pinned unit keeps its name.
-	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
+	if err := l.names.Check(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return Snapshot{}, "", err
 	}
 	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: bootLine(h.dev, c),
@@ -945,7 +943,7 @@ func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 	l := h.lab
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.checkNames(h, c.Hostname(), c.SavedHostname()); err != nil {
+	if err := l.names.Check(h, c.Hostname(), c.SavedHostname()); err != nil {
 		return err
 	}
 	oldName, unpin := h.name, h.pinned
@@ -965,9 +963,8 @@ func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 		l.index(h, h.dev, c)
 		if unpin {
 			h.pinned = false
-			if oldName != c.Hostname() && oldName != c.SavedHostname() && l.names[oldName] == h {
-				delete(l.names, oldName)
-				l.byName.CompareAndDelete(oldName, h)
+			if oldName != c.Hostname() && oldName != c.SavedHostname() {
+				l.names.Release(oldName, h, true)
 			}
 		}
 		h.noteChange(h.dev, c)
@@ -982,60 +979,25 @@ func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 	return nil
 }
 
-// checkNames fails if a headend other than h (nil: a new one) holds one
-// of the names. Called with l.mu held.
-func (l *Lab) checkNames(h *Headend, names ...string) error {
-	for _, n := range names {
-		o := l.names[n]
-		switch {
-		case o == nil || o == h:
-		case o.name == n:
-			return fmt.Errorf("%w: %q", ErrHostnameTaken, n)
-		default:
-			return fmt.Errorf("%w: %q is the saved hostname of %s, which its next reload brings back",
-				ErrHostnameTaken, n, o.name)
-		}
-	}
-	return nil
-}
-
 // index moves h from the names of old (nil: none) to those of c, the
-// device it is about to have. The new running name is stored before the
-// old one goes, so a lookup never misses the headend. Called with l.mu
-// held, once c is stored.
+// device it is about to have. Called with l.mu held, once c is stored.
 func (l *Lab) index(h *Headend, old, c family.Device) {
-	l.names[c.Hostname()] = h
-	l.names[c.SavedHostname()] = h
+	var was [2]string
+	if old != nil {
+		was = [2]string{old.Hostname(), old.SavedHostname()}
+	}
+	l.names.Move(h, old != nil, was, c.Hostname(), c.SavedHostname())
 	h.name = c.Hostname()
-	l.byName.Store(c.Hostname(), h)
-	if old == nil {
-		return
-	}
-	for _, n := range [2]string{old.Hostname(), old.SavedHostname()} {
-		if n != c.Hostname() && n != c.SavedHostname() && l.names[n] == h {
-			delete(l.names, n)
-		}
-	}
-	if n := old.Hostname(); n != c.Hostname() {
-		l.byName.CompareAndDelete(n, h)
-	}
 }
 
 // unindex drops the names h holds with device d. Called with l.mu held.
 func (l *Lab) unindex(h *Headend, d family.Device) {
 	if h.pinned {
-		if l.names[h.name] == h {
-			delete(l.names, h.name)
-		}
-		l.byName.CompareAndDelete(h.name, h)
+		l.names.Release(h.name, h, true)
 		return
 	}
-	for _, n := range [2]string{d.Hostname(), d.SavedHostname()} {
-		if l.names[n] == h {
-			delete(l.names, n)
-		}
-	}
-	l.byName.CompareAndDelete(d.Hostname(), h)
+	l.names.Release(d.SavedHostname(), h, false)
+	l.names.Release(d.Hostname(), h, true)
 }
 
 // holdSavedNames gives the loaded headends hs their saved hostnames, once
@@ -1048,12 +1010,12 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 		if h.pinned {
 			continue
 		}
-		if o := l.names[n]; o != nil && o != h {
+		if o, ok := l.names.Holder(n); ok && o != h {
 			l.log.Warn("a headend's saved hostname is another's running one: its reload is refused until one is renamed",
 				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.String("saved_hostname", n))
 			continue
 		}
-		l.names[n] = h
+		l.names.Hold(n, h)
 	}
 }
 
@@ -1111,8 +1073,8 @@ func (h *Headend) pinnedChange(c family.Device, now time.Time, m logMark) error 
 			// configuration gives it are the pair's.
 			l.mu.Lock()
 			h.pinned = true
-			if n := h.dev.SavedHostname(); n != h.name && l.names[n] == h {
-				delete(l.names, n)
+			if n := h.dev.SavedHostname(); n != h.name {
+				l.names.Release(n, h, false)
 			}
 			l.mu.Unlock()
 		}

@@ -22,14 +22,13 @@ func (h *Headend) RefusalSyslog(d admission.Decision, k headend.Kind, user, devi
 // refusalEvents takes the pending samples of every headend as events.
 func (l *Lab) refusalEvents() []Event {
 	var evs []Event
-	l.byName.Range(func(k, v any) bool {
-		h := v.(*Headend)
+	l.names.Range(func(k string, h *Headend) bool {
 		s, n := h.refusals.Take()
 		if s == nil {
 			return true
 		}
 		line := h.fam.RefusalSyslog(s.Decision, s.Kind, s.Policy, s.Principal.User(), s.Principal.Device())
-		evs = append(evs, Event{At: s.At, Headend: k.(string), Kind: EventRefusal, Syslog: line, Text: s.Text(n)})
+		evs = append(evs, Event{At: s.At, Headend: k, Kind: EventRefusal, Syslog: line, Text: s.Text(n)})
 		return true
 	})
 	return evs

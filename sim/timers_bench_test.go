@@ -113,8 +113,7 @@ func BenchmarkAdvanceClockTimed(b *testing.B) {
 	var scans []time.Duration
 	for range 5 {
 		start := time.Now()
-		lab.byName.Range(func(_, v any) bool {
-			h := v.(*Headend)
+		lab.names.Range(func(_ string, h *Headend) bool {
 			h.mu.Lock()
 			h.dev.NextTimedEvent()
 			h.mu.Unlock()
