@@ -21,7 +21,6 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/asa"
-	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 
@@ -512,23 +511,6 @@ func TestNewerStoreRefused(t *testing.T) {
 	_, err = OpenStore(dir, nil)
 	if !errors.Is(err, ErrStoreNewer) || !strings.Contains(err.Error(), fmt.Sprintf("has layout version %d; this headendd reads versions up to %d", simstore.SchemaVersion+1, simstore.SchemaVersion)) {
 		t.Fatalf("opening a newer store: %v", err)
-	}
-}
-
-// TestLogEventsAfterCountRestart: when a device's count of logged lines
-// starts again (a buffer emptied at boot), the lines it holds are new.
-func TestLogEventsAfterCountRestart(t *testing.T) {
-	d, err := asa.NewDevice("ASA5525", "FCH1947V0GY", "asa1", simStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Log = []family.LogEntry{{Time: simStart, Msg: "%ASA-4-444005: one"}, {Time: simStart, Msg: "%ASA-4-444005: two"}}
-	d.LogCount = 2
-	if got := eventLines(logEvents(d, 40)); len(got) != 2 {
-		t.Errorf("after a restart of the count: %q", got)
-	}
-	if got := eventLines(logEvents(d, 1)); len(got) != 1 || !strings.Contains(got[0], "two") {
-		t.Errorf("one new line: %q", got)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/devlog"
 )
 
 // Lab faults rehearse an outage: a link cut between two headends (every lab
@@ -208,12 +209,12 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 	if err == nil {
 		err = b.PutPower(h.id, now)
 	}
-	evs := append(m.evs, Event{At: now, Headend: h.dev.Hostname(), Kind: EventPowerOff,
+	evs := append(m.Evs, Event{At: now, Headend: h.dev.Hostname(), Kind: EventPowerOff,
 		Text: fmt.Sprintf("powered off: %d VPN sessions ended; it answers nothing until powered on", n)})
 	var ended int
 	if err == nil {
 		err = l.commit(b, h.labEvents(evs), func() {
-			h.logged = m.count
+			h.logged = m.Count
 			h.setOff(true, now)
 			h.foCapture()
 			dropped := h.adm.Reset(now.Unix())
@@ -263,7 +264,7 @@ func (h *Headend) powerOn() (time.Time, error) {
 	// Its time-based keys counted while it was off: the lines due
 	// meanwhile come now, with their times, before the boot empties the
 	// buffer.
-	n := loggedCount(h.dev)
+	n := devlog.Count(h.dev)
 	h.dev.Advance(now)
 	l.forwardLog(n, h.dev)
 	c := h.dev.Copy()
@@ -283,8 +284,8 @@ func (h *Headend) powerOn() (time.Time, error) {
 	if err := b.DeletePower(h.id); err != nil {
 		return time.Time{}, err
 	}
-	evs := h.changeEvents(h.dev, c, now, m)
-	evs = slices.Insert(evs, len(m.evs), Event{At: now, Headend: c.Hostname(), Kind: EventPowerOn,
+	evs := devlog.ChangeEvents(h.dev, c, now, m)
+	evs = slices.Insert(evs, len(m.Evs), Event{At: now, Headend: c.Hostname(), Kind: EventPowerOn,
 		Text: fmt.Sprintf("powered on: booting, up at %s", c.UpSince().UTC().Format(time.RFC3339))})
 	err := l.commit(b, h.labEvents(evs), func() {
 		h.setOff(false, time.Time{})

@@ -19,6 +19,7 @@ import (
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/consoleports"
+	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/eventlog"
 	"github.com/asalab/asalab/sim/fopair"
 	"github.com/asalab/asalab/sim/hostnames"
@@ -238,7 +239,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		if err != nil {
 			return err
 		}
-		h := &Headend{lab: l, id: id, dev: d, fam: fam, logged: loggedCount(d)}
+		h := &Headend{lab: l, id: id, dev: d, fam: fam, logged: devlog.Count(d)}
 		hs = append(hs, h)
 		l.newAdmission(h, now)
 		name := d.Hostname()
@@ -602,7 +603,7 @@ func (l *Lab) Delete(hostname string) error {
 		return err
 	}
 	now := l.clock.Now()
-	evs := append(h.labEvents(logEvents(h.dev, h.logged)), Event{At: now, Headend: hostname, Kind: EventDeleted,
+	evs := append(h.labEvents(devlog.Events(h.dev, h.logged)), Event{At: now, Headend: hostname, Kind: EventDeleted,
 		Text: fmt.Sprintf("deleted: model %s, serial %s", h.dev.Platform().Model, h.dev.SerialNumber())})
 	err = l.commit(b, evs, func() {
 		h.deleted = true
@@ -724,9 +725,9 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	if err := l.names.Check(h, c.Hostname(), c.SavedHostname()); err != nil && !h.pinned {
 		return Snapshot{}, "", err
 	}
-	evs := append(m.evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: bootLine(h.dev, c),
+	evs := append(m.Evs, Event{At: now, Headend: c.Hostname(), Kind: EventRMA, Syslog: devlog.BootLine(h.dev, c),
 		Text: fmt.Sprintf("unit replaced (RMA): serial %s, was %s; up at %s", newSerial, old, c.UpSince().UTC().Format(time.RFC3339))})
-	evs = h.labEvents(append(evs, logEvents(c, m.count)...))
+	evs = h.labEvents(append(evs, devlog.Events(c, m.Count)...))
 	err = l.persistWith(h.id, c, 0, evs, func() {
 		delete(l.bySerial, old)
 		l.bySerial[newSerial] = h
@@ -867,7 +868,7 @@ func (h *Headend) advance(now time.Time) {
 	if h.off {
 		return
 	}
-	n := loggedCount(h.dev)
+	n := devlog.Count(h.dev)
 	h.dev.Advance(now)
 	h.lab.forwardLog(n, h.dev)
 }
@@ -919,7 +920,7 @@ func (h *Headend) update(fn func(d family.Device) error) (time.Time, error) {
 	} else if h.pinned || h.dev.Hostname() != c.Hostname() || h.dev.SavedHostname() != c.SavedHostname() {
 		err = h.rename(c, now, m)
 	} else {
-		err = l.persistWith(h.id, c, 0, h.changeEvents(h.dev, c, now, m), func() {
+		err = l.persistWith(h.id, c, 0, devlog.ChangeEvents(h.dev, c, now, m), func() {
 			h.noteChange(h.dev, c)
 			h.swap(c, now)
 		})
@@ -959,7 +960,7 @@ func (h *Headend) rename(c family.Device, now time.Time, m logMark) error {
 			return err
 		}
 	}
-	err := l.commit(b, h.changeEvents(h.dev, c, now, m), func() {
+	err := l.commit(b, devlog.ChangeEvents(h.dev, c, now, m), func() {
 		l.index(h, h.dev, c)
 		if unpin {
 			h.pinned = false
@@ -1024,8 +1025,8 @@ func (l *Lab) holdSavedNames(hs []*Headend) {
 func (h *Headend) swap(c family.Device, now time.Time) {
 	prev := h.dev
 	h.dev = c
-	h.lab.forwardLog(loggedCount(prev), c)
-	h.logged = loggedCount(c)
+	h.lab.forwardLog(devlog.Count(prev), c)
+	h.logged = devlog.Count(c)
 	h.lab.net.set(h, c)
 	h.afterChange(prev, c, now)
 	h.lab.shared.noteDevice(h, c, now)
@@ -1063,7 +1064,7 @@ func IsNotFound(err error) bool {
 // Called with h.mu held.
 func (h *Headend) pinnedChange(c family.Device, now time.Time, m logMark) error {
 	l := h.lab
-	evs := h.changeEvents(h.dev, c, now, m)
+	evs := devlog.ChangeEvents(h.dev, c, now, m)
 	for i := range evs {
 		evs[i].Headend = h.name
 	}

@@ -7,6 +7,7 @@ import (
 
 	asashared "github.com/asalab/asalab/headend/asa/shared"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/sharedlic"
 	"github.com/asalab/asalab/sim/store"
 )
@@ -68,7 +69,7 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 	}
 	for _, h := range hs {
 		if m, ok := marks[h]; ok {
-			lg.evs = append(lg.evs, m.evs...)
+			lg.evs = append(lg.evs, m.Evs...)
 		}
 	}
 	for _, n := range notes {
@@ -76,9 +77,9 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 		if n.Ev.Kind != 0 {
 			ev.Syslog = asashared.Syslog(n.Ev)
 			if c := devs[headendOf(n.ID)]; c != nil {
-				before := loggedCount(c)
+				before := devlog.Count(c)
 				c.(family.SharedLicensing).LogShared(n.At, n.Ev)
-				if log := logSince(c, before); len(log) > 0 {
+				if log := devlog.Since(c, before); len(log) > 0 {
 					ev.Syslog = log[len(log)-1].Msg
 				}
 			}

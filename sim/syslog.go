@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/devlog"
 )
 
 // Syslog hands a syslog line of the headend named hostname, logged at lab
@@ -23,7 +24,7 @@ func (l *Lab) forwardLog(n int, d family.Device) {
 	if l.syslog == nil {
 		return
 	}
-	for _, e := range logSince(d, n) {
+	for _, e := range devlog.Since(d, n) {
 		l.syslog(e.Time, d.Hostname(), e.Msg)
 	}
 }

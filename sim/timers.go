@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/store"
 )
@@ -74,7 +75,7 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 		}
 		c := h.dev.Copy()
 		c.Advance(now)
-		evs := h.labEvents(logEvents(c, h.logged))
+		evs := h.labEvents(devlog.Events(c, h.logged))
 		if len(evs) == 0 { // a change brought it to the lab time first
 			continue
 		}
