@@ -1,64 +1,33 @@
 package sim
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
 	"go.uber.org/zap"
 
-	"github.com/asalab/asalab/headend"
-	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim/devlog"
+	"github.com/asalab/asalab/sim/faults"
 )
 
-// Lab faults rehearse an outage: a link cut between two headends (every lab
-// network path between them fails, both ways, until it is restored) and a
-// headend powered off (it answers nothing, admits nothing, runs no console
-// and takes no change until powered on, when it boots as after a reload).
-// Each fault is stored in the synced batch of its event, so a restarted
-// daemon has the same faults, and the services that run over the lab
-// network learn of it (netChanged).
-//
-// A powered-off unit keeps its flash (activation keys, saved
-// configuration) and loses its running state: power on reloads it, down
-// for the lab's boot time. Its time-based keys go on counting while it is
-// off: on 8.4 and later, if the time-based license is active and the ASA
-// is shut down, the timer continues to count down (Cisco ASA 8.4 and 9.x
-// CLI configuration guides, licensing chapter, on the time-based license
-// timer, which advise deactivating it before a shutdown).
-// The device does not run while off, so it logs nothing then; the lines
-// its keys had due meanwhile (444005 warnings, 444007 expiries) come at
-// power on with their own times, as after a move of the lab clock.
+// Lab faults (sim/faults): links cut and headends powered off. Each fault
+// is stored in the synced batch of its event, so a restarted daemon has
+// the same faults, and the services that run over the lab network learn
+// of it (netChanged).
 
-// Errors of the lab's faults.
+// Errors of the lab's faults (sim/faults).
 var (
-	ErrLinkAlreadyCut    = errors.New("sim: the link is already cut")
-	ErrLinkNotCut        = errors.New("sim: the link is not cut")
-	ErrAlreadyPoweredOff = errors.New("sim: the headend is already powered off")
-	ErrAlreadyPoweredOn  = errors.New("sim: the headend is already powered on")
-	// ErrPoweredOff: the headend is switched off. It is also
-	// headend.ErrUnavailable, which it refines: what refuses a reloading
-	// headend refuses an off one.
-	ErrPoweredOff error = poweredOff{}
+	ErrLinkAlreadyCut    = faults.ErrLinkAlreadyCut
+	ErrLinkNotCut        = faults.ErrLinkNotCut
+	ErrAlreadyPoweredOff = faults.ErrAlreadyPoweredOff
+	ErrAlreadyPoweredOn  = faults.ErrAlreadyPoweredOn
+	ErrPoweredOff        = faults.ErrPoweredOff
 )
-
-type poweredOff struct{}
-
-func (poweredOff) Error() string        { return "sim: the headend is powered off" }
-func (poweredOff) Is(target error) bool { return target == headend.ErrUnavailable }
 
 // Link is a cut between two headends, by their running hostnames in sorted
 // order.
-type Link struct {
-	A, B string
-	// Since is when it was cut, lab time.
-	Since time.Time
-}
+type Link = faults.Link
 
 // CutLink cuts every lab network path between the headends a and b.
 func (l *Lab) CutLink(a, b string) (Link, error) {
@@ -118,14 +87,13 @@ func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error)
 	}
 	batch := l.store.NewBatch(l.name)
 	defer batch.Close()
-	ev := Event{At: now, Headend: a, Kind: EventLinkCut,
-		Text: fmt.Sprintf("link cut between %s and %s: no lab network path joins them", a, b)}
+	ev := Event{At: now, Headend: a, Kind: EventLinkCut, Text: faults.CutText(a, b)}
 	var err error
 	if cut {
 		err = batch.PutLink(ha.id, hb.id, now)
 	} else {
 		err = batch.DeleteLink(ha.id, hb.id)
-		ev.Kind, ev.Text = EventLinkRestored, fmt.Sprintf("link restored between %s and %s", a, b)
+		ev.Kind, ev.Text = EventLinkRestored, faults.RestoredText(a, b)
 	}
 	if err != nil {
 		return Link{}, err
@@ -140,14 +108,7 @@ func (l *Lab) linkLocked(ha, hb *Headend, cut bool, now time.Time) (Link, error)
 	if err != nil {
 		return Link{}, err
 	}
-	return linkOf(a, b, now), nil
-}
-
-func linkOf(a, b string, since time.Time) Link {
-	if b < a {
-		a, b = b, a
-	}
-	return Link{A: a, B: b, Since: since}
+	return faults.NewLink(a, b, now), nil
 }
 
 // Links lists the cut links, sorted by their first hostname, then their
@@ -158,9 +119,9 @@ func (l *Lab) Links() []Link {
 	cuts := l.net.Cuts()
 	out := make([]Link, 0, len(cuts))
 	for _, c := range cuts {
-		out = append(out, linkOf(c.A.name, c.B.name, c.Since))
+		out = append(out, faults.NewLink(c.A.name, c.B.name, c.Since))
 	}
-	slices.SortFunc(out, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	faults.Sort(out)
 	return out
 }
 
@@ -198,7 +159,7 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 	// Refuse new sessions from now, so that the count below is those
 	// the cut ends.
 	prev := h.adm.Policy()
-	h.adm.SetPolicy(downPolicy(h.dev))
+	h.adm.SetPolicy(faults.DownPolicy(h.dev.SerialNumber()))
 	counts := h.adm.Counts()
 	n := counts.Total()
 	b := l.store.NewBatch(l.name)
@@ -210,7 +171,7 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 		err = b.PutPower(h.id, now)
 	}
 	evs := append(m.Evs, Event{At: now, Headend: h.dev.Hostname(), Kind: EventPowerOff,
-		Text: fmt.Sprintf("powered off: %d VPN sessions ended; it answers nothing until powered on", n)})
+		Text: faults.PowerOffText(n)})
 	var ended int
 	if err == nil {
 		err = l.commit(b, h.labEvents(evs), func() {
@@ -286,7 +247,7 @@ func (h *Headend) powerOn() (time.Time, error) {
 	}
 	evs := devlog.ChangeEvents(h.dev, c, now, m)
 	evs = slices.Insert(evs, len(m.Evs), Event{At: now, Headend: c.Hostname(), Kind: EventPowerOn,
-		Text: fmt.Sprintf("powered on: booting, up at %s", c.UpSince().UTC().Format(time.RFC3339))})
+		Text: faults.PowerOnText(c.UpSince())})
 	err := l.commit(b, h.labEvents(evs), func() {
 		h.setOff(false, time.Time{})
 		if !h.pinned {
@@ -304,14 +265,8 @@ func (h *Headend) setOff(off bool, since time.Time) {
 	h.off, h.offSince = off, since
 	h.lab.net.SetOff(h, off)
 	if off {
-		h.adm.SetPolicy(downPolicy(h.dev))
+		h.adm.SetPolicy(faults.DownPolicy(h.dev.SerialNumber()))
 	}
-}
-
-// downPolicy refuses every connection as unavailable, for good: that of a
-// headend switched off. Switching it on sets its device's policy again.
-func downPolicy(d family.Device) *admission.Policy {
-	return admission.NewPolicy(admission.Rules{UpAt: math.MaxInt64, ValidUntil: admission.NoExpiry, Serial: d.SerialNumber()})
 }
 
 // offError is the error of a request to a headend powered off. It names
@@ -319,8 +274,7 @@ func downPolicy(d family.Device) *admission.Policy {
 // unit's running hostname is its mate's. Called with h.mu held (the lab's
 // mu is taken after it).
 func (h *Headend) offError() error {
-	return fmt.Errorf("%w: %s was powered off at %s; power it on first", ErrPoweredOff, h.labName(),
-		h.offSince.UTC().Format(time.RFC3339))
+	return faults.OffError(h.labName(), h.offSince)
 }
 
 // PoweredOff reports whether the headend is switched off, and since when.
