@@ -217,6 +217,9 @@ func reload(t *testing.T, f *fixture) *fixture {
 	for _, r := range f.p.serials {
 		all.Serials = append(all.Serials, *r)
 	}
+	for _, k := range f.p.codes {
+		all.Codes = append(all.Codes, *k)
+	}
 	b, err := json.Marshal(all)
 	if err != nil {
 		t.Fatal(err)

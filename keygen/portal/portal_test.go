@@ -806,28 +806,7 @@ func TestPortalRecordsRoundTrip(t *testing.T) {
 	c, _, err = f.p.RehostForRma(f.now, asaC, "JAD19440BQH")
 	f.apply(c, err)
 
-	var all Change
-	all.Meta = &f.p.meta
-	for _, k := range f.p.paks {
-		all.PAKs = append(all.PAKs, *k)
-	}
-	for _, r := range f.p.serials {
-		all.Serials = append(all.Serials, *r)
-	}
-	for _, k := range f.p.codes {
-		all.Codes = append(all.Codes, *k)
-	}
-	b, err := json.Marshal(all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var back Change
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	g := newFixture(t)
-	g.now = f.now
-	g.apply(back, nil)
+	g := reload(t, f)
 	if g.state() != f.state() {
 		t.Errorf("reloaded portal differs:\n%s\n%s", g.state(), f.state())
 	}
