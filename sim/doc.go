@@ -11,7 +11,9 @@
 // headends admit are kept for the compliance report by the usage log
 // (package usagelog), the refusals sampled into the event log (package
 // refusals); the lines headends log as time passes are due in a heap
-// (package labtimers); each headend's console has its port (package
+// (package labtimers), and their catch-up, like the lines of shared
+// licensing, is a write over several headends at once (package
+// unitwrite); each headend's console has its port (package
 // consoleports).
 //
 // A daemon restart is not a device reload: running state, flash keys,

@@ -49,5 +49,5 @@ func (l *Lab) flushRefusals() error {
 	if len(evs) == 0 {
 		return nil
 	}
-	return l.commit(b, evs, func() { cu.apply(now) })
+	return l.commit(b, evs, cu.apply)
 }

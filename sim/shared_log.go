@@ -3,13 +3,13 @@ package sim
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	asashared "github.com/asalab/asalab/headend/asa/shared"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/sharedlic"
 	"github.com/asalab/asalab/sim/store"
+	"github.com/asalab/asalab/sim/unitwrite"
 )
 
 // The lines of shared licensing are the units' own: each is logged on its
@@ -20,13 +20,8 @@ import (
 // sharedLog is a write of the service's steps, prepared in a batch: it
 // holds the locks of the units it logs on until done.
 type sharedLog struct {
-	l       *Lab
-	running bool // holds the timers' run lock
-	locked  []*Headend
-	hs      []*Headend
-	devs    []family.Device // devs[i] is hs[i]'s device with its lines
-	evs     []Event
-	now     time.Time
+	w   *unitwrite.Write[*Headend, family.Device]
+	evs []Event
 }
 
 // logShared logs the lines of notes (in lab-time order) on their units
@@ -35,7 +30,8 @@ type sharedLog struct {
 // logged, or, when the unit's logging buffer does not take it, the line
 // the unit would log.
 func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(id uint64) *Headend) (*sharedLog, error) {
-	lg := &sharedLog{l: l, now: l.clock.Now()}
+	now := l.clock.Now()
+	lg := &sharedLog{w: unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](headendWrites{b, now}))}
 	var hs []*Headend
 	for _, n := range notes {
 		if h := headendOf(n.ID); n.Ev.Kind != 0 && h != nil && !slices.Contains(hs, h) {
@@ -46,26 +42,24 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 	// with the catch-up of timed lines, the one other path that holds
 	// more than one.
 	if len(hs) > 0 {
-		l.timers.run.Lock()
-		lg.running = true
+		lg.w.Hold()
 	}
 	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
 	devs := map[*Headend]family.Device{}
 	marks := map[*Headend]logMark{}
 	for _, h := range hs {
-		h.mu.Lock()
-		lg.locked = append(lg.locked, h)
-		if h.deleted || h.off || h.checkUp(lg.now) != nil {
+		lg.w.Lock(h)
+		if h.deleted || h.off || h.checkUp(now) != nil {
 			continue // a unit down logs nothing
 		}
 		if _, ok := h.dev.(family.SharedLicensing); !ok {
 			continue
 		}
-		h.advance(lg.now)
+		h.advance(now)
 		c := h.dev.Copy()
 		marks[h] = h.markLog(c)
 		devs[h] = c
-		lg.hs, lg.devs = append(lg.hs, h), append(lg.devs, c)
+		lg.w.Add(h, c)
 	}
 	for _, h := range hs {
 		if m, ok := marks[h]; ok {
@@ -86,31 +80,16 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 		}
 		lg.evs = append(lg.evs, ev)
 	}
-	for i, h := range lg.hs {
-		if err := b.PutHeadend(h.id, lg.devs[i], 0); err != nil {
-			lg.done()
-			return nil, err
-		}
+	if err := lg.w.Put(); err != nil {
+		lg.done()
+		return nil, err
 	}
 	return lg, nil
 }
 
 // apply makes the copies the units' devices, once stored; their lines
 // reach the syslog collectors from there.
-func (lg *sharedLog) apply() {
-	for i, h := range lg.hs {
-		h.swap(lg.devs[i], lg.now)
-	}
-}
+func (lg *sharedLog) apply() { lg.w.Apply() }
 
 // done releases the units.
-func (lg *sharedLog) done() {
-	for _, h := range lg.locked {
-		h.mu.Unlock()
-	}
-	lg.locked, lg.hs = nil, nil
-	if lg.running {
-		lg.running = false
-		lg.l.timers.run.Unlock()
-	}
-}
+func (lg *sharedLog) done() { lg.w.Done(nil) }

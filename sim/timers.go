@@ -9,6 +9,7 @@ import (
 	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/store"
+	"github.com/asalab/asalab/sim/unitwrite"
 )
 
 // Lines a headend logs as time passes (a time-based key's %ASA-4-444005
@@ -53,23 +54,32 @@ func (l *Lab) schedule(h *Headend) {
 // catchUp is the advance of the headends with a line due, prepared in a
 // batch: it holds their locks until done.
 type catchUp struct {
-	l      *Lab
-	locked []*Headend
-	hs     []*Headend
-	devs   []family.Device // devs[i] is hs[i]'s device at the lab time
-	evs    []Event         // their new lines, in lab-time order
+	l   *Lab
+	w   *unitwrite.Write[*Headend, family.Device]
+	evs []Event // their new lines, in lab-time order
 }
+
+// headendWrites reaches the lab's headends for a unitwrite.Write: b is its
+// batch, now the lab time its devices are swapped in at.
+type headendWrites struct {
+	b   *store.Batch
+	now time.Time
+}
+
+func (headendWrites) Lock(h *Headend)                         { h.mu.Lock() }
+func (headendWrites) Unlock(h *Headend)                       { h.mu.Unlock() }
+func (w headendWrites) Put(h *Headend, d family.Device) error { return w.b.PutHeadend(h.id, d, 0) }
+func (w headendWrites) Swap(h *Headend, d family.Device)      { h.swap(d, w.now) }
 
 // catchUp brings every headend with a timed line due at or before now to
 // now, on copies, and writes them to b; their lines are cu.evs. The caller
 // commits b with cu.evs and cu.apply, then calls cu.done, also when the
 // commit failed (the headends are then due again).
 func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
-	l.timers.run.Lock()
-	cu := &catchUp{l: l}
+	cu := &catchUp{l: l, w: unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](headendWrites{b, now}))}
+	cu.w.Hold()
 	for _, h := range l.timers.heap.TakeDue(now) {
-		h.mu.Lock()
-		cu.locked = append(cu.locked, h)
+		cu.w.Lock(h)
 		if h.deleted || h.off {
 			continue
 		}
@@ -79,12 +89,12 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 		if len(evs) == 0 { // a change brought it to the lab time first
 			continue
 		}
-		if err := b.PutHeadend(h.id, c, 0); err != nil {
-			cu.done()
-			return nil, err
-		}
-		cu.hs, cu.devs = append(cu.hs, h), append(cu.devs, c)
+		cu.w.Add(h, c)
 		cu.evs = append(cu.evs, evs...)
+	}
+	if err := cu.w.Put(); err != nil {
+		cu.done()
+		return nil, err
 	}
 	// Each headend's lines are in order already; a stable sort by time
 	// interleaves the headends'.
@@ -93,21 +103,10 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 }
 
 // apply makes the copies the headends' devices, once stored.
-func (cu *catchUp) apply(now time.Time) {
-	for i, h := range cu.hs {
-		h.swap(cu.devs[i], now)
-	}
-}
+func (cu *catchUp) apply() { cu.w.Apply() }
 
 // done schedules the headends again and releases them.
-func (cu *catchUp) done() {
-	for _, h := range cu.locked {
-		cu.l.schedule(h)
-		h.mu.Unlock()
-	}
-	cu.locked = nil
-	cu.l.timers.run.Unlock()
-}
+func (cu *catchUp) done() { cu.w.Done(cu.l.schedule) }
 
 // moveClock stores the simulated clock at t with its event and the lines
 // due by then, in one synced batch, then sets the clock.
@@ -124,7 +123,7 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
 	err = l.commit(b, evs, func() {
 		l.setClock(t)
-		cu.apply(t)
+		cu.apply()
 	})
 	cu.done() // before the service's steps, which write headends of their own
 	if err == nil {
