@@ -28,6 +28,7 @@ import (
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/labtimers"
+	"github.com/asalab/asalab/sim/labview"
 	"github.com/asalab/asalab/sim/metrics"
 	"github.com/asalab/asalab/sim/refusals"
 )
@@ -351,44 +352,9 @@ func (l *Lab) AdvanceClock(d time.Duration) (time.Time, error) {
 	return l.SetClock(now.Add(d))
 }
 
-// Snapshot is a copy of a headend at a point in lab time.
-type Snapshot struct {
-	Device family.Device
-	Now    time.Time
-	// SSHAddress is the headend's SSH console, "" when it has none.
-	SSHAddress string
-	// Name is the headend's name in the lab: its running hostname, or for
-	// a failover unit the name it keeps (failover.go); "" in the
-	// snapshot Create returns, whose name is the hostname.
-	Name string
-	// Failover is its failover pair as the lab sees it; FailoverMismatch
-	// the line it logged when its mate's license did not combine with its
-	// own ("" when none).
-	Failover         family.FailoverStatus
-	FailoverMismatch string
-	// PoweredOff: the headend is switched off (Lab.PowerOff) since
-	// PoweredOffSince; Device is then as it was at the power cut.
-	PoweredOff      bool
-	PoweredOffSince time.Time
-	// Shared is its shared licensing as the lab sees it (Role SharedNone
-	// when it plays no part); SharedPool the hostname of the server whose
-	// pool it is ("" when none).
-	Shared     family.SharedStatus
-	SharedPool string
-}
-
-// LabName is the headend's name in the lab.
-func (s Snapshot) LabName() string { return cmp.Or(s.Name, s.Device.Hostname()) }
-
-// KeyLicense is the license of a headend licensed by activation keys at
-// the snapshot's time; false for a family without them.
-func (s Snapshot) KeyLicense() (KeyLicense, bool) {
-	k, ok := s.Device.(family.ActivationKeys)
-	if !ok {
-		return KeyLicense{}, false
-	}
-	return k.KeyLicense(s.Now), true
-}
+// Snapshot is a copy of a headend at a point in lab time (package
+// labview).
+type Snapshot = labview.Snapshot
 
 // headend finds a headend by hostname.
 func (l *Lab) headend(hostname string) (*Headend, error) {
