@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/asalab/asalab/sim/hostnames"
+	"github.com/asalab/asalab/sim/labexec"
 )
 
 // Domain errors of the lab.
@@ -17,5 +18,5 @@ var (
 	ErrInvalidArgument   = errors.New("sim: invalid argument")
 	// ErrExecTooLarge: an Exec asked for more lines, or more output, than
 	// one request may hold (MaxExecLines, MaxExecResponseBytes).
-	ErrExecTooLarge = errors.New("sim: Exec request too large")
+	ErrExecTooLarge = labexec.ErrTooLarge
 )

@@ -14,7 +14,6 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
-	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
@@ -25,6 +24,7 @@ import (
 	"github.com/asalab/asalab/sim/hostnames"
 	"github.com/asalab/asalab/sim/journal"
 	"github.com/asalab/asalab/sim/labclock"
+	"github.com/asalab/asalab/sim/labexec"
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
 	"github.com/asalab/asalab/sim/labtimers"
@@ -714,25 +714,13 @@ func (l *Lab) ReturnForRepair(hostname, newSerial string) (Snapshot, string, err
 	return Snapshot{Device: c.Copy(), Now: now, SSHAddress: h.sshAddress()}, old, nil
 }
 
-// ExecResult is what a scripted console session printed.
-type ExecResult struct {
-	Transcript string
-	Results    []cli.Result
-	Closed     bool
-}
+// ExecResult is what a scripted console session printed (package labexec).
+type ExecResult = labexec.Result
 
-// Limits of one Exec. A provisioning script stays far below them: a
-// thousand configuration lines print next to nothing, and `show
-// running-config` of a headend with 1,000 local users is about 54 KB. They
-// stop one small request from making the daemon build a response of
-// hundreds of megabytes. The response limit counts the transcript and the
-// results; it is 4 MiB, the largest message a gRPC client accepts unless
-// told otherwise (grpc-go's defaultClientMaxReceiveMessageSize, grpc-java's
-// DEFAULT_MAX_MESSAGE_SIZE), less 16 KiB for the protobuf framing of 1,000
-// results, so any answer within it reaches a client left at its defaults.
+// Limits of one Exec (package labexec).
 const (
-	MaxExecLines         = 1000
-	MaxExecResponseBytes = 4<<20 - 16<<10
+	MaxExecLines         = labexec.MaxLines
+	MaxExecResponseBytes = labexec.MaxResponseBytes
 )
 
 // Exec runs lines in one console session that starts in privileged mode.
@@ -741,8 +729,8 @@ const (
 // ErrExecTooLarge; that line and those before it have run (their changes
 // stay), and the result holds what they printed.
 func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
-	if len(lines) > MaxExecLines {
-		return ExecResult{}, fmt.Errorf("%w: %d lines, at most %d per request", ErrExecTooLarge, len(lines), MaxExecLines)
+	if err := labexec.Check(lines); err != nil {
+		return ExecResult{}, err
 	}
 	h, err := l.headend(hostname)
 	if err != nil {
@@ -752,16 +740,13 @@ func (l *Lab) Exec(hostname string, lines []string) (ExecResult, error) {
 		return ExecResult{}, err
 	}
 	s := h.fam.Console(h, family.ConsoleOptions{Mode: family.ModePriv})
-	t, res, over := cli.RunLimit(s, lines, MaxExecResponseBytes)
-	l.metrics.CountExec(len(res))
-	r := ExecResult{Transcript: t, Results: res, Closed: s.Closed()}
-	if over {
+	r, err := labexec.Run(s, lines)
+	l.metrics.CountExec(len(r.Results))
+	if err != nil {
 		l.log.Warn("exec stopped: response too large", zap.String("lab", l.name), zap.String("hostname", hostname),
-			zap.Int("lines_run", len(res)), zap.Int("lines", len(lines)), zap.Int("limit_bytes", MaxExecResponseBytes))
-		return r, fmt.Errorf("%w: the response passed %d bytes at line %d of %d; lines 1 to %d ran, the rest did not",
-			ErrExecTooLarge, MaxExecResponseBytes, len(res), len(lines), len(res))
+			zap.Int("lines_run", len(r.Results)), zap.Int("lines", len(lines)), zap.Int("limit_bytes", MaxExecResponseBytes))
 	}
-	return r, nil
+	return r, err
 }
 
 // available fails if the headend is gone or reloading.
