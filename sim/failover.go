@@ -330,8 +330,7 @@ func (h *Headend) policyOf(d family.Device, now time.Time) *admission.Policy {
 }
 
 // foReplicate copies the configuration of the active unit a onto its
-// standby s, through the device's replication; the active unit's saved
-// configuration is the standby's too. Called with the failover service's lock held.
+// standby s (fopair.Replicate). Called with the failover service's lock held.
 func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 	var src family.Device
 	a.mu.Lock()
@@ -342,19 +341,7 @@ func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
 	if src == nil {
 		return nil
 	}
-	return s.replicaUpdate(func(d family.Device) error {
-		r, ok := d.(family.FailoverUnit)
-		if !ok {
-			return fmt.Errorf("%w: %s cannot replicate a configuration", ErrNotSupported, d.Platform().Model)
-		}
-		if err := r.ReplicateFrom(src, now); err != nil {
-			return err
-		}
-		if !src.ConfigUnsaved() {
-			d.WriteMemory()
-		}
-		return nil
-	})
+	return s.replicaUpdate(func(d family.Device) error { return fopair.Replicate(src, d, now) })
 }
 
 // replicaUpdate is Update without the failover service's re-check: the

@@ -9,6 +9,7 @@
 package fopair
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -295,4 +296,21 @@ func AnswersOn(state family.FailoverState, d family.Device) []netip.Addr {
 		}
 	}
 	return d.Addresses()
+}
+
+// Replicate copies the configuration of src, the active unit's device,
+// onto d, its standby's, through the device's replication; the active
+// unit's saved configuration is the standby's too.
+func Replicate(src, d family.Device, now time.Time) error {
+	r, ok := d.(family.FailoverUnit)
+	if !ok {
+		return fmt.Errorf("%w: %s cannot replicate a configuration", family.ErrNotSupported, d.Platform().Model)
+	}
+	if err := r.ReplicateFrom(src, now); err != nil {
+		return err
+	}
+	if !src.ConfigUnsaved() {
+		d.WriteMemory()
+	}
+	return nil
 }
