@@ -31,6 +31,9 @@ var (
 	ErrNotRegistered = errors.New("smart: the product instance is not registered")
 	// ErrRequestCode: a reservation request code that does not parse.
 	ErrRequestCode = errors.New("smart: invalid reservation request code")
+	// ErrAlreadyRegistered: a reservation for a device that is registered
+	// (or reserved) already; it deregisters first.
+	ErrAlreadyRegistered = errors.New("smart: the product instance is already registered")
 	// ErrReserved: the request code was already turned into an
 	// authorization code.
 	ErrReserved = errors.New("smart: a reservation was already made for the request code")

@@ -100,7 +100,7 @@ func (m *Manager) Reserve(now time.Time, account, va, request, tag string) (Chan
 	}
 	udi := UDI(sn)
 	if d, ok := m.devices[udi]; ok && d.Active() {
-		return Change{}, Reserved{}, fmt.Errorf("%w: %s is registered to Smart Account %q; deregister it first", ErrReserved, udi, d.Account)
+		return Change{}, Reserved{}, fmt.Errorf("%w: %s, to Smart Account %q; deregister it first", ErrAlreadyRegistered, udi, d.Account)
 	}
 	devs := m.activeDevices(account, va, nil)
 	balance := func(t string) int {
