@@ -74,6 +74,12 @@ func VerifyAuthorization(signer *keygen.Signer, request, code string) (string, e
 	return "", fmt.Errorf("%w: the authorization code does not match the request code", ErrRequestCode)
 }
 
+// VerifyAuthorization is the package's VerifyAuthorization with the
+// manager's signer.
+func (m *Manager) VerifyAuthorization(request, code string) (string, error) {
+	return VerifyAuthorization(m.signer, request, code)
+}
+
 // Reserved is a reservation made.
 type Reserved struct {
 	Device            Device

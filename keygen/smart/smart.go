@@ -495,11 +495,9 @@ func (m *Manager) Deregister(now time.Time, udi string) (Change, Device, error) 
 		return Change{}, Device{}, err
 	}
 	c := d.clone()
+	// A returned reservation keeps its record: its request code stays
+	// used, and the device asks again with a new one.
 	c.DeregisteredAt = now
-	if c.Reservation != nil {
-		// A returned reservation frees its request code's entry too.
-		c.Reservation = nil
-	}
 	return Change{Devices: []Device{*c}}, *c, nil
 }
 
@@ -670,6 +668,16 @@ func (m *Manager) Devices(now time.Time, account string) ([]DeviceStatus, error)
 		}
 	}
 	return out, nil
+}
+
+// Device returns the record of a UDI (registered, reserved or
+// deregistered).
+func (m *Manager) Device(udi string) (Device, bool) {
+	d, ok := m.devices[udi]
+	if !ok {
+		return Device{}, false
+	}
+	return *d.clone(), true
 }
 
 // Account returns an account.

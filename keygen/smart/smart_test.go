@@ -229,6 +229,18 @@ func TestReservation(t *testing.T) {
 	if s := f.m.Status(f.now, sn(0)); s != StatusOutOfCompliance {
 		t.Fatalf("registered device: %s", s)
 	}
+	// Returning the reservation frees its license; its request code
+	// stays used.
+	must(f.m.Deregister(f.now, "PID:ASAv,SN:9AT1L9EX0DF"))
+	if s := f.m.Status(f.now, sn(0)); s != StatusAuthorized {
+		t.Fatalf("registered device after the reservation is returned: %s", s)
+	}
+	if _, _, err := f.m.Reserve(f.now, "Lab", "", req, ""); !errors.Is(err, ErrReserved) {
+		t.Fatalf("returned request code again: %v", err)
+	}
+	if d, ok := f.m.Device("PID:ASAv,SN:9AT1L9EX0DF"); !ok || d.Active() || d.Reservation == nil {
+		t.Fatalf("returned reservation's record %+v %v", d, ok)
+	}
 }
 
 func statuses(d []DeviceStatus) []Status {

@@ -190,3 +190,20 @@ func (s *Service) Usage(account string) (smart.Usage, error) {
 	defer s.mu.Unlock()
 	return s.m.Usage(s.core.Now(), account)
 }
+
+// Device returns the record of a UDI (registered, reserved or
+// deregistered).
+func (s *Service) Device(udi string) (smart.Device, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.Device(udi)
+}
+
+// VerifyAuthorization checks a reservation's authorization code against
+// the device's request code, as the device does offline, and returns the
+// tier it reserves.
+func (s *Service) VerifyAuthorization(request, code string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.VerifyAuthorization(request, code)
+}
