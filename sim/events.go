@@ -52,6 +52,7 @@ const (
 	EventFailoverSwitchover   = eventlog.FailoverSwitchover
 	EventFailoverMateLost     = eventlog.FailoverMateLost
 	EventShared               = eventlog.Shared
+	EventSmart                = eventlog.Smart
 )
 
 // EventKinds lists every kind, in order.

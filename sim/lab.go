@@ -27,6 +27,7 @@ import (
 	"github.com/asalab/asalab/sim/labexec"
 	"github.com/asalab/asalab/sim/labnet"
 	"github.com/asalab/asalab/sim/labportal"
+	"github.com/asalab/asalab/sim/labsmart"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/labview"
 	"github.com/asalab/asalab/sim/metrics"
@@ -102,6 +103,7 @@ type Lab struct {
 	log      *zap.Logger
 	metrics  *Metrics
 	portal   *labportal.Service
+	smart    *labsmart.Service
 
 	// names finds a headend by its running hostname, lock-free, and
 	// holds its saved one (sim/hostnames).
@@ -270,6 +272,9 @@ func OpenLab(cfg Config) (*Lab, error) {
 		return nil, err
 	}
 	if err := l.openPortal(cfg); err != nil {
+		return nil, err
+	}
+	if err := l.openSmart(); err != nil {
 		return nil, err
 	}
 	if err := l.openConsoles(cfg.SSH, hs); err != nil {

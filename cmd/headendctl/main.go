@@ -77,6 +77,21 @@ The licensing portal:
   portal rehost --old S --new T                move a returned unit's licenses to its replacement (RMA)
   portal compliance [--customer NAME]          honor-system report: users bought vs users seen
 
+The Smart Software Manager (ASAv Smart Licensing):
+  smart account create NAME                    a Smart Account with its DEFAULT virtual account
+  smart entitlement add --account A [--virtual-account V] --tag TAG --count N [--ends DATE]
+                                               buy licenses of a tag (DATE: YYYY-MM-DD)
+  smart token create --account A [--virtual-account V] [--days N] [--uses N]
+                                               an ID token (default 30 days, at most 365); prints it first
+  smart token revoke T                         revoke an ID token
+  smart devices --account A                    the registered devices and their authorization state
+  smart usage --account A                      per tag: purchased, in use, balance
+  smart reserve --account A [--virtual-account V] --request CODE [--tag TAG]
+                                               Permanent License Reservation; prints the authorization code first
+
+Smart tags: ASAv-STD-100M, ASAv-STD-1G, ASAv-STD-2G, ASAv-STD-10G, ASAv-STD-20G,
+"AnyConnect Plus", "AnyConnect Apex", "AnyConnect VPN Only"
+
 SKUs: L-AC-PLS-LIC=, L-AC-APX-LIC= (--users, --months 12-60, --start up to 60 days ahead),
 L-AC-PLS-P-G (--users), L-AC-VPNO-<n>= (n: 25 50 100 250 500 750 1000 2500 5000 10000),
 retired: L-ASA-SSL-<n>=, L-ASA-AC-E=, L-ASA-AC-M=, L-ASA-SSL-SHR-SRV-<n>=, L-ASA-SSL-SHR-PRT=,
@@ -121,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	handlers := map[string]func([]string) error{
 		"wait": c.wait, "create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
-		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal,
+		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
 		"link": c.link, "power": c.power,
 	}
@@ -172,6 +187,7 @@ type services struct {
 	hc headendv1.HeadendServiceClient
 	lc headendv1.LabServiceClient
 	pc headendv1.PortalServiceClient
+	sc headendv1.SmartServiceClient
 }
 
 // dial connects to the daemon, once (run closes the connection).
@@ -187,6 +203,7 @@ func (c *cli) dial() (services, error) {
 		hc: headendv1.NewHeadendServiceClient(c.conn),
 		lc: headendv1.NewLabServiceClient(c.conn),
 		pc: headendv1.NewPortalServiceClient(c.conn),
+		sc: headendv1.NewSmartServiceClient(c.conn),
 	}, nil
 }
 

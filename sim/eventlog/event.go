@@ -54,6 +54,10 @@ const (
 	// a registration, a block lent or returned, a loss of the server, a
 	// reclaim, a release after 24 hours, a backup server's role change.
 	Shared
+	// Smart is a change in the lab's Smart Software Manager: an account,
+	// an entitlement, a token made or revoked, a device registered,
+	// renewed, deregistered or reserved.
+	Smart
 	// NumKinds is one more than the last kind: an array indexed by kind
 	// holds every kind in NumKinds elements.
 	NumKinds
@@ -70,6 +74,7 @@ var kindNames = [NumKinds]string{
 	FailoverPairFormed: "failover_pair_formed", FailoverSwitchover: "failover_switchover",
 	FailoverMateLost: "failover_mate_lost",
 	Shared:           "shared_license",
+	Smart:            "smart",
 }
 
 func (k Kind) String() string {

@@ -86,6 +86,26 @@ var errorTable = []errorMapping{
 	{sim.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
 	{sim.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
 	{sim.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	// The Smart Software Manager.
+	{sim.ErrSmartInvalidName, codes.InvalidArgument, "INVALID_NAME"},
+	{sim.ErrSmartAccountExists, codes.AlreadyExists, "SMART_ACCOUNT_EXISTS"},
+	{sim.ErrSmartUnknownAccount, codes.NotFound, "SMART_ACCOUNT_NOT_FOUND"},
+	{sim.ErrSmartUnknownVirtualAccount, codes.NotFound, "VIRTUAL_ACCOUNT_NOT_FOUND"},
+	{sim.ErrSmartUnknownTag, codes.InvalidArgument, "UNKNOWN_ENTITLEMENT_TAG"},
+	{sim.ErrSmartCountOutOfRange, codes.InvalidArgument, "COUNT_OUT_OF_RANGE"},
+	{sim.ErrSmartDaysOutOfRange, codes.InvalidArgument, "DAYS_OUT_OF_RANGE"},
+	{sim.ErrSmartEndDate, codes.InvalidArgument, "INVALID_END_DATE"},
+	{sim.ErrSmartInvalidUDI, codes.InvalidArgument, "INVALID_UDI"},
+	{sim.ErrSmartNotRegistered, codes.FailedPrecondition, "NOT_REGISTERED"},
+	{sim.ErrSmartRequestCode, codes.InvalidArgument, "INVALID_REQUEST_CODE"},
+	{sim.ErrSmartReserved, codes.AlreadyExists, "ALREADY_RESERVED"},
+	{sim.ErrSmartAlreadyRegistered, codes.AlreadyExists, "ALREADY_REGISTERED"},
+	{sim.ErrSmartInsufficientLicenses, codes.FailedPrecondition, "INSUFFICIENT_LICENSES"},
+	{sim.ErrSmartTagRequired, codes.InvalidArgument, "ENTITLEMENT_TAG_REQUIRED"},
+	{sim.ErrSmartTokenInvalid, codes.NotFound, "SMART_TOKEN_INVALID"},
+	{sim.ErrSmartTokenExpired, codes.FailedPrecondition, "SMART_TOKEN_EXPIRED"},
+	{sim.ErrSmartTokenRevoked, codes.FailedPrecondition, "SMART_TOKEN_REVOKED"},
+	{sim.ErrSmartTokenUsedUp, codes.FailedPrecondition, "SMART_TOKEN_USED_UP"},
 	// Lab faults.
 	{sim.ErrLinkAlreadyCut, codes.FailedPrecondition, "LINK_ALREADY_CUT"},
 	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
@@ -127,7 +147,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -81,6 +81,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
 	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
 	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
+	headendv1.RegisterSmartServiceServer(gs, &smartService{labs: labs})
 	headendv1.RegisterEventServiceServer(gs, &eventService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)

@@ -71,6 +71,10 @@ const (
 	// sessions lent or returned, a loss of the server, a reclaim, a release
 	// after 24 hours, a backup server's role change.
 	EventKind_EVENT_KIND_SHARED_LICENSE EventKind = 24
+	// A change in the lab's Smart Software Manager: an account, an
+	// entitlement, a token made or revoked, a device registered, renewed,
+	// deregistered or reserved.
+	EventKind_EVENT_KIND_SMART EventKind = 25
 )
 
 // Enum value maps for EventKind.
@@ -101,6 +105,7 @@ var (
 		22: "EVENT_KIND_FAILOVER_SWITCHOVER",
 		23: "EVENT_KIND_FAILOVER_MATE_LOST",
 		24: "EVENT_KIND_SHARED_LICENSE",
+		25: "EVENT_KIND_SMART",
 	}
 	EventKind_value = map[string]int32{
 		"EVENT_KIND_UNSPECIFIED":            0,
@@ -128,6 +133,7 @@ var (
 		"EVENT_KIND_FAILOVER_SWITCHOVER":    22,
 		"EVENT_KIND_FAILOVER_MATE_LOST":     23,
 		"EVENT_KIND_SHARED_LICENSE":         24,
+		"EVENT_KIND_SMART":                  25,
 	}
 )
 
@@ -582,7 +588,7 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x12ListEventsResponse\x12)\n" +
 	"\x06events\x18\x01 \x03(\v2\x11.headend.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12#\n" +
-	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xd1\x05\n" +
+	"\rlast_sequence\x18\x03 \x01(\x04R\flastSequence*\xe7\x05\n" +
 	"\tEventKind\x12\x1a\n" +
 	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12EVENT_KIND_CREATED\x10\x01\x12\x16\n" +
@@ -609,7 +615,8 @@ const file_headend_v1_events_proto_rawDesc = "" +
 	"\x1fEVENT_KIND_FAILOVER_PAIR_FORMED\x10\x15\x12\"\n" +
 	"\x1eEVENT_KIND_FAILOVER_SWITCHOVER\x10\x16\x12!\n" +
 	"\x1dEVENT_KIND_FAILOVER_MATE_LOST\x10\x17\x12\x1d\n" +
-	"\x19EVENT_KIND_SHARED_LICENSE\x10\x182\xad\x01\n" +
+	"\x19EVENT_KIND_SHARED_LICENSE\x10\x18\x12\x14\n" +
+	"\x10EVENT_KIND_SMART\x10\x192\xad\x01\n" +
 	"\fEventService\x12P\n" +
 	"\vWatchEvents\x12\x1e.headend.v1.WatchEventsRequest\x1a\x1f.headend.v1.WatchEventsResponse0\x01\x12K\n" +
 	"\n" +
