@@ -41,16 +41,19 @@ func (s *Store) Ports(lab string) (map[uint64]int, error) {
 	return out, err
 }
 
+// putJSON sets key to v as JSON; what names the record in an error.
+func (b *Batch) putJSON(key []byte, v any, what string) error {
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("sim: encode %s record: %w", what, err)
+	}
+	return b.b.Set(key, enc, nil)
+}
+
 // PutPortal writes one action's records.
 func (b *Batch) PutPortal(c portal.Change) error {
 	lab := b.lab
-	set := func(key []byte, v any) error {
-		enc, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("sim: encode portal record: %w", err)
-		}
-		return b.b.Set(key, enc, nil)
-	}
+	set := func(key []byte, v any) error { return b.putJSON(key, v, "portal") }
 	if c.Meta != nil {
 		if err := set(PortalKey(lab, "meta", ""), c.Meta); err != nil {
 			return err

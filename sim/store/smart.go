@@ -23,13 +23,7 @@ func SmartKey(lab, kind, id string) []byte {
 // PutSmart writes one action's records.
 func (b *Batch) PutSmart(c smart.Change) error {
 	lab := b.lab
-	set := func(key []byte, v any) error {
-		enc, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("sim: encode smart record: %w", err)
-		}
-		return b.b.Set(key, enc, nil)
-	}
+	set := func(key []byte, v any) error { return b.putJSON(key, v, "smart") }
 	if c.Meta != nil {
 		if err := set(SmartKey(lab, "meta", ""), c.Meta); err != nil {
 			return err
