@@ -3,6 +3,7 @@ package smart
 import (
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,11 +133,7 @@ func (m *Manager) Reserve(now time.Time, account, va, request, tag string) (Chan
 		}
 		tag = with[0]
 	}
-	isTier := false
-	for _, t := range TierTags {
-		isTier = isTier || t == tag
-	}
-	if !isTier {
+	if !slices.Contains(TierTags, tag) {
 		return Change{}, Reserved{}, fmt.Errorf("%w: %q (a reservation takes an ASAv tier)", ErrUnknownTag, tag)
 	}
 	if balance(tag) < 1 {
