@@ -41,10 +41,6 @@ func smartDevicePB(d sim.SmartDevice, st sim.SmartStatus) *headendv1.SmartDevice
 		RegistrationExpiresAt: tsPB(d.RegistrationExpires()), Reserved: d.Reservation != nil}
 }
 
-// clampCount is a request's count as the manager's int (which checks its
-// range).
-func clampCount(n int32) int { return int(n) }
-
 func (s *smartService) CreateAccount(_ context.Context, req *headendv1.CreateAccountRequest) (*headendv1.CreateAccountResponse, error) {
 	lab, err := s.labs.get(req.GetLab())
 	if err != nil {
@@ -75,7 +71,7 @@ func (s *smartService) AddEntitlement(_ context.Context, req *headendv1.AddEntit
 			return nil, toStatus(fmt.Errorf("%w: %q (YYYY-MM-DD)", sim.ErrSmartEndDate, req.GetEnds()))
 		}
 	}
-	e, err := lab.Smart().AddEntitlement(req.GetAccount(), req.GetVirtualAccount(), req.GetTag(), clampCount(req.GetCount()), ends)
+	e, err := lab.Smart().AddEntitlement(req.GetAccount(), req.GetVirtualAccount(), req.GetTag(), int(req.GetCount()), ends)
 	if err != nil {
 		return nil, toStatus(err)
 	}
@@ -92,7 +88,7 @@ func (s *smartService) CreateToken(_ context.Context, req *headendv1.CreateToken
 	if err := needLen("account", req.GetAccount(), "virtual_account", req.GetVirtualAccount()); err != nil {
 		return nil, err
 	}
-	t, err := lab.Smart().CreateToken(req.GetAccount(), req.GetVirtualAccount(), clampCount(req.GetDays()), clampCount(req.GetUses()))
+	t, err := lab.Smart().CreateToken(req.GetAccount(), req.GetVirtualAccount(), int(req.GetDays()), int(req.GetUses()))
 	if err != nil {
 		return nil, toStatus(err)
 	}
