@@ -523,13 +523,27 @@ func (m *Manager) Status(now time.Time, udi string) Status {
 // statusWith is the state of d at now, with d replacing the stored record
 // of its UDI.
 func (m *Manager) statusWith(now time.Time, d Device) Status {
-	devs := m.activeDevices(d.Account, d.VirtualAccount, &d)
-	for _, tag := range d.Tags {
-		if !m.allocated(now, d.Account, d.VirtualAccount, tag, devs)[d.UDI] {
-			return StatusOutOfCompliance
+	return m.statusIn(now, d.Account, d.VirtualAccount, m.activeDevices(d.Account, d.VirtualAccount, &d))(&d)
+}
+
+// statusIn returns the state at now of a device of devs, the active
+// devices of a virtual account in allocation order; each tag's allocation
+// is worked out once, for all the devices asked about.
+func (m *Manager) statusIn(now time.Time, account, va string, devs []*Device) func(*Device) Status {
+	alloc := map[string]map[string]bool{}
+	return func(d *Device) Status {
+		for _, tag := range d.Tags {
+			got, ok := alloc[tag]
+			if !ok {
+				got = m.allocated(now, account, va, tag, devs)
+				alloc[tag] = got
+			}
+			if !got[d.UDI] {
+				return StatusOutOfCompliance
+			}
 		}
+		return StatusAuthorized
 	}
-	return StatusAuthorized
 }
 
 // activeDevices lists the active devices of a virtual account, with over
@@ -662,9 +676,10 @@ func (m *Manager) Devices(now time.Time, account string) ([]DeviceStatus, error)
 	var out []DeviceStatus
 	for _, va := range a.VirtualAccounts {
 		devs := m.activeDevices(account, va, nil)
+		status := m.statusIn(now, account, va, slices.Clone(devs))
 		slices.SortFunc(devs, func(a, b *Device) int { return strings.Compare(a.UDI, b.UDI) })
 		for _, d := range devs {
-			out = append(out, DeviceStatus{Device: *d.clone(), Status: m.statusWith(now, *d)})
+			out = append(out, DeviceStatus{Device: *d.clone(), Status: status(d)})
 		}
 	}
 	return out, nil
