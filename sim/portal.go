@@ -6,6 +6,7 @@ import (
 
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/sim/labportal"
+	"github.com/asalab/asalab/sim/store"
 )
 
 // The lab's licensing portal (package labportal, the service; keygen/portal,
@@ -44,12 +45,18 @@ type portalCore struct{ l *Lab }
 func (c portalCore) Now() time.Time { return c.l.clock.Now() }
 
 func (c portalCore) Commit(pc portal.Change, ev Event, apply func()) error {
-	b := c.l.store.NewBatch(c.l.name)
+	return c.l.commitRecords(func(b *store.Batch) error { return b.PutPortal(pc) }, ev, apply)
+}
+
+// commitRecords writes a service's records (put) with its event in one
+// synced batch, then applies the change (Lab.commit).
+func (l *Lab) commitRecords(put func(b *store.Batch) error, ev Event, apply func()) error {
+	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.PutPortal(pc); err != nil {
+	if err := put(b); err != nil {
 		return err
 	}
-	return c.l.commit(b, []Event{ev}, apply)
+	return l.commit(b, []Event{ev}, apply)
 }
 
 // PlaceOrder sells order lines, one PAK per line.

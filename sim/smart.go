@@ -6,6 +6,7 @@ import (
 
 	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim/labsmart"
+	"github.com/asalab/asalab/sim/store"
 )
 
 // The lab's Smart Software Manager (package labsmart, the service;
@@ -34,12 +35,7 @@ type smartCore struct{ l *Lab }
 func (c smartCore) Now() time.Time { return c.l.clock.Now() }
 
 func (c smartCore) Commit(sc smart.Change, ev Event, apply func()) error {
-	b := c.l.store.NewBatch(c.l.name)
-	defer b.Close()
-	if err := b.PutSmart(sc); err != nil {
-		return err
-	}
-	return c.l.commit(b, []Event{ev}, apply)
+	return c.l.commitRecords(func(b *store.Batch) error { return b.PutSmart(sc) }, ev, apply)
 }
 
 // Smart is the lab's Smart Software Manager.
