@@ -46,7 +46,6 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 	}
 	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
 	devs := map[*Headend]family.Device{}
-	marks := map[*Headend]logMark{}
 	for _, h := range hs {
 		lg.w.Lock(h)
 		if h.deleted || h.off || h.checkUp(now) != nil {
@@ -57,14 +56,9 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 		}
 		h.advance(now)
 		c := h.dev.Copy()
-		marks[h] = h.markLog(c)
+		lg.evs = append(lg.evs, h.markLog(c).Evs...)
 		devs[h] = c
 		lg.w.Add(h, c)
-	}
-	for _, h := range hs {
-		if m, ok := marks[h]; ok {
-			lg.evs = append(lg.evs, m.Evs...)
-		}
 	}
 	for _, n := range notes {
 		ev := Event{At: n.At.UTC(), Headend: n.Host, Kind: EventShared, Text: n.Text}

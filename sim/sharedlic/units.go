@@ -177,23 +177,13 @@ func (s *Service) hold(m, p *shUnit, n int) {
 func (s *Service) setBorrowed(u *shUnit, n int) {
 	u.borrowed = n
 	u.high = max(u.high, n)
-	if b, ok := any(u.adm).(borrowHook); ok {
-		b.SetBorrowed(n)
-	}
+	u.adm.SetBorrowed(n)
 	s.changed[u.id] = true
 }
 
-// borrowHook is the admission engine's hook for shared sessions: the
-// sessions borrowed add to the local Premium limit, and a Premium
-// admission that finds its class full asks the borrower for a block.
-type borrowHook interface {
-	SetBorrowed(n int)
-	SetBorrower(fn func(now int64) bool)
-}
-
-// hook gives u's admission its borrower.
+// hook gives u's admission its borrower: the sessions borrowed add to the
+// local Premium limit, and a Premium admission that finds its class full
+// asks the borrower for a block.
 func (s *Service) hook(u *shUnit) {
-	if b, ok := any(u.adm).(borrowHook); ok {
-		b.SetBorrower(func(now int64) bool { return s.borrow(u, time.Unix(now, 0).UTC()) })
-	}
+	u.adm.SetBorrower(func(now int64) bool { return s.borrow(u, time.Unix(now, 0).UTC()) })
 }
