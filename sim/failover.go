@@ -48,6 +48,16 @@ func (h *Headend) FailoverStatus() family.FailoverStatus {
 	return st
 }
 
+// foState is h's view of its pair as last published, without the active
+// times FailoverStatus counts at the lab clock: what its admission policy,
+// its addresses and its hand-off follow.
+func (h *Headend) foState() family.FailoverStatus {
+	if v := h.foView.Load(); v != nil {
+		return v.St
+	}
+	return family.FailoverStatus{}
+}
+
 // Mate is the other unit of h's pair (family.Host).
 func (h *Headend) Mate() (family.Host, bool) {
 	if m := h.foMate.Load(); m != nil {
@@ -86,7 +96,7 @@ func activeSessions(l *Lab, h *Headend) []fopair.Held {
 // reload), for its mate when h is the active unit of a pair
 // (fopair.Service.Capture). Called with h.mu held.
 func (h *Headend) foCapture() {
-	if v := h.FailoverStatus(); v.State != family.FailoverActive || !v.MateSeen {
+	if v := h.foState(); v.State != family.FailoverActive || !v.MateSeen {
 		return
 	}
 	h.lab.fo.Capture(h, activeSessions(h.lab, h))
@@ -289,10 +299,6 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 		m.mu.Unlock()
 	}
 	pub := fopair.Publish(f, mate)
-	var v *family.FailoverStatus
-	if pub != nil {
-		v = &pub.St
-	}
 	h.foMate.Store(f.Mate)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -307,7 +313,7 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 	// A standby unit holds no sessions: those it held as an active unit
 	// end once it refuses new ones (the policy above), so that none is
 	// admitted after.
-	if v != nil && v.State != family.FailoverActive {
+	if pub != nil && pub.St.State != family.FailoverActive {
 		h.adm.LogoffAll()
 	}
 	if !slices.Equal(was, h.answersOn(h.dev)) {
@@ -320,13 +326,13 @@ func (l *Lab) foPublish(h *Headend, now time.Time) {
 // d: a standby unit answers on its standby addresses, the active unit of
 // the pair on the addresses both units' configuration names.
 func (h *Headend) answersOn(d family.Device) []netip.Addr {
-	return fopair.AnswersOn(h.FailoverStatus().State, d)
+	return fopair.AnswersOn(h.foState().State, d)
 }
 
 // policyOf is the admission policy of h with device d at now
 // (fopair.Policy).
 func (h *Headend) policyOf(d family.Device, now time.Time) *admission.Policy {
-	return fopair.Policy(h.FailoverStatus(), d, now)
+	return fopair.Policy(h.foState(), d, now)
 }
 
 // foReplicate copies the configuration of the active unit a onto its

@@ -328,7 +328,7 @@ func (l *Lab) dropFaults(h *Headend, put interface {
 	}
 	cuts := l.net.CutsOf(h)
 	for _, c := range cuts {
-		if err := put.DeleteLink(min(c.A.id, c.B.id), max(c.A.id, c.B.id)); err != nil {
+		if err := put.DeleteLink(c.A.id, c.B.id); err != nil {
 			return nil, err
 		}
 	}

@@ -54,7 +54,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 	for i := range cs {
 		byH[cs[i].H] = &cs[i]
 		if cs[i].On {
-			lab.Unit(cs[i].H).Role = roleOf(&cs[i])
+			lab.Unit(cs[i].H).Role = roleName(cs[i].Primary)
 		}
 	}
 	// The pairs that can form: each primary with the first secondary it
@@ -130,7 +130,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 			switch {
 			case a.Primary == b.Primary:
 				why = family.FailoverRoleClash
-				m = fmt.Sprintf("failover role mismatch: %s and %s are both the %s unit", lab.Name(a.H), lab.Name(b.H), strings.ToLower(roleOf(a)))
+				m = fmt.Sprintf("failover role mismatch: %s and %s are both the %s unit", lab.Name(a.H), lab.Name(b.H), strings.ToLower(roleName(a.Primary)))
 			case a.Links.Key != b.Links.Key:
 				why = family.FailoverKeyMismatch
 				m = fmt.Sprintf("failover key mismatch: %s and %s have different failover keys", lab.Name(a.H), lab.Name(b.H))
@@ -258,7 +258,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		cl, _ := active.Dev.(family.FailoverUnit).CombinedLicense(standby.Dev, now)
 		au.Cluster, su.Cluster = &cl, &cl
 		text := fmt.Sprintf("failover pair formed: %s (%s) active, %s (%s) standby; cluster license: %d AnyConnect Premium peers, %d total VPN peers",
-			lab.Name(active.H), roleOf(active), lab.Name(standby.H), roleOf(standby), cl.Premium, cl.Total)
+			lab.Name(active.H), roleName(active.Primary), lab.Name(standby.H), roleName(standby.Primary), cl.Premium, cl.Total)
 		if st {
 			text += "; stateful failover link up"
 		}

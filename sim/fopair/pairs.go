@@ -156,12 +156,8 @@ func (f *Unit[H]) Record(mate uint64, pinnedName string) store.FailoverRecord {
 // FromRecord is a unit as its record r left it, paired with mate (the
 // zero H: none or gone), its role that of a primary or a secondary.
 func FromRecord[H comparable](r store.FailoverRecord, mate H, primary bool) Unit[H] {
-	u := Unit[H]{Tracked: true, Active: r.Active, Mate: mate, Since: r.Since, Last: r.LastFailover,
-		ActiveFor: r.ActiveFor, ActiveSince: r.ActiveSince, Role: "Secondary"}
-	if primary {
-		u.Role = "Primary"
-	}
-	return u
+	return Unit[H]{Tracked: true, Active: r.Active, Mate: mate, Since: r.Since, Last: r.LastFailover,
+		ActiveFor: r.ActiveFor, ActiveSince: r.ActiveSince, Role: roleName(primary)}
 }
 
 // Published is what the service last decided about a unit.
@@ -249,9 +245,10 @@ func Enabled(d family.Device) (on, primary bool) {
 	return on, role == "primary"
 }
 
-// roleOf is the role of a candidate as failover messages name it.
-func roleOf[H comparable](c *Cand[H]) string {
-	if c.Primary {
+// roleName is the role of a primary (or secondary) unit as failover
+// messages name it.
+func roleName(primary bool) string {
+	if primary {
 		return "Primary"
 	}
 	return "Secondary"

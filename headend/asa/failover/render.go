@@ -19,6 +19,14 @@ func Role(f *config.Failover) string {
 	return "Primary"
 }
 
+// roles is this unit's role (Role) and its mate's, the other one.
+func roles(f *config.Failover) (role, mate string) {
+	if Role(f) == "Secondary" {
+		return "Secondary", "Primary"
+	}
+	return "Primary", "Secondary"
+}
+
 // monitoredMax is the "Monitored Interfaces 0 of N maximum" limit: 1299 on
 // a 5585-X on 9.12, 160 on a 5516-X, 250 on a 5505 (real outputs); the other
 // models print 1049, what a 5585-X printed on an earlier train (our choice).
@@ -45,10 +53,7 @@ func monitoredMax(p *headend.Platform) int {
 // the real outputs with failover on).
 func ShowOff(p *headend.Platform, c *config.Config) string {
 	f := &c.Failover
-	unit, lan := "Primary", "not Configured"
-	if f.Unit == "secondary" {
-		unit = "Secondary"
-	}
+	unit, lan := Role(f), "not Configured"
 	if f.LAN.Name != "" {
 		lan = f.LAN.Name + " " + f.LAN.Iface + " (down)"
 	}
@@ -126,10 +131,7 @@ func ShowStatus(p *headend.Platform, version, serial string, c *config.Config, s
 	}
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	role, mateRole := Role(f), "Secondary"
-	if role == "Secondary" {
-		mateRole = "Primary"
-	}
+	role, mateRole := roles(f)
 	link := func(l string, iface string, up bool) string {
 		if up {
 			return l + " " + iface + " (up)"

@@ -45,10 +45,7 @@ func ShowState(c *config.Config, st family.FailoverStatus) string {
 			mateState = st.MateState
 		}
 	}
-	role, mateRole := Role(f), "Secondary"
-	if role == "Secondary" {
-		mateRole = "Primary"
-	}
+	role, mateRole := roles(f)
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("               State          Last Failure Reason      Date/Time")
