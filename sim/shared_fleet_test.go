@@ -298,10 +298,12 @@ func TestSharedConcurrentBorrow(t *testing.T) {
 	wg.Wait()
 	tl.lab.settleShared()
 	var borrowed int
+	atCeiling := false
 	for _, p := range f.parts {
 		h, _ := tl.lab.headend(p)
 		st := h.SharedStatus()
 		borrowed += st.Borrowed
+		atCeiling = atCeiling || 25+st.Borrowed == 750
 		if n := f.active(p); n > 25+st.Borrowed || 25+st.Borrowed > 750 {
 			t.Errorf("%s: %d sessions up on 25 local and %d borrowed", p, n, st.Borrowed)
 		}
@@ -311,9 +313,15 @@ func TestSharedConcurrentBorrow(t *testing.T) {
 	if st.Utilized != borrowed || st.Utilized > 1000 || int(shared.Load()) > borrowed {
 		t.Fatalf("pool: utilized %d, borrowed %d, shared sessions %d", st.Utilized, borrowed, shared.Load())
 	}
-	// 3,600 users for 3 x 25 local + a pool of 1,000.
-	if admitted.Load() != 1075 || shared.Load() != 1000 {
-		t.Fatalf("%d admitted, %d shared; want 1,075 and 1,000", admitted.Load(), shared.Load())
+	// 3,600 users for 3 x 25 local + a pool of 1,000, all of it lent:
+	// unless one participant reached its ceiling of 750 with a last block
+	// of 25, which leaves 25 in the pool, less than anyone else's block.
+	want := int64(1000)
+	if atCeiling && borrowed == 975 {
+		want = 975
+	}
+	if admitted.Load() != 75+want || shared.Load() != want {
+		t.Fatalf("%d admitted, %d shared; want %d and %d", admitted.Load(), shared.Load(), 75+want, want)
 	}
 }
 
