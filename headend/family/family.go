@@ -141,6 +141,9 @@ type Host interface {
 	// Mate is the other unit of the pair, for `failover exec mate`; ok
 	// is false when none is seen.
 	Mate() (mate Host, ok bool)
+	// Smart is the lab's Smart Software Manager as this headend reaches
+	// it (family/smart.go).
+	Smart() SmartManager
 }
 
 // Mode is where a console session starts.

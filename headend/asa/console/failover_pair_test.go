@@ -188,6 +188,8 @@ func (u *fakeUnit) Failover(cmd family.FailoverCommand) error {
 	return nil
 }
 
+func (u *fakeUnit) Smart() family.SmartManager { return nil }
+
 func (u *fakeUnit) Mate() (family.Host, bool) {
 	u.p.mu.Lock()
 	defer u.p.mu.Unlock()

@@ -68,6 +68,7 @@ func (b *memBackend) Reachable(netip.Addr) (string, bool)    { return "", false 
 func (b *memBackend) FailoverStatus() family.FailoverStatus  { return family.FailoverStatus{} }
 func (b *memBackend) Failover(family.FailoverCommand) error  { return family.ErrNotSupported }
 func (b *memBackend) Mate() (family.Host, bool)              { return nil, false }
+func (b *memBackend) Smart() family.SmartManager             { return nil }
 
 func newTerminal(t *testing.T, mode Mode) *cli.Terminal {
 	t.Helper()
