@@ -86,6 +86,10 @@ const (
 	ChangeKeys                             // its licenses changed
 	ChangeEssentials                       // the AnyConnect Essentials switch
 	ChangeConfig                           // its configuration changed
+	// ChangeSmart: its Smart Licensing state changed (registered,
+	// authorized, out of compliance, evaluation or authorization expired,
+	// reservation installed...).
+	ChangeSmart
 )
 
 // Change is one thing a change of a device did, with the syslog line the
