@@ -47,6 +47,9 @@ Commands:
                                                exit status 1 if a line answered with an error
   install-key H KEY [--deactivate]             activation-key KEY on H
   reload H [--save]                            reload H (--save: write memory first)
+  put H flash:NAME FILE                        copy a local file to H's flash (an IOS router's
+                                               license file; at most 1 MiB)
+  get-file H flash:NAME [--out FILE]           a file of H's flash, to stdout or FILE
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
   link cut A B | link restore A B              cut every lab network path between headends A and B
@@ -138,7 +141,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
-		"link": c.link, "power": c.power,
+		"link": c.link, "power": c.power, "put": c.put, "get-file": c.getFile,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

@@ -58,6 +58,11 @@ var errorTable = []errorMapping{
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
 	{sim.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
+	// Files on a headend's flash.
+	{sim.ErrFileName, codes.InvalidArgument, "INVALID_FILE_NAME"},
+	{sim.ErrFileTooLarge, codes.InvalidArgument, "FILE_TOO_LARGE"},
+	{sim.ErrFlashFull, codes.ResourceExhausted, "FLASH_FULL"},
+	{sim.ErrFileNotFound, codes.NotFound, "FILE_NOT_FOUND"},
 	{sim.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.

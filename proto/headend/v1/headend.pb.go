@@ -3743,6 +3743,296 @@ func (x *Session) GetPublicIp() string {
 	return ""
 }
 
+type PutFileRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Lab      string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// "flash:NAME".
+	Path string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	// The file's bytes, at most 1 MiB.
+	Data          []byte `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PutFileRequest) Reset() {
+	*x = PutFileRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PutFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PutFileRequest) ProtoMessage() {}
+
+func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PutFileRequest.ProtoReflect.Descriptor instead.
+func (*PutFileRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *PutFileRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+type PutFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FlashFile             `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PutFileResponse) Reset() {
+	*x = PutFileResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PutFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PutFileResponse) ProtoMessage() {}
+
+func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PutFileResponse.ProtoReflect.Descriptor instead.
+func (*PutFileResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *PutFileResponse) GetFile() *FlashFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+type GetFileRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Lab      string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// "flash:NAME".
+	Path          string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFileRequest) Reset() {
+	*x = GetFileRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFileRequest) ProtoMessage() {}
+
+func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFileRequest.ProtoReflect.Descriptor instead.
+func (*GetFileRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *GetFileRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *GetFileRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *GetFileRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+type GetFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FlashFile             `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFileResponse) Reset() {
+	*x = GetFileResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFileResponse) ProtoMessage() {}
+
+func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFileResponse.ProtoReflect.Descriptor instead.
+func (*GetFileResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *GetFileResponse) GetFile() *FlashFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+func (x *GetFileResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// FlashFile is a file on a headend's flash.
+type FlashFile struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "flash:NAME".
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Size int64  `protobuf:"varint,2,opt,name=size,proto3" json:"size,omitempty"`
+	// Lab time of the last write.
+	Modified      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=modified,proto3" json:"modified,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlashFile) Reset() {
+	*x = FlashFile{}
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlashFile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlashFile) ProtoMessage() {}
+
+func (x *FlashFile) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlashFile.ProtoReflect.Descriptor instead.
+func (*FlashFile) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *FlashFile) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *FlashFile) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *FlashFile) GetModified() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Modified
+	}
+	return nil
+}
+
 var File_headend_v1_headend_proto protoreflect.FileDescriptor
 
 const file_headend_v1_headend_proto_rawDesc = "" +
@@ -4008,7 +4298,25 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\alicense\x18\x06 \x01(\tR\alicense\x12\x1f\n" +
 	"\vassigned_ip\x18\a \x01(\tR\n" +
 	"assignedIp\x12\x1b\n" +
-	"\tpublic_ip\x18\b \x01(\tR\bpublicIp*\x92\x02\n" +
+	"\tpublic_ip\x18\b \x01(\tR\bpublicIp\"f\n" +
+	"\x0ePutFileRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\x12\x12\n" +
+	"\x04data\x18\x04 \x01(\fR\x04data\"<\n" +
+	"\x0fPutFileResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.headend.v1.FlashFileR\x04file\"R\n" +
+	"\x0eGetFileRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\"P\n" +
+	"\x0fGetFileResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.headend.v1.FlashFileR\x04file\x12\x12\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data\"k\n" +
+	"\tFlashFile\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
+	"\x04size\x18\x02 \x01(\x03R\x04size\x126\n" +
+	"\bmodified\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bmodified*\x92\x02\n" +
 	"\x0eConnectionKind\x12\x1f\n" +
 	"\x1bCONNECTION_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCONNECTION_KIND_ANYCONNECT\x10\x01\x12\x1e\n" +
@@ -4064,8 +4372,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1cFAILOVER_STATE_STANDBY_READY\x10\x03\x12\x1f\n" +
 	"\x1bFAILOVER_STATE_COLD_STANDBY\x10\x04\x12\x19\n" +
 	"\x15FAILOVER_STATE_FAILED\x10\x05\x12\x1f\n" +
-	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xc5\n" +
-	"\n" +
+	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xcd\v\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
 	"\n" +
@@ -4082,7 +4389,9 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x10AdmitConnections\x12#.headend.v1.AdmitConnectionsRequest\x1a$.headend.v1.AdmitConnectionsResponse(\x010\x01\x12i\n" +
 	"\x14AdmitConnectionBatch\x12'.headend.v1.AdmitConnectionBatchRequest\x1a(.headend.v1.AdmitConnectionBatchResponse\x12o\n" +
 	"\x16ReleaseConnectionBatch\x12).headend.v1.ReleaseConnectionBatchRequest\x1a*.headend.v1.ReleaseConnectionBatchResponse\x12Q\n" +
-	"\fListSessions\x12\x1f.headend.v1.ListSessionsRequest\x1a .headend.v1.ListSessionsResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
+	"\fListSessions\x12\x1f.headend.v1.ListSessionsRequest\x1a .headend.v1.ListSessionsResponse\x12B\n" +
+	"\aPutFile\x12\x1a.headend.v1.PutFileRequest\x1a\x1b.headend.v1.PutFileResponse\x12B\n" +
+	"\aGetFile\x12\x1a.headend.v1.GetFileRequest\x1a\x1b.headend.v1.GetFileResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
 
 var (
 	file_headend_v1_headend_proto_rawDescOnce sync.Once
@@ -4097,7 +4406,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -4151,29 +4460,34 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(*ListSessionsRequest)(nil),            // 49: headend.v1.ListSessionsRequest
 	(*ListSessionsResponse)(nil),           // 50: headend.v1.ListSessionsResponse
 	(*Session)(nil),                        // 51: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 52: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 53: google.protobuf.Duration
+	(*PutFileRequest)(nil),                 // 52: headend.v1.PutFileRequest
+	(*PutFileResponse)(nil),                // 53: headend.v1.PutFileResponse
+	(*GetFileRequest)(nil),                 // 54: headend.v1.GetFileRequest
+	(*GetFileResponse)(nil),                // 55: headend.v1.GetFileResponse
+	(*FlashFile)(nil),                      // 56: headend.v1.FlashFile
+	(*timestamppb.Timestamp)(nil),          // 57: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 58: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	52, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	57, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
 	12, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
 	15, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
 	15, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	52, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	57, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
 	11, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
 	10, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
 	6,  // 9: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
-	52, // 10: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	57, // 10: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
 	8,  // 11: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
 	8,  // 12: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	52, // 13: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	52, // 14: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	57, // 13: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	57, // 14: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
 	14, // 15: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
 	13, // 16: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
 	14, // 17: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	53, // 18: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	58, // 18: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
 	4,  // 19: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
 	3,  // 20: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
 	9,  // 21: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
@@ -4196,42 +4510,49 @@ var file_headend_v1_headend_proto_depIdxs = []int32{
 	46, // 38: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
 	51, // 39: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
 	0,  // 40: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	52, // 41: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	17, // 42: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	19, // 43: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	21, // 44: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	23, // 45: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	25, // 46: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	27, // 47: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	29, // 48: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	31, // 49: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	34, // 50: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	36, // 51: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	38, // 52: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	40, // 53: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	44, // 54: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	47, // 55: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	49, // 56: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	18, // 57: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	20, // 58: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	22, // 59: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	24, // 60: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	26, // 61: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	28, // 62: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	30, // 63: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	32, // 64: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	35, // 65: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	37, // 66: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	39, // 67: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	41, // 68: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	45, // 69: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	48, // 70: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	50, // 71: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	57, // [57:72] is the sub-list for method output_type
-	42, // [42:57] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	57, // 41: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	56, // 42: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
+	56, // 43: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
+	57, // 44: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
+	17, // 45: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	19, // 46: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	21, // 47: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	23, // 48: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	25, // 49: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	27, // 50: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	29, // 51: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	31, // 52: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	34, // 53: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	36, // 54: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	38, // 55: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	40, // 56: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	44, // 57: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	47, // 58: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	49, // 59: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	52, // 60: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
+	54, // 61: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
+	18, // 62: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	20, // 63: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	22, // 64: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	24, // 65: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	26, // 66: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	28, // 67: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	30, // 68: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	32, // 69: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	35, // 70: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	37, // 71: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	39, // 72: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	41, // 73: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	45, // 74: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	48, // 75: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	50, // 76: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	53, // 77: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
+	55, // 78: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
+	62, // [62:79] is the sub-list for method output_type
+	45, // [45:62] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -4245,7 +4566,7 @@ func file_headend_v1_headend_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   43,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

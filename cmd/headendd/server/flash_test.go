@@ -1,0 +1,45 @@
+package server
+
+import (
+	"testing"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// TestPutFileRefusals: PutFile and GetFile answer a bad request with its
+// code and reason: a path that is not flash:NAME, a file over 1 MiB, a
+// headend whose family has no flash (the ASA), a headend that is not there.
+func TestPutFileRefusals(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "ASA5525", Hostname: "asa1"}); err != nil {
+		t.Fatal(err)
+	}
+	lic := []byte("license\n")
+	for _, c := range []struct {
+		name string
+		req  *headendv1.PutFileRequest
+		want string
+	}{
+		{"no hostname", &headendv1.PutFileRequest{Path: "flash:a.lic", Data: lic},
+			"error: InvalidArgument INVALID_ARGUMENT: invalid argument: hostname is required"},
+		{"no file system", &headendv1.PutFileRequest{Hostname: "asa1", Path: "a.lic", Data: lic},
+			`error: InvalidArgument INVALID_FILE_NAME: not a file name of the flash file system: "a.lic": a path is flash:NAME`},
+		{"a directory", &headendv1.PutFileRequest{Hostname: "asa1", Path: "flash:lic/a.lic", Data: lic},
+			`error: InvalidArgument INVALID_FILE_NAME: not a file name of the flash file system: "flash:lic/a.lic" (letters, digits and ._-+~ only)`},
+		{"too large", &headendv1.PutFileRequest{Hostname: "asa1", Path: "flash:a.bin", Data: make([]byte, 1<<20+1)},
+			"error: InvalidArgument FILE_TOO_LARGE: file too large: 1048577 bytes (at most 1048576)"},
+		{"no such headend", &headendv1.PutFileRequest{Hostname: "r9", Path: "flash:a.lic", Data: lic},
+			`error: NotFound HEADEND_NOT_FOUND: headend not found: "r9"`},
+		{"an ASA", &headendv1.PutFileRequest{Hostname: "asa1", Path: "flash:a.lic", Data: lic},
+			"error: FailedPrecondition NOT_SUPPORTED_BY_FAMILY: not supported by the headend's family: ASA5525 headends have no flash the lab writes to (pak licensing)"},
+	} {
+		_, err := e.hc.PutFile(ctxT(), c.req)
+		if got := errText(err); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+	_, err := e.hc.GetFile(ctxT(), &headendv1.GetFileRequest{Hostname: "asa1", Path: "flash:a.lic"})
+	if got, want := errText(err), "error: FailedPrecondition NOT_SUPPORTED_BY_FAMILY: not supported by the headend's family: ASA5525 headends have no flash the lab writes to (pak licensing)"; got != want {
+		t.Errorf("GetFile on an ASA:\n got %s\nwant %s", got, want)
+	}
+}
