@@ -114,10 +114,11 @@ func flashOf(d family.Device) (family.Flash, error) {
 		d.Platform().Model, d.Platform().Licensing)
 }
 
-// fileInfo finds a file in f's listing.
+// fileInfo finds a file in f's listing, named without its file system.
 func fileInfo(f family.Flash, name string) (FileInfo, bool) {
 	for _, fi := range f.Files() {
 		if fi.Name == name || fi.Name == "flash:"+name {
+			fi.Name = name
 			return fi, true
 		}
 	}
