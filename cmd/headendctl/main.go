@@ -73,6 +73,9 @@ The licensing portal:
                                                buy one order line; prints its PAK first
   portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
                                                with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal register --pak PAK --udi PID:SN --out FILE
+                                               register an IOS PAK (FL-SSLVPN10-K9...) to a router's UDI;
+                                               writes its license file to FILE
   portal share --source S --target T           Share License Process; prints the activation code first
   portal use-code --code C [--sku SKU|PAK]...  use an activation code; prints the target's keys
   portal licenses --serial S                   the licenses and keys registered to a serial

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -69,8 +71,11 @@ func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPa
 	if req.GetPak() == "" {
 		return nil, invalid("pak is required")
 	}
-	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial()); err != nil {
+	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial(), "udi", req.GetUdi()); err != nil {
 		return nil, err
+	}
+	if req.GetUdi() != "" {
+		return nil, status.Error(codes.Unimplemented, "the portal does not issue IOS license files yet")
 	}
 	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate()})
 	if err != nil {

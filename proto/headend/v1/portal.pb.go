@@ -870,7 +870,13 @@ type RegisterPakRequest struct {
 	// (ListLicensesResponse.migrated); Security Plus stays in the key. On a
 	// serial with nothing to migrate it is a plain registration; with a
 	// retired PAK it is refused (InvalidArgument MIGRATE_TO_RETIRED).
-	Migrate       bool `protobuf:"varint,4,opt,name=migrate,proto3" json:"migrate,omitempty"`
+	Migrate bool `protobuf:"varint,4,opt,name=migrate,proto3" json:"migrate,omitempty"`
+	// An IOS router's UDI, PID:SN as `show license udi` prints it
+	// ("CISCO2911/K9:FTX1628838P"), for a PAK of an IOS feature SKU
+	// (FL-SSLVPN10-K9, SL-29-SEC-K9...): instead of an activation key the
+	// portal issues a license file bound to that UDI (license_file); serial
+	// stays empty.
+	Udi           string `protobuf:"bytes,5,opt,name=udi,proto3" json:"udi,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -933,6 +939,13 @@ func (x *RegisterPakRequest) GetMigrate() bool {
 	return false
 }
 
+func (x *RegisterPakRequest) GetUdi() string {
+	if x != nil {
+		return x.Udi
+	}
+	return ""
+}
+
 type RegisterPakResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The key this PAK is in: the serial's permanent key, or a time-based
@@ -947,7 +960,11 @@ type RegisterPakResponse struct {
 	AlreadyRegistered bool `protobuf:"varint,5,opt,name=already_registered,json=alreadyRegistered,proto3" json:"already_registered,omitempty"`
 	// The retired licenses this registration replaced (migrate), each with
 	// migrated_at and migrated_to_pak set.
-	Migrated      []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
+	Migrated []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
+	// For an IOS PAK registered with a udi: the license file, to put on the
+	// router's flash (HeadendService.PutFile) and install there with
+	// `license install flash:NAME`.
+	LicenseFile   []byte `protobuf:"bytes,7,opt,name=license_file,json=licenseFile,proto3" json:"license_file,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1020,6 +1037,13 @@ func (x *RegisterPakResponse) GetAlreadyRegistered() bool {
 func (x *RegisterPakResponse) GetMigrated() []*PortalLicense {
 	if x != nil {
 		return x.Migrated
+	}
+	return nil
+}
+
+func (x *RegisterPakResponse) GetLicenseFile() []byte {
+	if x != nil {
+		return x.LicenseFile
 	}
 	return nil
 }
@@ -2152,19 +2176,21 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x12PlaceOrderResponse\x12\x1f\n" +
 	"\vsales_order\x18\x01 \x01(\tR\n" +
 	"salesOrder\x12#\n" +
-	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"j\n" +
+	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"|\n" +
 	"\x12RegisterPakRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x10\n" +
 	"\x03pak\x18\x02 \x01(\tR\x03pak\x12\x16\n" +
 	"\x06serial\x18\x03 \x01(\tR\x06serial\x12\x18\n" +
-	"\amigrate\x18\x04 \x01(\bR\amigrate\"\xc4\x02\n" +
+	"\amigrate\x18\x04 \x01(\bR\amigrate\x12\x10\n" +
+	"\x03udi\x18\x05 \x01(\tR\x03udi\"\xe7\x02\n" +
 	"\x13RegisterPakResponse\x12<\n" +
 	"\x0eactivation_key\x18\x01 \x01(\v2\x15.headend.v1.IssuedKeyR\ractivationKey\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x123\n" +
 	"\alicense\x18\x03 \x01(\v2\x19.headend.v1.PortalLicenseR\alicense\x12>\n" +
 	"\x0factivation_keys\x18\x04 \x03(\v2\x15.headend.v1.IssuedKeyR\x0eactivationKeys\x12-\n" +
 	"\x12already_registered\x18\x05 \x01(\bR\x11alreadyRegistered\x125\n" +
-	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\"v\n" +
+	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\x12!\n" +
+	"\flicense_file\x18\a \x01(\fR\vlicenseFile\"v\n" +
 	"\x18GetActivationCodeRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12#\n" +
 	"\rsource_serial\x18\x02 \x01(\tR\fsourceSerial\x12#\n" +
