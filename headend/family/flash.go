@@ -45,7 +45,7 @@ var (
 const MaxFileNameLen = 63
 
 // FlashFileName is the plain file name of path, "flash:NAME" or "NAME":
-// 1 to MaxFileNameLen letters, digits and "._-+~", not "." or "..". No
+// 1 to MaxFileNameLen letters, digits and "._-", not "." or "..". No
 // directories: the lab's flash is one flat file system. Anything else is
 // ErrFileName.
 func FlashFileName(path string) (string, error) {
@@ -56,9 +56,9 @@ func FlashFileName(path string) (string, error) {
 	}
 	for _, r := range name {
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("._-+~", r):
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("._-", r):
 		default:
-			return "", fmt.Errorf("%w: %q (letters, digits and ._-+~ only)", ErrFileName, path)
+			return "", fmt.Errorf("%w: %q (letters, digits and ._- only)", ErrFileName, path)
 		}
 	}
 	return name, nil

@@ -49,11 +49,13 @@ func FileEvents(old, c family.Device, now time.Time) []eventlog.Event {
 	return evs
 }
 
-// sameFile reports whether the file name holds the same bytes on a and b.
+// sameFile reports whether the file name holds the same bytes on a and b;
+// a file neither lets the lab read (a router's system image) is the same
+// while its listing is.
 func sameFile(a, b family.Flash, name string) bool {
 	x, ok1 := a.File(name)
 	y, ok2 := b.File(name)
-	return ok1 && ok2 && bytes.Equal(x, y)
+	return ok1 == ok2 && bytes.Equal(x, y)
 }
 
 // flashPath names a file as the lab's API does, "flash:NAME".

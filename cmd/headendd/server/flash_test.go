@@ -25,7 +25,7 @@ func TestPutFileRefusals(t *testing.T) {
 		{"no file system", &headendv1.PutFileRequest{Hostname: "asa1", Path: "a.lic", Data: lic},
 			`error: InvalidArgument INVALID_FILE_NAME: not a file name of the flash file system: "a.lic": a path is flash:NAME`},
 		{"a directory", &headendv1.PutFileRequest{Hostname: "asa1", Path: "flash:lic/a.lic", Data: lic},
-			`error: InvalidArgument INVALID_FILE_NAME: not a file name of the flash file system: "flash:lic/a.lic" (letters, digits and ._-+~ only)`},
+			`error: InvalidArgument INVALID_FILE_NAME: not a file name of the flash file system: "flash:lic/a.lic" (letters, digits and ._- only)`},
 		{"too large", &headendv1.PutFileRequest{Hostname: "asa1", Path: "flash:a.bin", Data: make([]byte, 1<<20+1)},
 			"error: InvalidArgument FILE_TOO_LARGE: file too large: 1048577 bytes (at most 1048576)"},
 		{"no such headend", &headendv1.PutFileRequest{Hostname: "r9", Path: "flash:a.lic", Data: lic},

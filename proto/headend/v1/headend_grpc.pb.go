@@ -105,7 +105,7 @@ type HeadendServiceClient interface {
 	// `license install flash:NAME`. It is a change of the headend, durable
 	// when PutFile returns, with one CONFIG_CHANGED event naming the file and
 	// its size. The path is "flash:NAME", NAME 1 to 63 letters, digits and
-	// "._-+~" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
+	// "._-" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
 	// 1 MiB (else INVALID_ARGUMENT, FILE_TOO_LARGE) and at most the flash's
 	// free space (else RESOURCE_EXHAUSTED, FLASH_FULL). A headend whose family
 	// has no flash the lab writes to (the ASA) answers FAILED_PRECONDITION,
@@ -364,7 +364,7 @@ type HeadendServiceServer interface {
 	// `license install flash:NAME`. It is a change of the headend, durable
 	// when PutFile returns, with one CONFIG_CHANGED event naming the file and
 	// its size. The path is "flash:NAME", NAME 1 to 63 letters, digits and
-	// "._-+~" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
+	// "._-" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
 	// 1 MiB (else INVALID_ARGUMENT, FILE_TOO_LARGE) and at most the flash's
 	// free space (else RESOURCE_EXHAUSTED, FLASH_FULL). A headend whose family
 	// has no flash the lab writes to (the ASA) answers FAILED_PRECONDITION,
