@@ -102,6 +102,9 @@ SKUs: L-AC-PLS-LIC=, L-AC-APX-LIC= (--users, --months 12-60, --start up to 60 da
 L-AC-PLS-P-G (--users), L-AC-VPNO-<n>= (n: 25 50 100 250 500 750 1000 2500 5000 10000),
 retired: L-ASA-SSL-<n>=, L-ASA-AC-E=, L-ASA-AC-M=, L-ASA-SSL-SHR-SRV-<n>=, L-ASA-SSL-SHR-PRT=,
 L-ASA-SEC-PL=, L-ASA-SSL-TB-<n>= (--months 1-12)
+IOS (portal register --udi): FL-SSLVPN10-K9, FL-SSLVPN25-K9, FL-SSLVPN100-K9 (SSL VPN seats),
+SL-19-SEC-K9, SL-29-SEC-K9, SL-39-SEC-K9 (securityk9), SL-29-UC-K9, SL-39-UC-K9, SL-19-DATA-K9,
+SL-29-DATA-K9, SL-39-DATA-K9
 
 Features: sec-plus, 3des, failover=active-standby|active-active, contexts=N, vlans=N, premium=N,
 essentials, mobile, phone, aea, shared-participant, shared-server=N, botnet, carrier, cluster,
