@@ -95,7 +95,9 @@ func (s *Store) lineCount(l ioslic.License, inUse map[string]int) string {
 }
 
 // evalState is the License State of an evaluation license of feature f.
-func (s *Store) evalState(f string, e *Eval, now time.Time) string {
+// `show license detail` prints "Active, " for an evaluation not activated
+// yet too (as the real detail output does), `show license` does not.
+func (s *Store) evalState(f string, e *Eval, now time.Time, detail bool) string {
 	switch {
 	case s.evalInUse(f):
 		return "Active, In Use"
@@ -103,7 +105,7 @@ func (s *Store) evalState(f string, e *Eval, now time.Time) string {
 		return "Inactive"
 	}
 	prefix := "Active, "
-	if !s.activated(e, now) {
+	if !detail && !s.activated(e, now) {
 		prefix = ""
 	}
 	if e.EULAAccepted {
@@ -153,7 +155,7 @@ func (s *Store) ShowLicense(now time.Time, inUse map[string]int) string {
 			count = "0/0  (In-use/Violation)"
 		}
 		fmt.Fprintf(&b, "\tLicense Type: EvalRightToUse\n\tLicense State: %s\n\tLicense Count: %s\n\tLicense Priority: %s\n",
-			s.evalState(f, e, now), count, evalPriority(e))
+			s.evalState(f, e, now, false), count, evalPriority(e))
 	}
 	return b.String()
 }
@@ -239,7 +241,7 @@ func (s *Store) ShowLicenseDetail(now time.Time, inUse map[string]int) string {
 			fmt.Fprintf(&b, "\tLicense Type: EvalRightToUse\n\tLicense State: %s\n\t    Evaluation total period: %s \n\t    Evaluation period left: %s \n\t    Period used: %s \n"+
 				"\tLock type: Non Node locked\n\tVendor info: <UDI><PID>NOTLOCKED</PID><SN>NOTLOCKED</SN></UDI><T>RTU</T>\n\tLicense Addition: Additive\n"+
 				"\tLicense Generation version: 0x8200000\n\tLicense Count: %s\n\tLicense Priority: %s\n\tStore Index: %d\n\tStore Name: Built-In License Storage\n",
-				s.evalState(en.feature, e, now), period(EvalPeriod), period(EvalPeriod-e.used(now)), period(e.used(now)), count, evalPriority(e), en.index)
+				s.evalState(en.feature, e, now, true), period(EvalPeriod), period(EvalPeriod-e.used(now)), period(e.used(now)), count, evalPriority(e), en.index)
 		}
 	}
 	return b.String()
