@@ -502,7 +502,7 @@ func (s *Store) BootModule(now time.Time, module, pkg string, accepted bool) (Ou
 		out.Syslog = append(out.Syslog, fmt.Sprintf("%%LICENSE-6-EULA_ACCEPTED: EULA for feature %s %s has been accepted. UDI=%s; StoreIndex=%d:Built-In License Storage",
 			pkg, ioslic.Version, s.UDI, slices.Index(s.module().Features(), pkg)))
 	}
-	if !s.permanent(pkg) && s.eval(pkg).Expired {
+	if e := s.eval(pkg); !s.permanent(pkg) && (e.Expired || e.used(now) >= EvalPeriod) {
 		// The period is over: the package would not boot.
 		return Output{}, fmt.Errorf("%w: the evaluation period of %s is over", ErrEvalExpired, pkg)
 	}
@@ -523,7 +523,8 @@ func (s *Store) BootModuleDisable(now time.Time, module, pkg string) (Output, er
 }
 
 // Reload boots the router at now: the next-reboot packages whose license
-// allows them become the current ones.
+// allows them become the current ones. The device calls Advance(now)
+// first, so that an evaluation that ran out is logged before the reload.
 func (s *Store) Reload(now time.Time) Output {
 	var out Output
 	for _, p := range s.module().Packages() {

@@ -334,6 +334,28 @@ func TestEvaluationRunsOut(t *testing.T) {
 	}
 }
 
+// A reload past the end of the period boots without the package even
+// when nothing advanced the store to the expiry, and the package cannot
+// be set to boot again.
+func TestEvaluationOverAtReload(t *testing.T) {
+	s := new2911(t)
+	if _, err := s.BootModule(t0, "c2900", "uck9", true); err != nil {
+		t.Fatal(err)
+	}
+	s.Reload(t0)
+	s.Reload(t0.Add(61 * day))
+	if s.Running(t0.Add(61 * day)).Active("uck9") {
+		t.Error("uck9 booted after its period")
+	}
+	before := snapshot(t, s)
+	if _, err := s.BootModule(t0.Add(61*day), "c2900", "uck9", false); !errors.Is(err, license.ErrEvalExpired) {
+		t.Errorf("boot: err = %v, want ErrEvalExpired", err)
+	}
+	if snapshot(t, s) != before {
+		t.Error("a refused boot changed the store")
+	}
+}
+
 // An evaluation period is counted across reloads, and stops counting when
 // a permanent license takes over.
 func TestEvaluationPeriodUsed(t *testing.T) {
