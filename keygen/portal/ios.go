@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/ioslic"
 )
 
@@ -59,20 +58,28 @@ func iosLicense(g Registration) *IOSLicense {
 		File: ioslic.Encode([]ioslic.License{g.License}), License: g.License}
 }
 
-// iosFamilies are the IOS feature licenses as catalog rows.
-func iosFamilies() []skuFamily {
-	var out []skuFamily
-	for _, s := range ioslic.SKUs() {
-		out = append(out, skuFamily{name: s.PID, kind: KindIOS, tier: TierIOS, desc: s.Description,
-			grant: func(int) keygen.Features { return keygen.Features{} }})
+// iosSKU resolves an IOS feature license part number (upper case). The
+// IOS parts are kept out of the ASA catalog (skuCatalog): they make no
+// keys, and the ASA's list of parts stays as it was.
+func iosSKU(name string) (SKU, bool) {
+	s, ok := ioslic.LookupSKU(name)
+	if !ok {
+		return SKU{}, false
 	}
-	return out
+	return SKU{Name: s.PID, Kind: KindIOS, Tier: TierIOS, Description: s.Description}, true
 }
 
-func init() {
-	// The IOS feature licenses are sold beside the ASA's; their table is
-	// keygen/ioslic's, so that the portal and the routers agree on it.
-	skuCatalog = append(skuCatalog, iosFamilies()...)
+// skuNames is the list of parts an unknown part number is answered with:
+// the ASA's, or the IOS ones for a name in their style (FL-..., SL-...).
+func skuNames(name string) []string {
+	if !strings.HasPrefix(name, "FL-") && !strings.HasPrefix(name, "SL-") {
+		return SKUNames()
+	}
+	var out []string
+	for _, s := range ioslic.SKUs() {
+		out = append(out, s.PID)
+	}
+	return out
 }
 
 // registerIOS is RegisterPakWith for an IOS PAK, or a PAK given with a UDI.

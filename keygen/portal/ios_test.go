@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/asalab/asalab/keygen/ioslic"
@@ -121,4 +122,31 @@ func jsonRoundTrip(c Change) (Change, error) {
 	var back Change
 	err = json.Unmarshal(b, &back)
 	return back, err
+}
+
+// The IOS parts are sold without changing the ASA's list of parts an
+// unknown part is answered with; a name in the IOS style gets the IOS
+// list.
+func TestIOSSKUNames(t *testing.T) {
+	_, err := ParseSKU("L-AC-PLS-LIC", 0)
+	want := `portal: unknown SKU "L-AC-PLS-LIC" (the portal sells L-AC-PLS-LIC=, L-AC-APX-LIC=, L-AC-PLS-P-G, L-AC-VPNO-<n>=, ` +
+		`L-ASA-SSL-<n>=, L-ASA-AC-E=, L-ASA-AC-M=, L-ASA-SSL-SHR-SRV-<n>=, L-ASA-SSL-SHR-PRT=, L-ASA-SEC-PL=, L-ASA-SSL-TB-<n>=)`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	_, err = ParseSKU("FL-SSLVPN50-K9", 0)
+	if !errors.Is(err, ErrUnknownSKU) || !strings.Contains(err.Error(), "(the portal sells FL-SSLVPN10-K9, FL-SSLVPN25-K9, FL-SSLVPN100-K9, SL-19-SEC-K9,") {
+		t.Errorf("err = %v", err)
+	}
+	s, err := ParseSKU(" sl-29-sec-k9 ", 0)
+	if err != nil || s.Name != "SL-29-SEC-K9" || s.Kind != KindIOS || s.Tier != TierIOS || s.Tier.String() != "IOS" {
+		t.Errorf("ParseSKU = %+v, %v", s, err)
+	}
+	if _, err := ParseSKU("SL-29-SEC-K9", 5); !errors.Is(err, ErrInvalidOrder) {
+		t.Errorf("sized: %v", err)
+	}
+	// An IOS line takes no users or term.
+	if _, err := validateLine(OrderLine{SKU: "FL-SSLVPN10-K9", Customer: "X", Users: 10}); !errors.Is(err, ErrInvalidOrder) {
+		t.Errorf("users: %v", err)
+	}
 }

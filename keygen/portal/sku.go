@@ -221,7 +221,13 @@ func ParseSKU(name string, size int) (SKU, error) {
 		}
 		return f.resolve(got), nil
 	}
-	return SKU{}, fmt.Errorf("%w %q (the portal sells %s)", ErrUnknownSKU, strings.TrimSpace(name), strings.Join(SKUNames(), ", "))
+	if s, ok := iosSKU(n); ok {
+		if size != 0 {
+			return SKU{}, fmt.Errorf("%w: %s has no size (size %d given)", ErrInvalidOrder, s.Name, size)
+		}
+		return s, nil
+	}
+	return SKU{}, fmt.Errorf("%w %q (the portal sells %s)", ErrUnknownSKU, strings.TrimSpace(name), strings.Join(skuNames(n), ", "))
 }
 
 func (f skuFamily) resolve(n int) SKU {
