@@ -138,7 +138,7 @@ func (c *cli) portalRegister(args []string) error {
 		if err := os.WriteFile(out, lic, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s: license file for %s, %d bytes\n", out, udi, len(lic))
+		fmt.Fprintf(c.stdout, "%s: license file %s for %s, %d bytes\n", out, resp.GetLicenseFileName(), udi, len(lic))
 		return nil
 	})
 }

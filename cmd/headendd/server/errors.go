@@ -91,6 +91,12 @@ var errorTable = []errorMapping{
 	{sim.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
 	{sim.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
 	{sim.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	// IOS licenses of the portal.
+	{sim.ErrUDIRequired, codes.InvalidArgument, "UDI_REQUIRED"},
+	{sim.ErrUDIForASA, codes.InvalidArgument, "NOT_AN_IOS_LICENSE"},
+	{sim.ErrAnyConnectIOS, codes.InvalidArgument, "ANYCONNECT_NOT_FOR_IOS"},
+	{sim.ErrInvalidUDI, codes.InvalidArgument, "INVALID_UDI"},
+	{sim.ErrIOSPlatform, codes.InvalidArgument, "LICENSE_NOT_FOR_PLATFORM"},
 	// The Smart Software Manager.
 	{sim.ErrSmartInvalidName, codes.InvalidArgument, "INVALID_NAME"},
 	{sim.ErrSmartAccountExists, codes.AlreadyExists, "SMART_ACCOUNT_EXISTS"},

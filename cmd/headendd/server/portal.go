@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -74,12 +72,13 @@ func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPa
 	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial(), "udi", req.GetUdi()); err != nil {
 		return nil, err
 	}
-	if req.GetUdi() != "" {
-		return nil, status.Error(codes.Unimplemented, "the portal does not issue IOS license files yet")
-	}
-	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate()})
+	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate(), UDI: req.GetUdi()})
 	if err != nil {
 		return nil, toStatus(err)
+	}
+	if r.IOS != nil { // a license file, no key
+		return &headendv1.RegisterPakResponse{Email: r.Email, License: licensePB(r.Row), AlreadyRegistered: r.Again,
+			LicenseFile: r.IOS.File, LicenseFileName: r.IOS.FileName}, nil
 	}
 	return &headendv1.RegisterPakResponse{
 		ActivationKey: issuedKeyPB(r.Key), Email: r.Email, License: licensePB(r.Row),
@@ -248,6 +247,8 @@ func tierPB(t sim.Tier) headendv1.LicenseTier {
 		return headendv1.LicenseTier_LICENSE_TIER_VPN_ONLY
 	case sim.TierClassic:
 		return headendv1.LicenseTier_LICENSE_TIER_CLASSIC
+	case sim.TierIOS:
+		return headendv1.LicenseTier_LICENSE_TIER_IOS
 	}
 	return headendv1.LicenseTier_LICENSE_TIER_UNSPECIFIED
 }
@@ -266,6 +267,8 @@ func kindPB(k sim.SKUKind) headendv1.LicenseKind {
 		return headendv1.LicenseKind_LICENSE_KIND_TIME_BASED
 	case sim.SKUDemo:
 		return headendv1.LicenseKind_LICENSE_KIND_DEMO
+	case sim.SKUIOS:
+		return headendv1.LicenseKind_LICENSE_KIND_IOS
 	}
 	return headendv1.LicenseKind_LICENSE_KIND_UNSPECIFIED
 }

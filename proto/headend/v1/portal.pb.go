@@ -33,6 +33,9 @@ const (
 	// The retired per-ASA licenses (Premium, Essentials, Mobile, Shared,
 	// Security Plus).
 	LicenseTier_LICENSE_TIER_CLASSIC LicenseTier = 4
+	// An IOS router's feature license (technology package, SSL VPN seats):
+	// a license file bound to the router's UDI.
+	LicenseTier_LICENSE_TIER_IOS LicenseTier = 5
 )
 
 // Enum value maps for LicenseTier.
@@ -43,6 +46,7 @@ var (
 		2: "LICENSE_TIER_APEX",
 		3: "LICENSE_TIER_VPN_ONLY",
 		4: "LICENSE_TIER_CLASSIC",
+		5: "LICENSE_TIER_IOS",
 	}
 	LicenseTier_value = map[string]int32{
 		"LICENSE_TIER_UNSPECIFIED": 0,
@@ -50,6 +54,7 @@ var (
 		"LICENSE_TIER_APEX":        2,
 		"LICENSE_TIER_VPN_ONLY":    3,
 		"LICENSE_TIER_CLASSIC":     4,
+		"LICENSE_TIER_IOS":         5,
 	}
 )
 
@@ -98,6 +103,9 @@ const (
 	LicenseKind_LICENSE_KIND_TIME_BASED LicenseKind = 5
 	// The 4-week Apex evaluation.
 	LicenseKind_LICENSE_KIND_DEMO LicenseKind = 6
+	// FL-SSLVPN10-K9, SL-29-SEC-K9...: a license file for one router,
+	// registered with its UDI (RegisterPakRequest.udi).
+	LicenseKind_LICENSE_KIND_IOS LicenseKind = 7
 )
 
 // Enum value maps for LicenseKind.
@@ -110,6 +118,7 @@ var (
 		4: "LICENSE_KIND_CLASSIC",
 		5: "LICENSE_KIND_TIME_BASED",
 		6: "LICENSE_KIND_DEMO",
+		7: "LICENSE_KIND_IOS",
 	}
 	LicenseKind_value = map[string]int32{
 		"LICENSE_KIND_UNSPECIFIED": 0,
@@ -119,6 +128,7 @@ var (
 		"LICENSE_KIND_CLASSIC":     4,
 		"LICENSE_KIND_TIME_BASED":  5,
 		"LICENSE_KIND_DEMO":        6,
+		"LICENSE_KIND_IOS":         7,
 	}
 )
 
@@ -963,10 +973,14 @@ type RegisterPakResponse struct {
 	Migrated []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
 	// For an IOS PAK registered with a udi: the license file, to put on the
 	// router's flash (HeadendService.PutFile) and install there with
-	// `license install flash:NAME`.
-	LicenseFile   []byte `protobuf:"bytes,7,opt,name=license_file,json=licenseFile,proto3" json:"license_file,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// `license install flash:NAME`. activation_key and activation_keys are
+	// then unset.
+	LicenseFile []byte `protobuf:"bytes,7,opt,name=license_file,json=licenseFile,proto3" json:"license_file,omitempty"`
+	// The name Cisco gives the license file: the UDI's SN and the time of
+	// issue, "FTX1628838P_20260105130000000.lic".
+	LicenseFileName string `protobuf:"bytes,8,opt,name=license_file_name,json=licenseFileName,proto3" json:"license_file_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RegisterPakResponse) Reset() {
@@ -1046,6 +1060,13 @@ func (x *RegisterPakResponse) GetLicenseFile() []byte {
 		return x.LicenseFile
 	}
 	return nil
+}
+
+func (x *RegisterPakResponse) GetLicenseFileName() string {
+	if x != nil {
+		return x.LicenseFileName
+	}
+	return ""
 }
 
 type GetActivationCodeRequest struct {
@@ -2182,7 +2203,7 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x03pak\x18\x02 \x01(\tR\x03pak\x12\x16\n" +
 	"\x06serial\x18\x03 \x01(\tR\x06serial\x12\x18\n" +
 	"\amigrate\x18\x04 \x01(\bR\amigrate\x12\x10\n" +
-	"\x03udi\x18\x05 \x01(\tR\x03udi\"\xe7\x02\n" +
+	"\x03udi\x18\x05 \x01(\tR\x03udi\"\x93\x03\n" +
 	"\x13RegisterPakResponse\x12<\n" +
 	"\x0eactivation_key\x18\x01 \x01(\v2\x15.headend.v1.IssuedKeyR\ractivationKey\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x123\n" +
@@ -2190,7 +2211,8 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x0factivation_keys\x18\x04 \x03(\v2\x15.headend.v1.IssuedKeyR\x0eactivationKeys\x12-\n" +
 	"\x12already_registered\x18\x05 \x01(\bR\x11alreadyRegistered\x125\n" +
 	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\x12!\n" +
-	"\flicense_file\x18\a \x01(\fR\vlicenseFile\"v\n" +
+	"\flicense_file\x18\a \x01(\fR\vlicenseFile\x12*\n" +
+	"\x11license_file_name\x18\b \x01(\tR\x0flicenseFileName\"v\n" +
 	"\x18GetActivationCodeRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12#\n" +
 	"\rsource_serial\x18\x02 \x01(\tR\fsourceSerial\x12#\n" +
@@ -2275,13 +2297,14 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\vmigrated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"migratedAt\x12\x10\n" +
 	"\x03pak\x18\x03 \x01(\tR\x03pak\x12\x12\n" +
-	"\x04skus\x18\x04 \x03(\tR\x04skus*\x8e\x01\n" +
+	"\x04skus\x18\x04 \x03(\tR\x04skus*\xa4\x01\n" +
 	"\vLicenseTier\x12\x1c\n" +
 	"\x18LICENSE_TIER_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_TIER_PLUS\x10\x01\x12\x15\n" +
 	"\x11LICENSE_TIER_APEX\x10\x02\x12\x19\n" +
 	"\x15LICENSE_TIER_VPN_ONLY\x10\x03\x12\x18\n" +
-	"\x14LICENSE_TIER_CLASSIC\x10\x04*\xc7\x01\n" +
+	"\x14LICENSE_TIER_CLASSIC\x10\x04\x12\x14\n" +
+	"\x10LICENSE_TIER_IOS\x10\x05*\xdd\x01\n" +
 	"\vLicenseKind\x12\x1c\n" +
 	"\x18LICENSE_KIND_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_KIND_TERM\x10\x01\x12\x1a\n" +
@@ -2289,7 +2312,8 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x15LICENSE_KIND_VPN_ONLY\x10\x03\x12\x18\n" +
 	"\x14LICENSE_KIND_CLASSIC\x10\x04\x12\x1b\n" +
 	"\x17LICENSE_KIND_TIME_BASED\x10\x05\x12\x15\n" +
-	"\x11LICENSE_KIND_DEMO\x10\x06*\xb1\x01\n" +
+	"\x11LICENSE_KIND_DEMO\x10\x06\x12\x14\n" +
+	"\x10LICENSE_KIND_IOS\x10\a*\xb1\x01\n" +
 	"\x10RegistrationKind\x12!\n" +
 	"\x1dREGISTRATION_KIND_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREGISTRATION_KIND_REGISTERED\x10\x01\x12\x1c\n" +
