@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -49,11 +50,14 @@ type Device struct {
 	Boots    int       `json:"boots,omitempty"`
 	// ChangedBy/ChangedAt: the last change of the running
 	// configuration; SavedBy/SavedAt: the last `write memory`.
-	ChangedBy string            `json:"changed_by,omitempty"`
-	ChangedAt time.Time         `json:"changed_at,omitzero"`
-	SavedBy   string            `json:"saved_by,omitempty"`
-	SavedAt   time.Time         `json:"saved_at,omitzero"`
-	Log       []family.LogEntry `json:"log,omitempty"`
+	ChangedBy string    `json:"changed_by,omitempty"`
+	ChangedAt time.Time `json:"changed_at,omitzero"`
+	SavedBy   string    `json:"saved_by,omitempty"`
+	SavedAt   time.Time `json:"saved_at,omitzero"`
+	// Manual lists the interfaces whose address was typed since the
+	// boot (`show ip interface brief` Method manual, not NVRAM).
+	Manual []string          `json:"manual,omitempty"`
+	Log    []family.LogEntry `json:"log,omitempty"`
 	// LogCount counts the messages logged since boot, also those the
 	// buffer no longer holds.
 	LogCount int `json:"log_count,omitempty"`
@@ -228,6 +232,7 @@ func (d *Device) Clone() *Device {
 	c.Running, c.Startup = d.Running.Clone(), d.Startup.Clone()
 	c.License = d.License.Copy()
 	c.Flash = slices.Clone(d.Flash)
+	c.Manual = slices.Clone(d.Manual)
 	c.Log = slices.Clone(d.Log)
 	return &c
 }
@@ -256,6 +261,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	d.Advance(now)
 	d.Running = d.Startup.Clone()
 	d.ChangedBy, d.ChangedAt = "", time.Time{}
+	d.Manual = nil
 	d.Boots++
 	d.BootedAt, d.UpAt = now, now.Add(bootTime)
 	d.Log, d.LogCount = nil, 0
@@ -297,3 +303,16 @@ func (d *Device) LogEntries() ([]family.LogEntry, int) { return d.Log, max(d.Log
 
 // RunningLicense is the licensing in force at now.
 func (d *Device) RunningLicense(now time.Time) license.Running { return d.License.Running(now) }
+
+// SetAddress is `ip address A M` (a zero prefix: `no ip address`) on
+// interface name, typed at the console: its Method is manual until the
+// next boot.
+func (d *Device) SetAddress(name string, p netip.Prefix) error {
+	if err := d.Running.SetAddress(name, p); err != nil {
+		return err
+	}
+	if !slices.Contains(d.Manual, name) {
+		d.Manual = append(d.Manual, name)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package ios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,7 +128,8 @@ func (d *Device) ShowInventory() string {
 }
 
 // ShowIPInterfaceBrief is `show ip interface brief`. An address the saved
-// configuration gave at boot shows Method NVRAM, one typed since manual;
+// configuration gave at boot shows Method NVRAM, one typed since (saved
+// or not) manual;
 // an interface without one unset. An interface that is not shut down is
 // up: the lab network has no cables to pull.
 func (d *Device) ShowIPInterfaceBrief() string {
@@ -136,9 +138,9 @@ func (d *Device) ShowIPInterfaceBrief() string {
 	for _, f := range d.Running.Interfaces {
 		addr, method := "unassigned", "unset "
 		if f.Address.IsValid() {
-			addr, method = f.Address.Addr().String(), "manual"
-			if s, ok := d.Startup.Interface(f.Name); ok && s.Address == f.Address {
-				method = "NVRAM "
+			addr, method = f.Address.Addr().String(), "NVRAM "
+			if slices.Contains(d.Manual, f.Name) {
+				method = "manual"
 			}
 		}
 		status, proto := "up", "up"

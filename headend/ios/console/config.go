@@ -435,7 +435,7 @@ func cmdIfAddress(s *Session, c *cli.Call) {
 	name := s.target
 	var perr error
 	s.b.Update(func(d *ios.Device) error {
-		if perr = d.Running.SetAddress(name, p); perr != nil {
+		if perr = d.SetAddress(name, p); perr != nil {
 			return perr
 		}
 		d.ConfigChanged(s.user, s.now())
@@ -684,7 +684,7 @@ func addNo(r *cli.Registry[*Session]) {
 	})
 	r.Add(ifm, "no ip address", "Set the IP address of an interface", argWords, "", func(s *Session, _ *cli.Call) {
 		name := s.target
-		s.configure(func(d *ios.Device) error { return d.Running.SetAddress(name, netip.Prefix{}) })
+		s.configure(func(d *ios.Device) error { return d.SetAddress(name, netip.Prefix{}) })
 	})
 	r.Add(gw, "no ip address", "IP address and port for the gateway", argWords, "", func(s *Session, _ *cli.Call) {
 		name := s.target
