@@ -105,7 +105,7 @@ func NewDevice(p *headend.Platform, serial, hostname string, now time.Time) (*De
 	cfg := config.Default(hostname, hw.interfaces())
 	d := &Device{
 		Model: p.Model, Serial: serial, Version: p.Version, Running: cfg, Startup: cfg.Clone(),
-		License: license.New(m, now), RSAKeyBits: 2048, UpAt: now, BootedAt: now, platform: p, hw: hw,
+		License: license.New(m, hw.pid+":"+serial, now), RSAKeyBits: 2048, UpAt: now, BootedAt: now, platform: p, hw: hw,
 	}
 	d.logf(now, "%%SYS-5-RESTART: System restarted --")
 	return d, nil
