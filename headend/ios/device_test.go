@@ -187,3 +187,29 @@ func TestSSLVPNInService(t *testing.T) {
 		}
 	}
 }
+
+// TestShowVersionFacts: a CISCO1941's show version prints what a real one
+// does (testdata/SOURCES.md: genieparser's c1900 golden output), after a
+// reload too.
+func TestShowVersionFacts(t *testing.T) {
+	d := newRouter(t, "CISCO1941", "FTX1628A1B2", "C1900")
+	d.Reload(t0.Add(time.Hour), 90*time.Second)
+	out := d.ShowVersion(t0.Add(16*24*time.Hour + 18*time.Hour + 23*time.Minute + 91*time.Second))
+	for _, want := range []string{
+		"Cisco IOS Software, C1900 Software (C1900-UNIVERSALK9-M), Version 15.5(3)M, RELEASE SOFTWARE (fc1)\n",
+		"ROM: System Bootstrap, Version 15.0(1r)M16, RELEASE SOFTWARE (fc1)\n",
+		"C1900 uptime is 2 weeks, 2 days, 17 hours, 23 minutes\n",
+		"System returned to ROM by reload at 13:00:00 UTC Fri Nov 27 2026\n",
+		"System restarted at 13:01:30 UTC Fri Nov 27 2026\n",
+		"System image file is \"flash0:c1900-universalk9-mz.SPA.155-3.M.bin\"\n",
+		"Last reload type: Normal Reload\nLast reload reason: Reload Command\n",
+		"Cisco CISCO1941/K9 (revision 1.0) with 491520K/32768K bytes of memory.\nProcessor board ID FTX1628A1B2\n2 Gigabit Ethernet interfaces\n1 terminal line\n",
+		"255K bytes of non-volatile configuration memory.\n255488K bytes of ATA System CompactFlash 0 (Read/Write)\n",
+		"Technology Package License Information for Module:'c1900'",
+		"\nConfiguration register is 0x2102\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show version lacks %q:\n%s", want, out)
+		}
+	}
+}

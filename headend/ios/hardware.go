@@ -8,11 +8,13 @@ import (
 )
 
 // hardware is what an ISR G2 model prints of itself in `show version`,
-// `show inventory` and `dir`. The 2911's figures are those of real 15.x
-// outputs (483328K/40960K bytes of memory, 3 Gigabit Ethernet interfaces,
-// 255K of NVRAM, a 256 MB CompactFlash: the 2911 show version kept in
-// testdata/); the 1941's and 3945's follow the same layout with their
-// data-sheet figures (recalled, not verified against a real output).
+// `show inventory` and `dir`. The 1941's figures are a real 15.1 unit's
+// (genieparser's IOS ShowVersion golden output c1900: 491520K of main
+// memory, 2 Gigabit Ethernet interfaces, 255K of NVRAM, 255488K of
+// CompactFlash; see testdata/SOURCES.md); the 2911's memory line
+// (483328K/40960K) and 3 Gigabit Ethernet ports are those public 2911
+// outputs show; the 3945's follow the same layout with its data-sheet
+// figures (recalled, not verified against a real output).
 type hardware struct {
 	pid     string // the chassis PID and the UDI's: "CISCO2911/K9"
 	series  string // image family: "C2900"
@@ -29,7 +31,7 @@ type hardware struct {
 }
 
 var isrG2 = map[string]hardware{
-	"CISCO1941": {pid: "CISCO1941/K9", series: "C1900", memory: "491520K/32768K", ports: 2, flashKB: 250880, psu: "PWR-1941-2901-AC", sslMax: 75, ipsecMax: 150},
+	"CISCO1941": {pid: "CISCO1941/K9", series: "C1900", memory: "491520K/32768K", ports: 2, flashKB: 255488, psu: "PWR-1941-2901-AC", sslMax: 75, ipsecMax: 150},
 	"CISCO2911": {pid: "CISCO2911/K9", series: "C2900", memory: "483328K/40960K", ports: 3, flashKB: 250880, psu: "PWR-2911-AC", sslMax: 100, ipsecMax: 1000},
 	"CISCO3945": {pid: "CISCO3945/K9", series: "C3900", memory: "1015808K/32768K", ports: 3, flashKB: 250880, psu: "PWR-3900-AC", sslMax: 200, ipsecMax: 2500},
 }

@@ -86,7 +86,7 @@ func (d *Device) ShowVersion(now time.Time) string {
 	b.WriteString("Technical Support: http://www.cisco.com/techsupport\n")
 	b.WriteString("Copyright (c) 1986-2015 by Cisco Systems, Inc.\n")
 	b.WriteString("Compiled Thu 23-Jul-15 03:08 by prod_rel_team\n\n")
-	b.WriteString("ROM: System Bootstrap, Version 15.0(1r)M15, RELEASE SOFTWARE (fc1)\n\n")
+	b.WriteString("ROM: System Bootstrap, Version 15.0(1r)M16, RELEASE SOFTWARE (fc1)\n\n")
 	fmt.Fprintf(&b, "%s uptime is %s\n", d.Running.Hostname, uptime(now.Sub(d.UpAt)))
 	if d.Boots == 0 {
 		b.WriteString("System returned to ROM by power-on\n")
