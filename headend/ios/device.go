@@ -257,8 +257,23 @@ func (d *Device) ConfigChanged(user string, now time.Time) { d.ChangedBy, d.Chan
 
 // Reload restarts the router: the boot packages become the running ones,
 // the saved configuration the running one; down for bootTime.
+//
+// The technology packages boot as the saved configuration's `license boot
+// module` lines say: IOS answers that command with "use 'write' command to
+// make license boot config take effect on next boot", so a line typed and
+// not saved does not take effect, and a saved one does.
 func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	d.Advance(now)
+	for _, p := range d.Running.BootPackages {
+		if !slices.Contains(d.Startup.BootPackages, p) {
+			_, _ = d.License.BootModuleDisable(now, d.License.Module, p)
+		}
+	}
+	for _, p := range d.Startup.BootPackages {
+		// The EULA was accepted when the line was typed; an evaluation
+		// run out keeps the package off (the store refuses it).
+		_, _ = d.License.BootModule(now, d.License.Module, p, false)
+	}
 	d.Running = d.Startup.Clone()
 	d.ChangedBy, d.ChangedAt = "", time.Time{}
 	d.Manual = nil

@@ -181,7 +181,7 @@ func (d *Device) ShowLogging() string {
 // header is what the configuration outputs print besides the
 // configuration.
 func (d *Device) header() config.Header {
-	h := config.Header{Train: train(d.Version), PID: d.hw.pid, Serial: d.Serial,
+	h := config.Header{Train: train(d.Version), Module: d.License.Module, PID: d.hw.pid, Serial: d.Serial,
 		LastChange: "! No configuration change since last restart"}
 	if d.ChangedBy != "" {
 		h.LastChange = fmt.Sprintf("! Last configuration change at %s by %s", eventStamp(d.ChangedAt), d.ChangedBy)

@@ -107,6 +107,9 @@ type Config struct {
 	LogBuffer   int  `json:"log_buffer,omitempty"`
 	NoLogBuffer bool `json:"no_log_buffer,omitempty"`
 	VTY         VTY  `json:"vty"`
+	// BootPackages are the `license boot module M technology-package P`
+	// lines: the packages the router boots with when they are saved.
+	BootPackages []string `json:"boot_packages,omitempty"`
 }
 
 // Default is the factory configuration of a router named hostname with the
@@ -133,6 +136,7 @@ func (c Config) Clone() Config {
 	c.IKEv2Profiles = slices.Clone(c.IKEv2Profiles)
 	c.Gateways = slices.Clone(c.Gateways)
 	c.Contexts = slices.Clone(c.Contexts)
+	c.BootPackages = slices.Clone(c.BootPackages)
 	return c
 }
 
@@ -142,7 +146,16 @@ func (c Config) Equal(o Config) bool {
 		c.DomainName == o.DomainName && slices.Equal(c.Interfaces, o.Interfaces) &&
 		slices.Equal(c.IKEv2Profiles, o.IKEv2Profiles) && slices.Equal(c.Gateways, o.Gateways) &&
 		slices.Equal(c.Contexts, o.Contexts) && c.LogBuffer == o.LogBuffer && c.NoLogBuffer == o.NoLogBuffer &&
-		c.VTY == o.VTY
+		c.VTY == o.VTY && slices.Equal(c.BootPackages, o.BootPackages)
+}
+
+// SetBootPackage adds (on) or removes the `license boot module` line of
+// package pkg.
+func (c *Config) SetBootPackage(pkg string, on bool) {
+	c.BootPackages = slices.DeleteFunc(c.BootPackages, func(p string) bool { return p == pkg })
+	if on {
+		c.BootPackages = append(c.BootPackages, pkg)
+	}
 }
 
 // ValidName checks a name IOS takes as one word (a username, a gateway or

@@ -16,6 +16,7 @@ import (
 // of the software ("15.5") and the unit's UDI.
 type Header struct {
 	Train      string
+	Module     string // the technology-package module: "c2900"
 	PID        string
 	Serial     string
 	LastChange string // "! Last configuration change at ..." line, "" for none
@@ -60,7 +61,11 @@ func (c *Config) Body(h Header) string {
 		w("ip domain name " + c.DomainName)
 	}
 	w("ip cef", "no ipv6 cef", "!", "multilink bundle-name authenticated", "!", "!", "!")
-	w(fmt.Sprintf("license udi pid %s sn %s", h.PID, h.Serial), "!", "!")
+	w(fmt.Sprintf("license udi pid %s sn %s", h.PID, h.Serial))
+	for _, p := range c.BootPackages {
+		w(fmt.Sprintf("license boot module %s technology-package %s", h.Module, p))
+	}
+	w("!", "!")
 	for _, u := range c.Users {
 		w(fmt.Sprintf("username %s privilege %d secret 5 %s", u.Name, u.Privilege, u.Secret))
 	}

@@ -221,6 +221,7 @@ func cmdLicenseBoot(s *Session, c *cli.Call) {
 				return err
 			}
 			s.logOutput(d, out)
+			d.Running.SetBootPackage(pkg, !disable)
 			d.ConfigChanged(s.user, s.now())
 			return nil
 		})

@@ -35,3 +35,21 @@ func TestLicenseTranscript(t *testing.T) {
 	})
 	golden(t, "license", first+"\n"+second)
 }
+
+// TestLicenseBootNeedsWrite: `license boot module` is a configuration
+// line; not saved, it does not take effect at the reload ("use 'write'
+// command to make license boot config take effect on next boot").
+func TestLicenseBootNeedsWrite(t *testing.T) {
+	h := newFakeHost(t, "CISCO1941", "FTX1628A1B2", "R1")
+	first, _ := cli.Run(h.session().(cli.Script), []string{
+		"configure terminal", "license boot module c1900 technology-package securityk9", "yes", "end",
+		"show running-config | include ^license", "reload", "no", "",
+	})
+	second, _ := cli.Run(h.session().(cli.Script), []string{
+		"show version | include ^security", "show running-config | include ^license",
+		"configure terminal", "license boot module c1900 technology-package securityk9", "end",
+		"write memory", "reload", "",
+	})
+	third, _ := cli.Run(h.session().(cli.Script), []string{"show version | include ^security"})
+	golden(t, "license_boot_write", first+"\n"+second+"\n"+third)
+}
