@@ -285,6 +285,18 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	for _, l := range out.Syslog {
 		d.logf(d.UpAt, "%s", l)
 	}
+	// What comes up with the saved configuration logs as it does.
+	for _, f := range d.Running.Interfaces {
+		if !f.Shutdown {
+			d.logf(d.UpAt, "%%LINK-3-UPDOWN: Interface %s, changed state to up", f.Name)
+			d.logf(d.UpAt, "%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to up", f.Name)
+		}
+	}
+	for _, x := range d.Running.Contexts {
+		if x.InService {
+			d.logf(d.UpAt, "%%SSLVPN-5-UPDOWN: sslvpn context : %s changed state to UP", x.Name)
+		}
+	}
 }
 
 // logf logs a message to the buffer, unless `no logging buffered`.

@@ -213,3 +213,27 @@ func TestShowVersionFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadLogs: a reload logs the restart, then the interfaces and the
+// SSL VPN contexts the saved configuration brings up; the buffer starts
+// anew.
+func TestReloadLogs(t *testing.T) {
+	d := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1")
+	sslService(t, d)
+	d.WriteMemory()
+	d.Reload(t0.Add(time.Hour), time.Minute)
+	entries, logged := d.LogEntries()
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Time.Format("15:04:05 ")+e.Msg)
+	}
+	want := []string{
+		"13:01:00 %SYS-5-RESTART: System restarted --",
+		"13:01:00 %LINK-3-UPDOWN: Interface GigabitEthernet0/0, changed state to up",
+		"13:01:00 %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/0, changed state to up",
+		"13:01:00 %SSLVPN-5-UPDOWN: sslvpn context : CTX changed state to UP",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || logged != len(want) {
+		t.Errorf("after the reload (%d logged):\n%s", logged, strings.Join(got, "\n"))
+	}
+}

@@ -68,6 +68,11 @@ func (b Backend) Update(fn func(d *ios.Device) error) error {
 // 15, in user EXEC below it, as IOS does for `login local` users.
 func Open(h family.Host, opts family.ConsoleOptions) family.Console {
 	s := &Session{b: Backend{h}, user: opts.User, priv: opts.Privilege, pager: opts.Pager}
+	if s.user == "" {
+		// A session without a login (the lab's Exec) is the console
+		// line's, which IOS names "console" in its messages.
+		s.user = "console"
+	}
 	switch opts.Mode {
 	case family.ModePriv:
 		s.mode = ModePriv

@@ -166,3 +166,17 @@ func TestTranscripts(t *testing.T) {
 		})
 	}
 }
+
+// TestExecSessionUser: a session opened without a login (the lab's Exec
+// call) lands in privileged EXEC and is named "console" in the messages
+// it makes the router log.
+func TestExecSessionUser(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	s := Open(h, family.ConsoleOptions{Mode: family.ModePriv})
+	out, _ := cli.Run(s.(cli.Script), []string{"configure terminal", "end", "show logging | include CONFIG_I", "show privilege"})
+	for _, want := range []string{": %SYS-5-CONFIG_I: Configured from console by console on vty0\n", "Current privilege level is 15\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %q:\n%s", want, out)
+		}
+	}
+}
