@@ -125,6 +125,9 @@ func (s *Session) Banner() string { return "" }
 // Pager is the terminal length, 0 for none.
 func (s *Session) Pager() int { return s.pager }
 
+// MorePrompt is IOS's pager prompt (cli.MorePrompter).
+func (s *Session) MorePrompt() string { return " --More-- " }
+
 // Closed reports whether the session ended.
 func (s *Session) Closed() bool { return s.closed }
 

@@ -180,3 +180,25 @@ func TestExecSessionUser(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminalPager: a new SSH shell pages at IOS's 24 lines behind " --More-- ",
+// and `terminal length 0` turns paging off.
+func TestTerminalPager(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	term := cli.NewTerminal(Open(h, family.ConsoleOptions{User: "admin", Mode: family.ModeLogin, Privilege: 15, DevicePager: true}))
+	if got := string(term.Start()); got != "R1#" {
+		t.Fatalf("start: %q", got)
+	}
+	out := string(term.Input([]byte("show running-config\r")))
+	if !strings.HasSuffix(out, "\r\n --More-- ") || strings.Count(out, "\r\n") != 25 {
+		t.Errorf("first page (%d lines): ...%q", strings.Count(out, "\r\n"), out[max(0, len(out)-80):])
+	}
+	out = string(term.Input([]byte("q")))
+	if out != "\r          \rR1#" {
+		t.Errorf("q at the More prompt: %q", out)
+	}
+	term.Input([]byte("terminal length 0\r"))
+	if out := string(term.Input([]byte("show running-config\r"))); strings.Contains(out, "--More--") || !strings.HasSuffix(out, "end\r\nR1#") {
+		t.Errorf("with terminal length 0: ...%q", out[max(0, len(out)-80):])
+	}
+}
