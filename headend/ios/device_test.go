@@ -237,3 +237,25 @@ func TestReloadLogs(t *testing.T) {
 		t.Errorf("after the reload (%d logged):\n%s", logged, strings.Join(got, "\n"))
 	}
 }
+
+// TestSSHOffer: the SSH server answers with an RSA key and SSH allowed on
+// the vty lines, and idles out after the vty exec-timeout.
+func TestSSHOffer(t *testing.T) {
+	d := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1")
+	client := netip.MustParseAddr("127.0.0.1")
+	if o := d.SSH(client); !o.Permitted || o.Version != 2 || o.IdleMinutes != 10 || len(o.KeyExchanges) == 0 {
+		t.Errorf("factory offer: %+v", o)
+	}
+	d.Running.VTY.Transport = "telnet"
+	if d.SSH(client).Permitted {
+		t.Error("transport input telnet lets SSH in")
+	}
+	d.Running.VTY.Transport, d.Running.VTY.ExecTimeout = "telnet ssh", config.NoExecTimeout
+	if o := d.SSH(client); !o.Permitted || o.IdleMinutes != 35791 {
+		t.Errorf("transport input telnet ssh, exec-timeout 0: %+v", o)
+	}
+	d.RSAKeyBits = 0
+	if d.SSH(client).Permitted {
+		t.Error("SSH answers without an RSA key")
+	}
+}

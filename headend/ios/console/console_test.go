@@ -154,6 +154,10 @@ func TestTranscripts(t *testing.T) {
 			"configure terminal", "hostname R2", "end", "copy running-config startup-config", "",
 			"configure terminal", "logging buffered 16384", "end", "reload", "no", "",
 		}},
+		{"abbrev", []string{
+			"conf t", "int gi0/2", "desc lab", "ip addr 10.1.1.1 255.255.255.0", "no shut", "do sh ip int br", "exit",
+			"hostname ?", "logging ?", "ex", "wr", "sh?", "sh ver | i uptime", "sh run | b interface GigabitEthernet0/2", "ter len 0",
+		}},
 		{"ssh_key", []string{
 			"configure terminal", "no ip domain name", "crypto key generate rsa", "ip domain name example.net",
 			"crypto key generate rsa", "1024", "crypto key generate rsa modulus 2048", "end",
