@@ -284,16 +284,19 @@ func cmdShowUsers(s *Session, _ *cli.Call) {
 		"", "  Interface    User               Mode         Idle     Peer Address", "")
 }
 
+// cmdShowGateways and cmdShowContexts print the webvpn gateways and
+// contexts with their admin and operational state. UNSURE: their columns
+// are recalled, not checked against a real output; no parser reads them.
 func cmdShowGateways(s *Session, _ *cli.Call) {
 	s.view(func(d *ios.Device) {
+		s.println("Gateway Name                            Admin  Operation",
+			"------------                            -----  ---------")
 		for _, g := range d.Running.Gateways {
 			st := "down"
 			if g.InService {
 				st = "up"
 			}
-			s.println(fmt.Sprintf("Gateway Name                            Admin  Operation"),
-				"------------                            -----  ---------",
-				fmt.Sprintf("%-39s %-6s %s", g.Name, st, st))
+			s.println(fmt.Sprintf("%-39s %-6s %s", g.Name, st, st))
 		}
 	})
 }
