@@ -19,7 +19,7 @@ func (d *Device) CheckLogin(user, password string) (privilege int, known, ok boo
 		config.CheckSecret(decoySecret, password)
 		return 0, false, false
 	}
-	return u.Privilege, true, config.CheckSecret(u.Secret, password)
+	return u.Privilege, true, u.Check(password)
 }
 
 // CheckEnable checks the enable secret; a router without one refuses

@@ -259,3 +259,17 @@ func TestSSHOffer(t *testing.T) {
 		t.Error("SSH answers without an RSA key")
 	}
 }
+
+// TestUserPassword: a `username NAME password P` user logs in with P.
+func TestUserPassword(t *testing.T) {
+	d := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1")
+	if err := d.Running.SetUserPassword("bob", 1, "b0bpw"); err != nil {
+		t.Fatal(err)
+	}
+	if p, known, ok := d.CheckLogin("bob", "b0bpw"); !known || !ok || p != 1 {
+		t.Errorf("bob: %d %v %v", p, known, ok)
+	}
+	if _, _, ok := d.CheckLogin("bob", "b0bpx"); ok {
+		t.Error("a wrong password is accepted")
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -47,11 +48,23 @@ const (
 	DebugLevel = 7
 )
 
-// User is a `username NAME privilege N secret 5 HASH` line.
+// User is a `username NAME [privilege N] secret 5 HASH` line, or a
+// `username NAME [privilege N] password 0 PASS` line: IOS keeps a
+// password in clear text (type 0) unless `service password-encryption`,
+// which the lab does not have.
 type User struct {
 	Name      string `json:"name"`
 	Privilege int    `json:"privilege"`
-	Secret    string `json:"secret"`
+	Secret    string `json:"secret,omitempty"`
+	Password  string `json:"password,omitempty"`
+}
+
+// Check reports whether pass is the user's.
+func (u User) Check(pass string) bool {
+	if u.Secret == "" {
+		return subtle.ConstantTimeCompare([]byte(u.Password), []byte(pass)) == 1 && u.Password != ""
+	}
+	return CheckSecret(u.Secret, pass)
 }
 
 // Interface is one physical interface's configuration.
@@ -218,7 +231,26 @@ func (c *Config) SetUser(name string, privilege int, secret string) error {
 	if !ValidSecret(secret) {
 		return ErrBadSecret
 	}
-	u := User{Name: name, Privilege: privilege, Secret: secret}
+	return c.putUser(User{Name: name, Privilege: privilege, Secret: secret})
+}
+
+// SetUserPassword is `username NAME [privilege N] password [0] P`.
+func (c *Config) SetUserPassword(name string, privilege int, password string) error {
+	if err := ValidName(name); err != nil {
+		return err
+	}
+	if privilege < 0 || privilege > 15 {
+		return ErrBadPrivilege
+	}
+	if err := ValidPassword(password); err != nil {
+		return err
+	}
+	return c.putUser(User{Name: name, Privilege: privilege, Password: password})
+}
+
+// putUser replaces the user of u's name, or adds u.
+func (c *Config) putUser(u User) error {
+	name := u.Name
 	for i := range c.Users {
 		if c.Users[i].Name == name {
 			c.Users[i] = u

@@ -67,7 +67,17 @@ func (c *Config) Body(h Header) string {
 	}
 	w("!", "!")
 	for _, u := range c.Users {
-		w(fmt.Sprintf("username %s privilege %d secret 5 %s", u.Name, u.Privilege, u.Secret))
+		// The default privilege, 1, is not printed.
+		line := "username " + u.Name
+		if u.Privilege != 1 {
+			line += fmt.Sprintf(" privilege %d", u.Privilege)
+		}
+		if u.Secret != "" {
+			line += " secret 5 " + u.Secret
+		} else {
+			line += " password 0 " + u.Password
+		}
+		w(line)
 	}
 	w("!", "redundancy", "!", "!", "!", "!")
 	for _, p := range c.IKEv2Profiles {

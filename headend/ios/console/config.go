@@ -194,7 +194,12 @@ func cmdUsername(s *Session, c *cli.Call) {
 		incomplete(s)
 		return
 	}
-	if cli.Pick(c.Args[i].Text, "secret") != "secret" {
+	switch cli.Pick(c.Args[i].Text, "password", "secret") {
+	case "secret":
+	case "password":
+		userPassword(s, c, name, priv, i+1)
+		return
+	default:
 		s.invalidArg(c, i)
 		return
 	}
@@ -203,6 +208,28 @@ func cmdUsername(s *Session, c *cli.Call) {
 		return
 	}
 	s.configure(func(d *ios.Device) error { return d.Running.SetUser(name, priv, sec) })
+}
+
+// userPassword is the rest of `username NAME [privilege N] password [0] P`
+// from argument i: the password is kept as typed (type 0); type 7 is not
+// taken.
+func userPassword(s *Session, c *cli.Call, name string, priv, i int) {
+	if i >= len(c.Args) {
+		incomplete(s)
+		return
+	}
+	if c.Args[i].Text == "0" && len(c.Args) > i+1 {
+		i++
+	}
+	if len(c.Args) > i+1 {
+		s.invalidArg(c, i+1)
+		return
+	}
+	if config.ValidPassword(c.Args[i].Text) != nil {
+		s.invalidArg(c, i)
+		return
+	}
+	s.configure(func(d *ios.Device) error { return d.Running.SetUserPassword(name, priv, c.Args[i].Text) })
 }
 
 // interfaceName reads an interface name as IOS takes it: the type by

@@ -158,6 +158,12 @@ func TestTranscripts(t *testing.T) {
 			"conf t", "int gi0/2", "desc lab", "ip addr 10.1.1.1 255.255.255.0", "no shut", "do sh ip int br", "exit",
 			"hostname ?", "logging ?", "ex", "wr", "sh?", "sh ver | i uptime", "sh run | b interface GigabitEthernet0/2", "ter len 0",
 		}},
+		{"users", []string{
+			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",
+			"username dave privilege 16 secret x", "username erin secret 5 notahash", "username frank",
+			"no username carol", "enable secret n3w", "end", "show running-config | include ^username",
+			"disable", "enable", "n3w", "show privilege",
+		}},
 		{"ssh_key", []string{
 			"configure terminal", "no ip domain name", "crypto key generate rsa", "ip domain name example.net",
 			"crypto key generate rsa", "1024", "crypto key generate rsa modulus 2048", "end",
