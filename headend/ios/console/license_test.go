@@ -1,7 +1,12 @@
 package console
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
 
 	"github.com/asalab/asalab/headend/cli"
 	"github.com/asalab/asalab/keygen/ioslic"
@@ -52,4 +57,37 @@ func TestLicenseBootNeedsWrite(t *testing.T) {
 	})
 	third, _ := cli.Run(h.session().(cli.Script), []string{"show version | include ^security"})
 	golden(t, "license_boot_write", first+"\n"+second+"\n"+third)
+}
+
+// TestShowLicenseSeatsInUse: show license counts the SSL VPN sessions the
+// router holds against its SSL_VPN seats; IPsec sessions draw none.
+func TestShowLicenseSeatsInUse(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	data, _, err := ioslic.Issue(h.signer, h.dev.UDI(), "FL-SSLVPN10-K9", h.now, "PAK1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.dev.PutFile("ssl10.lic", data, h.now); err != nil {
+		t.Fatal(err)
+	}
+	cli.Run(h.session().(cli.Script), []string{
+		"license install flash:ssl10.lic", "configure terminal", "license boot module c2900 technology-package securityk9", "yes",
+		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
+		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
+		"webvpn context CTX", "gateway GW", "inservice", "end", "write memory", "reload", "",
+	})
+	ps := admission.NewPrincipals(nil)
+	for i, k := range []headend.Kind{headend.KindAnyConnect, headend.KindClientless, headend.KindMobile, headend.KindIKEv2ThirdParty} {
+		p, err := ps.Get(fmt.Sprintf("u%d", i), "pc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := h.adm.Admit(p, k, h.now.Unix()); !d.Admitted {
+			t.Fatalf("%v: %+v", k, d)
+		}
+	}
+	out, _ := cli.Run(h.session().(cli.Script), []string{"show license"})
+	if !strings.Contains(out, "Feature: SSL_VPN\n") || !strings.Contains(out, "License Count: 10/3/0  (Active/In-use/Violation)\n") {
+		t.Errorf("show license:\n%s", out)
+	}
 }
