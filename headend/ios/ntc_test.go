@@ -63,8 +63,9 @@ func ntcParse(t *testing.T, name, text string) []map[string]any {
 }
 
 // TestNTCTemplates: the ntc-templates cisco_ios parsers read show
-// version, show inventory, show ip interface brief and show clock as the
-// router prints them, with the values a script would look for.
+// version, show inventory, show ip interface brief, show logging and show
+// clock as the router prints them, with the values a script would look
+// for.
 func TestNTCTemplates(t *testing.T) {
 	d := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1")
 	now := t0.Add(3*24*time.Hour + 4*time.Hour + 5*time.Minute)
@@ -96,6 +97,11 @@ func TestNTCTemplates(t *testing.T) {
 	if len(br) != 3 || br[1]["INTERFACE"] != "GigabitEthernet0/1" || br[1]["IP_ADDRESS"] != "192.0.2.1" ||
 		br[1]["STATUS"] != "up" || br[0]["STATUS"] != "administratively down" || br[0]["PROTO"] != "down" {
 		t.Errorf("show ip interface brief: %v", br)
+	}
+
+	lg := ntcParse(t, "cisco_ios_show_logging.textfsm", d.ShowLogging())
+	if len(lg) != 1 || lg[0]["FACILITY"] != "SYS" || lg[0]["MNEMONIC"] != "RESTART" || lg[0]["SEVERITY"] != "5" || lg[0]["MONTH"] != "Nov" {
+		t.Errorf("show logging: %v", lg)
 	}
 
 	clk := ntcParse(t, "cisco_ios_show_clock.textfsm", ios.ShowClock(now))
