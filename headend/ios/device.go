@@ -42,9 +42,10 @@ type Device struct {
 	// RSAKeyBits is the modulus of the key `crypto key generate rsa`
 	// made (kept in NVRAM, across reloads); 0: none, and no SSH.
 	RSAKeyBits int `json:"rsa_key_bits,omitempty"`
-	// UpAt is when the current boot finished; before it the device is
-	// reloading. BootedAt is when the boot started ("System restarted
-	// at"), Boots counts them; PowerOn: the last boot was the first.
+	// UpAt is when the current boot finished ("System restarted at");
+	// before it the device is reloading. BootedAt is when the last reload
+	// began ("System returned to ROM by reload at"); Boots counts the
+	// reloads (none: the unit is as powered on).
 	UpAt     time.Time `json:"up_at"`
 	BootedAt time.Time `json:"booted_at"`
 	Boots    int       `json:"boots,omitempty"`
