@@ -456,10 +456,15 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	default:
 		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
 	}
-	row("running key", "%s", l.GetRunningPermanentKey())
-	row("flash key", "%s", l.GetFlashPermanentKey())
-	row("reload pending", "%s", yesNo(l.GetReloadPending()))
-	row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
+	// The key lines only for a family licensed by activation keys (the
+	// ASA): the API gives the others no license.
+	keyed := l != nil
+	if keyed {
+		row("running key", "%s", l.GetRunningPermanentKey())
+		row("flash key", "%s", l.GetFlashPermanentKey())
+		row("reload pending", "%s", yesNo(l.GetReloadPending()))
+		row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
+	}
 	row("config unsaved", "%s", yesNo(h.GetConfigUnsaved()))
 	ssh := h.GetSshAddress()
 	if ssh == "" {
@@ -471,6 +476,10 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	}
 	if sh := h.GetSharedLicensing(); sh != nil {
 		row("shared", "%s", sharedText(sh))
+	}
+	if !keyed {
+		w.Flush()
+		return
 	}
 	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
 	extras := []string{}

@@ -50,7 +50,12 @@ func TestEndToEndIOSSSLVPNSeats(t *testing.T) {
 		}
 	}
 
-	run("create", "--model", "CISCO2911", "--hostname", "r1", "--serial", "FTX1628838P")
+	// The router has no activation keys: create prints no key lines.
+	want := "hostname:       r1\nmodel:          CISCO2911 (software 15.5(3)M)\nserial:         FTX1628838P\n" +
+		"state:          up since 2026-01-05T09:00:00Z\nconfig unsaved: no\nssh:            none\n"
+	if got := run("create", "--model", "CISCO2911", "--hostname", "r1", "--serial", "FTX1628838P"); got != want {
+		t.Errorf("create:\n%s\nwant:\n%s", got, want)
+	}
 	const udi = "CISCO2911/K9:FTX1628838P"
 	wantIn("show license udi", exec("show license udi"), udi)
 	// The SSL VPN service: a gateway on an interface that is up, and a
