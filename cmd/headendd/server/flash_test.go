@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -41,5 +42,35 @@ func TestPutFileRefusals(t *testing.T) {
 	_, err := e.hc.GetFile(ctxT(), &headendv1.GetFileRequest{Hostname: "asa1", Path: "flash:a.lic"})
 	if got, want := errText(err), "error: FailedPrecondition NOT_SUPPORTED_BY_FAMILY: not supported by the headend's family: ASA5525 headends have no flash the lab writes to (pak licensing)"; got != want {
 		t.Errorf("GetFile on an ASA:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestPutFileRouter: a file put on a router's flash reads back; the
+// running system image cannot be replaced, a refusal of the request
+// (INVALID_FILE_NAME), not a fault of the lab; a file not there is
+// FILE_NOT_FOUND.
+func TestPutFileRouter(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{Model: "CISCO2911", Hostname: "r1", Serial: "FTX1628838P"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.hc.PutFile(ctxT(), &headendv1.PutFileRequest{Hostname: "r1", Path: "flash:ssl10.lic", Data: []byte("license\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := resp.GetFile(); f.GetPath() != "flash:ssl10.lic" || f.GetSize() != 8 || !f.GetModified().AsTime().Equal(labStart) {
+		t.Errorf("PutFile: %v", f)
+	}
+	got, err := e.hc.GetFile(ctxT(), &headendv1.GetFileRequest{Hostname: "r1", Path: "flash:ssl10.lic"})
+	if err != nil || string(got.GetData()) != "license\n" {
+		t.Errorf("GetFile: %v %v", got, err)
+	}
+	_, err = e.hc.PutFile(ctxT(), &headendv1.PutFileRequest{Hostname: "r1", Path: "flash:c2900-universalk9-mz.SPA.155-3.M.bin", Data: []byte("x")})
+	if got := errText(err); !strings.HasPrefix(got, "error: InvalidArgument INVALID_FILE_NAME: ") {
+		t.Errorf("PutFile over the system image: %s", got)
+	}
+	_, err = e.hc.GetFile(ctxT(), &headendv1.GetFileRequest{Hostname: "r1", Path: "flash:none.lic"})
+	if got := errText(err); !strings.HasPrefix(got, "error: NotFound FILE_NOT_FOUND: ") {
+		t.Errorf("GetFile of no file: %s", got)
 	}
 }
