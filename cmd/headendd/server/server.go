@@ -83,10 +83,12 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
 	headendv1.RegisterSmartServiceServer(gs, &smartService{labs: labs})
 	headendv1.RegisterEventServiceServer(gs, &eventService{labs: labs})
+	headendv1.RegisterTwinServiceServer(gs, &twinService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
-		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName} {
+		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName,
+		headendv1.TwinService_ServiceDesc.ServiceName} {
 		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	}
 	healthpb.RegisterHealthServer(gs, hs)
