@@ -89,3 +89,23 @@ func TestCreateTwinRefusedLeavesNothing(t *testing.T) {
 		t.Errorf("oversized capture: err %v, want ErrInvalidArgument", err)
 	}
 }
+
+// A capture whose serial was blanked out gets a serial drawn by the lab,
+// and keys minted for it.
+func TestCreateTwinBlankSerial(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	sample := twinCapture(t, "genie_golden_output2.txt")
+	blank := strings.Replace(sample, "Serial Number: JMX0938K0C0", "Serial Number:", 1)
+	snap, err := tl.lab.CreateTwin("asa3", blank, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := snap.Device.SerialNumber()
+	if serial == "" || serial == "JMX0938K0C0" {
+		t.Fatalf("serial %q, want one drawn by the lab", serial)
+	}
+	if out := showVersion(t, tl.lab, "asa3"); !strings.Contains(out, "\nSerial Number: "+serial+"\n") ||
+		!strings.Contains(out, "\nBotnet Traffic Filter             : Enabled        646 days\n") {
+		t.Errorf("twin with a drawn serial:\n%s", out)
+	}
+}
