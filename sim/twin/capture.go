@@ -220,7 +220,7 @@ func (c *Capture) readBlock(ls []string) error {
 	i := 0
 	for ; i < len(ls); i++ {
 		t := strings.TrimSpace(ls[i])
-		if t == "" || strings.HasPrefix(t, platformPrefix) {
+		if t == "" || strings.HasPrefix(t, platformPrefix) || strings.HasPrefix(t, "Serial Number:") {
 			break
 		}
 		f, err := parseFeature(t)

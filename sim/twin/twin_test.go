@@ -259,6 +259,15 @@ func TestTwinNotReproducible(t *testing.T) {
 	}
 }
 
+// A release the model never ran is refused as such.
+func TestTwinUnsupportedVersion(t *testing.T) {
+	text := strings.Replace(readCapture(t, "genie_golden_output2.txt"), "Software Version 8.4(1)", "Software Version 9.14(2)14", 1)
+	_, _, err := makeTwin(t, text, "")
+	if !errors.Is(err, headend.ErrUnsupportedVersion) || !strings.Contains(err.Error(), "9.14(2)14") {
+		t.Fatalf("err %v, want ErrUnsupportedVersion naming 9.14(2)14", err)
+	}
+}
+
 // show activation-key of the same box gives the time-based keys' own
 // values; one of another box is refused.
 func TestTwinWithActivationKey(t *testing.T) {
