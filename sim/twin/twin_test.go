@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -323,7 +324,13 @@ func TestTwinRoundTrip(t *testing.T) {
 			licenses = append(licenses, license{name: "time-based", perm: keygen.Features{PremiumPeers: min(10, p.PremiumMax)},
 				timed: []Timed{{Features: keygen.Features{PremiumPeers: min(25, p.PremiumMax)}, Days: 60}, {Features: keygen.Features{Botnet: true}, Days: 365}}})
 		}
-		for _, train := range p.SoftwareTrains() {
+		trains := p.SoftwareTrains()
+		for i, train := range trains {
+			// The first and last trains and those where the block
+			// changes (9.0 Encryption-*, 9.4, 9.5 Carrier, 9.8 TLS).
+			if i != 0 && i != len(trains)-1 && !slices.Contains([]string{"9.0", "9.4", "9.5", "9.8"}, train) {
+				continue
+			}
 			version := train + "(1)"
 			for _, l := range licenses {
 				t.Run(p.Model+"/"+version+"/"+l.name, func(t *testing.T) {
