@@ -111,14 +111,23 @@ const (
 	platformPrefix = "This platform has "
 )
 
+// morePrompt is the ASA's pager prompt, which a terminal capture taken
+// with paging on keeps on a line of its own.
+const morePrompt = "<--- More --->"
+
 // lines splits captured text into lines without their trailing blanks or
-// carriage returns.
+// carriage returns, and without pager prompts.
 func lines(text string) []string {
 	ls := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	for i, l := range ls {
-		ls[i] = strings.TrimRight(l, " \t\r")
+	out := ls[:0]
+	for _, l := range ls {
+		l = strings.TrimRight(l, " \t\r")
+		if strings.TrimSpace(l) == morePrompt {
+			continue
+		}
+		out = append(out, l)
 	}
-	return ls
+	return out
 }
 
 // Parse reads a `show version` capture, and optionally a `show

@@ -260,6 +260,27 @@ func TestTwinNotReproducible(t *testing.T) {
 	}
 }
 
+// A capture as a terminal keeps it, with CRLF line ends and the pager's
+// prompt in the middle of the block, twins as the clean one does.
+func TestTwinTerminalCapture(t *testing.T) {
+	clean := readCapture(t, "genie_golden_output4.txt")
+	paged := strings.Replace(clean, "Shared License                    : Disabled       perpetual\n",
+		"Shared License                    : Disabled       perpetual\n<--- More --->\n", 1)
+	if paged == clean {
+		t.Fatal("the edit did not apply")
+	}
+	c, d, err := makeTwin(t, strings.ReplaceAll(paged, "\n", "\r\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := blockLines(d.ShowVersion(start)), blockLines(clean); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("twin's block:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if c.Hostname != "fw09" || c.Serial != "A0000000000" {
+		t.Errorf("hostname %q serial %q", c.Hostname, c.Serial)
+	}
+}
+
 // A release the model never ran is refused as such.
 func TestTwinUnsupportedVersion(t *testing.T) {
 	text := strings.Replace(readCapture(t, "genie_golden_output2.txt"), "Software Version 8.4(1)", "Software Version 9.14(2)14", 1)
