@@ -87,8 +87,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
-		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName,
-		headendv1.TwinService_ServiceDesc.ServiceName} {
+		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName} {
 		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	}
 	healthpb.RegisterHealthServer(gs, hs)
