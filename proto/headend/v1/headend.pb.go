@@ -101,16 +101,20 @@ type RefusalReason int32
 const (
 	// Admitted.
 	RefusalReason_REFUSAL_REASON_UNSPECIFIED RefusalReason = 0
-	// AnyConnect Premium Peers are all in use.
+	// AnyConnect Premium Peers are all in use. On an IOS router: its SSL_VPN
+	// seats are all in use (or it has none).
 	RefusalReason_REFUSAL_REASON_PREMIUM_LIMIT RefusalReason = 1
 	// Essentials mode: the AnyConnect Essentials limit (Total VPN Peers).
 	RefusalReason_REFUSAL_REASON_ESSENTIALS_LIMIT RefusalReason = 2
-	// Other VPN Peers are all in use.
+	// Other VPN Peers are all in use. On an IOS router: its IPsec sessions
+	// are at the platform's maximum.
 	RefusalReason_REFUSAL_REASON_OTHER_LIMIT RefusalReason = 3
 	// Total VPN Peers are all in use.
 	RefusalReason_REFUSAL_REASON_TOTAL_LIMIT RefusalReason = 4
 	// The kind needs a license the headend lacks (clientless in Essentials
 	// mode, mobile without AnyConnect for Mobile, phone without VPN Phone).
+	// On an IOS router: securityk9 is not running, or no webvpn gateway and
+	// context are in service for an SSL VPN kind.
 	RefusalReason_REFUSAL_REASON_KIND_NOT_LICENSED RefusalReason = 5
 	// The headend is reloading.
 	RefusalReason_REFUSAL_REASON_DEVICE_UNAVAILABLE RefusalReason = 6
