@@ -116,7 +116,8 @@ func fileEvents(t *testing.T, l *Lab, hostname string) []string {
 // TestPutFile: a file put on a router's flash is one durable change with
 // one event naming it and its size, and reads back after a restart; a bad
 // path, a file too large for the request or for the flash, an unknown
-// headend and a family without flash are refused and change nothing.
+// headend, a family without flash and a headend switched off are refused
+// and change nothing.
 func TestPutFile(t *testing.T) {
 	withFlashFamily(t)
 	dir := t.TempDir()
@@ -176,6 +177,17 @@ func TestPutFile(t *testing.T) {
 	want = append(want, "file flash:ssl10.lic written, 37 bytes")
 	if got := fileEvents(t, tl.lab, "r1"); !slices.Equal(got, want) {
 		t.Fatalf("events after a replacement: %q, want %q", got, want)
+	}
+
+	// A router switched off takes no file.
+	if _, _, err := tl.lab.PowerOff("r1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.PutFile("r1", "flash:off.lic", lic); !errors.Is(err, ErrPoweredOff) {
+		t.Errorf("PutFile on a router switched off: %v", err)
+	}
+	if _, err := tl.lab.PowerOn("r1"); err != nil {
+		t.Fatal(err)
 	}
 
 	tl.close()
