@@ -45,7 +45,8 @@ func TestPutFileRefusals(t *testing.T) {
 	}
 }
 
-// TestPutFileRouter: a file put on a router's flash reads back; the
+// TestPutFileRouter: a file put on a router's flash is one event and
+// reads back; the
 // running system image cannot be replaced, a refusal of the request
 // (INVALID_FILE_NAME), not a fault of the lab; a file not there is
 // FILE_NOT_FOUND.
@@ -60,6 +61,18 @@ func TestPutFileRouter(t *testing.T) {
 	}
 	if f := resp.GetFile(); f.GetPath() != "flash:ssl10.lic" || f.GetSize() != 8 || !f.GetModified().AsTime().Equal(labStart) {
 		t.Errorf("PutFile: %v", f)
+	}
+	evs, err := headendv1.NewEventServiceClient(e.conn).ListEvents(ctxT(), &headendv1.ListEventsRequest{
+		Filter: &headendv1.EventFilter{Kinds: []headendv1.EventKind{headendv1.EventKind_EVENT_KIND_CONFIG_CHANGED}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, ev := range evs.GetEvents() {
+		texts = append(texts, ev.GetKind().String()+" "+ev.GetHeadend()+" "+ev.GetText())
+	}
+	if want := "EVENT_KIND_CONFIG_CHANGED r1 file flash:ssl10.lic written, 8 bytes"; len(texts) != 1 || texts[0] != want {
+		t.Errorf("the put's events: %q, want [%q]", texts, want)
 	}
 	got, err := e.hc.GetFile(ctxT(), &headendv1.GetFileRequest{Hostname: "r1", Path: "flash:ssl10.lic"})
 	if err != nil || string(got.GetData()) != "license\n" {
