@@ -248,6 +248,7 @@ func (c usageCore) AfterFlush() {
 	if err := l.flushRefusals(); err != nil {
 		l.log.Error("writing refusal events", zap.Error(err))
 	}
+	l.renewSmartDue()
 	l.settleShared()
 }
 

@@ -36,6 +36,9 @@ import (
 // due (package labtimers).
 type labTimers struct {
 	heap labtimers.Heap[*Headend]
+	// smart holds the Smart-licensed headends by their next attempt to
+	// reach the Smart Software Manager (smartpath.go).
+	smart labtimers.Heap[*Headend]
 	// run lets one catch-up at a time hold the locks of the headends it
 	// advances: no other path holds more than one headend's lock, so
 	// several at once cannot deadlock.
@@ -49,6 +52,7 @@ func (l *Lab) schedule(h *Headend) {
 	at, ok := h.dev.NextTimedEvent()
 	ok = ok && !h.deleted && !h.off // an off headend logs its lines at power on
 	l.timers.heap.Schedule(h, &h.timer, at, ok)
+	l.scheduleSmart(h)
 }
 
 // catchUp is the advance of the headends with a line due, prepared in a
@@ -85,7 +89,8 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 		}
 		c := h.dev.Copy()
 		c.Advance(now)
-		evs := h.labEvents(devlog.Events(c, h.logged))
+		lines := devlog.Events(c, h.logged)
+		evs := h.labEvents(append(lines, devlog.TimedSmartEvents(h.dev, c, lines, now)...))
 		if len(evs) == 0 { // a change brought it to the lab time first
 			continue
 		}
@@ -109,8 +114,38 @@ func (cu *catchUp) apply() { cu.w.Apply() }
 func (cu *catchUp) done() { cu.w.Done(cu.l.schedule) }
 
 // moveClock stores the simulated clock at t with its event and the lines
-// due by then, in one synced batch, then sets the clock.
+// due by then, in one synced batch, then sets the clock. When Smart
+// Licensing attempts fall due before t, the clock steps through their due
+// times in order (smartpath.go): at each, it is stored with the lines due
+// by then, and the attempts are made with the lab time there; the clock
+// event goes with the first step. Called with clockMu held.
 func (l *Lab) moveClock(t time.Time, text string) error {
+	first := []Event{{At: t.UTC(), Kind: EventClock, Text: text}}
+	for {
+		at, ok := l.timers.smart.Next()
+		if !ok || at.After(t) {
+			break
+		}
+		at = maxTime(at, l.clock.Now())
+		if err := l.stepClock(at, first); err != nil {
+			return err
+		}
+		first = nil
+		if err := l.renewSmart(at); err != nil {
+			return err
+		}
+	}
+	if err := l.stepClock(t, first); err != nil {
+		return err
+	}
+	// The steps of shared licensing the move passed follow it.
+	l.shared.settle(t)
+	return nil
+}
+
+// stepClock stores the simulated clock at t with the events evs and the
+// lines due by then, in one synced batch, then sets the clock.
+func (l *Lab) stepClock(t time.Time, evs []Event) error {
 	b := l.store.NewBatch(l.name)
 	defer b.Close()
 	if err := b.PutClock(t); err != nil {
@@ -120,15 +155,18 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 	if err != nil {
 		return err
 	}
-	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
+	evs = append(evs, cu.evs...)
 	err = l.commit(b, evs, func() {
 		l.setClock(t)
 		cu.apply()
 	})
 	cu.done() // before the service's steps, which write headends of their own
-	if err == nil {
-		// The steps of shared licensing the move passed follow it.
-		l.shared.settle(t)
-	}
 	return err
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -58,6 +58,33 @@ var changeKinds = map[family.ChangeKind]eventlog.Kind{
 	family.ChangeKeys:       eventlog.KeyInstalled,
 	family.ChangeEssentials: eventlog.Essentials,
 	family.ChangeConfig:     eventlog.ConfigChanged,
+	family.ChangeSmart:      eventlog.Smart,
+}
+
+// TimedSmartEvents are the events of the Smart Licensing transitions a
+// device made as time passed (Device.Advance) from old to c, which logged
+// the lines lines: each at the time of the line it logged (its Syslog),
+// or of the last line, or at now when it logged none. A transition in a
+// change has its event from ChangeEvents instead.
+func TimedSmartEvents(old, c family.Device, lines []eventlog.Event, now time.Time) []eventlog.Event {
+	var evs []eventlog.Event
+	for _, ch := range c.ChangesFrom(old) {
+		if ch.Kind != family.ChangeSmart {
+			continue
+		}
+		at := now
+		if len(lines) > 0 {
+			at = lines[len(lines)-1].At
+		}
+		for _, l := range lines {
+			if ch.Syslog != "" && l.Syslog == ch.Syslog {
+				at = l.At
+				break
+			}
+		}
+		evs = append(evs, eventlog.Event{At: at, Headend: c.Hostname(), Kind: eventlog.Smart, Syslog: ch.Syslog, Text: ch.Text})
+	}
+	return evs
 }
 
 // Events are the lines c logged after it had logged since of them.

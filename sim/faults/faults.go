@@ -49,11 +49,14 @@ func (poweredOff) Error() string        { return "sim: the headend is powered of
 func (poweredOff) Is(target error) bool { return target == headend.ErrUnavailable }
 
 // Link is a cut between two headends, by their running hostnames in sorted
-// order.
+// order, or between a headend (A) and the lab's Smart Software Manager
+// (Manager, B "smart").
 type Link struct {
 	A, B string
 	// Since is when it was cut, lab time.
 	Since time.Time
+	// Manager: B is the lab's Smart Software Manager, not a headend.
+	Manager bool
 }
 
 // NewLink is the cut between a and b since then, its hostnames sorted.
@@ -72,6 +75,23 @@ func Sort(links []Link) {
 // CutText is the text of the event of a cut between a and b.
 func CutText(a, b string) string {
 	return fmt.Sprintf("link cut between %s and %s: no lab network path joins them", a, b)
+}
+
+// SmartLink is the cut between headend h and the lab's Smart Software
+// Manager since then.
+func SmartLink(h string, since time.Time) Link {
+	return Link{A: h, B: "smart", Since: since, Manager: true}
+}
+
+// SmartCutText is the text of the event of a cut between headend h and
+// the lab's Smart Software Manager.
+func SmartCutText(h string) string {
+	return fmt.Sprintf("link cut between %s and the Smart Software Manager: its Smart Agent reaches no manager", h)
+}
+
+// SmartRestoredText is the text of the event of the end of that cut.
+func SmartRestoredText(h string) string {
+	return fmt.Sprintf("link restored between %s and the Smart Software Manager", h)
 }
 
 // RestoredText is the text of the event of the end of the cut between a
