@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,7 +124,7 @@ func (d *fakeSmart) ChangesFrom(old family.Device) []family.Change {
 
 // withFakeSmartFamily makes fakeSmart the family of the Smart-licensed
 // models for the test, in place of any other. Not for parallel tests.
-func withFakeSmartFamily(t *testing.T) {
+func withFakeSmartFamily(t testing.TB) {
 	saved := families
 	families = slices.DeleteFunc(slices.Clone(families), func(f family.Family) bool { return f.Licensing == headend.LicensingSmart })
 	families = append(families, family.Family{
@@ -261,5 +262,98 @@ func TestSmartPathUnreachable(t *testing.T) {
 	tl = openSmartLab(t, dir)
 	if got := tl.lab.Links(); len(got) != 0 {
 		t.Fatalf("links after the headend's deletion and a restart: %+v", got)
+	}
+}
+
+// days is simStart plus n days.
+func days(n int) time.Time { return simStart.Add(time.Duration(n) * 24 * time.Hour) }
+
+// A move of the simulated clock makes each headend's renewals at their lab
+// times: every 30 days through an intact path; with the path cut, the
+// retries a week apart, and the authorization lost at its 90-day deadline,
+// each with its line and the loss with a smart event, in lab-time order.
+func TestSmartRenewalsStepAtClockMoves(t *testing.T) {
+	tl, tok := smartLab(t, t.TempDir(), 5)
+	registerFake(t, tl, "v1", tok)
+	registerFake(t, tl, "v2", tok)
+	must(tl.lab.CutLink("v2", SmartPeer))
+	first := tl.lab.LastEvent()
+	must(tl.lab.AdvanceClock(100 * 24 * time.Hour))
+
+	if got, want := fakeOf(t, tl, "v1").Renewals, []time.Time{days(30), days(60), days(90)}; !slices.Equal(got, want) {
+		t.Errorf("v1 renewed at %v, want %v", got, want)
+	}
+	v2 := fakeOf(t, tl, "v2")
+	want := []time.Time{days(30), days(37), days(44), days(51), days(58), days(65), days(72), days(79), days(86), days(93), days(100)}
+	if !slices.Equal(v2.Renewals, want) || v2.State != "AUTHORIZATION EXPIRED" {
+		t.Errorf("v2 tried at %v (%s), want %v", v2.Renewals, v2.State, want)
+	}
+	evs, _, _, err := tl.lab.ListEvents(first, 1000, EventFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs[0].Kind != EventClock {
+		t.Errorf("first event %+v, want the clock's", evs[0])
+	}
+	var v2Lines []time.Time
+	var renewed []time.Time
+	var smartEvs []Event
+	for i, e := range evs[1:] {
+		if e.At.Before(evs[i].At) && evs[i].Kind != EventClock {
+			t.Errorf("event %d at %s after one at %s", i+1, e.At, evs[i].At)
+		}
+		switch {
+		case e.Kind == EventSyslog && e.Headend == "v2":
+			v2Lines = append(v2Lines, e.At)
+		case e.Kind == EventSmart && e.Headend == "":
+			renewed = append(renewed, e.At)
+		case e.Kind == EventSmart:
+			smartEvs = append(smartEvs, e)
+		}
+	}
+	wantLines := slices.Insert(slices.Clone(want), 9, days(90))
+	if !slices.Equal(v2Lines, wantLines) {
+		t.Errorf("v2 logged at %v, want %v", v2Lines, wantLines)
+	}
+	if !slices.Equal(renewed, []time.Time{days(30), days(60), days(90)}) {
+		t.Errorf("the manager renewed at %v", renewed)
+	}
+	if len(smartEvs) != 1 || smartEvs[0].Headend != "v2" || !smartEvs[0].At.Equal(days(90)) ||
+		smartEvs[0].Syslog != "%ASA-2-444302: authorization expired" ||
+		smartEvs[0].Text != "smart licensing: AUTHORIZED -> AUTHORIZATION EXPIRED" {
+		t.Errorf("smart events of the headends: %+v", smartEvs)
+	}
+}
+
+// The lab finds its headends' due renewals again after a restart.
+func TestSmartDueAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	tl, tok := smartLab(t, dir, 5)
+	registerFake(t, tl, "v1", tok)
+	tl.close()
+	tl = openSmartLab(t, dir)
+	must(tl.lab.AdvanceClock(31 * 24 * time.Hour))
+	if got := fakeOf(t, tl, "v1").Renewals; !slices.Equal(got, []time.Time{days(30)}) {
+		t.Fatalf("renewals after a restart: %v", got)
+	}
+}
+
+// On a real clock, the flusher's round makes the renewals that fell due.
+func TestSmartRenewalOnRealClock(t *testing.T) {
+	withFakeSmartFamily(t)
+	var mu sync.Mutex
+	now := simStart
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	tl := openTestLabWith(t, t.TempDir(), Config{ClockMode: ClockReal, RealNow: clock, PAKActivationDelay: DefaultPAKActivationDelay})
+	s := tl.lab.Smart()
+	must(s.CreateAccount("Acme"))
+	must(s.AddEntitlement("Acme", "", smart.TagASAv1G, 1, time.Time{}))
+	registerFake(t, tl, "v1", must(s.CreateToken("Acme", "", 0, 0)).Token)
+	mu.Lock()
+	now = days(30).Add(time.Second)
+	mu.Unlock()
+	tl.lab.renewSmartDue() // what the flusher's round runs
+	if got := fakeOf(t, tl, "v1").Renewals; !slices.Equal(got, []time.Time{days(30).Add(time.Second)}) {
+		t.Fatalf("renewals on a real clock: %v", got)
 	}
 }

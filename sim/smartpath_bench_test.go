@@ -1,0 +1,74 @@
+package sim
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/smart"
+)
+
+// BenchmarkSmartYear moves the simulated clock a year over 1,000 fake
+// Smart-licensed headends (the fake family of smartpath_test.go: a renewal
+// every 30 days), registered an hour apart in groups of ten, so that the
+// move steps through about 1,200 due times. "cut" has every path to the
+// manager cut (a retry a week apart after the deadline passes);
+// "unregistered" is the baseline: the same headends with nothing due.
+// Run with -benchtime=1x: each round builds its lab.
+func BenchmarkSmartYear(b *testing.B) {
+	for _, mode := range []string{"unregistered", "registered", "cut"} {
+		b.Run(mode, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				lab := benchSmartLab(b, 1000, mode)
+				b.StartTimer()
+				if _, err := lab.AdvanceClock(365 * 24 * time.Hour); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+			}
+		})
+	}
+}
+
+func benchSmartLab(b *testing.B, n int, mode string) *Lab {
+	withFakeSmartFamily(b)
+	master, err := keygen.NewSigner([]byte("asalab-test-secret-0123456789abcdef"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := OpenStore(filepath.Join(b.TempDir(), "store"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lab, err := OpenLab(Config{Store: st, Signer: master.ForLab(DefaultLab), ClockMode: ClockSimulated, RealNow: simNow,
+		PAKActivationDelay: DefaultPAKActivationDelay, BootTime: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { lab.Close(); st.Close() })
+	s := lab.Smart()
+	must(s.CreateAccount("Acme"))
+	must(s.AddEntitlement("Acme", "", smart.TagASAv1G, n, time.Time{}))
+	tok := must(s.CreateToken("Acme", "", 0, 0)).Token
+	for i := range n {
+		name := fmt.Sprintf("v%d", i)
+		must(lab.Create("ASAv10", name, ""))
+		if mode != "unregistered" {
+			h := must(lab.Headend(name))
+			if err := h.Update(func(d family.Device) error { return d.(*fakeSmart).register(h.Now(), h.Smart(), tok) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if mode == "cut" {
+			must(lab.CutLink(name, SmartPeer))
+		}
+		if i%10 == 9 {
+			must(lab.AdvanceClock(time.Hour))
+		}
+	}
+	return lab
+}
