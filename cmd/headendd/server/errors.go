@@ -71,6 +71,7 @@ var errorTable = []errorMapping{
 	{sim.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
 	{sim.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
 	{sim.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{sim.ErrASAvSerial, codes.FailedPrecondition, "ASAV_SMART_LICENSED"},
 	{sim.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
 	{sim.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
 	{sim.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
