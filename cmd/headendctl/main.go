@@ -50,7 +50,9 @@ Commands:
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
   link cut A B | link restore A B              cut every lab network path between headends A and B
-                                               (both ways), or restore it
+                                               (both ways), or restore it; B smart: A's path to the
+                                               lab's Smart Software Manager (a headend named smart
+                                               goes first: link cut smart B)
   link list                                    list the cut links: A B cut since TIME
   power off H | power on H                     switch H off (its sessions end; it answers nothing)
                                                or on (it boots with its saved configuration)

@@ -67,9 +67,19 @@ func NewLink(a, b string, since time.Time) Link {
 	return Link{A: a, B: b, Since: since}
 }
 
-// Sort sorts links by their first hostname, then their second.
+// Sort sorts links by their first hostname, then their second, a link
+// to the Smart Software Manager after one to a headend named smart.
 func Sort(links []Link) {
-	slices.SortFunc(links, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	slices.SortFunc(links, func(x, y Link) int {
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B), cmp.Compare(b2i(x.Manager), b2i(y.Manager)))
+	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // CutText is the text of the event of a cut between a and b.

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// `get` prints a Smart-licensed headend's state in one line, `list` its
+// state in the license column.
+func TestSmartText(t *testing.T) {
+	at := time.Date(2026, 12, 27, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		l          *headendv1.SmartLicense
+		get, state string
+	}{
+		{&headendv1.SmartLicense{Registration: "REGISTERED", Authorization: "AUTHORIZED", Entitlement: "ASAv-STD-1G",
+			SmartAccount: "Acme", VirtualAccount: "DEFAULT", NextAttempt: timestamppb.New(at), CommDeadline: timestamppb.New(at.Add(60 * 24 * time.Hour))},
+			"AUTHORIZED ASAv-STD-1G (Acme/DEFAULT), next attempt 2026-12-27T12:00:00Z, deadline 2027-02-25T12:00:00Z", "AUTHORIZED"},
+		{&headendv1.SmartLicense{Registration: "UNREGISTERED", Authorization: "EVAL MODE", Entitlement: "ASAv-STD-1G",
+			EvalRemaining: durationpb.New(89*24*time.Hour + 23*time.Hour + 59*time.Minute + 30*time.Second)},
+			"EVAL MODE ASAv-STD-1G, evaluation 2159h59m0s left", "EVAL MODE"},
+		{&headendv1.SmartLicense{Registration: "UNREGISTERED"}, "UNREGISTERED (no entitlement configured)", "UNREGISTERED"},
+		{&headendv1.SmartLicense{Registration: "REGISTERED", Authorization: "AUTHORIZED", Entitlement: "ASAv-STD-1G",
+			SmartAccount: "Acme", VirtualAccount: "DEFAULT", NextAttempt: timestamppb.New(at), LastFailure: "Communication message send error"},
+			"AUTHORIZED ASAv-STD-1G (Acme/DEFAULT), next attempt 2026-12-27T12:00:00Z, last failure: Communication message send error", "AUTHORIZED"},
+		{&headendv1.SmartLicense{Registration: "RESERVED", Authorization: "AUTHORIZED", Entitlement: "ASAv-STD-1G"},
+			"AUTHORIZED (reserved) ASAv-STD-1G", "AUTHORIZED (reserved)"},
+	} {
+		if got := smartText(c.l); got != c.get {
+			t.Errorf("smartText(%v) = %q, want %q", c.l, got, c.get)
+		}
+		if got := smartState(c.l); got != c.state {
+			t.Errorf("smartState(%v) = %q, want %q", c.l, got, c.state)
+		}
+	}
+}
