@@ -221,3 +221,11 @@ func (l *Lab) renewSmartDue() {
 		l.log.Error("smart renewals", zap.String("lab", l.name), zap.Error(err))
 	}
 }
+
+// SmartCompliance is the compliance report's part for the ASAv: per
+// virtual account of the Smart Account named (all when ""), the distinct
+// AnyConnect users its registered ASAv admitted (the usage records the
+// 5500-X report reads) against its AnyConnect entitlements.
+func (l *Lab) SmartCompliance(account string) []SmartVACompliance {
+	return l.smart.AnyConnectCompliance(account, l.Users)
+}

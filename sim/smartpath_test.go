@@ -357,3 +357,28 @@ func TestSmartRenewalOnRealClock(t *testing.T) {
 		t.Fatalf("renewals on a real clock: %v", got)
 	}
 }
+
+// The compliance report covers the ASAv by virtual account: the distinct
+// AnyConnect users its registered headends admitted against its
+// AnyConnect entitlements; nothing was refused (honor system).
+func TestSmartCompliance(t *testing.T) {
+	tl, tok := smartLab(t, t.TempDir(), 5)
+	must(tl.lab.Smart().AddEntitlement("Acme", "", smart.TagPlus, 2, time.Time{}))
+	registerFake(t, tl, "v1", tok)
+	registerFake(t, tl, "v2", tok)
+	must(tl.lab.Create("ASAv10", "v3", "")) // not registered: not counted
+	for _, a := range [][2]string{{"v1", "alice"}, {"v2", "bob"}, {"v2", "carol"}, {"v1", "carol"}, {"v3", "dave"}} {
+		if d, err := tl.lab.Admit(a[0], a[1], "laptop", headend.KindAnyConnect); err != nil || !d.Admitted {
+			t.Fatalf("admit %v: %+v %v", a, d, err)
+		}
+	}
+	must(tl.lab.AdvanceClock(time.Hour))
+	got := tl.lab.SmartCompliance("acme")
+	serials := []string{fakeOf(t, tl, "v1").Serial, fakeOf(t, tl, "v2").Serial}
+	slices.Sort(serials)
+	if len(got) != 1 || got[0].VirtualAccount != "DEFAULT" || got[0].Plus != 2 || got[0].UniqueUsers != 3 ||
+		!slices.Equal(got[0].Serials, serials) || !got[0].Since.Equal(simStart) ||
+		!slices.Equal(got[0].Findings, []string{"3 unique AnyConnect users on its ASAv, 2 licensed (Plus 2, Apex 0, VPN Only 0)"}) {
+		t.Fatalf("report %+v", got)
+	}
+}

@@ -20,6 +20,9 @@ type (
 	SmartStatus       = smart.Status
 	// SmartLicense is a Smart-licensed headend's state (Snapshot.SmartLicense).
 	SmartLicense = family.SmartLicense
+	// SmartVACompliance is a virtual account's row of the compliance
+	// report (Lab.SmartCompliance).
+	SmartVACompliance = smart.VACompliance
 )
 
 // Errors of the Smart Software Manager, returned as they are.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,5 +38,40 @@ func TestSmartText(t *testing.T) {
 		if got := smartState(c.l); got != c.state {
 			t.Errorf("smartState(%v) = %q, want %q", c.l, got, c.state)
 		}
+	}
+}
+
+// `get` of an ASAv prints its Smart Licensing line in place of the key
+// rows; `portal compliance` prints the ASAv by virtual account.
+func TestSmartHeadendAndCompliance(t *testing.T) {
+	var out strings.Builder
+	printHeadend(&cli{stdout: &out}, &headendv1.Headend{Hostname: "v1", Model: "ASAv10", SoftwareVersion: "9.20(3)", Serial: "9A5BHB00D2D",
+		UpSince: timestamppb.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)),
+		SmartLicense: &headendv1.SmartLicense{Registration: "REGISTERED", Authorization: "AUTHORIZED", Entitlement: "ASAv-STD-1G",
+			SmartAccount: "Acme", VirtualAccount: "DEFAULT", PremiumPeers: 250}})
+	want := `hostname:       v1
+model:          ASAv10 (software 9.20(3))
+serial:         9A5BHB00D2D
+state:          up since 2026-11-27T12:00:00Z
+smart:          AUTHORIZED ASAv-STD-1G (Acme/DEFAULT)
+config unsaved: no
+ssh:            none
+vpn peers:      premium 250
+`
+	if out.String() != want {
+		t.Errorf("get:\n%s\nwant:\n%s", out.String(), want)
+	}
+	out.Reset()
+	printVACompliance(&cli{stdout: &out}, []*headendv1.VirtualAccountCompliance{{SmartAccount: "Acme", VirtualAccount: "DEFAULT",
+		Serials: []string{"9A5BHB00D2D", "9A5BHB00D2E"}, Plus: 2, Since: timestamppb.New(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)),
+		UniqueUsers: 3, Findings: []string{"3 unique AnyConnect users on its ASAv, 2 licensed (Plus 2, Apex 0, VPN Only 0)"}}})
+	want = `
+ASAv (Smart Licensing), by virtual account:
+  SMART ACCOUNT  VIRTUAL ACCOUNT  PLUS  APEX  VPN ONLY  SINCE       SEEN  APEX-ONLY  ASAV
+  Acme           DEFAULT          2     0     0         2026-11-27  3     0          9A5BHB00D2D 9A5BHB00D2E
+  ! Acme/DEFAULT: 3 unique AnyConnect users on its ASAv, 2 licensed (Plus 2, Apex 0, VPN Only 0)
+`
+	if out.String() != want {
+		t.Errorf("compliance:\n%s\nwant:\n%s", out.String(), want)
 	}
 }

@@ -207,3 +207,12 @@ func (s *Service) VerifyAuthorization(request, code string) (string, error) {
 	defer s.mu.Unlock()
 	return s.m.VerifyAuthorization(request, code)
 }
+
+// AnyConnectCompliance is the honor-system report of AnyConnect on the
+// ASAv, by virtual account, at the lab time; users reads what the
+// headends admitted (it must not call back into the manager).
+func (s *Service) AnyConnectCompliance(account string, users smart.Users) []smart.VACompliance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.AnyConnectCompliance(s.core.Now(), account, users)
+}
