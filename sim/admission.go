@@ -248,7 +248,6 @@ func (c usageCore) AfterFlush() {
 	if err := l.flushRefusals(); err != nil {
 		l.log.Error("writing refusal events", zap.Error(err))
 	}
-	l.renewSmartDue()
 	l.settleShared()
 }
 

@@ -1,15 +1,14 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"go.uber.org/zap"
 
-	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen/smart"
+	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/faults"
 )
 
@@ -37,17 +36,26 @@ const SmartPeer = "smart"
 const SmartManagerID = 0
 
 // Smart is the lab's Smart Software Manager as h reaches it (family.Host).
-func (h *Headend) Smart() family.SmartManager { return smartPath{h} }
+func (h *Headend) Smart() family.SmartManager { return smartPath{h: h} }
 
-// smartPath is the manager as one headend reaches it. It never takes the
-// headend's lock: the device calls it inside Host.Update, which holds it.
-type smartPath struct{ h *Headend }
+// smartPath is the manager as one headend reaches it, at the lab time, or
+// at at when a move of the clock steps through it (renewIn). It never
+// takes the headend's lock: the device calls it inside Host.Update, which
+// holds it.
+type smartPath struct {
+	h  *Headend
+	at time.Time
+}
 
 // reach fails with ErrSmartUnreachable when the headend has no path to
 // the manager at the lab time.
 func (p smartPath) reach() error {
 	l := p.h.lab
-	if l.smart == nil || !l.net.SmartPathUp(p.h, l.clock.Now()) {
+	now := p.at
+	if now.IsZero() {
+		now = l.clock.Now()
+	}
+	if l.smart == nil || !l.net.SmartPathUp(p.h, now) {
 		return family.ErrSmartUnreachable
 	}
 	return nil
@@ -57,28 +65,28 @@ func (p smartPath) Register(udi, token string, tags []string) (smart.Registratio
 	if err := p.reach(); err != nil {
 		return smart.Registration{}, err
 	}
-	return p.h.lab.smart.Register(udi, token, tags)
+	return p.h.lab.smart.RegisterAt(p.at, udi, token, tags)
 }
 
 func (p smartPath) RenewAuthorization(udi string) (smart.Registration, error) {
 	if err := p.reach(); err != nil {
 		return smart.Registration{}, err
 	}
-	return p.h.lab.smart.RenewAuthorization(udi)
+	return p.h.lab.smart.RenewAuthorizationAt(p.at, udi)
 }
 
 func (p smartPath) RenewRegistration(udi string) (smart.Registration, error) {
 	if err := p.reach(); err != nil {
 		return smart.Registration{}, err
 	}
-	return p.h.lab.smart.RenewRegistration(udi)
+	return p.h.lab.smart.RenewRegistrationAt(p.at, udi)
 }
 
 func (p smartPath) Deregister(udi string) error {
 	if err := p.reach(); err != nil {
 		return err
 	}
-	_, err := p.h.lab.smart.Deregister(udi)
+	_, err := p.h.lab.smart.DeregisterAt(p.at, udi)
 	return err
 }
 
@@ -153,73 +161,48 @@ func (l *Lab) scheduleSmart(h *Headend) {
 	l.timers.smart.Schedule(h, &h.smartTimer, at, ok)
 }
 
-// errNoRenewal: the headend has no renewal due any more (a change came
-// first); nothing is stored.
-var errNoRenewal = errors.New("sim: no smart renewal due")
-
-// renewSmart makes the Smart Licensing attempts due at or before now, in
-// the order they fell due, each in a change of its headend (Host.Update)
-// at the lab time now. Called with clockMu held, so the lab time stays
-// now throughout. It fails only when a change could not be stored.
-func (l *Lab) renewSmart(now time.Time) error {
-	for _, h := range l.timers.smart.TakeDue(now) {
-		err := h.Update(func(d family.Device) error {
-			s, ok := d.(family.SmartLicensing)
-			if !ok {
-				return errNoRenewal
-			}
-			if at, ok := s.SmartDue(); !ok || at.After(now) {
-				return errNoRenewal
-			}
-			s.SmartRenew(now, h.Smart())
-			return nil
-		})
-		h.mu.Lock()
-		l.rescheduleSmart(h, now, err)
-		h.mu.Unlock()
-		switch {
-		case err == nil, errors.Is(err, errNoRenewal), errors.Is(err, headend.ErrUnavailable),
-			errors.Is(err, ErrHeadendNotFound):
-		default:
-			return fmt.Errorf("sim: smart renewal of %s: %w", h.labName(), err)
-		}
+// renewIn makes on c, h's device brought to now, the Smart Licensing
+// attempts due by now (family.SmartLicensing.SmartRenew), and returns
+// their events; ran is false when none was due. A catch-up calls it with
+// h.mu held, so the attempts of one step share its batch; the manager
+// takes no headend lock. The manager acts at now, which a move of the
+// clock stores only with the step's batch: its own records (committed
+// first) and their events come before the step's.
+func (h *Headend) renewIn(c family.Device, now time.Time) (evs []Event, ran bool) {
+	s, ok := c.(family.SmartLicensing)
+	if !ok || c.Reloading(now) {
+		return nil, false
 	}
-	return nil
+	if at, due := s.SmartDue(); !due || at.After(now) {
+		return nil, false
+	}
+	old := c.Copy()
+	n := devlog.Count(c)
+	s.SmartRenew(now, smartPath{h: h, at: now})
+	return devlog.ChangeEvents(old, c, now, devlog.Mark{Count: n}), true
 }
 
-// rescheduleSmart puts h back in the heap after its renewal at now ended
-// with err. A headend reloading tries once it is up; one whose device is
-// due again at now without having moved on (it would be renewed forever
-// at the same lab time) waits for its next change. Called with h.mu held.
-func (l *Lab) rescheduleSmart(h *Headend, now time.Time, err error) {
-	l.scheduleSmart(h)
-	if h.deleted || h.off {
+// smartAhead keeps h's next attempt after now once a catch-up at now
+// released it: a headend reloading tries once it is up; one whose device
+// is due again at now without having moved on (it would be renewed
+// forever at the same lab time) waits for its next change. Called with
+// h.mu held, after schedule.
+func (l *Lab) smartAhead(h *Headend, now time.Time) {
+	s, ok := h.dev.(family.SmartLicensing)
+	if !ok || h.deleted || h.off {
 		return
 	}
-	if errors.Is(err, headend.ErrUnavailable) && h.dev.Reloading(now) {
+	at, due := s.SmartDue()
+	if !due || at.After(now) {
+		return
+	}
+	if h.dev.Reloading(now) {
 		l.timers.smart.Schedule(h, &h.smartTimer, h.dev.UpSince(), true)
 		return
 	}
-	if s, ok := h.dev.(family.SmartLicensing); ok {
-		if at, due := s.SmartDue(); due && !at.After(now) {
-			l.log.Error("a smart renewal left its device due at the same lab time: it waits for its next change",
-				zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Time("due", at))
-			l.timers.smart.Schedule(h, &h.smartTimer, at, false)
-		}
-	}
-}
-
-// renewSmartDue makes the Smart Licensing attempts due by the lab time:
-// on a real clock, the usage flusher's round runs it, so an attempt is
-// made at most one flush interval after it falls due; on a simulated one
-// a move of the clock makes them at their times, and this finds only
-// those a restart found due.
-func (l *Lab) renewSmartDue() {
-	l.clockMu.Lock()
-	defer l.clockMu.Unlock()
-	if err := l.renewSmart(l.clock.Now()); err != nil {
-		l.log.Error("smart renewals", zap.String("lab", l.name), zap.Error(err))
-	}
+	l.log.Error("a smart renewal left its device due at the same lab time: it waits for its next change",
+		zap.String("lab", l.name), zap.String("hostname", h.dev.Hostname()), zap.Time("due", at))
+	l.timers.smart.Schedule(h, &h.smartTimer, at, false)
 }
 
 // SmartCompliance is the compliance report's part for the ASAv: per

@@ -55,12 +55,15 @@ func (l *Lab) schedule(h *Headend) {
 	l.scheduleSmart(h)
 }
 
-// catchUp is the advance of the headends with a line due, prepared in a
-// batch: it holds their locks until done.
+// catchUp is the advance of the headends with a line or a Smart
+// Licensing attempt due, prepared in a batch: it holds their locks until
+// done.
 type catchUp struct {
 	l   *Lab
+	now time.Time
 	w   *unitwrite.Write[*Headend, family.Device]
 	evs []Event // their new lines, in lab-time order
+	n   int     // headends written
 }
 
 // headendWrites reaches the lab's headends for a unitwrite.Write: b is its
@@ -76,13 +79,14 @@ func (w headendWrites) Put(h *Headend, d family.Device) error { return w.b.PutHe
 func (w headendWrites) Swap(h *Headend, d family.Device)      { h.swap(d, w.now) }
 
 // catchUp brings every headend with a timed line due at or before now to
-// now, on copies, and writes them to b; their lines are cu.evs. The caller
-// commits b with cu.evs and cu.apply, then calls cu.done, also when the
-// commit failed (the headends are then due again).
+// now, on copies, makes the Smart Licensing attempts due by then
+// (smartpath.go), and writes them to b; their lines are cu.evs. The caller
+// commits b with cu.evs and cu.apply (when cu.changed), then calls
+// cu.done, also when the commit failed (the headends are then due again).
 func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
-	cu := &catchUp{l: l, w: unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](headendWrites{b, now}))}
+	cu := &catchUp{l: l, now: now, w: unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](headendWrites{b, now}))}
 	cu.w.Hold()
-	for _, h := range l.timers.heap.TakeDue(now) {
+	for _, h := range dueOnce(l.timers.heap.TakeDue(now), l.timers.smart.TakeDue(now)) {
 		cu.w.Lock(h)
 		if h.deleted || h.off {
 			continue
@@ -90,12 +94,14 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 		c := h.dev.Copy()
 		c.Advance(now)
 		lines := devlog.Events(c, h.logged)
-		evs := h.labEvents(append(lines, devlog.TimedSmartEvents(h.dev, c, lines, now)...))
-		if len(evs) == 0 { // a change brought it to the lab time first
+		evs := append(lines, devlog.TimedSmartEvents(h.dev, c, lines, now)...)
+		renewal, renewed := h.renewIn(c, now)
+		if len(evs) == 0 && !renewed { // a change brought it to the lab time first
 			continue
 		}
 		cu.w.Add(h, c)
-		cu.evs = append(cu.evs, evs...)
+		cu.n++
+		cu.evs = append(cu.evs, h.labEvents(append(evs, renewal...))...)
 	}
 	if err := cu.w.Put(); err != nil {
 		cu.done()
@@ -107,17 +113,45 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	return cu, nil
 }
 
+// dueOnce is the headends of both lists, each once, timed first.
+func dueOnce(timed, renew []*Headend) []*Headend {
+	if len(renew) == 0 {
+		return timed
+	}
+	if len(timed) == 0 {
+		return renew
+	}
+	seen := make(map[*Headend]bool, len(timed))
+	for _, h := range timed {
+		seen[h] = true
+	}
+	for _, h := range renew {
+		if !seen[h] {
+			timed = append(timed, h)
+		}
+	}
+	return timed
+}
+
+// changed reports whether the catch-up has anything to store.
+func (cu *catchUp) changed() bool { return cu.n > 0 || len(cu.evs) > 0 }
+
 // apply makes the copies the headends' devices, once stored.
 func (cu *catchUp) apply() { cu.w.Apply() }
 
 // done schedules the headends again and releases them.
-func (cu *catchUp) done() { cu.w.Done(cu.l.schedule) }
+func (cu *catchUp) done() {
+	cu.w.Done(func(h *Headend) {
+		cu.l.schedule(h)
+		cu.l.smartAhead(h, cu.now)
+	})
+}
 
 // moveClock stores the simulated clock at t with its event and the lines
 // due by then, in one synced batch, then sets the clock. When Smart
 // Licensing attempts fall due before t, the clock steps through their due
-// times in order (smartpath.go): at each, it is stored with the lines due
-// by then, and the attempts are made with the lab time there; the clock
+// times in order (smartpath.go): at each, one batch stores it with the
+// lines due by then and the attempts made at that lab time; the clock
 // event goes with the first step. Called with clockMu held.
 func (l *Lab) moveClock(t time.Time, text string) error {
 	first := []Event{{At: t.UTC(), Kind: EventClock, Text: text}}
@@ -131,9 +165,6 @@ func (l *Lab) moveClock(t time.Time, text string) error {
 			return err
 		}
 		first = nil
-		if err := l.renewSmart(at); err != nil {
-			return err
-		}
 	}
 	if err := l.stepClock(t, first); err != nil {
 		return err
