@@ -26,6 +26,15 @@ import (
 // the first place (`link cut smart R1`), and `link cut smart smart` cuts
 // that headend's path to the manager. The cut is stored as a link whose
 // other end is SmartManagerID, the one id no headend has.
+//
+// A Smart-licensed device decides when it next talks to the manager by
+// itself (SmartDue: a renewal, or a retry after a failure); the lab keeps
+// its headends in a second heap by that time (timers.go), scheduled from
+// the stored devices at load as after every change, and makes the
+// attempts in the catch-up that brings headends to the lab time: a move
+// of a simulated clock steps through their due times in order, so that an
+// attempt, and the deadline a device passes without one, happen at their
+// lab times; on a real clock the usage flusher's round makes them.
 
 // SmartPeer is the name a link request gives the lab's Smart Software
 // Manager.
