@@ -103,3 +103,26 @@ func TestEndToEndASAv(t *testing.T) {
 	run("clock", "advance", "400d")
 	has(run("get", "v4"), "smart:          AUTHORIZED (reserved) ASAv-STD-1G", "vpn peers:      premium 250")
 }
+
+// TestEndToEndPortalRefusesASAvSerial: headendctl portal register of a
+// PAK to an ASAv serial exits 1 with the FAQ's reason, code and ErrorInfo
+// reason, and registers nothing.
+func TestEndToEndPortalRefusesASAvSerial(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	d := startDaemon(t, headendd, filepath.Join(t.TempDir(), "data"))
+	run := func(args ...string) string {
+		t.Helper()
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
+	plus := firstWord(t, run("portal", "order", "--sku", "L-AC-PLS-LIC=", "--users", "100", "--months", "12", "--customer", "Acme"))
+	run("clock", "advance", "4h")
+	out, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "portal", "register", "--pak", plus, "--serial", "9A5BHB00D2D")
+	want := "PAK registration does not happen for the ASA v: 9A5BHB00D2D is an ASAv serial; the ASAv does not require any " +
+		"Cisco Secure Client license to be physically applied (register it to a Smart Account) (FailedPrecondition, ASAV_SMART_LICENSED)"
+	if code != 1 || out != "" || !strings.Contains(errOut, want) {
+		t.Errorf("portal register to an ASAv serial: exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, errOut, want)
+	}
+	if got := run("portal", "licenses", "--serial", "9A5BHB00D2D"); strings.Contains(got, plus) {
+		t.Errorf("the refused PAK is registered: %s", got)
+	}
+}
