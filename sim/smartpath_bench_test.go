@@ -14,11 +14,12 @@ import (
 
 // BenchmarkSmartYear moves the simulated clock a year over 1,000 fake
 // Smart-licensed headends (the fake family of smartpath_test.go: a renewal
-// every 30 days), registered an hour apart in groups of ten, so that the
-// move steps through about 1,200 due times. "cut" has every path to the
-// manager cut (a retry a week apart after the deadline passes);
-// "unregistered" is the baseline: the same headends with nothing due.
-// Run with -benchtime=1x: each round builds its lab.
+// every 30 days, a retry a week after a failure), registered an hour
+// apart in groups of ten. "registered" renews through the manager (one
+// synced record of the manager's per renewal); "cut" has every path to the
+// manager cut (the attempts fail, the deadline passes); "unregistered" is
+// the baseline: the same headends with nothing due. Run with
+// -benchtime=1x: each round builds its lab.
 func BenchmarkSmartYear(b *testing.B) {
 	for _, mode := range []string{"unregistered", "registered", "cut"} {
 		b.Run(mode, func(b *testing.B) {
