@@ -7,9 +7,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/family"
-	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/faults"
+	"github.com/asalab/asalab/sim/labsmart"
 )
 
 // A headend reaches the lab's Smart Software Manager (labsmart) over the
@@ -45,66 +45,13 @@ const SmartPeer = "smart"
 const SmartManagerID = 0
 
 // Smart is the lab's Smart Software Manager as h reaches it (family.Host).
-func (h *Headend) Smart() family.SmartManager { return smartPath{h: h} }
+func (h *Headend) Smart() family.SmartManager { return h.smartAt(time.Time{}) }
 
-// smartPath is the manager as one headend reaches it, at the lab time, or
-// at at when a move of the clock steps through it (renewIn). It never
-// takes the headend's lock: the device calls it inside Host.Update, which
-// holds it.
-type smartPath struct {
-	h  *Headend
-	at time.Time
-}
-
-// reach fails with ErrSmartUnreachable when the headend has no path to
-// the manager at the lab time.
-func (p smartPath) reach() error {
-	l := p.h.lab
-	now := p.at
-	if now.IsZero() {
-		now = l.clock.Now()
-	}
-	if l.smart == nil || !l.net.SmartPathUp(p.h, now) {
-		return family.ErrSmartUnreachable
-	}
-	return nil
-}
-
-func (p smartPath) Register(udi, token string, tags []string) (smart.Registration, error) {
-	if err := p.reach(); err != nil {
-		return smart.Registration{}, err
-	}
-	return p.h.lab.smart.RegisterAt(p.at, udi, token, tags)
-}
-
-func (p smartPath) RenewAuthorization(udi string) (smart.Registration, error) {
-	if err := p.reach(); err != nil {
-		return smart.Registration{}, err
-	}
-	return p.h.lab.smart.RenewAuthorizationAt(p.at, udi)
-}
-
-func (p smartPath) RenewRegistration(udi string) (smart.Registration, error) {
-	if err := p.reach(); err != nil {
-		return smart.Registration{}, err
-	}
-	return p.h.lab.smart.RenewRegistrationAt(p.at, udi)
-}
-
-func (p smartPath) Deregister(udi string) error {
-	if err := p.reach(); err != nil {
-		return err
-	}
-	_, err := p.h.lab.smart.DeregisterAt(p.at, udi)
-	return err
-}
-
-// VerifyAuthorization needs no path: the code is checked offline.
-func (p smartPath) VerifyAuthorization(request, code string) (string, error) {
-	if p.h.lab.smart == nil {
-		return "", family.ErrSmartUnreachable
-	}
-	return p.h.lab.smart.VerifyAuthorization(request, code)
+// smartAt is the manager as h reaches it at the lab time at (zero: now),
+// which a move of the clock steps through (renewIn).
+func (h *Headend) smartAt(at time.Time) labsmart.Path {
+	l := h.lab
+	return labsmart.Path{S: l.smart, At: at, Up: func(now time.Time) bool { return l.net.SmartPathUp(h, now) }}
 }
 
 // smartLink cuts (cut) or restores the path of the headend name to the
@@ -187,7 +134,7 @@ func (h *Headend) renewIn(c family.Device, now time.Time) (evs []Event, ran bool
 	}
 	old := c.Copy()
 	n := devlog.Count(c)
-	s.SmartRenew(now, smartPath{h: h, at: now})
+	s.SmartRenew(now, h.smartAt(now))
 	return devlog.ChangeEvents(old, c, now, devlog.Mark{Count: n}), true
 }
 

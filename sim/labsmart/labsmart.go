@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim/eventlog"
 )
@@ -245,4 +246,62 @@ func (s *Service) AnyConnectCompliance(account string, users smart.Users) []smar
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.m.AnyConnectCompliance(s.core.Now(), account, users)
+}
+
+// Path is the manager as one headend reaches it over the lab network
+// (family.SmartManager): a call fails with family.ErrSmartUnreachable when
+// Up says the headend does not reach the manager at the lab time, and is
+// made at that time otherwise; the lab time is At when set (a move of the
+// clock stepping through it before it stores it). Path takes no headend
+// lock: a device calls it inside a change of the headend, which holds it.
+type Path struct {
+	S  *Service
+	Up func(now time.Time) bool
+	At time.Time
+}
+
+// reach fails when the headend does not reach the manager.
+func (p Path) reach() error {
+	now := p.At
+	if now.IsZero() {
+		now = p.S.core.Now()
+	}
+	if !p.Up(now) {
+		return family.ErrSmartUnreachable
+	}
+	return nil
+}
+
+func (p Path) Register(udi, token string, tags []string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RegisterAt(p.At, udi, token, tags)
+}
+
+func (p Path) RenewAuthorization(udi string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RenewAuthorizationAt(p.At, udi)
+}
+
+func (p Path) RenewRegistration(udi string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RenewRegistrationAt(p.At, udi)
+}
+
+func (p Path) Deregister(udi string) error {
+	if err := p.reach(); err != nil {
+		return err
+	}
+	_, err := p.S.DeregisterAt(p.At, udi)
+	return err
+}
+
+// VerifyAuthorization needs no path: the device checks the code offline.
+func (p Path) VerifyAuthorization(request, code string) (string, error) {
+	return p.S.VerifyAuthorization(request, code)
 }
