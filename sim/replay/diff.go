@@ -38,8 +38,8 @@ func editScript(a, b []string) []op {
 // every step kept to walk the path back.
 func myers(a, b []string) []op {
 	n, m := len(a), len(b)
-	maxD := n + m
-	if maxD == 0 {
+	maxD := min(n+m, maxEdits)
+	if n+m == 0 {
 		return nil
 	}
 	off := maxD + 1
@@ -67,8 +67,22 @@ func myers(a, b []string) []op {
 			}
 		}
 	}
-	return nil // not reached: d = n+m always ends
+	// More than maxEdits apart: the outputs have little in common, and
+	// the shortest script is not worth O(D²) memory. All of a out, all of
+	// b in is a longer script, but a correct one.
+	ops := make([]op, 0, n+m)
+	for _, l := range a {
+		ops = append(ops, op{'-', l})
+	}
+	for _, l := range b {
+		ops = append(ops, op{'+', l})
+	}
+	return ops
 }
+
+// maxEdits bounds the search for the shortest edit script: its frontiers
+// take O(D²) memory, 8 MB at this bound.
+const maxEdits = 1000
 
 func backtrack(a, b []string, trace [][]int, d int) []op {
 	x, y := len(a), len(b)

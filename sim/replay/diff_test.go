@@ -102,3 +102,23 @@ func lcs(a, b []string) int {
 	}
 	return dp[0][0]
 }
+
+// TestEditScriptFarApart: outputs more than maxEdits lines apart get the
+// plain script (all out, all in) instead of a search that would take
+// O(D²) memory; it still turns a into b.
+func TestEditScriptFarApart(t *testing.T) {
+	var a, b []string
+	for i := range 3000 {
+		a = append(a, fmt.Sprintf("a%d", i))
+		b = append(b, fmt.Sprintf("b%d", i))
+	}
+	a[0], b[0] = "same", "same"
+	ops := editScript(a, b)
+	if len(ops) != 1+2*2999 || ops[0] != (op{' ', "same"}) || ops[1] != (op{'-', "a1"}) || ops[3000] != (op{'+', "b1"}) {
+		t.Fatalf("%d ops: %v ... ", len(ops), ops[:3])
+	}
+	d := Diff("x", "y", a, b)
+	if !strings.HasPrefix(d, "--- x\n+++ y\n@@ -1,3000 +1,3000 @@\n same\n-a1\n") {
+		t.Errorf("diff starts %q", d[:60])
+	}
+}

@@ -96,12 +96,26 @@ var DefaultRules = []Rule{
 // caller's patterns, each match of which reads <ignored>.
 type Rules []Rule
 
+// Limits of the ignore patterns of one replay: each pattern runs on every
+// line of both sides.
+const (
+	MaxIgnore    = 64
+	MaxIgnoreLen = 1024
+)
+
 // NewRules adds the ignore patterns (regular expressions, RE2 syntax) to
 // DefaultRules; a pattern that does not compile, or matches the empty
-// string (it would blank nothing and everything), is ErrInvalidIgnore.
+// string (it would blank nothing and everything), or more patterns or a
+// longer one than the limits, is ErrInvalidIgnore.
 func NewRules(ignore []string) (Rules, error) {
+	if len(ignore) > MaxIgnore {
+		return nil, fmt.Errorf("%w: %d patterns, at most %d", ErrInvalidIgnore, len(ignore), MaxIgnore)
+	}
 	rs := append(Rules(nil), DefaultRules...)
 	for i, pat := range ignore {
+		if len(pat) > MaxIgnoreLen {
+			return nil, fmt.Errorf("%w: pattern %d has %d characters, at most %d", ErrInvalidIgnore, i+1, len(pat), MaxIgnoreLen)
+		}
 		re, err := regexp.Compile(pat)
 		if err != nil {
 			return nil, fmt.Errorf("%w: pattern %d %q: %w", ErrInvalidIgnore, i+1, pat, err)

@@ -2,6 +2,8 @@ package replay
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,9 +82,12 @@ func TestIgnore(t *testing.T) {
 	if got := rs.Normalise(" 1: Ext: GigabitEthernet0/0  : address is 5000.000a.0001, irq 11"); got != " 1: Ext: GigabitEthernet0/0  : address is <mac>, <ignored>" {
 		t.Errorf("got %q", got)
 	}
-	for _, bad := range []string{`up (`, `.*`, `x?`} {
-		if _, err := NewRules([]string{`ok`, bad}); !errors.Is(err, ErrInvalidIgnore) {
-			t.Errorf("%q: err = %v, want ErrInvalidIgnore", bad, err)
+	for _, bad := range [][]string{{`ok`, `up (`}, {`.*`}, {`x?`}, {strings.Repeat("a", MaxIgnoreLen+1)}, slices.Repeat([]string{"a"}, MaxIgnore+1)} {
+		if _, err := NewRules(bad); !errors.Is(err, ErrInvalidIgnore) {
+			t.Errorf("%.40q: err = %v, want ErrInvalidIgnore", bad, err)
 		}
+	}
+	if _, err := NewRules(slices.Repeat([]string{strings.Repeat("a", MaxIgnoreLen)}, MaxIgnore)); err != nil {
+		t.Errorf("at the limits: %v", err)
 	}
 }
