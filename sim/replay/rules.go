@@ -14,6 +14,9 @@ type Rule struct {
 	// Doc says what the rule blanks and why.
 	Doc  string
 	subs []sub
+	// may, when set, is false for a line the rule cannot change: a
+	// cheap test that spares most lines the regular expressions.
+	may func(line string) bool
 }
 
 type sub struct {
@@ -23,14 +26,17 @@ type sub struct {
 
 // Apply is the line with the rule applied.
 func (r Rule) Apply(line string) string {
+	if r.may != nil && !r.may(line) {
+		return line
+	}
 	for _, s := range r.subs {
 		line = s.re.ReplaceAllString(line, s.repl)
 	}
 	return line
 }
 
-func rule(name, doc string, pairs ...string) Rule {
-	r := Rule{Name: name, Doc: doc}
+func rule(name, doc string, may func(string) bool, pairs ...string) Rule {
+	r := Rule{Name: name, Doc: doc, may: may}
 	for i := 0; i < len(pairs); i += 2 {
 		r.subs = append(r.subs, sub{regexp.MustCompile(pairs[i]), pairs[i+1]})
 	}
@@ -46,50 +52,90 @@ const (
 var DefaultRules = []Rule{
 	rule("trailing-space",
 		"Blanks at the end of a line: captures keep or lose them (the ASA pads some columns, copy and paste drops them).",
+		func(l string) bool { return strings.HasSuffix(l, " ") || strings.HasSuffix(l, "\t") },
 		`[ \t]+$`, ``),
 	rule("uptime",
 		"The time since the last reload (`asa1 up 41 days 19 hours`, `failover cluster up 1 year 97 days`): it grows by the minute.",
+		contains("up "),
 		`\bup(?: \d+ (?:years?|days?|hours?|mins?|secs?))+\b`, `up <uptime>`),
 	rule("last-modified",
 		"Who last changed the configuration and when (`Configuration last modified by enable_15 at 10:02:33.129 UTC Mon Nov 30 2026`, "+
 			"or `Configuration has not been modified since last system restart.`), and the `: Written by ... at ...` header of a saved configuration.",
+		func(l string) bool {
+			return strings.HasPrefix(l, "Configuration ") || strings.HasPrefix(l, ": Written by ")
+		},
 		`^Configuration (?:last modified by .*|has not been modified since last system restart\.)$`, `Configuration last modified <volatile>`,
 		`^: Written by \S+ at .*$`, `: Written by <volatile>`),
 	rule("timestamp",
 		"Times of day with seconds (`18:56:48.410`) and dates (`Wed Apr 5 2017`, `Apr 26 2017`, `2017-04-05`): clock lines, log lines, "+
 			"file dates, the last failover. Durations in the configuration (`timeout conn 1:00:00`) have a one-digit hour and stay; "+
 			"so does the build date (`Compiled on Mon 15-Feb-16 19:00 PST`), part of the software version.",
+		func(l string) bool { return strings.IndexByte(l, ':') >= 0 || digits(4)(l) },
 		`\b\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?\b`, `<time>`,
 		`\b`+weekday+` `+month+` +\d{1,2} \d{4}\b`, `<date>`,
 		`\b`+month+` +\d{1,2} \d{4}\b`, `<date>`,
 		`\b\d{4}-\d{2}-\d{2}\b`, `<date>`),
 	rule("mac",
 		"MAC addresses (`5000.000a.0001`, `00:50:56:bf:6f:2d`): burnt into each unit.",
+		func(l string) bool { return strings.ContainsAny(l, ".:-") },
 		`\b[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\b`, `<mac>`,
 		`\b(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\b`, `<mac>`),
 	rule("serial",
 		"Serial numbers: after `Serial Number:` (both units of `Serial Number: Ours X, Mate Y`) and `SN:` (show inventory, "+
 			"where every part has its own). An empty `SN:` stays empty.",
+		contains("Serial Number:", "SN:"),
 		`(Serial Number:\s*(?:Ours\s+)?)[A-Za-z0-9]+`, `${1}<serial>`,
 		`(Serial Number:.*,\s*Mate\s+)[A-Za-z0-9]+`, `${1}<serial>`,
 		`(\bSN:\s*)[A-Za-z0-9]+`, `${1}<serial>`),
 	rule("activation-key",
 		"Activation keys (five hex words): a key is bound to its unit's serial and signed with a secret "+
 			"(the lab's; Cisco's is not public), so the same features give another key on every unit.",
+		contains("0x"),
 		`\b0x[0-9a-fA-F]{1,8}(?:\s+0x[0-9a-fA-F]{1,8}){4}\b`, `<activation-key>`),
 	rule("checksum",
 		"The configuration's checksum (`Cryptochecksum:5bfcf8a8 ...`): any change of the configuration changes it.",
+		contains("Cryptochecksum:"),
 		`(Cryptochecksum:\s*)[0-9a-fA-F][0-9a-fA-F ]*`, `${1}<checksum>`),
 	rule("session-counters",
 		"Session counters that grow with time and traffic the lab does not carry: bytes and packets, durations "+
 			"(`Duration : 0h:05m:12s`, `Inactivity`), the session `Index`, and in the `show vpn-sessiondb` summary tables every "+
 			"column but Active (Cumulative, Peak Concurrent, Inactive; `Total Cumulative`). Active counts stay: "+
 			"they are what the lab's licensing decides.",
+		func(l string) bool { return strings.IndexByte(l, ':') >= 0 && digits(1)(l) },
 		`\b((?:Bytes|Pkts)(?: Tx| Rx)(?: Drop)?\s*:\s*)\d+`, `${1}<n>`,
 		`\b((?:Duration|Inactivity)\s*:\s*)\S+`, `${1}<duration>`,
 		`\b(Index\s*:\s*)\d+`, `${1}<n>`,
 		`(Total Cumulative\s*:\s*)\d+`, `${1}<n>`,
 		`^(\S[^:]*?\s*:\s+\d+)(?:\s+:\s+\d+)+$`, `${1} : <n>`),
+}
+
+// contains is a Rule.may: the line holds one of the words.
+func contains(words ...string) func(string) bool {
+	return func(l string) bool {
+		for _, w := range words {
+			if strings.Contains(l, w) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// digits is a Rule.may: the line holds n digits in a row.
+func digits(n int) func(string) bool {
+	return func(l string) bool {
+		run := 0
+		for i := 0; i < len(l); i++ {
+			if l[i] >= '0' && l[i] <= '9' {
+				if run++; run >= n {
+					return true
+				}
+			} else {
+				run = 0
+			}
+		}
+		return false
+	}
 }
 
 // Rules are the normalisers of one replay: DefaultRules, then the
