@@ -56,7 +56,7 @@ func TestReplayRealSamplesDiffer(t *testing.T) {
 	must(tl.lab.Create("ASA5506", "fw2", "JMX8318372G"))
 	rep := must(tl.lab.Replay("fw2", "fw2# show inventory\n"+sample(t, "cisco_asa_show_inventory_empty_sn.raw")+"fw2# ", nil))
 	want := `--- fw2# show inventory (transcript line 1)
-+++ fw2 show inventory (replayed on fw2)
++++ show inventory (replayed on fw2)
 @@ -2,4 +2,4 @@
  PID: ASA5506           , VID: V01     , SN: <serial>
  
@@ -98,7 +98,7 @@ func TestReplayRealSamplesDiffer(t *testing.T) {
 	}
 	wantLines := []string{
 		"--- ASA2# show version (transcript line 1)",
-		"+++ ASA2 show version (replayed on ASA2)",
+		"+++ show version (replayed on ASA2)",
 		"-Firepower Extensible Operating System Version 2.3(1.121)",
 		`-System image file is "disk0:/asa992-32-lfbff-k8.SPA"`,
 		`+System image file is "disk0:/asa9-9-232-lfbff-k8.SPA"`,

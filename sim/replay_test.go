@@ -107,7 +107,7 @@ func TestReplayEdited(t *testing.T) {
 	}
 	want := []string{
 		`--- asa1# show version (transcript line 2)
-+++ asa1 show version (replayed on asa1)
++++ show version (replayed on asa1)
 @@ -37,7 +37,7 @@
  
  Licensed features for this platform:
@@ -119,7 +119,7 @@ func TestReplayEdited(t *testing.T) {
  Encryption-DES                    : Enabled        perpetual
 `,
 		`--- asa1# show activation-key (transcript line 197)
-+++ asa1 show activation-key (replayed on asa1)
++++ show activation-key (replayed on asa1)
 @@ -27,4 +27,3 @@
  This platform has an ASA5525 VPN Premium license.
  
@@ -127,7 +127,7 @@ func TestReplayEdited(t *testing.T) {
 -extra line
 `,
 		`--- asa1# show inventory (transcript line 228)
-+++ asa1 show inventory (replayed on asa1)
++++ show inventory (replayed on asa1)
 @@ -2,4 +2,4 @@
  PID: ASA5525           , VID: V03     , SN: <serial>
  
@@ -136,7 +136,7 @@ func TestReplayEdited(t *testing.T) {
 +PID: ASA-180W-PWR-AC   , VID: V01     , SN: <serial>
 `,
 		`--- asa1# show curpriv (transcript line 258)
-+++ asa1 show curpriv (replayed on asa1)
++++ show curpriv (replayed on asa1)
 @@ -1,2 +1,3 @@
  Username : enable_15
 +Current privilege level : 15
@@ -180,7 +180,7 @@ func TestReplayModes(t *testing.T) {
 		}
 	}
 	want := `--- asa1(config-if)# interface GigabitEthernet0/9 (transcript line 5)
-+++ asa1 interface GigabitEthernet0/9 (replayed on asa1)
++++ interface GigabitEthernet0/9 (replayed on asa1)
 @@ -1 +1,3 @@
 -(next prompt) asa1(config-if)#
 +                           ^
@@ -232,5 +232,28 @@ func TestReplayIgnore(t *testing.T) {
 	rep = must(tl.lab.Replay("asa1", text, []string{`Device Manager Version \S+`}))
 	if rep.Differs() {
 		t.Fatalf("with --ignore:\n%s", rep.Text())
+	}
+}
+
+// TestReplayQuestions: a question a command asks ([confirm]) is answered
+// with Enter, its text compared with the capture's; a command after the
+// session ended (exit) is reported as not run.
+func TestReplayQuestions(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	must(tl.lab.Create("ASA5525", "asa1", ""))
+	text := capture(t, tl.lab, "asa1", []string{"copy running-config startup-config", "", "", "vpn-sessiondb logoff all", "", "show clock"})
+	if !strings.Contains(text, "Destination filename [startup-config]? \n") || !strings.Contains(text, "[confirm]\n") {
+		t.Fatalf("capture:\n%s", text)
+	}
+	rep := must(tl.lab.Replay("asa1", text, nil))
+	if rep.Differs() || rep.Summary() != "replay on asa1: 3 commands, 3 the same, 0 differ" {
+		t.Fatalf("%s", rep.Text())
+	}
+
+	rep = must(tl.lab.Replay("asa1", "asa1# exit\n\nLogoff\n\nasa1# show clock\n12:00:00.000 UTC Fri Nov 27 2026\n", nil))
+	want := "--- asa1# show clock (transcript line 5)\n+++ show clock (replayed on asa1)\n" +
+		"@@ not run: the headend's console session had ended (exit, logout, reload) @@\n"
+	if len(rep.Results) != 2 || rep.Results[0].Status != replay.Same || rep.Results[1].Diff != want {
+		t.Errorf("%s", rep.Text())
 	}
 }

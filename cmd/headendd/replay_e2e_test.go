@@ -39,7 +39,7 @@ func TestEndToEndReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `--- asa1# show version (transcript line 2)
-+++ asa1 show version (replayed on asa1)
++++ show version (replayed on asa1)
 @@ -44,7 +44,7 @@
  Encryption-3DES-AES               : Enabled        perpetual
  Security Contexts                 : 2              perpetual

@@ -141,7 +141,7 @@ func Run(hostname string, t Transcript, rules Rules, open Open, maxOutput int) (
 			}
 		}
 		if d := Diff(fmt.Sprintf("%s %s (transcript line %d)", c.Prompt, c.Input, c.Line),
-			fmt.Sprintf("%s %s (replayed on %s)", hostname, c.Input, hostname), exp, act); d != "" {
+			fmt.Sprintf("%s (replayed on %s)", c.Input, hostname), exp, act); d != "" {
 			res.Status, res.Diff = Differs, d
 		}
 		rep.Results = append(rep.Results, res)
@@ -155,7 +155,7 @@ func Run(hostname string, t Transcript, rules Rules, open Open, maxOutput int) (
 
 // header is the diff header of a command that could not run.
 func header(c Command, hostname string) string {
-	return fmt.Sprintf("--- %s %s (transcript line %d)\n+++ %s %s (replayed on %s)\n", c.Prompt, c.Input, c.Line, hostname, c.Input, hostname)
+	return fmt.Sprintf("--- %s %s (transcript line %d)\n+++ %s (replayed on %s)\n", c.Prompt, c.Input, c.Line, c.Input, hostname)
 }
 
 // play runs a line and answers the questions it asks with Enter, as a

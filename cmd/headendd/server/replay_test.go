@@ -40,7 +40,7 @@ func TestReplayRPC(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `--- asa1# show inventory (transcript line 1)
-+++ asa1 show inventory (replayed on asa1)
++++ show inventory (replayed on asa1)
 @@ -1,5 +1,5 @@
  Name: "Chassis", DESCR: "ASA 5525-X with SW, 8 GE Data, 1 GE Mgmt, AC"
  PID: ASA5525           , VID: V03     , SN: <serial>
