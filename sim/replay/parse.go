@@ -41,9 +41,10 @@ type Command struct {
 	// Expected are the output lines, cleaned of line ends and pager
 	// remnants (see the package doc).
 	Expected []string
-	// NextMode is the mode of the prompt after the output ("#",
-	// "(config-if)#"); empty when the capture ends first.
-	NextMode string
+	// NextPrompt is the prompt after the output ("asa1(config-if)#"),
+	// NextMode its mode ("(config-if)#"); empty when the capture ends
+	// first.
+	NextPrompt, NextMode string
 }
 
 // promptRE is an ASA prompt line: host, `prompt` parts (context, failover
@@ -107,7 +108,7 @@ func Parse(text string) (Transcript, error) {
 		}
 		host, next = h, ""
 		if cur != nil {
-			cur.NextMode = mode
+			cur.NextPrompt, cur.NextMode = p, mode
 			t.Commands = append(t.Commands, *cur)
 			cur = nil
 		}

@@ -97,7 +97,7 @@ func TestParseForms(t *testing.T) {
 	if got, want := tr.Commands[3].Expected, []string{"banner motd other>", "banner motd x", "axyd"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("show run banner: %q, want %q", got, want)
 	}
-	if tr.Commands[2].NextMode != "(config)#" || tr.Commands[2].Prompt != "asa1/pri/act(config)#" {
+	if c := tr.Commands[2]; c.NextMode != "(config)#" || c.NextPrompt != "fw2/pri/act(config)#" || c.Prompt != "asa1/pri/act(config)#" {
 		t.Errorf("hostname: %+v", tr.Commands[2])
 	}
 }

@@ -136,8 +136,8 @@ func Run(hostname string, t Transcript, rules Rules, open Open, maxOutput int) (
 		exp, act := rules.normaliseAll(c.Expected), rules.normaliseAll(lines(actual))
 		if c.NextMode != "" && !s.Closed() {
 			if got := Mode(s.Prompt()); got != c.NextMode {
-				exp = append(exp, "(next prompt) "+t.Host+c.NextMode)
-				act = append(act, "(next prompt) "+hostname+got)
+				exp = append(exp, "(next prompt) "+c.NextPrompt)
+				act = append(act, "(next prompt) "+strings.TrimSpace(s.Prompt()))
 			}
 		}
 		if d := Diff(fmt.Sprintf("%s %s (transcript line %d)", c.Prompt, c.Input, c.Line),
