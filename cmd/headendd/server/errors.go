@@ -11,6 +11,7 @@ import (
 
 	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/replay"
+	"github.com/asalab/asalab/sim/twin"
 )
 
 // ErrorDomain is the ErrorInfo domain of every asalab error.
@@ -117,6 +118,13 @@ var errorTable = []errorMapping{
 	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
 	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
 	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
+	// Twins of real boxes.
+	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
+	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
+	{twin.ErrNotActivationKeyModel, codes.InvalidArgument, "NOT_ACTIVATION_KEY_MODEL"},
+	{twin.ErrUnknownFeatureLine, codes.InvalidArgument, "UNKNOWN_FEATURE_LINE"},
+	{twin.ErrCaptureMismatch, codes.InvalidArgument, "CAPTURE_MISMATCH"},
+	{twin.ErrNotReproducible, codes.InvalidArgument, "NOT_REPRODUCIBLE"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
@@ -153,7 +161,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: ", "twin: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg
