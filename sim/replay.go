@@ -20,8 +20,8 @@ const MaxReplayBytes = 4 << 20
 // fields the comparison leaves out. Bad input (no prompt line, a bad
 // pattern, more than MaxExecLines commands, more than MaxReplayBytes of
 // text) runs nothing. Past MaxExecResponseBytes of output the replay stops
-// after that command with replay.ErrTooLarge; the
-// report holds the commands that ran.
+// after that command with replay.ErrTooLarge; the report holds the
+// commands that ran.
 func (l *Lab) Replay(hostname, transcript string, ignore []string) (replay.Report, error) {
 	rules, err := replay.NewRules(ignore)
 	if err != nil {

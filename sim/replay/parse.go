@@ -88,11 +88,12 @@ func Mode(p string) string {
 
 // Parse reads a transcript (see the package doc for the accepted forms).
 func Parse(text string) (Transcript, error) {
-	lines := cleanLines(text)
+	lines, nums := cleanLines(text)
 	var t Transcript
 	var cur *Command
 	host, next := "", "" // next: the host a `hostname` command moves to
 	for i, l := range lines {
+		n := nums[i]
 		h, mode, p, input, ok := prompt(l)
 		if ok && host != "" && h != host && h != next {
 			ok = false // output that looks like a prompt of another device
@@ -115,10 +116,10 @@ func Parse(text string) (Transcript, error) {
 		if input == "" {
 			// A bare Enter prints nothing; if it printed something,
 			// that output is compared as the output of an empty line.
-			cur = &Command{Line: i + 1, Prompt: p}
+			cur = &Command{Line: n, Prompt: p}
 			continue
 		}
-		cur = &Command{Line: i + 1, Prompt: p, Input: input}
+		cur = &Command{Line: n, Prompt: p, Input: input}
 		if strings.HasPrefix(mode, "(config") {
 			next = renamesTo(input)
 		}
@@ -151,12 +152,13 @@ var moreRE = regexp.MustCompile(`<--- More --->[ \t]*`)
 
 // cleanLines splits text into lines as a terminal would have shown them:
 // line ends, carriage returns and backspaces applied, escape sequences
-// and pager prompts removed.
-func cleanLines(text string) []string {
+// and pager prompts removed; nums are their line numbers in text, which a
+// pager's line dropped does not shift.
+func cleanLines(text string) (out []string, nums []int) {
 	text = strings.TrimSuffix(text, "\n")
 	raw := strings.Split(text, "\n")
-	out := make([]string, 0, len(raw))
-	for _, l := range raw {
+	out, nums = make([]string, 0, len(raw)), make([]int, 0, len(raw))
+	for i, l := range raw {
 		l = strings.TrimRight(l, "\r")
 		if strings.IndexByte(l, 0x1b) >= 0 {
 			l = ansiRE.ReplaceAllString(l, "")
@@ -171,9 +173,9 @@ func cleanLines(text string) []string {
 				continue // the pager's line, erased or not
 			}
 		}
-		out = append(out, l)
+		out, nums = append(out, l), append(nums, i+1)
 	}
-	return out
+	return out, nums
 }
 
 // overwrite plays a line with carriage returns and backspaces on a line

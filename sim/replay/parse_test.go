@@ -29,6 +29,8 @@ func TestParseNetmikoLog(t *testing.T) {
 		"<--- More --->\r              \r",
 		`Name: "power supply", DESCR: "ASA/IPS 180W AC Power Supply"`,
 		"PID: ASA-180W-PWR-AC   , VID: V01     , SN: DTN111381AC",
+		"asa1# show clock",
+		"12:00:00.000 UTC Fri Nov 27 2026",
 		"asa1# ",
 	}, "\r\n")
 	tr, err := Parse(log)
@@ -60,6 +62,8 @@ func TestParseNetmikoLog(t *testing.T) {
 			`Name: "power supply", DESCR: "ASA/IPS 180W AC Power Supply"`,
 			"PID: ASA-180W-PWR-AC   , VID: V01     , SN: DTN111381AC",
 		}, "#"},
+		// Its line number counts the pager's line, which is dropped.
+		{17, "asa1#", "show clock", []string{"12:00:00.000 UTC Fri Nov 27 2026"}, "#"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("commands:\n got %#v\nwant %#v", got, want)
