@@ -44,12 +44,12 @@ func (l *Lab) Replay(hostname, transcript string, ignore []string) (replay.Repor
 	if err := h.available(); err != nil {
 		return replay.Report{}, err
 	}
-	open := func(priv bool) cli.Script {
+	open := func(priv bool, user string) cli.Script {
 		mode := family.ModeUser
 		if priv {
 			mode = family.ModePriv
 		}
-		return h.fam.Console(h, family.ConsoleOptions{Mode: mode})
+		return h.fam.Console(h, family.ConsoleOptions{Mode: mode, User: user})
 	}
 	rep, err := replay.Run(hostname, t, rules, open, MaxExecResponseBytes)
 	l.metrics.CountExec(len(rep.Results))

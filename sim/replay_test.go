@@ -257,3 +257,18 @@ func TestReplayQuestions(t *testing.T) {
 		t.Errorf("%s", rep.Text())
 	}
 }
+
+// TestReplayLogin: `login` answered at Username: and Password: goes on as
+// the user the capture shows, so show curpriv names them.
+func TestReplayLogin(t *testing.T) {
+	tl := openTestLab(t, t.TempDir())
+	must(tl.lab.Create("ASA5525", "asa1", ""))
+	text := capture(t, tl.lab, "asa1", []string{"disable", "login", "admin", "admin", "show curpriv"})
+	if !strings.Contains(text, "asa1> login\nUsername: admin\nPassword: *****\nasa1# show curpriv\nUsername : admin\n") {
+		t.Fatalf("capture:\n%s", text)
+	}
+	rep := must(tl.lab.Replay("asa1", text, nil))
+	if rep.Differs() || rep.Summary() != "replay on asa1: 3 commands, 2 the same, 0 differ, 1 not compared" {
+		t.Fatalf("%s", rep.Text())
+	}
+}

@@ -22,9 +22,10 @@
 //     to find the prompt, the prompt the capture ends on) is not a command.
 //   - `enable` or `login` answered at `Password:` (and `Username:`): the
 //     password is not in a capture (the console does not echo it), so the
-//     replay does not type it: it goes on in a new privileged session of
-//     the headend when the capture's next prompt is privileged, and leaves
-//     the command out of the comparison.
+//     replay does not type it: it goes on in a new session of the headend
+//     in the capture's next mode (privileged after HOST#), as the user
+//     the capture names at `Username:` (enable_15 after enable), and
+//     leaves the command out of the comparison.
 //   - Any other question a command asks (`[confirm]`, a file name in
 //     brackets) is answered with Enter, its default.
 //   - CR LF or LF line ends; a lone CR or a backspace overwrites the line

@@ -94,8 +94,8 @@ func (r *Report) Text() string {
 }
 
 // Open opens a console session on the headend, privileged or in user
-// EXEC.
-type Open func(privileged bool) cli.Script
+// EXEC, logged in as user ("" for a session entered with enable alone).
+type Open func(privileged bool, user string) cli.Script
 
 // maxQuestions bounds the questions one command may ask in a row, each
 // answered with Enter.
@@ -108,7 +108,7 @@ const maxQuestions = 8
 // after that command; the report holds the commands run.
 func Run(hostname string, t Transcript, rules Rules, open Open, maxOutput int) (Report, error) {
 	rep := Report{Hostname: hostname, Results: make([]Result, 0, len(t.Commands))}
-	s := open(t.StartMode != ">")
+	s := open(t.StartMode != ">", "")
 	if t.StartMode == "(config)#" {
 		s.Line("configure terminal")
 	}
@@ -124,9 +124,14 @@ func Run(hostname string, t Transcript, rules Rules, open Open, maxOutput int) (
 		if login {
 			s.Abandon()
 			note := "not compared: the password is not in the capture"
-			if strings.HasSuffix(c.NextMode, "#") {
-				s = open(true)
+			user := loginUser(c.Expected)
+			switch {
+			case strings.HasSuffix(c.NextMode, "#"):
+				s = open(true, user)
 				note += "; the replay went on in a privileged session, as the capture did"
+			case user != "":
+				s = open(false, user)
+				note += "; the replay went on in user EXEC as " + user + ", as the capture did"
 			}
 			rep.Results = append(rep.Results, Result{Command: c, Status: NotCompared, Note: note})
 			continue
@@ -179,6 +184,19 @@ func play(s cli.Script, input string) (out string, login bool) {
 		b.WriteString(s.Line(""))
 	}
 	return b.String(), false
+}
+
+// loginUser is the user name a login step's output shows (`Username:
+// admin`), "" for none.
+func loginUser(out []string) string {
+	for _, l := range out {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "Username:"); ok {
+			if f := strings.Fields(rest); len(f) == 1 {
+				return f[0]
+			}
+		}
+	}
+	return ""
 }
 
 // credential reports whether a question asks for a password or a user
