@@ -70,14 +70,16 @@ var DefaultRules = []Rule{
 		"Times of day with seconds (`18:56:48.410`) and dates (`Wed Apr 5 2017`, `Apr 26 2017`, `2017-04-05`): clock lines, log lines, "+
 			"file dates, the last failover. Durations in the configuration (`timeout conn 1:00:00`) have a one-digit hour and stay; "+
 			"so does the build date (`Compiled on Mon 15-Feb-16 19:00 PST`), part of the software version.",
-		func(l string) bool { return strings.IndexByte(l, ':') >= 0 || digits(4)(l) },
+		func(l string) bool { return clock(l) || digits(4)(l) },
 		`\b\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?\b`, `<time>`,
 		`\b`+weekday+` `+month+` +\d{1,2} \d{4}\b`, `<date>`,
 		`\b`+month+` +\d{1,2} \d{4}\b`, `<date>`,
 		`\b\d{4}-\d{2}-\d{2}\b`, `<date>`),
 	rule("mac",
 		"MAC addresses (`5000.000a.0001`, `00:50:56:bf:6f:2d`): burnt into each unit.",
-		func(l string) bool { return strings.ContainsAny(l, ".:-") },
+		func(l string) bool {
+			return strings.Count(l, ".") >= 2 || strings.Count(l, ":") >= 5 || strings.Count(l, "-") >= 5
+		},
 		`\b[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\b`, `<mac>`,
 		`\b(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\b`, `<mac>`),
 	rule("serial",
@@ -101,7 +103,9 @@ var DefaultRules = []Rule{
 			"(`Duration : 0h:05m:12s`, `Inactivity`), the session `Index`, and in the `show vpn-sessiondb` summary tables every "+
 			"column but Active (Cumulative, Peak Concurrent, Inactive; `Total Cumulative`). Active counts stay: "+
 			"they are what the lab's licensing decides.",
-		func(l string) bool { return strings.IndexByte(l, ':') >= 0 && digits(1)(l) },
+		func(l string) bool {
+			return strings.Count(l, ":") >= 2 || contains("Bytes", "Pkts", "Duration", "Inactivity", "Index", "Cumulative")(l)
+		},
 		`\b((?:Bytes|Pkts)(?: Tx| Rx)(?: Drop)?\s*:\s*)\d+`, `${1}<n>`,
 		`\b((?:Duration|Inactivity)\s*:\s*)\S+`, `${1}<duration>`,
 		`\b(Index\s*:\s*)\d+`, `${1}<n>`,
@@ -120,6 +124,19 @@ func contains(words ...string) func(string) bool {
 		return false
 	}
 }
+
+// clock is a Rule.may: the line holds a time of day, two digits, a
+// colon, two digits, a colon.
+func clock(l string) bool {
+	for i := 2; i+3 < len(l); i++ {
+		if l[i] == ':' && l[i+3] == ':' && isDigit(l[i-1]) && isDigit(l[i-2]) && isDigit(l[i+1]) && isDigit(l[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // digits is a Rule.may: the line holds n digits in a row.
 func digits(n int) func(string) bool {

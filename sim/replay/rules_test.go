@@ -31,6 +31,8 @@ func TestRules(t *testing.T) {
 		{"timestamp", "120    -rwx  74369568     19:39:56 Nov 03 2015  asa951-lfbff-k8.spa", "120    -rwx  74369568     <time> <date>  asa951-lfbff-k8.spa"},
 		{"timestamp", "Login Time   : 2026-11-30", "Login Time   : <date>"},
 		{"timestamp", "Nov 27 12:00:00 asa1", "Nov 27 <time> asa1"},
+		{"timestamp", "x: logged at 10:47:35.219", "x: logged at <time>"},
+		{"timestamp", "12:00:00", "<time>"},
 		{"timestamp", "built Apr 5 2017", "built <date>"},
 		{"timestamp", "timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00", "timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00"},
 		{"timestamp", "Compiled on Mon 15-Feb-16 19:00 PST by builders", "Compiled on Mon 15-Feb-16 19:00 PST by builders"},
