@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/replay"
 	"github.com/asalab/asalab/sim/twin"
 )
 
@@ -113,6 +114,11 @@ var errorTable = []errorMapping{
 	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
 	{sim.ErrAlreadyPoweredOff, codes.FailedPrecondition, "ALREADY_POWERED_OFF"},
 	{sim.ErrAlreadyPoweredOn, codes.FailedPrecondition, "ALREADY_POWERED_ON"},
+	// The fidelity replay.
+	{replay.ErrNoPrompt, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
+	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
 	// Twins of real boxes.
 	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
 	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
