@@ -612,8 +612,11 @@ type Headend struct {
 	// The headend's part in shared AnyConnect Premium licensing, as the lab
 	// sees it; unset when it plays none.
 	SharedLicensing *SharedLicensing `protobuf:"bytes,16,opt,name=shared_licensing,json=sharedLicensing,proto3" json:"shared_licensing,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The headend's Smart Licensing state (ASAv), as its Smart Agent holds
+	// it; unset on a headend licensed by activation keys.
+	SmartLicense  *SmartLicense `protobuf:"bytes,17,opt,name=smart_license,json=smartLicense,proto3" json:"smart_license,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Headend) Reset() {
@@ -758,6 +761,204 @@ func (x *Headend) GetSharedLicensing() *SharedLicensing {
 	return nil
 }
 
+func (x *Headend) GetSmartLicense() *SmartLicense {
+	if x != nil {
+		return x.SmartLicense
+	}
+	return nil
+}
+
+// SmartLicense is an ASAv's Smart Licensing state, as `show license all`
+// prints it.
+type SmartLicense struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The `license smart` entitlement configured: feature tier
+	// ("standard"), throughput level ("1G") and the tag they ask for
+	// ("ASAv-STD-1G"); empty when none is configured.
+	Tier        string `protobuf:"bytes,1,opt,name=tier,proto3" json:"tier,omitempty"`
+	Throughput  string `protobuf:"bytes,2,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	Entitlement string `protobuf:"bytes,3,opt,name=entitlement,proto3" json:"entitlement,omitempty"`
+	// `show version`'s ASAv Platform License State: "Licensed" or
+	// "Unlicensed".
+	PlatformState string `protobuf:"bytes,4,opt,name=platform_state,json=platformState,proto3" json:"platform_state,omitempty"`
+	// "UNREGISTERED", "REGISTERED" or "RESERVED" (a Permanent License
+	// Reservation installed).
+	Registration string `protobuf:"bytes,5,opt,name=registration,proto3" json:"registration,omitempty"`
+	// "EVAL MODE", "EVAL EXPIRED", "AUTHORIZED", "OUT OF COMPLIANCE",
+	// "AUTHORIZATION EXPIRED" or "NO LICENSES IN USE".
+	Authorization  string `protobuf:"bytes,6,opt,name=authorization,proto3" json:"authorization,omitempty"`
+	SmartAccount   string `protobuf:"bytes,7,opt,name=smart_account,json=smartAccount,proto3" json:"smart_account,omitempty"`
+	VirtualAccount string `protobuf:"bytes,8,opt,name=virtual_account,json=virtualAccount,proto3" json:"virtual_account,omitempty"`
+	// "PID:ASAv,SN:<serial>".
+	Udi string `protobuf:"bytes,9,opt,name=udi,proto3" json:"udi,omitempty"`
+	// What is left of the 90-day evaluation period.
+	EvalRemaining *durationpb.Duration `protobuf:"bytes,10,opt,name=eval_remaining,json=evalRemaining,proto3" json:"eval_remaining,omitempty"`
+	// The last successful registration and authorization; unset when none.
+	RegisteredAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	AuthorizedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=authorized_at,json=authorizedAt,proto3" json:"authorized_at,omitempty"`
+	// The next attempt to reach the Smart Software Manager; when the
+	// authorization expires without one; when the registration does.
+	// Unset when none.
+	NextAttempt         *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=next_attempt,json=nextAttempt,proto3" json:"next_attempt,omitempty"`
+	CommDeadline        *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=comm_deadline,json=commDeadline,proto3" json:"comm_deadline,omitempty"`
+	RegistrationExpires *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=registration_expires,json=registrationExpires,proto3" json:"registration_expires,omitempty"`
+	// The failure reason of the last attempt; empty when it succeeded.
+	LastFailure string `protobuf:"bytes,16,opt,name=last_failure,json=lastFailure,proto3" json:"last_failure,omitempty"`
+	// The AnyConnect Premium peer limit the state gives.
+	PremiumPeers  int32 `protobuf:"varint,17,opt,name=premium_peers,json=premiumPeers,proto3" json:"premium_peers,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SmartLicense) Reset() {
+	*x = SmartLicense{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SmartLicense) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SmartLicense) ProtoMessage() {}
+
+func (x *SmartLicense) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SmartLicense.ProtoReflect.Descriptor instead.
+func (*SmartLicense) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SmartLicense) GetTier() string {
+	if x != nil {
+		return x.Tier
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetThroughput() string {
+	if x != nil {
+		return x.Throughput
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetEntitlement() string {
+	if x != nil {
+		return x.Entitlement
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetPlatformState() string {
+	if x != nil {
+		return x.PlatformState
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetRegistration() string {
+	if x != nil {
+		return x.Registration
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetAuthorization() string {
+	if x != nil {
+		return x.Authorization
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetSmartAccount() string {
+	if x != nil {
+		return x.SmartAccount
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetVirtualAccount() string {
+	if x != nil {
+		return x.VirtualAccount
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetUdi() string {
+	if x != nil {
+		return x.Udi
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetEvalRemaining() *durationpb.Duration {
+	if x != nil {
+		return x.EvalRemaining
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetRegisteredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RegisteredAt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetAuthorizedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AuthorizedAt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetNextAttempt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAttempt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetCommDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CommDeadline
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetRegistrationExpires() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RegistrationExpires
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetLastFailure() string {
+	if x != nil {
+		return x.LastFailure
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetPremiumPeers() int32 {
+	if x != nil {
+		return x.PremiumPeers
+	}
+	return 0
+}
+
 // SharedLicensing is a headend's shared AnyConnect Premium licensing: its
 // role, the server it uses, the shared sessions it holds and the pool, as
 // `show shared license` shows them on it.
@@ -796,7 +997,7 @@ type SharedLicensing struct {
 
 func (x *SharedLicensing) Reset() {
 	*x = SharedLicensing{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -808,7 +1009,7 @@ func (x *SharedLicensing) String() string {
 func (*SharedLicensing) ProtoMessage() {}
 
 func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -821,7 +1022,7 @@ func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SharedLicensing.ProtoReflect.Descriptor instead.
 func (*SharedLicensing) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SharedLicensing) GetRole() SharedLicensingRole {
@@ -934,7 +1135,7 @@ type FailoverPair struct {
 
 func (x *FailoverPair) Reset() {
 	*x = FailoverPair{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -946,7 +1147,7 @@ func (x *FailoverPair) String() string {
 func (*FailoverPair) ProtoMessage() {}
 
 func (x *FailoverPair) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -959,7 +1160,7 @@ func (x *FailoverPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
 func (*FailoverPair) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *FailoverPair) GetRole() string {
@@ -1045,7 +1246,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1057,7 +1258,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1070,7 +1271,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -1132,7 +1333,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1144,7 +1345,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1157,7 +1358,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -1230,7 +1431,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1242,7 +1443,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1255,7 +1456,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -1417,7 +1618,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1429,7 +1630,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1442,7 +1643,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Config) GetHostname() string {
@@ -1488,7 +1689,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1500,7 +1701,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1513,7 +1714,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Platform) GetModel() string {
@@ -1655,7 +1856,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1667,7 +1868,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1680,7 +1881,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1748,7 +1949,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1760,7 +1961,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1773,7 +1974,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1793,7 +1994,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1805,7 +2006,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1818,7 +2019,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -1844,7 +2045,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1856,7 +2057,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1869,7 +2070,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -1892,7 +2093,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1904,7 +2105,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1917,7 +2118,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -1952,7 +2153,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1964,7 +2165,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1977,7 +2178,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -2004,7 +2205,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2016,7 +2217,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2029,7 +2230,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -2054,7 +2255,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2066,7 +2267,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2079,7 +2280,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 type InstallActivationKeyRequest struct {
@@ -2095,7 +2296,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2107,7 +2308,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2120,7 +2321,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -2164,7 +2365,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2176,7 +2377,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2189,7 +2390,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -2232,7 +2433,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2445,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2458,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -2290,7 +2491,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2302,7 +2503,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2315,7 +2516,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -2337,7 +2538,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2349,7 +2550,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2362,7 +2563,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -2396,7 +2597,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2408,7 +2609,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2421,7 +2622,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -2451,7 +2652,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2463,7 +2664,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2476,7 +2677,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2513,7 +2714,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2525,7 +2726,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2538,7 +2739,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2577,7 +2778,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2589,7 +2790,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2602,7 +2803,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2634,7 +2835,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2646,7 +2847,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2659,7 +2860,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 type ListPlatformsResponse struct {
@@ -2671,7 +2872,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2683,7 +2884,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2696,7 +2897,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2721,7 +2922,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2733,7 +2934,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2746,7 +2947,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -2802,7 +3003,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2814,7 +3015,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2827,7 +3028,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -2876,7 +3077,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2888,7 +3089,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2901,7 +3102,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -2933,7 +3134,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2945,7 +3146,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2958,7 +3159,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 type AdmitConnectionsRequest struct {
@@ -2974,7 +3175,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2986,7 +3187,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2999,7 +3200,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -3053,7 +3254,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3065,7 +3266,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3078,7 +3279,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -3129,7 +3330,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3141,7 +3342,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3154,7 +3355,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -3202,7 +3403,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3214,7 +3415,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3227,7 +3428,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -3276,7 +3477,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3288,7 +3489,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3301,7 +3502,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -3328,7 +3529,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3340,7 +3541,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3353,7 +3554,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -3374,7 +3575,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3386,7 +3587,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3399,7 +3600,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -3427,7 +3628,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3439,7 +3640,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3452,7 +3653,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -3481,7 +3682,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3493,7 +3694,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3506,7 +3707,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3536,7 +3737,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3548,7 +3749,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3561,7 +3762,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3602,7 +3803,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3614,7 +3815,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3627,7 +3828,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3663,7 +3864,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3675,7 +3876,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3688,7 +3889,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3761,7 +3962,7 @@ type PutFileRequest struct {
 
 func (x *PutFileRequest) Reset() {
 	*x = PutFileRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3773,7 +3974,7 @@ func (x *PutFileRequest) String() string {
 func (*PutFileRequest) ProtoMessage() {}
 
 func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3786,7 +3987,7 @@ func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutFileRequest.ProtoReflect.Descriptor instead.
 func (*PutFileRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *PutFileRequest) GetLab() string {
@@ -3826,7 +4027,7 @@ type PutFileResponse struct {
 
 func (x *PutFileResponse) Reset() {
 	*x = PutFileResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3838,7 +4039,7 @@ func (x *PutFileResponse) String() string {
 func (*PutFileResponse) ProtoMessage() {}
 
 func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3851,7 +4052,7 @@ func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutFileResponse.ProtoReflect.Descriptor instead.
 func (*PutFileResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *PutFileResponse) GetFile() *FlashFile {
@@ -3873,7 +4074,7 @@ type GetFileRequest struct {
 
 func (x *GetFileRequest) Reset() {
 	*x = GetFileRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3885,7 +4086,7 @@ func (x *GetFileRequest) String() string {
 func (*GetFileRequest) ProtoMessage() {}
 
 func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3898,7 +4099,7 @@ func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFileRequest.ProtoReflect.Descriptor instead.
 func (*GetFileRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetFileRequest) GetLab() string {
@@ -3932,7 +4133,7 @@ type GetFileResponse struct {
 
 func (x *GetFileResponse) Reset() {
 	*x = GetFileResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3944,7 +4145,7 @@ func (x *GetFileResponse) String() string {
 func (*GetFileResponse) ProtoMessage() {}
 
 func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3957,7 +4158,7 @@ func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFileResponse.ProtoReflect.Descriptor instead.
 func (*GetFileResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetFileResponse) GetFile() *FlashFile {
@@ -3988,7 +4189,7 @@ type FlashFile struct {
 
 func (x *FlashFile) Reset() {
 	*x = FlashFile{}
-	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4000,7 +4201,7 @@ func (x *FlashFile) String() string {
 func (*FlashFile) ProtoMessage() {}
 
 func (x *FlashFile) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4013,7 +4214,7 @@ func (x *FlashFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlashFile.ProtoReflect.Descriptor instead.
 func (*FlashFile) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *FlashFile) GetPath() string {
@@ -4042,7 +4243,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x05\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x06\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -4061,7 +4262,29 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
 	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
 	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\x12F\n" +
-	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\"\xd1\x03\n" +
+	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\x12=\n" +
+	"\rsmart_license\x18\x11 \x01(\v2\x18.headend.v1.SmartLicenseR\fsmartLicense\"\x90\x06\n" +
+	"\fSmartLicense\x12\x12\n" +
+	"\x04tier\x18\x01 \x01(\tR\x04tier\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\x02 \x01(\tR\n" +
+	"throughput\x12 \n" +
+	"\ventitlement\x18\x03 \x01(\tR\ventitlement\x12%\n" +
+	"\x0eplatform_state\x18\x04 \x01(\tR\rplatformState\x12\"\n" +
+	"\fregistration\x18\x05 \x01(\tR\fregistration\x12$\n" +
+	"\rauthorization\x18\x06 \x01(\tR\rauthorization\x12#\n" +
+	"\rsmart_account\x18\a \x01(\tR\fsmartAccount\x12'\n" +
+	"\x0fvirtual_account\x18\b \x01(\tR\x0evirtualAccount\x12\x10\n" +
+	"\x03udi\x18\t \x01(\tR\x03udi\x12@\n" +
+	"\x0eeval_remaining\x18\n" +
+	" \x01(\v2\x19.google.protobuf.DurationR\revalRemaining\x12?\n" +
+	"\rregistered_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\x12?\n" +
+	"\rauthorized_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\fauthorizedAt\x12=\n" +
+	"\fnext_attempt\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\vnextAttempt\x12?\n" +
+	"\rcomm_deadline\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\fcommDeadline\x12M\n" +
+	"\x14registration_expires\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\x13registrationExpires\x12!\n" +
+	"\flast_failure\x18\x10 \x01(\tR\vlastFailure\x12#\n" +
+	"\rpremium_peers\x18\x11 \x01(\x05R\fpremiumPeers\"\xd1\x03\n" +
 	"\x0fSharedLicensing\x123\n" +
 	"\x04role\x18\x01 \x01(\x0e2\x1f.headend.v1.SharedLicensingRoleR\x04role\x12%\n" +
 	"\x0eserver_address\x18\x02 \x01(\tR\rserverAddress\x12\x1e\n" +
@@ -4410,7 +4633,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -4422,141 +4645,149 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(PowerState)(0),                        // 7: headend.v1.PowerState
 	(FailoverState)(0),                     // 8: headend.v1.FailoverState
 	(*Headend)(nil),                        // 9: headend.v1.Headend
-	(*SharedLicensing)(nil),                // 10: headend.v1.SharedLicensing
-	(*FailoverPair)(nil),                   // 11: headend.v1.FailoverPair
-	(*License)(nil),                        // 12: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 13: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 14: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 15: headend.v1.Config
-	(*Platform)(nil),                       // 16: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 17: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 18: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 19: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 20: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 21: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 22: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 23: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 24: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 25: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 26: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 27: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 28: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 29: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 30: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 31: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 32: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 33: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 34: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 35: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 36: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 37: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 38: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 39: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 40: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 41: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 42: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 43: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 44: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 45: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 46: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 47: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 48: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 49: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 50: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 51: headend.v1.Session
-	(*PutFileRequest)(nil),                 // 52: headend.v1.PutFileRequest
-	(*PutFileResponse)(nil),                // 53: headend.v1.PutFileResponse
-	(*GetFileRequest)(nil),                 // 54: headend.v1.GetFileRequest
-	(*GetFileResponse)(nil),                // 55: headend.v1.GetFileResponse
-	(*FlashFile)(nil),                      // 56: headend.v1.FlashFile
-	(*timestamppb.Timestamp)(nil),          // 57: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 58: google.protobuf.Duration
+	(*SmartLicense)(nil),                   // 10: headend.v1.SmartLicense
+	(*SharedLicensing)(nil),                // 11: headend.v1.SharedLicensing
+	(*FailoverPair)(nil),                   // 12: headend.v1.FailoverPair
+	(*License)(nil),                        // 13: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 14: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 15: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 16: headend.v1.Config
+	(*Platform)(nil),                       // 17: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 18: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 19: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 20: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 21: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 22: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 23: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 24: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 25: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 26: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 27: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 28: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 29: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 30: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 31: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 32: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 33: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 34: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 35: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 36: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 37: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 38: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 39: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 40: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 41: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 42: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 43: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 44: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 45: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 46: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 47: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 48: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 49: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 50: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 51: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 52: headend.v1.Session
+	(*PutFileRequest)(nil),                 // 53: headend.v1.PutFileRequest
+	(*PutFileResponse)(nil),                // 54: headend.v1.PutFileResponse
+	(*GetFileRequest)(nil),                 // 55: headend.v1.GetFileRequest
+	(*GetFileResponse)(nil),                // 56: headend.v1.GetFileResponse
+	(*FlashFile)(nil),                      // 57: headend.v1.FlashFile
+	(*timestamppb.Timestamp)(nil),          // 58: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 59: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	57, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	12, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	15, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	15, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	58, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	13, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	16, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	16, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	57, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
-	11, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
-	10, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
-	6,  // 9: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
-	57, // 10: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
-	8,  // 11: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
-	8,  // 12: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	57, // 13: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	57, // 14: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
-	14, // 15: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
-	13, // 16: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	14, // 17: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	58, // 18: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 19: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 20: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	9,  // 21: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 22: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 23: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 24: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	9,  // 25: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	9,  // 26: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	9,  // 27: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	33, // 28: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	16, // 29: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 30: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 31: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 32: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 33: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 34: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 35: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	42, // 36: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	43, // 37: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	46, // 38: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	51, // 39: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 40: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	57, // 41: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	56, // 42: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
-	56, // 43: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
-	57, // 44: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
-	17, // 45: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	19, // 46: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	21, // 47: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	23, // 48: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	25, // 49: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	27, // 50: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	29, // 51: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	31, // 52: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	34, // 53: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	36, // 54: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	38, // 55: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	40, // 56: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	44, // 57: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	47, // 58: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	49, // 59: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	52, // 60: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
-	54, // 61: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
-	18, // 62: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	20, // 63: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	22, // 64: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	24, // 65: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	26, // 66: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	28, // 67: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	30, // 68: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	32, // 69: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	35, // 70: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	37, // 71: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	39, // 72: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	41, // 73: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	45, // 74: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	48, // 75: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	50, // 76: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	53, // 77: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
-	55, // 78: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
-	62, // [62:79] is the sub-list for method output_type
-	45, // [45:62] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	58, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	12, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	11, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
+	10, // 9: headend.v1.Headend.smart_license:type_name -> headend.v1.SmartLicense
+	59, // 10: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
+	58, // 11: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
+	58, // 12: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
+	58, // 13: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
+	58, // 14: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
+	58, // 15: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
+	6,  // 16: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
+	58, // 17: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	8,  // 18: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	8,  // 19: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	58, // 20: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	58, // 21: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	15, // 22: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
+	14, // 23: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	15, // 24: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	59, // 25: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 26: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 27: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	9,  // 28: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 29: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 30: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 31: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	9,  // 32: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	9,  // 33: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	9,  // 34: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	34, // 35: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	17, // 36: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 37: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 38: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 39: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 40: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 41: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 42: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	43, // 43: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	44, // 44: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	47, // 45: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	52, // 46: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 47: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	58, // 48: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	57, // 49: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
+	57, // 50: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
+	58, // 51: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
+	18, // 52: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	20, // 53: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	22, // 54: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	24, // 55: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	26, // 56: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	28, // 57: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	30, // 58: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	32, // 59: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	35, // 60: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	37, // 61: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	39, // 62: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	41, // 63: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	45, // 64: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	48, // 65: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	50, // 66: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	53, // 67: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
+	55, // 68: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
+	19, // 69: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	21, // 70: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	23, // 71: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	25, // 72: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	27, // 73: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	29, // 74: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	31, // 75: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	33, // 76: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	36, // 77: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	38, // 78: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	40, // 79: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	42, // 80: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	46, // 81: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	49, // 82: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	51, // 83: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	54, // 84: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
+	56, // 85: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
+	69, // [69:86] is the sub-list for method output_type
+	52, // [52:69] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	52, // [52:52] is the sub-list for extension extendee
+	0,  // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -4570,7 +4801,7 @@ func file_headend_v1_headend_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   48,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
