@@ -129,6 +129,9 @@ type Lab struct {
 
 	// journal is the one path of changes to the store (events.go).
 	journal *journal.Journal
+
+	// traffic drives a scenario's users as the clock moves (traffic.go).
+	traffic atomic.Pointer[trafficDriver]
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -324,7 +327,7 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
 			labclock.Max.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
-	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
+	if err := l.moveClockStepped(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
 	}
 	l.foClock(t)

@@ -1,0 +1,32 @@
+package store
+
+import (
+	"errors"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// ScenarioKey is the key of the lab's running training scenario (package
+// scenario keeps its encoding).
+func ScenarioKey(lab string) []byte { return append(LabPrefix(lab), "scenario"...) }
+
+// PutScenario writes the lab's scenario record; nil deletes it.
+func (b *Batch) PutScenario(v []byte) error {
+	if v == nil {
+		return b.b.Delete(ScenarioKey(b.lab), nil)
+	}
+	return b.b.Set(ScenarioKey(b.lab), v, nil)
+}
+
+// Scenario reads the lab's scenario record; ok is false when it has none.
+func (s *Store) Scenario(lab string) (v []byte, ok bool, err error) {
+	got, closer, err := s.db.Get(ScenarioKey(lab))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer closer.Close()
+	return append([]byte(nil), got...), true, nil
+}
