@@ -32,8 +32,11 @@ type run struct {
 	// the log from there.
 	first uint64
 	hints int
-	// serials are the units' serials at the start (before an RMA).
-	serials map[string]string
+	// serials are the units' serials at the start (before an RMA);
+	// essentials whether each ran anyconnect-essentials then (the event
+	// log tells only its changes).
+	serials    map[string]string
+	essentials map[string]bool
 	// sess are the sessions of each traffic group's users, by user index
 	// (0: not connected).
 	sess [][]uint64
@@ -46,6 +49,8 @@ type record struct {
 	First   uint64            `json:"first"`
 	Hints   int               `json:"hints"`
 	Serials map[string]string `json:"serials"`
+	// Essentials: the units that ran anyconnect-essentials at the start.
+	Essentials map[string]bool `json:"essentials"`
 }
 
 // Open makes the lab's engine with the embedded scenarios and resumes the
@@ -75,7 +80,7 @@ func OpenWith(lab *sim.Lab, all []*Scenario) (*Engine, error) {
 		return nil, fmt.Errorf("scenario: the lab runs %q, which this build does not carry: %w", rec.Name, err)
 	}
 	e.run = newRun(sc, rec.Start, rec.First, rec.Serials)
-	e.run.hints = rec.Hints
+	e.run.hints, e.run.essentials = rec.Hints, rec.Essentials
 	e.drive()
 	e.mu.Lock()
 	e.traffic(lab.Clock().Now())
@@ -195,7 +200,7 @@ func (e *Engine) begin(sc *Scenario) (Status, error) {
 		e.mu.Unlock()
 		return Status{}, err
 	}
-	rec, _ := json.Marshal(record{Name: sc.Name, Start: r.start, First: r.first, Serials: r.serials})
+	rec, _ := json.Marshal(record{Name: sc.Name, Start: r.start, First: r.first, Serials: r.serials, Essentials: r.essentials})
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.busy = false
@@ -359,7 +364,16 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 			}
 		}
 	}
-	return newRun(sc, start, first, serials), nil
+	r := newRun(sc, start, first, serials)
+	r.essentials = map[string]bool{}
+	for _, u := range sc.Headends {
+		if s, err := lab.Get(u.Hostname); err == nil {
+			if kl, ok := s.KeyLicense(); ok && kl.RunningEssentials {
+				r.essentials[u.Hostname] = true
+			}
+		}
+	}
+	return r, nil
 }
 
 // mask is a prefix length as a dotted mask.
@@ -398,7 +412,7 @@ func (e *Engine) Hint() (int, string, error) {
 	if r.hints >= len(r.sc.Hints) {
 		return 0, "", fmt.Errorf("%w: all %d hints of %s were given", ErrNoMoreHints, len(r.sc.Hints), r.sc.Name)
 	}
-	rec, _ := json.Marshal(record{Name: r.sc.Name, Start: r.start, First: r.first, Hints: r.hints + 1, Serials: r.serials})
+	rec, _ := json.Marshal(record{Name: r.sc.Name, Start: r.start, First: r.first, Hints: r.hints + 1, Serials: r.serials, Essentials: r.essentials})
 	if err := e.lab.PutScenarioRecord(rec, nil, func() { r.hints++ }); err != nil {
 		return 0, "", err
 	}

@@ -371,7 +371,7 @@ func (e *Engine) history(r *run) history {
 	h := history{rehosted: map[string]time.Time{}}
 	st := map[string]*unitState{}
 	for _, u := range r.sc.Headends {
-		st[u.Hostname] = &unitState{}
+		st[u.Hostname] = &unitState{essentials: r.essentials[u.Hostname]}
 	}
 	runs := map[string]*refusalRun{}
 	after := r.first - 1

@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,11 @@ func (tl *tlab) convert(host, key string, essentialsFirst bool) {
 	if essentialsFirst {
 		tl.exec(host, "configure terminal", "webvpn", "no anyconnect-essentials", "exit", "end")
 	}
-	tl.exec(host, "configure terminal", "activation-key "+key, "end", "write memory")
+	lines := []string{"configure terminal", "activation-key " + key}
+	if !essentialsFirst {
+		lines = append(lines, "y") // agree to the warning that Essentials is not in the key
+	}
+	tl.exec(host, append(lines, "end", "write memory")...)
 	tl.exec(host, "reload", "")
 }
 
@@ -70,4 +75,49 @@ func TestSharedToPlusRightWay(t *testing.T) {
 		"PASS no user was refused during the conversion",
 		"PASS every participant kept its shared sessions until its own key was in",
 		"score 7/7")
+}
+
+// TestSharedToPlusKeyBeforeEssentials: p2's Plus key goes in and runs
+// (saved, reloaded) while anyconnect-essentials is still on: p2 has its 2
+// base Premium peers until the flag goes, and the grade names p2, the
+// users it refused and when.
+func TestSharedToPlusKeyBeforeEssentials(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.at(st, "08:10")
+	pak := tl.order(portal.OrderLine{SKU: "L-AC-PLS-LIC=", Users: 600, Months: 12, Customer: "Acme Corp"})
+	tl.convert("p2", tl.register(pak, "p2"), false) // 12:10
+	tl.advance(5 * time.Minute)
+	tl.exec("p2", "configure terminal", "webvpn", "no anyconnect-essentials", "exit", "end", "write memory") // 12:15
+	g := tl.grade()
+	lines := strings.Join(g.Lines(), "\n")
+	want := "FAIL no user was refused during the conversion: p2 refused 173 users between 12:11 and 12:15 lab time: Plus key installed while anyconnect-essentials was still on"
+	if !strings.Contains(lines, want) {
+		t.Fatalf("the grade lacks %q:\n%s", want, lines)
+	}
+	if g.Passed == len(g.Goals) || !strings.HasSuffix(lines, "score "+strconv.Itoa(g.Passed)+"/7") {
+		t.Fatalf("score:\n%s", lines)
+	}
+}
+
+// TestSharedToPlusServerFirst: the server's shared licensing goes before
+// the participants' keys are in: each participant logs that its server
+// stopped answering, and the grade names them and when.
+func TestSharedToPlusServerFirst(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.at(st, "08:20")
+	tl.exec("srv", "configure terminal", "no license-server enable", "no license-server secret", "end", "write memory")
+	tl.at(st, "10:30")
+	lines := strings.Join(tl.grade().Lines(), "\n")
+	for _, p := range []string{"p1", "p2", "p3"} {
+		want := p + " lost its shared sessions at 08:2"
+		if !strings.Contains(lines, want) {
+			t.Fatalf("the grade lacks %q:\n%s", want, lines)
+		}
+	}
+	if !strings.Contains(lines, "FAIL every participant kept its shared sessions until its own key was in: the server's shared licensing went first: p1 lost") {
+		t.Fatalf("grade:\n%s", lines)
+	}
+	t.Log(lines)
 }

@@ -1,0 +1,101 @@
+package scenario_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/sim/scenario"
+)
+
+// TestRestartKeepsScenario: a daemon restart mid-scenario keeps the
+// scenario, its hints used, and its users: connected again as the curve
+// wants them.
+func TestRestartKeepsScenario(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.at(st, "09:00")
+	n, hint, err := tl.eng.Hint()
+	if err != nil || n != 1 || !strings.Contains(hint, "L-AC-PLS-LIC=") {
+		t.Fatalf("hint %d %q %v", n, hint, err)
+	}
+	tl.restart()
+	got, err := tl.eng.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Scenario.Name != "shared-to-plus" || got.HintsUsed != 1 || !got.StartedAt.Equal(st.StartedAt) {
+		t.Fatalf("after the restart: %s, %d hints, started %s", got.Scenario.Name, got.HintsUsed, got.StartedAt)
+	}
+	for _, p := range []string{"p1", "p2", "p3"} {
+		if n := tl.active(p); n != 150 {
+			t.Fatalf("%s: %d users up after the restart at 09:00, want 150", p, n)
+		}
+	}
+	tl.at(st, "10:00")
+	if n := tl.active("p1"); n != 200 {
+		t.Fatalf("p1: %d users at 10:00 after the restart", n)
+	}
+}
+
+// TestStartRefusals: an unknown scenario, a lab with headends, a second
+// start, and calls without a scenario are refused, and change nothing.
+func TestStartRefusals(t *testing.T) {
+	tl := openLab(t)
+	if _, err := tl.eng.Start("no-such"); !errors.Is(err, scenario.ErrNotFound) || !strings.Contains(err.Error(), "shared-to-plus") {
+		t.Fatalf("unknown scenario: %v", err)
+	}
+	for _, call := range []func() error{
+		func() error { _, err := tl.eng.Status(); return err },
+		func() error { _, _, err := tl.eng.Hint(); return err },
+		func() error { _, err := tl.eng.Grade(); return err },
+		func() error { _, err := tl.eng.Reset(); return err },
+	} {
+		if err := call(); !errors.Is(err, scenario.ErrNotRunning) {
+			t.Fatalf("without a scenario: %v", err)
+		}
+	}
+	if _, err := tl.lab.Create("ASA5525", "other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.eng.Start("shared-to-plus"); !errors.Is(err, scenario.ErrLabNotEmpty) {
+		t.Fatalf("lab with a headend: %v", err)
+	}
+	if tl.lab.Len() != 1 {
+		t.Fatalf("%d headends", tl.lab.Len())
+	}
+	if err := tl.lab.Delete("other"); err != nil {
+		t.Fatal(err)
+	}
+	tl.start("shared-to-plus")
+	if _, err := tl.eng.Start("shared-to-plus"); !errors.Is(err, scenario.ErrAlreadyRunning) {
+		t.Fatalf("second start: %v", err)
+	}
+}
+
+// TestReset starts the scenario over a week later, its hints unused and
+// its fleet as new.
+func TestReset(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.exec("p1", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
+	if _, _, err := tl.eng.Hint(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tl.eng.Reset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The setup's keys go in 30 days before the start: the first Monday
+	// 08:00 the clock can reach with that lead is 5 weeks on.
+	if d := got.StartedAt.Sub(st.StartedAt); d != 5*7*24*time.Hour || got.HintsUsed != 0 || tl.lab.Len() != 4 {
+		t.Fatalf("reset: started %s later, %d hints, %d headends", d, got.HintsUsed, tl.lab.Len())
+	}
+	if s := tl.exec("p1", "show running-config webvpn"); !strings.Contains(s, "anyconnect-essentials") || strings.Contains(s, "no anyconnect-essentials") {
+		t.Fatalf("p1 after the reset:\n%s", s)
+	}
+	if n := tl.active("p1"); n != 100 {
+		t.Fatalf("p1: %d users", n)
+	}
+}
