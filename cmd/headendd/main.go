@@ -30,6 +30,7 @@ import (
 	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/syslogout"
 )
 
@@ -213,7 +214,12 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		defer ss.Close()
 	}
 
-	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg)})
+	scen, err := scenario.Open(lab)
+	if err != nil {
+		return err
+	}
+	defer lab.SetTraffic(0, nil)
+	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen}})
 	gl, err := net.Listen("tcp", f.grpcAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)

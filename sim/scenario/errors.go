@@ -1,6 +1,10 @@
 package scenario
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/asalab/asalab/sim"
+)
 
 // Errors of the scenario engine.
 var (
@@ -12,8 +16,9 @@ var (
 	ErrAlreadyRunning = errors.New("scenario: a scenario is running")
 	// ErrLabNotEmpty: a scenario starts only in a lab without headends.
 	ErrLabNotEmpty = errors.New("scenario: the lab has headends")
-	// ErrClockNotSimulated: a scenario needs the lab's simulated clock.
-	ErrClockNotSimulated = errors.New("scenario: the lab clock is not simulated")
+	// ErrClockNotSimulated: a scenario needs the lab's simulated clock (the
+	// lab's own error).
+	ErrClockNotSimulated = sim.ErrClockNotSimulated
 	// ErrNoMoreHints: every hint was given.
 	ErrNoMoreHints = errors.New("scenario: no more hints")
 	// ErrInvalidScenario: a scenario file is not valid.

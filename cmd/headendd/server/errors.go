@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/scenario"
 )
 
 // ErrorDomain is the ErrorInfo domain of every asalab error.
@@ -111,6 +112,13 @@ var errorTable = []errorMapping{
 	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
 	{sim.ErrAlreadyPoweredOff, codes.FailedPrecondition, "ALREADY_POWERED_OFF"},
 	{sim.ErrAlreadyPoweredOn, codes.FailedPrecondition, "ALREADY_POWERED_ON"},
+	// Training scenarios.
+	{scenario.ErrNotFound, codes.NotFound, "SCENARIO_NOT_FOUND"},
+	{scenario.ErrNotRunning, codes.FailedPrecondition, "SCENARIO_NOT_RUNNING"},
+	{scenario.ErrAlreadyRunning, codes.FailedPrecondition, "SCENARIO_RUNNING"},
+	{scenario.ErrLabNotEmpty, codes.FailedPrecondition, "SCENARIO_LAB_NOT_EMPTY"},
+	{scenario.ErrNoMoreHints, codes.FailedPrecondition, "SCENARIO_NO_MORE_HINTS"},
+	{scenario.ErrInvalidScenario, codes.Internal, "SCENARIO_INVALID"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
