@@ -254,6 +254,10 @@ func (e *Engine) key(host string) keyState {
 		ks.err = "its running key is unreadable"
 		return ks
 	}
+	if w == (keygen.Words{}) {
+		ks.err = "it runs no activation key (the Base license)"
+		return ks
+	}
 	h, err := e.lab.Headend(host)
 	if err != nil {
 		ks.err = err.Error()
