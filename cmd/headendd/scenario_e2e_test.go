@@ -10,7 +10,8 @@ import (
 // shared-to-plus on a daemon, gives a hint, grades it untouched (every
 // goal that needs the trainee's work FAILs: exit status 1), and after a
 // daemon restart the scenario runs on with its hint counted; a second
-// start is refused with its reason.
+// start is refused with its reason; the conversion done right through
+// headendctl grades all PASS (exit status 0), and a reset starts over.
 func TestEndToEndScenario(t *testing.T) {
 	headendd, headendctl := buildBinaries(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
@@ -49,5 +50,43 @@ func TestEndToEndScenario(t *testing.T) {
 	}
 	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "scenario", "start"); code != 2 || errOut != "headendctl: usage: scenario start NAME\n" {
 		t.Fatalf("start without a name: exit %d, %q", code, errOut)
+	}
+
+	// The right way, through headendctl: Plus for the 600 users, each
+	// unit's serial registered with the migration, anyconnect-essentials
+	// off, the key, saved, reloaded on its console, the participants' and
+	// then the server's license-server lines removed.
+	pak := strings.Fields(run("portal", "order", "--sku", "L-AC-PLS-LIC=", "--users", "600", "--months", "12", "--customer", "Acme Corp"))[0]
+	run("clock", "advance", "4h")
+	serials := map[string]string{}
+	for _, l := range strings.Split(run("list"), "\n") {
+		if f := strings.Fields(l); len(f) > 2 {
+			serials[f[0]] = f[2]
+		}
+	}
+	for _, h := range []string{"p1", "p2", "p3", "srv"} {
+		email := run("portal", "register", "--pak", pak, "--serial", serials[h], "--migrate")
+		_, key, ok := strings.Cut(email, serials[h]+": 0x")
+		if !ok {
+			t.Fatalf("%s: no key in the e-mail:\n%s", h, email)
+		}
+		key, _, _ = strings.Cut("0x"+key, "\n")
+		lines := []string{"configure terminal", "webvpn", "no anyconnect-essentials", "exit", "activation-key " + key}
+		if h == "srv" {
+			lines = append(lines, "no license-server enable", "no license-server secret")
+		}
+		run(append(append([]string{"exec", h}, lines...), "end", "write memory")...)
+		run("exec", h, "reload", "")
+		if h != "srv" {
+			run("exec", h, "configure terminal", "no license-server address", "end", "write memory")
+		}
+		run("clock", "advance", "10m")
+	}
+	out, _, code = ctl(t, headendctl, "--addr", d.grpc, "scenario", "grade")
+	if code != 0 || !strings.HasSuffix(out, "PASS every participant kept its shared sessions until its own key was in\nscore 7/7 (1 hints used)\n") {
+		t.Fatalf("scenario grade after the conversion: exit %d\n%s", code, out)
+	}
+	if got := run("scenario", "reset"); !strings.Contains(got, "started Mon 2030-02-11 08:00, lab time Mon 2030-02-11 08:00, hints used 0/4\n") {
+		t.Fatalf("scenario reset:\n%s", got)
 	}
 }
