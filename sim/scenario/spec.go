@@ -123,14 +123,32 @@ func Load() ([]*Scenario, error) {
 	return out, nil
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+var (
+	nameRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	protoPrefix = regexp.MustCompile(`^proto:[\s\x{00a0}]+`)
+	protoLine   = regexp.MustCompile(`^(.*?)\s*\(line (\d+):(\d+)\)(.*)$`)
+)
 
 // Parse reads one scenario file; its errors name the file, the line and
 // the field.
 func Parse(file string, src []byte) (*Scenario, error) {
 	var spec headendv1.ScenarioSpec
 	if err := prototext.Unmarshal(src, &spec); err != nil {
-		return nil, fmt.Errorf("%w: %s: %s", ErrInvalidScenario, file, strings.TrimPrefix(err.Error(), "proto: "))
+		// "proto: syntax error (line 2:7): invalid string" as
+		// "file:2:7: syntax error: invalid string".
+		msg := protoPrefix.ReplaceAllString(err.Error(), "")
+		if m := protoLine.FindStringSubmatch(msg); m != nil {
+			var parts []string
+			for _, p := range []string{strings.TrimSpace(m[1]), strings.TrimSpace(strings.TrimPrefix(m[4], ":"))} {
+				if p != "" {
+					parts = append(parts, p)
+				}
+			}
+			msg = file + ":" + m[2] + ":" + m[3] + ": " + strings.Join(parts, ": ")
+		} else {
+			msg = file + ": " + msg
+		}
+		return nil, fmt.Errorf("%w: %s", ErrInvalidScenario, msg)
 	}
 	p := parser{file: file, src: string(src)}
 	s := &Scenario{Name: spec.GetName(), Title: spec.GetTitle(), Description: spec.GetDescription(), File: file,
@@ -297,9 +315,9 @@ type parser struct{ file, src string }
 func (p parser) errf(field string, nth int, format string, args ...any) error {
 	line := 0
 	seen := 0
+	re := regexp.MustCompile(`(^|[\s{])` + regexp.QuoteMeta(field) + `\s*[:{\[]`)
 	for i, l := range strings.Split(p.src, "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, field+":") || strings.HasPrefix(t, field+" ") || strings.HasPrefix(t, field+"{") {
+		if t, _, _ := strings.Cut(l, "#"); re.MatchString(t) {
 			if seen == nth || line == 0 {
 				line = i + 1
 			}
