@@ -20,14 +20,14 @@ var testSecret = []byte("asalab-scenario-test-secret-0123456789")
 
 // tlab is a lab on a store in a temp dir, with its scenario engine.
 type tlab struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	store *sim.Store
 	lab   *sim.Lab
 	eng   *scenario.Engine
 }
 
-func openLab(t *testing.T) *tlab {
+func openLab(t testing.TB) *tlab {
 	t.Helper()
 	tl := &tlab{t: t, dir: t.TempDir()}
 	tl.open()
