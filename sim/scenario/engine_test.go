@@ -2,10 +2,13 @@ package scenario_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/scenario"
 )
 
@@ -97,5 +100,31 @@ func TestReset(t *testing.T) {
 	}
 	if n := tl.active("p1"); n != 100 {
 		t.Fatalf("p1: %d users", n)
+	}
+}
+
+// TestStartNeedsSimulatedClock: a lab on the machine's clock runs no
+// scenario, and is left as it was.
+func TestStartNeedsSimulatedClock(t *testing.T) {
+	store, err := sim.OpenStore(filepath.Join(t.TempDir(), "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	master, _ := keygen.NewSigner(testSecret)
+	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), PeakSampleInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	eng, err := scenario.Open(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Start("shared-to-plus"); !errors.Is(err, sim.ErrClockNotSimulated) || !strings.Contains(err.Error(), "--clock sim") {
+		t.Fatalf("real clock: %v", err)
+	}
+	if lab.Len() != 0 {
+		t.Fatalf("%d headends", lab.Len())
 	}
 }

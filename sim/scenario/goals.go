@@ -40,7 +40,9 @@ func (e *Engine) grade(r *run, connect bool) []Result {
 		units := g.Headends
 		if len(units) == 0 {
 			for _, u := range r.sc.Headends {
-				units = append(units, u.Hostname)
+				if g.Check != "shared_kept" || u.Role == "participant" {
+					units = append(units, u.Hostname)
+				}
 			}
 		}
 		var bad []string // units that fail

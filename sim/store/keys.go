@@ -60,6 +60,10 @@ func HeadendKey(lab string, id uint64) []byte {
 // ClockKey is the key of the lab's simulated clock.
 func ClockKey(lab string) []byte { return append(LabPrefix(lab), "clock"...) }
 
+// ScenarioKey is the key of the lab's running training scenario (package
+// scenario keeps its encoding).
+func ScenarioKey(lab string) []byte { return append(LabPrefix(lab), "scenario"...) }
+
 // PortPrefix is the prefix of the headends' console ports.
 func PortPrefix(lab string) []byte { return append(LabPrefix(lab), "ssh/"...) }
 

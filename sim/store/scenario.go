@@ -6,10 +6,6 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// ScenarioKey is the key of the lab's running training scenario (package
-// scenario keeps its encoding).
-func ScenarioKey(lab string) []byte { return append(LabPrefix(lab), "scenario"...) }
-
 // PutScenario writes the lab's scenario record; nil deletes it.
 func (b *Batch) PutScenario(v []byte) error {
 	if v == nil {

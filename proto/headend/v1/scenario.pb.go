@@ -1133,10 +1133,12 @@ type ScenarioHeadend struct {
 	Features   []string             `protobuf:"bytes,4,rep,name=features,proto3" json:"features,omitempty"`
 	Interfaces []*ScenarioInterface `protobuf:"bytes,5,rep,name=interfaces,proto3" json:"interfaces,omitempty"`
 	// config: configuration lines typed in configuration mode, then saved
-	// (`anyconnect-essentials` under `webvpn`, `license-server ...`).
+	// (`anyconnect-essentials` under `webvpn`, `license-server ...`, the
+	// `failover ...` lines that pair two units).
 	Config []string `protobuf:"bytes,6,rep,name=config,proto3" json:"config,omitempty"`
-	// shared_role: "server", "participant" or empty; a participant is
-	// graded as one.
+	// shared_role: "server", "participant" or empty: the goal shared_kept
+	// looks at the participants when it names no headends. The shared
+	// licensing itself is the unit's keys and its `license-server` lines.
 	SharedRole    string `protobuf:"bytes,7,opt,name=shared_role,json=sharedRole,proto3" json:"shared_role,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1470,7 +1472,8 @@ func (x *CurvePoint) GetFraction() float64 {
 // ScenarioAction is something that happens to the fleet at a lab time.
 type ScenarioAction struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// after: lab time after the start, a Go duration; 0 is at the start.
+	// after: lab time after the start, a Go duration; only 0 (at the
+	// start) is supported.
 	After string `protobuf:"bytes,1,opt,name=after,proto3" json:"after,omitempty"`
 	// headend the action applies to.
 	Headend string `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
