@@ -40,6 +40,10 @@ Commands:
   create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E] [--version V]
                                                add a headend (Base license; SSH login admin/admin,
                                                enable password admin unless given)
+  twin [--hostname H] --from FILE [--activation-key FILE]
+                                               add the twin of a real ASA 5500/5500-X from its captured
+                                               show version (and show activation-key): its model, release,
+                                               serial, hostname and licensed features (keys of the lab)
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend
@@ -147,7 +151,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
-		"link": c.link, "power": c.power, "scenario": c.scenario,
+		"link": c.link, "power": c.power, "twin": c.twin, "scenario": c.scenario,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

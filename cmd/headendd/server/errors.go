@@ -11,6 +11,7 @@ import (
 
 	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/scenario"
+	"github.com/asalab/asalab/sim/twin"
 )
 
 // ErrorDomain is the ErrorInfo domain of every asalab error.
@@ -119,6 +120,13 @@ var errorTable = []errorMapping{
 	{scenario.ErrLabNotEmpty, codes.FailedPrecondition, "SCENARIO_LAB_NOT_EMPTY"},
 	{scenario.ErrNoMoreHints, codes.FailedPrecondition, "SCENARIO_NO_MORE_HINTS"},
 	{scenario.ErrInvalidScenario, codes.Internal, "SCENARIO_INVALID"},
+	// Twins of real boxes.
+	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
+	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
+	{twin.ErrNotActivationKeyModel, codes.InvalidArgument, "NOT_ACTIVATION_KEY_MODEL"},
+	{twin.ErrUnknownFeatureLine, codes.InvalidArgument, "UNKNOWN_FEATURE_LINE"},
+	{twin.ErrCaptureMismatch, codes.InvalidArgument, "CAPTURE_MISMATCH"},
+	{twin.ErrNotReproducible, codes.InvalidArgument, "NOT_REPRODUCIBLE"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
@@ -155,7 +163,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: ", "twin: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg
