@@ -341,6 +341,9 @@ type refusalRun struct {
 	unit, cause string
 	from, to    time.Time
 	users       int // the most refused at one step
+	// last is the count at the step of to: the lab's usage flusher may
+	// commit a step's refusals in two events of the same lab time.
+	last int
 }
 
 func (r *refusalRun) String(start time.Time) string {
@@ -469,8 +472,12 @@ func (e *Engine) note(r *run, h *history, st map[string]*unitState, runs map[str
 			run = &refusalRun{unit: ev.Headend, cause: cause, from: ev.At}
 			runs[key] = run
 		}
-		run.to = ev.At
-		run.users = max(run.users, n)
+		if run.to.Equal(ev.At) {
+			run.last += n
+		} else {
+			run.to, run.last = ev.At, n
+		}
+		run.users = max(run.users, run.last)
 	}
 }
 

@@ -22,14 +22,19 @@ var testSecret = []byte("asalab-scenario-test-secret-0123456789")
 type tlab struct {
 	t     testing.TB
 	dir   string
+	flush time.Duration // the usage flusher's interval
 	store *sim.Store
 	lab   *sim.Lab
 	eng   *scenario.Engine
 }
 
-func openLab(t testing.TB) *tlab {
+func openLab(t testing.TB) *tlab { return openLabFlushing(t, time.Hour) }
+
+// openLabFlushing is openLab with the usage flusher (which also commits
+// the refusals sampled) every flush of real time.
+func openLabFlushing(t testing.TB, flush time.Duration) *tlab {
 	t.Helper()
-	tl := &tlab{t: t, dir: t.TempDir()}
+	tl := &tlab{t: t, dir: t.TempDir(), flush: flush}
 	tl.open()
 	t.Cleanup(tl.close)
 	return tl
@@ -46,7 +51,7 @@ func (tl *tlab) open() {
 		tl.t.Fatal(err)
 	}
 	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockSimulated,
-		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: time.Hour,
+		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: tl.flush,
 		PAKActivationDelay: sim.DefaultPAKActivationDelay})
 	if err != nil {
 		tl.t.Fatal(err)

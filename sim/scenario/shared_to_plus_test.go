@@ -82,7 +82,21 @@ func TestSharedToPlusRightWay(t *testing.T) {
 // base Premium peers until the flag goes, and the grade names p2, the
 // users it refused and when.
 func TestSharedToPlusKeyBeforeEssentials(t *testing.T) {
-	tl := openLab(t)
+	keyBeforeEssentials(t, openLab(t))
+}
+
+// TestRefusalsWithBusyFlusher: the lab's usage flusher, which runs on the
+// machine's clock, also commits the refusals sampled, and may do so in the
+// middle of a traffic step (two events of the same lab time, which the
+// grade counts as one step's); running it all the time changes nothing in
+// the grade.
+func TestRefusalsWithBusyFlusher(t *testing.T) {
+	for range 3 {
+		keyBeforeEssentials(t, openLabFlushing(t, 50*time.Microsecond))
+	}
+}
+
+func keyBeforeEssentials(t *testing.T, tl *tlab) {
 	st := tl.start("shared-to-plus")
 	tl.at(st, "08:10")
 	pak := tl.order(portal.OrderLine{SKU: "L-AC-PLS-LIC=", Users: 600, Months: 12, Customer: "Acme Corp"})
