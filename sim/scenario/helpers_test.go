@@ -50,7 +50,10 @@ func (tl *tlab) open() {
 	if err != nil {
 		tl.t.Fatal(err)
 	}
+	serials := 0
 	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockSimulated,
+		// Reproducible "random" serials.
+		Rand:       func(n int) int { serials++; return serials * 7919 % n },
 		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: tl.flush,
 		PAKActivationDelay: sim.DefaultPAKActivationDelay})
 	if err != nil {

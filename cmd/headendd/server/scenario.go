@@ -60,6 +60,9 @@ func (s *scenarioService) StartScenario(_ context.Context, req *headendv1.StartS
 	if err != nil {
 		return nil, err
 	}
+	if req.GetName() == "" {
+		return nil, invalid("name: the scenario's name is required (ListScenarios lists them)")
+	}
 	if err := needLen("name", req.GetName()); err != nil {
 		return nil, err
 	}
