@@ -163,11 +163,20 @@ func (e *Engine) Reset() (Status, error) {
 		e.mu.Unlock()
 		return Status{}, ErrNotRunning
 	}
-	sc := e.run.sc
+	old := e.run
 	e.busy = true
 	e.run = nil
 	e.mu.Unlock()
 	e.lab.SetTraffic(0, nil)
+	// A failure before the record goes leaves the scenario running, its
+	// traffic on what is left of its fleet.
+	failed := func(err error) (Status, error) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.busy, e.run = false, old
+		e.drive()
+		return Status{}, err
+	}
 	for {
 		snaps, _ := e.lab.List("", 1000)
 		if len(snaps) == 0 {
@@ -175,20 +184,14 @@ func (e *Engine) Reset() (Status, error) {
 		}
 		for _, s := range snaps {
 			if err := e.lab.Delete(s.LabName()); err != nil && !sim.IsNotFound(err) {
-				e.mu.Lock()
-				e.busy = false
-				e.mu.Unlock()
-				return Status{}, err
+				return failed(err)
 			}
 		}
 	}
 	if err := e.lab.PutScenarioRecord(nil, nil, nil); err != nil {
-		e.mu.Lock()
-		e.busy = false
-		e.mu.Unlock()
-		return Status{}, err
+		return failed(err)
 	}
-	return e.begin(sc)
+	return e.begin(old.sc)
 }
 
 // begin sets sc up and runs it; e.busy is set.
