@@ -22,6 +22,9 @@ type Engine struct {
 	mu   sync.Mutex
 	run  *run // nil: none
 	busy bool // a Start or Reset is setting one up
+	// orphan is the scenario the lab's store holds that this build does
+	// not carry.
+	orphan string
 }
 
 // run is the running scenario.
@@ -77,7 +80,11 @@ func OpenWith(lab *sim.Lab, all []*Scenario) (*Engine, error) {
 	}
 	sc, err := e.find(rec.Name)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: the lab runs %q, which this build does not carry: %w", rec.Name, err)
+		// A build without the scenario's file still starts: the record
+		// stays for a build that has it, and the calls say why nothing
+		// runs.
+		e.orphan = rec.Name
+		return e, nil
 	}
 	e.run = newRun(sc, rec.Start, rec.First, rec.Serials)
 	e.run.hints, e.run.essentials = rec.Hints, rec.Essentials
@@ -160,8 +167,9 @@ func (e *Engine) Start(name string) (Status, error) {
 func (e *Engine) Reset() (Status, error) {
 	e.mu.Lock()
 	if e.run == nil || e.busy {
+		err := e.notRunning()
 		e.mu.Unlock()
-		return Status{}, ErrNotRunning
+		return Status{}, err
 	}
 	old := e.run
 	e.busy = true
@@ -388,13 +396,22 @@ func mask(bits int) string {
 	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
 }
 
+// notRunning is ErrNotRunning, saying why when the store holds a
+// scenario this build does not carry. Called with e.mu held.
+func (e *Engine) notRunning() error {
+	if e.orphan != "" {
+		return fmt.Errorf("%w: the lab's store holds scenario %q, which this build does not carry", ErrNotRunning, e.orphan)
+	}
+	return ErrNotRunning
+}
+
 // Status is the running scenario's state, its goals graded without the
 // grade's connections.
 func (e *Engine) Status() (Status, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.run == nil {
-		return Status{}, ErrNotRunning
+		return Status{}, e.notRunning()
 	}
 	return e.statusLocked(), nil
 }
@@ -410,7 +427,7 @@ func (e *Engine) Hint() (int, string, error) {
 	defer e.mu.Unlock()
 	r := e.run
 	if r == nil {
-		return 0, "", ErrNotRunning
+		return 0, "", e.notRunning()
 	}
 	if r.hints >= len(r.sc.Hints) {
 		return 0, "", fmt.Errorf("%w: all %d hints of %s were given", ErrNoMoreHints, len(r.sc.Hints), r.sc.Name)
@@ -449,7 +466,7 @@ func (e *Engine) Grade() (Grade, error) {
 	defer e.mu.Unlock()
 	r := e.run
 	if r == nil {
-		return Grade{}, ErrNotRunning
+		return Grade{}, e.notRunning()
 	}
 	g := Grade{Goals: e.grade(r, true), HintsUsed: r.hints}
 	for _, res := range g.Goals {

@@ -128,3 +128,22 @@ func TestStartNeedsSimulatedClock(t *testing.T) {
 		t.Fatalf("%d headends", lab.Len())
 	}
 }
+
+// TestOpenWithoutTheScenario: a build that lacks the running scenario's
+// file still opens the lab, and says why nothing runs; a build that has
+// it resumes it.
+func TestOpenWithoutTheScenario(t *testing.T) {
+	tl := openLab(t)
+	tl.start("shared-to-plus")
+	eng, err := scenario.OpenWith(tl.lab, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Status(); !errors.Is(err, scenario.ErrNotRunning) || !strings.Contains(err.Error(), `scenario "shared-to-plus", which this build does not carry`) {
+		t.Fatalf("status: %v", err)
+	}
+	tl.restart()
+	if st, err := tl.eng.Status(); err != nil || st.Scenario.Name != "shared-to-plus" {
+		t.Fatalf("status: %v", err)
+	}
+}
