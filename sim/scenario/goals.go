@@ -383,16 +383,21 @@ func (e *Engine) history(r *run) history {
 		st[u.Hostname] = &unitState{essentials: r.essentials[u.Hostname]}
 	}
 	runs := map[string]*refusalRun{}
+	// The kinds note reads: the traffic's clock steps, a sixtieth of an
+	// hour each, are most of the log. A filtered page may be short, even
+	// empty, with more to come.
+	f := sim.EventFilter{Kinds: []sim.EventKind{sim.EventKeyInstalled, sim.EventRMA, sim.EventEssentials,
+		sim.EventShared, sim.EventRefusal, sim.EventPortalRehost}}
 	after := r.first - 1
 	for {
-		evs, next, more, err := e.lab.ListEvents(after, 1000, sim.EventFilter{})
+		evs, next, more, err := e.lab.ListEvents(after, 1000, f)
 		if err != nil {
 			break
 		}
 		for _, ev := range evs {
 			e.note(r, &h, st, runs, ev)
 		}
-		if !more || len(evs) == 0 {
+		if !more || next <= after {
 			break
 		}
 		after = next

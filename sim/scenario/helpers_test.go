@@ -194,15 +194,19 @@ func wantGrade(t *testing.T, g scenario.Grade, want ...string) {
 // log.
 func (tl *tlab) eventLines() []string {
 	var out []string
-	evs, _, _, err := tl.lab.ListEvents(0, 100000, sim.EventFilter{})
-	if err != nil {
-		tl.t.Fatal(err)
-	}
-	for _, e := range evs {
-		if e.Kind == sim.EventClock {
-			continue
+	for after := uint64(0); ; {
+		evs, next, more, err := tl.lab.ListEvents(after, 1000, sim.EventFilter{})
+		if err != nil {
+			tl.t.Fatal(err)
 		}
-		out = append(out, e.At.Format("Mon 15:04:05")+" "+e.Headend+" "+e.Kind.String()+" "+e.Syslog+" "+e.Text)
+		for _, e := range evs {
+			if e.Kind != sim.EventClock {
+				out = append(out, e.At.Format("Mon 15:04:05")+" "+e.Headend+" "+e.Kind.String()+" "+e.Syslog+" "+e.Text)
+			}
+		}
+		if !more {
+			return out
+		}
+		after = next
 	}
-	return out
 }
