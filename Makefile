@@ -64,6 +64,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease|AdmitFill|AdmitRefused|SamplePeakIdle' -benchmem -count 3 ./headend/admission ./headend/asa
 	$(GO) test -run '^$$' -bench 'OpenStore' -benchtime 30x ./sim
 	$(GO) test -run '^$$' -bench 'AdvanceClockTimed' -benchtime 5x ./sim
+	$(GO) test -run '^$$' -bench 'SmartYear|ASAvYear' -benchtime 1x -short ./sim
 	$(GO) test -run '^$$' -bench 'SharedBlock' -benchmem ./sim
 	$(GO) test -run '^$$' -bench 'SharedFleet30Days' -benchtime 1x ./sim
 	$(GO) test -run '^$$' -bench 'WatchEvents|AdmitWithSubscribers' -benchtime 1x ./sim

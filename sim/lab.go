@@ -163,6 +163,9 @@ type Headend struct {
 	// timer is when the device next logs a line as time passes, and its
 	// place in the lab's heap (timers.go); guarded by the heap.
 	timer labtimers.Slot
+	// smartTimer is its place in the lab's heap of Smart Licensing
+	// renewals (smartpath.go); guarded by that heap.
+	smartTimer labtimers.Slot
 	// off: the headend is powered off since offSince (faults.go); guarded
 	// by mu.
 	off      bool

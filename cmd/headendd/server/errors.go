@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/replay"
 	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/twin"
 )
@@ -73,6 +74,7 @@ var errorTable = []errorMapping{
 	{sim.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
 	{sim.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
 	{sim.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{sim.ErrASAvSerial, codes.FailedPrecondition, "ASAV_SMART_LICENSED"},
 	{sim.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
 	{sim.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
 	{sim.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
@@ -120,6 +122,11 @@ var errorTable = []errorMapping{
 	{scenario.ErrLabNotEmpty, codes.FailedPrecondition, "SCENARIO_LAB_NOT_EMPTY"},
 	{scenario.ErrNoMoreHints, codes.FailedPrecondition, "SCENARIO_NO_MORE_HINTS"},
 	{scenario.ErrInvalidScenario, codes.Internal, "SCENARIO_INVALID"},
+	// The fidelity replay.
+	{replay.ErrNoPrompt, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
+	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
 	// Twins of real boxes.
 	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
 	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},

@@ -89,6 +89,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterEventServiceServer(gs, &eventService{labs: labs})
 	headendv1.RegisterScenarioServiceServer(gs, &scenarioService{labs: labs, engines: opts.Scenarios})
 	headendv1.RegisterTwinServiceServer(gs, &twinService{labs: labs})
+	headendv1.RegisterReplayServiceServer(gs, &replayService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
