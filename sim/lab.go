@@ -231,7 +231,14 @@ func OpenLab(cfg Config) (*Lab, error) {
 			l.clock, l.setClock = labclock.NewSim(t)
 		}
 	default:
-		l.clock = labclock.NewReal(realNow)
+		// A lab a training scenario switched to a simulated clock
+		// (traffic.go) stays on it.
+		if err := l.resumeSimulated(); err != nil {
+			return nil, err
+		}
+		if l.clock == nil {
+			l.clock = labclock.NewReal(realNow)
+		}
 	}
 	now := l.clock.Now()
 	foRecs, err := l.store.Failovers(l.name)

@@ -2,13 +2,16 @@ package sim
 
 import (
 	"time"
+
+	"github.com/asalab/asalab/sim/labclock"
 )
 
 // A training scenario (package scenario) drives users through the lab's
 // admission path as the simulated clock moves, and keeps its own record in
-// the lab's store. This file is its way into the lab: the clock moving in
-// steps while a traffic driver is set, and the scenario record written
-// through the lab's one change path.
+// the lab's store. This file is its way into the lab: a lab on the
+// machine's clock switched to a simulated one, the clock moving in steps
+// while a traffic driver is set, and the scenario record written through
+// the lab's one change path.
 
 // trafficDriver is what SetTraffic set: the step and the function run at
 // every step.
@@ -78,4 +81,42 @@ func (l *Lab) PutScenarioRecord(v []byte, evs []Event, apply func()) error {
 		return err
 	}
 	return l.commit(b, evs, apply)
+}
+
+// SimulateClock switches a lab on the machine's clock to a simulated clock
+// standing at the machine's time, durably: the lab stays simulated across
+// restarts, whatever clock mode it is opened with (a training scenario
+// needs a clock it can move). A lab already simulated is left as it is.
+func (l *Lab) SimulateClock() error {
+	l.clockMu.Lock()
+	defer l.clockMu.Unlock()
+	if l.clock.Mode() == ClockSimulated {
+		return nil
+	}
+	t := l.clock.Now()
+	b := l.store.NewBatch(l.name)
+	defer b.Close()
+	if err := b.PutClock(t); err != nil {
+		return err
+	}
+	if err := b.PutClockSimulated(); err != nil {
+		return err
+	}
+	ev := Event{At: t, Kind: EventClock, Text: "clock switched from the machine's to a simulated one at " + t.Format(time.RFC3339Nano)}
+	return l.commit(b, []Event{ev}, func() { l.setClock = l.clock.Simulate(t) })
+}
+
+// resumeSimulated makes the clock of a lab that SimulateClock switched a
+// simulated one at its stored time. Called by OpenLab.
+func (l *Lab) resumeSimulated() error {
+	sw, err := l.store.ClockSimulated(l.name)
+	if err != nil || !sw {
+		return err
+	}
+	t, ok, err := l.store.Clock(l.name)
+	if err != nil || !ok {
+		return err
+	}
+	l.clock, l.setClock = labclock.NewSim(t)
+	return nil
 }

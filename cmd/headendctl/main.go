@@ -77,7 +77,7 @@ Commands:
                                                session counters are not compared (--ignore: more);
                                                exit status 1 if an output differs, 2 on an error
 
-Training scenarios (the daemon on --clock sim, the lab empty):
+Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario list                                the scenarios: NAME TITLE (goals, hints)
   scenario start NAME                          set the scenario up and start its traffic
   scenario status                              the scenario, the lab time, its goals now, hints used

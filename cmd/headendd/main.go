@@ -257,7 +257,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
-		zap.String("data_dir", f.dataDir), zap.String("clock", mode.String()), zap.String("ssh_addr", f.sshAddr),
+		zap.String("data_dir", f.dataDir), zap.String("clock", lab.Clock().Mode().String()), zap.String("ssh_addr", f.sshAddr),
 		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
 
 	select {

@@ -90,3 +90,31 @@ func TestEndToEndScenario(t *testing.T) {
 		t.Fatalf("scenario reset:\n%s", got)
 	}
 }
+
+// TestEndToEndScenarioRealClock: a daemon on the machine's clock switches
+// its lab to a simulated clock for a scenario, which starts on a Monday at
+// 08:00, and stays simulated after a restart on the machine's clock.
+func TestEndToEndScenarioRealClock(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	d := startDaemon(t, headendd, dataDir, "--clock", "real", "--clock-start", "")
+	run := func(args ...string) string {
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
+	if got := run("clock"); !strings.HasSuffix(got, " (real)\n") {
+		t.Fatalf("clock: %q", got)
+	}
+	got := run("scenario", "start", "essentials-to-plus")
+	if !strings.Contains(got, ", lab time Mon ") || !strings.Contains(got, " 08:00, hints used 0/3\n") {
+		t.Fatalf("scenario start:\n%s", got)
+	}
+	clock := run("clock")
+	if !strings.HasSuffix(clock, "T08:00:00Z (simulated)\n") {
+		t.Fatalf("clock after the start: %q", clock)
+	}
+	d.kill()
+	d = startDaemon(t, headendd, dataDir, "--clock", "real", "--clock-start", "")
+	if got := run("clock"); got != clock {
+		t.Fatalf("clock after a restart on the machine's clock: %q, want %q", got, clock)
+	}
+}

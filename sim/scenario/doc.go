@@ -7,9 +7,11 @@
 // would give.
 //
 // Choices:
-//   - A scenario starts only in a lab with no headend and a simulated
-//     clock; a lab with other headends is refused (ErrLabNotEmpty), and the
-//     running scenario starts over with Reset, which deletes its headends.
+//   - A scenario starts only in a lab with no headend; a lab with other
+//     headends is refused (ErrLabNotEmpty), and the running scenario starts
+//     over with Reset, which deletes its headends. A lab on the machine's
+//     clock is switched to a simulated one standing at the machine's time,
+//     and stays simulated (sim.Lab.SimulateClock).
 //     The portal keeps its history (orders and registrations of earlier
 //     runs stay, to serials no headend has any more); the goals count only
 //     what happened since the scenario's setup.

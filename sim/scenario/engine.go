@@ -135,14 +135,13 @@ type Status struct {
 	Goals     []Result
 }
 
-// Start sets up the named scenario in the lab and starts its traffic.
+// Start sets up the named scenario in the lab and starts its traffic. A
+// lab on the machine's clock is switched to a simulated one first, for
+// good (sim.Lab.SimulateClock).
 func (e *Engine) Start(name string) (Status, error) {
 	sc, err := e.find(name)
 	if err != nil {
 		return Status{}, err
-	}
-	if e.lab.Clock().Mode() != sim.ClockSimulated {
-		return Status{}, fmt.Errorf("%w: start headendd with --clock sim to run a scenario", ErrClockNotSimulated)
 	}
 	e.mu.Lock()
 	switch {
@@ -159,6 +158,12 @@ func (e *Engine) Start(name string) (Status, error) {
 	}
 	e.busy = true
 	e.mu.Unlock()
+	if err := e.lab.SimulateClock(); err != nil {
+		e.mu.Lock()
+		e.busy = false
+		e.mu.Unlock()
+		return Status{}, err
+	}
 	return e.begin(sc)
 }
 

@@ -103,29 +103,65 @@ func TestReset(t *testing.T) {
 	}
 }
 
-// TestStartNeedsSimulatedClock: a lab on the machine's clock runs no
-// scenario, and is left as it was.
-func TestStartNeedsSimulatedClock(t *testing.T) {
-	store, err := sim.OpenStore(filepath.Join(t.TempDir(), "store"), nil)
+// TestStartSwitchesClock: a lab on the machine's clock is switched to a
+// simulated one for the scenario, and stays simulated, at the lab time it
+// had, after a restart on the machine's clock; a scenario refused (a lab
+// with a headend) leaves the clock as it was.
+func TestStartSwitchesClock(t *testing.T) {
+	dir := t.TempDir()
+	machine := time.Date(2029, 12, 12, 15, 4, 5, 0, time.UTC) // a Wednesday
+	open := func() (*sim.Store, *sim.Lab, *scenario.Engine) {
+		store, err := sim.OpenStore(filepath.Join(dir, "store"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		master, _ := keygen.NewSigner(testSecret)
+		lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), PeakSampleInterval: -1,
+			UsageFlushInterval: time.Hour, RealNow: func() time.Time { return machine }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng, err := scenario.Open(lab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store, lab, eng
+	}
+	store, lab, eng := open()
+	if _, err := lab.Create("ASA5525", "other", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Start("shared-to-plus"); !errors.Is(err, scenario.ErrLabNotEmpty) || lab.Clock().Mode() != sim.ClockReal {
+		t.Fatalf("refused start: %v, clock %s", err, lab.Clock().Mode())
+	}
+	if err := lab.Delete("other"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := eng.Start("shared-to-plus")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The setup needs 31 days before the start: the first Monday 08:00
+	// after 2030-01-12 15:04.
+	if got := st.StartedAt.Format(time.RFC3339); got != "2030-01-14T08:00:00Z" || lab.Clock().Mode() != sim.ClockSimulated {
+		t.Fatalf("started at %s, clock %s", got, lab.Clock().Mode())
+	}
+	if _, err := lab.AdvanceClock(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	lab.SetTraffic(0, nil)
+	lab.Close()
+	store.Close()
+	machine = machine.Add(365 * 24 * time.Hour) // the machine's clock means nothing to the lab now
+	store, lab, eng = open()
 	defer store.Close()
-	master, _ := keygen.NewSigner(testSecret)
-	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), PeakSampleInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer lab.Close()
-	eng, err := scenario.Open(lab)
-	if err != nil {
-		t.Fatal(err)
+	defer lab.SetTraffic(0, nil)
+	if lab.Clock().Mode() != sim.ClockSimulated || !lab.Clock().Now().Equal(st.StartedAt.Add(time.Hour)) {
+		t.Fatalf("after the restart: clock %s at %s", lab.Clock().Mode(), lab.Clock().Now())
 	}
-	if _, err := eng.Start("shared-to-plus"); !errors.Is(err, sim.ErrClockNotSimulated) || !strings.Contains(err.Error(), "--clock sim") {
-		t.Fatalf("real clock: %v", err)
-	}
-	if lab.Len() != 0 {
-		t.Fatalf("%d headends", lab.Len())
+	if got, err := eng.Status(); err != nil || got.Scenario.Name != "shared-to-plus" {
+		t.Fatalf("after the restart: %v", err)
 	}
 }
 

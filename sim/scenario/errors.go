@@ -1,10 +1,6 @@
 package scenario
 
-import (
-	"errors"
-
-	"github.com/asalab/asalab/sim"
-)
+import "errors"
 
 // Errors of the scenario engine.
 var (
@@ -16,9 +12,6 @@ var (
 	ErrAlreadyRunning = errors.New("scenario: a scenario is running")
 	// ErrLabNotEmpty: a scenario starts only in a lab without headends.
 	ErrLabNotEmpty = errors.New("scenario: the lab has headends")
-	// ErrClockNotSimulated: a scenario needs the lab's simulated clock (the
-	// lab's own error).
-	ErrClockNotSimulated = sim.ErrClockNotSimulated
 	// ErrNoMoreHints: every hint was given.
 	ErrNoMoreHints = errors.New("scenario: no more hints")
 	// ErrInvalidScenario: a scenario file is not valid.

@@ -26,3 +26,19 @@ func (s *Store) Scenario(lab string) (v []byte, ok bool, err error) {
 	defer closer.Close()
 	return append([]byte(nil), got...), true, nil
 }
+
+// PutClockSimulated marks the lab's clock as switched to a simulated one.
+func (b *Batch) PutClockSimulated() error { return b.b.Set(ClockModeKey(b.lab), []byte("sim"), nil) }
+
+// ClockSimulated reports whether the lab's clock was switched to a
+// simulated one (PutClockSimulated).
+func (s *Store) ClockSimulated(lab string) (bool, error) {
+	_, closer, err := s.db.Get(ClockModeKey(lab))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, closer.Close()
+}
