@@ -80,6 +80,15 @@ Commands:
                                                session counters are not compared (--ignore: more);
                                                exit status 1 if an output differs, 2 on an error
 
+Training scenarios (in an empty lab, whose clock becomes simulated):
+  scenario list                                the scenarios: NAME TITLE (goals, hints)
+  scenario start NAME                          set the scenario up and start its traffic
+  scenario status                              the scenario, the lab time, its goals now, hints used
+  scenario hint                                the next hint (counted)
+  scenario grade                               one PASS or FAIL line per goal, then "score N/M";
+                                               exit status 1 unless every goal passes
+  scenario reset                               start the running scenario over
+
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
                                                buy one order line; prints its PAK first
@@ -159,7 +168,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
-		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "put": c.put, "get-file": c.getFile,
+		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "scenario": c.scenario,
+		"put": c.put, "get-file": c.getFile,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

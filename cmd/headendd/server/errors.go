@@ -11,6 +11,7 @@ import (
 
 	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/replay"
+	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/twin"
 )
 
@@ -125,6 +126,13 @@ var errorTable = []errorMapping{
 	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
 	{sim.ErrAlreadyPoweredOff, codes.FailedPrecondition, "ALREADY_POWERED_OFF"},
 	{sim.ErrAlreadyPoweredOn, codes.FailedPrecondition, "ALREADY_POWERED_ON"},
+	// Training scenarios.
+	{scenario.ErrNotFound, codes.NotFound, "SCENARIO_NOT_FOUND"},
+	{scenario.ErrNotRunning, codes.FailedPrecondition, "SCENARIO_NOT_RUNNING"},
+	{scenario.ErrAlreadyRunning, codes.FailedPrecondition, "SCENARIO_RUNNING"},
+	{scenario.ErrLabNotEmpty, codes.FailedPrecondition, "SCENARIO_LAB_NOT_EMPTY"},
+	{scenario.ErrNoMoreHints, codes.FailedPrecondition, "SCENARIO_NO_MORE_HINTS"},
+	{scenario.ErrInvalidScenario, codes.Internal, "SCENARIO_INVALID"},
 	// The fidelity replay.
 	{replay.ErrNoPrompt, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
 	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
