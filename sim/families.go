@@ -18,6 +18,8 @@ import (
 var families = []family.Family{
 	{Licensing: headend.LicensingPAK, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
 		RefusalSyslog: sessions.RefusalSyslog},
+	{Licensing: headend.LicensingSmart, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
+		RefusalSyslog: sessions.RefusalSyslog},
 }
 
 // familyOf is the family that simulates platform p.
