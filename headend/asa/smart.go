@@ -40,6 +40,24 @@ func (d *Device) smartLicense(r *license.Running, now time.Time) {
 	r.Premium, r.Other, r.Total, r.Proxy = l.Premium, l.Other, l.Total, l.Proxy
 	r.Mobile, r.Phone, r.AEA, r.Carrier, r.Cluster = l.AnyConnect, l.AnyConnect, l.AnyConnect, l.AnyConnect, l.AnyConnect
 	r.Essentials, r.PlusApex, r.VPNOnly = false, false, 0
+	// Both real ASAv blocks (unlicensed, reserved) show the Botnet
+	// Traffic Filter enabled.
+	r.Botnet = true
+}
+
+// smartFeatureLines are the feature lines as an ASAv prints them: no
+// days column (every ASAv value is perpetual), and "Security Contexts :
+// 0" after the encryption lines, as in both real ASAv blocks.
+func (d *Device) smartFeatureLines(r *license.Running) []string {
+	var out []string
+	for _, f := range license.FeatureLines(d.licensed(), r) {
+		f = strings.TrimRight(strings.TrimSuffix(f, "perpetual"), " ")
+		out = append(out, f)
+		if strings.HasPrefix(f, "Encryption-3DES-AES") {
+			out = append(out, fmt.Sprintf("%-34s: %d", "Security Contexts", 0))
+		}
+	}
+	return out
 }
 
 // SmartLicense is the Smart Licensing state at now (family.SmartLicensing);
@@ -203,7 +221,7 @@ func (d *Device) ShowLicense(what string, now time.Time) string {
 		}
 		r := d.RunningLicense(now)
 		b.WriteString("\nLicensed features for this platform:\n")
-		for _, f := range license.FeatureLines(d.licensed(), &r) {
+		for _, f := range d.smartFeatureLines(&r) {
 			b.WriteString(f + "\n")
 		}
 		return b.String()
@@ -222,7 +240,7 @@ func (d *Device) writeSmartVersion(b *strings.Builder, r *license.Running, now t
 		b.WriteString(l + "\n")
 	}
 	b.WriteString("\nLicensed features for this platform:\n")
-	for _, f := range license.FeatureLines(d.licensed(), r) {
+	for _, f := range d.smartFeatureLines(r) {
 		b.WriteString(f + "\n")
 	}
 	fmt.Fprintf(b, "\nSerial Number: %s\n\nImage type          : Release\nKey version         : A\n\n%s\n", d.Serial, d.lastModified())

@@ -35,7 +35,6 @@ func buildCommands(smartLic bool) *registry {
 	keyCmd := cmdActivationKey
 	if smartLic {
 		keyCmd = cmdNoActivationKey
-		smartcmd.Register(groups{r})
 	}
 	r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
 		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", keyCmd)
@@ -128,6 +127,9 @@ func buildCommands(smartLic bool) *registry {
 	failovercmd.Register(groups{r})
 	registerFailoverPair(r)
 	registerShared(r)
+	if smartLic { // last: its show license features replaces the ASA's
+		smartcmd.Register(groups{r})
+	}
 	return r
 }
 
