@@ -11,8 +11,10 @@ import (
 )
 
 // The ASA as a family of headends: what the lab drives every family by
-// (family.Device) and the activation keys only this family has
-// (family.ActivationKeys).
+// (family.Device), the activation keys of the 5500/5500-X
+// (family.ActivationKeys, refused on an ASAv) and the Smart Licensing of
+// the ASAv (family.SmartLicensing, smart.go), one family line each in the
+// lab's table.
 var (
 	_ family.Device         = (*Device)(nil)
 	_ family.ActivationKeys = (*Device)(nil)

@@ -70,15 +70,21 @@ func (d *Device) SmartLicense(now time.Time) family.SmartLicense {
 	return d.Smart.View(d.Running.SmartLicense, d.Model, now)
 }
 
-// SmartDue is when the agent next talks to the manager by itself.
+// SmartDue is when the agent next talks to the manager by itself; an
+// attempt due while the device reloads waits for the end of the boot.
 func (d *Device) SmartDue() (time.Time, bool) {
 	if d.Smart == nil {
 		return time.Time{}, false
 	}
-	return d.Smart.Due()
+	at, ok := d.Smart.Due()
+	if ok && at.Before(d.UpAt) {
+		at = d.UpAt
+	}
+	return at, ok
 }
 
-// SmartRenew makes the renewals due at now through m.
+// SmartRenew makes the renewals due at now through m; a reloading device
+// makes none (SmartDue then answers the end of its boot).
 func (d *Device) SmartRenew(now time.Time, m family.SmartManager) {
 	if d.Smart == nil || d.Reloading(now) {
 		return

@@ -161,3 +161,28 @@ func TestASAvChangesAndStorage(t *testing.T) {
 		t.Fatal("Smart Licensing on a PAK device")
 	}
 }
+
+// TestASAvRenewalWaitsForBoot: a renewal due while the ASAv reloads is
+// due at the end of the boot, when it is made; the reload keeps the
+// agent's registration.
+func TestASAvRenewalWaitsForBoot(t *testing.T) {
+	d, m, tok, now := newASAv(t)
+	if err := d.SetSmartConfig(*now, func(c *asav.Config) error { c.Tier = "standard"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SmartRegister(tok, false, *now, m); err != nil {
+		t.Fatal(err)
+	}
+	due, _ := d.SmartDue()
+	d.Reload(due.Add(-time.Minute), 5*time.Minute)
+	at, ok := d.SmartDue()
+	if !ok || !at.Equal(due.Add(4*time.Minute)) {
+		t.Fatalf("due %v %v during a boot ending %v", at, ok, d.UpAt)
+	}
+	*now = at
+	d.SmartRenew(at, m)
+	if v := d.SmartLicense(at); v.Registration != "REGISTERED" || !v.AuthorizedAt.Equal(t0) || v.LastFailure != "" ||
+		!v.NextAttempt.Equal(at.Add(asav.AuthPeriod)) {
+		t.Fatalf("after the boot: %+v", v)
+	}
+}

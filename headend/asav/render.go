@@ -177,7 +177,7 @@ func (a *Agent) ShowLicenseStatus(cfg Config, model string, now time.Time) strin
 // a table.
 func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) string {
 	var b strings.Builder
-	reg, authz := a.states(cfg, model)
+	_, authz := a.states(cfg, model)
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
 	fmt.Fprintf(&b, "Registration:\n  Status: %s\n", a.registrationStatus())
 	if r := a.Reg; r != nil {
@@ -188,7 +188,6 @@ func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) stri
 	if r := a.Reg; r != nil {
 		fmt.Fprintf(&b, "  Last Communication Attempt: %s\n  Next Communication Attempt: %s\n", attemptWord(&r.Comm, "SUCCESS"), stamp(r.NextComm))
 	}
-	_ = reg
 	b.WriteString("\nLicense Usage:\n")
 	if t, status, ok := a.usage(cfg, model); ok {
 		b.WriteString("  License                 Entitlement tag               Count Status\n")
