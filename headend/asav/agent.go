@@ -32,6 +32,11 @@ const (
 	AuthRetryFirst  = 30 * time.Second
 	RenewRetryFirst = 15 * time.Minute
 	RetryMax        = 24 * time.Hour
+	// OutOfComplianceRecheck: an agent out of compliance asks again
+	// twice a day (an IOS-XE agent's "Next Communication Attempt" 12 h
+	// after its last while OUT OF COMPLIANCE), so that licenses added to
+	// the account bring it back within hours.
+	OutOfComplianceRecheck = 12 * time.Hour
 )
 
 // CommFailure is the failure reason of an attempt the manager did not
@@ -331,6 +336,9 @@ func (a *Agent) authorized(now time.Time, st smart.Status, log Log) {
 	failed := r.Comm.Failure != ""
 	r.Comm = Attempt{At: now}
 	r.NextComm, r.Deadline, r.CommRetry = now.Add(AuthPeriod), now.Add(CommDeadline), 0
+	if r.Status == StatusOutOfCompliance {
+		r.NextComm = now.Add(OutOfComplianceRecheck)
+	}
 	if failed {
 		log(now, msgCommRestored)
 	}
@@ -467,7 +475,8 @@ func (a *Agent) Deregister(cfg Config, model string, now time.Time, m family.Sma
 }
 
 // RequestReservation is `license smart reservation request universal`: it
-// makes the request code the manager turns into an authorization code.
+// makes the request code the manager turns into an authorization code;
+// while one is outstanding it answers that one again.
 // The code's nonce is drawn from the serial and the time, so that the
 // agent stays deterministic.
 func (a *Agent) RequestReservation(cfg Config, now time.Time) (string, error) {
@@ -478,6 +487,8 @@ func (a *Agent) RequestReservation(cfg Config, now time.Time) (string, error) {
 		return "", ErrReserved
 	case a.Reg != nil:
 		return "", ErrAlreadyRegistered
+	case a.Request != "": // the outstanding request, again
+		return a.Request, nil
 	}
 	a.Request = smart.RequestCode(a.Serial, nonce(a.Serial, now))
 	return a.Request, nil

@@ -67,7 +67,7 @@ func TestUnlicensedThenEvaluation(t *testing.T) {
 	if reg, authz, p := r.view(); reg != "UNREGISTERED" || authz != asav.StatusNoLicenses || p != 2 {
 		t.Fatalf("factory: %s %s %d", reg, authz, p)
 	}
-	if l := r.a.Limits(r.cfg, "ASAv10", r.now); l.Licensed || l.Total != 250 || l.Throughput != "" {
+	if l := r.a.Limits(r.cfg, "ASAv10", r.now); l.Licensed || l.Total != 250 || l.Throughput != "100 Kbps" {
 		t.Fatalf("unlicensed limits %+v", l)
 	}
 	r.configure()

@@ -89,8 +89,6 @@ func (a *Agent) Limits(cfg Config, model string, now time.Time) Limits {
 		if a.EvalExpired {
 			l.Enforce = EnforceEvalExpired
 		}
-	} else {
-		l.Throughput = ""
 	}
 	return l
 }

@@ -22,10 +22,12 @@ func evalLeft(d time.Duration) string {
 
 // VersionLines are the license lines `show version` and `show license
 // features` print before "Licensed features for this platform:". The
-// unlicensed lines are verbatim (ntc-templates' cisco_asa_show_version1),
-// the evaluation lines verbatim from a 9.15 ASAv, the reserved ones from a
-// reserved ASAv10; "License reservation: Enabled" follows "License mode:"
-// when `license smart reservation` is on.
+// unlicensed lines are verbatim from a 9.16(2) ASAv (pyntc's show version
+// fixture: 9.5 printed "*Memory resource allocation is more than the
+// permitted limit." where 9.16 prints the throughput line), the
+// evaluation lines from a 9.15 ASAv, the reserved ones from a reserved
+// ASAv10; "License reservation: Enabled" follows "License mode:" when
+// `license smart reservation` is on.
 func (a *Agent) VersionLines(cfg Config, model string, now time.Time) []string {
 	l := a.Limits(cfg, model, now)
 	out := []string{"License mode: Smart Licensing"}
@@ -39,7 +41,7 @@ func (a *Agent) VersionLines(cfg Config, model string, now time.Time) []string {
 	out = append(out, "ASAv Platform License State: "+state)
 	if !l.HasEntitlement {
 		return append(out, "No active entitlement: no feature tier and no throughput level configured",
-			"*Memory resource allocation is more than the permitted limit.")
+			"Firewall throughput limited to "+UnlicensedThroughput)
 	}
 	return append(out, fmt.Sprintf("Active entitlement: %s, enforce mode: %s", l.Entitlement.Tag, l.Enforce),
 		"Firewall throughput limited to "+l.Throughput)
@@ -166,33 +168,53 @@ func (a *Agent) ShowLicenseStatus(cfg Config, model string, now time.Time) strin
 	var b strings.Builder
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
 	a.writeStatus(&b, cfg, model, now)
-	if cfg.Reservation || a.Reserved != nil {
-		b.WriteString("\nLicense Reservation is ENABLED\n")
-	}
 	return b.String()
 }
 
-// ShowLicenseSummary is `show license summary`, in the IOS-XE Smart
-// Agent's layout (UNSURE on ASAv): the states, and the license in use as
-// a table.
+// ShowLicenseSummary is `show license summary`, in the layout of an
+// IOS-XE 16.9 Smart Agent's (UNSURE on ASAv): the states without their
+// dates, and the license in use as a table (its name cut to 20 characters
+// and "..." past 23, none in evaluation, as `show license all` names
+// none).
 func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) string {
 	var b strings.Builder
 	_, authz := a.states(cfg, model)
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
 	fmt.Fprintf(&b, "Registration:\n  Status: %s\n", a.registrationStatus())
-	if r := a.Reg; r != nil {
+	r := a.Reg
+	if r != nil {
 		fmt.Fprintf(&b, "  Smart Account: %s\n  Virtual Account: %s\n", r.Account, r.VirtualAccount)
+	}
+	export := "Not Allowed"
+	if r != nil || a.Reserved != nil {
+		export = "Allowed"
+	}
+	fmt.Fprintf(&b, "  Export-Controlled Functionality: %s\n", export)
+	if r != nil {
 		fmt.Fprintf(&b, "  Last Renewal Attempt: %s\n  Next Renewal Attempt: %s\n", attemptWord(r.Renewal, "SUCCEEDED"), stamp(r.NextRenew))
 	}
-	fmt.Fprintf(&b, "\nLicense Authorization:\n  Status: %s\n", authz)
-	if r := a.Reg; r != nil {
+	if a.Reserved != nil {
+		authz = "AUTHORIZED - RESERVED"
+	}
+	fmt.Fprintf(&b, "\nLicense Authorization: \n  Status: %s\n", authz)
+	switch {
+	case r != nil:
 		fmt.Fprintf(&b, "  Last Communication Attempt: %s\n  Next Communication Attempt: %s\n", attemptWord(&r.Comm, "SUCCESS"), stamp(r.NextComm))
+	case authz == StatusEval:
+		fmt.Fprintf(&b, "  Evaluation Period Remaining: %s\n", evalLeft(a.EvalRemaining(now)))
 	}
 	b.WriteString("\nLicense Usage:\n")
 	if t, status, ok := a.usage(cfg, model); ok {
+		name := t.Description
+		if a.Reg == nil && a.Reserved == nil {
+			name = ""
+		}
+		if len(name) > 23 {
+			name = name[:20] + "..."
+		}
 		b.WriteString("  License                 Entitlement tag               Count Status\n")
 		b.WriteString("  " + strings.Repeat("-", 77) + "\n")
-		fmt.Fprintf(&b, "  %-23s %-29s %5d %s\n", t.Description, "("+t.Tag+")", 1, status)
+		fmt.Fprintf(&b, "  %-23s %-29s %5d %s\n", name, "("+t.Tag+")", 1, status)
 	} else {
 		b.WriteString("  No licenses in use\n")
 	}

@@ -5,8 +5,9 @@ package asav
 // 444305 for 5, 444306 for 6), the SMART_LIC text saying what happened;
 // the texts are verbatim from Cisco's "Cisco Secure Firewall ASA Series
 // Syslog Messages" (Messages Listed by Severity Level), except
-// RESERVE_INSTALLED, which the guide does not list (UNSURE: the same form,
-// severity 6).
+// RESERVED_INSTALLED, which the guide does not list (UNSURE: the IOS-XE
+// agent's name and its "Specific License Reservation Authorization code
+// installed" for a universal reservation, in the same form, severity 6).
 const (
 	msgEvalStart        = "%ASA-5-444305: %SMART_LIC-5-EVAL_START: Entering evaluation period."
 	msgEvalExpired      = "%ASA-3-444303: %SMART_LIC-3-EVAL_EXPIRED: Evaluation period expired."
@@ -23,5 +24,5 @@ const (
 	msgRenewFailed      = "%ASA-3-444303: %SMART_LIC-3-ID_CERT_RENEW_FAILED: Identity certificate renewal failed."
 	msgRegExpired       = "%ASA-3-444303: %SMART_LIC-3-ID_CERT_EXPIRED: Identity certificate expired. Agent will transition to the unidentified (not registered) state."
 	msgDeregSuccess     = "%ASA-6-444306: %SMART_LIC-6-AGENT_DEREG_SUCCESS: Smart Agent for Licensing De-registration with Cisco licensing cloud successful."
-	msgReserveInstalled = "%ASA-6-444306: %SMART_LIC-6-RESERVE_INSTALLED: License reservation authorization code installed."
+	msgReserveInstalled = "%ASA-6-444306: %SMART_LIC-6-RESERVED_INSTALLED: Universal License Reservation Authorization code installed."
 )

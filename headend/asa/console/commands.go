@@ -32,12 +32,12 @@ func buildCommands(smartLic bool) *registry {
 	execModes := modes(ModeUser, ModePriv)
 	keyModes := modes(ModePriv, ModeConfig)
 
-	keyCmd := cmdActivationKey
-	if smartLic {
-		keyCmd = cmdNoActivationKey
+	// An ASAv has no activation keys: the word is unknown to its parser
+	// (no capture of one typed there was found: UNSURE).
+	if !smartLic {
+		r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
+			"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
 	}
-	r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
-		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", keyCmd)
 	r.Add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
 	r.Describe(anyMode, "configure", "Configure using various methods")
 	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers

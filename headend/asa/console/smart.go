@@ -8,7 +8,7 @@ import (
 // The ASAv's console is the ASA's with the Smart Licensing commands
 // (headend/asa/console/smartcmd) instead of activation keys: a session
 // takes the command set of its device's licensing, so that `?` on a
-// 5500-X lists no `license smart` and an ASAv has no activation keys.
+// 5500-X lists no `license smart` and an ASAv has no `activation-key`.
 
 // unreachable is the manager of a backend that reaches none.
 type unreachable struct{}
@@ -29,11 +29,4 @@ func (unreachable) Deregister(string) error { return family.ErrSmartUnreachable 
 
 func (unreachable) VerifyAuthorization(string, string) (string, error) {
 	return "", family.ErrSmartUnreachable
-}
-
-// cmdNoActivationKey is `activation-key` on an ASAv, which has no
-// activation keys. The real ASAv's answer was not found (UNSURE): one
-// error line.
-func cmdNoActivationKey(s *Session, _ *call) {
-	s.println("ERROR: Activation keys are not supported on this platform: it is licensed by Smart Licensing (license smart)")
 }

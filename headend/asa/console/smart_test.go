@@ -109,6 +109,7 @@ func TestASAvConsoleStates(t *testing.T) {
 		"end",
 		"+22h26m9s",
 		"show license all",
+		"show license summary",
 		"show version | include License|entitlement|throughput|Premium",
 		"license smart register idtoken NOSUCHTOKEN",
 		"show license status",
@@ -186,8 +187,7 @@ func TestASAvReservation(t *testing.T) {
 		"license smart reservation install PLR:ASAv-STD-1G:9A5BHB00D2D:AAAA",
 	)
 	var req string
-	_ = b.View(func(d *asa.Device) { req = d.Smart.Request })
-	out += asavScript(t, b, s, "license smart reservation request universal")
+	out += asavScript(t, b, s, "license smart reservation request universal", "license smart reservation request universal")
 	_ = b.View(func(d *asa.Device) { req = d.Smart.Request })
 	code, err := b.m.Reserve(req, smart.TagASAv1G)
 	if err != nil {
@@ -197,6 +197,8 @@ func TestASAvReservation(t *testing.T) {
 		"license smart reservation install "+code+"X",
 		"license smart reservation install "+code,
 		"license smart reservation install "+code,
+		"license smart reservation request universal",
+		"show license summary",
 		"!down",
 		"+8760h",
 		"show license all",

@@ -26,15 +26,18 @@ import (
 const (
 	// InProgress follows every registration the agent sends (IOS-XE
 	// 16.9's Smart Agent, verbatim; ASAv UNSURE).
-	InProgress      = "Registration process is in progress. Use the 'show license status' command to check the progress and result"
-	alreadyRegLine  = `Device is already registered. To re-register, use the "license smart register idtoken <token> force" command.`
-	noEntitlement   = "ERROR: No entitlement configured: configure 'feature tier standard' and 'throughput level' under 'license smart' first"
-	notRegistered   = "ERROR: The device is not registered with Smart Licensing"
-	reservationOn   = "ERROR: License reservation is enabled: use 'license smart reservation request universal' and 'license smart reservation install'"
-	reservationOff  = "ERROR: License reservation is not enabled: configure 'license smart reservation' first"
-	noRequest       = "ERROR: No license reservation request is outstanding: use 'license smart reservation request universal' first"
-	reservedLine    = "ERROR: A license reservation is installed"
-	badCodePrefix   = "ERROR: The authorization code does not match the reservation request: "
+	InProgress     = "Registration process is in progress. Use the 'show license status' command to check the progress and result"
+	alreadyRegLine = `Device is already registered. To re-register, use the "license smart register idtoken <token> force" command.`
+	noEntitlement  = "ERROR: No entitlement configured: configure 'feature tier standard' and 'throughput level' under 'license smart' first"
+	notRegistered  = "ERROR: The device is not registered with Smart Licensing"
+	reservationOn  = "ERROR: License reservation is enabled: use 'license smart reservation request universal' and 'license smart reservation install'"
+	reservationOff = "ERROR: License reservation is not enabled: configure 'license smart reservation' first"
+	noRequest      = "ERROR: No license reservation request is outstanding: use 'license smart reservation request universal' first"
+	// alreadyReserved and badCode are the IOS-XE agent's answers to a
+	// request once a reservation is installed and to an authorization
+	// code of another request (its install-file form; ASAv UNSURE).
+	alreadyReserved = "Already registered"
+	badCode         = "Reservation install failed: The Reservation Authorization Code does not match the Reservation Request Code"
 	registeredLine  = "ERROR: The device is registered: use 'license smart deregister' first"
 	requestCodeHead = "Enter this request code in the Cisco Smart Software Manager portal:"
 )
@@ -180,7 +183,7 @@ func refusal(err error) (string, bool) {
 	case errors.Is(err, asav.ErrNotRegistered):
 		return notRegistered, true
 	case errors.Is(err, asav.ErrReserved):
-		return reservedLine, true
+		return alreadyReserved, true
 	case errors.Is(err, asav.ErrNoRequest):
 		return noRequest, true
 	case errors.Is(err, asav.ErrAlreadyRegistered):
@@ -294,7 +297,7 @@ func cmdInstall(s command.Session, c *cli.Call) {
 		s.Println(reservationOff)
 		return
 	}
-	s.Println(badCodePrefix + strings.TrimPrefix(err.Error(), "smart: "))
+	s.Println(badCode)
 }
 
 func cmdCancel(s command.Session, _ *cli.Call) {
