@@ -369,6 +369,9 @@ type Registered struct {
 	Email string
 	// Again: the PAK was already registered to the serial; nothing changed.
 	Again bool
+	// IOS is the license file of an IOS license (RegisterOptions.UDI);
+	// nil for ASA licenses.
+	IOS *IOSLicense
 	// Migrated: the retired AnyConnect licenses this registration replaced
 	// (RegisterOptions.Migrate), now in the serial's history.
 	Migrated []LicenseRow
@@ -386,6 +389,9 @@ func (p *Portal) RegisterPakWith(now time.Time, pak, serial string, opts Registe
 	k, err := t.usablePAK(pak)
 	if err != nil {
 		return Change{}, Registered{}, err
+	}
+	if opts.UDI != "" || k.SKUInfo().Kind == KindIOS {
+		return t.registerIOS(k, serial, opts)
 	}
 	r, err := t.usableSerial(serial)
 	if err != nil {

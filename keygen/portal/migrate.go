@@ -32,6 +32,9 @@ import "slices"
 //     in force, not the migrated ones.
 type RegisterOptions struct {
 	Migrate bool
+	// UDI registers an IOS license to the router "PID:SN" (ios.go); the
+	// serial, when given, must be the UDI's SN.
+	UDI string
 }
 
 // retired reports whether registration g is of a retired AnyConnect

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/ioslic"
 )
 
 // CodeLifetime is how long an activation code of the Share License Process
@@ -80,6 +81,10 @@ type Registration struct {
 	// RegisterOptions.Migrate); set on the serial's Migrated history only.
 	MigratedAt time.Time `json:"migrated_at,omitzero"`
 	MigratedTo string    `json:"migrated_to,omitempty"`
+	// UDI and License: an IOS license (SerialRecord.IOS), the router it
+	// is bound to and the license line of the file it made.
+	UDI     string         `json:"udi,omitempty"`
+	License ioslic.License `json:"ios_license,omitzero"`
 }
 
 // SerialRecord is what the portal knows about one ASA serial number.
@@ -98,6 +103,10 @@ type SerialRecord struct {
 	// that a migration replaced, in the order they were registered; they
 	// no longer make keys.
 	Migrated []Registration `json:"migrated,omitempty"`
+	// IOS are the IOS licenses registered to the router of this serial
+	// number (its UDI's SN), in registration order; they make license
+	// files, not keys, and an RMA re-host does not move them.
+	IOS []Registration `json:"ios,omitempty"`
 }
 
 func (r *SerialRecord) clone() *SerialRecord {
@@ -105,6 +114,7 @@ func (r *SerialRecord) clone() *SerialRecord {
 	c.Regs = slices.Clone(r.Regs)
 	c.Returned = slices.Clone(r.Returned)
 	c.Migrated = slices.Clone(r.Migrated)
+	c.IOS = slices.Clone(r.IOS)
 	if r.Demo != nil {
 		d := *r.Demo
 		c.Demo = &d
@@ -119,7 +129,8 @@ func (r *SerialRecord) holds(pak string) bool {
 // usedUp reports whether the serial holds the PAK or had it replaced by a
 // migration.
 func (r *SerialRecord) usedUp(pak string) bool {
-	return r.holds(pak) || slices.ContainsFunc(r.Migrated, func(g Registration) bool { return g.PAK == pak })
+	has := func(g Registration) bool { return g.PAK == pak }
+	return r.holds(pak) || slices.ContainsFunc(r.Migrated, has) || slices.ContainsFunc(r.IOS, has)
 }
 
 // ActivationCode is a code of the Share License Process.
@@ -275,7 +286,7 @@ func (p *Portal) Apply(c Change) error {
 }
 
 func (p *Portal) index(r *SerialRecord) {
-	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated) {
+	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated, r.IOS) {
 		if g.PAK == "" {
 			continue
 		}
@@ -287,7 +298,7 @@ func (p *Portal) index(r *SerialRecord) {
 }
 
 func (p *Portal) unindex(r *SerialRecord) {
-	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated) {
+	for _, g := range slices.Concat(r.Regs, r.Returned, r.Migrated, r.IOS) {
 		delete(p.byPAK[g.PAK], r.Serial)
 	}
 }

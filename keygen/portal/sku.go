@@ -29,6 +29,10 @@ const (
 	KindTimeBased
 	// KindDemo: the 4-week Apex evaluation (RequestDemoLicense; not sold).
 	KindDemo
+	// KindIOS: an IOS router feature license (SL-29-SEC-K9,
+	// FL-SSLVPN10-K9): registered with the router's UDI, it makes a
+	// license file instead of a key (ios.go).
+	KindIOS
 )
 
 // Tier is the license family a SKU belongs to.
@@ -41,6 +45,8 @@ const (
 	TierVPNOnly
 	// TierClassic: the licenses of the retired model, bound to one ASA.
 	TierClassic
+	// TierIOS: the feature licenses of IOS routers.
+	TierIOS
 )
 
 func (t Tier) String() string {
@@ -53,6 +59,8 @@ func (t Tier) String() string {
 		return "VPN Only"
 	case TierClassic:
 		return "Classic"
+	case TierIOS:
+		return "IOS"
 	}
 	return "unknown"
 }
@@ -213,7 +221,13 @@ func ParseSKU(name string, size int) (SKU, error) {
 		}
 		return f.resolve(got), nil
 	}
-	return SKU{}, fmt.Errorf("%w %q (the portal sells %s)", ErrUnknownSKU, strings.TrimSpace(name), strings.Join(SKUNames(), ", "))
+	if s, ok := iosSKU(n); ok {
+		if size != 0 {
+			return SKU{}, fmt.Errorf("%w: %s has no size (size %d given)", ErrInvalidOrder, s.Name, size)
+		}
+		return s, nil
+	}
+	return SKU{}, fmt.Errorf("%w %q (the portal sells %s)", ErrUnknownSKU, strings.TrimSpace(name), strings.Join(skuNames(n), ", "))
 }
 
 func (f skuFamily) resolve(n int) SKU {

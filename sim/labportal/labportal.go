@@ -101,7 +101,10 @@ func (s *Service) PlaceOrder(lines []portal.OrderLine) (portal.Order, error) {
 // naming the licenses it replaced.
 func (s *Service) RegisterPakWith(pak, serial string, opts portal.RegisterOptions) (portal.Registered, error) {
 	r, err := do(s, eventlog.PortalRegister, func(r portal.Registered) string {
-		text := fmt.Sprintf("PAK %s (%s) registered to %s", pak, r.Row.SKU, serial)
+		text := fmt.Sprintf("PAK %s (%s) registered to %s", pak, r.Row.SKU, r.Serial)
+		if r.IOS != nil {
+			text += fmt.Sprintf(" (UDI %s): license file %s", r.IOS.UDI, r.IOS.FileName)
+		}
 		if len(r.Migrated) > 0 {
 			text += ", migrating " + migratedList(r.Migrated)
 		}
@@ -110,7 +113,7 @@ func (s *Service) RegisterPakWith(pak, serial string, opts portal.RegisterOption
 		return p.RegisterPakWith(now, pak, serial, opts)
 	})
 	if err == nil && !r.Again {
-		s.log.Info("portal: PAK registered", zap.String("lab", s.lab), zap.String("sku", r.Row.SKU), zap.String("serial", serial),
+		s.log.Info("portal: PAK registered", zap.String("lab", s.lab), zap.String("sku", r.Row.SKU), zap.String("serial", r.Serial),
 			zap.Int("migrated", len(r.Migrated)))
 	}
 	return r, err

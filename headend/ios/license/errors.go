@@ -25,3 +25,7 @@ var (
 	// ErrNoLicenses: `license save` with nothing installed.
 	ErrNoLicenses = errors.New("headend: no licenses to save")
 )
+
+// ErrEvalExpired: the evaluation period of the package is over; only a
+// permanent license brings it back.
+var ErrEvalExpired = errors.New("headend: the evaluation period is over")
