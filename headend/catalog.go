@@ -457,6 +457,7 @@ var catalog = func() []Platform {
 		asav("ASAv5", 50, 25, 2048, "100 Mbps"), asav("ASAv10", 250, 50, 2048, "1 Gbps"), asav("ASAv30", 750, 200, 8192, "2 Gbps"),
 		asav("ASAv50", 10000, 1024, 16384, "10 Gbps"), asav("ASAv100", 20000, 1024, 32768, "20 Gbps"),
 		ios("CISCO1941", "Cisco 1941 ISR G2", "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", "CISCO2911/K9"),
+		ios("CISCO3945", "Cisco 3945 ISR G2", "CISCO3945/K9"),
 		ios("CSR1000V", "Cisco CSR 1000V"), ios("ASR1001-X", "Cisco ASR 1001-X"),
 	}
 }()

@@ -10,6 +10,8 @@ import (
 	asaconsole "github.com/asalab/asalab/headend/asa/console"
 	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/headend/ios"
+	iosconsole "github.com/asalab/asalab/headend/ios/console"
 )
 
 // families are the families of headends the lab simulates, one line each:
@@ -20,6 +22,7 @@ var families = []family.Family{
 		RefusalSyslog: sessions.RefusalSyslog},
 	{Licensing: headend.LicensingSmart, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
 		RefusalSyslog: sessions.RefusalSyslog},
+	{Licensing: headend.LicensingIOS, New: ios.New, Decode: ios.Decode, Console: iosconsole.Open, ViewSession: ios.ViewSession, RefusalSyslog: ios.RefusalSyslog},
 }
 
 // familyOf is the family that simulates platform p.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -86,8 +87,8 @@ func (d *fakeDevice) AdmissionPolicy(time.Time) *admission.Policy {
 }
 
 // withFakeFamily registers the fake family for the ASAv models (Smart
-// Licensing) for the test, ahead of the real one. It changes the package's table, so a test using
-// it must not run in parallel.
+// Licensing) for the test, ahead of the real one. It changes the
+// package's table, so a test using it must not run in parallel.
 func withFakeFamily(t *testing.T) {
 	saved := families
 	families = append([]family.Family{{
@@ -107,9 +108,12 @@ func withFakeFamily(t *testing.T) {
 func TestFamilyWithoutActivationKeys(t *testing.T) {
 	dir := t.TempDir()
 	tl := openTestLab(t, dir)
-	if _, err := tl.lab.Create("CISCO1941", "r1", ""); !errors.Is(err, headend.ErrModelNotSimulated) {
-		t.Fatalf("a router, which no family simulates: %v, want ErrModelNotSimulated", err)
+	saved := families
+	families = slices.DeleteFunc(slices.Clone(families), func(f family.Family) bool { return f.Licensing == headend.LicensingSmart })
+	if _, err := tl.lab.Create("ASAv10", "v1", ""); !errors.Is(err, headend.ErrModelNotSimulated) {
+		t.Fatalf("ASAv without its family: %v, want ErrModelNotSimulated", err)
 	}
+	families = saved
 	withFakeFamily(t)
 	s, err := tl.lab.Create("ASAv10", "v1", "")
 	if err != nil {

@@ -64,8 +64,24 @@ const (
 	maxInputLine = 4096
 )
 
+// MorePrompter is a Session whose device pages with another prompt than
+// the ASA's `<--- More --->` (IOS: " --More-- ").
+type MorePrompter interface {
+	MorePrompt() string
+}
+
+// morePrompt is the session's More prompt.
+func (t *Terminal) morePrompt() string {
+	if m, ok := t.s.(MorePrompter); ok {
+		return m.MorePrompt()
+	}
+	return morePrompt
+}
+
 // moreErase wipes the More prompt off its line once a key was pressed.
-var moreErase = "\r" + strings.Repeat(" ", len(morePrompt)) + "\r"
+func (t *Terminal) moreErase() string {
+	return "\r" + strings.Repeat(" ", len(t.morePrompt())) + "\r"
+}
 
 // NewTerminal puts a terminal in front of a session.
 func NewTerminal(s Session) *Terminal { return &Terminal{s: s} }
@@ -231,7 +247,7 @@ func (t *Terminal) page(n int) {
 	}
 	t.more = t.more[n:]
 	if len(t.more) > 0 {
-		t.emit(morePrompt)
+		t.emit(t.morePrompt())
 		return
 	}
 	t.more = nil
@@ -243,13 +259,13 @@ func (t *Terminal) page(n int) {
 func (t *Terminal) pagerKey(c byte) {
 	switch c {
 	case ' ':
-		t.emit(moreErase)
+		t.emit(t.moreErase())
 		t.page(t.s.Pager())
 	case '\r', '\n':
-		t.emit(moreErase)
+		t.emit(t.moreErase())
 		t.page(1)
 	case 'q', 'Q', 0x03:
-		t.emit(moreErase)
+		t.emit(t.moreErase())
 		t.more = nil
 		t.finish()
 	}

@@ -1,0 +1,39 @@
+package ios
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/asalab/asalab/headend/family"
+)
+
+// ChangesFrom is what changed from old, an earlier state of this router,
+// to d, as the lab's event log tells it: a boot, the licenses, the
+// configuration.
+func (d *Device) ChangesFrom(old family.Device) []family.Change {
+	o, ok := old.(*Device)
+	if !ok {
+		return nil
+	}
+	var out []family.Change
+	if d.Boots != o.Boots {
+		out = append(out, family.Change{Kind: family.ChangeReloaded, Syslog: "%SYS-5-RESTART: System restarted --",
+			Text: fmt.Sprintf("reloaded (boot %d)", d.Boots)})
+	}
+	if !licensesEqual(o, d) {
+		out = append(out, family.Change{Kind: family.ChangeKeys, Text: "licenses changed"})
+	}
+	if d.Boots == o.Boots && (!d.Running.Equal(o.Running) || !d.Startup.Equal(o.Startup)) {
+		out = append(out, family.Change{Kind: family.ChangeConfig, Text: "configuration changed"})
+	}
+	return out
+}
+
+// licensesEqual compares the license stores of two states by what is
+// stored of them: installed licenses, evaluation and boot state.
+func licensesEqual(a, b *Device) bool {
+	x, err1 := json.Marshal(a.License)
+	y, err2 := json.Marshal(b.License)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}

@@ -1,0 +1,75 @@
+package ios
+
+import (
+	"fmt"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
+)
+
+// The messages an ISR logs when it refuses an SSL VPN login for its
+// licenses. UNSURE: no public real output of them was found; these are
+// the SSLVPN facility's license messages as we recall them from the Cisco
+// IOS system message guide:
+//   - without a usable SSL VPN license (securityk9 not running):
+//     %SSLVPN-3-LICENSE_NO_LICENSE: No valid license available to use
+//     IOS SSLVPN service
+//   - every seat in use: %SSLVPN-6-LICENSE_NO_FREE_LICENSE: All available
+//     SSLVPN session licenses are in use
+//
+// IPsec refusals (no securityk9, the platform's tunnel maximum) log
+// nothing: IKEv2 refuses the exchange with its own notify, which the
+// router does not log at the default levels.
+const (
+	lineNoLicense   = "%SSLVPN-3-LICENSE_NO_LICENSE: No valid license available to use IOS SSLVPN service"
+	lineNoFreeSeats = "%SSLVPN-6-LICENSE_NO_FREE_LICENSE: All available SSLVPN session licenses are in use"
+)
+
+// isSSL reports whether kind k is an SSL VPN login on IOS.
+func isSSL(k headend.Kind) bool {
+	return k == headend.KindAnyConnect || k == headend.KindMobile || k == headend.KindClientless
+}
+
+// RefusalSyslog is the line the router logs when it refuses a connection
+// of kind k under policy pol (family.Family.RefusalSyslog); empty when it
+// logs nothing.
+func RefusalSyslog(d admission.Decision, k headend.Kind, pol *admission.Policy, user, device string) string {
+	if pol.Silent(d) || !isSSL(k) {
+		return ""
+	}
+	switch d.Reason {
+	case headend.ReasonNotLicensed:
+		return lineNoLicense
+	case headend.ReasonPremiumLimit, headend.ReasonTotalLimit:
+		return lineNoFreeSeats
+	}
+	return ""
+}
+
+// ViewSession resolves an active session for the session list: the
+// license it draws (an SSL_VPN seat, or the securityk9 package for IPsec),
+// its pool address and the client's public address.
+func ViewSession(s admission.SessionInfo, p *admission.Principal) family.SessionView {
+	v := family.SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: "securityk9"}
+	if isSSL(s.Kind) {
+		v.License = "SSL_VPN"
+	}
+	if p != nil {
+		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
+	}
+	return v
+}
+
+// assignedIP is the address the pool gives the session in slot i.
+func assignedIP(slot int) string {
+	n := slot + 1
+	return fmt.Sprintf("10.20.%d.%d", n>>8&0xff, n&0xff)
+}
+
+// publicIP is the address a client device connects from: derived from the
+// device id, in 100.64.0.0/10, as the lab's other families derive it.
+func publicIP(device string) string {
+	v := headend.Hash32(device) & (1<<22 - 1)
+	return fmt.Sprintf("100.%d.%d.%d", 64+v>>16, v>>8&0xff, v&0xff)
+}
