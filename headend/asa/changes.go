@@ -39,7 +39,7 @@ func commandLine(user, command string) string {
 // essentials switch, the other changes of the configuration, with the
 // syslog lines the ASA logs for them.
 func (c *Device) ChangesFrom(prev family.Device) []family.Change {
-	old, ok := prev.(*Device)
+	old, ok := Unwrap(prev)
 	if !ok {
 		return nil
 	}

@@ -26,7 +26,7 @@ func New(p *headend.Platform, serial, hostname string, now time.Time) (family.De
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return unit(d), nil
 }
 
 // Decode reads a stored device back (family.Family.Decode).
@@ -38,7 +38,7 @@ func Decode(b []byte) (family.Device, error) {
 	if err := d.Bind(); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return unit(d), nil
 }
 
 // SerialNumber is the unit's serial number.

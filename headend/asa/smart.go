@@ -16,9 +16,8 @@ import (
 // The ASAv: the ASA software whose license comes from its Smart Agent
 // (headend/asav) instead of activation keys. The agent lives in the
 // device (Device.Smart), its configuration in the running and saved
-// configurations (config.Config.SmartLicense, CallHome).
-
-var _ family.SmartLicensing = (*Device)(nil)
+// configurations (config.Config.SmartLicense, CallHome); the lab holds an
+// ASAv as an ASAv (asav.go), which alone is a family.SmartLicensing.
 
 // smartSerialPrefix starts every ASAv serial ("9AT1L9EX0DF",
 // "9A5BHB00D2D" in real outputs).
@@ -60,9 +59,9 @@ func (d *Device) smartFeatureLines(r *license.Running) []string {
 	return out
 }
 
-// SmartLicense is the Smart Licensing state at now (family.SmartLicensing);
-// the zero value on an activation-key model.
-func (d *Device) SmartLicense(now time.Time) family.SmartLicense {
+// smartView is the Smart Licensing state at now (family.SmartLicensing's
+// SmartLicense); the zero value on an activation-key model.
+func (d *Device) smartView(now time.Time) family.SmartLicense {
 	if d.Smart == nil {
 		return family.SmartLicense{}
 	}
@@ -70,9 +69,9 @@ func (d *Device) SmartLicense(now time.Time) family.SmartLicense {
 	return d.Smart.View(d.Running.SmartLicense, d.Model, now)
 }
 
-// SmartDue is when the agent next talks to the manager by itself; an
+// smartDue is when the agent next talks to the manager by itself; an
 // attempt due while the device reloads waits for the end of the boot.
-func (d *Device) SmartDue() (time.Time, bool) {
+func (d *Device) smartDue() (time.Time, bool) {
 	if d.Smart == nil {
 		return time.Time{}, false
 	}
@@ -83,9 +82,9 @@ func (d *Device) SmartDue() (time.Time, bool) {
 	return at, ok
 }
 
-// SmartRenew makes the renewals due at now through m; a reloading device
-// makes none (SmartDue then answers the end of its boot).
-func (d *Device) SmartRenew(now time.Time, m family.SmartManager) {
+// smartRenew makes the renewals due at now through m; a reloading device
+// makes none (smartDue then answers the end of its boot).
+func (d *Device) smartRenew(now time.Time, m family.SmartManager) {
 	if d.Smart == nil || d.Reloading(now) {
 		return
 	}

@@ -80,12 +80,12 @@ func TestASAvAdmissionFollowsAgent(t *testing.T) {
 	check("authorized", 250, 250)
 	m.Down = true
 	for {
-		due, _ := d.SmartDue()
+		due, _ := ASAv{Device: d}.SmartDue()
 		if due.After(t0.Add(asav.CommDeadline)) {
 			break
 		}
 		*now = due
-		d.SmartRenew(due, m)
+		ASAv{Device: d}.SmartRenew(due, m)
 	}
 	*now = t0.Add(asav.CommDeadline)
 	check("authorization expired", 2, 0)
@@ -149,16 +149,50 @@ func TestASAvChangesAndStorage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := back.(*Device).SmartLicense(*now), d.SmartLicense(*now); got.Registration != "REGISTERED" || got != want {
+	bv, ok := back.(ASAv)
+	if !ok {
+		t.Fatalf("an ASAv reads back as a %T", back)
+	}
+	if got, want := bv.SmartLicense(*now), (ASAv{Device: d}).SmartLicense(*now); got.Registration != "REGISTERED" || got != want {
 		t.Fatalf("read back %+v, want %+v", got, want)
+	}
+	if vb, _ := json.Marshal(bv); string(vb) != string(b) {
+		t.Fatalf("an ASAv's record is not its device's:\n%s\n%s", vb, b)
 	}
 	p := newTestDevice(t, "ASA5525", keygen.Features{})
 	pb, _ := json.Marshal(p)
 	if s := string(pb); strings.Contains(s, "smart") || strings.Contains(s, "call_home") {
 		t.Fatalf("a PAK device's record names Smart Licensing: %s", s)
 	}
-	if _, ok := p.SmartDue(); ok || p.SmartLicense(t0) != (family.SmartLicense{}) {
-		t.Fatal("Smart Licensing on a PAK device")
+}
+
+// TestASAvCapabilities: the lab tells what a headend has by the
+// interfaces its device implements: an ASAv (as New, Decode and Copy give
+// it) is Smart-licensed and has no activation keys, an ASA5525 the
+// opposite.
+func TestASAvCapabilities(t *testing.T) {
+	pv, _ := headend.LookupPlatform("ASAv10")
+	px, _ := headend.LookupPlatform("ASA5525")
+	v, err := New(pv, "9AT1L9EX0DF", "v1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := New(px, "FCH1947V0GY", "x1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		d           family.Device
+		smart, keys bool
+	}{{v, true, false}, {v.Copy(), true, false}, {x, false, true}, {x.Copy(), false, true}} {
+		_, smart := c.d.(family.SmartLicensing)
+		_, keys := c.d.(family.ActivationKeys)
+		if smart != c.smart || keys != c.keys {
+			t.Errorf("%T %s: smart %v keys %v, want %v %v", c.d, c.d.Platform().Model, smart, keys, c.smart, c.keys)
+		}
+	}
+	if a, ok := Unwrap(v); !ok || a.Smart == nil {
+		t.Fatal("Unwrap of an ASAv")
 	}
 }
 
@@ -173,15 +207,16 @@ func TestASAvRenewalWaitsForBoot(t *testing.T) {
 	if _, err := d.SmartRegister(tok, false, *now, m); err != nil {
 		t.Fatal(err)
 	}
-	due, _ := d.SmartDue()
+	v := ASAv{Device: d}
+	due, _ := v.SmartDue()
 	d.Reload(due.Add(-time.Minute), 5*time.Minute)
-	at, ok := d.SmartDue()
+	at, ok := v.SmartDue()
 	if !ok || !at.Equal(due.Add(4*time.Minute)) {
 		t.Fatalf("due %v %v during a boot ending %v", at, ok, d.UpAt)
 	}
 	*now = at
-	d.SmartRenew(at, m)
-	if v := d.SmartLicense(at); v.Registration != "REGISTERED" || !v.AuthorizedAt.Equal(t0) || v.LastFailure != "" ||
+	v.SmartRenew(at, m)
+	if v := v.SmartLicense(at); v.Registration != "REGISTERED" || !v.AuthorizedAt.Equal(t0) || v.LastFailure != "" ||
 		!v.NextAttempt.Equal(at.Add(asav.AuthPeriod)) {
 		t.Fatalf("after the boot: %+v", v)
 	}

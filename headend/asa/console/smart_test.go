@@ -43,12 +43,12 @@ func newASAvBackend(t *testing.T, serial string, licenses int) *asavBackend {
 // clock: each due attempt at its time, then the time-driven transitions.
 func (b *asavBackend) renewals(at time.Time) {
 	for {
-		due, ok := b.dev.SmartDue()
+		due, ok := asa.ASAv{Device: b.dev}.SmartDue()
 		if !ok || due.After(at) {
 			break
 		}
 		b.now = due
-		_ = b.Update(func(d *asa.Device) error { d.SmartRenew(due, b.m); return nil })
+		_ = b.Update(func(d *asa.Device) error { asa.ASAv{Device: d}.SmartRenew(due, b.m); return nil })
 	}
 	b.now = at
 	_ = b.Update(func(d *asa.Device) error { d.Advance(at); return nil })
