@@ -64,11 +64,13 @@ bench:
 	$(GO) test -run '^$$' -bench 'BareCAS|AdmitRelease|AdmitFill|AdmitRefused|SamplePeakIdle' -benchmem -count 3 ./headend/admission ./headend/asa
 	$(GO) test -run '^$$' -bench 'OpenStore' -benchtime 30x ./sim
 	$(GO) test -run '^$$' -bench 'AdvanceClockTimed' -benchtime 5x ./sim
+	$(GO) test -run '^$$' -bench 'SmartYear|ASAvYear' -benchtime 1x -short ./sim
 	$(GO) test -run '^$$' -bench 'SharedBlock' -benchmem ./sim
 	$(GO) test -run '^$$' -bench 'SharedFleet30Days' -benchtime 1x ./sim
 	$(GO) test -run '^$$' -bench 'WatchEvents|AdmitWithSubscribers' -benchtime 1x ./sim
 	$(GO) test -run '^$$' -bench 'Reachable' -benchmem -count 3 ./sim
 	$(GO) test -run '^$$' -bench 'Recover' -benchtime 30x ./sim/storefiles
+	$(GO) test -run '^$$' -bench 'LabHour' -benchtime 10x ./sim/scenario
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'ExecLimit' -benchmem -benchtime 20x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd

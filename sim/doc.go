@@ -31,6 +31,10 @@
 // pool to participants, its steps events and its state durable like the
 // rest.
 //
+// A training scenario (package scenario) keeps its record through the same
+// change path and drives its users through admission as the clock moves,
+// step by step (traffic.go).
+//
 // The lab drives every headend through family.Device, whatever its family;
 // families.go is the table of the families it simulates. The front-ends
 // (the gRPC server, the SSH consoles) reach headends, keys and the portal

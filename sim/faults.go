@@ -29,7 +29,9 @@ var (
 // order.
 type Link = faults.Link
 
-// CutLink cuts every lab network path between the headends a and b.
+// CutLink cuts every lab network path between the headends a and b; b
+// SmartPeer cuts a's path to the lab's Smart Software Manager
+// (smartpath.go).
 func (l *Lab) CutLink(a, b string) (Link, error) {
 	return l.link(a, b, true)
 }
@@ -43,6 +45,9 @@ func (l *Lab) RestoreLink(a, b string) error {
 // link cuts (cut) or restores the link between a and b. The lab's lock
 // orders it with the deletion of either headend, which drops its cuts.
 func (l *Lab) link(a, b string, cut bool) (Link, error) {
+	if b == SmartPeer {
+		return l.smartLink(a, cut)
+	}
 	ha, err := l.headend(a)
 	if err != nil {
 		return Link{}, err
@@ -120,6 +125,9 @@ func (l *Lab) Links() []Link {
 	out := make([]Link, 0, len(cuts))
 	for _, c := range cuts {
 		out = append(out, faults.NewLink(c.A.name, c.B.name, c.Since))
+	}
+	for _, c := range l.net.SmartCuts() {
+		out = append(out, faults.SmartLink(c.H.name, c.Since))
 	}
 	faults.Sort(out)
 	return out
@@ -306,6 +314,10 @@ func (l *Lab) loadFaults(hs []*Headend) error {
 		return err
 	}
 	return l.store.Links(l.name, func(a, b uint64, since time.Time) error {
+		if h := byID[b]; a == SmartManagerID && h != nil { // its path to the manager (smartpath.go)
+			l.net.SetSmartCut(h, since)
+			return nil
+		}
 		ha, hb := byID[a], byID[b]
 		if ha == nil || hb == nil {
 			l.log.Warn("a stored cut link names no headend: ignored", zap.String("lab", l.name), zap.Uint64("a", a), zap.Uint64("b", b))
@@ -325,6 +337,11 @@ func (l *Lab) dropFaults(h *Headend, put interface {
 }) (func(), error) {
 	if err := put.DeletePower(h.id); err != nil {
 		return nil, err
+	}
+	if _, cut := l.net.SmartCutOf(h); cut { // Drop forgets it in memory
+		if err := put.DeleteLink(h.id, SmartManagerID); err != nil {
+			return nil, err
+		}
 	}
 	cuts := l.net.CutsOf(h)
 	for _, c := range cuts {

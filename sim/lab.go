@@ -129,6 +129,9 @@ type Lab struct {
 
 	// journal is the one path of changes to the store (events.go).
 	journal *journal.Journal
+
+	// traffic drives a scenario's users as the clock moves (traffic.go).
+	traffic atomic.Pointer[trafficDriver]
 }
 
 // Headend is one headend of a lab, of any family; it is what the family's
@@ -160,6 +163,9 @@ type Headend struct {
 	// timer is when the device next logs a line as time passes, and its
 	// place in the lab's heap (timers.go); guarded by the heap.
 	timer labtimers.Slot
+	// smartTimer is its place in the lab's heap of Smart Licensing
+	// renewals (smartpath.go); guarded by that heap.
+	smartTimer labtimers.Slot
 	// off: the headend is powered off since offSince (faults.go); guarded
 	// by mu.
 	off      bool
@@ -225,7 +231,14 @@ func OpenLab(cfg Config) (*Lab, error) {
 			l.clock, l.setClock = labclock.NewSim(t)
 		}
 	default:
-		l.clock = labclock.NewReal(realNow)
+		// A lab a training scenario switched to a simulated clock
+		// (traffic.go) stays on it.
+		if err := l.resumeSimulated(); err != nil {
+			return nil, err
+		}
+		if l.clock == nil {
+			l.clock = labclock.NewReal(realNow)
+		}
 	}
 	now := l.clock.Now()
 	foRecs, err := l.store.Failovers(l.name)
@@ -324,7 +337,7 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
 			labclock.Max.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
-	if err := l.moveClock(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
+	if err := l.moveClockStepped(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
 	}
 	l.foClock(t)

@@ -35,7 +35,9 @@ func (l *Lab) refusalEvents() []Event {
 }
 
 // flushRefusals commits the pending refusal samples as events, and with
-// them the lines the headends logged as the lab time passed (timers.go).
+// them the lines the headends logged as the lab time passed and the Smart
+// Licensing attempts that fell due (timers.go): on a real clock, an
+// attempt is made at most one flush interval after it falls due.
 func (l *Lab) flushRefusals() error {
 	b := l.store.NewBatch(l.name)
 	defer b.Close()
@@ -46,7 +48,7 @@ func (l *Lab) flushRefusals() error {
 	}
 	defer cu.done()
 	evs := append(l.refusalEvents(), cu.evs...)
-	if len(evs) == 0 {
+	if len(evs) == 0 && !cu.changed() {
 		return nil
 	}
 	return l.commit(b, evs, cu.apply)

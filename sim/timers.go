@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"container/heap"
 	"slices"
 	"sync"
 	"time"
@@ -36,6 +37,9 @@ import (
 // due (package labtimers).
 type labTimers struct {
 	heap labtimers.Heap[*Headend]
+	// smart holds the Smart-licensed headends by their next attempt to
+	// reach the Smart Software Manager (smartpath.go).
+	smart labtimers.Heap[*Headend]
 	// run lets one catch-up at a time hold the locks of the headends it
 	// advances: no other path holds more than one headend's lock, so
 	// several at once cannot deadlock.
@@ -49,15 +53,26 @@ func (l *Lab) schedule(h *Headend) {
 	at, ok := h.dev.NextTimedEvent()
 	ok = ok && !h.deleted && !h.off // an off headend logs its lines at power on
 	l.timers.heap.Schedule(h, &h.timer, at, ok)
+	l.scheduleSmart(h)
 }
 
-// catchUp is the advance of the headends with a line due, prepared in a
-// batch: it holds their locks until done.
+// catchUp is the advance of the headends with a line or a Smart
+// Licensing attempt due, prepared in a batch: it holds their locks until
+// done.
 type catchUp struct {
 	l   *Lab
-	w   *unitwrite.Write[*Headend, family.Device]
-	evs []Event // their new lines, in lab-time order
+	now time.Time
+	// reached is the lab time the headends were brought to: now, or the
+	// last attempt made when the batch filled up first (catchUpChunk).
+	reached time.Time
+	w       *unitwrite.Write[*Headend, family.Device]
+	evs     []Event // their new lines, in lab-time order
+	n       int     // headends written
 }
+
+// catchUpChunk bounds the events of one catch-up: a long move of the clock
+// over headends whose attempts keep failing is stored in several batches.
+const catchUpChunk = 20000
 
 // headendWrites reaches the lab's headends for a unitwrite.Write: b is its
 // batch, now the lab time its devices are swapped in at.
@@ -71,26 +86,78 @@ func (headendWrites) Unlock(h *Headend)                       { h.mu.Unlock() }
 func (w headendWrites) Put(h *Headend, d family.Device) error { return w.b.PutHeadend(h.id, d, 0) }
 func (w headendWrites) Swap(h *Headend, d family.Device)      { h.swap(d, w.now) }
 
+// catchUpWrites are the headend writes of a catch-up, swapped in at the
+// time it reached, known once it is done.
+type catchUpWrites struct {
+	headendWrites
+	cu *catchUp
+}
+
+func (w catchUpWrites) Swap(h *Headend, d family.Device) { h.swap(d, w.cu.reached) }
+
 // catchUp brings every headend with a timed line due at or before now to
-// now, on copies, and writes them to b; their lines are cu.evs. The caller
-// commits b with cu.evs and cu.apply, then calls cu.done, also when the
-// commit failed (the headends are then due again).
+// now, on copies, making on the way the Smart Licensing attempts due by
+// then (smartpath.go) at their lab times, earliest first across the
+// headends (an attempt may make the next one due before now: a retry);
+// it writes the copies to b, and their lines are cu.evs. The caller
+// commits b with cu.evs and cu.apply (when cu.changed), then calls
+// cu.done, also when the commit failed (the headends are then due again).
+// When the attempts' events pass catchUpChunk, it stops at the last
+// attempt made (cu.reached) and the caller goes on from there.
 func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
-	cu := &catchUp{l: l, w: unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](headendWrites{b, now}))}
+	cu := &catchUp{l: l, now: now, reached: now}
+	cu.w = unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](catchUpWrites{headendWrites{b, now}, cu}))
 	cu.w.Hold()
-	for _, h := range l.timers.heap.TakeDue(now) {
+	var units []*catching
+	var q catchQueue
+	for _, h := range dueOnce(l.timers.heap.TakeDue(now), l.timers.smart.TakeDue(now)) {
 		cu.w.Lock(h)
 		if h.deleted || h.off {
 			continue
 		}
-		c := h.dev.Copy()
-		c.Advance(now)
-		evs := h.labEvents(devlog.Events(c, h.logged))
-		if len(evs) == 0 { // a change brought it to the lab time first
+		u := &catching{h: h, c: h.dev.Copy(), logged: h.logged}
+		units = append(units, u)
+		if at, ok := smartDue(u.c); ok && !at.After(now) {
+			u.at = at
+			heap.Push(&q, u)
+		}
+	}
+	// An attempt due before the catch-up began (a real clock's flush comes
+	// after it, a restarted lab finds it late) is made at its start.
+	start := l.clock.Now()
+	if now.Before(start) {
+		start = now
+	}
+	var last time.Time
+	made := 0
+	for q.Len() > 0 {
+		u := q[0]
+		if made >= catchUpChunk && u.at.After(last) {
+			cu.reached = last
+			break
+		}
+		heap.Pop(&q)
+		u.at = maxTime(u.at, start)
+		made += u.advance(u.at)
+		renewal, _ := u.h.renewIn(u.c, u.at)
+		u.evs, u.logged, u.changed = append(u.evs, renewal...), devlog.Count(u.c), true
+		made += len(renewal)
+		last = u.at
+		if next, ok := smartDue(u.c); ok && !next.After(now) {
+			if next.After(u.at) {
+				u.at = next
+				heap.Push(&q, u)
+			} // else smartAhead takes it out once released
+		}
+	}
+	for _, u := range units {
+		u.advance(cu.reached)
+		if len(u.evs) == 0 && !u.changed { // a change brought it to the lab time first
 			continue
 		}
-		cu.w.Add(h, c)
-		cu.evs = append(cu.evs, evs...)
+		cu.w.Add(u.h, u.c)
+		cu.n++
+		cu.evs = append(cu.evs, u.h.labEvents(u.evs)...)
 	}
 	if err := cu.w.Put(); err != nil {
 		cu.done()
@@ -102,33 +169,147 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	return cu, nil
 }
 
+// catching is a headend in a catch-up: its device's copy, brought to the
+// lab time step by step, the events it has so far, and when its next
+// Smart Licensing attempt is due.
+type catching struct {
+	h       *Headend
+	c       family.Device
+	logged  int
+	evs     []Event
+	changed bool
+	at      time.Time
+	idx     int
+}
+
+// advance brings the copy to at and takes the lines it logged meanwhile,
+// with the events of its Smart Licensing transitions; it returns how many
+// events it added.
+func (u *catching) advance(at time.Time) int {
+	var prev family.Device
+	if next, ok := u.c.NextTimedEvent(); ok && !next.After(at) {
+		prev = u.c.Copy() // a transition may come: compare with it
+	}
+	u.c.Advance(at)
+	// Also the lines a read logged as it advanced the headend, which no
+	// event holds yet.
+	lines := devlog.Events(u.c, u.logged)
+	n := len(u.evs)
+	u.evs = append(u.evs, lines...)
+	if prev != nil {
+		u.evs = append(u.evs, devlog.TimedSmartEvents(prev, u.c, lines, at)...)
+	}
+	u.logged = devlog.Count(u.c)
+	return len(u.evs) - n
+}
+
+// smartDue is d's next Smart Licensing attempt, if it has one.
+func smartDue(d family.Device) (time.Time, bool) {
+	if s, ok := d.(family.SmartLicensing); ok {
+		return s.SmartDue()
+	}
+	return time.Time{}, false
+}
+
+// catchQueue orders the headends of a catch-up by their next attempt.
+type catchQueue []*catching
+
+func (q catchQueue) Len() int { return len(q) }
+func (q catchQueue) Less(i, j int) bool {
+	return q[i].at.Before(q[j].at) || q[i].at.Equal(q[j].at) && q[i].h.id < q[j].h.id
+}
+func (q catchQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i]; q[i].idx, q[j].idx = i, j }
+func (q *catchQueue) Push(x any)   { u := x.(*catching); u.idx = len(*q); *q = append(*q, u) }
+func (q *catchQueue) Pop() any {
+	old := *q
+	u := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return u
+}
+
+// dueOnce is the headends of both lists, each once, timed first.
+func dueOnce(timed, renew []*Headend) []*Headend {
+	if len(renew) == 0 {
+		return timed
+	}
+	if len(timed) == 0 {
+		return renew
+	}
+	seen := make(map[*Headend]bool, len(timed))
+	for _, h := range timed {
+		seen[h] = true
+	}
+	for _, h := range renew {
+		if !seen[h] {
+			timed = append(timed, h)
+		}
+	}
+	return timed
+}
+
+// changed reports whether the catch-up has anything to store.
+func (cu *catchUp) changed() bool { return cu.n > 0 || len(cu.evs) > 0 }
+
 // apply makes the copies the headends' devices, once stored.
 func (cu *catchUp) apply() { cu.w.Apply() }
 
 // done schedules the headends again and releases them.
-func (cu *catchUp) done() { cu.w.Done(cu.l.schedule) }
+func (cu *catchUp) done() {
+	cu.w.Done(func(h *Headend) {
+		cu.l.schedule(h)
+		cu.l.smartAhead(h, cu.reached)
+	})
+}
 
 // moveClock stores the simulated clock at t with its event and the lines
-// due by then, in one synced batch, then sets the clock.
+// due by then, in one synced batch, then sets the clock. The Smart
+// Licensing attempts due before t are made at their lab times in the same
+// catch-up (smartpath.go); when they are many, the move is stored in
+// several batches, the clock at the last attempt of each, the clock event
+// with the first. Called with clockMu held.
 func (l *Lab) moveClock(t time.Time, text string) error {
+	first := []Event{{At: t.UTC(), Kind: EventClock, Text: text}}
+	for {
+		reached, err := l.stepClock(t, first)
+		if err != nil {
+			return err
+		}
+		if !reached.Before(t) {
+			break
+		}
+		first = nil
+	}
+	// The steps of shared licensing the move passed follow it.
+	l.shared.settle(t)
+	return nil
+}
+
+// stepClock brings the headends with something due to t (or as far as one
+// batch takes them) and stores the simulated clock there with the events
+// evs and their lines, in one synced batch, then sets the clock; it
+// returns the time reached.
+func (l *Lab) stepClock(t time.Time, evs []Event) (time.Time, error) {
 	b := l.store.NewBatch(l.name)
 	defer b.Close()
-	if err := b.PutClock(t); err != nil {
-		return err
-	}
 	cu, err := l.catchUp(b, t)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	evs := append([]Event{{At: t.UTC(), Kind: EventClock, Text: text}}, cu.evs...)
+	defer cu.done() // before the service's steps, which write headends of their own
+	if err := b.PutClock(cu.reached); err != nil {
+		return time.Time{}, err
+	}
+	evs = append(evs, cu.evs...)
 	err = l.commit(b, evs, func() {
-		l.setClock(t)
+		l.setClock(cu.reached)
 		cu.apply()
 	})
-	cu.done() // before the service's steps, which write headends of their own
-	if err == nil {
-		// The steps of shared licensing the move passed follow it.
-		l.shared.settle(t)
+	return cu.reached, err
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	return err
+	return b
 }

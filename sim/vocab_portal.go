@@ -59,6 +59,7 @@ var (
 	ErrPAKExhausted              = portal.ErrPAKExhausted
 	ErrSerialBlank               = portal.ErrSerialBlank
 	ErrSerialReturned            = portal.ErrSerialReturned
+	ErrASAvSerial                = portal.ErrASAvSerial
 	ErrSameSerial                = portal.ErrSameSerial
 	ErrNoLicenses                = portal.ErrNoLicenses
 	ErrNotOnSource               = portal.ErrNotOnSource

@@ -1,6 +1,9 @@
 package sim
 
-import "github.com/asalab/asalab/keygen/smart"
+import (
+	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/keygen/smart"
+)
 
 // The vocabulary of the lab's Smart Software Manager (keygen/smart) the
 // front-ends use through sim.
@@ -15,6 +18,11 @@ type (
 	SmartReserved     = smart.Reserved
 	SmartRegistration = smart.Registration
 	SmartStatus       = smart.Status
+	// SmartLicense is a Smart-licensed headend's state (Snapshot.SmartLicense).
+	SmartLicense = family.SmartLicense
+	// SmartVACompliance is a virtual account's row of the compliance
+	// report (Lab.SmartCompliance).
+	SmartVACompliance = smart.VACompliance
 )
 
 // Errors of the Smart Software Manager, returned as they are.

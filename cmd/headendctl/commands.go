@@ -79,7 +79,7 @@ func (c *cli) list(args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS")
+	fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS\tLICENSE")
 	token := ""
 	for {
 		cx, cancel := ctx()
@@ -89,8 +89,14 @@ func (c *cli) list(args []string) error {
 			return err
 		}
 		for _, h := range resp.GetHeadends() {
+			if sl := h.GetSmartLicense(); sl != nil {
+				// Smart Licensing has no keys, totals or Essentials to show.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t-\t-\t-\tsmart %s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
+					sl.GetPremiumPeers(), smartState(sl))
+				continue
+			}
 			f := h.GetLicense().GetFeatures()
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\tactivation keys\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
 				f.GetAnyconnectPremiumPeers(), f.GetTotalVpnPeers(), yesNo(h.GetLicense().GetReloadPending()),
 				onOff(h.GetRunningConfig().GetAnyconnectEssentials()))
 		}
@@ -456,10 +462,15 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	default:
 		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
 	}
-	row("running key", "%s", l.GetRunningPermanentKey())
-	row("flash key", "%s", l.GetFlashPermanentKey())
-	row("reload pending", "%s", yesNo(l.GetReloadPending()))
-	row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
+	sl := h.GetSmartLicense()
+	if sl != nil {
+		row("smart", "%s", smartText(sl))
+	} else {
+		row("running key", "%s", l.GetRunningPermanentKey())
+		row("flash key", "%s", l.GetFlashPermanentKey())
+		row("reload pending", "%s", yesNo(l.GetReloadPending()))
+		row("essentials", "%s (saved: %s)", onOff(h.GetRunningConfig().GetAnyconnectEssentials()), onOff(h.GetStartupConfig().GetAnyconnectEssentials()))
+	}
 	row("config unsaved", "%s", yesNo(h.GetConfigUnsaved()))
 	ssh := h.GetSshAddress()
 	if ssh == "" {
@@ -471,6 +482,11 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	}
 	if sh := h.GetSharedLicensing(); sh != nil {
 		row("shared", "%s", sharedText(sh))
+	}
+	if sl != nil {
+		row("vpn peers", "premium %d", sl.GetPremiumPeers())
+		w.Flush()
+		return
 	}
 	row("vpn peers", "premium %d, other %d, total %d", f.GetAnyconnectPremiumPeers(), f.GetOtherVpnPeers(), f.GetTotalVpnPeers())
 	extras := []string{}

@@ -23,7 +23,11 @@ func (c *cli) link(args []string) error {
 				return err
 			}
 			for _, l := range resp.GetLinks() {
-				fmt.Fprintf(c.stdout, "%s %s cut since %s\n", l.GetHeadendA(), l.GetHeadendB(),
+				b := l.GetHeadendB()
+				if l.GetSmartManager() {
+					b += " (Smart Software Manager)"
+				}
+				fmt.Fprintf(c.stdout, "%s %s cut since %s\n", l.GetHeadendA(), b,
 					l.GetCutSince().AsTime().Format(time.RFC3339))
 			}
 			return nil

@@ -40,6 +40,10 @@ Commands:
   create --model M --hostname H [--serial S] [--username U --password P] [--enable-password E] [--version V]
                                                add a headend (Base license; SSH login admin/admin,
                                                enable password admin unless given)
+  twin [--hostname H] --from FILE [--activation-key FILE]
+                                               add the twin of a real ASA 5500/5500-X from its captured
+                                               show version (and show activation-key): its model, release,
+                                               serial, hostname and licensed features (keys of the lab)
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend
@@ -50,7 +54,9 @@ Commands:
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
   link cut A B | link restore A B              cut every lab network path between headends A and B
-                                               (both ways), or restore it
+                                               (both ways), or restore it; B smart: A's path to the
+                                               lab's Smart Software Manager (a headend named smart
+                                               goes first: link cut smart B)
   link list                                    list the cut links: A B cut since TIME
   power off H | power on H                     switch H off (its sessions end; it answers nothing)
                                                or on (it boots with its saved configuration)
@@ -64,6 +70,21 @@ Commands:
                                                (--follow: go on as events happen; --headend, --kind repeatable)
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
+  replay H FILE [--ignore REGEX]...            run the commands of a transcript captured on a real
+                                               device (FILE, - for stdin) on H; print a unified diff
+                                               per command whose output differs, then a summary;
+                                               uptime, times, MACs, serials, keys, checksums and
+                                               session counters are not compared (--ignore: more);
+                                               exit status 1 if an output differs, 2 on an error
+
+Training scenarios (in an empty lab, whose clock becomes simulated):
+  scenario list                                the scenarios: NAME TITLE (goals, hints)
+  scenario start NAME                          set the scenario up and start its traffic
+  scenario status                              the scenario, the lab time, its goals now, hints used
+  scenario hint                                the next hint (counted)
+  scenario grade                               one PASS or FAIL line per goal, then "score N/M";
+                                               exit status 1 unless every goal passes
+  scenario reset                               start the running scenario over
 
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
@@ -138,7 +159,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
-		"link": c.link, "power": c.power,
+		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "scenario": c.scenario,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
@@ -150,6 +171,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		c.conn.Close()
 	}
 	if err != nil {
+		var tr troubleError
+		if errors.As(err, &tr) {
+			fmt.Fprintln(stderr, "headendctl:", describe(tr.err))
+			return 2
+		}
 		fmt.Fprintln(stderr, "headendctl:", describe(err))
 		var u usageError
 		if errors.As(err, &u) {
@@ -166,6 +192,13 @@ type usageError struct{ msg string }
 func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// troubleError is a failure of a command whose exit status 1 says
+// something else (replay: an output differs): exit status 2, as diff(1)
+// does.
+type troubleError struct{ err error }
+
+func (t troubleError) Error() string { return t.err.Error() }
 
 // describe prints a gRPC error as "message (Code, REASON)".
 func describe(err error) string {

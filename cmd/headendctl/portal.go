@@ -327,8 +327,34 @@ func (c *cli) portalCompliance(args []string) error {
 				}
 			}
 		}
+		printVACompliance(c, resp.GetVirtualAccounts())
 		return nil
 	})
+}
+
+// printVACompliance prints the ASAv part of the compliance report, one
+// Smart Account / virtual account a line.
+func printVACompliance(c *cli, vas []*headendv1.VirtualAccountCompliance) {
+	if len(vas) == 0 {
+		return
+	}
+	fmt.Fprintln(c.stdout, "\nASAv (Smart Licensing), by virtual account:")
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  SMART ACCOUNT\tVIRTUAL ACCOUNT\tPLUS\tAPEX\tVPN ONLY\tSINCE\tSEEN\tAPEX-ONLY\tASAV")
+	for _, v := range vas {
+		since := "-"
+		if v.GetSince() != nil {
+			since = v.GetSince().AsTime().Format(time.DateOnly)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%s\n", v.GetSmartAccount(), v.GetVirtualAccount(), v.GetPlus(), v.GetApex(),
+			v.GetVpnOnly(), since, v.GetUniqueUsers(), v.GetApexOnlyUsers(), strings.Join(v.GetSerials(), " "))
+	}
+	tw.Flush()
+	for _, v := range vas {
+		for _, f := range v.GetFindings() {
+			fmt.Fprintf(c.stdout, "  ! %s/%s: %s\n", v.GetSmartAccount(), v.GetVirtualAccount(), f)
+		}
+	}
 }
 
 // printLicenses prints the portal's "Source SKU Selection" table (as

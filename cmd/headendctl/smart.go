@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
@@ -234,4 +238,41 @@ func (c *cli) smartReserve(args []string) error {
 		fmt.Fprintf(c.stdout, "%s %s reserved for %s\n", resp.GetAuthorizationCode(), resp.GetTag(), resp.GetDevice().GetUdi())
 		return nil
 	})
+}
+
+// smartState is a Smart-licensed headend's state in one word group: its
+// authorization, or its registration when it has none yet.
+func smartState(l *headendv1.SmartLicense) string {
+	st := l.GetAuthorization()
+	if st == "" {
+		st = l.GetRegistration()
+	}
+	if l.GetRegistration() == "RESERVED" {
+		st += " (reserved)"
+	}
+	return cmp.Or(st, "UNREGISTERED")
+}
+
+// smartText is `get`'s line of a Smart-licensed headend, e.g. "AUTHORIZED
+// ASAv-STD-1G (Acme/DEFAULT), next attempt ..., deadline ...".
+func smartText(l *headendv1.SmartLicense) string {
+	t := smartState(l) + " " + cmp.Or(l.GetEntitlement(), "(no entitlement configured)")
+	if l.GetSmartAccount() != "" {
+		t += fmt.Sprintf(" (%s/%s)", l.GetSmartAccount(), l.GetVirtualAccount())
+	}
+	if l.GetAuthorization() == "EVAL MODE" {
+		t += fmt.Sprintf(", evaluation %s left", l.GetEvalRemaining().AsDuration().Truncate(time.Minute))
+	}
+	for _, x := range []struct {
+		name string
+		ts   *timestamppb.Timestamp
+	}{{"next attempt", l.GetNextAttempt()}, {"deadline", l.GetCommDeadline()}, {"registration expires", l.GetRegistrationExpires()}} {
+		if x.ts != nil {
+			t += ", " + x.name + " " + x.ts.AsTime().Format(time.RFC3339)
+		}
+	}
+	if f := l.GetLastFailure(); f != "" {
+		t += ", last failure: " + f
+	}
+	return t
 }

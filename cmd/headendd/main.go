@@ -30,6 +30,7 @@ import (
 	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/syslogout"
 )
 
@@ -213,7 +214,12 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		defer ss.Close()
 	}
 
-	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg)})
+	scen, err := scenario.Open(lab)
+	if err != nil {
+		return err
+	}
+	defer lab.SetTraffic(0, nil)
+	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen}})
 	gl, err := net.Listen("tcp", f.grpcAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)
@@ -251,7 +257,7 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
-		zap.String("data_dir", f.dataDir), zap.String("clock", mode.String()), zap.String("ssh_addr", f.sshAddr),
+		zap.String("data_dir", f.dataDir), zap.String("clock", lab.Clock().Mode().String()), zap.String("ssh_addr", f.sshAddr),
 		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
 
 	select {

@@ -393,6 +393,10 @@ func (p *Portal) RegisterPakWith(now time.Time, pak, serial string, opts Registe
 	if opts.UDI != "" || k.SKUInfo().Kind == KindIOS {
 		return t.registerIOS(k, serial, opts)
 	}
+	if isASAvSerial(serial) {
+		return Change{}, Registered{}, fmt.Errorf("%w: %s is an ASAv serial; the ASAv does not require any Cisco Secure Client "+
+			"license to be physically applied (register it to a Smart Account)", ErrASAvSerial, serial)
+	}
 	r, err := t.usableSerial(serial)
 	if err != nil {
 		return Change{}, Registered{}, err

@@ -38,6 +38,12 @@ var (
 	// ErrSerialReturned: the serial was replaced under RMA; its licenses
 	// live on the replacement.
 	ErrSerialReturned = errors.New("portal: the serial number was returned under RMA")
+	// ErrASAvSerial: a PAK registered to an ASAv's serial (the "9A" form
+	// of 11 characters). Cisco's Secure Client licensing FAQ: PAK
+	// registration of AnyConnect licenses "does not happen for the ASA v",
+	// which "does not require any Cisco Secure Client license to be
+	// physically applied"; an ASAv is licensed through its Smart Account.
+	ErrASAvSerial = errors.New("portal: PAK registration does not happen for the ASA v")
 	// ErrSameSerial: source and target (or old and new) serial are the same.
 	ErrSameSerial = errors.New("portal: source and target serial numbers must differ")
 	// ErrNoLicenses: nothing registered to the serial for this action.

@@ -430,6 +430,11 @@ func (t *tx) newCode() string {
 	}
 }
 
+// isASAvSerial reports whether s is an ASAv's serial: 11 characters
+// starting "9A", as the ASAv's show version prints it; no ASA appliance's
+// plant code starts so.
+func isASAvSerial(s string) bool { return keygen.ValidSerial(s) && strings.HasPrefix(s, "9A") }
+
 // normalizeToken: PAKs and codes are read without surrounding spaces and
 // in any case (unlike serials, which must be typed exactly).
 func normalizeToken(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

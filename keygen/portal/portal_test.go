@@ -308,6 +308,12 @@ func TestSerialNumberRules(t *testing.T) {
 			return c, err
 		})
 	}
+	// An ASAv is licensed by Smart Licensing: its serial takes no PAK.
+	f.refused(ErrASAvSerial, "PAK registration does not happen for the ASA v: 9A5BHB00D2D is an ASAv serial; "+
+		"the ASAv does not require any Cisco Secure Client license to be physically applied", func() (Change, error) {
+		c, _, err := f.p.RegisterPak(f.now, k.ID, "9A5BHB00D2D")
+		return c, err
+	})
 }
 
 func TestRegisterMergesIntoOneKey(t *testing.T) {

@@ -35,10 +35,16 @@ func MarkOf(c family.Device, logged int) Mark {
 func ChangeEvents(old, c family.Device, now time.Time, m Mark) []eventlog.Event {
 	name := c.Hostname()
 	evs := m.Evs
+	lines := Events(c, m.Count)
 	for _, ch := range c.ChangesFrom(old) {
+		if ch.Kind == family.ChangeSmart && ch.Syslog == "" && len(lines) > 0 {
+			// A Smart Licensing transition is told with the line the
+			// agent logged for it, the last of the change.
+			ch.Syslog = lines[len(lines)-1].Syslog
+		}
 		evs = append(evs, eventlog.Event{At: now, Headend: name, Kind: changeKinds[ch.Kind], Syslog: ch.Syslog, Text: ch.Text})
 	}
-	return append(evs, Events(c, m.Count)...)
+	return append(evs, lines...)
 }
 
 // BootLine is the syslog line the family logs as c boots after old; "" if
@@ -58,6 +64,36 @@ var changeKinds = map[family.ChangeKind]eventlog.Kind{
 	family.ChangeKeys:       eventlog.KeyInstalled,
 	family.ChangeEssentials: eventlog.Essentials,
 	family.ChangeConfig:     eventlog.ConfigChanged,
+	family.ChangeSmart:      eventlog.Smart,
+}
+
+// TimedSmartEvents are the events of the Smart Licensing transitions a
+// device made as time passed (Device.Advance) from old to c, which logged
+// the lines lines: each at the time of the line it logged (its Syslog;
+// when it names none, the last line), or at now when it logged none. A transition in a
+// change has its event from ChangeEvents instead.
+func TimedSmartEvents(old, c family.Device, lines []eventlog.Event, now time.Time) []eventlog.Event {
+	var evs []eventlog.Event
+	for _, ch := range c.ChangesFrom(old) {
+		if ch.Kind != family.ChangeSmart {
+			continue
+		}
+		at := now
+		if len(lines) > 0 {
+			at = lines[len(lines)-1].At
+			if ch.Syslog == "" {
+				ch.Syslog = lines[len(lines)-1].Syslog
+			}
+		}
+		for _, l := range lines {
+			if l.Syslog == ch.Syslog {
+				at = l.At
+				break
+			}
+		}
+		evs = append(evs, eventlog.Event{At: at, Headend: c.Hostname(), Kind: eventlog.Smart, Syslog: ch.Syslog, Text: ch.Text})
+	}
+	return evs
 }
 
 // Events are the lines c logged after it had logged since of them.

@@ -49,11 +49,14 @@ func (poweredOff) Error() string        { return "sim: the headend is powered of
 func (poweredOff) Is(target error) bool { return target == headend.ErrUnavailable }
 
 // Link is a cut between two headends, by their running hostnames in sorted
-// order.
+// order, or between a headend (A) and the lab's Smart Software Manager
+// (Manager, B "smart").
 type Link struct {
 	A, B string
 	// Since is when it was cut, lab time.
 	Since time.Time
+	// Manager: B is the lab's Smart Software Manager, not a headend.
+	Manager bool
 }
 
 // NewLink is the cut between a and b since then, its hostnames sorted.
@@ -64,14 +67,41 @@ func NewLink(a, b string, since time.Time) Link {
 	return Link{A: a, B: b, Since: since}
 }
 
-// Sort sorts links by their first hostname, then their second.
+// Sort sorts links by their first hostname, then their second, a link
+// to the Smart Software Manager after one to a headend named smart.
 func Sort(links []Link) {
-	slices.SortFunc(links, func(x, y Link) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	slices.SortFunc(links, func(x, y Link) int {
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B), cmp.Compare(b2i(x.Manager), b2i(y.Manager)))
+	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // CutText is the text of the event of a cut between a and b.
 func CutText(a, b string) string {
 	return fmt.Sprintf("link cut between %s and %s: no lab network path joins them", a, b)
+}
+
+// SmartLink is the cut between headend h and the lab's Smart Software
+// Manager since then.
+func SmartLink(h string, since time.Time) Link {
+	return Link{A: h, B: "smart", Since: since, Manager: true}
+}
+
+// SmartCutText is the text of the event of a cut between headend h and
+// the lab's Smart Software Manager.
+func SmartCutText(h string) string {
+	return fmt.Sprintf("link cut between %s and the Smart Software Manager: its Smart Agent reaches no manager", h)
+}
+
+// SmartRestoredText is the text of the event of the end of that cut.
+func SmartRestoredText(h string) string {
+	return fmt.Sprintf("link restored between %s and the Smart Software Manager", h)
 }
 
 // RestoredText is the text of the event of the end of the cut between a

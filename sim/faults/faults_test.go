@@ -13,7 +13,7 @@ func TestLinksSorted(t *testing.T) {
 	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	ls := []Link{NewLink("c", "a", at), NewLink("b", "a", at), NewLink("a", "b", at)}
 	Sort(ls)
-	want := []Link{{"a", "b", at}, {"a", "b", at}, {"a", "c", at}}
+	want := []Link{{A: "a", B: "b", Since: at}, {A: "a", B: "b", Since: at}, {A: "a", B: "c", Since: at}}
 	if !slices.Equal(ls, want) {
 		t.Errorf("links %+v, want %+v", ls, want)
 	}

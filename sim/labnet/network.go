@@ -31,6 +31,11 @@ type Network[H comparable] struct {
 	held   map[H][]netip.Addr
 	cuts   map[linkKey]Cut[H]
 	off    map[H]bool
+	// up is when each headend is up (a reloading one is down until
+	// then), smart the headends whose path to the lab's Smart Software
+	// Manager is cut, since when (smart.go).
+	up    map[H]time.Time
+	smart map[H]time.Time
 }
 
 // New is an empty lab network whose headends have the ids id gives.
@@ -51,9 +56,10 @@ func (n *Network[H]) Set(h H, addrs []netip.Addr, host string, upAt time.Time) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.byAddr == nil {
-		n.byAddr, n.held = map[netip.Addr][]holder[H]{}, map[H][]netip.Addr{}
+		n.byAddr, n.held, n.up = map[netip.Addr][]holder[H]{}, map[H][]netip.Addr{}, map[H]time.Time{}
 	}
 	n.dropLocked(h)
+	n.up[h] = upAt
 	if len(addrs) == 0 {
 		return
 	}
@@ -73,6 +79,8 @@ func (n *Network[H]) Drop(h H) {
 	defer n.mu.Unlock()
 	n.dropLocked(h)
 	delete(n.off, h)
+	delete(n.up, h)
+	delete(n.smart, h)
 }
 
 func (n *Network[H]) dropLocked(h H) {

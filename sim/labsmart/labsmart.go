@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim/eventlog"
 )
@@ -48,10 +49,19 @@ func New(core Core, lab string, log *zap.Logger, m *smart.Manager) *Service {
 // do runs one action at the lab time: persisted with a Smart event whose
 // text text(res) tells (Core.Commit), then applied.
 func do[T any](s *Service, text func(T) string, fn func(m *smart.Manager, now time.Time) (smart.Change, T, error)) (T, error) {
+	return doAt(s, time.Time{}, text, fn)
+}
+
+// doAt is do at the lab time at, which a move of the clock is stepping
+// through before it stores it (zero: the lab time now).
+func doAt[T any](s *Service, at time.Time, text func(T) string, fn func(m *smart.Manager, now time.Time) (smart.Change, T, error)) (T, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var zero T
-	now := s.core.Now()
+	now := at
+	if now.IsZero() {
+		now = s.core.Now()
+	}
 	c, res, err := fn(s.m, now)
 	if err != nil {
 		return zero, err
@@ -125,7 +135,12 @@ func (s *Service) RevokeToken(token string) (smart.Token, error) {
 
 // Register registers a device with an ID token, requesting tags.
 func (s *Service) Register(udi, token string, tags []string) (smart.Registration, error) {
-	return do(s, func(r smart.Registration) string {
+	return s.RegisterAt(time.Time{}, udi, token, tags)
+}
+
+// RegisterAt is Register at the lab time at (zero: now).
+func (s *Service) RegisterAt(at time.Time, udi, token string, tags []string) (smart.Registration, error) {
+	return doAt(s, at, func(r smart.Registration) string {
 		return fmt.Sprintf("%s registered to %s/%s (%s): %s", r.Device.UDI, r.Device.Account, r.Device.VirtualAccount,
 			strings.Join(r.Device.Tags, ", "), r.Status)
 	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Registration, error) {
@@ -135,7 +150,13 @@ func (s *Service) Register(udi, token string, tags []string) (smart.Registration
 
 // RenewAuthorization renews a device's authorization.
 func (s *Service) RenewAuthorization(udi string) (smart.Registration, error) {
-	return do(s, func(r smart.Registration) string {
+	return s.RenewAuthorizationAt(time.Time{}, udi)
+}
+
+// RenewAuthorizationAt is RenewAuthorization at the lab time at (zero:
+// now).
+func (s *Service) RenewAuthorizationAt(at time.Time, udi string) (smart.Registration, error) {
+	return doAt(s, at, func(r smart.Registration) string {
 		return fmt.Sprintf("%s renewed its authorization: %s", r.Device.UDI, r.Status)
 	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Registration, error) {
 		return m.RenewAuthorization(now, udi)
@@ -144,7 +165,12 @@ func (s *Service) RenewAuthorization(udi string) (smart.Registration, error) {
 
 // RenewRegistration renews a device's registration.
 func (s *Service) RenewRegistration(udi string) (smart.Registration, error) {
-	return do(s, func(r smart.Registration) string {
+	return s.RenewRegistrationAt(time.Time{}, udi)
+}
+
+// RenewRegistrationAt is RenewRegistration at the lab time at (zero: now).
+func (s *Service) RenewRegistrationAt(at time.Time, udi string) (smart.Registration, error) {
+	return doAt(s, at, func(r smart.Registration) string {
 		return fmt.Sprintf("%s renewed its registration: %s", r.Device.UDI, r.Status)
 	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Registration, error) {
 		return m.RenewRegistration(now, udi)
@@ -153,7 +179,12 @@ func (s *Service) RenewRegistration(udi string) (smart.Registration, error) {
 
 // Deregister removes a device from its virtual account.
 func (s *Service) Deregister(udi string) (smart.Device, error) {
-	return do(s, func(d smart.Device) string {
+	return s.DeregisterAt(time.Time{}, udi)
+}
+
+// DeregisterAt is Deregister at the lab time at (zero: now).
+func (s *Service) DeregisterAt(at time.Time, udi string) (smart.Device, error) {
+	return doAt(s, at, func(d smart.Device) string {
 		return fmt.Sprintf("%s deregistered from %s/%s", d.UDI, d.Account, d.VirtualAccount)
 	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Device, error) {
 		return m.Deregister(now, udi)
@@ -206,4 +237,71 @@ func (s *Service) VerifyAuthorization(request, code string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.m.VerifyAuthorization(request, code)
+}
+
+// AnyConnectCompliance is the honor-system report of AnyConnect on the
+// ASAv, by virtual account, at the lab time; users reads what the
+// headends admitted (it must not call back into the manager).
+func (s *Service) AnyConnectCompliance(account string, users smart.Users) []smart.VACompliance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.AnyConnectCompliance(s.core.Now(), account, users)
+}
+
+// Path is the manager as one headend reaches it over the lab network
+// (family.SmartManager): a call fails with family.ErrSmartUnreachable when
+// Up says the headend does not reach the manager at the lab time, and is
+// made at that time otherwise; the lab time is At when set (a move of the
+// clock stepping through it before it stores it). Path takes no headend
+// lock: a device calls it inside a change of the headend, which holds it.
+type Path struct {
+	S  *Service
+	Up func(now time.Time) bool
+	At time.Time
+}
+
+// reach fails when the headend does not reach the manager.
+func (p Path) reach() error {
+	now := p.At
+	if now.IsZero() {
+		now = p.S.core.Now()
+	}
+	if !p.Up(now) {
+		return family.ErrSmartUnreachable
+	}
+	return nil
+}
+
+func (p Path) Register(udi, token string, tags []string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RegisterAt(p.At, udi, token, tags)
+}
+
+func (p Path) RenewAuthorization(udi string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RenewAuthorizationAt(p.At, udi)
+}
+
+func (p Path) RenewRegistration(udi string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.RenewRegistrationAt(p.At, udi)
+}
+
+func (p Path) Deregister(udi string) error {
+	if err := p.reach(); err != nil {
+		return err
+	}
+	_, err := p.S.DeregisterAt(p.At, udi)
+	return err
+}
+
+// VerifyAuthorization needs no path: the device checks the code offline.
+func (p Path) VerifyAuthorization(request, code string) (string, error) {
+	return p.S.VerifyAuthorization(request, code)
 }

@@ -86,3 +86,14 @@ func (t *Heap[H]) TakeDue(now time.Time) []H {
 	}
 	return hs
 }
+
+// Next is the earliest due time in the heap; ok is false when it is
+// empty.
+func (t *Heap[H]) Next() (at time.Time, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.q) == 0 {
+		return time.Time{}, false
+	}
+	return t.q[0].s.due, true
+}

@@ -49,3 +49,13 @@ func (s Snapshot) KeyLicense() (family.KeyLicense, bool) {
 	}
 	return k.KeyLicense(s.Now), true
 }
+
+// SmartLicense is the Smart Licensing state of a Smart-licensed headend
+// (ASAv) at the snapshot's time; false for a family licensed otherwise.
+func (s Snapshot) SmartLicense() (family.SmartLicense, bool) {
+	l, ok := s.Device.(family.SmartLicensing)
+	if !ok {
+		return family.SmartLicense{}, false
+	}
+	return l.SmartLicense(s.Now), true
+}

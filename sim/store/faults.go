@@ -12,6 +12,9 @@ import (
 //
 //	l/<lab>/link/<lower id 8><higher id 8>  a cut link, JSON
 //	l/<lab>/power/<id 8>                    a headend powered off, JSON
+//
+// A link with id 0 at one end is a headend's path to the lab's Smart
+// Software Manager, cut: no headend has id 0.
 
 // LinkPrefix is the prefix of the lab's cut links.
 func LinkPrefix(lab string) []byte { return append(LabPrefix(lab), "link/"...) }

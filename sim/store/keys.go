@@ -60,6 +60,14 @@ func HeadendKey(lab string, id uint64) []byte {
 // ClockKey is the key of the lab's simulated clock.
 func ClockKey(lab string) []byte { return append(LabPrefix(lab), "clock"...) }
 
+// ClockModeKey marks a lab whose clock was switched from the machine's to
+// a simulated one (its time is ClockKey's).
+func ClockModeKey(lab string) []byte { return append(LabPrefix(lab), "clockmode"...) }
+
+// ScenarioKey is the key of the lab's running training scenario (package
+// scenario keeps its encoding).
+func ScenarioKey(lab string) []byte { return append(LabPrefix(lab), "scenario"...) }
+
 // PortPrefix is the prefix of the headends' console ports.
 func PortPrefix(lab string) []byte { return append(LabPrefix(lab), "ssh/"...) }
 

@@ -72,6 +72,9 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 	if s.PoweredOff {
 		h.PoweredOffSince = timestamppb.New(s.PoweredOffSince)
 	}
+	if sl, ok := s.SmartLicense(); ok {
+		h.SmartLicense = smartLicensePB(sl)
+	}
 	k, ok := s.KeyLicense()
 	if !ok {
 		return h
@@ -95,6 +98,26 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		})
 	}
 	return h
+}
+
+// smartLicensePB is a Smart-licensed headend's state; unset times stay
+// unset.
+func smartLicensePB(l sim.SmartLicense) *headendv1.SmartLicense {
+	ts := func(t time.Time) *timestamppb.Timestamp {
+		if t.IsZero() {
+			return nil
+		}
+		return timestamppb.New(t)
+	}
+	return &headendv1.SmartLicense{
+		Tier: l.Tier, Throughput: l.Throughput, Entitlement: l.Entitlement,
+		PlatformState: l.PlatformState, Registration: l.Registration, Authorization: l.Authorization,
+		SmartAccount: l.SmartAccount, VirtualAccount: l.VirtualAccount, Udi: l.UDI,
+		EvalRemaining: durationpb.New(l.EvalRemaining),
+		RegisteredAt:  ts(l.RegisteredAt), AuthorizedAt: ts(l.AuthorizedAt),
+		NextAttempt: ts(l.NextAttempt), CommDeadline: ts(l.CommDeadline), RegistrationExpires: ts(l.RegistrationExpires),
+		LastFailure: l.LastFailure, PremiumPeers: int32(l.PremiumPeers),
+	}
 }
 
 func licensedFeaturesPB(r *sim.LicensedFeatures) *headendv1.LicensedFeatures {

@@ -10,6 +10,9 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/replay"
+	"github.com/asalab/asalab/sim/scenario"
+	"github.com/asalab/asalab/sim/twin"
 )
 
 // ErrorDomain is the ErrorInfo domain of every asalab error.
@@ -71,6 +74,7 @@ var errorTable = []errorMapping{
 	{sim.ErrPAKExhausted, codes.FailedPrecondition, "PAK_EXHAUSTED"},
 	{sim.ErrSerialBlank, codes.InvalidArgument, "SERIAL_BLANK"},
 	{sim.ErrSerialReturned, codes.FailedPrecondition, "SERIAL_RETURNED"},
+	{sim.ErrASAvSerial, codes.FailedPrecondition, "ASAV_SMART_LICENSED"},
 	{sim.ErrSameSerial, codes.InvalidArgument, "SAME_SERIAL"},
 	{sim.ErrNoLicenses, codes.FailedPrecondition, "NO_LICENSES"},
 	{sim.ErrNotOnSource, codes.InvalidArgument, "SKU_NOT_ON_SOURCE"},
@@ -111,6 +115,25 @@ var errorTable = []errorMapping{
 	{sim.ErrLinkNotCut, codes.FailedPrecondition, "LINK_NOT_CUT"},
 	{sim.ErrAlreadyPoweredOff, codes.FailedPrecondition, "ALREADY_POWERED_OFF"},
 	{sim.ErrAlreadyPoweredOn, codes.FailedPrecondition, "ALREADY_POWERED_ON"},
+	// Training scenarios.
+	{scenario.ErrNotFound, codes.NotFound, "SCENARIO_NOT_FOUND"},
+	{scenario.ErrNotRunning, codes.FailedPrecondition, "SCENARIO_NOT_RUNNING"},
+	{scenario.ErrAlreadyRunning, codes.FailedPrecondition, "SCENARIO_RUNNING"},
+	{scenario.ErrLabNotEmpty, codes.FailedPrecondition, "SCENARIO_LAB_NOT_EMPTY"},
+	{scenario.ErrNoMoreHints, codes.FailedPrecondition, "SCENARIO_NO_MORE_HINTS"},
+	{scenario.ErrInvalidScenario, codes.Internal, "SCENARIO_INVALID"},
+	// The fidelity replay.
+	{replay.ErrNoPrompt, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
+	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
+	// Twins of real boxes.
+	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
+	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
+	{twin.ErrNotActivationKeyModel, codes.InvalidArgument, "NOT_ACTIVATION_KEY_MODEL"},
+	{twin.ErrUnknownFeatureLine, codes.InvalidArgument, "UNKNOWN_FEATURE_LINE"},
+	{twin.ErrCaptureMismatch, codes.InvalidArgument, "CAPTURE_MISMATCH"},
+	{twin.ErrNotReproducible, codes.InvalidArgument, "NOT_REPRODUCIBLE"},
 }
 
 // toStatus turns a domain error into a gRPC status error with an ErrorInfo.
@@ -147,7 +170,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: ", "twin: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -13,7 +13,7 @@ import (
 // powered off.
 
 func linkPB(l sim.Link) *headendv1.Link {
-	return &headendv1.Link{HeadendA: l.A, HeadendB: l.B, CutSince: timestamppb.New(l.Since)}
+	return &headendv1.Link{HeadendA: l.A, HeadendB: l.B, CutSince: timestamppb.New(l.Since), SmartManager: l.Manager}
 }
 
 // needPair checks the two hostnames of a link request.

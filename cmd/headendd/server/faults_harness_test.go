@@ -60,7 +60,11 @@ func (e *env) doFaults(c *ddCase) (out string, ok bool) {
 }
 
 func linkText(l *headendv1.Link) string {
-	return fmt.Sprintf("%s - %s cut since %s", l.GetHeadendA(), l.GetHeadendB(), l.GetCutSince().AsTime().Format(time.RFC3339))
+	t := fmt.Sprintf("%s - %s cut since %s", l.GetHeadendA(), l.GetHeadendB(), l.GetCutSince().AsTime().Format(time.RFC3339))
+	if l.GetSmartManager() {
+		t += " (the Smart Software Manager)"
+	}
+	return t
 }
 
 // powerSummary is a headend's summary with its power state.

@@ -34,12 +34,13 @@ func TestExecLimits(t *testing.T) {
 	for i := range 200 {
 		users = append(users, fmt.Sprintf("username user%03d password secret%03d privilege 15", i, i))
 	}
-	if _, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "asa1", Lines: users}); err != nil {
+	// 200 password hashes: slow under -race on a loaded machine.
+	if _, err := e.hc.Exec(ctxSlow(), &headendv1.ExecRequest{Hostname: "asa1", Lines: users}); err != nil {
 		t.Fatal(err)
 	}
 
 	const cmd = "show running-config"
-	one, err := e.hc.Exec(ctxT(), &headendv1.ExecRequest{Hostname: "asa1", Lines: []string{cmd}})
+	one, err := e.hc.Exec(ctxSlow(), &headendv1.ExecRequest{Hostname: "asa1", Lines: []string{cmd}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,6 +214,17 @@ func (s *portalService) GetComplianceReport(_ context.Context, req *headendv1.Ge
 		}
 		resp.Customers = append(resp.Customers, cc)
 	}
+	for _, v := range lab.SmartCompliance(req.GetCustomer()) {
+		va := &headendv1.VirtualAccountCompliance{
+			SmartAccount: v.Account, VirtualAccount: v.VirtualAccount, Serials: v.Serials,
+			Plus: int32(v.Plus), Apex: int32(v.Apex), VpnOnly: int32(v.VPNOnly),
+			UniqueUsers: int32(v.UniqueUsers), ApexOnlyUsers: int32(v.ApexOnlyUsers), Findings: v.Findings,
+		}
+		if !v.Since.IsZero() {
+			va.Since = timestamppb.New(v.Since)
+		}
+		resp.VirtualAccounts = append(resp.VirtualAccounts, va)
+	}
 	return resp, nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/scenario"
 )
 
 // Limits on requests.
@@ -57,6 +58,9 @@ func (l *Labs) get(name string) (*sim.Lab, error) {
 type Options struct {
 	Log     *zap.Logger
 	Metrics *GRPCMetrics
+	// Scenarios are the labs' training scenario engines (a lab without
+	// one answers ScenarioService with FailedPrecondition).
+	Scenarios []*scenario.Engine
 }
 
 // New builds the gRPC server with its services, health and reflection.
@@ -83,6 +87,9 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
 	headendv1.RegisterSmartServiceServer(gs, &smartService{labs: labs})
 	headendv1.RegisterEventServiceServer(gs, &eventService{labs: labs})
+	headendv1.RegisterScenarioServiceServer(gs, &scenarioService{labs: labs, engines: opts.Scenarios})
+	headendv1.RegisterTwinServiceServer(gs, &twinService{labs: labs})
+	headendv1.RegisterReplayServiceServer(gs, &replayService{labs: labs})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,

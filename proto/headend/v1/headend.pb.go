@@ -608,8 +608,11 @@ type Headend struct {
 	// The headend's part in shared AnyConnect Premium licensing, as the lab
 	// sees it; unset when it plays none.
 	SharedLicensing *SharedLicensing `protobuf:"bytes,16,opt,name=shared_licensing,json=sharedLicensing,proto3" json:"shared_licensing,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The headend's Smart Licensing state (ASAv), as its Smart Agent holds
+	// it; unset on a headend licensed by activation keys.
+	SmartLicense  *SmartLicense `protobuf:"bytes,17,opt,name=smart_license,json=smartLicense,proto3" json:"smart_license,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Headend) Reset() {
@@ -754,6 +757,204 @@ func (x *Headend) GetSharedLicensing() *SharedLicensing {
 	return nil
 }
 
+func (x *Headend) GetSmartLicense() *SmartLicense {
+	if x != nil {
+		return x.SmartLicense
+	}
+	return nil
+}
+
+// SmartLicense is an ASAv's Smart Licensing state, as `show license all`
+// prints it.
+type SmartLicense struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The `license smart` entitlement configured: feature tier
+	// ("standard"), throughput level ("1G") and the tag they ask for
+	// ("ASAv-STD-1G"); empty when none is configured.
+	Tier        string `protobuf:"bytes,1,opt,name=tier,proto3" json:"tier,omitempty"`
+	Throughput  string `protobuf:"bytes,2,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	Entitlement string `protobuf:"bytes,3,opt,name=entitlement,proto3" json:"entitlement,omitempty"`
+	// `show version`'s ASAv Platform License State: "Licensed" or
+	// "Unlicensed".
+	PlatformState string `protobuf:"bytes,4,opt,name=platform_state,json=platformState,proto3" json:"platform_state,omitempty"`
+	// "UNREGISTERED", "REGISTERED" or "RESERVED" (a Permanent License
+	// Reservation installed).
+	Registration string `protobuf:"bytes,5,opt,name=registration,proto3" json:"registration,omitempty"`
+	// "EVAL MODE", "EVAL EXPIRED", "AUTHORIZED", "OUT OF COMPLIANCE",
+	// "AUTHORIZATION EXPIRED" or "NO LICENSES IN USE".
+	Authorization  string `protobuf:"bytes,6,opt,name=authorization,proto3" json:"authorization,omitempty"`
+	SmartAccount   string `protobuf:"bytes,7,opt,name=smart_account,json=smartAccount,proto3" json:"smart_account,omitempty"`
+	VirtualAccount string `protobuf:"bytes,8,opt,name=virtual_account,json=virtualAccount,proto3" json:"virtual_account,omitempty"`
+	// "PID:ASAv,SN:<serial>".
+	Udi string `protobuf:"bytes,9,opt,name=udi,proto3" json:"udi,omitempty"`
+	// What is left of the 90-day evaluation period.
+	EvalRemaining *durationpb.Duration `protobuf:"bytes,10,opt,name=eval_remaining,json=evalRemaining,proto3" json:"eval_remaining,omitempty"`
+	// The last successful registration and authorization; unset when none.
+	RegisteredAt *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	AuthorizedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=authorized_at,json=authorizedAt,proto3" json:"authorized_at,omitempty"`
+	// The next attempt to reach the Smart Software Manager; when the
+	// authorization expires without one; when the registration does.
+	// Unset when none.
+	NextAttempt         *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=next_attempt,json=nextAttempt,proto3" json:"next_attempt,omitempty"`
+	CommDeadline        *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=comm_deadline,json=commDeadline,proto3" json:"comm_deadline,omitempty"`
+	RegistrationExpires *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=registration_expires,json=registrationExpires,proto3" json:"registration_expires,omitempty"`
+	// The failure reason of the last attempt; empty when it succeeded.
+	LastFailure string `protobuf:"bytes,16,opt,name=last_failure,json=lastFailure,proto3" json:"last_failure,omitempty"`
+	// The AnyConnect Premium peer limit the state gives.
+	PremiumPeers  int32 `protobuf:"varint,17,opt,name=premium_peers,json=premiumPeers,proto3" json:"premium_peers,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SmartLicense) Reset() {
+	*x = SmartLicense{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SmartLicense) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SmartLicense) ProtoMessage() {}
+
+func (x *SmartLicense) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SmartLicense.ProtoReflect.Descriptor instead.
+func (*SmartLicense) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SmartLicense) GetTier() string {
+	if x != nil {
+		return x.Tier
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetThroughput() string {
+	if x != nil {
+		return x.Throughput
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetEntitlement() string {
+	if x != nil {
+		return x.Entitlement
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetPlatformState() string {
+	if x != nil {
+		return x.PlatformState
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetRegistration() string {
+	if x != nil {
+		return x.Registration
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetAuthorization() string {
+	if x != nil {
+		return x.Authorization
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetSmartAccount() string {
+	if x != nil {
+		return x.SmartAccount
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetVirtualAccount() string {
+	if x != nil {
+		return x.VirtualAccount
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetUdi() string {
+	if x != nil {
+		return x.Udi
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetEvalRemaining() *durationpb.Duration {
+	if x != nil {
+		return x.EvalRemaining
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetRegisteredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RegisteredAt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetAuthorizedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AuthorizedAt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetNextAttempt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextAttempt
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetCommDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CommDeadline
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetRegistrationExpires() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RegistrationExpires
+	}
+	return nil
+}
+
+func (x *SmartLicense) GetLastFailure() string {
+	if x != nil {
+		return x.LastFailure
+	}
+	return ""
+}
+
+func (x *SmartLicense) GetPremiumPeers() int32 {
+	if x != nil {
+		return x.PremiumPeers
+	}
+	return 0
+}
+
 // SharedLicensing is a headend's shared AnyConnect Premium licensing: its
 // role, the server it uses, the shared sessions it holds and the pool, as
 // `show shared license` shows them on it.
@@ -792,7 +993,7 @@ type SharedLicensing struct {
 
 func (x *SharedLicensing) Reset() {
 	*x = SharedLicensing{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -804,7 +1005,7 @@ func (x *SharedLicensing) String() string {
 func (*SharedLicensing) ProtoMessage() {}
 
 func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -817,7 +1018,7 @@ func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SharedLicensing.ProtoReflect.Descriptor instead.
 func (*SharedLicensing) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SharedLicensing) GetRole() SharedLicensingRole {
@@ -930,7 +1131,7 @@ type FailoverPair struct {
 
 func (x *FailoverPair) Reset() {
 	*x = FailoverPair{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -942,7 +1143,7 @@ func (x *FailoverPair) String() string {
 func (*FailoverPair) ProtoMessage() {}
 
 func (x *FailoverPair) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -955,7 +1156,7 @@ func (x *FailoverPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
 func (*FailoverPair) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *FailoverPair) GetRole() string {
@@ -1041,7 +1242,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1053,7 +1254,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1066,7 +1267,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -1128,7 +1329,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1341,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1354,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -1226,7 +1427,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1238,7 +1439,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1251,7 +1452,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -1413,7 +1614,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1425,7 +1626,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1438,7 +1639,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Config) GetHostname() string {
@@ -1484,7 +1685,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1697,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1710,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Platform) GetModel() string {
@@ -1651,7 +1852,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1663,7 +1864,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1676,7 +1877,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1744,7 +1945,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +1957,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +1970,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1789,7 +1990,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1801,7 +2002,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1814,7 +2015,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -1840,7 +2041,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1852,7 +2053,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1865,7 +2066,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -1888,7 +2089,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1900,7 +2101,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1913,7 +2114,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -1948,7 +2149,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1960,7 +2161,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1973,7 +2174,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -2000,7 +2201,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2012,7 +2213,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2025,7 +2226,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -2050,7 +2251,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2062,7 +2263,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2075,7 +2276,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 type InstallActivationKeyRequest struct {
@@ -2091,7 +2292,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2103,7 +2304,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2116,7 +2317,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -2160,7 +2361,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2172,7 +2373,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2185,7 +2386,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -2228,7 +2429,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2240,7 +2441,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2253,7 +2454,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -2286,7 +2487,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2298,7 +2499,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2311,7 +2512,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -2333,7 +2534,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2345,7 +2546,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2358,7 +2559,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -2392,7 +2593,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2404,7 +2605,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2417,7 +2618,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -2447,7 +2648,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2459,7 +2660,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2472,7 +2673,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2509,7 +2710,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2521,7 +2722,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2534,7 +2735,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2573,7 +2774,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2585,7 +2786,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2598,7 +2799,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2630,7 +2831,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2642,7 +2843,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2655,7 +2856,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 type ListPlatformsResponse struct {
@@ -2667,7 +2868,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2679,7 +2880,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2692,7 +2893,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2717,7 +2918,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2729,7 +2930,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2742,7 +2943,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -2798,7 +2999,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2810,7 +3011,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2823,7 +3024,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -2872,7 +3073,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2884,7 +3085,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2897,7 +3098,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -2929,7 +3130,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2941,7 +3142,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2954,7 +3155,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 type AdmitConnectionsRequest struct {
@@ -2970,7 +3171,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2982,7 +3183,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2995,7 +3196,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -3049,7 +3250,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3061,7 +3262,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3074,7 +3275,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -3125,7 +3326,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3137,7 +3338,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3150,7 +3351,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -3198,7 +3399,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3210,7 +3411,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3223,7 +3424,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -3272,7 +3473,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3284,7 +3485,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3297,7 +3498,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -3324,7 +3525,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3336,7 +3537,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3349,7 +3550,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -3370,7 +3571,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3382,7 +3583,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3395,7 +3596,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -3423,7 +3624,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3435,7 +3636,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3448,7 +3649,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -3477,7 +3678,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3489,7 +3690,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3502,7 +3703,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3532,7 +3733,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3544,7 +3745,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3557,7 +3758,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3598,7 +3799,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3610,7 +3811,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3623,7 +3824,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3659,7 +3860,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3671,7 +3872,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3684,7 +3885,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3748,7 +3949,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x05\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x06\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -3767,7 +3968,29 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x05power\x18\r \x01(\x0e2\x16.headend.v1.PowerStateR\x05power\x12F\n" +
 	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
 	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\x12F\n" +
-	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\"\xd1\x03\n" +
+	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\x12=\n" +
+	"\rsmart_license\x18\x11 \x01(\v2\x18.headend.v1.SmartLicenseR\fsmartLicense\"\x90\x06\n" +
+	"\fSmartLicense\x12\x12\n" +
+	"\x04tier\x18\x01 \x01(\tR\x04tier\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\x02 \x01(\tR\n" +
+	"throughput\x12 \n" +
+	"\ventitlement\x18\x03 \x01(\tR\ventitlement\x12%\n" +
+	"\x0eplatform_state\x18\x04 \x01(\tR\rplatformState\x12\"\n" +
+	"\fregistration\x18\x05 \x01(\tR\fregistration\x12$\n" +
+	"\rauthorization\x18\x06 \x01(\tR\rauthorization\x12#\n" +
+	"\rsmart_account\x18\a \x01(\tR\fsmartAccount\x12'\n" +
+	"\x0fvirtual_account\x18\b \x01(\tR\x0evirtualAccount\x12\x10\n" +
+	"\x03udi\x18\t \x01(\tR\x03udi\x12@\n" +
+	"\x0eeval_remaining\x18\n" +
+	" \x01(\v2\x19.google.protobuf.DurationR\revalRemaining\x12?\n" +
+	"\rregistered_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\fregisteredAt\x12?\n" +
+	"\rauthorized_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\fauthorizedAt\x12=\n" +
+	"\fnext_attempt\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\vnextAttempt\x12?\n" +
+	"\rcomm_deadline\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\fcommDeadline\x12M\n" +
+	"\x14registration_expires\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\x13registrationExpires\x12!\n" +
+	"\flast_failure\x18\x10 \x01(\tR\vlastFailure\x12#\n" +
+	"\rpremium_peers\x18\x11 \x01(\x05R\fpremiumPeers\"\xd1\x03\n" +
 	"\x0fSharedLicensing\x123\n" +
 	"\x04role\x18\x01 \x01(\x0e2\x1f.headend.v1.SharedLicensingRoleR\x04role\x12%\n" +
 	"\x0eserver_address\x18\x02 \x01(\tR\rserverAddress\x12\x1e\n" +
@@ -4097,7 +4320,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -4109,129 +4332,137 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(PowerState)(0),                        // 7: headend.v1.PowerState
 	(FailoverState)(0),                     // 8: headend.v1.FailoverState
 	(*Headend)(nil),                        // 9: headend.v1.Headend
-	(*SharedLicensing)(nil),                // 10: headend.v1.SharedLicensing
-	(*FailoverPair)(nil),                   // 11: headend.v1.FailoverPair
-	(*License)(nil),                        // 12: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 13: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 14: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 15: headend.v1.Config
-	(*Platform)(nil),                       // 16: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 17: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 18: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 19: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 20: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 21: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 22: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 23: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 24: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 25: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 26: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 27: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 28: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 29: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 30: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 31: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 32: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 33: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 34: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 35: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 36: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 37: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 38: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 39: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 40: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 41: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 42: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 43: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 44: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 45: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 46: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 47: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 48: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 49: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 50: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 51: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 52: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 53: google.protobuf.Duration
+	(*SmartLicense)(nil),                   // 10: headend.v1.SmartLicense
+	(*SharedLicensing)(nil),                // 11: headend.v1.SharedLicensing
+	(*FailoverPair)(nil),                   // 12: headend.v1.FailoverPair
+	(*License)(nil),                        // 13: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 14: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 15: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 16: headend.v1.Config
+	(*Platform)(nil),                       // 17: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 18: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 19: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 20: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 21: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 22: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 23: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 24: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 25: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 26: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 27: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 28: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 29: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 30: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 31: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 32: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 33: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 34: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 35: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 36: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 37: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 38: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 39: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 40: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 41: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 42: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 43: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 44: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 45: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 46: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 47: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 48: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 49: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 50: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 51: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 52: headend.v1.Session
+	(*timestamppb.Timestamp)(nil),          // 53: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 54: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	52, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	12, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	15, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	15, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	53, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	13, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	16, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	16, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	52, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
-	11, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
-	10, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
-	6,  // 9: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
-	52, // 10: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
-	8,  // 11: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
-	8,  // 12: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	52, // 13: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	52, // 14: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
-	14, // 15: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
-	13, // 16: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	14, // 17: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	53, // 18: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 19: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 20: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	9,  // 21: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 22: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 23: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 24: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	9,  // 25: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	9,  // 26: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	9,  // 27: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	33, // 28: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	16, // 29: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 30: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 31: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 32: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 33: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 34: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 35: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	42, // 36: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	43, // 37: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	46, // 38: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	51, // 39: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 40: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	52, // 41: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	17, // 42: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	19, // 43: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	21, // 44: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	23, // 45: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	25, // 46: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	27, // 47: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	29, // 48: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	31, // 49: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	34, // 50: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	36, // 51: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	38, // 52: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	40, // 53: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	44, // 54: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	47, // 55: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	49, // 56: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	18, // 57: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	20, // 58: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	22, // 59: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	24, // 60: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	26, // 61: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	28, // 62: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	30, // 63: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	32, // 64: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	35, // 65: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	37, // 66: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	39, // 67: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	41, // 68: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	45, // 69: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	48, // 70: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	50, // 71: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	57, // [57:72] is the sub-list for method output_type
-	42, // [42:57] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	53, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	12, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	11, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
+	10, // 9: headend.v1.Headend.smart_license:type_name -> headend.v1.SmartLicense
+	54, // 10: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
+	53, // 11: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
+	53, // 12: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
+	53, // 13: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
+	53, // 14: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
+	53, // 15: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
+	6,  // 16: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
+	53, // 17: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	8,  // 18: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	8,  // 19: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	53, // 20: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	53, // 21: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	15, // 22: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
+	14, // 23: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	15, // 24: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	54, // 25: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 26: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 27: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	9,  // 28: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 29: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 30: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 31: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	9,  // 32: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	9,  // 33: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	9,  // 34: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	34, // 35: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	17, // 36: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 37: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 38: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 39: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 40: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 41: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 42: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	43, // 43: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	44, // 44: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	47, // 45: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	52, // 46: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 47: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	53, // 48: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	18, // 49: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	20, // 50: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	22, // 51: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	24, // 52: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	26, // 53: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	28, // 54: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	30, // 55: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	32, // 56: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	35, // 57: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	37, // 58: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	39, // 59: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	41, // 60: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	45, // 61: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	48, // 62: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	50, // 63: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	19, // 64: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	21, // 65: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	23, // 66: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	25, // 67: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	27, // 68: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	29, // 69: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	31, // 70: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	33, // 71: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	36, // 72: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	38, // 73: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	40, // 74: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	42, // 75: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	46, // 76: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	49, // 77: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	51, // 78: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	64, // [64:79] is the sub-list for method output_type
+	49, // [49:64] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -4245,7 +4476,7 @@ func file_headend_v1_headend_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   43,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -412,11 +412,15 @@ func (x *AdvanceClockResponse) GetClock() *Clock {
 // Link is a cut between two headends: no lab network path joins them.
 type Link struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Their running hostnames, in sorted order.
+	// Their running hostnames, in sorted order; for a cut to the lab's
+	// Smart Software Manager (smart_manager), the headend and "smart".
 	HeadendA string `protobuf:"bytes,1,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
 	HeadendB string `protobuf:"bytes,2,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
 	// When it was cut, lab time.
-	CutSince      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=cut_since,json=cutSince,proto3" json:"cut_since,omitempty"`
+	CutSince *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=cut_since,json=cutSince,proto3" json:"cut_since,omitempty"`
+	// The link is headend_a's path to the lab's Smart Software Manager,
+	// not a link between two headends.
+	SmartManager  bool `protobuf:"varint,4,opt,name=smart_manager,json=smartManager,proto3" json:"smart_manager,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -472,10 +476,20 @@ func (x *Link) GetCutSince() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Link) GetSmartManager() bool {
+	if x != nil {
+		return x.SmartManager
+	}
+	return false
+}
+
 type CutLinkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
-	// Hostnames of two different headends, in either order.
+	// Hostnames of two different headends, in either order. headend_b
+	// "smart" names the lab's Smart Software Manager: the request cuts
+	// headend_a's path to it. A headend whose hostname is "smart" is named
+	// in headend_a (`smart smart` is its path to the manager).
 	HeadendA      string `protobuf:"bytes,2,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
 	HeadendB      string `protobuf:"bytes,3,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -578,10 +592,11 @@ func (x *CutLinkResponse) GetLink() *Link {
 }
 
 type RestoreLinkRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
-	HeadendA      string                 `protobuf:"bytes,2,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
-	HeadendB      string                 `protobuf:"bytes,3,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Lab   string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	// As CutLinkRequest: headend_b "smart" is the Smart Software Manager.
+	HeadendA      string `protobuf:"bytes,2,opt,name=headend_a,json=headendA,proto3" json:"headend_a,omitempty"`
+	HeadendB      string `protobuf:"bytes,3,opt,name=headend_b,json=headendB,proto3" json:"headend_b,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -985,11 +1000,12 @@ const file_headend_v1_lab_proto_rawDesc = "" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x125\n" +
 	"\bduration\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\bduration\"?\n" +
 	"\x14AdvanceClockResponse\x12'\n" +
-	"\x05clock\x18\x01 \x01(\v2\x11.headend.v1.ClockR\x05clock\"y\n" +
+	"\x05clock\x18\x01 \x01(\v2\x11.headend.v1.ClockR\x05clock\"\x9e\x01\n" +
 	"\x04Link\x12\x1b\n" +
 	"\theadend_a\x18\x01 \x01(\tR\bheadendA\x12\x1b\n" +
 	"\theadend_b\x18\x02 \x01(\tR\bheadendB\x127\n" +
-	"\tcut_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bcutSince\"\\\n" +
+	"\tcut_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bcutSince\x12#\n" +
+	"\rsmart_manager\x18\x04 \x01(\bR\fsmartManager\"\\\n" +
 	"\x0eCutLinkRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1b\n" +
 	"\theadend_a\x18\x02 \x01(\tR\bheadendA\x12\x1b\n" +

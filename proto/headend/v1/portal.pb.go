@@ -1718,8 +1718,12 @@ type GetComplianceReportResponse struct {
 	// are then zero, not measured.
 	UsageAvailable bool                  `protobuf:"varint,2,opt,name=usage_available,json=usageAvailable,proto3" json:"usage_available,omitempty"`
 	Customers      []*CustomerCompliance `protobuf:"bytes,3,rep,name=customers,proto3" json:"customers,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The ASAv, by Smart Account and virtual account (customer filters by
+	// the Smart Account's name): AnyConnect on an ASAv is licensed on the
+	// honor system too.
+	VirtualAccounts []*VirtualAccountCompliance `protobuf:"bytes,4,rep,name=virtual_accounts,json=virtualAccounts,proto3" json:"virtual_accounts,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *GetComplianceReportResponse) Reset() {
@@ -1773,6 +1777,137 @@ func (x *GetComplianceReportResponse) GetCustomers() []*CustomerCompliance {
 	return nil
 }
 
+func (x *GetComplianceReportResponse) GetVirtualAccounts() []*VirtualAccountCompliance {
+	if x != nil {
+		return x.VirtualAccounts
+	}
+	return nil
+}
+
+// VirtualAccountCompliance is one virtual account's AnyConnect use on its
+// ASAv against its AnyConnect entitlements in the Smart Software Manager.
+type VirtualAccountCompliance struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	SmartAccount   string                 `protobuf:"bytes,1,opt,name=smart_account,json=smartAccount,proto3" json:"smart_account,omitempty"`
+	VirtualAccount string                 `protobuf:"bytes,2,opt,name=virtual_account,json=virtualAccount,proto3" json:"virtual_account,omitempty"`
+	// Its ASAv registered or reserved now.
+	Serials []string `protobuf:"bytes,3,rep,name=serials,proto3" json:"serials,omitempty"`
+	// The AnyConnect Plus, Apex and VPN Only licenses in force.
+	Plus    int32 `protobuf:"varint,4,opt,name=plus,proto3" json:"plus,omitempty"`
+	Apex    int32 `protobuf:"varint,5,opt,name=apex,proto3" json:"apex,omitempty"`
+	VpnOnly int32 `protobuf:"varint,6,opt,name=vpn_only,json=vpnOnly,proto3" json:"vpn_only,omitempty"`
+	// Where the count starts: its earliest AnyConnect entitlement in force,
+	// else its earliest ASAv registration.
+	Since *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=since,proto3" json:"since,omitempty"`
+	// Distinct users its ASAv admitted since then; of them, users of
+	// Apex-only services (clientless).
+	UniqueUsers   int32    `protobuf:"varint,8,opt,name=unique_users,json=uniqueUsers,proto3" json:"unique_users,omitempty"`
+	ApexOnlyUsers int32    `protobuf:"varint,9,opt,name=apex_only_users,json=apexOnlyUsers,proto3" json:"apex_only_users,omitempty"`
+	Findings      []string `protobuf:"bytes,10,rep,name=findings,proto3" json:"findings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VirtualAccountCompliance) Reset() {
+	*x = VirtualAccountCompliance{}
+	mi := &file_headend_v1_portal_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VirtualAccountCompliance) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VirtualAccountCompliance) ProtoMessage() {}
+
+func (x *VirtualAccountCompliance) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_portal_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VirtualAccountCompliance.ProtoReflect.Descriptor instead.
+func (*VirtualAccountCompliance) Descriptor() ([]byte, []int) {
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *VirtualAccountCompliance) GetSmartAccount() string {
+	if x != nil {
+		return x.SmartAccount
+	}
+	return ""
+}
+
+func (x *VirtualAccountCompliance) GetVirtualAccount() string {
+	if x != nil {
+		return x.VirtualAccount
+	}
+	return ""
+}
+
+func (x *VirtualAccountCompliance) GetSerials() []string {
+	if x != nil {
+		return x.Serials
+	}
+	return nil
+}
+
+func (x *VirtualAccountCompliance) GetPlus() int32 {
+	if x != nil {
+		return x.Plus
+	}
+	return 0
+}
+
+func (x *VirtualAccountCompliance) GetApex() int32 {
+	if x != nil {
+		return x.Apex
+	}
+	return 0
+}
+
+func (x *VirtualAccountCompliance) GetVpnOnly() int32 {
+	if x != nil {
+		return x.VpnOnly
+	}
+	return 0
+}
+
+func (x *VirtualAccountCompliance) GetSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *VirtualAccountCompliance) GetUniqueUsers() int32 {
+	if x != nil {
+		return x.UniqueUsers
+	}
+	return 0
+}
+
+func (x *VirtualAccountCompliance) GetApexOnlyUsers() int32 {
+	if x != nil {
+		return x.ApexOnlyUsers
+	}
+	return 0
+}
+
+func (x *VirtualAccountCompliance) GetFindings() []string {
+	if x != nil {
+		return x.Findings
+	}
+	return nil
+}
+
 // CustomerCompliance is one customer's part of the report.
 type CustomerCompliance struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -1789,7 +1924,7 @@ type CustomerCompliance struct {
 
 func (x *CustomerCompliance) Reset() {
 	*x = CustomerCompliance{}
-	mi := &file_headend_v1_portal_proto_msgTypes[20]
+	mi := &file_headend_v1_portal_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1801,7 +1936,7 @@ func (x *CustomerCompliance) String() string {
 func (*CustomerCompliance) ProtoMessage() {}
 
 func (x *CustomerCompliance) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_portal_proto_msgTypes[20]
+	mi := &file_headend_v1_portal_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1814,7 +1949,7 @@ func (x *CustomerCompliance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustomerCompliance.ProtoReflect.Descriptor instead.
 func (*CustomerCompliance) Descriptor() ([]byte, []int) {
-	return file_headend_v1_portal_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CustomerCompliance) GetCustomer() string {
@@ -1883,7 +2018,7 @@ type EntitlementCompliance struct {
 
 func (x *EntitlementCompliance) Reset() {
 	*x = EntitlementCompliance{}
-	mi := &file_headend_v1_portal_proto_msgTypes[21]
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1895,7 +2030,7 @@ func (x *EntitlementCompliance) String() string {
 func (*EntitlementCompliance) ProtoMessage() {}
 
 func (x *EntitlementCompliance) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_portal_proto_msgTypes[21]
+	mi := &file_headend_v1_portal_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1908,7 +2043,7 @@ func (x *EntitlementCompliance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntitlementCompliance.ProtoReflect.Descriptor instead.
 func (*EntitlementCompliance) Descriptor() ([]byte, []int) {
-	return file_headend_v1_portal_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *EntitlementCompliance) GetTier() LicenseTier {
@@ -2024,7 +2159,7 @@ type EntitlementMigration struct {
 
 func (x *EntitlementMigration) Reset() {
 	*x = EntitlementMigration{}
-	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	mi := &file_headend_v1_portal_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2036,7 +2171,7 @@ func (x *EntitlementMigration) String() string {
 func (*EntitlementMigration) ProtoMessage() {}
 
 func (x *EntitlementMigration) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_portal_proto_msgTypes[22]
+	mi := &file_headend_v1_portal_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2049,7 +2184,7 @@ func (x *EntitlementMigration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EntitlementMigration.ProtoReflect.Descriptor instead.
 func (*EntitlementMigration) Descriptor() ([]byte, []int) {
-	return file_headend_v1_portal_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_portal_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *EntitlementMigration) GetSerial() string {
@@ -2214,11 +2349,24 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x05email\x18\x03 \x01(\tR\x05email\"J\n" +
 	"\x1aGetComplianceReportRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
-	"\bcustomer\x18\x02 \x01(\tR\bcustomer\"\xc3\x01\n" +
+	"\bcustomer\x18\x02 \x01(\tR\bcustomer\"\x94\x02\n" +
 	"\x1bGetComplianceReportResponse\x12=\n" +
 	"\fgenerated_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\vgeneratedAt\x12'\n" +
 	"\x0fusage_available\x18\x02 \x01(\bR\x0eusageAvailable\x12<\n" +
-	"\tcustomers\x18\x03 \x03(\v2\x1e.headend.v1.CustomerComplianceR\tcustomers\"\xe1\x01\n" +
+	"\tcustomers\x18\x03 \x03(\v2\x1e.headend.v1.CustomerComplianceR\tcustomers\x12O\n" +
+	"\x10virtual_accounts\x18\x04 \x03(\v2$.headend.v1.VirtualAccountComplianceR\x0fvirtualAccounts\"\xde\x02\n" +
+	"\x18VirtualAccountCompliance\x12#\n" +
+	"\rsmart_account\x18\x01 \x01(\tR\fsmartAccount\x12'\n" +
+	"\x0fvirtual_account\x18\x02 \x01(\tR\x0evirtualAccount\x12\x18\n" +
+	"\aserials\x18\x03 \x03(\tR\aserials\x12\x12\n" +
+	"\x04plus\x18\x04 \x01(\x05R\x04plus\x12\x12\n" +
+	"\x04apex\x18\x05 \x01(\x05R\x04apex\x12\x19\n" +
+	"\bvpn_only\x18\x06 \x01(\x05R\avpnOnly\x120\n" +
+	"\x05since\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x05since\x12!\n" +
+	"\funique_users\x18\b \x01(\x05R\vuniqueUsers\x12&\n" +
+	"\x0fapex_only_users\x18\t \x01(\x05R\rapexOnlyUsers\x12\x1a\n" +
+	"\bfindings\x18\n" +
+	" \x03(\tR\bfindings\"\xe1\x01\n" +
 	"\x12CustomerCompliance\x12\x1a\n" +
 	"\bcustomer\x18\x01 \x01(\tR\bcustomer\x12)\n" +
 	"\x10authorized_users\x18\x02 \x01(\x05R\x0fauthorizedUsers\x12!\n" +
@@ -2294,7 +2442,7 @@ func file_headend_v1_portal_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_portal_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_headend_v1_portal_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_headend_v1_portal_proto_goTypes = []any{
 	(LicenseTier)(0),                    // 0: headend.v1.LicenseTier
 	(LicenseKind)(0),                    // 1: headend.v1.LicenseKind
@@ -2319,28 +2467,29 @@ var file_headend_v1_portal_proto_goTypes = []any{
 	(*RehostForRmaResponse)(nil),        // 20: headend.v1.RehostForRmaResponse
 	(*GetComplianceReportRequest)(nil),  // 21: headend.v1.GetComplianceReportRequest
 	(*GetComplianceReportResponse)(nil), // 22: headend.v1.GetComplianceReportResponse
-	(*CustomerCompliance)(nil),          // 23: headend.v1.CustomerCompliance
-	(*EntitlementCompliance)(nil),       // 24: headend.v1.EntitlementCompliance
-	(*EntitlementMigration)(nil),        // 25: headend.v1.EntitlementMigration
-	(*timestamppb.Timestamp)(nil),       // 26: google.protobuf.Timestamp
+	(*VirtualAccountCompliance)(nil),    // 23: headend.v1.VirtualAccountCompliance
+	(*CustomerCompliance)(nil),          // 24: headend.v1.CustomerCompliance
+	(*EntitlementCompliance)(nil),       // 25: headend.v1.EntitlementCompliance
+	(*EntitlementMigration)(nil),        // 26: headend.v1.EntitlementMigration
+	(*timestamppb.Timestamp)(nil),       // 27: google.protobuf.Timestamp
 }
 var file_headend_v1_portal_proto_depIdxs = []int32{
 	0,  // 0: headend.v1.Pak.tier:type_name -> headend.v1.LicenseTier
 	1,  // 1: headend.v1.Pak.kind:type_name -> headend.v1.LicenseKind
-	26, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
-	26, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
+	27, // 2: headend.v1.Pak.delivered_at:type_name -> google.protobuf.Timestamp
+	27, // 3: headend.v1.Pak.active_at:type_name -> google.protobuf.Timestamp
 	0,  // 4: headend.v1.PortalLicense.tier:type_name -> headend.v1.LicenseTier
 	1,  // 5: headend.v1.PortalLicense.kind:type_name -> headend.v1.LicenseKind
 	2,  // 6: headend.v1.PortalLicense.registration:type_name -> headend.v1.RegistrationKind
-	26, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
-	26, // 8: headend.v1.PortalLicense.migrated_at:type_name -> google.protobuf.Timestamp
+	27, // 7: headend.v1.PortalLicense.registered_at:type_name -> google.protobuf.Timestamp
+	27, // 8: headend.v1.PortalLicense.migrated_at:type_name -> google.protobuf.Timestamp
 	3,  // 9: headend.v1.PlaceOrderRequest.lines:type_name -> headend.v1.OrderLine
 	4,  // 10: headend.v1.PlaceOrderResponse.paks:type_name -> headend.v1.Pak
 	6,  // 11: headend.v1.RegisterPakResponse.activation_key:type_name -> headend.v1.IssuedKey
 	5,  // 12: headend.v1.RegisterPakResponse.license:type_name -> headend.v1.PortalLicense
 	6,  // 13: headend.v1.RegisterPakResponse.activation_keys:type_name -> headend.v1.IssuedKey
 	5,  // 14: headend.v1.RegisterPakResponse.migrated:type_name -> headend.v1.PortalLicense
-	26, // 15: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
+	27, // 15: headend.v1.GetActivationCodeResponse.expires_at:type_name -> google.protobuf.Timestamp
 	5,  // 16: headend.v1.GetActivationCodeResponse.shareable:type_name -> headend.v1.PortalLicense
 	5,  // 17: headend.v1.UseActivationCodeResponse.shared:type_name -> headend.v1.PortalLicense
 	6,  // 18: headend.v1.UseActivationCodeResponse.activation_keys:type_name -> headend.v1.IssuedKey
@@ -2351,33 +2500,35 @@ var file_headend_v1_portal_proto_depIdxs = []int32{
 	5,  // 23: headend.v1.RequestDemoLicenseResponse.license:type_name -> headend.v1.PortalLicense
 	5,  // 24: headend.v1.RehostForRmaResponse.moved:type_name -> headend.v1.PortalLicense
 	6,  // 25: headend.v1.RehostForRmaResponse.activation_keys:type_name -> headend.v1.IssuedKey
-	26, // 26: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
-	23, // 27: headend.v1.GetComplianceReportResponse.customers:type_name -> headend.v1.CustomerCompliance
-	24, // 28: headend.v1.CustomerCompliance.entitlements:type_name -> headend.v1.EntitlementCompliance
-	0,  // 29: headend.v1.EntitlementCompliance.tier:type_name -> headend.v1.LicenseTier
-	25, // 30: headend.v1.EntitlementCompliance.migrations:type_name -> headend.v1.EntitlementMigration
-	26, // 31: headend.v1.EntitlementMigration.migrated_at:type_name -> google.protobuf.Timestamp
-	7,  // 32: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
-	9,  // 33: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
-	11, // 34: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
-	13, // 35: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
-	15, // 36: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
-	17, // 37: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
-	19, // 38: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
-	21, // 39: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
-	8,  // 40: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
-	10, // 41: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
-	12, // 42: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
-	14, // 43: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
-	16, // 44: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
-	18, // 45: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
-	20, // 46: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
-	22, // 47: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
-	40, // [40:48] is the sub-list for method output_type
-	32, // [32:40] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	27, // 26: headend.v1.GetComplianceReportResponse.generated_at:type_name -> google.protobuf.Timestamp
+	24, // 27: headend.v1.GetComplianceReportResponse.customers:type_name -> headend.v1.CustomerCompliance
+	23, // 28: headend.v1.GetComplianceReportResponse.virtual_accounts:type_name -> headend.v1.VirtualAccountCompliance
+	27, // 29: headend.v1.VirtualAccountCompliance.since:type_name -> google.protobuf.Timestamp
+	25, // 30: headend.v1.CustomerCompliance.entitlements:type_name -> headend.v1.EntitlementCompliance
+	0,  // 31: headend.v1.EntitlementCompliance.tier:type_name -> headend.v1.LicenseTier
+	26, // 32: headend.v1.EntitlementCompliance.migrations:type_name -> headend.v1.EntitlementMigration
+	27, // 33: headend.v1.EntitlementMigration.migrated_at:type_name -> google.protobuf.Timestamp
+	7,  // 34: headend.v1.PortalService.PlaceOrder:input_type -> headend.v1.PlaceOrderRequest
+	9,  // 35: headend.v1.PortalService.RegisterPak:input_type -> headend.v1.RegisterPakRequest
+	11, // 36: headend.v1.PortalService.GetActivationCode:input_type -> headend.v1.GetActivationCodeRequest
+	13, // 37: headend.v1.PortalService.UseActivationCode:input_type -> headend.v1.UseActivationCodeRequest
+	15, // 38: headend.v1.PortalService.ListLicenses:input_type -> headend.v1.ListLicensesRequest
+	17, // 39: headend.v1.PortalService.RequestDemoLicense:input_type -> headend.v1.RequestDemoLicenseRequest
+	19, // 40: headend.v1.PortalService.RehostForRma:input_type -> headend.v1.RehostForRmaRequest
+	21, // 41: headend.v1.PortalService.GetComplianceReport:input_type -> headend.v1.GetComplianceReportRequest
+	8,  // 42: headend.v1.PortalService.PlaceOrder:output_type -> headend.v1.PlaceOrderResponse
+	10, // 43: headend.v1.PortalService.RegisterPak:output_type -> headend.v1.RegisterPakResponse
+	12, // 44: headend.v1.PortalService.GetActivationCode:output_type -> headend.v1.GetActivationCodeResponse
+	14, // 45: headend.v1.PortalService.UseActivationCode:output_type -> headend.v1.UseActivationCodeResponse
+	16, // 46: headend.v1.PortalService.ListLicenses:output_type -> headend.v1.ListLicensesResponse
+	18, // 47: headend.v1.PortalService.RequestDemoLicense:output_type -> headend.v1.RequestDemoLicenseResponse
+	20, // 48: headend.v1.PortalService.RehostForRma:output_type -> headend.v1.RehostForRmaResponse
+	22, // 49: headend.v1.PortalService.GetComplianceReport:output_type -> headend.v1.GetComplianceReportResponse
+	42, // [42:50] is the sub-list for method output_type
+	34, // [34:42] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_portal_proto_init() }
@@ -2391,7 +2542,7 @@ func file_headend_v1_portal_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_portal_proto_rawDesc), len(file_headend_v1_portal_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   23,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// featureBlock is the "Licensed features for this platform:" block and the
+// platform line of a show version, without indentation: the 8.4 block is
+// indented by one space, the lab's is not.
+func featureBlock(out string) string {
+	var b []string
+	in := false
+	for _, l := range strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "Licensed features for this platform:":
+			in = true
+		case !in:
+		case strings.HasPrefix(t, "This platform has "):
+			return strings.Join(append(b, t), "\n")
+		case t != "":
+			b = append(b, t)
+		}
+	}
+	return strings.Join(b, "\n")
+}
+
+// TestEndToEndTwin: headendctl twin on a daemon whose simulated clock starts
+// at a fixed time makes the twin of the real ASA 5520 8.4(1) output; its
+// show version prints the capture's block and platform line; a capture of
+// an ASAv is refused with exit status 1 and the reason.
+func TestEndToEndTwin(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	d := startDaemon(t, headendd, filepath.Join(t.TempDir(), "data"))
+	capture := filepath.Join("..", "..", "sim", "twin", "testdata", "genie_golden_output2.txt")
+
+	out := mustCtl(t, headendctl, "--addr", d.grpc, "twin", "--hostname", "lab-5520", "--from", capture)
+	for _, want := range []string{"hostname:       lab-5520", "model:          ASA5520 (software 8.4(1))", "serial:         JMX0938K0C0", "reload pending: no"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("headendctl twin printed no line %q:\n%s", want, out)
+		}
+	}
+	sv := mustCtl(t, headendctl, "--addr", d.grpc, "exec", "lab-5520", "show version")
+	want := featureBlock(readFile(t, capture))
+	if got := featureBlock(sv); got != want {
+		t.Errorf("the twin's licensed features:\n%s\nwant the capture's:\n%s", got, want)
+	}
+	if !strings.Contains(sv, "\nlab-5520 up ") || !strings.Contains(sv, "Software Version 8.4(1)\n") {
+		t.Errorf("the twin's show version:\n%s", sv)
+	}
+
+	asav := filepath.Join("..", "..", "sim", "twin", "testdata", "ntc_cisco_asa_show_version1.txt")
+	_, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "twin", "--from", asav)
+	if code != 1 || !strings.Contains(errOut, "ASAv10 is licensed by smart (InvalidArgument, NOT_ACTIVATION_KEY_MODEL)") {
+		t.Errorf("ASAv capture: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "twin", "--hostname", "x"); code != 2 || !strings.Contains(errOut, "usage: twin") {
+		t.Errorf("no --from: exit %d, stderr %q", code, errOut)
+	}
+	if got := mustCtl(t, headendctl, "--addr", d.grpc, "list"); strings.Count(got, "\n") != 2 {
+		t.Errorf("list after one twin and refusals:\n%s", got)
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,72 @@
+package scenario_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/asalab/asalab/sim/scenario"
+)
+
+// TestEmbeddedScenarios: every scenario file of the repository reads.
+func TestEmbeddedScenarios(t *testing.T) {
+	all, err := scenario.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range all {
+		names = append(names, s.Name)
+		if len(s.Hints) == 0 || s.Title == "" || s.Description == "" {
+			t.Errorf("%s: a scenario needs a title, a description and hints", s.File)
+		}
+	}
+	if got := strings.Join(names, " "); got != "essentials-to-plus premium-to-apex rma-rehost shared-to-plus timebased-expiry" {
+		t.Fatalf("scenarios: %s", got)
+	}
+}
+
+const minimal = `name: "tiny"
+title: "Tiny"
+description: "one headend"
+clock_start: "2030-01-07T08:00:00Z"
+headends {
+  hostname: "hq"
+  model: "ASA5525"
+}
+goals {
+  check: "connect_all"
+  description: "all connect"
+}
+`
+
+// TestParseErrors: a scenario file's mistakes are named with the file,
+// the line and the field.
+func TestParseErrors(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"syntax", strings.Replace(minimal, `title: "Tiny"`, `title "Tiny`, 1),
+			`bad.textpb:2:1: syntax error: missing field separator :`},
+		{"unknown field", strings.Replace(minimal, `title: "Tiny"`, `titel: "Tiny"`, 1),
+			`bad.textpb:2:1: unknown field: titel`},
+		{"not a Monday", strings.Replace(minimal, "2030-01-07T08", "2030-01-08T08", 1),
+			`bad.textpb:4: field clock_start: clock_start 2030-01-08T08:00:00Z is not a Monday 08:00 UTC`},
+		{"model", strings.Replace(minimal, "ASA5525", "ASA9999", 1),
+			`bad.textpb:7: field model: headend hq: unknown model "ASA9999"`},
+		{"check", strings.Replace(minimal, "connect_all", "connect_some", 1),
+			`bad.textpb:10: field check: goal 1: unknown check "connect_some"`},
+		{"feature", strings.Replace(minimal, `model: "ASA5525"`, "model: \"ASA5525\"\n  features: \"premium=lots\"", 1),
+			`bad.textpb:8: field features: headend hq: keygen: invalid feature set: "premium" needs a positive number, as premium=N`},
+		{"users", minimal + "traffic {\n  users { headend: \"branch\" count: 5 }\n}\n",
+			`bad.textpb:14: field count: users 1: a headend of the scenario ("branch") and a count 1..100000 (5)`},
+		{"order", minimal + "portal {\n  customer: \"A\"\n  orders { sku: \"L-NOPE=\" }\n}\n",
+			`bad.textpb:15: field sku: order 1: portal: unknown SKU "L-NOPE="`},
+	} {
+		_, err := scenario.Parse("bad.textpb", []byte(c.src))
+		if !errors.Is(err, scenario.ErrInvalidScenario) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v\nwant it to contain %s", c.name, err, c.want)
+		}
+	}
+	if _, err := scenario.Parse("ok.textpb", []byte(minimal)); err != nil {
+		t.Fatal(err)
+	}
+}
