@@ -337,8 +337,11 @@ const (
 // and slots for size concurrent sessions (the platform maximum).
 // refresh rebuilds the policy when a time-based key expires.
 func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
-	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: &usageSet{}}
-	a.policy.Store(p)
+	a := &Admission{id: id, size: max(size, 1), usage: &usageSet{}}
+	if refresh != nil {
+		a.refresh = func(now int64) *Policy { return a.fit(refresh(now)) }
+	}
+	a.policy.Store(a.fit(p))
 	a.tab.Store(a.newTable(start))
 	return a
 }
@@ -351,7 +354,32 @@ func (a *Admission) newTable(start int64) *table {
 }
 
 // SetPolicy publishes a new policy; sessions already admitted stay.
-func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(p) }
+func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(a.fit(p)) }
+
+// fit is p with no limit above the table's size. The search for a free
+// slot relies on a free slot existing whenever a limit lets a session in;
+// a limit above the slots (a catalog row whose maximum is lower than what
+// its family licenses) would have it search for ever. Such a limit is cut
+// to the slots: the table is the platform's maximum.
+func (a *Admission) fit(p *Policy) *Policy {
+	if p == nil {
+		return nil
+	}
+	n := uint32(a.size)
+	over := p.total > n || p.sharedMax > n
+	for _, l := range p.limit {
+		over = over || l > n
+	}
+	if !over {
+		return p
+	}
+	q := *p
+	q.total, q.sharedMax = min(q.total, n), min(q.sharedMax, n)
+	for i := range q.limit {
+		q.limit[i] = min(q.limit[i], n)
+	}
+	return &q
+}
 
 // Policy is the policy in force.
 func (a *Admission) Policy() *Policy { return a.policy.Load() }
