@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -29,8 +31,10 @@ type Engine struct {
 
 // run is the running scenario.
 type run struct {
-	sc    *Scenario
-	start time.Time
+	// sc is the scenario with its description and hints naming this
+	// run's Smart Account and tokens; base is the file's.
+	sc, base *Scenario
+	start    time.Time
 	// first is the sequence of the setup's first event: the grade reads
 	// the log from there.
 	first uint64
@@ -43,6 +47,10 @@ type run struct {
 	// sess are the sessions of each traffic group's users, by user index
 	// (0: not connected).
 	sess [][]uint64
+	// smart is the run's Smart Account and ID tokens ("" and nil when
+	// the scenario has none).
+	smart  string
+	tokens []string
 }
 
 // record is the stored form of a run.
@@ -54,6 +62,10 @@ type record struct {
 	Serials map[string]string `json:"serials"`
 	// Essentials: the units that ran anyconnect-essentials at the start.
 	Essentials map[string]bool `json:"essentials"`
+	// Smart and Tokens: the run's Smart Account (the file's, or with a
+	// number when an earlier run's holds that name) and its ID tokens.
+	Smart  string   `json:"smart,omitempty"`
+	Tokens []string `json:"tokens,omitempty"`
 }
 
 // Open makes the lab's engine with the embedded scenarios and resumes the
@@ -88,6 +100,7 @@ func OpenWith(lab *sim.Lab, all []*Scenario) (*Engine, error) {
 	}
 	e.run = newRun(sc, rec.Start, rec.First, rec.Serials)
 	e.run.hints, e.run.essentials = rec.Hints, rec.Essentials
+	e.run.named(rec.Smart, rec.Tokens)
 	e.drive()
 	e.mu.Lock()
 	e.traffic(lab.Clock().Now())
@@ -119,11 +132,32 @@ func (e *Engine) find(name string) (*Scenario, error) {
 }
 
 func newRun(sc *Scenario, start time.Time, first uint64, serials map[string]string) *run {
-	r := &run{sc: sc, start: start.UTC(), first: first, serials: serials, sess: make([][]uint64, len(sc.Groups))}
+	r := &run{sc: sc, base: sc, start: start.UTC(), first: first, serials: serials, sess: make([][]uint64, len(sc.Groups))}
 	for i, g := range sc.Groups {
 		r.sess[i] = make([]uint64, g.Count)
 	}
 	return r
+}
+
+// named sets the run's Smart Account and tokens, and the scenario's
+// description and hints naming them ({account}, {token1}, ...).
+func (r *run) named(account string, tokens []string) {
+	r.smart, r.tokens = account, tokens
+	if account == "" && len(tokens) == 0 {
+		return
+	}
+	pairs := []string{"{account}", account}
+	for i, t := range tokens {
+		pairs = append(pairs, "{token"+strconv.Itoa(i+1)+"}", t)
+	}
+	rp := strings.NewReplacer(pairs...)
+	sc := *r.base
+	sc.Description = rp.Replace(sc.Description)
+	sc.Hints = make([]string, len(r.base.Hints))
+	for i, h := range r.base.Hints {
+		sc.Hints[i] = rp.Replace(h)
+	}
+	r.sc = &sc
 }
 
 // Status is the running scenario's state.
@@ -204,7 +238,7 @@ func (e *Engine) Reset() (Status, error) {
 	if err := e.lab.PutScenarioRecord(nil, nil, nil); err != nil {
 		return failed(err)
 	}
-	return e.begin(old.sc)
+	return e.begin(old.base)
 }
 
 // begin sets sc up and runs it; e.busy is set.
@@ -216,7 +250,8 @@ func (e *Engine) begin(sc *Scenario) (Status, error) {
 		e.mu.Unlock()
 		return Status{}, err
 	}
-	rec, _ := json.Marshal(record{Name: sc.Name, Start: r.start, First: r.first, Serials: r.serials, Essentials: r.essentials})
+	rec, _ := json.Marshal(record{Name: sc.Name, Start: r.start, First: r.first, Serials: r.serials, Essentials: r.essentials,
+		Smart: r.smart, Tokens: r.tokens})
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.busy = false
@@ -290,6 +325,10 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 				return fail(fmt.Errorf("%s: %w", u.Hostname, err))
 			}
 		}
+	}
+	account, tokens, err := e.setupSmart(sc)
+	if err != nil {
+		return fail(err)
 	}
 	if len(sc.Orders) > 0 {
 		lines := make([]portal.OrderLine, len(sc.Orders))
@@ -379,8 +418,14 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 				return fail(fmt.Errorf("%s: %w", a.Headend, err))
 			}
 		}
+		if a.CutLink != "" {
+			if _, err := lab.CutLink(a.Headend, a.CutLink); err != nil {
+				return fail(fmt.Errorf("%s: %w", a.Headend, err))
+			}
+		}
 	}
 	r := newRun(sc, start, first, serials)
+	r.named(account, tokens)
 	r.essentials = map[string]bool{}
 	for _, u := range sc.Headends {
 		if s, err := lab.Get(u.Hostname); err == nil {
@@ -390,6 +435,48 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 		}
 	}
 	return r, nil
+}
+
+// setupSmart makes the scenario's Smart Account at the lab time: its
+// virtual accounts, entitlements and tokens. The manager keeps the
+// accounts of earlier runs, whose licenses and devices would count in this
+// one's usage: a name an earlier run holds gets a number ("Acme 2").
+func (e *Engine) setupSmart(sc *Scenario) (string, []string, error) {
+	sm := sc.Smart
+	if sm == nil {
+		return "", nil, nil
+	}
+	s := e.lab.Smart()
+	account := sm.Account
+	for n := 2; ; n++ {
+		_, err := s.CreateAccount(account)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, smart.ErrAccountExists) || n > 99 {
+			return "", nil, err
+		}
+		account = sm.Account + " " + strconv.Itoa(n)
+	}
+	for _, va := range sm.VirtualAccounts {
+		if _, err := s.CreateVirtualAccount(account, va); err != nil {
+			return "", nil, err
+		}
+	}
+	for _, en := range sm.Entitlements {
+		if _, err := s.AddEntitlement(account, en.VirtualAccount, en.Tag, en.Count, time.Time{}); err != nil {
+			return "", nil, err
+		}
+	}
+	var tokens []string
+	for _, t := range sm.Tokens {
+		tok, err := s.CreateToken(account, t.VirtualAccount, t.Days, 0)
+		if err != nil {
+			return "", nil, err
+		}
+		tokens = append(tokens, tok.Token)
+	}
+	return account, tokens, nil
 }
 
 // mask is a prefix length as a dotted mask.
@@ -437,7 +524,8 @@ func (e *Engine) Hint() (int, string, error) {
 	if r.hints >= len(r.sc.Hints) {
 		return 0, "", fmt.Errorf("%w: all %d hints of %s were given", ErrNoMoreHints, len(r.sc.Hints), r.sc.Name)
 	}
-	rec, _ := json.Marshal(record{Name: r.sc.Name, Start: r.start, First: r.first, Hints: r.hints + 1, Serials: r.serials, Essentials: r.essentials})
+	rec, _ := json.Marshal(record{Name: r.sc.Name, Start: r.start, First: r.first, Hints: r.hints + 1, Serials: r.serials, Essentials: r.essentials,
+		Smart: r.smart, Tokens: r.tokens})
 	if err := e.lab.PutScenarioRecord(rec, nil, func() { r.hints++ }); err != nil {
 		return 0, "", err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -195,6 +196,26 @@ func (e *Engine) grade(r *run, connect bool) []Result {
 					}
 				}
 			}
+		case "smart_authorized":
+			now := e.lab.Clock().Now()
+			for _, u := range units {
+				if why := e.smartAuthorized(u, g.Tier); why != "" {
+					fail(u, fmt.Sprintf("%s at %s lab time", why, clock(now, r.start)))
+				}
+			}
+		case "smart_balanced":
+			now := e.lab.Clock().Now()
+			us, err := e.lab.Smart().Usage(r.smart)
+			if err != nil {
+				fail("smart", err.Error())
+				break
+			}
+			for _, t := range us.Tags {
+				if t.Balance < 0 {
+					fail(r.smart+"/"+t.VirtualAccount, fmt.Sprintf("%s/%s uses %d %s and holds %d (balance %d) at %s lab time",
+						r.smart, t.VirtualAccount, t.InUse, t.Tag, t.Purchased, t.Balance, clock(now, r.start)))
+				}
+			}
 		}
 		res := Result{Goal: g, Passed: len(detail) == 0 && !wait}
 		switch {
@@ -208,6 +229,69 @@ func (e *Engine) grade(r *run, connect bool) []Result {
 		out = append(out, res)
 	}
 	return out
+}
+
+// smartAuthorized is why host is not licensed by Smart Licensing with
+// tag (any ASAv tier when ""), configured and saved; "" when it is.
+func (e *Engine) smartAuthorized(host, tag string) string {
+	s, err := e.lab.Get(host)
+	if err != nil {
+		return host + ": " + err.Error()
+	}
+	sl, ok := s.SmartLicense()
+	switch {
+	case !ok:
+		return host + " has no Smart Licensing"
+	case sl.Entitlement == "":
+		return host + " has no feature tier and throughput level configured"
+	case tag != "" && sl.Entitlement != tag:
+		return fmt.Sprintf("%s asks for %s, not %s", host, sl.Entitlement, tag)
+	case sl.Authorization != "AUTHORIZED":
+		why := fmt.Sprintf("%s is %s, %s", host, sl.Registration, sl.Authorization)
+		if sl.LastFailure != "" {
+			why += " (" + sl.LastFailure + ")"
+		}
+		return why
+	case sl.Registration == "REGISTERED":
+		// A unit learns of its account's compliance only when it next
+		// talks to the manager; the grade asks the manager.
+		if st := e.lab.Smart().Status(sl.UDI); st != smart.StatusAuthorized {
+			return fmt.Sprintf("%s shows AUTHORIZED but the Smart Software Manager has it %s", host, st)
+		}
+	}
+	// The license smart block as the unit runs it must be the one it
+	// boots with.
+	var blocks [2]string
+	for i, which := range []string{"running", "startup"} {
+		res, err := e.lab.Exec(host, []string{"show " + which + "-config"})
+		if err != nil {
+			return host + ": " + err.Error()
+		}
+		blocks[i] = smartBlock(res.Transcript)
+	}
+	if blocks[0] != blocks[1] {
+		return host + "'s license smart configuration is not saved (write memory)"
+	}
+	return ""
+}
+
+// smartBlock is the license smart lines of a configuration listing.
+func smartBlock(cfg string) string {
+	var b strings.Builder
+	in := false
+	for _, l := range strings.Split(cfg, "\n") {
+		l = strings.TrimRight(l, "\r ")
+		switch {
+		case strings.HasPrefix(l, "license smart"):
+			in = true
+		case in && strings.HasPrefix(l, " "):
+		default:
+			in = false
+			continue
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
 }
 
 // expand fills a goal's failure template.

@@ -18,7 +18,9 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
+	"github.com/asalab/asalab/keygen/smart"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
 )
 
 //go:embed scenarios/*.textpb
@@ -39,6 +41,29 @@ type Scenario struct {
 	Goals    []Goal
 	Hints    []string
 	Actions  []Action
+	// Smart is the Smart Software Manager's state at the start; nil when
+	// the file has none.
+	Smart *Smart
+}
+
+// Smart is a Smart Account at the start.
+type Smart struct {
+	Account         string
+	VirtualAccounts []string
+	Entitlements    []SmartEntitlement
+	Tokens          []SmartToken
+}
+
+// SmartEntitlement is licenses bought into a virtual account ("": DEFAULT).
+type SmartEntitlement struct {
+	VirtualAccount, Tag string
+	Count               int
+}
+
+// SmartToken is an ID token created at the setup.
+type SmartToken struct {
+	VirtualAccount string
+	Days           int
 }
 
 // Order is an order line placed before the start.
@@ -92,12 +117,15 @@ type Action struct {
 	After   time.Duration
 	Headend string
 	RMA     bool
+	// CutLink is the peer whose path from Headend is cut: a hostname,
+	// or sim.SmartPeer.
+	CutLink string
 }
 
 // Checks are the goals' checks.
 var Checks = []string{"key_plus_apex", "essentials_off_saved", "no_license_server_saved", "order_covers",
 	"connect_all", "no_refusals", "shared_kept", "permanent_premium", "shared_registered", "rehosted_within",
-	"compliance_clean"}
+	"compliance_clean", "smart_authorized", "smart_balanced"}
 
 // Load reads every embedded scenario file.
 func Load() ([]*Scenario, error) {
@@ -274,8 +302,15 @@ func Parse(file string, src []byte) (*Scenario, error) {
 				return nil, p.errf("headends", i, "goal %d: headends names %q, no headend of the scenario", i+1, h)
 			}
 		}
-		if !slices.Contains([]string{"", "plus", "apex"}, gl.Tier) {
+		if gl.Check == "smart_authorized" {
+			if gl.Tier != "" && !slices.Contains(smart.TierTags, gl.Tier) {
+				return nil, p.errf("tier", i, "goal %d: tier %q is not an ASAv entitlement (one of %s)", i+1, gl.Tier, strings.Join(smart.TierTags, ", "))
+			}
+		} else if !slices.Contains([]string{"", "plus", "apex"}, gl.Tier) {
 			return nil, p.errf("tier", i, "goal %d: tier %q is not plus or apex", i+1, gl.Tier)
+		}
+		if gl.Check == "smart_balanced" && spec.GetSmart() == nil {
+			return nil, p.errf("check", i, "goal %d: smart_balanced needs the file's smart account", i+1)
 		}
 		if (gl.Check == "order_covers" || gl.Check == "permanent_premium") && gl.Users <= 0 {
 			return nil, p.errf("users", i, "goal %d: %s needs users", i+1, gl.Check)
@@ -300,12 +335,72 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		if d != 0 {
 			return nil, p.errf("after", i, "action %d: only actions at the start (after 0) are supported", i+1)
 		}
-		if !hosts[a.GetHeadend()] || !a.GetRma() {
-			return nil, p.errf("headend", i, "action %d: an rma of a headend of the scenario", i+1)
+		peer := a.GetCutLink()
+		if !hosts[a.GetHeadend()] || a.GetRma() == (peer != "") {
+			return nil, p.errf("headend", i, "action %d: an rma or a cut_link of a headend of the scenario", i+1)
 		}
-		s.Actions = append(s.Actions, Action{After: d, Headend: a.GetHeadend(), RMA: a.GetRma()})
+		if peer != "" && (peer == a.GetHeadend() || peer != sim.SmartPeer && !hosts[peer]) {
+			return nil, p.errf("cut_link", i, "action %d: cut_link %q is neither %q nor another headend of the scenario", i+1, peer, sim.SmartPeer)
+		}
+		s.Actions = append(s.Actions, Action{After: d, Headend: a.GetHeadend(), RMA: a.GetRma(), CutLink: peer})
+	}
+	if sm := spec.GetSmart(); sm != nil {
+		if s.Smart, err = p.smart(sm); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
+}
+
+// smart checks the file's Smart Account.
+func (p parser) smart(sm *headendv1.ScenarioSmart) (*Smart, error) {
+	out := &Smart{Account: sm.GetAccount(), VirtualAccounts: sm.GetVirtualAccounts()}
+	if !smartName(out.Account) {
+		return nil, p.errf("account", 0, "smart account %q: 1 to %d letters, digits, spaces, '-', '_' or '.'", out.Account, smart.MaxNameLen-4)
+	}
+	vas := map[string]bool{"": true, smart.DefaultVirtualAccount: true}
+	for i, va := range out.VirtualAccounts {
+		if !smartName(va) || vas[va] {
+			return nil, p.errf("virtual_accounts", i, "virtual account %q: a new name of letters, digits, spaces, '-', '_' or '.'", va)
+		}
+		vas[va] = true
+	}
+	for i, e := range sm.GetEntitlements() {
+		if !vas[e.GetVirtualAccount()] {
+			return nil, p.errf("virtual_account", i, "entitlement %d: virtual account %q is not DEFAULT or one of virtual_accounts", i+1, e.GetVirtualAccount())
+		}
+		if !smart.ValidTag(e.GetTag()) {
+			return nil, p.errf("tag", i, "entitlement %d: tag %q is not one of %s", i+1, e.GetTag(), strings.Join(smart.Tags, ", "))
+		}
+		if e.GetCount() < 1 || e.GetCount() > smart.MaxCount {
+			return nil, p.errf("count", i, "entitlement %d: count %d is not 1..%d", i+1, e.GetCount(), smart.MaxCount)
+		}
+		out.Entitlements = append(out.Entitlements, SmartEntitlement{VirtualAccount: e.GetVirtualAccount(), Tag: e.GetTag(), Count: int(e.GetCount())})
+	}
+	for i, t := range sm.GetTokens() {
+		if !vas[t.GetVirtualAccount()] {
+			return nil, p.errf("virtual_account", i, "token %d: virtual account %q is not DEFAULT or one of virtual_accounts", i+1, t.GetVirtualAccount())
+		}
+		if t.GetDays() < 0 || t.GetDays() > smart.MaxTokenDays {
+			return nil, p.errf("days", i, "token %d: days %d is not 0..%d", i+1, t.GetDays(), smart.MaxTokenDays)
+		}
+		out.Tokens = append(out.Tokens, SmartToken{VirtualAccount: t.GetVirtualAccount(), Days: int(t.GetDays())})
+	}
+	return out, nil
+}
+
+// smartName reports whether s is a Smart Account or virtual account name
+// the manager takes, with room for the " 99" a later run's account adds.
+func smartName(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s || len(s) > smart.MaxNameLen-4 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" -_.", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // parser finds where a field is in a scenario file, for its errors.

@@ -21,7 +21,7 @@ func TestEmbeddedScenarios(t *testing.T) {
 			t.Errorf("%s: a scenario needs a title, a description and hints", s.File)
 		}
 	}
-	if got := strings.Join(names, " "); got != "essentials-to-plus premium-to-apex rma-rehost shared-to-plus timebased-expiry" {
+	if got := strings.Join(names, " "); got != "asav-smart essentials-to-plus premium-to-apex rma-rehost shared-to-plus timebased-expiry" {
 		t.Fatalf("scenarios: %s", got)
 	}
 }
@@ -60,6 +60,20 @@ func TestParseErrors(t *testing.T) {
 			`bad.textpb:14: field count: users 1: a headend of the scenario ("branch") and a count 1..100000 (5)`},
 		{"order", minimal + "portal {\n  customer: \"A\"\n  orders { sku: \"L-NOPE=\" }\n}\n",
 			`bad.textpb:15: field sku: order 1: portal: unknown SKU "L-NOPE="`},
+		{"smart tag", minimal + "smart {\n  account: \"Acme\"\n  entitlements { tag: \"ASAv-STD-1G\" count: 2 }\n  entitlements { tag: \"ASAv-STD-3G\" count: 1 }\n}\n",
+			`bad.textpb:16: field tag: entitlement 2: tag "ASAv-STD-3G" is not one of ASAv-STD-100M, ASAv-STD-1G`},
+		{"smart virtual account", minimal + "smart {\n  account: \"Acme\"\n  tokens { virtual_account: \"Lab\" }\n}\n",
+			`bad.textpb:15: field virtual_account: token 1: virtual account "Lab" is not DEFAULT or one of virtual_accounts`},
+		{"smart account", minimal + "smart {\n  account: \"Acme/Corp\"\n}\n",
+			`bad.textpb:14: field account: smart account "Acme/Corp": 1 to 60 letters, digits, spaces`},
+		{"smart_balanced without an account", strings.Replace(minimal, "connect_all", "smart_balanced", 1),
+			`bad.textpb:10: field check: goal 1: smart_balanced needs the file's smart account`},
+		{"smart_authorized tier", strings.Replace(minimal, `check: "connect_all"`, "check: \"smart_authorized\"\n  tier: \"plus\"", 1),
+			`bad.textpb:11: field tier: goal 1: tier "plus" is not an ASAv entitlement (one of ASAv-STD-100M, ASAv-STD-1G`},
+		{"cut_link peer", minimal + "actions { headend: \"hq\" cut_link: \"cloud\" }\n",
+			`bad.textpb:13: field cut_link: action 1: cut_link "cloud" is neither "smart" nor another headend of the scenario`},
+		{"rma and cut_link", minimal + "actions { headend: \"hq\" rma: true cut_link: \"smart\" }\n",
+			`bad.textpb:13: field headend: action 1: an rma or a cut_link of a headend of the scenario`},
 	} {
 		_, err := scenario.Parse("bad.textpb", []byte(c.src))
 		if !errors.Is(err, scenario.ErrInvalidScenario) || !strings.Contains(err.Error(), c.want) {

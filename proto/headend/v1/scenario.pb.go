@@ -869,7 +869,10 @@ type ScenarioSpec struct {
 	Hints []string `protobuf:"bytes,9,rep,name=hints,proto3" json:"hints,omitempty"`
 	// actions are replacements at given lab times after the
 	// start (a unit failing, an RMA).
-	Actions       []*ScenarioAction `protobuf:"bytes,10,rep,name=actions,proto3" json:"actions,omitempty"`
+	Actions []*ScenarioAction `protobuf:"bytes,10,rep,name=actions,proto3" json:"actions,omitempty"`
+	// smart is the lab Smart Software Manager's state at the start, for
+	// ASAv units.
+	Smart         *ScenarioSmart `protobuf:"bytes,11,opt,name=smart,proto3" json:"smart,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -974,6 +977,204 @@ func (x *ScenarioSpec) GetActions() []*ScenarioAction {
 	return nil
 }
 
+func (x *ScenarioSpec) GetSmart() *ScenarioSmart {
+	if x != nil {
+		return x.Smart
+	}
+	return nil
+}
+
+// ScenarioSmart is a Smart Account at the start: its virtual accounts,
+// entitlements and ID tokens.
+type ScenarioSmart struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// account: the Smart Account's name.
+	Account string `protobuf:"bytes,1,opt,name=account,proto3" json:"account,omitempty"`
+	// virtual_accounts besides DEFAULT, which every account has.
+	VirtualAccounts []string               `protobuf:"bytes,2,rep,name=virtual_accounts,json=virtualAccounts,proto3" json:"virtual_accounts,omitempty"`
+	Entitlements    []*ScenarioEntitlement `protobuf:"bytes,3,rep,name=entitlements,proto3" json:"entitlements,omitempty"`
+	Tokens          []*ScenarioToken       `protobuf:"bytes,4,rep,name=tokens,proto3" json:"tokens,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ScenarioSmart) Reset() {
+	*x = ScenarioSmart{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScenarioSmart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScenarioSmart) ProtoMessage() {}
+
+func (x *ScenarioSmart) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScenarioSmart.ProtoReflect.Descriptor instead.
+func (*ScenarioSmart) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ScenarioSmart) GetAccount() string {
+	if x != nil {
+		return x.Account
+	}
+	return ""
+}
+
+func (x *ScenarioSmart) GetVirtualAccounts() []string {
+	if x != nil {
+		return x.VirtualAccounts
+	}
+	return nil
+}
+
+func (x *ScenarioSmart) GetEntitlements() []*ScenarioEntitlement {
+	if x != nil {
+		return x.Entitlements
+	}
+	return nil
+}
+
+func (x *ScenarioSmart) GetTokens() []*ScenarioToken {
+	if x != nil {
+		return x.Tokens
+	}
+	return nil
+}
+
+// ScenarioEntitlement is licenses bought into a virtual account.
+type ScenarioEntitlement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// virtual_account: empty for DEFAULT.
+	VirtualAccount string `protobuf:"bytes,1,opt,name=virtual_account,json=virtualAccount,proto3" json:"virtual_account,omitempty"`
+	// tag: the entitlement ("ASAv-STD-1G", "AnyConnect Plus").
+	Tag           string `protobuf:"bytes,2,opt,name=tag,proto3" json:"tag,omitempty"`
+	Count         int32  `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScenarioEntitlement) Reset() {
+	*x = ScenarioEntitlement{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScenarioEntitlement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScenarioEntitlement) ProtoMessage() {}
+
+func (x *ScenarioEntitlement) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScenarioEntitlement.ProtoReflect.Descriptor instead.
+func (*ScenarioEntitlement) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ScenarioEntitlement) GetVirtualAccount() string {
+	if x != nil {
+		return x.VirtualAccount
+	}
+	return ""
+}
+
+func (x *ScenarioEntitlement) GetTag() string {
+	if x != nil {
+		return x.Tag
+	}
+	return ""
+}
+
+func (x *ScenarioEntitlement) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// ScenarioToken is an ID token created at the setup; the description and
+// the hints name the nth token (from 1) as {token1}, {token2}, ...
+type ScenarioToken struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// virtual_account: empty for DEFAULT.
+	VirtualAccount string `protobuf:"bytes,1,opt,name=virtual_account,json=virtualAccount,proto3" json:"virtual_account,omitempty"`
+	// days it is valid; 0: 30.
+	Days          int32 `protobuf:"varint,2,opt,name=days,proto3" json:"days,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScenarioToken) Reset() {
+	*x = ScenarioToken{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScenarioToken) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScenarioToken) ProtoMessage() {}
+
+func (x *ScenarioToken) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScenarioToken.ProtoReflect.Descriptor instead.
+func (*ScenarioToken) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ScenarioToken) GetVirtualAccount() string {
+	if x != nil {
+		return x.VirtualAccount
+	}
+	return ""
+}
+
+func (x *ScenarioToken) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
 // ScenarioPortal is the portal state at the start.
 type ScenarioPortal struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -986,7 +1187,7 @@ type ScenarioPortal struct {
 
 func (x *ScenarioPortal) Reset() {
 	*x = ScenarioPortal{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	mi := &file_headend_v1_scenario_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -998,7 +1199,7 @@ func (x *ScenarioPortal) String() string {
 func (*ScenarioPortal) ProtoMessage() {}
 
 func (x *ScenarioPortal) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	mi := &file_headend_v1_scenario_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1011,7 +1212,7 @@ func (x *ScenarioPortal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioPortal.ProtoReflect.Descriptor instead.
 func (*ScenarioPortal) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ScenarioPortal) GetCustomer() string {
@@ -1050,7 +1251,7 @@ type ScenarioOrder struct {
 
 func (x *ScenarioOrder) Reset() {
 	*x = ScenarioOrder{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	mi := &file_headend_v1_scenario_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1062,7 +1263,7 @@ func (x *ScenarioOrder) String() string {
 func (*ScenarioOrder) ProtoMessage() {}
 
 func (x *ScenarioOrder) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	mi := &file_headend_v1_scenario_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1075,7 +1276,7 @@ func (x *ScenarioOrder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioOrder.ProtoReflect.Descriptor instead.
 func (*ScenarioOrder) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ScenarioOrder) GetSku() string {
@@ -1146,7 +1347,7 @@ type ScenarioHeadend struct {
 
 func (x *ScenarioHeadend) Reset() {
 	*x = ScenarioHeadend{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	mi := &file_headend_v1_scenario_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1158,7 +1359,7 @@ func (x *ScenarioHeadend) String() string {
 func (*ScenarioHeadend) ProtoMessage() {}
 
 func (x *ScenarioHeadend) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	mi := &file_headend_v1_scenario_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1171,7 +1372,7 @@ func (x *ScenarioHeadend) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioHeadend.ProtoReflect.Descriptor instead.
 func (*ScenarioHeadend) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ScenarioHeadend) GetHostname() string {
@@ -1237,7 +1438,7 @@ type ScenarioInterface struct {
 
 func (x *ScenarioInterface) Reset() {
 	*x = ScenarioInterface{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[19]
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1249,7 +1450,7 @@ func (x *ScenarioInterface) String() string {
 func (*ScenarioInterface) ProtoMessage() {}
 
 func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[19]
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1262,7 +1463,7 @@ func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioInterface.ProtoReflect.Descriptor instead.
 func (*ScenarioInterface) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ScenarioInterface) GetName() string {
@@ -1303,7 +1504,7 @@ type ScenarioTraffic struct {
 
 func (x *ScenarioTraffic) Reset() {
 	*x = ScenarioTraffic{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[20]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1315,7 +1516,7 @@ func (x *ScenarioTraffic) String() string {
 func (*ScenarioTraffic) ProtoMessage() {}
 
 func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[20]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1328,7 +1529,7 @@ func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioTraffic.ProtoReflect.Descriptor instead.
 func (*ScenarioTraffic) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ScenarioTraffic) GetUsers() []*ScenarioUsers {
@@ -1366,7 +1567,7 @@ type ScenarioUsers struct {
 
 func (x *ScenarioUsers) Reset() {
 	*x = ScenarioUsers{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[21]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1378,7 +1579,7 @@ func (x *ScenarioUsers) String() string {
 func (*ScenarioUsers) ProtoMessage() {}
 
 func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[21]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1391,7 +1592,7 @@ func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioUsers.ProtoReflect.Descriptor instead.
 func (*ScenarioUsers) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ScenarioUsers) GetHeadend() string {
@@ -1427,7 +1628,7 @@ type CurvePoint struct {
 
 func (x *CurvePoint) Reset() {
 	*x = CurvePoint{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1439,7 +1640,7 @@ func (x *CurvePoint) String() string {
 func (*CurvePoint) ProtoMessage() {}
 
 func (x *CurvePoint) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1452,7 +1653,7 @@ func (x *CurvePoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurvePoint.ProtoReflect.Descriptor instead.
 func (*CurvePoint) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CurvePoint) GetHour() string {
@@ -1478,14 +1679,18 @@ type ScenarioAction struct {
 	// headend the action applies to.
 	Headend string `protobuf:"bytes,2,opt,name=headend,proto3" json:"headend,omitempty"`
 	// rma: the unit is replaced (ReturnForRepair): a new serial, no keys.
-	Rma           bool `protobuf:"varint,3,opt,name=rma,proto3" json:"rma,omitempty"`
+	Rma bool `protobuf:"varint,3,opt,name=rma,proto3" json:"rma,omitempty"`
+	// cut_link: the lab network path from the headend to this peer is cut,
+	// another headend's hostname or "smart" for the Smart Software Manager
+	// (`headendctl link cut H PEER`). An action is an rma or a cut_link.
+	CutLink       string `protobuf:"bytes,4,opt,name=cut_link,json=cutLink,proto3" json:"cut_link,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ScenarioAction) Reset() {
 	*x = ScenarioAction{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1497,7 +1702,7 @@ func (x *ScenarioAction) String() string {
 func (*ScenarioAction) ProtoMessage() {}
 
 func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1510,7 +1715,7 @@ func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioAction.ProtoReflect.Descriptor instead.
 func (*ScenarioAction) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ScenarioAction) GetAfter() string {
@@ -1534,13 +1739,20 @@ func (x *ScenarioAction) GetRma() bool {
 	return false
 }
 
+func (x *ScenarioAction) GetCutLink() string {
+	if x != nil {
+		return x.CutLink
+	}
+	return ""
+}
+
 // ScenarioGoal is a check graded from the lab's state and event log.
 type ScenarioGoal struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// check is one of: key_plus_apex, essentials_off_saved,
 	// no_license_server_saved, order_covers, connect_all, no_refusals,
 	// permanent_premium, shared_registered, rehosted_within,
-	// compliance_clean.
+	// compliance_clean, smart_authorized, smart_balanced.
 	Check string `protobuf:"bytes,1,opt,name=check,proto3" json:"check,omitempty"`
 	// description: the goal as the trainee reads it.
 	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
@@ -1548,7 +1760,9 @@ type ScenarioGoal struct {
 	Headends []string `protobuf:"bytes,3,rep,name=headends,proto3" json:"headends,omitempty"`
 	// users: a count the check needs (order_covers, permanent_premium).
 	Users int32 `protobuf:"varint,4,opt,name=users,proto3" json:"users,omitempty"`
-	// tier: "plus", "apex" or empty for either (order_covers).
+	// tier: "plus", "apex" or empty for either (order_covers); for
+	// smart_authorized the entitlement each unit runs ("ASAv-STD-1G"),
+	// empty for any.
 	Tier string `protobuf:"bytes,5,opt,name=tier,proto3" json:"tier,omitempty"`
 	// within: a Go duration (rehosted_within).
 	Within string `protobuf:"bytes,6,opt,name=within,proto3" json:"within,omitempty"`
@@ -1560,7 +1774,7 @@ type ScenarioGoal struct {
 
 func (x *ScenarioGoal) Reset() {
 	*x = ScenarioGoal{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1572,7 +1786,7 @@ func (x *ScenarioGoal) String() string {
 func (*ScenarioGoal) ProtoMessage() {}
 
 func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1585,7 +1799,7 @@ func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioGoal.ProtoReflect.Descriptor instead.
 func (*ScenarioGoal) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ScenarioGoal) GetCheck() string {
@@ -1697,7 +1911,7 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\x14ResetScenarioRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\"K\n" +
 	"\x15ResetScenarioResponse\x122\n" +
-	"\x06status\x18\x01 \x01(\v2\x1a.headend.v1.ScenarioStatusR\x06status\"\x9b\x03\n" +
+	"\x06status\x18\x01 \x01(\v2\x1a.headend.v1.ScenarioStatusR\x06status\"\xcc\x03\n" +
 	"\fScenarioSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
@@ -1710,7 +1924,20 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\x05goals\x18\b \x03(\v2\x18.headend.v1.ScenarioGoalR\x05goals\x12\x14\n" +
 	"\x05hints\x18\t \x03(\tR\x05hints\x124\n" +
 	"\aactions\x18\n" +
-	" \x03(\v2\x1a.headend.v1.ScenarioActionR\aactions\"_\n" +
+	" \x03(\v2\x1a.headend.v1.ScenarioActionR\aactions\x12/\n" +
+	"\x05smart\x18\v \x01(\v2\x19.headend.v1.ScenarioSmartR\x05smart\"\xcc\x01\n" +
+	"\rScenarioSmart\x12\x18\n" +
+	"\aaccount\x18\x01 \x01(\tR\aaccount\x12)\n" +
+	"\x10virtual_accounts\x18\x02 \x03(\tR\x0fvirtualAccounts\x12C\n" +
+	"\fentitlements\x18\x03 \x03(\v2\x1f.headend.v1.ScenarioEntitlementR\fentitlements\x121\n" +
+	"\x06tokens\x18\x04 \x03(\v2\x19.headend.v1.ScenarioTokenR\x06tokens\"f\n" +
+	"\x13ScenarioEntitlement\x12'\n" +
+	"\x0fvirtual_account\x18\x01 \x01(\tR\x0evirtualAccount\x12\x10\n" +
+	"\x03tag\x18\x02 \x01(\tR\x03tag\x12\x14\n" +
+	"\x05count\x18\x03 \x01(\x05R\x05count\"L\n" +
+	"\rScenarioToken\x12'\n" +
+	"\x0fvirtual_account\x18\x01 \x01(\tR\x0evirtualAccount\x12\x12\n" +
+	"\x04days\x18\x02 \x01(\x05R\x04days\"_\n" +
 	"\x0eScenarioPortal\x12\x1a\n" +
 	"\bcustomer\x18\x01 \x01(\tR\bcustomer\x121\n" +
 	"\x06orders\x18\x02 \x03(\v2\x19.headend.v1.ScenarioOrderR\x06orders\"\xaf\x01\n" +
@@ -1748,11 +1975,12 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\n" +
 	"CurvePoint\x12\x12\n" +
 	"\x04hour\x18\x01 \x01(\tR\x04hour\x12\x1a\n" +
-	"\bfraction\x18\x02 \x01(\x01R\bfraction\"R\n" +
+	"\bfraction\x18\x02 \x01(\x01R\bfraction\"m\n" +
 	"\x0eScenarioAction\x12\x14\n" +
 	"\x05after\x18\x01 \x01(\tR\x05after\x12\x18\n" +
 	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x10\n" +
-	"\x03rma\x18\x03 \x01(\bR\x03rma\"\xb8\x01\n" +
+	"\x03rma\x18\x03 \x01(\bR\x03rma\x12\x19\n" +
+	"\bcut_link\x18\x04 \x01(\tR\acutLink\"\xb8\x01\n" +
 	"\fScenarioGoal\x12\x14\n" +
 	"\x05check\x18\x01 \x01(\tR\x05check\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x1a\n" +
@@ -1781,7 +2009,7 @@ func file_headend_v1_scenario_proto_rawDescGZIP() []byte {
 	return file_headend_v1_scenario_proto_rawDescData
 }
 
-var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_headend_v1_scenario_proto_goTypes = []any{
 	(*ListScenariosRequest)(nil),      // 0: headend.v1.ListScenariosRequest
 	(*ListScenariosResponse)(nil),     // 1: headend.v1.ListScenariosResponse
@@ -1799,52 +2027,58 @@ var file_headend_v1_scenario_proto_goTypes = []any{
 	(*ResetScenarioRequest)(nil),      // 13: headend.v1.ResetScenarioRequest
 	(*ResetScenarioResponse)(nil),     // 14: headend.v1.ResetScenarioResponse
 	(*ScenarioSpec)(nil),              // 15: headend.v1.ScenarioSpec
-	(*ScenarioPortal)(nil),            // 16: headend.v1.ScenarioPortal
-	(*ScenarioOrder)(nil),             // 17: headend.v1.ScenarioOrder
-	(*ScenarioHeadend)(nil),           // 18: headend.v1.ScenarioHeadend
-	(*ScenarioInterface)(nil),         // 19: headend.v1.ScenarioInterface
-	(*ScenarioTraffic)(nil),           // 20: headend.v1.ScenarioTraffic
-	(*ScenarioUsers)(nil),             // 21: headend.v1.ScenarioUsers
-	(*CurvePoint)(nil),                // 22: headend.v1.CurvePoint
-	(*ScenarioAction)(nil),            // 23: headend.v1.ScenarioAction
-	(*ScenarioGoal)(nil),              // 24: headend.v1.ScenarioGoal
-	(*timestamppb.Timestamp)(nil),     // 25: google.protobuf.Timestamp
+	(*ScenarioSmart)(nil),             // 16: headend.v1.ScenarioSmart
+	(*ScenarioEntitlement)(nil),       // 17: headend.v1.ScenarioEntitlement
+	(*ScenarioToken)(nil),             // 18: headend.v1.ScenarioToken
+	(*ScenarioPortal)(nil),            // 19: headend.v1.ScenarioPortal
+	(*ScenarioOrder)(nil),             // 20: headend.v1.ScenarioOrder
+	(*ScenarioHeadend)(nil),           // 21: headend.v1.ScenarioHeadend
+	(*ScenarioInterface)(nil),         // 22: headend.v1.ScenarioInterface
+	(*ScenarioTraffic)(nil),           // 23: headend.v1.ScenarioTraffic
+	(*ScenarioUsers)(nil),             // 24: headend.v1.ScenarioUsers
+	(*CurvePoint)(nil),                // 25: headend.v1.CurvePoint
+	(*ScenarioAction)(nil),            // 26: headend.v1.ScenarioAction
+	(*ScenarioGoal)(nil),              // 27: headend.v1.ScenarioGoal
+	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
 }
 var file_headend_v1_scenario_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.ListScenariosResponse.scenarios:type_name -> headend.v1.ScenarioSummary
 	7,  // 1: headend.v1.StartScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
 	7,  // 2: headend.v1.GetScenarioStatusResponse.status:type_name -> headend.v1.ScenarioStatus
-	25, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
-	25, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
+	28, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
+	28, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
 	8,  // 5: headend.v1.ScenarioStatus.goals:type_name -> headend.v1.GoalResult
 	8,  // 6: headend.v1.GradeScenarioResponse.goals:type_name -> headend.v1.GoalResult
 	7,  // 7: headend.v1.ResetScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
-	16, // 8: headend.v1.ScenarioSpec.portal:type_name -> headend.v1.ScenarioPortal
-	18, // 9: headend.v1.ScenarioSpec.headends:type_name -> headend.v1.ScenarioHeadend
-	20, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
-	24, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
-	23, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
-	17, // 13: headend.v1.ScenarioPortal.orders:type_name -> headend.v1.ScenarioOrder
-	19, // 14: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
-	21, // 15: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
-	22, // 16: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
-	0,  // 17: headend.v1.ScenarioService.ListScenarios:input_type -> headend.v1.ListScenariosRequest
-	3,  // 18: headend.v1.ScenarioService.StartScenario:input_type -> headend.v1.StartScenarioRequest
-	5,  // 19: headend.v1.ScenarioService.GetScenarioStatus:input_type -> headend.v1.GetScenarioStatusRequest
-	9,  // 20: headend.v1.ScenarioService.GetScenarioHint:input_type -> headend.v1.GetScenarioHintRequest
-	11, // 21: headend.v1.ScenarioService.GradeScenario:input_type -> headend.v1.GradeScenarioRequest
-	13, // 22: headend.v1.ScenarioService.ResetScenario:input_type -> headend.v1.ResetScenarioRequest
-	1,  // 23: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
-	4,  // 24: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
-	6,  // 25: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
-	10, // 26: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
-	12, // 27: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
-	14, // 28: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
-	23, // [23:29] is the sub-list for method output_type
-	17, // [17:23] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	19, // 8: headend.v1.ScenarioSpec.portal:type_name -> headend.v1.ScenarioPortal
+	21, // 9: headend.v1.ScenarioSpec.headends:type_name -> headend.v1.ScenarioHeadend
+	23, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
+	27, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
+	26, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
+	16, // 13: headend.v1.ScenarioSpec.smart:type_name -> headend.v1.ScenarioSmart
+	17, // 14: headend.v1.ScenarioSmart.entitlements:type_name -> headend.v1.ScenarioEntitlement
+	18, // 15: headend.v1.ScenarioSmart.tokens:type_name -> headend.v1.ScenarioToken
+	20, // 16: headend.v1.ScenarioPortal.orders:type_name -> headend.v1.ScenarioOrder
+	22, // 17: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
+	24, // 18: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
+	25, // 19: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
+	0,  // 20: headend.v1.ScenarioService.ListScenarios:input_type -> headend.v1.ListScenariosRequest
+	3,  // 21: headend.v1.ScenarioService.StartScenario:input_type -> headend.v1.StartScenarioRequest
+	5,  // 22: headend.v1.ScenarioService.GetScenarioStatus:input_type -> headend.v1.GetScenarioStatusRequest
+	9,  // 23: headend.v1.ScenarioService.GetScenarioHint:input_type -> headend.v1.GetScenarioHintRequest
+	11, // 24: headend.v1.ScenarioService.GradeScenario:input_type -> headend.v1.GradeScenarioRequest
+	13, // 25: headend.v1.ScenarioService.ResetScenario:input_type -> headend.v1.ResetScenarioRequest
+	1,  // 26: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
+	4,  // 27: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
+	6,  // 28: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
+	10, // 29: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
+	12, // 30: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
+	14, // 31: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
+	26, // [26:32] is the sub-list for method output_type
+	20, // [20:26] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_scenario_proto_init() }
@@ -1858,7 +2092,7 @@ func file_headend_v1_scenario_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_scenario_proto_rawDesc), len(file_headend_v1_scenario_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   25,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

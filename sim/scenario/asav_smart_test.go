@@ -1,0 +1,114 @@
+package scenario_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/keygen/smart"
+	"github.com/asalab/asalab/sim"
+)
+
+// smartLines license a unit for the standard tier at 1G and save it.
+var smartLines = []string{"configure terminal", "license smart", "feature tier standard", "throughput level 1G", "exit", "end"}
+
+// TestASAvSmart solves asav-smart as a trainee would, from the brief's
+// account and token: the missing ASAv-STD-1G added at the manager, every
+// unit licensed on its console and saved, v3's path to the manager
+// restored after its registration failed; the brief and the hints name the
+// run's account and token, across a restart too. The wrong ways: no
+// license added and v1 not saved (the third unit out of compliance, the
+// account over-consumed), or
+// v3's cut path missed (unlicensed, its users refused at grade time); the
+// grade names the units and the lab time.
+func TestASAvSmart(t *testing.T) {
+	if p, ok := headend.LookupPlatform("ASAv10"); !ok || !sim.Simulated(p) {
+		t.Skip("the ASAv family is not in the lab's families")
+	}
+	for _, way := range []string{"right", "unsaved-over-consumed", "cut-missed"} {
+		t.Run(way, func(t *testing.T) {
+			tl := openLab(t)
+			st := tl.start("asav-smart")
+			m := regexp.MustCompile(`Smart Account (.+) holds .* ID token is (\S+)\.`).FindStringSubmatch(st.Scenario.Description)
+			if m == nil {
+				t.Fatalf("the brief names no account and token: %s", st.Scenario.Description)
+			}
+			account, token := m[1], m[2]
+			tl.at(st, "08:30")
+			if got := tl.active("v1"); got != 2 {
+				t.Fatalf("v1, unregistered, has %d users up at 08:30, want the 2 of its evaluation", got)
+			}
+			if way != "unsaved-over-consumed" {
+				if _, err := tl.lab.Smart().AddEntitlement(account, "", smart.TagASAv1G, 1, time.Time{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, h := range []string{"v1", "v2", "v3"} {
+				lines := append(smartLines, "write memory")
+				if h == "v1" && way == "unsaved-over-consumed" {
+					lines = smartLines
+				}
+				tl.exec(h, append(lines, "license smart register idtoken "+token)...)
+			}
+			all := tl.exec("v3", "show license all")
+			if !strings.Contains(all, "Communication message send error") {
+				t.Errorf("v3's show license all does not tell its failure:\n%s", all)
+			}
+			if way != "cut-missed" {
+				if err := tl.lab.RestoreLink("v3", sim.SmartPeer); err != nil {
+					t.Fatal(err)
+				}
+				tl.exec("v3", "license smart register idtoken "+token)
+			}
+			tl.advance(30 * time.Minute)
+			switch way {
+			case "right":
+				tl.restart()
+				st2, err := tl.eng.Status()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st2.Scenario.Description != st.Scenario.Description {
+					t.Errorf("the brief after a restart: %q, want %q", st2.Scenario.Description, st.Scenario.Description)
+				}
+				for range 2 {
+					if _, _, err := tl.eng.Hint(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if n, h, err := tl.eng.Hint(); err != nil || n != 3 || !strings.Contains(h, `smart usage --account "`+account+`"`) {
+					t.Errorf("hint 3: %d %q %v; want the run's account %q", n, h, err, account)
+				}
+				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
+					"PASS at grade time", "score 3/3 (3 hints used)")
+			case "unsaved-over-consumed":
+				wantGrade(t, tl.grade(),
+					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v1's license smart configuration is not saved (write memory) at 09:00 lab time; "+
+						"v2 shows AUTHORIZED but the Smart Software Manager has it OUT OF COMPLIANCE at 09:00 lab time",
+					"FAIL the Smart Account is in compliance: no entitlement used more than it holds: Acme Corp/DEFAULT uses 3 ASAv-STD-1G and holds 2 (balance -1) at 09:00 lab time",
+					"PASS at grade time", "score 1/3")
+			case "cut-missed":
+				wantGrade(t, tl.grade(),
+					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v3 is UNREGISTERED, EVAL MODE (Communication message send error) at 09:00 lab time",
+					"PASS the Smart Account is in compliance",
+					"FAIL at grade time the lab connects all 600 users (200 a unit) without a refusal: v3 admitted 2 of its 200 users at grade time (198 refused)",
+					"score 1/3")
+				// The manager keeps the first run's account, its licenses
+				// and devices: the next run has one of its own.
+				st, err := tl.eng.Reset()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(st.Scenario.Description, "Smart Account Acme Corp 2 holds") {
+					t.Fatalf("the brief after a reset: %s", st.Scenario.Description)
+				}
+				u, err := tl.lab.Smart().Usage("Acme Corp 2")
+				if err != nil || len(u.Tags) != 1 || u.Tags[0].Purchased != 2 || u.Tags[0].InUse != 0 {
+					t.Fatalf("the reset's account: %+v %v", u, err)
+				}
+			}
+		})
+	}
+}
