@@ -105,7 +105,10 @@ func (e *env) doSmart(c *ddCase) (out string, ok bool) {
 		}
 		var b strings.Builder
 		for _, ev := range resp.GetEvents() {
-			fmt.Fprintf(&b, "%s %s\n  %s\n", ev.GetTime().AsTime().Format(time.RFC3339), ev.GetText(), ev.GetSyslog())
+			fmt.Fprintf(&b, "%s %s\n", ev.GetTime().AsTime().Format(time.RFC3339), ev.GetText())
+			if ev.GetSyslog() != "" {
+				fmt.Fprintf(&b, "  %s\n", ev.GetSyslog())
+			}
 		}
 		fmt.Fprintf(&b, "%d events", len(resp.GetEvents()))
 		return b.String(), true
