@@ -289,5 +289,5 @@ func (d *Device) smartChanges(old *Device) []family.Change {
 	if d.Smart == nil || !asav.Changed(old.Smart, d.Smart) {
 		return nil
 	}
-	return []family.Change{{Kind: family.ChangeSmart, Text: d.Smart.Summary()}}
+	return []family.Change{{Kind: family.ChangeSmart, Text: d.Smart.Summary(), Syslog: asav.ChangeSyslog(old.Smart, d.Smart)}}
 }

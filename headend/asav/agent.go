@@ -594,6 +594,18 @@ func (a *Agent) Summary() string {
 	return b.String()
 }
 
+// ChangeSyslog is the syslog line that tells the change from a to b in the
+// lab's event log, where the last line the change logged would tell
+// another thing: a registration (a first one, or again with force) logs
+// AGENT_REG_SUCCESS and then the authorization's line, and is a
+// registration. "" leaves the choice to the last line.
+func ChangeSyslog(a, b *Agent) string {
+	if b.Reg != nil && (a.Reg == nil || !a.Reg.At.Equal(b.Reg.At)) {
+		return msgRegSuccess
+	}
+	return ""
+}
+
 // Changed reports whether b's state differs from a's as Summary tells it,
 // and the differing timestamps of a renewal that succeeded (a renewal
 // changes no summary but is a change of state).
