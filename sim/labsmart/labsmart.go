@@ -191,6 +191,20 @@ func (s *Service) DeregisterAt(at time.Time, udi string) (smart.Device, error) {
 	})
 }
 
+// ReturnReservation takes a reservation back by its return code.
+func (s *Service) ReturnReservation(udi, code string) (smart.Device, error) {
+	return s.ReturnReservationAt(time.Time{}, udi, code)
+}
+
+// ReturnReservationAt is ReturnReservation at the lab time at (zero: now).
+func (s *Service) ReturnReservationAt(at time.Time, udi, code string) (smart.Device, error) {
+	return doAt(s, at, func(d smart.Device) string {
+		return fmt.Sprintf("%s returned its reservation to %s/%s", d.UDI, d.Account, d.VirtualAccount)
+	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Device, error) {
+		return m.ReturnReservation(now, udi, code)
+	})
+}
+
 // Reserve turns a reservation request code into an authorization code.
 func (s *Service) Reserve(account, va, request, tag string) (smart.Reserved, error) {
 	return do(s, func(r smart.Reserved) string {
@@ -298,6 +312,13 @@ func (p Path) Deregister(udi string) error {
 		return err
 	}
 	_, err := p.S.DeregisterAt(p.At, udi)
+	return err
+}
+
+// ReturnReservation needs no path: the return code is entered at the
+// manager.
+func (p Path) ReturnReservation(udi, code string) error {
+	_, err := p.S.ReturnReservationAt(p.At, udi, code)
 	return err
 }
 
