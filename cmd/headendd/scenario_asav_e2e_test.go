@@ -1,0 +1,54 @@
+package main
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/sim"
+)
+
+// TestEndToEndScenarioASAvSmart: asav-smart solved through headendctl as
+// a trainee would, from the brief's account and token: the grade before
+// the work names v3's failed registration; the missing ASAv-STD-1G added
+// with `smart entitlement add`, the units licensed and saved on their
+// consoles, v3's path to the manager restored with `link restore`; the
+// grade is all PASS (exit status 0).
+func TestEndToEndScenarioASAvSmart(t *testing.T) {
+	if p, ok := headend.LookupPlatform("ASAv10"); !ok || !sim.Simulated(p) {
+		t.Skip("the ASAv family is not in the lab's families")
+	}
+	headendd, headendctl := buildBinaries(t)
+	d := startDaemon(t, headendd, filepath.Join(t.TempDir(), "data"))
+	run := func(args ...string) string {
+		t.Helper()
+		return mustCtl(t, headendctl, append([]string{"--addr", d.grpc}, args...)...)
+	}
+	brief := strings.Join(strings.Fields(run("scenario", "start", "asav-smart")), " ")
+	m := regexp.MustCompile(`Smart Account (.+) holds .* ID token is (\S+)\.`).FindStringSubmatch(brief)
+	if m == nil {
+		t.Fatalf("the brief names no account and token:\n%s", brief)
+	}
+	account, token := m[1], m[2]
+	lines := []string{"configure terminal", "license smart", "feature tier standard", "throughput level 1G", "exit", "end",
+		"write memory", "license smart register idtoken " + token}
+	for _, h := range []string{"v1", "v2", "v3"} {
+		run(append([]string{"exec", h}, lines...)...)
+	}
+	run("clock", "advance", "10m")
+	out, _, code := ctl(t, headendctl, "--addr", d.grpc, "scenario", "grade")
+	if code != 1 || !strings.Contains(out, "v3 is UNREGISTERED, EVAL MODE (Communication message send error) at 08:10 lab time") ||
+		!strings.Contains(out, "v3 admitted 2 of its 200 users at grade time (198 refused)") {
+		t.Fatalf("scenario grade before the fixes: exit %d\n%s", code, out)
+	}
+	run("smart", "entitlement", "add", "--account", account, "--tag", "ASAv-STD-1G", "--count", "1")
+	run("link", "restore", "v3", "smart")
+	run("exec", "v3", "license smart register idtoken "+token)
+	run("clock", "advance", "20m")
+	out, _, code = ctl(t, headendctl, "--addr", d.grpc, "scenario", "grade")
+	if code != 0 || !strings.HasSuffix(out, "score 3/3\n") {
+		t.Fatalf("scenario grade after the fixes: exit %d\n%s", code, out)
+	}
+}
