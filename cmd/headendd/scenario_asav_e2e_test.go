@@ -14,8 +14,10 @@ import (
 // a trainee would, from the brief's account and token: the grade before
 // the work names v3's failed registration; the missing ASAv-STD-1G added
 // with `smart entitlement add`, the units licensed and saved on their
-// consoles, v3's path to the manager restored with `link restore`; the
-// grade is all PASS (exit status 0).
+// consoles, v3's and v4's paths to the manager restored with `link
+// restore`, v4's authorization renewed on its console before its
+// communication deadline at noon; the grade after lunch is all PASS (exit
+// status 0).
 func TestEndToEndScenarioASAvSmart(t *testing.T) {
 	if p, ok := headend.LookupPlatform("ASAv10"); !ok || !sim.Simulated(p) {
 		t.Skip("the ASAv family is not in the lab's families")
@@ -40,15 +42,21 @@ func TestEndToEndScenarioASAvSmart(t *testing.T) {
 	run("clock", "advance", "10m")
 	out, _, code := ctl(t, headendctl, "--addr", d.grpc, "scenario", "grade")
 	if code != 1 || !strings.Contains(out, "v3 is UNREGISTERED, EVAL MODE (Communication message send error) at 08:10 lab time") ||
-		!strings.Contains(out, "v3 admitted 2 of its 200 users at grade time (198 refused)") {
+		!strings.Contains(out, "v3 admitted 2 of its 200 users at grade time (198 refused)") ||
+		!strings.Contains(out, "v4 cannot reach the Smart Software Manager (Communication message send error): its authorization expires at 12:00 lab time") {
 		t.Fatalf("scenario grade before the fixes: exit %d\n%s", code, out)
 	}
 	run("smart", "entitlement", "add", "--account", account, "--tag", "ASAv-STD-1G", "--count", "1")
 	run("link", "restore", "v3", "smart")
 	run("exec", "v3", "license smart register idtoken "+token)
-	run("clock", "advance", "20m")
+	if got := run("exec", "v4", "show license all"); !strings.Contains(got, "Communication Deadline:") {
+		t.Fatalf("v4's show license all:\n%s", got)
+	}
+	run("link", "restore", "v4", "smart")
+	run("exec", "v4", "license smart renew auth")
+	run("clock", "advance", "6h")
 	out, _, code = ctl(t, headendctl, "--addr", d.grpc, "scenario", "grade")
-	if code != 0 || !strings.HasSuffix(out, "score 3/3\n") {
+	if code != 0 || !strings.HasSuffix(out, "score 4/4\n") {
 		t.Fatalf("scenario grade after the fixes: exit %d\n%s", code, out)
 	}
 }

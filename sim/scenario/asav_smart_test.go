@@ -17,12 +17,13 @@ var smartLines = []string{"configure terminal", "license smart", "feature tier s
 // TestASAvSmart solves asav-smart as a trainee would, from the brief's
 // account and token: the missing ASAv-STD-1G added at the manager, every
 // unit licensed on its console and saved, v3's path to the manager
-// restored after its registration failed; the brief and the hints name the
-// run's account and token, across a restart too. The wrong ways: no
-// license added and v1 not saved (the third unit out of compliance, the
-// account over-consumed), or
-// v3's cut path missed (unlicensed, its users refused at grade time); the
-// grade names the units and the lab time.
+// restored after its registration failed, v4's restored and its
+// authorization renewed before its communication deadline at noon; the
+// brief and the hints name the run's account and token, across a restart
+// too. The wrong ways: no license added and v1 not saved (v2 out of
+// compliance at the manager, the account over-consumed), or the cut paths missed (v3 unlicensed, its
+// users refused at grade time; v4 unauthorized at noon, its users back
+// from lunch refused); the grade names the units and the lab times.
 func TestASAvSmart(t *testing.T) {
 	if p, ok := headend.LookupPlatform("ASAv10"); !ok || !sim.Simulated(p) {
 		t.Skip("the ASAv family is not in the lab's families")
@@ -61,8 +62,17 @@ func TestASAvSmart(t *testing.T) {
 					t.Fatal(err)
 				}
 				tl.exec("v3", "license smart register idtoken "+token)
+				// v4's deadline, at noon, is in its show license all.
+				if all := tl.exec("v4", "show license all"); !strings.Contains(all, "Communication message send error") {
+					t.Errorf("v4's show license all does not tell its failed renewals:\n%s", all)
+				}
+				if err := tl.lab.RestoreLink("v4", sim.SmartPeer); err != nil {
+					t.Fatal(err)
+				}
+				tl.exec("v4", "license smart renew auth")
 			}
-			tl.advance(30 * time.Minute)
+			// Past v4's communication deadline and lunch.
+			tl.at(st, "14:00")
 			switch way {
 			case "right":
 				tl.restart()
@@ -82,19 +92,22 @@ func TestASAvSmart(t *testing.T) {
 					t.Errorf("hint 3: %d %q %v; want the run's account %q", n, h, err, account)
 				}
 				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
-					"PASS at grade time", "score 3/3 (3 hints used)")
+					"PASS at grade time", "PASS v4 kept its users", "score 4/4 (3 hints used)")
 			case "unsaved-over-consumed":
 				wantGrade(t, tl.grade(),
-					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v1's license smart configuration is not saved (write memory) at 09:00 lab time; "+
-						"v2 shows AUTHORIZED but the Smart Software Manager has it OUT OF COMPLIANCE at 09:00 lab time",
-					"FAIL the Smart Account is in compliance: no entitlement used more than it holds: Acme Corp/DEFAULT uses 3 ASAv-STD-1G and holds 2 (balance -1) at 09:00 lab time",
-					"PASS at grade time", "score 1/3")
+					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v1's license smart configuration is not saved (write memory) at 14:00 lab time; "+
+						"v2 shows AUTHORIZED but the Smart Software Manager has it OUT OF COMPLIANCE at 14:00 lab time",
+					"FAIL the Smart Account is in compliance: no entitlement used more than it holds: Acme Corp/DEFAULT uses 4 ASAv-STD-1G and holds 3 (balance -1) at 14:00 lab time",
+					"PASS at grade time", "PASS v4 kept its users", "score 2/4")
 			case "cut-missed":
 				wantGrade(t, tl.grade(),
-					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v3 is UNREGISTERED, EVAL MODE (Communication message send error) at 09:00 lab time",
+					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v3 is UNREGISTERED, EVAL MODE (Communication message send error) at 14:00 lab time; "+
+						"v4 is REGISTERED, AUTHORIZATION EXPIRED (Communication message send error) at 14:00 lab time",
 					"PASS the Smart Account is in compliance",
-					"FAIL at grade time the lab connects all 600 users (200 a unit) without a refusal: v3 admitted 2 of its 200 users at grade time (198 refused)",
-					"score 1/3")
+					"FAIL at grade time the lab connects all 800 users (200 a unit) without a refusal: v3 admitted 2 of its 200 users at grade time (198 refused); v4 admitted 140 of its 200 users at grade time (60 refused)",
+					"FAIL v4 kept its users: none refused past its communication deadline: v4 refused 60 users between 12:35 and 14:00 lab time: "+
+						"its Smart Licensing authorization expired at 12:00 lab time, 90 days without reaching the Smart Software Manager",
+					"score 1/4")
 				// The manager keeps the first run's account, its licenses
 				// and devices: the next run has one of its own.
 				st, err := tl.eng.Reset()
@@ -104,8 +117,9 @@ func TestASAvSmart(t *testing.T) {
 				if !strings.Contains(st.Scenario.Description, "Smart Account Acme Corp 2 holds") {
 					t.Fatalf("the brief after a reset: %s", st.Scenario.Description)
 				}
+				// v4 registered to it before the new start.
 				u, err := tl.lab.Smart().Usage("Acme Corp 2")
-				if err != nil || len(u.Tags) != 1 || u.Tags[0].Purchased != 2 || u.Tags[0].InUse != 0 {
+				if err != nil || len(u.Tags) != 1 || u.Tags[0].Purchased != 3 || u.Tags[0].InUse != 1 {
 					t.Fatalf("the reset's account: %+v %v", u, err)
 				}
 			}

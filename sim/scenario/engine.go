@@ -283,6 +283,14 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 	for _, o := range sc.Orders {
 		lead = max(lead, o.Before+24*time.Hour)
 	}
+	for _, u := range sc.Headends {
+		if u.SmartReg != nil {
+			lead = max(lead, u.SmartReg.Before+24*time.Hour)
+		}
+	}
+	for _, a := range sc.Actions {
+		lead = max(lead, a.Before+24*time.Hour)
+	}
 	now := lab.Clock().Now()
 	start := sc.Start
 	for start.Add(-lead).Before(now) {
@@ -328,6 +336,9 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 	}
 	account, tokens, err := e.setupSmart(sc)
 	if err != nil {
+		return fail(err)
+	}
+	if err := e.beforeStart(sc, start, tokens); err != nil {
 		return fail(err)
 	}
 	if len(sc.Orders) > 0 {
@@ -418,7 +429,7 @@ func (e *Engine) setup(sc *Scenario) (*run, error) {
 				return fail(fmt.Errorf("%s: %w", a.Headend, err))
 			}
 		}
-		if a.CutLink != "" {
+		if a.CutLink != "" && a.Before == 0 {
 			if _, err := lab.CutLink(a.Headend, a.CutLink); err != nil {
 				return fail(fmt.Errorf("%s: %w", a.Headend, err))
 			}
@@ -477,6 +488,55 @@ func (e *Engine) setupSmart(sc *Scenario) (string, []string, error) {
 		tokens = append(tokens, tok.Token)
 	}
 	return account, tokens, nil
+}
+
+// beforeStart makes, in time order at their lab times, the Smart
+// registrations and the link cuts the scenario places before its start.
+func (e *Engine) beforeStart(sc *Scenario, start time.Time, tokens []string) error {
+	type step struct {
+		before time.Duration
+		do     func() error
+	}
+	var steps []step
+	for _, u := range sc.Headends {
+		if r := u.SmartReg; r != nil {
+			steps = append(steps, step{r.Before, func() error {
+				res, err := e.lab.Exec(u.Hostname, []string{"configure terminal", "license smart", "feature tier standard",
+					"throughput level " + r.Throughput, "exit", "end", "write memory", "license smart register idtoken " + tokens[r.Token]})
+				if err != nil {
+					return fmt.Errorf("%s: %w", u.Hostname, err)
+				}
+				s, err := e.lab.Get(u.Hostname)
+				if err != nil {
+					return err
+				}
+				if sl, _ := s.SmartLicense(); sl.Registration != "REGISTERED" {
+					return fmt.Errorf("%s: its registration before the start failed: %s", u.Hostname, res.Transcript)
+				}
+				return nil
+			}})
+		}
+	}
+	for _, a := range sc.Actions {
+		if a.Before > 0 {
+			steps = append(steps, step{a.Before, func() error {
+				_, err := e.lab.CutLink(a.Headend, a.CutLink)
+				return err
+			}})
+		}
+	}
+	slices.SortStableFunc(steps, func(a, b step) int { return int(b.before - a.before) })
+	for _, st := range steps {
+		if t := start.Add(-st.before); !t.Equal(e.lab.Clock().Now()) {
+			if _, err := e.lab.SetClock(t); err != nil {
+				return err
+			}
+		}
+		if err := st.do(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mask is a prefix length as a dotted mask.

@@ -197,10 +197,9 @@ func (e *Engine) grade(r *run, connect bool) []Result {
 				}
 			}
 		case "smart_authorized":
-			now := e.lab.Clock().Now()
 			for _, u := range units {
-				if why := e.smartAuthorized(u, g.Tier); why != "" {
-					fail(u, fmt.Sprintf("%s at %s lab time", why, clock(now, r.start)))
+				if why := e.smartAuthorized(u, g.Tier, func(t time.Time) string { return clock(t, r.start) + " lab time" }); why != "" {
+					fail(u, why)
 				}
 			}
 		case "smart_balanced":
@@ -232,8 +231,18 @@ func (e *Engine) grade(r *run, connect bool) []Result {
 }
 
 // smartAuthorized is why host is not licensed by Smart Licensing with
-// tag (any ASAv tier when ""), configured and saved; "" when it is.
-func (e *Engine) smartAuthorized(host, tag string) string {
+// tag (any ASAv tier when ""), configured and saved, at the lab time as
+// when prints it; "" when it is.
+func (e *Engine) smartAuthorized(host, tag string, when func(time.Time) string) string {
+	now := " at " + when(e.lab.Clock().Now())
+	why := e.smartWhy(host, tag, when)
+	if why == "" || strings.Contains(why, " lab time") {
+		return why
+	}
+	return why + now
+}
+
+func (e *Engine) smartWhy(host, tag string, when func(time.Time) string) string {
 	s, err := e.lab.Get(host)
 	if err != nil {
 		return host + ": " + err.Error()
@@ -257,6 +266,12 @@ func (e *Engine) smartAuthorized(host, tag string) string {
 		// talks to the manager; the grade asks the manager.
 		if st := e.lab.Smart().Status(sl.UDI); st != smart.StatusAuthorized {
 			return fmt.Sprintf("%s shows AUTHORIZED but the Smart Software Manager has it %s", host, st)
+		}
+		// Authorized but failing to renew, it loses its licenses at its
+		// communication deadline.
+		if sl.LastFailure != "" {
+			return fmt.Sprintf("%s cannot reach the Smart Software Manager (%s): its authorization expires at %s",
+				host, sl.LastFailure, when(sl.CommDeadline))
 		}
 	}
 	// The license smart block as the unit runs it must be the one it
@@ -458,6 +473,9 @@ type unitState struct {
 	plus, essentials bool
 	lostAt           time.Time
 	lostLine         string
+	// smartExpired: when its Smart Licensing authorization expired
+	// (zero: it has not, or it was authorized again since).
+	smartExpired time.Time
 }
 
 func (e *Engine) history(r *run) history {
@@ -471,7 +489,7 @@ func (e *Engine) history(r *run) history {
 	// hour each, are most of the log. A filtered page may be short, even
 	// empty, with more to come.
 	f := sim.EventFilter{Kinds: []sim.EventKind{sim.EventKeyInstalled, sim.EventRMA, sim.EventEssentials,
-		sim.EventShared, sim.EventRefusal, sim.EventPortalRehost}}
+		sim.EventShared, sim.EventRefusal, sim.EventPortalRehost, sim.EventSmart}}
 	after := r.first - 1
 	for {
 		evs, next, more, err := e.lab.ListEvents(after, 1000, f)
@@ -534,6 +552,14 @@ func (e *Engine) note(r *run, h *history, st map[string]*unitState, runs map[str
 		case strings.Contains(line, "444101"):
 			u.lostAt, u.lostLine = time.Time{}, ""
 		}
+	case sim.EventSmart:
+		switch {
+		case strings.Contains(ev.Syslog, "%SMART_LIC-5-AUTHORIZATION_EXPIRED"):
+			u.smartExpired = ev.At
+		case strings.Contains(ev.Syslog, "AUTH_RENEW_SUCCESS"), strings.Contains(ev.Syslog, "AGENT_REG_SUCCESS"),
+			strings.Contains(ev.Syslog, "RESERVED_INSTALLED"):
+			u.smartExpired = time.Time{}
+		}
 	case sim.EventRefusal:
 		m := refusedRE.FindStringSubmatch(ev.Text)
 		if m == nil || m[1] == gradeDevice || ev.At.Before(r.start) {
@@ -552,6 +578,8 @@ func (e *Engine) note(r *run, h *history, st map[string]*unitState, runs map[str
 		switch {
 		case u.plus && u.essentials:
 			cause = "Plus key installed while anyconnect-essentials was still on"
+		case !u.smartExpired.IsZero():
+			cause = "its Smart Licensing authorization expired at " + clock(u.smartExpired, r.start) + " lab time, 90 days without reaching the Smart Software Manager"
 		case !u.lostAt.IsZero():
 			cause = "its license server stopped answering at " + clock(u.lostAt, r.start) + " lab time, before its own key was in"
 		}

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/encoding/prototext"
 
 	"github.com/asalab/asalab/headend"
+	"github.com/asalab/asalab/headend/asav"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/keygen/smart"
@@ -81,6 +82,17 @@ type Unit struct {
 	Interfaces              []Interface
 	Config                  []string
 	Role                    string
+	// SmartReg: registered to the Smart Account before the start; nil
+	// when not.
+	SmartReg *SmartReg
+}
+
+// SmartReg is an ASAv's registration before the start.
+type SmartReg struct {
+	Before     time.Duration
+	Throughput string
+	// Token indexes the scenario's smart tokens, from 0.
+	Token int
 }
 
 // Interface is a named interface with its address.
@@ -120,6 +132,8 @@ type Action struct {
 	// CutLink is the peer whose path from Headend is cut: a hostname,
 	// or sim.SmartPeer.
 	CutLink string
+	// Before: a cut made this long before the start instead.
+	Before time.Duration
 }
 
 // Checks are the goals' checks.
@@ -221,6 +235,23 @@ func Parse(file string, src []byte) (*Scenario, error) {
 				return nil, p.errf("address", 0, "headend %s: interface %q needs a name, a nameif and an address as 10.1.0.1/24", u.Hostname, ifc.GetName())
 			}
 			u.Interfaces = append(u.Interfaces, Interface{Name: ifc.GetName(), Nameif: ifc.GetNameif(), Prefix: pf})
+		}
+		if r := h.GetSmartRegistered(); r != nil {
+			d, err := time.ParseDuration(r.GetBefore())
+			if err != nil || d < time.Hour || d > 5*365*24*time.Hour {
+				return nil, p.errf("before", 0, "headend %s: smart_registered before %q is not a duration from 1h to 5 years", u.Hostname, r.GetBefore())
+			}
+			if !slices.Contains(asav.Levels, r.GetThroughput()) {
+				return nil, p.errf("throughput", 0, "headend %s: throughput %q is not one of %s", u.Hostname, r.GetThroughput(), strings.Join(asav.Levels, ", "))
+			}
+			n := int(r.GetToken())
+			if n > 0 {
+				n--
+			}
+			if n < 0 || n >= len(spec.GetSmart().GetTokens()) {
+				return nil, p.errf("smart_registered", 0, "headend %s: token %d is not one of the smart tokens", u.Hostname, r.GetToken())
+			}
+			u.SmartReg = &SmartReg{Before: d, Throughput: r.GetThroughput(), Token: n}
 		}
 		s.Headends = append(s.Headends, u)
 	}
@@ -335,6 +366,12 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		if d != 0 {
 			return nil, p.errf("after", i, "action %d: only actions at the start (after 0) are supported", i+1)
 		}
+		var before time.Duration
+		if v := a.GetBefore(); v != "" {
+			if before, err = time.ParseDuration(v); err != nil || before < time.Hour || before > 5*365*24*time.Hour || a.GetCutLink() == "" {
+				return nil, p.errf("before", i, "action %d: before %q: a cut_link's, a duration from 1h to 5 years", i+1, v)
+			}
+		}
 		peer := a.GetCutLink()
 		if !hosts[a.GetHeadend()] || a.GetRma() == (peer != "") {
 			return nil, p.errf("headend", i, "action %d: an rma or a cut_link of a headend of the scenario", i+1)
@@ -342,7 +379,11 @@ func Parse(file string, src []byte) (*Scenario, error) {
 		if peer != "" && (peer == a.GetHeadend() || peer != sim.SmartPeer && !hosts[peer]) {
 			return nil, p.errf("cut_link", i, "action %d: cut_link %q is neither %q nor another headend of the scenario", i+1, peer, sim.SmartPeer)
 		}
-		s.Actions = append(s.Actions, Action{After: d, Headend: a.GetHeadend(), RMA: a.GetRma(), CutLink: peer})
+		s.Actions = append(s.Actions, Action{After: d, Headend: a.GetHeadend(), RMA: a.GetRma(), CutLink: peer, Before: before})
+	}
+	if len(s.Orders) > 0 && (slices.ContainsFunc(s.Headends, func(u Unit) bool { return u.SmartReg != nil }) ||
+		slices.ContainsFunc(s.Actions, func(a Action) bool { return a.Before > 0 })) {
+		return nil, p.errf("orders", 0, "a file with smart_registered units or actions before the start places no portal orders")
 	}
 	if sm := spec.GetSmart(); sm != nil {
 		if s.Smart, err = p.smart(sm); err != nil {

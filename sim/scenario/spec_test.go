@@ -72,6 +72,11 @@ func TestParseErrors(t *testing.T) {
 			`bad.textpb:11: field tier: goal 1: tier "plus" is not an ASAv entitlement (one of ASAv-STD-100M, ASAv-STD-1G`},
 		{"cut_link peer", minimal + "actions { headend: \"hq\" cut_link: \"cloud\" }\n",
 			`bad.textpb:13: field cut_link: action 1: cut_link "cloud" is neither "smart" nor another headend of the scenario`},
+		{"smart_registered throughput", strings.Replace(minimal, `model: "ASA5525"`, "model: \"ASAv10\"\n  smart_registered { before: \"48h\" throughput: \"3G\" }", 1) +
+			"smart {\n  account: \"Acme\"\n  tokens { days: 365 }\n}\n",
+			`bad.textpb:8: field throughput: headend hq: throughput "3G" is not one of 100M, 1G, 2G, 10G, 20G`},
+		{"before on an rma", minimal + "actions { headend: \"hq\" rma: true before: \"2h\" }\n",
+			`bad.textpb:13: field before: action 1: before "2h": a cut_link's, a duration from 1h to 5 years`},
 		{"rma and cut_link", minimal + "actions { headend: \"hq\" rma: true cut_link: \"smart\" }\n",
 			`bad.textpb:13: field headend: action 1: an rma or a cut_link of a headend of the scenario`},
 	} {

@@ -49,7 +49,7 @@ func TestScenarioService(t *testing.T) {
 	_, err := sc.GradeScenario(ctxT(), &headendv1.GradeScenarioRequest{})
 	want("grade", err, "error: FailedPrecondition SCENARIO_NOT_RUNNING: scenario: no scenario is running")
 	_, err = sc.StartScenario(ctxT(), &headendv1.StartScenarioRequest{Name: "shared-to-pls"})
-	want("unknown", err, `error: NotFound SCENARIO_NOT_FOUND: scenario: no such scenario "shared-to-pls" (there are essentials-to-plus, premium-to-apex, rma-rehost, shared-to-plus, timebased-expiry)`)
+	want("unknown", err, `error: NotFound SCENARIO_NOT_FOUND: scenario: no such scenario "shared-to-pls" (there are asav-smart, essentials-to-plus, premium-to-apex, rma-rehost, shared-to-plus, timebased-expiry)`)
 	_, err = sc.StartScenario(ctxT(), &headendv1.StartScenarioRequest{})
 	want("no name", err, "error: InvalidArgument INVALID_ARGUMENT: invalid argument: name: the scenario's name is required")
 	_, err = sc.ListScenarios(ctxT(), &headendv1.ListScenariosRequest{Lab: "other"})

@@ -1340,9 +1340,12 @@ type ScenarioHeadend struct {
 	// shared_role: "server", "participant" or empty: the goal shared_kept
 	// looks at the participants when it names no headends. The shared
 	// licensing itself is the unit's keys and its `license-server` lines.
-	SharedRole    string `protobuf:"bytes,7,opt,name=shared_role,json=sharedRole,proto3" json:"shared_role,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	SharedRole string `protobuf:"bytes,7,opt,name=shared_role,json=sharedRole,proto3" json:"shared_role,omitempty"`
+	// smart_registered: an ASAv licensed and registered to the scenario's
+	// Smart Account before the start.
+	SmartRegistered *ScenarioSmartRegistration `protobuf:"bytes,8,opt,name=smart_registered,json=smartRegistered,proto3" json:"smart_registered,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ScenarioHeadend) Reset() {
@@ -1424,6 +1427,79 @@ func (x *ScenarioHeadend) GetSharedRole() string {
 	return ""
 }
 
+func (x *ScenarioHeadend) GetSmartRegistered() *ScenarioSmartRegistration {
+	if x != nil {
+		return x.SmartRegistered
+	}
+	return nil
+}
+
+// ScenarioSmartRegistration is an ASAv's registration before the start:
+// `license smart`, `feature tier standard`, `throughput level`, saved,
+// then `license smart register idtoken` with one of the smart tokens.
+type ScenarioSmartRegistration struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// before: how long before the start, a Go duration ("2156h").
+	Before string `protobuf:"bytes,1,opt,name=before,proto3" json:"before,omitempty"`
+	// throughput: the `throughput level` ("1G").
+	Throughput string `protobuf:"bytes,2,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	// token: which of the smart tokens, from 1; 0 is the first.
+	Token         int32 `protobuf:"varint,3,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScenarioSmartRegistration) Reset() {
+	*x = ScenarioSmartRegistration{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScenarioSmartRegistration) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScenarioSmartRegistration) ProtoMessage() {}
+
+func (x *ScenarioSmartRegistration) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScenarioSmartRegistration.ProtoReflect.Descriptor instead.
+func (*ScenarioSmartRegistration) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ScenarioSmartRegistration) GetBefore() string {
+	if x != nil {
+		return x.Before
+	}
+	return ""
+}
+
+func (x *ScenarioSmartRegistration) GetThroughput() string {
+	if x != nil {
+		return x.Throughput
+	}
+	return ""
+}
+
+func (x *ScenarioSmartRegistration) GetToken() int32 {
+	if x != nil {
+		return x.Token
+	}
+	return 0
+}
+
 // ScenarioInterface is a named interface with its address.
 type ScenarioInterface struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1438,7 +1514,7 @@ type ScenarioInterface struct {
 
 func (x *ScenarioInterface) Reset() {
 	*x = ScenarioInterface{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1450,7 +1526,7 @@ func (x *ScenarioInterface) String() string {
 func (*ScenarioInterface) ProtoMessage() {}
 
 func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1463,7 +1539,7 @@ func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioInterface.ProtoReflect.Descriptor instead.
 func (*ScenarioInterface) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ScenarioInterface) GetName() string {
@@ -1504,7 +1580,7 @@ type ScenarioTraffic struct {
 
 func (x *ScenarioTraffic) Reset() {
 	*x = ScenarioTraffic{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +1592,7 @@ func (x *ScenarioTraffic) String() string {
 func (*ScenarioTraffic) ProtoMessage() {}
 
 func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +1605,7 @@ func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioTraffic.ProtoReflect.Descriptor instead.
 func (*ScenarioTraffic) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ScenarioTraffic) GetUsers() []*ScenarioUsers {
@@ -1567,7 +1643,7 @@ type ScenarioUsers struct {
 
 func (x *ScenarioUsers) Reset() {
 	*x = ScenarioUsers{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1579,7 +1655,7 @@ func (x *ScenarioUsers) String() string {
 func (*ScenarioUsers) ProtoMessage() {}
 
 func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1592,7 +1668,7 @@ func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioUsers.ProtoReflect.Descriptor instead.
 func (*ScenarioUsers) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ScenarioUsers) GetHeadend() string {
@@ -1628,7 +1704,7 @@ type CurvePoint struct {
 
 func (x *CurvePoint) Reset() {
 	*x = CurvePoint{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[25]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1640,7 +1716,7 @@ func (x *CurvePoint) String() string {
 func (*CurvePoint) ProtoMessage() {}
 
 func (x *CurvePoint) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[25]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1653,7 +1729,7 @@ func (x *CurvePoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurvePoint.ProtoReflect.Descriptor instead.
 func (*CurvePoint) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CurvePoint) GetHour() string {
@@ -1683,14 +1759,19 @@ type ScenarioAction struct {
 	// cut_link: the lab network path from the headend to this peer is cut,
 	// another headend's hostname or "smart" for the Smart Software Manager
 	// (`headendctl link cut H PEER`). An action is an rma or a cut_link.
-	CutLink       string `protobuf:"bytes,4,opt,name=cut_link,json=cutLink,proto3" json:"cut_link,omitempty"`
+	CutLink string `protobuf:"bytes,4,opt,name=cut_link,json=cutLink,proto3" json:"cut_link,omitempty"`
+	// before: a cut_link made this long before the start instead, a Go
+	// duration; a file with such a cut or a smart_registered unit places no
+	// portal orders (the setup's clock only moves forward through one of
+	// them).
+	Before        string `protobuf:"bytes,5,opt,name=before,proto3" json:"before,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ScenarioAction) Reset() {
 	*x = ScenarioAction{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[26]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1702,7 +1783,7 @@ func (x *ScenarioAction) String() string {
 func (*ScenarioAction) ProtoMessage() {}
 
 func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[26]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1715,7 +1796,7 @@ func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioAction.ProtoReflect.Descriptor instead.
 func (*ScenarioAction) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ScenarioAction) GetAfter() string {
@@ -1742,6 +1823,13 @@ func (x *ScenarioAction) GetRma() bool {
 func (x *ScenarioAction) GetCutLink() string {
 	if x != nil {
 		return x.CutLink
+	}
+	return ""
+}
+
+func (x *ScenarioAction) GetBefore() string {
+	if x != nil {
+		return x.Before
 	}
 	return ""
 }
@@ -1774,7 +1862,7 @@ type ScenarioGoal struct {
 
 func (x *ScenarioGoal) Reset() {
 	*x = ScenarioGoal{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[27]
+	mi := &file_headend_v1_scenario_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1786,7 +1874,7 @@ func (x *ScenarioGoal) String() string {
 func (*ScenarioGoal) ProtoMessage() {}
 
 func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[27]
+	mi := &file_headend_v1_scenario_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1799,7 +1887,7 @@ func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioGoal.ProtoReflect.Descriptor instead.
 func (*ScenarioGoal) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ScenarioGoal) GetCheck() string {
@@ -1948,7 +2036,7 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\x06months\x18\x04 \x01(\x05R\x06months\x12\x1f\n" +
 	"\vregister_to\x18\x05 \x03(\tR\n" +
 	"registerTo\x12)\n" +
-	"\x10installed_before\x18\x06 \x01(\tR\x0finstalledBefore\"\xef\x01\n" +
+	"\x10installed_before\x18\x06 \x01(\tR\x0finstalledBefore\"\xc1\x02\n" +
 	"\x0fScenarioHeadend\x12\x1a\n" +
 	"\bhostname\x18\x01 \x01(\tR\bhostname\x12\x14\n" +
 	"\x05model\x18\x02 \x01(\tR\x05model\x12\x16\n" +
@@ -1959,7 +2047,14 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"interfaces\x12\x16\n" +
 	"\x06config\x18\x06 \x03(\tR\x06config\x12\x1f\n" +
 	"\vshared_role\x18\a \x01(\tR\n" +
-	"sharedRole\"Y\n" +
+	"sharedRole\x12P\n" +
+	"\x10smart_registered\x18\b \x01(\v2%.headend.v1.ScenarioSmartRegistrationR\x0fsmartRegistered\"i\n" +
+	"\x19ScenarioSmartRegistration\x12\x16\n" +
+	"\x06before\x18\x01 \x01(\tR\x06before\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\x02 \x01(\tR\n" +
+	"throughput\x12\x14\n" +
+	"\x05token\x18\x03 \x01(\x05R\x05token\"Y\n" +
 	"\x11ScenarioInterface\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06nameif\x18\x02 \x01(\tR\x06nameif\x12\x18\n" +
@@ -1975,12 +2070,13 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\n" +
 	"CurvePoint\x12\x12\n" +
 	"\x04hour\x18\x01 \x01(\tR\x04hour\x12\x1a\n" +
-	"\bfraction\x18\x02 \x01(\x01R\bfraction\"m\n" +
+	"\bfraction\x18\x02 \x01(\x01R\bfraction\"\x85\x01\n" +
 	"\x0eScenarioAction\x12\x14\n" +
 	"\x05after\x18\x01 \x01(\tR\x05after\x12\x18\n" +
 	"\aheadend\x18\x02 \x01(\tR\aheadend\x12\x10\n" +
 	"\x03rma\x18\x03 \x01(\bR\x03rma\x12\x19\n" +
-	"\bcut_link\x18\x04 \x01(\tR\acutLink\"\xb8\x01\n" +
+	"\bcut_link\x18\x04 \x01(\tR\acutLink\x12\x16\n" +
+	"\x06before\x18\x05 \x01(\tR\x06before\"\xb8\x01\n" +
 	"\fScenarioGoal\x12\x14\n" +
 	"\x05check\x18\x01 \x01(\tR\x05check\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x1a\n" +
@@ -2009,7 +2105,7 @@ func file_headend_v1_scenario_proto_rawDescGZIP() []byte {
 	return file_headend_v1_scenario_proto_rawDescData
 }
 
-var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_headend_v1_scenario_proto_goTypes = []any{
 	(*ListScenariosRequest)(nil),      // 0: headend.v1.ListScenariosRequest
 	(*ListScenariosResponse)(nil),     // 1: headend.v1.ListScenariosResponse
@@ -2033,52 +2129,54 @@ var file_headend_v1_scenario_proto_goTypes = []any{
 	(*ScenarioPortal)(nil),            // 19: headend.v1.ScenarioPortal
 	(*ScenarioOrder)(nil),             // 20: headend.v1.ScenarioOrder
 	(*ScenarioHeadend)(nil),           // 21: headend.v1.ScenarioHeadend
-	(*ScenarioInterface)(nil),         // 22: headend.v1.ScenarioInterface
-	(*ScenarioTraffic)(nil),           // 23: headend.v1.ScenarioTraffic
-	(*ScenarioUsers)(nil),             // 24: headend.v1.ScenarioUsers
-	(*CurvePoint)(nil),                // 25: headend.v1.CurvePoint
-	(*ScenarioAction)(nil),            // 26: headend.v1.ScenarioAction
-	(*ScenarioGoal)(nil),              // 27: headend.v1.ScenarioGoal
-	(*timestamppb.Timestamp)(nil),     // 28: google.protobuf.Timestamp
+	(*ScenarioSmartRegistration)(nil), // 22: headend.v1.ScenarioSmartRegistration
+	(*ScenarioInterface)(nil),         // 23: headend.v1.ScenarioInterface
+	(*ScenarioTraffic)(nil),           // 24: headend.v1.ScenarioTraffic
+	(*ScenarioUsers)(nil),             // 25: headend.v1.ScenarioUsers
+	(*CurvePoint)(nil),                // 26: headend.v1.CurvePoint
+	(*ScenarioAction)(nil),            // 27: headend.v1.ScenarioAction
+	(*ScenarioGoal)(nil),              // 28: headend.v1.ScenarioGoal
+	(*timestamppb.Timestamp)(nil),     // 29: google.protobuf.Timestamp
 }
 var file_headend_v1_scenario_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.ListScenariosResponse.scenarios:type_name -> headend.v1.ScenarioSummary
 	7,  // 1: headend.v1.StartScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
 	7,  // 2: headend.v1.GetScenarioStatusResponse.status:type_name -> headend.v1.ScenarioStatus
-	28, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
-	28, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
+	29, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
+	29, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
 	8,  // 5: headend.v1.ScenarioStatus.goals:type_name -> headend.v1.GoalResult
 	8,  // 6: headend.v1.GradeScenarioResponse.goals:type_name -> headend.v1.GoalResult
 	7,  // 7: headend.v1.ResetScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
 	19, // 8: headend.v1.ScenarioSpec.portal:type_name -> headend.v1.ScenarioPortal
 	21, // 9: headend.v1.ScenarioSpec.headends:type_name -> headend.v1.ScenarioHeadend
-	23, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
-	27, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
-	26, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
+	24, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
+	28, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
+	27, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
 	16, // 13: headend.v1.ScenarioSpec.smart:type_name -> headend.v1.ScenarioSmart
 	17, // 14: headend.v1.ScenarioSmart.entitlements:type_name -> headend.v1.ScenarioEntitlement
 	18, // 15: headend.v1.ScenarioSmart.tokens:type_name -> headend.v1.ScenarioToken
 	20, // 16: headend.v1.ScenarioPortal.orders:type_name -> headend.v1.ScenarioOrder
-	22, // 17: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
-	24, // 18: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
-	25, // 19: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
-	0,  // 20: headend.v1.ScenarioService.ListScenarios:input_type -> headend.v1.ListScenariosRequest
-	3,  // 21: headend.v1.ScenarioService.StartScenario:input_type -> headend.v1.StartScenarioRequest
-	5,  // 22: headend.v1.ScenarioService.GetScenarioStatus:input_type -> headend.v1.GetScenarioStatusRequest
-	9,  // 23: headend.v1.ScenarioService.GetScenarioHint:input_type -> headend.v1.GetScenarioHintRequest
-	11, // 24: headend.v1.ScenarioService.GradeScenario:input_type -> headend.v1.GradeScenarioRequest
-	13, // 25: headend.v1.ScenarioService.ResetScenario:input_type -> headend.v1.ResetScenarioRequest
-	1,  // 26: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
-	4,  // 27: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
-	6,  // 28: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
-	10, // 29: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
-	12, // 30: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
-	14, // 31: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
-	26, // [26:32] is the sub-list for method output_type
-	20, // [20:26] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	23, // 17: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
+	22, // 18: headend.v1.ScenarioHeadend.smart_registered:type_name -> headend.v1.ScenarioSmartRegistration
+	25, // 19: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
+	26, // 20: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
+	0,  // 21: headend.v1.ScenarioService.ListScenarios:input_type -> headend.v1.ListScenariosRequest
+	3,  // 22: headend.v1.ScenarioService.StartScenario:input_type -> headend.v1.StartScenarioRequest
+	5,  // 23: headend.v1.ScenarioService.GetScenarioStatus:input_type -> headend.v1.GetScenarioStatusRequest
+	9,  // 24: headend.v1.ScenarioService.GetScenarioHint:input_type -> headend.v1.GetScenarioHintRequest
+	11, // 25: headend.v1.ScenarioService.GradeScenario:input_type -> headend.v1.GradeScenarioRequest
+	13, // 26: headend.v1.ScenarioService.ResetScenario:input_type -> headend.v1.ResetScenarioRequest
+	1,  // 27: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
+	4,  // 28: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
+	6,  // 29: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
+	10, // 30: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
+	12, // 31: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
+	14, // 32: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
+	27, // [27:33] is the sub-list for method output_type
+	21, // [21:27] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_scenario_proto_init() }
@@ -2092,7 +2190,7 @@ func file_headend_v1_scenario_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_scenario_proto_rawDesc), len(file_headend_v1_scenario_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
