@@ -29,6 +29,13 @@
 //     event log at the step's lab time, and the grade reads them back from
 //     it; a headend down for a reload is a planned outage and refuses no
 //     user in the grade's count.
+//   - A scenario's Smart Account is made at the setup; the lab's Smart
+//     Software Manager keeps it, its licenses and devices after a reset,
+//     so a later run's account takes the name with a number ("Acme 2").
+//     The description and hints name it, and the tokens made with it, as
+//     {account} and {token1}, {token2}, ... A unit's Smart state is
+//     graded from the unit and from the manager: a unit learns of its
+//     account's compliance only when it next talks to the manager.
 //   - Durable: the scenario's record (its name, start, the sequence of its
 //     first event and the hints used) is written through the lab's change
 //     path. The traffic's state is the curve at the lab time: after a
