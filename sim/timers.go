@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/labsmart"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/store"
 	"github.com/asalab/asalab/sim/unitwrite"
@@ -143,7 +144,7 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 type renewer struct{}
 
 func (renewer) Renew(h *Headend, c family.Device, now time.Time) []Event {
-	evs, _ := h.renewIn(c, now)
+	evs, _ := labsmart.Renew(c, now, h.smartAt(now))
 	return evs
 }
 func (renewer) Less(a, b *Headend) bool { return a.id < b.id }
