@@ -117,9 +117,9 @@ type Lab struct {
 	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
 	retired    admissionTotals
-	usage      usageState                         // usagelog
-	con        consoleports.Table[*Headend]       // SSH console ports (console.go)
-	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
+	usage      usageState                   // usagelog
+	con        consoleports.Table[*Headend] // SSH console ports (console.go)
+	conWatch   consoleports.Watch[*Headend] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
 	ev         *eventlog.Log   // events.go
 	timers     labTimers       // timers.go
