@@ -116,7 +116,7 @@ type Lab struct {
 
 	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
-	retired    admissionTotals
+	retired    metrics.Totals
 	usage      usageState                   // usagelog
 	con        consoleports.Table[*Headend] // SSH console ports (console.go)
 	conWatch   consoleports.Watch[*Headend] // the SSH server's watcher
@@ -592,7 +592,7 @@ func (l *Lab) Delete(hostname string) error {
 	err = l.commit(b, evs, func() {
 		h.deleted = true
 		h.foCapture()
-		l.retire(h.adm.Reset(now.Unix()))
+		l.retired.Retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
 		l.net.Drop(h)
