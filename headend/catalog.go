@@ -312,15 +312,34 @@ func firepowerX(model string, vpn, vlans, ctxMax, proxyDefault, proxyMax int, hw
 	}
 }
 
-func asav(model string, vpn, vlans int, mbps string) Platform {
+// asav is an ASAv row. ram is the memory of the model's virtual machine as
+// Cisco sizes it (ASAv5 and ASAv10 2 GB, ASAv30 8 GB, ASAv50 16 GB,
+// ASAv100 32 GB; recalled); the Hardware line prints no CPU count, as in
+// the real ASAv10 (9.5) and ASAv (9.15) outputs, which end in "MHz,". The
+// flash, BIOS and interface list are the ASAv10 sample's.
+func asav(model string, vpn, vlans, ram int, mbps string) Platform {
 	return Platform{
 		Model: model, Family: FamilyASAv, Name: model, SerialPrefix: "9A5", Licensing: LicensingSmart, Version: "9.20(3)",
 		VPNMax: vpn, OtherBase: vpn, OtherPlus: vpn, PremiumMax: vpn, VLANsBase: vlans, VLANsPlus: vlans,
 		FailoverBase: keygen.FailoverActiveStandby, FailoverPlus: keygen.FailoverActiveStandby, StrongEncryption: true,
 		PhysIfBase: "10", PhysIfPlus: "10", InsideHosts: "Unlimited", ProxyDefault: 2, ProxyMax: 2, Lines: Lines9x,
-		Hardware: Hardware{Line: "ASAv, 2048 MB RAM, CPU Xeon E5 series 3491 MHz,", MACPrefix: "5000.00"},
-		Source:   srcASAv + "; throughput " + mbps,
+		Hardware: Hardware{
+			Line:  fmt.Sprintf("ASAv, %d MB RAM, CPU Xeon E5 series 3491 MHz,", ram),
+			Flash: "Internal ATA Compact Flash, 8192MB", BIOS: "BIOS Flash Firmware Hub @ 0x0, 0KB",
+			Image: "boot:/asa%s-smp-k8.bin", DMVersion: "7.20(1)", MACPrefix: "5000.00",
+			Interfaces: ifacesASAv,
+		},
+		Source: srcASAv + "; throughput " + mbps,
 	}
+}
+
+// ifacesASAv is the interface list of the ASAv10 sample.
+var ifacesASAv = []Iface{
+	{Ext: true, Name: "Management0/0", IRQ: 11},
+	{Ext: true, Name: "GigabitEthernet0/0", IRQ: 11}, {Ext: true, Name: "GigabitEthernet0/1", IRQ: 10},
+	{Ext: true, Name: "GigabitEthernet0/2", IRQ: 10}, {Ext: true, Name: "GigabitEthernet0/3", IRQ: 11},
+	{Ext: true, Name: "GigabitEthernet0/4", IRQ: 11}, {Ext: true, Name: "GigabitEthernet0/5", IRQ: 10},
+	{Ext: true, Name: "GigabitEthernet0/6", IRQ: 10},
 }
 
 func ios(model, name string, aliases ...string) Platform {
@@ -435,8 +454,8 @@ var catalog = func() []Platform {
 		asa5500X("ASA5525", 750, 200, 20, 1000, "9.14(4)", "ASA5525, 8192 MB RAM, CPU Lynnfield 2394 MHz, 1 CPU (4 cores)", "ASA: 4096 MB RAM, 1 CPU (1 core)", 8),
 		asa5500X("ASA5545", 2500, 300, 50, 2000, "9.14(4)", "ASA5545, 12288 MB RAM, CPU Lynnfield 2793 MHz, 1 CPU (8 cores)", "ASA: 6794 MB RAM, 1 CPU (2 cores)", 8),
 		p5555,
-		asav("ASAv5", 50, 25, "100 Mbps"), asav("ASAv10", 250, 50, "1 Gbps"), asav("ASAv30", 750, 200, "2 Gbps"),
-		asav("ASAv50", 10000, 1024, "10 Gbps"), asav("ASAv100", 20000, 1024, "20 Gbps"),
+		asav("ASAv5", 50, 25, 2048, "100 Mbps"), asav("ASAv10", 250, 50, 2048, "1 Gbps"), asav("ASAv30", 750, 200, 8192, "2 Gbps"),
+		asav("ASAv50", 10000, 1024, 16384, "10 Gbps"), asav("ASAv100", 20000, 1024, 32768, "20 Gbps"),
 		ios("CISCO1941", "Cisco 1941 ISR G2", "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", "CISCO2911/K9"),
 		ios("CISCO3945", "Cisco 3945 ISR G2", "CISCO3945/K9"),
 		ios("CSR1000V", "Cisco CSR 1000V"), ios("ASR1001-X", "Cisco ASR 1001-X"),

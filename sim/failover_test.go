@@ -123,16 +123,16 @@ func (d *foDevice) ReplicateFrom(a family.Device, _ time.Time) error {
 }
 
 // withFOFamily registers the failover fake for the ASAv models for the
-// test; not in parallel.
+// test, ahead of the real one; not in parallel.
 func withFOFamily(t *testing.T) {
 	saved := families
-	families = append(families[:len(families):len(families)], family.Family{
+	families = append([]family.Family{{
 		Licensing: headend.LicensingSmart, New: newFO, Decode: decodeFO,
 		ViewSession: func(s admission.SessionInfo, p *admission.Principal) family.SessionView {
 			return family.SessionView{Info: s, User: p.User()}
 		},
 		RefusalSyslog: func(admission.Decision, headend.Kind, *admission.Policy, string, string) string { return "" },
-	})
+	}}, saved...)
 	t.Cleanup(func() { families = saved })
 }
 

@@ -20,6 +20,8 @@ import (
 var families = []family.Family{
 	{Licensing: headend.LicensingPAK, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
 		RefusalSyslog: sessions.RefusalSyslog},
+	{Licensing: headend.LicensingSmart, New: asa.New, Decode: asa.Decode, Console: asaconsole.Open, ViewSession: sessions.ViewSession,
+		RefusalSyslog: sessions.RefusalSyslog},
 	{Licensing: headend.LicensingIOS, New: ios.New, Decode: ios.Decode, Console: iosconsole.Open, ViewSession: ios.ViewSession, RefusalSyslog: ios.RefusalSyslog},
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -86,17 +87,17 @@ func (d *fakeDevice) AdmissionPolicy(time.Time) *admission.Policy {
 }
 
 // withFakeFamily registers the fake family for the ASAv models (Smart
-// Licensing) for the test. It changes the package's table, so a test using
-// it must not run in parallel.
+// Licensing) for the test, ahead of the real one. It changes the
+// package's table, so a test using it must not run in parallel.
 func withFakeFamily(t *testing.T) {
 	saved := families
-	families = append(families[:len(families):len(families)], family.Family{
+	families = append([]family.Family{{
 		Licensing: headend.LicensingSmart, New: newFake, Decode: decodeFake,
 		ViewSession: func(s admission.SessionInfo, p *admission.Principal) family.SessionView {
 			return family.SessionView{Info: s}
 		},
 		RefusalSyslog: func(admission.Decision, headend.Kind, *admission.Policy, string, string) string { return "" },
-	})
+	}}, saved...)
 	t.Cleanup(func() { families = saved })
 }
 
@@ -107,9 +108,12 @@ func withFakeFamily(t *testing.T) {
 func TestFamilyWithoutActivationKeys(t *testing.T) {
 	dir := t.TempDir()
 	tl := openTestLab(t, dir)
+	saved := families
+	families = slices.DeleteFunc(slices.Clone(families), func(f family.Family) bool { return f.Licensing == headend.LicensingSmart })
 	if _, err := tl.lab.Create("ASAv10", "v1", ""); !errors.Is(err, headend.ErrModelNotSimulated) {
 		t.Fatalf("ASAv without its family: %v, want ErrModelNotSimulated", err)
 	}
+	families = saved
 	withFakeFamily(t)
 	s, err := tl.lab.Create("ASAv10", "v1", "")
 	if err != nil {

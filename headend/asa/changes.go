@@ -39,7 +39,7 @@ func commandLine(user, command string) string {
 // essentials switch, the other changes of the configuration, with the
 // syslog lines the ASA logs for them.
 func (c *Device) ChangesFrom(prev family.Device) []family.Change {
-	old, ok := prev.(*Device)
+	old, ok := Unwrap(prev)
 	if !ok {
 		return nil
 	}
@@ -67,6 +67,7 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 		}
 		add(family.ChangeKeys, "", text)
 	}
+	out = append(out, c.smartChanges(old)...)
 	// A reload loads the saved configuration: nobody typed the lines it
 	// brings back or drops, so they are no 111008 (a real ASA logs none).
 	if boot {

@@ -3,12 +3,14 @@ package asa
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/asa/iface"
 	"github.com/asalab/asalab/headend/asa/license"
+	"github.com/asalab/asalab/headend/asav"
 	"github.com/asalab/asalab/keygen"
 )
 
@@ -39,31 +41,45 @@ type Device struct {
 	// LogCount counts the messages logged to the buffer, also those
 	// that Log no longer holds ("N messages logged").
 	LogCount int `json:"log_count,omitempty"`
+	// Smart is the Smart Agent of a Smart-licensed model (ASAv), in its
+	// trusted storage: a reload keeps it. nil on activation-key models.
+	Smart *asav.Agent `json:"smart,omitempty"`
 
 	platform *Platform
 }
 
-// NewDevice makes a new unit of a PAK-licensed model, up since now, with the
-// Base license and the factory configuration saved.
+// NewDevice makes a new unit, up since now, with the factory configuration
+// saved: of an activation-key model with the Base license, of a
+// Smart-licensed model (ASAv, serial 9A...) unregistered, with no
+// entitlement configured.
 func NewDevice(model, serial, hostname string, now time.Time) (*Device, error) {
 	p, ok := headend.LookupPlatform(model)
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
 	}
-	if p.Licensing != headend.LicensingPAK {
+	if p.Licensing != headend.LicensingPAK && p.Licensing != headend.LicensingSmart {
 		return nil, fmt.Errorf("%w: %s is licensed by %s, which comes in a later release", headend.ErrModelNotSimulated, p.Model, p.Licensing)
 	}
 	if !keygen.ValidSerial(serial) {
 		return nil, fmt.Errorf("%w: %q", headend.ErrInvalidSerial, serial)
 	}
+	if p.Licensing == headend.LicensingSmart && !strings.HasPrefix(serial, smartSerialPrefix) {
+		return nil, fmt.Errorf("%w: %q (an ASAv serial starts with %s)", headend.ErrInvalidSerial, serial, smartSerialPrefix)
+	}
 	if err := headend.ValidateHostname(hostname); err != nil {
 		return nil, err
 	}
 	cfg := config.Default(hostname)
-	return &Device{
+	d := &Device{
 		Model: p.Model, Serial: serial, Version: p.Version,
 		Running: cfg, Startup: cfg, UpAt: now, platform: p,
-	}, nil
+	}
+	if p.Licensing == headend.LicensingSmart {
+		d.Smart = asav.New(serial)
+		d.Running.CallHome = asav.DefaultCallHome()
+		d.Startup = d.Running
+	}
+	return d, nil
 }
 
 // Bind attaches the platform after the device was decoded from storage.
@@ -88,6 +104,7 @@ func (d *Device) Clone() *Device {
 	c := *d
 	c.License = d.License.Clone()
 	c.Log = slices.Clone(d.Log)
+	c.Smart = d.Smart.Clone()
 	return &c
 }
 
@@ -111,6 +128,9 @@ func (d *Device) logf(at time.Time, sev int, format string, args ...any) {
 func (d *Device) RunningLicense(now time.Time) license.Running {
 	r := d.License.Compute(d.licensed(), now)
 	r.VPNEncryptionNames = d.runs8x()
+	if d.Smart != nil {
+		d.smartLicense(&r, now)
+	}
 	return r
 }
 
@@ -119,6 +139,9 @@ func (d *Device) RunningLicense(now time.Time) license.Running {
 // deterministic, so replaying it after a daemon restart gives the same state.
 func (d *Device) Advance(now time.Time) {
 	d.License.Advance(d.licensed(), now, d.logLine)
+	if d.Smart != nil {
+		d.Smart.Advance(d.Running.SmartLicense, d.Model, now, d.logLine)
+	}
 }
 
 // logLine logs msg at the severity its %ASA-S-NNNNNN tag carries.
@@ -131,6 +154,9 @@ func (d *Device) logLine(at time.Time, msg string) { d.logf(at, msgSeverity(msg)
 func (d *Device) InstallKey(s *keygen.Signer, w keygen.Words, action KeyAction, now time.Time) (InstallResult, error) {
 	if d.Reloading(now) {
 		return InstallResult{}, headend.ErrUnavailable
+	}
+	if err := d.keysSupported(); err != nil {
+		return InstallResult{}, err
 	}
 	d.Advance(now)
 	k, err := s.Decode(d.Serial, w)
@@ -184,6 +210,9 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 // configuration is restored from the saved one, as an engineer restores a
 // backup, and the new unit boots.
 func (d *Device) ReturnForRepair(newSerial string, now time.Time, bootTime time.Duration) error {
+	if err := d.keysSupported(); err != nil {
+		return err
+	}
 	if !keygen.ValidSerial(newSerial) {
 		return fmt.Errorf("%w: %q", headend.ErrInvalidSerial, newSerial)
 	}
@@ -203,6 +232,10 @@ func (d *Device) boot(now time.Time, bootTime time.Duration) {
 	d.Log, d.LogCount = nil, 0
 	d.UpAt = now.Add(bootTime)
 	d.Boots++
+	if d.Smart != nil {
+		// The agent follows the saved `license smart` configuration.
+		d.Smart.Sync(d.Running.SmartLicense, d.Model, now, d.logLine)
+	}
 }
 
 // WriteMemory saves the running configuration.

@@ -1,7 +1,8 @@
-// Package asa is the ASA family licensed by activation keys (PAK): one
-// device with its license state (running and flash permanent keys,
+// Package asa is the ASA family: one device licensed by activation keys
+// (PAK) with its license state (running and flash permanent keys,
 // time-based keys, reload-pending; the rules that combine them are in
-// headend/asa/license) and its running and saved configuration (the model
+// headend/asa/license), or, on an ASAv, by the Smart Agent it holds
+// (headend/asav), and its running and saved configuration (the model
 // and its `show running-config` sections are in headend/asa/config), the
 // changes the console makes to them, the software trains it runs, its
 // admission policy, and the renderer of the ASA's show commands (`show

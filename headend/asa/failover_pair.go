@@ -71,7 +71,7 @@ func (d *Device) FailoverRole() string { return failover.Role(&d.Running.Failove
 // (family.FailoverUnit; the rules are license.Combine's and
 // license.Mismatch's).
 func (d *Device) CombinedLicense(mate family.Device, now time.Time) (family.LicensedFeatures, string) {
-	m, ok := mate.(*Device)
+	m, ok := Unwrap(mate)
 	if !ok {
 		return family.LicensedFeatures{}, fmt.Sprintf("%%ASA-1-105045: (%s) Mate license (unknown platform) is not compatible with my license (%s platform).", d.FailoverRole(), d.Model)
 	}
@@ -94,7 +94,7 @@ func (d *Device) unlicensed() bool {
 // this unit's `failover lan unit` (family.FailoverUnit). The last change's
 // author and time come along, as the configuration is the active unit's.
 func (d *Device) ReplicateFrom(active family.Device, now time.Time) error {
-	a, ok := active.(*Device)
+	a, ok := Unwrap(active)
 	if !ok || a.Model != d.Model || a == d {
 		return family.ErrFailoverMate
 	}

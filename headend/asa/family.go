@@ -11,8 +11,10 @@ import (
 )
 
 // The ASA as a family of headends: what the lab drives every family by
-// (family.Device) and the activation keys only this family has
-// (family.ActivationKeys).
+// (family.Device), the activation keys of the 5500/5500-X
+// (family.ActivationKeys, refused on an ASAv) and the Smart Licensing of
+// the ASAv (family.SmartLicensing, smart.go), one family line each in the
+// lab's table.
 var (
 	_ family.Device         = (*Device)(nil)
 	_ family.ActivationKeys = (*Device)(nil)
@@ -24,7 +26,7 @@ func New(p *headend.Platform, serial, hostname string, now time.Time) (family.De
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return unit(d), nil
 }
 
 // Decode reads a stored device back (family.Family.Decode).
@@ -36,7 +38,7 @@ func Decode(b []byte) (family.Device, error) {
 	if err := d.Bind(); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return unit(d), nil
 }
 
 // SerialNumber is the unit's serial number.

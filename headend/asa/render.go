@@ -88,6 +88,9 @@ func (d *Device) ShowVersionPaired(now time.Time, st family.FailoverStatus) stri
 	}
 	line("")
 	line("Hardware:   %s", hw.Line)
+	if d.Smart != nil {
+		line("Model Id:   %s", p.Model)
+	}
 	if hw.ASALine != "" {
 		line("            %s", hw.ASALine)
 	}
@@ -128,6 +131,10 @@ func (d *Device) ShowVersionPaired(now time.Time, st family.FailoverStatus) stri
 			mac = d.macFor(i)
 		}
 		line("%2d: %s: %-19s : address is %s, irq %d", first+i, kind, f.Name, mac, f.IRQ)
+	}
+	if d.Smart != nil {
+		d.writeSmartVersion(&b, &r, now)
+		return b.String()
 	}
 	if st.Cluster != nil {
 		c := r
@@ -293,6 +300,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 	if c.EnablePassword != "" {
 		line("enable password " + config.Secret(c.EnablePassword, reveal))
 	}
+	d.smartConfigLines(&c, line)
 	line("names")
 	line("no mac-address auto")
 	line("")
@@ -341,6 +349,7 @@ func (d *Device) configBody(c config.Config, all, reveal bool) string {
 		}
 		line(l)
 	}
+	d.callHomeLines(&c, line)
 	return b.String()
 }
 

@@ -52,3 +52,21 @@ func TestNotSupportedByFamily(t *testing.T) {
 		t.Errorf("status %v %q %q", st.Code(), reason, st.Message())
 	}
 }
+
+// TestModelNotSimulated: a catalog model no family simulates is
+// InvalidArgument with its own reason. Every catalog model has a family
+// now (the ASAv's and the routers' came last), so no transcript can
+// create one: the mapping is checked here.
+func TestModelNotSimulated(t *testing.T) {
+	err := toStatus(fmt.Errorf("%w: ASAv10 is licensed by smart, which comes in a later release", sim.ErrModelNotSimulated))
+	st, _ := status.FromError(err)
+	var reason string
+	for _, d := range st.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			reason = info.GetReason()
+		}
+	}
+	if st.Code() != codes.InvalidArgument || reason != "MODEL_NOT_SIMULATED" {
+		t.Errorf("status %v %q %q", st.Code(), reason, st.Message())
+	}
+}

@@ -192,7 +192,8 @@ func (c Config) Equal(o Config) bool {
 		c.VPN.Equal(o.VPN) && c.Timezone == o.Timezone &&
 		slices.EqualFunc(c.Lines, o.Lines, Line.equal) &&
 		c.Failover.Equal(o.Failover) &&
-		c.LicenseServer.Equal(o.LicenseServer)
+		c.LicenseServer.Equal(o.LicenseServer) &&
+		c.SmartLicense == o.SmartLicense && c.CallHome.Equal(o.CallHome)
 }
 
 // UnmarshalJSON reads a stored configuration. One stored before the local

@@ -1,4 +1,4 @@
-// Package config is the configuration of a PAK-licensed ASA, running or
+// Package config is the configuration of an ASA (or ASAv), running or
 // saved: hostname, local users, interfaces, logging, SSH, webvpn and group
 // policies, failover lines, the clock's timezone, and the lines the
 // configuration grammar of headend/asa/grammar keeps (object groups,
@@ -7,7 +7,10 @@
 // It is pure logic: no network, no disk, no clock.
 package config
 
-import "github.com/asalab/asalab/headend/family"
+import (
+	"github.com/asalab/asalab/headend/asav"
+	"github.com/asalab/asalab/headend/family"
+)
 
 // Config is a device configuration, running or saved. It holds only what the
 // simulator acts on; everything else an ASA has is rendered at its default.
@@ -55,6 +58,11 @@ type Config struct {
 	// Premium licensing), as the lab reads them; EnableIfaces is never
 	// changed in place.
 	LicenseServer family.SharedConfig `json:"license_server,omitzero"`
+	// SmartLicense is the `license smart` configuration and CallHome the
+	// `call-home` block of a Smart-licensed model (ASAv); zero on
+	// activation-key models.
+	SmartLicense asav.Config   `json:"smart_license,omitzero"`
+	CallHome     asav.CallHome `json:"call_home,omitzero"`
 }
 
 // DefaultPagerLines is the factory `pager lines 24`.

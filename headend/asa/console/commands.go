@@ -6,8 +6,10 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/asa"
+	"github.com/asalab/asalab/headend/asa/console/command"
 	"github.com/asalab/asalab/headend/asa/console/failovercmd"
 	"github.com/asalab/asalab/headend/asa/console/logcmd"
+	"github.com/asalab/asalab/headend/asa/console/smartcmd"
 	"github.com/asalab/asalab/headend/asa/console/sshcmd"
 	"github.com/asalab/asalab/headend/asa/console/vpncmd"
 	"github.com/asalab/asalab/headend/asa/sessions"
@@ -15,15 +17,27 @@ import (
 )
 
 // commands is the console's command set: one registry for every mode.
-var commands = buildCommands()
+// commands and smartCommands (smart.go) are built in init: a command
+// (`failover exec`) opens sessions of its own, which take them.
+var commands, smartCommands *registry
 
-func buildCommands() *registry {
+func init() {
+	commands, smartCommands = buildCommands(false), buildCommands(true)
+}
+
+// buildCommands builds the command set of an activation-key ASA, or with
+// smartLic of an ASAv (smart.go).
+func buildCommands(smartLic bool) *registry {
 	r := &registry{}
 	execModes := modes(ModeUser, ModePriv)
 	keyModes := modes(ModePriv, ModeConfig)
 
-	r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
-		"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
+	// An ASAv has no activation keys: the word is unknown to its parser
+	// (no capture of one typed there was found: UNSURE).
+	if !smartLic {
+		r.Add(keyModes, "activation-key", "Modify activation-key", argKey,
+			"<key>  Enter the activation key as five hexadecimal words, then optionally activate or deactivate", cmdActivationKey)
+	}
 	r.Add(modes(ModePriv), "configure terminal", "Configure using terminal/console", argNone, "", cmdConfigure)
 	r.Describe(anyMode, "configure", "Configure using various methods")
 	// `enable` exists only in user EXEC mode: typed at `#` the ASA answers
@@ -113,6 +127,9 @@ func buildCommands() *registry {
 	failovercmd.Register(groups{r})
 	registerFailoverPair(r)
 	registerShared(r)
+	if smartLic { // last: its show license features replaces the ASA's
+		smartcmd.Register(groups{r})
+	}
 	return r
 }
 
@@ -129,8 +146,10 @@ func cmdDisable(s *Session, _ *call) { s.mode, s.priv = ModeUser, 1 }
 
 func cmdExit(s *Session, c *call) {
 	switch s.mode {
-	case ModeWebVPN, ModeIf, ModeGroupPolicy:
+	case ModeWebVPN, ModeIf, ModeGroupPolicy, command.ModeSmartLic, command.ModeCallHome:
 		s.mode = ModeConfig
+	case command.ModeCallHomeProfile:
+		s.mode = command.ModeCallHome
 	case ModeConfig:
 		s.mode = ModePriv
 	default:
@@ -148,7 +167,7 @@ func cmdShowCurpriv(s *Session, _ *call) {
 	switch s.mode {
 	case ModeUser:
 		mode = "P_UNPR"
-	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy:
+	case ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, command.ModeSmartLic, command.ModeCallHome, command.ModeCallHomeProfile:
 		mode = "P_CONF"
 	}
 	s.println("Username : "+s.user, fmt.Sprintf("Current privilege level : %d", s.priv), "Current Mode/s : "+mode)

@@ -246,7 +246,7 @@ func (s *Session) subLine(line, prompt string) bool {
 			firstErr = err
 		}
 	}
-	if _, perr := commands.Resolve(line, ModeConfig); perr == nil || perr.Named {
+	if _, perr := s.cmds.Resolve(line, ModeConfig); perr == nil || perr.Named {
 		s.sub = nil
 		return false
 	}

@@ -84,6 +84,7 @@ type question struct {
 // Session is one console session on one headend.
 type Session struct {
 	b        Backend
+	cmds     *registry // the command set of the device's licensing
 	mode     Mode
 	user     string
 	priv     int // privilege level, show curpriv
@@ -110,7 +111,12 @@ const enableUser = "enable_15"
 
 // New starts a session.
 func New(b Backend, opts Options) *Session {
-	s := &Session{b: b, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager}
+	s := &Session{b: b, cmds: commands, mode: opts.Mode, user: opts.User, priv: opts.Privilege, pager: opts.Pager}
+	_ = b.View(func(d *asa.Device) {
+		if d.Smart != nil {
+			s.cmds = smartCommands
+		}
+	})
 	if s.user == "" {
 		s.user = enableUser
 	}
@@ -171,6 +177,12 @@ func (s *Session) Prompt() string {
 		return s.hostname + "(config-if)# "
 	case ModeGroupPolicy:
 		return s.hostname + "(config-group-policy)# "
+	case command.ModeSmartLic:
+		return s.hostname + "(config-smart-lic)# "
+	case command.ModeCallHome:
+		return s.hostname + "(cfg-call-home)# "
+	case command.ModeCallHomeProfile:
+		return s.hostname + "(cfg-call-home-profile)# "
 	}
 	return s.hostname + "# "
 }
@@ -250,18 +262,18 @@ func (s *Session) Line(input string) string {
 			return s.out.String()
 		}
 	}
-	c, perr := commands.Resolve(line, s.mode)
+	c, perr := s.cmds.Resolve(line, s.mode)
 	if perr != nil && s.mode != ModeConfig && configModes.Has(s.mode) && perr.Kind == errInvalid {
 		// A global configuration command typed in a sub-mode leaves the
 		// sub-mode and runs, as on the ASA.
-		if c2, perr2 := commands.Resolve(line, ModeConfig); perr2 == nil || perr2.Named {
+		if c2, perr2 := s.cmds.Resolve(line, ModeConfig); perr2 == nil || perr2.Named {
 			s.mode, c, perr = ModeConfig, c2, perr2
 		}
 	}
 	switch {
 	case perr == nil:
 		c.Prompt = prompt
-		commands.Run(s, c)
+		s.cmds.Run(s, c)
 	case perr.Named:
 		// A command of other modes only is incomplete here, and errs as
 		// a command missing its arguments does: after leaving a
@@ -317,7 +329,7 @@ func (s *Session) help(line string) {
 		s.println("  LINE  Regular Expression")
 		return
 	}
-	lines := commands.Help(line, s.mode)
+	lines := s.cmds.Help(line, s.mode)
 	if lines == nil {
 		toks := tokenize(strings.TrimSuffix(line, "?"))
 		pos := 0

@@ -28,9 +28,16 @@ func Open(h family.Host, opts family.ConsoleOptions) family.Console {
 type host struct{ family.Host }
 
 func (h host) View(fn func(d *asa.Device)) error {
-	return h.Host.View(func(d family.Device) { fn(d.(*asa.Device)) })
+	return h.Host.View(func(d family.Device) { fn(device(d)) })
 }
 
 func (h host) Update(fn func(d *asa.Device) error) error {
-	return h.Host.Update(func(d family.Device) error { return fn(d.(*asa.Device)) })
+	return h.Host.Update(func(d family.Device) error { return fn(device(d)) })
+}
+
+// device is the ASA device of a headend of the family (an ASAv holds
+// one).
+func device(d family.Device) *asa.Device {
+	a, _ := asa.Unwrap(d)
+	return a
 }

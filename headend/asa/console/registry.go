@@ -6,6 +6,7 @@ import (
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/asa/console/command"
 	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // Mode is a CLI mode; it decides the prompt and which commands exist.
@@ -83,11 +84,24 @@ func (s *Session) ConfigChange(fn func(d *asa.Device) error) error { return s.co
 func (s *Session) ConfigUpdate(c *call, fn func(d *asa.Device) error, errLine func(error, *call) string) bool {
 	return s.configUpdate(c, fn, errLine)
 }
-func (s *Session) Print(text string)             { s.print(text) }
-func (s *Session) Println(lines ...string)       { s.println(lines...) }
-func (s *Session) Incomplete()                   { s.incomplete() }
-func (s *Session) InvalidArg(c *call, i int)     { s.invalidArg(c, i) }
-func (s *Session) Caret(prompt string, pos int)  { s.caret(prompt, pos) }
-func (s *Session) SSHSessions() []asa.SSHSession { return s.b.SSHSessions() }
-func (s *Session) EnterGroupPolicy(name string)  { s.mode, s.vpnName = ModeGroupPolicy, name }
-func (s *Session) GroupPolicy() string           { return s.vpnName }
+func (s *Session) Print(text string)                         { s.print(text) }
+func (s *Session) Println(lines ...string)                   { s.println(lines...) }
+func (s *Session) Incomplete()                               { s.incomplete() }
+func (s *Session) InvalidArg(c *call, i int)                 { s.invalidArg(c, i) }
+func (s *Session) Caret(prompt string, pos int)              { s.caret(prompt, pos) }
+func (s *Session) SSHSessions() []asa.SSHSession             { return s.b.SSHSessions() }
+func (s *Session) EnterGroupPolicy(name string)              { s.mode, s.vpnName = ModeGroupPolicy, name }
+func (s *Session) EnterMode(m Mode, name string)             { s.mode, s.vpnName = m, name }
+func (s *Session) SubName() string                           { return s.vpnName }
+func (s *Session) Change(fn func(d *asa.Device) error) error { return s.b.Update(fn) }
+
+// Smart is the lab's Smart Software Manager, when the backend reaches one
+// (a lab's headend does: family.Host); otherwise a manager that never
+// answers.
+func (s *Session) Smart() family.SmartManager {
+	if h, ok := s.b.(interface{ Smart() family.SmartManager }); ok {
+		return h.Smart()
+	}
+	return unreachable{}
+}
+func (s *Session) GroupPolicy() string { return s.vpnName }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/asalab/asalab/headend/asa"
 	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 )
 
 // Mode is a CLI mode; it decides the prompt and which commands exist.
@@ -27,14 +28,19 @@ const (
 	ModeWebVPN                  // host(config-webvpn)#
 	ModeIf                      // host(config-if)#
 	ModeGroupPolicy             // host(config-group-policy)#
+	// The ASAv's sub-modes (headend/asa/console/smartcmd); a session on
+	// an activation-key model never enters them.
+	ModeSmartLic        // host(config-smart-lic)#
+	ModeCallHome        // host(config-call-home)#
+	ModeCallHomeProfile // host(config-call-home-profile)#
 	NumModes
 )
 
 // The sets of modes many commands exist in.
 var (
-	AnyMode     = cli.Modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
-	PrivAndUp   = cli.Modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
-	ConfigModes = cli.Modes(ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy)
+	AnyMode     = cli.Modes(ModeUser, ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeSmartLic, ModeCallHome, ModeCallHomeProfile)
+	PrivAndUp   = cli.Modes(ModePriv, ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeSmartLic, ModeCallHome, ModeCallHomeProfile)
+	ConfigModes = cli.Modes(ModeConfig, ModeWebVPN, ModeIf, ModeGroupPolicy, ModeSmartLic, ModeCallHome, ModeCallHomeProfile)
 )
 
 // What a command takes after its keywords.
@@ -83,6 +89,17 @@ type Session interface {
 	// GroupPolicy is the policy the sub-mode configures.
 	EnterGroupPolicy(name string)
 	GroupPolicy() string
+	// EnterMode enters sub-mode m of the ASAv (config-smart-lic,
+	// config-call-home, config-call-home-profile for the profile name);
+	// SubName is the name it was entered with.
+	EnterMode(m Mode, name string)
+	SubName() string
+	// Change changes the device with fn and returns fn's error (then
+	// nothing is kept), printing nothing.
+	Change(fn func(d *asa.Device) error) error
+	// Smart is the lab's Smart Software Manager as the headend reaches it
+	// (family.Host.Smart).
+	Smart() family.SmartManager
 }
 
 // Handler runs a command of a group on the session that typed it.
