@@ -30,7 +30,8 @@ import (
 // itself (SmartDue: a renewal, or a retry after a failure); the lab keeps
 // its headends in a second heap by that time (timers.go), scheduled from
 // the stored devices at load as after every change, and makes the
-// attempts in the catch-up that brings headends to the lab time: a move
+// attempts (labsmart.Renew) in the catch-up that brings headends to the
+// lab time (timers.go, its steps in labtimers.Step): a move
 // of a simulated clock steps through their due times in order, so that an
 // attempt, and the deadline a device passes without one, happen at their
 // lab times; on a real clock the usage flusher's round makes them.

@@ -96,9 +96,9 @@ func (w catchUpWrites) Swap(h *Headend, d family.Device) { h.swap(d, w.cu.reache
 
 // catchUp brings every headend with a timed line due at or before now to
 // now, on copies, making on the way the Smart Licensing attempts due by
-// then (smartpath.go) at their lab times, earliest first across the
-// headends (an attempt may make the next one due before now: a retry);
-// it writes the copies to b, and their lines are cu.evs. The caller
+// then (labsmart.Renew) at their lab times, earliest first across the
+// headends (labtimers.Step; an attempt may make the next one due before
+// now: a retry); it writes the copies to b, and their lines are cu.evs. The caller
 // commits b with cu.evs and cu.apply (when cu.changed), then calls
 // cu.done, also when the commit failed (the headends are then due again).
 // When the attempts' events pass catchUpChunk, it stops at the last
