@@ -12,8 +12,8 @@ import (
 // to d, as the lab's event log tells it: a boot, the licenses, the
 // configuration.
 func (d *Device) ChangesFrom(old family.Device) []family.Change {
-	o, ok := old.(*Device)
-	if !ok {
+	o := Router(old)
+	if o == nil {
 		return nil
 	}
 	var out []family.Change
@@ -35,5 +35,10 @@ func (d *Device) ChangesFrom(old family.Device) []family.Change {
 func licensesEqual(a, b *Device) bool {
 	x, err1 := json.Marshal(a.License)
 	y, err2 := json.Marshal(b.License)
+	if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+		return false
+	}
+	x, err1 = json.Marshal(a.XE)
+	y, err2 = json.Marshal(b.XE)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
