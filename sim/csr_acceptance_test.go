@@ -21,6 +21,7 @@ func TestCSRRegistersWithToken(t *testing.T) {
 	must(s.CreateAccount("Acme"))
 	must(s.AddEntitlement("Acme", "", smart.CSRTag("AX", "100M"), 1, time.Time{}))
 	tok := must(s.CreateToken("Acme", "", 0, 0)).Token
+	first := l.LastEvent()
 	must(l.Create("CSR1000V", "c1", "9IOAAAAAAA1"))
 	ikev2 := func(user string) bool {
 		t.Helper()
@@ -38,6 +39,18 @@ func TestCSRRegistersWithToken(t *testing.T) {
 	if sl.Registration != "REGISTERED" || sl.Authorization != "AUTHORIZED" || sl.Entitlement != "CSR 1KV AX 100M" ||
 		sl.SmartAccount != "Acme" || sl.UDI != "PID:CSR1000V,SN:9IOAAAAAAA1" {
 		t.Fatalf("after registering: %+v", sl)
+	}
+	evs, _, _, err := l.ListEvents(first, 1000, EventFilter{Headends: []string{"c1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told bool
+	for _, e := range evs {
+		told = told || e.Kind == EventSmart && strings.HasPrefix(e.Text, "Smart Licensing: registered to Acme/DEFAULT, AUTHORIZED") &&
+			strings.HasPrefix(e.Syslog, "%SMART_LIC-6-")
+	}
+	if !told {
+		t.Errorf("no Smart Licensing event of the registration in %+v", evs)
 	}
 	if !ikev2("u1") {
 		t.Fatal("IKEv2 refused on an authorized CSR running ax")

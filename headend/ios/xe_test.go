@@ -214,3 +214,22 @@ func TestCSRShowVersionNTC(t *testing.T) {
 		t.Errorf("lab: %v", v[0])
 	}
 }
+
+// TestCSRSmartChange: a change of the CSR's agent is a Smart Licensing
+// change for the lab's event log, told by the agent's summary.
+func TestCSRSmartChange(t *testing.T) {
+	d := newRouter(t, "CSR1000V", "9IOUX800GMO", "R1")
+	old := d.Clone()
+	if err := d.SetThroughput(100, t0); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range d.ChangesFrom(old) {
+		if c.Kind == family.ChangeSmart {
+			got = append(got, c.Text)
+		}
+	}
+	if len(got) != 1 || got[0] != "Smart Licensing: unregistered, in evaluation" {
+		t.Fatalf("changes %v", d.ChangesFrom(old))
+	}
+}
