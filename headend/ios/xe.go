@@ -151,8 +151,17 @@ func (d *Device) ask() asav.Ask {
 func (d *Device) smartLog(at time.Time, msg string) { d.logf(at, "%s", msg) }
 
 // csrLicensed reports whether the CSR's agent licenses its package at now.
+// A registration authorizes the entitlement it asked for: after a change
+// of package or throughput the router is not licensed until it registers
+// again (`license smart register idtoken T force`). UNSURE: a real agent
+// reports the new entitlement at its next communication; the lab's
+// manager keeps the tags of the registration.
 func (d *Device) csrLicensed() bool {
-	_, authz := d.XE.Smart.StatesAsk(d.ask())
+	k := d.ask()
+	if r := d.XE.Smart.Reg; r != nil && r.Tag != k.Tag {
+		return false
+	}
+	_, authz := d.XE.Smart.StatesAsk(k)
 	switch authz {
 	case asav.StatusEval, asav.StatusAuthorized, asav.StatusOutOfCompliance:
 		return true
