@@ -55,6 +55,10 @@ func hardwareOf(p *headend.Platform) (hardware, bool) {
 // imageFile is the system image of version v: "15.5(3)M" is
 // c2900-universalk9-mz.SPA.155-3.M.bin.
 func (h hardware) imageFile(v string) string {
+	if h.xe != "" {
+		// An IOS XE image: csr1000v-universalk9.16.09.05.SPA.bin.
+		return strings.ToLower(strings.ReplaceAll(h.series, "-", "")) + "-universalk9." + v + ".SPA.bin"
+	}
 	compact := strings.NewReplacer(".", "", "(", "-", ")", ".").Replace(v)
 	return fmt.Sprintf("%s-universalk9-mz.SPA.%s.bin", strings.ToLower(h.series), compact)
 }

@@ -49,6 +49,8 @@ func TestCSRSmartTranscript(t *testing.T) {
 		"license smart register idtoken " + tok, "license smart renew auth", "show license usage",
 		"show logging | include SMART_LIC|VXE", "license smart deregister", "show license status | include Status",
 		"license smart renew id", "license right-to-use activate ipsec",
+		"show license", "show license feature", "show license udi", "license install flash:x.lic", "dir",
+		"configure terminal", "license boot module c2900 technology-package securityk9", "license accept end user agreement", "end",
 	})
 	isr := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
 	third, _ := cli.Run(isr.session().(cli.Script), []string{
