@@ -209,6 +209,11 @@ func TestCSRShowVersionNTC(t *testing.T) {
 			t.Errorf("%s: %v", name, v[0])
 		}
 	}
+	asr := newRouter(t, "ASR1001-X", "FXS1832Q1CL", "asr1")
+	if v := ntcParse(t, "cisco_ios_show_version.textfsm", asr.ShowVersion(now)); len(v) != 1 || v[0]["HARDWARE"].([]any)[0] != "ASR1001-X" ||
+		v[0]["RUNNING_IMAGE"] != "asr1001x-universalk9.16.09.05.SPA.bin" {
+		t.Errorf("asr: %v", v)
+	}
 	v := ntcParse(t, "cisco_ios_show_version.textfsm", d.ShowVersion(now))
 	if v[0]["VERSION"] != "16.9.5" || v[0]["HOSTNAME"] != "csr1" || v[0]["UPTIME_HOURS"] != "1" || v[0]["UPTIME_MINUTES"] != "32" {
 		t.Errorf("lab: %v", v[0])
@@ -231,5 +236,28 @@ func TestCSRSmartChange(t *testing.T) {
 	}
 	if len(got) != 1 || got[0] != "Smart Licensing: unregistered, in evaluation" {
 		t.Fatalf("changes %v", d.ChangesFrom(old))
+	}
+}
+
+// TestXESoftwareVersion: an IOS XE router loads IOS XE 16.x or 17.x
+// releases, not IOS 15.x; an ISR G2 the reverse.
+func TestXESoftwareVersion(t *testing.T) {
+	d := newRouter(t, "CSR1000V", "9IOUX800GMO", "R1")
+	for v, ok := range map[string]bool{"16.12.04": true, "17.03.04a": true, "15.5(3)M": false, "16.9": false, "18.01.01": false} {
+		c := d.Clone()
+		if err := c.SetSoftwareVersion(v); (err == nil) != ok || ok && c.SoftwareVersion() != v {
+			t.Errorf("%s: %v", v, err)
+		} else if !ok && !errors.Is(err, headend.ErrUnsupportedVersion) {
+			t.Errorf("%s: %v, want ErrUnsupportedVersion", v, err)
+		}
+	}
+	c := d.Clone()
+	_ = c.SetSoftwareVersion("17.03.04a")
+	if !strings.Contains(c.ShowVersion(t0), "Cisco IOS Software [Amsterdam], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.3.4a,") ||
+		!strings.Contains(c.ShowRunningConfig(), "\nversion 17.3\n") {
+		t.Errorf("17.03.04a:\n%s", c.ShowVersion(t0))
+	}
+	if err := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1").SetSoftwareVersion("16.09.05"); !errors.Is(err, headend.ErrUnsupportedVersion) {
+		t.Errorf("IOS XE on an ISR G2: %v", err)
 	}
 }
