@@ -2,16 +2,14 @@ package sim
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/labflash"
 )
 
-// MaxFileBytes is the largest file PutFile takes: 1 MiB, far more than a
-// license file (a few kilobytes), and well inside one gRPC message.
-const MaxFileBytes = 1 << 20
+// MaxFileBytes is the largest file PutFile takes (labflash.MaxBytes).
+const MaxFileBytes = labflash.MaxBytes
 
 // Errors of the lab's files on headends' flash.
 var (
@@ -20,9 +18,9 @@ var (
 	// ErrFlashFull: the file is larger than the flash's free space.
 	ErrFlashFull = family.ErrFlashFull
 	// ErrFileTooLarge: the file is over MaxFileBytes.
-	ErrFileTooLarge = errors.New("sim: file too large")
+	ErrFileTooLarge = labflash.ErrTooLarge
 	// ErrFileNotFound: no file of that name on the headend's flash.
-	ErrFileNotFound = errors.New("sim: no such file")
+	ErrFileNotFound = labflash.ErrNotFound
 )
 
 // FileInfo is one file on a headend's flash.
@@ -34,12 +32,9 @@ type FileInfo = family.FileInfo
 // path, data over MaxFileBytes or over the flash's free space change
 // nothing.
 func (l *Lab) PutFile(hostname, path string, data []byte) (FileInfo, error) {
-	name, err := flashName(path)
+	name, err := labflash.Check(path, len(data))
 	if err != nil {
 		return FileInfo{}, err
-	}
-	if len(data) > MaxFileBytes {
-		return FileInfo{}, fmt.Errorf("%w: %d bytes (at most %d)", ErrFileTooLarge, len(data), MaxFileBytes)
 	}
 	h, err := l.headend(hostname)
 	if err != nil {
@@ -47,18 +42,8 @@ func (l *Lab) PutFile(hostname, path string, data []byte) (FileInfo, error) {
 	}
 	var fi FileInfo
 	err = h.Update(func(d family.Device) error {
-		f, err := flashOf(d)
-		if err != nil {
-			return err
-		}
-		if err := f.PutFile("flash:"+name, data, l.clock.Now()); err != nil {
-			return err
-		}
-		var ok bool
-		if fi, ok = fileInfo(f, name); !ok {
-			return fmt.Errorf("%w: flash:%s was not written", ErrFileNotFound, name)
-		}
-		return nil
+		fi, err = labflash.Put(d, name, data, l.clock.Now())
+		return err
 	})
 	if err != nil {
 		return FileInfo{}, err
@@ -68,7 +53,7 @@ func (l *Lab) PutFile(hostname, path string, data []byte) (FileInfo, error) {
 
 // GetFile reads a file back from the headend's flash.
 func (l *Lab) GetFile(hostname, path string) ([]byte, FileInfo, error) {
-	name, err := flashName(path)
+	name, err := labflash.Name(path)
 	if err != nil {
 		return nil, FileInfo{}, err
 	}
@@ -80,47 +65,11 @@ func (l *Lab) GetFile(hostname, path string) ([]byte, FileInfo, error) {
 	var fi FileInfo
 	var ferr error
 	err = h.View(func(d family.Device) {
-		f, err := flashOf(d)
-		if err != nil {
-			ferr = err
-			return
-		}
-		b, ok := f.File(name)
-		info, listed := fileInfo(f, name)
-		if !ok || !listed {
+		var ok bool
+		data, fi, ok, ferr = labflash.Get(d, name)
+		if ferr == nil && !ok {
 			ferr = fmt.Errorf("%w: flash:%s on %s", ErrFileNotFound, name, hostname)
-			return
 		}
-		data, fi = append([]byte(nil), b...), info
 	})
 	return data, fi, cmp.Or(err, ferr)
-}
-
-// flashName is the file name of a lab path, which names its file system:
-// "flash:NAME".
-func flashName(path string) (string, error) {
-	if !strings.HasPrefix(path, "flash:") {
-		return "", fmt.Errorf("%w: %q: a path is flash:NAME", ErrFileName, path)
-	}
-	return family.FlashFileName(path)
-}
-
-// flashOf is d's flash, if its family has one.
-func flashOf(d family.Device) (family.Flash, error) {
-	if f, ok := d.(family.Flash); ok {
-		return f, nil
-	}
-	return nil, fmt.Errorf("%w: %s headends have no flash the lab writes to (%s licensing)", ErrNotSupported,
-		d.Platform().Model, d.Platform().Licensing)
-}
-
-// fileInfo finds a file in f's listing, named without its file system.
-func fileInfo(f family.Flash, name string) (FileInfo, bool) {
-	for _, fi := range f.Files() {
-		if fi.Name == name || fi.Name == "flash:"+name {
-			fi.Name = name
-			return fi, true
-		}
-	}
-	return FileInfo{}, false
 }
