@@ -37,6 +37,11 @@ func TestASAvSmart(t *testing.T) {
 				t.Fatalf("the brief names no account and token: %s", st.Scenario.Description)
 			}
 			account, token := m[1], m[2]
+			for _, sc := range tl.eng.List() {
+				if sc.Name == "asav-smart" && !strings.Contains(sc.Description, "The Smart Account Acme Corp holds the ASAv licenses bought for them; its ID token is (given at the start).") {
+					t.Errorf("the listed brief: %s", sc.Description)
+				}
+			}
 			tl.at(st, "08:30")
 			if got := tl.active("v1"); got != 2 {
 				t.Fatalf("v1, unregistered, has %d users up at 08:30, want the 2 of its evaluation", got)

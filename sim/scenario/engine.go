@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,12 +112,24 @@ func OpenWith(lab *sim.Lab, all []*Scenario) (*Engine, error) {
 // Lab is the engine's lab.
 func (e *Engine) Lab() *sim.Lab { return e.lab }
 
-// List is the scenarios, by name.
+// List is the scenarios, by name; a description naming a run's Smart
+// Account or tokens names the file's account and says the tokens come
+// with the start.
 func (e *Engine) List() []*Scenario {
 	out := slices.Clone(e.all)
 	slices.SortFunc(out, func(a, b *Scenario) int { return strings.Compare(a.Name, b.Name) })
+	for i, s := range out {
+		if s.Smart != nil {
+			c := *s
+			c.Description = tokenRE.ReplaceAllString(strings.ReplaceAll(s.Description, "{account}", s.Smart.Account), "(given at the start)")
+			out[i] = &c
+		}
+	}
 	return out
 }
+
+// tokenRE is a description's or a hint's name of a run's token.
+var tokenRE = regexp.MustCompile(`\{token[0-9]+\}`)
 
 func (e *Engine) find(name string) (*Scenario, error) {
 	for _, s := range e.all {

@@ -390,6 +390,20 @@ func Parse(file string, src []byte) (*Scenario, error) {
 			return nil, err
 		}
 	}
+	for i, text := range append([]string{s.Description}, s.Hints...) {
+		field, nth := "hints", i-1
+		if i == 0 {
+			field, nth = "description", 0
+		}
+		if strings.Contains(text, "{account}") && s.Smart == nil {
+			return nil, p.errf(field, nth, "{account} names the smart account, which the file has not")
+		}
+		for _, m := range tokenRE.FindAllString(text, -1) {
+			if n, _ := strconv.Atoi(strings.Trim(m, "{token}")); n < 1 || s.Smart == nil || n > len(s.Smart.Tokens) {
+				return nil, p.errf(field, nth, "%s names no token of the file's smart account", m)
+			}
+		}
+	}
 	return s, nil
 }
 

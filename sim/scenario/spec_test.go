@@ -77,6 +77,9 @@ func TestParseErrors(t *testing.T) {
 			`bad.textpb:8: field throughput: headend hq: throughput "3G" is not one of 100M, 1G, 2G, 10G, 20G`},
 		{"before on an rma", minimal + "actions { headend: \"hq\" rma: true before: \"2h\" }\n",
 			`bad.textpb:13: field before: action 1: before "2h": a cut_link's, a duration from 1h to 5 years`},
+		{"token placeholder", strings.Replace(minimal, `description: "one headend"`, `description: "token {token2}"`, 1) +
+			"smart {\n  account: \"Acme\"\n  tokens { days: 365 }\n}\n",
+			`bad.textpb:3: field description: {token2} names no token of the file's smart account`},
 		{"rma and cut_link", minimal + "actions { headend: \"hq\" rma: true cut_link: \"smart\" }\n",
 			`bad.textpb:13: field headend: action 1: an rma or a cut_link of a headend of the scenario`},
 	} {
