@@ -17,7 +17,8 @@ var smartLines = []string{"configure terminal", "license smart", "feature tier s
 // TestASAvSmart solves asav-smart as a trainee would, from the brief's
 // account and token: the missing ASAv-STD-1G added at the manager, every
 // unit licensed on its console and saved, v3's path to the manager
-// restored after its registration failed, v4's restored and its
+// restored after its registration failed (or v3 licensed by a Permanent
+// License Reservation instead), v4's restored and its
 // authorization renewed before its communication deadline at noon; the
 // brief and the hints name the run's account and token, across a restart
 // too. The wrong ways: no license added and v1 not saved (v2 out of
@@ -28,7 +29,7 @@ func TestASAvSmart(t *testing.T) {
 	if p, ok := headend.LookupPlatform("ASAv10"); !ok || !sim.Simulated(p) {
 		t.Skip("the ASAv family is not in the lab's families")
 	}
-	for _, way := range []string{"right", "unsaved-over-consumed", "cut-missed"} {
+	for _, way := range []string{"right", "plr", "unsaved-over-consumed", "cut-missed"} {
 		t.Run(way, func(t *testing.T) {
 			tl := openLab(t)
 			st := tl.start("asav-smart")
@@ -62,11 +63,25 @@ func TestASAvSmart(t *testing.T) {
 			if !strings.Contains(all, "Communication message send error") {
 				t.Errorf("v3's show license all does not tell its failure:\n%s", all)
 			}
-			if way != "cut-missed" {
+			switch way {
+			case "plr":
+				// v3 licensed by a Permanent License Reservation instead,
+				// with no path to the manager.
+				out := tl.exec("v3", "configure terminal", "license smart reservation", "end", "write memory",
+					"license smart reservation request universal")
+				req := regexp.MustCompile(`(?m)^CB-\S+`).FindString(out)
+				res, err := tl.lab.Smart().Reserve(account, "", req, "")
+				if err != nil {
+					t.Fatalf("reserve %q: %v\n%s", req, err, out)
+				}
+				tl.exec("v3", "license smart reservation install "+res.AuthorizationCode)
+			case "right", "unsaved-over-consumed":
 				if err := tl.lab.RestoreLink("v3", sim.SmartPeer); err != nil {
 					t.Fatal(err)
 				}
 				tl.exec("v3", "license smart register idtoken "+token)
+			}
+			if way != "cut-missed" {
 				// v4's deadline, at noon, is in its show license all.
 				if all := tl.exec("v4", "show license all"); !strings.Contains(all, "Communication message send error") {
 					t.Errorf("v4's show license all does not tell its failed renewals:\n%s", all)
@@ -98,6 +113,9 @@ func TestASAvSmart(t *testing.T) {
 				}
 				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
 					"PASS at grade time", "PASS v4 kept its users", "score 4/4 (3 hints used)")
+			case "plr":
+				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
+					"PASS at grade time", "PASS v4 kept its users", "score 4/4")
 			case "unsaved-over-consumed":
 				wantGrade(t, tl.grade(),
 					"FAIL every ASAv is AUTHORIZED for ASAv-STD-1G, its license smart configuration saved: v1's license smart configuration is not saved (write memory) at 14:00 lab time; "+
