@@ -342,8 +342,13 @@ var ifacesASAv = []Iface{
 	{Ext: true, Name: "GigabitEthernet0/6", IRQ: 10},
 }
 
-func ios(model, name string, aliases ...string) Platform {
-	return Platform{Model: model, Family: FamilyIOS, Aliases: aliases, Name: name, SerialPrefix: "FTX", Licensing: LicensingIOS, Version: "15.5(3)M", Source: srcIOS}
+// ios is an IOS router's row. vpn is its maximum of VPN sessions, SSL VPN
+// and IPsec together, which sizes the lab's admission table of a headend:
+// the ISR G2's are the sums of its SSL VPN and IPsec maxima
+// (headend/ios/hardware.go); 0 for a model no family simulates yet.
+func ios(model, name string, vpn int, aliases ...string) Platform {
+	return Platform{Model: model, Family: FamilyIOS, Aliases: aliases, Name: name, SerialPrefix: "FTX", Licensing: LicensingIOS, Version: "15.5(3)M", Source: srcIOS,
+		VPNMax: vpn}
 }
 
 // catalog is the one table of platforms. Values are recalled from Cisco
@@ -456,9 +461,9 @@ var catalog = func() []Platform {
 		p5555,
 		asav("ASAv5", 50, 25, 2048, "100 Mbps"), asav("ASAv10", 250, 50, 2048, "1 Gbps"), asav("ASAv30", 750, 200, 8192, "2 Gbps"),
 		asav("ASAv50", 10000, 1024, 16384, "10 Gbps"), asav("ASAv100", 20000, 1024, 32768, "20 Gbps"),
-		ios("CISCO1941", "Cisco 1941 ISR G2", "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", "CISCO2911/K9"),
-		ios("CISCO3945", "Cisco 3945 ISR G2", "CISCO3945/K9"),
-		ios("CSR1000V", "Cisco CSR 1000V"), ios("ASR1001-X", "Cisco ASR 1001-X"),
+		ios("CISCO1941", "Cisco 1941 ISR G2", 75+150, "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", 100+1000, "CISCO2911/K9"),
+		ios("CISCO3945", "Cisco 3945 ISR G2", 200+2500, "CISCO3945/K9"),
+		ios("CSR1000V", "Cisco CSR 1000V", 0), ios("ASR1001-X", "Cisco ASR 1001-X", 0),
 	}
 }()
 

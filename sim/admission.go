@@ -47,7 +47,7 @@ func (h *Headend) refreshPolicy(now int64) *admission.Policy {
 func (h *Headend) afterChange(old, c family.Device, now time.Time) {
 	if rebooted(old, c) {
 		h.foCapture()
-		h.lab.retire(h.adm.Reset(c.UpSince().Unix()))
+		h.lab.retired.Retire(h.adm.Reset(c.UpSince().Unix()))
 	}
 	h.adm.SetPolicy(h.policyOf(c, now))
 }
@@ -166,42 +166,10 @@ func (l *Lab) Users(serials []string, from, to time.Time) (all, apexOnly []strin
 	return l.usage.Users(hs, from, to)
 }
 
-// admissionTotals keeps the counts of dropped session tables (reloads,
-// deleted headends), so that the lab's metrics never go backwards.
-type admissionTotals struct {
-	admitted [headend.NumKinds]atomic.Uint64
-	refused  [headend.NumReasons]atomic.Uint64
-}
-
-func (l *Lab) retire(c admission.Counts) {
-	for k, n := range c.Cumulative {
-		l.retired.admitted[k].Add(uint64(n))
-	}
-	for r, n := range c.Refused {
-		l.retired.refused[r].Add(n)
-	}
-}
-
 // AdmissionTotals sums the admission counters of every headend, past and
 // present: admitted per kind, refused per reason, and active sessions.
 func (l *Lab) AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [headend.NumReasons]uint64, active int) {
-	for k := range admitted {
-		admitted[k] = l.retired.admitted[k].Load()
-	}
-	for r := range refused {
-		refused[r] = l.retired.refused[r].Load()
-	}
-	l.eachAdmission(func(a *admission.Admission) {
-		c := a.Counts()
-		for k, n := range c.Cumulative {
-			admitted[k] += uint64(n)
-		}
-		for r, n := range c.Refused {
-			refused[r] += n
-		}
-		active += c.Total()
-	})
-	return admitted, refused, active
+	return l.retired.Sum(l.eachAdmission)
 }
 
 // eachAdmission calls fn with the admission state of every running headend.

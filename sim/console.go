@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"go.uber.org/zap"
 
@@ -20,28 +18,17 @@ import (
 type SSHPorts = consoleports.Range
 
 // ConsoleEventKind is what happened to a headend's console.
-type ConsoleEventKind int
+type ConsoleEventKind = consoleports.EventKind
 
-// Console events.
+// Console events (package consoleports).
 const (
-	// ConsoleAdded: a headend with a port exists (created, or there at
-	// start): listen on the port.
-	ConsoleAdded ConsoleEventKind = iota + 1
-	// ConsoleRemoved: the headend was deleted: stop listening, drop its
-	// sessions.
-	ConsoleRemoved
-	// ConsoleReloaded: the headend reloads (or was replaced by RMA): drop
-	// its sessions.
-	ConsoleReloaded
+	ConsoleAdded    = consoleports.Added
+	ConsoleRemoved  = consoleports.Removed
+	ConsoleReloaded = consoleports.Reloaded
 )
 
 // ConsoleEvent is a change the SSH server follows.
-type ConsoleEvent struct {
-	Kind    ConsoleEventKind
-	Headend *Headend
-	// Port is the headend's console port (0: none).
-	Port int
-}
+type ConsoleEvent = consoleports.Event[*Headend]
 
 // openConsoles loads the stored ports and gives one to every headend of hs
 // (in id order) that has none. Called by OpenLab before the lab is shared.
@@ -86,7 +73,7 @@ func (l *Lab) consoleCreated(h *Headend) {
 		return
 	}
 	l.con.Take(h.sshPort, h)
-	l.notify(ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: h.sshPort})
+	l.conWatch.Notify(ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: h.sshPort})
 }
 
 // consoleDeleted frees a deleted headend's port. Called with h.mu and l.mu
@@ -96,7 +83,7 @@ func (l *Lab) consoleDeleted(h *Headend) {
 		return
 	}
 	l.con.Free(h.sshPort)
-	l.notify(ConsoleEvent{Kind: ConsoleRemoved, Headend: h, Port: h.sshPort})
+	l.conWatch.Notify(ConsoleEvent{Kind: ConsoleRemoved, Headend: h, Port: h.sshPort})
 	h.sshPort = 0
 }
 
@@ -104,16 +91,7 @@ func (l *Lab) consoleDeleted(h *Headend) {
 // that goes down. Called with h.mu held.
 func (l *Lab) consoleReloaded(h *Headend) {
 	if port := h.sshPort; port != 0 {
-		l.notify(ConsoleEvent{Kind: ConsoleReloaded, Headend: h, Port: port})
-	}
-}
-
-// notify calls the watcher. It runs under the lab's or the headend's lock,
-// so a watcher must not call back into the lab; it only starts or stops
-// listeners and signals sessions.
-func (l *Lab) notify(ev ConsoleEvent) {
-	if fn := l.conWatch.Load(); fn != nil {
-		(*fn)(ev)
+		l.conWatch.Notify(ConsoleEvent{Kind: ConsoleReloaded, Headend: h, Port: port})
 	}
 }
 
@@ -123,15 +101,9 @@ func (l *Lab) notify(ev ConsoleEvent) {
 func (l *Lab) WatchConsoles(fn func(ConsoleEvent)) []ConsoleEvent {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.conWatch.Store(&fn)
-	var evs []ConsoleEvent
-	l.con.Each(func(p int, h *Headend) {
-		if !h.pending.Load() { // announced when Create has stored it
-			evs = append(evs, ConsoleEvent{Kind: ConsoleAdded, Headend: h, Port: p})
-		}
-	})
-	slices.SortFunc(evs, func(a, b ConsoleEvent) int { return cmp.Compare(a.Port, b.Port) })
-	return evs
+	l.conWatch.Set(fn)
+	// A headend Create has not stored yet is announced once it is.
+	return l.con.Added(func(h *Headend) bool { return !h.pending.Load() })
 }
 
 // sshAddress is the headend's console address, "" without one. Called with

@@ -174,36 +174,22 @@ func (f foLab) Candidates(now time.Time, down map[*Headend]bool) []fopair.Cand[*
 func (f foLab) Persist(now time.Time, hs []*Headend, evs []Event) error {
 	return f.l.foPersist(now, hs, evs)
 }
-func (f foLab) Replicate(a, s *Headend, now time.Time) error { return f.l.foReplicate(a, s, now) }
-func (f foLab) NetChanged(now time.Time)                     { f.l.netChanged(now) }
+func (f foLab) NetChanged(now time.Time) { f.l.netChanged(now) }
 
-func (f foLab) LogLine(h *Headend, msg string, now time.Time) error {
-	return h.replicaUpdate(func(d family.Device) error {
-		if lg, ok := d.(family.FailoverLogger); ok {
-			lg.LogFailover(msg, now)
-		}
-		return nil
-	})
+func (f foLab) Update(h *Headend, fn func(d family.Device) error) error {
+	return h.replicaUpdate(fn)
 }
 
-func (f foLab) LogMismatch(h *Headend, why family.FailoverMismatch, now time.Time) error {
-	return h.replicaUpdate(func(d family.Device) error {
-		if lg, ok := d.(family.FailoverMismatchLogger); ok {
-			lg.LogFailoverMismatch(why, now)
-		}
+func (f foLab) Copy(h *Headend) family.Device {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.deleted {
 		return nil
-	})
+	}
+	return h.dev.Copy()
 }
 
-func (f foLab) ReloadStandby(h *Headend, now time.Time) (family.Device, error) {
-	var c family.Device
-	err := h.replicaUpdate(func(d family.Device) error {
-		c = d
-		d.Reload(now, f.l.bootTime)
-		return nil
-	})
-	return c, err
-}
+func (f foLab) BootTime() time.Duration { return f.l.bootTime }
 
 func (f foLab) Failed(what string, h *Headend, err error) {
 	l := f.l
@@ -333,21 +319,6 @@ func (h *Headend) answersOn(d family.Device) []netip.Addr {
 // (fopair.Policy).
 func (h *Headend) policyOf(d family.Device, now time.Time) *admission.Policy {
 	return fopair.Policy(h.foState(), d, now)
-}
-
-// foReplicate copies the configuration of the active unit a onto its
-// standby s (fopair.Replicate). Called with the failover service's lock held.
-func (l *Lab) foReplicate(a, s *Headend, now time.Time) error {
-	var src family.Device
-	a.mu.Lock()
-	if !a.deleted {
-		src = a.dev.Copy()
-	}
-	a.mu.Unlock()
-	if src == nil {
-		return nil
-	}
-	return s.replicaUpdate(func(d family.Device) error { return fopair.Replicate(src, d, now) })
 }
 
 // replicaUpdate is Update without the failover service's re-check: the

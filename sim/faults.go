@@ -187,7 +187,7 @@ func (h *Headend) powerOff() (int, time.Time, error) {
 			h.setOff(true, now)
 			h.foCapture()
 			dropped := h.adm.Reset(now.Unix())
-			l.retire(dropped)
+			l.retired.Retire(dropped)
 			ended = dropped.Total()
 			l.consoleReloaded(h)
 			l.schedule(h)

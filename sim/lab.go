@@ -116,10 +116,10 @@ type Lab struct {
 
 	principals *admission.Principals
 	net        network // the addresses the headends hold (network.go)
-	retired    admissionTotals
-	usage      usageState                         // usagelog
-	con        consoleports.Table[*Headend]       // SSH console ports (console.go)
-	conWatch   atomic.Pointer[func(ConsoleEvent)] // the SSH server's watcher
+	retired    metrics.Totals
+	usage      usageState                   // usagelog
+	con        consoleports.Table[*Headend] // SSH console ports (console.go)
+	conWatch   consoleports.Watch[*Headend] // the SSH server's watcher
 	syslog     func(at time.Time, hostname, line string)
 	ev         *eventlog.Log   // events.go
 	timers     labTimers       // timers.go
@@ -203,41 +203,20 @@ func OpenLab(cfg Config) (*Lab, error) {
 	if err := l.openEvents(); err != nil {
 		return nil, err
 	}
-	realNow := cfg.RealNow
-	if realNow == nil {
-		realNow = time.Now
+	// A lab a training scenario switched to a simulated clock
+	// (traffic.go) stays on it.
+	clock, setClock, started, err := labclock.Open(cfg.ClockMode, cfg.ClockStart, cfg.RealNow, storedClock{l})
+	if errors.Is(err, labclock.ErrOutOfRange) {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	switch cfg.ClockMode {
-	case ClockSimulated:
-		t, ok, err := l.store.Clock(l.name)
-		if err != nil {
+	if err != nil {
+		return nil, err
+	}
+	l.clock, l.setClock = clock, setClock
+	if started {
+		t := l.clock.Now()
+		if err := l.commitClock(t, "simulated clock started at "+t.Format(time.RFC3339), nil); err != nil {
 			return nil, err
-		}
-		if !ok {
-			t = cfg.ClockStart.UTC()
-			if cfg.ClockStart.IsZero() {
-				t = realNow().UTC().Truncate(time.Second)
-			}
-			if t.Before(labclock.Min) || t.After(labclock.Max) {
-				return nil, fmt.Errorf("%w: the lab clock runs from %s to %s, not %s", ErrInvalidArgument,
-					labclock.Min.Format(time.RFC3339), labclock.Max.Format(time.RFC3339), t.Format(time.RFC3339))
-			}
-			l.clock, l.setClock = labclock.NewSim(t)
-			if err := l.commitClock(t, "simulated clock started at "+t.Format(time.RFC3339), nil); err != nil {
-				return nil, err
-			}
-		}
-		if l.clock == nil {
-			l.clock, l.setClock = labclock.NewSim(t)
-		}
-	default:
-		// A lab a training scenario switched to a simulated clock
-		// (traffic.go) stays on it.
-		if err := l.resumeSimulated(); err != nil {
-			return nil, err
-		}
-		if l.clock == nil {
-			l.clock = labclock.NewReal(realNow)
 		}
 	}
 	now := l.clock.Now()
@@ -592,7 +571,7 @@ func (l *Lab) Delete(hostname string) error {
 	err = l.commit(b, evs, func() {
 		h.deleted = true
 		h.foCapture()
-		l.retire(h.adm.Reset(now.Unix()))
+		l.retired.Retire(h.adm.Reset(now.Unix()))
 		l.consoleDeleted(h)
 		l.unindex(h, h.dev)
 		l.net.Drop(h)
@@ -1052,3 +1031,9 @@ func (h *Headend) pinnedChange(c family.Device, now time.Time, m logMark) error 
 		h.swap(c, now)
 	})
 }
+
+// storedClock is the lab's clock as its store holds it (labclock.Stored).
+type storedClock struct{ l *Lab }
+
+func (s storedClock) Clock() (time.Time, bool, error) { return s.l.store.Clock(s.l.name) }
+func (s storedClock) Simulated() (bool, error)        { return s.l.store.ClockSimulated(s.l.name) }

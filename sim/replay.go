@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"fmt"
-
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/cli"
@@ -10,9 +8,8 @@ import (
 	"github.com/asalab/asalab/sim/replay"
 )
 
-// MaxReplayBytes bounds a transcript: a capture of a few hundred commands,
-// `show running-config` of a large headend among them, is well within.
-const MaxReplayBytes = 4 << 20
+// MaxReplayBytes bounds a transcript (replay.MaxBytes).
+const MaxReplayBytes = replay.MaxBytes
 
 // Replay runs the commands of a transcript captured on a real device on a
 // headend, in one console session, and compares each command's output with
@@ -23,19 +20,9 @@ const MaxReplayBytes = 4 << 20
 // after that command with replay.ErrTooLarge; the report holds the
 // commands that ran.
 func (l *Lab) Replay(hostname, transcript string, ignore []string) (replay.Report, error) {
-	rules, err := replay.NewRules(ignore)
+	t, rules, err := replay.Prepare(transcript, ignore, MaxExecLines)
 	if err != nil {
 		return replay.Report{}, err
-	}
-	if len(transcript) > MaxReplayBytes {
-		return replay.Report{}, fmt.Errorf("%w: the transcript has %d bytes, at most %d", replay.ErrTooLarge, len(transcript), MaxReplayBytes)
-	}
-	t, err := replay.Parse(transcript)
-	if err != nil {
-		return replay.Report{}, err
-	}
-	if len(t.Commands) > MaxExecLines {
-		return replay.Report{}, fmt.Errorf("%w: the transcript has %d commands, at most %d", replay.ErrTooLarge, len(t.Commands), MaxExecLines)
 	}
 	h, err := l.headend(hostname)
 	if err != nil {

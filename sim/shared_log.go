@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	asashared "github.com/asalab/asalab/headend/asa/shared"
 	"github.com/asalab/asalab/headend/family"
-	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/sharedlic"
 	"github.com/asalab/asalab/sim/store"
 	"github.com/asalab/asalab/sim/unitwrite"
@@ -61,18 +59,11 @@ func (l *Lab) logShared(b *store.Batch, notes []sharedlic.Note, headendOf func(i
 		lg.w.Add(h, c)
 	}
 	for _, n := range notes {
-		ev := Event{At: n.At.UTC(), Headend: n.Host, Kind: EventShared, Text: n.Text}
+		var c family.Device
 		if n.Ev.Kind != 0 {
-			ev.Syslog = asashared.Syslog(n.Ev)
-			if c := devs[headendOf(n.ID)]; c != nil {
-				before := devlog.Count(c)
-				c.(family.SharedLicensing).LogShared(n.At, n.Ev)
-				if log := devlog.Since(c, before); len(log) > 0 {
-					ev.Syslog = log[len(log)-1].Msg
-				}
-			}
+			c = devs[headendOf(n.ID)]
 		}
-		lg.evs = append(lg.evs, ev)
+		lg.evs = append(lg.evs, n.Event(c))
 	}
 	if err := lg.w.Put(); err != nil {
 		lg.done()

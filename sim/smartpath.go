@@ -7,7 +7,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/asalab/asalab/headend/family"
-	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/faults"
 	"github.com/asalab/asalab/sim/labsmart"
 )
@@ -31,7 +30,8 @@ import (
 // itself (SmartDue: a renewal, or a retry after a failure); the lab keeps
 // its headends in a second heap by that time (timers.go), scheduled from
 // the stored devices at load as after every change, and makes the
-// attempts in the catch-up that brings headends to the lab time: a move
+// attempts (labsmart.Renew) in the catch-up that brings headends to the
+// lab time (timers.go, its steps in labtimers.Step): a move
 // of a simulated clock steps through their due times in order, so that an
 // attempt, and the deadline a device passes without one, happen at their
 // lab times; on a real clock the usage flusher's round makes them.
@@ -48,7 +48,7 @@ const SmartManagerID = 0
 func (h *Headend) Smart() family.SmartManager { return h.smartAt(time.Time{}) }
 
 // smartAt is the manager as h reaches it at the lab time at (zero: now),
-// which a move of the clock steps through (renewIn).
+// which a move of the clock steps through (labsmart.Renew).
 func (h *Headend) smartAt(at time.Time) labsmart.Path {
 	l := h.lab
 	return labsmart.Path{S: l.smart, At: at, Up: func(now time.Time) bool { return l.net.SmartPathUp(h, now) }}
@@ -115,27 +115,6 @@ func (l *Lab) scheduleSmart(h *Headend) {
 	}
 	ok = ok && !h.deleted && !h.off
 	l.timers.smart.Schedule(h, &h.smartTimer, at, ok)
-}
-
-// renewIn makes on c, h's device brought to now, the Smart Licensing
-// attempts due by now (family.SmartLicensing.SmartRenew), and returns
-// their events; ran is false when none was due. A catch-up calls it with
-// h.mu held, so the attempts of one step share its batch; the manager
-// takes no headend lock. The manager acts at now, which a move of the
-// clock stores only with the step's batch: its own records (committed
-// first) and their events come before the step's.
-func (h *Headend) renewIn(c family.Device, now time.Time) (evs []Event, ran bool) {
-	s, ok := c.(family.SmartLicensing)
-	if !ok || c.Reloading(now) {
-		return nil, false
-	}
-	if at, due := s.SmartDue(); !due || at.After(now) {
-		return nil, false
-	}
-	old := c.Copy()
-	n := devlog.Count(c)
-	s.SmartRenew(now, h.smartAt(now))
-	return devlog.ChangeEvents(old, c, now, devlog.Mark{Count: n}), true
 }
 
 // smartAhead keeps h's next attempt after now once a catch-up at now

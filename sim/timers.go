@@ -1,13 +1,12 @@
 package sim
 
 import (
-	"container/heap"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/asalab/asalab/headend/family"
-	"github.com/asalab/asalab/sim/devlog"
+	"github.com/asalab/asalab/sim/labsmart"
 	"github.com/asalab/asalab/sim/labtimers"
 	"github.com/asalab/asalab/sim/store"
 	"github.com/asalab/asalab/sim/unitwrite"
@@ -97,9 +96,9 @@ func (w catchUpWrites) Swap(h *Headend, d family.Device) { h.swap(d, w.cu.reache
 
 // catchUp brings every headend with a timed line due at or before now to
 // now, on copies, making on the way the Smart Licensing attempts due by
-// then (smartpath.go) at their lab times, earliest first across the
-// headends (an attempt may make the next one due before now: a retry);
-// it writes the copies to b, and their lines are cu.evs. The caller
+// then (labsmart.Renew) at their lab times, earliest first across the
+// headends (labtimers.Step; an attempt may make the next one due before
+// now: a retry); it writes the copies to b, and their lines are cu.evs. The caller
 // commits b with cu.evs and cu.apply (when cu.changed), then calls
 // cu.done, also when the commit failed (the headends are then due again).
 // When the attempts' events pass catchUpChunk, it stops at the last
@@ -108,19 +107,13 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	cu := &catchUp{l: l, now: now, reached: now}
 	cu.w = unitwrite.New(&l.timers.run, unitwrite.Units[*Headend, family.Device](catchUpWrites{headendWrites{b, now}, cu}))
 	cu.w.Hold()
-	var units []*catching
-	var q catchQueue
-	for _, h := range dueOnce(l.timers.heap.TakeDue(now), l.timers.smart.TakeDue(now)) {
+	var units []*labtimers.Catching[*Headend]
+	for _, h := range labtimers.DueOnce(l.timers.heap.TakeDue(now), l.timers.smart.TakeDue(now)) {
 		cu.w.Lock(h)
 		if h.deleted || h.off {
 			continue
 		}
-		u := &catching{h: h, c: h.dev.Copy(), logged: h.logged}
-		units = append(units, u)
-		if at, ok := smartDue(u.c); ok && !at.After(now) {
-			u.at = at
-			heap.Push(&q, u)
-		}
+		units = append(units, &labtimers.Catching[*Headend]{H: h, C: h.dev.Copy(), Logged: h.logged})
 	}
 	// An attempt due before the catch-up began (a real clock's flush comes
 	// after it, a restarted lab finds it late) is made at its start.
@@ -128,36 +121,14 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	if now.Before(start) {
 		start = now
 	}
-	var last time.Time
-	made := 0
-	for q.Len() > 0 {
-		u := q[0]
-		if made >= catchUpChunk && u.at.After(last) {
-			cu.reached = last
-			break
-		}
-		heap.Pop(&q)
-		u.at = maxTime(u.at, start)
-		made += u.advance(u.at)
-		renewal, _ := u.h.renewIn(u.c, u.at)
-		u.evs, u.logged, u.changed = append(u.evs, renewal...), devlog.Count(u.c), true
-		made += len(renewal)
-		last = u.at
-		if next, ok := smartDue(u.c); ok && !next.After(now) {
-			if next.After(u.at) {
-				u.at = next
-				heap.Push(&q, u)
-			} // else smartAhead takes it out once released
-		}
-	}
+	cu.reached = labtimers.Step(units, now, start, catchUpChunk, renewer{})
 	for _, u := range units {
-		u.advance(cu.reached)
-		if len(u.evs) == 0 && !u.changed { // a change brought it to the lab time first
+		if len(u.Evs) == 0 && !u.Changed { // a change brought it to the lab time first
 			continue
 		}
-		cu.w.Add(u.h, u.c)
+		cu.w.Add(u.H, u.C)
 		cu.n++
-		cu.evs = append(cu.evs, u.h.labEvents(u.evs)...)
+		cu.evs = append(cu.evs, u.H.labEvents(u.Evs)...)
 	}
 	if err := cu.w.Put(); err != nil {
 		cu.done()
@@ -169,83 +140,14 @@ func (l *Lab) catchUp(b *store.Batch, now time.Time) (*catchUp, error) {
 	return cu, nil
 }
 
-// catching is a headend in a catch-up: its device's copy, brought to the
-// lab time step by step, the events it has so far, and when its next
-// Smart Licensing attempt is due.
-type catching struct {
-	h       *Headend
-	c       family.Device
-	logged  int
-	evs     []Event
-	changed bool
-	at      time.Time
-	idx     int
-}
+// renewer makes a catch-up's Smart Licensing attempts (labtimers.Renewer).
+type renewer struct{}
 
-// advance brings the copy to at and takes the lines it logged meanwhile,
-// with the events of its Smart Licensing transitions; it returns how many
-// events it added.
-func (u *catching) advance(at time.Time) int {
-	var prev family.Device
-	if next, ok := u.c.NextTimedEvent(); ok && !next.After(at) {
-		prev = u.c.Copy() // a transition may come: compare with it
-	}
-	u.c.Advance(at)
-	// Also the lines a read logged as it advanced the headend, which no
-	// event holds yet.
-	lines := devlog.Events(u.c, u.logged)
-	n := len(u.evs)
-	u.evs = append(u.evs, lines...)
-	if prev != nil {
-		u.evs = append(u.evs, devlog.TimedSmartEvents(prev, u.c, lines, at)...)
-	}
-	u.logged = devlog.Count(u.c)
-	return len(u.evs) - n
+func (renewer) Renew(h *Headend, c family.Device, now time.Time) []Event {
+	evs, _ := labsmart.Renew(c, now, h.smartAt(now))
+	return evs
 }
-
-// smartDue is d's next Smart Licensing attempt, if it has one.
-func smartDue(d family.Device) (time.Time, bool) {
-	if s, ok := d.(family.SmartLicensing); ok {
-		return s.SmartDue()
-	}
-	return time.Time{}, false
-}
-
-// catchQueue orders the headends of a catch-up by their next attempt.
-type catchQueue []*catching
-
-func (q catchQueue) Len() int { return len(q) }
-func (q catchQueue) Less(i, j int) bool {
-	return q[i].at.Before(q[j].at) || q[i].at.Equal(q[j].at) && q[i].h.id < q[j].h.id
-}
-func (q catchQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i]; q[i].idx, q[j].idx = i, j }
-func (q *catchQueue) Push(x any)   { u := x.(*catching); u.idx = len(*q); *q = append(*q, u) }
-func (q *catchQueue) Pop() any {
-	old := *q
-	u := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return u
-}
-
-// dueOnce is the headends of both lists, each once, timed first.
-func dueOnce(timed, renew []*Headend) []*Headend {
-	if len(renew) == 0 {
-		return timed
-	}
-	if len(timed) == 0 {
-		return renew
-	}
-	seen := make(map[*Headend]bool, len(timed))
-	for _, h := range timed {
-		seen[h] = true
-	}
-	for _, h := range renew {
-		if !seen[h] {
-			timed = append(timed, h)
-		}
-	}
-	return timed
-}
+func (renewer) Less(a, b *Headend) bool { return a.id < b.id }
 
 // changed reports whether the catch-up has anything to store.
 func (cu *catchUp) changed() bool { return cu.n > 0 || len(cu.evs) > 0 }
@@ -305,11 +207,4 @@ func (l *Lab) stepClock(t time.Time, evs []Event) (time.Time, error) {
 		cu.apply()
 	})
 	return cu.reached, err
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"time"
-
-	"github.com/asalab/asalab/sim/labclock"
-)
+import "time"
 
 // A training scenario (package scenario) drives users through the lab's
 // admission path as the simulated clock moves, and keeps its own record in
@@ -104,19 +100,4 @@ func (l *Lab) SimulateClock() error {
 	}
 	ev := Event{At: t, Kind: EventClock, Text: "clock switched from the machine's to a simulated one at " + t.Format(time.RFC3339Nano)}
 	return l.commit(b, []Event{ev}, func() { l.setClock = l.clock.Simulate(t) })
-}
-
-// resumeSimulated makes the clock of a lab that SimulateClock switched a
-// simulated one at its stored time. Called by OpenLab.
-func (l *Lab) resumeSimulated() error {
-	sw, err := l.store.ClockSimulated(l.name)
-	if err != nil || !sw {
-		return err
-	}
-	t, ok, err := l.store.Clock(l.name)
-	if err != nil || !ok {
-		return err
-	}
-	l.clock, l.setClock = labclock.NewSim(t)
-	return nil
 }

@@ -463,9 +463,12 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
 	}
 	sl := h.GetSmartLicense()
+	// The key lines only for a family licensed by activation keys (the
+	// ASA): the API gives the others (an IOS router) no key license.
+	keyed := l != nil
 	if sl != nil {
 		row("smart", "%s", smartText(sl))
-	} else {
+	} else if keyed {
 		row("running key", "%s", l.GetRunningPermanentKey())
 		row("flash key", "%s", l.GetFlashPermanentKey())
 		row("reload pending", "%s", yesNo(l.GetReloadPending()))
@@ -485,6 +488,8 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	}
 	if sl != nil {
 		row("vpn peers", "premium %d", sl.GetPremiumPeers())
+	}
+	if sl != nil || !keyed {
 		w.Flush()
 		return
 	}

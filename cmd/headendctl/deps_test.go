@@ -55,6 +55,9 @@ func TestClientAgreesWithDaemon(t *testing.T) {
 			t.Errorf("kindWord(%d) = %q, want %q", k, got, k.String())
 		}
 	}
+	if maxFileBytes != sim.MaxFileBytes {
+		t.Errorf("maxFileBytes = %d, the daemon's is %d", maxFileBytes, sim.MaxFileBytes)
+	}
 	if _, err := parseKind("ssl"); err == nil || !strings.Contains(err.Error(), "--kind must be one of anyconnect, clientless, ikev2-third-party, ipsec-ikev1, site-to-site, phone, mobile") {
 		t.Errorf("parseKind(ssl): %v", err)
 	}

@@ -51,6 +51,9 @@ Commands:
                                                exit status 1 if a line answered with an error
   install-key H KEY [--deactivate]             activation-key KEY on H
   reload H [--save]                            reload H (--save: write memory first)
+  put H flash:NAME FILE                        copy a local file to H's flash (an IOS router's
+                                               license file; at most 1 MiB)
+  get-file H flash:NAME [--out FILE]           a file of H's flash, to stdout or FILE
   rma H [--serial S]                           replace H's unit (new serial, keys lost)
   clock [set TIME | advance DURATION]          show or move the lab clock (TIME: RFC 3339; DURATION: 90m, 36h, 30d)
   link cut A B | link restore A B              cut every lab network path between headends A and B
@@ -91,6 +94,9 @@ The licensing portal:
                                                buy one order line; prints its PAK first
   portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
                                                with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal register --pak PAK --udi PID:SN --out FILE
+                                               register an IOS PAK (FL-SSLVPN10-K9...) to a router's UDI;
+                                               writes its license file to FILE
   portal share --source S --target T           Share License Process; prints the activation code first
   portal use-code --code C [--sku SKU|PAK]...  use an activation code; prints the target's keys
   portal licenses --serial S                   the licenses and keys registered to a serial
@@ -117,6 +123,9 @@ SKUs: L-AC-PLS-LIC=, L-AC-APX-LIC= (--users, --months 12-60, --start up to 60 da
 L-AC-PLS-P-G (--users), L-AC-VPNO-<n>= (n: 25 50 100 250 500 750 1000 2500 5000 10000),
 retired: L-ASA-SSL-<n>=, L-ASA-AC-E=, L-ASA-AC-M=, L-ASA-SSL-SHR-SRV-<n>=, L-ASA-SSL-SHR-PRT=,
 L-ASA-SEC-PL=, L-ASA-SSL-TB-<n>= (--months 1-12)
+IOS (portal register --udi): FL-SSLVPN10-K9, FL-SSLVPN25-K9, FL-SSLVPN100-K9 (SSL VPN seats),
+SL-19-SEC-K9, SL-29-SEC-K9, SL-39-SEC-K9 (securityk9), SL-29-UC-K9, SL-39-UC-K9, SL-19-DATA-K9,
+SL-29-DATA-K9, SL-39-DATA-K9
 
 Features: sec-plus, 3des, failover=active-standby|active-active, contexts=N, vlans=N, premium=N,
 essentials, mobile, phone, aea, shared-participant, shared-server=N, botnet, carrier, cluster,
@@ -160,6 +169,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"platforms": c.platforms, "keygen": c.keygen, "portal": c.portal, "smart": c.smart,
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
 		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "scenario": c.scenario,
+		"put": c.put, "get-file": c.getFile,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

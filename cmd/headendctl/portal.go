@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -98,21 +99,23 @@ func (c *cli) portalOrder(args []string) error {
 }
 
 func (c *cli) portalRegister(args []string) error {
-	var pak, serial string
+	var pak, serial, udi, out string
 	var migrate bool
 	pos, err := subflags("portal register", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&pak, "pak", "", "the Product Activation Key")
 		fs.StringVar(&serial, "serial", "", "the ASA's serial number, as show version prints it")
 		fs.BoolVar(&migrate, "migrate", false, "Migration: a Plus, Apex or VPN Only PAK replaces the serial's retired AnyConnect licenses")
+		fs.StringVar(&udi, "udi", "", "an IOS router's UDI (PID:SN, as show license udi prints it), for an IOS PAK")
+		fs.StringVar(&out, "out", "", "with --udi: where to write the license file")
 	})
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 || pak == "" {
-		return usagef("usage: portal register --pak PAK --serial S [--migrate]")
+	if len(pos) > 0 || pak == "" || (udi == "") != (out == "") || udi != "" && (serial != "" || migrate) {
+		return usagef("usage: portal register --pak PAK --serial S [--migrate] | portal register --pak PAK --udi PID:SN --out FILE")
 	}
 	return c.call(func(cx context.Context, s services) error {
-		resp, err := s.pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial, Migrate: migrate})
+		resp, err := s.pc.RegisterPak(cx, &headendv1.RegisterPakRequest{Lab: c.lab, Pak: pak, Serial: serial, Migrate: migrate, Udi: udi})
 		if err != nil {
 			return err
 		}
@@ -125,6 +128,17 @@ func (c *cli) portalRegister(args []string) error {
 			fmt.Fprintf(c.stdout, "\nmigrated on %s to PAK %s: %s\n", m[0].GetMigratedAt().AsTime().Format("01/02/2006"),
 				m[0].GetMigratedToPak(), strings.Join(names, ", "))
 		}
+		if udi == "" {
+			return nil
+		}
+		lic := resp.GetLicenseFile()
+		if len(lic) == 0 {
+			return fmt.Errorf("the portal issued no license file for PAK %s", pak)
+		}
+		if err := os.WriteFile(out, lic, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "%s: license file %s for %s, %d bytes\n", out, resp.GetLicenseFileName(), udi, len(lic))
 		return nil
 	})
 }

@@ -123,6 +123,8 @@ func TestEndToEndReadme(t *testing.T) {
 		"Invalid or Inactive",
 		"AnyConnect Premium Peers          : 750",
 		`Customer "Acme Corp"`,
+		"1/1 licenses were successfully installed",
+		"<SN>FTX1628838P</SN>",
 	} {
 		if !strings.Contains(out.String()+trace.String(), want) {
 			t.Errorf("the tour's output lacks %q\n--- output\n%s", want, &out)

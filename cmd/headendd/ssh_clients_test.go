@@ -145,6 +145,13 @@ func TestSSHClients(t *testing.T) {
 	l := startSSHLab(t)
 	nmHost, nmPort := l.create("asa-nm", "FCH1947V0GY")
 	ansHost, ansPort := l.create("asa-ans", "FCH1947V0GZ", "--username", "ops", "--password", "0ps!pw", "--enable-password", "3nable")
+	// Two ASAv10 in the same daemon (a later --model wins), and an ID token
+	// of the lab's Smart Software Manager for the one Netmiko registers.
+	vnmHost, vnmPort := l.create("asav-nm", "9AT1L9EX0DF", "--model", "ASAv10")
+	vansHost, vansPort := l.create("asav-ans", "9AT1L9EX0DG", "--model", "ASAv10")
+	mustCtl(t, l.headendctl, "--addr", l.d.grpc, "smart", "account", "create", "Acme")
+	mustCtl(t, l.headendctl, "--addr", l.d.grpc, "smart", "entitlement", "add", "--account", "Acme", "--tag", "ASAv-STD-1G", "--count", "1")
+	token := firstWord(t, mustCtl(t, l.headendctl, "--addr", l.d.grpc, "smart", "token", "create", "--account", "Acme"))
 
 	t.Run("netmiko", func(t *testing.T) {
 		t.Parallel()
@@ -176,6 +183,61 @@ func TestSSHClients(t *testing.T) {
 			t.Errorf("netmiko did not strip the echoed command: %q", res["show_version"][:80])
 		}
 		l.essentialsOff("asa-nm")
+	})
+
+	t.Run("netmiko_asav", func(t *testing.T) {
+		t.Parallel()
+		script, err := filepath.Abs("testdata/netmiko_asav.py")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := runClient(t, t.TempDir(), 3*time.Minute, debianPython, script, vnmHost, vnmPort, "admin", "admin", "admin",
+			ntcTemplatesDir(t), token)
+		var res map[string]any
+		if err := json.Unmarshal([]byte(out[strings.LastIndex(out, "\n{")+1:]), &res); err != nil {
+			t.Fatalf("netmiko output: %v\n%s", err, out)
+		}
+		checkNetmikoASAv(t, res)
+	})
+
+	t.Run("ansible_asav", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		playbook, err := filepath.Abs("testdata/ansible_asav.yml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inventory := fmt.Sprintf(`all:
+  children:
+    asav:
+      hosts:
+        asav-ans:
+          ansible_host: %s
+          ansible_port: %s
+          expected_serial: 9AT1L9EX0DG
+      vars:
+        ansible_connection: ansible.netcommon.network_cli
+        ansible_network_os: cisco.asa.asa
+        ansible_user: admin
+        ansible_password: admin
+        ansible_become: true
+        ansible_become_method: enable
+        ansible_become_password: admin
+`, vansHost, vansPort)
+		if err := os.WriteFile(filepath.Join(dir, "inventory.yml"), []byte(inventory), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		recap := regexp.MustCompile(`(?m)^asav-ans\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)`)
+		for i, want := range []string{"ok=4 changed=1 unreachable=0 failed=0", "ok=4 changed=0 unreachable=0 failed=0"} {
+			out := runClient(t, dir, 3*time.Minute, "ansible-playbook", "-i", "inventory.yml", playbook)
+			m := recap.FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("run %d: no play recap:\n%s", i+1, out)
+			}
+			if got := fmt.Sprintf("ok=%s changed=%s unreachable=%s failed=%s", m[1], m[2], m[3], m[4]); got != want {
+				t.Errorf("run %d: recap %s, want %s\n%s", i+1, got, want, out)
+			}
+		}
 	})
 
 	t.Run("ansible", func(t *testing.T) {
@@ -346,4 +408,61 @@ func checkNetmikoTextFSM(t *testing.T, res map[string]string) {
 	}
 	lg := got["logging"]
 	t.Logf("netmiko show logging with use_textfsm: %d records, error %q", len(lg.Parsed), lg.Error)
+}
+
+// checkNetmikoASAv checks what Netmiko saw of an ASAv10 through its Smart
+// Licensing: show version and show license all parsed by the ntc
+// templates, unlicensed, in evaluation once the license smart lines are
+// in, registered and authorized after license smart register.
+func checkNetmikoASAv(t *testing.T, res map[string]any) {
+	t.Helper()
+	str := func(key string) string { s, _ := res[key].(string); return s }
+	if got := str("base_prompt"); got != "asav-nm" {
+		t.Errorf("netmiko base prompt %q", got)
+	}
+	if sv := str("show_version"); !strings.Contains(sv, "License mode: Smart Licensing\nASAv Platform License State: Unlicensed\n") ||
+		strings.Contains(sv, "show version") {
+		t.Errorf("netmiko show version:\n%s", sv)
+	}
+	want := map[string]string{"config_set": "asav-nm(config-smart-lic)# throughput level 1G", "save_config": "[OK]"}
+	for key, w := range want {
+		if !strings.Contains(str(key), w) {
+			t.Errorf("netmiko %s: %q lacks %q", key, str(key), w)
+		}
+	}
+	if got, want := strings.TrimSpace(str("register")),
+		"Registration process is in progress. Use the 'show license status' command to check the progress and result"; got != want {
+		t.Errorf("netmiko license smart register printed %q, want %q", got, want)
+	}
+	record := func(key string) map[string]any {
+		t.Helper()
+		v, _ := res[key].(map[string]any)
+		parsed, _ := v["parsed"].([]any)
+		if len(parsed) == 0 {
+			t.Errorf("netmiko %s with use_textfsm: no records: %v", key, v)
+			return nil
+		}
+		r, _ := parsed[0].(map[string]any)
+		return r
+	}
+	fields := func(key string, want map[string]string) {
+		t.Helper()
+		r := record(key)
+		for f, w := range want {
+			if got := fmt.Sprint(r[f]); got != w {
+				t.Errorf("netmiko %s: %s = %q, want %q", key, f, got, w)
+			}
+		}
+	}
+	fields("textfsm_version", map[string]string{"hostname": "asav-nm", "model": "ASAv10", "serial": "[9AT1L9EX0DF]",
+		"license_mode": "Smart Licensing", "license_state": "Unlicensed"})
+	fields("textfsm_version_registered", map[string]string{"model": "ASAv10", "license_mode": "Smart Licensing",
+		"license_state": "Licensed"})
+	fields("textfsm_license_unlicensed", map[string]string{"smart_status": "ENABLED", "registration_status": "UNREGISTERED",
+		"auth_status": "No Licenses in Use", "pid": "ASAv", "sn": "9AT1L9EX0DF"})
+	fields("textfsm_license_eval", map[string]string{"smart_status": "ENABLED", "registration_status": "UNREGISTERED",
+		"auth_status": "EVAL MODE", "license_pid": "ASAv-STD-1G", "license_status": "EVAL MODE"})
+	fields("textfsm_license_registered", map[string]string{"smart_status": "ENABLED", "registration_status": "REGISTERED",
+		"smart_account": "Acme", "virtual_account": "DEFAULT", "auth_status": "AUTHORIZED",
+		"license_pid": "ASAv-STD-1G", "license_status": "AUTHORIZED", "sn": "9AT1L9EX0DF"})
 }

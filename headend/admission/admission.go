@@ -209,17 +209,48 @@ type paddedStat struct {
 // CAS fails against the winner's new word and re-checks. Every reservation
 // belongs at any time to exactly one of: an admission in flight, a slot in
 // state active, a slot in state released, or a collector between freeing a
-// slot and subtracting. So reservations >= active sessions, and the limit
-// holds for the active sessions a fortiori.
+// slot and subtracting.
+// So reservations >= active sessions, and the limit holds for the active
+// sessions a fortiori.
 //
 // A release does not give the reservation back: it turns the slot from
 // active to released with one CAS (which also refuses a second release of
 // the same id, and a stale id of a reused slot, whose generation differs).
 // The principal's next admission of the same class takes over its released
 // slot and reservation with one CAS on the slot, without touching the
-// counters (nor its user's logins bucket, see admission_logins.go). A principal
-// remembers its last slot, so a user reconnecting finds it at once. Admit + release of a returning user is therefore two CASes on the
-// slot: as cheap as the bare counter's CAS and add.
+// counters (nor its user's logins bucket, see admission_logins.go), once
+// one load of the counters' word shows the reservations within the limits
+// in force (below). A principal remembers its last slot, so a user
+// reconnecting finds it at once. Admit + release of a returning user is
+// therefore two CASes on the slot: as cheap as the bare counter's CAS and
+// add.
+//
+// A kept reservation was taken under the limits in force at its claim,
+// which may have been lowered since (a time-based key expired, a session
+// cap lowered, borrowed shared sessions given back): taken over blindly,
+// it would let every returning user back in past the new limit. So a reuse
+// loads the counters' word after it loaded its slot and before its CAS, and
+// keeps the reservation only if its class's count and the total are within
+// the limits of the policy it decides under (for Premium, the local limit
+// plus the shared sessions borrowed). Why that suffices: a collector frees
+// a slot with a CAS before it subtracts, so a reuse whose CAS succeeds had
+// its reservation in the slot from its load to its CAS, and the word it
+// loaded counts it along with every active session's: the active sessions,
+// the reuse's included, are within the limit at that load, where the reuse
+// is decided. A reuse adds no reservation, and a claim adds one only below
+// the limit it checks, so after that load the active sessions stay within
+// the limits of the admissions deciding since (a claim decided under the
+// old, higher limit before the policy changed may still land: it counts
+// against the limit it was decided under). When the word is over the
+// limit (the limit was lowered), the reuse frees its slot, giving the
+// reservation back at once in a collection of that one slot (the same CAS
+// on the slot as any collector's, so only one of them gives it back), and
+// takes a new reservation as a new login does, which checks the limit and
+// collects the other released slots if it must. The check costs a reuse
+// one load, and fails only after a limit was lowered: under limits that
+// never changed, no claim takes the reservations past them. The logins
+// limit is kept the same way: a reuse keeps its logins unit only while
+// its bucket is within the limit in force (see admission_logins.go).
 //
 // Statistics: Cumulative per kind is exact without a count on that path:
 // a claim of a free slot (the slow path) notes the generation before its
@@ -306,8 +337,11 @@ const (
 // and slots for size concurrent sessions (the platform maximum).
 // refresh rebuilds the policy when a time-based key expires.
 func NewAdmission(id uint32, size int, p *Policy, start int64, refresh func(now int64) *Policy) *Admission {
-	a := &Admission{id: id, size: max(size, 1), refresh: refresh, usage: &usageSet{}}
-	a.policy.Store(p)
+	a := &Admission{id: id, size: max(size, 1), usage: &usageSet{}}
+	if refresh != nil {
+		a.refresh = func(now int64) *Policy { return a.fit(refresh(now)) }
+	}
+	a.policy.Store(a.fit(p))
 	a.tab.Store(a.newTable(start))
 	return a
 }
@@ -320,7 +354,32 @@ func (a *Admission) newTable(start int64) *table {
 }
 
 // SetPolicy publishes a new policy; sessions already admitted stay.
-func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(p) }
+func (a *Admission) SetPolicy(p *Policy) { a.policy.Store(a.fit(p)) }
+
+// fit is p with no limit above the table's size. The search for a free
+// slot relies on a free slot existing whenever a limit lets a session in;
+// a limit above the slots (a catalog row whose maximum is lower than what
+// its family licenses) would have it search for ever. Such a limit is cut
+// to the slots: the table is the platform's maximum.
+func (a *Admission) fit(p *Policy) *Policy {
+	if p == nil {
+		return nil
+	}
+	n := uint32(a.size)
+	over := p.total > n || p.sharedMax > n
+	for _, l := range p.limit {
+		over = over || l > n
+	}
+	if !over {
+		return p
+	}
+	q := *p
+	q.total, q.sharedMax = min(q.total, n), min(q.sharedMax, n)
+	for i := range q.limit {
+		q.limit[i] = min(q.limit[i], n)
+	}
+	return &q
+}
 
 // Policy is the policy in force.
 func (a *Admission) Policy() *Policy { return a.policy.Load() }
@@ -378,12 +437,20 @@ func (a *Admission) Admit(p *Principal, k headend.Kind, now int64) Decision {
 			recPrin(w) == p.idx {
 			m := t.meta[i].Load()
 			gen := recGen(w) + 1
-			if m&metaSet != 0 && (m&metaHeld == 0 || pol.logins[k] >= t.bucketLoad(metaBucket(m))) &&
-				s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
-				if gen&recGenMask == uint64(m&recGenMask) {
-					t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
+			if m&metaSet != 0 && (m&metaHeld == 0 || pol.logins[k] >= t.bucketLoad(metaBucket(m))) {
+				// The reservation was taken under the limit of its
+				// day, which may have been lowered since: kept only
+				// while the reservations are within the limit in
+				// force (see Admission), else given back, and the
+				// new reservation below checks the limit.
+				if !pol.within(t.counts.Load(), c) && !a.reservedWithin(t, pol, c) {
+					t.free(i, w)
+				} else if s.CompareAndSwap(w, makeRec(stActive, k, c, gen, p.idx, rel)) {
+					if gen&recGenMask == uint64(m&recGenMask) {
+						t.banked[k].v.Add(recGenMask + 1) // 128 admissions since the last banking
+					}
+					return a.admitted(t, p, k, i, gen, now)
 				}
-				return a.admitted(t, p, k, i, gen, now)
 			}
 		}
 	}
@@ -712,28 +779,71 @@ func (t *table) collect() {
 	t.dirty.Store(0)          // releases from now on set it again
 	var give uint64
 	for i := range t.slots {
-		s := &t.slots[i]
-		w := s.Load()
-		if recState(w) != stReleased {
-			continue
-		}
-		m := t.meta[i].Load() // the claimer's, written before its claim
-		if !s.CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
-			continue // taken back by its principal
-		}
-		// Until this store, claimers pass the free slot by.
-		t.meta[i].Store(0)
-		give += 1 << (countBits * uint(recClass(w)))
-		if n := (recGen(w) - uint64(m&recGenMask)) & recGenMask; n != 0 {
-			t.banked[recKind(w)].v.Add(n)
-		}
-		if m&metaHeld != 0 {
-			t.bucketPut(metaBucket(m))
+		if w := t.slots[i].Load(); recState(w) == stReleased {
+			give += t.unclaim(i, w)
 		}
 	}
 	if give != 0 {
 		t.counts.Add(-give)
 	}
+}
+
+// unclaim frees slot i, released with record w, giving back its logins
+// unit and banking its admissions, and returns the reservation it held,
+// for the caller to subtract; 0 if the slot changed first (taken back by
+// its principal, or freed by another).
+func (t *table) unclaim(i int, w uint64) uint64 {
+	m := t.meta[i].Load() // the claimer's, written before its claim
+	if !t.slots[i].CompareAndSwap(w, makeRec(stFree, 0, 0, recGen(w), 0, 0)) {
+		return 0
+	}
+	// Until this store, claimers pass the free slot by.
+	t.meta[i].Store(0)
+	if n := (recGen(w) - uint64(m&recGenMask)) & recGenMask; n != 0 {
+		t.banked[recKind(w)].v.Add(n)
+	}
+	if m&metaHeld != 0 {
+		t.bucketPut(metaBucket(m))
+	}
+	return 1 << (countBits * uint(recClass(w)))
+}
+
+// free frees released slot i, whose record is w, and gives its
+// reservation back at once: a returning principal whose reservation the
+// limit in force no longer covers. It is a collection of one slot, under
+// the collection mutex and marked in collectSeq like any: the exact
+// logins count holds collections off while it counts, and a refusal
+// waits for them (see Admit).
+func (t *table) free(i int, w uint64) {
+	t.collectMu.Lock()
+	defer t.collectMu.Unlock()
+	t.collectSeq.Add(1)
+	if give := t.unclaim(i, w); give != 0 {
+		t.counts.Add(-give)
+	}
+	t.collectSeq.Add(1)
+}
+
+// within reports whether the reservations of counts word w, of class c
+// and in all, are within p's local limits: the reuse's check, small
+// enough to be inlined (see reservedWithin for the Premium limit with
+// borrowed sessions).
+func (p *Policy) within(w uint64, c Class) bool {
+	return uint32(w>>(countBits*uint(c))&countMask) <= p.limit[c] &&
+		uint32(w&countMask+w>>countBits&countMask+w>>(2*countBits)&countMask) <= p.total
+}
+
+// reservedWithin reports whether the reservations of class c and their
+// total are within the limits of pol: then a reuse, which keeps its
+// reservation, keeps the active sessions within them too. The Premium
+// limit with borrowed sessions is read only past the local one.
+func (a *Admission) reservedWithin(t *table, pol *Policy, c Class) bool {
+	w := t.counts.Load()
+	if t.count(0, w)+t.count(1, w)+t.count(2, w) > pol.total {
+		return false
+	}
+	cur := t.count(c, w)
+	return cur <= pol.limit[c] || c == ClassPremium && cur <= a.premiumLimit(pol)
 }
 
 // Collect gives back the reservations of released sessions now, so that the

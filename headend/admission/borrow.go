@@ -19,9 +19,9 @@ import "github.com/asalab/asalab/headend"
 // SetBorrowed sets how many shared sessions the headend holds. Sessions
 // admitted stay when it drops (a participant that releases a block keeps
 // its connections up; only new ones are refused): the drop gives back
-// the reservations of released sessions at once, so that a user coming
-// back is counted against the lower limit, not handed its old
-// reservation.
+// the reservations of released sessions at once. A user coming back is
+// counted against the lower limit either way (a reuse checks the limit in
+// force, see Admission), also one released after the drop.
 func (a *Admission) SetBorrowed(n int) {
 	n = max(n, 0)
 	if old := a.borrowed.Swap(int64(n)); int64(n) < old {

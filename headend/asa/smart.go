@@ -204,6 +204,16 @@ func (d *Device) SmartReservationCancel(now time.Time) error {
 	return a.CancelReservation()
 }
 
+// SmartReservationReturn is `license smart reservation return`: the
+// return code.
+func (d *Device) SmartReservationReturn(now time.Time, m family.SmartManager) (string, error) {
+	a, err := d.smartAgent(now)
+	if err != nil {
+		return "", err
+	}
+	return a.ReturnReservation(d.Running.SmartLicense, d.Model, now, m, d.logLine)
+}
+
 // ShowLicense renders `show license WHAT` at now: all, status, summary,
 // udi, features.
 func (d *Device) ShowLicense(what string, now time.Time) string {
@@ -279,5 +289,5 @@ func (d *Device) smartChanges(old *Device) []family.Change {
 	if d.Smart == nil || !asav.Changed(old.Smart, d.Smart) {
 		return nil
 	}
-	return []family.Change{{Kind: family.ChangeSmart, Text: d.Smart.Summary()}}
+	return []family.Change{{Kind: family.ChangeSmart, Text: d.Smart.Summary(), Syslog: asav.ChangeSyslog(old.Smart, d.Smart)}}
 }

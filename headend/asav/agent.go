@@ -57,6 +57,8 @@ var (
 	ErrReservationMode = errors.New("asav: license reservation mode")
 	// ErrNoRequest: install with no request code outstanding.
 	ErrNoRequest = errors.New("asav: no reservation request outstanding")
+	// ErrNotReserved: a reservation return with none installed.
+	ErrNotReserved = errors.New("asav: no license reservation is installed")
 	// ErrReserved: a reservation is installed already.
 	ErrReserved = errors.New("asav: a license reservation is installed")
 	// ErrBadLevel: a throughput level that is not one of Levels.
@@ -151,6 +153,9 @@ const (
 type Reservation struct {
 	Tag string    `json:"tag"`
 	At  time.Time `json:"at"`
+	// Code is the authorization code installed, of which the return
+	// code is made.
+	Code string `json:"code,omitempty"`
 }
 
 // Agent is the Smart Agent's state, kept in the device's trusted storage:
@@ -521,7 +526,7 @@ func (a *Agent) InstallReservation(cfg Config, model, code string, now time.Time
 	if err != nil {
 		return err
 	}
-	a.Reserved, a.Request = &Reservation{Tag: tag, At: now}, ""
+	a.Reserved, a.Request = &Reservation{Tag: tag, At: now, Code: strings.TrimSpace(code)}, ""
 	log(now, msgReserveInstalled)
 	a.Sync(cfg, model, now, log)
 	return nil
@@ -535,6 +540,26 @@ func (a *Agent) CancelReservation() error {
 	}
 	a.Request = ""
 	return nil
+}
+
+// ReturnReservation is `license smart reservation return`: the installed
+// reservation is removed, the agent is unregistered (in evaluation again
+// with what was left of it, the configuration unchanged), and it returns
+// the return code that gives the license back to the virtual account. The
+// device needs no communication for it; m.ReturnReservation stands for
+// the operator entering the code at the manager, which the lab does at
+// once. A return the manager refuses still returns the box (its license
+// then stays in use in the account), as a deregistration that does not
+// reach it does.
+func (a *Agent) ReturnReservation(cfg Config, model string, now time.Time, m family.SmartManager, log Log) (string, error) {
+	if a.Reserved == nil {
+		return "", ErrNotReserved
+	}
+	code := smart.ReturnCode(a.Reserved.Code)
+	_ = m.ReturnReservation(a.UDI(), code)
+	a.Reserved = nil
+	a.Sync(cfg, model, now, log)
+	return code, nil
 }
 
 // Summary is the agent's state in one line, as the lab's event log shows
@@ -567,6 +592,18 @@ func (a *Agent) Summary() string {
 		b.WriteString("; reservation requested")
 	}
 	return b.String()
+}
+
+// ChangeSyslog is the syslog line that tells the change from a to b in the
+// lab's event log, where the last line the change logged would tell
+// another thing: a registration (a first one, or again with force) logs
+// AGENT_REG_SUCCESS and then the authorization's line, and is a
+// registration. "" leaves the choice to the last line.
+func ChangeSyslog(a, b *Agent) string {
+	if b.Reg != nil && (a.Reg == nil || !a.Reg.At.Equal(b.Reg.At)) {
+		return msgRegSuccess
+	}
+	return ""
 }
 
 // Changed reports whether b's state differs from a's as Summary tells it,

@@ -39,6 +39,11 @@ type SmartManager interface {
 	// the tier tag it reserves. It needs no communication (the code is
 	// signed with the lab's secret), so it never fails as unreachable.
 	VerifyAuthorization(request, code string) (tag string, err error)
+	// ReturnReservation gives a returned Permanent License Reservation's
+	// license back to its virtual account by the return code the device
+	// printed. The operator enters that code at the manager, not the
+	// device, so it never fails as unreachable.
+	ReturnReservation(udi, returnCode string) error
 }
 
 // SmartLicensing is the capability of a family licensed by Smart

@@ -10,18 +10,19 @@ import (
 	"github.com/asalab/asalab/headend/family"
 )
 
-// Errors of the flash file system.
+// Errors of the flash file system. Those the lab's PutFile can meet wrap
+// family.Flash's, which the lab answers as a bad name or a full flash.
 var (
 	// ErrBadFileName: not a plain file name of flash ("flash:NAME" or
 	// "NAME": letters, digits, '.', '_', '-', up to 63 characters).
-	ErrBadFileName = errors.New("headend: invalid flash file name")
+	ErrBadFileName = fmt.Errorf("%w: invalid flash file name", family.ErrFileName)
 	// ErrFlashFull: the data does not fit the flash's free space, or the
 	// lab's bound on a stored file.
-	ErrFlashFull = errors.New("headend: not enough space on flash")
+	ErrFlashFull = fmt.Errorf("%w: not enough space on flash", family.ErrFlashFull)
 	// ErrNoFile: no such file on flash.
 	ErrNoFile = errors.New("headend: no such file on flash")
 	// ErrSystemImage: the system image cannot be replaced or read.
-	ErrSystemImage = errors.New("headend: the file is the running system image")
+	ErrSystemImage = fmt.Errorf("%w: the file is the running system image", family.ErrFileName)
 )
 
 // MaxFileSize bounds a file the lab stores on a router's flash: it is kept

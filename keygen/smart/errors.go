@@ -37,6 +37,9 @@ var (
 	// ErrReserved: the request code was already turned into an
 	// authorization code.
 	ErrReserved = errors.New("smart: a reservation was already made for the request code")
+	// ErrReturnCode: a reservation return code that is not the one of
+	// the device's reservation.
+	ErrReturnCode = errors.New("smart: invalid reservation return code")
 	// ErrInsufficientLicenses: a reservation needs a tag with a balance.
 	ErrInsufficientLicenses = errors.New("smart: the Virtual Account has insufficient licenses to reserve")
 	// ErrTagRequired: a reservation without a tag, where more than one (or

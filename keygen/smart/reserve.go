@@ -1,6 +1,7 @@
 package smart
 
 import (
+	"crypto/sha512"
 	"fmt"
 	"hash/crc32"
 	"slices"
@@ -79,6 +80,43 @@ func VerifyAuthorization(signer *keygen.Signer, request, code string) (string, e
 // manager's signer.
 func (m *Manager) VerifyAuthorization(request, code string) (string, error) {
 	return VerifyAuthorization(m.signer, request, code)
+}
+
+// ReturnCode is the code a device prints when it returns the reservation
+// its authorization code installed (`license smart reservation return`),
+// in the form of the Smart Agent's return codes: nine groups of six
+// letters and digits and one of three, dash-separated (IOS-XE's
+// "ChWhde-okvz5f-…-K5SEWq-rbr"). It is a digest of the authorization
+// code, so the manager checks it against the reservation it made.
+func ReturnCode(authorizationCode string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	sum := sha512.Sum512([]byte("smart-return|" + authorizationCode))
+	var b strings.Builder
+	for i, c := range sum[:57] {
+		if i > 0 && i%6 == 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(alphabet[int(c)%len(alphabet)])
+	}
+	return b.String()
+}
+
+// ReturnReservation takes back a reservation by the return code the
+// device printed: its license goes back to the virtual account, as at a
+// deregistration. A code that is not the reserved device's changes
+// nothing.
+func (m *Manager) ReturnReservation(now time.Time, udi, code string) (Change, Device, error) {
+	d, err := m.device(udi)
+	if err != nil {
+		return Change{}, Device{}, err
+	}
+	if d.Reservation == nil {
+		return Change{}, Device{}, fmt.Errorf("%w: %s has no reservation", ErrReturnCode, udi)
+	}
+	if strings.TrimSpace(code) != ReturnCode(d.Reservation.AuthorizationCode) {
+		return Change{}, Device{}, fmt.Errorf("%w: it does not match the reservation of %s", ErrReturnCode, udi)
+	}
+	return m.Deregister(now, udi)
 }
 
 // Reserved is a reservation made.

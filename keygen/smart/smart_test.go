@@ -2,6 +2,7 @@ package smart
 
 import (
 	"errors"
+	"regexp"
 	"testing"
 	"time"
 
@@ -261,4 +262,44 @@ func equal(a, b []Status) bool {
 		}
 	}
 	return true
+}
+
+// TestReturnReservation: the return code a device prints for its
+// reservation gives the license back; another code, a registered device's
+// return or an unknown device's changes nothing.
+func TestReturnReservation(t *testing.T) {
+	f := newFixture(t)
+	must(f.m.CreateAccount(f.now, "Lab"))
+	must(f.m.AddEntitlement(f.now, "Lab", "", TagASAv1G, 2, time.Time{}))
+	r := must(f.m.Reserve(f.now, "Lab", "", RequestCode("9AT1L9EX0DF", "AQGskTvD6"), ""))
+	udi := r.Device.UDI
+	code := ReturnCode(r.AuthorizationCode)
+	if !regexp.MustCompile(`^([A-Za-z0-9]{6}-){9}[A-Za-z0-9]{3}$`).MatchString(code) {
+		t.Fatalf("return code %q", code)
+	}
+	tok := must(f.m.CreateToken(f.now, "Lab", "", 0, 0))
+	must(f.m.Register(f.now, sn(0), tok.Token, []string{TagASAv1G}))
+	for name, try := range map[string]func() error{
+		"another code":   func() error { _, _, e := f.m.ReturnReservation(f.now, udi, ReturnCode("PLR:other")); return e },
+		"registered":     func() error { _, _, e := f.m.ReturnReservation(f.now, sn(0), code); return e },
+		"unknown device": func() error { _, _, e := f.m.ReturnReservation(f.now, sn(1), code); return e },
+		"empty":          func() error { _, _, e := f.m.ReturnReservation(f.now, udi, ""); return e },
+	} {
+		if err := try(); !errors.Is(err, ErrReturnCode) && !errors.Is(err, ErrNotRegistered) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if u, _ := f.m.Usage(f.now, "Lab"); u.Tags[0].InUse != 2 {
+		t.Fatalf("usage after refused returns %+v", u)
+	}
+	d := must(f.m.ReturnReservation(f.now, udi, " "+code+" "))
+	if d.UDI != udi {
+		t.Fatalf("returned %+v", d)
+	}
+	if u, _ := f.m.Usage(f.now, "Lab"); u.Tags[0] != (TagUsage{DefaultVirtualAccount, TagASAv1G, 2, 1, 1}) {
+		t.Fatalf("usage after the return %+v", u)
+	}
+	if _, _, err := f.m.ReturnReservation(f.now, udi, code); !errors.Is(err, ErrNotRegistered) {
+		t.Fatalf("returned twice: %v", err)
+	}
 }

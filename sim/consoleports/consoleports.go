@@ -1,7 +1,8 @@
 // Package consoleports is the table of a lab's SSH console ports: the
 // range the consoles listen in, which headend holds each port, the choice
-// of a free one. The lab (package sim) stores the ports with the headends
-// and tells the SSH server when a console comes or goes.
+// of a free one; and the events that tell the SSH server when a console
+// comes or goes (Event, Watch). The lab (package sim) stores the ports
+// with the headends.
 package consoleports
 
 import (

@@ -31,7 +31,8 @@ func MarkOf(c family.Device, logged int) Mark {
 // ChangeEvents are the events of a change of a device from old to c at
 // now: the lines logged before the change (m), what the change did as its
 // family tells it (a reload, new activation keys, configuration), the
-// lines the change logged.
+// files it wrote on the device's flash (FileEvents), the lines the change
+// logged.
 func ChangeEvents(old, c family.Device, now time.Time, m Mark) []eventlog.Event {
 	name := c.Hostname()
 	evs := m.Evs
@@ -44,6 +45,7 @@ func ChangeEvents(old, c family.Device, now time.Time, m Mark) []eventlog.Event 
 		}
 		evs = append(evs, eventlog.Event{At: now, Headend: name, Kind: changeKinds[ch.Kind], Syslog: ch.Syslog, Text: ch.Text})
 	}
+	evs = append(evs, FileEvents(old, c, now)...)
 	return append(evs, lines...)
 }
 

@@ -26,19 +26,16 @@ type Core[H comparable] interface {
 	// Persist stores the records of hs with evs in one synced batch,
 	// then publishes their views (Lab.Publish).
 	Persist(now time.Time, hs []H, evs []eventlog.Event) error
-	// LogLine logs msg on h (family.FailoverLogger), a change of the
-	// unit the service does not re-check.
-	LogLine(h H, msg string, now time.Time) error
-	// LogMismatch has h log its lines for why at now
-	// (family.FailoverMismatchLogger), a change of the unit the service
-	// does not re-check.
-	LogMismatch(h H, why family.FailoverMismatch, now time.Time) error
-	// Replicate copies the configuration of the active unit a onto its
-	// standby s, a change the service does not re-check.
-	Replicate(a, s H, now time.Time) error
-	// ReloadStandby reloads h at now, a change the service does not
-	// re-check, and gives its device after.
-	ReloadStandby(h H, now time.Time) (family.Device, error)
+	// Update runs fn on h's device, brought to the lab time, and stores
+	// it with its events as a change through the lab's pipeline that the
+	// service does not re-check: the service's own changes of a unit (its
+	// failover lines, the configuration replicated onto a standby, a
+	// reload of the standby).
+	Update(h H, fn func(d family.Device) error) error
+	// Copy is a copy of h's device, nil once h is deleted.
+	Copy(h H) family.Device
+	// BootTime is how long a reload keeps a unit down, in lab time.
+	BootTime() time.Duration
 	// NetChanged tells the lab network's watchers of a move at now the
 	// service's own changes made. Called with no lock held.
 	NetChanged(now time.Time)
@@ -158,7 +155,7 @@ func (s *Service[H]) Command(h H, cmd family.FailoverCommand) error {
 		if mate == none || !u.Active {
 			return fmt.Errorf("%w: %s has no standby unit", family.ErrNoMate, lab.Name(h))
 		}
-		c, err := lab.ReloadStandby(mate, now)
+		c, err := s.reloadStandby(mate, now)
 		if err != nil {
 			return err
 		}
@@ -178,7 +175,7 @@ func (s *Service[H]) commitSwitch(to H, now time.Time, cause Cause) error {
 		return err
 	}
 	s.logLines(lines, now)
-	return lab.Replicate(to, from, now)
+	return s.replicate(to, from, now)
 }
 
 // Changed re-checks the pairs after a change of h from old to c through
@@ -278,7 +275,7 @@ func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
 	}
 	s.logLines(plan.Lines, now)
 	for _, r := range plan.Replicate {
-		if err := lab.Replicate(r[0], r[1], now); err != nil {
+		if err := s.replicate(r[0], r[1], now); err != nil {
 			lab.Failed("failover replication", r[0], err)
 		}
 	}
@@ -288,12 +285,40 @@ func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
 // logLines logs each line on its unit at now.
 func (s *Service[H]) logLines(lines []Line[H], now time.Time) {
 	for _, ln := range lines {
-		log := func() error { return s.core.LogLine(ln.H, ln.Msg, now) }
-		if ln.Why != 0 {
-			log = func() error { return s.core.LogMismatch(ln.H, ln.Why, now) }
-		}
-		if err := log(); err != nil {
+		err := s.core.Update(ln.H, func(d family.Device) error {
+			if ln.Why != 0 {
+				if lg, ok := d.(family.FailoverMismatchLogger); ok {
+					lg.LogFailoverMismatch(ln.Why, now)
+				}
+			} else if lg, ok := d.(family.FailoverLogger); ok {
+				lg.LogFailover(ln.Msg, now)
+			}
+			return nil
+		})
+		if err != nil {
 			s.core.Failed("failover line", ln.H, err)
 		}
 	}
+}
+
+// replicate copies the configuration of the active unit a onto its
+// standby st (Replicate). Called with s.mu held.
+func (s *Service[H]) replicate(a, st H, now time.Time) error {
+	src := s.core.Copy(a)
+	if src == nil {
+		return nil
+	}
+	return s.core.Update(st, func(d family.Device) error { return Replicate(src, d, now) })
+}
+
+// reloadStandby reloads h at now and gives its device after. Called with
+// s.mu held.
+func (s *Service[H]) reloadStandby(h H, now time.Time) (family.Device, error) {
+	var c family.Device
+	err := s.core.Update(h, func(d family.Device) error {
+		c = d
+		d.Reload(now, s.core.BootTime())
+		return nil
+	})
+	return c, err
 }

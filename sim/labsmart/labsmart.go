@@ -2,7 +2,9 @@
 // service of the lab: each action taken at the lab time, under one lock,
 // persisted with its event before the manager applies it, and logged. It
 // reaches the lab core through Core. The ASAv headends register, renew,
-// deregister and ask their authorization state through it.
+// deregister and ask their authorization state through it, each over its
+// own Path; Renew makes the attempts a device has due as the lab clock
+// passes them.
 package labsmart
 
 import (
@@ -15,6 +17,7 @@ import (
 
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen/smart"
+	"github.com/asalab/asalab/sim/devlog"
 	"github.com/asalab/asalab/sim/eventlog"
 )
 
@@ -191,6 +194,20 @@ func (s *Service) DeregisterAt(at time.Time, udi string) (smart.Device, error) {
 	})
 }
 
+// ReturnReservation takes a reservation back by its return code.
+func (s *Service) ReturnReservation(udi, code string) (smart.Device, error) {
+	return s.ReturnReservationAt(time.Time{}, udi, code)
+}
+
+// ReturnReservationAt is ReturnReservation at the lab time at (zero: now).
+func (s *Service) ReturnReservationAt(at time.Time, udi, code string) (smart.Device, error) {
+	return doAt(s, at, func(d smart.Device) string {
+		return fmt.Sprintf("%s returned its reservation to %s/%s", d.UDI, d.Account, d.VirtualAccount)
+	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Device, error) {
+		return m.ReturnReservation(now, udi, code)
+	})
+}
+
 // Reserve turns a reservation request code into an authorization code.
 func (s *Service) Reserve(account, va, request, tag string) (smart.Reserved, error) {
 	return do(s, func(r smart.Reserved) string {
@@ -301,7 +318,35 @@ func (p Path) Deregister(udi string) error {
 	return err
 }
 
+// ReturnReservation needs no path: the return code is entered at the
+// manager.
+func (p Path) ReturnReservation(udi, code string) error {
+	_, err := p.S.ReturnReservationAt(p.At, udi, code)
+	return err
+}
+
 // VerifyAuthorization needs no path: the device checks the code offline.
 func (p Path) VerifyAuthorization(request, code string) (string, error) {
 	return p.S.VerifyAuthorization(request, code)
+}
+
+// Renew makes on c, a device brought to now, the Smart Licensing attempts
+// due by now (family.SmartLicensing.SmartRenew) through p, and returns
+// their events; ran is false when none was due. A catch-up calls it with
+// the headend's lock held, so the attempts of one step share its batch;
+// the manager takes no headend lock. The manager acts at now, which a move
+// of the clock stores only with the step's batch: its own records
+// (committed first) and their events come before the step's.
+func Renew(c family.Device, now time.Time, p Path) (evs []eventlog.Event, ran bool) {
+	s, ok := c.(family.SmartLicensing)
+	if !ok || c.Reloading(now) {
+		return nil, false
+	}
+	if at, due := s.SmartDue(); !due || at.After(now) {
+		return nil, false
+	}
+	old := c.Copy()
+	n := devlog.Count(c)
+	s.SmartRenew(now, p)
+	return devlog.ChangeEvents(old, c, now, devlog.Mark{Count: n}), true
 }

@@ -1,8 +1,11 @@
 // Package labtimers is the heap of a lab's headends by the time their
 // next timed line is due (a time-based key's warnings and expiry), so that
 // a move of the lab clock touches only the headends with a line due,
-// however many the lab holds. It is generic over the lab's headend, which
-// carries its place in the heap (Slot).
+// however many the lab holds; and the catch-up's order, which brings the
+// headends due to the lab time on copies of their devices, making their
+// Smart Licensing attempts at their lab times on the way (Step). It is
+// generic over the lab's headend, which carries its place in the heap
+// (Slot).
 package labtimers
 
 import (

@@ -1,6 +1,7 @@
 // Package metrics is a lab's Prometheus metrics: its headends, lifecycle
 // changes, console lines, store syncs, usage records and events, counted
-// as they happen, and the admission counters, read at scrape time.
+// as they happen, and the admission counters, read at scrape time (those
+// of the session tables the lab dropped kept in Totals).
 package metrics
 
 import (

@@ -101,6 +101,32 @@ type Open func(privileged bool, user string) cli.Script
 // answered with Enter.
 const maxQuestions = 8
 
+// MaxBytes bounds a transcript: a capture of a few hundred commands,
+// `show running-config` of a large headend among them, is well within.
+const MaxBytes = 4 << 20
+
+// Prepare reads a transcript for Run, with the rules of the volatile
+// fields and the patterns ignore adds: a bad pattern, text with no prompt
+// line, more than MaxBytes of text or more than maxCommands commands is
+// refused, before anything runs.
+func Prepare(text string, ignore []string, maxCommands int) (Transcript, Rules, error) {
+	rules, err := NewRules(ignore)
+	if err != nil {
+		return Transcript{}, nil, err
+	}
+	if len(text) > MaxBytes {
+		return Transcript{}, nil, fmt.Errorf("%w: the transcript has %d bytes, at most %d", ErrTooLarge, len(text), MaxBytes)
+	}
+	t, err := Parse(text)
+	if err != nil {
+		return Transcript{}, nil, err
+	}
+	if len(t.Commands) > maxCommands {
+		return Transcript{}, nil, fmt.Errorf("%w: the transcript has %d commands, at most %d", ErrTooLarge, len(t.Commands), maxCommands)
+	}
+	return t, rules, nil
+}
+
 // Run replays t on the headend whose console open opens, in one session
 // (a second, privileged one takes over where the capture logs in with
 // enable or login), and compares each command's output under rules. Once

@@ -130,13 +130,12 @@ func TestTimeBasedExpiry(t *testing.T) {
 	tl.advance(49 * time.Hour) // Wednesday 09:00
 	wantGrade(t, tl.grade(),
 		"FAIL hq's permanent key covers its 400 users on its own: hq's permanent key covers 100 AnyConnect users, not 400",
-		"FAIL at grade time the lab connects all 400 users without a refusal: hq admitted 300 of its 400 users at grade time (100 refused)",
-		// Users back from the day before take their released
-		// sessions again past the new limit (package admission), so
-		// that the traffic of the morning meets no refusal: this
-		// line is not asserted.
-		"no user was refused, before or after the time-based key ran out",
-		"score ")
+		// The 192 sessions up when the key ran out stay up (a
+		// lowered limit ends no session); every login since is
+		// refused, users back from the day before included.
+		"FAIL at grade time the lab connects all 400 users without a refusal: hq admitted 192 of its 400 users at grade time (208 refused)",
+		"FAIL no user was refused, before or after the time-based key ran out: hq refused 108 users between Wed 08:00 and Wed 09:00 lab time: over its license (premium limit)",
+		"score 0/3")
 }
 
 func mustKey(t *testing.T, s sim.Snapshot) sim.KeyLicense {

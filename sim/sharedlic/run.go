@@ -9,7 +9,10 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	asashared "github.com/asalab/asalab/headend/asa/shared"
 	"github.com/asalab/asalab/headend/family"
+	"github.com/asalab/asalab/sim/devlog"
+	"github.com/asalab/asalab/sim/eventlog"
 )
 
 // Note is one step of the service to log: an event of headend ID
@@ -21,6 +24,26 @@ type Note struct {
 	Host string
 	Ev   family.SharedEvent
 	Text string
+}
+
+// Event logs n's line on c, a copy of its unit's device (nil: the unit
+// logs nothing, being down or gone), and is n's event: it carries the line
+// the unit logged, or, when the unit's logging buffer does not take it,
+// the line the unit would log.
+func (n Note) Event(c family.Device) eventlog.Event {
+	ev := eventlog.Event{At: n.At.UTC(), Headend: n.Host, Kind: eventlog.Shared, Text: n.Text}
+	if n.Ev.Kind == 0 {
+		return ev
+	}
+	ev.Syslog = asashared.Syslog(n.Ev)
+	if c != nil {
+		before := devlog.Count(c)
+		c.(family.SharedLicensing).LogShared(n.At, n.Ev)
+		if log := devlog.Since(c, before); len(log) > 0 {
+			ev.Syslog = log[len(log)-1].Msg
+		}
+	}
+	return ev
 }
 
 // note queues a step of u at.

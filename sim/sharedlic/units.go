@@ -56,12 +56,13 @@ func enableIfaces(cfg family.SharedConfig) []string {
 
 // ifaceAddr is the address of d on the interface named nameif, if it is
 // up and addressed; any address of d when its family does not say which
-// interface holds which.
+// interface holds which. An ASAv is an ASA here: asa.Unwrap gives the
+// device of either.
 func ifaceAddr(d family.Device, nameif string) netip.Addr {
 	if nameif == "" {
 		return netip.Addr{}
 	}
-	if a, ok := d.(*asa.Device); ok {
+	if a, ok := asa.Unwrap(d); ok {
 		if i, ok := a.Running.InterfaceByNameif(nameif); ok && i.Active() {
 			return i.Address.Addr()
 		}

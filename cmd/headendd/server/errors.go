@@ -61,6 +61,11 @@ var errorTable = []errorMapping{
 	{sim.ErrSessionNotFound, codes.NotFound, "SESSION_NOT_FOUND"},
 	{sim.ErrInvalidKind, codes.InvalidArgument, "INVALID_CONNECTION_KIND"},
 	{sim.ErrInvalidPrincipal, codes.InvalidArgument, "INVALID_PRINCIPAL"},
+	// Files on a headend's flash.
+	{sim.ErrFileName, codes.InvalidArgument, "INVALID_FILE_NAME"},
+	{sim.ErrFileTooLarge, codes.InvalidArgument, "FILE_TOO_LARGE"},
+	{sim.ErrFlashFull, codes.ResourceExhausted, "FLASH_FULL"},
+	{sim.ErrFileNotFound, codes.NotFound, "FILE_NOT_FOUND"},
 	{sim.ErrTooManyPrincipals, codes.ResourceExhausted, "TOO_MANY_PRINCIPALS"},
 	// The licensing portal. ErrNotShareable wraps ErrVPNOnlyFixed for VPN
 	// Only, so it comes first.
@@ -90,6 +95,12 @@ var errorTable = []errorMapping{
 	{sim.ErrCodeUsed, codes.FailedPrecondition, "ACTIVATION_CODE_USED"},
 	{sim.ErrCodeExpired, codes.FailedPrecondition, "ACTIVATION_CODE_EXPIRED"},
 	{sim.ErrDemoIssued, codes.AlreadyExists, "DEMO_ALREADY_ISSUED"},
+	// IOS licenses of the portal.
+	{sim.ErrUDIRequired, codes.InvalidArgument, "UDI_REQUIRED"},
+	{sim.ErrUDIForASA, codes.InvalidArgument, "NOT_AN_IOS_LICENSE"},
+	{sim.ErrAnyConnectIOS, codes.InvalidArgument, "ANYCONNECT_NOT_FOR_IOS"},
+	{sim.ErrInvalidUDI, codes.InvalidArgument, "INVALID_UDI"},
+	{sim.ErrIOSPlatform, codes.InvalidArgument, "LICENSE_NOT_FOR_PLATFORM"},
 	// The Smart Software Manager.
 	{sim.ErrSmartInvalidName, codes.InvalidArgument, "INVALID_NAME"},
 	{sim.ErrSmartAccountExists, codes.AlreadyExists, "SMART_ACCOUNT_EXISTS"},

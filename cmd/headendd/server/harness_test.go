@@ -194,6 +194,9 @@ func (e *env) do(c *ddCase) string {
 	if out, ok := e.doLicenseView(c); ok {
 		return out
 	}
+	if out, ok := e.doSmart(c); ok {
+		return out
+	}
 	switch c.cmd {
 	case "create":
 		resp, err := e.hc.CreateHeadend(ctxT(), &headendv1.CreateHeadendRequest{

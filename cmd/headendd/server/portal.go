@@ -69,12 +69,16 @@ func (s *portalService) RegisterPak(_ context.Context, req *headendv1.RegisterPa
 	if req.GetPak() == "" {
 		return nil, invalid("pak is required")
 	}
-	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial()); err != nil {
+	if err := needLen("pak", req.GetPak(), "serial", req.GetSerial(), "udi", req.GetUdi()); err != nil {
 		return nil, err
 	}
-	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate()})
+	r, err := lab.RegisterPakWith(req.GetPak(), req.GetSerial(), sim.RegisterOptions{Migrate: req.GetMigrate(), UDI: req.GetUdi()})
 	if err != nil {
 		return nil, toStatus(err)
+	}
+	if r.IOS != nil { // a license file, no key
+		return &headendv1.RegisterPakResponse{Email: r.Email, License: licensePB(r.Row), AlreadyRegistered: r.Again,
+			LicenseFile: r.IOS.File, LicenseFileName: r.IOS.FileName}, nil
 	}
 	return &headendv1.RegisterPakResponse{
 		ActivationKey: issuedKeyPB(r.Key), Email: r.Email, License: licensePB(r.Row),
@@ -254,6 +258,8 @@ func tierPB(t sim.Tier) headendv1.LicenseTier {
 		return headendv1.LicenseTier_LICENSE_TIER_VPN_ONLY
 	case sim.TierClassic:
 		return headendv1.LicenseTier_LICENSE_TIER_CLASSIC
+	case sim.TierIOS:
+		return headendv1.LicenseTier_LICENSE_TIER_IOS
 	}
 	return headendv1.LicenseTier_LICENSE_TIER_UNSPECIFIED
 }
@@ -272,6 +278,8 @@ func kindPB(k sim.SKUKind) headendv1.LicenseKind {
 		return headendv1.LicenseKind_LICENSE_KIND_TIME_BASED
 	case sim.SKUDemo:
 		return headendv1.LicenseKind_LICENSE_KIND_DEMO
+	case sim.SKUIOS:
+		return headendv1.LicenseKind_LICENSE_KIND_IOS
 	}
 	return headendv1.LicenseKind_LICENSE_KIND_UNSPECIFIED
 }

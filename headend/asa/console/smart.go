@@ -27,6 +27,8 @@ func (unreachable) RenewRegistration(string) (smart.Registration, error) {
 
 func (unreachable) Deregister(string) error { return family.ErrSmartUnreachable }
 
+func (unreachable) ReturnReservation(string, string) error { return family.ErrSmartUnreachable }
+
 func (unreachable) VerifyAuthorization(string, string) (string, error) {
 	return "", family.ErrSmartUnreachable
 }

@@ -204,8 +204,16 @@ func TestASAvReservation(t *testing.T) {
 		"show license all",
 		"show version | include License|entitlement|throughput|Premium",
 		"show running-config license",
+		// The return needs no communication: the manager, still
+		// unreachable, takes the license back by the code.
+		"license smart reservation return",
+		"show license status",
+		"license smart reservation return",
 	)
 	golden(t, "asav_reservation.txt", out)
+	if u, err := b.m.M.Usage(b.now, "Acme"); err != nil || u.Tags[0].InUse != 0 {
+		t.Errorf("the manager's usage after the return: %+v %v", u, err)
+	}
 }
 
 // TestASAvHelpByLicensing: `?` in configuration mode lists `license` on

@@ -109,6 +109,16 @@ func (f *Manager) Deregister(udi string) error {
 	return err
 }
 
+// ReturnReservation is reached even when Down: the code is entered at the
+// manager.
+func (f *Manager) ReturnReservation(udi, code string) error {
+	c, _, err := f.M.ReturnReservation(f.Now(), udi, code)
+	if err == nil {
+		err = f.M.Apply(c)
+	}
+	return err
+}
+
 func (f *Manager) VerifyAuthorization(request, code string) (string, error) {
 	return f.M.VerifyAuthorization(request, code)
 }

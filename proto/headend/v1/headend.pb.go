@@ -101,16 +101,20 @@ type RefusalReason int32
 const (
 	// Admitted.
 	RefusalReason_REFUSAL_REASON_UNSPECIFIED RefusalReason = 0
-	// AnyConnect Premium Peers are all in use.
+	// AnyConnect Premium Peers are all in use. On an IOS router: its SSL_VPN
+	// seats are all in use (or it has none).
 	RefusalReason_REFUSAL_REASON_PREMIUM_LIMIT RefusalReason = 1
 	// Essentials mode: the AnyConnect Essentials limit (Total VPN Peers).
 	RefusalReason_REFUSAL_REASON_ESSENTIALS_LIMIT RefusalReason = 2
-	// Other VPN Peers are all in use.
+	// Other VPN Peers are all in use. On an IOS router: its IPsec sessions
+	// are at the platform's maximum.
 	RefusalReason_REFUSAL_REASON_OTHER_LIMIT RefusalReason = 3
 	// Total VPN Peers are all in use.
 	RefusalReason_REFUSAL_REASON_TOTAL_LIMIT RefusalReason = 4
 	// The kind needs a license the headend lacks (clientless in Essentials
 	// mode, mobile without AnyConnect for Mobile, phone without VPN Phone).
+	// On an IOS router: securityk9 is not running, or no webvpn gateway and
+	// context are in service for an SSL VPN kind.
 	RefusalReason_REFUSAL_REASON_KIND_NOT_LICENSED RefusalReason = 5
 	// The headend is reloading.
 	RefusalReason_REFUSAL_REASON_DEVICE_UNAVAILABLE RefusalReason = 6
@@ -3944,6 +3948,296 @@ func (x *Session) GetPublicIp() string {
 	return ""
 }
 
+type PutFileRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Lab      string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// "flash:NAME".
+	Path string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	// The file's bytes, at most 1 MiB.
+	Data          []byte `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PutFileRequest) Reset() {
+	*x = PutFileRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PutFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PutFileRequest) ProtoMessage() {}
+
+func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PutFileRequest.ProtoReflect.Descriptor instead.
+func (*PutFileRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *PutFileRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *PutFileRequest) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+type PutFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FlashFile             `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PutFileResponse) Reset() {
+	*x = PutFileResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PutFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PutFileResponse) ProtoMessage() {}
+
+func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PutFileResponse.ProtoReflect.Descriptor instead.
+func (*PutFileResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *PutFileResponse) GetFile() *FlashFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+type GetFileRequest struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Lab      string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	Hostname string                 `protobuf:"bytes,2,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	// "flash:NAME".
+	Path          string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFileRequest) Reset() {
+	*x = GetFileRequest{}
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFileRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFileRequest) ProtoMessage() {}
+
+func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFileRequest.ProtoReflect.Descriptor instead.
+func (*GetFileRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *GetFileRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+func (x *GetFileRequest) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *GetFileRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+type GetFileResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	File          *FlashFile             `protobuf:"bytes,1,opt,name=file,proto3" json:"file,omitempty"`
+	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFileResponse) Reset() {
+	*x = GetFileResponse{}
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFileResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFileResponse) ProtoMessage() {}
+
+func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFileResponse.ProtoReflect.Descriptor instead.
+func (*GetFileResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *GetFileResponse) GetFile() *FlashFile {
+	if x != nil {
+		return x.File
+	}
+	return nil
+}
+
+func (x *GetFileResponse) GetData() []byte {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// FlashFile is a file on a headend's flash.
+type FlashFile struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "flash:NAME".
+	Path string `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Size int64  `protobuf:"varint,2,opt,name=size,proto3" json:"size,omitempty"`
+	// Lab time of the last write.
+	Modified      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=modified,proto3" json:"modified,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FlashFile) Reset() {
+	*x = FlashFile{}
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FlashFile) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FlashFile) ProtoMessage() {}
+
+func (x *FlashFile) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FlashFile.ProtoReflect.Descriptor instead.
+func (*FlashFile) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *FlashFile) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *FlashFile) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *FlashFile) GetModified() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Modified
+	}
+	return nil
+}
+
 var File_headend_v1_headend_proto protoreflect.FileDescriptor
 
 const file_headend_v1_headend_proto_rawDesc = "" +
@@ -4231,7 +4525,25 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\alicense\x18\x06 \x01(\tR\alicense\x12\x1f\n" +
 	"\vassigned_ip\x18\a \x01(\tR\n" +
 	"assignedIp\x12\x1b\n" +
-	"\tpublic_ip\x18\b \x01(\tR\bpublicIp*\x92\x02\n" +
+	"\tpublic_ip\x18\b \x01(\tR\bpublicIp\"f\n" +
+	"\x0ePutFileRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\x12\x12\n" +
+	"\x04data\x18\x04 \x01(\fR\x04data\"<\n" +
+	"\x0fPutFileResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.headend.v1.FlashFileR\x04file\"R\n" +
+	"\x0eGetFileRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
+	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\"P\n" +
+	"\x0fGetFileResponse\x12)\n" +
+	"\x04file\x18\x01 \x01(\v2\x15.headend.v1.FlashFileR\x04file\x12\x12\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data\"k\n" +
+	"\tFlashFile\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
+	"\x04size\x18\x02 \x01(\x03R\x04size\x126\n" +
+	"\bmodified\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bmodified*\x92\x02\n" +
 	"\x0eConnectionKind\x12\x1f\n" +
 	"\x1bCONNECTION_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCONNECTION_KIND_ANYCONNECT\x10\x01\x12\x1e\n" +
@@ -4287,8 +4599,7 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x1cFAILOVER_STATE_STANDBY_READY\x10\x03\x12\x1f\n" +
 	"\x1bFAILOVER_STATE_COLD_STANDBY\x10\x04\x12\x19\n" +
 	"\x15FAILOVER_STATE_FAILED\x10\x05\x12\x1f\n" +
-	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xc5\n" +
-	"\n" +
+	"\x1bFAILOVER_STATE_NOT_DETECTED\x10\x062\xcd\v\n" +
 	"\x0eHeadendService\x12T\n" +
 	"\rCreateHeadend\x12 .headend.v1.CreateHeadendRequest\x1a!.headend.v1.CreateHeadendResponse\x12K\n" +
 	"\n" +
@@ -4305,7 +4616,9 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x10AdmitConnections\x12#.headend.v1.AdmitConnectionsRequest\x1a$.headend.v1.AdmitConnectionsResponse(\x010\x01\x12i\n" +
 	"\x14AdmitConnectionBatch\x12'.headend.v1.AdmitConnectionBatchRequest\x1a(.headend.v1.AdmitConnectionBatchResponse\x12o\n" +
 	"\x16ReleaseConnectionBatch\x12).headend.v1.ReleaseConnectionBatchRequest\x1a*.headend.v1.ReleaseConnectionBatchResponse\x12Q\n" +
-	"\fListSessions\x12\x1f.headend.v1.ListSessionsRequest\x1a .headend.v1.ListSessionsResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
+	"\fListSessions\x12\x1f.headend.v1.ListSessionsRequest\x1a .headend.v1.ListSessionsResponse\x12B\n" +
+	"\aPutFile\x12\x1a.headend.v1.PutFileRequest\x1a\x1b.headend.v1.PutFileResponse\x12B\n" +
+	"\aGetFile\x12\x1a.headend.v1.GetFileRequest\x1a\x1b.headend.v1.GetFileResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
 
 var (
 	file_headend_v1_headend_proto_rawDescOnce sync.Once
@@ -4320,7 +4633,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -4375,36 +4688,41 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(*ListSessionsRequest)(nil),            // 50: headend.v1.ListSessionsRequest
 	(*ListSessionsResponse)(nil),           // 51: headend.v1.ListSessionsResponse
 	(*Session)(nil),                        // 52: headend.v1.Session
-	(*timestamppb.Timestamp)(nil),          // 53: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 54: google.protobuf.Duration
+	(*PutFileRequest)(nil),                 // 53: headend.v1.PutFileRequest
+	(*PutFileResponse)(nil),                // 54: headend.v1.PutFileResponse
+	(*GetFileRequest)(nil),                 // 55: headend.v1.GetFileRequest
+	(*GetFileResponse)(nil),                // 56: headend.v1.GetFileResponse
+	(*FlashFile)(nil),                      // 57: headend.v1.FlashFile
+	(*timestamppb.Timestamp)(nil),          // 58: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 59: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	53, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	58, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
 	13, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
 	16, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
 	16, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	53, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	58, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
 	12, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
 	11, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
 	10, // 9: headend.v1.Headend.smart_license:type_name -> headend.v1.SmartLicense
-	54, // 10: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
-	53, // 11: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
-	53, // 12: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
-	53, // 13: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
-	53, // 14: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
-	53, // 15: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
+	59, // 10: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
+	58, // 11: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
+	58, // 12: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
+	58, // 13: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
+	58, // 14: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
+	58, // 15: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
 	6,  // 16: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
-	53, // 17: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	58, // 17: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
 	8,  // 18: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
 	8,  // 19: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	53, // 20: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	53, // 21: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	58, // 20: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	58, // 21: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
 	15, // 22: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
 	14, // 23: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
 	15, // 24: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	54, // 25: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	59, // 25: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
 	4,  // 26: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
 	3,  // 27: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
 	9,  // 28: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
@@ -4427,42 +4745,49 @@ var file_headend_v1_headend_proto_depIdxs = []int32{
 	47, // 45: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
 	52, // 46: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
 	0,  // 47: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	53, // 48: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	18, // 49: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	20, // 50: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	22, // 51: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	24, // 52: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	26, // 53: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	28, // 54: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	30, // 55: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	32, // 56: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	35, // 57: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	37, // 58: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	39, // 59: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	41, // 60: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	45, // 61: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	48, // 62: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	50, // 63: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	19, // 64: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	21, // 65: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	23, // 66: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	25, // 67: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	27, // 68: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	29, // 69: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	31, // 70: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	33, // 71: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	36, // 72: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	38, // 73: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	40, // 74: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	42, // 75: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	46, // 76: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	49, // 77: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	51, // 78: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	64, // [64:79] is the sub-list for method output_type
-	49, // [49:64] is the sub-list for method input_type
-	49, // [49:49] is the sub-list for extension type_name
-	49, // [49:49] is the sub-list for extension extendee
-	0,  // [0:49] is the sub-list for field type_name
+	58, // 48: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	57, // 49: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
+	57, // 50: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
+	58, // 51: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
+	18, // 52: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	20, // 53: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	22, // 54: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	24, // 55: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	26, // 56: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	28, // 57: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	30, // 58: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	32, // 59: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	35, // 60: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	37, // 61: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	39, // 62: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	41, // 63: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	45, // 64: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	48, // 65: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	50, // 66: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	53, // 67: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
+	55, // 68: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
+	19, // 69: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	21, // 70: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	23, // 71: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	25, // 72: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	27, // 73: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	29, // 74: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	31, // 75: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	33, // 76: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	36, // 77: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	38, // 78: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	40, // 79: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	42, // 80: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	46, // 81: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	49, // 82: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	51, // 83: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	54, // 84: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
+	56, // 85: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
+	69, // [69:86] is the sub-list for method output_type
+	52, // [52:69] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	52, // [52:52] is the sub-list for extension extendee
+	0,  // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -4476,7 +4801,7 @@ func file_headend_v1_headend_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   44,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -34,6 +34,8 @@ const (
 	HeadendService_AdmitConnectionBatch_FullMethodName   = "/headend.v1.HeadendService/AdmitConnectionBatch"
 	HeadendService_ReleaseConnectionBatch_FullMethodName = "/headend.v1.HeadendService/ReleaseConnectionBatch"
 	HeadendService_ListSessions_FullMethodName           = "/headend.v1.HeadendService/ListSessions"
+	HeadendService_PutFile_FullMethodName                = "/headend.v1.HeadendService/PutFile"
+	HeadendService_GetFile_FullMethodName                = "/headend.v1.HeadendService/GetFile"
 )
 
 // HeadendServiceClient is the client API for HeadendService service.
@@ -98,6 +100,20 @@ type HeadendServiceClient interface {
 	ReleaseConnectionBatch(ctx context.Context, in *ReleaseConnectionBatchRequest, opts ...grpc.CallOption) (*ReleaseConnectionBatchResponse, error)
 	// ListSessions lists a headend's active sessions, in a stable order.
 	ListSessions(ctx context.Context, in *ListSessionsRequest, opts ...grpc.CallOption) (*ListSessionsResponse, error)
+	// PutFile writes a file to the headend's flash, replacing one of that
+	// name: how license files reach an IOS router, which installs them with
+	// `license install flash:NAME`. It is a change of the headend, durable
+	// when PutFile returns, with one CONFIG_CHANGED event naming the file and
+	// its size. The path is "flash:NAME", NAME 1 to 63 letters, digits and
+	// "._-" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
+	// 1 MiB (else INVALID_ARGUMENT, FILE_TOO_LARGE) and at most the flash's
+	// free space (else RESOURCE_EXHAUSTED, FLASH_FULL). A headend whose family
+	// has no flash the lab writes to (the ASA) answers FAILED_PRECONDITION,
+	// NOT_SUPPORTED_BY_FAMILY.
+	PutFile(ctx context.Context, in *PutFileRequest, opts ...grpc.CallOption) (*PutFileResponse, error)
+	// GetFile reads a file from the headend's flash (NOT_FOUND,
+	// FILE_NOT_FOUND when there is none of that name).
+	GetFile(ctx context.Context, in *GetFileRequest, opts ...grpc.CallOption) (*GetFileResponse, error)
 }
 
 type headendServiceClient struct {
@@ -261,6 +277,26 @@ func (c *headendServiceClient) ListSessions(ctx context.Context, in *ListSession
 	return out, nil
 }
 
+func (c *headendServiceClient) PutFile(ctx context.Context, in *PutFileRequest, opts ...grpc.CallOption) (*PutFileResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PutFileResponse)
+	err := c.cc.Invoke(ctx, HeadendService_PutFile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *headendServiceClient) GetFile(ctx context.Context, in *GetFileRequest, opts ...grpc.CallOption) (*GetFileResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFileResponse)
+	err := c.cc.Invoke(ctx, HeadendService_GetFile_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HeadendServiceServer is the server API for HeadendService service.
 // All implementations must embed UnimplementedHeadendServiceServer
 // for forward compatibility.
@@ -323,6 +359,20 @@ type HeadendServiceServer interface {
 	ReleaseConnectionBatch(context.Context, *ReleaseConnectionBatchRequest) (*ReleaseConnectionBatchResponse, error)
 	// ListSessions lists a headend's active sessions, in a stable order.
 	ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error)
+	// PutFile writes a file to the headend's flash, replacing one of that
+	// name: how license files reach an IOS router, which installs them with
+	// `license install flash:NAME`. It is a change of the headend, durable
+	// when PutFile returns, with one CONFIG_CHANGED event naming the file and
+	// its size. The path is "flash:NAME", NAME 1 to 63 letters, digits and
+	// "._-" (else INVALID_ARGUMENT, INVALID_FILE_NAME); data is at most
+	// 1 MiB (else INVALID_ARGUMENT, FILE_TOO_LARGE) and at most the flash's
+	// free space (else RESOURCE_EXHAUSTED, FLASH_FULL). A headend whose family
+	// has no flash the lab writes to (the ASA) answers FAILED_PRECONDITION,
+	// NOT_SUPPORTED_BY_FAMILY.
+	PutFile(context.Context, *PutFileRequest) (*PutFileResponse, error)
+	// GetFile reads a file from the headend's flash (NOT_FOUND,
+	// FILE_NOT_FOUND when there is none of that name).
+	GetFile(context.Context, *GetFileRequest) (*GetFileResponse, error)
 	mustEmbedUnimplementedHeadendServiceServer()
 }
 
@@ -377,6 +427,12 @@ func (UnimplementedHeadendServiceServer) ReleaseConnectionBatch(context.Context,
 }
 func (UnimplementedHeadendServiceServer) ListSessions(context.Context, *ListSessionsRequest) (*ListSessionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListSessions not implemented")
+}
+func (UnimplementedHeadendServiceServer) PutFile(context.Context, *PutFileRequest) (*PutFileResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PutFile not implemented")
+}
+func (UnimplementedHeadendServiceServer) GetFile(context.Context, *GetFileRequest) (*GetFileResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetFile not implemented")
 }
 func (UnimplementedHeadendServiceServer) mustEmbedUnimplementedHeadendServiceServer() {}
 func (UnimplementedHeadendServiceServer) testEmbeddedByValue()                        {}
@@ -658,6 +714,42 @@ func _HeadendService_ListSessions_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HeadendService_PutFile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PutFileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).PutFile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_PutFile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).PutFile(ctx, req.(*PutFileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HeadendService_GetFile_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFileRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HeadendServiceServer).GetFile(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HeadendService_GetFile_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HeadendServiceServer).GetFile(ctx, req.(*GetFileRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // HeadendService_ServiceDesc is the grpc.ServiceDesc for HeadendService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -720,6 +812,14 @@ var HeadendService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListSessions",
 			Handler:    _HeadendService_ListSessions_Handler,
+		},
+		{
+			MethodName: "PutFile",
+			Handler:    _HeadendService_PutFile_Handler,
+		},
+		{
+			MethodName: "GetFile",
+			Handler:    _HeadendService_GetFile_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -33,6 +33,9 @@ const (
 	// The retired per-ASA licenses (Premium, Essentials, Mobile, Shared,
 	// Security Plus).
 	LicenseTier_LICENSE_TIER_CLASSIC LicenseTier = 4
+	// An IOS router's feature license (technology package, SSL VPN seats):
+	// a license file bound to the router's UDI.
+	LicenseTier_LICENSE_TIER_IOS LicenseTier = 5
 )
 
 // Enum value maps for LicenseTier.
@@ -43,6 +46,7 @@ var (
 		2: "LICENSE_TIER_APEX",
 		3: "LICENSE_TIER_VPN_ONLY",
 		4: "LICENSE_TIER_CLASSIC",
+		5: "LICENSE_TIER_IOS",
 	}
 	LicenseTier_value = map[string]int32{
 		"LICENSE_TIER_UNSPECIFIED": 0,
@@ -50,6 +54,7 @@ var (
 		"LICENSE_TIER_APEX":        2,
 		"LICENSE_TIER_VPN_ONLY":    3,
 		"LICENSE_TIER_CLASSIC":     4,
+		"LICENSE_TIER_IOS":         5,
 	}
 )
 
@@ -98,6 +103,9 @@ const (
 	LicenseKind_LICENSE_KIND_TIME_BASED LicenseKind = 5
 	// The 4-week Apex evaluation.
 	LicenseKind_LICENSE_KIND_DEMO LicenseKind = 6
+	// FL-SSLVPN10-K9, SL-29-SEC-K9...: a license file for one router,
+	// registered with its UDI (RegisterPakRequest.udi).
+	LicenseKind_LICENSE_KIND_IOS LicenseKind = 7
 )
 
 // Enum value maps for LicenseKind.
@@ -110,6 +118,7 @@ var (
 		4: "LICENSE_KIND_CLASSIC",
 		5: "LICENSE_KIND_TIME_BASED",
 		6: "LICENSE_KIND_DEMO",
+		7: "LICENSE_KIND_IOS",
 	}
 	LicenseKind_value = map[string]int32{
 		"LICENSE_KIND_UNSPECIFIED": 0,
@@ -119,6 +128,7 @@ var (
 		"LICENSE_KIND_CLASSIC":     4,
 		"LICENSE_KIND_TIME_BASED":  5,
 		"LICENSE_KIND_DEMO":        6,
+		"LICENSE_KIND_IOS":         7,
 	}
 )
 
@@ -870,7 +880,13 @@ type RegisterPakRequest struct {
 	// (ListLicensesResponse.migrated); Security Plus stays in the key. On a
 	// serial with nothing to migrate it is a plain registration; with a
 	// retired PAK it is refused (InvalidArgument MIGRATE_TO_RETIRED).
-	Migrate       bool `protobuf:"varint,4,opt,name=migrate,proto3" json:"migrate,omitempty"`
+	Migrate bool `protobuf:"varint,4,opt,name=migrate,proto3" json:"migrate,omitempty"`
+	// An IOS router's UDI, PID:SN as `show license udi` prints it
+	// ("CISCO2911/K9:FTX1628838P"), for a PAK of an IOS feature SKU
+	// (FL-SSLVPN10-K9, SL-29-SEC-K9...): instead of an activation key the
+	// portal issues a license file bound to that UDI (license_file); serial
+	// stays empty.
+	Udi           string `protobuf:"bytes,5,opt,name=udi,proto3" json:"udi,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -933,6 +949,13 @@ func (x *RegisterPakRequest) GetMigrate() bool {
 	return false
 }
 
+func (x *RegisterPakRequest) GetUdi() string {
+	if x != nil {
+		return x.Udi
+	}
+	return ""
+}
+
 type RegisterPakResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The key this PAK is in: the serial's permanent key, or a time-based
@@ -947,9 +970,17 @@ type RegisterPakResponse struct {
 	AlreadyRegistered bool `protobuf:"varint,5,opt,name=already_registered,json=alreadyRegistered,proto3" json:"already_registered,omitempty"`
 	// The retired licenses this registration replaced (migrate), each with
 	// migrated_at and migrated_to_pak set.
-	Migrated      []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Migrated []*PortalLicense `protobuf:"bytes,6,rep,name=migrated,proto3" json:"migrated,omitempty"`
+	// For an IOS PAK registered with a udi: the license file, to put on the
+	// router's flash (HeadendService.PutFile) and install there with
+	// `license install flash:NAME`. activation_key and activation_keys are
+	// then unset.
+	LicenseFile []byte `protobuf:"bytes,7,opt,name=license_file,json=licenseFile,proto3" json:"license_file,omitempty"`
+	// The name Cisco gives the license file: the UDI's SN and the time of
+	// issue, "FTX1628838P_20260105130000000.lic".
+	LicenseFileName string `protobuf:"bytes,8,opt,name=license_file_name,json=licenseFileName,proto3" json:"license_file_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *RegisterPakResponse) Reset() {
@@ -1022,6 +1053,20 @@ func (x *RegisterPakResponse) GetMigrated() []*PortalLicense {
 		return x.Migrated
 	}
 	return nil
+}
+
+func (x *RegisterPakResponse) GetLicenseFile() []byte {
+	if x != nil {
+		return x.LicenseFile
+	}
+	return nil
+}
+
+func (x *RegisterPakResponse) GetLicenseFileName() string {
+	if x != nil {
+		return x.LicenseFileName
+	}
+	return ""
 }
 
 type GetActivationCodeRequest struct {
@@ -2287,19 +2332,22 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x12PlaceOrderResponse\x12\x1f\n" +
 	"\vsales_order\x18\x01 \x01(\tR\n" +
 	"salesOrder\x12#\n" +
-	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"j\n" +
+	"\x04paks\x18\x02 \x03(\v2\x0f.headend.v1.PakR\x04paks\"|\n" +
 	"\x12RegisterPakRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x10\n" +
 	"\x03pak\x18\x02 \x01(\tR\x03pak\x12\x16\n" +
 	"\x06serial\x18\x03 \x01(\tR\x06serial\x12\x18\n" +
-	"\amigrate\x18\x04 \x01(\bR\amigrate\"\xc4\x02\n" +
+	"\amigrate\x18\x04 \x01(\bR\amigrate\x12\x10\n" +
+	"\x03udi\x18\x05 \x01(\tR\x03udi\"\x93\x03\n" +
 	"\x13RegisterPakResponse\x12<\n" +
 	"\x0eactivation_key\x18\x01 \x01(\v2\x15.headend.v1.IssuedKeyR\ractivationKey\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x123\n" +
 	"\alicense\x18\x03 \x01(\v2\x19.headend.v1.PortalLicenseR\alicense\x12>\n" +
 	"\x0factivation_keys\x18\x04 \x03(\v2\x15.headend.v1.IssuedKeyR\x0eactivationKeys\x12-\n" +
 	"\x12already_registered\x18\x05 \x01(\bR\x11alreadyRegistered\x125\n" +
-	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\"v\n" +
+	"\bmigrated\x18\x06 \x03(\v2\x19.headend.v1.PortalLicenseR\bmigrated\x12!\n" +
+	"\flicense_file\x18\a \x01(\fR\vlicenseFile\x12*\n" +
+	"\x11license_file_name\x18\b \x01(\tR\x0flicenseFileName\"v\n" +
 	"\x18GetActivationCodeRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12#\n" +
 	"\rsource_serial\x18\x02 \x01(\tR\fsourceSerial\x12#\n" +
@@ -2397,13 +2445,14 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\vmigrated_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"migratedAt\x12\x10\n" +
 	"\x03pak\x18\x03 \x01(\tR\x03pak\x12\x12\n" +
-	"\x04skus\x18\x04 \x03(\tR\x04skus*\x8e\x01\n" +
+	"\x04skus\x18\x04 \x03(\tR\x04skus*\xa4\x01\n" +
 	"\vLicenseTier\x12\x1c\n" +
 	"\x18LICENSE_TIER_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_TIER_PLUS\x10\x01\x12\x15\n" +
 	"\x11LICENSE_TIER_APEX\x10\x02\x12\x19\n" +
 	"\x15LICENSE_TIER_VPN_ONLY\x10\x03\x12\x18\n" +
-	"\x14LICENSE_TIER_CLASSIC\x10\x04*\xc7\x01\n" +
+	"\x14LICENSE_TIER_CLASSIC\x10\x04\x12\x14\n" +
+	"\x10LICENSE_TIER_IOS\x10\x05*\xdd\x01\n" +
 	"\vLicenseKind\x12\x1c\n" +
 	"\x18LICENSE_KIND_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11LICENSE_KIND_TERM\x10\x01\x12\x1a\n" +
@@ -2411,7 +2460,8 @@ const file_headend_v1_portal_proto_rawDesc = "" +
 	"\x15LICENSE_KIND_VPN_ONLY\x10\x03\x12\x18\n" +
 	"\x14LICENSE_KIND_CLASSIC\x10\x04\x12\x1b\n" +
 	"\x17LICENSE_KIND_TIME_BASED\x10\x05\x12\x15\n" +
-	"\x11LICENSE_KIND_DEMO\x10\x06*\xb1\x01\n" +
+	"\x11LICENSE_KIND_DEMO\x10\x06\x12\x14\n" +
+	"\x10LICENSE_KIND_IOS\x10\a*\xb1\x01\n" +
 	"\x10RegistrationKind\x12!\n" +
 	"\x1dREGISTRATION_KIND_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREGISTRATION_KIND_REGISTERED\x10\x01\x12\x1c\n" +

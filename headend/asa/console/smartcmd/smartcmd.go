@@ -40,6 +40,8 @@ const (
 	badCode         = "Reservation install failed: The Reservation Authorization Code does not match the Reservation Request Code"
 	registeredLine  = "ERROR: The device is registered: use 'license smart deregister' first"
 	requestCodeHead = "Enter this request code in the Cisco Smart Software Manager portal:"
+	returnCodeHead  = "Enter this return code in Cisco Smart Software Manager portal:"
+	notReserved     = "ERROR: No license reservation is installed"
 )
 
 // Register adds the commands.
@@ -84,6 +86,7 @@ func Register(r command.Registry) {
 	r.Add(exec, "license smart reservation request universal", "Request a universal license reservation", command.ArgNone, "", cmdRequest)
 	r.Add(exec, "license smart reservation install", "Install a license reservation authorization code", command.ArgWord,
 		"WORD  Authorization code from the Smart Software Manager", cmdInstall)
+	r.Add(exec, "license smart reservation return", "Return the installed license reservation", command.ArgNone, "", cmdReturn)
 	r.Add(exec, "license smart reservation cancel", "Cancel the outstanding reservation request", command.ArgNone, "", cmdCancel)
 	r.Describe(exec, "license smart register", "Register with the Smart Software Manager")
 	r.Describe(exec, "license smart renew", "Renew the registration or the authorization")
@@ -186,6 +189,8 @@ func refusal(err error) (string, bool) {
 		return alreadyReserved, true
 	case errors.Is(err, asav.ErrNoRequest):
 		return noRequest, true
+	case errors.Is(err, asav.ErrNotReserved):
+		return notReserved, true
 	case errors.Is(err, asav.ErrAlreadyRegistered):
 		return registeredLine, true
 	}
@@ -298,6 +303,19 @@ func cmdInstall(s command.Session, c *cli.Call) {
 		return
 	}
 	s.Println(badCode)
+}
+
+// cmdReturn: license smart reservation return prints the return code in
+// the IOS-XE Smart Agent's words, without its confirmation question (the
+// ASA's wording is not known; automation answers none).
+func cmdReturn(s command.Session, _ *cli.Call) {
+	var code string
+	if agentCmd(s, true, func(d *asa.Device) (err error) {
+		code, err = d.SmartReservationReturn(s.Now(), s.Smart())
+		return err
+	}) {
+		s.Println(returnCodeHead, code)
+	}
 }
 
 func cmdCancel(s command.Session, _ *cli.Call) {
