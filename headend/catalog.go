@@ -351,6 +351,16 @@ func ios(model, name string, vpn int, aliases ...string) Platform {
 		VPNMax: vpn}
 }
 
+// iosXE is an IOS XE router's row: IOS XE 16.9 (Fuji); a CSR 1000V's
+// serial starts with 9, as the virtual router's do ("9IOUX800GMO" on a
+// real 16.9 CSR1000V's show version). vpn is its IPsec maximum (it has no
+// SSL VPN; headend/ios/xe.go).
+func iosXE(model, name, prefix string, vpn int) Platform {
+	p := ios(model, name, vpn)
+	p.SerialPrefix, p.Version = prefix, "16.09.05"
+	return p
+}
+
 // catalog is the one table of platforms. Values are recalled from Cisco
 // license tables, not verified, except where Source names a real output
 // (docs/licensing-rules.md, Platforms).
@@ -463,7 +473,7 @@ var catalog = func() []Platform {
 		asav("ASAv50", 10000, 1024, 16384, "10 Gbps"), asav("ASAv100", 20000, 1024, 32768, "20 Gbps"),
 		ios("CISCO1941", "Cisco 1941 ISR G2", 75+150, "CISCO1941/K9"), ios("CISCO2911", "Cisco 2911 ISR G2", 100+1000, "CISCO2911/K9"),
 		ios("CISCO3945", "Cisco 3945 ISR G2", 200+2500, "CISCO3945/K9"),
-		ios("CSR1000V", "Cisco CSR 1000V", 0), ios("ASR1001-X", "Cisco ASR 1001-X", 0),
+		iosXE("CSR1000V", "Cisco CSR 1000V", "9IO", 1000), iosXE("ASR1001-X", "Cisco ASR 1001-X", "FXS", 8000),
 	}
 }()
 

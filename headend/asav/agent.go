@@ -91,6 +91,38 @@ func (c Config) Entitlement(model string) (Tier, bool) {
 	return TierOfModel(model)
 }
 
+// Ask is what a product's configuration asks its agent for: the
+// entitlement tag ("": none configured) and whether the agent is in
+// reservation mode. The agent is the same for every Smart-licensed
+// product; each maps its own configuration to an Ask (Config.Ask for the
+// ASAv, the CSR 1000V's technology package and throughput level).
+type Ask struct {
+	Tag         string
+	Reservation bool
+	// Describe is the display name of an entitlement tag, as `show
+	// license` prints it in License Usage ("" unknown).
+	Describe func(tag string) string
+}
+
+// Ask is what the configuration asks for on an ASAv model.
+func (c Config) Ask(model string) Ask {
+	t, _ := c.Entitlement(model)
+	return Ask{Tag: t.Tag, Reservation: c.Reservation, Describe: describeTier}
+}
+
+func describeTier(tag string) string {
+	t, _ := TierOfTag(tag)
+	return t.Description
+}
+
+// describe is the display name of tag.
+func (k Ask) describe(tag string) string {
+	if k.Describe == nil {
+		return ""
+	}
+	return k.Describe(tag)
+}
+
 // Lines are the configuration lines, as `show running-config` prints
 // them: the `license smart` block when it holds anything, then `license
 // smart reservation`.
@@ -163,6 +195,10 @@ type Reservation struct {
 // saved configuration).
 type Agent struct {
 	Serial string `json:"serial"`
+	// PID is the product of an agent that is not an ASAv's ("CSR1000V"):
+	// its UDI's product ID, and its syslog lines are the bare SMART_LIC
+	// messages an IOS-XE agent logs. "": an ASAv.
+	PID string `json:"pid,omitempty"`
 	// EvalStarted: an entitlement was configured while unregistered, which
 	// starts the 90-day evaluation; EvalLeft is what was left at EvalSince
 	// (zero time: not counting, because registered, reserved or nothing
@@ -183,6 +219,10 @@ type Agent struct {
 
 // New is the agent of a new ASAv with serial.
 func New(serial string) *Agent { return &Agent{Serial: serial} }
+
+// NewFor is the agent of a new unit of another Smart-licensed product,
+// pid its UDI's product ID ("CSR1000V").
+func NewFor(pid, serial string) *Agent { return &Agent{Serial: serial, PID: pid} }
 
 // Clone is a deep copy.
 func (a *Agent) Clone() *Agent {
@@ -210,11 +250,35 @@ func (a *Agent) Clone() *Agent {
 }
 
 // UDI is the agent's product instance identifier.
-func (a *Agent) UDI() string { return smart.UDI(a.Serial) }
+func (a *Agent) UDI() string {
+	if a.PID != "" {
+		return smart.UDIOf(a.PID, a.Serial)
+	}
+	return smart.UDI(a.Serial)
+}
 
 // Log receives the syslog lines of the agent's transitions, at the time
 // each happened.
 type Log func(at time.Time, msg string)
+
+// logger is log as the agent's product logs: an IOS-XE agent logs the
+// SMART_LIC message itself, without the ASA's message ID wrapping it
+// ("%SMART_LIC-6-AGENT_REG_SUCCESS: ..."), UNSURE: the IOS-XE agent's
+// texts end with "for udi PID:...,SN:..." in some releases; the lab logs
+// the ASA guide's texts for both.
+func (a *Agent) logger(log Log) Log {
+	if a.PID == "" {
+		return log
+	}
+	return func(at time.Time, msg string) {
+		if strings.HasPrefix(msg, "%ASA-") {
+			if i := strings.Index(msg, ": "); i > 0 {
+				msg = msg[i+2:]
+			}
+		}
+		log(at, msg)
+	}
+}
 
 // evalCounting reports whether the evaluation period runs.
 func (a *Agent) evalCounting() bool { return !a.EvalSince.IsZero() }
@@ -236,8 +300,13 @@ func (a *Agent) EvalRemaining(now time.Time) time.Duration {
 // configured and the agent is neither registered nor reserved, and starts
 // the first time that happens.
 func (a *Agent) Sync(cfg Config, model string, now time.Time, log Log) {
-	_, want := cfg.Entitlement(model)
-	want = want && a.Reg == nil && a.Reserved == nil
+	a.SyncAsk(cfg.Ask(model), now, log)
+}
+
+// SyncAsk is Sync for what a product's configuration asks.
+func (a *Agent) SyncAsk(ask Ask, now time.Time, log Log) {
+	log = a.logger(log)
+	want := ask.Tag != "" && a.Reg == nil && a.Reserved == nil
 	switch {
 	case want && !a.EvalStarted:
 		a.EvalStarted, a.EvalLeft, a.EvalSince = true, EvalPeriod, now
@@ -255,6 +324,12 @@ func (a *Agent) Sync(cfg Config, model string, now time.Time, log Log) {
 // unlicensed until it talks to the manager again), the registration
 // expiring (the agent is unregistered). None needs the manager.
 func (a *Agent) Advance(cfg Config, model string, now time.Time, log Log) {
+	a.AdvanceAsk(cfg.Ask(model), now, log)
+}
+
+// AdvanceAsk is Advance for what a product's configuration asks.
+func (a *Agent) AdvanceAsk(ask Ask, now time.Time, log Log) {
+	log = a.logger(log)
 	for {
 		at, ok := a.NextEvent()
 		if !ok || at.After(now) {
@@ -264,7 +339,7 @@ func (a *Agent) Advance(cfg Config, model string, now time.Time, log Log) {
 		case a.Reg != nil && at.Equal(a.Reg.Expires):
 			a.Reg = nil
 			log(at, msgRegExpired)
-			a.Sync(cfg, model, at, log)
+			a.SyncAsk(ask, at, log)
 		case a.Reg != nil && at.Equal(a.Reg.Deadline):
 			a.Reg.Status, a.Reg.StatusAt = StatusAuthExpired, at
 			log(at, msgAuthExpired)
@@ -364,18 +439,23 @@ func (a *Agent) authorized(now time.Time, st smart.Status, log Log) {
 // token refused) is recorded as the failed registration `show license
 // all` shows, logged, and returned.
 func (a *Agent) Register(cfg Config, model, token string, force bool, now time.Time, m family.SmartManager, log Log) error {
-	if cfg.Reservation || a.Reserved != nil {
+	return a.RegisterAsk(cfg.Ask(model), token, force, now, m, log)
+}
+
+// RegisterAsk is Register for what a product's configuration asks.
+func (a *Agent) RegisterAsk(ask Ask, token string, force bool, now time.Time, m family.SmartManager, log Log) error {
+	log = a.logger(log)
+	if ask.Reservation || a.Reserved != nil {
 		return ErrReservationMode
 	}
-	t, ok := cfg.Entitlement(model)
-	if !ok {
+	if ask.Tag == "" {
 		return ErrNoEntitlement
 	}
 	if a.Reg != nil && !force {
 		log(now, msgAlreadyReg)
 		return ErrAlreadyRegistered
 	}
-	reg, err := m.Register(a.UDI(), token, []string{t.Tag})
+	reg, err := m.Register(a.UDI(), token, []string{ask.Tag})
 	if err != nil {
 		a.RegFailure = &Attempt{At: now, Failure: failureReason(err)}
 		log(now, msgRegFailed)
@@ -383,25 +463,31 @@ func (a *Agent) Register(cfg Config, model, token string, force bool, now time.T
 	}
 	a.RegFailure = nil
 	a.Reg = &Registration{
-		Account: reg.Device.Account, VirtualAccount: reg.Device.VirtualAccount, Tag: t.Tag, At: now,
+		Account: reg.Device.Account, VirtualAccount: reg.Device.VirtualAccount, Tag: ask.Tag, At: now,
 		NextRenew: now.Add(RenewPeriod), Expires: now.Add(RegistrationLife),
 	}
 	log(now, msgRegSuccess)
 	a.authorized(now, reg.Status, log)
-	a.Sync(cfg, model, now, log)
+	a.SyncAsk(ask, now, log)
 	return nil
 }
 
 // RenewAuth is an authorization renewal at now (`license smart renew
 // auth`, or the agent's own when due).
 func (a *Agent) RenewAuth(cfg Config, model string, now time.Time, m family.SmartManager, log Log) error {
+	return a.RenewAuthAsk(cfg.Ask(model), now, m, log)
+}
+
+// RenewAuthAsk is RenewAuth for what a product's configuration asks.
+func (a *Agent) RenewAuthAsk(ask Ask, now time.Time, m family.SmartManager, log Log) error {
+	log = a.logger(log)
 	if a.Reg == nil {
 		return ErrNotRegistered
 	}
 	reg, err := m.RenewAuthorization(a.UDI())
 	if errors.Is(err, smart.ErrNotRegistered) {
 		log(now, msgAuthFailed)
-		a.dropped(cfg, model, now, log)
+		a.dropped(ask, now, log)
 		return err
 	}
 	if err != nil {
@@ -419,12 +505,18 @@ func (a *Agent) RenewAuth(cfg Config, model string, now time.Time, m family.Smar
 // RenewID is a registration renewal at now (`license smart renew id`, or
 // the agent's own when due).
 func (a *Agent) RenewID(cfg Config, model string, now time.Time, m family.SmartManager, log Log) error {
+	return a.RenewIDAsk(cfg.Ask(model), now, m, log)
+}
+
+// RenewIDAsk is RenewID for what a product's configuration asks.
+func (a *Agent) RenewIDAsk(ask Ask, now time.Time, m family.SmartManager, log Log) error {
+	log = a.logger(log)
 	if a.Reg == nil {
 		return ErrNotRegistered
 	}
 	_, err := m.RenewRegistration(a.UDI())
 	if errors.Is(err, smart.ErrNotRegistered) {
-		a.dropped(cfg, model, now, log)
+		a.dropped(ask, now, log)
 		return err
 	}
 	r := a.Reg
@@ -443,24 +535,29 @@ func (a *Agent) RenewID(cfg Config, model string, now time.Time, m family.SmartM
 
 // dropped: the manager no longer knows the device (removed from its
 // virtual account): the agent is unregistered.
-func (a *Agent) dropped(cfg Config, model string, now time.Time, log Log) {
+func (a *Agent) dropped(ask Ask, now time.Time, log Log) {
 	a.Reg = nil
 	log(now, msgRegExpired)
-	a.Sync(cfg, model, now, log)
+	a.SyncAsk(ask, now, log)
 }
 
 // Renew makes the attempts due at now through m (family.SmartLicensing's
 // SmartRenew): the authorization renewal, then the registration renewal.
 func (a *Agent) Renew(cfg Config, model string, now time.Time, m family.SmartManager, log Log) {
-	a.Advance(cfg, model, now, log)
+	a.RenewAsk(cfg.Ask(model), now, m, log)
+}
+
+// RenewAsk is Renew for what a product's configuration asks.
+func (a *Agent) RenewAsk(ask Ask, now time.Time, m family.SmartManager, log Log) {
+	a.AdvanceAsk(ask, now, log)
 	if a.Reg == nil || a.Reserved != nil {
 		return
 	}
 	if !now.Before(a.Reg.NextComm) {
-		_ = a.RenewAuth(cfg, model, now, m, log)
+		_ = a.RenewAuthAsk(ask, now, m, log)
 	}
 	if a.Reg != nil && !now.Before(a.Reg.NextRenew) {
-		_ = a.RenewID(cfg, model, now, m, log)
+		_ = a.RenewIDAsk(ask, now, m, log)
 	}
 }
 
@@ -469,13 +566,19 @@ func (a *Agent) Renew(cfg Config, model string, now time.Time, m family.SmartMan
 // not answer (the licenses then stay in use in the account until it is
 // reached: a choice, the real agent's behaviour is UNSURE).
 func (a *Agent) Deregister(cfg Config, model string, now time.Time, m family.SmartManager, log Log) error {
+	return a.DeregisterAsk(cfg.Ask(model), now, m, log)
+}
+
+// DeregisterAsk is Deregister for what a product's configuration asks.
+func (a *Agent) DeregisterAsk(ask Ask, now time.Time, m family.SmartManager, log Log) error {
+	log = a.logger(log)
 	if a.Reg == nil {
 		return ErrNotRegistered
 	}
 	_ = m.Deregister(a.UDI())
 	a.Reg = nil
 	log(now, msgDeregSuccess)
-	a.Sync(cfg, model, now, log)
+	a.SyncAsk(ask, now, log)
 	return nil
 }
 

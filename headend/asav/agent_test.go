@@ -279,3 +279,38 @@ func TestReservation(t *testing.T) {
 		t.Fatalf("a year on: %+v", v)
 	}
 }
+
+// The agent of another product (a CSR 1000V) registers with its own UDI,
+// asks for what its configuration asks, and logs the bare SMART_LIC
+// messages an IOS-XE agent logs.
+func TestAgentOfAnotherProduct(t *testing.T) {
+	tag := smart.CSRTag("SECURITY", "100M")
+	r := &rig{t: t, now: t0, a: asav.NewFor(smart.PIDCSR, "9ABCDEFGHIJ")}
+	m, tok, err := asavtest.New(func() time.Time { return r.now }, tag, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := asav.Ask{Tag: tag, Describe: func(string) string { return "CSR 1KV SECURITY 100M" }}
+	r.a.SyncAsk(ask, r.now, r.log)
+	if got := r.lastLog(); got != "2018-12-03T16:43:48Z %SMART_LIC-5-EVAL_START: Entering evaluation period." {
+		t.Fatalf("eval log %q", got)
+	}
+	if err := r.a.RegisterAsk(ask, tok, false, r.now, m, r.log); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.a.UDI(); got != "PID:CSR1000V,SN:9ABCDEFGHIJ" {
+		t.Fatalf("UDI %q", got)
+	}
+	if reg, authz := r.a.StatesAsk(ask); reg != "REGISTERED" || authz != asav.StatusAuthorized {
+		t.Fatalf("states %s %s", reg, authz)
+	}
+	want := "  CSR 1KV SECURITY 100M   (CSR 1KV SECURITY 100M)           1 AUTHORIZED\n"
+	if s := r.a.ShowLicenseSummaryAsk(ask, r.now); !strings.Contains(s, want) {
+		t.Fatalf("summary lacks %q:\n%s", want, s)
+	}
+	for _, l := range r.logs {
+		if strings.Contains(l, "%ASA-") {
+			t.Fatalf("IOS-XE agent logged an ASA line: %q", l)
+		}
+	}
+}

@@ -5,6 +5,12 @@
 // each gives, the syslog lines of its transitions, and the renderers of
 // `show license ...` and of the license lines of `show version`.
 //
+// The agent is also the CSR 1000V's (headend/ios): an agent made by
+// NewFor carries that product's UDI and logs the bare SMART_LIC messages
+// of an IOS-XE agent, and its *Ask methods take what the product's own
+// configuration asks for (Ask) instead of the ASAv's `license smart`
+// block.
+//
 // The package is pure: every method takes the time, nothing sleeps or does
 // I/O; the ASA device (headend/asa) holds an Agent in its trusted storage
 // for Smart-licensed platforms and maps the Limits onto its license.

@@ -49,21 +49,20 @@ func (a *Agent) VersionLines(cfg Config, model string, now time.Time) []string {
 
 // usage is the entitlement `show license all` lists under License Usage,
 // with its status; ok is false when none is in use.
-func (a *Agent) usage(cfg Config, model string) (t Tier, status string, ok bool) {
+func (a *Agent) usage(ask Ask) (tag, desc, status string, ok bool) {
 	switch {
 	case a.Reserved != nil:
-		t, ok = TierOfTag(a.Reserved.Tag)
-		return t, StatusAuthorized, ok
+		tag, status = a.Reserved.Tag, StatusAuthorized
 	case a.Reg != nil:
-		t, ok = TierOfTag(a.Reg.Tag)
-		return t, a.Reg.Status, ok
+		tag, status = a.Reg.Tag, a.Reg.Status
+	default:
+		tag, status = ask.Tag, StatusEval
+		if a.EvalExpired {
+			status = StatusEvalExpired
+		}
 	}
-	t, ok = cfg.Entitlement(model)
-	status = StatusEval
-	if a.EvalExpired {
-		status = StatusEvalExpired
-	}
-	return t, status, ok
+	desc = ask.describe(tag)
+	return tag, desc, status, tag != "" && (desc != "" || ask.Describe == nil)
 }
 
 // registrationStatus is the Registration "Status:" line's value. A
@@ -95,7 +94,7 @@ func attemptLines(b *strings.Builder, label string, at *Attempt, ok string) {
 // writeStatus writes the Registration and License Authorization blocks,
 // in the samples' layout (the trailing space after "License
 // Authorization:" is the samples').
-func (a *Agent) writeStatus(b *strings.Builder, cfg Config, model string, now time.Time) {
+func (a *Agent) writeStatus(b *strings.Builder, ask Ask, now time.Time) {
 	b.WriteString("Registration:\n")
 	fmt.Fprintf(b, "  Status: %s\n", a.registrationStatus())
 	r := a.Reg
@@ -119,7 +118,7 @@ func (a *Agent) writeStatus(b *strings.Builder, cfg Config, model string, now ti
 		attemptLines(b, "Initial Registration", a.RegFailure, "SUCCEEDED")
 	}
 	b.WriteString("\nLicense Authorization: \n")
-	_, authz := a.states(cfg, model)
+	_, authz := a.statesAsk(ask)
 	switch {
 	case a.Reserved != nil:
 		fmt.Fprintf(b, "  Status: AUTHORIZED - RESERVED on %s\n", stamp(a.Reserved.At))
@@ -141,22 +140,28 @@ func (a *Agent) writeStatus(b *strings.Builder, cfg Config, model string, now ti
 // usage, product information, agent version, and with a reservation the
 // "Reservation Info" block of the ntc template.
 func (a *Agent) ShowLicenseAll(cfg Config, model string, now time.Time) string {
+	return a.ShowLicenseAllAsk(cfg.Ask(model), now)
+}
+
+// ShowLicenseAllAsk is ShowLicenseAll for what a product's configuration
+// asks.
+func (a *Agent) ShowLicenseAllAsk(ask Ask, now time.Time) string {
 	var b strings.Builder
 	b.WriteString("\nSmart Licensing Status\n======================\n\nSmart Licensing is ENABLED\n\n")
-	a.writeStatus(&b, cfg, model, now)
+	a.writeStatus(&b, ask, now)
 	b.WriteString("\nLicense Usage\n==============\n\n")
-	if t, status, ok := a.usage(cfg, model); ok {
-		name, desc := t.Description+" ", t.Description
+	if tag, d, status, ok := a.usage(ask); ok {
+		name, desc := d+" ", d
 		if a.Reg == nil && a.Reserved == nil { // the evaluation sample names no license
 			name, desc = "", ""
 		}
-		fmt.Fprintf(&b, "%s(%s):\n  Description: %s\n  Count: 1\n  Version: 1.0\n  Status: %s\n\n", name, t.Tag, desc, status)
+		fmt.Fprintf(&b, "%s(%s):\n  Description: %s\n  Count: 1\n  Version: 1.0\n  Status: %s\n\n", name, tag, desc, status)
 	} else {
 		b.WriteString("No licenses in use\n\n")
 	}
 	fmt.Fprintf(&b, "Product Information\n===================\nUDI: %s\n\n", a.UDI())
 	fmt.Fprintf(&b, "Agent Version\n=============\nSmart Agent for Licensing: %s\n", AgentVersion)
-	if cfg.Reservation || a.Reserved != nil {
+	if ask.Reservation || a.Reserved != nil {
 		b.WriteString("\nReservation Info\n================\nLicense reservation: ENABLED\n")
 	}
 	return b.String()
@@ -165,9 +170,15 @@ func (a *Agent) ShowLicenseAll(cfg Config, model string, now time.Time) string {
 // ShowLicenseStatus is `show license status`: the status part of `show
 // license all` (UNSURE: the IOS-XE agent's layout, no ASAv capture).
 func (a *Agent) ShowLicenseStatus(cfg Config, model string, now time.Time) string {
+	return a.ShowLicenseStatusAsk(cfg.Ask(model), now)
+}
+
+// ShowLicenseStatusAsk is ShowLicenseStatus for what a product's
+// configuration asks.
+func (a *Agent) ShowLicenseStatusAsk(ask Ask, now time.Time) string {
 	var b strings.Builder
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
-	a.writeStatus(&b, cfg, model, now)
+	a.writeStatus(&b, ask, now)
 	return b.String()
 }
 
@@ -177,8 +188,14 @@ func (a *Agent) ShowLicenseStatus(cfg Config, model string, now time.Time) strin
 // and "..." past 23, none in evaluation, as `show license all` names
 // none).
 func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) string {
+	return a.ShowLicenseSummaryAsk(cfg.Ask(model), now)
+}
+
+// ShowLicenseSummaryAsk is ShowLicenseSummary for what a product's
+// configuration asks.
+func (a *Agent) ShowLicenseSummaryAsk(ask Ask, now time.Time) string {
 	var b strings.Builder
-	_, authz := a.states(cfg, model)
+	_, authz := a.statesAsk(ask)
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
 	fmt.Fprintf(&b, "Registration:\n  Status: %s\n", a.registrationStatus())
 	r := a.Reg
@@ -204,8 +221,8 @@ func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) stri
 		fmt.Fprintf(&b, "  Evaluation Period Remaining: %s\n", evalLeft(a.EvalRemaining(now)))
 	}
 	b.WriteString("\nLicense Usage:\n")
-	if t, status, ok := a.usage(cfg, model); ok {
-		name := t.Description
+	if tag, desc, status, ok := a.usage(ask); ok {
+		name := desc
 		if a.Reg == nil && a.Reserved == nil {
 			name = ""
 		}
@@ -214,7 +231,7 @@ func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) stri
 		}
 		b.WriteString("  License                 Entitlement tag               Count Status\n")
 		b.WriteString("  " + strings.Repeat("-", 77) + "\n")
-		fmt.Fprintf(&b, "  %-23s %-29s %5d %s\n", name, "("+t.Tag+")", 1, status)
+		fmt.Fprintf(&b, "  %-23s %-29s %5d %s\n", name, "("+tag+")", 1, status)
 	} else {
 		b.WriteString("  No licenses in use\n")
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
+	"github.com/asalab/asalab/headend/asav"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -12,8 +14,8 @@ import (
 // to d, as the lab's event log tells it: a boot, the licenses, the
 // configuration.
 func (d *Device) ChangesFrom(old family.Device) []family.Change {
-	o, ok := old.(*Device)
-	if !ok {
+	o := Router(old)
+	if o == nil {
 		return nil
 	}
 	var out []family.Change
@@ -23,6 +25,10 @@ func (d *Device) ChangesFrom(old family.Device) []family.Change {
 	}
 	if !licensesEqual(o, d) {
 		out = append(out, family.Change{Kind: family.ChangeKeys, Text: "licenses changed"})
+	}
+	if d.XE != nil && o.XE != nil && asav.Changed(o.XE.Smart, d.XE.Smart) {
+		// A CSR's Smart Agent changed state: told as the ASAv's is.
+		out = append(out, family.Change{Kind: family.ChangeSmart, Text: d.XE.Smart.Summary()})
 	}
 	if d.Boots == o.Boots && (!d.Running.Equal(o.Running) || !d.Startup.Equal(o.Startup)) {
 		out = append(out, family.Change{Kind: family.ChangeConfig, Text: "configuration changed"})
@@ -35,5 +41,12 @@ func (d *Device) ChangesFrom(old family.Device) []family.Change {
 func licensesEqual(a, b *Device) bool {
 	x, err1 := json.Marshal(a.License)
 	y, err2 := json.Marshal(b.License)
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+	if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+		return false
+	}
+	if (a.XE == nil) != (b.XE == nil) {
+		return false
+	}
+	// The Smart Agent's state is a change of its own (ChangeSmart).
+	return a.XE == nil || (a.XE.Level == b.XE.Level && slices.Equal(a.XE.RTU, b.XE.RTU))
 }

@@ -1,6 +1,7 @@
 package ios
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,9 +17,7 @@ import (
 )
 
 // ErrLater: a catalog IOS model whose licensing this family does not
-// simulate yet. The CSR 1000V is licensed by Smart Licensing and the ASR
-// 1001-X by right-to-use feature licenses, not by the ISR G2's technology
-// packages and license files.
+// simulate yet.
 var ErrLater = errors.New("headend: licensing of this IOS model comes in a later release")
 
 // maxLog bounds the device's log buffer in messages; the configured
@@ -62,6 +61,9 @@ type Device struct {
 	// LogCount counts the messages logged since boot, also those the
 	// buffer no longer holds.
 	LogCount int `json:"log_count,omitempty"`
+	// XE is an IOS XE router's licensing (CSR 1000V, ASR 1001-X); nil
+	// on an ISR G2, whose License holds its technology packages.
+	XE *XE `json:"xe,omitempty"`
 
 	platform *headend.Platform
 	hw       hardware
@@ -81,7 +83,7 @@ func New(p *headend.Platform, serial, hostname string, now time.Time) (family.De
 	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	return wrap(d), nil
 }
 
 // NewDevice is New with the concrete type.
@@ -99,14 +101,26 @@ func NewDevice(p *headend.Platform, serial, hostname string, now time.Time) (*De
 	if err := headend.ValidateHostname(hostname); err != nil {
 		return nil, err
 	}
-	m, err := license.ModuleFor(p)
-	if err != nil {
-		return nil, err
+	// An IOS XE router has no technology-package module: its store
+	// stays empty, and XE holds its licensing.
+	var m license.Module
+	if hw.xe == "" {
+		var err error
+		if m, err = license.ModuleFor(p); err != nil {
+			return nil, err
+		}
+	}
+	version := p.Version
+	if hw.version != "" {
+		version = hw.version
 	}
 	cfg := config.Default(hostname, hw.interfaces())
 	d := &Device{
-		Model: p.Model, Serial: serial, Version: p.Version, Running: cfg, Startup: cfg.Clone(),
+		Model: p.Model, Serial: serial, Version: version, Running: cfg, Startup: cfg.Clone(),
 		License: license.New(m, hw.pid+":"+serial, now), RSAKeyBits: 2048, UpAt: now, BootedAt: now, platform: p, hw: hw,
+	}
+	if hw.xe != "" {
+		d.XE = newXE(hw, serial)
 	}
 	d.logf(now, "%%SYS-5-RESTART: System restarted --")
 	return d, nil
@@ -121,7 +135,7 @@ func Decode(b []byte) (family.Device, error) {
 	if err := d.Bind(); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return wrap(d), nil
 }
 
 // Bind attaches the platform after the device was decoded.
@@ -136,6 +150,9 @@ func (d *Device) Bind() error {
 	}
 	if d.License == nil {
 		return fmt.Errorf("decode: %s %s has no license store", d.Model, d.Serial)
+	}
+	if hw.xe != "" && (d.XE == nil || (hw.xe == xeCSR) != (d.XE.Smart != nil)) {
+		return fmt.Errorf("decode: %s %s has no IOS XE licensing", d.Model, d.Serial)
 	}
 	d.platform, d.hw = p, hw
 	return nil
@@ -163,10 +180,17 @@ func (d *Device) Hostname() string { return d.Running.Hostname }
 // SavedHostname is the hostname of the saved configuration.
 func (d *Device) SavedHostname() string { return d.Startup.Hostname }
 
-// SetSoftwareVersion loads another IOS 15.x release; this family simulates
-// the 15.x ISR G2 images only.
+// SetSoftwareVersion loads another release: IOS 15.x on an ISR G2, IOS XE
+// 16.x or 17.x ("16.09.05") on the IOS XE routers.
 func (d *Device) SetSoftwareVersion(v string) error {
 	if v == "" || v == d.Version {
+		return nil
+	}
+	if d.IsXE() {
+		if !validXEVersion(v) {
+			return fmt.Errorf("%w: %q on %s (IOS XE 16.x or 17.x releases, such as %s)", headend.ErrUnsupportedVersion, v, d.Model, d.hw.version)
+		}
+		d.Version = v
 		return nil
 	}
 	if len(v) < 6 || v[:3] != "15." || v[4] != '(' {
@@ -219,10 +243,21 @@ func (d *Device) Reloading(now time.Time) bool { return now.Before(d.UpAt) }
 // warnings and expiries.
 func (d *Device) Advance(now time.Time) {
 	d.License.Advance(now, func(at time.Time, msg string) { d.logf(at, "%s", msg) })
+	if d.XE != nil && d.XE.Smart != nil {
+		d.XE.Smart.AdvanceAsk(d.ask(), now, d.smartLog)
+	}
 }
 
 // NextTimedEvent is when Advance next logs.
-func (d *Device) NextTimedEvent() (time.Time, bool) { return d.License.NextEvent() }
+func (d *Device) NextTimedEvent() (time.Time, bool) {
+	at, ok := d.License.NextEvent()
+	if d.XE != nil && d.XE.Smart != nil {
+		if t, due := d.XE.Smart.NextEvent(); due && (!ok || t.Before(at)) {
+			at, ok = t, true
+		}
+	}
+	return at, ok
+}
 
 // Copy is a deep copy, for a change that may be dropped.
 func (d *Device) Copy() family.Device { return d.Clone() }
@@ -235,6 +270,7 @@ func (d *Device) Clone() *Device {
 	c.Flash = slices.Clone(d.Flash)
 	c.Manual = slices.Clone(d.Manual)
 	c.Log = slices.Clone(d.Log)
+	c.XE = d.XE.clone()
 	return &c
 }
 
@@ -276,6 +312,10 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 		_, _ = d.License.BootModule(now, d.License.Module, p, false)
 	}
 	d.Running = d.Startup.Clone()
+	if d.IsCSR() {
+		// The saved `license boot level` is the package of this boot.
+		d.XE.Level = cmp.Or(d.Running.BootLevel, DefaultCSRLevel)
+	}
 	d.ChangedBy, d.ChangedAt = "", time.Time{}
 	d.Manual = nil
 	d.Boots++
@@ -297,6 +337,9 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 		if x.InService {
 			d.logf(d.UpAt, "%%SSLVPN-5-UPDOWN: sslvpn context : %s changed state to UP", x.Name)
 		}
+	}
+	if d.IsCSR() {
+		d.XE.Smart.SyncAsk(d.ask(), d.UpAt, d.smartLog)
 	}
 }
 

@@ -41,8 +41,8 @@ func mustConfigure(t *testing.T, d *ios.Device, name, prefix string, shut bool) 
 }
 
 // TestNewDevice: the ISR G2 models are made with their UDI, ports and
-// factory login; the CSR 1000V and ASR 1001-X are refused as coming later,
-// bad serials and hostnames as invalid.
+// factory login; the CSR 1000V and ASR 1001-X run IOS XE 16.9 with their
+// own port names; bad serials and hostnames as invalid.
 func TestNewDevice(t *testing.T) {
 	for model, ports := range map[string]int{"CISCO1941": 2, "CISCO2911": 3, "CISCO3945": 3} {
 		d := newRouter(t, model, "FTX1628A1B2", "R1")
@@ -59,11 +59,10 @@ func TestNewDevice(t *testing.T) {
 			t.Errorf("%s: unsaved %v, addresses %v", model, d.ConfigUnsaved(), d.Addresses())
 		}
 	}
-	for _, model := range []string{"CSR1000V", "ASR1001-X"} {
-		p, _ := headend.LookupPlatform(model)
-		_, err := ios.New(p, "FTX1628A1B2", "R1", t0)
-		if !errors.Is(err, headend.ErrModelNotSimulated) || !errors.Is(err, ios.ErrLater) {
-			t.Errorf("%s: %v, want ErrModelNotSimulated and ErrLater", model, err)
+	for model, ifc := range map[string]string{"CSR1000V": "GigabitEthernet1", "ASR1001-X": "GigabitEthernet0/0/0"} {
+		d := newRouter(t, model, "9IOUX800GMO", "R1")
+		if d.Running.Interfaces[0].Name != ifc || d.SoftwareVersion() != "16.09.05" || !d.IsXE() {
+			t.Errorf("%s: first port %s, version %s", model, d.Running.Interfaces[0].Name, d.SoftwareVersion())
 		}
 	}
 	p, _ := headend.LookupPlatform("CISCO2911")

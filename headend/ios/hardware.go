@@ -28,6 +28,12 @@ type hardware struct {
 	// performance" (recalled, UNSURE: 75/150 on the 1941, 100/1000 on
 	// the 2911, 200/2500 on the 3945).
 	sslMax, ipsecMax int
+	// xe names an IOS XE router's licensing: xeCSR (Smart Licensing,
+	// technology package and throughput level) or xeASR (right-to-use
+	// feature licenses); "" for an ISR G2. version is the release a new
+	// unit runs ("" the catalog's).
+	xe      string
+	version string
 }
 
 var isrG2 = map[string]hardware{
@@ -36,16 +42,23 @@ var isrG2 = map[string]hardware{
 	"CISCO3945": {pid: "CISCO3945/K9", series: "C3900", memory: "1015808K/32768K", ports: 3, flashKB: 250880, psu: "PWR-3900-AC", sslMax: 200, ipsecMax: 2500},
 }
 
-// hardwareOf is the hardware of platform p; ok is false for the IOS rows
-// this family does not simulate yet (CSR 1000V, ASR 1001-X).
+// hardwareOf is the hardware of platform p; ok is false for an IOS row
+// this family does not simulate.
 func hardwareOf(p *headend.Platform) (hardware, bool) {
-	h, ok := isrG2[p.Model]
+	if h, ok := isrG2[p.Model]; ok {
+		return h, ok
+	}
+	h, ok := iosXE[p.Model]
 	return h, ok
 }
 
 // imageFile is the system image of version v: "15.5(3)M" is
 // c2900-universalk9-mz.SPA.155-3.M.bin.
 func (h hardware) imageFile(v string) string {
+	if h.xe != "" {
+		// An IOS XE image: csr1000v-universalk9.16.09.05.SPA.bin.
+		return strings.ToLower(strings.ReplaceAll(h.series, "-", "")) + "-universalk9." + v + ".SPA.bin"
+	}
 	compact := strings.NewReplacer(".", "", "(", "-", ")", ".").Replace(v)
 	return fmt.Sprintf("%s-universalk9-mz.SPA.%s.bin", strings.ToLower(h.series), compact)
 }
@@ -58,7 +71,14 @@ const imageSize = 103_810_972
 func (h hardware) interfaces() []string {
 	out := make([]string, h.ports)
 	for i := range out {
-		out[i] = fmt.Sprintf("GigabitEthernet0/%d", i)
+		switch h.xe {
+		case xeCSR: // GigabitEthernet1..N, as a CSR 1000V names its vNICs
+			out[i] = fmt.Sprintf("GigabitEthernet%d", i+1)
+		case xeASR:
+			out[i] = fmt.Sprintf("GigabitEthernet0/0/%d", i)
+		default:
+			out[i] = fmt.Sprintf("GigabitEthernet0/%d", i)
+		}
 	}
 	return out
 }

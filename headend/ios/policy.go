@@ -39,7 +39,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *admission.Policy {
 	if !d.Running.NoLogBuffer {
 		p.LogLevel = 7
 	}
-	if at, ok := d.License.NextEvent(); ok {
+	if at, ok := d.NextTimedEvent(); ok {
 		// An evaluation period that ends changes the policy.
 		p.ValidUntil = at.Unix()
 	}
@@ -48,6 +48,22 @@ func (d *Device) AdmissionPolicy(now time.Time) *admission.Policy {
 	}
 	for k := range p.Class {
 		p.Class[k] = admission.ClassNone
+	}
+	if d.IsXE() {
+		// No SSL VPN on the IOS XE routers: nothing answers an SSL
+		// client. IKEv2 as the router's licensing allows (xe.go).
+		for k := range p.Class {
+			p.Class[k] = admission.ClassNone
+		}
+		if d.xeIPsec() {
+			p.Limit[classIPsec] = uint32(d.hw.ipsecMax)
+			for _, k := range []headend.Kind{headend.KindIKEv2ThirdParty, headend.KindSiteToSite, headend.KindIPsecIKEv1} {
+				p.Class[k] = classIPsec
+			}
+		}
+		p.Total = uint32(d.hw.ipsecMax)
+		p.NoPortal = true
+		return admission.NewPolicy(p)
 	}
 	seats := min(r.SSLVPN(), d.hw.sslMax)
 	p.Limit[classSSL] = uint32(seats)

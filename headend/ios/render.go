@@ -80,6 +80,9 @@ export@cisco.com.
 
 // ShowVersion is `show version` at now.
 func (d *Device) ShowVersion(now time.Time) string {
+	if d.IsXE() {
+		return d.showVersionXE(now)
+	}
 	var b strings.Builder
 	hw := d.hw
 	fmt.Fprintf(&b, "Cisco IOS Software, %s Software (%s-UNIVERSALK9-M), Version %s, RELEASE SOFTWARE (fc1)\n", hw.series, hw.series, d.Version)
@@ -181,7 +184,11 @@ func (d *Device) ShowLogging() string {
 // header is what the configuration outputs print besides the
 // configuration.
 func (d *Device) header() config.Header {
-	h := config.Header{Train: train(d.Version), Module: d.License.Module, PID: d.hw.pid, Serial: d.Serial,
+	t := train(d.Version)
+	if d.IsXE() {
+		t = xeTrain(d.Version)
+	}
+	h := config.Header{Train: t, Module: d.License.Module, PID: d.hw.pid, Serial: d.Serial,
 		LastChange: "! No configuration change since last restart"}
 	if d.ChangedBy != "" {
 		h.LastChange = fmt.Sprintf("! Last configuration change at %s by %s", eventStamp(d.ChangedAt), d.ChangedBy)

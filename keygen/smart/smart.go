@@ -27,8 +27,33 @@ const (
 	TagVPNOnly  = "AnyConnect VPN Only"
 )
 
-// Tags lists the entitlement tags in display order.
-var Tags = []string{TagASAv100M, TagASAv1G, TagASAv2G, TagASAv10G, TagASAv20G, TagPlus, TagApex, TagVPNOnly}
+// Tags lists the entitlement tags in display order: the ASAv's, then the
+// CSR 1000V's (CSRTags).
+var Tags = append([]string{TagASAv100M, TagASAv1G, TagASAv2G, TagASAv10G, TagASAv20G, TagPlus, TagApex, TagVPNOnly}, CSRTags...)
+
+// CSR 1000V entitlements: one per technology package and throughput
+// level. Cisco's Smart Account lists them by display names of the form
+// "CSR 1KV AX 100M" (the package, then the throughput); the lab uses
+// that display name as the tag (UNSURE: the real tags are regid strings
+// that are not quoted publicly). Packages: IPBASE, SECURITY, APPX, AX;
+// levels 10M to 10G.
+var (
+	CSRPackages = []string{"IPBASE", "SECURITY", "APPX", "AX"}
+	CSRLevels   = []string{"10M", "50M", "100M", "250M", "500M", "1G", "2500M", "5G", "10G"}
+	CSRTags     = func() []string {
+		var out []string
+		for _, p := range CSRPackages {
+			for _, l := range CSRLevels {
+				out = append(out, CSRTag(p, l))
+			}
+		}
+		return out
+	}()
+)
+
+// CSRTag is the entitlement tag of a CSR 1000V package ("AX") at a
+// throughput level ("100M"): "CSR 1KV AX 100M".
+func CSRTag(pkg, level string) string { return "CSR 1KV " + pkg + " " + level }
 
 // TierTags are the ASAv throughput tiers, lowest first.
 var TierTags = Tags[:5]
@@ -394,15 +419,25 @@ func (m *Manager) checkToken(now time.Time, token string) (*Token, error) {
 	return t, nil
 }
 
-// ParseUDI checks a UDI of the form "PID:ASAv,SN:<serial>" (the serial as
+// ParseUDI checks a UDI of the form "PID:ASAv,SN:<serial>" or
+// "PID:CSR1000V,SN:<serial>" (the Smart-licensed products, the serial as
 // show version prints it) and returns the serial.
 func ParseUDI(udi string) (string, error) {
 	sn, ok := strings.CutPrefix(udi, "PID:ASAv,SN:")
+	if !ok {
+		sn, ok = strings.CutPrefix(udi, "PID:"+PIDCSR+",SN:")
+	}
 	if !ok || !keygen.ValidSerial(sn) {
-		return "", fmt.Errorf("%w: %q (PID:ASAv,SN:<11-character serial>)", ErrInvalidUDI, udi)
+		return "", fmt.Errorf("%w: %q (PID:ASAv|CSR1000V,SN:<11-character serial>)", ErrInvalidUDI, udi)
 	}
 	return sn, nil
 }
+
+// PIDCSR is the CSR 1000V's UDI product ID.
+const PIDCSR = "CSR1000V"
+
+// UDIOf is the UDI of a product's serial: "PID:CSR1000V,SN:9ABC...".
+func UDIOf(pid, serial string) string { return "PID:" + pid + ",SN:" + serial }
 
 // UDI is the UDI of an ASAv serial.
 func UDI(serial string) string { return "PID:ASAv,SN:" + serial }

@@ -303,3 +303,20 @@ func TestReturnReservation(t *testing.T) {
 		t.Fatalf("returned twice: %v", err)
 	}
 }
+
+// A CSR 1000V registers with its own UDI and asks for a CSR entitlement.
+func TestRegisterCSR(t *testing.T) {
+	if got := CSRTag("AX", "100M"); got != "CSR 1KV AX 100M" || !ValidTag(got) {
+		t.Fatalf("CSRTag = %q, valid %v", got, ValidTag(got))
+	}
+	if len(TierTags) != 5 || TierTags[4] != TagASAv20G {
+		t.Fatalf("TierTags = %v", TierTags)
+	}
+	udi := UDIOf(PIDCSR, "9ABCDEFGHIJ")
+	if sn, err := ParseUDI(udi); err != nil || sn != "9ABCDEFGHIJ" {
+		t.Fatalf("ParseUDI(%q) = %q, %v", udi, sn, err)
+	}
+	if _, err := ParseUDI("PID:ISR4451,SN:9ABCDEFGHIJ"); err == nil {
+		t.Fatal("ParseUDI accepted a product that is not Smart-licensed here")
+	}
+}

@@ -123,6 +123,11 @@ type Config struct {
 	// BootPackages are the `license boot module M technology-package P`
 	// lines: the packages the router boots with when they are saved.
 	BootPackages []string `json:"boot_packages,omitempty"`
+	// BootLevel is an IOS XE router's `license boot level LEVEL` (the
+	// technology package it boots with when saved: "ax"); ThroughputMB
+	// its `platform hardware throughput level MB N` (0: none).
+	BootLevel    string `json:"boot_level,omitempty"`
+	ThroughputMB int    `json:"throughput_mb,omitempty"`
 }
 
 // Default is the factory configuration of a router named hostname with the
@@ -159,7 +164,8 @@ func (c Config) Equal(o Config) bool {
 		c.DomainName == o.DomainName && slices.Equal(c.Interfaces, o.Interfaces) &&
 		slices.Equal(c.IKEv2Profiles, o.IKEv2Profiles) && slices.Equal(c.Gateways, o.Gateways) &&
 		slices.Equal(c.Contexts, o.Contexts) && c.LogBuffer == o.LogBuffer && c.NoLogBuffer == o.NoLogBuffer &&
-		c.VTY == o.VTY && slices.Equal(c.BootPackages, o.BootPackages)
+		c.VTY == o.VTY && slices.Equal(c.BootPackages, o.BootPackages) &&
+		c.BootLevel == o.BootLevel && c.ThroughputMB == o.ThroughputMB
 }
 
 // SetBootPackage adds (on) or removes the `license boot module` line of

@@ -65,6 +65,12 @@ func (c *Config) Body(h Header) string {
 	for _, p := range c.BootPackages {
 		w(fmt.Sprintf("license boot module %s technology-package %s", h.Module, p))
 	}
+	if c.BootLevel != "" {
+		w("license boot level " + c.BootLevel)
+	}
+	if c.ThroughputMB != 0 {
+		w(fmt.Sprintf("platform hardware throughput level MB %d", c.ThroughputMB))
+	}
 	w("!", "!")
 	for _, u := range c.Users {
 		// The default privilege, 1, is not printed.

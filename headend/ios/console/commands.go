@@ -27,6 +27,7 @@ func init() {
 	addExec(commands)
 	addConfig(commands)
 	addLicense(commands)
+	addXE(commands)
 	for _, d := range describes {
 		commands.Describe(d.ms, d.path, d.help)
 	}

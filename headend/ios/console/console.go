@@ -55,12 +55,12 @@ type Backend struct{ family.Host }
 
 // View runs fn with the router, for reading.
 func (b Backend) View(fn func(d *ios.Device)) error {
-	return b.Host.View(func(d family.Device) { fn(d.(*ios.Device)) })
+	return b.Host.View(func(d family.Device) { fn(ios.Router(d)) })
 }
 
 // Update runs fn on a copy of the router, kept if fn returns nil.
 func (b Backend) Update(fn func(d *ios.Device) error) error {
-	return b.Host.Update(func(d family.Device) error { return fn(d.(*ios.Device)) })
+	return b.Host.Update(func(d family.Device) error { return fn(ios.Router(d)) })
 }
 
 // Open starts a console session on an IOS router of a lab

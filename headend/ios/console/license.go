@@ -18,20 +18,31 @@ import (
 func addLicense(r *cli.Registry[*Session]) {
 	global := cli.Modes(ModeConfig)
 	describe(privOnly, "license", "Smart licensing Commands")
-	r.Add(privOnly, "license install", "Install license information", argWords, "flash:  Install from flash: file system", cmdLicenseInstall)
-	r.Add(privOnly, "license clear", "Clear license info", argWords, "WORD  Feature name to clear", cmdLicenseClear)
-	r.Add(privOnly, "license save", "Save license information", argWords, "flash:  Save to flash: file system", cmdLicenseSave)
-	r.Add(global, "license boot module", "Configure license module", argWords, "WORD  Module name", cmdLicenseBoot)
+	r.Add(privOnly, "license install", "Install license information", argWords, "flash:  Install from flash: file system", isrOnly(cmdLicenseInstall, 2))
+	r.Add(privOnly, "license clear", "Clear license info", argWords, "WORD  Feature name to clear", isrOnly(cmdLicenseClear, 2))
+	r.Add(privOnly, "license save", "Save license information", argWords, "flash:  Save to flash: file system", isrOnly(cmdLicenseSave, 2))
+	r.Add(global, "license boot module", "Configure license module", argWords, "WORD  Module name", isrOnly(cmdLicenseBoot, 3))
 	describe(global, "license", "Configure license features")
 	describe(global, "license boot", "license boot config commands")
-	r.Add(global, "license accept end user agreement", "Accept EULA for all the features", argNone, "", cmdLicenseAccept)
+	r.Add(global, "license accept end user agreement", "Accept EULA for all the features", argNone, "", isrOnly(cmdLicenseAccept, 2))
 	describe(global, "license accept", "Accept end user license agreement")
 	describe(global, "license accept end", "End user license agreement")
 	describe(global, "license accept end user", "End user license agreement")
 
 	show := func(path, help string, fn func(s *Session, d *ios.Device) string) {
-		r.Add(execModes, "show "+path, help, argNone, "", func(s *Session, _ *cli.Call) {
-			s.view(func(d *ios.Device) { s.print(fn(s, d)) })
+		r.Add(execModes, "show "+path, help, argNone, "", func(s *Session, c *cli.Call) {
+			xe := false
+			s.view(func(d *ios.Device) { xe = d.IsXE() })
+			switch {
+			case xe && path == "license":
+				// IOS XE's `show license` names what to show
+				// (UNSURE: the lab's answer).
+				incomplete(s)
+			case xe && path != "license udi":
+				s.caret(c.Prompt, wordPos(c.Line, 3))
+			default:
+				s.view(func(d *ios.Device) { s.print(fn(s, d)) })
+			}
 		})
 	}
 	inUse := func(s *Session) map[string]int { return map[string]int{"SSL_VPN": sslInUse(s.b.Admission())} }
@@ -47,6 +58,16 @@ func addLicense(r *cli.Registry[*Session]) {
 	show("license udi", "Show license UDI information", func(s *Session, d *ios.Device) string {
 		return license.ShowLicenseUDI(d.PID(), d.SerialNumber())
 	})
+}
+
+// isrOnly is an ISR G2's technology-package command: an IOS XE router's
+// image has not it, and marks its word-th word invalid.
+func isrOnly(h handler, word int) handler {
+	return func(s *Session, c *cli.Call) {
+		if xeOnly(s, c, func(d *ios.Device) bool { return !d.IsXE() }, word) {
+			h(s, c)
+		}
+	}
 }
 
 // printOutput prints a licensing command's lines; its syslog lines were
