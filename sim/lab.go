@@ -774,7 +774,7 @@ func (h *Headend) snapshot() (Snapshot, error) {
 	err := h.View(func(d family.Device) {
 		s = Snapshot{Device: d.Copy(), Now: h.lab.clock.Now(), SSHAddress: h.sshAddress(),
 			PoweredOff: h.off, PoweredOffSince: h.offSince, Name: h.name, Failover: h.FailoverStatus(),
-			Shared: h.SharedStatus(), SharedPool: h.SharedPool()}
+			Shared: h.SharedStatus(), SharedPool: h.SharedPool(), SSLVPNInUse: h.sslVPNInUse(d)}
 		if v := h.foView.Load(); v != nil {
 			s.FailoverMismatch = v.Mismatch
 		}

@@ -95,6 +95,11 @@ func (c *cli) list(args []string) error {
 					sl.GetPremiumPeers(), smartState(sl))
 				continue
 			}
+			if il := h.GetIosLicense(); il != nil {
+				// An IOS router has neither keys nor Essentials.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\t-\t%s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h), iosLicenseSummary(il))
+				continue
+			}
 			f := h.GetLicense().GetFeatures()
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\tactivation keys\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
 				f.GetAnyconnectPremiumPeers(), f.GetTotalVpnPeers(), yesNo(h.GetLicense().GetReloadPending()),
@@ -446,6 +451,43 @@ func sharedText(sh *headendv1.SharedLicensing) string {
 	return t
 }
 
+// iosLicenseSummary is an IOS router's LICENSE column: the technology
+// packages running besides ipbasek9 (ipbasek9 alone when none) and the
+// SSL_VPN seats licensed.
+func iosLicenseSummary(l *headendv1.IosLicense) string {
+	var run []string
+	for _, p := range l.GetPackages() {
+		if p.GetCurrent() && p.GetPackage() != "ipbasek9" {
+			run = append(run, p.GetPackage())
+		}
+	}
+	if len(run) == 0 {
+		run = []string{"ipbasek9"}
+	}
+	return fmt.Sprintf("ios %s, %d seats", strings.Join(run, " "), l.GetSslVpnSeats())
+}
+
+// iosPackageText is one technology package: whether it runs and on what
+// license, what is left of its evaluation, and the next reboot's package.
+func iosPackageText(p *headendv1.IosTechnologyPackage) string {
+	t := p.GetTechnology() + " " + p.GetPackage() + ": "
+	if p.GetCurrent() {
+		t += "running " + p.GetType()
+	} else {
+		t += "not running"
+	}
+	switch {
+	case p.GetEvalExpired():
+		t += ", evaluation expired"
+	case p.GetEvalRemaining() != nil:
+		t += fmt.Sprintf(", evaluation %d days left", int(p.GetEvalRemaining().AsDuration().Hours()/24))
+	}
+	if p.GetNextReboot() {
+		return t + "; next reboot on"
+	}
+	return t + "; next reboot off"
+}
+
 func printHeadend(c *cli, h *headendv1.Headend) {
 	l := h.GetLicense()
 	f := l.GetFeatures()
@@ -462,13 +504,20 @@ func printHeadend(c *cli, h *headendv1.Headend) {
 	default:
 		row("state", "up since %s", h.GetUpSince().AsTime().Format(time.RFC3339))
 	}
-	sl := h.GetSmartLicense()
+	sl, il := h.GetSmartLicense(), h.GetIosLicense()
 	// The key lines only for a family licensed by activation keys (the
 	// ASA): the API gives the others (an IOS router) no key license.
 	keyed := l != nil
-	if sl != nil {
+	switch {
+	case sl != nil:
 		row("smart", "%s", smartText(sl))
-	} else if keyed {
+	case il != nil:
+		row("ios license", "udi %s, module %s", il.GetUdi(), il.GetModule())
+		for _, p := range il.GetPackages() {
+			row("technology", "%s", iosPackageText(p))
+		}
+		row("ssl vpn seats", "%d in use of %d", il.GetSslVpnSeatsInUse(), il.GetSslVpnSeats())
+	case keyed:
 		row("running key", "%s", l.GetRunningPermanentKey())
 		row("flash key", "%s", l.GetFlashPermanentKey())
 		row("reload pending", "%s", yesNo(l.GetReloadPending()))

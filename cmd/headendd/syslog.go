@@ -9,7 +9,7 @@ import (
 	"github.com/asalab/asalab/sim/syslogout"
 )
 
-const syslogForwardUsage = "send every headend's syslog lines to the syslog collector at `URL`, as an ASA's logging host does: " +
+const syslogForwardUsage = "send every headend's syslog lines to the syslog collector at `URL`, as an ASA's logging host does (an IOS router's in IOS's form): " +
 	"udp://HOST[:PORT] or tcp://HOST[:PORT] (ports default to the ASA's 514 and 1470), " +
 	"with ?format=bsd (default: the ASA's header with logging timestamp) or ?format=rfc5424 (logging timestamp rfc5424) " +
 	"and, for TCP, &framing=lf (default) or &framing=octet-counting; repeat the flag for more collectors"

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/asalab/asalab/sim/syslogtag"
 )
 
 // ErrUnknownKind: an event kind that is none of this package's.
@@ -116,26 +117,21 @@ type Event struct {
 	// the lab (clock, portal).
 	Headend string
 	Kind    Kind
-	// Syslog is the ASA's syslog line for the change ("%ASA-4-113029:
-	// ..."), "" where the ASA logs none (portal actions, the lab's own
-	// changes).
+	// Syslog is the headend's syslog line for the change ("%ASA-4-113029:
+	// ...", "%SYS-5-CONFIG_I: ..."), "" where the headend logs none
+	// (portal actions, the lab's own changes).
 	Syslog string
 	// Text says what happened, for a reader.
 	Text string
 }
 
-// SyslogTag reads the severity and message ID of the event's syslog line
-// ("%ASA-4-113029: ..." is 4 and "113029"); ok is false when it has none.
+// SyslogTag reads the severity and message ID of the event's syslog line,
+// as its family names them ("%ASA-4-113029: ..." is 4 and "113029",
+// "%SYS-5-CONFIG_I: ..." is 5 and "SYS-5-CONFIG_I"); ok is false when it
+// has none.
 func (e *Event) SyslogTag() (severity int, msgID string, ok bool) {
-	rest, found := strings.CutPrefix(e.Syslog, "%ASA-")
-	if !found || len(rest) < 3 || rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
-		return 0, "", false
-	}
-	id, _, found := strings.Cut(rest[2:], ":")
-	if !found || id == "" {
-		return 0, "", false
-	}
-	return int(rest[0] - '0'), id, true
+	t, ok := syslogtag.Parse(e.Syslog)
+	return t.Severity, t.MsgID, ok
 }
 
 // storedEvent is an event's value in the store; its key holds Seq.

@@ -35,6 +35,9 @@ type Snapshot struct {
 	// pool it is ("" when none).
 	Shared     family.SharedStatus
 	SharedPool string
+	// SSLVPNInUse is the SSL VPN sessions an IOS router holds, the
+	// SSL_VPN seats in use; 0 for other families.
+	SSLVPNInUse int
 }
 
 // LabName is the headend's name in the lab.

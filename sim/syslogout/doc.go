@@ -41,6 +41,24 @@
 // once. That is what a real ASA's lines give too, and why collectors match
 // the ASA tag in the message.
 //
+// An IOS router's line ("%FACILITY-SEV-MNEMONIC: ...") goes out in IOS's
+// form, with IOS's default `logging facility local7` (PRI = 184 +
+// severity):
+//
+//	bsd, a router with `logging origin-id hostname`, `no logging message-counter syslog`
+//	and `service timestamps log datetime msec` (its clock not set by NTP, so '*'):
+//	  <189>R1: *Nov 30 02:39:12.345: %SYS-5-CONFIG_I: Configured from console by console
+//	rfc5424, a plain RFC 5424 header (IOS 15 has no such option of its own):
+//	  <189>1 2026-11-30T02:39:12.345Z R1 - - - - %SYS-5-CONFIG_I: Configured from console by console
+//
+// The IOS header has no BSD timestamp: the optional counter, the origin ID
+// and the router's log timestamp each end with ": " ("<189>35: R1: *Mar  1
+// 00:05:42.123: %SYS-5-CONFIG_I: ..."; Splunk Connect for Syslog's IOS
+// samples, tests/test_cisco_ios.py, and `show logging` on any router pad a
+// single-digit day with a space). A stock rsyslog thus takes "R1:" as the
+// TAG and keeps the router's timestamp and message in MSG, as with a real
+// router.
+//
 // A Forwarder never blocks its caller: lines wait in a bounded queue, and
 // when the collector is slower than the lab the newest are dropped and
 // counted. TCP connections are re-established with backoff.

@@ -3,42 +3,37 @@ package syslogout
 import (
 	"strconv"
 	"time"
+
+	"github.com/asalab/asalab/sim/syslogtag"
 )
 
 // Facility is the ASA's default `logging facility 20` (local4).
 const Facility = 20
+
+// FacilityIOS is IOS's default `logging facility local7` (23).
+const FacilityIOS = 23
 
 // Line is one syslog message of a headend.
 type Line struct {
 	At       time.Time // lab time it was logged
 	Hostname string    // the headend's hostname, sent as its device ID
 	Severity int       // 0 (emergencies) .. 7 (debugging)
-	MsgID    string    // "113029"
+	MsgID    string    // "113029", "SYS-5-CONFIG_I"
 	Text     string    // the whole message: "%ASA-4-113029: Group <...> ..."
+	// IOS: the message is an IOS router's, sent in IOS's form.
+	IOS bool
 }
 
-// LineOf makes the Line of an ASA message "%ASA-n-NNNNNN: ...", taking
-// its severity and message ID from the tag. A text without that tag gets
-// severity 6 (informational) and no message ID.
+// LineOf makes the Line of a headend's message, taking its severity and
+// message ID from its tag: an ASA's "%ASA-n-NNNNNN: ..." or an IOS
+// router's "%FACILITY-n-MNEMONIC: ...", which also makes it an IOS line. A
+// text without either tag gets severity 6 (informational), no message ID,
+// and the ASA's form.
 func LineOf(at time.Time, hostname, text string) Line {
 	l := Line{At: at, Hostname: hostname, Severity: 6, Text: text}
-	const prefix = "%ASA-"
-	if len(text) < len(prefix)+3 || text[:len(prefix)] != prefix {
-		return l
+	if t, ok := syslogtag.Parse(text); ok {
+		l.Severity, l.MsgID, l.IOS = t.Severity, t.MsgID, t.Family == syslogtag.IOS
 	}
-	rest := text[len(prefix):]
-	if rest[0] < '0' || rest[0] > '7' || rest[1] != '-' {
-		return l
-	}
-	id := rest[2:]
-	n := 0
-	for n < len(id) && id[n] >= '0' && id[n] <= '9' {
-		n++
-	}
-	if n == 0 || n >= len(id) || id[n] != ':' {
-		return l
-	}
-	l.Severity, l.MsgID = int(rest[0]-'0'), id[:n]
 	return l
 }
 
@@ -47,6 +42,9 @@ func appendMessage(b []byte, f Format, l Line) []byte {
 	sev := l.Severity
 	if sev < 0 || sev > 7 {
 		sev = 6
+	}
+	if l.IOS {
+		return appendIOS(b, f, l, sev)
 	}
 	b = append(b, '<')
 	b = strconv.AppendInt(b, Facility*8+int64(sev), 10)
@@ -65,6 +63,47 @@ func appendMessage(b []byte, f Format, l Line) []byte {
 		b = append(b, ": "...)
 	}
 	return appendClean(b, l.Text)
+}
+
+// appendIOS lays out an IOS router's line (see the package doc).
+func appendIOS(b []byte, f Format, l Line, sev int) []byte {
+	b = append(b, '<')
+	b = strconv.AppendInt(b, FacilityIOS*8+int64(sev), 10)
+	b = append(b, '>')
+	t := l.At.UTC()
+	if f == FormatRFC5424 {
+		b = append(b, "1 "...)
+		b = t.AppendFormat(b, "2006-01-02T15:04:05.000Z")
+		b = append(b, ' ')
+		if l.Hostname != "" {
+			b = appendHeaderField(b, l.Hostname)
+		} else {
+			b = append(b, '-')
+		}
+		b = append(b, " - - - - "...)
+		return appendClean(b, l.Text)
+	}
+	if l.Hostname != "" {
+		b = appendClean(b, l.Hostname)
+		b = append(b, ": "...)
+	}
+	b = append(b, '*')
+	b = t.AppendFormat(b, "Jan _2 15:04:05.000")
+	b = append(b, ": "...)
+	return appendClean(b, l.Text)
+}
+
+// appendHeaderField appends s as an RFC 5424 header field: printable
+// US-ASCII without spaces, others as '_'.
+func appendHeaderField(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f {
+			c = '_'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // appendClean appends s with control characters as spaces: an ASA message

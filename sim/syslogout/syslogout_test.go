@@ -40,6 +40,17 @@ func TestFrames(t *testing.T) {
 		// A text without the ASA tag is informational.
 		{"udp://h", LineOf(at, "asa1", "hello"), "<166>Nov 30 2026 02:39:12 asa1 : hello"},
 		{"udp://h", Line{At: at, Hostname: "asa1", Severity: 9, Text: "x"}, "<166>Nov 30 2026 02:39:12 asa1 : x"},
+		// An IOS router's line: local7, its hostname as origin ID, its
+		// log timestamp (a single-digit day space-padded); RFC 5424's
+		// header with the lab time in UTC to the millisecond.
+		{"udp://h", LineOf(at.Add(5*time.Millisecond), "R1", "%SYS-5-CONFIG_I: Configured from console by console"),
+			"<189>R1: *Nov 30 02:39:12.005: %SYS-5-CONFIG_I: Configured from console by console"},
+		{"tcp://h", LineOf(time.Date(2026, 3, 5, 8, 8, 9, 0, time.FixedZone("CET", 3600)), "R1", "%LICENSE-1-EXPIRED: License for feature securityk9 1.0 has expired now."),
+			"<185>R1: *Mar  5 07:08:09.000: %LICENSE-1-EXPIRED: License for feature securityk9 1.0 has expired now.\n"},
+		{"udp://h?format=rfc5424", LineOf(at, "R1", "%SSLVPN-6-LICENSE_NO_FREE_LICENSE: All available SSLVPN session licenses are in use"),
+			"<190>1 2026-11-30T02:39:12.000Z R1 - - - - %SSLVPN-6-LICENSE_NO_FREE_LICENSE: All available SSLVPN session licenses are in use"},
+		{"tcp://h?format=rfc5424&framing=octet-counting", LineOf(at, "", "%SYS-5-CONFIG_I: x"), counted("<189>1 2026-11-30T02:39:12.000Z - - - - - %SYS-5-CONFIG_I: x")},
+		{"udp://h", LineOf(at, "", "%SYS-5-CONFIG_I: x"), "<189>*Nov 30 02:39:12.000: %SYS-5-CONFIG_I: x"},
 	} {
 		target, err := ParseTarget(tc.target)
 		if err != nil {
@@ -68,10 +79,16 @@ func TestLineOf(t *testing.T) {
 		{"%ASA-4-113029 x", 6, ""},
 		{"%ASA-4-: x", 6, ""},
 		{"%ASA-4", 6, ""},
+		{"%ASA-4-CONFIG_I: x", 6, ""},
+		{"%SYS-5-CONFIG_I: Configured from console by console", 5, "SYS-5-CONFIG_I"},
+		{"%SSLVPN-3-LICENSE_NO_LICENSE: No valid license available to use IOS SSLVPN service", 3, "SSLVPN-3-LICENSE_NO_LICENSE"},
+		{"%IOS_LICENSE_IMAGE_APPLICATION-6-LICENSE_LEVEL: Module name = c2900", 6, "IOS_LICENSE_IMAGE_APPLICATION-6-LICENSE_LEVEL"},
+		{"%SYS-8-CONFIG_I: x", 6, ""},
 		{"", 6, ""},
 	} {
 		l := LineOf(at, "h", tc.text)
-		if l.Severity != tc.sev || l.MsgID != tc.msgID || l.Text != tc.text || l.Hostname != "h" || !l.At.Equal(at) {
+		ios := tc.msgID != "" && tc.msgID[0] >= 'A'
+		if l.Severity != tc.sev || l.MsgID != tc.msgID || l.Text != tc.text || l.Hostname != "h" || !l.At.Equal(at) || l.IOS != ios {
 			t.Errorf("LineOf(%q) = %+v; want severity %d, msgid %q", tc.text, l, tc.sev, tc.msgID)
 		}
 	}

@@ -75,6 +75,9 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 	if sl, ok := s.SmartLicense(); ok {
 		h.SmartLicense = smartLicensePB(sl)
 	}
+	if il, ok := sim.IOSLicensingOf(s); ok {
+		h.IosLicense = iosLicensePB(il)
+	}
 	k, ok := s.KeyLicense()
 	if !ok {
 		return h
@@ -98,6 +101,22 @@ func headendPB(lab string, s sim.Snapshot) *headendv1.Headend {
 		})
 	}
 	return h
+}
+
+// iosLicensePB is an IOS router's licensing; a package with a permanent
+// license has no evaluation period left to show.
+func iosLicensePB(l sim.IOSLicensing) *headendv1.IosLicense {
+	out := &headendv1.IosLicense{Udi: l.UDI, Module: l.Module,
+		SslVpnSeats: int32(l.SSLVPNSeats), SslVpnSeatsInUse: int32(l.SSLVPNInUse)}
+	for _, p := range l.Packages {
+		pb := &headendv1.IosTechnologyPackage{Technology: p.Technology, Package: p.Package,
+			Current: p.Current, NextReboot: p.NextReboot, Type: p.Type, EvalExpired: p.EvalExpired}
+		if p.Type != "Permanent" {
+			pb.EvalRemaining = durationpb.New(p.EvalRemaining)
+		}
+		out.Packages = append(out.Packages, pb)
+	}
+	return out
 }
 
 // smartLicensePB is a Smart-licensed headend's state; unset times stay

@@ -614,7 +614,11 @@ type Headend struct {
 	SharedLicensing *SharedLicensing `protobuf:"bytes,16,opt,name=shared_licensing,json=sharedLicensing,proto3" json:"shared_licensing,omitempty"`
 	// The headend's Smart Licensing state (ASAv), as its Smart Agent holds
 	// it; unset on a headend licensed by activation keys.
-	SmartLicense  *SmartLicense `protobuf:"bytes,17,opt,name=smart_license,json=smartLicense,proto3" json:"smart_license,omitempty"`
+	SmartLicense *SmartLicense `protobuf:"bytes,17,opt,name=smart_license,json=smartLicense,proto3" json:"smart_license,omitempty"`
+	// The headend's licensing as an IOS router (ISR G2) holds it: its
+	// technology packages and its counted SSL VPN seats; unset on an ASA,
+	// whose license, keys and Essentials switch an IOS router leaves unset.
+	IosLicense    *IosLicense `protobuf:"bytes,18,opt,name=ios_license,json=iosLicense,proto3" json:"ios_license,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -768,6 +772,198 @@ func (x *Headend) GetSmartLicense() *SmartLicense {
 	return nil
 }
 
+func (x *Headend) GetIosLicense() *IosLicense {
+	if x != nil {
+		return x.IosLicense
+	}
+	return nil
+}
+
+// IosLicense is an ISR G2's licensing, as `show license` and the
+// technology-package table of `show version` print it.
+type IosLicense struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "PID:SN", the UDI license files are bound to
+	// ("CISCO2911/K9:FTX1234A5BC").
+	Udi string `protobuf:"bytes,1,opt,name=udi,proto3" json:"udi,omitempty"`
+	// The module `license boot module` names ("c2900").
+	Module string `protobuf:"bytes,2,opt,name=module,proto3" json:"module,omitempty"`
+	// The technology packages, in `show version` order (ipbasek9 first).
+	Packages []*IosTechnologyPackage `protobuf:"bytes,3,rep,name=packages,proto3" json:"packages,omitempty"`
+	// The SSL_VPN seats the installed licenses grant, and those in use (the
+	// SSL VPN sessions the router holds): `show license`'s
+	// "License Count: 3/10". Seats admit sessions only while securityk9
+	// runs.
+	SslVpnSeats      int32 `protobuf:"varint,4,opt,name=ssl_vpn_seats,json=sslVpnSeats,proto3" json:"ssl_vpn_seats,omitempty"`
+	SslVpnSeatsInUse int32 `protobuf:"varint,5,opt,name=ssl_vpn_seats_in_use,json=sslVpnSeatsInUse,proto3" json:"ssl_vpn_seats_in_use,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *IosLicense) Reset() {
+	*x = IosLicense{}
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IosLicense) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IosLicense) ProtoMessage() {}
+
+func (x *IosLicense) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IosLicense.ProtoReflect.Descriptor instead.
+func (*IosLicense) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *IosLicense) GetUdi() string {
+	if x != nil {
+		return x.Udi
+	}
+	return ""
+}
+
+func (x *IosLicense) GetModule() string {
+	if x != nil {
+		return x.Module
+	}
+	return ""
+}
+
+func (x *IosLicense) GetPackages() []*IosTechnologyPackage {
+	if x != nil {
+		return x.Packages
+	}
+	return nil
+}
+
+func (x *IosLicense) GetSslVpnSeats() int32 {
+	if x != nil {
+		return x.SslVpnSeats
+	}
+	return 0
+}
+
+func (x *IosLicense) GetSslVpnSeatsInUse() int32 {
+	if x != nil {
+		return x.SslVpnSeatsInUse
+	}
+	return 0
+}
+
+// IosTechnologyPackage is one row of the technology-package table.
+type IosTechnologyPackage struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The technology ("security") and its package ("securityk9").
+	Technology string `protobuf:"bytes,1,opt,name=technology,proto3" json:"technology,omitempty"`
+	Package    string `protobuf:"bytes,2,opt,name=package,proto3" json:"package,omitempty"`
+	// Whether it runs now, and whether it runs after the next reload.
+	Current    bool `protobuf:"varint,3,opt,name=current,proto3" json:"current,omitempty"`
+	NextReboot bool `protobuf:"varint,4,opt,name=next_reboot,json=nextReboot,proto3" json:"next_reboot,omitempty"`
+	// The license it runs on, or would: "Permanent" or "EvalRightToUse".
+	Type string `protobuf:"bytes,5,opt,name=type,proto3" json:"type,omitempty"`
+	// What is left of its 60-day evaluation right to use; unset for a
+	// package with a permanent license.
+	EvalRemaining *durationpb.Duration `protobuf:"bytes,6,opt,name=eval_remaining,json=evalRemaining,proto3" json:"eval_remaining,omitempty"`
+	// The evaluation period ran out.
+	EvalExpired   bool `protobuf:"varint,7,opt,name=eval_expired,json=evalExpired,proto3" json:"eval_expired,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IosTechnologyPackage) Reset() {
+	*x = IosTechnologyPackage{}
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IosTechnologyPackage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IosTechnologyPackage) ProtoMessage() {}
+
+func (x *IosTechnologyPackage) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IosTechnologyPackage.ProtoReflect.Descriptor instead.
+func (*IosTechnologyPackage) Descriptor() ([]byte, []int) {
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *IosTechnologyPackage) GetTechnology() string {
+	if x != nil {
+		return x.Technology
+	}
+	return ""
+}
+
+func (x *IosTechnologyPackage) GetPackage() string {
+	if x != nil {
+		return x.Package
+	}
+	return ""
+}
+
+func (x *IosTechnologyPackage) GetCurrent() bool {
+	if x != nil {
+		return x.Current
+	}
+	return false
+}
+
+func (x *IosTechnologyPackage) GetNextReboot() bool {
+	if x != nil {
+		return x.NextReboot
+	}
+	return false
+}
+
+func (x *IosTechnologyPackage) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *IosTechnologyPackage) GetEvalRemaining() *durationpb.Duration {
+	if x != nil {
+		return x.EvalRemaining
+	}
+	return nil
+}
+
+func (x *IosTechnologyPackage) GetEvalExpired() bool {
+	if x != nil {
+		return x.EvalExpired
+	}
+	return false
+}
+
 // SmartLicense is an ASAv's Smart Licensing state, as `show license all`
 // prints it.
 type SmartLicense struct {
@@ -812,7 +1008,7 @@ type SmartLicense struct {
 
 func (x *SmartLicense) Reset() {
 	*x = SmartLicense{}
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +1020,7 @@ func (x *SmartLicense) String() string {
 func (*SmartLicense) ProtoMessage() {}
 
 func (x *SmartLicense) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[1]
+	mi := &file_headend_v1_headend_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +1033,7 @@ func (x *SmartLicense) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SmartLicense.ProtoReflect.Descriptor instead.
 func (*SmartLicense) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{1}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SmartLicense) GetTier() string {
@@ -997,7 +1193,7 @@ type SharedLicensing struct {
 
 func (x *SharedLicensing) Reset() {
 	*x = SharedLicensing{}
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1009,7 +1205,7 @@ func (x *SharedLicensing) String() string {
 func (*SharedLicensing) ProtoMessage() {}
 
 func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[2]
+	mi := &file_headend_v1_headend_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1022,7 +1218,7 @@ func (x *SharedLicensing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SharedLicensing.ProtoReflect.Descriptor instead.
 func (*SharedLicensing) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{2}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *SharedLicensing) GetRole() SharedLicensingRole {
@@ -1135,7 +1331,7 @@ type FailoverPair struct {
 
 func (x *FailoverPair) Reset() {
 	*x = FailoverPair{}
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1147,7 +1343,7 @@ func (x *FailoverPair) String() string {
 func (*FailoverPair) ProtoMessage() {}
 
 func (x *FailoverPair) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[3]
+	mi := &file_headend_v1_headend_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1160,7 +1356,7 @@ func (x *FailoverPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailoverPair.ProtoReflect.Descriptor instead.
 func (*FailoverPair) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{3}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *FailoverPair) GetRole() string {
@@ -1246,7 +1442,7 @@ type License struct {
 
 func (x *License) Reset() {
 	*x = License{}
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1258,7 +1454,7 @@ func (x *License) String() string {
 func (*License) ProtoMessage() {}
 
 func (x *License) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[4]
+	mi := &file_headend_v1_headend_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1271,7 +1467,7 @@ func (x *License) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use License.ProtoReflect.Descriptor instead.
 func (*License) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{4}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *License) GetRunningPermanentKey() string {
@@ -1333,7 +1529,7 @@ type TimeBasedKey struct {
 
 func (x *TimeBasedKey) Reset() {
 	*x = TimeBasedKey{}
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1345,7 +1541,7 @@ func (x *TimeBasedKey) String() string {
 func (*TimeBasedKey) ProtoMessage() {}
 
 func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[5]
+	mi := &file_headend_v1_headend_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1358,7 +1554,7 @@ func (x *TimeBasedKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimeBasedKey.ProtoReflect.Descriptor instead.
 func (*TimeBasedKey) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{5}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *TimeBasedKey) GetKey() string {
@@ -1431,7 +1627,7 @@ type LicensedFeatures struct {
 
 func (x *LicensedFeatures) Reset() {
 	*x = LicensedFeatures{}
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1443,7 +1639,7 @@ func (x *LicensedFeatures) String() string {
 func (*LicensedFeatures) ProtoMessage() {}
 
 func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[6]
+	mi := &file_headend_v1_headend_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1456,7 +1652,7 @@ func (x *LicensedFeatures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LicensedFeatures.ProtoReflect.Descriptor instead.
 func (*LicensedFeatures) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{6}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *LicensedFeatures) GetSecurityPlus() bool {
@@ -1618,7 +1814,7 @@ type Config struct {
 
 func (x *Config) Reset() {
 	*x = Config{}
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1630,7 +1826,7 @@ func (x *Config) String() string {
 func (*Config) ProtoMessage() {}
 
 func (x *Config) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[7]
+	mi := &file_headend_v1_headend_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1643,7 +1839,7 @@ func (x *Config) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Config.ProtoReflect.Descriptor instead.
 func (*Config) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{7}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Config) GetHostname() string {
@@ -1689,7 +1885,7 @@ type Platform struct {
 
 func (x *Platform) Reset() {
 	*x = Platform{}
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1701,7 +1897,7 @@ func (x *Platform) String() string {
 func (*Platform) ProtoMessage() {}
 
 func (x *Platform) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[8]
+	mi := &file_headend_v1_headend_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1714,7 +1910,7 @@ func (x *Platform) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Platform.ProtoReflect.Descriptor instead.
 func (*Platform) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{8}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Platform) GetModel() string {
@@ -1856,7 +2052,7 @@ type CreateHeadendRequest struct {
 
 func (x *CreateHeadendRequest) Reset() {
 	*x = CreateHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1868,7 +2064,7 @@ func (x *CreateHeadendRequest) String() string {
 func (*CreateHeadendRequest) ProtoMessage() {}
 
 func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[9]
+	mi := &file_headend_v1_headend_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1881,7 +2077,7 @@ func (x *CreateHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendRequest.ProtoReflect.Descriptor instead.
 func (*CreateHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{9}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateHeadendRequest) GetLab() string {
@@ -1949,7 +2145,7 @@ type CreateHeadendResponse struct {
 
 func (x *CreateHeadendResponse) Reset() {
 	*x = CreateHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1961,7 +2157,7 @@ func (x *CreateHeadendResponse) String() string {
 func (*CreateHeadendResponse) ProtoMessage() {}
 
 func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[10]
+	mi := &file_headend_v1_headend_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1974,7 +2170,7 @@ func (x *CreateHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateHeadendResponse.ProtoReflect.Descriptor instead.
 func (*CreateHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{10}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CreateHeadendResponse) GetHeadend() *Headend {
@@ -1994,7 +2190,7 @@ type GetHeadendRequest struct {
 
 func (x *GetHeadendRequest) Reset() {
 	*x = GetHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2006,7 +2202,7 @@ func (x *GetHeadendRequest) String() string {
 func (*GetHeadendRequest) ProtoMessage() {}
 
 func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[11]
+	mi := &file_headend_v1_headend_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2019,7 +2215,7 @@ func (x *GetHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendRequest.ProtoReflect.Descriptor instead.
 func (*GetHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{11}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetHeadendRequest) GetLab() string {
@@ -2045,7 +2241,7 @@ type GetHeadendResponse struct {
 
 func (x *GetHeadendResponse) Reset() {
 	*x = GetHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2057,7 +2253,7 @@ func (x *GetHeadendResponse) String() string {
 func (*GetHeadendResponse) ProtoMessage() {}
 
 func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[12]
+	mi := &file_headend_v1_headend_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2070,7 +2266,7 @@ func (x *GetHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHeadendResponse.ProtoReflect.Descriptor instead.
 func (*GetHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{12}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetHeadendResponse) GetHeadend() *Headend {
@@ -2093,7 +2289,7 @@ type ListHeadendsRequest struct {
 
 func (x *ListHeadendsRequest) Reset() {
 	*x = ListHeadendsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2105,7 +2301,7 @@ func (x *ListHeadendsRequest) String() string {
 func (*ListHeadendsRequest) ProtoMessage() {}
 
 func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[13]
+	mi := &file_headend_v1_headend_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2118,7 +2314,7 @@ func (x *ListHeadendsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsRequest.ProtoReflect.Descriptor instead.
 func (*ListHeadendsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{13}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListHeadendsRequest) GetLab() string {
@@ -2153,7 +2349,7 @@ type ListHeadendsResponse struct {
 
 func (x *ListHeadendsResponse) Reset() {
 	*x = ListHeadendsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2361,7 @@ func (x *ListHeadendsResponse) String() string {
 func (*ListHeadendsResponse) ProtoMessage() {}
 
 func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[14]
+	mi := &file_headend_v1_headend_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2374,7 @@ func (x *ListHeadendsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHeadendsResponse.ProtoReflect.Descriptor instead.
 func (*ListHeadendsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{14}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListHeadendsResponse) GetHeadends() []*Headend {
@@ -2205,7 +2401,7 @@ type DeleteHeadendRequest struct {
 
 func (x *DeleteHeadendRequest) Reset() {
 	*x = DeleteHeadendRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2217,7 +2413,7 @@ func (x *DeleteHeadendRequest) String() string {
 func (*DeleteHeadendRequest) ProtoMessage() {}
 
 func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[15]
+	mi := &file_headend_v1_headend_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2230,7 +2426,7 @@ func (x *DeleteHeadendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendRequest.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DeleteHeadendRequest) GetLab() string {
@@ -2255,7 +2451,7 @@ type DeleteHeadendResponse struct {
 
 func (x *DeleteHeadendResponse) Reset() {
 	*x = DeleteHeadendResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2267,7 +2463,7 @@ func (x *DeleteHeadendResponse) String() string {
 func (*DeleteHeadendResponse) ProtoMessage() {}
 
 func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[16]
+	mi := &file_headend_v1_headend_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2280,7 +2476,7 @@ func (x *DeleteHeadendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteHeadendResponse.ProtoReflect.Descriptor instead.
 func (*DeleteHeadendResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
 }
 
 type InstallActivationKeyRequest struct {
@@ -2296,7 +2492,7 @@ type InstallActivationKeyRequest struct {
 
 func (x *InstallActivationKeyRequest) Reset() {
 	*x = InstallActivationKeyRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2308,7 +2504,7 @@ func (x *InstallActivationKeyRequest) String() string {
 func (*InstallActivationKeyRequest) ProtoMessage() {}
 
 func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[17]
+	mi := &file_headend_v1_headend_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2321,7 +2517,7 @@ func (x *InstallActivationKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyRequest.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InstallActivationKeyRequest) GetLab() string {
@@ -2365,7 +2561,7 @@ type InstallActivationKeyResponse struct {
 
 func (x *InstallActivationKeyResponse) Reset() {
 	*x = InstallActivationKeyResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2377,7 +2573,7 @@ func (x *InstallActivationKeyResponse) String() string {
 func (*InstallActivationKeyResponse) ProtoMessage() {}
 
 func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[18]
+	mi := &file_headend_v1_headend_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2390,7 +2586,7 @@ func (x *InstallActivationKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InstallActivationKeyResponse.ProtoReflect.Descriptor instead.
 func (*InstallActivationKeyResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *InstallActivationKeyResponse) GetMessages() []string {
@@ -2433,7 +2629,7 @@ type ReloadRequest struct {
 
 func (x *ReloadRequest) Reset() {
 	*x = ReloadRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2445,7 +2641,7 @@ func (x *ReloadRequest) String() string {
 func (*ReloadRequest) ProtoMessage() {}
 
 func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[19]
+	mi := &file_headend_v1_headend_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2458,7 +2654,7 @@ func (x *ReloadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadRequest.ProtoReflect.Descriptor instead.
 func (*ReloadRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReloadRequest) GetLab() string {
@@ -2491,7 +2687,7 @@ type ReloadResponse struct {
 
 func (x *ReloadResponse) Reset() {
 	*x = ReloadResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2503,7 +2699,7 @@ func (x *ReloadResponse) String() string {
 func (*ReloadResponse) ProtoMessage() {}
 
 func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[20]
+	mi := &file_headend_v1_headend_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2516,7 +2712,7 @@ func (x *ReloadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadResponse.ProtoReflect.Descriptor instead.
 func (*ReloadResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReloadResponse) GetHeadend() *Headend {
@@ -2538,7 +2734,7 @@ type ReturnForRepairRequest struct {
 
 func (x *ReturnForRepairRequest) Reset() {
 	*x = ReturnForRepairRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2550,7 +2746,7 @@ func (x *ReturnForRepairRequest) String() string {
 func (*ReturnForRepairRequest) ProtoMessage() {}
 
 func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[21]
+	mi := &file_headend_v1_headend_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2563,7 +2759,7 @@ func (x *ReturnForRepairRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairRequest.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ReturnForRepairRequest) GetLab() string {
@@ -2597,7 +2793,7 @@ type ReturnForRepairResponse struct {
 
 func (x *ReturnForRepairResponse) Reset() {
 	*x = ReturnForRepairResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2609,7 +2805,7 @@ func (x *ReturnForRepairResponse) String() string {
 func (*ReturnForRepairResponse) ProtoMessage() {}
 
 func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[22]
+	mi := &file_headend_v1_headend_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2622,7 +2818,7 @@ func (x *ReturnForRepairResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReturnForRepairResponse.ProtoReflect.Descriptor instead.
 func (*ReturnForRepairResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ReturnForRepairResponse) GetHeadend() *Headend {
@@ -2652,7 +2848,7 @@ type ExecRequest struct {
 
 func (x *ExecRequest) Reset() {
 	*x = ExecRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2664,7 +2860,7 @@ func (x *ExecRequest) String() string {
 func (*ExecRequest) ProtoMessage() {}
 
 func (x *ExecRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[23]
+	mi := &file_headend_v1_headend_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2677,7 +2873,7 @@ func (x *ExecRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecRequest.ProtoReflect.Descriptor instead.
 func (*ExecRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ExecRequest) GetLab() string {
@@ -2714,7 +2910,7 @@ type ExecResponse struct {
 
 func (x *ExecResponse) Reset() {
 	*x = ExecResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2726,7 +2922,7 @@ func (x *ExecResponse) String() string {
 func (*ExecResponse) ProtoMessage() {}
 
 func (x *ExecResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[24]
+	mi := &file_headend_v1_headend_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2739,7 +2935,7 @@ func (x *ExecResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResponse.ProtoReflect.Descriptor instead.
 func (*ExecResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ExecResponse) GetTranscript() string {
@@ -2778,7 +2974,7 @@ type ExecResult struct {
 
 func (x *ExecResult) Reset() {
 	*x = ExecResult{}
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2790,7 +2986,7 @@ func (x *ExecResult) String() string {
 func (*ExecResult) ProtoMessage() {}
 
 func (x *ExecResult) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[25]
+	mi := &file_headend_v1_headend_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2803,7 +2999,7 @@ func (x *ExecResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExecResult.ProtoReflect.Descriptor instead.
 func (*ExecResult) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ExecResult) GetInput() string {
@@ -2835,7 +3031,7 @@ type ListPlatformsRequest struct {
 
 func (x *ListPlatformsRequest) Reset() {
 	*x = ListPlatformsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2847,7 +3043,7 @@ func (x *ListPlatformsRequest) String() string {
 func (*ListPlatformsRequest) ProtoMessage() {}
 
 func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[26]
+	mi := &file_headend_v1_headend_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2860,7 +3056,7 @@ func (x *ListPlatformsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsRequest.ProtoReflect.Descriptor instead.
 func (*ListPlatformsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
 }
 
 type ListPlatformsResponse struct {
@@ -2872,7 +3068,7 @@ type ListPlatformsResponse struct {
 
 func (x *ListPlatformsResponse) Reset() {
 	*x = ListPlatformsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2884,7 +3080,7 @@ func (x *ListPlatformsResponse) String() string {
 func (*ListPlatformsResponse) ProtoMessage() {}
 
 func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[27]
+	mi := &file_headend_v1_headend_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2897,7 +3093,7 @@ func (x *ListPlatformsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlatformsResponse.ProtoReflect.Descriptor instead.
 func (*ListPlatformsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ListPlatformsResponse) GetPlatforms() []*Platform {
@@ -2922,7 +3118,7 @@ type AdmitConnectionRequest struct {
 
 func (x *AdmitConnectionRequest) Reset() {
 	*x = AdmitConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2934,7 +3130,7 @@ func (x *AdmitConnectionRequest) String() string {
 func (*AdmitConnectionRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[28]
+	mi := &file_headend_v1_headend_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2947,7 +3143,7 @@ func (x *AdmitConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AdmitConnectionRequest) GetLab() string {
@@ -3003,7 +3199,7 @@ type AdmitConnectionResponse struct {
 
 func (x *AdmitConnectionResponse) Reset() {
 	*x = AdmitConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3015,7 +3211,7 @@ func (x *AdmitConnectionResponse) String() string {
 func (*AdmitConnectionResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[29]
+	mi := &file_headend_v1_headend_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3028,7 +3224,7 @@ func (x *AdmitConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{29}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AdmitConnectionResponse) GetAdmitted() bool {
@@ -3077,7 +3273,7 @@ type ReleaseConnectionRequest struct {
 
 func (x *ReleaseConnectionRequest) Reset() {
 	*x = ReleaseConnectionRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3089,7 +3285,7 @@ func (x *ReleaseConnectionRequest) String() string {
 func (*ReleaseConnectionRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[30]
+	mi := &file_headend_v1_headend_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3102,7 +3298,7 @@ func (x *ReleaseConnectionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{30}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ReleaseConnectionRequest) GetLab() string {
@@ -3134,7 +3330,7 @@ type ReleaseConnectionResponse struct {
 
 func (x *ReleaseConnectionResponse) Reset() {
 	*x = ReleaseConnectionResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3146,7 +3342,7 @@ func (x *ReleaseConnectionResponse) String() string {
 func (*ReleaseConnectionResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[31]
+	mi := &file_headend_v1_headend_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3159,7 +3355,7 @@ func (x *ReleaseConnectionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{31}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
 }
 
 type AdmitConnectionsRequest struct {
@@ -3175,7 +3371,7 @@ type AdmitConnectionsRequest struct {
 
 func (x *AdmitConnectionsRequest) Reset() {
 	*x = AdmitConnectionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3187,7 +3383,7 @@ func (x *AdmitConnectionsRequest) String() string {
 func (*AdmitConnectionsRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[32]
+	mi := &file_headend_v1_headend_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3200,7 +3396,7 @@ func (x *AdmitConnectionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{32}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *AdmitConnectionsRequest) GetLab() string {
@@ -3254,7 +3450,7 @@ type AdmitConnectionsResponse struct {
 
 func (x *AdmitConnectionsResponse) Reset() {
 	*x = AdmitConnectionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3266,7 +3462,7 @@ func (x *AdmitConnectionsResponse) String() string {
 func (*AdmitConnectionsResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[33]
+	mi := &file_headend_v1_headend_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3279,7 +3475,7 @@ func (x *AdmitConnectionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionsResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{33}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AdmitConnectionsResponse) GetAdmitted() bool {
@@ -3330,7 +3526,7 @@ type ConnectionAttempt struct {
 
 func (x *ConnectionAttempt) Reset() {
 	*x = ConnectionAttempt{}
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3342,7 +3538,7 @@ func (x *ConnectionAttempt) String() string {
 func (*ConnectionAttempt) ProtoMessage() {}
 
 func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[34]
+	mi := &file_headend_v1_headend_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3355,7 +3551,7 @@ func (x *ConnectionAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionAttempt.ProtoReflect.Descriptor instead.
 func (*ConnectionAttempt) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{34}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ConnectionAttempt) GetHeadend() string {
@@ -3403,7 +3599,7 @@ type ConnectionDecision struct {
 
 func (x *ConnectionDecision) Reset() {
 	*x = ConnectionDecision{}
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3415,7 +3611,7 @@ func (x *ConnectionDecision) String() string {
 func (*ConnectionDecision) ProtoMessage() {}
 
 func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[35]
+	mi := &file_headend_v1_headend_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3428,7 +3624,7 @@ func (x *ConnectionDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectionDecision.ProtoReflect.Descriptor instead.
 func (*ConnectionDecision) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{35}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ConnectionDecision) GetAdmitted() bool {
@@ -3477,7 +3673,7 @@ type AdmitConnectionBatchRequest struct {
 
 func (x *AdmitConnectionBatchRequest) Reset() {
 	*x = AdmitConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3489,7 +3685,7 @@ func (x *AdmitConnectionBatchRequest) String() string {
 func (*AdmitConnectionBatchRequest) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[36]
+	mi := &file_headend_v1_headend_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3502,7 +3698,7 @@ func (x *AdmitConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{36}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AdmitConnectionBatchRequest) GetLab() string {
@@ -3529,7 +3725,7 @@ type AdmitConnectionBatchResponse struct {
 
 func (x *AdmitConnectionBatchResponse) Reset() {
 	*x = AdmitConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3541,7 +3737,7 @@ func (x *AdmitConnectionBatchResponse) String() string {
 func (*AdmitConnectionBatchResponse) ProtoMessage() {}
 
 func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[37]
+	mi := &file_headend_v1_headend_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3554,7 +3750,7 @@ func (x *AdmitConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdmitConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*AdmitConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{37}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AdmitConnectionBatchResponse) GetDecisions() []*ConnectionDecision {
@@ -3575,7 +3771,7 @@ type SessionRef struct {
 
 func (x *SessionRef) Reset() {
 	*x = SessionRef{}
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3587,7 +3783,7 @@ func (x *SessionRef) String() string {
 func (*SessionRef) ProtoMessage() {}
 
 func (x *SessionRef) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[38]
+	mi := &file_headend_v1_headend_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3600,7 +3796,7 @@ func (x *SessionRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionRef.ProtoReflect.Descriptor instead.
 func (*SessionRef) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{38}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *SessionRef) GetHeadend() string {
@@ -3628,7 +3824,7 @@ type ReleaseConnectionBatchRequest struct {
 
 func (x *ReleaseConnectionBatchRequest) Reset() {
 	*x = ReleaseConnectionBatchRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3640,7 +3836,7 @@ func (x *ReleaseConnectionBatchRequest) String() string {
 func (*ReleaseConnectionBatchRequest) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[39]
+	mi := &file_headend_v1_headend_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3653,7 +3849,7 @@ func (x *ReleaseConnectionBatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{39}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ReleaseConnectionBatchRequest) GetLab() string {
@@ -3682,7 +3878,7 @@ type ReleaseConnectionBatchResponse struct {
 
 func (x *ReleaseConnectionBatchResponse) Reset() {
 	*x = ReleaseConnectionBatchResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3694,7 +3890,7 @@ func (x *ReleaseConnectionBatchResponse) String() string {
 func (*ReleaseConnectionBatchResponse) ProtoMessage() {}
 
 func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[40]
+	mi := &file_headend_v1_headend_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3707,7 +3903,7 @@ func (x *ReleaseConnectionBatchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseConnectionBatchResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseConnectionBatchResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{40}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ReleaseConnectionBatchResponse) GetReleased() uint32 {
@@ -3737,7 +3933,7 @@ type ListSessionsRequest struct {
 
 func (x *ListSessionsRequest) Reset() {
 	*x = ListSessionsRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3749,7 +3945,7 @@ func (x *ListSessionsRequest) String() string {
 func (*ListSessionsRequest) ProtoMessage() {}
 
 func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[41]
+	mi := &file_headend_v1_headend_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3762,7 +3958,7 @@ func (x *ListSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{41}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListSessionsRequest) GetLab() string {
@@ -3803,7 +3999,7 @@ type ListSessionsResponse struct {
 
 func (x *ListSessionsResponse) Reset() {
 	*x = ListSessionsResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3815,7 +4011,7 @@ func (x *ListSessionsResponse) String() string {
 func (*ListSessionsResponse) ProtoMessage() {}
 
 func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[42]
+	mi := &file_headend_v1_headend_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3828,7 +4024,7 @@ func (x *ListSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{42}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListSessionsResponse) GetSessions() []*Session {
@@ -3864,7 +4060,7 @@ type Session struct {
 
 func (x *Session) Reset() {
 	*x = Session{}
-	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3876,7 +4072,7 @@ func (x *Session) String() string {
 func (*Session) ProtoMessage() {}
 
 func (x *Session) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[43]
+	mi := &file_headend_v1_headend_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3889,7 +4085,7 @@ func (x *Session) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Session.ProtoReflect.Descriptor instead.
 func (*Session) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{43}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *Session) GetSessionId() uint64 {
@@ -3962,7 +4158,7 @@ type PutFileRequest struct {
 
 func (x *PutFileRequest) Reset() {
 	*x = PutFileRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3974,7 +4170,7 @@ func (x *PutFileRequest) String() string {
 func (*PutFileRequest) ProtoMessage() {}
 
 func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[44]
+	mi := &file_headend_v1_headend_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3987,7 +4183,7 @@ func (x *PutFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutFileRequest.ProtoReflect.Descriptor instead.
 func (*PutFileRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{44}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *PutFileRequest) GetLab() string {
@@ -4027,7 +4223,7 @@ type PutFileResponse struct {
 
 func (x *PutFileResponse) Reset() {
 	*x = PutFileResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4039,7 +4235,7 @@ func (x *PutFileResponse) String() string {
 func (*PutFileResponse) ProtoMessage() {}
 
 func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[45]
+	mi := &file_headend_v1_headend_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4052,7 +4248,7 @@ func (x *PutFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutFileResponse.ProtoReflect.Descriptor instead.
 func (*PutFileResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{45}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *PutFileResponse) GetFile() *FlashFile {
@@ -4074,7 +4270,7 @@ type GetFileRequest struct {
 
 func (x *GetFileRequest) Reset() {
 	*x = GetFileRequest{}
-	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4086,7 +4282,7 @@ func (x *GetFileRequest) String() string {
 func (*GetFileRequest) ProtoMessage() {}
 
 func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[46]
+	mi := &file_headend_v1_headend_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4099,7 +4295,7 @@ func (x *GetFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFileRequest.ProtoReflect.Descriptor instead.
 func (*GetFileRequest) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{46}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetFileRequest) GetLab() string {
@@ -4133,7 +4329,7 @@ type GetFileResponse struct {
 
 func (x *GetFileResponse) Reset() {
 	*x = GetFileResponse{}
-	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	mi := &file_headend_v1_headend_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4145,7 +4341,7 @@ func (x *GetFileResponse) String() string {
 func (*GetFileResponse) ProtoMessage() {}
 
 func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[47]
+	mi := &file_headend_v1_headend_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4158,7 +4354,7 @@ func (x *GetFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFileResponse.ProtoReflect.Descriptor instead.
 func (*GetFileResponse) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{47}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetFileResponse) GetFile() *FlashFile {
@@ -4189,7 +4385,7 @@ type FlashFile struct {
 
 func (x *FlashFile) Reset() {
 	*x = FlashFile{}
-	mi := &file_headend_v1_headend_proto_msgTypes[48]
+	mi := &file_headend_v1_headend_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4201,7 +4397,7 @@ func (x *FlashFile) String() string {
 func (*FlashFile) ProtoMessage() {}
 
 func (x *FlashFile) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_headend_proto_msgTypes[48]
+	mi := &file_headend_v1_headend_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4214,7 +4410,7 @@ func (x *FlashFile) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FlashFile.ProtoReflect.Descriptor instead.
 func (*FlashFile) Descriptor() ([]byte, []int) {
-	return file_headend_v1_headend_proto_rawDescGZIP(), []int{48}
+	return file_headend_v1_headend_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FlashFile) GetPath() string {
@@ -4243,7 +4439,7 @@ var File_headend_v1_headend_proto protoreflect.FileDescriptor
 const file_headend_v1_headend_proto_rawDesc = "" +
 	"\n" +
 	"\x18headend/v1/headend.proto\x12\n" +
-	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x06\n" +
+	"headend.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd0\x06\n" +
 	"\aHeadend\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x14\n" +
@@ -4263,7 +4459,27 @@ const file_headend_v1_headend_proto_rawDesc = "" +
 	"\x11powered_off_since\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0fpoweredOffSince\x124\n" +
 	"\bfailover\x18\x0f \x01(\v2\x18.headend.v1.FailoverPairR\bfailover\x12F\n" +
 	"\x10shared_licensing\x18\x10 \x01(\v2\x1b.headend.v1.SharedLicensingR\x0fsharedLicensing\x12=\n" +
-	"\rsmart_license\x18\x11 \x01(\v2\x18.headend.v1.SmartLicenseR\fsmartLicense\"\x90\x06\n" +
+	"\rsmart_license\x18\x11 \x01(\v2\x18.headend.v1.SmartLicenseR\fsmartLicense\x127\n" +
+	"\vios_license\x18\x12 \x01(\v2\x16.headend.v1.IosLicenseR\n" +
+	"iosLicense\"\xc8\x01\n" +
+	"\n" +
+	"IosLicense\x12\x10\n" +
+	"\x03udi\x18\x01 \x01(\tR\x03udi\x12\x16\n" +
+	"\x06module\x18\x02 \x01(\tR\x06module\x12<\n" +
+	"\bpackages\x18\x03 \x03(\v2 .headend.v1.IosTechnologyPackageR\bpackages\x12\"\n" +
+	"\rssl_vpn_seats\x18\x04 \x01(\x05R\vsslVpnSeats\x12.\n" +
+	"\x14ssl_vpn_seats_in_use\x18\x05 \x01(\x05R\x10sslVpnSeatsInUse\"\x84\x02\n" +
+	"\x14IosTechnologyPackage\x12\x1e\n" +
+	"\n" +
+	"technology\x18\x01 \x01(\tR\n" +
+	"technology\x12\x18\n" +
+	"\apackage\x18\x02 \x01(\tR\apackage\x12\x18\n" +
+	"\acurrent\x18\x03 \x01(\bR\acurrent\x12\x1f\n" +
+	"\vnext_reboot\x18\x04 \x01(\bR\n" +
+	"nextReboot\x12\x12\n" +
+	"\x04type\x18\x05 \x01(\tR\x04type\x12@\n" +
+	"\x0eeval_remaining\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\revalRemaining\x12!\n" +
+	"\feval_expired\x18\a \x01(\bR\vevalExpired\"\x90\x06\n" +
 	"\fSmartLicense\x12\x12\n" +
 	"\x04tier\x18\x01 \x01(\tR\x04tier\x12\x1e\n" +
 	"\n" +
@@ -4633,7 +4849,7 @@ func file_headend_v1_headend_proto_rawDescGZIP() []byte {
 }
 
 var file_headend_v1_headend_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
+var file_headend_v1_headend_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
 var file_headend_v1_headend_proto_goTypes = []any{
 	(ConnectionKind)(0),                    // 0: headend.v1.ConnectionKind
 	(RefusalReason)(0),                     // 1: headend.v1.RefusalReason
@@ -4645,149 +4861,154 @@ var file_headend_v1_headend_proto_goTypes = []any{
 	(PowerState)(0),                        // 7: headend.v1.PowerState
 	(FailoverState)(0),                     // 8: headend.v1.FailoverState
 	(*Headend)(nil),                        // 9: headend.v1.Headend
-	(*SmartLicense)(nil),                   // 10: headend.v1.SmartLicense
-	(*SharedLicensing)(nil),                // 11: headend.v1.SharedLicensing
-	(*FailoverPair)(nil),                   // 12: headend.v1.FailoverPair
-	(*License)(nil),                        // 13: headend.v1.License
-	(*TimeBasedKey)(nil),                   // 14: headend.v1.TimeBasedKey
-	(*LicensedFeatures)(nil),               // 15: headend.v1.LicensedFeatures
-	(*Config)(nil),                         // 16: headend.v1.Config
-	(*Platform)(nil),                       // 17: headend.v1.Platform
-	(*CreateHeadendRequest)(nil),           // 18: headend.v1.CreateHeadendRequest
-	(*CreateHeadendResponse)(nil),          // 19: headend.v1.CreateHeadendResponse
-	(*GetHeadendRequest)(nil),              // 20: headend.v1.GetHeadendRequest
-	(*GetHeadendResponse)(nil),             // 21: headend.v1.GetHeadendResponse
-	(*ListHeadendsRequest)(nil),            // 22: headend.v1.ListHeadendsRequest
-	(*ListHeadendsResponse)(nil),           // 23: headend.v1.ListHeadendsResponse
-	(*DeleteHeadendRequest)(nil),           // 24: headend.v1.DeleteHeadendRequest
-	(*DeleteHeadendResponse)(nil),          // 25: headend.v1.DeleteHeadendResponse
-	(*InstallActivationKeyRequest)(nil),    // 26: headend.v1.InstallActivationKeyRequest
-	(*InstallActivationKeyResponse)(nil),   // 27: headend.v1.InstallActivationKeyResponse
-	(*ReloadRequest)(nil),                  // 28: headend.v1.ReloadRequest
-	(*ReloadResponse)(nil),                 // 29: headend.v1.ReloadResponse
-	(*ReturnForRepairRequest)(nil),         // 30: headend.v1.ReturnForRepairRequest
-	(*ReturnForRepairResponse)(nil),        // 31: headend.v1.ReturnForRepairResponse
-	(*ExecRequest)(nil),                    // 32: headend.v1.ExecRequest
-	(*ExecResponse)(nil),                   // 33: headend.v1.ExecResponse
-	(*ExecResult)(nil),                     // 34: headend.v1.ExecResult
-	(*ListPlatformsRequest)(nil),           // 35: headend.v1.ListPlatformsRequest
-	(*ListPlatformsResponse)(nil),          // 36: headend.v1.ListPlatformsResponse
-	(*AdmitConnectionRequest)(nil),         // 37: headend.v1.AdmitConnectionRequest
-	(*AdmitConnectionResponse)(nil),        // 38: headend.v1.AdmitConnectionResponse
-	(*ReleaseConnectionRequest)(nil),       // 39: headend.v1.ReleaseConnectionRequest
-	(*ReleaseConnectionResponse)(nil),      // 40: headend.v1.ReleaseConnectionResponse
-	(*AdmitConnectionsRequest)(nil),        // 41: headend.v1.AdmitConnectionsRequest
-	(*AdmitConnectionsResponse)(nil),       // 42: headend.v1.AdmitConnectionsResponse
-	(*ConnectionAttempt)(nil),              // 43: headend.v1.ConnectionAttempt
-	(*ConnectionDecision)(nil),             // 44: headend.v1.ConnectionDecision
-	(*AdmitConnectionBatchRequest)(nil),    // 45: headend.v1.AdmitConnectionBatchRequest
-	(*AdmitConnectionBatchResponse)(nil),   // 46: headend.v1.AdmitConnectionBatchResponse
-	(*SessionRef)(nil),                     // 47: headend.v1.SessionRef
-	(*ReleaseConnectionBatchRequest)(nil),  // 48: headend.v1.ReleaseConnectionBatchRequest
-	(*ReleaseConnectionBatchResponse)(nil), // 49: headend.v1.ReleaseConnectionBatchResponse
-	(*ListSessionsRequest)(nil),            // 50: headend.v1.ListSessionsRequest
-	(*ListSessionsResponse)(nil),           // 51: headend.v1.ListSessionsResponse
-	(*Session)(nil),                        // 52: headend.v1.Session
-	(*PutFileRequest)(nil),                 // 53: headend.v1.PutFileRequest
-	(*PutFileResponse)(nil),                // 54: headend.v1.PutFileResponse
-	(*GetFileRequest)(nil),                 // 55: headend.v1.GetFileRequest
-	(*GetFileResponse)(nil),                // 56: headend.v1.GetFileResponse
-	(*FlashFile)(nil),                      // 57: headend.v1.FlashFile
-	(*timestamppb.Timestamp)(nil),          // 58: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),            // 59: google.protobuf.Duration
+	(*IosLicense)(nil),                     // 10: headend.v1.IosLicense
+	(*IosTechnologyPackage)(nil),           // 11: headend.v1.IosTechnologyPackage
+	(*SmartLicense)(nil),                   // 12: headend.v1.SmartLicense
+	(*SharedLicensing)(nil),                // 13: headend.v1.SharedLicensing
+	(*FailoverPair)(nil),                   // 14: headend.v1.FailoverPair
+	(*License)(nil),                        // 15: headend.v1.License
+	(*TimeBasedKey)(nil),                   // 16: headend.v1.TimeBasedKey
+	(*LicensedFeatures)(nil),               // 17: headend.v1.LicensedFeatures
+	(*Config)(nil),                         // 18: headend.v1.Config
+	(*Platform)(nil),                       // 19: headend.v1.Platform
+	(*CreateHeadendRequest)(nil),           // 20: headend.v1.CreateHeadendRequest
+	(*CreateHeadendResponse)(nil),          // 21: headend.v1.CreateHeadendResponse
+	(*GetHeadendRequest)(nil),              // 22: headend.v1.GetHeadendRequest
+	(*GetHeadendResponse)(nil),             // 23: headend.v1.GetHeadendResponse
+	(*ListHeadendsRequest)(nil),            // 24: headend.v1.ListHeadendsRequest
+	(*ListHeadendsResponse)(nil),           // 25: headend.v1.ListHeadendsResponse
+	(*DeleteHeadendRequest)(nil),           // 26: headend.v1.DeleteHeadendRequest
+	(*DeleteHeadendResponse)(nil),          // 27: headend.v1.DeleteHeadendResponse
+	(*InstallActivationKeyRequest)(nil),    // 28: headend.v1.InstallActivationKeyRequest
+	(*InstallActivationKeyResponse)(nil),   // 29: headend.v1.InstallActivationKeyResponse
+	(*ReloadRequest)(nil),                  // 30: headend.v1.ReloadRequest
+	(*ReloadResponse)(nil),                 // 31: headend.v1.ReloadResponse
+	(*ReturnForRepairRequest)(nil),         // 32: headend.v1.ReturnForRepairRequest
+	(*ReturnForRepairResponse)(nil),        // 33: headend.v1.ReturnForRepairResponse
+	(*ExecRequest)(nil),                    // 34: headend.v1.ExecRequest
+	(*ExecResponse)(nil),                   // 35: headend.v1.ExecResponse
+	(*ExecResult)(nil),                     // 36: headend.v1.ExecResult
+	(*ListPlatformsRequest)(nil),           // 37: headend.v1.ListPlatformsRequest
+	(*ListPlatformsResponse)(nil),          // 38: headend.v1.ListPlatformsResponse
+	(*AdmitConnectionRequest)(nil),         // 39: headend.v1.AdmitConnectionRequest
+	(*AdmitConnectionResponse)(nil),        // 40: headend.v1.AdmitConnectionResponse
+	(*ReleaseConnectionRequest)(nil),       // 41: headend.v1.ReleaseConnectionRequest
+	(*ReleaseConnectionResponse)(nil),      // 42: headend.v1.ReleaseConnectionResponse
+	(*AdmitConnectionsRequest)(nil),        // 43: headend.v1.AdmitConnectionsRequest
+	(*AdmitConnectionsResponse)(nil),       // 44: headend.v1.AdmitConnectionsResponse
+	(*ConnectionAttempt)(nil),              // 45: headend.v1.ConnectionAttempt
+	(*ConnectionDecision)(nil),             // 46: headend.v1.ConnectionDecision
+	(*AdmitConnectionBatchRequest)(nil),    // 47: headend.v1.AdmitConnectionBatchRequest
+	(*AdmitConnectionBatchResponse)(nil),   // 48: headend.v1.AdmitConnectionBatchResponse
+	(*SessionRef)(nil),                     // 49: headend.v1.SessionRef
+	(*ReleaseConnectionBatchRequest)(nil),  // 50: headend.v1.ReleaseConnectionBatchRequest
+	(*ReleaseConnectionBatchResponse)(nil), // 51: headend.v1.ReleaseConnectionBatchResponse
+	(*ListSessionsRequest)(nil),            // 52: headend.v1.ListSessionsRequest
+	(*ListSessionsResponse)(nil),           // 53: headend.v1.ListSessionsResponse
+	(*Session)(nil),                        // 54: headend.v1.Session
+	(*PutFileRequest)(nil),                 // 55: headend.v1.PutFileRequest
+	(*PutFileResponse)(nil),                // 56: headend.v1.PutFileResponse
+	(*GetFileRequest)(nil),                 // 57: headend.v1.GetFileRequest
+	(*GetFileResponse)(nil),                // 58: headend.v1.GetFileResponse
+	(*FlashFile)(nil),                      // 59: headend.v1.FlashFile
+	(*timestamppb.Timestamp)(nil),          // 60: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),            // 61: google.protobuf.Duration
 }
 var file_headend_v1_headend_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.Headend.state:type_name -> headend.v1.HeadendState
-	58, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
-	13, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
-	16, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
-	16, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
+	60, // 1: headend.v1.Headend.up_since:type_name -> google.protobuf.Timestamp
+	15, // 2: headend.v1.Headend.license:type_name -> headend.v1.License
+	18, // 3: headend.v1.Headend.running_config:type_name -> headend.v1.Config
+	18, // 4: headend.v1.Headend.startup_config:type_name -> headend.v1.Config
 	7,  // 5: headend.v1.Headend.power:type_name -> headend.v1.PowerState
-	58, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
-	12, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
-	11, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
-	10, // 9: headend.v1.Headend.smart_license:type_name -> headend.v1.SmartLicense
-	59, // 10: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
-	58, // 11: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
-	58, // 12: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
-	58, // 13: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
-	58, // 14: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
-	58, // 15: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
-	6,  // 16: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
-	58, // 17: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
-	8,  // 18: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
-	8,  // 19: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
-	58, // 20: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
-	58, // 21: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
-	15, // 22: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
-	14, // 23: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
-	15, // 24: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
-	59, // 25: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
-	4,  // 26: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
-	3,  // 27: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
-	9,  // 28: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 29: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
-	9,  // 30: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
-	5,  // 31: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
-	9,  // 32: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
-	9,  // 33: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
-	9,  // 34: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
-	34, // 35: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
-	17, // 36: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
-	0,  // 37: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 38: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 39: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 40: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
-	0,  // 41: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
-	1,  // 42: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
-	43, // 43: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
-	44, // 44: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
-	47, // 45: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
-	52, // 46: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
-	0,  // 47: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
-	58, // 48: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
-	57, // 49: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
-	57, // 50: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
-	58, // 51: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
-	18, // 52: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
-	20, // 53: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
-	22, // 54: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
-	24, // 55: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
-	26, // 56: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
-	28, // 57: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
-	30, // 58: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
-	32, // 59: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
-	35, // 60: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
-	37, // 61: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
-	39, // 62: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
-	41, // 63: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
-	45, // 64: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
-	48, // 65: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
-	50, // 66: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
-	53, // 67: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
-	55, // 68: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
-	19, // 69: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
-	21, // 70: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
-	23, // 71: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
-	25, // 72: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
-	27, // 73: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
-	29, // 74: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
-	31, // 75: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
-	33, // 76: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
-	36, // 77: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
-	38, // 78: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
-	40, // 79: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
-	42, // 80: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
-	46, // 81: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
-	49, // 82: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
-	51, // 83: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
-	54, // 84: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
-	56, // 85: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
-	69, // [69:86] is the sub-list for method output_type
-	52, // [52:69] is the sub-list for method input_type
-	52, // [52:52] is the sub-list for extension type_name
-	52, // [52:52] is the sub-list for extension extendee
-	0,  // [0:52] is the sub-list for field type_name
+	60, // 6: headend.v1.Headend.powered_off_since:type_name -> google.protobuf.Timestamp
+	14, // 7: headend.v1.Headend.failover:type_name -> headend.v1.FailoverPair
+	13, // 8: headend.v1.Headend.shared_licensing:type_name -> headend.v1.SharedLicensing
+	12, // 9: headend.v1.Headend.smart_license:type_name -> headend.v1.SmartLicense
+	10, // 10: headend.v1.Headend.ios_license:type_name -> headend.v1.IosLicense
+	11, // 11: headend.v1.IosLicense.packages:type_name -> headend.v1.IosTechnologyPackage
+	61, // 12: headend.v1.IosTechnologyPackage.eval_remaining:type_name -> google.protobuf.Duration
+	61, // 13: headend.v1.SmartLicense.eval_remaining:type_name -> google.protobuf.Duration
+	60, // 14: headend.v1.SmartLicense.registered_at:type_name -> google.protobuf.Timestamp
+	60, // 15: headend.v1.SmartLicense.authorized_at:type_name -> google.protobuf.Timestamp
+	60, // 16: headend.v1.SmartLicense.next_attempt:type_name -> google.protobuf.Timestamp
+	60, // 17: headend.v1.SmartLicense.comm_deadline:type_name -> google.protobuf.Timestamp
+	60, // 18: headend.v1.SmartLicense.registration_expires:type_name -> google.protobuf.Timestamp
+	6,  // 19: headend.v1.SharedLicensing.role:type_name -> headend.v1.SharedLicensingRole
+	60, // 20: headend.v1.SharedLicensing.borrowed_until:type_name -> google.protobuf.Timestamp
+	8,  // 21: headend.v1.FailoverPair.state:type_name -> headend.v1.FailoverState
+	8,  // 22: headend.v1.FailoverPair.mate_state:type_name -> headend.v1.FailoverState
+	60, // 23: headend.v1.FailoverPair.since:type_name -> google.protobuf.Timestamp
+	60, // 24: headend.v1.FailoverPair.last_failover:type_name -> google.protobuf.Timestamp
+	17, // 25: headend.v1.FailoverPair.cluster:type_name -> headend.v1.LicensedFeatures
+	16, // 26: headend.v1.License.time_based_keys:type_name -> headend.v1.TimeBasedKey
+	17, // 27: headend.v1.License.features:type_name -> headend.v1.LicensedFeatures
+	61, // 28: headend.v1.TimeBasedKey.remaining:type_name -> google.protobuf.Duration
+	4,  // 29: headend.v1.LicensedFeatures.failover:type_name -> headend.v1.FailoverMode
+	3,  // 30: headend.v1.Platform.licensing:type_name -> headend.v1.Licensing
+	9,  // 31: headend.v1.CreateHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 32: headend.v1.GetHeadendResponse.headend:type_name -> headend.v1.Headend
+	9,  // 33: headend.v1.ListHeadendsResponse.headends:type_name -> headend.v1.Headend
+	5,  // 34: headend.v1.InstallActivationKeyRequest.action:type_name -> headend.v1.KeyAction
+	9,  // 35: headend.v1.InstallActivationKeyResponse.headend:type_name -> headend.v1.Headend
+	9,  // 36: headend.v1.ReloadResponse.headend:type_name -> headend.v1.Headend
+	9,  // 37: headend.v1.ReturnForRepairResponse.headend:type_name -> headend.v1.Headend
+	36, // 38: headend.v1.ExecResponse.results:type_name -> headend.v1.ExecResult
+	19, // 39: headend.v1.ListPlatformsResponse.platforms:type_name -> headend.v1.Platform
+	0,  // 40: headend.v1.AdmitConnectionRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 41: headend.v1.AdmitConnectionResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 42: headend.v1.AdmitConnectionsRequest.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 43: headend.v1.AdmitConnectionsResponse.reason:type_name -> headend.v1.RefusalReason
+	0,  // 44: headend.v1.ConnectionAttempt.kind:type_name -> headend.v1.ConnectionKind
+	1,  // 45: headend.v1.ConnectionDecision.reason:type_name -> headend.v1.RefusalReason
+	45, // 46: headend.v1.AdmitConnectionBatchRequest.attempts:type_name -> headend.v1.ConnectionAttempt
+	46, // 47: headend.v1.AdmitConnectionBatchResponse.decisions:type_name -> headend.v1.ConnectionDecision
+	49, // 48: headend.v1.ReleaseConnectionBatchRequest.sessions:type_name -> headend.v1.SessionRef
+	54, // 49: headend.v1.ListSessionsResponse.sessions:type_name -> headend.v1.Session
+	0,  // 50: headend.v1.Session.kind:type_name -> headend.v1.ConnectionKind
+	60, // 51: headend.v1.Session.login_time:type_name -> google.protobuf.Timestamp
+	59, // 52: headend.v1.PutFileResponse.file:type_name -> headend.v1.FlashFile
+	59, // 53: headend.v1.GetFileResponse.file:type_name -> headend.v1.FlashFile
+	60, // 54: headend.v1.FlashFile.modified:type_name -> google.protobuf.Timestamp
+	20, // 55: headend.v1.HeadendService.CreateHeadend:input_type -> headend.v1.CreateHeadendRequest
+	22, // 56: headend.v1.HeadendService.GetHeadend:input_type -> headend.v1.GetHeadendRequest
+	24, // 57: headend.v1.HeadendService.ListHeadends:input_type -> headend.v1.ListHeadendsRequest
+	26, // 58: headend.v1.HeadendService.DeleteHeadend:input_type -> headend.v1.DeleteHeadendRequest
+	28, // 59: headend.v1.HeadendService.InstallActivationKey:input_type -> headend.v1.InstallActivationKeyRequest
+	30, // 60: headend.v1.HeadendService.Reload:input_type -> headend.v1.ReloadRequest
+	32, // 61: headend.v1.HeadendService.ReturnForRepair:input_type -> headend.v1.ReturnForRepairRequest
+	34, // 62: headend.v1.HeadendService.Exec:input_type -> headend.v1.ExecRequest
+	37, // 63: headend.v1.HeadendService.ListPlatforms:input_type -> headend.v1.ListPlatformsRequest
+	39, // 64: headend.v1.HeadendService.AdmitConnection:input_type -> headend.v1.AdmitConnectionRequest
+	41, // 65: headend.v1.HeadendService.ReleaseConnection:input_type -> headend.v1.ReleaseConnectionRequest
+	43, // 66: headend.v1.HeadendService.AdmitConnections:input_type -> headend.v1.AdmitConnectionsRequest
+	47, // 67: headend.v1.HeadendService.AdmitConnectionBatch:input_type -> headend.v1.AdmitConnectionBatchRequest
+	50, // 68: headend.v1.HeadendService.ReleaseConnectionBatch:input_type -> headend.v1.ReleaseConnectionBatchRequest
+	52, // 69: headend.v1.HeadendService.ListSessions:input_type -> headend.v1.ListSessionsRequest
+	55, // 70: headend.v1.HeadendService.PutFile:input_type -> headend.v1.PutFileRequest
+	57, // 71: headend.v1.HeadendService.GetFile:input_type -> headend.v1.GetFileRequest
+	21, // 72: headend.v1.HeadendService.CreateHeadend:output_type -> headend.v1.CreateHeadendResponse
+	23, // 73: headend.v1.HeadendService.GetHeadend:output_type -> headend.v1.GetHeadendResponse
+	25, // 74: headend.v1.HeadendService.ListHeadends:output_type -> headend.v1.ListHeadendsResponse
+	27, // 75: headend.v1.HeadendService.DeleteHeadend:output_type -> headend.v1.DeleteHeadendResponse
+	29, // 76: headend.v1.HeadendService.InstallActivationKey:output_type -> headend.v1.InstallActivationKeyResponse
+	31, // 77: headend.v1.HeadendService.Reload:output_type -> headend.v1.ReloadResponse
+	33, // 78: headend.v1.HeadendService.ReturnForRepair:output_type -> headend.v1.ReturnForRepairResponse
+	35, // 79: headend.v1.HeadendService.Exec:output_type -> headend.v1.ExecResponse
+	38, // 80: headend.v1.HeadendService.ListPlatforms:output_type -> headend.v1.ListPlatformsResponse
+	40, // 81: headend.v1.HeadendService.AdmitConnection:output_type -> headend.v1.AdmitConnectionResponse
+	42, // 82: headend.v1.HeadendService.ReleaseConnection:output_type -> headend.v1.ReleaseConnectionResponse
+	44, // 83: headend.v1.HeadendService.AdmitConnections:output_type -> headend.v1.AdmitConnectionsResponse
+	48, // 84: headend.v1.HeadendService.AdmitConnectionBatch:output_type -> headend.v1.AdmitConnectionBatchResponse
+	51, // 85: headend.v1.HeadendService.ReleaseConnectionBatch:output_type -> headend.v1.ReleaseConnectionBatchResponse
+	53, // 86: headend.v1.HeadendService.ListSessions:output_type -> headend.v1.ListSessionsResponse
+	56, // 87: headend.v1.HeadendService.PutFile:output_type -> headend.v1.PutFileResponse
+	58, // 88: headend.v1.HeadendService.GetFile:output_type -> headend.v1.GetFileResponse
+	72, // [72:89] is the sub-list for method output_type
+	55, // [55:72] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_headend_v1_headend_proto_init() }
@@ -4801,7 +5022,7 @@ func file_headend_v1_headend_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_headend_proto_rawDesc), len(file_headend_v1_headend_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   49,
+			NumMessages:   51,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
