@@ -26,7 +26,7 @@ func eventStamp(t time.Time) string { return t.UTC().Format("15:04:05 MST Mon Ja
 
 // logStamp is a log message's timestamp (`service timestamps log datetime
 // msec`), '*' for a clock that is not authoritative.
-func logStamp(t time.Time) string { return "*" + t.UTC().Format("Jan 2 15:04:05.000") }
+func logStamp(t time.Time) string { return "*" + t.UTC().Format("Jan _2 15:04:05.000") }
 
 // ShowClock is `show clock`.
 func ShowClock(now time.Time) string { return clockStamp(now) + "\n" }
