@@ -50,9 +50,17 @@ func TestEndToEndIOSSSLVPNSeats(t *testing.T) {
 		}
 	}
 
-	// The router has no activation keys: create prints no key lines.
+	// The router has no activation keys: create prints its IOS license
+	// (technology packages, seats) and no key lines.
 	want := "hostname:       r1\nmodel:          CISCO2911 (software 15.5(3)M)\nserial:         FTX1628838P\n" +
-		"state:          up since 2026-01-05T09:00:00Z\nconfig unsaved: no\nssh:            none\n"
+		"state:          up since 2026-01-05T09:00:00Z\n" +
+		"ios license:    udi CISCO2911/K9:FTX1628838P, module c2900\n" +
+		"technology:     ipbase ipbasek9: running Permanent; next reboot on\n" +
+		"technology:     security securityk9: not running, evaluation 60 days left; next reboot off\n" +
+		"technology:     uc uck9: not running, evaluation 60 days left; next reboot off\n" +
+		"technology:     data datak9: not running, evaluation 60 days left; next reboot off\n" +
+		"ssl vpn seats:  0 in use of 0\n" +
+		"config unsaved: no\nssh:            none\n"
 	if got := run("create", "--model", "CISCO2911", "--hostname", "r1", "--serial", "FTX1628838P"); got != want {
 		t.Errorf("create:\n%s\nwant:\n%s", got, want)
 	}
