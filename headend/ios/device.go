@@ -328,7 +328,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	}
 	// What comes up with the saved configuration logs as it does.
 	for _, f := range d.Running.Interfaces {
-		if !f.Shutdown {
+		if !f.Shutdown && !f.Tunnel {
 			d.logf(d.UpAt, "%%LINK-3-UPDOWN: Interface %s, changed state to up", f.Name)
 			d.logf(d.UpAt, "%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to up", f.Name)
 		}

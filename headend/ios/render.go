@@ -149,6 +149,10 @@ func (d *Device) ShowIPInterfaceBrief() string {
 		status, proto := "up", "up"
 		if f.Shutdown {
 			status, proto = "administratively down", "down"
+		} else if f.Tunnel {
+			// A virtual template carries no traffic itself: the
+			// virtual-access interfaces cloned from it do.
+			proto = "down"
 		}
 		fmt.Fprintf(&b, "%-26s %-15s YES %s %-21s %s\n", f.Name, addr, method, status, proto)
 	}

@@ -73,6 +73,9 @@ type Interface struct {
 	Description string       `json:"description,omitempty"`
 	Address     netip.Prefix `json:"address,omitzero"`
 	Shutdown    bool         `json:"shutdown"`
+	// Tunnel marks a virtual template (`interface Virtual-TemplateN type
+	// tunnel`).
+	Tunnel bool `json:"tunnel,omitempty"`
 }
 
 // Gateway is a `webvpn gateway NAME`: where the router answers SSL VPN
@@ -110,11 +113,13 @@ type Config struct {
 	Users        []User      `json:"users,omitempty"`
 	DomainName   string      `json:"domain_name,omitempty"`
 	Interfaces   []Interface `json:"interfaces"`
-	// IKEv2Profiles are the `crypto ikev2 profile NAME` names, in the
-	// order made.
-	IKEv2Profiles []string  `json:"ikev2_profiles,omitempty"`
-	Gateways      []Gateway `json:"gateways,omitempty"`
-	Contexts      []Context `json:"contexts,omitempty"`
+	// The `crypto ikev2` proposals, policies and profiles, in the order
+	// made.
+	IKEv2Proposals []IKEv2Proposal `json:"ikev2_proposals,omitempty"`
+	IKEv2Policies  []IKEv2Policy   `json:"ikev2_policies,omitempty"`
+	IKEv2Profiles  []IKEv2Profile  `json:"ikev2_profiles,omitempty"`
+	Gateways       []Gateway       `json:"gateways,omitempty"`
+	Contexts       []Context       `json:"contexts,omitempty"`
 	// LogBuffer is `logging buffered SIZE` (0: the default size);
 	// NoLogBuffer is `no logging buffered`.
 	LogBuffer   int  `json:"log_buffer,omitempty"`
@@ -151,6 +156,8 @@ var factorySecret = md5Crypt(DefaultPassword, "lab0")
 func (c Config) Clone() Config {
 	c.Users = slices.Clone(c.Users)
 	c.Interfaces = slices.Clone(c.Interfaces)
+	c.IKEv2Proposals = slices.Clone(c.IKEv2Proposals)
+	c.IKEv2Policies = slices.Clone(c.IKEv2Policies)
 	c.IKEv2Profiles = slices.Clone(c.IKEv2Profiles)
 	c.Gateways = slices.Clone(c.Gateways)
 	c.Contexts = slices.Clone(c.Contexts)
@@ -162,7 +169,8 @@ func (c Config) Clone() Config {
 func (c Config) Equal(o Config) bool {
 	return c.Hostname == o.Hostname && c.EnableSecret == o.EnableSecret && slices.Equal(c.Users, o.Users) &&
 		c.DomainName == o.DomainName && slices.Equal(c.Interfaces, o.Interfaces) &&
-		slices.Equal(c.IKEv2Profiles, o.IKEv2Profiles) && slices.Equal(c.Gateways, o.Gateways) &&
+		slices.Equal(c.IKEv2Profiles, o.IKEv2Profiles) &&
+		slices.Equal(c.IKEv2Proposals, o.IKEv2Proposals) && slices.Equal(c.IKEv2Policies, o.IKEv2Policies) && slices.Equal(c.Gateways, o.Gateways) &&
 		slices.Equal(c.Contexts, o.Contexts) && c.LogBuffer == o.LogBuffer && c.NoLogBuffer == o.NoLogBuffer &&
 		c.VTY == o.VTY && slices.Equal(c.BootPackages, o.BootPackages) &&
 		c.BootLevel == o.BootLevel && c.ThroughputMB == o.ThroughputMB
@@ -334,7 +342,8 @@ func lastAddr(p netip.Prefix) netip.Addr {
 func (c *Config) ActiveAddresses() []netip.Addr {
 	var out []netip.Addr
 	for _, f := range c.Interfaces {
-		if !f.Shutdown && f.Address.IsValid() {
+		// A virtual template's address is no place a peer reaches.
+		if !f.Shutdown && f.Address.IsValid() && !f.Tunnel {
 			out = append(out, f.Address.Addr())
 		}
 	}
@@ -456,15 +465,15 @@ func (c *Config) AddIKEv2Profile(name string) error {
 	if err := ValidName(name); err != nil {
 		return err
 	}
-	if !slices.Contains(c.IKEv2Profiles, name) {
-		c.IKEv2Profiles = append(c.IKEv2Profiles, name)
+	if _, ok := c.IKEv2Profile(name); !ok {
+		c.IKEv2Profiles = append(c.IKEv2Profiles, IKEv2Profile{Name: name})
 	}
 	return nil
 }
 
 // RemoveIKEv2Profile is `no crypto ikev2 profile NAME`.
 func (c *Config) RemoveIKEv2Profile(name string) {
-	c.IKEv2Profiles = slices.DeleteFunc(c.IKEv2Profiles, func(n string) bool { return n == name })
+	c.IKEv2Profiles = slices.DeleteFunc(c.IKEv2Profiles, func(p IKEv2Profile) bool { return p.Name == name })
 }
 
 // SetDomain is `ip domain name D` ("" : `no ip domain name`).

@@ -86,11 +86,47 @@ func (c *Config) Body(h Header) string {
 		w(line)
 	}
 	w("!", "redundancy", "!", "!", "!", "!")
+	for _, p := range c.IKEv2Proposals {
+		w("crypto ikev2 proposal " + p.Name)
+		for _, l := range [][2]string{{" encryption ", p.Encryption}, {" integrity ", p.Integrity}, {" group ", p.Group}} {
+			if l[1] != "" {
+				w(l[0] + l[1])
+			}
+		}
+		w("!")
+	}
+	for _, p := range c.IKEv2Policies {
+		w("crypto ikev2 policy " + p.Name)
+		if p.Proposal != "" {
+			w(" proposal " + p.Proposal)
+		}
+		w("!")
+	}
 	for _, p := range c.IKEv2Profiles {
-		w("crypto ikev2 profile "+p, "!")
+		w("crypto ikev2 profile " + p.Name)
+		if p.MatchRemote != "" {
+			w(" match identity remote " + p.MatchRemote)
+		}
+		if p.AuthRemote != "" {
+			w(" authentication remote " + p.AuthRemote)
+		}
+		if p.AuthLocal != "" {
+			w(" authentication local " + p.AuthLocal)
+		}
+		if p.Trustpoint != "" {
+			w(" pki trustpoint " + p.Trustpoint)
+		}
+		if p.VirtualTemplate != 0 {
+			w(fmt.Sprintf(" virtual-template %d", p.VirtualTemplate))
+		}
+		w("!")
 	}
 	w("!")
 	for _, f := range c.Interfaces {
+		if f.Tunnel {
+			renderTemplate(w, f)
+			continue
+		}
 		w("interface " + f.Name)
 		if f.Description != "" {
 			w(" description " + f.Description)
@@ -185,4 +221,22 @@ func (c *Config) Startup(h Header, nvramUpdated string) string {
 	h.LastChange = nvramUpdated
 	body := c.Body(h)
 	return fmt.Sprintf("Using %d out of 262136 bytes\n%s", len(body), body)
+}
+
+// renderTemplate prints a virtual template as IOS 15 does: with its type
+// and without duplex or speed, which a tunnel does not have.
+func renderTemplate(w func(...string), f Interface) {
+	w("interface " + f.Name + " type tunnel")
+	if f.Description != "" {
+		w(" description " + f.Description)
+	}
+	if f.Address.IsValid() {
+		w(fmt.Sprintf(" ip address %s %s", f.Address.Addr(), maskOf(f.Address.Bits())))
+	} else {
+		w(" no ip address")
+	}
+	if f.Shutdown {
+		w(" shutdown")
+	}
+	w("!")
 }

@@ -35,6 +35,7 @@ func addConfig(r *cli.Registry[*Session]) {
 	r.Add(global, "webvpn context", "Specify webvpn context", argWords, "WORD  Context name", cmdContext)
 	describe(global, "webvpn", "WebVPN commands")
 	r.Add(global, "crypto ikev2 profile", "Define IKEv2 profiles", argWords, "WORD  Name of IKEv2 profile", cmdIKEv2Profile)
+	addIKEv2(r)
 	r.Add(global, "crypto key generate rsa", "Generate RSA keys", argWords, "modulus  Provide number of modulus bits on the command line", cmdKeyGenerate)
 	r.Add(global, "crypto key zeroize rsa", "Remove RSA keys", argNone, "", cmdKeyZeroize)
 	describe(global, "crypto", "Encryption module")
@@ -245,6 +246,9 @@ func interfaceName(args []cli.Token) (name string, used int, ok bool) {
 	if i >= 0 {
 		typ, num = w[:i], w[i:]
 	}
+	if typ != "" && num != "" && strings.HasPrefix("virtual-template", strings.ToLower(typ)) {
+		return virtualTemplate(num, args)
+	}
 	if typ == "" || !strings.HasPrefix("gigabitethernet", strings.ToLower(typ)) {
 		return "", 0, false
 	}
@@ -271,6 +275,13 @@ func cmdInterface(s *Session, c *cli.Call) {
 	if len(c.Args) > used {
 		s.invalidArg(c, used)
 		return
+	}
+	if n, ok := strings.CutPrefix(name, "Virtual-Template"); ok && used == 3 {
+		// `type tunnel` makes the template when it is new.
+		v, _ := strconv.Atoi(n)
+		if !s.configure(func(d *ios.Device) error { return d.Running.AddVirtualTemplate(v) }) {
+			return
+		}
 	}
 	found := false
 	s.view(func(d *ios.Device) { _, found = d.Running.Interface(name) })
@@ -761,4 +772,18 @@ func badMask(a, m string) string {
 	}
 	b := mask.As4()
 	return fmt.Sprintf("Bad mask 0x%02X%02X%02X%02X for address %s", b[0], b[1], b[2], b[3], a)
+}
+
+// virtualTemplate reads `Virtual-TemplateN [type tunnel]`; used is 3 with
+// the type, which makes the template when it is new.
+func virtualTemplate(num string, args []cli.Token) (name string, used int, ok bool) {
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || n > 4096 {
+		return "", 0, false
+	}
+	used = 1
+	if len(args) >= 3 && strings.EqualFold(args[1].Text, "type") && strings.EqualFold(args[2].Text, "tunnel") {
+		used = 3
+	}
+	return config.VirtualTemplate(n), used, true
 }

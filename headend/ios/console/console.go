@@ -31,18 +31,21 @@ const (
 	ModeContext             // R1(config-webvpn-context)#
 	ModeLine                // R1(config-line)#
 	ModeIKEv2               // R1(config-ikev2-profile)#
+	ModeIKEProp             // R1(config-ikev2-proposal)#
+	ModeIKEPol              // R1(config-ikev2-policy)#
 )
 
 var (
 	execModes   = cli.Modes(ModeUser, ModePriv)
 	privOnly    = cli.Modes(ModePriv)
-	configModes = cli.Modes(ModeConfig, ModeIf, ModeGateway, ModeContext, ModeLine, ModeIKEv2)
-	subModes    = cli.Modes(ModeIf, ModeGateway, ModeContext, ModeLine, ModeIKEv2)
+	configModes = cli.Modes(ModeConfig, ModeIf, ModeGateway, ModeContext, ModeLine, ModeIKEv2, ModeIKEProp, ModeIKEPol)
+	subModes    = cli.Modes(ModeIf, ModeGateway, ModeContext, ModeLine, ModeIKEv2, ModeIKEProp, ModeIKEPol)
 )
 
 var modePrompts = map[Mode]string{
 	ModeConfig: "(config)", ModeIf: "(config-if)", ModeGateway: "(config-webvpn-gateway)",
 	ModeContext: "(config-webvpn-context)", ModeLine: "(config-line)", ModeIKEv2: "(config-ikev2-profile)",
+	ModeIKEProp: "(config-ikev2-proposal)", ModeIKEPol: "(config-ikev2-policy)",
 }
 
 // DefaultPager is the length of a new vty's terminal (`terminal length

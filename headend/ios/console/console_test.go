@@ -168,6 +168,20 @@ func TestTranscripts(t *testing.T) {
 			"configure terminal", "no ip domain name", "crypto key generate rsa", "ip domain name example.net",
 			"crypto key generate rsa", "1024", "crypto key generate rsa modulus 2048", "end",
 		}},
+		// A minimal FlexVPN headend, as pasted from a real configuration,
+		// and the values IOS refuses.
+		{"ikev2", []string{
+			"configure terminal",
+			"crypto ikev2 proposal PROP1", "encryption aes-cbc-256 aes-cbc-128", "integrity sha256", "group 14 19",
+			"encryption rot13", "group 7", "exit",
+			"crypto ikev2 policy POL1", "proposal NOPE", "proposal PROP1", "exit",
+			"crypto ikev2 profile FLEX", "match identity remote any", "match identity remote bogus",
+			"authentication remote pre-share", "authentication local rsa-sig", "authentication local magic",
+			"pki trustpoint TP1", "virtual-template 1", "virtual-template 0", "exit",
+			"interface Virtual-Template1 type tunnel", "ip address 10.9.9.1 255.255.255.0", "exit",
+			"interface Virtual-Template2", "do show ip interface brief", "end",
+			"show running-config | begin crypto ikev2", "copy running-config startup-config", "",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "Router")
