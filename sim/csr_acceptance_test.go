@@ -30,7 +30,8 @@ func TestCSRRegistersWithToken(t *testing.T) {
 	if ikev2("u0") {
 		t.Fatal("IKEv2 admitted with no entitlement asked")
 	}
-	out := execOK(t, l, "c1", "configure terminal", "platform hardware throughput level MB 100", "end",
+	out := execOK(t, l, "c1", "configure terminal", "platform hardware throughput level MB 100",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share", "authentication local pre-share", "end",
 		"license smart register idtoken "+tok)
 	if !strings.Contains(out, "Registration process is in progress.") {
 		t.Fatalf("register:\n%s", out)

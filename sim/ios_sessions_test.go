@@ -18,7 +18,8 @@ func TestIOSSessionsBeyondOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := tl.lab.Exec("r1", []string{"configure terminal", "license accept end user agreement", "yes",
-		"license boot module c2900 technology-package securityk9", "end", "write memory"}); err != nil {
+		"license boot module c2900 technology-package securityk9",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share", "authentication local pre-share", "end", "write memory"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tl.lab.Reload("r1", false); err != nil {

@@ -49,7 +49,8 @@ func TestIOSLicensingOf(t *testing.T) {
 		"license install flash:ssl10.lic", "configure terminal", "license boot module c2900 technology-package securityk9", "yes",
 		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
 		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
-		"webvpn context CTX", "gateway GW", "inservice", "end", "write memory", "reload", ""}))
+		"webvpn context CTX", "gateway GW", "inservice",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share", "authentication local pre-share", "end", "write memory", "reload", ""}))
 	must(lab.AdvanceClock(10 * 24 * time.Hour))
 	for i, k := range []headend.Kind{headend.KindAnyConnect, headend.KindClientless, headend.KindMobile, headend.KindIKEv2ThirdParty} {
 		if d := must(lab.Admit("r1", fmt.Sprintf("u%d", i), "pc", k)); !d.Admitted {

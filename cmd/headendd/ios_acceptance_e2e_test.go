@@ -92,9 +92,12 @@ func TestEndToEndIOSSSLVPNSeats(t *testing.T) {
 	techRow(out, "ipbase ipbasek9 Permanent ipbasek9")
 	techRow(out, "security None None None")
 
-	// The securityk9 evaluation, EULA accepted, for the next boot.
+	// The securityk9 evaluation, EULA accepted, for the next boot, and a
+	// FlexVPN profile for IKEv2 peers.
 	out = exec("configure terminal", "license accept end user agreement", "yes",
-		"license boot module c2900 technology-package securityk9", "end", "write memory")
+		"license boot module c2900 technology-package securityk9",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share",
+		"authentication local pre-share", "end", "write memory")
 	wantIn("license boot module", out, "securityk9")
 	run("reload", "r1")
 	techRow(exec("show version"), "security securityk9 EvalRightToUse securityk9")

@@ -26,7 +26,10 @@ const (
 //   - IKEv2 kinds (third-party IKEv2 clients, site-to-site) and the
 //     legacy IKEv1 client (Easy VPN on IOS) need securityk9 and draw no
 //     seats: they count against the platform's IPsec tunnel maximum
-//     (hardware.ipsecMax);
+//     (hardware.ipsecMax). The IKEv2 kinds also need an IKEv2 profile
+//     complete enough to answer a peer (config.IKEv2Profile.Complete:
+//     `match identity remote`, `authentication remote` and `authentication
+//     local`): without one the router answers no IKEv2 peer;
 //   - AnyConnect for Cisco VPN Phone is refused: IOS headends do not
 //     terminate it (the phone's VPN client needs an ASA).
 //
@@ -57,9 +60,7 @@ func (d *Device) AdmissionPolicy(now time.Time) *admission.Policy {
 		}
 		if d.xeIPsec() {
 			p.Limit[classIPsec] = uint32(d.hw.ipsecMax)
-			for _, k := range []headend.Kind{headend.KindIKEv2ThirdParty, headend.KindSiteToSite, headend.KindIPsecIKEv1} {
-				p.Class[k] = classIPsec
-			}
+			d.ipsecClasses(&p)
 		}
 		p.Total = uint32(d.hw.ipsecMax)
 		p.NoPortal = true
@@ -75,13 +76,21 @@ func (d *Device) AdmissionPolicy(now time.Time) *admission.Policy {
 	}
 	if r.Security() {
 		p.Limit[classIPsec] = uint32(d.hw.ipsecMax)
-		for _, k := range []headend.Kind{headend.KindIKEv2ThirdParty, headend.KindSiteToSite, headend.KindIPsecIKEv1} {
-			p.Class[k] = classIPsec
-		}
+		d.ipsecClasses(&p)
 	}
 	p.Total = uint32(seats + d.hw.ipsecMax)
 	// With no SSL VPN service in service nothing answers an SSL VPN
 	// client, so its refusal logs nothing.
 	p.NoPortal = !ssl
 	return admission.NewPolicy(p)
+}
+
+// ipsecClasses opens the IPsec kinds the configuration answers: IKEv1
+// always, the IKEv2 kinds with a complete IKEv2 profile.
+func (d *Device) ipsecClasses(p *admission.Rules) {
+	p.Class[headend.KindIPsecIKEv1] = classIPsec
+	if d.Running.IKEv2Ready() {
+		p.Class[headend.KindIKEv2ThirdParty] = classIPsec
+		p.Class[headend.KindSiteToSite] = classIPsec
+	}
 }

@@ -46,6 +46,21 @@ func sslService(t *testing.T, d *ios.Device) {
 	x.InService = true
 }
 
+// flexProfile configures a minimal FlexVPN server profile, complete
+// enough to answer IKEv2 peers.
+func flexProfile(t *testing.T, d *ios.Device) {
+	t.Helper()
+	c := &d.Running
+	if err := c.AddIKEv2Profile("FLEX"); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range [][]string{{"match", "any"}, {"remote", "pre-share"}, {"local", "rsa-sig"}, {"virtual-template", "1"}} {
+		if err := c.SetIKEv2ProfileLine("FLEX", l[0], l[1:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // admitN admits n sessions of kind k and returns the last decision.
 func admitN(t *testing.T, a *admission.Admission, ps *admission.Principals, k headend.Kind, n int, now time.Time) admission.Decision {
 	t.Helper()
@@ -61,8 +76,9 @@ func admitN(t *testing.T, a *admission.Admission, ps *admission.Principals, k he
 }
 
 // TestAdmissionPolicy follows a CISCO2911 from ipbasek9 alone to ten
-// SSL_VPN seats: SSL VPN needs securityk9 and seats, IKEv2 securityk9
-// only; each refusal logs its line, or nothing.
+// SSL_VPN seats: SSL VPN needs securityk9, seats and a webvpn context in
+// service, IKEv2 securityk9 and a complete IKEv2 profile; each refusal
+// logs its line, or nothing.
 func TestAdmissionPolicy(t *testing.T) {
 	d := newRouter(t, "CISCO2911", "FTX1628A1B2", "R1")
 	ps := admission.NewPrincipals(nil)
@@ -98,6 +114,16 @@ func TestAdmissionPolicy(t *testing.T) {
 	d.WriteMemory()
 	d.Reload(now, 0)
 	refusal(headend.KindAnyConnect, headend.ReasonPremiumLimit, noSeats)
+	// No IKEv2 profile yet, then one without its local authentication:
+	// nothing answers an IKEv2 peer, silently.
+	refusal(headend.KindIKEv2ThirdParty, headend.ReasonNotLicensed, "")
+	flexProfile(t, d)
+	if err := d.Running.SetIKEv2ProfileLine("FLEX", "local", nil); err != nil {
+		t.Fatal(err)
+	}
+	refusal(headend.KindSiteToSite, headend.ReasonNotLicensed, "")
+	flexProfile(t, d)
+	a.SetPolicy(d.AdmissionPolicy(now))
 	if dec := admitN(t, a, ps, headend.KindIKEv2ThirdParty, 1, now); !dec.Admitted {
 		t.Errorf("IKEv2 with securityk9: %+v", dec)
 	}

@@ -16,9 +16,13 @@ import (
 	"github.com/asalab/asalab/keygen/smart"
 )
 
-// ikev2 reports whether the router admits one IKEv2 session at now.
+// ikev2 reports whether the router, given a FlexVPN profile, admits one
+// IKEv2 session at now.
 func ikev2(t *testing.T, d *ios.Device, now time.Time) admission.Decision {
 	t.Helper()
+	if !d.Running.IKEv2Ready() {
+		flexProfile(t, d)
+	}
 	a := admission.NewAdmission(1, 16, d.AdmissionPolicy(now), now.Unix(), nil)
 	return admitN(t, a, admission.NewPrincipals(nil), headend.KindIKEv2ThirdParty, 1, now)
 }

@@ -72,6 +72,8 @@ func TestASRRightToUseTranscript(t *testing.T) {
 		"show logging | include EULA", "license smart register idtoken X",
 	})
 	golden(t, "asr_rtu", out)
+	cli.Run(h.session().(cli.Script), []string{"configure terminal", "crypto ikev2 profile FLEX",
+		"match identity remote any", "authentication remote pre-share", "authentication local pre-share", "end"})
 	p, err := admission.NewPrincipals(nil).Get("u", "pc")
 	if err != nil {
 		t.Fatal(err)
