@@ -105,6 +105,8 @@ func TestEndToEndIOSSSLVPNSeats(t *testing.T) {
 		t.Fatalf("AnyConnect with securityk9 and no seats: %q", out)
 	}
 	waitRefusalEvent(t, d, "r1", "alice", syslogOf(out))
+	// The router's own buffer has the line too, as the events do.
+	wantIn("show logging", exec("show logging | include SSLVPN"), syslogOf(out))
 	if out := admit("bob", "ikev2-third-party"); !strings.HasPrefix(out, "admitted ") {
 		t.Fatalf("IKEv2 with securityk9: %q", out)
 	}

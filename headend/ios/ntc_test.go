@@ -99,7 +99,7 @@ func TestNTCTemplates(t *testing.T) {
 		t.Errorf("show ip interface brief: %v", br)
 	}
 
-	lg := ntcParse(t, "cisco_ios_show_logging.textfsm", d.ShowLogging())
+	lg := ntcParse(t, "cisco_ios_show_logging.textfsm", d.ShowLogging(nil))
 	if len(lg) != 1 || lg[0]["FACILITY"] != "SYS" || lg[0]["MNEMONIC"] != "RESTART" || lg[0]["SEVERITY"] != "5" || lg[0]["MONTH"] != "Nov" {
 		t.Errorf("show logging: %v", lg)
 	}

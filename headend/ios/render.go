@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/headend/ios/config"
 )
 
@@ -159,9 +161,14 @@ func (d *Device) ShowIPInterfaceBrief() string {
 	return b.String()
 }
 
-// ShowLogging is `show logging`: the logging settings, then the buffer.
-func (d *Device) ShowLogging() string {
+// ShowLogging is `show logging`: the logging settings, then the buffer:
+// the router's own messages and the refusal lines of its admission state a
+// (nil: none), oldest first.
+func (d *Device) ShowLogging(a *admission.Admission) string {
 	entries, logged := d.LogEntries()
+	if a != nil && !d.Running.NoLogBuffer {
+		entries, logged = d.withRefusals(entries, logged, a)
+	}
 	var b strings.Builder
 	b.WriteString("Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)\n\n")
 	b.WriteString("No Active Message Discriminator.\n\n\n\nNo Inactive Message Discriminator.\n\n\n")
@@ -212,4 +219,35 @@ func (d *Device) ShowStartupConfig() string {
 		saved += fmt.Sprintf("\n! NVRAM config last updated at %s by %s", eventStamp(d.SavedAt), d.SavedBy)
 	}
 	return d.Startup.Startup(h, saved)
+}
+
+// withRefusals merges the refusal lines the admission state kept (the
+// admission path writes them to a ring, unrendered, without locks) into
+// the buffer's messages by time, the router's own first at the same
+// second, and keeps the newest that fit the buffer as logf does. A refusal
+// without a line (IPsec, phone) logs nothing; logged counts those the
+// ring no longer holds as logged.
+func (d *Device) withRefusals(own []family.LogEntry, logged int, a *admission.Admission) ([]family.LogEntry, int) {
+	refusals, n := a.Refusals()
+	out := slices.Clone(own)
+	for _, r := range refusals {
+		if r.Logoff {
+			continue
+		}
+		if msg := refusalLine(r.Reason, r.Kind); msg != "" {
+			out = append(out, family.LogEntry{Time: r.At, Msg: msg})
+			logged++
+		}
+	}
+	logged += int(n) - len(refusals)
+	slices.SortStableFunc(out, func(x, y family.LogEntry) int { return x.Time.Compare(y.Time) })
+	size, keep := 0, 0
+	for i := len(out) - 1; i >= 0 && keep < maxLog; i-- {
+		size += len(out[i].Msg) + len("*Nov 30 10:41:25.123: \n")
+		if size > d.Running.LogBufferSize() && keep > 0 {
+			break
+		}
+		keep++
+	}
+	return out[len(out)-keep:], logged
 }

@@ -35,10 +35,19 @@ func isSSL(k headend.Kind) bool {
 // of kind k under policy pol (family.Family.RefusalSyslog); empty when it
 // logs nothing.
 func RefusalSyslog(d admission.Decision, k headend.Kind, pol *admission.Policy, user, device string) string {
-	if pol.Silent(d) || !isSSL(k) {
+	if pol.Silent(d) {
 		return ""
 	}
-	switch d.Reason {
+	return refusalLine(d.Reason, k)
+}
+
+// refusalLine is the line of a logged refusal of kind k for reason; empty
+// for those that log nothing.
+func refusalLine(reason headend.Reason, k headend.Kind) string {
+	if !isSSL(k) {
+		return ""
+	}
+	switch reason {
 	case headend.ReasonNotLicensed:
 		return lineNoLicense
 	case headend.ReasonPremiumLimit, headend.ReasonTotalLimit:

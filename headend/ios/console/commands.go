@@ -83,7 +83,7 @@ func addExec(r *cli.Registry[*Session]) {
 	describe(execModes, "show ip", "IP information")
 	describe(execModes, "show ip interface", "IP interface status and configuration")
 	show(privOnly, "logging", "Show the contents of logging buffers", func(s *Session, _ *cli.Call) {
-		s.view(func(d *ios.Device) { s.print(d.ShowLogging()) })
+		s.view(func(d *ios.Device) { s.print(d.ShowLogging(s.b.Admission())) })
 	})
 	runCfg := func(s *Session, _ *cli.Call) { s.view(func(d *ios.Device) { s.print(d.ShowRunningConfig()) }) }
 	show(privOnly, "running-config", "Current operating configuration", runCfg)

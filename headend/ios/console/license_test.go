@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
@@ -91,5 +92,55 @@ func TestShowLicenseSeatsInUse(t *testing.T) {
 	out, _ := cli.Run(h.session().(cli.Script), []string{"show license"})
 	if !strings.Contains(out, "Feature: SSL_VPN\n") || !strings.Contains(out, "License Count: 10/3/0  (Active/In-use/Violation)\n") {
 		t.Errorf("show license:\n%s", out)
+	}
+}
+
+// TestShowLoggingRefusals: the router logs its SSL VPN refusals to its own
+// buffer, as the lab's events have them: no securityk9 running, then every
+// seat in use (none, on the securityk9 evaluation without a seat license).
+// An IPsec refusal logs nothing.
+func TestShowLoggingRefusals(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	cli.Run(h.session().(cli.Script), []string{
+		"configure terminal", "interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
+		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
+		"webvpn context CTX", "gateway GW", "inservice", "end",
+	})
+	ps := admission.NewPrincipals(nil)
+	admit := func(user string, k headend.Kind) {
+		t.Helper()
+		p, err := ps.Get(user, "pc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := h.adm.Admit(p, k, h.now.Unix()); d.Admitted {
+			t.Fatalf("%s %v admitted", user, k)
+		}
+	}
+	admit("alice", headend.KindAnyConnect)
+	admit("bob", headend.KindIKEv2ThirdParty)
+	const grep = "show logging | include %SSLVPN-[0-9]-LICENSE"
+	out, _ := cli.Run(h.session().(cli.Script), []string{grep})
+	want := "R1#" + grep + "\n" +
+		"*Nov 27 12:00:00.000: %SSLVPN-3-LICENSE_NO_LICENSE: No valid license available to use IOS SSLVPN service\nR1#"
+	if out != want {
+		t.Errorf("without securityk9:\n%s\nwant\n%s", out, want)
+	}
+
+	// The reload empties the buffer, in RAM, and the refusals with it, as
+	// the lab resets the admission state of a router that reloads.
+	cli.Run(h.session().(cli.Script), []string{
+		"configure terminal", "license boot module c2900 technology-package securityk9", "yes", "end",
+		"write memory", "reload", "",
+	})
+	h.now = h.now.Add(10 * time.Minute)
+	h.adm.Reset(h.now.Unix())
+	h.adm.SetPolicy(h.dev.AdmissionPolicy(h.now))
+	admit("carol", headend.KindClientless)
+	out, _ = cli.Run(h.session().(cli.Script), []string{grep})
+	want = "R1#" + grep + "\n" +
+		"*Nov 27 12:10:00.000: %SSLVPN-6-LICENSE_NO_FREE_LICENSE: All available SSLVPN session licenses are in use\nR1#"
+	if out != want {
+		t.Errorf("with securityk9 and no seats:\n%s\nwant\n%s", out, want)
 	}
 }
