@@ -94,3 +94,13 @@ func (d *Device) ipsecClasses(p *admission.Rules) {
 		p.Class[headend.KindSiteToSite] = classIPsec
 	}
 }
+
+// SSLVPNSeats is the SSL_VPN seats the router grants at now: its license
+// files' count, never more than the platform's SSL VPN maximum; none on
+// the IOS XE routers.
+func (d *Device) SSLVPNSeats(now time.Time) int {
+	if d.IsXE() {
+		return 0
+	}
+	return min(d.RunningLicense(now).SSLVPN(), d.hw.sslMax)
+}

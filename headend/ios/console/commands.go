@@ -28,6 +28,7 @@ func init() {
 	addConfig(commands)
 	addLicense(commands)
 	addXE(commands)
+	addWebVPNShow(commands)
 	for _, d := range describes {
 		commands.Describe(d.ms, d.path, d.help)
 	}

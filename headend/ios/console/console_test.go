@@ -29,6 +29,7 @@ type fakeHost struct {
 	dev    *ios.Device
 	adm    *admission.Admission
 	signer *keygen.Signer
+	ps     *admission.Principals // the sessions' principals, when a test has any
 }
 
 func newFakeHost(t *testing.T, model, serial, hostname string) *fakeHost {
@@ -53,6 +54,12 @@ func (h *fakeHost) Now() time.Time                  { return h.now }
 func (h *fakeHost) BootTime() time.Duration         { return 0 }
 func (h *fakeHost) Signer() *keygen.Signer          { return h.signer }
 func (h *fakeHost) Admission() *admission.Admission { return h.adm }
+func (h *fakeHost) PrincipalByIndex(i uint32) *admission.Principal {
+	if h.ps == nil {
+		return nil
+	}
+	return h.ps.ByIndex(i)
+}
 
 func (h *fakeHost) View(fn func(d family.Device)) error {
 	h.mu.Lock()

@@ -144,3 +144,37 @@ func TestShowLoggingRefusals(t *testing.T) {
 		t.Errorf("with securityk9 and no seats:\n%s\nwant\n%s", out, want)
 	}
 }
+
+// TestShowWebVPNSessions: show webvpn license and show webvpn session
+// context all name the seats and who holds them; IPsec sessions hold none.
+func TestShowWebVPNSessions(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	data, _, err := ioslic.Issue(h.signer, h.dev.UDI(), "FL-SSLVPN10-K9", h.now, "PAK1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.dev.PutFile("ssl10.lic", data, h.now); err != nil {
+		t.Fatal(err)
+	}
+	cli.Run(h.session().(cli.Script), []string{
+		"license install flash:ssl10.lic", "configure terminal", "license boot module c2900 technology-package securityk9", "yes",
+		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
+		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
+		"webvpn context CTX", "gateway GW", "inservice",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share",
+		"authentication local pre-share", "end", "write memory", "reload", "",
+	})
+	h.ps = admission.NewPrincipals(nil)
+	for i, k := range []headend.Kind{headend.KindAnyConnect, headend.KindIKEv2ThirdParty, headend.KindClientless} {
+		p, err := h.ps.Get(fmt.Sprintf("user%d", i+1), fmt.Sprintf("pc%d", i+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := h.adm.Admit(p, k, h.now.Unix()); !d.Admitted {
+			t.Fatalf("%v: %+v", k, d)
+		}
+		h.now = h.now.Add(90 * time.Second)
+	}
+	out, _ := cli.Run(h.session().(cli.Script), []string{"show webvpn license", "show webvpn session context all"})
+	golden(t, "webvpn_sessions", out)
+}
