@@ -141,7 +141,7 @@ func TestTranscripts(t *testing.T) {
 			"show running-config", "write memory", "show logging",
 		}},
 		{"errors", []string{
-			"sh", "di", "show", "show foo", "foo", "configure", "show ip interface brief extra",
+			"sh", "di", "show", "show foo", "foo", "configure", "x", "show ip interface brief extra",
 			"configure terminal", "interface GigabitEthernet0/9", "interface GigabitEthernet0/0",
 			"ip address 10.0.0.0 255.255.255.0", "ip address 10.0.0.1 255.0.255.0", "ip address 10.0.0.1",
 			"hostname -bad", "logging buffered 100", "end", "show ?", "show running-config ?", "terminal length 700",
@@ -157,6 +157,10 @@ func TestTranscripts(t *testing.T) {
 		{"abbrev", []string{
 			"conf t", "int gi0/2", "desc lab", "ip addr 10.1.1.1 255.255.255.0", "no shut", "do sh ip int br", "exit",
 			"hostname ?", "logging ?", "ex", "wr", "sh?", "sh ver | i uptime", "sh run | b interface GigabitEthernet0/2", "ter len 0",
+		}},
+		{"ambiguity", []string{
+			"con", "show c", "show conf | include ^hostname", "show cdp", "conn", "connect 192.0.2.9", "configure", "", "end",
+			"configure", "t", "end", "configure", "bogus", "conf ?",
 		}},
 		{"users", []string{
 			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",
