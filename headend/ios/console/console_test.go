@@ -162,6 +162,11 @@ func TestTranscripts(t *testing.T) {
 			"con", "show c", "show conf | include ^hostname", "show cdp", "conn", "connect 192.0.2.9", "configure", "", "end",
 			"configure", "t", "end", "configure", "bogus", "conf ?",
 		}},
+		{"filters", []string{
+			"terminal length 0", "configure terminal", "interface GigabitEthernet0/1", "description uplink", "ip address 192.0.2.1 255.255.255.0", "end",
+			"show running-config | section ^interface", "show run | sec Gi.*0/1", "show run | sec speed", "show run | count ^interface",
+			"show run | count nomatch", "show run | ?", "show run | grep x", "show run | sec",
+		}},
 		{"users", []string{
 			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",
 			"username dave privilege 16 secret x", "username erin secret 5 notahash", "username frank",
