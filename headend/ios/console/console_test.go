@@ -2,6 +2,7 @@ package console
 
 import (
 	"flag"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,11 @@ func newFakeHost(t *testing.T, model, serial, hostname string) *fakeHost {
 		t.Fatal(err)
 	}
 	return &fakeHost{now: now, dev: d, adm: admission.NewAdmission(1, 64, d.AdmissionPolicy(now), now.Unix(), nil), signer: s.ForLab("default")}
+}
+
+// Reachable answers for 192.0.2.2, a peer on the lab network.
+func (h *fakeHost) Reachable(a netip.Addr) (string, bool) {
+	return "peer", a == netip.MustParseAddr("192.0.2.2")
 }
 
 func (h *fakeHost) Now() time.Time                  { return h.now }
@@ -166,6 +172,13 @@ func TestTranscripts(t *testing.T) {
 			"terminal length 0", "configure terminal", "interface GigabitEthernet0/1", "description uplink", "ip address 192.0.2.1 255.255.255.0", "end",
 			"show running-config | section ^interface", "show run | sec Gi.*0/1", "show run | sec speed", "show run | count ^interface",
 			"show run | count nomatch", "show run | ?", "show run | grep x", "show run | sec",
+		}},
+		{"interfaces", []string{
+			"terminal length 0", "ping 192.0.2.2", "configure terminal", "interface GigabitEthernet0/1", "description uplink",
+			"ip address 192.0.2.1 255.255.255.0", "no shutdown", "end",
+			"ping 192.0.2.2", "ping 192.0.2.9", "ping peer", "ping",
+			"show running-config interface Gi0/1", "show run int gigabitEthernet 0/0", "show run int gi0/9", "show run int",
+			"show interfaces GigabitEthernet0/1", "show interfaces gi0/9", "show interfaces | include line protocol",
 		}},
 		{"users", []string{
 			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",
