@@ -3,6 +3,7 @@ package ios
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 )
 
@@ -73,4 +74,43 @@ func (d *Device) mac(i int) string {
 	h.Write([]byte(d.Serial))
 	n := h.Sum32()&0xffff00 | uint32(i)
 	return fmt.Sprintf("c8f9.f9%02x.%04x", n>>16&0xff, n&0xffff)
+}
+
+// ShowIPInterface is `show ip interface [NAME]`: each interface's IP
+// state. UNSURE: only the head of IOS's long per-interface list is
+// printed, the lines Ansible's ios_facts and a student read (address,
+// broadcast, MTU, access lists, proxy ARP).
+func (d *Device) ShowIPInterface(name string) string {
+	var b strings.Builder
+	for _, f := range d.Running.Interfaces {
+		if name != "" && f.Name != name {
+			continue
+		}
+		state, proto := "up", "up"
+		if f.Shutdown {
+			state, proto = "administratively down", "down"
+		}
+		fmt.Fprintf(&b, "%s is %s, line protocol is %s\n", f.Name, state, proto)
+		if !f.Address.IsValid() {
+			b.WriteString("  Internet protocol processing disabled\n")
+			continue
+		}
+		how := "non-volatile memory"
+		if slices.Contains(d.Manual, f.Name) {
+			how = "setup command"
+		}
+		fmt.Fprintf(&b, "  Internet address is %s\n", f.Address)
+		b.WriteString("  Broadcast address is 255.255.255.255\n")
+		fmt.Fprintf(&b, "  Address determined by %s\n", how)
+		b.WriteString("  MTU is 1500 bytes\n" +
+			"  Helper address is not set\n" +
+			"  Directed broadcast forwarding is disabled\n" +
+			"  Outgoing access list is not set\n" +
+			"  Inbound  access list is not set\n" +
+			"  Proxy ARP is enabled\n" +
+			"  Local Proxy ARP is disabled\n" +
+			"  Security level is default\n" +
+			"  Split horizon is enabled\n")
+	}
+	return b.String()
 }

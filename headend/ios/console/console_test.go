@@ -179,6 +179,7 @@ func TestTranscripts(t *testing.T) {
 			"ping 192.0.2.2", "ping 192.0.2.9", "ping peer", "ping",
 			"show running-config interface Gi0/1", "show run int gigabitEthernet 0/0", "show run int gi0/9", "show run int",
 			"show interfaces GigabitEthernet0/1", "show interfaces gi0/9", "show interfaces | include line protocol",
+			"show ip interface", "show ip interface gi0/1 | include address", "show ip int br", "show ipv6 interface", "show lldp",
 		}},
 		{"users", []string{
 			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",

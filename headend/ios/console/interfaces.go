@@ -15,6 +15,20 @@ func init() {
 		"GigabitEthernet  GigabitEthernet IEEE 802.3z", cmdShowRunInterface)
 	commands.Add(execModes, "show interfaces", "Interface status and configuration", argWords,
 		"GigabitEthernet  GigabitEthernet IEEE 802.3z", cmdShowInterfaces)
+	commands.Add(execModes, "show ip interface", "IP interface status and configuration", argWords,
+		"GigabitEthernet  GigabitEthernet IEEE 802.3z", cmdShowIPInterface)
+	// The lab's routers have no IPv6 interface, for which IOS prints
+	// nothing, and run no LLDP, which IOS routers leave off.
+	commands.Add(execModes, "show ipv6 interface", "IPv6 interface status and configuration", argWords,
+		"GigabitEthernet  GigabitEthernet IEEE 802.3z", func(s *Session, c *cli.Call) {
+			if len(c.Args) > 0 {
+				ifArg(s, c)
+			}
+		})
+	commands.Describe(execModes, "show ipv6", "IPv6 information")
+	commands.Add(execModes, "show lldp", "LLDP information", argNone, "", func(s *Session, _ *cli.Call) {
+		s.fail("% LLDP is not enabled")
+	})
 	commands.Add(execModes, "ping", "Send echo messages", argWords, "WORD  Ping destination address or hostname", cmdPing)
 }
 
@@ -82,6 +96,19 @@ func cmdShowInterfaces(s *Session, c *cli.Call) {
 		name = n
 	}
 	s.view(func(d *ios.Device) { s.print(d.ShowInterfaces(name)) })
+}
+
+// cmdShowIPInterface is `show ip interface [NAME]`.
+func cmdShowIPInterface(s *Session, c *cli.Call) {
+	name := ""
+	if len(c.Args) > 0 {
+		n, ok := ifArg(s, c)
+		if !ok {
+			return
+		}
+		name = n
+	}
+	s.view(func(d *ios.Device) { s.print(d.ShowIPInterface(name)) })
 }
 
 // cmdPing: `ping A.B.C.D` sends five echoes through the lab network: they
