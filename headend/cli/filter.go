@@ -78,6 +78,15 @@ func (ks FilterKinds) Parse(spec string, offset int) (*OutputFilter, *ParseError
 	if kind == "grep" && len(rest) > 0 && rest[0].Text == "-v" {
 		f.invert, rest = true, rest[1:]
 	}
+	if kind == "section" && len(rest) > 1 {
+		// IOS's `section [include|exclude] REGEX`.
+		switch Pick(rest[0].Text, "include", "exclude") {
+		case "include":
+			rest = rest[1:]
+		case "exclude":
+			f.invert, rest = true, rest[1:]
+		}
+	}
 	if len(rest) == 0 {
 		return nil, &ParseError{Kind: ErrIncomplete}
 	}
@@ -133,6 +142,9 @@ func (f *OutputFilter) Apply(out string) string {
 			if m {
 				keep, section = true, ind
 			}
+		}
+		if f.kind == "section" && f.invert {
+			keep = !keep
 		}
 		if keep {
 			b.WriteString(l)

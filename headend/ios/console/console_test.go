@@ -169,9 +169,10 @@ func TestTranscripts(t *testing.T) {
 			"configure", "t", "end", "configure", "bogus", "conf ?",
 		}},
 		{"filters", []string{
-			"terminal length 0", "configure terminal", "interface GigabitEthernet0/1", "description uplink", "ip address 192.0.2.1 255.255.255.0", "end",
+			"terminal length 0", "configure terminal", "interface GigabitEthernet0/1", "description uplink", "ip address 192.0.2.1 255.255.255.0", "no shutdown", "end",
 			"show running-config | section ^interface", "show run | sec Gi.*0/1", "show run | sec speed", "show run | count ^interface",
 			"show run | count nomatch", "show run | ?", "show run | grep x", "show run | sec",
+			"show run | section include ^line vty", "show ip interface | section exclude administratively down",
 		}},
 		{"interfaces", []string{
 			"terminal length 0", "ping 192.0.2.2", "configure terminal", "interface GigabitEthernet0/1", "description uplink",
