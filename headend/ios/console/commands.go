@@ -30,6 +30,7 @@ func init() {
 	addLicense(commands)
 	addXE(commands)
 	addWebVPNShow(commands)
+	addCryptoShow(commands)
 	for _, d := range describes {
 		commands.Describe(d.ms, d.path, d.help)
 	}

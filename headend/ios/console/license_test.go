@@ -146,7 +146,8 @@ func TestShowLoggingRefusals(t *testing.T) {
 }
 
 // TestShowWebVPNSessions: show webvpn license and show webvpn session
-// context all name the seats and who holds them; IPsec sessions hold none.
+// context all name the seats and who holds them; IPsec sessions hold none
+// and show in show crypto ikev2 sa, with the transforms configured.
 func TestShowWebVPNSessions(t *testing.T) {
 	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
 	data, _, err := ioslic.Issue(h.signer, h.dev.UDI(), "FL-SSLVPN10-K9", h.now, "PAK1")
@@ -161,8 +162,10 @@ func TestShowWebVPNSessions(t *testing.T) {
 		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
 		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
 		"webvpn context CTX", "gateway GW", "inservice",
+		"crypto ikev2 proposal P1", "encryption aes-cbc-128", "integrity sha256", "group 14", "exit",
+		"crypto ikev2 policy POL", "proposal P1", "exit",
 		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share",
-		"authentication local pre-share", "end", "write memory", "reload", "",
+		"authentication local rsa-sig", "end", "write memory", "reload", "",
 	})
 	h.ps = admission.NewPrincipals(nil)
 	for i, k := range []headend.Kind{headend.KindAnyConnect, headend.KindIKEv2ThirdParty, headend.KindClientless} {
@@ -175,6 +178,6 @@ func TestShowWebVPNSessions(t *testing.T) {
 		}
 		h.now = h.now.Add(90 * time.Second)
 	}
-	out, _ := cli.Run(h.session().(cli.Script), []string{"show webvpn license", "show webvpn session context all"})
+	out, _ := cli.Run(h.session().(cli.Script), []string{"show webvpn license", "show webvpn session context all", "show crypto ikev2 sa"})
 	golden(t, "webvpn_sessions", out)
 }
