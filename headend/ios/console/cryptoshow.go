@@ -18,6 +18,7 @@ import (
 // the Encr and Life/Active Time lines).
 func addCryptoShow(r *cli.Registry[*Session]) {
 	r.Add(privOnly, "show crypto ikev2 sa", "Shows ikev2 SAs", argNone, "", cmdShowIKEv2SA)
+	r.Add(privOnly, "show crypto session", "Show crypto sessions currently established", argNone, "", cmdShowCryptoSession)
 	describe(privOnly, "show crypto", "Encryption module")
 	describe(privOnly, "show crypto ikev2", "Shows ikev2 information")
 }
@@ -104,4 +105,45 @@ func authName(m string) string {
 		return "EAP"
 	}
 	return "PSK"
+}
+
+// cmdShowCryptoSession is `show crypto session`: each IKEv2 session, on
+// the virtual-access interface its profile's virtual template clones (the
+// outside interface without one), in the layout of the real IOS 15/XE
+// outputs. The flow is the client's pool address.
+func cmdShowCryptoSession(s *Session, _ *cli.Call) {
+	local, outside, profile, vt := "0.0.0.0", "GigabitEthernet0/0", "", 0
+	s.view(func(d *ios.Device) {
+		for _, f := range d.Running.Interfaces {
+			if !f.Shutdown && f.Address.IsValid() && !f.Tunnel {
+				local, outside = f.Address.Addr().String(), f.Name
+				break
+			}
+		}
+		for _, p := range d.Running.IKEv2Profiles {
+			if p.Complete() {
+				profile, vt = p.Name, p.VirtualTemplate
+				break
+			}
+		}
+	})
+	var b strings.Builder
+	b.WriteString("Crypto session current status\n\n")
+	n := 0
+	s.b.Admission().Sessions(0, func(si admission.SessionInfo) bool {
+		if si.Kind != headend.KindIKEv2ThirdParty && si.Kind != headend.KindSiteToSite {
+			return true
+		}
+		n++
+		v := ios.ViewSession(si, s.b.PrincipalByIndex(si.Principal))
+		iface := outside
+		if vt != 0 {
+			iface = fmt.Sprintf("Virtual-Access%d", n)
+		}
+		fmt.Fprintf(&b, "Interface: %s\nProfile: %s\nSession status: UP-ACTIVE\nPeer: %s port 4500\n", iface, profile, v.PublicIP)
+		fmt.Fprintf(&b, "  Session ID: %d\n  IKEv2 SA: local %s/4500 remote %s/4500 Active\n", n, local, v.PublicIP)
+		fmt.Fprintf(&b, "  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 %s/255.255.255.255\n        Active SAs: 2, origin: crypto map\n\n", v.AssignedIP)
+		return true
+	})
+	s.print(b.String())
 }

@@ -165,7 +165,8 @@ func TestShowWebVPNSessions(t *testing.T) {
 		"crypto ikev2 proposal P1", "encryption aes-cbc-128", "integrity sha256", "group 14", "exit",
 		"crypto ikev2 policy POL", "proposal P1", "exit",
 		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share",
-		"authentication local rsa-sig", "end", "write memory", "reload", "",
+		"authentication local rsa-sig", "virtual-template 1", "exit", "interface Virtual-Template1 type tunnel",
+		"end", "write memory", "reload", "",
 	})
 	h.ps = admission.NewPrincipals(nil)
 	for i, k := range []headend.Kind{headend.KindAnyConnect, headend.KindIKEv2ThirdParty, headend.KindClientless} {
@@ -178,6 +179,6 @@ func TestShowWebVPNSessions(t *testing.T) {
 		}
 		h.now = h.now.Add(90 * time.Second)
 	}
-	out, _ := cli.Run(h.session().(cli.Script), []string{"show webvpn license", "show webvpn session context all", "show crypto ikev2 sa"})
+	out, _ := cli.Run(h.session().(cli.Script), []string{"show webvpn license", "show webvpn session context all", "show crypto ikev2 sa", "show crypto session"})
 	golden(t, "webvpn_sessions", out)
 }
