@@ -431,6 +431,7 @@ func TestInstallRefusalsChangeNothing(t *testing.T) {
 		{"another router's", otherUDI, license.ErrWrongUDI, "Installing...Feature:SSL_VPN...Failed:License UDI mismatch"},
 		{"another lab's", otherLab, ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed"},
 		{"edited", []byte(strings.Replace(string(good), "<PAK>P1</PAK>", "<PAK>P7</PAK>", 1)), ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed"},
+		{"count edited", []byte(strings.Replace(string(good), "<COUNT>10</COUNT>", "<COUNT>100</COUNT>", 1)), ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed\n0/1 licenses were successfully installed"},
 		{"malformed", []byte("hello\n"), ioslic.ErrMalformed, "0/0 licenses were successfully installed"},
 		{"mixed", mixed, license.ErrWrongUDI, "Installing...Feature:SSL_VPN...Failed:File not installed"},
 	} {
