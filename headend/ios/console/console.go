@@ -79,7 +79,7 @@ func Open(h family.Host, opts family.ConsoleOptions) family.Console {
 	switch opts.Mode {
 	case family.ModePriv:
 		s.mode = ModePriv
-	case family.ModeLogin:
+	case family.ModeLogin, family.ModeShell:
 		s.mode = ModeUser
 		if opts.Privilege >= 15 {
 			s.mode = ModePriv
