@@ -54,8 +54,11 @@ func TestCSRRegistersWithToken(t *testing.T) {
 		return h.GetHeadend().GetSmartLicense()
 	}
 
-	// appx has no security: IKEv2 is refused, even registered.
-	exec("configure terminal", "platform hardware throughput level MB 100", "license boot level appx", "end", "write memory", "reload", "")
+	// appx has no security: IKEv2 is refused, even registered (with a
+	// FlexVPN profile, which IKEv2 needs too).
+	exec("configure terminal", "platform hardware throughput level MB 100", "license boot level appx",
+		"crypto ikev2 profile FLEX", "match identity remote any", "authentication remote pre-share",
+		"authentication local pre-share", "end", "write memory", "reload", "")
 	out := exec("license smart register idtoken "+tok.GetToken().GetToken(), "show license status | include Status")
 	if !strings.Contains(out, "Registration process is in progress.") || !strings.Contains(out, "  Status: AUTHORIZED on ") {
 		t.Fatalf("register:\n%s", out)
