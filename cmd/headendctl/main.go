@@ -43,7 +43,9 @@ Commands:
   twin [--hostname H] --from FILE [--activation-key FILE]
                                                add the twin of a real ASA 5500/5500-X from its captured
                                                show version (and show activation-key): its model, release,
-                                               serial, hostname and licensed features (keys of the lab)
+                                               serial, hostname and licensed features (keys of the lab);
+                                               "note:" lines on stderr name the capture's lines the twin
+                                               prints otherwise (a unit of a failover pair, an indented block)
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend
