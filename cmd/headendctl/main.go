@@ -75,12 +75,15 @@ Commands:
                                                (--follow: go on as events happen; --headend, --kind repeatable)
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
-  replay H FILE [--ignore REGEX]...            run the commands of a transcript captured on a real
+  replay H FILE [--ignore REGEX]... [--command CMD]
+                                               run the commands of a transcript captured on a real
                                                device (FILE, - for stdin) on H; print a unified diff
                                                per command whose output differs, then a summary;
                                                uptime, times, MACs, serials, keys, checksums and
                                                session counters are not compared (--ignore: more);
-                                               exit status 1 if an output differs, 2 on an error
+                                               exit status 1 if an output differs, 2 on an error;
+                                               --command CMD: FILE is CMD's bare output, with no prompt
+                                               line (the show version file twin --from took)
 
 Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario list                                the scenarios: NAME TITLE (goals, hints)

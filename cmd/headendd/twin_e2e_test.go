@@ -63,6 +63,27 @@ func TestEndToEndTwin(t *testing.T) {
 		t.Errorf("the twin's licensed features:\n%s\nwant the capture's:\n%s", got, want)
 	}
 
+	// Twin and replay in two commands on the same file, a bare output:
+	// replay takes it with --command.
+	pair := filepath.Join("..", "..", "sim", "twin", "testdata", "ntc_cisco_asa_show_version3.txt")
+	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "twin", "--hostname", "tw3", "--from", pair); code != 0 ||
+		!strings.HasPrefix(errOut, "note: the capture is of a unit of a failover pair; a twin is a single unit") {
+		t.Errorf("twin of a unit of a pair: exit %d, stderr %q", code, errOut)
+	}
+	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "replay", "tw3", pair); code != 2 ||
+		!strings.Contains(errOut, "no prompt line") {
+		t.Errorf("replay of the bare output without --command: exit %d, stderr %q", code, errOut)
+	}
+	out, _, code = ctl(t, headendctl, "--addr", d.grpc, "replay", "tw3", pair, "--command", "show version")
+	if code != 1 || !strings.HasPrefix(out, "--- tw3# show version (transcript line 1)\n+++ show version (replayed on tw3)\n") ||
+		!strings.HasSuffix(out, "replay on tw3: 1 commands, 0 the same, 1 differ\n") {
+		t.Errorf("replay --command of the bare output: exit %d:\n%s", code, out)
+	}
+	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "replay", "fw09", capture, "--command", "show version"); code != 2 ||
+		!strings.Contains(errOut, "line 1 is a prompt line (fw09# show version): the text is a transcript, replay it without a command (InvalidArgument, TRANSCRIPT_INVALID)") {
+		t.Errorf("replay --command of a transcript: exit %d, stderr %q", code, errOut)
+	}
+
 	asav := filepath.Join("..", "..", "sim", "twin", "testdata", "ntc_cisco_asa_show_version1.txt")
 	_, errOut, code = ctl(t, headendctl, "--addr", d.grpc, "twin", "--from", asav)
 	if code != 1 || !strings.Contains(errOut, "ASAv10 is licensed by smart (InvalidArgument, NOT_ACTIVATION_KEY_MODEL)") {
@@ -71,7 +92,7 @@ func TestEndToEndTwin(t *testing.T) {
 	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "twin", "--hostname", "x"); code != 2 || !strings.Contains(errOut, "usage: twin") {
 		t.Errorf("no --from: exit %d, stderr %q", code, errOut)
 	}
-	if got := mustCtl(t, headendctl, "--addr", d.grpc, "list"); strings.Count(got, "\n") != 3 {
+	if got := mustCtl(t, headendctl, "--addr", d.grpc, "list"); strings.Count(got, "\n") != 4 {
 		t.Errorf("list after one twin and refusals:\n%s", got)
 	}
 }
