@@ -612,17 +612,18 @@ type Grade struct {
 	HintsUsed int
 }
 
-// Lines are the grade as printed: a line per goal, then the score.
+// Lines are the grade as printed: a line per goal, the hints used when
+// any were, then the score. The last line is exactly "score N/M" for a
+// script to read.
 func (g Grade) Lines() []string {
-	out := make([]string, 0, len(g.Goals)+1)
+	out := make([]string, 0, len(g.Goals)+2)
 	for _, r := range g.Goals {
 		out = append(out, r.Line)
 	}
-	line := "score " + strconv.Itoa(g.Passed) + "/" + strconv.Itoa(len(g.Goals))
 	if g.HintsUsed > 0 {
-		line += fmt.Sprintf(" (%d hints used)", g.HintsUsed)
+		out = append(out, fmt.Sprintf("hints used %d", g.HintsUsed))
 	}
-	return append(out, line)
+	return append(out, "score "+strconv.Itoa(g.Passed)+"/"+strconv.Itoa(len(g.Goals)))
 }
 
 // Grade grades the running scenario: the lab connects the goals' users
