@@ -93,8 +93,11 @@ Training scenarios (in an empty lab, whose clock becomes simulated):
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
                                                buy one order line; prints its PAK first
-  portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
-                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal register --pak PAK --serial S [--migrate]
+                                               register a PAK to an ASA; prints the license e-mail
+                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...");
+                                               --migrate: a Plus, Apex or VPN Only PAK replaces the
+                                               serial's retired AnyConnect licenses
   portal register --pak PAK --udi PID:SN --out FILE
                                                register an IOS PAK (FL-SSLVPN10-K9...) to a router's UDI;
                                                writes its license file to FILE
