@@ -88,7 +88,10 @@ Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario grade                               one PASS or FAIL line per goal, "hints used N" if any,
                                                then "score N/M" as the last line;
                                                exit status 1 unless every goal passes
-  scenario reset                               start the running scenario over
+  scenario reset                               start the running scenario over: its headends deleted
+                                               and set up again; the lab's others are kept (named)
+  scenario stop                                end the running scenario: its traffic stops, its
+                                               headends are deleted, the lab's others kept (named)
 
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME

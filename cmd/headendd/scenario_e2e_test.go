@@ -105,8 +105,27 @@ func TestEndToEndScenario(t *testing.T) {
 	if code != 0 || !strings.HasSuffix(out, "PASS every participant kept its shared sessions until its own key was in\nhints used 1\nscore 7/7\n") {
 		t.Fatalf("scenario grade after the conversion: exit %d\n%s", code, out)
 	}
-	if got := run("scenario", "reset"); !strings.Contains(got, "started Mon 2030-02-11 08:00, lab time Mon 2030-02-11 08:00, hints used 0/4\n") {
+	// A headend the trainee made stays through a reset and a stop, which
+	// name it; the stop ends the scenario for good, across a restart.
+	run("create", "--model", "ASA5516", "--hostname", "tw3")
+	if got := run("scenario", "reset"); !strings.HasPrefix(got, "kept tw3: not the scenario's headends\n") ||
+		!strings.Contains(got, "started Mon 2030-02-11 08:00, lab time Mon 2030-02-11 08:00, hints used 0/4\n") {
 		t.Fatalf("scenario reset:\n%s", got)
+	}
+	if got := run("scenario", "stop"); got != "stopped shared-to-plus: its headends deleted\nkept tw3: not the scenario's headends\n" {
+		t.Fatalf("scenario stop: %q", got)
+	}
+	d.kill()
+	d = startDaemon(t, headendd, dataDir)
+	if _, errOut, code := ctl(t, headendctl, "--addr", d.grpc, "scenario", "status"); code != 1 || !strings.Contains(errOut, "SCENARIO_NOT_RUNNING") {
+		t.Fatalf("status after the stop and a restart: exit %d, %s", code, errOut)
+	}
+	if got := run("list"); strings.Contains(got, "p1 ") || !strings.Contains(got, "tw3 ") {
+		t.Fatalf("list after the stop:\n%s", got)
+	}
+	run("delete", "tw3")
+	if got := run("scenario", "start", "essentials-to-plus"); !strings.Contains(got, "hints used 0/3\n") {
+		t.Fatalf("the next scenario:\n%s", got)
 	}
 }
 
