@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -259,4 +261,36 @@ func fill(args []string, pairs ...string) []string {
 		}
 	}
 	return out
+}
+
+// TestEndToEndScenarioDir: headendd --scenario-dir carries a trainer's
+// scenario file beside the built-in ones, and refuses to start on a file
+// that does not read, naming its file, line and field.
+func TestEndToEndScenarioDir(t *testing.T) {
+	headendd, headendctl := buildBinaries(t)
+	dir := t.TempDir()
+	tiny := "name: \"tiny\"\ntitle: \"Tiny\"\ndescription: \"one headend\"\nclock_start: \"2030-01-07T08:00:00Z\"\n" +
+		"headends {\n  hostname: \"hq\"\n  model: \"ASA5525\"\n}\n" +
+		"goals {\n  check: \"connect_all\"\n  description: \"all connect\"\n}\nhints: \"connect\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "tiny.textpb"), []byte(tiny), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := startDaemon(t, headendd, filepath.Join(t.TempDir(), "data"), "--scenario-dir", dir)
+	if got := mustCtl(t, headendctl, "--addr", d.grpc, "scenario", "list"); !strings.Contains(got, "tiny                 Tiny (1 goals, 1 hints)\n") ||
+		!strings.Contains(got, "shared-to-plus ") {
+		t.Fatalf("scenario list:\n%s", got)
+	}
+	d.kill()
+
+	bad := filepath.Join(dir, "bad.textpb")
+	if err := os.WriteFile(bad, []byte(strings.Replace(tiny, "ASA5525", "ASA9999", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(headendd, "--data-dir", filepath.Join(t.TempDir(), "data"), "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "",
+		"--clock", "sim", "--scenario-dir", dir)
+	cmd.Env = append(os.Environ(), daemonEnv...)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "\nheadendd: scenario: invalid scenario file: "+bad+`:7: field model: headend hq: unknown model "ASA9999"`) {
+		t.Fatalf("a bad scenario file: %v\n%s", err, out)
+	}
 }
