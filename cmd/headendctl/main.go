@@ -85,7 +85,8 @@ Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario start NAME                          set the scenario up and start its traffic
   scenario status                              the scenario, the lab time, its goals now, hints used
   scenario hint                                the next hint (counted)
-  scenario grade                               one PASS or FAIL line per goal, "hints used N" if any,
+  scenario grade                               one PASS or FAIL line per goal, "note" lines (a unit
+                                               reloaded with users on it), "hints used N" if any,
                                                then "score N/M" as the last line;
                                                exit status 1 unless every goal passes
   scenario reset                               start the running scenario over: its headends deleted

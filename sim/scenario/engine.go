@@ -641,19 +641,24 @@ func (e *Engine) Hint() (int, string, error) {
 
 // Grade is the running scenario's grade.
 type Grade struct {
-	Goals     []Result
+	Goals []Result
+	// Notes are what a trainer remarks on that no goal scores: a unit
+	// reloaded with the scenario's users on it (the conversion needs the
+	// reloads; their time of day is the trainee's choice).
+	Notes     []string
 	Passed    int
 	HintsUsed int
 }
 
-// Lines are the grade as printed: a line per goal, the hints used when
-// any were, then the score. The last line is exactly "score N/M" for a
+// Lines are the grade as printed: a line per goal, the notes, the hints
+// used when any were, then the score. The last line is exactly "score N/M" for a
 // script to read.
 func (g Grade) Lines() []string {
 	out := make([]string, 0, len(g.Goals)+2)
 	for _, r := range g.Goals {
 		out = append(out, r.Line)
 	}
+	out = append(out, g.Notes...)
 	if g.HintsUsed > 0 {
 		out = append(out, fmt.Sprintf("hints used %d", g.HintsUsed))
 	}
@@ -669,7 +674,7 @@ func (e *Engine) Grade() (Grade, error) {
 	if r == nil {
 		return Grade{}, e.notRunning()
 	}
-	g := Grade{Goals: e.grade(r, true), HintsUsed: r.hints}
+	g := Grade{Goals: e.grade(r, true), Notes: e.history(r).reloads, HintsUsed: r.hints}
 	for _, res := range g.Goals {
 		if res.Passed {
 			g.Passed++
