@@ -53,6 +53,7 @@ const (
 	ConsoleUser  = family.ModeUser
 	ConsolePriv  = family.ModePriv
 	ConsoleLogin = family.ModeLogin
+	ConsoleShell = family.ModeShell
 )
 
 // Errors of the headends, which the lab returns as they are.

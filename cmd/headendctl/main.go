@@ -90,15 +90,23 @@ Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario start NAME                          set the scenario up and start its traffic
   scenario status                              the scenario, the lab time, its goals now, hints used
   scenario hint                                the next hint (counted)
-  scenario grade                               one PASS or FAIL line per goal, then "score N/M";
+  scenario grade                               one PASS or FAIL line per goal, "note" lines (a unit
+                                               reloaded with users on it), "hints used N" if any,
+                                               then "score N/M" as the last line;
                                                exit status 1 unless every goal passes
-  scenario reset                               start the running scenario over
+  scenario reset                               start the running scenario over: its headends deleted
+                                               and set up again; the lab's others are kept (named)
+  scenario stop                                end the running scenario: its traffic stops, its
+                                               headends are deleted, the lab's others kept (named)
 
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
                                                buy one order line; prints its PAK first
-  portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
-                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal register --pak PAK --serial S [--migrate]
+                                               register a PAK to an ASA; prints the license e-mail
+                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...");
+                                               --migrate: a Plus, Apex or VPN Only PAK replaces the
+                                               serial's retired AnyConnect licenses
   portal register --pak PAK --udi PID:SN --out FILE
                                                register an IOS PAK (FL-SSLVPN10-K9...) to a router's UDI;
                                                writes its license file to FILE

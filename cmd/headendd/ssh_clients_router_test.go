@@ -122,7 +122,7 @@ func TestSSHClientsIOS(t *testing.T) {
 			t.Fatal(err)
 		}
 		recap := regexp.MustCompile(`(?m)^r-ans\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)`)
-		for i, want := range []string{"ok=6 changed=3 unreachable=0 failed=0", "ok=6 changed=0 unreachable=0 failed=0"} {
+		for i, want := range []string{"ok=7 changed=3 unreachable=0 failed=0", "ok=7 changed=0 unreachable=0 failed=0"} {
 			out := runClient(t, dir, 3*time.Minute, "ansible-playbook", "-i", "inventory.yml", playbook)
 			m := recap.FindStringSubmatch(out)
 			if m == nil {

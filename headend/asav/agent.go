@@ -485,6 +485,11 @@ func (a *Agent) RenewAuthAsk(ask Ask, now time.Time, m family.SmartManager, log 
 		return ErrNotRegistered
 	}
 	reg, err := m.RenewAuthorization(a.UDI())
+	return a.authAnswer(ask, now, reg, err, log)
+}
+
+// authAnswer records the manager's answer to an authorization renewal.
+func (a *Agent) authAnswer(ask Ask, now time.Time, reg smart.Registration, err error, log Log) error {
 	if errors.Is(err, smart.ErrNotRegistered) {
 		log(now, msgAuthFailed)
 		a.dropped(ask, now, log)
@@ -500,6 +505,24 @@ func (a *Agent) RenewAuthAsk(ask Ask, now time.Time, m family.SmartManager, log 
 	}
 	a.authorized(now, reg.Status, log)
 	return nil
+}
+
+// ReportUsageAsk is an authorization renewal that reports what ask asks
+// for when it is no longer what the registration authorized (an IOS XE
+// agent does so after a change of package or throughput, at boot and at
+// its renewals): the manager authorizes the new entitlement from then on.
+// A manager that takes no usage report gets a plain renewal.
+func (a *Agent) ReportUsageAsk(ask Ask, now time.Time, m family.SmartManager, log Log) error {
+	u, ok := m.(family.SmartUsageReporter)
+	if a.Reg == nil || a.Reserved != nil || ask.Tag == "" || a.Reg.Tag == ask.Tag || !ok {
+		return a.RenewAuthAsk(ask, now, m, log)
+	}
+	log = a.logger(log)
+	reg, err := u.ReportUsage(a.UDI(), []string{ask.Tag})
+	if err == nil {
+		a.Reg.Tag = ask.Tag
+	}
+	return a.authAnswer(ask, now, reg, err, log)
 }
 
 // RenewID is a registration renewal at now (`license smart renew id`, or

@@ -158,6 +158,11 @@ const (
 	ModeUser  Mode = iota // user EXEC
 	ModePriv              // privileged EXEC
 	ModeLogin             // where a login with the session's privilege lands
+	// ModeShell is where an interactive SSH login shell lands, which
+	// differs by family: an ASA without auto-enable starts every user in
+	// user EXEC, an IOS router starts a privilege-15 `login local` user
+	// in privileged EXEC.
+	ModeShell
 )
 
 // ConsoleOptions open a console session.

@@ -46,6 +46,13 @@ type SmartManager interface {
 	ReturnReservation(udi, returnCode string) error
 }
 
+// SmartUsageReporter is a SmartManager that takes a device's new usage:
+// an authorization renewal reporting the entitlement tags it now asks
+// for, which replace those it registered with.
+type SmartUsageReporter interface {
+	ReportUsage(udi string, tags []string) (smart.Registration, error)
+}
+
 // SmartLicensing is the capability of a family licensed by Smart
 // Licensing. Time-driven changes that need no communication (the end of
 // the evaluation period, the communication deadline passing, the

@@ -315,6 +315,7 @@ func (d *Device) Reload(now time.Time, bootTime time.Duration) {
 	if d.IsCSR() {
 		// The saved `license boot level` is the package of this boot.
 		d.XE.Level = cmp.Or(d.Running.BootLevel, DefaultCSRLevel)
+		d.bootSmart(now.Add(bootTime))
 	}
 	d.ChangedBy, d.ChangedAt = "", time.Time{}
 	d.Manual = nil

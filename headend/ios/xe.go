@@ -152,10 +152,9 @@ func (d *Device) smartLog(at time.Time, msg string) { d.logf(at, "%s", msg) }
 
 // csrLicensed reports whether the CSR's agent licenses its package at now.
 // A registration authorizes the entitlement it asked for: after a change
-// of package or throughput the router is not licensed until it registers
-// again (`license smart register idtoken T force`). UNSURE: a real agent
-// reports the new entitlement at its next communication; the lab's
-// manager keeps the tags of the registration.
+// of package or throughput the router is not licensed until its agent
+// reports the new entitlement, as an IOS XE agent does at boot and at its
+// authorization renewals (`license smart renew auth` at once).
 func (d *Device) csrLicensed() bool {
 	k := d.ask()
 	if r := d.XE.Smart.Reg; r != nil && r.Tag != k.Tag {
@@ -272,7 +271,19 @@ func (d *Device) SmartRenewAuth(now time.Time, m family.SmartManager) error {
 	if !d.IsCSR() {
 		return ErrNotXE
 	}
-	return d.XE.Smart.RenewAuthAsk(d.ask(), now, m, d.smartLog)
+	return d.XE.Smart.ReportUsageAsk(d.ask(), now, m, d.smartLog)
+}
+
+// bootSmart is the agent at the boot at: an entitlement that changed with
+// the boot's package is reported to the manager at once, by the agent's
+// next communication made due.
+func (d *Device) bootSmart(at time.Time) {
+	a := d.XE.Smart
+	if a.Reg != nil && a.Reserved == nil {
+		if k := d.ask(); k.Tag != "" && k.Tag != a.Reg.Tag && a.Reg.NextComm.After(at) {
+			a.Reg.NextComm = at
+		}
+	}
 }
 
 // SmartDeregister is `license smart deregister`.
@@ -374,7 +385,13 @@ func (r SmartRouter) SmartDue() (time.Time, bool) { return r.XE.Smart.Due() }
 
 // SmartRenew makes the renewals due at now through m.
 func (r SmartRouter) SmartRenew(now time.Time, m family.SmartManager) {
-	r.XE.Smart.RenewAsk(r.ask(), now, m, r.smartLog)
+	a, k := r.XE.Smart, r.ask()
+	a.AdvanceAsk(k, now, r.smartLog)
+	if g := a.Reg; g != nil && a.Reserved == nil && k.Tag != "" && g.Tag != k.Tag && !now.Before(g.NextComm) {
+		// The authorization renewal due reports the new entitlement.
+		_ = a.ReportUsageAsk(k, now, m, r.smartLog)
+	}
+	a.RenewAsk(k, now, m, r.smartLog)
 }
 
 // Router is the IOS router a family.Device is, wrapped or not; nil for

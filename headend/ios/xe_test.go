@@ -261,3 +261,79 @@ func TestXESoftwareVersion(t *testing.T) {
 		t.Errorf("IOS XE on an ISR G2: %v", err)
 	}
 }
+
+// TestCSRReportsNewEntitlement: a registered CSR 1000V whose package
+// changes at a reload reports the new entitlement by itself at boot (its
+// agent's next communication is due at once), without registering again;
+// one whose throughput changes reports it with `license smart renew auth`.
+// While the manager is unreachable it stays unlicensed and retries later.
+func TestCSRReportsNewEntitlement(t *testing.T) {
+	now := t0
+	d := newRouter(t, "CSR1000V", "9IOUX800GMO", "R1")
+	m, tok, err := asavtest.New(func() time.Time { return now }, smart.CSRTag("AX", "100M"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range []string{smart.CSRTag("SECURITY", "100M"), smart.CSRTag("SECURITY", "1G")} {
+		c, _, err := m.M.AddEntitlement(now, "Acme", "", tag, 1, time.Time{})
+		if err == nil {
+			err = m.M.Apply(c)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.SetThroughput(100, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SmartRegister(tok, false, now, m); err != nil {
+		t.Fatal(err)
+	}
+	r := ios.SmartRouter{Device: d}
+	if _, err := d.SetBootLevel("security"); err != nil {
+		t.Fatal(err)
+	}
+	d.WriteMemory()
+	d.Reload(now, time.Minute)
+	now = now.Add(time.Minute)
+	if v := r.SmartLicense(now); v.Entitlement != smart.CSRTag("SECURITY", "100M") || v.PlatformState != "Unlicensed" {
+		t.Fatalf("after the reload, before the agent speaks: %+v", v)
+	}
+	m.Down = true
+	at, due := r.SmartDue()
+	if !due || at.After(now) {
+		t.Fatalf("the agent's report is not due at boot: %v %v", at, due)
+	}
+	r.SmartRenew(now, m)
+	if v := r.SmartLicense(now); v.PlatformState != "Unlicensed" || v.LastFailure == "" {
+		t.Fatalf("manager unreachable: %+v", v)
+	}
+	if at, _ := r.SmartDue(); !at.After(now) {
+		t.Fatalf("a failed report is retried at once: %v", at)
+	}
+	m.Down = false
+	now, _ = r.SmartDue()
+	r.SmartRenew(now, m)
+	if v := r.SmartLicense(now); v.Authorization != "AUTHORIZED" || v.PlatformState != "Licensed" || v.Registration != "REGISTERED" {
+		t.Fatalf("after the agent's report: %+v", v)
+	}
+	if dec := ikev2(t, d, now); !dec.Admitted {
+		t.Errorf("IKEv2 on security after the report: %+v", dec)
+	}
+	if all := d.ShowLicenseAll(now); !strings.Contains(all, "CSR 1KV SECURITY 100M (") || strings.Contains(all, "CSR 1KV AX 100M (") {
+		t.Errorf("show license all:\n%s", all)
+	}
+	// A throughput change is reported by `license smart renew auth`.
+	if err := d.SetThroughput(1000, now); err != nil {
+		t.Fatal(err)
+	}
+	if dec := ikev2(t, d, now); dec.Admitted {
+		t.Errorf("IKEv2 admitted before the new throughput is reported: %+v", dec)
+	}
+	if err := d.SmartRenewAuth(now, m); err != nil {
+		t.Fatal(err)
+	}
+	if v := r.SmartLicense(now); v.Entitlement != smart.CSRTag("SECURITY", "1G") || v.PlatformState != "Licensed" {
+		t.Errorf("after renew auth: %+v", v)
+	}
+}

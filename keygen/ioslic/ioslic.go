@@ -71,7 +71,14 @@ type License struct {
 // Counted reports whether the feature is counted (SSL_VPN seats).
 func (l License) Counted() bool { return l.Count > 0 }
 
-var refRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
+var (
+	refRE     = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
+	featureRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+	versionRE = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$`)
+)
+
+// maxCount bounds a line's count as read: well above any SKU's seats.
+const maxCount = 1 << 20
 
 // Issue makes a license file for the SKU bound to udi, signed with the
 // lab's signer. ref is what it is issued for (the PAK): two licenses of
@@ -166,8 +173,8 @@ func Encode(lics []License) []byte {
 
 // Parse reads a license file without checking signatures: the installer
 // names each line's feature even when it refuses it. A file that is not
-// one of this format, or a line whose fields do not agree with its SKU,
-// is ErrMalformed.
+// one of this format, or a line of an unknown SKU or with fields out of
+// range, is ErrMalformed.
 func Parse(data []byte) ([]License, error) {
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%w: over %d bytes", ErrMalformed, MaxFileSize)
@@ -197,8 +204,12 @@ func (x xmlLicense) license() (License, error) {
 	if !ok || k.PID != x.SKU {
 		return License{}, fmt.Errorf("unknown SKU %q", x.SKU)
 	}
-	if x.FeatureName != k.Feature || x.Count != k.Count || x.FeatureVersion != Version {
-		return License{}, fmt.Errorf("feature %q %q count %d do not match SKU %s", x.FeatureName, x.FeatureVersion, x.Count, k.PID)
+	// The feature, version and count are kept as written, even when they
+	// no longer agree with the SKU: an edited line is then refused by its
+	// signature, as a tampered Cisco license file is ("Signature
+	// verification failed"), not taken for no license at all.
+	if !featureRE.MatchString(x.FeatureName) || !versionRE.MatchString(x.FeatureVersion) || x.Count < 0 || x.Count > maxCount {
+		return License{}, fmt.Errorf("feature %q %q count %d", x.FeatureName, x.FeatureVersion, x.Count)
 	}
 	udi := x.UDI.PID + ":" + x.UDI.SN
 	if _, _, err := SplitUDI(udi); err != nil {
@@ -211,7 +222,7 @@ func (x xmlLicense) license() (License, error) {
 	if !refRE.MatchString(x.Reference) || x.ID == "" || x.Signature == "" {
 		return License{}, errors.New("missing reference, ID or signature")
 	}
-	return License{UDI: udi, SKU: k.PID, Feature: k.Feature, Version: Version, Count: k.Count,
+	return License{UDI: udi, SKU: k.PID, Feature: x.FeatureName, Version: x.FeatureVersion, Count: x.Count,
 		Issued: at.UTC(), Reference: x.Reference, ID: x.ID, Signature: x.Signature}, nil
 }
 

@@ -91,11 +91,21 @@ func TestVerifyRefusesOtherLabAndEdits(t *testing.T) {
 			t.Errorf("%s edited: err = %v, want ErrBadSignature", name, err)
 		}
 	}
-	// Turning a security license into 100 SSL VPN seats by hand does not
-	// even parse: the fields no longer agree with a SKU.
-	seats := bytes.Replace(data, []byte("<SKU>SL-29-SEC-K9</SKU>"), []byte("<SKU>FL-SSLVPN100-K9</SKU>"), 1)
-	if _, err := ioslic.Verify(s, seats); !errors.Is(err, ioslic.ErrMalformed) {
-		t.Errorf("SKU edited: err = %v, want ErrMalformed", err)
+	// Turning a security license into 100 SSL VPN seats by hand, by its
+	// SKU or its feature and count, is refused by the signature, as any
+	// other edit is.
+	for name, e := range map[string][2]string{
+		"SKU":     {"<SKU>SL-29-SEC-K9</SKU>", "<SKU>FL-SSLVPN100-K9</SKU>"},
+		"feature": {"<FEATURE_NAME>securityk9</FEATURE_NAME>", "<FEATURE_NAME>SSL_VPN</FEATURE_NAME>"},
+		"count":   {"<COUNT>0</COUNT>", "<COUNT>100</COUNT>"},
+	} {
+		seats := bytes.Replace(data, []byte(e[0]), []byte(e[1]), 1)
+		if bytes.Equal(seats, data) {
+			t.Fatalf("%s: edit did not apply", name)
+		}
+		if _, err := ioslic.Verify(s, seats); !errors.Is(err, ioslic.ErrBadSignature) {
+			t.Errorf("%s edited: err = %v, want ErrBadSignature", name, err)
+		}
 	}
 }
 

@@ -510,6 +510,24 @@ func (m *Manager) RenewAuthorization(now time.Time, udi string) (Change, Registr
 	return Change{Devices: []Device{*c}}, Registration{Device: *c, Status: m.Status(now, udi)}, nil
 }
 
+// ReportUsage is an authorization renewal that reports the entitlements
+// the device now uses (an IOS XE agent reports them after a change of
+// package or throughput): they replace those it registered with, and its
+// state is worked out with them.
+func (m *Manager) ReportUsage(now time.Time, udi string, tags []string) (Change, Registration, error) {
+	d, err := m.device(udi)
+	if err != nil {
+		return Change{}, Registration{}, err
+	}
+	tags, err = checkTags(tags)
+	if err != nil {
+		return Change{}, Registration{}, err
+	}
+	c := d.clone()
+	c.Tags, c.AuthorizedAt = tags, now
+	return Change{Devices: []Device{*c}}, Registration{Device: *c, Status: m.statusWith(now, *c)}, nil
+}
+
 // RenewRegistration renews a device's registration (every
 // RegistrationPeriod); it renews the authorization too.
 func (m *Manager) RenewRegistration(now time.Time, udi string) (Change, Registration, error) {

@@ -320,3 +320,34 @@ func TestRegisterCSR(t *testing.T) {
 		t.Fatal("ParseUDI accepted a product that is not Smart-licensed here")
 	}
 }
+
+// TestReportUsage: a device reporting a new entitlement is authorized for
+// it (and its old one is freed for the account); an unknown tag or an
+// unregistered device is refused and changes nothing.
+func TestReportUsage(t *testing.T) {
+	f := newFixture(t)
+	must(f.m.CreateAccount(f.now, "Lab"))
+	ax, sec := CSRTag("AX", "100M"), CSRTag("SECURITY", "100M")
+	must(f.m.AddEntitlement(f.now, "Lab", "", ax, 1, time.Time{}))
+	tok := must(f.m.CreateToken(f.now, "Lab", "", 0, 0))
+	udi := UDIOf(PIDCSR, "9ABCDEFGHIJ")
+	must(f.m.Register(f.now, udi, tok.Token, []string{ax}))
+	f.now = f.now.Add(time.Hour)
+	r := must(f.m.ReportUsage(f.now, udi, []string{sec}))
+	if r.Status != StatusOutOfCompliance || len(r.Device.Tags) != 1 || r.Device.Tags[0] != sec || !r.Device.AuthorizedAt.Equal(f.now) {
+		t.Fatalf("security not bought: %+v", r)
+	}
+	must(f.m.AddEntitlement(f.now, "Lab", "", sec, 1, time.Time{}))
+	if s := f.m.Status(f.now, udi); s != StatusAuthorized {
+		t.Fatalf("security bought: %s", s)
+	}
+	if _, _, err := f.m.ReportUsage(f.now, udi, []string{"CSR 1KV GOLD 100M"}); !errors.Is(err, ErrUnknownTag) {
+		t.Errorf("unknown tag: %v", err)
+	}
+	if _, _, err := f.m.ReportUsage(f.now, UDIOf(PIDCSR, "9ABCDEFGHIK"), []string{sec}); !errors.Is(err, ErrNotRegistered) {
+		t.Errorf("unregistered: %v", err)
+	}
+	if s := f.m.Status(f.now, udi); s != StatusAuthorized {
+		t.Errorf("after the refusals: %s", s)
+	}
+}

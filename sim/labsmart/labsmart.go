@@ -166,6 +166,16 @@ func (s *Service) RenewAuthorizationAt(at time.Time, udi string) (smart.Registra
 	})
 }
 
+// ReportUsageAt is an authorization renewal reporting the device's new
+// entitlement tags, at the lab time at (zero: now).
+func (s *Service) ReportUsageAt(at time.Time, udi string, tags []string) (smart.Registration, error) {
+	return doAt(s, at, func(r smart.Registration) string {
+		return fmt.Sprintf("%s reported its usage (%s): %s", r.Device.UDI, strings.Join(r.Device.Tags, ", "), r.Status)
+	}, func(m *smart.Manager, now time.Time) (smart.Change, smart.Registration, error) {
+		return m.ReportUsage(now, udi, tags)
+	})
+}
+
 // RenewRegistration renews a device's registration.
 func (s *Service) RenewRegistration(udi string) (smart.Registration, error) {
 	return s.RenewRegistrationAt(time.Time{}, udi)
@@ -301,6 +311,13 @@ func (p Path) RenewAuthorization(udi string) (smart.Registration, error) {
 		return smart.Registration{}, err
 	}
 	return p.S.RenewAuthorizationAt(p.At, udi)
+}
+
+func (p Path) ReportUsage(udi string, tags []string) (smart.Registration, error) {
+	if err := p.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	return p.S.ReportUsageAt(p.At, udi, tags)
 }
 
 func (p Path) RenewRegistration(udi string) (smart.Registration, error) {

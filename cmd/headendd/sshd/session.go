@@ -65,7 +65,7 @@ func (c *headendConsole) session(ctx context.Context, cn *conn, user string, pri
 				reply(true)
 				go func() {
 					defer close(done)
-					c.shell(ctx, cn, user, ch)
+					c.shell(ctx, cn, user, priv, ch)
 				}()
 			case "exec":
 				var cmd struct{ Command string }
@@ -124,12 +124,12 @@ func (c *headendConsole) exit(cn *conn, user string, ch ssh.Channel, status uint
 	_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(exitStatus{status}))
 }
 
-// shell is the interactive console. It lands in user EXEC mode whatever the
-// user's privilege, as an ASA without `aaa authorization exec ...
-// auto-enable` does: `enable` and the enable password lead on.
-func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, ch ssh.Channel) {
+// shell is the interactive console. Where it lands is the family's choice
+// (an ASA in user EXEC whatever the privilege, an IOS router in privileged
+// EXEC for a privilege-15 user).
+func (c *headendConsole) shell(ctx context.Context, cn *conn, user string, priv int, ch ssh.Channel) {
 	srv := c.srv
-	term := sim.NewTerminal(c.h.OpenConsole(sim.ConsoleOptions{User: user, Mode: sim.ConsoleUser, DevicePager: true}))
+	term := sim.NewTerminal(c.h.OpenConsole(sim.ConsoleOptions{User: user, Mode: sim.ConsoleShell, Privilege: priv, DevicePager: true}))
 	if err := c.write(cn, user, ch, term.Start()); err != nil {
 		return
 	}

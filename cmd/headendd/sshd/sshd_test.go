@@ -946,3 +946,30 @@ func TestShowSSHSessions(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestShellIOSPrivilege15: on an IOS router (no aaa new-model), a `login
+// local` user of privilege 15 starts an SSH shell in privileged EXEC, and
+// one of privilege 1 in user EXEC; the ASA's shells keep starting in user
+// EXEC (TestShellAndEnable).
+func TestShellIOSPrivilege15(t *testing.T) {
+	tl := newTestLab(t, Options{}, 0)
+	s, err := tl.lab.Create("CISCO2911", "r1", "FTX1840ALBS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := openShell(t, s.SSHAddress, "admin", "admin")
+	sh.expect("r1#")
+	sh.send("show privilege\r")
+	if got := sh.expect("r1#"); !strings.Contains(got, "Current privilege level is 15\r\n") {
+		t.Errorf("show privilege: %q", got)
+	}
+	if _, err := tl.lab.Exec("r1", []string{"configure terminal", "username op privilege 1 secret op1", "end"}); err != nil {
+		t.Fatal(err)
+	}
+	op := openShell(t, s.SSHAddress, "op", "op1")
+	op.expect("r1>")
+	op.send("show privilege\r")
+	if got := op.expect("r1>"); !strings.Contains(got, "Current privilege level is 1\r\n") {
+		t.Errorf("show privilege as op: %q", got)
+	}
+}

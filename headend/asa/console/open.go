@@ -14,6 +14,11 @@ func Open(h family.Host, opts family.ConsoleOptions) family.Console {
 		o.Mode = ModePriv
 	case family.ModeLogin:
 		o.Mode = LoginMode(opts.Privilege)
+	case family.ModeShell:
+		// An ASA without `aaa authorization exec ... auto-enable` starts
+		// every SSH shell in user EXEC, whatever the user's privilege:
+		// `enable` and the enable password lead on.
+		o.Privilege = 0
 	}
 	if opts.DevicePager {
 		o.Pager = DefaultPager

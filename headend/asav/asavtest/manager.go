@@ -87,6 +87,17 @@ func (f *Manager) RenewAuthorization(udi string) (smart.Registration, error) {
 	return r, err
 }
 
+func (f *Manager) ReportUsage(udi string, tags []string) (smart.Registration, error) {
+	if err := f.reach(); err != nil {
+		return smart.Registration{}, err
+	}
+	c, r, err := f.M.ReportUsage(f.Now(), udi, tags)
+	if err == nil {
+		err = f.M.Apply(c)
+	}
+	return r, err
+}
+
 func (f *Manager) RenewRegistration(udi string) (smart.Registration, error) {
 	if err := f.reach(); err != nil {
 		return smart.Registration{}, err

@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -56,7 +57,11 @@ func addExec(r *cli.Registry[*Session]) {
 	r.Add(execModes, "terminal length", "Set number of lines on a screen", argWords, "<0-512>  Number of lines on screen (0 for no pausing)", cmdTerminalLength)
 	r.Add(execModes, "terminal width", "Set width of the display terminal", argWords, "<0-512>  Number of characters on a screen line", cmdTerminalWidth)
 	describe(execModes, "terminal", "Set terminal line parameters")
+	r.Add(privOnly, "configure", "Enter configuration mode", argNone, "", cmdConfigureAsk)
 	r.Add(privOnly, "configure terminal", "Configure from the terminal", argNone, "", cmdConfigure)
+	// `connect` is in every IOS EXEC: it makes "con" ambiguous with
+	// `configure`, as students meet it on a real router.
+	r.Add(execModes, "connect", "Open a terminal connection", argWords, "WORD  IP address or hostname of a remote system", cmdConnect)
 	describe(privOnly, "configure", "Enter configuration mode")
 	r.Add(privOnly, "write memory", "Write to NV memory", argNone, "", cmdWrite)
 	r.Add(privOnly, "write", "Write running configuration to memory, network, or terminal", argNone, "", cmdWrite)
@@ -88,8 +93,14 @@ func addExec(r *cli.Registry[*Session]) {
 	runCfg := func(s *Session, _ *cli.Call) { s.view(func(d *ios.Device) { s.print(d.ShowRunningConfig()) }) }
 	show(privOnly, "running-config", "Current operating configuration", runCfg)
 	show(privOnly, "running-config all", "Configuration with defaults", runCfg)
-	show(privOnly, "startup-config", "Contents of startup configuration", func(s *Session, _ *cli.Call) {
-		s.view(func(d *ios.Device) { s.print(d.ShowStartupConfig()) })
+	startCfg := func(s *Session, _ *cli.Call) { s.view(func(d *ios.Device) { s.print(d.ShowStartupConfig()) }) }
+	show(privOnly, "startup-config", "Contents of startup configuration", startCfg)
+	// `show configuration` is IOS's older name of show startup-config;
+	// with `show cdp` it makes "show c" ambiguous, as on a real router.
+	show(privOnly, "configuration", "Contents of Non-Volatile memory", startCfg)
+	show(execModes, "cdp", "CDP information", func(s *Session, _ *cli.Call) {
+		// The lab's routers run no CDP; IOS says so for `no cdp run`.
+		s.fail("% CDP is not enabled")
 	})
 	show(privOnly, "flash:", "display information about flash: file system", cmdShowFlash)
 	show(execModes, "users", "Display information about terminal lines", cmdShowUsers)
@@ -155,6 +166,44 @@ func intArg(s *Session, c *cli.Call, i, lo, hi int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// cmdConfigureAsk: `configure` alone asks where from; Enter takes the
+// default, the terminal.
+func cmdConfigureAsk(s *Session, c *cli.Call) {
+	s.ask("Configuring from terminal, memory, or network [terminal]? ", false, func(s *Session, ans string) {
+		a := strings.TrimSpace(ans)
+		if a == "" {
+			cmdConfigure(s, c)
+			return
+		}
+		switch w := cli.Pick(a, "terminal", "memory", "network"); w {
+		case "terminal":
+			cmdConfigure(s, c)
+		case "memory", "network":
+			// The lab keeps no merge from NVRAM or a server: say
+			// so rather than pretend.
+			s.fail("% Configuring from "+w+" is not supported in this lab; use configure terminal", "")
+		default:
+			s.fail(`?Must be "terminal", "memory" or "network"`)
+		}
+	})
+}
+
+// cmdConnect: the lab has no telnet between its boxes; a name it cannot
+// resolve gets IOS's line, an address is refused as a router without
+// telnet enabled refuses it.
+func cmdConnect(s *Session, c *cli.Call) {
+	if len(c.Args) == 0 {
+		s.fail("% Incomplete command.", "")
+		return
+	}
+	host := c.Args[0].Text
+	if _, err := netip.ParseAddr(host); err != nil {
+		s.fail("Translating \""+host+"\"", "% Unknown command or computer name, or unable to find computer address")
+		return
+	}
+	s.fail("Trying "+host+" ... ", "% Connection refused by remote host", "")
 }
 
 func cmdConfigure(s *Session, _ *cli.Call) {

@@ -348,13 +348,25 @@ func oneName(s *Session, c *cli.Call) (string, bool) {
 	return c.Args[0].Text, true
 }
 
+// noWebVPN marks `webvpn` invalid on the IOS XE routers, which have no SSL
+// VPN server here (ios.XE), as IOS marks a command its image has not.
+func noWebVPN(s *Session, c *cli.Call) bool {
+	return !xeOnly(s, c, func(d *ios.Device) bool { return !d.IsXE() }, 1)
+}
+
 func cmdGateway(s *Session, c *cli.Call) {
+	if noWebVPN(s, c) {
+		return
+	}
 	if name, ok := oneName(s, c); ok && s.configure(func(d *ios.Device) error { return d.Running.AddGateway(name) }) {
 		s.mode, s.target = ModeGateway, name
 	}
 }
 
 func cmdContext(s *Session, c *cli.Call) {
+	if noWebVPN(s, c) {
+		return
+	}
 	if name, ok := oneName(s, c); ok && s.configure(func(d *ios.Device) error { return d.Running.AddContext(name) }) {
 		s.mode, s.target = ModeContext, name
 	}

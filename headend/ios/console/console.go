@@ -76,7 +76,7 @@ func Open(h family.Host, opts family.ConsoleOptions) family.Console {
 	switch opts.Mode {
 	case family.ModePriv:
 		s.mode = ModePriv
-	case family.ModeLogin:
+	case family.ModeLogin, family.ModeShell:
 		s.mode = ModeUser
 		if opts.Privilege >= 15 {
 			s.mode = ModePriv
@@ -223,7 +223,7 @@ func (s *Session) run(line, prompt string) {
 	var filter *cli.OutputFilter
 	if piped {
 		var perr *cli.ParseError
-		if filter, perr = cli.ParseFilter(spec, specPos); perr != nil {
+		if filter, perr = cli.IOSFilters.Parse(spec, specPos); perr != nil {
 			s.parseError(line, prompt, perr)
 			return
 		}
@@ -288,7 +288,7 @@ func (s *Session) invalidArg(c *cli.Call, i int) {
 func (s *Session) help(line string) {
 	if _, spec, _, piped := cli.SplitPipe(line); piped {
 		if strings.TrimSpace(strings.TrimSuffix(spec, "?")) == "" {
-			s.println(cli.FilterHelp()...)
+			s.println(cli.IOSFilters.Help()...)
 		} else {
 			s.println("  LINE  Regular Expression")
 		}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"flag"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,11 @@ func newFakeHost(t *testing.T, model, serial, hostname string) *fakeHost {
 		t.Fatal(err)
 	}
 	return &fakeHost{now: now, dev: d, adm: admission.NewAdmission(1, 64, d.AdmissionPolicy(now), now.Unix(), nil), signer: s.ForLab("default")}
+}
+
+// Reachable answers for 192.0.2.2, a peer on the lab network.
+func (h *fakeHost) Reachable(a netip.Addr) (string, bool) {
+	return "peer", a == netip.MustParseAddr("192.0.2.2")
 }
 
 func (h *fakeHost) Now() time.Time                  { return h.now }
@@ -141,7 +147,7 @@ func TestTranscripts(t *testing.T) {
 			"show running-config", "write memory", "show logging",
 		}},
 		{"errors", []string{
-			"sh", "di", "show", "show foo", "foo", "configure", "show ip interface brief extra",
+			"sh", "di", "show", "show foo", "foo", "configure", "x", "show ip interface brief extra",
 			"configure terminal", "interface GigabitEthernet0/9", "interface GigabitEthernet0/0",
 			"ip address 10.0.0.0 255.255.255.0", "ip address 10.0.0.1 255.0.255.0", "ip address 10.0.0.1",
 			"hostname -bad", "logging buffered 100", "end", "show ?", "show running-config ?", "terminal length 700",
@@ -157,6 +163,24 @@ func TestTranscripts(t *testing.T) {
 		{"abbrev", []string{
 			"conf t", "int gi0/2", "desc lab", "ip addr 10.1.1.1 255.255.255.0", "no shut", "do sh ip int br", "exit",
 			"hostname ?", "logging ?", "ex", "wr", "sh?", "sh ver | i uptime", "sh run | b interface GigabitEthernet0/2", "ter len 0",
+		}},
+		{"ambiguity", []string{
+			"con", "show c", "show conf | include ^hostname", "show cdp", "conn", "connect 192.0.2.9", "configure", "", "end",
+			"configure", "t", "end", "configure", "bogus", "conf ?",
+		}},
+		{"filters", []string{
+			"terminal length 0", "configure terminal", "interface GigabitEthernet0/1", "description uplink", "ip address 192.0.2.1 255.255.255.0", "no shutdown", "end",
+			"show running-config | section ^interface", "show run | sec Gi.*0/1", "show run | sec speed", "show run | count ^interface",
+			"show run | count nomatch", "show run | ?", "show run | grep x", "show run | sec",
+			"show run | section include ^line vty", "show ip interface | section exclude administratively down",
+		}},
+		{"interfaces", []string{
+			"terminal length 0", "ping 192.0.2.2", "configure terminal", "interface GigabitEthernet0/1", "description uplink",
+			"ip address 192.0.2.1 255.255.255.0", "no shutdown", "end",
+			"ping 192.0.2.2", "ping 192.0.2.9", "ping peer", "ping",
+			"show running-config interface Gi0/1", "show run int gigabitEthernet 0/0", "show run int gi0/9", "show run int",
+			"show interfaces GigabitEthernet0/1", "show interfaces gi0/9", "show interfaces | include line protocol",
+			"show ip interface", "show ip interface gi0/1 | include address", "show ip int br", "show ipv6 interface", "show lldp",
 		}},
 		{"users", []string{
 			"configure terminal", "username bob password 0 b0bpw", "username carol privilege 5 secret c4rol",

@@ -163,7 +163,8 @@ func cmdLicenseClear(s *Session, c *cli.Call) {
 	feature := c.Args[0].Text
 	var lines []string
 	var err error
-	s.view(func(d *ios.Device) { lines, err = d.License.ClearList(feature) })
+	inUse := map[string]int{"SSL_VPN": sslInUse(s.b.Admission())}
+	s.view(func(d *ios.Device) { lines, err = d.License.ClearList(feature, inUse) })
 	if err != nil {
 		s.printOutput(license.Output{}, err)
 		return

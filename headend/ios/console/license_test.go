@@ -91,3 +91,49 @@ func TestShowLicenseSeatsInUse(t *testing.T) {
 		t.Errorf("show license:\n%s", out)
 	}
 }
+
+// TestLicenseClearSeatsInUse: `license clear SSL_VPN` while sessions hold
+// seats lists the line with its seats in use; once cleared, the sessions
+// stay up until they end, `show license` counts them as a violation and
+// no new SSL VPN session is admitted.
+func TestLicenseClearSeatsInUse(t *testing.T) {
+	h := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	data, _, err := ioslic.Issue(h.signer, h.dev.UDI(), "FL-SSLVPN10-K9", h.now, "PAK1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.dev.PutFile("ssl10.lic", data, h.now); err != nil {
+		t.Fatal(err)
+	}
+	cli.Run(h.session().(cli.Script), []string{
+		"license install flash:ssl10.lic", "configure terminal", "license boot module c2900 technology-package securityk9", "yes",
+		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
+		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
+		"webvpn context CTX", "gateway GW", "inservice", "end", "write memory", "reload", "",
+	})
+	ps := admission.NewPrincipals(nil)
+	for i := range 3 {
+		p, err := ps.Get(fmt.Sprintf("u%d", i), "pc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := h.adm.Admit(p, headend.KindAnyConnect, h.now.Unix()); !d.Admitted {
+			t.Fatalf("session %d: %+v", i, d)
+		}
+	}
+	out, _ := cli.Run(h.session().(cli.Script), []string{"license clear SSL_VPN", "yes", "show license", "show license detail"})
+	if !strings.Contains(out, "            License Count: 10/3/0  (Active/In-use/Violation)\n") {
+		t.Errorf("license clear lists the seats in use:\n%s", out)
+	}
+	_, after, _ := strings.Cut(out, "R1#show license\n")
+	if strings.Count(after, "License Count: 0/3  (In-use/Violation)\n") != 2 {
+		t.Errorf("the cleared seats in use are not a violation:\n%s", after)
+	}
+	p, _ := ps.Get("u9", "pc")
+	if d := h.adm.Admit(p, headend.KindAnyConnect, h.now.Unix()); d.Admitted {
+		t.Errorf("a new session was admitted without seats: %+v", d)
+	}
+	if n := sslInUse(h.adm); n != 3 {
+		t.Errorf("sessions in use after the clear = %d, want 3", n)
+	}
+}

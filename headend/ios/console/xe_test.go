@@ -1,6 +1,7 @@
 package console
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +82,26 @@ func TestASRRightToUseTranscript(t *testing.T) {
 	}
 	if d := h.adm.Admit(p, headend.KindAnyConnect, h.now.Unix()); d.Admitted {
 		t.Fatalf("SSL VPN on an ASR: %+v", d)
+	}
+}
+
+// TestXERefusesWebVPN: the lab's IOS XE routers have no SSL VPN server, so
+// `webvpn gateway|context` is marked invalid at `webvpn`, as IOS marks a
+// command its image has not, and nothing reaches the configuration; an
+// ISR G2 takes it.
+func TestXERefusesWebVPN(t *testing.T) {
+	lines := []string{"configure terminal", "webvpn gateway g", "webvpn context c", "end", "show running-config | include webvpn"}
+	for _, model := range []string{"CSR1000V", "ASR1001-X"} {
+		f := newFakeHost(t, model, "9IOUX800GMO", "Router")
+		out, _ := cli.Run(f.session().(cli.Script), lines)
+		want := "Router(config)#webvpn gateway g\n               ^\n% Invalid input detected at '^' marker.\n\n" +
+			"Router(config)#webvpn context c\n               ^\n% Invalid input detected at '^' marker.\n\n"
+		if !strings.Contains(out, want) || strings.Contains(out, "config-webvpn") || strings.Contains(out, "\nwebvpn ") {
+			t.Errorf("%s:\n%s", model, out)
+		}
+	}
+	isr := newFakeHost(t, "CISCO2911", "FTX1628A1B2", "R1")
+	if out, _ := cli.Run(isr.session().(cli.Script), lines); !strings.Contains(out, "\nwebvpn gateway g\n") {
+		t.Errorf("CISCO2911:\n%s", out)
 	}
 }

@@ -375,7 +375,8 @@ const ClearPrompt = "Are you sure you want to clear? (yes/[no]): "
 // ClearList is what `license clear FEATURE` lists before it asks
 // ClearPrompt: the installed license lines of the feature. UNSURE: the
 // layout is recalled from the IOS software activation command reference.
-func (s *Store) ClearList(feature string) ([]string, error) {
+// inUse counts the seats in use of counted features, as for ShowLicense.
+func (s *Store) ClearList(feature string, inUse map[string]int) ([]string, error) {
 	if !s.isFeature(feature) {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownFeature, feature)
 	}
@@ -393,7 +394,7 @@ func (s *Store) ClearList(feature string) ([]string, error) {
 			fmt.Sprintf("    %-8dLicense Type: Permanent", n),
 			"            License State: "+s.permanentState(feature),
 			"            License Addition: Exclusive",
-			"            License Count: "+s.lineCount(l, nil),
+			"            License Count: "+s.lineCount(l, inUse),
 			"            Comment: ",
 			fmt.Sprintf("            Store Index: %d", i),
 			"            Store Name: Primary License Storage")
@@ -407,8 +408,11 @@ func (s *Store) ClearList(feature string) ([]string, error) {
 // Clear removes the installed licenses of feature, once confirmed. A
 // package that runs keeps running until the next reload (on its
 // evaluation, when its EULA is accepted and its period is not over).
+// SSL_VPN seats in use are not taken back: their sessions stay until they
+// end, counted as a violation, and no new one is admitted beyond the
+// seats left.
 func (s *Store) Clear(now time.Time, feature string) (Output, error) {
-	if _, err := s.ClearList(feature); err != nil {
+	if _, err := s.ClearList(feature, nil); err != nil {
 		return Output{}, err
 	}
 	var out Output

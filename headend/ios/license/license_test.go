@@ -431,6 +431,7 @@ func TestInstallRefusalsChangeNothing(t *testing.T) {
 		{"another router's", otherUDI, license.ErrWrongUDI, "Installing...Feature:SSL_VPN...Failed:License UDI mismatch"},
 		{"another lab's", otherLab, ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed"},
 		{"edited", []byte(strings.Replace(string(good), "<PAK>P1</PAK>", "<PAK>P7</PAK>", 1)), ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed"},
+		{"count edited", []byte(strings.Replace(string(good), "<COUNT>10</COUNT>", "<COUNT>100</COUNT>", 1)), ioslic.ErrBadSignature, "Installing...Feature:SSL_VPN...Failed:Signature verification failed\n0/1 licenses were successfully installed"},
 		{"malformed", []byte("hello\n"), ioslic.ErrMalformed, "0/0 licenses were successfully installed"},
 		{"mixed", mixed, license.ErrWrongUDI, "Installing...Feature:SSL_VPN...Failed:File not installed"},
 	} {
@@ -484,13 +485,13 @@ func TestClearAndSave(t *testing.T) {
 	if err != nil || out.Lines[3] != "2/2 licenses were successfully installed" {
 		t.Fatalf("saved file: %q %v", out.Lines, err)
 	}
-	if _, err := s.ClearList("ipbasek9"); !errors.Is(err, license.ErrNothingToClear) {
+	if _, err := s.ClearList("ipbasek9", nil); !errors.Is(err, license.ErrNothingToClear) {
 		t.Errorf("clear ipbasek9: %v", err)
 	}
-	if _, err := s.ClearList("nosuch"); !errors.Is(err, license.ErrUnknownFeature) {
+	if _, err := s.ClearList("nosuch", nil); !errors.Is(err, license.ErrUnknownFeature) {
 		t.Errorf("clear nosuch: %v", err)
 	}
-	lines, err := s.ClearList("SSL_VPN")
+	lines, err := s.ClearList("SSL_VPN", nil)
 	if err != nil || lines[0] != "Feature: SSL_VPN" || lines[1] != "    1       License Type: Permanent" {
 		t.Fatalf("clear list: %q %v", lines, err)
 	}

@@ -75,6 +75,16 @@ func (s *Store) permanentState(f string) string {
 // inUseOf is the in-use count of a counted feature.
 func inUseOf(f string, inUse map[string]int) int { return max(inUse[f], 0) }
 
+// violation is the seats of a counted feature in use beyond those
+// licensed: sessions admitted before the licenses were cleared, which stay
+// until they end.
+func (s *Store) violation(f string, inUse map[string]int) int {
+	if f != ioslic.FeatureSSLVPN {
+		return 0
+	}
+	return max(inUseOf(f, inUse)-s.seats(), 0)
+}
+
 // lineCount is the License Count of an installed line: the in-use seats
 // of the feature are drawn from its lines in install order.
 func (s *Store) lineCount(l ioslic.License, inUse map[string]int) string {
@@ -139,7 +149,7 @@ func (s *Store) ShowLicense(now time.Time, inUse map[string]int) string {
 				if n > 0 {
 					state = "Active, In Use"
 				}
-				count = fmt.Sprintf("%d/%d/0  (Active/In-use/Violation)", s.seats(), n)
+				count = fmt.Sprintf("%d/%d/%d  (Active/In-use/Violation)", s.seats(), min(n, s.seats()), s.violation(f, inUse))
 			}
 			fmt.Fprintf(&b, "\tPeriod left: Life time\n\tLicense Type: Permanent\n\tLicense State: %s\n\tLicense Count: %s\n\tLicense Priority: Medium\n", state, count)
 			continue
@@ -152,7 +162,7 @@ func (s *Store) ShowLicense(now time.Time, inUse map[string]int) string {
 		}
 		count := "Non-Counted"
 		if f == ioslic.FeatureSSLVPN {
-			count = "0/0  (In-use/Violation)"
+			count = fmt.Sprintf("0/%d  (In-use/Violation)", s.violation(f, inUse))
 		}
 		fmt.Fprintf(&b, "\tLicense Type: EvalRightToUse\n\tLicense State: %s\n\tLicense Count: %s\n\tLicense Priority: %s\n",
 			s.evalState(f, e, now, false), count, evalPriority(e))
@@ -236,7 +246,7 @@ func (s *Store) ShowLicenseDetail(now time.Time, inUse map[string]int) string {
 			e := s.eval(en.feature)
 			count := "Non-Counted"
 			if en.feature == ioslic.FeatureSSLVPN {
-				count = "0/0  (In-use/Violation)"
+				count = fmt.Sprintf("0/%d  (In-use/Violation)", s.violation(en.feature, inUse))
 			}
 			fmt.Fprintf(&b, "\tLicense Type: EvalRightToUse\n\tLicense State: %s\n\t    Evaluation total period: %s \n\t    Evaluation period left: %s \n\t    Period used: %s \n"+
 				"\tLock type: Non Node locked\n\tVendor info: <UDI><PID>NOTLOCKED</PID><SN>NOTLOCKED</SN></UDI><T>RTU</T>\n\tLicense Addition: Additive\n"+
