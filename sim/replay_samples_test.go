@@ -76,24 +76,21 @@ func TestReplayRealSamplesDiffer(t *testing.T) {
 //     installed, where the lab pairs each release with one; and the
 //     `Firepower Extensible Operating System` or `SSP Operating System`
 //     line some of these boxes print, which the lab does not;
-//   - the image file name of a build: 9.9(2)32 is asa992-32-lfbff-k8.SPA
-//     and 9.14(2)14 asa9-14-2-14-smp-k8.bin on the boxes, where the lab
-//     writes asa9-9-232-... and asa9-14-214-... (it runs the build number
-//     into the release);
 //   - ASA 5555-X 9.14(2)14 (genieparser golden output 4): four
 //     GigabitEthernet ports on irq 10, where the lab gives all irq 5;
 //   - ASA 5516-X 9.9(2)32 (ntc-templates show_version3), the active unit
 //     of a failover pair: the failover cluster's uptime and licensed
-//     features block (a twin is a single unit), and no platform line and
-//     no running key line, which the lab prints for a single unit; the
+//     features block (a twin is a single unit), and no platform line,
+//     which the lab prints for a single unit (the twin notes these), and
+//     no running key line, which other real boxes print even keyless; the
 //     same box's own view (ntc-templates show_version, a copy trimmed by
 //     hand: six interfaces of the fourteen, no configuration register
 //     line) differs in those and in what was trimmed;
 //   - ASA 5520 8.4(1) (genieparser golden output 2, the command
 //     reference's example): the box's own memory, flash, image and
 //     configuration file, the microcode lines without indentation, the
-//     licensed features indented by one space (a twin is checked with
-//     indentation aside), and the flash key and time-based key listing
+//     licensed features indented by one space (which the twin notes:
+//     no other real capture indents them), and the flash key and time-based key listing
 //     8.4 prints in show version, which the lab prints in show
 //     activation-key only.
 func TestReplayRealShowVersionOnTwins(t *testing.T) {

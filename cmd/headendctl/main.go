@@ -43,7 +43,9 @@ Commands:
   twin [--hostname H] --from FILE [--activation-key FILE]
                                                add the twin of a real ASA 5500/5500-X from its captured
                                                show version (and show activation-key): its model, release,
-                                               serial, hostname and licensed features (keys of the lab)
+                                               serial, hostname and licensed features (keys of the lab);
+                                               "note:" lines on stderr name the capture's lines the twin
+                                               prints otherwise (a unit of a failover pair, an indented block)
   get H                                        show a headend and its license
   list                                         list the headends
   delete H                                     remove a headend
@@ -73,27 +75,38 @@ Commands:
                                                (--follow: go on as events happen; --headend, --kind repeatable)
   keygen --serial S [--days N] [--nonce N] FEATURE...
                                                mint a key offline (--data-dir D or --secret-file F)
-  replay H FILE [--ignore REGEX]...            run the commands of a transcript captured on a real
+  replay H FILE [--ignore REGEX]... [--command CMD]
+                                               run the commands of a transcript captured on a real
                                                device (FILE, - for stdin) on H; print a unified diff
                                                per command whose output differs, then a summary;
                                                uptime, times, MACs, serials, keys, checksums and
                                                session counters are not compared (--ignore: more);
-                                               exit status 1 if an output differs, 2 on an error
+                                               exit status 1 if an output differs, 2 on an error;
+                                               --command CMD: FILE is CMD's bare output, with no prompt
+                                               line (the show version file twin --from took)
 
 Training scenarios (in an empty lab, whose clock becomes simulated):
   scenario list                                the scenarios: NAME TITLE (goals, hints)
   scenario start NAME                          set the scenario up and start its traffic
   scenario status                              the scenario, the lab time, its goals now, hints used
   scenario hint                                the next hint (counted)
-  scenario grade                               one PASS or FAIL line per goal, then "score N/M";
+  scenario grade                               one PASS or FAIL line per goal, "note" lines (a unit
+                                               reloaded with users on it), "hints used N" if any,
+                                               then "score N/M" as the last line;
                                                exit status 1 unless every goal passes
-  scenario reset                               start the running scenario over
+  scenario reset                               start the running scenario over: its headends deleted
+                                               and set up again; the lab's others are kept (named)
+  scenario stop                                end the running scenario: its traffic stops, its
+                                               headends are deleted, the lab's others kept (named)
 
 The licensing portal:
   portal order --sku SKU [--users N] [--months N] [--start DATE] [--size N] [--quantity N] --customer NAME
                                                buy one order line; prints its PAK first
-  portal register --pak PAK --serial S         register a PAK to an ASA; prints the license e-mail
-                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...")
+  portal register --pak PAK --serial S [--migrate]
+                                               register a PAK to an ASA; prints the license e-mail
+                                               with the key ("S: 0x... 0x... 0x... 0x... 0x...");
+                                               --migrate: a Plus, Apex or VPN Only PAK replaces the
+                                               serial's retired AnyConnect licenses
   portal register --pak PAK --udi PID:SN --out FILE
                                                register an IOS PAK (FL-SSLVPN10-K9...) to a router's UDI;
                                                writes its license file to FILE

@@ -39,14 +39,16 @@ func (c *cli) replay(args []string) error {
 
 func (c *cli) runReplay(args []string) error {
 	var ignore patterns
+	var command string
 	pos, err := subflags("replay", args, func(fs *flag.FlagSet) {
 		fs.Var(&ignore, "ignore", "a regular expression whose matches are left out of the comparison (repeatable)")
+		fs.StringVar(&command, "command", "", "FILE is the bare output of this command, without prompt lines (the show version twin --from takes)")
 	})
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("usage: replay HOSTNAME FILE [--ignore REGEX]... (FILE: a captured transcript, - for stdin)")
+		return usagef("usage: replay HOSTNAME FILE [--ignore REGEX]... [--command CMD] (FILE: a captured transcript, or with --command the bare output of CMD; - for stdin)")
 	}
 	text, err := readTranscript(pos[1])
 	if err != nil {
@@ -54,7 +56,7 @@ func (c *cli) runReplay(args []string) error {
 	}
 	return c.call(func(cx context.Context, _ services) error {
 		resp, err := headendv1.NewReplayServiceClient(c.conn).Replay(cx, &headendv1.ReplayRequest{
-			Lab: c.lab, Hostname: pos[0], Transcript: text, Ignore: ignore})
+			Lab: c.lab, Hostname: pos[0], Transcript: text, Ignore: ignore, Command: command})
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func TestReplayRefusesBeforeDialing(t *testing.T) {
 		want string
 	}{
 		{[]string{"replay", "asa1", big}, "replay: " + big + " is larger than 4194304 bytes, the most one replay takes"},
-		{[]string{"replay", "asa1", big, "extra"}, "usage: replay HOSTNAME FILE [--ignore REGEX]... (FILE: a captured transcript, - for stdin)"},
+		{[]string{"replay", "asa1", big, "extra"}, "usage: replay HOSTNAME FILE [--ignore REGEX]... [--command CMD] (FILE: a captured transcript, or with --command the bare output of CMD; - for stdin)"},
 		{[]string{"replay", "asa1", big, "--ignore"}, "replay: flag needs an argument: -ignore"},
 	} {
 		var stdout, stderr bytes.Buffer

@@ -11,7 +11,7 @@ import (
 
 // The training scenario commands.
 
-const scenarioUsage = "usage: scenario list | start NAME | status | hint | grade | reset"
+const scenarioUsage = "usage: scenario list | start NAME | status | hint | grade | reset | stop"
 
 // scenarioTimeout bounds a start or reset: the setup moves the clock over
 // weeks of lab time and builds the fleet.
@@ -82,10 +82,23 @@ func (c *cli) scenario(args []string) error {
 		if err != nil {
 			return err
 		}
+		if k := resp.GetKeptHeadends(); len(k) > 0 {
+			fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
+		}
 		c.printScenario(resp.GetStatus())
 		return nil
+	case "stop":
+		resp, err := sv.StopScenario(cx, &headendv1.StopScenarioRequest{Lab: c.lab})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "stopped %s: its headends deleted\n", resp.GetName())
+		if k := resp.GetKeptHeadends(); len(k) > 0 {
+			fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
+		}
+		return nil
 	}
-	return usagef("scenario: unknown command %q (list, start, status, hint, grade, reset)", args[0])
+	return usagef("scenario: unknown command %q (list, start, status, hint, grade, reset, stop)", args[0])
 }
 
 // gradeFailed: a goal of the scenario failed (exit status 1).

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -46,5 +47,8 @@ func (c *cli) createTwin(cx context.Context, req *headendv1.CreateTwinRequest) e
 		return err
 	}
 	printHeadend(c, resp.GetHeadend())
+	for _, n := range resp.GetNotes() {
+		fmt.Fprintf(c.stderr, "note: %s\n", n)
+	}
 	return nil
 }

@@ -46,6 +46,7 @@ type flags struct {
 	readyFile   string
 	pakDelay    time.Duration
 	sshAddr     string
+	scenarioDir string // "": the built-in scenarios only
 	sshPorts    int
 	sshHost     string // from sshAddr
 	sshBase     int    // from sshAddr
@@ -70,6 +71,7 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the bound addresses to this file as JSON (for scripts and tests)")
 	fs.DurationVar(&f.pakDelay, "pak-activation-delay", sim.DefaultPAKActivationDelay, "lab time between a PAK's delivery by the licensing portal and its first use (0: usable at once)")
 	fs.StringVar(&f.sshAddr, "ssh-addr", "", "serve each headend's console over SSH: HOST:PORT, the first port of the range the headends' ports come from (e.g. 127.0.0.1:2201); empty: no SSH")
+	fs.StringVar(&f.scenarioDir, "scenario-dir", "", "a directory of training scenario files (*.textpb) to carry beside the built-in ones; a file named as a built-in scenario replaces it; a file that does not read stops the start, naming its file, line and field")
 	fs.IntVar(&f.sshPorts, "ssh-ports", 1000, "how many ports the SSH range has: headends get the ports PORT to PORT+N-1 (one each, kept across restarts)")
 	fs.Func("syslog-forward", syslogForwardUsage, func(s string) error {
 		if _, err := syslogout.ParseTarget(s); err != nil {
@@ -214,7 +216,14 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		defer ss.Close()
 	}
 
-	scen, err := scenario.Open(lab)
+	scens, err := scenario.Load()
+	if f.scenarioDir != "" {
+		scens, err = scenario.LoadDir(f.scenarioDir)
+	}
+	if err != nil {
+		return err
+	}
+	scen, err := scenario.OpenWith(lab, scens)
 	if err != nil {
 		return err
 	}

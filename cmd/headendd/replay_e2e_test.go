@@ -68,7 +68,7 @@ replay on asa1: 9 commands, 8 the same, 1 differ
 			"headendctl: invalid ignore pattern: pattern 1 \"up (\": error parsing regexp: missing closing ): `up (` (InvalidArgument, IGNORE_PATTERN_INVALID)\n"},
 		{[]string{"replay", "asa9", file}, "headendctl: headend not found: \"asa9\" (NotFound, HEADEND_NOT_FOUND)\n"},
 		{[]string{"replay", "asa1", filepath.Join(dir, "none.log")}, "headendctl: open " + filepath.Join(dir, "none.log") + ": no such file or directory\n"},
-		{[]string{"replay", "asa1"}, "headendctl: usage: replay HOSTNAME FILE [--ignore REGEX]... (FILE: a captured transcript, - for stdin)\n"},
+		{[]string{"replay", "asa1"}, "headendctl: usage: replay HOSTNAME FILE [--ignore REGEX]... [--command CMD] (FILE: a captured transcript, or with --command the bare output of CMD; - for stdin)\n"},
 	} {
 		out, errOut, code := ctl(t, headendctl, append(addr, c.args...)...)
 		if code != 2 || out != "" || errOut != c.want {

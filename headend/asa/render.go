@@ -3,6 +3,7 @@ package asa
 import (
 	"crypto/md5"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,13 +45,25 @@ func FormatUptime(d time.Duration) string {
 	return unit(secs, "sec")
 }
 
-// imageFile is the system image name for the platform's version:
-// asa9-14-4-smp-k8.bin on 9.3+, asa917-k8.bin before.
+// imageFile is the system image name for the platform's version. Real
+// images up to 9.10 pack the release digits together and add the interim
+// build after a dash (asa983-21-smp-k8.bin, asa992-32-lfbff-k8.SPA,
+// asa825-k8.bin); from 9.12 every number is dashed
+// (asa9-12-3-9-smp-k8.bin, asa9-14-2-14-smp-k8.bin), as public `show
+// version` and `boot system` outputs show.
 func imageFile(p *Platform, version string) string {
-	digits := strings.NewReplacer("(", "-", ")", "", ".", "-").Replace(version)
-	// 8.x images are named without dashes on every model (asa861-smp-k8.bin).
-	if p.Lines != Lines9x || strings.HasPrefix(version, "8.") {
-		digits = strings.ReplaceAll(digits, "-", "")
+	release, interim, _ := strings.Cut(version, ")")
+	major, rest, _ := strings.Cut(release, ".")
+	minor, maint, _ := strings.Cut(rest, "(")
+	sep := ""
+	if p.Lines == Lines9x && major == "9" {
+		if n, err := strconv.Atoi(minor); err == nil && n >= 12 {
+			sep = "-"
+		}
+	}
+	digits := major + sep + minor + sep + maint
+	if interim != "" {
+		digits += "-" + interim
 	}
 	return fmt.Sprintf(p.Hardware.Image, digits)
 }

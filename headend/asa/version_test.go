@@ -71,3 +71,28 @@ func TestImageFileOf8x(t *testing.T) {
 		t.Errorf("show version lacks %q:\n%s", want, out)
 	}
 }
+
+// Image names as real boxes print them: packed digits up to 9.10, dashed
+// from 9.12, the interim build after a dash in both.
+func TestImageFileOf9x(t *testing.T) {
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct{ model, version, image string }{
+		{"ASA5516", "9.8(2)", "disk0:/asa982-lfbff-k8.SPA"},
+		{"ASA5516", "9.9(2)32", "disk0:/asa992-32-lfbff-k8.SPA"},
+		{"ASA5555", "9.8(3)21", "disk0:/asa983-21-smp-k8.bin"},
+		{"ASA5555", "9.12(3)9", "disk0:/asa9-12-3-9-smp-k8.bin"},
+		{"ASA5555", "9.12(4)", "disk0:/asa9-12-4-smp-k8.bin"},
+		{"ASA5555", "9.14(2)14", "disk0:/asa9-14-2-14-smp-k8.bin"},
+	} {
+		d, err := NewDevice(c.model, "FCH1947V0GY", "x1", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetSoftwareVersion(c.version); err != nil {
+			t.Fatalf("%s %s: %v", c.model, c.version, err)
+		}
+		if out, want := d.ShowVersion(now), `System image file is "`+c.image+`"`; !strings.Contains(out, want) {
+			t.Errorf("%s %s: show version lacks %q", c.model, c.version, want)
+		}
+	}
+}

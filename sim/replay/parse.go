@@ -213,3 +213,24 @@ func trimBlank(lines []string) []string {
 	}
 	return lines
 }
+
+// ErrNotBareOutput: a command was given for a text that is a transcript
+// already.
+var ErrNotBareOutput = errors.New("sim: not a bare output")
+
+// FromOutput is the transcript of one command's output captured without
+// its prompt line, as `twin` takes a `show version`: the output after a
+// prompt line "HOSTNAME# command", the line the report numbers 1 (the
+// output's first line is its line 2). Text with a prompt line of its own
+// is refused: its commands are its own.
+func FromOutput(hostname, command, output string) (string, error) {
+	command = strings.TrimSpace(command)
+	if command == "" || strings.ContainsAny(command, "\r\n") {
+		return "", fmt.Errorf("%w: the command is one non-empty line", ErrNotBareOutput)
+	}
+	if t, err := Parse(output); err == nil && len(t.Commands) > 0 {
+		return "", fmt.Errorf("%w: line %d is a prompt line (%s# %s): the text is a transcript, replay it without a command",
+			ErrNotBareOutput, t.Commands[0].Line, t.Host, t.Commands[0].Input)
+	}
+	return hostname + "# " + command + "\n" + output, nil
+}

@@ -122,3 +122,31 @@ func TestParseRefuses(t *testing.T) {
 		t.Errorf("config: %+v, %v", tr, err)
 	}
 }
+
+// A bare output replays as the output of the command given, at a
+// privileged prompt of the headend; a transcript given a command is
+// refused, naming its prompt line.
+func TestFromOutput(t *testing.T) {
+	out := "\nCisco Adaptive Security Appliance Software Version 9.9(2)32\nasa1 up 2 days\n"
+	text, err := FromOutput("tw3", "show version", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Commands) != 1 || tr.Host != "tw3" || tr.Commands[0].Input != "show version" || tr.Commands[0].Line != 1 ||
+		strings.Join(tr.Commands[0].Expected, "\n") != strings.TrimSuffix(out, "\n") {
+		t.Errorf("transcript %+v", tr)
+	}
+	_, err = FromOutput("tw3", "show version", "x\nasa1# show version\nCisco Adaptive Security Appliance\n")
+	if !errors.Is(err, ErrNotBareOutput) || !strings.Contains(err.Error(), "line 2 is a prompt line (asa1# show version)") {
+		t.Errorf("a transcript with a command: %v", err)
+	}
+	for _, cmd := range []string{"", "  ", "show version\nreload"} {
+		if _, err := FromOutput("tw3", cmd, out); !errors.Is(err, ErrNotBareOutput) {
+			t.Errorf("command %q: %v", cmd, err)
+		}
+	}
+}

@@ -112,7 +112,7 @@ func TestASAvSmart(t *testing.T) {
 					t.Errorf("hint 3: %d %q %v; want the run's account %q", n, h, err, account)
 				}
 				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
-					"PASS at grade time", "PASS v4 kept its users", "score 4/4 (3 hints used)")
+					"PASS at grade time", "PASS v4 kept its users", "hints used 3", "score 4/4")
 			case "plr":
 				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",
 					"PASS at grade time", "PASS v4 kept its users", "score 4/4")

@@ -9,7 +9,9 @@
 // Choices:
 //   - A scenario starts only in a lab with no headend; a lab with other
 //     headends is refused (ErrLabNotEmpty), and the running scenario starts
-//     over with Reset, which deletes its headends. A lab on the machine's
+//     over with Reset, or ends with Stop; both delete the headends its file
+//     declares and leave (and name) the ones the trainee added, which are
+//     not the scenario's to take. A lab on the machine's
 //     clock is switched to a simulated one standing at the machine's time,
 //     and stays simulated (sim.Lab.SimulateClock).
 //     The portal keeps its history (orders and registrations of earlier

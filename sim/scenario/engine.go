@@ -180,6 +180,9 @@ type Status struct {
 	LabTime   time.Time
 	HintsUsed int
 	Goals     []Result
+	// Kept: after a Reset, the lab's headends that are not the
+	// scenario's, which it left alone.
+	Kept []string
 }
 
 // Start sets up the named scenario in the lab and starts its traffic. A
@@ -195,7 +198,7 @@ func (e *Engine) Start(name string) (Status, error) {
 	case e.run != nil:
 		n := e.run.sc.Name
 		e.mu.Unlock()
-		return Status{}, fmt.Errorf("%w: %s (grade it, or reset it to start over)", ErrAlreadyRunning, n)
+		return Status{}, fmt.Errorf("%w: %s (grade it, then stop it to leave it or reset it to start over)", ErrAlreadyRunning, n)
 	case e.busy:
 		e.mu.Unlock()
 		return Status{}, fmt.Errorf("%w: another start is setting one up", ErrAlreadyRunning)
@@ -214,14 +217,45 @@ func (e *Engine) Start(name string) (Status, error) {
 	return e.begin(sc)
 }
 
-// Reset starts the running scenario over: its headends are deleted and it
-// is set up again at the next start time the lab clock can reach.
+// Reset starts the running scenario over: its headends (those its file
+// declares) are deleted and it is set up again at the next start time the
+// lab clock can reach. Headends the trainee added stay: Status.Kept names
+// them.
 func (e *Engine) Reset() (Status, error) {
+	old, kept, err := e.end()
+	if err != nil {
+		return Status{}, err
+	}
+	st, err := e.begin(old.base)
+	st.Kept = kept
+	return st, err
+}
+
+// Stop ends the running scenario: its traffic stops, its headends (those
+// its file declares, their users with them) are deleted and its record
+// goes, so another can start. Headends the trainee added stay; the names
+// are returned. The portal keeps the run's orders, as it keeps every
+// earlier run's.
+func (e *Engine) Stop() (string, []string, error) {
+	old, kept, err := e.end()
+	if err != nil {
+		return "", nil, err
+	}
+	e.mu.Lock()
+	e.busy = false
+	e.mu.Unlock()
+	return old.sc.Name, kept, nil
+}
+
+// end stops the running scenario's traffic, deletes its headends and its
+// record, and leaves e.busy set; it returns the run and the lab's other
+// headends, by name. On an error the scenario runs on.
+func (e *Engine) end() (*run, []string, error) {
 	e.mu.Lock()
 	if e.run == nil || e.busy {
 		err := e.notRunning()
 		e.mu.Unlock()
-		return Status{}, err
+		return nil, nil, err
 	}
 	old := e.run
 	e.busy = true
@@ -230,28 +264,28 @@ func (e *Engine) Reset() (Status, error) {
 	e.lab.SetTraffic(0, nil)
 	// A failure before the record goes leaves the scenario running, its
 	// traffic on what is left of its fleet.
-	failed := func(err error) (Status, error) {
+	failed := func(err error) (*run, []string, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.busy, e.run = false, old
 		e.drive()
-		return Status{}, err
+		return nil, nil, err
 	}
-	for {
-		snaps, _ := e.lab.List("", 1000)
-		if len(snaps) == 0 {
-			break
-		}
-		for _, s := range snaps {
-			if err := e.lab.Delete(s.LabName()); err != nil && !sim.IsNotFound(err) {
-				return failed(err)
-			}
+	for _, u := range old.base.Headends {
+		if err := e.lab.Delete(u.Hostname); err != nil && !sim.IsNotFound(err) {
+			return failed(err)
 		}
 	}
 	if err := e.lab.PutScenarioRecord(nil, nil, nil); err != nil {
 		return failed(err)
 	}
-	return e.begin(old.base)
+	var kept []string
+	snaps, _ := e.lab.List("", 1000)
+	for _, s := range snaps {
+		kept = append(kept, s.LabName())
+	}
+	slices.Sort(kept)
+	return old, kept, nil
 }
 
 // begin sets sc up and runs it; e.busy is set.
@@ -607,22 +641,28 @@ func (e *Engine) Hint() (int, string, error) {
 
 // Grade is the running scenario's grade.
 type Grade struct {
-	Goals     []Result
+	Goals []Result
+	// Notes are what a trainer remarks on that no goal scores: a unit
+	// reloaded with the scenario's users on it (the conversion needs the
+	// reloads; their time of day is the trainee's choice).
+	Notes     []string
 	Passed    int
 	HintsUsed int
 }
 
-// Lines are the grade as printed: a line per goal, then the score.
+// Lines are the grade as printed: a line per goal, the notes, the hints
+// used when any were, then the score. The last line is exactly "score N/M" for a
+// script to read.
 func (g Grade) Lines() []string {
-	out := make([]string, 0, len(g.Goals)+1)
+	out := make([]string, 0, len(g.Goals)+2)
 	for _, r := range g.Goals {
 		out = append(out, r.Line)
 	}
-	line := "score " + strconv.Itoa(g.Passed) + "/" + strconv.Itoa(len(g.Goals))
+	out = append(out, g.Notes...)
 	if g.HintsUsed > 0 {
-		line += fmt.Sprintf(" (%d hints used)", g.HintsUsed)
+		out = append(out, fmt.Sprintf("hints used %d", g.HintsUsed))
 	}
-	return append(out, line)
+	return append(out, "score "+strconv.Itoa(g.Passed)+"/"+strconv.Itoa(len(g.Goals)))
 }
 
 // Grade grades the running scenario: the lab connects the goals' users
@@ -634,7 +674,7 @@ func (e *Engine) Grade() (Grade, error) {
 	if r == nil {
 		return Grade{}, e.notRunning()
 	}
-	g := Grade{Goals: e.grade(r, true), HintsUsed: r.hints}
+	g := Grade{Goals: e.grade(r, true), Notes: e.history(r).reloads, HintsUsed: r.hints}
 	for _, res := range g.Goals {
 		if res.Passed {
 			g.Passed++

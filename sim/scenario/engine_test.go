@@ -183,3 +183,61 @@ func TestOpenWithoutTheScenario(t *testing.T) {
 		t.Fatalf("status: %v", err)
 	}
 }
+
+// TestResetKeepsTraineesHeadends: a reset deletes the scenario's headends
+// only; one the trainee made meanwhile stays, with its events, and the
+// reset names it.
+func TestResetKeepsTraineesHeadends(t *testing.T) {
+	tl := openLab(t)
+	tl.start("shared-to-plus")
+	if _, err := tl.lab.Create("ASA5516", "tw3", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tl.eng.Reset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.Get("tw3"); err != nil || tl.lab.Len() != 5 || len(got.Kept) != 1 || got.Kept[0] != "tw3" {
+		t.Fatalf("after the reset: tw3 %v, %d headends, kept %q", err, tl.lab.Len(), got.Kept)
+	}
+	if n := tl.active("p1"); n != 100 {
+		t.Fatalf("p1 after the reset: %d users", n)
+	}
+}
+
+// TestStop: stopping a scenario ends it: its headends go (and their users
+// with them), the trainee's stay, nothing runs after a restart, the clock
+// moves without traffic, and another scenario starts once the lab is
+// empty.
+func TestStop(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.at(st, "10:00")
+	if _, _, err := tl.eng.Hint(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.Create("ASA5516", "tw3", ""); err != nil {
+		t.Fatal(err)
+	}
+	name, kept, err := tl.eng.Stop()
+	if err != nil || name != "shared-to-plus" || len(kept) != 1 || kept[0] != "tw3" {
+		t.Fatalf("stop: %q kept %q %v", name, kept, err)
+	}
+	if _, err := tl.lab.Get("p1"); !sim.IsNotFound(err) || tl.lab.Len() != 1 {
+		t.Fatalf("after the stop: p1 %v, %d headends", err, tl.lab.Len())
+	}
+	if _, _, err := tl.eng.Stop(); !errors.Is(err, scenario.ErrNotRunning) {
+		t.Fatalf("a second stop: %v", err)
+	}
+	tl.restart()
+	if _, err := tl.eng.Status(); !errors.Is(err, scenario.ErrNotRunning) {
+		t.Fatalf("status after the stop and a restart: %v", err)
+	}
+	tl.advance(2 * time.Hour)
+	if err := tl.lab.Delete("tw3"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tl.start("essentials-to-plus"); got.Scenario.Name != "essentials-to-plus" || got.HintsUsed != 0 {
+		t.Fatalf("the next scenario: %s, %d hints", got.Scenario.Name, got.HintsUsed)
+	}
+}

@@ -433,6 +433,9 @@ type history struct {
 	runs     []*refusalRun
 	lost     []loss
 	rehosted map[string]time.Time // "old>new" serials: when
+	// reloads are the grade's notes on the units reloaded since the
+	// start with the scenario's users on them.
+	reloads []string
 }
 
 // refusalRun is a unit's refusals for one cause.
@@ -489,7 +492,7 @@ func (e *Engine) history(r *run) history {
 	// hour each, are most of the log. A filtered page may be short, even
 	// empty, with more to come.
 	f := sim.EventFilter{Kinds: []sim.EventKind{sim.EventKeyInstalled, sim.EventRMA, sim.EventEssentials,
-		sim.EventShared, sim.EventRefusal, sim.EventPortalRehost, sim.EventSmart}}
+		sim.EventShared, sim.EventRefusal, sim.EventPortalRehost, sim.EventSmart, sim.EventReloaded}}
 	after := r.first - 1
 	for {
 		evs, next, more, err := e.lab.ListEvents(after, 1000, f)
@@ -530,6 +533,27 @@ func (e *Engine) note(r *run, h *history, st map[string]*unitState, runs map[str
 		return
 	}
 	switch ev.Kind {
+	case sim.EventReloaded:
+		// A reload drops every session on the unit. The users on it are
+		// those the day's curve had connected: the traffic connects them
+		// at each step (a refused one is the refusal goal's business).
+		if ev.At.Before(r.start) {
+			return
+		}
+		n := 0
+		for _, g := range r.sc.Groups {
+			if g.Headend == ev.Headend {
+				n += r.sc.target(g, ev.At)
+			}
+		}
+		if n > 0 {
+			users := "users"
+			if n == 1 {
+				users = "user"
+			}
+			h.reloads = append(h.reloads, fmt.Sprintf("note %s reloaded at %s lab time with %d %s connected: they were dropped and had to connect again",
+				ev.Headend, clock(ev.At, r.start), n, users))
+		}
 	case sim.EventKeyInstalled:
 		if m := runningRE.FindStringSubmatch(ev.Text); m != nil {
 			u.plus = e.carriesPlus(r, ev.Headend, strings.TrimSpace(m[1]))

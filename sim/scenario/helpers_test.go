@@ -183,6 +183,10 @@ func wantGrade(t *testing.T, g scenario.Grade, want ...string) {
 	if len(lines) != len(want) {
 		t.Fatalf("grade has %d lines, want %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
 	}
+	// A script reads the last line as it is: exactly "score N/M".
+	if last := lines[len(lines)-1]; strings.HasPrefix(want[len(want)-1], "score ") && last != want[len(want)-1] {
+		t.Fatalf("the grade's last line is %q, want exactly %q", last, want[len(want)-1])
+	}
 	for i, w := range want {
 		if !strings.Contains(lines[i], w) {
 			t.Fatalf("grade line %d is %q, want it to contain %q; the grade:\n%s", i+1, lines[i], w, strings.Join(lines, "\n"))

@@ -74,6 +74,11 @@ func TestSharedToPlusRightWay(t *testing.T) {
 		"PASS at grade time the lab connects all 600 users (200 a unit) without a refusal",
 		"PASS no user was refused during the conversion",
 		"PASS every participant kept its shared sessions until its own key was in",
+		// The reloads the conversion needs, at the working day's peak,
+		// drop the users: no goal fails, the trainer remarks on each.
+		"note p1 reloaded at 12:10 lab time with 173 users connected: they were dropped and had to connect again",
+		"note p2 reloaded at 12:20 lab time with 177 users connected",
+		"note p3 reloaded at 12:30 lab time with 180 users connected",
 		"score 7/7")
 }
 
@@ -134,4 +139,32 @@ func TestSharedToPlusServerFirst(t *testing.T) {
 		t.Fatalf("grade:\n%s", lines)
 	}
 	t.Log(lines)
+}
+
+// TestReloadNotes: a unit reloaded with the scenario's users on it drops
+// them, and the grade names the unit, the lab time and the users; one
+// reloaded at night, its users gone home, gets no note.
+func TestReloadNotes(t *testing.T) {
+	tl := openLab(t)
+	st := tl.start("shared-to-plus")
+	tl.at(st, "10:00")
+	if n := tl.active("p2"); n != 200 {
+		t.Fatalf("p2 at 10:00: %d users", n)
+	}
+	tl.exec("p2", "reload", "")
+	if n := tl.active("p2"); n != 0 {
+		t.Fatalf("p2 after its reload: %d users", n)
+	}
+	tl.at(st, "23:00")
+	tl.exec("p1", "reload", "")
+	var notes []string
+	for _, l := range tl.grade().Lines() {
+		if strings.HasPrefix(l, "note ") {
+			notes = append(notes, l)
+		}
+	}
+	want := "note p2 reloaded at 10:00 lab time with 200 users connected: they were dropped and had to connect again"
+	if len(notes) != 1 || notes[0] != want {
+		t.Fatalf("notes %q, want %q", notes, want)
+	}
 }

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"math"
 	"net/netip"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -163,6 +165,45 @@ func Load() ([]*Scenario, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// LoadDir is Load with the .textpb files of dir added: a trainer's
+// scenarios for a released binary. A file of dir whose name is a built-in
+// scenario's replaces it; two files of dir with one name, or a file that
+// does not parse, are an error naming the file, the line and the field.
+func LoadDir(dir string) ([]*Scenario, error) {
+	all, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("scenario directory: %w", err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.textpb"))
+	if err != nil {
+		return nil, err
+	}
+	builtin := len(all)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Parse(n, b)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(all, func(o *Scenario) bool { return o.Name == s.Name })
+		switch {
+		case i >= builtin:
+			return nil, fmt.Errorf("%w: %s: name %q is taken by %s", ErrInvalidScenario, s.File, s.Name, all[i].File)
+		case i >= 0:
+			all[i] = s
+		default:
+			all = append(all, s)
+		}
+	}
+	return all, nil
 }
 
 var (

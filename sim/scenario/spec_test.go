@@ -2,6 +2,8 @@ package scenario_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +92,45 @@ func TestParseErrors(t *testing.T) {
 	}
 	if _, err := scenario.Parse("ok.textpb", []byte(minimal)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLoadDir: a directory's files are carried beside the built-in
+// scenarios, one named as a built-in replaces it, and a file that does not
+// read, or a second file of one name, is refused naming the file, the line
+// and the field.
+func TestLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("tiny.textpb", minimal)
+	write("mine.textpb", strings.Replace(strings.Replace(minimal, `name: "tiny"`, `name: "rma-rehost"`, 1), `title: "Tiny"`, `title: "My RMA"`, 1))
+	write("notes.txt", "not a scenario")
+	all, err := scenario.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]string{}
+	for _, s := range all {
+		titles[s.Name] = s.Title
+	}
+	if len(all) != 7 || titles["tiny"] != "Tiny" || titles["rma-rehost"] != "My RMA" || titles["shared-to-plus"] == "" {
+		t.Fatalf("scenarios: %v", titles)
+	}
+	write("twin.textpb", minimal)
+	if _, err := scenario.LoadDir(dir); !errors.Is(err, scenario.ErrInvalidScenario) || !strings.Contains(err.Error(), `name "tiny" is taken by `+filepath.Join(dir, "tiny.textpb")) {
+		t.Fatalf("two files named tiny: %v", err)
+	}
+	os.Remove(filepath.Join(dir, "twin.textpb"))
+	write("bad.textpb", strings.Replace(minimal, "ASA5525", "ASA9999", 1))
+	if _, err := scenario.LoadDir(dir); err == nil || err.Error() != "scenario: invalid scenario file: "+filepath.Join(dir, "bad.textpb")+`:7: field model: headend hq: unknown model "ASA9999"` {
+		t.Fatalf("a bad file: %v", err)
+	}
+	if _, err := scenario.LoadDir(filepath.Join(dir, "nope")); err == nil {
+		t.Fatal("a directory that is not there was accepted")
 	}
 }

@@ -90,6 +90,32 @@ type Capture struct {
 	PlatformLine string
 	// Timed is the list of active time-based keys, when printed.
 	Timed []TimedKey
+	// PairUnit is set when the capture is of a unit of a failover pair:
+	// it prints a "failover cluster up" line or the cluster's licensed
+	// features block.
+	PairUnit bool
+	// Indent is the blanks before the first feature line ("" as real
+	// boxes print it).
+	Indent string
+}
+
+// Notes are the lines of the capture a twin does not print the same, each
+// with its reason. Apply checks every other line of the block and the
+// platform line.
+func (c *Capture) Notes() []string {
+	var out []string
+	if c.PairUnit {
+		out = append(out, "the capture is of a unit of a failover pair; a twin is a single unit, so its show version "+
+			"has no \"failover cluster up\" line and no \"Failover cluster licensed features\" block, and ends its "+
+			"licensed features with the platform line a single unit prints, which a unit of a pair leaves out")
+	}
+	if c.Indent != "" {
+		out = append(out, fmt.Sprintf("the capture indents each licensed feature line by %q and a sub-line such as "+
+			"\"Shared AnyConnect Premium Peers\" by one space more; the twin prints the lines flush left and a sub-line "+
+			"two spaces in, its colon under the others', as the real 9.x captures lay the block out (the only indented "+
+			"capture found is the Cisco command reference's 8.4(1) example)", c.Indent))
+	}
+	return out
 }
 
 var (
@@ -169,6 +195,9 @@ func parse(text string, full bool) (*Capture, error) {
 			c.Version = m[1]
 			continue
 		}
+		if strings.HasPrefix(t, "failover cluster up ") || t == clusterHeading {
+			c.PairUnit = true
+		}
 		if m := uptimeLine.FindStringSubmatch(t); m != nil && c.Hostname == "" && m[1] != "failover" {
 			c.Hostname = m[1]
 			continue
@@ -231,6 +260,9 @@ func (c *Capture) readBlock(ls []string) error {
 		t := strings.TrimSpace(ls[i])
 		if t == "" || strings.HasPrefix(t, platformPrefix) || strings.HasPrefix(t, "Serial Number:") {
 			break
+		}
+		if i == 0 {
+			c.Indent = ls[i][:len(ls[i])-len(strings.TrimLeft(ls[i], " \t"))]
 		}
 		f, err := parseFeature(t)
 		if err != nil {

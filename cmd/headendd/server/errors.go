@@ -136,6 +136,7 @@ var errorTable = []errorMapping{
 	// The fidelity replay.
 	{replay.ErrNoPrompt, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
 	{replay.ErrStartMode, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
+	{replay.ErrNotBareOutput, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
 	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
 	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
 	// Twins of real boxes.

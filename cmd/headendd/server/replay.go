@@ -26,7 +26,13 @@ func (s *replayService) Replay(_ context.Context, req *headendv1.ReplayRequest) 
 	if err := needHostname(req.GetHostname()); err != nil {
 		return nil, err
 	}
-	rep, err := lab.Replay(req.GetHostname(), req.GetTranscript(), req.GetIgnore())
+	text := req.GetTranscript()
+	if req.GetCommand() != "" {
+		if text, err = replay.FromOutput(req.GetHostname(), req.GetCommand(), text); err != nil {
+			return nil, toStatus(err)
+		}
+	}
+	rep, err := lab.Replay(req.GetHostname(), text, req.GetIgnore())
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -124,5 +124,17 @@ func (s *scenarioService) ResetScenario(_ context.Context, req *headendv1.ResetS
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &headendv1.ResetScenarioResponse{Status: scenarioStatusPB(st)}, nil
+	return &headendv1.ResetScenarioResponse{Status: scenarioStatusPB(st), KeptHeadends: st.Kept}, nil
+}
+
+func (s *scenarioService) StopScenario(_ context.Context, req *headendv1.StopScenarioRequest) (*headendv1.StopScenarioResponse, error) {
+	e, err := s.engine(req.GetLab())
+	if err != nil {
+		return nil, err
+	}
+	name, kept, err := e.Stop()
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &headendv1.StopScenarioResponse{Name: name, KeptHeadends: kept}, nil
 }

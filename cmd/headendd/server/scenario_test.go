@@ -85,7 +85,7 @@ func TestScenarioService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.GetTotal() != 7 || g.GetPassed() != 3 || g.GetHintsUsed() != 4 || g.GetLines()[7] != "score 3/7 (4 hints used)" {
+	if g.GetTotal() != 7 || g.GetPassed() != 3 || g.GetHintsUsed() != 4 || g.GetLines()[7] != "hints used 4" || g.GetLines()[8] != "score 3/7" {
 		t.Fatalf("grade: %v", g)
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/twin"
 )
 
 type twinService struct {
@@ -29,5 +30,10 @@ func (s *twinService) CreateTwin(_ context.Context, req *headendv1.CreateTwinReq
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &headendv1.CreateTwinResponse{Headend: headendPB(lab.Name(), snap)}, nil
+	resp := &headendv1.CreateTwinResponse{Headend: headendPB(lab.Name(), snap)}
+	// The capture was just parsed the same way to make the twin.
+	if c, err := twin.Parse(req.GetShowVersion(), req.GetShowActivationKey()); err == nil {
+		resp.Notes = c.Notes()
+	}
+	return resp, nil
 }

@@ -87,7 +87,12 @@ type ReplayRequest struct {
 	Transcript string `protobuf:"bytes,3,opt,name=transcript,proto3" json:"transcript,omitempty"`
 	// More fields to leave out of the comparison: regular expressions (RE2
 	// syntax) whose matches read <ignored> on both sides.
-	Ignore        []string `protobuf:"bytes,4,rep,name=ignore,proto3" json:"ignore,omitempty"`
+	Ignore []string `protobuf:"bytes,4,rep,name=ignore,proto3" json:"ignore,omitempty"`
+	// When set, transcript is the bare output of this one command, captured
+	// without its prompt line (the show version twin takes): it is replayed
+	// as typed at "<hostname>#", that prompt being line 1. A transcript with
+	// a prompt line of its own is then refused (TRANSCRIPT_INVALID).
+	Command       string `protobuf:"bytes,5,opt,name=command,proto3" json:"command,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -148,6 +153,13 @@ func (x *ReplayRequest) GetIgnore() []string {
 		return x.Ignore
 	}
 	return nil
+}
+
+func (x *ReplayRequest) GetCommand() string {
+	if x != nil {
+		return x.Command
+	}
+	return ""
 }
 
 // ReplayResult is one command of the transcript.
@@ -316,14 +328,15 @@ var File_headend_v1_replay_proto protoreflect.FileDescriptor
 const file_headend_v1_replay_proto_rawDesc = "" +
 	"\n" +
 	"\x17headend/v1/replay.proto\x12\n" +
-	"headend.v1\"u\n" +
+	"headend.v1\"\x8f\x01\n" +
 	"\rReplayRequest\x12\x10\n" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12\x1e\n" +
 	"\n" +
 	"transcript\x18\x03 \x01(\tR\n" +
 	"transcript\x12\x16\n" +
-	"\x06ignore\x18\x04 \x03(\tR\x06ignore\"\xae\x01\n" +
+	"\x06ignore\x18\x04 \x03(\tR\x06ignore\x12\x18\n" +
+	"\acommand\x18\x05 \x01(\tR\acommand\"\xae\x01\n" +
 	"\fReplayResult\x12\x12\n" +
 	"\x04line\x18\x01 \x01(\x05R\x04line\x12\x16\n" +
 	"\x06prompt\x18\x02 \x01(\tR\x06prompt\x12\x18\n" +

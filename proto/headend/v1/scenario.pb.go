@@ -806,8 +806,10 @@ func (x *ResetScenarioRequest) GetLab() string {
 }
 
 type ResetScenarioResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Status        *ScenarioStatus        `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Status *ScenarioStatus        `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// The lab's headends that are not the scenario's, left as they were.
+	KeptHeadends  []string `protobuf:"bytes,2,rep,name=kept_headends,json=keptHeadends,proto3" json:"kept_headends,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -849,6 +851,111 @@ func (x *ResetScenarioResponse) GetStatus() *ScenarioStatus {
 	return nil
 }
 
+func (x *ResetScenarioResponse) GetKeptHeadends() []string {
+	if x != nil {
+		return x.KeptHeadends
+	}
+	return nil
+}
+
+type StopScenarioRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Lab           string                 `protobuf:"bytes,1,opt,name=lab,proto3" json:"lab,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopScenarioRequest) Reset() {
+	*x = StopScenarioRequest{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopScenarioRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopScenarioRequest) ProtoMessage() {}
+
+func (x *StopScenarioRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopScenarioRequest.ProtoReflect.Descriptor instead.
+func (*StopScenarioRequest) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *StopScenarioRequest) GetLab() string {
+	if x != nil {
+		return x.Lab
+	}
+	return ""
+}
+
+type StopScenarioResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scenario that was running.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The lab's headends that are not the scenario's, left as they were.
+	KeptHeadends  []string `protobuf:"bytes,2,rep,name=kept_headends,json=keptHeadends,proto3" json:"kept_headends,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StopScenarioResponse) Reset() {
+	*x = StopScenarioResponse{}
+	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StopScenarioResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StopScenarioResponse) ProtoMessage() {}
+
+func (x *StopScenarioResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StopScenarioResponse.ProtoReflect.Descriptor instead.
+func (*StopScenarioResponse) Descriptor() ([]byte, []int) {
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *StopScenarioResponse) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *StopScenarioResponse) GetKeptHeadends() []string {
+	if x != nil {
+		return x.KeptHeadends
+	}
+	return nil
+}
+
 // ScenarioSpec is one training scenario.
 type ScenarioSpec struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -879,7 +986,7 @@ type ScenarioSpec struct {
 
 func (x *ScenarioSpec) Reset() {
 	*x = ScenarioSpec{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[15]
+	mi := &file_headend_v1_scenario_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -891,7 +998,7 @@ func (x *ScenarioSpec) String() string {
 func (*ScenarioSpec) ProtoMessage() {}
 
 func (x *ScenarioSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[15]
+	mi := &file_headend_v1_scenario_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -904,7 +1011,7 @@ func (x *ScenarioSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioSpec.ProtoReflect.Descriptor instead.
 func (*ScenarioSpec) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{15}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ScenarioSpec) GetName() string {
@@ -1000,7 +1107,7 @@ type ScenarioSmart struct {
 
 func (x *ScenarioSmart) Reset() {
 	*x = ScenarioSmart{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	mi := &file_headend_v1_scenario_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1012,7 +1119,7 @@ func (x *ScenarioSmart) String() string {
 func (*ScenarioSmart) ProtoMessage() {}
 
 func (x *ScenarioSmart) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[16]
+	mi := &file_headend_v1_scenario_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1025,7 +1132,7 @@ func (x *ScenarioSmart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioSmart.ProtoReflect.Descriptor instead.
 func (*ScenarioSmart) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{16}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ScenarioSmart) GetAccount() string {
@@ -1070,7 +1177,7 @@ type ScenarioEntitlement struct {
 
 func (x *ScenarioEntitlement) Reset() {
 	*x = ScenarioEntitlement{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	mi := &file_headend_v1_scenario_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1082,7 +1189,7 @@ func (x *ScenarioEntitlement) String() string {
 func (*ScenarioEntitlement) ProtoMessage() {}
 
 func (x *ScenarioEntitlement) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[17]
+	mi := &file_headend_v1_scenario_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1095,7 +1202,7 @@ func (x *ScenarioEntitlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioEntitlement.ProtoReflect.Descriptor instead.
 func (*ScenarioEntitlement) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{17}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ScenarioEntitlement) GetVirtualAccount() string {
@@ -1133,7 +1240,7 @@ type ScenarioToken struct {
 
 func (x *ScenarioToken) Reset() {
 	*x = ScenarioToken{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	mi := &file_headend_v1_scenario_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1145,7 +1252,7 @@ func (x *ScenarioToken) String() string {
 func (*ScenarioToken) ProtoMessage() {}
 
 func (x *ScenarioToken) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[18]
+	mi := &file_headend_v1_scenario_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1158,7 +1265,7 @@ func (x *ScenarioToken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioToken.ProtoReflect.Descriptor instead.
 func (*ScenarioToken) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{18}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ScenarioToken) GetVirtualAccount() string {
@@ -1187,7 +1294,7 @@ type ScenarioPortal struct {
 
 func (x *ScenarioPortal) Reset() {
 	*x = ScenarioPortal{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[19]
+	mi := &file_headend_v1_scenario_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1199,7 +1306,7 @@ func (x *ScenarioPortal) String() string {
 func (*ScenarioPortal) ProtoMessage() {}
 
 func (x *ScenarioPortal) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[19]
+	mi := &file_headend_v1_scenario_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1212,7 +1319,7 @@ func (x *ScenarioPortal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioPortal.ProtoReflect.Descriptor instead.
 func (*ScenarioPortal) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{19}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ScenarioPortal) GetCustomer() string {
@@ -1251,7 +1358,7 @@ type ScenarioOrder struct {
 
 func (x *ScenarioOrder) Reset() {
 	*x = ScenarioOrder{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[20]
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1263,7 +1370,7 @@ func (x *ScenarioOrder) String() string {
 func (*ScenarioOrder) ProtoMessage() {}
 
 func (x *ScenarioOrder) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[20]
+	mi := &file_headend_v1_scenario_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1276,7 +1383,7 @@ func (x *ScenarioOrder) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioOrder.ProtoReflect.Descriptor instead.
 func (*ScenarioOrder) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{20}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ScenarioOrder) GetSku() string {
@@ -1350,7 +1457,7 @@ type ScenarioHeadend struct {
 
 func (x *ScenarioHeadend) Reset() {
 	*x = ScenarioHeadend{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[21]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1362,7 +1469,7 @@ func (x *ScenarioHeadend) String() string {
 func (*ScenarioHeadend) ProtoMessage() {}
 
 func (x *ScenarioHeadend) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[21]
+	mi := &file_headend_v1_scenario_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1375,7 +1482,7 @@ func (x *ScenarioHeadend) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioHeadend.ProtoReflect.Descriptor instead.
 func (*ScenarioHeadend) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{21}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ScenarioHeadend) GetHostname() string {
@@ -1451,7 +1558,7 @@ type ScenarioSmartRegistration struct {
 
 func (x *ScenarioSmartRegistration) Reset() {
 	*x = ScenarioSmartRegistration{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1463,7 +1570,7 @@ func (x *ScenarioSmartRegistration) String() string {
 func (*ScenarioSmartRegistration) ProtoMessage() {}
 
 func (x *ScenarioSmartRegistration) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[22]
+	mi := &file_headend_v1_scenario_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1476,7 +1583,7 @@ func (x *ScenarioSmartRegistration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioSmartRegistration.ProtoReflect.Descriptor instead.
 func (*ScenarioSmartRegistration) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{22}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ScenarioSmartRegistration) GetBefore() string {
@@ -1514,7 +1621,7 @@ type ScenarioInterface struct {
 
 func (x *ScenarioInterface) Reset() {
 	*x = ScenarioInterface{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1526,7 +1633,7 @@ func (x *ScenarioInterface) String() string {
 func (*ScenarioInterface) ProtoMessage() {}
 
 func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[23]
+	mi := &file_headend_v1_scenario_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1539,7 +1646,7 @@ func (x *ScenarioInterface) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioInterface.ProtoReflect.Descriptor instead.
 func (*ScenarioInterface) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{23}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ScenarioInterface) GetName() string {
@@ -1580,7 +1687,7 @@ type ScenarioTraffic struct {
 
 func (x *ScenarioTraffic) Reset() {
 	*x = ScenarioTraffic{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1592,7 +1699,7 @@ func (x *ScenarioTraffic) String() string {
 func (*ScenarioTraffic) ProtoMessage() {}
 
 func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[24]
+	mi := &file_headend_v1_scenario_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1605,7 +1712,7 @@ func (x *ScenarioTraffic) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioTraffic.ProtoReflect.Descriptor instead.
 func (*ScenarioTraffic) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{24}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ScenarioTraffic) GetUsers() []*ScenarioUsers {
@@ -1643,7 +1750,7 @@ type ScenarioUsers struct {
 
 func (x *ScenarioUsers) Reset() {
 	*x = ScenarioUsers{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[25]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1655,7 +1762,7 @@ func (x *ScenarioUsers) String() string {
 func (*ScenarioUsers) ProtoMessage() {}
 
 func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[25]
+	mi := &file_headend_v1_scenario_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1668,7 +1775,7 @@ func (x *ScenarioUsers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioUsers.ProtoReflect.Descriptor instead.
 func (*ScenarioUsers) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{25}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ScenarioUsers) GetHeadend() string {
@@ -1704,7 +1811,7 @@ type CurvePoint struct {
 
 func (x *CurvePoint) Reset() {
 	*x = CurvePoint{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[26]
+	mi := &file_headend_v1_scenario_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1716,7 +1823,7 @@ func (x *CurvePoint) String() string {
 func (*CurvePoint) ProtoMessage() {}
 
 func (x *CurvePoint) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[26]
+	mi := &file_headend_v1_scenario_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1729,7 +1836,7 @@ func (x *CurvePoint) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CurvePoint.ProtoReflect.Descriptor instead.
 func (*CurvePoint) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{26}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CurvePoint) GetHour() string {
@@ -1771,7 +1878,7 @@ type ScenarioAction struct {
 
 func (x *ScenarioAction) Reset() {
 	*x = ScenarioAction{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[27]
+	mi := &file_headend_v1_scenario_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1783,7 +1890,7 @@ func (x *ScenarioAction) String() string {
 func (*ScenarioAction) ProtoMessage() {}
 
 func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[27]
+	mi := &file_headend_v1_scenario_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1796,7 +1903,7 @@ func (x *ScenarioAction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioAction.ProtoReflect.Descriptor instead.
 func (*ScenarioAction) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{27}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ScenarioAction) GetAfter() string {
@@ -1862,7 +1969,7 @@ type ScenarioGoal struct {
 
 func (x *ScenarioGoal) Reset() {
 	*x = ScenarioGoal{}
-	mi := &file_headend_v1_scenario_proto_msgTypes[28]
+	mi := &file_headend_v1_scenario_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1874,7 +1981,7 @@ func (x *ScenarioGoal) String() string {
 func (*ScenarioGoal) ProtoMessage() {}
 
 func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
-	mi := &file_headend_v1_scenario_proto_msgTypes[28]
+	mi := &file_headend_v1_scenario_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1887,7 +1994,7 @@ func (x *ScenarioGoal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScenarioGoal.ProtoReflect.Descriptor instead.
 func (*ScenarioGoal) Descriptor() ([]byte, []int) {
-	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{28}
+	return file_headend_v1_scenario_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ScenarioGoal) GetCheck() string {
@@ -1997,9 +2104,15 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"hints_used\x18\x04 \x01(\x05R\thintsUsed\x12\x14\n" +
 	"\x05lines\x18\x05 \x03(\tR\x05lines\"(\n" +
 	"\x14ResetScenarioRequest\x12\x10\n" +
-	"\x03lab\x18\x01 \x01(\tR\x03lab\"K\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\"p\n" +
 	"\x15ResetScenarioResponse\x122\n" +
-	"\x06status\x18\x01 \x01(\v2\x1a.headend.v1.ScenarioStatusR\x06status\"\xcc\x03\n" +
+	"\x06status\x18\x01 \x01(\v2\x1a.headend.v1.ScenarioStatusR\x06status\x12#\n" +
+	"\rkept_headends\x18\x02 \x03(\tR\fkeptHeadends\"'\n" +
+	"\x13StopScenarioRequest\x12\x10\n" +
+	"\x03lab\x18\x01 \x01(\tR\x03lab\"O\n" +
+	"\x14StopScenarioResponse\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
+	"\rkept_headends\x18\x02 \x03(\tR\fkeptHeadends\"\xcc\x03\n" +
 	"\fScenarioSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12 \n" +
@@ -2084,14 +2197,15 @@ const file_headend_v1_scenario_proto_rawDesc = "" +
 	"\x05users\x18\x04 \x01(\x05R\x05users\x12\x12\n" +
 	"\x04tier\x18\x05 \x01(\tR\x04tier\x12\x16\n" +
 	"\x06within\x18\x06 \x01(\tR\x06within\x12\x12\n" +
-	"\x04fail\x18\a \x01(\tR\x04fail2\xa7\x04\n" +
+	"\x04fail\x18\a \x01(\tR\x04fail2\xfa\x04\n" +
 	"\x0fScenarioService\x12T\n" +
 	"\rListScenarios\x12 .headend.v1.ListScenariosRequest\x1a!.headend.v1.ListScenariosResponse\x12T\n" +
 	"\rStartScenario\x12 .headend.v1.StartScenarioRequest\x1a!.headend.v1.StartScenarioResponse\x12`\n" +
 	"\x11GetScenarioStatus\x12$.headend.v1.GetScenarioStatusRequest\x1a%.headend.v1.GetScenarioStatusResponse\x12Z\n" +
 	"\x0fGetScenarioHint\x12\".headend.v1.GetScenarioHintRequest\x1a#.headend.v1.GetScenarioHintResponse\x12T\n" +
 	"\rGradeScenario\x12 .headend.v1.GradeScenarioRequest\x1a!.headend.v1.GradeScenarioResponse\x12T\n" +
-	"\rResetScenario\x12 .headend.v1.ResetScenarioRequest\x1a!.headend.v1.ResetScenarioResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
+	"\rResetScenario\x12 .headend.v1.ResetScenarioRequest\x1a!.headend.v1.ResetScenarioResponse\x12Q\n" +
+	"\fStopScenario\x12\x1f.headend.v1.StopScenarioRequest\x1a .headend.v1.StopScenarioResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
 
 var (
 	file_headend_v1_scenario_proto_rawDescOnce sync.Once
@@ -2105,7 +2219,7 @@ func file_headend_v1_scenario_proto_rawDescGZIP() []byte {
 	return file_headend_v1_scenario_proto_rawDescData
 }
 
-var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_headend_v1_scenario_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_headend_v1_scenario_proto_goTypes = []any{
 	(*ListScenariosRequest)(nil),      // 0: headend.v1.ListScenariosRequest
 	(*ListScenariosResponse)(nil),     // 1: headend.v1.ListScenariosResponse
@@ -2122,58 +2236,62 @@ var file_headend_v1_scenario_proto_goTypes = []any{
 	(*GradeScenarioResponse)(nil),     // 12: headend.v1.GradeScenarioResponse
 	(*ResetScenarioRequest)(nil),      // 13: headend.v1.ResetScenarioRequest
 	(*ResetScenarioResponse)(nil),     // 14: headend.v1.ResetScenarioResponse
-	(*ScenarioSpec)(nil),              // 15: headend.v1.ScenarioSpec
-	(*ScenarioSmart)(nil),             // 16: headend.v1.ScenarioSmart
-	(*ScenarioEntitlement)(nil),       // 17: headend.v1.ScenarioEntitlement
-	(*ScenarioToken)(nil),             // 18: headend.v1.ScenarioToken
-	(*ScenarioPortal)(nil),            // 19: headend.v1.ScenarioPortal
-	(*ScenarioOrder)(nil),             // 20: headend.v1.ScenarioOrder
-	(*ScenarioHeadend)(nil),           // 21: headend.v1.ScenarioHeadend
-	(*ScenarioSmartRegistration)(nil), // 22: headend.v1.ScenarioSmartRegistration
-	(*ScenarioInterface)(nil),         // 23: headend.v1.ScenarioInterface
-	(*ScenarioTraffic)(nil),           // 24: headend.v1.ScenarioTraffic
-	(*ScenarioUsers)(nil),             // 25: headend.v1.ScenarioUsers
-	(*CurvePoint)(nil),                // 26: headend.v1.CurvePoint
-	(*ScenarioAction)(nil),            // 27: headend.v1.ScenarioAction
-	(*ScenarioGoal)(nil),              // 28: headend.v1.ScenarioGoal
-	(*timestamppb.Timestamp)(nil),     // 29: google.protobuf.Timestamp
+	(*StopScenarioRequest)(nil),       // 15: headend.v1.StopScenarioRequest
+	(*StopScenarioResponse)(nil),      // 16: headend.v1.StopScenarioResponse
+	(*ScenarioSpec)(nil),              // 17: headend.v1.ScenarioSpec
+	(*ScenarioSmart)(nil),             // 18: headend.v1.ScenarioSmart
+	(*ScenarioEntitlement)(nil),       // 19: headend.v1.ScenarioEntitlement
+	(*ScenarioToken)(nil),             // 20: headend.v1.ScenarioToken
+	(*ScenarioPortal)(nil),            // 21: headend.v1.ScenarioPortal
+	(*ScenarioOrder)(nil),             // 22: headend.v1.ScenarioOrder
+	(*ScenarioHeadend)(nil),           // 23: headend.v1.ScenarioHeadend
+	(*ScenarioSmartRegistration)(nil), // 24: headend.v1.ScenarioSmartRegistration
+	(*ScenarioInterface)(nil),         // 25: headend.v1.ScenarioInterface
+	(*ScenarioTraffic)(nil),           // 26: headend.v1.ScenarioTraffic
+	(*ScenarioUsers)(nil),             // 27: headend.v1.ScenarioUsers
+	(*CurvePoint)(nil),                // 28: headend.v1.CurvePoint
+	(*ScenarioAction)(nil),            // 29: headend.v1.ScenarioAction
+	(*ScenarioGoal)(nil),              // 30: headend.v1.ScenarioGoal
+	(*timestamppb.Timestamp)(nil),     // 31: google.protobuf.Timestamp
 }
 var file_headend_v1_scenario_proto_depIdxs = []int32{
 	2,  // 0: headend.v1.ListScenariosResponse.scenarios:type_name -> headend.v1.ScenarioSummary
 	7,  // 1: headend.v1.StartScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
 	7,  // 2: headend.v1.GetScenarioStatusResponse.status:type_name -> headend.v1.ScenarioStatus
-	29, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
-	29, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
+	31, // 3: headend.v1.ScenarioStatus.started_at:type_name -> google.protobuf.Timestamp
+	31, // 4: headend.v1.ScenarioStatus.lab_time:type_name -> google.protobuf.Timestamp
 	8,  // 5: headend.v1.ScenarioStatus.goals:type_name -> headend.v1.GoalResult
 	8,  // 6: headend.v1.GradeScenarioResponse.goals:type_name -> headend.v1.GoalResult
 	7,  // 7: headend.v1.ResetScenarioResponse.status:type_name -> headend.v1.ScenarioStatus
-	19, // 8: headend.v1.ScenarioSpec.portal:type_name -> headend.v1.ScenarioPortal
-	21, // 9: headend.v1.ScenarioSpec.headends:type_name -> headend.v1.ScenarioHeadend
-	24, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
-	28, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
-	27, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
-	16, // 13: headend.v1.ScenarioSpec.smart:type_name -> headend.v1.ScenarioSmart
-	17, // 14: headend.v1.ScenarioSmart.entitlements:type_name -> headend.v1.ScenarioEntitlement
-	18, // 15: headend.v1.ScenarioSmart.tokens:type_name -> headend.v1.ScenarioToken
-	20, // 16: headend.v1.ScenarioPortal.orders:type_name -> headend.v1.ScenarioOrder
-	23, // 17: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
-	22, // 18: headend.v1.ScenarioHeadend.smart_registered:type_name -> headend.v1.ScenarioSmartRegistration
-	25, // 19: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
-	26, // 20: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
+	21, // 8: headend.v1.ScenarioSpec.portal:type_name -> headend.v1.ScenarioPortal
+	23, // 9: headend.v1.ScenarioSpec.headends:type_name -> headend.v1.ScenarioHeadend
+	26, // 10: headend.v1.ScenarioSpec.traffic:type_name -> headend.v1.ScenarioTraffic
+	30, // 11: headend.v1.ScenarioSpec.goals:type_name -> headend.v1.ScenarioGoal
+	29, // 12: headend.v1.ScenarioSpec.actions:type_name -> headend.v1.ScenarioAction
+	18, // 13: headend.v1.ScenarioSpec.smart:type_name -> headend.v1.ScenarioSmart
+	19, // 14: headend.v1.ScenarioSmart.entitlements:type_name -> headend.v1.ScenarioEntitlement
+	20, // 15: headend.v1.ScenarioSmart.tokens:type_name -> headend.v1.ScenarioToken
+	22, // 16: headend.v1.ScenarioPortal.orders:type_name -> headend.v1.ScenarioOrder
+	25, // 17: headend.v1.ScenarioHeadend.interfaces:type_name -> headend.v1.ScenarioInterface
+	24, // 18: headend.v1.ScenarioHeadend.smart_registered:type_name -> headend.v1.ScenarioSmartRegistration
+	27, // 19: headend.v1.ScenarioTraffic.users:type_name -> headend.v1.ScenarioUsers
+	28, // 20: headend.v1.ScenarioTraffic.curve:type_name -> headend.v1.CurvePoint
 	0,  // 21: headend.v1.ScenarioService.ListScenarios:input_type -> headend.v1.ListScenariosRequest
 	3,  // 22: headend.v1.ScenarioService.StartScenario:input_type -> headend.v1.StartScenarioRequest
 	5,  // 23: headend.v1.ScenarioService.GetScenarioStatus:input_type -> headend.v1.GetScenarioStatusRequest
 	9,  // 24: headend.v1.ScenarioService.GetScenarioHint:input_type -> headend.v1.GetScenarioHintRequest
 	11, // 25: headend.v1.ScenarioService.GradeScenario:input_type -> headend.v1.GradeScenarioRequest
 	13, // 26: headend.v1.ScenarioService.ResetScenario:input_type -> headend.v1.ResetScenarioRequest
-	1,  // 27: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
-	4,  // 28: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
-	6,  // 29: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
-	10, // 30: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
-	12, // 31: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
-	14, // 32: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
-	27, // [27:33] is the sub-list for method output_type
-	21, // [21:27] is the sub-list for method input_type
+	15, // 27: headend.v1.ScenarioService.StopScenario:input_type -> headend.v1.StopScenarioRequest
+	1,  // 28: headend.v1.ScenarioService.ListScenarios:output_type -> headend.v1.ListScenariosResponse
+	4,  // 29: headend.v1.ScenarioService.StartScenario:output_type -> headend.v1.StartScenarioResponse
+	6,  // 30: headend.v1.ScenarioService.GetScenarioStatus:output_type -> headend.v1.GetScenarioStatusResponse
+	10, // 31: headend.v1.ScenarioService.GetScenarioHint:output_type -> headend.v1.GetScenarioHintResponse
+	12, // 32: headend.v1.ScenarioService.GradeScenario:output_type -> headend.v1.GradeScenarioResponse
+	14, // 33: headend.v1.ScenarioService.ResetScenario:output_type -> headend.v1.ResetScenarioResponse
+	16, // 34: headend.v1.ScenarioService.StopScenario:output_type -> headend.v1.StopScenarioResponse
+	28, // [28:35] is the sub-list for method output_type
+	21, // [21:28] is the sub-list for method input_type
 	21, // [21:21] is the sub-list for extension type_name
 	21, // [21:21] is the sub-list for extension extendee
 	0,  // [0:21] is the sub-list for field type_name
@@ -2190,7 +2308,7 @@ func file_headend_v1_scenario_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_headend_v1_scenario_proto_rawDesc), len(file_headend_v1_scenario_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   29,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

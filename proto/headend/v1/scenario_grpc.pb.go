@@ -25,6 +25,7 @@ const (
 	ScenarioService_GetScenarioHint_FullMethodName   = "/headend.v1.ScenarioService/GetScenarioHint"
 	ScenarioService_GradeScenario_FullMethodName     = "/headend.v1.ScenarioService/GradeScenario"
 	ScenarioService_ResetScenario_FullMethodName     = "/headend.v1.ScenarioService/ResetScenario"
+	ScenarioService_StopScenario_FullMethodName      = "/headend.v1.ScenarioService/StopScenario"
 )
 
 // ScenarioServiceClient is the client API for ScenarioService service.
@@ -54,7 +55,13 @@ type ScenarioServiceClient interface {
 	GradeScenario(ctx context.Context, in *GradeScenarioRequest, opts ...grpc.CallOption) (*GradeScenarioResponse, error)
 	// ResetScenario starts the running scenario over: its headends deleted
 	// and set up again at the next Monday start on the lab clock.
+	// (Headends the trainee added stay; the response names them.)
 	ResetScenario(ctx context.Context, in *ResetScenarioRequest, opts ...grpc.CallOption) (*ResetScenarioResponse, error)
+	// StopScenario ends the running scenario: its traffic stops, the
+	// headends its file declares are deleted (their users with them) and its
+	// record goes, so another scenario can start. Headends the trainee added
+	// stay; the response names them. The portal keeps the run's orders.
+	StopScenario(ctx context.Context, in *StopScenarioRequest, opts ...grpc.CallOption) (*StopScenarioResponse, error)
 }
 
 type scenarioServiceClient struct {
@@ -125,6 +132,16 @@ func (c *scenarioServiceClient) ResetScenario(ctx context.Context, in *ResetScen
 	return out, nil
 }
 
+func (c *scenarioServiceClient) StopScenario(ctx context.Context, in *StopScenarioRequest, opts ...grpc.CallOption) (*StopScenarioResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(StopScenarioResponse)
+	err := c.cc.Invoke(ctx, ScenarioService_StopScenario_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ScenarioServiceServer is the server API for ScenarioService service.
 // All implementations must embed UnimplementedScenarioServiceServer
 // for forward compatibility.
@@ -152,7 +169,13 @@ type ScenarioServiceServer interface {
 	GradeScenario(context.Context, *GradeScenarioRequest) (*GradeScenarioResponse, error)
 	// ResetScenario starts the running scenario over: its headends deleted
 	// and set up again at the next Monday start on the lab clock.
+	// (Headends the trainee added stay; the response names them.)
 	ResetScenario(context.Context, *ResetScenarioRequest) (*ResetScenarioResponse, error)
+	// StopScenario ends the running scenario: its traffic stops, the
+	// headends its file declares are deleted (their users with them) and its
+	// record goes, so another scenario can start. Headends the trainee added
+	// stay; the response names them. The portal keeps the run's orders.
+	StopScenario(context.Context, *StopScenarioRequest) (*StopScenarioResponse, error)
 	mustEmbedUnimplementedScenarioServiceServer()
 }
 
@@ -180,6 +203,9 @@ func (UnimplementedScenarioServiceServer) GradeScenario(context.Context, *GradeS
 }
 func (UnimplementedScenarioServiceServer) ResetScenario(context.Context, *ResetScenarioRequest) (*ResetScenarioResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResetScenario not implemented")
+}
+func (UnimplementedScenarioServiceServer) StopScenario(context.Context, *StopScenarioRequest) (*StopScenarioResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method StopScenario not implemented")
 }
 func (UnimplementedScenarioServiceServer) mustEmbedUnimplementedScenarioServiceServer() {}
 func (UnimplementedScenarioServiceServer) testEmbeddedByValue()                         {}
@@ -310,6 +336,24 @@ func _ScenarioService_ResetScenario_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ScenarioService_StopScenario_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(StopScenarioRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ScenarioServiceServer).StopScenario(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ScenarioService_StopScenario_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ScenarioServiceServer).StopScenario(ctx, req.(*StopScenarioRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ScenarioService_ServiceDesc is the grpc.ServiceDesc for ScenarioService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -340,6 +384,10 @@ var ScenarioService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ResetScenario",
 			Handler:    _ScenarioService_ResetScenario_Handler,
+		},
+		{
+			MethodName: "StopScenario",
+			Handler:    _ScenarioService_StopScenario_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

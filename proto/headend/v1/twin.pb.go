@@ -97,8 +97,14 @@ func (x *CreateTwinRequest) GetShowActivationKey() string {
 }
 
 type CreateTwinResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Headend       *Headend               `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Headend *Headend               `protobuf:"bytes,1,opt,name=headend,proto3" json:"headend,omitempty"`
+	// The capture's lines the twin does not print the same, each with its
+	// reason: a capture of a unit of a failover pair (a twin is a single
+	// unit), a features block laid out as no real box prints it. Every other
+	// line of the licensed features block and the platform line is the
+	// capture's.
+	Notes         []string `protobuf:"bytes,2,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -140,6 +146,13 @@ func (x *CreateTwinResponse) GetHeadend() *Headend {
 	return nil
 }
 
+func (x *CreateTwinResponse) GetNotes() []string {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
 var File_headend_v1_twin_proto protoreflect.FileDescriptor
 
 const file_headend_v1_twin_proto_rawDesc = "" +
@@ -150,9 +163,10 @@ const file_headend_v1_twin_proto_rawDesc = "" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1a\n" +
 	"\bhostname\x18\x02 \x01(\tR\bhostname\x12!\n" +
 	"\fshow_version\x18\x03 \x01(\tR\vshowVersion\x12.\n" +
-	"\x13show_activation_key\x18\x04 \x01(\tR\x11showActivationKey\"C\n" +
+	"\x13show_activation_key\x18\x04 \x01(\tR\x11showActivationKey\"Y\n" +
 	"\x12CreateTwinResponse\x12-\n" +
-	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend2Z\n" +
+	"\aheadend\x18\x01 \x01(\v2\x13.headend.v1.HeadendR\aheadend\x12\x14\n" +
+	"\x05notes\x18\x02 \x03(\tR\x05notes2Z\n" +
 	"\vTwinService\x12K\n" +
 	"\n" +
 	"CreateTwin\x12\x1d.headend.v1.CreateTwinRequest\x1a\x1e.headend.v1.CreateTwinResponseB5Z3github.com/asalab/asalab/proto/headend/v1;headendv1b\x06proto3"
