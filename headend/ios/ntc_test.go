@@ -31,23 +31,17 @@ except Exception as e:
 print(json.dumps([dict(zip(fsm.header, r)) for r in rows]))
 `
 
-// ntcParse parses text with the cisco_ios template name, or skips the
-// test when the templates or the parser are missing outside CI.
+// ntcParse parses text with the cisco_ios template name; the test fails
+// when the templates or the parser are missing (make test and .ci/deps
+// provide both).
 func ntcParse(t *testing.T, name, text string) []map[string]any {
 	t.Helper()
 	root := os.Getenv("ASALAB_NTC_TEMPLATES")
-	ci := os.Getenv("CI") == "true"
 	if root == "" {
-		if ci {
-			t.Fatal("ASALAB_NTC_TEMPLATES is not set: it names the ntc-templates folder the conformance tests read")
-		}
-		t.Skip("ASALAB_NTC_TEMPLATES is not set")
+		t.Fatal("ASALAB_NTC_TEMPLATES is not set: it names the ntc-templates folder the conformance tests read; make test sets it")
 	}
 	if err := exec.Command(debianPython, "-c", "import textfsm").Run(); err != nil {
-		if ci {
-			t.Fatalf("python3-textfsm is missing (%v): apt-get install python3-textfsm", err)
-		}
-		t.Skipf("python3-textfsm is missing: %v", err)
+		t.Fatalf("python3-textfsm is missing (%v): apt-get install python3-textfsm (.ci/deps installs it)", err)
 	}
 	cmd := exec.Command(debianPython, "-c", parseScript, filepath.Join(root, "templates", name))
 	cmd.Stdin = strings.NewReader(text)
