@@ -400,13 +400,9 @@ func (e *Engine) usersBought(r *run, tier string) int {
 func (e *Engine) connectAll(r *run) map[string][2]int {
 	_ = e.lab.FlushRefusals()
 	out := map[string][2]int{}
-	alive := map[string]map[uint64]bool{}
+	liveOn := e.liveSessions()
 	for i, g := range r.sc.Groups {
-		live, ok := alive[g.Headend]
-		if !ok {
-			live = e.sessions(g.Headend)
-			alive[g.Headend] = live
-		}
+		live := liveOn(g.Headend)
 		c := out[g.Headend]
 		for j, id := range r.sess[i] {
 			c[1]++

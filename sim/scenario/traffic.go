@@ -15,13 +15,9 @@ func (e *Engine) traffic(at time.Time) {
 	if r == nil {
 		return
 	}
-	alive := map[string]map[uint64]bool{}
+	liveOn := e.liveSessions()
 	for i, g := range r.sc.Groups {
-		live, ok := alive[g.Headend]
-		if !ok {
-			live = e.sessions(g.Headend)
-			alive[g.Headend] = live
-		}
+		live := liveOn(g.Headend)
 		target := r.sc.target(g, at)
 		sess := r.sess[i]
 		for j := range sess {
@@ -45,6 +41,20 @@ func (e *Engine) traffic(at time.Time) {
 
 // userName is the name of a group's user j.
 func userName(host, kind string, j int) string { return fmt.Sprintf("%s-%s-%04d", host, kind, j) }
+
+// liveSessions returns a lookup of the sessions up on a headend that asks
+// the lab once per headend, however many groups share it.
+func (e *Engine) liveSessions() func(host string) map[uint64]bool {
+	alive := map[string]map[uint64]bool{}
+	return func(host string) map[uint64]bool {
+		live, ok := alive[host]
+		if !ok {
+			live = e.sessions(host)
+			alive[host] = live
+		}
+		return live
+	}
+}
 
 // sessions are the ids of the sessions up on the headend.
 func (e *Engine) sessions(host string) map[uint64]bool {
