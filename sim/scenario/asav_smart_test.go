@@ -100,11 +100,11 @@ func TestASAvSmart(t *testing.T) {
 					t.Errorf("the brief after a restart: %q, want %q", st2.Scenario.Description, st.Scenario.Description)
 				}
 				for range 2 {
-					if _, _, err := tl.eng.Hint(); err != nil {
+					if _, _, _, err := tl.eng.Hint(); err != nil {
 						t.Fatal(err)
 					}
 				}
-				if n, h, err := tl.eng.Hint(); err != nil || n != 3 || !strings.Contains(h, `smart usage --account "`+account+`"`) {
+				if n, _, h, err := tl.eng.Hint(); err != nil || n != 3 || !strings.Contains(h, `smart usage --account "`+account+`"`) {
 					t.Errorf("hint 3: %d %q %v; want the run's account %q", n, h, err, account)
 				}
 				wantGrade(t, tl.grade(), "PASS every ASAv is AUTHORIZED for ASAv-STD-1G", "PASS the Smart Account is in compliance",

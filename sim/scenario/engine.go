@@ -620,23 +620,24 @@ func (e *Engine) statusLocked() Status {
 	return Status{Scenario: r.sc, StartedAt: r.start, LabTime: e.lab.Clock().Now(), HintsUsed: r.hints, Goals: e.grade(r, false)}
 }
 
-// Hint is the next hint, counted as used: its number from 1 and the text.
-func (e *Engine) Hint() (int, string, error) {
+// Hint is the next hint, counted as used: its number from 1, the number
+// of hints the scenario has, and the text.
+func (e *Engine) Hint() (n, total int, hint string, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.run
 	if r == nil {
-		return 0, "", e.notRunning()
+		return 0, 0, "", e.notRunning()
 	}
 	if r.hints >= len(r.sc.Hints) {
-		return 0, "", fmt.Errorf("%w: all %d hints of %s were given", ErrNoMoreHints, len(r.sc.Hints), r.sc.Name)
+		return 0, 0, "", fmt.Errorf("%w: all %d hints of %s were given", ErrNoMoreHints, len(r.sc.Hints), r.sc.Name)
 	}
 	rec, _ := json.Marshal(record{Name: r.sc.Name, Start: r.start, First: r.first, Hints: r.hints + 1, Serials: r.serials, Essentials: r.essentials,
 		Smart: r.smart, Tokens: r.tokens})
 	if err := e.lab.PutScenarioRecord(rec, nil, func() { r.hints++ }); err != nil {
-		return 0, "", err
+		return 0, 0, "", err
 	}
-	return r.hints, r.sc.Hints[r.hints-1], nil
+	return r.hints, len(r.sc.Hints), r.sc.Hints[r.hints-1], nil
 }
 
 // Grade is the running scenario's grade.

@@ -19,7 +19,7 @@ func TestRestartKeepsScenario(t *testing.T) {
 	tl := openLab(t)
 	st := tl.start("shared-to-plus")
 	tl.at(st, "09:00")
-	n, hint, err := tl.eng.Hint()
+	n, _, hint, err := tl.eng.Hint()
 	if err != nil || n != 1 || !strings.Contains(hint, "L-AC-PLS-LIC=") {
 		t.Fatalf("hint %d %q %v", n, hint, err)
 	}
@@ -51,7 +51,7 @@ func TestStartRefusals(t *testing.T) {
 	}
 	for _, call := range []func() error{
 		func() error { _, err := tl.eng.Status(); return err },
-		func() error { _, _, err := tl.eng.Hint(); return err },
+		func() error { _, _, _, err := tl.eng.Hint(); return err },
 		func() error { _, err := tl.eng.Grade(); return err },
 		func() error { _, err := tl.eng.Reset(); return err },
 	} {
@@ -83,7 +83,7 @@ func TestReset(t *testing.T) {
 	tl := openLab(t)
 	st := tl.start("shared-to-plus")
 	tl.exec("p1", "configure terminal", "webvpn", "no anyconnect-essentials", "end")
-	if _, _, err := tl.eng.Hint(); err != nil {
+	if _, _, _, err := tl.eng.Hint(); err != nil {
 		t.Fatal(err)
 	}
 	got, err := tl.eng.Reset()
@@ -213,7 +213,7 @@ func TestStop(t *testing.T) {
 	tl := openLab(t)
 	st := tl.start("shared-to-plus")
 	tl.at(st, "10:00")
-	if _, _, err := tl.eng.Hint(); err != nil {
+	if _, _, _, err := tl.eng.Hint(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tl.lab.Create("ASA5516", "tw3", ""); err != nil {

@@ -90,14 +90,9 @@ func (s *scenarioService) GetScenarioHint(_ context.Context, req *headendv1.GetS
 	if err != nil {
 		return nil, err
 	}
-	n, hint, err := e.Hint()
+	n, total, hint, err := e.Hint()
 	if err != nil {
 		return nil, toStatus(err)
-	}
-	st, _ := e.Status()
-	total := 0
-	if st.Scenario != nil {
-		total = len(st.Scenario.Hints)
 	}
 	return &headendv1.GetScenarioHintResponse{Number: int32(n), Total: int32(total), Hint: hint}, nil
 }
