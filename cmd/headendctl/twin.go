@@ -33,22 +33,16 @@ func (c *cli) twin(args []string) error {
 			return err
 		}
 	}
-	if _, err := c.dial(); err != nil {
-		return err
-	}
-	cx, cancel := ctx()
-	defer cancel()
-	return c.createTwin(cx, &headendv1.CreateTwinRequest{Lab: c.lab, Hostname: hostname, ShowVersion: string(sv), ShowActivationKey: string(ak)})
-}
-
-func (c *cli) createTwin(cx context.Context, req *headendv1.CreateTwinRequest) error {
-	resp, err := headendv1.NewTwinServiceClient(c.conn).CreateTwin(cx, req)
-	if err != nil {
-		return err
-	}
-	printHeadend(c, resp.GetHeadend())
-	for _, n := range resp.GetNotes() {
-		fmt.Fprintf(c.stderr, "note: %s\n", n)
-	}
-	return nil
+	return c.call(func(cx context.Context, _ services) error {
+		resp, err := headendv1.NewTwinServiceClient(c.conn).CreateTwin(cx, &headendv1.CreateTwinRequest{
+			Lab: c.lab, Hostname: hostname, ShowVersion: string(sv), ShowActivationKey: string(ak)})
+		if err != nil {
+			return err
+		}
+		printHeadend(c, resp.GetHeadend())
+		for _, n := range resp.GetNotes() {
+			fmt.Fprintf(c.stderr, "note: %s\n", n)
+		}
+		return nil
+	})
 }
