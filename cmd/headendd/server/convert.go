@@ -122,19 +122,13 @@ func iosLicensePB(l sim.IOSLicensing) *headendv1.IosLicense {
 // smartLicensePB is a Smart-licensed headend's state; unset times stay
 // unset.
 func smartLicensePB(l sim.SmartLicense) *headendv1.SmartLicense {
-	ts := func(t time.Time) *timestamppb.Timestamp {
-		if t.IsZero() {
-			return nil
-		}
-		return timestamppb.New(t)
-	}
 	return &headendv1.SmartLicense{
 		Tier: l.Tier, Throughput: l.Throughput, Entitlement: l.Entitlement,
 		PlatformState: l.PlatformState, Registration: l.Registration, Authorization: l.Authorization,
 		SmartAccount: l.SmartAccount, VirtualAccount: l.VirtualAccount, Udi: l.UDI,
 		EvalRemaining: durationpb.New(l.EvalRemaining),
-		RegisteredAt:  ts(l.RegisteredAt), AuthorizedAt: ts(l.AuthorizedAt),
-		NextAttempt: ts(l.NextAttempt), CommDeadline: ts(l.CommDeadline), RegistrationExpires: ts(l.RegistrationExpires),
+		RegisteredAt:  tsPB(l.RegisteredAt), AuthorizedAt: tsPB(l.AuthorizedAt),
+		NextAttempt: tsPB(l.NextAttempt), CommDeadline: tsPB(l.CommDeadline), RegistrationExpires: tsPB(l.RegistrationExpires),
 		LastFailure: l.LastFailure, PremiumPeers: int32(l.PremiumPeers),
 	}
 }
@@ -190,9 +184,7 @@ func sharedPB(st sim.SharedStatus, pool string) *headendv1.SharedLicensing {
 	if st.Role == sim.SharedBackup {
 		p.BackupActive, p.BackupDaysLeft = st.Backup.Active, int32(st.Backup.DaysLeft)
 	}
-	if !st.ExpiresAt.IsZero() {
-		p.BorrowedUntil = timestamppb.New(st.ExpiresAt)
-	}
+	p.BorrowedUntil = tsPB(st.ExpiresAt)
 	return p
 }
 
@@ -238,12 +230,7 @@ func failoverPairPB(s sim.Snapshot) *headendv1.FailoverPair {
 	if f.MateSeen {
 		p.Mate = f.MateHostname
 	}
-	if !f.Since.IsZero() {
-		p.Since = timestamppb.New(f.Since)
-	}
-	if !f.LastFailover.IsZero() {
-		p.LastFailover = timestamppb.New(f.LastFailover)
-	}
+	p.Since, p.LastFailover = tsPB(f.Since), tsPB(f.LastFailover)
 	if f.Cluster != nil {
 		p.Cluster = licensedFeaturesPB(f.Cluster)
 	}
