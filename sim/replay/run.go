@@ -51,14 +51,7 @@ type Report struct {
 }
 
 // Differs reports whether any command's output differs.
-func (r *Report) Differs() bool {
-	for _, res := range r.Results {
-		if res.Status == Differs {
-			return true
-		}
-	}
-	return false
-}
+func (r *Report) Differs() bool { return r.Count(Differs) > 0 }
 
 // Count is the number of results with status s.
 func (r *Report) Count(s Status) int {
