@@ -152,12 +152,7 @@ func cmdLicenseInstall(s *Session, c *cli.Call) {
 
 // cmdLicenseClear lists what it would clear and asks before clearing.
 func cmdLicenseClear(s *Session, c *cli.Call) {
-	if len(c.Args) != 1 {
-		if len(c.Args) == 0 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 1)
-		}
+	if !argCount(s, c, 1) {
 		return
 	}
 	feature := c.Args[0].Text
