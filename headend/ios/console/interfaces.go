@@ -86,29 +86,25 @@ func cmdShowRunInterface(s *Session, c *cli.Call) {
 }
 
 // cmdShowInterfaces is `show interfaces [NAME]`.
-func cmdShowInterfaces(s *Session, c *cli.Call) {
-	name := ""
-	if len(c.Args) > 0 {
-		n, ok := ifArg(s, c)
-		if !ok {
-			return
-		}
-		name = n
-	}
-	s.view(func(d *ios.Device) { s.print(d.ShowInterfaces(name)) })
-}
+var cmdShowInterfaces = showInterface((*ios.Device).ShowInterfaces)
 
 // cmdShowIPInterface is `show ip interface [NAME]`.
-func cmdShowIPInterface(s *Session, c *cli.Call) {
-	name := ""
-	if len(c.Args) > 0 {
-		n, ok := ifArg(s, c)
-		if !ok {
-			return
+var cmdShowIPInterface = showInterface((*ios.Device).ShowIPInterface)
+
+// showInterface is a show command that prints every interface, or the
+// one its optional argument names.
+func showInterface(show func(d *ios.Device, name string) string) handler {
+	return func(s *Session, c *cli.Call) {
+		name := ""
+		if len(c.Args) > 0 {
+			n, ok := ifArg(s, c)
+			if !ok {
+				return
+			}
+			name = n
 		}
-		name = n
+		s.view(func(d *ios.Device) { s.print(show(d, name)) })
 	}
-	s.view(func(d *ios.Device) { s.print(d.ShowIPInterface(name)) })
 }
 
 // cmdPing: `ping A.B.C.D` sends five echoes through the lab network: they
