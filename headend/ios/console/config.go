@@ -90,7 +90,7 @@ func cmdConfigExit(s *Session, _ *cli.Call) {
 // and stays in the mode.
 func cmdDo(s *Session, c *cli.Call) {
 	if len(c.Args) == 0 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	mode, target := s.mode, s.target

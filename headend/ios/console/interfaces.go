@@ -38,7 +38,7 @@ func ifArg(s *Session, c *cli.Call) (string, bool) {
 	name, used, ok := interfaceName(c.Args)
 	if !ok {
 		if len(c.Args) == 0 {
-			s.fail("% Incomplete command.", "")
+			incomplete(s)
 		} else {
 			s.invalidArg(c, 0)
 		}
@@ -114,7 +114,7 @@ func showInterface(show func(d *ios.Device, name string) string) handler {
 // Extended ping (`ping` alone asking its questions) is not simulated.
 func cmdPing(s *Session, c *cli.Call) {
 	if len(c.Args) == 0 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	if len(c.Args) > 1 {
