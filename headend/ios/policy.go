@@ -54,10 +54,8 @@ func (d *Device) AdmissionPolicy(now time.Time) *admission.Policy {
 	}
 	if d.IsXE() {
 		// No SSL VPN on the IOS XE routers: nothing answers an SSL
-		// client. IKEv2 as the router's licensing allows (xe.go).
-		for k := range p.Class {
-			p.Class[k] = admission.ClassNone
-		}
+		// client, so its kinds stay ClassNone. IKEv2 as the router's
+		// licensing allows (xe.go).
 		if d.xeIPsec() {
 			p.Limit[classIPsec] = uint32(d.hw.ipsecMax)
 			d.ipsecClasses(&p)

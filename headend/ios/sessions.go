@@ -5,6 +5,7 @@ import (
 
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/asa/sessions"
 	"github.com/asalab/asalab/headend/family"
 )
 
@@ -58,14 +59,16 @@ func refusalLine(reason headend.Reason, k headend.Kind) string {
 
 // ViewSession resolves an active session for the session list: the
 // license it draws (an SSL_VPN seat, or the securityk9 package for IPsec),
-// its pool address and the client's public address.
+// its pool address and the client's public address, the one the ASA
+// family derives from the device id, so a client keeps its address
+// whichever family it connects to.
 func ViewSession(s admission.SessionInfo, p *admission.Principal) family.SessionView {
 	v := family.SessionView{Info: s, AssignedIP: assignedIP(s.Slot), License: "securityk9"}
 	if isSSL(s.Kind) {
 		v.License = "SSL_VPN"
 	}
 	if p != nil {
-		v.User, v.Device, v.PublicIP = p.User(), p.Device(), publicIP(p.Device())
+		v.User, v.Device, v.PublicIP = p.User(), p.Device(), sessions.PublicIP(p.Device())
 	}
 	return v
 }
@@ -74,11 +77,4 @@ func ViewSession(s admission.SessionInfo, p *admission.Principal) family.Session
 func assignedIP(slot int) string {
 	n := slot + 1
 	return fmt.Sprintf("10.20.%d.%d", n>>8&0xff, n&0xff)
-}
-
-// publicIP is the address a client device connects from: derived from the
-// device id, in 100.64.0.0/10, as the lab's other families derive it.
-func publicIP(device string) string {
-	v := headend.Hash32(device) & (1<<22 - 1)
-	return fmt.Sprintf("100.%d.%d.%d", 64+v>>16, v>>8&0xff, v&0xff)
 }

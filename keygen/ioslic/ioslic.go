@@ -103,8 +103,7 @@ func Issue(s *keygen.Signer, udi, sku string, issued time.Time, ref string) ([]b
 		UDI: udi, SKU: k.PID, Feature: k.Feature, Version: Version, Count: k.Count,
 		Issued: issued.UTC().Truncate(time.Second), Reference: ref,
 	}
-	l.ID = s.Token("ioslic-id|"+l.canonical(), 0, 16)
-	l.Signature = s.Token("ioslic-sig|"+l.canonical()+"|"+l.ID, 0, 32)
+	l.ID, l.Signature = l.sign(s)
 	return Encode([]License{l}), l, nil
 }
 
@@ -114,10 +113,16 @@ func (l License) canonical() string {
 		l.Issued.UTC().Format(time.RFC3339), l.Reference}, "|")
 }
 
+// sign is the ID and the signature the lab's signer gives l.
+func (l License) sign(s *keygen.Signer) (id, sig string) {
+	c := l.canonical()
+	id = s.Token("ioslic-id|"+c, 0, 16)
+	return id, s.Token("ioslic-sig|"+c+"|"+id, 0, 32)
+}
+
 // CheckSignature checks one license line against the lab's signer.
 func (l License) CheckSignature(s *keygen.Signer) error {
-	if l.ID != s.Token("ioslic-id|"+l.canonical(), 0, 16) ||
-		l.Signature != s.Token("ioslic-sig|"+l.canonical()+"|"+l.ID, 0, 32) {
+	if id, sig := l.sign(s); l.ID != id || l.Signature != sig {
 		return fmt.Errorf("%w: feature %s", ErrBadSignature, l.Feature)
 	}
 	return nil

@@ -128,17 +128,7 @@ func (c *Config) Body(h Header) string {
 			continue
 		}
 		w("interface " + f.Name)
-		if f.Description != "" {
-			w(" description " + f.Description)
-		}
-		if f.Address.IsValid() {
-			w(fmt.Sprintf(" ip address %s %s", f.Address.Addr(), maskOf(f.Address.Bits())))
-		} else {
-			w(" no ip address")
-		}
-		if f.Shutdown {
-			w(" shutdown")
-		}
+		renderAddressing(w, f)
 		w(" duplex auto", " speed auto", "!")
 	}
 	w("ip forward-protocol nd", "!", "no ip http server", "no ip http secure-server", "!", "!", "!", "!",
@@ -227,6 +217,13 @@ func (c *Config) Startup(h Header, nvramUpdated string) string {
 // and without duplex or speed, which a tunnel does not have.
 func renderTemplate(w func(...string), f Interface) {
 	w("interface " + f.Name + " type tunnel")
+	renderAddressing(w, f)
+	w("!")
+}
+
+// renderAddressing prints the lines an Ethernet port and a virtual
+// template share: description, address and shutdown.
+func renderAddressing(w func(...string), f Interface) {
 	if f.Description != "" {
 		w(" description " + f.Description)
 	}
@@ -238,5 +235,4 @@ func renderTemplate(w func(...string), f Interface) {
 	if f.Shutdown {
 		w(" shutdown")
 	}
-	w("!")
 }

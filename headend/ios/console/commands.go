@@ -155,7 +155,7 @@ func cmdTerminalWidth(s *Session, c *cli.Call) { intArg(s, c, 0, 0, 512) }
 // intArg reads argument i as a number in [lo, hi], marking it otherwise.
 func intArg(s *Session, c *cli.Call, i, lo, hi int) (int, bool) {
 	if len(c.Args) <= i {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return 0, false
 	}
 	n, err := strconv.Atoi(c.Args[i].Text)
@@ -197,7 +197,7 @@ func cmdConfigureAsk(s *Session, c *cli.Call) {
 // telnet enabled refuses it.
 func cmdConnect(s *Session, c *cli.Call) {
 	if len(c.Args) == 0 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	host := c.Args[0].Text
@@ -302,7 +302,7 @@ func isFlashFS(w string) bool {
 // cmdDelete: `delete flash:NAME`, confirmed twice as IOS asks.
 func cmdDelete(s *Session, c *cli.Call) {
 	if len(c.Args) != 1 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	name, err := ios.FlashName(c.Args[0].Text)

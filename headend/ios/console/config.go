@@ -90,7 +90,7 @@ func cmdConfigExit(s *Session, _ *cli.Call) {
 // and stays in the mode.
 func cmdDo(s *Session, c *cli.Call) {
 	if len(c.Args) == 0 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	mode, target := s.mode, s.target
@@ -113,13 +113,23 @@ func rest(c *cli.Call, i int) string {
 
 func incomplete(s *Session) { s.fail("% Incomplete command.", "") }
 
+// argCount reports whether the command has exactly n arguments, and
+// otherwise says what IOS says: incomplete when too few, a caret under
+// the first extra word when too many.
+func argCount(s *Session, c *cli.Call, n int) bool {
+	switch {
+	case len(c.Args) < n:
+		incomplete(s)
+		return false
+	case len(c.Args) > n:
+		s.invalidArg(c, n)
+		return false
+	}
+	return true
+}
+
 func cmdHostname(s *Session, c *cli.Call) {
-	if len(c.Args) != 1 {
-		if len(c.Args) == 0 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 1)
-		}
+	if !argCount(s, c, 1) {
 		return
 	}
 	if err := headend.ValidateHostname(c.Args[0].Text); err != nil {
@@ -293,12 +303,7 @@ func cmdInterface(s *Session, c *cli.Call) {
 }
 
 func cmdDomain(s *Session, c *cli.Call) {
-	if len(c.Args) != 1 {
-		if len(c.Args) == 0 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 1)
-		}
+	if !argCount(s, c, 1) {
 		return
 	}
 	s.configure(func(d *ios.Device) error { return d.Running.SetDomain(c.Args[0].Text) })

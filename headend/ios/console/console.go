@@ -260,7 +260,7 @@ func (s *Session) parseError(line, prompt string, e *cli.ParseError) {
 	case cli.ErrAmbiguous:
 		s.fail(`% Ambiguous command:  "` + strings.TrimSpace(line) + `"`)
 	case cli.ErrIncomplete:
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 	default:
 		toks := cli.Tokenize(line)
 		if execModes.Has(s.mode) && len(toks) == 1 && e.Pos == toks[0].Pos {

@@ -8,6 +8,7 @@ import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/headend/cli"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/headend/ios"
 	"github.com/asalab/asalab/headend/ios/config"
 )
@@ -34,20 +35,26 @@ func cmdShowIKEv2SA(s *Session, _ *cli.Call) {
 	now := s.now()
 	var b strings.Builder
 	b.WriteString(" IPv4 Crypto IKEv2  SA\n\n")
-	n := 0
-	s.b.Admission().Sessions(0, func(si admission.SessionInfo) bool {
-		if si.Kind != headend.KindIKEv2ThirdParty && si.Kind != headend.KindSiteToSite {
-			return true
-		}
-		n++
-		v := ios.ViewSession(si, s.b.PrincipalByIndex(si.Principal))
+	eachIKEv2(s, func(n int, v family.SessionView) {
 		fmt.Fprintf(&b, "Tunnel-id Local                 Remote                fvrf/ivrf            Status\n")
 		fmt.Fprintf(&b, "%-9d %-21s %-21s %-20s READY\n", n, local+"/4500", v.PublicIP+"/4500", "none/none")
-		fmt.Fprintf(&b, "      %s\n      Life/Active Time: 86400/%d sec\n\n", encr, int64(max(now.Sub(time.Unix(si.Login, 0)), 0)/time.Second))
-		return true
+		fmt.Fprintf(&b, "      %s\n      Life/Active Time: 86400/%d sec\n\n", encr, int64(max(now.Sub(time.Unix(v.Info.Login, 0)), 0)/time.Second))
 	})
 	b.WriteString(" IPv6 Crypto IKEv2  SA\n\n")
 	s.print(b.String())
+}
+
+// eachIKEv2 calls fn with each IKEv2 session the router holds, numbered
+// from 1 in the engine's order.
+func eachIKEv2(s *Session, fn func(n int, v family.SessionView)) {
+	n := 0
+	s.b.Admission().Sessions(0, func(si admission.SessionInfo) bool {
+		if si.Kind == headend.KindIKEv2ThirdParty || si.Kind == headend.KindSiteToSite {
+			n++
+			fn(n, ios.ViewSession(si, s.b.PrincipalByIndex(si.Principal)))
+		}
+		return true
+	})
 }
 
 // negotiated is an SA's Encr line: the first transforms of the proposal
@@ -129,13 +136,7 @@ func cmdShowCryptoSession(s *Session, _ *cli.Call) {
 	})
 	var b strings.Builder
 	b.WriteString("Crypto session current status\n\n")
-	n := 0
-	s.b.Admission().Sessions(0, func(si admission.SessionInfo) bool {
-		if si.Kind != headend.KindIKEv2ThirdParty && si.Kind != headend.KindSiteToSite {
-			return true
-		}
-		n++
-		v := ios.ViewSession(si, s.b.PrincipalByIndex(si.Principal))
+	eachIKEv2(s, func(n int, v family.SessionView) {
 		iface := outside
 		if vt != 0 {
 			iface = fmt.Sprintf("Virtual-Access%d", n)
@@ -143,7 +144,6 @@ func cmdShowCryptoSession(s *Session, _ *cli.Call) {
 		fmt.Fprintf(&b, "Interface: %s\nProfile: %s\nSession status: UP-ACTIVE\nPeer: %s port 4500\n", iface, profile, v.PublicIP)
 		fmt.Fprintf(&b, "  Session ID: %d\n  IKEv2 SA: local %s/4500 remote %s/4500 Active\n", n, local, v.PublicIP)
 		fmt.Fprintf(&b, "  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 %s/255.255.255.255\n        Active SAs: 2, origin: crypto map\n\n", v.AssignedIP)
-		return true
 	})
 	s.print(b.String())
 }

@@ -38,7 +38,7 @@ func ifArg(s *Session, c *cli.Call) (string, bool) {
 	name, used, ok := interfaceName(c.Args)
 	if !ok {
 		if len(c.Args) == 0 {
-			s.fail("% Incomplete command.", "")
+			incomplete(s)
 		} else {
 			s.invalidArg(c, 0)
 		}
@@ -86,29 +86,25 @@ func cmdShowRunInterface(s *Session, c *cli.Call) {
 }
 
 // cmdShowInterfaces is `show interfaces [NAME]`.
-func cmdShowInterfaces(s *Session, c *cli.Call) {
-	name := ""
-	if len(c.Args) > 0 {
-		n, ok := ifArg(s, c)
-		if !ok {
-			return
-		}
-		name = n
-	}
-	s.view(func(d *ios.Device) { s.print(d.ShowInterfaces(name)) })
-}
+var cmdShowInterfaces = showInterface((*ios.Device).ShowInterfaces)
 
 // cmdShowIPInterface is `show ip interface [NAME]`.
-func cmdShowIPInterface(s *Session, c *cli.Call) {
-	name := ""
-	if len(c.Args) > 0 {
-		n, ok := ifArg(s, c)
-		if !ok {
-			return
+var cmdShowIPInterface = showInterface((*ios.Device).ShowIPInterface)
+
+// showInterface is a show command that prints every interface, or the
+// one its optional argument names.
+func showInterface(show func(d *ios.Device, name string) string) handler {
+	return func(s *Session, c *cli.Call) {
+		name := ""
+		if len(c.Args) > 0 {
+			n, ok := ifArg(s, c)
+			if !ok {
+				return
+			}
+			name = n
 		}
-		name = n
+		s.view(func(d *ios.Device) { s.print(show(d, name)) })
 	}
-	s.view(func(d *ios.Device) { s.print(d.ShowIPInterface(name)) })
 }
 
 // cmdPing: `ping A.B.C.D` sends five echoes through the lab network: they
@@ -118,7 +114,7 @@ func cmdShowIPInterface(s *Session, c *cli.Call) {
 // Extended ping (`ping` alone asking its questions) is not simulated.
 func cmdPing(s *Session, c *cli.Call) {
 	if len(c.Args) == 0 {
-		s.fail("% Incomplete command.", "")
+		incomplete(s)
 		return
 	}
 	if len(c.Args) > 1 {

@@ -104,12 +104,7 @@ func licenseErrorLine(err error) string {
 
 // fileArg reads the flash file argument of a license command.
 func fileArg(s *Session, c *cli.Call) (string, bool) {
-	if len(c.Args) == 0 {
-		incomplete(s)
-		return "", false
-	}
-	if len(c.Args) > 1 {
-		s.invalidArg(c, 1)
+	if !argCount(s, c, 1) {
 		return "", false
 	}
 	name, err := ios.FlashName(c.Args[0].Text)
@@ -152,12 +147,7 @@ func cmdLicenseInstall(s *Session, c *cli.Call) {
 
 // cmdLicenseClear lists what it would clear and asks before clearing.
 func cmdLicenseClear(s *Session, c *cli.Call) {
-	if len(c.Args) != 1 {
-		if len(c.Args) == 0 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 1)
-		}
+	if !argCount(s, c, 1) {
 		return
 	}
 	feature := c.Args[0].Text

@@ -221,12 +221,7 @@ func cmdBootLevel(s *Session, c *cli.Call) {
 	if !xeOnly(s, c, (*ios.Device).IsCSR, 3) {
 		return
 	}
-	if len(c.Args) != 1 {
-		if len(c.Args) == 0 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 1)
-		}
+	if !argCount(s, c, 1) {
 		return
 	}
 	level := cli.Pick(strings.ToLower(c.Args[0].Text), ios.CSRLevels...)
@@ -248,12 +243,7 @@ func cmdThroughputLevel(s *Session, c *cli.Call) {
 	if !xeOnly(s, c, (*ios.Device).IsCSR, 1) {
 		return
 	}
-	if len(c.Args) != 2 {
-		if len(c.Args) < 2 {
-			incomplete(s)
-		} else {
-			s.invalidArg(c, 2)
-		}
+	if !argCount(s, c, 2) {
 		return
 	}
 	if !strings.EqualFold(c.Args[0].Text, "MB") {
@@ -275,12 +265,7 @@ func cmdRTU(activate bool) handler {
 		if !xeOnly(s, c, (*ios.Device).IsASR, 2) {
 			return
 		}
-		if len(c.Args) != 1 {
-			if len(c.Args) == 0 {
-				incomplete(s)
-			} else {
-				s.invalidArg(c, 1)
-			}
+		if !argCount(s, c, 1) {
 			return
 		}
 		f := cli.Pick(strings.ToLower(c.Args[0].Text), ios.RTUFeatures...)
