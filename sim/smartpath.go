@@ -9,6 +9,7 @@ import (
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim/faults"
 	"github.com/asalab/asalab/sim/labsmart"
+	"github.com/asalab/asalab/sim/labtimers"
 )
 
 // A headend reaches the lab's Smart Software Manager (labsmart) over the
@@ -108,13 +109,8 @@ func (l *Lab) smartLink(name string, cut bool) (Link, error) {
 // its device's next attempt, or takes it out when none is due, it is
 // deleted or off (power on schedules it again). Called with h.mu held.
 func (l *Lab) scheduleSmart(h *Headend) {
-	var at time.Time
-	ok := false
-	if s, is := h.dev.(family.SmartLicensing); is {
-		at, ok = s.SmartDue()
-	}
-	ok = ok && !h.deleted && !h.off
-	l.timers.smart.Schedule(h, &h.smartTimer, at, ok)
+	at, ok := labtimers.SmartDue(h.dev)
+	l.timers.smart.Schedule(h, &h.smartTimer, at, ok && !h.deleted && !h.off)
 }
 
 // smartAhead keeps h's next attempt after now once a catch-up at now
@@ -123,12 +119,8 @@ func (l *Lab) scheduleSmart(h *Headend) {
 // forever at the same lab time) waits for its next change. Called with
 // h.mu held, after schedule.
 func (l *Lab) smartAhead(h *Headend, now time.Time) {
-	s, ok := h.dev.(family.SmartLicensing)
-	if !ok || h.deleted || h.off {
-		return
-	}
-	at, due := s.SmartDue()
-	if !due || at.After(now) {
+	at, due := labtimers.SmartDue(h.dev)
+	if !due || h.deleted || h.off || at.After(now) {
 		return
 	}
 	if h.dev.Reloading(now) {

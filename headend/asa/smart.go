@@ -231,14 +231,8 @@ func (d *Device) ShowLicense(what string, now time.Time) string {
 		return a.ShowLicenseUDI()
 	case "features":
 		var b strings.Builder
-		for _, l := range a.VersionLines(cfg, d.Model, now) {
-			b.WriteString(l + "\n")
-		}
 		r := d.RunningLicense(now)
-		b.WriteString("\nLicensed features for this platform:\n")
-		for _, f := range d.smartFeatureLines(&r) {
-			b.WriteString(f + "\n")
-		}
+		d.writeSmartFeatures(&b, &r, now)
 		return b.String()
 	}
 	return a.ShowLicenseAll(cfg, d.Model, now)
@@ -251,6 +245,13 @@ func (d *Device) ShowLicense(what string, now time.Time) string {
 // modification.
 func (d *Device) writeSmartVersion(b *strings.Builder, r *license.Running, now time.Time) {
 	b.WriteString("\n")
+	d.writeSmartFeatures(b, r, now)
+	fmt.Fprintf(b, "\nSerial Number: %s\n\nImage type          : Release\nKey version         : A\n\n%s\n", d.Serial, d.lastModified())
+}
+
+// writeSmartFeatures writes the agent's license lines and the feature
+// block, as both `show version` and `show license features` print them.
+func (d *Device) writeSmartFeatures(b *strings.Builder, r *license.Running, now time.Time) {
 	for _, l := range d.Smart.VersionLines(d.Running.SmartLicense, d.Model, now) {
 		b.WriteString(l + "\n")
 	}
@@ -258,7 +259,6 @@ func (d *Device) writeSmartVersion(b *strings.Builder, r *license.Running, now t
 	for _, f := range d.smartFeatureLines(r) {
 		b.WriteString(f + "\n")
 	}
-	fmt.Fprintf(b, "\nSerial Number: %s\n\nImage type          : Release\nKey version         : A\n\n%s\n", d.Serial, d.lastModified())
 }
 
 // smartConfigLines writes the `license smart` lines of c (before `names`,

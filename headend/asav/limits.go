@@ -95,14 +95,12 @@ func (a *Agent) Limits(cfg Config, model string, now time.Time) Limits {
 
 // Registration and authorization states of the view.
 func (a *Agent) states(cfg Config, model string) (registration, authorization string) {
-	return a.statesAsk(cfg.Ask(model))
+	return a.StatesAsk(cfg.Ask(model))
 }
 
 // StatesAsk are the Registration and Authorization states (as
 // family.SmartLicense words them) for what a product's configuration asks.
-func (a *Agent) StatesAsk(ask Ask) (registration, authorization string) { return a.statesAsk(ask) }
-
-func (a *Agent) statesAsk(ask Ask) (registration, authorization string) {
+func (a *Agent) StatesAsk(ask Ask) (registration, authorization string) {
 	switch {
 	case a.Reserved != nil:
 		return "RESERVED", StatusAuthorized

@@ -118,7 +118,7 @@ func (a *Agent) writeStatus(b *strings.Builder, ask Ask, now time.Time) {
 		attemptLines(b, "Initial Registration", a.RegFailure, "SUCCEEDED")
 	}
 	b.WriteString("\nLicense Authorization: \n")
-	_, authz := a.statesAsk(ask)
+	_, authz := a.StatesAsk(ask)
 	switch {
 	case a.Reserved != nil:
 		fmt.Fprintf(b, "  Status: AUTHORIZED - RESERVED on %s\n", stamp(a.Reserved.At))
@@ -195,7 +195,7 @@ func (a *Agent) ShowLicenseSummary(cfg Config, model string, now time.Time) stri
 // configuration asks.
 func (a *Agent) ShowLicenseSummaryAsk(ask Ask, now time.Time) string {
 	var b strings.Builder
-	_, authz := a.statesAsk(ask)
+	_, authz := a.StatesAsk(ask)
 	b.WriteString("\nSmart Licensing is ENABLED\n\n")
 	fmt.Fprintf(&b, "Registration:\n  Status: %s\n", a.registrationStatus())
 	r := a.Reg

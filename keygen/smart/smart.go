@@ -2,7 +2,6 @@ package smart
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -747,17 +746,3 @@ func (m *Manager) Device(udi string) (Device, bool) {
 	}
 	return *d.clone(), true
 }
-
-// Account returns an account.
-func (m *Manager) Account(name string) (Account, bool) {
-	a, ok := m.accounts[name]
-	if !ok {
-		return Account{}, false
-	}
-	c := *a
-	c.VirtualAccounts = slices.Clone(a.VirtualAccounts)
-	return c, true
-}
-
-// Accounts lists the account names, sorted.
-func (m *Manager) Accounts() []string { return slices.Sorted(maps.Keys(m.accounts)) }

@@ -151,13 +151,8 @@ func (s *Service) RegisterAt(at time.Time, udi, token string, tags []string) (sm
 	})
 }
 
-// RenewAuthorization renews a device's authorization.
-func (s *Service) RenewAuthorization(udi string) (smart.Registration, error) {
-	return s.RenewAuthorizationAt(time.Time{}, udi)
-}
-
-// RenewAuthorizationAt is RenewAuthorization at the lab time at (zero:
-// now).
+// RenewAuthorizationAt renews a device's authorization at the lab time at
+// (zero: now).
 func (s *Service) RenewAuthorizationAt(at time.Time, udi string) (smart.Registration, error) {
 	return doAt(s, at, func(r smart.Registration) string {
 		return fmt.Sprintf("%s renewed its authorization: %s", r.Device.UDI, r.Status)
@@ -176,12 +171,8 @@ func (s *Service) ReportUsageAt(at time.Time, udi string, tags []string) (smart.
 	})
 }
 
-// RenewRegistration renews a device's registration.
-func (s *Service) RenewRegistration(udi string) (smart.Registration, error) {
-	return s.RenewRegistrationAt(time.Time{}, udi)
-}
-
-// RenewRegistrationAt is RenewRegistration at the lab time at (zero: now).
+// RenewRegistrationAt renews a device's registration at the lab time at
+// (zero: now).
 func (s *Service) RenewRegistrationAt(at time.Time, udi string) (smart.Registration, error) {
 	return doAt(s, at, func(r smart.Registration) string {
 		return fmt.Sprintf("%s renewed its registration: %s", r.Device.UDI, r.Status)
@@ -190,12 +181,8 @@ func (s *Service) RenewRegistrationAt(at time.Time, udi string) (smart.Registrat
 	})
 }
 
-// Deregister removes a device from its virtual account.
-func (s *Service) Deregister(udi string) (smart.Device, error) {
-	return s.DeregisterAt(time.Time{}, udi)
-}
-
-// DeregisterAt is Deregister at the lab time at (zero: now).
+// DeregisterAt removes a device from its virtual account at the lab time
+// at (zero: now).
 func (s *Service) DeregisterAt(at time.Time, udi string) (smart.Device, error) {
 	return doAt(s, at, func(d smart.Device) string {
 		return fmt.Sprintf("%s deregistered from %s/%s", d.UDI, d.Account, d.VirtualAccount)
@@ -204,12 +191,8 @@ func (s *Service) DeregisterAt(at time.Time, udi string) (smart.Device, error) {
 	})
 }
 
-// ReturnReservation takes a reservation back by its return code.
-func (s *Service) ReturnReservation(udi, code string) (smart.Device, error) {
-	return s.ReturnReservationAt(time.Time{}, udi, code)
-}
-
-// ReturnReservationAt is ReturnReservation at the lab time at (zero: now).
+// ReturnReservationAt takes a reservation back by its return code at the
+// lab time at (zero: now).
 func (s *Service) ReturnReservationAt(at time.Time, udi, code string) (smart.Device, error) {
 	return doAt(s, at, func(d smart.Device) string {
 		return fmt.Sprintf("%s returned its reservation to %s/%s", d.UDI, d.Account, d.VirtualAccount)
