@@ -216,10 +216,12 @@ func run(ctx context.Context, f flags, log *zap.Logger) error {
 		defer ss.Close()
 	}
 
-	scens, err := scenario.Load()
+	// LoadDir reads the built-in scenarios too.
+	load := scenario.Load
 	if f.scenarioDir != "" {
-		scens, err = scenario.LoadDir(f.scenarioDir)
+		load = func() ([]*scenario.Scenario, error) { return scenario.LoadDir(f.scenarioDir) }
 	}
+	scens, err := load()
 	if err != nil {
 		return err
 	}
