@@ -149,6 +149,9 @@ tls-proxy=N, plus-apex, vpn-only=N
 type cli struct {
 	addr   string
 	lab    string
+	output string // "text" or "json" (-o)
+	token  string // bearer token (--token, $ASALAB_TOKEN)
+	ca     string // PEM file of the CA that signed the daemon's TLS certificate (--ca)
 	stdout io.Writer
 	stderr io.Writer
 	conn   *grpc.ClientConn
@@ -165,6 +168,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	fs.StringVar(&c.addr, "addr", cmp.Or(os.Getenv("ASALAB_ADDR"), "127.0.0.1:50051"), "headendd gRPC address (default $ASALAB_ADDR, or 127.0.0.1:50051)")
 	fs.StringVar(&c.lab, "lab", "", "lab name (default: the daemon's default lab)")
+	fs.StringVar(&c.output, "o", "text", "output format: text or json (one JSON document, proto JSON names)")
+	fs.StringVar(&c.token, "token", os.Getenv("ASALAB_TOKEN"), "bearer token (default $ASALAB_TOKEN)")
+	fs.StringVar(&c.ca, "ca", "", "connect with TLS, trusting the CA certificate in this PEM file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

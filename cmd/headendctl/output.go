@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+// jsonOutput is how -o json prints a response: one document, proto JSON
+// names, every field present so that scripts need not know proto3's
+// defaults.
+var jsonOutput = protojson.MarshalOptions{Multiline: true, Indent: "  ", EmitUnpopulated: true}
+
+// emit prints m as one JSON document with -o json; otherwise text prints
+// the command's text output.
+func (c *cli) emit(m proto.Message, text func() error) error {
+	if c.output != "json" {
+		return text()
+	}
+	b, err := jsonOutput.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.stdout, string(b))
+	return err
+}
