@@ -189,6 +189,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
 		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "scenario": c.scenario,
 		"put": c.put, "get-file": c.getFile,
+		"lab": c.labCmd, "apply": c.apply,
 	}
 	h, ok := handlers[cmd]
 	if !ok {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+)
+
+// maxLabFileBytes is the largest lab file the daemon takes (ApplyLab).
+const maxLabFileBytes = 4 << 20
+
+func (c *cli) apply(args []string) error {
+	file, dryRun := "", false
+	pos, err := subflags("apply", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&file, "f", "", "the lab file (YAML), - for stdin")
+		fs.BoolVar(&dryRun, "dry-run", false, "say what would change, change nothing")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || file == "" {
+		return usagef("usage: apply -f FILE [--dry-run] (FILE: a lab file, - for stdin)")
+	}
+	name, content, err := readLabFile(file)
+	if err != nil {
+		return err
+	}
+	return c.callLabs(func(cx context.Context, lc headendv1.LabsServiceClient) error {
+		resp, err := lc.ApplyLab(cx, &headendv1.ApplyLabRequest{Lab: c.lab, FileName: name, Content: content, DryRun: dryRun})
+		if err != nil {
+			return err
+		}
+		return c.emit(resp, func() error {
+			lab := resp.GetLab().GetName()
+			if resp.GetCreated() && resp.GetToken() != "" {
+				fmt.Fprintf(c.stdout, "lab %s created; token: %s\n", lab, resp.GetToken())
+			}
+			if len(resp.GetChanges()) == 0 {
+				_, err := fmt.Fprintf(c.stdout, "no changes: lab %s matches %s\n", lab, name)
+				return err
+			}
+			for _, ch := range resp.GetChanges() {
+				fmt.Fprintln(c.stdout, ch)
+			}
+			if dryRun {
+				_, err := fmt.Fprintf(c.stdout, "dry run: lab %s not changed\n", lab)
+				return err
+			}
+			return nil
+		})
+	})
+}
+
+// readLabFile reads a lab file, or stdin for "-", and the name its errors
+// will give it.
+func readLabFile(file string) (name, content string, err error) {
+	name = file
+	var r io.Reader
+	if file == "-" {
+		name, r = "<stdin>", os.Stdin
+	} else {
+		f, err := os.Open(file)
+		if err != nil {
+			return "", "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxLabFileBytes+1))
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %v", name, err)
+	}
+	if len(b) > maxLabFileBytes {
+		return "", "", fmt.Errorf("%s: more than 4 MiB; a lab file is at most 4 MiB", name)
+	}
+	return name, string(b), nil
+}
