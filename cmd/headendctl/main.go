@@ -24,7 +24,6 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
@@ -155,6 +154,7 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	conn   *grpc.ClientConn
+	cf     connFlags // --context, --tls, --insecure, and which flags were given
 }
 
 func main() {
@@ -171,6 +171,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.output, "o", "text", "output format: text or json (one JSON document, proto JSON names)")
 	fs.StringVar(&c.token, "token", os.Getenv("ASALAB_TOKEN"), "bearer token (default $ASALAB_TOKEN)")
 	fs.StringVar(&c.ca, "ca", "", "connect with TLS, trusting the CA certificate in this PEM file")
+	c.defineConnFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -182,6 +183,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	if err := c.settle(fs, cmd); err != nil {
+		fmt.Fprintln(stderr, "headendctl:", err)
+		return 2
+	}
 	handlers := map[string]func([]string) error{
 		"wait": c.wait, "create": c.create, "get": c.get, "list": c.list, "delete": c.delete, "exec": c.exec,
 		"install-key": c.installKey, "reload": c.reload, "rma": c.rma, "clock": c.clock,
@@ -189,7 +194,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"admit": c.admit, "release": c.release, "sessions": c.sessions, "events": c.events,
 		"link": c.link, "power": c.power, "replay": c.replay, "twin": c.twin, "scenario": c.scenario,
 		"put": c.put, "get-file": c.getFile,
-		"lab": c.labCmd, "apply": c.apply,
+		"lab": c.labCmd, "apply": c.apply, "config": c.config,
 	}
 	h, ok := handlers[cmd]
 	if !ok {
@@ -256,7 +261,11 @@ type services struct {
 // dial connects to the daemon, once (run closes the connection).
 func (c *cli) dial() (services, error) {
 	if c.conn == nil {
-		conn, err := grpc.NewClient(c.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		opts, err := c.dialOptions()
+		if err != nil {
+			return services{}, err
+		}
+		conn, err := grpc.NewClient(c.addr, opts...)
 		if err != nil {
 			return services{}, err
 		}
