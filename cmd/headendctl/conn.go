@@ -13,9 +13,11 @@ import (
 	"strings"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -231,11 +233,22 @@ func withLab(ctx context.Context, lab string) context.Context {
 }
 
 func (c *cli) labUnary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	return invoker(withLab(ctx, c.labOf(req)), method, req, reply, cc, opts...)
+	return c.hintTLS(invoker(withLab(ctx, c.labOf(req)), method, req, reply, cc, opts...))
 }
 
 // labStream names the command's lab: a stream's headers leave before its
 // request does.
 func (c *cli) labStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-	return streamer(withLab(ctx, c.lab), desc, cc, method, opts...)
+	s, err := streamer(withLab(ctx, c.lab), desc, cc, method, opts...)
+	return s, c.hintTLS(err)
+}
+
+// hintTLS says what a plaintext client most likely lacks when the daemon
+// hangs up before its HTTP/2 preface: a daemon serving TLS does that.
+func (c *cli) hintTLS(err error) error {
+	st, ok := status.FromError(err)
+	if !ok || err == nil || c.ca != "" || c.cf.tls || st.Code() != codes.Unavailable || !strings.Contains(st.Message(), "server preface") {
+		return err
+	}
+	return status.Error(codes.Unavailable, st.Message()+"; if the daemon serves TLS, give --ca FILE (its tls.crt) or --tls")
 }

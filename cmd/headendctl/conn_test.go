@@ -200,7 +200,8 @@ func TestTLS(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--addr", addr, "--token", "T", "lab", "list"}, 1, "(Unavailable)"},
+		{[]string{"--addr", addr, "--token", "T", "lab", "list"}, 1, "; if the daemon serves TLS, give --ca FILE (its tls.crt) or --tls (Unavailable)\n"},
+		{[]string{"--addr", addr, "events", "--follow"}, 1, "; if the daemon serves TLS, give --ca FILE (its tls.crt) or --tls (Unavailable)\n"},
 		{[]string{"--addr", addr, "--ca", otherFile, "lab", "list"}, 1, "certificate signed by unknown authority"},
 		{[]string{"--addr", addr, "--tls", "lab", "list"}, 1, "certificate signed by unknown authority"},
 		{[]string{"--addr", "localhost:" + port(addr), "--ca", caFile, "lab", "list"}, 1, "wanted to match localhost"},
