@@ -27,6 +27,10 @@ else $XDG_CONFIG_HOME/asalab/config.json, else ~/.config/asalab/config.json, mod
   config get-contexts                          NAME ADDR LAB CURRENT (tokens are never printed)
   config current-context                       the current context's name
   config delete-context NAME                   forget a context
+With -o json: get-contexts prints {"contexts": [{"name", "addr", "lab", "ca", "tls",
+"insecure", "hasToken", "current"}], "currentContext"}; set-context {"context": {...},
+"created" or "modified": true}; use-context and current-context {"currentContext"};
+delete-context {"deleted"}.
 `
 
 // ctlConfig is the file of named contexts.
