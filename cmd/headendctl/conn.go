@@ -77,6 +77,10 @@ func (c *cli) settle(fs *flag.FlagSet, cmd string) error {
 	if err != nil {
 		return err
 	}
+	tokenFrom := "--token"
+	if !c.cf.given["token"] && os.Getenv("ASALAB_TOKEN") != "" {
+		tokenFrom = "$ASALAB_TOKEN"
+	}
 	name := cmp.Or(c.cf.context, conf.Current)
 	if name != "" {
 		cx, ok := conf.Contexts[name]
@@ -87,7 +91,7 @@ func (c *cli) settle(fs *flag.FlagSet, cmd string) error {
 			c.addr = cx.Addr
 		}
 		if !c.cf.given["token"] && os.Getenv("ASALAB_TOKEN") == "" && cx.Token != "" {
-			c.token = cx.Token
+			c.token, tokenFrom = cx.Token, fmt.Sprintf("the token of context %s", name)
 		}
 		if !c.cf.given["ca"] && cx.CA != "" {
 			c.ca = cx.CA
@@ -108,7 +112,7 @@ func (c *cli) settle(fs *flag.FlagSet, cmd string) error {
 		}
 	}
 	if err := checkToken(c.token); err != nil {
-		return usageError{"--token: " + err.Error()}
+		return usageError{tokenFrom + ": " + err.Error()}
 	}
 	return nil
 }

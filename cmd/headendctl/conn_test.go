@@ -86,6 +86,10 @@ func TestGlobalFlagsChecked(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q\n got %q\nwant %q", c.args, code, stdout, stderr, want)
 		}
 	}
+	t.Setenv("ASALAB_TOKEN", "from-a-file\n")
+	if code, _, stderr := ctl("--addr", addr, "lab", "list"); code != 2 || stderr != `headendctl: $ASALAB_TOKEN: the token holds '\n'; a token is printable ASCII without spaces (a line break from a file?)`+"\n" {
+		t.Errorf("ASALAB_TOKEN with a line break: exit %d, %q", code, stderr)
+	}
 	if n := f.count(); n != 0 {
 		t.Errorf("bad global flags sent %d calls", n)
 	}
