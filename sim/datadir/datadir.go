@@ -90,11 +90,21 @@ func Prepare(dir string, log *zap.Logger) (info Marker, marked bool, err error) 
 // StoreDir is the store's directory in the data directory.
 const StoreDir = "store"
 
+// Files of the daemon's credentials in the data directory: the admin's
+// bearer token, and the self-signed TLS certificate and its key that
+// headendd --tls makes.
+const (
+	AdminTokenFile = "admin.token"
+	TLSCertFile    = "tls.crt"
+	TLSKeyFile     = "tls.key"
+)
+
 // ours reports whether a name in the data directory is a file the daemon
-// keeps there: the secret, the marker, the SSH host keys, the copies of a
-// damaged log beside the store.
+// keeps there: the secret, the marker, the SSH host keys, the credentials,
+// the copies of a damaged log beside the store.
 func ours(name string) bool {
 	return name == keygen.SecretFile || name == MarkerFile ||
+		name == AdminTokenFile || name == TLSCertFile || name == TLSKeyFile ||
 		strings.HasPrefix(name, "ssh_host_") || strings.HasPrefix(name, StoreDir+".")
 }
 
