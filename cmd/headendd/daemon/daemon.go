@@ -52,6 +52,13 @@ type Config struct {
 	AcceptDataLoss bool // start on a damaged write-ahead log
 
 	SyslogForward []string // collectors, each checked by syslogout.ParseTarget
+
+	// Tokens and TLS (checkSecurity says which settings go together).
+	Auth     AuthMode
+	TLS      bool   // a self-signed certificate made in the data dir
+	TLSCert  string // a certificate given as files
+	TLSKey   string
+	Insecure bool // a non-loopback --grpc-addr without TLS or tokens
 }
 
 // ParseFlags reads headendd's command line.
@@ -79,6 +86,7 @@ func ParseFlags(args []string) (Config, error) {
 		f.SyslogForward = append(f.SyslogForward, s)
 		return nil
 	})
+	addSecurityFlags(fs, &f)
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -115,6 +123,9 @@ func ParseFlags(args []string) (Config, error) {
 		}
 		f.SSHHost, f.SSHBase = host, base
 	}
+	if err := checkSecurity(f); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -137,6 +148,9 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	start := time.Now()
 	mode, err := sim.ParseClockMode(f.Clock)
 	if err != nil {
+		return err
+	}
+	if err := checkSecurity(f); err != nil { // for a Config not made by ParseFlags
 		return err
 	}
 	secret, store, err := openDataDir(f, log)
@@ -203,7 +217,13 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		return err
 	}
 	defer lab.SetTraffic(0, nil)
-	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen}})
+	// No lab has tokens of its own yet: the admin token is the only one.
+	sec, err := serverSecurity(f, nil, log)
+	if err != nil {
+		return err
+	}
+	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen},
+		Unary: sec.unary(), Stream: sec.stream(), TLS: sec.tls})
 	gl, err := net.Listen("tcp", f.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)
@@ -215,6 +235,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if f.SSHAddr != "" {
 		ready["ssh_addr"] = f.SSHAddr
 	}
+	sec.addReady(ready)
 	var hs *http.Server
 	if f.MetricsAddr != "" {
 		ml, err := net.Listen("tcp", f.MetricsAddr)
@@ -224,6 +245,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+		mux.HandleFunc("/healthz", healthz)
 		hs = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			if err := hs.Serve(ml); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -240,10 +262,12 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		}
 	}
 	if onReady != nil {
-		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"]})
+		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"],
+			Auth: sec.auth.Enforced(), TLS: sec.tls != nil, AdminTokenFile: sec.adminTokenFile, TLSCertFile: sec.certFile})
 	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
+		zap.Bool("auth", sec.auth.Enforced()), zap.Bool("tls", sec.tls != nil), zap.String("admin_token_file", sec.adminTokenFile),
 		zap.String("data_dir", f.DataDir), zap.String("clock", lab.Clock().Mode().String()), zap.String("ssh_addr", f.SSHAddr),
 		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
 
@@ -288,6 +312,11 @@ type Addrs struct {
 	GRPC    string // host:port
 	Metrics string // host:port; empty without metrics
 	SSH     string // the first console port's address; empty without SSH
+
+	Auth           bool   // gRPC calls need a bearer token
+	TLS            bool   // gRPC is served over TLS
+	AdminTokenFile string // the file holding the admin token
+	TLSCertFile    string // the certificate clients trust; empty without TLS
 }
 
 // Run serves until ctx ends, then stops gracefully.

@@ -6,6 +6,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/binary"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
@@ -61,6 +63,13 @@ type Options struct {
 	// Scenarios are the labs' training scenario engines (a lab without
 	// one answers ScenarioService with FailedPrecondition).
 	Scenarios []*scenario.Engine
+	// Unary and Stream run after the logging, metrics and panic recovery,
+	// before the handler: headendd's authorization (package auth), whose
+	// refusals are then logged and counted like any failed RPC.
+	Unary  []grpc.UnaryServerInterceptor
+	Stream []grpc.StreamServerInterceptor
+	// TLS, if set, serves over TLS.
+	TLS *tls.Config
 }
 
 // New builds the gRPC server with its services, health and reflection.
@@ -70,18 +79,22 @@ func New(labs *Labs, opts Options) *grpc.Server {
 		log = zap.NewNop()
 	}
 	obs := &rpcObserver{log: log, m: opts.Metrics}
-	gs := grpc.NewServer(
+	sopts := []grpc.ServerOption{
 		grpc.ForceServerCodecV2(newRequestCodec()),
-		grpc.ChainUnaryInterceptor(obs.unary(), recovery(log)),
-		grpc.ChainStreamInterceptor(obs.stream(), streamRecovery(log)),
+		grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{obs.unary(), recovery(log)}, opts.Unary...)...),
+		grpc.ChainStreamInterceptor(append([]grpc.StreamServerInterceptor{obs.stream(), streamRecovery(log)}, opts.Stream...)...),
 		grpc.MaxRecvMsgSize(maxMessageBytes),
 		grpc.MaxSendMsgSize(maxMessageBytes),
 		grpc.MaxConcurrentStreams(1024),
 		// Reused handler goroutines keep their grown stacks: a new
 		// goroutine per RPC pays for growing its stack through the
 		// admission path on every call.
-		grpc.NumStreamWorkers(uint32(4*runtime.GOMAXPROCS(0))),
-	)
+		grpc.NumStreamWorkers(uint32(4 * runtime.GOMAXPROCS(0))),
+	}
+	if opts.TLS != nil {
+		sopts = append(sopts, grpc.Creds(credentials.NewTLS(opts.TLS)))
+	}
+	gs := grpc.NewServer(sopts...)
 	headendv1.RegisterHeadendServiceServer(gs, &headendService{labs: labs})
 	headendv1.RegisterLabServiceServer(gs, &labService{labs: labs})
 	headendv1.RegisterPortalServiceServer(gs, &portalService{labs: labs})
