@@ -73,6 +73,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'LabHour' -benchtime 10x ./sim/scenario
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'ExecLimit' -benchmem -benchtime 20x ./cmd/headendd/server
+	$(GO) test -run '^$$' -bench 'UnaryInterceptor' -benchmem -count 3 ./cmd/headendd/auth
 	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd
 	$(GO) test -run '^$$' -bench 'SSHRestart' -benchtime 1x ./cmd/headendd
 	$(GO) test -run '^$$' -bench 'Send' -benchmem -count 3 ./sim/syslogout
