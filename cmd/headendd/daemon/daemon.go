@@ -166,6 +166,10 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err != nil {
 		return err
 	}
+	sec, err := loadSecurity(f, log)
+	if err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -218,12 +222,12 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	}
 	defer lab.SetTraffic(0, nil)
 	// No lab has tokens of its own yet: the admin token is the only one.
-	sec, err := serverSecurity(f, nil, log)
+	unary, stream, err := sec.interceptors(nil)
 	if err != nil {
 		return err
 	}
 	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen},
-		Unary: sec.unary(), Stream: sec.stream(), TLS: sec.tls})
+		Unary: unary, Stream: stream, TLS: sec.tls})
 	gl, err := net.Listen("tcp", f.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)
@@ -263,11 +267,11 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	}
 	if onReady != nil {
 		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"],
-			Auth: sec.auth.Enforced(), TLS: sec.tls != nil, AdminTokenFile: sec.adminTokenFile, TLSCertFile: sec.certFile})
+			Auth: sec.enforce, TLS: sec.tls != nil, AdminTokenFile: sec.adminTokenFile, TLSCertFile: sec.certFile})
 	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
-		zap.Bool("auth", sec.auth.Enforced()), zap.Bool("tls", sec.tls != nil), zap.String("admin_token_file", sec.adminTokenFile),
+		zap.Bool("auth", sec.enforce), zap.Bool("tls", sec.tls != nil), zap.String("admin_token_file", sec.adminTokenFile),
 		zap.String("data_dir", f.DataDir), zap.String("clock", lab.Clock().Mode().String()), zap.String("ssh_addr", f.SSHAddr),
 		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
 

@@ -126,15 +126,17 @@ func checkSecurity(f Config) error {
 
 // security is how the gRPC server checks its callers and encrypts.
 type security struct {
-	auth           *auth.Authenticator
-	tls            *tls.Config // nil: plaintext
+	enforce        bool
+	adminToken     string
 	adminTokenFile string
-	certFile       string // what clients trust; "" without TLS
+	tls            *tls.Config // nil: plaintext
+	certFile       string      // what clients trust; "" without TLS
 }
 
-// serverSecurity reads or makes the admin token and the TLS certificate
-// in the data dir. labTokens resolves the labs' tokens (nil: none).
-func serverSecurity(f Config, labTokens auth.TokenResolver, log *zap.Logger) (*security, error) {
+// loadSecurity reads or makes the admin token and the TLS certificate in
+// the data dir, so that a bad certificate stops the start before the
+// labs open.
+func loadSecurity(f Config, log *zap.Logger) (*security, error) {
 	token, path, created, err := auth.LoadOrCreateAdminToken(f.DataDir)
 	if err != nil {
 		return nil, err
@@ -142,11 +144,7 @@ func serverSecurity(f Config, labTokens auth.TokenResolver, log *zap.Logger) (*s
 	if created {
 		log.Info("admin token created", zap.String("file", path)) // never the token
 	}
-	a, err := auth.New(auth.Options{Enforce: f.authEnforced(), AdminToken: token, Labs: labTokens})
-	if err != nil {
-		return nil, err
-	}
-	sec := &security{auth: a, adminTokenFile: path}
+	sec := &security{enforce: f.authEnforced(), adminToken: token, adminTokenFile: path}
 	switch {
 	case f.TLSCert != "":
 		cert, err := tlsconf.LoadFiles(f.TLSCert, f.TLSKey)
@@ -174,24 +172,26 @@ func serverSecurity(f Config, labTokens auth.TokenResolver, log *zap.Logger) (*s
 		if sec.tls == nil {
 			log.Warn("serving gRPC in clear on a non-loopback address (--insecure)", zap.String("grpc_addr", f.GRPCAddr))
 		}
-		if !a.Enforced() {
+		if !sec.enforce {
 			log.Warn("serving gRPC without tokens on a non-loopback address (--insecure --auth=false)", zap.String("grpc_addr", f.GRPCAddr))
 		}
 	}
 	return sec, nil
 }
 
-func (s *security) unary() []grpc.UnaryServerInterceptor {
-	return []grpc.UnaryServerInterceptor{s.auth.UnaryInterceptor()}
-}
-
-func (s *security) stream() []grpc.StreamServerInterceptor {
-	return []grpc.StreamServerInterceptor{s.auth.StreamInterceptor()}
+// interceptors are the gRPC server's authorization; labTokens resolves
+// the labs' tokens (nil: there are none, only the admin token).
+func (s *security) interceptors(labTokens auth.TokenResolver) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor, error) {
+	a, err := auth.New(auth.Options{Enforce: s.enforce, AdminToken: s.adminToken, Labs: labTokens})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []grpc.UnaryServerInterceptor{a.UnaryInterceptor()}, []grpc.StreamServerInterceptor{a.StreamInterceptor()}, nil
 }
 
 // addReady adds the security settings to the ready file's fields.
 func (s *security) addReady(ready map[string]string) {
-	ready["auth"] = strconv.FormatBool(s.auth.Enforced())
+	ready["auth"] = strconv.FormatBool(s.enforce)
 	ready["tls"] = strconv.FormatBool(s.tls != nil)
 	ready["admin_token_file"] = s.adminTokenFile
 	if s.certFile != "" {

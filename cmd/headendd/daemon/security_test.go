@@ -365,3 +365,16 @@ func TestMetricsAndHealthzNeedNoToken(t *testing.T) {
 		t.Error("/metrics does not count the refused call")
 	}
 }
+
+func TestTLSCertFilesThatDoNotLoad(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	cfg, err := ParseFlags([]string{"--data-dir", filepath.Join(t.TempDir(), "data"), "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "",
+		"--tls-cert", missing, "--tls-key", missing})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Start(context.Background(), cfg, zap.NewNop())
+	if err == nil || !strings.Contains(err.Error(), "--tls-cert "+missing) {
+		t.Fatalf("err = %v", err)
+	}
+}
