@@ -235,10 +235,18 @@ func (l *Lab) loadUsage(hs []*Headend) error {
 }
 
 // Close stops the lab's background work and makes the usage records
-// durable. The store stays open (its owner closes it).
+// durable. The store stays open (its owner closes it). The lab leaves the
+// metrics and gives its console ports back to the range it shares with the
+// daemon's other labs.
 func (l *Lab) Close() error {
 	l.usage.Stop()
 	defer l.closeEvents()
+	defer func() {
+		l.metrics.Unwatch()
+		l.mu.Lock()
+		l.con.Release()
+		l.mu.Unlock()
+	}()
 	if err := l.flushRefusals(); err != nil {
 		return err
 	}

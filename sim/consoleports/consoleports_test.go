@@ -50,3 +50,35 @@ func TestPlaceKeepsStoredPorts(t *testing.T) {
 		t.Fatal("65535+2 accepted")
 	}
 }
+
+// TestTablesShareTheirRange: two tables of one range (two labs of a
+// daemon) never give the same port; a stored port another table holds is
+// replaced; a released table's ports are free to the other.
+func TestTablesShareTheirRange(t *testing.T) {
+	r := &Range{Host: "127.0.0.1", Base: 2200, Count: 3}
+	a, b := NewTable[*unit](r), NewTable[*unit](r)
+	ua := &unit{id: 1}
+	if p := a.Alloc(); p != 2200 {
+		t.Fatalf("a: %d", p)
+	} else {
+		a.Take(p, ua)
+	}
+	if p := b.Alloc(); p != 2201 {
+		t.Fatalf("b drew %d, want 2201 (2200 is a's)", p)
+	}
+	ub := &unit{id: 1}
+	_, none := b.Place([]*unit{ub}, func(*unit) (int, bool) { return 2200, true }, func(u *unit, p int) { u.port = p })
+	if len(none) != 0 || ub.port != 2201 {
+		t.Fatalf("b placed its stored 2200 (a's) at %d, none %v", ub.port, none)
+	}
+	if p := b.Alloc(); p != 2202 {
+		t.Fatalf("b: %d", p)
+	}
+	if p := a.Alloc(); p != 0 {
+		t.Fatalf("a drew %d from a full range", p)
+	}
+	b.Release()
+	if p := a.Alloc(); p != 2201 {
+		t.Fatalf("after b released: a drew %d, want 2201", p)
+	}
+}

@@ -1,10 +1,14 @@
-// Package metrics is a lab's Prometheus metrics: its headends, lifecycle
-// changes, console lines, store syncs, usage records and events, counted
-// as they happen, and the admission counters, read at scrape time (those
-// of the session tables the lab dropped kept in Totals).
+// Package metrics is the labs' Prometheus metrics: their headends,
+// lifecycle changes, console lines, store syncs, usage records and events,
+// counted as they happen, and the admission counters, read at scrape time
+// (those of the session tables a lab dropped kept in Totals). A daemon
+// registers them once; every lab counts into them through its own
+// *Metrics (ForLab), so that the figures sum over the labs and name none.
 package metrics
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,13 +21,20 @@ import (
 // their labels once, at construction, so counting costs no lookup. A nil
 // *Metrics counts nothing.
 type Metrics struct {
-	reg       prometheus.Registerer
+	*shared
+	// labHeadends is this lab's part of the headends gauge.
+	labHeadends atomic.Int64
+}
+
+// shared is what every lab of a registry counts into.
+type shared struct {
 	headends  prometheus.Gauge
 	changes   [numOps]prometheus.Counter
 	execLines prometheus.Counter
 	persist   prometheus.Histogram
 	usage     prometheus.Counter
 	events    [eventlog.NumKinds]prometheus.Counter
+	adm       *admissionCollector
 }
 
 // Op is a headend lifecycle change, as changes_total counts it.
@@ -40,10 +51,11 @@ const (
 
 var opNames = [numOps]string{"create", "delete", "reload", "rma"}
 
-// New registers the lab metrics with reg.
+// New registers the lab metrics with reg. The Metrics it returns is one
+// lab's; ForLab gives the others theirs.
 func New(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		reg: reg,
+	m := &shared{
+		adm: &admissionCollector{srcs: map[*Metrics]AdmissionSource{}},
 		headends: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: "asalab", Subsystem: "lab", Name: "headends",
 			Help: "Headends in the lab.",
@@ -76,14 +88,24 @@ func New(reg prometheus.Registerer) *Metrics {
 	for _, k := range eventlog.Kinds() {
 		m.events[k] = events.WithLabelValues(k.String())
 	}
-	reg.MustRegister(m.headends, m.execLines, m.persist, m.usage, changes, events)
-	return m
+	reg.MustRegister(m.headends, m.execLines, m.persist, m.usage, changes, events, m.adm)
+	return &Metrics{shared: m}
+}
+
+// ForLab is another lab's Metrics, counting into the same registered
+// metrics.
+func (m *Metrics) ForLab() *Metrics {
+	if m == nil {
+		return nil
+	}
+	return &Metrics{shared: m.shared}
 }
 
 // SetHeadends sets the number of headends in the lab.
 func (m *Metrics) SetHeadends(n int) {
 	if m != nil {
-		m.headends.Set(float64(n))
+		old := m.labHeadends.Swap(int64(n))
+		m.headends.Add(float64(int64(n) - old))
 	}
 }
 
@@ -130,12 +152,39 @@ type AdmissionSource interface {
 	AdmissionTotals() (admitted [headend.NumKinds]uint64, refused [headend.NumReasons]uint64, active int)
 }
 
-// Watch registers the admission metrics of src: they are read from the
-// headends' counters at scrape time, so that admitting a connection costs
-// the metrics nothing.
+// Watch adds the admission counters of src, the lab's, to the admission
+// metrics: they are read from the headends' counters at scrape time, so
+// that admitting a connection costs the metrics nothing.
 func (m *Metrics) Watch(src AdmissionSource) {
 	if m != nil {
-		m.reg.MustRegister(&admissionCollector{src: src})
+		m.adm.mu.Lock()
+		m.adm.srcs[m] = src
+		m.adm.mu.Unlock()
+	}
+}
+
+// Unwatch takes the lab out of the metrics as it closes: its headends leave
+// the gauge, and its admission counters are kept as they are last, so that
+// the counters never go backwards when a lab is deleted.
+func (m *Metrics) Unwatch() {
+	if m == nil {
+		return
+	}
+	m.SetHeadends(0)
+	c := m.adm
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	src, ok := c.srcs[m]
+	if !ok {
+		return
+	}
+	delete(c.srcs, m)
+	admitted, refused, _ := src.AdmissionTotals()
+	for k, n := range admitted {
+		c.admitted[k] += n
+	}
+	for r, n := range refused {
+		c.refused[r] += n
 	}
 }
 
@@ -148,7 +197,14 @@ var (
 		"VPN sessions active now, over all headends.", nil, nil)
 )
 
-type admissionCollector struct{ src AdmissionSource }
+// admissionCollector sums the admission counters of the labs watched and of
+// those gone.
+type admissionCollector struct {
+	mu       sync.Mutex
+	srcs     map[*Metrics]AdmissionSource
+	admitted [headend.NumKinds]uint64
+	refused  [headend.NumReasons]uint64
+}
 
 func (c *admissionCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- decisionsDesc
@@ -157,7 +213,19 @@ func (c *admissionCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *admissionCollector) Collect(ch chan<- prometheus.Metric) {
-	admitted, refused, active := c.src.AdmissionTotals()
+	c.mu.Lock()
+	admitted, refused, active := c.admitted, c.refused, 0
+	for _, src := range c.srcs {
+		a, r, n := src.AdmissionTotals()
+		for k := range a {
+			admitted[k] += a[k]
+		}
+		for k := range r {
+			refused[k] += r[k]
+		}
+		active += n
+	}
+	c.mu.Unlock()
 	var total uint64
 	for k := headend.KindAnyConnect; int(k) < headend.NumKinds; k++ {
 		total += admitted[k]

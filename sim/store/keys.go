@@ -23,6 +23,7 @@ import (
 // and once per store:
 //
 //	schema   the layout version of the store, 8 bytes big-endian
+//	labs/<lab>  a lab's registry record (labs.go)
 //
 // A headend is keyed by an internal id rather than its hostname, so that a
 // rename (`hostname` then `write memory`, or a reload onto a saved hostname)
@@ -115,6 +116,9 @@ func DescribeKey(k []byte) string {
 	s := string(k)
 	if s == string(schemaKey) {
 		return "schema version of the store"
+	}
+	if lab, ok := strings.CutPrefix(s, "labs/"); ok {
+		return "registry record of lab " + lab
 	}
 	if !strings.HasPrefix(s, "l/") {
 		return fmt.Sprintf("%q", k)
