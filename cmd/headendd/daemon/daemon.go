@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,11 +23,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/asalab/asalab/cmd/headendd/server"
 	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/labs"
 	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/syslogout"
 )
@@ -182,32 +185,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		return err
 	}
 	defer fwd.close(log) // after the lab: its last lines go out too
-	lab, err := sim.OpenLab(sim.Config{
-		Name: sim.DefaultLab, Store: store, Signer: master.ForLab(sim.DefaultLab),
-		ClockMode: mode, ClockStart: f.ClockStart, BootTime: f.BootTime, Log: log, Metrics: sim.NewMetrics(reg),
-		PAKActivationDelay: f.PAKDelay, SSH: sshPorts, Syslog: fwd.sink(),
-	})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := lab.Close(); err != nil {
-			log.Error("closing lab", zap.Error(err))
-		}
-	}()
-	if sshPorts != nil {
-		keys, err := sshd.LoadOrCreateHostKeys(f.DataDir)
-		if err != nil {
-			return err
-		}
-		ss := sshd.New(lab, sshd.Options{Log: log, HostKeys: keys, Metrics: sshd.NewMetrics(reg)})
-		if err := ss.Start(); err != nil {
-			return err
-		}
-		defer ss.Close()
-	}
-
-	// LoadDir reads the built-in scenarios too.
+	// LoadDir reads the built-in scenarios too. Parsed once, for every lab.
 	load := scenario.Load
 	if f.ScenarioDir != "" {
 		load = func() ([]*scenario.Scenario, error) { return scenario.LoadDir(f.ScenarioDir) }
@@ -216,17 +194,32 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err != nil {
 		return err
 	}
-	scen, err := scenario.OpenWith(lab, scens)
+	rt := &labRuntimes{log: log, scens: scens, byLab: map[*sim.Lab]labRuntime{}}
+	if sshPorts != nil {
+		if rt.hostKeys, err = sshd.LoadOrCreateHostKeys(f.DataDir); err != nil {
+			return err
+		}
+		rt.sshMetrics = sshd.NewMetrics(reg)
+	}
+	set, err := labs.Open(labs.Options{
+		Store: store, Master: master, Log: log, Metrics: sim.NewMetrics(reg),
+		Default: labs.Spec{ClockMode: mode, ClockStart: f.ClockStart},
+		Lab:     sim.Config{BootTime: f.BootTime, PAKActivationDelay: f.PAKDelay, SSH: sshPorts, Syslog: fwd.sink()},
+		Opened:  rt.opened, Closing: rt.closing,
+	})
 	if err != nil {
 		return err
 	}
-	defer lab.SetTraffic(0, nil)
-	// No lab has tokens of its own yet: the admin token is the only one.
-	unary, stream, err := sec.interceptors(nil)
+	defer func() {
+		if err := set.Close(); err != nil {
+			log.Error("closing labs", zap.Error(err))
+		}
+	}()
+	unary, stream, err := sec.interceptors(set)
 	if err != nil {
 		return err
 	}
-	gs := server.New(server.NewLabs(lab), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: []*scenario.Engine{scen},
+	gs := server.New(server.SetLabs(set), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: rt.engine,
 		Unary: unary, Stream: stream, TLS: sec.tls})
 	gl, err := net.Listen("tcp", f.GRPCAddr)
 	if err != nil {
@@ -269,11 +262,16 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"],
 			Auth: sec.enforce, TLS: sec.tls != nil, AdminTokenFile: sec.adminTokenFile, TLSCertFile: sec.certFile})
 	}
+	infos := set.List()
+	headends := 0
+	for _, i := range infos {
+		headends += i.Headends
+	}
 	log.Info("headendd ready",
 		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
 		zap.Bool("auth", sec.enforce), zap.Bool("tls", sec.tls != nil), zap.String("admin_token_file", sec.adminTokenFile),
-		zap.String("data_dir", f.DataDir), zap.String("clock", lab.Clock().Mode().String()), zap.String("ssh_addr", f.SSHAddr),
-		zap.Int("headends", lab.Len()), zap.Duration("startup", time.Since(start)))
+		zap.String("data_dir", f.DataDir), zap.String("clock", mode.String()), zap.String("ssh_addr", f.SSHAddr),
+		zap.Int("labs", len(infos)), zap.Int("headends", headends), zap.Duration("startup", time.Since(start)))
 
 	select {
 	case <-ctx.Done():
@@ -283,7 +281,11 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		return err
 	}
 	stopped := make(chan struct{})
-	lab.EndWatches() // event streams never end by themselves
+	for _, i := range set.List() { // event streams never end by themselves
+		if lab, err := set.Get(i.Name); err == nil {
+			lab.EndWatches()
+		}
+	}
 	go func() { gs.GracefulStop(); close(stopped) }()
 	select {
 	case <-stopped:
@@ -296,6 +298,61 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		_ = hs.Shutdown(sctx)
 	}
 	return nil
+}
+
+// labRuntime is what headendd runs beside a lab: its SSH server and its
+// training scenario engine.
+type labRuntime struct {
+	ssh  *sshd.Server // nil without SSH
+	scen *scenario.Engine
+}
+
+// labRuntimes starts and stops each lab's runtime as the set of labs opens
+// and closes the lab. The SSH host keys and metrics are the daemon's.
+type labRuntimes struct {
+	log        *zap.Logger
+	scens      []*scenario.Scenario
+	hostKeys   []ssh.Signer
+	sshMetrics *sshd.Metrics
+	mu         sync.Mutex
+	byLab      map[*sim.Lab]labRuntime
+}
+
+func (r *labRuntimes) opened(lab *sim.Lab) error {
+	scen, err := scenario.OpenWith(lab, r.scens)
+	if err != nil {
+		return err
+	}
+	rt := labRuntime{scen: scen}
+	if r.hostKeys != nil {
+		// A lab's consoles know only its headends, so only its users log
+		// in to them.
+		rt.ssh = sshd.New(lab, sshd.Options{Log: r.log.With(zap.String("lab", lab.Name())), HostKeys: r.hostKeys, Metrics: r.sshMetrics})
+		if err := rt.ssh.Start(); err != nil {
+			return err
+		}
+	}
+	r.mu.Lock()
+	r.byLab[lab] = rt
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *labRuntimes) closing(lab *sim.Lab) {
+	r.mu.Lock()
+	rt, ok := r.byLab[lab]
+	delete(r.byLab, lab)
+	r.mu.Unlock()
+	if ok && rt.ssh != nil {
+		rt.ssh.Close()
+	}
+}
+
+// engine is a lab's scenario engine.
+func (r *labRuntimes) engine(lab *sim.Lab) *scenario.Engine {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byLab[lab].scen
 }
 
 // bindable reports whether a console port on host is free to listen on, so

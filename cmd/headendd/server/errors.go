@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/labs"
 	"github.com/asalab/asalab/sim/replay"
 	"github.com/asalab/asalab/sim/scenario"
 	"github.com/asalab/asalab/sim/twin"
@@ -30,6 +31,10 @@ type errorMapping struct {
 // first entry that matches with errors.Is wins.
 var errorTable = []errorMapping{
 	{sim.ErrLabNotFound, codes.NotFound, "LAB_NOT_FOUND"},
+	// The daemon's set of labs.
+	{labs.ErrLabExists, codes.AlreadyExists, "LAB_EXISTS"},
+	{labs.ErrBadLabName, codes.InvalidArgument, "BAD_LAB_NAME"},
+	{labs.ErrDefaultLab, codes.FailedPrecondition, "DEFAULT_LAB"},
 	{sim.ErrHeadendNotFound, codes.NotFound, "HEADEND_NOT_FOUND"},
 	{sim.ErrHostnameTaken, codes.AlreadyExists, "HOSTNAME_TAKEN"},
 	{sim.ErrSerialTaken, codes.AlreadyExists, "SERIAL_TAKEN"},
@@ -182,7 +187,7 @@ func toStatus(err error) error {
 // sentinels ("sim: headend not found: ..." reads "headend not found: ...").
 func message(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: ", "twin: "} {
+	for _, p := range []string{"sim: ", "headend: ", "keygen: ", "portal: ", "smart: ", "twin: ", "labs: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -4,13 +4,14 @@ import (
 	"context"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/scenario"
 )
 
 type scenarioService struct {
 	headendv1.UnsafeScenarioServiceServer
 	labs    *Labs
-	engines []*scenario.Engine
+	engines func(*sim.Lab) *scenario.Engine
 }
 
 // engine is the scenario engine of the request's lab.
@@ -19,8 +20,8 @@ func (s *scenarioService) engine(name string) (*scenario.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range s.engines {
-		if e.Lab() == lab {
+	if s.engines != nil {
+		if e := s.engines(lab); e != nil {
 			return e, nil
 		}
 	}

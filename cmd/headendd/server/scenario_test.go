@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/scenario"
 )
 
@@ -22,7 +23,7 @@ func scenarioClient(t *testing.T, e *env) headendv1.ScenarioServiceClient {
 		t.Fatal(err)
 	}
 	lis := bufconn.Listen(1 << 20)
-	gs := New(NewLabs(e.lab), Options{Scenarios: []*scenario.Engine{eng}})
+	gs := New(NewLabs(e.lab), Options{Scenarios: func(*sim.Lab) *scenario.Engine { return eng }})
 	go gs.Serve(lis)
 	t.Cleanup(gs.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",

@@ -21,6 +21,7 @@ import (
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/labs"
 	"github.com/asalab/asalab/sim/scenario"
 )
 
@@ -32,37 +33,61 @@ const (
 	maxMessageBytes = 16 << 20
 )
 
+// LabSource finds an open lab by name (labs.Set does).
+type LabSource interface {
+	Get(name string) (*sim.Lab, error)
+}
+
 // Labs finds a lab by name; "" is the default lab.
 type Labs struct {
-	byName map[string]*sim.Lab
+	src LabSource
+	// set is the daemon's labs, nil when serving a fixed list (NewLabs):
+	// then LabsService changes nothing.
+	set *labs.Set
+}
+
+// fixedLabs is a fixed list of labs.
+type fixedLabs map[string]*sim.Lab
+
+func (f fixedLabs) Get(name string) (*sim.Lab, error) {
+	if lab, ok := f[name]; ok {
+		return lab, nil
+	}
+	return nil, sim.ErrLabNotFound
 }
 
 // NewLabs serves the given labs; the first is the default.
 func NewLabs(labs ...*sim.Lab) *Labs {
-	l := &Labs{byName: map[string]*sim.Lab{}}
+	f := fixedLabs{}
 	for i, lab := range labs {
-		l.byName[lab.Name()] = lab
+		f[lab.Name()] = lab
 		if i == 0 {
-			l.byName[""] = lab
+			f[""] = lab
 		}
 	}
-	return l
+	return &Labs{src: f}
 }
 
+// SetLabs serves the daemon's set of labs, and its LabsService.
+func SetLabs(set *labs.Set) *Labs { return &Labs{src: set, set: set} }
+
 func (l *Labs) get(name string) (*sim.Lab, error) {
-	if lab, ok := l.byName[name]; ok {
+	if name == "" && l.set != nil {
+		name = sim.DefaultLab
+	}
+	if lab, err := l.src.Get(name); err == nil {
 		return lab, nil
 	}
-	return nil, toStatus(wrapf(sim.ErrLabNotFound, "lab %q (this daemon serves the lab %q)", name, sim.DefaultLab))
+	return nil, toStatus(wrapf(sim.ErrLabNotFound, "lab %q", name))
 }
 
 // Options configure the gRPC server.
 type Options struct {
 	Log     *zap.Logger
 	Metrics *GRPCMetrics
-	// Scenarios are the labs' training scenario engines (a lab without
-	// one answers ScenarioService with FailedPrecondition).
-	Scenarios []*scenario.Engine
+	// Scenarios finds a lab's training scenario engine (nil, or a lab
+	// without one: ScenarioService answers FailedPrecondition).
+	Scenarios func(*sim.Lab) *scenario.Engine
 	// Unary and Stream run after the logging, metrics and panic recovery,
 	// before the handler: headendd's authorization (package auth), whose
 	// refusals are then logged and counted like any failed RPC.
@@ -103,10 +128,12 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterScenarioServiceServer(gs, &scenarioService{labs: labs, engines: opts.Scenarios})
 	headendv1.RegisterTwinServiceServer(gs, &twinService{labs: labs})
 	headendv1.RegisterReplayServiceServer(gs, &replayService{labs: labs})
+	headendv1.RegisterLabsServiceServer(gs, &labsService{labs: labs, set: labs.set})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
-		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName} {
+		headendv1.PortalService_ServiceDesc.ServiceName, headendv1.EventService_ServiceDesc.ServiceName,
+		headendv1.LabsService_ServiceDesc.ServiceName} {
 		hs.SetServingStatus(svc, healthpb.HealthCheckResponse_SERVING)
 	}
 	healthpb.RegisterHealthServer(gs, hs)
