@@ -70,6 +70,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'WatchEvents|AdmitWithSubscribers' -benchtime 1x ./sim
 	$(GO) test -run '^$$' -bench 'Reachable' -benchmem -count 3 ./sim
 	$(GO) test -run '^$$' -bench 'Recover' -benchtime 30x ./sim/storefiles
+	$(GO) test -run '^$$' -bench 'OpenLabs' -benchtime 5x ./sim/labs
+	$(GO) test -run '^$$' -bench 'AdmitReleaseLabs' -benchmem -count 3 ./sim/labs
 	$(GO) test -run '^$$' -bench 'LabHour' -benchtime 10x ./sim/scenario
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'ExecLimit' -benchmem -benchtime 20x ./cmd/headendd/server
