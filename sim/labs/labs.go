@@ -145,6 +145,20 @@ func Open(o Options) (*Set, error) {
 		}
 		recs[sim.DefaultLab] = def
 	}
+	// A lab's keys without its record are what a write racing the lab's
+	// deletion left: no lab owns them.
+	withKeys, err := o.Store.LabsWithKeys()
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range withKeys {
+		if _, ok := recs[name]; !ok {
+			o.Log.Warn("removing the keys of a deleted lab", zap.String("lab", name))
+			if err := o.Store.DeleteLab(name); err != nil {
+				return nil, err
+			}
+		}
+	}
 	names := make([]string, 0, len(recs))
 	for name := range recs {
 		names = append(names, name)

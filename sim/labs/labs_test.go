@@ -516,3 +516,42 @@ func TestMetricsSumOverLabs(t *testing.T) {
 		t.Fatalf("headends after delete %v, want 1", g)
 	}
 }
+
+// TestOrphanKeysRemoved: keys of a lab without a record (a write that
+// raced the lab's deletion) are removed at open; the default lab's, in a
+// store from before records, are not.
+func TestOrphanKeysRemoved(t *testing.T) {
+	e := newEnv(t, nil)
+	if _, err := e.lab("default").Create("ASA5525", "asa1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.set.Create("kept", labs.Spec{}); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+	st, err := sim.OpenStore(filepath.Join(e.dir, "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().Set(store.HeadendKey("ghost", 1), []byte("{}"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().Set(store.ClockKey("ghost-2"), []byte("{}"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.open()
+	for _, name := range []string{"ghost", "ghost-2"} {
+		if n := e.keysOf(name); n != 0 {
+			t.Errorf("%d keys of %s remain", n, name)
+		}
+	}
+	if e.lab("default").Len() != 1 || e.keysOf("kept") == 0 {
+		t.Fatalf("default has %d headends, kept %d keys", e.lab("default").Len(), e.keysOf("kept"))
+	}
+	if got := names(e.set.List()); got != "default,kept" {
+		t.Fatalf("labs %q", got)
+	}
+}

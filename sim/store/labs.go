@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -99,4 +100,26 @@ func (s *Store) deleteLab(name string, record bool) error {
 		}
 	}
 	return b.Commit(pebble.Sync)
+}
+
+// LabsWithKeys lists the labs that have keys in the store, in name order,
+// with one seek per lab rather than a read of every key.
+func (s *Store) LabsWithKeys() ([]string, error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte("l/"), UpperBound: PrefixEnd([]byte("l/"))})
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for ok := it.First(); ok; {
+		rest := it.Key()[len("l/"):]
+		i := bytes.IndexByte(rest, '/')
+		if i < 0 {
+			ok = it.Next()
+			continue
+		}
+		name := string(rest[:i])
+		names = append(names, name)
+		ok = it.SeekGE(PrefixEnd(LabPrefix(name)))
+	}
+	return names, it.Close()
 }
