@@ -137,7 +137,7 @@ func Open(o Options) (*Set, error) {
 	defSpec := normal(o.Default)
 	if !ok || def.ClockMode != defSpec.ClockMode.String() || !def.ClockStart.Equal(defSpec.ClockStart) {
 		if !ok {
-			def.Created = s.now()
+			def.Created = s.now().UTC()
 		}
 		def.ClockMode, def.ClockStart = defSpec.ClockMode.String(), defSpec.ClockStart
 		if err := o.Store.PutLab(sim.DefaultLab, def); err != nil {
@@ -275,7 +275,7 @@ func (s *Set) Get(name string) (*sim.Lab, error) {
 	if e, ok := s.snapshot()[name]; ok {
 		return e.lab, nil
 	}
-	return nil, fmt.Errorf("%w: %q", sim.ErrLabNotFound, name)
+	return nil, notFound(name)
 }
 
 // Create makes a new, empty lab and its first token.
@@ -334,6 +334,8 @@ func (s *Set) Create(name string, spec Spec) (info Info, token string, err error
 
 var errClosed = errors.New("labs: the set is closed")
 
+func notFound(name string) error { return fmt.Errorf("%w: lab %q", sim.ErrLabNotFound, name) }
+
 // Delete removes a lab and all of its records, tokens included, in one
 // synced batch; its event streams end.
 func (s *Set) Delete(name string) error {
@@ -342,9 +344,12 @@ func (s *Set) Delete(name string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
 	e, ok := s.snapshot()[name]
 	if !ok {
-		return fmt.Errorf("%w: %q", sim.ErrLabNotFound, name)
+		return notFound(name)
 	}
 	// Unseen first: no new request, no token, reaches it.
 	s.publish(func(labs map[string]*entry) { delete(labs, name) })
@@ -372,19 +377,24 @@ func (s *Set) dropTokens(name string) {
 func (s *Set) Reset(name string) (Info, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return Info{}, errClosed
+	}
 	e, ok := s.snapshot()[name]
 	if !ok {
-		return Info{}, fmt.Errorf("%w: %q", sim.ErrLabNotFound, name)
+		return Info{}, notFound(name)
 	}
+	// Unseen while it is emptied: a request meanwhile finds no lab rather
+	// than writing into one being cleared. Its tokens stay.
+	s.publish(func(labs map[string]*entry) { delete(labs, name) })
 	s.shut(e.lab)
 	if err := s.o.Store.ClearLab(name); err != nil {
 		return Info{}, err
 	}
 	lab, err := s.open(name, e.rec)
 	if err != nil {
-		// The lab is gone from the daemon until it restarts; its record
-		// and tokens stay.
-		s.publish(func(labs map[string]*entry) { delete(labs, name) })
+		// Gone from the daemon until it restarts; its record and tokens
+		// stay.
 		return Info{}, err
 	}
 	ne := &entry{lab: lab, rec: e.rec}
@@ -402,7 +412,7 @@ func infoOf(name string, e *entry) Info {
 func (s *Set) Info(name string) (Info, error) {
 	e, ok := s.snapshot()[name]
 	if !ok {
-		return Info{}, fmt.Errorf("%w: %q", sim.ErrLabNotFound, name)
+		return Info{}, notFound(name)
 	}
 	return infoOf(name, e), nil
 }
@@ -426,9 +436,12 @@ func (s *Set) CreateToken(lab string) (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return "", errClosed
+	}
 	e, ok := s.snapshot()[lab]
 	if !ok {
-		return "", fmt.Errorf("%w: %q", sim.ErrLabNotFound, lab)
+		return "", notFound(lab)
 	}
 	rec := e.rec
 	rec.Tokens = append(slices.Clip(rec.Tokens), hex.EncodeToString(hash[:]))
