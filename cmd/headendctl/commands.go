@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -43,8 +44,7 @@ func (c *cli) create(args []string) error {
 		if err != nil {
 			return err
 		}
-		printHeadend(c, resp.GetHeadend())
-		return nil
+		return c.emit(resp, func() error { printHeadend(c, resp.GetHeadend()); return nil })
 	})
 }
 
@@ -65,8 +65,7 @@ func (c *cli) get(args []string) error {
 		if err != nil {
 			return err
 		}
-		printHeadend(c, resp.GetHeadend())
-		return nil
+		return c.emit(resp, func() error { printHeadend(c, resp.GetHeadend()); return nil })
 	})
 }
 
@@ -78,8 +77,8 @@ func (c *cli) list(args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS\tLICENSE")
+	// Every page, then the table or one document of them all.
+	all := &headendv1.ListHeadendsResponse{}
 	token := ""
 	for {
 		cx, cancel := ctx()
@@ -88,7 +87,15 @@ func (c *cli) list(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, h := range resp.GetHeadends() {
+		all.Headends = append(all.Headends, resp.GetHeadends()...)
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	return c.emit(all, func() error {
+		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS\tLICENSE")
+		for _, h := range all.GetHeadends() {
 			if sl := h.GetSmartLicense(); sl != nil {
 				// Smart Licensing has no keys, totals or Essentials to show.
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t-\t-\t-\tsmart %s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
@@ -105,11 +112,8 @@ func (c *cli) list(args []string) error {
 				f.GetAnyconnectPremiumPeers(), f.GetTotalVpnPeers(), yesNo(h.GetLicense().GetReloadPending()),
 				onOff(h.GetRunningConfig().GetAnyconnectEssentials()))
 		}
-		if token = resp.GetNextPageToken(); token == "" {
-			break
-		}
-	}
-	return tw.Flush()
+		return tw.Flush()
+	})
 }
 
 func (c *cli) delete(args []string) error {
@@ -118,11 +122,11 @@ func (c *cli) delete(args []string) error {
 		return err
 	}
 	return c.call(func(cx context.Context, s services) error {
-		if _, err := s.hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h}); err != nil {
+		resp, err := s.hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h})
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "deleted %s\n", h)
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "deleted %s\n", h); return err })
 	})
 }
 
@@ -135,9 +139,15 @@ func (c *cli) exec(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(c.stdout, resp.GetTranscript())
-		if !strings.HasSuffix(resp.GetTranscript(), "\n") {
-			fmt.Fprintln(c.stdout)
+		err = c.emit(resp, func() error {
+			fmt.Fprint(c.stdout, resp.GetTranscript())
+			if !strings.HasSuffix(resp.GetTranscript(), "\n") {
+				fmt.Fprintln(c.stdout)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		// Scripts rely on $?: a line the console refused fails the
 		// command, after the whole transcript is printed.
@@ -182,10 +192,12 @@ func (c *cli) installKey(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, m := range resp.GetMessages() {
-			fmt.Fprintln(c.stdout, m)
-		}
-		return nil
+		return c.emit(resp, func() error {
+			for _, m := range resp.GetMessages() {
+				fmt.Fprintln(c.stdout, m)
+			}
+			return nil
+		})
 	})
 }
 
@@ -206,8 +218,10 @@ func (c *cli) reload(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
+			return err
+		})
 	})
 }
 
@@ -228,21 +242,24 @@ func (c *cli) rma(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
+			return err
+		})
 	})
 }
 
 func (c *cli) clock(args []string) error {
 	return c.call(func(cx context.Context, s services) error {
 		var clock *headendv1.Clock
+		var out proto.Message // the response, for -o json
 		switch {
 		case len(args) == 0:
 			resp, err := s.lc.GetClock(cx, &headendv1.GetClockRequest{Lab: c.lab})
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		case len(args) == 2 && args[0] == "set":
 			t, err := time.Parse(time.RFC3339, args[1])
 			if err != nil {
@@ -252,7 +269,7 @@ func (c *cli) clock(args []string) error {
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		case len(args) == 2 && args[0] == "advance":
 			d, err := parseDuration(args[1])
 			if err != nil {
@@ -262,7 +279,7 @@ func (c *cli) clock(args []string) error {
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		default:
 			return usagef("usage: clock [set TIME | advance DURATION]")
 		}
@@ -270,8 +287,10 @@ func (c *cli) clock(args []string) error {
 		if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
 			mode = "simulated"
 		}
-		fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
-		return nil
+		return c.emit(out, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
+			return err
+		})
 	})
 }
 
@@ -284,14 +303,16 @@ func (c *cli) platforms(args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
-		for _, p := range resp.GetPlatforms() {
-			lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
-				p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
-		}
-		return tw.Flush()
+		return c.emit(resp, func() error {
+			tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
+			for _, p := range resp.GetPlatforms() {
+				lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
+					p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
+			}
+			return tw.Flush()
+		})
 	})
 }
 
@@ -341,8 +362,19 @@ func (c *cli) keygen(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, w)
-	return nil
+	return c.emitObject(keygenResult{Lab: lab, Serial: serial, ActivationKey: w.String(), Features: features.String(), Days: days, Nonce: k.Nonce},
+		func() error { _, err := fmt.Fprintln(c.stdout, w); return err })
+}
+
+// keygenResult is keygen's -o json document (its keys in the API's
+// lowerCamelCase, as the other commands' documents have them).
+type keygenResult struct {
+	Lab           string `json:"lab"`
+	Serial        string `json:"serial"`
+	ActivationKey string `json:"activationKey"` // the five words, as keygen prints them
+	Features      string `json:"features"`      // the key's features as words, "none" for none
+	Days          int    `json:"days"`          // 0: a permanent key
+	Nonce         int    `json:"nonce"`         // time-based keys; 0 for a permanent one
 }
 
 // defaultLab is the name of the lab every daemon has (the daemon's

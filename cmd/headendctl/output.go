@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -19,6 +20,37 @@ func (c *cli) emit(m proto.Message, text func() error) error {
 		return text()
 	}
 	b, err := jsonOutput.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.stdout, string(b))
+	return err
+}
+
+// ndjsonOutput is how events --follow -o json prints an event: one line.
+var ndjsonOutput = protojson.MarshalOptions{EmitUnpopulated: true}
+
+// emitLine prints m on one line with -o json (a stream: one document a
+// line, NDJSON); otherwise text prints it.
+func (c *cli) emitLine(m proto.Message, text func() error) error {
+	if c.output != "json" {
+		return text()
+	}
+	b, err := ndjsonOutput.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.stdout, string(b))
+	return err
+}
+
+// emitObject is emit for a result no RPC returned (keygen's, offline): v
+// as one JSON document, its keys those of its json tags.
+func (c *cli) emitObject(v any, text func() error) error {
+	if c.output != "json" {
+		return text()
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
