@@ -31,7 +31,10 @@ type command struct {
 	// exit says what the exit status means where it is not the rule
 	// the usage gives.
 	exit string
-	run  func(c *cli, args []string) error
+	// run is the handler. It must parse its flags with subflags before
+	// it sends or writes anything: help and completion read a command's
+	// flags by running it with --help (flagsOf).
+	run func(c *cli, args []string) error
 }
 
 // usageLine is a synopsis and what it does (lines joined by "\n").

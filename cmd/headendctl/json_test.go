@@ -353,3 +353,37 @@ func TestKeygenJSONOffline(t *testing.T) {
 		t.Errorf("keygen -o json = %v, want %v", d, want)
 	}
 }
+
+// TestTextOutputUnchanged: -o text (the default) prints what headendctl
+// printed before -o json existed, to the byte.
+func TestTextOutputUnchanged(t *testing.T) {
+	td := startDaemon(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"clock"}, "2026-01-05T09:00:00Z (simulated)\n"},
+		{[]string{"create", "--model", "ASA5525", "--hostname", "asa1", "--serial", "FCH1947V0GY"}, "hostname:       asa1\n" +
+			"model:          ASA5525 (software 9.14(4))\nserial:         FCH1947V0GY\nstate:          up since 2026-01-05T09:00:00Z\n" +
+			"running key:    0x00000000 0x00000000 0x00000000 0x00000000 0x00000000\n" +
+			"flash key:      0x00000000 0x00000000 0x00000000 0x00000000 0x00000000\n" +
+			"reload pending: no\nessentials:     on (saved: on)\nconfig unsaved: no\nssh:            none\n" +
+			"vpn peers:      premium 2, other 750, total 750\n" +
+			"features:       contexts 2, vlans 200, failover active/active; 3des-aes \n"},
+		{[]string{"list"}, "HOSTNAME  MODEL    SERIAL       STATE  PREMIUM  TOTAL  RELOAD PENDING  ESSENTIALS  LICENSE\n" +
+			"asa1      ASA5525  FCH1947V0GY  up     2        750    no              on          activation keys\n"},
+		{[]string{"events", "--kind", "created"}, "2 2026-01-05T09:00:00Z asa1 created created: model ASA5525, serial FCH1947V0GY, version 9.14(4)\n"},
+		{[]string{"exec", "asa1", "show clock"}, "asa1# show clock\n09:00:00.000 UTC Mon Jan 5 2026\nasa1# \n"},
+		{[]string{"delete", "asa1"}, "deleted asa1\n"},
+	} {
+		for _, args := range [][]string{c.args, append(slices.Clone(c.args), "-o", "text")} {
+			out, errOut, code := td.ctl(args...)
+			if code != 0 || out != c.want {
+				t.Errorf("headendctl %q: exit %d, stderr %q\n got %q\nwant %q", args, code, errOut, out, c.want)
+			}
+			if c.args[0] == "create" || c.args[0] == "delete" {
+				break // the -o text run would repeat a change
+			}
+		}
+	}
+}
