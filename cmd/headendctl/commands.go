@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/asalab/asalab/keygen"
@@ -362,19 +363,16 @@ func (c *cli) keygen(args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.emitObject(keygenResult{Lab: lab, Serial: serial, ActivationKey: w.String(), Features: features.String(), Days: days, Nonce: k.Nonce},
-		func() error { _, err := fmt.Fprintln(c.stdout, w); return err })
-}
-
-// keygenResult is keygen's -o json document (its keys in the API's
-// lowerCamelCase, as the other commands' documents have them).
-type keygenResult struct {
-	Lab           string `json:"lab"`
-	Serial        string `json:"serial"`
-	ActivationKey string `json:"activationKey"` // the five words, as keygen prints them
-	Features      string `json:"features"`      // the key's features as words, "none" for none
-	Days          int    `json:"days"`          // 0: a permanent key
-	Nonce         int    `json:"nonce"`         // time-based keys; 0 for a permanent one
+	// -o json: keygen calls no RPC, so its document is a Struct of
+	// lab, serial, activationKey (the five words as printed), features
+	// (as words, "none" for none), days (0: permanent) and nonce (0 for
+	// a permanent key).
+	doc, err := structpb.NewStruct(map[string]any{"lab": lab, "serial": serial, "activationKey": w.String(),
+		"features": features.String(), "days": days, "nonce": k.Nonce})
+	if err != nil {
+		return err
+	}
+	return c.emit(doc, func() error { _, err := fmt.Fprintln(c.stdout, w); return err })
 }
 
 // defaultLab is the name of the lab every daemon has (the daemon's

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -37,20 +36,6 @@ func (c *cli) emitLine(m proto.Message, text func() error) error {
 		return text()
 	}
 	b, err := ndjsonOutput.Marshal(m)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(c.stdout, string(b))
-	return err
-}
-
-// emitObject is emit for a result no RPC returned (keygen's, offline): v
-// as one JSON document, its keys those of its json tags.
-func (c *cli) emitObject(v any, text func() error) error {
-	if c.output != "json" {
-		return text()
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
