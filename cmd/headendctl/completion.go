@@ -70,7 +70,7 @@ func bashCompletion() string {
 			}
 			var fl []string
 			fs.VisitAll(func(f *flag.Flag) {
-				n := "--" + f.Name
+				n := flagName(f.Name)
 				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
 					n += "="
 				}
@@ -111,7 +111,7 @@ _headendctl_flag() {
 	local f=${1%%=*}
 	f=${f#-}
 	f=${f#-}
-	if [[ $f == o ]]; then echo -o; else echo "--$f"; fi
+	if (( ${#f} == 1 )); then echo "-$f"; else echo "--$f"; fi
 }
 
 # _headendctl_takes PATH FLAG: whether FLAG takes a value after PATH.

@@ -398,8 +398,8 @@ func commandHelp(cmd *command, sub string) string {
 	return b.String()
 }
 
-// writeFlag writes one flag of a command's help: --name TYPE, its usage
-// and its default unless zero.
+// writeFlag writes one flag of a command's help: its name and type, its
+// usage and its default unless zero.
 func writeFlag(b *strings.Builder, f *flag.Flag) {
 	typ, use := flag.UnquoteUsage(f)
 	switch f.Value.(type) {
@@ -408,7 +408,7 @@ func writeFlag(b *strings.Builder, f *flag.Flag) {
 	case *listFlag, *eventsFlag, *patterns:
 		typ = "string"
 	}
-	head := "  --" + f.Name
+	head := "  " + flagName(f.Name)
 	if typ != "" {
 		head += " " + typ
 	}
@@ -417,6 +417,15 @@ func writeFlag(b *strings.Builder, f *flag.Flag) {
 		fmt.Fprintf(b, " (default %s)", d)
 	}
 	b.WriteString("\n")
+}
+
+// flagName is a flag as the help and the completion write it: -f for a
+// one-letter name, --name for the others (the flag package takes both).
+func flagName(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // flagsOf is the flags of a command or subcommand: its handler runs with

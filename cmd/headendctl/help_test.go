@@ -213,3 +213,13 @@ func TestBashCompletion(t *testing.T) {
 		t.Errorf("the completion ran headendctl with\n%s\nwant\n%s", b, want)
 	}
 }
+
+// TestFlagName: help and completion write a one-letter flag as -f (apply
+// -f FILE), the others as --name.
+func TestFlagName(t *testing.T) {
+	for in, want := range map[string]string{"f": "-f", "o": "-o", "dry-run": "--dry-run", "save": "--save"} {
+		if got := flagName(in); got != want {
+			t.Errorf("flagName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
