@@ -72,19 +72,21 @@ func (c *cli) admit(args []string) error {
 		if err != nil {
 			return err
 		}
-		if resp.GetAdmitted() {
-			fmt.Fprintf(c.stdout, "admitted %d", resp.GetSessionId())
-			if p := resp.GetSharedPool(); p != "" {
-				fmt.Fprintf(c.stdout, " (shared pool of %s)", p)
+		return c.emit(resp, func() error {
+			if resp.GetAdmitted() {
+				fmt.Fprintf(c.stdout, "admitted %d", resp.GetSessionId())
+				if p := resp.GetSharedPool(); p != "" {
+					fmt.Fprintf(c.stdout, " (shared pool of %s)", p)
+				}
+				fmt.Fprintln(c.stdout)
+				return nil
 			}
-			fmt.Fprintln(c.stdout)
+			fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))
+			if resp.GetSyslog() != "" {
+				fmt.Fprintln(c.stdout, resp.GetSyslog())
+			}
 			return nil
-		}
-		fmt.Fprintf(c.stdout, "refused %s\n", reasonWord(resp.GetReason()))
-		if resp.GetSyslog() != "" {
-			fmt.Fprintln(c.stdout, resp.GetSyslog())
-		}
-		return nil
+		})
 	})
 }
 
@@ -97,11 +99,11 @@ func (c *cli) release(args []string) error {
 		return usagef("release: SESSION must be the number admit printed")
 	}
 	return c.call(func(cx context.Context, s services) error {
-		if _, err := s.hc.ReleaseConnection(cx, &headendv1.ReleaseConnectionRequest{Lab: c.lab, Headend: args[0], SessionId: id}); err != nil {
+		resp, err := s.hc.ReleaseConnection(cx, &headendv1.ReleaseConnectionRequest{Lab: c.lab, Headend: args[0], SessionId: id})
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "released %d\n", id)
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "released %d\n", id); return err })
 	})
 }
 
@@ -114,8 +116,7 @@ func (c *cli) sessions(args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "SESSION\tUSER\tDEVICE\tKIND\tLICENSE\tASSIGNED IP\tPUBLIC IP\tLOGIN")
+	all := &headendv1.ListSessionsResponse{}
 	token := ""
 	for {
 		cx, cancel := ctx()
@@ -124,13 +125,18 @@ func (c *cli) sessions(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, s := range resp.GetSessions() {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSessionId(), s.GetUser(), s.GetClientDevice(), kindWord(s.GetKind()),
-				s.GetLicense(), s.GetAssignedIp(), s.GetPublicIp(), s.GetLoginTime().AsTime().Format(time.RFC3339))
-		}
+		all.Sessions = append(all.Sessions, resp.GetSessions()...)
 		if token = resp.GetNextPageToken(); token == "" {
 			break
 		}
 	}
-	return tw.Flush()
+	return c.emit(all, func() error {
+		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "SESSION\tUSER\tDEVICE\tKIND\tLICENSE\tASSIGNED IP\tPUBLIC IP\tLOGIN")
+		for _, s := range all.GetSessions() {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.GetSessionId(), s.GetUser(), s.GetClientDevice(), kindWord(s.GetKind()),
+				s.GetLicense(), s.GetAssignedIp(), s.GetPublicIp(), s.GetLoginTime().AsTime().Format(time.RFC3339))
+		}
+		return tw.Flush()
+	})
 }

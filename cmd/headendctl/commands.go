@@ -11,7 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/asalab/asalab/keygen"
@@ -43,8 +45,7 @@ func (c *cli) create(args []string) error {
 		if err != nil {
 			return err
 		}
-		printHeadend(c, resp.GetHeadend())
-		return nil
+		return c.emit(resp, func() error { printHeadend(c, resp.GetHeadend()); return nil })
 	})
 }
 
@@ -65,8 +66,7 @@ func (c *cli) get(args []string) error {
 		if err != nil {
 			return err
 		}
-		printHeadend(c, resp.GetHeadend())
-		return nil
+		return c.emit(resp, func() error { printHeadend(c, resp.GetHeadend()); return nil })
 	})
 }
 
@@ -78,8 +78,8 @@ func (c *cli) list(args []string) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS\tLICENSE")
+	// Every page, then the table or one document of them all.
+	all := &headendv1.ListHeadendsResponse{}
 	token := ""
 	for {
 		cx, cancel := ctx()
@@ -88,7 +88,15 @@ func (c *cli) list(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, h := range resp.GetHeadends() {
+		all.Headends = append(all.Headends, resp.GetHeadends()...)
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	return c.emit(all, func() error {
+		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "HOSTNAME\tMODEL\tSERIAL\tSTATE\tPREMIUM\tTOTAL\tRELOAD PENDING\tESSENTIALS\tLICENSE")
+		for _, h := range all.GetHeadends() {
 			if sl := h.GetSmartLicense(); sl != nil {
 				// Smart Licensing has no keys, totals or Essentials to show.
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t-\t-\t-\tsmart %s\n", h.GetHostname(), h.GetModel(), h.GetSerial(), state(h),
@@ -105,11 +113,8 @@ func (c *cli) list(args []string) error {
 				f.GetAnyconnectPremiumPeers(), f.GetTotalVpnPeers(), yesNo(h.GetLicense().GetReloadPending()),
 				onOff(h.GetRunningConfig().GetAnyconnectEssentials()))
 		}
-		if token = resp.GetNextPageToken(); token == "" {
-			break
-		}
-	}
-	return tw.Flush()
+		return tw.Flush()
+	})
 }
 
 func (c *cli) delete(args []string) error {
@@ -118,11 +123,11 @@ func (c *cli) delete(args []string) error {
 		return err
 	}
 	return c.call(func(cx context.Context, s services) error {
-		if _, err := s.hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h}); err != nil {
+		resp, err := s.hc.DeleteHeadend(cx, &headendv1.DeleteHeadendRequest{Lab: c.lab, Hostname: h})
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "deleted %s\n", h)
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "deleted %s\n", h); return err })
 	})
 }
 
@@ -135,9 +140,15 @@ func (c *cli) exec(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(c.stdout, resp.GetTranscript())
-		if !strings.HasSuffix(resp.GetTranscript(), "\n") {
-			fmt.Fprintln(c.stdout)
+		err = c.emit(resp, func() error {
+			fmt.Fprint(c.stdout, resp.GetTranscript())
+			if !strings.HasSuffix(resp.GetTranscript(), "\n") {
+				fmt.Fprintln(c.stdout)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		// Scripts rely on $?: a line the console refused fails the
 		// command, after the whole transcript is printed.
@@ -182,10 +193,12 @@ func (c *cli) installKey(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, m := range resp.GetMessages() {
-			fmt.Fprintln(c.stdout, m)
-		}
-		return nil
+		return c.emit(resp, func() error {
+			for _, m := range resp.GetMessages() {
+				fmt.Fprintln(c.stdout, m)
+			}
+			return nil
+		})
 	})
 }
 
@@ -206,8 +219,10 @@ func (c *cli) reload(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
+			return err
+		})
 	})
 }
 
@@ -228,21 +243,24 @@ func (c *cli) rma(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
+			return err
+		})
 	})
 }
 
 func (c *cli) clock(args []string) error {
 	return c.call(func(cx context.Context, s services) error {
 		var clock *headendv1.Clock
+		var out proto.Message // the response, for -o json
 		switch {
 		case len(args) == 0:
 			resp, err := s.lc.GetClock(cx, &headendv1.GetClockRequest{Lab: c.lab})
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		case len(args) == 2 && args[0] == "set":
 			t, err := time.Parse(time.RFC3339, args[1])
 			if err != nil {
@@ -252,7 +270,7 @@ func (c *cli) clock(args []string) error {
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		case len(args) == 2 && args[0] == "advance":
 			d, err := parseDuration(args[1])
 			if err != nil {
@@ -262,7 +280,7 @@ func (c *cli) clock(args []string) error {
 			if err != nil {
 				return err
 			}
-			clock = resp.GetClock()
+			clock, out = resp.GetClock(), resp
 		default:
 			return usagef("usage: clock [set TIME | advance DURATION]")
 		}
@@ -270,8 +288,10 @@ func (c *cli) clock(args []string) error {
 		if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
 			mode = "simulated"
 		}
-		fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
-		return nil
+		return c.emit(out, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
+			return err
+		})
 	})
 }
 
@@ -284,14 +304,16 @@ func (c *cli) platforms(args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
-		for _, p := range resp.GetPlatforms() {
-			lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
-				p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
-		}
-		return tw.Flush()
+		return c.emit(resp, func() error {
+			tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "MODEL\tNAME\tVERSION\tVPN MAX\tPREMIUM MAX\tLICENSING\tSIMULATED")
+			for _, p := range resp.GetPlatforms() {
+				lic := strings.ToLower(strings.TrimPrefix(p.GetLicensing().String(), "LICENSING_"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", p.GetModel(), p.GetName(), p.GetDefaultSoftwareVersion(),
+					p.GetVpnMax(), p.GetAnyconnectPremiumMax(), lic, yesNo(p.GetSimulated()))
+			}
+			return tw.Flush()
+		})
 	})
 }
 
@@ -341,8 +363,16 @@ func (c *cli) keygen(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, w)
-	return nil
+	// -o json: keygen calls no RPC, so its document is a Struct of
+	// lab, serial, activationKey (the five words as printed), features
+	// (as words, "none" for none), days (0: permanent) and nonce (0 for
+	// a permanent key).
+	doc, err := structpb.NewStruct(map[string]any{"lab": lab, "serial": serial, "activationKey": w.String(),
+		"features": features.String(), "days": days, "nonce": k.Nonce})
+	if err != nil {
+		return err
+	}
+	return c.emit(doc, func() error { _, err := fmt.Fprintln(c.stdout, w); return err })
 }
 
 // defaultLab is the name of the lab every daemon has (the daemon's

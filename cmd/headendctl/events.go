@@ -93,10 +93,15 @@ func (c *cli) events(args []string) error {
 				return err
 			}
 			for _, e := range resp.GetEvents() {
-				printEvent(c.stdout, e)
+				if err := c.emitLine(e, func() error { printEvent(c.stdout, e); return nil }); err != nil {
+					return err
+				}
 			}
 		}
 	}
+	// With -o json every page first, then one document of them all; as
+	// text each page as it comes.
+	all := &headendv1.ListEventsResponse{}
 	req := &headendv1.ListEventsRequest{Lab: c.lab, AfterSequence: since, Filter: filter, PageSize: 1000}
 	for {
 		cx, cancel := ctx()
@@ -105,11 +110,15 @@ func (c *cli) events(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, e := range resp.GetEvents() {
-			printEvent(c.stdout, e)
+		if c.output == "json" {
+			all.Events = append(all.Events, resp.GetEvents()...)
+		} else {
+			for _, e := range resp.GetEvents() {
+				printEvent(c.stdout, e)
+			}
 		}
 		if resp.GetNextPageToken() == "" {
-			return nil
+			return c.emit(all, func() error { return nil })
 		}
 		req.PageToken = resp.GetNextPageToken()
 	}

@@ -22,31 +22,33 @@ func (c *cli) link(args []string) error {
 			if err != nil {
 				return err
 			}
-			for _, l := range resp.GetLinks() {
-				b := l.GetHeadendB()
-				if l.GetSmartManager() {
-					b += " (Smart Software Manager)"
+			return c.emit(resp, func() error {
+				for _, l := range resp.GetLinks() {
+					b := l.GetHeadendB()
+					if l.GetSmartManager() {
+						b += " (Smart Software Manager)"
+					}
+					fmt.Fprintf(c.stdout, "%s %s cut since %s\n", l.GetHeadendA(), b,
+						l.GetCutSince().AsTime().Format(time.RFC3339))
 				}
-				fmt.Fprintf(c.stdout, "%s %s cut since %s\n", l.GetHeadendA(), b,
-					l.GetCutSince().AsTime().Format(time.RFC3339))
-			}
-			return nil
+				return nil
+			})
 		})
 	case (sub == "cut" || sub == "restore") && len(rest) == 2 && rest[0] != "" && rest[1] != "":
 		a, b := rest[0], rest[1]
 		return c.call(func(cx context.Context, s services) error {
 			if sub == "cut" {
-				if _, err := s.lc.CutLink(cx, &headendv1.CutLinkRequest{Lab: c.lab, HeadendA: a, HeadendB: b}); err != nil {
+				resp, err := s.lc.CutLink(cx, &headendv1.CutLinkRequest{Lab: c.lab, HeadendA: a, HeadendB: b})
+				if err != nil {
 					return err
 				}
-				fmt.Fprintf(c.stdout, "link %s - %s cut\n", a, b)
-				return nil
+				return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "link %s - %s cut\n", a, b); return err })
 			}
-			if _, err := s.lc.RestoreLink(cx, &headendv1.RestoreLinkRequest{Lab: c.lab, HeadendA: a, HeadendB: b}); err != nil {
+			resp, err := s.lc.RestoreLink(cx, &headendv1.RestoreLinkRequest{Lab: c.lab, HeadendA: a, HeadendB: b})
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "link %s - %s restored\n", a, b)
-			return nil
+			return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "link %s - %s restored\n", a, b); return err })
 		})
 	}
 	return usagef(use)
@@ -63,15 +65,19 @@ func (c *cli) power(args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%s powered off, %d VPN sessions ended\n", h, resp.GetSessionsEnded())
-			return nil
+			return c.emit(resp, func() error {
+				_, err := fmt.Fprintf(c.stdout, "%s powered off, %d VPN sessions ended\n", h, resp.GetSessionsEnded())
+				return err
+			})
 		}
 		resp, err := s.lc.PowerOn(cx, &headendv1.PowerOnRequest{Lab: c.lab, Hostname: h})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s powered on, up at %s\n", resp.GetHeadend().GetHostname(),
-			resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s powered on, up at %s\n", resp.GetHeadend().GetHostname(),
+				resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
+			return err
+		})
 	})
 }

@@ -43,8 +43,10 @@ func (c *cli) put(args []string) error {
 			return err
 		}
 		f := resp.GetFile()
-		fmt.Fprintf(c.stdout, "%s: %s, %d bytes\n", host, f.GetPath(), f.GetSize())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s: %s, %d bytes\n", host, f.GetPath(), f.GetSize())
+			return err
+		})
 	})
 }
 
@@ -67,13 +69,14 @@ func (c *cli) getFile(args []string) error {
 			return err
 		}
 		if out == "" {
-			_, err := c.stdout.Write(resp.GetData())
-			return err
+			return c.emit(resp, func() error { _, err := c.stdout.Write(resp.GetData()); return err })
 		}
 		if err := os.WriteFile(out, resp.GetData(), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s: %d bytes of %s on %s\n", out, len(resp.GetData()), resp.GetFile().GetPath(), pos[0])
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s: %d bytes of %s on %s\n", out, len(resp.GetData()), resp.GetFile().GetPath(), pos[0])
+			return err
+		})
 	})
 }

@@ -25,3 +25,20 @@ func (c *cli) emit(m proto.Message, text func() error) error {
 	_, err = fmt.Fprintln(c.stdout, string(b))
 	return err
 }
+
+// ndjsonOutput is how events --follow -o json prints an event: one line.
+var ndjsonOutput = protojson.MarshalOptions{EmitUnpopulated: true}
+
+// emitLine prints m on one line with -o json (a stream: one document a
+// line, NDJSON); otherwise text prints it.
+func (c *cli) emitLine(m proto.Message, text func() error) error {
+	if c.output != "json" {
+		return text()
+	}
+	b, err := ndjsonOutput.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(c.stdout, string(b))
+	return err
+}

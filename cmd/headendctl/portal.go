@@ -76,6 +76,9 @@ func (c *cli) portalOrder(args []string) error {
 		if err != nil {
 			return err
 		}
+		if c.output == "json" {
+			return c.emit(resp, nil)
+		}
 		p := resp.GetPaks()[0]
 		var what []string
 		if p.GetAuthorizedUsers() > 0 {
@@ -119,6 +122,15 @@ func (c *cli) portalRegister(args []string) error {
 		if err != nil {
 			return err
 		}
+		if c.output == "json" {
+			// The file is written as with text; the document holds it too.
+			if udi != "" {
+				if err := writeLicenseFile(out, pak, resp); err != nil {
+					return err
+				}
+			}
+			return c.emit(resp, nil)
+		}
 		fmt.Fprint(c.stdout, resp.GetEmail())
 		if m := resp.GetMigrated(); len(m) > 0 {
 			var names []string
@@ -131,16 +143,22 @@ func (c *cli) portalRegister(args []string) error {
 		if udi == "" {
 			return nil
 		}
-		lic := resp.GetLicenseFile()
-		if len(lic) == 0 {
-			return fmt.Errorf("the portal issued no license file for PAK %s", pak)
-		}
-		if err := os.WriteFile(out, lic, 0o644); err != nil {
+		if err := writeLicenseFile(out, pak, resp); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s: license file %s for %s, %d bytes\n", out, resp.GetLicenseFileName(), udi, len(lic))
+		fmt.Fprintf(c.stdout, "%s: license file %s for %s, %d bytes\n", out, resp.GetLicenseFileName(), udi, len(resp.GetLicenseFile()))
 		return nil
 	})
+}
+
+// writeLicenseFile writes the license file an IOS PAK's registration
+// issued.
+func writeLicenseFile(out, pak string, resp *headendv1.RegisterPakResponse) error {
+	lic := resp.GetLicenseFile()
+	if len(lic) == 0 {
+		return fmt.Errorf("the portal issued no license file for PAK %s", pak)
+	}
+	return os.WriteFile(out, lic, 0o644)
 }
 
 func (c *cli) portalShare(args []string) error {
@@ -160,12 +178,14 @@ func (c *cli) portalShare(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s activation code for %s -> %s, usable once until %s\n\n", resp.GetActivationCode(), source, target,
-			resp.GetExpiresAt().AsTime().Format(time.RFC3339))
-		printLicenses(c, resp.GetShareable())
-		fmt.Fprintln(c.stdout)
-		fmt.Fprint(c.stdout, resp.GetEmail())
-		return nil
+		return c.emit(resp, func() error {
+			fmt.Fprintf(c.stdout, "%s activation code for %s -> %s, usable once until %s\n\n", resp.GetActivationCode(), source, target,
+				resp.GetExpiresAt().AsTime().Format(time.RFC3339))
+			printLicenses(c, resp.GetShareable())
+			fmt.Fprintln(c.stdout)
+			fmt.Fprint(c.stdout, resp.GetEmail())
+			return nil
+		})
 	})
 }
 
@@ -186,6 +206,9 @@ func (c *cli) portalUseCode(args []string) error {
 		resp, err := s.pc.UseActivationCode(cx, &headendv1.UseActivationCodeRequest{Lab: c.lab, ActivationCode: code, Skus: skus})
 		if err != nil {
 			return err
+		}
+		if c.output == "json" {
+			return c.emit(resp, nil)
 		}
 		printKeys(c, resp.GetActivationKeys())
 		var shared []string
@@ -215,6 +238,9 @@ func (c *cli) portalLicenses(args []string) error {
 		resp, err := s.pc.ListLicenses(cx, &headendv1.ListLicensesRequest{Lab: c.lab, Serial: serial})
 		if err != nil {
 			return err
+		}
+		if c.output == "json" {
+			return c.emit(resp, nil)
 		}
 		if r := resp.GetRehostedTo(); r != "" {
 			fmt.Fprintf(c.stdout, "%s was returned under RMA; its licenses are registered to %s\n", serial, r)
@@ -263,8 +289,7 @@ func (c *cli) portalDemo(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(c.stdout, resp.GetEmail())
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprint(c.stdout, resp.GetEmail()); return err })
 	})
 }
 
@@ -285,8 +310,7 @@ func (c *cli) portalRehost(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(c.stdout, resp.GetEmail())
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprint(c.stdout, resp.GetEmail()); return err })
 	})
 }
 
@@ -305,6 +329,9 @@ func (c *cli) portalCompliance(args []string) error {
 		resp, err := s.pc.GetComplianceReport(cx, &headendv1.GetComplianceReportRequest{Lab: c.lab, Customer: customer})
 		if err != nil {
 			return err
+		}
+		if c.output == "json" {
+			return c.emit(resp, nil)
 		}
 		fmt.Fprintf(c.stdout, "Compliance report at %s\n", resp.GetGeneratedAt().AsTime().Format(time.RFC3339))
 		if !resp.GetUsageAvailable() {

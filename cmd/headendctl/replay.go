@@ -60,7 +60,10 @@ func (c *cli) runReplay(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(c.stdout, resp.GetDiff())
+		err = c.emit(resp, func() error { _, err := fmt.Fprint(c.stdout, resp.GetDiff()); return err })
+		if err != nil {
+			return err
+		}
 		if resp.GetDiffers() {
 			return replayDiffers{}
 		}

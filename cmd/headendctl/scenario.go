@@ -40,38 +40,46 @@ func (c *cli) scenario(args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, sc := range resp.GetScenarios() {
-			fmt.Fprintf(c.stdout, "%-20s %s (%d goals, %d hints)\n", sc.GetName(), sc.GetTitle(), sc.GetGoals(), sc.GetHints())
-		}
-		return nil
+		return c.emit(resp, func() error {
+			for _, sc := range resp.GetScenarios() {
+				fmt.Fprintf(c.stdout, "%-20s %s (%d goals, %d hints)\n", sc.GetName(), sc.GetTitle(), sc.GetGoals(), sc.GetHints())
+			}
+			return nil
+		})
 	case "start":
 		resp, err := sv.StartScenario(cx, &headendv1.StartScenarioRequest{Lab: c.lab, Name: args[1]})
 		if err != nil {
 			return err
 		}
-		c.printScenario(resp.GetStatus())
-		return nil
+		return c.emit(resp, func() error { c.printScenario(resp.GetStatus()); return nil })
 	case "status":
 		resp, err := sv.GetScenarioStatus(cx, &headendv1.GetScenarioStatusRequest{Lab: c.lab})
 		if err != nil {
 			return err
 		}
-		c.printScenario(resp.GetStatus())
-		return nil
+		return c.emit(resp, func() error { c.printScenario(resp.GetStatus()); return nil })
 	case "hint":
 		resp, err := sv.GetScenarioHint(cx, &headendv1.GetScenarioHintRequest{Lab: c.lab})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "hint %d/%d: %s\n", resp.GetNumber(), resp.GetTotal(), resp.GetHint())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "hint %d/%d: %s\n", resp.GetNumber(), resp.GetTotal(), resp.GetHint())
+			return err
+		})
 	case "grade":
 		resp, err := sv.GradeScenario(cx, &headendv1.GradeScenarioRequest{Lab: c.lab})
 		if err != nil {
 			return err
 		}
-		for _, l := range resp.GetLines() {
-			fmt.Fprintln(c.stdout, l)
+		err = c.emit(resp, func() error {
+			for _, l := range resp.GetLines() {
+				fmt.Fprintln(c.stdout, l)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if resp.GetPassed() != resp.GetTotal() {
 			return gradeFailed{passed: resp.GetPassed(), total: resp.GetTotal()}
@@ -82,21 +90,25 @@ func (c *cli) scenario(args []string) error {
 		if err != nil {
 			return err
 		}
-		if k := resp.GetKeptHeadends(); len(k) > 0 {
-			fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
-		}
-		c.printScenario(resp.GetStatus())
-		return nil
+		return c.emit(resp, func() error {
+			if k := resp.GetKeptHeadends(); len(k) > 0 {
+				fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
+			}
+			c.printScenario(resp.GetStatus())
+			return nil
+		})
 	case "stop":
 		resp, err := sv.StopScenario(cx, &headendv1.StopScenarioRequest{Lab: c.lab})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "stopped %s: its headends deleted\n", resp.GetName())
-		if k := resp.GetKeptHeadends(); len(k) > 0 {
-			fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
-		}
-		return nil
+		return c.emit(resp, func() error {
+			fmt.Fprintf(c.stdout, "stopped %s: its headends deleted\n", resp.GetName())
+			if k := resp.GetKeptHeadends(); len(k) > 0 {
+				fmt.Fprintf(c.stdout, "kept %s: not the scenario's headends\n", strings.Join(k, ", "))
+			}
+			return nil
+		})
 	}
 	return usagef("scenario: unknown command %q (list, start, status, hint, grade, reset, stop)", args[0])
 }

@@ -58,8 +58,10 @@ func (c *cli) smartAccountCreate(args []string) error {
 			return err
 		}
 		a := resp.GetAccount()
-		fmt.Fprintf(c.stdout, "%s (virtual accounts: %s)\n", a.GetName(), strings.Join(a.GetVirtualAccounts(), ", "))
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s (virtual accounts: %s)\n", a.GetName(), strings.Join(a.GetVirtualAccounts(), ", "))
+			return err
+		})
 	})
 }
 
@@ -90,8 +92,7 @@ func (c *cli) smartEntitlementAdd(args []string) error {
 		if e.GetEndsAt() != nil {
 			line += ", ending " + e.GetEndsAt().AsTime().Format("2006-01-02")
 		}
-		fmt.Fprintln(c.stdout, line)
-		return nil
+		return c.emit(resp, func() error { _, err := fmt.Fprintln(c.stdout, line); return err })
 	})
 }
 
@@ -121,9 +122,11 @@ func (c *cli) smartTokenCreate(args []string) error {
 		if t.GetMaxUses() > 0 {
 			limit = fmt.Sprintf("%d uses", t.GetMaxUses())
 		}
-		fmt.Fprintf(c.stdout, "%s %s/%s expires %s, %s\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount(),
-			t.GetExpiresAt().AsTime().Format("2006-01-02 15:04:05 MST"), limit)
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s %s/%s expires %s, %s\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount(),
+				t.GetExpiresAt().AsTime().Format("2006-01-02 15:04:05 MST"), limit)
+			return err
+		})
 	})
 }
 
@@ -141,8 +144,10 @@ func (c *cli) smartTokenRevoke(args []string) error {
 			return err
 		}
 		t := resp.GetToken()
-		fmt.Fprintf(c.stdout, "%s revoked (%s/%s)\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s revoked (%s/%s)\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount())
+			return err
+		})
 	})
 }
 
@@ -171,20 +176,22 @@ func (c *cli) smartDevices(args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(resp.GetDevices()) == 0 {
-			fmt.Fprintf(c.stdout, "no devices in %s\n", account)
-			return nil
-		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "UDI\tVIRTUAL ACCOUNT\tENTITLEMENTS\tSTATUS\tAUTHORIZATION EXPIRES")
-		for _, d := range resp.GetDevices() {
-			exp := "never (reserved)"
-			if !d.GetReserved() {
-				exp = d.GetAuthorizationExpiresAt().AsTime().Format("2006-01-02 15:04:05")
+		return c.emit(resp, func() error {
+			if len(resp.GetDevices()) == 0 {
+				fmt.Fprintf(c.stdout, "no devices in %s\n", account)
+				return nil
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.GetUdi(), d.GetVirtualAccount(), strings.Join(d.GetTags(), ", "), d.GetStatus(), exp)
-		}
-		return tw.Flush()
+			tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "UDI\tVIRTUAL ACCOUNT\tENTITLEMENTS\tSTATUS\tAUTHORIZATION EXPIRES")
+			for _, d := range resp.GetDevices() {
+				exp := "never (reserved)"
+				if !d.GetReserved() {
+					exp = d.GetAuthorizationExpiresAt().AsTime().Format("2006-01-02 15:04:05")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.GetUdi(), d.GetVirtualAccount(), strings.Join(d.GetTags(), ", "), d.GetStatus(), exp)
+			}
+			return tw.Flush()
+		})
 	})
 }
 
@@ -198,20 +205,22 @@ func (c *cli) smartUsage(args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
-		fmt.Fprintln(tw, "VIRTUAL ACCOUNT\tTAG\tPURCHASED\tIN USE\tBALANCE")
-		for _, u := range resp.GetTags() {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", u.GetVirtualAccount(), u.GetTag(), u.GetPurchased(), u.GetInUse(), u.GetBalance())
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		if resp.GetInCompliance() {
-			fmt.Fprintf(c.stdout, "%s is in compliance\n", account)
-		} else {
-			fmt.Fprintf(c.stdout, "%s is OUT OF COMPLIANCE\n", account)
-		}
-		return nil
+		return c.emit(resp, func() error {
+			tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(tw, "VIRTUAL ACCOUNT\tTAG\tPURCHASED\tIN USE\tBALANCE")
+			for _, u := range resp.GetTags() {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", u.GetVirtualAccount(), u.GetTag(), u.GetPurchased(), u.GetInUse(), u.GetBalance())
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if resp.GetInCompliance() {
+				fmt.Fprintf(c.stdout, "%s is in compliance\n", account)
+			} else {
+				fmt.Fprintf(c.stdout, "%s is OUT OF COMPLIANCE\n", account)
+			}
+			return nil
+		})
 	})
 }
 
@@ -235,8 +244,10 @@ func (c *cli) smartReserve(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "%s %s reserved for %s\n", resp.GetAuthorizationCode(), resp.GetTag(), resp.GetDevice().GetUdi())
-		return nil
+		return c.emit(resp, func() error {
+			_, err := fmt.Fprintf(c.stdout, "%s %s reserved for %s\n", resp.GetAuthorizationCode(), resp.GetTag(), resp.GetDevice().GetUdi())
+			return err
+		})
 	})
 }
 

@@ -39,10 +39,12 @@ func (c *cli) twin(args []string) error {
 		if err != nil {
 			return err
 		}
-		printHeadend(c, resp.GetHeadend())
-		for _, n := range resp.GetNotes() {
-			fmt.Fprintf(c.stderr, "note: %s\n", n)
-		}
-		return nil
+		return c.emit(resp, func() error {
+			printHeadend(c, resp.GetHeadend())
+			for _, n := range resp.GetNotes() {
+				fmt.Fprintf(c.stderr, "note: %s\n", n)
+			}
+			return nil
+		})
 	})
 }

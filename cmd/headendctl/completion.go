@@ -1,0 +1,183 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// completion prints a shell completion script: `completion bash`.
+func (c *cli) completion(args []string) int {
+	if len(args) != 1 || args[0] != "bash" {
+		fmt.Fprintln(c.stderr, "headendctl: usage: completion bash (then: source <(headendctl completion bash))")
+		return 2
+	}
+	fmt.Fprint(c.stdout, bashCompletion())
+	return 0
+}
+
+// globalValueFlags are the global flags that take a value (--tls and
+// --insecure take none).
+var globalValueFlags = []string{"--addr", "--lab", "-o", "--output", "--token", "--ca", "--context"}
+
+// bashCompletion is the bash completion script, made from the table of
+// commands: commands, subcommands, each one's flags, -o's formats,
+// --kind's words, and hostnames, which it asks the daemon for with
+// `headendctl list -o json` (with the --addr, --lab, --token and --ca
+// the command line has so far).
+func bashCompletion() string {
+	var b strings.Builder
+	q := strconv.Quote
+	b.WriteString("# bash completion for headendctl: source <(headendctl completion bash)\n")
+	names := []string{}
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	names = append(names, "help", "completion")
+	fmt.Fprintf(&b, "_headendctl_commands=%s\n", q(strings.Join(names, " ")))
+	fmt.Fprintf(&b, "_headendctl_globals=%s\n", q(strings.Join(globalValueFlags, " ")))
+	b.WriteString("declare -gA _headendctl_subs=(\n")
+	for _, c := range commands {
+		firsts := []string{}
+		seconds := map[string][]string{}
+		for _, s := range c.subs {
+			w := strings.Fields(s)
+			if !slices.Contains(firsts, w[0]) {
+				firsts = append(firsts, w[0])
+			}
+			if len(w) == 2 {
+				seconds[w[0]] = append(seconds[w[0]], w[1])
+			}
+		}
+		if len(firsts) > 0 {
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.name), q(strings.Join(firsts, " ")))
+		}
+		for first, ws := range seconds {
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.name+" "+first), q(strings.Join(ws, " ")))
+		}
+	}
+	b.WriteString("  [help]=" + q(strings.Join(names[:len(names)-2], " ")) + "\n  [completion]=\"bash\"\n)\n")
+	// Flags per command path; those taking a value end in "=".
+	b.WriteString("declare -gA _headendctl_flags=(\n")
+	for _, c := range commands {
+		paths := []string{""}
+		paths = append(paths, c.subs...)
+		for _, sub := range paths {
+			fs := flagsOf(c, sub)
+			if fs == nil {
+				continue
+			}
+			var fl []string
+			fs.VisitAll(func(f *flag.Flag) {
+				n := flagName(f.Name)
+				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
+					n += "="
+				}
+				fl = append(fl, n)
+			})
+			path := strings.TrimSpace(c.name + " " + sub)
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(path), q(strings.Join(fl, " ")))
+		}
+	}
+	b.WriteString(")\n")
+	// Positions of hostname arguments per command path.
+	b.WriteString("declare -gA _headendctl_hosts=(\n")
+	for _, c := range commands {
+		for sub, pos := range c.hosts {
+			var ps []string
+			for _, p := range pos {
+				ps = append(ps, strconv.Itoa(p))
+			}
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(strings.TrimSpace(c.name+" "+sub)), q(strings.Join(ps, " ")))
+		}
+	}
+	b.WriteString(")\n")
+	fmt.Fprintf(&b, "_headendctl_kinds=%s\n", q(strings.Join(kinds, " ")))
+	b.WriteString(bashFunction)
+	return b.String()
+}
+
+// bashFunction completes a headendctl command line from the tables above.
+const bashFunction = `
+_headendctl_hostnames() {
+	# A headend's own hostname is its field at the depth of list's headends
+	# (its configurations hold a hostname deeper down).
+	"${_headendctl_ctl[@]}" list -o json 2>/dev/null | sed -n 's/^      "hostname": *"\([^"]*\)".*/\1/p'
+}
+
+# _headendctl_flag prints a flag word's name as the tables spell it.
+_headendctl_flag() {
+	local f=${1%%=*}
+	f=${f#-}
+	f=${f#-}
+	if (( ${#f} == 1 )); then echo "-$f"; else echo "--$f"; fi
+}
+
+# _headendctl_takes PATH FLAG: whether FLAG takes a value after PATH.
+_headendctl_takes() {
+	if [[ -z $1 ]]; then
+		[[ " $_headendctl_globals " == *" $2 "* ]]
+	else
+		[[ $2 == -o || $2 == --output || " ${_headendctl_flags[$1]} " == *" $2= "* ]]
+	fi
+}
+
+_headendctl() {
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+	local path="" npos=0 i=1 w f
+	_headendctl_ctl=("${COMP_WORDS[0]}")
+	COMPREPLY=()
+	while (( i < COMP_CWORD )); do
+		w=${COMP_WORDS[i]}
+		if [[ $w == -?* ]]; then
+			f=$(_headendctl_flag "$w")
+			if [[ $w != *=* ]] && _headendctl_takes "$path" "$f"; then
+				[[ -z $path ]] && _headendctl_ctl+=("$w" "${COMP_WORDS[i+1]}")
+				(( i += 2 ))
+				continue
+			fi
+			[[ -z $path ]] && _headendctl_ctl+=("$w")
+			(( i++ ))
+			continue
+		fi
+		if [[ -z $path ]]; then
+			path=$w
+		elif (( npos == 0 )) && [[ " ${_headendctl_subs[$path]} " == *" $w "* ]]; then
+			path="$path $w"
+		else
+			(( npos++ ))
+		fi
+		(( i++ ))
+	done
+	if [[ $prev == -?* && $prev != *=* && $cur != -* ]] && (( COMP_CWORD > 1 )); then
+		f=$(_headendctl_flag "$prev")
+		if _headendctl_takes "$path" "$f"; then
+			case $f in
+			-o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+			--kind) [[ $path == admit ]] && COMPREPLY=($(compgen -W "$_headendctl_kinds" -- "$cur")) ;;
+			--headend) COMPREPLY=($(compgen -W "$(_headendctl_hostnames)" -- "$cur")) ;;
+			esac
+			return # otherwise the shell's default: file names
+		fi
+	fi
+	if [[ $cur == -* ]]; then
+		if [[ -z $path ]]; then
+			COMPREPLY=($(compgen -W "$_headendctl_globals --help" -- "$cur"))
+		else
+			local fl=${_headendctl_flags[$path]}
+			COMPREPLY=($(compgen -W "${fl//=/} --help -o --output" -- "$cur"))
+		fi
+		return
+	fi
+	if [[ -z $path ]]; then
+		COMPREPLY=($(compgen -W "$_headendctl_commands" -- "$cur"))
+	elif (( npos == 0 )) && [[ -n ${_headendctl_subs[$path]} ]]; then
+		COMPREPLY=($(compgen -W "${_headendctl_subs[$path]}" -- "$cur"))
+	elif [[ " ${_headendctl_hosts[$path]} " == *" $npos "* ]]; then
+		COMPREPLY=($(compgen -W "$(_headendctl_hostnames)" -- "$cur"))
+	fi
+}
+complete -o bashdefault -o default -F _headendctl headendctl
+`
