@@ -19,6 +19,7 @@ import (
 //	l/<lab>/portal/code/<code>            an activation code, JSON
 //	l/<lab>/uses/<headend 8><day 8><user> NUL <device>   a unique user's flags, 1 byte
 //	l/<lab>/ev/<sequence, 8 bytes big-endian>  an event of the lab's log, JSON
+//	l/<lab>/labfile                       what lab files applied made, JSON
 //
 // and once per store:
 //
