@@ -267,7 +267,7 @@ func (p *plan) planHeadends() error {
 		case err == nil:
 			t.exists, t.snap, t.serial = true, s, s.Device.SerialNumber()
 			if m := s.Device.Platform().Model; m != h.Model {
-				return p.errAt(h.model, t.path+".model", "%s is a %s in the lab, not a %s; delete it first (headendctl delete %s) for the file to create it anew",
+				return p.errAt(h.model, t.path+".model", "%s is of model %s in the lab, not %s; delete it first (headendctl delete %s) for the file to create it anew",
 					h.Hostname, m, h.Model, h.Hostname)
 			}
 			if h.Serial != "" && h.Serial != t.serial {

@@ -1,6 +1,8 @@
 package labfile_test
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,9 +48,7 @@ func (tl *tlab) open() {
 	if err != nil {
 		tl.t.Fatal(err)
 	}
-	serials := 0
 	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockSimulated,
-		Rand:       func(n int) int { serials++; return serials * 7919 % n },
 		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: time.Hour,
 		PAKActivationDelay: sim.DefaultPAKActivationDelay})
 	if err != nil {
@@ -143,9 +143,11 @@ func TestApplyExample(t *testing.T) {
 	wantLines(t, "dry run", dry.Changes, slices.DeleteFunc(slices.Clone(want), func(s string) bool { return strings.Contains(s, "PAKs are usable") }))
 
 	for host, ok := range map[string]func(f family.LicensedFeatures) bool{
-		"asa1":    func(f family.LicensedFeatures) bool { return f.PlusApex },
-		"asa2":    func(f family.LicensedFeatures) bool { return f.TripleDES && !f.PlusApex },
-		"srv":     func(f family.LicensedFeatures) bool { return f.Shared && f.SharedPool == 500 && f.Premium == 500 && !f.Essentials },
+		"asa1": func(f family.LicensedFeatures) bool { return f.PlusApex },
+		"asa2": func(f family.LicensedFeatures) bool { return f.TripleDES && !f.PlusApex },
+		"srv": func(f family.LicensedFeatures) bool {
+			return f.Shared && f.SharedPool == 500 && f.Premium == 500 && !f.Essentials
+		},
 		"branch1": func(f family.LicensedFeatures) bool { return f.Premium == 25 },
 	} {
 		s, err := tl.lab.Get(host)
@@ -184,4 +186,196 @@ func TestApplyExample(t *testing.T) {
 	tl.restart()
 	again = tl.mustApply("lab.yaml", src)
 	wantLines(t, "apply after a restart", again.Changes, nil)
+}
+
+// TestApplyDryRunChangesNothing: a dry run says what would change and
+// leaves the lab as it was: no headend, no event, the clock where it was.
+func TestApplyDryRunChangesNothing(t *testing.T) {
+	tl := openLab(t)
+	last, now := tl.lab.LastEvent(), tl.lab.Clock().Now()
+	r, err := tl.apply("lab.yaml", example(t), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) == 0 {
+		t.Fatal("a dry run of a new lab says nothing would change")
+	}
+	if tl.lab.Len() != 0 || tl.lab.LastEvent() != last || !tl.lab.Clock().Now().Equal(now) {
+		t.Fatalf("the dry run changed the lab: %d headends, event %d (was %d), clock %s", tl.lab.Len(), tl.lab.LastEvent(), last, tl.lab.Clock().Now())
+	}
+	if _, ok, _ := tl.lab.LabFileRecord(); ok {
+		t.Fatal("the dry run wrote the lab-file record")
+	}
+}
+
+const base = `headends:
+  - hostname: asa1
+    model: ASA5525
+    keys: [premium=250]
+  - hostname: asa9
+    model: ASA5515
+`
+
+// TestApplyConverges: an existing headend follows the file's key,
+// Essentials and configuration; what is already so is not touched.
+func TestApplyConverges(t *testing.T) {
+	tl := openLab(t)
+	wantLines(t, "first", tl.mustApply("a.yaml", base).Changes,
+		[]string{"created headend asa1 (ASA5525)", "created headend asa9 (ASA5515)", "installed key on asa1: premium=250"})
+	next := `headends:
+  - hostname: asa1
+    model: ASA5525
+    keys: [premium=250, 3des]
+    essentials: false
+    config: ["username alice password s3cret privilege 15"]
+  - hostname: asa9
+    model: ASA5515
+`
+	wantLines(t, "second", tl.mustApply("a.yaml", next).Changes,
+		[]string{"installed key on asa1: premium=250, 3des", "configured asa1 (1 lines)", "anyconnect-essentials off on asa1"})
+	s, _ := tl.lab.Get("asa1")
+	k, _ := s.KeyLicense()
+	if !k.Features.TripleDES || k.Features.Premium != 250 || k.RunningEssentials || k.SavedEssentials {
+		t.Fatalf("asa1 %+v", k)
+	}
+	wantLines(t, "third", tl.mustApply("a.yaml", next).Changes, nil)
+	// The user changes the box by hand: the file takes it back.
+	if _, err := tl.lab.Exec("asa1", []string{"configure terminal", "webvpn", "anyconnect-essentials", "exit", "end", "write memory"}); err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, "after a hand change", tl.mustApply("a.yaml", next).Changes, []string{"anyconnect-essentials off on asa1"})
+}
+
+// TestApplyRefusalChangesNothing: a file that does not fit the lab (a
+// model change of an existing headend, a serial another holds, an order
+// changed after it was placed) is refused naming the line and field, and
+// nothing of it is applied, not even what comes before the bad headend.
+func TestApplyRefusalChangesNothing(t *testing.T) {
+	tl := openLab(t)
+	tl.mustApply("a.yaml", base+"portal:\n  customer: Acme\n  orders: [{name: p1, sku: L-AC-PLS-LIC=, users: 25, months: 12}]\n")
+	asa9, _ := tl.lab.Get("asa9")
+	for _, c := range []struct{ name, src, want string }{
+		{"model change", `clock: {start: 2027-01-01T00:00:00Z}
+headends:
+  - {hostname: new1, model: ASA5525}
+  - {hostname: asa1, model: ASA5545}
+`, "b.yaml:4:29: headends[1].model: asa1 is of model ASA5525 in the lab, not ASA5545; delete it first (headendctl delete asa1) for the file to create it anew"},
+		{"serial taken", `headends:
+  - {hostname: new1, model: ASA5515, serial: ` + asa9.Device.SerialNumber() + `}
+`, "b.yaml:2:46: headends[0].serial: serial " + asa9.Device.SerialNumber() + " is asa9's in the lab"},
+		{"order changed", `portal:
+  customer: Acme
+  orders: [{name: p1, sku: L-AC-PLS-LIC=, users: 50, months: 12}]
+headends:
+  - {hostname: new1, model: ASA5525}
+`, "b.yaml:3:12: portal.orders[0]: order p1 was placed (PAK "},
+		{"order refused by the portal", `portal:
+  customer: Acme
+  orders: [{name: p2, sku: L-AC-PLS-LIC=, users: 25, months: 3}]
+headends:
+  - {hostname: new1, model: ASA5525}
+`, "b.yaml:3:12: portal.orders[0]: "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			last, n, now := tl.lab.LastEvent(), tl.lab.Len(), tl.lab.Clock().Now()
+			_, err := tl.apply("b.yaml", c.src, false)
+			var fe *labfile.Error
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), c.want) {
+				t.Fatalf("err %v\nwant %s", err, c.want)
+			}
+			t.Log(err)
+			if tl.lab.LastEvent() != last || tl.lab.Len() != n || !tl.lab.Clock().Now().Equal(now) {
+				t.Fatalf("the refused file changed the lab")
+			}
+		})
+	}
+}
+
+// TestApplyPrune: headends the file does not declare are kept and noted,
+// or deleted with prune: true.
+func TestApplyPrune(t *testing.T) {
+	tl := openLab(t)
+	tl.mustApply("a.yaml", base)
+	only := "headends:\n  - {hostname: asa1, model: ASA5525, keys: [premium=250]}\n"
+	r := tl.mustApply("a.yaml", only)
+	wantLines(t, "changes", r.Changes, nil)
+	wantLines(t, "notes", r.Notes, []string{"not in the file: asa9 (kept; prune: true deletes them)"})
+	r = tl.mustApply("a.yaml", "prune: true\n"+only)
+	wantLines(t, "pruned", r.Changes, []string{"deleted headend asa9 (not in the file; prune)"})
+	if _, err := tl.lab.Get("asa9"); !sim.IsNotFound(err) {
+		t.Fatalf("asa9 after the prune: %v", err)
+	}
+}
+
+// fleet is a lab file of n headends with keys.
+func fleet(n int) string {
+	var b strings.Builder
+	b.WriteString("headends:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - {hostname: asa%d, model: ASA5525, keys: [premium=250, 3des]}\n", i)
+	}
+	return b.String()
+}
+
+// TestApply1000: a file of 1,000 headends with keys applies to an empty
+// lab, and a second apply changes nothing.
+func TestApply1000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 headends")
+	}
+	tl := openLab(t)
+	src := fleet(1000)
+	r := tl.mustApply("fleet.yaml", src)
+	if len(r.Changes) != 2000 || tl.lab.Len() != 1000 {
+		t.Fatalf("%d changes, %d headends", len(r.Changes), tl.lab.Len())
+	}
+	wantLines(t, "second apply", tl.mustApply("fleet.yaml", src).Changes, nil)
+}
+
+// BenchmarkApplyLabFile1000 applies a file of 1,000 headends with keys to
+// an empty lab; the baseline makes the same headends and keys one by one
+// through sim.Lab, as a client of the API would.
+func BenchmarkApplyLabFile1000(b *testing.B) {
+	src := fleet(1000)
+	f, err := labfile.Parse("fleet.yaml", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("labfile", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			tl := openLab(b)
+			b.StartTimer()
+			if _, err := labfile.Apply(tl.lab, f, labfile.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			tl.close()
+			b.StartTimer()
+		}
+	})
+	b.Run("one-by-one", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			tl := openLab(b)
+			b.StartTimer()
+			for _, h := range f.Headends {
+				s, err := tl.lab.Create(h.Model, h.Hostname, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				hd, _ := tl.lab.Headend(h.Hostname)
+				w, err := hd.Signer().Encode(keygen.Key{Serial: s.Device.SerialNumber(), Features: *h.Features})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := tl.lab.InstallKey(h.Hostname, w.String(), sim.KeyActivate); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			tl.close()
+			b.StartTimer()
+		}
+	})
 }
