@@ -36,6 +36,9 @@ type Options struct {
 	// Workers bounds the headends created, keyed and configured at once
 	// (0: 64). Concurrent creations share the store's log syncs.
 	Workers int
+	// Now is the time a dry run for a lab not made yet (a nil lab) checks
+	// the orders at when the file gives no clock start.
+	Now time.Time
 }
 
 // record is what the lab files applied to a lab made, stored with the lab
@@ -128,9 +131,13 @@ type plan struct {
 // with (a headend's model and serial, an order placed before) is checked
 // before the first change: an *Error then, and nothing changed. A failure
 // of the lab while changing it (its store) stops the apply where it is; a
-// second apply finishes it.
+// second apply finishes it. A dry run with a nil lab says what the file
+// would make of a new lab made with its clock (File.ClockSpec).
 func Apply(lab *sim.Lab, f *File, o Options) (Result, error) {
-	p, err := newPlan(lab, f)
+	if lab == nil && !o.DryRun {
+		return Result{}, fmt.Errorf("%w: apply a lab file to a lab", sim.ErrInvalidArgument)
+	}
+	p, err := newPlan(lab, f, o.Now)
 	if err != nil {
 		return Result{}, err
 	}
@@ -144,13 +151,25 @@ func (p *plan) errAt(w pos, field, format string, args ...any) error {
 	return &Error{File: p.f.Name, Line: w.line, Column: w.col, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func newPlan(lab *sim.Lab, f *File) (*plan, error) {
+func newPlan(lab *sim.Lab, f *File, now time.Time) (*plan, error) {
+	if lab == nil {
+		// A new lab starts at the file's clock: nothing of it to change.
+		p := &plan{f: f, rec: &record{}}
+		if c := f.Clock; c != nil && !c.Start.IsZero() {
+			now = c.Start
+		}
+		if err := p.planOrders(now); err != nil {
+			return nil, err
+		}
+		p.planSmart()
+		return p, p.planHeadends()
+	}
 	rec, err := readRecord(lab)
 	if err != nil {
 		return nil, err
 	}
 	p := &plan{f: f, lab: lab, rec: rec}
-	now := lab.Clock().Now()
+	now = lab.Clock().Now()
 	if c := f.Clock; c != nil {
 		switch {
 		case c.Mode == sim.ClockReal && lab.Clock().Mode() == sim.ClockSimulated:
@@ -241,7 +260,7 @@ func (p *plan) planHeadends() error {
 		inFile[strings.ToLower(h.Hostname)] = true
 	}
 	bySerial := map[string]string{}
-	for after := ""; ; {
+	for after := ""; p.lab != nil; {
 		snaps, more := p.lab.List(after, 1000)
 		for _, s := range snaps {
 			name := s.LabName()
@@ -262,7 +281,10 @@ func (p *plan) planHeadends() error {
 	for i := range p.f.Headends {
 		h := &p.f.Headends[i]
 		t := &target{h: h, path: "headends[" + strconv.Itoa(i) + "]", serial: h.Serial, essentials: h.Essentials}
-		s, err := p.lab.Get(h.Hostname)
+		s, err := sim.Snapshot{}, error(sim.ErrHeadendNotFound)
+		if p.lab != nil {
+			s, err = p.lab.Get(h.Hostname)
+		}
 		switch {
 		case err == nil:
 			t.exists, t.snap, t.serial = true, s, s.Device.SerialNumber()

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -10,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/labfile"
 	"github.com/asalab/asalab/sim/labs"
 	"github.com/asalab/asalab/sim/replay"
 	"github.com/asalab/asalab/sim/scenario"
@@ -144,6 +146,8 @@ var errorTable = []errorMapping{
 	{replay.ErrNotBareOutput, codes.InvalidArgument, "TRANSCRIPT_INVALID"},
 	{replay.ErrInvalidIgnore, codes.InvalidArgument, "IGNORE_PATTERN_INVALID"},
 	{replay.ErrTooLarge, codes.ResourceExhausted, "REPLAY_TOO_LARGE"},
+	// Lab files.
+	{labfile.ErrInvalid, codes.InvalidArgument, "LAB_FILE_INVALID"},
 	// Twins of real boxes.
 	{twin.ErrNotShowVersion, codes.InvalidArgument, "NOT_SHOW_VERSION"},
 	{twin.ErrUnknownModel, codes.InvalidArgument, "UNKNOWN_MODEL"},
@@ -177,7 +181,12 @@ func toStatus(err error) error {
 		}
 	}
 	st := status.New(code, message(err))
-	if withInfo, derr := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); derr == nil {
+	info := &errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}
+	// A lab file's error says where, for a client to point at the line.
+	if fe := (*labfile.Error)(nil); errors.As(err, &fe) {
+		info.Metadata = map[string]string{"file": fe.File, "line": strconv.Itoa(fe.Line), "field": fe.Field}
+	}
+	if withInfo, derr := st.WithDetails(info); derr == nil {
 		st = withInfo
 	}
 	return st.Err()

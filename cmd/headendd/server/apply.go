@@ -1,0 +1,103 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/asalab/asalab/cmd/headendd/auth"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
+	"github.com/asalab/asalab/sim/labfile"
+	"github.com/asalab/asalab/sim/labs"
+)
+
+// LabSet is what applying a lab file needs of the daemon's labs
+// (*labs.Set).
+type LabSet interface {
+	Get(name string) (*sim.Lab, error)
+	Create(name string, spec labs.Spec) (labs.Info, string, error)
+	Info(name string) (labs.Info, error)
+}
+
+// ApplyLab makes a lab match a lab file.
+func (s *labsService) ApplyLab(ctx context.Context, req *headendv1.ApplyLabRequest) (*headendv1.ApplyLabResponse, error) {
+	if err := s.needSet(); err != nil {
+		return nil, err
+	}
+	resp, err := ApplyLabFile(s.set, req, auth.FromContext(ctx).IsAdmin())
+	return resp, toStatus(err)
+}
+
+// ApplyLabFile applies the request's lab file to its lab: the request's
+// lab, else the lab the file names, else the default lab (the auth
+// interceptor has written a lab token's lab into the request). A lab that
+// does not exist is created with the file's clock when admin, else it is
+// not found. Its errors are domain errors; headendd's --lab-file calls it
+// as the admin.
+func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, admin bool) (*headendv1.ApplyLabResponse, error) {
+	name := req.GetFileName()
+	if name == "" {
+		name = "lab file"
+	}
+	f, err := labfile.Parse(name, []byte(req.GetContent()))
+	if err != nil {
+		return nil, err
+	}
+	labName := req.GetLab()
+	if labName == "" {
+		labName = f.Lab
+	}
+	if labName == "" {
+		labName = sim.DefaultLab
+	}
+	resp := &headendv1.ApplyLabResponse{}
+	lab, err := set.Get(labName)
+	switch {
+	case err == nil:
+	case !errors.Is(err, sim.ErrLabNotFound) || !admin:
+		return nil, err
+	case req.GetDryRun():
+		r, err := labfile.Apply(nil, f, labfile.Options{DryRun: true, Now: time.Now()})
+		if err != nil {
+			return nil, err
+		}
+		resp.Lab = &headendv1.LabInfo{Name: labName}
+		resp.Changes = append([]string{"created lab " + labName}, r.Changes...)
+		return resp, nil
+	default:
+		mode, start := f.ClockSpec()
+		if _, resp.Token, err = set.Create(labName, labs.Spec{ClockMode: mode, ClockStart: start}); err != nil {
+			return nil, err
+		}
+		resp.Created = true
+		resp.Changes = append(resp.Changes, "created lab "+labName)
+		if lab, err = set.Get(labName); err != nil {
+			return nil, err
+		}
+	}
+	r, err := labfile.Apply(lab, f, labfile.Options{DryRun: req.GetDryRun()})
+	if err != nil {
+		return nil, err
+	}
+	resp.Changes = append(resp.Changes, r.Changes...)
+	resp.Lab = appliedLabInfo(set, lab)
+	return resp, nil
+}
+
+// appliedLabInfo describes the lab applied to.
+func appliedLabInfo(set LabSet, lab *sim.Lab) *headendv1.LabInfo {
+	info := &headendv1.LabInfo{Name: lab.Name(), Clock: clockPB(lab.Clock()), Headends: int32(lab.Len())}
+	if li, err := set.Info(lab.Name()); err == nil {
+		info.Tokens = int32(li.Tokens)
+		if !li.Created.IsZero() {
+			info.Created = timestamppb.New(li.Created)
+		}
+		if !li.Spec.ClockStart.IsZero() {
+			info.ClockStart = timestamppb.New(li.Spec.ClockStart)
+		}
+	}
+	return info
+}
