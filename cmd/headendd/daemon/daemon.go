@@ -48,6 +48,7 @@ type Config struct {
 	PAKDelay    time.Duration
 	SSHAddr     string
 	ScenarioDir string // "": the built-in scenarios only
+	LabFile     string // applied at start; "": none
 	SSHPorts    int
 	SSHHost     string // from sshAddr
 	SSHBase     int    // from sshAddr
@@ -81,6 +82,7 @@ func ParseFlags(args []string) (Config, error) {
 	fs.DurationVar(&f.PAKDelay, "pak-activation-delay", sim.DefaultPAKActivationDelay, "lab time between a PAK's delivery by the licensing portal and its first use (0: usable at once)")
 	fs.StringVar(&f.SSHAddr, "ssh-addr", "", "serve each headend's console over SSH: HOST:PORT, the first port of the range the headends' ports come from (e.g. 127.0.0.1:2201); empty: no SSH")
 	fs.StringVar(&f.ScenarioDir, "scenario-dir", "", "a directory of training scenario files (*.textpb) to carry beside the built-in ones; a file named as a built-in scenario replaces it; a file that does not read stops the start, naming its file, line and field")
+	fs.StringVar(&f.LabFile, "lab-file", "", "a lab file (YAML, docs/lab-files.md) to apply at start, as headendctl apply -f would: the lab it names is made if missing; a file that does not read or fit its lab stops the start, naming its file, line and field")
 	fs.IntVar(&f.SSHPorts, "ssh-ports", 1000, "how many ports the SSH range has: headends get the ports PORT to PORT+N-1 (one each, kept across restarts)")
 	fs.Func("syslog-forward", syslogForwardUsage, func(s string) error {
 		if _, err := syslogout.ParseTarget(s); err != nil {
@@ -215,6 +217,9 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 			log.Error("closing labs", zap.Error(err))
 		}
 	}()
+	if err := applyLabFile(f.LabFile, set, log); err != nil {
+		return err
+	}
 	unary, stream, err := sec.interceptors(set)
 	if err != nil {
 		return err
