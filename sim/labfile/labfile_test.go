@@ -98,3 +98,29 @@ func TestParseBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestDocExample: the schema document shows the example file as it is.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/lab-files.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(doc), "```yaml\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/lab-files.md has no yaml block")
+	}
+	src, err := os.ReadFile("../../docs/examples/lab.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.SplitAfter(string(src), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	if got := strings.Join(lines, ""); got != block {
+		t.Fatalf("docs/lab-files.md's example differs from docs/examples/lab.yaml:\n%s\nvs\n%s", block, got)
+	}
+}
