@@ -36,6 +36,9 @@ func applyLabFile(path string, set server.LabSet, log *zap.Logger) error {
 	for _, c := range resp.GetChanges() {
 		log.Info("lab file", zap.String("file", path), zap.String("lab", resp.GetLab().GetName()), zap.String("change", c))
 	}
+	for _, n := range resp.GetNotes() {
+		log.Info("lab file", zap.String("file", path), zap.String("lab", resp.GetLab().GetName()), zap.String("note", n))
+	}
 	log.Info("lab file applied", zap.String("file", path), zap.String("lab", resp.GetLab().GetName()),
 		zap.Int("changes", len(resp.GetChanges())), zap.Bool("created", resp.GetCreated()))
 	return nil

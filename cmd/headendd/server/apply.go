@@ -66,6 +66,7 @@ func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, admin bool) (*head
 		}
 		resp.Lab = &headendv1.LabInfo{Name: labName}
 		resp.Changes = append([]string{"created lab " + labName}, r.Changes...)
+		resp.Notes = r.Notes
 		return resp, nil
 	default:
 		mode, start := f.ClockSpec()
@@ -83,6 +84,7 @@ func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, admin bool) (*head
 		return nil, err
 	}
 	resp.Changes = append(resp.Changes, r.Changes...)
+	resp.Notes = r.Notes
 	resp.Lab = appliedLabInfo(set, lab)
 	return resp, nil
 }

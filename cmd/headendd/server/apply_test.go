@@ -158,6 +158,14 @@ func TestApplyLabCreates(t *testing.T) {
 	if resp.GetLab().GetName() != sim.DefaultLab || resp.GetCreated() || len(resp.GetChanges()) != 3 {
 		t.Fatalf("apply to the default lab: %v", resp)
 	}
+	// A headend the file leaves out is kept, and noted; nothing changed.
+	resp, err = c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "empty.yaml", Content: "lab: training1\nheadends: []\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.GetChanges()) != 0 || !slices.Equal(resp.GetNotes(), []string{"not in the file: asa1 (kept; prune: true deletes them)"}) {
+		t.Fatalf("apply leaving asa1 out: %v", resp)
+	}
 }
 
 // TestApplyLabRefused: a bad file is InvalidArgument LAB_FILE_INVALID with

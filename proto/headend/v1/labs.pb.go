@@ -734,8 +734,13 @@ type ApplyLabResponse struct {
 	// change, the lab already matches the file.
 	Changes []string `protobuf:"bytes,2,rep,name=changes,proto3" json:"changes,omitempty"`
 	// The lab did not exist and was created; token is its first token.
-	Created       bool   `protobuf:"varint,3,opt,name=created,proto3" json:"created,omitempty"`
-	Token         string `protobuf:"bytes,4,opt,name=token,proto3" json:"token,omitempty"`
+	Created bool   `protobuf:"varint,3,opt,name=created,proto3" json:"created,omitempty"`
+	Token   string `protobuf:"bytes,4,opt,name=token,proto3" json:"token,omitempty"`
+	// What the apply left alone and why, one line each: headends of the lab
+	// the file does not declare (kept unless the file says prune: true),
+	// registrations that wait for a PAK to become usable. Notes are not
+	// changes: an apply with notes only changed nothing.
+	Notes         []string `protobuf:"bytes,5,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -798,6 +803,13 @@ func (x *ApplyLabResponse) GetToken() string {
 	return ""
 }
 
+func (x *ApplyLabResponse) GetNotes() []string {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
 var File_headend_v1_labs_proto protoreflect.FileDescriptor
 
 const file_headend_v1_labs_proto_rawDesc = "" +
@@ -843,12 +855,13 @@ const file_headend_v1_labs_proto_rawDesc = "" +
 	"\x03lab\x18\x01 \x01(\tR\x03lab\x12\x1b\n" +
 	"\tfile_name\x18\x02 \x01(\tR\bfileName\x12\x18\n" +
 	"\acontent\x18\x03 \x01(\tR\acontent\x12\x17\n" +
-	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x83\x01\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"\x99\x01\n" +
 	"\x10ApplyLabResponse\x12%\n" +
 	"\x03lab\x18\x01 \x01(\v2\x13.headend.v1.LabInfoR\x03lab\x12\x18\n" +
 	"\achanges\x18\x02 \x03(\tR\achanges\x12\x18\n" +
 	"\acreated\x18\x03 \x01(\bR\acreated\x12\x14\n" +
-	"\x05token\x18\x04 \x01(\tR\x05token2\x90\x04\n" +
+	"\x05token\x18\x04 \x01(\tR\x05token\x12\x14\n" +
+	"\x05notes\x18\x05 \x03(\tR\x05notes2\x90\x04\n" +
 	"\vLabsService\x12H\n" +
 	"\tCreateLab\x12\x1c.headend.v1.CreateLabRequest\x1a\x1d.headend.v1.CreateLabResponse\x12H\n" +
 	"\tDeleteLab\x12\x1c.headend.v1.DeleteLabRequest\x1a\x1d.headend.v1.DeleteLabResponse\x12E\n" +
