@@ -73,6 +73,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'OpenLabs' -benchtime 5x ./sim/labs
 	$(GO) test -run '^$$' -bench 'AdmitReleaseLabs' -benchmem -count 3 ./sim/labs
 	$(GO) test -run '^$$' -bench 'LabHour' -benchtime 10x ./sim/scenario
+	$(GO) test -run '^$$' -bench 'ApplyLabFile1000' -benchtime 3x ./sim/labfile
 	$(GO) test -run '^$$' -bench 'GRPC' -benchtime 1x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'ExecLimit' -benchmem -benchtime 20x ./cmd/headendd/server
 	$(GO) test -run '^$$' -bench 'UnaryInterceptor' -benchmem -count 3 ./cmd/headendd/auth
