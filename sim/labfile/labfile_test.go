@@ -124,3 +124,12 @@ func TestDocExample(t *testing.T) {
 		t.Fatalf("docs/lab-files.md's example differs from docs/examples/lab.yaml:\n%s\nvs\n%s", block, got)
 	}
 }
+
+// TestParseTooLarge: a file over 4 MiB is refused before it is read.
+func TestParseTooLarge(t *testing.T) {
+	src := make([]byte, labfile.MaxSize+1)
+	_, err := labfile.Parse("big.yaml", src)
+	if err == nil || err.Error() != "big.yaml: 4194305 bytes; a lab file has at most 4194304" {
+		t.Fatalf("err %v", err)
+	}
+}
