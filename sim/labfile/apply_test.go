@@ -379,3 +379,58 @@ func BenchmarkApplyLabFile1000(b *testing.B) {
 		}
 	})
 }
+
+// TestApplyConfigLineRefused: a configuration line the console refuses
+// fails the apply with the console's line; the file fixed, the next apply
+// finishes the headend.
+func TestApplyConfigLineRefused(t *testing.T) {
+	tl := openLab(t)
+	_, err := tl.apply("a.yaml", "headends:\n  - {hostname: asa1, model: ASA5525, config: [frobnicate now]}\n", false)
+	if err == nil || !errors.Is(err, sim.ErrInvalidArgument) || !strings.Contains(err.Error(), "asa1: a configuration line failed: ERROR: % Invalid input detected at '^' marker.") {
+		t.Fatalf("err %v", err)
+	}
+	r := tl.mustApply("a.yaml", "headends:\n  - {hostname: asa1, model: ASA5525, config: [\"hostname asa1\"]}\n")
+	wantLines(t, "fixed", r.Changes, []string{"configured asa1 (1 lines)"})
+}
+
+// TestApplyOrdersOnRealClock: on the machine's clock an order's PAK is not
+// usable until the portal's activation delay has passed: the apply places
+// it and notes when to apply again, and registers it then.
+func TestApplyOrdersOnRealClock(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	store, err := sim.OpenStore(filepath.Join(t.TempDir(), "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, _ := keygen.NewSigner(testSecret)
+	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockReal,
+		RealNow: func() time.Time { return now }, PeakSampleInterval: -1, UsageFlushInterval: time.Hour,
+		PAKActivationDelay: sim.DefaultPAKActivationDelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lab.Close(); store.Close() })
+	f, err := labfile.Parse("a.yaml", []byte(`portal:
+  customer: Acme
+  orders: [{name: plus, sku: L-AC-PLS-LIC=, users: 25, months: 12}]
+headends:
+  - {hostname: asa1, model: ASA5525, orders: [plus]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := labfile.Apply(lab, f, labfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, "first", r.Changes, []string{"placed order plus (L-AC-PLS-LIC=)", "created headend asa1 (ASA5525)"})
+	wantLines(t, "first notes", r.Notes, []string{"order plus is usable from 2026-03-02T14:00:00Z: apply again then to register it to asa1"})
+	now = now.Add(4 * time.Hour)
+	r, err = labfile.Apply(lab, f, labfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, "later", r.Changes, []string{"registered order plus to asa1 and installed its key"})
+	r, _ = labfile.Apply(lab, f, labfile.Options{})
+	wantLines(t, "again", r.Changes, nil)
+}
