@@ -434,3 +434,24 @@ headends:
 	r, _ = labfile.Apply(lab, f, labfile.Options{})
 	wantLines(t, "again", r.Changes, nil)
 }
+
+// TestApplyTwoPairs: two failover pairs of one file each get a link of
+// their own, and each unit pairs with its peer.
+func TestApplyTwoPairs(t *testing.T) {
+	tl := openLab(t)
+	tl.mustApply("p.yaml", `headends:
+  - {hostname: a1, model: ASA5525, keys: [3des], failover: {peer: a2, unit: primary, key: k}}
+  - {hostname: a2, model: ASA5525, keys: [3des], failover: {peer: a1, unit: secondary, key: k}}
+  - {hostname: b1, model: ASA5525, keys: [3des], failover: {peer: b2, unit: primary, key: k}}
+  - {hostname: b2, model: ASA5525, keys: [3des], failover: {peer: b1, unit: secondary, key: k}}
+`)
+	for host, mate := range map[string]string{"a1": "a2", "a2": "a1", "b1": "b2", "b2": "b1"} {
+		s, err := tl.lab.Get(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !s.Failover.Enabled || !s.Failover.MateSeen || s.Failover.MateHostname != mate {
+			t.Errorf("%s: failover %+v, want the mate %s", host, s.Failover, mate)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -151,9 +152,13 @@ type Failover struct {
 	// Interface is the physical interface of the failover link.
 	Interface string
 	// Link is the primary's address on the link with its length; the
-	// secondary's standby address is the next one.
-	Link netip.Prefix
-	peer pos
+	// secondary's standby address is the next one. A file that gives none
+	// gets a /30 of 10.255.0.0/16 drawn from the pair's hostnames: units
+	// pair with the unit whose failover link addresses and key match
+	// theirs, so two pairs of one lab need links of their own.
+	Link       netip.Prefix
+	linkSet    bool
+	peer, link pos
 }
 
 // Shared is the headend's role in shared AnyConnect Premium licensing.
@@ -167,11 +172,18 @@ type Shared struct {
 	at     pos
 }
 
-// Defaults of a failover link a file does not spell out.
-const (
-	DefaultFailoverInterface = "GigabitEthernet0/7"
-	defaultFailoverLink      = "10.255.255.1/30"
-)
+// DefaultFailoverInterface is a failover link's interface when a file
+// does not name one.
+const DefaultFailoverInterface = "GigabitEthernet0/7"
+
+// defaultLink is a pair's failover link drawn from its hostnames: the
+// primary's address in one of the 16,384 /30s of 10.255.0.0/16.
+func defaultLink(primary, secondary string) netip.Prefix {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(primary) + "\x00" + strings.ToLower(secondary)))
+	block := h.Sum32() % (1 << 14)
+	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 255, byte(block >> 6), byte(block&63)<<2 | 1}), 30)
+}
 
 // pos is where a node is.
 type pos struct{ line, col int }
@@ -726,7 +738,7 @@ func (p *parser) headend(f *File, n *yaml.Node, path string) error {
 }
 
 func (p *parser) failover(h *Headend, n *yaml.Node, path string) error {
-	fo := &Failover{Interface: DefaultFailoverInterface, Link: netip.MustParsePrefix(defaultFailoverLink)}
+	fo := &Failover{Interface: DefaultFailoverInterface}
 	var unit *yaml.Node
 	err := p.fields(n, path, map[string]func(*yaml.Node, string) error{
 		"peer": func(v *yaml.Node, path string) error { fo.peer = at(v); return p.str(v, path, &fo.Peer) },
@@ -742,6 +754,7 @@ func (p *parser) failover(h *Headend, n *yaml.Node, path string) error {
 		},
 		"interface": func(v *yaml.Node, path string) error { return p.str(v, path, &fo.Interface) },
 		"link": func(v *yaml.Node, path string) error {
+			fo.link = at(v)
 			var s string
 			if err := p.str(v, path, &s); err != nil {
 				return err
@@ -750,7 +763,7 @@ func (p *parser) failover(h *Headend, n *yaml.Node, path string) error {
 			if err != nil || !pf.Addr().Is4() || pf.Bits() > 30 {
 				return p.err(v, path, "%q is not the primary's IPv4 address on the link with its length (at most /30), as 10.255.255.1/30", s)
 			}
-			fo.Link = pf
+			fo.Link, fo.linkSet = pf, true
 			return nil
 		},
 	})
@@ -826,6 +839,37 @@ func (p *parser) references(f *File) error {
 	hosts := map[string]*Headend{}
 	for i := range f.Headends {
 		hosts[f.Headends[i].Hostname] = &f.Headends[i]
+	}
+	// A pair's link is the primary's, or drawn from the pair's names;
+	// two pairs on one link would pair across.
+	links := map[netip.Prefix]string{}
+	for i := range f.Headends {
+		h := &f.Headends[i]
+		fo := h.Failover
+		if fo == nil || fo.Unit != "primary" {
+			continue
+		}
+		if peer := hosts[fo.Peer]; peer != nil && peer.Failover != nil && peer.Failover.Peer == h.Hostname {
+			switch pf := peer.Failover; {
+			case !fo.linkSet && !pf.linkSet:
+				fo.Link = defaultLink(h.Hostname, peer.Hostname)
+				pf.Link = fo.Link
+			case !pf.linkSet:
+				pf.Link = fo.Link
+			case !fo.linkSet:
+				fo.Link = pf.Link
+			}
+			pair := h.Hostname + "/" + peer.Hostname
+			if other, ok := links[fo.Link.Masked()]; ok {
+				w := fo.peer
+				if fo.linkSet {
+					w = fo.link
+				}
+				return p.errAt(w, "headends["+strconv.Itoa(i)+"].failover.link", "the pairs %s and %s share the failover link %s: give each pair a link of its own",
+					other, pair, fo.Link.Masked())
+			}
+			links[fo.Link.Masked()] = pair
+		}
 	}
 	for i, h := range f.Headends {
 		path := "headends[" + strconv.Itoa(i) + "]"

@@ -52,6 +52,12 @@ func TestParseBadInput(t *testing.T) {
 			`lab.yaml:4:22: headends[0].failover.peer: peer "asa3" is not another headend of the file`},
 		{"peer not mutual", "headends:\n  - {hostname: a, model: ASA5525, failover: {peer: b, unit: primary, key: k}}\n  - {hostname: b, model: ASA5525}\n",
 			`lab.yaml:2:52: headends[0].failover.peer: peer b does not name a as its failover peer`},
+		{"shared failover link", "headends:\n" +
+			"  - {hostname: a1, model: ASA5525, failover: {peer: a2, unit: primary, key: k, link: 10.9.9.1/30}}\n" +
+			"  - {hostname: a2, model: ASA5525, failover: {peer: a1, unit: secondary, key: k}}\n" +
+			"  - {hostname: b1, model: ASA5525, failover: {peer: b2, unit: primary, key: k, link: 10.9.9.2/30}}\n" +
+			"  - {hostname: b2, model: ASA5525, failover: {peer: b1, unit: secondary, key: k}}\n",
+			`lab.yaml:4:86: headends[2].failover.link: the pairs a1/a2 and b1/b2 share the failover link 10.9.9.0/30: give each pair a link of its own`},
 		{"bad clock mode", "clock: {mode: fast}\n",
 			`lab.yaml:1:15: clock.mode: clock mode "fast" is not simulated or real`},
 		{"bad clock start", "clock: {start: monday}\n",
