@@ -102,7 +102,8 @@ type target struct {
 	key    bool // its key from features is to be installed
 	// regs are the orders to register to it.
 	regs []string
-	// lines is the configuration block; digest its record form.
+	// lines is the configuration block; digest its record form (the
+	// serial, a space, the block's hash).
 	lines      []string
 	digest     string
 	configure  bool
@@ -221,12 +222,11 @@ func (p *plan) planOrders(now time.Time) error {
 	if !p.setClock.IsZero() {
 		at = p.setClock
 	}
-	for i, o := range p.orders {
+	for _, o := range p.orders {
 		if _, _, err := scratch.PlaceOrder(at, []portal.OrderLine{o.Line}); err != nil {
 			j := slices.IndexFunc(p.f.Orders, func(x Order) bool { return x.Name == o.Name })
 			return p.errAt(o.at, "portal.orders["+strconv.Itoa(j)+"]", "%s", trimSentinel(err))
 		}
-		_ = i
 	}
 	return nil
 }
@@ -308,7 +308,9 @@ func (p *plan) planHeadends() error {
 				t.key = true
 			} else if w, err := p.mint(h.Hostname, t.serial, *h.Features); err != nil {
 				return p.errAt(h.features, t.path+".keys", "%s", trimSentinel(err))
-			} else if k, ok := t.snap.KeyLicense(); !ok || k.RunningKey != w.String() || k.FlashKey != w.String() {
+			} else if k, ok := t.snap.KeyLicense(); !ok || k.FlashKey != w.String() {
+				// The flash key is the one the headend keeps; a running
+				// key that differs waits for a reload (noted below).
 				t.key = true
 			}
 		}
@@ -352,7 +354,7 @@ func (p *plan) keyCurrent(t *target, lic portal.Licenses, pak string) bool {
 		case ik.PAK == pak:
 			return slices.ContainsFunc(k.Timed, func(tk family.TimedKey) bool { return tk.Key == ik.Words.String() })
 		case ik.PAK == "" && !ik.Words.IsZero():
-			if k.RunningKey == ik.Words.String() && k.FlashKey == ik.Words.String() {
+			if k.FlashKey == ik.Words.String() {
 				return true
 			}
 		}
@@ -611,6 +613,7 @@ func (p *plan) run(workers int) (Result, error) {
 			return res, err
 		}
 	}
+	res.Notes = append(res.Notes, p.reloadNotes()...)
 	return res, nil
 }
 
@@ -729,18 +732,28 @@ func (p *plan) install(host, key string) error {
 	if _, _, err := p.lab.InstallKey(host, key, sim.KeyActivate); err != nil {
 		return fmt.Errorf("%s: installing its key: %w", host, err)
 	}
-	// `activation-key` changes the running key and flash; a key that
-	// waits for a reload gets it, as it would on a box being set up.
-	s, err := p.lab.Get(host)
-	if err != nil {
-		return err
-	}
-	if k, ok := s.KeyLicense(); ok && k.ReloadPending {
-		if _, err := p.lab.Reload(host, true); err != nil {
-			return fmt.Errorf("%s: reloading for its key: %w", host, err)
+	return nil
+}
+
+// reloadNotes are the notes of the file's headends whose running key
+// differs from the one they keep: a key with fewer features than the
+// running one takes effect at the next reload (a reload the apply does not
+// make: it takes the headend down for the lab's boot time).
+func (p *plan) reloadNotes() []string {
+	var notes []string
+	for _, t := range p.targets {
+		if t.h.Features == nil && len(t.h.Orders) == 0 {
+			continue
+		}
+		s, err := p.lab.Get(t.h.Hostname)
+		if err != nil {
+			continue
+		}
+		if k, ok := s.KeyLicense(); ok && k.ReloadPending {
+			notes = append(notes, fmt.Sprintf("%s: the key it keeps takes effect at its next reload (headendctl reload %s)", t.h.Hostname, t.h.Hostname))
 		}
 	}
-	return nil
+	return notes
 }
 
 // runConfig enters a headend's configuration lines and Essentials, and

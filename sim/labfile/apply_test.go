@@ -16,6 +16,9 @@ import (
 	"github.com/asalab/asalab/sim/labfile"
 )
 
+// bootTime is how long a reload keeps a headend down, as headendd's default.
+const bootTime = 30 * time.Second
+
 var testSecret = []byte("asalab-labfile-test-secret-0123456789")
 
 // labStart is the lab clock's first reading, before the example file's
@@ -49,7 +52,7 @@ func (tl *tlab) open() {
 		tl.t.Fatal(err)
 	}
 	lab, err := sim.OpenLab(sim.Config{Store: store, Signer: master.ForLab(sim.DefaultLab), ClockMode: sim.ClockSimulated,
-		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: time.Hour,
+		ClockStart: labStart, PeakSampleInterval: -1, BootTime: bootTime, UsageFlushInterval: time.Hour,
 		PAKActivationDelay: sim.DefaultPAKActivationDelay})
 	if err != nil {
 		tl.t.Fatal(err)
@@ -453,5 +456,37 @@ func TestApplyTwoPairs(t *testing.T) {
 		if !s.Failover.Enabled || !s.Failover.MateSeen || s.Failover.MateHostname != mate {
 			t.Errorf("%s: failover %+v, want the mate %s", host, s.Failover, mate)
 		}
+	}
+}
+
+// TestApplyKeyDowngradeWaitsForReload: a key with fewer features than the
+// running one is installed and kept in flash, and takes effect at the
+// headend's next reload, which the apply notes rather than makes (a reload
+// takes the headend down for the boot time, and the configuration lines
+// after it would find it down).
+func TestApplyKeyDowngradeWaitsForReload(t *testing.T) {
+	tl := openLab(t)
+	tl.mustApply("a.yaml", "headends:\n  - {hostname: asa1, model: ASA5525, keys: [premium=250, 3des]}\n")
+	down := "headends:\n  - {hostname: asa1, model: ASA5525, keys: [3des], config: [\"hostname asa1\"]}\n"
+	r := tl.mustApply("a.yaml", down)
+	wantLines(t, "changes", r.Changes, []string{"installed key on asa1: 3des", "configured asa1 (1 lines)"})
+	note := []string{"asa1: the key it keeps takes effect at its next reload (headendctl reload asa1)"}
+	wantLines(t, "notes", r.Notes, note)
+	r = tl.mustApply("a.yaml", down)
+	wantLines(t, "again", r.Changes, nil)
+	wantLines(t, "notes again", r.Notes, note)
+	if _, err := tl.lab.Reload("asa1", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tl.lab.AdvanceClock(bootTime); err != nil {
+		t.Fatal(err)
+	}
+	r = tl.mustApply("a.yaml", down)
+	if len(r.Changes)+len(r.Notes) != 0 {
+		t.Fatalf("after the reload: %+v", r)
+	}
+	s, _ := tl.lab.Get("asa1")
+	if k, _ := s.KeyLicense(); k.Features.Premium != 2 || !k.Features.TripleDES {
+		t.Fatalf("asa1 after the reload: %+v", k.Features)
 	}
 }
