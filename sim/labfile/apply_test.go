@@ -323,9 +323,6 @@ func fleet(n int) string {
 // TestApply1000: a file of 1,000 headends with keys applies to an empty
 // lab, and a second apply changes nothing.
 func TestApply1000(t *testing.T) {
-	if testing.Short() {
-		t.Skip("1,000 headends")
-	}
 	tl := openLab(t)
 	src := fleet(1000)
 	r := tl.mustApply("fleet.yaml", src)
