@@ -25,6 +25,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/asalab/asalab/cmd/headendd/auth"
 	"github.com/asalab/asalab/cmd/headendd/server"
 	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
@@ -225,7 +226,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		return err
 	}
 	gs := server.New(server.SetLabs(set), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: rt.engine,
-		Unary: unary, Stream: stream, TLS: sec.tls})
+		Unary: unary, Stream: stream, TLS: sec.tls, Admin: func(ctx context.Context) bool { return auth.FromContext(ctx).IsAdmin() }})
 	gl, err := net.Listen("tcp", f.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)

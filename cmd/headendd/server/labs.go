@@ -21,6 +21,8 @@ type labsService struct {
 	// set is nil when the server serves a fixed list of labs (NewLabs):
 	// the labs can then be looked at but not changed.
 	set *labs.Set
+	// admin: see Options.Admin.
+	admin func(ctx context.Context) bool
 }
 
 // labInfoPB describes a lab.
