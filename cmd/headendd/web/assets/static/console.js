@@ -1,0 +1,49 @@
+// The live parts of the asalab web console, without a build step: the
+// lab's event stream (server-sent events) tells the page that the lab
+// changed, and the parts marked hx-trigger="lab-changed from:body" reload
+// themselves through htmx; the events page inserts each new row.
+(function () {
+  "use strict";
+  function rowOf(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html.trim();
+    return t.content.firstElementChild;
+  }
+  function start() {
+    var body = document.body;
+    var labStream = body.getAttribute("data-stream");
+    var rows = document.getElementById("event-rows");
+    if (!window.EventSource) return;
+    var timer = null;
+    function changed(ev) {
+      var row = rowOf(ev.data);
+      var at = row && row.querySelector('[data-col="at"]');
+      var now = document.getElementById("lab-now");
+      if (at && now && row.getAttribute("data-kind") === "clock") now.textContent = at.textContent;
+      if (timer) return;
+      timer = setTimeout(function () {
+        timer = null;
+        body.dispatchEvent(new CustomEvent("lab-changed"));
+      }, 300);
+    }
+    if (labStream) {
+      new EventSource(labStream).addEventListener("lab", changed);
+    }
+    if (rows && rows.getAttribute("data-stream")) {
+      var es = new EventSource(rows.getAttribute("data-stream"));
+      var status = document.getElementById("live-status");
+      es.onopen = function () { if (status) status.hidden = false; };
+      es.addEventListener("lab", function (ev) {
+        var row = rowOf(ev.data);
+        if (!row) return;
+        var none = document.getElementById("no-events");
+        if (none) none.remove();
+        if (rows.querySelector('tr[data-seq="' + row.getAttribute("data-seq") + '"]')) return;
+        rows.insertBefore(row, rows.firstChild);
+        while (rows.children.length > 500) rows.removeChild(rows.lastChild);
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,363 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/asalab/asalab/sim"
+)
+
+// fleetRow is one headend in the fleet table.
+type fleetRow struct {
+	Hostname, Model, Family, Serial string
+	// State is "up", "reloading until HH:MM", "powered off" or
+	// "standby"; StateKey its class ("up", "reloading", "off",
+	// "standby").
+	State, StateKey string
+	License         string
+	ReloadPending   bool
+	// Essentials: anyconnect-essentials running and saved ("" for a
+	// family without the switch).
+	Essentials        string
+	EssentialsDiffers bool
+	Active, Capacity  int
+	Refusals          uint64
+}
+
+// Percent is the share of the capacity the active sessions use, for the
+// bar.
+func (r fleetRow) Percent() int {
+	if r.Capacity <= 0 {
+		return 0
+	}
+	return min(100, r.Active*100/r.Capacity)
+}
+
+// fleetSorts are the columns the table sorts by.
+var fleetSorts = map[string]func(a, b *fleetRow) int{
+	"hostname": func(a, b *fleetRow) int { return cmp.Compare(a.Hostname, b.Hostname) },
+	"model":    func(a, b *fleetRow) int { return cmp.Compare(a.Model, b.Model) },
+	"family":   func(a, b *fleetRow) int { return cmp.Compare(a.Family, b.Family) },
+	"serial":   func(a, b *fleetRow) int { return cmp.Compare(a.Serial, b.Serial) },
+	"state":    func(a, b *fleetRow) int { return cmp.Compare(a.State, b.State) },
+	"license":  func(a, b *fleetRow) int { return cmp.Compare(a.License, b.License) },
+	"sessions": func(a, b *fleetRow) int { return cmp.Compare(a.Active, b.Active) },
+	"capacity": func(a, b *fleetRow) int { return cmp.Compare(a.Capacity, b.Capacity) },
+	"refusals": func(a, b *fleetRow) int { return cmp.Compare(a.Refusals, b.Refusals) },
+	"reload":   func(a, b *fleetRow) int { return cmp.Compare(b2i(a.ReloadPending), b2i(b.ReloadPending)) },
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fleetQuery is the table's view: filter, sort and page, all in the query
+// string so that links work without JavaScript.
+type fleetQuery struct {
+	Q, State, Family, Sort string
+	Desc                   bool
+	Page                   int
+}
+
+func parseFleetQuery(v url.Values) (fleetQuery, string) {
+	q := fleetQuery{Q: strings.TrimSpace(v.Get("q")), State: v.Get("state"), Family: v.Get("family"), Sort: v.Get("sort"), Desc: v.Get("dir") == "desc"}
+	if q.Sort == "" {
+		q.Sort = "hostname"
+	}
+	if _, ok := fleetSorts[q.Sort]; !ok {
+		return q, "unknown sort column " + strconv.Quote(q.Sort)
+	}
+	switch q.State {
+	case "", "up", "reloading", "off", "standby":
+	default:
+		return q, "unknown state " + strconv.Quote(q.State)
+	}
+	switch q.Family {
+	case "", "ASA", "ASAv", "IOS":
+	default:
+		return q, "unknown family " + strconv.Quote(q.Family)
+	}
+	if len(q.Q) > 64 {
+		return q, "the filter is longer than 64 characters"
+	}
+	q.Page = 1
+	if p := v.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return q, "page must be a number from 1"
+		}
+		q.Page = n
+	}
+	return q, ""
+}
+
+// URL is the fleet page with the query changed by kv (key, value pairs).
+func (q fleetQuery) URL(kv ...string) string {
+	v := url.Values{}
+	set := func(k, val, def string) {
+		if val != def {
+			v.Set(k, val)
+		}
+	}
+	set("q", q.Q, "")
+	set("state", q.State, "")
+	set("family", q.Family, "")
+	set("sort", q.Sort, "hostname")
+	if q.Desc {
+		v.Set("dir", "desc")
+	}
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			v.Del(kv[i])
+		} else {
+			v.Set(kv[i], kv[i+1])
+		}
+	}
+	if len(v) == 0 {
+		return "?"
+	}
+	return "?" + v.Encode()
+}
+
+// SortURL sorts by col, flipping the direction when it is the column
+// sorted by already; back to page 1.
+func (q fleetQuery) SortURL(col string) string {
+	dir := ""
+	if q.Sort == col && !q.Desc {
+		dir = "desc"
+	}
+	q.Desc = false
+	q.Page = 1
+	return q.URL("sort", col, "dir", dir)
+}
+
+// AriaSort is the column's aria-sort value.
+func (q fleetQuery) AriaSort(col string) string {
+	if q.Sort != col {
+		return "none"
+	}
+	if q.Desc {
+		return "descending"
+	}
+	return "ascending"
+}
+
+type fleetData struct {
+	base
+	Q              fleetQuery
+	Rows           []fleetRow
+	Total, Matched int
+	Page, Pages    int
+	From, To       int
+	Prev, Next     string
+	Error          string
+	// Active and Capacity sum the matched rows.
+	Active, Capacity int
+}
+
+func (s *Server) fleetPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
+	q, bad := parseFleetQuery(r.URL.Query())
+	d := fleetData{base: s.base(c, "Fleet of "+c.name, "fleet"), Q: q}
+	status := http.StatusOK
+	if bad != "" {
+		d.Error, status = bad, http.StatusBadRequest
+		q = fleetQuery{Sort: "hostname", Page: 1}
+		d.Q = q
+	}
+	rows := s.fleetRows(c.lab)
+	d.Total = len(rows)
+	rows = slices.DeleteFunc(rows, func(r fleetRow) bool { return !q.match(&r) })
+	d.Matched = len(rows)
+	by := fleetSorts[q.Sort]
+	slices.SortStableFunc(rows, func(a, b fleetRow) int {
+		n := by(&a, &b)
+		if n == 0 {
+			n = cmp.Compare(a.Hostname, b.Hostname)
+		}
+		if q.Desc {
+			return -n
+		}
+		return n
+	})
+	for i := range rows {
+		d.Active += rows[i].Active
+		d.Capacity += rows[i].Capacity
+	}
+	ps := s.o.PageSize
+	d.Pages = max(1, (len(rows)+ps-1)/ps)
+	d.Page = min(q.Page, d.Pages)
+	from := (d.Page - 1) * ps
+	to := min(from+ps, len(rows))
+	d.Rows = rows[from:to]
+	d.From, d.To = from+1, to
+	if d.Page > 1 {
+		p := q
+		p.Page = d.Page - 1
+		d.Prev = p.URL()
+	}
+	if d.Page < d.Pages {
+		p := q
+		p.Page = d.Page + 1
+		d.Next = p.URL()
+	}
+	if r.Header.Get("HX-Request") != "" && r.URL.Query().Get("fragment") == "table" {
+		s.renderFragment(w, status, "fleet", "table", d)
+		return
+	}
+	s.render(w, status, "fleet", d)
+}
+
+func (q *fleetQuery) match(r *fleetRow) bool {
+	if q.State != "" && r.StateKey != q.State {
+		return false
+	}
+	if q.Family != "" && r.Family != q.Family {
+		return false
+	}
+	if q.Q != "" {
+		t := strings.ToLower(q.Q)
+		return strings.Contains(strings.ToLower(r.Hostname), t) || strings.Contains(strings.ToLower(r.Model), t) ||
+			strings.Contains(strings.ToLower(r.Serial), t) || strings.Contains(strings.ToLower(r.License), t)
+	}
+	return true
+}
+
+// fleetRows reads every headend of the lab, a page of the store's order at
+// a time so that no one call copies the whole fleet at once.
+func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
+	sm := s.sampler(lab)
+	rows := make([]fleetRow, 0, lab.Len())
+	after := ""
+	for {
+		page, more := lab.List(after, 1000)
+		for i := range page {
+			rows = append(rows, s.fleetRow(lab, sm, &page[i]))
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].LabName()
+	}
+	return rows
+}
+
+func (s *Server) fleetRow(lab *sim.Lab, sm *sampler, sn *sim.Snapshot) fleetRow {
+	d := sn.Device
+	p := d.Platform()
+	r := fleetRow{Hostname: sn.LabName(), Model: p.Model, Family: familyName(p.Licensing), Serial: d.SerialNumber()}
+	r.State, r.StateKey = stateOf(sn)
+	r.License = licenseSummary(sn)
+	if k, ok := sn.KeyLicense(); ok {
+		r.ReloadPending = k.ReloadPending
+		r.Essentials = onOff(k.RunningEssentials) + " / " + onOff(k.SavedEssentials)
+		r.EssentialsDiffers = k.RunningEssentials != k.SavedEssentials
+	}
+	if pol := d.AdmissionPolicy(sn.Now); pol != nil {
+		r.Capacity = pol.Capacity()
+	}
+	if cn, err := lab.Counts(r.Hostname); err == nil {
+		r.Active = cn.Total()
+		r.Refusals = sm.refusedLastHour(r.Hostname, refusedTotal(&cn.Refused), sn.Now)
+	}
+	return r
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func refusedTotal(r *[sim.NumReasons]uint64) uint64 {
+	var n uint64
+	for _, v := range r[1:] {
+		n += v
+	}
+	return n
+}
+
+func familyName(l sim.Licensing) string {
+	switch l {
+	case sim.LicensingPAK:
+		return "ASA"
+	case sim.LicensingSmart:
+		return "ASAv"
+	case sim.LicensingIOS:
+		return "IOS"
+	}
+	return "?"
+}
+
+// stateOf is the headend's state as the fleet shows it.
+func stateOf(sn *sim.Snapshot) (text, key string) {
+	d := sn.Device
+	switch {
+	case sn.PoweredOff:
+		return "powered off", "off"
+	case d.Reloading(sn.Now):
+		return "reloading until " + d.UpSince().UTC().Format("15:04"), "reloading"
+	case sn.Failover.Enabled && isStandby(sn.Failover.State):
+		return "standby", "standby"
+	}
+	return "up", "up"
+}
+
+func isStandby(st sim.FailoverState) bool {
+	return st == sim.FailoverStandbyReady || st == sim.FailoverColdStandby
+}
+
+// licenseSummary names what the headend's license grants for VPN, in the
+// words of its `show version`.
+func licenseSummary(sn *sim.Snapshot) string {
+	var parts []string
+	if k, ok := sn.KeyLicense(); ok {
+		f := &k.Features
+		if f.Premium > 0 {
+			parts = append(parts, "Premium "+strconv.Itoa(f.Premium))
+		}
+		if f.PlusApex {
+			parts = append(parts, "Plus/Apex")
+		}
+		if f.VPNOnly > 0 {
+			parts = append(parts, "VPN Only "+strconv.Itoa(f.VPNOnly))
+		}
+		if f.Essentials {
+			parts = append(parts, "Essentials")
+		}
+		if f.Shared || f.SharedPool > 0 {
+			parts = append(parts, "Shared "+strconv.Itoa(f.SharedPool))
+		}
+		if len(k.Timed) > 0 {
+			parts = append(parts, "time-based")
+		}
+	}
+	if sl, ok := sn.SmartLicense(); ok {
+		parts = append(parts, "Smart "+strings.ToLower(cmp.Or(sl.Registration, "unregistered"))+", "+strings.ToLower(sl.Authorization))
+	}
+	if il, ok := sim.IOSLicensingOf(*sn); ok {
+		parts = append(parts, "SSL VPN "+strconv.Itoa(il.SSLVPNSeats)+" seats")
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}

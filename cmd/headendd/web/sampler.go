@@ -1,0 +1,221 @@
+package web
+
+import (
+	"sync"
+	"time"
+
+	"github.com/asalab/asalab/sim"
+)
+
+// sampler keeps the session counts of a lab over lab time for the charts
+// and the fleet's refusals in the last hour: a fixed number of samples, at
+// least SampleEvery of lab time apart, the oldest dropped. Every headend's
+// samples are taken at the fleet's instants, so one ring of times serves
+// them all and a headend's sample is 8 bytes. It samples when the lab's
+// events say something changed (a clock move among them) and, for a lab on
+// the real clock, every Tick.
+type sampler struct {
+	lab   *sim.Lab
+	every time.Duration
+	n     int
+
+	mu sync.Mutex
+	// at[i] is the lab time (unix seconds) of sample i of the ring;
+	// head is the next slot to write, size the samples held.
+	at         []int64
+	head, size int
+	fleet      []fleetSample
+	hosts      map[string][]hostSample
+}
+
+// fleetSample sums the lab: admissions per kind and refusals per reason
+// since the lab's first (cumulative), and the active sessions.
+type fleetSample struct {
+	Admitted [sim.NumKinds]uint64
+	Refused  [sim.NumReasons]uint64
+	Active   int
+}
+
+// hostSample is one headend at a sample; Active -1: it did not exist.
+type hostSample struct {
+	Active  int32
+	Refused uint32
+}
+
+func newSampler(lab *sim.Lab, every time.Duration, n int) *sampler {
+	return &sampler{lab: lab, every: every, n: n, at: make([]int64, n), fleet: make([]fleetSample, n), hosts: map[string][]hostSample{}}
+}
+
+// sampler is the lab's sampler, started on first use and stopped when the
+// lab closes or the server does.
+func (s *Server) sampler(lab *sim.Lab) *sampler {
+	s.smu.Lock()
+	defer s.smu.Unlock()
+	if sm := s.samplers[lab]; sm != nil {
+		return sm
+	}
+	sm := newSampler(lab, s.o.SampleEvery, s.o.SamplePoints)
+	sm.sample(false)
+	s.samplers[lab] = sm
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer func() { s.smu.Lock(); delete(s.samplers, lab); s.smu.Unlock() }()
+		ctx := s.ctx
+		done := make(chan struct{})
+		if lab.Clock().Mode() != sim.ClockSimulated {
+			go func() {
+				t := time.NewTicker(s.o.Tick)
+				defer t.Stop()
+				for {
+					select {
+					case <-t.C:
+						sm.sample(false)
+					case <-done:
+						return
+					}
+				}
+			}()
+		}
+		_ = lab.WatchEvents(ctx, lab.LastEvent(), sim.EventFilter{}, func([]sim.Event) error {
+			sm.sample(false)
+			return nil
+		})
+		close(done)
+	}()
+	return sm
+}
+
+// sample takes a sample if the lab time moved SampleEvery since the last
+// (force: whatever the time). A clock set back empties the ring: the
+// charts are of one time line.
+func (sm *sampler) sample(force bool) {
+	now := sm.lab.Clock().Now().Unix()
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if sm.size > 0 {
+		last := sm.at[(sm.head-1+sm.n)%sm.n]
+		if now < last {
+			sm.size, sm.head = 0, 0
+			clear(sm.hosts)
+		} else if !force && now-last < int64(sm.every/time.Second) {
+			return
+		}
+	}
+	i := sm.head
+	sm.at[i] = now
+	var f fleetSample
+	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
+	sm.fleet[i] = f
+	seen := make(map[string]bool, len(sm.hosts))
+	after := ""
+	for {
+		page, more := sm.lab.List(after, 1000)
+		for j := range page {
+			name := page[j].LabName()
+			cn, err := sm.lab.Counts(name)
+			if err != nil {
+				continue
+			}
+			h := sm.hosts[name]
+			if h == nil {
+				h = make([]hostSample, sm.n)
+				for k := range h {
+					h[k].Active = -1
+				}
+				sm.hosts[name] = h
+			}
+			h[i] = hostSample{Active: int32(cn.Total()), Refused: uint32(refusedTotal(&cn.Refused))}
+			seen[name] = true
+		}
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].LabName()
+	}
+	for name, h := range sm.hosts {
+		if !seen[name] {
+			// A headend gone from the lab keeps its history while it has
+			// some in the ring.
+			h[i] = hostSample{Active: -1}
+			if sm.emptyExcept(h, i) {
+				delete(sm.hosts, name)
+			}
+		}
+	}
+	sm.head = (sm.head + 1) % sm.n
+	sm.size = min(sm.size+1, sm.n)
+}
+
+func (sm *sampler) emptyExcept(h []hostSample, i int) bool {
+	for k := range h {
+		if k != i && h[k].Active >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// index is the ring slot of the k-th sample, oldest first.
+func (sm *sampler) index(k int) int { return (sm.head - sm.size + k + sm.n) % sm.n }
+
+// refusedLastHour is how many connections the headend refused in the hour
+// of lab time up to now, given its refusals so far: the count less the
+// count at the last sample an hour old or older (the oldest sample held
+// when none is that old). A count that fell (a reload resets it) counts
+// from zero.
+func (sm *sampler) refusedLastHour(host string, refused uint64, now time.Time) uint64 {
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	h := sm.hosts[host]
+	if h == nil || sm.size == 0 {
+		return 0
+	}
+	cut := now.Add(-time.Hour).Unix()
+	base := -1
+	for k := 0; k < sm.size; k++ {
+		i := sm.index(k)
+		if h[i].Active < 0 {
+			continue
+		}
+		if base < 0 || sm.at[i] <= cut {
+			base = i
+		}
+		if sm.at[i] > cut {
+			break
+		}
+	}
+	if base < 0 {
+		return 0
+	}
+	old := uint64(h[base].Refused)
+	if refused < old {
+		return refused
+	}
+	return refused - old
+}
+
+// series is the samples in order: their lab times, the fleet's, and the
+// active sessions of the named headends (-1 where one did not exist).
+func (sm *sampler) series(hosts []string) (at []time.Time, fleet []fleetSample, per map[string][]int) {
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	at = make([]time.Time, sm.size)
+	fleet = make([]fleetSample, sm.size)
+	per = make(map[string][]int, len(hosts))
+	for _, n := range hosts {
+		if h := sm.hosts[n]; h != nil {
+			v := make([]int, sm.size)
+			for k := range v {
+				v[k] = int(h[sm.index(k)].Active)
+			}
+			per[n] = v
+		}
+	}
+	for k := 0; k < sm.size; k++ {
+		i := sm.index(k)
+		at[k] = time.Unix(sm.at[i], 0).UTC()
+		fleet[k] = sm.fleet[i]
+	}
+	return at, fleet, per
+}
