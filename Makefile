@@ -16,8 +16,8 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/headendd ./cmd/headendctl
 
 # The daemon on its embedded pebble store in ./data, real clock, default
-# ports (gRPC 127.0.0.1:50051, metrics 127.0.0.1:9464), SSH consoles from
-# 127.0.0.1:2201 up.
+# ports (gRPC 127.0.0.1:50051, metrics 127.0.0.1:9464, the web console
+# http://127.0.0.1:8080/), SSH consoles from 127.0.0.1:2201 up.
 run: build
 	$(BIN)/headendd --data-dir ./data --ssh-addr 127.0.0.1:2201
 

@@ -19,7 +19,7 @@ import (
 func startFails(t *testing.T, bin, dataDir string, extra ...string) string {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready.json")
-	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
+	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
 		"--clock", "sim", "--boot-time", "0", "--ready-file", ready}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), daemonEnv...)

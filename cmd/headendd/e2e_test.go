@@ -26,6 +26,7 @@ type daemon struct {
 	cmd     *exec.Cmd
 	grpc    string
 	metr    string
+	http    string // the web console
 	log     *syncBuffer
 	done    chan struct{} // closed when the process has exited
 	waitErr error         // its exit status, once done is closed
@@ -82,7 +83,7 @@ const labStart = "2026-01-05T09:00:00Z"
 func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready.json")
-	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
+	args := append([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
 		"--clock", "sim", "--clock-start", labStart, "--boot-time", "0", "--ready-file", ready}, extra...)
 	d := &daemon{t: t, cmd: exec.Command(bin, args...), log: &syncBuffer{}, done: make(chan struct{})}
 	d.cmd.Env = append(os.Environ(), daemonEnv...)
@@ -98,7 +99,7 @@ func startDaemon(t testing.TB, bin, dataDir string, extra ...string) *daemon {
 		if err == nil && len(b) > 0 {
 			var addrs map[string]string
 			if err := json.Unmarshal(b, &addrs); err == nil {
-				d.grpc, d.metr = addrs["grpc_addr"], addrs["metrics_addr"]
+				d.grpc, d.metr, d.http = addrs["grpc_addr"], addrs["metrics_addr"], addrs["http_addr"]
 				return d
 			}
 		}

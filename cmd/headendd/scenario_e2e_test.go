@@ -287,7 +287,7 @@ func TestEndToEndScenarioDir(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(strings.Replace(tiny, "ASA5525", "ASA9999", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(headendd, "--data-dir", filepath.Join(t.TempDir(), "data"), "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "",
+	cmd := exec.Command(headendd, "--data-dir", filepath.Join(t.TempDir(), "data"), "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--http-addr", "",
 		"--clock", "sim", "--scenario-dir", dir)
 	cmd.Env = append(os.Environ(), daemonEnv...)
 	out, err := cmd.CombinedOutput()

@@ -40,6 +40,7 @@ type Config struct {
 	DataDir     string
 	GRPCAddr    string
 	MetricsAddr string
+	HTTPAddr    string // the web console; "": none
 	Clock       string
 	ClockStart  time.Time // zero: the machine's time
 	LogLevel    string
@@ -74,6 +75,7 @@ func ParseFlags(args []string) (Config, error) {
 	fs.BoolVar(&f.AcceptDataLoss, "accept-data-loss", false, "start even though the end of the store's write-ahead log or MANIFEST is damaged, without the writes or tables listed there (a copy of the file is kept beside the store); without it headendd refuses to start and says what would be lost")
 	fs.StringVar(&f.GRPCAddr, "grpc-addr", "127.0.0.1:50051", "gRPC listen address; port 0 picks a free port")
 	fs.StringVar(&f.MetricsAddr, "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listen address; empty disables it")
+	fs.StringVar(&f.HTTPAddr, "http-addr", "127.0.0.1:8080", httpAddrUsage)
 	fs.StringVar(&f.Clock, "clock", "real", "lab clock: real (the machine's time) or sim (moved only by SetClock/AdvanceClock, persisted)")
 	clockStart := fs.String("clock-start", "", "with --clock sim: the lab clock's first reading, RFC 3339 (e.g. 2026-01-05T09:00:00Z), used when the store is new; a stored clock resumes where it was (default: the machine's time)")
 	fs.StringVar(&f.LogLevel, "log-level", "info", "log level: debug, info, warn or error (JSON logs on stderr)")
@@ -108,6 +110,9 @@ func ParseFlags(args []string) (Config, error) {
 			return f, fmt.Errorf("--clock-start %q: not an RFC 3339 time such as 2026-01-05T09:00:00Z", *clockStart)
 		}
 		f.ClockStart = t
+	}
+	if err := checkHTTPAddr(f.HTTPAddr, f.authEnforced() && (f.TLS || f.TLSCert != "")); err != nil {
+		return f, err
 	}
 	if f.BootTime < 0 {
 		return f, errors.New("--boot-time must not be negative")
@@ -221,7 +226,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err := applyLabFile(f.LabFile, set, log); err != nil {
 		return err
 	}
-	unary, stream, err := sec.interceptors(set)
+	unary, stream, authn, err := sec.interceptors(set)
 	if err != nil {
 		return err
 	}
@@ -231,7 +236,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)
 	}
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- gs.Serve(gl) }()
 
 	ready := map[string]string{"grpc_addr": gl.Addr().String()}
@@ -257,6 +262,15 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		}()
 		ready["metrics_addr"] = ml.Addr().String()
 	}
+	wc, err := startWeb(f, set, rt.engine, sec.tls, webAuth(authn), log, errc)
+	if err != nil {
+		gs.Stop()
+		return err
+	}
+	defer wc.stop() // before the lab closes
+	if wc != nil {
+		ready["http_addr"] = wc.addr
+	}
 	if f.ReadyFile != "" {
 		b, _ := json.Marshal(ready)
 		if err := os.WriteFile(f.ReadyFile, b, 0o644); err != nil {
@@ -265,7 +279,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		}
 	}
 	if onReady != nil {
-		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"],
+		onReady(Addrs{GRPC: ready["grpc_addr"], Metrics: ready["metrics_addr"], SSH: ready["ssh_addr"], HTTP: ready["http_addr"],
 			Auth: sec.enforce, TLS: sec.tls != nil, AdminTokenFile: sec.adminTokenFile, TLSCertFile: sec.certFile})
 	}
 	infos := set.List()
@@ -274,7 +288,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		headends += i.Headends
 	}
 	log.Info("headendd ready",
-		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]),
+		zap.String("grpc_addr", ready["grpc_addr"]), zap.String("metrics_addr", ready["metrics_addr"]), zap.String("http_addr", ready["http_addr"]),
 		zap.Bool("auth", sec.enforce), zap.Bool("tls", sec.tls != nil), zap.String("admin_token_file", sec.adminTokenFile),
 		zap.String("data_dir", f.DataDir), zap.String("clock", mode.String()), zap.String("ssh_addr", f.SSHAddr),
 		zap.Int("labs", len(infos)), zap.Int("headends", headends), zap.Duration("startup", time.Since(start)))
@@ -379,6 +393,7 @@ type Addrs struct {
 	GRPC    string // host:port
 	Metrics string // host:port; empty without metrics
 	SSH     string // the first console port's address; empty without SSH
+	HTTP    string // the web console; empty without it
 
 	Auth           bool   // gRPC calls need a bearer token
 	TLS            bool   // gRPC is served over TLS

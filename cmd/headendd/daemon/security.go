@@ -181,12 +181,12 @@ func loadSecurity(f Config, log *zap.Logger) (*security, error) {
 
 // interceptors are the gRPC server's authorization; labTokens resolves
 // the labs' tokens (nil: there are none, only the admin token).
-func (s *security) interceptors(labTokens auth.TokenResolver) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor, error) {
+func (s *security) interceptors(labTokens auth.TokenResolver) ([]grpc.UnaryServerInterceptor, []grpc.StreamServerInterceptor, *auth.Authenticator, error) {
 	a, err := auth.New(auth.Options{Enforce: s.enforce, AdminToken: s.adminToken, Labs: labTokens})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return []grpc.UnaryServerInterceptor{a.UnaryInterceptor()}, []grpc.StreamServerInterceptor{a.StreamInterceptor()}, nil
+	return []grpc.UnaryServerInterceptor{a.UnaryInterceptor()}, []grpc.StreamServerInterceptor{a.StreamInterceptor()}, a, nil
 }
 
 // addReady adds the security settings to the ready file's fields.
