@@ -80,6 +80,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Fleet|MillionSessions' -benchtime 1x ./cmd/headendd
 	$(GO) test -run '^$$' -bench 'SSHRestart' -benchtime 1x ./cmd/headendd
 	$(GO) test -run '^$$' -bench 'Send' -benchmem -count 3 ./sim/syslogout
+	$(GO) test -run '^$$' -bench 'FleetPage10000' -benchmem -count 3 ./cmd/headendd/web
 
 # Two simulated years of a 10,000-headend lab at 3,000 new users a day:
 # resident memory and start-up at days 1, 30, 365 and 730, which must stay

@@ -13,7 +13,9 @@ import (
 // samples are taken at the fleet's instants, so one ring of times serves
 // them all and a headend's sample is 8 bytes. It samples when the lab's
 // events say something changed (a clock move among them) and, for a lab on
-// the real clock, every Tick.
+// the real clock, every Tick. It reads the headends' counters by name and
+// lists the fleet (which copies every headend) again only when a headend
+// may have come, gone or been renamed.
 type sampler struct {
 	lab   *sim.Lab
 	every time.Duration
@@ -26,6 +28,9 @@ type sampler struct {
 	head, size int
 	fleet      []fleetSample
 	hosts      map[string][]hostSample
+	// names are the headends' names as last listed; dirty: list again.
+	names []string
+	dirty bool
 }
 
 // fleetSample sums the lab: admissions per kind and refusals per reason
@@ -43,7 +48,7 @@ type hostSample struct {
 }
 
 func newSampler(lab *sim.Lab, every time.Duration, n int) *sampler {
-	return &sampler{lab: lab, every: every, n: n, at: make([]int64, n), fleet: make([]fleetSample, n), hosts: map[string][]hostSample{}}
+	return &sampler{lab: lab, every: every, n: n, at: make([]int64, n), fleet: make([]fleetSample, n), hosts: map[string][]hostSample{}, dirty: true}
 }
 
 // sampler is the lab's sampler, started on first use and stopped when the
@@ -77,7 +82,15 @@ func (s *Server) sampler(lab *sim.Lab) *sampler {
 				}
 			}()
 		}
-		_ = lab.WatchEvents(ctx, lab.LastEvent(), sim.EventFilter{}, func([]sim.Event) error {
+		_ = lab.WatchEvents(ctx, lab.LastEvent(), sim.EventFilter{}, func(evs []sim.Event) error {
+			for i := range evs {
+				switch evs[i].Kind {
+				case sim.EventCreated, sim.EventDeleted, sim.EventConfigChanged, sim.EventRMA:
+					sm.mu.Lock()
+					sm.dirty = true
+					sm.mu.Unlock()
+				}
+			}
 			sm.sample(false)
 			return nil
 		})
@@ -107,31 +120,38 @@ func (sm *sampler) sample(force bool) {
 	var f fleetSample
 	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
 	sm.fleet[i] = f
-	seen := make(map[string]bool, len(sm.hosts))
-	after := ""
-	for {
-		page, more := sm.lab.List(after, 1000)
-		for j := range page {
-			name := page[j].LabName()
-			cn, err := sm.lab.Counts(name)
-			if err != nil {
-				continue
+	if sm.dirty {
+		sm.names = sm.names[:0]
+		after := ""
+		for {
+			page, more := sm.lab.List(after, 1000)
+			for j := range page {
+				sm.names = append(sm.names, page[j].LabName())
 			}
-			h := sm.hosts[name]
-			if h == nil {
-				h = make([]hostSample, sm.n)
-				for k := range h {
-					h[k].Active = -1
-				}
-				sm.hosts[name] = h
+			if !more || len(page) == 0 {
+				break
 			}
-			h[i] = hostSample{Active: int32(cn.Total()), Refused: uint32(refusedTotal(&cn.Refused))}
-			seen[name] = true
+			after = page[len(page)-1].LabName()
 		}
-		if !more || len(page) == 0 {
-			break
+		sm.dirty = false
+	}
+	seen := make(map[string]bool, len(sm.names))
+	for _, name := range sm.names {
+		cn, err := sm.lab.Counts(name)
+		if err != nil {
+			sm.dirty = true // gone or renamed since the list
+			continue
 		}
-		after = page[len(page)-1].LabName()
+		h := sm.hosts[name]
+		if h == nil {
+			h = make([]hostSample, sm.n)
+			for k := range h {
+				h[k].Active = -1
+			}
+			sm.hosts[name] = h
+		}
+		h[i] = hostSample{Active: int32(cn.Total()), Refused: uint32(refusedTotal(&cn.Refused))}
+		seen[name] = true
 	}
 	for name, h := range sm.hosts {
 		if !seen[name] {
@@ -163,13 +183,13 @@ func (sm *sampler) index(k int) int { return (sm.head - sm.size + k + sm.n) % sm
 // of lab time up to now, given its refusals so far: the count less the
 // count at the last sample an hour old or older (the oldest sample held
 // when none is that old). A count that fell (a reload resets it) counts
-// from zero.
+// from zero; a headend no sample has seen yet counts all of its refusals.
 func (sm *sampler) refusedLastHour(host string, refused uint64, now time.Time) uint64 {
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	h := sm.hosts[host]
 	if h == nil || sm.size == 0 {
-		return 0
+		return refused // new since the last sample: all of them are recent
 	}
 	cut := now.Add(-time.Hour).Unix()
 	base := -1
