@@ -156,6 +156,7 @@ const (
 	padL, padR, padT, padB   = 56, 16, 16, 40
 	plotW, plotH             = chartW - padL - padR, chartH - padT - padB
 	legendRow, legendPerLine = 18, 3
+	markMax                  = 48
 )
 
 // lineChart draws series over the sample times as an inline SVG, with a
@@ -163,7 +164,7 @@ const (
 func lineChart(id, title string, at []time.Time, ss []series) template.HTML {
 	var b strings.Builder
 	lines := (len(ss) + legendPerLine - 1) / legendPerLine
-	h := chartH + lines*legendRow
+	h := chartH + 12 + lines*legendRow
 	fmt.Fprintf(&b, `<svg id="%s" class="chart" role="img" aria-labelledby="%s-title" viewBox="0 0 %d %d" width="%d" height="%d" data-points="%d" data-series="%d">`,
 		id, id, chartW, h, chartW, h, len(at), len(ss))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, id, html.EscapeString(title))
@@ -187,7 +188,11 @@ func lineChart(id, title string, at []time.Time, ss []series) template.HTML {
 	y := func(v int) float64 { return padT + float64(plotH)*(1-float64(v)/float64(top)) }
 	// Axes, the value grid at 0, half and the top.
 	fmt.Fprintf(&b, `<g class="axis">`)
-	for _, v := range []int{0, top / 2, top} {
+	grid := []int{0, top}
+	if top >= 2 {
+		grid = []int{0, top / 2, top}
+	}
+	for _, v := range grid {
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" class="grid"/><text x="%d" y="%.1f" text-anchor="end">%d</text>`,
 			padL, y(v), padL+plotW, y(v), padL-6, y(v)+4, v)
 	}
@@ -206,8 +211,16 @@ func lineChart(id, title string, at []time.Time, ss []series) template.HTML {
 		}
 		fmt.Fprintf(&b, `<polyline class="series" data-series="%s" fill="none" stroke="%s" stroke-width="2" stroke-dasharray="%s" points="%s"><title>%s</title></polyline>`,
 			html.EscapeString(s.Name), col, dash, strings.TrimSpace(pts.String()), html.EscapeString(s.Name))
+		// Few samples: a mark on each, so that one sample shows at all.
+		if len(at) <= markMax {
+			for i, v := range s.V {
+				if v >= 0 {
+					fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, x(i), y(v), col)
+				}
+			}
+		}
 		lx := padL + (k%legendPerLine)*(plotW/legendPerLine)
-		ly := chartH + (k/legendPerLine)*legendRow
+		ly := chartH + 12 + (k/legendPerLine)*legendRow
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3" stroke-dasharray="%s"/><text x="%d" y="%d">%s</text>`,
 			lx, ly-4, lx+24, ly-4, col, dash, lx+30, ly, html.EscapeString(s.Name))
 	}

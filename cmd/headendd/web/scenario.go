@@ -10,13 +10,13 @@ import (
 
 type scenarioData struct {
 	base
-	Running                  bool
-	Why                      string // why none is shown
-	Name, Title, Description string
-	Started, Elapsed         string
-	HintsUsed, Hints         int
-	Goals                    []goalRow
-	Passed                   int
+	Running                          bool
+	Why                              string // why none is shown
+	Name, ScenarioTitle, Description string
+	Started, Elapsed                 string
+	HintsUsed, Hints                 int
+	Goals                            []goalRow
+	Passed                           int
 	// Grade is the last grade asked for on this page (nil: none).
 	Grade *gradeView
 }
@@ -59,7 +59,7 @@ func (s *Server) scenarioData(c *labCtx) (scenarioData, *scenario.Engine) {
 	}
 	d.Running = true
 	sc := st.Scenario
-	d.Name, d.Title, d.Description = sc.Name, sc.Title, sc.Description
+	d.Name, d.ScenarioTitle, d.Description = sc.Name, sc.Title, sc.Description
 	d.Started = fmtTime(st.StartedAt)
 	d.Elapsed = st.LabTime.Sub(st.StartedAt).String()
 	d.HintsUsed, d.Hints = st.HintsUsed, len(sc.Hints)

@@ -478,7 +478,7 @@ func TestScenarioPage(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("scenario: %d\n%s", code, page)
 	}
-	want(t, page, `data-name="timebased-expiry"`, `data-field="hints" data-used="0" data-of="3"`,
+	want(t, page, `<title>Scenario in default · asalab</title>`, `data-name="timebased-expiry">A time-based Premium key about to expire (<code>timebased-expiry</code>)</h2>`, `data-field="hints" data-used="0" data-of="3"`,
 		`<tr data-check="connect_all" data-state="at grade">`, `<tr data-check="permanent_premium" data-state="failed">`,
 		`<tr data-check="no_refusals" data-state="passed">`)
 	if _, _, _, err := f.eng.Hint(); err != nil {
