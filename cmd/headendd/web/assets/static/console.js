@@ -14,17 +14,23 @@
     var labStream = body.getAttribute("data-stream");
     var rows = document.getElementById("event-rows");
     if (!window.EventSource) return;
-    var timer = null;
+    var timer = null, pending = false;
     function changed(ev) {
       var row = rowOf(ev.data);
       var at = row && row.querySelector('[data-col="at"]');
       var now = document.getElementById("lab-now");
       if (at && now && row.getAttribute("data-kind") === "clock") now.textContent = at.textContent;
+      // At most one refresh every 1.5 s: a clock moved by a day sends
+      // hundreds of events, and each refresh reads the whole fleet.
+      pending = true;
       if (timer) return;
-      timer = setTimeout(function () {
-        timer = null;
+      var fire = function () {
+        if (!pending) { timer = null; return; }
+        pending = false;
         body.dispatchEvent(new CustomEvent("lab-changed"));
-      }, 300);
+        timer = setTimeout(fire, 1500);
+      };
+      timer = setTimeout(fire, 300);
     }
     if (labStream) {
       new EventSource(labStream).addEventListener("lab", changed);
