@@ -123,9 +123,10 @@ func (s *Server) headendData(c *labCtx, host string) (headendData, int) {
 }
 
 // features runs `show version` on the headend's console, as a user would,
-// and keeps its licensed features: from "Licensed features" to the line
-// that names the license ("This platform has ..."). A family whose output
-// has no such section shows it whole.
+// and keeps its licensing part: an ASA's from "Licensed features" to the
+// line that names its license ("This platform has ..."), an IOS router's
+// from "License Info:" to the configuration register. Output without
+// either is shown whole.
 func (s *Server) features(lab *sim.Lab, host string) (text, why string) {
 	res, err := lab.Exec(host, []string{"show version"})
 	if err != nil {
@@ -135,17 +136,28 @@ func (s *Server) features(lab *sim.Lab, host string) (text, why string) {
 		return "", "the console printed nothing"
 	}
 	out := res.Results[0].Output
-	i := strings.Index(out, "Licensed features")
-	if i < 0 {
-		return strings.TrimRight(out, "\n"), ""
-	}
-	rest := out[i:]
-	if j := strings.Index(rest, "\nThis platform has"); j >= 0 {
-		if k := strings.IndexByte(rest[j+1:], '\n'); k >= 0 {
-			rest = rest[:j+1+k]
+	for _, m := range []struct {
+		start, end string
+		keepEnd    bool // the end line is part of the section
+	}{
+		{"Licensed features", "\nThis platform has", true},
+		{"License Info:", "\nConfiguration register", false},
+	} {
+		i := strings.Index(out, m.start)
+		if i < 0 {
+			continue
 		}
+		rest := out[i:]
+		if j := strings.Index(rest, m.end); j >= 0 {
+			if !m.keepEnd {
+				rest = rest[:j]
+			} else if k := strings.IndexByte(rest[j+1:], '\n'); k >= 0 {
+				rest = rest[:j+1+k]
+			}
+		}
+		return strings.TrimRight(rest, "\n"), ""
 	}
-	return strings.TrimRight(rest, "\n"), ""
+	return strings.TrimRight(out, "\n"), ""
 }
 
 // console runs the lines of the form in one console session of the

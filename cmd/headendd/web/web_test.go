@@ -55,7 +55,10 @@ func slicesSort(s []string) {
 }
 
 // openLab opens a lab with a simulated clock on a store in a temp dir.
-func openLab(t testing.TB, name string) *sim.Lab {
+func openLab(t testing.TB, name string) *sim.Lab { return openLabBooting(t, name, 0) }
+
+// openLabBooting is openLab with a reload keeping a headend down for boot.
+func openLabBooting(t testing.TB, name string, boot time.Duration) *sim.Lab {
 	t.Helper()
 	store, err := sim.OpenStore(filepath.Join(t.TempDir(), "store"), nil)
 	if err != nil {
@@ -68,7 +71,7 @@ func openLab(t testing.TB, name string) *sim.Lab {
 	serials := 0
 	lab, err := sim.OpenLab(sim.Config{Name: name, Store: store, Signer: master.ForLab(name), ClockMode: sim.ClockSimulated,
 		Rand:       func(n int) int { serials++; return serials * 7919 % n },
-		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: time.Hour})
+		ClockStart: labStart, PeakSampleInterval: -1, UsageFlushInterval: time.Hour, BootTime: boot})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -612,5 +615,87 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 		if code != http.StatusOK || len(body) < 100 {
 			t.Errorf("%s: %d, %d bytes", p, code, len(body))
 		}
+	}
+}
+
+func TestAuthLabTokenCannotMoveAnotherLabsClock(t *testing.T) {
+	f := newFixture(t, tokens)
+	c := f.client(t)
+	_, page, _ := c.get("/login")
+	tok := csrf(t, page)
+	c.post("/login", url.Values{"csrf": {tok}, "token": {"tok-other"}, "next": {"/"}})
+	before := f.lab.Clock().Now()
+	code, _, _ := c.post("/labs/default/clock/advance", url.Values{"csrf": {tok}, "step": {"1h"}, "confirm": {"yes"}})
+	if code != http.StatusNotFound || !f.lab.Clock().Now().Equal(before) {
+		t.Errorf("a token of lab other advancing default's clock: %d, lab time %s (was %s)", code, f.lab.Clock().Now(), before)
+	}
+	// Its own lab's clock moves.
+	otherBefore := f.other.Clock().Now()
+	if code, _, _ := c.post("/labs/other/clock/advance", url.Values{"csrf": {tok}, "step": {"1h"}, "confirm": {"yes"}}); code != http.StatusSeeOther {
+		t.Errorf("its own lab's clock: %d", code)
+	}
+	if got := f.other.Clock().Now(); !got.Equal(otherBefore.Add(time.Hour)) {
+		t.Errorf("lab other's time %s, want %s", got, otherBefore.Add(time.Hour))
+	}
+	// After logging out, the console asks for a token again.
+	if code, _, _ := c.post("/logout", url.Values{"csrf": {tok}}); code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", code)
+	}
+	if code, _, _ := c.get("/labs/other/"); code != http.StatusSeeOther {
+		t.Errorf("after logout: %d, want a redirect to the login page", code)
+	}
+}
+
+func TestCookiesAreSecureOverTLS(t *testing.T) {
+	f := newFixture(t, tokens)
+	f.srv.o.Secure = true
+	c := f.client(t)
+	_, page, hdr := c.get("/login")
+	if ck := hdr.Get("Set-Cookie"); !strings.Contains(ck, "; Secure") || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Strict") {
+		t.Errorf("session cookie %q", ck)
+	}
+	_, _, hdr = c.post("/login", url.Values{"csrf": {csrf(t, page)}, "token": {"admin"}, "next": {"/"}})
+	if ck := hdr.Get("Set-Cookie"); !strings.HasPrefix(ck, tokenCookie+"=admin") || !strings.Contains(ck, "; Secure") {
+		t.Errorf("token cookie %q", ck)
+	}
+}
+
+// TestSamplerIsBounded: the sampler keeps SamplePoints samples, the
+// newest, and a headend's history goes once no sample holds it.
+func TestSamplerIsBounded(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("ASA5510", "edge1", ""); err != nil {
+		t.Fatal(err)
+	}
+	sm := newSampler(lab, time.Minute, 3)
+	for i := range 5 {
+		if i == 3 {
+			if err := lab.Delete("edge1"); err != nil {
+				t.Fatal(err)
+			}
+			sm.dirty = true
+		}
+		if _, err := lab.AdvanceClock(time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		sm.sample(false)
+	}
+	at, fleet, per := sm.series([]string{"edge1"})
+	if len(at) != 3 || len(fleet) != 3 {
+		t.Fatalf("%d samples, want 3", len(at))
+	}
+	if want := labStart.Add(5 * time.Hour); !at[2].Equal(want) || !at[0].Equal(want.Add(-2*time.Hour)) {
+		t.Errorf("sample times %v", at)
+	}
+	if got := per["edge1"]; len(got) != 3 || got[0] != 0 || got[1] != -1 || got[2] != -1 {
+		t.Errorf("edge1's samples %v, want [0 -1 -1]", got)
+	}
+	// Two more and edge1 is gone from every sample, and from the sampler.
+	for range 2 {
+		lab.AdvanceClock(time.Hour)
+		sm.sample(false)
+	}
+	if _, _, per := sm.series([]string{"edge1"}); per["edge1"] != nil || len(sm.hosts) != 0 {
+		t.Errorf("edge1 still sampled: %v, %d hosts", per["edge1"], len(sm.hosts))
 	}
 }

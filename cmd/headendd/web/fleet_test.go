@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFleetStatesAndFamilies: the fleet tells an ASA, an ASAv and an IOS
+// router apart, and a headend up, reloading and powered off.
+func TestFleetStatesAndFamilies(t *testing.T) {
+	lab := openLabBooting(t, "default", 30*time.Minute)
+	for host, model := range map[string]string{"v1": "ASAv30", "r1": "CISCO2911", "a1": "ASA5525", "a2": "ASA5525"} {
+		if _, err := lab.Create(model, host, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Lab time 09:30: a2 is back at 10:00.
+	if _, err := lab.Reload("a2", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lab.PowerOff("a1"); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	_, page, _ := c.get("/labs/default/")
+	for host, cols := range map[string]map[string]string{
+		"a1": {"family": "ASA", "state": "powered off", "license": "Premium 2"},
+		"a2": {"family": "ASA", "state": "reloading until 10:00", "license": "Premium 2"},
+		"v1": {"family": "ASAv", "state": "up", "license": "Smart unregistered, no licenses in use", "essentials": "—"},
+		"r1": {"family": "IOS", "state": "up", "license": "SSL VPN 0 seats", "sessions": "0/1000"},
+	} {
+		for col, v := range cols {
+			if got := cell(t, page, host, col); got != v {
+				t.Errorf("%s %s = %q, want %q", host, col, got, v)
+			}
+		}
+	}
+	_, page, _ = c.get("/labs/default/?family=IOS")
+	if !strings.Contains(page, `data-hostname="r1"`) || strings.Contains(page, `data-hostname="v1"`) {
+		t.Errorf("family=IOS:\n%s", page)
+	}
+	_, page, _ = c.get("/labs/default/?state=reloading")
+	if !strings.Contains(page, `data-hostname="a2"`) || strings.Contains(page, `data-hostname="a1"`) {
+		t.Errorf("state=reloading:\n%s", page)
+	}
+
+	// A headend that is off has no console to ask: the page says why.
+	code, page, _ := c.get("/labs/default/headends/a1")
+	if code != http.StatusOK {
+		t.Fatalf("a1: %d", code)
+	}
+	want(t, page, `<p id="features-error">sim: the headend is powered off: a1 was powered off at 2029-12-06T09:30:00Z; power it on first</p>`)
+	_, page, _ = c.get("/labs/default/headends/v1")
+	want(t, page, `<dd data-field="registration">UNREGISTERED</dd>`, `<dd data-field="authorization">NO LICENSES IN USE</dd>`,
+		`<pre id="features">Licensed features for this platform:`)
+	// An IOS router's licensing is its License Info and technology
+	// packages.
+	_, page, _ = c.get("/labs/default/headends/r1")
+	want(t, page, `<pre id="features">License Info:`, "ipbase        ipbasek9             Permanent      ipbasek9")
+	if strings.Contains(page, "Configuration register") {
+		t.Error("r1's features run past its license information")
+	}
+}
