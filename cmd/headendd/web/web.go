@@ -25,7 +25,9 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -306,6 +308,10 @@ type base struct {
 	Auth  bool
 	Now   string // the lab time
 	Sim   bool   // the lab clock is simulated
+	// Stream is the lab's event stream from the last event the page
+	// shows, so that a change between the render and the script's
+	// connection still refreshes it.
+	Stream string
 }
 
 func (s *Server) base(c *labCtx, title, nav string) base {
@@ -314,6 +320,7 @@ func (s *Server) base(c *labCtx, title, nav string) base {
 		b.Lab = c.name
 		b.Now = c.lab.Clock().Now().UTC().Format(timeLayout)
 		b.Sim = c.lab.Clock().Mode() == sim.ClockSimulated
+		b.Stream = "/labs/" + url.PathEscape(c.name) + "/events/stream?from=" + strconv.FormatUint(c.lab.LastEvent(), 10)
 	}
 	return b
 }

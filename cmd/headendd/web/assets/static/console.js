@@ -32,11 +32,23 @@
       };
       timer = setTimeout(fire, 300);
     }
+    // A page left (or kept in the back-forward cache) closes its streams:
+    // a browser holds only six connections to a host.
+    var sources = [];
+    window.addEventListener("pagehide", function () {
+      sources.forEach(function (s) { s.close(); });
+    });
+    window.addEventListener("pageshow", function (ev) {
+      if (ev.persisted) window.location.reload();
+    });
     if (labStream) {
-      new EventSource(labStream).addEventListener("lab", changed);
+      var ls = new EventSource(labStream);
+      sources.push(ls);
+      ls.addEventListener("lab", changed);
     }
     if (rows && rows.getAttribute("data-stream")) {
       var es = new EventSource(rows.getAttribute("data-stream"));
+      sources.push(es);
       var status = document.getElementById("live-status");
       es.onopen = function () { if (status) status.hidden = false; };
       es.addEventListener("lab", function (ev) {
