@@ -699,3 +699,74 @@ func TestSamplerIsBounded(t *testing.T) {
 		t.Errorf("edge1 still sampled: %v, %d hosts", per["edge1"], len(sm.hosts))
 	}
 }
+
+// TestFleetFragmentForHtmx: htmx asks for the table alone when the lab
+// changes; a browser without JavaScript gets the page.
+func TestFleetFragmentForHtmx(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client(t)
+	req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/labs/default/?fragment=table&sort=sessions&dir=desc", nil)
+	req.Header.Set("HX-Request", "true")
+	resp, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	frag := string(b)
+	if !strings.HasPrefix(frag, `<div id="fleet-table"`) || strings.Contains(frag, "<html") {
+		t.Errorf("fragment:\n%s", frag)
+	}
+	if strings.Index(frag, `data-hostname="hq"`) > strings.Index(frag, `data-hostname="edge1"`) {
+		t.Error("the fragment is not sorted as asked")
+	}
+	_, page, _ := c.get("/labs/default/?fragment=table")
+	if !strings.Contains(page, "<html") {
+		t.Error("without htmx, fragment=table still gets the page")
+	}
+}
+
+// TestEventStreamResumesAfterLastEventID: a client that reconnects with
+// Last-Event-ID gets what it missed, in order.
+func TestEventStreamResumesAfterLastEventID(t *testing.T) {
+	f := newFixture(t, nil)
+	c := f.client(t)
+	last := f.lab.LastEvent()
+	if _, err := f.lab.Create("ASA5510", "late1", ""); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.ts.URL+"/labs/default/events/stream?from=0", nil)
+	req.Header.Set("Last-Event-ID", fmt.Sprint(last))
+	resp, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("stream: %v", err)
+		}
+		if strings.HasPrefix(line, "id: ") {
+			if got := strings.TrimSpace(strings.TrimPrefix(line, "id: ")); got != fmt.Sprint(last+1) {
+				t.Fatalf("first event %s, want %d", got, last+1)
+			}
+			break
+		}
+	}
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(line, "data: ") {
+			if !strings.Contains(line, `data-kind="created" data-headend="late1"`) {
+				t.Errorf("event data %q", line)
+			}
+			return
+		}
+	}
+}
