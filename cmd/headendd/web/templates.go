@@ -30,8 +30,6 @@ func parseTemplates() (map[string]*template.Template, error) {
 	return out, nil
 }
 
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
 type fleetCol struct{ Key, Name string }
 
 // fleetCols are the fleet table's columns; Key names the sort ("": none).

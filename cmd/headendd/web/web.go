@@ -239,7 +239,7 @@ func (s *Server) viewer(w http.ResponseWriter, r *http.Request) *viewer {
 		}
 	}
 	if r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" && r.Header.Get("Accept") != "text/event-stream" {
-		http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 	} else {
 		http.Error(w, "log in first", http.StatusUnauthorized)
 	}
