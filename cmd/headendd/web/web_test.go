@@ -242,6 +242,10 @@ func TestFleetPageShowsRowsAndNumbers(t *testing.T) {
 			t.Errorf("edge1 %s = %q, want %q", col, got, v)
 		}
 	}
+	// The page's script follows the lab from the last event the page
+	// shows, so that no change between the render and its connection is
+	// missed.
+	want(t, page, fmt.Sprintf(`<body data-lab="default" data-stream="/labs/default/events/stream?from=%d">`, f.lab.LastEvent()))
 	want(t, page, `data-total="2" data-matched="2" data-active="200" data-capacity="1000"`,
 		`<th scope="col" aria-sort="ascending"><a href="?dir=desc&amp;sort=hostname">Hostname</a></th>`)
 	if strings.Index(page, `data-hostname="edge1"`) > strings.Index(page, `data-hostname="hq"`) {
