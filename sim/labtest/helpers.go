@@ -105,13 +105,14 @@ func (l *Lab) Exec(hostname string, lines ...string) string {
 	return resp.GetTranscript()
 }
 
-// Admit asks the headend to admit one VPN connection of user; a refusal is
-// the answer's reason, not a failure.
+// Admit asks the headend to admit one VPN connection of user from the
+// client device "pc-" + user (a user's second device is a call of the
+// HeadendService client); a refusal is the answer's reason, not a failure.
 func (l *Lab) Admit(hostname, user string, kind headendv1.ConnectionKind) *headendv1.AdmitConnectionResponse {
 	l.t.Helper()
 	ctx, cancel := l.ctx()
 	defer cancel()
-	resp, err := l.Headends.AdmitConnection(ctx, &headendv1.AdmitConnectionRequest{Headend: hostname, User: user, Kind: kind})
+	resp, err := l.Headends.AdmitConnection(ctx, &headendv1.AdmitConnectionRequest{Headend: hostname, User: user, ClientDevice: "pc-" + user, Kind: kind})
 	if err != nil {
 		l.t.Fatalf("labtest: admitting %s on %s in lab %s: %v", user, hostname, l.Name, err)
 	}

@@ -7,8 +7,8 @@
 // with an activation key, run console lines, admit a VPN user, move the
 // clock, reach a console over SSH, apply a lab file).
 //
-// A daemon per test costs tens of milliseconds (BenchmarkStart); a lab per
-// test on one daemon costs about a millisecond (BenchmarkNewLab). For a
+// A daemon per test costs a few tens of milliseconds; a lab per
+// test on one daemon costs a few milliseconds (BenchmarkPerTest). For a
 // suite of parallel tests, start one daemon in the parent test and give
 // each subtest its own lab with (*Lab).NewLab, or call Shared in each
 // test: labs are isolated (headends, clock, portal, Smart accounts, event
@@ -40,7 +40,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/asalab/asalab/cmd/headendd/daemon"
-	"github.com/asalab/asalab/cmd/headendd/sshd"
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
@@ -186,12 +185,17 @@ func startDaemon(dir string, o options, logs *logBuffer) (*running, error) {
 		args = append(args, "--clock", "sim", "--clock-start", o.clockStart.UTC().Format(time.RFC3339Nano))
 	}
 	var block portBlock
+	var keys map[string]bool
 	if o.sshPorts > 0 {
 		var err error
 		if block, err = reservePorts(o.sshPorts); err != nil {
 			return nil, err
 		}
 		args = append(args, "--ssh-addr", fmt.Sprintf("127.0.0.1:%d", block.base), "--ssh-ports", fmt.Sprint(block.count))
+		if keys, err = seedHostKeys(dir); err != nil {
+			block.release()
+			return nil, err
+		}
 	}
 	cfg, err := daemon.ParseFlags(args)
 	if err != nil {
@@ -203,7 +207,7 @@ func startDaemon(dir string, o options, logs *logBuffer) (*running, error) {
 		block.release()
 		return nil, fmt.Errorf("starting headendd: %w", err)
 	}
-	r := &running{d: d, addrs: d.Addrs(), dataDir: dir, logs: logs, ports: block}
+	r := &running{d: d, addrs: d.Addrs(), dataDir: dir, logs: logs, ports: block, hostKeys: keys}
 	if err := r.load(); err != nil {
 		_ = r.stop()
 		return nil, err
@@ -225,17 +229,6 @@ func (r *running) load() error {
 	}
 	if r.master, err = keygen.NewSigner(secret); err != nil {
 		return err
-	}
-	if r.addrs.SSH != "" {
-		// The daemon made them at its start; loading them here makes none.
-		keys, err := sshd.LoadOrCreateHostKeys(r.dataDir)
-		if err != nil {
-			return err
-		}
-		r.hostKeys = map[string]bool{}
-		for _, k := range keys {
-			r.hostKeys[string(k.PublicKey().Marshal())] = true
-		}
 	}
 	if r.admin, err = dial(r.addrs.GRPC, r.adminToken, ""); err != nil {
 		return err

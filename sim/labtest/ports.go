@@ -2,10 +2,15 @@ package labtest
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
+
+	"github.com/asalab/asalab/cmd/headendd/sshd"
 )
 
 // defaultSSHPorts is the size of a daemon's console port range: a port a
@@ -96,4 +101,60 @@ func (b portBlock) release() {
 	held.mu.Lock()
 	defer held.mu.Unlock()
 	delete(held.blocks, b.base)
+}
+
+// hostKeys are the console host keys of this process's daemons, made once:
+// an RSA key takes a daemon a fifth of a second to make, ten times the rest
+// of its start. Daemons of one process have disjoint port blocks, so the
+// keys still tell their consoles from those of any other program.
+var hostKeys struct {
+	once  sync.Once
+	files map[string][]byte // file name in the data dir -> content
+	keys  map[string]bool   // marshalled public keys
+	err   error
+}
+
+// seedHostKeys writes the process's console host keys into a data dir the
+// daemon has not started on yet, and returns their public keys.
+func seedHostKeys(dataDir string) (map[string]bool, error) {
+	hostKeys.once.Do(func() {
+		dir, err := os.MkdirTemp("", "labtest-hostkeys-")
+		if err != nil {
+			hostKeys.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		signers, err := sshd.LoadOrCreateHostKeys(dir)
+		if err != nil {
+			hostKeys.err = err
+			return
+		}
+		hostKeys.keys = map[string]bool{}
+		for _, s := range signers {
+			hostKeys.keys[string(s.PublicKey().Marshal())] = true
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			hostKeys.err = err
+			return
+		}
+		hostKeys.files = map[string][]byte{}
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				hostKeys.err = err
+				return
+			}
+			hostKeys.files[e.Name()] = b
+		}
+	})
+	if hostKeys.err != nil {
+		return nil, fmt.Errorf("console host keys: %w", hostKeys.err)
+	}
+	for name, b := range hostKeys.files {
+		if err := os.WriteFile(filepath.Join(dataDir, name), b, 0o600); err != nil {
+			return nil, fmt.Errorf("console host keys: %w", err)
+		}
+	}
+	return hostKeys.keys, nil
 }
