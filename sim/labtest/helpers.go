@@ -207,7 +207,9 @@ func (l *Lab) ListEvents(filter *headendv1.EventFilter) []*headendv1.Event {
 }
 
 // Apply makes the lab match a lab file's YAML and returns what changed,
-// one line each (none: it matched already).
+// one line each (none: it matched already). The file goes to this lab
+// whatever lab it names: the clients name the lab in every call, and a
+// request's lab wins over the file's. Error messages call it lab.yaml.
 func (l *Lab) Apply(yaml string) []string {
 	l.t.Helper()
 	return l.apply("lab.yaml", yaml)

@@ -77,8 +77,9 @@ func WithClockStart(t time.Time) Option { return func(o *options) { o.clockStart
 // one: Advance then fails, and times are not the same from run to run.
 func WithRealClock() Option { return func(o *options) { o.realClock = true } }
 
-// WithLabFile applies a lab file (YAML) to the lab once it is made: a path
-// to the file, or, when the text holds a line break, the YAML itself.
+// WithLabFile applies a lab file (YAML) to the lab once it is made, as
+// Apply does (to this lab, whatever lab the file names): a path to the
+// file, or, when the text holds a line break, the YAML itself.
 func WithLabFile(pathOrYAML string) Option { return func(o *options) { o.labFile = pathOrYAML } }
 
 // WithLab makes Start create a lab of this name beside the default one and
