@@ -56,7 +56,8 @@ func TestStart(t *testing.T) {
 // TestLabsAreIsolated: parallel tests, each with a lab of its own on one
 // daemon (Shared; NewLab on a parent's daemon), each make a headend asa1
 // with their own key and move their own clock: none sees another's, and a
-// lab's token does not reach another lab.
+// lab's token does not reach another lab. The shared daemon stops with its
+// last test.
 func TestLabsAreIsolated(t *testing.T) {
 	type seen struct {
 		addr, name, token string
@@ -94,6 +95,12 @@ func TestLabsAreIsolated(t *testing.T) {
 	})
 	if t.Failed() {
 		return
+	}
+	// The last test holding a lab of the shared daemon has ended: it is
+	// stopped.
+	if c, err := net.Dial("tcp", got[t.Name()+"/shared/a"].addr); err == nil {
+		c.Close()
+		t.Errorf("the shared daemon still listens after its last test ended")
 	}
 	for _, pair := range []string{"shared", "newlab"} {
 		a, b := got[t.Name()+"/"+pair+"/a"], got[t.Name()+"/"+pair+"/b"]
