@@ -104,9 +104,9 @@ func (b portBlock) release() {
 }
 
 // hostKeys are the console host keys of this process's daemons, made once:
-// an RSA key takes a daemon a fifth of a second to make, ten times the rest
-// of its start. Daemons of one process have disjoint port blocks, so the
-// keys still tell their consoles from those of any other program.
+// making the RSA key took a daemon's start from about 30 ms to 220 ms.
+// Daemons of one process have disjoint port blocks, so the keys still tell
+// their consoles from those of any other program.
 var hostKeys struct {
 	once  sync.Once
 	files map[string][]byte // file name in the data dir -> content
