@@ -179,7 +179,8 @@ func Start(t testing.TB, opts ...Option) *Lab {
 func startDaemon(dir string, o options, logs *logBuffer) (*running, error) {
 	// The flags headendd would parse, so that every setting not named
 	// here is headendd's default (boot time, PAK delay...).
-	args := []string{"--data-dir", dir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--auth", "--log-level", "info"}
+	// No web console: its default port is one per machine.
+	args := []string{"--data-dir", dir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--http-addr", "", "--auth", "--log-level", "info"}
 	if o.realClock {
 		args = append(args, "--clock", "real")
 	} else {
