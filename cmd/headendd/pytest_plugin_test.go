@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pytestHint says how to get what the pytest plugin's tests need.
+const pytestHint = "run .ci/run as root, or: apt-get install python3-pytest python3-netmiko"
+
+// TestPytestPlugin runs the pytest plugin's own tests (python/tests) with
+// Debian's pytest against the headendd and headendctl of this tree, found
+// as a user's suite finds them: ASALAB_HEADENDD, and headendctl beside it.
+// It skips when python3-pytest is missing; Netmiko missing fails, as the
+// SSH client tests do.
+func TestPytestPlugin(t *testing.T) {
+	if out, err := exec.Command(debianPython, "-c", "import pytest").CombinedOutput(); err != nil {
+		t.Skipf("pytest is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
+	}
+	if out, err := exec.Command(debianPython, "-c", "import netmiko").CombinedOutput(); err != nil {
+		t.Fatalf("Netmiko is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
+	}
+	headendd, _ := buildBinaries(t)
+	pyDir, err := filepath.Abs("../../python")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	env := clientEnv(filepath.Join(dir, "home"))
+	env = append(env, "PYTHONPATH="+pyDir, "ASALAB_HEADENDD="+headendd, "PYTHONDONTWRITEBYTECODE=1")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// -p no:cacheprovider: nothing written into the tree; --basetemp: the
+	// daemons' data dirs go where the test cleans up.
+	cmd := exec.CommandContext(ctx, debianPython, "-m", "pytest", "-p", "pytest_asalab", "-p", "no:cacheprovider",
+		"--basetemp", filepath.Join(dir, "pytest"), "-rfEs", "-q", filepath.Join(pyDir, "tests"))
+	cmd.Dir, cmd.Env = pyDir, env
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	t.Logf("pytest took %s", time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		t.Fatalf("pytest %v:\n%s", err, out)
+	}
+	// Netmiko was found (checked above), so nothing of the suite may skip.
+	if strings.Contains(string(out), "skipped") {
+		t.Errorf("pytest skipped tests:\n%s", out)
+	}
+	t.Logf("%s", out)
+}

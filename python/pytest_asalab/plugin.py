@@ -1,0 +1,143 @@
+"""The pytest plugin: fixtures that start headendd and hand tests its labs.
+
+Fixtures:
+  asalab      a headendd of the test module (--asalab-scope session: of the
+              whole run) with a temp data dir, tokens, a simulated clock at a
+              fixed start and SSH consoles; a pytest_asalab.Daemon. The lab
+              file of the module's asalab_lab_file marker, of an indirect
+              parameter, or of --asalab-lab-file is applied to it first.
+  asalab_lab  a fresh lab of its own on that daemon for one test, reached
+              with its own token (another lab's headends are not found), and
+              deleted after the test; a pytest_asalab.Lab. The test's (or its
+              module's) asalab_lab_file marker's file is applied to it.
+"""
+
+import os
+
+import pytest
+
+from ._core import DEFAULT_CLOCK_START, AsalabError, Daemon
+
+_MARKER = "asalab_lab_file"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("asalab", "asalab headendd fixtures")
+    group.addoption("--asalab-lab-file", metavar="FILE", default=None,
+                    help="a lab file (YAML) applied to every asalab daemon that has none "
+                         "from a marker or parameter")
+    group.addoption("--asalab-clock-start", metavar="TIME", default=DEFAULT_CLOCK_START,
+                    help="RFC 3339 start of the labs' simulated clocks, or 'real' for the "
+                         f"machine's clock (default {DEFAULT_CLOCK_START})")
+    group.addoption("--asalab-scope", choices=("module", "session"), default="module",
+                    help="one headendd per test module (default) or one for the whole run")
+    group.addoption("--asalab-ssh-ports", metavar="N", type=int, default=200,
+                    help="how many SSH console ports each headendd has (0: no consoles; default 200)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        f"{_MARKER}(path): the lab file (YAML, relative to the test file) applied to the "
+        "module's asalab daemon (as a module mark: pytestmark) and to each asalab_lab")
+
+
+def _scope(fixture_name, config):
+    return config.getoption("asalab_scope")
+
+
+def _clock_start(config):
+    start = config.getoption("asalab_clock_start")
+    return None if start == "real" else start
+
+
+def _marker_file(node):
+    """The path of the closest asalab_lab_file marker, relative to the file
+    of the node that carries the test (None: no marker)."""
+    m = node.get_closest_marker(_MARKER)
+    if m is None:
+        return None
+    if len(m.args) != 1 or m.kwargs:
+        raise pytest.UsageError(f"{node.nodeid}: @pytest.mark.{_MARKER} takes one path")
+    return _near(node, m.args[0])
+
+
+def _near(node, path):
+    path = os.fspath(path)
+    if os.path.isabs(path):
+        return path
+    base = getattr(node, "path", None)
+    if base is None or not os.path.isfile(base):
+        return os.path.abspath(path)
+    return os.path.join(os.path.dirname(base), path)
+
+
+def _lab_file(request):
+    if getattr(request, "param", None):
+        return _near(request.node, request.param)
+    if request.scope != "session":
+        marked = _marker_file(request.node)
+        if marked:
+            return marked
+    opt = request.config.getoption("asalab_lab_file")
+    if opt:
+        return os.path.join(str(request.config.invocation_params.dir), opt)
+    return None
+
+
+def _apply(lab, path):
+    """Apply a lab file for a fixture; a refusal fails the fixture with the
+    daemon's message alone (file:line:column: field: why), no traceback."""
+    try:
+        return lab.apply(path)
+    except AsalabError as err:
+        failed = f"asalab: the lab file {path} was refused: {err.stderr.strip() or err}"
+    pytest.fail(failed, pytrace=False)
+
+
+@pytest.fixture(scope=_scope)
+def asalab(request, tmp_path_factory):
+    """A running headendd (pytest_asalab.Daemon), stopped after the module
+    (or run), whatever its tests did."""
+    config = request.config
+    daemon = Daemon(tmp_path_factory.mktemp("asalab"),
+                    clock_start=_clock_start(config),
+                    ssh_ports=config.getoption("asalab_ssh_ports"))
+    failed = None
+    try:
+        daemon.start()
+    except AsalabError as err:
+        failed = f"asalab: {err}"
+    if failed:
+        pytest.fail(failed, pytrace=False)
+    try:
+        lab_file = _lab_file(request)
+        if lab_file:
+            daemon.applied = _apply(daemon, lab_file)
+            name = (daemon.applied.get("lab") or {}).get("name")
+            # A file that names its lab made (or filled) that lab: the
+            # handle's calls go there.
+            if name and name != "default":
+                daemon.name = name
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+@pytest.fixture
+def asalab_lab(request, asalab):
+    """A lab of the test's own on the asalab daemon (pytest_asalab.Lab) with
+    a token that reaches it alone; deleted after the test."""
+    lab = asalab.create_lab(asalab.new_lab_name(request.node.name))
+    try:
+        lab_file = _marker_file(request.node)
+        if lab_file:
+            lab.applied = _apply(lab, lab_file)
+        yield lab
+    finally:
+        try:
+            asalab.delete_lab(lab.name)
+        except AsalabError:
+            # The test may have deleted it itself.
+            if any(info.get("name") == lab.name for info in asalab.labs()):
+                raise

@@ -1,0 +1,59 @@
+"""The daemon's life: stopped whatever the tests do (a whole pytest run
+that uses the fixture, as a user's suite would), one per module or per run,
+and the library without pytest."""
+
+import textwrap
+
+import pytest
+from inner import alive, daemons_under, run
+
+import pytest_asalab
+
+
+def test_a_failing_test_leaves_no_daemon(pytester):
+    pidfile = pytester.path / "pid"
+    pytester.makepyfile(test_inner=textwrap.dedent(f"""
+        def test_fails(asalab):
+            with open({str(pidfile)!r}, "w") as f:
+                f.write(str(asalab.pid))
+            asalab.create("asa1")
+            assert asalab.headends() == [], "fails on purpose"
+    """))
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*fails on purpose*"])
+    pid = int(pidfile.read_text())
+    assert not alive(pid), f"headendd {pid} outlived the run"
+    assert daemons_under(pytester.path) == []
+
+
+def test_no_headendd_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("ASALAB_HEADENDD", raising=False)
+    with pytest.raises(pytest_asalab.AsalabError) as err:
+        pytest_asalab.start(tmp_path / "lab")
+    assert "headendd is not on PATH and ASALAB_HEADENDD is not set" in str(err.value)
+    assert "go build" in str(err.value)
+
+
+def test_start_without_pytest(tmp_path):
+    with pytest_asalab.start(tmp_path / "lab", ssh_ports=0) as d:
+        pid = d.pid
+        assert d.labs()[0]["name"] == "default"
+        assert d.clock()["clock"]["now"] == pytest_asalab.DEFAULT_CLOCK_START
+    assert d.proc.returncode == 0
+    assert not alive(pid)
+
+
+def test_one_daemon_per_module_or_perrun(pytester):
+    for name in ("test_a", "test_b"):
+        pytester.makepyfile(**{name: textwrap.dedent("""
+            def test_pid(asalab):
+                print("daemon", asalab.pid)
+        """)})
+    for scope, want in (("module", 2), ("session", 1)):
+        result = run(pytester, "-s", "--asalab-scope", scope)
+        result.assert_outcomes(passed=2)
+        pids = {line.split()[-1] for line in result.outlines if line.startswith("daemon ") or " daemon " in line}
+        assert len(pids) == want, (scope, result.outlines)
+    assert daemons_under(pytester.path) == []
