@@ -46,7 +46,7 @@ func TestPytestPlugin(t *testing.T) {
 		t.Fatalf("pytest %v:\n%s", err, out)
 	}
 	// Netmiko was found (checked above), so nothing of the suite may skip.
-	if strings.Contains(string(out), "skipped") {
+	if strings.Contains(string(out), "SKIPPED") {
 		t.Errorf("pytest skipped tests:\n%s", out)
 	}
 	t.Logf("%s", out)

@@ -2,6 +2,7 @@
 that uses the fixture, as a user's suite would), one per module or per run,
 and the library without pytest."""
 
+import os
 import textwrap
 
 import pytest
@@ -56,4 +57,21 @@ def test_one_daemon_per_module_or_perrun(pytester):
         result.assert_outcomes(passed=2)
         pids = {line.split()[-1] for line in result.outlines if line.startswith("daemon ") or " daemon " in line}
         assert len(pids) == want, (scope, result.outlines)
+    assert daemons_under(pytester.path) == []
+
+
+def test_the_entry_point_loads_it_once(pytester, monkeypatch):
+    # What pip install leaves: the package's metadata with the pytest11
+    # entry point of pyproject.toml, on the path.
+    site = pytester.path / "site"
+    info = site / "pytest_asalab-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pytest-asalab\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\npytest_asalab = pytest_asalab\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
+    pytester.makepyfile(test_inner="def test_pid(asalab):\n    assert asalab.pid\n")
+    # Alone, and with -p as well: one plugin, its options added once.
+    for args in ((), ("-p", "pytest_asalab")):
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=120)
+        result.assert_outcomes(passed=1)
     assert daemons_under(pytester.path) == []

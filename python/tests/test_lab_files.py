@@ -1,0 +1,90 @@
+"""Lab files applied by the fixtures: by a module's marker, an option, a
+parameter; a file the daemon refuses fails the fixture with its file:line
+message."""
+
+import os
+import shutil
+import textwrap
+
+from inner import daemons_under, run
+
+
+def test_a_bad_lab_file_fails_the_fixture(pytester):
+    shutil.copy(os.path.join(os.path.dirname(__file__), "labs", "bad-model.yaml"), pytester.path / "bad.yaml")
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        import pytest
+
+        pytestmark = pytest.mark.asalab_lab_file("bad.yaml")
+
+        def test_never_runs(asalab):
+            raise AssertionError("the fixture should have failed")
+    """))
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    # The daemon's message: file, line, column and field.
+    result.stdout.fnmatch_lines(["*asalab: the lab file *bad.yaml was refused: *bad.yaml:6:12: headends[[]1[]].model: unknown model \"ASA9999\"*"])
+    assert "should have failed" not in result.stdout.str()
+    assert daemons_under(pytester.path) == []
+
+
+def test_the_option_applies_a_lab_file_to_the_daemon(pytester):
+    shutil.copy(os.path.join(os.path.dirname(__file__), "labs", "branch.yaml"), pytester.path / "lab.yaml")
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        def test_lab(asalab):
+            assert sorted(h["hostname"] for h in asalab.headends()) == ["asa1", "vasa1"]
+    """))
+    run(pytester, "--asalab-lab-file", "lab.yaml").assert_outcomes(passed=1)
+    assert daemons_under(pytester.path) == []
+
+
+def test_a_lab_file_per_parameter(pytester):
+    shutil.copy(os.path.join(os.path.dirname(__file__), "labs", "branch.yaml"), pytester.path / "branch.yaml")
+    (pytester.path / "one.yaml").write_text("headends:\n  - {hostname: solo, model: ASA5516}\n")
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        import pytest
+
+        @pytest.mark.parametrize("asalab", ["branch.yaml", "one.yaml"], indirect=True)
+        def test_lab(asalab):
+            names = sorted(h["hostname"] for h in asalab.headends())
+            assert names in (["asa1", "vasa1"], ["solo"])
+            print("daemon", asalab.pid, ",".join(names))
+    """))
+    result = run(pytester, "-s")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*daemon * asa1,vasa1", "*daemon * solo"])
+    pids = {line.split()[-2] for line in result.outlines if "daemon " in line}
+    assert len(pids) == 2, result.outlines
+    assert daemons_under(pytester.path) == []
+
+
+def test_the_docs_example_is_test_example():
+    here = os.path.dirname(__file__)
+    with open(os.path.join(here, "..", "..", "docs", "pytest.md")) as f:
+        doc = f.read()
+    code = doc.split("```python\n# tests/test_example.py\n", 1)[1].split("```", 1)[0]
+    with open(os.path.join(here, "test_example.py")) as f:
+        assert code == f.read()
+    lab = doc.split("with `tests/labs/branch.yaml`:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    with open(os.path.join(here, "labs", "branch.yaml")) as f:
+        assert lab == f.read()
+
+
+def test_a_file_that_names_its_lab(pytester):
+    (pytester.path / "hq.yaml").write_text("lab: hq\nheadends:\n  - {hostname: asa1, model: ASA5545}\n")
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        import pytest
+
+        pytestmark = pytest.mark.asalab_lab_file("hq.yaml")
+
+        def test_the_handle_reaches_the_files_lab(asalab):
+            assert asalab.applied["created"] is True
+            assert asalab.name == "hq"
+            assert [h["model"] for h in asalab.headends()] == ["ASA5545"]
+            assert asalab.lab("default").headends() == []
+
+        def test_an_isolated_lab_gets_it_too(asalab_lab):
+            assert asalab_lab.name != "hq"
+            assert [h["hostname"] for h in asalab_lab.headends()] == ["asa1"]
+    """))
+    run(pytester).assert_outcomes(passed=2)
+    assert daemons_under(pytester.path) == []
