@@ -12,12 +12,12 @@ import (
 // pytestHint says how to get what the pytest plugin's tests need.
 const pytestHint = "run .ci/run as root, or: apt-get install python3-pytest python3-netmiko"
 
-// TestPytestPlugin runs the pytest plugin's own tests (python/tests) with
+// TestEndToEndPytestPlugin runs the pytest plugin's own tests (python/tests) with
 // Debian's pytest against the headendd and headendctl of this tree, found
 // as a user's suite finds them: ASALAB_HEADENDD, and headendctl beside it.
 // It skips when python3-pytest is missing; Netmiko missing fails, as the
 // SSH client tests do.
-func TestPytestPlugin(t *testing.T) {
+func TestEndToEndPytestPlugin(t *testing.T) {
 	if out, err := exec.Command(debianPython, "-c", "import pytest").CombinedOutput(); err != nil {
 		t.Skipf("pytest is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
 	}

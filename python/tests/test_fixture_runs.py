@@ -3,6 +3,10 @@ that uses the fixture, as a user's suite would), one per module or per run,
 and the library without pytest."""
 
 import os
+import select
+import signal
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -75,3 +79,28 @@ def test_the_entry_point_loads_it_once(pytester, monkeypatch):
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=120)
         result.assert_outcomes(passed=1)
     assert daemons_under(pytester.path) == []
+
+
+def test_a_killed_run_leaves_no_daemon(tmp_path):
+    # A run killed outright (SIGKILL: no teardown, no atexit), as a CI
+    # timeout does: the daemon gets SIGTERM from the kernel and stops.
+    script = textwrap.dedent(f"""
+        import sys, pytest_asalab
+        d = pytest_asalab.start({str(tmp_path / "lab")!r}, ssh_ports=0)
+        print(d.pid, flush=True)
+        sys.stdin.read()
+    """)
+    runner = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(runner.stdout.readline())
+        fd = os.pidfd_open(pid)
+    finally:
+        runner.kill()
+        runner.wait()
+    try:
+        ready, _, _ = select.select([fd], [], [], 30)
+        if not ready:
+            signal.pidfd_send_signal(fd, signal.SIGKILL)
+    finally:
+        os.close(fd)
+    assert ready, f"headendd {pid} outlived the process that started it by 30 s"
