@@ -100,13 +100,15 @@ def asalab(request, tmp_path_factory):
     """A running headendd (pytest_asalab.Daemon), stopped after the module
     (or run), whatever its tests did."""
     config = request.config
-    daemon = Daemon(tmp_path_factory.mktemp("asalab"),
-                    clock_start=_clock_start(config),
-                    ssh_ports=config.getoption("asalab_ssh_ports"))
     failed = None
     try:
+        daemon = Daemon(tmp_path_factory.mktemp("asalab"),
+                        clock_start=_clock_start(config),
+                        ssh_ports=config.getoption("asalab_ssh_ports"))
         daemon.start()
     except AsalabError as err:
+        # No headendd, or it did not start: the message says why, without
+        # the plugin's traceback.
         failed = f"asalab: {err}"
     if failed:
         pytest.fail(failed, pytrace=False)

@@ -104,3 +104,12 @@ def test_a_killed_run_leaves_no_daemon(tmp_path):
     finally:
         os.close(fd)
     assert ready, f"headendd {pid} outlived the process that started it by 30 s"
+
+
+def test_no_headendd_fails_the_fixture_saying_how_to_get_it(pytester, monkeypatch):
+    monkeypatch.setenv("ASALAB_HEADENDD", str(pytester.path / "nosuch"))
+    pytester.makepyfile(test_inner="def test_never_runs(asalab):\n    pass\n")
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"asalab: ASALAB_HEADENDD={pytester.path / 'nosuch'} is not an executable file*"])
+    assert "Traceback" not in result.stdout.str()
