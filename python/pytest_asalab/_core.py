@@ -16,7 +16,7 @@ import time
 DEFAULT_CLOCK_START = "2026-01-05T09:00:00Z"
 
 # The SSH consoles' ports come from a range outside Linux's ephemeral ports
-# (32768-60999 by default), so that a console port is not taken by some
+# (net.ipv4.ip_local_port_range, 32768-60999 by default), so that a console port is not taken by some
 # client's outgoing connection; headendd skips a port of the range that
 # something else holds.
 _SSH_RANGE_LOW, _SSH_RANGE_HIGH = 20000, 30000
@@ -28,8 +28,7 @@ DEFAULT_LOGIN = ("admin", "admin", "admin")
 
 _INSTALL_HINT = (
     "build it (go build -o DIR ./cmd/headendd ./cmd/headendctl in the asalab "
-    "repository, or go install github.com/asalab/asalab/cmd/...@latest) and "
-    "put DIR on PATH, or set {env} to the binary"
+    "repository) and put DIR on PATH, or set {env} to the binary"
 )
 
 
@@ -38,13 +37,16 @@ class AsalabError(Exception):
 
     For a headendctl error, ``returncode`` is its exit status (1: the daemon
     refused the request; 2: a usage error) and ``stderr`` its message, e.g.
-    ``lab.yaml:3:12: headends[0].model: unknown model "ASA9999" (...)``.
+    ``lab.yaml:3:12: headends[0].model: unknown model "ASA9999" (...)``;
+    ``stdout`` what it printed besides (exec: the console's JSON, whose line
+    answered with an error).
     """
 
-    def __init__(self, message, returncode=None, stderr=""):
+    def __init__(self, message, returncode=None, stderr="", stdout=""):
         super().__init__(message)
         self.returncode = returncode
         self.stderr = stderr
+        self.stdout = stdout
 
 
 def find_binary(name, env_var, near=None):
@@ -105,7 +107,7 @@ class Lab:
             msg = proc.stderr.strip() or proc.stdout.strip()
             raise AsalabError(f"headendctl {' '.join(str(a) for a in args)}: "
                               f"exit status {proc.returncode}: {msg}",
-                              returncode=proc.returncode, stderr=proc.stderr)
+                              returncode=proc.returncode, stderr=proc.stderr, stdout=proc.stdout)
         out = proc.stdout.strip()
         return json.loads(out) if out else None
 

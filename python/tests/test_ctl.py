@@ -44,3 +44,13 @@ def test_netmiko_params_per_family(asalab_lab):
         assert host == "127.0.0.1"
     ops = asalab_lab.netmiko_params("ops1", username="ops", password="0ps!pw", secret="3nable", timeout=30)
     assert (ops["username"], ops["password"], ops["secret"], ops["timeout"]) == ("ops", "0ps!pw", "3nable", 30)
+
+
+def test_exec_error_keeps_the_console(asalab_lab):
+    asalab_lab.create("asa1")
+    ok = asalab_lab.exec("asa1", "show version")
+    assert "Hardware:   ASA5525," in str(ok)
+    with pytest.raises(AsalabError) as err:
+        asalab_lab.exec("asa1", "show nosuch")
+    assert err.value.returncode == 1
+    assert "show nosuch" in err.value.stdout
