@@ -251,8 +251,10 @@ class Daemon(Lab):
         ready = os.path.join(self.workdir, "ready.json")
         if os.path.exists(ready):
             os.remove(ready)
+        # No metrics and no web console: their default ports are one per
+        # machine, and a test reaches the daemon through headendctl and SSH.
         cmd = [self.headendd, "--data-dir", self.data_dir, "--grpc-addr", "127.0.0.1:0",
-               "--metrics-addr", "", "--ready-file", ready, "--auth"]
+               "--metrics-addr", "", "--http-addr", "", "--ready-file", ready, "--auth"]
         if self.clock_start:
             cmd += ["--clock", "sim", "--clock-start", self.clock_start]
         else:

@@ -5,6 +5,7 @@ and the library without pytest."""
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -113,3 +114,20 @@ def test_no_headendd_fails_the_fixture_saying_how_to_get_it(pytester, monkeypatc
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"asalab: ASALAB_HEADENDD={pytester.path / 'nosuch'} is not an executable file*"])
     assert "Traceback" not in result.stdout.str()
+
+
+def test_the_web_consoles_default_port_held_elsewhere(tmp_path):
+    # headendd's web console listens on 127.0.0.1:8080 unless told
+    # otherwise: one port per machine, which another daemon (or anything)
+    # may hold. The plugin's daemons serve none.
+    held = socket.socket()
+    try:
+        held.bind(("127.0.0.1", 8080))
+        held.listen()
+    except OSError:
+        pass  # something else holds it already
+    try:
+        with pytest_asalab.start(tmp_path / "lab", ssh_ports=0) as d:
+            assert d.labs()[0]["name"] == "default"
+    finally:
+        held.close()
