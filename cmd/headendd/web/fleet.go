@@ -268,7 +268,7 @@ func (s *Server) fleetRow(lab *sim.Lab, sm *sampler, sn *sim.Snapshot) fleetRow 
 	}
 	if cn, err := lab.Counts(r.Hostname); err == nil {
 		r.Active = cn.Total()
-		r.Refusals = sm.refusedLastHour(r.Hostname, refusedTotal(&cn.Refused), sn.Now)
+		r.Refusals = sm.refusedLastHour(r.Hostname, refusedTotal(&cn.Refused), d.UpSince(), sn.Now)
 	}
 	return r
 }
@@ -336,8 +336,12 @@ func licenseSummary(sn *sim.Snapshot) string {
 		if f.Essentials {
 			parts = append(parts, "Essentials")
 		}
-		if f.Shared || f.SharedPool > 0 {
+		// A server's key sizes the pool; a participant's only lets it
+		// borrow (show version: "Shared License : Enabled").
+		if f.SharedPool > 0 {
 			parts = append(parts, "Shared "+strconv.Itoa(f.SharedPool))
+		} else if f.Shared {
+			parts = append(parts, "Shared participant")
 		}
 		if len(k.Timed) > 0 {
 			parts = append(parts, "time-based")

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/sim"
 )
 
 // TestFleetStatesAndFamilies: the fleet tells an ASA, an ASAv and an IOS
@@ -68,5 +71,51 @@ func TestFleetStatesAndFamilies(t *testing.T) {
 	want(t, page, `<pre id="features">License Info:`, "ipbase        ipbasek9             Permanent      ipbasek9")
 	if strings.Contains(page, "Configuration register") {
 		t.Error("r1's features run past its license information")
+	}
+}
+
+// TestFleetBeforeTheFirstLook: refusals made before anyone looked at the
+// lab (its sampler starts then) are in the last hour while the headend
+// has been up for less; a shared licensing participant's key is named as
+// such, not as a pool of 0.
+func TestFleetBeforeTheFirstLook(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("ASA5510", "edge1", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The factory key's 2 Premium peers refuse the third user.
+	for _, u := range []string{"u1", "u2", "u3"} {
+		if _, err := lab.Admit("edge1", u, "laptop", sim.KindAnyConnect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sn, err := lab.Create("ASA5515", "branch1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, err := keygen.NewSigner(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := master.ForLab("default").Encode(keygen.Key{Serial: sn.Device.SerialNumber(), Features: keygen.Features{PremiumPeers: 25, SharedParticipant: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lab.InstallKey("branch1", w.String(), sim.KeyActivate); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	_, page, _ := c.get("/labs/default/")
+	if got := cell(t, page, "edge1", "refusals"); got != "1" {
+		t.Errorf("edge1 refusals = %q, want 1", got)
+	}
+	if got := cell(t, page, "branch1", "license"); got != "Premium 25, Shared participant" {
+		t.Errorf("branch1 license = %q, want %q", got, "Premium 25, Shared participant")
 	}
 }

@@ -180,18 +180,24 @@ func (sm *sampler) emptyExcept(h []hostSample, i int) bool {
 func (sm *sampler) index(k int) int { return (sm.head - sm.size + k + sm.n) % sm.n }
 
 // refusedLastHour is how many connections the headend refused in the hour
-// of lab time up to now, given its refusals so far: the count less the
-// count at the last sample an hour old or older (the oldest sample held
-// when none is that old). A count that fell (a reload resets it) counts
-// from zero; a headend no sample has seen yet counts all of its refusals.
-func (sm *sampler) refusedLastHour(host string, refused uint64, now time.Time) uint64 {
+// of lab time up to now, given its refusals so far, counted since it came
+// up (upSince: a reload resets the count): the count less the count at the
+// last sample an hour old or older (the oldest sample held when none is
+// that old). A count that fell counts from zero; a headend no sample has
+// seen yet, or up for less than an hour, counts all of its refusals (the
+// sampler starts when the lab is first looked at, after refusals the first
+// sample would otherwise hide).
+func (sm *sampler) refusedLastHour(host string, refused uint64, upSince, now time.Time) uint64 {
+	cut := now.Add(-time.Hour).Unix()
+	if upSince.Unix() > cut {
+		return refused
+	}
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	h := sm.hosts[host]
 	if h == nil || sm.size == 0 {
 		return refused // new since the last sample: all of them are recent
 	}
-	cut := now.Add(-time.Hour).Unix()
 	base := -1
 	for k := 0; k < sm.size; k++ {
 		i := sm.index(k)
