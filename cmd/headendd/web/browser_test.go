@@ -254,6 +254,16 @@ func newKnownLab(t *testing.T, name string) (string, string) {
 		t.Fatalf("applying the known lab: %v", err)
 	}
 	hc := headendv1.NewHeadendServiceClient(d.conn)
+	// The lab file configures the units at once: the first to enable
+	// failover without seeing its mate is active, either of them. The
+	// primary is made active, so that it holds the pair's sessions.
+	res, err := hc.Exec(rpc(t), &headendv1.ExecRequest{Lab: name, Hostname: "asa1", Lines: []string{"failover active"}})
+	if err != nil {
+		t.Fatalf("making asa1 active: %v", err)
+	}
+	if r := res.GetResults(); len(r) != 1 || r[0].GetError() {
+		t.Fatalf("making asa1 active:\n%s", res.GetTranscript())
+	}
 	hq, err := hc.GetHeadend(rpc(t), &headendv1.GetHeadendRequest{Lab: name, Hostname: "hq"})
 	if err != nil {
 		t.Fatal(err)
