@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	"google.golang.org/protobuf/types/known/structpb"
@@ -89,8 +90,57 @@ func loadConfig(path string) (*ctlConfig, error) {
 	return &conf, nil
 }
 
+// updateConfig reads the contexts, lets change alter them and saves the
+// result, holding the file's lock all the while: headendctl commands run
+// side by side (CI jobs setting up their contexts) would otherwise each
+// save the copy they read and lose the others' contexts. change returning
+// an error saves nothing.
+func updateConfig(path string, change func(conf *ctlConfig) error) (*ctlConfig, error) {
+	unlock, err := lockConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	conf, err := loadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := change(conf); err != nil {
+		return nil, err
+	}
+	return conf, conf.save(path)
+}
+
+// lockConfig takes an exclusive flock on a lock file beside the config
+// file, as kubectl keeps one beside kubeconfig. The config file itself
+// cannot carry the lock: save replaces it by a rename, and a writer
+// waiting on the old file would then hold a lock on a file no one reads.
+// The lock goes with the process, so a killed headendctl leaves none.
+func lockConfig(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: lock: %v", path+".lock", err)
+	}
+	return func() { f.Close() }, nil
+}
+
 // save writes the contexts, which hold tokens, readable by the user alone.
-// The file is replaced whole, so that a failure leaves the old one.
+// The file is replaced whole, so that a failure leaves the old one, and
+// synced before and after the rename, so that a crash leaves the old file
+// or the new one, never an empty one.
 func (conf *ctlConfig) save(path string) error {
 	b, err := json.MarshalIndent(conf, "", "  ")
 	if err != nil {
@@ -113,10 +163,22 @@ func (conf *ctlConfig) save(path string) error {
 		f.Close()
 		return err
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // checkContextName keeps context names to what a shell and a table show
@@ -145,23 +207,14 @@ func (c *cli) config(args []string) error {
 	if sub == "set-context" {
 		return c.setContext(path, args)
 	}
+	if (sub == "use-context" || sub == "delete-context") && len(args) == 1 {
+		return c.changeCurrent(path, sub, args[0])
+	}
 	conf, err := loadConfig(path)
 	if err != nil {
 		return err
 	}
 	switch {
-	case sub == "use-context" && len(args) == 1:
-		if _, ok := conf.Contexts[args[0]]; !ok {
-			return fmt.Errorf("no context %q in %s", args[0], path)
-		}
-		conf.Current = args[0]
-		if err := conf.save(path); err != nil {
-			return err
-		}
-		return c.emitObject(map[string]any{"currentContext": args[0]}, func() error {
-			_, err := fmt.Fprintf(c.stdout, "switched to context %s\n", args[0])
-			return err
-		})
 	case sub == "get-contexts" && len(args) == 0:
 		return c.getContexts(conf)
 	case sub == "current-context" && len(args) == 0:
@@ -172,21 +225,6 @@ func (c *cli) config(args []string) error {
 			_, err := fmt.Fprintln(c.stdout, conf.Current)
 			return err
 		})
-	case sub == "delete-context" && len(args) == 1:
-		if _, ok := conf.Contexts[args[0]]; !ok {
-			return fmt.Errorf("no context %q in %s", args[0], path)
-		}
-		delete(conf.Contexts, args[0])
-		if conf.Current == args[0] {
-			conf.Current = ""
-		}
-		if err := conf.save(path); err != nil {
-			return err
-		}
-		return c.emitObject(map[string]any{"deleted": args[0]}, func() error {
-			_, err := fmt.Fprintf(c.stdout, "deleted context %s\n", args[0])
-			return err
-		})
 	}
 	switch sub {
 	case "use-context", "delete-context":
@@ -195,6 +233,38 @@ func (c *cli) config(args []string) error {
 		return usagef("usage: config %s", sub)
 	}
 	return usagef("config: unknown subcommand %q (set-context, use-context, get-contexts, current-context, delete-context)", sub)
+}
+
+// changeCurrent runs use-context and delete-context, which change the file
+// under its lock.
+func (c *cli) changeCurrent(path, sub, name string) error {
+	_, err := updateConfig(path, func(conf *ctlConfig) error {
+		if _, ok := conf.Contexts[name]; !ok {
+			return fmt.Errorf("no context %q in %s", name, path)
+		}
+		if sub == "use-context" {
+			conf.Current = name
+			return nil
+		}
+		delete(conf.Contexts, name)
+		if conf.Current == name {
+			conf.Current = ""
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if sub == "use-context" {
+		return c.emitObject(map[string]any{"currentContext": name}, func() error {
+			_, err := fmt.Fprintf(c.stdout, "switched to context %s\n", name)
+			return err
+		})
+	}
+	return c.emitObject(map[string]any{"deleted": name}, func() error {
+		_, err := fmt.Fprintf(c.stdout, "deleted context %s\n", name)
+		return err
+	})
 }
 
 // setContext makes or changes a context, leaving the fields no flag names
@@ -252,32 +322,33 @@ func (c *cli) setContext(path string, args []string) error {
 		}
 		cx.CA = abs
 	}
-	conf, err := loadConfig(path)
-	if err != nil {
-		return err
-	}
-	old, exists := conf.Contexts[name]
-	if !exists {
-		old = &namedContext{}
-		conf.Contexts[name] = old
-	}
-	for _, f := range given {
-		switch f {
-		case "addr":
-			old.Addr = cx.Addr
-		case "token":
-			old.Token = cx.Token
-		case "ca":
-			old.CA = cx.CA
-		case "lab":
-			old.Lab = cx.Lab
-		case "tls":
-			old.TLS = cx.TLS
-		case "insecure":
-			old.Insecure = cx.Insecure
+	var old *namedContext
+	exists := false
+	conf, err := updateConfig(path, func(conf *ctlConfig) error {
+		old, exists = conf.Contexts[name]
+		if !exists {
+			old = &namedContext{}
+			conf.Contexts[name] = old
 		}
-	}
-	if err := conf.save(path); err != nil {
+		for _, f := range given {
+			switch f {
+			case "addr":
+				old.Addr = cx.Addr
+			case "token":
+				old.Token = cx.Token
+			case "ca":
+				old.CA = cx.CA
+			case "lab":
+				old.Lab = cx.Lab
+			case "tls":
+				old.TLS = cx.TLS
+			case "insecure":
+				old.Insecure = cx.Insecure
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	verb := "modified"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,5 +191,33 @@ func TestConfigUnreadable(t *testing.T) {
 	code, _, stderr = ctl("config", "get-contexts")
 	if code != 1 || !strings.HasPrefix(stderr, "headendctl: "+path+": ") {
 		t.Errorf("config get-contexts: exit %d, %q", code, stderr)
+	}
+}
+
+// TestSetContextConcurrent: contexts set side by side (CI jobs each
+// adding theirs) are all kept; a writer that read the file before another
+// one saved must not write its stale copy over it.
+func TestSetContextConcurrent(t *testing.T) {
+	useConfig(t)
+	const n = 20
+	codes := make(chan string, n)
+	for i := range n {
+		go func() {
+			code, _, stderr := ctl("config", "set-context", fmt.Sprintf("c%d", i), "--addr", fmt.Sprintf("127.0.0.1:%d", 1000+i))
+			codes <- fmt.Sprintf("%d %s", code, stderr)
+		}()
+	}
+	for range n {
+		if got := <-codes; got != "0 " {
+			t.Errorf("set-context: exit %s", got)
+		}
+	}
+	code, stdout, stderr := ctl("-o", "json", "config", "get-contexts")
+	var got struct{ Contexts []map[string]any }
+	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil {
+		t.Fatalf("get-contexts: exit %d, %v: %s", code, err, stderr)
+	}
+	if len(got.Contexts) != n {
+		t.Errorf("%d contexts kept of %d set", len(got.Contexts), n)
 	}
 }
