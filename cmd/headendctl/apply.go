@@ -30,7 +30,7 @@ func (c *cli) apply(args []string) error {
 		return err
 	}
 	return c.callLabs(func(cx context.Context, lc headendv1.LabsServiceClient) error {
-		resp, err := lc.ApplyLab(cx, &headendv1.ApplyLabRequest{Lab: c.lab, FileName: name, Content: content, DryRun: dryRun})
+		resp, err := lc.ApplyLab(c.withFileLab(cx, content), &headendv1.ApplyLabRequest{Lab: c.lab, FileName: name, Content: content, DryRun: dryRun})
 		if err != nil {
 			return err
 		}
