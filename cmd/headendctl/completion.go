@@ -10,6 +10,9 @@ import (
 
 // completion prints a shell completion script: `completion bash`.
 func (c *cli) completion(args []string) int {
+	if c.output == "json" || wantsHelp(args) {
+		return c.help([]string{"completion"})
+	}
 	if len(args) != 1 || args[0] != "bash" {
 		fmt.Fprintln(c.stderr, "headendctl: usage: completion bash (then: source <(headendctl completion bash))")
 		return 2

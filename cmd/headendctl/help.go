@@ -79,7 +79,8 @@ system's); --insecure: send a token in plaintext to an address that is not loopb
 -o json (or --output json), before or after the command: one JSON document on
 stdout, the daemon's response with proto JSON names and every field present
 (headendctl help COMMAND names it); events --follow: one event a line (NDJSON).
-Errors go to stderr as text, whatever -o says.
+Errors go to stderr as text, whatever -o says. help and completion print text only:
+-o json with them is a usage error.
 headendctl help COMMAND (or COMMAND --help): the command's flags and examples.
 
 `
@@ -271,8 +272,22 @@ func at(sub string) map[string][]int { return map[string][]int{sub: {0}} }
 // answers itself (the table cannot name them: they read it).
 var metaLines = []usageLine{
 	{"help [COMMAND [SUBCOMMAND]]", "this usage, or a command's: its flags, examples and what\n-o json prints (also: COMMAND --help)"},
-	{"completion bash", "a bash completion script: source <(headendctl completion bash)"},
+	{"completion bash", "a bash completion script: source <(headendctl completion bash)\n(bash 4.2 or later)"},
 }
+
+// metaCommands are help and completion as commands, for their own help
+// pages; run answers them itself.
+var metaCommands = []*command{
+	{name: "help", lines: metaLines[:1],
+		examples: []string{"headendctl help", "headendctl help smart token", "headendctl exec --help"},
+		json:     "not taken: help prints text only (-o json with it is a usage error, exit status 2)"},
+	{name: "completion", lines: metaLines[1:2],
+		examples: []string{"source <(headendctl completion bash)", "headendctl completion bash > /etc/bash_completion.d/headendctl"},
+		json:     "not taken: completion prints a bash script (-o json with it is a usage error, exit status 2)"},
+}
+
+// textOnly is the refusal of -o json by what prints text alone.
+const textOnly = "help and completion print text only (leave out -o json)"
 
 func findCommand(name string) *command {
 	for _, c := range commands {
@@ -336,16 +351,24 @@ func (helpRequest) Error() string { return "help requested" }
 // help prints the usage (no arguments) or a command's help to stdout:
 // `help COMMAND [SUBCOMMAND]`, or COMMAND's arguments with --help in them.
 func (c *cli) help(args []string) int {
+	if c.output == "json" {
+		fmt.Fprintln(c.stderr, "headendctl:", textOnly)
+		return 2
+	}
 	if len(args) == 0 {
 		fmt.Fprint(c.stdout, usage())
 		return 0
 	}
+	if wantsHelp(args[:1]) {
+		args = []string{"help"}
+	}
 	cmd := findCommand(args[0])
-	if cmd == nil {
-		if args[0] == "help" || args[0] == "completion" {
-			fmt.Fprint(c.stdout, usage())
-			return 0
+	for _, m := range metaCommands {
+		if m.name == args[0] {
+			cmd = m
 		}
+	}
+	if cmd == nil {
 		fmt.Fprintf(c.stderr, "headendctl: help: unknown command %q (headendctl help lists them)\n", args[0])
 		return 2
 	}
@@ -358,7 +381,8 @@ func (c *cli) help(args []string) int {
 	return 0
 }
 
-// subcommand is the subcommand args start with, "" for none.
+// subcommand is the subcommand args start with, "" for none; the first
+// word of two-word subcommands alone is their group ("smart token").
 func subcommand(cmd *command, args []string) string {
 	best := ""
 	for _, s := range cmd.subs {
@@ -366,8 +390,23 @@ func subcommand(cmd *command, args []string) string {
 		if len(w) <= len(args) && slices.Equal(w, args[:len(w)]) && len(s) > len(best) {
 			best = s
 		}
+		if best == "" && len(w) == 2 && len(args) > 0 && w[0] == args[0] {
+			best = w[0]
+		}
 	}
 	return best
+}
+
+// groupSubs are the subcommands of a group (smart token: token create,
+// token revoke); none when sub is a subcommand itself.
+func groupSubs(cmd *command, sub string) []string {
+	var subs []string
+	for _, s := range cmd.subs {
+		if strings.HasPrefix(s, sub+" ") {
+			subs = append(subs, s)
+		}
+	}
+	return subs
 }
 
 // commandHelp is a command's (or subcommand's) help: its usage lines,
@@ -402,10 +441,14 @@ func commandHelp(cmd *command, sub string) string {
 			b.WriteString("  " + t + "\n")
 		}
 	}
-	if len(cmd.subs) > 0 && sub == "" {
+	group := groupSubs(cmd, sub)
+	switch {
+	case len(cmd.subs) > 0 && sub == "":
 		fmt.Fprintf(&b, "\nSubcommands: %s (headendctl help %s SUBCOMMAND)\n", strings.Join(cmd.subs, ", "), cmd.name)
+	case len(group) > 0:
+		fmt.Fprintf(&b, "\nSubcommands: %s (headendctl help %s SUBCOMMAND)\n", strings.Join(group, ", "), cmd.name+" "+sub)
 	}
-	if fs := flagsOf(cmd, sub); fs != nil {
+	if fs := flagsOf(cmd, sub); len(group) == 0 && fs != nil {
 		var fl strings.Builder
 		fs.VisitAll(func(f *flag.Flag) { writeFlag(&fl, f) })
 		if fl.Len() > 0 {
@@ -470,6 +513,9 @@ func flagName(name string) string {
 // anything is sent or written. A handler that takes no flags finds a
 // closed connection and returns another error: no flags.
 func flagsOf(cmd *command, sub string) *flag.FlagSet {
+	if cmd.run == nil {
+		return nil // help and completion
+	}
 	conn, err := grpc.NewClient("passthrough:///flags", grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return nil

@@ -21,7 +21,7 @@ func noDaemon(args ...string) (stdout, stderr string, code int) {
 // TestHelp: the usage and each command's help go to stdout with exit
 // status 0; help of an unknown command is a usage error.
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"help", "help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
 		out, errOut, code := noDaemon(args...)
 		if code != 0 || out != usage() || errOut != "" {
 			t.Errorf("headendctl %q: exit %d, stderr %q, stdout the usage: %v", args, code, errOut, out == usage())
@@ -69,7 +69,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "exec"}, []string{"Exit status of exec: 1 if a console line answered with an error"}},
 		{[]string{"help", "replay"}, []string{"Exit status of replay: 1 if an output differs; 2 on any error", "\n  --ignore string\n"}},
 		{[]string{"help", "events"}, []string{"with --follow one Event a line (NDJSON)", "\n  --follow\n        go on printing events as they happen\n"}},
-		{[]string{"-o", "json", "help", "wait"}, []string{"\n  --timeout duration\n        how long to wait (default 10s)\n"}},
+		{[]string{"help", "wait"}, []string{"\n  --timeout duration\n        how long to wait (default 10s)\n"}},
 	} {
 		out, errOut, code := noDaemon(c.args...)
 		if code != 0 || errOut != "" {
@@ -223,6 +223,44 @@ func TestFlagName(t *testing.T) {
 	for in, want := range map[string]string{"f": "-f", "o": "-o", "dry-run": "--dry-run", "save": "--save"} {
 		if got := flagName(in); got != want {
 			t.Errorf("flagName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHelpOfHelpAndGroups: help and completion take --help like every
+// command and have pages of their own; a two-word subcommand's first word
+// (smart token) is a group whose help lists its subcommands; help prints
+// text only, so -o json with it is a usage error.
+func TestHelpOfHelpAndGroups(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"help", "--help"}, []string{"usage: headendctl [GLOBAL FLAGS] help [COMMAND [SUBCOMMAND]]\n"}},
+		{[]string{"help", "-h"}, []string{"usage: headendctl [GLOBAL FLAGS] help [COMMAND [SUBCOMMAND]]\n"}},
+		{[]string{"help", "completion"}, []string{"usage: headendctl [GLOBAL FLAGS] completion bash\n", "bash 4.2"}},
+		{[]string{"completion", "--help"}, []string{"usage: headendctl [GLOBAL FLAGS] completion bash\n"}},
+		{[]string{"smart", "token", "--help"}, []string{"usage: headendctl [GLOBAL FLAGS] smart token create --account A",
+			"\n       headendctl [GLOBAL FLAGS] smart token revoke T\n", "\nSubcommands: token create, token revoke (headendctl help smart token SUBCOMMAND)\n"}},
+		{[]string{"help", "smart", "account"}, []string{"usage: headendctl [GLOBAL FLAGS] smart account create NAME\n"}},
+		{[]string{"smart", "entitlement", "-h"}, []string{"usage: headendctl [GLOBAL FLAGS] smart entitlement add --account A"}},
+	} {
+		out, errOut, code := noDaemon(c.args...)
+		if code != 0 || errOut != "" {
+			t.Errorf("headendctl %q: exit %d, stderr %q", c.args, code, errOut)
+		}
+		for _, w := range c.wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("headendctl %q lacks %q:\n%.300s", c.args, w, out)
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"-o", "json", "help"}, {"-o", "json", "help", "wait"}, {"help", "get", "-o", "json"},
+		{"completion", "bash", "-o", "json"}, {"--output", "json", "completion", "bash"}, {"-o", "json", "get", "--help"},
+	} {
+		if out, errOut, code := noDaemon(args...); code != 2 || out != "" || errOut != "headendctl: help and completion print text only (leave out -o json)\n" {
+			t.Errorf("headendctl %q: exit %d, stdout %.100q, stderr %q", args, code, out, errOut)
 		}
 	}
 }

@@ -63,8 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	c.defineConnFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage())
-			return 0
+			return c.help(nil)
 		}
 		fmt.Fprintln(stderr, "run headendctl help for the usage")
 		return 2
