@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -21,9 +22,10 @@ import (
 // configUsage describes the config command, for the command list.
 const configUsage = `Contexts (named connection settings, like kubectl's; the file is $ASALAB_CONFIG,
 else $XDG_CONFIG_HOME/asalab/config.json, else ~/.config/asalab/config.json, mode 0600):
-  config set-context NAME [--addr A] [--token T] [--ca FILE] [--lab L] [--tls] [--insecure]
+  config set-context NAME [--addr A] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]
                                                make or change a context (only the flags given change;
-                                               --token "" forgets the token)
+                                               --token "" forgets the token; --token-file: the token
+                                               from FILE, - for stdin, kept out of ps and history)
   config use-context NAME                      the context every command takes unless --context
   config get-contexts                          NAME ADDR LAB CURRENT (tokens are never printed)
   config current-context                       the current context's name
@@ -181,6 +183,34 @@ func (conf *ctlConfig) save(path string) error {
 	return d.Sync()
 }
 
+// readTokenFile reads a token from a file, or stdin for "-": a token on
+// the command line shows in ps and the shell's history. The line break a
+// file ends with is not part of the token.
+func readTokenFile(file string) (string, error) {
+	r := io.Reader(os.Stdin)
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	// A token is tens of bytes; a file of more than 4 KiB is not one.
+	b, err := io.ReadAll(io.LimitReader(r, 4<<10+1))
+	if err != nil {
+		return "", err
+	}
+	tok := strings.TrimRight(string(b), "\r\n")
+	switch {
+	case len(b) > 4<<10:
+		return "", fmt.Errorf("%s holds more than 4 KiB: not a token", file)
+	case tok == "":
+		return "", fmt.Errorf("%s is empty (--token \"\" forgets a context's token)", file)
+	}
+	return tok, nil
+}
+
 // checkContextName keeps context names to what a shell and a table show
 // plainly.
 func checkContextName(name string) error {
@@ -273,10 +303,12 @@ func (c *cli) setContext(path string, args []string) error {
 	var cx namedContext
 	var given []string
 	var set *flag.FlagSet
+	tokenFile := ""
 	pos, err := subflags("config set-context", args, func(fs *flag.FlagSet) {
 		set = fs
 		fs.StringVar(&cx.Addr, "addr", "", "")
 		fs.StringVar(&cx.Token, "token", "", "")
+		fs.StringVar(&tokenFile, "token-file", "", "")
 		fs.StringVar(&cx.CA, "ca", "", "")
 		fs.StringVar(&cx.Lab, "lab", "", "")
 		fs.BoolVar(&cx.TLS, "tls", false, "")
@@ -286,13 +318,22 @@ func (c *cli) setContext(path string, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("usage: config set-context NAME [--addr HOST:PORT] [--token T] [--ca FILE] [--lab L] [--tls] [--insecure]")
+		return usagef("usage: config set-context NAME [--addr HOST:PORT] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]")
 	}
 	name := pos[0]
 	if err := checkContextName(name); err != nil {
 		return err
 	}
 	set.Visit(func(f *flag.Flag) { given = append(given, f.Name) })
+	if slices.Contains(given, "token-file") {
+		if slices.Contains(given, "token") {
+			return usagef("config set-context: --token and --token-file: give one")
+		}
+		if cx.Token, err = readTokenFile(tokenFile); err != nil {
+			return usagef("config set-context: --token-file: %v", err)
+		}
+		given = append(given, "token")
+	}
 	if slices.Contains(given, "addr") && cx.Addr != "" {
 		if _, _, err := net.SplitHostPort(cx.Addr); err != nil {
 			return usagef("config set-context: --addr %q is not HOST:PORT", cx.Addr)

@@ -105,7 +105,7 @@ func TestSetContextBadInput(t *testing.T) {
 		{[]string{"config", "set-context", "lab1", "--ca", notPEM}, "config set-context: --ca " + notPEM + ": no PEM certificate in it"},
 		{[]string{"config", "set-context", "bad name", "--addr", "127.0.0.1:1"},
 			`"bad name" is not a context name: 1-63 of letters, digits, '.', '_' and '-', starting with a letter or digit`},
-		{[]string{"config", "set-context"}, "usage: config set-context NAME [--addr HOST:PORT] [--token T] [--ca FILE] [--lab L] [--tls] [--insecure]"},
+		{[]string{"config", "set-context"}, "usage: config set-context NAME [--addr HOST:PORT] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]"},
 		{[]string{"config", "use-context"}, "usage: config use-context NAME"},
 		{[]string{"config", "rename-context", "a", "b"},
 			`config: unknown subcommand "rename-context" (set-context, use-context, get-contexts, current-context, delete-context)`},
@@ -219,5 +219,50 @@ func TestSetContextConcurrent(t *testing.T) {
 	}
 	if len(got.Contexts) != n {
 		t.Errorf("%d contexts kept of %d set", len(got.Contexts), n)
+	}
+}
+
+// TestSetContextTokenFromFile: a context's token can come from a file
+// (--token-file FILE) or stdin (--token-file -), so that it never shows in
+// ps or the shell's history; the line break a file ends with is not part
+// of it.
+func TestSetContextTokenFromFile(t *testing.T) {
+	path := useConfig(t)
+	file := filepath.Join(t.TempDir(), "admin.token")
+	os.WriteFile(file, []byte("asalab_admin_FROMFILE\n"), 0o600)
+	if code, _, stderr := ctl("config", "set-context", "f", "--addr", "127.0.0.1:1", "--token-file", file); code != 0 {
+		t.Fatalf("--token-file: exit %d: %s", code, stderr)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString("asalab_lab_FROMSTDIN\r\n")
+	w.Close()
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old; r.Close() }()
+	if code, _, stderr := ctl("config", "set-context", "s", "--token-file", "-"); code != 0 {
+		t.Fatalf("--token-file -: exit %d: %s", code, stderr)
+	}
+	var conf ctlConfig
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &conf); err != nil {
+		t.Fatal(err)
+	}
+	if got := conf.Contexts["f"].Token + " " + conf.Contexts["s"].Token; got != "asalab_admin_FROMFILE asalab_lab_FROMSTDIN" {
+		t.Errorf("tokens %q", got)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"config", "set-context", "f", "--token", "x", "--token-file", file}, "config set-context: --token and --token-file: give one"},
+		{[]string{"config", "set-context", "f", "--token-file", file + ".missing"},
+			"config set-context: --token-file: open " + file + ".missing: no such file or directory"},
+	} {
+		if code, _, stderr := ctl(c.args...); code != 2 || stderr != "headendctl: "+c.want+"\n" {
+			t.Errorf("%q: exit %d, %q; want %q", c.args, code, stderr, c.want)
+		}
 	}
 }

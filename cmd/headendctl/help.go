@@ -249,14 +249,14 @@ var commands = []*command{
 		examples: []string{"headendctl apply -f lab.yaml", "headendctl apply -f lab.yaml --dry-run -o json"},
 		json:     "ApplyLabResponse", run: (*cli).apply},
 	{name: "config", section: 5, lines: []usageLine{
-		{"config set-context NAME [--addr A] [--token T] [--ca FILE] [--lab L] [--tls] [--insecure]",
-			"make or change a context (only the flags given change;\n--token \"\" forgets the token)"},
+		{"config set-context NAME [--addr A] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]",
+			"make or change a context (only the flags given change;\n--token \"\" forgets the token; --token-file: the token\nfrom FILE, - for stdin, kept out of ps and history)"},
 		{"config use-context NAME", "the context every command takes unless --context"},
 		{"config get-contexts", "NAME ADDR LAB CURRENT (tokens are never printed)"},
 		{"config current-context", "the current context's name"},
 		{"config delete-context NAME", "forget a context"}},
 		subs: []string{"set-context", "use-context", "get-contexts", "current-context", "delete-context"},
-		examples: []string{"headendctl config set-context lab-a --addr lab-a.example:50051 --token \"$TOKEN\" --ca ca.pem",
+		examples: []string{"headendctl config set-context lab-a --addr lab-a.example:50051 --token-file admin.token --ca ca.pem",
 			"headendctl config use-context lab-a"},
 		json: "get-contexts: {\"contexts\": [{\"name\", \"addr\", \"lab\", \"ca\", \"tls\", \"insecure\", \"hasToken\", \"current\"}], \"currentContext\"}; " +
 			"set-context: {\"context\": {...}, \"created\" or \"modified\": true}; use-context and current-context: {\"currentContext\"}; " +

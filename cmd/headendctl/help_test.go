@@ -203,7 +203,7 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"--addr", td.addr, "exec", "asa1", ""}, ""},
 		{[]string{"--addr", td.addr, "portal", "order", "--customer", "x", "--s"}, "--size --sku --start"},
 		{[]string{"apply", "-"}, "--dry-run -f --help -o --output"},
-		{[]string{"config", "set-context", "x", "--t"}, "--tls --token"},
+		{[]string{"config", "set-context", "x", "--t"}, "--tls --token --token-file"},
 		{[]string{"--context", "x", "lab", ""}, "create delete list get reset token"},
 	} {
 		if got := complete(c.words...); got != c.want {
