@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
@@ -87,7 +90,7 @@ func (c *cli) events(args []string) error {
 		for {
 			resp, err := stream.Recv()
 			if errors.Is(err, io.EOF) {
-				return nil
+				return c.followEnded()
 			}
 			if err != nil {
 				return err
@@ -122,6 +125,54 @@ func (c *cli) events(args []string) error {
 		}
 		req.PageToken = resp.GetNextPageToken()
 	}
+}
+
+// followEnded says why the daemon ended an events --follow stream, which
+// has no end of its own: the stream ends alike when the lab is deleted or
+// reset and when the daemon stops, so it asks the daemon for the lab. A
+// deleted lab is a failure (exit status 1): the events a script waits for
+// will never come. A daemon that stopped is the ordinary end of a lab's
+// life, as at the end of a test run, and a reset lab goes on with a new
+// log (0). A daemon that is stopping may still answer for the lab, so the
+// two cannot always be told apart. Either way a line on stderr says why,
+// and stdout keeps the events alone.
+// resetWindow is how long followEnded gives a lab that is not found to
+// reappear from a reset before it calls it deleted.
+var resetWindow = 2 * time.Second
+
+func (c *cli) followEnded() error {
+	lab := "the lab"
+	if c.lab != "" {
+		lab = "lab " + c.lab
+	}
+	lc, err := c.labs()
+	if err != nil {
+		return err
+	}
+	cx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	// A lab being reset is out of sight until it opens again, empty:
+	// not found for a moment, which is not yet a deletion.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for give := time.Now().Add(resetWindow); ; {
+		_, err = lc.GetLab(cx, &headendv1.GetLabRequest{Lab: c.lab})
+		if status.Code(err) != codes.NotFound || time.Now().After(give) {
+			break
+		}
+		<-tick.C
+	}
+	why := "the daemon closed it (it stopped)"
+	switch status.Code(err) {
+	case codes.NotFound, codes.Unauthenticated:
+		// A lab token's lab went with the token: the daemon knows
+		// neither now.
+		return fmt.Errorf("the event stream ended: %s was deleted", lab)
+	case codes.OK:
+		why = fmt.Sprintf("the daemon ended it (%s was reset, or the daemon is stopping)", lab)
+	}
+	fmt.Fprintln(c.stderr, "headendctl: the event stream ended:", why)
+	return nil
 }
 
 // printEvent prints one event on a line: SEQ TIME HEADEND KIND, then its

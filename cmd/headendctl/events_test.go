@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,5 +37,94 @@ func TestPrintEvent(t *testing.T) {
 		if out.String() != c.want {
 			t.Errorf("got  %q\nwant %q", out.String(), c.want)
 		}
+	}
+}
+
+// TestFollowEnds: events --follow has no end of its own, so when the
+// daemon ends the stream it says why on stderr and with its exit status:
+// 1 when its lab was deleted, 0 when the lab was reset or the daemon
+// stopped (a stopping daemon may still answer for the lab, so the line
+// names either). Stdout keeps the events alone (NDJSON with -o json).
+func TestFollowEnds(t *testing.T) {
+	td := startDaemon(t)
+	if _, errOut, code := td.ctl("lab", "create", "evl", "--clock-start", "2026-01-05T09:00:00Z"); code != 0 {
+		t.Fatalf("lab create: %s", errOut)
+	}
+	// follow runs events --follow -o json on lab and returns when it has
+	// printed its first event; end waits for its exit.
+	follow := func(lab string) (end func() (code int, stdout, stderr string)) {
+		t.Helper()
+		pr, pw := io.Pipe()
+		var out, errOut bytes.Buffer
+		first, scanned := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(scanned)
+			sc := bufio.NewScanner(pr)
+			for n := 0; sc.Scan(); n++ {
+				out.WriteString(sc.Text() + "\n")
+				if n == 0 {
+					close(first)
+				}
+			}
+		}()
+		done := make(chan int, 1)
+		go func() {
+			code := run([]string{"--addr", td.addr, "--lab", lab, "events", "--follow", "-o", "json"}, pw, &errOut)
+			pw.Close()
+			done <- code
+		}()
+		if _, errOut, code := td.ctl("--lab", lab, "create", "--model", "ASA5525", "--hostname", "asa1"); code != 0 {
+			t.Fatalf("create: %s", errOut)
+		}
+		select {
+		case <-first:
+		case code := <-done:
+			t.Fatalf("events --follow ended at once: exit %d, %s", code, errOut.String())
+		}
+		return func() (int, string, string) {
+			code := <-done
+			<-scanned
+			return code, out.String(), errOut.String()
+		}
+	}
+
+	// A deleted lab is not found for good: no need to give it the
+	// seconds a reset may take.
+	window := resetWindow
+	t.Cleanup(func() { resetWindow = window })
+	resetWindow = 100 * time.Millisecond
+	end := follow("evl")
+	if _, errOut, code := td.ctl("lab", "delete", "evl"); code != 0 {
+		t.Fatalf("lab delete: %s", errOut)
+	}
+	code, stdout, stderr := end()
+	if want := "headendctl: the event stream ended: lab evl was deleted\n"; code != 1 || stderr != want {
+		t.Errorf("lab deleted: exit %d, stderr %q; want 1, %q", code, stderr, want)
+	}
+	if !strings.HasPrefix(stdout, "{") || strings.Contains(stdout, "headendctl") {
+		t.Errorf("lab deleted: stdout %q", stdout)
+	}
+
+	resetWindow = window
+	if _, errOut, code := td.ctl("lab", "create", "evr", "--clock-start", "2026-01-05T09:00:00Z"); code != 0 {
+		t.Fatalf("lab create: %s", errOut)
+	}
+	end = follow("evr")
+	if _, errOut, code := td.ctl("lab", "reset", "evr"); code != 0 {
+		t.Fatalf("lab reset: %s", errOut)
+	}
+	code, _, stderr = end()
+	if want := "headendctl: the event stream ended: the daemon ended it (lab evr was reset, or the daemon is stopping)\n"; code != 0 || stderr != want {
+		t.Errorf("lab reset: exit %d, stderr %q; want 0, %q", code, stderr, want)
+	}
+
+	end = follow("default")
+	if err := td.d.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = end()
+	if code != 0 || stderr != "headendctl: the event stream ended: the daemon closed it (it stopped)\n" &&
+		stderr != "headendctl: the event stream ended: the daemon ended it (lab default was reset, or the daemon is stopping)\n" {
+		t.Errorf("daemon stopped: exit %d, stderr %q; want 0 and why", code, stderr)
 	}
 }

@@ -73,6 +73,20 @@ func (f *fakeDaemon) last(t *testing.T) call {
 	return f.calls[len(f.calls)-1]
 }
 
+// lastOf is the last call of a method the daemon saw.
+func (f *fakeDaemon) lastOf(t *testing.T, method string) call {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.calls) - 1; i >= 0; i-- {
+		if f.calls[i].method == method {
+			return f.calls[i]
+		}
+	}
+	t.Fatalf("daemon %s saw no %s call", f.name, method)
+	return call{}
+}
+
 func (f *fakeDaemon) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -90,7 +90,8 @@ const exitStatus = `Exit status:
   1  the command ran and failed: the daemon refused it or did not answer (a gRPC
      error), a local file did not read or write, keygen refused a feature or
      found no secret, wait saw no daemon in time; exec: a console line answered
-     with an error; scenario grade: a goal failed
+     with an error; scenario grade: a goal failed; events --follow: its lab was
+     deleted (0 when the daemon stopped or the lab was reset; stderr says which)
   2  a usage error (an unknown command or flag, a missing or malformed argument);
      replay: any error (1 says an output differs)
 `
@@ -167,7 +168,9 @@ var commands = []*command{
 		"the lab's event log: SEQ TIME HEADEND KIND SYSLOG | TEXT\n(--follow: go on as events happen; --headend, --kind repeatable)"}},
 		examples: []string{"headendctl events --headend asa1 --kind reloaded --kind rma", "headendctl events --follow -o json"},
 		json:     "ListEventsResponse with every page's events; with --follow one Event a line (NDJSON), as each happens",
-		run:      (*cli).events},
+		exit: "--follow ends only when the daemon ends the stream, saying why on stderr (\"the event stream ended: ...\"): " +
+			"1 when its lab was deleted, 0 when the daemon stopped or the lab was reset",
+		run: (*cli).events},
 	{name: "keygen", lines: []usageLine{{"keygen --serial S [--days N] [--nonce N] FEATURE...", "mint a key offline (--data-dir D or --secret-file F)"}},
 		examples: []string{"headendctl keygen --data-dir ./data --serial FCH1947V0GY premium=250 mobile",
 			"headendctl keygen --serial FCH1947V0GY --days 30 premium=500"},
