@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // completion prints a shell completion script: `completion bash`.
@@ -21,19 +23,44 @@ func (c *cli) completion(args []string) int {
 	return 0
 }
 
-// globalValueFlags are the global flags that take a value (--tls and
-// --insecure take none).
-var globalValueFlags = []string{"--addr", "--lab", "-o", "--output", "--token", "--ca", "--context"}
+// globalValueFlags are the global flags that take a value;
+// globalBoolFlags those that take none.
+var (
+	globalValueFlags = []string{"--addr", "--lab", "-o", "--output", "--token", "--ca", "--context", "--call-timeout"}
+	globalBoolFlags  = []string{"--tls", "--insecure"}
+)
+
+// completionCallTimeout bounds each question the completion asks the
+// daemon: a <Tab> must not hang on a daemon that accepts and never
+// answers.
+const completionCallTimeout = "2s"
+
+// eventKindNames are the words events --kind takes.
+func eventKindNames() []string {
+	var names []string
+	for k := int32(1); ; k++ {
+		if _, ok := headendv1.EventKind_name[k]; !ok {
+			return names
+		}
+		names = append(names, eventKindName(headendv1.EventKind(k)))
+	}
+}
 
 // bashCompletion is the bash completion script, made from the table of
 // commands: commands, subcommands, each one's flags, -o's formats,
-// --kind's words, and hostnames, which it asks the daemon for with
-// `headendctl list -o json` (with the --addr, --lab, --token and --ca
-// the command line has so far).
+// --kind's words, context names (config get-contexts), and hostnames and
+// scenario names, which it asks the daemon for with `headendctl list -o
+// json` and `scenario list -o json` (with the global flags the command
+// line has so far, and --call-timeout).
 func bashCompletion() string {
 	var b strings.Builder
 	q := strconv.Quote
 	b.WriteString("# bash completion for headendctl: source <(headendctl completion bash)\n")
+	b.WriteString("# It needs bash 4.2 or later (associative arrays declared global with declare -gA);\n" +
+		"# macOS's /bin/bash is 3.2: use a newer bash (brew install bash).\n")
+	b.WriteString("if ((BASH_VERSINFO[0] < 4 || BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 2)); then\n" +
+		"\techo \"headendctl completion needs bash 4.2 or later; this is bash $BASH_VERSION\" >&2\n" +
+		"\treturn 1 2>/dev/null || exit 1\nfi\n")
 	names := []string{}
 	for _, c := range commands {
 		names = append(names, c.name)
@@ -41,6 +68,8 @@ func bashCompletion() string {
 	names = append(names, "help", "completion")
 	fmt.Fprintf(&b, "_headendctl_commands=%s\n", q(strings.Join(names, " ")))
 	fmt.Fprintf(&b, "_headendctl_globals=%s\n", q(strings.Join(globalValueFlags, " ")))
+	fmt.Fprintf(&b, "_headendctl_globalbools=%s\n", q(strings.Join(globalBoolFlags, " ")))
+	fmt.Fprintf(&b, "_headendctl_timeout=%s\n", q(completionCallTimeout))
 	b.WriteString("declare -gA _headendctl_subs=(\n")
 	for _, c := range commands {
 		firsts := []string{}
@@ -98,6 +127,7 @@ func bashCompletion() string {
 	}
 	b.WriteString(")\n")
 	fmt.Fprintf(&b, "_headendctl_kinds=%s\n", q(strings.Join(kinds, " ")))
+	fmt.Fprintf(&b, "_headendctl_eventkinds=%s\n", q(strings.Join(eventKindNames(), " ")))
 	b.WriteString(bashFunction)
 	return b.String()
 }
@@ -107,7 +137,18 @@ const bashFunction = `
 _headendctl_hostnames() {
 	# A headend's own hostname is its field at the depth of list's headends
 	# (its configurations hold a hostname deeper down).
-	"${_headendctl_ctl[@]}" list -o json 2>/dev/null | sed -n 's/^      "hostname": *"\([^"]*\)".*/\1/p'
+	"${_headendctl_ctl[@]}" --call-timeout "$_headendctl_timeout" list -o json 2>/dev/null |
+		sed -n 's/^      "hostname": *"\([^"]*\)".*/\1/p'
+}
+
+_headendctl_scenarios() {
+	"${_headendctl_ctl[@]}" --call-timeout "$_headendctl_timeout" scenario list -o json 2>/dev/null |
+		sed -n 's/^      "name": *"\([^"]*\)".*/\1/p'
+}
+
+# The contexts are a local file: no daemon is asked.
+_headendctl_contexts() {
+	"${COMP_WORDS[0]}" config get-contexts -o json 2>/dev/null | sed -n 's/^      "name": *"\([^"]*\)".*/\1/p'
 }
 
 # _headendctl_flag prints a flag word's name as the tables spell it.
@@ -147,7 +188,7 @@ _headendctl() {
 		fi
 		if [[ -z $path ]]; then
 			path=$w
-		elif (( npos == 0 )) && [[ " ${_headendctl_subs[$path]} " == *" $w "* ]]; then
+		elif (( npos == 0 )) && [[ " ${_headendctl_subs[${path#help }]} " == *" $w "* ]]; then
 			path="$path $w"
 		else
 			(( npos++ ))
@@ -159,15 +200,18 @@ _headendctl() {
 		if _headendctl_takes "$path" "$f"; then
 			case $f in
 			-o|--output) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
-			--kind) [[ $path == admit ]] && COMPREPLY=($(compgen -W "$_headendctl_kinds" -- "$cur")) ;;
+			--kind)
+				[[ $path == admit ]] && COMPREPLY=($(compgen -W "$_headendctl_kinds" -- "$cur"))
+				[[ $path == events ]] && COMPREPLY=($(compgen -W "$_headendctl_eventkinds" -- "$cur")) ;;
 			--headend) COMPREPLY=($(compgen -W "$(_headendctl_hostnames)" -- "$cur")) ;;
+			--context) [[ -z $path ]] && COMPREPLY=($(compgen -W "$(_headendctl_contexts)" -- "$cur")) ;;
 			esac
 			return # otherwise the shell's default: file names
 		fi
 	fi
 	if [[ $cur == -* ]]; then
 		if [[ -z $path ]]; then
-			COMPREPLY=($(compgen -W "$_headendctl_globals --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "$_headendctl_globals $_headendctl_globalbools --help" -- "$cur"))
 		else
 			local fl=${_headendctl_flags[$path]}
 			COMPREPLY=($(compgen -W "${fl//=/} --help -o --output" -- "$cur"))
@@ -176,8 +220,12 @@ _headendctl() {
 	fi
 	if [[ -z $path ]]; then
 		COMPREPLY=($(compgen -W "$_headendctl_commands" -- "$cur"))
-	elif (( npos == 0 )) && [[ -n ${_headendctl_subs[$path]} ]]; then
-		COMPREPLY=($(compgen -W "${_headendctl_subs[$path]}" -- "$cur"))
+	elif (( npos == 0 )) && [[ -n ${_headendctl_subs[${path#help }]} ]]; then
+		COMPREPLY=($(compgen -W "${_headendctl_subs[${path#help }]}" -- "$cur"))
+	elif (( npos == 0 )) && [[ $path == "config use-context" || $path == "config delete-context" || $path == "config set-context" ]]; then
+		COMPREPLY=($(compgen -W "$(_headendctl_contexts)" -- "$cur"))
+	elif (( npos == 0 )) && [[ $path == "scenario start" ]]; then
+		COMPREPLY=($(compgen -W "$(_headendctl_scenarios)" -- "$cur"))
 	elif [[ " ${_headendctl_hosts[$path]} " == *" $npos "* ]]; then
 		COMPREPLY=($(compgen -W "$(_headendctl_hostnames)" -- "$cur"))
 	fi

@@ -237,6 +237,11 @@ func withLab(ctx context.Context, lab string) context.Context {
 }
 
 func (c *cli) labUnary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if c.callTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.callTimeout)
+		defer cancel()
+	}
 	return c.hintTLS(invoker(withLab(ctx, c.labOf(req)), method, req, reply, cc, opts...))
 }
 

@@ -71,11 +71,13 @@ essentials, mobile, phone, aea, shared-participant, shared-server=N, botnet, car
 tls-proxy=N, plus-apex, vpn-only=N`, []string{"keygen"}},
 }
 
-const usageHead = `usage: headendctl [--context NAME] [--addr HOST:PORT] [--lab NAME] [-o text|json] [--token T] [--ca FILE | --tls] [--insecure] COMMAND [ARGS]
+const usageHead = `usage: headendctl [--context NAME] [--addr HOST:PORT] [--lab NAME] [-o text|json] [--token T] [--ca FILE | --tls] [--insecure] [--call-timeout D] COMMAND [ARGS]
 
 --addr defaults to $ASALAB_ADDR, then the context's (config use-context), then 127.0.0.1:50051;
 --token to $ASALAB_TOKEN, then the context's. --ca FILE or --tls: TLS (the CA in FILE, or the
 system's); --insecure: send a token in plaintext to an address that is not loopback.
+--call-timeout D: give up a call the daemon has not answered in D (default 30s, or the
+command's own: wait --timeout, scenario start and reset 5m; events --follow is not bounded).
 -o json (or --output json), before or after the command: one JSON document on
 stdout, the daemon's response with proto JSON names and every field present
 (headendctl help COMMAND names it); events --follow: one event a line (NDJSON).
@@ -477,7 +479,7 @@ func commandHelp(cmd *command, sub string) string {
 		fmt.Fprintf(&b, "Exit status of %s: %s; otherwise as for every command:\n", cmd.name, cmd.exit)
 	}
 	b.WriteString(exitStatus)
-	b.WriteString("\nGlobal flags (before the command; -o and --output after it too): --addr HOST:PORT, --lab NAME, -o text|json, --token T, --ca FILE, --tls, --insecure, --context NAME\n")
+	b.WriteString("\nGlobal flags (before the command; -o and --output after it too): --addr HOST:PORT, --lab NAME, -o text|json, --token T, --ca FILE, --tls, --insecure, --context NAME, --call-timeout D\n")
 	return b.String()
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,7 +161,30 @@ func TestBashCompletion(t *testing.T) {
 	if err := os.WriteFile(listFile, []byte(listed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fake := "fake_headendctl() { echo \"$*\" >> " + argsFile + "; [[ \"$*\" == *'list -o json' ]] && cat " + listFile + "; }\n"
+	scenarios, errOut, code := td.ctl("scenario", "list", "-o", "json")
+	if code != 0 {
+		t.Fatalf("scenario list -o json: %s", errOut)
+	}
+	scenFile := filepath.Join(dir, "scenarios.json")
+	if err := os.WriteFile(scenFile, []byte(scenarios), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	useConfig(t)
+	for _, cx := range []string{"east", "west"} {
+		if code, _, errOut := ctl("config", "set-context", cx, "--addr", "127.0.0.1:1"); code != 0 {
+			t.Fatalf("set-context: %s", errOut)
+		}
+	}
+	contexts, errOut, code := noDaemon("-o", "json", "config", "get-contexts")
+	if code != 0 {
+		t.Fatalf("get-contexts: %s", errOut)
+	}
+	ctxFile := filepath.Join(dir, "contexts.json")
+	if err := os.WriteFile(ctxFile, []byte(contexts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fake := "fake_headendctl() { echo \"$*\" >> " + argsFile + "; case \"$*\" in *'scenario list -o json') cat " + scenFile + ";; " +
+		"*'list -o json') cat " + listFile + ";; *'get-contexts -o json') cat " + ctxFile + ";; esac; }\n"
 	complete := func(words ...string) string {
 		t.Helper()
 		var q []string
@@ -205,6 +229,17 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"apply", "-"}, "--dry-run -f --help -o --output"},
 		{[]string{"config", "set-context", "x", "--t"}, "--tls --token --token-file"},
 		{[]string{"--context", "x", "lab", ""}, "create delete list get reset token"},
+		{[]string{"--t"}, "--token --tls"},
+		{[]string{"--i"}, "--insecure"},
+		{[]string{"--c"}, "--ca --context --call-timeout"},
+		{[]string{"events", "--kind", "key_"}, "key_installed"},
+		{[]string{"--context", ""}, "east west"},
+		{[]string{"config", "use-context", ""}, "east west"},
+		{[]string{"config", "delete-context", "w"}, "west"},
+		{[]string{"help", "po"}, "power portal"},
+		{[]string{"help", "portal", "o"}, "order"},
+		{[]string{"help", "smart", "token", ""}, "create revoke"},
+		{[]string{"--addr", td.addr, "scenario", "start", ""}, scenarioNames(t, scenarios)},
 	} {
 		if got := complete(c.words...); got != c.want {
 			t.Errorf("completing %q: %q, want %q", c.words, got, c.want)
@@ -212,7 +247,8 @@ func TestBashCompletion(t *testing.T) {
 	}
 	// The hostnames came from the daemon the command line names.
 	b, err := os.ReadFile(argsFile)
-	if want := strings.Repeat("--addr "+td.addr+" list -o json\n", 3); err != nil || string(b) != want {
+	if want := strings.Repeat("--addr "+td.addr+" --call-timeout 2s list -o json\n", 3) + strings.Repeat("config get-contexts -o json\n", 3) +
+		"--addr " + td.addr + " --call-timeout 2s scenario list -o json\n"; err != nil || string(b) != want {
 		t.Errorf("the completion ran headendctl with\n%s\nwant\n%s", b, want)
 	}
 }
@@ -263,4 +299,17 @@ func TestHelpOfHelpAndGroups(t *testing.T) {
 			t.Errorf("headendctl %q: exit %d, stdout %.100q, stderr %q", args, code, out, errOut)
 		}
 	}
+}
+
+// scenarioNames are the names scenario list -o json gives, in its order.
+func scenarioNames(t *testing.T, doc string) string {
+	var resp struct{ Scenarios []struct{ Name string } }
+	if err := json.Unmarshal([]byte(doc), &resp); err != nil || len(resp.Scenarios) == 0 {
+		t.Fatalf("scenario list -o json: %v\n%s", err, doc)
+	}
+	var names []string
+	for _, s := range resp.Scenarios {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, " ")
 }

@@ -43,6 +43,10 @@ type cli struct {
 	stderr io.Writer
 	conn   *grpc.ClientConn
 	cf     connFlags // --context, --tls, --insecure, and which flags were given
+	// callTimeout bounds each unary call when given (--call-timeout):
+	// the completion's questions must not hang on a daemon that accepts
+	// and never answers.
+	callTimeout time.Duration
 }
 
 func main() {
@@ -60,6 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.output, "output", "text", "output format: text or json (the long form of -o)")
 	fs.StringVar(&c.token, "token", os.Getenv("ASALAB_TOKEN"), "bearer token (default $ASALAB_TOKEN)")
 	fs.StringVar(&c.ca, "ca", "", "connect with TLS, trusting the CA certificate in this PEM file")
+	fs.DurationVar(&c.callTimeout, "call-timeout", 0, "give up a call the daemon has not answered in this long (default: 30s, or the command's own)")
 	c.defineConnFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -75,6 +80,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	name, rest := fs.Arg(0), outputFlags(fs.Args()[1:], &c.output)
 	if c.output != "text" && c.output != "json" {
 		fmt.Fprintf(stderr, "headendctl: -o must be text or json, not %q\n", c.output)
+		return 2
+	}
+	bad := false
+	fs.Visit(func(f *flag.Flag) { bad = bad || f.Name == "call-timeout" && c.callTimeout <= 0 })
+	if bad {
+		fmt.Fprintln(stderr, "headendctl: --call-timeout must be more than 0")
 		return 2
 	}
 	if err := c.settle(fs, name); err != nil {
