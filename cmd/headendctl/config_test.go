@@ -146,9 +146,13 @@ func TestContextPrecedence(t *testing.T) {
 	}{
 		{"the current context", nil, nil, d1, "ctx-token-1", "lab-one"},
 		{"--context", nil, []string{"--context", "two"}, d2, "ctx-token-2", ""},
-		{"ASALAB_ADDR over the context", map[string]string{"ASALAB_ADDR": addr2}, nil, d2, "ctx-token-1", "lab-one"},
+		// Another daemon than the context's gets neither its token
+		// (another daemon's credential, which it could keep) nor its lab.
+		{"ASALAB_ADDR over the context", map[string]string{"ASALAB_ADDR": addr2}, nil, d2, "", ""},
 		{"ASALAB_TOKEN over the context", map[string]string{"ASALAB_TOKEN": "env-token"}, nil, d1, "env-token", "lab-one"},
-		{"--addr over ASALAB_ADDR", map[string]string{"ASALAB_ADDR": addr1}, []string{"--addr", addr2}, d2, "ctx-token-1", "lab-one"},
+		{"--addr over ASALAB_ADDR", map[string]string{"ASALAB_ADDR": addr1}, []string{"--addr", addr2}, d2, "", ""},
+		{"--addr the context's own", nil, []string{"--addr", addr1}, d1, "ctx-token-1", "lab-one"},
+		{"--addr elsewhere, --token", nil, []string{"--addr", addr2, "--token", "flag-token"}, d2, "flag-token", ""},
 		{"--token over ASALAB_TOKEN", map[string]string{"ASALAB_TOKEN": "env-token"}, []string{"--token", "flag-token"}, d1, "flag-token", "lab-one"},
 		{"--lab over the context", nil, []string{"--lab", "lab-flag"}, d1, "ctx-token-1", "lab-flag"},
 	} {
@@ -167,7 +171,11 @@ func TestContextPrecedence(t *testing.T) {
 				t.Fatalf("the call went to d1 %d times, d2 %d times; want %s", got[d1], got[d2], c.daemon.name)
 			}
 			got := c.daemon.last(t)
-			if strings.Join(got.auth, "") != "Bearer "+c.token || strings.Join(got.lab, "") != c.lab {
+			auth := ""
+			if c.token != "" {
+				auth = "Bearer " + c.token
+			}
+			if strings.Join(got.auth, "") != auth || strings.Join(got.lab, "") != c.lab {
 				t.Errorf("authorization %q, asalab-lab %q; want Bearer %s, %q", got.auth, got.lab, c.token, c.lab)
 			}
 		})

@@ -90,13 +90,17 @@ func (c *cli) settle(fs *flag.FlagSet, cmd string) error {
 		if !c.cf.given["addr"] && os.Getenv("ASALAB_ADDR") == "" && cx.Addr != "" {
 			c.addr = cx.Addr
 		}
-		if !c.cf.given["token"] && os.Getenv("ASALAB_TOKEN") == "" && cx.Token != "" {
+		// A context's token is a credential of its daemon, and its lab
+		// one of that daemon's labs: neither goes to another address
+		// that --addr or $ASALAB_ADDR names, which could keep the token.
+		elsewhere := cx.Addr != "" && c.addr != cx.Addr
+		if !c.cf.given["token"] && os.Getenv("ASALAB_TOKEN") == "" && cx.Token != "" && !elsewhere {
 			c.token, tokenFrom = cx.Token, fmt.Sprintf("the token of context %s", name)
 		}
 		if !c.cf.given["ca"] && cx.CA != "" {
 			c.ca = cx.CA
 		}
-		if !c.cf.given["lab"] && cx.Lab != "" {
+		if !c.cf.given["lab"] && cx.Lab != "" && !elsewhere {
 			c.lab = cx.Lab
 		}
 		if !c.cf.given["tls"] {

@@ -74,8 +74,9 @@ tls-proxy=N, plus-apex, vpn-only=N`, []string{"keygen"}},
 const usageHead = `usage: headendctl [--context NAME] [--addr HOST:PORT] [--lab NAME] [-o text|json] [--token T] [--ca FILE | --tls] [--insecure] [--call-timeout D] COMMAND [ARGS]
 
 --addr defaults to $ASALAB_ADDR, then the context's (config use-context), then 127.0.0.1:50051;
---token to $ASALAB_TOKEN, then the context's. --ca FILE or --tls: TLS (the CA in FILE, or the
-system's); --insecure: send a token in plaintext to an address that is not loopback.
+--token to $ASALAB_TOKEN, then the context's, and --lab to the context's, but only when the
+address is the context's own. --ca FILE or --tls: TLS (the CA in FILE, or the system's);
+--insecure: send a token in plaintext to an address that is not loopback.
 --call-timeout D: give up a call the daemon has not answered in D (default 30s, or the
 command's own: wait --timeout, scenario start and reset 5m; events --follow is not bounded).
 -o json (or --output json), before or after the command: one JSON document on
