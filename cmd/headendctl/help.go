@@ -387,6 +387,31 @@ func (c *cli) help(args []string) int {
 	return 0
 }
 
+// extraHelpWords refuses words of `help COMMAND [SUBCOMMAND]` past the
+// subcommand, which help would otherwise pass over in silence (COMMAND
+// --help takes the command's whole line, arguments and all).
+func extraHelpWords(args []string) error {
+	if len(args) < 2 {
+		return nil
+	}
+	cmd := findCommand(args[0])
+	if cmd == nil {
+		return nil // help says it is unknown
+	}
+	n := 1
+	sub := subcommand(cmd, args[1:])
+	if sub == "" && len(cmd.subs) > 0 {
+		return nil // help names the subcommands
+	}
+	n += len(strings.Fields(sub))
+	for _, a := range args[n:] {
+		if !wantsHelp([]string{a}) {
+			return usagef("help: %q after %s: help takes a command and its subcommand", a, strings.Join(args[:n], " "))
+		}
+	}
+	return nil
+}
+
 // subcommand is the subcommand args start with, "" for none; the first
 // word of two-word subcommands alone is their group ("smart token").
 func subcommand(cmd *command, args []string) string {

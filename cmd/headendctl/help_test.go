@@ -105,6 +105,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "portal", "nosuch"}, "headendctl: help: portal has no subcommand \"nosuch\" (order, register, share, use-code, licenses, demo, rehost, compliance)\n"},
 		{[]string{"nosuch"}, "headendctl: unknown command \"nosuch\" (headendctl help lists them)\n"},
 		{[]string{"completion", "zsh"}, "headendctl: usage: completion bash (then: source <(headendctl completion bash))\n"},
+		{[]string{"help", "lab", "create", "extra"}, "headendctl: help: \"extra\" after lab create: help takes a command and its subcommand\n"},
+		{[]string{"help", "get", "asa1"}, "headendctl: help: \"asa1\" after get: help takes a command and its subcommand\n"},
 	} {
 		if out, errOut, code := noDaemon(c.args...); code != 2 || out != "" || errOut != c.err {
 			t.Errorf("headendctl %q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errOut, c.err)

@@ -94,6 +94,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case name == "help":
+		if err := extraHelpWords(rest); err != nil {
+			fmt.Fprintln(stderr, "headendctl:", err)
+			return 2
+		}
 		return c.help(rest)
 	case name == "completion":
 		return c.completion(rest)
