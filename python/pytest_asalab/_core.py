@@ -160,16 +160,15 @@ class Lab:
     def netmiko_params(self, hostname, username=None, password=None, secret=None, **extra):
         """Keyword arguments for ``netmiko.ConnectHandler(**params)`` that
         reach a headend's console: its device_type (``cisco_ios`` for an IOS
-        router, ``cisco_asa`` for an ASA or ASAv), host, port and login
+        router, CSR1000V and ASR1001-X included; ``cisco_asa`` for an ASA or
+        ASAv), host, port and login
         (admin/admin, enable password admin, unless given). ``extra`` is
         added as is (timeout=..., session_log=...)."""
         h = self.headend(hostname)
         host, port = _split_ssh(hostname, h)
         du, dp, ds = DEFAULT_LOGIN
         params = {
-            # An IOS router carries its licensing in iosLicense; an ASA and
-            # an ASAv speak the ASA console Netmiko's cisco_asa drives.
-            "device_type": "cisco_ios" if h.get("iosLicense") else "cisco_asa",
+            "device_type": self._device_type(h),
             "host": host,
             "port": port,
             "username": username or du,
@@ -178,6 +177,16 @@ class Lab:
         }
         params.update(extra)
         return params
+
+    def _device_type(self, headend):
+        """Netmiko's device_type for a headend, from its family: a headend
+        does not carry it, its model's catalog entry does (the licensing
+        of a platform is its family's). IOS routers, the ISR G2 and the
+        IOS-XE ones alike (CSR1000V, ASR1001-X: some have Smart Licensing,
+        some no license field at all), speak IOS; the ASA and the ASAv the
+        ASA console."""
+        licensing = self.daemon._model_licensing(self, headend["model"])
+        return "cisco_ios" if licensing == "LICENSING_IOS" else "cisco_asa"
 
 
 def _split_ssh(hostname, headend):
@@ -217,6 +226,8 @@ class Daemon(Lab):
         self.ssh_addr = None
         self.daemon_token = None
         self._labs = 0
+        # model (and alias) -> licensing of the daemon's catalog, read once.
+        self._catalog = None
         super().__init__(self, None, None)
 
     def __repr__(self):
@@ -317,6 +328,21 @@ class Daemon(Lab):
                 proc.kill()
                 proc.wait()
         return proc.returncode
+
+    def _model_licensing(self, lab, model):
+        """The licensing of a model in the daemon's catalog (``headendctl
+        platforms``), asked once per daemon through `lab`, whose token may
+        be a lab's."""
+        if self._catalog is None:
+            catalog = {}
+            for p in lab.ctl("platforms")["platforms"]:
+                for name in [p["model"], *(p.get("aliases") or [])]:
+                    catalog[name.upper()] = p["licensing"]
+            self._catalog = catalog
+        try:
+            return self._catalog[model.upper()]
+        except KeyError:
+            raise AsalabError(f"model {model} is not in headendd's catalog (headendctl platforms)") from None
 
     def lab(self, name):
         """A handle on an existing lab with the admin token."""

@@ -54,3 +54,26 @@ def test_exec_error_keeps_the_console(asalab_lab):
         asalab_lab.exec("asa1", "show nosuch")
     assert err.value.returncode == 1
     assert "show nosuch" in err.value.stdout
+
+
+def _family_device_type(model):
+    # What Netmiko drives each catalog model with: the ASA 5500(-X) and
+    # the ASAv speak the ASA console (cisco_asa); the ISR G2 routers
+    # (CISCO1941/2911/3945) and the IOS-XE ones (CSR1000V, ASR1001-X) speak
+    # IOS (cisco_ios).
+    if model.startswith("ASA"):
+        return "cisco_asa"
+    if model.startswith("CISCO") or model in ("CSR1000V", "ASR1001-X"):
+        return "cisco_ios"
+    raise AssertionError(f"model {model} of the catalog is new to this test: say which device_type it gets")
+
+
+def test_netmiko_device_type_of_every_catalog_model(asalab_lab, tmp_path):
+    models = [p["model"] for p in asalab_lab.ctl("platforms")["platforms"] if p["simulated"]]
+    assert {"ASA5525", "ASAv10", "CISCO2911", "CSR1000V", "ASR1001-X"} <= set(models)
+    hosts = {m: "h-" + m.lower().replace("-", "") for m in models}
+    lab = tmp_path / "every-model.yaml"
+    lab.write_text("headends:\n" + "".join(f"  - {{hostname: {h}, model: {m}}}\n" for m, h in hosts.items()))
+    asalab_lab.apply(lab)
+    got = {m: asalab_lab.netmiko_params(h)["device_type"] for m, h in hosts.items()}
+    assert got == {m: _family_device_type(m) for m in models}

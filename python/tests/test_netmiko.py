@@ -37,3 +37,16 @@ def test_the_lab_file_marker_fills_each_isolated_lab(asalab_lab):
     finally:
         conn.disconnect()
     assert "Model Id:   ASAv10" in out
+
+
+def test_show_version_on_an_ios_xe_router(asalab_lab):
+    asalab_lab.create("csr1", model="CSR1000V")
+    params = asalab_lab.netmiko_params("csr1", fast_cli=True)
+    assert params["device_type"] == "cisco_ios"
+    conn = netmiko.ConnectHandler(**params)
+    try:
+        conn.enable()
+        out = conn.send_command("show version")
+    finally:
+        conn.disconnect()
+    assert "Cisco IOS XE Software" in out
