@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,11 +17,16 @@ const pytestHint = "run .ci/run as root, or: apt-get install python3-pytest pyth
 // TestEndToEndPytestPlugin runs the pytest plugin's own tests (python/tests) with
 // Debian's pytest against the headendd and headendctl of this tree, found
 // as a user's suite finds them: ASALAB_HEADENDD, and headendctl beside it.
-// It skips when python3-pytest is missing; Netmiko missing fails, as the
-// SSH client tests do.
+// Netmiko missing fails, as the SSH client tests do; python3-pytest missing
+// fails in CI (CI=true: a skipped test would hide that the plugin went
+// untested) and skips elsewhere.
 func TestEndToEndPytestPlugin(t *testing.T) {
 	if out, err := exec.Command(debianPython, "-c", "import pytest").CombinedOutput(); err != nil {
-		t.Skipf("pytest is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
+		msg := fmt.Sprintf("pytest is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	if out, err := exec.Command(debianPython, "-c", "import netmiko").CombinedOutput(); err != nil {
 		t.Fatalf("Netmiko is not installed for %s (%v: %s); %s", debianPython, err, strings.TrimSpace(string(out)), pytestHint)
@@ -50,4 +57,28 @@ func TestEndToEndPytestPlugin(t *testing.T) {
 		t.Errorf("pytest skipped tests:\n%s", out)
 	}
 	t.Logf("%s", out)
+}
+
+// TestPytestPluginWithoutPytest runs TestEndToEndPytestPlugin in this test
+// binary with an `import pytest` that fails, as on a machine without
+// python3-pytest: in CI it must fail, not skip, and say how to install it.
+func TestPytestPluginWithoutPytest(t *testing.T) {
+	shadow := t.TempDir()
+	if err := os.WriteFile(filepath.Join(shadow, "pytest.py"), []byte("raise ImportError('no pytest here')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, ci := range []string{"true", ""} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestEndToEndPytestPlugin$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+shadow, "CI="+ci)
+		out, err := cmd.CombinedOutput()
+		switch {
+		case ci == "true" && (err == nil || !strings.Contains(string(out), "--- FAIL: TestEndToEndPytestPlugin")):
+			t.Errorf("CI=true: want a failure (%v):\n%s", err, out)
+		case ci == "" && (err != nil || !strings.Contains(string(out), "--- SKIP: TestEndToEndPytestPlugin")):
+			t.Errorf("CI unset: want a skip (%v):\n%s", err, out)
+		}
+		if !strings.Contains(string(out), "apt-get install python3-pytest") {
+			t.Errorf("CI=%q: the message does not say how to install pytest:\n%s", ci, out)
+		}
+	}
 }
