@@ -55,12 +55,13 @@ def find_binary(name, env_var, near=None):
     get it."""
     path = os.environ.get(env_var)
     if path:
-        if not os.access(path, os.X_OK):
+        # A directory passes os.access(X_OK) too.
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
             raise AsalabError(f"{env_var}={path} is not an executable file")
         return os.path.abspath(path)
     if near:
         beside = os.path.join(os.path.dirname(near), name)
-        if os.access(beside, os.X_OK):
+        if os.path.isfile(beside) and os.access(beside, os.X_OK):
             return beside
     found = shutil.which(name)
     if found:
@@ -275,8 +276,14 @@ class Daemon(Lab):
             cmd += ["--ssh-addr", f"127.0.0.1:{base}", "--ssh-ports", str(self.ssh_ports)]
         cmd += self.extra_args
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                         preexec_fn=_die_with_parent(os.getpid()))
+            try:
+                self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                             preexec_fn=_die_with_parent(os.getpid()))
+            except OSError as err:
+                # An executable file the kernel cannot run (no #!, another
+                # architecture): the plugin's message, not subprocess's
+                # traceback.
+                raise AsalabError(f"{self.headendd} could not be started: {err}") from None
         try:
             info = self._wait_ready(ready)
         except BaseException:

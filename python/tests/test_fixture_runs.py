@@ -131,3 +131,17 @@ def test_the_web_consoles_default_port_held_elsewhere(tmp_path):
             assert d.labs()[0]["name"] == "default"
     finally:
         held.close()
+
+
+def test_a_headendd_that_cannot_run_says_so(tmp_path, monkeypatch):
+    # A directory passes os.access(X_OK); a file with the x bit the kernel
+    # cannot exec (no #! and not ELF) gets as far as Popen.
+    garbage = tmp_path / "headendd"
+    garbage.write_text("not a program\n")
+    garbage.chmod(0o755)
+    for path, want in ((tmp_path, "is not an executable file"), (garbage, "could not be started")):
+        monkeypatch.setenv("ASALAB_HEADENDD", str(path))
+        with pytest.raises(pytest_asalab.AsalabError) as err:
+            pytest_asalab.start(tmp_path / "lab", headendctl="/bin/true", ssh_ports=0)
+        assert want in str(err.value), path
+        assert str(path) in str(err.value)
