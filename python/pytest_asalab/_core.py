@@ -20,6 +20,20 @@ DEFAULT_CLOCK_START = "2026-01-05T09:00:00Z"
 # client's outgoing connection; headendd skips a port of the range that
 # something else holds.
 _SSH_RANGE_LOW, _SSH_RANGE_HIGH = 20000, 30000
+MAX_SSH_PORTS = _SSH_RANGE_HIGH - _SSH_RANGE_LOW
+
+
+def check_ssh_ports(n):
+    """The number of SSH console ports as an int; ValueError unless it is
+    0 to MAX_SSH_PORTS."""
+    try:
+        count = int(n)
+    except (TypeError, ValueError):
+        count = None
+    if count is None or isinstance(n, float) or not 0 <= count <= MAX_SSH_PORTS:
+        raise ValueError(f"{n}: the SSH ports come from {_SSH_RANGE_LOW}-{_SSH_RANGE_HIGH - 1}, "
+                         f"so a daemon has 0 to {MAX_SSH_PORTS} of them")
+    return count
 
 # A headend's SSH login unless its configuration says otherwise: headendctl
 # create and lab files give every headend username admin, password admin and
@@ -102,8 +116,12 @@ class Lab:
         AsalabError with headendctl's message."""
         cmd = [self.daemon.headendctl, "--addr", self.daemon.addr, "-o", "json",
                *self._lab_args(), *[str(a) for a in args]]
-        proc = subprocess.run(cmd, input=input, capture_output=True, text=True,
-                              env=self.daemon._ctl_env(self.token), timeout=timeout)
+        try:
+            proc = subprocess.run(cmd, input=input, capture_output=True, text=True,
+                                  env=self.daemon._ctl_env(self.token), timeout=timeout)
+        except subprocess.TimeoutExpired as err:
+            raise AsalabError(f"headendctl {' '.join(str(a) for a in args)}: no answer within {timeout:g} s",
+                              stderr=_text(err.stderr), stdout=_text(err.stdout)) from None
         if proc.returncode != 0:
             msg = proc.stderr.strip() or proc.stdout.strip()
             raise AsalabError(f"headendctl {' '.join(str(a) for a in args)}: "
@@ -190,6 +208,12 @@ class Lab:
         return "cisco_ios" if licensing == "LICENSING_IOS" else "cisco_asa"
 
 
+def _text(out):
+    if isinstance(out, bytes):
+        return out.decode(errors="replace")
+    return out or ""
+
+
 def _split_ssh(hostname, headend):
     addr = headend.get("sshAddress", "")
     if not addr:
@@ -216,7 +240,10 @@ class Daemon(Lab):
         self.headendd = headendd or find_binary("headendd", "ASALAB_HEADENDD")
         self.headendctl = headendctl or find_binary("headendctl", "ASALAB_HEADENDCTL", near=self.headendd)
         self.clock_start = clock_start
-        self.ssh_ports = ssh_ports
+        try:
+            self.ssh_ports = check_ssh_ports(ssh_ports)
+        except ValueError as err:
+            raise AsalabError(f"ssh_ports {err}") from None
         self.extra_args = list(args)
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
@@ -272,7 +299,7 @@ class Daemon(Lab):
         else:
             cmd += ["--clock", "real"]
         if self.ssh_ports:
-            base = random.randrange(_SSH_RANGE_LOW, _SSH_RANGE_HIGH - self.ssh_ports)
+            base = random.randrange(_SSH_RANGE_LOW, _SSH_RANGE_HIGH - self.ssh_ports + 1)
             cmd += ["--ssh-addr", f"127.0.0.1:{base}", "--ssh-ports", str(self.ssh_ports)]
         cmd += self.extra_args
         with open(self.log_path, "ab") as log:

@@ -12,11 +12,12 @@ Fixtures:
               module's) asalab_lab_file marker's file is applied to it.
 """
 
+import argparse
 import os
 
 import pytest
 
-from ._core import DEFAULT_CLOCK_START, AsalabError, Daemon
+from ._core import DEFAULT_CLOCK_START, AsalabError, Daemon, check_ssh_ports
 
 _MARKER = "asalab_lab_file"
 
@@ -31,8 +32,15 @@ def pytest_addoption(parser):
                          f"machine's clock (default {DEFAULT_CLOCK_START})")
     group.addoption("--asalab-scope", choices=("module", "session"), default="module",
                     help="one headendd per test module (default) or one for the whole run")
-    group.addoption("--asalab-ssh-ports", metavar="N", type=int, default=200,
+    group.addoption("--asalab-ssh-ports", metavar="N", type=_ssh_ports, default=200,
                     help="how many SSH console ports each headendd has (0: no consoles; default 200)")
+
+
+def _ssh_ports(value):
+    try:
+        return check_ssh_ports(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def pytest_configure(config):

@@ -145,3 +145,23 @@ def test_a_headendd_that_cannot_run_says_so(tmp_path, monkeypatch):
             pytest_asalab.start(tmp_path / "lab", headendctl="/bin/true", ssh_ports=0)
         assert want in str(err.value), path
         assert str(path) in str(err.value)
+
+
+def test_the_ssh_port_count_is_checked(tmp_path, pytester):
+    # The range is drawn from 20000-29999: 10000 ports at most.
+    for bad in (-1, 10001, 20000, "many"):
+        with pytest.raises(pytest_asalab.AsalabError) as err:
+            pytest_asalab.Daemon(tmp_path / "lab", headendd="/bin/true", headendctl="/bin/true", ssh_ports=bad)
+        assert "ssh_ports" in str(err.value) and "0 to 10000" in str(err.value), bad
+    pytester.makepyfile(test_inner="def test_never_runs(asalab):\n    pass\n")
+    result = run(pytester, "--asalab-ssh-ports", "20000")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--asalab-ssh-ports: 20000: *0 to 10000*"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_headendctl_that_does_not_answer_in_time(tmp_path):
+    with pytest_asalab.start(tmp_path / "lab", ssh_ports=0) as d:
+        with pytest.raises(pytest_asalab.AsalabError) as err:
+            d.ctl("lab", "list", timeout=1e-9)
+        assert "headendctl lab list: no answer within 1e-09 s" in str(err.value)
