@@ -21,6 +21,9 @@ DEFAULT_CLOCK_START = "2026-01-05T09:00:00Z"
 # something else holds.
 _SSH_RANGE_LOW, _SSH_RANGE_HIGH = 20000, 30000
 MAX_SSH_PORTS = _SSH_RANGE_HIGH - _SSH_RANGE_LOW
+# A daemon's SSH ports unless told otherwise: headends past that many at
+# once (in all its labs) get no console. headendd's own default.
+DEFAULT_SSH_PORTS = 1000
 
 
 def check_ssh_ports(n):
@@ -174,7 +177,7 @@ class Lab:
 
     def ssh_address(self, hostname):
         """(host, port) of a headend's SSH console."""
-        return _split_ssh(hostname, self.headend(hostname))
+        return _split_ssh(self.daemon, hostname, self.headend(hostname))
 
     def netmiko_params(self, hostname, username=None, password=None, secret=None, **extra):
         """Keyword arguments for ``netmiko.ConnectHandler(**params)`` that
@@ -184,7 +187,7 @@ class Lab:
         (admin/admin, enable password admin, unless given). ``extra`` is
         added as is (timeout=..., session_log=...)."""
         h = self.headend(hostname)
-        host, port = _split_ssh(hostname, h)
+        host, port = _split_ssh(self.daemon, hostname, h)
         du, dp, ds = DEFAULT_LOGIN
         params = {
             "device_type": self._device_type(h),
@@ -214,10 +217,10 @@ def _text(out):
     return out or ""
 
 
-def _split_ssh(hostname, headend):
+def _split_ssh(daemon, hostname, headend):
     addr = headend.get("sshAddress", "")
     if not addr:
-        raise AsalabError(f"{hostname} has no SSH console: headendd runs without --ssh-addr")
+        raise AsalabError(f"{hostname} has no SSH console: {daemon.no_console_reason()}")
     host, _, port = addr.rpartition(":")
     return host.strip("[]"), int(port)
 
@@ -234,7 +237,7 @@ class Daemon(Lab):
     """
 
     def __init__(self, workdir, headendd=None, headendctl=None,
-                 clock_start=DEFAULT_CLOCK_START, ssh_ports=200, args=(),
+                 clock_start=DEFAULT_CLOCK_START, ssh_ports=DEFAULT_SSH_PORTS, args=(),
                  ready_timeout=30.0, stop_timeout=10.0):
         self.workdir = os.path.abspath(os.fspath(workdir))
         self.headendd = headendd or find_binary("headendd", "ASALAB_HEADENDD")
@@ -377,6 +380,16 @@ class Daemon(Lab):
             return self._catalog[model.upper()]
         except KeyError:
             raise AsalabError(f"model {model} is not in headendd's catalog (headendctl platforms)") from None
+
+    def no_console_reason(self):
+        """Why a headend of this daemon may have no SSH console."""
+        if not self.ssh_ports:
+            return "the daemon has no SSH consoles (ssh_ports=0, --asalab-ssh-ports 0)"
+        # headendd gives a port of its range to each headend while one is
+        # free, for all its labs together; the headends past that have none.
+        return (f"no console port was free in the daemon's SSH port range ({self.ssh_ports} ports "
+                f"from {self.ssh_addr}, shared by all its labs): raise --asalab-ssh-ports "
+                f"(ssh_ports=) up to {MAX_SSH_PORTS}, or delete headends")
 
     def lab(self, name):
         """A handle on an existing lab with the admin token."""

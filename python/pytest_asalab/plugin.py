@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from ._core import DEFAULT_CLOCK_START, AsalabError, Daemon, check_ssh_ports
+from ._core import DEFAULT_CLOCK_START, DEFAULT_SSH_PORTS, AsalabError, Daemon, Lab, check_ssh_ports
 
 _MARKER = "asalab_lab_file"
 
@@ -32,8 +32,9 @@ def pytest_addoption(parser):
                          f"machine's clock (default {DEFAULT_CLOCK_START})")
     group.addoption("--asalab-scope", choices=("module", "session"), default="module",
                     help="one headendd per test module (default) or one for the whole run")
-    group.addoption("--asalab-ssh-ports", metavar="N", type=_ssh_ports, default=200,
-                    help="how many SSH console ports each headendd has (0: no consoles; default 200)")
+    group.addoption("--asalab-ssh-ports", metavar="N", type=_ssh_ports, default=DEFAULT_SSH_PORTS,
+                    help="how many SSH console ports each headendd has, so how many headends (of all "
+                         f"its labs at once) get a console (0: no consoles; default {DEFAULT_SSH_PORTS})")
 
 
 def _ssh_ports(value):
@@ -97,10 +98,31 @@ def _apply(lab, path):
     """Apply a lab file for a fixture; a refusal fails the fixture with the
     daemon's message alone (file:line:column: field: why), no traceback."""
     try:
-        return lab.apply(path)
+        applied = lab.apply(path)
+        failed = _consoles_missing(lab, path, applied)
     except AsalabError as err:
         failed = f"asalab: the lab file {path} was refused: {err.stderr.strip() or err}"
-    pytest.fail(failed, pytrace=False)
+    if failed:
+        pytest.fail(failed, pytrace=False)
+    return applied
+
+
+def _consoles_missing(lab, path, applied):
+    """Why some headends of an applied lab have no SSH console (None: all
+    have one). headendd creates a file's headends in parallel, so which of
+    them miss out when its port range runs out changes from run to run: a
+    test must not start on such a lab."""
+    daemon = lab.daemon
+    if not daemon.ssh_ports:
+        return None
+    name = lab.name or (applied.get("lab") or {}).get("name")
+    headends = Lab(daemon, name, lab.token).headends()
+    missing = sorted(h["hostname"] for h in headends if not h.get("sshAddress"))
+    if not missing:
+        return None
+    shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+    return (f"asalab: {len(missing)} of the {len(headends)} headends of the lab the file {path} made "
+            f"have no SSH console ({shown}): {daemon.no_console_reason()}")
 
 
 @pytest.fixture(scope=_scope)

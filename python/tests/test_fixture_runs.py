@@ -165,3 +165,51 @@ def test_a_headendctl_that_does_not_answer_in_time(tmp_path):
         with pytest.raises(pytest_asalab.AsalabError) as err:
             d.ctl("lab", "list", timeout=1e-9)
         assert "headendctl lab list: no answer within 1e-09 s" in str(err.value)
+
+
+def test_headends_past_the_ssh_port_range_say_why_they_have_no_console(tmp_path):
+    with pytest_asalab.start(tmp_path / "lab", ssh_ports=2) as d:
+        for h in ("asa1", "asa2", "asa3"):
+            d.create(h)
+        # headendd skips a port something else holds: at least the third
+        # has none.
+        missing = [h["hostname"] for h in d.headends() if not h["sshAddress"]]
+        assert missing and "asa3" in missing
+        for call in (d.ssh_address, d.netmiko_params):
+            with pytest.raises(pytest_asalab.AsalabError) as err:
+                call(missing[0])
+            assert f"{missing[0]} has no SSH console: no console port was free in the daemon's SSH port range (2 ports" \
+                in str(err.value)
+            assert "--asalab-ssh-ports" in str(err.value)
+    with pytest_asalab.start(tmp_path / "none", ssh_ports=0) as d:
+        d.create("asa1")
+        with pytest.raises(pytest_asalab.AsalabError) as err:
+            d.ssh_address("asa1")
+        assert "asa1 has no SSH console: the daemon has no SSH consoles (ssh_ports=0" in str(err.value)
+
+
+def test_a_lab_file_larger_than_the_ssh_port_range_fails_the_fixture(pytester):
+    (pytester.path / "three.yaml").write_text(
+        "headends:\n" + "".join(f"  - {{hostname: asa{i}, model: ASA5516}}\n" for i in range(3)))
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        import pytest
+
+        pytestmark = pytest.mark.asalab_lab_file("three.yaml")
+
+        def test_never_runs(asalab):
+            raise AssertionError("the fixture should have failed")
+
+        def test_nor_this(asalab_lab):
+            raise AssertionError("the fixture should have failed")
+    """))
+    result = run(pytester, "--asalab-ssh-ports", "2")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*asalab: * of the 3 headends of the lab the file *three.yaml made have no SSH console (*): "
+                                 "no console port was free in the daemon's SSH port range (2 ports*--asalab-ssh-ports*"])
+    assert "should have failed" not in result.stdout.str()
+    assert daemons_under(pytester.path) == []
+
+
+def test_the_default_ssh_ports_are_headendds(pytester):
+    pytester.makepyfile(test_inner="def test_ports(asalab):\n    assert asalab.ssh_ports == 1000\n")
+    run(pytester).assert_outcomes(passed=1)
