@@ -6,8 +6,10 @@ import random
 import re
 import shutil
 import signal
+import atexit
 import subprocess
 import sys
+import threading
 import time
 
 # Where a simulated lab clock starts unless told otherwise: a fixed instant,
@@ -305,15 +307,21 @@ class Daemon(Lab):
             base = random.randrange(_SSH_RANGE_LOW, _SSH_RANGE_HIGH - self.ssh_ports + 1)
             cmd += ["--ssh-addr", f"127.0.0.1:{base}", "--ssh-ports", str(self.ssh_ports)]
         cmd += self.extra_args
+        # Linux's parent-death signal follows the thread that forks, not the
+        # process: set from another thread it would stop the daemon as soon
+        # as that thread ends. Such a daemon is stopped at the interpreter's
+        # exit instead (not when the process is killed outright).
+        on_main = threading.current_thread() is threading.main_thread()
         with open(self.log_path, "ab") as log:
             try:
                 self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                             preexec_fn=_die_with_parent(os.getpid()))
+                                             preexec_fn=_die_with_parent(os.getpid()) if on_main else None)
             except OSError as err:
                 # An executable file the kernel cannot run (no #!, another
                 # architecture): the plugin's message, not subprocess's
                 # traceback.
                 raise AsalabError(f"{self.headendd} could not be started: {err}") from None
+        _running.add(self)
         try:
             info = self._wait_ready(ready)
         except BaseException:
@@ -357,6 +365,7 @@ class Daemon(Lab):
         proc = self.proc
         if proc is None:
             return None
+        _running.discard(self)
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -429,10 +438,23 @@ class Daemon(Lab):
         return f"{prefix}-{slug}" if slug else prefix
 
 
+# The daemons started and not stopped yet: stopped when the interpreter
+# exits, whichever thread started them.
+_running = set()
+
+
+@atexit.register
+def _stop_running():
+    for daemon in list(_running):
+        daemon.stop()
+
+
 def _die_with_parent(parent):
     """A preexec_fn that has Linux send the daemon SIGTERM when the process
     that started it dies, so that a test run killed outright (SIGKILL, a CI
-    timeout) leaves no headendd behind."""
+    timeout) leaves no headendd behind. Only for a start from the main
+    thread: the signal comes when the thread that forked ends (prctl(2),
+    PR_SET_PDEATHSIG), and the main thread ends with the process."""
     if not sys.platform.startswith("linux"):
         return None
 

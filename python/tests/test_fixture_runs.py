@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 from inner import alive, daemons_under, run
@@ -213,3 +215,46 @@ def test_a_lab_file_larger_than_the_ssh_port_range_fails_the_fixture(pytester):
 def test_the_default_ssh_ports_are_headendds(pytester):
     pytester.makepyfile(test_inner="def test_ports(asalab):\n    assert asalab.ssh_ports == 1000\n")
     run(pytester).assert_outcomes(passed=1)
+
+
+def _thread_gone(native_id):
+    # The kernel sends a parent-death signal when the thread that forked
+    # the child exits, before its /proc entry goes away.
+    return not os.path.exists(f"/proc/self/task/{native_id}")
+
+
+def test_a_daemon_started_from_a_thread_outlives_the_thread(tmp_path):
+    box = {}
+
+    def boot():
+        box["tid"] = threading.get_native_id()
+        box["d"] = pytest_asalab.start(tmp_path / "lab", ssh_ports=0)
+
+    t = threading.Thread(target=boot)
+    t.start()
+    t.join()
+    d = box["d"]
+    try:
+        while not _thread_gone(box["tid"]):
+            time.sleep(0.01)
+        d.create("asa1")
+        assert [h["hostname"] for h in d.headends()] == ["asa1"]
+        assert d.proc.poll() is None, f"headendd ended with its starting thread:\n{d.log_tail()}"
+    finally:
+        d.stop()
+
+
+def test_a_daemon_started_from_a_thread_stops_when_python_exits(tmp_path):
+    # No stop(), no pytest: the interpreter's exit stops it (atexit), as
+    # the parent-death signal of a start from the main thread would.
+    script = textwrap.dedent(f"""
+        import threading, pytest_asalab
+        box = {{}}
+        t = threading.Thread(target=lambda: box.update(d=pytest_asalab.start({str(tmp_path / "lab")!r}, ssh_ports=0)))
+        t.start()
+        t.join()
+        print(box["d"].pid, flush=True)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    pid = int(out.stdout)
+    assert not alive(pid), f"headendd {pid} outlived the Python that started it"
