@@ -43,4 +43,5 @@ else:
         asalab_lab,
         pytest_addoption,
         pytest_configure,
+        pytest_runtest_setup,
     )

@@ -48,7 +48,37 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         f"{_MARKER}(path): the lab file (YAML, relative to the test file) applied to the "
-        "module's asalab daemon (as a module mark: pytestmark) and to each asalab_lab")
+        "module's asalab daemon (as a module mark: pytestmark; not with --asalab-scope session) "
+        "and to each asalab_lab; on a test or class it reaches asalab_lab only, and a test "
+        "it would do nothing for fails")
+
+
+def pytest_runtest_setup(item):
+    why = _ignored_marker(item)
+    if why:
+        pytest.fail(f"asalab: {why}", pytrace=False)
+
+
+def _ignored_marker(item):
+    """Why the item's asalab_lab_file marker would apply to nothing it uses
+    (None: it applies, or the item uses neither fixture). A marker that does
+    nothing, maybe with a file that does not exist, would leave the test
+    running on a lab it does not describe."""
+    found = next(item.iter_markers_with_node(_MARKER), None)
+    names = getattr(item, "fixturenames", ())
+    if found is None or "asalab_lab" in names:
+        return None
+    node, _ = found
+    if isinstance(node, pytest.Module):
+        if "asalab" not in names or item.config.getoption("asalab_scope") != "session":
+            return None
+        return (f"the module's {_MARKER} marker reaches only asalab_lab under --asalab-scope session "
+                "(one daemon for the run, which only --asalab-lab-file applies to): use asalab_lab, "
+                "or --asalab-lab-file")
+    where, whose, user = (("class", "its tests'", "the test") if isinstance(node, pytest.Class)
+                          else ("test", "its", "it"))
+    return (f"the {_MARKER} marker of the {where} applies to {whose} asalab_lab fixture, "
+            f"which {user} does not use: use asalab_lab, or mark the module (pytestmark) for asalab")
 
 
 def _scope(fixture_name, config):

@@ -88,3 +88,52 @@ def test_a_file_that_names_its_lab(pytester):
     """))
     run(pytester).assert_outcomes(passed=2)
     assert daemons_under(pytester.path) == []
+
+
+def test_a_marker_that_would_do_nothing_fails_the_test(pytester):
+    shutil.copy(os.path.join(os.path.dirname(__file__), "labs", "branch.yaml"), pytester.path / "branch.yaml")
+    pytester.makepyfile(test_inner=textwrap.dedent("""
+        import pytest
+
+        pytestmark = pytest.mark.asalab_lab_file("branch.yaml")
+
+        def test_module_marker_on_asalab(asalab):
+            assert len(asalab.headends()) == 2
+
+        def test_module_marker_on_asalab_lab(asalab_lab):
+            assert len(asalab_lab.headends()) == 2
+
+        def test_no_fixture():
+            pass
+
+        @pytest.mark.asalab_lab_file("nosuch-typo.yaml")
+        def test_test_marker_on_asalab(asalab):
+            raise AssertionError("should not run")
+
+        @pytest.mark.asalab_lab_file("branch.yaml")
+        def test_test_marker_on_asalab_lab(asalab_lab):
+            assert len(asalab_lab.headends()) == 2
+
+        class TestC:
+            pytestmark = pytest.mark.asalab_lab_file("nosuch-class.yaml")
+
+            def test_in_class(self, asalab):
+                raise AssertionError("should not run")
+    """))
+    result = run(pytester, "-rE")
+    result.assert_outcomes(passed=4, errors=2)
+    result.stdout.fnmatch_lines([
+        "*ERROR at setup of test_test_marker_on_asalab*",
+        "asalab: the asalab_lab_file marker of the test applies to its asalab_lab fixture, which it does not use*",
+        "*ERROR at setup of TestC.test_in_class*",
+        "asalab: the asalab_lab_file marker of the class applies to its tests' asalab_lab fixture, "
+        "which the test does not use*",
+    ])
+    assert "should not run" not in result.stdout.str()
+    # One daemon for the run: a module marker reaches the asalab_lab of its
+    # tests only.
+    result = run(pytester, "-rE", "--asalab-scope", "session", "-k", "module_marker")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_module_marker_on_asalab *",
+                                 "asalab: *marker reaches only asalab_lab under --asalab-scope session*--asalab-lab-file"])
+    assert daemons_under(pytester.path) == []
