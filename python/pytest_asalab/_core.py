@@ -46,7 +46,7 @@ def check_ssh_ports(n):
 DEFAULT_LOGIN = ("admin", "admin", "admin")
 
 _INSTALL_HINT = (
-    "build it (go build -o DIR ./cmd/headendd ./cmd/headendctl in the asalab "
+    "build it (go build -o DIR/ ./cmd/headendd ./cmd/headendctl in the asalab "
     "repository) and put DIR on PATH, or set {env} to the binary"
 )
 

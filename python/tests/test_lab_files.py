@@ -3,8 +3,11 @@ parameter; a file the daemon refuses fails the fixture with its file:line
 message."""
 
 import os
+import re
 import shutil
 import textwrap
+
+import pytest_asalab
 
 from inner import daemons_under, run
 
@@ -137,3 +140,28 @@ def test_a_marker_that_would_do_nothing_fails_the_test(pytester):
     result.stdout.fnmatch_lines(["*ERROR at setup of test_module_marker_on_asalab *",
                                  "asalab: *marker reaches only asalab_lab under --asalab-scope session*--asalab-lab-file"])
     assert daemons_under(pytester.path) == []
+
+
+def test_the_docs_build_commands_make_their_directory():
+    # `go build -o DIR pkg1 pkg2` fails unless DIR exists; with the trailing
+    # slash Go makes it.
+    here = os.path.dirname(__file__)
+    root = os.path.join(here, "..", "..")
+    texts = {}
+    for name in ("README.md", os.path.join("docs", "pytest.md")):
+        with open(os.path.join(root, name)) as f:
+            texts[name] = f.read()
+    try:
+        pytest_asalab.find_binary("headendd-nosuch", "ASALAB_NOSUCH")
+    except pytest_asalab.AsalabError as err:
+        texts["the install hint"] = str(err)
+    bad = []
+    for name, text in texts.items():
+        for m in re.finditer(r"go build -o (\S+)((?: \./cmd/\S+)+)", text):
+            if len(m.group(2).split()) > 1 and not m.group(1).endswith("/"):
+                bad.append(f"{name}: {m.group(0)}")
+    assert not bad
+    assert "go build -o" in texts["the install hint"]
+    # From the repository's root there is no tests/: the command names where
+    # the plugin is, for a suite of the reader's own.
+    assert "PYTHONPATH=python python3" not in texts["README.md"]
