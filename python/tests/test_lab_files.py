@@ -2,6 +2,7 @@
 parameter; a file the daemon refuses fails the fixture with its file:line
 message."""
 
+import fnmatch
 import os
 import re
 import shutil
@@ -165,3 +166,12 @@ def test_the_docs_build_commands_make_their_directory():
     # From the repository's root there is no tests/: the command names where
     # the plugin is, for a suite of the reader's own.
     assert "PYTHONPATH=python python3" not in texts["README.md"]
+
+
+def test_pip_install_leaves_nothing_to_commit():
+    # pip install /path/to/asalab/python (the docs' way) writes build/ and
+    # pytest_asalab.egg-info/ beside pyproject.toml.
+    with open(os.path.join(os.path.dirname(__file__), "..", ".gitignore")) as f:
+        patterns = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    for left in ("build/", "pytest_asalab.egg-info/", "__pycache__/"):
+        assert any(fnmatch.fnmatch(left, p) for p in patterns), left
