@@ -1,12 +1,12 @@
 """A headendd process and handles on its labs, driven by headendctl -o json."""
 
+import atexit
 import json
 import os
 import random
 import re
 import shutil
 import signal
-import atexit
 import subprocess
 import sys
 import threading
@@ -396,7 +396,8 @@ class Daemon(Lab):
             return "the daemon has no SSH consoles (ssh_ports=0, --asalab-ssh-ports 0)"
         # headendd gives a port of its range to each headend while one is
         # free, for all its labs together; the headends past that have none.
-        return (f"no console port was free in the daemon's SSH port range ({self.ssh_ports} ports "
+        ports = f"{self.ssh_ports} port" + ("s" if self.ssh_ports != 1 else "")
+        return (f"no console port was free in the daemon's SSH port range ({ports} "
                 f"from {self.ssh_addr}, shared by all its labs): raise --asalab-ssh-ports "
                 f"(ssh_ports=) up to {MAX_SSH_PORTS}, or delete headends")
 

@@ -129,9 +129,10 @@ def _apply(lab, path):
     daemon's message alone (file:line:column: field: why), no traceback."""
     try:
         applied = lab.apply(path)
-        failed = _consoles_missing(lab, path, applied)
     except AsalabError as err:
         failed = f"asalab: the lab file {path} was refused: {err.stderr.strip() or err}"
+    else:
+        failed = _consoles_missing(lab, path, applied)
     if failed:
         pytest.fail(failed, pytrace=False)
     return applied
