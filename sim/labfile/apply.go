@@ -579,7 +579,7 @@ func (p *plan) run(workers int) (Result, error) {
 	if p.rec.Config == nil {
 		p.rec.Config = map[string]string{}
 	}
-	err := each(p.targets, workers, func(t *target) error {
+	configure := func(t *target) error {
 		if err := p.runConfig(t); err != nil {
 			return err
 		}
@@ -590,8 +590,17 @@ func (p *plan) run(workers int) (Result, error) {
 			mu.Unlock()
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	// A unit that enables failover with no active peer goes active, and
+	// its peer joining later takes its configuration: the primaries (and
+	// every other headend) are configured to the end before any secondary
+	// enables failover, so each pair forms with its primary active and
+	// the primary's declared configuration on both units.
+	first, second := splitSecondaries(p.targets)
+	if err := each(first, workers, configure); err != nil {
+		return fail(err)
+	}
+	if err := each(second, workers, configure); err != nil {
 		return fail(err)
 	}
 	for _, t := range p.targets {
@@ -784,6 +793,19 @@ func (p *plan) runConfig(t *target) error {
 		}
 	}
 	return nil
+}
+
+// splitSecondaries is the targets but the secondary units of failover
+// pairs, and those.
+func splitSecondaries(ts []*target) (first, second []*target) {
+	for _, t := range ts {
+		if fo := t.h.Failover; fo != nil && fo.Unit == "secondary" {
+			second = append(second, t)
+		} else {
+			first = append(first, t)
+		}
+	}
+	return first, second
 }
 
 // each runs fn on every item, at most n at once; the first error wins.

@@ -487,3 +487,40 @@ func TestApplyKeyDowngradeWaitsForReload(t *testing.T) {
 		t.Fatalf("asa1 after the reload: %+v", k.Features)
 	}
 }
+
+// exec runs lines on a headend and returns the transcript.
+func (tl *tlab) exec(host string, lines ...string) string {
+	tl.t.Helper()
+	r, err := tl.lab.Exec(host, lines)
+	if err != nil {
+		tl.t.Fatalf("%s: %v", host, err)
+	}
+	return r.Transcript
+}
+
+// TestApplyExamplePairFormsOnThePrimary: the example's pair forms with
+// the primary asa1 active and its declared configuration on both units
+// (the standby takes the active unit's), whichever unit's block is the
+// shorter; run many times, as the units once raced to go active first.
+func TestApplyExamplePairFormsOnThePrimary(t *testing.T) {
+	src := example(t)
+	for i := range 20 {
+		tl := openLab(t)
+		tl.mustApply("lab.yaml", src)
+		for host, state := range map[string]string{"asa1": "This host: Primary - Active", "asa2": "This host: Secondary - Standby Ready"} {
+			if fo := tl.exec(host, "show failover"); !strings.Contains(fo, state) {
+				t.Fatalf("run %d: %s: show failover lacks %q:\n%s", i, host, state, fo)
+			}
+			rc := tl.exec(host, "show running-config")
+			for _, want := range []string{"hostname asa1", "username alice ", "ip address 192.0.2.1 255.255.255.0", "nameif outside"} {
+				if !strings.Contains(rc, want) {
+					t.Fatalf("run %d: %s: show running-config lacks %q:\n%s", i, host, want, rc)
+				}
+			}
+		}
+		if again := tl.mustApply("lab.yaml", src); len(again.Changes) != 0 {
+			t.Fatalf("run %d: second apply: %q", i, again.Changes)
+		}
+		tl.close()
+	}
+}
