@@ -219,7 +219,7 @@ func (l *Lab) apply(name, content string) []string {
 	l.t.Helper()
 	ctx, cancel := l.ctx()
 	defer cancel()
-	resp, err := l.Labs.ApplyLab(ctx, &headendv1.ApplyLabRequest{FileName: name, Content: content})
+	resp, err := l.Labs.ApplyLab(ctx, &headendv1.ApplyLabRequest{Lab: l.Name, FileName: name, Content: content})
 	if err != nil {
 		l.t.Fatalf("labtest: applying %s to lab %s: %v", name, l.Name, err)
 	}

@@ -64,6 +64,15 @@ var openServices = map[string]bool{
 	"grpc.reflection.v1alpha.ServerReflection": true,
 }
 
+// ownLabMethods resolve an empty `lab` themselves, so the scope does not
+// write a lab token's lab into it: ApplyLab sends a file to the lab the
+// file names before the caller's (the handler then refuses a lab token's
+// caller any lab but its own, as not found). A lab the request or its
+// metadata names is checked as for every method.
+var ownLabMethods = map[string]bool{
+	"/headend.v1.LabsService/ApplyLab": true,
+}
+
 func policyOf(method string) policy {
 	if adminMethods[method] {
 		return adminOnly
@@ -144,7 +153,7 @@ func labField(m protoreflect.Message) protoreflect.FieldDescriptor {
 // metadata's lab fills an empty field (and must agree with a set one), and
 // a lab token's own lab fills it after that; a lab token naming any other
 // lab is refused as if that lab did not exist.
-func scope(ctx context.Context, p Principal, req any) error {
+func scope(ctx context.Context, p Principal, method string, req any) error {
 	msg, ok := req.(proto.Message)
 	if !ok || msg == nil {
 		return nil
@@ -170,6 +179,9 @@ func scope(ctx context.Context, p Principal, req any) error {
 	if p.Kind == Lab {
 		switch lab {
 		case "":
+			if ownLabMethods[method] {
+				break
+			}
 			lab, set = p.Lab, true
 		case p.Lab:
 		default:
@@ -190,7 +202,7 @@ func (a *Authenticator) UnaryInterceptor() grpc.UnaryServerInterceptor {
 		if err != nil {
 			return nil, err
 		}
-		if err := scope(ctx, p, req); err != nil {
+		if err := scope(ctx, p, info.FullMethod, req); err != nil {
 			return nil, err
 		}
 		if a.enforce {
@@ -213,15 +225,16 @@ func (a *Authenticator) StreamInterceptor() grpc.StreamServerInterceptor {
 		if a.enforce {
 			ctx = NewContext(ctx, p)
 		}
-		return h(srv, &scopedStream{ServerStream: ss, ctx: ctx, p: p})
+		return h(srv, &scopedStream{ServerStream: ss, ctx: ctx, p: p, method: info.FullMethod})
 	}
 }
 
 // scopedStream applies the lab scope to each message a stream receives.
 type scopedStream struct {
 	grpc.ServerStream
-	ctx context.Context
-	p   Principal
+	ctx    context.Context
+	p      Principal
+	method string
 }
 
 func (s *scopedStream) Context() context.Context { return s.ctx }
@@ -230,5 +243,5 @@ func (s *scopedStream) RecvMsg(m any) error {
 	if err := s.ServerStream.RecvMsg(m); err != nil {
 		return err
 	}
-	return scope(s.ctx, s.p, m)
+	return scope(s.ctx, s.p, s.method, m)
 }

@@ -231,7 +231,10 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 		return err
 	}
 	gs := server.New(server.SetLabs(set), server.Options{Log: log, Metrics: server.NewGRPCMetrics(reg), Scenarios: rt.engine,
-		Unary: unary, Stream: stream, TLS: sec.tls, Admin: func(ctx context.Context) bool { return auth.FromContext(ctx).IsAdmin() }})
+		Unary: unary, Stream: stream, TLS: sec.tls, Caller: func(ctx context.Context) (bool, string) {
+			p := auth.FromContext(ctx)
+			return p.IsAdmin(), p.Lab
+		}})
 	gl, err := net.Listen("tcp", f.GRPCAddr)
 	if err != nil {
 		return fmt.Errorf("gRPC listen: %w", err)

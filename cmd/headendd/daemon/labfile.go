@@ -29,7 +29,7 @@ func applyLabFile(path string, set server.LabSet, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("--lab-file: %w", err)
 	}
-	resp, err := server.ApplyLabFile(set, &headendv1.ApplyLabRequest{FileName: path, Content: string(b)}, true)
+	resp, err := server.ApplyLabFile(set, &headendv1.ApplyLabRequest{FileName: path, Content: string(b)}, server.Caller{Admin: true})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -26,17 +28,32 @@ func (s *labsService) ApplyLab(ctx context.Context, req *headendv1.ApplyLabReque
 	if err := s.needSet(); err != nil {
 		return nil, err
 	}
-	resp, err := ApplyLabFile(s.set, req, s.admin == nil || s.admin(ctx))
+	c := Caller{Admin: true}
+	if s.caller != nil {
+		c.Admin, c.Lab = s.caller(ctx)
+	}
+	resp, err := ApplyLabFile(s.set, req, c)
 	return resp, toStatus(err)
 }
 
+// Caller is who applies a lab file: the admin, or the holder of a lab's
+// token, who reaches that Lab only.
+type Caller struct {
+	Admin bool
+	Lab   string
+}
+
 // ApplyLabFile applies the request's lab file to its lab: the request's
-// lab, else the lab the file names, else the default lab (the auth
-// interceptor has written a lab token's lab into the request). A lab that
-// does not exist is created with the file's clock when admin, else it is
-// not found. Its errors are domain errors; headendd's --lab-file calls it
-// as the admin.
-func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, admin bool) (*headendv1.ApplyLabResponse, error) {
+// lab, else the lab the file names, else the caller's lab (a lab
+// token's), else the default lab. The auth interceptor leaves an empty
+// lab of ApplyLab alone for this order to hold: a file naming its lab is
+// not sent to the token's lab instead. A lab token's caller reaches its
+// own lab only: any other is not found, as if it did not exist. A lab
+// that does not exist is created, with the file's clock, when the caller
+// is the admin and the whole file has passed its checks. Applies to one
+// lab run one at a time. Its errors are domain errors; headendd's
+// --lab-file calls it as the admin.
+func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, c Caller) (*headendv1.ApplyLabResponse, error) {
 	name := req.GetFileName()
 	if name == "" {
 		name = "lab file"
@@ -45,29 +62,30 @@ func ApplyLabFile(set LabSet, req *headendv1.ApplyLabRequest, admin bool) (*head
 	if err != nil {
 		return nil, err
 	}
-	labName := req.GetLab()
-	if labName == "" {
-		labName = f.Lab
+	labName := cmp.Or(req.GetLab(), f.Lab, c.Lab, sim.DefaultLab)
+	if !c.Admin && labName != c.Lab {
+		return nil, fmt.Errorf("%w: lab %q", sim.ErrLabNotFound, labName)
 	}
-	if labName == "" {
-		labName = sim.DefaultLab
-	}
+	defer labfile.LockLab(labName)()
 	resp := &headendv1.ApplyLabResponse{}
 	lab, err := set.Get(labName)
 	switch {
 	case err == nil:
-	case !errors.Is(err, sim.ErrLabNotFound) || !admin:
+	case !errors.Is(err, sim.ErrLabNotFound) || !c.Admin:
 		return nil, err
-	case req.GetDryRun():
+	default:
+		// The whole file is checked against a new lab before the lab is
+		// made: a refused file leaves no lab behind.
 		r, err := labfile.Apply(nil, f, labfile.Options{DryRun: true, Now: time.Now()})
 		if err != nil {
 			return nil, err
 		}
-		resp.Lab = &headendv1.LabInfo{Name: labName}
-		resp.Changes = append([]string{"created lab " + labName}, r.Changes...)
-		resp.Notes = r.Notes
-		return resp, nil
-	default:
+		if req.GetDryRun() {
+			resp.Lab = &headendv1.LabInfo{Name: labName}
+			resp.Changes = append([]string{"created lab " + labName}, r.Changes...)
+			resp.Notes = r.Notes
+			return resp, nil
+		}
 		mode, start := f.ClockSpec()
 		if _, resp.Token, err = set.Create(labName, labs.Spec{ClockMode: mode, ClockStart: start}); err != nil {
 			return nil, err

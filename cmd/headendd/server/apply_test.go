@@ -85,19 +85,23 @@ func (s *fakeSet) Info(name string) (labs.Info, error) {
 // admin or not.
 type applyOnly struct {
 	headendv1.UnimplementedLabsServiceServer
-	set   LabSet
-	admin bool
+	set    LabSet
+	caller Caller
 }
 
 func (a *applyOnly) ApplyLab(_ context.Context, req *headendv1.ApplyLabRequest) (*headendv1.ApplyLabResponse, error) {
-	resp, err := ApplyLabFile(a.set, req, a.admin)
+	resp, err := ApplyLabFile(a.set, req, a.caller)
 	return resp, toStatus(err)
 }
 
 func applyClient(t *testing.T, set LabSet, admin bool) headendv1.LabsServiceClient {
+	return applyClientAs(t, set, Caller{Admin: admin, Lab: map[bool]string{false: sim.DefaultLab}[admin]})
+}
+
+func applyClientAs(t *testing.T, set LabSet, caller Caller) headendv1.LabsServiceClient {
 	lis := bufconn.Listen(1 << 20)
 	gs := grpc.NewServer()
-	headendv1.RegisterLabsServiceServer(gs, &applyOnly{set: set, admin: admin})
+	headendv1.RegisterLabsServiceServer(gs, &applyOnly{set: set, caller: caller})
 	go gs.Serve(lis)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
 		grpc.WithContextDialer(func(context.Context, string) (net.Conn, error) { return lis.Dial() }),
@@ -195,7 +199,117 @@ func TestApplyLabRefused(t *testing.T) {
 	}
 
 	_, err = applyClient(t, set, false).ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "lab.yaml", Content: serverLabFile})
-	if got := errText(err); got != `error: NotFound LAB_NOT_FOUND: lab not found: "training1"` {
+	if got := errText(err); got != `error: NotFound LAB_NOT_FOUND: lab not found: lab "training1"` {
 		t.Fatalf("a lab token's apply to a missing lab: %s", got)
+	}
+}
+
+// concLabFile makes a lab with an order registered to a headend and Smart
+// licenses bought: what two applies at once would make twice.
+const concLabFile = `lab: conc
+clock: {start: 2027-03-01T09:00:00Z}
+portal:
+  customer: Acme
+  orders: [{name: o1, sku: L-AC-PLS-LIC=, users: 250, months: 12}]
+smart:
+  accounts:
+    - name: Acme
+      entitlements: [{tag: ASAv-STD-1G, count: 2}]
+headends:
+  - {hostname: x1, model: ASA5525, orders: [o1]}
+`
+
+// TestApplyLabConcurrent: four applies of one file at once give the result
+// of one apply and three that change nothing.
+func TestApplyLabConcurrent(t *testing.T) {
+	set := newFakeSet(t)
+	c := applyClient(t, set, true)
+	var wg sync.WaitGroup
+	resps := make([]*headendv1.ApplyLabResponse, 4)
+	errs := make([]error, 4)
+	for i := range resps {
+		wg.Go(func() {
+			resps[i], errs[i] = c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "conc.yaml", Content: concLabFile})
+		})
+	}
+	wg.Wait()
+	want := []string{"created lab conc", "placed order o1 (L-AC-PLS-LIC=)", "created Smart account Acme", "added 2 ASAv-STD-1G to Acme/DEFAULT",
+		"created headend x1 (ASA5525)",
+		"registered order o1 to x1 and installed its key"}
+	made, none := 0, 0
+	for i, r := range resps {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("apply %d: %v", i, errs[i])
+		case slices.Equal(r.GetChanges(), want) && r.GetCreated():
+			made++
+		case len(r.GetChanges()) == 0 && !r.GetCreated():
+			none++
+		default:
+			t.Errorf("apply %d: %q", i, r.GetChanges())
+		}
+	}
+	if made != 1 || none != 3 {
+		t.Fatalf("%d applies made the lab, %d changed nothing; want 1 and 3", made, none)
+	}
+	lab, _ := set.Get("conc")
+	u, err := lab.Smart().Usage("Acme")
+	if err != nil || len(u.Tags) != 1 || u.Tags[0].Purchased != 2 {
+		t.Fatalf("Smart usage %+v %v, want 2 ASAv-STD-1G bought", u, err)
+	}
+}
+
+// TestApplyLabRefusedMakesNoLab: a file the portal's order check refuses
+// leaves no lab behind, whose name a later create would find taken.
+func TestApplyLabRefusedMakesNoLab(t *testing.T) {
+	set := newFakeSet(t)
+	c := applyClient(t, set, true)
+	_, err := c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "negqty.yaml", Content: `lab: bad1
+portal:
+  customer: X
+  orders:
+    - {name: o1, sku: L-AC-PLS-LIC=, users: 250, months: 12, quantity: -1}
+headends:
+  - {hostname: ok1, model: ASA5525}
+`})
+	if got := errText(err); got != "error: InvalidArgument LAB_FILE_INVALID: negqty.yaml:5:7: portal.orders[0]: invalid order line: quantity must be 1 to 1000, not -1" {
+		t.Fatalf("apply: %s", got)
+	}
+	if _, err := set.Get("bad1"); !errors.Is(err, sim.ErrLabNotFound) {
+		t.Fatalf("the refused file made its lab: %v", err)
+	}
+}
+
+// TestApplyLabTokenLab: the lab applied to is the request's, else the
+// file's, else the caller's (a lab token's); a lab token reaches its own
+// lab only, whichever of those names another.
+func TestApplyLabTokenLab(t *testing.T) {
+	set := newFakeSet(t)
+	if _, _, err := set.Create("l1", labs.Spec{ClockMode: sim.ClockSimulated, ClockStart: labStart}); err != nil {
+		t.Fatal(err)
+	}
+	c := applyClientAs(t, set, Caller{Lab: "l1"})
+	_, err := c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "lab.yaml", Content: serverLabFile})
+	if got := errText(err); got != `error: NotFound LAB_NOT_FOUND: lab not found: lab "training1"` {
+		t.Fatalf("a file naming another lab: %s", got)
+	}
+	if _, err := set.Get("training1"); !errors.Is(err, sim.ErrLabNotFound) {
+		t.Fatalf("the lab token made a lab: %v", err)
+	}
+	if l, _ := set.Get("l1"); l.Len() != 0 {
+		t.Fatal("the file naming another lab went to the token's")
+	}
+	_, err = c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{Lab: "default", FileName: "lab.yaml", Content: serverLabFile})
+	if got := errText(err); got != `error: NotFound LAB_NOT_FOUND: lab not found: lab "default"` {
+		t.Fatalf("a request naming another lab: %s", got)
+	}
+	noLab := "headends:\n  - {hostname: asa1, model: ASA5525}\n"
+	resp, err := c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{FileName: "nolab.yaml", Content: noLab})
+	if err != nil || resp.GetLab().GetName() != "l1" {
+		t.Fatalf("a file naming no lab: %v %v", resp, err)
+	}
+	resp, err = c.ApplyLab(ctxT(), &headendv1.ApplyLabRequest{Lab: "l1", FileName: "lab.yaml", Content: serverLabFile})
+	if err != nil || resp.GetLab().GetName() != "l1" {
+		t.Fatalf("the request's lab over the file's: %v %v", resp, err)
 	}
 }

@@ -21,8 +21,8 @@ type labsService struct {
 	// set is nil when the server serves a fixed list of labs (NewLabs):
 	// the labs can then be looked at but not changed.
 	set *labs.Set
-	// admin: see Options.Admin.
-	admin func(ctx context.Context) bool
+	// caller: see Options.Caller.
+	caller func(ctx context.Context) (admin bool, lab string)
 }
 
 // labInfoPB describes a lab.

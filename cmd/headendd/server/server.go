@@ -95,10 +95,11 @@ type Options struct {
 	Stream []grpc.StreamServerInterceptor
 	// TLS, if set, serves over TLS.
 	TLS *tls.Config
-	// Admin reports whether a request's caller is the admin (headendd's
-	// authorization knows; the gRPC layer does not import it). Nil: every
-	// caller is, as on a daemon without --auth.
-	Admin func(ctx context.Context) bool
+	// Caller is who makes a request: the admin, or the holder of a lab
+	// token and its lab (headendd's authorization knows; the gRPC layer
+	// does not import it). Nil: every caller is the admin, as on a daemon
+	// without --auth.
+	Caller func(ctx context.Context) (admin bool, lab string)
 }
 
 // New builds the gRPC server with its services, health and reflection.
@@ -132,7 +133,7 @@ func New(labs *Labs, opts Options) *grpc.Server {
 	headendv1.RegisterScenarioServiceServer(gs, &scenarioService{labs: labs, engines: opts.Scenarios})
 	headendv1.RegisterTwinServiceServer(gs, &twinService{labs: labs})
 	headendv1.RegisterReplayServiceServer(gs, &replayService{labs: labs})
-	headendv1.RegisterLabsServiceServer(gs, &labsService{labs: labs, set: labs.set, admin: opts.Admin})
+	headendv1.RegisterLabsServiceServer(gs, &labsService{labs: labs, set: labs.set, caller: opts.Caller})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, svc := range []string{headendv1.HeadendService_ServiceDesc.ServiceName, headendv1.LabService_ServiceDesc.ServiceName,
