@@ -84,3 +84,8 @@ func keysChanged(old, c family.Device, now time.Time) (changed, pending bool) {
 	lo, lc := ko.KeyLicense(now), kc.KeyLicense(now)
 	return lo.RunningKey != lc.RunningKey || lo.FlashKey != lc.FlashKey || len(lo.Timed) != len(lc.Timed), lc.ReloadPending
 }
+
+// FamilyOf is the family that simulates platform p: what makes a device
+// of it and opens its console, for a device outside any lab (a lab file's
+// rehearsal of its configuration lines).
+func FamilyOf(p *headend.Platform) (*family.Family, error) { return familyOf(p) }

@@ -69,4 +69,27 @@ headends:
 	if !strings.Contains(log, want) {
 		t.Fatalf("stderr lacks %q:\n%s", want, log)
 	}
+
+	// A line the console refuses is found before the first change: the
+	// start stops naming it, and the data dir has no lab of the file.
+	refused := filepath.Join(dir, "refused.yaml")
+	if err := os.WriteFile(refused, []byte("lab: bad1\nheadends:\n  - {hostname: a, model: ASA5525, keys: [3des], config: [\"this is not a command\"]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log = startFails(t, bin, data, "--lab-file", refused)
+	want = `headendd: ` + refused + `:3:58: headends[0].config[0]: the console refused "this is not a command": ERROR: % Invalid input detected at '^' marker.`
+	if !strings.Contains(log, want) {
+		t.Fatalf("stderr lacks %q:\n%s", want, log)
+	}
+	d = startDaemon(t, bin, data)
+	labs, err := headendv1.NewLabsServiceClient(d.dial(t)).ListLabs(ctx, &headendv1.ListLabsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range labs.GetLabs() {
+		if l.GetName() == "bad1" {
+			t.Fatalf("the refused file left its lab: %v", l)
+		}
+	}
+	d.kill()
 }

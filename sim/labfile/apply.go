@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,7 +164,10 @@ func newPlan(lab *sim.Lab, f *File, now time.Time) (*plan, error) {
 			return nil, err
 		}
 		p.planSmart()
-		return p, p.planHeadends()
+		if err := p.planHeadends(); err != nil {
+			return nil, err
+		}
+		return p, p.rehearseAll(now)
 	}
 	rec, err := readRecord(lab)
 	if err != nil {
@@ -189,7 +193,34 @@ func newPlan(lab *sim.Lab, f *File, now time.Time) (*plan, error) {
 	if err := p.planHeadends(); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return p, p.rehearseAll(now)
+}
+
+// rehearseAll rehearses the configuration blocks to enter, at once on as
+// many devices as there are processors, and returns the error of the
+// first headend in the file's order that fails.
+func (p *plan) rehearseAll(now time.Time) error {
+	var todo []*target
+	for _, t := range p.targets {
+		if t.configure {
+			todo = append(todo, t)
+		}
+	}
+	errs := make([]error, len(todo))
+	idx := make(map[*target]int, len(todo))
+	for i, t := range todo {
+		idx[t] = i
+	}
+	each(todo, runtime.GOMAXPROCS(0), func(t *target) error {
+		errs[idx[t]] = p.rehearse(t, now)
+		return nil
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *plan) planOrders(now time.Time) error {
@@ -373,28 +404,45 @@ func (p *plan) mint(hostname, serial string, f keygen.Features) (keygen.Words, e
 // configLines are the configuration lines a headend's declaration makes,
 // entered after `configure terminal`.
 func configLines(h *Headend) []string {
+	lines, _ := configBlock(h, "")
+	return lines
+}
+
+// configBlock is configLines with the field each line comes from, under
+// path (the headend's).
+func configBlock(h *Headend, path string) ([]string, []origin) {
 	var lines []string
-	for _, i := range h.Interfaces {
-		lines = append(lines, "interface "+i.Name, "nameif "+i.Nameif,
+	var from []origin
+	add := func(o origin, ls ...string) {
+		lines = append(lines, ls...)
+		for range ls {
+			from = append(from, o)
+		}
+	}
+	for k, i := range h.Interfaces {
+		add(origin{fmt.Sprintf("%s.interfaces[%d]", path, k), h.ifAt[k]}, "interface "+i.Name, "nameif "+i.Nameif,
 			"ip address "+i.Prefix.Addr().String()+" "+mask(i.Prefix.Bits()), "no shutdown", "exit")
 	}
-	lines = append(lines, h.Config...)
+	for j, l := range h.Config {
+		add(origin{fmt.Sprintf("%s.config[%d]", path, j), h.configAt[j]}, l)
+	}
 	if fo := h.Failover; fo != nil {
 		primary := fo.Link.Addr()
 		standby := primary.Next()
-		lines = append(lines, "interface "+fo.Interface, "no shutdown", "exit",
+		add(origin{path + ".failover", h.failover}, "interface "+fo.Interface, "no shutdown", "exit",
 			"failover lan unit "+fo.Unit, "failover lan interface folink "+fo.Interface, "failover link folink",
 			"failover interface ip folink "+primary.String()+" "+mask(fo.Link.Bits())+" standby "+standby.String(),
 			"failover key "+fo.Key, "failover")
 	}
 	if s := h.Shared; s != nil {
+		o := origin{path + ".shared", h.shared}
 		if s.Role == "server" {
-			lines = append(lines, "license-server secret "+s.Secret, "license-server enable "+s.Interface)
+			add(o, "license-server secret "+s.Secret, "license-server enable "+s.Interface)
 		} else {
-			lines = append(lines, "license-server address "+s.Server.String()+" secret "+s.Secret)
+			add(o, "license-server address "+s.Server.String()+" secret "+s.Secret)
 		}
 	}
-	return lines
+	return lines, from
 }
 
 // mask is a prefix length as a dotted mask.

@@ -380,17 +380,44 @@ func BenchmarkApplyLabFile1000(b *testing.B) {
 	})
 }
 
-// TestApplyConfigLineRefused: a configuration line the console refuses
-// fails the apply with the console's line; the file fixed, the next apply
-// finishes the headend.
+// TestApplyConfigLineRefused: a block the console would refuse (a
+// configuration line, an interface the model lacks, failover without a
+// key, a shared licensing role without its key) fails the apply before
+// its first change, naming the file, line, field, the refused line and
+// the console's answer; the file fixed, the next apply makes the headend.
 func TestApplyConfigLineRefused(t *testing.T) {
-	tl := openLab(t)
-	_, err := tl.apply("a.yaml", "headends:\n  - {hostname: asa1, model: ASA5525, config: [frobnicate now]}\n", false)
-	if err == nil || !errors.Is(err, sim.ErrInvalidArgument) || !strings.Contains(err.Error(), "asa1: a configuration line failed: ERROR: % Invalid input detected at '^' marker.") {
-		t.Fatalf("err %v", err)
+	for _, tc := range []struct{ name, src, want string }{
+		{"config line", "headends:\n  - {hostname: asa1, model: ASA5525, config: [\"hostname asa1\", frobnicate now]}\n",
+			`a.yaml:2:64: headends[0].config[1]: the console refused "frobnicate now": ERROR: % Invalid input detected at '^' marker.`},
+		{"interface the model lacks", "headends:\n  - hostname: asa1\n    model: ASA5525\n    interfaces:\n      - {name: GigabitEthernet9/9, nameif: outside, address: 192.0.2.1/24}\n",
+			`a.yaml:5:9: headends[0].interfaces[0].name: the ASA5525 has no interface GigabitEthernet9/9 (it has GigabitEthernet0/0, GigabitEthernet0/1, GigabitEthernet0/2, GigabitEthernet0/3, GigabitEthernet0/4, GigabitEthernet0/5, GigabitEthernet0/6, GigabitEthernet0/7, Management0/0)`},
+		{"failover without a key", "headends:\n  - {hostname: a, model: ASA5525, failover: {peer: b, unit: primary, key: k}}\n  - {hostname: b, model: ASA5525, failover: {peer: a, unit: secondary, key: k}}\n",
+			`a.yaml:2:45: headends[0].failover: failover needs a permanent activation key: give the headend keys (as [3des]) or orders`},
+		{"failover on a license without it", "headends:\n  - {hostname: a, model: ASA5512, keys: [3des], failover: {peer: b, unit: primary, key: k, interface: GigabitEthernet0/5}}\n  - {hostname: b, model: ASA5512, keys: [3des], failover: {peer: a, unit: secondary, key: k, interface: GigabitEthernet0/5}}\n",
+			`a.yaml:2:59: headends[0].failover: the console refused "failover": ERROR: The running license does not support failover; it needs the Security Plus license`},
+		{"shared server on an interface not declared", "headends:\n  - {hostname: a, model: ASA5525, keys: [shared-server=500], shared: {role: server, secret: s3cret, interface: inside}}\n",
+			`a.yaml:2:70: headends[0].shared.interface: the server serves on "inside", which no interface of the headend is named (nameif) in its interfaces or config`},
+		{"shared server without its key", "headends:\n  - hostname: a\n    model: ASA5525\n    keys: [3des]\n    interfaces: [{name: GigabitEthernet0/1, nameif: inside, address: 10.1.0.1/24}]\n    shared: {role: server, secret: s3cret, interface: inside}\n",
+			`a.yaml:6:13: headends[0].shared.role: a shared licensing server needs a key with a pool: shared-server=N in its keys (or an order of L-ASA-SSL-SHR-SRV-<n>=)`},
+		{"shared participant without its key", "headends:\n  - {hostname: a, model: ASA5525, keys: [3des], shared: {role: participant, secret: s3cret, server: 10.1.0.1}}\n",
+			`a.yaml:2:57: headends[0].shared.role: a shared licensing participant needs a key with shared-participant in its keys (or an order of L-ASA-SSL-SHR-PRT=)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tl := openLab(t)
+			last := tl.lab.LastEvent()
+			_, err := tl.apply("a.yaml", tc.src, false)
+			var fe *labfile.Error
+			if !errors.As(err, &fe) || err.Error() != tc.want {
+				t.Fatalf("err\n got %v\nwant %s", err, tc.want)
+			}
+			if tl.lab.Len() != 0 || tl.lab.LastEvent() != last {
+				t.Fatalf("the refused file changed the lab: %d headends", tl.lab.Len())
+			}
+		})
 	}
+	tl := openLab(t)
 	r := tl.mustApply("a.yaml", "headends:\n  - {hostname: asa1, model: ASA5525, config: [\"hostname asa1\"]}\n")
-	wantLines(t, "fixed", r.Changes, []string{"configured asa1 (1 lines)"})
+	wantLines(t, "fixed", r.Changes, []string{"created headend asa1 (ASA5525)", "configured asa1 (1 lines)"})
 }
 
 // TestApplyOrdersOnRealClock: on the machine's clock an order's PAK is not

@@ -136,6 +136,7 @@ type Headend struct {
 	at                                                                    pos
 	model, serial, features, orders, essentials, failover, shared, config pos
 	orderAt                                                               []pos
+	ifAt, configAt                                                        []pos
 }
 
 // Interface is a named interface with its address.
@@ -677,6 +678,7 @@ func (p *parser) headend(f *File, n *yaml.Node, path string) error {
 				}
 				i.Prefix = pf
 				h.Interfaces = append(h.Interfaces, i)
+				h.ifAt = append(h.ifAt, at(v))
 				return nil
 			})
 		},
@@ -691,6 +693,7 @@ func (p *parser) headend(f *File, n *yaml.Node, path string) error {
 					return p.err(v, path, "a configuration line is one line of at most 4096 characters")
 				}
 				h.Config = append(h.Config, s)
+				h.configAt = append(h.configAt, at(v))
 				return nil
 			})
 		},
@@ -901,8 +904,104 @@ func (p *parser) references(f *File) error {
 				return p.errAt(fo.peer, fp, "a failover pair is of one model: %s is a %s, %s a %s", h.Hostname, h.Model, fo.Peer, peer.Model)
 			}
 		}
+		if err := p.licensed(f, &f.Headends[i], path); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// licensed checks what a headend's key and model must allow for its
+// declaration: the interfaces it names are the model's (the catalog's
+// ports); failover needs a permanent key (the ASA refuses `failover` on a
+// unit whose key is all zeros); a shared licensing server needs a key with
+// a shared-server pool, a participant one with shared-participant (the
+// ASA refuses the license-server lines otherwise).
+func (p *parser) licensed(f *File, h *Headend, path string) error {
+	pl, _ := headend.LookupPlatform(h.Model)
+	names := pl.InterfaceNames()
+	for k, i := range h.Interfaces {
+		if !hasInterface(names, i.Name) {
+			return p.errAt(h.ifAt[k], fmt.Sprintf("%s.interfaces[%d].name", path, k), "the %s has no interface %s (it has %s)", h.Model, i.Name, strings.Join(names, ", "))
+		}
+	}
+	if fo := h.Failover; fo != nil && !hasInterface(names, fo.Interface) {
+		return p.errAt(h.failover, path+".failover.interface", "the %s has no interface %s (it has %s): give the failover link one of them",
+			h.Model, fo.Interface, strings.Join(names, ", "))
+	}
+	feats, keyed := f.keyFeatures(h)
+	if h.Failover != nil && !keyed {
+		return p.errAt(h.failover, path+".failover", "failover needs a permanent activation key: give the headend keys (as [3des]) or orders")
+	}
+	if s := h.Shared; s != nil {
+		switch {
+		case s.Role == "server" && feats.SharedServer == 0:
+			return p.errAt(s.at, path+".shared.role", "a shared licensing server needs a key with a pool: shared-server=N in its keys (or an order of L-ASA-SSL-SHR-SRV-<n>=)")
+		case s.Role == "participant" && !feats.SharedParticipant:
+			return p.errAt(s.at, path+".shared.role", "a shared licensing participant needs a key with shared-participant in its keys (or an order of L-ASA-SSL-SHR-PRT=)")
+		case s.Role == "server" && !declaresNameif(h, s.Interface):
+			return p.errAt(s.at, path+".shared.interface", "the server serves on %q, which no interface of the headend is named (nameif) in its interfaces or config", s.Interface)
+		}
+	}
+	return nil
+}
+
+// declaresNameif reports whether the headend's interfaces or configuration
+// lines name an interface nameif.
+func declaresNameif(h *Headend, nameif string) bool {
+	for _, i := range h.Interfaces {
+		if i.Nameif == nameif {
+			return true
+		}
+	}
+	for _, l := range h.Config {
+		if f := strings.Fields(l); len(f) == 2 && f[0] == "nameif" && f[1] == nameif {
+			return true
+		}
+	}
+	return false
+}
+
+// hasInterface reports whether name is one of the model's interfaces,
+// written in full or abbreviated as the console takes it (Gi0/1).
+func hasInterface(names []string, name string) bool {
+	kind, num := splitInterface(name)
+	for _, n := range names {
+		k, m := splitInterface(n)
+		if num == m && kind != "" && strings.HasPrefix(strings.ToLower(k), strings.ToLower(kind)) {
+			return true
+		}
+	}
+	return false
+}
+
+func splitInterface(name string) (kind, num string) {
+	i := strings.IndexFunc(name, func(r rune) bool { return r >= '0' && r <= '9' })
+	if i < 0 {
+		return name, ""
+	}
+	return strings.TrimSpace(name[:i]), name[i:]
+}
+
+// keyFeatures are the features of the permanent key the file gives a
+// headend: its keys, or the licenses of its orders' SKUs merged as the
+// portal merges one serial's licenses into one key; ok is false when it
+// gives none.
+func (f *File) keyFeatures(h *Headend) (feats keygen.Features, ok bool) {
+	if h.Features != nil {
+		return *h.Features, true
+	}
+	for _, name := range h.Orders {
+		for _, o := range f.Orders {
+			if o.Name != name {
+				continue
+			}
+			if sku, err := portal.ParseSKU(o.Line.SKU, o.Line.Size); err == nil {
+				feats = mergeFeatures(feats, sku.Features)
+			}
+		}
+	}
+	return feats, len(h.Orders) > 0
 }
 
 // trimSentinel is an error's text without its package's sentinel prefix
