@@ -35,7 +35,11 @@ type Options struct {
 	// change nothing.
 	DryRun bool
 	// Workers bounds the headends created, keyed and configured at once
-	// (0: 64). Concurrent creations share the store's log syncs.
+	// (0: 256). Each console line that changes a headend is a synced
+	// write, so a worker mostly waits on the store's log; concurrent
+	// changes share its syncs, and the more of them wait together the
+	// fewer syncs there are (1,000 headends with an interface and a line:
+	// 1.65 s with 32 workers, 0.84 s with 256, on 2 cores).
 	Workers int
 	// Now is the time a dry run for a lab not made yet (a nil lab) checks
 	// the orders at when the file gives no clock start.
@@ -527,7 +531,7 @@ func onOff(b bool) string {
 // run makes the plan's changes.
 func (p *plan) run(workers int) (Result, error) {
 	if workers == 0 {
-		workers = 64
+		workers = 256
 	}
 	want := p.describe()
 	var res Result
