@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
@@ -39,14 +41,26 @@ func (c *cli) apply(args []string) error {
 			if resp.GetCreated() && resp.GetToken() != "" {
 				fmt.Fprintf(c.stdout, "lab %s created; token: %s\n", lab, resp.GetToken())
 			}
+			notes := resp.GetNotes()
 			if len(resp.GetChanges()) == 0 {
-				_, err := fmt.Fprintf(c.stdout, "no changes: lab %s matches %s\n", lab, name)
-				return err
+				// A note of work still to come (an order waiting for its
+				// PAK, a key waiting for a reload) means the lab does not
+				// match the file yet.
+				i := slices.IndexFunc(notes, pendingNote)
+				if i < 0 {
+					fmt.Fprintf(c.stdout, "no changes: lab %s matches %s\n", lab, name)
+				} else {
+					fmt.Fprintf(c.stdout, "no changes now; pending: %s\n", notes[i])
+					notes = slices.Delete(slices.Clone(notes), i, i+1)
+				}
 			}
 			for _, ch := range resp.GetChanges() {
 				fmt.Fprintln(c.stdout, ch)
 			}
-			if dryRun {
+			for _, n := range notes {
+				fmt.Fprintln(c.stdout, "note: "+n)
+			}
+			if dryRun && len(resp.GetChanges()) > 0 {
 				_, err := fmt.Fprintf(c.stdout, "dry run: lab %s not changed\n", lab)
 				return err
 			}
@@ -54,6 +68,11 @@ func (c *cli) apply(args []string) error {
 		})
 	})
 }
+
+// pendingNote reports whether an apply's note says the lab does not match
+// the file yet: every note but the one listing the headends the file
+// leaves out.
+func pendingNote(n string) bool { return !strings.HasPrefix(n, "not in the file: ") }
 
 // readLabFile reads a lab file, or stdin for "-", and the name its errors
 // will give it.

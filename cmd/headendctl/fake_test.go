@@ -153,6 +153,12 @@ func (f *fakeDaemon) ApplyLab(ctx context.Context, req *headendv1.ApplyLabReques
 			WithDetails(&errdetails.ErrorInfo{Reason: "LAB_FILE_INVALID", Domain: "asalab",
 				Metadata: map[string]string{"file": req.GetFileName(), "line": "3", "field": "headends[0].model"}})
 		return nil, st.Err()
+	case strings.Contains(req.GetContent(), "pending"):
+		return &headendv1.ApplyLabResponse{Lab: fakeLab(lab), Notes: []string{"not in the file: extra (kept; prune: true deletes them)",
+			"order o1 is usable from 2026-11-30T17:46:50Z: apply again then to register it to r1"}}, nil
+	case strings.Contains(req.GetContent(), "notes"):
+		return &headendv1.ApplyLabResponse{Lab: fakeLab(lab), Changes: []string{"placed order o1 (L-AC-PLS-LIC=)"},
+			Notes: []string{"order o1 is usable from 2026-11-30T17:46:50Z: apply again then to register it to r1"}}, nil
 	case strings.Contains(req.GetContent(), "same"):
 		return &headendv1.ApplyLabResponse{Lab: fakeLab(lab)}, nil
 	case strings.Contains(req.GetContent(), "new") && !req.GetDryRun():

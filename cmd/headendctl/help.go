@@ -250,7 +250,9 @@ var commands = []*command{
 		json:     "CreateLabResponse, DeleteLabResponse, ListLabsResponse, GetLabResponse, ResetLabResponse or CreateLabTokenResponse",
 		run:      (*cli).labCmd},
 	{name: "apply", section: 4, lines: []usageLine{{"apply -f FILE [--dry-run]", "make the lab match a lab file (YAML; - for stdin): print\n" +
-		"each change, or \"no changes\"; a lab the file names that\ndoes not exist is created and its token printed;\n" +
+		"each change, or \"no changes: lab L matches FILE\", then\n\"note: ...\" lines; with no change but work to come (an\n" +
+		"order waiting for its PAK, a key for a reload) the first\nline is \"no changes now; pending: ...\"; a lab the file names\n" +
+		"that does not exist is created and its token printed;\n" +
 		"exit status 1 if the daemon refuses the file\n(FILE:LINE: FIELD: why; nothing is applied)"}},
 		examples: []string{"headendctl apply -f lab.yaml", "headendctl apply -f lab.yaml --dry-run -o json"},
 		json:     "ApplyLabResponse", run: (*cli).apply},

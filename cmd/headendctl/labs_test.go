@@ -127,6 +127,8 @@ func TestApply(t *testing.T) {
 	same := write("same.yaml", "lab: lab1 # same\n")
 	newLab := write("new.yaml", "lab: lab1 # new\n")
 	bad := write("bad.yaml", "lab: lab1 # bad\n")
+	pending := write("pending.yaml", "lab: lab1 # pending\n")
+	notes := write("notes.yaml", "lab: lab1 # notes\n")
 
 	for _, c := range []struct {
 		args   []string
@@ -140,6 +142,12 @@ func TestApply(t *testing.T) {
 		{[]string{"apply", "-f", same}, 0, "no changes: lab lab1 matches " + same + "\n", ""},
 		{[]string{"apply", "-f", newLab}, 0, "lab lab1 created; token: " + fakeToken + "\ncreated lab lab1\ncreated headend asa1 (ASA5525)\n", ""},
 		{[]string{"--lab", "lab2", "apply", "-f", same}, 0, "no changes: lab lab2 matches " + same + "\n", ""},
+		// The notes follow the changes; a note of work to come is not a
+		// match.
+		{[]string{"apply", "-f", notes}, 0, "placed order o1 (L-AC-PLS-LIC=)\n" +
+			"note: order o1 is usable from 2026-11-30T17:46:50Z: apply again then to register it to r1\n", ""},
+		{[]string{"apply", "-f", pending}, 0, "no changes now; pending: order o1 is usable from 2026-11-30T17:46:50Z: apply again then to register it to r1\n" +
+			"note: not in the file: extra (kept; prune: true deletes them)\n", ""},
 		{[]string{"apply", "-f", bad}, 1, "",
 			"headendctl: " + bad + ":3: headends[0].model: unknown model ASA9999 (InvalidArgument, LAB_FILE_INVALID)\n"},
 		{[]string{"apply", "-f", filepath.Join(dir, "missing.yaml")}, 1, "",
