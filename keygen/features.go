@@ -1,6 +1,7 @@
 package keygen
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -195,6 +196,13 @@ const FeatureHelp = "sec-plus, 3des, failover=active-standby|active-active, cont
 	"essentials, mobile, phone, aea, shared-participant, shared-server=N, botnet, carrier, cluster, " +
 	"tls-proxy=N, plus-apex, vpn-only=N"
 
+// featureMax is the largest value of each counted feature but vpn-only
+// (whose values are its tiers), as Validate checks them.
+var featureMax = map[string]int{
+	"contexts": MaxContexts, "vlans": MaxVLANs, "premium": MaxPremiumPeers,
+	"shared-server": MaxSharedServer, "tls-proxy": MaxProxySessions,
+}
+
 // ParseFeature adds one feature word (as FeatureHelp lists them) to f.
 func ParseFeature(word string, f *Features) error {
 	name, val, hasVal := strings.Cut(strings.TrimSpace(word), "=")
@@ -217,6 +225,9 @@ func ParseFeature(word string, f *Features) error {
 	}
 	if p, ok := nums[name]; ok {
 		n, err := strconv.Atoi(val)
+		if max, ok := featureMax[name]; ok && hasVal && (errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(val, "-") || err == nil && n > max) {
+			return fmt.Errorf("%w: %s=%s is too large: %s is 1..%d", ErrInvalidFeatures, name, val, name, max)
+		}
 		if !hasVal || err != nil || n <= 0 {
 			return fmt.Errorf("%w: %q needs a positive number, as %s=N", ErrInvalidFeatures, name, name)
 		}

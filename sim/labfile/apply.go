@@ -505,7 +505,7 @@ func (p *plan) describe() Result {
 			add("configured %s (%d lines)", t.h.Hostname, len(t.lines))
 		}
 		if e := t.essentials; e != nil {
-			add("anyconnect-essentials %s on %s", onOff(*e), t.h.Hostname)
+			add("anyconnect-essentials %s on %s", enabled(*e), t.h.Hostname)
 		}
 	}
 	if len(p.kept) > 0 {
@@ -521,11 +521,11 @@ func vaName(va string) string {
 	return va
 }
 
-func onOff(b bool) string {
+func enabled(b bool) string {
 	if b {
-		return "on"
+		return "enabled"
 	}
-	return "off"
+	return "disabled"
 }
 
 // run makes the plan's changes.
@@ -660,7 +660,7 @@ func (p *plan) run(workers int) (Result, error) {
 			done(fmt.Sprintf("configured %s (%d lines)", t.h.Hostname, len(t.lines)))
 		}
 		if e := t.essentials; e != nil {
-			done(fmt.Sprintf("anyconnect-essentials %s on %s", onOff(*e), t.h.Hostname))
+			done(fmt.Sprintf("anyconnect-essentials %s on %s", enabled(*e), t.h.Hostname))
 		}
 	}
 	for _, h := range p.prune {

@@ -138,7 +138,7 @@ func TestApplyExample(t *testing.T) {
 		"configured asa1 (15 lines)",
 		"configured asa2 (9 lines)",
 		"configured srv (7 lines)",
-		"anyconnect-essentials off on srv",
+		"anyconnect-essentials disabled on srv",
 		"configured branch1 (6 lines)",
 	}
 	wantLines(t, "changes", r.Changes, want)
@@ -235,7 +235,7 @@ func TestApplyConverges(t *testing.T) {
     model: ASA5515
 `
 	wantLines(t, "second", tl.mustApply("a.yaml", next).Changes,
-		[]string{"installed key on asa1: premium=250, 3des", "configured asa1 (1 lines)", "anyconnect-essentials off on asa1"})
+		[]string{"installed key on asa1: premium=250, 3des", "configured asa1 (1 lines)", "anyconnect-essentials disabled on asa1"})
 	s, _ := tl.lab.Get("asa1")
 	k, _ := s.KeyLicense()
 	if !k.Features.TripleDES || k.Features.Premium != 250 || k.RunningEssentials || k.SavedEssentials {
@@ -246,7 +246,7 @@ func TestApplyConverges(t *testing.T) {
 	if _, err := tl.lab.Exec("asa1", []string{"configure terminal", "webvpn", "anyconnect-essentials", "exit", "end", "write memory"}); err != nil {
 		t.Fatal(err)
 	}
-	wantLines(t, "after a hand change", tl.mustApply("a.yaml", next).Changes, []string{"anyconnect-essentials off on asa1"})
+	wantLines(t, "after a hand change", tl.mustApply("a.yaml", next).Changes, []string{"anyconnect-essentials disabled on asa1"})
 }
 
 // TestApplyRefusalChangesNothing: a file that does not fit the lab (a

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -327,8 +328,10 @@ func Parse(file string, src []byte) (*File, error) {
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, yamlError(file, err)
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return nil, &Error{File: file, Line: 1, Msg: "the file is empty: it holds no YAML document (a lab file is a mapping of clock, headends, lab, portal, prune, smart)"}
+	} else if err != nil {
+		return nil, yamlError(file, src, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -387,11 +390,24 @@ func Parse(file string, src []byte) (*File, error) {
 // yamlLine is a YAML error's position: "yaml: line 3: ...".
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-func yamlError(file string, err error) error {
+func yamlError(file string, src []byte, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: m[2]}
+		e := &Error{File: file, Line: line, Msg: m[2]}
+		// YAML forbids tabs in indentation; the parser's words for it
+		// do not say so.
+		// The parser names the line of the tab or the one before it.
+		lines := strings.Split(string(src), "\n")
+		for l := line; l >= 1 && l <= len(lines) && l <= line+1; l++ {
+			text := lines[l-1]
+			indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+			if i := strings.IndexByte(indent, '\t'); i >= 0 {
+				e.Line, e.Column, e.Msg = l, i+1, "a tab indents this line: YAML is indented with spaces only ("+m[2]+")"
+				break
+			}
+		}
+		return e
 	}
 	return &Error{File: file, Msg: msg}
 }

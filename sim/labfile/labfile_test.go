@@ -2,6 +2,7 @@ package labfile_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -44,6 +45,12 @@ func TestParseBadInput(t *testing.T) {
 			`lab.yaml:4:44: portal.orders[0].users: want a whole number, not "many"`},
 		{"unknown field", "headends:\n  - hostname: asa1\n    model: ASA5525\n    modle: x\n",
 			`lab.yaml:4:5: headends[0].modle: unknown field "modle" (known: config, essentials, failover, hostname, interfaces, keys, model, orders, serial, shared)`},
+		{"empty file", "", `lab.yaml:1: the file is empty: it holds no YAML document (a lab file is a mapping of clock, headends, lab, portal, prune, smart)`},
+		{"only a comment", "# a lab\n", `lab.yaml:1: the file is empty: it holds no YAML document (a lab file is a mapping of clock, headends, lab, portal, prune, smart)`},
+		{"tab indent", "headends:\n  - hostname: asa1\n\tmodel: ASA5525\n",
+			`lab.yaml:3:1: a tab indents this line: YAML is indented with spaces only (found a tab character that violates indentation)`},
+		{"feature too large", "headends:\n  - {hostname: asa1, model: ASA5525, keys: [premium=99999999999999999999]}\n",
+			fmt.Sprintf(`lab.yaml:2:45: headends[0].keys[0]: premium=99999999999999999999 is too large: premium is 1..%d`, keygen.MaxPremiumPeers)},
 		{"unknown top field", "labs: x\n",
 			`lab.yaml:1:1: labs: unknown field "labs" (known: clock, headends, lab, portal, prune, smart)`},
 		{"order reference", "portal:\n  customer: Acme\n  orders: [{name: p1, sku: L-AC-PLS-LIC=, users: 25, months: 12}]\nheadends:\n  - {hostname: asa1, model: ASA5525, orders: [p2]}\n",
