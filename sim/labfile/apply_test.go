@@ -371,6 +371,27 @@ func TestApply1000(t *testing.T) {
 	wantLines(t, "second apply", tl.mustApply("fleet.yaml", src).Changes, nil)
 }
 
+// TestApplyManyConfigured: headends with an interface and a line each,
+// configured concurrently, each get their own block; a second apply
+// changes nothing.
+func TestApplyManyConfigured(t *testing.T) {
+	tl := openLab(t)
+	src := configFleet(200, "ssh timeout 30")
+	r := tl.mustApply("fleet.yaml", src)
+	if len(r.Changes) != 600 || tl.lab.Len() != 200 {
+		t.Fatalf("%d changes, %d headends", len(r.Changes), tl.lab.Len())
+	}
+	for _, i := range []int{0, 117, 199} {
+		rc := tl.exec(fmt.Sprintf("asa%d", i), "show running-config")
+		for _, want := range []string{fmt.Sprintf("hostname asa%d", i), fmt.Sprintf("ip address 192.0.2.%d 255.255.255.0", 1+i%250), "ssh timeout 30"} {
+			if !strings.Contains(rc, want) {
+				t.Fatalf("asa%d: show running-config lacks %q:\n%s", i, want, rc)
+			}
+		}
+	}
+	wantLines(t, "second apply", tl.mustApply("fleet.yaml", src).Changes, nil)
+}
+
 // BenchmarkApplyLabFile1000 applies a file of 1,000 headends with keys to
 // an empty lab; the baseline makes the same headends and keys one by one
 // through sim.Lab, as a client of the API would.
