@@ -839,9 +839,11 @@ func (p *plan) runConfig(t *target) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", host, err)
 	}
-	for _, l := range strings.Split(res.Transcript, "\n") {
-		if strings.HasPrefix(l, "ERROR") || strings.HasPrefix(l, "% Invalid") || strings.HasPrefix(l, "% Incomplete") {
-			return fmt.Errorf("%w: %s: a configuration line failed: %s", sim.ErrInvalidArgument, host, strings.TrimSpace(l))
+	// The rehearsal passed these lines; a refusal here is the lab's
+	// headend differing from the rehearsal's device (a unit gone standby).
+	for _, r := range res.Results {
+		if r.Error {
+			return fmt.Errorf("%w: %s: the console refused %q: %s", sim.ErrInvalidArgument, host, r.Input, errorLine(r.Output))
 		}
 	}
 	return nil
