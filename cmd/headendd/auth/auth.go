@@ -72,8 +72,9 @@ type Authenticator struct {
 // Options configure an Authenticator.
 type Options struct {
 	// Enforce makes the interceptors refuse calls without a valid token.
-	// Without it every caller is treated as the admin: the daemon then
-	// listens on loopback, or was told --insecure.
+	// Without it a call without a token is the admin's (the daemon then
+	// listens on loopback, or was told --insecure); a token that is sent
+	// still counts, and an unknown one is refused.
 	Enforce bool
 	// AdminToken is the token that may call everything; it must not be
 	// empty.
@@ -126,9 +127,10 @@ func NewContext(ctx context.Context, p Principal) context.Context {
 }
 
 // FromContext returns the caller of the RPC whose context ctx is. A daemon
-// that does not enforce tokens trusts every caller as the admin, and so
-// does a context no interceptor has seen (a handler called directly): the
-// interceptors are the only gate, so there is nothing to hold back there.
+// that does not enforce tokens trusts a caller without one as the admin,
+// and so does a context no interceptor has seen (a handler called
+// directly): the interceptors are the only gate, so there is nothing to
+// hold back there.
 func FromContext(ctx context.Context) Principal {
 	if p, ok := ctx.Value(principalKey{}).(Principal); ok {
 		return p

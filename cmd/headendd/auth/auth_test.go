@@ -290,6 +290,57 @@ func TestAuthOffLetsEveryoneThrough(t *testing.T) {
 	}
 }
 
+// Without --auth a call without a token is the admin's, but a token that
+// is sent counts as with --auth: a lab token scopes the call to its lab,
+// and an unknown token is refused rather than taken for the admin.
+func TestTokensCountWithoutAuth(t *testing.T) {
+	a, _ := newAuth(t, false)
+	r := call(a, getHeadend, &headendv1.GetHeadendRequest{Hostname: "asa1"}, bearer(tokA)...)
+	wantRan(t, r)
+	if got := r.req.(*headendv1.GetHeadendRequest).GetLab(); got != "alpha" {
+		t.Errorf("lab %q, want alpha (the token's)", got)
+	}
+	if r.caller != (auth.Principal{Kind: auth.Lab, Lab: "alpha"}) {
+		t.Errorf("caller %+v, want lab alpha", r.caller)
+	}
+	for _, lab := range []string{"bravo", "default"} {
+		wantRefused(t, call(a, getHeadend, &headendv1.GetHeadendRequest{Lab: lab}, bearer(tokA)...), codes.NotFound, "LAB_NOT_FOUND")
+	}
+	wantRefused(t, call(a, createLab, &headendv1.CreateLabRequest{Lab: "x"}, bearer(tokA)...), codes.PermissionDenied, "ADMIN_ONLY")
+
+	st := wantRefused(t, call(a, getHeadend, &headendv1.GetHeadendRequest{}, bearer("bogus")...), codes.Unauthenticated, "TOKEN_UNKNOWN")
+	if !strings.Contains(st.Message(), "without --auth") {
+		t.Errorf("message %q does not say why a token is checked without --auth", st.Message())
+	}
+	wantRefused(t, call(a, getHeadend, &headendv1.GetHeadendRequest{}, "authorization", "Basic abc"), codes.Unauthenticated, "UNAUTHENTICATED")
+
+	r = call(a, createLab, &headendv1.CreateLabRequest{}, bearer(adminToken)...)
+	wantRan(t, r)
+	if !r.caller.IsAdmin() {
+		t.Errorf("admin token: caller %+v", r.caller)
+	}
+	// Health checks stay open whatever they carry.
+	wantRan(t, call(a, "/grpc.health.v1.Health/Check", &headendv1.ListPlatformsRequest{}, bearer("bogus")...))
+
+	// A stream's messages too.
+	ss := &fakeStream{ctx: metadata.NewIncomingContext(context.Background(), metadata.Pairs(bearer(tokA)...)),
+		reqs: []*headendv1.AdmitConnectionsRequest{{}, {Lab: "bravo"}}}
+	var labs []string
+	err := a.StreamInterceptor()(nil, ss, &grpc.StreamServerInfo{FullMethod: "/headend.v1.HeadendService/AdmitConnections"},
+		func(_ any, ss grpc.ServerStream) error {
+			for {
+				var m headendv1.AdmitConnectionsRequest
+				if err := ss.RecvMsg(&m); err != nil {
+					return err
+				}
+				labs = append(labs, m.GetLab())
+			}
+		})
+	if status.Code(err) != codes.NotFound || strings.Join(labs, ",") != "alpha" {
+		t.Errorf("stream: labs %q err %v; want alpha, then NotFound", labs, err)
+	}
+}
+
 // fakeStream is a server stream that receives reqs in turn.
 type fakeStream struct {
 	grpc.ServerStream
