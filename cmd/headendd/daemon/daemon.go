@@ -164,6 +164,10 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err := checkSecurity(f); err != nil { // for a Config not made by ParseFlags
 		return err
 	}
+	givenCert, err := loadCertFiles(f)
+	if err != nil {
+		return err
+	}
 	secret, store, err := openDataDir(f, log)
 	if err != nil {
 		return err
@@ -177,7 +181,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	if err != nil {
 		return err
 	}
-	sec, err := loadSecurity(f, log)
+	sec, err := loadSecurity(f, givenCert, log)
 	if err != nil {
 		return err
 	}

@@ -133,10 +133,25 @@ type security struct {
 	certFile       string      // what clients trust; "" without TLS
 }
 
-// loadSecurity reads or makes the admin token and the TLS certificate in
-// the data dir, so that a bad certificate stops the start before the
-// labs open.
-func loadSecurity(f Config, log *zap.Logger) (*security, error) {
+// loadCertFiles loads --tls-cert and --tls-key, if given. It needs no
+// data dir, so run calls it first: a certificate that does not load stops
+// the start before the data dir, the admin token or the store are made.
+func loadCertFiles(f Config) (*tls.Certificate, error) {
+	if f.TLSCert == "" {
+		return nil, nil
+	}
+	cert, err := tlsconf.LoadFiles(f.TLSCert, f.TLSKey)
+	if err != nil {
+		return nil, err
+	}
+	return &cert, nil
+}
+
+// loadSecurity reads or makes the admin token and the self-signed TLS
+// certificate in the data dir (given is the certificate of --tls-cert,
+// loaded by loadCertFiles), so that a bad certificate stops the start
+// before the labs open.
+func loadSecurity(f Config, given *tls.Certificate, log *zap.Logger) (*security, error) {
 	token, path, created, err := auth.LoadOrCreateAdminToken(f.DataDir)
 	if err != nil {
 		return nil, err
@@ -146,12 +161,8 @@ func loadSecurity(f Config, log *zap.Logger) (*security, error) {
 	}
 	sec := &security{enforce: f.authEnforced(), adminToken: token, adminTokenFile: path}
 	switch {
-	case f.TLSCert != "":
-		cert, err := tlsconf.LoadFiles(f.TLSCert, f.TLSKey)
-		if err != nil {
-			return nil, err
-		}
-		sec.tls, sec.certFile = tlsconf.ServerConfig(cert), f.TLSCert
+	case given != nil:
+		sec.tls, sec.certFile = tlsconf.ServerConfig(*given), f.TLSCert
 	case f.TLS:
 		host := grpcHost(f.GRPCAddr)
 		ss, err := tlsconf.LoadOrCreateSelfSigned(f.DataDir, tlsconf.Hosts(host), time.Now())

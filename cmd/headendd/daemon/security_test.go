@@ -366,15 +366,36 @@ func TestMetricsAndHealthzNeedNoToken(t *testing.T) {
 	}
 }
 
+// A certificate or key that does not load is refused before anything is
+// made: no data dir, no admin token, no store.
 func TestTLSCertFilesThatDoNotLoad(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.pem")
-	cfg, err := ParseFlags([]string{"--data-dir", filepath.Join(t.TempDir(), "data"), "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "",
-		"--tls-cert", missing, "--tls-key", missing})
+	one, err := tlsconf.LoadOrCreateSelfSigned(t.TempDir(), []string{"127.0.0.1"}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Start(context.Background(), cfg, zap.NewNop())
-	if err == nil || !strings.Contains(err.Error(), "--tls-cert "+missing) {
-		t.Fatalf("err = %v", err)
+	other, err := tlsconf.LoadOrCreateSelfSigned(t.TempDir(), []string{"127.0.0.1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, cert, key, wantErr string }{
+		{"missing", missing, missing, "--tls-cert " + missing},
+		{"another certificate's key", one.CertFile, other.KeyFile, "private key does not match"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dataDir := filepath.Join(t.TempDir(), "data")
+			cfg, err := ParseFlags([]string{"--data-dir", dataDir, "--grpc-addr", "127.0.0.1:0", "--metrics-addr", "", "--http-addr", "",
+				"--tls-cert", tt.cert, "--tls-key", tt.key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Start(context.Background(), cfg, zap.NewNop())
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+				t.Errorf("the data dir was made before the certificate was refused: %v", err)
+			}
+		})
 	}
 }
