@@ -91,6 +91,18 @@ func grpcHost(addr string) string {
 	return host
 }
 
+// notLoopback begins a refusal of a --grpc-addr that is not loopback.
+// isLoopback does not resolve names, so a name that does resolve to
+// loopback is refused too; the message says so rather than claim the
+// address is not loopback.
+func notLoopback(addr string) string {
+	if host := grpcHost(addr); host != "" && net.ParseIP(host) == nil {
+		return fmt.Sprintf("--grpc-addr %s: a host name other than localhost counts as a non-loopback address, as it may "+
+			"resolve to any (give an IP address or localhost to listen on loopback)", addr)
+	}
+	return fmt.Sprintf("--grpc-addr %s is not a loopback address", addr)
+}
+
 // authEnforced says whether f makes gRPC calls need a token.
 func (f Config) authEnforced() bool {
 	return f.Auth == AuthOn || f.Auth == AuthAuto && !isLoopback(grpcHost(f.GRPCAddr))
@@ -112,14 +124,14 @@ func checkSecurity(f Config) error {
 		return nil
 	}
 	if !f.TLS && f.TLSCert == "" {
-		return fmt.Errorf("--grpc-addr %s is not a loopback address: other machines could reach it, and tokens, activation keys "+
+		return fmt.Errorf("%s: other machines could reach it, and tokens, activation keys "+
 			"and passwords would cross the network in clear; give --tls (a self-signed certificate made in the data dir) "+
-			"or --tls-cert FILE --tls-key FILE, or --insecure to serve in clear anyway", f.GRPCAddr)
+			"or --tls-cert FILE --tls-key FILE, or --insecure to serve in clear anyway", notLoopback(f.GRPCAddr))
 	}
 	if f.Auth == AuthOff {
-		return fmt.Errorf("--auth=false on --grpc-addr %s, which is not a loopback address, would let anyone who reaches the port "+
+		return fmt.Errorf("%s: --auth=false there would let anyone who reaches the port "+
 			"mint activation keys for any serial and read the labs; drop --auth=false (tokens are on by default there), "+
-			"or give --insecure to serve without tokens anyway", f.GRPCAddr)
+			"or give --insecure to serve without tokens anyway", notLoopback(f.GRPCAddr))
 	}
 	return nil
 }

@@ -265,6 +265,8 @@ func TestSecurityFlags(t *testing.T) {
 		{args: []string{"--grpc-addr", "0.0.0.0:50051"}, wantErr: "is not a loopback address"},
 		{args: []string{"--grpc-addr", ":50051"}, wantErr: "give --tls"},
 		{args: []string{"--grpc-addr", "lab.example:50051"}, wantErr: "--insecure"},
+		{args: []string{"--grpc-addr", "vm:50051"}, wantErr: "a host name other than localhost counts as a non-loopback address, as it may resolve to any (give an IP address or localhost"},
+		{args: []string{"--grpc-addr", "vm:50051", "--tls", "--auth=false"}, wantErr: "give an IP address or localhost"},
 		{args: []string{"--grpc-addr", "0.0.0.0:50051", "--insecure"}, auth: true},
 		{args: []string{"--grpc-addr", "0.0.0.0:50051", "--tls"}, auth: true},
 		{args: []string{"--grpc-addr", "10.0.0.7:50051", "--tls-cert", "c.pem", "--tls-key", "k.pem"}, auth: true},
