@@ -13,7 +13,7 @@ var (
 	ErrHeadendNotFound   = errors.New("sim: headend not found")
 	ErrHostnameTaken     = hostnames.ErrTaken
 	ErrSerialTaken       = errors.New("sim: serial number is already used by another headend in the lab")
-	ErrClockNotSimulated = errors.New("sim: the lab clock is the real clock; start headendd with --clock=sim to set it")
+	ErrClockNotSimulated = errors.New("sim: the lab clock is the real clock")
 	ErrClockBackwards    = errors.New("sim: the lab clock only moves forward")
 	ErrInvalidArgument   = errors.New("sim: invalid argument")
 	// ErrExecTooLarge: an Exec asked for more lines, or more output, than

@@ -306,7 +306,13 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 	l.clockMu.Lock()
 	defer l.clockMu.Unlock()
 	if l.clock.Mode() != ClockSimulated {
-		return time.Time{}, ErrClockNotSimulated
+		// headendd's --clock sets the default lab's clock only; another
+		// lab's is fixed when the lab is made.
+		if l.name == DefaultLab {
+			return time.Time{}, fmt.Errorf("%w; start headendd with --clock=sim to set it", ErrClockNotSimulated)
+		}
+		return time.Time{}, fmt.Errorf("%w: lab %q was created with the real clock; a lab with a simulated clock is made "+
+			"with headendctl lab create NAME --clock sim", ErrClockNotSimulated, l.name)
 	}
 	if t.Before(l.clock.Now()) {
 		return time.Time{}, fmt.Errorf("%w: %s is before the lab time %s", ErrClockBackwards,

@@ -555,3 +555,27 @@ func TestOrphanKeysRemoved(t *testing.T) {
 		t.Fatalf("labs %q", got)
 	}
 }
+
+// Moving a real clock is refused with advice that fits the lab: headendd's
+// --clock sets only the default lab's clock, a created lab's is fixed when
+// it is made.
+func TestRealClockRefusalAdvice(t *testing.T) {
+	e := newEnv(t, func(o *labs.Options) { o.Default = labs.Spec{ClockMode: sim.ClockReal} })
+	if _, _, err := e.set.Create("r1", labs.Spec{ClockMode: sim.ClockReal}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		lab, want, not string
+	}{
+		{"r1", `lab "r1" was created with the real clock; a lab with a simulated clock is made with headendctl lab create NAME --clock sim`, "--clock=sim"},
+		{sim.DefaultLab, "start headendd with --clock=sim", "lab create"},
+	} {
+		_, err := e.lab(tt.lab).SetClock(machineNow.Add(time.Hour))
+		if !errors.Is(err, sim.ErrClockNotSimulated) {
+			t.Fatalf("%s: err = %v, want ErrClockNotSimulated", tt.lab, err)
+		}
+		if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), tt.not) {
+			t.Errorf("%s: %q, want %q and not %q", tt.lab, err, tt.want, tt.not)
+		}
+	}
+}
