@@ -171,13 +171,15 @@ func (c *cli) transport() (credentials.TransportCredentials, bool, error) {
 		conf.ServerName = host
 	}
 	if c.ca != "" {
+		// A file that does not read is exit status 1, as --help says of
+		// local files, not a usage error.
 		pem, err := os.ReadFile(c.ca)
 		if err != nil {
-			return nil, false, usagef("--ca: %v", err)
+			return nil, false, fmt.Errorf("--ca: %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, false, usagef("--ca %s: no PEM certificate in it", c.ca)
+			return nil, false, fmt.Errorf("--ca %s: no PEM certificate in it", c.ca)
 		}
 		conf.RootCAs = pool
 	}

@@ -211,8 +211,10 @@ func TestTLS(t *testing.T) {
 		{[]string{"--addr", addr, "--ca", otherFile, "lab", "list"}, 1, "certificate signed by unknown authority"},
 		{[]string{"--addr", addr, "--tls", "lab", "list"}, 1, "certificate signed by unknown authority"},
 		{[]string{"--addr", "localhost:" + port(addr), "--ca", caFile, "lab", "list"}, 1, "wanted to match localhost"},
-		{[]string{"--addr", addr, "--ca", notPEM, "lab", "list"}, 2, "headendctl: --ca " + notPEM + ": no PEM certificate in it\n"},
-		{[]string{"--addr", addr, "--ca", filepath.Join(dir, "missing.pem"), "lab", "list"}, 2, "no such file or directory"},
+		// A --ca file that does not read is "a local file did not read"
+		// of --help's exit statuses: 1, not a usage error.
+		{[]string{"--addr", addr, "--ca", notPEM, "lab", "list"}, 1, "headendctl: --ca " + notPEM + ": no PEM certificate in it\n"},
+		{[]string{"--addr", addr, "--ca", filepath.Join(dir, "missing.pem"), "lab", "list"}, 1, "no such file or directory"},
 	} {
 		code, _, stderr := ctl(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
