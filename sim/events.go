@@ -90,6 +90,30 @@ func (l *Lab) openEvents() error {
 // would otherwise keep it waiting. Close ends them too.
 func (l *Lab) EndWatches() { l.closeEvents() }
 
+// Why watches end, as EndWatchesFor is told: a watcher whose watch ended
+// without an error tells its client (the gRPC trailer asalab-stream-end),
+// which cannot otherwise tell a deleted lab from a daemon stopping.
+const (
+	WatchEndLabDeleted     = "lab deleted"
+	WatchEndLabReset       = "lab reset"
+	WatchEndDaemonStopping = "daemon stopping"
+)
+
+// EndWatchesFor is EndWatches saying why; WatchEndReason reports it to the
+// watchers once their watches have returned.
+func (l *Lab) EndWatchesFor(reason string) {
+	l.watchEnd.CompareAndSwap(nil, &reason) // the first reason: a reset's, not the close after it
+	l.closeEvents()
+}
+
+// WatchEndReason is the reason EndWatchesFor was given; "" if none.
+func (l *Lab) WatchEndReason() string {
+	if r := l.watchEnd.Load(); r != nil {
+		return *r
+	}
+	return ""
+}
+
 // closeEvents ends the subscriptions.
 func (l *Lab) closeEvents() { l.ev.Close() }
 

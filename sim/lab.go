@@ -130,6 +130,9 @@ type Lab struct {
 	// journal is the one path of changes to the store (events.go).
 	journal *journal.Journal
 
+	// watchEnd is why the watches ended (EndWatchesFor).
+	watchEnd atomic.Pointer[string]
+
 	// traffic drives a scenario's users as the clock moves (traffic.go).
 	traffic atomic.Pointer[trafficDriver]
 }

@@ -222,16 +222,17 @@ func (s *Set) open(name string, rec store.LabRecord) (*sim.Lab, error) {
 	}
 	if s.o.Opened != nil {
 		if err := s.o.Opened(lab); err != nil {
-			s.shut(lab)
+			s.shut(lab, sim.WatchEndDaemonStopping)
 			return nil, err
 		}
 	}
 	return lab, nil
 }
 
-// shut ends a lab's streams, runs the Closing hook and closes it.
-func (s *Set) shut(lab *sim.Lab) {
-	lab.EndWatches()
+// shut ends a lab's streams, saying why (sim.WatchEnd...), runs the
+// Closing hook and closes it.
+func (s *Set) shut(lab *sim.Lab, why string) {
+	lab.EndWatchesFor(why)
 	if s.o.Closing != nil {
 		s.o.Closing(lab)
 	}
@@ -243,7 +244,7 @@ func (s *Set) shut(lab *sim.Lab) {
 
 func (s *Set) closeAll(labs map[string]*entry) {
 	for _, e := range labs {
-		s.shut(e.lab)
+		s.shut(e.lab, sim.WatchEndDaemonStopping)
 	}
 }
 
@@ -354,7 +355,7 @@ func (s *Set) Delete(name string) error {
 	// Unseen first: no new request, no token, reaches it.
 	s.publish(func(labs map[string]*entry) { delete(labs, name) })
 	s.dropTokens(name)
-	s.shut(e.lab)
+	s.shut(e.lab, sim.WatchEndLabDeleted)
 	if err := s.o.Store.DeleteLab(name); err != nil {
 		return err
 	}
@@ -387,7 +388,7 @@ func (s *Set) Reset(name string) (Info, error) {
 	// Unseen while it is emptied: a request meanwhile finds no lab rather
 	// than writing into one being cleared. Its tokens stay.
 	s.publish(func(labs map[string]*entry) { delete(labs, name) })
-	s.shut(e.lab)
+	s.shut(e.lab, sim.WatchEndLabReset)
 	if err := s.o.Store.ClearLab(name); err != nil {
 		return Info{}, err
 	}

@@ -310,7 +310,7 @@ func run(ctx context.Context, f Config, log *zap.Logger, onReady func(Addrs)) er
 	stopped := make(chan struct{})
 	for _, i := range set.List() { // event streams never end by themselves
 		if lab, err := set.Get(i.Name); err == nil {
-			lab.EndWatches()
+			lab.EndWatchesFor(sim.WatchEndDaemonStopping)
 		}
 	}
 	go func() { gs.GracefulStop(); close(stopped) }()

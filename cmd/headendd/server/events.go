@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -58,8 +59,20 @@ func (s *eventService) WatchEvents(req *headendv1.WatchEventsRequest, stream hea
 		}
 		return stream.Send(&resp)
 	})
+	if err == nil {
+		// A watch ends without an error when its lab is deleted or reset
+		// or the daemon stops; the trailer lets the client tell which.
+		if why := lab.WatchEndReason(); why != "" {
+			stream.SetTrailer(metadata.Pairs(StreamEndTrailer, why))
+		}
+	}
 	return toStatus(err)
 }
+
+// StreamEndTrailer is the trailer of a WatchEvents stream that ended with
+// an OK status: why it ended ("lab deleted", "lab reset", "daemon
+// stopping").
+const StreamEndTrailer = "asalab-stream-end"
 
 func (s *eventService) ListEvents(_ context.Context, req *headendv1.ListEventsRequest) (*headendv1.ListEventsResponse, error) {
 	lab, err := s.labs.get(req.GetLab())

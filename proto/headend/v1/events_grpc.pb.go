@@ -35,7 +35,10 @@ type EventServiceClient interface {
 	// selects: first those stored, then each as it happens, until the client
 	// cancels or the server stops. A client that resumes from the last
 	// sequence it received gets exactly the events after it, also across a
-	// restart of the daemon.
+	// restart of the daemon. A stream the server ends because its lab was
+	// deleted or reset, or the daemon stops, ends with status OK and the
+	// trailer `asalab-stream-end`: "lab deleted", "lab reset" or "daemon
+	// stopping", so that a client can tell why.
 	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchEventsResponse], error)
 	// ListEvents pages through the stored events.
 	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
@@ -90,7 +93,10 @@ type EventServiceServer interface {
 	// selects: first those stored, then each as it happens, until the client
 	// cancels or the server stops. A client that resumes from the last
 	// sequence it received gets exactly the events after it, also across a
-	// restart of the daemon.
+	// restart of the daemon. A stream the server ends because its lab was
+	// deleted or reset, or the daemon stops, ends with status OK and the
+	// trailer `asalab-stream-end`: "lab deleted", "lab reset" or "daemon
+	// stopping", so that a client can tell why.
 	WatchEvents(*WatchEventsRequest, grpc.ServerStreamingServer[WatchEventsResponse]) error
 	// ListEvents pages through the stored events.
 	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
