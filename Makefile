@@ -72,6 +72,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Recover' -benchtime 30x ./sim/storefiles
 	$(GO) test -run '^$$' -bench 'OpenLabs' -benchtime 5x ./sim/labs
 	$(GO) test -run '^$$' -bench 'AdmitReleaseLabs' -benchmem -count 3 ./sim/labs
+	$(GO) test -run '^$$' -bench 'DaemonStart100x100' -benchtime 5x ./cmd/headendd/daemon
 	$(GO) test -run '^$$' -bench 'PerTest' -count 3 ./sim/labtest
 	$(GO) test -run '^$$' -bench 'LabHour' -benchtime 10x ./sim/scenario
 	$(GO) test -run '^$$' -bench 'ApplyLabFile1000' -benchtime 3x ./sim/labfile

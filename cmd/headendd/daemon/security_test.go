@@ -60,7 +60,7 @@ func startIn(t *testing.T, dataDir string, args ...string) started {
 	return started{d, logs}
 }
 
-func dialWith(t *testing.T, addr string, creds credentials.TransportCredentials) *grpc.ClientConn {
+func dialWith(t testing.TB, addr string, creds credentials.TransportCredentials) *grpc.ClientConn {
 	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(creds))
 	if err != nil {
