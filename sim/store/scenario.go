@@ -16,15 +16,7 @@ func (b *Batch) PutScenario(v []byte) error {
 
 // Scenario reads the lab's scenario record; ok is false when it has none.
 func (s *Store) Scenario(lab string) (v []byte, ok bool, err error) {
-	got, closer, err := s.db.Get(ScenarioKey(lab))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	defer closer.Close()
-	return append([]byte(nil), got...), true, nil
+	return s.record(ScenarioKey(lab))
 }
 
 // PutClockSimulated marks the lab's clock as switched to a simulated one.

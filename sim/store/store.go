@@ -334,6 +334,20 @@ type storedClock struct {
 	Now time.Time `json:"now"`
 }
 
+// record reads the value of key, a copy the caller keeps (pebble's is
+// valid only until its closer is closed); ok is false when there is none.
+func (s *Store) record(key []byte) (v []byte, ok bool, err error) {
+	got, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	defer closer.Close()
+	return append([]byte(nil), got...), true, nil
+}
+
 // EncodeClock is the record of the simulated clock at t.
 func EncodeClock(t time.Time) []byte {
 	v, _ := json.Marshal(storedClock{Now: t.UTC()})
