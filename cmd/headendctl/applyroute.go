@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/asalab/asalab/cmd/headendctl/ctlconn"
 )
 
 // withFileLab names, as the routing key of an apply, the lab its file
@@ -26,5 +28,5 @@ func (c *cli) withFileLab(cx context.Context, content string) context.Context {
 	if yaml.Unmarshal([]byte(content), &top) != nil || checkLabName(top.Lab) != nil {
 		return cx
 	}
-	return withLab(cx, top.Lab)
+	return ctlconn.WithLab(cx, top.Lab)
 }

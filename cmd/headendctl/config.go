@@ -2,186 +2,21 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/asalab/asalab/cmd/headendctl/ctlconf"
+	"github.com/asalab/asalab/cmd/headendctl/ctlconn"
 )
-
-// configUsage describes the config command, for the command list.
-const configUsage = `Contexts (named connection settings, like kubectl's; the file is $ASALAB_CONFIG,
-else $XDG_CONFIG_HOME/asalab/config.json, else ~/.config/asalab/config.json, mode 0600):
-  config set-context NAME [--addr A] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]
-                                               make or change a context (only the flags given change;
-                                               --token "" forgets the token; --token-file: the token
-                                               from FILE, - for stdin, kept out of ps and history)
-  config use-context NAME                      the context every command takes unless --context
-  config get-contexts                          NAME ADDR LAB CURRENT (tokens are never printed)
-  config current-context                       the current context's name
-  config delete-context NAME                   forget a context
-With -o json: get-contexts prints {"contexts": [{"name", "addr", "lab", "ca", "tls",
-"insecure", "hasToken", "current"}], "currentContext"}; set-context {"context": {...},
-"created" or "modified": true}; use-context and current-context {"currentContext"};
-delete-context {"deleted"}.
-`
-
-// ctlConfig is the file of named contexts.
-type ctlConfig struct {
-	Current  string                   `json:"current-context,omitempty"`
-	Contexts map[string]*namedContext `json:"contexts,omitempty"`
-}
-
-// namedContext is one daemon, and optionally one lab of it, with the
-// credentials to reach it.
-type namedContext struct {
-	Addr     string `json:"addr,omitempty"`
-	Token    string `json:"token,omitempty"`
-	CA       string `json:"ca,omitempty"` // absolute path of a PEM file
-	Lab      string `json:"lab,omitempty"`
-	TLS      bool   `json:"tls,omitempty"`
-	Insecure bool   `json:"insecure,omitempty"`
-}
-
-// configPath is where the contexts are kept.
-func configPath() (string, error) {
-	if p := os.Getenv("ASALAB_CONFIG"); p != "" {
-		return p, nil
-	}
-	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
-		return filepath.Join(d, "asalab", "config.json"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no place for the contexts: set $ASALAB_CONFIG (%v)", err)
-	}
-	return filepath.Join(home, ".config", "asalab", "config.json"), nil
-}
-
-// loadConfig reads the contexts; no file is no contexts.
-func loadConfig(path string) (*ctlConfig, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &ctlConfig{Contexts: map[string]*namedContext{}}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var conf ctlConfig
-	if err := json.Unmarshal(b, &conf); err != nil {
-		return nil, fmt.Errorf("%s: %v (mend it, or remove it to start over)", path, err)
-	}
-	if conf.Contexts == nil {
-		conf.Contexts = map[string]*namedContext{}
-	}
-	for name, cx := range conf.Contexts {
-		if cx == nil {
-			conf.Contexts[name] = &namedContext{}
-		}
-	}
-	return &conf, nil
-}
-
-// updateConfig reads the contexts, lets change alter them and saves the
-// result, holding the file's lock all the while: headendctl commands run
-// side by side (CI jobs setting up their contexts) would otherwise each
-// save the copy they read and lose the others' contexts. change returning
-// an error saves nothing.
-func updateConfig(path string, change func(conf *ctlConfig) error) (*ctlConfig, error) {
-	unlock, err := lockConfig(path)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	conf, err := loadConfig(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := change(conf); err != nil {
-		return nil, err
-	}
-	return conf, conf.save(path)
-}
-
-// lockConfig takes an exclusive flock on a lock file beside the config
-// file, as kubectl keeps one beside kubeconfig. The config file itself
-// cannot carry the lock: save replaces it by a rename, and a writer
-// waiting on the old file would then hold a lock on a file no one reads.
-// The lock goes with the process, so a killed headendctl leaves none.
-func lockConfig(path string) (unlock func(), err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if err != syscall.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: lock: %v", path+".lock", err)
-	}
-	return func() { f.Close() }, nil
-}
-
-// save writes the contexts, which hold tokens, readable by the user alone.
-// The file is replaced whole, so that a failure leaves the old one, and
-// synced before and after the rename, so that a crash leaves the old file
-// or the new one, never an empty one.
-func (conf *ctlConfig) save(path string) error {
-	b, err := json.MarshalIndent(conf, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".config-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
 
 // readTokenFile reads a token from a file, or stdin for "-": a token on
 // the command line shows in ps and the shell's history. The line break a
@@ -211,22 +46,8 @@ func readTokenFile(file string) (string, error) {
 	return tok, nil
 }
 
-// checkContextName keeps context names to what a shell and a table show
-// plainly.
-func checkContextName(name string) error {
-	ok := len(name) >= 1 && len(name) <= 63
-	for i := 0; ok && i < len(name); i++ {
-		ch := name[i]
-		ok = ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || strings.IndexByte("._-", ch) >= 0 && i > 0
-	}
-	if !ok {
-		return usagef("%q is not a context name: 1-63 of letters, digits, '.', '_' and '-', starting with a letter or digit", name)
-	}
-	return nil
-}
-
 func (c *cli) config(args []string) error {
-	path, err := configPath()
+	path, err := ctlconf.Path()
 	if err != nil {
 		return err
 	}
@@ -240,7 +61,7 @@ func (c *cli) config(args []string) error {
 	if (sub == "use-context" || sub == "delete-context") && len(args) == 1 {
 		return c.changeCurrent(path, sub, args[0])
 	}
-	conf, err := loadConfig(path)
+	conf, err := ctlconf.Load(path)
 	if err != nil {
 		return err
 	}
@@ -268,7 +89,7 @@ func (c *cli) config(args []string) error {
 // changeCurrent runs use-context and delete-context, which change the file
 // under its lock.
 func (c *cli) changeCurrent(path, sub, name string) error {
-	_, err := updateConfig(path, func(conf *ctlConfig) error {
+	_, err := ctlconf.Update(path, func(conf *ctlconf.Config) error {
 		if _, ok := conf.Contexts[name]; !ok {
 			return fmt.Errorf("no context %q in %s", name, path)
 		}
@@ -300,7 +121,7 @@ func (c *cli) changeCurrent(path, sub, name string) error {
 // setContext makes or changes a context, leaving the fields no flag names
 // as they were. Every value is checked before the file changes.
 func (c *cli) setContext(path string, args []string) error {
-	var cx namedContext
+	var cx ctlconf.Context
 	var given []string
 	var set *flag.FlagSet
 	tokenFile := ""
@@ -321,8 +142,8 @@ func (c *cli) setContext(path string, args []string) error {
 		return usagef("usage: config set-context NAME [--addr HOST:PORT] [--token T | --token-file FILE] [--ca FILE] [--lab L] [--tls] [--insecure]")
 	}
 	name := pos[0]
-	if err := checkContextName(name); err != nil {
-		return err
+	if err := ctlconf.CheckName(name); err != nil {
+		return usagef("%v", err)
 	}
 	set.Visit(func(f *flag.Flag) { given = append(given, f.Name) })
 	if slices.Contains(given, "token-file") {
@@ -339,7 +160,7 @@ func (c *cli) setContext(path string, args []string) error {
 			return usagef("config set-context: --addr %q is not HOST:PORT", cx.Addr)
 		}
 	}
-	if err := checkToken(cx.Token); err != nil {
+	if err := ctlconn.CheckToken(cx.Token); err != nil {
 		return usagef("config set-context: --token: %v", err)
 	}
 	if cx.Lab != "" {
@@ -363,12 +184,12 @@ func (c *cli) setContext(path string, args []string) error {
 		}
 		cx.CA = abs
 	}
-	var old *namedContext
+	var old *ctlconf.Context
 	exists := false
-	conf, err := updateConfig(path, func(conf *ctlConfig) error {
+	conf, err := ctlconf.Update(path, func(conf *ctlconf.Config) error {
 		old, exists = conf.Contexts[name]
 		if !exists {
-			old = &namedContext{}
+			old = &ctlconf.Context{}
 			conf.Contexts[name] = old
 		}
 		for _, f := range given {
@@ -406,7 +227,7 @@ func (c *cli) setContext(path string, args []string) error {
 	})
 }
 
-func (c *cli) getContexts(conf *ctlConfig) error {
+func (c *cli) getContexts(conf *ctlconf.Config) error {
 	names := make([]string, 0, len(conf.Contexts))
 	for n := range conf.Contexts {
 		names = append(names, n)
@@ -433,7 +254,7 @@ func (c *cli) getContexts(conf *ctlConfig) error {
 
 // contextObject is a context for -o json: its settings except the token,
 // of which it says only whether there is one.
-func contextObject(name string, cx *namedContext, current string) map[string]any {
+func contextObject(name string, cx *ctlconf.Context, current string) map[string]any {
 	return map[string]any{
 		"name": name, "addr": cx.Addr, "lab": cx.Lab, "ca": cx.CA, "tls": cx.TLS, "insecure": cx.Insecure,
 		"hasToken": cx.Token != "", "current": name == current,

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/asalab/asalab/cmd/headendctl/ctlconf"
 )
 
 // TestContexts: set-context, use-context, get-contexts, current-context
@@ -59,7 +61,7 @@ func TestContexts(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("%s has mode %v, want 0600", path, st.Mode().Perm())
 	}
-	var conf ctlConfig
+	var conf ctlconf.Config
 	b, _ := os.ReadFile(path)
 	if err := json.Unmarshal(b, &conf); err != nil {
 		t.Fatal(err)
@@ -253,7 +255,7 @@ func TestSetContextTokenFromFile(t *testing.T) {
 	if code, _, stderr := ctl("config", "set-context", "s", "--token-file", "-"); code != 0 {
 		t.Fatalf("--token-file -: exit %d: %s", code, stderr)
 	}
-	var conf ctlConfig
+	var conf ctlconf.Config
 	b, _ := os.ReadFile(path)
 	if err := json.Unmarshal(b, &conf); err != nil {
 		t.Fatal(err)

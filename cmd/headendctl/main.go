@@ -29,6 +29,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
+	"github.com/asalab/asalab/cmd/headendctl/ctlconn"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
@@ -126,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stderr, "headendctl:", describe(err))
 		var u usageError
-		if errors.As(err, &u) {
+		if errors.As(err, &u) || errors.Is(err, ctlconn.ErrSetting) {
 			return 2
 		}
 		return 1
@@ -220,7 +221,7 @@ type services struct {
 // dial connects to the daemon, once (run closes the connection).
 func (c *cli) dial() (services, error) {
 	if c.conn == nil {
-		opts, err := c.dialOptions()
+		opts, err := c.settings().DialOptions()
 		if err != nil {
 			return services{}, err
 		}
