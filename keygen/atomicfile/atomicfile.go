@@ -1,6 +1,6 @@
 // Package atomicfile replaces small files so that a crash leaves the old
 // file or the new one, never half of it: the data directory's marker, the
-// lab signing secret and the SSH host keys.
+// lab signing secret, the SSH host keys and headendctl's contexts file.
 package atomicfile
 
 import (

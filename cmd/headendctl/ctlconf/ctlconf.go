@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/asalab/asalab/cmd/headendctl/ctlconn"
+	"github.com/asalab/asalab/keygen/atomicfile"
 )
 
 // Config is the file of named contexts.
@@ -126,45 +127,14 @@ func lock(path string) (unlock func(), err error) {
 // save writes the contexts, which hold tokens, readable by the user alone.
 // The file is replaced whole, so that a failure leaves the old one, and
 // synced before and after the rename, so that a crash leaves the old file
-// or the new one, never an empty one.
+// or the new one, never an empty one. Its directory is there: lock made
+// it.
 func (conf *Config) save(path string) error {
 	b, err := json.MarshalIndent(conf, "", "  ")
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".config-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // CheckName keeps context names to what a shell and a table show
