@@ -5,11 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
+	"sync"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/asalab/asalab/cmd/headendctl/cmdhelp"
+	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // command is one headendctl command: the one table from which run
@@ -306,50 +309,68 @@ func findCommand(name string) *command {
 	return nil
 }
 
-// usage is the top-level usage: the table's lines by section.
-func usage() string {
-	var b strings.Builder
-	b.WriteString(usageHead)
-	for i, title := range sections {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(title + "\n")
-		for _, c := range commands {
-			if c.section == i {
-				for _, l := range c.lines {
-					writeLine(&b, l)
-				}
-			}
-		}
-		if i == 0 {
-			for _, l := range metaLines {
-				writeLine(&b, l)
-			}
-		}
+// globalFlags closes every command's help page.
+const globalFlags = "Global flags (before the command; -o and --output after it too): --addr HOST:PORT, --lab NAME, -o text|json, --token T, --ca FILE, --tls, --insecure, --context NAME, --call-timeout D"
+
+// globalValueFlags are the global flags that take a value;
+// globalBoolFlags those that take none.
+var (
+	globalValueFlags = []string{"--addr", "--lab", "-o", "--output", "--token", "--ca", "--context", "--call-timeout"}
+	globalBoolFlags  = []string{"--tls", "--insecure"}
+)
+
+// helpTable is the table of commands as package cmdhelp takes it, made
+// once: the commands' flags are read by running their handlers (flagsOf).
+var helpTable = sync.OnceValue(func() *cmdhelp.Table {
+	t := &cmdhelp.Table{Head: usageHead, Sections: sections, ExitStatus: exitStatus, GlobalFlags: globalFlags,
+		ValueFlags: globalValueFlags, BoolFlags: globalBoolFlags, Kinds: kinds, EventKinds: eventKindNames()}
+	for _, c := range commands {
+		t.Commands = append(t.Commands, helpCommand(c))
+	}
+	for _, c := range metaCommands {
+		t.Meta = append(t.Meta, helpCommand(c))
 	}
 	for _, r := range references {
-		b.WriteString("\n" + r.text + "\n")
+		t.References = append(t.References, cmdhelp.Reference{Text: r.text, Commands: r.commands})
 	}
-	b.WriteString("\n" + exitStatus)
-	return b.String()
+	return t
+})
+
+// helpCommand is what the help tells of cmd, its flags included.
+func helpCommand(cmd *command) *cmdhelp.Command {
+	hc := &cmdhelp.Command{Name: cmd.name, Section: cmd.section, Subs: cmd.subs, Hosts: cmd.hosts,
+		Examples: cmd.examples, JSON: cmd.json, Exit: cmd.exit, Flags: map[string][]cmdhelp.Flag{}}
+	for _, l := range cmd.lines {
+		hc.Lines = append(hc.Lines, cmdhelp.Line{Synopsis: l.synopsis, Text: l.text})
+	}
+	for _, sub := range append([]string{""}, cmd.subs...) {
+		if fs := flagsOf(cmd, sub); fs != nil {
+			hc.Flags[sub] = helpFlags(fs)
+		}
+	}
+	return hc
 }
 
-// writeLine writes a usage line: the synopsis, then its text from column
-// 47 (on the next line when the synopsis is longer).
-func writeLine(b *strings.Builder, l usageLine) {
-	const col = 44
-	text := strings.Split(l.text, "\n")
-	if len(l.synopsis) < col {
-		fmt.Fprintf(b, "  %-*s %s\n", col, l.synopsis, text[0])
-		text = text[1:]
-	} else {
-		fmt.Fprintf(b, "  %s\n", l.synopsis)
-	}
-	for _, t := range text {
-		fmt.Fprintf(b, "  %-*s %s\n", col, "", t)
-	}
+// helpFlags are the flags of a FlagSet as the help names them; a set of
+// none is an empty list, not nil.
+func helpFlags(fs *flag.FlagSet) []cmdhelp.Flag {
+	fl := []cmdhelp.Flag{}
+	fs.VisitAll(func(f *flag.Flag) {
+		typ, use := flag.UnquoteUsage(f)
+		switch f.Value.(type) {
+		case intFlag[int], intFlag[int32]:
+			typ = "int"
+		case *listFlag, *eventsFlag, *patterns:
+			typ = "string"
+		}
+		bf, ok := f.Value.(interface{ IsBoolFlag() bool })
+		fl = append(fl, cmdhelp.Flag{Name: f.Name, Type: typ, Usage: use, Default: f.DefValue, Switch: ok && bf.IsBoolFlag()})
+	})
+	return fl
 }
+
+// usage is the top-level usage: the table's lines by section.
+func usage() string { return helpTable().Usage() }
 
 // helpRequest is subflags' answer to -h or --help: the command's flags.
 type helpRequest struct{ fs *flag.FlagSet }
@@ -370,9 +391,10 @@ func (c *cli) help(args []string) int {
 	if wantsHelp(args[:1]) {
 		args = []string{"help"}
 	}
-	cmd := findCommand(args[0])
-	for _, m := range metaCommands {
-		if m.name == args[0] {
+	t := helpTable()
+	cmd := t.Find(args[0])
+	for _, m := range t.Meta {
+		if m.Name == args[0] {
 			cmd = m
 		}
 	}
@@ -380,12 +402,12 @@ func (c *cli) help(args []string) int {
 		fmt.Fprintf(c.stderr, "headendctl: help: unknown command %q (headendctl help lists them)\n", args[0])
 		return 2
 	}
-	sub := subcommand(cmd, args[1:])
-	if sub == "" && len(args) > 1 && len(cmd.subs) > 0 && !strings.HasPrefix(args[1], "-") {
-		fmt.Fprintf(c.stderr, "headendctl: help: %s has no subcommand %q (%s)\n", cmd.name, args[1], strings.Join(cmd.subs, ", "))
+	sub := cmdhelp.Subcommand(cmd, args[1:])
+	if sub == "" && len(args) > 1 && len(cmd.Subs) > 0 && !strings.HasPrefix(args[1], "-") {
+		fmt.Fprintf(c.stderr, "headendctl: help: %s has no subcommand %q (%s)\n", cmd.Name, args[1], strings.Join(cmd.Subs, ", "))
 		return 2
 	}
-	fmt.Fprint(c.stdout, commandHelp(cmd, sub))
+	fmt.Fprint(c.stdout, t.Page(cmd, sub))
 	return 0
 }
 
@@ -396,13 +418,13 @@ func extraHelpWords(args []string) error {
 	if len(args) < 2 {
 		return nil
 	}
-	cmd := findCommand(args[0])
+	cmd := helpTable().Find(args[0])
 	if cmd == nil {
 		return nil // help says it is unknown
 	}
 	n := 1
-	sub := subcommand(cmd, args[1:])
-	if sub == "" && len(cmd.subs) > 0 {
+	sub := cmdhelp.Subcommand(cmd, args[1:])
+	if sub == "" && len(cmd.Subs) > 0 {
 		return nil // help names the subcommands
 	}
 	n += len(strings.Fields(sub))
@@ -414,131 +436,28 @@ func extraHelpWords(args []string) error {
 	return nil
 }
 
-// subcommand is the subcommand args start with, "" for none; the first
-// word of two-word subcommands alone is their group ("smart token").
-func subcommand(cmd *command, args []string) string {
-	best := ""
-	for _, s := range cmd.subs {
-		w := strings.Fields(s)
-		if len(w) <= len(args) && slices.Equal(w, args[:len(w)]) && len(s) > len(best) {
-			best = s
-		}
-		if best == "" && len(w) == 2 && len(args) > 0 && w[0] == args[0] {
-			best = w[0]
-		}
+// completion prints a shell completion script: `completion bash`.
+func (c *cli) completion(args []string) int {
+	if c.output == "json" || wantsHelp(args) {
+		return c.help([]string{"completion"})
 	}
-	return best
+	if len(args) != 1 || args[0] != "bash" {
+		fmt.Fprintln(c.stderr, "headendctl: usage: completion bash (then: source <(headendctl completion bash))")
+		return 2
+	}
+	fmt.Fprint(c.stdout, helpTable().BashCompletion())
+	return 0
 }
 
-// groupSubs are the subcommands of a group (smart token: token create,
-// token revoke); none when sub is a subcommand itself.
-func groupSubs(cmd *command, sub string) []string {
-	var subs []string
-	for _, s := range cmd.subs {
-		if strings.HasPrefix(s, sub+" ") {
-			subs = append(subs, s)
+// eventKindNames are the words events --kind takes.
+func eventKindNames() []string {
+	var names []string
+	for k := int32(1); ; k++ {
+		if _, ok := headendv1.EventKind_name[k]; !ok {
+			return names
 		}
+		names = append(names, eventKindName(headendv1.EventKind(k)))
 	}
-	return subs
-}
-
-// commandHelp is a command's (or subcommand's) help: its usage lines,
-// flags with their defaults, examples, what -o json prints and its exit
-// status.
-func commandHelp(cmd *command, sub string) string {
-	path := cmd.name
-	if sub != "" {
-		path += " " + sub
-	}
-	var lines []usageLine
-	for _, l := range cmd.lines {
-		if sub == "" || strings.HasPrefix(l.synopsis, path+" ") || l.synopsis == path || strings.Contains(l.synopsis, "| "+path+" ") {
-			lines = append(lines, l)
-		}
-	}
-	if len(lines) == 0 {
-		lines = cmd.lines
-	}
-	var b strings.Builder
-	for i, l := range lines {
-		if i == 0 {
-			b.WriteString("usage: ")
-		} else {
-			b.WriteString("       ")
-		}
-		fmt.Fprintf(&b, "headendctl [GLOBAL FLAGS] %s\n", l.synopsis)
-	}
-	for _, l := range lines {
-		b.WriteString("\n")
-		for _, t := range strings.Split(l.text, "\n") {
-			b.WriteString("  " + t + "\n")
-		}
-	}
-	group := groupSubs(cmd, sub)
-	switch {
-	case len(cmd.subs) > 0 && sub == "":
-		fmt.Fprintf(&b, "\nSubcommands: %s (headendctl help %s SUBCOMMAND)\n", strings.Join(cmd.subs, ", "), cmd.name)
-	case len(group) > 0:
-		fmt.Fprintf(&b, "\nSubcommands: %s (headendctl help %s SUBCOMMAND)\n", strings.Join(group, ", "), cmd.name+" "+sub)
-	}
-	if fs := flagsOf(cmd, sub); len(group) == 0 && fs != nil {
-		var fl strings.Builder
-		fs.VisitAll(func(f *flag.Flag) { writeFlag(&fl, f) })
-		if fl.Len() > 0 {
-			b.WriteString("\nFlags:\n" + fl.String())
-		}
-	}
-	if len(cmd.examples) > 0 {
-		b.WriteString("\nExamples:\n")
-		for _, e := range cmd.examples {
-			if sub == "" || strings.HasPrefix(e, "headendctl "+path) {
-				b.WriteString("  " + e + "\n")
-			}
-		}
-	}
-	fmt.Fprintf(&b, "\n-o json: %s.\n", cmd.json)
-	for _, r := range references {
-		if slices.Contains(r.commands, cmd.name) {
-			b.WriteString("\n" + r.text + "\n")
-		}
-	}
-	b.WriteString("\n")
-	if cmd.exit != "" {
-		fmt.Fprintf(&b, "Exit status of %s: %s; otherwise as for every command:\n", cmd.name, cmd.exit)
-	}
-	b.WriteString(exitStatus)
-	b.WriteString("\nGlobal flags (before the command; -o and --output after it too): --addr HOST:PORT, --lab NAME, -o text|json, --token T, --ca FILE, --tls, --insecure, --context NAME, --call-timeout D\n")
-	return b.String()
-}
-
-// writeFlag writes one flag of a command's help: its name and type, its
-// usage and its default unless zero.
-func writeFlag(b *strings.Builder, f *flag.Flag) {
-	typ, use := flag.UnquoteUsage(f)
-	switch f.Value.(type) {
-	case intFlag[int], intFlag[int32]:
-		typ = "int"
-	case *listFlag, *eventsFlag, *patterns:
-		typ = "string"
-	}
-	head := "  " + flagName(f.Name)
-	if typ != "" {
-		head += " " + typ
-	}
-	fmt.Fprintf(b, "%s\n        %s", head, use)
-	if d := f.DefValue; d != "" && d != "0" && d != "false" {
-		fmt.Fprintf(b, " (default %s)", d)
-	}
-	b.WriteString("\n")
-}
-
-// flagName is a flag as the help and the completion write it: -f for a
-// one-letter name, --name for the others (the flag package takes both).
-func flagName(name string) string {
-	if len(name) == 1 {
-		return "-" + name
-	}
-	return "--" + name
 }
 
 // flagsOf is the flags of a command or subcommand: its handler runs with

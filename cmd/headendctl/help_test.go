@@ -255,16 +255,6 @@ func TestBashCompletion(t *testing.T) {
 	}
 }
 
-// TestFlagName: help and completion write a one-letter flag as -f (apply
-// -f FILE), the others as --name.
-func TestFlagName(t *testing.T) {
-	for in, want := range map[string]string{"f": "-f", "o": "-o", "dry-run": "--dry-run", "save": "--save"} {
-		if got := flagName(in); got != want {
-			t.Errorf("flagName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestHelpOfHelpAndGroups: help and completion take --help like every
 // command and have pages of their own; a two-word subcommand's first word
 // (smart token) is a group whose help lists its subcommands; help prints

@@ -1,33 +1,10 @@
-package main
+package cmdhelp
 
 import (
-	"flag"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-
-	headendv1 "github.com/asalab/asalab/proto/headend/v1"
-)
-
-// completion prints a shell completion script: `completion bash`.
-func (c *cli) completion(args []string) int {
-	if c.output == "json" || wantsHelp(args) {
-		return c.help([]string{"completion"})
-	}
-	if len(args) != 1 || args[0] != "bash" {
-		fmt.Fprintln(c.stderr, "headendctl: usage: completion bash (then: source <(headendctl completion bash))")
-		return 2
-	}
-	fmt.Fprint(c.stdout, bashCompletion())
-	return 0
-}
-
-// globalValueFlags are the global flags that take a value;
-// globalBoolFlags those that take none.
-var (
-	globalValueFlags = []string{"--addr", "--lab", "-o", "--output", "--token", "--ca", "--context", "--call-timeout"}
-	globalBoolFlags  = []string{"--tls", "--insecure"}
 )
 
 // completionCallTimeout bounds each question the completion asks the
@@ -35,24 +12,13 @@ var (
 // answers.
 const completionCallTimeout = "2s"
 
-// eventKindNames are the words events --kind takes.
-func eventKindNames() []string {
-	var names []string
-	for k := int32(1); ; k++ {
-		if _, ok := headendv1.EventKind_name[k]; !ok {
-			return names
-		}
-		names = append(names, eventKindName(headendv1.EventKind(k)))
-	}
-}
-
-// bashCompletion is the bash completion script, made from the table of
+// BashCompletion is the bash completion script, made from the table of
 // commands: commands, subcommands, each one's flags, -o's formats,
 // --kind's words, context names (config get-contexts), and hostnames and
 // scenario names, which it asks the daemon for with `headendctl list -o
 // json` and `scenario list -o json` (with the global flags the command
 // line has so far, and --call-timeout).
-func bashCompletion() string {
+func (t *Table) BashCompletion() string {
 	var b strings.Builder
 	q := strconv.Quote
 	b.WriteString("# bash completion for headendctl: source <(headendctl completion bash)\n")
@@ -62,19 +28,19 @@ func bashCompletion() string {
 		"\techo \"headendctl completion needs bash 4.2 or later; this is bash $BASH_VERSION\" >&2\n" +
 		"\treturn 1 2>/dev/null || exit 1\nfi\n")
 	names := []string{}
-	for _, c := range commands {
-		names = append(names, c.name)
+	for _, c := range t.Commands {
+		names = append(names, c.Name)
 	}
 	names = append(names, "help", "completion")
 	fmt.Fprintf(&b, "_headendctl_commands=%s\n", q(strings.Join(names, " ")))
-	fmt.Fprintf(&b, "_headendctl_globals=%s\n", q(strings.Join(globalValueFlags, " ")))
-	fmt.Fprintf(&b, "_headendctl_globalbools=%s\n", q(strings.Join(globalBoolFlags, " ")))
+	fmt.Fprintf(&b, "_headendctl_globals=%s\n", q(strings.Join(t.ValueFlags, " ")))
+	fmt.Fprintf(&b, "_headendctl_globalbools=%s\n", q(strings.Join(t.BoolFlags, " ")))
 	fmt.Fprintf(&b, "_headendctl_timeout=%s\n", q(completionCallTimeout))
 	b.WriteString("declare -gA _headendctl_subs=(\n")
-	for _, c := range commands {
+	for _, c := range t.Commands {
 		firsts := []string{}
 		seconds := map[string][]string{}
-		for _, s := range c.subs {
+		for _, s := range c.Subs {
 			w := strings.Fields(s)
 			if !slices.Contains(firsts, w[0]) {
 				firsts = append(firsts, w[0])
@@ -84,50 +50,50 @@ func bashCompletion() string {
 			}
 		}
 		if len(firsts) > 0 {
-			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.name), q(strings.Join(firsts, " ")))
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.Name), q(strings.Join(firsts, " ")))
 		}
 		for first, ws := range seconds {
-			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.name+" "+first), q(strings.Join(ws, " ")))
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(c.Name+" "+first), q(strings.Join(ws, " ")))
 		}
 	}
 	b.WriteString("  [help]=" + q(strings.Join(names[:len(names)-2], " ")) + "\n  [completion]=\"bash\"\n)\n")
 	// Flags per command path; those taking a value end in "=".
 	b.WriteString("declare -gA _headendctl_flags=(\n")
-	for _, c := range commands {
+	for _, c := range t.Commands {
 		paths := []string{""}
-		paths = append(paths, c.subs...)
+		paths = append(paths, c.Subs...)
 		for _, sub := range paths {
-			fs := flagsOf(c, sub)
-			if fs == nil {
+			fs, ok := c.Flags[sub]
+			if !ok {
 				continue
 			}
 			var fl []string
-			fs.VisitAll(func(f *flag.Flag) {
-				n := flagName(f.Name)
-				if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
+			for _, f := range fs {
+				n := FlagName(f.Name)
+				if !f.Switch {
 					n += "="
 				}
 				fl = append(fl, n)
-			})
-			path := strings.TrimSpace(c.name + " " + sub)
+			}
+			path := strings.TrimSpace(c.Name + " " + sub)
 			fmt.Fprintf(&b, "  [%s]=%s\n", q(path), q(strings.Join(fl, " ")))
 		}
 	}
 	b.WriteString(")\n")
 	// Positions of hostname arguments per command path.
 	b.WriteString("declare -gA _headendctl_hosts=(\n")
-	for _, c := range commands {
-		for sub, pos := range c.hosts {
+	for _, c := range t.Commands {
+		for sub, pos := range c.Hosts {
 			var ps []string
 			for _, p := range pos {
 				ps = append(ps, strconv.Itoa(p))
 			}
-			fmt.Fprintf(&b, "  [%s]=%s\n", q(strings.TrimSpace(c.name+" "+sub)), q(strings.Join(ps, " ")))
+			fmt.Fprintf(&b, "  [%s]=%s\n", q(strings.TrimSpace(c.Name+" "+sub)), q(strings.Join(ps, " ")))
 		}
 	}
 	b.WriteString(")\n")
-	fmt.Fprintf(&b, "_headendctl_kinds=%s\n", q(strings.Join(kinds, " ")))
-	fmt.Fprintf(&b, "_headendctl_eventkinds=%s\n", q(strings.Join(eventKindNames(), " ")))
+	fmt.Fprintf(&b, "_headendctl_kinds=%s\n", q(strings.Join(t.Kinds, " ")))
+	fmt.Fprintf(&b, "_headendctl_eventkinds=%s\n", q(strings.Join(t.EventKinds, " ")))
 	b.WriteString(bashFunction)
 	return b.String()
 }
