@@ -55,7 +55,8 @@ func TestPlaintextToken(t *testing.T) {
 }
 
 // TestSettingErrors: the settings that cannot work are ErrSetting's,
-// with messages that name the flag; a bad token is named before it goes.
+// with messages that name the flag; a bad token is named before it goes;
+// a --ca file that does not read is not a setting's error.
 func TestSettingErrors(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "not.pem")
@@ -67,12 +68,24 @@ func TestSettingErrors(t *testing.T) {
 	}{
 		{Settings{Addr: "192.0.2.7:50051", Token: "secret"}, "refusing to send the token to 192.0.2.7:50051 without TLS, where the network could read it: " +
 			"give --ca FILE (the daemon's certificate or its CA) or --tls, or --insecure to send it in plaintext anyway"},
-		{Settings{Addr: "127.0.0.1:1", CA: notPEM}, "--ca " + notPEM + ": no PEM certificate in it"},
-		{Settings{Addr: "127.0.0.1:1", CA: missing}, "--ca: open " + missing + ": no such file or directory"},
 	} {
 		_, err := c.s.DialOptions()
 		if !errors.Is(err, ErrSetting) || err.Error() != c.want {
 			t.Errorf("%+v: %v; want ErrSetting %q", c.s, err, c.want)
+		}
+	}
+	// A --ca file that does not read is a local file's failure (exit
+	// status 1), not a setting's.
+	for _, c := range []struct {
+		s    Settings
+		want string
+	}{
+		{Settings{Addr: "127.0.0.1:1", CA: notPEM}, "--ca " + notPEM + ": no PEM certificate in it"},
+		{Settings{Addr: "127.0.0.1:1", CA: missing}, "--ca: open " + missing + ": no such file or directory"},
+	} {
+		_, err := c.s.DialOptions()
+		if err == nil || errors.Is(err, ErrSetting) || err.Error() != c.want {
+			t.Errorf("%+v: %v; want a plain error %q", c.s, err, c.want)
 		}
 	}
 	for tok, want := range map[string]string{
