@@ -611,3 +611,41 @@ func TestApplyExamplePairFormsOnThePrimary(t *testing.T) {
 		tl.close()
 	}
 }
+
+// TestApplyPasswordsLogIn: headends given one password by a file (hashed
+// once per process) each let that user log in, and refuse a wrong
+// password; the hash they show, pasted back with pbkdf2, keeps working.
+func TestApplyPasswordsLogIn(t *testing.T) {
+	tl := openLab(t)
+	r := tl.mustApply("fleet.yaml", configFleet(3, "username alice password s3cret privilege 15"))
+	if len(r.Changes) != 9 {
+		t.Fatalf("%d changes", len(r.Changes))
+	}
+	login := func(host, user, pass string) bool {
+		t.Helper()
+		h, err := tl.lab.Headend(host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		priv, known, ok, err := h.CheckLogin(user, pass)
+		if err != nil || !known || ok && priv != 15 {
+			t.Fatalf("%s: login %s: privilege %d, known %v, err %v", host, user, priv, known, err)
+		}
+		return ok
+	}
+	for _, host := range []string{"asa0", "asa2"} {
+		if !login(host, "alice", "s3cret") || login(host, "alice", "s3cre") {
+			t.Fatalf("%s: alice's password does not check", host)
+		}
+	}
+	rc := tl.exec("asa1", "more system:running-config")
+	i := strings.Index(rc, "username alice password ")
+	if i < 0 {
+		t.Fatalf("no alice in:\n%s", rc)
+	}
+	hash := strings.Fields(rc[i:])[3]
+	out := tl.exec("asa2", "configure terminal", "username bob password "+hash+" pbkdf2 privilege 15", "end")
+	if strings.Contains(out, "ERROR") || !login("asa2", "bob", "s3cret") || login("asa2", "bob", "x") {
+		t.Fatalf("bob with alice's hash %q:\n%s", hash, out)
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"container/list"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha512"
@@ -53,11 +54,77 @@ const (
 	maxPassLen    = 127
 )
 
-// HashPassword hashes a clear-text password with a fresh random salt.
+// HashPassword hashes a clear-text password in the stored form. The
+// derivation costs milliseconds of CPU, and a lab file gives the same
+// password to a thousand headends (and hashes it twice for each, once in
+// its rehearsal), so a password is hashed once per process: with the
+// process's one random salt, and remembered (hashMemo). Two headends given
+// the same password then show the same hash. A real ASA draws a salt per
+// password, but a salt and its hash are a valid stored form either way
+// (Cisco ASA Series Command Reference, `username` command: the pbkdf2
+// keyword takes a hash as `more system:running-config` prints it), and no
+// user can tell one unit's salt from another's without comparing units.
 func HashPassword(pass string) string {
+	return hashMemo.hash(pass)
+}
+
+// maxHashMemo bounds the remembered passwords: enough for every password of
+// a large lab file, small enough (about 1 MiB) to keep for the process.
+const maxHashMemo = 4096
+
+// hashMemo is the process's memo of HashPassword.
+var hashMemo = newPasswordMemo(maxHashMemo)
+
+// passwordMemo remembers the hashes of the passwords last hashed, at most
+// max of them, dropping the least recently used. Its salt is drawn once.
+type passwordMemo struct {
+	salt []byte
+	max  int
+	mu   sync.Mutex
+	m    map[string]*list.Element // of *memoEntry
+	lru  list.List                // most recent first
+}
+
+type memoEntry struct{ pass, hash string }
+
+func newPasswordMemo(max int) *passwordMemo {
 	salt := make([]byte, pbkdf2SaltLen)
 	_, _ = rand.Read(salt) // never fails (crypto/rand)
-	return hashWithSalt(pass, salt)
+	return &passwordMemo{salt: salt, max: max, m: make(map[string]*list.Element)}
+}
+
+func (p *passwordMemo) hash(pass string) string {
+	p.mu.Lock()
+	if e, ok := p.m[pass]; ok {
+		p.lru.MoveToFront(e)
+		h := e.Value.(*memoEntry).hash
+		p.mu.Unlock()
+		return h
+	}
+	p.mu.Unlock()
+	// Derived without the lock, so that other passwords need not wait; two
+	// callers that race on one password derive the same hash (one salt).
+	h := hashWithSalt(pass, p.salt)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.m[pass]; ok {
+		p.lru.MoveToFront(e)
+		return h
+	}
+	p.m[pass] = p.lru.PushFront(&memoEntry{pass: pass, hash: h})
+	if p.lru.Len() > p.max {
+		old := p.lru.Back()
+		p.lru.Remove(old)
+		delete(p.m, old.Value.(*memoEntry).pass)
+	}
+	return h
+}
+
+// len is how many passwords the memo holds.
+func (p *passwordMemo) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lru.Len()
 }
 
 func hashWithSalt(pass string, salt []byte) string {
