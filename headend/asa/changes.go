@@ -120,8 +120,12 @@ func (c *Device) ChangesFrom(prev family.Device) []family.Change {
 // line.
 func configCommands(old, c *Device) []string {
 	type line struct{ parent, text string }
+	// The commands alone, without the header and the checksum, which are
+	// comment lines the diff skips: a change of the running configuration
+	// then renders each side once, not twice (the checksum renders the
+	// commands again), for each line a console or a lab file runs.
 	render := func(d *Device, cfg config.Config) string {
-		return d.RenderConfig(cfg, SectionAll, false)
+		return d.configBody(cfg, false, false)
 	}
 	withoutUsers := func(d *Device) string {
 		cfg := d.Running
@@ -129,7 +133,7 @@ func configCommands(old, c *Device) []string {
 		return render(d, cfg)
 	}
 	lines := func(text string) []line {
-		var out []line
+		out := make([]line, 0, strings.Count(text, "\n")+1)
 		parent := ""
 		for _, l := range strings.Split(text, "\n") {
 			t := strings.TrimSpace(l)
@@ -157,11 +161,13 @@ func configCommands(old, c *Device) []string {
 		return strings.Join(w[:min(2, max(1, len(w)-1))], " ")
 	}
 	before, after := lines(withoutUsers(old)), lines(withoutUsers(c))
-	had := map[line]int{}
+	// Sized once: a configuration has a few hundred lines, and growing the
+	// maps line by line was most of the diff's cost.
+	had := make(map[line]int, len(before))
 	for _, l := range before {
 		had[l]++
 	}
-	has := map[line]int{}
+	has := make(map[line]int, len(after))
 	replaced := map[line]bool{} // parent and prefix of the lines added
 	var cmds []string
 	for _, l := range after {

@@ -649,3 +649,44 @@ func TestApplyPasswordsLogIn(t *testing.T) {
 		t.Fatalf("bob with alice's hash %q:\n%s", hash, out)
 	}
 }
+
+// TestApplyBlockEvents: the configuration block a file gives a headend
+// tells the same events, in the same order, as the console would for each
+// of its lines: one per command, with the ASA's 111008 line, then the
+// save. (Pinned so that work to make a block cheaper cannot change them.)
+func TestApplyBlockEvents(t *testing.T) {
+	tl := openLab(t)
+	tl.mustApply("fleet.yaml", `headends:
+  - hostname: asa1
+    model: ASA5525
+    interfaces: [{name: GigabitEthernet0/1, nameif: inside, address: 10.1.0.1/16}]
+    config: ["ssh timeout 30", "username alice password s3cret privilege 15", "logging buffered informational"]
+`)
+	evs, _, _, err := tl.lab.ListEvents(0, 100, sim.EventFilter{Headends: []string{"asa1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		got = append(got, e.Kind.String()+" "+e.Syslog+"|"+e.Text)
+	}
+	cmd := func(c string) string {
+		return "config_changed %ASA-5-111008: User 'enable_15' executed the '" + c + "' command.|running configuration: " + c
+	}
+	want := []string{
+		cmd("nameif inside"),
+		cmd("security-level 100"),
+		cmd("ip address 10.1.0.1 255.255.0.0"),
+		cmd("no shutdown"),
+		cmd("ssh timeout 30"),
+		cmd("username alice password ***** pbkdf2 privilege 15"),
+		cmd("logging buffered informational"),
+		"config_changed %ASA-5-111008: User 'enable_15' executed the 'write memory' command.|configuration saved",
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "created |created: model ASA5525, serial ") {
+		t.Fatalf("events: %q", got)
+	}
+	if got = got[1:]; !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
