@@ -814,3 +814,16 @@ func TestBrowserLogin(t *testing.T) {
 	tb.follow(`form.logout button[type=submit]`)
 	tb.do("waiting for the login page", chromedp.WaitVisible(chromedp.ID("login")))
 }
+
+// TestCIFailsSkippedBrowserTests: the CI script runs the tests with
+// CI=true, so that a missing chromium fails the browser tests there
+// rather than skipping them and leaving the run green.
+func TestCIFailsSkippedBrowserTests(t *testing.T) {
+	b, err := os.ReadFile("../../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `export CI="${CI:-true}"`) {
+		t.Fatalf(".ci/run does not set CI=true:\n%s", b)
+	}
+}
