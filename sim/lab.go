@@ -325,6 +325,12 @@ func (l *Lab) SetClock(t time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: the lab clock runs to %s, not %s", ErrInvalidArgument,
 			labclock.Max.Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 	}
+	// A refusal event stands for the refusals since the last flush at the
+	// time of the first: those pending are logged before the clock moves,
+	// so that no refusal made after the move is logged before it.
+	if err := l.flushRefusals(); err != nil {
+		return time.Time{}, err
+	}
 	if err := l.moveClockStepped(t, "clock set to "+t.UTC().Format(time.RFC3339)); err != nil {
 		return time.Time{}, err
 	}

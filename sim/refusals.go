@@ -3,6 +3,7 @@ package sim
 import (
 	"github.com/asalab/asalab/headend"
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/sim/refusals"
 )
 
 // Refused connections reach the event log sampled (package refusals): at
@@ -52,4 +53,14 @@ func (l *Lab) flushRefusals() error {
 		return nil
 	}
 	return l.commit(b, evs, cu.apply)
+}
+
+// RefusalCount is how many refused connections the refusal event e stands
+// for (the log keeps one event per headend per flush, with the count of
+// the others in its text); 0 for an event of another kind.
+func RefusalCount(e *Event) uint64 {
+	if e.Kind != EventRefusal {
+		return 0
+	}
+	return refusals.Count(e.Text)
 }

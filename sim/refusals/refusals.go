@@ -6,6 +6,7 @@ package refusals
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -63,7 +64,23 @@ func (r *Sampler) Take() (*Sample, uint64) {
 func (s *Sample) Text(n uint64) string {
 	text := fmt.Sprintf("connection of %s from %s refused: %s", s.Principal.User(), s.Principal.Device(), s.Decision.Reason)
 	if n > 0 {
-		text += fmt.Sprintf(" (%d similar refusals suppressed)", n)
+		text += fmt.Sprintf(suppressedFormat, n)
 	}
 	return text
+}
+
+const suppressedFormat = " (%d similar refusals suppressed)"
+
+// Count is how many refused connections the refusal event of text (Text)
+// stands for: itself and those it says it suppressed.
+func Count(text string) uint64 {
+	i := strings.LastIndex(text, " (")
+	if i < 0 || !strings.HasSuffix(text, " similar refusals suppressed)") {
+		return 1
+	}
+	var n uint64
+	if _, err := fmt.Sscanf(text[i:], suppressedFormat, &n); err != nil {
+		return 1
+	}
+	return 1 + n
 }

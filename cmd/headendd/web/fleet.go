@@ -236,13 +236,14 @@ func (q *fleetQuery) match(r *fleetRow) bool {
 // fleetRows reads every headend of the lab, a page of the store's order at
 // a time so that no one call copies the whole fleet at once.
 func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
-	sm := s.sampler(lab)
+	s.sampler(lab) // the charts start with the first look at the lab
+	refused := refusalsLastHour(lab, lab.Clock().Now())
 	rows := make([]fleetRow, 0, lab.Len())
 	after := ""
 	for {
 		page, more := lab.List(after, 1000)
 		for i := range page {
-			rows = append(rows, s.fleetRow(lab, sm, &page[i]))
+			rows = append(rows, s.fleetRow(lab, refused, &page[i]))
 		}
 		if !more || len(page) == 0 {
 			break
@@ -252,7 +253,9 @@ func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
 	return rows
 }
 
-func (s *Server) fleetRow(lab *sim.Lab, sm *sampler, sn *sim.Snapshot) fleetRow {
+// fleetRow is the headend of sn; refused: the refusals in the last hour by
+// hostname (refusalsLastHour).
+func (s *Server) fleetRow(lab *sim.Lab, refused map[string]uint64, sn *sim.Snapshot) fleetRow {
 	d := sn.Device
 	p := d.Platform()
 	r := fleetRow{Hostname: sn.LabName(), Model: p.Model, Family: familyName(p.Licensing), Serial: d.SerialNumber()}
@@ -268,8 +271,8 @@ func (s *Server) fleetRow(lab *sim.Lab, sm *sampler, sn *sim.Snapshot) fleetRow 
 	}
 	if cn, err := lab.Counts(r.Hostname); err == nil {
 		r.Active = cn.Total()
-		r.Refusals = sm.refusedLastHour(r.Hostname, refusedTotal(&cn.Refused), d.UpSince(), sn.Now)
 	}
+	r.Refusals = refused[r.Hostname]
 	return r
 }
 

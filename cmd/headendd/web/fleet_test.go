@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,4 +119,67 @@ func TestFleetBeforeTheFirstLook(t *testing.T) {
 	if got := cell(t, page, "branch1", "license"); got != "Premium 25, Shared participant" {
 		t.Errorf("branch1 license = %q, want %q", got, "Premium 25, Shared participant")
 	}
+}
+
+// TestRefusalsLastHourFollowTheClockAndRestarts: the fleet's "refusals in
+// the last hour" are those whose lab time is in the hour up to the lab's
+// now, whatever the clock's steps and whether the web console was running
+// when they were made.
+func TestRefusalsLastHourFollowTheClockAndRestarts(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("ASA5510", "edge1", ""); err != nil {
+		t.Fatal(err)
+	}
+	open := func() *client {
+		srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(func() { ts.Close(); srv.Close() })
+		return (&fixture{ts: ts}).client(t)
+	}
+	refusals := func(c *client, want string) {
+		t.Helper()
+		_, page, _ := c.get("/labs/default/")
+		if got := cell(t, page, "edge1", "refusals"); got != want {
+			t.Errorf("at %s: edge1 refusals = %q, want %s", lab.Clock().Now().Format("15:04"), got, want)
+		}
+		_, page, _ = c.get("/labs/default/headends/edge1")
+		dd := fmt.Sprintf(`<dd data-field="refusals">%s</dd>`, want)
+		if !strings.Contains(page, dd) {
+			t.Errorf("headend page has no %s", dd)
+		}
+	}
+	advance := func(d time.Duration) {
+		t.Helper()
+		if _, err := lab.AdvanceClock(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admit := func(users ...string) {
+		t.Helper()
+		for _, u := range users {
+			if _, err := lab.Admit("edge1", u, "laptop", sim.KindAnyConnect); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c := open()
+	refusals(c, "0")
+	// The factory key's 2 Premium peers: u3 and u4 are refused at 09:30,
+	// u5 at 10:00.
+	admit("u1", "u2", "u3", "u4")
+	advance(30 * time.Minute)
+	admit("u5")
+	advance(35 * time.Minute) // 10:35
+	refusals(c, "1")
+	advance(24 * time.Hour)
+	refusals(c, "0")
+	// A refusal made while no web console ran is counted by the next.
+	admit("u6")
+	advance(59 * time.Minute)
+	refusals(open(), "1")
+	advance(time.Minute)
+	refusals(c, "0")
 }

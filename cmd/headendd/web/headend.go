@@ -83,8 +83,8 @@ func (s *Server) headendData(c *labCtx, host string) (headendData, int) {
 		d.FeaturesError = errMessage(err)
 		return d, http.StatusNotFound
 	}
-	sm := s.sampler(c.lab)
-	d.Row = s.fleetRow(c.lab, sm, &sn)
+	s.sampler(c.lab) // the charts start with the first look at the lab
+	d.Row = s.fleetRow(c.lab, refusalsLastHour(c.lab, c.lab.Clock().Now()), &sn)
 	d.Features, d.FeaturesError = s.features(c.lab, d.Row.Hostname)
 	if k, ok := sn.KeyLicense(); ok {
 		kv := &keysView{Running: k.RunningKey, Flash: k.FlashKey}

@@ -7,11 +7,11 @@ import (
 	"github.com/asalab/asalab/sim"
 )
 
-// sampler keeps the session counts of a lab over lab time for the charts
-// and the fleet's refusals in the last hour: a fixed number of samples, at
+// sampler keeps the session counts of a lab over lab time for the charts:
+// a fixed number of samples, at
 // least SampleEvery of lab time apart, the oldest dropped. Every headend's
 // samples are taken at the fleet's instants, so one ring of times serves
-// them all and a headend's sample is 8 bytes. It samples when the lab's
+// them all and a headend's sample is 4 bytes. It samples when the lab's
 // events say something changed (a clock move among them) and, for a lab on
 // the real clock, every Tick. It reads the headends' counters by name and
 // lists the fleet (which copies every headend) again only when a headend
@@ -43,8 +43,7 @@ type fleetSample struct {
 
 // hostSample is one headend at a sample; Active -1: it did not exist.
 type hostSample struct {
-	Active  int32
-	Refused uint32
+	Active int32
 }
 
 func newSampler(lab *sim.Lab, every time.Duration, n int) *sampler {
@@ -150,7 +149,7 @@ func (sm *sampler) sample(force bool) {
 			}
 			sm.hosts[name] = h
 		}
-		h[i] = hostSample{Active: int32(cn.Total()), Refused: uint32(refusedTotal(&cn.Refused))}
+		h[i] = hostSample{Active: int32(cn.Total())}
 		seen[name] = true
 	}
 	for name, h := range sm.hosts {
@@ -178,48 +177,6 @@ func (sm *sampler) emptyExcept(h []hostSample, i int) bool {
 
 // index is the ring slot of the k-th sample, oldest first.
 func (sm *sampler) index(k int) int { return (sm.head - sm.size + k + sm.n) % sm.n }
-
-// refusedLastHour is how many connections the headend refused in the hour
-// of lab time up to now, given its refusals so far, counted since it came
-// up (upSince: a reload resets the count): the count less the count at the
-// last sample an hour old or older (the oldest sample held when none is
-// that old). A count that fell counts from zero; a headend no sample has
-// seen yet, or up for less than an hour, counts all of its refusals (the
-// sampler starts when the lab is first looked at, after refusals the first
-// sample would otherwise hide).
-func (sm *sampler) refusedLastHour(host string, refused uint64, upSince, now time.Time) uint64 {
-	cut := now.Add(-time.Hour).Unix()
-	if upSince.Unix() > cut {
-		return refused
-	}
-	sm.mu.Lock()
-	defer sm.mu.Unlock()
-	h := sm.hosts[host]
-	if h == nil || sm.size == 0 {
-		return refused // new since the last sample: all of them are recent
-	}
-	base := -1
-	for k := 0; k < sm.size; k++ {
-		i := sm.index(k)
-		if h[i].Active < 0 {
-			continue
-		}
-		if base < 0 || sm.at[i] <= cut {
-			base = i
-		}
-		if sm.at[i] > cut {
-			break
-		}
-	}
-	if base < 0 {
-		return 0
-	}
-	old := uint64(h[base].Refused)
-	if refused < old {
-		return refused
-	}
-	return refused - old
-}
 
 // series is the samples in order: their lab times, the fleet's, and the
 // active sessions of the named headends (-1 where one did not exist).
