@@ -718,6 +718,52 @@ func TestBrowserEventsLive(t *testing.T) {
 	tb.screenshot("events-filtered")
 }
 
+// TestBrowserLabDeleted: pages left open on a lab that is deleted say so
+// and stop saying they are live; the console pane shows the error its
+// command got.
+func TestBrowserLabDeleted(t *testing.T) {
+	setupBrowser(t)
+	d := browserEnv.d
+	lab := fmt.Sprintf("gone%d", d.seq.Add(1))
+	if _, err := d.labs.CreateLab(rpc(t), &headendv1.CreateLabRequest{Lab: lab, ClockMode: headendv1.ClockMode_CLOCK_MODE_SIMULATED,
+		ClockStart: timestamppb.New(browserStart)}); err != nil {
+		t.Fatalf("creating lab %s: %v", lab, err)
+	}
+	hc := headendv1.NewHeadendServiceClient(d.conn)
+	if _, err := hc.CreateHeadend(rpc(t), &headendv1.CreateHeadendRequest{Lab: lab, Hostname: "g1", Model: "ASA5525"}); err != nil {
+		t.Fatal(err)
+	}
+	events := newTab(t, false)
+	events.open("/labs/"+lab+"/events", "#events")
+	events.do("waiting for the stream", chromedp.WaitVisible(chromedp.ID("live-status")))
+	host := newTab(t, false)
+	// The console's POST to the deleted lab is answered 404.
+	host.allow("404")
+	host.open("/labs/"+lab+"/headends/g1", "#console-form")
+	if _, err := chromedp.Run(host.ctx, chromedp.Poll[bool](`document.body.dataset.live === 'open'`)); err != nil {
+		t.Fatalf("waiting for the headend page's stream: %v", err)
+	}
+	if _, err := d.labs.DeleteLab(rpc(t), &headendv1.DeleteLabRequest{Lab: lab}); err != nil {
+		t.Fatalf("deleting lab %s: %v", lab, err)
+	}
+	for _, tb := range []*tab{events, host} {
+		tb.do("waiting for the banner", chromedp.WaitVisible(chromedp.ID("lab-gone")))
+		if got := tb.text("#lab-gone"); !strings.HasPrefix(got, "This lab was deleted.") {
+			t.Errorf("the banner says %q", got)
+		}
+	}
+	if eval[bool](events, `!document.getElementById('live-status').hidden`) {
+		t.Error("the events page still says it is live")
+	}
+	events.screenshot("lab-deleted")
+	host.do("running a command", chromedp.SetValue(chromedp.ID("console-line"), "show version"),
+		chromedp.Click(chromedp.CSS(`#console-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#console-result .error`)))
+	if got := host.text(`#console-result .error`); !strings.HasPrefix(got, "Error 404:") || !strings.Contains(got, lab) {
+		t.Errorf("the console pane says %q", got)
+	}
+}
+
 func TestBrowserScenario(t *testing.T) {
 	lab, _ := newLab(t, "class")
 	sc := headendv1.NewScenarioServiceClient(browserEnv.d.conn)

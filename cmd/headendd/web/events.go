@@ -131,7 +131,9 @@ func toEventRow(lab string, e *sim.Event) eventRow {
 // event an "event: lab" message whose id is its sequence number and whose
 // data is its table row, rendered here, so that the page's script only
 // inserts it. A client reconnecting sends Last-Event-ID and misses
-// nothing; a new one starts after ?from= (default: what comes next).
+// nothing; a new one starts after ?from= (default: what comes next). When
+// the lab is deleted or the daemon stops, a last "event: gone" message
+// says which.
 func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, c *labCtx) {
 	f, _, _, bad := parseEventFilter(r.URL.Query())
 	if bad != "" {
@@ -170,7 +172,7 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, c *labCtx) 
 	defer stop()
 	t := s.tmpl["events"]
 	var buf bytes.Buffer
-	_ = c.lab.WatchEvents(ctx, from, f, func(evs []sim.Event) error {
+	err := c.lab.WatchEvents(ctx, from, f, func(evs []sim.Event) error {
 		for i := range evs {
 			buf.Reset()
 			if err := t.ExecuteTemplate(&buf, "event-row", toEventRow(c.name, &evs[i])); err != nil {
@@ -187,4 +189,20 @@ func (s *Server) eventStream(w http.ResponseWriter, r *http.Request, c *labCtx) 
 		fl.Flush()
 		return nil
 	})
+	if r.Context().Err() != nil {
+		return // the client left
+	}
+	// The watch ended with the lab's log (the lab was deleted, or the
+	// daemon closes its labs as it stops) or with the server: the page
+	// says so, rather than going on looking live.
+	gone := "The daemon stopped."
+	if err == nil && s.ctx.Err() == nil {
+		if l, lerr := s.o.Labs.Lab(c.name); lerr != nil {
+			gone = "This lab was deleted."
+		} else if l != c.lab {
+			gone = "This lab was reset."
+		}
+	}
+	fmt.Fprintf(w, "event: gone\ndata: %s\n\n", gone)
+	fl.Flush()
 }

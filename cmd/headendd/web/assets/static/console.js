@@ -41,14 +41,52 @@
     window.addEventListener("pageshow", function (ev) {
       if (ev.persisted) window.location.reload();
     });
+    // The stream's last message says the lab was deleted or the daemon
+    // stopped; a stream that fails for good (a 404 on reconnecting) says
+    // as much: the page stops looking live and says why.
+    var banner = document.getElementById("lab-gone");
+    function gone(text) {
+      sources.forEach(function (s) { s.close(); });
+      if (timer) { clearTimeout(timer); timer = null; }
+      pending = false;
+      body.setAttribute("data-live", "gone");
+      var st = document.getElementById("live-status");
+      if (st) st.hidden = true;
+      if (banner) { banner.textContent = text + " This page no longer updates."; banner.hidden = false; }
+    }
+    function watch(es) {
+      sources.push(es);
+      // data-live: "open" once a stream is, "gone" once it ended for good.
+      es.addEventListener("open", function () { if (body.getAttribute("data-live") !== "gone") body.setAttribute("data-live", "open"); });
+      es.addEventListener("gone", function (ev) { gone(ev.data); });
+      es.addEventListener("error", function () {
+        if (es.readyState === EventSource.CLOSED) gone("The live updates stopped (the lab or the daemon is gone).");
+      });
+    }
+    // htmx swaps no error response: the part that asked shows the error.
+    body.addEventListener("htmx:responseError", function (ev) {
+      var xhr = ev.detail.xhr, target = ev.detail.target;
+      if (!target || !xhr) return;
+      var msg = document.createElement("p");
+      msg.className = "error";
+      msg.setAttribute("role", "alert");
+      var text = xhr.statusText;
+      if (xhr.responseText) {
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var main = doc.querySelector("main") || doc.body;
+        text = (main ? main.textContent : xhr.responseText).replace(/\s+/g, " ").trim() || text;
+      }
+      msg.textContent = "Error " + xhr.status + ": " + text;
+      target.replaceChildren(msg);
+    });
     if (labStream) {
       var ls = new EventSource(labStream);
-      sources.push(ls);
+      watch(ls);
       ls.addEventListener("lab", changed);
     }
     if (rows && rows.getAttribute("data-stream")) {
       var es = new EventSource(rows.getAttribute("data-stream"));
-      sources.push(es);
+      watch(es);
       var status = document.getElementById("live-status");
       es.onopen = function () { if (status) status.hidden = false; };
       es.addEventListener("lab", function (ev) {
