@@ -74,7 +74,27 @@ func (s *Server) chartsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 		}
 	}
 	d.Hosts = hosts
-	at, fleet, per := sm.series(hosts)
+	at, fleet, per, base := sm.series(hosts)
+	// The charts end at the lab's time with the counts as they are, also
+	// between samples (a lab on the real clock samples every SampleEvery).
+	if now := c.lab.Clock().Now().UTC(); len(at) == 0 || now.Truncate(time.Second).After(at[len(at)-1]) {
+		var f fleetSample
+		f.Admitted, f.Refused, f.Active = c.lab.AdmissionTotals()
+		at, fleet = append(at, now), append(fleet, f)
+		for _, h := range hosts {
+			v := -1
+			if cn, err := c.lab.Counts(h); err == nil {
+				v = cn.Total()
+			}
+			if _, ok := per[h]; !ok {
+				per[h] = make([]int, len(at)-1)
+				for k := range per[h] {
+					per[h][k] = -1
+				}
+			}
+			per[h] = append(per[h], v)
+		}
+	}
 	d.Samples = len(at)
 
 	active := series{Name: "fleet active sessions", V: make([]int, len(at))}
@@ -84,7 +104,20 @@ func (s *Server) chartsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 	d.Fleet = lineChart("chart-fleet", "Active sessions of the fleet over lab time", at, []series{active})
 
 	// Per interval: admitted, and refused by each reason that refused.
-	if len(at) > 1 {
+	// The first sample's interval counts from the counts when sampling
+	// began, while that sample is held.
+	from := 1
+	prev := func(i int) *fleetSample { return &fleet[i-1] }
+	if base != nil {
+		from = 0
+		prev = func(i int) *fleetSample {
+			if i == 0 {
+				return base
+			}
+			return &fleet[i-1]
+		}
+	}
+	if len(at) > from {
 		adm := series{Name: "admitted", V: make([]int, len(at))}
 		adm.V[0] = -1
 		var reasons []series
@@ -93,8 +126,8 @@ func (s *Server) chartsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 			v[0] = -1
 			any := false
 			var total uint64
-			for i := 1; i < len(at); i++ {
-				n := delta(fleet[i].Refused[rs], fleet[i-1].Refused[rs])
+			for i := from; i < len(at); i++ {
+				n := delta(fleet[i].Refused[rs], prev(i).Refused[rs])
 				v[i] = int(n)
 				total += n
 				any = any || n > 0
@@ -105,10 +138,10 @@ func (s *Server) chartsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 				d.Refused = append(d.Refused, reasonCount{Reason: name, N: total})
 			}
 		}
-		for i := 1; i < len(at); i++ {
+		for i := from; i < len(at); i++ {
 			var n uint64
 			for k := range fleet[i].Admitted {
-				n += delta(fleet[i].Admitted[k], fleet[i-1].Admitted[k])
+				n += delta(fleet[i].Admitted[k], prev(i).Admitted[k])
 			}
 			adm.V[i] = int(n)
 			d.Admitted += n

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,50 @@ func TestRefusalsLastHourFollowTheClockAndRestarts(t *testing.T) {
 	refusals(open(), "1")
 	advance(time.Minute)
 	refusals(c, "0")
+}
+
+// TestChartsFollowTheLabTime: sessions admitted while the lab clock
+// stands are drawn at that time at once, and stay there when the clock
+// moves on, however little.
+func TestChartsFollowTheLabTime(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("ASA5510", "edge1", ""); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	c.get("/labs/default/charts")
+	// The factory key's 2 Premium peers: 2 admitted, 2 refused at 09:30.
+	for _, u := range []string{"u1", "u2", "u3", "u4"} {
+		if _, err := lab.Admit("edge1", u, "laptop", sim.KindAnyConnect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page, _ := c.get("/labs/default/charts")
+	want(t, page, `<svg id="chart-flow"`, `<span id="admitted-total" data-n="2">`, `<span data-reason="premium_limit" data-n="2">`)
+	sm := srv.sampler(lab)
+	check := func(wantAt []time.Time, wantActive []int) {
+		t.Helper()
+		at, fleet, per, _ := sm.series([]string{"edge1"})
+		var active []int
+		for i := range fleet {
+			active = append(active, fleet[i].Active)
+		}
+		if !slices.EqualFunc(at, wantAt, time.Time.Equal) || !slices.Equal(active, wantActive) || !slices.Equal(per["edge1"], wantActive) {
+			t.Errorf("samples at %v: fleet %v, edge1 %v; want at %v: %v", at, active, per["edge1"], wantAt, wantActive)
+		}
+	}
+	check([]time.Time{labStart}, []int{2})
+	// A minute later (less than a sample interval), as the watch of the
+	// lab's events samples after a clock move.
+	if _, err := lab.AdvanceClock(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	sm.clockMoved()
+	check([]time.Time{labStart, labStart.Add(time.Minute)}, []int{2, 2})
 }

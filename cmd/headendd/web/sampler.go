@@ -28,6 +28,10 @@ type sampler struct {
 	head, size int
 	fleet      []fleetSample
 	hosts      map[string][]hostSample
+	// base is the fleet's counts when the first sample held was taken
+	// (hasBase: it is still held), what the first interval counts from.
+	base    fleetSample
+	hasBase bool
 	// names are the headends' names as last listed; dirty: list again.
 	names []string
 	dirty bool
@@ -82,15 +86,22 @@ func (s *Server) sampler(lab *sim.Lab) *sampler {
 			}()
 		}
 		_ = lab.WatchEvents(ctx, lab.LastEvent(), sim.EventFilter{}, func(evs []sim.Event) error {
+			moved := false
 			for i := range evs {
 				switch evs[i].Kind {
 				case sim.EventCreated, sim.EventDeleted, sim.EventConfigChanged, sim.EventRMA:
 					sm.mu.Lock()
 					sm.dirty = true
 					sm.mu.Unlock()
+				case sim.EventClock:
+					moved = true
 				}
 			}
-			sm.sample(false)
+			if moved {
+				sm.clockMoved()
+			} else {
+				sm.sample(false)
+			}
 			return nil
 		})
 		close(done)
@@ -99,25 +110,78 @@ func (s *Server) sampler(lab *sim.Lab) *sampler {
 }
 
 // sample takes a sample if the lab time moved SampleEvery since the last
-// (force: whatever the time). A clock set back empties the ring: the
-// charts are of one time line.
+// (force: whatever the time). While the lab time stands (a simulated
+// clock between moves) the last sample follows the counts instead, so
+// that what was done at that time is drawn there. A clock set back
+// empties the ring: the charts are of one time line.
 func (sm *sampler) sample(force bool) {
 	now := sm.lab.Clock().Now().Unix()
+	var f fleetSample
+	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
 	if sm.size > 0 {
-		last := sm.at[(sm.head-1+sm.n)%sm.n]
-		if now < last {
+		li := (sm.head - 1 + sm.n) % sm.n
+		last := sm.at[li]
+		switch {
+		case now < last:
 			sm.size, sm.head = 0, 0
 			clear(sm.hosts)
-		} else if !force && now-last < int64(sm.every/time.Second) {
+		case now == last:
+			if force || f != sm.fleet[li] {
+				sm.fill(li, f)
+			}
+			return
+		case !force && now-last < int64(sm.every/time.Second):
 			return
 		}
 	}
-	i := sm.head
-	sm.at[i] = now
+	sm.add(now, f)
+}
+
+// clockMoved samples after a move of the lab clock, whatever its size:
+// first the counts as they stood before the move, at the last sample's
+// time (what was done since happened then: the clock did not move in
+// between, or its event would have come first), then at the new time.
+func (sm *sampler) clockMoved() {
+	now := sm.lab.Clock().Now().Unix()
 	var f fleetSample
 	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if sm.size > 0 {
+		li := (sm.head - 1 + sm.n) % sm.n
+		switch last := sm.at[li]; {
+		case now < last:
+			sm.size, sm.head = 0, 0
+			clear(sm.hosts)
+		case now == last:
+			sm.fill(li, f)
+			return
+		default:
+			sm.fill(li, f)
+		}
+	}
+	sm.add(now, f)
+}
+
+// add takes a sample at now, f the fleet's counts. Called with mu held.
+func (sm *sampler) add(now int64, f fleetSample) {
+	if sm.size == 0 {
+		sm.base, sm.hasBase = f, true
+	} else if sm.size == sm.n {
+		sm.hasBase = false // the oldest sample, the first since base, is overwritten
+	}
+	i := sm.head
+	sm.at[i] = now
+	sm.fill(i, f)
+	sm.head = (sm.head + 1) % sm.n
+	sm.size = min(sm.size+1, sm.n)
+}
+
+// fill writes the counts of sample i: f for the fleet, each headend's
+// read now. Called with mu held.
+func (sm *sampler) fill(i int, f fleetSample) {
 	sm.fleet[i] = f
 	if sm.dirty {
 		sm.names = sm.names[:0]
@@ -162,8 +226,6 @@ func (sm *sampler) sample(force bool) {
 			}
 		}
 	}
-	sm.head = (sm.head + 1) % sm.n
-	sm.size = min(sm.size+1, sm.n)
 }
 
 func (sm *sampler) emptyExcept(h []hostSample, i int) bool {
@@ -179,10 +241,16 @@ func (sm *sampler) emptyExcept(h []hostSample, i int) bool {
 func (sm *sampler) index(k int) int { return (sm.head - sm.size + k + sm.n) % sm.n }
 
 // series is the samples in order: their lab times, the fleet's, and the
-// active sessions of the named headends (-1 where one did not exist).
-func (sm *sampler) series(hosts []string) (at []time.Time, fleet []fleetSample, per map[string][]int) {
+// active sessions of the named headends (-1 where one did not exist);
+// base is the fleet's counts before the first (nil: not known, the ring
+// has wrapped).
+func (sm *sampler) series(hosts []string) (at []time.Time, fleet []fleetSample, per map[string][]int, base *fleetSample) {
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
+	if sm.hasBase {
+		b := sm.base
+		base = &b
+	}
 	at = make([]time.Time, sm.size)
 	fleet = make([]fleetSample, sm.size)
 	per = make(map[string][]int, len(hosts))
@@ -200,5 +268,5 @@ func (sm *sampler) series(hosts []string) (at []time.Time, fleet []fleetSample, 
 		at[k] = time.Unix(sm.at[i], 0).UTC()
 		fleet[k] = sm.fleet[i]
 	}
-	return at, fleet, per
+	return at, fleet, per, base
 }

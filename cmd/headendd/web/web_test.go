@@ -684,7 +684,7 @@ func TestSamplerIsBounded(t *testing.T) {
 		}
 		sm.sample(false)
 	}
-	at, fleet, per := sm.series([]string{"edge1"})
+	at, fleet, per, _ := sm.series([]string{"edge1"})
 	if len(at) != 3 || len(fleet) != 3 {
 		t.Fatalf("%d samples, want 3", len(at))
 	}
@@ -699,7 +699,7 @@ func TestSamplerIsBounded(t *testing.T) {
 		lab.AdvanceClock(time.Hour)
 		sm.sample(false)
 	}
-	if _, _, per := sm.series([]string{"edge1"}); per["edge1"] != nil || len(sm.hosts) != 0 {
+	if _, _, per, _ := sm.series([]string{"edge1"}); per["edge1"] != nil || len(sm.hosts) != 0 {
 		t.Errorf("edge1 still sampled: %v, %d hosts", per["edge1"], len(sm.hosts))
 	}
 }
