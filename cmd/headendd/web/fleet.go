@@ -15,7 +15,7 @@ import (
 // fleetRow is one headend in the fleet table.
 type fleetRow struct {
 	Hostname, Model, Family, Serial string
-	// State is "up", "reloading until HH:MM", "powered off" or
+	// State is "up", "reloading until HH:MM:SS", "powered off" or
 	// "standby"; StateKey its class ("up", "reloading", "off",
 	// "standby").
 	State, StateKey string
@@ -310,11 +310,21 @@ func stateOf(sn *sim.Snapshot) (text, key string) {
 	case sn.PoweredOff:
 		return "powered off", "off"
 	case d.Reloading(sn.Now):
-		return "reloading until " + d.UpSince().UTC().Format("15:04"), "reloading"
+		return "reloading until " + untilText(d.UpSince(), sn.Now), "reloading"
 	case sn.Failover.Enabled && isStandby(sn.Failover.State):
 		return "standby", "standby"
 	}
 	return "up", "up"
+}
+
+// untilText is the lab time t, as seen at now: to the second (a unit
+// boots in seconds), with the date when it is another day's.
+func untilText(t, now time.Time) string {
+	t, now = t.UTC(), now.UTC()
+	if ty, tm, td := t.Date(); ty != now.Year() || tm != now.Month() || td != now.Day() {
+		return t.Format("2006-01-02 15:04:05")
+	}
+	return t.Format("15:04:05")
 }
 
 func isStandby(st sim.FailoverState) bool {

@@ -39,7 +39,7 @@ func TestFleetStatesAndFamilies(t *testing.T) {
 	_, page, _ := c.get("/labs/default/")
 	for host, cols := range map[string]map[string]string{
 		"a1": {"family": "ASA", "state": "powered off", "license": "Premium 2"},
-		"a2": {"family": "ASA", "state": "reloading until 10:00", "license": "Premium 2"},
+		"a2": {"family": "ASA", "state": "reloading until 10:00:00", "license": "Premium 2"},
 		"v1": {"family": "ASAv", "state": "up", "license": "Smart unregistered, no licenses in use", "essentials": "—"},
 		"r1": {"family": "IOS", "state": "up", "license": "SSL VPN 0 seats", "sessions": "0/1000"},
 	} {
@@ -229,4 +229,38 @@ func TestChartsFollowTheLabTime(t *testing.T) {
 	}
 	sm.clockMoved()
 	check([]time.Time{labStart, labStart.Add(time.Minute)}, []int{2, 2})
+}
+
+// TestReloadingUntilTheSecond: a unit reloading says when it is back to
+// the second, and on which day when that is not the lab's day.
+func TestReloadingUntilTheSecond(t *testing.T) {
+	lab := openLabBooting(t, "default", 30*time.Second)
+	if _, err := lab.Create("ASA5525", "a1", ""); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{labStart.Add(10 * time.Minute), "reloading until 09:40:30"},
+		{time.Date(2029, 12, 6, 23, 59, 50, 0, time.UTC), "reloading until 2029-12-07 00:00:20"},
+	} {
+		if _, err := lab.SetClock(tc.at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lab.Reload("a1", true); err != nil {
+			t.Fatal(err)
+		}
+		_, page, _ := c.get("/labs/default/")
+		if got := cell(t, page, "a1", "state"); got != tc.want {
+			t.Errorf("at %s: a1 state = %q, want %q", tc.at.Format(time.TimeOnly), got, tc.want)
+		}
+	}
 }
