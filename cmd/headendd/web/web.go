@@ -76,6 +76,10 @@ type Options struct {
 	// Tick is the real time between two samples of a lab on the real
 	// clock, where no event need come as time passes (default 10s).
 	Tick time.Duration
+	// LoginIdle is how long a login lasts unused (default 12h); Now the
+	// machine's time it is measured on (default time.Now).
+	LoginIdle time.Duration
+	Now       func() time.Time
 }
 
 // Server serves the web console.
@@ -92,6 +96,17 @@ type Server struct {
 
 	smu      sync.Mutex
 	samplers map[*sim.Lab]*sampler
+
+	// logins maps a login cookie's random id to the token it logged in
+	// with, so that the cookie is not the token and a logout revokes it.
+	lmu    sync.Mutex
+	logins map[string]*login
+}
+
+// login is a token logged in with, and when it was last used.
+type login struct {
+	token string
+	used  time.Time
 }
 
 // New makes the console's server; Close stops what it runs in the
@@ -117,6 +132,12 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Tick <= 0 {
 		o.Tick = 10 * time.Second
+	}
+	if o.LoginIdle <= 0 {
+		o.LoginIdle = 12 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
@@ -175,13 +196,61 @@ func cacheStatic(h http.Handler) http.Handler {
 
 // Cookies: the session cookie is a random id the CSRF tokens are made
 // from (so a form posted from another site, which cannot read it, fails);
-// the token cookie holds the bearer token the user logged in with, checked
-// again on every request so that a revoked token stops working at once.
+// the login cookie is another random id, which the server maps to the
+// bearer token the user logged in with (a copied cookie is not the lab's
+// API token, and a logout or LoginIdle unused ends it); the token is
+// checked again on every request so that a revoked token stops working at
+// once.
 const (
 	sessionCookie = "asalab_session"
-	tokenCookie   = "asalab_token"
+	loginCookie   = "asalab_login"
 	csrfField     = "csrf"
 )
+
+// newLogin remembers a login with token and returns its id. Logins unused
+// for LoginIdle are forgotten as new ones come.
+func (s *Server) newLogin(token string) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	now := s.o.Now()
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	if s.logins == nil {
+		s.logins = map[string]*login{}
+	}
+	for k, l := range s.logins {
+		if now.Sub(l.used) >= s.o.LoginIdle {
+			delete(s.logins, k)
+		}
+	}
+	s.logins[id] = &login{token: token, used: now}
+	return id
+}
+
+// loginToken is the token of the login id, marking it used ("" when
+// there is none or it lay unused for LoginIdle).
+func (s *Server) loginToken(id string) string {
+	now := s.o.Now()
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	l := s.logins[id]
+	if l == nil {
+		return ""
+	}
+	if now.Sub(l.used) >= s.o.LoginIdle {
+		delete(s.logins, id)
+		return ""
+	}
+	l.used = now
+	return l.token
+}
+
+func (s *Server) endLogin(id string) {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	delete(s.logins, id)
+}
 
 // viewer is who asks: every lab (admin) or one.
 type viewer struct {
@@ -231,11 +300,12 @@ func (s *Server) viewer(w http.ResponseWriter, r *http.Request) *viewer {
 		v.admin = true
 		return v
 	}
-	c, err := r.Cookie(tokenCookie)
-	if err == nil && c.Value != "" {
-		if admin, lab, err := s.o.Auth(c.Value); err == nil {
-			v.admin, v.lab, v.auth = admin, lab, true
-			return v
+	if c, err := r.Cookie(loginCookie); err == nil {
+		if token := s.loginToken(c.Value); token != "" {
+			if admin, lab, err := s.o.Auth(token); err == nil {
+				v.admin, v.lab, v.auth = admin, lab, true
+				return v
+			}
 		}
 	}
 	if r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" && r.Header.Get("Accept") != "text/event-stream" {
@@ -417,7 +487,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			Error: "That token is not valid."})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: token, Path: "/", HttpOnly: true,
+	if c, err := r.Cookie(loginCookie); err == nil {
+		s.endLogin(c.Value) // a new login replaces the browser's last
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: s.newLogin(token), Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.o.Secure})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -428,7 +501,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "stale form: load the page again", http.StatusForbidden)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+	if c, err := r.Cookie(loginCookie); err == nil {
+		s.endLogin(c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: s.o.Secure})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

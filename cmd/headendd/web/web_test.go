@@ -587,7 +587,7 @@ func TestAuthLoginAndLabTokens(t *testing.T) {
 		t.Fatalf("login: %d", code)
 	}
 	for _, ck := range strings.Split(strings.Join(hdr.Values("Set-Cookie"), "\n"), "\n") {
-		if strings.HasPrefix(ck, tokenCookie+"=") && (!strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Strict")) {
+		if strings.HasPrefix(ck, loginCookie+"=") && (!strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Strict")) {
 			t.Errorf("token cookie %q is not HttpOnly, SameSite=Strict", ck)
 		}
 	}
@@ -659,8 +659,8 @@ func TestCookiesAreSecureOverTLS(t *testing.T) {
 		t.Errorf("session cookie %q", ck)
 	}
 	_, _, hdr = c.post("/login", url.Values{"csrf": {csrf(t, page)}, "token": {"admin"}, "next": {"/"}})
-	if ck := hdr.Get("Set-Cookie"); !strings.HasPrefix(ck, tokenCookie+"=admin") || !strings.Contains(ck, "; Secure") {
-		t.Errorf("token cookie %q", ck)
+	if ck := hdr.Get("Set-Cookie"); !strings.HasPrefix(ck, loginCookie+"=") || !strings.Contains(ck, "; Secure") {
+		t.Errorf("login cookie %q", ck)
 	}
 }
 
@@ -772,5 +772,61 @@ func TestEventStreamResumesAfterLastEventID(t *testing.T) {
 			}
 			return
 		}
+	}
+}
+
+// TestLoginCookieIsNotTheToken: the login cookie is a random id the
+// server maps to the token: it holds no token, a logout ends it even for a
+// copy of it, and it ends after LoginIdle unused.
+func TestLoginCookieIsNotTheToken(t *testing.T) {
+	f := newFixture(t, tokens)
+	now := time.Date(2030, 1, 1, 8, 0, 0, 0, time.UTC)
+	f.srv.o.Now = func() time.Time { return now }
+	loginAs := func() (*client, *http.Cookie) {
+		c := f.client(t)
+		_, page, _ := c.get("/login")
+		_, _, hdr := c.post("/login", url.Values{"csrf": {csrf(t, page)}, "token": {"admin"}, "next": {"/"}})
+		for _, ck := range (&http.Response{Header: hdr}).Cookies() {
+			if ck.Name == loginCookie {
+				if strings.Contains(ck.Value, "admin") {
+					t.Errorf("the login cookie holds the token: %q", ck.Value)
+				}
+				return c, ck
+			}
+		}
+		t.Fatalf("no %s cookie: %v", loginCookie, hdr)
+		return nil, nil
+	}
+	// A copy of the cookie, as another browser would send it.
+	copied := func(ck *http.Cookie) int {
+		req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/labs/default/", nil)
+		req.AddCookie(ck)
+		resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	c, ck := loginAs()
+	if code := copied(ck); code != http.StatusOK {
+		t.Fatalf("logged in: %d", code)
+	}
+	_, page, _ := c.get("/labs/default/")
+	if code, _, _ := c.post("/logout", url.Values{"csrf": {csrf(t, page)}}); code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", code)
+	}
+	if code := copied(ck); code != http.StatusSeeOther {
+		t.Errorf("a copy of the cookie after logout: %d, want a redirect to the login page", code)
+	}
+	// Used within the idle time it lasts; unused for 12 hours it ends.
+	_, ck = loginAs()
+	now = now.Add(11 * time.Hour)
+	if code := copied(ck); code != http.StatusOK {
+		t.Errorf("11 h later: %d", code)
+	}
+	now = now.Add(12 * time.Hour)
+	if code := copied(ck); code != http.StatusSeeOther {
+		t.Errorf("12 h unused: %d, want a redirect to the login page", code)
 	}
 }
