@@ -73,6 +73,15 @@ func (p *Policy) ClassOf(k headend.Kind) Class {
 	return ClassNone
 }
 
+// Limit is the limit of class c (0 for ClassNone): for Premium, the local
+// limit, without the shared sessions borrowed.
+func (p *Policy) Limit(c Class) int {
+	if c >= NumClasses {
+		return 0
+	}
+	return int(p.limit[c])
+}
+
 // Silent reports whether refusal d logs nothing (Rules.NoPortal).
 func (p *Policy) Silent(d Decision) bool { return p.silent(d) }
 

@@ -589,18 +589,23 @@ func TestBrowserFleet(t *testing.T) {
 	wantSlice(t, "the rows", tb.attrs(rows, "data-hostname"), "asa1", "asa2", "branch1", "edge1", "hq", "rtr1", "srv", "vasa1")
 	wantEqual(t, "the summary", tb.text("#fleet-summary"), "8 of 8 headends, rows 1–8; 91 active sessions of a capacity of 6500.")
 	for host, want := range map[string]map[string]string{
-		"hq":      {"model": "ASA5520", "family": "ASA", "state": "up", "license": "Premium 500, time-based", "sessions": "7/750", "reload": "yes"},
-		"edge1":   {"license": "Premium 2", "sessions": "2/250", "refusals": "1"},
-		"srv":     {"license": "Premium 500, Shared 500", "sessions": "40/2500", "essentials": "off / off"},
-		"branch1": {"license": "Premium 25, Shared participant", "sessions": "30/250"},
-		"asa2":    {"state": "standby", "sessions": "0/750"},
-		"vasa1":   {"family": "ASAv", "license": "Smart unregistered, no licenses in use", "essentials": "—"},
-		"rtr1":    {"family": "IOS", "license": "SSL VPN 0 seats", "sessions": "0/1000"},
+		"hq":      {"model": "ASA5520", "family": "ASA", "state": "up", "license": "Premium 500, time-based", "sessions": "7/750", "anyconnect": "7/500 Premium", "reload": "yes"},
+		"edge1":   {"license": "Premium 2", "sessions": "2/250", "anyconnect": "2/2 Premium", "refusals": "1"},
+		"srv":     {"license": "Premium 500, Shared 500", "sessions": "40/2500", "anyconnect": "40/500 Premium", "essentials": "off / off"},
+		"branch1": {"license": "Premium 25, Shared participant", "sessions": "30/250", "anyconnect": "30/75 Premium"},
+		"asa2":    {"state": "standby", "sessions": "0/750", "anyconnect": "0/250 Premium"},
+		"vasa1":   {"family": "ASAv", "license": "Smart unregistered, no licenses in use", "essentials": "—", "anyconnect": "0/2 Premium"},
+		"rtr1":    {"family": "IOS", "license": "SSL VPN 0 seats", "sessions": "0/1000", "anyconnect": "not licensed"},
 	} {
 		wantRow(t, host, tb.row(`tr[data-hostname="`+host+`"]`), want)
 	}
-	// The bar a user sees is the meter of the sessions.
-	wantSlice(t, "srv's meter", eval[[]string](tb, `(() => { const m = document.querySelector('tr[data-hostname="srv"] meter'); return [String(m.value), String(m.max)]; })()`), "40", "2500")
+	// The bars a user sees are the meters of the sessions: against the
+	// AnyConnect limit in force and the platform's total.
+	meter := func(host, col string) []string {
+		return eval[[]string](tb, `(() => { const m = document.querySelector('tr[data-hostname="`+host+`"] td[data-col="`+col+`"] meter'); return [String(m.value), String(m.max)]; })()`)
+	}
+	wantSlice(t, "srv's sessions meter", meter("srv", "sessions"), "40", "2500")
+	wantSlice(t, "edge1's AnyConnect meter", meter("edge1", "anyconnect"), "2", "2")
 
 	// Live: a headend powered off through the API changes its row
 	// without a reload.

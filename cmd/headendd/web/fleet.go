@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asalab/asalab/headend/admission"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -26,7 +27,21 @@ type fleetRow struct {
 	Essentials        string
 	EssentialsDiffers bool
 	Active, Capacity  int
-	Refusals          uint64
+	// AnyConnect: the sessions that count against the limit AnyConnect
+	// users meet (the Premium peers in force, with the shared sessions
+	// borrowed, or the Essentials limit), of ACLimit; ACClass names it
+	// ("" when AnyConnect is not licensed).
+	AnyConnect, ACLimit int
+	ACClass             string
+	Refusals            uint64
+}
+
+// ACLabel says the AnyConnect sessions against their limit.
+func (r fleetRow) ACLabel() string {
+	if r.ACClass == "" {
+		return "not licensed"
+	}
+	return strconv.Itoa(r.AnyConnect) + "/" + strconv.Itoa(r.ACLimit) + " " + r.ACClass
 }
 
 // Percent is the share of the capacity the active sessions use, for the
@@ -266,11 +281,24 @@ func (s *Server) fleetRow(lab *sim.Lab, refused map[string]uint64, sn *sim.Snaps
 		r.Essentials = onOff(k.RunningEssentials) + " / " + onOff(k.SavedEssentials)
 		r.EssentialsDiffers = k.RunningEssentials != k.SavedEssentials
 	}
+	cn, cerr := lab.Counts(r.Hostname)
+	if cerr == nil {
+		r.Active = cn.Total()
+	}
 	if pol := d.AdmissionPolicy(sn.Now); pol != nil {
 		r.Capacity = pol.Capacity()
-	}
-	if cn, err := lab.Counts(r.Hostname); err == nil {
-		r.Active = cn.Total()
+		switch c := pol.ClassOf(sim.KindAnyConnect); c {
+		case admission.ClassPremium:
+			r.ACClass, r.ACLimit, r.AnyConnect = "Premium", pol.Limit(c), cn.Premium
+			if sn.Shared.Role != sim.SharedNone {
+				r.ACLimit += sn.Shared.Borrowed
+			}
+		case admission.ClassEssentials:
+			r.ACClass, r.ACLimit, r.AnyConnect = "Essentials", pol.Limit(c), cn.Essentials
+		case admission.ClassOther:
+			r.ACClass, r.ACLimit, r.AnyConnect = "Other VPN", pol.Limit(c), cn.Other
+		}
+		r.ACLimit = min(r.ACLimit, r.Capacity)
 	}
 	r.Refusals = refused[r.Hostname]
 	return r

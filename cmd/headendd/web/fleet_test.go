@@ -264,3 +264,34 @@ func TestReloadingUntilTheSecond(t *testing.T) {
 		}
 	}
 }
+
+// TestAnyConnectLimitInForce: the fleet shows the sessions against the
+// limit AnyConnect users meet, not only the platform's total: edge1's
+// factory key admits 2 Premium peers of 250 VPN peers.
+func TestAnyConnectLimitInForce(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("ASA5510", "edge1", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"u1", "u2", "u3"} {
+		if _, err := lab.Admit("edge1", u, "laptop", sim.KindAnyConnect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	_, page, _ := c.get("/labs/default/")
+	for col, v := range map[string]string{"anyconnect": "2/2 Premium", "sessions": "2/250"} {
+		if got := cell(t, page, "edge1", col); got != v {
+			t.Errorf("edge1 %s = %q, want %q", col, got, v)
+		}
+	}
+	want(t, page, `aria-label="2 of 2 AnyConnect sessions (Premium limit in force)"`, `<th scope="col">AnyConnect / limit in force</th>`)
+	_, page, _ = c.get("/labs/default/headends/edge1")
+	want(t, page, `<dt>AnyConnect sessions / limit in force</dt><dd data-field="anyconnect" data-active="2" data-limit="2">`)
+}
