@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -294,4 +296,50 @@ func TestAnyConnectLimitInForce(t *testing.T) {
 	want(t, page, `aria-label="2 of 2 AnyConnect sessions (Premium limit in force)"`, `<th scope="col">AnyConnect / limit in force</th>`)
 	_, page, _ = c.get("/labs/default/headends/edge1")
 	want(t, page, `<dt>AnyConnect sessions / limit in force</dt><dd data-field="anyconnect" data-active="2" data-limit="2">`)
+}
+
+// TestSmartTimesLabelledInOrder: a registered ASAv's Smart Licensing
+// times are named and ordered as `show license all` has them.
+func TestSmartTimesLabelledInOrder(t *testing.T) {
+	lab := openLab(t, "default")
+	s := lab.Smart()
+	if _, err := s.CreateAccount("Acme"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddEntitlement("Acme", "", smart.TagASAv1G, 2, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.CreateToken("Acme", "", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.Create("ASAv10", "v1", "9AAAAAAAAA1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.Exec("v1", []string{"configure terminal", "license smart", "feature tier standard", "throughput level 1G", "exit", "end",
+		"license smart register idtoken " + tok.Token}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	_, page, _ := c.get("/labs/default/headends/v1")
+	m := regexp.MustCompile(`(?s)<dl class="facts" id="smart-times">(.*?)</dl>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no Smart Licensing times:\n%s", page)
+	}
+	var labels []string
+	for _, l := range regexp.MustCompile(`<dt>([^<]*)</dt>`).FindAllStringSubmatch(m[1], -1) {
+		labels = append(labels, l[1])
+	}
+	wantLabels := []string{"Initial Registration: SUCCEEDED on", "Registration Expires", "Authorization status since",
+		"Next communication or renewal attempt", "Communication Deadline"}
+	if !slices.Equal(labels, wantLabels) {
+		t.Errorf("Smart Licensing times %q, want %q", labels, wantLabels)
+	}
+	want(t, m[1], `<dd data-field="registered">2029-12-06 09:30:00 UTC</dd>`)
 }

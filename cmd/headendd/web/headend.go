@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/asalab/asalab/sim"
 )
@@ -20,7 +21,7 @@ type headendData struct {
 	Failover                *failoverView
 	Shared                  *sharedView
 	Smart                   *sim.SmartLicense
-	SmartTimes              map[string]string
+	SmartTimes              []smartTime
 	Sessions                []sessionRow
 	MoreSessions            bool
 	// Console is the console pane: the lines typed and what the headend
@@ -108,8 +109,7 @@ func (s *Server) headendData(c *labCtx, host string) (headendData, int) {
 	}
 	if sl, ok := sn.SmartLicense(); ok {
 		d.Smart = &sl
-		d.SmartTimes = map[string]string{"registered": fmtTime(sl.RegisteredAt), "authorized": fmtTime(sl.AuthorizedAt),
-			"next": fmtTime(sl.NextAttempt), "deadline": fmtTime(sl.CommDeadline), "expires": fmtTime(sl.RegistrationExpires)}
+		d.SmartTimes = smartTimes(&sl)
 	}
 	sess, more, err := c.lab.Sessions(d.Row.Hostname, 0, 100)
 	if err == nil {
@@ -245,4 +245,32 @@ func sharedRoleName(r sim.SharedRole) string {
 		return "participant"
 	}
 	return "none"
+}
+
+// smartTime is a time of the Smart Licensing agent, labelled.
+type smartTime struct{ Field, Label, At string }
+
+// smartTimes are the agent's times in the order and words of `show
+// license all` (Registration: Initial Registration, Registration
+// Expires; License Authorization: the status's time, Next Communication
+// Attempt, Communication Deadline); the next attempt is the earlier of
+// the next communication and the next renewal, whichever the agent makes
+// first. Those it has none of are left out.
+func smartTimes(sl *sim.SmartLicense) []smartTime {
+	var out []smartTime
+	for _, t := range []struct {
+		field, label string
+		at           time.Time
+	}{
+		{"registered", "Initial Registration: SUCCEEDED on", sl.RegisteredAt},
+		{"expires", "Registration Expires", sl.RegistrationExpires},
+		{"authorized", "Authorization status since", sl.AuthorizedAt},
+		{"next", "Next communication or renewal attempt", sl.NextAttempt},
+		{"deadline", "Communication Deadline", sl.CommDeadline},
+	} {
+		if !t.at.IsZero() {
+			out = append(out, smartTime{Field: t.field, Label: t.label, At: fmtTime(t.at)})
+		}
+	}
+	return out
 }
