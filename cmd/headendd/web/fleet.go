@@ -248,9 +248,45 @@ func (q *fleetQuery) match(r *fleetRow) bool {
 	return true
 }
 
-// fleetRows reads every headend of the lab, a page of the store's order at
-// a time so that no one call copies the whole fleet at once.
+// rowsRead is a reading of a lab's rows under way: those who ask while it
+// runs wait for it (done) and copy its rows, which nobody changes.
+type rowsRead struct {
+	done chan struct{}
+	rows []fleetRow
+}
+
+// fleetRows is every headend of the lab as a row, the caller's to change.
+// Requests that come while the lab's rows are being read share that
+// reading rather than start their own: six people looking at a fleet of
+// 10,000 cost about one reading of it, not six, and a live refresh of
+// every open page as the lab changes costs as much. Their rows are then as
+// old as that reading, begun less than one reading before they asked.
 func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
+	s.rmu.Lock()
+	if rd := s.reading[lab]; rd != nil {
+		s.rmu.Unlock()
+		<-rd.done
+		return slices.Clone(rd.rows)
+	}
+	rd := &rowsRead{done: make(chan struct{})}
+	if s.reading == nil {
+		s.reading = map[*sim.Lab]*rowsRead{}
+	}
+	s.reading[lab] = rd
+	s.rmu.Unlock()
+	defer func() {
+		s.rmu.Lock()
+		delete(s.reading, lab)
+		s.rmu.Unlock()
+		close(rd.done)
+	}()
+	rd.rows = s.readFleetRows(lab)
+	return slices.Clone(rd.rows)
+}
+
+// readFleetRows reads every headend of the lab, a page of the store's
+// order at a time so that no one call copies the whole fleet at once.
+func (s *Server) readFleetRows(lab *sim.Lab) []fleetRow {
 	s.sampler(lab) // the charts start with the first look at the lab
 	refused := refusalsLastHour(lab, lab.Clock().Now())
 	rows := make([]fleetRow, 0, lab.Len())

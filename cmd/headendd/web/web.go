@@ -97,6 +97,10 @@ type Server struct {
 	smu      sync.Mutex
 	samplers map[*sim.Lab]*sampler
 
+	// reading: the readings of a lab's fleet rows under way (fleetRows).
+	rmu     sync.Mutex
+	reading map[*sim.Lab]*rowsRead
+
 	// logins maps a login cookie's random id to the token it logged in
 	// with, so that the cookie is not the token and a logout revokes it.
 	lmu    sync.Mutex
