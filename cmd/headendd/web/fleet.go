@@ -288,7 +288,7 @@ func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
 // order at a time so that no one call copies the whole fleet at once.
 func (s *Server) readFleetRows(lab *sim.Lab) []fleetRow {
 	s.sampler(lab) // the charts start with the first look at the lab
-	refused := refusalsLastHour(lab, lab.Clock().Now())
+	refused := s.refusalsLastHour(lab, lab.Clock().Now())
 	rows := make([]fleetRow, 0, lab.Len())
 	after := ""
 	for {

@@ -85,7 +85,7 @@ func (s *Server) headendData(c *labCtx, host string) (headendData, int) {
 		return d, http.StatusNotFound
 	}
 	s.sampler(c.lab) // the charts start with the first look at the lab
-	d.Row = s.fleetRow(c.lab, refusalsLastHour(c.lab, c.lab.Clock().Now()), &sn)
+	d.Row = s.fleetRow(c.lab, s.refusalsLastHour(c.lab, c.lab.Clock().Now()), &sn)
 	d.Features, d.FeaturesError = s.features(c.lab, d.Row.Hostname)
 	if k, ok := sn.KeyLicense(); ok {
 		kv := &keysView{Running: k.RunningKey, Flash: k.FlashKey}

@@ -25,10 +25,39 @@ const refusalSlack = time.Minute
 // move's events, never newer than an event committed before it. So an
 // event at or before the hour's start (less the slack) has no refusal of
 // the hour before it.
-func refusalsLastHour(lab *sim.Lab, now time.Time) map[string]uint64 {
+func (s *Server) refusalsLastHour(lab *sim.Lab, now time.Time) map[string]uint64 {
 	_ = lab.FlushRefusals() // a failed flush leaves them pending: counted at the next
-	cut := now.Add(-time.Hour)
 	last := lab.LastEvent()
+	// The same log at the same lab time counts the same: the last count
+	// serves (the map is read only).
+	s.cmu.Lock()
+	c, ok := s.counted[lab]
+	s.cmu.Unlock()
+	if ok && c.last == last && c.now.Equal(now) {
+		return c.n
+	}
+	n := countRefusals(lab, last, now)
+	s.cmu.Lock()
+	if s.counted == nil {
+		s.counted = map[*sim.Lab]refusalCount{}
+	}
+	s.counted[lab] = refusalCount{last: last, now: now, n: n}
+	s.cmu.Unlock()
+	return n
+}
+
+// refusalCount is a lab's refusals in the hour up to now, counted with
+// its log up to the event last.
+type refusalCount struct {
+	last uint64
+	now  time.Time
+	n    map[string]uint64
+}
+
+// countRefusals counts the refusals of the lab's log up to the event last
+// in the hour up to now (refusalsLastHour).
+func countRefusals(lab *sim.Lab, last uint64, now time.Time) map[string]uint64 {
+	cut := now.Add(-time.Hour)
 	// after: the last event known to be before the hour (0: none).
 	after, hi := uint64(0), last
 	for after < hi {

@@ -68,7 +68,14 @@ func (s *Server) sampler(lab *sim.Lab) *sampler {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer func() { s.smu.Lock(); delete(s.samplers, lab); s.smu.Unlock() }()
+		defer func() {
+			s.smu.Lock()
+			delete(s.samplers, lab)
+			s.smu.Unlock()
+			s.cmu.Lock()
+			delete(s.counted, lab) // a closed lab's count is for nobody
+			s.cmu.Unlock()
+		}()
 		ctx := s.ctx
 		done := make(chan struct{})
 		if lab.Clock().Mode() != sim.ClockSimulated {

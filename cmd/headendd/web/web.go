@@ -97,6 +97,10 @@ type Server struct {
 	smu      sync.Mutex
 	samplers map[*sim.Lab]*sampler
 
+	// counted: each lab's last count of refusals (refusalsLastHour).
+	cmu     sync.Mutex
+	counted map[*sim.Lab]refusalCount
+
 	// reading: the readings of a lab's fleet rows under way (fleetRows).
 	rmu     sync.Mutex
 	reading map[*sim.Lab]*rowsRead
