@@ -132,6 +132,7 @@ func (a *Agent) View(cfg Config, model string, now time.Time) family.SmartLicens
 		v.SmartAccount, v.VirtualAccount = r.Account, r.VirtualAccount
 		v.RegisteredAt, v.AuthorizedAt = r.At, r.StatusAt
 		v.NextAttempt, _ = a.Due()
+		v.NextRenewal, v.NextCommunication = r.NextRenew, r.NextComm
 		v.CommDeadline, v.RegistrationExpires = r.Deadline, r.Expires
 		v.LastFailure = r.Comm.Failure
 		if v.LastFailure == "" && r.Renewal != nil {

@@ -101,6 +101,10 @@ type SmartLicense struct {
 	// CommDeadline when the authorization expires without one;
 	// RegistrationExpires when the registration does. Zero when none.
 	NextAttempt, CommDeadline, RegistrationExpires time.Time
+	// NextRenewal and NextCommunication are the two attempts NextAttempt
+	// is the earlier of, as `show license status` lists them (Next
+	// Renewal Attempt, Next Communication Attempt). Zero when none.
+	NextRenewal, NextCommunication time.Time
 	// LastFailure is the failure reason of the last attempt, "" when it
 	// succeeded.
 	LastFailure string

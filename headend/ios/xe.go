@@ -369,6 +369,7 @@ func (r SmartRouter) SmartLicense(now time.Time) family.SmartLicense {
 		v.SmartAccount, v.VirtualAccount = g.Account, g.VirtualAccount
 		v.RegisteredAt, v.AuthorizedAt = g.At, g.StatusAt
 		v.NextAttempt, _ = a.Due()
+		v.NextRenewal, v.NextCommunication = g.NextRenew, g.NextComm
 		v.CommDeadline, v.RegistrationExpires = g.Deadline, g.Expires
 		v.LastFailure = g.Comm.Failure
 		if v.LastFailure == "" && g.Renewal != nil {

@@ -336,10 +336,32 @@ func TestSmartTimesLabelledInOrder(t *testing.T) {
 	for _, l := range regexp.MustCompile(`<dt>([^<]*)</dt>`).FindAllStringSubmatch(m[1], -1) {
 		labels = append(labels, l[1])
 	}
-	wantLabels := []string{"Initial Registration: SUCCEEDED on", "Registration Expires", "Authorization status since",
-		"Next communication or renewal attempt", "Communication Deadline"}
+	wantLabels := []string{"Initial Registration", "Next Renewal Attempt", "Registration Expires", "Authorization status since",
+		"Next Communication Attempt", "Communication Deadline"}
 	if !slices.Equal(labels, wantLabels) {
 		t.Errorf("Smart Licensing times %q, want %q", labels, wantLabels)
 	}
-	want(t, m[1], `<dd data-field="registered">2029-12-06 09:30:00 UTC</dd>`)
+	// The times are those `show license status` gives, under its labels.
+	res, err := lab.Exec("v1", []string{"show license status"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := res.Results[0].Output
+	for field, label := range map[string]string{"registered": "Initial Registration: SUCCEEDED on", "renewal": "Next Renewal Attempt:",
+		"expires": "Registration Expires:", "next": "Next Communication Attempt:", "deadline": "Communication Deadline:"} {
+		sm := regexp.MustCompile(`(?m)^  ` + label + ` (.+)$`).FindStringSubmatch(out)
+		if sm == nil {
+			t.Fatalf("show license status has no %q:\n%s", label, out)
+		}
+		at, err := time.Parse("Jan 02 15:04:05 2006 MST", sm[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := fmtTime(at)
+		if field == "registered" {
+			v = "SUCCEEDED on " + v
+		}
+		want(t, m[1], `<dd data-field="`+field+`">`+v+`</dd>`)
+	}
+	want(t, m[1], `<dd data-field="registered">SUCCEEDED on 2029-12-06 09:30:00 UTC</dd>`)
 }

@@ -247,29 +247,30 @@ func sharedRoleName(r sim.SharedRole) string {
 	return "none"
 }
 
-// smartTime is a time of the Smart Licensing agent, labelled.
-type smartTime struct{ Field, Label, At string }
+// smartTime is a time of the Smart Licensing agent, labelled; Word goes
+// before the time where the console has one ("SUCCEEDED on").
+type smartTime struct{ Field, Label, Word, At string }
 
 // smartTimes are the agent's times in the order and words of `show
-// license all` (Registration: Initial Registration, Registration
-// Expires; License Authorization: the status's time, Next Communication
-// Attempt, Communication Deadline); the next attempt is the earlier of
-// the next communication and the next renewal, whichever the agent makes
-// first. Those it has none of are left out.
+// license status` (Registration: Initial Registration, Next Renewal
+// Attempt, Registration Expires; License Authorization: the status's
+// time, Next Communication Attempt, Communication Deadline). Those it has
+// none of are left out.
 func smartTimes(sl *sim.SmartLicense) []smartTime {
 	var out []smartTime
 	for _, t := range []struct {
-		field, label string
-		at           time.Time
+		field, label, word string
+		at                 time.Time
 	}{
-		{"registered", "Initial Registration: SUCCEEDED on", sl.RegisteredAt},
-		{"expires", "Registration Expires", sl.RegistrationExpires},
-		{"authorized", "Authorization status since", sl.AuthorizedAt},
-		{"next", "Next communication or renewal attempt", sl.NextAttempt},
-		{"deadline", "Communication Deadline", sl.CommDeadline},
+		{"registered", "Initial Registration", "SUCCEEDED on", sl.RegisteredAt},
+		{"renewal", "Next Renewal Attempt", "", sl.NextRenewal},
+		{"expires", "Registration Expires", "", sl.RegistrationExpires},
+		{"authorized", "Authorization status since", "", sl.AuthorizedAt},
+		{"next", "Next Communication Attempt", "", sl.NextCommunication},
+		{"deadline", "Communication Deadline", "", sl.CommDeadline},
 	} {
 		if !t.at.IsZero() {
-			out = append(out, smartTime{Field: t.field, Label: t.label, At: fmtTime(t.at)})
+			out = append(out, smartTime{Field: t.field, Label: t.label, Word: t.word, At: fmtTime(t.at)})
 		}
 	}
 	return out
