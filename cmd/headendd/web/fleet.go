@@ -326,6 +326,11 @@ func (s *Server) fleetRow(lab *sim.Lab, refused map[string]uint64, sn *sim.Snaps
 		switch c := pol.ClassOf(sim.KindAnyConnect); c {
 		case admission.ClassPremium:
 			r.ACClass, r.ACLimit, r.AnyConnect = "Premium", pol.Limit(c), cn.Premium
+			if p.Licensing == sim.LicensingIOS {
+				// An ISR counts AnyConnect against its SSL VPN seats
+				// (the FL-SSLVPN licenses); it has no Premium peers.
+				r.ACClass = "SSL VPN seats"
+			}
 			if sn.Shared.Role != sim.SharedNone {
 				r.ACLimit += sn.Shared.Borrowed
 			}

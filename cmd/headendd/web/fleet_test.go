@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/keygen"
+	"github.com/asalab/asalab/keygen/portal"
 	"github.com/asalab/asalab/keygen/smart"
 	"github.com/asalab/asalab/sim"
 )
@@ -364,4 +365,56 @@ func TestSmartTimesLabelledInOrder(t *testing.T) {
 		want(t, m[1], `<dd data-field="`+field+`">`+v+`</dd>`)
 	}
 	want(t, m[1], `<dd data-field="registered">SUCCEEDED on 2029-12-06 09:30:00 UTC</dd>`)
+}
+
+// TestIOSAnyConnectAgainstSSLVPNSeats: an ISR G2 counts AnyConnect against
+// the SSL VPN seats of its FL-SSLVPN license, and the fleet and headend
+// page call the limit so, not Premium, which IOS has none of.
+func TestIOSAnyConnectAgainstSSLVPNSeats(t *testing.T) {
+	lab := openLab(t, "default")
+	if _, err := lab.Create("CISCO2911", "r1", "FTX1628A1B2"); err != nil {
+		t.Fatal(err)
+	}
+	o, err := lab.PlaceOrder([]portal.OrderLine{{SKU: "FL-SSLVPN10-K9", Customer: "Branch Co"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.AdvanceClock(4 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := lab.RegisterPakWith(o.PAKs[0].ID, "", portal.RegisterOptions{UDI: "CISCO2911/K9:FTX1628A1B2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.PutFile("r1", "flash:ssl10.lic", reg.IOS.File); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.Exec("r1", []string{"license install flash:ssl10.lic", "configure terminal",
+		"license boot module c2900 technology-package securityk9", "yes",
+		"interface gi0/0", "ip address 192.0.2.1 255.255.255.0", "no shutdown",
+		"webvpn gateway GW", "ip address 192.0.2.1 port 443", "inservice",
+		"webvpn context CTX", "gateway GW", "inservice", "end", "write memory", "reload", ""}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.AdvanceClock(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"u1", "u2", "u3"} {
+		if d, err := lab.Admit("r1", u, "laptop", sim.KindAnyConnect); err != nil || !d.Admitted {
+			t.Fatalf("%s: %+v, %v", u, d, err)
+		}
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	_, page, _ := c.get("/labs/default/")
+	if got := cell(t, page, "r1", "anyconnect"); got != "3/10 SSL VPN seats" {
+		t.Errorf("r1 anyconnect = %q, want %q", got, "3/10 SSL VPN seats")
+	}
+	_, page, _ = c.get("/labs/default/headends/r1")
+	want(t, page, `aria-label="3 of 10 AnyConnect sessions (SSL VPN seats limit in force)"></meter> 3/10 SSL VPN seats</dd>`)
 }
