@@ -65,6 +65,28 @@ var fleetSorts = map[string]func(a, b *fleetRow) int{
 	"capacity": func(a, b *fleetRow) int { return cmp.Compare(a.Capacity, b.Capacity) },
 	"refusals": func(a, b *fleetRow) int { return cmp.Compare(a.Refusals, b.Refusals) },
 	"reload":   func(a, b *fleetRow) int { return cmp.Compare(b2i(a.ReloadPending), b2i(b.ReloadPending)) },
+
+	// The AnyConnect column: by how full the limit in force is.
+	"anyconnect": compareAC,
+}
+
+// compareAC orders by how full the AnyConnect limit in force is, so that
+// the units about to refuse come last (first descending): unlicensed
+// ones first, then by the share of the limit in use (a limit of 0 is
+// full), then by the sessions.
+func compareAC(a, b *fleetRow) int {
+	fill := func(r *fleetRow) (licensed, used, limit int) {
+		switch {
+		case r.ACClass == "":
+			return 0, 0, 1
+		case r.ACLimit <= 0:
+			return 1, 1, 1
+		}
+		return 1, r.AnyConnect, r.ACLimit
+	}
+	al, au, am := fill(a)
+	bl, bu, bm := fill(b)
+	return cmp.Or(cmp.Compare(al, bl), cmp.Compare(au*bm, bu*am), cmp.Compare(a.AnyConnect, b.AnyConnect))
 }
 
 func b2i(b bool) int {

@@ -294,7 +294,7 @@ func TestAnyConnectLimitInForce(t *testing.T) {
 			t.Errorf("edge1 %s = %q, want %q", col, got, v)
 		}
 	}
-	want(t, page, `aria-label="2 of 2 AnyConnect sessions (Premium limit in force)"`, `<th scope="col">AnyConnect / limit in force</th>`)
+	want(t, page, `aria-label="2 of 2 AnyConnect sessions (Premium limit in force)"`, `<a href="?sort=anyconnect">AnyConnect / limit in force</a></th>`)
 	_, page, _ = c.get("/labs/default/headends/edge1")
 	want(t, page, `<dt>AnyConnect sessions / limit in force</dt><dd data-field="anyconnect" data-active="2" data-limit="2">`)
 }
@@ -417,4 +417,56 @@ func TestIOSAnyConnectAgainstSSLVPNSeats(t *testing.T) {
 	}
 	_, page, _ = c.get("/labs/default/headends/r1")
 	want(t, page, `aria-label="3 of 10 AnyConnect sessions (SSL VPN seats limit in force)"></meter> 3/10 SSL VPN seats</dd>`)
+}
+
+// TestFleetSortsByAnyConnect: the AnyConnect column sorts like the others,
+// by how full the limit in force is, so that a trainer finds the units
+// about to refuse at the top of the descending order.
+func TestFleetSortsByAnyConnect(t *testing.T) {
+	lab := openLab(t, "default")
+	// Factory ASA 5510s: 2 Premium peers each; e1 full, e2 half, e3 idle.
+	// The 2911 has no SSL VPN seats: AnyConnect not licensed.
+	for host, users := range map[string]int{"e1": 2, "e2": 1, "e3": 0} {
+		if _, err := lab.Create("ASA5510", host, ""); err != nil {
+			t.Fatal(err)
+		}
+		for i := range users {
+			if d, err := lab.Admit(host, fmt.Sprintf("u%d", i), "laptop", sim.KindAnyConnect); err != nil || !d.Admitted {
+				t.Fatalf("%s u%d: %+v, %v", host, i, d, err)
+			}
+		}
+	}
+	if _, err := lab.Create("CISCO2911", "r1", ""); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	c := (&fixture{ts: ts}).client(t)
+	order := func(page string) []string {
+		var hosts []string
+		for _, m := range regexp.MustCompile(`<tr data-hostname="([^"]+)"`).FindAllStringSubmatch(page, -1) {
+			hosts = append(hosts, m[1])
+		}
+		return hosts
+	}
+	for _, c0 := range []struct {
+		query, aria, next string
+		hosts             []string
+	}{
+		{"?sort=anyconnect", "ascending", "?dir=desc&amp;sort=anyconnect", []string{"r1", "e3", "e2", "e1"}},
+		{"?sort=anyconnect&dir=desc", "descending", "?sort=anyconnect", []string{"e1", "e2", "e3", "r1"}},
+	} {
+		code, page, _ := c.get("/labs/default/" + c0.query)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", c0.query, code, page)
+		}
+		if got := order(page); !slices.Equal(got, c0.hosts) {
+			t.Errorf("%s: rows %q, want %q", c0.query, got, c0.hosts)
+		}
+		want(t, page, `<th scope="col" aria-sort="`+c0.aria+`"><a href="`+c0.next+`">AnyConnect / limit in force</a></th>`)
+	}
 }

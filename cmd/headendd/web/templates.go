@@ -35,4 +35,4 @@ type fleetCol struct{ Key, Name string }
 // fleetCols are the fleet table's columns; Key names the sort ("": none).
 var fleetCols = []fleetCol{{"hostname", "Hostname"}, {"model", "Model"}, {"family", "Family"}, {"serial", "Serial"},
 	{"state", "State"}, {"license", "License"}, {"reload", "Reload pending"}, {"", "Essentials (running / saved)"},
-	{"", "AnyConnect / limit in force"}, {"sessions", "Sessions / platform total"}, {"refusals", "Refusals (last hour)"}}
+	{"anyconnect", "AnyConnect / limit in force"}, {"sessions", "Sessions / platform total"}, {"refusals", "Refusals (last hour)"}}
