@@ -591,8 +591,8 @@ func TestBrowserFleet(t *testing.T) {
 	for host, want := range map[string]map[string]string{
 		"hq":      {"model": "ASA5520", "family": "ASA", "state": "up", "license": "Premium 500, time-based", "sessions": "7/750", "anyconnect": "7/500 Premium", "reload": "yes"},
 		"edge1":   {"license": "Premium 2", "sessions": "2/250", "anyconnect": "2/2 Premium", "refusals": "1"},
-		"srv":     {"license": "Premium 500, Shared 500", "sessions": "40/2500", "anyconnect": "40/500 Premium", "essentials": "off / off"},
-		"branch1": {"license": "Premium 25, Shared participant", "sessions": "30/250", "anyconnect": "30/75 Premium"},
+		"srv":     {"license": "Premium 500, Shared 500", "sessions": "40/2500", "anyconnect": "40/950 Premium (500 local + 450 the pool can lend)", "essentials": "off / off"},
+		"branch1": {"license": "Premium 25, Shared participant", "sessions": "30/250", "anyconnect": "30/250 Premium (25 local + 50 borrowed + 175 the pool can lend)"},
 		"asa2":    {"state": "standby", "sessions": "0/750", "anyconnect": "0/250 Premium"},
 		"vasa1":   {"family": "ASAv", "license": "Smart unregistered, no licenses in use", "essentials": "—", "anyconnect": "0/2 Premium"},
 		"rtr1":    {"family": "IOS", "license": "SSL VPN 0 seats", "sessions": "0/1000", "anyconnect": "not licensed"},

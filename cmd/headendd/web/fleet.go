@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asalab/asalab/headend/admission"
+	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/sim"
 )
 
@@ -29,11 +30,17 @@ type fleetRow struct {
 	Active, Capacity  int
 	// AnyConnect: the sessions that count against the limit AnyConnect
 	// users meet (the Premium peers in force, with the shared sessions
-	// borrowed, or the Essentials limit), of ACLimit; ACClass names it
+	// it holds and can still borrow, or the Essentials limit), of ACLimit:
+	// the sessions it admits in all; ACClass names it
 	// ("" when AnyConnect is not licensed).
 	AnyConnect, ACLimit int
 	ACClass             string
 	Refusals            uint64
+
+	// ACShared: for a unit in shared licensing, what makes up ACLimit
+	// (its local limit, the blocks it holds, what the pool can still lend
+	// it), "" otherwise.
+	ACShared string
 }
 
 // ACLabel says the AnyConnect sessions against their limit.
@@ -41,7 +48,11 @@ func (r fleetRow) ACLabel() string {
 	if r.ACClass == "" {
 		return "not licensed"
 	}
-	return strconv.Itoa(r.AnyConnect) + "/" + strconv.Itoa(r.ACLimit) + " " + r.ACClass
+	l := strconv.Itoa(r.AnyConnect) + "/" + strconv.Itoa(r.ACLimit) + " " + r.ACClass
+	if r.ACShared != "" {
+		l += " (" + r.ACShared + ")"
+	}
+	return l
 }
 
 // Percent is the share of the capacity the active sessions use, for the
@@ -354,7 +365,7 @@ func (s *Server) fleetRow(lab *sim.Lab, refused map[string]uint64, sn *sim.Snaps
 				r.ACClass = "SSL VPN seats"
 			}
 			if sn.Shared.Role != sim.SharedNone {
-				r.ACLimit += sn.Shared.Borrowed
+				r.ACLimit, r.ACShared = sharedLimit(&sn.Shared, r.ACLimit)
 			}
 		case admission.ClassEssentials:
 			r.ACClass, r.ACLimit, r.AnyConnect = "Essentials", pol.Limit(c), cn.Essentials
@@ -365,6 +376,42 @@ func (s *Server) fleetRow(lab *sim.Lab, refused map[string]uint64, sn *sim.Snaps
 	}
 	r.Refusals = refused[r.Hostname]
 	return r
+}
+
+// sharedLimit is the Premium limit a unit in shared licensing admits up
+// to, with local its own: a Premium admission that finds the limit
+// reached borrows a block of family.SharedBlock sessions (the last one
+// what its platform limit leaves), granted while its server answers and
+// the pool has the whole block. Cut off from its server it keeps the
+// blocks it holds and borrows none. what says so.
+func sharedLimit(st *sim.SharedStatus, local int) (limit int, what string) {
+	lend := 0
+	serving := st.Active || st.Backup.Active
+	if serving {
+		room, avail := st.PlatformLimit-local-st.Borrowed, st.Available
+		for room > 0 {
+			n := min(family.SharedBlock, room)
+			if avail < n {
+				break
+			}
+			lend, room, avail = lend+n, room-n, avail-n
+		}
+	}
+	what = strconv.Itoa(local) + " local"
+	if st.Borrowed > 0 {
+		what += " + " + strconv.Itoa(st.Borrowed) + " borrowed"
+	}
+	switch {
+	case lend > 0:
+		what += " + " + strconv.Itoa(lend) + " the pool can lend"
+	case !serving && !st.ExpiresAt.IsZero():
+		what += ", cut off from the server, kept until " + fmtTime(st.ExpiresAt)
+	case !serving:
+		what += ", no server answering"
+	case st.Borrowed == 0:
+		return local, "" // nothing shared, nothing to lend
+	}
+	return local + st.Borrowed + lend, what
 }
 
 func onOff(b bool) string {

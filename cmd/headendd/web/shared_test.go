@@ -1,12 +1,17 @@
 package web
 
 import (
+	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/asalab/asalab/sim"
 	"github.com/asalab/asalab/sim/scenario"
 )
 
@@ -120,4 +125,67 @@ func TestSharedPoolAndFailoverPair(t *testing.T) {
 	}
 	_, page, _ = c.get("/labs/pair/headends/fw1")
 	want(t, page, `<dd data-field="mate">fw2 (`, `), standby ready</dd>`, "Failover cluster licensed features for this platform:")
+}
+
+// TestSharedParticipantLimitIsWhatItAdmits: a shared licensing
+// participant's "limit in force" is what it admits: its local Premium
+// peers, the blocks it holds and the whole blocks the pool can still lend
+// it within its platform limit; cut off from its server, what it holds.
+// Each is checked by admitting until the first refusal.
+func TestSharedParticipantLimitIsWhatItAdmits(t *testing.T) {
+	c, engs := sharedFixture(t)
+	lab := engs["shared"].Lab()
+	n := 0
+	fill := func(host string) int {
+		t.Helper()
+		for i := 0; ; i++ {
+			d, err := lab.Admit(host, fmt.Sprintf("fill%d", n), "laptop", sim.KindAnyConnect)
+			n++
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Admitted {
+				return i
+			}
+			if i > 1000 {
+				t.Fatalf("%s admits more than 1000 more", host)
+			}
+		}
+	}
+	check := func(host string, limit int, what string) {
+		t.Helper()
+		_, page, _ := c.get("/labs/shared/")
+		m := regexp.MustCompile(`<tr data-hostname="` + host + `"[^>]*>(?s:.*?)<td data-col="anyconnect" data-active="(\d+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no %s row:\n%s", host, page)
+		}
+		active, _ := strconv.Atoi(m[1])
+		label := fmt.Sprintf("%d/%d Premium (%s)", active, limit, what)
+		if got := html.UnescapeString(cell(t, page, host, "anyconnect")); got != label {
+			t.Errorf("%s anyconnect = %q, want %q", host, got, label)
+		}
+		if got := fill(host); got != limit-active {
+			t.Errorf("%s admitted %d more, want %d", host, got, limit-active)
+		}
+	}
+	// p1: 25 local + 100 borrowed, 100 up; the pool (700 free) lends it
+	// up to its platform limit of 750.
+	check("p1", 750, "25 local + 100 borrowed + 625 the pool can lend")
+	// p2: the pool has 75 left, one whole block of 50.
+	check("p2", 175, "25 local + 100 borrowed + 50 the pool can lend")
+	// p3, its server off: it keeps the 100 it holds, and borrows no more.
+	if _, _, err := lab.PowerOff("srv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.AdvanceClock(5 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	sn, err := lab.Get("p3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn.Shared.ExpiresAt.IsZero() {
+		t.Fatalf("p3 is not cut off: %+v", sn.Shared)
+	}
+	check("p3", 125, "25 local + 100 borrowed, cut off from the server, kept until "+sn.Shared.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 }
