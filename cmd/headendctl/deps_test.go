@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asalab/asalab/cmd/headendd/server"
 	"github.com/asalab/asalab/headend"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 	"github.com/asalab/asalab/sim"
@@ -32,8 +33,9 @@ func TestClientImports(t *testing.T) {
 }
 
 // What headendctl knows of the daemon without importing it: the name of
-// the default lab, and the kind words, which it reads from the API's
-// ConnectionKind names.
+// the default lab, the kind words, which it reads from the API's
+// ConnectionKind names, and the trailer that says why an event stream
+// ended.
 func TestClientAgreesWithDaemon(t *testing.T) {
 	if defaultLab != sim.DefaultLab {
 		t.Errorf("defaultLab = %q, the daemon's is %q", defaultLab, sim.DefaultLab)
@@ -54,6 +56,12 @@ func TestClientAgreesWithDaemon(t *testing.T) {
 		if got := kindWord(k); got != k.String() {
 			t.Errorf("kindWord(%d) = %q, want %q", k, got, k.String())
 		}
+	}
+	if streamEndTrailer != server.StreamEndTrailer || streamEndLabDeleted != sim.WatchEndLabDeleted ||
+		streamEndLabReset != sim.WatchEndLabReset || streamEndStopping != sim.WatchEndDaemonStopping {
+		t.Errorf("the event stream's end: trailer %q: %q, %q, %q; the daemon's %q: %q, %q, %q",
+			streamEndTrailer, streamEndLabDeleted, streamEndLabReset, streamEndStopping,
+			server.StreamEndTrailer, sim.WatchEndLabDeleted, sim.WatchEndLabReset, sim.WatchEndDaemonStopping)
 	}
 	if maxFileBytes != sim.MaxFileBytes {
 		t.Errorf("maxFileBytes = %d, the daemon's is %d", maxFileBytes, sim.MaxFileBytes)

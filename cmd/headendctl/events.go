@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
@@ -90,7 +91,7 @@ func (c *cli) events(args []string) error {
 		for {
 			resp, err := stream.Recv()
 			if errors.Is(err, io.EOF) {
-				return c.followEnded()
+				return c.followEnded(stream.Trailer())
 			}
 			if err != nil {
 				return err
@@ -127,24 +128,55 @@ func (c *cli) events(args []string) error {
 	}
 }
 
-// followEnded says why the daemon ended an events --follow stream, which
-// has no end of its own: the stream ends alike when the lab is deleted or
-// reset and when the daemon stops, so it asks the daemon for the lab. A
-// deleted lab is a failure (exit status 1): the events a script waits for
-// will never come. A daemon that stopped is the ordinary end of a lab's
-// life, as at the end of a test run, and a reset lab goes on with a new
-// log (0). A daemon that is stopping may still answer for the lab, so the
-// two cannot always be told apart. Either way a line on stderr says why,
-// and stdout keeps the events alone.
-// resetWindow is how long followEnded gives a lab that is not found to
-// reappear from a reset before it calls it deleted.
-var resetWindow = 2 * time.Second
+// The trailer by which the daemon says why it ended a WatchEvents stream
+// with an OK status, and its values (the API's WatchEvents).
+const (
+	streamEndTrailer    = "asalab-stream-end"
+	streamEndLabDeleted = "lab deleted"
+	streamEndLabReset   = "lab reset"
+	streamEndStopping   = "daemon stopping"
+)
 
-func (c *cli) followEnded() error {
+// followEnded says why the daemon ended an events --follow stream, which
+// has no end of its own. A deleted lab is a failure (exit status 1): the
+// events a script waits for will never come. A daemon that stopped is the
+// ordinary end of a lab's life, as at the end of a test run, and a reset
+// lab goes on with a new log (0). Either way a line on stderr says why,
+// and stdout keeps the events alone. The daemon says which in the
+// stream's trailer; only without it (an older daemon, or a proxy that
+// drops trailers), or with a reason it does not know, does followEnded ask
+// the daemon for the lab, which cannot tell a lab deleted and created
+// again from a reset one.
+func (c *cli) followEnded(trailer metadata.MD) error {
 	lab := "the lab"
 	if c.lab != "" {
 		lab = "lab " + c.lab
 	}
+	if why := trailer.Get(streamEndTrailer); len(why) > 0 {
+		switch why[0] {
+		case streamEndLabDeleted:
+			return fmt.Errorf("the event stream ended: %s was deleted", lab)
+		case streamEndLabReset:
+			fmt.Fprintf(c.stderr, "headendctl: the event stream ended: %s was reset\n", lab)
+			return nil
+		case streamEndStopping:
+			fmt.Fprintln(c.stderr, "headendctl: the event stream ended: the daemon is stopping")
+			return nil
+		}
+	}
+	return c.followEndedPoll(lab)
+}
+
+// resetWindow is how long followEndedPoll gives a lab that is not found to
+// reappear from a reset before it calls it deleted.
+var resetWindow = 2 * time.Second
+
+// followEndedPoll tells why a stream ended that came without the daemon's
+// reason by asking the daemon for the lab. The stream ends alike when the
+// lab is deleted or reset and when the daemon stops, and a daemon that is
+// stopping may still answer for the lab, so the two cannot always be told
+// apart.
+func (c *cli) followEndedPoll(lab string) error {
 	lc, err := c.labs()
 	if err != nil {
 		return err

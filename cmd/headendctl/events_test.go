@@ -41,19 +41,22 @@ func TestPrintEvent(t *testing.T) {
 }
 
 // TestFollowEnds: events --follow has no end of its own, so when the
-// daemon ends the stream it says why on stderr and with its exit status:
-// 1 when its lab was deleted, 0 when the lab was reset or the daemon
-// stopped (a stopping daemon may still answer for the lab, so the line
-// names either). Stdout keeps the events alone (NDJSON with -o json).
+// daemon ends the stream it says why on stderr and with its exit status,
+// as the stream's trailer tells it, at once: 1 when its lab was deleted
+// (also when a lab of the same name is created right after, as a test
+// suite reusing lab names does), 0 when the lab was reset or the daemon
+// stopped. Stdout keeps the events alone (NDJSON with -o json).
 func TestFollowEnds(t *testing.T) {
 	td := startDaemon(t)
-	if _, errOut, code := td.ctl("lab", "create", "evl", "--clock-start", "2026-01-05T09:00:00Z"); code != 0 {
-		t.Fatalf("lab create: %s", errOut)
-	}
-	// follow runs events --follow -o json on lab and returns when it has
-	// printed its first event; end waits for its exit.
-	follow := func(lab string) (end func() (code int, stdout, stderr string)) {
+	// follow runs events --follow -o json on a new lab and returns when it
+	// has printed its first event; end waits for its exit, at most within.
+	follow := func(lab string) (end func(within time.Duration) (code int, stdout, stderr string)) {
 		t.Helper()
+		if lab != "default" {
+			if _, errOut, code := td.ctl("lab", "create", lab, "--clock-start", "2026-01-05T09:00:00Z"); code != 0 {
+				t.Fatalf("lab create: %s", errOut)
+			}
+		}
 		pr, pw := io.Pipe()
 		var out, errOut bytes.Buffer
 		first, scanned := make(chan struct{}), make(chan struct{})
@@ -81,23 +84,26 @@ func TestFollowEnds(t *testing.T) {
 		case code := <-done:
 			t.Fatalf("events --follow ended at once: exit %d, %s", code, errOut.String())
 		}
-		return func() (int, string, string) {
-			code := <-done
-			<-scanned
-			return code, out.String(), errOut.String()
+		return func(within time.Duration) (int, string, string) {
+			t.Helper()
+			select {
+			case code := <-done:
+				<-scanned
+				return code, out.String(), errOut.String()
+			case <-time.After(within):
+				t.Fatalf("events --follow on lab %s still running %v after its stream ended", lab, within)
+				return 0, "", ""
+			}
 		}
 	}
 
-	// A deleted lab is not found for good: no need to give it the
-	// seconds a reset may take.
-	window := resetWindow
-	t.Cleanup(func() { resetWindow = window })
-	resetWindow = 100 * time.Millisecond
+	// The trailer says the lab was deleted: no need to give it the
+	// seconds a reset may take (the guess without a trailer took 2 s).
 	end := follow("evl")
 	if _, errOut, code := td.ctl("lab", "delete", "evl"); code != 0 {
 		t.Fatalf("lab delete: %s", errOut)
 	}
-	code, stdout, stderr := end()
+	code, stdout, stderr := end(time.Second)
 	if want := "headendctl: the event stream ended: lab evl was deleted\n"; code != 1 || stderr != want {
 		t.Errorf("lab deleted: exit %d, stderr %q; want 1, %q", code, stderr, want)
 	}
@@ -105,16 +111,25 @@ func TestFollowEnds(t *testing.T) {
 		t.Errorf("lab deleted: stdout %q", stdout)
 	}
 
-	resetWindow = window
-	if _, errOut, code := td.ctl("lab", "create", "evr", "--clock-start", "2026-01-05T09:00:00Z"); code != 0 {
-		t.Fatalf("lab create: %s", errOut)
+	// A lab deleted and at once created again under its name was
+	// deleted all the same: its log, and the events awaited, are gone.
+	end = follow("evc")
+	for _, args := range [][]string{{"lab", "delete", "evc"}, {"lab", "create", "evc"}} {
+		if _, errOut, code := td.ctl(args...); code != 0 {
+			t.Fatalf("%q: %s", args, errOut)
+		}
 	}
+	code, _, stderr = end(10 * time.Second)
+	if want := "headendctl: the event stream ended: lab evc was deleted\n"; code != 1 || stderr != want {
+		t.Errorf("lab deleted and created again: exit %d, stderr %q; want 1, %q", code, stderr, want)
+	}
+
 	end = follow("evr")
 	if _, errOut, code := td.ctl("lab", "reset", "evr"); code != 0 {
 		t.Fatalf("lab reset: %s", errOut)
 	}
-	code, _, stderr = end()
-	if want := "headendctl: the event stream ended: the daemon ended it (lab evr was reset, or the daemon is stopping)\n"; code != 0 || stderr != want {
+	code, _, stderr = end(10 * time.Second)
+	if want := "headendctl: the event stream ended: lab evr was reset\n"; code != 0 || stderr != want {
 		t.Errorf("lab reset: exit %d, stderr %q; want 0, %q", code, stderr, want)
 	}
 
@@ -122,9 +137,37 @@ func TestFollowEnds(t *testing.T) {
 	if err := td.d.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr = end()
-	if code != 0 || stderr != "headendctl: the event stream ended: the daemon closed it (it stopped)\n" &&
-		stderr != "headendctl: the event stream ended: the daemon ended it (lab default was reset, or the daemon is stopping)\n" {
-		t.Errorf("daemon stopped: exit %d, stderr %q; want 0 and why", code, stderr)
+	code, _, stderr = end(10 * time.Second)
+	if want := "headendctl: the event stream ended: the daemon is stopping\n"; code != 0 || stderr != want {
+		t.Errorf("daemon stopped: exit %d, stderr %q; want 0, %q", code, stderr, want)
+	}
+}
+
+// TestFollowEndsWithoutTrailer: a stream that ends without the daemon's
+// reason (an older daemon), or with one headendctl does not know, is told
+// by asking for the lab: still there, a reset or the daemon stopping
+// (0); not found, deleted (1).
+func TestFollowEndsWithoutTrailer(t *testing.T) {
+	useConfig(t)
+	f, addr := startFake(t, "d1", nil)
+	window := resetWindow
+	t.Cleanup(func() { resetWindow = window })
+	resetWindow = 100 * time.Millisecond
+	for _, c := range []struct {
+		lab    string
+		code   int
+		stderr string
+	}{
+		{"team-a", 0, "headendctl: the event stream ended: the daemon ended it (lab team-a was reset, or the daemon is stopping)\n"},
+		{"archived", 0, "headendctl: the event stream ended: the daemon ended it (lab archived was reset, or the daemon is stopping)\n"},
+		{"gone", 1, "headendctl: the event stream ended: lab gone was deleted\n"},
+	} {
+		code, stdout, stderr := ctl("--addr", addr, "--lab", c.lab, "events", "--follow")
+		if code != c.code || stderr != c.stderr || stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q", c.lab, code, stdout, stderr, c.code, c.stderr)
+		}
+		if got := f.lastOf(t, "GetLab"); got.req.(*headendv1.GetLabRequest).GetLab() != c.lab {
+			t.Errorf("%s: asked for lab %q", c.lab, got.req.(*headendv1.GetLabRequest).GetLab())
+		}
 	}
 }

@@ -129,6 +129,9 @@ func (f *fakeDaemon) ListLabs(ctx context.Context, req *headendv1.ListLabsReques
 
 func (f *fakeDaemon) GetLab(ctx context.Context, req *headendv1.GetLabRequest) (*headendv1.GetLabResponse, error) {
 	f.record(ctx, "GetLab", req)
+	if req.GetLab() == "gone" {
+		return nil, status.Error(codes.NotFound, "lab gone not found")
+	}
 	return &headendv1.GetLabResponse{Lab: fakeLab(req.GetLab())}, nil
 }
 
@@ -178,6 +181,11 @@ func cmpOrDefault(s, d string) string {
 
 func (f *fakeDaemon) WatchEvents(req *headendv1.WatchEventsRequest, stream grpc.ServerStreamingServer[headendv1.WatchEventsResponse]) error {
 	f.record(stream.Context(), "WatchEvents", req)
+	// The stream ends at once, as an older daemon's does, without a
+	// reason (or, for lab archived, with one headendctl does not know).
+	if req.GetLab() == "archived" {
+		stream.SetTrailer(metadata.Pairs("asalab-stream-end", "lab archived"))
+	}
 	return nil
 }
 
