@@ -22,11 +22,20 @@ func (c *cli) withFileLab(cx context.Context, content string) context.Context {
 	if c.lab != "" {
 		return cx // sent in the request's lab field, and as its key
 	}
+	if lab := fileLab(content); lab != "" {
+		return ctlconn.WithLab(cx, lab)
+	}
+	return cx
+}
+
+// fileLab is the lab a lab file names at its top (`lab:`); "" when it
+// does not parse or names no valid lab.
+func fileLab(content string) string {
 	var top struct {
 		Lab string `yaml:"lab"`
 	}
 	if yaml.Unmarshal([]byte(content), &top) != nil || checkLabName(top.Lab) != nil {
-		return cx
+		return ""
 	}
-	return ctlconn.WithLab(cx, top.Lab)
+	return top.Lab
 }

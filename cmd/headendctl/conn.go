@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 
 	"github.com/asalab/asalab/cmd/headendctl/ctlconf"
@@ -14,6 +15,9 @@ type connFlags struct {
 	tls      bool
 	insecure bool
 	given    map[string]bool
+	// labFrom is where the lab came from, for notes that name it: "--lab"
+	// or "context NAME"; "" when there is none.
+	labFrom string
 }
 
 // defineConnFlags adds the connection's global flags to headendctl's.
@@ -49,6 +53,12 @@ func (c *cli) settle(fs *flag.FlagSet, cmd string) error {
 		return err
 	}
 	c.addr, c.lab, c.token, c.ca, c.cf.tls, c.cf.insecure = s.Addr, s.Lab, s.Token, s.CA, s.TLS, s.Insecure
+	switch {
+	case c.cf.given["lab"]:
+		c.cf.labFrom = "--lab"
+	case c.lab != "":
+		c.cf.labFrom = "context " + cmp.Or(c.cf.context, conf.Current)
+	}
 	if c.lab != "" {
 		if err := checkLabName(c.lab); err != nil {
 			return usageError{"--lab: " + err.Error()}

@@ -141,7 +141,8 @@ func TestApply(t *testing.T) {
 			"created headend asa1 (ASA5525)\ninstalled key on asa1 (premium=250)\ndry run: lab lab1 not changed\n", ""},
 		{[]string{"apply", "-f", same}, 0, "no changes: lab lab1 matches " + same + "\n", ""},
 		{[]string{"apply", "-f", newLab}, 0, "lab lab1 created; token: " + fakeToken + "\ncreated lab lab1\ncreated headend asa1 (ASA5525)\n", ""},
-		{[]string{"--lab", "lab2", "apply", "-f", same}, 0, "no changes: lab lab2 matches " + same + "\n", ""},
+		{[]string{"--lab", "lab2", "apply", "-f", same}, 0, "no changes: lab lab2 matches " + same + "\n",
+			"note: applying " + same + " to lab lab2 (from --lab); the file names lab lab1\n"},
 		// The notes follow the changes; a note of work to come is not a
 		// match.
 		{[]string{"apply", "-f", notes}, 0, "placed order o1 (L-AC-PLS-LIC=)\n" +
