@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"runtime"
 	"slices"
 	"strconv"
@@ -295,11 +296,21 @@ func (p *plan) planHeadends() error {
 		inFile[strings.ToLower(h.Hostname)] = true
 	}
 	bySerial := map[string]string{}
+	// The failover links of the lab's units: a pair formed keeps its
+	// link, a new one takes one no unit has.
+	kept := map[string]netip.Prefix{}
+	var taken []netip.Prefix
 	for after := ""; p.lab != nil; {
 		snaps, more := p.lab.List(after, 1000)
 		for _, s := range snaps {
 			name := s.LabName()
 			bySerial[s.Device.SerialNumber()] = name
+			if fl, ok := s.Device.(family.FailoverLinks); ok {
+				if l := fl.FailoverLinks().LAN; l.Addressed() {
+					kept[name] = l.Active
+					taken = append(taken, l.Active)
+				}
+			}
 			if !inFile[strings.ToLower(name)] {
 				if p.f.Prune {
 					p.prune = append(p.prune, name)
@@ -311,6 +322,11 @@ func (p *plan) planHeadends() error {
 		}
 		if !more || len(snaps) == 0 {
 			break
+		}
+	}
+	if p.lab != nil {
+		if err := pairLinks(p.f, kept, taken, func(i int) error { return noDefaultLink(p.errAt, p.f, i) }); err != nil {
+			return err
 		}
 	}
 	for i := range p.f.Headends {

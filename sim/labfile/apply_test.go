@@ -690,3 +690,95 @@ func TestApplyBlockEvents(t *testing.T) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// pairFleet is a lab file of n failover pairs (pN primary, sN secondary)
+// with keys, an interface on the primary, and the default link unless
+// links is set (then 10.254.x.y/30 of its own each).
+func pairFleet(n int, links bool) string {
+	var b strings.Builder
+	b.WriteString("headends:\n")
+	for i := range n {
+		link := ""
+		if links {
+			link = fmt.Sprintf(", link: 10.254.%d.%d/30", i>>6, (i&63)<<2|1)
+		}
+		fmt.Fprintf(&b, "  - {hostname: p%d, model: ASA5525, keys: [3des], interfaces: [{name: GigabitEthernet0/0, nameif: outside, address: 192.0.2.1/24}], failover: {peer: s%d, unit: primary, key: k%d%s}}\n", i, i, i, link)
+		fmt.Fprintf(&b, "  - {hostname: s%d, model: ASA5525, keys: [3des], failover: {peer: p%d, unit: secondary, key: k%d%s}}\n", i, i, i, link)
+	}
+	return b.String()
+}
+
+// TestParsePairsDefaultLinks: 500 pairs that give no link each get a /30
+// of 10.255.0.0/16 of their own, in the file's order, both units the
+// same, around a link the file gives.
+func TestParsePairsDefaultLinks(t *testing.T) {
+	src := pairFleet(500, false) + "  - {hostname: x1, model: ASA5525, keys: [3des], failover: {peer: x2, unit: primary, key: k, link: 10.255.0.5/30}}\n" +
+		"  - {hostname: x2, model: ASA5525, keys: [3des], failover: {peer: x1, unit: secondary, key: k}}\n"
+	f, err := labfile.Parse("pairs.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for i := 0; i < 1000; i += 2 {
+		p, s := f.Headends[i], f.Headends[i+1]
+		link := p.Failover.Link.String()
+		if s.Failover.Link != p.Failover.Link {
+			t.Fatalf("%s has %s, %s %s", p.Hostname, link, s.Hostname, s.Failover.Link)
+		}
+		if other, ok := seen[link]; ok {
+			t.Fatalf("%s and %s share the link %s", other, p.Hostname, link)
+		}
+		seen[link] = p.Hostname
+	}
+	for host, want := range map[string]string{"p0": "10.255.0.1/30", "p1": "10.255.0.9/30", "p2": "10.255.0.13/30", "p499": "10.255.7.209/30"} {
+		if got := seen[want]; got != host {
+			t.Errorf("%s has the link of %q", want, got)
+		}
+	}
+}
+
+// TestApplyPairsDefaultLinks: 100 pairs that give no link form, each
+// unit with its peer; a second apply changes nothing.
+func TestApplyPairsDefaultLinks(t *testing.T) {
+	tl := openLab(t)
+	src := pairFleet(100, false)
+	tl.mustApply("pairs.yaml", src)
+	for i := range 100 {
+		for host, mate := range map[string]string{fmt.Sprintf("p%d", i): fmt.Sprintf("s%d", i), fmt.Sprintf("s%d", i): fmt.Sprintf("p%d", i)} {
+			s, err := tl.lab.Get(host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Failover.MateSeen || s.Failover.MateHostname != mate {
+				t.Fatalf("%s: failover %+v, want the mate %s", host, s.Failover, mate)
+			}
+		}
+	}
+	wantLines(t, "second apply", tl.mustApply("pairs.yaml", src).Changes, nil)
+}
+
+// TestApplyDefaultLinksKeepTheLabs: a pair the lab has keeps its default
+// link when a file puts a new pair before it, and the new pair takes a
+// link no unit of the lab has, also when the lab's pair came from
+// another file.
+func TestApplyDefaultLinksKeepTheLabs(t *testing.T) {
+	tl := openLab(t)
+	pair := func(a, b string) string {
+		return fmt.Sprintf("  - {hostname: %s, model: ASA5525, keys: [3des], failover: {peer: %s, unit: primary, key: k}}\n", a, b) +
+			fmt.Sprintf("  - {hostname: %s, model: ASA5525, keys: [3des], failover: {peer: %s, unit: secondary, key: k}}\n", b, a)
+	}
+	tl.mustApply("a.yaml", "headends:\n"+pair("a1", "a2"))
+	tl.mustApply("b.yaml", "headends:\n"+pair("b1", "b2"))
+	r := tl.mustApply("ca.yaml", "headends:\n"+pair("c1", "c2")+pair("a1", "a2"))
+	wantLines(t, "changes", r.Changes, []string{"created headend c1 (ASA5525)", "created headend c2 (ASA5525)",
+		"installed key on c1: 3des", "installed key on c2: 3des", "configured c1 (9 lines)", "configured c2 (9 lines)"})
+	for host, link := range map[string]string{"a1": "10.255.0.1", "a2": "10.255.0.1", "b1": "10.255.0.5", "c1": "10.255.0.9", "c2": "10.255.0.9"} {
+		if rc := tl.exec(host, "show running-config failover"); !strings.Contains(rc, "failover interface ip folink "+link+" 255.255.255.252") {
+			t.Errorf("%s: want the link %s:\n%s", host, link, rc)
+		}
+		s, _ := tl.lab.Get(host)
+		if !s.Failover.MateSeen {
+			t.Errorf("%s: no mate: %+v", host, s.Failover)
+		}
+	}
+}

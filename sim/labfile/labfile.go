@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net/netip"
 	"regexp"
@@ -155,12 +154,16 @@ type Failover struct {
 	Interface string
 	// Link is the primary's address on the link with its length; the
 	// secondary's standby address is the next one. A file that gives none
-	// gets a /30 of 10.255.0.0/16 drawn from the pair's hostnames: units
+	// gets a /30 of 10.255.0.0/16 of its own (pairLinks): units
 	// pair with the unit whose failover link addresses and key match
 	// theirs, so two pairs of one lab need links of their own.
 	Link       netip.Prefix
 	linkSet    bool
 	peer, link pos
+	// defaultLink: neither unit of the pair gives a link; mate is the
+	// peer's Failover then.
+	defaultLink bool
+	mate        *Failover
 }
 
 // Shared is the headend's role in shared AnyConnect Premium licensing.
@@ -178,13 +181,95 @@ type Shared struct {
 // does not name one.
 const DefaultFailoverInterface = "GigabitEthernet0/7"
 
-// defaultLink is a pair's failover link drawn from its hostnames: the
-// primary's address in one of the 16,384 /30s of 10.255.0.0/16.
-func defaultLink(primary, secondary string) netip.Prefix {
-	h := fnv.New32a()
-	h.Write([]byte(strings.ToLower(primary) + "\x00" + strings.ToLower(secondary)))
-	block := h.Sum32() % (1 << 14)
+// The default links are the /30s of 10.255.0.0/16, each pair that gives
+// no link taking the first one free in the file's order: free of the
+// links the file gives and, applied to a lab, of the links its units have
+// (a pair already formed keeps its own, so a second apply changes nothing).
+const defaultLinkBlocks = 1 << 14
+
+var defaultLinkNet = netip.MustParsePrefix("10.255.0.0/16")
+
+// defaultLink is the primary's address on the default link numbered block.
+func defaultLink(block int) netip.Prefix {
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 255, byte(block >> 6), byte(block&63)<<2 | 1}), 30)
+}
+
+// linkBlocks are the default links (their numbers) that p overlaps.
+func linkBlocks(p netip.Prefix) (first, last int, ok bool) {
+	if !p.IsValid() || !p.Addr().Is4() || !p.Overlaps(defaultLinkNet) {
+		return 0, 0, false
+	}
+	if p.Bits() <= 16 {
+		return 0, defaultLinkBlocks - 1, true
+	}
+	a := p.Masked().Addr().As4()
+	first = (int(a[2])<<8 | int(a[3])) >> 2
+	n := 1
+	if p.Bits() < 30 {
+		n = 1 << (30 - p.Bits())
+	}
+	return first, first + n - 1, true
+}
+
+// pairLinks gives the file's pairs that name no link their default link:
+// the link kept[primary] when there is one, else the first /30 that no
+// link of the file, of kept, or of taken overlaps; at(i) is the error of
+// the pair of the primary f.Headends[i] when none is left.
+func pairLinks(f *File, kept map[string]netip.Prefix, taken []netip.Prefix, at func(i int) error) error {
+	used := make([]bool, defaultLinkBlocks)
+	mark := func(p netip.Prefix) {
+		if first, last, ok := linkBlocks(p); ok {
+			for b := first; b <= last; b++ {
+				used[b] = true
+			}
+		}
+	}
+	for _, p := range taken {
+		mark(p)
+	}
+	var todo []int
+	for i := range f.Headends {
+		h := &f.Headends[i]
+		fo := h.Failover
+		switch {
+		case fo == nil || fo.Unit != "primary":
+		case !fo.defaultLink:
+			mark(fo.Link)
+		default:
+			if k, ok := kept[h.Hostname]; ok {
+				mark(k)
+				fo.setLink(k)
+				continue
+			}
+			todo = append(todo, i)
+		}
+	}
+	next := 0
+	for _, i := range todo {
+		for next < defaultLinkBlocks && used[next] {
+			next++
+		}
+		if next == defaultLinkBlocks {
+			return at(i)
+		}
+		used[next] = true
+		f.Headends[i].Failover.setLink(defaultLink(next))
+	}
+	return nil
+}
+
+// noDefaultLink is the error of a pair that found no default link free.
+func noDefaultLink(errAt func(w pos, field, format string, args ...any) error, f *File, i int) error {
+	h := &f.Headends[i]
+	return errAt(h.Failover.peer, "headends["+strconv.Itoa(i)+"].failover", "no /30 of 10.255.0.0/16 is left for the default link of %s/%s: give the pair a link of its own", h.Hostname, h.Failover.Peer)
+}
+
+// setLink makes link the link of fo's pair.
+func (fo *Failover) setLink(link netip.Prefix) {
+	fo.Link = link
+	if fo.mate != nil {
+		fo.mate.Link = link
+	}
 }
 
 // pos is where a node is.
@@ -859,8 +944,8 @@ func (p *parser) references(f *File) error {
 	for i := range f.Headends {
 		hosts[f.Headends[i].Hostname] = &f.Headends[i]
 	}
-	// A pair's link is the primary's, or drawn from the pair's names;
-	// two pairs on one link would pair across.
+	// A pair's link is the primary's, the secondary's, or a default one
+	// (pairLinks); two pairs on one link would pair across.
 	links := map[netip.Prefix]string{}
 	for i := range f.Headends {
 		h := &f.Headends[i]
@@ -871,8 +956,9 @@ func (p *parser) references(f *File) error {
 		if peer := hosts[fo.Peer]; peer != nil && peer.Failover != nil && peer.Failover.Peer == h.Hostname {
 			switch pf := peer.Failover; {
 			case !fo.linkSet && !pf.linkSet:
-				fo.Link = defaultLink(h.Hostname, peer.Hostname)
-				pf.Link = fo.Link
+				fo.defaultLink, pf.defaultLink = true, true
+				fo.mate, pf.mate = pf, fo
+				continue
 			case !pf.linkSet:
 				pf.Link = fo.Link
 			case !fo.linkSet:
@@ -889,6 +975,9 @@ func (p *parser) references(f *File) error {
 			}
 			links[fo.Link.Masked()] = pair
 		}
+	}
+	if err := pairLinks(f, nil, nil, func(i int) error { return noDefaultLink(p.errAt, f, i) }); err != nil {
+		return err
 	}
 	for i, h := range f.Headends {
 		path := "headends[" + strconv.Itoa(i) + "]"
