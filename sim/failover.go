@@ -140,6 +140,11 @@ func (l *Lab) foCandidates(now time.Time, down map[*Headend]bool) []fopair.Cand[
 		}
 		return true
 	})
+	return foCands(hs, now, down)
+}
+
+// foCands are the candidates among hs (foCandidates).
+func foCands(hs []*Headend, now time.Time, down map[*Headend]bool) []fopair.Cand[*Headend] {
 	slices.SortFunc(hs, func(a, b *Headend) int { return cmp.Compare(a.id, b.id) })
 	hs = slices.Compact(hs)
 	var cs []fopair.Cand[*Headend]
@@ -171,6 +176,10 @@ func (f foLab) Now() time.Time { return f.l.clock.Now() }
 func (f foLab) Candidates(now time.Time, down map[*Headend]bool) []fopair.Cand[*Headend] {
 	return f.l.foCandidates(now, down)
 }
+func (f foLab) CandidatesOf(now time.Time, hs []*Headend) []fopair.Cand[*Headend] {
+	return foCands(slices.DeleteFunc(hs, func(h *Headend) bool { return h.pending.Load() }), now, nil)
+}
+func (f foLab) PathsGen() uint64 { return f.l.net.PathsGen() }
 func (f foLab) Persist(now time.Time, hs []*Headend, evs []Event) error {
 	return f.l.foPersist(now, hs, evs)
 }

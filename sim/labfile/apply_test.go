@@ -708,6 +708,31 @@ func pairFleet(n int, links bool) string {
 	return b.String()
 }
 
+// BenchmarkApplyPairs500 applies 1,000 headends as 500 failover pairs to
+// an empty lab; the baseline in the same run is 1,000 headends with keys
+// only.
+func BenchmarkApplyPairs500(b *testing.B) {
+	for _, c := range []struct{ name, src string }{{"keys-only", fleet(1000)}, {"pairs", pairFleet(500, false)}} {
+		f, err := labfile.Parse("fleet.yaml", []byte(c.src))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				tl := openLab(b)
+				b.StartTimer()
+				if _, err := labfile.Apply(tl.lab, f, labfile.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				tl.close()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
 // TestParsePairsDefaultLinks: 500 pairs that give no link each get a /30
 // of 10.255.0.0/16 of their own, in the file's order, both units the
 // same, around a link the file gives.

@@ -35,6 +35,7 @@ func (n *Network[H]) SetCut(a, b H, t time.Time) {
 		n.cuts = map[linkKey]Cut[H]{}
 	}
 	n.cuts[n.keyOf(a, b)] = Cut[H]{A: a, B: b, Since: t}
+	n.paths++
 }
 
 // Restore ends the cut of the link between a and b.
@@ -42,6 +43,7 @@ func (n *Network[H]) Restore(a, b H) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	delete(n.cuts, n.keyOf(a, b))
+	n.paths++
 }
 
 // Cuts lists the cut links, in no order.

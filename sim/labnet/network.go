@@ -36,6 +36,18 @@ type Network[H comparable] struct {
 	// Manager is cut, since when (smart.go).
 	up    map[H]time.Time
 	smart map[H]time.Time
+	// paths counts the changes of whether packets pass between two
+	// headends (a cut, a restore, a power change, a headend dropped):
+	// what a failover pair's forming depends on, unlike addresses.
+	paths uint64
+}
+
+// PathsGen is the count of the changes of the paths between headends so
+// far: equal counts, no path changed in between.
+func (n *Network[H]) PathsGen() uint64 {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.paths
 }
 
 // New is an empty lab network whose headends have the ids id gives.
@@ -78,6 +90,7 @@ func (n *Network[H]) Drop(h H) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.dropLocked(h)
+	n.paths++
 	delete(n.off, h)
 	delete(n.up, h)
 	delete(n.smart, h)
@@ -182,6 +195,7 @@ func (n *Network[H]) Holdings() int {
 func (n *Network[H]) SetOff(h H, off bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.paths++
 	switch {
 	case off && n.off == nil:
 		n.off = map[H]bool{h: true}
