@@ -114,6 +114,9 @@ type target struct {
 	digest     string
 	configure  bool
 	essentials *bool
+	// active is the unit the lines are entered on when not the headend:
+	// the active unit of the pair of a standby unit.
+	active string
 }
 
 // plan is what an apply will do, checked against the lab.
@@ -382,6 +385,9 @@ func (p *plan) planHeadends() error {
 		sum := sha256.Sum256([]byte(strings.Join(t.lines, "\n")))
 		t.digest = t.serial + " " + hex.EncodeToString(sum[:8])
 		t.configure = len(t.lines) > 0 && (!t.exists || p.rec.Config[h.Hostname] != t.digest)
+		if t.exists && h.Failover != nil {
+			t.active = activeMate(t.snap.Failover)
+		}
 		if h.Essentials != nil && t.exists {
 			if k, ok := t.snap.KeyLicense(); ok && k.RunningEssentials == *h.Essentials && k.SavedEssentials == *h.Essentials {
 				t.essentials = nil
@@ -518,7 +524,7 @@ func (p *plan) describe() Result {
 	}
 	for _, t := range p.targets {
 		if t.configure {
-			add("configured %s (%d lines)", t.h.Hostname, len(t.lines))
+			add("%s", t.configured())
 		}
 		if e := t.essentials; e != nil {
 			add("anyconnect-essentials %s on %s", enabled(*e), t.h.Hostname)
@@ -673,7 +679,7 @@ func (p *plan) run(workers int) (Result, error) {
 	}
 	for _, t := range p.targets {
 		if t.configure {
-			done(fmt.Sprintf("configured %s (%d lines)", t.h.Hostname, len(t.lines)))
+			done(t.configured())
 		}
 		if e := t.essentials; e != nil {
 			done(fmt.Sprintf("anyconnect-essentials %s on %s", enabled(*e), t.h.Hostname))
@@ -833,8 +839,30 @@ func (p *plan) reloadNotes() []string {
 	return notes
 }
 
+// configured is the change line of t's configuration.
+func (t *target) configured() string {
+	if t.active != "" {
+		return fmt.Sprintf("configured %s (%d lines, entered on the active unit %s)", t.h.Hostname, len(t.lines), t.active)
+	}
+	return fmt.Sprintf("configured %s (%d lines)", t.h.Hostname, len(t.lines))
+}
+
+// activeMate is the mate of a unit in the standby state of a formed pair,
+// "" for any other unit. A pair's configuration is one: the active unit
+// takes it and replicates it onto the standby, while a line entered on the
+// standby stays there (the ASA warns "Configuration Replication is NOT
+// performed from Standby unit to Active unit", Cisco ASA configuration
+// guide, "Command Replication") and the next failover loses it.
+func activeMate(st family.FailoverStatus) string {
+	if st.Enabled && st.MateSeen && st.MateHostname != "" && st.State != family.FailoverActive {
+		return st.MateHostname
+	}
+	return ""
+}
+
 // runConfig enters a headend's configuration lines and Essentials, and
-// saves them.
+// saves them: on the headend, or, when it is the standby unit of its
+// pair, on the pair's active unit.
 func (p *plan) runConfig(t *target) error {
 	var lines []string
 	if t.configure {
@@ -851,6 +879,19 @@ func (p *plan) runConfig(t *target) error {
 		return nil
 	}
 	host := t.h.Hostname
+	t.active = ""
+	if t.h.Failover != nil && t.exists {
+		s, err := p.lab.Get(host)
+		if err != nil {
+			return fmt.Errorf("%s: %w", host, err)
+		}
+		if t.active = activeMate(s.Failover); t.active != "" {
+			// The unit's role is its own (`failover lan unit` is not
+			// replicated): the active unit keeps its role.
+			host = t.active
+			lines = slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return strings.HasPrefix(l, "failover lan unit ") })
+		}
+	}
 	res, err := p.lab.Exec(host, append(append([]string{"configure terminal"}, lines...), "end", "write memory"))
 	if err != nil {
 		return fmt.Errorf("%s: %w", host, err)

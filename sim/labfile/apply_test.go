@@ -807,3 +807,36 @@ func TestApplyDefaultLinksKeepTheLabs(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyAfterFailoverEntersOnTheActive: once the pair has failed over
+// (the secondary active), a changed block of the primary is entered on
+// the active unit, which replicates it: both units have it, the roles
+// stay, and a third apply changes nothing.
+func TestApplyAfterFailoverEntersOnTheActive(t *testing.T) {
+	tl := openLab(t)
+	src := example(t)
+	tl.mustApply("lab.yaml", src)
+	tl.exec("asa1", "no failover active")
+	if fo := tl.exec("asa2", "show failover"); !strings.Contains(fo, "This host: Secondary - Active") {
+		t.Fatalf("asa2 after the failover:\n%s", fo)
+	}
+	if out := tl.exec("asa1", "configure terminal", "end"); !strings.Contains(out, "**** WARNING ****\n        Configuration Replication is NOT performed from Standby unit to Active unit.") {
+		t.Fatalf("configure terminal on the standby asa1:\n%s", out)
+	}
+	changed := strings.Replace(src, `config: ["username alice password s3cret privilege 15"]`,
+		`config: ["username alice password s3cret privilege 15", "username carol password s3cret privilege 15"]`, 1)
+	if changed == src {
+		t.Fatal("the example has no such config line")
+	}
+	r := tl.mustApply("lab.yaml", changed)
+	wantLines(t, "changes", r.Changes, []string{"configured asa1 (16 lines, entered on the active unit asa2)"})
+	for host, state := range map[string]string{"asa1": "This host: Primary - Standby Ready", "asa2": "This host: Secondary - Active"} {
+		if fo := tl.exec(host, "show failover"); !strings.Contains(fo, state) {
+			t.Errorf("%s: show failover lacks %q:\n%s", host, state, fo)
+		}
+		if rc := tl.exec(host, "show running-config"); !strings.Contains(rc, "username carol ") {
+			t.Errorf("%s: no carol:\n%s", host, rc)
+		}
+	}
+	wantLines(t, "third apply", tl.mustApply("lab.yaml", changed).Changes, nil)
+}
