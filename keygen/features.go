@@ -258,3 +258,19 @@ func ParseFeatures(words []string) (Features, error) {
 	}
 	return f, f.Validate()
 }
+
+// Merge combines the permanent features of two licenses on one serial, as
+// the licensing portal makes one permanent key of them: on/off features
+// OR-ed, counts the higher value.
+func (f Features) Merge(o Features) Features {
+	return Features{
+		SecurityPlus: f.SecurityPlus || o.SecurityPlus, Encryption3DES: f.Encryption3DES || o.Encryption3DES,
+		Failover: max(f.Failover, o.Failover), Contexts: max(f.Contexts, o.Contexts), VLANs: max(f.VLANs, o.VLANs),
+		PremiumPeers: max(f.PremiumPeers, o.PremiumPeers), Essentials: f.Essentials || o.Essentials,
+		Mobile: f.Mobile || o.Mobile, Phone: f.Phone || o.Phone, AEA: f.AEA || o.AEA,
+		SharedParticipant: f.SharedParticipant || o.SharedParticipant, SharedServer: max(f.SharedServer, o.SharedServer),
+		Botnet: f.Botnet || o.Botnet, Carrier: f.Carrier || o.Carrier, Cluster: f.Cluster || o.Cluster,
+		ProxySessions: max(f.ProxySessions, o.ProxySessions), PlusApex: f.PlusApex || o.PlusApex,
+		VPNOnly: max(f.VPNOnly, o.VPNOnly),
+	}
+}

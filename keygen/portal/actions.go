@@ -251,21 +251,6 @@ func fits(serial string, held []heldSKU, add SKU) error {
 	return nil
 }
 
-// mergeFeatures combines the permanent features of two licenses on one
-// serial: on/off features OR-ed, counts the higher value.
-func mergeFeatures(a, b keygen.Features) keygen.Features {
-	return keygen.Features{
-		SecurityPlus: a.SecurityPlus || b.SecurityPlus, Encryption3DES: a.Encryption3DES || b.Encryption3DES,
-		Failover: max(a.Failover, b.Failover), Contexts: max(a.Contexts, b.Contexts), VLANs: max(a.VLANs, b.VLANs),
-		PremiumPeers: max(a.PremiumPeers, b.PremiumPeers), Essentials: a.Essentials || b.Essentials,
-		Mobile: a.Mobile || b.Mobile, Phone: a.Phone || b.Phone, AEA: a.AEA || b.AEA,
-		SharedParticipant: a.SharedParticipant || b.SharedParticipant, SharedServer: max(a.SharedServer, b.SharedServer),
-		Botnet: a.Botnet || b.Botnet, Carrier: a.Carrier || b.Carrier, Cluster: a.Cluster || b.Cluster,
-		ProxySessions: max(a.ProxySessions, b.ProxySessions), PlusApex: a.PlusApex || b.PlusApex,
-		VPNOnly: max(a.VPNOnly, b.VPNOnly),
-	}
-}
-
 // keys makes a serial's keys: one permanent key holding every permanent
 // license, then one key per time-based license, the demo last.
 func (t *tx) keys(r *SerialRecord) ([]IssuedKey, error) {
@@ -283,7 +268,7 @@ func (t *tx) keys(r *SerialRecord) ([]IssuedKey, error) {
 	for _, g := range r.Regs {
 		k, _ := t.pak(g.PAK)
 		if s := k.SKUInfo(); !s.TimeBased() {
-			perm, permanent = mergeFeatures(perm, s.Features), true
+			perm, permanent = perm.Merge(s.Features), true
 		}
 	}
 	if permanent {

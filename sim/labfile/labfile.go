@@ -1102,7 +1102,7 @@ func (f *File) keyFeatures(h *Headend) (feats keygen.Features, ok bool) {
 				continue
 			}
 			if sku, err := portal.ParseSKU(o.Line.SKU, o.Line.Size); err == nil {
-				feats = mergeFeatures(feats, sku.Features)
+				feats = feats.Merge(sku.Features)
 			}
 		}
 	}

@@ -89,21 +89,6 @@ func (p *plan) rehearse(t *target, now time.Time) error {
 	return nil
 }
 
-// mergeFeatures combines two licenses' features: on/off features OR-ed,
-// counts the higher value (the portal's rule for one serial's key).
-func mergeFeatures(a, b keygen.Features) keygen.Features {
-	return keygen.Features{
-		SecurityPlus: a.SecurityPlus || b.SecurityPlus, Encryption3DES: a.Encryption3DES || b.Encryption3DES,
-		Failover: max(a.Failover, b.Failover), Contexts: max(a.Contexts, b.Contexts), VLANs: max(a.VLANs, b.VLANs),
-		PremiumPeers: max(a.PremiumPeers, b.PremiumPeers), Essentials: a.Essentials || b.Essentials,
-		Mobile: a.Mobile || b.Mobile, Phone: a.Phone || b.Phone, AEA: a.AEA || b.AEA,
-		SharedParticipant: a.SharedParticipant || b.SharedParticipant, SharedServer: max(a.SharedServer, b.SharedServer),
-		Botnet: a.Botnet || b.Botnet, Carrier: a.Carrier || b.Carrier, Cluster: a.Cluster || b.Cluster,
-		ProxySessions: max(a.ProxySessions, b.ProxySessions), PlusApex: a.PlusApex || b.PlusApex,
-		VPNOnly: max(a.VPNOnly, b.VPNOnly),
-	}
-}
-
 // errorLine is the line of a console's answer that says what is wrong.
 func errorLine(out string) string {
 	var last string
