@@ -43,11 +43,11 @@ func statefulLink[H comparable](lab Lab[H], p, s *Cand[H]) bool {
 }
 
 // Check decides the pairs at now among the candidates cs (the headends
-// with failover enabled or tracked, in id order); changed, if not the
-// zero H, is a headend whose configuration just changed. It updates the
+// with failover enabled or tracked, in id order); changed holds the
+// headends whose configuration just changed (nil: none). It updates the
 // units and makes the switchovers (Switch) it decides; the rest is the
 // plan's.
-func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Plan[H] {
+func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed map[H]bool) Plan[H] {
 	var none H
 	plan := Plan[H]{Units: len(cs)}
 	byH := map[H]*Cand[H]{}
@@ -353,7 +353,7 @@ func Check[H comparable](lab Lab[H], cs []Cand[H], now time.Time, changed H) Pla
 		c := &cs[i]
 		cu := lab.Unit(c.H)
 		m := cu.Mate
-		if m == none || !cu.Active || (!slices.Contains(plan.Touched, c.H) && c.H != changed) {
+		if m == none || !cu.Active || (!slices.Contains(plan.Touched, c.H) && !changed[c.H]) {
 			continue
 		}
 		plan.Replicate = append(plan.Replicate, [2]H{c.H, m})

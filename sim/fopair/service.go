@@ -73,7 +73,13 @@ type Service[H comparable] struct {
 	// moved is the time the service's own change of a unit (a
 	// replication, a reload of the standby) moved it on the lab network;
 	// the network's watchers are told once mu is released (Unlock).
+	// Guarded by qmu as well: the changes of independent units are made
+	// concurrently (carryOut).
 	moved time.Time
+	// qmu guards queue, the changes waiting for their check (Changed),
+	// and moved. A leaf lock.
+	qmu   sync.Mutex
+	queue []change[H]
 	// lan and byLAN index the candidates of the checks by their LAN link
 	// when addressed (the zero link otherwise): units pair, or clash,
 	// only with units on their LAN link, so a change of one unit needs a
@@ -96,8 +102,10 @@ func (s *Service[H]) Lock() { s.mu.Lock() }
 // Unlock releases the service's lock, then tells the lab network's
 // watchers of a move the service's own changes made.
 func (s *Service[H]) Unlock() {
+	s.qmu.Lock()
 	at := s.moved
 	s.moved = time.Time{}
+	s.qmu.Unlock()
 	s.mu.Unlock()
 	if !at.IsZero() {
 		s.core.NetChanged(at)
@@ -106,7 +114,11 @@ func (s *Service[H]) Unlock() {
 
 // Moved records that a change the service made moved a unit on the lab
 // network at at. Called with the service's lock held.
-func (s *Service[H]) Moved(at time.Time) { s.moved = at }
+func (s *Service[H]) Moved(at time.Time) {
+	s.qmu.Lock()
+	s.moved = at
+	s.qmu.Unlock()
+}
 
 // Capture keeps held, the sessions of h, the active unit of a pair that is
 // about to drop them (a reload, a power cut, its deletion), for its mate:
@@ -196,26 +208,49 @@ func (s *Service[H]) commitSwitch(to H, now time.Time, cause Cause) error {
 // Changed re-checks the pairs after a change of h from old to c through
 // the pipeline, and replicates the configuration of an active unit onto
 // its standby; published: h has a view of its pair; rebooted: the change
-// reloaded it.
+// reloaded it. It returns once the check that covers the change is
+// carried out. Changes that come while a check holds the service's lock
+// wait together and are checked at once by the first of them to get it
+// (the state each reads is the lab's as it is then, with every change
+// made), so that their synced writes are shared instead of made one
+// after the other under the lock: a lab file of 500 pairs enabled
+// failover on 256 units at once.
 func (s *Service[H]) Changed(h H, old, c family.Device, published, rebooted bool) {
 	onOld, _ := Enabled(old)
 	onNew, _ := Enabled(c)
 	if !onOld && !onNew && !published { // not a failover unit: no lock
 		return
 	}
-	s.Lock()
-	defer s.Unlock()
 	var none H
-	now := s.core.Now()
 	if rebooted {
-		if err := s.rebooted(h, c, now); err != nil {
+		s.Lock()
+		defer s.Unlock()
+		if err := s.rebooted(h, c, s.core.Now()); err != nil {
 			s.core.Failed("failover check", none, err)
 		}
 		return
 	}
-	if err := s.checkAround(now, h, old, c); err != nil {
+	s.qmu.Lock()
+	s.queue = append(s.queue, change[H]{h, old, c})
+	s.qmu.Unlock()
+	s.Lock()
+	defer s.Unlock()
+	s.qmu.Lock()
+	batch := s.queue
+	s.queue = nil
+	s.qmu.Unlock()
+	if len(batch) == 0 {
+		return // checked by the change that held the lock before
+	}
+	if err := s.checkAround(s.core.Now(), batch); err != nil {
 		s.core.Failed("failover check", none, err)
 	}
+}
+
+// change is a change of a unit waiting for its check (Changed).
+type change[H comparable] struct {
+	h      H
+	old, c family.Device
 }
 
 // lanOf is d's failover LAN link when addressed.
@@ -228,48 +263,71 @@ func lanOf(d family.Device) (family.FailoverLinkAddr, bool) {
 	return family.FailoverLinkAddr{}, false
 }
 
-// checkAround is check after a change of h from old to c, among the units
-// the change can concern: h, the units on its LAN link before and after,
-// and, over and over, the mates of those and the units on their links. A
-// check decides each pair from its units and the units on their link (a
-// pair forms, breaks or clashes on its LAN link), so its decisions are
-// those of a check of every unit. Called with s.mu held.
-func (s *Service[H]) checkAround(now time.Time, h H, old, c family.Device) error {
+// checkAround is check after the changes batch, among the units they
+// can concern: each changed unit, the units on its LAN link before and
+// after, and, over and over, the mates of those and the units on their
+// links. A check decides each pair from its units and the units on their
+// link (a pair forms, breaks or clashes on its LAN link), so its
+// decisions are those of a check of every unit. Units reached from
+// different changes through no link or mate are independent: with more
+// than one change, their lines and replications are written concurrently.
+// Called with s.mu held.
+func (s *Service[H]) checkAround(now time.Time, batch []change[H]) error {
 	var none H
-	scope := map[H]bool{}
-	var work []H
-	add := func(x H) {
-		if x != none && !scope[x] {
-			scope[x] = true
+	// group is the change whose scope reached a unit first, roots the
+	// union of the changes whose scopes met.
+	group := map[H]int{}
+	root := make([]int, len(batch))
+	find := func(i int) int {
+		for root[i] != i {
+			root[i] = root[root[i]]
+			i = root[i]
+		}
+		return i
+	}
+	changed := map[H]bool{}
+	var hs []H
+	for i, ch := range batch {
+		root[i] = i
+		changed[ch.h] = true
+		var work []H
+		add := func(x H) {
+			if x == none {
+				return
+			}
+			if j, ok := group[x]; ok {
+				if r := find(j); r != i {
+					root[r] = i
+				}
+				return
+			}
+			group[x] = i
+			hs = append(hs, x)
 			work = append(work, x)
 		}
-	}
-	addLink := func(l family.FailoverLinkAddr) {
-		for x := range s.byLAN[l] {
-			add(x)
+		addLink := func(l family.FailoverLinkAddr) {
+			for x := range s.byLAN[l] {
+				add(x)
+			}
 		}
-	}
-	add(h)
-	for _, d := range []family.Device{old, c} {
-		if l, ok := lanOf(d); ok {
-			addLink(l)
+		add(ch.h)
+		for _, d := range []family.Device{ch.old, ch.c} {
+			if l, ok := lanOf(d); ok {
+				addLink(l)
+			}
 		}
-	}
-	for len(work) > 0 {
-		x := work[len(work)-1]
-		work = work[:len(work)-1]
-		add(s.core.Unit(x).Mate)
-		if l, ok := s.lan[x]; ok && l.Addressed() {
-			addLink(l)
+		for len(work) > 0 {
+			x := work[len(work)-1]
+			work = work[:len(work)-1]
+			add(s.core.Unit(x).Mate)
+			if l, ok := s.lan[x]; ok && l.Addressed() {
+				addLink(l)
+			}
 		}
-	}
-	hs := make([]H, 0, len(scope))
-	for x := range scope {
-		hs = append(hs, x)
 	}
 	lab := withHandoff[H]{s.core, s}
 	cs := lab.CandidatesOf(now, hs)
-	plan := Check[H](lab, cs, now, h)
+	plan := Check[H](lab, cs, now, changed)
 	for _, x := range hs {
 		s.unindex(x)
 	}
@@ -277,7 +335,16 @@ func (s *Service[H]) checkAround(now time.Time, h H, old, c family.Device) error
 	if !plan.Next.IsZero() && (s.next.IsZero() || plan.Next.Before(s.next)) {
 		s.next = plan.Next
 	}
-	return s.carryOut(lab, plan, now)
+	var groupOf func(H) int
+	if len(batch) > 1 {
+		groupOf = func(x H) int {
+			if j, ok := group[x]; ok {
+				return find(j)
+			}
+			return -1
+		}
+	}
+	return s.carryOut(lab, plan, now, groupOf)
 }
 
 // index adds the candidates cs to the index of LAN links.
@@ -316,14 +383,13 @@ func (s *Service[H]) unindex(h H) {
 // rebooted re-checks the pairs after h booted to c at now: its mate lost
 // it, and a unit back at once (no boot time) comes back as the standby.
 func (s *Service[H]) rebooted(h H, c family.Device, now time.Time) error {
-	var none H
-	if err := s.check(now, map[H]bool{h: true}, none); err != nil {
+	if err := s.check(now, map[H]bool{h: true}); err != nil {
 		return err
 	}
 	if c.Reloading(now) {
 		return nil
 	}
-	return s.check(now, nil, none)
+	return s.check(now, nil)
 }
 
 // NetChanged re-checks the pairs after a change of the lab network that
@@ -335,7 +401,7 @@ func (s *Service[H]) NetChanged(now time.Time) {
 		return
 	}
 	var none H
-	if err := s.check(now, nil, none); err != nil {
+	if err := s.check(now, nil); err != nil {
 		s.core.Failed("failover check", none, err)
 	}
 }
@@ -348,7 +414,7 @@ func (s *Service[H]) Clock(now time.Time) {
 	var none H
 	for !s.next.IsZero() && !s.next.After(now) {
 		at := s.next
-		if err := s.check(at, nil, none); err != nil {
+		if err := s.check(at, nil); err != nil {
 			s.core.Failed("failover check", none, err)
 			return
 		}
@@ -367,39 +433,83 @@ func (s *Service[H]) Load(tracked []H, now time.Time) {
 		s.core.Publish(h, now)
 	}
 	var none H
-	if err := s.check(now, nil, none); err != nil {
+	if err := s.check(now, nil); err != nil {
 		s.core.Failed("failover check", none, err)
 	}
+	s.qmu.Lock()
 	s.moved = time.Time{} // the lab network is being loaded: nothing moved
+	s.qmu.Unlock()
 }
 
 // check decides the pairs at now (Check) and carries the decision out.
-// Headends in down are taken as down (one that reloaded instantly);
-// changed, if not the zero H, is a headend whose configuration just
-// changed. Called with s.mu held.
-func (s *Service[H]) check(now time.Time, down map[H]bool, changed H) error {
+// Headends in down are taken as down (one that reloaded instantly).
+// Called with s.mu held.
+func (s *Service[H]) check(now time.Time, down map[H]bool) error {
 	lab := withHandoff[H]{s.core, s}
 	s.paths = lab.PathsGen()
 	cs := lab.Candidates(now, down)
-	plan := Check[H](lab, cs, now, changed)
+	plan := Check[H](lab, cs, now, nil)
 	s.lan, s.byLAN = nil, nil
 	s.index(cs)
 	s.next = plan.Next
-	return s.carryOut(lab, plan, now)
+	return s.carryOut(lab, plan, now, nil)
 }
 
-// carryOut carries out what a check decided. Called with s.mu held.
-func (s *Service[H]) carryOut(lab withHandoff[H], plan Plan[H], now time.Time) error {
+// carryOut carries out what a check decided. With groupOf (nil: one
+// group), the lines and replications of each group of units are made in
+// the plan's order, the groups' concurrently: units of different groups
+// share no link or mate, and their synced writes share the log's syncs.
+// Called with s.mu held.
+func (s *Service[H]) carryOut(lab withHandoff[H], plan Plan[H], now time.Time, groupOf func(H) int) error {
 	if err := lab.Persist(now, plan.Touched, plan.Events); err != nil {
 		return err
 	}
-	s.logLines(plan.Lines, now)
+	if groupOf == nil {
+		s.carryOutGroup(lab, plan.Lines, plan.Replicate, now)
+		return nil
+	}
+	type work struct {
+		lines []Line[H]
+		reps  [][2]H
+	}
+	groups := map[int]*work{}
+	var order []int
+	at := func(x H) *work {
+		g := groupOf(x)
+		w := groups[g]
+		if w == nil {
+			w = &work{}
+			groups[g] = w
+			order = append(order, g)
+		}
+		return w
+	}
+	for _, ln := range plan.Lines {
+		w := at(ln.H)
+		w.lines = append(w.lines, ln)
+	}
 	for _, r := range plan.Replicate {
+		w := at(r[0])
+		w.reps = append(w.reps, r)
+	}
+	var wg sync.WaitGroup
+	for _, g := range order {
+		w := groups[g]
+		wg.Go(func() { s.carryOutGroup(lab, w.lines, w.reps, now) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// carryOutGroup logs lines and makes the replications reps, in order.
+// Called with s.mu held.
+func (s *Service[H]) carryOutGroup(lab withHandoff[H], lines []Line[H], reps [][2]H, now time.Time) {
+	s.logLines(lines, now)
+	for _, r := range reps {
 		if err := s.replicate(r[0], r[1], now); err != nil {
 			lab.Failed("failover replication", r[0], err)
 		}
 	}
-	return nil
 }
 
 // logLines logs each line on its unit at now.

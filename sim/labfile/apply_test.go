@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -839,4 +840,54 @@ func TestApplyAfterFailoverEntersOnTheActive(t *testing.T) {
 		}
 	}
 	wantLines(t, "third apply", tl.mustApply("lab.yaml", changed).Changes, nil)
+}
+
+// TestApplyPairsEventsAsOnePair: 64 pairs, whose units enable failover
+// concurrently and are checked together, each tell the events one pair
+// applied alone tells, in the same order, unit by unit; after a restart
+// every pair is still formed.
+func TestApplyPairsEventsAsOnePair(t *testing.T) {
+	names := regexp.MustCompile(`\b([ps])\d+\b`)
+	links := regexp.MustCompile(`10\.255\.\d+\.\d+`)
+	events := func(tl *tlab, host string) []string {
+		evs, _, _, err := tl.lab.ListEvents(0, 100, sim.EventFilter{Headends: []string{host}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range evs {
+			if k := e.Kind.String(); k != "created" && k != "key_installed" { // their serials and keys differ
+				out = append(out, links.ReplaceAllString(names.ReplaceAllString(k+" "+e.Syslog+"|"+e.Text, "$1N"), "LINK"))
+			}
+		}
+		return out
+	}
+	one := openLab(t)
+	one.mustApply("pair.yaml", pairFleet(1, false))
+	want := map[string][]string{"p": events(one, "p0"), "s": events(one, "s0")}
+	if len(want["p"]) == 0 || len(want["s"]) == 0 {
+		t.Fatalf("one pair: no events: %q", want)
+	}
+	tl := openLab(t)
+	tl.mustApply("pairs.yaml", pairFleet(64, false))
+	for i := range 64 {
+		for _, u := range []string{"p", "s"} {
+			host := fmt.Sprintf("%s%d", u, i)
+			if got := events(tl, host); !slices.Equal(got, want[u]) {
+				t.Fatalf("%s:\n%s\nwant (as the one pair):\n%s", host, strings.Join(got, "\n"), strings.Join(want[u], "\n"))
+			}
+		}
+	}
+	tl.restart()
+	for i := range 64 {
+		for host, mate := range map[string]string{fmt.Sprintf("p%d", i): fmt.Sprintf("s%d", i), fmt.Sprintf("s%d", i): fmt.Sprintf("p%d", i)} {
+			s, err := tl.lab.Get(host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.Failover.MateSeen || s.Failover.MateHostname != mate || (s.Failover.State == family.FailoverActive) != (host[0] == 'p') {
+				t.Fatalf("%s after a restart: failover %+v, want the mate %s, the primary active", host, s.Failover, mate)
+			}
+		}
+	}
 }
