@@ -15,7 +15,8 @@ var ErrUnknownCommand = errors.New("fopair: unknown failover command")
 
 // Core is the lab core as the failover service drives it: its headends,
 // and what carries out a check's decision. Its methods are called with
-// the service's lock held, except NetChanged.
+// the service's lock held, except NetChanged; Update, Copy and Failed of
+// units that share no link or mate may run concurrently (carryOut).
 type Core[H comparable] interface {
 	Headends[H]
 	// Now is the lab time.
