@@ -122,11 +122,14 @@ func (s *Server) sampler(lab *sim.Lab) *sampler {
 // that what was done at that time is drawn there. A clock set back
 // empties the ring: the charts are of one time line.
 func (sm *sampler) sample(force bool) {
+	// The time and counts are read under mu: read before it, a sampler
+	// that lost the race to another would see its own reading older than
+	// the last sample and take it for a clock set back.
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
 	now := sm.lab.Clock().Now().Unix()
 	var f fleetSample
 	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
-	sm.mu.Lock()
-	defer sm.mu.Unlock()
 	if sm.size > 0 {
 		li := (sm.head - 1 + sm.n) % sm.n
 		last := sm.at[li]
@@ -151,11 +154,11 @@ func (sm *sampler) sample(force bool) {
 // time (what was done since happened then: the clock did not move in
 // between, or its event would have come first), then at the new time.
 func (sm *sampler) clockMoved() {
+	sm.mu.Lock() // before the readings, as in sample
+	defer sm.mu.Unlock()
 	now := sm.lab.Clock().Now().Unix()
 	var f fleetSample
 	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
-	sm.mu.Lock()
-	defer sm.mu.Unlock()
 	if sm.size > 0 {
 		li := (sm.head - 1 + sm.n) % sm.n
 		switch last := sm.at[li]; {
