@@ -48,6 +48,9 @@ type call struct {
 // fakeDaemon answers the LabsService (and WatchEvents) as the daemon's
 // API describes, and records what every call carried.
 type fakeDaemon struct {
+	// The fake serves the RPCs headendctl's lab, apply and events --follow
+	// commands call (the methods below); any other answers Unimplemented,
+	// which no test of this package expects to reach.
 	headendv1.UnimplementedLabsServiceServer
 	headendv1.UnimplementedEventServiceServer
 	name  string

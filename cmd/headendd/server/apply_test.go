@@ -84,6 +84,9 @@ func (s *fakeSet) Info(name string) (labs.Info, error) {
 // applyOnly serves ApplyLab over the fake set, for a caller that is the
 // admin or not.
 type applyOnly struct {
+	// Only ApplyLab is under test here (over a fake set of labs); the rest of
+	// LabsService is served and tested by labsService (labs_test.go), so it
+	// answers Unimplemented in this stand-in.
 	headendv1.UnimplementedLabsServiceServer
 	set    LabSet
 	caller Caller

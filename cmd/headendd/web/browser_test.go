@@ -154,6 +154,8 @@ func setupBrowser(t *testing.T) {
 		if os.Getenv("CI") == "true" {
 			t.Fatal(browserEnv.skip)
 		}
+		// Elsewhere a developer without chromium still runs the rest; the
+		// message names the binary looked for and the apt-get line.
 		t.Skip(browserEnv.skip)
 	}
 	if browserEnv.err != nil {
