@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -251,24 +252,18 @@ func (s *Set) closeAll(labs map[string]*entry) {
 func (s *Set) snapshot() map[string]*entry { return *s.labs.Load() }
 
 // publish replaces the labs snapshot; called with mu held.
-func (s *Set) publish(fn func(labs map[string]*entry)) {
-	labs := make(map[string]*entry, len(s.snapshot())+1)
-	for k, v := range s.snapshot() {
-		labs[k] = v
-	}
-	fn(labs)
-	s.labs.Store(&labs)
-}
+func (s *Set) publish(fn func(labs map[string]*entry)) { republish(&s.labs, fn) }
 
 // publishTokens replaces the tokens snapshot; called with mu held.
 func (s *Set) publishTokens(fn func(tokens map[[sha256.Size]byte]string)) {
-	old := *s.tokens.Load()
-	tokens := make(map[[sha256.Size]byte]string, len(old)+1)
-	for k, v := range old {
-		tokens[k] = v
-	}
-	fn(tokens)
-	s.tokens.Store(&tokens)
+	republish(&s.tokens, fn)
+}
+
+// republish stores a changed copy of a snapshot; called with mu held.
+func republish[K comparable, V any](p *atomic.Pointer[map[K]V], fn func(map[K]V)) {
+	m := maps.Clone(*p.Load())
+	fn(m)
+	p.Store(&m)
 }
 
 // Get returns the open lab of that name, or sim.ErrLabNotFound.
