@@ -48,43 +48,46 @@ func (s *Store) Labs(fn func(name string, r LabRecord) error) error {
 
 // PutLab writes a lab's registry record, durably.
 func (s *Store) PutLab(name string, r LabRecord) error {
-	v, err := json.Marshal(r)
+	v, err := encodeLab(r)
 	if err != nil {
-		return fmt.Errorf("sim: encode lab record: %w", err)
+		return err
 	}
 	return s.db.Set(LabKey(name), v, pebble.Sync)
+}
+
+func encodeLab(r LabRecord) ([]byte, error) {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("sim: encode lab record: %w", err)
+	}
+	return v, nil
 }
 
 // CreateLab writes a new lab's registry record and clears whatever keys
 // of the lab's range a write racing a past deletion of the same name left,
 // in one synced batch.
 func (s *Store) CreateLab(name string, r LabRecord) error {
-	v, err := json.Marshal(r)
+	v, err := encodeLab(r)
 	if err != nil {
-		return fmt.Errorf("sim: encode lab record: %w", err)
-	}
-	b := s.db.NewBatch()
-	defer b.Close()
-	p := LabPrefix(name)
-	if err := b.DeleteRange(p, PrefixEnd(p), nil); err != nil {
 		return err
 	}
-	if err := b.Set(LabKey(name), v, nil); err != nil {
-		return err
-	}
-	return b.Commit(pebble.Sync)
+	return s.clearLab(name, func(b *pebble.Batch) error { return b.Set(LabKey(name), v, nil) })
 }
 
 // ClearLab removes every key of the lab's range (its headends, clock,
 // portal, Smart accounts, event log...), keeping its registry record, in
 // one synced batch: a reset.
-func (s *Store) ClearLab(name string) error { return s.deleteLab(name, false) }
+func (s *Store) ClearLab(name string) error { return s.clearLab(name, nil) }
 
 // DeleteLab removes every key of the lab's range and its registry record,
 // tokens included, in one synced batch.
-func (s *Store) DeleteLab(name string) error { return s.deleteLab(name, true) }
+func (s *Store) DeleteLab(name string) error {
+	return s.clearLab(name, func(b *pebble.Batch) error { return b.Delete(LabKey(name), nil) })
+}
 
-func (s *Store) deleteLab(name string, record bool) error {
+// clearLab removes every key of the lab's range and, in the same synced
+// batch, does to its registry record what record does (nil: nothing).
+func (s *Store) clearLab(name string, record func(*pebble.Batch) error) error {
 	if name == "" || strings.Contains(name, "/") {
 		return errors.New("sim: delete lab: bad name") // a range of other labs' keys
 	}
@@ -94,8 +97,8 @@ func (s *Store) deleteLab(name string, record bool) error {
 	if err := b.DeleteRange(p, PrefixEnd(p), nil); err != nil {
 		return err
 	}
-	if record {
-		if err := b.Delete(LabKey(name), nil); err != nil {
+	if record != nil {
+		if err := record(b); err != nil {
 			return err
 		}
 	}
