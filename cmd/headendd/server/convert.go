@@ -210,11 +210,15 @@ func platformPB(p *sim.Platform) *headendv1.Platform {
 }
 
 func clockPB(c *sim.Clock) *headendv1.Clock {
-	mode := headendv1.ClockMode_CLOCK_MODE_REAL
-	if c.Mode() == sim.ClockSimulated {
-		mode = headendv1.ClockMode_CLOCK_MODE_SIMULATED
+	return &headendv1.Clock{Now: timestamppb.New(c.Now()), Mode: clockModePB(c.Mode())}
+}
+
+// clockModePB is a clock mode on the wire.
+func clockModePB(m sim.ClockMode) headendv1.ClockMode {
+	if m == sim.ClockSimulated {
+		return headendv1.ClockMode_CLOCK_MODE_SIMULATED
 	}
-	return &headendv1.Clock{Now: timestamppb.New(c.Now()), Mode: mode}
+	return headendv1.ClockMode_CLOCK_MODE_REAL
 }
 
 // failoverPairPB is a headend's failover pair; nil when failover is off.

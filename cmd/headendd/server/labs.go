@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 
 	"google.golang.org/grpc/codes"
@@ -29,13 +30,9 @@ type labsService struct {
 
 // labInfoPB describes a lab.
 func labInfoPB(i labs.Info) *headendv1.LabInfo {
-	mode := headendv1.ClockMode_CLOCK_MODE_REAL
-	if i.Mode == sim.ClockSimulated {
-		mode = headendv1.ClockMode_CLOCK_MODE_SIMULATED
-	}
 	pb := &headendv1.LabInfo{
 		Name:     i.Name,
-		Clock:    &headendv1.Clock{Now: timestamppb.New(i.Now), Mode: mode},
+		Clock:    &headendv1.Clock{Now: timestamppb.New(i.Now), Mode: clockModePB(i.Mode)},
 		Headends: int32(i.Headends),
 		Created:  timestamppb.New(i.Created),
 		Tokens:   int32(i.Tokens),
@@ -56,12 +53,7 @@ func (s *labsService) needSet() error {
 
 // labName is a request's lab: "" is the default lab (a lab token's own lab
 // was written in by the auth interceptor).
-func labName(name string) string {
-	if name == "" {
-		return sim.DefaultLab
-	}
-	return name
-}
+func labName(name string) string { return cmp.Or(name, sim.DefaultLab) }
 
 func (s *labsService) CreateLab(_ context.Context, req *headendv1.CreateLabRequest) (*headendv1.CreateLabResponse, error) {
 	if err := s.needSet(); err != nil {
