@@ -102,7 +102,7 @@ func ParseFlags(args []string) (Config, error) {
 		return f, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	if *clockStart != "" {
-		if f.Clock != "sim" && f.Clock != "simulated" {
+		if m, _ := sim.ParseClockMode(f.Clock); m != sim.ClockSimulated {
 			return f, errors.New("--clock-start needs --clock sim: the real clock reads the machine's time")
 		}
 		t, err := time.Parse(time.RFC3339, *clockStart)

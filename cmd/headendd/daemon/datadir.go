@@ -39,7 +39,7 @@ func openDataDir(f Config, log *zap.Logger) (secret []byte, store *sim.Store, er
 	used := marked || storeExists
 
 	var from string
-	switch env := os.Getenv("ASALAB_SECRET"); {
+	switch env := os.Getenv(secretFromEnv); {
 	case env != "":
 		from = secretFromEnv
 		secret, err = keygen.ParseSecret(env)
