@@ -157,21 +157,13 @@ func (s *Server) chartsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 	}
 	d.PerHost = lineChart("chart-headends", "Active sessions per headend over lab time", at, ps)
 
-	after := ""
-	for {
-		page, more := c.lab.List(after, 1000)
-		for i := range page {
-			if k, ok := page[i].KeyLicense(); ok {
-				for _, t := range k.Timed {
-					d.Timed = append(d.Timed, timedBar{Hostname: page[i].LabName(), Key: t.Key, Days: t.DaysRemaining, Active: t.Active})
-				}
+	eachHeadend(c.lab, func(sn *sim.Snapshot) {
+		if k, ok := sn.KeyLicense(); ok {
+			for _, t := range k.Timed {
+				d.Timed = append(d.Timed, timedBar{Hostname: sn.LabName(), Key: t.Key, Days: t.DaysRemaining, Active: t.Active})
 			}
 		}
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].LabName()
-	}
+	})
 	slices.SortStableFunc(d.Timed, func(a, b timedBar) int { return cmp.Compare(a.Days, b.Days) })
 	d.Days = barChart("chart-days", "Days left on time-based keys", d.Timed)
 	s.render(w, http.StatusOK, "charts", d)

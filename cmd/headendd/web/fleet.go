@@ -317,24 +317,32 @@ func (s *Server) fleetRows(lab *sim.Lab) []fleetRow {
 	return slices.Clone(rd.rows)
 }
 
-// readFleetRows reads every headend of the lab, a page of the store's
-// order at a time so that no one call copies the whole fleet at once.
+// readFleetRows reads every headend of the lab.
 func (s *Server) readFleetRows(lab *sim.Lab) []fleetRow {
 	s.sampler(lab) // the charts start with the first look at the lab
 	refused := s.refusalsLastHour(lab, lab.Clock().Now())
 	rows := make([]fleetRow, 0, lab.Len())
+	eachHeadend(lab, func(sn *sim.Snapshot) {
+		rows = append(rows, s.fleetRow(lab, refused, sn))
+	})
+	return rows
+}
+
+// eachHeadend calls fn with every headend of the lab in hostname order, a
+// page of the store's order at a time so that no one call copies the
+// whole fleet at once.
+func eachHeadend(lab *sim.Lab, fn func(sn *sim.Snapshot)) {
 	after := ""
 	for {
 		page, more := lab.List(after, 1000)
 		for i := range page {
-			rows = append(rows, s.fleetRow(lab, refused, &page[i]))
+			fn(&page[i])
 		}
 		if !more || len(page) == 0 {
-			break
+			return
 		}
 		after = page[len(page)-1].LabName()
 	}
-	return rows
 }
 
 // fleetRow is the headend of sn; refused: the refusals in the last hour by

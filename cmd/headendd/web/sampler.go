@@ -195,17 +195,7 @@ func (sm *sampler) fill(i int, f fleetSample) {
 	sm.fleet[i] = f
 	if sm.dirty {
 		sm.names = sm.names[:0]
-		after := ""
-		for {
-			page, more := sm.lab.List(after, 1000)
-			for j := range page {
-				sm.names = append(sm.names, page[j].LabName())
-			}
-			if !more || len(page) == 0 {
-				break
-			}
-			after = page[len(page)-1].LabName()
-		}
+		eachHeadend(sm.lab, func(sn *sim.Snapshot) { sm.names = append(sm.names, sn.LabName()) })
 		sm.dirty = false
 	}
 	seen := make(map[string]bool, len(sm.names))

@@ -56,19 +56,11 @@ type linkRow struct{ A, B, Since string }
 func (s *Server) sharedPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 	d := sharedData{base: s.base(c, "Shared licensing and failover in "+c.name, "shared")}
 	var all []sim.Snapshot
-	after := ""
-	for {
-		page, more := c.lab.List(after, 1000)
-		for i := range page {
-			if page[i].Shared.Role != sim.SharedNone || page[i].Failover.Enabled {
-				all = append(all, page[i])
-			}
+	eachHeadend(c.lab, func(sn *sim.Snapshot) {
+		if sn.Shared.Role != sim.SharedNone || sn.Failover.Enabled {
+			all = append(all, *sn)
 		}
-		if !more || len(page) == 0 {
-			break
-		}
-		after = page[len(page)-1].LabName()
-	}
+	})
 	pools := map[string]*poolView{}
 	var parts []participantRow
 	pairs := map[string]*pairView{}
