@@ -127,16 +127,13 @@ func (sm *sampler) sample(force bool) {
 	// the last sample and take it for a clock set back.
 	sm.mu.Lock()
 	defer sm.mu.Unlock()
-	now := sm.lab.Clock().Now().Unix()
-	var f fleetSample
-	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
+	now, f := sm.read()
 	if sm.size > 0 {
-		li := (sm.head - 1 + sm.n) % sm.n
+		li := sm.index(sm.size - 1)
 		last := sm.at[li]
 		switch {
 		case now < last:
-			sm.size, sm.head = 0, 0
-			clear(sm.hosts)
+			sm.reset()
 		case now == last:
 			if force || f != sm.fleet[li] {
 				sm.fill(li, f)
@@ -156,23 +153,34 @@ func (sm *sampler) sample(force bool) {
 func (sm *sampler) clockMoved() {
 	sm.mu.Lock() // before the readings, as in sample
 	defer sm.mu.Unlock()
-	now := sm.lab.Clock().Now().Unix()
-	var f fleetSample
-	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
+	now, f := sm.read()
 	if sm.size > 0 {
-		li := (sm.head - 1 + sm.n) % sm.n
-		switch last := sm.at[li]; {
-		case now < last:
-			sm.size, sm.head = 0, 0
-			clear(sm.hosts)
-		case now == last:
+		li := sm.index(sm.size - 1)
+		last := sm.at[li]
+		if now < last {
+			sm.reset()
+		} else {
 			sm.fill(li, f)
-			return
-		default:
-			sm.fill(li, f)
+			if now == last {
+				return
+			}
 		}
 	}
 	sm.add(now, f)
+}
+
+// read is the lab time (unix seconds) and the fleet's counts now. Called
+// with mu held.
+func (sm *sampler) read() (now int64, f fleetSample) {
+	now = sm.lab.Clock().Now().Unix()
+	f.Admitted, f.Refused, f.Active = sm.lab.AdmissionTotals()
+	return now, f
+}
+
+// reset empties the ring, after a clock set back. Called with mu held.
+func (sm *sampler) reset() {
+	sm.size, sm.head = 0, 0
+	clear(sm.hosts)
 }
 
 // add takes a sample at now, f the fleet's counts. Called with mu held.
