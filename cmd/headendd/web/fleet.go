@@ -429,14 +429,6 @@ func onOff(b bool) string {
 	return "off"
 }
 
-func refusedTotal(r *[sim.NumReasons]uint64) uint64 {
-	var n uint64
-	for _, v := range r[1:] {
-		n += v
-	}
-	return n
-}
-
 func familyName(l sim.Licensing) string {
 	switch l {
 	case sim.LicensingPAK:

@@ -830,3 +830,12 @@ func TestLoginCookieIsNotTheToken(t *testing.T) {
 		t.Errorf("12 h unused: %d, want a redirect to the login page", code)
 	}
 }
+
+// refusedTotal sums the refusals by reason (reason 0 is none).
+func refusedTotal(r *[sim.NumReasons]uint64) uint64 {
+	var n uint64
+	for _, v := range r[1:] {
+		n += v
+	}
+	return n
+}
