@@ -51,8 +51,12 @@ func parseStep(s string) (time.Duration, error) {
 	return d, nil
 }
 
+func (s *Server) clockData(c *labCtx) clockData {
+	return clockData{base: s.base(c, "Lab clock of "+c.name, "clock"), Steps: clockSteps, Mode: c.lab.Clock().Mode().String()}
+}
+
 func (s *Server) clockPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
-	d := clockData{base: s.base(c, "Lab clock of "+c.name, "clock"), Steps: clockSteps, Mode: c.lab.Clock().Mode().String()}
+	d := s.clockData(c)
 	q := r.URL.Query()
 	d.Moved = q.Get("moved")
 	status := http.StatusOK
@@ -72,7 +76,7 @@ func (s *Server) clockPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 // advanceClock moves a simulated clock by the confirmed step: a POST with
 // the session's CSRF token (checked by labPage) and confirm=yes.
 func (s *Server) advanceClock(w http.ResponseWriter, r *http.Request, c *labCtx) {
-	d := clockData{base: s.base(c, "Lab clock of "+c.name, "clock"), Steps: clockSteps, Mode: c.lab.Clock().Mode().String()}
+	d := s.clockData(c)
 	step := r.PostFormValue("step")
 	d.Step = step
 	dur, err := parseStep(step)
