@@ -32,13 +32,7 @@ func TestFleetStatesAndFamilies(t *testing.T) {
 	if _, _, err := lab.PowerOff("a1"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	_, page, _ := c.get("/labs/default/")
 	for host, cols := range map[string]map[string]string{
 		"a1": {"family": "ASA", "state": "powered off", "license": "Premium 2"},
@@ -109,13 +103,7 @@ func TestFleetBeforeTheFirstLook(t *testing.T) {
 	if _, _, err := lab.InstallKey("branch1", w.String(), sim.KeyActivate); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	_, page, _ := c.get("/labs/default/")
 	if got := cell(t, page, "edge1", "refusals"); got != "1" {
 		t.Errorf("edge1 refusals = %q, want 1", got)
@@ -135,13 +123,7 @@ func TestRefusalsLastHourFollowTheClockAndRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	open := func() *client {
-		srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		t.Cleanup(func() { ts.Close(); srv.Close() })
-		return (&fixture{ts: ts}).client(t)
+		return labClient(t, lab)
 	}
 	refusals := func(c *client, want string) {
 		t.Helper()
@@ -241,13 +223,7 @@ func TestReloadingUntilTheSecond(t *testing.T) {
 	if _, err := lab.Create("ASA5525", "a1", ""); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	for _, tc := range []struct {
 		at   time.Time
 		want string
@@ -281,13 +257,7 @@ func TestAnyConnectLimitInForce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	_, page, _ := c.get("/labs/default/")
 	for col, v := range map[string]string{"anyconnect": "2/2 Premium", "sessions": "2/250"} {
 		if got := cell(t, page, "edge1", col); got != v {
@@ -321,13 +291,7 @@ func TestSmartTimesLabelledInOrder(t *testing.T) {
 		"license smart register idtoken " + tok.Token}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	_, page, _ := c.get("/labs/default/headends/v1")
 	m := regexp.MustCompile(`(?s)<dl class="facts" id="smart-times">(.*?)</dl>`).FindStringSubmatch(page)
 	if m == nil {
@@ -404,13 +368,7 @@ func TestIOSAnyConnectAgainstSSLVPNSeats(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", u, d, err)
 		}
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	_, page, _ := c.get("/labs/default/")
 	if got := cell(t, page, "r1", "anyconnect"); got != "3/10 SSL VPN seats" {
 		t.Errorf("r1 anyconnect = %q, want %q", got, "3/10 SSL VPN seats")
@@ -439,13 +397,7 @@ func TestFleetSortsByAnyConnect(t *testing.T) {
 	if _, err := lab.Create("CISCO2911", "r1", ""); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); srv.Close() })
-	c := (&fixture{ts: ts}).client(t)
+	c := labClient(t, lab)
 	order := func(page string) []string {
 		var hosts []string
 		for _, m := range regexp.MustCompile(`<tr data-hostname="([^"]+)"`).FindAllStringSubmatch(page, -1) {
@@ -469,4 +421,17 @@ func TestFleetSortsByAnyConnect(t *testing.T) {
 		}
 		want(t, page, `<th scope="col" aria-sort="`+c0.aria+`"><a href="`+c0.next+`">AnyConnect / limit in force</a></th>`)
 	}
+}
+
+// labClient serves the console of lab alone, as "default", to a new
+// client.
+func labClient(t *testing.T, lab *sim.Lab) *client {
+	t.Helper()
+	srv, err := New(Options{Labs: labs{"default": lab}, Tick: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	return (&fixture{ts: ts}).client(t)
 }
