@@ -101,5 +101,5 @@ func (s *Server) advanceClock(w http.ResponseWriter, r *http.Request, c *labCtx)
 		return
 	}
 	s.log.Debug("web: clock advanced")
-	http.Redirect(w, r, "/labs/"+url.PathEscape(c.name)+"/clock?moved="+url.QueryEscape(now.UTC().Format(time.RFC3339)), http.StatusSeeOther)
+	http.Redirect(w, r, labURL(c.name)+"clock?moved="+url.QueryEscape(now.UTC().Format(time.RFC3339)), http.StatusSeeOther)
 }

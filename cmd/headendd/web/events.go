@@ -110,9 +110,9 @@ func (s *Server) eventsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 		q.Set("kind", kind)
 	}
 	q.Set("from", strconv.FormatUint(last, 10))
-	d.Stream = "/labs/" + url.PathEscape(c.name) + "/events/stream?" + q.Encode()
+	d.Stream = labURL(c.name) + "events/stream?" + q.Encode()
 	q.Del("from")
-	d.Self = "/labs/" + url.PathEscape(c.name) + "/events"
+	d.Self = labURL(c.name) + "events"
 	if len(q) > 0 {
 		d.Self += "?" + q.Encode()
 	}
@@ -122,7 +122,7 @@ func (s *Server) eventsPage(w http.ResponseWriter, r *http.Request, c *labCtx) {
 func toEventRow(lab string, e *sim.Event) eventRow {
 	r := eventRow{Seq: e.Seq, At: e.At.UTC().Format(timeLayout), Headend: e.Headend, Kind: e.Kind.String(), Syslog: e.Syslog, Text: e.Text}
 	if e.Headend != "" {
-		r.Hostref = "/labs/" + url.PathEscape(lab) + "/headends/" + url.PathEscape(e.Headend)
+		r.Hostref = hostURL(lab, e.Headend)
 	}
 	return r
 }

@@ -14,10 +14,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"pathEscape": url.PathEscape,
 		"list":       func(v ...string) []string { return v },
 		"cols":       func() []fleetCol { return fleetCols },
-		"labURL":     func(lab string) string { return "/labs/" + url.PathEscape(lab) + "/" },
-		"hostURL": func(lab, host string) string {
-			return "/labs/" + url.PathEscape(lab) + "/headends/" + url.PathEscape(host)
-		},
+		"labURL":     labURL,
+		"hostURL":    hostURL,
 	}
 	out := make(map[string]*template.Template, len(pages))
 	for _, p := range pages {
@@ -29,6 +27,13 @@ func parseTemplates() (map[string]*template.Template, error) {
 	}
 	return out, nil
 }
+
+// labURL is the path of a lab's fleet page, which its other pages are
+// under.
+func labURL(lab string) string { return "/labs/" + url.PathEscape(lab) + "/" }
+
+// hostURL is the path of a headend's page.
+func hostURL(lab, host string) string { return labURL(lab) + "headends/" + url.PathEscape(host) }
 
 type fleetCol struct{ Key, Name string }
 

@@ -398,7 +398,7 @@ func (s *Server) base(c *labCtx, title, nav string) base {
 		b.Lab = c.name
 		b.Now = c.lab.Clock().Now().UTC().Format(timeLayout)
 		b.Sim = c.lab.Clock().Mode() == sim.ClockSimulated
-		b.Stream = "/labs/" + url.PathEscape(c.name) + "/events/stream?from=" + strconv.FormatUint(c.lab.LastEvent(), 10)
+		b.Stream = labURL(c.name) + "events/stream?from=" + strconv.FormatUint(c.lab.LastEvent(), 10)
 	}
 	return b
 }
