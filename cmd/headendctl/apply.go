@@ -34,11 +34,12 @@ func (c *cli) apply(args []string) error {
 	// The request's lab wins over the file's, which would otherwise go
 	// unsaid: a context's lab sends every file to it. Stderr, so that the
 	// output (and -o json) stays the daemon's answer.
-	if fl := fileLab(content); c.lab != "" && fl != "" && fl != c.lab {
+	fl := fileLab(content)
+	if c.lab != "" && fl != "" && fl != c.lab {
 		fmt.Fprintf(c.stderr, "note: applying %s to lab %s (from %s); the file names lab %s\n", name, c.lab, c.cf.labFrom, fl)
 	}
 	return c.callLabs(func(cx context.Context, lc headendv1.LabsServiceClient) error {
-		resp, err := lc.ApplyLab(c.withFileLab(cx, content), &headendv1.ApplyLabRequest{Lab: c.lab, FileName: name, Content: content, DryRun: dryRun})
+		resp, err := lc.ApplyLab(c.withFileLab(cx, fl), &headendv1.ApplyLabRequest{Lab: c.lab, FileName: name, Content: content, DryRun: dryRun})
 		if err != nil {
 			return err
 		}

@@ -9,21 +9,21 @@ import (
 )
 
 // withFileLab names, as the routing key of an apply, the lab its file
-// names at its top (`lab:`), when the command line and the context name
+// names at its top (fileLab), when the command line and the context name
 // none: a balancer that routes on asalab-lab must take the file to the
 // daemon that holds its lab (or will, when the apply creates it), not to
 // its default route. The daemon fills the request's empty lab field from
 // the key, so the file's lab wins over a lab token's own, as the lab file
 // format says (a lab token applying a file of another lab gets NotFound,
 // where it used to change its own lab behind the file's back). A file
-// that does not parse, or names no valid lab, adds nothing: the daemon
-// reports it, with its file, line and field.
-func (c *cli) withFileLab(cx context.Context, content string) context.Context {
+// that does not parse, or names no valid lab (fileLab ""), adds nothing:
+// the daemon reports it, with its file, line and field.
+func (c *cli) withFileLab(cx context.Context, fileLab string) context.Context {
 	if c.lab != "" {
 		return cx // sent in the request's lab field, and as its key
 	}
-	if lab := fileLab(content); lab != "" {
-		return ctlconn.WithLab(cx, lab)
+	if fileLab != "" {
+		return ctlconn.WithLab(cx, fileLab)
 	}
 	return cx
 }
