@@ -37,17 +37,21 @@ func eventKindName(k headendv1.EventKind) string {
 	return strings.ToLower(strings.TrimPrefix(k.String(), "EVENT_KIND_"))
 }
 
+// eventKindNames are the words events --kind takes.
+func eventKindNames() []string {
+	var names []string
+	for k := int32(1); ; k++ {
+		if _, ok := headendv1.EventKind_name[k]; !ok {
+			return names
+		}
+		names = append(names, eventKindName(headendv1.EventKind(k)))
+	}
+}
+
 func parseEventKind(s string) (headendv1.EventKind, error) {
 	v, ok := headendv1.EventKind_value["EVENT_KIND_"+strings.ToUpper(s)]
 	if !ok || v == 0 {
-		var names []string
-		for k := int32(1); ; k++ {
-			if _, ok := headendv1.EventKind_name[k]; !ok {
-				break
-			}
-			names = append(names, eventKindName(headendv1.EventKind(k)))
-		}
-		return 0, usagef("events: unknown kind %q (kinds: %s)", s, strings.Join(names, ", "))
+		return 0, usagef("events: unknown kind %q (kinds: %s)", s, strings.Join(eventKindNames(), ", "))
 	}
 	return headendv1.EventKind(v), nil
 }

@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/asalab/asalab/cmd/headendctl/cmdhelp"
-	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
 
 // command is one headendctl command: the one table from which run
@@ -447,17 +446,6 @@ func (c *cli) completion(args []string) int {
 	}
 	fmt.Fprint(c.stdout, helpTable().BashCompletion())
 	return 0
-}
-
-// eventKindNames are the words events --kind takes.
-func eventKindNames() []string {
-	var names []string
-	for k := int32(1); ; k++ {
-		if _, ok := headendv1.EventKind_name[k]; !ok {
-			return names
-		}
-		names = append(names, eventKindName(headendv1.EventKind(k)))
-	}
 }
 
 // flagsOf is the flags of a command or subcommand: its handler runs with
