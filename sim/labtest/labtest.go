@@ -39,9 +39,11 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/asalab/asalab/cmd/headendd/auth"
 	"github.com/asalab/asalab/cmd/headendd/daemon"
 	"github.com/asalab/asalab/keygen"
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
+	"github.com/asalab/asalab/sim"
 )
 
 // DefaultClockStart is where a lab's simulated clock starts unless
@@ -51,7 +53,7 @@ var DefaultClockStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 // DefaultLab is the lab every daemon has; Start's *Lab uses it unless
 // WithLab names another.
-const DefaultLab = "default"
+const DefaultLab = sim.DefaultLab
 
 // callTimeout bounds each RPC a helper makes, so that a wedged daemon
 // fails the test with a message instead of hanging it until go test's
@@ -252,9 +254,9 @@ func (r *running) stop() error {
 // with every call. The daemon listens on loopback, where it serves without
 // TLS.
 func dial(addr, token, lab string) (*grpc.ClientConn, error) {
-	md := []string{"authorization", "Bearer " + token}
+	md := []string{auth.AuthorizationKey, "Bearer " + token}
 	if lab != "" {
-		md = append(md, "asalab-lab", lab)
+		md = append(md, auth.LabMetadataKey, lab)
 	}
 	return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
