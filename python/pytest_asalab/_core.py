@@ -419,16 +419,16 @@ class Daemon(Lab):
             args += ["--clock-start", start]
         else:
             args += ["--clock", "real"]
-        resp = Lab(self, None, self.daemon_token).ctl(*args)
+        resp = self.lab(None).ctl(*args)
         return Lab(self, resp["lab"]["name"], resp["token"])
 
     def delete_lab(self, name):
         """Remove a lab and everything of it."""
-        Lab(self, None, self.daemon_token).ctl("lab", "delete", name)
+        self.lab(None).ctl("lab", "delete", name)
 
     def labs(self):
         """The daemon's labs (``headendctl lab list``)."""
-        return Lab(self, None, self.daemon_token).ctl("lab", "list")["labs"]
+        return self.lab(None).ctl("lab", "list")["labs"]
 
     def new_lab_name(self, hint):
         """A lab name not used before by this handle, from a hint (a test's
