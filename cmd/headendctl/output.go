@@ -12,30 +12,26 @@ import (
 // defaults.
 var jsonOutput = protojson.MarshalOptions{Multiline: true, Indent: "  ", EmitUnpopulated: true}
 
+// ndjsonOutput is how events --follow -o json prints an event: one line.
+var ndjsonOutput = protojson.MarshalOptions{EmitUnpopulated: true}
+
 // emit prints m as one JSON document with -o json; otherwise text prints
 // the command's text output.
 func (c *cli) emit(m proto.Message, text func() error) error {
-	if c.output != "json" {
-		return text()
-	}
-	b, err := jsonOutput.Marshal(m)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(c.stdout, string(b))
-	return err
+	return c.emitWith(jsonOutput, m, text)
 }
-
-// ndjsonOutput is how events --follow -o json prints an event: one line.
-var ndjsonOutput = protojson.MarshalOptions{EmitUnpopulated: true}
 
 // emitLine prints m on one line with -o json (a stream: one document a
 // line, NDJSON); otherwise text prints it.
 func (c *cli) emitLine(m proto.Message, text func() error) error {
+	return c.emitWith(ndjsonOutput, m, text)
+}
+
+func (c *cli) emitWith(o protojson.MarshalOptions, m proto.Message, text func() error) error {
 	if c.output != "json" {
 		return text()
 	}
-	b, err := ndjsonOutput.Marshal(m)
+	b, err := o.Marshal(m)
 	if err != nil {
 		return err
 	}
