@@ -103,7 +103,7 @@ func (c *cli) release(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "released %d\n", id); return err })
+		return c.emitf(resp, "released %d\n", id)
 	})
 }
 

@@ -127,7 +127,7 @@ func (c *cli) delete(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "deleted %s\n", h); return err })
+		return c.emitf(resp, "deleted %s\n", h)
 	})
 }
 
@@ -219,10 +219,7 @@ func (c *cli) reload(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-			return err
-		})
+		return c.emitf(resp, "%s reloaded, up at %s\n", h, resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
 	})
 }
 
@@ -243,10 +240,7 @@ func (c *cli) rma(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
-			return err
-		})
+		return c.emitf(resp, "%s replaced: serial %s -> %s, activation keys removed\n", h, resp.GetOldSerial(), resp.GetHeadend().GetSerial())
 	})
 }
 
@@ -288,10 +282,7 @@ func (c *cli) clock(args []string) error {
 		if clock.GetMode() == headendv1.ClockMode_CLOCK_MODE_SIMULATED {
 			mode = "simulated"
 		}
-		return c.emit(out, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
-			return err
-		})
+		return c.emitf(out, "%s (%s)\n", clock.GetNow().AsTime().Format(time.RFC3339), mode)
 	})
 }
 

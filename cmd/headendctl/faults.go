@@ -42,13 +42,13 @@ func (c *cli) link(args []string) error {
 				if err != nil {
 					return err
 				}
-				return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "link %s - %s cut\n", a, b); return err })
+				return c.emitf(resp, "link %s - %s cut\n", a, b)
 			}
 			resp, err := s.lc.RestoreLink(cx, &headendv1.RestoreLinkRequest{Lab: c.lab, HeadendA: a, HeadendB: b})
 			if err != nil {
 				return err
 			}
-			return c.emit(resp, func() error { _, err := fmt.Fprintf(c.stdout, "link %s - %s restored\n", a, b); return err })
+			return c.emitf(resp, "link %s - %s restored\n", a, b)
 		})
 	}
 	return usagef(use)
@@ -65,19 +65,13 @@ func (c *cli) power(args []string) error {
 			if err != nil {
 				return err
 			}
-			return c.emit(resp, func() error {
-				_, err := fmt.Fprintf(c.stdout, "%s powered off, %d VPN sessions ended\n", h, resp.GetSessionsEnded())
-				return err
-			})
+			return c.emitf(resp, "%s powered off, %d VPN sessions ended\n", h, resp.GetSessionsEnded())
 		}
 		resp, err := s.lc.PowerOn(cx, &headendv1.PowerOnRequest{Lab: c.lab, Hostname: h})
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s powered on, up at %s\n", resp.GetHeadend().GetHostname(),
-				resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
-			return err
-		})
+		return c.emitf(resp, "%s powered on, up at %s\n", resp.GetHeadend().GetHostname(),
+			resp.GetHeadend().GetUpSince().AsTime().Format(time.RFC3339))
 	})
 }

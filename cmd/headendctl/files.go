@@ -43,10 +43,7 @@ func (c *cli) put(args []string) error {
 			return err
 		}
 		f := resp.GetFile()
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s: %s, %d bytes\n", host, f.GetPath(), f.GetSize())
-			return err
-		})
+		return c.emitf(resp, "%s: %s, %d bytes\n", host, f.GetPath(), f.GetSize())
 	})
 }
 
@@ -74,9 +71,6 @@ func (c *cli) getFile(args []string) error {
 		if err := os.WriteFile(out, resp.GetData(), 0o644); err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s: %d bytes of %s on %s\n", out, len(resp.GetData()), resp.GetFile().GetPath(), pos[0])
-			return err
-		})
+		return c.emitf(resp, "%s: %d bytes of %s on %s\n", out, len(resp.GetData()), resp.GetFile().GetPath(), pos[0])
 	})
 }

@@ -70,10 +70,7 @@ func (c *cli) labCmd(args []string) error {
 			if err != nil {
 				return err
 			}
-			return c.emit(resp, func() error {
-				_, err := fmt.Fprintf(c.stdout, "lab %s deleted\n", name)
-				return err
-			})
+			return c.emitf(resp, "lab %s deleted\n", name)
 		})
 	case "list":
 		if len(args) > 0 {

@@ -38,3 +38,11 @@ func (c *cli) emitWith(o protojson.MarshalOptions, m proto.Message, text func() 
 	_, err = fmt.Fprintln(c.stdout, string(b))
 	return err
 }
+
+// emitf is emit of a response whose text is one Fprintf line.
+func (c *cli) emitf(m proto.Message, format string, args ...any) error {
+	return c.emit(m, func() error {
+		_, err := fmt.Fprintf(c.stdout, format, args...)
+		return err
+	})
+}

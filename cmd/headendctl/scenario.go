@@ -63,10 +63,7 @@ func (c *cli) scenario(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "hint %d/%d: %s\n", resp.GetNumber(), resp.GetTotal(), resp.GetHint())
-			return err
-		})
+		return c.emitf(resp, "hint %d/%d: %s\n", resp.GetNumber(), resp.GetTotal(), resp.GetHint())
 	case "grade":
 		resp, err := sv.GradeScenario(cx, &headendv1.GradeScenarioRequest{Lab: c.lab})
 		if err != nil {

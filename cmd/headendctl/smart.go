@@ -58,10 +58,7 @@ func (c *cli) smartAccountCreate(args []string) error {
 			return err
 		}
 		a := resp.GetAccount()
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s (virtual accounts: %s)\n", a.GetName(), strings.Join(a.GetVirtualAccounts(), ", "))
-			return err
-		})
+		return c.emitf(resp, "%s (virtual accounts: %s)\n", a.GetName(), strings.Join(a.GetVirtualAccounts(), ", "))
 	})
 }
 
@@ -122,11 +119,8 @@ func (c *cli) smartTokenCreate(args []string) error {
 		if t.GetMaxUses() > 0 {
 			limit = fmt.Sprintf("%d uses", t.GetMaxUses())
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s %s/%s expires %s, %s\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount(),
-				t.GetExpiresAt().AsTime().Format("2006-01-02 15:04:05 MST"), limit)
-			return err
-		})
+		return c.emitf(resp, "%s %s/%s expires %s, %s\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount(),
+			t.GetExpiresAt().AsTime().Format("2006-01-02 15:04:05 MST"), limit)
 	})
 }
 
@@ -144,10 +138,7 @@ func (c *cli) smartTokenRevoke(args []string) error {
 			return err
 		}
 		t := resp.GetToken()
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s revoked (%s/%s)\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount())
-			return err
-		})
+		return c.emitf(resp, "%s revoked (%s/%s)\n", t.GetToken(), t.GetAccount(), t.GetVirtualAccount())
 	})
 }
 
@@ -244,10 +235,7 @@ func (c *cli) smartReserve(args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.emit(resp, func() error {
-			_, err := fmt.Fprintf(c.stdout, "%s %s reserved for %s\n", resp.GetAuthorizationCode(), resp.GetTag(), resp.GetDevice().GetUdi())
-			return err
-		})
+		return c.emitf(resp, "%s %s reserved for %s\n", resp.GetAuthorizationCode(), resp.GetTag(), resp.GetDevice().GetUdi())
 	})
 }
 
