@@ -359,7 +359,7 @@ func helpFlags(fs *flag.FlagSet) []cmdhelp.Flag {
 		switch f.Value.(type) {
 		case intFlag[int], intFlag[int32]:
 			typ = "int"
-		case *listFlag, *eventsFlag, *patterns:
+		case *listFlag, *eventsFlag:
 			typ = "string"
 		}
 		bf, ok := f.Value.(interface{ IsBoolFlag() bool })

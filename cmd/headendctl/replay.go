@@ -6,16 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	headendv1 "github.com/asalab/asalab/proto/headend/v1"
 )
-
-// patterns is a repeatable string flag.
-type patterns []string
-
-func (p *patterns) String() string     { return strings.Join(*p, " ") }
-func (p *patterns) Set(s string) error { *p = append(*p, s); return nil }
 
 // maxTranscript is the daemon's limit on a transcript (sim.MaxReplayBytes,
 // which the client does not import); a larger file is refused before it
@@ -38,7 +31,7 @@ func (c *cli) replay(args []string) error {
 }
 
 func (c *cli) runReplay(args []string) error {
-	var ignore patterns
+	var ignore listFlag
 	var command string
 	pos, err := subflags("replay", args, func(fs *flag.FlagSet) {
 		fs.Var(&ignore, "ignore", "a regular expression whose matches are left out of the comparison (repeatable)")
