@@ -162,36 +162,29 @@ func (p *plan) errAt(w pos, field, format string, args ...any) error {
 }
 
 func newPlan(lab *sim.Lab, f *File, now time.Time) (*plan, error) {
+	p := &plan{f: f, rec: &record{}}
 	if lab == nil {
 		// A new lab starts at the file's clock: nothing of it to change.
-		p := &plan{f: f, rec: &record{}}
 		if c := f.Clock; c != nil && !c.Start.IsZero() {
 			now = c.Start
 		}
-		if err := p.planOrders(now); err != nil {
+	} else {
+		rec, err := readRecord(lab)
+		if err != nil {
 			return nil, err
 		}
-		p.planSmart()
-		if err := p.planHeadends(); err != nil {
-			return nil, err
-		}
-		return p, p.rehearseAll(now)
-	}
-	rec, err := readRecord(lab)
-	if err != nil {
-		return nil, err
-	}
-	p := &plan{f: f, lab: lab, rec: rec}
-	now = lab.Clock().Now()
-	if c := f.Clock; c != nil {
-		switch {
-		case c.Mode == sim.ClockReal && lab.Clock().Mode() == sim.ClockSimulated:
-			return nil, p.errAt(c.mode, "clock.mode", "the lab's clock is simulated and cannot go back to the machine's; apply the file to a new lab")
-		case c.Mode == sim.ClockSimulated && lab.Clock().Mode() == sim.ClockReal:
-			p.simulate = true
-		}
-		if !c.Start.IsZero() && c.Start.After(now) {
-			p.setClock = c.Start
+		p.lab, p.rec = lab, rec
+		now = lab.Clock().Now()
+		if c := f.Clock; c != nil {
+			switch {
+			case c.Mode == sim.ClockReal && lab.Clock().Mode() == sim.ClockSimulated:
+				return nil, p.errAt(c.mode, "clock.mode", "the lab's clock is simulated and cannot go back to the machine's; apply the file to a new lab")
+			case c.Mode == sim.ClockSimulated && lab.Clock().Mode() == sim.ClockReal:
+				p.simulate = true
+			}
+			if !c.Start.IsZero() && c.Start.After(now) {
+				p.setClock = c.Start
+			}
 		}
 	}
 	if err := p.planOrders(now); err != nil {
