@@ -67,10 +67,6 @@ type Service[H comparable] struct {
 	// under a headend's.
 	hmu     sync.Mutex
 	handoff map[H][]Held
-	// units counts the headends the last check found with failover
-	// enabled or tracked: with none, a change of the lab network needs
-	// no check (failover is only enabled through a change of the unit).
-	units int
 	// moved is the time the service's own change of a unit (a
 	// replication, a reload of the standby) moved it on the lab network;
 	// the network's watchers are told once mu is released (Unlock).
@@ -86,6 +82,9 @@ type Service[H comparable] struct {
 	// only with units on their LAN link, so a change of one unit needs a
 	// check of its link's units and their mates alone, not of the lab's
 	// every unit (a lab of 500 pairs made 1,000 checks of 1,000 units).
+	// Its units are the headends the checks found with failover enabled
+	// or tracked: with none, a change of the lab network needs no check
+	// (failover is only enabled through a change of the unit).
 	lan   map[H]family.FailoverLinkAddr
 	byLAN map[family.FailoverLinkAddr]map[H]struct{}
 	// paths is the lab network's PathsGen at the last check of every unit.
@@ -256,7 +255,7 @@ type change[H comparable] struct {
 
 // lanOf is d's failover LAN link when addressed.
 func lanOf(d family.Device) (family.FailoverLinkAddr, bool) {
-	if fl, ok := d.(family.FailoverLinks); ok && d != nil {
+	if fl, ok := d.(family.FailoverLinks); ok {
 		if l := fl.FailoverLinks().LAN; l.Addressed() {
 			return l, true
 		}
@@ -364,7 +363,6 @@ func (s *Service[H]) index(cs []Cand[H]) {
 		}
 		s.byLAN[l][cs[i].H] = struct{}{}
 	}
-	s.units = len(s.lan)
 }
 
 // unindex removes h from the index of LAN links.
@@ -378,7 +376,6 @@ func (s *Service[H]) unindex(h H) {
 	if len(s.byLAN[l]) == 0 {
 		delete(s.byLAN, l)
 	}
-	s.units = len(s.lan)
 }
 
 // rebooted re-checks the pairs after h booted to c at now: its mate lost
@@ -398,7 +395,7 @@ func (s *Service[H]) rebooted(h H, c family.Device, now time.Time) error {
 func (s *Service[H]) NetChanged(now time.Time) {
 	s.Lock()
 	defer s.Unlock()
-	if s.units == 0 || s.core.PathsGen() == s.paths {
+	if len(s.lan) == 0 || s.core.PathsGen() == s.paths {
 		return
 	}
 	var none H
