@@ -225,7 +225,8 @@ func ParseFeature(word string, f *Features) error {
 	}
 	if p, ok := nums[name]; ok {
 		n, err := strconv.Atoi(val)
-		if max, ok := featureMax[name]; ok && hasVal && (errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(val, "-") || err == nil && n > max) {
+		// A missing value (val "") is a syntax error, never too large.
+		if max, ok := featureMax[name]; ok && (errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(val, "-") || err == nil && n > max) {
 			return fmt.Errorf("%w: %s=%s is too large: %s is 1..%d", ErrInvalidFeatures, name, val, name, max)
 		}
 		if !hasVal || err != nil || n <= 0 {
