@@ -1,6 +1,7 @@
 package labfile
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -44,7 +45,7 @@ func (p *plan) rehearse(t *target, now time.Time) error {
 		return err
 	}
 	host := &scratchHost{now: now}
-	serial := cmpOr(t.serial, scratchSerial)
+	serial := cmp.Or(t.serial, scratchSerial)
 	if t.exists {
 		host.dev = t.snap.Device.Copy()
 		h, err := p.lab.Headend(t.h.Hostname)
@@ -102,13 +103,6 @@ func errorLine(out string) string {
 		}
 	}
 	return last
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // scratchHost is a device in memory as the console's host: no lab, no
