@@ -8,6 +8,7 @@ package labfile
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -637,13 +638,13 @@ func (p *parser) accountList(f *File, n *yaml.Node, path string) error {
 					return err
 				}
 				if tag == nil || !smart.ValidTag(e.Tag) {
-					return p.err(cmpNode(tag, v), join(path, "tag"), "tag %q is not one of %s", e.Tag, strings.Join(smart.Tags, ", "))
+					return p.err(cmp.Or(tag, v), join(path, "tag"), "tag %q is not one of %s", e.Tag, strings.Join(smart.Tags, ", "))
 				}
 				if e.VirtualAccount == "DEFAULT" {
 					e.VirtualAccount = ""
 				}
 				if !vas[e.VirtualAccount] {
-					return p.err(cmpNode(va, v), join(path, "virtual_account"), "virtual account %q is not DEFAULT or one of the account's virtual_accounts", e.VirtualAccount)
+					return p.err(cmp.Or(va, v), join(path, "virtual_account"), "virtual account %q is not DEFAULT or one of the account's virtual_accounts", e.VirtualAccount)
 				}
 				if e.Count < 1 || e.Count > smart.MaxCount {
 					return p.err(v, join(path, "count"), "count %d is not 1..%d", e.Count, smart.MaxCount)
@@ -663,13 +664,6 @@ func (p *parser) accountList(f *File, n *yaml.Node, path string) error {
 		f.Accounts = append(f.Accounts, a)
 		return nil
 	})
-}
-
-func cmpNode(n, or *yaml.Node) *yaml.Node {
-	if n != nil {
-		return n
-	}
-	return or
 }
 
 // smartName reports whether s is a Smart Account or virtual account name
@@ -878,7 +872,7 @@ func (p *parser) failover(h *Headend, n *yaml.Node, path string) error {
 		return p.err(n, join(path, "peer"), "a failover pair needs the peer's hostname")
 	}
 	if unit == nil || fo.Unit != "primary" && fo.Unit != "secondary" {
-		return p.err(cmpNode(unit, n), join(path, "unit"), "unit %q is not primary or secondary", fo.Unit)
+		return p.err(cmp.Or(unit, n), join(path, "unit"), "unit %q is not primary or secondary", fo.Unit)
 	}
 	h.Failover = fo
 	return nil
@@ -918,7 +912,7 @@ func (p *parser) shared(h *Headend, n *yaml.Node, path string) error {
 	}
 	switch {
 	case role == nil || s.Role != "server" && s.Role != "participant":
-		return p.err(cmpNode(role, n), join(path, "role"), "role %q is not server or participant", s.Role)
+		return p.err(cmp.Or(role, n), join(path, "role"), "role %q is not server or participant", s.Role)
 	case s.Secret == "":
 		return p.err(n, join(path, "secret"), "shared licensing needs the secret")
 	case s.Role == "server" && s.Interface == "":
