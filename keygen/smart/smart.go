@@ -284,6 +284,10 @@ func checkName(kind, s string) error {
 	return nil
 }
 
+// ValidName reports whether s is an account or virtual account name the
+// manager takes (checkName).
+func ValidName(s string) bool { return checkName("", s) == nil }
+
 // virtualAccount resolves an account and a virtual account ("" is
 // DEFAULT).
 func (m *Manager) virtualAccount(account, va string) (*Account, string, error) {

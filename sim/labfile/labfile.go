@@ -594,7 +594,7 @@ func (p *parser) accountList(f *File, n *yaml.Node, path string) error {
 				if err := p.str(v, path, &a.Name); err != nil {
 					return err
 				}
-				if !smartName(a.Name) || names[a.Name] {
+				if !smart.ValidName(a.Name) || names[a.Name] {
 					return p.err(v, path, "account name %q: a new name of letters, digits, spaces, '-', '_' or '.'", a.Name)
 				}
 				names[a.Name] = true
@@ -606,7 +606,7 @@ func (p *parser) accountList(f *File, n *yaml.Node, path string) error {
 					if err := p.str(v, path, &s); err != nil {
 						return err
 					}
-					if !smartName(s) || vas[s] {
+					if !smart.ValidName(s) || vas[s] {
 						return p.err(v, path, "virtual account %q: a new name of letters, digits, spaces, '-', '_' or '.'", s)
 					}
 					vas[s] = true
@@ -664,20 +664,6 @@ func (p *parser) accountList(f *File, n *yaml.Node, path string) error {
 		f.Accounts = append(f.Accounts, a)
 		return nil
 	})
-}
-
-// smartName reports whether s is a Smart Account or virtual account name
-// the manager takes.
-func smartName(s string) bool {
-	if s == "" || strings.TrimSpace(s) != s || len(s) > smart.MaxNameLen {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" -_.", r)) {
-			return false
-		}
-	}
-	return true
 }
 
 func (p *parser) headend(f *File, n *yaml.Node, path string) error {
