@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	asaconfig "github.com/asalab/asalab/headend/asa/config"
 	"github.com/asalab/asalab/headend/family"
 	"github.com/asalab/asalab/keygen"
 	"github.com/asalab/asalab/keygen/portal"
@@ -440,7 +441,7 @@ func configBlock(h *Headend, path string) ([]string, []origin) {
 	}
 	for k, i := range h.Interfaces {
 		add(origin{fmt.Sprintf("%s.interfaces[%d]", path, k), h.ifAt[k]}, "interface "+i.Name, "nameif "+i.Nameif,
-			"ip address "+i.Prefix.Addr().String()+" "+mask(i.Prefix.Bits()), "no shutdown", "exit")
+			"ip address "+i.Prefix.Addr().String()+" "+asaconfig.MaskString(i.Prefix.Bits()), "no shutdown", "exit")
 	}
 	for j, l := range h.Config {
 		add(origin{fmt.Sprintf("%s.config[%d]", path, j), h.configAt[j]}, l)
@@ -450,7 +451,7 @@ func configBlock(h *Headend, path string) ([]string, []origin) {
 		standby := primary.Next()
 		add(origin{path + ".failover", h.failover}, "interface "+fo.Interface, "no shutdown", "exit",
 			"failover lan unit "+fo.Unit, "failover lan interface folink "+fo.Interface, "failover link folink",
-			"failover interface ip folink "+primary.String()+" "+mask(fo.Link.Bits())+" standby "+standby.String(),
+			"failover interface ip folink "+primary.String()+" "+asaconfig.MaskString(fo.Link.Bits())+" standby "+standby.String(),
 			"failover key "+fo.Key, "failover")
 	}
 	if s := h.Shared; s != nil {
@@ -462,15 +463,6 @@ func configBlock(h *Headend, path string) ([]string, []origin) {
 		}
 	}
 	return lines, from
-}
-
-// mask is a prefix length as a dotted mask.
-func mask(bits int) string {
-	m := ^uint32(0) << (32 - bits)
-	if bits == 0 {
-		m = 0
-	}
-	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
 }
 
 func featureWords(h *Headend) string {
