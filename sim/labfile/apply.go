@@ -202,19 +202,15 @@ func newPlan(lab *sim.Lab, f *File, now time.Time) (*plan, error) {
 // many devices as there are processors, and returns the error of the
 // first headend in the file's order that fails.
 func (p *plan) rehearseAll(now time.Time) error {
-	var todo []*target
-	for _, t := range p.targets {
+	var todo []int // indexes of p.targets
+	for i, t := range p.targets {
 		if t.configure {
-			todo = append(todo, t)
+			todo = append(todo, i)
 		}
 	}
-	errs := make([]error, len(todo))
-	idx := make(map[*target]int, len(todo))
-	for i, t := range todo {
-		idx[t] = i
-	}
-	each(todo, runtime.GOMAXPROCS(0), func(t *target) error {
-		errs[idx[t]] = p.rehearse(t, now)
+	errs := make([]error, len(p.targets))
+	each(todo, runtime.GOMAXPROCS(0), func(i int) error {
+		errs[i] = p.rehearse(p.targets[i], now)
 		return nil
 	})
 	for _, err := range errs {
