@@ -25,8 +25,10 @@ var families = []family.Family{
 	{Licensing: headend.LicensingIOS, New: ios.New, Decode: ios.Decode, Console: iosconsole.Open, ViewSession: ios.ViewSession, RefusalSyslog: ios.RefusalSyslog},
 }
 
-// familyOf is the family that simulates platform p.
-func familyOf(p *headend.Platform) (*family.Family, error) {
+// FamilyOf is the family that simulates platform p: what makes a device
+// of it and opens its console, in a lab or outside any (a lab file's
+// rehearsal of its configuration lines).
+func FamilyOf(p *headend.Platform) (*family.Family, error) {
 	for i := range families {
 		if families[i].Licensing == p.Licensing {
 			return &families[i], nil
@@ -53,7 +55,7 @@ func decodeDevice(b []byte) (family.Device, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q", headend.ErrUnknownModel, id.Model)
 	}
-	f, err := familyOf(p)
+	f, err := FamilyOf(p)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +86,3 @@ func keysChanged(old, c family.Device, now time.Time) (changed, pending bool) {
 	lo, lc := ko.KeyLicense(now), kc.KeyLicense(now)
 	return lo.RunningKey != lc.RunningKey || lo.FlashKey != lc.FlashKey || len(lo.Timed) != len(lc.Timed), lc.ReloadPending
 }
-
-// FamilyOf is the family that simulates platform p: what makes a device
-// of it and opens its console, for a device outside any lab (a lab file's
-// rehearsal of its configuration lines).
-func FamilyOf(p *headend.Platform) (*family.Family, error) { return familyOf(p) }

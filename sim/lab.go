@@ -233,7 +233,7 @@ func OpenLab(cfg Config) (*Lab, error) {
 		if err != nil {
 			return fmt.Errorf("sim: headend %d: %w", id, err)
 		}
-		fam, err := familyOf(d.Platform())
+		fam, err := FamilyOf(d.Platform())
 		if err != nil {
 			return err
 		}
@@ -443,7 +443,7 @@ func (l *Lab) reserve(model, hostname, serial string, now time.Time) (*Headend, 
 	if !ok {
 		return nil, fmt.Errorf("%w %q (known: %v)", headend.ErrUnknownModel, model, headend.ModelNames())
 	}
-	fam, err := familyOf(p)
+	fam, err := FamilyOf(p)
 	if err != nil {
 		return nil, err
 	}

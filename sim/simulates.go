@@ -21,7 +21,7 @@ func simulates(p *headend.Platform) bool {
 	if v, ok := simulated.Load(p.Model); ok {
 		return v.(bool)
 	}
-	f, err := familyOf(p)
+	f, err := FamilyOf(p)
 	ok := err == nil
 	if ok {
 		// A valid serial and hostname: the only refusal left is the
